@@ -1,0 +1,1360 @@
+//! Converts the HTML found in Smithy `smithy.api#documentation` traits into rustdoc Markdown.
+//!
+//! The pipeline is deliberately small and forgiving:
+//!
+//! 1. [`tokenize`] turns the input into text and tag tokens. Anything that is not a known HTML
+//!    element (`<node>`, `<primary>`, a stray `<`) stays text, so it is escaped later rather than
+//!    dropped or passed through as HTML.
+//! 2. [`build_tree`] nests the tokens into elements, closing `<li>`, `<p>`, `<dt>` and `<dd>`
+//!    implicitly the way browsers do, and closing whatever is still open at the end.
+//! 3. [`BlockBuilder`] walks the tree and produces blocks (paragraphs, lists, fenced code) whose
+//!    paragraphs are sequences of already-escaped, unbreakable Markdown "words".
+//! 4. [`render_block`] lays the blocks out as lines, word-wrapping paragraphs at [`WIDTH`] columns.
+//!
+//! The output must survive `RUSTDOCFLAGS=-Dwarnings cargo doc` and must never contain a doctest,
+//! which is why text is escaped aggressively, indentation only ever comes from list nesting, and
+//! `<pre>` becomes a fenced block tagged `text`.
+
+use std::collections::HashMap;
+
+/// Maximum width of a Markdown line (list indentation included, the `///` prefix excluded).
+const WIDTH: usize = 100;
+
+/// Elements nested deeper than this are ignored (their text is kept), so that hostile input
+/// cannot overflow the stack of the recursive block and inline builders.
+const MAX_DEPTH: usize = 64;
+
+/// Converts a Smithy documentation string (HTML) into rustdoc Markdown.
+///
+/// Lines are joined with `'\n'`; there is no trailing newline, no line ends with a space,
+/// blocks are separated by exactly one empty line, and whitespace-only input yields `""`.
+/// Never panics: malformed markup degrades to escaped text.
+pub fn html_to_markdown(html: &str) -> String {
+    let clean = sanitize(html);
+    let tokens = pair_tags(tokenize(&clean));
+    let tree = build_tree(tokens);
+    let blocks = BlockBuilder::build(&tree);
+    let mut lines = Vec::new();
+    for (i, block) in blocks.iter().enumerate() {
+        if i > 0 {
+            lines.push(String::new());
+        }
+        render_block(block, "", "", &mut lines);
+    }
+    tidy(lines)
+}
+
+/// Splits Markdown produced by [`html_to_markdown`] into doc-comment lines: every non-empty line
+/// gets one leading space (so `#[doc = " text"]` prints as `/// text`), empty lines stay empty.
+pub fn doc_lines(markdown: &str) -> Vec<String> {
+    if markdown.is_empty() {
+        return Vec::new();
+    }
+    markdown
+        .split('\n')
+        .map(|line| {
+            if line.is_empty() {
+                String::new()
+            } else {
+                format!(" {line}")
+            }
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Characters and entities
+// ---------------------------------------------------------------------------------------------
+
+/// Normalises one input character: line separators become `\n`, other control characters become
+/// spaces, and bidirectional-override characters are removed because rustc denies them
+/// (`text_direction_codepoint_in_literal` / `_in_comment`).
+fn clean_char(c: char) -> Option<char> {
+    match c {
+        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => None,
+        '\r' | '\u{2028}' | '\u{2029}' => Some('\n'),
+        '\n' | '\t' => Some(c),
+        c if c.is_control() => Some(' '),
+        c => Some(c),
+    }
+}
+
+fn sanitize(input: &str) -> String {
+    input
+        .replace("\r\n", "\n")
+        .chars()
+        .filter_map(clean_char)
+        .collect()
+}
+
+fn named_entity(name: &str) -> Option<char> {
+    Some(match name {
+        "lt" => '<',
+        "gt" => '>',
+        "amp" => '&',
+        "quot" => '"',
+        "apos" => '\'',
+        // A non-breaking space only matters for layout; treating it as a space lets it collapse.
+        "nbsp" => ' ',
+        "ndash" => '–',
+        "mdash" => '—',
+        "hellip" => '…',
+        "lsquo" => '‘',
+        "rsquo" => '’',
+        "ldquo" => '“',
+        "rdquo" => '”',
+        "laquo" => '«',
+        "raquo" => '»',
+        "bull" => '•',
+        "middot" => '·',
+        "times" => '×',
+        "deg" => '°',
+        "copy" => '©',
+        "reg" => '®',
+        "trade" => '™',
+        _ => return None,
+    })
+}
+
+/// Decodes the entity at the start of `s` (which starts with `&`), returning the character (if it
+/// survives [`clean_char`]) and the entity's length. `None` means "not an entity, keep the `&`".
+fn decode_entity(s: &str) -> Option<(Option<char>, usize)> {
+    let semi = s.bytes().take(32).position(|b| b == b';')?;
+    let body = &s[1..semi];
+    let c = if let Some(number) = body.strip_prefix('#') {
+        let (digits, radix) = match number.strip_prefix(['x', 'X']) {
+            Some(hex) => (hex, 16),
+            None => (number, 10),
+        };
+        // `from_str_radix` would also accept a leading `+`, which is not a valid reference.
+        if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
+            return None;
+        }
+        let code = u32::from_str_radix(digits, radix)
+            .ok()
+            .filter(|&c| c != 0)?;
+        char::from_u32(code)?
+    } else {
+        named_entity(body)?
+    };
+    Some((clean_char(c), semi + 1))
+}
+
+fn decode_entities(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(pos) = rest.find('&') {
+        out.push_str(&rest[..pos]);
+        rest = &rest[pos..];
+        match decode_entity(rest) {
+            Some((c, len)) => {
+                out.extend(c);
+                rest = &rest[len..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Whether `s` (starting with `&`) would be read as a character reference by CommonMark.
+fn looks_like_entity(s: &str) -> bool {
+    let Some(semi) = s.bytes().take(34).position(|b| b == b';') else {
+        return false;
+    };
+    let body = &s[1..semi];
+    match body.strip_prefix('#') {
+        Some(num) => {
+            let digits = num.strip_prefix(['x', 'X']).unwrap_or(num);
+            !digits.is_empty() && digits.chars().all(|c| c.is_ascii_hexdigit())
+        }
+        None => !body.is_empty() && body.chars().all(|c| c.is_ascii_alphanumeric()),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tokenizer
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// Paragraph-level container: `<p>`, `<div>`, `<dd>`, table parts, ...
+    Block,
+    /// A paragraph rendered in bold: `<dt>`, `<h1>`..`<h6>`.
+    BoldBlock,
+    List,
+    Item,
+    /// `<note>` / `<important>`, rendered as a paragraph starting with the label in bold.
+    Callout(&'static str),
+    Pre,
+    Break,
+    /// `<hr>`: just ends the current paragraph.
+    Rule,
+    Code,
+    Strong,
+    Emphasis,
+    Link,
+    /// Harmless inline wrapper: the tag is dropped, the text kept (`<fullname>`, `<u>`, ...).
+    Wrapper,
+    /// Void element with nothing to show (`<img>`, `<wbr>`).
+    Void,
+}
+
+fn kind(name: &str) -> Option<Kind> {
+    Some(match name {
+        "p" | "div" | "dl" | "dd" | "section" | "article" | "header" | "footer" | "main"
+        | "aside" | "blockquote" | "center" | "figure" | "figcaption" | "details" | "summary"
+        | "body" | "html" | "table" | "thead" | "tbody" | "tfoot" | "tr" | "td" | "th"
+        | "caption" => Kind::Block,
+        "dt" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => Kind::BoldBlock,
+        "ul" | "ol" => Kind::List,
+        "li" => Kind::Item,
+        "note" => Kind::Callout("Note"),
+        "important" => Kind::Callout("Important"),
+        "pre" => Kind::Pre,
+        "br" => Kind::Break,
+        "hr" => Kind::Rule,
+        "code" | "tt" | "kbd" | "samp" => Kind::Code,
+        "b" | "strong" => Kind::Strong,
+        "i" | "em" => Kind::Emphasis,
+        "a" => Kind::Link,
+        "fullname" | "title" | "u" | "span" | "font" | "small" | "big" | "sup" | "sub" | "abbr"
+        | "acronym" | "cite" | "dfn" | "mark" | "s" | "strike" | "del" | "ins" | "q" | "var"
+        | "label" | "nobr" => Kind::Wrapper,
+        "img" | "wbr" => Kind::Void,
+        _ => return None,
+    })
+}
+
+fn is_void(name: &str) -> bool {
+    matches!(kind(name), Some(Kind::Break | Kind::Rule | Kind::Void))
+}
+
+/// Elements whose end tag HTML lets you omit. Every other non-void element must be closed,
+/// otherwise its start tag is taken as literal text (see [`pair_tags`]).
+fn end_tag_optional(name: &str) -> bool {
+    matches!(name, "p" | "li" | "dt" | "dd")
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Token {
+    /// Decoded text.
+    Text(String),
+    Start {
+        name: String,
+        attrs: Vec<(String, String)>,
+        self_closing: bool,
+        /// The source text, used if the tag turns out to be literal text after all.
+        raw: String,
+    },
+    End {
+        name: String,
+    },
+}
+
+fn tokenize(input: &str) -> Vec<Token> {
+    let mut tokens = Vec::new();
+    let mut pending = String::new(); // raw text not yet entity-decoded
+    let mut rest = input;
+    while let Some(lt) = rest.find('<') {
+        pending.push_str(&rest[..lt]);
+        rest = &rest[lt..];
+        match parse_markup(rest) {
+            Some((token, len)) => {
+                if !pending.is_empty() {
+                    tokens.push(Token::Text(decode_entities(&pending)));
+                    pending.clear();
+                }
+                tokens.extend(token);
+                rest = &rest[len..];
+            }
+            None => {
+                // Not markup: a lone `<` is plain text.
+                pending.push('<');
+                rest = &rest[1..];
+            }
+        }
+    }
+    pending.push_str(rest);
+    if !pending.is_empty() {
+        tokens.push(Token::Text(decode_entities(&pending)));
+    }
+    tokens
+}
+
+/// Length of the tag name at the start of `s`: an ASCII letter followed by letters, digits, `-`.
+fn tag_name_len(s: &str) -> usize {
+    if !s.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        return 0;
+    }
+    s.find(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+        .unwrap_or(s.len())
+}
+
+/// Parses the markup at the start of `s` (which starts with `<`). Returns the token (`None` for
+/// a comment) and the number of bytes consumed, or `None` if `s` does not start with markup.
+/// Well-formed tags with unknown names come back as literal text.
+fn parse_markup(s: &str) -> Option<(Option<Token>, usize)> {
+    if let Some(body) = s.strip_prefix("<!--") {
+        let end = body.find("-->")?;
+        return Some((None, 4 + end + 3));
+    }
+    if let Some(body) = s.strip_prefix("</") {
+        let name_len = tag_name_len(body);
+        if name_len == 0 {
+            return None;
+        }
+        let after = &body[name_len..];
+        let gt = after
+            .find(['>', '<'])
+            .filter(|&i| after[i..].starts_with('>'))?;
+        let len = 2 + name_len + gt + 1;
+        let name = body[..name_len].to_ascii_lowercase();
+        let token = if kind(&name).is_some() {
+            Token::End { name }
+        } else {
+            Token::Text(s[..len].to_string())
+        };
+        return Some((Some(token), len));
+    }
+    let name_len = tag_name_len(&s[1..]);
+    if name_len == 0 {
+        return None;
+    }
+    let name = s[1..=name_len].to_ascii_lowercase();
+    let mut attrs = Vec::new();
+    let mut pos = 1 + name_len;
+    let self_closing = loop {
+        let rest = &s[pos..];
+        let trimmed = rest.trim_start();
+        pos += rest.len() - trimmed.len();
+        if trimmed.starts_with('>') {
+            pos += 1;
+            break false;
+        }
+        if trimmed.starts_with("/>") {
+            pos += 2;
+            break true;
+        }
+        if trimmed.is_empty() || trimmed.starts_with('<') {
+            return None;
+        }
+        let (attr, len) = parse_attribute(trimmed)?;
+        attrs.extend(attr);
+        pos += len;
+    };
+    let raw = s[..pos].to_string();
+    let token = if kind(&name).is_some() {
+        Token::Start {
+            name,
+            attrs,
+            self_closing,
+            raw,
+        }
+    } else {
+        Token::Text(raw)
+    };
+    Some((Some(token), pos))
+}
+
+/// Parses one `name`, `name=value`, `name="value"` or `name='value'` attribute. Junk characters
+/// are consumed one at a time so that the caller always makes progress.
+fn parse_attribute(s: &str) -> Option<(Option<(String, String)>, usize)> {
+    let name_len = s
+        .find(|c: char| c.is_whitespace() || matches!(c, '=' | '>' | '/' | '<'))
+        .unwrap_or(s.len());
+    if name_len == 0 {
+        // A `/` not followed by `>` or a stray `=`: skip it.
+        return Some((None, 1));
+    }
+    let name = s[..name_len].to_ascii_lowercase();
+    let after_name = &s[name_len..];
+    let trimmed = after_name.trim_start();
+    let Some(value_part) = trimmed.strip_prefix('=') else {
+        return Some((Some((name, String::new())), name_len));
+    };
+    let value_start = value_part.trim_start();
+    let offset = s.len() - value_start.len();
+    let (value, len) = match value_start.chars().next() {
+        Some(quote @ ('"' | '\'')) => {
+            let end = value_start[1..].find(quote)?;
+            (&value_start[1..=end], end + 2)
+        }
+        _ => {
+            let end = value_start
+                .find(|c: char| c.is_whitespace() || c == '>' || c == '<')
+                .unwrap_or(value_start.len());
+            (&value_start[..end], end)
+        }
+    };
+    Some((Some((name, decode_entities(value))), offset + len))
+}
+
+/// Turns unmatched start tags into literal text. In these models an unclosed `<code>` or
+/// `<title>` is far more likely to be a placeholder written in prose than real markup, and
+/// treating it as text keeps it from swallowing the rest of the document. Unmatched end tags of
+/// known elements are simply dropped later by [`build_tree`].
+fn pair_tags(tokens: Vec<Token>) -> Vec<Token> {
+    let mut open: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, token) in tokens.iter().enumerate() {
+        match token {
+            Token::Start {
+                name,
+                self_closing: false,
+                ..
+            } if !is_void(name) && !end_tag_optional(name) => {
+                open.entry(name.as_str()).or_default().push(i);
+            }
+            Token::End { name } => {
+                if let Some(stack) = open.get_mut(name.as_str()) {
+                    stack.pop();
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut literal = vec![false; tokens.len()];
+    for &i in open.values().flatten() {
+        literal[i] = true;
+    }
+    tokens
+        .into_iter()
+        .zip(literal)
+        .map(|(token, literal)| match token {
+            Token::Start { raw, .. } if literal => Token::Text(raw),
+            token => token,
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tree
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, PartialEq)]
+enum Node {
+    Text(String),
+    Element(Element),
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+struct Element {
+    name: String,
+    attrs: Vec<(String, String)>,
+    children: Vec<Node>,
+}
+
+impl Element {
+    fn attr(&self, key: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn push_text(&mut self, text: String) {
+        match self.children.last_mut() {
+            Some(Node::Text(prev)) => prev.push_str(&text),
+            _ => self.children.push(Node::Text(text)),
+        }
+    }
+}
+
+fn build_tree(tokens: Vec<Token>) -> Vec<Node> {
+    // stack[0] is a nameless root that no end tag can match.
+    let mut stack = vec![Element::default()];
+    for token in tokens {
+        match token {
+            Token::Text(text) => top(&mut stack).push_text(text),
+            Token::Start {
+                name,
+                attrs,
+                self_closing,
+                ..
+            } => {
+                close_implied(&mut stack, &name);
+                let element = Element {
+                    name,
+                    attrs,
+                    children: Vec::new(),
+                };
+                if self_closing || is_void(&element.name) {
+                    top(&mut stack).children.push(Node::Element(element));
+                } else if stack.len() <= MAX_DEPTH {
+                    stack.push(element);
+                }
+            }
+            Token::End { name } => {
+                if let Some(pos) = stack.iter().rposition(|e| e.name == name) {
+                    close_to(&mut stack, pos.max(1));
+                }
+            }
+        }
+    }
+    close_to(&mut stack, 1);
+    stack.pop().map(|root| root.children).unwrap_or_default()
+}
+
+fn top(stack: &mut [Element]) -> &mut Element {
+    stack.last_mut().expect("the root element is never popped")
+}
+
+/// Pops elements until the stack has `len` entries, attaching each to its parent.
+fn close_to(stack: &mut Vec<Element>, len: usize) {
+    while stack.len() > len.max(1) {
+        if let Some(element) = stack.pop() {
+            top(stack).children.push(Node::Element(element));
+        }
+    }
+}
+
+/// Browser-style implicit end tags: a new `<li>` closes the previous item of the same list, a
+/// new `<dt>`/`<dd>` the previous one of the same `<dl>`, and `<p>` directly inside `<p>`.
+fn close_implied(stack: &mut Vec<Element>, name: &str) {
+    let (targets, boundaries): (&[&str], &[&str]) = match name {
+        "li" => (&["li"], &["ul", "ol"]),
+        "dt" | "dd" => (&["dt", "dd"], &["dl"]),
+        "p" => {
+            if stack.last().is_some_and(|e| e.name == "p") {
+                close_to(stack, stack.len() - 1);
+            }
+            return;
+        }
+        _ => return,
+    };
+    for pos in (1..stack.len()).rev() {
+        let open = stack[pos].name.as_str();
+        if boundaries.contains(&open) {
+            return;
+        }
+        if targets.contains(&open) {
+            close_to(stack, pos);
+            return;
+        }
+    }
+}
+
+/// The text of `nodes` with tags removed, for code spans and `<pre>`. Line breaks and block
+/// boundaries become `separator`.
+fn raw_text(nodes: &[Node], separator: char, out: &mut String) {
+    for node in nodes {
+        match node {
+            Node::Text(text) => out.push_str(text),
+            Node::Element(el) => match kind(&el.name) {
+                Some(Kind::Break) => out.push(separator),
+                Some(Kind::Block | Kind::BoldBlock | Kind::List | Kind::Item | Kind::Pre) => {
+                    out.push(separator);
+                    raw_text(&el.children, separator, out);
+                    out.push(separator);
+                }
+                _ => raw_text(&el.children, separator, out),
+            },
+        }
+    }
+}
+
+fn text_of(nodes: &[Node], separator: char) -> String {
+    let mut out = String::new();
+    raw_text(nodes, separator, &mut out);
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// Inline content
+// ---------------------------------------------------------------------------------------------
+
+/// A piece of a paragraph: an unbreakable chunk of finished Markdown, or a hard line break.
+#[derive(Debug, Clone, PartialEq)]
+enum Item {
+    Word(String),
+    Break,
+}
+
+/// What the inline content being rendered is nested in.
+#[derive(Debug, Clone, Copy, Default)]
+struct Ctx {
+    strong: bool,
+    emphasis: bool,
+    link: bool,
+}
+
+/// Collects the inline content of one paragraph as words, collapsing whitespace as it goes.
+#[derive(Debug, Default)]
+struct Inline {
+    items: Vec<Item>,
+    /// The word being built; pieces without whitespace between them are glued together.
+    word: String,
+    /// Whitespace was seen after the last content (becomes a word boundary if content follows).
+    gap: bool,
+    /// Whitespace was seen before any content (so a wrapper can put a space before its marker).
+    lead: bool,
+}
+
+impl Inline {
+    fn is_empty(&self) -> bool {
+        self.items.is_empty() && self.word.is_empty()
+    }
+
+    fn space(&mut self) {
+        if self.is_empty() {
+            self.lead = true;
+        } else {
+            self.gap = true;
+        }
+    }
+
+    fn push(&mut self, s: &str) {
+        if s.is_empty() {
+            return;
+        }
+        if self.gap {
+            self.end_word();
+            self.gap = false;
+        }
+        self.word.push_str(s);
+    }
+
+    fn end_word(&mut self) {
+        if !self.word.is_empty() {
+            self.items.push(Item::Word(std::mem::take(&mut self.word)));
+        }
+    }
+
+    fn hard_break(&mut self) {
+        self.end_word();
+        self.gap = false;
+        if matches!(self.items.last(), Some(Item::Word(_))) {
+            self.items.push(Item::Break);
+        }
+    }
+
+    fn into_items(mut self) -> Vec<Item> {
+        self.end_word();
+        while matches!(self.items.last(), Some(Item::Break)) {
+            self.items.pop();
+        }
+        self.items
+    }
+
+    /// Finishes a nested run (emphasis, link text): its words, with breaks turned into spaces,
+    /// plus whether it started and ended with whitespace.
+    fn into_words(self) -> (bool, Vec<String>, bool) {
+        let (lead, trail) = (self.lead, self.gap);
+        let words = self
+            .into_items()
+            .into_iter()
+            .filter_map(|item| match item {
+                Item::Word(word) => Some(word),
+                Item::Break => None,
+            })
+            .collect();
+        (lead, words, trail)
+    }
+
+    /// Appends `words` wrapped in `open`/`close`, keeping surrounding whitespace outside the
+    /// markers (`** x**` would not be emphasis). Nothing but the whitespace if `words` is empty.
+    fn splice(&mut self, lead: bool, words: &[String], trail: bool, open: &str, close: &str) {
+        if lead {
+            self.space();
+        }
+        if !words.is_empty() {
+            self.push(open);
+            for (i, word) in words.iter().enumerate() {
+                if i > 0 {
+                    self.space();
+                }
+                self.push(word);
+            }
+            self.push(close);
+        }
+        if trail {
+            self.space();
+        }
+    }
+
+    fn text(&mut self, text: &str, ctx: Ctx) {
+        if text.starts_with(char::is_whitespace) {
+            self.space();
+        }
+        for (i, word) in text.split_whitespace().enumerate() {
+            if i > 0 {
+                self.space();
+            }
+            self.push(&escape_word(word, ctx.link));
+        }
+        if text.ends_with(char::is_whitespace) {
+            self.space();
+        }
+    }
+
+    fn nodes(&mut self, nodes: &[Node], ctx: Ctx) {
+        for node in nodes {
+            match node {
+                Node::Text(text) => self.text(text, ctx),
+                Node::Element(el) => self.element(el, ctx),
+            }
+        }
+    }
+
+    fn element(&mut self, el: &Element, ctx: Ctx) {
+        match kind(&el.name) {
+            Some(Kind::Code | Kind::Pre) => self.code(&text_of(&el.children, ' ')),
+            Some(Kind::Strong) if !ctx.strong => {
+                let inner = Ctx {
+                    strong: true,
+                    ..ctx
+                };
+                self.emphasis("**", &el.children, inner);
+            }
+            Some(Kind::Emphasis) if !ctx.emphasis => {
+                let inner = Ctx {
+                    emphasis: true,
+                    ..ctx
+                };
+                self.emphasis("*", &el.children, inner);
+            }
+            Some(Kind::Link) => self.link(el, ctx),
+            Some(Kind::Callout(label)) => {
+                self.space();
+                self.push(&format!("**{label}:**"));
+                self.space();
+                self.nodes(&el.children, ctx);
+                self.space();
+            }
+            // `<br>` inside emphasis or link text, nested `<b><b>`, wrappers: keep just the text.
+            Some(Kind::Break) => self.space(),
+            Some(Kind::Strong | Kind::Emphasis | Kind::Wrapper | Kind::Void) => {
+                self.nodes(&el.children, ctx)
+            }
+            // Block content inside inline content (`<b><p>..</p></b>`): flatten it.
+            _ => {
+                self.space();
+                self.nodes(&el.children, ctx);
+                self.space();
+            }
+        }
+    }
+
+    fn emphasis(&mut self, marker: &str, nodes: &[Node], ctx: Ctx) {
+        let mut inner = Inline::default();
+        inner.nodes(nodes, ctx);
+        let (lead, words, trail) = inner.into_words();
+        self.splice(lead, &words, trail, marker, marker);
+    }
+
+    fn code(&mut self, raw: &str) {
+        let parts: Vec<&str> = raw.split_whitespace().collect();
+        let lead = raw.starts_with(char::is_whitespace);
+        let trail = !parts.is_empty() && raw.ends_with(char::is_whitespace);
+        self.splice(lead, &code_span_words(&parts), trail, "", "");
+    }
+
+    fn link(&mut self, el: &Element, ctx: Ctx) {
+        let href = el.attr("href").map(str::trim).unwrap_or("");
+        let url = match web_url(href) {
+            Some(url) if !ctx.link => url,
+            // No usable target, or a link nested in a link: keep the text only.
+            _ => return self.nodes(&el.children, ctx),
+        };
+        let mut inner = Inline::default();
+        inner.nodes(&el.children, Ctx { link: true, ..ctx });
+        let (lead, words, trail) = inner.into_words();
+        let label: Vec<String> = text_of(&el.children, ' ')
+            .split_whitespace()
+            .map(str::to_string)
+            .collect();
+        if words.is_empty() || label.join(" ") == href {
+            // `[https://x](https://x)` says nothing more than the autolink.
+            self.splice(lead, &[format!("<{url}>")], trail, "", "");
+        } else {
+            self.splice(lead, &words, trail, "[", &format!("]({url})"));
+        }
+    }
+}
+
+/// Builds a code span for whitespace-separated `parts` (never empty strings) as words the
+/// wrapper may break between. The fence is one backtick longer than the longest run inside;
+/// content touching a backtick is padded with a space on both sides (CommonMark strips one).
+/// Spans fenced with three or more backticks are kept on one line, since a line starting with
+/// such a fence and no closing backticks would open a fenced code block.
+fn code_span_words(parts: &[&str]) -> Vec<String> {
+    let joined = parts.join(" ");
+    if joined.is_empty() {
+        return Vec::new();
+    }
+    let fence = "`".repeat(longest_run(&joined, '`') + 1);
+    let pad = if joined.starts_with('`') || joined.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    if fence.len() >= 3 {
+        return vec![format!("{fence}{pad}{joined}{pad}{fence}")];
+    }
+    let mut words: Vec<String> = parts.iter().map(|p| p.to_string()).collect();
+    let last = words.len() - 1;
+    words[0].insert_str(0, &format!("{fence}{pad}"));
+    words[last].push_str(&format!("{pad}{fence}"));
+    words
+}
+
+fn longest_run(s: &str, c: char) -> usize {
+    let mut longest = 0;
+    let mut current = 0;
+    for ch in s.chars() {
+        current = if ch == c { current + 1 } else { 0 };
+        longest = longest.max(current);
+    }
+    longest
+}
+
+/// Returns `href` made safe for a Markdown link destination or autolink if it is an absolute
+/// http(s) URL; relative and other links are not worth linking from generated docs.
+fn web_url(href: &str) -> Option<String> {
+    let lower = href.to_ascii_lowercase();
+    let scheme = ["https://", "http://"]
+        .into_iter()
+        .find(|s| lower.starts_with(s))?;
+    if href.len() == scheme.len() {
+        return None;
+    }
+    let mut url = String::with_capacity(href.len());
+    for c in href.chars() {
+        match c {
+            ' ' => url.push_str("%20"),
+            '(' => url.push_str("%28"),
+            ')' => url.push_str("%29"),
+            '<' => url.push_str("%3C"),
+            '>' => url.push_str("%3E"),
+            '\\' => url.push_str("%5C"),
+            c if c.is_whitespace() => {}
+            c => url.push(c),
+        }
+    }
+    Some(url)
+}
+
+/// Finds the first `http://` / `https://` URL in `s` (a whitespace-free word) as a byte range,
+/// leaving out trailing punctuation and an unbalanced closing parenthesis.
+fn find_url(s: &str) -> Option<(usize, usize)> {
+    let lower = s.to_ascii_lowercase();
+    let start = match (lower.find("http://"), lower.find("https://")) {
+        (Some(a), Some(b)) => a.min(b),
+        (a, b) => a.or(b)?,
+    };
+    let scheme_len = if lower[start..].starts_with("https://") {
+        8
+    } else {
+        7
+    };
+    let body = &s[start..];
+    let mut end = body
+        .find(['<', '>', '"', '`', '\\', '{', '}', '|', '^', '[', ']'])
+        .unwrap_or(body.len());
+    loop {
+        let url = &body[..end];
+        let Some(last) = url.chars().last() else {
+            break;
+        };
+        let unbalanced = last == ')' && url.matches(')').count() > url.matches('(').count();
+        if matches!(last, '.' | ',' | ';' | ':' | '!' | '?' | '\'' | '*' | '_') || unbalanced {
+            end -= last.len_utf8();
+        } else {
+            break;
+        }
+    }
+    if end <= scheme_len {
+        // Just a scheme: not a URL. Look further along the word.
+        let skip = start + scheme_len;
+        return find_url(&s[skip..]).map(|(a, b)| (a + skip, b + skip));
+    }
+    Some((start, start + end))
+}
+
+/// Escapes one word of ordinary text, turning bare URLs into autolinks (rustdoc's `bare_urls`
+/// lint) except inside link text, where a link cannot nest.
+fn escape_word(word: &str, in_link: bool) -> String {
+    let mut out = String::with_capacity(word.len() + 8);
+    let mut rest = word;
+    if !in_link {
+        while let Some((start, end)) = find_url(rest) {
+            escape_into(&rest[..start], &mut out);
+            out.push('<');
+            out.push_str(&rest[start..end]);
+            out.push('>');
+            rest = &rest[end..];
+        }
+    }
+    escape_into(rest, &mut out);
+    out
+}
+
+/// Backslash-escapes everything in `text` that Markdown (with rustdoc's extensions: tables,
+/// strikethrough, footnotes, smart punctuation) could otherwise interpret.
+fn escape_into(text: &str, out: &mut String) {
+    let mut prev = None;
+    for (i, c) in text.char_indices() {
+        let escape = match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' => true,
+            '&' => looks_like_entity(&text[i..]),
+            // Smart punctuation would turn `--` into a dash: keep CLI options intact.
+            '-' => prev == Some('-'),
+            _ => false,
+        };
+        if escape {
+            out.push('\\');
+        }
+        out.push(c);
+        prev = Some(c);
+    }
+}
+
+/// Escapes the start of a word that begins a line (paragraph start or after a hard break) if
+/// Markdown would read it as a heading, list marker or setext underline. Only text can produce
+/// these characters at the start of a word, so the backslash is always a valid escape.
+fn escape_line_start(word: &str) -> String {
+    if word.starts_with(['#', '-', '+', '=']) {
+        return format!("\\{word}");
+    }
+    if is_ordered_marker(word) {
+        let (digits, delimiter) = word.split_at(word.len() - 1);
+        return format!("{digits}\\{delimiter}");
+    }
+    word.to_string()
+}
+
+/// `1.`, `42)`: a word that, followed by a space, would start an ordered list item. (`1.0` would
+/// not: the delimiter must be followed by whitespace.)
+fn is_ordered_marker(word: &str) -> bool {
+    word.len() >= 2
+        && word.ends_with(['.', ')'])
+        && word[..word.len() - 1].bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Whether a line starting with `word` could be read as something other than paragraph text
+/// (list item, heading, quote, fence, setext underline, table row, HTML block). The wrapper
+/// never starts a continuation line with such a word.
+fn risky_line_start(word: &str) -> bool {
+    if word.starts_with(['#', '>', '|', '=', '~']) || word.starts_with("```") {
+        return true;
+    }
+    if let Some(tag) = word.strip_prefix('<') {
+        // Only these HTML block starts may interrupt a paragraph (CommonMark types 1 to 6);
+        // `<node-id>` in a wrapped code span or an autolink is harmless.
+        if tag.starts_with(['!', '?']) {
+            return true;
+        }
+        let tag = tag.strip_prefix('/').unwrap_or(tag);
+        let name = &tag[..tag_name_len(tag)];
+        return INTERRUPTING_HTML_BLOCKS
+            .iter()
+            .any(|block| block.eq_ignore_ascii_case(name));
+    }
+    word.chars()
+        .all(|c| matches!(c, '-' | '+' | '*' | '_' | '=' | ':' | '|'))
+        || is_ordered_marker(word)
+}
+
+/// HTML block start tags that can interrupt a paragraph in CommonMark (block types 1 and 6).
+const INTERRUPTING_HTML_BLOCKS: &[&str] = &[
+    "pre",
+    "script",
+    "style",
+    "textarea",
+    "address",
+    "article",
+    "aside",
+    "base",
+    "basefont",
+    "blockquote",
+    "body",
+    "caption",
+    "center",
+    "col",
+    "colgroup",
+    "dd",
+    "details",
+    "dialog",
+    "dir",
+    "div",
+    "dl",
+    "dt",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "frame",
+    "frameset",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "head",
+    "header",
+    "hr",
+    "html",
+    "iframe",
+    "legend",
+    "li",
+    "link",
+    "main",
+    "menu",
+    "menuitem",
+    "nav",
+    "noframes",
+    "ol",
+    "optgroup",
+    "option",
+    "p",
+    "param",
+    "search",
+    "section",
+    "summary",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "title",
+    "tr",
+    "track",
+    "ul",
+];
+
+// ---------------------------------------------------------------------------------------------
+// Blocks
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, PartialEq)]
+enum Block {
+    Paragraph(Vec<Item>),
+    /// `start` is `None` for a bullet list, the first number for an ordered one.
+    List {
+        start: Option<u64>,
+        items: Vec<Vec<Block>>,
+    },
+    /// Verbatim lines of a `<pre>` block.
+    Fence(Vec<String>),
+}
+
+/// Turns a sequence of nodes into blocks, gathering inline content into paragraphs.
+#[derive(Debug, Default)]
+struct BlockBuilder {
+    blocks: Vec<Block>,
+    paragraph: Inline,
+}
+
+impl BlockBuilder {
+    fn build(nodes: &[Node]) -> Vec<Block> {
+        let mut builder = Self::default();
+        builder.nodes(nodes);
+        builder.flush();
+        builder.blocks
+    }
+
+    fn flush(&mut self) {
+        let items = std::mem::take(&mut self.paragraph).into_items();
+        if items.is_empty() {
+            return;
+        }
+        let mut at_line_start = true;
+        let items = items
+            .into_iter()
+            .map(|item| match item {
+                Item::Word(word) if at_line_start => {
+                    at_line_start = false;
+                    Item::Word(escape_line_start(&word))
+                }
+                Item::Break => {
+                    at_line_start = true;
+                    Item::Break
+                }
+                word => word,
+            })
+            .collect();
+        self.blocks.push(Block::Paragraph(items));
+    }
+
+    fn nodes(&mut self, nodes: &[Node]) {
+        let mut i = 0;
+        while i < nodes.len() {
+            if !is_element(&nodes[i], Kind::Item) {
+                self.node(&nodes[i]);
+                i += 1;
+                continue;
+            }
+            // `<li>`s outside any list (it happens) become one bullet list.
+            let mut items = Vec::new();
+            while i < nodes.len() && (is_element(&nodes[i], Kind::Item) || is_blank(&nodes[i])) {
+                if let Node::Element(li) = &nodes[i] {
+                    items.push(Self::build(&li.children));
+                }
+                i += 1;
+            }
+            self.push_list(None, items);
+        }
+    }
+
+    fn node(&mut self, node: &Node) {
+        let el = match node {
+            Node::Text(text) => return self.paragraph.text(text, Ctx::default()),
+            Node::Element(el) => el,
+        };
+        match kind(&el.name) {
+            Some(Kind::Block) => {
+                self.flush();
+                self.nodes(&el.children);
+                self.flush();
+            }
+            Some(Kind::BoldBlock) => {
+                self.flush();
+                let ctx = Ctx {
+                    strong: true,
+                    ..Ctx::default()
+                };
+                self.paragraph.emphasis("**", &el.children, ctx);
+                self.flush();
+            }
+            Some(Kind::List) => {
+                let start = (el.name == "ol").then(|| {
+                    el.attr("start")
+                        .and_then(|s| s.trim().parse::<u64>().ok())
+                        .map_or(1, |n| n.min(1_000_000))
+                });
+                let items = list_items(&el.children);
+                self.push_list(start, items);
+            }
+            Some(Kind::Item) => {
+                let items = vec![Self::build(&el.children)];
+                self.push_list(None, items);
+            }
+            Some(Kind::Callout(label)) => {
+                self.flush();
+                let mut inner = Self::build(&el.children);
+                if inner.is_empty() {
+                    return;
+                }
+                let label = Item::Word(format!("**{label}:**"));
+                match inner.first_mut() {
+                    Some(Block::Paragraph(items)) => items.insert(0, label),
+                    _ => inner.insert(0, Block::Paragraph(vec![label])),
+                }
+                self.blocks.extend(inner);
+            }
+            Some(Kind::Pre) => {
+                self.flush();
+                let lines = pre_lines(&text_of(&el.children, '\n'));
+                if !lines.is_empty() {
+                    self.blocks.push(Block::Fence(lines));
+                }
+            }
+            Some(Kind::Break) => self.paragraph.hard_break(),
+            Some(Kind::Rule) => self.flush(),
+            _ => self.paragraph.element(el, Ctx::default()),
+        }
+    }
+
+    fn push_list(&mut self, start: Option<u64>, items: Vec<Vec<Block>>) {
+        self.flush();
+        let items: Vec<_> = items.into_iter().filter(|item| !item.is_empty()).collect();
+        if !items.is_empty() {
+            self.blocks.push(Block::List { start, items });
+        }
+    }
+}
+
+fn is_element(node: &Node, wanted: Kind) -> bool {
+    matches!(node, Node::Element(el) if kind(&el.name) == Some(wanted))
+}
+
+fn is_blank(node: &Node) -> bool {
+    matches!(node, Node::Text(text) if text.trim().is_empty())
+}
+
+/// The items of a `<ul>`/`<ol>`. Content between items (often a nested `<ul>` written directly
+/// inside the outer list) joins the preceding item, or forms an item of its own.
+fn list_items(children: &[Node]) -> Vec<Vec<Block>> {
+    let mut items: Vec<Vec<Block>> = Vec::new();
+    let mut i = 0;
+    while i < children.len() {
+        if let Node::Element(li) = &children[i] {
+            if kind(&li.name) == Some(Kind::Item) {
+                items.push(BlockBuilder::build(&li.children));
+                i += 1;
+                continue;
+            }
+        }
+        let run_start = i;
+        while i < children.len() && !is_element(&children[i], Kind::Item) {
+            i += 1;
+        }
+        let blocks = BlockBuilder::build(&children[run_start..i]);
+        match items.last_mut() {
+            Some(last) if !blocks.is_empty() => last.extend(blocks),
+            _ => items.push(blocks),
+        }
+    }
+    items
+}
+
+/// Lines of a `<pre>` block: tabs expanded, trailing whitespace and blank lines at either end
+/// removed, runs of blank lines collapsed, and the common indentation stripped.
+fn pre_lines(raw: &str) -> Vec<String> {
+    let lines: Vec<String> = raw
+        .split('\n')
+        .map(|line| expand_tabs(line).trim_end().to_string())
+        .collect();
+    let Some(first) = lines.iter().position(|l| !l.is_empty()) else {
+        return Vec::new();
+    };
+    let last = lines.iter().rposition(|l| !l.is_empty()).unwrap_or(first);
+    let indent = lines[first..=last]
+        .iter()
+        .filter(|l| !l.is_empty())
+        .map(|l| l.len() - l.trim_start_matches(' ').len())
+        .min()
+        .unwrap_or(0);
+    let mut out: Vec<String> = Vec::new();
+    for line in &lines[first..=last] {
+        if line.is_empty() {
+            if out.last().is_some_and(|l| !l.is_empty()) {
+                out.push(String::new());
+            }
+        } else {
+            out.push(line[indent..].to_string());
+        }
+    }
+    out
+}
+
+fn expand_tabs(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut column = 0;
+    for c in line.chars() {
+        if c == '\t' {
+            let spaces = 4 - column % 4;
+            out.extend(std::iter::repeat_n(' ', spaces));
+            column += spaces;
+        } else {
+            out.push(c);
+            column += 1;
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// Layout
+// ---------------------------------------------------------------------------------------------
+
+/// Renders `block`; its first line starts with `first` (e.g. a list marker), the others with
+/// `rest` (the matching indentation).
+fn render_block(block: &Block, first: &str, rest: &str, out: &mut Vec<String>) {
+    match block {
+        Block::Paragraph(items) => wrap(items, first, rest, out),
+        Block::Fence(lines) => {
+            let fence =
+                "`".repeat(3.max(lines.iter().map(|l| longest_run(l, '`')).max().unwrap_or(0) + 1));
+            out.push(format!("{first}{fence}text"));
+            for line in lines {
+                out.push(if line.is_empty() {
+                    String::new()
+                } else {
+                    format!("{rest}{line}")
+                });
+            }
+            out.push(format!("{rest}{fence}"));
+        }
+        Block::List { start, items } => {
+            for (n, item) in items.iter().enumerate() {
+                let marker = match start {
+                    Some(start) => format!("{}. ", start + n as u64),
+                    None => "- ".to_string(),
+                };
+                let item_first = format!("{}{marker}", if n == 0 { first } else { rest });
+                let item_rest = format!("{rest}{}", " ".repeat(marker.len()));
+                for (j, block) in item.iter().enumerate() {
+                    if j == 0 {
+                        render_block(block, &item_first, &item_rest, out);
+                        continue;
+                    }
+                    // A list right after the item's paragraph stays tight; CommonMark only lets
+                    // an ordered list interrupt a paragraph if it starts at 1.
+                    let tight = matches!(item[j - 1], Block::Paragraph(_))
+                        && matches!(
+                            block,
+                            Block::List {
+                                start: None | Some(1),
+                                ..
+                            }
+                        );
+                    if !tight {
+                        out.push(String::new());
+                    }
+                    render_block(block, &item_rest, &item_rest, out);
+                }
+            }
+        }
+    }
+}
+
+/// Greedy word wrap. A word that does not fit starts a new line unless that line would then
+/// start with something Markdown treats specially, in which case the line runs long instead.
+fn wrap(items: &[Item], first: &str, rest: &str, out: &mut Vec<String>) {
+    let mut line = first.to_string();
+    let mut width = first.chars().count();
+    let mut empty = true;
+    for item in items {
+        match item {
+            Item::Word(word) => {
+                let word_width = word.chars().count();
+                if empty {
+                    empty = false;
+                } else if width + 1 + word_width <= WIDTH || risky_line_start(word) {
+                    line.push(' ');
+                    width += 1;
+                } else {
+                    out.push(std::mem::replace(&mut line, rest.to_string()));
+                    width = rest.chars().count();
+                }
+                line.push_str(word);
+                width += word_width;
+            }
+            Item::Break if !empty => {
+                // A backslash hard break: trailing double spaces would be trailing whitespace.
+                line.push('\\');
+                out.push(std::mem::replace(&mut line, rest.to_string()));
+                width = rest.chars().count();
+                empty = true;
+            }
+            Item::Break => {}
+        }
+    }
+    if !empty {
+        out.push(line);
+    }
+}
+
+/// Final clean-up: no trailing whitespace, no runs of empty lines, none at either end.
+fn tidy(lines: Vec<String>) -> String {
+    let mut out: Vec<String> = Vec::with_capacity(lines.len());
+    for line in lines {
+        let line = line.trim_end().to_string();
+        if line.is_empty() && out.last().is_none_or(|l| l.is_empty()) {
+            continue;
+        }
+        out.push(line);
+    }
+    while out.last().is_some_and(|l| l.is_empty()) {
+        out.pop();
+    }
+    out.join("\n")
+}

@@ -1,0 +1,130 @@
+//! Pass 3, emit: [`crate::ir::Service`] → Rust token streams, one per file.
+//!
+//! One module per output kind: [`structure`] (structs and their builders),
+//! [`enumeration`] (enums and unions), [`crate_files`] (the crate root,
+//! module files and the manifest). This module holds what they share: type
+//! paths and doc attributes. Emitted code uses fully qualified paths
+//! everywhere, so no file manages imports.
+
+pub mod crate_files;
+pub mod enumeration;
+pub mod structure;
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{format_ident, quote};
+
+use crate::docs::doc_lines;
+use crate::ir::{Module, NamedRef, TypeRef};
+
+/// An identifier from an IR name, raw (`r#type`) when the IR says so.
+pub fn ident(name: &str) -> Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => format_ident!("{}", name),
+    }
+}
+
+/// Path of a named type from anywhere in the crate.
+pub fn named_path(named: &NamedRef) -> TokenStream {
+    let name = ident(&named.rust_name);
+    match named.module {
+        Module::Types => quote!(crate::types::#name),
+        Module::Error => quote!(crate::error::#name),
+    }
+}
+
+/// Path of a named type's builder.
+pub fn builder_path(module: &Module, rust_name: &str) -> TokenStream {
+    let name = format_ident!("{}Builder", rust_name);
+    match module {
+        Module::Types => quote!(crate::types::builders::#name),
+        Module::Error => quote!(crate::error::builders::#name),
+    }
+}
+
+/// The Rust type of a value.
+pub fn rust_type(ty: &TypeRef) -> TokenStream {
+    match ty {
+        TypeRef::Bool => quote!(bool),
+        TypeRef::Byte => quote!(i8),
+        TypeRef::Short => quote!(i16),
+        TypeRef::Integer => quote!(i32),
+        TypeRef::Long => quote!(i64),
+        TypeRef::Float => quote!(f32),
+        TypeRef::Double => quote!(f64),
+        TypeRef::BigInteger => quote!(::querygen_runtime::BigInteger),
+        TypeRef::BigDecimal => quote!(::querygen_runtime::BigDecimal),
+        TypeRef::String => quote!(::std::string::String),
+        TypeRef::Blob => quote!(::std::vec::Vec<u8>),
+        TypeRef::Timestamp(_) => quote!(::querygen_runtime::DateTime),
+        TypeRef::Document => quote!(::querygen_runtime::Document),
+        TypeRef::Named(named) => named_path(named),
+        TypeRef::List(list) => {
+            let item = element(&list.item, list.sparse);
+            quote!(::std::vec::Vec<#item>)
+        }
+        TypeRef::Map(map) => {
+            let key = rust_type(&map.key);
+            let value = element(&map.value, map.sparse);
+            quote!(::querygen_runtime::IndexMap<#key, #value>)
+        }
+    }
+}
+
+fn element(ty: &TypeRef, sparse: bool) -> TokenStream {
+    let inner = rust_type(ty);
+    if sparse {
+        quote!(::std::option::Option<#inner>)
+    } else {
+        inner
+    }
+}
+
+/// `#[doc]` attributes: the Markdown docs, then extra paragraphs (shape id and notes).
+///
+/// Falls back to `fallback` when the model has no docs, so every public item
+/// is documented.
+pub fn doc_attrs(docs: &str, fallback: &str, extra: &[String]) -> TokenStream {
+    let mut text = if docs.trim().is_empty() {
+        fallback.to_owned()
+    } else {
+        docs.to_owned()
+    };
+    for paragraph in extra.iter().filter(|p| !p.is_empty()) {
+        text.push_str("\n\n");
+        text.push_str(paragraph);
+    }
+    let lines = doc_lines(&text);
+    quote!(#(#[doc = #lines])*)
+}
+
+/// One `#[doc]` line of plain text (rustdoc wants the leading space for `/// text`).
+pub fn doc_line(text: &str) -> TokenStream {
+    let line = format!(" {text}");
+    quote!(#[doc = #line])
+}
+
+/// Inline code in Markdown for any text, backticks included.
+pub fn code(text: &str) -> String {
+    let longest_run = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest_run + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{text}{pad}{fence}")
+}
+
+/// The paragraph that names the Smithy shape a type comes from.
+pub fn shape_note(id: &str) -> String {
+    format!("Smithy shape: {}.", code(id))
+}
+
+/// The paragraph that says an item is deprecated.
+pub fn deprecated_note(deprecated: &Option<String>) -> String {
+    match deprecated {
+        Some(why) => format!("**Deprecated:** {}", crate::docs::html_to_markdown(why)),
+        None => String::new(),
+    }
+}

@@ -1,0 +1,366 @@
+//! The resolved, Rust-oriented intermediate representation.
+//!
+//! Produced by [`crate::lower`], read by every emitter. Everything an emitter
+//! needs is decided here: Rust names beside wire names, nullability, boxing,
+//! resolved timestamp formats, Markdown docs. Emitters never see JSON.
+//!
+//! Order is explicit: named types and operations are sorted by Rust name;
+//! members, enum values and union variants keep model declaration order,
+//! which for awsQuery is also wire order.
+
+use crate::traits::{ErrorFault, Paginated, TimestampFormat};
+
+/// One service, ready to emit as one crate.
+#[derive(Debug, Clone)]
+pub struct Service {
+    /// Absolute shape id of the service.
+    pub id: String,
+    /// The service shape's name (`AmazonElastiCacheV9`).
+    pub name: String,
+    /// Human title (`smithy.api#title`), else the SDK id, else the name.
+    pub title: String,
+    /// API version (`2015-02-02`).
+    pub version: String,
+    /// `aws.api#service` SDK id, if any.
+    pub sdk_id: Option<String>,
+    /// SigV4 signing name, if any.
+    pub signing_name: Option<String>,
+    /// Default XML namespace of responses, if any.
+    pub xml_namespace: Option<String>,
+    /// Whether the service speaks `aws.protocols#awsQuery`.
+    pub aws_query: bool,
+    /// Service documentation (Markdown).
+    pub docs: String,
+    /// Operations, sorted by Rust name.
+    pub operations: Vec<Operation>,
+    /// Named types of the `types` module, sorted by Rust name.
+    pub types: Vec<TypeDef>,
+    /// Error structures of the `error` module, sorted by Rust name.
+    pub errors: Vec<Struct>,
+}
+
+/// An operation with its own input and output types.
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// Absolute shape id.
+    pub id: String,
+    /// Name on the wire (`StartMigration`, the `Action` value).
+    pub wire_name: String,
+    /// Rust module and method name (`start_migration`).
+    pub rust_name: String,
+    /// Markdown docs.
+    pub docs: String,
+    /// Deprecation note, if deprecated.
+    pub deprecated: Option<String>,
+    /// `{Op}Input`; its `id` is the model's input shape (or `smithy.api#Unit`).
+    pub input: Struct,
+    /// `{Op}Output`; its `id` is the model's output shape (or `smithy.api#Unit`).
+    pub output: Struct,
+    /// Errors the operation may return (its own, then the service's), sorted by Rust name.
+    pub errors: Vec<NamedRef>,
+    /// Pagination, if the operation is paginated.
+    pub paginated: Option<Paginated>,
+}
+
+/// A named type of the `types` module.
+#[derive(Debug, Clone)]
+pub enum TypeDef {
+    /// A structure.
+    Struct(Struct),
+    /// A string enum or intEnum.
+    Enum(Enum),
+    /// A tagged union.
+    Union(Union),
+}
+
+impl TypeDef {
+    /// Rust name of the type.
+    pub fn rust_name(&self) -> &str {
+        match self {
+            Self::Struct(s) => &s.rust_name,
+            Self::Enum(e) => &e.rust_name,
+            Self::Union(u) => &u.rust_name,
+        }
+    }
+}
+
+/// What a structure is used as; decides nullability and extra impls.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StructRole {
+    /// An ordinary data structure.
+    Data,
+    /// An operation input: every member is optional.
+    Input,
+    /// An operation output.
+    Output,
+    /// An error shape.
+    Error(ErrorInfo),
+}
+
+/// Wire identity of an error shape.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorInfo {
+    /// The `Code` that identifies it (`awsQueryError` code, else the shape name).
+    pub code: String,
+    /// HTTP status a server answers with.
+    pub http_status: u16,
+    /// Client or server fault.
+    pub fault: ErrorFault,
+}
+
+/// A structure (also operation inputs, outputs and errors).
+#[derive(Debug, Clone)]
+pub struct Struct {
+    /// Absolute shape id in the model.
+    pub id: String,
+    /// Rust type name.
+    pub rust_name: String,
+    /// Markdown docs.
+    pub docs: String,
+    /// Deprecation note.
+    pub deprecated: Option<String>,
+    /// Whether the whole shape is `@sensitive`.
+    pub sensitive: bool,
+    /// What the structure is used as.
+    pub role: StructRole,
+    /// Members in model order.
+    pub fields: Vec<Field>,
+}
+
+impl Struct {
+    /// Whether `Debug` must hide something.
+    pub fn redacts(&self) -> bool {
+        self.sensitive || self.fields.iter().any(|f| f.sensitive)
+    }
+
+    /// Members whose absence makes `build()` fail.
+    pub fn required_fields(&self) -> impl Iterator<Item = &Field> {
+        self.fields
+            .iter()
+            .filter(|f| f.required && f.default.is_none())
+    }
+}
+
+/// A structure member.
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// `ns#Shape$member`.
+    pub member_id: String,
+    /// Member name in the model.
+    pub wire_name: String,
+    /// `xmlName`, if it renames the member on the wire.
+    pub xml_name: Option<String>,
+    /// Rust field name (may be a raw identifier).
+    pub rust_name: String,
+    /// Value type.
+    pub ty: TypeRef,
+    /// `Option<T>` in Rust.
+    pub optional: bool,
+    /// Boxed, to break a recursive cycle.
+    pub boxed: bool,
+    /// `@required` in the model.
+    pub required: bool,
+    /// Default used by the builder when the member is not optional.
+    pub default: Option<DefaultValue>,
+    /// `xmlFlattened` on the member.
+    pub flattened: bool,
+    /// The member or its target is `@sensitive`.
+    pub sensitive: bool,
+    /// Markdown docs.
+    pub docs: String,
+    /// Deprecation note.
+    pub deprecated: Option<String>,
+}
+
+/// A model default for a non-optional member.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DefaultValue {
+    /// `true`/`false`.
+    Bool(bool),
+    /// An integer of any width.
+    Int(i64),
+    /// A float.
+    Float(f64),
+    /// A string, or a string enum's wire value.
+    String(String),
+    /// Timestamp as epoch seconds.
+    EpochSeconds(f64),
+    /// An empty list or map.
+    Empty,
+}
+
+/// A string enum or intEnum.
+#[derive(Debug, Clone)]
+pub struct Enum {
+    /// Absolute shape id.
+    pub id: String,
+    /// Rust type name.
+    pub rust_name: String,
+    /// Markdown docs.
+    pub docs: String,
+    /// Deprecation note.
+    pub deprecated: Option<String>,
+    /// `@sensitive`.
+    pub sensitive: bool,
+    /// `intEnum` rather than `enum`.
+    pub int: bool,
+    /// Variants in model order.
+    pub variants: Vec<Variant>,
+}
+
+/// One enum value.
+#[derive(Debug, Clone)]
+pub struct Variant {
+    /// Member name in the model.
+    pub member_name: String,
+    /// Rust variant name.
+    pub rust_name: String,
+    /// Wire value: the string, or the integer as decimal text for intEnums.
+    pub value: String,
+    /// Markdown docs.
+    pub docs: String,
+    /// Deprecation note.
+    pub deprecated: Option<String>,
+}
+
+/// A tagged union.
+#[derive(Debug, Clone)]
+pub struct Union {
+    /// Absolute shape id.
+    pub id: String,
+    /// Rust type name.
+    pub rust_name: String,
+    /// Markdown docs.
+    pub docs: String,
+    /// Deprecation note.
+    pub deprecated: Option<String>,
+    /// `@sensitive`.
+    pub sensitive: bool,
+    /// Variants in model order.
+    pub variants: Vec<UnionVariant>,
+}
+
+/// One union member.
+#[derive(Debug, Clone)]
+pub struct UnionVariant {
+    /// Member name in the model.
+    pub wire_name: String,
+    /// `xmlName`, if any.
+    pub xml_name: Option<String>,
+    /// Rust variant name.
+    pub rust_name: String,
+    /// Payload; `None` for members targeting `smithy.api#Unit`.
+    pub ty: Option<TypeRef>,
+    /// Boxed, to break a recursive cycle.
+    pub boxed: bool,
+    /// `xmlFlattened`.
+    pub flattened: bool,
+    /// Markdown docs.
+    pub docs: String,
+}
+
+/// Where a named type lives in the generated crate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Module {
+    /// `crate::types`.
+    Types,
+    /// `crate::error`.
+    Error,
+}
+
+/// What kind of named type a reference points at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NamedKind {
+    /// A structure.
+    Struct,
+    /// A string enum.
+    Enum,
+    /// An intEnum.
+    IntEnum,
+    /// A union.
+    Union,
+}
+
+/// A reference to a named type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NamedRef {
+    /// Absolute shape id.
+    pub id: String,
+    /// Rust type name.
+    pub rust_name: String,
+    /// Its module.
+    pub module: Module,
+    /// Its kind.
+    pub kind: NamedKind,
+}
+
+/// The type of a value: a member, a list element, a map key or value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeRef {
+    /// `bool`
+    Bool,
+    /// `i8`
+    Byte,
+    /// `i16`
+    Short,
+    /// `i32`
+    Integer,
+    /// `i64`
+    Long,
+    /// `f32`
+    Float,
+    /// `f64`
+    Double,
+    /// Runtime `BigInteger`.
+    BigInteger,
+    /// Runtime `BigDecimal`.
+    BigDecimal,
+    /// `String`
+    String,
+    /// `Vec<u8>`
+    Blob,
+    /// Runtime `DateTime`, with the wire format resolved (member trait > target trait > none).
+    Timestamp(Option<TimestampFormat>),
+    /// Runtime `Document`.
+    Document,
+    /// A structure, enum or union.
+    Named(NamedRef),
+    /// `Vec<T>`.
+    List(Box<List>),
+    /// Runtime `IndexMap<K, V>`.
+    Map(Box<Map>),
+}
+
+/// A list shape, inlined as `Vec<T>`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct List {
+    /// Absolute shape id of the list.
+    pub id: String,
+    /// Element type.
+    pub item: TypeRef,
+    /// `xmlName` of the list member (replaces `member` on the wire).
+    pub item_xml_name: Option<String>,
+    /// `@sparse`: elements are `Option<T>`.
+    pub sparse: bool,
+    /// `xmlFlattened` on the list shape itself (legacy botocore models).
+    pub flattened: bool,
+}
+
+/// A map shape, inlined as an insertion-ordered map.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Map {
+    /// Absolute shape id of the map.
+    pub id: String,
+    /// Key type (a string or enum).
+    pub key: TypeRef,
+    /// Value type.
+    pub value: TypeRef,
+    /// `xmlName` of the key member.
+    pub key_xml_name: Option<String>,
+    /// `xmlName` of the value member.
+    pub value_xml_name: Option<String>,
+    /// `@sparse`: values are `Option<V>`.
+    pub sparse: bool,
+    /// `xmlFlattened` on the map shape itself (legacy botocore models).
+    pub flattened: bool,
+}

@@ -1,0 +1,710 @@
+//! Pass 2, resolve and name: [`Model`] + service id → [`ir::Service`].
+//!
+//! Computes the service closure (every shape reachable from its operations'
+//! inputs, outputs and errors and from the service's errors), decides Rust
+//! names through [`crate::naming`], nullability by the Smithy 2.0 rules,
+//! boxing of recursive members, and converts documentation to Markdown.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+use serde_json::Value;
+
+use crate::docs::html_to_markdown;
+use crate::error::{Error, Result};
+use crate::ir::{self, DefaultValue, Field, Module, NamedKind, NamedRef, StructRole, TypeRef};
+use crate::model::{Member, Model, Shape, ShapeKind, Simple};
+use crate::naming;
+use crate::traits::{ErrorFault, Traits};
+
+/// Lowers the service `service_id` of `model` into the IR.
+pub fn lower(model: &Model, service_id: &str) -> Result<ir::Service> {
+    let service = model
+        .shapes
+        .get(service_id)
+        .ok_or_else(|| Error::shape(service_id, "no such service in the model"))?;
+    let ShapeKind::Service {
+        version,
+        operations,
+        resources,
+        errors: service_errors,
+        rename,
+    } = &service.kind
+    else {
+        return Err(Error::shape(service_id, "is not a service shape"));
+    };
+
+    let mut operation_ids = operations.clone();
+    collect_resource_operations(model, resources, &mut operation_ids, &mut Vec::new())?;
+    if operation_ids.is_empty() {
+        return Err(Error::shape(
+            service_id,
+            "the service has no operations, so there is nothing to generate",
+        ));
+    }
+
+    let mut lowerer = Lowerer {
+        model,
+        rename,
+        names: BTreeMap::new(),
+        boxing: HashMap::new(),
+    };
+
+    // Closure: named shapes reached through members, plus every error.
+    let mut named: BTreeSet<String> = BTreeSet::new();
+    let mut errors: BTreeSet<String> = service_errors.iter().cloned().collect();
+    let mut seen = HashSet::new();
+    for op_id in &operation_ids {
+        let op = model.get(op_id, service_id)?;
+        let ShapeKind::Operation {
+            input,
+            output,
+            errors: op_errors,
+        } = &op.kind
+        else {
+            continue;
+        };
+        for io in input.iter().chain(output) {
+            lowerer.walk_members(io, &mut named, &mut seen)?;
+        }
+        for error in op_errors {
+            errors.insert(error.clone());
+            lowerer.walk_members(error, &mut named, &mut seen)?;
+        }
+    }
+    for error in service_errors {
+        lowerer.walk_members(error, &mut named, &mut seen)?;
+    }
+    // Error shapes live in `crate::error` even when a member also refers to one.
+    for id in &named {
+        if model.get(id, service_id)?.traits.error.is_some() {
+            errors.insert(id.clone());
+        }
+    }
+    named.retain(|id| !errors.contains(id));
+
+    lowerer.assign_names(&named, &errors)?;
+
+    let mut types = Vec::new();
+    for id in &named {
+        let shape = &model.shapes[id];
+        types.push(match &shape.kind {
+            ShapeKind::Structure { members } => {
+                ir::TypeDef::Struct(lowerer.structure(shape, members, StructRole::Data, None)?)
+            }
+            ShapeKind::Union { members } => ir::TypeDef::Union(lowerer.union(shape, members)?),
+            ShapeKind::Enum { members } => {
+                ir::TypeDef::Enum(lowerer.enumeration(shape, members, false)?)
+            }
+            ShapeKind::IntEnum { members } => {
+                ir::TypeDef::Enum(lowerer.enumeration(shape, members, true)?)
+            }
+            _ => continue,
+        });
+    }
+    types.sort_by(|a, b| a.rust_name().cmp(b.rust_name()));
+
+    let mut error_structs = Vec::new();
+    for id in &errors {
+        let shape = &model.shapes[id];
+        let ShapeKind::Structure { members } = &shape.kind else {
+            return Err(Error::shape(
+                id,
+                "is used as an error but is not a structure",
+            ));
+        };
+        let role = StructRole::Error(error_info(shape));
+        error_structs.push(lowerer.structure(shape, members, role, None)?);
+    }
+    error_structs.sort_by(|a, b| a.rust_name.cmp(&b.rust_name));
+
+    let mut ops = Vec::new();
+    for op_id in &operation_ids {
+        ops.push(lowerer.operation(&model.shapes[op_id], service_errors)?);
+    }
+    ops.sort_by(|a, b| a.rust_name.cmp(&b.rust_name));
+    naming::check_unique(
+        service_id,
+        "operations",
+        ops.iter()
+            .map(|o| (o.wire_name.as_str(), o.rust_name.as_str())),
+    )?;
+
+    let traits = &service.traits;
+    let sdk_id = traits.aws_service.as_ref().map(|s| s.sdk_id.clone());
+    let title = traits
+        .other
+        .get("smithy.api#title")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .or_else(|| sdk_id.clone())
+        .unwrap_or_else(|| service.name().to_owned());
+    Ok(ir::Service {
+        id: service.id.clone(),
+        name: service.name().to_owned(),
+        title,
+        version: version.clone(),
+        sdk_id,
+        signing_name: traits.sigv4_name.clone(),
+        xml_namespace: traits.xml_namespace.as_ref().map(|ns| ns.uri.clone()),
+        aws_query: traits.aws_query,
+        docs: docs(traits),
+        operations: ops,
+        types,
+        errors: error_structs,
+    })
+}
+
+fn collect_resource_operations(
+    model: &Model,
+    resources: &[String],
+    out: &mut Vec<String>,
+    visiting: &mut Vec<String>,
+) -> Result<()> {
+    for id in resources {
+        if visiting.contains(id) {
+            return Err(Error::shape(id, "resources form a cycle"));
+        }
+        let resource = model.get(id, id)?;
+        if let ShapeKind::Resource {
+            operations,
+            resources,
+        } = &resource.kind
+        {
+            out.extend(
+                operations
+                    .iter()
+                    .filter(|op| !out.contains(op))
+                    .cloned()
+                    .collect::<Vec<_>>(),
+            );
+            visiting.push(id.clone());
+            collect_resource_operations(model, resources, out, visiting)?;
+            visiting.pop();
+        }
+    }
+    Ok(())
+}
+
+fn error_info(shape: &Shape) -> ir::ErrorInfo {
+    let fault = shape.traits.error.unwrap_or(ErrorFault::Client);
+    let query = shape.traits.aws_query_error.as_ref();
+    ir::ErrorInfo {
+        code: query.map_or_else(|| shape.name().to_owned(), |q| q.code.clone()),
+        http_status: query
+            .map(|q| q.http_response_code)
+            .or(shape.traits.http_error)
+            .unwrap_or(match fault {
+                ErrorFault::Client => 400,
+                ErrorFault::Server => 500,
+            }),
+        fault,
+    }
+}
+
+fn docs(traits: &Traits) -> String {
+    traits
+        .documentation
+        .as_deref()
+        .map(html_to_markdown)
+        .unwrap_or_default()
+}
+
+fn deprecated(traits: &Traits) -> Option<String> {
+    traits
+        .deprecated
+        .as_ref()
+        .map(|d| match (&d.message, &d.since) {
+            (Some(m), Some(s)) => format!("{m} (since {s})"),
+            (Some(m), None) => m.clone(),
+            (None, Some(s)) => format!("Deprecated since {s}."),
+            (None, None) => "Deprecated.".to_owned(),
+        })
+}
+
+struct Lowerer<'m> {
+    model: &'m Model,
+    rename: &'m indexmap::IndexMap<String, String>,
+    /// Named shape id → (Rust name, module, kind).
+    names: BTreeMap<String, NamedRef>,
+    /// Memoised "does `from` reach `to` through direct members" answers.
+    boxing: HashMap<(String, String), bool>,
+}
+
+impl<'m> Lowerer<'m> {
+    /// Collects the named shapes reachable from `id`'s members (not `id` itself).
+    fn walk_members(
+        &self,
+        id: &str,
+        named: &mut BTreeSet<String>,
+        seen: &mut HashSet<String>,
+    ) -> Result<()> {
+        if !seen.insert(id.to_owned()) {
+            return Ok(());
+        }
+        let shape = self.model.get(id, id)?;
+        let members: Vec<&Member> = match &shape.kind {
+            ShapeKind::Structure { members } | ShapeKind::Union { members } => {
+                members.iter().collect()
+            }
+            ShapeKind::List { member } => vec![&**member],
+            ShapeKind::Map { key, value } => vec![&**key, &**value],
+            _ => Vec::new(),
+        };
+        for member in members {
+            let target = self.model.get(&member.target, &member.id)?;
+            if matches!(
+                target.kind,
+                ShapeKind::Structure { .. }
+                    | ShapeKind::Union { .. }
+                    | ShapeKind::Enum { .. }
+                    | ShapeKind::IntEnum { .. }
+            ) && target.id != "smithy.api#Unit"
+            {
+                named.insert(target.id.clone());
+            }
+            self.walk_members(&target.id, named, seen)?;
+        }
+        Ok(())
+    }
+
+    fn assign_names(&mut self, named: &BTreeSet<String>, errors: &BTreeSet<String>) -> Result<()> {
+        let mut taken: BTreeMap<(bool, String), String> = BTreeMap::new();
+        for (id, is_error) in named
+            .iter()
+            .map(|id| (id, false))
+            .chain(errors.iter().map(|id| (id, true)))
+        {
+            let shape = &self.model.shapes[id];
+            let model_name = self.rename.get(id).map_or(shape.name(), String::as_str);
+            let rust_name = naming::type_name(model_name);
+            if let Some(other) = taken.insert((is_error, rust_name.clone()), id.clone()) {
+                return Err(Error::shape(
+                    id,
+                    format!("shapes `{other}` and `{id}` would both be named `{rust_name}` in Rust; add a `rename` to the service"),
+                ));
+            }
+            let kind = match shape.kind {
+                ShapeKind::Union { .. } => NamedKind::Union,
+                ShapeKind::Enum { .. } => NamedKind::Enum,
+                ShapeKind::IntEnum { .. } => NamedKind::IntEnum,
+                _ => NamedKind::Struct,
+            };
+            let module = if is_error {
+                Module::Error
+            } else {
+                Module::Types
+            };
+            self.names.insert(
+                id.clone(),
+                NamedRef {
+                    id: id.clone(),
+                    rust_name,
+                    module,
+                    kind,
+                },
+            );
+        }
+        Ok(())
+    }
+
+    fn named(&self, id: &str, referrer: &str) -> Result<NamedRef> {
+        self.names.get(id).cloned().ok_or_else(|| {
+            Error::shape(
+                referrer,
+                format!("refers to `{id}`, which is outside the service closure"),
+            )
+        })
+    }
+
+    /// Type of a member (or list/map member), its sensitivity included.
+    fn type_ref(&self, member: &Member, visiting: &mut Vec<String>) -> Result<(TypeRef, bool)> {
+        let target = self.model.get(&member.target, &member.id)?;
+        let sensitive = member.traits.sensitive || target.traits.sensitive;
+        let ty = match &target.kind {
+            ShapeKind::Simple(simple) => match simple {
+                Simple::Blob => TypeRef::Blob,
+                Simple::Boolean => TypeRef::Bool,
+                Simple::String => TypeRef::String,
+                Simple::Byte => TypeRef::Byte,
+                Simple::Short => TypeRef::Short,
+                Simple::Integer => TypeRef::Integer,
+                Simple::Long => TypeRef::Long,
+                Simple::Float => TypeRef::Float,
+                Simple::Double => TypeRef::Double,
+                Simple::BigInteger => TypeRef::BigInteger,
+                Simple::BigDecimal => TypeRef::BigDecimal,
+                Simple::Timestamp => TypeRef::Timestamp(
+                    member
+                        .traits
+                        .timestamp_format
+                        .or(target.traits.timestamp_format),
+                ),
+                Simple::Document => TypeRef::Document,
+            },
+            ShapeKind::Structure { .. }
+            | ShapeKind::Union { .. }
+            | ShapeKind::Enum { .. }
+            | ShapeKind::IntEnum { .. } => TypeRef::Named(self.named(&target.id, &member.id)?),
+            ShapeKind::List { member: item } | ShapeKind::Map { value: item, .. } => {
+                if visiting.contains(&target.id) {
+                    return Err(Error::shape(
+                        &target.id,
+                        "a list or map contains itself without a structure or union in between",
+                    ));
+                }
+                visiting.push(target.id.clone());
+                let (item_ty, item_sensitive) = self.type_ref(item, visiting)?;
+                let ty = match &target.kind {
+                    ShapeKind::Map { key, value } => {
+                        let (key_ty, key_sensitive) = self.type_ref(key, visiting)?;
+                        visiting.pop();
+                        return Ok((
+                            TypeRef::Map(Box::new(ir::Map {
+                                id: target.id.clone(),
+                                key: key_ty,
+                                value: item_ty,
+                                key_xml_name: key.traits.xml_name.clone(),
+                                value_xml_name: value.traits.xml_name.clone(),
+                                sparse: target.traits.sparse,
+                                flattened: target.traits.xml_flattened,
+                            })),
+                            sensitive || item_sensitive || key_sensitive,
+                        ));
+                    }
+                    _ => TypeRef::List(Box::new(ir::List {
+                        id: target.id.clone(),
+                        item: item_ty,
+                        item_xml_name: item.traits.xml_name.clone(),
+                        sparse: target.traits.sparse,
+                        flattened: target.traits.xml_flattened,
+                    })),
+                };
+                visiting.pop();
+                return Ok((ty, sensitive || item_sensitive));
+            }
+            ShapeKind::Operation { .. }
+            | ShapeKind::Service { .. }
+            | ShapeKind::Resource { .. } => {
+                return Err(Error::shape(
+                    &member.id,
+                    format!("targets `{}`, which is not a data shape", target.id),
+                ));
+            }
+        };
+        Ok((ty, sensitive))
+    }
+
+    /// Whether a direct (non-collection) member edge from `owner` to `target` closes a cycle.
+    fn needs_box(&mut self, owner: Option<&str>, ty: &TypeRef) -> bool {
+        let (Some(owner), TypeRef::Named(target)) = (owner, ty) else {
+            return false;
+        };
+        if !matches!(target.kind, NamedKind::Struct | NamedKind::Union) {
+            return false;
+        }
+        self.reaches(&target.id, owner, &mut HashSet::new())
+    }
+
+    fn reaches(&mut self, from: &str, to: &str, visited: &mut HashSet<String>) -> bool {
+        if from == to {
+            return true;
+        }
+        let key = (from.to_owned(), to.to_owned());
+        if let Some(&known) = self.boxing.get(&key) {
+            return known;
+        }
+        if !visited.insert(from.to_owned()) {
+            return false;
+        }
+        let next: Vec<String> = match self.model.shapes.get(from).map(|s| &s.kind) {
+            Some(ShapeKind::Structure { members } | ShapeKind::Union { members }) => members
+                .iter()
+                .filter(|m| {
+                    self.model.shapes.get(&m.target).is_some_and(|t| {
+                        matches!(
+                            t.kind,
+                            ShapeKind::Structure { .. } | ShapeKind::Union { .. }
+                        )
+                    })
+                })
+                .map(|m| m.target.clone())
+                .collect(),
+            _ => Vec::new(),
+        };
+        let result = next.iter().any(|n| self.reaches(n, to, visited));
+        self.boxing.insert(key, result);
+        result
+    }
+
+    /// Lowers a structure. `owner` overrides the shape id used for recursion checks
+    /// (`None` for synthesized operation inputs and outputs, which nothing refers to).
+    fn structure(
+        &mut self,
+        shape: &Shape,
+        members: &[Member],
+        role: StructRole,
+        rust_name: Option<String>,
+    ) -> Result<ir::Struct> {
+        let owner = if rust_name.is_some() {
+            None
+        } else {
+            Some(shape.id.as_str())
+        };
+        let mut fields = Vec::with_capacity(members.len());
+        for member in members {
+            let target = self.model.get(&member.target, &member.id)?;
+            let (ty, sensitive) = self.type_ref(member, &mut Vec::new())?;
+            let traits = &member.traits;
+            let default = match &traits.default {
+                Some(value) => Some(value.clone()),
+                // A member of a prelude primitive inherits its zero default (models converted from Smithy 1.0).
+                None => target.traits.default.clone(),
+            };
+            let non_null_default = default.as_ref().filter(|v| !v.is_null());
+            let optional = role == StructRole::Input
+                || traits.client_optional
+                || !(traits.required || non_null_default.is_some());
+            let default = match (optional, non_null_default) {
+                (false, Some(value)) => Some(default_value(&member.id, &ty, value, self.model)?),
+                _ => None,
+            };
+            let boxed = self.needs_box(owner, &ty);
+            fields.push(Field {
+                member_id: member.id.clone(),
+                wire_name: member.name.clone(),
+                xml_name: traits.xml_name.clone(),
+                rust_name: naming::field_name(&member.name),
+                ty,
+                optional,
+                boxed,
+                required: traits.required,
+                default,
+                flattened: traits.xml_flattened,
+                sensitive,
+                docs: docs(traits),
+                deprecated: deprecated(traits),
+            });
+        }
+        let setters: Vec<String> = fields
+            .iter()
+            .map(|f| naming::setter_name(&f.rust_name))
+            .collect();
+        naming::check_unique(
+            &shape.id,
+            "members",
+            fields
+                .iter()
+                .map(|f| (f.wire_name.as_str(), f.rust_name.as_str()))
+                .chain(
+                    fields
+                        .iter()
+                        .zip(&setters)
+                        .map(|(f, s)| (f.wire_name.as_str(), s.as_str())),
+                ),
+        )?;
+        Ok(ir::Struct {
+            id: shape.id.clone(),
+            rust_name: match rust_name {
+                Some(name) => name,
+                None => self.named(&shape.id, &shape.id)?.rust_name,
+            },
+            docs: docs(&shape.traits),
+            deprecated: deprecated(&shape.traits),
+            sensitive: shape.traits.sensitive,
+            role,
+            fields,
+        })
+    }
+
+    fn union(&mut self, shape: &Shape, members: &[Member]) -> Result<ir::Union> {
+        let mut variants = Vec::with_capacity(members.len());
+        for member in members {
+            let ty = if member.target == "smithy.api#Unit" {
+                None
+            } else {
+                Some(self.type_ref(member, &mut Vec::new())?.0)
+            };
+            let boxed = ty
+                .as_ref()
+                .is_some_and(|ty| self.needs_box(Some(&shape.id), ty));
+            variants.push(ir::UnionVariant {
+                wire_name: member.name.clone(),
+                xml_name: member.traits.xml_name.clone(),
+                rust_name: naming::variant_name(&member.name),
+                ty,
+                boxed,
+                flattened: member.traits.xml_flattened,
+                docs: docs(&member.traits),
+            });
+        }
+        naming::check_unique(
+            &shape.id,
+            "members",
+            variants
+                .iter()
+                .map(|v| (v.wire_name.as_str(), v.rust_name.as_str())),
+        )?;
+        Ok(ir::Union {
+            id: shape.id.clone(),
+            rust_name: self.named(&shape.id, &shape.id)?.rust_name,
+            docs: docs(&shape.traits),
+            deprecated: deprecated(&shape.traits),
+            sensitive: shape.traits.sensitive,
+            variants,
+        })
+    }
+
+    fn enumeration(&self, shape: &Shape, members: &[Member], int: bool) -> Result<ir::Enum> {
+        let mut variants = Vec::with_capacity(members.len());
+        for member in members {
+            let value = match &member.traits.enum_value {
+                Some(crate::traits::EnumValue::String(s)) => s.clone(),
+                Some(crate::traits::EnumValue::Int(i)) => {
+                    i32::try_from(*i).map_err(|_| {
+                        Error::shape(
+                            &member.id,
+                            format!("intEnum value {i} does not fit a 32-bit integer"),
+                        )
+                    })?;
+                    i.to_string()
+                }
+                None => member.name.clone(),
+            };
+            variants.push(ir::Variant {
+                member_name: member.name.clone(),
+                rust_name: naming::variant_name(&member.name),
+                value,
+                docs: docs(&member.traits),
+                deprecated: deprecated(&member.traits),
+            });
+        }
+        naming::check_unique(
+            &shape.id,
+            "enum members",
+            variants
+                .iter()
+                .map(|v| (v.member_name.as_str(), v.rust_name.as_str())),
+        )?;
+        Ok(ir::Enum {
+            id: shape.id.clone(),
+            rust_name: self.named(&shape.id, &shape.id)?.rust_name,
+            docs: docs(&shape.traits),
+            deprecated: deprecated(&shape.traits),
+            sensitive: shape.traits.sensitive,
+            int,
+            variants,
+        })
+    }
+
+    fn operation(&mut self, op: &Shape, service_errors: &[String]) -> Result<ir::Operation> {
+        let ShapeKind::Operation {
+            input,
+            output,
+            errors,
+        } = &op.kind
+        else {
+            return Err(Error::shape(&op.id, "is not an operation"));
+        };
+        let type_base = naming::type_name(op.name());
+        let unit = self.model.get("smithy.api#Unit", &op.id)?.clone();
+        let mut io = |id: &Option<String>, role: StructRole, suffix: &str| -> Result<ir::Struct> {
+            let shape = match id {
+                Some(id) => self.model.get(id, &op.id)?.clone(),
+                None => unit.clone(),
+            };
+            let ShapeKind::Structure { members } = &shape.kind else {
+                return Err(Error::shape(
+                    &op.id,
+                    format!("its {suffix} must be a structure"),
+                ));
+            };
+            let mut lowered =
+                self.structure(&shape, members, role, Some(format!("{type_base}{suffix}")))?;
+            if lowered.docs.is_empty() {
+                lowered.docs = format!(
+                    "The {} of the `{}` operation.",
+                    suffix.to_lowercase(),
+                    op.name()
+                );
+            }
+            Ok(lowered)
+        };
+        let input = io(input, StructRole::Input, "Input")?;
+        let output = io(output, StructRole::Output, "Output")?;
+        let mut error_refs = Vec::new();
+        for id in errors.iter().chain(service_errors) {
+            let named = self.named(id, &op.id)?;
+            if !error_refs.contains(&named) {
+                error_refs.push(named);
+            }
+        }
+        error_refs.sort_by(|a, b| a.rust_name.cmp(&b.rust_name));
+        Ok(ir::Operation {
+            id: op.id.clone(),
+            wire_name: op.name().to_owned(),
+            rust_name: naming::operation_name(op.name()),
+            docs: docs(&op.traits),
+            deprecated: deprecated(&op.traits),
+            input,
+            output,
+            errors: error_refs,
+            paginated: op.traits.paginated.clone(),
+        })
+    }
+}
+
+/// Converts a model default to the IR, checking it fits the member's type.
+fn default_value(
+    member_id: &str,
+    ty: &TypeRef,
+    value: &Value,
+    model: &Model,
+) -> Result<DefaultValue> {
+    let bad = || {
+        Error::shape(
+            member_id,
+            format!("default value {value} does not fit the member's type"),
+        )
+    };
+    Ok(match (ty, value) {
+        (TypeRef::Bool, Value::Bool(b)) => DefaultValue::Bool(*b),
+        (TypeRef::Byte | TypeRef::Short | TypeRef::Integer | TypeRef::Long, Value::Number(n)) => {
+            let n = n.as_i64().ok_or_else(bad)?;
+            let fits = match ty {
+                TypeRef::Byte => i8::try_from(n).is_ok(),
+                TypeRef::Short => i16::try_from(n).is_ok(),
+                TypeRef::Integer => i32::try_from(n).is_ok(),
+                _ => true,
+            };
+            if !fits {
+                return Err(bad());
+            }
+            DefaultValue::Int(n)
+        }
+        (TypeRef::Float | TypeRef::Double, Value::Number(n)) => DefaultValue::Float(n.as_f64().ok_or_else(bad)?),
+        (TypeRef::String, Value::String(s)) => DefaultValue::String(s.clone()),
+        (TypeRef::Named(named), Value::String(s)) if named.kind == NamedKind::Enum => {
+            let known = match model.shapes.get(&named.id).map(|s| &s.kind) {
+                Some(ShapeKind::Enum { members }) => members.iter().any(|m| match &m.traits.enum_value {
+                    Some(crate::traits::EnumValue::String(v)) => v == s,
+                    _ => &m.name == s,
+                }),
+                _ => false,
+            };
+            if !known {
+                return Err(Error::shape(member_id, format!("default value \"{s}\" is not a value of enum `{}`", named.id)));
+            }
+            DefaultValue::String(s.clone())
+        }
+        (TypeRef::Named(named), Value::Number(n)) if named.kind == NamedKind::IntEnum => {
+            DefaultValue::Int(n.as_i64().filter(|n| i32::try_from(*n).is_ok()).ok_or_else(bad)?)
+        }
+        (TypeRef::List(_), Value::Array(items)) | (TypeRef::Map(_), Value::Array(items)) if items.is_empty() => DefaultValue::Empty,
+        (TypeRef::Map(_), Value::Object(map)) if map.is_empty() => DefaultValue::Empty,
+        (TypeRef::Timestamp(_), Value::Number(n)) => DefaultValue::EpochSeconds(n.as_f64().ok_or_else(bad)?),
+        (TypeRef::Blob | TypeRef::Document | TypeRef::BigInteger | TypeRef::BigDecimal, _) => {
+            return Err(Error::shape(member_id, "defaults of blob, document, bigInteger and bigDecimal members are not supported; make the member optional"))
+        }
+        _ => return Err(bad()),
+    })
+}

@@ -1,0 +1,417 @@
+//! The workspace's maintenance tasks, as a library so the freshness test in
+//! `tests/` runs exactly what `cargo xtask codegen --check` runs.
+//!
+//! This is the only place that does I/O for code generation: it reads
+//! `models/manifest.json`, the pinned models (through `SMITHY_MODELS_DIR`)
+//! and our own snapshot models, asks `querygen` for file contents, and
+//! compares them with, or writes them to, `generated/`.
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+/// Environment variable naming a checkout of aws/api-models-aws (or its `models/` folder);
+/// a relative path is taken from the workspace root.
+pub const MODELS_ENV: &str = "SMITHY_MODELS_DIR";
+
+/// A failure of a maintenance task, with a message meant for the maintainer.
+#[derive(Debug)]
+pub struct TaskError(pub String);
+
+impl fmt::Display for TaskError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for TaskError {}
+
+impl From<querygen::Error> for TaskError {
+    fn from(e: querygen::Error) -> Self {
+        TaskError(e.to_string())
+    }
+}
+
+type Result<T> = std::result::Result<T, TaskError>;
+
+/// The workspace root (two levels above this crate).
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .components()
+        .collect()
+}
+
+/// One model of `models/manifest.json`.
+#[derive(Debug, Clone)]
+pub struct ModelEntry {
+    /// Short name (`elasticache`).
+    pub name: String,
+    /// Path inside aws/api-models-aws (`models/elasticache/…`), or inside this workspace for snapshots.
+    pub path: String,
+    /// Expected sha256 of the file (upstream models only).
+    pub sha256: Option<String>,
+    /// Service shape id.
+    pub service: String,
+    /// Crate to generate into `generated/`, if any.
+    pub generate: Option<CrateTarget>,
+}
+
+/// Where a committed generated crate lives.
+#[derive(Debug, Clone)]
+pub struct CrateTarget {
+    /// Package name.
+    pub crate_name: String,
+    /// Directory relative to the workspace root.
+    pub dir: String,
+    /// Snapshot crates deny warnings.
+    pub deny_warnings: bool,
+}
+
+/// The parsed manifest.
+#[derive(Debug, Clone)]
+pub struct Manifest {
+    /// Upstream models, pinned by sha256.
+    pub models: Vec<ModelEntry>,
+    /// Our own models under `models/snapshots/`.
+    pub snapshots: Vec<ModelEntry>,
+}
+
+fn field<'a>(entry: &'a Value, name: &str, context: &str) -> Result<&'a str> {
+    entry.get(name).and_then(Value::as_str).ok_or_else(|| {
+        TaskError(format!(
+            "models/manifest.json: {context} has no string `{name}`"
+        ))
+    })
+}
+
+/// Reads `models/manifest.json`.
+pub fn manifest() -> Result<Manifest> {
+    let path = workspace_root().join("models/manifest.json");
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| TaskError(format!("cannot read {}: {e}", path.display())))?;
+    let doc: Value = serde_json::from_str(&text)
+        .map_err(|e| TaskError(format!("{} is not valid JSON: {e}", path.display())))?;
+    let list = |key: &str, snapshot: bool| -> Result<Vec<ModelEntry>> {
+        let items = doc
+            .get(key)
+            .and_then(Value::as_array)
+            .ok_or_else(|| TaskError(format!("models/manifest.json has no `{key}` array")))?;
+        items
+            .iter()
+            .map(|item| {
+                let name = field(item, "name", key)?.to_owned();
+                let context = format!("entry `{name}`");
+                let generate = match item.get("generate") {
+                    None => None,
+                    Some(target) => Some(CrateTarget {
+                        crate_name: field(target, "crate", &context)?.to_owned(),
+                        dir: field(target, "dir", &context)?.to_owned(),
+                        deny_warnings: snapshot,
+                    }),
+                };
+                Ok(ModelEntry {
+                    path: field(item, "path", &context)?.to_owned(),
+                    sha256: if snapshot {
+                        None
+                    } else {
+                        Some(field(item, "sha256", &context)?.to_owned())
+                    },
+                    service: field(item, "service", &context)?.to_owned(),
+                    name,
+                    generate,
+                })
+            })
+            .collect()
+    };
+    Ok(Manifest {
+        models: list("models", false)?,
+        snapshots: list("snapshots", true)?,
+    })
+}
+
+/// Reads a model's text: an upstream model through `SMITHY_MODELS_DIR` (checking
+/// its sha256), a snapshot model from the workspace.
+pub fn read_model(entry: &ModelEntry) -> Result<(String, String)> {
+    let Some(expected) = &entry.sha256 else {
+        let path = workspace_root().join(&entry.path);
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| TaskError(format!("cannot read {}: {e}", path.display())))?;
+        return Ok((entry.path.clone(), text));
+    };
+    let dir = std::env::var_os(MODELS_ENV).ok_or_else(|| {
+        TaskError(format!(
+            "{MODELS_ENV} is not set. Point it at a checkout of aws/api-models-aws (or its models/ folder), \
+             e.g. `export {MODELS_ENV}=../shared/models`; `.ci/run` does this."
+        ))
+    })?;
+    // A relative value is relative to the workspace root, wherever cargo runs us from.
+    let dir = workspace_root().join(dir);
+    let relative = entry.path.strip_prefix("models/").unwrap_or(&entry.path);
+    let candidates = [dir.join(&entry.path), dir.join(relative)];
+    let path = candidates.iter().find(|p| p.is_file()).ok_or_else(|| {
+        TaskError(format!(
+            "model `{}` not found: looked for {} and {} ({MODELS_ENV}={})",
+            entry.name,
+            candidates[0].display(),
+            candidates[1].display(),
+            dir.display()
+        ))
+    })?;
+    let bytes = std::fs::read(path)
+        .map_err(|e| TaskError(format!("cannot read {}: {e}", path.display())))?;
+    let actual = hex(&Sha256::digest(&bytes));
+    if &actual != expected {
+        return Err(TaskError(format!(
+            "{} has sha256 {actual}, but models/manifest.json pins {expected}: the models checkout is not the pinned commit. \
+             Check out the pinned commit, or update the pin in models/manifest.json deliberately and regenerate.",
+            path.display()
+        )));
+    }
+    let text = String::from_utf8(bytes)
+        .map_err(|_| TaskError(format!("{} is not UTF-8", path.display())))?;
+    Ok((format!("aws/api-models-aws {}", entry.path), text))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The generated files of one crate, with where they go.
+pub struct PlannedCrate {
+    /// Directory relative to the workspace root.
+    pub dir: String,
+    /// The files.
+    pub output: querygen::Output,
+}
+
+/// Relative path from a crate directory back to the runtime crate.
+fn runtime_dependency(dir: &str) -> String {
+    let depth = Path::new(dir).components().count();
+    format!("{{ path = \"{}runtime\" }}", "../".repeat(depth))
+}
+
+/// Generates a crate for `entry` into (virtual) `dir`.
+pub fn generate(
+    entry: &ModelEntry,
+    crate_name: &str,
+    dir: &str,
+    deny_warnings: bool,
+) -> Result<PlannedCrate> {
+    let (source, text) = read_model(entry)?;
+    let options = querygen::Options {
+        service: entry.service.clone(),
+        crate_name: crate_name.to_owned(),
+        crate_version: "0.1.0".to_owned(),
+        runtime_dependency: runtime_dependency(dir),
+        deny_warnings,
+    };
+    let output = querygen::generate(&text, &source, &options)?;
+    Ok(PlannedCrate {
+        dir: dir.to_owned(),
+        output,
+    })
+}
+
+/// Every crate committed under `generated/`.
+pub fn plan() -> Result<Vec<PlannedCrate>> {
+    let manifest = manifest()?;
+    manifest
+        .models
+        .iter()
+        .chain(&manifest.snapshots)
+        .filter_map(|entry| entry.generate.as_ref().map(|target| (entry, target)))
+        .map(|(entry, target)| {
+            generate(entry, &target.crate_name, &target.dir, target.deny_warnings)
+        })
+        .collect()
+}
+
+/// A difference between the plan and `generated/` on disk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    /// The file exists with other contents.
+    Stale {
+        /// Path relative to the workspace root.
+        path: String,
+        /// What is on disk.
+        on_disk: String,
+        /// What the generator produces.
+        expected: String,
+    },
+    /// The generator produces the file; it is not on disk.
+    Missing {
+        /// Path relative to the workspace root.
+        path: String,
+        /// What the generator produces.
+        expected: String,
+    },
+    /// The file is on disk under `generated/`, but the generator does not produce it.
+    Orphaned {
+        /// Path relative to the workspace root.
+        path: String,
+    },
+}
+
+impl Problem {
+    /// The path the problem is about.
+    pub fn path(&self) -> &str {
+        match self {
+            Self::Stale { path, .. } | Self::Missing { path, .. } | Self::Orphaned { path } => path,
+        }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Stale { path, .. } => write!(f, "stale:    {path}"),
+            Self::Missing { path, .. } => write!(f, "missing:  {path}"),
+            Self::Orphaned { path } => write!(f, "orphaned: {path}"),
+        }
+    }
+}
+
+/// Files on disk under `generated/`, relative to the workspace root, sorted.
+fn files_on_disk(root: &Path) -> Result<BTreeSet<String>> {
+    let mut found = BTreeSet::new();
+    let mut stack = vec![root.join("generated")];
+    while let Some(dir) = stack.pop() {
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(TaskError(format!("cannot list {}: {e}", dir.display()))),
+        };
+        for entry in entries {
+            let entry =
+                entry.map_err(|e| TaskError(format!("cannot list {}: {e}", dir.display())))?;
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if let Ok(relative) = path.strip_prefix(root) {
+                found.insert(relative.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// Compares the plan with `generated/`: stale, missing and orphaned files, sorted by path.
+pub fn check(plan: &[PlannedCrate]) -> Result<Vec<Problem>> {
+    let root = workspace_root();
+    let mut on_disk = files_on_disk(&root)?;
+    let mut problems = Vec::new();
+    for krate in plan {
+        for file in &krate.output.files {
+            let path = format!("{}/{}", krate.dir, file.path);
+            on_disk.remove(&path);
+            match std::fs::read_to_string(root.join(&path)) {
+                Ok(existing) if existing == file.contents => {}
+                Ok(existing) => problems.push(Problem::Stale {
+                    path,
+                    on_disk: existing,
+                    expected: file.contents.clone(),
+                }),
+                Err(_) => problems.push(Problem::Missing {
+                    path,
+                    expected: file.contents.clone(),
+                }),
+            }
+        }
+    }
+    problems.extend(on_disk.into_iter().map(|path| Problem::Orphaned { path }));
+    problems.sort_by(|a, b| a.path().cmp(b.path()));
+    Ok(problems)
+}
+
+/// Writes the plan to disk and deletes orphaned files. Returns how long writing took.
+pub fn write(plan: &[PlannedCrate]) -> Result<Duration> {
+    let started = Instant::now();
+    let root = workspace_root();
+    for problem in check(plan)? {
+        match problem {
+            Problem::Stale { path, expected, .. } | Problem::Missing { path, expected } => {
+                write_file(&root.join(path), &expected)?
+            }
+            Problem::Orphaned { path } => {
+                std::fs::remove_file(root.join(&path))
+                    .map_err(|e| TaskError(format!("cannot remove {path}: {e}")))?;
+            }
+        }
+    }
+    remove_empty_dirs(&root.join("generated"));
+    Ok(started.elapsed())
+}
+
+fn write_file(path: &Path, contents: &str) -> Result<()> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)
+            .map_err(|e| TaskError(format!("cannot create {}: {e}", parent.display())))?;
+    }
+    std::fs::write(path, contents)
+        .map_err(|e| TaskError(format!("cannot write {}: {e}", path.display())))
+}
+
+fn remove_empty_dirs(dir: &Path) {
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            if entry.path().is_dir() {
+                remove_empty_dirs(&entry.path());
+                // Fails, harmlessly, unless the directory is now empty.
+                let _ = std::fs::remove_dir(entry.path());
+            }
+        }
+    }
+}
+
+/// Writes every pinned upstream model's crate into `scratch` (a throwaway
+/// workspace) and runs `cargo check` on it. Returns the crate names.
+pub fn check_models(scratch: &Path) -> Result<Vec<String>> {
+    let manifest = manifest()?;
+    let runtime = workspace_root().join("runtime");
+    let mut members = Vec::new();
+    for entry in &manifest.models {
+        let crate_name = format!("check-{}", entry.name);
+        let planned = generate(entry, &crate_name, &entry.name, false)?;
+        let dir = scratch.join(&entry.name);
+        let _ = std::fs::remove_dir_all(&dir);
+        for file in &planned.output.files {
+            let contents = if file.path == "Cargo.toml" {
+                file.contents.replace(
+                    &runtime_dependency(&entry.name),
+                    &format!("{{ path = {:?} }}", runtime.display().to_string()),
+                )
+            } else {
+                file.contents.clone()
+            };
+            write_file(&dir.join(&file.path), &contents)?;
+        }
+        members.push(entry.name.clone());
+    }
+    let quoted: Vec<String> = members.iter().map(|m| format!("{m:?}")).collect();
+    write_file(
+        &scratch.join("Cargo.toml"),
+        &format!(
+            "[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
+            quoted.join(", ")
+        ),
+    )?;
+    let status =
+        std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .args(["check", "--workspace", "--quiet"])
+            .current_dir(scratch)
+            .env("RUSTFLAGS", "-Dwarnings")
+            .status()
+            .map_err(|e| TaskError(format!("cannot run cargo: {e}")))?;
+    if !status.success() {
+        return Err(TaskError(format!(
+            "`cargo check` failed on the generated crates in {}",
+            scratch.display()
+        )));
+    }
+    Ok(members)
+}

@@ -1,0 +1,112 @@
+//! `cargo xtask`: regenerate, check and exercise the generated crates.
+
+use std::process::ExitCode;
+use std::time::Instant;
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  codegen           regenerate every crate under generated/ from the models
+  codegen --check   exit non-zero, naming each stale, missing or orphaned file, if generated/ is out of date
+  check-models      generate every pinned upstream model into target/check-models and `cargo check` them
+
+Upstream models are read from $SMITHY_MODELS_DIR (a checkout of aws/api-models-aws or its models/ folder).";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let result = match args.as_slice() {
+        ["codegen"] => codegen(false),
+        ["codegen", "--check"] => codegen(true),
+        ["check-models"] => check_models(),
+        ["help" | "--help" | "-h"] => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        _ => Err(xtask::TaskError(format!(
+            "unknown arguments {args:?}\n\n{USAGE}"
+        ))),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn ms(d: std::time::Duration) -> String {
+    format!("{:.1}", d.as_secs_f64() * 1000.0)
+}
+
+fn codegen(check_only: bool) -> Result<(), xtask::TaskError> {
+    let started = Instant::now();
+    let plan = xtask::plan()?;
+    let problems = xtask::check(&plan)?;
+    let write = if check_only || problems.is_empty() {
+        None
+    } else {
+        Some(xtask::write(&plan)?)
+    };
+
+    eprintln!(
+        "{:<32} {:>6} {:>8} {:>8} {:>8} {:>8} {:>8}",
+        "crate", "files", "load ms", "lower ms", "emit ms", "fmt ms", "lines"
+    );
+    for krate in &plan {
+        let t = &krate.output.timings;
+        let lines: usize = krate
+            .output
+            .files
+            .iter()
+            .map(|f| f.contents.lines().count())
+            .sum();
+        eprintln!(
+            "{:<32} {:>6} {:>8} {:>8} {:>8} {:>8} {:>8}",
+            krate.dir,
+            krate.output.files.len(),
+            ms(t.load),
+            ms(t.lower),
+            ms(t.emit),
+            ms(t.format),
+            lines
+        );
+    }
+    if let Some(write) = write {
+        eprintln!("write: {} ms", ms(write));
+    }
+    eprintln!("total: {} ms", ms(started.elapsed()));
+
+    if problems.is_empty() {
+        eprintln!("generated/ is up to date");
+        return Ok(());
+    }
+    if check_only {
+        for problem in &problems {
+            eprintln!("{problem}");
+        }
+        return Err(xtask::TaskError(format!(
+            "{} generated file(s) out of date; run `cargo xtask codegen` to regenerate",
+            problems.len()
+        )));
+    }
+    for problem in &problems {
+        eprintln!("updated {problem}");
+    }
+    Ok(())
+}
+
+fn check_models() -> Result<(), xtask::TaskError> {
+    let scratch = xtask::workspace_root().join("target/check-models");
+    let started = Instant::now();
+    let crates = xtask::check_models(&scratch)?;
+    eprintln!(
+        "{} models generated and checked in {:.1} s: {}",
+        crates.len(),
+        started.elapsed().as_secs_f64(),
+        crates.join(", ")
+    );
+    Ok(())
+}
