@@ -8,7 +8,8 @@ pub struct BuildError {
 }
 
 impl BuildError {
-    /// Creates the error for `type_name` with the wire names of the missing members.
+    /// Creates the error for `type_name` with the names of the missing members
+    /// (as the builder's setters are called, in model order).
     pub fn missing_members(type_name: &'static str, missing: Vec<&'static str>) -> Self {
         Self { type_name, missing }
     }
@@ -18,7 +19,7 @@ impl BuildError {
         self.type_name
     }
 
-    /// The model names of the required members that were not set, in model order.
+    /// The required members that were not set, named like the builder's setters, in model order.
     pub fn missing(&self) -> &[&'static str] {
         &self.missing
     }

@@ -2,14 +2,14 @@
 //!
 //! The pipeline is deliberately small and forgiving:
 //!
-//! 1. [`tokenize`] turns the input into text and tag tokens. Anything that is not a known HTML
+//! 1. `tokenize` turns the input into text and tag tokens. Anything that is not a known HTML
 //!    element (`<node>`, `<primary>`, a stray `<`) stays text, so it is escaped later rather than
 //!    dropped or passed through as HTML.
-//! 2. [`build_tree`] nests the tokens into elements, closing `<li>`, `<p>`, `<dt>` and `<dd>`
+//! 2. `build_tree` nests the tokens into elements, closing `<li>`, `<p>`, `<dt>` and `<dd>`
 //!    implicitly the way browsers do, and closing whatever is still open at the end.
-//! 3. [`BlockBuilder`] walks the tree and produces blocks (paragraphs, lists, fenced code) whose
+//! 3. `BlockBuilder` walks the tree and produces blocks (paragraphs, lists, fenced code) whose
 //!    paragraphs are sequences of already-escaped, unbreakable Markdown "words".
-//! 4. [`render_block`] lays the blocks out as lines, word-wrapping paragraphs at [`WIDTH`] columns.
+//! 4. `render_block` lays the blocks out as lines, word-wrapping paragraphs at `WIDTH` columns.
 //!
 //! The output must survive `RUSTDOCFLAGS=-Dwarnings cargo doc` and must never contain a doctest,
 //! which is why text is escaped aggressively, indentation only ever comes from list nesting, and
@@ -66,12 +66,22 @@ pub fn doc_lines(markdown: &str) -> Vec<String> {
 // Characters and entities
 // ---------------------------------------------------------------------------------------------
 
+/// Emphasis delimiters are first written as these private-use characters and only turned into
+/// Markdown once the whole paragraph is known (see [`resolve_emphasis`]): whether `**` works
+/// depends on the characters on both sides of it.
+const STRONG_OPEN: char = '\u{F0000}';
+const STRONG_CLOSE: char = '\u{F0001}';
+const EM_OPEN: char = '\u{F0002}';
+const EM_CLOSE: char = '\u{F0003}';
+
 /// Normalises one input character: line separators become `\n`, other control characters become
 /// spaces, and bidirectional-override characters are removed because rustc denies them
 /// (`text_direction_codepoint_in_literal` / `_in_comment`).
 fn clean_char(c: char) -> Option<char> {
     match c {
         '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => None,
+        // Reserved for the emphasis placeholders below.
+        c if is_placeholder(c) => Some('\u{FFFD}'),
         '\r' | '\u{2028}' | '\u{2029}' => Some('\n'),
         '\n' | '\t' => Some(c),
         c if c.is_control() => Some(' '),
@@ -592,6 +602,8 @@ struct Inline {
     gap: bool,
     /// Whitespace was seen before any content (so a wrapper can put a space before its marker).
     lead: bool,
+    /// The last thing pushed was a code span (another one glued to it would merge the fences).
+    code_end: bool,
 }
 
 impl Inline {
@@ -611,6 +623,7 @@ impl Inline {
         if s.is_empty() {
             return;
         }
+        self.code_end = false;
         if self.gap {
             self.end_word();
             self.gap = false;
@@ -627,6 +640,7 @@ impl Inline {
     fn hard_break(&mut self) {
         self.end_word();
         self.gap = false;
+        self.code_end = false;
         if matches!(self.items.last(), Some(Item::Word(_))) {
             self.items.push(Item::Break);
         }
@@ -708,14 +722,14 @@ impl Inline {
                     strong: true,
                     ..ctx
                 };
-                self.emphasis("**", &el.children, inner);
+                self.emphasis(STRONG_OPEN, STRONG_CLOSE, &el.children, inner);
             }
             Some(Kind::Emphasis) if !ctx.emphasis => {
                 let inner = Ctx {
                     emphasis: true,
                     ..ctx
                 };
-                self.emphasis("*", &el.children, inner);
+                self.emphasis(EM_OPEN, EM_CLOSE, &el.children, inner);
             }
             Some(Kind::Link) => self.link(el, ctx),
             Some(Kind::Callout(label)) => {
@@ -739,18 +753,23 @@ impl Inline {
         }
     }
 
-    fn emphasis(&mut self, marker: &str, nodes: &[Node], ctx: Ctx) {
+    fn emphasis(&mut self, open: char, close: char, nodes: &[Node], ctx: Ctx) {
         let mut inner = Inline::default();
         inner.nodes(nodes, ctx);
         let (lead, words, trail) = inner.into_words();
-        self.splice(lead, &words, trail, marker, marker);
+        let (open, close) = (open.to_string(), close.to_string());
+        self.splice(lead, &words, trail, &open, &close);
     }
 
     fn code(&mut self, raw: &str) {
         let parts: Vec<&str> = raw.split_whitespace().collect();
-        let lead = raw.starts_with(char::is_whitespace);
-        let trail = !parts.is_empty() && raw.ends_with(char::is_whitespace);
-        self.splice(lead, &code_span_words(&parts), trail, "", "");
+        let words = code_span_words(&parts);
+        // `<code>a</code><code>b</code>` cannot be written as two touching code spans (the
+        // backtick fences would run together), so they get a space between them.
+        let lead = raw.starts_with(char::is_whitespace) || (self.code_end && !words.is_empty());
+        let trail = !words.is_empty() && raw.ends_with(char::is_whitespace);
+        self.splice(lead, &words, trail, "", "");
+        self.code_end = !words.is_empty() && !trail;
     }
 
     fn link(&mut self, el: &Element, ctx: Ctx) {
@@ -771,6 +790,10 @@ impl Inline {
             // `[https://x](https://x)` says nothing more than the autolink.
             self.splice(lead, &[format!("<{url}>")], trail, "", "");
         } else {
+            // `![text](url)` would be an image: escape a `!` the link is glued to.
+            if !lead && !self.gap && self.word.ends_with('!') {
+                self.word.insert(self.word.len() - 1, '\\');
+            }
             self.splice(lead, &words, trail, "[", &format!("]({url})"));
         }
     }
@@ -831,6 +854,8 @@ fn web_url(href: &str) -> Option<String> {
             '<' => url.push_str("%3C"),
             '>' => url.push_str("%3E"),
             '\\' => url.push_str("%5C"),
+            '[' => url.push_str("%5B"),
+            ']' => url.push_str("%5D"),
             c if c.is_whitespace() => {}
             c => url.push(c),
         }
@@ -842,37 +867,45 @@ fn web_url(href: &str) -> Option<String> {
 /// leaving out trailing punctuation and an unbalanced closing parenthesis.
 fn find_url(s: &str) -> Option<(usize, usize)> {
     let lower = s.to_ascii_lowercase();
-    let start = match (lower.find("http://"), lower.find("https://")) {
-        (Some(a), Some(b)) => a.min(b),
-        (a, b) => a.or(b)?,
-    };
-    let scheme_len = if lower[start..].starts_with("https://") {
-        8
-    } else {
-        7
-    };
-    let body = &s[start..];
-    let mut end = body
-        .find(['<', '>', '"', '`', '\\', '{', '}', '|', '^', '[', ']'])
-        .unwrap_or(body.len());
+    let mut from = 0;
     loop {
-        let url = &body[..end];
-        let Some(last) = url.chars().last() else {
-            break;
-        };
-        let unbalanced = last == ')' && url.matches(')').count() > url.matches('(').count();
-        if matches!(last, '.' | ',' | ';' | ':' | '!' | '?' | '\'' | '*' | '_') || unbalanced {
-            end -= last.len_utf8();
+        let rest = &lower[from..];
+        let start = from
+            + match (rest.find("http://"), rest.find("https://")) {
+                (Some(a), Some(b)) => a.min(b),
+                (a, b) => a.or(b)?,
+            };
+        let scheme_len = if lower[start..].starts_with("https://") {
+            8
         } else {
-            break;
+            7
+        };
+        let body = &s[start..];
+        let mut end = body
+            .find(['<', '>', '"', '`', '\\', '{', '}', '|', '^', '[', ']'])
+            .unwrap_or(body.len());
+        let opening = body[..end].matches('(').count();
+        let mut closing = body[..end].matches(')').count();
+        while let Some(last) = body[..end].chars().next_back() {
+            let trim = match last {
+                '.' | ',' | ';' | ':' | '!' | '?' | '\'' | '*' | '_' => true,
+                ')' => closing > opening,
+                _ => false,
+            };
+            if !trim {
+                break;
+            }
+            if last == ')' {
+                closing -= 1;
+            }
+            end -= last.len_utf8();
         }
-    }
-    if end <= scheme_len {
+        if end > scheme_len {
+            return Some((start, start + end));
+        }
         // Just a scheme: not a URL. Look further along the word.
-        let skip = start + scheme_len;
-        return find_url(&s[skip..]).map(|(a, b)| (a + skip, b + skip));
+        from = start + scheme_len;
     }
-    Some((start, start + end))
 }
 
 /// Escapes one word of ordinary text, turning bare URLs into autolinks (rustdoc's `bare_urls`
@@ -1029,6 +1062,111 @@ const INTERRUPTING_HTML_BLOCKS: &[&str] = &[
     "ul",
 ];
 
+fn is_placeholder(c: char) -> bool {
+    matches!(c, STRONG_OPEN | STRONG_CLOSE | EM_OPEN | EM_CLOSE)
+}
+
+/// How a character next to an emphasis delimiter counts for CommonMark's flanking rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Space,
+    Punct,
+    Word,
+    /// Other symbols, and neighbouring delimiters: not worth guessing.
+    Unsure,
+}
+
+fn side(c: Option<char>) -> Side {
+    match c {
+        None => Side::Space,
+        Some(c) if c.is_whitespace() => Side::Space,
+        Some(c) if c.is_ascii_punctuation() => Side::Punct,
+        Some(c) if c.is_alphanumeric() => Side::Word,
+        Some(_) => Side::Unsure,
+    }
+}
+
+/// Replaces the emphasis placeholders of a paragraph by `**`/`*` where CommonMark reads them as
+/// emphasis (left-flanking opener, right-flanking closer), and by `<strong>`/`<em>` tags where
+/// it would not, e.g. `a<b>(b)</b>`, `<b>x:</b>y` or two bold runs touching each other.
+fn resolve_emphasis(items: Vec<Item>) -> Vec<Item> {
+    // The paragraph as one sequence of characters, with a space for every item boundary.
+    let mut chars = Vec::new();
+    for (n, item) in items.iter().enumerate() {
+        if n > 0 {
+            chars.push(' ');
+        }
+        if let Item::Word(word) = item {
+            chars.extend(word.chars());
+        }
+    }
+    let before = |i: usize| i.checked_sub(1).map(|j| chars[j]);
+    let after = |i: usize| chars.get(i + 1).copied();
+    // For each delimiter: `Some(true)` for Markdown, `Some(false)` for a tag, `None` if unpaired.
+    let mut markdown: Vec<Option<bool>> = vec![None; chars.len()];
+    let mut open = Vec::new();
+    for (i, &c) in chars.iter().enumerate() {
+        match c {
+            STRONG_OPEN | EM_OPEN => open.push(i),
+            STRONG_CLOSE | EM_CLOSE => {
+                if let Some(o) = open.pop() {
+                    // Touching delimiters would merge into one run (`**a****b**`): use tags.
+                    let touching = [before(o), after(o), before(i), after(i)]
+                        .into_iter()
+                        .any(|c| c.is_some_and(is_placeholder));
+                    let opens = match side(after(o)) {
+                        Side::Word => true,
+                        Side::Punct => matches!(side(before(o)), Side::Space | Side::Punct),
+                        _ => false,
+                    };
+                    let closes = match side(before(i)) {
+                        Side::Word => true,
+                        Side::Punct => matches!(side(after(i)), Side::Space | Side::Punct),
+                        _ => false,
+                    };
+                    let ok = opens && closes && !touching;
+                    markdown[o] = Some(ok);
+                    markdown[i] = Some(ok);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut pos = 0;
+    let mut out = Vec::with_capacity(items.len());
+    for (n, item) in items.into_iter().enumerate() {
+        if n > 0 {
+            pos += 1;
+        }
+        let Item::Word(word) = item else {
+            out.push(item);
+            continue;
+        };
+        let mut resolved = String::with_capacity(word.len());
+        for c in word.chars() {
+            let replacement = match (c, markdown[pos]) {
+                (STRONG_OPEN | STRONG_CLOSE, Some(true)) => "**",
+                (EM_OPEN | EM_CLOSE, Some(true)) => "*",
+                (STRONG_OPEN, Some(false)) => "<strong>",
+                (STRONG_CLOSE, Some(false)) => "</strong>",
+                (EM_OPEN, Some(false)) => "<em>",
+                (EM_CLOSE, Some(false)) => "</em>",
+                (STRONG_OPEN | STRONG_CLOSE | EM_OPEN | EM_CLOSE, None) => "",
+                _ => {
+                    resolved.push(c);
+                    ""
+                }
+            };
+            resolved.push_str(replacement);
+            pos += 1;
+        }
+        if !resolved.is_empty() {
+            out.push(Item::Word(resolved));
+        }
+    }
+    out
+}
+
 // ---------------------------------------------------------------------------------------------
 // Blocks
 // ---------------------------------------------------------------------------------------------
@@ -1080,7 +1218,7 @@ impl BlockBuilder {
                 word => word,
             })
             .collect();
-        self.blocks.push(Block::Paragraph(items));
+        self.blocks.push(Block::Paragraph(resolve_emphasis(items)));
     }
 
     fn nodes(&mut self, nodes: &[Node]) {
@@ -1120,7 +1258,8 @@ impl BlockBuilder {
                     strong: true,
                     ..Ctx::default()
                 };
-                self.paragraph.emphasis("**", &el.children, ctx);
+                self.paragraph
+                    .emphasis(STRONG_OPEN, STRONG_CLOSE, &el.children, ctx);
                 self.flush();
             }
             Some(Kind::List) => {

@@ -181,13 +181,9 @@ struct RawShape {
 }
 
 fn load(text: &str) -> Result<Model> {
-    let doc: Value = serde_json::from_str(text).map_err(|e| {
-        Error::model(format!(
-            "not valid JSON: {e} (line {}, column {})",
-            e.line(),
-            e.column()
-        ))
-    })?;
+    // serde_json's message already carries the line and column.
+    let doc: Value =
+        serde_json::from_str(text).map_err(|e| Error::model(format!("not valid JSON: {e}")))?;
     let doc = doc.as_object().ok_or_else(|| {
         Error::model(format!(
             "a Smithy JSON AST is an object, found {}",
