@@ -85,6 +85,66 @@ impl TryFrom<DateTime> for SystemTime {
     }
 }
 
+impl DateTime {
+    /// Fraction digits at microsecond precision, trailing zeros removed (`""` for none).
+    fn micros_fraction(&self) -> String {
+        let micros = self.subsec_nanos / 1_000;
+        if micros == 0 {
+            return String::new();
+        }
+        let digits = format!("{micros:06}");
+        format!(".{}", digits.trim_end_matches('0'))
+    }
+
+    fn civil(&self) -> ((i64, u32, u32), i64, i64) {
+        let days = self.seconds.div_euclid(86_400);
+        (civil_from_days(days), days, self.seconds.rem_euclid(86_400))
+    }
+
+    /// RFC 3339 in UTC with at most six fraction digits, as the AWS SDKs send it:
+    /// `2015-01-25T08:00:00Z`, `2000-01-02T20:34:56.123Z`.
+    pub fn to_rfc3339_micros(&self) -> String {
+        let ((year, month, day), _, rem) = self.civil();
+        format!(
+            "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}{}Z",
+            rem / 3600,
+            rem % 3600 / 60,
+            rem % 60,
+            self.micros_fraction()
+        )
+    }
+
+    /// Seconds since the epoch as decimal text, with a fraction only when needed
+    /// (`1422172800`, `1422172800.5`).
+    pub fn to_epoch_seconds_text(&self) -> String {
+        format!("{}{}", self.seconds, self.micros_fraction())
+    }
+
+    /// RFC 7231 IMF-fixdate: `Sun, 25 Jan 2015 08:00:00 GMT` (whole seconds).
+    pub fn to_http_date(&self) -> String {
+        const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+        const MONTHS: [&str; 12] = [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ];
+        let ((year, month, day), days, rem) = self.civil();
+        // 1970-01-01 was a Thursday.
+        let weekday = DAYS
+            .get(usize::try_from((days + 4).rem_euclid(7)).unwrap_or(0))
+            .copied()
+            .unwrap_or("Sun");
+        let month_name = MONTHS
+            .get(usize::try_from(month.saturating_sub(1)).unwrap_or(0))
+            .copied()
+            .unwrap_or("Jan");
+        format!(
+            "{weekday}, {day:02} {month_name} {year:04} {:02}:{:02}:{:02} GMT",
+            rem / 3600,
+            rem % 3600 / 60,
+            rem % 60
+        )
+    }
+}
+
 /// Year, month, day of the proleptic Gregorian calendar for a day count since
 /// 1970-01-01 (Howard Hinnant's `civil_from_days`).
 pub(crate) fn civil_from_days(days: i64) -> (i64, u32, u32) {
@@ -145,9 +205,32 @@ mod tests {
     }
 
     #[test]
+    fn wire_formats() {
+        let t = DateTime::from_secs_and_nanos(1_398_796_238, 0);
+        assert_eq!(t.to_http_date(), "Tue, 29 Apr 2014 18:30:38 GMT");
+        assert_eq!(t.to_epoch_seconds_text(), "1398796238");
+        let fractional = DateTime::from_secs_and_nanos(946_845_296, 123_456_789);
+        assert_eq!(
+            fractional.to_rfc3339_micros(),
+            "2000-01-02T20:34:56.123456Z"
+        );
+        assert_eq!(fractional.to_epoch_seconds_text(), "946845296.123456");
+        assert_eq!(
+            DateTime::from_secs_and_nanos(0, 500_000_000).to_rfc3339_micros(),
+            "1970-01-01T00:00:00.5Z"
+        );
+    }
+
+    #[test]
     fn extremes_do_not_panic() {
         for secs in [i64::MIN, i64::MAX, i64::MIN + 1] {
-            let _ = DateTime::from_secs_and_nanos(secs, u32::MAX).to_string();
+            let t = DateTime::from_secs_and_nanos(secs, u32::MAX);
+            let _ = (
+                t.to_string(),
+                t.to_rfc3339_micros(),
+                t.to_http_date(),
+                t.to_epoch_seconds_text(),
+            );
             let _ = SystemTime::try_from(DateTime::from_secs(secs));
         }
     }

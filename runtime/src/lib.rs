@@ -20,6 +20,7 @@ mod build_error;
 mod date_time;
 mod document;
 mod numbers;
+pub mod query;
 mod unknown;
 
 pub use build_error::BuildError;

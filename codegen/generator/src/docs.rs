@@ -244,10 +244,14 @@ fn is_void(name: &str) -> bool {
     matches!(kind(name), Some(Kind::Break | Kind::Rule | Kind::Void))
 }
 
-/// Elements whose end tag HTML lets you omit. Every other non-void element must be closed,
-/// otherwise its start tag is taken as literal text (see [`pair_tags`]).
-fn end_tag_optional(name: &str) -> bool {
-    matches!(name, "p" | "li" | "dt" | "dd")
+/// Elements that may be left unclosed: those whose end tag HTML lets you omit, and the
+/// structural elements of these models, which never appear as placeholders in prose. Any other
+/// element must be closed, otherwise its start tag is taken as literal text (see [`pair_tags`]).
+fn may_stay_open(name: &str) -> bool {
+    matches!(
+        name,
+        "p" | "li" | "dt" | "dd" | "ul" | "ol" | "dl" | "div" | "pre" | "note" | "important"
+    )
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -296,13 +300,21 @@ fn tokenize(input: &str) -> Vec<Token> {
     tokens
 }
 
-/// Length of the tag name at the start of `s`: an ASCII letter followed by letters, digits, `-`.
+/// Length of the tag name at the start of `s` (an ASCII letter, then letters, digits and `-`),
+/// or 0 if `s` does not start with one. Like HTML, the name must end at whitespace, `/`, `>` or
+/// the end of `s`: `<a*b*>` is not an `a` tag.
 fn tag_name_len(s: &str) -> usize {
     if !s.starts_with(|c: char| c.is_ascii_alphabetic()) {
         return 0;
     }
-    s.find(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
-        .unwrap_or(s.len())
+    let len = s
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+        .unwrap_or(s.len());
+    match s[len..].chars().next() {
+        None | Some('/' | '>') => len,
+        Some(c) if c.is_whitespace() => len,
+        Some(_) => 0,
+    }
 }
 
 /// Parses the markup at the start of `s` (which starts with `<`). Returns the token (`None` for
@@ -405,7 +417,7 @@ fn parse_attribute(s: &str) -> Option<(Option<(String, String)>, usize)> {
 }
 
 /// Turns unmatched start tags into literal text. In these models an unclosed `<code>` or
-/// `<title>` is far more likely to be a placeholder written in prose than real markup, and
+/// `<table>` is far more likely to be a placeholder written in prose than real markup, and
 /// treating it as text keeps it from swallowing the rest of the document. Unmatched end tags of
 /// known elements are simply dropped later by [`build_tree`].
 fn pair_tags(tokens: Vec<Token>) -> Vec<Token> {
@@ -416,7 +428,7 @@ fn pair_tags(tokens: Vec<Token>) -> Vec<Token> {
                 name,
                 self_closing: false,
                 ..
-            } if !is_void(name) && !end_tag_optional(name) => {
+            } if !is_void(name) && !may_stay_open(name) => {
                 open.entry(name.as_str()).or_default().push(i);
             }
             Token::End { name } => {
@@ -972,6 +984,8 @@ fn is_ordered_marker(word: &str) -> bool {
 /// (list item, heading, quote, fence, setext underline, table row, HTML block). The wrapper
 /// never starts a continuation line with such a word.
 fn risky_line_start(word: &str) -> bool {
+    // The last word of a padded code span contains a space (`+ ``): judge what precedes it.
+    let word = word.split(' ').next().unwrap_or(word);
     if word.starts_with(['#', '>', '|', '=', '~']) || word.starts_with("```") {
         return true;
     }

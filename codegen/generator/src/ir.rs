@@ -8,6 +8,8 @@
 //! members, enum values and union variants keep model declaration order,
 //! which for awsQuery is also wire order.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use crate::traits::{ErrorFault, Paginated, TimestampFormat};
 
 /// One service, ready to emit as one crate.
@@ -37,6 +39,39 @@ pub struct Service {
     pub types: Vec<TypeDef>,
     /// Error structures of the `error` module, sorted by Rust name.
     pub errors: Vec<Struct>,
+}
+
+impl Service {
+    /// Ids of the named types some operation input reaches (what request serializers need),
+    /// and whether a `document` value is reachable from an input.
+    pub fn input_closure(&self) -> (BTreeSet<String>, bool) {
+        let by_id: BTreeMap<&str, &TypeDef> = self.types.iter().map(|t| (t.id(), t)).collect();
+        let mut reached = BTreeSet::new();
+        let mut has_document = false;
+        let mut stack: Vec<&TypeRef> = self
+            .operations
+            .iter()
+            .flat_map(|op| op.input.fields.iter().map(|f| &f.ty))
+            .collect();
+        while let Some(ty) = stack.pop() {
+            match ty {
+                TypeRef::Document => has_document = true,
+                TypeRef::List(list) => stack.push(&list.item),
+                TypeRef::Map(map) => stack.extend([&map.key, &map.value]),
+                TypeRef::Named(named) if reached.insert(named.id.clone()) => {
+                    match by_id.get(named.id.as_str()) {
+                        Some(TypeDef::Struct(s)) => stack.extend(s.fields.iter().map(|f| &f.ty)),
+                        Some(TypeDef::Union(u)) => {
+                            stack.extend(u.variants.iter().filter_map(|v| v.ty.as_ref()))
+                        }
+                        _ => {}
+                    }
+                }
+                _ => {}
+            }
+        }
+        (reached, has_document)
+    }
 }
 
 /// An operation with its own input and output types.
@@ -74,6 +109,15 @@ pub enum TypeDef {
 }
 
 impl TypeDef {
+    /// Absolute shape id of the type.
+    pub fn id(&self) -> &str {
+        match self {
+            Self::Struct(s) => &s.id,
+            Self::Enum(e) => &e.id,
+            Self::Union(u) => &u.id,
+        }
+    }
+
     /// Rust name of the type.
     pub fn rust_name(&self) -> &str {
         match self {

@@ -130,6 +130,26 @@ pub fn lower(model: &Model, service_id: &str) -> Result<ir::Service> {
     )?;
 
     let traits = &service.traits;
+    let ir = ir::Service {
+        id: service.id.clone(),
+        name: service.name().to_owned(),
+        title: String::new(),
+        version: version.clone(),
+        sdk_id: None,
+        signing_name: traits.sigv4_name.clone(),
+        xml_namespace: traits.xml_namespace.as_ref().map(|ns| ns.uri.clone()),
+        aws_query: traits.aws_query,
+        docs: docs(traits),
+        operations: ops,
+        types,
+        errors: error_structs,
+    };
+    if ir.aws_query && ir.input_closure().1 {
+        return Err(Error::shape(
+            service_id,
+            "an operation input contains a `document`, which awsQuery cannot serialize",
+        ));
+    }
     let sdk_id = traits.aws_service.as_ref().map(|s| s.sdk_id.clone());
     let title = traits
         .other
@@ -139,18 +159,9 @@ pub fn lower(model: &Model, service_id: &str) -> Result<ir::Service> {
         .or_else(|| sdk_id.clone())
         .unwrap_or_else(|| service.name().to_owned());
     Ok(ir::Service {
-        id: service.id.clone(),
-        name: service.name().to_owned(),
         title,
-        version: version.clone(),
         sdk_id,
-        signing_name: traits.sigv4_name.clone(),
-        xml_namespace: traits.xml_namespace.as_ref().map(|ns| ns.uri.clone()),
-        aws_query: traits.aws_query,
-        docs: docs(traits),
-        operations: ops,
-        types,
-        errors: error_structs,
+        ..ir
     })
 }
 

@@ -177,6 +177,32 @@ impl AuthenticationMode {
         ::std::default::Default::default()
     }
 }
+impl AuthenticationMode {
+    /// Writes this value's awsQuery pairs under the writer's current key.
+    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        let mark = writer.mark();
+        if let ::std::option::Option::Some(value) = &self.r#type {
+            writer.push("Type");
+            writer.string(value.as_str());
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.passwords {
+            writer.push("Passwords");
+            if value.is_empty() {
+                writer.empty();
+            } else {
+                writer.push("member");
+                let items_mark0 = writer.mark();
+                for (index0, item0) in value.iter().enumerate() {
+                    writer.push_index(index0 + 1);
+                    writer.string(item0);
+                    writer.truncate(items_mark0);
+                }
+            }
+            writer.truncate(mark);
+        }
+    }
+}
 /// The `AuthenticationType` enum.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#AuthenticationType`.
@@ -1006,6 +1032,22 @@ impl CacheUsageLimits {
         ::std::default::Default::default()
     }
 }
+impl CacheUsageLimits {
+    /// Writes this value's awsQuery pairs under the writer's current key.
+    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        let mark = writer.mark();
+        if let ::std::option::Option::Some(value) = &self.data_storage {
+            writer.push("DataStorage");
+            value.write_query(writer);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.ecpu_per_second {
+            writer.push("ECPUPerSecond");
+            value.write_query(writer);
+            writer.truncate(mark);
+        }
+    }
+}
 /// The `ChangeType` enum.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#ChangeType`.
@@ -1086,6 +1128,17 @@ impl CloudWatchLogsDestinationDetails {
     /// Creates a builder for [`CloudWatchLogsDestinationDetails`].
     pub fn builder() -> crate::types::builders::CloudWatchLogsDestinationDetailsBuilder {
         ::std::default::Default::default()
+    }
+}
+impl CloudWatchLogsDestinationDetails {
+    /// Writes this value's awsQuery pairs under the writer's current key.
+    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        let mark = writer.mark();
+        if let ::std::option::Option::Some(value) = &self.log_group {
+            writer.push("LogGroup");
+            writer.string(value);
+            writer.truncate(mark);
+        }
     }
 }
 /// The `ClusterMode` enum.
@@ -1209,6 +1262,52 @@ impl ConfigureShard {
         ::std::default::Default::default()
     }
 }
+impl ConfigureShard {
+    /// Writes this value's awsQuery pairs under the writer's current key.
+    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        let mark = writer.mark();
+        if let ::std::option::Option::Some(value) = &self.node_group_id {
+            writer.push("NodeGroupId");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.new_replica_count {
+            writer.push("NewReplicaCount");
+            writer.integer(i64::from(*value));
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.preferred_availability_zones {
+            writer.push("PreferredAvailabilityZones");
+            if value.is_empty() {
+                writer.empty();
+            } else {
+                writer.push("PreferredAvailabilityZone");
+                let items_mark0 = writer.mark();
+                for (index0, item0) in value.iter().enumerate() {
+                    writer.push_index(index0 + 1);
+                    writer.string(item0);
+                    writer.truncate(items_mark0);
+                }
+            }
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.preferred_outpost_arns {
+            writer.push("PreferredOutpostArns");
+            if value.is_empty() {
+                writer.empty();
+            } else {
+                writer.push("PreferredOutpostArn");
+                let items_mark0 = writer.mark();
+                for (index0, item0) in value.iter().enumerate() {
+                    writer.push_index(index0 + 1);
+                    writer.string(item0);
+                    writer.truncate(items_mark0);
+                }
+            }
+            writer.truncate(mark);
+        }
+    }
+}
 /// The endpoint from which data should be migrated.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#CustomerNodeEndpoint`.
@@ -1224,6 +1323,22 @@ impl CustomerNodeEndpoint {
     /// Creates a builder for [`CustomerNodeEndpoint`].
     pub fn builder() -> crate::types::builders::CustomerNodeEndpointBuilder {
         ::std::default::Default::default()
+    }
+}
+impl CustomerNodeEndpoint {
+    /// Writes this value's awsQuery pairs under the writer's current key.
+    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        let mark = writer.mark();
+        if let ::std::option::Option::Some(value) = &self.address {
+            writer.push("Address");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.port {
+            writer.push("Port");
+            writer.integer(i64::from(*value));
+            writer.truncate(mark);
+        }
     }
 }
 /// The data storage limit.
@@ -1245,6 +1360,27 @@ impl DataStorage {
     /// Creates a builder for [`DataStorage`].
     pub fn builder() -> crate::types::builders::DataStorageBuilder {
         ::std::default::Default::default()
+    }
+}
+impl DataStorage {
+    /// Writes this value's awsQuery pairs under the writer's current key.
+    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        let mark = writer.mark();
+        if let ::std::option::Option::Some(value) = &self.maximum {
+            writer.push("Maximum");
+            writer.integer(i64::from(*value));
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.minimum {
+            writer.push("Minimum");
+            writer.integer(i64::from(*value));
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.unit {
+            writer.push("Unit");
+            writer.string(value.as_str());
+            writer.truncate(mark);
+        }
     }
 }
 /// The `DataStorageUnit` enum.
@@ -1396,6 +1532,22 @@ impl DestinationDetails {
         ::std::default::Default::default()
     }
 }
+impl DestinationDetails {
+    /// Writes this value's awsQuery pairs under the writer's current key.
+    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        let mark = writer.mark();
+        if let ::std::option::Option::Some(value) = &self.cloud_watch_logs_details {
+            writer.push("CloudWatchLogsDetails");
+            value.write_query(writer);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.kinesis_firehose_details {
+            writer.push("KinesisFirehoseDetails");
+            value.write_query(writer);
+            writer.truncate(mark);
+        }
+    }
+}
 /// The `DestinationType` enum.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#DestinationType`.
@@ -1500,6 +1652,22 @@ impl EcpuPerSecond {
         ::std::default::Default::default()
     }
 }
+impl EcpuPerSecond {
+    /// Writes this value's awsQuery pairs under the writer's current key.
+    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        let mark = writer.mark();
+        if let ::std::option::Option::Some(value) = &self.maximum {
+            writer.push("Maximum");
+            writer.integer(i64::from(*value));
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.minimum {
+            writer.push("Minimum");
+            writer.integer(i64::from(*value));
+            writer.truncate(mark);
+        }
+    }
+}
 /// Represents the information required for client programs to connect to a cache node. This value is
 /// read-only.
 ///
@@ -1587,6 +1755,32 @@ impl Filter {
     /// Creates a builder for [`Filter`].
     pub fn builder() -> crate::types::builders::FilterBuilder {
         ::std::default::Default::default()
+    }
+}
+impl Filter {
+    /// Writes this value's awsQuery pairs under the writer's current key.
+    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        let mark = writer.mark();
+        if let ::std::option::Option::Some(value) = &self.name {
+            writer.push("Name");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.values {
+            writer.push("Values");
+            if value.is_empty() {
+                writer.empty();
+            } else {
+                writer.push("member");
+                let items_mark0 = writer.mark();
+                for (index0, item0) in value.iter().enumerate() {
+                    writer.push_index(index0 + 1);
+                    writer.string(item0);
+                    writer.truncate(items_mark0);
+                }
+            }
+            writer.truncate(mark);
+        }
     }
 }
 /// Indicates the slot configuration and global identifier for a slice group.
@@ -1866,6 +2060,17 @@ impl KinesisFirehoseDestinationDetails {
         ::std::default::Default::default()
     }
 }
+impl KinesisFirehoseDestinationDetails {
+    /// Writes this value's awsQuery pairs under the writer's current key.
+    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        let mark = writer.mark();
+        if let ::std::option::Option::Some(value) = &self.delivery_stream {
+            writer.push("DeliveryStream");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+    }
+}
 /// Returns the destination, format and type of the logs.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#LogDeliveryConfiguration`.
@@ -1913,6 +2118,37 @@ impl LogDeliveryConfigurationRequest {
     /// Creates a builder for [`LogDeliveryConfigurationRequest`].
     pub fn builder() -> crate::types::builders::LogDeliveryConfigurationRequestBuilder {
         ::std::default::Default::default()
+    }
+}
+impl LogDeliveryConfigurationRequest {
+    /// Writes this value's awsQuery pairs under the writer's current key.
+    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        let mark = writer.mark();
+        if let ::std::option::Option::Some(value) = &self.log_type {
+            writer.push("LogType");
+            writer.string(value.as_str());
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.destination_type {
+            writer.push("DestinationType");
+            writer.string(value.as_str());
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.destination_details {
+            writer.push("DestinationDetails");
+            value.write_query(writer);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.log_format {
+            writer.push("LogFormat");
+            writer.string(value.as_str());
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.enabled {
+            writer.push("Enabled");
+            writer.boolean(*value);
+            writer.truncate(mark);
+        }
     }
 }
 /// The `LogDeliveryConfigurationStatus` enum.
@@ -2342,6 +2578,67 @@ impl NodeGroupConfiguration {
         ::std::default::Default::default()
     }
 }
+impl NodeGroupConfiguration {
+    /// Writes this value's awsQuery pairs under the writer's current key.
+    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        let mark = writer.mark();
+        if let ::std::option::Option::Some(value) = &self.node_group_id {
+            writer.push("NodeGroupId");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.slots {
+            writer.push("Slots");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.replica_count {
+            writer.push("ReplicaCount");
+            writer.integer(i64::from(*value));
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.primary_availability_zone {
+            writer.push("PrimaryAvailabilityZone");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.replica_availability_zones {
+            writer.push("ReplicaAvailabilityZones");
+            if value.is_empty() {
+                writer.empty();
+            } else {
+                writer.push("AvailabilityZone");
+                let items_mark0 = writer.mark();
+                for (index0, item0) in value.iter().enumerate() {
+                    writer.push_index(index0 + 1);
+                    writer.string(item0);
+                    writer.truncate(items_mark0);
+                }
+            }
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.primary_outpost_arn {
+            writer.push("PrimaryOutpostArn");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.replica_outpost_arns {
+            writer.push("ReplicaOutpostArns");
+            if value.is_empty() {
+                writer.empty();
+            } else {
+                writer.push("OutpostArn");
+                let items_mark0 = writer.mark();
+                for (index0, item0) in value.iter().enumerate() {
+                    writer.push_index(index0 + 1);
+                    writer.string(item0);
+                    writer.truncate(items_mark0);
+                }
+            }
+            writer.truncate(mark);
+        }
+    }
+}
 /// Represents a single node within a node group (shard).
 ///
 /// Smithy shape: `com.amazonaws.elasticache#NodeGroupMember`.
@@ -2754,6 +3051,22 @@ impl ParameterNameValue {
         ::std::default::Default::default()
     }
 }
+impl ParameterNameValue {
+    /// Writes this value's awsQuery pairs under the writer's current key.
+    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        let mark = writer.mark();
+        if let ::std::option::Option::Some(value) = &self.parameter_name {
+            writer.push("ParameterName");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.parameter_value {
+            writer.push("ParameterValue");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+    }
+}
 /// The `PendingAutomaticFailoverStatus` enum.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#PendingAutomaticFailoverStatus`.
@@ -2947,6 +3260,37 @@ impl RegionalConfiguration {
     /// Creates a builder for [`RegionalConfiguration`].
     pub fn builder() -> crate::types::builders::RegionalConfigurationBuilder {
         ::std::default::Default::default()
+    }
+}
+impl RegionalConfiguration {
+    /// Writes this value's awsQuery pairs under the writer's current key.
+    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        let mark = writer.mark();
+        if let ::std::option::Option::Some(value) = &self.replication_group_id {
+            writer.push("ReplicationGroupId");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.replication_group_region {
+            writer.push("ReplicationGroupRegion");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.resharding_configuration {
+            writer.push("ReshardingConfiguration");
+            if value.is_empty() {
+                writer.empty();
+            } else {
+                writer.push("ReshardingConfiguration");
+                let items_mark0 = writer.mark();
+                for (index0, item0) in value.iter().enumerate() {
+                    writer.push_index(index0 + 1);
+                    item0.write_query(writer);
+                    writer.truncate(items_mark0);
+                }
+            }
+            writer.truncate(mark);
+        }
     }
 }
 /// Contains all of the attributes of a specific Valkey or Redis OSS replication group.
@@ -3378,6 +3722,32 @@ impl ReshardingConfiguration {
     /// Creates a builder for [`ReshardingConfiguration`].
     pub fn builder() -> crate::types::builders::ReshardingConfigurationBuilder {
         ::std::default::Default::default()
+    }
+}
+impl ReshardingConfiguration {
+    /// Writes this value's awsQuery pairs under the writer's current key.
+    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        let mark = writer.mark();
+        if let ::std::option::Option::Some(value) = &self.node_group_id {
+            writer.push("NodeGroupId");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.preferred_availability_zones {
+            writer.push("PreferredAvailabilityZones");
+            if value.is_empty() {
+                writer.empty();
+            } else {
+                writer.push("AvailabilityZone");
+                let items_mark0 = writer.mark();
+                for (index0, item0) in value.iter().enumerate() {
+                    writer.push_index(index0 + 1);
+                    writer.string(item0);
+                    writer.truncate(items_mark0);
+                }
+            }
+            writer.truncate(mark);
+        }
     }
 }
 /// The status of an online resharding operation.
@@ -4241,6 +4611,22 @@ impl Tag {
         ::std::default::Default::default()
     }
 }
+impl Tag {
+    /// Writes this value's awsQuery pairs under the writer's current key.
+    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        let mark = writer.mark();
+        if let ::std::option::Option::Some(value) = &self.key {
+            writer.push("Key");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.value {
+            writer.push("Value");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+    }
+}
 /// Filters update actions from the service updates that are in available status during the time range.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#TimeRangeFilter`.
@@ -4256,6 +4642,24 @@ impl TimeRangeFilter {
     /// Creates a builder for [`TimeRangeFilter`].
     pub fn builder() -> crate::types::builders::TimeRangeFilterBuilder {
         ::std::default::Default::default()
+    }
+}
+impl TimeRangeFilter {
+    /// Writes this value's awsQuery pairs under the writer's current key.
+    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        let mark = writer.mark();
+        if let ::std::option::Option::Some(value) = &self.start_time {
+            writer.push("StartTime");
+            writer
+                .timestamp(value, ::querygen_runtime::query::TimestampFormat::DateTime);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.end_time {
+            writer.push("EndTime");
+            writer
+                .timestamp(value, ::querygen_runtime::query::TimestampFormat::DateTime);
+            writer.truncate(mark);
+        }
     }
 }
 /// The `TransitEncryptionMode` enum.

@@ -3,6 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::aws_query;
 use super::enumeration::{enum_item, union_item};
 use super::ident;
 use super::structure::{builder_item, struct_item, Place};
@@ -43,7 +44,7 @@ pub fn rust_files(service: &Service) -> Vec<RustFile> {
         let file = crate::naming::unraw(&op.rust_name);
         files.push(RustFile {
             path: format!("src/operation/{file}.rs"),
-            tokens: operation_file(op),
+            tokens: operation_file(op, service),
         });
     }
     files
@@ -92,10 +93,27 @@ fn types_rs(service: &Service) -> TokenStream {
         module_path: quote!(crate::types),
         module: Some(&Module::Types),
     };
-    let items = service.types.iter().map(|t| match t {
-        TypeDef::Struct(s) => struct_item(s, &place),
-        TypeDef::Enum(e) => enum_item(e),
-        TypeDef::Union(u) => union_item(u),
+    // Request serializers only for what some operation input can reach.
+    let serialized = if service.aws_query {
+        service.input_closure().0
+    } else {
+        Default::default()
+    };
+    let items = service.types.iter().map(|t| {
+        let writes = serialized.contains(t.id());
+        match t {
+            TypeDef::Struct(s) => {
+                let item = struct_item(s, &place);
+                let writer = writes.then(|| aws_query::struct_writer(s));
+                quote!(#item #writer)
+            }
+            TypeDef::Enum(e) => enum_item(e),
+            TypeDef::Union(u) => {
+                let item = union_item(u);
+                let writer = writes.then(|| aws_query::union_writer(u));
+                quote!(#item #writer)
+            }
+        }
     });
     let builders: Vec<_> = service
         .types
@@ -153,7 +171,7 @@ fn operation_rs(service: &Service) -> TokenStream {
     }
 }
 
-fn operation_file(op: &Operation) -> TokenStream {
+fn operation_file(op: &Operation, service: &Service) -> TokenStream {
     let module = ident(&op.rust_name);
     let place = Place {
         module_path: quote!(crate::operation::#module),
@@ -183,6 +201,11 @@ fn operation_file(op: &Operation) -> TokenStream {
     let lines = crate::docs::doc_lines(&module_doc_text(op, &notes));
     let input = struct_item(&op.input, &place);
     let output = struct_item(&op.output, &place);
+    let serializer = service.aws_query.then(|| {
+        let writer = aws_query::struct_writer(&op.input);
+        let serialize = aws_query::operation_serializer(op, &service.version);
+        quote!(#writer #serialize)
+    });
     let input_builder = builder_item(&op.input, &place);
     let output_builder = builder_item(&op.output, &place);
     quote! {
@@ -190,6 +213,7 @@ fn operation_file(op: &Operation) -> TokenStream {
 
         #input
         #output
+        #serializer
 
         /// Builders for this operation's input and output.
         pub mod builders {

@@ -1,11 +1,13 @@
 //! Pass 3, emit: [`crate::ir::Service`] → Rust token streams, one per file.
 //!
 //! One module per output kind: [`structure`] (structs and their builders),
+//! [`aws_query`] (the awsQuery protocol's serializers),
 //! [`enumeration`] (enums and unions), [`crate_files`] (the crate root,
 //! module files and the manifest). This module holds what they share: type
 //! paths and doc attributes. Emitted code uses fully qualified paths
 //! everywhere, so no file manages imports.
 
+pub mod aws_query;
 pub mod crate_files;
 pub mod enumeration;
 pub mod structure;

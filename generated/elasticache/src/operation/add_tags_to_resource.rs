@@ -80,6 +80,41 @@ impl AddTagsToResourceOutput {
         ::std::default::Default::default()
     }
 }
+impl AddTagsToResourceInput {
+    /// Writes this value's awsQuery pairs under the writer's current key.
+    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        let mark = writer.mark();
+        if let ::std::option::Option::Some(value) = &self.resource_name {
+            writer.push("ResourceName");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.tags {
+            writer.push("Tags");
+            if value.is_empty() {
+                writer.empty();
+            } else {
+                writer.push("Tag");
+                let items_mark0 = writer.mark();
+                for (index0, item0) in value.iter().enumerate() {
+                    writer.push_index(index0 + 1);
+                    item0.write_query(writer);
+                    writer.truncate(items_mark0);
+                }
+            }
+            writer.truncate(mark);
+        }
+    }
+}
+/// Serializes the input as the awsQuery request body: `Action=AddTagsToResource&Version=2015-02-02` then the members, form-urlencoded.
+pub fn serialize_query_body(input: &AddTagsToResourceInput) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+        "AddTagsToResource",
+        "2015-02-02",
+    );
+    input.write_query(&mut writer);
+    writer.finish()
+}
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`AddTagsToResourceInput`](super::AddTagsToResourceInput).

@@ -54,6 +54,58 @@ impl BatchApplyUpdateActionOutput {
         ::std::default::Default::default()
     }
 }
+impl BatchApplyUpdateActionInput {
+    /// Writes this value's awsQuery pairs under the writer's current key.
+    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        let mark = writer.mark();
+        if let ::std::option::Option::Some(value) = &self.replication_group_ids {
+            writer.push("ReplicationGroupIds");
+            if value.is_empty() {
+                writer.empty();
+            } else {
+                writer.push("member");
+                let items_mark0 = writer.mark();
+                for (index0, item0) in value.iter().enumerate() {
+                    writer.push_index(index0 + 1);
+                    writer.string(item0);
+                    writer.truncate(items_mark0);
+                }
+            }
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.cache_cluster_ids {
+            writer.push("CacheClusterIds");
+            if value.is_empty() {
+                writer.empty();
+            } else {
+                writer.push("member");
+                let items_mark0 = writer.mark();
+                for (index0, item0) in value.iter().enumerate() {
+                    writer.push_index(index0 + 1);
+                    writer.string(item0);
+                    writer.truncate(items_mark0);
+                }
+            }
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.service_update_name {
+            writer.push("ServiceUpdateName");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+    }
+}
+/// Serializes the input as the awsQuery request body: `Action=BatchApplyUpdateAction&Version=2015-02-02` then the members, form-urlencoded.
+pub fn serialize_query_body(
+    input: &BatchApplyUpdateActionInput,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+        "BatchApplyUpdateAction",
+        "2015-02-02",
+    );
+    input.write_query(&mut writer);
+    writer.finish()
+}
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`BatchApplyUpdateActionInput`](super::BatchApplyUpdateActionInput).

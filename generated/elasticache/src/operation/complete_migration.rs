@@ -46,6 +46,31 @@ impl CompleteMigrationOutput {
         ::std::default::Default::default()
     }
 }
+impl CompleteMigrationInput {
+    /// Writes this value's awsQuery pairs under the writer's current key.
+    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        let mark = writer.mark();
+        if let ::std::option::Option::Some(value) = &self.replication_group_id {
+            writer.push("ReplicationGroupId");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.force {
+            writer.push("Force");
+            writer.boolean(*value);
+            writer.truncate(mark);
+        }
+    }
+}
+/// Serializes the input as the awsQuery request body: `Action=CompleteMigration&Version=2015-02-02` then the members, form-urlencoded.
+pub fn serialize_query_body(input: &CompleteMigrationInput) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+        "CompleteMigration",
+        "2015-02-02",
+    );
+    input.write_query(&mut writer);
+    writer.finish()
+}
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`CompleteMigrationInput`](super::CompleteMigrationInput).

@@ -63,6 +63,54 @@ impl CreateServerlessCacheSnapshotOutput {
         ::std::default::Default::default()
     }
 }
+impl CreateServerlessCacheSnapshotInput {
+    /// Writes this value's awsQuery pairs under the writer's current key.
+    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        let mark = writer.mark();
+        if let ::std::option::Option::Some(value) = &self.serverless_cache_snapshot_name
+        {
+            writer.push("ServerlessCacheSnapshotName");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.serverless_cache_name {
+            writer.push("ServerlessCacheName");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.kms_key_id {
+            writer.push("KmsKeyId");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.tags {
+            writer.push("Tags");
+            if value.is_empty() {
+                writer.empty();
+            } else {
+                writer.push("Tag");
+                let items_mark0 = writer.mark();
+                for (index0, item0) in value.iter().enumerate() {
+                    writer.push_index(index0 + 1);
+                    item0.write_query(writer);
+                    writer.truncate(items_mark0);
+                }
+            }
+            writer.truncate(mark);
+        }
+    }
+}
+/// Serializes the input as the awsQuery request body: `Action=CreateServerlessCacheSnapshot&Version=2015-02-02` then the members, form-urlencoded.
+pub fn serialize_query_body(
+    input: &CreateServerlessCacheSnapshotInput,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+        "CreateServerlessCacheSnapshot",
+        "2015-02-02",
+    );
+    input.write_query(&mut writer);
+    writer.finish()
+}
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`CreateServerlessCacheSnapshotInput`](super::CreateServerlessCacheSnapshotInput).

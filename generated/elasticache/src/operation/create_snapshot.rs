@@ -61,6 +61,56 @@ impl CreateSnapshotOutput {
         ::std::default::Default::default()
     }
 }
+impl CreateSnapshotInput {
+    /// Writes this value's awsQuery pairs under the writer's current key.
+    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        let mark = writer.mark();
+        if let ::std::option::Option::Some(value) = &self.replication_group_id {
+            writer.push("ReplicationGroupId");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.cache_cluster_id {
+            writer.push("CacheClusterId");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.snapshot_name {
+            writer.push("SnapshotName");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.kms_key_id {
+            writer.push("KmsKeyId");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.tags {
+            writer.push("Tags");
+            if value.is_empty() {
+                writer.empty();
+            } else {
+                writer.push("Tag");
+                let items_mark0 = writer.mark();
+                for (index0, item0) in value.iter().enumerate() {
+                    writer.push_index(index0 + 1);
+                    item0.write_query(writer);
+                    writer.truncate(items_mark0);
+                }
+            }
+            writer.truncate(mark);
+        }
+    }
+}
+/// Serializes the input as the awsQuery request body: `Action=CreateSnapshot&Version=2015-02-02` then the members, form-urlencoded.
+pub fn serialize_query_body(input: &CreateSnapshotInput) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+        "CreateSnapshot",
+        "2015-02-02",
+    );
+    input.write_query(&mut writer);
+    writer.finish()
+}
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`CreateSnapshotInput`](super::CreateSnapshotInput).

@@ -68,6 +68,68 @@ impl DecreaseNodeGroupsInGlobalReplicationGroupOutput {
         ::std::default::Default::default()
     }
 }
+impl DecreaseNodeGroupsInGlobalReplicationGroupInput {
+    /// Writes this value's awsQuery pairs under the writer's current key.
+    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        let mark = writer.mark();
+        if let ::std::option::Option::Some(value) = &self.global_replication_group_id {
+            writer.push("GlobalReplicationGroupId");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.node_group_count {
+            writer.push("NodeGroupCount");
+            writer.integer(i64::from(*value));
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.global_node_groups_to_remove {
+            writer.push("GlobalNodeGroupsToRemove");
+            if value.is_empty() {
+                writer.empty();
+            } else {
+                writer.push("GlobalNodeGroupId");
+                let items_mark0 = writer.mark();
+                for (index0, item0) in value.iter().enumerate() {
+                    writer.push_index(index0 + 1);
+                    writer.string(item0);
+                    writer.truncate(items_mark0);
+                }
+            }
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.global_node_groups_to_retain {
+            writer.push("GlobalNodeGroupsToRetain");
+            if value.is_empty() {
+                writer.empty();
+            } else {
+                writer.push("GlobalNodeGroupId");
+                let items_mark0 = writer.mark();
+                for (index0, item0) in value.iter().enumerate() {
+                    writer.push_index(index0 + 1);
+                    writer.string(item0);
+                    writer.truncate(items_mark0);
+                }
+            }
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.apply_immediately {
+            writer.push("ApplyImmediately");
+            writer.boolean(*value);
+            writer.truncate(mark);
+        }
+    }
+}
+/// Serializes the input as the awsQuery request body: `Action=DecreaseNodeGroupsInGlobalReplicationGroup&Version=2015-02-02` then the members, form-urlencoded.
+pub fn serialize_query_body(
+    input: &DecreaseNodeGroupsInGlobalReplicationGroupInput,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+        "DecreaseNodeGroupsInGlobalReplicationGroup",
+        "2015-02-02",
+    );
+    input.write_query(&mut writer);
+    writer.finish()
+}
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`DecreaseNodeGroupsInGlobalReplicationGroupInput`](super::DecreaseNodeGroupsInGlobalReplicationGroupInput).

@@ -82,6 +82,66 @@ impl DecreaseReplicaCountOutput {
         ::std::default::Default::default()
     }
 }
+impl DecreaseReplicaCountInput {
+    /// Writes this value's awsQuery pairs under the writer's current key.
+    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        let mark = writer.mark();
+        if let ::std::option::Option::Some(value) = &self.replication_group_id {
+            writer.push("ReplicationGroupId");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.new_replica_count {
+            writer.push("NewReplicaCount");
+            writer.integer(i64::from(*value));
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.replica_configuration {
+            writer.push("ReplicaConfiguration");
+            if value.is_empty() {
+                writer.empty();
+            } else {
+                writer.push("ConfigureShard");
+                let items_mark0 = writer.mark();
+                for (index0, item0) in value.iter().enumerate() {
+                    writer.push_index(index0 + 1);
+                    item0.write_query(writer);
+                    writer.truncate(items_mark0);
+                }
+            }
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.replicas_to_remove {
+            writer.push("ReplicasToRemove");
+            if value.is_empty() {
+                writer.empty();
+            } else {
+                writer.push("member");
+                let items_mark0 = writer.mark();
+                for (index0, item0) in value.iter().enumerate() {
+                    writer.push_index(index0 + 1);
+                    writer.string(item0);
+                    writer.truncate(items_mark0);
+                }
+            }
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.apply_immediately {
+            writer.push("ApplyImmediately");
+            writer.boolean(*value);
+            writer.truncate(mark);
+        }
+    }
+}
+/// Serializes the input as the awsQuery request body: `Action=DecreaseReplicaCount&Version=2015-02-02` then the members, form-urlencoded.
+pub fn serialize_query_body(input: &DecreaseReplicaCountInput) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+        "DecreaseReplicaCount",
+        "2015-02-02",
+    );
+    input.write_query(&mut writer);
+    writer.finish()
+}
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`DecreaseReplicaCountInput`](super::DecreaseReplicaCountInput).

@@ -62,6 +62,31 @@ impl DeleteCacheClusterOutput {
         ::std::default::Default::default()
     }
 }
+impl DeleteCacheClusterInput {
+    /// Writes this value's awsQuery pairs under the writer's current key.
+    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        let mark = writer.mark();
+        if let ::std::option::Option::Some(value) = &self.cache_cluster_id {
+            writer.push("CacheClusterId");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.final_snapshot_identifier {
+            writer.push("FinalSnapshotIdentifier");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+    }
+}
+/// Serializes the input as the awsQuery request body: `Action=DeleteCacheCluster&Version=2015-02-02` then the members, form-urlencoded.
+pub fn serialize_query_body(input: &DeleteCacheClusterInput) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+        "DeleteCacheCluster",
+        "2015-02-02",
+    );
+    input.write_query(&mut writer);
+    writer.finish()
+}
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`DeleteCacheClusterInput`](super::DeleteCacheClusterInput).

@@ -44,6 +44,28 @@ impl DeleteCacheSecurityGroupOutput {
         ::std::default::Default::default()
     }
 }
+impl DeleteCacheSecurityGroupInput {
+    /// Writes this value's awsQuery pairs under the writer's current key.
+    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        let mark = writer.mark();
+        if let ::std::option::Option::Some(value) = &self.cache_security_group_name {
+            writer.push("CacheSecurityGroupName");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+    }
+}
+/// Serializes the input as the awsQuery request body: `Action=DeleteCacheSecurityGroup&Version=2015-02-02` then the members, form-urlencoded.
+pub fn serialize_query_body(
+    input: &DeleteCacheSecurityGroupInput,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+        "DeleteCacheSecurityGroup",
+        "2015-02-02",
+    );
+    input.write_query(&mut writer);
+    writer.finish()
+}
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`DeleteCacheSecurityGroupInput`](super::DeleteCacheSecurityGroupInput).

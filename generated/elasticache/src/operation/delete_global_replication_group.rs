@@ -62,6 +62,35 @@ impl DeleteGlobalReplicationGroupOutput {
         ::std::default::Default::default()
     }
 }
+impl DeleteGlobalReplicationGroupInput {
+    /// Writes this value's awsQuery pairs under the writer's current key.
+    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        let mark = writer.mark();
+        if let ::std::option::Option::Some(value) = &self.global_replication_group_id {
+            writer.push("GlobalReplicationGroupId");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self
+            .retain_primary_replication_group
+        {
+            writer.push("RetainPrimaryReplicationGroup");
+            writer.boolean(*value);
+            writer.truncate(mark);
+        }
+    }
+}
+/// Serializes the input as the awsQuery request body: `Action=DeleteGlobalReplicationGroup&Version=2015-02-02` then the members, form-urlencoded.
+pub fn serialize_query_body(
+    input: &DeleteGlobalReplicationGroupInput,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+        "DeleteGlobalReplicationGroup",
+        "2015-02-02",
+    );
+    input.write_query(&mut writer);
+    writer.finish()
+}
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`DeleteGlobalReplicationGroupInput`](super::DeleteGlobalReplicationGroupInput).

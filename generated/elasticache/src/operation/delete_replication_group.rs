@@ -64,6 +64,38 @@ impl DeleteReplicationGroupOutput {
         ::std::default::Default::default()
     }
 }
+impl DeleteReplicationGroupInput {
+    /// Writes this value's awsQuery pairs under the writer's current key.
+    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        let mark = writer.mark();
+        if let ::std::option::Option::Some(value) = &self.replication_group_id {
+            writer.push("ReplicationGroupId");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.retain_primary_cluster {
+            writer.push("RetainPrimaryCluster");
+            writer.boolean(*value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.final_snapshot_identifier {
+            writer.push("FinalSnapshotIdentifier");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+    }
+}
+/// Serializes the input as the awsQuery request body: `Action=DeleteReplicationGroup&Version=2015-02-02` then the members, form-urlencoded.
+pub fn serialize_query_body(
+    input: &DeleteReplicationGroupInput,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+        "DeleteReplicationGroup",
+        "2015-02-02",
+    );
+    input.write_query(&mut writer);
+    writer.finish()
+}
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`DeleteReplicationGroupInput`](super::DeleteReplicationGroupInput).

@@ -52,6 +52,33 @@ impl DeleteServerlessCacheOutput {
         ::std::default::Default::default()
     }
 }
+impl DeleteServerlessCacheInput {
+    /// Writes this value's awsQuery pairs under the writer's current key.
+    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        let mark = writer.mark();
+        if let ::std::option::Option::Some(value) = &self.serverless_cache_name {
+            writer.push("ServerlessCacheName");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.final_snapshot_name {
+            writer.push("FinalSnapshotName");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+    }
+}
+/// Serializes the input as the awsQuery request body: `Action=DeleteServerlessCache&Version=2015-02-02` then the members, form-urlencoded.
+pub fn serialize_query_body(
+    input: &DeleteServerlessCacheInput,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+        "DeleteServerlessCache",
+        "2015-02-02",
+    );
+    input.write_query(&mut writer);
+    writer.finish()
+}
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`DeleteServerlessCacheInput`](super::DeleteServerlessCacheInput).

@@ -46,6 +46,26 @@ impl DeleteSnapshotOutput {
         ::std::default::Default::default()
     }
 }
+impl DeleteSnapshotInput {
+    /// Writes this value's awsQuery pairs under the writer's current key.
+    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        let mark = writer.mark();
+        if let ::std::option::Option::Some(value) = &self.snapshot_name {
+            writer.push("SnapshotName");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+    }
+}
+/// Serializes the input as the awsQuery request body: `Action=DeleteSnapshot&Version=2015-02-02` then the members, form-urlencoded.
+pub fn serialize_query_body(input: &DeleteSnapshotInput) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+        "DeleteSnapshot",
+        "2015-02-02",
+    );
+    input.write_query(&mut writer);
+    writer.finish()
+}
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`DeleteSnapshotInput`](super::DeleteSnapshotInput).

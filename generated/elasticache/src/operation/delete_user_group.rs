@@ -65,6 +65,26 @@ impl DeleteUserGroupOutput {
         ::std::default::Default::default()
     }
 }
+impl DeleteUserGroupInput {
+    /// Writes this value's awsQuery pairs under the writer's current key.
+    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        let mark = writer.mark();
+        if let ::std::option::Option::Some(value) = &self.user_group_id {
+            writer.push("UserGroupId");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+    }
+}
+/// Serializes the input as the awsQuery request body: `Action=DeleteUserGroup&Version=2015-02-02` then the members, form-urlencoded.
+pub fn serialize_query_body(input: &DeleteUserGroupInput) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+        "DeleteUserGroup",
+        "2015-02-02",
+    );
+    input.write_query(&mut writer);
+    writer.finish()
+}
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`DeleteUserGroupInput`](super::DeleteUserGroupInput).

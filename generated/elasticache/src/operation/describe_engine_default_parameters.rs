@@ -56,6 +56,38 @@ impl DescribeEngineDefaultParametersOutput {
         ::std::default::Default::default()
     }
 }
+impl DescribeEngineDefaultParametersInput {
+    /// Writes this value's awsQuery pairs under the writer's current key.
+    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        let mark = writer.mark();
+        if let ::std::option::Option::Some(value) = &self.cache_parameter_group_family {
+            writer.push("CacheParameterGroupFamily");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.max_records {
+            writer.push("MaxRecords");
+            writer.integer(i64::from(*value));
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.marker {
+            writer.push("Marker");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+    }
+}
+/// Serializes the input as the awsQuery request body: `Action=DescribeEngineDefaultParameters&Version=2015-02-02` then the members, form-urlencoded.
+pub fn serialize_query_body(
+    input: &DescribeEngineDefaultParametersInput,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+        "DescribeEngineDefaultParameters",
+        "2015-02-02",
+    );
+    input.write_query(&mut writer);
+    writer.finish()
+}
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`DescribeEngineDefaultParametersInput`](super::DescribeEngineDefaultParametersInput).

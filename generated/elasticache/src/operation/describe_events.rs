@@ -71,6 +71,58 @@ impl DescribeEventsOutput {
         ::std::default::Default::default()
     }
 }
+impl DescribeEventsInput {
+    /// Writes this value's awsQuery pairs under the writer's current key.
+    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        let mark = writer.mark();
+        if let ::std::option::Option::Some(value) = &self.source_identifier {
+            writer.push("SourceIdentifier");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.source_type {
+            writer.push("SourceType");
+            writer.string(value.as_str());
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.start_time {
+            writer.push("StartTime");
+            writer
+                .timestamp(value, ::querygen_runtime::query::TimestampFormat::DateTime);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.end_time {
+            writer.push("EndTime");
+            writer
+                .timestamp(value, ::querygen_runtime::query::TimestampFormat::DateTime);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.duration {
+            writer.push("Duration");
+            writer.integer(i64::from(*value));
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.max_records {
+            writer.push("MaxRecords");
+            writer.integer(i64::from(*value));
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.marker {
+            writer.push("Marker");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+    }
+}
+/// Serializes the input as the awsQuery request body: `Action=DescribeEvents&Version=2015-02-02` then the members, form-urlencoded.
+pub fn serialize_query_body(input: &DescribeEventsInput) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+        "DescribeEvents",
+        "2015-02-02",
+    );
+    input.write_query(&mut writer);
+    writer.finish()
+}
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`DescribeEventsInput`](super::DescribeEventsInput).

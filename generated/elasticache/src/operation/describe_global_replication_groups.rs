@@ -57,6 +57,43 @@ impl DescribeGlobalReplicationGroupsOutput {
         ::std::default::Default::default()
     }
 }
+impl DescribeGlobalReplicationGroupsInput {
+    /// Writes this value's awsQuery pairs under the writer's current key.
+    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        let mark = writer.mark();
+        if let ::std::option::Option::Some(value) = &self.global_replication_group_id {
+            writer.push("GlobalReplicationGroupId");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.max_records {
+            writer.push("MaxRecords");
+            writer.integer(i64::from(*value));
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.marker {
+            writer.push("Marker");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.show_member_info {
+            writer.push("ShowMemberInfo");
+            writer.boolean(*value);
+            writer.truncate(mark);
+        }
+    }
+}
+/// Serializes the input as the awsQuery request body: `Action=DescribeGlobalReplicationGroups&Version=2015-02-02` then the members, form-urlencoded.
+pub fn serialize_query_body(
+    input: &DescribeGlobalReplicationGroupsInput,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+        "DescribeGlobalReplicationGroups",
+        "2015-02-02",
+    );
+    input.write_query(&mut writer);
+    writer.finish()
+}
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`DescribeGlobalReplicationGroupsInput`](super::DescribeGlobalReplicationGroupsInput).

@@ -155,6 +155,65 @@ impl DescribeReservedCacheNodesOutput {
         ::std::default::Default::default()
     }
 }
+impl DescribeReservedCacheNodesInput {
+    /// Writes this value's awsQuery pairs under the writer's current key.
+    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        let mark = writer.mark();
+        if let ::std::option::Option::Some(value) = &self.reserved_cache_node_id {
+            writer.push("ReservedCacheNodeId");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self
+            .reserved_cache_nodes_offering_id
+        {
+            writer.push("ReservedCacheNodesOfferingId");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.cache_node_type {
+            writer.push("CacheNodeType");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.duration {
+            writer.push("Duration");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.product_description {
+            writer.push("ProductDescription");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.offering_type {
+            writer.push("OfferingType");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.max_records {
+            writer.push("MaxRecords");
+            writer.integer(i64::from(*value));
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.marker {
+            writer.push("Marker");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+    }
+}
+/// Serializes the input as the awsQuery request body: `Action=DescribeReservedCacheNodes&Version=2015-02-02` then the members, form-urlencoded.
+pub fn serialize_query_body(
+    input: &DescribeReservedCacheNodesInput,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+        "DescribeReservedCacheNodes",
+        "2015-02-02",
+    );
+    input.write_query(&mut writer);
+    writer.finish()
+}
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`DescribeReservedCacheNodesInput`](super::DescribeReservedCacheNodesInput).

@@ -70,6 +70,49 @@ impl DescribeServerlessCacheSnapshotsOutput {
         ::std::default::Default::default()
     }
 }
+impl DescribeServerlessCacheSnapshotsInput {
+    /// Writes this value's awsQuery pairs under the writer's current key.
+    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        let mark = writer.mark();
+        if let ::std::option::Option::Some(value) = &self.serverless_cache_name {
+            writer.push("ServerlessCacheName");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.serverless_cache_snapshot_name
+        {
+            writer.push("ServerlessCacheSnapshotName");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.snapshot_type {
+            writer.push("SnapshotType");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.next_token {
+            writer.push("NextToken");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.max_results {
+            writer.push("MaxResults");
+            writer.integer(i64::from(*value));
+            writer.truncate(mark);
+        }
+    }
+}
+/// Serializes the input as the awsQuery request body: `Action=DescribeServerlessCacheSnapshots&Version=2015-02-02` then the members, form-urlencoded.
+pub fn serialize_query_body(
+    input: &DescribeServerlessCacheSnapshotsInput,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+        "DescribeServerlessCacheSnapshots",
+        "2015-02-02",
+    );
+    input.write_query(&mut writer);
+    writer.finish()
+}
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`DescribeServerlessCacheSnapshotsInput`](super::DescribeServerlessCacheSnapshotsInput).

@@ -56,6 +56,38 @@ impl DescribeServerlessCachesOutput {
         ::std::default::Default::default()
     }
 }
+impl DescribeServerlessCachesInput {
+    /// Writes this value's awsQuery pairs under the writer's current key.
+    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        let mark = writer.mark();
+        if let ::std::option::Option::Some(value) = &self.serverless_cache_name {
+            writer.push("ServerlessCacheName");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.max_results {
+            writer.push("MaxResults");
+            writer.integer(i64::from(*value));
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.next_token {
+            writer.push("NextToken");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+    }
+}
+/// Serializes the input as the awsQuery request body: `Action=DescribeServerlessCaches&Version=2015-02-02` then the members, form-urlencoded.
+pub fn serialize_query_body(
+    input: &DescribeServerlessCachesInput,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+        "DescribeServerlessCaches",
+        "2015-02-02",
+    );
+    input.write_query(&mut writer);
+    writer.finish()
+}
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`DescribeServerlessCachesInput`](super::DescribeServerlessCachesInput).

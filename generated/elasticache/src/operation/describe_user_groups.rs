@@ -52,6 +52,36 @@ impl DescribeUserGroupsOutput {
         ::std::default::Default::default()
     }
 }
+impl DescribeUserGroupsInput {
+    /// Writes this value's awsQuery pairs under the writer's current key.
+    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        let mark = writer.mark();
+        if let ::std::option::Option::Some(value) = &self.user_group_id {
+            writer.push("UserGroupId");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.max_records {
+            writer.push("MaxRecords");
+            writer.integer(i64::from(*value));
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.marker {
+            writer.push("Marker");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+    }
+}
+/// Serializes the input as the awsQuery request body: `Action=DescribeUserGroups&Version=2015-02-02` then the members, form-urlencoded.
+pub fn serialize_query_body(input: &DescribeUserGroupsInput) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+        "DescribeUserGroups",
+        "2015-02-02",
+    );
+    input.write_query(&mut writer);
+    writer.finish()
+}
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`DescribeUserGroupsInput`](super::DescribeUserGroupsInput).

@@ -53,6 +53,34 @@ impl ExportServerlessCacheSnapshotOutput {
         ::std::default::Default::default()
     }
 }
+impl ExportServerlessCacheSnapshotInput {
+    /// Writes this value's awsQuery pairs under the writer's current key.
+    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        let mark = writer.mark();
+        if let ::std::option::Option::Some(value) = &self.serverless_cache_snapshot_name
+        {
+            writer.push("ServerlessCacheSnapshotName");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.s3_bucket_name {
+            writer.push("S3BucketName");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+    }
+}
+/// Serializes the input as the awsQuery request body: `Action=ExportServerlessCacheSnapshot&Version=2015-02-02` then the members, form-urlencoded.
+pub fn serialize_query_body(
+    input: &ExportServerlessCacheSnapshotInput,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+        "ExportServerlessCacheSnapshot",
+        "2015-02-02",
+    );
+    input.write_query(&mut writer);
+    writer.finish()
+}
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`ExportServerlessCacheSnapshotInput`](super::ExportServerlessCacheSnapshotInput).

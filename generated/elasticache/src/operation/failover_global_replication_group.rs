@@ -54,6 +54,38 @@ impl FailoverGlobalReplicationGroupOutput {
         ::std::default::Default::default()
     }
 }
+impl FailoverGlobalReplicationGroupInput {
+    /// Writes this value's awsQuery pairs under the writer's current key.
+    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        let mark = writer.mark();
+        if let ::std::option::Option::Some(value) = &self.global_replication_group_id {
+            writer.push("GlobalReplicationGroupId");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.primary_region {
+            writer.push("PrimaryRegion");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.primary_replication_group_id {
+            writer.push("PrimaryReplicationGroupId");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+    }
+}
+/// Serializes the input as the awsQuery request body: `Action=FailoverGlobalReplicationGroup&Version=2015-02-02` then the members, form-urlencoded.
+pub fn serialize_query_body(
+    input: &FailoverGlobalReplicationGroupInput,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+        "FailoverGlobalReplicationGroup",
+        "2015-02-02",
+    );
+    input.write_query(&mut writer);
+    writer.finish()
+}
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`FailoverGlobalReplicationGroupInput`](super::FailoverGlobalReplicationGroupInput).

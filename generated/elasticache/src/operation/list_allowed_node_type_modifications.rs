@@ -69,6 +69,33 @@ impl ListAllowedNodeTypeModificationsOutput {
         ::std::default::Default::default()
     }
 }
+impl ListAllowedNodeTypeModificationsInput {
+    /// Writes this value's awsQuery pairs under the writer's current key.
+    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        let mark = writer.mark();
+        if let ::std::option::Option::Some(value) = &self.cache_cluster_id {
+            writer.push("CacheClusterId");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.replication_group_id {
+            writer.push("ReplicationGroupId");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+    }
+}
+/// Serializes the input as the awsQuery request body: `Action=ListAllowedNodeTypeModifications&Version=2015-02-02` then the members, form-urlencoded.
+pub fn serialize_query_body(
+    input: &ListAllowedNodeTypeModificationsInput,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+        "ListAllowedNodeTypeModifications",
+        "2015-02-02",
+    );
+    input.write_query(&mut writer);
+    writer.finish()
+}
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`ListAllowedNodeTypeModificationsInput`](super::ListAllowedNodeTypeModificationsInput).

@@ -270,6 +270,181 @@ impl ModifyCacheClusterOutput {
         ::std::default::Default::default()
     }
 }
+impl ModifyCacheClusterInput {
+    /// Writes this value's awsQuery pairs under the writer's current key.
+    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        let mark = writer.mark();
+        if let ::std::option::Option::Some(value) = &self.cache_cluster_id {
+            writer.push("CacheClusterId");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.num_cache_nodes {
+            writer.push("NumCacheNodes");
+            writer.integer(i64::from(*value));
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.cache_node_ids_to_remove {
+            writer.push("CacheNodeIdsToRemove");
+            if value.is_empty() {
+                writer.empty();
+            } else {
+                writer.push("CacheNodeId");
+                let items_mark0 = writer.mark();
+                for (index0, item0) in value.iter().enumerate() {
+                    writer.push_index(index0 + 1);
+                    writer.string(item0);
+                    writer.truncate(items_mark0);
+                }
+            }
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.az_mode {
+            writer.push("AZMode");
+            writer.string(value.as_str());
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.new_availability_zones {
+            writer.push("NewAvailabilityZones");
+            if value.is_empty() {
+                writer.empty();
+            } else {
+                writer.push("PreferredAvailabilityZone");
+                let items_mark0 = writer.mark();
+                for (index0, item0) in value.iter().enumerate() {
+                    writer.push_index(index0 + 1);
+                    writer.string(item0);
+                    writer.truncate(items_mark0);
+                }
+            }
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.cache_security_group_names {
+            writer.push("CacheSecurityGroupNames");
+            if value.is_empty() {
+                writer.empty();
+            } else {
+                writer.push("CacheSecurityGroupName");
+                let items_mark0 = writer.mark();
+                for (index0, item0) in value.iter().enumerate() {
+                    writer.push_index(index0 + 1);
+                    writer.string(item0);
+                    writer.truncate(items_mark0);
+                }
+            }
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.security_group_ids {
+            writer.push("SecurityGroupIds");
+            if value.is_empty() {
+                writer.empty();
+            } else {
+                writer.push("SecurityGroupId");
+                let items_mark0 = writer.mark();
+                for (index0, item0) in value.iter().enumerate() {
+                    writer.push_index(index0 + 1);
+                    writer.string(item0);
+                    writer.truncate(items_mark0);
+                }
+            }
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.preferred_maintenance_window {
+            writer.push("PreferredMaintenanceWindow");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.notification_topic_arn {
+            writer.push("NotificationTopicArn");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.cache_parameter_group_name {
+            writer.push("CacheParameterGroupName");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.notification_topic_status {
+            writer.push("NotificationTopicStatus");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.apply_immediately {
+            writer.push("ApplyImmediately");
+            writer.boolean(*value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.engine {
+            writer.push("Engine");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.engine_version {
+            writer.push("EngineVersion");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.auto_minor_version_upgrade {
+            writer.push("AutoMinorVersionUpgrade");
+            writer.boolean(*value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.snapshot_retention_limit {
+            writer.push("SnapshotRetentionLimit");
+            writer.integer(i64::from(*value));
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.snapshot_window {
+            writer.push("SnapshotWindow");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.cache_node_type {
+            writer.push("CacheNodeType");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.auth_token {
+            writer.push("AuthToken");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.auth_token_update_strategy {
+            writer.push("AuthTokenUpdateStrategy");
+            writer.string(value.as_str());
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.log_delivery_configurations {
+            writer.push("LogDeliveryConfigurations");
+            if value.is_empty() {
+                writer.empty();
+            } else {
+                writer.push("LogDeliveryConfigurationRequest");
+                let items_mark0 = writer.mark();
+                for (index0, item0) in value.iter().enumerate() {
+                    writer.push_index(index0 + 1);
+                    item0.write_query(writer);
+                    writer.truncate(items_mark0);
+                }
+            }
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.ip_discovery {
+            writer.push("IpDiscovery");
+            writer.string(value.as_str());
+            writer.truncate(mark);
+        }
+    }
+}
+/// Serializes the input as the awsQuery request body: `Action=ModifyCacheCluster&Version=2015-02-02` then the members, form-urlencoded.
+pub fn serialize_query_body(input: &ModifyCacheClusterInput) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+        "ModifyCacheCluster",
+        "2015-02-02",
+    );
+    input.write_query(&mut writer);
+    writer.finish()
+}
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`ModifyCacheClusterInput`](super::ModifyCacheClusterInput).

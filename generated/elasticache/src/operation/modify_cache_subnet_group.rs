@@ -52,6 +52,49 @@ impl ModifyCacheSubnetGroupOutput {
         ::std::default::Default::default()
     }
 }
+impl ModifyCacheSubnetGroupInput {
+    /// Writes this value's awsQuery pairs under the writer's current key.
+    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        let mark = writer.mark();
+        if let ::std::option::Option::Some(value) = &self.cache_subnet_group_name {
+            writer.push("CacheSubnetGroupName");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.cache_subnet_group_description
+        {
+            writer.push("CacheSubnetGroupDescription");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.subnet_ids {
+            writer.push("SubnetIds");
+            if value.is_empty() {
+                writer.empty();
+            } else {
+                writer.push("SubnetIdentifier");
+                let items_mark0 = writer.mark();
+                for (index0, item0) in value.iter().enumerate() {
+                    writer.push_index(index0 + 1);
+                    writer.string(item0);
+                    writer.truncate(items_mark0);
+                }
+            }
+            writer.truncate(mark);
+        }
+    }
+}
+/// Serializes the input as the awsQuery request body: `Action=ModifyCacheSubnetGroup&Version=2015-02-02` then the members, form-urlencoded.
+pub fn serialize_query_body(
+    input: &ModifyCacheSubnetGroupInput,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+        "ModifyCacheSubnetGroup",
+        "2015-02-02",
+    );
+    input.write_query(&mut writer);
+    writer.finish()
+}
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`ModifyCacheSubnetGroupInput`](super::ModifyCacheSubnetGroupInput).

@@ -67,6 +67,65 @@ impl ModifyGlobalReplicationGroupOutput {
         ::std::default::Default::default()
     }
 }
+impl ModifyGlobalReplicationGroupInput {
+    /// Writes this value's awsQuery pairs under the writer's current key.
+    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        let mark = writer.mark();
+        if let ::std::option::Option::Some(value) = &self.global_replication_group_id {
+            writer.push("GlobalReplicationGroupId");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.apply_immediately {
+            writer.push("ApplyImmediately");
+            writer.boolean(*value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.cache_node_type {
+            writer.push("CacheNodeType");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.engine {
+            writer.push("Engine");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.engine_version {
+            writer.push("EngineVersion");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.cache_parameter_group_name {
+            writer.push("CacheParameterGroupName");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self
+            .global_replication_group_description
+        {
+            writer.push("GlobalReplicationGroupDescription");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.automatic_failover_enabled {
+            writer.push("AutomaticFailoverEnabled");
+            writer.boolean(*value);
+            writer.truncate(mark);
+        }
+    }
+}
+/// Serializes the input as the awsQuery request body: `Action=ModifyGlobalReplicationGroup&Version=2015-02-02` then the members, form-urlencoded.
+pub fn serialize_query_body(
+    input: &ModifyGlobalReplicationGroupInput,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+        "ModifyGlobalReplicationGroup",
+        "2015-02-02",
+    );
+    input.write_query(&mut writer);
+    writer.finish()
+}
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`ModifyGlobalReplicationGroupInput`](super::ModifyGlobalReplicationGroupInput).

@@ -78,6 +78,83 @@ impl ModifyServerlessCacheOutput {
         ::std::default::Default::default()
     }
 }
+impl ModifyServerlessCacheInput {
+    /// Writes this value's awsQuery pairs under the writer's current key.
+    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        let mark = writer.mark();
+        if let ::std::option::Option::Some(value) = &self.serverless_cache_name {
+            writer.push("ServerlessCacheName");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.description {
+            writer.push("Description");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.cache_usage_limits {
+            writer.push("CacheUsageLimits");
+            value.write_query(writer);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.remove_user_group {
+            writer.push("RemoveUserGroup");
+            writer.boolean(*value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.user_group_id {
+            writer.push("UserGroupId");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.security_group_ids {
+            writer.push("SecurityGroupIds");
+            if value.is_empty() {
+                writer.empty();
+            } else {
+                writer.push("SecurityGroupId");
+                let items_mark0 = writer.mark();
+                for (index0, item0) in value.iter().enumerate() {
+                    writer.push_index(index0 + 1);
+                    writer.string(item0);
+                    writer.truncate(items_mark0);
+                }
+            }
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.snapshot_retention_limit {
+            writer.push("SnapshotRetentionLimit");
+            writer.integer(i64::from(*value));
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.daily_snapshot_time {
+            writer.push("DailySnapshotTime");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.engine {
+            writer.push("Engine");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.major_engine_version {
+            writer.push("MajorEngineVersion");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+    }
+}
+/// Serializes the input as the awsQuery request body: `Action=ModifyServerlessCache&Version=2015-02-02` then the members, form-urlencoded.
+pub fn serialize_query_body(
+    input: &ModifyServerlessCacheInput,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+        "ModifyServerlessCache",
+        "2015-02-02",
+    );
+    input.write_query(&mut writer);
+    writer.finish()
+}
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`ModifyServerlessCacheInput`](super::ModifyServerlessCacheInput).

@@ -72,6 +72,66 @@ impl ModifyUserOutput {
         ::std::default::Default::default()
     }
 }
+impl ModifyUserInput {
+    /// Writes this value's awsQuery pairs under the writer's current key.
+    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        let mark = writer.mark();
+        if let ::std::option::Option::Some(value) = &self.user_id {
+            writer.push("UserId");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.access_string {
+            writer.push("AccessString");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.append_access_string {
+            writer.push("AppendAccessString");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.passwords {
+            writer.push("Passwords");
+            if value.is_empty() {
+                writer.empty();
+            } else {
+                writer.push("member");
+                let items_mark0 = writer.mark();
+                for (index0, item0) in value.iter().enumerate() {
+                    writer.push_index(index0 + 1);
+                    writer.string(item0);
+                    writer.truncate(items_mark0);
+                }
+            }
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.no_password_required {
+            writer.push("NoPasswordRequired");
+            writer.boolean(*value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.authentication_mode {
+            writer.push("AuthenticationMode");
+            value.write_query(writer);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.engine {
+            writer.push("Engine");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+    }
+}
+/// Serializes the input as the awsQuery request body: `Action=ModifyUser&Version=2015-02-02` then the members, form-urlencoded.
+pub fn serialize_query_body(input: &ModifyUserInput) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+        "ModifyUser",
+        "2015-02-02",
+    );
+    input.write_query(&mut writer);
+    writer.finish()
+}
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`ModifyUserInput`](super::ModifyUserInput).

@@ -48,6 +48,33 @@ impl RebalanceSlotsInGlobalReplicationGroupOutput {
         ::std::default::Default::default()
     }
 }
+impl RebalanceSlotsInGlobalReplicationGroupInput {
+    /// Writes this value's awsQuery pairs under the writer's current key.
+    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        let mark = writer.mark();
+        if let ::std::option::Option::Some(value) = &self.global_replication_group_id {
+            writer.push("GlobalReplicationGroupId");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.apply_immediately {
+            writer.push("ApplyImmediately");
+            writer.boolean(*value);
+            writer.truncate(mark);
+        }
+    }
+}
+/// Serializes the input as the awsQuery request body: `Action=RebalanceSlotsInGlobalReplicationGroup&Version=2015-02-02` then the members, form-urlencoded.
+pub fn serialize_query_body(
+    input: &RebalanceSlotsInGlobalReplicationGroupInput,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+        "RebalanceSlotsInGlobalReplicationGroup",
+        "2015-02-02",
+    );
+    input.write_query(&mut writer);
+    writer.finish()
+}
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`RebalanceSlotsInGlobalReplicationGroupInput`](super::RebalanceSlotsInGlobalReplicationGroupInput).

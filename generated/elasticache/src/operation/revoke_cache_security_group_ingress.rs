@@ -55,6 +55,38 @@ impl RevokeCacheSecurityGroupIngressOutput {
         ::std::default::Default::default()
     }
 }
+impl RevokeCacheSecurityGroupIngressInput {
+    /// Writes this value's awsQuery pairs under the writer's current key.
+    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        let mark = writer.mark();
+        if let ::std::option::Option::Some(value) = &self.cache_security_group_name {
+            writer.push("CacheSecurityGroupName");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.ec2_security_group_name {
+            writer.push("EC2SecurityGroupName");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.ec2_security_group_owner_id {
+            writer.push("EC2SecurityGroupOwnerId");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+    }
+}
+/// Serializes the input as the awsQuery request body: `Action=RevokeCacheSecurityGroupIngress&Version=2015-02-02` then the members, form-urlencoded.
+pub fn serialize_query_body(
+    input: &RevokeCacheSecurityGroupIngressInput,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+        "RevokeCacheSecurityGroupIngress",
+        "2015-02-02",
+    );
+    input.write_query(&mut writer);
+    writer.finish()
+}
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`RevokeCacheSecurityGroupIngressInput`](super::RevokeCacheSecurityGroupIngressInput).

@@ -92,6 +92,31 @@ impl TestFailoverOutput {
         ::std::default::Default::default()
     }
 }
+impl TestFailoverInput {
+    /// Writes this value's awsQuery pairs under the writer's current key.
+    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        let mark = writer.mark();
+        if let ::std::option::Option::Some(value) = &self.replication_group_id {
+            writer.push("ReplicationGroupId");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.node_group_id {
+            writer.push("NodeGroupId");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+    }
+}
+/// Serializes the input as the awsQuery request body: `Action=TestFailover&Version=2015-02-02` then the members, form-urlencoded.
+pub fn serialize_query_body(input: &TestFailoverInput) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+        "TestFailover",
+        "2015-02-02",
+    );
+    input.write_query(&mut writer);
+    writer.finish()
+}
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`TestFailoverInput`](super::TestFailoverInput).

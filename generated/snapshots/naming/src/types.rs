@@ -88,6 +88,37 @@ impl Node {
         ::std::default::Default::default()
     }
 }
+impl Node {
+    /// Writes this value's awsQuery pairs under the writer's current key.
+    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        let mark = writer.mark();
+        if let ::std::option::Option::Some(value) = &self.value {
+            writer.push("Value");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.next {
+            writer.push("Next");
+            value.write_query(writer);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.children {
+            writer.push("Children");
+            if value.is_empty() {
+                writer.empty();
+            } else {
+                writer.push("member");
+                let items_mark0 = writer.mark();
+                for (index0, item0) in value.iter().enumerate() {
+                    writer.push_index(index0 + 1);
+                    item0.write_query(writer);
+                    writer.truncate(items_mark0);
+                }
+            }
+            writer.truncate(mark);
+        }
+    }
+}
 /// The `OddValues` enum.
 ///
 /// Smithy shape: `example.naming#OddValues`.
@@ -215,6 +246,17 @@ impl OptionValue {
         ::std::default::Default::default()
     }
 }
+impl OptionValue {
+    /// Writes this value's awsQuery pairs under the writer's current key.
+    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        let mark = writer.mark();
+        if let ::std::option::Option::Some(value) = &self.value {
+            writer.push("Value");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+    }
+}
 /// Same name, other namespace: renamed by the service.
 ///
 /// Smithy shape: `example.other#Widget`.
@@ -275,6 +317,22 @@ impl ResultValue {
     /// Creates a builder for [`ResultValue`].
     pub fn builder() -> crate::types::builders::ResultValueBuilder {
         ::std::default::Default::default()
+    }
+}
+impl ResultValue {
+    /// Writes this value's awsQuery pairs under the writer's current key.
+    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        let mark = writer.mark();
+        if let ::std::option::Option::Some(value) = &self.ok {
+            writer.push("Ok");
+            writer.boolean(*value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.err {
+            writer.push("Err");
+            writer.string(value);
+            writer.truncate(mark);
+        }
     }
 }
 /// Defaults and nullability: every rule of Smithy 2.0 once.

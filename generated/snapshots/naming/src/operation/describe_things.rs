@@ -40,6 +40,31 @@ impl DescribeThingsOutput {
         ::std::default::Default::default()
     }
 }
+impl DescribeThingsInput {
+    /// Writes this value's awsQuery pairs under the writer's current key.
+    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        let mark = writer.mark();
+        if let ::std::option::Option::Some(value) = &self.mode {
+            writer.push("Mode");
+            writer.string(value.as_str());
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.root {
+            writer.push("Root");
+            value.write_query(writer);
+            writer.truncate(mark);
+        }
+    }
+}
+/// Serializes the input as the awsQuery request body: `Action=DescribeThings&Version=2024-02-02` then the members, form-urlencoded.
+pub fn serialize_query_body(input: &DescribeThingsInput) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+        "DescribeThings",
+        "2024-02-02",
+    );
+    input.write_query(&mut writer);
+    writer.finish()
+}
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`DescribeThingsInput`](super::DescribeThingsInput).

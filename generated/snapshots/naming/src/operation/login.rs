@@ -61,6 +61,43 @@ impl ::std::fmt::Debug for LoginOutput {
             .finish()
     }
 }
+impl LoginInput {
+    /// Writes this value's awsQuery pairs under the writer's current key.
+    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        let mark = writer.mark();
+        if let ::std::option::Option::Some(value) = &self.user {
+            writer.push("User");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.password {
+            writer.push("Password");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.one_time_codes {
+            writer.push("OneTimeCodes");
+            if value.is_empty() {
+                writer.empty();
+            } else {
+                writer.push("member");
+                let items_mark0 = writer.mark();
+                for (index0, item0) in value.iter().enumerate() {
+                    writer.push_index(index0 + 1);
+                    writer.string(item0);
+                    writer.truncate(items_mark0);
+                }
+            }
+            writer.truncate(mark);
+        }
+    }
+}
+/// Serializes the input as the awsQuery request body: `Action=Login&Version=2024-02-02` then the members, form-urlencoded.
+pub fn serialize_query_body(input: &LoginInput) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::query::QueryWriter::new("Login", "2024-02-02");
+    input.write_query(&mut writer);
+    writer.finish()
+}
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`LoginInput`](super::LoginInput).

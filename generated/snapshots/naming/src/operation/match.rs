@@ -60,6 +60,63 @@ impl MatchOutput {
         ::std::default::Default::default()
     }
 }
+impl MatchInput {
+    /// Writes this value's awsQuery pairs under the writer's current key.
+    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+        let mark = writer.mark();
+        if let ::std::option::Option::Some(value) = &self.r#type {
+            writer.push("Type");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.r#async {
+            writer.push("async");
+            writer.boolean(*value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.self_ {
+            writer.push("Self");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.super_ {
+            writer.push("super");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.crate_ {
+            writer.push("Crate");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.build_value {
+            writer.push("Build");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.builder {
+            writer.push("Builder");
+            writer.string(value);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.option {
+            writer.push("Option");
+            value.write_query(writer);
+            writer.truncate(mark);
+        }
+        if let ::std::option::Option::Some(value) = &self.result {
+            writer.push("Result");
+            value.write_query(writer);
+            writer.truncate(mark);
+        }
+    }
+}
+/// Serializes the input as the awsQuery request body: `Action=Match&Version=2024-02-02` then the members, form-urlencoded.
+pub fn serialize_query_body(input: &MatchInput) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::query::QueryWriter::new("Match", "2024-02-02");
+    input.write_query(&mut writer);
+    writer.finish()
+}
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`MatchInput`](super::MatchInput).
