@@ -145,6 +145,196 @@ impl DateTime {
     }
 }
 
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
+pub(crate) fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let yoe = year.rem_euclid(400);
+    let mp = i64::from((month + 9) % 12);
+    let doy = (153 * mp + 2) / 5 + i64::from(day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn digits(s: &str) -> Option<u32> {
+    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+fn days_in_month(year: i64, month: u32) -> u32 {
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        _ if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        _ => 28,
+    }
+}
+
+fn from_civil(
+    year: i64,
+    month: u32,
+    day: u32,
+    hour: u32,
+    minute: u32,
+    second: u32,
+    nanos: u32,
+) -> Option<DateTime> {
+    let valid = (1..=12).contains(&month)
+        && (1..=days_in_month(year, month)).contains(&day)
+        && hour < 24
+        && minute < 60
+        && second <= 60;
+    if !valid {
+        return None;
+    }
+    // A leap second (`:60`) is read as the first second of the next minute.
+    let seconds =
+        days_from_civil(year, month, day) * 86_400 + i64::from(hour * 3600 + minute * 60 + second);
+    Some(DateTime::from_secs_and_nanos(seconds, nanos))
+}
+
+/// Nanoseconds from fraction digits (`"123"` → 123_000_000); more than nine digits are truncated.
+fn fraction_nanos(fraction: &str) -> Option<u32> {
+    if fraction.is_empty() || !fraction.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let mut nanos = 0u32;
+    for i in 0..9 {
+        let digit = fraction
+            .as_bytes()
+            .get(i)
+            .map_or(0, |b| u32::from(b - b'0'));
+        nanos = nanos * 10 + digit;
+    }
+    Some(nanos)
+}
+
+impl DateTime {
+    /// Parses RFC 3339 (`2015-01-25T08:00:00Z`, `2019-12-16T22:48:18-01:00`,
+    /// `2000-01-02T20:34:56.123Z`), normalising any offset to UTC.
+    pub fn parse_rfc3339(text: &str) -> Option<Self> {
+        let (date, time) = text.split_once(['T', 't'])?;
+        let mut date_parts = date.splitn(3, '-');
+        let (year, month, day) = (date_parts.next()?, date_parts.next()?, date_parts.next()?);
+        if year.len() != 4 || month.len() != 2 || day.len() != 2 {
+            return None;
+        }
+        let (clock, offset_secs) = if let Some(clock) = time.strip_suffix(['Z', 'z']) {
+            (clock, 0i64)
+        } else {
+            let at = time.rfind(['+', '-'])?;
+            let (clock, offset) = time.split_at(at);
+            let sign = if offset.starts_with('-') { -1 } else { 1 };
+            let (oh, om) = offset.get(1..)?.split_once(':')?;
+            if oh.len() != 2 || om.len() != 2 {
+                return None;
+            }
+            let (oh, om) = (digits(oh)?, digits(om)?);
+            if oh > 23 || om > 59 {
+                return None;
+            }
+            (clock, sign * i64::from(oh * 3600 + om * 60))
+        };
+        let (hms, fraction) = match clock.split_once('.') {
+            Some((hms, fraction)) => (hms, Some(fraction)),
+            None => (clock, None),
+        };
+        let mut hms_parts = hms.splitn(3, ':');
+        let (h, m, sec) = (hms_parts.next()?, hms_parts.next()?, hms_parts.next()?);
+        if h.len() != 2 || m.len() != 2 || sec.len() != 2 {
+            return None;
+        }
+        let nanos = match fraction {
+            Some(f) => fraction_nanos(f)?,
+            None => 0,
+        };
+        let local = from_civil(
+            i64::from(digits(year)?),
+            digits(month)?,
+            digits(day)?,
+            digits(h)?,
+            digits(m)?,
+            digits(sec)?,
+            nanos,
+        )?;
+        Some(Self::from_secs_and_nanos(
+            local.seconds.checked_sub(offset_secs)?,
+            local.subsec_nanos,
+        ))
+    }
+
+    /// Parses epoch seconds, with an optional fraction and sign (`1398796238`, `1398796238.123`).
+    pub fn parse_epoch_seconds(text: &str) -> Option<Self> {
+        let (negative, body) = match text.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, text),
+        };
+        let (whole, fraction) = match body.split_once('.') {
+            Some((whole, fraction)) => (whole, Some(fraction)),
+            None => (body, None),
+        };
+        if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let whole: i64 = whole.parse().ok()?;
+        let nanos = match fraction {
+            Some(f) => fraction_nanos(f)?,
+            None => 0,
+        };
+        if !negative {
+            return Some(Self::from_secs_and_nanos(whole, nanos));
+        }
+        match nanos {
+            0 => Some(Self::from_secs(whole.checked_neg()?)),
+            n => Some(Self::from_secs_and_nanos(
+                whole.checked_neg()?.checked_sub(1)?,
+                NANOS_PER_SECOND - n,
+            )),
+        }
+    }
+
+    /// Parses an IMF-fixdate (`Tue, 29 Apr 2014 18:30:38 GMT`), with an optional fraction.
+    pub fn parse_http_date(text: &str) -> Option<Self> {
+        const MONTHS: [&str; 12] = [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ];
+        let (_, rest) = text.split_once(", ")?;
+        let mut parts = rest.split(' ');
+        let (day, month, year, clock, zone) = (
+            parts.next()?,
+            parts.next()?,
+            parts.next()?,
+            parts.next()?,
+            parts.next()?,
+        );
+        if zone != "GMT" || parts.next().is_some() || year.len() != 4 {
+            return None;
+        }
+        let month = MONTHS.iter().position(|m| *m == month)? as u32 + 1;
+        let (hms, fraction) = match clock.split_once('.') {
+            Some((hms, fraction)) => (hms, Some(fraction)),
+            None => (clock, None),
+        };
+        let mut hms_parts = hms.splitn(3, ':');
+        let (h, m, sec) = (hms_parts.next()?, hms_parts.next()?, hms_parts.next()?);
+        let nanos = match fraction {
+            Some(f) => fraction_nanos(f)?,
+            None => 0,
+        };
+        from_civil(
+            i64::from(digits(year)?),
+            month,
+            digits(day)?,
+            digits(h)?,
+            digits(m)?,
+            digits(sec)?,
+            nanos,
+        )
+    }
+}
+
 /// Year, month, day of the proleptic Gregorian calendar for a day count since
 /// 1970-01-01 (Howard Hinnant's `civil_from_days`).
 pub(crate) fn civil_from_days(days: i64) -> (i64, u32, u32) {
@@ -219,6 +409,61 @@ mod tests {
             DateTime::from_secs_and_nanos(0, 500_000_000).to_rfc3339_micros(),
             "1970-01-01T00:00:00.5Z"
         );
+    }
+
+    #[test]
+    fn parses_each_format() {
+        let utc = DateTime::parse_rfc3339("2019-12-16T23:48:18Z").unwrap();
+        assert_eq!(utc.secs(), 1_576_540_098);
+        assert_eq!(
+            DateTime::parse_rfc3339("2019-12-16T22:48:18-01:00"),
+            Some(utc)
+        );
+        assert_eq!(
+            DateTime::parse_rfc3339("2019-12-17T00:48:18+01:00"),
+            Some(utc)
+        );
+        assert_eq!(
+            DateTime::parse_rfc3339("2019-12-16T23:48:18+00:00"),
+            Some(utc)
+        );
+        let frac = DateTime::parse_rfc3339("2000-01-02T20:34:56.123Z").unwrap();
+        assert_eq!(
+            (frac.secs(), frac.subsec_nanos()),
+            (946_845_296, 123_000_000)
+        );
+        assert_eq!(
+            DateTime::parse_epoch_seconds("1398796238"),
+            Some(DateTime::from_secs(1_398_796_238))
+        );
+        assert_eq!(
+            DateTime::parse_epoch_seconds("1.5"),
+            Some(DateTime::from_secs_and_nanos(1, 500_000_000))
+        );
+        assert_eq!(
+            DateTime::parse_epoch_seconds("-1.25"),
+            Some(DateTime::from_secs_and_nanos(-2, 750_000_000))
+        );
+        assert_eq!(
+            DateTime::parse_http_date("Tue, 29 Apr 2014 18:30:38 GMT"),
+            Some(DateTime::from_secs(1_398_796_238))
+        );
+        for bad in [
+            "",
+            "2019-13-01T00:00:00Z",
+            "2019-02-30T00:00:00Z",
+            "2019-12-16 23:48:18Z",
+            "2019-12-16T23:48Z",
+            "x",
+            "1e5",
+            "Tue, 29 Apr 2014 18:30:38 UTC",
+        ] {
+            assert!(
+                DateTime::parse_rfc3339(bad).is_none() && DateTime::parse_http_date(bad).is_none(),
+                "{bad}"
+            );
+        }
+        assert!(DateTime::parse_epoch_seconds("99999999999999999999").is_none());
     }
 
     #[test]

@@ -22,6 +22,7 @@ mod document;
 mod numbers;
 pub mod query;
 mod unknown;
+pub mod xml;
 
 pub use build_error::BuildError;
 pub use date_time::DateTime;

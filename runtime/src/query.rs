@@ -7,6 +7,7 @@
 
 use base64::Engine as _;
 
+use crate::xml::{Node, XmlError, XmlErrorKind, XmlReader};
 use crate::DateTime;
 
 /// How a timestamp is written (the model's `timestampFormat`, `date-time` by default).
@@ -161,6 +162,206 @@ fn hex_digit(n: u8) -> char {
     char::from(if n < 10 { b'0' + n } else { b'A' + (n - 10) })
 }
 
+/// A parsed successful response: the operation's output and the request id.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueryResponse<T> {
+    /// The typed output.
+    pub output: T,
+    /// `ResponseMetadata/RequestId`, if the service sent one.
+    pub request_id: Option<String>,
+}
+
+/// Reads `<ResponseMetadata><RequestId>…</RequestId></ResponseMetadata>`.
+pub fn read_response_metadata(
+    reader: &mut XmlReader<'_>,
+    node: &Node,
+) -> Result<Option<String>, XmlError> {
+    let mut request_id = None;
+    while let Some(child) = reader.next_child(node)? {
+        if reader.name() == "RequestId" {
+            request_id = Some(reader.read_string(&child)?);
+        } else {
+            reader.skip(&child)?;
+        }
+    }
+    Ok(request_id)
+}
+
+/// Reads a success document `<{Op}Response><{Op}Result>…</{Op}Result><ResponseMetadata>…`,
+/// handing the Result element to `read_result`. A missing Result element gives `None`.
+pub fn read_response<T>(
+    body: &[u8],
+    operation: &str,
+    read_result: impl FnOnce(&mut XmlReader<'_>, &Node) -> Result<T, XmlError>,
+) -> Result<(Option<T>, Option<String>), XmlError> {
+    let mut reader = XmlReader::new(body)?;
+    let root = reader.root()?;
+    let expected_root = format!("{operation}Response");
+    if reader.name() != expected_root {
+        return Err(reader.fail(XmlErrorKind::WrongRoot {
+            expected: expected_root,
+            found: reader.name().to_owned(),
+        }));
+    }
+    let expected_result = format!("{operation}Result");
+    let mut read_result = Some(read_result);
+    let mut output = None;
+    let mut request_id = None;
+    while let Some(child) = reader.next_child(&root)? {
+        if reader.name() == expected_result {
+            match read_result.take() {
+                Some(read) => output = Some(read(&mut reader, &child)?),
+                None => reader.skip(&child)?,
+            }
+        } else if reader.name() == "ResponseMetadata" {
+            request_id = read_response_metadata(&mut reader, &child)?;
+        } else {
+            reader.skip(&child)?;
+        }
+    }
+    Ok((output, request_id))
+}
+
+/// The generic part of an awsQuery error document:
+/// `<ErrorResponse><Error><Type/><Code/><Message/>…</Error><RequestId/></ErrorResponse>`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ErrorEnvelope {
+    /// `Error/Code`: identifies the modeled error.
+    pub code: Option<String>,
+    /// `Error/Message`.
+    pub message: Option<String>,
+    /// `Error/Type` (`Sender` or `Receiver`).
+    pub error_type: Option<String>,
+    /// `RequestId`.
+    pub request_id: Option<String>,
+}
+
+fn expect_error_root(reader: &mut XmlReader<'_>) -> Result<Node, XmlError> {
+    let root = reader.root()?;
+    if reader.name() != "ErrorResponse" {
+        return Err(reader.fail(XmlErrorKind::WrongRoot {
+            expected: "ErrorResponse".into(),
+            found: reader.name().to_owned(),
+        }));
+    }
+    Ok(root)
+}
+
+impl ErrorEnvelope {
+    /// Reads the envelope of an error body.
+    pub fn parse(body: &[u8]) -> Result<Self, XmlError> {
+        let mut reader = XmlReader::new(body)?;
+        let root = expect_error_root(&mut reader)?;
+        let mut envelope = Self::default();
+        while let Some(child) = reader.next_child(&root)? {
+            match reader.name() {
+                "Error" => {
+                    while let Some(field) = reader.next_child(&child)? {
+                        match reader.name() {
+                            "Code" => envelope.code = Some(reader.read_string(&field)?),
+                            "Message" => envelope.message = Some(reader.read_string(&field)?),
+                            "Type" => envelope.error_type = Some(reader.read_string(&field)?),
+                            _ => reader.skip(&field)?,
+                        }
+                    }
+                }
+                "RequestId" => envelope.request_id = Some(reader.read_string(&child)?),
+                _ => reader.skip(&child)?,
+            }
+        }
+        Ok(envelope)
+    }
+}
+
+/// Reads the members of a modeled error from the `<Error>` element of an error body.
+pub fn read_error_details<T>(
+    body: &[u8],
+    read: impl FnOnce(&mut XmlReader<'_>, &Node) -> Result<T, XmlError>,
+) -> Result<T, XmlError> {
+    let mut reader = XmlReader::new(body)?;
+    let root = expect_error_root(&mut reader)?;
+    while let Some(child) = reader.next_child(&root)? {
+        if reader.name() == "Error" {
+            return read(&mut reader, &child);
+        }
+        reader.skip(&child)?;
+    }
+    Err(reader.fail(XmlErrorKind::Missing {
+        detail: "the error document has no <Error> element".into(),
+    }))
+}
+
+/// An error response the model does not describe, or could not be read: everything known about it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnhandledError {
+    /// `Code`, when the body had one.
+    pub code: Option<String>,
+    /// `Message`, when the body had one.
+    pub message: Option<String>,
+    /// `RequestId`, when the body had one.
+    pub request_id: Option<String>,
+    /// HTTP status.
+    pub status: u16,
+    /// The start of the body (at most 256 characters), to see what came back.
+    pub body_excerpt: String,
+    /// Why the body could not be read as an error document, if it could not.
+    pub parse_error: Option<XmlError>,
+}
+
+impl UnhandledError {
+    /// Builds the error from what could be read of the body.
+    pub fn new(status: u16, body: &[u8], envelope: Result<ErrorEnvelope, XmlError>) -> Self {
+        let excerpt: String = String::from_utf8_lossy(body).chars().take(256).collect();
+        match envelope {
+            Ok(e) => Self {
+                code: e.code,
+                message: e.message,
+                request_id: e.request_id,
+                status,
+                body_excerpt: excerpt,
+                parse_error: None,
+            },
+            Err(e) => Self {
+                code: None,
+                message: None,
+                request_id: None,
+                status,
+                body_excerpt: excerpt,
+                parse_error: Some(e),
+            },
+        }
+    }
+}
+
+impl std::fmt::Display for UnhandledError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "HTTP {}", self.status)?;
+        if let Some(code) = &self.code {
+            write!(f, " {code}")?;
+        }
+        if let Some(message) = &self.message {
+            write!(f, ": {message}")?;
+        }
+        if let Some(problem) = &self.parse_error {
+            write!(
+                f,
+                " (unreadable error body: {problem}; body starts {:?})",
+                self.body_excerpt
+            )?;
+        }
+        if let Some(id) = &self.request_id {
+            write!(f, " [request id {id}]")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for UnhandledError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.parse_error.as_ref().map(|e| e as _)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -203,6 +404,29 @@ mod tests {
             w.finish(),
             "Action=Op&Version=2020-01-08&List.member.1=a%20b&List.member.2=true&Empty=&F=10.8&D=-Infinity&N=NaN&B=dmFsdWU%3D"
         );
+    }
+
+    #[test]
+    fn reads_error_envelopes_and_keeps_what_it_cannot_read() {
+        let body = br#"<ErrorResponse xmlns="http://elasticache.amazonaws.com/doc/2015-02-02/"><Error><Type>Sender</Type><Code>ReplicationGroupNotFoundFault</Code><Message>ReplicationGroup my-rg not found.</Message></Error><RequestId>req-1</RequestId></ErrorResponse>"#;
+        let envelope = ErrorEnvelope::parse(body).unwrap();
+        assert_eq!(
+            envelope.code.as_deref(),
+            Some("ReplicationGroupNotFoundFault")
+        );
+        assert_eq!(
+            envelope.message.as_deref(),
+            Some("ReplicationGroup my-rg not found.")
+        );
+        assert_eq!(envelope.error_type.as_deref(), Some("Sender"));
+        assert_eq!(envelope.request_id.as_deref(), Some("req-1"));
+
+        let html = b"<html><body><h1>500 Internal Server Error</h1></body></html>";
+        let unhandled = UnhandledError::new(500, html, ErrorEnvelope::parse(html));
+        assert_eq!(unhandled.status, 500);
+        assert!(unhandled.body_excerpt.contains("500 Internal Server Error"));
+        let shown = unhandled.to_string();
+        assert!(shown.starts_with("HTTP 500 (unreadable error body: expected root element <ErrorResponse>, found <html>"), "{shown}");
     }
 
     #[test]

@@ -80,7 +80,7 @@ const EM_CLOSE: char = '\u{F0003}';
 fn clean_char(c: char) -> Option<char> {
     match c {
         '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => None,
-        // Reserved for the emphasis placeholders below.
+        // Reserved for the emphasis placeholders above.
         c if is_placeholder(c) => Some('\u{FFFD}'),
         '\r' | '\u{2028}' | '\u{2029}' => Some('\n'),
         '\n' | '\t' => Some(c),
@@ -274,16 +274,29 @@ fn tokenize(input: &str) -> Vec<Token> {
     let mut tokens = Vec::new();
     let mut pending = String::new(); // raw text not yet entity-decoded
     let mut rest = input;
+    // Once a comment is found unterminated, every later one is too: don't search again.
+    let mut comments_end = true;
     while let Some(lt) = rest.find('<') {
         pending.push_str(&rest[..lt]);
         rest = &rest[lt..];
+        if let Some(comment) = rest.strip_prefix("<!--") {
+            match comments_end.then(|| comment.find("-->")).flatten() {
+                Some(end) => rest = &comment[end + 3..],
+                None => {
+                    comments_end = false;
+                    pending.push('<');
+                    rest = &rest[1..];
+                }
+            }
+            continue;
+        }
         match parse_markup(rest) {
             Some((token, len)) => {
                 if !pending.is_empty() {
                     tokens.push(Token::Text(decode_entities(&pending)));
                     pending.clear();
                 }
-                tokens.extend(token);
+                tokens.push(token);
                 rest = &rest[len..];
             }
             None => {
@@ -317,14 +330,10 @@ fn tag_name_len(s: &str) -> usize {
     }
 }
 
-/// Parses the markup at the start of `s` (which starts with `<`). Returns the token (`None` for
-/// a comment) and the number of bytes consumed, or `None` if `s` does not start with markup.
-/// Well-formed tags with unknown names come back as literal text.
-fn parse_markup(s: &str) -> Option<(Option<Token>, usize)> {
-    if let Some(body) = s.strip_prefix("<!--") {
-        let end = body.find("-->")?;
-        return Some((None, 4 + end + 3));
-    }
+/// Parses the tag at the start of `s` (which starts with `<`), returning the token and the
+/// number of bytes consumed, or `None` if `s` does not start with a tag. Well-formed tags with
+/// unknown names come back as literal text.
+fn parse_markup(s: &str) -> Option<(Token, usize)> {
     if let Some(body) = s.strip_prefix("</") {
         let name_len = tag_name_len(body);
         if name_len == 0 {
@@ -341,7 +350,7 @@ fn parse_markup(s: &str) -> Option<(Option<Token>, usize)> {
         } else {
             Token::Text(s[..len].to_string())
         };
-        return Some((Some(token), len));
+        return Some((token, len));
     }
     let name_len = tag_name_len(&s[1..]);
     if name_len == 0 {
@@ -380,7 +389,7 @@ fn parse_markup(s: &str) -> Option<(Option<Token>, usize)> {
     } else {
         Token::Text(raw)
     };
-    Some((Some(token), pos))
+    Some((token, pos))
 }
 
 /// Parses one `name`, `name=value`, `name="value"` or `name='value'` attribute. Junk characters
@@ -745,8 +754,13 @@ impl Inline {
             }
             Some(Kind::Link) => self.link(el, ctx),
             Some(Kind::Callout(label)) => {
+                let label = if ctx.strong {
+                    format!("{label}:")
+                } else {
+                    format!("{STRONG_OPEN}{label}:{STRONG_CLOSE}")
+                };
                 self.space();
-                self.push(&format!("**{label}:**"));
+                self.push(&label);
                 self.space();
                 self.nodes(&el.children, ctx);
                 self.space();
@@ -875,66 +889,62 @@ fn web_url(href: &str) -> Option<String> {
     Some(url)
 }
 
-/// Finds the first `http://` / `https://` URL in `s` (a whitespace-free word) as a byte range,
-/// leaving out trailing punctuation and an unbalanced closing parenthesis.
-fn find_url(s: &str) -> Option<(usize, usize)> {
-    let lower = s.to_ascii_lowercase();
-    let mut from = 0;
-    loop {
-        let rest = &lower[from..];
-        let start = from
-            + match (rest.find("http://"), rest.find("https://")) {
-                (Some(a), Some(b)) => a.min(b),
-                (a, b) => a.or(b)?,
-            };
-        let scheme_len = if lower[start..].starts_with("https://") {
-            8
-        } else {
-            7
+/// Length of the URL at the start of `s` (a whitespace-free word starting with a scheme): up to
+/// a character that cannot be part of it, minus trailing punctuation and an unbalanced `)`.
+fn url_len(s: &str) -> usize {
+    let mut end = s
+        .find(['<', '>', '"', '`', '\\', '{', '}', '|', '^', '[', ']'])
+        .unwrap_or(s.len());
+    let opening = s[..end].matches('(').count();
+    let mut closing = s[..end].matches(')').count();
+    while let Some(last) = s[..end].chars().next_back() {
+        let trim = match last {
+            '.' | ',' | ';' | ':' | '!' | '?' | '\'' | '*' | '_' => true,
+            ')' => closing > opening,
+            _ => false,
         };
-        let body = &s[start..];
-        let mut end = body
-            .find(['<', '>', '"', '`', '\\', '{', '}', '|', '^', '[', ']'])
-            .unwrap_or(body.len());
-        let opening = body[..end].matches('(').count();
-        let mut closing = body[..end].matches(')').count();
-        while let Some(last) = body[..end].chars().next_back() {
-            let trim = match last {
-                '.' | ',' | ';' | ':' | '!' | '?' | '\'' | '*' | '_' => true,
-                ')' => closing > opening,
-                _ => false,
-            };
-            if !trim {
-                break;
-            }
-            if last == ')' {
-                closing -= 1;
-            }
-            end -= last.len_utf8();
+        if !trim {
+            break;
         }
-        if end > scheme_len {
-            return Some((start, start + end));
+        if last == ')' {
+            closing -= 1;
         }
-        // Just a scheme: not a URL. Look further along the word.
-        from = start + scheme_len;
+        end -= last.len_utf8();
     }
+    end
 }
 
-/// Escapes one word of ordinary text, turning bare URLs into autolinks (rustdoc's `bare_urls`
-/// lint) except inside link text, where a link cannot nest.
+/// Escapes one word of ordinary text, turning bare `http(s)://` URLs into autolinks (rustdoc's
+/// `bare_urls` lint) except inside link text, where a link cannot nest.
 fn escape_word(word: &str, in_link: bool) -> String {
     let mut out = String::with_capacity(word.len() + 8);
-    let mut rest = word;
+    let mut done = 0; // bytes of `word` already written to `out`
     if !in_link {
-        while let Some((start, end)) = find_url(rest) {
-            escape_into(&rest[..start], &mut out);
+        let lower = word.to_ascii_lowercase();
+        let mut from = 0;
+        while let Some(found) = lower[from..].find("http") {
+            let start = from + found;
+            from = start + 4;
+            let scheme_len = if lower[start..].starts_with("https://") {
+                8
+            } else if lower[start..].starts_with("http://") {
+                7
+            } else {
+                continue;
+            };
+            let end = start + url_len(&word[start..]);
+            if end - start <= scheme_len {
+                continue; // just a scheme
+            }
+            escape_into(&word[done..start], &mut out);
             out.push('<');
-            out.push_str(&rest[start..end]);
+            out.push_str(&word[start..end]);
             out.push('>');
-            rest = &rest[end..];
+            done = end;
+            from = end;
         }
     }
-    escape_into(rest, &mut out);
+    escape_into(&word[done..], &mut out);
     out
 }
 
@@ -1007,73 +1017,15 @@ fn risky_line_start(word: &str) -> bool {
 }
 
 /// HTML block start tags that can interrupt a paragraph in CommonMark (block types 1 and 6).
+#[rustfmt::skip]
 const INTERRUPTING_HTML_BLOCKS: &[&str] = &[
-    "pre",
-    "script",
-    "style",
-    "textarea",
-    "address",
-    "article",
-    "aside",
-    "base",
-    "basefont",
-    "blockquote",
-    "body",
-    "caption",
-    "center",
-    "col",
-    "colgroup",
-    "dd",
-    "details",
-    "dialog",
-    "dir",
-    "div",
-    "dl",
-    "dt",
-    "fieldset",
-    "figcaption",
-    "figure",
-    "footer",
-    "form",
-    "frame",
-    "frameset",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "head",
-    "header",
-    "hr",
-    "html",
-    "iframe",
-    "legend",
-    "li",
-    "link",
-    "main",
-    "menu",
-    "menuitem",
-    "nav",
-    "noframes",
-    "ol",
-    "optgroup",
-    "option",
-    "p",
-    "param",
-    "search",
-    "section",
-    "summary",
-    "table",
-    "tbody",
-    "td",
-    "tfoot",
-    "th",
-    "thead",
-    "title",
-    "tr",
-    "track",
-    "ul",
+    "pre", "script", "style", "textarea", "address", "article", "aside", "base", "basefont",
+    "blockquote", "body", "caption", "center", "col", "colgroup", "dd", "details", "dialog",
+    "dir", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "frame",
+    "frameset", "h1", "h2", "h3", "h4", "h5", "h6", "head", "header", "hr", "html", "iframe",
+    "legend", "li", "link", "main", "menu", "menuitem", "nav", "noframes", "ol", "optgroup",
+    "option", "p", "param", "search", "section", "summary", "table", "tbody", "td", "tfoot",
+    "th", "thead", "title", "tr", "track", "ul",
 ];
 
 fn is_placeholder(c: char) -> bool {
@@ -1351,8 +1303,9 @@ fn list_items(children: &[Node]) -> Vec<Vec<Block>> {
         }
         let blocks = BlockBuilder::build(&children[run_start..i]);
         match items.last_mut() {
-            Some(last) if !blocks.is_empty() => last.extend(blocks),
-            _ => items.push(blocks),
+            _ if blocks.is_empty() => {}
+            Some(last) => last.extend(blocks),
+            None => items.push(blocks),
         }
     }
     items
@@ -1510,4 +1463,647 @@ fn tidy(lines: Vec<String>) -> String {
         out.pop();
     }
     out.join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn md(html: &str) -> String {
+        html_to_markdown(html)
+    }
+
+    /// `n` times "word", space-separated.
+    fn words(n: usize) -> String {
+        vec!["word"; n].join(" ")
+    }
+
+    // --- basics ------------------------------------------------------------------------------
+
+    #[test]
+    fn empty_and_blank_input() {
+        assert_eq!(md(""), "");
+        assert_eq!(md("  \n\t  "), "");
+        assert_eq!(md("<p> </p>\n<p></p>"), "");
+        assert_eq!(md("<note> </note><ul><li> </li></ul>"), "");
+    }
+
+    #[test]
+    fn paragraphs() {
+        assert_eq!(
+            md("<p>Hello world.</p><p>Second.</p>"),
+            "Hello world.\n\nSecond."
+        );
+        assert_eq!(md("Plain text"), "Plain text");
+        assert_eq!(md("<p>a<p>b"), "a\n\nb");
+        assert_eq!(md("<div>a</div>b<div>c</div>"), "a\n\nb\n\nc");
+    }
+
+    #[test]
+    fn whitespace_of_indented_source_collapses() {
+        let html =
+            "<p>List of endpoints (cluster mode\n            disabled)</p>\n         <p>\n    \
+                    indented   text\n   </p>";
+        assert_eq!(
+            md(html),
+            "List of endpoints (cluster mode disabled)\n\nindented text"
+        );
+        assert_eq!(md("    four spaces\n        eight"), "four spaces eight");
+    }
+
+    #[test]
+    fn fullname_and_title_are_unwrapped() {
+        assert_eq!(
+            md("<fullname>Amazon ElastiCache</fullname><p>Text</p>"),
+            "Amazon ElastiCache\n\nText"
+        );
+        assert_eq!(md("<p>See <title>T</title>.</p>"), "See T.");
+    }
+
+    // --- inline ------------------------------------------------------------------------------
+
+    #[test]
+    fn code_spans() {
+        assert_eq!(
+            md("<p>Use <code>a &lt;b&gt; &amp;&amp; c</code> here.</p>"),
+            "Use `a <b> && c` here."
+        );
+        assert_eq!(
+            md("<code>redis-cli -h <node></code>"),
+            "`redis-cli -h <node>`"
+        );
+        assert_eq!(md("<code>  spaced\n   out  </code>"), "`spaced out`");
+        assert_eq!(md("<tt>tt</tt>"), "`tt`");
+    }
+
+    #[test]
+    fn code_spans_with_backticks() {
+        assert_eq!(md("<code>a`b</code>"), "``a`b``");
+        assert_eq!(md("<code>`x`</code>"), "`` `x` ``");
+        assert_eq!(md("<code>a``b</code>"), "```a``b```");
+        assert_eq!(md("<code>`</code>"), "`` ` ``");
+    }
+
+    #[test]
+    fn empty_and_adjacent_code_spans() {
+        assert_eq!(md("<p>x <code></code> y</p>"), "x y");
+        assert_eq!(md("<p>x<code> </code>y</p>"), "x y");
+        // Touching spans would merge their fences; they are separated by a space instead.
+        assert_eq!(md("<code>a</code><code>b</code>"), "`a` `b`");
+    }
+
+    #[test]
+    fn emphasis() {
+        assert_eq!(
+            md("<p><b>bold</b> and <i>it</i> and <u>u</u> <b></b>end</p>"),
+            "**bold** and *it* and u end"
+        );
+        assert_eq!(md("<strong>s</strong> <em>e</em>"), "**s** *e*");
+        assert_eq!(md("<p>a<b> b </b>c</p>"), "a **b** c");
+        assert_eq!(md("<b>Note:</b> text"), "**Note:** text");
+        assert_eq!(md("<b>a <b>b</b> c</b>"), "**a b c**");
+        assert_eq!(md("<b><i> </i></b>x"), "x");
+    }
+
+    #[test]
+    fn emphasis_falls_back_to_tags_where_markdown_would_not_apply() {
+        assert_eq!(md("x<b>(y)</b>z"), "x<strong>(y)</strong>z");
+        assert_eq!(md("<b><code>c</code></b>s"), "<strong>`c`</strong>s");
+        assert_eq!(
+            md("<b>a</b><b>b</b>"),
+            "<strong>a</strong><strong>b</strong>"
+        );
+        assert_eq!(md("<i><b>z</b></i>"), "<em><strong>z</strong></em>");
+        assert_eq!(md("(<b>fine</b>)"), "(**fine**)");
+    }
+
+    #[test]
+    fn links() {
+        assert_eq!(
+            md(r#"See <a href="https://example.com/a b(c)">the docs</a>."#),
+            "See [the docs](https://example.com/a%20b%28c%29)."
+        );
+        assert_eq!(md(r#"<a href="https://x.com/y"></a>"#), "<https://x.com/y>");
+        assert_eq!(
+            md(r#"<a href="https://x.com/y">https://x.com/y</a>"#),
+            "<https://x.com/y>"
+        );
+        assert_eq!(
+            md(r##"<a href="#frag">local</a> <a>bare</a>"##),
+            "local bare"
+        );
+        assert_eq!(md(r#"<a href="mailto:x@y.z">mail</a>"#), "mail");
+        assert_eq!(
+            md(r#"<a href="https://x.com/[q]"><code>c</code> [x]</a>"#),
+            "[`c` \\[x\\]](https://x.com/%5Bq%5D)"
+        );
+        assert_eq!(
+            md(r#"Wow!<a href="https://x.com">link</a>"#),
+            "Wow\\![link](https://x.com)"
+        );
+        // No links inside links: the inner one keeps just its text.
+        assert_eq!(
+            md(r#"<a href="https://a.com">x <a href="https://b.com">y</a></a>"#),
+            "[x y](https://a.com)"
+        );
+    }
+
+    #[test]
+    fn bare_urls_become_autolinks() {
+        assert_eq!(
+            md("<p>See https://example.com/a_b. Or (http://x.org/y).</p>"),
+            "See <https://example.com/a_b>. Or (<http://x.org/y>)."
+        );
+        assert_eq!(md("http:// alone"), "http:// alone");
+        assert_eq!(md("](http://a.com)"), "\\](<http://a.com>)");
+        // Inside link text a URL stays text (links cannot nest).
+        assert_eq!(
+            md(r#"<a href="https://x.com">see https://y.com</a>"#),
+            "[see https://y.com](https://x.com)"
+        );
+    }
+
+    #[test]
+    fn markdown_characters_are_escaped() {
+        assert_eq!(
+            md("<p>[Required] a_b *c* `d` |e| ~f~ \\g</p>"),
+            "\\[Required\\] a\\_b \\*c\\* \\`d\\` \\|e\\| \\~f\\~ \\\\g"
+        );
+        assert_eq!(md("![x](y)"), "!\\[x\\](y)");
+        assert_eq!(md("use --foo or a---b"), "use -\\-foo or a-\\-\\-b");
+    }
+
+    #[test]
+    fn pseudo_tags_and_stray_angle_brackets_are_text() {
+        assert_eq!(md("redis-cli -h <node>"), "redis-cli -h \\<node\\>");
+        assert_eq!(
+            md("<p>Use <primary> and </primary> here</p>"),
+            "Use \\<primary\\> and \\</primary\\> here"
+        );
+        assert_eq!(md("a < b and x<y, 1 <2 >"), "a \\< b and x\\<y, 1 \\<2 \\>");
+        assert_eq!(md("<a*b*>"), "\\<a\\*b\\*\\>");
+        assert_eq!(md("x <!-- comment --> y"), "x y");
+        assert_eq!(md("x <!-- open"), "x \\<!-\\- open");
+    }
+
+    #[test]
+    fn entities() {
+        assert_eq!(
+            md("&lt; &gt; &amp; &quot; &apos; a&nbsp;b &#65; &#x42; &amp;lt;"),
+            "\\< \\> & \" ' a b A B \\&lt;"
+        );
+        assert_eq!(
+            md("&bogus; & AT&T &#xZZ; &#0; &#x110000; &#+5; &amp"),
+            "\\&bogus; & AT&T &#xZZ; \\&#0; \\&#x110000; &#+5; &amp"
+        );
+        assert_eq!(md("&mdash;&hellip;"), "—…");
+    }
+
+    #[test]
+    fn line_breaks() {
+        assert_eq!(md("<p>a<br/>b<br>c</p>"), "a\\\nb\\\nc");
+        assert_eq!(md("<p><br/>a<br/><br/>b<br/></p>"), "a\\\nb");
+        // The line after a break starts like a paragraph, so it is escaped like one.
+        assert_eq!(md("<p>a<br/>- b</p>"), "a\\\n\\- b");
+        assert_eq!(md("<p>C:\\<br/>x</p>"), "C:\\\\\\\nx");
+    }
+
+    #[test]
+    fn dangerous_paragraph_starts_are_escaped() {
+        assert_eq!(md("<p># not a heading</p>"), "\\# not a heading");
+        assert_eq!(md("<p>1. not a list</p>"), "1\\. not a list");
+        assert_eq!(md("<p>2) nor this</p>"), "2\\) nor this");
+        assert_eq!(
+            md("<p>- x</p><p>+ y</p><p>= z</p>"),
+            "\\- x\n\n\\+ y\n\n\\= z"
+        );
+        assert_eq!(md("<p>--cache-cluster-id</p>"), "\\-\\-cache-cluster-id");
+        assert_eq!(md("<p>> quote</p>"), "\\> quote");
+        assert_eq!(md("<p>1.0 is fine</p>"), "1.0 is fine");
+    }
+
+    #[test]
+    fn control_and_bidi_characters() {
+        assert_eq!(md("a\u{202E}b\u{0}c\r\nd\u{7}e"), "ab c d e");
+        assert_eq!(md("&#x202E;x&#x2066;"), "x");
+        assert_eq!(md("x\u{F0000}y"), "x\u{FFFD}y");
+    }
+
+    // --- blocks ------------------------------------------------------------------------------
+
+    #[test]
+    fn lists() {
+        assert_eq!(md("<ul><li>one</li><li>two</li></ul>"), "- one\n- two");
+        assert_eq!(
+            md("<p>Before:</p><ul><li>a</li></ul><p>After.</p>"),
+            "Before:\n\n- a\n\nAfter."
+        );
+        assert_eq!(md("Text<ul><li>a</li></ul>more"), "Text\n\n- a\n\nmore");
+        assert_eq!(
+            md("<ol><li>first</li><li>second</li></ol>"),
+            "1. first\n2. second"
+        );
+        assert_eq!(
+            md(r#"<ol start="3"><li>a</li><li>b</li></ol>"#),
+            "3. a\n4. b"
+        );
+    }
+
+    #[test]
+    fn nested_lists() {
+        assert_eq!(
+            md("<ul><li>a<ul><li>b</li><li>c<ul><li>d</li></ul></li></ul></li><li>e</li></ul>"),
+            "- a\n  - b\n  - c\n    - d\n- e"
+        );
+        assert_eq!(
+            md("<ol><li>first</li><li>second<ul><li>x</li></ul></li></ol>"),
+            "1. first\n2. second\n   - x"
+        );
+        // A list directly inside a list joins the previous item.
+        assert_eq!(md("<ul><li>a</li><ul><li>b</li></ul></ul>"), "- a\n  - b");
+        // An item that starts with a list.
+        assert_eq!(
+            md("<ul><li><ul><li>a</li><li>b</li></ul></li></ul>"),
+            "- - a\n  - b"
+        );
+        // Only an ordered list starting at 1 may follow a paragraph without a blank line.
+        assert_eq!(
+            md(r#"<ul><li>a<ol start="2"><li>b</li></ol></li></ul>"#),
+            "- a\n\n  2. b"
+        );
+    }
+
+    #[test]
+    fn ten_item_ordered_list_indents_by_marker_width() {
+        let items: String = (1..=9).map(|i| format!("<li>i{i}</li>")).collect();
+        let html = format!("<ol>{items}<li>j<ul><li>k</li></ul></li></ol>");
+        let expected =
+            "1. i1\n2. i2\n3. i3\n4. i4\n5. i5\n6. i6\n7. i7\n8. i8\n9. i9\n10. j\n    - k";
+        assert_eq!(md(&html), expected);
+    }
+
+    #[test]
+    fn list_items_with_paragraphs() {
+        assert_eq!(
+            md("<ul>\n  <li>\n    <p>one</p>\n    <p>two</p>\n  </li>\n  <li><p>three</p></li>\n</ul>"),
+            "- one\n\n  two\n- three"
+        );
+        assert_eq!(md("<ul><li>text <p>more</p></li></ul>"), "- text\n\n  more");
+        assert_eq!(
+            md("<ul><li># x</li><li>1. y</li></ul>"),
+            "- \\# x\n- 1\\. y"
+        );
+    }
+
+    #[test]
+    fn orphan_and_unclosed_items() {
+        assert_eq!(md("<li>a</li>\n<li>b</li>"), "- a\n- b");
+        assert_eq!(md("<ul><li>a<li>b</ul>"), "- a\n- b");
+        assert_eq!(md("<ul><li>a<li>b"), "- a\n- b");
+        assert_eq!(md("<ul><li></li><li>x</li></ul>"), "- x");
+        assert_eq!(md("<ul> text <li>a</li> </ul>"), "- text\n- a");
+        assert_eq!(
+            md("<ul><li>a</li> tail <b>b</b></ul>"),
+            "- a\n\n  tail **b**"
+        );
+    }
+
+    #[test]
+    fn note_and_important() {
+        assert_eq!(
+            md("<note><p>Be careful.</p><p>Really.</p></note>"),
+            "**Note:** Be careful.\n\nReally."
+        );
+        assert_eq!(md("<important>Text</important>"), "**Important:** Text");
+        assert_eq!(md("<note><ul><li>x</li></ul></note>"), "**Note:**\n\n- x");
+        assert_eq!(
+            md("<p>Intro</p><note>\n   <p>N</p>\n</note><p>Outro</p>"),
+            "Intro\n\n**Note:** N\n\nOutro"
+        );
+        assert_eq!(md("<b><note>x</note></b>"), "**Note: x**");
+        assert_eq!(
+            md("<ul><li><important><p>i</p></important></li></ul>"),
+            "- **Important:** i"
+        );
+    }
+
+    #[test]
+    fn pre_blocks() {
+        assert_eq!(
+            md("<pre>\n    line1\n      line2 &lt;x&gt;\n</pre>"),
+            "```text\nline1\n  line2 <x>\n```"
+        );
+        assert_eq!(
+            md("<p>Example:</p><pre><code>let x = 1;\n</code></pre><p>Done</p>"),
+            "Example:\n\n```text\nlet x = 1;\n```\n\nDone"
+        );
+        assert_eq!(md("<pre>a\n```\nb</pre>"), "````text\na\n```\nb\n````");
+        assert_eq!(
+            md("<pre>a  \n\n\n\tb<br/>c</pre>"),
+            "```text\na\n\n    b\nc\n```"
+        );
+        assert_eq!(md("<pre>  \n </pre>"), "");
+        assert_eq!(
+            md("<ul><li>Run:<pre>a\n b</pre></li></ul>"),
+            "- Run:\n\n  ```text\n  a\n   b\n  ```"
+        );
+        assert_eq!(md("<b><pre>x  y</pre></b>"), "**`x y`**");
+    }
+
+    #[test]
+    fn definition_lists() {
+        assert_eq!(
+            md("<dl><dt>Term</dt><dd>Def</dd><dt><code>T2</code></dt><dd><p>D2</p></dd></dl>"),
+            "**Term**\n\nDef\n\n**`T2`**\n\nD2"
+        );
+        assert_eq!(
+            md("<dl><dt>a<dd>b<dt>c<dd>d</dl>"),
+            "**a**\n\nb\n\n**c**\n\nd"
+        );
+    }
+
+    #[test]
+    fn other_known_elements() {
+        assert_eq!(md("<h2>Title</h2><p>x</p>"), "**Title**\n\nx");
+        assert_eq!(md("a<hr/>b"), "a\n\nb");
+        assert_eq!(md("<table><tr><td>a</td><td>b</td></tr></table>"), "a\n\nb");
+        assert_eq!(md("<span>s</span><img src='x'/>t"), "st");
+        // A placeholder that happens to be an element name stays text when left unclosed.
+        assert_eq!(
+            md("arn:aws:dynamodb:table/<table>"),
+            "arn:aws:dynamodb:table/\\<table\\>"
+        );
+        assert_eq!(
+            md("<ul><li><pre>x</pre></li></ul>"),
+            "- ```text\n  x\n  ```"
+        );
+    }
+
+    #[test]
+    fn unclosed_tags_degrade_to_text() {
+        assert_eq!(md("<p>Use <code>foo to"), "Use \\<code\\>foo to");
+        assert_eq!(md("<b>bold"), "\\<b\\>bold");
+        assert_eq!(md("x</b>y</code>"), "xy");
+        assert_eq!(md("<p>text"), "text");
+        assert_eq!(md("<a href="), "\\<a href=");
+        assert_eq!(md(r#"<a href="x>y"#), "\\<a href=\"x\\>y");
+        assert_eq!(md("<note>careful"), "**Note:** careful");
+        assert_eq!(md("<pre>  code"), "```text\ncode\n```");
+        assert_eq!(md("<b><i>x</b></i>"), "<strong><em>x</em></strong>");
+    }
+
+    #[test]
+    fn deep_nesting_does_not_overflow() {
+        let html = "<ul><li>".repeat(5000) + "deep";
+        assert!(md(&html).ends_with("deep"));
+        let html = "<b>".repeat(5000) + "x" + &"</b>".repeat(5000);
+        assert_eq!(md(&html), "**x**");
+        let html = "<i><b>".repeat(3000) + "y";
+        assert!(md(&html).ends_with('y'));
+    }
+
+    // --- wrapping ----------------------------------------------------------------------------
+
+    #[test]
+    fn wraps_at_100_columns() {
+        let html = words(30);
+        let first = words(20);
+        let second = words(10);
+        assert_eq!(first.len(), 99);
+        assert_eq!(md(&html), format!("{first}\n{second}"));
+    }
+
+    #[test]
+    fn wraps_list_items_with_continuation_indent() {
+        let html = format!("<ul><li>{}</li></ul>", words(25));
+        let first = format!("- {}", words(19));
+        let second = format!("  {}", words(6));
+        assert_eq!(md(&html), format!("{first}\n{second}"));
+    }
+
+    #[test]
+    fn never_starts_a_continuation_line_with_markdown_syntax() {
+        let prefix = words(19) + " abcde";
+        assert_eq!(prefix.len(), 100);
+        for risky in ["-", "+", "1.", "42)", "#tag", "=", "=="] {
+            let html = format!("{prefix} {risky} next");
+            let escaped = escape_word(risky, false);
+            assert_eq!(md(&html), format!("{prefix} {escaped}\nnext"), "{risky}");
+        }
+        // Safe words wrap normally (an escaped `\|` cannot start a table row).
+        assert_eq!(
+            md(&format!("{prefix} | next")),
+            format!("{prefix}\n\\| next")
+        );
+        assert_eq!(
+            md(&format!("{prefix} 1.0 next")),
+            format!("{prefix}\n1.0 next")
+        );
+        // Inside a code span too: `- b` must not start a line.
+        let html = format!("{} <code>a - b</code>", words(19));
+        assert_eq!(md(&html), format!("{} `a -\nb`", words(19)));
+    }
+
+    #[test]
+    fn long_words_and_links_are_not_broken() {
+        let long = "x".repeat(150);
+        assert_eq!(md(&long), long);
+        assert_eq!(md(&format!("a {long} b")), format!("a\n{long}\nb"));
+        let url = format!("https://example.com/{}", "p".repeat(90));
+        let html = format!(r#"{} <a href="{url}">the link text</a>"#, words(15));
+        assert_eq!(md(&html), format!("{} [the link\ntext]({url})", words(15)));
+        let html = format!("see {url} now");
+        assert_eq!(md(&html), format!("see\n<{url}>\nnow"));
+    }
+
+    // --- doc_lines ---------------------------------------------------------------------------
+
+    #[test]
+    fn doc_lines_prefix_a_space() {
+        assert_eq!(doc_lines("a\n\n  b"), vec![" a", "", "   b"]);
+        assert!(doc_lines("").is_empty());
+        assert_eq!(
+            doc_lines(&md("<p>x</p><ul><li>y</li></ul>")),
+            vec![" x", "", " - y"]
+        );
+    }
+
+    // --- properties --------------------------------------------------------------------------
+
+    /// Checks the layout guarantees: no trailing whitespace, no stray blank lines, balanced
+    /// fences, and indentation only where an open list item allows it (so nothing can turn into
+    /// an indented code block, i.e. a doctest).
+    fn assert_well_formed(input: &str, out: &str) {
+        let ctx = || format!("input: {input:?}\noutput:\n{out}");
+        assert!(!out.starts_with('\n') && !out.ends_with('\n'), "{}", ctx());
+        assert!(!out.contains("\n\n\n"), "{}", ctx());
+        assert!(!out.contains('\r') && !out.contains('\t'), "{}", ctx());
+        assert!(!out.chars().any(is_placeholder), "{}", ctx());
+        let mut fence: Option<String> = None;
+        let mut columns = vec![0];
+        for line in out.split('\n') {
+            assert!(
+                !line.ends_with(' '),
+                "trailing space in {line:?}\n{}",
+                ctx()
+            );
+            if let Some(f) = &fence {
+                if line.trim_start() == f {
+                    fence = None;
+                }
+                continue;
+            }
+            if line.is_empty() {
+                continue;
+            }
+            let indent = line.len() - line.trim_start_matches(' ').len();
+            while columns.last().is_some_and(|&c| c > indent) {
+                columns.pop();
+            }
+            assert_eq!(
+                columns.last(),
+                Some(&indent),
+                "indent of {line:?}\n{}",
+                ctx()
+            );
+            let mut rest = &line[indent..];
+            let mut column = indent;
+            loop {
+                let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+                let marker = if rest.starts_with("- ") {
+                    2
+                } else if digits > 0 && rest[digits..].starts_with(". ") {
+                    digits + 2
+                } else {
+                    break;
+                };
+                column += marker;
+                columns.push(column);
+                rest = &rest[marker..];
+            }
+            let ticks = rest.len() - rest.trim_start_matches('`').len();
+            if ticks >= 3 && &rest[ticks..] == "text" {
+                fence = Some("`".repeat(ticks));
+            }
+        }
+        assert!(fence.is_none(), "unclosed fence\n{}", ctx());
+    }
+
+    #[test]
+    fn well_formed_on_examples() {
+        for html in [
+            "<ul><li><p>a</p><ul><li><p>b</p><pre>  x\n    y</pre><p>c</p></li></ul></li></ul>",
+            "<ol><li><note><p>n</p><ul><li>d</li></ul></note></li></ol>",
+            "<dl><dt>t</dt><dd><ul><li>a</li></ul></dd></dl>",
+        ] {
+            assert_well_formed(html, &md(html));
+        }
+    }
+
+    #[test]
+    fn pseudo_random_fragments_never_break_the_output() {
+        const FRAGMENTS: &[&str] = &[
+            "<p>",
+            "</p>",
+            "<ul>",
+            "</ul>",
+            "<ol>",
+            "</ol>",
+            "<li>",
+            "</li>",
+            "<code>",
+            "</code>",
+            "<b>",
+            "</b>",
+            "<i>",
+            "</i>",
+            "<a href=\"https://e.com/x\">",
+            "<a>",
+            "</a>",
+            "<note>",
+            "</note>",
+            "<important>",
+            "</important>",
+            "<pre>",
+            "</pre>",
+            "<br/>",
+            "<dl>",
+            "<dt>",
+            "<dd>",
+            "</dl>",
+            "<node>",
+            "</node>",
+            "&lt;",
+            "&gt;",
+            "&amp;",
+            "&#x41;",
+            "&#0;",
+            "&bogus;",
+            "&",
+            "<",
+            ">",
+            " ",
+            "\n        ",
+            "word",
+            "- ",
+            "1. ",
+            "#",
+            "`",
+            "``",
+            "```",
+            "*",
+            "_",
+            "[x]",
+            "[",
+            "]",
+            "(",
+            ")",
+            "https://e.com/a_b.",
+            "http://",
+            "<!--",
+            "-->",
+            "=",
+            "|",
+            "~",
+            "\t",
+            "é",
+            "日本",
+            "\u{202e}",
+            "\u{0}",
+            "\r\n",
+            "<p/>",
+            "<td>",
+            "<title>",
+            "</title>",
+            "    indented",
+            "!",
+            "\\",
+            "**",
+            "+",
+            "--",
+            "<h1>",
+            "</h1>",
+            "<hr/>",
+            "<u>",
+            "</u>",
+            "averyveryverylongwordwithoutanyspacesthatgoesonandonandonforeverandeverandever",
+        ];
+        // xorshift64*: deterministic, no dependencies.
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = move || {
+            state ^= state >> 12;
+            state ^= state << 25;
+            state ^= state >> 27;
+            state.wrapping_mul(0x2545_F491_4F6C_DD1D)
+        };
+        for _ in 0..500 {
+            let len = (next() % 80) as usize;
+            let html: String = (0..len)
+                .map(|_| FRAGMENTS[(next() % FRAGMENTS.len() as u64) as usize])
+                .collect();
+            let out = md(&html);
+            assert_well_formed(&html, &out);
+            assert_eq!(out, md(&html), "not deterministic");
+        }
+    }
 }

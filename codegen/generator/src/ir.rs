@@ -42,17 +42,15 @@ pub struct Service {
 }
 
 impl Service {
-    /// Ids of the named types some operation input reaches (what request serializers need),
-    /// and whether a `document` value is reachable from an input.
-    pub fn input_closure(&self) -> (BTreeSet<String>, bool) {
+    /// Ids of the named types reachable from `roots`, and whether a `document` is among the values reached.
+    pub fn closure<'a>(
+        &'a self,
+        roots: impl IntoIterator<Item = &'a TypeRef>,
+    ) -> (BTreeSet<String>, bool) {
         let by_id: BTreeMap<&str, &TypeDef> = self.types.iter().map(|t| (t.id(), t)).collect();
         let mut reached = BTreeSet::new();
         let mut has_document = false;
-        let mut stack: Vec<&TypeRef> = self
-            .operations
-            .iter()
-            .flat_map(|op| op.input.fields.iter().map(|f| &f.ty))
-            .collect();
+        let mut stack: Vec<&TypeRef> = roots.into_iter().collect();
         while let Some(ty) = stack.pop() {
             match ty {
                 TypeRef::Document => has_document = true,
@@ -71,6 +69,28 @@ impl Service {
             }
         }
         (reached, has_document)
+    }
+
+    /// What request serializers need: the types operation inputs reach.
+    pub fn input_closure(&self) -> (BTreeSet<String>, bool) {
+        self.closure(
+            self.operations
+                .iter()
+                .flat_map(|op| op.input.fields.iter().map(|f| &f.ty)),
+        )
+    }
+
+    /// What response parsers need: the types operation outputs and errors reach.
+    pub fn output_closure(&self) -> (BTreeSet<String>, bool) {
+        let outputs = self
+            .operations
+            .iter()
+            .flat_map(|op| op.output.fields.iter().map(|f| &f.ty));
+        let errors = self
+            .errors
+            .iter()
+            .flat_map(|e| e.fields.iter().map(|f| &f.ty));
+        self.closure(outputs.chain(errors))
     }
 }
 

@@ -52,8 +52,15 @@ fn codegen(check_only: bool) -> Result<(), xtask::TaskError> {
     };
 
     eprintln!(
-        "{:<32} {:>6} {:>8} {:>8} {:>8} {:>8} {:>8}",
-        "crate", "files", "load ms", "lower ms", "emit ms", "fmt ms", "lines"
+        "{:<28} {:>5} {:>8} {:>8} {:>12} {:>12} {:>13} {:>7}",
+        "crate",
+        "files",
+        "load ms",
+        "lower ms",
+        "emit cpu ms",
+        "fmt cpu ms",
+        "emit+fmt wall",
+        "lines"
     );
     for krate in &plan {
         let t = &krate.output.timings;
@@ -64,13 +71,14 @@ fn codegen(check_only: bool) -> Result<(), xtask::TaskError> {
             .map(|f| f.contents.lines().count())
             .sum();
         eprintln!(
-            "{:<32} {:>6} {:>8} {:>8} {:>8} {:>8} {:>8}",
+            "{:<28} {:>5} {:>8} {:>8} {:>12} {:>12} {:>13} {:>7}",
             krate.dir,
             krate.output.files.len(),
             ms(t.load),
             ms(t.lower),
             ms(t.emit),
             ms(t.format),
+            ms(t.emit_and_format_wall),
             lines
         );
     }

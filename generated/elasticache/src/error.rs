@@ -39,6 +39,42 @@ impl ::std::fmt::Display for ApiCallRateForCustomerExceededFault {
     }
 }
 impl ::std::error::Error for ApiCallRateForCustomerExceededFault {}
+impl ApiCallRateForCustomerExceededFault {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "message" => {
+                    member_message = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+    }
+}
+impl ApiCallRateForCustomerExceededFault {
+    /// Reads this error from an error body whose envelope was already read.
+    pub fn read_error_body(
+        body: &[u8],
+        envelope: &::querygen_runtime::query::ErrorEnvelope,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut error = ::querygen_runtime::query::read_error_details(
+            body,
+            Self::read_xml,
+        )?;
+        if error.message.is_none() {
+            error.message = envelope.message.clone();
+        }
+        ::std::result::Result::Ok(error)
+    }
+}
 /// The specified Amazon EC2 security group is already authorized for the specified cache security
 /// group.
 ///
@@ -77,6 +113,42 @@ impl ::std::fmt::Display for AuthorizationAlreadyExistsFault {
     }
 }
 impl ::std::error::Error for AuthorizationAlreadyExistsFault {}
+impl AuthorizationAlreadyExistsFault {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "message" => {
+                    member_message = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+    }
+}
+impl AuthorizationAlreadyExistsFault {
+    /// Reads this error from an error body whose envelope was already read.
+    pub fn read_error_body(
+        body: &[u8],
+        envelope: &::querygen_runtime::query::ErrorEnvelope,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut error = ::querygen_runtime::query::read_error_details(
+            body,
+            Self::read_xml,
+        )?;
+        if error.message.is_none() {
+            error.message = envelope.message.clone();
+        }
+        ::std::result::Result::Ok(error)
+    }
+}
 /// The specified Amazon EC2 security group is not authorized for the specified cache security group.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#AuthorizationNotFoundFault`.
@@ -114,6 +186,42 @@ impl ::std::fmt::Display for AuthorizationNotFoundFault {
     }
 }
 impl ::std::error::Error for AuthorizationNotFoundFault {}
+impl AuthorizationNotFoundFault {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "message" => {
+                    member_message = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+    }
+}
+impl AuthorizationNotFoundFault {
+    /// Reads this error from an error body whose envelope was already read.
+    pub fn read_error_body(
+        body: &[u8],
+        envelope: &::querygen_runtime::query::ErrorEnvelope,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut error = ::querygen_runtime::query::read_error_details(
+            body,
+            Self::read_xml,
+        )?;
+        if error.message.is_none() {
+            error.message = envelope.message.clone();
+        }
+        ::std::result::Result::Ok(error)
+    }
+}
 /// You already have a cluster with the given identifier.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#CacheClusterAlreadyExistsFault`.
@@ -151,6 +259,42 @@ impl ::std::fmt::Display for CacheClusterAlreadyExistsFault {
     }
 }
 impl ::std::error::Error for CacheClusterAlreadyExistsFault {}
+impl CacheClusterAlreadyExistsFault {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "message" => {
+                    member_message = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+    }
+}
+impl CacheClusterAlreadyExistsFault {
+    /// Reads this error from an error body whose envelope was already read.
+    pub fn read_error_body(
+        body: &[u8],
+        envelope: &::querygen_runtime::query::ErrorEnvelope,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut error = ::querygen_runtime::query::read_error_details(
+            body,
+            Self::read_xml,
+        )?;
+        if error.message.is_none() {
+            error.message = envelope.message.clone();
+        }
+        ::std::result::Result::Ok(error)
+    }
+}
 /// The requested cluster ID does not refer to an existing cluster.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#CacheClusterNotFoundFault`.
@@ -188,6 +332,42 @@ impl ::std::fmt::Display for CacheClusterNotFoundFault {
     }
 }
 impl ::std::error::Error for CacheClusterNotFoundFault {}
+impl CacheClusterNotFoundFault {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "message" => {
+                    member_message = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+    }
+}
+impl CacheClusterNotFoundFault {
+    /// Reads this error from an error body whose envelope was already read.
+    pub fn read_error_body(
+        body: &[u8],
+        envelope: &::querygen_runtime::query::ErrorEnvelope,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut error = ::querygen_runtime::query::read_error_details(
+            body,
+            Self::read_xml,
+        )?;
+        if error.message.is_none() {
+            error.message = envelope.message.clone();
+        }
+        ::std::result::Result::Ok(error)
+    }
+}
 /// A cache parameter group with the requested name already exists.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#CacheParameterGroupAlreadyExistsFault`.
@@ -225,6 +405,42 @@ impl ::std::fmt::Display for CacheParameterGroupAlreadyExistsFault {
     }
 }
 impl ::std::error::Error for CacheParameterGroupAlreadyExistsFault {}
+impl CacheParameterGroupAlreadyExistsFault {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "message" => {
+                    member_message = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+    }
+}
+impl CacheParameterGroupAlreadyExistsFault {
+    /// Reads this error from an error body whose envelope was already read.
+    pub fn read_error_body(
+        body: &[u8],
+        envelope: &::querygen_runtime::query::ErrorEnvelope,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut error = ::querygen_runtime::query::read_error_details(
+            body,
+            Self::read_xml,
+        )?;
+        if error.message.is_none() {
+            error.message = envelope.message.clone();
+        }
+        ::std::result::Result::Ok(error)
+    }
+}
 /// The requested cache parameter group name does not refer to an existing cache parameter group.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#CacheParameterGroupNotFoundFault`.
@@ -262,6 +478,42 @@ impl ::std::fmt::Display for CacheParameterGroupNotFoundFault {
     }
 }
 impl ::std::error::Error for CacheParameterGroupNotFoundFault {}
+impl CacheParameterGroupNotFoundFault {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "message" => {
+                    member_message = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+    }
+}
+impl CacheParameterGroupNotFoundFault {
+    /// Reads this error from an error body whose envelope was already read.
+    pub fn read_error_body(
+        body: &[u8],
+        envelope: &::querygen_runtime::query::ErrorEnvelope,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut error = ::querygen_runtime::query::read_error_details(
+            body,
+            Self::read_xml,
+        )?;
+        if error.message.is_none() {
+            error.message = envelope.message.clone();
+        }
+        ::std::result::Result::Ok(error)
+    }
+}
 /// The request cannot be processed because it would exceed the maximum number of cache security groups.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#CacheParameterGroupQuotaExceededFault`.
@@ -299,6 +551,42 @@ impl ::std::fmt::Display for CacheParameterGroupQuotaExceededFault {
     }
 }
 impl ::std::error::Error for CacheParameterGroupQuotaExceededFault {}
+impl CacheParameterGroupQuotaExceededFault {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "message" => {
+                    member_message = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+    }
+}
+impl CacheParameterGroupQuotaExceededFault {
+    /// Reads this error from an error body whose envelope was already read.
+    pub fn read_error_body(
+        body: &[u8],
+        envelope: &::querygen_runtime::query::ErrorEnvelope,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut error = ::querygen_runtime::query::read_error_details(
+            body,
+            Self::read_xml,
+        )?;
+        if error.message.is_none() {
+            error.message = envelope.message.clone();
+        }
+        ::std::result::Result::Ok(error)
+    }
+}
 /// A cache security group with the specified name already exists.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#CacheSecurityGroupAlreadyExistsFault`.
@@ -336,6 +624,42 @@ impl ::std::fmt::Display for CacheSecurityGroupAlreadyExistsFault {
     }
 }
 impl ::std::error::Error for CacheSecurityGroupAlreadyExistsFault {}
+impl CacheSecurityGroupAlreadyExistsFault {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "message" => {
+                    member_message = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+    }
+}
+impl CacheSecurityGroupAlreadyExistsFault {
+    /// Reads this error from an error body whose envelope was already read.
+    pub fn read_error_body(
+        body: &[u8],
+        envelope: &::querygen_runtime::query::ErrorEnvelope,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut error = ::querygen_runtime::query::read_error_details(
+            body,
+            Self::read_xml,
+        )?;
+        if error.message.is_none() {
+            error.message = envelope.message.clone();
+        }
+        ::std::result::Result::Ok(error)
+    }
+}
 /// The requested cache security group name does not refer to an existing cache security group.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#CacheSecurityGroupNotFoundFault`.
@@ -373,6 +697,42 @@ impl ::std::fmt::Display for CacheSecurityGroupNotFoundFault {
     }
 }
 impl ::std::error::Error for CacheSecurityGroupNotFoundFault {}
+impl CacheSecurityGroupNotFoundFault {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "message" => {
+                    member_message = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+    }
+}
+impl CacheSecurityGroupNotFoundFault {
+    /// Reads this error from an error body whose envelope was already read.
+    pub fn read_error_body(
+        body: &[u8],
+        envelope: &::querygen_runtime::query::ErrorEnvelope,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut error = ::querygen_runtime::query::read_error_details(
+            body,
+            Self::read_xml,
+        )?;
+        if error.message.is_none() {
+            error.message = envelope.message.clone();
+        }
+        ::std::result::Result::Ok(error)
+    }
+}
 /// The request cannot be processed because it would exceed the allowed number of cache security groups.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#CacheSecurityGroupQuotaExceededFault`.
@@ -410,6 +770,42 @@ impl ::std::fmt::Display for CacheSecurityGroupQuotaExceededFault {
     }
 }
 impl ::std::error::Error for CacheSecurityGroupQuotaExceededFault {}
+impl CacheSecurityGroupQuotaExceededFault {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "message" => {
+                    member_message = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+    }
+}
+impl CacheSecurityGroupQuotaExceededFault {
+    /// Reads this error from an error body whose envelope was already read.
+    pub fn read_error_body(
+        body: &[u8],
+        envelope: &::querygen_runtime::query::ErrorEnvelope,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut error = ::querygen_runtime::query::read_error_details(
+            body,
+            Self::read_xml,
+        )?;
+        if error.message.is_none() {
+            error.message = envelope.message.clone();
+        }
+        ::std::result::Result::Ok(error)
+    }
+}
 /// The requested cache subnet group name is already in use by an existing cache subnet group.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#CacheSubnetGroupAlreadyExistsFault`.
@@ -447,6 +843,42 @@ impl ::std::fmt::Display for CacheSubnetGroupAlreadyExistsFault {
     }
 }
 impl ::std::error::Error for CacheSubnetGroupAlreadyExistsFault {}
+impl CacheSubnetGroupAlreadyExistsFault {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "message" => {
+                    member_message = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+    }
+}
+impl CacheSubnetGroupAlreadyExistsFault {
+    /// Reads this error from an error body whose envelope was already read.
+    pub fn read_error_body(
+        body: &[u8],
+        envelope: &::querygen_runtime::query::ErrorEnvelope,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut error = ::querygen_runtime::query::read_error_details(
+            body,
+            Self::read_xml,
+        )?;
+        if error.message.is_none() {
+            error.message = envelope.message.clone();
+        }
+        ::std::result::Result::Ok(error)
+    }
+}
 /// The requested cache subnet group is currently in use.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#CacheSubnetGroupInUse`.
@@ -484,6 +916,42 @@ impl ::std::fmt::Display for CacheSubnetGroupInUse {
     }
 }
 impl ::std::error::Error for CacheSubnetGroupInUse {}
+impl CacheSubnetGroupInUse {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "message" => {
+                    member_message = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+    }
+}
+impl CacheSubnetGroupInUse {
+    /// Reads this error from an error body whose envelope was already read.
+    pub fn read_error_body(
+        body: &[u8],
+        envelope: &::querygen_runtime::query::ErrorEnvelope,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut error = ::querygen_runtime::query::read_error_details(
+            body,
+            Self::read_xml,
+        )?;
+        if error.message.is_none() {
+            error.message = envelope.message.clone();
+        }
+        ::std::result::Result::Ok(error)
+    }
+}
 /// The requested cache subnet group name does not refer to an existing cache subnet group.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#CacheSubnetGroupNotFoundFault`.
@@ -521,6 +989,42 @@ impl ::std::fmt::Display for CacheSubnetGroupNotFoundFault {
     }
 }
 impl ::std::error::Error for CacheSubnetGroupNotFoundFault {}
+impl CacheSubnetGroupNotFoundFault {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "message" => {
+                    member_message = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+    }
+}
+impl CacheSubnetGroupNotFoundFault {
+    /// Reads this error from an error body whose envelope was already read.
+    pub fn read_error_body(
+        body: &[u8],
+        envelope: &::querygen_runtime::query::ErrorEnvelope,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut error = ::querygen_runtime::query::read_error_details(
+            body,
+            Self::read_xml,
+        )?;
+        if error.message.is_none() {
+            error.message = envelope.message.clone();
+        }
+        ::std::result::Result::Ok(error)
+    }
+}
 /// The request cannot be processed because it would exceed the allowed number of cache subnet groups.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#CacheSubnetGroupQuotaExceededFault`.
@@ -558,6 +1062,42 @@ impl ::std::fmt::Display for CacheSubnetGroupQuotaExceededFault {
     }
 }
 impl ::std::error::Error for CacheSubnetGroupQuotaExceededFault {}
+impl CacheSubnetGroupQuotaExceededFault {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "message" => {
+                    member_message = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+    }
+}
+impl CacheSubnetGroupQuotaExceededFault {
+    /// Reads this error from an error body whose envelope was already read.
+    pub fn read_error_body(
+        body: &[u8],
+        envelope: &::querygen_runtime::query::ErrorEnvelope,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut error = ::querygen_runtime::query::read_error_details(
+            body,
+            Self::read_xml,
+        )?;
+        if error.message.is_none() {
+            error.message = envelope.message.clone();
+        }
+        ::std::result::Result::Ok(error)
+    }
+}
 /// The request cannot be processed because it would exceed the allowed number of subnets in a cache
 /// subnet group.
 ///
@@ -596,6 +1136,42 @@ impl ::std::fmt::Display for CacheSubnetQuotaExceededFault {
     }
 }
 impl ::std::error::Error for CacheSubnetQuotaExceededFault {}
+impl CacheSubnetQuotaExceededFault {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "message" => {
+                    member_message = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+    }
+}
+impl CacheSubnetQuotaExceededFault {
+    /// Reads this error from an error body whose envelope was already read.
+    pub fn read_error_body(
+        body: &[u8],
+        envelope: &::querygen_runtime::query::ErrorEnvelope,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut error = ::querygen_runtime::query::read_error_details(
+            body,
+            Self::read_xml,
+        )?;
+        if error.message.is_none() {
+            error.message = envelope.message.clone();
+        }
+        ::std::result::Result::Ok(error)
+    }
+}
 /// The request cannot be processed because it would exceed the allowed number of clusters per customer.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#ClusterQuotaForCustomerExceededFault`.
@@ -633,6 +1209,42 @@ impl ::std::fmt::Display for ClusterQuotaForCustomerExceededFault {
     }
 }
 impl ::std::error::Error for ClusterQuotaForCustomerExceededFault {}
+impl ClusterQuotaForCustomerExceededFault {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "message" => {
+                    member_message = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+    }
+}
+impl ClusterQuotaForCustomerExceededFault {
+    /// Reads this error from an error body whose envelope was already read.
+    pub fn read_error_body(
+        body: &[u8],
+        envelope: &::querygen_runtime::query::ErrorEnvelope,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut error = ::querygen_runtime::query::read_error_details(
+            body,
+            Self::read_xml,
+        )?;
+        if error.message.is_none() {
+            error.message = envelope.message.clone();
+        }
+        ::std::result::Result::Ok(error)
+    }
+}
 /// The default user assigned to the user group.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#DefaultUserAssociatedToUserGroupFault`.
@@ -670,6 +1282,42 @@ impl ::std::fmt::Display for DefaultUserAssociatedToUserGroupFault {
     }
 }
 impl ::std::error::Error for DefaultUserAssociatedToUserGroupFault {}
+impl DefaultUserAssociatedToUserGroupFault {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "message" => {
+                    member_message = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+    }
+}
+impl DefaultUserAssociatedToUserGroupFault {
+    /// Reads this error from an error body whose envelope was already read.
+    pub fn read_error_body(
+        body: &[u8],
+        envelope: &::querygen_runtime::query::ErrorEnvelope,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut error = ::querygen_runtime::query::read_error_details(
+            body,
+            Self::read_xml,
+        )?;
+        if error.message.is_none() {
+            error.message = envelope.message.clone();
+        }
+        ::std::result::Result::Ok(error)
+    }
+}
 /// You must add default user to a user group.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#DefaultUserRequired`.
@@ -707,6 +1355,42 @@ impl ::std::fmt::Display for DefaultUserRequired {
     }
 }
 impl ::std::error::Error for DefaultUserRequired {}
+impl DefaultUserRequired {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "message" => {
+                    member_message = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+    }
+}
+impl DefaultUserRequired {
+    /// Reads this error from an error body whose envelope was already read.
+    pub fn read_error_body(
+        body: &[u8],
+        envelope: &::querygen_runtime::query::ErrorEnvelope,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut error = ::querygen_runtime::query::read_error_details(
+            body,
+            Self::read_xml,
+        )?;
+        if error.message.is_none() {
+            error.message = envelope.message.clone();
+        }
+        ::std::result::Result::Ok(error)
+    }
+}
 /// A user with this username already exists.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#DuplicateUserNameFault`.
@@ -744,6 +1428,42 @@ impl ::std::fmt::Display for DuplicateUserNameFault {
     }
 }
 impl ::std::error::Error for DuplicateUserNameFault {}
+impl DuplicateUserNameFault {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "message" => {
+                    member_message = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+    }
+}
+impl DuplicateUserNameFault {
+    /// Reads this error from an error body whose envelope was already read.
+    pub fn read_error_body(
+        body: &[u8],
+        envelope: &::querygen_runtime::query::ErrorEnvelope,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut error = ::querygen_runtime::query::read_error_details(
+            body,
+            Self::read_xml,
+        )?;
+        if error.message.is_none() {
+            error.message = envelope.message.clone();
+        }
+        ::std::result::Result::Ok(error)
+    }
+}
 /// The Global datastore name already exists.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#GlobalReplicationGroupAlreadyExistsFault`.
@@ -781,6 +1501,42 @@ impl ::std::fmt::Display for GlobalReplicationGroupAlreadyExistsFault {
     }
 }
 impl ::std::error::Error for GlobalReplicationGroupAlreadyExistsFault {}
+impl GlobalReplicationGroupAlreadyExistsFault {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "message" => {
+                    member_message = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+    }
+}
+impl GlobalReplicationGroupAlreadyExistsFault {
+    /// Reads this error from an error body whose envelope was already read.
+    pub fn read_error_body(
+        body: &[u8],
+        envelope: &::querygen_runtime::query::ErrorEnvelope,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut error = ::querygen_runtime::query::read_error_details(
+            body,
+            Self::read_xml,
+        )?;
+        if error.message.is_none() {
+            error.message = envelope.message.clone();
+        }
+        ::std::result::Result::Ok(error)
+    }
+}
 /// The Global datastore does not exist
 ///
 /// Smithy shape: `com.amazonaws.elasticache#GlobalReplicationGroupNotFoundFault`.
@@ -818,6 +1574,42 @@ impl ::std::fmt::Display for GlobalReplicationGroupNotFoundFault {
     }
 }
 impl ::std::error::Error for GlobalReplicationGroupNotFoundFault {}
+impl GlobalReplicationGroupNotFoundFault {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "message" => {
+                    member_message = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+    }
+}
+impl GlobalReplicationGroupNotFoundFault {
+    /// Reads this error from an error body whose envelope was already read.
+    pub fn read_error_body(
+        body: &[u8],
+        envelope: &::querygen_runtime::query::ErrorEnvelope,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut error = ::querygen_runtime::query::read_error_details(
+            body,
+            Self::read_xml,
+        )?;
+        if error.message.is_none() {
+            error.message = envelope.message.clone();
+        }
+        ::std::result::Result::Ok(error)
+    }
+}
 /// The requested cache node type is not available in the specified Availability Zone. For more
 /// information, see
 /// [InsufficientCacheClusterCapacity](http://docs.aws.amazon.com/AmazonElastiCache/latest/dg/ErrorMessages.html#ErrorMessages.INSUFFICIENT_CACHE_CLUSTER_CAPACITY)
@@ -858,6 +1650,42 @@ impl ::std::fmt::Display for InsufficientCacheClusterCapacityFault {
     }
 }
 impl ::std::error::Error for InsufficientCacheClusterCapacityFault {}
+impl InsufficientCacheClusterCapacityFault {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "message" => {
+                    member_message = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+    }
+}
+impl InsufficientCacheClusterCapacityFault {
+    /// Reads this error from an error body whose envelope was already read.
+    pub fn read_error_body(
+        body: &[u8],
+        envelope: &::querygen_runtime::query::ErrorEnvelope,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut error = ::querygen_runtime::query::read_error_details(
+            body,
+            Self::read_xml,
+        )?;
+        if error.message.is_none() {
+            error.message = envelope.message.clone();
+        }
+        ::std::result::Result::Ok(error)
+    }
+}
 /// The requested Amazon Resource Name (ARN) does not refer to an existing resource.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#InvalidARNFault`.
@@ -895,6 +1723,42 @@ impl ::std::fmt::Display for InvalidArnFault {
     }
 }
 impl ::std::error::Error for InvalidArnFault {}
+impl InvalidArnFault {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "message" => {
+                    member_message = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+    }
+}
+impl InvalidArnFault {
+    /// Reads this error from an error body whose envelope was already read.
+    pub fn read_error_body(
+        body: &[u8],
+        envelope: &::querygen_runtime::query::ErrorEnvelope,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut error = ::querygen_runtime::query::read_error_details(
+            body,
+            Self::read_xml,
+        )?;
+        if error.message.is_none() {
+            error.message = envelope.message.clone();
+        }
+        ::std::result::Result::Ok(error)
+    }
+}
 /// The requested cluster is not in the `available` state.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#InvalidCacheClusterStateFault`.
@@ -932,6 +1796,42 @@ impl ::std::fmt::Display for InvalidCacheClusterStateFault {
     }
 }
 impl ::std::error::Error for InvalidCacheClusterStateFault {}
+impl InvalidCacheClusterStateFault {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "message" => {
+                    member_message = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+    }
+}
+impl InvalidCacheClusterStateFault {
+    /// Reads this error from an error body whose envelope was already read.
+    pub fn read_error_body(
+        body: &[u8],
+        envelope: &::querygen_runtime::query::ErrorEnvelope,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut error = ::querygen_runtime::query::read_error_details(
+            body,
+            Self::read_xml,
+        )?;
+        if error.message.is_none() {
+            error.message = envelope.message.clone();
+        }
+        ::std::result::Result::Ok(error)
+    }
+}
 /// The current state of the cache parameter group does not allow the requested operation to occur.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#InvalidCacheParameterGroupStateFault`.
@@ -969,6 +1869,42 @@ impl ::std::fmt::Display for InvalidCacheParameterGroupStateFault {
     }
 }
 impl ::std::error::Error for InvalidCacheParameterGroupStateFault {}
+impl InvalidCacheParameterGroupStateFault {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "message" => {
+                    member_message = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+    }
+}
+impl InvalidCacheParameterGroupStateFault {
+    /// Reads this error from an error body whose envelope was already read.
+    pub fn read_error_body(
+        body: &[u8],
+        envelope: &::querygen_runtime::query::ErrorEnvelope,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut error = ::querygen_runtime::query::read_error_details(
+            body,
+            Self::read_xml,
+        )?;
+        if error.message.is_none() {
+            error.message = envelope.message.clone();
+        }
+        ::std::result::Result::Ok(error)
+    }
+}
 /// The current state of the cache security group does not allow deletion.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#InvalidCacheSecurityGroupStateFault`.
@@ -1006,6 +1942,42 @@ impl ::std::fmt::Display for InvalidCacheSecurityGroupStateFault {
     }
 }
 impl ::std::error::Error for InvalidCacheSecurityGroupStateFault {}
+impl InvalidCacheSecurityGroupStateFault {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "message" => {
+                    member_message = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+    }
+}
+impl InvalidCacheSecurityGroupStateFault {
+    /// Reads this error from an error body whose envelope was already read.
+    pub fn read_error_body(
+        body: &[u8],
+        envelope: &::querygen_runtime::query::ErrorEnvelope,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut error = ::querygen_runtime::query::read_error_details(
+            body,
+            Self::read_xml,
+        )?;
+        if error.message.is_none() {
+            error.message = envelope.message.clone();
+        }
+        ::std::result::Result::Ok(error)
+    }
+}
 /// You must enter valid credentials.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#InvalidCredentialsException`.
@@ -1043,6 +2015,42 @@ impl ::std::fmt::Display for InvalidCredentialsException {
     }
 }
 impl ::std::error::Error for InvalidCredentialsException {}
+impl InvalidCredentialsException {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "message" => {
+                    member_message = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+    }
+}
+impl InvalidCredentialsException {
+    /// Reads this error from an error body whose envelope was already read.
+    pub fn read_error_body(
+        body: &[u8],
+        envelope: &::querygen_runtime::query::ErrorEnvelope,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut error = ::querygen_runtime::query::read_error_details(
+            body,
+            Self::read_xml,
+        )?;
+        if error.message.is_none() {
+            error.message = envelope.message.clone();
+        }
+        ::std::result::Result::Ok(error)
+    }
+}
 /// The Global datastore is not available or in primary-only state.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#InvalidGlobalReplicationGroupStateFault`.
@@ -1080,6 +2088,42 @@ impl ::std::fmt::Display for InvalidGlobalReplicationGroupStateFault {
     }
 }
 impl ::std::error::Error for InvalidGlobalReplicationGroupStateFault {}
+impl InvalidGlobalReplicationGroupStateFault {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "message" => {
+                    member_message = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+    }
+}
+impl InvalidGlobalReplicationGroupStateFault {
+    /// Reads this error from an error body whose envelope was already read.
+    pub fn read_error_body(
+        body: &[u8],
+        envelope: &::querygen_runtime::query::ErrorEnvelope,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut error = ::querygen_runtime::query::read_error_details(
+            body,
+            Self::read_xml,
+        )?;
+        if error.message.is_none() {
+            error.message = envelope.message.clone();
+        }
+        ::std::result::Result::Ok(error)
+    }
+}
 /// The KMS key supplied is not valid.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#InvalidKMSKeyFault`.
@@ -1117,6 +2161,42 @@ impl ::std::fmt::Display for InvalidKmsKeyFault {
     }
 }
 impl ::std::error::Error for InvalidKmsKeyFault {}
+impl InvalidKmsKeyFault {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "message" => {
+                    member_message = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+    }
+}
+impl InvalidKmsKeyFault {
+    /// Reads this error from an error body whose envelope was already read.
+    pub fn read_error_body(
+        body: &[u8],
+        envelope: &::querygen_runtime::query::ErrorEnvelope,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut error = ::querygen_runtime::query::read_error_details(
+            body,
+            Self::read_xml,
+        )?;
+        if error.message.is_none() {
+            error.message = envelope.message.clone();
+        }
+        ::std::result::Result::Ok(error)
+    }
+}
 /// Two or more incompatible parameters were specified.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#InvalidParameterCombinationException`.
@@ -1154,6 +2234,42 @@ impl ::std::fmt::Display for InvalidParameterCombinationException {
     }
 }
 impl ::std::error::Error for InvalidParameterCombinationException {}
+impl InvalidParameterCombinationException {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "message" => {
+                    member_message = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+    }
+}
+impl InvalidParameterCombinationException {
+    /// Reads this error from an error body whose envelope was already read.
+    pub fn read_error_body(
+        body: &[u8],
+        envelope: &::querygen_runtime::query::ErrorEnvelope,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut error = ::querygen_runtime::query::read_error_details(
+            body,
+            Self::read_xml,
+        )?;
+        if error.message.is_none() {
+            error.message = envelope.message.clone();
+        }
+        ::std::result::Result::Ok(error)
+    }
+}
 /// The value for a parameter is invalid.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#InvalidParameterValueException`.
@@ -1191,6 +2307,42 @@ impl ::std::fmt::Display for InvalidParameterValueException {
     }
 }
 impl ::std::error::Error for InvalidParameterValueException {}
+impl InvalidParameterValueException {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "message" => {
+                    member_message = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+    }
+}
+impl InvalidParameterValueException {
+    /// Reads this error from an error body whose envelope was already read.
+    pub fn read_error_body(
+        body: &[u8],
+        envelope: &::querygen_runtime::query::ErrorEnvelope,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut error = ::querygen_runtime::query::read_error_details(
+            body,
+            Self::read_xml,
+        )?;
+        if error.message.is_none() {
+            error.message = envelope.message.clone();
+        }
+        ::std::result::Result::Ok(error)
+    }
+}
 /// The requested replication group is not in the `available` state.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#InvalidReplicationGroupStateFault`.
@@ -1228,6 +2380,42 @@ impl ::std::fmt::Display for InvalidReplicationGroupStateFault {
     }
 }
 impl ::std::error::Error for InvalidReplicationGroupStateFault {}
+impl InvalidReplicationGroupStateFault {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "message" => {
+                    member_message = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+    }
+}
+impl InvalidReplicationGroupStateFault {
+    /// Reads this error from an error body whose envelope was already read.
+    pub fn read_error_body(
+        body: &[u8],
+        envelope: &::querygen_runtime::query::ErrorEnvelope,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut error = ::querygen_runtime::query::read_error_details(
+            body,
+            Self::read_xml,
+        )?;
+        if error.message.is_none() {
+            error.message = envelope.message.clone();
+        }
+        ::std::result::Result::Ok(error)
+    }
+}
 /// The state of the serverless cache snapshot was not received. Available for Valkey, Redis OSS and
 /// Serverless Memcached only.
 ///
@@ -1266,6 +2454,42 @@ impl ::std::fmt::Display for InvalidServerlessCacheSnapshotStateFault {
     }
 }
 impl ::std::error::Error for InvalidServerlessCacheSnapshotStateFault {}
+impl InvalidServerlessCacheSnapshotStateFault {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "message" => {
+                    member_message = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+    }
+}
+impl InvalidServerlessCacheSnapshotStateFault {
+    /// Reads this error from an error body whose envelope was already read.
+    pub fn read_error_body(
+        body: &[u8],
+        envelope: &::querygen_runtime::query::ErrorEnvelope,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut error = ::querygen_runtime::query::read_error_details(
+            body,
+            Self::read_xml,
+        )?;
+        if error.message.is_none() {
+            error.message = envelope.message.clone();
+        }
+        ::std::result::Result::Ok(error)
+    }
+}
 /// The account for these credentials is not currently active.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#InvalidServerlessCacheStateFault`.
@@ -1303,6 +2527,42 @@ impl ::std::fmt::Display for InvalidServerlessCacheStateFault {
     }
 }
 impl ::std::error::Error for InvalidServerlessCacheStateFault {}
+impl InvalidServerlessCacheStateFault {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "message" => {
+                    member_message = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+    }
+}
+impl InvalidServerlessCacheStateFault {
+    /// Reads this error from an error body whose envelope was already read.
+    pub fn read_error_body(
+        body: &[u8],
+        envelope: &::querygen_runtime::query::ErrorEnvelope,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut error = ::querygen_runtime::query::read_error_details(
+            body,
+            Self::read_xml,
+        )?;
+        if error.message.is_none() {
+            error.message = envelope.message.clone();
+        }
+        ::std::result::Result::Ok(error)
+    }
+}
 /// The current state of the snapshot does not allow the requested operation to occur.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#InvalidSnapshotStateFault`.
@@ -1340,6 +2600,42 @@ impl ::std::fmt::Display for InvalidSnapshotStateFault {
     }
 }
 impl ::std::error::Error for InvalidSnapshotStateFault {}
+impl InvalidSnapshotStateFault {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "message" => {
+                    member_message = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+    }
+}
+impl InvalidSnapshotStateFault {
+    /// Reads this error from an error body whose envelope was already read.
+    pub fn read_error_body(
+        body: &[u8],
+        envelope: &::querygen_runtime::query::ErrorEnvelope,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut error = ::querygen_runtime::query::read_error_details(
+            body,
+            Self::read_xml,
+        )?;
+        if error.message.is_none() {
+            error.message = envelope.message.clone();
+        }
+        ::std::result::Result::Ok(error)
+    }
+}
 /// An invalid subnet identifier was specified.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#InvalidSubnet`.
@@ -1377,6 +2673,42 @@ impl ::std::fmt::Display for InvalidSubnet {
     }
 }
 impl ::std::error::Error for InvalidSubnet {}
+impl InvalidSubnet {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "message" => {
+                    member_message = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+    }
+}
+impl InvalidSubnet {
+    /// Reads this error from an error body whose envelope was already read.
+    pub fn read_error_body(
+        body: &[u8],
+        envelope: &::querygen_runtime::query::ErrorEnvelope,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut error = ::querygen_runtime::query::read_error_details(
+            body,
+            Self::read_xml,
+        )?;
+        if error.message.is_none() {
+            error.message = envelope.message.clone();
+        }
+        ::std::result::Result::Ok(error)
+    }
+}
 /// The user group is not in an active state.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#InvalidUserGroupStateFault`.
@@ -1414,6 +2746,42 @@ impl ::std::fmt::Display for InvalidUserGroupStateFault {
     }
 }
 impl ::std::error::Error for InvalidUserGroupStateFault {}
+impl InvalidUserGroupStateFault {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "message" => {
+                    member_message = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+    }
+}
+impl InvalidUserGroupStateFault {
+    /// Reads this error from an error body whose envelope was already read.
+    pub fn read_error_body(
+        body: &[u8],
+        envelope: &::querygen_runtime::query::ErrorEnvelope,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut error = ::querygen_runtime::query::read_error_details(
+            body,
+            Self::read_xml,
+        )?;
+        if error.message.is_none() {
+            error.message = envelope.message.clone();
+        }
+        ::std::result::Result::Ok(error)
+    }
+}
 /// The user is not in active state.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#InvalidUserStateFault`.
@@ -1451,6 +2819,42 @@ impl ::std::fmt::Display for InvalidUserStateFault {
     }
 }
 impl ::std::error::Error for InvalidUserStateFault {}
+impl InvalidUserStateFault {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "message" => {
+                    member_message = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+    }
+}
+impl InvalidUserStateFault {
+    /// Reads this error from an error body whose envelope was already read.
+    pub fn read_error_body(
+        body: &[u8],
+        envelope: &::querygen_runtime::query::ErrorEnvelope,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut error = ::querygen_runtime::query::read_error_details(
+            body,
+            Self::read_xml,
+        )?;
+        if error.message.is_none() {
+            error.message = envelope.message.clone();
+        }
+        ::std::result::Result::Ok(error)
+    }
+}
 /// The VPC network is in an invalid state.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#InvalidVPCNetworkStateFault`.
@@ -1488,6 +2892,42 @@ impl ::std::fmt::Display for InvalidVpcNetworkStateFault {
     }
 }
 impl ::std::error::Error for InvalidVpcNetworkStateFault {}
+impl InvalidVpcNetworkStateFault {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "message" => {
+                    member_message = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+    }
+}
+impl InvalidVpcNetworkStateFault {
+    /// Reads this error from an error body whose envelope was already read.
+    pub fn read_error_body(
+        body: &[u8],
+        envelope: &::querygen_runtime::query::ErrorEnvelope,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut error = ::querygen_runtime::query::read_error_details(
+            body,
+            Self::read_xml,
+        )?;
+        if error.message.is_none() {
+            error.message = envelope.message.clone();
+        }
+        ::std::result::Result::Ok(error)
+    }
+}
 /// The operation was not performed because no changes were required.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#NoOperationFault`.
@@ -1525,6 +2965,42 @@ impl ::std::fmt::Display for NoOperationFault {
     }
 }
 impl ::std::error::Error for NoOperationFault {}
+impl NoOperationFault {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "message" => {
+                    member_message = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+    }
+}
+impl NoOperationFault {
+    /// Reads this error from an error body whose envelope was already read.
+    pub fn read_error_body(
+        body: &[u8],
+        envelope: &::querygen_runtime::query::ErrorEnvelope,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut error = ::querygen_runtime::query::read_error_details(
+            body,
+            Self::read_xml,
+        )?;
+        if error.message.is_none() {
+            error.message = envelope.message.clone();
+        }
+        ::std::result::Result::Ok(error)
+    }
+}
 /// The node group specified by the `NodeGroupId` parameter could not be found. Please verify that the
 /// node group exists and that you spelled the `NodeGroupId` value correctly.
 ///
@@ -1563,6 +3039,42 @@ impl ::std::fmt::Display for NodeGroupNotFoundFault {
     }
 }
 impl ::std::error::Error for NodeGroupNotFoundFault {}
+impl NodeGroupNotFoundFault {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "message" => {
+                    member_message = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+    }
+}
+impl NodeGroupNotFoundFault {
+    /// Reads this error from an error body whose envelope was already read.
+    pub fn read_error_body(
+        body: &[u8],
+        envelope: &::querygen_runtime::query::ErrorEnvelope,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut error = ::querygen_runtime::query::read_error_details(
+            body,
+            Self::read_xml,
+        )?;
+        if error.message.is_none() {
+            error.message = envelope.message.clone();
+        }
+        ::std::result::Result::Ok(error)
+    }
+}
 /// The request cannot be processed because it would exceed the maximum allowed number of node groups
 /// (shards) in a single replication group. The default maximum is 90
 ///
@@ -1601,6 +3113,42 @@ impl ::std::fmt::Display for NodeGroupsPerReplicationGroupQuotaExceededFault {
     }
 }
 impl ::std::error::Error for NodeGroupsPerReplicationGroupQuotaExceededFault {}
+impl NodeGroupsPerReplicationGroupQuotaExceededFault {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "message" => {
+                    member_message = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+    }
+}
+impl NodeGroupsPerReplicationGroupQuotaExceededFault {
+    /// Reads this error from an error body whose envelope was already read.
+    pub fn read_error_body(
+        body: &[u8],
+        envelope: &::querygen_runtime::query::ErrorEnvelope,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut error = ::querygen_runtime::query::read_error_details(
+            body,
+            Self::read_xml,
+        )?;
+        if error.message.is_none() {
+            error.message = envelope.message.clone();
+        }
+        ::std::result::Result::Ok(error)
+    }
+}
 /// The request cannot be processed because it would exceed the allowed number of cache nodes in a
 /// single cluster.
 ///
@@ -1639,6 +3187,42 @@ impl ::std::fmt::Display for NodeQuotaForClusterExceededFault {
     }
 }
 impl ::std::error::Error for NodeQuotaForClusterExceededFault {}
+impl NodeQuotaForClusterExceededFault {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "message" => {
+                    member_message = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+    }
+}
+impl NodeQuotaForClusterExceededFault {
+    /// Reads this error from an error body whose envelope was already read.
+    pub fn read_error_body(
+        body: &[u8],
+        envelope: &::querygen_runtime::query::ErrorEnvelope,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut error = ::querygen_runtime::query::read_error_details(
+            body,
+            Self::read_xml,
+        )?;
+        if error.message.is_none() {
+            error.message = envelope.message.clone();
+        }
+        ::std::result::Result::Ok(error)
+    }
+}
 /// The request cannot be processed because it would exceed the allowed number of cache nodes per
 /// customer.
 ///
@@ -1677,6 +3261,42 @@ impl ::std::fmt::Display for NodeQuotaForCustomerExceededFault {
     }
 }
 impl ::std::error::Error for NodeQuotaForCustomerExceededFault {}
+impl NodeQuotaForCustomerExceededFault {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "message" => {
+                    member_message = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+    }
+}
+impl NodeQuotaForCustomerExceededFault {
+    /// Reads this error from an error body whose envelope was already read.
+    pub fn read_error_body(
+        body: &[u8],
+        envelope: &::querygen_runtime::query::ErrorEnvelope,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut error = ::querygen_runtime::query::read_error_details(
+            body,
+            Self::read_xml,
+        )?;
+        if error.message.is_none() {
+            error.message = envelope.message.clone();
+        }
+        ::std::result::Result::Ok(error)
+    }
+}
 /// The specified replication group already exists.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#ReplicationGroupAlreadyExistsFault`.
@@ -1714,6 +3334,42 @@ impl ::std::fmt::Display for ReplicationGroupAlreadyExistsFault {
     }
 }
 impl ::std::error::Error for ReplicationGroupAlreadyExistsFault {}
+impl ReplicationGroupAlreadyExistsFault {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "message" => {
+                    member_message = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+    }
+}
+impl ReplicationGroupAlreadyExistsFault {
+    /// Reads this error from an error body whose envelope was already read.
+    pub fn read_error_body(
+        body: &[u8],
+        envelope: &::querygen_runtime::query::ErrorEnvelope,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut error = ::querygen_runtime::query::read_error_details(
+            body,
+            Self::read_xml,
+        )?;
+        if error.message.is_none() {
+            error.message = envelope.message.clone();
+        }
+        ::std::result::Result::Ok(error)
+    }
+}
 /// The targeted replication group is not available.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#ReplicationGroupAlreadyUnderMigrationFault`.
@@ -1751,6 +3407,42 @@ impl ::std::fmt::Display for ReplicationGroupAlreadyUnderMigrationFault {
     }
 }
 impl ::std::error::Error for ReplicationGroupAlreadyUnderMigrationFault {}
+impl ReplicationGroupAlreadyUnderMigrationFault {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "message" => {
+                    member_message = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+    }
+}
+impl ReplicationGroupAlreadyUnderMigrationFault {
+    /// Reads this error from an error body whose envelope was already read.
+    pub fn read_error_body(
+        body: &[u8],
+        envelope: &::querygen_runtime::query::ErrorEnvelope,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut error = ::querygen_runtime::query::read_error_details(
+            body,
+            Self::read_xml,
+        )?;
+        if error.message.is_none() {
+            error.message = envelope.message.clone();
+        }
+        ::std::result::Result::Ok(error)
+    }
+}
 /// The specified replication group does not exist.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#ReplicationGroupNotFoundFault`.
@@ -1788,6 +3480,42 @@ impl ::std::fmt::Display for ReplicationGroupNotFoundFault {
     }
 }
 impl ::std::error::Error for ReplicationGroupNotFoundFault {}
+impl ReplicationGroupNotFoundFault {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "message" => {
+                    member_message = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+    }
+}
+impl ReplicationGroupNotFoundFault {
+    /// Reads this error from an error body whose envelope was already read.
+    pub fn read_error_body(
+        body: &[u8],
+        envelope: &::querygen_runtime::query::ErrorEnvelope,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut error = ::querygen_runtime::query::read_error_details(
+            body,
+            Self::read_xml,
+        )?;
+        if error.message.is_none() {
+            error.message = envelope.message.clone();
+        }
+        ::std::result::Result::Ok(error)
+    }
+}
 /// The designated replication group is not available for data migration.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#ReplicationGroupNotUnderMigrationFault`.
@@ -1825,6 +3553,42 @@ impl ::std::fmt::Display for ReplicationGroupNotUnderMigrationFault {
     }
 }
 impl ::std::error::Error for ReplicationGroupNotUnderMigrationFault {}
+impl ReplicationGroupNotUnderMigrationFault {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "message" => {
+                    member_message = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+    }
+}
+impl ReplicationGroupNotUnderMigrationFault {
+    /// Reads this error from an error body whose envelope was already read.
+    pub fn read_error_body(
+        body: &[u8],
+        envelope: &::querygen_runtime::query::ErrorEnvelope,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut error = ::querygen_runtime::query::read_error_details(
+            body,
+            Self::read_xml,
+        )?;
+        if error.message.is_none() {
+            error.message = envelope.message.clone();
+        }
+        ::std::result::Result::Ok(error)
+    }
+}
 /// You already have a reservation with the given identifier.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#ReservedCacheNodeAlreadyExistsFault`.
@@ -1862,6 +3626,42 @@ impl ::std::fmt::Display for ReservedCacheNodeAlreadyExistsFault {
     }
 }
 impl ::std::error::Error for ReservedCacheNodeAlreadyExistsFault {}
+impl ReservedCacheNodeAlreadyExistsFault {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "message" => {
+                    member_message = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+    }
+}
+impl ReservedCacheNodeAlreadyExistsFault {
+    /// Reads this error from an error body whose envelope was already read.
+    pub fn read_error_body(
+        body: &[u8],
+        envelope: &::querygen_runtime::query::ErrorEnvelope,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut error = ::querygen_runtime::query::read_error_details(
+            body,
+            Self::read_xml,
+        )?;
+        if error.message.is_none() {
+            error.message = envelope.message.clone();
+        }
+        ::std::result::Result::Ok(error)
+    }
+}
 /// The requested reserved cache node was not found.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#ReservedCacheNodeNotFoundFault`.
@@ -1899,6 +3699,42 @@ impl ::std::fmt::Display for ReservedCacheNodeNotFoundFault {
     }
 }
 impl ::std::error::Error for ReservedCacheNodeNotFoundFault {}
+impl ReservedCacheNodeNotFoundFault {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "message" => {
+                    member_message = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+    }
+}
+impl ReservedCacheNodeNotFoundFault {
+    /// Reads this error from an error body whose envelope was already read.
+    pub fn read_error_body(
+        body: &[u8],
+        envelope: &::querygen_runtime::query::ErrorEnvelope,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut error = ::querygen_runtime::query::read_error_details(
+            body,
+            Self::read_xml,
+        )?;
+        if error.message.is_none() {
+            error.message = envelope.message.clone();
+        }
+        ::std::result::Result::Ok(error)
+    }
+}
 /// The request cannot be processed because it would exceed the user's cache node quota.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#ReservedCacheNodeQuotaExceededFault`.
@@ -1936,6 +3772,42 @@ impl ::std::fmt::Display for ReservedCacheNodeQuotaExceededFault {
     }
 }
 impl ::std::error::Error for ReservedCacheNodeQuotaExceededFault {}
+impl ReservedCacheNodeQuotaExceededFault {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "message" => {
+                    member_message = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+    }
+}
+impl ReservedCacheNodeQuotaExceededFault {
+    /// Reads this error from an error body whose envelope was already read.
+    pub fn read_error_body(
+        body: &[u8],
+        envelope: &::querygen_runtime::query::ErrorEnvelope,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut error = ::querygen_runtime::query::read_error_details(
+            body,
+            Self::read_xml,
+        )?;
+        if error.message.is_none() {
+            error.message = envelope.message.clone();
+        }
+        ::std::result::Result::Ok(error)
+    }
+}
 /// The requested cache node offering does not exist.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#ReservedCacheNodesOfferingNotFoundFault`.
@@ -1973,6 +3845,42 @@ impl ::std::fmt::Display for ReservedCacheNodesOfferingNotFoundFault {
     }
 }
 impl ::std::error::Error for ReservedCacheNodesOfferingNotFoundFault {}
+impl ReservedCacheNodesOfferingNotFoundFault {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "message" => {
+                    member_message = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+    }
+}
+impl ReservedCacheNodesOfferingNotFoundFault {
+    /// Reads this error from an error body whose envelope was already read.
+    pub fn read_error_body(
+        body: &[u8],
+        envelope: &::querygen_runtime::query::ErrorEnvelope,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut error = ::querygen_runtime::query::read_error_details(
+            body,
+            Self::read_xml,
+        )?;
+        if error.message.is_none() {
+            error.message = envelope.message.clone();
+        }
+        ::std::result::Result::Ok(error)
+    }
+}
 /// A serverless cache with this name already exists.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#ServerlessCacheAlreadyExistsFault`.
@@ -2010,6 +3918,42 @@ impl ::std::fmt::Display for ServerlessCacheAlreadyExistsFault {
     }
 }
 impl ::std::error::Error for ServerlessCacheAlreadyExistsFault {}
+impl ServerlessCacheAlreadyExistsFault {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "message" => {
+                    member_message = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+    }
+}
+impl ServerlessCacheAlreadyExistsFault {
+    /// Reads this error from an error body whose envelope was already read.
+    pub fn read_error_body(
+        body: &[u8],
+        envelope: &::querygen_runtime::query::ErrorEnvelope,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut error = ::querygen_runtime::query::read_error_details(
+            body,
+            Self::read_xml,
+        )?;
+        if error.message.is_none() {
+            error.message = envelope.message.clone();
+        }
+        ::std::result::Result::Ok(error)
+    }
+}
 /// The serverless cache was not found or does not exist.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#ServerlessCacheNotFoundFault`.
@@ -2047,6 +3991,42 @@ impl ::std::fmt::Display for ServerlessCacheNotFoundFault {
     }
 }
 impl ::std::error::Error for ServerlessCacheNotFoundFault {}
+impl ServerlessCacheNotFoundFault {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "message" => {
+                    member_message = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+    }
+}
+impl ServerlessCacheNotFoundFault {
+    /// Reads this error from an error body whose envelope was already read.
+    pub fn read_error_body(
+        body: &[u8],
+        envelope: &::querygen_runtime::query::ErrorEnvelope,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut error = ::querygen_runtime::query::read_error_details(
+            body,
+            Self::read_xml,
+        )?;
+        if error.message.is_none() {
+            error.message = envelope.message.clone();
+        }
+        ::std::result::Result::Ok(error)
+    }
+}
 /// The number of serverless caches exceeds the customer quota.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#ServerlessCacheQuotaForCustomerExceededFault`.
@@ -2084,6 +4064,42 @@ impl ::std::fmt::Display for ServerlessCacheQuotaForCustomerExceededFault {
     }
 }
 impl ::std::error::Error for ServerlessCacheQuotaForCustomerExceededFault {}
+impl ServerlessCacheQuotaForCustomerExceededFault {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "message" => {
+                    member_message = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+    }
+}
+impl ServerlessCacheQuotaForCustomerExceededFault {
+    /// Reads this error from an error body whose envelope was already read.
+    pub fn read_error_body(
+        body: &[u8],
+        envelope: &::querygen_runtime::query::ErrorEnvelope,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut error = ::querygen_runtime::query::read_error_details(
+            body,
+            Self::read_xml,
+        )?;
+        if error.message.is_none() {
+            error.message = envelope.message.clone();
+        }
+        ::std::result::Result::Ok(error)
+    }
+}
 /// A serverless cache snapshot with this name already exists. Available for Valkey, Redis OSS and
 /// Serverless Memcached only.
 ///
@@ -2122,6 +4138,42 @@ impl ::std::fmt::Display for ServerlessCacheSnapshotAlreadyExistsFault {
     }
 }
 impl ::std::error::Error for ServerlessCacheSnapshotAlreadyExistsFault {}
+impl ServerlessCacheSnapshotAlreadyExistsFault {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "message" => {
+                    member_message = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+    }
+}
+impl ServerlessCacheSnapshotAlreadyExistsFault {
+    /// Reads this error from an error body whose envelope was already read.
+    pub fn read_error_body(
+        body: &[u8],
+        envelope: &::querygen_runtime::query::ErrorEnvelope,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut error = ::querygen_runtime::query::read_error_details(
+            body,
+            Self::read_xml,
+        )?;
+        if error.message.is_none() {
+            error.message = envelope.message.clone();
+        }
+        ::std::result::Result::Ok(error)
+    }
+}
 /// This serverless cache snapshot could not be found or does not exist. Available for Valkey, Redis OSS
 /// and Serverless Memcached only.
 ///
@@ -2160,6 +4212,42 @@ impl ::std::fmt::Display for ServerlessCacheSnapshotNotFoundFault {
     }
 }
 impl ::std::error::Error for ServerlessCacheSnapshotNotFoundFault {}
+impl ServerlessCacheSnapshotNotFoundFault {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "message" => {
+                    member_message = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+    }
+}
+impl ServerlessCacheSnapshotNotFoundFault {
+    /// Reads this error from an error body whose envelope was already read.
+    pub fn read_error_body(
+        body: &[u8],
+        envelope: &::querygen_runtime::query::ErrorEnvelope,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut error = ::querygen_runtime::query::read_error_details(
+            body,
+            Self::read_xml,
+        )?;
+        if error.message.is_none() {
+            error.message = envelope.message.clone();
+        }
+        ::std::result::Result::Ok(error)
+    }
+}
 /// The number of serverless cache snapshots exceeds the customer snapshot quota. Available for Valkey,
 /// Redis OSS and Serverless Memcached only.
 ///
@@ -2198,6 +4286,42 @@ impl ::std::fmt::Display for ServerlessCacheSnapshotQuotaExceededFault {
     }
 }
 impl ::std::error::Error for ServerlessCacheSnapshotQuotaExceededFault {}
+impl ServerlessCacheSnapshotQuotaExceededFault {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "message" => {
+                    member_message = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+    }
+}
+impl ServerlessCacheSnapshotQuotaExceededFault {
+    /// Reads this error from an error body whose envelope was already read.
+    pub fn read_error_body(
+        body: &[u8],
+        envelope: &::querygen_runtime::query::ErrorEnvelope,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut error = ::querygen_runtime::query::read_error_details(
+            body,
+            Self::read_xml,
+        )?;
+        if error.message.is_none() {
+            error.message = envelope.message.clone();
+        }
+        ::std::result::Result::Ok(error)
+    }
+}
 /// The specified service linked role (SLR) was not found.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#ServiceLinkedRoleNotFoundFault`.
@@ -2235,6 +4359,42 @@ impl ::std::fmt::Display for ServiceLinkedRoleNotFoundFault {
     }
 }
 impl ::std::error::Error for ServiceLinkedRoleNotFoundFault {}
+impl ServiceLinkedRoleNotFoundFault {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "message" => {
+                    member_message = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+    }
+}
+impl ServiceLinkedRoleNotFoundFault {
+    /// Reads this error from an error body whose envelope was already read.
+    pub fn read_error_body(
+        body: &[u8],
+        envelope: &::querygen_runtime::query::ErrorEnvelope,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut error = ::querygen_runtime::query::read_error_details(
+            body,
+            Self::read_xml,
+        )?;
+        if error.message.is_none() {
+            error.message = envelope.message.clone();
+        }
+        ::std::result::Result::Ok(error)
+    }
+}
 /// The service update doesn't exist
 ///
 /// Smithy shape: `com.amazonaws.elasticache#ServiceUpdateNotFoundFault`.
@@ -2272,6 +4432,42 @@ impl ::std::fmt::Display for ServiceUpdateNotFoundFault {
     }
 }
 impl ::std::error::Error for ServiceUpdateNotFoundFault {}
+impl ServiceUpdateNotFoundFault {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "message" => {
+                    member_message = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+    }
+}
+impl ServiceUpdateNotFoundFault {
+    /// Reads this error from an error body whose envelope was already read.
+    pub fn read_error_body(
+        body: &[u8],
+        envelope: &::querygen_runtime::query::ErrorEnvelope,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut error = ::querygen_runtime::query::read_error_details(
+            body,
+            Self::read_xml,
+        )?;
+        if error.message.is_none() {
+            error.message = envelope.message.clone();
+        }
+        ::std::result::Result::Ok(error)
+    }
+}
 /// You already have a snapshot with the given name.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#SnapshotAlreadyExistsFault`.
@@ -2309,6 +4505,42 @@ impl ::std::fmt::Display for SnapshotAlreadyExistsFault {
     }
 }
 impl ::std::error::Error for SnapshotAlreadyExistsFault {}
+impl SnapshotAlreadyExistsFault {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "message" => {
+                    member_message = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+    }
+}
+impl SnapshotAlreadyExistsFault {
+    /// Reads this error from an error body whose envelope was already read.
+    pub fn read_error_body(
+        body: &[u8],
+        envelope: &::querygen_runtime::query::ErrorEnvelope,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut error = ::querygen_runtime::query::read_error_details(
+            body,
+            Self::read_xml,
+        )?;
+        if error.message.is_none() {
+            error.message = envelope.message.clone();
+        }
+        ::std::result::Result::Ok(error)
+    }
+}
 /// You attempted one of the following operations:
 ///
 /// - Creating a snapshot of a Valkey or Redis OSS cluster running on a `cache.t1.micro` cache node.
@@ -2351,6 +4583,42 @@ impl ::std::fmt::Display for SnapshotFeatureNotSupportedFault {
     }
 }
 impl ::std::error::Error for SnapshotFeatureNotSupportedFault {}
+impl SnapshotFeatureNotSupportedFault {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "message" => {
+                    member_message = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+    }
+}
+impl SnapshotFeatureNotSupportedFault {
+    /// Reads this error from an error body whose envelope was already read.
+    pub fn read_error_body(
+        body: &[u8],
+        envelope: &::querygen_runtime::query::ErrorEnvelope,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut error = ::querygen_runtime::query::read_error_details(
+            body,
+            Self::read_xml,
+        )?;
+        if error.message.is_none() {
+            error.message = envelope.message.clone();
+        }
+        ::std::result::Result::Ok(error)
+    }
+}
 /// The requested snapshot name does not refer to an existing snapshot.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#SnapshotNotFoundFault`.
@@ -2388,6 +4656,42 @@ impl ::std::fmt::Display for SnapshotNotFoundFault {
     }
 }
 impl ::std::error::Error for SnapshotNotFoundFault {}
+impl SnapshotNotFoundFault {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "message" => {
+                    member_message = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+    }
+}
+impl SnapshotNotFoundFault {
+    /// Reads this error from an error body whose envelope was already read.
+    pub fn read_error_body(
+        body: &[u8],
+        envelope: &::querygen_runtime::query::ErrorEnvelope,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut error = ::querygen_runtime::query::read_error_details(
+            body,
+            Self::read_xml,
+        )?;
+        if error.message.is_none() {
+            error.message = envelope.message.clone();
+        }
+        ::std::result::Result::Ok(error)
+    }
+}
 /// The request cannot be processed because it would exceed the maximum number of snapshots.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#SnapshotQuotaExceededFault`.
@@ -2425,6 +4729,42 @@ impl ::std::fmt::Display for SnapshotQuotaExceededFault {
     }
 }
 impl ::std::error::Error for SnapshotQuotaExceededFault {}
+impl SnapshotQuotaExceededFault {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "message" => {
+                    member_message = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+    }
+}
+impl SnapshotQuotaExceededFault {
+    /// Reads this error from an error body whose envelope was already read.
+    pub fn read_error_body(
+        body: &[u8],
+        envelope: &::querygen_runtime::query::ErrorEnvelope,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut error = ::querygen_runtime::query::read_error_details(
+            body,
+            Self::read_xml,
+        )?;
+        if error.message.is_none() {
+            error.message = envelope.message.clone();
+        }
+        ::std::result::Result::Ok(error)
+    }
+}
 /// The requested subnet is being used by another cache subnet group.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#SubnetInUse`.
@@ -2462,6 +4802,42 @@ impl ::std::fmt::Display for SubnetInUse {
     }
 }
 impl ::std::error::Error for SubnetInUse {}
+impl SubnetInUse {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "message" => {
+                    member_message = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+    }
+}
+impl SubnetInUse {
+    /// Reads this error from an error body whose envelope was already read.
+    pub fn read_error_body(
+        body: &[u8],
+        envelope: &::querygen_runtime::query::ErrorEnvelope,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut error = ::querygen_runtime::query::read_error_details(
+            body,
+            Self::read_xml,
+        )?;
+        if error.message.is_none() {
+            error.message = envelope.message.clone();
+        }
+        ::std::result::Result::Ok(error)
+    }
+}
 /// At least one subnet ID does not match the other subnet IDs. This mismatch typically occurs when a
 /// user sets one subnet ID to a regional Availability Zone and a different one to an outpost. Or when a
 /// user sets the subnet ID to an Outpost when not subscribed on this service.
@@ -2501,6 +4877,42 @@ impl ::std::fmt::Display for SubnetNotAllowedFault {
     }
 }
 impl ::std::error::Error for SubnetNotAllowedFault {}
+impl SubnetNotAllowedFault {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "message" => {
+                    member_message = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+    }
+}
+impl SubnetNotAllowedFault {
+    /// Reads this error from an error body whose envelope was already read.
+    pub fn read_error_body(
+        body: &[u8],
+        envelope: &::querygen_runtime::query::ErrorEnvelope,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut error = ::querygen_runtime::query::read_error_details(
+            body,
+            Self::read_xml,
+        )?;
+        if error.message.is_none() {
+            error.message = envelope.message.clone();
+        }
+        ::std::result::Result::Ok(error)
+    }
+}
 /// The requested tag was not found on this resource.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#TagNotFoundFault`.
@@ -2538,6 +4950,42 @@ impl ::std::fmt::Display for TagNotFoundFault {
     }
 }
 impl ::std::error::Error for TagNotFoundFault {}
+impl TagNotFoundFault {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "message" => {
+                    member_message = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+    }
+}
+impl TagNotFoundFault {
+    /// Reads this error from an error body whose envelope was already read.
+    pub fn read_error_body(
+        body: &[u8],
+        envelope: &::querygen_runtime::query::ErrorEnvelope,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut error = ::querygen_runtime::query::read_error_details(
+            body,
+            Self::read_xml,
+        )?;
+        if error.message.is_none() {
+            error.message = envelope.message.clone();
+        }
+        ::std::result::Result::Ok(error)
+    }
+}
 /// The request cannot be processed because it would cause the resource to have more than the allowed
 /// number of tags. The maximum number of tags permitted on a resource is 50.
 ///
@@ -2576,6 +5024,42 @@ impl ::std::fmt::Display for TagQuotaPerResourceExceeded {
     }
 }
 impl ::std::error::Error for TagQuotaPerResourceExceeded {}
+impl TagQuotaPerResourceExceeded {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "message" => {
+                    member_message = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+    }
+}
+impl TagQuotaPerResourceExceeded {
+    /// Reads this error from an error body whose envelope was already read.
+    pub fn read_error_body(
+        body: &[u8],
+        envelope: &::querygen_runtime::query::ErrorEnvelope,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut error = ::querygen_runtime::query::read_error_details(
+            body,
+            Self::read_xml,
+        )?;
+        if error.message.is_none() {
+            error.message = envelope.message.clone();
+        }
+        ::std::result::Result::Ok(error)
+    }
+}
 /// The `TestFailover` action is not available.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#TestFailoverNotAvailableFault`.
@@ -2613,6 +5097,42 @@ impl ::std::fmt::Display for TestFailoverNotAvailableFault {
     }
 }
 impl ::std::error::Error for TestFailoverNotAvailableFault {}
+impl TestFailoverNotAvailableFault {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "message" => {
+                    member_message = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+    }
+}
+impl TestFailoverNotAvailableFault {
+    /// Reads this error from an error body whose envelope was already read.
+    pub fn read_error_body(
+        body: &[u8],
+        envelope: &::querygen_runtime::query::ErrorEnvelope,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut error = ::querygen_runtime::query::read_error_details(
+            body,
+            Self::read_xml,
+        )?;
+        if error.message.is_none() {
+            error.message = envelope.message.clone();
+        }
+        ::std::result::Result::Ok(error)
+    }
+}
 /// A user with this ID already exists.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#UserAlreadyExistsFault`.
@@ -2650,6 +5170,42 @@ impl ::std::fmt::Display for UserAlreadyExistsFault {
     }
 }
 impl ::std::error::Error for UserAlreadyExistsFault {}
+impl UserAlreadyExistsFault {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "message" => {
+                    member_message = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+    }
+}
+impl UserAlreadyExistsFault {
+    /// Reads this error from an error body whose envelope was already read.
+    pub fn read_error_body(
+        body: &[u8],
+        envelope: &::querygen_runtime::query::ErrorEnvelope,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut error = ::querygen_runtime::query::read_error_details(
+            body,
+            Self::read_xml,
+        )?;
+        if error.message.is_none() {
+            error.message = envelope.message.clone();
+        }
+        ::std::result::Result::Ok(error)
+    }
+}
 /// The user group with this ID already exists.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#UserGroupAlreadyExistsFault`.
@@ -2687,6 +5243,42 @@ impl ::std::fmt::Display for UserGroupAlreadyExistsFault {
     }
 }
 impl ::std::error::Error for UserGroupAlreadyExistsFault {}
+impl UserGroupAlreadyExistsFault {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "message" => {
+                    member_message = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+    }
+}
+impl UserGroupAlreadyExistsFault {
+    /// Reads this error from an error body whose envelope was already read.
+    pub fn read_error_body(
+        body: &[u8],
+        envelope: &::querygen_runtime::query::ErrorEnvelope,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut error = ::querygen_runtime::query::read_error_details(
+            body,
+            Self::read_xml,
+        )?;
+        if error.message.is_none() {
+            error.message = envelope.message.clone();
+        }
+        ::std::result::Result::Ok(error)
+    }
+}
 /// The user group was not found or does not exist
 ///
 /// Smithy shape: `com.amazonaws.elasticache#UserGroupNotFoundFault`.
@@ -2724,6 +5316,42 @@ impl ::std::fmt::Display for UserGroupNotFoundFault {
     }
 }
 impl ::std::error::Error for UserGroupNotFoundFault {}
+impl UserGroupNotFoundFault {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "message" => {
+                    member_message = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+    }
+}
+impl UserGroupNotFoundFault {
+    /// Reads this error from an error body whose envelope was already read.
+    pub fn read_error_body(
+        body: &[u8],
+        envelope: &::querygen_runtime::query::ErrorEnvelope,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut error = ::querygen_runtime::query::read_error_details(
+            body,
+            Self::read_xml,
+        )?;
+        if error.message.is_none() {
+            error.message = envelope.message.clone();
+        }
+        ::std::result::Result::Ok(error)
+    }
+}
 /// The number of users exceeds the user group limit.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#UserGroupQuotaExceededFault`.
@@ -2761,6 +5389,42 @@ impl ::std::fmt::Display for UserGroupQuotaExceededFault {
     }
 }
 impl ::std::error::Error for UserGroupQuotaExceededFault {}
+impl UserGroupQuotaExceededFault {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "message" => {
+                    member_message = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+    }
+}
+impl UserGroupQuotaExceededFault {
+    /// Reads this error from an error body whose envelope was already read.
+    pub fn read_error_body(
+        body: &[u8],
+        envelope: &::querygen_runtime::query::ErrorEnvelope,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut error = ::querygen_runtime::query::read_error_details(
+            body,
+            Self::read_xml,
+        )?;
+        if error.message.is_none() {
+            error.message = envelope.message.clone();
+        }
+        ::std::result::Result::Ok(error)
+    }
+}
 /// The user does not exist or could not be found.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#UserNotFoundFault`.
@@ -2798,6 +5462,42 @@ impl ::std::fmt::Display for UserNotFoundFault {
     }
 }
 impl ::std::error::Error for UserNotFoundFault {}
+impl UserNotFoundFault {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "message" => {
+                    member_message = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+    }
+}
+impl UserNotFoundFault {
+    /// Reads this error from an error body whose envelope was already read.
+    pub fn read_error_body(
+        body: &[u8],
+        envelope: &::querygen_runtime::query::ErrorEnvelope,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut error = ::querygen_runtime::query::read_error_details(
+            body,
+            Self::read_xml,
+        )?;
+        if error.message.is_none() {
+            error.message = envelope.message.clone();
+        }
+        ::std::result::Result::Ok(error)
+    }
+}
 /// The quota of users has been exceeded.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#UserQuotaExceededFault`.
@@ -2835,6 +5535,2282 @@ impl ::std::fmt::Display for UserQuotaExceededFault {
     }
 }
 impl ::std::error::Error for UserQuotaExceededFault {}
+impl UserQuotaExceededFault {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "message" => {
+                    member_message = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+    }
+}
+impl UserQuotaExceededFault {
+    /// Reads this error from an error body whose envelope was already read.
+    pub fn read_error_body(
+        body: &[u8],
+        envelope: &::querygen_runtime::query::ErrorEnvelope,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut error = ::querygen_runtime::query::read_error_details(
+            body,
+            Self::read_xml,
+        )?;
+        if error.message.is_none() {
+            error.message = envelope.message.clone();
+        }
+        ::std::result::Result::Ok(error)
+    }
+}
+/// Any error the service may return: the service-wide table from error codes to error shapes.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq)]
+pub enum ServiceError {
+    /// The service answered with [`crate::error::ApiCallRateForCustomerExceededFault`].
+    ApiCallRateForCustomerExceededFault(
+        crate::error::ApiCallRateForCustomerExceededFault,
+    ),
+    /// The service answered with [`crate::error::AuthorizationAlreadyExistsFault`].
+    AuthorizationAlreadyExistsFault(crate::error::AuthorizationAlreadyExistsFault),
+    /// The service answered with [`crate::error::AuthorizationNotFoundFault`].
+    AuthorizationNotFoundFault(crate::error::AuthorizationNotFoundFault),
+    /// The service answered with [`crate::error::CacheClusterAlreadyExistsFault`].
+    CacheClusterAlreadyExistsFault(crate::error::CacheClusterAlreadyExistsFault),
+    /// The service answered with [`crate::error::CacheClusterNotFoundFault`].
+    CacheClusterNotFoundFault(crate::error::CacheClusterNotFoundFault),
+    /// The service answered with [`crate::error::CacheParameterGroupAlreadyExistsFault`].
+    CacheParameterGroupAlreadyExistsFault(
+        crate::error::CacheParameterGroupAlreadyExistsFault,
+    ),
+    /// The service answered with [`crate::error::CacheParameterGroupNotFoundFault`].
+    CacheParameterGroupNotFoundFault(crate::error::CacheParameterGroupNotFoundFault),
+    /// The service answered with [`crate::error::CacheParameterGroupQuotaExceededFault`].
+    CacheParameterGroupQuotaExceededFault(
+        crate::error::CacheParameterGroupQuotaExceededFault,
+    ),
+    /// The service answered with [`crate::error::CacheSecurityGroupAlreadyExistsFault`].
+    CacheSecurityGroupAlreadyExistsFault(
+        crate::error::CacheSecurityGroupAlreadyExistsFault,
+    ),
+    /// The service answered with [`crate::error::CacheSecurityGroupNotFoundFault`].
+    CacheSecurityGroupNotFoundFault(crate::error::CacheSecurityGroupNotFoundFault),
+    /// The service answered with [`crate::error::CacheSecurityGroupQuotaExceededFault`].
+    CacheSecurityGroupQuotaExceededFault(
+        crate::error::CacheSecurityGroupQuotaExceededFault,
+    ),
+    /// The service answered with [`crate::error::CacheSubnetGroupAlreadyExistsFault`].
+    CacheSubnetGroupAlreadyExistsFault(crate::error::CacheSubnetGroupAlreadyExistsFault),
+    /// The service answered with [`crate::error::CacheSubnetGroupInUse`].
+    CacheSubnetGroupInUse(crate::error::CacheSubnetGroupInUse),
+    /// The service answered with [`crate::error::CacheSubnetGroupNotFoundFault`].
+    CacheSubnetGroupNotFoundFault(crate::error::CacheSubnetGroupNotFoundFault),
+    /// The service answered with [`crate::error::CacheSubnetGroupQuotaExceededFault`].
+    CacheSubnetGroupQuotaExceededFault(crate::error::CacheSubnetGroupQuotaExceededFault),
+    /// The service answered with [`crate::error::CacheSubnetQuotaExceededFault`].
+    CacheSubnetQuotaExceededFault(crate::error::CacheSubnetQuotaExceededFault),
+    /// The service answered with [`crate::error::ClusterQuotaForCustomerExceededFault`].
+    ClusterQuotaForCustomerExceededFault(
+        crate::error::ClusterQuotaForCustomerExceededFault,
+    ),
+    /// The service answered with [`crate::error::DefaultUserAssociatedToUserGroupFault`].
+    DefaultUserAssociatedToUserGroupFault(
+        crate::error::DefaultUserAssociatedToUserGroupFault,
+    ),
+    /// The service answered with [`crate::error::DefaultUserRequired`].
+    DefaultUserRequired(crate::error::DefaultUserRequired),
+    /// The service answered with [`crate::error::DuplicateUserNameFault`].
+    DuplicateUserNameFault(crate::error::DuplicateUserNameFault),
+    /// The service answered with [`crate::error::GlobalReplicationGroupAlreadyExistsFault`].
+    GlobalReplicationGroupAlreadyExistsFault(
+        crate::error::GlobalReplicationGroupAlreadyExistsFault,
+    ),
+    /// The service answered with [`crate::error::GlobalReplicationGroupNotFoundFault`].
+    GlobalReplicationGroupNotFoundFault(
+        crate::error::GlobalReplicationGroupNotFoundFault,
+    ),
+    /// The service answered with [`crate::error::InsufficientCacheClusterCapacityFault`].
+    InsufficientCacheClusterCapacityFault(
+        crate::error::InsufficientCacheClusterCapacityFault,
+    ),
+    /// The service answered with [`crate::error::InvalidArnFault`].
+    InvalidArnFault(crate::error::InvalidArnFault),
+    /// The service answered with [`crate::error::InvalidCacheClusterStateFault`].
+    InvalidCacheClusterStateFault(crate::error::InvalidCacheClusterStateFault),
+    /// The service answered with [`crate::error::InvalidCacheParameterGroupStateFault`].
+    InvalidCacheParameterGroupStateFault(
+        crate::error::InvalidCacheParameterGroupStateFault,
+    ),
+    /// The service answered with [`crate::error::InvalidCacheSecurityGroupStateFault`].
+    InvalidCacheSecurityGroupStateFault(
+        crate::error::InvalidCacheSecurityGroupStateFault,
+    ),
+    /// The service answered with [`crate::error::InvalidCredentialsException`].
+    InvalidCredentialsException(crate::error::InvalidCredentialsException),
+    /// The service answered with [`crate::error::InvalidGlobalReplicationGroupStateFault`].
+    InvalidGlobalReplicationGroupStateFault(
+        crate::error::InvalidGlobalReplicationGroupStateFault,
+    ),
+    /// The service answered with [`crate::error::InvalidKmsKeyFault`].
+    InvalidKmsKeyFault(crate::error::InvalidKmsKeyFault),
+    /// The service answered with [`crate::error::InvalidParameterCombinationException`].
+    InvalidParameterCombinationException(
+        crate::error::InvalidParameterCombinationException,
+    ),
+    /// The service answered with [`crate::error::InvalidParameterValueException`].
+    InvalidParameterValueException(crate::error::InvalidParameterValueException),
+    /// The service answered with [`crate::error::InvalidReplicationGroupStateFault`].
+    InvalidReplicationGroupStateFault(crate::error::InvalidReplicationGroupStateFault),
+    /// The service answered with [`crate::error::InvalidServerlessCacheSnapshotStateFault`].
+    InvalidServerlessCacheSnapshotStateFault(
+        crate::error::InvalidServerlessCacheSnapshotStateFault,
+    ),
+    /// The service answered with [`crate::error::InvalidServerlessCacheStateFault`].
+    InvalidServerlessCacheStateFault(crate::error::InvalidServerlessCacheStateFault),
+    /// The service answered with [`crate::error::InvalidSnapshotStateFault`].
+    InvalidSnapshotStateFault(crate::error::InvalidSnapshotStateFault),
+    /// The service answered with [`crate::error::InvalidSubnet`].
+    InvalidSubnet(crate::error::InvalidSubnet),
+    /// The service answered with [`crate::error::InvalidUserGroupStateFault`].
+    InvalidUserGroupStateFault(crate::error::InvalidUserGroupStateFault),
+    /// The service answered with [`crate::error::InvalidUserStateFault`].
+    InvalidUserStateFault(crate::error::InvalidUserStateFault),
+    /// The service answered with [`crate::error::InvalidVpcNetworkStateFault`].
+    InvalidVpcNetworkStateFault(crate::error::InvalidVpcNetworkStateFault),
+    /// The service answered with [`crate::error::NoOperationFault`].
+    NoOperationFault(crate::error::NoOperationFault),
+    /// The service answered with [`crate::error::NodeGroupNotFoundFault`].
+    NodeGroupNotFoundFault(crate::error::NodeGroupNotFoundFault),
+    /// The service answered with [`crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault`].
+    NodeGroupsPerReplicationGroupQuotaExceededFault(
+        crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault,
+    ),
+    /// The service answered with [`crate::error::NodeQuotaForClusterExceededFault`].
+    NodeQuotaForClusterExceededFault(crate::error::NodeQuotaForClusterExceededFault),
+    /// The service answered with [`crate::error::NodeQuotaForCustomerExceededFault`].
+    NodeQuotaForCustomerExceededFault(crate::error::NodeQuotaForCustomerExceededFault),
+    /// The service answered with [`crate::error::ReplicationGroupAlreadyExistsFault`].
+    ReplicationGroupAlreadyExistsFault(crate::error::ReplicationGroupAlreadyExistsFault),
+    /// The service answered with [`crate::error::ReplicationGroupAlreadyUnderMigrationFault`].
+    ReplicationGroupAlreadyUnderMigrationFault(
+        crate::error::ReplicationGroupAlreadyUnderMigrationFault,
+    ),
+    /// The service answered with [`crate::error::ReplicationGroupNotFoundFault`].
+    ReplicationGroupNotFoundFault(crate::error::ReplicationGroupNotFoundFault),
+    /// The service answered with [`crate::error::ReplicationGroupNotUnderMigrationFault`].
+    ReplicationGroupNotUnderMigrationFault(
+        crate::error::ReplicationGroupNotUnderMigrationFault,
+    ),
+    /// The service answered with [`crate::error::ReservedCacheNodeAlreadyExistsFault`].
+    ReservedCacheNodeAlreadyExistsFault(
+        crate::error::ReservedCacheNodeAlreadyExistsFault,
+    ),
+    /// The service answered with [`crate::error::ReservedCacheNodeNotFoundFault`].
+    ReservedCacheNodeNotFoundFault(crate::error::ReservedCacheNodeNotFoundFault),
+    /// The service answered with [`crate::error::ReservedCacheNodeQuotaExceededFault`].
+    ReservedCacheNodeQuotaExceededFault(
+        crate::error::ReservedCacheNodeQuotaExceededFault,
+    ),
+    /// The service answered with [`crate::error::ReservedCacheNodesOfferingNotFoundFault`].
+    ReservedCacheNodesOfferingNotFoundFault(
+        crate::error::ReservedCacheNodesOfferingNotFoundFault,
+    ),
+    /// The service answered with [`crate::error::ServerlessCacheAlreadyExistsFault`].
+    ServerlessCacheAlreadyExistsFault(crate::error::ServerlessCacheAlreadyExistsFault),
+    /// The service answered with [`crate::error::ServerlessCacheNotFoundFault`].
+    ServerlessCacheNotFoundFault(crate::error::ServerlessCacheNotFoundFault),
+    /// The service answered with [`crate::error::ServerlessCacheQuotaForCustomerExceededFault`].
+    ServerlessCacheQuotaForCustomerExceededFault(
+        crate::error::ServerlessCacheQuotaForCustomerExceededFault,
+    ),
+    /// The service answered with [`crate::error::ServerlessCacheSnapshotAlreadyExistsFault`].
+    ServerlessCacheSnapshotAlreadyExistsFault(
+        crate::error::ServerlessCacheSnapshotAlreadyExistsFault,
+    ),
+    /// The service answered with [`crate::error::ServerlessCacheSnapshotNotFoundFault`].
+    ServerlessCacheSnapshotNotFoundFault(
+        crate::error::ServerlessCacheSnapshotNotFoundFault,
+    ),
+    /// The service answered with [`crate::error::ServerlessCacheSnapshotQuotaExceededFault`].
+    ServerlessCacheSnapshotQuotaExceededFault(
+        crate::error::ServerlessCacheSnapshotQuotaExceededFault,
+    ),
+    /// The service answered with [`crate::error::ServiceLinkedRoleNotFoundFault`].
+    ServiceLinkedRoleNotFoundFault(crate::error::ServiceLinkedRoleNotFoundFault),
+    /// The service answered with [`crate::error::ServiceUpdateNotFoundFault`].
+    ServiceUpdateNotFoundFault(crate::error::ServiceUpdateNotFoundFault),
+    /// The service answered with [`crate::error::SnapshotAlreadyExistsFault`].
+    SnapshotAlreadyExistsFault(crate::error::SnapshotAlreadyExistsFault),
+    /// The service answered with [`crate::error::SnapshotFeatureNotSupportedFault`].
+    SnapshotFeatureNotSupportedFault(crate::error::SnapshotFeatureNotSupportedFault),
+    /// The service answered with [`crate::error::SnapshotNotFoundFault`].
+    SnapshotNotFoundFault(crate::error::SnapshotNotFoundFault),
+    /// The service answered with [`crate::error::SnapshotQuotaExceededFault`].
+    SnapshotQuotaExceededFault(crate::error::SnapshotQuotaExceededFault),
+    /// The service answered with [`crate::error::SubnetInUse`].
+    SubnetInUse(crate::error::SubnetInUse),
+    /// The service answered with [`crate::error::SubnetNotAllowedFault`].
+    SubnetNotAllowedFault(crate::error::SubnetNotAllowedFault),
+    /// The service answered with [`crate::error::TagNotFoundFault`].
+    TagNotFoundFault(crate::error::TagNotFoundFault),
+    /// The service answered with [`crate::error::TagQuotaPerResourceExceeded`].
+    TagQuotaPerResourceExceeded(crate::error::TagQuotaPerResourceExceeded),
+    /// The service answered with [`crate::error::TestFailoverNotAvailableFault`].
+    TestFailoverNotAvailableFault(crate::error::TestFailoverNotAvailableFault),
+    /// The service answered with [`crate::error::UserAlreadyExistsFault`].
+    UserAlreadyExistsFault(crate::error::UserAlreadyExistsFault),
+    /// The service answered with [`crate::error::UserGroupAlreadyExistsFault`].
+    UserGroupAlreadyExistsFault(crate::error::UserGroupAlreadyExistsFault),
+    /// The service answered with [`crate::error::UserGroupNotFoundFault`].
+    UserGroupNotFoundFault(crate::error::UserGroupNotFoundFault),
+    /// The service answered with [`crate::error::UserGroupQuotaExceededFault`].
+    UserGroupQuotaExceededFault(crate::error::UserGroupQuotaExceededFault),
+    /// The service answered with [`crate::error::UserNotFoundFault`].
+    UserNotFoundFault(crate::error::UserNotFoundFault),
+    /// The service answered with [`crate::error::UserQuotaExceededFault`].
+    UserQuotaExceededFault(crate::error::UserQuotaExceededFault),
+    /// An error the model does not list here, or a body that is not an error document.
+    Unhandled(::querygen_runtime::query::UnhandledError),
+}
+impl ServiceError {
+    /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
+    pub fn parse(status: u16, body: &[u8]) -> Self {
+        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
+            ::std::result::Result::Ok(envelope) => envelope,
+            ::std::result::Result::Err(problem) => {
+                return Self::Unhandled(
+                    ::querygen_runtime::query::UnhandledError::new(
+                        status,
+                        body,
+                        ::std::result::Result::Err(problem),
+                    ),
+                );
+            }
+        };
+        match envelope.code.as_deref() {
+            ::std::option::Option::Some(
+                crate::error::ApiCallRateForCustomerExceededFault::CODE,
+            ) => {
+                crate::error::ApiCallRateForCustomerExceededFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::ApiCallRateForCustomerExceededFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::AuthorizationAlreadyExistsFault::CODE,
+            ) => {
+                crate::error::AuthorizationAlreadyExistsFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::AuthorizationAlreadyExistsFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::AuthorizationNotFoundFault::CODE,
+            ) => {
+                crate::error::AuthorizationNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::AuthorizationNotFoundFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::CacheClusterAlreadyExistsFault::CODE,
+            ) => {
+                crate::error::CacheClusterAlreadyExistsFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::CacheClusterAlreadyExistsFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::CacheClusterNotFoundFault::CODE,
+            ) => {
+                crate::error::CacheClusterNotFoundFault::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::CacheClusterNotFoundFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::CacheParameterGroupAlreadyExistsFault::CODE,
+            ) => {
+                crate::error::CacheParameterGroupAlreadyExistsFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::CacheParameterGroupAlreadyExistsFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::CacheParameterGroupNotFoundFault::CODE,
+            ) => {
+                crate::error::CacheParameterGroupNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::CacheParameterGroupNotFoundFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::CacheParameterGroupQuotaExceededFault::CODE,
+            ) => {
+                crate::error::CacheParameterGroupQuotaExceededFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::CacheParameterGroupQuotaExceededFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::CacheSecurityGroupAlreadyExistsFault::CODE,
+            ) => {
+                crate::error::CacheSecurityGroupAlreadyExistsFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::CacheSecurityGroupAlreadyExistsFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::CacheSecurityGroupNotFoundFault::CODE,
+            ) => {
+                crate::error::CacheSecurityGroupNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::CacheSecurityGroupNotFoundFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::CacheSecurityGroupQuotaExceededFault::CODE,
+            ) => {
+                crate::error::CacheSecurityGroupQuotaExceededFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::CacheSecurityGroupQuotaExceededFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::CacheSubnetGroupAlreadyExistsFault::CODE,
+            ) => {
+                crate::error::CacheSubnetGroupAlreadyExistsFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::CacheSubnetGroupAlreadyExistsFault,
+                    )
+            }
+            ::std::option::Option::Some(crate::error::CacheSubnetGroupInUse::CODE) => {
+                crate::error::CacheSubnetGroupInUse::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::CacheSubnetGroupInUse,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::CacheSubnetGroupNotFoundFault::CODE,
+            ) => {
+                crate::error::CacheSubnetGroupNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::CacheSubnetGroupNotFoundFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::CacheSubnetGroupQuotaExceededFault::CODE,
+            ) => {
+                crate::error::CacheSubnetGroupQuotaExceededFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::CacheSubnetGroupQuotaExceededFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::CacheSubnetQuotaExceededFault::CODE,
+            ) => {
+                crate::error::CacheSubnetQuotaExceededFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::CacheSubnetQuotaExceededFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::ClusterQuotaForCustomerExceededFault::CODE,
+            ) => {
+                crate::error::ClusterQuotaForCustomerExceededFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::ClusterQuotaForCustomerExceededFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::DefaultUserAssociatedToUserGroupFault::CODE,
+            ) => {
+                crate::error::DefaultUserAssociatedToUserGroupFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::DefaultUserAssociatedToUserGroupFault,
+                    )
+            }
+            ::std::option::Option::Some(crate::error::DefaultUserRequired::CODE) => {
+                crate::error::DefaultUserRequired::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::DefaultUserRequired,
+                    )
+            }
+            ::std::option::Option::Some(crate::error::DuplicateUserNameFault::CODE) => {
+                crate::error::DuplicateUserNameFault::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::DuplicateUserNameFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::GlobalReplicationGroupAlreadyExistsFault::CODE,
+            ) => {
+                crate::error::GlobalReplicationGroupAlreadyExistsFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::GlobalReplicationGroupAlreadyExistsFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::GlobalReplicationGroupNotFoundFault::CODE,
+            ) => {
+                crate::error::GlobalReplicationGroupNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::GlobalReplicationGroupNotFoundFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::InsufficientCacheClusterCapacityFault::CODE,
+            ) => {
+                crate::error::InsufficientCacheClusterCapacityFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::InsufficientCacheClusterCapacityFault,
+                    )
+            }
+            ::std::option::Option::Some(crate::error::InvalidArnFault::CODE) => {
+                crate::error::InvalidArnFault::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::InvalidArnFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::InvalidCacheClusterStateFault::CODE,
+            ) => {
+                crate::error::InvalidCacheClusterStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::InvalidCacheClusterStateFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::InvalidCacheParameterGroupStateFault::CODE,
+            ) => {
+                crate::error::InvalidCacheParameterGroupStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::InvalidCacheParameterGroupStateFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::InvalidCacheSecurityGroupStateFault::CODE,
+            ) => {
+                crate::error::InvalidCacheSecurityGroupStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::InvalidCacheSecurityGroupStateFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::InvalidCredentialsException::CODE,
+            ) => {
+                crate::error::InvalidCredentialsException::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::InvalidCredentialsException,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::InvalidGlobalReplicationGroupStateFault::CODE,
+            ) => {
+                crate::error::InvalidGlobalReplicationGroupStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::InvalidGlobalReplicationGroupStateFault,
+                    )
+            }
+            ::std::option::Option::Some(crate::error::InvalidKmsKeyFault::CODE) => {
+                crate::error::InvalidKmsKeyFault::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::InvalidKmsKeyFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::InvalidParameterCombinationException::CODE,
+            ) => {
+                crate::error::InvalidParameterCombinationException::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::InvalidParameterCombinationException,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::InvalidParameterValueException::CODE,
+            ) => {
+                crate::error::InvalidParameterValueException::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::InvalidParameterValueException,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::InvalidReplicationGroupStateFault::CODE,
+            ) => {
+                crate::error::InvalidReplicationGroupStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::InvalidReplicationGroupStateFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::InvalidServerlessCacheSnapshotStateFault::CODE,
+            ) => {
+                crate::error::InvalidServerlessCacheSnapshotStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::InvalidServerlessCacheSnapshotStateFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::InvalidServerlessCacheStateFault::CODE,
+            ) => {
+                crate::error::InvalidServerlessCacheStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::InvalidServerlessCacheStateFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::InvalidSnapshotStateFault::CODE,
+            ) => {
+                crate::error::InvalidSnapshotStateFault::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::InvalidSnapshotStateFault,
+                    )
+            }
+            ::std::option::Option::Some(crate::error::InvalidSubnet::CODE) => {
+                crate::error::InvalidSubnet::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::InvalidSubnet,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::InvalidUserGroupStateFault::CODE,
+            ) => {
+                crate::error::InvalidUserGroupStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::InvalidUserGroupStateFault,
+                    )
+            }
+            ::std::option::Option::Some(crate::error::InvalidUserStateFault::CODE) => {
+                crate::error::InvalidUserStateFault::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::InvalidUserStateFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::InvalidVpcNetworkStateFault::CODE,
+            ) => {
+                crate::error::InvalidVpcNetworkStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::InvalidVpcNetworkStateFault,
+                    )
+            }
+            ::std::option::Option::Some(crate::error::NoOperationFault::CODE) => {
+                crate::error::NoOperationFault::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::NoOperationFault,
+                    )
+            }
+            ::std::option::Option::Some(crate::error::NodeGroupNotFoundFault::CODE) => {
+                crate::error::NodeGroupNotFoundFault::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::NodeGroupNotFoundFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault::CODE,
+            ) => {
+                crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::NodeGroupsPerReplicationGroupQuotaExceededFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::NodeQuotaForClusterExceededFault::CODE,
+            ) => {
+                crate::error::NodeQuotaForClusterExceededFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::NodeQuotaForClusterExceededFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::NodeQuotaForCustomerExceededFault::CODE,
+            ) => {
+                crate::error::NodeQuotaForCustomerExceededFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::NodeQuotaForCustomerExceededFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::ReplicationGroupAlreadyExistsFault::CODE,
+            ) => {
+                crate::error::ReplicationGroupAlreadyExistsFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::ReplicationGroupAlreadyExistsFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::ReplicationGroupAlreadyUnderMigrationFault::CODE,
+            ) => {
+                crate::error::ReplicationGroupAlreadyUnderMigrationFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::ReplicationGroupAlreadyUnderMigrationFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::ReplicationGroupNotFoundFault::CODE,
+            ) => {
+                crate::error::ReplicationGroupNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::ReplicationGroupNotFoundFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::ReplicationGroupNotUnderMigrationFault::CODE,
+            ) => {
+                crate::error::ReplicationGroupNotUnderMigrationFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::ReplicationGroupNotUnderMigrationFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::ReservedCacheNodeAlreadyExistsFault::CODE,
+            ) => {
+                crate::error::ReservedCacheNodeAlreadyExistsFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::ReservedCacheNodeAlreadyExistsFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::ReservedCacheNodeNotFoundFault::CODE,
+            ) => {
+                crate::error::ReservedCacheNodeNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::ReservedCacheNodeNotFoundFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::ReservedCacheNodeQuotaExceededFault::CODE,
+            ) => {
+                crate::error::ReservedCacheNodeQuotaExceededFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::ReservedCacheNodeQuotaExceededFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::ReservedCacheNodesOfferingNotFoundFault::CODE,
+            ) => {
+                crate::error::ReservedCacheNodesOfferingNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::ReservedCacheNodesOfferingNotFoundFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::ServerlessCacheAlreadyExistsFault::CODE,
+            ) => {
+                crate::error::ServerlessCacheAlreadyExistsFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::ServerlessCacheAlreadyExistsFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::ServerlessCacheNotFoundFault::CODE,
+            ) => {
+                crate::error::ServerlessCacheNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::ServerlessCacheNotFoundFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::ServerlessCacheQuotaForCustomerExceededFault::CODE,
+            ) => {
+                crate::error::ServerlessCacheQuotaForCustomerExceededFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::ServerlessCacheQuotaForCustomerExceededFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::ServerlessCacheSnapshotAlreadyExistsFault::CODE,
+            ) => {
+                crate::error::ServerlessCacheSnapshotAlreadyExistsFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::ServerlessCacheSnapshotAlreadyExistsFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::ServerlessCacheSnapshotNotFoundFault::CODE,
+            ) => {
+                crate::error::ServerlessCacheSnapshotNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::ServerlessCacheSnapshotNotFoundFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::ServerlessCacheSnapshotQuotaExceededFault::CODE,
+            ) => {
+                crate::error::ServerlessCacheSnapshotQuotaExceededFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::ServerlessCacheSnapshotQuotaExceededFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::ServiceLinkedRoleNotFoundFault::CODE,
+            ) => {
+                crate::error::ServiceLinkedRoleNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::ServiceLinkedRoleNotFoundFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::ServiceUpdateNotFoundFault::CODE,
+            ) => {
+                crate::error::ServiceUpdateNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::ServiceUpdateNotFoundFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::SnapshotAlreadyExistsFault::CODE,
+            ) => {
+                crate::error::SnapshotAlreadyExistsFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::SnapshotAlreadyExistsFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::SnapshotFeatureNotSupportedFault::CODE,
+            ) => {
+                crate::error::SnapshotFeatureNotSupportedFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::SnapshotFeatureNotSupportedFault,
+                    )
+            }
+            ::std::option::Option::Some(crate::error::SnapshotNotFoundFault::CODE) => {
+                crate::error::SnapshotNotFoundFault::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::SnapshotNotFoundFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::SnapshotQuotaExceededFault::CODE,
+            ) => {
+                crate::error::SnapshotQuotaExceededFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::SnapshotQuotaExceededFault,
+                    )
+            }
+            ::std::option::Option::Some(crate::error::SubnetInUse::CODE) => {
+                crate::error::SubnetInUse::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::SubnetInUse,
+                    )
+            }
+            ::std::option::Option::Some(crate::error::SubnetNotAllowedFault::CODE) => {
+                crate::error::SubnetNotAllowedFault::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::SubnetNotAllowedFault,
+                    )
+            }
+            ::std::option::Option::Some(crate::error::TagNotFoundFault::CODE) => {
+                crate::error::TagNotFoundFault::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::TagNotFoundFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::TagQuotaPerResourceExceeded::CODE,
+            ) => {
+                crate::error::TagQuotaPerResourceExceeded::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::TagQuotaPerResourceExceeded,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::TestFailoverNotAvailableFault::CODE,
+            ) => {
+                crate::error::TestFailoverNotAvailableFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::TestFailoverNotAvailableFault,
+                    )
+            }
+            ::std::option::Option::Some(crate::error::UserAlreadyExistsFault::CODE) => {
+                crate::error::UserAlreadyExistsFault::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::UserAlreadyExistsFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::UserGroupAlreadyExistsFault::CODE,
+            ) => {
+                crate::error::UserGroupAlreadyExistsFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::UserGroupAlreadyExistsFault,
+                    )
+            }
+            ::std::option::Option::Some(crate::error::UserGroupNotFoundFault::CODE) => {
+                crate::error::UserGroupNotFoundFault::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::UserGroupNotFoundFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::UserGroupQuotaExceededFault::CODE,
+            ) => {
+                crate::error::UserGroupQuotaExceededFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::UserGroupQuotaExceededFault,
+                    )
+            }
+            ::std::option::Option::Some(crate::error::UserNotFoundFault::CODE) => {
+                crate::error::UserNotFoundFault::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::UserNotFoundFault,
+                    )
+            }
+            ::std::option::Option::Some(crate::error::UserQuotaExceededFault::CODE) => {
+                crate::error::UserQuotaExceededFault::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::UserQuotaExceededFault,
+                    )
+            }
+            _ => {
+                Self::Unhandled(
+                    ::querygen_runtime::query::UnhandledError::new(
+                        status,
+                        body,
+                        ::std::result::Result::Ok(envelope),
+                    ),
+                )
+            }
+        }
+    }
+    /// The error code, if known.
+    pub fn code(&self) -> ::std::option::Option<&str> {
+        match self {
+            Self::ApiCallRateForCustomerExceededFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::ApiCallRateForCustomerExceededFault::CODE,
+                )
+            }
+            Self::AuthorizationAlreadyExistsFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::AuthorizationAlreadyExistsFault::CODE,
+                )
+            }
+            Self::AuthorizationNotFoundFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::AuthorizationNotFoundFault::CODE,
+                )
+            }
+            Self::CacheClusterAlreadyExistsFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::CacheClusterAlreadyExistsFault::CODE,
+                )
+            }
+            Self::CacheClusterNotFoundFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::CacheClusterNotFoundFault::CODE,
+                )
+            }
+            Self::CacheParameterGroupAlreadyExistsFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::CacheParameterGroupAlreadyExistsFault::CODE,
+                )
+            }
+            Self::CacheParameterGroupNotFoundFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::CacheParameterGroupNotFoundFault::CODE,
+                )
+            }
+            Self::CacheParameterGroupQuotaExceededFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::CacheParameterGroupQuotaExceededFault::CODE,
+                )
+            }
+            Self::CacheSecurityGroupAlreadyExistsFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::CacheSecurityGroupAlreadyExistsFault::CODE,
+                )
+            }
+            Self::CacheSecurityGroupNotFoundFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::CacheSecurityGroupNotFoundFault::CODE,
+                )
+            }
+            Self::CacheSecurityGroupQuotaExceededFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::CacheSecurityGroupQuotaExceededFault::CODE,
+                )
+            }
+            Self::CacheSubnetGroupAlreadyExistsFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::CacheSubnetGroupAlreadyExistsFault::CODE,
+                )
+            }
+            Self::CacheSubnetGroupInUse(_) => {
+                ::std::option::Option::Some(crate::error::CacheSubnetGroupInUse::CODE)
+            }
+            Self::CacheSubnetGroupNotFoundFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::CacheSubnetGroupNotFoundFault::CODE,
+                )
+            }
+            Self::CacheSubnetGroupQuotaExceededFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::CacheSubnetGroupQuotaExceededFault::CODE,
+                )
+            }
+            Self::CacheSubnetQuotaExceededFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::CacheSubnetQuotaExceededFault::CODE,
+                )
+            }
+            Self::ClusterQuotaForCustomerExceededFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::ClusterQuotaForCustomerExceededFault::CODE,
+                )
+            }
+            Self::DefaultUserAssociatedToUserGroupFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::DefaultUserAssociatedToUserGroupFault::CODE,
+                )
+            }
+            Self::DefaultUserRequired(_) => {
+                ::std::option::Option::Some(crate::error::DefaultUserRequired::CODE)
+            }
+            Self::DuplicateUserNameFault(_) => {
+                ::std::option::Option::Some(crate::error::DuplicateUserNameFault::CODE)
+            }
+            Self::GlobalReplicationGroupAlreadyExistsFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::GlobalReplicationGroupAlreadyExistsFault::CODE,
+                )
+            }
+            Self::GlobalReplicationGroupNotFoundFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::GlobalReplicationGroupNotFoundFault::CODE,
+                )
+            }
+            Self::InsufficientCacheClusterCapacityFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InsufficientCacheClusterCapacityFault::CODE,
+                )
+            }
+            Self::InvalidArnFault(_) => {
+                ::std::option::Option::Some(crate::error::InvalidArnFault::CODE)
+            }
+            Self::InvalidCacheClusterStateFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidCacheClusterStateFault::CODE,
+                )
+            }
+            Self::InvalidCacheParameterGroupStateFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidCacheParameterGroupStateFault::CODE,
+                )
+            }
+            Self::InvalidCacheSecurityGroupStateFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidCacheSecurityGroupStateFault::CODE,
+                )
+            }
+            Self::InvalidCredentialsException(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidCredentialsException::CODE,
+                )
+            }
+            Self::InvalidGlobalReplicationGroupStateFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidGlobalReplicationGroupStateFault::CODE,
+                )
+            }
+            Self::InvalidKmsKeyFault(_) => {
+                ::std::option::Option::Some(crate::error::InvalidKmsKeyFault::CODE)
+            }
+            Self::InvalidParameterCombinationException(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterCombinationException::CODE,
+                )
+            }
+            Self::InvalidParameterValueException(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterValueException::CODE,
+                )
+            }
+            Self::InvalidReplicationGroupStateFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidReplicationGroupStateFault::CODE,
+                )
+            }
+            Self::InvalidServerlessCacheSnapshotStateFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidServerlessCacheSnapshotStateFault::CODE,
+                )
+            }
+            Self::InvalidServerlessCacheStateFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidServerlessCacheStateFault::CODE,
+                )
+            }
+            Self::InvalidSnapshotStateFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidSnapshotStateFault::CODE,
+                )
+            }
+            Self::InvalidSubnet(_) => {
+                ::std::option::Option::Some(crate::error::InvalidSubnet::CODE)
+            }
+            Self::InvalidUserGroupStateFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidUserGroupStateFault::CODE,
+                )
+            }
+            Self::InvalidUserStateFault(_) => {
+                ::std::option::Option::Some(crate::error::InvalidUserStateFault::CODE)
+            }
+            Self::InvalidVpcNetworkStateFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidVpcNetworkStateFault::CODE,
+                )
+            }
+            Self::NoOperationFault(_) => {
+                ::std::option::Option::Some(crate::error::NoOperationFault::CODE)
+            }
+            Self::NodeGroupNotFoundFault(_) => {
+                ::std::option::Option::Some(crate::error::NodeGroupNotFoundFault::CODE)
+            }
+            Self::NodeGroupsPerReplicationGroupQuotaExceededFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault::CODE,
+                )
+            }
+            Self::NodeQuotaForClusterExceededFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::NodeQuotaForClusterExceededFault::CODE,
+                )
+            }
+            Self::NodeQuotaForCustomerExceededFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::NodeQuotaForCustomerExceededFault::CODE,
+                )
+            }
+            Self::ReplicationGroupAlreadyExistsFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::ReplicationGroupAlreadyExistsFault::CODE,
+                )
+            }
+            Self::ReplicationGroupAlreadyUnderMigrationFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::ReplicationGroupAlreadyUnderMigrationFault::CODE,
+                )
+            }
+            Self::ReplicationGroupNotFoundFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::ReplicationGroupNotFoundFault::CODE,
+                )
+            }
+            Self::ReplicationGroupNotUnderMigrationFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::ReplicationGroupNotUnderMigrationFault::CODE,
+                )
+            }
+            Self::ReservedCacheNodeAlreadyExistsFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::ReservedCacheNodeAlreadyExistsFault::CODE,
+                )
+            }
+            Self::ReservedCacheNodeNotFoundFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::ReservedCacheNodeNotFoundFault::CODE,
+                )
+            }
+            Self::ReservedCacheNodeQuotaExceededFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::ReservedCacheNodeQuotaExceededFault::CODE,
+                )
+            }
+            Self::ReservedCacheNodesOfferingNotFoundFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::ReservedCacheNodesOfferingNotFoundFault::CODE,
+                )
+            }
+            Self::ServerlessCacheAlreadyExistsFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::ServerlessCacheAlreadyExistsFault::CODE,
+                )
+            }
+            Self::ServerlessCacheNotFoundFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::ServerlessCacheNotFoundFault::CODE,
+                )
+            }
+            Self::ServerlessCacheQuotaForCustomerExceededFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::ServerlessCacheQuotaForCustomerExceededFault::CODE,
+                )
+            }
+            Self::ServerlessCacheSnapshotAlreadyExistsFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::ServerlessCacheSnapshotAlreadyExistsFault::CODE,
+                )
+            }
+            Self::ServerlessCacheSnapshotNotFoundFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::ServerlessCacheSnapshotNotFoundFault::CODE,
+                )
+            }
+            Self::ServerlessCacheSnapshotQuotaExceededFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::ServerlessCacheSnapshotQuotaExceededFault::CODE,
+                )
+            }
+            Self::ServiceLinkedRoleNotFoundFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::ServiceLinkedRoleNotFoundFault::CODE,
+                )
+            }
+            Self::ServiceUpdateNotFoundFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::ServiceUpdateNotFoundFault::CODE,
+                )
+            }
+            Self::SnapshotAlreadyExistsFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::SnapshotAlreadyExistsFault::CODE,
+                )
+            }
+            Self::SnapshotFeatureNotSupportedFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::SnapshotFeatureNotSupportedFault::CODE,
+                )
+            }
+            Self::SnapshotNotFoundFault(_) => {
+                ::std::option::Option::Some(crate::error::SnapshotNotFoundFault::CODE)
+            }
+            Self::SnapshotQuotaExceededFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::SnapshotQuotaExceededFault::CODE,
+                )
+            }
+            Self::SubnetInUse(_) => {
+                ::std::option::Option::Some(crate::error::SubnetInUse::CODE)
+            }
+            Self::SubnetNotAllowedFault(_) => {
+                ::std::option::Option::Some(crate::error::SubnetNotAllowedFault::CODE)
+            }
+            Self::TagNotFoundFault(_) => {
+                ::std::option::Option::Some(crate::error::TagNotFoundFault::CODE)
+            }
+            Self::TagQuotaPerResourceExceeded(_) => {
+                ::std::option::Option::Some(
+                    crate::error::TagQuotaPerResourceExceeded::CODE,
+                )
+            }
+            Self::TestFailoverNotAvailableFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::TestFailoverNotAvailableFault::CODE,
+                )
+            }
+            Self::UserAlreadyExistsFault(_) => {
+                ::std::option::Option::Some(crate::error::UserAlreadyExistsFault::CODE)
+            }
+            Self::UserGroupAlreadyExistsFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::UserGroupAlreadyExistsFault::CODE,
+                )
+            }
+            Self::UserGroupNotFoundFault(_) => {
+                ::std::option::Option::Some(crate::error::UserGroupNotFoundFault::CODE)
+            }
+            Self::UserGroupQuotaExceededFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::UserGroupQuotaExceededFault::CODE,
+                )
+            }
+            Self::UserNotFoundFault(_) => {
+                ::std::option::Option::Some(crate::error::UserNotFoundFault::CODE)
+            }
+            Self::UserQuotaExceededFault(_) => {
+                ::std::option::Option::Some(crate::error::UserQuotaExceededFault::CODE)
+            }
+            Self::Unhandled(error) => error.code.as_deref(),
+        }
+    }
+}
+impl ::std::fmt::Display for ServiceError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::ApiCallRateForCustomerExceededFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::AuthorizationAlreadyExistsFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::AuthorizationNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::CacheClusterAlreadyExistsFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::CacheClusterNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::CacheParameterGroupAlreadyExistsFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::CacheParameterGroupNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::CacheParameterGroupQuotaExceededFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::CacheSecurityGroupAlreadyExistsFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::CacheSecurityGroupNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::CacheSecurityGroupQuotaExceededFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::CacheSubnetGroupAlreadyExistsFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::CacheSubnetGroupInUse(error) => ::std::fmt::Display::fmt(error, f),
+            Self::CacheSubnetGroupNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::CacheSubnetGroupQuotaExceededFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::CacheSubnetQuotaExceededFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::ClusterQuotaForCustomerExceededFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::DefaultUserAssociatedToUserGroupFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::DefaultUserRequired(error) => ::std::fmt::Display::fmt(error, f),
+            Self::DuplicateUserNameFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::GlobalReplicationGroupAlreadyExistsFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::GlobalReplicationGroupNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InsufficientCacheClusterCapacityFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidArnFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::InvalidCacheClusterStateFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidCacheParameterGroupStateFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidCacheSecurityGroupStateFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidCredentialsException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidGlobalReplicationGroupStateFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidKmsKeyFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidReplicationGroupStateFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidServerlessCacheSnapshotStateFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidServerlessCacheStateFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidSnapshotStateFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::InvalidSubnet(error) => ::std::fmt::Display::fmt(error, f),
+            Self::InvalidUserGroupStateFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::InvalidUserStateFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::InvalidVpcNetworkStateFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::NoOperationFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::NodeGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::NodeGroupsPerReplicationGroupQuotaExceededFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::NodeQuotaForClusterExceededFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::NodeQuotaForCustomerExceededFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::ReplicationGroupAlreadyExistsFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::ReplicationGroupAlreadyUnderMigrationFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::ReplicationGroupNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::ReplicationGroupNotUnderMigrationFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::ReservedCacheNodeAlreadyExistsFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::ReservedCacheNodeNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::ReservedCacheNodeQuotaExceededFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::ReservedCacheNodesOfferingNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::ServerlessCacheAlreadyExistsFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::ServerlessCacheNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::ServerlessCacheQuotaForCustomerExceededFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::ServerlessCacheSnapshotAlreadyExistsFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::ServerlessCacheSnapshotNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::ServerlessCacheSnapshotQuotaExceededFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::ServiceLinkedRoleNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::ServiceUpdateNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::SnapshotAlreadyExistsFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::SnapshotFeatureNotSupportedFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::SnapshotNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::SnapshotQuotaExceededFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::SubnetInUse(error) => ::std::fmt::Display::fmt(error, f),
+            Self::SubnetNotAllowedFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::TagNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::TagQuotaPerResourceExceeded(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::TestFailoverNotAvailableFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::UserAlreadyExistsFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::UserGroupAlreadyExistsFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::UserGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::UserGroupQuotaExceededFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::UserNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::UserQuotaExceededFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
+        }
+    }
+}
+impl ::std::error::Error for ServiceError {
+    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::ApiCallRateForCustomerExceededFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::AuthorizationAlreadyExistsFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::AuthorizationNotFoundFault(error) => ::std::option::Option::Some(error),
+            Self::CacheClusterAlreadyExistsFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::CacheClusterNotFoundFault(error) => ::std::option::Option::Some(error),
+            Self::CacheParameterGroupAlreadyExistsFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::CacheParameterGroupNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::CacheParameterGroupQuotaExceededFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::CacheSecurityGroupAlreadyExistsFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::CacheSecurityGroupNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::CacheSecurityGroupQuotaExceededFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::CacheSubnetGroupAlreadyExistsFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::CacheSubnetGroupInUse(error) => ::std::option::Option::Some(error),
+            Self::CacheSubnetGroupNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::CacheSubnetGroupQuotaExceededFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::CacheSubnetQuotaExceededFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::ClusterQuotaForCustomerExceededFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::DefaultUserAssociatedToUserGroupFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::DefaultUserRequired(error) => ::std::option::Option::Some(error),
+            Self::DuplicateUserNameFault(error) => ::std::option::Option::Some(error),
+            Self::GlobalReplicationGroupAlreadyExistsFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::GlobalReplicationGroupNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InsufficientCacheClusterCapacityFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidArnFault(error) => ::std::option::Option::Some(error),
+            Self::InvalidCacheClusterStateFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidCacheParameterGroupStateFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidCacheSecurityGroupStateFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidCredentialsException(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidGlobalReplicationGroupStateFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidKmsKeyFault(error) => ::std::option::Option::Some(error),
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidReplicationGroupStateFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidServerlessCacheSnapshotStateFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidServerlessCacheStateFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidSnapshotStateFault(error) => ::std::option::Option::Some(error),
+            Self::InvalidSubnet(error) => ::std::option::Option::Some(error),
+            Self::InvalidUserGroupStateFault(error) => ::std::option::Option::Some(error),
+            Self::InvalidUserStateFault(error) => ::std::option::Option::Some(error),
+            Self::InvalidVpcNetworkStateFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::NoOperationFault(error) => ::std::option::Option::Some(error),
+            Self::NodeGroupNotFoundFault(error) => ::std::option::Option::Some(error),
+            Self::NodeGroupsPerReplicationGroupQuotaExceededFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::NodeQuotaForClusterExceededFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::NodeQuotaForCustomerExceededFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::ReplicationGroupAlreadyExistsFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::ReplicationGroupAlreadyUnderMigrationFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::ReplicationGroupNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::ReplicationGroupNotUnderMigrationFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::ReservedCacheNodeAlreadyExistsFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::ReservedCacheNodeNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::ReservedCacheNodeQuotaExceededFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::ReservedCacheNodesOfferingNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::ServerlessCacheAlreadyExistsFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::ServerlessCacheNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::ServerlessCacheQuotaForCustomerExceededFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::ServerlessCacheSnapshotAlreadyExistsFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::ServerlessCacheSnapshotNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::ServerlessCacheSnapshotQuotaExceededFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::ServiceLinkedRoleNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::ServiceUpdateNotFoundFault(error) => ::std::option::Option::Some(error),
+            Self::SnapshotAlreadyExistsFault(error) => ::std::option::Option::Some(error),
+            Self::SnapshotFeatureNotSupportedFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::SnapshotNotFoundFault(error) => ::std::option::Option::Some(error),
+            Self::SnapshotQuotaExceededFault(error) => ::std::option::Option::Some(error),
+            Self::SubnetInUse(error) => ::std::option::Option::Some(error),
+            Self::SubnetNotAllowedFault(error) => ::std::option::Option::Some(error),
+            Self::TagNotFoundFault(error) => ::std::option::Option::Some(error),
+            Self::TagQuotaPerResourceExceeded(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::TestFailoverNotAvailableFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::UserAlreadyExistsFault(error) => ::std::option::Option::Some(error),
+            Self::UserGroupAlreadyExistsFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::UserGroupNotFoundFault(error) => ::std::option::Option::Some(error),
+            Self::UserGroupQuotaExceededFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::UserNotFoundFault(error) => ::std::option::Option::Some(error),
+            Self::UserQuotaExceededFault(error) => ::std::option::Option::Some(error),
+            Self::Unhandled(error) => ::std::option::Option::Some(error),
+        }
+    }
+}
 /// Builders for the errors of this module.
 pub mod builders {
     /// A builder for [`ApiCallRateForCustomerExceededFault`](super::ApiCallRateForCustomerExceededFault).

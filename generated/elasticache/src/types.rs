@@ -159,6 +159,39 @@ impl Authentication {
         ::std::default::Default::default()
     }
 }
+impl Authentication {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_type: ::std::option::Option<crate::types::AuthenticationType> = ::std::option::Option::None;
+        let mut member_password_count: ::std::option::Option<i32> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "Type" => {
+                    member_type = ::std::option::Option::Some(
+                        crate::types::AuthenticationType::from(
+                            reader.text(&child)?.as_ref(),
+                        ),
+                    );
+                }
+                "PasswordCount" => {
+                    member_password_count = ::std::option::Option::Some(
+                        reader.read_parsed::<i32>(&child, "a 32-bit integer")?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(
+            Self::builder()
+                .set_type(member_type)
+                .set_password_count(member_password_count)
+                .build(),
+        )
+    }
+}
 /// Specifies the authentication mode to use.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#AuthenticationMode`.
@@ -368,6 +401,26 @@ impl AvailabilityZone {
     /// Creates a builder for [`AvailabilityZone`].
     pub fn builder() -> crate::types::builders::AvailabilityZoneBuilder {
         ::std::default::Default::default()
+    }
+}
+impl AvailabilityZone {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "Name" => {
+                    member_name = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_name(member_name).build())
     }
 }
 /// The `AzMode` enum.
@@ -664,6 +717,367 @@ impl CacheCluster {
         ::std::default::Default::default()
     }
 }
+impl CacheCluster {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_cache_cluster_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_configuration_endpoint: ::std::option::Option<
+            crate::types::Endpoint,
+        > = ::std::option::Option::None;
+        let mut member_client_download_landing_page: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
+        let mut member_cache_node_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_engine: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_engine_version: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_cache_cluster_status: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
+        let mut member_num_cache_nodes: ::std::option::Option<i32> = ::std::option::Option::None;
+        let mut member_preferred_availability_zone: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
+        let mut member_preferred_outpost_arn: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
+        let mut member_cache_cluster_create_time: ::std::option::Option<
+            ::querygen_runtime::DateTime,
+        > = ::std::option::Option::None;
+        let mut member_preferred_maintenance_window: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
+        let mut member_pending_modified_values: ::std::option::Option<
+            crate::types::PendingModifiedValues,
+        > = ::std::option::Option::None;
+        let mut member_notification_configuration: ::std::option::Option<
+            crate::types::NotificationConfiguration,
+        > = ::std::option::Option::None;
+        let mut member_cache_security_groups: ::std::option::Option<
+            ::std::vec::Vec<crate::types::CacheSecurityGroupMembership>,
+        > = ::std::option::Option::None;
+        let mut member_cache_parameter_group: ::std::option::Option<
+            crate::types::CacheParameterGroupStatus,
+        > = ::std::option::Option::None;
+        let mut member_cache_subnet_group_name: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
+        let mut member_cache_nodes: ::std::option::Option<
+            ::std::vec::Vec<crate::types::CacheNode>,
+        > = ::std::option::Option::None;
+        let mut member_auto_minor_version_upgrade: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut member_security_groups: ::std::option::Option<
+            ::std::vec::Vec<crate::types::SecurityGroupMembership>,
+        > = ::std::option::Option::None;
+        let mut member_replication_group_id: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
+        let mut member_snapshot_retention_limit: ::std::option::Option<i32> = ::std::option::Option::None;
+        let mut member_snapshot_window: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_auth_token_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut member_auth_token_last_modified_date: ::std::option::Option<
+            ::querygen_runtime::DateTime,
+        > = ::std::option::Option::None;
+        let mut member_transit_encryption_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut member_at_rest_encryption_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut member_arn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_replication_group_log_delivery_enabled: ::std::option::Option<
+            bool,
+        > = ::std::option::Option::None;
+        let mut member_log_delivery_configurations: ::std::option::Option<
+            ::std::vec::Vec<crate::types::LogDeliveryConfiguration>,
+        > = ::std::option::Option::None;
+        let mut member_network_type: ::std::option::Option<crate::types::NetworkType> = ::std::option::Option::None;
+        let mut member_ip_discovery: ::std::option::Option<crate::types::IpDiscovery> = ::std::option::Option::None;
+        let mut member_transit_encryption_mode: ::std::option::Option<
+            crate::types::TransitEncryptionMode,
+        > = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "CacheClusterId" => {
+                    member_cache_cluster_id = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "ConfigurationEndpoint" => {
+                    member_configuration_endpoint = ::std::option::Option::Some(
+                        crate::types::Endpoint::read_xml(reader, &child)?,
+                    );
+                }
+                "ClientDownloadLandingPage" => {
+                    member_client_download_landing_page = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "CacheNodeType" => {
+                    member_cache_node_type = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "Engine" => {
+                    member_engine = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "EngineVersion" => {
+                    member_engine_version = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "CacheClusterStatus" => {
+                    member_cache_cluster_status = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "NumCacheNodes" => {
+                    member_num_cache_nodes = ::std::option::Option::Some(
+                        reader.read_parsed::<i32>(&child, "a 32-bit integer")?,
+                    );
+                }
+                "PreferredAvailabilityZone" => {
+                    member_preferred_availability_zone = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "PreferredOutpostArn" => {
+                    member_preferred_outpost_arn = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "CacheClusterCreateTime" => {
+                    member_cache_cluster_create_time = ::std::option::Option::Some(
+                        reader
+                            .read_timestamp(
+                                &child,
+                                ::querygen_runtime::query::TimestampFormat::DateTime,
+                            )?,
+                    );
+                }
+                "PreferredMaintenanceWindow" => {
+                    member_preferred_maintenance_window = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "PendingModifiedValues" => {
+                    member_pending_modified_values = ::std::option::Option::Some(
+                        crate::types::PendingModifiedValues::read_xml(reader, &child)?,
+                    );
+                }
+                "NotificationConfiguration" => {
+                    member_notification_configuration = ::std::option::Option::Some(
+                        crate::types::NotificationConfiguration::read_xml(
+                            reader,
+                            &child,
+                        )?,
+                    );
+                }
+                "CacheSecurityGroups" => {
+                    member_cache_security_groups = ::std::option::Option::Some({
+                        let mut items0 = ::std::vec::Vec::new();
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
+                            if reader.name() == "CacheSecurityGroup" {
+                                items0
+                                    .push(
+                                        crate::types::CacheSecurityGroupMembership::read_xml(
+                                            reader,
+                                            &item0,
+                                        )?,
+                                    );
+                            } else {
+                                reader.skip(&item0)?;
+                            }
+                        }
+                        items0
+                    });
+                }
+                "CacheParameterGroup" => {
+                    member_cache_parameter_group = ::std::option::Option::Some(
+                        crate::types::CacheParameterGroupStatus::read_xml(
+                            reader,
+                            &child,
+                        )?,
+                    );
+                }
+                "CacheSubnetGroupName" => {
+                    member_cache_subnet_group_name = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "CacheNodes" => {
+                    member_cache_nodes = ::std::option::Option::Some({
+                        let mut items0 = ::std::vec::Vec::new();
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
+                            if reader.name() == "CacheNode" {
+                                items0
+                                    .push(crate::types::CacheNode::read_xml(reader, &item0)?);
+                            } else {
+                                reader.skip(&item0)?;
+                            }
+                        }
+                        items0
+                    });
+                }
+                "AutoMinorVersionUpgrade" => {
+                    member_auto_minor_version_upgrade = ::std::option::Option::Some(
+                        reader.read_parsed::<bool>(&child, "a boolean")?,
+                    );
+                }
+                "SecurityGroups" => {
+                    member_security_groups = ::std::option::Option::Some({
+                        let mut items0 = ::std::vec::Vec::new();
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
+                            if reader.name() == "member" {
+                                items0
+                                    .push(
+                                        crate::types::SecurityGroupMembership::read_xml(
+                                            reader,
+                                            &item0,
+                                        )?,
+                                    );
+                            } else {
+                                reader.skip(&item0)?;
+                            }
+                        }
+                        items0
+                    });
+                }
+                "ReplicationGroupId" => {
+                    member_replication_group_id = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "SnapshotRetentionLimit" => {
+                    member_snapshot_retention_limit = ::std::option::Option::Some(
+                        reader.read_parsed::<i32>(&child, "a 32-bit integer")?,
+                    );
+                }
+                "SnapshotWindow" => {
+                    member_snapshot_window = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "AuthTokenEnabled" => {
+                    member_auth_token_enabled = ::std::option::Option::Some(
+                        reader.read_parsed::<bool>(&child, "a boolean")?,
+                    );
+                }
+                "AuthTokenLastModifiedDate" => {
+                    member_auth_token_last_modified_date = ::std::option::Option::Some(
+                        reader
+                            .read_timestamp(
+                                &child,
+                                ::querygen_runtime::query::TimestampFormat::DateTime,
+                            )?,
+                    );
+                }
+                "TransitEncryptionEnabled" => {
+                    member_transit_encryption_enabled = ::std::option::Option::Some(
+                        reader.read_parsed::<bool>(&child, "a boolean")?,
+                    );
+                }
+                "AtRestEncryptionEnabled" => {
+                    member_at_rest_encryption_enabled = ::std::option::Option::Some(
+                        reader.read_parsed::<bool>(&child, "a boolean")?,
+                    );
+                }
+                "ARN" => {
+                    member_arn = ::std::option::Option::Some(reader.read_string(&child)?);
+                }
+                "ReplicationGroupLogDeliveryEnabled" => {
+                    member_replication_group_log_delivery_enabled = ::std::option::Option::Some(
+                        reader.read_parsed::<bool>(&child, "a boolean")?,
+                    );
+                }
+                "LogDeliveryConfigurations" => {
+                    member_log_delivery_configurations = ::std::option::Option::Some({
+                        let mut items0 = ::std::vec::Vec::new();
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
+                            if reader.name() == "LogDeliveryConfiguration" {
+                                items0
+                                    .push(
+                                        crate::types::LogDeliveryConfiguration::read_xml(
+                                            reader,
+                                            &item0,
+                                        )?,
+                                    );
+                            } else {
+                                reader.skip(&item0)?;
+                            }
+                        }
+                        items0
+                    });
+                }
+                "NetworkType" => {
+                    member_network_type = ::std::option::Option::Some(
+                        crate::types::NetworkType::from(reader.text(&child)?.as_ref()),
+                    );
+                }
+                "IpDiscovery" => {
+                    member_ip_discovery = ::std::option::Option::Some(
+                        crate::types::IpDiscovery::from(reader.text(&child)?.as_ref()),
+                    );
+                }
+                "TransitEncryptionMode" => {
+                    member_transit_encryption_mode = ::std::option::Option::Some(
+                        crate::types::TransitEncryptionMode::from(
+                            reader.text(&child)?.as_ref(),
+                        ),
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(
+            Self::builder()
+                .set_cache_cluster_id(member_cache_cluster_id)
+                .set_configuration_endpoint(member_configuration_endpoint)
+                .set_client_download_landing_page(member_client_download_landing_page)
+                .set_cache_node_type(member_cache_node_type)
+                .set_engine(member_engine)
+                .set_engine_version(member_engine_version)
+                .set_cache_cluster_status(member_cache_cluster_status)
+                .set_num_cache_nodes(member_num_cache_nodes)
+                .set_preferred_availability_zone(member_preferred_availability_zone)
+                .set_preferred_outpost_arn(member_preferred_outpost_arn)
+                .set_cache_cluster_create_time(member_cache_cluster_create_time)
+                .set_preferred_maintenance_window(member_preferred_maintenance_window)
+                .set_pending_modified_values(member_pending_modified_values)
+                .set_notification_configuration(member_notification_configuration)
+                .set_cache_security_groups(member_cache_security_groups)
+                .set_cache_parameter_group(member_cache_parameter_group)
+                .set_cache_subnet_group_name(member_cache_subnet_group_name)
+                .set_cache_nodes(member_cache_nodes)
+                .set_auto_minor_version_upgrade(member_auto_minor_version_upgrade)
+                .set_security_groups(member_security_groups)
+                .set_replication_group_id(member_replication_group_id)
+                .set_snapshot_retention_limit(member_snapshot_retention_limit)
+                .set_snapshot_window(member_snapshot_window)
+                .set_auth_token_enabled(member_auth_token_enabled)
+                .set_auth_token_last_modified_date(member_auth_token_last_modified_date)
+                .set_transit_encryption_enabled(member_transit_encryption_enabled)
+                .set_at_rest_encryption_enabled(member_at_rest_encryption_enabled)
+                .set_arn(member_arn)
+                .set_replication_group_log_delivery_enabled(
+                    member_replication_group_log_delivery_enabled,
+                )
+                .set_log_delivery_configurations(member_log_delivery_configurations)
+                .set_network_type(member_network_type)
+                .set_ip_discovery(member_ip_discovery)
+                .set_transit_encryption_mode(member_transit_encryption_mode)
+                .build(),
+        )
+    }
+}
 /// Provides all of the details about a particular cache engine version.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#CacheEngineVersion`.
@@ -688,6 +1102,66 @@ impl CacheEngineVersion {
     /// Creates a builder for [`CacheEngineVersion`].
     pub fn builder() -> crate::types::builders::CacheEngineVersionBuilder {
         ::std::default::Default::default()
+    }
+}
+impl CacheEngineVersion {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_engine: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_engine_version: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_cache_parameter_group_family: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
+        let mut member_cache_engine_description: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
+        let mut member_cache_engine_version_description: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "Engine" => {
+                    member_engine = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "EngineVersion" => {
+                    member_engine_version = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "CacheParameterGroupFamily" => {
+                    member_cache_parameter_group_family = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "CacheEngineDescription" => {
+                    member_cache_engine_description = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "CacheEngineVersionDescription" => {
+                    member_cache_engine_version_description = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(
+            Self::builder()
+                .set_engine(member_engine)
+                .set_engine_version(member_engine_version)
+                .set_cache_parameter_group_family(member_cache_parameter_group_family)
+                .set_cache_engine_description(member_cache_engine_description)
+                .set_cache_engine_version_description(
+                    member_cache_engine_version_description,
+                )
+                .build(),
+        )
     }
 }
 /// Represents an individual cache node within a cluster. Each cache node runs its own instance of the
@@ -799,6 +1273,93 @@ impl CacheNode {
         ::std::default::Default::default()
     }
 }
+impl CacheNode {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_cache_node_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_cache_node_status: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_cache_node_create_time: ::std::option::Option<
+            ::querygen_runtime::DateTime,
+        > = ::std::option::Option::None;
+        let mut member_endpoint: ::std::option::Option<crate::types::Endpoint> = ::std::option::Option::None;
+        let mut member_parameter_group_status: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
+        let mut member_source_cache_node_id: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
+        let mut member_customer_availability_zone: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
+        let mut member_customer_outpost_arn: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "CacheNodeId" => {
+                    member_cache_node_id = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "CacheNodeStatus" => {
+                    member_cache_node_status = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "CacheNodeCreateTime" => {
+                    member_cache_node_create_time = ::std::option::Option::Some(
+                        reader
+                            .read_timestamp(
+                                &child,
+                                ::querygen_runtime::query::TimestampFormat::DateTime,
+                            )?,
+                    );
+                }
+                "Endpoint" => {
+                    member_endpoint = ::std::option::Option::Some(
+                        crate::types::Endpoint::read_xml(reader, &child)?,
+                    );
+                }
+                "ParameterGroupStatus" => {
+                    member_parameter_group_status = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "SourceCacheNodeId" => {
+                    member_source_cache_node_id = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "CustomerAvailabilityZone" => {
+                    member_customer_availability_zone = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "CustomerOutpostArn" => {
+                    member_customer_outpost_arn = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(
+            Self::builder()
+                .set_cache_node_id(member_cache_node_id)
+                .set_cache_node_status(member_cache_node_status)
+                .set_cache_node_create_time(member_cache_node_create_time)
+                .set_endpoint(member_endpoint)
+                .set_parameter_group_status(member_parameter_group_status)
+                .set_source_cache_node_id(member_source_cache_node_id)
+                .set_customer_availability_zone(member_customer_availability_zone)
+                .set_customer_outpost_arn(member_customer_outpost_arn)
+                .build(),
+        )
+    }
+}
 /// A parameter that has a different value for each cache node type it is applied to. For example, in a
 /// Valkey or Redis OSS cluster, a `cache.m1.large` cache node type would have a larger `maxmemory`
 /// value than a `cache.m1.small` type.
@@ -838,6 +1399,108 @@ impl CacheNodeTypeSpecificParameter {
         ::std::default::Default::default()
     }
 }
+impl CacheNodeTypeSpecificParameter {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_parameter_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_source: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_data_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_allowed_values: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_is_modifiable: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut member_minimum_engine_version: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
+        let mut member_cache_node_type_specific_values: ::std::option::Option<
+            ::std::vec::Vec<crate::types::CacheNodeTypeSpecificValue>,
+        > = ::std::option::Option::None;
+        let mut member_change_type: ::std::option::Option<crate::types::ChangeType> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "ParameterName" => {
+                    member_parameter_name = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "Description" => {
+                    member_description = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "Source" => {
+                    member_source = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "DataType" => {
+                    member_data_type = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "AllowedValues" => {
+                    member_allowed_values = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "IsModifiable" => {
+                    member_is_modifiable = ::std::option::Option::Some(
+                        reader.read_parsed::<bool>(&child, "a boolean")?,
+                    );
+                }
+                "MinimumEngineVersion" => {
+                    member_minimum_engine_version = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "CacheNodeTypeSpecificValues" => {
+                    member_cache_node_type_specific_values = ::std::option::Option::Some({
+                        let mut items0 = ::std::vec::Vec::new();
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
+                            if reader.name() == "CacheNodeTypeSpecificValue" {
+                                items0
+                                    .push(
+                                        crate::types::CacheNodeTypeSpecificValue::read_xml(
+                                            reader,
+                                            &item0,
+                                        )?,
+                                    );
+                            } else {
+                                reader.skip(&item0)?;
+                            }
+                        }
+                        items0
+                    });
+                }
+                "ChangeType" => {
+                    member_change_type = ::std::option::Option::Some(
+                        crate::types::ChangeType::from(reader.text(&child)?.as_ref()),
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(
+            Self::builder()
+                .set_parameter_name(member_parameter_name)
+                .set_description(member_description)
+                .set_source(member_source)
+                .set_data_type(member_data_type)
+                .set_allowed_values(member_allowed_values)
+                .set_is_modifiable(member_is_modifiable)
+                .set_minimum_engine_version(member_minimum_engine_version)
+                .set_cache_node_type_specific_values(
+                    member_cache_node_type_specific_values,
+                )
+                .set_change_type(member_change_type)
+                .build(),
+        )
+    }
+}
 /// A value that applies only to a certain cache node type.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#CacheNodeTypeSpecificValue`.
@@ -853,6 +1516,37 @@ impl CacheNodeTypeSpecificValue {
     /// Creates a builder for [`CacheNodeTypeSpecificValue`].
     pub fn builder() -> crate::types::builders::CacheNodeTypeSpecificValueBuilder {
         ::std::default::Default::default()
+    }
+}
+impl CacheNodeTypeSpecificValue {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_cache_node_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_value: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "CacheNodeType" => {
+                    member_cache_node_type = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "Value" => {
+                    member_value = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(
+            Self::builder()
+                .set_cache_node_type(member_cache_node_type)
+                .set_value(member_value)
+                .build(),
+        )
     }
 }
 /// The status of the service update on the cache node
@@ -888,6 +1582,119 @@ impl CacheNodeUpdateStatus {
         ::std::default::Default::default()
     }
 }
+impl CacheNodeUpdateStatus {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_cache_node_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_node_update_status: ::std::option::Option<
+            crate::types::NodeUpdateStatus,
+        > = ::std::option::Option::None;
+        let mut member_node_deletion_date: ::std::option::Option<
+            ::querygen_runtime::DateTime,
+        > = ::std::option::Option::None;
+        let mut member_node_update_start_date: ::std::option::Option<
+            ::querygen_runtime::DateTime,
+        > = ::std::option::Option::None;
+        let mut member_node_update_end_date: ::std::option::Option<
+            ::querygen_runtime::DateTime,
+        > = ::std::option::Option::None;
+        let mut member_node_update_initiated_by: ::std::option::Option<
+            crate::types::NodeUpdateInitiatedBy,
+        > = ::std::option::Option::None;
+        let mut member_node_update_initiated_date: ::std::option::Option<
+            ::querygen_runtime::DateTime,
+        > = ::std::option::Option::None;
+        let mut member_node_update_status_modified_date: ::std::option::Option<
+            ::querygen_runtime::DateTime,
+        > = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "CacheNodeId" => {
+                    member_cache_node_id = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "NodeUpdateStatus" => {
+                    member_node_update_status = ::std::option::Option::Some(
+                        crate::types::NodeUpdateStatus::from(
+                            reader.text(&child)?.as_ref(),
+                        ),
+                    );
+                }
+                "NodeDeletionDate" => {
+                    member_node_deletion_date = ::std::option::Option::Some(
+                        reader
+                            .read_timestamp(
+                                &child,
+                                ::querygen_runtime::query::TimestampFormat::DateTime,
+                            )?,
+                    );
+                }
+                "NodeUpdateStartDate" => {
+                    member_node_update_start_date = ::std::option::Option::Some(
+                        reader
+                            .read_timestamp(
+                                &child,
+                                ::querygen_runtime::query::TimestampFormat::DateTime,
+                            )?,
+                    );
+                }
+                "NodeUpdateEndDate" => {
+                    member_node_update_end_date = ::std::option::Option::Some(
+                        reader
+                            .read_timestamp(
+                                &child,
+                                ::querygen_runtime::query::TimestampFormat::DateTime,
+                            )?,
+                    );
+                }
+                "NodeUpdateInitiatedBy" => {
+                    member_node_update_initiated_by = ::std::option::Option::Some(
+                        crate::types::NodeUpdateInitiatedBy::from(
+                            reader.text(&child)?.as_ref(),
+                        ),
+                    );
+                }
+                "NodeUpdateInitiatedDate" => {
+                    member_node_update_initiated_date = ::std::option::Option::Some(
+                        reader
+                            .read_timestamp(
+                                &child,
+                                ::querygen_runtime::query::TimestampFormat::DateTime,
+                            )?,
+                    );
+                }
+                "NodeUpdateStatusModifiedDate" => {
+                    member_node_update_status_modified_date = ::std::option::Option::Some(
+                        reader
+                            .read_timestamp(
+                                &child,
+                                ::querygen_runtime::query::TimestampFormat::DateTime,
+                            )?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(
+            Self::builder()
+                .set_cache_node_id(member_cache_node_id)
+                .set_node_update_status(member_node_update_status)
+                .set_node_deletion_date(member_node_deletion_date)
+                .set_node_update_start_date(member_node_update_start_date)
+                .set_node_update_end_date(member_node_update_end_date)
+                .set_node_update_initiated_by(member_node_update_initiated_by)
+                .set_node_update_initiated_date(member_node_update_initiated_date)
+                .set_node_update_status_modified_date(
+                    member_node_update_status_modified_date,
+                )
+                .build(),
+        )
+    }
+}
 /// Represents the output of a `CreateCacheParameterGroup` operation.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#CacheParameterGroup`.
@@ -914,6 +1721,60 @@ impl CacheParameterGroup {
         ::std::default::Default::default()
     }
 }
+impl CacheParameterGroup {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_cache_parameter_group_name: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
+        let mut member_cache_parameter_group_family: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
+        let mut member_description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_is_global: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut member_arn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "CacheParameterGroupName" => {
+                    member_cache_parameter_group_name = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "CacheParameterGroupFamily" => {
+                    member_cache_parameter_group_family = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "Description" => {
+                    member_description = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "IsGlobal" => {
+                    member_is_global = ::std::option::Option::Some(
+                        reader.read_parsed::<bool>(&child, "a boolean")?,
+                    );
+                }
+                "ARN" => {
+                    member_arn = ::std::option::Option::Some(reader.read_string(&child)?);
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(
+            Self::builder()
+                .set_cache_parameter_group_name(member_cache_parameter_group_name)
+                .set_cache_parameter_group_family(member_cache_parameter_group_family)
+                .set_description(member_description)
+                .set_is_global(member_is_global)
+                .set_arn(member_arn)
+                .build(),
+        )
+    }
+}
 /// Status of the cache parameter group.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#CacheParameterGroupStatus`.
@@ -934,6 +1795,60 @@ impl CacheParameterGroupStatus {
     /// Creates a builder for [`CacheParameterGroupStatus`].
     pub fn builder() -> crate::types::builders::CacheParameterGroupStatusBuilder {
         ::std::default::Default::default()
+    }
+}
+impl CacheParameterGroupStatus {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_cache_parameter_group_name: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
+        let mut member_parameter_apply_status: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
+        let mut member_cache_node_ids_to_reboot: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        > = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "CacheParameterGroupName" => {
+                    member_cache_parameter_group_name = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "ParameterApplyStatus" => {
+                    member_parameter_apply_status = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "CacheNodeIdsToReboot" => {
+                    member_cache_node_ids_to_reboot = ::std::option::Option::Some({
+                        let mut items0 = ::std::vec::Vec::new();
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
+                            if reader.name() == "CacheNodeId" {
+                                items0.push(reader.read_string(&item0)?);
+                            } else {
+                                reader.skip(&item0)?;
+                            }
+                        }
+                        items0
+                    });
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(
+            Self::builder()
+                .set_cache_parameter_group_name(member_cache_parameter_group_name)
+                .set_parameter_apply_status(member_parameter_apply_status)
+                .set_cache_node_ids_to_reboot(member_cache_node_ids_to_reboot)
+                .build(),
+        )
     }
 }
 /// Represents the output of one of the following operations:
@@ -965,6 +1880,73 @@ impl CacheSecurityGroup {
         ::std::default::Default::default()
     }
 }
+impl CacheSecurityGroup {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_owner_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_cache_security_group_name: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
+        let mut member_description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_ec2_security_groups: ::std::option::Option<
+            ::std::vec::Vec<crate::types::Ec2SecurityGroup>,
+        > = ::std::option::Option::None;
+        let mut member_arn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "OwnerId" => {
+                    member_owner_id = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "CacheSecurityGroupName" => {
+                    member_cache_security_group_name = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "Description" => {
+                    member_description = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "EC2SecurityGroups" => {
+                    member_ec2_security_groups = ::std::option::Option::Some({
+                        let mut items0 = ::std::vec::Vec::new();
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
+                            if reader.name() == "EC2SecurityGroup" {
+                                items0
+                                    .push(
+                                        crate::types::Ec2SecurityGroup::read_xml(reader, &item0)?,
+                                    );
+                            } else {
+                                reader.skip(&item0)?;
+                            }
+                        }
+                        items0
+                    });
+                }
+                "ARN" => {
+                    member_arn = ::std::option::Option::Some(reader.read_string(&child)?);
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(
+            Self::builder()
+                .set_owner_id(member_owner_id)
+                .set_cache_security_group_name(member_cache_security_group_name)
+                .set_description(member_description)
+                .set_ec2_security_groups(member_ec2_security_groups)
+                .set_arn(member_arn)
+                .build(),
+        )
+    }
+}
 /// Represents a cluster's status within a particular cache security group.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#CacheSecurityGroupMembership`.
@@ -981,6 +1963,39 @@ impl CacheSecurityGroupMembership {
     /// Creates a builder for [`CacheSecurityGroupMembership`].
     pub fn builder() -> crate::types::builders::CacheSecurityGroupMembershipBuilder {
         ::std::default::Default::default()
+    }
+}
+impl CacheSecurityGroupMembership {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_cache_security_group_name: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
+        let mut member_status: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "CacheSecurityGroupName" => {
+                    member_cache_security_group_name = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "Status" => {
+                    member_status = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(
+            Self::builder()
+                .set_cache_security_group_name(member_cache_security_group_name)
+                .set_status(member_status)
+                .build(),
+        )
     }
 }
 /// Represents the output of one of the following operations:
@@ -1015,6 +2030,99 @@ impl CacheSubnetGroup {
         ::std::default::Default::default()
     }
 }
+impl CacheSubnetGroup {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_cache_subnet_group_name: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
+        let mut member_cache_subnet_group_description: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
+        let mut member_vpc_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_subnets: ::std::option::Option<
+            ::std::vec::Vec<crate::types::Subnet>,
+        > = ::std::option::Option::None;
+        let mut member_arn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_supported_network_types: ::std::option::Option<
+            ::std::vec::Vec<crate::types::NetworkType>,
+        > = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "CacheSubnetGroupName" => {
+                    member_cache_subnet_group_name = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "CacheSubnetGroupDescription" => {
+                    member_cache_subnet_group_description = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "VpcId" => {
+                    member_vpc_id = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "Subnets" => {
+                    member_subnets = ::std::option::Option::Some({
+                        let mut items0 = ::std::vec::Vec::new();
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
+                            if reader.name() == "Subnet" {
+                                items0
+                                    .push(crate::types::Subnet::read_xml(reader, &item0)?);
+                            } else {
+                                reader.skip(&item0)?;
+                            }
+                        }
+                        items0
+                    });
+                }
+                "ARN" => {
+                    member_arn = ::std::option::Option::Some(reader.read_string(&child)?);
+                }
+                "SupportedNetworkTypes" => {
+                    member_supported_network_types = ::std::option::Option::Some({
+                        let mut items0 = ::std::vec::Vec::new();
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
+                            if reader.name() == "member" {
+                                items0
+                                    .push(
+                                        crate::types::NetworkType::from(
+                                            reader.text(&item0)?.as_ref(),
+                                        ),
+                                    );
+                            } else {
+                                reader.skip(&item0)?;
+                            }
+                        }
+                        items0
+                    });
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(
+            Self::builder()
+                .set_cache_subnet_group_name(member_cache_subnet_group_name)
+                .set_cache_subnet_group_description(
+                    member_cache_subnet_group_description,
+                )
+                .set_vpc_id(member_vpc_id)
+                .set_subnets(member_subnets)
+                .set_arn(member_arn)
+                .set_supported_network_types(member_supported_network_types)
+                .build(),
+        )
+    }
+}
 /// The usage limits for storage and ElastiCache Processing Units for the cache.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#CacheUsageLimits`.
@@ -1046,6 +2154,39 @@ impl CacheUsageLimits {
             value.write_query(writer);
             writer.truncate(mark);
         }
+    }
+}
+impl CacheUsageLimits {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_data_storage: ::std::option::Option<crate::types::DataStorage> = ::std::option::Option::None;
+        let mut member_ecpu_per_second: ::std::option::Option<
+            crate::types::EcpuPerSecond,
+        > = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "DataStorage" => {
+                    member_data_storage = ::std::option::Option::Some(
+                        crate::types::DataStorage::read_xml(reader, &child)?,
+                    );
+                }
+                "ECPUPerSecond" => {
+                    member_ecpu_per_second = ::std::option::Option::Some(
+                        crate::types::EcpuPerSecond::read_xml(reader, &child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(
+            Self::builder()
+                .set_data_storage(member_data_storage)
+                .set_ecpu_per_second(member_ecpu_per_second)
+                .build(),
+        )
     }
 }
 /// The `ChangeType` enum.
@@ -1139,6 +2280,28 @@ impl CloudWatchLogsDestinationDetails {
             writer.string(value);
             writer.truncate(mark);
         }
+    }
+}
+impl CloudWatchLogsDestinationDetails {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_log_group: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "LogGroup" => {
+                    member_log_group = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(
+            Self::builder().set_log_group(member_log_group).build(),
+        )
     }
 }
 /// The `ClusterMode` enum.
@@ -1383,6 +2546,50 @@ impl DataStorage {
         }
     }
 }
+impl DataStorage {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_maximum: ::std::option::Option<i32> = ::std::option::Option::None;
+        let mut member_minimum: ::std::option::Option<i32> = ::std::option::Option::None;
+        let mut member_unit: ::std::option::Option<crate::types::DataStorageUnit> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "Maximum" => {
+                    member_maximum = ::std::option::Option::Some(
+                        reader.read_parsed::<i32>(&child, "a 32-bit integer")?,
+                    );
+                }
+                "Minimum" => {
+                    member_minimum = ::std::option::Option::Some(
+                        reader.read_parsed::<i32>(&child, "a 32-bit integer")?,
+                    );
+                }
+                "Unit" => {
+                    member_unit = ::std::option::Option::Some(
+                        crate::types::DataStorageUnit::from(
+                            reader.text(&child)?.as_ref(),
+                        ),
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        Self::builder()
+            .set_maximum(member_maximum)
+            .set_minimum(member_minimum)
+            .set_unit(member_unit)
+            .build()
+            .map_err(|missing| {
+                reader
+                    .fail(::querygen_runtime::xml::XmlErrorKind::Missing {
+                        detail: missing.to_string(),
+                    })
+            })
+    }
+}
 /// The `DataStorageUnit` enum.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#DataStorageUnit`.
@@ -1548,6 +2755,47 @@ impl DestinationDetails {
         }
     }
 }
+impl DestinationDetails {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_cloud_watch_logs_details: ::std::option::Option<
+            crate::types::CloudWatchLogsDestinationDetails,
+        > = ::std::option::Option::None;
+        let mut member_kinesis_firehose_details: ::std::option::Option<
+            crate::types::KinesisFirehoseDestinationDetails,
+        > = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "CloudWatchLogsDetails" => {
+                    member_cloud_watch_logs_details = ::std::option::Option::Some(
+                        crate::types::CloudWatchLogsDestinationDetails::read_xml(
+                            reader,
+                            &child,
+                        )?,
+                    );
+                }
+                "KinesisFirehoseDetails" => {
+                    member_kinesis_firehose_details = ::std::option::Option::Some(
+                        crate::types::KinesisFirehoseDestinationDetails::read_xml(
+                            reader,
+                            &child,
+                        )?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(
+            Self::builder()
+                .set_cloud_watch_logs_details(member_cloud_watch_logs_details)
+                .set_kinesis_firehose_details(member_kinesis_firehose_details)
+                .build(),
+        )
+    }
+}
 /// The `DestinationType` enum.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#DestinationType`.
@@ -1634,6 +2882,48 @@ impl Ec2SecurityGroup {
         ::std::default::Default::default()
     }
 }
+impl Ec2SecurityGroup {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_status: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_ec2_security_group_name: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
+        let mut member_ec2_security_group_owner_id: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "Status" => {
+                    member_status = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "EC2SecurityGroupName" => {
+                    member_ec2_security_group_name = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "EC2SecurityGroupOwnerId" => {
+                    member_ec2_security_group_owner_id = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(
+            Self::builder()
+                .set_status(member_status)
+                .set_ec2_security_group_name(member_ec2_security_group_name)
+                .set_ec2_security_group_owner_id(member_ec2_security_group_owner_id)
+                .build(),
+        )
+    }
+}
 /// The configuration for the number of ElastiCache Processing Units (ECPU) the cache can consume per
 /// second.
 ///
@@ -1668,6 +2958,37 @@ impl EcpuPerSecond {
         }
     }
 }
+impl EcpuPerSecond {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_maximum: ::std::option::Option<i32> = ::std::option::Option::None;
+        let mut member_minimum: ::std::option::Option<i32> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "Maximum" => {
+                    member_maximum = ::std::option::Option::Some(
+                        reader.read_parsed::<i32>(&child, "a 32-bit integer")?,
+                    );
+                }
+                "Minimum" => {
+                    member_minimum = ::std::option::Option::Some(
+                        reader.read_parsed::<i32>(&child, "a 32-bit integer")?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(
+            Self::builder()
+                .set_maximum(member_maximum)
+                .set_minimum(member_minimum)
+                .build(),
+        )
+    }
+}
 /// Represents the information required for client programs to connect to a cache node. This value is
 /// read-only.
 ///
@@ -1684,6 +3005,34 @@ impl Endpoint {
     /// Creates a builder for [`Endpoint`].
     pub fn builder() -> crate::types::builders::EndpointBuilder {
         ::std::default::Default::default()
+    }
+}
+impl Endpoint {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_address: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_port: ::std::option::Option<i32> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "Address" => {
+                    member_address = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "Port" => {
+                    member_port = ::std::option::Option::Some(
+                        reader.read_parsed::<i32>(&child, "a 32-bit integer")?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(
+            Self::builder().set_address(member_address).set_port(member_port).build(),
+        )
     }
 }
 /// Represents the output of a `DescribeEngineDefaultParameters` operation.
@@ -1713,6 +3062,86 @@ impl EngineDefaults {
         ::std::default::Default::default()
     }
 }
+impl EngineDefaults {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_cache_parameter_group_family: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
+        let mut member_marker: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_parameters: ::std::option::Option<
+            ::std::vec::Vec<crate::types::Parameter>,
+        > = ::std::option::Option::None;
+        let mut member_cache_node_type_specific_parameters: ::std::option::Option<
+            ::std::vec::Vec<crate::types::CacheNodeTypeSpecificParameter>,
+        > = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "CacheParameterGroupFamily" => {
+                    member_cache_parameter_group_family = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "Marker" => {
+                    member_marker = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "Parameters" => {
+                    member_parameters = ::std::option::Option::Some({
+                        let mut items0 = ::std::vec::Vec::new();
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
+                            if reader.name() == "Parameter" {
+                                items0
+                                    .push(crate::types::Parameter::read_xml(reader, &item0)?);
+                            } else {
+                                reader.skip(&item0)?;
+                            }
+                        }
+                        items0
+                    });
+                }
+                "CacheNodeTypeSpecificParameters" => {
+                    member_cache_node_type_specific_parameters = ::std::option::Option::Some({
+                        let mut items0 = ::std::vec::Vec::new();
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
+                            if reader.name() == "CacheNodeTypeSpecificParameter" {
+                                items0
+                                    .push(
+                                        crate::types::CacheNodeTypeSpecificParameter::read_xml(
+                                            reader,
+                                            &item0,
+                                        )?,
+                                    );
+                            } else {
+                                reader.skip(&item0)?;
+                            }
+                        }
+                        items0
+                    });
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(
+            Self::builder()
+                .set_cache_parameter_group_family(member_cache_parameter_group_family)
+                .set_marker(member_marker)
+                .set_parameters(member_parameters)
+                .set_cache_node_type_specific_parameters(
+                    member_cache_node_type_specific_parameters,
+                )
+                .build(),
+        )
+    }
+}
 /// Represents a single occurrence of something interesting within the system. Some examples of events
 /// are creating a cluster, adding or removing a cache node, or rebooting a node.
 ///
@@ -1734,6 +3163,55 @@ impl Event {
     /// Creates a builder for [`Event`].
     pub fn builder() -> crate::types::builders::EventBuilder {
         ::std::default::Default::default()
+    }
+}
+impl Event {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_source_identifier: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_source_type: ::std::option::Option<crate::types::SourceType> = ::std::option::Option::None;
+        let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_date: ::std::option::Option<::querygen_runtime::DateTime> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "SourceIdentifier" => {
+                    member_source_identifier = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "SourceType" => {
+                    member_source_type = ::std::option::Option::Some(
+                        crate::types::SourceType::from(reader.text(&child)?.as_ref()),
+                    );
+                }
+                "Message" => {
+                    member_message = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "Date" => {
+                    member_date = ::std::option::Option::Some(
+                        reader
+                            .read_timestamp(
+                                &child,
+                                ::querygen_runtime::query::TimestampFormat::DateTime,
+                            )?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(
+            Self::builder()
+                .set_source_identifier(member_source_identifier)
+                .set_source_type(member_source_type)
+                .set_message(member_message)
+                .set_date(member_date)
+                .build(),
+        )
     }
 }
 /// Used to streamline results of a search based on the property being filtered.
@@ -1800,6 +3278,39 @@ impl GlobalNodeGroup {
         ::std::default::Default::default()
     }
 }
+impl GlobalNodeGroup {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_global_node_group_id: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
+        let mut member_slots: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "GlobalNodeGroupId" => {
+                    member_global_node_group_id = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "Slots" => {
+                    member_slots = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(
+            Self::builder()
+                .set_global_node_group_id(member_global_node_group_id)
+                .set_slots(member_slots)
+                .build(),
+        )
+    }
+}
 /// Consists of a primary cluster that accepts writes and an associated secondary cluster that resides
 /// in a different Amazon region. The secondary cluster accepts only reads. The primary cluster
 /// automatically replicates updates to the secondary cluster.
@@ -1862,6 +3373,151 @@ impl GlobalReplicationGroup {
         ::std::default::Default::default()
     }
 }
+impl GlobalReplicationGroup {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_global_replication_group_id: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
+        let mut member_global_replication_group_description: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
+        let mut member_status: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_cache_node_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_engine: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_engine_version: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_members: ::std::option::Option<
+            ::std::vec::Vec<crate::types::GlobalReplicationGroupMember>,
+        > = ::std::option::Option::None;
+        let mut member_cluster_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut member_global_node_groups: ::std::option::Option<
+            ::std::vec::Vec<crate::types::GlobalNodeGroup>,
+        > = ::std::option::Option::None;
+        let mut member_auth_token_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut member_transit_encryption_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut member_at_rest_encryption_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut member_arn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "GlobalReplicationGroupId" => {
+                    member_global_replication_group_id = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "GlobalReplicationGroupDescription" => {
+                    member_global_replication_group_description = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "Status" => {
+                    member_status = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "CacheNodeType" => {
+                    member_cache_node_type = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "Engine" => {
+                    member_engine = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "EngineVersion" => {
+                    member_engine_version = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "Members" => {
+                    member_members = ::std::option::Option::Some({
+                        let mut items0 = ::std::vec::Vec::new();
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
+                            if reader.name() == "GlobalReplicationGroupMember" {
+                                items0
+                                    .push(
+                                        crate::types::GlobalReplicationGroupMember::read_xml(
+                                            reader,
+                                            &item0,
+                                        )?,
+                                    );
+                            } else {
+                                reader.skip(&item0)?;
+                            }
+                        }
+                        items0
+                    });
+                }
+                "ClusterEnabled" => {
+                    member_cluster_enabled = ::std::option::Option::Some(
+                        reader.read_parsed::<bool>(&child, "a boolean")?,
+                    );
+                }
+                "GlobalNodeGroups" => {
+                    member_global_node_groups = ::std::option::Option::Some({
+                        let mut items0 = ::std::vec::Vec::new();
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
+                            if reader.name() == "GlobalNodeGroup" {
+                                items0
+                                    .push(
+                                        crate::types::GlobalNodeGroup::read_xml(reader, &item0)?,
+                                    );
+                            } else {
+                                reader.skip(&item0)?;
+                            }
+                        }
+                        items0
+                    });
+                }
+                "AuthTokenEnabled" => {
+                    member_auth_token_enabled = ::std::option::Option::Some(
+                        reader.read_parsed::<bool>(&child, "a boolean")?,
+                    );
+                }
+                "TransitEncryptionEnabled" => {
+                    member_transit_encryption_enabled = ::std::option::Option::Some(
+                        reader.read_parsed::<bool>(&child, "a boolean")?,
+                    );
+                }
+                "AtRestEncryptionEnabled" => {
+                    member_at_rest_encryption_enabled = ::std::option::Option::Some(
+                        reader.read_parsed::<bool>(&child, "a boolean")?,
+                    );
+                }
+                "ARN" => {
+                    member_arn = ::std::option::Option::Some(reader.read_string(&child)?);
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(
+            Self::builder()
+                .set_global_replication_group_id(member_global_replication_group_id)
+                .set_global_replication_group_description(
+                    member_global_replication_group_description,
+                )
+                .set_status(member_status)
+                .set_cache_node_type(member_cache_node_type)
+                .set_engine(member_engine)
+                .set_engine_version(member_engine_version)
+                .set_members(member_members)
+                .set_cluster_enabled(member_cluster_enabled)
+                .set_global_node_groups(member_global_node_groups)
+                .set_auth_token_enabled(member_auth_token_enabled)
+                .set_transit_encryption_enabled(member_transit_encryption_enabled)
+                .set_at_rest_encryption_enabled(member_at_rest_encryption_enabled)
+                .set_arn(member_arn)
+                .build(),
+        )
+    }
+}
 /// The name of the Global datastore and role of this replication group in the Global datastore.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#GlobalReplicationGroupInfo`.
@@ -1879,6 +3535,43 @@ impl GlobalReplicationGroupInfo {
     /// Creates a builder for [`GlobalReplicationGroupInfo`].
     pub fn builder() -> crate::types::builders::GlobalReplicationGroupInfoBuilder {
         ::std::default::Default::default()
+    }
+}
+impl GlobalReplicationGroupInfo {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_global_replication_group_id: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
+        let mut member_global_replication_group_member_role: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "GlobalReplicationGroupId" => {
+                    member_global_replication_group_id = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "GlobalReplicationGroupMemberRole" => {
+                    member_global_replication_group_member_role = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(
+            Self::builder()
+                .set_global_replication_group_id(member_global_replication_group_id)
+                .set_global_replication_group_member_role(
+                    member_global_replication_group_member_role,
+                )
+                .build(),
+        )
     }
 }
 /// A member of a Global datastore. It contains the Replication Group Id, the Amazon region and the role
@@ -1903,6 +3596,66 @@ impl GlobalReplicationGroupMember {
     /// Creates a builder for [`GlobalReplicationGroupMember`].
     pub fn builder() -> crate::types::builders::GlobalReplicationGroupMemberBuilder {
         ::std::default::Default::default()
+    }
+}
+impl GlobalReplicationGroupMember {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_replication_group_id: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
+        let mut member_replication_group_region: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
+        let mut member_role: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_automatic_failover: ::std::option::Option<
+            crate::types::AutomaticFailoverStatus,
+        > = ::std::option::Option::None;
+        let mut member_status: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "ReplicationGroupId" => {
+                    member_replication_group_id = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "ReplicationGroupRegion" => {
+                    member_replication_group_region = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "Role" => {
+                    member_role = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "AutomaticFailover" => {
+                    member_automatic_failover = ::std::option::Option::Some(
+                        crate::types::AutomaticFailoverStatus::from(
+                            reader.text(&child)?.as_ref(),
+                        ),
+                    );
+                }
+                "Status" => {
+                    member_status = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(
+            Self::builder()
+                .set_replication_group_id(member_replication_group_id)
+                .set_replication_group_region(member_replication_group_region)
+                .set_role(member_role)
+                .set_automatic_failover(member_automatic_failover)
+                .set_status(member_status)
+                .build(),
+        )
     }
 }
 /// The `InputAuthenticationType` enum.
@@ -2071,6 +3824,28 @@ impl KinesisFirehoseDestinationDetails {
         }
     }
 }
+impl KinesisFirehoseDestinationDetails {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_delivery_stream: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "DeliveryStream" => {
+                    member_delivery_stream = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(
+            Self::builder().set_delivery_stream(member_delivery_stream).build(),
+        )
+    }
+}
 /// Returns the destination, format and type of the logs.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#LogDeliveryConfiguration`.
@@ -2095,6 +3870,75 @@ impl LogDeliveryConfiguration {
     /// Creates a builder for [`LogDeliveryConfiguration`].
     pub fn builder() -> crate::types::builders::LogDeliveryConfigurationBuilder {
         ::std::default::Default::default()
+    }
+}
+impl LogDeliveryConfiguration {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_log_type: ::std::option::Option<crate::types::LogType> = ::std::option::Option::None;
+        let mut member_destination_type: ::std::option::Option<
+            crate::types::DestinationType,
+        > = ::std::option::Option::None;
+        let mut member_destination_details: ::std::option::Option<
+            crate::types::DestinationDetails,
+        > = ::std::option::Option::None;
+        let mut member_log_format: ::std::option::Option<crate::types::LogFormat> = ::std::option::Option::None;
+        let mut member_status: ::std::option::Option<
+            crate::types::LogDeliveryConfigurationStatus,
+        > = ::std::option::Option::None;
+        let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "LogType" => {
+                    member_log_type = ::std::option::Option::Some(
+                        crate::types::LogType::from(reader.text(&child)?.as_ref()),
+                    );
+                }
+                "DestinationType" => {
+                    member_destination_type = ::std::option::Option::Some(
+                        crate::types::DestinationType::from(
+                            reader.text(&child)?.as_ref(),
+                        ),
+                    );
+                }
+                "DestinationDetails" => {
+                    member_destination_details = ::std::option::Option::Some(
+                        crate::types::DestinationDetails::read_xml(reader, &child)?,
+                    );
+                }
+                "LogFormat" => {
+                    member_log_format = ::std::option::Option::Some(
+                        crate::types::LogFormat::from(reader.text(&child)?.as_ref()),
+                    );
+                }
+                "Status" => {
+                    member_status = ::std::option::Option::Some(
+                        crate::types::LogDeliveryConfigurationStatus::from(
+                            reader.text(&child)?.as_ref(),
+                        ),
+                    );
+                }
+                "Message" => {
+                    member_message = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(
+            Self::builder()
+                .set_log_type(member_log_type)
+                .set_destination_type(member_destination_type)
+                .set_destination_details(member_destination_details)
+                .set_log_format(member_log_format)
+                .set_status(member_status)
+                .set_message(member_message)
+                .build(),
+        )
     }
 }
 /// Specifies the destination, format and type of the logs.
@@ -2541,6 +4385,80 @@ impl NodeGroup {
         ::std::default::Default::default()
     }
 }
+impl NodeGroup {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_node_group_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_status: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_primary_endpoint: ::std::option::Option<crate::types::Endpoint> = ::std::option::Option::None;
+        let mut member_reader_endpoint: ::std::option::Option<crate::types::Endpoint> = ::std::option::Option::None;
+        let mut member_slots: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_node_group_members: ::std::option::Option<
+            ::std::vec::Vec<crate::types::NodeGroupMember>,
+        > = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "NodeGroupId" => {
+                    member_node_group_id = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "Status" => {
+                    member_status = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "PrimaryEndpoint" => {
+                    member_primary_endpoint = ::std::option::Option::Some(
+                        crate::types::Endpoint::read_xml(reader, &child)?,
+                    );
+                }
+                "ReaderEndpoint" => {
+                    member_reader_endpoint = ::std::option::Option::Some(
+                        crate::types::Endpoint::read_xml(reader, &child)?,
+                    );
+                }
+                "Slots" => {
+                    member_slots = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "NodeGroupMembers" => {
+                    member_node_group_members = ::std::option::Option::Some({
+                        let mut items0 = ::std::vec::Vec::new();
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
+                            if reader.name() == "NodeGroupMember" {
+                                items0
+                                    .push(
+                                        crate::types::NodeGroupMember::read_xml(reader, &item0)?,
+                                    );
+                            } else {
+                                reader.skip(&item0)?;
+                            }
+                        }
+                        items0
+                    });
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(
+            Self::builder()
+                .set_node_group_id(member_node_group_id)
+                .set_status(member_status)
+                .set_primary_endpoint(member_primary_endpoint)
+                .set_reader_endpoint(member_reader_endpoint)
+                .set_slots(member_slots)
+                .set_node_group_members(member_node_group_members)
+                .build(),
+        )
+    }
+}
 /// Node group (shard) configuration options. Each node group (shard) configuration has the following:
 /// `Slots`, `PrimaryAvailabilityZone`, `ReplicaAvailabilityZones`, `ReplicaCount`.
 ///
@@ -2639,6 +4557,100 @@ impl NodeGroupConfiguration {
         }
     }
 }
+impl NodeGroupConfiguration {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_node_group_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_slots: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_replica_count: ::std::option::Option<i32> = ::std::option::Option::None;
+        let mut member_primary_availability_zone: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
+        let mut member_replica_availability_zones: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut member_primary_outpost_arn: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
+        let mut member_replica_outpost_arns: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        > = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "NodeGroupId" => {
+                    member_node_group_id = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "Slots" => {
+                    member_slots = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "ReplicaCount" => {
+                    member_replica_count = ::std::option::Option::Some(
+                        reader.read_parsed::<i32>(&child, "a 32-bit integer")?,
+                    );
+                }
+                "PrimaryAvailabilityZone" => {
+                    member_primary_availability_zone = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "ReplicaAvailabilityZones" => {
+                    member_replica_availability_zones = ::std::option::Option::Some({
+                        let mut items0 = ::std::vec::Vec::new();
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
+                            if reader.name() == "AvailabilityZone" {
+                                items0.push(reader.read_string(&item0)?);
+                            } else {
+                                reader.skip(&item0)?;
+                            }
+                        }
+                        items0
+                    });
+                }
+                "PrimaryOutpostArn" => {
+                    member_primary_outpost_arn = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "ReplicaOutpostArns" => {
+                    member_replica_outpost_arns = ::std::option::Option::Some({
+                        let mut items0 = ::std::vec::Vec::new();
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
+                            if reader.name() == "OutpostArn" {
+                                items0.push(reader.read_string(&item0)?);
+                            } else {
+                                reader.skip(&item0)?;
+                            }
+                        }
+                        items0
+                    });
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(
+            Self::builder()
+                .set_node_group_id(member_node_group_id)
+                .set_slots(member_slots)
+                .set_replica_count(member_replica_count)
+                .set_primary_availability_zone(member_primary_availability_zone)
+                .set_replica_availability_zones(member_replica_availability_zones)
+                .set_primary_outpost_arn(member_primary_outpost_arn)
+                .set_replica_outpost_arns(member_replica_outpost_arns)
+                .build(),
+        )
+    }
+}
 /// Represents a single node within a node group (shard).
 ///
 /// Smithy shape: `com.amazonaws.elasticache#NodeGroupMember`.
@@ -2664,6 +4676,69 @@ impl NodeGroupMember {
     /// Creates a builder for [`NodeGroupMember`].
     pub fn builder() -> crate::types::builders::NodeGroupMemberBuilder {
         ::std::default::Default::default()
+    }
+}
+impl NodeGroupMember {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_cache_cluster_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_cache_node_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_read_endpoint: ::std::option::Option<crate::types::Endpoint> = ::std::option::Option::None;
+        let mut member_preferred_availability_zone: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
+        let mut member_preferred_outpost_arn: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
+        let mut member_current_role: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "CacheClusterId" => {
+                    member_cache_cluster_id = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "CacheNodeId" => {
+                    member_cache_node_id = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "ReadEndpoint" => {
+                    member_read_endpoint = ::std::option::Option::Some(
+                        crate::types::Endpoint::read_xml(reader, &child)?,
+                    );
+                }
+                "PreferredAvailabilityZone" => {
+                    member_preferred_availability_zone = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "PreferredOutpostArn" => {
+                    member_preferred_outpost_arn = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "CurrentRole" => {
+                    member_current_role = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(
+            Self::builder()
+                .set_cache_cluster_id(member_cache_cluster_id)
+                .set_cache_node_id(member_cache_node_id)
+                .set_read_endpoint(member_read_endpoint)
+                .set_preferred_availability_zone(member_preferred_availability_zone)
+                .set_preferred_outpost_arn(member_preferred_outpost_arn)
+                .set_current_role(member_current_role)
+                .build(),
+        )
     }
 }
 /// The status of the service update on the node group member
@@ -2701,6 +4776,126 @@ impl NodeGroupMemberUpdateStatus {
         ::std::default::Default::default()
     }
 }
+impl NodeGroupMemberUpdateStatus {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_cache_cluster_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_cache_node_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_node_update_status: ::std::option::Option<
+            crate::types::NodeUpdateStatus,
+        > = ::std::option::Option::None;
+        let mut member_node_deletion_date: ::std::option::Option<
+            ::querygen_runtime::DateTime,
+        > = ::std::option::Option::None;
+        let mut member_node_update_start_date: ::std::option::Option<
+            ::querygen_runtime::DateTime,
+        > = ::std::option::Option::None;
+        let mut member_node_update_end_date: ::std::option::Option<
+            ::querygen_runtime::DateTime,
+        > = ::std::option::Option::None;
+        let mut member_node_update_initiated_by: ::std::option::Option<
+            crate::types::NodeUpdateInitiatedBy,
+        > = ::std::option::Option::None;
+        let mut member_node_update_initiated_date: ::std::option::Option<
+            ::querygen_runtime::DateTime,
+        > = ::std::option::Option::None;
+        let mut member_node_update_status_modified_date: ::std::option::Option<
+            ::querygen_runtime::DateTime,
+        > = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "CacheClusterId" => {
+                    member_cache_cluster_id = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "CacheNodeId" => {
+                    member_cache_node_id = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "NodeUpdateStatus" => {
+                    member_node_update_status = ::std::option::Option::Some(
+                        crate::types::NodeUpdateStatus::from(
+                            reader.text(&child)?.as_ref(),
+                        ),
+                    );
+                }
+                "NodeDeletionDate" => {
+                    member_node_deletion_date = ::std::option::Option::Some(
+                        reader
+                            .read_timestamp(
+                                &child,
+                                ::querygen_runtime::query::TimestampFormat::DateTime,
+                            )?,
+                    );
+                }
+                "NodeUpdateStartDate" => {
+                    member_node_update_start_date = ::std::option::Option::Some(
+                        reader
+                            .read_timestamp(
+                                &child,
+                                ::querygen_runtime::query::TimestampFormat::DateTime,
+                            )?,
+                    );
+                }
+                "NodeUpdateEndDate" => {
+                    member_node_update_end_date = ::std::option::Option::Some(
+                        reader
+                            .read_timestamp(
+                                &child,
+                                ::querygen_runtime::query::TimestampFormat::DateTime,
+                            )?,
+                    );
+                }
+                "NodeUpdateInitiatedBy" => {
+                    member_node_update_initiated_by = ::std::option::Option::Some(
+                        crate::types::NodeUpdateInitiatedBy::from(
+                            reader.text(&child)?.as_ref(),
+                        ),
+                    );
+                }
+                "NodeUpdateInitiatedDate" => {
+                    member_node_update_initiated_date = ::std::option::Option::Some(
+                        reader
+                            .read_timestamp(
+                                &child,
+                                ::querygen_runtime::query::TimestampFormat::DateTime,
+                            )?,
+                    );
+                }
+                "NodeUpdateStatusModifiedDate" => {
+                    member_node_update_status_modified_date = ::std::option::Option::Some(
+                        reader
+                            .read_timestamp(
+                                &child,
+                                ::querygen_runtime::query::TimestampFormat::DateTime,
+                            )?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(
+            Self::builder()
+                .set_cache_cluster_id(member_cache_cluster_id)
+                .set_cache_node_id(member_cache_node_id)
+                .set_node_update_status(member_node_update_status)
+                .set_node_deletion_date(member_node_deletion_date)
+                .set_node_update_start_date(member_node_update_start_date)
+                .set_node_update_end_date(member_node_update_end_date)
+                .set_node_update_initiated_by(member_node_update_initiated_by)
+                .set_node_update_initiated_date(member_node_update_initiated_date)
+                .set_node_update_status_modified_date(
+                    member_node_update_status_modified_date,
+                )
+                .build(),
+        )
+    }
+}
 /// The status of the service update on the node group
 ///
 /// Smithy shape: `com.amazonaws.elasticache#NodeGroupUpdateStatus`.
@@ -2718,6 +4913,57 @@ impl NodeGroupUpdateStatus {
     /// Creates a builder for [`NodeGroupUpdateStatus`].
     pub fn builder() -> crate::types::builders::NodeGroupUpdateStatusBuilder {
         ::std::default::Default::default()
+    }
+}
+impl NodeGroupUpdateStatus {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_node_group_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_node_group_member_update_status: ::std::option::Option<
+            ::std::vec::Vec<crate::types::NodeGroupMemberUpdateStatus>,
+        > = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "NodeGroupId" => {
+                    member_node_group_id = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "NodeGroupMemberUpdateStatus" => {
+                    member_node_group_member_update_status = ::std::option::Option::Some({
+                        let mut items0 = ::std::vec::Vec::new();
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
+                            if reader.name() == "NodeGroupMemberUpdateStatus" {
+                                items0
+                                    .push(
+                                        crate::types::NodeGroupMemberUpdateStatus::read_xml(
+                                            reader,
+                                            &item0,
+                                        )?,
+                                    );
+                            } else {
+                                reader.skip(&item0)?;
+                            }
+                        }
+                        items0
+                    });
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(
+            Self::builder()
+                .set_node_group_id(member_node_group_id)
+                .set_node_group_member_update_status(
+                    member_node_group_member_update_status,
+                )
+                .build(),
+        )
     }
 }
 /// Represents an individual cache node in a snapshot of a cluster.
@@ -2747,6 +4993,86 @@ impl NodeSnapshot {
     /// Creates a builder for [`NodeSnapshot`].
     pub fn builder() -> crate::types::builders::NodeSnapshotBuilder {
         ::std::default::Default::default()
+    }
+}
+impl NodeSnapshot {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_cache_cluster_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_node_group_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_cache_node_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_node_group_configuration: ::std::option::Option<
+            crate::types::NodeGroupConfiguration,
+        > = ::std::option::Option::None;
+        let mut member_cache_size: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_cache_node_create_time: ::std::option::Option<
+            ::querygen_runtime::DateTime,
+        > = ::std::option::Option::None;
+        let mut member_snapshot_create_time: ::std::option::Option<
+            ::querygen_runtime::DateTime,
+        > = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "CacheClusterId" => {
+                    member_cache_cluster_id = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "NodeGroupId" => {
+                    member_node_group_id = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "CacheNodeId" => {
+                    member_cache_node_id = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "NodeGroupConfiguration" => {
+                    member_node_group_configuration = ::std::option::Option::Some(
+                        crate::types::NodeGroupConfiguration::read_xml(reader, &child)?,
+                    );
+                }
+                "CacheSize" => {
+                    member_cache_size = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "CacheNodeCreateTime" => {
+                    member_cache_node_create_time = ::std::option::Option::Some(
+                        reader
+                            .read_timestamp(
+                                &child,
+                                ::querygen_runtime::query::TimestampFormat::DateTime,
+                            )?,
+                    );
+                }
+                "SnapshotCreateTime" => {
+                    member_snapshot_create_time = ::std::option::Option::Some(
+                        reader
+                            .read_timestamp(
+                                &child,
+                                ::querygen_runtime::query::TimestampFormat::DateTime,
+                            )?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(
+            Self::builder()
+                .set_cache_cluster_id(member_cache_cluster_id)
+                .set_node_group_id(member_node_group_id)
+                .set_cache_node_id(member_cache_node_id)
+                .set_node_group_configuration(member_node_group_configuration)
+                .set_cache_size(member_cache_size)
+                .set_cache_node_create_time(member_cache_node_create_time)
+                .set_snapshot_create_time(member_snapshot_create_time)
+                .build(),
+        )
     }
 }
 /// The `NodeUpdateInitiatedBy` enum.
@@ -2932,6 +5258,37 @@ impl NotificationConfiguration {
         ::std::default::Default::default()
     }
 }
+impl NotificationConfiguration {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_topic_arn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_topic_status: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "TopicArn" => {
+                    member_topic_arn = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "TopicStatus" => {
+                    member_topic_status = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(
+            Self::builder()
+                .set_topic_arn(member_topic_arn)
+                .set_topic_status(member_topic_status)
+                .build(),
+        )
+    }
+}
 /// The `OutpostMode` enum.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#OutpostMode`.
@@ -3032,6 +5389,88 @@ impl Parameter {
     /// Creates a builder for [`Parameter`].
     pub fn builder() -> crate::types::builders::ParameterBuilder {
         ::std::default::Default::default()
+    }
+}
+impl Parameter {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_parameter_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_parameter_value: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_source: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_data_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_allowed_values: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_is_modifiable: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut member_minimum_engine_version: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
+        let mut member_change_type: ::std::option::Option<crate::types::ChangeType> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "ParameterName" => {
+                    member_parameter_name = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "ParameterValue" => {
+                    member_parameter_value = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "Description" => {
+                    member_description = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "Source" => {
+                    member_source = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "DataType" => {
+                    member_data_type = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "AllowedValues" => {
+                    member_allowed_values = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "IsModifiable" => {
+                    member_is_modifiable = ::std::option::Option::Some(
+                        reader.read_parsed::<bool>(&child, "a boolean")?,
+                    );
+                }
+                "MinimumEngineVersion" => {
+                    member_minimum_engine_version = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "ChangeType" => {
+                    member_change_type = ::std::option::Option::Some(
+                        crate::types::ChangeType::from(reader.text(&child)?.as_ref()),
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(
+            Self::builder()
+                .set_parameter_name(member_parameter_name)
+                .set_parameter_value(member_parameter_value)
+                .set_description(member_description)
+                .set_source(member_source)
+                .set_data_type(member_data_type)
+                .set_allowed_values(member_allowed_values)
+                .set_is_modifiable(member_is_modifiable)
+                .set_minimum_engine_version(member_minimum_engine_version)
+                .set_change_type(member_change_type)
+                .build(),
+        )
     }
 }
 /// Describes a name-value pair that is used to update the value of a parameter.
@@ -3155,6 +5594,57 @@ impl PendingLogDeliveryConfiguration {
         ::std::default::Default::default()
     }
 }
+impl PendingLogDeliveryConfiguration {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_log_type: ::std::option::Option<crate::types::LogType> = ::std::option::Option::None;
+        let mut member_destination_type: ::std::option::Option<
+            crate::types::DestinationType,
+        > = ::std::option::Option::None;
+        let mut member_destination_details: ::std::option::Option<
+            crate::types::DestinationDetails,
+        > = ::std::option::Option::None;
+        let mut member_log_format: ::std::option::Option<crate::types::LogFormat> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "LogType" => {
+                    member_log_type = ::std::option::Option::Some(
+                        crate::types::LogType::from(reader.text(&child)?.as_ref()),
+                    );
+                }
+                "DestinationType" => {
+                    member_destination_type = ::std::option::Option::Some(
+                        crate::types::DestinationType::from(
+                            reader.text(&child)?.as_ref(),
+                        ),
+                    );
+                }
+                "DestinationDetails" => {
+                    member_destination_details = ::std::option::Option::Some(
+                        crate::types::DestinationDetails::read_xml(reader, &child)?,
+                    );
+                }
+                "LogFormat" => {
+                    member_log_format = ::std::option::Option::Some(
+                        crate::types::LogFormat::from(reader.text(&child)?.as_ref()),
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(
+            Self::builder()
+                .set_log_type(member_log_type)
+                .set_destination_type(member_destination_type)
+                .set_destination_details(member_destination_details)
+                .set_log_format(member_log_format)
+                .build(),
+        )
+    }
+}
 /// A group of settings that are applied to the cluster in the future, or that are currently being
 /// applied.
 ///
@@ -3195,6 +5685,117 @@ impl PendingModifiedValues {
         ::std::default::Default::default()
     }
 }
+impl PendingModifiedValues {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_num_cache_nodes: ::std::option::Option<i32> = ::std::option::Option::None;
+        let mut member_cache_node_ids_to_remove: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut member_engine_version: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_cache_node_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_auth_token_status: ::std::option::Option<
+            crate::types::AuthTokenUpdateStatus,
+        > = ::std::option::Option::None;
+        let mut member_log_delivery_configurations: ::std::option::Option<
+            ::std::vec::Vec<crate::types::PendingLogDeliveryConfiguration>,
+        > = ::std::option::Option::None;
+        let mut member_transit_encryption_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut member_transit_encryption_mode: ::std::option::Option<
+            crate::types::TransitEncryptionMode,
+        > = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "NumCacheNodes" => {
+                    member_num_cache_nodes = ::std::option::Option::Some(
+                        reader.read_parsed::<i32>(&child, "a 32-bit integer")?,
+                    );
+                }
+                "CacheNodeIdsToRemove" => {
+                    member_cache_node_ids_to_remove = ::std::option::Option::Some({
+                        let mut items0 = ::std::vec::Vec::new();
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
+                            if reader.name() == "CacheNodeId" {
+                                items0.push(reader.read_string(&item0)?);
+                            } else {
+                                reader.skip(&item0)?;
+                            }
+                        }
+                        items0
+                    });
+                }
+                "EngineVersion" => {
+                    member_engine_version = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "CacheNodeType" => {
+                    member_cache_node_type = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "AuthTokenStatus" => {
+                    member_auth_token_status = ::std::option::Option::Some(
+                        crate::types::AuthTokenUpdateStatus::from(
+                            reader.text(&child)?.as_ref(),
+                        ),
+                    );
+                }
+                "LogDeliveryConfigurations" => {
+                    member_log_delivery_configurations = ::std::option::Option::Some({
+                        let mut items0 = ::std::vec::Vec::new();
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
+                            if reader.name() == "member" {
+                                items0
+                                    .push(
+                                        crate::types::PendingLogDeliveryConfiguration::read_xml(
+                                            reader,
+                                            &item0,
+                                        )?,
+                                    );
+                            } else {
+                                reader.skip(&item0)?;
+                            }
+                        }
+                        items0
+                    });
+                }
+                "TransitEncryptionEnabled" => {
+                    member_transit_encryption_enabled = ::std::option::Option::Some(
+                        reader.read_parsed::<bool>(&child, "a boolean")?,
+                    );
+                }
+                "TransitEncryptionMode" => {
+                    member_transit_encryption_mode = ::std::option::Option::Some(
+                        crate::types::TransitEncryptionMode::from(
+                            reader.text(&child)?.as_ref(),
+                        ),
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(
+            Self::builder()
+                .set_num_cache_nodes(member_num_cache_nodes)
+                .set_cache_node_ids_to_remove(member_cache_node_ids_to_remove)
+                .set_engine_version(member_engine_version)
+                .set_cache_node_type(member_cache_node_type)
+                .set_auth_token_status(member_auth_token_status)
+                .set_log_delivery_configurations(member_log_delivery_configurations)
+                .set_transit_encryption_enabled(member_transit_encryption_enabled)
+                .set_transit_encryption_mode(member_transit_encryption_mode)
+                .build(),
+        )
+    }
+}
 /// Update action that has been processed for the corresponding apply/stop request
 ///
 /// Smithy shape: `com.amazonaws.elasticache#ProcessedUpdateAction`.
@@ -3216,6 +5817,59 @@ impl ProcessedUpdateAction {
         ::std::default::Default::default()
     }
 }
+impl ProcessedUpdateAction {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_replication_group_id: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
+        let mut member_cache_cluster_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_service_update_name: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
+        let mut member_update_action_status: ::std::option::Option<
+            crate::types::UpdateActionStatus,
+        > = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "ReplicationGroupId" => {
+                    member_replication_group_id = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "CacheClusterId" => {
+                    member_cache_cluster_id = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "ServiceUpdateName" => {
+                    member_service_update_name = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "UpdateActionStatus" => {
+                    member_update_action_status = ::std::option::Option::Some(
+                        crate::types::UpdateActionStatus::from(
+                            reader.text(&child)?.as_ref(),
+                        ),
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(
+            Self::builder()
+                .set_replication_group_id(member_replication_group_id)
+                .set_cache_cluster_id(member_cache_cluster_id)
+                .set_service_update_name(member_service_update_name)
+                .set_update_action_status(member_update_action_status)
+                .build(),
+        )
+    }
+}
 /// Contains the specific price and frequency of a recurring charges for a reserved cache node, or for a
 /// reserved cache node offering.
 ///
@@ -3232,6 +5886,39 @@ impl RecurringCharge {
     /// Creates a builder for [`RecurringCharge`].
     pub fn builder() -> crate::types::builders::RecurringChargeBuilder {
         ::std::default::Default::default()
+    }
+}
+impl RecurringCharge {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_recurring_charge_amount: ::std::option::Option<f64> = ::std::option::Option::None;
+        let mut member_recurring_charge_frequency: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "RecurringChargeAmount" => {
+                    member_recurring_charge_amount = ::std::option::Option::Some(
+                        reader.read_parsed::<f64>(&child, "a double")?,
+                    );
+                }
+                "RecurringChargeFrequency" => {
+                    member_recurring_charge_frequency = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(
+            Self::builder()
+                .set_recurring_charge_amount(member_recurring_charge_amount)
+                .set_recurring_charge_frequency(member_recurring_charge_frequency)
+                .build(),
+        )
     }
 }
 /// A list of the replication groups
@@ -3434,6 +6121,352 @@ impl ReplicationGroup {
         ::std::default::Default::default()
     }
 }
+impl ReplicationGroup {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_replication_group_id: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
+        let mut member_description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_global_replication_group_info: ::std::option::Option<
+            crate::types::GlobalReplicationGroupInfo,
+        > = ::std::option::Option::None;
+        let mut member_status: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_pending_modified_values: ::std::option::Option<
+            crate::types::ReplicationGroupPendingModifiedValues,
+        > = ::std::option::Option::None;
+        let mut member_member_clusters: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut member_node_groups: ::std::option::Option<
+            ::std::vec::Vec<crate::types::NodeGroup>,
+        > = ::std::option::Option::None;
+        let mut member_snapshotting_cluster_id: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
+        let mut member_automatic_failover: ::std::option::Option<
+            crate::types::AutomaticFailoverStatus,
+        > = ::std::option::Option::None;
+        let mut member_multi_az: ::std::option::Option<crate::types::MultiAzStatus> = ::std::option::Option::None;
+        let mut member_configuration_endpoint: ::std::option::Option<
+            crate::types::Endpoint,
+        > = ::std::option::Option::None;
+        let mut member_snapshot_retention_limit: ::std::option::Option<i32> = ::std::option::Option::None;
+        let mut member_snapshot_window: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_cluster_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut member_cache_node_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_auth_token_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut member_auth_token_last_modified_date: ::std::option::Option<
+            ::querygen_runtime::DateTime,
+        > = ::std::option::Option::None;
+        let mut member_transit_encryption_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut member_at_rest_encryption_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut member_member_clusters_outpost_arns: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut member_kms_key_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_arn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_user_group_ids: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut member_log_delivery_configurations: ::std::option::Option<
+            ::std::vec::Vec<crate::types::LogDeliveryConfiguration>,
+        > = ::std::option::Option::None;
+        let mut member_replication_group_create_time: ::std::option::Option<
+            ::querygen_runtime::DateTime,
+        > = ::std::option::Option::None;
+        let mut member_data_tiering: ::std::option::Option<
+            crate::types::DataTieringStatus,
+        > = ::std::option::Option::None;
+        let mut member_auto_minor_version_upgrade: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut member_network_type: ::std::option::Option<crate::types::NetworkType> = ::std::option::Option::None;
+        let mut member_ip_discovery: ::std::option::Option<crate::types::IpDiscovery> = ::std::option::Option::None;
+        let mut member_transit_encryption_mode: ::std::option::Option<
+            crate::types::TransitEncryptionMode,
+        > = ::std::option::Option::None;
+        let mut member_cluster_mode: ::std::option::Option<crate::types::ClusterMode> = ::std::option::Option::None;
+        let mut member_engine: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "ReplicationGroupId" => {
+                    member_replication_group_id = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "Description" => {
+                    member_description = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "GlobalReplicationGroupInfo" => {
+                    member_global_replication_group_info = ::std::option::Option::Some(
+                        crate::types::GlobalReplicationGroupInfo::read_xml(
+                            reader,
+                            &child,
+                        )?,
+                    );
+                }
+                "Status" => {
+                    member_status = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "PendingModifiedValues" => {
+                    member_pending_modified_values = ::std::option::Option::Some(
+                        crate::types::ReplicationGroupPendingModifiedValues::read_xml(
+                            reader,
+                            &child,
+                        )?,
+                    );
+                }
+                "MemberClusters" => {
+                    member_member_clusters = ::std::option::Option::Some({
+                        let mut items0 = ::std::vec::Vec::new();
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
+                            if reader.name() == "ClusterId" {
+                                items0.push(reader.read_string(&item0)?);
+                            } else {
+                                reader.skip(&item0)?;
+                            }
+                        }
+                        items0
+                    });
+                }
+                "NodeGroups" => {
+                    member_node_groups = ::std::option::Option::Some({
+                        let mut items0 = ::std::vec::Vec::new();
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
+                            if reader.name() == "NodeGroup" {
+                                items0
+                                    .push(crate::types::NodeGroup::read_xml(reader, &item0)?);
+                            } else {
+                                reader.skip(&item0)?;
+                            }
+                        }
+                        items0
+                    });
+                }
+                "SnapshottingClusterId" => {
+                    member_snapshotting_cluster_id = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "AutomaticFailover" => {
+                    member_automatic_failover = ::std::option::Option::Some(
+                        crate::types::AutomaticFailoverStatus::from(
+                            reader.text(&child)?.as_ref(),
+                        ),
+                    );
+                }
+                "MultiAZ" => {
+                    member_multi_az = ::std::option::Option::Some(
+                        crate::types::MultiAzStatus::from(reader.text(&child)?.as_ref()),
+                    );
+                }
+                "ConfigurationEndpoint" => {
+                    member_configuration_endpoint = ::std::option::Option::Some(
+                        crate::types::Endpoint::read_xml(reader, &child)?,
+                    );
+                }
+                "SnapshotRetentionLimit" => {
+                    member_snapshot_retention_limit = ::std::option::Option::Some(
+                        reader.read_parsed::<i32>(&child, "a 32-bit integer")?,
+                    );
+                }
+                "SnapshotWindow" => {
+                    member_snapshot_window = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "ClusterEnabled" => {
+                    member_cluster_enabled = ::std::option::Option::Some(
+                        reader.read_parsed::<bool>(&child, "a boolean")?,
+                    );
+                }
+                "CacheNodeType" => {
+                    member_cache_node_type = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "AuthTokenEnabled" => {
+                    member_auth_token_enabled = ::std::option::Option::Some(
+                        reader.read_parsed::<bool>(&child, "a boolean")?,
+                    );
+                }
+                "AuthTokenLastModifiedDate" => {
+                    member_auth_token_last_modified_date = ::std::option::Option::Some(
+                        reader
+                            .read_timestamp(
+                                &child,
+                                ::querygen_runtime::query::TimestampFormat::DateTime,
+                            )?,
+                    );
+                }
+                "TransitEncryptionEnabled" => {
+                    member_transit_encryption_enabled = ::std::option::Option::Some(
+                        reader.read_parsed::<bool>(&child, "a boolean")?,
+                    );
+                }
+                "AtRestEncryptionEnabled" => {
+                    member_at_rest_encryption_enabled = ::std::option::Option::Some(
+                        reader.read_parsed::<bool>(&child, "a boolean")?,
+                    );
+                }
+                "MemberClustersOutpostArns" => {
+                    member_member_clusters_outpost_arns = ::std::option::Option::Some({
+                        let mut items0 = ::std::vec::Vec::new();
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
+                            if reader.name() == "ReplicationGroupOutpostArn" {
+                                items0.push(reader.read_string(&item0)?);
+                            } else {
+                                reader.skip(&item0)?;
+                            }
+                        }
+                        items0
+                    });
+                }
+                "KmsKeyId" => {
+                    member_kms_key_id = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "ARN" => {
+                    member_arn = ::std::option::Option::Some(reader.read_string(&child)?);
+                }
+                "UserGroupIds" => {
+                    member_user_group_ids = ::std::option::Option::Some({
+                        let mut items0 = ::std::vec::Vec::new();
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
+                            if reader.name() == "member" {
+                                items0.push(reader.read_string(&item0)?);
+                            } else {
+                                reader.skip(&item0)?;
+                            }
+                        }
+                        items0
+                    });
+                }
+                "LogDeliveryConfigurations" => {
+                    member_log_delivery_configurations = ::std::option::Option::Some({
+                        let mut items0 = ::std::vec::Vec::new();
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
+                            if reader.name() == "LogDeliveryConfiguration" {
+                                items0
+                                    .push(
+                                        crate::types::LogDeliveryConfiguration::read_xml(
+                                            reader,
+                                            &item0,
+                                        )?,
+                                    );
+                            } else {
+                                reader.skip(&item0)?;
+                            }
+                        }
+                        items0
+                    });
+                }
+                "ReplicationGroupCreateTime" => {
+                    member_replication_group_create_time = ::std::option::Option::Some(
+                        reader
+                            .read_timestamp(
+                                &child,
+                                ::querygen_runtime::query::TimestampFormat::DateTime,
+                            )?,
+                    );
+                }
+                "DataTiering" => {
+                    member_data_tiering = ::std::option::Option::Some(
+                        crate::types::DataTieringStatus::from(
+                            reader.text(&child)?.as_ref(),
+                        ),
+                    );
+                }
+                "AutoMinorVersionUpgrade" => {
+                    member_auto_minor_version_upgrade = ::std::option::Option::Some(
+                        reader.read_parsed::<bool>(&child, "a boolean")?,
+                    );
+                }
+                "NetworkType" => {
+                    member_network_type = ::std::option::Option::Some(
+                        crate::types::NetworkType::from(reader.text(&child)?.as_ref()),
+                    );
+                }
+                "IpDiscovery" => {
+                    member_ip_discovery = ::std::option::Option::Some(
+                        crate::types::IpDiscovery::from(reader.text(&child)?.as_ref()),
+                    );
+                }
+                "TransitEncryptionMode" => {
+                    member_transit_encryption_mode = ::std::option::Option::Some(
+                        crate::types::TransitEncryptionMode::from(
+                            reader.text(&child)?.as_ref(),
+                        ),
+                    );
+                }
+                "ClusterMode" => {
+                    member_cluster_mode = ::std::option::Option::Some(
+                        crate::types::ClusterMode::from(reader.text(&child)?.as_ref()),
+                    );
+                }
+                "Engine" => {
+                    member_engine = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(
+            Self::builder()
+                .set_replication_group_id(member_replication_group_id)
+                .set_description(member_description)
+                .set_global_replication_group_info(member_global_replication_group_info)
+                .set_status(member_status)
+                .set_pending_modified_values(member_pending_modified_values)
+                .set_member_clusters(member_member_clusters)
+                .set_node_groups(member_node_groups)
+                .set_snapshotting_cluster_id(member_snapshotting_cluster_id)
+                .set_automatic_failover(member_automatic_failover)
+                .set_multi_az(member_multi_az)
+                .set_configuration_endpoint(member_configuration_endpoint)
+                .set_snapshot_retention_limit(member_snapshot_retention_limit)
+                .set_snapshot_window(member_snapshot_window)
+                .set_cluster_enabled(member_cluster_enabled)
+                .set_cache_node_type(member_cache_node_type)
+                .set_auth_token_enabled(member_auth_token_enabled)
+                .set_auth_token_last_modified_date(member_auth_token_last_modified_date)
+                .set_transit_encryption_enabled(member_transit_encryption_enabled)
+                .set_at_rest_encryption_enabled(member_at_rest_encryption_enabled)
+                .set_member_clusters_outpost_arns(member_member_clusters_outpost_arns)
+                .set_kms_key_id(member_kms_key_id)
+                .set_arn(member_arn)
+                .set_user_group_ids(member_user_group_ids)
+                .set_log_delivery_configurations(member_log_delivery_configurations)
+                .set_replication_group_create_time(member_replication_group_create_time)
+                .set_data_tiering(member_data_tiering)
+                .set_auto_minor_version_upgrade(member_auto_minor_version_upgrade)
+                .set_network_type(member_network_type)
+                .set_ip_discovery(member_ip_discovery)
+                .set_transit_encryption_mode(member_transit_encryption_mode)
+                .set_cluster_mode(member_cluster_mode)
+                .set_engine(member_engine)
+                .build(),
+        )
+    }
+}
 /// The settings to be applied to the Valkey or Redis OSS replication group, either immediately or
 /// during the next maintenance window.
 ///
@@ -3475,6 +6508,122 @@ impl ReplicationGroupPendingModifiedValues {
     /// Creates a builder for [`ReplicationGroupPendingModifiedValues`].
     pub fn builder() -> crate::types::builders::ReplicationGroupPendingModifiedValuesBuilder {
         ::std::default::Default::default()
+    }
+}
+impl ReplicationGroupPendingModifiedValues {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_primary_cluster_id: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
+        let mut member_automatic_failover_status: ::std::option::Option<
+            crate::types::PendingAutomaticFailoverStatus,
+        > = ::std::option::Option::None;
+        let mut member_resharding: ::std::option::Option<
+            crate::types::ReshardingStatus,
+        > = ::std::option::Option::None;
+        let mut member_auth_token_status: ::std::option::Option<
+            crate::types::AuthTokenUpdateStatus,
+        > = ::std::option::Option::None;
+        let mut member_user_groups: ::std::option::Option<
+            crate::types::UserGroupsUpdateStatus,
+        > = ::std::option::Option::None;
+        let mut member_log_delivery_configurations: ::std::option::Option<
+            ::std::vec::Vec<crate::types::PendingLogDeliveryConfiguration>,
+        > = ::std::option::Option::None;
+        let mut member_transit_encryption_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut member_transit_encryption_mode: ::std::option::Option<
+            crate::types::TransitEncryptionMode,
+        > = ::std::option::Option::None;
+        let mut member_cluster_mode: ::std::option::Option<crate::types::ClusterMode> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "PrimaryClusterId" => {
+                    member_primary_cluster_id = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "AutomaticFailoverStatus" => {
+                    member_automatic_failover_status = ::std::option::Option::Some(
+                        crate::types::PendingAutomaticFailoverStatus::from(
+                            reader.text(&child)?.as_ref(),
+                        ),
+                    );
+                }
+                "Resharding" => {
+                    member_resharding = ::std::option::Option::Some(
+                        crate::types::ReshardingStatus::read_xml(reader, &child)?,
+                    );
+                }
+                "AuthTokenStatus" => {
+                    member_auth_token_status = ::std::option::Option::Some(
+                        crate::types::AuthTokenUpdateStatus::from(
+                            reader.text(&child)?.as_ref(),
+                        ),
+                    );
+                }
+                "UserGroups" => {
+                    member_user_groups = ::std::option::Option::Some(
+                        crate::types::UserGroupsUpdateStatus::read_xml(reader, &child)?,
+                    );
+                }
+                "LogDeliveryConfigurations" => {
+                    member_log_delivery_configurations = ::std::option::Option::Some({
+                        let mut items0 = ::std::vec::Vec::new();
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
+                            if reader.name() == "member" {
+                                items0
+                                    .push(
+                                        crate::types::PendingLogDeliveryConfiguration::read_xml(
+                                            reader,
+                                            &item0,
+                                        )?,
+                                    );
+                            } else {
+                                reader.skip(&item0)?;
+                            }
+                        }
+                        items0
+                    });
+                }
+                "TransitEncryptionEnabled" => {
+                    member_transit_encryption_enabled = ::std::option::Option::Some(
+                        reader.read_parsed::<bool>(&child, "a boolean")?,
+                    );
+                }
+                "TransitEncryptionMode" => {
+                    member_transit_encryption_mode = ::std::option::Option::Some(
+                        crate::types::TransitEncryptionMode::from(
+                            reader.text(&child)?.as_ref(),
+                        ),
+                    );
+                }
+                "ClusterMode" => {
+                    member_cluster_mode = ::std::option::Option::Some(
+                        crate::types::ClusterMode::from(reader.text(&child)?.as_ref()),
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(
+            Self::builder()
+                .set_primary_cluster_id(member_primary_cluster_id)
+                .set_automatic_failover_status(member_automatic_failover_status)
+                .set_resharding(member_resharding)
+                .set_auth_token_status(member_auth_token_status)
+                .set_user_groups(member_user_groups)
+                .set_log_delivery_configurations(member_log_delivery_configurations)
+                .set_transit_encryption_enabled(member_transit_encryption_enabled)
+                .set_transit_encryption_mode(member_transit_encryption_mode)
+                .set_cluster_mode(member_cluster_mode)
+                .build(),
+        )
     }
 }
 /// Represents the output of a `PurchaseReservedCacheNodesOffering` operation.
@@ -3596,6 +6745,141 @@ impl ReservedCacheNode {
         ::std::default::Default::default()
     }
 }
+impl ReservedCacheNode {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_reserved_cache_node_id: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
+        let mut member_reserved_cache_nodes_offering_id: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
+        let mut member_cache_node_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_start_time: ::std::option::Option<::querygen_runtime::DateTime> = ::std::option::Option::None;
+        let mut member_duration: ::std::option::Option<i32> = ::std::option::Option::None;
+        let mut member_fixed_price: ::std::option::Option<f64> = ::std::option::Option::None;
+        let mut member_usage_price: ::std::option::Option<f64> = ::std::option::Option::None;
+        let mut member_cache_node_count: ::std::option::Option<i32> = ::std::option::Option::None;
+        let mut member_product_description: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
+        let mut member_offering_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_state: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_recurring_charges: ::std::option::Option<
+            ::std::vec::Vec<crate::types::RecurringCharge>,
+        > = ::std::option::Option::None;
+        let mut member_reservation_arn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "ReservedCacheNodeId" => {
+                    member_reserved_cache_node_id = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "ReservedCacheNodesOfferingId" => {
+                    member_reserved_cache_nodes_offering_id = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "CacheNodeType" => {
+                    member_cache_node_type = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "StartTime" => {
+                    member_start_time = ::std::option::Option::Some(
+                        reader
+                            .read_timestamp(
+                                &child,
+                                ::querygen_runtime::query::TimestampFormat::DateTime,
+                            )?,
+                    );
+                }
+                "Duration" => {
+                    member_duration = ::std::option::Option::Some(
+                        reader.read_parsed::<i32>(&child, "a 32-bit integer")?,
+                    );
+                }
+                "FixedPrice" => {
+                    member_fixed_price = ::std::option::Option::Some(
+                        reader.read_parsed::<f64>(&child, "a double")?,
+                    );
+                }
+                "UsagePrice" => {
+                    member_usage_price = ::std::option::Option::Some(
+                        reader.read_parsed::<f64>(&child, "a double")?,
+                    );
+                }
+                "CacheNodeCount" => {
+                    member_cache_node_count = ::std::option::Option::Some(
+                        reader.read_parsed::<i32>(&child, "a 32-bit integer")?,
+                    );
+                }
+                "ProductDescription" => {
+                    member_product_description = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "OfferingType" => {
+                    member_offering_type = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "State" => {
+                    member_state = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "RecurringCharges" => {
+                    member_recurring_charges = ::std::option::Option::Some({
+                        let mut items0 = ::std::vec::Vec::new();
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
+                            if reader.name() == "RecurringCharge" {
+                                items0
+                                    .push(
+                                        crate::types::RecurringCharge::read_xml(reader, &item0)?,
+                                    );
+                            } else {
+                                reader.skip(&item0)?;
+                            }
+                        }
+                        items0
+                    });
+                }
+                "ReservationARN" => {
+                    member_reservation_arn = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(
+            Self::builder()
+                .set_reserved_cache_node_id(member_reserved_cache_node_id)
+                .set_reserved_cache_nodes_offering_id(
+                    member_reserved_cache_nodes_offering_id,
+                )
+                .set_cache_node_type(member_cache_node_type)
+                .set_start_time(member_start_time)
+                .set_duration(member_duration)
+                .set_fixed_price(member_fixed_price)
+                .set_usage_price(member_usage_price)
+                .set_cache_node_count(member_cache_node_count)
+                .set_product_description(member_product_description)
+                .set_offering_type(member_offering_type)
+                .set_state(member_state)
+                .set_recurring_charges(member_recurring_charges)
+                .set_reservation_arn(member_reservation_arn)
+                .build(),
+        )
+    }
+}
 /// Describes all of the attributes of a reserved cache node offering.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#ReservedCacheNodesOffering`.
@@ -3703,6 +6987,100 @@ impl ReservedCacheNodesOffering {
         ::std::default::Default::default()
     }
 }
+impl ReservedCacheNodesOffering {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_reserved_cache_nodes_offering_id: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
+        let mut member_cache_node_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_duration: ::std::option::Option<i32> = ::std::option::Option::None;
+        let mut member_fixed_price: ::std::option::Option<f64> = ::std::option::Option::None;
+        let mut member_usage_price: ::std::option::Option<f64> = ::std::option::Option::None;
+        let mut member_product_description: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
+        let mut member_offering_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_recurring_charges: ::std::option::Option<
+            ::std::vec::Vec<crate::types::RecurringCharge>,
+        > = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "ReservedCacheNodesOfferingId" => {
+                    member_reserved_cache_nodes_offering_id = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "CacheNodeType" => {
+                    member_cache_node_type = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "Duration" => {
+                    member_duration = ::std::option::Option::Some(
+                        reader.read_parsed::<i32>(&child, "a 32-bit integer")?,
+                    );
+                }
+                "FixedPrice" => {
+                    member_fixed_price = ::std::option::Option::Some(
+                        reader.read_parsed::<f64>(&child, "a double")?,
+                    );
+                }
+                "UsagePrice" => {
+                    member_usage_price = ::std::option::Option::Some(
+                        reader.read_parsed::<f64>(&child, "a double")?,
+                    );
+                }
+                "ProductDescription" => {
+                    member_product_description = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "OfferingType" => {
+                    member_offering_type = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "RecurringCharges" => {
+                    member_recurring_charges = ::std::option::Option::Some({
+                        let mut items0 = ::std::vec::Vec::new();
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
+                            if reader.name() == "RecurringCharge" {
+                                items0
+                                    .push(
+                                        crate::types::RecurringCharge::read_xml(reader, &item0)?,
+                                    );
+                            } else {
+                                reader.skip(&item0)?;
+                            }
+                        }
+                        items0
+                    });
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(
+            Self::builder()
+                .set_reserved_cache_nodes_offering_id(
+                    member_reserved_cache_nodes_offering_id,
+                )
+                .set_cache_node_type(member_cache_node_type)
+                .set_duration(member_duration)
+                .set_fixed_price(member_fixed_price)
+                .set_usage_price(member_usage_price)
+                .set_product_description(member_product_description)
+                .set_offering_type(member_offering_type)
+                .set_recurring_charges(member_recurring_charges)
+                .build(),
+        )
+    }
+}
 /// A list of `PreferredAvailabilityZones` objects that specifies the configuration of a node group in
 /// the resharded cluster.
 ///
@@ -3765,6 +7143,30 @@ impl ReshardingStatus {
         ::std::default::Default::default()
     }
 }
+impl ReshardingStatus {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_slot_migration: ::std::option::Option<
+            crate::types::SlotMigration,
+        > = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "SlotMigration" => {
+                    member_slot_migration = ::std::option::Option::Some(
+                        crate::types::SlotMigration::read_xml(reader, &child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(
+            Self::builder().set_slot_migration(member_slot_migration).build(),
+        )
+    }
+}
 /// Represents a single cache security group and its status.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#SecurityGroupMembership`.
@@ -3781,6 +7183,37 @@ impl SecurityGroupMembership {
     /// Creates a builder for [`SecurityGroupMembership`].
     pub fn builder() -> crate::types::builders::SecurityGroupMembershipBuilder {
         ::std::default::Default::default()
+    }
+}
+impl SecurityGroupMembership {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_security_group_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_status: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "SecurityGroupId" => {
+                    member_security_group_id = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "Status" => {
+                    member_status = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(
+            Self::builder()
+                .set_security_group_id(member_security_group_id)
+                .set_status(member_status)
+                .build(),
+        )
     }
 }
 /// The resource representing a serverless cache.
@@ -3840,6 +7273,180 @@ impl ServerlessCache {
         ::std::default::Default::default()
     }
 }
+impl ServerlessCache {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_serverless_cache_name: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
+        let mut member_description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_create_time: ::std::option::Option<
+            ::querygen_runtime::DateTime,
+        > = ::std::option::Option::None;
+        let mut member_status: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_engine: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_major_engine_version: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
+        let mut member_full_engine_version: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
+        let mut member_cache_usage_limits: ::std::option::Option<
+            crate::types::CacheUsageLimits,
+        > = ::std::option::Option::None;
+        let mut member_kms_key_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_security_group_ids: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut member_endpoint: ::std::option::Option<crate::types::Endpoint> = ::std::option::Option::None;
+        let mut member_reader_endpoint: ::std::option::Option<crate::types::Endpoint> = ::std::option::Option::None;
+        let mut member_arn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_user_group_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_subnet_ids: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut member_snapshot_retention_limit: ::std::option::Option<i32> = ::std::option::Option::None;
+        let mut member_daily_snapshot_time: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "ServerlessCacheName" => {
+                    member_serverless_cache_name = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "Description" => {
+                    member_description = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "CreateTime" => {
+                    member_create_time = ::std::option::Option::Some(
+                        reader
+                            .read_timestamp(
+                                &child,
+                                ::querygen_runtime::query::TimestampFormat::DateTime,
+                            )?,
+                    );
+                }
+                "Status" => {
+                    member_status = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "Engine" => {
+                    member_engine = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "MajorEngineVersion" => {
+                    member_major_engine_version = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "FullEngineVersion" => {
+                    member_full_engine_version = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "CacheUsageLimits" => {
+                    member_cache_usage_limits = ::std::option::Option::Some(
+                        crate::types::CacheUsageLimits::read_xml(reader, &child)?,
+                    );
+                }
+                "KmsKeyId" => {
+                    member_kms_key_id = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "SecurityGroupIds" => {
+                    member_security_group_ids = ::std::option::Option::Some({
+                        let mut items0 = ::std::vec::Vec::new();
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
+                            if reader.name() == "SecurityGroupId" {
+                                items0.push(reader.read_string(&item0)?);
+                            } else {
+                                reader.skip(&item0)?;
+                            }
+                        }
+                        items0
+                    });
+                }
+                "Endpoint" => {
+                    member_endpoint = ::std::option::Option::Some(
+                        crate::types::Endpoint::read_xml(reader, &child)?,
+                    );
+                }
+                "ReaderEndpoint" => {
+                    member_reader_endpoint = ::std::option::Option::Some(
+                        crate::types::Endpoint::read_xml(reader, &child)?,
+                    );
+                }
+                "ARN" => {
+                    member_arn = ::std::option::Option::Some(reader.read_string(&child)?);
+                }
+                "UserGroupId" => {
+                    member_user_group_id = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "SubnetIds" => {
+                    member_subnet_ids = ::std::option::Option::Some({
+                        let mut items0 = ::std::vec::Vec::new();
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
+                            if reader.name() == "SubnetId" {
+                                items0.push(reader.read_string(&item0)?);
+                            } else {
+                                reader.skip(&item0)?;
+                            }
+                        }
+                        items0
+                    });
+                }
+                "SnapshotRetentionLimit" => {
+                    member_snapshot_retention_limit = ::std::option::Option::Some(
+                        reader.read_parsed::<i32>(&child, "a 32-bit integer")?,
+                    );
+                }
+                "DailySnapshotTime" => {
+                    member_daily_snapshot_time = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(
+            Self::builder()
+                .set_serverless_cache_name(member_serverless_cache_name)
+                .set_description(member_description)
+                .set_create_time(member_create_time)
+                .set_status(member_status)
+                .set_engine(member_engine)
+                .set_major_engine_version(member_major_engine_version)
+                .set_full_engine_version(member_full_engine_version)
+                .set_cache_usage_limits(member_cache_usage_limits)
+                .set_kms_key_id(member_kms_key_id)
+                .set_security_group_ids(member_security_group_ids)
+                .set_endpoint(member_endpoint)
+                .set_reader_endpoint(member_reader_endpoint)
+                .set_arn(member_arn)
+                .set_user_group_id(member_user_group_id)
+                .set_subnet_ids(member_subnet_ids)
+                .set_snapshot_retention_limit(member_snapshot_retention_limit)
+                .set_daily_snapshot_time(member_daily_snapshot_time)
+                .build(),
+        )
+    }
+}
 /// The configuration settings for a specific serverless cache.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#ServerlessCacheConfiguration`.
@@ -3857,6 +7464,48 @@ impl ServerlessCacheConfiguration {
     /// Creates a builder for [`ServerlessCacheConfiguration`].
     pub fn builder() -> crate::types::builders::ServerlessCacheConfigurationBuilder {
         ::std::default::Default::default()
+    }
+}
+impl ServerlessCacheConfiguration {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_serverless_cache_name: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
+        let mut member_engine: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_major_engine_version: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "ServerlessCacheName" => {
+                    member_serverless_cache_name = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "Engine" => {
+                    member_engine = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "MajorEngineVersion" => {
+                    member_major_engine_version = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(
+            Self::builder()
+                .set_serverless_cache_name(member_serverless_cache_name)
+                .set_engine(member_engine)
+                .set_major_engine_version(member_major_engine_version)
+                .build(),
+        )
     }
 }
 /// The resource representing a serverless cache snapshot. Available for Valkey, Redis OSS and
@@ -3902,6 +7551,109 @@ impl ServerlessCacheSnapshot {
         ::std::default::Default::default()
     }
 }
+impl ServerlessCacheSnapshot {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_serverless_cache_snapshot_name: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
+        let mut member_arn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_kms_key_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_snapshot_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_status: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_create_time: ::std::option::Option<
+            ::querygen_runtime::DateTime,
+        > = ::std::option::Option::None;
+        let mut member_expiry_time: ::std::option::Option<
+            ::querygen_runtime::DateTime,
+        > = ::std::option::Option::None;
+        let mut member_bytes_used_for_cache: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
+        let mut member_serverless_cache_configuration: ::std::option::Option<
+            crate::types::ServerlessCacheConfiguration,
+        > = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "ServerlessCacheSnapshotName" => {
+                    member_serverless_cache_snapshot_name = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "ARN" => {
+                    member_arn = ::std::option::Option::Some(reader.read_string(&child)?);
+                }
+                "KmsKeyId" => {
+                    member_kms_key_id = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "SnapshotType" => {
+                    member_snapshot_type = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "Status" => {
+                    member_status = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "CreateTime" => {
+                    member_create_time = ::std::option::Option::Some(
+                        reader
+                            .read_timestamp(
+                                &child,
+                                ::querygen_runtime::query::TimestampFormat::DateTime,
+                            )?,
+                    );
+                }
+                "ExpiryTime" => {
+                    member_expiry_time = ::std::option::Option::Some(
+                        reader
+                            .read_timestamp(
+                                &child,
+                                ::querygen_runtime::query::TimestampFormat::DateTime,
+                            )?,
+                    );
+                }
+                "BytesUsedForCache" => {
+                    member_bytes_used_for_cache = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "ServerlessCacheConfiguration" => {
+                    member_serverless_cache_configuration = ::std::option::Option::Some(
+                        crate::types::ServerlessCacheConfiguration::read_xml(
+                            reader,
+                            &child,
+                        )?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(
+            Self::builder()
+                .set_serverless_cache_snapshot_name(
+                    member_serverless_cache_snapshot_name,
+                )
+                .set_arn(member_arn)
+                .set_kms_key_id(member_kms_key_id)
+                .set_snapshot_type(member_snapshot_type)
+                .set_status(member_status)
+                .set_create_time(member_create_time)
+                .set_expiry_time(member_expiry_time)
+                .set_bytes_used_for_cache(member_bytes_used_for_cache)
+                .set_serverless_cache_configuration(
+                    member_serverless_cache_configuration,
+                )
+                .build(),
+        )
+    }
+}
 /// An update that you can apply to your Valkey or Redis OSS clusters.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#ServiceUpdate`.
@@ -3945,6 +7697,149 @@ impl ServiceUpdate {
     /// Creates a builder for [`ServiceUpdate`].
     pub fn builder() -> crate::types::builders::ServiceUpdateBuilder {
         ::std::default::Default::default()
+    }
+}
+impl ServiceUpdate {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_service_update_name: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
+        let mut member_service_update_release_date: ::std::option::Option<
+            ::querygen_runtime::DateTime,
+        > = ::std::option::Option::None;
+        let mut member_service_update_end_date: ::std::option::Option<
+            ::querygen_runtime::DateTime,
+        > = ::std::option::Option::None;
+        let mut member_service_update_severity: ::std::option::Option<
+            crate::types::ServiceUpdateSeverity,
+        > = ::std::option::Option::None;
+        let mut member_service_update_recommended_apply_by_date: ::std::option::Option<
+            ::querygen_runtime::DateTime,
+        > = ::std::option::Option::None;
+        let mut member_service_update_status: ::std::option::Option<
+            crate::types::ServiceUpdateStatus,
+        > = ::std::option::Option::None;
+        let mut member_service_update_description: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
+        let mut member_service_update_type: ::std::option::Option<
+            crate::types::ServiceUpdateType,
+        > = ::std::option::Option::None;
+        let mut member_engine: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_engine_version: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_auto_update_after_recommended_apply_by_date: ::std::option::Option<
+            bool,
+        > = ::std::option::Option::None;
+        let mut member_estimated_update_time: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "ServiceUpdateName" => {
+                    member_service_update_name = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "ServiceUpdateReleaseDate" => {
+                    member_service_update_release_date = ::std::option::Option::Some(
+                        reader
+                            .read_timestamp(
+                                &child,
+                                ::querygen_runtime::query::TimestampFormat::DateTime,
+                            )?,
+                    );
+                }
+                "ServiceUpdateEndDate" => {
+                    member_service_update_end_date = ::std::option::Option::Some(
+                        reader
+                            .read_timestamp(
+                                &child,
+                                ::querygen_runtime::query::TimestampFormat::DateTime,
+                            )?,
+                    );
+                }
+                "ServiceUpdateSeverity" => {
+                    member_service_update_severity = ::std::option::Option::Some(
+                        crate::types::ServiceUpdateSeverity::from(
+                            reader.text(&child)?.as_ref(),
+                        ),
+                    );
+                }
+                "ServiceUpdateRecommendedApplyByDate" => {
+                    member_service_update_recommended_apply_by_date = ::std::option::Option::Some(
+                        reader
+                            .read_timestamp(
+                                &child,
+                                ::querygen_runtime::query::TimestampFormat::DateTime,
+                            )?,
+                    );
+                }
+                "ServiceUpdateStatus" => {
+                    member_service_update_status = ::std::option::Option::Some(
+                        crate::types::ServiceUpdateStatus::from(
+                            reader.text(&child)?.as_ref(),
+                        ),
+                    );
+                }
+                "ServiceUpdateDescription" => {
+                    member_service_update_description = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "ServiceUpdateType" => {
+                    member_service_update_type = ::std::option::Option::Some(
+                        crate::types::ServiceUpdateType::from(
+                            reader.text(&child)?.as_ref(),
+                        ),
+                    );
+                }
+                "Engine" => {
+                    member_engine = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "EngineVersion" => {
+                    member_engine_version = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "AutoUpdateAfterRecommendedApplyByDate" => {
+                    member_auto_update_after_recommended_apply_by_date = ::std::option::Option::Some(
+                        reader.read_parsed::<bool>(&child, "a boolean")?,
+                    );
+                }
+                "EstimatedUpdateTime" => {
+                    member_estimated_update_time = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(
+            Self::builder()
+                .set_service_update_name(member_service_update_name)
+                .set_service_update_release_date(member_service_update_release_date)
+                .set_service_update_end_date(member_service_update_end_date)
+                .set_service_update_severity(member_service_update_severity)
+                .set_service_update_recommended_apply_by_date(
+                    member_service_update_recommended_apply_by_date,
+                )
+                .set_service_update_status(member_service_update_status)
+                .set_service_update_description(member_service_update_description)
+                .set_service_update_type(member_service_update_type)
+                .set_engine(member_engine)
+                .set_engine_version(member_engine_version)
+                .set_auto_update_after_recommended_apply_by_date(
+                    member_auto_update_after_recommended_apply_by_date,
+                )
+                .set_estimated_update_time(member_estimated_update_time)
+                .build(),
+        )
     }
 }
 /// The `ServiceUpdateSeverity` enum.
@@ -4248,6 +8143,28 @@ impl SlotMigration {
         ::std::default::Default::default()
     }
 }
+impl SlotMigration {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_progress_percentage: ::std::option::Option<f64> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "ProgressPercentage" => {
+                    member_progress_percentage = ::std::option::Option::Some(
+                        reader.read_parsed::<f64>(&child, "a double")?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(
+            Self::builder().set_progress_percentage(member_progress_percentage).build(),
+        )
+    }
+}
 /// Represents a copy of an entire Valkey or Redis OSS cluster as of the time when the snapshot was
 /// taken.
 ///
@@ -4430,6 +8347,260 @@ impl Snapshot {
         ::std::default::Default::default()
     }
 }
+impl Snapshot {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_snapshot_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_replication_group_id: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
+        let mut member_replication_group_description: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
+        let mut member_cache_cluster_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_snapshot_status: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_snapshot_source: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_cache_node_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_engine: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_engine_version: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_num_cache_nodes: ::std::option::Option<i32> = ::std::option::Option::None;
+        let mut member_preferred_availability_zone: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
+        let mut member_preferred_outpost_arn: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
+        let mut member_cache_cluster_create_time: ::std::option::Option<
+            ::querygen_runtime::DateTime,
+        > = ::std::option::Option::None;
+        let mut member_preferred_maintenance_window: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
+        let mut member_topic_arn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_port: ::std::option::Option<i32> = ::std::option::Option::None;
+        let mut member_cache_parameter_group_name: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
+        let mut member_cache_subnet_group_name: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
+        let mut member_vpc_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_auto_minor_version_upgrade: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut member_snapshot_retention_limit: ::std::option::Option<i32> = ::std::option::Option::None;
+        let mut member_snapshot_window: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_num_node_groups: ::std::option::Option<i32> = ::std::option::Option::None;
+        let mut member_automatic_failover: ::std::option::Option<
+            crate::types::AutomaticFailoverStatus,
+        > = ::std::option::Option::None;
+        let mut member_node_snapshots: ::std::option::Option<
+            ::std::vec::Vec<crate::types::NodeSnapshot>,
+        > = ::std::option::Option::None;
+        let mut member_kms_key_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_arn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_data_tiering: ::std::option::Option<
+            crate::types::DataTieringStatus,
+        > = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "SnapshotName" => {
+                    member_snapshot_name = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "ReplicationGroupId" => {
+                    member_replication_group_id = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "ReplicationGroupDescription" => {
+                    member_replication_group_description = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "CacheClusterId" => {
+                    member_cache_cluster_id = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "SnapshotStatus" => {
+                    member_snapshot_status = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "SnapshotSource" => {
+                    member_snapshot_source = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "CacheNodeType" => {
+                    member_cache_node_type = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "Engine" => {
+                    member_engine = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "EngineVersion" => {
+                    member_engine_version = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "NumCacheNodes" => {
+                    member_num_cache_nodes = ::std::option::Option::Some(
+                        reader.read_parsed::<i32>(&child, "a 32-bit integer")?,
+                    );
+                }
+                "PreferredAvailabilityZone" => {
+                    member_preferred_availability_zone = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "PreferredOutpostArn" => {
+                    member_preferred_outpost_arn = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "CacheClusterCreateTime" => {
+                    member_cache_cluster_create_time = ::std::option::Option::Some(
+                        reader
+                            .read_timestamp(
+                                &child,
+                                ::querygen_runtime::query::TimestampFormat::DateTime,
+                            )?,
+                    );
+                }
+                "PreferredMaintenanceWindow" => {
+                    member_preferred_maintenance_window = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "TopicArn" => {
+                    member_topic_arn = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "Port" => {
+                    member_port = ::std::option::Option::Some(
+                        reader.read_parsed::<i32>(&child, "a 32-bit integer")?,
+                    );
+                }
+                "CacheParameterGroupName" => {
+                    member_cache_parameter_group_name = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "CacheSubnetGroupName" => {
+                    member_cache_subnet_group_name = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "VpcId" => {
+                    member_vpc_id = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "AutoMinorVersionUpgrade" => {
+                    member_auto_minor_version_upgrade = ::std::option::Option::Some(
+                        reader.read_parsed::<bool>(&child, "a boolean")?,
+                    );
+                }
+                "SnapshotRetentionLimit" => {
+                    member_snapshot_retention_limit = ::std::option::Option::Some(
+                        reader.read_parsed::<i32>(&child, "a 32-bit integer")?,
+                    );
+                }
+                "SnapshotWindow" => {
+                    member_snapshot_window = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "NumNodeGroups" => {
+                    member_num_node_groups = ::std::option::Option::Some(
+                        reader.read_parsed::<i32>(&child, "a 32-bit integer")?,
+                    );
+                }
+                "AutomaticFailover" => {
+                    member_automatic_failover = ::std::option::Option::Some(
+                        crate::types::AutomaticFailoverStatus::from(
+                            reader.text(&child)?.as_ref(),
+                        ),
+                    );
+                }
+                "NodeSnapshots" => {
+                    member_node_snapshots = ::std::option::Option::Some({
+                        let mut items0 = ::std::vec::Vec::new();
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
+                            if reader.name() == "NodeSnapshot" {
+                                items0
+                                    .push(
+                                        crate::types::NodeSnapshot::read_xml(reader, &item0)?,
+                                    );
+                            } else {
+                                reader.skip(&item0)?;
+                            }
+                        }
+                        items0
+                    });
+                }
+                "KmsKeyId" => {
+                    member_kms_key_id = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "ARN" => {
+                    member_arn = ::std::option::Option::Some(reader.read_string(&child)?);
+                }
+                "DataTiering" => {
+                    member_data_tiering = ::std::option::Option::Some(
+                        crate::types::DataTieringStatus::from(
+                            reader.text(&child)?.as_ref(),
+                        ),
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(
+            Self::builder()
+                .set_snapshot_name(member_snapshot_name)
+                .set_replication_group_id(member_replication_group_id)
+                .set_replication_group_description(member_replication_group_description)
+                .set_cache_cluster_id(member_cache_cluster_id)
+                .set_snapshot_status(member_snapshot_status)
+                .set_snapshot_source(member_snapshot_source)
+                .set_cache_node_type(member_cache_node_type)
+                .set_engine(member_engine)
+                .set_engine_version(member_engine_version)
+                .set_num_cache_nodes(member_num_cache_nodes)
+                .set_preferred_availability_zone(member_preferred_availability_zone)
+                .set_preferred_outpost_arn(member_preferred_outpost_arn)
+                .set_cache_cluster_create_time(member_cache_cluster_create_time)
+                .set_preferred_maintenance_window(member_preferred_maintenance_window)
+                .set_topic_arn(member_topic_arn)
+                .set_port(member_port)
+                .set_cache_parameter_group_name(member_cache_parameter_group_name)
+                .set_cache_subnet_group_name(member_cache_subnet_group_name)
+                .set_vpc_id(member_vpc_id)
+                .set_auto_minor_version_upgrade(member_auto_minor_version_upgrade)
+                .set_snapshot_retention_limit(member_snapshot_retention_limit)
+                .set_snapshot_window(member_snapshot_window)
+                .set_num_node_groups(member_num_node_groups)
+                .set_automatic_failover(member_automatic_failover)
+                .set_node_snapshots(member_node_snapshots)
+                .set_kms_key_id(member_kms_key_id)
+                .set_arn(member_arn)
+                .set_data_tiering(member_data_tiering)
+                .build(),
+        )
+    }
+}
 /// The `SourceType` enum.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#SourceType`.
@@ -4575,6 +8746,72 @@ impl Subnet {
         ::std::default::Default::default()
     }
 }
+impl Subnet {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_subnet_identifier: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_subnet_availability_zone: ::std::option::Option<
+            crate::types::AvailabilityZone,
+        > = ::std::option::Option::None;
+        let mut member_subnet_outpost: ::std::option::Option<
+            crate::types::SubnetOutpost,
+        > = ::std::option::Option::None;
+        let mut member_supported_network_types: ::std::option::Option<
+            ::std::vec::Vec<crate::types::NetworkType>,
+        > = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "SubnetIdentifier" => {
+                    member_subnet_identifier = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "SubnetAvailabilityZone" => {
+                    member_subnet_availability_zone = ::std::option::Option::Some(
+                        crate::types::AvailabilityZone::read_xml(reader, &child)?,
+                    );
+                }
+                "SubnetOutpost" => {
+                    member_subnet_outpost = ::std::option::Option::Some(
+                        crate::types::SubnetOutpost::read_xml(reader, &child)?,
+                    );
+                }
+                "SupportedNetworkTypes" => {
+                    member_supported_network_types = ::std::option::Option::Some({
+                        let mut items0 = ::std::vec::Vec::new();
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
+                            if reader.name() == "member" {
+                                items0
+                                    .push(
+                                        crate::types::NetworkType::from(
+                                            reader.text(&item0)?.as_ref(),
+                                        ),
+                                    );
+                            } else {
+                                reader.skip(&item0)?;
+                            }
+                        }
+                        items0
+                    });
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(
+            Self::builder()
+                .set_subnet_identifier(member_subnet_identifier)
+                .set_subnet_availability_zone(member_subnet_availability_zone)
+                .set_subnet_outpost(member_subnet_outpost)
+                .set_supported_network_types(member_supported_network_types)
+                .build(),
+        )
+    }
+}
 /// The ID of the outpost subnet.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#SubnetOutpost`.
@@ -4588,6 +8825,30 @@ impl SubnetOutpost {
     /// Creates a builder for [`SubnetOutpost`].
     pub fn builder() -> crate::types::builders::SubnetOutpostBuilder {
         ::std::default::Default::default()
+    }
+}
+impl SubnetOutpost {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_subnet_outpost_arn: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "SubnetOutpostArn" => {
+                    member_subnet_outpost_arn = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(
+            Self::builder().set_subnet_outpost_arn(member_subnet_outpost_arn).build(),
+        )
     }
 }
 /// A tag that can be added to an ElastiCache cluster or replication group. Tags are composed of a
@@ -4625,6 +8886,32 @@ impl Tag {
             writer.string(value);
             writer.truncate(mark);
         }
+    }
+}
+impl Tag {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_value: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "Key" => {
+                    member_key = ::std::option::Option::Some(reader.read_string(&child)?);
+                }
+                "Value" => {
+                    member_value = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(
+            Self::builder().set_key(member_key).set_value(member_value).build(),
+        )
     }
 }
 /// Filters update actions from the service updates that are in available status during the time range.
@@ -4752,6 +9039,62 @@ impl UnprocessedUpdateAction {
         ::std::default::Default::default()
     }
 }
+impl UnprocessedUpdateAction {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_replication_group_id: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
+        let mut member_cache_cluster_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_service_update_name: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
+        let mut member_error_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_error_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "ReplicationGroupId" => {
+                    member_replication_group_id = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "CacheClusterId" => {
+                    member_cache_cluster_id = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "ServiceUpdateName" => {
+                    member_service_update_name = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "ErrorType" => {
+                    member_error_type = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "ErrorMessage" => {
+                    member_error_message = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(
+            Self::builder()
+                .set_replication_group_id(member_replication_group_id)
+                .set_cache_cluster_id(member_cache_cluster_id)
+                .set_service_update_name(member_service_update_name)
+                .set_error_type(member_error_type)
+                .set_error_message(member_error_message)
+                .build(),
+        )
+    }
+}
 /// The status of the service update for a specific replication group
 ///
 /// Smithy shape: `com.amazonaws.elasticache#UpdateAction`.
@@ -4813,6 +9156,228 @@ impl UpdateAction {
     /// Creates a builder for [`UpdateAction`].
     pub fn builder() -> crate::types::builders::UpdateActionBuilder {
         ::std::default::Default::default()
+    }
+}
+impl UpdateAction {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_replication_group_id: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
+        let mut member_cache_cluster_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_service_update_name: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
+        let mut member_service_update_release_date: ::std::option::Option<
+            ::querygen_runtime::DateTime,
+        > = ::std::option::Option::None;
+        let mut member_service_update_severity: ::std::option::Option<
+            crate::types::ServiceUpdateSeverity,
+        > = ::std::option::Option::None;
+        let mut member_service_update_status: ::std::option::Option<
+            crate::types::ServiceUpdateStatus,
+        > = ::std::option::Option::None;
+        let mut member_service_update_recommended_apply_by_date: ::std::option::Option<
+            ::querygen_runtime::DateTime,
+        > = ::std::option::Option::None;
+        let mut member_service_update_type: ::std::option::Option<
+            crate::types::ServiceUpdateType,
+        > = ::std::option::Option::None;
+        let mut member_update_action_available_date: ::std::option::Option<
+            ::querygen_runtime::DateTime,
+        > = ::std::option::Option::None;
+        let mut member_update_action_status: ::std::option::Option<
+            crate::types::UpdateActionStatus,
+        > = ::std::option::Option::None;
+        let mut member_nodes_updated: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_update_action_status_modified_date: ::std::option::Option<
+            ::querygen_runtime::DateTime,
+        > = ::std::option::Option::None;
+        let mut member_sla_met: ::std::option::Option<crate::types::SlaMet> = ::std::option::Option::None;
+        let mut member_node_group_update_status: ::std::option::Option<
+            ::std::vec::Vec<crate::types::NodeGroupUpdateStatus>,
+        > = ::std::option::Option::None;
+        let mut member_cache_node_update_status: ::std::option::Option<
+            ::std::vec::Vec<crate::types::CacheNodeUpdateStatus>,
+        > = ::std::option::Option::None;
+        let mut member_estimated_update_time: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
+        let mut member_engine: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "ReplicationGroupId" => {
+                    member_replication_group_id = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "CacheClusterId" => {
+                    member_cache_cluster_id = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "ServiceUpdateName" => {
+                    member_service_update_name = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "ServiceUpdateReleaseDate" => {
+                    member_service_update_release_date = ::std::option::Option::Some(
+                        reader
+                            .read_timestamp(
+                                &child,
+                                ::querygen_runtime::query::TimestampFormat::DateTime,
+                            )?,
+                    );
+                }
+                "ServiceUpdateSeverity" => {
+                    member_service_update_severity = ::std::option::Option::Some(
+                        crate::types::ServiceUpdateSeverity::from(
+                            reader.text(&child)?.as_ref(),
+                        ),
+                    );
+                }
+                "ServiceUpdateStatus" => {
+                    member_service_update_status = ::std::option::Option::Some(
+                        crate::types::ServiceUpdateStatus::from(
+                            reader.text(&child)?.as_ref(),
+                        ),
+                    );
+                }
+                "ServiceUpdateRecommendedApplyByDate" => {
+                    member_service_update_recommended_apply_by_date = ::std::option::Option::Some(
+                        reader
+                            .read_timestamp(
+                                &child,
+                                ::querygen_runtime::query::TimestampFormat::DateTime,
+                            )?,
+                    );
+                }
+                "ServiceUpdateType" => {
+                    member_service_update_type = ::std::option::Option::Some(
+                        crate::types::ServiceUpdateType::from(
+                            reader.text(&child)?.as_ref(),
+                        ),
+                    );
+                }
+                "UpdateActionAvailableDate" => {
+                    member_update_action_available_date = ::std::option::Option::Some(
+                        reader
+                            .read_timestamp(
+                                &child,
+                                ::querygen_runtime::query::TimestampFormat::DateTime,
+                            )?,
+                    );
+                }
+                "UpdateActionStatus" => {
+                    member_update_action_status = ::std::option::Option::Some(
+                        crate::types::UpdateActionStatus::from(
+                            reader.text(&child)?.as_ref(),
+                        ),
+                    );
+                }
+                "NodesUpdated" => {
+                    member_nodes_updated = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "UpdateActionStatusModifiedDate" => {
+                    member_update_action_status_modified_date = ::std::option::Option::Some(
+                        reader
+                            .read_timestamp(
+                                &child,
+                                ::querygen_runtime::query::TimestampFormat::DateTime,
+                            )?,
+                    );
+                }
+                "SlaMet" => {
+                    member_sla_met = ::std::option::Option::Some(
+                        crate::types::SlaMet::from(reader.text(&child)?.as_ref()),
+                    );
+                }
+                "NodeGroupUpdateStatus" => {
+                    member_node_group_update_status = ::std::option::Option::Some({
+                        let mut items0 = ::std::vec::Vec::new();
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
+                            if reader.name() == "NodeGroupUpdateStatus" {
+                                items0
+                                    .push(
+                                        crate::types::NodeGroupUpdateStatus::read_xml(
+                                            reader,
+                                            &item0,
+                                        )?,
+                                    );
+                            } else {
+                                reader.skip(&item0)?;
+                            }
+                        }
+                        items0
+                    });
+                }
+                "CacheNodeUpdateStatus" => {
+                    member_cache_node_update_status = ::std::option::Option::Some({
+                        let mut items0 = ::std::vec::Vec::new();
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
+                            if reader.name() == "CacheNodeUpdateStatus" {
+                                items0
+                                    .push(
+                                        crate::types::CacheNodeUpdateStatus::read_xml(
+                                            reader,
+                                            &item0,
+                                        )?,
+                                    );
+                            } else {
+                                reader.skip(&item0)?;
+                            }
+                        }
+                        items0
+                    });
+                }
+                "EstimatedUpdateTime" => {
+                    member_estimated_update_time = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "Engine" => {
+                    member_engine = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(
+            Self::builder()
+                .set_replication_group_id(member_replication_group_id)
+                .set_cache_cluster_id(member_cache_cluster_id)
+                .set_service_update_name(member_service_update_name)
+                .set_service_update_release_date(member_service_update_release_date)
+                .set_service_update_severity(member_service_update_severity)
+                .set_service_update_status(member_service_update_status)
+                .set_service_update_recommended_apply_by_date(
+                    member_service_update_recommended_apply_by_date,
+                )
+                .set_service_update_type(member_service_update_type)
+                .set_update_action_available_date(member_update_action_available_date)
+                .set_update_action_status(member_update_action_status)
+                .set_nodes_updated(member_nodes_updated)
+                .set_update_action_status_modified_date(
+                    member_update_action_status_modified_date,
+                )
+                .set_sla_met(member_sla_met)
+                .set_node_group_update_status(member_node_group_update_status)
+                .set_cache_node_update_status(member_cache_node_update_status)
+                .set_estimated_update_time(member_estimated_update_time)
+                .set_engine(member_engine)
+                .build(),
+        )
     }
 }
 /// The `UpdateActionStatus` enum.
@@ -4965,6 +9530,100 @@ impl User {
         ::std::default::Default::default()
     }
 }
+impl User {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_user_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_user_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_status: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_engine: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_minimum_engine_version: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
+        let mut member_access_string: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_user_group_ids: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut member_authentication: ::std::option::Option<
+            crate::types::Authentication,
+        > = ::std::option::Option::None;
+        let mut member_arn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "UserId" => {
+                    member_user_id = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "UserName" => {
+                    member_user_name = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "Status" => {
+                    member_status = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "Engine" => {
+                    member_engine = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "MinimumEngineVersion" => {
+                    member_minimum_engine_version = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "AccessString" => {
+                    member_access_string = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "UserGroupIds" => {
+                    member_user_group_ids = ::std::option::Option::Some({
+                        let mut items0 = ::std::vec::Vec::new();
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
+                            if reader.name() == "member" {
+                                items0.push(reader.read_string(&item0)?);
+                            } else {
+                                reader.skip(&item0)?;
+                            }
+                        }
+                        items0
+                    });
+                }
+                "Authentication" => {
+                    member_authentication = ::std::option::Option::Some(
+                        crate::types::Authentication::read_xml(reader, &child)?,
+                    );
+                }
+                "ARN" => {
+                    member_arn = ::std::option::Option::Some(reader.read_string(&child)?);
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(
+            Self::builder()
+                .set_user_id(member_user_id)
+                .set_user_name(member_user_name)
+                .set_status(member_status)
+                .set_engine(member_engine)
+                .set_minimum_engine_version(member_minimum_engine_version)
+                .set_access_string(member_access_string)
+                .set_user_group_ids(member_user_group_ids)
+                .set_authentication(member_authentication)
+                .set_arn(member_arn)
+                .build(),
+        )
+    }
+}
 /// The `UserGroup` structure.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#UserGroup`.
@@ -4999,6 +9658,124 @@ impl UserGroup {
         ::std::default::Default::default()
     }
 }
+impl UserGroup {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_user_group_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_status: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_engine: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_user_ids: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut member_minimum_engine_version: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
+        let mut member_pending_changes: ::std::option::Option<
+            crate::types::UserGroupPendingChanges,
+        > = ::std::option::Option::None;
+        let mut member_replication_groups: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut member_serverless_caches: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut member_arn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "UserGroupId" => {
+                    member_user_group_id = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "Status" => {
+                    member_status = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "Engine" => {
+                    member_engine = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "UserIds" => {
+                    member_user_ids = ::std::option::Option::Some({
+                        let mut items0 = ::std::vec::Vec::new();
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
+                            if reader.name() == "member" {
+                                items0.push(reader.read_string(&item0)?);
+                            } else {
+                                reader.skip(&item0)?;
+                            }
+                        }
+                        items0
+                    });
+                }
+                "MinimumEngineVersion" => {
+                    member_minimum_engine_version = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "PendingChanges" => {
+                    member_pending_changes = ::std::option::Option::Some(
+                        crate::types::UserGroupPendingChanges::read_xml(reader, &child)?,
+                    );
+                }
+                "ReplicationGroups" => {
+                    member_replication_groups = ::std::option::Option::Some({
+                        let mut items0 = ::std::vec::Vec::new();
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
+                            if reader.name() == "member" {
+                                items0.push(reader.read_string(&item0)?);
+                            } else {
+                                reader.skip(&item0)?;
+                            }
+                        }
+                        items0
+                    });
+                }
+                "ServerlessCaches" => {
+                    member_serverless_caches = ::std::option::Option::Some({
+                        let mut items0 = ::std::vec::Vec::new();
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
+                            if reader.name() == "member" {
+                                items0.push(reader.read_string(&item0)?);
+                            } else {
+                                reader.skip(&item0)?;
+                            }
+                        }
+                        items0
+                    });
+                }
+                "ARN" => {
+                    member_arn = ::std::option::Option::Some(reader.read_string(&child)?);
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(
+            Self::builder()
+                .set_user_group_id(member_user_group_id)
+                .set_status(member_status)
+                .set_engine(member_engine)
+                .set_user_ids(member_user_ids)
+                .set_minimum_engine_version(member_minimum_engine_version)
+                .set_pending_changes(member_pending_changes)
+                .set_replication_groups(member_replication_groups)
+                .set_serverless_caches(member_serverless_caches)
+                .set_arn(member_arn)
+                .build(),
+        )
+    }
+}
 /// Returns the updates being applied to the user group.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#UserGroupPendingChanges`.
@@ -5016,6 +9793,61 @@ impl UserGroupPendingChanges {
     /// Creates a builder for [`UserGroupPendingChanges`].
     pub fn builder() -> crate::types::builders::UserGroupPendingChangesBuilder {
         ::std::default::Default::default()
+    }
+}
+impl UserGroupPendingChanges {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_user_ids_to_remove: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut member_user_ids_to_add: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        > = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "UserIdsToRemove" => {
+                    member_user_ids_to_remove = ::std::option::Option::Some({
+                        let mut items0 = ::std::vec::Vec::new();
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
+                            if reader.name() == "member" {
+                                items0.push(reader.read_string(&item0)?);
+                            } else {
+                                reader.skip(&item0)?;
+                            }
+                        }
+                        items0
+                    });
+                }
+                "UserIdsToAdd" => {
+                    member_user_ids_to_add = ::std::option::Option::Some({
+                        let mut items0 = ::std::vec::Vec::new();
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
+                            if reader.name() == "member" {
+                                items0.push(reader.read_string(&item0)?);
+                            } else {
+                                reader.skip(&item0)?;
+                            }
+                        }
+                        items0
+                    });
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(
+            Self::builder()
+                .set_user_ids_to_remove(member_user_ids_to_remove)
+                .set_user_ids_to_add(member_user_ids_to_add)
+                .build(),
+        )
     }
 }
 /// The status of the user group update.
@@ -5037,6 +9869,61 @@ impl UserGroupsUpdateStatus {
     /// Creates a builder for [`UserGroupsUpdateStatus`].
     pub fn builder() -> crate::types::builders::UserGroupsUpdateStatusBuilder {
         ::std::default::Default::default()
+    }
+}
+impl UserGroupsUpdateStatus {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_user_group_ids_to_add: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut member_user_group_ids_to_remove: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        > = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "UserGroupIdsToAdd" => {
+                    member_user_group_ids_to_add = ::std::option::Option::Some({
+                        let mut items0 = ::std::vec::Vec::new();
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
+                            if reader.name() == "member" {
+                                items0.push(reader.read_string(&item0)?);
+                            } else {
+                                reader.skip(&item0)?;
+                            }
+                        }
+                        items0
+                    });
+                }
+                "UserGroupIdsToRemove" => {
+                    member_user_group_ids_to_remove = ::std::option::Option::Some({
+                        let mut items0 = ::std::vec::Vec::new();
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
+                            if reader.name() == "member" {
+                                items0.push(reader.read_string(&item0)?);
+                            } else {
+                                reader.skip(&item0)?;
+                            }
+                        }
+                        items0
+                    });
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(
+            Self::builder()
+                .set_user_group_ids_to_add(member_user_group_ids_to_add)
+                .set_user_group_ids_to_remove(member_user_group_ids_to_remove)
+                .build(),
+        )
     }
 }
 /// Builders for the structures of this module.

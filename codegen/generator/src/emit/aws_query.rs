@@ -10,7 +10,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use super::{doc_line, ident};
-use crate::ir::{Field, NamedKind, Operation, Struct, TypeRef, Union};
+use crate::ir::{Field, NamedKind, NamedRef, Operation, Struct, TypeRef, Union};
 use crate::traits::TimestampFormat;
 
 fn writer_type() -> TokenStream {
@@ -248,4 +248,440 @@ pub fn operation_serializer(op: &Operation, version: &str) -> TokenStream {
             writer.finish()
         }
     }
+}
+
+// ---------------------------------------------------------------------------
+// Response side: `read_xml` on structures and unions, per-operation parsers.
+
+fn reader_types() -> (TokenStream, TokenStream, TokenStream) {
+    (
+        quote!(::querygen_runtime::xml::XmlReader<'_>),
+        quote!(::querygen_runtime::xml::Node),
+        quote!(::querygen_runtime::xml::XmlError),
+    )
+}
+
+/// Local variable holding a member while its structure is read.
+fn slot(f: &Field) -> Ident {
+    format_ident!("member_{}", crate::naming::unraw(&f.rust_name))
+}
+
+/// `impl S { pub fn read_xml(..) }`: reads the members from the children of `node`.
+pub fn struct_reader(s: &Struct) -> TokenStream {
+    let name = ident(&s.rust_name);
+    let (reader_ty, node_ty, error_ty) = reader_types();
+    let doc = doc_line(
+        "Reads this structure from the child elements of `node`; unknown elements are skipped.",
+    );
+    let slots = s.fields.iter().map(|f| {
+        let slot = slot(f);
+        let ty = super::rust_type(&f.ty);
+        quote!(let mut #slot: ::std::option::Option<#ty> = ::std::option::Option::None;)
+    });
+    let arms = s.fields.iter().map(|f| {
+        let slot = slot(f);
+        let key = member_key(f);
+        let flattened = f.flattened
+            || matches!(&f.ty, TypeRef::List(l) if l.flattened)
+            || matches!(&f.ty, TypeRef::Map(m) if m.flattened);
+        let child = format_ident!("child");
+        match (&f.ty, flattened) {
+            (TypeRef::List(list), true) => {
+                let item = read_item(&list.item, list.sparse, &child, 0);
+                quote!(#key => #slot.get_or_insert_with(::std::vec::Vec::new).push(#item),)
+            }
+            (TypeRef::Map(map), true) => {
+                let entry = read_map_entry(map, &child, 0);
+                quote!(#key => {
+                    let (key, value) = #entry;
+                    #slot.get_or_insert_with(::std::default::Default::default).insert(key, value);
+                })
+            }
+            _ => {
+                let value = read_value(&f.ty, &child, 0);
+                quote!(#key => #slot = ::std::option::Option::Some(#value),)
+            }
+        }
+    });
+    let setters = s.fields.iter().map(|f| {
+        let slot = slot(f);
+        let set = format_ident!("{}", crate::naming::setter_name(&f.rust_name));
+        quote!(.#set(#slot))
+    });
+    let build = if s.required_fields().next().is_none() {
+        quote!(::std::result::Result::Ok(Self::builder() #(#setters)* .build()))
+    } else {
+        quote! {
+            Self::builder() #(#setters)* .build().map_err(|missing| {
+                reader.fail(::querygen_runtime::xml::XmlErrorKind::Missing { detail: missing.to_string() })
+            })
+        }
+    };
+    let body = if s.fields.is_empty() {
+        quote! {
+            reader.skip(node)?;
+            #build
+        }
+    } else {
+        quote! {
+            #(#slots)*
+            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+                match reader.name() {
+                    #(#arms)*
+                    _ => reader.skip(&child)?,
+                }
+            }
+            #build
+        }
+    };
+    quote! {
+        impl #name {
+            #doc
+            pub fn read_xml(reader: &mut #reader_ty, node: &#node_ty) -> ::std::result::Result<Self, #error_ty> {
+                #body
+            }
+        }
+    }
+}
+
+/// `impl U { pub fn read_xml(..) }`: the first known member element sets the variant.
+pub fn union_reader(u: &Union) -> TokenStream {
+    let name = ident(&u.rust_name);
+    let (reader_ty, node_ty, error_ty) = reader_types();
+    let doc = doc_line(
+        "Reads this union from the child elements of `node`: the first known member wins.",
+    );
+    let child = format_ident!("child");
+    let arms = u.variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let key = v.xml_name.clone().unwrap_or_else(|| v.wire_name.clone());
+        match &v.ty {
+            None => quote!(#key => { reader.skip(&child)?; Self::#variant }),
+            Some(ty) => {
+                let value = read_value(ty, &child, 0);
+                let value = if v.boxed {
+                    quote!(::std::boxed::Box::new(#value))
+                } else {
+                    value
+                };
+                quote!(#key => Self::#variant(#value),)
+            }
+        }
+    });
+    quote! {
+        impl #name {
+            #doc
+            pub fn read_xml(reader: &mut #reader_ty, node: &#node_ty) -> ::std::result::Result<Self, #error_ty> {
+                let mut value = ::std::option::Option::None;
+                while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+                    if value.is_some() {
+                        reader.skip(&child)?;
+                        continue;
+                    }
+                    value = ::std::option::Option::Some(match reader.name() {
+                        #(#arms)*
+                        _ => {
+                            reader.skip(&child)?;
+                            Self::Unknown
+                        }
+                    });
+                }
+                ::std::result::Result::Ok(value.unwrap_or(Self::Unknown))
+            }
+        }
+    }
+}
+
+/// An expression reading a value of type `ty` from element `node` (consuming it).
+fn read_value(ty: &TypeRef, node: &Ident, depth: usize) -> TokenStream {
+    match ty {
+        TypeRef::String => quote!(reader.read_string(&#node)?),
+        TypeRef::Bool => quote!(reader.read_parsed::<bool>(&#node, "a boolean")?),
+        TypeRef::Byte => quote!(reader.read_parsed::<i8>(&#node, "an 8-bit integer")?),
+        TypeRef::Short => quote!(reader.read_parsed::<i16>(&#node, "a 16-bit integer")?),
+        TypeRef::Integer => quote!(reader.read_parsed::<i32>(&#node, "a 32-bit integer")?),
+        TypeRef::Long => quote!(reader.read_parsed::<i64>(&#node, "a 64-bit integer")?),
+        TypeRef::Float => quote!(reader.read_parsed::<f32>(&#node, "a float")?),
+        TypeRef::Double => quote!(reader.read_parsed::<f64>(&#node, "a double")?),
+        TypeRef::BigInteger => {
+            quote!(reader.read_parsed::<::querygen_runtime::BigInteger>(&#node, "an integer")?)
+        }
+        TypeRef::BigDecimal => {
+            quote!(reader.read_parsed::<::querygen_runtime::BigDecimal>(&#node, "a decimal")?)
+        }
+        TypeRef::Blob => quote!(reader.read_blob(&#node)?),
+        TypeRef::Timestamp(format) => {
+            let format = timestamp_format(*format);
+            quote!(reader.read_timestamp(&#node, #format)?)
+        }
+        // Rejected for awsQuery services when lowering.
+        TypeRef::Document => quote!({
+            reader.skip(&#node)?;
+            ::querygen_runtime::Document::Null
+        }),
+        TypeRef::Named(named) => {
+            let path = super::named_path(named);
+            match named.kind {
+                NamedKind::Enum => quote!(#path::from(reader.text(&#node)?.as_ref())),
+                NamedKind::IntEnum => {
+                    quote!(#path::from(reader.read_parsed::<i32>(&#node, "a 32-bit integer")?))
+                }
+                NamedKind::Struct | NamedKind::Union => quote!(#path::read_xml(reader, &#node)?),
+            }
+        }
+        TypeRef::List(list) => {
+            let item_node = format_ident!("item{}", depth);
+            let items = format_ident!("items{}", depth);
+            let item_name = list.item_xml_name.as_deref().unwrap_or("member");
+            let item = read_item(&list.item, list.sparse, &item_node, depth + 1);
+            quote!({
+                let mut #items = ::std::vec::Vec::new();
+                while let ::std::option::Option::Some(#item_node) = reader.next_child(&#node)? {
+                    if reader.name() == #item_name {
+                        #items.push(#item);
+                    } else {
+                        reader.skip(&#item_node)?;
+                    }
+                }
+                #items
+            })
+        }
+        TypeRef::Map(map) => {
+            let entry_node = format_ident!("entry{}", depth);
+            let entries = format_ident!("entries{}", depth);
+            let entry = read_map_entry(map, &entry_node, depth + 1);
+            quote!({
+                let mut #entries = ::querygen_runtime::IndexMap::new();
+                while let ::std::option::Option::Some(#entry_node) = reader.next_child(&#node)? {
+                    if reader.name() == "entry" {
+                        let (key, value) = #entry;
+                        #entries.insert(key, value);
+                    } else {
+                        reader.skip(&#entry_node)?;
+                    }
+                }
+                #entries
+            })
+        }
+    }
+}
+
+fn read_item(ty: &TypeRef, sparse: bool, node: &Ident, depth: usize) -> TokenStream {
+    let value = read_value(ty, node, depth);
+    if sparse {
+        quote!(::std::option::Option::Some(#value))
+    } else {
+        value
+    }
+}
+
+/// An expression reading one map entry element (`<key>`/`<value>` children) into `(key, value)`.
+fn read_map_entry(map: &crate::ir::Map, node: &Ident, depth: usize) -> TokenStream {
+    let part = format_ident!("part{}", depth);
+    let key_name = map.key_xml_name.as_deref().unwrap_or("key");
+    let value_name = map.value_xml_name.as_deref().unwrap_or("value");
+    let read_key = read_value(&map.key, &part, depth + 1);
+    let read_val = read_item(&map.value, map.sparse, &part, depth + 1);
+    quote!({
+        let mut key = ::std::option::Option::None;
+        let mut value = ::std::option::Option::None;
+        while let ::std::option::Option::Some(#part) = reader.next_child(&#node)? {
+            match reader.name() {
+                #key_name => key = ::std::option::Option::Some(#read_key),
+                #value_name => value = ::std::option::Option::Some(#read_val),
+                _ => reader.skip(&#part)?,
+            }
+        }
+        match (key, value) {
+            (::std::option::Option::Some(key), ::std::option::Option::Some(value)) => (key, value),
+            _ => {
+                return ::std::result::Result::Err(reader.fail(::querygen_runtime::xml::XmlErrorKind::Missing {
+                    detail: ::std::string::String::from("a map entry without a key or a value"),
+                }))
+            }
+        }
+    })
+}
+
+/// `deserialize_response`: a 2xx body into the output and the request id.
+pub fn response_parser(op: &Operation) -> TokenStream {
+    let output = ident(&op.output.rust_name);
+    let action = &op.wire_name;
+    let doc = doc_line(&format!(
+        "Parses a successful (2xx) `{action}` response: `<{action}Response><{action}Result>` into the output, and the request id."
+    ));
+    let ret = quote!(::std::result::Result<::querygen_runtime::query::QueryResponse<#output>, ::querygen_runtime::xml::XmlError>);
+    if op.output.fields.is_empty() {
+        // Nothing to read: the body may be empty or hold only ResponseMetadata.
+        return quote! {
+            #doc
+            pub fn deserialize_response(body: &[u8]) -> #ret {
+                let request_id = if body.iter().all(u8::is_ascii_whitespace) {
+                    ::std::option::Option::None
+                } else {
+                    ::querygen_runtime::query::read_response(body, #action, |reader, node| reader.skip(node))?.1
+                };
+                ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse { output: #output::builder().build(), request_id })
+            }
+        };
+    }
+    let empty = if op.output.required_fields().next().is_none() {
+        quote!(#output::builder().build())
+    } else {
+        quote!(#output::builder().build().map_err(|missing| {
+            ::querygen_runtime::xml::XmlError::new(
+                ::querygen_runtime::xml::XmlErrorKind::Missing { detail: missing.to_string() },
+                0,
+            )
+        })?)
+    };
+    quote! {
+        #doc
+        pub fn deserialize_response(body: &[u8]) -> #ret {
+            let (output, request_id) = ::querygen_runtime::query::read_response(body, #action, #output::read_xml)?;
+            let output = match output {
+                ::std::option::Option::Some(output) => output,
+                ::std::option::Option::None => #empty,
+            };
+            ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse { output, request_id })
+        }
+    }
+}
+
+/// An error enum (one variant per error plus `Unhandled`) and the function that parses into it.
+pub fn error_enum(enum_name: &Ident, doc: &str, errors: &[NamedRef]) -> TokenStream {
+    let doc = doc_line(doc);
+    let variants = errors.iter().map(|e| {
+        let variant = ident(&e.rust_name);
+        let path = super::named_path(e);
+        let doc = doc_line(&format!(
+            "The service answered with [`{}`].",
+            path.to_string().replace(' ', "")
+        ));
+        quote!(#doc #variant(#path),)
+    });
+    let names: Vec<Ident> = errors.iter().map(|e| ident(&e.rust_name)).collect();
+    let paths: Vec<TokenStream> = errors.iter().map(super::named_path).collect();
+    let arms = errors.iter().map(|e| {
+        let variant = ident(&e.rust_name);
+        let path = super::named_path(e);
+        quote! {
+            ::std::option::Option::Some(#path::CODE) => #path::read_error_body(body, &envelope).map_or_else(
+                |problem| Self::Unhandled(::querygen_runtime::query::UnhandledError::new(status, body, ::std::result::Result::Err(problem))),
+                Self::#variant,
+            ),
+        }
+    });
+    let unhandled_doc =
+        doc_line("An error the model does not list here, or a body that is not an error document.");
+    let parse_doc = doc_line(
+        "Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.",
+    );
+    let code_doc = doc_line("The error code, if known.");
+    let parse_body = if errors.is_empty() {
+        quote!(Self::Unhandled(
+            ::querygen_runtime::query::UnhandledError::new(
+                status,
+                body,
+                ::querygen_runtime::query::ErrorEnvelope::parse(body)
+            )
+        ))
+    } else {
+        quote! {
+            let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
+                ::std::result::Result::Ok(envelope) => envelope,
+                ::std::result::Result::Err(problem) => {
+                    return Self::Unhandled(::querygen_runtime::query::UnhandledError::new(status, body, ::std::result::Result::Err(problem)));
+                }
+            };
+            match envelope.code.as_deref() {
+                #(#arms)*
+                _ => Self::Unhandled(::querygen_runtime::query::UnhandledError::new(status, body, ::std::result::Result::Ok(envelope))),
+            }
+        }
+    };
+    quote! {
+        #doc
+        #[non_exhaustive]
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #enum_name {
+            #(#variants)*
+            #unhandled_doc
+            Unhandled(::querygen_runtime::query::UnhandledError),
+        }
+
+        impl #enum_name {
+            #parse_doc
+            pub fn parse(status: u16, body: &[u8]) -> Self {
+                #parse_body
+            }
+
+            #code_doc
+            pub fn code(&self) -> ::std::option::Option<&str> {
+                match self {
+                    #(Self::#names(_) => ::std::option::Option::Some(#paths::CODE),)*
+                    Self::Unhandled(error) => error.code.as_deref(),
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for #enum_name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                match self {
+                    #(Self::#names(error) => ::std::fmt::Display::fmt(error, f),)*
+                    Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
+                }
+            }
+        }
+
+        impl ::std::error::Error for #enum_name {
+            fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+                match self {
+                    #(Self::#names(error) => ::std::option::Option::Some(error),)*
+                    Self::Unhandled(error) => ::std::option::Option::Some(error),
+                }
+            }
+        }
+    }
+}
+
+/// `impl E { pub fn read_error_body(..) }`: an error shape's members from an error body,
+/// its message filled from the envelope's `<Message>` when the shape's own element is absent.
+pub fn error_body_reader(s: &Struct) -> TokenStream {
+    let name = ident(&s.rust_name);
+    let doc = doc_line("Reads this error from an error body whose envelope was already read.");
+    let body = match message_slot(s) {
+        Some(field) => quote! {
+            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
+            if error.#field.is_none() {
+                error.#field = envelope.message.clone();
+            }
+            ::std::result::Result::Ok(error)
+        },
+        None => quote! {
+            let _ = envelope;
+            ::querygen_runtime::query::read_error_details(body, Self::read_xml)
+        },
+    };
+    quote! {
+        impl #name {
+            #doc
+            pub fn read_error_body(
+                body: &[u8],
+                envelope: &::querygen_runtime::query::ErrorEnvelope,
+            ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+                #body
+            }
+        }
+    }
+}
+
+/// The optional string member an error's generic `<Message>` fills when the shape's own element was absent.
+fn message_slot(s: &Struct) -> Option<Ident> {
+    s.fields
+        .iter()
+        .find(|f| {
+            f.wire_name.eq_ignore_ascii_case("message") && f.ty == TypeRef::String && f.optional
+        })
+        .map(|f| ident(&f.rust_name))
 }

@@ -7,47 +7,71 @@ use super::aws_query;
 use super::enumeration::{enum_item, union_item};
 use super::ident;
 use super::structure::{builder_item, struct_item, Place};
-use crate::ir::{Module, Operation, Service, TypeDef};
+use crate::ir::{Module, NamedKind, NamedRef, Operation, Service, TypeDef};
 use crate::Options;
 
-/// A Rust source file before formatting: its path in the crate and its tokens.
-pub struct RustFile {
+/// One Rust file to emit: its path in the crate and what it holds.
+///
+/// Files are emitted independently (and in parallel: token streams are not
+/// `Send`, so each worker builds the tokens of the files it formats).
+pub struct FileJob<'a> {
     /// Path relative to the crate root, with `/` separators.
     pub path: String,
-    /// The file's items.
-    pub tokens: TokenStream,
+    kind: FileKind<'a>,
 }
 
-/// Every Rust file of the crate.
-pub fn rust_files(service: &Service) -> Vec<RustFile> {
-    let mut files = vec![RustFile {
-        path: "src/lib.rs".into(),
-        tokens: lib_rs(service),
-    }];
+enum FileKind<'a> {
+    Lib,
+    Types,
+    Errors,
+    OperationIndex,
+    Operation(&'a Operation),
+}
+
+impl FileJob<'_> {
+    /// The file's items.
+    pub fn tokens(&self, service: &Service) -> TokenStream {
+        match self.kind {
+            FileKind::Lib => lib_rs(service),
+            FileKind::Types => types_rs(service),
+            FileKind::Errors => error_rs(service),
+            FileKind::OperationIndex => operation_rs(service),
+            FileKind::Operation(op) => operation_file(op, service),
+        }
+    }
+}
+
+/// Every Rust file of the crate, largest first (so parallel workers finish together).
+pub fn file_jobs(service: &Service) -> Vec<FileJob<'_>> {
+    let mut jobs = Vec::new();
     if !service.types.is_empty() {
-        files.push(RustFile {
+        jobs.push(FileJob {
             path: "src/types.rs".into(),
-            tokens: types_rs(service),
+            kind: FileKind::Types,
         });
     }
     if !service.errors.is_empty() {
-        files.push(RustFile {
+        jobs.push(FileJob {
             path: "src/error.rs".into(),
-            tokens: error_rs(service),
+            kind: FileKind::Errors,
         });
     }
-    files.push(RustFile {
-        path: "src/operation.rs".into(),
-        tokens: operation_rs(service),
-    });
     for op in &service.operations {
         let file = crate::naming::unraw(&op.rust_name);
-        files.push(RustFile {
+        jobs.push(FileJob {
             path: format!("src/operation/{file}.rs"),
-            tokens: operation_file(op, service),
+            kind: FileKind::Operation(op),
         });
     }
-    files
+    jobs.push(FileJob {
+        path: "src/operation.rs".into(),
+        kind: FileKind::OperationIndex,
+    });
+    jobs.push(FileJob {
+        path: "src/lib.rs".into(),
+        kind: FileKind::Lib,
+    });
+    jobs
 }
 
 fn lib_rs(service: &Service) -> TokenStream {
@@ -93,25 +117,28 @@ fn types_rs(service: &Service) -> TokenStream {
         module_path: quote!(crate::types),
         module: Some(&Module::Types),
     };
-    // Request serializers only for what some operation input can reach.
-    let serialized = if service.aws_query {
-        service.input_closure().0
+    // Serializers for what operation inputs reach, parsers for what outputs and errors reach.
+    let (serialized, parsed) = if service.aws_query {
+        (service.input_closure().0, service.output_closure().0)
     } else {
         Default::default()
     };
     let items = service.types.iter().map(|t| {
         let writes = serialized.contains(t.id());
+        let reads = parsed.contains(t.id());
         match t {
             TypeDef::Struct(s) => {
                 let item = struct_item(s, &place);
                 let writer = writes.then(|| aws_query::struct_writer(s));
-                quote!(#item #writer)
+                let reader = reads.then(|| aws_query::struct_reader(s));
+                quote!(#item #writer #reader)
             }
             TypeDef::Enum(e) => enum_item(e),
             TypeDef::Union(u) => {
                 let item = union_item(u);
                 let writer = writes.then(|| aws_query::union_writer(u));
-                quote!(#item #writer)
+                let reader = reads.then(|| aws_query::union_reader(u));
+                quote!(#item #writer #reader)
             }
         }
     });
@@ -144,12 +171,33 @@ fn error_rs(service: &Service) -> TokenStream {
         module_path: quote!(crate::error),
         module: Some(&Module::Error),
     };
-    let items = service.errors.iter().map(|s| struct_item(s, &place));
+    let items = service.errors.iter().map(|s| {
+        let item = struct_item(s, &place);
+        let reader = service.aws_query.then(|| {
+            let read_xml = aws_query::struct_reader(s);
+            let read_body = aws_query::error_body_reader(s);
+            quote!(#read_xml #read_body)
+        });
+        quote!(#item #reader)
+    });
     let builders = service.errors.iter().map(|s| builder_item(s, &place));
+    let service_error = service.aws_query.then(|| {
+        let refs: Vec<NamedRef> = service
+            .errors
+            .iter()
+            .map(|s| NamedRef { id: s.id.clone(), rust_name: s.rust_name.clone(), module: Module::Error, kind: NamedKind::Struct })
+            .collect();
+        aws_query::error_enum(
+            &quote::format_ident!("ServiceError"),
+            "Any error the service may return: the service-wide table from error codes to error shapes.",
+            &refs,
+        )
+    });
     quote! {
         //! The errors the service may return, one structure per error shape.
 
         #(#items)*
+        #service_error
 
         /// Builders for the errors of this module.
         pub mod builders {
@@ -201,10 +249,32 @@ fn operation_file(op: &Operation, service: &Service) -> TokenStream {
     let lines = crate::docs::doc_lines(&module_doc_text(op, &notes));
     let input = struct_item(&op.input, &place);
     let output = struct_item(&op.output, &place);
-    let serializer = service.aws_query.then(|| {
+    let protocol = service.aws_query.then(|| {
         let writer = aws_query::struct_writer(&op.input);
         let serialize = aws_query::operation_serializer(op, &service.version);
-        quote!(#writer #serialize)
+        let reader = aws_query::struct_reader(&op.output);
+        let deserialize = aws_query::response_parser(op);
+        let error_name = quote::format_ident!("{}Error", crate::naming::type_name(&op.wire_name));
+        let error_enum = aws_query::error_enum(
+            &error_name,
+            &format!("The errors `{}` may return.", op.wire_name),
+            &op.errors,
+        );
+        let error_doc = super::doc_line(&format!(
+            "Parses a non-2xx `{}` response into [`{error_name}`].",
+            op.wire_name
+        ));
+        quote! {
+            #writer
+            #serialize
+            #reader
+            #deserialize
+            #error_enum
+            #error_doc
+            pub fn deserialize_error(status: u16, body: &[u8]) -> #error_name {
+                #error_name::parse(status, body)
+            }
+        }
     });
     let input_builder = builder_item(&op.input, &place);
     let output_builder = builder_item(&op.output, &place);
@@ -213,7 +283,7 @@ fn operation_file(op: &Operation, service: &Service) -> TokenStream {
 
         #input
         #output
-        #serializer
+        #protocol
 
         /// Builders for this operation's input and output.
         pub mod builders {

@@ -107,6 +107,211 @@ pub fn serialize_query_body(
     input.write_query(&mut writer);
     writer.finish()
 }
+impl BatchStopUpdateActionOutput {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_processed_update_actions: ::std::option::Option<
+            ::std::vec::Vec<crate::types::ProcessedUpdateAction>,
+        > = ::std::option::Option::None;
+        let mut member_unprocessed_update_actions: ::std::option::Option<
+            ::std::vec::Vec<crate::types::UnprocessedUpdateAction>,
+        > = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "ProcessedUpdateActions" => {
+                    member_processed_update_actions = ::std::option::Option::Some({
+                        let mut items0 = ::std::vec::Vec::new();
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
+                            if reader.name() == "ProcessedUpdateAction" {
+                                items0
+                                    .push(
+                                        crate::types::ProcessedUpdateAction::read_xml(
+                                            reader,
+                                            &item0,
+                                        )?,
+                                    );
+                            } else {
+                                reader.skip(&item0)?;
+                            }
+                        }
+                        items0
+                    });
+                }
+                "UnprocessedUpdateActions" => {
+                    member_unprocessed_update_actions = ::std::option::Option::Some({
+                        let mut items0 = ::std::vec::Vec::new();
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
+                            if reader.name() == "UnprocessedUpdateAction" {
+                                items0
+                                    .push(
+                                        crate::types::UnprocessedUpdateAction::read_xml(
+                                            reader,
+                                            &item0,
+                                        )?,
+                                    );
+                            } else {
+                                reader.skip(&item0)?;
+                            }
+                        }
+                        items0
+                    });
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(
+            Self::builder()
+                .set_processed_update_actions(member_processed_update_actions)
+                .set_unprocessed_update_actions(member_unprocessed_update_actions)
+                .build(),
+        )
+    }
+}
+/// Parses a successful (2xx) `BatchStopUpdateAction` response: `<BatchStopUpdateActionResponse><BatchStopUpdateActionResult>` into the output, and the request id.
+pub fn deserialize_response(
+    body: &[u8],
+) -> ::std::result::Result<
+    ::querygen_runtime::query::QueryResponse<BatchStopUpdateActionOutput>,
+    ::querygen_runtime::xml::XmlError,
+> {
+    let (output, request_id) = ::querygen_runtime::query::read_response(
+        body,
+        "BatchStopUpdateAction",
+        BatchStopUpdateActionOutput::read_xml,
+    )?;
+    let output = match output {
+        ::std::option::Option::Some(output) => output,
+        ::std::option::Option::None => BatchStopUpdateActionOutput::builder().build(),
+    };
+    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+        output,
+        request_id,
+    })
+}
+/// The errors `BatchStopUpdateAction` may return.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq)]
+pub enum BatchStopUpdateActionError {
+    /// The service answered with [`crate::error::InvalidParameterValueException`].
+    InvalidParameterValueException(crate::error::InvalidParameterValueException),
+    /// The service answered with [`crate::error::ServiceUpdateNotFoundFault`].
+    ServiceUpdateNotFoundFault(crate::error::ServiceUpdateNotFoundFault),
+    /// An error the model does not list here, or a body that is not an error document.
+    Unhandled(::querygen_runtime::query::UnhandledError),
+}
+impl BatchStopUpdateActionError {
+    /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
+    pub fn parse(status: u16, body: &[u8]) -> Self {
+        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
+            ::std::result::Result::Ok(envelope) => envelope,
+            ::std::result::Result::Err(problem) => {
+                return Self::Unhandled(
+                    ::querygen_runtime::query::UnhandledError::new(
+                        status,
+                        body,
+                        ::std::result::Result::Err(problem),
+                    ),
+                );
+            }
+        };
+        match envelope.code.as_deref() {
+            ::std::option::Option::Some(
+                crate::error::InvalidParameterValueException::CODE,
+            ) => {
+                crate::error::InvalidParameterValueException::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::InvalidParameterValueException,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::ServiceUpdateNotFoundFault::CODE,
+            ) => {
+                crate::error::ServiceUpdateNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::ServiceUpdateNotFoundFault,
+                    )
+            }
+            _ => {
+                Self::Unhandled(
+                    ::querygen_runtime::query::UnhandledError::new(
+                        status,
+                        body,
+                        ::std::result::Result::Ok(envelope),
+                    ),
+                )
+            }
+        }
+    }
+    /// The error code, if known.
+    pub fn code(&self) -> ::std::option::Option<&str> {
+        match self {
+            Self::InvalidParameterValueException(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterValueException::CODE,
+                )
+            }
+            Self::ServiceUpdateNotFoundFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::ServiceUpdateNotFoundFault::CODE,
+                )
+            }
+            Self::Unhandled(error) => error.code.as_deref(),
+        }
+    }
+}
+impl ::std::fmt::Display for BatchStopUpdateActionError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::InvalidParameterValueException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::ServiceUpdateNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
+        }
+    }
+}
+impl ::std::error::Error for BatchStopUpdateActionError {
+    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::InvalidParameterValueException(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::ServiceUpdateNotFoundFault(error) => ::std::option::Option::Some(error),
+            Self::Unhandled(error) => ::std::option::Option::Some(error),
+        }
+    }
+}
+/// Parses a non-2xx `BatchStopUpdateAction` response into [`BatchStopUpdateActionError`].
+pub fn deserialize_error(status: u16, body: &[u8]) -> BatchStopUpdateActionError {
+    BatchStopUpdateActionError::parse(status, body)
+}
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`BatchStopUpdateActionInput`](super::BatchStopUpdateActionInput).

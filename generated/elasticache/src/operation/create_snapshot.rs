@@ -111,6 +111,403 @@ pub fn serialize_query_body(input: &CreateSnapshotInput) -> ::std::string::Strin
     input.write_query(&mut writer);
     writer.finish()
 }
+impl CreateSnapshotOutput {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_snapshot: ::std::option::Option<crate::types::Snapshot> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "Snapshot" => {
+                    member_snapshot = ::std::option::Option::Some(
+                        crate::types::Snapshot::read_xml(reader, &child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_snapshot(member_snapshot).build())
+    }
+}
+/// Parses a successful (2xx) `CreateSnapshot` response: `<CreateSnapshotResponse><CreateSnapshotResult>` into the output, and the request id.
+pub fn deserialize_response(
+    body: &[u8],
+) -> ::std::result::Result<
+    ::querygen_runtime::query::QueryResponse<CreateSnapshotOutput>,
+    ::querygen_runtime::xml::XmlError,
+> {
+    let (output, request_id) = ::querygen_runtime::query::read_response(
+        body,
+        "CreateSnapshot",
+        CreateSnapshotOutput::read_xml,
+    )?;
+    let output = match output {
+        ::std::option::Option::Some(output) => output,
+        ::std::option::Option::None => CreateSnapshotOutput::builder().build(),
+    };
+    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+        output,
+        request_id,
+    })
+}
+/// The errors `CreateSnapshot` may return.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq)]
+pub enum CreateSnapshotError {
+    /// The service answered with [`crate::error::CacheClusterNotFoundFault`].
+    CacheClusterNotFoundFault(crate::error::CacheClusterNotFoundFault),
+    /// The service answered with [`crate::error::InvalidCacheClusterStateFault`].
+    InvalidCacheClusterStateFault(crate::error::InvalidCacheClusterStateFault),
+    /// The service answered with [`crate::error::InvalidParameterCombinationException`].
+    InvalidParameterCombinationException(
+        crate::error::InvalidParameterCombinationException,
+    ),
+    /// The service answered with [`crate::error::InvalidParameterValueException`].
+    InvalidParameterValueException(crate::error::InvalidParameterValueException),
+    /// The service answered with [`crate::error::InvalidReplicationGroupStateFault`].
+    InvalidReplicationGroupStateFault(crate::error::InvalidReplicationGroupStateFault),
+    /// The service answered with [`crate::error::ReplicationGroupNotFoundFault`].
+    ReplicationGroupNotFoundFault(crate::error::ReplicationGroupNotFoundFault),
+    /// The service answered with [`crate::error::SnapshotAlreadyExistsFault`].
+    SnapshotAlreadyExistsFault(crate::error::SnapshotAlreadyExistsFault),
+    /// The service answered with [`crate::error::SnapshotFeatureNotSupportedFault`].
+    SnapshotFeatureNotSupportedFault(crate::error::SnapshotFeatureNotSupportedFault),
+    /// The service answered with [`crate::error::SnapshotQuotaExceededFault`].
+    SnapshotQuotaExceededFault(crate::error::SnapshotQuotaExceededFault),
+    /// The service answered with [`crate::error::TagQuotaPerResourceExceeded`].
+    TagQuotaPerResourceExceeded(crate::error::TagQuotaPerResourceExceeded),
+    /// An error the model does not list here, or a body that is not an error document.
+    Unhandled(::querygen_runtime::query::UnhandledError),
+}
+impl CreateSnapshotError {
+    /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
+    pub fn parse(status: u16, body: &[u8]) -> Self {
+        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
+            ::std::result::Result::Ok(envelope) => envelope,
+            ::std::result::Result::Err(problem) => {
+                return Self::Unhandled(
+                    ::querygen_runtime::query::UnhandledError::new(
+                        status,
+                        body,
+                        ::std::result::Result::Err(problem),
+                    ),
+                );
+            }
+        };
+        match envelope.code.as_deref() {
+            ::std::option::Option::Some(
+                crate::error::CacheClusterNotFoundFault::CODE,
+            ) => {
+                crate::error::CacheClusterNotFoundFault::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::CacheClusterNotFoundFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::InvalidCacheClusterStateFault::CODE,
+            ) => {
+                crate::error::InvalidCacheClusterStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::InvalidCacheClusterStateFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::InvalidParameterCombinationException::CODE,
+            ) => {
+                crate::error::InvalidParameterCombinationException::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::InvalidParameterCombinationException,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::InvalidParameterValueException::CODE,
+            ) => {
+                crate::error::InvalidParameterValueException::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::InvalidParameterValueException,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::InvalidReplicationGroupStateFault::CODE,
+            ) => {
+                crate::error::InvalidReplicationGroupStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::InvalidReplicationGroupStateFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::ReplicationGroupNotFoundFault::CODE,
+            ) => {
+                crate::error::ReplicationGroupNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::ReplicationGroupNotFoundFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::SnapshotAlreadyExistsFault::CODE,
+            ) => {
+                crate::error::SnapshotAlreadyExistsFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::SnapshotAlreadyExistsFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::SnapshotFeatureNotSupportedFault::CODE,
+            ) => {
+                crate::error::SnapshotFeatureNotSupportedFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::SnapshotFeatureNotSupportedFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::SnapshotQuotaExceededFault::CODE,
+            ) => {
+                crate::error::SnapshotQuotaExceededFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::SnapshotQuotaExceededFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::TagQuotaPerResourceExceeded::CODE,
+            ) => {
+                crate::error::TagQuotaPerResourceExceeded::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::TagQuotaPerResourceExceeded,
+                    )
+            }
+            _ => {
+                Self::Unhandled(
+                    ::querygen_runtime::query::UnhandledError::new(
+                        status,
+                        body,
+                        ::std::result::Result::Ok(envelope),
+                    ),
+                )
+            }
+        }
+    }
+    /// The error code, if known.
+    pub fn code(&self) -> ::std::option::Option<&str> {
+        match self {
+            Self::CacheClusterNotFoundFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::CacheClusterNotFoundFault::CODE,
+                )
+            }
+            Self::InvalidCacheClusterStateFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidCacheClusterStateFault::CODE,
+                )
+            }
+            Self::InvalidParameterCombinationException(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterCombinationException::CODE,
+                )
+            }
+            Self::InvalidParameterValueException(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterValueException::CODE,
+                )
+            }
+            Self::InvalidReplicationGroupStateFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidReplicationGroupStateFault::CODE,
+                )
+            }
+            Self::ReplicationGroupNotFoundFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::ReplicationGroupNotFoundFault::CODE,
+                )
+            }
+            Self::SnapshotAlreadyExistsFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::SnapshotAlreadyExistsFault::CODE,
+                )
+            }
+            Self::SnapshotFeatureNotSupportedFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::SnapshotFeatureNotSupportedFault::CODE,
+                )
+            }
+            Self::SnapshotQuotaExceededFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::SnapshotQuotaExceededFault::CODE,
+                )
+            }
+            Self::TagQuotaPerResourceExceeded(_) => {
+                ::std::option::Option::Some(
+                    crate::error::TagQuotaPerResourceExceeded::CODE,
+                )
+            }
+            Self::Unhandled(error) => error.code.as_deref(),
+        }
+    }
+}
+impl ::std::fmt::Display for CreateSnapshotError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::CacheClusterNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::InvalidCacheClusterStateFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidReplicationGroupStateFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::ReplicationGroupNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::SnapshotAlreadyExistsFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::SnapshotFeatureNotSupportedFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::SnapshotQuotaExceededFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::TagQuotaPerResourceExceeded(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
+        }
+    }
+}
+impl ::std::error::Error for CreateSnapshotError {
+    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::CacheClusterNotFoundFault(error) => ::std::option::Option::Some(error),
+            Self::InvalidCacheClusterStateFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidReplicationGroupStateFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::ReplicationGroupNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::SnapshotAlreadyExistsFault(error) => ::std::option::Option::Some(error),
+            Self::SnapshotFeatureNotSupportedFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::SnapshotQuotaExceededFault(error) => ::std::option::Option::Some(error),
+            Self::TagQuotaPerResourceExceeded(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::Unhandled(error) => ::std::option::Option::Some(error),
+        }
+    }
+}
+/// Parses a non-2xx `CreateSnapshot` response into [`CreateSnapshotError`].
+pub fn deserialize_error(status: u16, body: &[u8]) -> CreateSnapshotError {
+    CreateSnapshotError::parse(status, body)
+}
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`CreateSnapshotInput`](super::CreateSnapshotInput).

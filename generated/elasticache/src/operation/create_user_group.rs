@@ -132,6 +132,419 @@ pub fn serialize_query_body(input: &CreateUserGroupInput) -> ::std::string::Stri
     input.write_query(&mut writer);
     writer.finish()
 }
+impl CreateUserGroupOutput {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_user_group_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_status: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_engine: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_user_ids: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut member_minimum_engine_version: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
+        let mut member_pending_changes: ::std::option::Option<
+            crate::types::UserGroupPendingChanges,
+        > = ::std::option::Option::None;
+        let mut member_replication_groups: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut member_serverless_caches: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut member_arn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "UserGroupId" => {
+                    member_user_group_id = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "Status" => {
+                    member_status = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "Engine" => {
+                    member_engine = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "UserIds" => {
+                    member_user_ids = ::std::option::Option::Some({
+                        let mut items0 = ::std::vec::Vec::new();
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
+                            if reader.name() == "member" {
+                                items0.push(reader.read_string(&item0)?);
+                            } else {
+                                reader.skip(&item0)?;
+                            }
+                        }
+                        items0
+                    });
+                }
+                "MinimumEngineVersion" => {
+                    member_minimum_engine_version = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "PendingChanges" => {
+                    member_pending_changes = ::std::option::Option::Some(
+                        crate::types::UserGroupPendingChanges::read_xml(reader, &child)?,
+                    );
+                }
+                "ReplicationGroups" => {
+                    member_replication_groups = ::std::option::Option::Some({
+                        let mut items0 = ::std::vec::Vec::new();
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
+                            if reader.name() == "member" {
+                                items0.push(reader.read_string(&item0)?);
+                            } else {
+                                reader.skip(&item0)?;
+                            }
+                        }
+                        items0
+                    });
+                }
+                "ServerlessCaches" => {
+                    member_serverless_caches = ::std::option::Option::Some({
+                        let mut items0 = ::std::vec::Vec::new();
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
+                            if reader.name() == "member" {
+                                items0.push(reader.read_string(&item0)?);
+                            } else {
+                                reader.skip(&item0)?;
+                            }
+                        }
+                        items0
+                    });
+                }
+                "ARN" => {
+                    member_arn = ::std::option::Option::Some(reader.read_string(&child)?);
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(
+            Self::builder()
+                .set_user_group_id(member_user_group_id)
+                .set_status(member_status)
+                .set_engine(member_engine)
+                .set_user_ids(member_user_ids)
+                .set_minimum_engine_version(member_minimum_engine_version)
+                .set_pending_changes(member_pending_changes)
+                .set_replication_groups(member_replication_groups)
+                .set_serverless_caches(member_serverless_caches)
+                .set_arn(member_arn)
+                .build(),
+        )
+    }
+}
+/// Parses a successful (2xx) `CreateUserGroup` response: `<CreateUserGroupResponse><CreateUserGroupResult>` into the output, and the request id.
+pub fn deserialize_response(
+    body: &[u8],
+) -> ::std::result::Result<
+    ::querygen_runtime::query::QueryResponse<CreateUserGroupOutput>,
+    ::querygen_runtime::xml::XmlError,
+> {
+    let (output, request_id) = ::querygen_runtime::query::read_response(
+        body,
+        "CreateUserGroup",
+        CreateUserGroupOutput::read_xml,
+    )?;
+    let output = match output {
+        ::std::option::Option::Some(output) => output,
+        ::std::option::Option::None => CreateUserGroupOutput::builder().build(),
+    };
+    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+        output,
+        request_id,
+    })
+}
+/// The errors `CreateUserGroup` may return.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq)]
+pub enum CreateUserGroupError {
+    /// The service answered with [`crate::error::DefaultUserRequired`].
+    DefaultUserRequired(crate::error::DefaultUserRequired),
+    /// The service answered with [`crate::error::DuplicateUserNameFault`].
+    DuplicateUserNameFault(crate::error::DuplicateUserNameFault),
+    /// The service answered with [`crate::error::InvalidParameterValueException`].
+    InvalidParameterValueException(crate::error::InvalidParameterValueException),
+    /// The service answered with [`crate::error::ServiceLinkedRoleNotFoundFault`].
+    ServiceLinkedRoleNotFoundFault(crate::error::ServiceLinkedRoleNotFoundFault),
+    /// The service answered with [`crate::error::TagQuotaPerResourceExceeded`].
+    TagQuotaPerResourceExceeded(crate::error::TagQuotaPerResourceExceeded),
+    /// The service answered with [`crate::error::UserGroupAlreadyExistsFault`].
+    UserGroupAlreadyExistsFault(crate::error::UserGroupAlreadyExistsFault),
+    /// The service answered with [`crate::error::UserGroupQuotaExceededFault`].
+    UserGroupQuotaExceededFault(crate::error::UserGroupQuotaExceededFault),
+    /// The service answered with [`crate::error::UserNotFoundFault`].
+    UserNotFoundFault(crate::error::UserNotFoundFault),
+    /// An error the model does not list here, or a body that is not an error document.
+    Unhandled(::querygen_runtime::query::UnhandledError),
+}
+impl CreateUserGroupError {
+    /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
+    pub fn parse(status: u16, body: &[u8]) -> Self {
+        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
+            ::std::result::Result::Ok(envelope) => envelope,
+            ::std::result::Result::Err(problem) => {
+                return Self::Unhandled(
+                    ::querygen_runtime::query::UnhandledError::new(
+                        status,
+                        body,
+                        ::std::result::Result::Err(problem),
+                    ),
+                );
+            }
+        };
+        match envelope.code.as_deref() {
+            ::std::option::Option::Some(crate::error::DefaultUserRequired::CODE) => {
+                crate::error::DefaultUserRequired::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::DefaultUserRequired,
+                    )
+            }
+            ::std::option::Option::Some(crate::error::DuplicateUserNameFault::CODE) => {
+                crate::error::DuplicateUserNameFault::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::DuplicateUserNameFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::InvalidParameterValueException::CODE,
+            ) => {
+                crate::error::InvalidParameterValueException::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::InvalidParameterValueException,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::ServiceLinkedRoleNotFoundFault::CODE,
+            ) => {
+                crate::error::ServiceLinkedRoleNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::ServiceLinkedRoleNotFoundFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::TagQuotaPerResourceExceeded::CODE,
+            ) => {
+                crate::error::TagQuotaPerResourceExceeded::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::TagQuotaPerResourceExceeded,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::UserGroupAlreadyExistsFault::CODE,
+            ) => {
+                crate::error::UserGroupAlreadyExistsFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::UserGroupAlreadyExistsFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::UserGroupQuotaExceededFault::CODE,
+            ) => {
+                crate::error::UserGroupQuotaExceededFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::UserGroupQuotaExceededFault,
+                    )
+            }
+            ::std::option::Option::Some(crate::error::UserNotFoundFault::CODE) => {
+                crate::error::UserNotFoundFault::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::UserNotFoundFault,
+                    )
+            }
+            _ => {
+                Self::Unhandled(
+                    ::querygen_runtime::query::UnhandledError::new(
+                        status,
+                        body,
+                        ::std::result::Result::Ok(envelope),
+                    ),
+                )
+            }
+        }
+    }
+    /// The error code, if known.
+    pub fn code(&self) -> ::std::option::Option<&str> {
+        match self {
+            Self::DefaultUserRequired(_) => {
+                ::std::option::Option::Some(crate::error::DefaultUserRequired::CODE)
+            }
+            Self::DuplicateUserNameFault(_) => {
+                ::std::option::Option::Some(crate::error::DuplicateUserNameFault::CODE)
+            }
+            Self::InvalidParameterValueException(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterValueException::CODE,
+                )
+            }
+            Self::ServiceLinkedRoleNotFoundFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::ServiceLinkedRoleNotFoundFault::CODE,
+                )
+            }
+            Self::TagQuotaPerResourceExceeded(_) => {
+                ::std::option::Option::Some(
+                    crate::error::TagQuotaPerResourceExceeded::CODE,
+                )
+            }
+            Self::UserGroupAlreadyExistsFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::UserGroupAlreadyExistsFault::CODE,
+                )
+            }
+            Self::UserGroupQuotaExceededFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::UserGroupQuotaExceededFault::CODE,
+                )
+            }
+            Self::UserNotFoundFault(_) => {
+                ::std::option::Option::Some(crate::error::UserNotFoundFault::CODE)
+            }
+            Self::Unhandled(error) => error.code.as_deref(),
+        }
+    }
+}
+impl ::std::fmt::Display for CreateUserGroupError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::DefaultUserRequired(error) => ::std::fmt::Display::fmt(error, f),
+            Self::DuplicateUserNameFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::InvalidParameterValueException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::ServiceLinkedRoleNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::TagQuotaPerResourceExceeded(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::UserGroupAlreadyExistsFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::UserGroupQuotaExceededFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::UserNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
+        }
+    }
+}
+impl ::std::error::Error for CreateUserGroupError {
+    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::DefaultUserRequired(error) => ::std::option::Option::Some(error),
+            Self::DuplicateUserNameFault(error) => ::std::option::Option::Some(error),
+            Self::InvalidParameterValueException(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::ServiceLinkedRoleNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::TagQuotaPerResourceExceeded(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::UserGroupAlreadyExistsFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::UserGroupQuotaExceededFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::UserNotFoundFault(error) => ::std::option::Option::Some(error),
+            Self::Unhandled(error) => ::std::option::Option::Some(error),
+        }
+    }
+}
+/// Parses a non-2xx `CreateUserGroup` response into [`CreateUserGroupError`].
+pub fn deserialize_error(status: u16, body: &[u8]) -> CreateUserGroupError {
+    CreateUserGroupError::parse(status, body)
+}
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`CreateUserGroupInput`](super::CreateUserGroupInput).

@@ -65,6 +65,148 @@ pub fn serialize_query_body(
     input.write_query(&mut writer);
     writer.finish()
 }
+impl DeleteCacheSubnetGroupOutput {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        reader.skip(node)?;
+        ::std::result::Result::Ok(Self::builder().build())
+    }
+}
+/// Parses a successful (2xx) `DeleteCacheSubnetGroup` response: `<DeleteCacheSubnetGroupResponse><DeleteCacheSubnetGroupResult>` into the output, and the request id.
+pub fn deserialize_response(
+    body: &[u8],
+) -> ::std::result::Result<
+    ::querygen_runtime::query::QueryResponse<DeleteCacheSubnetGroupOutput>,
+    ::querygen_runtime::xml::XmlError,
+> {
+    let request_id = if body.iter().all(u8::is_ascii_whitespace) {
+        ::std::option::Option::None
+    } else {
+        ::querygen_runtime::query::read_response(
+                body,
+                "DeleteCacheSubnetGroup",
+                |reader, node| reader.skip(node),
+            )?
+            .1
+    };
+    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+        output: DeleteCacheSubnetGroupOutput::builder().build(),
+        request_id,
+    })
+}
+/// The errors `DeleteCacheSubnetGroup` may return.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq)]
+pub enum DeleteCacheSubnetGroupError {
+    /// The service answered with [`crate::error::CacheSubnetGroupInUse`].
+    CacheSubnetGroupInUse(crate::error::CacheSubnetGroupInUse),
+    /// The service answered with [`crate::error::CacheSubnetGroupNotFoundFault`].
+    CacheSubnetGroupNotFoundFault(crate::error::CacheSubnetGroupNotFoundFault),
+    /// An error the model does not list here, or a body that is not an error document.
+    Unhandled(::querygen_runtime::query::UnhandledError),
+}
+impl DeleteCacheSubnetGroupError {
+    /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
+    pub fn parse(status: u16, body: &[u8]) -> Self {
+        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
+            ::std::result::Result::Ok(envelope) => envelope,
+            ::std::result::Result::Err(problem) => {
+                return Self::Unhandled(
+                    ::querygen_runtime::query::UnhandledError::new(
+                        status,
+                        body,
+                        ::std::result::Result::Err(problem),
+                    ),
+                );
+            }
+        };
+        match envelope.code.as_deref() {
+            ::std::option::Option::Some(crate::error::CacheSubnetGroupInUse::CODE) => {
+                crate::error::CacheSubnetGroupInUse::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::CacheSubnetGroupInUse,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::CacheSubnetGroupNotFoundFault::CODE,
+            ) => {
+                crate::error::CacheSubnetGroupNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::CacheSubnetGroupNotFoundFault,
+                    )
+            }
+            _ => {
+                Self::Unhandled(
+                    ::querygen_runtime::query::UnhandledError::new(
+                        status,
+                        body,
+                        ::std::result::Result::Ok(envelope),
+                    ),
+                )
+            }
+        }
+    }
+    /// The error code, if known.
+    pub fn code(&self) -> ::std::option::Option<&str> {
+        match self {
+            Self::CacheSubnetGroupInUse(_) => {
+                ::std::option::Option::Some(crate::error::CacheSubnetGroupInUse::CODE)
+            }
+            Self::CacheSubnetGroupNotFoundFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::CacheSubnetGroupNotFoundFault::CODE,
+                )
+            }
+            Self::Unhandled(error) => error.code.as_deref(),
+        }
+    }
+}
+impl ::std::fmt::Display for DeleteCacheSubnetGroupError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::CacheSubnetGroupInUse(error) => ::std::fmt::Display::fmt(error, f),
+            Self::CacheSubnetGroupNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
+        }
+    }
+}
+impl ::std::error::Error for DeleteCacheSubnetGroupError {
+    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::CacheSubnetGroupInUse(error) => ::std::option::Option::Some(error),
+            Self::CacheSubnetGroupNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::Unhandled(error) => ::std::option::Option::Some(error),
+        }
+    }
+}
+/// Parses a non-2xx `DeleteCacheSubnetGroup` response into [`DeleteCacheSubnetGroupError`].
+pub fn deserialize_error(status: u16, body: &[u8]) -> DeleteCacheSubnetGroupError {
+    DeleteCacheSubnetGroupError::parse(status, body)
+}
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`DeleteCacheSubnetGroupInput`](super::DeleteCacheSubnetGroupInput).

@@ -89,6 +89,163 @@ pub fn serialize_query_body(
     input.write_query(&mut writer);
     writer.finish()
 }
+impl DescribeCacheSubnetGroupsOutput {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_marker: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_cache_subnet_groups: ::std::option::Option<
+            ::std::vec::Vec<crate::types::CacheSubnetGroup>,
+        > = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "Marker" => {
+                    member_marker = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "CacheSubnetGroups" => {
+                    member_cache_subnet_groups = ::std::option::Option::Some({
+                        let mut items0 = ::std::vec::Vec::new();
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
+                            if reader.name() == "CacheSubnetGroup" {
+                                items0
+                                    .push(
+                                        crate::types::CacheSubnetGroup::read_xml(reader, &item0)?,
+                                    );
+                            } else {
+                                reader.skip(&item0)?;
+                            }
+                        }
+                        items0
+                    });
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(
+            Self::builder()
+                .set_marker(member_marker)
+                .set_cache_subnet_groups(member_cache_subnet_groups)
+                .build(),
+        )
+    }
+}
+/// Parses a successful (2xx) `DescribeCacheSubnetGroups` response: `<DescribeCacheSubnetGroupsResponse><DescribeCacheSubnetGroupsResult>` into the output, and the request id.
+pub fn deserialize_response(
+    body: &[u8],
+) -> ::std::result::Result<
+    ::querygen_runtime::query::QueryResponse<DescribeCacheSubnetGroupsOutput>,
+    ::querygen_runtime::xml::XmlError,
+> {
+    let (output, request_id) = ::querygen_runtime::query::read_response(
+        body,
+        "DescribeCacheSubnetGroups",
+        DescribeCacheSubnetGroupsOutput::read_xml,
+    )?;
+    let output = match output {
+        ::std::option::Option::Some(output) => output,
+        ::std::option::Option::None => DescribeCacheSubnetGroupsOutput::builder().build(),
+    };
+    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+        output,
+        request_id,
+    })
+}
+/// The errors `DescribeCacheSubnetGroups` may return.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq)]
+pub enum DescribeCacheSubnetGroupsError {
+    /// The service answered with [`crate::error::CacheSubnetGroupNotFoundFault`].
+    CacheSubnetGroupNotFoundFault(crate::error::CacheSubnetGroupNotFoundFault),
+    /// An error the model does not list here, or a body that is not an error document.
+    Unhandled(::querygen_runtime::query::UnhandledError),
+}
+impl DescribeCacheSubnetGroupsError {
+    /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
+    pub fn parse(status: u16, body: &[u8]) -> Self {
+        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
+            ::std::result::Result::Ok(envelope) => envelope,
+            ::std::result::Result::Err(problem) => {
+                return Self::Unhandled(
+                    ::querygen_runtime::query::UnhandledError::new(
+                        status,
+                        body,
+                        ::std::result::Result::Err(problem),
+                    ),
+                );
+            }
+        };
+        match envelope.code.as_deref() {
+            ::std::option::Option::Some(
+                crate::error::CacheSubnetGroupNotFoundFault::CODE,
+            ) => {
+                crate::error::CacheSubnetGroupNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::CacheSubnetGroupNotFoundFault,
+                    )
+            }
+            _ => {
+                Self::Unhandled(
+                    ::querygen_runtime::query::UnhandledError::new(
+                        status,
+                        body,
+                        ::std::result::Result::Ok(envelope),
+                    ),
+                )
+            }
+        }
+    }
+    /// The error code, if known.
+    pub fn code(&self) -> ::std::option::Option<&str> {
+        match self {
+            Self::CacheSubnetGroupNotFoundFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::CacheSubnetGroupNotFoundFault::CODE,
+                )
+            }
+            Self::Unhandled(error) => error.code.as_deref(),
+        }
+    }
+}
+impl ::std::fmt::Display for DescribeCacheSubnetGroupsError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::CacheSubnetGroupNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
+        }
+    }
+}
+impl ::std::error::Error for DescribeCacheSubnetGroupsError {
+    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::CacheSubnetGroupNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::Unhandled(error) => ::std::option::Option::Some(error),
+        }
+    }
+}
+/// Parses a non-2xx `DescribeCacheSubnetGroups` response into [`DescribeCacheSubnetGroupsError`].
+pub fn deserialize_error(status: u16, body: &[u8]) -> DescribeCacheSubnetGroupsError {
+    DescribeCacheSubnetGroupsError::parse(status, body)
+}
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`DescribeCacheSubnetGroupsInput`](super::DescribeCacheSubnetGroupsInput).

@@ -214,6 +214,229 @@ pub fn serialize_query_body(
     input.write_query(&mut writer);
     writer.finish()
 }
+impl DescribeReservedCacheNodesOutput {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_marker: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_reserved_cache_nodes: ::std::option::Option<
+            ::std::vec::Vec<crate::types::ReservedCacheNode>,
+        > = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "Marker" => {
+                    member_marker = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "ReservedCacheNodes" => {
+                    member_reserved_cache_nodes = ::std::option::Option::Some({
+                        let mut items0 = ::std::vec::Vec::new();
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
+                            if reader.name() == "ReservedCacheNode" {
+                                items0
+                                    .push(
+                                        crate::types::ReservedCacheNode::read_xml(reader, &item0)?,
+                                    );
+                            } else {
+                                reader.skip(&item0)?;
+                            }
+                        }
+                        items0
+                    });
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(
+            Self::builder()
+                .set_marker(member_marker)
+                .set_reserved_cache_nodes(member_reserved_cache_nodes)
+                .build(),
+        )
+    }
+}
+/// Parses a successful (2xx) `DescribeReservedCacheNodes` response: `<DescribeReservedCacheNodesResponse><DescribeReservedCacheNodesResult>` into the output, and the request id.
+pub fn deserialize_response(
+    body: &[u8],
+) -> ::std::result::Result<
+    ::querygen_runtime::query::QueryResponse<DescribeReservedCacheNodesOutput>,
+    ::querygen_runtime::xml::XmlError,
+> {
+    let (output, request_id) = ::querygen_runtime::query::read_response(
+        body,
+        "DescribeReservedCacheNodes",
+        DescribeReservedCacheNodesOutput::read_xml,
+    )?;
+    let output = match output {
+        ::std::option::Option::Some(output) => output,
+        ::std::option::Option::None => {
+            DescribeReservedCacheNodesOutput::builder().build()
+        }
+    };
+    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+        output,
+        request_id,
+    })
+}
+/// The errors `DescribeReservedCacheNodes` may return.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq)]
+pub enum DescribeReservedCacheNodesError {
+    /// The service answered with [`crate::error::InvalidParameterCombinationException`].
+    InvalidParameterCombinationException(
+        crate::error::InvalidParameterCombinationException,
+    ),
+    /// The service answered with [`crate::error::InvalidParameterValueException`].
+    InvalidParameterValueException(crate::error::InvalidParameterValueException),
+    /// The service answered with [`crate::error::ReservedCacheNodeNotFoundFault`].
+    ReservedCacheNodeNotFoundFault(crate::error::ReservedCacheNodeNotFoundFault),
+    /// An error the model does not list here, or a body that is not an error document.
+    Unhandled(::querygen_runtime::query::UnhandledError),
+}
+impl DescribeReservedCacheNodesError {
+    /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
+    pub fn parse(status: u16, body: &[u8]) -> Self {
+        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
+            ::std::result::Result::Ok(envelope) => envelope,
+            ::std::result::Result::Err(problem) => {
+                return Self::Unhandled(
+                    ::querygen_runtime::query::UnhandledError::new(
+                        status,
+                        body,
+                        ::std::result::Result::Err(problem),
+                    ),
+                );
+            }
+        };
+        match envelope.code.as_deref() {
+            ::std::option::Option::Some(
+                crate::error::InvalidParameterCombinationException::CODE,
+            ) => {
+                crate::error::InvalidParameterCombinationException::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::InvalidParameterCombinationException,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::InvalidParameterValueException::CODE,
+            ) => {
+                crate::error::InvalidParameterValueException::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::InvalidParameterValueException,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::ReservedCacheNodeNotFoundFault::CODE,
+            ) => {
+                crate::error::ReservedCacheNodeNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::ReservedCacheNodeNotFoundFault,
+                    )
+            }
+            _ => {
+                Self::Unhandled(
+                    ::querygen_runtime::query::UnhandledError::new(
+                        status,
+                        body,
+                        ::std::result::Result::Ok(envelope),
+                    ),
+                )
+            }
+        }
+    }
+    /// The error code, if known.
+    pub fn code(&self) -> ::std::option::Option<&str> {
+        match self {
+            Self::InvalidParameterCombinationException(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterCombinationException::CODE,
+                )
+            }
+            Self::InvalidParameterValueException(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterValueException::CODE,
+                )
+            }
+            Self::ReservedCacheNodeNotFoundFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::ReservedCacheNodeNotFoundFault::CODE,
+                )
+            }
+            Self::Unhandled(error) => error.code.as_deref(),
+        }
+    }
+}
+impl ::std::fmt::Display for DescribeReservedCacheNodesError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::ReservedCacheNodeNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
+        }
+    }
+}
+impl ::std::error::Error for DescribeReservedCacheNodesError {
+    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::ReservedCacheNodeNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::Unhandled(error) => ::std::option::Option::Some(error),
+        }
+    }
+}
+/// Parses a non-2xx `DescribeReservedCacheNodes` response into [`DescribeReservedCacheNodesError`].
+pub fn deserialize_error(status: u16, body: &[u8]) -> DescribeReservedCacheNodesError {
+    DescribeReservedCacheNodesError::parse(status, body)
+}
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`DescribeReservedCacheNodesInput`](super::DescribeReservedCacheNodesInput).

@@ -207,6 +207,239 @@ pub fn serialize_query_body(
     input.write_query(&mut writer);
     writer.finish()
 }
+impl DescribeReservedCacheNodesOfferingsOutput {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_marker: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_reserved_cache_nodes_offerings: ::std::option::Option<
+            ::std::vec::Vec<crate::types::ReservedCacheNodesOffering>,
+        > = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "Marker" => {
+                    member_marker = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "ReservedCacheNodesOfferings" => {
+                    member_reserved_cache_nodes_offerings = ::std::option::Option::Some({
+                        let mut items0 = ::std::vec::Vec::new();
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
+                            if reader.name() == "ReservedCacheNodesOffering" {
+                                items0
+                                    .push(
+                                        crate::types::ReservedCacheNodesOffering::read_xml(
+                                            reader,
+                                            &item0,
+                                        )?,
+                                    );
+                            } else {
+                                reader.skip(&item0)?;
+                            }
+                        }
+                        items0
+                    });
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(
+            Self::builder()
+                .set_marker(member_marker)
+                .set_reserved_cache_nodes_offerings(
+                    member_reserved_cache_nodes_offerings,
+                )
+                .build(),
+        )
+    }
+}
+/// Parses a successful (2xx) `DescribeReservedCacheNodesOfferings` response: `<DescribeReservedCacheNodesOfferingsResponse><DescribeReservedCacheNodesOfferingsResult>` into the output, and the request id.
+pub fn deserialize_response(
+    body: &[u8],
+) -> ::std::result::Result<
+    ::querygen_runtime::query::QueryResponse<DescribeReservedCacheNodesOfferingsOutput>,
+    ::querygen_runtime::xml::XmlError,
+> {
+    let (output, request_id) = ::querygen_runtime::query::read_response(
+        body,
+        "DescribeReservedCacheNodesOfferings",
+        DescribeReservedCacheNodesOfferingsOutput::read_xml,
+    )?;
+    let output = match output {
+        ::std::option::Option::Some(output) => output,
+        ::std::option::Option::None => {
+            DescribeReservedCacheNodesOfferingsOutput::builder().build()
+        }
+    };
+    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+        output,
+        request_id,
+    })
+}
+/// The errors `DescribeReservedCacheNodesOfferings` may return.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq)]
+pub enum DescribeReservedCacheNodesOfferingsError {
+    /// The service answered with [`crate::error::InvalidParameterCombinationException`].
+    InvalidParameterCombinationException(
+        crate::error::InvalidParameterCombinationException,
+    ),
+    /// The service answered with [`crate::error::InvalidParameterValueException`].
+    InvalidParameterValueException(crate::error::InvalidParameterValueException),
+    /// The service answered with [`crate::error::ReservedCacheNodesOfferingNotFoundFault`].
+    ReservedCacheNodesOfferingNotFoundFault(
+        crate::error::ReservedCacheNodesOfferingNotFoundFault,
+    ),
+    /// An error the model does not list here, or a body that is not an error document.
+    Unhandled(::querygen_runtime::query::UnhandledError),
+}
+impl DescribeReservedCacheNodesOfferingsError {
+    /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
+    pub fn parse(status: u16, body: &[u8]) -> Self {
+        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
+            ::std::result::Result::Ok(envelope) => envelope,
+            ::std::result::Result::Err(problem) => {
+                return Self::Unhandled(
+                    ::querygen_runtime::query::UnhandledError::new(
+                        status,
+                        body,
+                        ::std::result::Result::Err(problem),
+                    ),
+                );
+            }
+        };
+        match envelope.code.as_deref() {
+            ::std::option::Option::Some(
+                crate::error::InvalidParameterCombinationException::CODE,
+            ) => {
+                crate::error::InvalidParameterCombinationException::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::InvalidParameterCombinationException,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::InvalidParameterValueException::CODE,
+            ) => {
+                crate::error::InvalidParameterValueException::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::InvalidParameterValueException,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::ReservedCacheNodesOfferingNotFoundFault::CODE,
+            ) => {
+                crate::error::ReservedCacheNodesOfferingNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::ReservedCacheNodesOfferingNotFoundFault,
+                    )
+            }
+            _ => {
+                Self::Unhandled(
+                    ::querygen_runtime::query::UnhandledError::new(
+                        status,
+                        body,
+                        ::std::result::Result::Ok(envelope),
+                    ),
+                )
+            }
+        }
+    }
+    /// The error code, if known.
+    pub fn code(&self) -> ::std::option::Option<&str> {
+        match self {
+            Self::InvalidParameterCombinationException(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterCombinationException::CODE,
+                )
+            }
+            Self::InvalidParameterValueException(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterValueException::CODE,
+                )
+            }
+            Self::ReservedCacheNodesOfferingNotFoundFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::ReservedCacheNodesOfferingNotFoundFault::CODE,
+                )
+            }
+            Self::Unhandled(error) => error.code.as_deref(),
+        }
+    }
+}
+impl ::std::fmt::Display for DescribeReservedCacheNodesOfferingsError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::ReservedCacheNodesOfferingNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
+        }
+    }
+}
+impl ::std::error::Error for DescribeReservedCacheNodesOfferingsError {
+    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::ReservedCacheNodesOfferingNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::Unhandled(error) => ::std::option::Option::Some(error),
+        }
+    }
+}
+/// Parses a non-2xx `DescribeReservedCacheNodesOfferings` response into [`DescribeReservedCacheNodesOfferingsError`].
+pub fn deserialize_error(
+    status: u16,
+    body: &[u8],
+) -> DescribeReservedCacheNodesOfferingsError {
+    DescribeReservedCacheNodesOfferingsError::parse(status, body)
+}
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`DescribeReservedCacheNodesOfferingsInput`](super::DescribeReservedCacheNodesOfferingsInput).

@@ -82,6 +82,214 @@ pub fn serialize_query_body(input: &DescribeUserGroupsInput) -> ::std::string::S
     input.write_query(&mut writer);
     writer.finish()
 }
+impl DescribeUserGroupsOutput {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_user_groups: ::std::option::Option<
+            ::std::vec::Vec<crate::types::UserGroup>,
+        > = ::std::option::Option::None;
+        let mut member_marker: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "UserGroups" => {
+                    member_user_groups = ::std::option::Option::Some({
+                        let mut items0 = ::std::vec::Vec::new();
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
+                            if reader.name() == "member" {
+                                items0
+                                    .push(crate::types::UserGroup::read_xml(reader, &item0)?);
+                            } else {
+                                reader.skip(&item0)?;
+                            }
+                        }
+                        items0
+                    });
+                }
+                "Marker" => {
+                    member_marker = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(
+            Self::builder()
+                .set_user_groups(member_user_groups)
+                .set_marker(member_marker)
+                .build(),
+        )
+    }
+}
+/// Parses a successful (2xx) `DescribeUserGroups` response: `<DescribeUserGroupsResponse><DescribeUserGroupsResult>` into the output, and the request id.
+pub fn deserialize_response(
+    body: &[u8],
+) -> ::std::result::Result<
+    ::querygen_runtime::query::QueryResponse<DescribeUserGroupsOutput>,
+    ::querygen_runtime::xml::XmlError,
+> {
+    let (output, request_id) = ::querygen_runtime::query::read_response(
+        body,
+        "DescribeUserGroups",
+        DescribeUserGroupsOutput::read_xml,
+    )?;
+    let output = match output {
+        ::std::option::Option::Some(output) => output,
+        ::std::option::Option::None => DescribeUserGroupsOutput::builder().build(),
+    };
+    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+        output,
+        request_id,
+    })
+}
+/// The errors `DescribeUserGroups` may return.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq)]
+pub enum DescribeUserGroupsError {
+    /// The service answered with [`crate::error::InvalidParameterCombinationException`].
+    InvalidParameterCombinationException(
+        crate::error::InvalidParameterCombinationException,
+    ),
+    /// The service answered with [`crate::error::ServiceLinkedRoleNotFoundFault`].
+    ServiceLinkedRoleNotFoundFault(crate::error::ServiceLinkedRoleNotFoundFault),
+    /// The service answered with [`crate::error::UserGroupNotFoundFault`].
+    UserGroupNotFoundFault(crate::error::UserGroupNotFoundFault),
+    /// An error the model does not list here, or a body that is not an error document.
+    Unhandled(::querygen_runtime::query::UnhandledError),
+}
+impl DescribeUserGroupsError {
+    /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
+    pub fn parse(status: u16, body: &[u8]) -> Self {
+        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
+            ::std::result::Result::Ok(envelope) => envelope,
+            ::std::result::Result::Err(problem) => {
+                return Self::Unhandled(
+                    ::querygen_runtime::query::UnhandledError::new(
+                        status,
+                        body,
+                        ::std::result::Result::Err(problem),
+                    ),
+                );
+            }
+        };
+        match envelope.code.as_deref() {
+            ::std::option::Option::Some(
+                crate::error::InvalidParameterCombinationException::CODE,
+            ) => {
+                crate::error::InvalidParameterCombinationException::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::InvalidParameterCombinationException,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::ServiceLinkedRoleNotFoundFault::CODE,
+            ) => {
+                crate::error::ServiceLinkedRoleNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::ServiceLinkedRoleNotFoundFault,
+                    )
+            }
+            ::std::option::Option::Some(crate::error::UserGroupNotFoundFault::CODE) => {
+                crate::error::UserGroupNotFoundFault::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::UserGroupNotFoundFault,
+                    )
+            }
+            _ => {
+                Self::Unhandled(
+                    ::querygen_runtime::query::UnhandledError::new(
+                        status,
+                        body,
+                        ::std::result::Result::Ok(envelope),
+                    ),
+                )
+            }
+        }
+    }
+    /// The error code, if known.
+    pub fn code(&self) -> ::std::option::Option<&str> {
+        match self {
+            Self::InvalidParameterCombinationException(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterCombinationException::CODE,
+                )
+            }
+            Self::ServiceLinkedRoleNotFoundFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::ServiceLinkedRoleNotFoundFault::CODE,
+                )
+            }
+            Self::UserGroupNotFoundFault(_) => {
+                ::std::option::Option::Some(crate::error::UserGroupNotFoundFault::CODE)
+            }
+            Self::Unhandled(error) => error.code.as_deref(),
+        }
+    }
+}
+impl ::std::fmt::Display for DescribeUserGroupsError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::ServiceLinkedRoleNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::UserGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
+        }
+    }
+}
+impl ::std::error::Error for DescribeUserGroupsError {
+    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::ServiceLinkedRoleNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::UserGroupNotFoundFault(error) => ::std::option::Option::Some(error),
+            Self::Unhandled(error) => ::std::option::Option::Some(error),
+        }
+    }
+}
+/// Parses a non-2xx `DescribeUserGroups` response into [`DescribeUserGroupsError`].
+pub fn deserialize_error(status: u16, body: &[u8]) -> DescribeUserGroupsError {
+    DescribeUserGroupsError::parse(status, body)
+}
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`DescribeUserGroupsInput`](super::DescribeUserGroupsInput).

@@ -95,6 +95,232 @@ pub fn serialize_query_body(
     input.write_query(&mut writer);
     writer.finish()
 }
+impl ModifyCacheSubnetGroupOutput {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_cache_subnet_group: ::std::option::Option<
+            crate::types::CacheSubnetGroup,
+        > = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "CacheSubnetGroup" => {
+                    member_cache_subnet_group = ::std::option::Option::Some(
+                        crate::types::CacheSubnetGroup::read_xml(reader, &child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(
+            Self::builder().set_cache_subnet_group(member_cache_subnet_group).build(),
+        )
+    }
+}
+/// Parses a successful (2xx) `ModifyCacheSubnetGroup` response: `<ModifyCacheSubnetGroupResponse><ModifyCacheSubnetGroupResult>` into the output, and the request id.
+pub fn deserialize_response(
+    body: &[u8],
+) -> ::std::result::Result<
+    ::querygen_runtime::query::QueryResponse<ModifyCacheSubnetGroupOutput>,
+    ::querygen_runtime::xml::XmlError,
+> {
+    let (output, request_id) = ::querygen_runtime::query::read_response(
+        body,
+        "ModifyCacheSubnetGroup",
+        ModifyCacheSubnetGroupOutput::read_xml,
+    )?;
+    let output = match output {
+        ::std::option::Option::Some(output) => output,
+        ::std::option::Option::None => ModifyCacheSubnetGroupOutput::builder().build(),
+    };
+    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+        output,
+        request_id,
+    })
+}
+/// The errors `ModifyCacheSubnetGroup` may return.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq)]
+pub enum ModifyCacheSubnetGroupError {
+    /// The service answered with [`crate::error::CacheSubnetGroupNotFoundFault`].
+    CacheSubnetGroupNotFoundFault(crate::error::CacheSubnetGroupNotFoundFault),
+    /// The service answered with [`crate::error::CacheSubnetQuotaExceededFault`].
+    CacheSubnetQuotaExceededFault(crate::error::CacheSubnetQuotaExceededFault),
+    /// The service answered with [`crate::error::InvalidSubnet`].
+    InvalidSubnet(crate::error::InvalidSubnet),
+    /// The service answered with [`crate::error::SubnetInUse`].
+    SubnetInUse(crate::error::SubnetInUse),
+    /// The service answered with [`crate::error::SubnetNotAllowedFault`].
+    SubnetNotAllowedFault(crate::error::SubnetNotAllowedFault),
+    /// An error the model does not list here, or a body that is not an error document.
+    Unhandled(::querygen_runtime::query::UnhandledError),
+}
+impl ModifyCacheSubnetGroupError {
+    /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
+    pub fn parse(status: u16, body: &[u8]) -> Self {
+        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
+            ::std::result::Result::Ok(envelope) => envelope,
+            ::std::result::Result::Err(problem) => {
+                return Self::Unhandled(
+                    ::querygen_runtime::query::UnhandledError::new(
+                        status,
+                        body,
+                        ::std::result::Result::Err(problem),
+                    ),
+                );
+            }
+        };
+        match envelope.code.as_deref() {
+            ::std::option::Option::Some(
+                crate::error::CacheSubnetGroupNotFoundFault::CODE,
+            ) => {
+                crate::error::CacheSubnetGroupNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::CacheSubnetGroupNotFoundFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::CacheSubnetQuotaExceededFault::CODE,
+            ) => {
+                crate::error::CacheSubnetQuotaExceededFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::CacheSubnetQuotaExceededFault,
+                    )
+            }
+            ::std::option::Option::Some(crate::error::InvalidSubnet::CODE) => {
+                crate::error::InvalidSubnet::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::InvalidSubnet,
+                    )
+            }
+            ::std::option::Option::Some(crate::error::SubnetInUse::CODE) => {
+                crate::error::SubnetInUse::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::SubnetInUse,
+                    )
+            }
+            ::std::option::Option::Some(crate::error::SubnetNotAllowedFault::CODE) => {
+                crate::error::SubnetNotAllowedFault::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::SubnetNotAllowedFault,
+                    )
+            }
+            _ => {
+                Self::Unhandled(
+                    ::querygen_runtime::query::UnhandledError::new(
+                        status,
+                        body,
+                        ::std::result::Result::Ok(envelope),
+                    ),
+                )
+            }
+        }
+    }
+    /// The error code, if known.
+    pub fn code(&self) -> ::std::option::Option<&str> {
+        match self {
+            Self::CacheSubnetGroupNotFoundFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::CacheSubnetGroupNotFoundFault::CODE,
+                )
+            }
+            Self::CacheSubnetQuotaExceededFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::CacheSubnetQuotaExceededFault::CODE,
+                )
+            }
+            Self::InvalidSubnet(_) => {
+                ::std::option::Option::Some(crate::error::InvalidSubnet::CODE)
+            }
+            Self::SubnetInUse(_) => {
+                ::std::option::Option::Some(crate::error::SubnetInUse::CODE)
+            }
+            Self::SubnetNotAllowedFault(_) => {
+                ::std::option::Option::Some(crate::error::SubnetNotAllowedFault::CODE)
+            }
+            Self::Unhandled(error) => error.code.as_deref(),
+        }
+    }
+}
+impl ::std::fmt::Display for ModifyCacheSubnetGroupError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::CacheSubnetGroupNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::CacheSubnetQuotaExceededFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidSubnet(error) => ::std::fmt::Display::fmt(error, f),
+            Self::SubnetInUse(error) => ::std::fmt::Display::fmt(error, f),
+            Self::SubnetNotAllowedFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
+        }
+    }
+}
+impl ::std::error::Error for ModifyCacheSubnetGroupError {
+    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::CacheSubnetGroupNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::CacheSubnetQuotaExceededFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidSubnet(error) => ::std::option::Option::Some(error),
+            Self::SubnetInUse(error) => ::std::option::Option::Some(error),
+            Self::SubnetNotAllowedFault(error) => ::std::option::Option::Some(error),
+            Self::Unhandled(error) => ::std::option::Option::Some(error),
+        }
+    }
+}
+/// Parses a non-2xx `ModifyCacheSubnetGroup` response into [`ModifyCacheSubnetGroupError`].
+pub fn deserialize_error(status: u16, body: &[u8]) -> ModifyCacheSubnetGroupError {
+    ModifyCacheSubnetGroupError::parse(status, body)
+}
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`ModifyCacheSubnetGroupInput`](super::ModifyCacheSubnetGroupInput).

@@ -129,6 +129,406 @@ pub fn serialize_query_body(input: &ModifyUserGroupInput) -> ::std::string::Stri
     input.write_query(&mut writer);
     writer.finish()
 }
+impl ModifyUserGroupOutput {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_user_group_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_status: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_engine: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_user_ids: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut member_minimum_engine_version: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
+        let mut member_pending_changes: ::std::option::Option<
+            crate::types::UserGroupPendingChanges,
+        > = ::std::option::Option::None;
+        let mut member_replication_groups: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut member_serverless_caches: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut member_arn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "UserGroupId" => {
+                    member_user_group_id = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "Status" => {
+                    member_status = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "Engine" => {
+                    member_engine = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "UserIds" => {
+                    member_user_ids = ::std::option::Option::Some({
+                        let mut items0 = ::std::vec::Vec::new();
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
+                            if reader.name() == "member" {
+                                items0.push(reader.read_string(&item0)?);
+                            } else {
+                                reader.skip(&item0)?;
+                            }
+                        }
+                        items0
+                    });
+                }
+                "MinimumEngineVersion" => {
+                    member_minimum_engine_version = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "PendingChanges" => {
+                    member_pending_changes = ::std::option::Option::Some(
+                        crate::types::UserGroupPendingChanges::read_xml(reader, &child)?,
+                    );
+                }
+                "ReplicationGroups" => {
+                    member_replication_groups = ::std::option::Option::Some({
+                        let mut items0 = ::std::vec::Vec::new();
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
+                            if reader.name() == "member" {
+                                items0.push(reader.read_string(&item0)?);
+                            } else {
+                                reader.skip(&item0)?;
+                            }
+                        }
+                        items0
+                    });
+                }
+                "ServerlessCaches" => {
+                    member_serverless_caches = ::std::option::Option::Some({
+                        let mut items0 = ::std::vec::Vec::new();
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
+                            if reader.name() == "member" {
+                                items0.push(reader.read_string(&item0)?);
+                            } else {
+                                reader.skip(&item0)?;
+                            }
+                        }
+                        items0
+                    });
+                }
+                "ARN" => {
+                    member_arn = ::std::option::Option::Some(reader.read_string(&child)?);
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(
+            Self::builder()
+                .set_user_group_id(member_user_group_id)
+                .set_status(member_status)
+                .set_engine(member_engine)
+                .set_user_ids(member_user_ids)
+                .set_minimum_engine_version(member_minimum_engine_version)
+                .set_pending_changes(member_pending_changes)
+                .set_replication_groups(member_replication_groups)
+                .set_serverless_caches(member_serverless_caches)
+                .set_arn(member_arn)
+                .build(),
+        )
+    }
+}
+/// Parses a successful (2xx) `ModifyUserGroup` response: `<ModifyUserGroupResponse><ModifyUserGroupResult>` into the output, and the request id.
+pub fn deserialize_response(
+    body: &[u8],
+) -> ::std::result::Result<
+    ::querygen_runtime::query::QueryResponse<ModifyUserGroupOutput>,
+    ::querygen_runtime::xml::XmlError,
+> {
+    let (output, request_id) = ::querygen_runtime::query::read_response(
+        body,
+        "ModifyUserGroup",
+        ModifyUserGroupOutput::read_xml,
+    )?;
+    let output = match output {
+        ::std::option::Option::Some(output) => output,
+        ::std::option::Option::None => ModifyUserGroupOutput::builder().build(),
+    };
+    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+        output,
+        request_id,
+    })
+}
+/// The errors `ModifyUserGroup` may return.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq)]
+pub enum ModifyUserGroupError {
+    /// The service answered with [`crate::error::DefaultUserRequired`].
+    DefaultUserRequired(crate::error::DefaultUserRequired),
+    /// The service answered with [`crate::error::DuplicateUserNameFault`].
+    DuplicateUserNameFault(crate::error::DuplicateUserNameFault),
+    /// The service answered with [`crate::error::InvalidParameterCombinationException`].
+    InvalidParameterCombinationException(
+        crate::error::InvalidParameterCombinationException,
+    ),
+    /// The service answered with [`crate::error::InvalidParameterValueException`].
+    InvalidParameterValueException(crate::error::InvalidParameterValueException),
+    /// The service answered with [`crate::error::InvalidUserGroupStateFault`].
+    InvalidUserGroupStateFault(crate::error::InvalidUserGroupStateFault),
+    /// The service answered with [`crate::error::ServiceLinkedRoleNotFoundFault`].
+    ServiceLinkedRoleNotFoundFault(crate::error::ServiceLinkedRoleNotFoundFault),
+    /// The service answered with [`crate::error::UserGroupNotFoundFault`].
+    UserGroupNotFoundFault(crate::error::UserGroupNotFoundFault),
+    /// The service answered with [`crate::error::UserNotFoundFault`].
+    UserNotFoundFault(crate::error::UserNotFoundFault),
+    /// An error the model does not list here, or a body that is not an error document.
+    Unhandled(::querygen_runtime::query::UnhandledError),
+}
+impl ModifyUserGroupError {
+    /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
+    pub fn parse(status: u16, body: &[u8]) -> Self {
+        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
+            ::std::result::Result::Ok(envelope) => envelope,
+            ::std::result::Result::Err(problem) => {
+                return Self::Unhandled(
+                    ::querygen_runtime::query::UnhandledError::new(
+                        status,
+                        body,
+                        ::std::result::Result::Err(problem),
+                    ),
+                );
+            }
+        };
+        match envelope.code.as_deref() {
+            ::std::option::Option::Some(crate::error::DefaultUserRequired::CODE) => {
+                crate::error::DefaultUserRequired::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::DefaultUserRequired,
+                    )
+            }
+            ::std::option::Option::Some(crate::error::DuplicateUserNameFault::CODE) => {
+                crate::error::DuplicateUserNameFault::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::DuplicateUserNameFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::InvalidParameterCombinationException::CODE,
+            ) => {
+                crate::error::InvalidParameterCombinationException::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::InvalidParameterCombinationException,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::InvalidParameterValueException::CODE,
+            ) => {
+                crate::error::InvalidParameterValueException::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::InvalidParameterValueException,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::InvalidUserGroupStateFault::CODE,
+            ) => {
+                crate::error::InvalidUserGroupStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::InvalidUserGroupStateFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::ServiceLinkedRoleNotFoundFault::CODE,
+            ) => {
+                crate::error::ServiceLinkedRoleNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::ServiceLinkedRoleNotFoundFault,
+                    )
+            }
+            ::std::option::Option::Some(crate::error::UserGroupNotFoundFault::CODE) => {
+                crate::error::UserGroupNotFoundFault::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::UserGroupNotFoundFault,
+                    )
+            }
+            ::std::option::Option::Some(crate::error::UserNotFoundFault::CODE) => {
+                crate::error::UserNotFoundFault::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::UserNotFoundFault,
+                    )
+            }
+            _ => {
+                Self::Unhandled(
+                    ::querygen_runtime::query::UnhandledError::new(
+                        status,
+                        body,
+                        ::std::result::Result::Ok(envelope),
+                    ),
+                )
+            }
+        }
+    }
+    /// The error code, if known.
+    pub fn code(&self) -> ::std::option::Option<&str> {
+        match self {
+            Self::DefaultUserRequired(_) => {
+                ::std::option::Option::Some(crate::error::DefaultUserRequired::CODE)
+            }
+            Self::DuplicateUserNameFault(_) => {
+                ::std::option::Option::Some(crate::error::DuplicateUserNameFault::CODE)
+            }
+            Self::InvalidParameterCombinationException(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterCombinationException::CODE,
+                )
+            }
+            Self::InvalidParameterValueException(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterValueException::CODE,
+                )
+            }
+            Self::InvalidUserGroupStateFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidUserGroupStateFault::CODE,
+                )
+            }
+            Self::ServiceLinkedRoleNotFoundFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::ServiceLinkedRoleNotFoundFault::CODE,
+                )
+            }
+            Self::UserGroupNotFoundFault(_) => {
+                ::std::option::Option::Some(crate::error::UserGroupNotFoundFault::CODE)
+            }
+            Self::UserNotFoundFault(_) => {
+                ::std::option::Option::Some(crate::error::UserNotFoundFault::CODE)
+            }
+            Self::Unhandled(error) => error.code.as_deref(),
+        }
+    }
+}
+impl ::std::fmt::Display for ModifyUserGroupError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::DefaultUserRequired(error) => ::std::fmt::Display::fmt(error, f),
+            Self::DuplicateUserNameFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidUserGroupStateFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::ServiceLinkedRoleNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::UserGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::UserNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
+        }
+    }
+}
+impl ::std::error::Error for ModifyUserGroupError {
+    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::DefaultUserRequired(error) => ::std::option::Option::Some(error),
+            Self::DuplicateUserNameFault(error) => ::std::option::Option::Some(error),
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidUserGroupStateFault(error) => ::std::option::Option::Some(error),
+            Self::ServiceLinkedRoleNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::UserGroupNotFoundFault(error) => ::std::option::Option::Some(error),
+            Self::UserNotFoundFault(error) => ::std::option::Option::Some(error),
+            Self::Unhandled(error) => ::std::option::Option::Some(error),
+        }
+    }
+}
+/// Parses a non-2xx `ModifyUserGroup` response into [`ModifyUserGroupError`].
+pub fn deserialize_error(status: u16, body: &[u8]) -> ModifyUserGroupError {
+    ModifyUserGroupError::parse(status, body)
+}
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`ModifyUserGroupInput`](super::ModifyUserGroupInput).

@@ -49,6 +49,125 @@ impl ::std::fmt::Display for ErrorValue {
     }
 }
 impl ::std::error::Error for ErrorValue {}
+impl ErrorValue {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_secret: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "message" => {
+                    member_message = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "Secret" => {
+                    member_secret = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(
+            Self::builder().set_message(member_message).set_secret(member_secret).build(),
+        )
+    }
+}
+impl ErrorValue {
+    /// Reads this error from an error body whose envelope was already read.
+    pub fn read_error_body(
+        body: &[u8],
+        envelope: &::querygen_runtime::query::ErrorEnvelope,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut error = ::querygen_runtime::query::read_error_details(
+            body,
+            Self::read_xml,
+        )?;
+        if error.message.is_none() {
+            error.message = envelope.message.clone();
+        }
+        ::std::result::Result::Ok(error)
+    }
+}
+/// Any error the service may return: the service-wide table from error codes to error shapes.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq)]
+pub enum ServiceError {
+    /// The service answered with [`crate::error::ErrorValue`].
+    ErrorValue(crate::error::ErrorValue),
+    /// An error the model does not list here, or a body that is not an error document.
+    Unhandled(::querygen_runtime::query::UnhandledError),
+}
+impl ServiceError {
+    /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
+    pub fn parse(status: u16, body: &[u8]) -> Self {
+        let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
+            ::std::result::Result::Ok(envelope) => envelope,
+            ::std::result::Result::Err(problem) => {
+                return Self::Unhandled(
+                    ::querygen_runtime::query::UnhandledError::new(
+                        status,
+                        body,
+                        ::std::result::Result::Err(problem),
+                    ),
+                );
+            }
+        };
+        match envelope.code.as_deref() {
+            ::std::option::Option::Some(crate::error::ErrorValue::CODE) => {
+                crate::error::ErrorValue::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
+                            ),
+                        ),
+                        Self::ErrorValue,
+                    )
+            }
+            _ => {
+                Self::Unhandled(
+                    ::querygen_runtime::query::UnhandledError::new(
+                        status,
+                        body,
+                        ::std::result::Result::Ok(envelope),
+                    ),
+                )
+            }
+        }
+    }
+    /// The error code, if known.
+    pub fn code(&self) -> ::std::option::Option<&str> {
+        match self {
+            Self::ErrorValue(_) => {
+                ::std::option::Option::Some(crate::error::ErrorValue::CODE)
+            }
+            Self::Unhandled(error) => error.code.as_deref(),
+        }
+    }
+}
+impl ::std::fmt::Display for ServiceError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::ErrorValue(error) => ::std::fmt::Display::fmt(error, f),
+            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
+        }
+    }
+}
+impl ::std::error::Error for ServiceError {
+    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::ErrorValue(error) => ::std::option::Option::Some(error),
+            Self::Unhandled(error) => ::std::option::Option::Some(error),
+        }
+    }
+}
 /// Builders for the errors of this module.
 pub mod builders {
     /// A builder for [`ErrorValue`](super::ErrorValue).

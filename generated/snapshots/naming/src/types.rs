@@ -119,6 +119,56 @@ impl Node {
         }
     }
 }
+impl Node {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_value: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_next: ::std::option::Option<crate::types::Node> = ::std::option::Option::None;
+        let mut member_children: ::std::option::Option<
+            ::std::vec::Vec<crate::types::Node>,
+        > = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "Value" => {
+                    member_value = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "Next" => {
+                    member_next = ::std::option::Option::Some(
+                        crate::types::Node::read_xml(reader, &child)?,
+                    );
+                }
+                "Children" => {
+                    member_children = ::std::option::Option::Some({
+                        let mut items0 = ::std::vec::Vec::new();
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
+                            if reader.name() == "member" {
+                                items0.push(crate::types::Node::read_xml(reader, &item0)?);
+                            } else {
+                                reader.skip(&item0)?;
+                            }
+                        }
+                        items0
+                    });
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(
+            Self::builder()
+                .set_value(member_value)
+                .set_next(member_next)
+                .set_children(member_children)
+                .build(),
+        )
+    }
+}
 /// The `OddValues` enum.
 ///
 /// Smithy shape: `example.naming#OddValues`.
@@ -272,6 +322,26 @@ impl OtherWidget {
         ::std::default::Default::default()
     }
 }
+impl OtherWidget {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_serial: ::std::option::Option<i64> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "Serial" => {
+                    member_serial = ::std::option::Option::Some(
+                        reader.read_parsed::<i64>(&child, "a 64-bit integer")?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_serial(member_serial).build())
+    }
+}
 /// The `PingPongA` structure.
 ///
 /// Smithy shape: `example.naming#PingPongA`.
@@ -287,6 +357,26 @@ impl PingPongA {
         ::std::default::Default::default()
     }
 }
+impl PingPongA {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_pong: ::std::option::Option<crate::types::PingPongB> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "Pong" => {
+                    member_pong = ::std::option::Option::Some(
+                        crate::types::PingPongB::read_xml(reader, &child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_pong(member_pong).build())
+    }
+}
 /// The `PingPongB` structure.
 ///
 /// Smithy shape: `example.naming#PingPongB`.
@@ -300,6 +390,26 @@ impl PingPongB {
     /// Creates a builder for [`PingPongB`].
     pub fn builder() -> crate::types::builders::PingPongBBuilder {
         ::std::default::Default::default()
+    }
+}
+impl PingPongB {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_ping: ::std::option::Option<crate::types::PingPongA> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "Ping" => {
+                    member_ping = ::std::option::Option::Some(
+                        crate::types::PingPongA::read_xml(reader, &child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_ping(member_ping).build())
     }
 }
 /// The `ResultValue` structure.
@@ -402,6 +512,141 @@ impl Settings {
         ::std::default::Default::default()
     }
 }
+impl Settings {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_retries: ::std::option::Option<i32> = ::std::option::Option::None;
+        let mut member_ratio: ::std::option::Option<f32> = ::std::option::Option::None;
+        let mut member_verbose: ::std::option::Option<bool> = ::std::option::Option::None;
+        let mut member_label: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_size: ::std::option::Option<crate::types::BoxValue> = ::std::option::Option::None;
+        let mut member_count: ::std::option::Option<crate::types::VecValue> = ::std::option::Option::None;
+        let mut member_names: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut member_since: ::std::option::Option<::querygen_runtime::DateTime> = ::std::option::Option::None;
+        let mut member_region: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_zone: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_legacy: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_nullable: ::std::option::Option<i32> = ::std::option::Option::None;
+        let mut member_primitive: ::std::option::Option<i64> = ::std::option::Option::None;
+        let mut member_old: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "Retries" => {
+                    member_retries = ::std::option::Option::Some(
+                        reader.read_parsed::<i32>(&child, "a 32-bit integer")?,
+                    );
+                }
+                "Ratio" => {
+                    member_ratio = ::std::option::Option::Some(
+                        reader.read_parsed::<f32>(&child, "a float")?,
+                    );
+                }
+                "Verbose" => {
+                    member_verbose = ::std::option::Option::Some(
+                        reader.read_parsed::<bool>(&child, "a boolean")?,
+                    );
+                }
+                "Label" => {
+                    member_label = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "Size" => {
+                    member_size = ::std::option::Option::Some(
+                        crate::types::BoxValue::from(reader.text(&child)?.as_ref()),
+                    );
+                }
+                "Count" => {
+                    member_count = ::std::option::Option::Some(
+                        crate::types::VecValue::from(
+                            reader.read_parsed::<i32>(&child, "a 32-bit integer")?,
+                        ),
+                    );
+                }
+                "Names" => {
+                    member_names = ::std::option::Option::Some({
+                        let mut items0 = ::std::vec::Vec::new();
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
+                            if reader.name() == "member" {
+                                items0.push(reader.read_string(&item0)?);
+                            } else {
+                                reader.skip(&item0)?;
+                            }
+                        }
+                        items0
+                    });
+                }
+                "Since" => {
+                    member_since = ::std::option::Option::Some(
+                        reader
+                            .read_timestamp(
+                                &child,
+                                ::querygen_runtime::query::TimestampFormat::DateTime,
+                            )?,
+                    );
+                }
+                "Region" => {
+                    member_region = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "Zone" => {
+                    member_zone = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "Legacy" => {
+                    member_legacy = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                "Nullable" => {
+                    member_nullable = ::std::option::Option::Some(
+                        reader.read_parsed::<i32>(&child, "a 32-bit integer")?,
+                    );
+                }
+                "Primitive" => {
+                    member_primitive = ::std::option::Option::Some(
+                        reader.read_parsed::<i64>(&child, "a 64-bit integer")?,
+                    );
+                }
+                "Old" => {
+                    member_old = ::std::option::Option::Some(reader.read_string(&child)?);
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        Self::builder()
+            .set_retries(member_retries)
+            .set_ratio(member_ratio)
+            .set_verbose(member_verbose)
+            .set_label(member_label)
+            .set_size(member_size)
+            .set_count(member_count)
+            .set_names(member_names)
+            .set_since(member_since)
+            .set_region(member_region)
+            .set_zone(member_zone)
+            .set_legacy(member_legacy)
+            .set_nullable(member_nullable)
+            .set_primitive(member_primitive)
+            .set_old(member_old)
+            .build()
+            .map_err(|missing| {
+                reader
+                    .fail(::querygen_runtime::xml::XmlErrorKind::Missing {
+                        detail: missing.to_string(),
+                    })
+            })
+    }
+}
 /// The `StringValue` structure.
 ///
 /// Smithy shape: `example.naming#String`.
@@ -415,6 +660,26 @@ impl StringValue {
     /// Creates a builder for [`StringValue`].
     pub fn builder() -> crate::types::builders::StringValueBuilder {
         ::std::default::Default::default()
+    }
+}
+impl StringValue {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_chars: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "Chars" => {
+                    member_chars = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_chars(member_chars).build())
     }
 }
 /// The `Token` structure.
@@ -435,6 +700,26 @@ impl Token {
 impl ::std::fmt::Debug for Token {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(::querygen_runtime::REDACTED)
+    }
+}
+impl Token {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_value: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "Value" => {
+                    member_value = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_value(member_value).build())
     }
 }
 /// The `VecValue` enum.
@@ -501,6 +786,24 @@ impl Widget {
     /// Creates a builder for [`Widget`].
     pub fn builder() -> crate::types::builders::WidgetBuilder {
         ::std::default::Default::default()
+    }
+}
+impl Widget {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "Id" => {
+                    member_id = ::std::option::Option::Some(reader.read_string(&child)?);
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self::builder().set_id(member_id).build())
     }
 }
 /// Builders for the structures of this module.

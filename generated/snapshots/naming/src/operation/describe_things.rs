@@ -65,6 +65,108 @@ pub fn serialize_query_body(input: &DescribeThingsInput) -> ::std::string::Strin
     input.write_query(&mut writer);
     writer.finish()
 }
+impl DescribeThingsOutput {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_tree: ::std::option::Option<crate::types::Node> = ::std::option::Option::None;
+        let mut member_ping: ::std::option::Option<crate::types::PingPongA> = ::std::option::Option::None;
+        let mut member_settings: ::std::option::Option<crate::types::Settings> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "Tree" => {
+                    member_tree = ::std::option::Option::Some(
+                        crate::types::Node::read_xml(reader, &child)?,
+                    );
+                }
+                "Ping" => {
+                    member_ping = ::std::option::Option::Some(
+                        crate::types::PingPongA::read_xml(reader, &child)?,
+                    );
+                }
+                "Settings" => {
+                    member_settings = ::std::option::Option::Some(
+                        crate::types::Settings::read_xml(reader, &child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(
+            Self::builder()
+                .set_tree(member_tree)
+                .set_ping(member_ping)
+                .set_settings(member_settings)
+                .build(),
+        )
+    }
+}
+/// Parses a successful (2xx) `DescribeThings` response: `<DescribeThingsResponse><DescribeThingsResult>` into the output, and the request id.
+pub fn deserialize_response(
+    body: &[u8],
+) -> ::std::result::Result<
+    ::querygen_runtime::query::QueryResponse<DescribeThingsOutput>,
+    ::querygen_runtime::xml::XmlError,
+> {
+    let (output, request_id) = ::querygen_runtime::query::read_response(
+        body,
+        "DescribeThings",
+        DescribeThingsOutput::read_xml,
+    )?;
+    let output = match output {
+        ::std::option::Option::Some(output) => output,
+        ::std::option::Option::None => DescribeThingsOutput::builder().build(),
+    };
+    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+        output,
+        request_id,
+    })
+}
+/// The errors `DescribeThings` may return.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq)]
+pub enum DescribeThingsError {
+    /// An error the model does not list here, or a body that is not an error document.
+    Unhandled(::querygen_runtime::query::UnhandledError),
+}
+impl DescribeThingsError {
+    /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
+    pub fn parse(status: u16, body: &[u8]) -> Self {
+        Self::Unhandled(
+            ::querygen_runtime::query::UnhandledError::new(
+                status,
+                body,
+                ::querygen_runtime::query::ErrorEnvelope::parse(body),
+            ),
+        )
+    }
+    /// The error code, if known.
+    pub fn code(&self) -> ::std::option::Option<&str> {
+        match self {
+            Self::Unhandled(error) => error.code.as_deref(),
+        }
+    }
+}
+impl ::std::fmt::Display for DescribeThingsError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
+        }
+    }
+}
+impl ::std::error::Error for DescribeThingsError {
+    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(error) => ::std::option::Option::Some(error),
+        }
+    }
+}
+/// Parses a non-2xx `DescribeThings` response into [`DescribeThingsError`].
+pub fn deserialize_error(status: u16, body: &[u8]) -> DescribeThingsError {
+    DescribeThingsError::parse(status, body)
+}
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`DescribeThingsInput`](super::DescribeThingsInput).

@@ -117,6 +117,124 @@ pub fn serialize_query_body(input: &MatchInput) -> ::std::string::String {
     input.write_query(&mut writer);
     writer.finish()
 }
+impl MatchOutput {
+    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+    pub fn read_xml(
+        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+        node: &::querygen_runtime::xml::Node,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+        let mut member_string: ::std::option::Option<crate::types::StringValue> = ::std::option::Option::None;
+        let mut member_box: ::std::option::Option<crate::types::BoxValue> = ::std::option::Option::None;
+        let mut member_vec: ::std::option::Option<crate::types::VecValue> = ::std::option::Option::None;
+        let mut member_widget: ::std::option::Option<crate::types::Widget> = ::std::option::Option::None;
+        let mut member_other_widget: ::std::option::Option<crate::types::OtherWidget> = ::std::option::Option::None;
+        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+            match reader.name() {
+                "String" => {
+                    member_string = ::std::option::Option::Some(
+                        crate::types::StringValue::read_xml(reader, &child)?,
+                    );
+                }
+                "Box" => {
+                    member_box = ::std::option::Option::Some(
+                        crate::types::BoxValue::from(reader.text(&child)?.as_ref()),
+                    );
+                }
+                "Vec" => {
+                    member_vec = ::std::option::Option::Some(
+                        crate::types::VecValue::from(
+                            reader.read_parsed::<i32>(&child, "a 32-bit integer")?,
+                        ),
+                    );
+                }
+                "Widget" => {
+                    member_widget = ::std::option::Option::Some(
+                        crate::types::Widget::read_xml(reader, &child)?,
+                    );
+                }
+                "OtherWidget" => {
+                    member_other_widget = ::std::option::Option::Some(
+                        crate::types::OtherWidget::read_xml(reader, &child)?,
+                    );
+                }
+                _ => reader.skip(&child)?,
+            }
+        }
+        ::std::result::Result::Ok(
+            Self::builder()
+                .set_string(member_string)
+                .set_box(member_box)
+                .set_vec(member_vec)
+                .set_widget(member_widget)
+                .set_other_widget(member_other_widget)
+                .build(),
+        )
+    }
+}
+/// Parses a successful (2xx) `Match` response: `<MatchResponse><MatchResult>` into the output, and the request id.
+pub fn deserialize_response(
+    body: &[u8],
+) -> ::std::result::Result<
+    ::querygen_runtime::query::QueryResponse<MatchOutput>,
+    ::querygen_runtime::xml::XmlError,
+> {
+    let (output, request_id) = ::querygen_runtime::query::read_response(
+        body,
+        "Match",
+        MatchOutput::read_xml,
+    )?;
+    let output = match output {
+        ::std::option::Option::Some(output) => output,
+        ::std::option::Option::None => MatchOutput::builder().build(),
+    };
+    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+        output,
+        request_id,
+    })
+}
+/// The errors `Match` may return.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq)]
+pub enum MatchError {
+    /// An error the model does not list here, or a body that is not an error document.
+    Unhandled(::querygen_runtime::query::UnhandledError),
+}
+impl MatchError {
+    /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
+    pub fn parse(status: u16, body: &[u8]) -> Self {
+        Self::Unhandled(
+            ::querygen_runtime::query::UnhandledError::new(
+                status,
+                body,
+                ::querygen_runtime::query::ErrorEnvelope::parse(body),
+            ),
+        )
+    }
+    /// The error code, if known.
+    pub fn code(&self) -> ::std::option::Option<&str> {
+        match self {
+            Self::Unhandled(error) => error.code.as_deref(),
+        }
+    }
+}
+impl ::std::fmt::Display for MatchError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
+        }
+    }
+}
+impl ::std::error::Error for MatchError {
+    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(error) => ::std::option::Option::Some(error),
+        }
+    }
+}
+/// Parses a non-2xx `Match` response into [`MatchError`].
+pub fn deserialize_error(status: u16, body: &[u8]) -> MatchError {
+    MatchError::parse(status, body)
+}
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`MatchInput`](super::MatchInput).

@@ -1,0 +1,483 @@
+//! A small pull reader over quick-xml for generated response parsers.
+//!
+//! No DOM is built: generated code walks the document with
+//! [`XmlReader::next_child`], matching each child's local name (namespaces
+//! and prefixes are ignored), reading leaf text with [`XmlReader::text`] and
+//! skipping unknown subtrees with [`XmlReader::skip`]. The reader enforces
+//! limits (document size, nesting depth) and rejects DTDs, so entity
+//! declarations are never expanded; an unknown entity reference is an error.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use quick_xml::events::Event;
+
+/// Largest response body a parser accepts, by default (64 MiB).
+pub const DEFAULT_MAX_BYTES: usize = 64 * 1024 * 1024;
+/// Deepest element nesting a parser accepts, by default.
+pub const DEFAULT_MAX_DEPTH: usize = 128;
+
+/// Why a response body could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct XmlError {
+    kind: XmlErrorKind,
+    /// Byte offset in the body where the problem was found.
+    offset: u64,
+}
+
+/// The kinds of [`XmlError`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum XmlErrorKind {
+    /// The body is not well-formed XML (quick-xml's description).
+    Syntax(String),
+    /// The body is not UTF-8.
+    NotUtf8,
+    /// The body ended inside an element, or had no root element.
+    UnexpectedEof,
+    /// The body is larger than the limit.
+    TooLarge {
+        /// The limit, in bytes.
+        limit: usize,
+    },
+    /// Elements nest deeper than the limit.
+    TooDeep {
+        /// The limit.
+        limit: usize,
+    },
+    /// The body contains a `<!DOCTYPE>`; DTDs (and so entity declarations) are refused.
+    DocType,
+    /// An entity reference other than the five XML ones or a character reference.
+    UnknownEntity(String),
+    /// An element holds child elements where text was expected.
+    UnexpectedElement {
+        /// The element whose text was being read.
+        parent: String,
+    },
+    /// The root element is not the one the operation answers with.
+    WrongRoot {
+        /// What was expected.
+        expected: String,
+        /// What was found.
+        found: String,
+    },
+    /// A leaf's text is not a valid value of the member's type.
+    InvalidValue {
+        /// The element.
+        element: String,
+        /// What it should have been (`an integer`, `a boolean`, …).
+        expected: &'static str,
+        /// The text found (truncated).
+        found: String,
+    },
+    /// A required member is missing.
+    Missing {
+        /// What could not be built.
+        detail: String,
+    },
+}
+
+impl XmlError {
+    /// What went wrong.
+    pub fn kind(&self) -> &XmlErrorKind {
+        &self.kind
+    }
+
+    /// Where: the byte offset in the body.
+    pub fn offset(&self) -> u64 {
+        self.offset
+    }
+
+    /// Builds an error at `offset`.
+    pub fn new(kind: XmlErrorKind, offset: u64) -> Self {
+        Self { kind, offset }
+    }
+}
+
+impl fmt::Display for XmlError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            XmlErrorKind::Syntax(what) => write!(f, "malformed XML: {what}")?,
+            XmlErrorKind::NotUtf8 => f.write_str("the body is not UTF-8")?,
+            XmlErrorKind::UnexpectedEof => {
+                f.write_str("the body ended before the document was complete")?
+            }
+            XmlErrorKind::TooLarge { limit } => write!(f, "the body is larger than {limit} bytes")?,
+            XmlErrorKind::TooDeep { limit } => {
+                write!(f, "elements nest deeper than {limit} levels")?
+            }
+            XmlErrorKind::DocType => {
+                f.write_str("the body contains a DOCTYPE declaration, which is refused")?
+            }
+            XmlErrorKind::UnknownEntity(name) => write!(f, "unknown entity `&{name};`")?,
+            XmlErrorKind::UnexpectedElement { parent } => write!(
+                f,
+                "element <{parent}> holds elements where text was expected"
+            )?,
+            XmlErrorKind::WrongRoot { expected, found } => {
+                write!(f, "expected root element <{expected}>, found <{found}>")?
+            }
+            XmlErrorKind::InvalidValue {
+                element,
+                expected,
+                found,
+            } => write!(
+                f,
+                "element <{element}> should hold {expected}, found {found:?}"
+            )?,
+            XmlErrorKind::Missing { detail } => write!(f, "{detail}")?,
+        }
+        write!(f, " (at byte {})", self.offset)
+    }
+}
+
+impl std::error::Error for XmlError {}
+
+/// An element the reader has entered: pass it back to read its content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Node {
+    depth: usize,
+    empty: bool,
+}
+
+/// Pull reader over one XML document held in memory.
+pub struct XmlReader<'a> {
+    inner: quick_xml::Reader<&'a [u8]>,
+    /// Local name of the element most recently returned by `next_child`/`root`.
+    name: String,
+    depth: usize,
+    max_depth: usize,
+}
+
+impl fmt::Debug for XmlReader<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("XmlReader")
+            .field("name", &self.name)
+            .field("depth", &self.depth)
+            .finish_non_exhaustive()
+    }
+}
+
+fn local(qname: &str) -> &str {
+    qname.rsplit_once(':').map_or(qname, |(_, local)| local)
+}
+
+impl<'a> XmlReader<'a> {
+    /// A reader with the default limits.
+    pub fn new(body: &'a [u8]) -> Result<Self, XmlError> {
+        Self::with_limits(body, DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH)
+    }
+
+    /// A reader with explicit limits on body size and nesting depth.
+    pub fn with_limits(
+        body: &'a [u8],
+        max_bytes: usize,
+        max_depth: usize,
+    ) -> Result<Self, XmlError> {
+        if body.len() > max_bytes {
+            return Err(XmlError::new(
+                XmlErrorKind::TooLarge { limit: max_bytes },
+                0,
+            ));
+        }
+        if let Err(e) = std::str::from_utf8(body) {
+            return Err(XmlError::new(XmlErrorKind::NotUtf8, e.valid_up_to() as u64));
+        }
+        let inner = quick_xml::Reader::from_reader(body);
+        Ok(Self {
+            inner,
+            name: String::new(),
+            depth: 0,
+            max_depth,
+        })
+    }
+
+    fn error(&self, kind: XmlErrorKind) -> XmlError {
+        XmlError::new(kind, self.inner.buffer_position())
+    }
+
+    fn read(&mut self) -> Result<Event<'a>, XmlError> {
+        match self.inner.read_event() {
+            Ok(Event::DocType(_)) => Err(self.error(XmlErrorKind::DocType)),
+            Ok(event) => Ok(event),
+            Err(e) => Err(XmlError::new(
+                XmlErrorKind::Syntax(e.to_string()),
+                self.inner.error_position(),
+            )),
+        }
+    }
+
+    fn enter(&mut self, qname: &str, empty: bool) -> Result<Node, XmlError> {
+        self.name.clear();
+        self.name.push_str(local(qname));
+        if empty {
+            return Ok(Node {
+                depth: self.depth + 1,
+                empty: true,
+            });
+        }
+        self.depth += 1;
+        if self.depth > self.max_depth {
+            return Err(self.error(XmlErrorKind::TooDeep {
+                limit: self.max_depth,
+            }));
+        }
+        Ok(Node {
+            depth: self.depth,
+            empty: false,
+        })
+    }
+
+    /// Moves to the root element, skipping the declaration, comments and whitespace.
+    pub fn root(&mut self) -> Result<Node, XmlError> {
+        loop {
+            match self.read()? {
+                Event::Start(start) => return self.enter(start.name().as_ref(), false),
+                Event::Empty(start) => return self.enter(start.name().as_ref(), true),
+                Event::Eof => return Err(self.error(XmlErrorKind::UnexpectedEof)),
+                Event::Text(text) if text.trim().is_empty() => {}
+                Event::Decl(_) | Event::Comment(_) | Event::PI(_) => {}
+                Event::Text(_)
+                | Event::CData(_)
+                | Event::GeneralRef(_)
+                | Event::End(_)
+                | Event::DocType(_) => {
+                    return Err(
+                        self.error(XmlErrorKind::Syntax("text before the root element".into()))
+                    );
+                }
+            }
+        }
+    }
+
+    /// Local name of the element most recently entered (by [`root`](Self::root) or
+    /// [`next_child`](Self::next_child)).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The next child element of `parent`, or `None` once `parent` ends.
+    /// Text between child elements is ignored.
+    pub fn next_child(&mut self, parent: &Node) -> Result<Option<Node>, XmlError> {
+        if parent.empty || self.depth < parent.depth {
+            return Ok(None);
+        }
+        loop {
+            match self.read()? {
+                Event::Start(start) => return self.enter(start.name().as_ref(), false).map(Some),
+                Event::Empty(start) => return self.enter(start.name().as_ref(), true).map(Some),
+                Event::End(_) => {
+                    self.depth -= 1;
+                    return Ok(None);
+                }
+                Event::Eof => return Err(self.error(XmlErrorKind::UnexpectedEof)),
+                Event::GeneralRef(reference) => {
+                    resolve(&reference).map_err(|kind| self.error(kind))?;
+                }
+                Event::Text(_)
+                | Event::CData(_)
+                | Event::Comment(_)
+                | Event::PI(_)
+                | Event::Decl(_)
+                | Event::DocType(_) => {}
+            }
+        }
+    }
+
+    /// The text of a leaf element (entities decoded, CDATA kept), consuming it.
+    /// An empty element gives `""`.
+    pub fn text(&mut self, node: &Node) -> Result<Cow<'a, str>, XmlError> {
+        if node.empty {
+            return Ok(Cow::Borrowed(""));
+        }
+        let element = self.name.clone();
+        let mut text: Cow<'a, str> = Cow::Borrowed("");
+        loop {
+            match self.read()? {
+                Event::Text(chunk) => append(&mut text, chunk.xml10_content()),
+                Event::CData(chunk) => append(&mut text, chunk.into_inner()),
+                Event::GeneralRef(reference) => {
+                    let c = resolve(&reference).map_err(|kind| self.error(kind))?;
+                    text.to_mut().push(c);
+                }
+                Event::End(_) => {
+                    self.depth -= 1;
+                    return Ok(text);
+                }
+                Event::Start(_) | Event::Empty(_) => {
+                    return Err(self.error(XmlErrorKind::UnexpectedElement { parent: element }));
+                }
+                Event::Eof => return Err(self.error(XmlErrorKind::UnexpectedEof)),
+                Event::Comment(_) | Event::PI(_) | Event::Decl(_) | Event::DocType(_) => {}
+            }
+        }
+    }
+
+    /// Skips `node` and everything in it.
+    pub fn skip(&mut self, node: &Node) -> Result<(), XmlError> {
+        while let Some(child) = self.next_child(node)? {
+            self.skip(&child)?;
+        }
+        Ok(())
+    }
+
+    /// A leaf's text, owned.
+    pub fn read_string(&mut self, node: &Node) -> Result<String, XmlError> {
+        self.text(node).map(Cow::into_owned)
+    }
+
+    /// A leaf's text parsed with `FromStr` (numbers, booleans); `expected` names the type in errors.
+    pub fn read_parsed<T: std::str::FromStr>(
+        &mut self,
+        node: &Node,
+        expected: &'static str,
+    ) -> Result<T, XmlError> {
+        let text = self.text(node)?;
+        text.parse().map_err(|_| self.invalid(expected, &text))
+    }
+
+    /// A base64 leaf.
+    pub fn read_blob(&mut self, node: &Node) -> Result<Vec<u8>, XmlError> {
+        use base64::Engine as _;
+        let text = self.text(node)?;
+        base64::engine::general_purpose::STANDARD
+            .decode(text.trim().as_bytes())
+            .map_err(|_| self.invalid("base64 data", &text))
+    }
+
+    /// A timestamp leaf in the given format.
+    pub fn read_timestamp(
+        &mut self,
+        node: &Node,
+        format: crate::query::TimestampFormat,
+    ) -> Result<crate::DateTime, XmlError> {
+        use crate::query::TimestampFormat;
+        let text = self.text(node)?;
+        let parsed = match format {
+            TimestampFormat::DateTime => crate::DateTime::parse_rfc3339(&text),
+            TimestampFormat::EpochSeconds => crate::DateTime::parse_epoch_seconds(&text),
+            TimestampFormat::HttpDate => crate::DateTime::parse_http_date(&text),
+        };
+        let expected = match format {
+            TimestampFormat::DateTime => "an RFC 3339 timestamp",
+            TimestampFormat::EpochSeconds => "epoch seconds",
+            TimestampFormat::HttpDate => "an HTTP date",
+        };
+        parsed.ok_or_else(|| self.invalid(expected, &text))
+    }
+
+    /// An [`XmlErrorKind::InvalidValue`] error for the element just read.
+    fn invalid(&self, expected: &'static str, found: &str) -> XmlError {
+        let found: String = found.chars().take(64).collect();
+        self.error(XmlErrorKind::InvalidValue {
+            element: self.name.clone(),
+            expected,
+            found,
+        })
+    }
+
+    /// An error of any kind at the current position.
+    pub fn fail(&self, kind: XmlErrorKind) -> XmlError {
+        self.error(kind)
+    }
+}
+
+fn append<'a>(text: &mut Cow<'a, str>, chunk: Cow<'a, str>) {
+    if text.is_empty() {
+        *text = chunk;
+    } else {
+        text.to_mut().push_str(&chunk);
+    }
+}
+
+/// The character an entity or character reference stands for.
+fn resolve(reference: &quick_xml::events::BytesRef<'_>) -> Result<char, XmlErrorKind> {
+    if reference.is_char_ref() {
+        return match reference.resolve_char_ref() {
+            Ok(Some(c)) => Ok(c),
+            _ => Err(XmlErrorKind::UnknownEntity(reference.to_string())),
+        };
+    }
+    match &**reference {
+        "lt" => Ok('<'),
+        "gt" => Ok('>'),
+        "amp" => Ok('&'),
+        "quot" => Ok('"'),
+        "apos" => Ok('\''),
+        other => Err(XmlErrorKind::UnknownEntity(
+            other.chars().take(32).collect(),
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn walks_children_by_local_name_and_decodes_text() {
+        let body = br#"<?xml version="1.0"?>
+<p:Root xmlns:p="urn:x"><p:A>x &amp; y &#65;&#x42;</p:A><B/><C><![CDATA[<raw>]]></C><Skip><Deep><Deeper/></Deep></Skip><D>  </D></p:Root>"#;
+        let mut r = XmlReader::new(body).unwrap();
+        let root = r.root().unwrap();
+        assert_eq!(r.name(), "Root");
+        let mut seen = Vec::new();
+        while let Some(child) = r.next_child(&root).unwrap() {
+            let name = r.name().to_owned();
+            match name.as_str() {
+                "Skip" => r.skip(&child).unwrap(),
+                _ => seen.push((name, r.text(&child).unwrap().into_owned())),
+            }
+        }
+        let expected: Vec<(String, String)> =
+            [("A", "x & y AB"), ("B", ""), ("C", "<raw>"), ("D", "  ")]
+                .iter()
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .collect();
+        assert_eq!(seen, expected);
+    }
+
+    #[test]
+    fn refuses_doctype_unknown_entities_and_deep_nesting() {
+        let doctype = br#"<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x "boom">]><r>&x;</r>"#;
+        assert_eq!(
+            XmlReader::new(doctype).unwrap().root().unwrap_err().kind(),
+            &XmlErrorKind::DocType
+        );
+
+        let mut r = XmlReader::new(b"<r><a>&nope;</a></r>").unwrap();
+        let root = r.root().unwrap();
+        let a = r.next_child(&root).unwrap().unwrap();
+        assert_eq!(
+            r.text(&a).unwrap_err().kind(),
+            &XmlErrorKind::UnknownEntity("nope".into())
+        );
+
+        let deep = format!("{}{}", "<a>".repeat(10), "</a>".repeat(10));
+        let mut r = XmlReader::with_limits(deep.as_bytes(), 1024, 5).unwrap();
+        let root = r.root().unwrap();
+        let err = r.skip(&root).unwrap_err();
+        assert_eq!(err.kind(), &XmlErrorKind::TooDeep { limit: 5 });
+    }
+
+    #[test]
+    fn truncated_and_non_xml_bodies_are_errors() {
+        let mut r = XmlReader::new(b"<r><a>text").unwrap();
+        let root = r.root().unwrap();
+        let a = r.next_child(&root).unwrap().unwrap();
+        assert!(r.text(&a).is_err());
+        assert_eq!(
+            XmlReader::new(b"").unwrap().root().unwrap_err().kind(),
+            &XmlErrorKind::UnexpectedEof
+        );
+        assert!(XmlReader::new(b"not xml at all").unwrap().root().is_err());
+        assert_eq!(
+            XmlReader::new(&[0xff, 0xfe]).unwrap_err().kind(),
+            &XmlErrorKind::NotUtf8
+        );
+        assert_eq!(
+            XmlReader::with_limits(b"<r/>", 2, 8).unwrap_err().kind(),
+            &XmlErrorKind::TooLarge { limit: 2 }
+        );
+    }
+}
