@@ -13,6 +13,7 @@
 //! The library does no I/O: [`generate`] takes model text and returns file
 //! contents; the `xtask` binary reads and writes files.
 
+pub mod botocore;
 pub mod docs;
 pub mod emit;
 pub mod error;
