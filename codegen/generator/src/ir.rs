@@ -228,6 +228,8 @@ pub struct Field {
     pub default: Option<DefaultValue>,
     /// `xmlFlattened` on the member.
     pub flattened: bool,
+    /// `@idempotencyToken`: a client fills it with a fresh UUID when unset.
+    pub idempotency_token: bool,
     /// The member or its target is `@sensitive`.
     pub sensitive: bool,
     /// Markdown docs.

@@ -491,6 +491,7 @@ impl<'m> Lowerer<'m> {
                 required: traits.required,
                 default,
                 flattened: traits.xml_flattened,
+                idempotency_token: traits.other.contains_key("smithy.api#idempotencyToken"),
                 sensitive,
                 docs: docs(traits),
                 deprecated: deprecated(traits),

@@ -232,6 +232,43 @@ pub fn union_writer(u: &Union) -> TokenStream {
     }
 }
 
+/// `fill_idempotency_tokens` on an input with `@idempotencyToken` members (nothing otherwise).
+pub fn idempotency_filler(input: &Struct) -> TokenStream {
+    let tokens: Vec<&Field> = input
+        .fields
+        .iter()
+        .filter(|f| f.idempotency_token && f.ty == TypeRef::String)
+        .collect();
+    if tokens.is_empty() {
+        return TokenStream::new();
+    }
+    let name = ident(&input.rust_name);
+    let members: Vec<String> = tokens
+        .iter()
+        .map(|f| format!("`{}`", f.wire_name))
+        .collect();
+    let doc = doc_line(&format!(
+        "Sets each idempotency token member ({}) that is unset to `token()`; clients pass a UUID v4 source.",
+        members.join(", ")
+    ));
+    let fills = tokens.iter().map(|f| {
+        let field = ident(&f.rust_name);
+        quote! {
+            if self.#field.is_none() {
+                self.#field = ::std::option::Option::Some(token());
+            }
+        }
+    });
+    quote! {
+        impl #name {
+            #doc
+            pub fn fill_idempotency_tokens(&mut self, mut token: impl ::std::ops::FnMut() -> ::std::string::String) {
+                #(#fills)*
+            }
+        }
+    }
+}
+
 /// The operation's body serializer.
 pub fn operation_serializer(op: &Operation, version: &str) -> TokenStream {
     let input = ident(&op.input.rust_name);

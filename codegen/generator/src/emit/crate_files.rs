@@ -251,6 +251,7 @@ fn operation_file(op: &Operation, service: &Service) -> TokenStream {
     let output = struct_item(&op.output, &place);
     let protocol = service.aws_query.then(|| {
         let writer = aws_query::struct_writer(&op.input);
+        let tokens = aws_query::idempotency_filler(&op.input);
         let serialize = aws_query::operation_serializer(op, &service.version);
         let reader = aws_query::struct_reader(&op.output);
         let deserialize = aws_query::response_parser(op);
@@ -266,6 +267,7 @@ fn operation_file(op: &Operation, service: &Service) -> TokenStream {
         ));
         quote! {
             #writer
+            #tokens
             #serialize
             #reader
             #deserialize
