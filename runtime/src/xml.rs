@@ -158,6 +158,7 @@ impl fmt::Debug for XmlReader<'_> {
     }
 }
 
+/// The local part of a qualified name (`p:Name` → `Name`).
 fn local(qname: &str) -> &str {
     qname.rsplit_once(':').map_or(qname, |(_, local)| local)
 }
@@ -180,9 +181,8 @@ impl<'a> XmlReader<'a> {
                 0,
             ));
         }
-        if let Err(e) = std::str::from_utf8(body) {
-            return Err(XmlError::new(XmlErrorKind::NotUtf8, e.valid_up_to() as u64));
-        }
+        // quick-xml checks UTF-8 event by event (an `Encoding` error, mapped in `read`),
+        // so no separate pass over the whole body is needed.
         let inner = quick_xml::Reader::from_reader(body);
         Ok(Self {
             inner,
@@ -200,6 +200,10 @@ impl<'a> XmlReader<'a> {
         match self.inner.read_event() {
             Ok(Event::DocType(_)) => Err(self.error(XmlErrorKind::DocType)),
             Ok(event) => Ok(event),
+            Err(quick_xml::Error::Encoding(_)) => Err(XmlError::new(
+                XmlErrorKind::NotUtf8,
+                self.inner.error_position(),
+            )),
             Err(e) => Err(XmlError::new(
                 XmlErrorKind::Syntax(e.to_string()),
                 self.inner.error_position(),
@@ -290,7 +294,6 @@ impl<'a> XmlReader<'a> {
         if node.empty {
             return Ok(Cow::Borrowed(""));
         }
-        let element = self.name.clone();
         let mut text: Cow<'a, str> = Cow::Borrowed("");
         loop {
             match self.read()? {
@@ -305,7 +308,10 @@ impl<'a> XmlReader<'a> {
                     return Ok(text);
                 }
                 Event::Start(_) | Event::Empty(_) => {
-                    return Err(self.error(XmlErrorKind::UnexpectedElement { parent: element }));
+                    // `name` still holds this element's name: text() enters no child.
+                    return Err(self.error(XmlErrorKind::UnexpectedElement {
+                        parent: self.name.clone(),
+                    }));
                 }
                 Event::Eof => return Err(self.error(XmlErrorKind::UnexpectedEof)),
                 Event::Comment(_) | Event::PI(_) | Event::Decl(_) | Event::DocType(_) => {}
@@ -471,10 +477,9 @@ mod tests {
             &XmlErrorKind::UnexpectedEof
         );
         assert!(XmlReader::new(b"not xml at all").unwrap().root().is_err());
-        assert_eq!(
-            XmlReader::new(&[0xff, 0xfe]).unwrap_err().kind(),
-            &XmlErrorKind::NotUtf8
-        );
+        let mut r = XmlReader::new(b"<r>\xff\xfe</r>").unwrap();
+        let root = r.root().unwrap();
+        assert_eq!(r.skip(&root).unwrap_err().kind(), &XmlErrorKind::NotUtf8);
         assert_eq!(
             XmlReader::with_limits(b"<r/>", 2, 8).unwrap_err().kind(),
             &XmlErrorKind::TooLarge { limit: 2 }

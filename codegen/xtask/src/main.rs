@@ -10,6 +10,8 @@ commands:
   codegen           regenerate every crate under generated/ from the models
   codegen --check   exit non-zero, naming each stale, missing or orphaned file, if generated/ is out of date
   check-models      generate every pinned upstream model into target/check-models and `cargo check` them
+  bench [RUNS]      build the benchmark binary and run it beside aws-sdk-elasticache with the shared
+                    harness ($ELASTICACHE_BENCH_DIR/run_bench.sh), RUNS times each (default 3)
 
 Upstream models are read from $SMITHY_MODELS_DIR (a checkout of aws/api-models-aws or its models/ folder).";
 
@@ -20,6 +22,8 @@ fn main() -> ExitCode {
         ["codegen"] => codegen(false),
         ["codegen", "--check"] => codegen(true),
         ["check-models"] => check_models(),
+        ["bench"] => bench("3"),
+        ["bench", runs] => bench(runs),
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
             Ok(())
@@ -117,4 +121,50 @@ fn check_models() -> Result<(), xtask::TaskError> {
         crates.join(", ")
     );
     Ok(())
+}
+
+/// Builds `querygen-bench` in release mode and runs the shared harness with it beside the anchor SDK.
+fn bench(runs: &str) -> Result<(), xtask::TaskError> {
+    if runs.parse::<u32>().map_or(true, |n| n == 0) {
+        return Err(xtask::TaskError(format!(
+            "RUNS must be a positive number, not {runs:?}"
+        )));
+    }
+    let root = xtask::workspace_root();
+    let harness = std::env::var_os("ELASTICACHE_BENCH_DIR").map(|d| root.join(d)).ok_or_else(|| {
+        xtask::TaskError("ELASTICACHE_BENCH_DIR is not set: point it at the shared bench folder (e.g. ../shared/bench)".into())
+    })?;
+    let script = harness.join("run_bench.sh");
+    if !script.is_file() {
+        return Err(xtask::TaskError(format!("{} not found", script.display())));
+    }
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = std::process::Command::new(&cargo)
+        .args([
+            "build",
+            "--release",
+            "--package",
+            "workspace-tests",
+            "--bin",
+            "querygen-bench",
+        ])
+        .current_dir(&root)
+        .status()
+        .map_err(|e| xtask::TaskError(format!("cannot run cargo: {e}")))?;
+    if !status.success() {
+        return Err(xtask::TaskError("building querygen-bench failed".into()));
+    }
+    let binary = root.join("target/release/querygen-bench");
+    let status = std::process::Command::new("bash")
+        .arg(&script)
+        .arg(runs)
+        .env("EXTRA_IMPLS", format!("querygen={}", binary.display()))
+        .current_dir(&harness)
+        .status()
+        .map_err(|e| xtask::TaskError(format!("cannot run {}: {e}", script.display())))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(xtask::TaskError(format!("{} failed", script.display())))
+    }
 }

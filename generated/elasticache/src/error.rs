@@ -56,7 +56,7 @@ impl ApiCallRateForCustomerExceededFault {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+        ::std::result::Result::Ok(Self { message: member_message })
     }
 }
 impl ApiCallRateForCustomerExceededFault {
@@ -130,7 +130,7 @@ impl AuthorizationAlreadyExistsFault {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+        ::std::result::Result::Ok(Self { message: member_message })
     }
 }
 impl AuthorizationAlreadyExistsFault {
@@ -203,7 +203,7 @@ impl AuthorizationNotFoundFault {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+        ::std::result::Result::Ok(Self { message: member_message })
     }
 }
 impl AuthorizationNotFoundFault {
@@ -276,7 +276,7 @@ impl CacheClusterAlreadyExistsFault {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+        ::std::result::Result::Ok(Self { message: member_message })
     }
 }
 impl CacheClusterAlreadyExistsFault {
@@ -349,7 +349,7 @@ impl CacheClusterNotFoundFault {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+        ::std::result::Result::Ok(Self { message: member_message })
     }
 }
 impl CacheClusterNotFoundFault {
@@ -422,7 +422,7 @@ impl CacheParameterGroupAlreadyExistsFault {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+        ::std::result::Result::Ok(Self { message: member_message })
     }
 }
 impl CacheParameterGroupAlreadyExistsFault {
@@ -495,7 +495,7 @@ impl CacheParameterGroupNotFoundFault {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+        ::std::result::Result::Ok(Self { message: member_message })
     }
 }
 impl CacheParameterGroupNotFoundFault {
@@ -568,7 +568,7 @@ impl CacheParameterGroupQuotaExceededFault {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+        ::std::result::Result::Ok(Self { message: member_message })
     }
 }
 impl CacheParameterGroupQuotaExceededFault {
@@ -641,7 +641,7 @@ impl CacheSecurityGroupAlreadyExistsFault {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+        ::std::result::Result::Ok(Self { message: member_message })
     }
 }
 impl CacheSecurityGroupAlreadyExistsFault {
@@ -714,7 +714,7 @@ impl CacheSecurityGroupNotFoundFault {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+        ::std::result::Result::Ok(Self { message: member_message })
     }
 }
 impl CacheSecurityGroupNotFoundFault {
@@ -787,7 +787,7 @@ impl CacheSecurityGroupQuotaExceededFault {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+        ::std::result::Result::Ok(Self { message: member_message })
     }
 }
 impl CacheSecurityGroupQuotaExceededFault {
@@ -860,7 +860,7 @@ impl CacheSubnetGroupAlreadyExistsFault {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+        ::std::result::Result::Ok(Self { message: member_message })
     }
 }
 impl CacheSubnetGroupAlreadyExistsFault {
@@ -933,7 +933,7 @@ impl CacheSubnetGroupInUse {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+        ::std::result::Result::Ok(Self { message: member_message })
     }
 }
 impl CacheSubnetGroupInUse {
@@ -1006,7 +1006,7 @@ impl CacheSubnetGroupNotFoundFault {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+        ::std::result::Result::Ok(Self { message: member_message })
     }
 }
 impl CacheSubnetGroupNotFoundFault {
@@ -1079,7 +1079,7 @@ impl CacheSubnetGroupQuotaExceededFault {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+        ::std::result::Result::Ok(Self { message: member_message })
     }
 }
 impl CacheSubnetGroupQuotaExceededFault {
@@ -1153,7 +1153,7 @@ impl CacheSubnetQuotaExceededFault {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+        ::std::result::Result::Ok(Self { message: member_message })
     }
 }
 impl CacheSubnetQuotaExceededFault {
@@ -1226,7 +1226,7 @@ impl ClusterQuotaForCustomerExceededFault {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+        ::std::result::Result::Ok(Self { message: member_message })
     }
 }
 impl ClusterQuotaForCustomerExceededFault {
@@ -1299,7 +1299,7 @@ impl DefaultUserAssociatedToUserGroupFault {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+        ::std::result::Result::Ok(Self { message: member_message })
     }
 }
 impl DefaultUserAssociatedToUserGroupFault {
@@ -1372,7 +1372,7 @@ impl DefaultUserRequired {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+        ::std::result::Result::Ok(Self { message: member_message })
     }
 }
 impl DefaultUserRequired {
@@ -1445,7 +1445,7 @@ impl DuplicateUserNameFault {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+        ::std::result::Result::Ok(Self { message: member_message })
     }
 }
 impl DuplicateUserNameFault {
@@ -1518,7 +1518,7 @@ impl GlobalReplicationGroupAlreadyExistsFault {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+        ::std::result::Result::Ok(Self { message: member_message })
     }
 }
 impl GlobalReplicationGroupAlreadyExistsFault {
@@ -1591,7 +1591,7 @@ impl GlobalReplicationGroupNotFoundFault {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+        ::std::result::Result::Ok(Self { message: member_message })
     }
 }
 impl GlobalReplicationGroupNotFoundFault {
@@ -1667,7 +1667,7 @@ impl InsufficientCacheClusterCapacityFault {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+        ::std::result::Result::Ok(Self { message: member_message })
     }
 }
 impl InsufficientCacheClusterCapacityFault {
@@ -1740,7 +1740,7 @@ impl InvalidArnFault {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+        ::std::result::Result::Ok(Self { message: member_message })
     }
 }
 impl InvalidArnFault {
@@ -1813,7 +1813,7 @@ impl InvalidCacheClusterStateFault {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+        ::std::result::Result::Ok(Self { message: member_message })
     }
 }
 impl InvalidCacheClusterStateFault {
@@ -1886,7 +1886,7 @@ impl InvalidCacheParameterGroupStateFault {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+        ::std::result::Result::Ok(Self { message: member_message })
     }
 }
 impl InvalidCacheParameterGroupStateFault {
@@ -1959,7 +1959,7 @@ impl InvalidCacheSecurityGroupStateFault {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+        ::std::result::Result::Ok(Self { message: member_message })
     }
 }
 impl InvalidCacheSecurityGroupStateFault {
@@ -2032,7 +2032,7 @@ impl InvalidCredentialsException {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+        ::std::result::Result::Ok(Self { message: member_message })
     }
 }
 impl InvalidCredentialsException {
@@ -2105,7 +2105,7 @@ impl InvalidGlobalReplicationGroupStateFault {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+        ::std::result::Result::Ok(Self { message: member_message })
     }
 }
 impl InvalidGlobalReplicationGroupStateFault {
@@ -2178,7 +2178,7 @@ impl InvalidKmsKeyFault {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+        ::std::result::Result::Ok(Self { message: member_message })
     }
 }
 impl InvalidKmsKeyFault {
@@ -2251,7 +2251,7 @@ impl InvalidParameterCombinationException {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+        ::std::result::Result::Ok(Self { message: member_message })
     }
 }
 impl InvalidParameterCombinationException {
@@ -2324,7 +2324,7 @@ impl InvalidParameterValueException {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+        ::std::result::Result::Ok(Self { message: member_message })
     }
 }
 impl InvalidParameterValueException {
@@ -2397,7 +2397,7 @@ impl InvalidReplicationGroupStateFault {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+        ::std::result::Result::Ok(Self { message: member_message })
     }
 }
 impl InvalidReplicationGroupStateFault {
@@ -2471,7 +2471,7 @@ impl InvalidServerlessCacheSnapshotStateFault {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+        ::std::result::Result::Ok(Self { message: member_message })
     }
 }
 impl InvalidServerlessCacheSnapshotStateFault {
@@ -2544,7 +2544,7 @@ impl InvalidServerlessCacheStateFault {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+        ::std::result::Result::Ok(Self { message: member_message })
     }
 }
 impl InvalidServerlessCacheStateFault {
@@ -2617,7 +2617,7 @@ impl InvalidSnapshotStateFault {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+        ::std::result::Result::Ok(Self { message: member_message })
     }
 }
 impl InvalidSnapshotStateFault {
@@ -2690,7 +2690,7 @@ impl InvalidSubnet {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+        ::std::result::Result::Ok(Self { message: member_message })
     }
 }
 impl InvalidSubnet {
@@ -2763,7 +2763,7 @@ impl InvalidUserGroupStateFault {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+        ::std::result::Result::Ok(Self { message: member_message })
     }
 }
 impl InvalidUserGroupStateFault {
@@ -2836,7 +2836,7 @@ impl InvalidUserStateFault {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+        ::std::result::Result::Ok(Self { message: member_message })
     }
 }
 impl InvalidUserStateFault {
@@ -2909,7 +2909,7 @@ impl InvalidVpcNetworkStateFault {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+        ::std::result::Result::Ok(Self { message: member_message })
     }
 }
 impl InvalidVpcNetworkStateFault {
@@ -2982,7 +2982,7 @@ impl NoOperationFault {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+        ::std::result::Result::Ok(Self { message: member_message })
     }
 }
 impl NoOperationFault {
@@ -3056,7 +3056,7 @@ impl NodeGroupNotFoundFault {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+        ::std::result::Result::Ok(Self { message: member_message })
     }
 }
 impl NodeGroupNotFoundFault {
@@ -3130,7 +3130,7 @@ impl NodeGroupsPerReplicationGroupQuotaExceededFault {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+        ::std::result::Result::Ok(Self { message: member_message })
     }
 }
 impl NodeGroupsPerReplicationGroupQuotaExceededFault {
@@ -3204,7 +3204,7 @@ impl NodeQuotaForClusterExceededFault {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+        ::std::result::Result::Ok(Self { message: member_message })
     }
 }
 impl NodeQuotaForClusterExceededFault {
@@ -3278,7 +3278,7 @@ impl NodeQuotaForCustomerExceededFault {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+        ::std::result::Result::Ok(Self { message: member_message })
     }
 }
 impl NodeQuotaForCustomerExceededFault {
@@ -3351,7 +3351,7 @@ impl ReplicationGroupAlreadyExistsFault {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+        ::std::result::Result::Ok(Self { message: member_message })
     }
 }
 impl ReplicationGroupAlreadyExistsFault {
@@ -3424,7 +3424,7 @@ impl ReplicationGroupAlreadyUnderMigrationFault {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+        ::std::result::Result::Ok(Self { message: member_message })
     }
 }
 impl ReplicationGroupAlreadyUnderMigrationFault {
@@ -3497,7 +3497,7 @@ impl ReplicationGroupNotFoundFault {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+        ::std::result::Result::Ok(Self { message: member_message })
     }
 }
 impl ReplicationGroupNotFoundFault {
@@ -3570,7 +3570,7 @@ impl ReplicationGroupNotUnderMigrationFault {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+        ::std::result::Result::Ok(Self { message: member_message })
     }
 }
 impl ReplicationGroupNotUnderMigrationFault {
@@ -3643,7 +3643,7 @@ impl ReservedCacheNodeAlreadyExistsFault {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+        ::std::result::Result::Ok(Self { message: member_message })
     }
 }
 impl ReservedCacheNodeAlreadyExistsFault {
@@ -3716,7 +3716,7 @@ impl ReservedCacheNodeNotFoundFault {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+        ::std::result::Result::Ok(Self { message: member_message })
     }
 }
 impl ReservedCacheNodeNotFoundFault {
@@ -3789,7 +3789,7 @@ impl ReservedCacheNodeQuotaExceededFault {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+        ::std::result::Result::Ok(Self { message: member_message })
     }
 }
 impl ReservedCacheNodeQuotaExceededFault {
@@ -3862,7 +3862,7 @@ impl ReservedCacheNodesOfferingNotFoundFault {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+        ::std::result::Result::Ok(Self { message: member_message })
     }
 }
 impl ReservedCacheNodesOfferingNotFoundFault {
@@ -3935,7 +3935,7 @@ impl ServerlessCacheAlreadyExistsFault {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+        ::std::result::Result::Ok(Self { message: member_message })
     }
 }
 impl ServerlessCacheAlreadyExistsFault {
@@ -4008,7 +4008,7 @@ impl ServerlessCacheNotFoundFault {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+        ::std::result::Result::Ok(Self { message: member_message })
     }
 }
 impl ServerlessCacheNotFoundFault {
@@ -4081,7 +4081,7 @@ impl ServerlessCacheQuotaForCustomerExceededFault {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+        ::std::result::Result::Ok(Self { message: member_message })
     }
 }
 impl ServerlessCacheQuotaForCustomerExceededFault {
@@ -4155,7 +4155,7 @@ impl ServerlessCacheSnapshotAlreadyExistsFault {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+        ::std::result::Result::Ok(Self { message: member_message })
     }
 }
 impl ServerlessCacheSnapshotAlreadyExistsFault {
@@ -4229,7 +4229,7 @@ impl ServerlessCacheSnapshotNotFoundFault {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+        ::std::result::Result::Ok(Self { message: member_message })
     }
 }
 impl ServerlessCacheSnapshotNotFoundFault {
@@ -4303,7 +4303,7 @@ impl ServerlessCacheSnapshotQuotaExceededFault {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+        ::std::result::Result::Ok(Self { message: member_message })
     }
 }
 impl ServerlessCacheSnapshotQuotaExceededFault {
@@ -4376,7 +4376,7 @@ impl ServiceLinkedRoleNotFoundFault {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+        ::std::result::Result::Ok(Self { message: member_message })
     }
 }
 impl ServiceLinkedRoleNotFoundFault {
@@ -4449,7 +4449,7 @@ impl ServiceUpdateNotFoundFault {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+        ::std::result::Result::Ok(Self { message: member_message })
     }
 }
 impl ServiceUpdateNotFoundFault {
@@ -4522,7 +4522,7 @@ impl SnapshotAlreadyExistsFault {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+        ::std::result::Result::Ok(Self { message: member_message })
     }
 }
 impl SnapshotAlreadyExistsFault {
@@ -4600,7 +4600,7 @@ impl SnapshotFeatureNotSupportedFault {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+        ::std::result::Result::Ok(Self { message: member_message })
     }
 }
 impl SnapshotFeatureNotSupportedFault {
@@ -4673,7 +4673,7 @@ impl SnapshotNotFoundFault {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+        ::std::result::Result::Ok(Self { message: member_message })
     }
 }
 impl SnapshotNotFoundFault {
@@ -4746,7 +4746,7 @@ impl SnapshotQuotaExceededFault {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+        ::std::result::Result::Ok(Self { message: member_message })
     }
 }
 impl SnapshotQuotaExceededFault {
@@ -4819,7 +4819,7 @@ impl SubnetInUse {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+        ::std::result::Result::Ok(Self { message: member_message })
     }
 }
 impl SubnetInUse {
@@ -4894,7 +4894,7 @@ impl SubnetNotAllowedFault {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+        ::std::result::Result::Ok(Self { message: member_message })
     }
 }
 impl SubnetNotAllowedFault {
@@ -4967,7 +4967,7 @@ impl TagNotFoundFault {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+        ::std::result::Result::Ok(Self { message: member_message })
     }
 }
 impl TagNotFoundFault {
@@ -5041,7 +5041,7 @@ impl TagQuotaPerResourceExceeded {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+        ::std::result::Result::Ok(Self { message: member_message })
     }
 }
 impl TagQuotaPerResourceExceeded {
@@ -5114,7 +5114,7 @@ impl TestFailoverNotAvailableFault {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+        ::std::result::Result::Ok(Self { message: member_message })
     }
 }
 impl TestFailoverNotAvailableFault {
@@ -5187,7 +5187,7 @@ impl UserAlreadyExistsFault {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+        ::std::result::Result::Ok(Self { message: member_message })
     }
 }
 impl UserAlreadyExistsFault {
@@ -5260,7 +5260,7 @@ impl UserGroupAlreadyExistsFault {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+        ::std::result::Result::Ok(Self { message: member_message })
     }
 }
 impl UserGroupAlreadyExistsFault {
@@ -5333,7 +5333,7 @@ impl UserGroupNotFoundFault {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+        ::std::result::Result::Ok(Self { message: member_message })
     }
 }
 impl UserGroupNotFoundFault {
@@ -5406,7 +5406,7 @@ impl UserGroupQuotaExceededFault {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+        ::std::result::Result::Ok(Self { message: member_message })
     }
 }
 impl UserGroupQuotaExceededFault {
@@ -5479,7 +5479,7 @@ impl UserNotFoundFault {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+        ::std::result::Result::Ok(Self { message: member_message })
     }
 }
 impl UserNotFoundFault {
@@ -5552,7 +5552,7 @@ impl UserQuotaExceededFault {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_message(member_message).build())
+        ::std::result::Result::Ok(Self { message: member_message })
     }
 }
 impl UserQuotaExceededFault {

@@ -184,12 +184,10 @@ impl Authentication {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_type(member_type)
-                .set_password_count(member_password_count)
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            r#type: member_type,
+            password_count: member_password_count,
+        })
     }
 }
 /// Specifies the authentication mode to use.
@@ -420,7 +418,7 @@ impl AvailabilityZone {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_name(member_name).build())
+        ::std::result::Result::Ok(Self { name: member_name })
     }
 }
 /// The `AzMode` enum.
@@ -1037,45 +1035,41 @@ impl CacheCluster {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_cache_cluster_id(member_cache_cluster_id)
-                .set_configuration_endpoint(member_configuration_endpoint)
-                .set_client_download_landing_page(member_client_download_landing_page)
-                .set_cache_node_type(member_cache_node_type)
-                .set_engine(member_engine)
-                .set_engine_version(member_engine_version)
-                .set_cache_cluster_status(member_cache_cluster_status)
-                .set_num_cache_nodes(member_num_cache_nodes)
-                .set_preferred_availability_zone(member_preferred_availability_zone)
-                .set_preferred_outpost_arn(member_preferred_outpost_arn)
-                .set_cache_cluster_create_time(member_cache_cluster_create_time)
-                .set_preferred_maintenance_window(member_preferred_maintenance_window)
-                .set_pending_modified_values(member_pending_modified_values)
-                .set_notification_configuration(member_notification_configuration)
-                .set_cache_security_groups(member_cache_security_groups)
-                .set_cache_parameter_group(member_cache_parameter_group)
-                .set_cache_subnet_group_name(member_cache_subnet_group_name)
-                .set_cache_nodes(member_cache_nodes)
-                .set_auto_minor_version_upgrade(member_auto_minor_version_upgrade)
-                .set_security_groups(member_security_groups)
-                .set_replication_group_id(member_replication_group_id)
-                .set_snapshot_retention_limit(member_snapshot_retention_limit)
-                .set_snapshot_window(member_snapshot_window)
-                .set_auth_token_enabled(member_auth_token_enabled)
-                .set_auth_token_last_modified_date(member_auth_token_last_modified_date)
-                .set_transit_encryption_enabled(member_transit_encryption_enabled)
-                .set_at_rest_encryption_enabled(member_at_rest_encryption_enabled)
-                .set_arn(member_arn)
-                .set_replication_group_log_delivery_enabled(
-                    member_replication_group_log_delivery_enabled,
-                )
-                .set_log_delivery_configurations(member_log_delivery_configurations)
-                .set_network_type(member_network_type)
-                .set_ip_discovery(member_ip_discovery)
-                .set_transit_encryption_mode(member_transit_encryption_mode)
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            cache_cluster_id: member_cache_cluster_id,
+            configuration_endpoint: member_configuration_endpoint,
+            client_download_landing_page: member_client_download_landing_page,
+            cache_node_type: member_cache_node_type,
+            engine: member_engine,
+            engine_version: member_engine_version,
+            cache_cluster_status: member_cache_cluster_status,
+            num_cache_nodes: member_num_cache_nodes,
+            preferred_availability_zone: member_preferred_availability_zone,
+            preferred_outpost_arn: member_preferred_outpost_arn,
+            cache_cluster_create_time: member_cache_cluster_create_time,
+            preferred_maintenance_window: member_preferred_maintenance_window,
+            pending_modified_values: member_pending_modified_values,
+            notification_configuration: member_notification_configuration,
+            cache_security_groups: member_cache_security_groups,
+            cache_parameter_group: member_cache_parameter_group,
+            cache_subnet_group_name: member_cache_subnet_group_name,
+            cache_nodes: member_cache_nodes,
+            auto_minor_version_upgrade: member_auto_minor_version_upgrade,
+            security_groups: member_security_groups,
+            replication_group_id: member_replication_group_id,
+            snapshot_retention_limit: member_snapshot_retention_limit,
+            snapshot_window: member_snapshot_window,
+            auth_token_enabled: member_auth_token_enabled,
+            auth_token_last_modified_date: member_auth_token_last_modified_date,
+            transit_encryption_enabled: member_transit_encryption_enabled,
+            at_rest_encryption_enabled: member_at_rest_encryption_enabled,
+            arn: member_arn,
+            replication_group_log_delivery_enabled: member_replication_group_log_delivery_enabled,
+            log_delivery_configurations: member_log_delivery_configurations,
+            network_type: member_network_type,
+            ip_discovery: member_ip_discovery,
+            transit_encryption_mode: member_transit_encryption_mode,
+        })
     }
 }
 /// Provides all of the details about a particular cache engine version.
@@ -1151,17 +1145,13 @@ impl CacheEngineVersion {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_engine(member_engine)
-                .set_engine_version(member_engine_version)
-                .set_cache_parameter_group_family(member_cache_parameter_group_family)
-                .set_cache_engine_description(member_cache_engine_description)
-                .set_cache_engine_version_description(
-                    member_cache_engine_version_description,
-                )
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            engine: member_engine,
+            engine_version: member_engine_version,
+            cache_parameter_group_family: member_cache_parameter_group_family,
+            cache_engine_description: member_cache_engine_description,
+            cache_engine_version_description: member_cache_engine_version_description,
+        })
     }
 }
 /// Represents an individual cache node within a cluster. Each cache node runs its own instance of the
@@ -1346,18 +1336,16 @@ impl CacheNode {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_cache_node_id(member_cache_node_id)
-                .set_cache_node_status(member_cache_node_status)
-                .set_cache_node_create_time(member_cache_node_create_time)
-                .set_endpoint(member_endpoint)
-                .set_parameter_group_status(member_parameter_group_status)
-                .set_source_cache_node_id(member_source_cache_node_id)
-                .set_customer_availability_zone(member_customer_availability_zone)
-                .set_customer_outpost_arn(member_customer_outpost_arn)
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            cache_node_id: member_cache_node_id,
+            cache_node_status: member_cache_node_status,
+            cache_node_create_time: member_cache_node_create_time,
+            endpoint: member_endpoint,
+            parameter_group_status: member_parameter_group_status,
+            source_cache_node_id: member_source_cache_node_id,
+            customer_availability_zone: member_customer_availability_zone,
+            customer_outpost_arn: member_customer_outpost_arn,
+        })
     }
 }
 /// A parameter that has a different value for each cache node type it is applied to. For example, in a
@@ -1484,21 +1472,17 @@ impl CacheNodeTypeSpecificParameter {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_parameter_name(member_parameter_name)
-                .set_description(member_description)
-                .set_source(member_source)
-                .set_data_type(member_data_type)
-                .set_allowed_values(member_allowed_values)
-                .set_is_modifiable(member_is_modifiable)
-                .set_minimum_engine_version(member_minimum_engine_version)
-                .set_cache_node_type_specific_values(
-                    member_cache_node_type_specific_values,
-                )
-                .set_change_type(member_change_type)
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            parameter_name: member_parameter_name,
+            description: member_description,
+            source: member_source,
+            data_type: member_data_type,
+            allowed_values: member_allowed_values,
+            is_modifiable: member_is_modifiable,
+            minimum_engine_version: member_minimum_engine_version,
+            cache_node_type_specific_values: member_cache_node_type_specific_values,
+            change_type: member_change_type,
+        })
     }
 }
 /// A value that applies only to a certain cache node type.
@@ -1541,12 +1525,10 @@ impl CacheNodeTypeSpecificValue {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_cache_node_type(member_cache_node_type)
-                .set_value(member_value)
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            cache_node_type: member_cache_node_type,
+            value: member_value,
+        })
     }
 }
 /// The status of the service update on the cache node
@@ -1679,20 +1661,16 @@ impl CacheNodeUpdateStatus {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_cache_node_id(member_cache_node_id)
-                .set_node_update_status(member_node_update_status)
-                .set_node_deletion_date(member_node_deletion_date)
-                .set_node_update_start_date(member_node_update_start_date)
-                .set_node_update_end_date(member_node_update_end_date)
-                .set_node_update_initiated_by(member_node_update_initiated_by)
-                .set_node_update_initiated_date(member_node_update_initiated_date)
-                .set_node_update_status_modified_date(
-                    member_node_update_status_modified_date,
-                )
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            cache_node_id: member_cache_node_id,
+            node_update_status: member_node_update_status,
+            node_deletion_date: member_node_deletion_date,
+            node_update_start_date: member_node_update_start_date,
+            node_update_end_date: member_node_update_end_date,
+            node_update_initiated_by: member_node_update_initiated_by,
+            node_update_initiated_date: member_node_update_initiated_date,
+            node_update_status_modified_date: member_node_update_status_modified_date,
+        })
     }
 }
 /// Represents the output of a `CreateCacheParameterGroup` operation.
@@ -1764,15 +1742,13 @@ impl CacheParameterGroup {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_cache_parameter_group_name(member_cache_parameter_group_name)
-                .set_cache_parameter_group_family(member_cache_parameter_group_family)
-                .set_description(member_description)
-                .set_is_global(member_is_global)
-                .set_arn(member_arn)
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            cache_parameter_group_name: member_cache_parameter_group_name,
+            cache_parameter_group_family: member_cache_parameter_group_family,
+            description: member_description,
+            is_global: member_is_global,
+            arn: member_arn,
+        })
     }
 }
 /// Status of the cache parameter group.
@@ -1842,13 +1818,11 @@ impl CacheParameterGroupStatus {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_cache_parameter_group_name(member_cache_parameter_group_name)
-                .set_parameter_apply_status(member_parameter_apply_status)
-                .set_cache_node_ids_to_reboot(member_cache_node_ids_to_reboot)
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            cache_parameter_group_name: member_cache_parameter_group_name,
+            parameter_apply_status: member_parameter_apply_status,
+            cache_node_ids_to_reboot: member_cache_node_ids_to_reboot,
+        })
     }
 }
 /// Represents the output of one of the following operations:
@@ -1936,15 +1910,13 @@ impl CacheSecurityGroup {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_owner_id(member_owner_id)
-                .set_cache_security_group_name(member_cache_security_group_name)
-                .set_description(member_description)
-                .set_ec2_security_groups(member_ec2_security_groups)
-                .set_arn(member_arn)
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            owner_id: member_owner_id,
+            cache_security_group_name: member_cache_security_group_name,
+            description: member_description,
+            ec2_security_groups: member_ec2_security_groups,
+            arn: member_arn,
+        })
     }
 }
 /// Represents a cluster's status within a particular cache security group.
@@ -1990,12 +1962,10 @@ impl CacheSecurityGroupMembership {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_cache_security_group_name(member_cache_security_group_name)
-                .set_status(member_status)
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            cache_security_group_name: member_cache_security_group_name,
+            status: member_status,
+        })
     }
 }
 /// Represents the output of one of the following operations:
@@ -2109,18 +2079,14 @@ impl CacheSubnetGroup {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_cache_subnet_group_name(member_cache_subnet_group_name)
-                .set_cache_subnet_group_description(
-                    member_cache_subnet_group_description,
-                )
-                .set_vpc_id(member_vpc_id)
-                .set_subnets(member_subnets)
-                .set_arn(member_arn)
-                .set_supported_network_types(member_supported_network_types)
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            cache_subnet_group_name: member_cache_subnet_group_name,
+            cache_subnet_group_description: member_cache_subnet_group_description,
+            vpc_id: member_vpc_id,
+            subnets: member_subnets,
+            arn: member_arn,
+            supported_network_types: member_supported_network_types,
+        })
     }
 }
 /// The usage limits for storage and ElastiCache Processing Units for the cache.
@@ -2181,12 +2147,10 @@ impl CacheUsageLimits {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_data_storage(member_data_storage)
-                .set_ecpu_per_second(member_ecpu_per_second)
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            data_storage: member_data_storage,
+            ecpu_per_second: member_ecpu_per_second,
+        })
     }
 }
 /// The `ChangeType` enum.
@@ -2299,9 +2263,9 @@ impl CloudWatchLogsDestinationDetails {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder().set_log_group(member_log_group).build(),
-        )
+        ::std::result::Result::Ok(Self {
+            log_group: member_log_group,
+        })
     }
 }
 /// The `ClusterMode` enum.
@@ -2577,17 +2541,11 @@ impl DataStorage {
                 _ => reader.skip(&child)?,
             }
         }
-        Self::builder()
-            .set_maximum(member_maximum)
-            .set_minimum(member_minimum)
-            .set_unit(member_unit)
-            .build()
-            .map_err(|missing| {
-                reader
-                    .fail(::querygen_runtime::xml::XmlErrorKind::Missing {
-                        detail: missing.to_string(),
-                    })
-            })
+        ::std::result::Result::Ok(Self {
+            maximum: member_maximum,
+            minimum: member_minimum,
+            unit: member_unit,
+        })
     }
 }
 /// The `DataStorageUnit` enum.
@@ -2788,12 +2746,10 @@ impl DestinationDetails {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_cloud_watch_logs_details(member_cloud_watch_logs_details)
-                .set_kinesis_firehose_details(member_kinesis_firehose_details)
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            cloud_watch_logs_details: member_cloud_watch_logs_details,
+            kinesis_firehose_details: member_kinesis_firehose_details,
+        })
     }
 }
 /// The `DestinationType` enum.
@@ -2915,13 +2871,11 @@ impl Ec2SecurityGroup {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_status(member_status)
-                .set_ec2_security_group_name(member_ec2_security_group_name)
-                .set_ec2_security_group_owner_id(member_ec2_security_group_owner_id)
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            status: member_status,
+            ec2_security_group_name: member_ec2_security_group_name,
+            ec2_security_group_owner_id: member_ec2_security_group_owner_id,
+        })
     }
 }
 /// The configuration for the number of ElastiCache Processing Units (ECPU) the cache can consume per
@@ -2981,12 +2935,10 @@ impl EcpuPerSecond {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_maximum(member_maximum)
-                .set_minimum(member_minimum)
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            maximum: member_maximum,
+            minimum: member_minimum,
+        })
     }
 }
 /// Represents the information required for client programs to connect to a cache node. This value is
@@ -3030,9 +2982,10 @@ impl Endpoint {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder().set_address(member_address).set_port(member_port).build(),
-        )
+        ::std::result::Result::Ok(Self {
+            address: member_address,
+            port: member_port,
+        })
     }
 }
 /// Represents the output of a `DescribeEngineDefaultParameters` operation.
@@ -3130,16 +3083,12 @@ impl EngineDefaults {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_cache_parameter_group_family(member_cache_parameter_group_family)
-                .set_marker(member_marker)
-                .set_parameters(member_parameters)
-                .set_cache_node_type_specific_parameters(
-                    member_cache_node_type_specific_parameters,
-                )
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            cache_parameter_group_family: member_cache_parameter_group_family,
+            marker: member_marker,
+            parameters: member_parameters,
+            cache_node_type_specific_parameters: member_cache_node_type_specific_parameters,
+        })
     }
 }
 /// Represents a single occurrence of something interesting within the system. Some examples of events
@@ -3204,14 +3153,12 @@ impl Event {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_source_identifier(member_source_identifier)
-                .set_source_type(member_source_type)
-                .set_message(member_message)
-                .set_date(member_date)
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            source_identifier: member_source_identifier,
+            source_type: member_source_type,
+            message: member_message,
+            date: member_date,
+        })
     }
 }
 /// Used to streamline results of a search based on the property being filtered.
@@ -3303,12 +3250,10 @@ impl GlobalNodeGroup {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_global_node_group_id(member_global_node_group_id)
-                .set_slots(member_slots)
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            global_node_group_id: member_global_node_group_id,
+            slots: member_slots,
+        })
     }
 }
 /// Consists of a primary cluster that accepts writes and an associated secondary cluster that resides
@@ -3497,25 +3442,21 @@ impl GlobalReplicationGroup {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_global_replication_group_id(member_global_replication_group_id)
-                .set_global_replication_group_description(
-                    member_global_replication_group_description,
-                )
-                .set_status(member_status)
-                .set_cache_node_type(member_cache_node_type)
-                .set_engine(member_engine)
-                .set_engine_version(member_engine_version)
-                .set_members(member_members)
-                .set_cluster_enabled(member_cluster_enabled)
-                .set_global_node_groups(member_global_node_groups)
-                .set_auth_token_enabled(member_auth_token_enabled)
-                .set_transit_encryption_enabled(member_transit_encryption_enabled)
-                .set_at_rest_encryption_enabled(member_at_rest_encryption_enabled)
-                .set_arn(member_arn)
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            global_replication_group_id: member_global_replication_group_id,
+            global_replication_group_description: member_global_replication_group_description,
+            status: member_status,
+            cache_node_type: member_cache_node_type,
+            engine: member_engine,
+            engine_version: member_engine_version,
+            members: member_members,
+            cluster_enabled: member_cluster_enabled,
+            global_node_groups: member_global_node_groups,
+            auth_token_enabled: member_auth_token_enabled,
+            transit_encryption_enabled: member_transit_encryption_enabled,
+            at_rest_encryption_enabled: member_at_rest_encryption_enabled,
+            arn: member_arn,
+        })
     }
 }
 /// The name of the Global datastore and role of this replication group in the Global datastore.
@@ -3564,14 +3505,10 @@ impl GlobalReplicationGroupInfo {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_global_replication_group_id(member_global_replication_group_id)
-                .set_global_replication_group_member_role(
-                    member_global_replication_group_member_role,
-                )
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            global_replication_group_id: member_global_replication_group_id,
+            global_replication_group_member_role: member_global_replication_group_member_role,
+        })
     }
 }
 /// A member of a Global datastore. It contains the Replication Group Id, the Amazon region and the role
@@ -3647,15 +3584,13 @@ impl GlobalReplicationGroupMember {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_replication_group_id(member_replication_group_id)
-                .set_replication_group_region(member_replication_group_region)
-                .set_role(member_role)
-                .set_automatic_failover(member_automatic_failover)
-                .set_status(member_status)
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            replication_group_id: member_replication_group_id,
+            replication_group_region: member_replication_group_region,
+            role: member_role,
+            automatic_failover: member_automatic_failover,
+            status: member_status,
+        })
     }
 }
 /// The `InputAuthenticationType` enum.
@@ -3841,9 +3776,9 @@ impl KinesisFirehoseDestinationDetails {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder().set_delivery_stream(member_delivery_stream).build(),
-        )
+        ::std::result::Result::Ok(Self {
+            delivery_stream: member_delivery_stream,
+        })
     }
 }
 /// Returns the destination, format and type of the logs.
@@ -3929,16 +3864,14 @@ impl LogDeliveryConfiguration {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_log_type(member_log_type)
-                .set_destination_type(member_destination_type)
-                .set_destination_details(member_destination_details)
-                .set_log_format(member_log_format)
-                .set_status(member_status)
-                .set_message(member_message)
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            log_type: member_log_type,
+            destination_type: member_destination_type,
+            destination_details: member_destination_details,
+            log_format: member_log_format,
+            status: member_status,
+            message: member_message,
+        })
     }
 }
 /// Specifies the destination, format and type of the logs.
@@ -4447,16 +4380,14 @@ impl NodeGroup {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_node_group_id(member_node_group_id)
-                .set_status(member_status)
-                .set_primary_endpoint(member_primary_endpoint)
-                .set_reader_endpoint(member_reader_endpoint)
-                .set_slots(member_slots)
-                .set_node_group_members(member_node_group_members)
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            node_group_id: member_node_group_id,
+            status: member_status,
+            primary_endpoint: member_primary_endpoint,
+            reader_endpoint: member_reader_endpoint,
+            slots: member_slots,
+            node_group_members: member_node_group_members,
+        })
     }
 }
 /// Node group (shard) configuration options. Each node group (shard) configuration has the following:
@@ -4638,17 +4569,15 @@ impl NodeGroupConfiguration {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_node_group_id(member_node_group_id)
-                .set_slots(member_slots)
-                .set_replica_count(member_replica_count)
-                .set_primary_availability_zone(member_primary_availability_zone)
-                .set_replica_availability_zones(member_replica_availability_zones)
-                .set_primary_outpost_arn(member_primary_outpost_arn)
-                .set_replica_outpost_arns(member_replica_outpost_arns)
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            node_group_id: member_node_group_id,
+            slots: member_slots,
+            replica_count: member_replica_count,
+            primary_availability_zone: member_primary_availability_zone,
+            replica_availability_zones: member_replica_availability_zones,
+            primary_outpost_arn: member_primary_outpost_arn,
+            replica_outpost_arns: member_replica_outpost_arns,
+        })
     }
 }
 /// Represents a single node within a node group (shard).
@@ -4729,16 +4658,14 @@ impl NodeGroupMember {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_cache_cluster_id(member_cache_cluster_id)
-                .set_cache_node_id(member_cache_node_id)
-                .set_read_endpoint(member_read_endpoint)
-                .set_preferred_availability_zone(member_preferred_availability_zone)
-                .set_preferred_outpost_arn(member_preferred_outpost_arn)
-                .set_current_role(member_current_role)
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            cache_cluster_id: member_cache_cluster_id,
+            cache_node_id: member_cache_node_id,
+            read_endpoint: member_read_endpoint,
+            preferred_availability_zone: member_preferred_availability_zone,
+            preferred_outpost_arn: member_preferred_outpost_arn,
+            current_role: member_current_role,
+        })
     }
 }
 /// The status of the service update on the node group member
@@ -4879,21 +4806,17 @@ impl NodeGroupMemberUpdateStatus {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_cache_cluster_id(member_cache_cluster_id)
-                .set_cache_node_id(member_cache_node_id)
-                .set_node_update_status(member_node_update_status)
-                .set_node_deletion_date(member_node_deletion_date)
-                .set_node_update_start_date(member_node_update_start_date)
-                .set_node_update_end_date(member_node_update_end_date)
-                .set_node_update_initiated_by(member_node_update_initiated_by)
-                .set_node_update_initiated_date(member_node_update_initiated_date)
-                .set_node_update_status_modified_date(
-                    member_node_update_status_modified_date,
-                )
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            cache_cluster_id: member_cache_cluster_id,
+            cache_node_id: member_cache_node_id,
+            node_update_status: member_node_update_status,
+            node_deletion_date: member_node_deletion_date,
+            node_update_start_date: member_node_update_start_date,
+            node_update_end_date: member_node_update_end_date,
+            node_update_initiated_by: member_node_update_initiated_by,
+            node_update_initiated_date: member_node_update_initiated_date,
+            node_update_status_modified_date: member_node_update_status_modified_date,
+        })
     }
 }
 /// The status of the service update on the node group
@@ -4956,14 +4879,10 @@ impl NodeGroupUpdateStatus {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_node_group_id(member_node_group_id)
-                .set_node_group_member_update_status(
-                    member_node_group_member_update_status,
-                )
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            node_group_id: member_node_group_id,
+            node_group_member_update_status: member_node_group_member_update_status,
+        })
     }
 }
 /// Represents an individual cache node in a snapshot of a cluster.
@@ -5062,17 +4981,15 @@ impl NodeSnapshot {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_cache_cluster_id(member_cache_cluster_id)
-                .set_node_group_id(member_node_group_id)
-                .set_cache_node_id(member_cache_node_id)
-                .set_node_group_configuration(member_node_group_configuration)
-                .set_cache_size(member_cache_size)
-                .set_cache_node_create_time(member_cache_node_create_time)
-                .set_snapshot_create_time(member_snapshot_create_time)
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            cache_cluster_id: member_cache_cluster_id,
+            node_group_id: member_node_group_id,
+            cache_node_id: member_cache_node_id,
+            node_group_configuration: member_node_group_configuration,
+            cache_size: member_cache_size,
+            cache_node_create_time: member_cache_node_create_time,
+            snapshot_create_time: member_snapshot_create_time,
+        })
     }
 }
 /// The `NodeUpdateInitiatedBy` enum.
@@ -5281,12 +5198,10 @@ impl NotificationConfiguration {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_topic_arn(member_topic_arn)
-                .set_topic_status(member_topic_status)
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            topic_arn: member_topic_arn,
+            topic_status: member_topic_status,
+        })
     }
 }
 /// The `OutpostMode` enum.
@@ -5458,19 +5373,17 @@ impl Parameter {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_parameter_name(member_parameter_name)
-                .set_parameter_value(member_parameter_value)
-                .set_description(member_description)
-                .set_source(member_source)
-                .set_data_type(member_data_type)
-                .set_allowed_values(member_allowed_values)
-                .set_is_modifiable(member_is_modifiable)
-                .set_minimum_engine_version(member_minimum_engine_version)
-                .set_change_type(member_change_type)
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            parameter_name: member_parameter_name,
+            parameter_value: member_parameter_value,
+            description: member_description,
+            source: member_source,
+            data_type: member_data_type,
+            allowed_values: member_allowed_values,
+            is_modifiable: member_is_modifiable,
+            minimum_engine_version: member_minimum_engine_version,
+            change_type: member_change_type,
+        })
     }
 }
 /// Describes a name-value pair that is used to update the value of a parameter.
@@ -5635,14 +5548,12 @@ impl PendingLogDeliveryConfiguration {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_log_type(member_log_type)
-                .set_destination_type(member_destination_type)
-                .set_destination_details(member_destination_details)
-                .set_log_format(member_log_format)
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            log_type: member_log_type,
+            destination_type: member_destination_type,
+            destination_details: member_destination_details,
+            log_format: member_log_format,
+        })
     }
 }
 /// A group of settings that are applied to the cluster in the future, or that are currently being
@@ -5782,18 +5693,16 @@ impl PendingModifiedValues {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_num_cache_nodes(member_num_cache_nodes)
-                .set_cache_node_ids_to_remove(member_cache_node_ids_to_remove)
-                .set_engine_version(member_engine_version)
-                .set_cache_node_type(member_cache_node_type)
-                .set_auth_token_status(member_auth_token_status)
-                .set_log_delivery_configurations(member_log_delivery_configurations)
-                .set_transit_encryption_enabled(member_transit_encryption_enabled)
-                .set_transit_encryption_mode(member_transit_encryption_mode)
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            num_cache_nodes: member_num_cache_nodes,
+            cache_node_ids_to_remove: member_cache_node_ids_to_remove,
+            engine_version: member_engine_version,
+            cache_node_type: member_cache_node_type,
+            auth_token_status: member_auth_token_status,
+            log_delivery_configurations: member_log_delivery_configurations,
+            transit_encryption_enabled: member_transit_encryption_enabled,
+            transit_encryption_mode: member_transit_encryption_mode,
+        })
     }
 }
 /// Update action that has been processed for the corresponding apply/stop request
@@ -5860,14 +5769,12 @@ impl ProcessedUpdateAction {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_replication_group_id(member_replication_group_id)
-                .set_cache_cluster_id(member_cache_cluster_id)
-                .set_service_update_name(member_service_update_name)
-                .set_update_action_status(member_update_action_status)
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            replication_group_id: member_replication_group_id,
+            cache_cluster_id: member_cache_cluster_id,
+            service_update_name: member_service_update_name,
+            update_action_status: member_update_action_status,
+        })
     }
 }
 /// Contains the specific price and frequency of a recurring charges for a reserved cache node, or for a
@@ -5913,12 +5820,10 @@ impl RecurringCharge {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_recurring_charge_amount(member_recurring_charge_amount)
-                .set_recurring_charge_frequency(member_recurring_charge_frequency)
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            recurring_charge_amount: member_recurring_charge_amount,
+            recurring_charge_frequency: member_recurring_charge_frequency,
+        })
     }
 }
 /// A list of the replication groups
@@ -6429,42 +6334,40 @@ impl ReplicationGroup {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_replication_group_id(member_replication_group_id)
-                .set_description(member_description)
-                .set_global_replication_group_info(member_global_replication_group_info)
-                .set_status(member_status)
-                .set_pending_modified_values(member_pending_modified_values)
-                .set_member_clusters(member_member_clusters)
-                .set_node_groups(member_node_groups)
-                .set_snapshotting_cluster_id(member_snapshotting_cluster_id)
-                .set_automatic_failover(member_automatic_failover)
-                .set_multi_az(member_multi_az)
-                .set_configuration_endpoint(member_configuration_endpoint)
-                .set_snapshot_retention_limit(member_snapshot_retention_limit)
-                .set_snapshot_window(member_snapshot_window)
-                .set_cluster_enabled(member_cluster_enabled)
-                .set_cache_node_type(member_cache_node_type)
-                .set_auth_token_enabled(member_auth_token_enabled)
-                .set_auth_token_last_modified_date(member_auth_token_last_modified_date)
-                .set_transit_encryption_enabled(member_transit_encryption_enabled)
-                .set_at_rest_encryption_enabled(member_at_rest_encryption_enabled)
-                .set_member_clusters_outpost_arns(member_member_clusters_outpost_arns)
-                .set_kms_key_id(member_kms_key_id)
-                .set_arn(member_arn)
-                .set_user_group_ids(member_user_group_ids)
-                .set_log_delivery_configurations(member_log_delivery_configurations)
-                .set_replication_group_create_time(member_replication_group_create_time)
-                .set_data_tiering(member_data_tiering)
-                .set_auto_minor_version_upgrade(member_auto_minor_version_upgrade)
-                .set_network_type(member_network_type)
-                .set_ip_discovery(member_ip_discovery)
-                .set_transit_encryption_mode(member_transit_encryption_mode)
-                .set_cluster_mode(member_cluster_mode)
-                .set_engine(member_engine)
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            replication_group_id: member_replication_group_id,
+            description: member_description,
+            global_replication_group_info: member_global_replication_group_info,
+            status: member_status,
+            pending_modified_values: member_pending_modified_values,
+            member_clusters: member_member_clusters,
+            node_groups: member_node_groups,
+            snapshotting_cluster_id: member_snapshotting_cluster_id,
+            automatic_failover: member_automatic_failover,
+            multi_az: member_multi_az,
+            configuration_endpoint: member_configuration_endpoint,
+            snapshot_retention_limit: member_snapshot_retention_limit,
+            snapshot_window: member_snapshot_window,
+            cluster_enabled: member_cluster_enabled,
+            cache_node_type: member_cache_node_type,
+            auth_token_enabled: member_auth_token_enabled,
+            auth_token_last_modified_date: member_auth_token_last_modified_date,
+            transit_encryption_enabled: member_transit_encryption_enabled,
+            at_rest_encryption_enabled: member_at_rest_encryption_enabled,
+            member_clusters_outpost_arns: member_member_clusters_outpost_arns,
+            kms_key_id: member_kms_key_id,
+            arn: member_arn,
+            user_group_ids: member_user_group_ids,
+            log_delivery_configurations: member_log_delivery_configurations,
+            replication_group_create_time: member_replication_group_create_time,
+            data_tiering: member_data_tiering,
+            auto_minor_version_upgrade: member_auto_minor_version_upgrade,
+            network_type: member_network_type,
+            ip_discovery: member_ip_discovery,
+            transit_encryption_mode: member_transit_encryption_mode,
+            cluster_mode: member_cluster_mode,
+            engine: member_engine,
+        })
     }
 }
 /// The settings to be applied to the Valkey or Redis OSS replication group, either immediately or
@@ -6611,19 +6514,17 @@ impl ReplicationGroupPendingModifiedValues {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_primary_cluster_id(member_primary_cluster_id)
-                .set_automatic_failover_status(member_automatic_failover_status)
-                .set_resharding(member_resharding)
-                .set_auth_token_status(member_auth_token_status)
-                .set_user_groups(member_user_groups)
-                .set_log_delivery_configurations(member_log_delivery_configurations)
-                .set_transit_encryption_enabled(member_transit_encryption_enabled)
-                .set_transit_encryption_mode(member_transit_encryption_mode)
-                .set_cluster_mode(member_cluster_mode)
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            primary_cluster_id: member_primary_cluster_id,
+            automatic_failover_status: member_automatic_failover_status,
+            resharding: member_resharding,
+            auth_token_status: member_auth_token_status,
+            user_groups: member_user_groups,
+            log_delivery_configurations: member_log_delivery_configurations,
+            transit_encryption_enabled: member_transit_encryption_enabled,
+            transit_encryption_mode: member_transit_encryption_mode,
+            cluster_mode: member_cluster_mode,
+        })
     }
 }
 /// Represents the output of a `PurchaseReservedCacheNodesOffering` operation.
@@ -6859,25 +6760,21 @@ impl ReservedCacheNode {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_reserved_cache_node_id(member_reserved_cache_node_id)
-                .set_reserved_cache_nodes_offering_id(
-                    member_reserved_cache_nodes_offering_id,
-                )
-                .set_cache_node_type(member_cache_node_type)
-                .set_start_time(member_start_time)
-                .set_duration(member_duration)
-                .set_fixed_price(member_fixed_price)
-                .set_usage_price(member_usage_price)
-                .set_cache_node_count(member_cache_node_count)
-                .set_product_description(member_product_description)
-                .set_offering_type(member_offering_type)
-                .set_state(member_state)
-                .set_recurring_charges(member_recurring_charges)
-                .set_reservation_arn(member_reservation_arn)
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            reserved_cache_node_id: member_reserved_cache_node_id,
+            reserved_cache_nodes_offering_id: member_reserved_cache_nodes_offering_id,
+            cache_node_type: member_cache_node_type,
+            start_time: member_start_time,
+            duration: member_duration,
+            fixed_price: member_fixed_price,
+            usage_price: member_usage_price,
+            cache_node_count: member_cache_node_count,
+            product_description: member_product_description,
+            offering_type: member_offering_type,
+            state: member_state,
+            recurring_charges: member_recurring_charges,
+            reservation_arn: member_reservation_arn,
+        })
     }
 }
 /// Describes all of the attributes of a reserved cache node offering.
@@ -7065,20 +6962,16 @@ impl ReservedCacheNodesOffering {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_reserved_cache_nodes_offering_id(
-                    member_reserved_cache_nodes_offering_id,
-                )
-                .set_cache_node_type(member_cache_node_type)
-                .set_duration(member_duration)
-                .set_fixed_price(member_fixed_price)
-                .set_usage_price(member_usage_price)
-                .set_product_description(member_product_description)
-                .set_offering_type(member_offering_type)
-                .set_recurring_charges(member_recurring_charges)
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            reserved_cache_nodes_offering_id: member_reserved_cache_nodes_offering_id,
+            cache_node_type: member_cache_node_type,
+            duration: member_duration,
+            fixed_price: member_fixed_price,
+            usage_price: member_usage_price,
+            product_description: member_product_description,
+            offering_type: member_offering_type,
+            recurring_charges: member_recurring_charges,
+        })
     }
 }
 /// A list of `PreferredAvailabilityZones` objects that specifies the configuration of a node group in
@@ -7162,9 +7055,9 @@ impl ReshardingStatus {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder().set_slot_migration(member_slot_migration).build(),
-        )
+        ::std::result::Result::Ok(Self {
+            slot_migration: member_slot_migration,
+        })
     }
 }
 /// Represents a single cache security group and its status.
@@ -7208,12 +7101,10 @@ impl SecurityGroupMembership {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_security_group_id(member_security_group_id)
-                .set_status(member_status)
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            security_group_id: member_security_group_id,
+            status: member_status,
+        })
     }
 }
 /// The resource representing a serverless cache.
@@ -7424,27 +7315,25 @@ impl ServerlessCache {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_serverless_cache_name(member_serverless_cache_name)
-                .set_description(member_description)
-                .set_create_time(member_create_time)
-                .set_status(member_status)
-                .set_engine(member_engine)
-                .set_major_engine_version(member_major_engine_version)
-                .set_full_engine_version(member_full_engine_version)
-                .set_cache_usage_limits(member_cache_usage_limits)
-                .set_kms_key_id(member_kms_key_id)
-                .set_security_group_ids(member_security_group_ids)
-                .set_endpoint(member_endpoint)
-                .set_reader_endpoint(member_reader_endpoint)
-                .set_arn(member_arn)
-                .set_user_group_id(member_user_group_id)
-                .set_subnet_ids(member_subnet_ids)
-                .set_snapshot_retention_limit(member_snapshot_retention_limit)
-                .set_daily_snapshot_time(member_daily_snapshot_time)
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            serverless_cache_name: member_serverless_cache_name,
+            description: member_description,
+            create_time: member_create_time,
+            status: member_status,
+            engine: member_engine,
+            major_engine_version: member_major_engine_version,
+            full_engine_version: member_full_engine_version,
+            cache_usage_limits: member_cache_usage_limits,
+            kms_key_id: member_kms_key_id,
+            security_group_ids: member_security_group_ids,
+            endpoint: member_endpoint,
+            reader_endpoint: member_reader_endpoint,
+            arn: member_arn,
+            user_group_id: member_user_group_id,
+            subnet_ids: member_subnet_ids,
+            snapshot_retention_limit: member_snapshot_retention_limit,
+            daily_snapshot_time: member_daily_snapshot_time,
+        })
     }
 }
 /// The configuration settings for a specific serverless cache.
@@ -7499,13 +7388,11 @@ impl ServerlessCacheConfiguration {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_serverless_cache_name(member_serverless_cache_name)
-                .set_engine(member_engine)
-                .set_major_engine_version(member_major_engine_version)
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            serverless_cache_name: member_serverless_cache_name,
+            engine: member_engine,
+            major_engine_version: member_major_engine_version,
+        })
     }
 }
 /// The resource representing a serverless cache snapshot. Available for Valkey, Redis OSS and
@@ -7635,23 +7522,17 @@ impl ServerlessCacheSnapshot {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_serverless_cache_snapshot_name(
-                    member_serverless_cache_snapshot_name,
-                )
-                .set_arn(member_arn)
-                .set_kms_key_id(member_kms_key_id)
-                .set_snapshot_type(member_snapshot_type)
-                .set_status(member_status)
-                .set_create_time(member_create_time)
-                .set_expiry_time(member_expiry_time)
-                .set_bytes_used_for_cache(member_bytes_used_for_cache)
-                .set_serverless_cache_configuration(
-                    member_serverless_cache_configuration,
-                )
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            serverless_cache_snapshot_name: member_serverless_cache_snapshot_name,
+            arn: member_arn,
+            kms_key_id: member_kms_key_id,
+            snapshot_type: member_snapshot_type,
+            status: member_status,
+            create_time: member_create_time,
+            expiry_time: member_expiry_time,
+            bytes_used_for_cache: member_bytes_used_for_cache,
+            serverless_cache_configuration: member_serverless_cache_configuration,
+        })
     }
 }
 /// An update that you can apply to your Valkey or Redis OSS clusters.
@@ -7820,26 +7701,20 @@ impl ServiceUpdate {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_service_update_name(member_service_update_name)
-                .set_service_update_release_date(member_service_update_release_date)
-                .set_service_update_end_date(member_service_update_end_date)
-                .set_service_update_severity(member_service_update_severity)
-                .set_service_update_recommended_apply_by_date(
-                    member_service_update_recommended_apply_by_date,
-                )
-                .set_service_update_status(member_service_update_status)
-                .set_service_update_description(member_service_update_description)
-                .set_service_update_type(member_service_update_type)
-                .set_engine(member_engine)
-                .set_engine_version(member_engine_version)
-                .set_auto_update_after_recommended_apply_by_date(
-                    member_auto_update_after_recommended_apply_by_date,
-                )
-                .set_estimated_update_time(member_estimated_update_time)
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            service_update_name: member_service_update_name,
+            service_update_release_date: member_service_update_release_date,
+            service_update_end_date: member_service_update_end_date,
+            service_update_severity: member_service_update_severity,
+            service_update_recommended_apply_by_date: member_service_update_recommended_apply_by_date,
+            service_update_status: member_service_update_status,
+            service_update_description: member_service_update_description,
+            service_update_type: member_service_update_type,
+            engine: member_engine,
+            engine_version: member_engine_version,
+            auto_update_after_recommended_apply_by_date: member_auto_update_after_recommended_apply_by_date,
+            estimated_update_time: member_estimated_update_time,
+        })
     }
 }
 /// The `ServiceUpdateSeverity` enum.
@@ -8160,9 +8035,9 @@ impl SlotMigration {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder().set_progress_percentage(member_progress_percentage).build(),
-        )
+        ::std::result::Result::Ok(Self {
+            progress_percentage: member_progress_percentage,
+        })
     }
 }
 /// Represents a copy of an entire Valkey or Redis OSS cluster as of the time when the snapshot was
@@ -8567,38 +8442,36 @@ impl Snapshot {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_snapshot_name(member_snapshot_name)
-                .set_replication_group_id(member_replication_group_id)
-                .set_replication_group_description(member_replication_group_description)
-                .set_cache_cluster_id(member_cache_cluster_id)
-                .set_snapshot_status(member_snapshot_status)
-                .set_snapshot_source(member_snapshot_source)
-                .set_cache_node_type(member_cache_node_type)
-                .set_engine(member_engine)
-                .set_engine_version(member_engine_version)
-                .set_num_cache_nodes(member_num_cache_nodes)
-                .set_preferred_availability_zone(member_preferred_availability_zone)
-                .set_preferred_outpost_arn(member_preferred_outpost_arn)
-                .set_cache_cluster_create_time(member_cache_cluster_create_time)
-                .set_preferred_maintenance_window(member_preferred_maintenance_window)
-                .set_topic_arn(member_topic_arn)
-                .set_port(member_port)
-                .set_cache_parameter_group_name(member_cache_parameter_group_name)
-                .set_cache_subnet_group_name(member_cache_subnet_group_name)
-                .set_vpc_id(member_vpc_id)
-                .set_auto_minor_version_upgrade(member_auto_minor_version_upgrade)
-                .set_snapshot_retention_limit(member_snapshot_retention_limit)
-                .set_snapshot_window(member_snapshot_window)
-                .set_num_node_groups(member_num_node_groups)
-                .set_automatic_failover(member_automatic_failover)
-                .set_node_snapshots(member_node_snapshots)
-                .set_kms_key_id(member_kms_key_id)
-                .set_arn(member_arn)
-                .set_data_tiering(member_data_tiering)
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            snapshot_name: member_snapshot_name,
+            replication_group_id: member_replication_group_id,
+            replication_group_description: member_replication_group_description,
+            cache_cluster_id: member_cache_cluster_id,
+            snapshot_status: member_snapshot_status,
+            snapshot_source: member_snapshot_source,
+            cache_node_type: member_cache_node_type,
+            engine: member_engine,
+            engine_version: member_engine_version,
+            num_cache_nodes: member_num_cache_nodes,
+            preferred_availability_zone: member_preferred_availability_zone,
+            preferred_outpost_arn: member_preferred_outpost_arn,
+            cache_cluster_create_time: member_cache_cluster_create_time,
+            preferred_maintenance_window: member_preferred_maintenance_window,
+            topic_arn: member_topic_arn,
+            port: member_port,
+            cache_parameter_group_name: member_cache_parameter_group_name,
+            cache_subnet_group_name: member_cache_subnet_group_name,
+            vpc_id: member_vpc_id,
+            auto_minor_version_upgrade: member_auto_minor_version_upgrade,
+            snapshot_retention_limit: member_snapshot_retention_limit,
+            snapshot_window: member_snapshot_window,
+            num_node_groups: member_num_node_groups,
+            automatic_failover: member_automatic_failover,
+            node_snapshots: member_node_snapshots,
+            kms_key_id: member_kms_key_id,
+            arn: member_arn,
+            data_tiering: member_data_tiering,
+        })
     }
 }
 /// The `SourceType` enum.
@@ -8802,14 +8675,12 @@ impl Subnet {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_subnet_identifier(member_subnet_identifier)
-                .set_subnet_availability_zone(member_subnet_availability_zone)
-                .set_subnet_outpost(member_subnet_outpost)
-                .set_supported_network_types(member_supported_network_types)
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            subnet_identifier: member_subnet_identifier,
+            subnet_availability_zone: member_subnet_availability_zone,
+            subnet_outpost: member_subnet_outpost,
+            supported_network_types: member_supported_network_types,
+        })
     }
 }
 /// The ID of the outpost subnet.
@@ -8846,9 +8717,9 @@ impl SubnetOutpost {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder().set_subnet_outpost_arn(member_subnet_outpost_arn).build(),
-        )
+        ::std::result::Result::Ok(Self {
+            subnet_outpost_arn: member_subnet_outpost_arn,
+        })
     }
 }
 /// A tag that can be added to an ElastiCache cluster or replication group. Tags are composed of a
@@ -8909,9 +8780,10 @@ impl Tag {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder().set_key(member_key).set_value(member_value).build(),
-        )
+        ::std::result::Result::Ok(Self {
+            key: member_key,
+            value: member_value,
+        })
     }
 }
 /// Filters update actions from the service updates that are in available status during the time range.
@@ -9084,15 +8956,13 @@ impl UnprocessedUpdateAction {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_replication_group_id(member_replication_group_id)
-                .set_cache_cluster_id(member_cache_cluster_id)
-                .set_service_update_name(member_service_update_name)
-                .set_error_type(member_error_type)
-                .set_error_message(member_error_message)
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            replication_group_id: member_replication_group_id,
+            cache_cluster_id: member_cache_cluster_id,
+            service_update_name: member_service_update_name,
+            error_type: member_error_type,
+            error_message: member_error_message,
+        })
     }
 }
 /// The status of the service update for a specific replication group
@@ -9353,31 +9223,25 @@ impl UpdateAction {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_replication_group_id(member_replication_group_id)
-                .set_cache_cluster_id(member_cache_cluster_id)
-                .set_service_update_name(member_service_update_name)
-                .set_service_update_release_date(member_service_update_release_date)
-                .set_service_update_severity(member_service_update_severity)
-                .set_service_update_status(member_service_update_status)
-                .set_service_update_recommended_apply_by_date(
-                    member_service_update_recommended_apply_by_date,
-                )
-                .set_service_update_type(member_service_update_type)
-                .set_update_action_available_date(member_update_action_available_date)
-                .set_update_action_status(member_update_action_status)
-                .set_nodes_updated(member_nodes_updated)
-                .set_update_action_status_modified_date(
-                    member_update_action_status_modified_date,
-                )
-                .set_sla_met(member_sla_met)
-                .set_node_group_update_status(member_node_group_update_status)
-                .set_cache_node_update_status(member_cache_node_update_status)
-                .set_estimated_update_time(member_estimated_update_time)
-                .set_engine(member_engine)
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            replication_group_id: member_replication_group_id,
+            cache_cluster_id: member_cache_cluster_id,
+            service_update_name: member_service_update_name,
+            service_update_release_date: member_service_update_release_date,
+            service_update_severity: member_service_update_severity,
+            service_update_status: member_service_update_status,
+            service_update_recommended_apply_by_date: member_service_update_recommended_apply_by_date,
+            service_update_type: member_service_update_type,
+            update_action_available_date: member_update_action_available_date,
+            update_action_status: member_update_action_status,
+            nodes_updated: member_nodes_updated,
+            update_action_status_modified_date: member_update_action_status_modified_date,
+            sla_met: member_sla_met,
+            node_group_update_status: member_node_group_update_status,
+            cache_node_update_status: member_cache_node_update_status,
+            estimated_update_time: member_estimated_update_time,
+            engine: member_engine,
+        })
     }
 }
 /// The `UpdateActionStatus` enum.
@@ -9609,19 +9473,17 @@ impl User {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_user_id(member_user_id)
-                .set_user_name(member_user_name)
-                .set_status(member_status)
-                .set_engine(member_engine)
-                .set_minimum_engine_version(member_minimum_engine_version)
-                .set_access_string(member_access_string)
-                .set_user_group_ids(member_user_group_ids)
-                .set_authentication(member_authentication)
-                .set_arn(member_arn)
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            user_id: member_user_id,
+            user_name: member_user_name,
+            status: member_status,
+            engine: member_engine,
+            minimum_engine_version: member_minimum_engine_version,
+            access_string: member_access_string,
+            user_group_ids: member_user_group_ids,
+            authentication: member_authentication,
+            arn: member_arn,
+        })
     }
 }
 /// The `UserGroup` structure.
@@ -9761,19 +9623,17 @@ impl UserGroup {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_user_group_id(member_user_group_id)
-                .set_status(member_status)
-                .set_engine(member_engine)
-                .set_user_ids(member_user_ids)
-                .set_minimum_engine_version(member_minimum_engine_version)
-                .set_pending_changes(member_pending_changes)
-                .set_replication_groups(member_replication_groups)
-                .set_serverless_caches(member_serverless_caches)
-                .set_arn(member_arn)
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            user_group_id: member_user_group_id,
+            status: member_status,
+            engine: member_engine,
+            user_ids: member_user_ids,
+            minimum_engine_version: member_minimum_engine_version,
+            pending_changes: member_pending_changes,
+            replication_groups: member_replication_groups,
+            serverless_caches: member_serverless_caches,
+            arn: member_arn,
+        })
     }
 }
 /// Returns the updates being applied to the user group.
@@ -9842,12 +9702,10 @@ impl UserGroupPendingChanges {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_user_ids_to_remove(member_user_ids_to_remove)
-                .set_user_ids_to_add(member_user_ids_to_add)
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            user_ids_to_remove: member_user_ids_to_remove,
+            user_ids_to_add: member_user_ids_to_add,
+        })
     }
 }
 /// The status of the user group update.
@@ -9918,12 +9776,10 @@ impl UserGroupsUpdateStatus {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_user_group_ids_to_add(member_user_group_ids_to_add)
-                .set_user_group_ids_to_remove(member_user_group_ids_to_remove)
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            user_group_ids_to_add: member_user_group_ids_to_add,
+            user_group_ids_to_remove: member_user_group_ids_to_remove,
+        })
     }
 }
 /// Builders for the structures of this module.

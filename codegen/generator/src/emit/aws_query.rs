@@ -340,19 +340,40 @@ pub fn struct_reader(s: &Struct) -> TokenStream {
             }
         }
     });
-    let setters = s.fields.iter().map(|f| {
+    // Built directly rather than through the by-value builder, which would move the
+    // whole builder once per member: measurable on large responses.
+    let missing: Vec<&Field> = s.required_fields().filter(|f| !f.optional).collect();
+    let type_name = &s.rust_name;
+    let check_missing = missing.iter().map(|f| {
         let slot = slot(f);
-        let set = format_ident!("{}", crate::naming::setter_name(&f.rust_name));
-        quote!(.#set(#slot))
-    });
-    let build = if s.required_fields().next().is_none() {
-        quote!(::std::result::Result::Ok(Self::builder() #(#setters)* .build()))
-    } else {
+        let name = crate::naming::unraw(&f.rust_name);
         quote! {
-            Self::builder() #(#setters)* .build().map_err(|missing| {
-                reader.fail(::querygen_runtime::xml::XmlErrorKind::Missing { detail: missing.to_string() })
-            })
+            let ::std::option::Option::Some(#slot) = #slot else {
+                let missing = ::querygen_runtime::BuildError::missing_members(#type_name, ::std::vec![#name]);
+                return ::std::result::Result::Err(reader.fail(::querygen_runtime::xml::XmlErrorKind::Missing { detail: missing.to_string() }));
+            };
         }
+    });
+    let inits = s.fields.iter().map(|f| {
+        let field = ident(&f.rust_name);
+        let slot = slot(f);
+        let value = if f.optional {
+            quote!(#slot)
+        } else if let Some(default) = &f.default {
+            super::structure::default_expr(quote!(#slot), default, &f.ty)
+        } else {
+            // Unwrapped by the `let … else` above.
+            quote!(#slot)
+        };
+        match (f.boxed, f.optional) {
+            (false, _) => quote!(#field: #value,),
+            (true, true) => quote!(#field: #value.map(::std::boxed::Box::new),),
+            (true, false) => quote!(#field: ::std::boxed::Box::new(#value),),
+        }
+    });
+    let build = quote! {
+        #(#check_missing)*
+        ::std::result::Result::Ok(Self { #(#inits)* })
     };
     let body = if s.fields.is_empty() {
         quote! {

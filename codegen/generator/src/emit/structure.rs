@@ -438,7 +438,11 @@ fn build_fn(s: &Struct, target: &TokenStream, target_doc_path: &str) -> TokenStr
 }
 
 /// `value` (an `Option`) with the member's default filled in.
-fn default_expr(value: TokenStream, default: &DefaultValue, ty: &TypeRef) -> TokenStream {
+pub(crate) fn default_expr(
+    value: TokenStream,
+    default: &DefaultValue,
+    ty: &TypeRef,
+) -> TokenStream {
     match (default, ty) {
         (DefaultValue::Bool(b), _) => quote!(#value.unwrap_or(#b)),
         (DefaultValue::Int(i), TypeRef::Named(named)) if named.kind == NamedKind::IntEnum => {

@@ -144,7 +144,7 @@ impl AddTagsToResourceOutput {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_tag_list(member_tag_list).build())
+        ::std::result::Result::Ok(Self { tag_list: member_tag_list })
     }
 }
 /// Parses a successful (2xx) `AddTagsToResource` response: `<AddTagsToResourceResponse><AddTagsToResourceResult>` into the output, and the request id.

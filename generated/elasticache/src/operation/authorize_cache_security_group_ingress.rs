@@ -109,9 +109,9 @@ impl AuthorizeCacheSecurityGroupIngressOutput {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder().set_cache_security_group(member_cache_security_group).build(),
-        )
+        ::std::result::Result::Ok(Self {
+            cache_security_group: member_cache_security_group,
+        })
     }
 }
 /// Parses a successful (2xx) `AuthorizeCacheSecurityGroupIngress` response: `<AuthorizeCacheSecurityGroupIngressResponse><AuthorizeCacheSecurityGroupIngressResult>` into the output, and the request id.

@@ -166,12 +166,10 @@ impl BatchStopUpdateActionOutput {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_processed_update_actions(member_processed_update_actions)
-                .set_unprocessed_update_actions(member_unprocessed_update_actions)
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            processed_update_actions: member_processed_update_actions,
+            unprocessed_update_actions: member_unprocessed_update_actions,
+        })
     }
 }
 /// Parses a successful (2xx) `BatchStopUpdateAction` response: `<BatchStopUpdateActionResponse><BatchStopUpdateActionResult>` into the output, and the request id.

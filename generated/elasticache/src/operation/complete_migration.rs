@@ -90,9 +90,9 @@ impl CompleteMigrationOutput {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder().set_replication_group(member_replication_group).build(),
-        )
+        ::std::result::Result::Ok(Self {
+            replication_group: member_replication_group,
+        })
     }
 }
 /// Parses a successful (2xx) `CompleteMigration` response: `<CompleteMigrationResponse><CompleteMigrationResult>` into the output, and the request id.

@@ -137,11 +137,9 @@ impl CopyServerlessCacheSnapshotOutput {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_serverless_cache_snapshot(member_serverless_cache_snapshot)
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            serverless_cache_snapshot: member_serverless_cache_snapshot,
+        })
     }
 }
 /// Parses a successful (2xx) `CopyServerlessCacheSnapshot` response: `<CopyServerlessCacheSnapshotResponse><CopyServerlessCacheSnapshotResult>` into the output, and the request id.

@@ -195,7 +195,7 @@ impl CopySnapshotOutput {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_snapshot(member_snapshot).build())
+        ::std::result::Result::Ok(Self { snapshot: member_snapshot })
     }
 }
 /// Parses a successful (2xx) `CopySnapshot` response: `<CopySnapshotResponse><CopySnapshotResult>` into the output, and the request id.

@@ -568,9 +568,9 @@ impl CreateCacheClusterOutput {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder().set_cache_cluster(member_cache_cluster).build(),
-        )
+        ::std::result::Result::Ok(Self {
+            cache_cluster: member_cache_cluster,
+        })
     }
 }
 /// Parses a successful (2xx) `CreateCacheCluster` response: `<CreateCacheClusterResponse><CreateCacheClusterResult>` into the output, and the request id.

@@ -137,11 +137,9 @@ impl CreateCacheParameterGroupOutput {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_cache_parameter_group(member_cache_parameter_group)
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            cache_parameter_group: member_cache_parameter_group,
+        })
     }
 }
 /// Parses a successful (2xx) `CreateCacheParameterGroup` response: `<CreateCacheParameterGroupResponse><CreateCacheParameterGroupResult>` into the output, and the request id.

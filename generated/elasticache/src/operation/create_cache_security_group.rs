@@ -122,9 +122,9 @@ impl CreateCacheSecurityGroupOutput {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder().set_cache_security_group(member_cache_security_group).build(),
-        )
+        ::std::result::Result::Ok(Self {
+            cache_security_group: member_cache_security_group,
+        })
     }
 }
 /// Parses a successful (2xx) `CreateCacheSecurityGroup` response: `<CreateCacheSecurityGroupResponse><CreateCacheSecurityGroupResult>` into the output, and the request id.

@@ -140,9 +140,9 @@ impl CreateCacheSubnetGroupOutput {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder().set_cache_subnet_group(member_cache_subnet_group).build(),
-        )
+        ::std::result::Result::Ok(Self {
+            cache_subnet_group: member_cache_subnet_group,
+        })
     }
 }
 /// Parses a successful (2xx) `CreateCacheSubnetGroup` response: `<CreateCacheSubnetGroupResponse><CreateCacheSubnetGroupResult>` into the output, and the request id.

@@ -127,11 +127,9 @@ impl CreateGlobalReplicationGroupOutput {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_global_replication_group(member_global_replication_group)
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            global_replication_group: member_global_replication_group,
+        })
     }
 }
 /// Parses a successful (2xx) `CreateGlobalReplicationGroup` response: `<CreateGlobalReplicationGroupResponse><CreateGlobalReplicationGroupResult>` into the output, and the request id.

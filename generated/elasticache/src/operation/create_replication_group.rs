@@ -744,9 +744,9 @@ impl CreateReplicationGroupOutput {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder().set_replication_group(member_replication_group).build(),
-        )
+        ::std::result::Result::Ok(Self {
+            replication_group: member_replication_group,
+        })
     }
 }
 /// Parses a successful (2xx) `CreateReplicationGroup` response: `<CreateReplicationGroupResponse><CreateReplicationGroupResult>` into the output, and the request id.

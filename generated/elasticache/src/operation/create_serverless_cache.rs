@@ -233,9 +233,9 @@ impl CreateServerlessCacheOutput {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder().set_serverless_cache(member_serverless_cache).build(),
-        )
+        ::std::result::Result::Ok(Self {
+            serverless_cache: member_serverless_cache,
+        })
     }
 }
 /// Parses a successful (2xx) `CreateServerlessCache` response: `<CreateServerlessCacheResponse><CreateServerlessCacheResult>` into the output, and the request id.

@@ -130,11 +130,9 @@ impl CreateServerlessCacheSnapshotOutput {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_serverless_cache_snapshot(member_serverless_cache_snapshot)
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            serverless_cache_snapshot: member_serverless_cache_snapshot,
+        })
     }
 }
 /// Parses a successful (2xx) `CreateServerlessCacheSnapshot` response: `<CreateServerlessCacheSnapshotResponse><CreateServerlessCacheSnapshotResult>` into the output, and the request id.

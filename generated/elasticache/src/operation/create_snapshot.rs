@@ -128,7 +128,7 @@ impl CreateSnapshotOutput {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_snapshot(member_snapshot).build())
+        ::std::result::Result::Ok(Self { snapshot: member_snapshot })
     }
 }
 /// Parses a successful (2xx) `CreateSnapshot` response: `<CreateSnapshotResponse><CreateSnapshotResult>` into the output, and the request id.

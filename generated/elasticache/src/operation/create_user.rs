@@ -239,19 +239,17 @@ impl CreateUserOutput {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_user_id(member_user_id)
-                .set_user_name(member_user_name)
-                .set_status(member_status)
-                .set_engine(member_engine)
-                .set_minimum_engine_version(member_minimum_engine_version)
-                .set_access_string(member_access_string)
-                .set_user_group_ids(member_user_group_ids)
-                .set_authentication(member_authentication)
-                .set_arn(member_arn)
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            user_id: member_user_id,
+            user_name: member_user_name,
+            status: member_status,
+            engine: member_engine,
+            minimum_engine_version: member_minimum_engine_version,
+            access_string: member_access_string,
+            user_group_ids: member_user_group_ids,
+            authentication: member_authentication,
+            arn: member_arn,
+        })
     }
 }
 /// Parses a successful (2xx) `CreateUser` response: `<CreateUserResponse><CreateUserResult>` into the output, and the request id.

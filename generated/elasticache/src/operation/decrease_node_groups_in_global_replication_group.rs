@@ -149,11 +149,9 @@ impl DecreaseNodeGroupsInGlobalReplicationGroupOutput {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_global_replication_group(member_global_replication_group)
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            global_replication_group: member_global_replication_group,
+        })
     }
 }
 /// Parses a successful (2xx) `DecreaseNodeGroupsInGlobalReplicationGroup` response: `<DecreaseNodeGroupsInGlobalReplicationGroupResponse><DecreaseNodeGroupsInGlobalReplicationGroupResult>` into the output, and the request id.

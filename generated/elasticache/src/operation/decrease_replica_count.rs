@@ -161,9 +161,9 @@ impl DecreaseReplicaCountOutput {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder().set_replication_group(member_replication_group).build(),
-        )
+        ::std::result::Result::Ok(Self {
+            replication_group: member_replication_group,
+        })
     }
 }
 /// Parses a successful (2xx) `DecreaseReplicaCount` response: `<DecreaseReplicaCountResponse><DecreaseReplicaCountResult>` into the output, and the request id.

@@ -106,9 +106,9 @@ impl DeleteCacheClusterOutput {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder().set_cache_cluster(member_cache_cluster).build(),
-        )
+        ::std::result::Result::Ok(Self {
+            cache_cluster: member_cache_cluster,
+        })
     }
 }
 /// Parses a successful (2xx) `DeleteCacheCluster` response: `<DeleteCacheClusterResponse><DeleteCacheClusterResult>` into the output, and the request id.

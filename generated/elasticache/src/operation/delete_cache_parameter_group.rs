@@ -73,7 +73,7 @@ impl DeleteCacheParameterGroupOutput {
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
         reader.skip(node)?;
-        ::std::result::Result::Ok(Self::builder().build())
+        ::std::result::Result::Ok(Self {})
     }
 }
 /// Parses a successful (2xx) `DeleteCacheParameterGroup` response: `<DeleteCacheParameterGroupResponse><DeleteCacheParameterGroupResult>` into the output, and the request id.

@@ -72,7 +72,7 @@ impl DeleteCacheSubnetGroupOutput {
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
         reader.skip(node)?;
-        ::std::result::Result::Ok(Self::builder().build())
+        ::std::result::Result::Ok(Self {})
     }
 }
 /// Parses a successful (2xx) `DeleteCacheSubnetGroup` response: `<DeleteCacheSubnetGroupResponse><DeleteCacheSubnetGroupResult>` into the output, and the request id.

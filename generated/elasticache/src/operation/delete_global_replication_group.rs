@@ -110,11 +110,9 @@ impl DeleteGlobalReplicationGroupOutput {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_global_replication_group(member_global_replication_group)
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            global_replication_group: member_global_replication_group,
+        })
     }
 }
 /// Parses a successful (2xx) `DeleteGlobalReplicationGroup` response: `<DeleteGlobalReplicationGroupResponse><DeleteGlobalReplicationGroupResult>` into the output, and the request id.

@@ -115,9 +115,9 @@ impl DeleteReplicationGroupOutput {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder().set_replication_group(member_replication_group).build(),
-        )
+        ::std::result::Result::Ok(Self {
+            replication_group: member_replication_group,
+        })
     }
 }
 /// Parses a successful (2xx) `DeleteReplicationGroup` response: `<DeleteReplicationGroupResponse><DeleteReplicationGroupResult>` into the output, and the request id.

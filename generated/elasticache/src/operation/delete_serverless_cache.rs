@@ -98,9 +98,9 @@ impl DeleteServerlessCacheOutput {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder().set_serverless_cache(member_serverless_cache).build(),
-        )
+        ::std::result::Result::Ok(Self {
+            serverless_cache: member_serverless_cache,
+        })
     }
 }
 /// Parses a successful (2xx) `DeleteServerlessCache` response: `<DeleteServerlessCacheResponse><DeleteServerlessCacheResult>` into the output, and the request id.

@@ -89,11 +89,9 @@ impl DeleteServerlessCacheSnapshotOutput {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_serverless_cache_snapshot(member_serverless_cache_snapshot)
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            serverless_cache_snapshot: member_serverless_cache_snapshot,
+        })
     }
 }
 /// Parses a successful (2xx) `DeleteServerlessCacheSnapshot` response: `<DeleteServerlessCacheSnapshotResponse><DeleteServerlessCacheSnapshotResult>` into the output, and the request id.

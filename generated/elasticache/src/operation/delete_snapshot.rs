@@ -83,7 +83,7 @@ impl DeleteSnapshotOutput {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_snapshot(member_snapshot).build())
+        ::std::result::Result::Ok(Self { snapshot: member_snapshot })
     }
 }
 /// Parses a successful (2xx) `DeleteSnapshot` response: `<DeleteSnapshotResponse><DeleteSnapshotResult>` into the output, and the request id.

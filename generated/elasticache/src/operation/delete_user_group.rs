@@ -188,19 +188,17 @@ impl DeleteUserGroupOutput {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_user_group_id(member_user_group_id)
-                .set_status(member_status)
-                .set_engine(member_engine)
-                .set_user_ids(member_user_ids)
-                .set_minimum_engine_version(member_minimum_engine_version)
-                .set_pending_changes(member_pending_changes)
-                .set_replication_groups(member_replication_groups)
-                .set_serverless_caches(member_serverless_caches)
-                .set_arn(member_arn)
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            user_group_id: member_user_group_id,
+            status: member_status,
+            engine: member_engine,
+            user_ids: member_user_ids,
+            minimum_engine_version: member_minimum_engine_version,
+            pending_changes: member_pending_changes,
+            replication_groups: member_replication_groups,
+            serverless_caches: member_serverless_caches,
+            arn: member_arn,
+        })
     }
 }
 /// Parses a successful (2xx) `DeleteUserGroup` response: `<DeleteUserGroupResponse><DeleteUserGroupResult>` into the output, and the request id.

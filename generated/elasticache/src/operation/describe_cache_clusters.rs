@@ -163,12 +163,10 @@ impl DescribeCacheClustersOutput {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_marker(member_marker)
-                .set_cache_clusters(member_cache_clusters)
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            marker: member_marker,
+            cache_clusters: member_cache_clusters,
+        })
     }
 }
 /// Parses a successful (2xx) `DescribeCacheClusters` response: `<DescribeCacheClustersResponse><DescribeCacheClustersResult>` into the output, and the request id.

@@ -154,12 +154,10 @@ impl DescribeCacheEngineVersionsOutput {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_marker(member_marker)
-                .set_cache_engine_versions(member_cache_engine_versions)
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            marker: member_marker,
+            cache_engine_versions: member_cache_engine_versions,
+        })
     }
 }
 /// Parses a successful (2xx) `DescribeCacheEngineVersions` response: `<DescribeCacheEngineVersionsResponse><DescribeCacheEngineVersionsResult>` into the output, and the request id.

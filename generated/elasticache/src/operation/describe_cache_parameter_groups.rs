@@ -128,12 +128,10 @@ impl DescribeCacheParameterGroupsOutput {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_marker(member_marker)
-                .set_cache_parameter_groups(member_cache_parameter_groups)
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            marker: member_marker,
+            cache_parameter_groups: member_cache_parameter_groups,
+        })
     }
 }
 /// Parses a successful (2xx) `DescribeCacheParameterGroups` response: `<DescribeCacheParameterGroupsResponse><DescribeCacheParameterGroupsResult>` into the output, and the request id.

@@ -162,15 +162,11 @@ impl DescribeCacheParametersOutput {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_marker(member_marker)
-                .set_parameters(member_parameters)
-                .set_cache_node_type_specific_parameters(
-                    member_cache_node_type_specific_parameters,
-                )
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            marker: member_marker,
+            parameters: member_parameters,
+            cache_node_type_specific_parameters: member_cache_node_type_specific_parameters,
+        })
     }
 }
 /// Parses a successful (2xx) `DescribeCacheParameters` response: `<DescribeCacheParametersResponse><DescribeCacheParametersResult>` into the output, and the request id.

@@ -129,12 +129,10 @@ impl DescribeCacheSecurityGroupsOutput {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_marker(member_marker)
-                .set_cache_security_groups(member_cache_security_groups)
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            marker: member_marker,
+            cache_security_groups: member_cache_security_groups,
+        })
     }
 }
 /// Parses a successful (2xx) `DescribeCacheSecurityGroups` response: `<DescribeCacheSecurityGroupsResponse><DescribeCacheSecurityGroupsResult>` into the output, and the request id.

@@ -127,12 +127,10 @@ impl DescribeCacheSubnetGroupsOutput {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_marker(member_marker)
-                .set_cache_subnet_groups(member_cache_subnet_groups)
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            marker: member_marker,
+            cache_subnet_groups: member_cache_subnet_groups,
+        })
     }
 }
 /// Parses a successful (2xx) `DescribeCacheSubnetGroups` response: `<DescribeCacheSubnetGroupsResponse><DescribeCacheSubnetGroupsResult>` into the output, and the request id.

@@ -107,9 +107,9 @@ impl DescribeEngineDefaultParametersOutput {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder().set_engine_defaults(member_engine_defaults).build(),
-        )
+        ::std::result::Result::Ok(Self {
+            engine_defaults: member_engine_defaults,
+        })
     }
 }
 /// Parses a successful (2xx) `DescribeEngineDefaultParameters` response: `<DescribeEngineDefaultParametersResponse><DescribeEngineDefaultParametersResult>` into the output, and the request id.

@@ -158,9 +158,10 @@ impl DescribeEventsOutput {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder().set_marker(member_marker).set_events(member_events).build(),
-        )
+        ::std::result::Result::Ok(Self {
+            marker: member_marker,
+            events: member_events,
+        })
     }
 }
 /// Parses a successful (2xx) `DescribeEvents` response: `<DescribeEventsResponse><DescribeEventsResult>` into the output, and the request id.

@@ -135,12 +135,10 @@ impl DescribeGlobalReplicationGroupsOutput {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_marker(member_marker)
-                .set_global_replication_groups(member_global_replication_groups)
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            marker: member_marker,
+            global_replication_groups: member_global_replication_groups,
+        })
     }
 }
 /// Parses a successful (2xx) `DescribeGlobalReplicationGroups` response: `<DescribeGlobalReplicationGroupsResponse><DescribeGlobalReplicationGroupsResult>` into the output, and the request id.

@@ -132,12 +132,10 @@ impl DescribeReplicationGroupsOutput {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_marker(member_marker)
-                .set_replication_groups(member_replication_groups)
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            marker: member_marker,
+            replication_groups: member_replication_groups,
+        })
     }
 }
 /// Parses a successful (2xx) `DescribeReplicationGroups` response: `<DescribeReplicationGroupsResponse><DescribeReplicationGroupsResult>` into the output, and the request id.

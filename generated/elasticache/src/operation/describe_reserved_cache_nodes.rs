@@ -252,12 +252,10 @@ impl DescribeReservedCacheNodesOutput {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_marker(member_marker)
-                .set_reserved_cache_nodes(member_reserved_cache_nodes)
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            marker: member_marker,
+            reserved_cache_nodes: member_reserved_cache_nodes,
+        })
     }
 }
 /// Parses a successful (2xx) `DescribeReservedCacheNodes` response: `<DescribeReservedCacheNodesResponse><DescribeReservedCacheNodesResult>` into the output, and the request id.

@@ -248,14 +248,10 @@ impl DescribeReservedCacheNodesOfferingsOutput {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_marker(member_marker)
-                .set_reserved_cache_nodes_offerings(
-                    member_reserved_cache_nodes_offerings,
-                )
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            marker: member_marker,
+            reserved_cache_nodes_offerings: member_reserved_cache_nodes_offerings,
+        })
     }
 }
 /// Parses a successful (2xx) `DescribeReservedCacheNodesOfferings` response: `<DescribeReservedCacheNodesOfferingsResponse><DescribeReservedCacheNodesOfferingsResult>` into the output, and the request id.

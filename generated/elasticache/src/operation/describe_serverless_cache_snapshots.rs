@@ -154,12 +154,10 @@ impl DescribeServerlessCacheSnapshotsOutput {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_next_token(member_next_token)
-                .set_serverless_cache_snapshots(member_serverless_cache_snapshots)
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            next_token: member_next_token,
+            serverless_cache_snapshots: member_serverless_cache_snapshots,
+        })
     }
 }
 /// Parses a successful (2xx) `DescribeServerlessCacheSnapshots` response: `<DescribeServerlessCacheSnapshotsResponse><DescribeServerlessCacheSnapshotsResult>` into the output, and the request id.

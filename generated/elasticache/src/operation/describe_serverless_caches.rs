@@ -126,12 +126,10 @@ impl DescribeServerlessCachesOutput {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_next_token(member_next_token)
-                .set_serverless_caches(member_serverless_caches)
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            next_token: member_next_token,
+            serverless_caches: member_serverless_caches,
+        })
     }
 }
 /// Parses a successful (2xx) `DescribeServerlessCaches` response: `<DescribeServerlessCachesResponse><DescribeServerlessCachesResult>` into the output, and the request id.

@@ -141,12 +141,10 @@ impl DescribeServiceUpdatesOutput {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_marker(member_marker)
-                .set_service_updates(member_service_updates)
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            marker: member_marker,
+            service_updates: member_service_updates,
+        })
     }
 }
 /// Parses a successful (2xx) `DescribeServiceUpdates` response: `<DescribeServiceUpdatesResponse><DescribeServiceUpdatesResult>` into the output, and the request id.

@@ -161,12 +161,10 @@ impl DescribeSnapshotsOutput {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_marker(member_marker)
-                .set_snapshots(member_snapshots)
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            marker: member_marker,
+            snapshots: member_snapshots,
+        })
     }
 }
 /// Parses a successful (2xx) `DescribeSnapshots` response: `<DescribeSnapshotsResponse><DescribeSnapshotsResult>` into the output, and the request id.

@@ -216,12 +216,10 @@ impl DescribeUpdateActionsOutput {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_marker(member_marker)
-                .set_update_actions(member_update_actions)
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            marker: member_marker,
+            update_actions: member_update_actions,
+        })
     }
 }
 /// Parses a successful (2xx) `DescribeUpdateActions` response: `<DescribeUpdateActionsResponse><DescribeUpdateActionsResult>` into the output, and the request id.

@@ -118,12 +118,10 @@ impl DescribeUserGroupsOutput {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_user_groups(member_user_groups)
-                .set_marker(member_marker)
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            user_groups: member_user_groups,
+            marker: member_marker,
+        })
     }
 }
 /// Parses a successful (2xx) `DescribeUserGroups` response: `<DescribeUserGroupsResponse><DescribeUserGroupsResult>` into the output, and the request id.

@@ -141,9 +141,10 @@ impl DescribeUsersOutput {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder().set_users(member_users).set_marker(member_marker).build(),
-        )
+        ::std::result::Result::Ok(Self {
+            users: member_users,
+            marker: member_marker,
+        })
     }
 }
 /// Parses a successful (2xx) `DescribeUsers` response: `<DescribeUsersResponse><DescribeUsersResult>` into the output, and the request id.

@@ -106,11 +106,9 @@ impl DisassociateGlobalReplicationGroupOutput {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_global_replication_group(member_global_replication_group)
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            global_replication_group: member_global_replication_group,
+        })
     }
 }
 /// Parses a successful (2xx) `DisassociateGlobalReplicationGroup` response: `<DisassociateGlobalReplicationGroupResponse><DisassociateGlobalReplicationGroupResult>` into the output, and the request id.

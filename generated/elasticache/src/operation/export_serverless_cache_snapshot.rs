@@ -100,11 +100,9 @@ impl ExportServerlessCacheSnapshotOutput {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_serverless_cache_snapshot(member_serverless_cache_snapshot)
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            serverless_cache_snapshot: member_serverless_cache_snapshot,
+        })
     }
 }
 /// Parses a successful (2xx) `ExportServerlessCacheSnapshot` response: `<ExportServerlessCacheSnapshotResponse><ExportServerlessCacheSnapshotResult>` into the output, and the request id.

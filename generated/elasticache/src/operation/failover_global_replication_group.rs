@@ -105,11 +105,9 @@ impl FailoverGlobalReplicationGroupOutput {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_global_replication_group(member_global_replication_group)
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            global_replication_group: member_global_replication_group,
+        })
     }
 }
 /// Parses a successful (2xx) `FailoverGlobalReplicationGroup` response: `<FailoverGlobalReplicationGroupResponse><FailoverGlobalReplicationGroupResult>` into the output, and the request id.

@@ -124,11 +124,9 @@ impl IncreaseNodeGroupsInGlobalReplicationGroupOutput {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_global_replication_group(member_global_replication_group)
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            global_replication_group: member_global_replication_group,
+        })
     }
 }
 /// Parses a successful (2xx) `IncreaseNodeGroupsInGlobalReplicationGroup` response: `<IncreaseNodeGroupsInGlobalReplicationGroupResponse><IncreaseNodeGroupsInGlobalReplicationGroupResult>` into the output, and the request id.

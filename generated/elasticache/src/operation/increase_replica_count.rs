@@ -134,9 +134,9 @@ impl IncreaseReplicaCountOutput {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder().set_replication_group(member_replication_group).build(),
-        )
+        ::std::result::Result::Ok(Self {
+            replication_group: member_replication_group,
+        })
     }
 }
 /// Parses a successful (2xx) `IncreaseReplicaCount` response: `<IncreaseReplicaCountResponse><IncreaseReplicaCountResult>` into the output, and the request id.

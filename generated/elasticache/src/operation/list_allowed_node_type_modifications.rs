@@ -143,12 +143,10 @@ impl ListAllowedNodeTypeModificationsOutput {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_scale_up_modifications(member_scale_up_modifications)
-                .set_scale_down_modifications(member_scale_down_modifications)
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            scale_up_modifications: member_scale_up_modifications,
+            scale_down_modifications: member_scale_down_modifications,
+        })
     }
 }
 /// Parses a successful (2xx) `ListAllowedNodeTypeModifications` response: `<ListAllowedNodeTypeModificationsResponse><ListAllowedNodeTypeModificationsResult>` into the output, and the request id.

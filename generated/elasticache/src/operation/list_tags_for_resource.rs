@@ -117,7 +117,7 @@ impl ListTagsForResourceOutput {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_tag_list(member_tag_list).build())
+        ::std::result::Result::Ok(Self { tag_list: member_tag_list })
     }
 }
 /// Parses a successful (2xx) `ListTagsForResource` response: `<ListTagsForResourceResponse><ListTagsForResourceResult>` into the output, and the request id.

@@ -464,9 +464,9 @@ impl ModifyCacheClusterOutput {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder().set_cache_cluster(member_cache_cluster).build(),
-        )
+        ::std::result::Result::Ok(Self {
+            cache_cluster: member_cache_cluster,
+        })
     }
 }
 /// Parses a successful (2xx) `ModifyCacheCluster` response: `<ModifyCacheClusterResponse><ModifyCacheClusterResult>` into the output, and the request id.

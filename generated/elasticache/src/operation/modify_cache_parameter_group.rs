@@ -112,11 +112,9 @@ impl ModifyCacheParameterGroupOutput {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_cache_parameter_group_name(member_cache_parameter_group_name)
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            cache_parameter_group_name: member_cache_parameter_group_name,
+        })
     }
 }
 /// Parses a successful (2xx) `ModifyCacheParameterGroup` response: `<ModifyCacheParameterGroupResponse><ModifyCacheParameterGroupResult>` into the output, and the request id.

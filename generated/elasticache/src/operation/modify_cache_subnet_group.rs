@@ -114,9 +114,9 @@ impl ModifyCacheSubnetGroupOutput {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder().set_cache_subnet_group(member_cache_subnet_group).build(),
-        )
+        ::std::result::Result::Ok(Self {
+            cache_subnet_group: member_cache_subnet_group,
+        })
     }
 }
 /// Parses a successful (2xx) `ModifyCacheSubnetGroup` response: `<ModifyCacheSubnetGroupResponse><ModifyCacheSubnetGroupResult>` into the output, and the request id.

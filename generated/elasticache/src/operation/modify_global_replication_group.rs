@@ -145,11 +145,9 @@ impl ModifyGlobalReplicationGroupOutput {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_global_replication_group(member_global_replication_group)
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            global_replication_group: member_global_replication_group,
+        })
     }
 }
 /// Parses a successful (2xx) `ModifyGlobalReplicationGroup` response: `<ModifyGlobalReplicationGroupResponse><ModifyGlobalReplicationGroupResult>` into the output, and the request id.

@@ -468,9 +468,9 @@ impl ModifyReplicationGroupOutput {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder().set_replication_group(member_replication_group).build(),
-        )
+        ::std::result::Result::Ok(Self {
+            replication_group: member_replication_group,
+        })
     }
 }
 /// Parses a successful (2xx) `ModifyReplicationGroup` response: `<ModifyReplicationGroupResponse><ModifyReplicationGroupResult>` into the output, and the request id.

@@ -185,9 +185,9 @@ impl ModifyReplicationGroupShardConfigurationOutput {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder().set_replication_group(member_replication_group).build(),
-        )
+        ::std::result::Result::Ok(Self {
+            replication_group: member_replication_group,
+        })
     }
 }
 /// Parses a successful (2xx) `ModifyReplicationGroupShardConfiguration` response: `<ModifyReplicationGroupShardConfigurationResponse><ModifyReplicationGroupShardConfigurationResult>` into the output, and the request id.

@@ -174,9 +174,9 @@ impl ModifyServerlessCacheOutput {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder().set_serverless_cache(member_serverless_cache).build(),
-        )
+        ::std::result::Result::Ok(Self {
+            serverless_cache: member_serverless_cache,
+        })
     }
 }
 /// Parses a successful (2xx) `ModifyServerlessCache` response: `<ModifyServerlessCacheResponse><ModifyServerlessCacheResult>` into the output, and the request id.

@@ -132,9 +132,9 @@ impl PurchaseReservedCacheNodesOfferingOutput {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder().set_reserved_cache_node(member_reserved_cache_node).build(),
-        )
+        ::std::result::Result::Ok(Self {
+            reserved_cache_node: member_reserved_cache_node,
+        })
     }
 }
 /// Parses a successful (2xx) `PurchaseReservedCacheNodesOffering` response: `<PurchaseReservedCacheNodesOfferingResponse><PurchaseReservedCacheNodesOfferingResult>` into the output, and the request id.

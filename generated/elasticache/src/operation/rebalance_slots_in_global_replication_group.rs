@@ -94,11 +94,9 @@ impl RebalanceSlotsInGlobalReplicationGroupOutput {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_global_replication_group(member_global_replication_group)
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            global_replication_group: member_global_replication_group,
+        })
     }
 }
 /// Parses a successful (2xx) `RebalanceSlotsInGlobalReplicationGroup` response: `<RebalanceSlotsInGlobalReplicationGroupResponse><RebalanceSlotsInGlobalReplicationGroupResult>` into the output, and the request id.

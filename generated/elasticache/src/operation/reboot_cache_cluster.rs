@@ -118,9 +118,9 @@ impl RebootCacheClusterOutput {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder().set_cache_cluster(member_cache_cluster).build(),
-        )
+        ::std::result::Result::Ok(Self {
+            cache_cluster: member_cache_cluster,
+        })
     }
 }
 /// Parses a successful (2xx) `RebootCacheCluster` response: `<RebootCacheClusterResponse><RebootCacheClusterResult>` into the output, and the request id.

@@ -136,7 +136,7 @@ impl RemoveTagsFromResourceOutput {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_tag_list(member_tag_list).build())
+        ::std::result::Result::Ok(Self { tag_list: member_tag_list })
     }
 }
 /// Parses a successful (2xx) `RemoveTagsFromResource` response: `<RemoveTagsFromResourceResponse><RemoveTagsFromResourceResult>` into the output, and the request id.

@@ -121,11 +121,9 @@ impl ResetCacheParameterGroupOutput {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_cache_parameter_group_name(member_cache_parameter_group_name)
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            cache_parameter_group_name: member_cache_parameter_group_name,
+        })
     }
 }
 /// Parses a successful (2xx) `ResetCacheParameterGroup` response: `<ResetCacheParameterGroupResponse><ResetCacheParameterGroupResult>` into the output, and the request id.

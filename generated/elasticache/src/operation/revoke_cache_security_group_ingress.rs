@@ -106,9 +106,9 @@ impl RevokeCacheSecurityGroupIngressOutput {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder().set_cache_security_group(member_cache_security_group).build(),
-        )
+        ::std::result::Result::Ok(Self {
+            cache_security_group: member_cache_security_group,
+        })
     }
 }
 /// Parses a successful (2xx) `RevokeCacheSecurityGroupIngress` response: `<RevokeCacheSecurityGroupIngressResponse><RevokeCacheSecurityGroupIngressResult>` into the output, and the request id.

@@ -104,9 +104,9 @@ impl StartMigrationOutput {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder().set_replication_group(member_replication_group).build(),
-        )
+        ::std::result::Result::Ok(Self {
+            replication_group: member_replication_group,
+        })
     }
 }
 /// Parses a successful (2xx) `StartMigration` response: `<StartMigrationResponse><StartMigrationResult>` into the output, and the request id.

@@ -136,9 +136,9 @@ impl TestFailoverOutput {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder().set_replication_group(member_replication_group).build(),
-        )
+        ::std::result::Result::Ok(Self {
+            replication_group: member_replication_group,
+        })
     }
 }
 /// Parses a successful (2xx) `TestFailover` response: `<TestFailoverResponse><TestFailoverResult>` into the output, and the request id.

@@ -103,9 +103,9 @@ impl TestMigrationOutput {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder().set_replication_group(member_replication_group).build(),
-        )
+        ::std::result::Result::Ok(Self {
+            replication_group: member_replication_group,
+        })
     }
 }
 /// Parses a successful (2xx) `TestMigration` response: `<TestMigrationResponse><TestMigrationResult>` into the output, and the request id.

@@ -72,9 +72,10 @@ impl ErrorValue {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder().set_message(member_message).set_secret(member_secret).build(),
-        )
+        ::std::result::Result::Ok(Self {
+            message: member_message,
+            secret: member_secret,
+        })
     }
 }
 impl ErrorValue {

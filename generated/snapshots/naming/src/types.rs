@@ -160,13 +160,11 @@ impl Node {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_value(member_value)
-                .set_next(member_next)
-                .set_children(member_children)
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            value: member_value,
+            next: member_next.map(::std::boxed::Box::new),
+            children: member_children,
+        })
     }
 }
 /// The `OddValues` enum.
@@ -339,7 +337,7 @@ impl OtherWidget {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_serial(member_serial).build())
+        ::std::result::Result::Ok(Self { serial: member_serial })
     }
 }
 /// The `PingPongA` structure.
@@ -374,7 +372,9 @@ impl PingPongA {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_pong(member_pong).build())
+        ::std::result::Result::Ok(Self {
+            pong: member_pong.map(::std::boxed::Box::new),
+        })
     }
 }
 /// The `PingPongB` structure.
@@ -409,7 +409,9 @@ impl PingPongB {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_ping(member_ping).build())
+        ::std::result::Result::Ok(Self {
+            ping: member_ping.map(::std::boxed::Box::new),
+        })
     }
 }
 /// The `ResultValue` structure.
@@ -623,28 +625,34 @@ impl Settings {
                 _ => reader.skip(&child)?,
             }
         }
-        Self::builder()
-            .set_retries(member_retries)
-            .set_ratio(member_ratio)
-            .set_verbose(member_verbose)
-            .set_label(member_label)
-            .set_size(member_size)
-            .set_count(member_count)
-            .set_names(member_names)
-            .set_since(member_since)
-            .set_region(member_region)
-            .set_zone(member_zone)
-            .set_legacy(member_legacy)
-            .set_nullable(member_nullable)
-            .set_primitive(member_primitive)
-            .set_old(member_old)
-            .build()
-            .map_err(|missing| {
+        let ::std::option::Option::Some(member_region) = member_region else {
+            let missing = ::querygen_runtime::BuildError::missing_members(
+                "Settings",
+                ::std::vec!["region"],
+            );
+            return ::std::result::Result::Err(
                 reader
                     .fail(::querygen_runtime::xml::XmlErrorKind::Missing {
                         detail: missing.to_string(),
-                    })
-            })
+                    }),
+            );
+        };
+        ::std::result::Result::Ok(Self {
+            retries: member_retries.unwrap_or(3),
+            ratio: member_ratio.unwrap_or(0.5),
+            verbose: member_verbose.unwrap_or(true),
+            label: member_label.unwrap_or_else(|| ::std::string::String::from("none")),
+            size: member_size.unwrap_or_else(|| crate::types::BoxValue::from("small")),
+            count: member_count.unwrap_or_else(|| crate::types::VecValue::from(2)),
+            names: member_names.unwrap_or_default(),
+            since: member_since.unwrap_or(::querygen_runtime::DateTime::from_secs(0)),
+            region: member_region,
+            zone: member_zone.unwrap_or_else(|| ::std::string::String::from("a")),
+            legacy: member_legacy,
+            nullable: member_nullable,
+            primitive: member_primitive.unwrap_or(0),
+            old: member_old,
+        })
     }
 }
 /// The `StringValue` structure.
@@ -679,7 +687,7 @@ impl StringValue {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_chars(member_chars).build())
+        ::std::result::Result::Ok(Self { chars: member_chars })
     }
 }
 /// The `Token` structure.
@@ -719,7 +727,7 @@ impl Token {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_value(member_value).build())
+        ::std::result::Result::Ok(Self { value: member_value })
     }
 }
 /// The `VecValue` enum.
@@ -803,7 +811,7 @@ impl Widget {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self::builder().set_id(member_id).build())
+        ::std::result::Result::Ok(Self { id: member_id })
     }
 }
 /// Builders for the structures of this module.

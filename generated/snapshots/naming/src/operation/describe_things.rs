@@ -94,13 +94,11 @@ impl DescribeThingsOutput {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_tree(member_tree)
-                .set_ping(member_ping)
-                .set_settings(member_settings)
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            tree: member_tree,
+            ping: member_ping,
+            settings: member_settings,
+        })
     }
 }
 /// Parses a successful (2xx) `DescribeThings` response: `<DescribeThingsResponse><DescribeThingsResult>` into the output, and the request id.

@@ -125,9 +125,10 @@ impl LoginOutput {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder().set_token(member_token).set_expires(member_expires).build(),
-        )
+        ::std::result::Result::Ok(Self {
+            token: member_token,
+            expires: member_expires,
+        })
     }
 }
 /// Parses a successful (2xx) `Login` response: `<LoginResponse><LoginResult>` into the output, and the request id.

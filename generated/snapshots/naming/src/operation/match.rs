@@ -160,15 +160,13 @@ impl MatchOutput {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(
-            Self::builder()
-                .set_string(member_string)
-                .set_box(member_box)
-                .set_vec(member_vec)
-                .set_widget(member_widget)
-                .set_other_widget(member_other_widget)
-                .build(),
-        )
+        ::std::result::Result::Ok(Self {
+            string: member_string,
+            r#box: member_box,
+            vec: member_vec,
+            widget: member_widget,
+            other_widget: member_other_widget,
+        })
     }
 }
 /// Parses a successful (2xx) `Match` response: `<MatchResponse><MatchResult>` into the output, and the request id.
