@@ -21,6 +21,7 @@ mod date_time;
 mod document;
 mod numbers;
 pub mod query;
+pub mod server;
 mod unknown;
 pub mod xml;
 

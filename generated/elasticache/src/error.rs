@@ -75,6 +75,34 @@ impl ApiCallRateForCustomerExceededFault {
         ::std::result::Result::Ok(error)
     }
 }
+impl ApiCallRateForCustomerExceededFault {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+}
+impl ApiCallRateForCustomerExceededFault {
+    /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
+    pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
+        let mut writer = ::querygen_runtime::server::XmlWriter::new();
+        writer
+            .start(
+                "ErrorResponse",
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+            );
+        writer.start("Error", ::std::option::Option::None);
+        writer.element("Type", "Sender");
+        writer.element("Code", Self::CODE);
+        if let ::std::option::Option::Some(message) = &self.message {
+            writer.element("Message", message);
+        }
+        self.write_xml(&mut writer);
+        writer.end("Error");
+        writer.element("RequestId", request_id);
+        writer.end("ErrorResponse");
+        writer.finish()
+    }
+}
 /// The specified Amazon EC2 security group is already authorized for the specified cache security
 /// group.
 ///
@@ -147,6 +175,34 @@ impl AuthorizationAlreadyExistsFault {
             error.message = envelope.message.clone();
         }
         ::std::result::Result::Ok(error)
+    }
+}
+impl AuthorizationAlreadyExistsFault {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+}
+impl AuthorizationAlreadyExistsFault {
+    /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
+    pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
+        let mut writer = ::querygen_runtime::server::XmlWriter::new();
+        writer
+            .start(
+                "ErrorResponse",
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+            );
+        writer.start("Error", ::std::option::Option::None);
+        writer.element("Type", "Sender");
+        writer.element("Code", Self::CODE);
+        if let ::std::option::Option::Some(message) = &self.message {
+            writer.element("Message", message);
+        }
+        self.write_xml(&mut writer);
+        writer.end("Error");
+        writer.element("RequestId", request_id);
+        writer.end("ErrorResponse");
+        writer.finish()
     }
 }
 /// The specified Amazon EC2 security group is not authorized for the specified cache security group.
@@ -222,6 +278,34 @@ impl AuthorizationNotFoundFault {
         ::std::result::Result::Ok(error)
     }
 }
+impl AuthorizationNotFoundFault {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+}
+impl AuthorizationNotFoundFault {
+    /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
+    pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
+        let mut writer = ::querygen_runtime::server::XmlWriter::new();
+        writer
+            .start(
+                "ErrorResponse",
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+            );
+        writer.start("Error", ::std::option::Option::None);
+        writer.element("Type", "Sender");
+        writer.element("Code", Self::CODE);
+        if let ::std::option::Option::Some(message) = &self.message {
+            writer.element("Message", message);
+        }
+        self.write_xml(&mut writer);
+        writer.end("Error");
+        writer.element("RequestId", request_id);
+        writer.end("ErrorResponse");
+        writer.finish()
+    }
+}
 /// You already have a cluster with the given identifier.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#CacheClusterAlreadyExistsFault`.
@@ -293,6 +377,34 @@ impl CacheClusterAlreadyExistsFault {
             error.message = envelope.message.clone();
         }
         ::std::result::Result::Ok(error)
+    }
+}
+impl CacheClusterAlreadyExistsFault {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+}
+impl CacheClusterAlreadyExistsFault {
+    /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
+    pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
+        let mut writer = ::querygen_runtime::server::XmlWriter::new();
+        writer
+            .start(
+                "ErrorResponse",
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+            );
+        writer.start("Error", ::std::option::Option::None);
+        writer.element("Type", "Sender");
+        writer.element("Code", Self::CODE);
+        if let ::std::option::Option::Some(message) = &self.message {
+            writer.element("Message", message);
+        }
+        self.write_xml(&mut writer);
+        writer.end("Error");
+        writer.element("RequestId", request_id);
+        writer.end("ErrorResponse");
+        writer.finish()
     }
 }
 /// The requested cluster ID does not refer to an existing cluster.
@@ -368,6 +480,34 @@ impl CacheClusterNotFoundFault {
         ::std::result::Result::Ok(error)
     }
 }
+impl CacheClusterNotFoundFault {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+}
+impl CacheClusterNotFoundFault {
+    /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
+    pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
+        let mut writer = ::querygen_runtime::server::XmlWriter::new();
+        writer
+            .start(
+                "ErrorResponse",
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+            );
+        writer.start("Error", ::std::option::Option::None);
+        writer.element("Type", "Sender");
+        writer.element("Code", Self::CODE);
+        if let ::std::option::Option::Some(message) = &self.message {
+            writer.element("Message", message);
+        }
+        self.write_xml(&mut writer);
+        writer.end("Error");
+        writer.element("RequestId", request_id);
+        writer.end("ErrorResponse");
+        writer.finish()
+    }
+}
 /// A cache parameter group with the requested name already exists.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#CacheParameterGroupAlreadyExistsFault`.
@@ -439,6 +579,34 @@ impl CacheParameterGroupAlreadyExistsFault {
             error.message = envelope.message.clone();
         }
         ::std::result::Result::Ok(error)
+    }
+}
+impl CacheParameterGroupAlreadyExistsFault {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+}
+impl CacheParameterGroupAlreadyExistsFault {
+    /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
+    pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
+        let mut writer = ::querygen_runtime::server::XmlWriter::new();
+        writer
+            .start(
+                "ErrorResponse",
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+            );
+        writer.start("Error", ::std::option::Option::None);
+        writer.element("Type", "Sender");
+        writer.element("Code", Self::CODE);
+        if let ::std::option::Option::Some(message) = &self.message {
+            writer.element("Message", message);
+        }
+        self.write_xml(&mut writer);
+        writer.end("Error");
+        writer.element("RequestId", request_id);
+        writer.end("ErrorResponse");
+        writer.finish()
     }
 }
 /// The requested cache parameter group name does not refer to an existing cache parameter group.
@@ -514,6 +682,34 @@ impl CacheParameterGroupNotFoundFault {
         ::std::result::Result::Ok(error)
     }
 }
+impl CacheParameterGroupNotFoundFault {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+}
+impl CacheParameterGroupNotFoundFault {
+    /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
+    pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
+        let mut writer = ::querygen_runtime::server::XmlWriter::new();
+        writer
+            .start(
+                "ErrorResponse",
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+            );
+        writer.start("Error", ::std::option::Option::None);
+        writer.element("Type", "Sender");
+        writer.element("Code", Self::CODE);
+        if let ::std::option::Option::Some(message) = &self.message {
+            writer.element("Message", message);
+        }
+        self.write_xml(&mut writer);
+        writer.end("Error");
+        writer.element("RequestId", request_id);
+        writer.end("ErrorResponse");
+        writer.finish()
+    }
+}
 /// The request cannot be processed because it would exceed the maximum number of cache security groups.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#CacheParameterGroupQuotaExceededFault`.
@@ -585,6 +781,34 @@ impl CacheParameterGroupQuotaExceededFault {
             error.message = envelope.message.clone();
         }
         ::std::result::Result::Ok(error)
+    }
+}
+impl CacheParameterGroupQuotaExceededFault {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+}
+impl CacheParameterGroupQuotaExceededFault {
+    /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
+    pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
+        let mut writer = ::querygen_runtime::server::XmlWriter::new();
+        writer
+            .start(
+                "ErrorResponse",
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+            );
+        writer.start("Error", ::std::option::Option::None);
+        writer.element("Type", "Sender");
+        writer.element("Code", Self::CODE);
+        if let ::std::option::Option::Some(message) = &self.message {
+            writer.element("Message", message);
+        }
+        self.write_xml(&mut writer);
+        writer.end("Error");
+        writer.element("RequestId", request_id);
+        writer.end("ErrorResponse");
+        writer.finish()
     }
 }
 /// A cache security group with the specified name already exists.
@@ -660,6 +884,34 @@ impl CacheSecurityGroupAlreadyExistsFault {
         ::std::result::Result::Ok(error)
     }
 }
+impl CacheSecurityGroupAlreadyExistsFault {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+}
+impl CacheSecurityGroupAlreadyExistsFault {
+    /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
+    pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
+        let mut writer = ::querygen_runtime::server::XmlWriter::new();
+        writer
+            .start(
+                "ErrorResponse",
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+            );
+        writer.start("Error", ::std::option::Option::None);
+        writer.element("Type", "Sender");
+        writer.element("Code", Self::CODE);
+        if let ::std::option::Option::Some(message) = &self.message {
+            writer.element("Message", message);
+        }
+        self.write_xml(&mut writer);
+        writer.end("Error");
+        writer.element("RequestId", request_id);
+        writer.end("ErrorResponse");
+        writer.finish()
+    }
+}
 /// The requested cache security group name does not refer to an existing cache security group.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#CacheSecurityGroupNotFoundFault`.
@@ -731,6 +983,34 @@ impl CacheSecurityGroupNotFoundFault {
             error.message = envelope.message.clone();
         }
         ::std::result::Result::Ok(error)
+    }
+}
+impl CacheSecurityGroupNotFoundFault {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+}
+impl CacheSecurityGroupNotFoundFault {
+    /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
+    pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
+        let mut writer = ::querygen_runtime::server::XmlWriter::new();
+        writer
+            .start(
+                "ErrorResponse",
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+            );
+        writer.start("Error", ::std::option::Option::None);
+        writer.element("Type", "Sender");
+        writer.element("Code", Self::CODE);
+        if let ::std::option::Option::Some(message) = &self.message {
+            writer.element("Message", message);
+        }
+        self.write_xml(&mut writer);
+        writer.end("Error");
+        writer.element("RequestId", request_id);
+        writer.end("ErrorResponse");
+        writer.finish()
     }
 }
 /// The request cannot be processed because it would exceed the allowed number of cache security groups.
@@ -806,6 +1086,34 @@ impl CacheSecurityGroupQuotaExceededFault {
         ::std::result::Result::Ok(error)
     }
 }
+impl CacheSecurityGroupQuotaExceededFault {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+}
+impl CacheSecurityGroupQuotaExceededFault {
+    /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
+    pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
+        let mut writer = ::querygen_runtime::server::XmlWriter::new();
+        writer
+            .start(
+                "ErrorResponse",
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+            );
+        writer.start("Error", ::std::option::Option::None);
+        writer.element("Type", "Sender");
+        writer.element("Code", Self::CODE);
+        if let ::std::option::Option::Some(message) = &self.message {
+            writer.element("Message", message);
+        }
+        self.write_xml(&mut writer);
+        writer.end("Error");
+        writer.element("RequestId", request_id);
+        writer.end("ErrorResponse");
+        writer.finish()
+    }
+}
 /// The requested cache subnet group name is already in use by an existing cache subnet group.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#CacheSubnetGroupAlreadyExistsFault`.
@@ -877,6 +1185,34 @@ impl CacheSubnetGroupAlreadyExistsFault {
             error.message = envelope.message.clone();
         }
         ::std::result::Result::Ok(error)
+    }
+}
+impl CacheSubnetGroupAlreadyExistsFault {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+}
+impl CacheSubnetGroupAlreadyExistsFault {
+    /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
+    pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
+        let mut writer = ::querygen_runtime::server::XmlWriter::new();
+        writer
+            .start(
+                "ErrorResponse",
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+            );
+        writer.start("Error", ::std::option::Option::None);
+        writer.element("Type", "Sender");
+        writer.element("Code", Self::CODE);
+        if let ::std::option::Option::Some(message) = &self.message {
+            writer.element("Message", message);
+        }
+        self.write_xml(&mut writer);
+        writer.end("Error");
+        writer.element("RequestId", request_id);
+        writer.end("ErrorResponse");
+        writer.finish()
     }
 }
 /// The requested cache subnet group is currently in use.
@@ -952,6 +1288,34 @@ impl CacheSubnetGroupInUse {
         ::std::result::Result::Ok(error)
     }
 }
+impl CacheSubnetGroupInUse {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+}
+impl CacheSubnetGroupInUse {
+    /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
+    pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
+        let mut writer = ::querygen_runtime::server::XmlWriter::new();
+        writer
+            .start(
+                "ErrorResponse",
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+            );
+        writer.start("Error", ::std::option::Option::None);
+        writer.element("Type", "Sender");
+        writer.element("Code", Self::CODE);
+        if let ::std::option::Option::Some(message) = &self.message {
+            writer.element("Message", message);
+        }
+        self.write_xml(&mut writer);
+        writer.end("Error");
+        writer.element("RequestId", request_id);
+        writer.end("ErrorResponse");
+        writer.finish()
+    }
+}
 /// The requested cache subnet group name does not refer to an existing cache subnet group.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#CacheSubnetGroupNotFoundFault`.
@@ -1025,6 +1389,34 @@ impl CacheSubnetGroupNotFoundFault {
         ::std::result::Result::Ok(error)
     }
 }
+impl CacheSubnetGroupNotFoundFault {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+}
+impl CacheSubnetGroupNotFoundFault {
+    /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
+    pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
+        let mut writer = ::querygen_runtime::server::XmlWriter::new();
+        writer
+            .start(
+                "ErrorResponse",
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+            );
+        writer.start("Error", ::std::option::Option::None);
+        writer.element("Type", "Sender");
+        writer.element("Code", Self::CODE);
+        if let ::std::option::Option::Some(message) = &self.message {
+            writer.element("Message", message);
+        }
+        self.write_xml(&mut writer);
+        writer.end("Error");
+        writer.element("RequestId", request_id);
+        writer.end("ErrorResponse");
+        writer.finish()
+    }
+}
 /// The request cannot be processed because it would exceed the allowed number of cache subnet groups.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#CacheSubnetGroupQuotaExceededFault`.
@@ -1096,6 +1488,34 @@ impl CacheSubnetGroupQuotaExceededFault {
             error.message = envelope.message.clone();
         }
         ::std::result::Result::Ok(error)
+    }
+}
+impl CacheSubnetGroupQuotaExceededFault {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+}
+impl CacheSubnetGroupQuotaExceededFault {
+    /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
+    pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
+        let mut writer = ::querygen_runtime::server::XmlWriter::new();
+        writer
+            .start(
+                "ErrorResponse",
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+            );
+        writer.start("Error", ::std::option::Option::None);
+        writer.element("Type", "Sender");
+        writer.element("Code", Self::CODE);
+        if let ::std::option::Option::Some(message) = &self.message {
+            writer.element("Message", message);
+        }
+        self.write_xml(&mut writer);
+        writer.end("Error");
+        writer.element("RequestId", request_id);
+        writer.end("ErrorResponse");
+        writer.finish()
     }
 }
 /// The request cannot be processed because it would exceed the allowed number of subnets in a cache
@@ -1172,6 +1592,34 @@ impl CacheSubnetQuotaExceededFault {
         ::std::result::Result::Ok(error)
     }
 }
+impl CacheSubnetQuotaExceededFault {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+}
+impl CacheSubnetQuotaExceededFault {
+    /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
+    pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
+        let mut writer = ::querygen_runtime::server::XmlWriter::new();
+        writer
+            .start(
+                "ErrorResponse",
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+            );
+        writer.start("Error", ::std::option::Option::None);
+        writer.element("Type", "Sender");
+        writer.element("Code", Self::CODE);
+        if let ::std::option::Option::Some(message) = &self.message {
+            writer.element("Message", message);
+        }
+        self.write_xml(&mut writer);
+        writer.end("Error");
+        writer.element("RequestId", request_id);
+        writer.end("ErrorResponse");
+        writer.finish()
+    }
+}
 /// The request cannot be processed because it would exceed the allowed number of clusters per customer.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#ClusterQuotaForCustomerExceededFault`.
@@ -1243,6 +1691,34 @@ impl ClusterQuotaForCustomerExceededFault {
             error.message = envelope.message.clone();
         }
         ::std::result::Result::Ok(error)
+    }
+}
+impl ClusterQuotaForCustomerExceededFault {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+}
+impl ClusterQuotaForCustomerExceededFault {
+    /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
+    pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
+        let mut writer = ::querygen_runtime::server::XmlWriter::new();
+        writer
+            .start(
+                "ErrorResponse",
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+            );
+        writer.start("Error", ::std::option::Option::None);
+        writer.element("Type", "Sender");
+        writer.element("Code", Self::CODE);
+        if let ::std::option::Option::Some(message) = &self.message {
+            writer.element("Message", message);
+        }
+        self.write_xml(&mut writer);
+        writer.end("Error");
+        writer.element("RequestId", request_id);
+        writer.end("ErrorResponse");
+        writer.finish()
     }
 }
 /// The default user assigned to the user group.
@@ -1318,6 +1794,34 @@ impl DefaultUserAssociatedToUserGroupFault {
         ::std::result::Result::Ok(error)
     }
 }
+impl DefaultUserAssociatedToUserGroupFault {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+}
+impl DefaultUserAssociatedToUserGroupFault {
+    /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
+    pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
+        let mut writer = ::querygen_runtime::server::XmlWriter::new();
+        writer
+            .start(
+                "ErrorResponse",
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+            );
+        writer.start("Error", ::std::option::Option::None);
+        writer.element("Type", "Sender");
+        writer.element("Code", Self::CODE);
+        if let ::std::option::Option::Some(message) = &self.message {
+            writer.element("Message", message);
+        }
+        self.write_xml(&mut writer);
+        writer.end("Error");
+        writer.element("RequestId", request_id);
+        writer.end("ErrorResponse");
+        writer.finish()
+    }
+}
 /// You must add default user to a user group.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#DefaultUserRequired`.
@@ -1389,6 +1893,34 @@ impl DefaultUserRequired {
             error.message = envelope.message.clone();
         }
         ::std::result::Result::Ok(error)
+    }
+}
+impl DefaultUserRequired {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+}
+impl DefaultUserRequired {
+    /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
+    pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
+        let mut writer = ::querygen_runtime::server::XmlWriter::new();
+        writer
+            .start(
+                "ErrorResponse",
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+            );
+        writer.start("Error", ::std::option::Option::None);
+        writer.element("Type", "Sender");
+        writer.element("Code", Self::CODE);
+        if let ::std::option::Option::Some(message) = &self.message {
+            writer.element("Message", message);
+        }
+        self.write_xml(&mut writer);
+        writer.end("Error");
+        writer.element("RequestId", request_id);
+        writer.end("ErrorResponse");
+        writer.finish()
     }
 }
 /// A user with this username already exists.
@@ -1464,6 +1996,34 @@ impl DuplicateUserNameFault {
         ::std::result::Result::Ok(error)
     }
 }
+impl DuplicateUserNameFault {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+}
+impl DuplicateUserNameFault {
+    /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
+    pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
+        let mut writer = ::querygen_runtime::server::XmlWriter::new();
+        writer
+            .start(
+                "ErrorResponse",
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+            );
+        writer.start("Error", ::std::option::Option::None);
+        writer.element("Type", "Sender");
+        writer.element("Code", Self::CODE);
+        if let ::std::option::Option::Some(message) = &self.message {
+            writer.element("Message", message);
+        }
+        self.write_xml(&mut writer);
+        writer.end("Error");
+        writer.element("RequestId", request_id);
+        writer.end("ErrorResponse");
+        writer.finish()
+    }
+}
 /// The Global datastore name already exists.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#GlobalReplicationGroupAlreadyExistsFault`.
@@ -1537,6 +2097,34 @@ impl GlobalReplicationGroupAlreadyExistsFault {
         ::std::result::Result::Ok(error)
     }
 }
+impl GlobalReplicationGroupAlreadyExistsFault {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+}
+impl GlobalReplicationGroupAlreadyExistsFault {
+    /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
+    pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
+        let mut writer = ::querygen_runtime::server::XmlWriter::new();
+        writer
+            .start(
+                "ErrorResponse",
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+            );
+        writer.start("Error", ::std::option::Option::None);
+        writer.element("Type", "Sender");
+        writer.element("Code", Self::CODE);
+        if let ::std::option::Option::Some(message) = &self.message {
+            writer.element("Message", message);
+        }
+        self.write_xml(&mut writer);
+        writer.end("Error");
+        writer.element("RequestId", request_id);
+        writer.end("ErrorResponse");
+        writer.finish()
+    }
+}
 /// The Global datastore does not exist
 ///
 /// Smithy shape: `com.amazonaws.elasticache#GlobalReplicationGroupNotFoundFault`.
@@ -1608,6 +2196,34 @@ impl GlobalReplicationGroupNotFoundFault {
             error.message = envelope.message.clone();
         }
         ::std::result::Result::Ok(error)
+    }
+}
+impl GlobalReplicationGroupNotFoundFault {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+}
+impl GlobalReplicationGroupNotFoundFault {
+    /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
+    pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
+        let mut writer = ::querygen_runtime::server::XmlWriter::new();
+        writer
+            .start(
+                "ErrorResponse",
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+            );
+        writer.start("Error", ::std::option::Option::None);
+        writer.element("Type", "Sender");
+        writer.element("Code", Self::CODE);
+        if let ::std::option::Option::Some(message) = &self.message {
+            writer.element("Message", message);
+        }
+        self.write_xml(&mut writer);
+        writer.end("Error");
+        writer.element("RequestId", request_id);
+        writer.end("ErrorResponse");
+        writer.finish()
     }
 }
 /// The requested cache node type is not available in the specified Availability Zone. For more
@@ -1686,6 +2302,34 @@ impl InsufficientCacheClusterCapacityFault {
         ::std::result::Result::Ok(error)
     }
 }
+impl InsufficientCacheClusterCapacityFault {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+}
+impl InsufficientCacheClusterCapacityFault {
+    /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
+    pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
+        let mut writer = ::querygen_runtime::server::XmlWriter::new();
+        writer
+            .start(
+                "ErrorResponse",
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+            );
+        writer.start("Error", ::std::option::Option::None);
+        writer.element("Type", "Sender");
+        writer.element("Code", Self::CODE);
+        if let ::std::option::Option::Some(message) = &self.message {
+            writer.element("Message", message);
+        }
+        self.write_xml(&mut writer);
+        writer.end("Error");
+        writer.element("RequestId", request_id);
+        writer.end("ErrorResponse");
+        writer.finish()
+    }
+}
 /// The requested Amazon Resource Name (ARN) does not refer to an existing resource.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#InvalidARNFault`.
@@ -1757,6 +2401,34 @@ impl InvalidArnFault {
             error.message = envelope.message.clone();
         }
         ::std::result::Result::Ok(error)
+    }
+}
+impl InvalidArnFault {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+}
+impl InvalidArnFault {
+    /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
+    pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
+        let mut writer = ::querygen_runtime::server::XmlWriter::new();
+        writer
+            .start(
+                "ErrorResponse",
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+            );
+        writer.start("Error", ::std::option::Option::None);
+        writer.element("Type", "Sender");
+        writer.element("Code", Self::CODE);
+        if let ::std::option::Option::Some(message) = &self.message {
+            writer.element("Message", message);
+        }
+        self.write_xml(&mut writer);
+        writer.end("Error");
+        writer.element("RequestId", request_id);
+        writer.end("ErrorResponse");
+        writer.finish()
     }
 }
 /// The requested cluster is not in the `available` state.
@@ -1832,6 +2504,34 @@ impl InvalidCacheClusterStateFault {
         ::std::result::Result::Ok(error)
     }
 }
+impl InvalidCacheClusterStateFault {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+}
+impl InvalidCacheClusterStateFault {
+    /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
+    pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
+        let mut writer = ::querygen_runtime::server::XmlWriter::new();
+        writer
+            .start(
+                "ErrorResponse",
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+            );
+        writer.start("Error", ::std::option::Option::None);
+        writer.element("Type", "Sender");
+        writer.element("Code", Self::CODE);
+        if let ::std::option::Option::Some(message) = &self.message {
+            writer.element("Message", message);
+        }
+        self.write_xml(&mut writer);
+        writer.end("Error");
+        writer.element("RequestId", request_id);
+        writer.end("ErrorResponse");
+        writer.finish()
+    }
+}
 /// The current state of the cache parameter group does not allow the requested operation to occur.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#InvalidCacheParameterGroupStateFault`.
@@ -1903,6 +2603,34 @@ impl InvalidCacheParameterGroupStateFault {
             error.message = envelope.message.clone();
         }
         ::std::result::Result::Ok(error)
+    }
+}
+impl InvalidCacheParameterGroupStateFault {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+}
+impl InvalidCacheParameterGroupStateFault {
+    /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
+    pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
+        let mut writer = ::querygen_runtime::server::XmlWriter::new();
+        writer
+            .start(
+                "ErrorResponse",
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+            );
+        writer.start("Error", ::std::option::Option::None);
+        writer.element("Type", "Sender");
+        writer.element("Code", Self::CODE);
+        if let ::std::option::Option::Some(message) = &self.message {
+            writer.element("Message", message);
+        }
+        self.write_xml(&mut writer);
+        writer.end("Error");
+        writer.element("RequestId", request_id);
+        writer.end("ErrorResponse");
+        writer.finish()
     }
 }
 /// The current state of the cache security group does not allow deletion.
@@ -1978,6 +2706,34 @@ impl InvalidCacheSecurityGroupStateFault {
         ::std::result::Result::Ok(error)
     }
 }
+impl InvalidCacheSecurityGroupStateFault {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+}
+impl InvalidCacheSecurityGroupStateFault {
+    /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
+    pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
+        let mut writer = ::querygen_runtime::server::XmlWriter::new();
+        writer
+            .start(
+                "ErrorResponse",
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+            );
+        writer.start("Error", ::std::option::Option::None);
+        writer.element("Type", "Sender");
+        writer.element("Code", Self::CODE);
+        if let ::std::option::Option::Some(message) = &self.message {
+            writer.element("Message", message);
+        }
+        self.write_xml(&mut writer);
+        writer.end("Error");
+        writer.element("RequestId", request_id);
+        writer.end("ErrorResponse");
+        writer.finish()
+    }
+}
 /// You must enter valid credentials.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#InvalidCredentialsException`.
@@ -2049,6 +2805,34 @@ impl InvalidCredentialsException {
             error.message = envelope.message.clone();
         }
         ::std::result::Result::Ok(error)
+    }
+}
+impl InvalidCredentialsException {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+}
+impl InvalidCredentialsException {
+    /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
+    pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
+        let mut writer = ::querygen_runtime::server::XmlWriter::new();
+        writer
+            .start(
+                "ErrorResponse",
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+            );
+        writer.start("Error", ::std::option::Option::None);
+        writer.element("Type", "Sender");
+        writer.element("Code", Self::CODE);
+        if let ::std::option::Option::Some(message) = &self.message {
+            writer.element("Message", message);
+        }
+        self.write_xml(&mut writer);
+        writer.end("Error");
+        writer.element("RequestId", request_id);
+        writer.end("ErrorResponse");
+        writer.finish()
     }
 }
 /// The Global datastore is not available or in primary-only state.
@@ -2124,6 +2908,34 @@ impl InvalidGlobalReplicationGroupStateFault {
         ::std::result::Result::Ok(error)
     }
 }
+impl InvalidGlobalReplicationGroupStateFault {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+}
+impl InvalidGlobalReplicationGroupStateFault {
+    /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
+    pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
+        let mut writer = ::querygen_runtime::server::XmlWriter::new();
+        writer
+            .start(
+                "ErrorResponse",
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+            );
+        writer.start("Error", ::std::option::Option::None);
+        writer.element("Type", "Sender");
+        writer.element("Code", Self::CODE);
+        if let ::std::option::Option::Some(message) = &self.message {
+            writer.element("Message", message);
+        }
+        self.write_xml(&mut writer);
+        writer.end("Error");
+        writer.element("RequestId", request_id);
+        writer.end("ErrorResponse");
+        writer.finish()
+    }
+}
 /// The KMS key supplied is not valid.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#InvalidKMSKeyFault`.
@@ -2195,6 +3007,34 @@ impl InvalidKmsKeyFault {
             error.message = envelope.message.clone();
         }
         ::std::result::Result::Ok(error)
+    }
+}
+impl InvalidKmsKeyFault {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+}
+impl InvalidKmsKeyFault {
+    /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
+    pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
+        let mut writer = ::querygen_runtime::server::XmlWriter::new();
+        writer
+            .start(
+                "ErrorResponse",
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+            );
+        writer.start("Error", ::std::option::Option::None);
+        writer.element("Type", "Sender");
+        writer.element("Code", Self::CODE);
+        if let ::std::option::Option::Some(message) = &self.message {
+            writer.element("Message", message);
+        }
+        self.write_xml(&mut writer);
+        writer.end("Error");
+        writer.element("RequestId", request_id);
+        writer.end("ErrorResponse");
+        writer.finish()
     }
 }
 /// Two or more incompatible parameters were specified.
@@ -2270,6 +3110,34 @@ impl InvalidParameterCombinationException {
         ::std::result::Result::Ok(error)
     }
 }
+impl InvalidParameterCombinationException {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+}
+impl InvalidParameterCombinationException {
+    /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
+    pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
+        let mut writer = ::querygen_runtime::server::XmlWriter::new();
+        writer
+            .start(
+                "ErrorResponse",
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+            );
+        writer.start("Error", ::std::option::Option::None);
+        writer.element("Type", "Sender");
+        writer.element("Code", Self::CODE);
+        if let ::std::option::Option::Some(message) = &self.message {
+            writer.element("Message", message);
+        }
+        self.write_xml(&mut writer);
+        writer.end("Error");
+        writer.element("RequestId", request_id);
+        writer.end("ErrorResponse");
+        writer.finish()
+    }
+}
 /// The value for a parameter is invalid.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#InvalidParameterValueException`.
@@ -2343,6 +3211,34 @@ impl InvalidParameterValueException {
         ::std::result::Result::Ok(error)
     }
 }
+impl InvalidParameterValueException {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+}
+impl InvalidParameterValueException {
+    /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
+    pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
+        let mut writer = ::querygen_runtime::server::XmlWriter::new();
+        writer
+            .start(
+                "ErrorResponse",
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+            );
+        writer.start("Error", ::std::option::Option::None);
+        writer.element("Type", "Sender");
+        writer.element("Code", Self::CODE);
+        if let ::std::option::Option::Some(message) = &self.message {
+            writer.element("Message", message);
+        }
+        self.write_xml(&mut writer);
+        writer.end("Error");
+        writer.element("RequestId", request_id);
+        writer.end("ErrorResponse");
+        writer.finish()
+    }
+}
 /// The requested replication group is not in the `available` state.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#InvalidReplicationGroupStateFault`.
@@ -2414,6 +3310,34 @@ impl InvalidReplicationGroupStateFault {
             error.message = envelope.message.clone();
         }
         ::std::result::Result::Ok(error)
+    }
+}
+impl InvalidReplicationGroupStateFault {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+}
+impl InvalidReplicationGroupStateFault {
+    /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
+    pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
+        let mut writer = ::querygen_runtime::server::XmlWriter::new();
+        writer
+            .start(
+                "ErrorResponse",
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+            );
+        writer.start("Error", ::std::option::Option::None);
+        writer.element("Type", "Sender");
+        writer.element("Code", Self::CODE);
+        if let ::std::option::Option::Some(message) = &self.message {
+            writer.element("Message", message);
+        }
+        self.write_xml(&mut writer);
+        writer.end("Error");
+        writer.element("RequestId", request_id);
+        writer.end("ErrorResponse");
+        writer.finish()
     }
 }
 /// The state of the serverless cache snapshot was not received. Available for Valkey, Redis OSS and
@@ -2490,6 +3414,34 @@ impl InvalidServerlessCacheSnapshotStateFault {
         ::std::result::Result::Ok(error)
     }
 }
+impl InvalidServerlessCacheSnapshotStateFault {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+}
+impl InvalidServerlessCacheSnapshotStateFault {
+    /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
+    pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
+        let mut writer = ::querygen_runtime::server::XmlWriter::new();
+        writer
+            .start(
+                "ErrorResponse",
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+            );
+        writer.start("Error", ::std::option::Option::None);
+        writer.element("Type", "Sender");
+        writer.element("Code", Self::CODE);
+        if let ::std::option::Option::Some(message) = &self.message {
+            writer.element("Message", message);
+        }
+        self.write_xml(&mut writer);
+        writer.end("Error");
+        writer.element("RequestId", request_id);
+        writer.end("ErrorResponse");
+        writer.finish()
+    }
+}
 /// The account for these credentials is not currently active.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#InvalidServerlessCacheStateFault`.
@@ -2561,6 +3513,34 @@ impl InvalidServerlessCacheStateFault {
             error.message = envelope.message.clone();
         }
         ::std::result::Result::Ok(error)
+    }
+}
+impl InvalidServerlessCacheStateFault {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+}
+impl InvalidServerlessCacheStateFault {
+    /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
+    pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
+        let mut writer = ::querygen_runtime::server::XmlWriter::new();
+        writer
+            .start(
+                "ErrorResponse",
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+            );
+        writer.start("Error", ::std::option::Option::None);
+        writer.element("Type", "Sender");
+        writer.element("Code", Self::CODE);
+        if let ::std::option::Option::Some(message) = &self.message {
+            writer.element("Message", message);
+        }
+        self.write_xml(&mut writer);
+        writer.end("Error");
+        writer.element("RequestId", request_id);
+        writer.end("ErrorResponse");
+        writer.finish()
     }
 }
 /// The current state of the snapshot does not allow the requested operation to occur.
@@ -2636,6 +3616,34 @@ impl InvalidSnapshotStateFault {
         ::std::result::Result::Ok(error)
     }
 }
+impl InvalidSnapshotStateFault {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+}
+impl InvalidSnapshotStateFault {
+    /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
+    pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
+        let mut writer = ::querygen_runtime::server::XmlWriter::new();
+        writer
+            .start(
+                "ErrorResponse",
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+            );
+        writer.start("Error", ::std::option::Option::None);
+        writer.element("Type", "Sender");
+        writer.element("Code", Self::CODE);
+        if let ::std::option::Option::Some(message) = &self.message {
+            writer.element("Message", message);
+        }
+        self.write_xml(&mut writer);
+        writer.end("Error");
+        writer.element("RequestId", request_id);
+        writer.end("ErrorResponse");
+        writer.finish()
+    }
+}
 /// An invalid subnet identifier was specified.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#InvalidSubnet`.
@@ -2707,6 +3715,34 @@ impl InvalidSubnet {
             error.message = envelope.message.clone();
         }
         ::std::result::Result::Ok(error)
+    }
+}
+impl InvalidSubnet {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+}
+impl InvalidSubnet {
+    /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
+    pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
+        let mut writer = ::querygen_runtime::server::XmlWriter::new();
+        writer
+            .start(
+                "ErrorResponse",
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+            );
+        writer.start("Error", ::std::option::Option::None);
+        writer.element("Type", "Sender");
+        writer.element("Code", Self::CODE);
+        if let ::std::option::Option::Some(message) = &self.message {
+            writer.element("Message", message);
+        }
+        self.write_xml(&mut writer);
+        writer.end("Error");
+        writer.element("RequestId", request_id);
+        writer.end("ErrorResponse");
+        writer.finish()
     }
 }
 /// The user group is not in an active state.
@@ -2782,6 +3818,34 @@ impl InvalidUserGroupStateFault {
         ::std::result::Result::Ok(error)
     }
 }
+impl InvalidUserGroupStateFault {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+}
+impl InvalidUserGroupStateFault {
+    /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
+    pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
+        let mut writer = ::querygen_runtime::server::XmlWriter::new();
+        writer
+            .start(
+                "ErrorResponse",
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+            );
+        writer.start("Error", ::std::option::Option::None);
+        writer.element("Type", "Sender");
+        writer.element("Code", Self::CODE);
+        if let ::std::option::Option::Some(message) = &self.message {
+            writer.element("Message", message);
+        }
+        self.write_xml(&mut writer);
+        writer.end("Error");
+        writer.element("RequestId", request_id);
+        writer.end("ErrorResponse");
+        writer.finish()
+    }
+}
 /// The user is not in active state.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#InvalidUserStateFault`.
@@ -2853,6 +3917,34 @@ impl InvalidUserStateFault {
             error.message = envelope.message.clone();
         }
         ::std::result::Result::Ok(error)
+    }
+}
+impl InvalidUserStateFault {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+}
+impl InvalidUserStateFault {
+    /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
+    pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
+        let mut writer = ::querygen_runtime::server::XmlWriter::new();
+        writer
+            .start(
+                "ErrorResponse",
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+            );
+        writer.start("Error", ::std::option::Option::None);
+        writer.element("Type", "Sender");
+        writer.element("Code", Self::CODE);
+        if let ::std::option::Option::Some(message) = &self.message {
+            writer.element("Message", message);
+        }
+        self.write_xml(&mut writer);
+        writer.end("Error");
+        writer.element("RequestId", request_id);
+        writer.end("ErrorResponse");
+        writer.finish()
     }
 }
 /// The VPC network is in an invalid state.
@@ -2928,6 +4020,34 @@ impl InvalidVpcNetworkStateFault {
         ::std::result::Result::Ok(error)
     }
 }
+impl InvalidVpcNetworkStateFault {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+}
+impl InvalidVpcNetworkStateFault {
+    /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
+    pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
+        let mut writer = ::querygen_runtime::server::XmlWriter::new();
+        writer
+            .start(
+                "ErrorResponse",
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+            );
+        writer.start("Error", ::std::option::Option::None);
+        writer.element("Type", "Sender");
+        writer.element("Code", Self::CODE);
+        if let ::std::option::Option::Some(message) = &self.message {
+            writer.element("Message", message);
+        }
+        self.write_xml(&mut writer);
+        writer.end("Error");
+        writer.element("RequestId", request_id);
+        writer.end("ErrorResponse");
+        writer.finish()
+    }
+}
 /// The operation was not performed because no changes were required.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#NoOperationFault`.
@@ -2999,6 +4119,34 @@ impl NoOperationFault {
             error.message = envelope.message.clone();
         }
         ::std::result::Result::Ok(error)
+    }
+}
+impl NoOperationFault {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+}
+impl NoOperationFault {
+    /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
+    pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
+        let mut writer = ::querygen_runtime::server::XmlWriter::new();
+        writer
+            .start(
+                "ErrorResponse",
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+            );
+        writer.start("Error", ::std::option::Option::None);
+        writer.element("Type", "Sender");
+        writer.element("Code", Self::CODE);
+        if let ::std::option::Option::Some(message) = &self.message {
+            writer.element("Message", message);
+        }
+        self.write_xml(&mut writer);
+        writer.end("Error");
+        writer.element("RequestId", request_id);
+        writer.end("ErrorResponse");
+        writer.finish()
     }
 }
 /// The node group specified by the `NodeGroupId` parameter could not be found. Please verify that the
@@ -3075,6 +4223,34 @@ impl NodeGroupNotFoundFault {
         ::std::result::Result::Ok(error)
     }
 }
+impl NodeGroupNotFoundFault {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+}
+impl NodeGroupNotFoundFault {
+    /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
+    pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
+        let mut writer = ::querygen_runtime::server::XmlWriter::new();
+        writer
+            .start(
+                "ErrorResponse",
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+            );
+        writer.start("Error", ::std::option::Option::None);
+        writer.element("Type", "Sender");
+        writer.element("Code", Self::CODE);
+        if let ::std::option::Option::Some(message) = &self.message {
+            writer.element("Message", message);
+        }
+        self.write_xml(&mut writer);
+        writer.end("Error");
+        writer.element("RequestId", request_id);
+        writer.end("ErrorResponse");
+        writer.finish()
+    }
+}
 /// The request cannot be processed because it would exceed the maximum allowed number of node groups
 /// (shards) in a single replication group. The default maximum is 90
 ///
@@ -3147,6 +4323,34 @@ impl NodeGroupsPerReplicationGroupQuotaExceededFault {
             error.message = envelope.message.clone();
         }
         ::std::result::Result::Ok(error)
+    }
+}
+impl NodeGroupsPerReplicationGroupQuotaExceededFault {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+}
+impl NodeGroupsPerReplicationGroupQuotaExceededFault {
+    /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
+    pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
+        let mut writer = ::querygen_runtime::server::XmlWriter::new();
+        writer
+            .start(
+                "ErrorResponse",
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+            );
+        writer.start("Error", ::std::option::Option::None);
+        writer.element("Type", "Sender");
+        writer.element("Code", Self::CODE);
+        if let ::std::option::Option::Some(message) = &self.message {
+            writer.element("Message", message);
+        }
+        self.write_xml(&mut writer);
+        writer.end("Error");
+        writer.element("RequestId", request_id);
+        writer.end("ErrorResponse");
+        writer.finish()
     }
 }
 /// The request cannot be processed because it would exceed the allowed number of cache nodes in a
@@ -3223,6 +4427,34 @@ impl NodeQuotaForClusterExceededFault {
         ::std::result::Result::Ok(error)
     }
 }
+impl NodeQuotaForClusterExceededFault {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+}
+impl NodeQuotaForClusterExceededFault {
+    /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
+    pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
+        let mut writer = ::querygen_runtime::server::XmlWriter::new();
+        writer
+            .start(
+                "ErrorResponse",
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+            );
+        writer.start("Error", ::std::option::Option::None);
+        writer.element("Type", "Sender");
+        writer.element("Code", Self::CODE);
+        if let ::std::option::Option::Some(message) = &self.message {
+            writer.element("Message", message);
+        }
+        self.write_xml(&mut writer);
+        writer.end("Error");
+        writer.element("RequestId", request_id);
+        writer.end("ErrorResponse");
+        writer.finish()
+    }
+}
 /// The request cannot be processed because it would exceed the allowed number of cache nodes per
 /// customer.
 ///
@@ -3295,6 +4527,34 @@ impl NodeQuotaForCustomerExceededFault {
             error.message = envelope.message.clone();
         }
         ::std::result::Result::Ok(error)
+    }
+}
+impl NodeQuotaForCustomerExceededFault {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+}
+impl NodeQuotaForCustomerExceededFault {
+    /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
+    pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
+        let mut writer = ::querygen_runtime::server::XmlWriter::new();
+        writer
+            .start(
+                "ErrorResponse",
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+            );
+        writer.start("Error", ::std::option::Option::None);
+        writer.element("Type", "Sender");
+        writer.element("Code", Self::CODE);
+        if let ::std::option::Option::Some(message) = &self.message {
+            writer.element("Message", message);
+        }
+        self.write_xml(&mut writer);
+        writer.end("Error");
+        writer.element("RequestId", request_id);
+        writer.end("ErrorResponse");
+        writer.finish()
     }
 }
 /// The specified replication group already exists.
@@ -3370,6 +4630,34 @@ impl ReplicationGroupAlreadyExistsFault {
         ::std::result::Result::Ok(error)
     }
 }
+impl ReplicationGroupAlreadyExistsFault {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+}
+impl ReplicationGroupAlreadyExistsFault {
+    /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
+    pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
+        let mut writer = ::querygen_runtime::server::XmlWriter::new();
+        writer
+            .start(
+                "ErrorResponse",
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+            );
+        writer.start("Error", ::std::option::Option::None);
+        writer.element("Type", "Sender");
+        writer.element("Code", Self::CODE);
+        if let ::std::option::Option::Some(message) = &self.message {
+            writer.element("Message", message);
+        }
+        self.write_xml(&mut writer);
+        writer.end("Error");
+        writer.element("RequestId", request_id);
+        writer.end("ErrorResponse");
+        writer.finish()
+    }
+}
 /// The targeted replication group is not available.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#ReplicationGroupAlreadyUnderMigrationFault`.
@@ -3441,6 +4729,34 @@ impl ReplicationGroupAlreadyUnderMigrationFault {
             error.message = envelope.message.clone();
         }
         ::std::result::Result::Ok(error)
+    }
+}
+impl ReplicationGroupAlreadyUnderMigrationFault {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+}
+impl ReplicationGroupAlreadyUnderMigrationFault {
+    /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
+    pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
+        let mut writer = ::querygen_runtime::server::XmlWriter::new();
+        writer
+            .start(
+                "ErrorResponse",
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+            );
+        writer.start("Error", ::std::option::Option::None);
+        writer.element("Type", "Sender");
+        writer.element("Code", Self::CODE);
+        if let ::std::option::Option::Some(message) = &self.message {
+            writer.element("Message", message);
+        }
+        self.write_xml(&mut writer);
+        writer.end("Error");
+        writer.element("RequestId", request_id);
+        writer.end("ErrorResponse");
+        writer.finish()
     }
 }
 /// The specified replication group does not exist.
@@ -3516,6 +4832,34 @@ impl ReplicationGroupNotFoundFault {
         ::std::result::Result::Ok(error)
     }
 }
+impl ReplicationGroupNotFoundFault {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+}
+impl ReplicationGroupNotFoundFault {
+    /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
+    pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
+        let mut writer = ::querygen_runtime::server::XmlWriter::new();
+        writer
+            .start(
+                "ErrorResponse",
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+            );
+        writer.start("Error", ::std::option::Option::None);
+        writer.element("Type", "Sender");
+        writer.element("Code", Self::CODE);
+        if let ::std::option::Option::Some(message) = &self.message {
+            writer.element("Message", message);
+        }
+        self.write_xml(&mut writer);
+        writer.end("Error");
+        writer.element("RequestId", request_id);
+        writer.end("ErrorResponse");
+        writer.finish()
+    }
+}
 /// The designated replication group is not available for data migration.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#ReplicationGroupNotUnderMigrationFault`.
@@ -3587,6 +4931,34 @@ impl ReplicationGroupNotUnderMigrationFault {
             error.message = envelope.message.clone();
         }
         ::std::result::Result::Ok(error)
+    }
+}
+impl ReplicationGroupNotUnderMigrationFault {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+}
+impl ReplicationGroupNotUnderMigrationFault {
+    /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
+    pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
+        let mut writer = ::querygen_runtime::server::XmlWriter::new();
+        writer
+            .start(
+                "ErrorResponse",
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+            );
+        writer.start("Error", ::std::option::Option::None);
+        writer.element("Type", "Sender");
+        writer.element("Code", Self::CODE);
+        if let ::std::option::Option::Some(message) = &self.message {
+            writer.element("Message", message);
+        }
+        self.write_xml(&mut writer);
+        writer.end("Error");
+        writer.element("RequestId", request_id);
+        writer.end("ErrorResponse");
+        writer.finish()
     }
 }
 /// You already have a reservation with the given identifier.
@@ -3662,6 +5034,34 @@ impl ReservedCacheNodeAlreadyExistsFault {
         ::std::result::Result::Ok(error)
     }
 }
+impl ReservedCacheNodeAlreadyExistsFault {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+}
+impl ReservedCacheNodeAlreadyExistsFault {
+    /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
+    pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
+        let mut writer = ::querygen_runtime::server::XmlWriter::new();
+        writer
+            .start(
+                "ErrorResponse",
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+            );
+        writer.start("Error", ::std::option::Option::None);
+        writer.element("Type", "Sender");
+        writer.element("Code", Self::CODE);
+        if let ::std::option::Option::Some(message) = &self.message {
+            writer.element("Message", message);
+        }
+        self.write_xml(&mut writer);
+        writer.end("Error");
+        writer.element("RequestId", request_id);
+        writer.end("ErrorResponse");
+        writer.finish()
+    }
+}
 /// The requested reserved cache node was not found.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#ReservedCacheNodeNotFoundFault`.
@@ -3733,6 +5133,34 @@ impl ReservedCacheNodeNotFoundFault {
             error.message = envelope.message.clone();
         }
         ::std::result::Result::Ok(error)
+    }
+}
+impl ReservedCacheNodeNotFoundFault {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+}
+impl ReservedCacheNodeNotFoundFault {
+    /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
+    pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
+        let mut writer = ::querygen_runtime::server::XmlWriter::new();
+        writer
+            .start(
+                "ErrorResponse",
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+            );
+        writer.start("Error", ::std::option::Option::None);
+        writer.element("Type", "Sender");
+        writer.element("Code", Self::CODE);
+        if let ::std::option::Option::Some(message) = &self.message {
+            writer.element("Message", message);
+        }
+        self.write_xml(&mut writer);
+        writer.end("Error");
+        writer.element("RequestId", request_id);
+        writer.end("ErrorResponse");
+        writer.finish()
     }
 }
 /// The request cannot be processed because it would exceed the user's cache node quota.
@@ -3808,6 +5236,34 @@ impl ReservedCacheNodeQuotaExceededFault {
         ::std::result::Result::Ok(error)
     }
 }
+impl ReservedCacheNodeQuotaExceededFault {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+}
+impl ReservedCacheNodeQuotaExceededFault {
+    /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
+    pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
+        let mut writer = ::querygen_runtime::server::XmlWriter::new();
+        writer
+            .start(
+                "ErrorResponse",
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+            );
+        writer.start("Error", ::std::option::Option::None);
+        writer.element("Type", "Sender");
+        writer.element("Code", Self::CODE);
+        if let ::std::option::Option::Some(message) = &self.message {
+            writer.element("Message", message);
+        }
+        self.write_xml(&mut writer);
+        writer.end("Error");
+        writer.element("RequestId", request_id);
+        writer.end("ErrorResponse");
+        writer.finish()
+    }
+}
 /// The requested cache node offering does not exist.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#ReservedCacheNodesOfferingNotFoundFault`.
@@ -3879,6 +5335,34 @@ impl ReservedCacheNodesOfferingNotFoundFault {
             error.message = envelope.message.clone();
         }
         ::std::result::Result::Ok(error)
+    }
+}
+impl ReservedCacheNodesOfferingNotFoundFault {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+}
+impl ReservedCacheNodesOfferingNotFoundFault {
+    /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
+    pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
+        let mut writer = ::querygen_runtime::server::XmlWriter::new();
+        writer
+            .start(
+                "ErrorResponse",
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+            );
+        writer.start("Error", ::std::option::Option::None);
+        writer.element("Type", "Sender");
+        writer.element("Code", Self::CODE);
+        if let ::std::option::Option::Some(message) = &self.message {
+            writer.element("Message", message);
+        }
+        self.write_xml(&mut writer);
+        writer.end("Error");
+        writer.element("RequestId", request_id);
+        writer.end("ErrorResponse");
+        writer.finish()
     }
 }
 /// A serverless cache with this name already exists.
@@ -3954,6 +5438,34 @@ impl ServerlessCacheAlreadyExistsFault {
         ::std::result::Result::Ok(error)
     }
 }
+impl ServerlessCacheAlreadyExistsFault {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+}
+impl ServerlessCacheAlreadyExistsFault {
+    /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
+    pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
+        let mut writer = ::querygen_runtime::server::XmlWriter::new();
+        writer
+            .start(
+                "ErrorResponse",
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+            );
+        writer.start("Error", ::std::option::Option::None);
+        writer.element("Type", "Sender");
+        writer.element("Code", Self::CODE);
+        if let ::std::option::Option::Some(message) = &self.message {
+            writer.element("Message", message);
+        }
+        self.write_xml(&mut writer);
+        writer.end("Error");
+        writer.element("RequestId", request_id);
+        writer.end("ErrorResponse");
+        writer.finish()
+    }
+}
 /// The serverless cache was not found or does not exist.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#ServerlessCacheNotFoundFault`.
@@ -4027,6 +5539,34 @@ impl ServerlessCacheNotFoundFault {
         ::std::result::Result::Ok(error)
     }
 }
+impl ServerlessCacheNotFoundFault {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+}
+impl ServerlessCacheNotFoundFault {
+    /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
+    pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
+        let mut writer = ::querygen_runtime::server::XmlWriter::new();
+        writer
+            .start(
+                "ErrorResponse",
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+            );
+        writer.start("Error", ::std::option::Option::None);
+        writer.element("Type", "Sender");
+        writer.element("Code", Self::CODE);
+        if let ::std::option::Option::Some(message) = &self.message {
+            writer.element("Message", message);
+        }
+        self.write_xml(&mut writer);
+        writer.end("Error");
+        writer.element("RequestId", request_id);
+        writer.end("ErrorResponse");
+        writer.finish()
+    }
+}
 /// The number of serverless caches exceeds the customer quota.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#ServerlessCacheQuotaForCustomerExceededFault`.
@@ -4098,6 +5638,34 @@ impl ServerlessCacheQuotaForCustomerExceededFault {
             error.message = envelope.message.clone();
         }
         ::std::result::Result::Ok(error)
+    }
+}
+impl ServerlessCacheQuotaForCustomerExceededFault {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+}
+impl ServerlessCacheQuotaForCustomerExceededFault {
+    /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
+    pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
+        let mut writer = ::querygen_runtime::server::XmlWriter::new();
+        writer
+            .start(
+                "ErrorResponse",
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+            );
+        writer.start("Error", ::std::option::Option::None);
+        writer.element("Type", "Sender");
+        writer.element("Code", Self::CODE);
+        if let ::std::option::Option::Some(message) = &self.message {
+            writer.element("Message", message);
+        }
+        self.write_xml(&mut writer);
+        writer.end("Error");
+        writer.element("RequestId", request_id);
+        writer.end("ErrorResponse");
+        writer.finish()
     }
 }
 /// A serverless cache snapshot with this name already exists. Available for Valkey, Redis OSS and
@@ -4174,6 +5742,34 @@ impl ServerlessCacheSnapshotAlreadyExistsFault {
         ::std::result::Result::Ok(error)
     }
 }
+impl ServerlessCacheSnapshotAlreadyExistsFault {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+}
+impl ServerlessCacheSnapshotAlreadyExistsFault {
+    /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
+    pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
+        let mut writer = ::querygen_runtime::server::XmlWriter::new();
+        writer
+            .start(
+                "ErrorResponse",
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+            );
+        writer.start("Error", ::std::option::Option::None);
+        writer.element("Type", "Sender");
+        writer.element("Code", Self::CODE);
+        if let ::std::option::Option::Some(message) = &self.message {
+            writer.element("Message", message);
+        }
+        self.write_xml(&mut writer);
+        writer.end("Error");
+        writer.element("RequestId", request_id);
+        writer.end("ErrorResponse");
+        writer.finish()
+    }
+}
 /// This serverless cache snapshot could not be found or does not exist. Available for Valkey, Redis OSS
 /// and Serverless Memcached only.
 ///
@@ -4246,6 +5842,34 @@ impl ServerlessCacheSnapshotNotFoundFault {
             error.message = envelope.message.clone();
         }
         ::std::result::Result::Ok(error)
+    }
+}
+impl ServerlessCacheSnapshotNotFoundFault {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+}
+impl ServerlessCacheSnapshotNotFoundFault {
+    /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
+    pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
+        let mut writer = ::querygen_runtime::server::XmlWriter::new();
+        writer
+            .start(
+                "ErrorResponse",
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+            );
+        writer.start("Error", ::std::option::Option::None);
+        writer.element("Type", "Sender");
+        writer.element("Code", Self::CODE);
+        if let ::std::option::Option::Some(message) = &self.message {
+            writer.element("Message", message);
+        }
+        self.write_xml(&mut writer);
+        writer.end("Error");
+        writer.element("RequestId", request_id);
+        writer.end("ErrorResponse");
+        writer.finish()
     }
 }
 /// The number of serverless cache snapshots exceeds the customer snapshot quota. Available for Valkey,
@@ -4322,6 +5946,34 @@ impl ServerlessCacheSnapshotQuotaExceededFault {
         ::std::result::Result::Ok(error)
     }
 }
+impl ServerlessCacheSnapshotQuotaExceededFault {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+}
+impl ServerlessCacheSnapshotQuotaExceededFault {
+    /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
+    pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
+        let mut writer = ::querygen_runtime::server::XmlWriter::new();
+        writer
+            .start(
+                "ErrorResponse",
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+            );
+        writer.start("Error", ::std::option::Option::None);
+        writer.element("Type", "Sender");
+        writer.element("Code", Self::CODE);
+        if let ::std::option::Option::Some(message) = &self.message {
+            writer.element("Message", message);
+        }
+        self.write_xml(&mut writer);
+        writer.end("Error");
+        writer.element("RequestId", request_id);
+        writer.end("ErrorResponse");
+        writer.finish()
+    }
+}
 /// The specified service linked role (SLR) was not found.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#ServiceLinkedRoleNotFoundFault`.
@@ -4393,6 +6045,34 @@ impl ServiceLinkedRoleNotFoundFault {
             error.message = envelope.message.clone();
         }
         ::std::result::Result::Ok(error)
+    }
+}
+impl ServiceLinkedRoleNotFoundFault {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+}
+impl ServiceLinkedRoleNotFoundFault {
+    /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
+    pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
+        let mut writer = ::querygen_runtime::server::XmlWriter::new();
+        writer
+            .start(
+                "ErrorResponse",
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+            );
+        writer.start("Error", ::std::option::Option::None);
+        writer.element("Type", "Sender");
+        writer.element("Code", Self::CODE);
+        if let ::std::option::Option::Some(message) = &self.message {
+            writer.element("Message", message);
+        }
+        self.write_xml(&mut writer);
+        writer.end("Error");
+        writer.element("RequestId", request_id);
+        writer.end("ErrorResponse");
+        writer.finish()
     }
 }
 /// The service update doesn't exist
@@ -4468,6 +6148,34 @@ impl ServiceUpdateNotFoundFault {
         ::std::result::Result::Ok(error)
     }
 }
+impl ServiceUpdateNotFoundFault {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+}
+impl ServiceUpdateNotFoundFault {
+    /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
+    pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
+        let mut writer = ::querygen_runtime::server::XmlWriter::new();
+        writer
+            .start(
+                "ErrorResponse",
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+            );
+        writer.start("Error", ::std::option::Option::None);
+        writer.element("Type", "Sender");
+        writer.element("Code", Self::CODE);
+        if let ::std::option::Option::Some(message) = &self.message {
+            writer.element("Message", message);
+        }
+        self.write_xml(&mut writer);
+        writer.end("Error");
+        writer.element("RequestId", request_id);
+        writer.end("ErrorResponse");
+        writer.finish()
+    }
+}
 /// You already have a snapshot with the given name.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#SnapshotAlreadyExistsFault`.
@@ -4539,6 +6247,34 @@ impl SnapshotAlreadyExistsFault {
             error.message = envelope.message.clone();
         }
         ::std::result::Result::Ok(error)
+    }
+}
+impl SnapshotAlreadyExistsFault {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+}
+impl SnapshotAlreadyExistsFault {
+    /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
+    pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
+        let mut writer = ::querygen_runtime::server::XmlWriter::new();
+        writer
+            .start(
+                "ErrorResponse",
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+            );
+        writer.start("Error", ::std::option::Option::None);
+        writer.element("Type", "Sender");
+        writer.element("Code", Self::CODE);
+        if let ::std::option::Option::Some(message) = &self.message {
+            writer.element("Message", message);
+        }
+        self.write_xml(&mut writer);
+        writer.end("Error");
+        writer.element("RequestId", request_id);
+        writer.end("ErrorResponse");
+        writer.finish()
     }
 }
 /// You attempted one of the following operations:
@@ -4619,6 +6355,34 @@ impl SnapshotFeatureNotSupportedFault {
         ::std::result::Result::Ok(error)
     }
 }
+impl SnapshotFeatureNotSupportedFault {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+}
+impl SnapshotFeatureNotSupportedFault {
+    /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
+    pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
+        let mut writer = ::querygen_runtime::server::XmlWriter::new();
+        writer
+            .start(
+                "ErrorResponse",
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+            );
+        writer.start("Error", ::std::option::Option::None);
+        writer.element("Type", "Sender");
+        writer.element("Code", Self::CODE);
+        if let ::std::option::Option::Some(message) = &self.message {
+            writer.element("Message", message);
+        }
+        self.write_xml(&mut writer);
+        writer.end("Error");
+        writer.element("RequestId", request_id);
+        writer.end("ErrorResponse");
+        writer.finish()
+    }
+}
 /// The requested snapshot name does not refer to an existing snapshot.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#SnapshotNotFoundFault`.
@@ -4690,6 +6454,34 @@ impl SnapshotNotFoundFault {
             error.message = envelope.message.clone();
         }
         ::std::result::Result::Ok(error)
+    }
+}
+impl SnapshotNotFoundFault {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+}
+impl SnapshotNotFoundFault {
+    /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
+    pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
+        let mut writer = ::querygen_runtime::server::XmlWriter::new();
+        writer
+            .start(
+                "ErrorResponse",
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+            );
+        writer.start("Error", ::std::option::Option::None);
+        writer.element("Type", "Sender");
+        writer.element("Code", Self::CODE);
+        if let ::std::option::Option::Some(message) = &self.message {
+            writer.element("Message", message);
+        }
+        self.write_xml(&mut writer);
+        writer.end("Error");
+        writer.element("RequestId", request_id);
+        writer.end("ErrorResponse");
+        writer.finish()
     }
 }
 /// The request cannot be processed because it would exceed the maximum number of snapshots.
@@ -4765,6 +6557,34 @@ impl SnapshotQuotaExceededFault {
         ::std::result::Result::Ok(error)
     }
 }
+impl SnapshotQuotaExceededFault {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+}
+impl SnapshotQuotaExceededFault {
+    /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
+    pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
+        let mut writer = ::querygen_runtime::server::XmlWriter::new();
+        writer
+            .start(
+                "ErrorResponse",
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+            );
+        writer.start("Error", ::std::option::Option::None);
+        writer.element("Type", "Sender");
+        writer.element("Code", Self::CODE);
+        if let ::std::option::Option::Some(message) = &self.message {
+            writer.element("Message", message);
+        }
+        self.write_xml(&mut writer);
+        writer.end("Error");
+        writer.element("RequestId", request_id);
+        writer.end("ErrorResponse");
+        writer.finish()
+    }
+}
 /// The requested subnet is being used by another cache subnet group.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#SubnetInUse`.
@@ -4836,6 +6656,34 @@ impl SubnetInUse {
             error.message = envelope.message.clone();
         }
         ::std::result::Result::Ok(error)
+    }
+}
+impl SubnetInUse {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+}
+impl SubnetInUse {
+    /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
+    pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
+        let mut writer = ::querygen_runtime::server::XmlWriter::new();
+        writer
+            .start(
+                "ErrorResponse",
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+            );
+        writer.start("Error", ::std::option::Option::None);
+        writer.element("Type", "Sender");
+        writer.element("Code", Self::CODE);
+        if let ::std::option::Option::Some(message) = &self.message {
+            writer.element("Message", message);
+        }
+        self.write_xml(&mut writer);
+        writer.end("Error");
+        writer.element("RequestId", request_id);
+        writer.end("ErrorResponse");
+        writer.finish()
     }
 }
 /// At least one subnet ID does not match the other subnet IDs. This mismatch typically occurs when a
@@ -4913,6 +6761,34 @@ impl SubnetNotAllowedFault {
         ::std::result::Result::Ok(error)
     }
 }
+impl SubnetNotAllowedFault {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+}
+impl SubnetNotAllowedFault {
+    /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
+    pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
+        let mut writer = ::querygen_runtime::server::XmlWriter::new();
+        writer
+            .start(
+                "ErrorResponse",
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+            );
+        writer.start("Error", ::std::option::Option::None);
+        writer.element("Type", "Sender");
+        writer.element("Code", Self::CODE);
+        if let ::std::option::Option::Some(message) = &self.message {
+            writer.element("Message", message);
+        }
+        self.write_xml(&mut writer);
+        writer.end("Error");
+        writer.element("RequestId", request_id);
+        writer.end("ErrorResponse");
+        writer.finish()
+    }
+}
 /// The requested tag was not found on this resource.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#TagNotFoundFault`.
@@ -4984,6 +6860,34 @@ impl TagNotFoundFault {
             error.message = envelope.message.clone();
         }
         ::std::result::Result::Ok(error)
+    }
+}
+impl TagNotFoundFault {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+}
+impl TagNotFoundFault {
+    /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
+    pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
+        let mut writer = ::querygen_runtime::server::XmlWriter::new();
+        writer
+            .start(
+                "ErrorResponse",
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+            );
+        writer.start("Error", ::std::option::Option::None);
+        writer.element("Type", "Sender");
+        writer.element("Code", Self::CODE);
+        if let ::std::option::Option::Some(message) = &self.message {
+            writer.element("Message", message);
+        }
+        self.write_xml(&mut writer);
+        writer.end("Error");
+        writer.element("RequestId", request_id);
+        writer.end("ErrorResponse");
+        writer.finish()
     }
 }
 /// The request cannot be processed because it would cause the resource to have more than the allowed
@@ -5060,6 +6964,34 @@ impl TagQuotaPerResourceExceeded {
         ::std::result::Result::Ok(error)
     }
 }
+impl TagQuotaPerResourceExceeded {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+}
+impl TagQuotaPerResourceExceeded {
+    /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
+    pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
+        let mut writer = ::querygen_runtime::server::XmlWriter::new();
+        writer
+            .start(
+                "ErrorResponse",
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+            );
+        writer.start("Error", ::std::option::Option::None);
+        writer.element("Type", "Sender");
+        writer.element("Code", Self::CODE);
+        if let ::std::option::Option::Some(message) = &self.message {
+            writer.element("Message", message);
+        }
+        self.write_xml(&mut writer);
+        writer.end("Error");
+        writer.element("RequestId", request_id);
+        writer.end("ErrorResponse");
+        writer.finish()
+    }
+}
 /// The `TestFailover` action is not available.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#TestFailoverNotAvailableFault`.
@@ -5131,6 +7063,34 @@ impl TestFailoverNotAvailableFault {
             error.message = envelope.message.clone();
         }
         ::std::result::Result::Ok(error)
+    }
+}
+impl TestFailoverNotAvailableFault {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+}
+impl TestFailoverNotAvailableFault {
+    /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
+    pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
+        let mut writer = ::querygen_runtime::server::XmlWriter::new();
+        writer
+            .start(
+                "ErrorResponse",
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+            );
+        writer.start("Error", ::std::option::Option::None);
+        writer.element("Type", "Sender");
+        writer.element("Code", Self::CODE);
+        if let ::std::option::Option::Some(message) = &self.message {
+            writer.element("Message", message);
+        }
+        self.write_xml(&mut writer);
+        writer.end("Error");
+        writer.element("RequestId", request_id);
+        writer.end("ErrorResponse");
+        writer.finish()
     }
 }
 /// A user with this ID already exists.
@@ -5206,6 +7166,34 @@ impl UserAlreadyExistsFault {
         ::std::result::Result::Ok(error)
     }
 }
+impl UserAlreadyExistsFault {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+}
+impl UserAlreadyExistsFault {
+    /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
+    pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
+        let mut writer = ::querygen_runtime::server::XmlWriter::new();
+        writer
+            .start(
+                "ErrorResponse",
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+            );
+        writer.start("Error", ::std::option::Option::None);
+        writer.element("Type", "Sender");
+        writer.element("Code", Self::CODE);
+        if let ::std::option::Option::Some(message) = &self.message {
+            writer.element("Message", message);
+        }
+        self.write_xml(&mut writer);
+        writer.end("Error");
+        writer.element("RequestId", request_id);
+        writer.end("ErrorResponse");
+        writer.finish()
+    }
+}
 /// The user group with this ID already exists.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#UserGroupAlreadyExistsFault`.
@@ -5277,6 +7265,34 @@ impl UserGroupAlreadyExistsFault {
             error.message = envelope.message.clone();
         }
         ::std::result::Result::Ok(error)
+    }
+}
+impl UserGroupAlreadyExistsFault {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+}
+impl UserGroupAlreadyExistsFault {
+    /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
+    pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
+        let mut writer = ::querygen_runtime::server::XmlWriter::new();
+        writer
+            .start(
+                "ErrorResponse",
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+            );
+        writer.start("Error", ::std::option::Option::None);
+        writer.element("Type", "Sender");
+        writer.element("Code", Self::CODE);
+        if let ::std::option::Option::Some(message) = &self.message {
+            writer.element("Message", message);
+        }
+        self.write_xml(&mut writer);
+        writer.end("Error");
+        writer.element("RequestId", request_id);
+        writer.end("ErrorResponse");
+        writer.finish()
     }
 }
 /// The user group was not found or does not exist
@@ -5352,6 +7368,34 @@ impl UserGroupNotFoundFault {
         ::std::result::Result::Ok(error)
     }
 }
+impl UserGroupNotFoundFault {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+}
+impl UserGroupNotFoundFault {
+    /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
+    pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
+        let mut writer = ::querygen_runtime::server::XmlWriter::new();
+        writer
+            .start(
+                "ErrorResponse",
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+            );
+        writer.start("Error", ::std::option::Option::None);
+        writer.element("Type", "Sender");
+        writer.element("Code", Self::CODE);
+        if let ::std::option::Option::Some(message) = &self.message {
+            writer.element("Message", message);
+        }
+        self.write_xml(&mut writer);
+        writer.end("Error");
+        writer.element("RequestId", request_id);
+        writer.end("ErrorResponse");
+        writer.finish()
+    }
+}
 /// The number of users exceeds the user group limit.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#UserGroupQuotaExceededFault`.
@@ -5423,6 +7467,34 @@ impl UserGroupQuotaExceededFault {
             error.message = envelope.message.clone();
         }
         ::std::result::Result::Ok(error)
+    }
+}
+impl UserGroupQuotaExceededFault {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+}
+impl UserGroupQuotaExceededFault {
+    /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
+    pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
+        let mut writer = ::querygen_runtime::server::XmlWriter::new();
+        writer
+            .start(
+                "ErrorResponse",
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+            );
+        writer.start("Error", ::std::option::Option::None);
+        writer.element("Type", "Sender");
+        writer.element("Code", Self::CODE);
+        if let ::std::option::Option::Some(message) = &self.message {
+            writer.element("Message", message);
+        }
+        self.write_xml(&mut writer);
+        writer.end("Error");
+        writer.element("RequestId", request_id);
+        writer.end("ErrorResponse");
+        writer.finish()
     }
 }
 /// The user does not exist or could not be found.
@@ -5498,6 +7570,34 @@ impl UserNotFoundFault {
         ::std::result::Result::Ok(error)
     }
 }
+impl UserNotFoundFault {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+}
+impl UserNotFoundFault {
+    /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
+    pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
+        let mut writer = ::querygen_runtime::server::XmlWriter::new();
+        writer
+            .start(
+                "ErrorResponse",
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+            );
+        writer.start("Error", ::std::option::Option::None);
+        writer.element("Type", "Sender");
+        writer.element("Code", Self::CODE);
+        if let ::std::option::Option::Some(message) = &self.message {
+            writer.element("Message", message);
+        }
+        self.write_xml(&mut writer);
+        writer.end("Error");
+        writer.element("RequestId", request_id);
+        writer.end("ErrorResponse");
+        writer.finish()
+    }
+}
 /// The quota of users has been exceeded.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#UserQuotaExceededFault`.
@@ -5569,6 +7669,34 @@ impl UserQuotaExceededFault {
             error.message = envelope.message.clone();
         }
         ::std::result::Result::Ok(error)
+    }
+}
+impl UserQuotaExceededFault {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+}
+impl UserQuotaExceededFault {
+    /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
+    pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
+        let mut writer = ::querygen_runtime::server::XmlWriter::new();
+        writer
+            .start(
+                "ErrorResponse",
+                ::std::option::Option::Some(
+                    "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                ),
+            );
+        writer.start("Error", ::std::option::Option::None);
+        writer.element("Type", "Sender");
+        writer.element("Code", Self::CODE);
+        if let ::std::option::Option::Some(message) = &self.message {
+            writer.element("Message", message);
+        }
+        self.write_xml(&mut writer);
+        writer.end("Error");
+        writer.element("RequestId", request_id);
+        writer.end("ErrorResponse");
+        writer.finish()
     }
 }
 /// Any error the service may return: the service-wide table from error codes to error shapes.
@@ -7434,6 +9562,470 @@ impl ServiceError {
                 ::std::option::Option::Some(crate::error::UserQuotaExceededFault::CODE)
             }
             Self::Unhandled(error) => error.code.as_deref(),
+        }
+    }
+}
+impl ServiceError {
+    /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
+    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        match self {
+            Self::ApiCallRateForCustomerExceededFault(error) => {
+                (
+                    crate::error::ApiCallRateForCustomerExceededFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::AuthorizationAlreadyExistsFault(error) => {
+                (
+                    crate::error::AuthorizationAlreadyExistsFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::AuthorizationNotFoundFault(error) => {
+                (
+                    crate::error::AuthorizationNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::CacheClusterAlreadyExistsFault(error) => {
+                (
+                    crate::error::CacheClusterAlreadyExistsFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::CacheClusterNotFoundFault(error) => {
+                (
+                    crate::error::CacheClusterNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::CacheParameterGroupAlreadyExistsFault(error) => {
+                (
+                    crate::error::CacheParameterGroupAlreadyExistsFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::CacheParameterGroupNotFoundFault(error) => {
+                (
+                    crate::error::CacheParameterGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::CacheParameterGroupQuotaExceededFault(error) => {
+                (
+                    crate::error::CacheParameterGroupQuotaExceededFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::CacheSecurityGroupAlreadyExistsFault(error) => {
+                (
+                    crate::error::CacheSecurityGroupAlreadyExistsFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::CacheSecurityGroupNotFoundFault(error) => {
+                (
+                    crate::error::CacheSecurityGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::CacheSecurityGroupQuotaExceededFault(error) => {
+                (
+                    crate::error::CacheSecurityGroupQuotaExceededFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::CacheSubnetGroupAlreadyExistsFault(error) => {
+                (
+                    crate::error::CacheSubnetGroupAlreadyExistsFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::CacheSubnetGroupInUse(error) => {
+                (
+                    crate::error::CacheSubnetGroupInUse::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::CacheSubnetGroupNotFoundFault(error) => {
+                (
+                    crate::error::CacheSubnetGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::CacheSubnetGroupQuotaExceededFault(error) => {
+                (
+                    crate::error::CacheSubnetGroupQuotaExceededFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::CacheSubnetQuotaExceededFault(error) => {
+                (
+                    crate::error::CacheSubnetQuotaExceededFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ClusterQuotaForCustomerExceededFault(error) => {
+                (
+                    crate::error::ClusterQuotaForCustomerExceededFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::DefaultUserAssociatedToUserGroupFault(error) => {
+                (
+                    crate::error::DefaultUserAssociatedToUserGroupFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::DefaultUserRequired(error) => {
+                (
+                    crate::error::DefaultUserRequired::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::DuplicateUserNameFault(error) => {
+                (
+                    crate::error::DuplicateUserNameFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::GlobalReplicationGroupAlreadyExistsFault(error) => {
+                (
+                    crate::error::GlobalReplicationGroupAlreadyExistsFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::GlobalReplicationGroupNotFoundFault(error) => {
+                (
+                    crate::error::GlobalReplicationGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InsufficientCacheClusterCapacityFault(error) => {
+                (
+                    crate::error::InsufficientCacheClusterCapacityFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidArnFault(error) => {
+                (
+                    crate::error::InvalidArnFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidCacheClusterStateFault(error) => {
+                (
+                    crate::error::InvalidCacheClusterStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidCacheParameterGroupStateFault(error) => {
+                (
+                    crate::error::InvalidCacheParameterGroupStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidCacheSecurityGroupStateFault(error) => {
+                (
+                    crate::error::InvalidCacheSecurityGroupStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidCredentialsException(error) => {
+                (
+                    crate::error::InvalidCredentialsException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidGlobalReplicationGroupStateFault(error) => {
+                (
+                    crate::error::InvalidGlobalReplicationGroupStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidKmsKeyFault(error) => {
+                (
+                    crate::error::InvalidKmsKeyFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterCombinationException(error) => {
+                (
+                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidReplicationGroupStateFault(error) => {
+                (
+                    crate::error::InvalidReplicationGroupStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidServerlessCacheSnapshotStateFault(error) => {
+                (
+                    crate::error::InvalidServerlessCacheSnapshotStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidServerlessCacheStateFault(error) => {
+                (
+                    crate::error::InvalidServerlessCacheStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidSnapshotStateFault(error) => {
+                (
+                    crate::error::InvalidSnapshotStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidSubnet(error) => {
+                (
+                    crate::error::InvalidSubnet::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidUserGroupStateFault(error) => {
+                (
+                    crate::error::InvalidUserGroupStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidUserStateFault(error) => {
+                (
+                    crate::error::InvalidUserStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidVpcNetworkStateFault(error) => {
+                (
+                    crate::error::InvalidVpcNetworkStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::NoOperationFault(error) => {
+                (
+                    crate::error::NoOperationFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::NodeGroupNotFoundFault(error) => {
+                (
+                    crate::error::NodeGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::NodeGroupsPerReplicationGroupQuotaExceededFault(error) => {
+                (
+                    crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::NodeQuotaForClusterExceededFault(error) => {
+                (
+                    crate::error::NodeQuotaForClusterExceededFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::NodeQuotaForCustomerExceededFault(error) => {
+                (
+                    crate::error::NodeQuotaForCustomerExceededFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ReplicationGroupAlreadyExistsFault(error) => {
+                (
+                    crate::error::ReplicationGroupAlreadyExistsFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ReplicationGroupAlreadyUnderMigrationFault(error) => {
+                (
+                    crate::error::ReplicationGroupAlreadyUnderMigrationFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ReplicationGroupNotFoundFault(error) => {
+                (
+                    crate::error::ReplicationGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ReplicationGroupNotUnderMigrationFault(error) => {
+                (
+                    crate::error::ReplicationGroupNotUnderMigrationFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ReservedCacheNodeAlreadyExistsFault(error) => {
+                (
+                    crate::error::ReservedCacheNodeAlreadyExistsFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ReservedCacheNodeNotFoundFault(error) => {
+                (
+                    crate::error::ReservedCacheNodeNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ReservedCacheNodeQuotaExceededFault(error) => {
+                (
+                    crate::error::ReservedCacheNodeQuotaExceededFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ReservedCacheNodesOfferingNotFoundFault(error) => {
+                (
+                    crate::error::ReservedCacheNodesOfferingNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ServerlessCacheAlreadyExistsFault(error) => {
+                (
+                    crate::error::ServerlessCacheAlreadyExistsFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ServerlessCacheNotFoundFault(error) => {
+                (
+                    crate::error::ServerlessCacheNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ServerlessCacheQuotaForCustomerExceededFault(error) => {
+                (
+                    crate::error::ServerlessCacheQuotaForCustomerExceededFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ServerlessCacheSnapshotAlreadyExistsFault(error) => {
+                (
+                    crate::error::ServerlessCacheSnapshotAlreadyExistsFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ServerlessCacheSnapshotNotFoundFault(error) => {
+                (
+                    crate::error::ServerlessCacheSnapshotNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ServerlessCacheSnapshotQuotaExceededFault(error) => {
+                (
+                    crate::error::ServerlessCacheSnapshotQuotaExceededFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ServiceLinkedRoleNotFoundFault(error) => {
+                (
+                    crate::error::ServiceLinkedRoleNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ServiceUpdateNotFoundFault(error) => {
+                (
+                    crate::error::ServiceUpdateNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::SnapshotAlreadyExistsFault(error) => {
+                (
+                    crate::error::SnapshotAlreadyExistsFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::SnapshotFeatureNotSupportedFault(error) => {
+                (
+                    crate::error::SnapshotFeatureNotSupportedFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::SnapshotNotFoundFault(error) => {
+                (
+                    crate::error::SnapshotNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::SnapshotQuotaExceededFault(error) => {
+                (
+                    crate::error::SnapshotQuotaExceededFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::SubnetInUse(error) => {
+                (
+                    crate::error::SubnetInUse::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::SubnetNotAllowedFault(error) => {
+                (
+                    crate::error::SubnetNotAllowedFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::TagNotFoundFault(error) => {
+                (
+                    crate::error::TagNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::TagQuotaPerResourceExceeded(error) => {
+                (
+                    crate::error::TagQuotaPerResourceExceeded::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::TestFailoverNotAvailableFault(error) => {
+                (
+                    crate::error::TestFailoverNotAvailableFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::UserAlreadyExistsFault(error) => {
+                (
+                    crate::error::UserAlreadyExistsFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::UserGroupAlreadyExistsFault(error) => {
+                (
+                    crate::error::UserGroupAlreadyExistsFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::UserGroupNotFoundFault(error) => {
+                (
+                    crate::error::UserGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::UserGroupQuotaExceededFault(error) => {
+                (
+                    crate::error::UserGroupQuotaExceededFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::UserNotFoundFault(error) => {
+                (
+                    crate::error::UserNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::UserQuotaExceededFault(error) => {
+                (
+                    crate::error::UserQuotaExceededFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
         }
     }
 }

@@ -190,6 +190,17 @@ impl Authentication {
         })
     }
 }
+impl Authentication {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.r#type {
+            writer.element("Type", value.as_str());
+        }
+        if let ::std::option::Option::Some(value) = &self.password_count {
+            writer.integer("PasswordCount", i64::from(*value));
+        }
+    }
+}
 /// Specifies the authentication mode to use.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#AuthenticationMode`.
@@ -232,6 +243,42 @@ impl AuthenticationMode {
             }
             writer.truncate(mark);
         }
+    }
+}
+impl AuthenticationMode {
+    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
+    pub fn read_query(
+        node: &::querygen_runtime::server::QueryTree,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+        let member_type = match node.child("Type") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(
+                    crate::types::InputAuthenticationType::from(child.text()?),
+                )
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_passwords = match node.child("Passwords") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(
+                    match child.child("member") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(item0.text()?.to_owned());
+                            }
+                            list
+                        }
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        ::std::result::Result::Ok(Self {
+            r#type: member_type,
+            passwords: member_passwords,
+        })
     }
 }
 /// The `AuthenticationType` enum.
@@ -419,6 +466,14 @@ impl AvailabilityZone {
             }
         }
         ::std::result::Result::Ok(Self { name: member_name })
+    }
+}
+impl AvailabilityZone {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.name {
+            writer.element("Name", value);
+        }
     }
 }
 /// The `AzMode` enum.
@@ -1072,6 +1127,154 @@ impl CacheCluster {
         })
     }
 }
+impl CacheCluster {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.cache_cluster_id {
+            writer.element("CacheClusterId", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.configuration_endpoint {
+            writer.start("ConfigurationEndpoint", ::std::option::Option::None);
+            value.write_xml(writer);
+            writer.end("ConfigurationEndpoint");
+        }
+        if let ::std::option::Option::Some(value) = &self.client_download_landing_page {
+            writer.element("ClientDownloadLandingPage", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.cache_node_type {
+            writer.element("CacheNodeType", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.engine {
+            writer.element("Engine", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.engine_version {
+            writer.element("EngineVersion", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.cache_cluster_status {
+            writer.element("CacheClusterStatus", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.num_cache_nodes {
+            writer.integer("NumCacheNodes", i64::from(*value));
+        }
+        if let ::std::option::Option::Some(value) = &self.preferred_availability_zone {
+            writer.element("PreferredAvailabilityZone", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.preferred_outpost_arn {
+            writer.element("PreferredOutpostArn", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.cache_cluster_create_time {
+            writer
+                .timestamp(
+                    "CacheClusterCreateTime",
+                    value,
+                    ::querygen_runtime::query::TimestampFormat::DateTime,
+                );
+        }
+        if let ::std::option::Option::Some(value) = &self.preferred_maintenance_window {
+            writer.element("PreferredMaintenanceWindow", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.pending_modified_values {
+            writer.start("PendingModifiedValues", ::std::option::Option::None);
+            value.write_xml(writer);
+            writer.end("PendingModifiedValues");
+        }
+        if let ::std::option::Option::Some(value) = &self.notification_configuration {
+            writer.start("NotificationConfiguration", ::std::option::Option::None);
+            value.write_xml(writer);
+            writer.end("NotificationConfiguration");
+        }
+        if let ::std::option::Option::Some(value) = &self.cache_security_groups {
+            writer.start("CacheSecurityGroups", ::std::option::Option::None);
+            for item0 in value.iter() {
+                writer.start("CacheSecurityGroup", ::std::option::Option::None);
+                item0.write_xml(writer);
+                writer.end("CacheSecurityGroup");
+            }
+            writer.end("CacheSecurityGroups");
+        }
+        if let ::std::option::Option::Some(value) = &self.cache_parameter_group {
+            writer.start("CacheParameterGroup", ::std::option::Option::None);
+            value.write_xml(writer);
+            writer.end("CacheParameterGroup");
+        }
+        if let ::std::option::Option::Some(value) = &self.cache_subnet_group_name {
+            writer.element("CacheSubnetGroupName", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.cache_nodes {
+            writer.start("CacheNodes", ::std::option::Option::None);
+            for item0 in value.iter() {
+                writer.start("CacheNode", ::std::option::Option::None);
+                item0.write_xml(writer);
+                writer.end("CacheNode");
+            }
+            writer.end("CacheNodes");
+        }
+        if let ::std::option::Option::Some(value) = &self.auto_minor_version_upgrade {
+            writer.boolean("AutoMinorVersionUpgrade", *value);
+        }
+        if let ::std::option::Option::Some(value) = &self.security_groups {
+            writer.start("SecurityGroups", ::std::option::Option::None);
+            for item0 in value.iter() {
+                writer.start("member", ::std::option::Option::None);
+                item0.write_xml(writer);
+                writer.end("member");
+            }
+            writer.end("SecurityGroups");
+        }
+        if let ::std::option::Option::Some(value) = &self.replication_group_id {
+            writer.element("ReplicationGroupId", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.snapshot_retention_limit {
+            writer.integer("SnapshotRetentionLimit", i64::from(*value));
+        }
+        if let ::std::option::Option::Some(value) = &self.snapshot_window {
+            writer.element("SnapshotWindow", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.auth_token_enabled {
+            writer.boolean("AuthTokenEnabled", *value);
+        }
+        if let ::std::option::Option::Some(value) = &self.auth_token_last_modified_date {
+            writer
+                .timestamp(
+                    "AuthTokenLastModifiedDate",
+                    value,
+                    ::querygen_runtime::query::TimestampFormat::DateTime,
+                );
+        }
+        if let ::std::option::Option::Some(value) = &self.transit_encryption_enabled {
+            writer.boolean("TransitEncryptionEnabled", *value);
+        }
+        if let ::std::option::Option::Some(value) = &self.at_rest_encryption_enabled {
+            writer.boolean("AtRestEncryptionEnabled", *value);
+        }
+        if let ::std::option::Option::Some(value) = &self.arn {
+            writer.element("ARN", value);
+        }
+        if let ::std::option::Option::Some(value) = &self
+            .replication_group_log_delivery_enabled
+        {
+            writer.boolean("ReplicationGroupLogDeliveryEnabled", *value);
+        }
+        if let ::std::option::Option::Some(value) = &self.log_delivery_configurations {
+            writer.start("LogDeliveryConfigurations", ::std::option::Option::None);
+            for item0 in value.iter() {
+                writer.start("LogDeliveryConfiguration", ::std::option::Option::None);
+                item0.write_xml(writer);
+                writer.end("LogDeliveryConfiguration");
+            }
+            writer.end("LogDeliveryConfigurations");
+        }
+        if let ::std::option::Option::Some(value) = &self.network_type {
+            writer.element("NetworkType", value.as_str());
+        }
+        if let ::std::option::Option::Some(value) = &self.ip_discovery {
+            writer.element("IpDiscovery", value.as_str());
+        }
+        if let ::std::option::Option::Some(value) = &self.transit_encryption_mode {
+            writer.element("TransitEncryptionMode", value.as_str());
+        }
+    }
+}
 /// Provides all of the details about a particular cache engine version.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#CacheEngineVersion`.
@@ -1152,6 +1355,28 @@ impl CacheEngineVersion {
             cache_engine_description: member_cache_engine_description,
             cache_engine_version_description: member_cache_engine_version_description,
         })
+    }
+}
+impl CacheEngineVersion {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.engine {
+            writer.element("Engine", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.engine_version {
+            writer.element("EngineVersion", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.cache_parameter_group_family {
+            writer.element("CacheParameterGroupFamily", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.cache_engine_description {
+            writer.element("CacheEngineDescription", value);
+        }
+        if let ::std::option::Option::Some(value) = &self
+            .cache_engine_version_description
+        {
+            writer.element("CacheEngineVersionDescription", value);
+        }
     }
 }
 /// Represents an individual cache node within a cluster. Each cache node runs its own instance of the
@@ -1348,6 +1573,42 @@ impl CacheNode {
         })
     }
 }
+impl CacheNode {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.cache_node_id {
+            writer.element("CacheNodeId", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.cache_node_status {
+            writer.element("CacheNodeStatus", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.cache_node_create_time {
+            writer
+                .timestamp(
+                    "CacheNodeCreateTime",
+                    value,
+                    ::querygen_runtime::query::TimestampFormat::DateTime,
+                );
+        }
+        if let ::std::option::Option::Some(value) = &self.endpoint {
+            writer.start("Endpoint", ::std::option::Option::None);
+            value.write_xml(writer);
+            writer.end("Endpoint");
+        }
+        if let ::std::option::Option::Some(value) = &self.parameter_group_status {
+            writer.element("ParameterGroupStatus", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.source_cache_node_id {
+            writer.element("SourceCacheNodeId", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.customer_availability_zone {
+            writer.element("CustomerAvailabilityZone", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.customer_outpost_arn {
+            writer.element("CustomerOutpostArn", value);
+        }
+    }
+}
 /// A parameter that has a different value for each cache node type it is applied to. For example, in a
 /// Valkey or Redis OSS cluster, a `cache.m1.large` cache node type would have a larger `maxmemory`
 /// value than a `cache.m1.small` type.
@@ -1485,6 +1746,45 @@ impl CacheNodeTypeSpecificParameter {
         })
     }
 }
+impl CacheNodeTypeSpecificParameter {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.parameter_name {
+            writer.element("ParameterName", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.description {
+            writer.element("Description", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.source {
+            writer.element("Source", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.data_type {
+            writer.element("DataType", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.allowed_values {
+            writer.element("AllowedValues", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.is_modifiable {
+            writer.boolean("IsModifiable", *value);
+        }
+        if let ::std::option::Option::Some(value) = &self.minimum_engine_version {
+            writer.element("MinimumEngineVersion", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.cache_node_type_specific_values
+        {
+            writer.start("CacheNodeTypeSpecificValues", ::std::option::Option::None);
+            for item0 in value.iter() {
+                writer.start("CacheNodeTypeSpecificValue", ::std::option::Option::None);
+                item0.write_xml(writer);
+                writer.end("CacheNodeTypeSpecificValue");
+            }
+            writer.end("CacheNodeTypeSpecificValues");
+        }
+        if let ::std::option::Option::Some(value) = &self.change_type {
+            writer.element("ChangeType", value.as_str());
+        }
+    }
+}
 /// A value that applies only to a certain cache node type.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#CacheNodeTypeSpecificValue`.
@@ -1529,6 +1829,17 @@ impl CacheNodeTypeSpecificValue {
             cache_node_type: member_cache_node_type,
             value: member_value,
         })
+    }
+}
+impl CacheNodeTypeSpecificValue {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.cache_node_type {
+            writer.element("CacheNodeType", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.value {
+            writer.element("Value", value);
+        }
     }
 }
 /// The status of the service update on the cache node
@@ -1673,6 +1984,62 @@ impl CacheNodeUpdateStatus {
         })
     }
 }
+impl CacheNodeUpdateStatus {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.cache_node_id {
+            writer.element("CacheNodeId", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.node_update_status {
+            writer.element("NodeUpdateStatus", value.as_str());
+        }
+        if let ::std::option::Option::Some(value) = &self.node_deletion_date {
+            writer
+                .timestamp(
+                    "NodeDeletionDate",
+                    value,
+                    ::querygen_runtime::query::TimestampFormat::DateTime,
+                );
+        }
+        if let ::std::option::Option::Some(value) = &self.node_update_start_date {
+            writer
+                .timestamp(
+                    "NodeUpdateStartDate",
+                    value,
+                    ::querygen_runtime::query::TimestampFormat::DateTime,
+                );
+        }
+        if let ::std::option::Option::Some(value) = &self.node_update_end_date {
+            writer
+                .timestamp(
+                    "NodeUpdateEndDate",
+                    value,
+                    ::querygen_runtime::query::TimestampFormat::DateTime,
+                );
+        }
+        if let ::std::option::Option::Some(value) = &self.node_update_initiated_by {
+            writer.element("NodeUpdateInitiatedBy", value.as_str());
+        }
+        if let ::std::option::Option::Some(value) = &self.node_update_initiated_date {
+            writer
+                .timestamp(
+                    "NodeUpdateInitiatedDate",
+                    value,
+                    ::querygen_runtime::query::TimestampFormat::DateTime,
+                );
+        }
+        if let ::std::option::Option::Some(value) = &self
+            .node_update_status_modified_date
+        {
+            writer
+                .timestamp(
+                    "NodeUpdateStatusModifiedDate",
+                    value,
+                    ::querygen_runtime::query::TimestampFormat::DateTime,
+                );
+        }
+    }
+}
 /// Represents the output of a `CreateCacheParameterGroup` operation.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#CacheParameterGroup`.
@@ -1751,6 +2118,26 @@ impl CacheParameterGroup {
         })
     }
 }
+impl CacheParameterGroup {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.cache_parameter_group_name {
+            writer.element("CacheParameterGroupName", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.cache_parameter_group_family {
+            writer.element("CacheParameterGroupFamily", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.description {
+            writer.element("Description", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.is_global {
+            writer.boolean("IsGlobal", *value);
+        }
+        if let ::std::option::Option::Some(value) = &self.arn {
+            writer.element("ARN", value);
+        }
+    }
+}
 /// Status of the cache parameter group.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#CacheParameterGroupStatus`.
@@ -1823,6 +2210,24 @@ impl CacheParameterGroupStatus {
             parameter_apply_status: member_parameter_apply_status,
             cache_node_ids_to_reboot: member_cache_node_ids_to_reboot,
         })
+    }
+}
+impl CacheParameterGroupStatus {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.cache_parameter_group_name {
+            writer.element("CacheParameterGroupName", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.parameter_apply_status {
+            writer.element("ParameterApplyStatus", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.cache_node_ids_to_reboot {
+            writer.start("CacheNodeIdsToReboot", ::std::option::Option::None);
+            for item0 in value.iter() {
+                writer.element("CacheNodeId", item0);
+            }
+            writer.end("CacheNodeIdsToReboot");
+        }
     }
 }
 /// Represents the output of one of the following operations:
@@ -1919,6 +2324,32 @@ impl CacheSecurityGroup {
         })
     }
 }
+impl CacheSecurityGroup {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.owner_id {
+            writer.element("OwnerId", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.cache_security_group_name {
+            writer.element("CacheSecurityGroupName", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.description {
+            writer.element("Description", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.ec2_security_groups {
+            writer.start("EC2SecurityGroups", ::std::option::Option::None);
+            for item0 in value.iter() {
+                writer.start("EC2SecurityGroup", ::std::option::Option::None);
+                item0.write_xml(writer);
+                writer.end("EC2SecurityGroup");
+            }
+            writer.end("EC2SecurityGroups");
+        }
+        if let ::std::option::Option::Some(value) = &self.arn {
+            writer.element("ARN", value);
+        }
+    }
+}
 /// Represents a cluster's status within a particular cache security group.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#CacheSecurityGroupMembership`.
@@ -1966,6 +2397,17 @@ impl CacheSecurityGroupMembership {
             cache_security_group_name: member_cache_security_group_name,
             status: member_status,
         })
+    }
+}
+impl CacheSecurityGroupMembership {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.cache_security_group_name {
+            writer.element("CacheSecurityGroupName", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.status {
+            writer.element("Status", value);
+        }
     }
 }
 /// Represents the output of one of the following operations:
@@ -2089,6 +2531,40 @@ impl CacheSubnetGroup {
         })
     }
 }
+impl CacheSubnetGroup {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.cache_subnet_group_name {
+            writer.element("CacheSubnetGroupName", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.cache_subnet_group_description
+        {
+            writer.element("CacheSubnetGroupDescription", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.vpc_id {
+            writer.element("VpcId", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.subnets {
+            writer.start("Subnets", ::std::option::Option::None);
+            for item0 in value.iter() {
+                writer.start("Subnet", ::std::option::Option::None);
+                item0.write_xml(writer);
+                writer.end("Subnet");
+            }
+            writer.end("Subnets");
+        }
+        if let ::std::option::Option::Some(value) = &self.arn {
+            writer.element("ARN", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.supported_network_types {
+            writer.start("SupportedNetworkTypes", ::std::option::Option::None);
+            for item0 in value.iter() {
+                writer.element("member", item0.as_str());
+            }
+            writer.end("SupportedNetworkTypes");
+        }
+    }
+}
 /// The usage limits for storage and ElastiCache Processing Units for the cache.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#CacheUsageLimits`.
@@ -2123,6 +2599,33 @@ impl CacheUsageLimits {
     }
 }
 impl CacheUsageLimits {
+    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
+    pub fn read_query(
+        node: &::querygen_runtime::server::QueryTree,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+        let member_data_storage = match node.child("DataStorage") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(
+                    crate::types::DataStorage::read_query(child)?,
+                )
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_ecpu_per_second = match node.child("ECPUPerSecond") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(
+                    crate::types::EcpuPerSecond::read_query(child)?,
+                )
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        ::std::result::Result::Ok(Self {
+            data_storage: member_data_storage,
+            ecpu_per_second: member_ecpu_per_second,
+        })
+    }
+}
+impl CacheUsageLimits {
     /// Reads this structure from the child elements of `node`; unknown elements are skipped.
     pub fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
@@ -2151,6 +2654,21 @@ impl CacheUsageLimits {
             data_storage: member_data_storage,
             ecpu_per_second: member_ecpu_per_second,
         })
+    }
+}
+impl CacheUsageLimits {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.data_storage {
+            writer.start("DataStorage", ::std::option::Option::None);
+            value.write_xml(writer);
+            writer.end("DataStorage");
+        }
+        if let ::std::option::Option::Some(value) = &self.ecpu_per_second {
+            writer.start("ECPUPerSecond", ::std::option::Option::None);
+            value.write_xml(writer);
+            writer.end("ECPUPerSecond");
+        }
     }
 }
 /// The `ChangeType` enum.
@@ -2247,6 +2765,22 @@ impl CloudWatchLogsDestinationDetails {
     }
 }
 impl CloudWatchLogsDestinationDetails {
+    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
+    pub fn read_query(
+        node: &::querygen_runtime::server::QueryTree,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+        let member_log_group = match node.child("LogGroup") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        ::std::result::Result::Ok(Self {
+            log_group: member_log_group,
+        })
+    }
+}
+impl CloudWatchLogsDestinationDetails {
     /// Reads this structure from the child elements of `node`; unknown elements are skipped.
     pub fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
@@ -2266,6 +2800,14 @@ impl CloudWatchLogsDestinationDetails {
         ::std::result::Result::Ok(Self {
             log_group: member_log_group,
         })
+    }
+}
+impl CloudWatchLogsDestinationDetails {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.log_group {
+            writer.element("LogGroup", value);
+        }
     }
 }
 /// The `ClusterMode` enum.
@@ -2435,6 +2977,67 @@ impl ConfigureShard {
         }
     }
 }
+impl ConfigureShard {
+    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
+    pub fn read_query(
+        node: &::querygen_runtime::server::QueryTree,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+        let member_node_group_id = match node.child("NodeGroupId") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_new_replica_count = match node.child("NewReplicaCount") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_preferred_availability_zones = match node
+            .child("PreferredAvailabilityZones")
+        {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(
+                    match child.child("PreferredAvailabilityZone") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(item0.text()?.to_owned());
+                            }
+                            list
+                        }
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_preferred_outpost_arns = match node.child("PreferredOutpostArns") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(
+                    match child.child("PreferredOutpostArn") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(item0.text()?.to_owned());
+                            }
+                            list
+                        }
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        ::std::result::Result::Ok(Self {
+            node_group_id: member_node_group_id,
+            new_replica_count: member_new_replica_count,
+            preferred_availability_zones: member_preferred_availability_zones,
+            preferred_outpost_arns: member_preferred_outpost_arns,
+        })
+    }
+}
 /// The endpoint from which data should be migrated.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#CustomerNodeEndpoint`.
@@ -2466,6 +3069,29 @@ impl CustomerNodeEndpoint {
             writer.integer(i64::from(*value));
             writer.truncate(mark);
         }
+    }
+}
+impl CustomerNodeEndpoint {
+    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
+    pub fn read_query(
+        node: &::querygen_runtime::server::QueryTree,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+        let member_address = match node.child("Address") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_port = match node.child("Port") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        ::std::result::Result::Ok(Self {
+            address: member_address,
+            port: member_port,
+        })
     }
 }
 /// The data storage limit.
@@ -2511,6 +3137,38 @@ impl DataStorage {
     }
 }
 impl DataStorage {
+    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
+    pub fn read_query(
+        node: &::querygen_runtime::server::QueryTree,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+        let member_maximum = match node.child("Maximum") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_minimum = match node.child("Minimum") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_unit = match node.child("Unit") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(
+                    crate::types::DataStorageUnit::from(child.text()?),
+                )
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        ::std::result::Result::Ok(Self {
+            maximum: member_maximum,
+            minimum: member_minimum,
+            unit: member_unit,
+        })
+    }
+}
+impl DataStorage {
     /// Reads this structure from the child elements of `node`; unknown elements are skipped.
     pub fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
@@ -2546,6 +3204,20 @@ impl DataStorage {
             minimum: member_minimum,
             unit: member_unit,
         })
+    }
+}
+impl DataStorage {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.maximum {
+            writer.integer("Maximum", i64::from(*value));
+        }
+        if let ::std::option::Option::Some(value) = &self.minimum {
+            writer.integer("Minimum", i64::from(*value));
+        }
+        if let ::std::option::Option::Some(value) = &self.unit {
+            writer.element("Unit", value.as_str());
+        }
     }
 }
 /// The `DataStorageUnit` enum.
@@ -2714,6 +3386,34 @@ impl DestinationDetails {
     }
 }
 impl DestinationDetails {
+    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
+    pub fn read_query(
+        node: &::querygen_runtime::server::QueryTree,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+        let member_cloud_watch_logs_details = match node.child("CloudWatchLogsDetails") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(
+                    crate::types::CloudWatchLogsDestinationDetails::read_query(child)?,
+                )
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_kinesis_firehose_details = match node.child("KinesisFirehoseDetails")
+        {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(
+                    crate::types::KinesisFirehoseDestinationDetails::read_query(child)?,
+                )
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        ::std::result::Result::Ok(Self {
+            cloud_watch_logs_details: member_cloud_watch_logs_details,
+            kinesis_firehose_details: member_kinesis_firehose_details,
+        })
+    }
+}
+impl DestinationDetails {
     /// Reads this structure from the child elements of `node`; unknown elements are skipped.
     pub fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
@@ -2750,6 +3450,21 @@ impl DestinationDetails {
             cloud_watch_logs_details: member_cloud_watch_logs_details,
             kinesis_firehose_details: member_kinesis_firehose_details,
         })
+    }
+}
+impl DestinationDetails {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.cloud_watch_logs_details {
+            writer.start("CloudWatchLogsDetails", ::std::option::Option::None);
+            value.write_xml(writer);
+            writer.end("CloudWatchLogsDetails");
+        }
+        if let ::std::option::Option::Some(value) = &self.kinesis_firehose_details {
+            writer.start("KinesisFirehoseDetails", ::std::option::Option::None);
+            value.write_xml(writer);
+            writer.end("KinesisFirehoseDetails");
+        }
     }
 }
 /// The `DestinationType` enum.
@@ -2878,6 +3593,20 @@ impl Ec2SecurityGroup {
         })
     }
 }
+impl Ec2SecurityGroup {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.status {
+            writer.element("Status", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.ec2_security_group_name {
+            writer.element("EC2SecurityGroupName", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.ec2_security_group_owner_id {
+            writer.element("EC2SecurityGroupOwnerId", value);
+        }
+    }
+}
 /// The configuration for the number of ElastiCache Processing Units (ECPU) the cache can consume per
 /// second.
 ///
@@ -2913,6 +3642,29 @@ impl EcpuPerSecond {
     }
 }
 impl EcpuPerSecond {
+    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
+    pub fn read_query(
+        node: &::querygen_runtime::server::QueryTree,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+        let member_maximum = match node.child("Maximum") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_minimum = match node.child("Minimum") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        ::std::result::Result::Ok(Self {
+            maximum: member_maximum,
+            minimum: member_minimum,
+        })
+    }
+}
+impl EcpuPerSecond {
     /// Reads this structure from the child elements of `node`; unknown elements are skipped.
     pub fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
@@ -2939,6 +3691,17 @@ impl EcpuPerSecond {
             maximum: member_maximum,
             minimum: member_minimum,
         })
+    }
+}
+impl EcpuPerSecond {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.maximum {
+            writer.integer("Maximum", i64::from(*value));
+        }
+        if let ::std::option::Option::Some(value) = &self.minimum {
+            writer.integer("Minimum", i64::from(*value));
+        }
     }
 }
 /// Represents the information required for client programs to connect to a cache node. This value is
@@ -2986,6 +3749,17 @@ impl Endpoint {
             address: member_address,
             port: member_port,
         })
+    }
+}
+impl Endpoint {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.address {
+            writer.element("Address", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.port {
+            writer.integer("Port", i64::from(*value));
+        }
     }
 }
 /// Represents the output of a `DescribeEngineDefaultParameters` operation.
@@ -3091,6 +3865,41 @@ impl EngineDefaults {
         })
     }
 }
+impl EngineDefaults {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.cache_parameter_group_family {
+            writer.element("CacheParameterGroupFamily", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.marker {
+            writer.element("Marker", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.parameters {
+            writer.start("Parameters", ::std::option::Option::None);
+            for item0 in value.iter() {
+                writer.start("Parameter", ::std::option::Option::None);
+                item0.write_xml(writer);
+                writer.end("Parameter");
+            }
+            writer.end("Parameters");
+        }
+        if let ::std::option::Option::Some(value) = &self
+            .cache_node_type_specific_parameters
+        {
+            writer.start("CacheNodeTypeSpecificParameters", ::std::option::Option::None);
+            for item0 in value.iter() {
+                writer
+                    .start(
+                        "CacheNodeTypeSpecificParameter",
+                        ::std::option::Option::None,
+                    );
+                item0.write_xml(writer);
+                writer.end("CacheNodeTypeSpecificParameter");
+            }
+            writer.end("CacheNodeTypeSpecificParameters");
+        }
+    }
+}
 /// Represents a single occurrence of something interesting within the system. Some examples of events
 /// are creating a cluster, adding or removing a cache node, or rebooting a node.
 ///
@@ -3161,6 +3970,28 @@ impl Event {
         })
     }
 }
+impl Event {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.source_identifier {
+            writer.element("SourceIdentifier", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.source_type {
+            writer.element("SourceType", value.as_str());
+        }
+        if let ::std::option::Option::Some(value) = &self.message {
+            writer.element("Message", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.date {
+            writer
+                .timestamp(
+                    "Date",
+                    value,
+                    ::querygen_runtime::query::TimestampFormat::DateTime,
+                );
+        }
+    }
+}
 /// Used to streamline results of a search based on the property being filtered.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#Filter`.
@@ -3206,6 +4037,40 @@ impl Filter {
             }
             writer.truncate(mark);
         }
+    }
+}
+impl Filter {
+    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
+    pub fn read_query(
+        node: &::querygen_runtime::server::QueryTree,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+        let member_name = match node.child("Name") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_values = match node.child("Values") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(
+                    match child.child("member") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(item0.text()?.to_owned());
+                            }
+                            list
+                        }
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        ::std::result::Result::Ok(Self {
+            name: member_name,
+            values: member_values,
+        })
     }
 }
 /// Indicates the slot configuration and global identifier for a slice group.
@@ -3254,6 +4119,17 @@ impl GlobalNodeGroup {
             global_node_group_id: member_global_node_group_id,
             slots: member_slots,
         })
+    }
+}
+impl GlobalNodeGroup {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.global_node_group_id {
+            writer.element("GlobalNodeGroupId", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.slots {
+            writer.element("Slots", value);
+        }
     }
 }
 /// Consists of a primary cluster that accepts writes and an associated secondary cluster that resides
@@ -3459,6 +4335,65 @@ impl GlobalReplicationGroup {
         })
     }
 }
+impl GlobalReplicationGroup {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.global_replication_group_id {
+            writer.element("GlobalReplicationGroupId", value);
+        }
+        if let ::std::option::Option::Some(value) = &self
+            .global_replication_group_description
+        {
+            writer.element("GlobalReplicationGroupDescription", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.status {
+            writer.element("Status", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.cache_node_type {
+            writer.element("CacheNodeType", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.engine {
+            writer.element("Engine", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.engine_version {
+            writer.element("EngineVersion", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.members {
+            writer.start("Members", ::std::option::Option::None);
+            for item0 in value.iter() {
+                writer
+                    .start("GlobalReplicationGroupMember", ::std::option::Option::None);
+                item0.write_xml(writer);
+                writer.end("GlobalReplicationGroupMember");
+            }
+            writer.end("Members");
+        }
+        if let ::std::option::Option::Some(value) = &self.cluster_enabled {
+            writer.boolean("ClusterEnabled", *value);
+        }
+        if let ::std::option::Option::Some(value) = &self.global_node_groups {
+            writer.start("GlobalNodeGroups", ::std::option::Option::None);
+            for item0 in value.iter() {
+                writer.start("GlobalNodeGroup", ::std::option::Option::None);
+                item0.write_xml(writer);
+                writer.end("GlobalNodeGroup");
+            }
+            writer.end("GlobalNodeGroups");
+        }
+        if let ::std::option::Option::Some(value) = &self.auth_token_enabled {
+            writer.boolean("AuthTokenEnabled", *value);
+        }
+        if let ::std::option::Option::Some(value) = &self.transit_encryption_enabled {
+            writer.boolean("TransitEncryptionEnabled", *value);
+        }
+        if let ::std::option::Option::Some(value) = &self.at_rest_encryption_enabled {
+            writer.boolean("AtRestEncryptionEnabled", *value);
+        }
+        if let ::std::option::Option::Some(value) = &self.arn {
+            writer.element("ARN", value);
+        }
+    }
+}
 /// The name of the Global datastore and role of this replication group in the Global datastore.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#GlobalReplicationGroupInfo`.
@@ -3509,6 +4444,19 @@ impl GlobalReplicationGroupInfo {
             global_replication_group_id: member_global_replication_group_id,
             global_replication_group_member_role: member_global_replication_group_member_role,
         })
+    }
+}
+impl GlobalReplicationGroupInfo {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.global_replication_group_id {
+            writer.element("GlobalReplicationGroupId", value);
+        }
+        if let ::std::option::Option::Some(value) = &self
+            .global_replication_group_member_role
+        {
+            writer.element("GlobalReplicationGroupMemberRole", value);
+        }
     }
 }
 /// A member of a Global datastore. It contains the Replication Group Id, the Amazon region and the role
@@ -3591,6 +4539,26 @@ impl GlobalReplicationGroupMember {
             automatic_failover: member_automatic_failover,
             status: member_status,
         })
+    }
+}
+impl GlobalReplicationGroupMember {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.replication_group_id {
+            writer.element("ReplicationGroupId", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.replication_group_region {
+            writer.element("ReplicationGroupRegion", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.role {
+            writer.element("Role", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.automatic_failover {
+            writer.element("AutomaticFailover", value.as_str());
+        }
+        if let ::std::option::Option::Some(value) = &self.status {
+            writer.element("Status", value);
+        }
     }
 }
 /// The `InputAuthenticationType` enum.
@@ -3760,6 +4728,22 @@ impl KinesisFirehoseDestinationDetails {
     }
 }
 impl KinesisFirehoseDestinationDetails {
+    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
+    pub fn read_query(
+        node: &::querygen_runtime::server::QueryTree,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+        let member_delivery_stream = match node.child("DeliveryStream") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        ::std::result::Result::Ok(Self {
+            delivery_stream: member_delivery_stream,
+        })
+    }
+}
+impl KinesisFirehoseDestinationDetails {
     /// Reads this structure from the child elements of `node`; unknown elements are skipped.
     pub fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
@@ -3779,6 +4763,14 @@ impl KinesisFirehoseDestinationDetails {
         ::std::result::Result::Ok(Self {
             delivery_stream: member_delivery_stream,
         })
+    }
+}
+impl KinesisFirehoseDestinationDetails {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.delivery_stream {
+            writer.element("DeliveryStream", value);
+        }
     }
 }
 /// Returns the destination, format and type of the logs.
@@ -3874,6 +4866,31 @@ impl LogDeliveryConfiguration {
         })
     }
 }
+impl LogDeliveryConfiguration {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.log_type {
+            writer.element("LogType", value.as_str());
+        }
+        if let ::std::option::Option::Some(value) = &self.destination_type {
+            writer.element("DestinationType", value.as_str());
+        }
+        if let ::std::option::Option::Some(value) = &self.destination_details {
+            writer.start("DestinationDetails", ::std::option::Option::None);
+            value.write_xml(writer);
+            writer.end("DestinationDetails");
+        }
+        if let ::std::option::Option::Some(value) = &self.log_format {
+            writer.element("LogFormat", value.as_str());
+        }
+        if let ::std::option::Option::Some(value) = &self.status {
+            writer.element("Status", value.as_str());
+        }
+        if let ::std::option::Option::Some(value) = &self.message {
+            writer.element("Message", value);
+        }
+    }
+}
 /// Specifies the destination, format and type of the logs.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#LogDeliveryConfigurationRequest`.
@@ -3926,6 +4943,54 @@ impl LogDeliveryConfigurationRequest {
             writer.boolean(*value);
             writer.truncate(mark);
         }
+    }
+}
+impl LogDeliveryConfigurationRequest {
+    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
+    pub fn read_query(
+        node: &::querygen_runtime::server::QueryTree,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+        let member_log_type = match node.child("LogType") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(crate::types::LogType::from(child.text()?))
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_destination_type = match node.child("DestinationType") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(
+                    crate::types::DestinationType::from(child.text()?),
+                )
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_destination_details = match node.child("DestinationDetails") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(
+                    crate::types::DestinationDetails::read_query(child)?,
+                )
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_log_format = match node.child("LogFormat") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(crate::types::LogFormat::from(child.text()?))
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_enabled = match node.child("Enabled") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.parsed::<bool>("a boolean")?)
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        ::std::result::Result::Ok(Self {
+            log_type: member_log_type,
+            destination_type: member_destination_type,
+            destination_details: member_destination_details,
+            log_format: member_log_format,
+            enabled: member_enabled,
+        })
     }
 }
 /// The `LogDeliveryConfigurationStatus` enum.
@@ -4390,6 +5455,39 @@ impl NodeGroup {
         })
     }
 }
+impl NodeGroup {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.node_group_id {
+            writer.element("NodeGroupId", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.status {
+            writer.element("Status", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.primary_endpoint {
+            writer.start("PrimaryEndpoint", ::std::option::Option::None);
+            value.write_xml(writer);
+            writer.end("PrimaryEndpoint");
+        }
+        if let ::std::option::Option::Some(value) = &self.reader_endpoint {
+            writer.start("ReaderEndpoint", ::std::option::Option::None);
+            value.write_xml(writer);
+            writer.end("ReaderEndpoint");
+        }
+        if let ::std::option::Option::Some(value) = &self.slots {
+            writer.element("Slots", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.node_group_members {
+            writer.start("NodeGroupMembers", ::std::option::Option::None);
+            for item0 in value.iter() {
+                writer.start("NodeGroupMember", ::std::option::Option::None);
+                item0.write_xml(writer);
+                writer.end("NodeGroupMember");
+            }
+            writer.end("NodeGroupMembers");
+        }
+    }
+}
 /// Node group (shard) configuration options. Each node group (shard) configuration has the following:
 /// `Slots`, `PrimaryAvailabilityZone`, `ReplicaAvailabilityZones`, `ReplicaCount`.
 ///
@@ -4489,6 +5587,90 @@ impl NodeGroupConfiguration {
     }
 }
 impl NodeGroupConfiguration {
+    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
+    pub fn read_query(
+        node: &::querygen_runtime::server::QueryTree,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+        let member_node_group_id = match node.child("NodeGroupId") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_slots = match node.child("Slots") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_replica_count = match node.child("ReplicaCount") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_primary_availability_zone = match node
+            .child("PrimaryAvailabilityZone")
+        {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_replica_availability_zones = match node
+            .child("ReplicaAvailabilityZones")
+        {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(
+                    match child.child("AvailabilityZone") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(item0.text()?.to_owned());
+                            }
+                            list
+                        }
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_primary_outpost_arn = match node.child("PrimaryOutpostArn") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_replica_outpost_arns = match node.child("ReplicaOutpostArns") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(
+                    match child.child("OutpostArn") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(item0.text()?.to_owned());
+                            }
+                            list
+                        }
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        ::std::result::Result::Ok(Self {
+            node_group_id: member_node_group_id,
+            slots: member_slots,
+            replica_count: member_replica_count,
+            primary_availability_zone: member_primary_availability_zone,
+            replica_availability_zones: member_replica_availability_zones,
+            primary_outpost_arn: member_primary_outpost_arn,
+            replica_outpost_arns: member_replica_outpost_arns,
+        })
+    }
+}
+impl NodeGroupConfiguration {
     /// Reads this structure from the child elements of `node`; unknown elements are skipped.
     pub fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
@@ -4580,6 +5762,40 @@ impl NodeGroupConfiguration {
         })
     }
 }
+impl NodeGroupConfiguration {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.node_group_id {
+            writer.element("NodeGroupId", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.slots {
+            writer.element("Slots", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.replica_count {
+            writer.integer("ReplicaCount", i64::from(*value));
+        }
+        if let ::std::option::Option::Some(value) = &self.primary_availability_zone {
+            writer.element("PrimaryAvailabilityZone", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.replica_availability_zones {
+            writer.start("ReplicaAvailabilityZones", ::std::option::Option::None);
+            for item0 in value.iter() {
+                writer.element("AvailabilityZone", item0);
+            }
+            writer.end("ReplicaAvailabilityZones");
+        }
+        if let ::std::option::Option::Some(value) = &self.primary_outpost_arn {
+            writer.element("PrimaryOutpostArn", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.replica_outpost_arns {
+            writer.start("ReplicaOutpostArns", ::std::option::Option::None);
+            for item0 in value.iter() {
+                writer.element("OutpostArn", item0);
+            }
+            writer.end("ReplicaOutpostArns");
+        }
+    }
+}
 /// Represents a single node within a node group (shard).
 ///
 /// Smithy shape: `com.amazonaws.elasticache#NodeGroupMember`.
@@ -4666,6 +5882,31 @@ impl NodeGroupMember {
             preferred_outpost_arn: member_preferred_outpost_arn,
             current_role: member_current_role,
         })
+    }
+}
+impl NodeGroupMember {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.cache_cluster_id {
+            writer.element("CacheClusterId", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.cache_node_id {
+            writer.element("CacheNodeId", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.read_endpoint {
+            writer.start("ReadEndpoint", ::std::option::Option::None);
+            value.write_xml(writer);
+            writer.end("ReadEndpoint");
+        }
+        if let ::std::option::Option::Some(value) = &self.preferred_availability_zone {
+            writer.element("PreferredAvailabilityZone", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.preferred_outpost_arn {
+            writer.element("PreferredOutpostArn", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.current_role {
+            writer.element("CurrentRole", value);
+        }
     }
 }
 /// The status of the service update on the node group member
@@ -4819,6 +6060,65 @@ impl NodeGroupMemberUpdateStatus {
         })
     }
 }
+impl NodeGroupMemberUpdateStatus {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.cache_cluster_id {
+            writer.element("CacheClusterId", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.cache_node_id {
+            writer.element("CacheNodeId", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.node_update_status {
+            writer.element("NodeUpdateStatus", value.as_str());
+        }
+        if let ::std::option::Option::Some(value) = &self.node_deletion_date {
+            writer
+                .timestamp(
+                    "NodeDeletionDate",
+                    value,
+                    ::querygen_runtime::query::TimestampFormat::DateTime,
+                );
+        }
+        if let ::std::option::Option::Some(value) = &self.node_update_start_date {
+            writer
+                .timestamp(
+                    "NodeUpdateStartDate",
+                    value,
+                    ::querygen_runtime::query::TimestampFormat::DateTime,
+                );
+        }
+        if let ::std::option::Option::Some(value) = &self.node_update_end_date {
+            writer
+                .timestamp(
+                    "NodeUpdateEndDate",
+                    value,
+                    ::querygen_runtime::query::TimestampFormat::DateTime,
+                );
+        }
+        if let ::std::option::Option::Some(value) = &self.node_update_initiated_by {
+            writer.element("NodeUpdateInitiatedBy", value.as_str());
+        }
+        if let ::std::option::Option::Some(value) = &self.node_update_initiated_date {
+            writer
+                .timestamp(
+                    "NodeUpdateInitiatedDate",
+                    value,
+                    ::querygen_runtime::query::TimestampFormat::DateTime,
+                );
+        }
+        if let ::std::option::Option::Some(value) = &self
+            .node_update_status_modified_date
+        {
+            writer
+                .timestamp(
+                    "NodeUpdateStatusModifiedDate",
+                    value,
+                    ::querygen_runtime::query::TimestampFormat::DateTime,
+                );
+        }
+    }
+}
 /// The status of the service update on the node group
 ///
 /// Smithy shape: `com.amazonaws.elasticache#NodeGroupUpdateStatus`.
@@ -4883,6 +6183,24 @@ impl NodeGroupUpdateStatus {
             node_group_id: member_node_group_id,
             node_group_member_update_status: member_node_group_member_update_status,
         })
+    }
+}
+impl NodeGroupUpdateStatus {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.node_group_id {
+            writer.element("NodeGroupId", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.node_group_member_update_status
+        {
+            writer.start("NodeGroupMemberUpdateStatus", ::std::option::Option::None);
+            for item0 in value.iter() {
+                writer.start("NodeGroupMemberUpdateStatus", ::std::option::Option::None);
+                item0.write_xml(writer);
+                writer.end("NodeGroupMemberUpdateStatus");
+            }
+            writer.end("NodeGroupMemberUpdateStatus");
+        }
     }
 }
 /// Represents an individual cache node in a snapshot of a cluster.
@@ -4990,6 +6308,44 @@ impl NodeSnapshot {
             cache_node_create_time: member_cache_node_create_time,
             snapshot_create_time: member_snapshot_create_time,
         })
+    }
+}
+impl NodeSnapshot {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.cache_cluster_id {
+            writer.element("CacheClusterId", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.node_group_id {
+            writer.element("NodeGroupId", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.cache_node_id {
+            writer.element("CacheNodeId", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.node_group_configuration {
+            writer.start("NodeGroupConfiguration", ::std::option::Option::None);
+            value.write_xml(writer);
+            writer.end("NodeGroupConfiguration");
+        }
+        if let ::std::option::Option::Some(value) = &self.cache_size {
+            writer.element("CacheSize", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.cache_node_create_time {
+            writer
+                .timestamp(
+                    "CacheNodeCreateTime",
+                    value,
+                    ::querygen_runtime::query::TimestampFormat::DateTime,
+                );
+        }
+        if let ::std::option::Option::Some(value) = &self.snapshot_create_time {
+            writer
+                .timestamp(
+                    "SnapshotCreateTime",
+                    value,
+                    ::querygen_runtime::query::TimestampFormat::DateTime,
+                );
+        }
     }
 }
 /// The `NodeUpdateInitiatedBy` enum.
@@ -5204,6 +6560,17 @@ impl NotificationConfiguration {
         })
     }
 }
+impl NotificationConfiguration {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.topic_arn {
+            writer.element("TopicArn", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.topic_status {
+            writer.element("TopicStatus", value);
+        }
+    }
+}
 /// The `OutpostMode` enum.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#OutpostMode`.
@@ -5386,6 +6753,38 @@ impl Parameter {
         })
     }
 }
+impl Parameter {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.parameter_name {
+            writer.element("ParameterName", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.parameter_value {
+            writer.element("ParameterValue", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.description {
+            writer.element("Description", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.source {
+            writer.element("Source", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.data_type {
+            writer.element("DataType", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.allowed_values {
+            writer.element("AllowedValues", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.is_modifiable {
+            writer.boolean("IsModifiable", *value);
+        }
+        if let ::std::option::Option::Some(value) = &self.minimum_engine_version {
+            writer.element("MinimumEngineVersion", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.change_type {
+            writer.element("ChangeType", value.as_str());
+        }
+    }
+}
 /// Describes a name-value pair that is used to update the value of a parameter.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#ParameterNameValue`.
@@ -5417,6 +6816,29 @@ impl ParameterNameValue {
             writer.string(value);
             writer.truncate(mark);
         }
+    }
+}
+impl ParameterNameValue {
+    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
+    pub fn read_query(
+        node: &::querygen_runtime::server::QueryTree,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+        let member_parameter_name = match node.child("ParameterName") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_parameter_value = match node.child("ParameterValue") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        ::std::result::Result::Ok(Self {
+            parameter_name: member_parameter_name,
+            parameter_value: member_parameter_value,
+        })
     }
 }
 /// The `PendingAutomaticFailoverStatus` enum.
@@ -5554,6 +6976,25 @@ impl PendingLogDeliveryConfiguration {
             destination_details: member_destination_details,
             log_format: member_log_format,
         })
+    }
+}
+impl PendingLogDeliveryConfiguration {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.log_type {
+            writer.element("LogType", value.as_str());
+        }
+        if let ::std::option::Option::Some(value) = &self.destination_type {
+            writer.element("DestinationType", value.as_str());
+        }
+        if let ::std::option::Option::Some(value) = &self.destination_details {
+            writer.start("DestinationDetails", ::std::option::Option::None);
+            value.write_xml(writer);
+            writer.end("DestinationDetails");
+        }
+        if let ::std::option::Option::Some(value) = &self.log_format {
+            writer.element("LogFormat", value.as_str());
+        }
     }
 }
 /// A group of settings that are applied to the cluster in the future, or that are currently being
@@ -5705,6 +7146,45 @@ impl PendingModifiedValues {
         })
     }
 }
+impl PendingModifiedValues {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.num_cache_nodes {
+            writer.integer("NumCacheNodes", i64::from(*value));
+        }
+        if let ::std::option::Option::Some(value) = &self.cache_node_ids_to_remove {
+            writer.start("CacheNodeIdsToRemove", ::std::option::Option::None);
+            for item0 in value.iter() {
+                writer.element("CacheNodeId", item0);
+            }
+            writer.end("CacheNodeIdsToRemove");
+        }
+        if let ::std::option::Option::Some(value) = &self.engine_version {
+            writer.element("EngineVersion", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.cache_node_type {
+            writer.element("CacheNodeType", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.auth_token_status {
+            writer.element("AuthTokenStatus", value.as_str());
+        }
+        if let ::std::option::Option::Some(value) = &self.log_delivery_configurations {
+            writer.start("LogDeliveryConfigurations", ::std::option::Option::None);
+            for item0 in value.iter() {
+                writer.start("member", ::std::option::Option::None);
+                item0.write_xml(writer);
+                writer.end("member");
+            }
+            writer.end("LogDeliveryConfigurations");
+        }
+        if let ::std::option::Option::Some(value) = &self.transit_encryption_enabled {
+            writer.boolean("TransitEncryptionEnabled", *value);
+        }
+        if let ::std::option::Option::Some(value) = &self.transit_encryption_mode {
+            writer.element("TransitEncryptionMode", value.as_str());
+        }
+    }
+}
 /// Update action that has been processed for the corresponding apply/stop request
 ///
 /// Smithy shape: `com.amazonaws.elasticache#ProcessedUpdateAction`.
@@ -5777,6 +7257,23 @@ impl ProcessedUpdateAction {
         })
     }
 }
+impl ProcessedUpdateAction {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.replication_group_id {
+            writer.element("ReplicationGroupId", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.cache_cluster_id {
+            writer.element("CacheClusterId", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.service_update_name {
+            writer.element("ServiceUpdateName", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.update_action_status {
+            writer.element("UpdateActionStatus", value.as_str());
+        }
+    }
+}
 /// Contains the specific price and frequency of a recurring charges for a reserved cache node, or for a
 /// reserved cache node offering.
 ///
@@ -5824,6 +7321,17 @@ impl RecurringCharge {
             recurring_charge_amount: member_recurring_charge_amount,
             recurring_charge_frequency: member_recurring_charge_frequency,
         })
+    }
+}
+impl RecurringCharge {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.recurring_charge_amount {
+            writer.double("RecurringChargeAmount", *value);
+        }
+        if let ::std::option::Option::Some(value) = &self.recurring_charge_frequency {
+            writer.element("RecurringChargeFrequency", value);
+        }
     }
 }
 /// A list of the replication groups
@@ -5883,6 +7391,51 @@ impl RegionalConfiguration {
             }
             writer.truncate(mark);
         }
+    }
+}
+impl RegionalConfiguration {
+    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
+    pub fn read_query(
+        node: &::querygen_runtime::server::QueryTree,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+        let member_replication_group_id = match node.child("ReplicationGroupId") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_replication_group_region = match node.child("ReplicationGroupRegion")
+        {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_resharding_configuration = match node.child("ReshardingConfiguration")
+        {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(
+                    match child.child("ReshardingConfiguration") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(
+                                    crate::types::ReshardingConfiguration::read_query(item0)?,
+                                );
+                            }
+                            list
+                        }
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        ::std::result::Result::Ok(Self {
+            replication_group_id: member_replication_group_id,
+            replication_group_region: member_replication_group_region,
+            resharding_configuration: member_resharding_configuration,
+        })
     }
 }
 /// Contains all of the attributes of a specific Valkey or Redis OSS replication group.
@@ -6370,6 +7923,147 @@ impl ReplicationGroup {
         })
     }
 }
+impl ReplicationGroup {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.replication_group_id {
+            writer.element("ReplicationGroupId", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.description {
+            writer.element("Description", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.global_replication_group_info {
+            writer.start("GlobalReplicationGroupInfo", ::std::option::Option::None);
+            value.write_xml(writer);
+            writer.end("GlobalReplicationGroupInfo");
+        }
+        if let ::std::option::Option::Some(value) = &self.status {
+            writer.element("Status", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.pending_modified_values {
+            writer.start("PendingModifiedValues", ::std::option::Option::None);
+            value.write_xml(writer);
+            writer.end("PendingModifiedValues");
+        }
+        if let ::std::option::Option::Some(value) = &self.member_clusters {
+            writer.start("MemberClusters", ::std::option::Option::None);
+            for item0 in value.iter() {
+                writer.element("ClusterId", item0);
+            }
+            writer.end("MemberClusters");
+        }
+        if let ::std::option::Option::Some(value) = &self.node_groups {
+            writer.start("NodeGroups", ::std::option::Option::None);
+            for item0 in value.iter() {
+                writer.start("NodeGroup", ::std::option::Option::None);
+                item0.write_xml(writer);
+                writer.end("NodeGroup");
+            }
+            writer.end("NodeGroups");
+        }
+        if let ::std::option::Option::Some(value) = &self.snapshotting_cluster_id {
+            writer.element("SnapshottingClusterId", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.automatic_failover {
+            writer.element("AutomaticFailover", value.as_str());
+        }
+        if let ::std::option::Option::Some(value) = &self.multi_az {
+            writer.element("MultiAZ", value.as_str());
+        }
+        if let ::std::option::Option::Some(value) = &self.configuration_endpoint {
+            writer.start("ConfigurationEndpoint", ::std::option::Option::None);
+            value.write_xml(writer);
+            writer.end("ConfigurationEndpoint");
+        }
+        if let ::std::option::Option::Some(value) = &self.snapshot_retention_limit {
+            writer.integer("SnapshotRetentionLimit", i64::from(*value));
+        }
+        if let ::std::option::Option::Some(value) = &self.snapshot_window {
+            writer.element("SnapshotWindow", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.cluster_enabled {
+            writer.boolean("ClusterEnabled", *value);
+        }
+        if let ::std::option::Option::Some(value) = &self.cache_node_type {
+            writer.element("CacheNodeType", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.auth_token_enabled {
+            writer.boolean("AuthTokenEnabled", *value);
+        }
+        if let ::std::option::Option::Some(value) = &self.auth_token_last_modified_date {
+            writer
+                .timestamp(
+                    "AuthTokenLastModifiedDate",
+                    value,
+                    ::querygen_runtime::query::TimestampFormat::DateTime,
+                );
+        }
+        if let ::std::option::Option::Some(value) = &self.transit_encryption_enabled {
+            writer.boolean("TransitEncryptionEnabled", *value);
+        }
+        if let ::std::option::Option::Some(value) = &self.at_rest_encryption_enabled {
+            writer.boolean("AtRestEncryptionEnabled", *value);
+        }
+        if let ::std::option::Option::Some(value) = &self.member_clusters_outpost_arns {
+            writer.start("MemberClustersOutpostArns", ::std::option::Option::None);
+            for item0 in value.iter() {
+                writer.element("ReplicationGroupOutpostArn", item0);
+            }
+            writer.end("MemberClustersOutpostArns");
+        }
+        if let ::std::option::Option::Some(value) = &self.kms_key_id {
+            writer.element("KmsKeyId", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.arn {
+            writer.element("ARN", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.user_group_ids {
+            writer.start("UserGroupIds", ::std::option::Option::None);
+            for item0 in value.iter() {
+                writer.element("member", item0);
+            }
+            writer.end("UserGroupIds");
+        }
+        if let ::std::option::Option::Some(value) = &self.log_delivery_configurations {
+            writer.start("LogDeliveryConfigurations", ::std::option::Option::None);
+            for item0 in value.iter() {
+                writer.start("LogDeliveryConfiguration", ::std::option::Option::None);
+                item0.write_xml(writer);
+                writer.end("LogDeliveryConfiguration");
+            }
+            writer.end("LogDeliveryConfigurations");
+        }
+        if let ::std::option::Option::Some(value) = &self.replication_group_create_time {
+            writer
+                .timestamp(
+                    "ReplicationGroupCreateTime",
+                    value,
+                    ::querygen_runtime::query::TimestampFormat::DateTime,
+                );
+        }
+        if let ::std::option::Option::Some(value) = &self.data_tiering {
+            writer.element("DataTiering", value.as_str());
+        }
+        if let ::std::option::Option::Some(value) = &self.auto_minor_version_upgrade {
+            writer.boolean("AutoMinorVersionUpgrade", *value);
+        }
+        if let ::std::option::Option::Some(value) = &self.network_type {
+            writer.element("NetworkType", value.as_str());
+        }
+        if let ::std::option::Option::Some(value) = &self.ip_discovery {
+            writer.element("IpDiscovery", value.as_str());
+        }
+        if let ::std::option::Option::Some(value) = &self.transit_encryption_mode {
+            writer.element("TransitEncryptionMode", value.as_str());
+        }
+        if let ::std::option::Option::Some(value) = &self.cluster_mode {
+            writer.element("ClusterMode", value.as_str());
+        }
+        if let ::std::option::Option::Some(value) = &self.engine {
+            writer.element("Engine", value);
+        }
+    }
+}
 /// The settings to be applied to the Valkey or Redis OSS replication group, either immediately or
 /// during the next maintenance window.
 ///
@@ -6525,6 +8219,48 @@ impl ReplicationGroupPendingModifiedValues {
             transit_encryption_mode: member_transit_encryption_mode,
             cluster_mode: member_cluster_mode,
         })
+    }
+}
+impl ReplicationGroupPendingModifiedValues {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.primary_cluster_id {
+            writer.element("PrimaryClusterId", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.automatic_failover_status {
+            writer.element("AutomaticFailoverStatus", value.as_str());
+        }
+        if let ::std::option::Option::Some(value) = &self.resharding {
+            writer.start("Resharding", ::std::option::Option::None);
+            value.write_xml(writer);
+            writer.end("Resharding");
+        }
+        if let ::std::option::Option::Some(value) = &self.auth_token_status {
+            writer.element("AuthTokenStatus", value.as_str());
+        }
+        if let ::std::option::Option::Some(value) = &self.user_groups {
+            writer.start("UserGroups", ::std::option::Option::None);
+            value.write_xml(writer);
+            writer.end("UserGroups");
+        }
+        if let ::std::option::Option::Some(value) = &self.log_delivery_configurations {
+            writer.start("LogDeliveryConfigurations", ::std::option::Option::None);
+            for item0 in value.iter() {
+                writer.start("member", ::std::option::Option::None);
+                item0.write_xml(writer);
+                writer.end("member");
+            }
+            writer.end("LogDeliveryConfigurations");
+        }
+        if let ::std::option::Option::Some(value) = &self.transit_encryption_enabled {
+            writer.boolean("TransitEncryptionEnabled", *value);
+        }
+        if let ::std::option::Option::Some(value) = &self.transit_encryption_mode {
+            writer.element("TransitEncryptionMode", value.as_str());
+        }
+        if let ::std::option::Option::Some(value) = &self.cluster_mode {
+            writer.element("ClusterMode", value.as_str());
+        }
     }
 }
 /// Represents the output of a `PurchaseReservedCacheNodesOffering` operation.
@@ -6777,6 +8513,63 @@ impl ReservedCacheNode {
         })
     }
 }
+impl ReservedCacheNode {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.reserved_cache_node_id {
+            writer.element("ReservedCacheNodeId", value);
+        }
+        if let ::std::option::Option::Some(value) = &self
+            .reserved_cache_nodes_offering_id
+        {
+            writer.element("ReservedCacheNodesOfferingId", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.cache_node_type {
+            writer.element("CacheNodeType", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.start_time {
+            writer
+                .timestamp(
+                    "StartTime",
+                    value,
+                    ::querygen_runtime::query::TimestampFormat::DateTime,
+                );
+        }
+        if let ::std::option::Option::Some(value) = &self.duration {
+            writer.integer("Duration", i64::from(*value));
+        }
+        if let ::std::option::Option::Some(value) = &self.fixed_price {
+            writer.double("FixedPrice", *value);
+        }
+        if let ::std::option::Option::Some(value) = &self.usage_price {
+            writer.double("UsagePrice", *value);
+        }
+        if let ::std::option::Option::Some(value) = &self.cache_node_count {
+            writer.integer("CacheNodeCount", i64::from(*value));
+        }
+        if let ::std::option::Option::Some(value) = &self.product_description {
+            writer.element("ProductDescription", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.offering_type {
+            writer.element("OfferingType", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.state {
+            writer.element("State", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.recurring_charges {
+            writer.start("RecurringCharges", ::std::option::Option::None);
+            for item0 in value.iter() {
+                writer.start("RecurringCharge", ::std::option::Option::None);
+                item0.write_xml(writer);
+                writer.end("RecurringCharge");
+            }
+            writer.end("RecurringCharges");
+        }
+        if let ::std::option::Option::Some(value) = &self.reservation_arn {
+            writer.element("ReservationARN", value);
+        }
+    }
+}
 /// Describes all of the attributes of a reserved cache node offering.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#ReservedCacheNodesOffering`.
@@ -6974,6 +8767,43 @@ impl ReservedCacheNodesOffering {
         })
     }
 }
+impl ReservedCacheNodesOffering {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self
+            .reserved_cache_nodes_offering_id
+        {
+            writer.element("ReservedCacheNodesOfferingId", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.cache_node_type {
+            writer.element("CacheNodeType", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.duration {
+            writer.integer("Duration", i64::from(*value));
+        }
+        if let ::std::option::Option::Some(value) = &self.fixed_price {
+            writer.double("FixedPrice", *value);
+        }
+        if let ::std::option::Option::Some(value) = &self.usage_price {
+            writer.double("UsagePrice", *value);
+        }
+        if let ::std::option::Option::Some(value) = &self.product_description {
+            writer.element("ProductDescription", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.offering_type {
+            writer.element("OfferingType", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.recurring_charges {
+            writer.start("RecurringCharges", ::std::option::Option::None);
+            for item0 in value.iter() {
+                writer.start("RecurringCharge", ::std::option::Option::None);
+                item0.write_xml(writer);
+                writer.end("RecurringCharge");
+            }
+            writer.end("RecurringCharges");
+        }
+    }
+}
 /// A list of `PreferredAvailabilityZones` objects that specifies the configuration of a node group in
 /// the resharded cluster.
 ///
@@ -7021,6 +8851,42 @@ impl ReshardingConfiguration {
         }
     }
 }
+impl ReshardingConfiguration {
+    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
+    pub fn read_query(
+        node: &::querygen_runtime::server::QueryTree,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+        let member_node_group_id = match node.child("NodeGroupId") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_preferred_availability_zones = match node
+            .child("PreferredAvailabilityZones")
+        {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(
+                    match child.child("AvailabilityZone") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(item0.text()?.to_owned());
+                            }
+                            list
+                        }
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        ::std::result::Result::Ok(Self {
+            node_group_id: member_node_group_id,
+            preferred_availability_zones: member_preferred_availability_zones,
+        })
+    }
+}
 /// The status of an online resharding operation.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#ReshardingStatus`.
@@ -7058,6 +8924,16 @@ impl ReshardingStatus {
         ::std::result::Result::Ok(Self {
             slot_migration: member_slot_migration,
         })
+    }
+}
+impl ReshardingStatus {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.slot_migration {
+            writer.start("SlotMigration", ::std::option::Option::None);
+            value.write_xml(writer);
+            writer.end("SlotMigration");
+        }
     }
 }
 /// Represents a single cache security group and its status.
@@ -7105,6 +8981,17 @@ impl SecurityGroupMembership {
             security_group_id: member_security_group_id,
             status: member_status,
         })
+    }
+}
+impl SecurityGroupMembership {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.security_group_id {
+            writer.element("SecurityGroupId", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.status {
+            writer.element("Status", value);
+        }
     }
 }
 /// The resource representing a serverless cache.
@@ -7336,6 +9223,81 @@ impl ServerlessCache {
         })
     }
 }
+impl ServerlessCache {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.serverless_cache_name {
+            writer.element("ServerlessCacheName", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.description {
+            writer.element("Description", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.create_time {
+            writer
+                .timestamp(
+                    "CreateTime",
+                    value,
+                    ::querygen_runtime::query::TimestampFormat::DateTime,
+                );
+        }
+        if let ::std::option::Option::Some(value) = &self.status {
+            writer.element("Status", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.engine {
+            writer.element("Engine", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.major_engine_version {
+            writer.element("MajorEngineVersion", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.full_engine_version {
+            writer.element("FullEngineVersion", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.cache_usage_limits {
+            writer.start("CacheUsageLimits", ::std::option::Option::None);
+            value.write_xml(writer);
+            writer.end("CacheUsageLimits");
+        }
+        if let ::std::option::Option::Some(value) = &self.kms_key_id {
+            writer.element("KmsKeyId", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.security_group_ids {
+            writer.start("SecurityGroupIds", ::std::option::Option::None);
+            for item0 in value.iter() {
+                writer.element("SecurityGroupId", item0);
+            }
+            writer.end("SecurityGroupIds");
+        }
+        if let ::std::option::Option::Some(value) = &self.endpoint {
+            writer.start("Endpoint", ::std::option::Option::None);
+            value.write_xml(writer);
+            writer.end("Endpoint");
+        }
+        if let ::std::option::Option::Some(value) = &self.reader_endpoint {
+            writer.start("ReaderEndpoint", ::std::option::Option::None);
+            value.write_xml(writer);
+            writer.end("ReaderEndpoint");
+        }
+        if let ::std::option::Option::Some(value) = &self.arn {
+            writer.element("ARN", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.user_group_id {
+            writer.element("UserGroupId", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.subnet_ids {
+            writer.start("SubnetIds", ::std::option::Option::None);
+            for item0 in value.iter() {
+                writer.element("SubnetId", item0);
+            }
+            writer.end("SubnetIds");
+        }
+        if let ::std::option::Option::Some(value) = &self.snapshot_retention_limit {
+            writer.integer("SnapshotRetentionLimit", i64::from(*value));
+        }
+        if let ::std::option::Option::Some(value) = &self.daily_snapshot_time {
+            writer.element("DailySnapshotTime", value);
+        }
+    }
+}
 /// The configuration settings for a specific serverless cache.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#ServerlessCacheConfiguration`.
@@ -7393,6 +9355,20 @@ impl ServerlessCacheConfiguration {
             engine: member_engine,
             major_engine_version: member_major_engine_version,
         })
+    }
+}
+impl ServerlessCacheConfiguration {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.serverless_cache_name {
+            writer.element("ServerlessCacheName", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.engine {
+            writer.element("Engine", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.major_engine_version {
+            writer.element("MajorEngineVersion", value);
+        }
     }
 }
 /// The resource representing a serverless cache snapshot. Available for Valkey, Redis OSS and
@@ -7533,6 +9509,52 @@ impl ServerlessCacheSnapshot {
             bytes_used_for_cache: member_bytes_used_for_cache,
             serverless_cache_configuration: member_serverless_cache_configuration,
         })
+    }
+}
+impl ServerlessCacheSnapshot {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.serverless_cache_snapshot_name
+        {
+            writer.element("ServerlessCacheSnapshotName", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.arn {
+            writer.element("ARN", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.kms_key_id {
+            writer.element("KmsKeyId", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.snapshot_type {
+            writer.element("SnapshotType", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.status {
+            writer.element("Status", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.create_time {
+            writer
+                .timestamp(
+                    "CreateTime",
+                    value,
+                    ::querygen_runtime::query::TimestampFormat::DateTime,
+                );
+        }
+        if let ::std::option::Option::Some(value) = &self.expiry_time {
+            writer
+                .timestamp(
+                    "ExpiryTime",
+                    value,
+                    ::querygen_runtime::query::TimestampFormat::DateTime,
+                );
+        }
+        if let ::std::option::Option::Some(value) = &self.bytes_used_for_cache {
+            writer.element("BytesUsedForCache", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.serverless_cache_configuration
+        {
+            writer.start("ServerlessCacheConfiguration", ::std::option::Option::None);
+            value.write_xml(writer);
+            writer.end("ServerlessCacheConfiguration");
+        }
     }
 }
 /// An update that you can apply to your Valkey or Redis OSS clusters.
@@ -7715,6 +9737,66 @@ impl ServiceUpdate {
             auto_update_after_recommended_apply_by_date: member_auto_update_after_recommended_apply_by_date,
             estimated_update_time: member_estimated_update_time,
         })
+    }
+}
+impl ServiceUpdate {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.service_update_name {
+            writer.element("ServiceUpdateName", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.service_update_release_date {
+            writer
+                .timestamp(
+                    "ServiceUpdateReleaseDate",
+                    value,
+                    ::querygen_runtime::query::TimestampFormat::DateTime,
+                );
+        }
+        if let ::std::option::Option::Some(value) = &self.service_update_end_date {
+            writer
+                .timestamp(
+                    "ServiceUpdateEndDate",
+                    value,
+                    ::querygen_runtime::query::TimestampFormat::DateTime,
+                );
+        }
+        if let ::std::option::Option::Some(value) = &self.service_update_severity {
+            writer.element("ServiceUpdateSeverity", value.as_str());
+        }
+        if let ::std::option::Option::Some(value) = &self
+            .service_update_recommended_apply_by_date
+        {
+            writer
+                .timestamp(
+                    "ServiceUpdateRecommendedApplyByDate",
+                    value,
+                    ::querygen_runtime::query::TimestampFormat::DateTime,
+                );
+        }
+        if let ::std::option::Option::Some(value) = &self.service_update_status {
+            writer.element("ServiceUpdateStatus", value.as_str());
+        }
+        if let ::std::option::Option::Some(value) = &self.service_update_description {
+            writer.element("ServiceUpdateDescription", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.service_update_type {
+            writer.element("ServiceUpdateType", value.as_str());
+        }
+        if let ::std::option::Option::Some(value) = &self.engine {
+            writer.element("Engine", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.engine_version {
+            writer.element("EngineVersion", value);
+        }
+        if let ::std::option::Option::Some(value) = &self
+            .auto_update_after_recommended_apply_by_date
+        {
+            writer.boolean("AutoUpdateAfterRecommendedApplyByDate", *value);
+        }
+        if let ::std::option::Option::Some(value) = &self.estimated_update_time {
+            writer.element("EstimatedUpdateTime", value);
+        }
     }
 }
 /// The `ServiceUpdateSeverity` enum.
@@ -8038,6 +10120,14 @@ impl SlotMigration {
         ::std::result::Result::Ok(Self {
             progress_percentage: member_progress_percentage,
         })
+    }
+}
+impl SlotMigration {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.progress_percentage {
+            writer.double("ProgressPercentage", *value);
+        }
     }
 }
 /// Represents a copy of an entire Valkey or Redis OSS cluster as of the time when the snapshot was
@@ -8474,6 +10564,106 @@ impl Snapshot {
         })
     }
 }
+impl Snapshot {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.snapshot_name {
+            writer.element("SnapshotName", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.replication_group_id {
+            writer.element("ReplicationGroupId", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.replication_group_description {
+            writer.element("ReplicationGroupDescription", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.cache_cluster_id {
+            writer.element("CacheClusterId", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.snapshot_status {
+            writer.element("SnapshotStatus", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.snapshot_source {
+            writer.element("SnapshotSource", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.cache_node_type {
+            writer.element("CacheNodeType", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.engine {
+            writer.element("Engine", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.engine_version {
+            writer.element("EngineVersion", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.num_cache_nodes {
+            writer.integer("NumCacheNodes", i64::from(*value));
+        }
+        if let ::std::option::Option::Some(value) = &self.preferred_availability_zone {
+            writer.element("PreferredAvailabilityZone", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.preferred_outpost_arn {
+            writer.element("PreferredOutpostArn", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.cache_cluster_create_time {
+            writer
+                .timestamp(
+                    "CacheClusterCreateTime",
+                    value,
+                    ::querygen_runtime::query::TimestampFormat::DateTime,
+                );
+        }
+        if let ::std::option::Option::Some(value) = &self.preferred_maintenance_window {
+            writer.element("PreferredMaintenanceWindow", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.topic_arn {
+            writer.element("TopicArn", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.port {
+            writer.integer("Port", i64::from(*value));
+        }
+        if let ::std::option::Option::Some(value) = &self.cache_parameter_group_name {
+            writer.element("CacheParameterGroupName", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.cache_subnet_group_name {
+            writer.element("CacheSubnetGroupName", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.vpc_id {
+            writer.element("VpcId", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.auto_minor_version_upgrade {
+            writer.boolean("AutoMinorVersionUpgrade", *value);
+        }
+        if let ::std::option::Option::Some(value) = &self.snapshot_retention_limit {
+            writer.integer("SnapshotRetentionLimit", i64::from(*value));
+        }
+        if let ::std::option::Option::Some(value) = &self.snapshot_window {
+            writer.element("SnapshotWindow", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.num_node_groups {
+            writer.integer("NumNodeGroups", i64::from(*value));
+        }
+        if let ::std::option::Option::Some(value) = &self.automatic_failover {
+            writer.element("AutomaticFailover", value.as_str());
+        }
+        if let ::std::option::Option::Some(value) = &self.node_snapshots {
+            writer.start("NodeSnapshots", ::std::option::Option::None);
+            for item0 in value.iter() {
+                writer.start("NodeSnapshot", ::std::option::Option::None);
+                item0.write_xml(writer);
+                writer.end("NodeSnapshot");
+            }
+            writer.end("NodeSnapshots");
+        }
+        if let ::std::option::Option::Some(value) = &self.kms_key_id {
+            writer.element("KmsKeyId", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.arn {
+            writer.element("ARN", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.data_tiering {
+            writer.element("DataTiering", value.as_str());
+        }
+    }
+}
 /// The `SourceType` enum.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#SourceType`.
@@ -8683,6 +10873,31 @@ impl Subnet {
         })
     }
 }
+impl Subnet {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.subnet_identifier {
+            writer.element("SubnetIdentifier", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.subnet_availability_zone {
+            writer.start("SubnetAvailabilityZone", ::std::option::Option::None);
+            value.write_xml(writer);
+            writer.end("SubnetAvailabilityZone");
+        }
+        if let ::std::option::Option::Some(value) = &self.subnet_outpost {
+            writer.start("SubnetOutpost", ::std::option::Option::None);
+            value.write_xml(writer);
+            writer.end("SubnetOutpost");
+        }
+        if let ::std::option::Option::Some(value) = &self.supported_network_types {
+            writer.start("SupportedNetworkTypes", ::std::option::Option::None);
+            for item0 in value.iter() {
+                writer.element("member", item0.as_str());
+            }
+            writer.end("SupportedNetworkTypes");
+        }
+    }
+}
 /// The ID of the outpost subnet.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#SubnetOutpost`.
@@ -8720,6 +10935,14 @@ impl SubnetOutpost {
         ::std::result::Result::Ok(Self {
             subnet_outpost_arn: member_subnet_outpost_arn,
         })
+    }
+}
+impl SubnetOutpost {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.subnet_outpost_arn {
+            writer.element("SubnetOutpostArn", value);
+        }
     }
 }
 /// A tag that can be added to an ElastiCache cluster or replication group. Tags are composed of a
@@ -8760,6 +10983,29 @@ impl Tag {
     }
 }
 impl Tag {
+    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
+    pub fn read_query(
+        node: &::querygen_runtime::server::QueryTree,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+        let member_key = match node.child("Key") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_value = match node.child("Value") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        ::std::result::Result::Ok(Self {
+            key: member_key,
+            value: member_value,
+        })
+    }
+}
+impl Tag {
     /// Reads this structure from the child elements of `node`; unknown elements are skipped.
     pub fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
@@ -8784,6 +11030,17 @@ impl Tag {
             key: member_key,
             value: member_value,
         })
+    }
+}
+impl Tag {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.key {
+            writer.element("Key", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.value {
+            writer.element("Value", value);
+        }
     }
 }
 /// Filters update actions from the service updates that are in available status during the time range.
@@ -8819,6 +11076,35 @@ impl TimeRangeFilter {
                 .timestamp(value, ::querygen_runtime::query::TimestampFormat::DateTime);
             writer.truncate(mark);
         }
+    }
+}
+impl TimeRangeFilter {
+    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
+    pub fn read_query(
+        node: &::querygen_runtime::server::QueryTree,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+        let member_start_time = match node.child("StartTime") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(
+                    child
+                        .timestamp(::querygen_runtime::query::TimestampFormat::DateTime)?,
+                )
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_end_time = match node.child("EndTime") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(
+                    child
+                        .timestamp(::querygen_runtime::query::TimestampFormat::DateTime)?,
+                )
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        ::std::result::Result::Ok(Self {
+            start_time: member_start_time,
+            end_time: member_end_time,
+        })
     }
 }
 /// The `TransitEncryptionMode` enum.
@@ -8963,6 +11249,26 @@ impl UnprocessedUpdateAction {
             error_type: member_error_type,
             error_message: member_error_message,
         })
+    }
+}
+impl UnprocessedUpdateAction {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.replication_group_id {
+            writer.element("ReplicationGroupId", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.cache_cluster_id {
+            writer.element("CacheClusterId", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.service_update_name {
+            writer.element("ServiceUpdateName", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.error_type {
+            writer.element("ErrorType", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.error_message {
+            writer.element("ErrorMessage", value);
+        }
     }
 }
 /// The status of the service update for a specific replication group
@@ -9244,6 +11550,98 @@ impl UpdateAction {
         })
     }
 }
+impl UpdateAction {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.replication_group_id {
+            writer.element("ReplicationGroupId", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.cache_cluster_id {
+            writer.element("CacheClusterId", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.service_update_name {
+            writer.element("ServiceUpdateName", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.service_update_release_date {
+            writer
+                .timestamp(
+                    "ServiceUpdateReleaseDate",
+                    value,
+                    ::querygen_runtime::query::TimestampFormat::DateTime,
+                );
+        }
+        if let ::std::option::Option::Some(value) = &self.service_update_severity {
+            writer.element("ServiceUpdateSeverity", value.as_str());
+        }
+        if let ::std::option::Option::Some(value) = &self.service_update_status {
+            writer.element("ServiceUpdateStatus", value.as_str());
+        }
+        if let ::std::option::Option::Some(value) = &self
+            .service_update_recommended_apply_by_date
+        {
+            writer
+                .timestamp(
+                    "ServiceUpdateRecommendedApplyByDate",
+                    value,
+                    ::querygen_runtime::query::TimestampFormat::DateTime,
+                );
+        }
+        if let ::std::option::Option::Some(value) = &self.service_update_type {
+            writer.element("ServiceUpdateType", value.as_str());
+        }
+        if let ::std::option::Option::Some(value) = &self.update_action_available_date {
+            writer
+                .timestamp(
+                    "UpdateActionAvailableDate",
+                    value,
+                    ::querygen_runtime::query::TimestampFormat::DateTime,
+                );
+        }
+        if let ::std::option::Option::Some(value) = &self.update_action_status {
+            writer.element("UpdateActionStatus", value.as_str());
+        }
+        if let ::std::option::Option::Some(value) = &self.nodes_updated {
+            writer.element("NodesUpdated", value);
+        }
+        if let ::std::option::Option::Some(value) = &self
+            .update_action_status_modified_date
+        {
+            writer
+                .timestamp(
+                    "UpdateActionStatusModifiedDate",
+                    value,
+                    ::querygen_runtime::query::TimestampFormat::DateTime,
+                );
+        }
+        if let ::std::option::Option::Some(value) = &self.sla_met {
+            writer.element("SlaMet", value.as_str());
+        }
+        if let ::std::option::Option::Some(value) = &self.node_group_update_status {
+            writer.start("NodeGroupUpdateStatus", ::std::option::Option::None);
+            for item0 in value.iter() {
+                writer.start("NodeGroupUpdateStatus", ::std::option::Option::None);
+                item0.write_xml(writer);
+                writer.end("NodeGroupUpdateStatus");
+            }
+            writer.end("NodeGroupUpdateStatus");
+        }
+        if let ::std::option::Option::Some(value) = &self.cache_node_update_status {
+            writer.start("CacheNodeUpdateStatus", ::std::option::Option::None);
+            for item0 in value.iter() {
+                writer.start("CacheNodeUpdateStatus", ::std::option::Option::None);
+                item0.write_xml(writer);
+                writer.end("CacheNodeUpdateStatus");
+            }
+            writer.end("CacheNodeUpdateStatus");
+        }
+        if let ::std::option::Option::Some(value) = &self.estimated_update_time {
+            writer.element("EstimatedUpdateTime", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.engine {
+            writer.element("Engine", value);
+        }
+    }
+}
 /// The `UpdateActionStatus` enum.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#UpdateActionStatus`.
@@ -9486,6 +11884,44 @@ impl User {
         })
     }
 }
+impl User {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.user_id {
+            writer.element("UserId", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.user_name {
+            writer.element("UserName", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.status {
+            writer.element("Status", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.engine {
+            writer.element("Engine", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.minimum_engine_version {
+            writer.element("MinimumEngineVersion", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.access_string {
+            writer.element("AccessString", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.user_group_ids {
+            writer.start("UserGroupIds", ::std::option::Option::None);
+            for item0 in value.iter() {
+                writer.element("member", item0);
+            }
+            writer.end("UserGroupIds");
+        }
+        if let ::std::option::Option::Some(value) = &self.authentication {
+            writer.start("Authentication", ::std::option::Option::None);
+            value.write_xml(writer);
+            writer.end("Authentication");
+        }
+        if let ::std::option::Option::Some(value) = &self.arn {
+            writer.element("ARN", value);
+        }
+    }
+}
 /// The `UserGroup` structure.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#UserGroup`.
@@ -9636,6 +12072,52 @@ impl UserGroup {
         })
     }
 }
+impl UserGroup {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.user_group_id {
+            writer.element("UserGroupId", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.status {
+            writer.element("Status", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.engine {
+            writer.element("Engine", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.user_ids {
+            writer.start("UserIds", ::std::option::Option::None);
+            for item0 in value.iter() {
+                writer.element("member", item0);
+            }
+            writer.end("UserIds");
+        }
+        if let ::std::option::Option::Some(value) = &self.minimum_engine_version {
+            writer.element("MinimumEngineVersion", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.pending_changes {
+            writer.start("PendingChanges", ::std::option::Option::None);
+            value.write_xml(writer);
+            writer.end("PendingChanges");
+        }
+        if let ::std::option::Option::Some(value) = &self.replication_groups {
+            writer.start("ReplicationGroups", ::std::option::Option::None);
+            for item0 in value.iter() {
+                writer.element("member", item0);
+            }
+            writer.end("ReplicationGroups");
+        }
+        if let ::std::option::Option::Some(value) = &self.serverless_caches {
+            writer.start("ServerlessCaches", ::std::option::Option::None);
+            for item0 in value.iter() {
+                writer.element("member", item0);
+            }
+            writer.end("ServerlessCaches");
+        }
+        if let ::std::option::Option::Some(value) = &self.arn {
+            writer.element("ARN", value);
+        }
+    }
+}
 /// Returns the updates being applied to the user group.
 ///
 /// Smithy shape: `com.amazonaws.elasticache#UserGroupPendingChanges`.
@@ -9706,6 +12188,25 @@ impl UserGroupPendingChanges {
             user_ids_to_remove: member_user_ids_to_remove,
             user_ids_to_add: member_user_ids_to_add,
         })
+    }
+}
+impl UserGroupPendingChanges {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.user_ids_to_remove {
+            writer.start("UserIdsToRemove", ::std::option::Option::None);
+            for item0 in value.iter() {
+                writer.element("member", item0);
+            }
+            writer.end("UserIdsToRemove");
+        }
+        if let ::std::option::Option::Some(value) = &self.user_ids_to_add {
+            writer.start("UserIdsToAdd", ::std::option::Option::None);
+            for item0 in value.iter() {
+                writer.element("member", item0);
+            }
+            writer.end("UserIdsToAdd");
+        }
     }
 }
 /// The status of the user group update.
@@ -9780,6 +12281,25 @@ impl UserGroupsUpdateStatus {
             user_group_ids_to_add: member_user_group_ids_to_add,
             user_group_ids_to_remove: member_user_group_ids_to_remove,
         })
+    }
+}
+impl UserGroupsUpdateStatus {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.user_group_ids_to_add {
+            writer.start("UserGroupIdsToAdd", ::std::option::Option::None);
+            for item0 in value.iter() {
+                writer.element("member", item0);
+            }
+            writer.end("UserGroupIdsToAdd");
+        }
+        if let ::std::option::Option::Some(value) = &self.user_group_ids_to_remove {
+            writer.start("UserGroupIdsToRemove", ::std::option::Option::None);
+            for item0 in value.iter() {
+                writer.element("member", item0);
+            }
+            writer.end("UserGroupIdsToRemove");
+        }
     }
 }
 /// Builders for the structures of this module.

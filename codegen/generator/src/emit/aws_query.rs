@@ -42,8 +42,15 @@ pub fn struct_writer(s: &Struct) -> TokenStream {
     }
 }
 
-/// The key a member is written under.
-fn member_key(f: &Field) -> String {
+/// Whether a member's list or map is flattened (on the member, or on the shape in legacy models).
+pub(crate) fn uses_flattening(f: &Field) -> bool {
+    f.flattened
+        || matches!(&f.ty, TypeRef::List(l) if l.flattened)
+        || matches!(&f.ty, TypeRef::Map(m) if m.flattened)
+}
+
+/// The key (or element name) a member is written under.
+pub(crate) fn member_key(f: &Field) -> String {
     match &f.ty {
         // Legacy (botocore) models flatten on the list shape: the list member's name wins there.
         TypeRef::List(list) if list.flattened && !f.flattened => list
@@ -58,9 +65,7 @@ fn member_key(f: &Field) -> String {
 fn field_writer(f: &Field) -> TokenStream {
     let field = ident(&f.rust_name);
     let key = member_key(f);
-    let flattened = f.flattened
-        || matches!(&f.ty, TypeRef::List(l) if l.flattened)
-        || matches!(&f.ty, TypeRef::Map(m) if m.flattened);
+    let flattened = uses_flattening(f);
     let value = format_ident!("value");
     let write = value_writer(&f.ty, &value, flattened, 0);
     if f.optional {
@@ -83,7 +88,7 @@ fn field_writer(f: &Field) -> TokenStream {
     }
 }
 
-fn timestamp_format(format: Option<TimestampFormat>) -> TokenStream {
+pub(crate) fn timestamp_format(format: Option<TimestampFormat>) -> TokenStream {
     match format.unwrap_or(TimestampFormat::DateTime) {
         TimestampFormat::DateTime => quote!(::querygen_runtime::query::TimestampFormat::DateTime),
         TimestampFormat::EpochSeconds => {
@@ -318,9 +323,7 @@ pub fn struct_reader(s: &Struct) -> TokenStream {
     let arms = s.fields.iter().map(|f| {
         let slot = slot(f);
         let key = member_key(f);
-        let flattened = f.flattened
-            || matches!(&f.ty, TypeRef::List(l) if l.flattened)
-            || matches!(&f.ty, TypeRef::Map(m) if m.flattened);
+        let flattened = uses_flattening(f);
         let child = format_ident!("child");
         match (&f.ty, flattened) {
             (TypeRef::List(list), true) => {
@@ -607,20 +610,51 @@ pub fn response_parser(op: &Operation) -> TokenStream {
 }
 
 /// An error enum (one variant per error plus `Unhandled`) and the function that parses into it.
-pub fn error_enum(enum_name: &Ident, doc: &str, errors: &[NamedRef]) -> TokenStream {
+///
+/// `errors` pairs each error with its wire code. When several errors share a code
+/// (CloudWatch has two `ResourceNotFound`s), parsing picks the one named like the
+/// code, else the first by name; the others keep their variants for callers who
+/// build them, and say so in their docs.
+pub fn error_enum(enum_name: &Ident, doc: &str, errors: &[(NamedRef, String)]) -> TokenStream {
     let doc = doc_line(doc);
-    let variants = errors.iter().map(|e| {
+    let parsed_by_code = |code: &str| -> Option<&NamedRef> {
+        let sharing: Vec<&NamedRef> = errors
+            .iter()
+            .filter(|(_, c)| c == code)
+            .map(|(e, _)| e)
+            .collect();
+        sharing
+            .iter()
+            .find(|e| e.rust_name == crate::naming::type_name(code))
+            .or(sharing.first())
+            .copied()
+    };
+    let variants = errors.iter().map(|(e, code)| {
         let variant = ident(&e.rust_name);
         let path = super::named_path(e);
-        let doc = doc_line(&format!(
+        let mut text = format!(
             "The service answered with [`{}`].",
             path.to_string().replace(' ', "")
-        ));
+        );
+        if let Some(winner) = parsed_by_code(code).filter(|w| w.id != e.id) {
+            text.push_str(&format!(
+                " It shares the code `{code}` with `{}`, which parsing yields.",
+                winner.rust_name
+            ));
+        }
+        let doc = doc_line(&text);
         quote!(#doc #variant(#path),)
     });
+    // The errors a code can select (one per code).
+    let parsed: Vec<&NamedRef> = errors
+        .iter()
+        .filter(|(e, code)| parsed_by_code(code).is_some_and(|w| w.id == e.id))
+        .map(|(e, _)| e)
+        .collect();
+    let errors: Vec<&NamedRef> = errors.iter().map(|(e, _)| e).collect();
     let names: Vec<Ident> = errors.iter().map(|e| ident(&e.rust_name)).collect();
-    let paths: Vec<TokenStream> = errors.iter().map(super::named_path).collect();
-    let arms = errors.iter().map(|e| {
+    let paths: Vec<TokenStream> = errors.iter().map(|e| super::named_path(e)).collect();
+    let arms = parsed.iter().map(|e| {
         let variant = ident(&e.rust_name);
         let path = super::named_path(e);
         quote! {
@@ -636,6 +670,9 @@ pub fn error_enum(enum_name: &Ident, doc: &str, errors: &[NamedRef]) -> TokenStr
         "Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.",
     );
     let code_doc = doc_line("The error code, if known.");
+    let response_doc = doc_line(
+        "Server side: the HTTP status and `<ErrorResponse>` body the service answers with.",
+    );
     let parse_body = if errors.is_empty() {
         quote!(Self::Unhandled(
             ::querygen_runtime::query::UnhandledError::new(
@@ -679,6 +716,16 @@ pub fn error_enum(enum_name: &Ident, doc: &str, errors: &[NamedRef]) -> TokenStr
                 match self {
                     #(Self::#names(_) => ::std::option::Option::Some(#paths::CODE),)*
                     Self::Unhandled(error) => error.code.as_deref(),
+                }
+            }
+        }
+
+        impl #enum_name {
+            #response_doc
+            pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+                match self {
+                    #(Self::#names(error) => (#paths::HTTP_STATUS, error.write_error_response(request_id)),)*
+                    Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
                 }
             }
         }

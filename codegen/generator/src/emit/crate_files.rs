@@ -3,10 +3,10 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::aws_query;
 use super::enumeration::{enum_item, union_item};
 use super::ident;
 use super::structure::{builder_item, struct_item, Place};
+use super::{aws_query, aws_query_server};
 use crate::ir::{Module, NamedKind, NamedRef, Operation, Service, TypeDef};
 use crate::Options;
 
@@ -129,15 +129,32 @@ fn types_rs(service: &Service) -> TokenStream {
         match t {
             TypeDef::Struct(s) => {
                 let item = struct_item(s, &place);
-                let writer = writes.then(|| aws_query::struct_writer(s));
-                let reader = reads.then(|| aws_query::struct_reader(s));
+                // Client: write what inputs reach, read what outputs reach. Server: the reverse.
+                let writer = writes.then(|| {
+                    let client = aws_query::struct_writer(s);
+                    let server = aws_query_server::struct_query_reader(s);
+                    quote!(#client #server)
+                });
+                let reader = reads.then(|| {
+                    let client = aws_query::struct_reader(s);
+                    let server = aws_query_server::struct_xml_writer(s, false);
+                    quote!(#client #server)
+                });
                 quote!(#item #writer #reader)
             }
             TypeDef::Enum(e) => enum_item(e),
             TypeDef::Union(u) => {
                 let item = union_item(u);
-                let writer = writes.then(|| aws_query::union_writer(u));
-                let reader = reads.then(|| aws_query::union_reader(u));
+                let writer = writes.then(|| {
+                    let client = aws_query::union_writer(u);
+                    let server = aws_query_server::union_query_reader(u);
+                    quote!(#client #server)
+                });
+                let reader = reads.then(|| {
+                    let client = aws_query::union_reader(u);
+                    let server = aws_query_server::union_xml_writer(u);
+                    quote!(#client #server)
+                });
                 quote!(#item #writer #reader)
             }
         }
@@ -176,7 +193,11 @@ fn error_rs(service: &Service) -> TokenStream {
         let reader = service.aws_query.then(|| {
             let read_xml = aws_query::struct_reader(s);
             let read_body = aws_query::error_body_reader(s);
-            quote!(#read_xml #read_body)
+            // The message travels as `<Message>` in the envelope, not as a member element.
+            let write_xml = aws_query_server::struct_xml_writer(s, true);
+            let write_response =
+                aws_query_server::error_response_writer(s, service.xml_namespace.as_deref());
+            quote!(#read_xml #read_body #write_xml #write_response)
         });
         quote!(#item #reader)
     });
@@ -190,7 +211,7 @@ fn error_rs(service: &Service) -> TokenStream {
         aws_query::error_enum(
             &quote::format_ident!("ServiceError"),
             "Any error the service may return: the service-wide table from error codes to error shapes.",
-            &refs,
+            &with_codes(service, &refs),
         )
     });
     quote! {
@@ -254,12 +275,19 @@ fn operation_file(op: &Operation, service: &Service) -> TokenStream {
         let tokens = aws_query::idempotency_filler(&op.input);
         let serialize = aws_query::operation_serializer(op, &service.version);
         let reader = aws_query::struct_reader(&op.output);
+        let server_reader = aws_query_server::struct_query_reader(&op.input);
+        let server_writer = aws_query_server::struct_xml_writer(&op.output, false);
+        let server = aws_query_server::operation_server(
+            op,
+            &service.version,
+            service.xml_namespace.as_deref(),
+        );
         let deserialize = aws_query::response_parser(op);
         let error_name = quote::format_ident!("{}Error", crate::naming::type_name(&op.wire_name));
         let error_enum = aws_query::error_enum(
             &error_name,
             &format!("The errors `{}` may return.", op.wire_name),
-            &op.errors,
+            &with_codes(service, &op.errors),
         );
         let error_doc = super::doc_line(&format!(
             "Parses a non-2xx `{}` response into [`{error_name}`].",
@@ -276,6 +304,9 @@ fn operation_file(op: &Operation, service: &Service) -> TokenStream {
             pub fn deserialize_error(status: u16, body: &[u8]) -> #error_name {
                 #error_name::parse(status, body)
             }
+            #server_reader
+            #server_writer
+            #server
         }
     });
     let input_builder = builder_item(&op.input, &place);
@@ -306,6 +337,24 @@ fn module_doc_text(op: &Operation, notes: &[String]) -> String {
         text.push_str(note);
     }
     text
+}
+
+/// Pairs each error with its wire code (from the IR's error structures).
+fn with_codes(service: &Service, errors: &[NamedRef]) -> Vec<(NamedRef, String)> {
+    errors
+        .iter()
+        .map(|e| {
+            let code = service
+                .errors
+                .iter()
+                .find(|s| s.id == e.id)
+                .and_then(|s| match &s.role {
+                    crate::ir::StructRole::Error(info) => Some(info.code.clone()),
+                    _ => None,
+                });
+            (e.clone(), code.unwrap_or_else(|| e.rust_name.clone()))
+        })
+        .collect()
 }
 
 /// The generated crate's manifest.

@@ -8,6 +8,7 @@
 //! everywhere, so no file manages imports.
 
 pub mod aws_query;
+pub mod aws_query_server;
 pub mod crate_files;
 pub mod enumeration;
 pub mod structure;

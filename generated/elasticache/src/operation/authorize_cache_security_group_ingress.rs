@@ -307,6 +307,44 @@ impl AuthorizeCacheSecurityGroupIngressError {
         }
     }
 }
+impl AuthorizeCacheSecurityGroupIngressError {
+    /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
+    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        match self {
+            Self::AuthorizationAlreadyExistsFault(error) => {
+                (
+                    crate::error::AuthorizationAlreadyExistsFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::CacheSecurityGroupNotFoundFault(error) => {
+                (
+                    crate::error::CacheSecurityGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidCacheSecurityGroupStateFault(error) => {
+                (
+                    crate::error::InvalidCacheSecurityGroupStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterCombinationException(error) => {
+                (
+                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+        }
+    }
+}
 impl ::std::fmt::Display for AuthorizeCacheSecurityGroupIngressError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
@@ -357,6 +395,81 @@ pub fn deserialize_error(
     body: &[u8],
 ) -> AuthorizeCacheSecurityGroupIngressError {
     AuthorizeCacheSecurityGroupIngressError::parse(status, body)
+}
+impl AuthorizeCacheSecurityGroupIngressInput {
+    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
+    pub fn read_query(
+        node: &::querygen_runtime::server::QueryTree,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+        let member_cache_security_group_name = match node.child("CacheSecurityGroupName")
+        {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_ec2_security_group_name = match node.child("EC2SecurityGroupName") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_ec2_security_group_owner_id = match node
+            .child("EC2SecurityGroupOwnerId")
+        {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        ::std::result::Result::Ok(Self {
+            cache_security_group_name: member_cache_security_group_name,
+            ec2_security_group_name: member_ec2_security_group_name,
+            ec2_security_group_owner_id: member_ec2_security_group_owner_id,
+        })
+    }
+}
+impl AuthorizeCacheSecurityGroupIngressOutput {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.cache_security_group {
+            writer.start("CacheSecurityGroup", ::std::option::Option::None);
+            value.write_xml(writer);
+            writer.end("CacheSecurityGroup");
+        }
+    }
+}
+/// Server side: parses a `AuthorizeCacheSecurityGroupIngress` request body (checking `Action` and `Version`) into the input.
+pub fn deserialize_request(
+    body: &[u8],
+) -> ::std::result::Result<
+    AuthorizeCacheSecurityGroupIngressInput,
+    ::querygen_runtime::server::QueryError,
+> {
+    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
+    tree.expect_action("AuthorizeCacheSecurityGroupIngress", "2015-02-02")?;
+    AuthorizeCacheSecurityGroupIngressInput::read_query(&tree)
+}
+/// Server side: the `<AuthorizeCacheSecurityGroupIngressResponse>` document for `output`.
+pub fn serialize_response(
+    output: &AuthorizeCacheSecurityGroupIngressOutput,
+    request_id: &str,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::server::XmlWriter::new();
+    writer
+        .start(
+            "AuthorizeCacheSecurityGroupIngressResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
+    writer
+        .start("AuthorizeCacheSecurityGroupIngressResult", ::std::option::Option::None);
+    output.write_xml(&mut writer);
+    writer.end("AuthorizeCacheSecurityGroupIngressResult");
+    writer.response_metadata(request_id);
+    writer.end("AuthorizeCacheSecurityGroupIngressResponse");
+    writer.finish()
 }
 /// Builders for this operation's input and output.
 pub mod builders {

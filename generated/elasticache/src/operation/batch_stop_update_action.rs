@@ -284,6 +284,26 @@ impl BatchStopUpdateActionError {
         }
     }
 }
+impl BatchStopUpdateActionError {
+    /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
+    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        match self {
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ServiceUpdateNotFoundFault(error) => {
+                (
+                    crate::error::ServiceUpdateNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+        }
+    }
+}
 impl ::std::fmt::Display for BatchStopUpdateActionError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
@@ -309,6 +329,112 @@ impl ::std::error::Error for BatchStopUpdateActionError {
 /// Parses a non-2xx `BatchStopUpdateAction` response into [`BatchStopUpdateActionError`].
 pub fn deserialize_error(status: u16, body: &[u8]) -> BatchStopUpdateActionError {
     BatchStopUpdateActionError::parse(status, body)
+}
+impl BatchStopUpdateActionInput {
+    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
+    pub fn read_query(
+        node: &::querygen_runtime::server::QueryTree,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+        let member_replication_group_ids = match node.child("ReplicationGroupIds") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(
+                    match child.child("member") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(item0.text()?.to_owned());
+                            }
+                            list
+                        }
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_cache_cluster_ids = match node.child("CacheClusterIds") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(
+                    match child.child("member") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(item0.text()?.to_owned());
+                            }
+                            list
+                        }
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_service_update_name = match node.child("ServiceUpdateName") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        ::std::result::Result::Ok(Self {
+            replication_group_ids: member_replication_group_ids,
+            cache_cluster_ids: member_cache_cluster_ids,
+            service_update_name: member_service_update_name,
+        })
+    }
+}
+impl BatchStopUpdateActionOutput {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.processed_update_actions {
+            writer.start("ProcessedUpdateActions", ::std::option::Option::None);
+            for item0 in value.iter() {
+                writer.start("ProcessedUpdateAction", ::std::option::Option::None);
+                item0.write_xml(writer);
+                writer.end("ProcessedUpdateAction");
+            }
+            writer.end("ProcessedUpdateActions");
+        }
+        if let ::std::option::Option::Some(value) = &self.unprocessed_update_actions {
+            writer.start("UnprocessedUpdateActions", ::std::option::Option::None);
+            for item0 in value.iter() {
+                writer.start("UnprocessedUpdateAction", ::std::option::Option::None);
+                item0.write_xml(writer);
+                writer.end("UnprocessedUpdateAction");
+            }
+            writer.end("UnprocessedUpdateActions");
+        }
+    }
+}
+/// Server side: parses a `BatchStopUpdateAction` request body (checking `Action` and `Version`) into the input.
+pub fn deserialize_request(
+    body: &[u8],
+) -> ::std::result::Result<
+    BatchStopUpdateActionInput,
+    ::querygen_runtime::server::QueryError,
+> {
+    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
+    tree.expect_action("BatchStopUpdateAction", "2015-02-02")?;
+    BatchStopUpdateActionInput::read_query(&tree)
+}
+/// Server side: the `<BatchStopUpdateActionResponse>` document for `output`.
+pub fn serialize_response(
+    output: &BatchStopUpdateActionOutput,
+    request_id: &str,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::server::XmlWriter::new();
+    writer
+        .start(
+            "BatchStopUpdateActionResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
+    writer.start("BatchStopUpdateActionResult", ::std::option::Option::None);
+    output.write_xml(&mut writer);
+    writer.end("BatchStopUpdateActionResult");
+    writer.response_metadata(request_id);
+    writer.end("BatchStopUpdateActionResponse");
+    writer.finish()
 }
 /// Builders for this operation's input and output.
 pub mod builders {

@@ -234,6 +234,32 @@ impl CompleteMigrationError {
         }
     }
 }
+impl CompleteMigrationError {
+    /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
+    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        match self {
+            Self::InvalidReplicationGroupStateFault(error) => {
+                (
+                    crate::error::InvalidReplicationGroupStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ReplicationGroupNotFoundFault(error) => {
+                (
+                    crate::error::ReplicationGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ReplicationGroupNotUnderMigrationFault(error) => {
+                (
+                    crate::error::ReplicationGroupNotUnderMigrationFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+        }
+    }
+}
 impl ::std::fmt::Display for CompleteMigrationError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
@@ -269,6 +295,70 @@ impl ::std::error::Error for CompleteMigrationError {
 /// Parses a non-2xx `CompleteMigration` response into [`CompleteMigrationError`].
 pub fn deserialize_error(status: u16, body: &[u8]) -> CompleteMigrationError {
     CompleteMigrationError::parse(status, body)
+}
+impl CompleteMigrationInput {
+    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
+    pub fn read_query(
+        node: &::querygen_runtime::server::QueryTree,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+        let member_replication_group_id = match node.child("ReplicationGroupId") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_force = match node.child("Force") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.parsed::<bool>("a boolean")?)
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        ::std::result::Result::Ok(Self {
+            replication_group_id: member_replication_group_id,
+            force: member_force,
+        })
+    }
+}
+impl CompleteMigrationOutput {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.replication_group {
+            writer.start("ReplicationGroup", ::std::option::Option::None);
+            value.write_xml(writer);
+            writer.end("ReplicationGroup");
+        }
+    }
+}
+/// Server side: parses a `CompleteMigration` request body (checking `Action` and `Version`) into the input.
+pub fn deserialize_request(
+    body: &[u8],
+) -> ::std::result::Result<
+    CompleteMigrationInput,
+    ::querygen_runtime::server::QueryError,
+> {
+    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
+    tree.expect_action("CompleteMigration", "2015-02-02")?;
+    CompleteMigrationInput::read_query(&tree)
+}
+/// Server side: the `<CompleteMigrationResponse>` document for `output`.
+pub fn serialize_response(
+    output: &CompleteMigrationOutput,
+    request_id: &str,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::server::XmlWriter::new();
+    writer
+        .start(
+            "CompleteMigrationResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
+    writer.start("CompleteMigrationResult", ::std::option::Option::None);
+    output.write_xml(&mut writer);
+    writer.end("CompleteMigrationResult");
+    writer.response_metadata(request_id);
+    writer.end("CompleteMigrationResponse");
+    writer.finish()
 }
 /// Builders for this operation's input and output.
 pub mod builders {

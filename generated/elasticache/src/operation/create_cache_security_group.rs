@@ -320,6 +320,44 @@ impl CreateCacheSecurityGroupError {
         }
     }
 }
+impl CreateCacheSecurityGroupError {
+    /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
+    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        match self {
+            Self::CacheSecurityGroupAlreadyExistsFault(error) => {
+                (
+                    crate::error::CacheSecurityGroupAlreadyExistsFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::CacheSecurityGroupQuotaExceededFault(error) => {
+                (
+                    crate::error::CacheSecurityGroupQuotaExceededFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterCombinationException(error) => {
+                (
+                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::TagQuotaPerResourceExceeded(error) => {
+                (
+                    crate::error::TagQuotaPerResourceExceeded::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+        }
+    }
+}
 impl ::std::fmt::Display for CreateCacheSecurityGroupError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
@@ -367,6 +405,89 @@ impl ::std::error::Error for CreateCacheSecurityGroupError {
 /// Parses a non-2xx `CreateCacheSecurityGroup` response into [`CreateCacheSecurityGroupError`].
 pub fn deserialize_error(status: u16, body: &[u8]) -> CreateCacheSecurityGroupError {
     CreateCacheSecurityGroupError::parse(status, body)
+}
+impl CreateCacheSecurityGroupInput {
+    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
+    pub fn read_query(
+        node: &::querygen_runtime::server::QueryTree,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+        let member_cache_security_group_name = match node.child("CacheSecurityGroupName")
+        {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_description = match node.child("Description") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_tags = match node.child("Tags") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(
+                    match child.child("Tag") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(crate::types::Tag::read_query(item0)?);
+                            }
+                            list
+                        }
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        ::std::result::Result::Ok(Self {
+            cache_security_group_name: member_cache_security_group_name,
+            description: member_description,
+            tags: member_tags,
+        })
+    }
+}
+impl CreateCacheSecurityGroupOutput {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.cache_security_group {
+            writer.start("CacheSecurityGroup", ::std::option::Option::None);
+            value.write_xml(writer);
+            writer.end("CacheSecurityGroup");
+        }
+    }
+}
+/// Server side: parses a `CreateCacheSecurityGroup` request body (checking `Action` and `Version`) into the input.
+pub fn deserialize_request(
+    body: &[u8],
+) -> ::std::result::Result<
+    CreateCacheSecurityGroupInput,
+    ::querygen_runtime::server::QueryError,
+> {
+    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
+    tree.expect_action("CreateCacheSecurityGroup", "2015-02-02")?;
+    CreateCacheSecurityGroupInput::read_query(&tree)
+}
+/// Server side: the `<CreateCacheSecurityGroupResponse>` document for `output`.
+pub fn serialize_response(
+    output: &CreateCacheSecurityGroupOutput,
+    request_id: &str,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::server::XmlWriter::new();
+    writer
+        .start(
+            "CreateCacheSecurityGroupResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
+    writer.start("CreateCacheSecurityGroupResult", ::std::option::Option::None);
+    output.write_xml(&mut writer);
+    writer.end("CreateCacheSecurityGroupResult");
+    writer.response_metadata(request_id);
+    writer.end("CreateCacheSecurityGroupResponse");
+    writer.finish()
 }
 /// Builders for this operation's input and output.
 pub mod builders {

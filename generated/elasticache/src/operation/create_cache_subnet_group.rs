@@ -343,6 +343,50 @@ impl CreateCacheSubnetGroupError {
         }
     }
 }
+impl CreateCacheSubnetGroupError {
+    /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
+    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        match self {
+            Self::CacheSubnetGroupAlreadyExistsFault(error) => {
+                (
+                    crate::error::CacheSubnetGroupAlreadyExistsFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::CacheSubnetGroupQuotaExceededFault(error) => {
+                (
+                    crate::error::CacheSubnetGroupQuotaExceededFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::CacheSubnetQuotaExceededFault(error) => {
+                (
+                    crate::error::CacheSubnetQuotaExceededFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidSubnet(error) => {
+                (
+                    crate::error::InvalidSubnet::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::SubnetNotAllowedFault(error) => {
+                (
+                    crate::error::SubnetNotAllowedFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::TagQuotaPerResourceExceeded(error) => {
+                (
+                    crate::error::TagQuotaPerResourceExceeded::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+        }
+    }
+}
 impl ::std::fmt::Display for CreateCacheSubnetGroupError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
@@ -388,6 +432,108 @@ impl ::std::error::Error for CreateCacheSubnetGroupError {
 /// Parses a non-2xx `CreateCacheSubnetGroup` response into [`CreateCacheSubnetGroupError`].
 pub fn deserialize_error(status: u16, body: &[u8]) -> CreateCacheSubnetGroupError {
     CreateCacheSubnetGroupError::parse(status, body)
+}
+impl CreateCacheSubnetGroupInput {
+    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
+    pub fn read_query(
+        node: &::querygen_runtime::server::QueryTree,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+        let member_cache_subnet_group_name = match node.child("CacheSubnetGroupName") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_cache_subnet_group_description = match node
+            .child("CacheSubnetGroupDescription")
+        {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_subnet_ids = match node.child("SubnetIds") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(
+                    match child.child("SubnetIdentifier") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(item0.text()?.to_owned());
+                            }
+                            list
+                        }
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_tags = match node.child("Tags") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(
+                    match child.child("Tag") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(crate::types::Tag::read_query(item0)?);
+                            }
+                            list
+                        }
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        ::std::result::Result::Ok(Self {
+            cache_subnet_group_name: member_cache_subnet_group_name,
+            cache_subnet_group_description: member_cache_subnet_group_description,
+            subnet_ids: member_subnet_ids,
+            tags: member_tags,
+        })
+    }
+}
+impl CreateCacheSubnetGroupOutput {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.cache_subnet_group {
+            writer.start("CacheSubnetGroup", ::std::option::Option::None);
+            value.write_xml(writer);
+            writer.end("CacheSubnetGroup");
+        }
+    }
+}
+/// Server side: parses a `CreateCacheSubnetGroup` request body (checking `Action` and `Version`) into the input.
+pub fn deserialize_request(
+    body: &[u8],
+) -> ::std::result::Result<
+    CreateCacheSubnetGroupInput,
+    ::querygen_runtime::server::QueryError,
+> {
+    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
+    tree.expect_action("CreateCacheSubnetGroup", "2015-02-02")?;
+    CreateCacheSubnetGroupInput::read_query(&tree)
+}
+/// Server side: the `<CreateCacheSubnetGroupResponse>` document for `output`.
+pub fn serialize_response(
+    output: &CreateCacheSubnetGroupOutput,
+    request_id: &str,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::server::XmlWriter::new();
+    writer
+        .start(
+            "CreateCacheSubnetGroupResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
+    writer.start("CreateCacheSubnetGroupResult", ::std::option::Option::None);
+    output.write_xml(&mut writer);
+    writer.end("CreateCacheSubnetGroupResult");
+    writer.response_metadata(request_id);
+    writer.end("CreateCacheSubnetGroupResponse");
+    writer.finish()
 }
 /// Builders for this operation's input and output.
 pub mod builders {

@@ -323,6 +323,44 @@ impl CreateGlobalReplicationGroupError {
         }
     }
 }
+impl CreateGlobalReplicationGroupError {
+    /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
+    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        match self {
+            Self::GlobalReplicationGroupAlreadyExistsFault(error) => {
+                (
+                    crate::error::GlobalReplicationGroupAlreadyExistsFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidReplicationGroupStateFault(error) => {
+                (
+                    crate::error::InvalidReplicationGroupStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ReplicationGroupNotFoundFault(error) => {
+                (
+                    crate::error::ReplicationGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ServiceLinkedRoleNotFoundFault(error) => {
+                (
+                    crate::error::ServiceLinkedRoleNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+        }
+    }
+}
 impl ::std::fmt::Display for CreateGlobalReplicationGroupError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
@@ -370,6 +408,83 @@ impl ::std::error::Error for CreateGlobalReplicationGroupError {
 /// Parses a non-2xx `CreateGlobalReplicationGroup` response into [`CreateGlobalReplicationGroupError`].
 pub fn deserialize_error(status: u16, body: &[u8]) -> CreateGlobalReplicationGroupError {
     CreateGlobalReplicationGroupError::parse(status, body)
+}
+impl CreateGlobalReplicationGroupInput {
+    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
+    pub fn read_query(
+        node: &::querygen_runtime::server::QueryTree,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+        let member_global_replication_group_id_suffix = match node
+            .child("GlobalReplicationGroupIdSuffix")
+        {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_global_replication_group_description = match node
+            .child("GlobalReplicationGroupDescription")
+        {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_primary_replication_group_id = match node
+            .child("PrimaryReplicationGroupId")
+        {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        ::std::result::Result::Ok(Self {
+            global_replication_group_id_suffix: member_global_replication_group_id_suffix,
+            global_replication_group_description: member_global_replication_group_description,
+            primary_replication_group_id: member_primary_replication_group_id,
+        })
+    }
+}
+impl CreateGlobalReplicationGroupOutput {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.global_replication_group {
+            writer.start("GlobalReplicationGroup", ::std::option::Option::None);
+            value.write_xml(writer);
+            writer.end("GlobalReplicationGroup");
+        }
+    }
+}
+/// Server side: parses a `CreateGlobalReplicationGroup` request body (checking `Action` and `Version`) into the input.
+pub fn deserialize_request(
+    body: &[u8],
+) -> ::std::result::Result<
+    CreateGlobalReplicationGroupInput,
+    ::querygen_runtime::server::QueryError,
+> {
+    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
+    tree.expect_action("CreateGlobalReplicationGroup", "2015-02-02")?;
+    CreateGlobalReplicationGroupInput::read_query(&tree)
+}
+/// Server side: the `<CreateGlobalReplicationGroupResponse>` document for `output`.
+pub fn serialize_response(
+    output: &CreateGlobalReplicationGroupOutput,
+    request_id: &str,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::server::XmlWriter::new();
+    writer
+        .start(
+            "CreateGlobalReplicationGroupResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
+    writer.start("CreateGlobalReplicationGroupResult", ::std::option::Option::None);
+    output.write_xml(&mut writer);
+    writer.end("CreateGlobalReplicationGroupResult");
+    writer.response_metadata(request_id);
+    writer.end("CreateGlobalReplicationGroupResponse");
+    writer.finish()
 }
 /// Builders for this operation's input and output.
 pub mod builders {

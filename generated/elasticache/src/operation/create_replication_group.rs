@@ -1288,6 +1288,128 @@ impl CreateReplicationGroupError {
         }
     }
 }
+impl CreateReplicationGroupError {
+    /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
+    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        match self {
+            Self::CacheClusterNotFoundFault(error) => {
+                (
+                    crate::error::CacheClusterNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::CacheParameterGroupNotFoundFault(error) => {
+                (
+                    crate::error::CacheParameterGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::CacheSecurityGroupNotFoundFault(error) => {
+                (
+                    crate::error::CacheSecurityGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::CacheSubnetGroupNotFoundFault(error) => {
+                (
+                    crate::error::CacheSubnetGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ClusterQuotaForCustomerExceededFault(error) => {
+                (
+                    crate::error::ClusterQuotaForCustomerExceededFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::GlobalReplicationGroupNotFoundFault(error) => {
+                (
+                    crate::error::GlobalReplicationGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InsufficientCacheClusterCapacityFault(error) => {
+                (
+                    crate::error::InsufficientCacheClusterCapacityFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidCacheClusterStateFault(error) => {
+                (
+                    crate::error::InvalidCacheClusterStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidGlobalReplicationGroupStateFault(error) => {
+                (
+                    crate::error::InvalidGlobalReplicationGroupStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterCombinationException(error) => {
+                (
+                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidUserGroupStateFault(error) => {
+                (
+                    crate::error::InvalidUserGroupStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidVpcNetworkStateFault(error) => {
+                (
+                    crate::error::InvalidVpcNetworkStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::NodeGroupsPerReplicationGroupQuotaExceededFault(error) => {
+                (
+                    crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::NodeQuotaForClusterExceededFault(error) => {
+                (
+                    crate::error::NodeQuotaForClusterExceededFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::NodeQuotaForCustomerExceededFault(error) => {
+                (
+                    crate::error::NodeQuotaForCustomerExceededFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ReplicationGroupAlreadyExistsFault(error) => {
+                (
+                    crate::error::ReplicationGroupAlreadyExistsFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::TagQuotaPerResourceExceeded(error) => {
+                (
+                    crate::error::TagQuotaPerResourceExceeded::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::UserGroupNotFoundFault(error) => {
+                (
+                    crate::error::UserGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+        }
+    }
+}
 impl ::std::fmt::Display for CreateReplicationGroupError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
@@ -1407,6 +1529,457 @@ impl ::std::error::Error for CreateReplicationGroupError {
 /// Parses a non-2xx `CreateReplicationGroup` response into [`CreateReplicationGroupError`].
 pub fn deserialize_error(status: u16, body: &[u8]) -> CreateReplicationGroupError {
     CreateReplicationGroupError::parse(status, body)
+}
+impl CreateReplicationGroupInput {
+    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
+    pub fn read_query(
+        node: &::querygen_runtime::server::QueryTree,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+        let member_replication_group_id = match node.child("ReplicationGroupId") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_replication_group_description = match node
+            .child("ReplicationGroupDescription")
+        {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_global_replication_group_id = match node
+            .child("GlobalReplicationGroupId")
+        {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_primary_cluster_id = match node.child("PrimaryClusterId") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_automatic_failover_enabled = match node
+            .child("AutomaticFailoverEnabled")
+        {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.parsed::<bool>("a boolean")?)
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_multi_az_enabled = match node.child("MultiAZEnabled") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.parsed::<bool>("a boolean")?)
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_num_cache_clusters = match node.child("NumCacheClusters") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_preferred_cache_cluster_a_zs = match node
+            .child("PreferredCacheClusterAZs")
+        {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(
+                    match child.child("AvailabilityZone") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(item0.text()?.to_owned());
+                            }
+                            list
+                        }
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_num_node_groups = match node.child("NumNodeGroups") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_replicas_per_node_group = match node.child("ReplicasPerNodeGroup") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_node_group_configuration = match node.child("NodeGroupConfiguration")
+        {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(
+                    match child.child("NodeGroupConfiguration") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(
+                                    crate::types::NodeGroupConfiguration::read_query(item0)?,
+                                );
+                            }
+                            list
+                        }
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_cache_node_type = match node.child("CacheNodeType") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_engine = match node.child("Engine") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_engine_version = match node.child("EngineVersion") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_cache_parameter_group_name = match node
+            .child("CacheParameterGroupName")
+        {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_cache_subnet_group_name = match node.child("CacheSubnetGroupName") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_cache_security_group_names = match node
+            .child("CacheSecurityGroupNames")
+        {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(
+                    match child.child("CacheSecurityGroupName") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(item0.text()?.to_owned());
+                            }
+                            list
+                        }
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_security_group_ids = match node.child("SecurityGroupIds") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(
+                    match child.child("SecurityGroupId") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(item0.text()?.to_owned());
+                            }
+                            list
+                        }
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_tags = match node.child("Tags") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(
+                    match child.child("Tag") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(crate::types::Tag::read_query(item0)?);
+                            }
+                            list
+                        }
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_snapshot_arns = match node.child("SnapshotArns") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(
+                    match child.child("SnapshotArn") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(item0.text()?.to_owned());
+                            }
+                            list
+                        }
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_snapshot_name = match node.child("SnapshotName") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_preferred_maintenance_window = match node
+            .child("PreferredMaintenanceWindow")
+        {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_port = match node.child("Port") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_notification_topic_arn = match node.child("NotificationTopicArn") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_auto_minor_version_upgrade = match node
+            .child("AutoMinorVersionUpgrade")
+        {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.parsed::<bool>("a boolean")?)
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_snapshot_retention_limit = match node.child("SnapshotRetentionLimit")
+        {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_snapshot_window = match node.child("SnapshotWindow") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_auth_token = match node.child("AuthToken") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_transit_encryption_enabled = match node
+            .child("TransitEncryptionEnabled")
+        {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.parsed::<bool>("a boolean")?)
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_at_rest_encryption_enabled = match node
+            .child("AtRestEncryptionEnabled")
+        {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.parsed::<bool>("a boolean")?)
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_kms_key_id = match node.child("KmsKeyId") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_user_group_ids = match node.child("UserGroupIds") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(
+                    match child.child("member") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(item0.text()?.to_owned());
+                            }
+                            list
+                        }
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_log_delivery_configurations = match node
+            .child("LogDeliveryConfigurations")
+        {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(
+                    match child.child("LogDeliveryConfigurationRequest") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(
+                                    crate::types::LogDeliveryConfigurationRequest::read_query(
+                                        item0,
+                                    )?,
+                                );
+                            }
+                            list
+                        }
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_data_tiering_enabled = match node.child("DataTieringEnabled") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.parsed::<bool>("a boolean")?)
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_network_type = match node.child("NetworkType") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(
+                    crate::types::NetworkType::from(child.text()?),
+                )
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_ip_discovery = match node.child("IpDiscovery") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(
+                    crate::types::IpDiscovery::from(child.text()?),
+                )
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_transit_encryption_mode = match node.child("TransitEncryptionMode") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(
+                    crate::types::TransitEncryptionMode::from(child.text()?),
+                )
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_cluster_mode = match node.child("ClusterMode") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(
+                    crate::types::ClusterMode::from(child.text()?),
+                )
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_serverless_cache_snapshot_name = match node
+            .child("ServerlessCacheSnapshotName")
+        {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        ::std::result::Result::Ok(Self {
+            replication_group_id: member_replication_group_id,
+            replication_group_description: member_replication_group_description,
+            global_replication_group_id: member_global_replication_group_id,
+            primary_cluster_id: member_primary_cluster_id,
+            automatic_failover_enabled: member_automatic_failover_enabled,
+            multi_az_enabled: member_multi_az_enabled,
+            num_cache_clusters: member_num_cache_clusters,
+            preferred_cache_cluster_a_zs: member_preferred_cache_cluster_a_zs,
+            num_node_groups: member_num_node_groups,
+            replicas_per_node_group: member_replicas_per_node_group,
+            node_group_configuration: member_node_group_configuration,
+            cache_node_type: member_cache_node_type,
+            engine: member_engine,
+            engine_version: member_engine_version,
+            cache_parameter_group_name: member_cache_parameter_group_name,
+            cache_subnet_group_name: member_cache_subnet_group_name,
+            cache_security_group_names: member_cache_security_group_names,
+            security_group_ids: member_security_group_ids,
+            tags: member_tags,
+            snapshot_arns: member_snapshot_arns,
+            snapshot_name: member_snapshot_name,
+            preferred_maintenance_window: member_preferred_maintenance_window,
+            port: member_port,
+            notification_topic_arn: member_notification_topic_arn,
+            auto_minor_version_upgrade: member_auto_minor_version_upgrade,
+            snapshot_retention_limit: member_snapshot_retention_limit,
+            snapshot_window: member_snapshot_window,
+            auth_token: member_auth_token,
+            transit_encryption_enabled: member_transit_encryption_enabled,
+            at_rest_encryption_enabled: member_at_rest_encryption_enabled,
+            kms_key_id: member_kms_key_id,
+            user_group_ids: member_user_group_ids,
+            log_delivery_configurations: member_log_delivery_configurations,
+            data_tiering_enabled: member_data_tiering_enabled,
+            network_type: member_network_type,
+            ip_discovery: member_ip_discovery,
+            transit_encryption_mode: member_transit_encryption_mode,
+            cluster_mode: member_cluster_mode,
+            serverless_cache_snapshot_name: member_serverless_cache_snapshot_name,
+        })
+    }
+}
+impl CreateReplicationGroupOutput {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.replication_group {
+            writer.start("ReplicationGroup", ::std::option::Option::None);
+            value.write_xml(writer);
+            writer.end("ReplicationGroup");
+        }
+    }
+}
+/// Server side: parses a `CreateReplicationGroup` request body (checking `Action` and `Version`) into the input.
+pub fn deserialize_request(
+    body: &[u8],
+) -> ::std::result::Result<
+    CreateReplicationGroupInput,
+    ::querygen_runtime::server::QueryError,
+> {
+    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
+    tree.expect_action("CreateReplicationGroup", "2015-02-02")?;
+    CreateReplicationGroupInput::read_query(&tree)
+}
+/// Server side: the `<CreateReplicationGroupResponse>` document for `output`.
+pub fn serialize_response(
+    output: &CreateReplicationGroupOutput,
+    request_id: &str,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::server::XmlWriter::new();
+    writer
+        .start(
+            "CreateReplicationGroupResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
+    writer.start("CreateReplicationGroupResult", ::std::option::Option::None);
+    output.write_xml(&mut writer);
+    writer.end("CreateReplicationGroupResult");
+    writer.response_metadata(request_id);
+    writer.end("CreateReplicationGroupResponse");
+    writer.finish()
 }
 /// Builders for this operation's input and output.
 pub mod builders {

@@ -405,6 +405,62 @@ impl CreateServerlessCacheSnapshotError {
         }
     }
 }
+impl CreateServerlessCacheSnapshotError {
+    /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
+    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        match self {
+            Self::InvalidParameterCombinationException(error) => {
+                (
+                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidServerlessCacheStateFault(error) => {
+                (
+                    crate::error::InvalidServerlessCacheStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ServerlessCacheNotFoundFault(error) => {
+                (
+                    crate::error::ServerlessCacheNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ServerlessCacheSnapshotAlreadyExistsFault(error) => {
+                (
+                    crate::error::ServerlessCacheSnapshotAlreadyExistsFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ServerlessCacheSnapshotQuotaExceededFault(error) => {
+                (
+                    crate::error::ServerlessCacheSnapshotQuotaExceededFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ServiceLinkedRoleNotFoundFault(error) => {
+                (
+                    crate::error::ServiceLinkedRoleNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::TagQuotaPerResourceExceeded(error) => {
+                (
+                    crate::error::TagQuotaPerResourceExceeded::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+        }
+    }
+}
 impl ::std::fmt::Display for CreateServerlessCacheSnapshotError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
@@ -473,6 +529,97 @@ pub fn deserialize_error(
     body: &[u8],
 ) -> CreateServerlessCacheSnapshotError {
     CreateServerlessCacheSnapshotError::parse(status, body)
+}
+impl CreateServerlessCacheSnapshotInput {
+    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
+    pub fn read_query(
+        node: &::querygen_runtime::server::QueryTree,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+        let member_serverless_cache_snapshot_name = match node
+            .child("ServerlessCacheSnapshotName")
+        {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_serverless_cache_name = match node.child("ServerlessCacheName") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_kms_key_id = match node.child("KmsKeyId") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_tags = match node.child("Tags") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(
+                    match child.child("Tag") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(crate::types::Tag::read_query(item0)?);
+                            }
+                            list
+                        }
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        ::std::result::Result::Ok(Self {
+            serverless_cache_snapshot_name: member_serverless_cache_snapshot_name,
+            serverless_cache_name: member_serverless_cache_name,
+            kms_key_id: member_kms_key_id,
+            tags: member_tags,
+        })
+    }
+}
+impl CreateServerlessCacheSnapshotOutput {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.serverless_cache_snapshot {
+            writer.start("ServerlessCacheSnapshot", ::std::option::Option::None);
+            value.write_xml(writer);
+            writer.end("ServerlessCacheSnapshot");
+        }
+    }
+}
+/// Server side: parses a `CreateServerlessCacheSnapshot` request body (checking `Action` and `Version`) into the input.
+pub fn deserialize_request(
+    body: &[u8],
+) -> ::std::result::Result<
+    CreateServerlessCacheSnapshotInput,
+    ::querygen_runtime::server::QueryError,
+> {
+    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
+    tree.expect_action("CreateServerlessCacheSnapshot", "2015-02-02")?;
+    CreateServerlessCacheSnapshotInput::read_query(&tree)
+}
+/// Server side: the `<CreateServerlessCacheSnapshotResponse>` document for `output`.
+pub fn serialize_response(
+    output: &CreateServerlessCacheSnapshotOutput,
+    request_id: &str,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::server::XmlWriter::new();
+    writer
+        .start(
+            "CreateServerlessCacheSnapshotResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
+    writer.start("CreateServerlessCacheSnapshotResult", ::std::option::Option::None);
+    output.write_xml(&mut writer);
+    writer.end("CreateServerlessCacheSnapshotResult");
+    writer.response_metadata(request_id);
+    writer.end("CreateServerlessCacheSnapshotResponse");
+    writer.finish()
 }
 /// Builders for this operation's input and output.
 pub mod builders {

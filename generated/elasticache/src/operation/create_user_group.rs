@@ -489,6 +489,62 @@ impl CreateUserGroupError {
         }
     }
 }
+impl CreateUserGroupError {
+    /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
+    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        match self {
+            Self::DefaultUserRequired(error) => {
+                (
+                    crate::error::DefaultUserRequired::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::DuplicateUserNameFault(error) => {
+                (
+                    crate::error::DuplicateUserNameFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ServiceLinkedRoleNotFoundFault(error) => {
+                (
+                    crate::error::ServiceLinkedRoleNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::TagQuotaPerResourceExceeded(error) => {
+                (
+                    crate::error::TagQuotaPerResourceExceeded::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::UserGroupAlreadyExistsFault(error) => {
+                (
+                    crate::error::UserGroupAlreadyExistsFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::UserGroupQuotaExceededFault(error) => {
+                (
+                    crate::error::UserGroupQuotaExceededFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::UserNotFoundFault(error) => {
+                (
+                    crate::error::UserNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+        }
+    }
+}
 impl ::std::fmt::Display for CreateUserGroupError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
@@ -542,6 +598,142 @@ impl ::std::error::Error for CreateUserGroupError {
 /// Parses a non-2xx `CreateUserGroup` response into [`CreateUserGroupError`].
 pub fn deserialize_error(status: u16, body: &[u8]) -> CreateUserGroupError {
     CreateUserGroupError::parse(status, body)
+}
+impl CreateUserGroupInput {
+    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
+    pub fn read_query(
+        node: &::querygen_runtime::server::QueryTree,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+        let member_user_group_id = match node.child("UserGroupId") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_engine = match node.child("Engine") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_user_ids = match node.child("UserIds") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(
+                    match child.child("member") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(item0.text()?.to_owned());
+                            }
+                            list
+                        }
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_tags = match node.child("Tags") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(
+                    match child.child("Tag") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(crate::types::Tag::read_query(item0)?);
+                            }
+                            list
+                        }
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        ::std::result::Result::Ok(Self {
+            user_group_id: member_user_group_id,
+            engine: member_engine,
+            user_ids: member_user_ids,
+            tags: member_tags,
+        })
+    }
+}
+impl CreateUserGroupOutput {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.user_group_id {
+            writer.element("UserGroupId", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.status {
+            writer.element("Status", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.engine {
+            writer.element("Engine", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.user_ids {
+            writer.start("UserIds", ::std::option::Option::None);
+            for item0 in value.iter() {
+                writer.element("member", item0);
+            }
+            writer.end("UserIds");
+        }
+        if let ::std::option::Option::Some(value) = &self.minimum_engine_version {
+            writer.element("MinimumEngineVersion", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.pending_changes {
+            writer.start("PendingChanges", ::std::option::Option::None);
+            value.write_xml(writer);
+            writer.end("PendingChanges");
+        }
+        if let ::std::option::Option::Some(value) = &self.replication_groups {
+            writer.start("ReplicationGroups", ::std::option::Option::None);
+            for item0 in value.iter() {
+                writer.element("member", item0);
+            }
+            writer.end("ReplicationGroups");
+        }
+        if let ::std::option::Option::Some(value) = &self.serverless_caches {
+            writer.start("ServerlessCaches", ::std::option::Option::None);
+            for item0 in value.iter() {
+                writer.element("member", item0);
+            }
+            writer.end("ServerlessCaches");
+        }
+        if let ::std::option::Option::Some(value) = &self.arn {
+            writer.element("ARN", value);
+        }
+    }
+}
+/// Server side: parses a `CreateUserGroup` request body (checking `Action` and `Version`) into the input.
+pub fn deserialize_request(
+    body: &[u8],
+) -> ::std::result::Result<
+    CreateUserGroupInput,
+    ::querygen_runtime::server::QueryError,
+> {
+    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
+    tree.expect_action("CreateUserGroup", "2015-02-02")?;
+    CreateUserGroupInput::read_query(&tree)
+}
+/// Server side: the `<CreateUserGroupResponse>` document for `output`.
+pub fn serialize_response(
+    output: &CreateUserGroupOutput,
+    request_id: &str,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::server::XmlWriter::new();
+    writer
+        .start(
+            "CreateUserGroupResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
+    writer.start("CreateUserGroupResult", ::std::option::Option::None);
+    output.write_xml(&mut writer);
+    writer.end("CreateUserGroupResult");
+    writer.response_metadata(request_id);
+    writer.end("CreateUserGroupResponse");
+    writer.finish()
 }
 /// Builders for this operation's input and output.
 pub mod builders {

@@ -347,6 +347,56 @@ impl DeleteCacheClusterError {
         }
     }
 }
+impl DeleteCacheClusterError {
+    /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
+    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        match self {
+            Self::CacheClusterNotFoundFault(error) => {
+                (
+                    crate::error::CacheClusterNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidCacheClusterStateFault(error) => {
+                (
+                    crate::error::InvalidCacheClusterStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterCombinationException(error) => {
+                (
+                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::SnapshotAlreadyExistsFault(error) => {
+                (
+                    crate::error::SnapshotAlreadyExistsFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::SnapshotFeatureNotSupportedFault(error) => {
+                (
+                    crate::error::SnapshotFeatureNotSupportedFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::SnapshotQuotaExceededFault(error) => {
+                (
+                    crate::error::SnapshotQuotaExceededFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+        }
+    }
+}
 impl ::std::fmt::Display for DeleteCacheClusterError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
@@ -394,6 +444,72 @@ impl ::std::error::Error for DeleteCacheClusterError {
 /// Parses a non-2xx `DeleteCacheCluster` response into [`DeleteCacheClusterError`].
 pub fn deserialize_error(status: u16, body: &[u8]) -> DeleteCacheClusterError {
     DeleteCacheClusterError::parse(status, body)
+}
+impl DeleteCacheClusterInput {
+    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
+    pub fn read_query(
+        node: &::querygen_runtime::server::QueryTree,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+        let member_cache_cluster_id = match node.child("CacheClusterId") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_final_snapshot_identifier = match node
+            .child("FinalSnapshotIdentifier")
+        {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        ::std::result::Result::Ok(Self {
+            cache_cluster_id: member_cache_cluster_id,
+            final_snapshot_identifier: member_final_snapshot_identifier,
+        })
+    }
+}
+impl DeleteCacheClusterOutput {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.cache_cluster {
+            writer.start("CacheCluster", ::std::option::Option::None);
+            value.write_xml(writer);
+            writer.end("CacheCluster");
+        }
+    }
+}
+/// Server side: parses a `DeleteCacheCluster` request body (checking `Action` and `Version`) into the input.
+pub fn deserialize_request(
+    body: &[u8],
+) -> ::std::result::Result<
+    DeleteCacheClusterInput,
+    ::querygen_runtime::server::QueryError,
+> {
+    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
+    tree.expect_action("DeleteCacheCluster", "2015-02-02")?;
+    DeleteCacheClusterInput::read_query(&tree)
+}
+/// Server side: the `<DeleteCacheClusterResponse>` document for `output`.
+pub fn serialize_response(
+    output: &DeleteCacheClusterOutput,
+    request_id: &str,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::server::XmlWriter::new();
+    writer
+        .start(
+            "DeleteCacheClusterResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
+    writer.start("DeleteCacheClusterResult", ::std::option::Option::None);
+    output.write_xml(&mut writer);
+    writer.end("DeleteCacheClusterResult");
+    writer.response_metadata(request_id);
+    writer.end("DeleteCacheClusterResponse");
+    writer.finish()
 }
 /// Builders for this operation's input and output.
 pub mod builders {

@@ -243,6 +243,38 @@ impl DeleteCacheParameterGroupError {
         }
     }
 }
+impl DeleteCacheParameterGroupError {
+    /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
+    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        match self {
+            Self::CacheParameterGroupNotFoundFault(error) => {
+                (
+                    crate::error::CacheParameterGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidCacheParameterGroupStateFault(error) => {
+                (
+                    crate::error::InvalidCacheParameterGroupStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterCombinationException(error) => {
+                (
+                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+        }
+    }
+}
 impl ::std::fmt::Display for DeleteCacheParameterGroupError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
@@ -284,6 +316,59 @@ impl ::std::error::Error for DeleteCacheParameterGroupError {
 /// Parses a non-2xx `DeleteCacheParameterGroup` response into [`DeleteCacheParameterGroupError`].
 pub fn deserialize_error(status: u16, body: &[u8]) -> DeleteCacheParameterGroupError {
     DeleteCacheParameterGroupError::parse(status, body)
+}
+impl DeleteCacheParameterGroupInput {
+    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
+    pub fn read_query(
+        node: &::querygen_runtime::server::QueryTree,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+        let member_cache_parameter_group_name = match node
+            .child("CacheParameterGroupName")
+        {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        ::std::result::Result::Ok(Self {
+            cache_parameter_group_name: member_cache_parameter_group_name,
+        })
+    }
+}
+impl DeleteCacheParameterGroupOutput {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+}
+/// Server side: parses a `DeleteCacheParameterGroup` request body (checking `Action` and `Version`) into the input.
+pub fn deserialize_request(
+    body: &[u8],
+) -> ::std::result::Result<
+    DeleteCacheParameterGroupInput,
+    ::querygen_runtime::server::QueryError,
+> {
+    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
+    tree.expect_action("DeleteCacheParameterGroup", "2015-02-02")?;
+    DeleteCacheParameterGroupInput::read_query(&tree)
+}
+/// Server side: the `<DeleteCacheParameterGroupResponse>` document for `output`.
+pub fn serialize_response(
+    output: &DeleteCacheParameterGroupOutput,
+    request_id: &str,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::server::XmlWriter::new();
+    writer
+        .start(
+            "DeleteCacheParameterGroupResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
+    writer.start("DeleteCacheParameterGroupResult", ::std::option::Option::None);
+    output.write_xml(&mut writer);
+    writer.end("DeleteCacheParameterGroupResult");
+    writer.response_metadata(request_id);
+    writer.end("DeleteCacheParameterGroupResponse");
+    writer.finish()
 }
 /// Builders for this operation's input and output.
 pub mod builders {

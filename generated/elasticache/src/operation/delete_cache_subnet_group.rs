@@ -181,6 +181,26 @@ impl DeleteCacheSubnetGroupError {
         }
     }
 }
+impl DeleteCacheSubnetGroupError {
+    /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
+    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        match self {
+            Self::CacheSubnetGroupInUse(error) => {
+                (
+                    crate::error::CacheSubnetGroupInUse::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::CacheSubnetGroupNotFoundFault(error) => {
+                (
+                    crate::error::CacheSubnetGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+        }
+    }
+}
 impl ::std::fmt::Display for DeleteCacheSubnetGroupError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
@@ -206,6 +226,57 @@ impl ::std::error::Error for DeleteCacheSubnetGroupError {
 /// Parses a non-2xx `DeleteCacheSubnetGroup` response into [`DeleteCacheSubnetGroupError`].
 pub fn deserialize_error(status: u16, body: &[u8]) -> DeleteCacheSubnetGroupError {
     DeleteCacheSubnetGroupError::parse(status, body)
+}
+impl DeleteCacheSubnetGroupInput {
+    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
+    pub fn read_query(
+        node: &::querygen_runtime::server::QueryTree,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+        let member_cache_subnet_group_name = match node.child("CacheSubnetGroupName") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        ::std::result::Result::Ok(Self {
+            cache_subnet_group_name: member_cache_subnet_group_name,
+        })
+    }
+}
+impl DeleteCacheSubnetGroupOutput {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
+}
+/// Server side: parses a `DeleteCacheSubnetGroup` request body (checking `Action` and `Version`) into the input.
+pub fn deserialize_request(
+    body: &[u8],
+) -> ::std::result::Result<
+    DeleteCacheSubnetGroupInput,
+    ::querygen_runtime::server::QueryError,
+> {
+    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
+    tree.expect_action("DeleteCacheSubnetGroup", "2015-02-02")?;
+    DeleteCacheSubnetGroupInput::read_query(&tree)
+}
+/// Server side: the `<DeleteCacheSubnetGroupResponse>` document for `output`.
+pub fn serialize_response(
+    output: &DeleteCacheSubnetGroupOutput,
+    request_id: &str,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::server::XmlWriter::new();
+    writer
+        .start(
+            "DeleteCacheSubnetGroupResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
+    writer.start("DeleteCacheSubnetGroupResult", ::std::option::Option::None);
+    output.write_xml(&mut writer);
+    writer.end("DeleteCacheSubnetGroupResult");
+    writer.response_metadata(request_id);
+    writer.end("DeleteCacheSubnetGroupResponse");
+    writer.finish()
 }
 /// Builders for this operation's input and output.
 pub mod builders {

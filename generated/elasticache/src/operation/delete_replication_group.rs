@@ -359,6 +359,56 @@ impl DeleteReplicationGroupError {
         }
     }
 }
+impl DeleteReplicationGroupError {
+    /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
+    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        match self {
+            Self::InvalidParameterCombinationException(error) => {
+                (
+                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidReplicationGroupStateFault(error) => {
+                (
+                    crate::error::InvalidReplicationGroupStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ReplicationGroupNotFoundFault(error) => {
+                (
+                    crate::error::ReplicationGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::SnapshotAlreadyExistsFault(error) => {
+                (
+                    crate::error::SnapshotAlreadyExistsFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::SnapshotFeatureNotSupportedFault(error) => {
+                (
+                    crate::error::SnapshotFeatureNotSupportedFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::SnapshotQuotaExceededFault(error) => {
+                (
+                    crate::error::SnapshotQuotaExceededFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+        }
+    }
+}
 impl ::std::fmt::Display for DeleteReplicationGroupError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
@@ -410,6 +460,79 @@ impl ::std::error::Error for DeleteReplicationGroupError {
 /// Parses a non-2xx `DeleteReplicationGroup` response into [`DeleteReplicationGroupError`].
 pub fn deserialize_error(status: u16, body: &[u8]) -> DeleteReplicationGroupError {
     DeleteReplicationGroupError::parse(status, body)
+}
+impl DeleteReplicationGroupInput {
+    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
+    pub fn read_query(
+        node: &::querygen_runtime::server::QueryTree,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+        let member_replication_group_id = match node.child("ReplicationGroupId") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_retain_primary_cluster = match node.child("RetainPrimaryCluster") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.parsed::<bool>("a boolean")?)
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_final_snapshot_identifier = match node
+            .child("FinalSnapshotIdentifier")
+        {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        ::std::result::Result::Ok(Self {
+            replication_group_id: member_replication_group_id,
+            retain_primary_cluster: member_retain_primary_cluster,
+            final_snapshot_identifier: member_final_snapshot_identifier,
+        })
+    }
+}
+impl DeleteReplicationGroupOutput {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.replication_group {
+            writer.start("ReplicationGroup", ::std::option::Option::None);
+            value.write_xml(writer);
+            writer.end("ReplicationGroup");
+        }
+    }
+}
+/// Server side: parses a `DeleteReplicationGroup` request body (checking `Action` and `Version`) into the input.
+pub fn deserialize_request(
+    body: &[u8],
+) -> ::std::result::Result<
+    DeleteReplicationGroupInput,
+    ::querygen_runtime::server::QueryError,
+> {
+    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
+    tree.expect_action("DeleteReplicationGroup", "2015-02-02")?;
+    DeleteReplicationGroupInput::read_query(&tree)
+}
+/// Server side: the `<DeleteReplicationGroupResponse>` document for `output`.
+pub fn serialize_response(
+    output: &DeleteReplicationGroupOutput,
+    request_id: &str,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::server::XmlWriter::new();
+    writer
+        .start(
+            "DeleteReplicationGroupResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
+    writer.start("DeleteReplicationGroupResult", ::std::option::Option::None);
+    output.write_xml(&mut writer);
+    writer.end("DeleteReplicationGroupResult");
+    writer.response_metadata(request_id);
+    writer.end("DeleteReplicationGroupResponse");
+    writer.finish()
 }
 /// Builders for this operation's input and output.
 pub mod builders {

@@ -344,6 +344,56 @@ impl DeleteServerlessCacheError {
         }
     }
 }
+impl DeleteServerlessCacheError {
+    /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
+    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        match self {
+            Self::InvalidCredentialsException(error) => {
+                (
+                    crate::error::InvalidCredentialsException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterCombinationException(error) => {
+                (
+                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidServerlessCacheStateFault(error) => {
+                (
+                    crate::error::InvalidServerlessCacheStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ServerlessCacheNotFoundFault(error) => {
+                (
+                    crate::error::ServerlessCacheNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ServerlessCacheSnapshotAlreadyExistsFault(error) => {
+                (
+                    crate::error::ServerlessCacheSnapshotAlreadyExistsFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ServiceLinkedRoleNotFoundFault(error) => {
+                (
+                    crate::error::ServiceLinkedRoleNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+        }
+    }
+}
 impl ::std::fmt::Display for DeleteServerlessCacheError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
@@ -403,6 +453,70 @@ impl ::std::error::Error for DeleteServerlessCacheError {
 /// Parses a non-2xx `DeleteServerlessCache` response into [`DeleteServerlessCacheError`].
 pub fn deserialize_error(status: u16, body: &[u8]) -> DeleteServerlessCacheError {
     DeleteServerlessCacheError::parse(status, body)
+}
+impl DeleteServerlessCacheInput {
+    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
+    pub fn read_query(
+        node: &::querygen_runtime::server::QueryTree,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+        let member_serverless_cache_name = match node.child("ServerlessCacheName") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_final_snapshot_name = match node.child("FinalSnapshotName") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        ::std::result::Result::Ok(Self {
+            serverless_cache_name: member_serverless_cache_name,
+            final_snapshot_name: member_final_snapshot_name,
+        })
+    }
+}
+impl DeleteServerlessCacheOutput {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.serverless_cache {
+            writer.start("ServerlessCache", ::std::option::Option::None);
+            value.write_xml(writer);
+            writer.end("ServerlessCache");
+        }
+    }
+}
+/// Server side: parses a `DeleteServerlessCache` request body (checking `Action` and `Version`) into the input.
+pub fn deserialize_request(
+    body: &[u8],
+) -> ::std::result::Result<
+    DeleteServerlessCacheInput,
+    ::querygen_runtime::server::QueryError,
+> {
+    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
+    tree.expect_action("DeleteServerlessCache", "2015-02-02")?;
+    DeleteServerlessCacheInput::read_query(&tree)
+}
+/// Server side: the `<DeleteServerlessCacheResponse>` document for `output`.
+pub fn serialize_response(
+    output: &DeleteServerlessCacheOutput,
+    request_id: &str,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::server::XmlWriter::new();
+    writer
+        .start(
+            "DeleteServerlessCacheResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
+    writer.start("DeleteServerlessCacheResult", ::std::option::Option::None);
+    output.write_xml(&mut writer);
+    writer.end("DeleteServerlessCacheResult");
+    writer.response_metadata(request_id);
+    writer.end("DeleteServerlessCacheResponse");
+    writer.finish()
 }
 /// Builders for this operation's input and output.
 pub mod builders {

@@ -240,6 +240,38 @@ impl DeleteSnapshotError {
         }
     }
 }
+impl DeleteSnapshotError {
+    /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
+    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        match self {
+            Self::InvalidParameterCombinationException(error) => {
+                (
+                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidSnapshotStateFault(error) => {
+                (
+                    crate::error::InvalidSnapshotStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::SnapshotNotFoundFault(error) => {
+                (
+                    crate::error::SnapshotNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+        }
+    }
+}
 impl ::std::fmt::Display for DeleteSnapshotError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
@@ -273,6 +305,60 @@ impl ::std::error::Error for DeleteSnapshotError {
 /// Parses a non-2xx `DeleteSnapshot` response into [`DeleteSnapshotError`].
 pub fn deserialize_error(status: u16, body: &[u8]) -> DeleteSnapshotError {
     DeleteSnapshotError::parse(status, body)
+}
+impl DeleteSnapshotInput {
+    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
+    pub fn read_query(
+        node: &::querygen_runtime::server::QueryTree,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+        let member_snapshot_name = match node.child("SnapshotName") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        ::std::result::Result::Ok(Self {
+            snapshot_name: member_snapshot_name,
+        })
+    }
+}
+impl DeleteSnapshotOutput {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.snapshot {
+            writer.start("Snapshot", ::std::option::Option::None);
+            value.write_xml(writer);
+            writer.end("Snapshot");
+        }
+    }
+}
+/// Server side: parses a `DeleteSnapshot` request body (checking `Action` and `Version`) into the input.
+pub fn deserialize_request(
+    body: &[u8],
+) -> ::std::result::Result<DeleteSnapshotInput, ::querygen_runtime::server::QueryError> {
+    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
+    tree.expect_action("DeleteSnapshot", "2015-02-02")?;
+    DeleteSnapshotInput::read_query(&tree)
+}
+/// Server side: the `<DeleteSnapshotResponse>` document for `output`.
+pub fn serialize_response(
+    output: &DeleteSnapshotOutput,
+    request_id: &str,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::server::XmlWriter::new();
+    writer
+        .start(
+            "DeleteSnapshotResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
+    writer.start("DeleteSnapshotResult", ::std::option::Option::None);
+    output.write_xml(&mut writer);
+    writer.end("DeleteSnapshotResult");
+    writer.response_metadata(request_id);
+    writer.end("DeleteSnapshotResponse");
+    writer.finish()
 }
 /// Builders for this operation's input and output.
 pub mod builders {

@@ -350,6 +350,44 @@ impl DeleteUserError {
         }
     }
 }
+impl DeleteUserError {
+    /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
+    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        match self {
+            Self::DefaultUserAssociatedToUserGroupFault(error) => {
+                (
+                    crate::error::DefaultUserAssociatedToUserGroupFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidUserStateFault(error) => {
+                (
+                    crate::error::InvalidUserStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ServiceLinkedRoleNotFoundFault(error) => {
+                (
+                    crate::error::ServiceLinkedRoleNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::UserNotFoundFault(error) => {
+                (
+                    crate::error::UserNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+        }
+    }
+}
 impl ::std::fmt::Display for DeleteUserError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
@@ -389,6 +427,86 @@ impl ::std::error::Error for DeleteUserError {
 /// Parses a non-2xx `DeleteUser` response into [`DeleteUserError`].
 pub fn deserialize_error(status: u16, body: &[u8]) -> DeleteUserError {
     DeleteUserError::parse(status, body)
+}
+impl DeleteUserInput {
+    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
+    pub fn read_query(
+        node: &::querygen_runtime::server::QueryTree,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+        let member_user_id = match node.child("UserId") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        ::std::result::Result::Ok(Self { user_id: member_user_id })
+    }
+}
+impl DeleteUserOutput {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.user_id {
+            writer.element("UserId", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.user_name {
+            writer.element("UserName", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.status {
+            writer.element("Status", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.engine {
+            writer.element("Engine", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.minimum_engine_version {
+            writer.element("MinimumEngineVersion", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.access_string {
+            writer.element("AccessString", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.user_group_ids {
+            writer.start("UserGroupIds", ::std::option::Option::None);
+            for item0 in value.iter() {
+                writer.element("member", item0);
+            }
+            writer.end("UserGroupIds");
+        }
+        if let ::std::option::Option::Some(value) = &self.authentication {
+            writer.start("Authentication", ::std::option::Option::None);
+            value.write_xml(writer);
+            writer.end("Authentication");
+        }
+        if let ::std::option::Option::Some(value) = &self.arn {
+            writer.element("ARN", value);
+        }
+    }
+}
+/// Server side: parses a `DeleteUser` request body (checking `Action` and `Version`) into the input.
+pub fn deserialize_request(
+    body: &[u8],
+) -> ::std::result::Result<DeleteUserInput, ::querygen_runtime::server::QueryError> {
+    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
+    tree.expect_action("DeleteUser", "2015-02-02")?;
+    DeleteUserInput::read_query(&tree)
+}
+/// Server side: the `<DeleteUserResponse>` document for `output`.
+pub fn serialize_response(
+    output: &DeleteUserOutput,
+    request_id: &str,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::server::XmlWriter::new();
+    writer
+        .start(
+            "DeleteUserResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
+    writer.start("DeleteUserResult", ::std::option::Option::None);
+    output.write_xml(&mut writer);
+    writer.end("DeleteUserResult");
+    writer.response_metadata(request_id);
+    writer.end("DeleteUserResponse");
+    writer.finish()
 }
 /// Builders for this operation's input and output.
 pub mod builders {

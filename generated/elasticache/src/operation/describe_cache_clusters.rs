@@ -305,6 +305,32 @@ impl DescribeCacheClustersError {
         }
     }
 }
+impl DescribeCacheClustersError {
+    /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
+    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        match self {
+            Self::CacheClusterNotFoundFault(error) => {
+                (
+                    crate::error::CacheClusterNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterCombinationException(error) => {
+                (
+                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+        }
+    }
+}
 impl ::std::fmt::Display for DescribeCacheClustersError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
@@ -336,6 +362,100 @@ impl ::std::error::Error for DescribeCacheClustersError {
 /// Parses a non-2xx `DescribeCacheClusters` response into [`DescribeCacheClustersError`].
 pub fn deserialize_error(status: u16, body: &[u8]) -> DescribeCacheClustersError {
     DescribeCacheClustersError::parse(status, body)
+}
+impl DescribeCacheClustersInput {
+    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
+    pub fn read_query(
+        node: &::querygen_runtime::server::QueryTree,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+        let member_cache_cluster_id = match node.child("CacheClusterId") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_max_records = match node.child("MaxRecords") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_marker = match node.child("Marker") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_show_cache_node_info = match node.child("ShowCacheNodeInfo") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.parsed::<bool>("a boolean")?)
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_show_cache_clusters_not_in_replication_groups = match node
+            .child("ShowCacheClustersNotInReplicationGroups")
+        {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.parsed::<bool>("a boolean")?)
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        ::std::result::Result::Ok(Self {
+            cache_cluster_id: member_cache_cluster_id,
+            max_records: member_max_records,
+            marker: member_marker,
+            show_cache_node_info: member_show_cache_node_info,
+            show_cache_clusters_not_in_replication_groups: member_show_cache_clusters_not_in_replication_groups,
+        })
+    }
+}
+impl DescribeCacheClustersOutput {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.marker {
+            writer.element("Marker", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.cache_clusters {
+            writer.start("CacheClusters", ::std::option::Option::None);
+            for item0 in value.iter() {
+                writer.start("CacheCluster", ::std::option::Option::None);
+                item0.write_xml(writer);
+                writer.end("CacheCluster");
+            }
+            writer.end("CacheClusters");
+        }
+    }
+}
+/// Server side: parses a `DescribeCacheClusters` request body (checking `Action` and `Version`) into the input.
+pub fn deserialize_request(
+    body: &[u8],
+) -> ::std::result::Result<
+    DescribeCacheClustersInput,
+    ::querygen_runtime::server::QueryError,
+> {
+    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
+    tree.expect_action("DescribeCacheClusters", "2015-02-02")?;
+    DescribeCacheClustersInput::read_query(&tree)
+}
+/// Server side: the `<DescribeCacheClustersResponse>` document for `output`.
+pub fn serialize_response(
+    output: &DescribeCacheClustersOutput,
+    request_id: &str,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::server::XmlWriter::new();
+    writer
+        .start(
+            "DescribeCacheClustersResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
+    writer.start("DescribeCacheClustersResult", ::std::option::Option::None);
+    output.write_xml(&mut writer);
+    writer.end("DescribeCacheClustersResult");
+    writer.response_metadata(request_id);
+    writer.end("DescribeCacheClustersResponse");
+    writer.finish()
 }
 /// Builders for this operation's input and output.
 pub mod builders {

@@ -208,6 +208,14 @@ impl DescribeCacheEngineVersionsError {
         }
     }
 }
+impl DescribeCacheEngineVersionsError {
+    /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
+    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        match self {
+            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+        }
+    }
+}
 impl ::std::fmt::Display for DescribeCacheEngineVersionsError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
@@ -225,6 +233,107 @@ impl ::std::error::Error for DescribeCacheEngineVersionsError {
 /// Parses a non-2xx `DescribeCacheEngineVersions` response into [`DescribeCacheEngineVersionsError`].
 pub fn deserialize_error(status: u16, body: &[u8]) -> DescribeCacheEngineVersionsError {
     DescribeCacheEngineVersionsError::parse(status, body)
+}
+impl DescribeCacheEngineVersionsInput {
+    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
+    pub fn read_query(
+        node: &::querygen_runtime::server::QueryTree,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+        let member_engine = match node.child("Engine") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_engine_version = match node.child("EngineVersion") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_cache_parameter_group_family = match node
+            .child("CacheParameterGroupFamily")
+        {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_max_records = match node.child("MaxRecords") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_marker = match node.child("Marker") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_default_only = match node.child("DefaultOnly") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.parsed::<bool>("a boolean")?)
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        ::std::result::Result::Ok(Self {
+            engine: member_engine,
+            engine_version: member_engine_version,
+            cache_parameter_group_family: member_cache_parameter_group_family,
+            max_records: member_max_records,
+            marker: member_marker,
+            default_only: member_default_only,
+        })
+    }
+}
+impl DescribeCacheEngineVersionsOutput {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.marker {
+            writer.element("Marker", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.cache_engine_versions {
+            writer.start("CacheEngineVersions", ::std::option::Option::None);
+            for item0 in value.iter() {
+                writer.start("CacheEngineVersion", ::std::option::Option::None);
+                item0.write_xml(writer);
+                writer.end("CacheEngineVersion");
+            }
+            writer.end("CacheEngineVersions");
+        }
+    }
+}
+/// Server side: parses a `DescribeCacheEngineVersions` request body (checking `Action` and `Version`) into the input.
+pub fn deserialize_request(
+    body: &[u8],
+) -> ::std::result::Result<
+    DescribeCacheEngineVersionsInput,
+    ::querygen_runtime::server::QueryError,
+> {
+    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
+    tree.expect_action("DescribeCacheEngineVersions", "2015-02-02")?;
+    DescribeCacheEngineVersionsInput::read_query(&tree)
+}
+/// Server side: the `<DescribeCacheEngineVersionsResponse>` document for `output`.
+pub fn serialize_response(
+    output: &DescribeCacheEngineVersionsOutput,
+    request_id: &str,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::server::XmlWriter::new();
+    writer
+        .start(
+            "DescribeCacheEngineVersionsResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
+    writer.start("DescribeCacheEngineVersionsResult", ::std::option::Option::None);
+    output.write_xml(&mut writer);
+    writer.end("DescribeCacheEngineVersionsResult");
+    writer.response_metadata(request_id);
+    writer.end("DescribeCacheEngineVersionsResponse");
+    writer.finish()
 }
 /// Builders for this operation's input and output.
 pub mod builders {

@@ -308,6 +308,32 @@ impl DescribeCacheParametersError {
         }
     }
 }
+impl DescribeCacheParametersError {
+    /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
+    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        match self {
+            Self::CacheParameterGroupNotFoundFault(error) => {
+                (
+                    crate::error::CacheParameterGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterCombinationException(error) => {
+                (
+                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+        }
+    }
+}
 impl ::std::fmt::Display for DescribeCacheParametersError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
@@ -343,6 +369,108 @@ impl ::std::error::Error for DescribeCacheParametersError {
 /// Parses a non-2xx `DescribeCacheParameters` response into [`DescribeCacheParametersError`].
 pub fn deserialize_error(status: u16, body: &[u8]) -> DescribeCacheParametersError {
     DescribeCacheParametersError::parse(status, body)
+}
+impl DescribeCacheParametersInput {
+    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
+    pub fn read_query(
+        node: &::querygen_runtime::server::QueryTree,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+        let member_cache_parameter_group_name = match node
+            .child("CacheParameterGroupName")
+        {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_source = match node.child("Source") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_max_records = match node.child("MaxRecords") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_marker = match node.child("Marker") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        ::std::result::Result::Ok(Self {
+            cache_parameter_group_name: member_cache_parameter_group_name,
+            source: member_source,
+            max_records: member_max_records,
+            marker: member_marker,
+        })
+    }
+}
+impl DescribeCacheParametersOutput {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.marker {
+            writer.element("Marker", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.parameters {
+            writer.start("Parameters", ::std::option::Option::None);
+            for item0 in value.iter() {
+                writer.start("Parameter", ::std::option::Option::None);
+                item0.write_xml(writer);
+                writer.end("Parameter");
+            }
+            writer.end("Parameters");
+        }
+        if let ::std::option::Option::Some(value) = &self
+            .cache_node_type_specific_parameters
+        {
+            writer.start("CacheNodeTypeSpecificParameters", ::std::option::Option::None);
+            for item0 in value.iter() {
+                writer
+                    .start(
+                        "CacheNodeTypeSpecificParameter",
+                        ::std::option::Option::None,
+                    );
+                item0.write_xml(writer);
+                writer.end("CacheNodeTypeSpecificParameter");
+            }
+            writer.end("CacheNodeTypeSpecificParameters");
+        }
+    }
+}
+/// Server side: parses a `DescribeCacheParameters` request body (checking `Action` and `Version`) into the input.
+pub fn deserialize_request(
+    body: &[u8],
+) -> ::std::result::Result<
+    DescribeCacheParametersInput,
+    ::querygen_runtime::server::QueryError,
+> {
+    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
+    tree.expect_action("DescribeCacheParameters", "2015-02-02")?;
+    DescribeCacheParametersInput::read_query(&tree)
+}
+/// Server side: the `<DescribeCacheParametersResponse>` document for `output`.
+pub fn serialize_response(
+    output: &DescribeCacheParametersOutput,
+    request_id: &str,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::server::XmlWriter::new();
+    writer
+        .start(
+            "DescribeCacheParametersResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
+    writer.start("DescribeCacheParametersResult", ::std::option::Option::None);
+    output.write_xml(&mut writer);
+    writer.end("DescribeCacheParametersResult");
+    writer.response_metadata(request_id);
+    writer.end("DescribeCacheParametersResponse");
+    writer.finish()
 }
 /// Builders for this operation's input and output.
 pub mod builders {

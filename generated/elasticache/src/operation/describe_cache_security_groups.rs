@@ -276,6 +276,32 @@ impl DescribeCacheSecurityGroupsError {
         }
     }
 }
+impl DescribeCacheSecurityGroupsError {
+    /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
+    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        match self {
+            Self::CacheSecurityGroupNotFoundFault(error) => {
+                (
+                    crate::error::CacheSecurityGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterCombinationException(error) => {
+                (
+                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+        }
+    }
+}
 impl ::std::fmt::Display for DescribeCacheSecurityGroupsError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
@@ -311,6 +337,85 @@ impl ::std::error::Error for DescribeCacheSecurityGroupsError {
 /// Parses a non-2xx `DescribeCacheSecurityGroups` response into [`DescribeCacheSecurityGroupsError`].
 pub fn deserialize_error(status: u16, body: &[u8]) -> DescribeCacheSecurityGroupsError {
     DescribeCacheSecurityGroupsError::parse(status, body)
+}
+impl DescribeCacheSecurityGroupsInput {
+    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
+    pub fn read_query(
+        node: &::querygen_runtime::server::QueryTree,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+        let member_cache_security_group_name = match node.child("CacheSecurityGroupName")
+        {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_max_records = match node.child("MaxRecords") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_marker = match node.child("Marker") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        ::std::result::Result::Ok(Self {
+            cache_security_group_name: member_cache_security_group_name,
+            max_records: member_max_records,
+            marker: member_marker,
+        })
+    }
+}
+impl DescribeCacheSecurityGroupsOutput {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.marker {
+            writer.element("Marker", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.cache_security_groups {
+            writer.start("CacheSecurityGroups", ::std::option::Option::None);
+            for item0 in value.iter() {
+                writer.start("CacheSecurityGroup", ::std::option::Option::None);
+                item0.write_xml(writer);
+                writer.end("CacheSecurityGroup");
+            }
+            writer.end("CacheSecurityGroups");
+        }
+    }
+}
+/// Server side: parses a `DescribeCacheSecurityGroups` request body (checking `Action` and `Version`) into the input.
+pub fn deserialize_request(
+    body: &[u8],
+) -> ::std::result::Result<
+    DescribeCacheSecurityGroupsInput,
+    ::querygen_runtime::server::QueryError,
+> {
+    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
+    tree.expect_action("DescribeCacheSecurityGroups", "2015-02-02")?;
+    DescribeCacheSecurityGroupsInput::read_query(&tree)
+}
+/// Server side: the `<DescribeCacheSecurityGroupsResponse>` document for `output`.
+pub fn serialize_response(
+    output: &DescribeCacheSecurityGroupsOutput,
+    request_id: &str,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::server::XmlWriter::new();
+    writer
+        .start(
+            "DescribeCacheSecurityGroupsResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
+    writer.start("DescribeCacheSecurityGroupsResult", ::std::option::Option::None);
+    output.write_xml(&mut writer);
+    writer.end("DescribeCacheSecurityGroupsResult");
+    writer.response_metadata(request_id);
+    writer.end("DescribeCacheSecurityGroupsResponse");
+    writer.finish()
 }
 /// Builders for this operation's input and output.
 pub mod builders {

@@ -228,6 +228,26 @@ impl DescribeEngineDefaultParametersError {
         }
     }
 }
+impl DescribeEngineDefaultParametersError {
+    /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
+    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        match self {
+            Self::InvalidParameterCombinationException(error) => {
+                (
+                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+        }
+    }
+}
 impl ::std::fmt::Display for DescribeEngineDefaultParametersError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
@@ -260,6 +280,79 @@ pub fn deserialize_error(
     body: &[u8],
 ) -> DescribeEngineDefaultParametersError {
     DescribeEngineDefaultParametersError::parse(status, body)
+}
+impl DescribeEngineDefaultParametersInput {
+    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
+    pub fn read_query(
+        node: &::querygen_runtime::server::QueryTree,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+        let member_cache_parameter_group_family = match node
+            .child("CacheParameterGroupFamily")
+        {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_max_records = match node.child("MaxRecords") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_marker = match node.child("Marker") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        ::std::result::Result::Ok(Self {
+            cache_parameter_group_family: member_cache_parameter_group_family,
+            max_records: member_max_records,
+            marker: member_marker,
+        })
+    }
+}
+impl DescribeEngineDefaultParametersOutput {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.engine_defaults {
+            writer.start("EngineDefaults", ::std::option::Option::None);
+            value.write_xml(writer);
+            writer.end("EngineDefaults");
+        }
+    }
+}
+/// Server side: parses a `DescribeEngineDefaultParameters` request body (checking `Action` and `Version`) into the input.
+pub fn deserialize_request(
+    body: &[u8],
+) -> ::std::result::Result<
+    DescribeEngineDefaultParametersInput,
+    ::querygen_runtime::server::QueryError,
+> {
+    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
+    tree.expect_action("DescribeEngineDefaultParameters", "2015-02-02")?;
+    DescribeEngineDefaultParametersInput::read_query(&tree)
+}
+/// Server side: the `<DescribeEngineDefaultParametersResponse>` document for `output`.
+pub fn serialize_response(
+    output: &DescribeEngineDefaultParametersOutput,
+    request_id: &str,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::server::XmlWriter::new();
+    writer
+        .start(
+            "DescribeEngineDefaultParametersResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
+    writer.start("DescribeEngineDefaultParametersResult", ::std::option::Option::None);
+    output.write_xml(&mut writer);
+    writer.end("DescribeEngineDefaultParametersResult");
+    writer.response_metadata(request_id);
+    writer.end("DescribeEngineDefaultParametersResponse");
+    writer.finish()
 }
 /// Builders for this operation's input and output.
 pub mod builders {

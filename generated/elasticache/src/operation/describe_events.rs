@@ -278,6 +278,26 @@ impl DescribeEventsError {
         }
     }
 }
+impl DescribeEventsError {
+    /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
+    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        match self {
+            Self::InvalidParameterCombinationException(error) => {
+                (
+                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+        }
+    }
+}
 impl ::std::fmt::Display for DescribeEventsError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
@@ -307,6 +327,117 @@ impl ::std::error::Error for DescribeEventsError {
 /// Parses a non-2xx `DescribeEvents` response into [`DescribeEventsError`].
 pub fn deserialize_error(status: u16, body: &[u8]) -> DescribeEventsError {
     DescribeEventsError::parse(status, body)
+}
+impl DescribeEventsInput {
+    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
+    pub fn read_query(
+        node: &::querygen_runtime::server::QueryTree,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+        let member_source_identifier = match node.child("SourceIdentifier") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_source_type = match node.child("SourceType") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(
+                    crate::types::SourceType::from(child.text()?),
+                )
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_start_time = match node.child("StartTime") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(
+                    child
+                        .timestamp(::querygen_runtime::query::TimestampFormat::DateTime)?,
+                )
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_end_time = match node.child("EndTime") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(
+                    child
+                        .timestamp(::querygen_runtime::query::TimestampFormat::DateTime)?,
+                )
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_duration = match node.child("Duration") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_max_records = match node.child("MaxRecords") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_marker = match node.child("Marker") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        ::std::result::Result::Ok(Self {
+            source_identifier: member_source_identifier,
+            source_type: member_source_type,
+            start_time: member_start_time,
+            end_time: member_end_time,
+            duration: member_duration,
+            max_records: member_max_records,
+            marker: member_marker,
+        })
+    }
+}
+impl DescribeEventsOutput {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.marker {
+            writer.element("Marker", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.events {
+            writer.start("Events", ::std::option::Option::None);
+            for item0 in value.iter() {
+                writer.start("Event", ::std::option::Option::None);
+                item0.write_xml(writer);
+                writer.end("Event");
+            }
+            writer.end("Events");
+        }
+    }
+}
+/// Server side: parses a `DescribeEvents` request body (checking `Action` and `Version`) into the input.
+pub fn deserialize_request(
+    body: &[u8],
+) -> ::std::result::Result<DescribeEventsInput, ::querygen_runtime::server::QueryError> {
+    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
+    tree.expect_action("DescribeEvents", "2015-02-02")?;
+    DescribeEventsInput::read_query(&tree)
+}
+/// Server side: the `<DescribeEventsResponse>` document for `output`.
+pub fn serialize_response(
+    output: &DescribeEventsOutput,
+    request_id: &str,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::server::XmlWriter::new();
+    writer
+        .start(
+            "DescribeEventsResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
+    writer.start("DescribeEventsResult", ::std::option::Option::None);
+    output.write_xml(&mut writer);
+    writer.end("DescribeEventsResult");
+    writer.response_metadata(request_id);
+    writer.end("DescribeEventsResponse");
+    writer.finish()
 }
 /// Builders for this operation's input and output.
 pub mod builders {

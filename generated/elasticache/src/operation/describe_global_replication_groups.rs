@@ -284,6 +284,32 @@ impl DescribeGlobalReplicationGroupsError {
         }
     }
 }
+impl DescribeGlobalReplicationGroupsError {
+    /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
+    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        match self {
+            Self::GlobalReplicationGroupNotFoundFault(error) => {
+                (
+                    crate::error::GlobalReplicationGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterCombinationException(error) => {
+                (
+                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+        }
+    }
+}
 impl ::std::fmt::Display for DescribeGlobalReplicationGroupsError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
@@ -322,6 +348,93 @@ pub fn deserialize_error(
     body: &[u8],
 ) -> DescribeGlobalReplicationGroupsError {
     DescribeGlobalReplicationGroupsError::parse(status, body)
+}
+impl DescribeGlobalReplicationGroupsInput {
+    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
+    pub fn read_query(
+        node: &::querygen_runtime::server::QueryTree,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+        let member_global_replication_group_id = match node
+            .child("GlobalReplicationGroupId")
+        {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_max_records = match node.child("MaxRecords") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_marker = match node.child("Marker") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_show_member_info = match node.child("ShowMemberInfo") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.parsed::<bool>("a boolean")?)
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        ::std::result::Result::Ok(Self {
+            global_replication_group_id: member_global_replication_group_id,
+            max_records: member_max_records,
+            marker: member_marker,
+            show_member_info: member_show_member_info,
+        })
+    }
+}
+impl DescribeGlobalReplicationGroupsOutput {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.marker {
+            writer.element("Marker", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.global_replication_groups {
+            writer.start("GlobalReplicationGroups", ::std::option::Option::None);
+            for item0 in value.iter() {
+                writer.start("GlobalReplicationGroup", ::std::option::Option::None);
+                item0.write_xml(writer);
+                writer.end("GlobalReplicationGroup");
+            }
+            writer.end("GlobalReplicationGroups");
+        }
+    }
+}
+/// Server side: parses a `DescribeGlobalReplicationGroups` request body (checking `Action` and `Version`) into the input.
+pub fn deserialize_request(
+    body: &[u8],
+) -> ::std::result::Result<
+    DescribeGlobalReplicationGroupsInput,
+    ::querygen_runtime::server::QueryError,
+> {
+    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
+    tree.expect_action("DescribeGlobalReplicationGroups", "2015-02-02")?;
+    DescribeGlobalReplicationGroupsInput::read_query(&tree)
+}
+/// Server side: the `<DescribeGlobalReplicationGroupsResponse>` document for `output`.
+pub fn serialize_response(
+    output: &DescribeGlobalReplicationGroupsOutput,
+    request_id: &str,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::server::XmlWriter::new();
+    writer
+        .start(
+            "DescribeGlobalReplicationGroupsResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
+    writer.start("DescribeGlobalReplicationGroupsResult", ::std::option::Option::None);
+    output.write_xml(&mut writer);
+    writer.end("DescribeGlobalReplicationGroupsResult");
+    writer.response_metadata(request_id);
+    writer.end("DescribeGlobalReplicationGroupsResponse");
+    writer.finish()
 }
 /// Builders for this operation's input and output.
 pub mod builders {

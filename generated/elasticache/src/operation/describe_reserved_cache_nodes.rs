@@ -399,6 +399,32 @@ impl DescribeReservedCacheNodesError {
         }
     }
 }
+impl DescribeReservedCacheNodesError {
+    /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
+    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        match self {
+            Self::InvalidParameterCombinationException(error) => {
+                (
+                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ReservedCacheNodeNotFoundFault(error) => {
+                (
+                    crate::error::ReservedCacheNodeNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+        }
+    }
+}
 impl ::std::fmt::Display for DescribeReservedCacheNodesError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
@@ -434,6 +460,121 @@ impl ::std::error::Error for DescribeReservedCacheNodesError {
 /// Parses a non-2xx `DescribeReservedCacheNodes` response into [`DescribeReservedCacheNodesError`].
 pub fn deserialize_error(status: u16, body: &[u8]) -> DescribeReservedCacheNodesError {
     DescribeReservedCacheNodesError::parse(status, body)
+}
+impl DescribeReservedCacheNodesInput {
+    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
+    pub fn read_query(
+        node: &::querygen_runtime::server::QueryTree,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+        let member_reserved_cache_node_id = match node.child("ReservedCacheNodeId") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_reserved_cache_nodes_offering_id = match node
+            .child("ReservedCacheNodesOfferingId")
+        {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_cache_node_type = match node.child("CacheNodeType") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_duration = match node.child("Duration") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_product_description = match node.child("ProductDescription") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_offering_type = match node.child("OfferingType") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_max_records = match node.child("MaxRecords") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_marker = match node.child("Marker") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        ::std::result::Result::Ok(Self {
+            reserved_cache_node_id: member_reserved_cache_node_id,
+            reserved_cache_nodes_offering_id: member_reserved_cache_nodes_offering_id,
+            cache_node_type: member_cache_node_type,
+            duration: member_duration,
+            product_description: member_product_description,
+            offering_type: member_offering_type,
+            max_records: member_max_records,
+            marker: member_marker,
+        })
+    }
+}
+impl DescribeReservedCacheNodesOutput {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.marker {
+            writer.element("Marker", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.reserved_cache_nodes {
+            writer.start("ReservedCacheNodes", ::std::option::Option::None);
+            for item0 in value.iter() {
+                writer.start("ReservedCacheNode", ::std::option::Option::None);
+                item0.write_xml(writer);
+                writer.end("ReservedCacheNode");
+            }
+            writer.end("ReservedCacheNodes");
+        }
+    }
+}
+/// Server side: parses a `DescribeReservedCacheNodes` request body (checking `Action` and `Version`) into the input.
+pub fn deserialize_request(
+    body: &[u8],
+) -> ::std::result::Result<
+    DescribeReservedCacheNodesInput,
+    ::querygen_runtime::server::QueryError,
+> {
+    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
+    tree.expect_action("DescribeReservedCacheNodes", "2015-02-02")?;
+    DescribeReservedCacheNodesInput::read_query(&tree)
+}
+/// Server side: the `<DescribeReservedCacheNodesResponse>` document for `output`.
+pub fn serialize_response(
+    output: &DescribeReservedCacheNodesOutput,
+    request_id: &str,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::server::XmlWriter::new();
+    writer
+        .start(
+            "DescribeReservedCacheNodesResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
+    writer.start("DescribeReservedCacheNodesResult", ::std::option::Option::None);
+    output.write_xml(&mut writer);
+    writer.end("DescribeReservedCacheNodesResult");
+    writer.response_metadata(request_id);
+    writer.end("DescribeReservedCacheNodesResponse");
+    writer.finish()
 }
 /// Builders for this operation's input and output.
 pub mod builders {

@@ -397,6 +397,32 @@ impl DescribeReservedCacheNodesOfferingsError {
         }
     }
 }
+impl DescribeReservedCacheNodesOfferingsError {
+    /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
+    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        match self {
+            Self::InvalidParameterCombinationException(error) => {
+                (
+                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ReservedCacheNodesOfferingNotFoundFault(error) => {
+                (
+                    crate::error::ReservedCacheNodesOfferingNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+        }
+    }
+}
 impl ::std::fmt::Display for DescribeReservedCacheNodesOfferingsError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
@@ -435,6 +461,116 @@ pub fn deserialize_error(
     body: &[u8],
 ) -> DescribeReservedCacheNodesOfferingsError {
     DescribeReservedCacheNodesOfferingsError::parse(status, body)
+}
+impl DescribeReservedCacheNodesOfferingsInput {
+    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
+    pub fn read_query(
+        node: &::querygen_runtime::server::QueryTree,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+        let member_reserved_cache_nodes_offering_id = match node
+            .child("ReservedCacheNodesOfferingId")
+        {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_cache_node_type = match node.child("CacheNodeType") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_duration = match node.child("Duration") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_product_description = match node.child("ProductDescription") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_offering_type = match node.child("OfferingType") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_max_records = match node.child("MaxRecords") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_marker = match node.child("Marker") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        ::std::result::Result::Ok(Self {
+            reserved_cache_nodes_offering_id: member_reserved_cache_nodes_offering_id,
+            cache_node_type: member_cache_node_type,
+            duration: member_duration,
+            product_description: member_product_description,
+            offering_type: member_offering_type,
+            max_records: member_max_records,
+            marker: member_marker,
+        })
+    }
+}
+impl DescribeReservedCacheNodesOfferingsOutput {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.marker {
+            writer.element("Marker", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.reserved_cache_nodes_offerings
+        {
+            writer.start("ReservedCacheNodesOfferings", ::std::option::Option::None);
+            for item0 in value.iter() {
+                writer.start("ReservedCacheNodesOffering", ::std::option::Option::None);
+                item0.write_xml(writer);
+                writer.end("ReservedCacheNodesOffering");
+            }
+            writer.end("ReservedCacheNodesOfferings");
+        }
+    }
+}
+/// Server side: parses a `DescribeReservedCacheNodesOfferings` request body (checking `Action` and `Version`) into the input.
+pub fn deserialize_request(
+    body: &[u8],
+) -> ::std::result::Result<
+    DescribeReservedCacheNodesOfferingsInput,
+    ::querygen_runtime::server::QueryError,
+> {
+    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
+    tree.expect_action("DescribeReservedCacheNodesOfferings", "2015-02-02")?;
+    DescribeReservedCacheNodesOfferingsInput::read_query(&tree)
+}
+/// Server side: the `<DescribeReservedCacheNodesOfferingsResponse>` document for `output`.
+pub fn serialize_response(
+    output: &DescribeReservedCacheNodesOfferingsOutput,
+    request_id: &str,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::server::XmlWriter::new();
+    writer
+        .start(
+            "DescribeReservedCacheNodesOfferingsResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
+    writer
+        .start("DescribeReservedCacheNodesOfferingsResult", ::std::option::Option::None);
+    output.write_xml(&mut writer);
+    writer.end("DescribeReservedCacheNodesOfferingsResult");
+    writer.response_metadata(request_id);
+    writer.end("DescribeReservedCacheNodesOfferingsResponse");
+    writer.finish()
 }
 /// Builders for this operation's input and output.
 pub mod builders {

@@ -328,6 +328,38 @@ impl DescribeServerlessCacheSnapshotsError {
         }
     }
 }
+impl DescribeServerlessCacheSnapshotsError {
+    /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
+    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        match self {
+            Self::InvalidParameterCombinationException(error) => {
+                (
+                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ServerlessCacheNotFoundFault(error) => {
+                (
+                    crate::error::ServerlessCacheNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ServerlessCacheSnapshotNotFoundFault(error) => {
+                (
+                    crate::error::ServerlessCacheSnapshotNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+        }
+    }
+}
 impl ::std::fmt::Display for DescribeServerlessCacheSnapshotsError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
@@ -372,6 +404,100 @@ pub fn deserialize_error(
     body: &[u8],
 ) -> DescribeServerlessCacheSnapshotsError {
     DescribeServerlessCacheSnapshotsError::parse(status, body)
+}
+impl DescribeServerlessCacheSnapshotsInput {
+    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
+    pub fn read_query(
+        node: &::querygen_runtime::server::QueryTree,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+        let member_serverless_cache_name = match node.child("ServerlessCacheName") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_serverless_cache_snapshot_name = match node
+            .child("ServerlessCacheSnapshotName")
+        {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_snapshot_type = match node.child("SnapshotType") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_next_token = match node.child("NextToken") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_max_results = match node.child("MaxResults") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        ::std::result::Result::Ok(Self {
+            serverless_cache_name: member_serverless_cache_name,
+            serverless_cache_snapshot_name: member_serverless_cache_snapshot_name,
+            snapshot_type: member_snapshot_type,
+            next_token: member_next_token,
+            max_results: member_max_results,
+        })
+    }
+}
+impl DescribeServerlessCacheSnapshotsOutput {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.next_token {
+            writer.element("NextToken", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.serverless_cache_snapshots {
+            writer.start("ServerlessCacheSnapshots", ::std::option::Option::None);
+            for item0 in value.iter() {
+                writer.start("ServerlessCacheSnapshot", ::std::option::Option::None);
+                item0.write_xml(writer);
+                writer.end("ServerlessCacheSnapshot");
+            }
+            writer.end("ServerlessCacheSnapshots");
+        }
+    }
+}
+/// Server side: parses a `DescribeServerlessCacheSnapshots` request body (checking `Action` and `Version`) into the input.
+pub fn deserialize_request(
+    body: &[u8],
+) -> ::std::result::Result<
+    DescribeServerlessCacheSnapshotsInput,
+    ::querygen_runtime::server::QueryError,
+> {
+    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
+    tree.expect_action("DescribeServerlessCacheSnapshots", "2015-02-02")?;
+    DescribeServerlessCacheSnapshotsInput::read_query(&tree)
+}
+/// Server side: the `<DescribeServerlessCacheSnapshotsResponse>` document for `output`.
+pub fn serialize_response(
+    output: &DescribeServerlessCacheSnapshotsOutput,
+    request_id: &str,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::server::XmlWriter::new();
+    writer
+        .start(
+            "DescribeServerlessCacheSnapshotsResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
+    writer.start("DescribeServerlessCacheSnapshotsResult", ::std::option::Option::None);
+    output.write_xml(&mut writer);
+    writer.end("DescribeServerlessCacheSnapshotsResult");
+    writer.response_metadata(request_id);
+    writer.end("DescribeServerlessCacheSnapshotsResponse");
+    writer.finish()
 }
 /// Builders for this operation's input and output.
 pub mod builders {

@@ -286,6 +286,32 @@ impl DescribeServiceUpdatesError {
         }
     }
 }
+impl DescribeServiceUpdatesError {
+    /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
+    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        match self {
+            Self::InvalidParameterCombinationException(error) => {
+                (
+                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ServiceUpdateNotFoundFault(error) => {
+                (
+                    crate::error::ServiceUpdateNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+        }
+    }
+}
 impl ::std::fmt::Display for DescribeServiceUpdatesError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
@@ -317,6 +343,104 @@ impl ::std::error::Error for DescribeServiceUpdatesError {
 /// Parses a non-2xx `DescribeServiceUpdates` response into [`DescribeServiceUpdatesError`].
 pub fn deserialize_error(status: u16, body: &[u8]) -> DescribeServiceUpdatesError {
     DescribeServiceUpdatesError::parse(status, body)
+}
+impl DescribeServiceUpdatesInput {
+    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
+    pub fn read_query(
+        node: &::querygen_runtime::server::QueryTree,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+        let member_service_update_name = match node.child("ServiceUpdateName") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_service_update_status = match node.child("ServiceUpdateStatus") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(
+                    match child.child("member") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(
+                                    crate::types::ServiceUpdateStatus::from(item0.text()?),
+                                );
+                            }
+                            list
+                        }
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_max_records = match node.child("MaxRecords") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_marker = match node.child("Marker") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        ::std::result::Result::Ok(Self {
+            service_update_name: member_service_update_name,
+            service_update_status: member_service_update_status,
+            max_records: member_max_records,
+            marker: member_marker,
+        })
+    }
+}
+impl DescribeServiceUpdatesOutput {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.marker {
+            writer.element("Marker", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.service_updates {
+            writer.start("ServiceUpdates", ::std::option::Option::None);
+            for item0 in value.iter() {
+                writer.start("ServiceUpdate", ::std::option::Option::None);
+                item0.write_xml(writer);
+                writer.end("ServiceUpdate");
+            }
+            writer.end("ServiceUpdates");
+        }
+    }
+}
+/// Server side: parses a `DescribeServiceUpdates` request body (checking `Action` and `Version`) into the input.
+pub fn deserialize_request(
+    body: &[u8],
+) -> ::std::result::Result<
+    DescribeServiceUpdatesInput,
+    ::querygen_runtime::server::QueryError,
+> {
+    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
+    tree.expect_action("DescribeServiceUpdates", "2015-02-02")?;
+    DescribeServiceUpdatesInput::read_query(&tree)
+}
+/// Server side: the `<DescribeServiceUpdatesResponse>` document for `output`.
+pub fn serialize_response(
+    output: &DescribeServiceUpdatesOutput,
+    request_id: &str,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::server::XmlWriter::new();
+    writer
+        .start(
+            "DescribeServiceUpdatesResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
+    writer.start("DescribeServiceUpdatesResult", ::std::option::Option::None);
+    output.write_xml(&mut writer);
+    writer.end("DescribeServiceUpdatesResult");
+    writer.response_metadata(request_id);
+    writer.end("DescribeServiceUpdatesResponse");
+    writer.finish()
 }
 /// Builders for this operation's input and output.
 pub mod builders {

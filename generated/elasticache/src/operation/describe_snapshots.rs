@@ -321,6 +321,38 @@ impl DescribeSnapshotsError {
         }
     }
 }
+impl DescribeSnapshotsError {
+    /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
+    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        match self {
+            Self::CacheClusterNotFoundFault(error) => {
+                (
+                    crate::error::CacheClusterNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterCombinationException(error) => {
+                (
+                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::SnapshotNotFoundFault(error) => {
+                (
+                    crate::error::SnapshotNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+        }
+    }
+}
 impl ::std::fmt::Display for DescribeSnapshotsError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
@@ -354,6 +386,112 @@ impl ::std::error::Error for DescribeSnapshotsError {
 /// Parses a non-2xx `DescribeSnapshots` response into [`DescribeSnapshotsError`].
 pub fn deserialize_error(status: u16, body: &[u8]) -> DescribeSnapshotsError {
     DescribeSnapshotsError::parse(status, body)
+}
+impl DescribeSnapshotsInput {
+    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
+    pub fn read_query(
+        node: &::querygen_runtime::server::QueryTree,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+        let member_replication_group_id = match node.child("ReplicationGroupId") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_cache_cluster_id = match node.child("CacheClusterId") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_snapshot_name = match node.child("SnapshotName") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_snapshot_source = match node.child("SnapshotSource") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_marker = match node.child("Marker") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_max_records = match node.child("MaxRecords") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_show_node_group_config = match node.child("ShowNodeGroupConfig") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.parsed::<bool>("a boolean")?)
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        ::std::result::Result::Ok(Self {
+            replication_group_id: member_replication_group_id,
+            cache_cluster_id: member_cache_cluster_id,
+            snapshot_name: member_snapshot_name,
+            snapshot_source: member_snapshot_source,
+            marker: member_marker,
+            max_records: member_max_records,
+            show_node_group_config: member_show_node_group_config,
+        })
+    }
+}
+impl DescribeSnapshotsOutput {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.marker {
+            writer.element("Marker", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.snapshots {
+            writer.start("Snapshots", ::std::option::Option::None);
+            for item0 in value.iter() {
+                writer.start("Snapshot", ::std::option::Option::None);
+                item0.write_xml(writer);
+                writer.end("Snapshot");
+            }
+            writer.end("Snapshots");
+        }
+    }
+}
+/// Server side: parses a `DescribeSnapshots` request body (checking `Action` and `Version`) into the input.
+pub fn deserialize_request(
+    body: &[u8],
+) -> ::std::result::Result<
+    DescribeSnapshotsInput,
+    ::querygen_runtime::server::QueryError,
+> {
+    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
+    tree.expect_action("DescribeSnapshots", "2015-02-02")?;
+    DescribeSnapshotsInput::read_query(&tree)
+}
+/// Server side: the `<DescribeSnapshotsResponse>` document for `output`.
+pub fn serialize_response(
+    output: &DescribeSnapshotsOutput,
+    request_id: &str,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::server::XmlWriter::new();
+    writer
+        .start(
+            "DescribeSnapshotsResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
+    writer.start("DescribeSnapshotsResult", ::std::option::Option::None);
+    output.write_xml(&mut writer);
+    writer.end("DescribeSnapshotsResult");
+    writer.response_metadata(request_id);
+    writer.end("DescribeSnapshotsResponse");
+    writer.finish()
 }
 /// Builders for this operation's input and output.
 pub mod builders {

@@ -256,6 +256,32 @@ impl DescribeUserGroupsError {
         }
     }
 }
+impl DescribeUserGroupsError {
+    /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
+    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        match self {
+            Self::InvalidParameterCombinationException(error) => {
+                (
+                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ServiceLinkedRoleNotFoundFault(error) => {
+                (
+                    crate::error::ServiceLinkedRoleNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::UserGroupNotFoundFault(error) => {
+                (
+                    crate::error::UserGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+        }
+    }
+}
 impl ::std::fmt::Display for DescribeUserGroupsError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
@@ -287,6 +313,84 @@ impl ::std::error::Error for DescribeUserGroupsError {
 /// Parses a non-2xx `DescribeUserGroups` response into [`DescribeUserGroupsError`].
 pub fn deserialize_error(status: u16, body: &[u8]) -> DescribeUserGroupsError {
     DescribeUserGroupsError::parse(status, body)
+}
+impl DescribeUserGroupsInput {
+    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
+    pub fn read_query(
+        node: &::querygen_runtime::server::QueryTree,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+        let member_user_group_id = match node.child("UserGroupId") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_max_records = match node.child("MaxRecords") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_marker = match node.child("Marker") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        ::std::result::Result::Ok(Self {
+            user_group_id: member_user_group_id,
+            max_records: member_max_records,
+            marker: member_marker,
+        })
+    }
+}
+impl DescribeUserGroupsOutput {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.user_groups {
+            writer.start("UserGroups", ::std::option::Option::None);
+            for item0 in value.iter() {
+                writer.start("member", ::std::option::Option::None);
+                item0.write_xml(writer);
+                writer.end("member");
+            }
+            writer.end("UserGroups");
+        }
+        if let ::std::option::Option::Some(value) = &self.marker {
+            writer.element("Marker", value);
+        }
+    }
+}
+/// Server side: parses a `DescribeUserGroups` request body (checking `Action` and `Version`) into the input.
+pub fn deserialize_request(
+    body: &[u8],
+) -> ::std::result::Result<
+    DescribeUserGroupsInput,
+    ::querygen_runtime::server::QueryError,
+> {
+    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
+    tree.expect_action("DescribeUserGroups", "2015-02-02")?;
+    DescribeUserGroupsInput::read_query(&tree)
+}
+/// Server side: the `<DescribeUserGroupsResponse>` document for `output`.
+pub fn serialize_response(
+    output: &DescribeUserGroupsOutput,
+    request_id: &str,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::server::XmlWriter::new();
+    writer
+        .start(
+            "DescribeUserGroupsResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
+    writer.start("DescribeUserGroupsResult", ::std::option::Option::None);
+    output.write_xml(&mut writer);
+    writer.end("DescribeUserGroupsResult");
+    writer.response_metadata(request_id);
+    writer.end("DescribeUserGroupsResponse");
+    writer.finish()
 }
 /// Builders for this operation's input and output.
 pub mod builders {

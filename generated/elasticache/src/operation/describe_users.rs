@@ -279,6 +279,32 @@ impl DescribeUsersError {
         }
     }
 }
+impl DescribeUsersError {
+    /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
+    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        match self {
+            Self::InvalidParameterCombinationException(error) => {
+                (
+                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ServiceLinkedRoleNotFoundFault(error) => {
+                (
+                    crate::error::ServiceLinkedRoleNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::UserNotFoundFault(error) => {
+                (
+                    crate::error::UserNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+        }
+    }
+}
 impl ::std::fmt::Display for DescribeUsersError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
@@ -310,6 +336,106 @@ impl ::std::error::Error for DescribeUsersError {
 /// Parses a non-2xx `DescribeUsers` response into [`DescribeUsersError`].
 pub fn deserialize_error(status: u16, body: &[u8]) -> DescribeUsersError {
     DescribeUsersError::parse(status, body)
+}
+impl DescribeUsersInput {
+    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
+    pub fn read_query(
+        node: &::querygen_runtime::server::QueryTree,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+        let member_engine = match node.child("Engine") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_user_id = match node.child("UserId") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_filters = match node.child("Filters") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(
+                    match child.child("member") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(crate::types::Filter::read_query(item0)?);
+                            }
+                            list
+                        }
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_max_records = match node.child("MaxRecords") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_marker = match node.child("Marker") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        ::std::result::Result::Ok(Self {
+            engine: member_engine,
+            user_id: member_user_id,
+            filters: member_filters,
+            max_records: member_max_records,
+            marker: member_marker,
+        })
+    }
+}
+impl DescribeUsersOutput {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.users {
+            writer.start("Users", ::std::option::Option::None);
+            for item0 in value.iter() {
+                writer.start("member", ::std::option::Option::None);
+                item0.write_xml(writer);
+                writer.end("member");
+            }
+            writer.end("Users");
+        }
+        if let ::std::option::Option::Some(value) = &self.marker {
+            writer.element("Marker", value);
+        }
+    }
+}
+/// Server side: parses a `DescribeUsers` request body (checking `Action` and `Version`) into the input.
+pub fn deserialize_request(
+    body: &[u8],
+) -> ::std::result::Result<DescribeUsersInput, ::querygen_runtime::server::QueryError> {
+    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
+    tree.expect_action("DescribeUsers", "2015-02-02")?;
+    DescribeUsersInput::read_query(&tree)
+}
+/// Server side: the `<DescribeUsersResponse>` document for `output`.
+pub fn serialize_response(
+    output: &DescribeUsersOutput,
+    request_id: &str,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::server::XmlWriter::new();
+    writer
+        .start(
+            "DescribeUsersResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
+    writer.start("DescribeUsersResult", ::std::option::Option::None);
+    output.write_xml(&mut writer);
+    writer.end("DescribeUsersResult");
+    writer.response_metadata(request_id);
+    writer.end("DescribeUsersResponse");
+    writer.finish()
 }
 /// Builders for this operation's input and output.
 pub mod builders {

@@ -281,6 +281,38 @@ impl DisassociateGlobalReplicationGroupError {
         }
     }
 }
+impl DisassociateGlobalReplicationGroupError {
+    /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
+    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        match self {
+            Self::GlobalReplicationGroupNotFoundFault(error) => {
+                (
+                    crate::error::GlobalReplicationGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidGlobalReplicationGroupStateFault(error) => {
+                (
+                    crate::error::InvalidGlobalReplicationGroupStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterCombinationException(error) => {
+                (
+                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+        }
+    }
+}
 impl ::std::fmt::Display for DisassociateGlobalReplicationGroupError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
@@ -325,6 +357,81 @@ pub fn deserialize_error(
     body: &[u8],
 ) -> DisassociateGlobalReplicationGroupError {
     DisassociateGlobalReplicationGroupError::parse(status, body)
+}
+impl DisassociateGlobalReplicationGroupInput {
+    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
+    pub fn read_query(
+        node: &::querygen_runtime::server::QueryTree,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+        let member_global_replication_group_id = match node
+            .child("GlobalReplicationGroupId")
+        {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_replication_group_id = match node.child("ReplicationGroupId") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_replication_group_region = match node.child("ReplicationGroupRegion")
+        {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        ::std::result::Result::Ok(Self {
+            global_replication_group_id: member_global_replication_group_id,
+            replication_group_id: member_replication_group_id,
+            replication_group_region: member_replication_group_region,
+        })
+    }
+}
+impl DisassociateGlobalReplicationGroupOutput {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.global_replication_group {
+            writer.start("GlobalReplicationGroup", ::std::option::Option::None);
+            value.write_xml(writer);
+            writer.end("GlobalReplicationGroup");
+        }
+    }
+}
+/// Server side: parses a `DisassociateGlobalReplicationGroup` request body (checking `Action` and `Version`) into the input.
+pub fn deserialize_request(
+    body: &[u8],
+) -> ::std::result::Result<
+    DisassociateGlobalReplicationGroupInput,
+    ::querygen_runtime::server::QueryError,
+> {
+    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
+    tree.expect_action("DisassociateGlobalReplicationGroup", "2015-02-02")?;
+    DisassociateGlobalReplicationGroupInput::read_query(&tree)
+}
+/// Server side: the `<DisassociateGlobalReplicationGroupResponse>` document for `output`.
+pub fn serialize_response(
+    output: &DisassociateGlobalReplicationGroupOutput,
+    request_id: &str,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::server::XmlWriter::new();
+    writer
+        .start(
+            "DisassociateGlobalReplicationGroupResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
+    writer
+        .start("DisassociateGlobalReplicationGroupResult", ::std::option::Option::None);
+    output.write_xml(&mut writer);
+    writer.end("DisassociateGlobalReplicationGroupResult");
+    writer.response_metadata(request_id);
+    writer.end("DisassociateGlobalReplicationGroupResponse");
+    writer.finish()
 }
 /// Builders for this operation's input and output.
 pub mod builders {

@@ -273,6 +273,38 @@ impl ExportServerlessCacheSnapshotError {
         }
     }
 }
+impl ExportServerlessCacheSnapshotError {
+    /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
+    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        match self {
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidServerlessCacheSnapshotStateFault(error) => {
+                (
+                    crate::error::InvalidServerlessCacheSnapshotStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ServerlessCacheSnapshotNotFoundFault(error) => {
+                (
+                    crate::error::ServerlessCacheSnapshotNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ServiceLinkedRoleNotFoundFault(error) => {
+                (
+                    crate::error::ServiceLinkedRoleNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+        }
+    }
+}
 impl ::std::fmt::Display for ExportServerlessCacheSnapshotError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
@@ -317,6 +349,72 @@ pub fn deserialize_error(
     body: &[u8],
 ) -> ExportServerlessCacheSnapshotError {
     ExportServerlessCacheSnapshotError::parse(status, body)
+}
+impl ExportServerlessCacheSnapshotInput {
+    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
+    pub fn read_query(
+        node: &::querygen_runtime::server::QueryTree,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+        let member_serverless_cache_snapshot_name = match node
+            .child("ServerlessCacheSnapshotName")
+        {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_s3_bucket_name = match node.child("S3BucketName") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        ::std::result::Result::Ok(Self {
+            serverless_cache_snapshot_name: member_serverless_cache_snapshot_name,
+            s3_bucket_name: member_s3_bucket_name,
+        })
+    }
+}
+impl ExportServerlessCacheSnapshotOutput {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.serverless_cache_snapshot {
+            writer.start("ServerlessCacheSnapshot", ::std::option::Option::None);
+            value.write_xml(writer);
+            writer.end("ServerlessCacheSnapshot");
+        }
+    }
+}
+/// Server side: parses a `ExportServerlessCacheSnapshot` request body (checking `Action` and `Version`) into the input.
+pub fn deserialize_request(
+    body: &[u8],
+) -> ::std::result::Result<
+    ExportServerlessCacheSnapshotInput,
+    ::querygen_runtime::server::QueryError,
+> {
+    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
+    tree.expect_action("ExportServerlessCacheSnapshot", "2015-02-02")?;
+    ExportServerlessCacheSnapshotInput::read_query(&tree)
+}
+/// Server side: the `<ExportServerlessCacheSnapshotResponse>` document for `output`.
+pub fn serialize_response(
+    output: &ExportServerlessCacheSnapshotOutput,
+    request_id: &str,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::server::XmlWriter::new();
+    writer
+        .start(
+            "ExportServerlessCacheSnapshotResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
+    writer.start("ExportServerlessCacheSnapshotResult", ::std::option::Option::None);
+    output.write_xml(&mut writer);
+    writer.end("ExportServerlessCacheSnapshotResult");
+    writer.response_metadata(request_id);
+    writer.end("ExportServerlessCacheSnapshotResponse");
+    writer.finish()
 }
 /// Builders for this operation's input and output.
 pub mod builders {

@@ -280,6 +280,38 @@ impl FailoverGlobalReplicationGroupError {
         }
     }
 }
+impl FailoverGlobalReplicationGroupError {
+    /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
+    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        match self {
+            Self::GlobalReplicationGroupNotFoundFault(error) => {
+                (
+                    crate::error::GlobalReplicationGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidGlobalReplicationGroupStateFault(error) => {
+                (
+                    crate::error::InvalidGlobalReplicationGroupStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterCombinationException(error) => {
+                (
+                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+        }
+    }
+}
 impl ::std::fmt::Display for FailoverGlobalReplicationGroupError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
@@ -324,6 +356,81 @@ pub fn deserialize_error(
     body: &[u8],
 ) -> FailoverGlobalReplicationGroupError {
     FailoverGlobalReplicationGroupError::parse(status, body)
+}
+impl FailoverGlobalReplicationGroupInput {
+    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
+    pub fn read_query(
+        node: &::querygen_runtime::server::QueryTree,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+        let member_global_replication_group_id = match node
+            .child("GlobalReplicationGroupId")
+        {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_primary_region = match node.child("PrimaryRegion") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_primary_replication_group_id = match node
+            .child("PrimaryReplicationGroupId")
+        {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        ::std::result::Result::Ok(Self {
+            global_replication_group_id: member_global_replication_group_id,
+            primary_region: member_primary_region,
+            primary_replication_group_id: member_primary_replication_group_id,
+        })
+    }
+}
+impl FailoverGlobalReplicationGroupOutput {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.global_replication_group {
+            writer.start("GlobalReplicationGroup", ::std::option::Option::None);
+            value.write_xml(writer);
+            writer.end("GlobalReplicationGroup");
+        }
+    }
+}
+/// Server side: parses a `FailoverGlobalReplicationGroup` request body (checking `Action` and `Version`) into the input.
+pub fn deserialize_request(
+    body: &[u8],
+) -> ::std::result::Result<
+    FailoverGlobalReplicationGroupInput,
+    ::querygen_runtime::server::QueryError,
+> {
+    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
+    tree.expect_action("FailoverGlobalReplicationGroup", "2015-02-02")?;
+    FailoverGlobalReplicationGroupInput::read_query(&tree)
+}
+/// Server side: the `<FailoverGlobalReplicationGroupResponse>` document for `output`.
+pub fn serialize_response(
+    output: &FailoverGlobalReplicationGroupOutput,
+    request_id: &str,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::server::XmlWriter::new();
+    writer
+        .start(
+            "FailoverGlobalReplicationGroupResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
+    writer.start("FailoverGlobalReplicationGroupResult", ::std::option::Option::None);
+    output.write_xml(&mut writer);
+    writer.end("FailoverGlobalReplicationGroupResult");
+    writer.response_metadata(request_id);
+    writer.end("FailoverGlobalReplicationGroupResponse");
+    writer.finish()
 }
 /// Builders for this operation's input and output.
 pub mod builders {

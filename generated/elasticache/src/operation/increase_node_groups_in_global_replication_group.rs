@@ -274,6 +274,32 @@ impl IncreaseNodeGroupsInGlobalReplicationGroupError {
         }
     }
 }
+impl IncreaseNodeGroupsInGlobalReplicationGroupError {
+    /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
+    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        match self {
+            Self::GlobalReplicationGroupNotFoundFault(error) => {
+                (
+                    crate::error::GlobalReplicationGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidGlobalReplicationGroupStateFault(error) => {
+                (
+                    crate::error::InvalidGlobalReplicationGroupStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+        }
+    }
+}
 impl ::std::fmt::Display for IncreaseNodeGroupsInGlobalReplicationGroupError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
@@ -312,6 +338,103 @@ pub fn deserialize_error(
     body: &[u8],
 ) -> IncreaseNodeGroupsInGlobalReplicationGroupError {
     IncreaseNodeGroupsInGlobalReplicationGroupError::parse(status, body)
+}
+impl IncreaseNodeGroupsInGlobalReplicationGroupInput {
+    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
+    pub fn read_query(
+        node: &::querygen_runtime::server::QueryTree,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+        let member_global_replication_group_id = match node
+            .child("GlobalReplicationGroupId")
+        {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_node_group_count = match node.child("NodeGroupCount") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_regional_configurations = match node.child("RegionalConfigurations") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(
+                    match child.child("RegionalConfiguration") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(
+                                    crate::types::RegionalConfiguration::read_query(item0)?,
+                                );
+                            }
+                            list
+                        }
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_apply_immediately = match node.child("ApplyImmediately") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.parsed::<bool>("a boolean")?)
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        ::std::result::Result::Ok(Self {
+            global_replication_group_id: member_global_replication_group_id,
+            node_group_count: member_node_group_count,
+            regional_configurations: member_regional_configurations,
+            apply_immediately: member_apply_immediately,
+        })
+    }
+}
+impl IncreaseNodeGroupsInGlobalReplicationGroupOutput {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.global_replication_group {
+            writer.start("GlobalReplicationGroup", ::std::option::Option::None);
+            value.write_xml(writer);
+            writer.end("GlobalReplicationGroup");
+        }
+    }
+}
+/// Server side: parses a `IncreaseNodeGroupsInGlobalReplicationGroup` request body (checking `Action` and `Version`) into the input.
+pub fn deserialize_request(
+    body: &[u8],
+) -> ::std::result::Result<
+    IncreaseNodeGroupsInGlobalReplicationGroupInput,
+    ::querygen_runtime::server::QueryError,
+> {
+    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
+    tree.expect_action("IncreaseNodeGroupsInGlobalReplicationGroup", "2015-02-02")?;
+    IncreaseNodeGroupsInGlobalReplicationGroupInput::read_query(&tree)
+}
+/// Server side: the `<IncreaseNodeGroupsInGlobalReplicationGroupResponse>` document for `output`.
+pub fn serialize_response(
+    output: &IncreaseNodeGroupsInGlobalReplicationGroupOutput,
+    request_id: &str,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::server::XmlWriter::new();
+    writer
+        .start(
+            "IncreaseNodeGroupsInGlobalReplicationGroupResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
+    writer
+        .start(
+            "IncreaseNodeGroupsInGlobalReplicationGroupResult",
+            ::std::option::Option::None,
+        );
+    output.write_xml(&mut writer);
+    writer.end("IncreaseNodeGroupsInGlobalReplicationGroupResult");
+    writer.response_metadata(request_id);
+    writer.end("IncreaseNodeGroupsInGlobalReplicationGroupResponse");
+    writer.finish()
 }
 /// Builders for this operation's input and output.
 pub mod builders {

@@ -312,6 +312,38 @@ impl ListAllowedNodeTypeModificationsError {
         }
     }
 }
+impl ListAllowedNodeTypeModificationsError {
+    /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
+    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        match self {
+            Self::CacheClusterNotFoundFault(error) => {
+                (
+                    crate::error::CacheClusterNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterCombinationException(error) => {
+                (
+                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ReplicationGroupNotFoundFault(error) => {
+                (
+                    crate::error::ReplicationGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+        }
+    }
+}
 impl ::std::fmt::Display for ListAllowedNodeTypeModificationsError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
@@ -352,6 +384,79 @@ pub fn deserialize_error(
     body: &[u8],
 ) -> ListAllowedNodeTypeModificationsError {
     ListAllowedNodeTypeModificationsError::parse(status, body)
+}
+impl ListAllowedNodeTypeModificationsInput {
+    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
+    pub fn read_query(
+        node: &::querygen_runtime::server::QueryTree,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+        let member_cache_cluster_id = match node.child("CacheClusterId") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_replication_group_id = match node.child("ReplicationGroupId") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        ::std::result::Result::Ok(Self {
+            cache_cluster_id: member_cache_cluster_id,
+            replication_group_id: member_replication_group_id,
+        })
+    }
+}
+impl ListAllowedNodeTypeModificationsOutput {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.scale_up_modifications {
+            writer.start("ScaleUpModifications", ::std::option::Option::None);
+            for item0 in value.iter() {
+                writer.element("member", item0);
+            }
+            writer.end("ScaleUpModifications");
+        }
+        if let ::std::option::Option::Some(value) = &self.scale_down_modifications {
+            writer.start("ScaleDownModifications", ::std::option::Option::None);
+            for item0 in value.iter() {
+                writer.element("member", item0);
+            }
+            writer.end("ScaleDownModifications");
+        }
+    }
+}
+/// Server side: parses a `ListAllowedNodeTypeModifications` request body (checking `Action` and `Version`) into the input.
+pub fn deserialize_request(
+    body: &[u8],
+) -> ::std::result::Result<
+    ListAllowedNodeTypeModificationsInput,
+    ::querygen_runtime::server::QueryError,
+> {
+    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
+    tree.expect_action("ListAllowedNodeTypeModifications", "2015-02-02")?;
+    ListAllowedNodeTypeModificationsInput::read_query(&tree)
+}
+/// Server side: the `<ListAllowedNodeTypeModificationsResponse>` document for `output`.
+pub fn serialize_response(
+    output: &ListAllowedNodeTypeModificationsOutput,
+    request_id: &str,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::server::XmlWriter::new();
+    writer
+        .start(
+            "ListAllowedNodeTypeModificationsResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
+    writer.start("ListAllowedNodeTypeModificationsResult", ::std::option::Option::None);
+    output.write_xml(&mut writer);
+    writer.end("ListAllowedNodeTypeModificationsResult");
+    writer.response_metadata(request_id);
+    writer.end("ListAllowedNodeTypeModificationsResponse");
+    writer.finish()
 }
 /// Builders for this operation's input and output.
 pub mod builders {

@@ -809,6 +809,80 @@ impl ModifyCacheClusterError {
         }
     }
 }
+impl ModifyCacheClusterError {
+    /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
+    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        match self {
+            Self::CacheClusterNotFoundFault(error) => {
+                (
+                    crate::error::CacheClusterNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::CacheParameterGroupNotFoundFault(error) => {
+                (
+                    crate::error::CacheParameterGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::CacheSecurityGroupNotFoundFault(error) => {
+                (
+                    crate::error::CacheSecurityGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InsufficientCacheClusterCapacityFault(error) => {
+                (
+                    crate::error::InsufficientCacheClusterCapacityFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidCacheClusterStateFault(error) => {
+                (
+                    crate::error::InvalidCacheClusterStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidCacheSecurityGroupStateFault(error) => {
+                (
+                    crate::error::InvalidCacheSecurityGroupStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterCombinationException(error) => {
+                (
+                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidVpcNetworkStateFault(error) => {
+                (
+                    crate::error::InvalidVpcNetworkStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::NodeQuotaForClusterExceededFault(error) => {
+                (
+                    crate::error::NodeQuotaForClusterExceededFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::NodeQuotaForCustomerExceededFault(error) => {
+                (
+                    crate::error::NodeQuotaForCustomerExceededFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+        }
+    }
+}
 impl ::std::fmt::Display for ModifyCacheClusterError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
@@ -888,6 +962,288 @@ impl ::std::error::Error for ModifyCacheClusterError {
 /// Parses a non-2xx `ModifyCacheCluster` response into [`ModifyCacheClusterError`].
 pub fn deserialize_error(status: u16, body: &[u8]) -> ModifyCacheClusterError {
     ModifyCacheClusterError::parse(status, body)
+}
+impl ModifyCacheClusterInput {
+    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
+    pub fn read_query(
+        node: &::querygen_runtime::server::QueryTree,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+        let member_cache_cluster_id = match node.child("CacheClusterId") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_num_cache_nodes = match node.child("NumCacheNodes") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_cache_node_ids_to_remove = match node.child("CacheNodeIdsToRemove") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(
+                    match child.child("CacheNodeId") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(item0.text()?.to_owned());
+                            }
+                            list
+                        }
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_az_mode = match node.child("AZMode") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(crate::types::AzMode::from(child.text()?))
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_new_availability_zones = match node.child("NewAvailabilityZones") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(
+                    match child.child("PreferredAvailabilityZone") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(item0.text()?.to_owned());
+                            }
+                            list
+                        }
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_cache_security_group_names = match node
+            .child("CacheSecurityGroupNames")
+        {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(
+                    match child.child("CacheSecurityGroupName") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(item0.text()?.to_owned());
+                            }
+                            list
+                        }
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_security_group_ids = match node.child("SecurityGroupIds") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(
+                    match child.child("SecurityGroupId") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(item0.text()?.to_owned());
+                            }
+                            list
+                        }
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_preferred_maintenance_window = match node
+            .child("PreferredMaintenanceWindow")
+        {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_notification_topic_arn = match node.child("NotificationTopicArn") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_cache_parameter_group_name = match node
+            .child("CacheParameterGroupName")
+        {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_notification_topic_status = match node
+            .child("NotificationTopicStatus")
+        {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_apply_immediately = match node.child("ApplyImmediately") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.parsed::<bool>("a boolean")?)
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_engine = match node.child("Engine") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_engine_version = match node.child("EngineVersion") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_auto_minor_version_upgrade = match node
+            .child("AutoMinorVersionUpgrade")
+        {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.parsed::<bool>("a boolean")?)
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_snapshot_retention_limit = match node.child("SnapshotRetentionLimit")
+        {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_snapshot_window = match node.child("SnapshotWindow") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_cache_node_type = match node.child("CacheNodeType") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_auth_token = match node.child("AuthToken") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_auth_token_update_strategy = match node
+            .child("AuthTokenUpdateStrategy")
+        {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(
+                    crate::types::AuthTokenUpdateStrategyType::from(child.text()?),
+                )
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_log_delivery_configurations = match node
+            .child("LogDeliveryConfigurations")
+        {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(
+                    match child.child("LogDeliveryConfigurationRequest") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(
+                                    crate::types::LogDeliveryConfigurationRequest::read_query(
+                                        item0,
+                                    )?,
+                                );
+                            }
+                            list
+                        }
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_ip_discovery = match node.child("IpDiscovery") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(
+                    crate::types::IpDiscovery::from(child.text()?),
+                )
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        ::std::result::Result::Ok(Self {
+            cache_cluster_id: member_cache_cluster_id,
+            num_cache_nodes: member_num_cache_nodes,
+            cache_node_ids_to_remove: member_cache_node_ids_to_remove,
+            az_mode: member_az_mode,
+            new_availability_zones: member_new_availability_zones,
+            cache_security_group_names: member_cache_security_group_names,
+            security_group_ids: member_security_group_ids,
+            preferred_maintenance_window: member_preferred_maintenance_window,
+            notification_topic_arn: member_notification_topic_arn,
+            cache_parameter_group_name: member_cache_parameter_group_name,
+            notification_topic_status: member_notification_topic_status,
+            apply_immediately: member_apply_immediately,
+            engine: member_engine,
+            engine_version: member_engine_version,
+            auto_minor_version_upgrade: member_auto_minor_version_upgrade,
+            snapshot_retention_limit: member_snapshot_retention_limit,
+            snapshot_window: member_snapshot_window,
+            cache_node_type: member_cache_node_type,
+            auth_token: member_auth_token,
+            auth_token_update_strategy: member_auth_token_update_strategy,
+            log_delivery_configurations: member_log_delivery_configurations,
+            ip_discovery: member_ip_discovery,
+        })
+    }
+}
+impl ModifyCacheClusterOutput {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.cache_cluster {
+            writer.start("CacheCluster", ::std::option::Option::None);
+            value.write_xml(writer);
+            writer.end("CacheCluster");
+        }
+    }
+}
+/// Server side: parses a `ModifyCacheCluster` request body (checking `Action` and `Version`) into the input.
+pub fn deserialize_request(
+    body: &[u8],
+) -> ::std::result::Result<
+    ModifyCacheClusterInput,
+    ::querygen_runtime::server::QueryError,
+> {
+    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
+    tree.expect_action("ModifyCacheCluster", "2015-02-02")?;
+    ModifyCacheClusterInput::read_query(&tree)
+}
+/// Server side: the `<ModifyCacheClusterResponse>` document for `output`.
+pub fn serialize_response(
+    output: &ModifyCacheClusterOutput,
+    request_id: &str,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::server::XmlWriter::new();
+    writer
+        .start(
+            "ModifyCacheClusterResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
+    writer.start("ModifyCacheClusterResult", ::std::option::Option::None);
+    output.write_xml(&mut writer);
+    writer.end("ModifyCacheClusterResult");
+    writer.response_metadata(request_id);
+    writer.end("ModifyCacheClusterResponse");
+    writer.finish()
 }
 /// Builders for this operation's input and output.
 pub mod builders {

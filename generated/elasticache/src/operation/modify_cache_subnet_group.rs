@@ -285,6 +285,44 @@ impl ModifyCacheSubnetGroupError {
         }
     }
 }
+impl ModifyCacheSubnetGroupError {
+    /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
+    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        match self {
+            Self::CacheSubnetGroupNotFoundFault(error) => {
+                (
+                    crate::error::CacheSubnetGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::CacheSubnetQuotaExceededFault(error) => {
+                (
+                    crate::error::CacheSubnetQuotaExceededFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidSubnet(error) => {
+                (
+                    crate::error::InvalidSubnet::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::SubnetInUse(error) => {
+                (
+                    crate::error::SubnetInUse::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::SubnetNotAllowedFault(error) => {
+                (
+                    crate::error::SubnetNotAllowedFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+        }
+    }
+}
 impl ::std::fmt::Display for ModifyCacheSubnetGroupError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
@@ -320,6 +358,90 @@ impl ::std::error::Error for ModifyCacheSubnetGroupError {
 /// Parses a non-2xx `ModifyCacheSubnetGroup` response into [`ModifyCacheSubnetGroupError`].
 pub fn deserialize_error(status: u16, body: &[u8]) -> ModifyCacheSubnetGroupError {
     ModifyCacheSubnetGroupError::parse(status, body)
+}
+impl ModifyCacheSubnetGroupInput {
+    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
+    pub fn read_query(
+        node: &::querygen_runtime::server::QueryTree,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+        let member_cache_subnet_group_name = match node.child("CacheSubnetGroupName") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_cache_subnet_group_description = match node
+            .child("CacheSubnetGroupDescription")
+        {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_subnet_ids = match node.child("SubnetIds") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(
+                    match child.child("SubnetIdentifier") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(item0.text()?.to_owned());
+                            }
+                            list
+                        }
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        ::std::result::Result::Ok(Self {
+            cache_subnet_group_name: member_cache_subnet_group_name,
+            cache_subnet_group_description: member_cache_subnet_group_description,
+            subnet_ids: member_subnet_ids,
+        })
+    }
+}
+impl ModifyCacheSubnetGroupOutput {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.cache_subnet_group {
+            writer.start("CacheSubnetGroup", ::std::option::Option::None);
+            value.write_xml(writer);
+            writer.end("CacheSubnetGroup");
+        }
+    }
+}
+/// Server side: parses a `ModifyCacheSubnetGroup` request body (checking `Action` and `Version`) into the input.
+pub fn deserialize_request(
+    body: &[u8],
+) -> ::std::result::Result<
+    ModifyCacheSubnetGroupInput,
+    ::querygen_runtime::server::QueryError,
+> {
+    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
+    tree.expect_action("ModifyCacheSubnetGroup", "2015-02-02")?;
+    ModifyCacheSubnetGroupInput::read_query(&tree)
+}
+/// Server side: the `<ModifyCacheSubnetGroupResponse>` document for `output`.
+pub fn serialize_response(
+    output: &ModifyCacheSubnetGroupOutput,
+    request_id: &str,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::server::XmlWriter::new();
+    writer
+        .start(
+            "ModifyCacheSubnetGroupResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
+    writer.start("ModifyCacheSubnetGroupResult", ::std::option::Option::None);
+    output.write_xml(&mut writer);
+    writer.end("ModifyCacheSubnetGroupResult");
+    writer.response_metadata(request_id);
+    writer.end("ModifyCacheSubnetGroupResponse");
+    writer.finish()
 }
 /// Builders for this operation's input and output.
 pub mod builders {

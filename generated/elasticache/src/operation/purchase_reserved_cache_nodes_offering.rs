@@ -359,6 +359,50 @@ impl PurchaseReservedCacheNodesOfferingError {
         }
     }
 }
+impl PurchaseReservedCacheNodesOfferingError {
+    /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
+    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        match self {
+            Self::InvalidParameterCombinationException(error) => {
+                (
+                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ReservedCacheNodeAlreadyExistsFault(error) => {
+                (
+                    crate::error::ReservedCacheNodeAlreadyExistsFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ReservedCacheNodeQuotaExceededFault(error) => {
+                (
+                    crate::error::ReservedCacheNodeQuotaExceededFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ReservedCacheNodesOfferingNotFoundFault(error) => {
+                (
+                    crate::error::ReservedCacheNodesOfferingNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::TagQuotaPerResourceExceeded(error) => {
+                (
+                    crate::error::TagQuotaPerResourceExceeded::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+        }
+    }
+}
 impl ::std::fmt::Display for PurchaseReservedCacheNodesOfferingError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
@@ -415,6 +459,98 @@ pub fn deserialize_error(
     body: &[u8],
 ) -> PurchaseReservedCacheNodesOfferingError {
     PurchaseReservedCacheNodesOfferingError::parse(status, body)
+}
+impl PurchaseReservedCacheNodesOfferingInput {
+    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
+    pub fn read_query(
+        node: &::querygen_runtime::server::QueryTree,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+        let member_reserved_cache_nodes_offering_id = match node
+            .child("ReservedCacheNodesOfferingId")
+        {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_reserved_cache_node_id = match node.child("ReservedCacheNodeId") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_cache_node_count = match node.child("CacheNodeCount") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_tags = match node.child("Tags") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(
+                    match child.child("Tag") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(crate::types::Tag::read_query(item0)?);
+                            }
+                            list
+                        }
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        ::std::result::Result::Ok(Self {
+            reserved_cache_nodes_offering_id: member_reserved_cache_nodes_offering_id,
+            reserved_cache_node_id: member_reserved_cache_node_id,
+            cache_node_count: member_cache_node_count,
+            tags: member_tags,
+        })
+    }
+}
+impl PurchaseReservedCacheNodesOfferingOutput {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.reserved_cache_node {
+            writer.start("ReservedCacheNode", ::std::option::Option::None);
+            value.write_xml(writer);
+            writer.end("ReservedCacheNode");
+        }
+    }
+}
+/// Server side: parses a `PurchaseReservedCacheNodesOffering` request body (checking `Action` and `Version`) into the input.
+pub fn deserialize_request(
+    body: &[u8],
+) -> ::std::result::Result<
+    PurchaseReservedCacheNodesOfferingInput,
+    ::querygen_runtime::server::QueryError,
+> {
+    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
+    tree.expect_action("PurchaseReservedCacheNodesOffering", "2015-02-02")?;
+    PurchaseReservedCacheNodesOfferingInput::read_query(&tree)
+}
+/// Server side: the `<PurchaseReservedCacheNodesOfferingResponse>` document for `output`.
+pub fn serialize_response(
+    output: &PurchaseReservedCacheNodesOfferingOutput,
+    request_id: &str,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::server::XmlWriter::new();
+    writer
+        .start(
+            "PurchaseReservedCacheNodesOfferingResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
+    writer
+        .start("PurchaseReservedCacheNodesOfferingResult", ::std::option::Option::None);
+    output.write_xml(&mut writer);
+    writer.end("PurchaseReservedCacheNodesOfferingResult");
+    writer.response_metadata(request_id);
+    writer.end("PurchaseReservedCacheNodesOfferingResponse");
+    writer.finish()
 }
 /// Builders for this operation's input and output.
 pub mod builders {

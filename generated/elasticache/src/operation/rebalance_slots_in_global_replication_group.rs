@@ -244,6 +244,32 @@ impl RebalanceSlotsInGlobalReplicationGroupError {
         }
     }
 }
+impl RebalanceSlotsInGlobalReplicationGroupError {
+    /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
+    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        match self {
+            Self::GlobalReplicationGroupNotFoundFault(error) => {
+                (
+                    crate::error::GlobalReplicationGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidGlobalReplicationGroupStateFault(error) => {
+                (
+                    crate::error::InvalidGlobalReplicationGroupStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+        }
+    }
+}
 impl ::std::fmt::Display for RebalanceSlotsInGlobalReplicationGroupError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
@@ -282,6 +308,76 @@ pub fn deserialize_error(
     body: &[u8],
 ) -> RebalanceSlotsInGlobalReplicationGroupError {
     RebalanceSlotsInGlobalReplicationGroupError::parse(status, body)
+}
+impl RebalanceSlotsInGlobalReplicationGroupInput {
+    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
+    pub fn read_query(
+        node: &::querygen_runtime::server::QueryTree,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+        let member_global_replication_group_id = match node
+            .child("GlobalReplicationGroupId")
+        {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_apply_immediately = match node.child("ApplyImmediately") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.parsed::<bool>("a boolean")?)
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        ::std::result::Result::Ok(Self {
+            global_replication_group_id: member_global_replication_group_id,
+            apply_immediately: member_apply_immediately,
+        })
+    }
+}
+impl RebalanceSlotsInGlobalReplicationGroupOutput {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.global_replication_group {
+            writer.start("GlobalReplicationGroup", ::std::option::Option::None);
+            value.write_xml(writer);
+            writer.end("GlobalReplicationGroup");
+        }
+    }
+}
+/// Server side: parses a `RebalanceSlotsInGlobalReplicationGroup` request body (checking `Action` and `Version`) into the input.
+pub fn deserialize_request(
+    body: &[u8],
+) -> ::std::result::Result<
+    RebalanceSlotsInGlobalReplicationGroupInput,
+    ::querygen_runtime::server::QueryError,
+> {
+    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
+    tree.expect_action("RebalanceSlotsInGlobalReplicationGroup", "2015-02-02")?;
+    RebalanceSlotsInGlobalReplicationGroupInput::read_query(&tree)
+}
+/// Server side: the `<RebalanceSlotsInGlobalReplicationGroupResponse>` document for `output`.
+pub fn serialize_response(
+    output: &RebalanceSlotsInGlobalReplicationGroupOutput,
+    request_id: &str,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::server::XmlWriter::new();
+    writer
+        .start(
+            "RebalanceSlotsInGlobalReplicationGroupResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
+    writer
+        .start(
+            "RebalanceSlotsInGlobalReplicationGroupResult",
+            ::std::option::Option::None,
+        );
+    output.write_xml(&mut writer);
+    writer.end("RebalanceSlotsInGlobalReplicationGroupResult");
+    writer.response_metadata(request_id);
+    writer.end("RebalanceSlotsInGlobalReplicationGroupResponse");
+    writer.finish()
 }
 /// Builders for this operation's input and output.
 pub mod builders {

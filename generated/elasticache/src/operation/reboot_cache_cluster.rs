@@ -232,6 +232,26 @@ impl RebootCacheClusterError {
         }
     }
 }
+impl RebootCacheClusterError {
+    /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
+    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        match self {
+            Self::CacheClusterNotFoundFault(error) => {
+                (
+                    crate::error::CacheClusterNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidCacheClusterStateFault(error) => {
+                (
+                    crate::error::InvalidCacheClusterStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+        }
+    }
+}
 impl ::std::fmt::Display for RebootCacheClusterError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
@@ -257,6 +277,81 @@ impl ::std::error::Error for RebootCacheClusterError {
 /// Parses a non-2xx `RebootCacheCluster` response into [`RebootCacheClusterError`].
 pub fn deserialize_error(status: u16, body: &[u8]) -> RebootCacheClusterError {
     RebootCacheClusterError::parse(status, body)
+}
+impl RebootCacheClusterInput {
+    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
+    pub fn read_query(
+        node: &::querygen_runtime::server::QueryTree,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+        let member_cache_cluster_id = match node.child("CacheClusterId") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_cache_node_ids_to_reboot = match node.child("CacheNodeIdsToReboot") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(
+                    match child.child("CacheNodeId") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(item0.text()?.to_owned());
+                            }
+                            list
+                        }
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        ::std::result::Result::Ok(Self {
+            cache_cluster_id: member_cache_cluster_id,
+            cache_node_ids_to_reboot: member_cache_node_ids_to_reboot,
+        })
+    }
+}
+impl RebootCacheClusterOutput {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.cache_cluster {
+            writer.start("CacheCluster", ::std::option::Option::None);
+            value.write_xml(writer);
+            writer.end("CacheCluster");
+        }
+    }
+}
+/// Server side: parses a `RebootCacheCluster` request body (checking `Action` and `Version`) into the input.
+pub fn deserialize_request(
+    body: &[u8],
+) -> ::std::result::Result<
+    RebootCacheClusterInput,
+    ::querygen_runtime::server::QueryError,
+> {
+    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
+    tree.expect_action("RebootCacheCluster", "2015-02-02")?;
+    RebootCacheClusterInput::read_query(&tree)
+}
+/// Server side: the `<RebootCacheClusterResponse>` document for `output`.
+pub fn serialize_response(
+    output: &RebootCacheClusterOutput,
+    request_id: &str,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::server::XmlWriter::new();
+    writer
+        .start(
+            "RebootCacheClusterResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
+    writer.start("RebootCacheClusterResult", ::std::option::Option::None);
+    output.write_xml(&mut writer);
+    writer.end("RebootCacheClusterResult");
+    writer.response_metadata(request_id);
+    writer.end("RebootCacheClusterResponse");
+    writer.finish()
 }
 /// Builders for this operation's input and output.
 pub mod builders {

@@ -319,6 +319,44 @@ impl ResetCacheParameterGroupError {
         }
     }
 }
+impl ResetCacheParameterGroupError {
+    /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
+    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        match self {
+            Self::CacheParameterGroupNotFoundFault(error) => {
+                (
+                    crate::error::CacheParameterGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidCacheParameterGroupStateFault(error) => {
+                (
+                    crate::error::InvalidCacheParameterGroupStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidGlobalReplicationGroupStateFault(error) => {
+                (
+                    crate::error::InvalidGlobalReplicationGroupStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterCombinationException(error) => {
+                (
+                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+        }
+    }
+}
 impl ::std::fmt::Display for ResetCacheParameterGroupError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
@@ -366,6 +404,90 @@ impl ::std::error::Error for ResetCacheParameterGroupError {
 /// Parses a non-2xx `ResetCacheParameterGroup` response into [`ResetCacheParameterGroupError`].
 pub fn deserialize_error(status: u16, body: &[u8]) -> ResetCacheParameterGroupError {
     ResetCacheParameterGroupError::parse(status, body)
+}
+impl ResetCacheParameterGroupInput {
+    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
+    pub fn read_query(
+        node: &::querygen_runtime::server::QueryTree,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+        let member_cache_parameter_group_name = match node
+            .child("CacheParameterGroupName")
+        {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_reset_all_parameters = match node.child("ResetAllParameters") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.parsed::<bool>("a boolean")?)
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_parameter_name_values = match node.child("ParameterNameValues") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(
+                    match child.child("ParameterNameValue") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(
+                                    crate::types::ParameterNameValue::read_query(item0)?,
+                                );
+                            }
+                            list
+                        }
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        ::std::result::Result::Ok(Self {
+            cache_parameter_group_name: member_cache_parameter_group_name,
+            reset_all_parameters: member_reset_all_parameters,
+            parameter_name_values: member_parameter_name_values,
+        })
+    }
+}
+impl ResetCacheParameterGroupOutput {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.cache_parameter_group_name {
+            writer.element("CacheParameterGroupName", value);
+        }
+    }
+}
+/// Server side: parses a `ResetCacheParameterGroup` request body (checking `Action` and `Version`) into the input.
+pub fn deserialize_request(
+    body: &[u8],
+) -> ::std::result::Result<
+    ResetCacheParameterGroupInput,
+    ::querygen_runtime::server::QueryError,
+> {
+    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
+    tree.expect_action("ResetCacheParameterGroup", "2015-02-02")?;
+    ResetCacheParameterGroupInput::read_query(&tree)
+}
+/// Server side: the `<ResetCacheParameterGroupResponse>` document for `output`.
+pub fn serialize_response(
+    output: &ResetCacheParameterGroupOutput,
+    request_id: &str,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::server::XmlWriter::new();
+    writer
+        .start(
+            "ResetCacheParameterGroupResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
+    writer.start("ResetCacheParameterGroupResult", ::std::option::Option::None);
+    output.write_xml(&mut writer);
+    writer.end("ResetCacheParameterGroupResult");
+    writer.response_metadata(request_id);
+    writer.end("ResetCacheParameterGroupResponse");
+    writer.finish()
 }
 /// Builders for this operation's input and output.
 pub mod builders {

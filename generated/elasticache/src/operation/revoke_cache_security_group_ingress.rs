@@ -304,6 +304,44 @@ impl RevokeCacheSecurityGroupIngressError {
         }
     }
 }
+impl RevokeCacheSecurityGroupIngressError {
+    /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
+    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        match self {
+            Self::AuthorizationNotFoundFault(error) => {
+                (
+                    crate::error::AuthorizationNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::CacheSecurityGroupNotFoundFault(error) => {
+                (
+                    crate::error::CacheSecurityGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidCacheSecurityGroupStateFault(error) => {
+                (
+                    crate::error::InvalidCacheSecurityGroupStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterCombinationException(error) => {
+                (
+                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+        }
+    }
+}
 impl ::std::fmt::Display for RevokeCacheSecurityGroupIngressError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
@@ -350,6 +388,80 @@ pub fn deserialize_error(
     body: &[u8],
 ) -> RevokeCacheSecurityGroupIngressError {
     RevokeCacheSecurityGroupIngressError::parse(status, body)
+}
+impl RevokeCacheSecurityGroupIngressInput {
+    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
+    pub fn read_query(
+        node: &::querygen_runtime::server::QueryTree,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+        let member_cache_security_group_name = match node.child("CacheSecurityGroupName")
+        {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_ec2_security_group_name = match node.child("EC2SecurityGroupName") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_ec2_security_group_owner_id = match node
+            .child("EC2SecurityGroupOwnerId")
+        {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        ::std::result::Result::Ok(Self {
+            cache_security_group_name: member_cache_security_group_name,
+            ec2_security_group_name: member_ec2_security_group_name,
+            ec2_security_group_owner_id: member_ec2_security_group_owner_id,
+        })
+    }
+}
+impl RevokeCacheSecurityGroupIngressOutput {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.cache_security_group {
+            writer.start("CacheSecurityGroup", ::std::option::Option::None);
+            value.write_xml(writer);
+            writer.end("CacheSecurityGroup");
+        }
+    }
+}
+/// Server side: parses a `RevokeCacheSecurityGroupIngress` request body (checking `Action` and `Version`) into the input.
+pub fn deserialize_request(
+    body: &[u8],
+) -> ::std::result::Result<
+    RevokeCacheSecurityGroupIngressInput,
+    ::querygen_runtime::server::QueryError,
+> {
+    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
+    tree.expect_action("RevokeCacheSecurityGroupIngress", "2015-02-02")?;
+    RevokeCacheSecurityGroupIngressInput::read_query(&tree)
+}
+/// Server side: the `<RevokeCacheSecurityGroupIngressResponse>` document for `output`.
+pub fn serialize_response(
+    output: &RevokeCacheSecurityGroupIngressOutput,
+    request_id: &str,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::server::XmlWriter::new();
+    writer
+        .start(
+            "RevokeCacheSecurityGroupIngressResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
+    writer.start("RevokeCacheSecurityGroupIngressResult", ::std::option::Option::None);
+    output.write_xml(&mut writer);
+    writer.end("RevokeCacheSecurityGroupIngressResult");
+    writer.response_metadata(request_id);
+    writer.end("RevokeCacheSecurityGroupIngressResponse");
+    writer.finish()
 }
 /// Builders for this operation's input and output.
 pub mod builders {

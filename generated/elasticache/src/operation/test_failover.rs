@@ -418,6 +418,68 @@ impl TestFailoverError {
         }
     }
 }
+impl TestFailoverError {
+    /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
+    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        match self {
+            Self::ApiCallRateForCustomerExceededFault(error) => {
+                (
+                    crate::error::ApiCallRateForCustomerExceededFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidCacheClusterStateFault(error) => {
+                (
+                    crate::error::InvalidCacheClusterStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidKmsKeyFault(error) => {
+                (
+                    crate::error::InvalidKmsKeyFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterCombinationException(error) => {
+                (
+                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidReplicationGroupStateFault(error) => {
+                (
+                    crate::error::InvalidReplicationGroupStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::NodeGroupNotFoundFault(error) => {
+                (
+                    crate::error::NodeGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ReplicationGroupNotFoundFault(error) => {
+                (
+                    crate::error::ReplicationGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::TestFailoverNotAvailableFault(error) => {
+                (
+                    crate::error::TestFailoverNotAvailableFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+        }
+    }
+}
 impl ::std::fmt::Display for TestFailoverError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
@@ -481,6 +543,67 @@ impl ::std::error::Error for TestFailoverError {
 /// Parses a non-2xx `TestFailover` response into [`TestFailoverError`].
 pub fn deserialize_error(status: u16, body: &[u8]) -> TestFailoverError {
     TestFailoverError::parse(status, body)
+}
+impl TestFailoverInput {
+    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
+    pub fn read_query(
+        node: &::querygen_runtime::server::QueryTree,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+        let member_replication_group_id = match node.child("ReplicationGroupId") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_node_group_id = match node.child("NodeGroupId") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        ::std::result::Result::Ok(Self {
+            replication_group_id: member_replication_group_id,
+            node_group_id: member_node_group_id,
+        })
+    }
+}
+impl TestFailoverOutput {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.replication_group {
+            writer.start("ReplicationGroup", ::std::option::Option::None);
+            value.write_xml(writer);
+            writer.end("ReplicationGroup");
+        }
+    }
+}
+/// Server side: parses a `TestFailover` request body (checking `Action` and `Version`) into the input.
+pub fn deserialize_request(
+    body: &[u8],
+) -> ::std::result::Result<TestFailoverInput, ::querygen_runtime::server::QueryError> {
+    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
+    tree.expect_action("TestFailover", "2015-02-02")?;
+    TestFailoverInput::read_query(&tree)
+}
+/// Server side: the `<TestFailoverResponse>` document for `output`.
+pub fn serialize_response(
+    output: &TestFailoverOutput,
+    request_id: &str,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::server::XmlWriter::new();
+    writer
+        .start(
+            "TestFailoverResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
+    writer.start("TestFailoverResult", ::std::option::Option::None);
+    output.write_xml(&mut writer);
+    writer.end("TestFailoverResult");
+    writer.response_metadata(request_id);
+    writer.end("TestFailoverResponse");
+    writer.finish()
 }
 /// Builders for this operation's input and output.
 pub mod builders {

@@ -272,6 +272,38 @@ impl TestMigrationError {
         }
     }
 }
+impl TestMigrationError {
+    /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
+    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        match self {
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidReplicationGroupStateFault(error) => {
+                (
+                    crate::error::InvalidReplicationGroupStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ReplicationGroupAlreadyUnderMigrationFault(error) => {
+                (
+                    crate::error::ReplicationGroupAlreadyUnderMigrationFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ReplicationGroupNotFoundFault(error) => {
+                (
+                    crate::error::ReplicationGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+        }
+    }
+}
 impl ::std::fmt::Display for TestMigrationError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
@@ -313,6 +345,82 @@ impl ::std::error::Error for TestMigrationError {
 /// Parses a non-2xx `TestMigration` response into [`TestMigrationError`].
 pub fn deserialize_error(status: u16, body: &[u8]) -> TestMigrationError {
     TestMigrationError::parse(status, body)
+}
+impl TestMigrationInput {
+    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
+    pub fn read_query(
+        node: &::querygen_runtime::server::QueryTree,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+        let member_replication_group_id = match node.child("ReplicationGroupId") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_customer_node_endpoint_list = match node
+            .child("CustomerNodeEndpointList")
+        {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(
+                    match child.child("member") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(
+                                    crate::types::CustomerNodeEndpoint::read_query(item0)?,
+                                );
+                            }
+                            list
+                        }
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        ::std::result::Result::Ok(Self {
+            replication_group_id: member_replication_group_id,
+            customer_node_endpoint_list: member_customer_node_endpoint_list,
+        })
+    }
+}
+impl TestMigrationOutput {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.replication_group {
+            writer.start("ReplicationGroup", ::std::option::Option::None);
+            value.write_xml(writer);
+            writer.end("ReplicationGroup");
+        }
+    }
+}
+/// Server side: parses a `TestMigration` request body (checking `Action` and `Version`) into the input.
+pub fn deserialize_request(
+    body: &[u8],
+) -> ::std::result::Result<TestMigrationInput, ::querygen_runtime::server::QueryError> {
+    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
+    tree.expect_action("TestMigration", "2015-02-02")?;
+    TestMigrationInput::read_query(&tree)
+}
+/// Server side: the `<TestMigrationResponse>` document for `output`.
+pub fn serialize_response(
+    output: &TestMigrationOutput,
+    request_id: &str,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::server::XmlWriter::new();
+    writer
+        .start(
+            "TestMigrationResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
+    writer.start("TestMigrationResult", ::std::option::Option::None);
+    output.write_xml(&mut writer);
+    writer.end("TestMigrationResult");
+    writer.response_metadata(request_id);
+    writer.end("TestMigrationResponse");
+    writer.finish()
 }
 /// Builders for this operation's input and output.
 pub mod builders {

@@ -94,6 +94,32 @@ impl ErrorValue {
         ::std::result::Result::Ok(error)
     }
 }
+impl ErrorValue {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.secret {
+            writer.element("Secret", value);
+        }
+    }
+}
+impl ErrorValue {
+    /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
+    pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
+        let mut writer = ::querygen_runtime::server::XmlWriter::new();
+        writer.start("ErrorResponse", ::std::option::Option::None);
+        writer.start("Error", ::std::option::Option::None);
+        writer.element("Type", "Sender");
+        writer.element("Code", Self::CODE);
+        if let ::std::option::Option::Some(message) = &self.message {
+            writer.element("Message", message);
+        }
+        self.write_xml(&mut writer);
+        writer.end("Error");
+        writer.element("RequestId", request_id);
+        writer.end("ErrorResponse");
+        writer.finish()
+    }
+}
 /// Any error the service may return: the service-wide table from error codes to error shapes.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
@@ -150,6 +176,20 @@ impl ServiceError {
                 ::std::option::Option::Some(crate::error::ErrorValue::CODE)
             }
             Self::Unhandled(error) => error.code.as_deref(),
+        }
+    }
+}
+impl ServiceError {
+    /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
+    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        match self {
+            Self::ErrorValue(error) => {
+                (
+                    crate::error::ErrorValue::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
         }
     }
 }

@@ -120,6 +120,47 @@ impl Node {
     }
 }
 impl Node {
+    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
+    pub fn read_query(
+        node: &::querygen_runtime::server::QueryTree,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+        let member_value = match node.child("Value") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_next = match node.child("Next") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(crate::types::Node::read_query(child)?)
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_children = match node.child("Children") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(
+                    match child.child("member") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(crate::types::Node::read_query(item0)?);
+                            }
+                            list
+                        }
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        ::std::result::Result::Ok(Self {
+            value: member_value,
+            next: member_next.map(::std::boxed::Box::new),
+            children: member_children,
+        })
+    }
+}
+impl Node {
     /// Reads this structure from the child elements of `node`; unknown elements are skipped.
     pub fn read_xml(
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
@@ -165,6 +206,28 @@ impl Node {
             next: member_next.map(::std::boxed::Box::new),
             children: member_children,
         })
+    }
+}
+impl Node {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.value {
+            writer.element("Value", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.next {
+            writer.start("Next", ::std::option::Option::None);
+            value.write_xml(writer);
+            writer.end("Next");
+        }
+        if let ::std::option::Option::Some(value) = &self.children {
+            writer.start("Children", ::std::option::Option::None);
+            for item0 in value.iter() {
+                writer.start("member", ::std::option::Option::None);
+                item0.write_xml(writer);
+                writer.end("member");
+            }
+            writer.end("Children");
+        }
     }
 }
 /// The `OddValues` enum.
@@ -305,6 +368,20 @@ impl OptionValue {
         }
     }
 }
+impl OptionValue {
+    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
+    pub fn read_query(
+        node: &::querygen_runtime::server::QueryTree,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+        let member_value = match node.child("Value") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        ::std::result::Result::Ok(Self { value: member_value })
+    }
+}
 /// Same name, other namespace: renamed by the service.
 ///
 /// Smithy shape: `example.other#Widget`.
@@ -338,6 +415,14 @@ impl OtherWidget {
             }
         }
         ::std::result::Result::Ok(Self { serial: member_serial })
+    }
+}
+impl OtherWidget {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.serial {
+            writer.integer("Serial", *value);
+        }
     }
 }
 /// The `PingPongA` structure.
@@ -377,6 +462,16 @@ impl PingPongA {
         })
     }
 }
+impl PingPongA {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.pong {
+            writer.start("Pong", ::std::option::Option::None);
+            value.write_xml(writer);
+            writer.end("Pong");
+        }
+    }
+}
 /// The `PingPongB` structure.
 ///
 /// Smithy shape: `example.naming#PingPongB`.
@@ -414,6 +509,16 @@ impl PingPongB {
         })
     }
 }
+impl PingPongB {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.ping {
+            writer.start("Ping", ::std::option::Option::None);
+            value.write_xml(writer);
+            writer.end("Ping");
+        }
+    }
+}
 /// The `ResultValue` structure.
 ///
 /// Smithy shape: `example.naming#Result`.
@@ -445,6 +550,29 @@ impl ResultValue {
             writer.string(value);
             writer.truncate(mark);
         }
+    }
+}
+impl ResultValue {
+    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
+    pub fn read_query(
+        node: &::querygen_runtime::server::QueryTree,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+        let member_ok = match node.child("Ok") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.parsed::<bool>("a boolean")?)
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_err = match node.child("Err") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        ::std::result::Result::Ok(Self {
+            ok: member_ok,
+            err: member_err,
+        })
     }
 }
 /// Defaults and nullability: every rule of Smithy 2.0 once.
@@ -655,6 +783,73 @@ impl Settings {
         })
     }
 }
+impl Settings {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        {
+            let value = &self.retries;
+            writer.integer("Retries", i64::from(*value));
+        }
+        {
+            let value = &self.ratio;
+            writer.float("Ratio", *value);
+        }
+        {
+            let value = &self.verbose;
+            writer.boolean("Verbose", *value);
+        }
+        {
+            let value = &self.label;
+            writer.element("Label", value);
+        }
+        {
+            let value = &self.size;
+            writer.element("Size", value.as_str());
+        }
+        {
+            let value = &self.count;
+            writer.integer("Count", i64::from(value.value()));
+        }
+        {
+            let value = &self.names;
+            writer.start("Names", ::std::option::Option::None);
+            for item0 in value.iter() {
+                writer.element("member", item0);
+            }
+            writer.end("Names");
+        }
+        {
+            let value = &self.since;
+            writer
+                .timestamp(
+                    "Since",
+                    value,
+                    ::querygen_runtime::query::TimestampFormat::DateTime,
+                );
+        }
+        {
+            let value = &self.region;
+            writer.element("Region", value);
+        }
+        {
+            let value = &self.zone;
+            writer.element("Zone", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.legacy {
+            writer.element("Legacy", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.nullable {
+            writer.integer("Nullable", i64::from(*value));
+        }
+        {
+            let value = &self.primitive;
+            writer.integer("Primitive", *value);
+        }
+        if let ::std::option::Option::Some(value) = &self.old {
+            writer.element("Old", value);
+        }
+    }
+}
 /// The `StringValue` structure.
 ///
 /// Smithy shape: `example.naming#String`.
@@ -688,6 +883,14 @@ impl StringValue {
             }
         }
         ::std::result::Result::Ok(Self { chars: member_chars })
+    }
+}
+impl StringValue {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.chars {
+            writer.element("Chars", value);
+        }
     }
 }
 /// The `Token` structure.
@@ -728,6 +931,14 @@ impl Token {
             }
         }
         ::std::result::Result::Ok(Self { value: member_value })
+    }
+}
+impl Token {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.value {
+            writer.element("Value", value);
+        }
     }
 }
 /// The `VecValue` enum.
@@ -812,6 +1023,14 @@ impl Widget {
             }
         }
         ::std::result::Result::Ok(Self { id: member_id })
+    }
+}
+impl Widget {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.id {
+            writer.element("Id", value);
+        }
     }
 }
 /// Builders for the structures of this module.

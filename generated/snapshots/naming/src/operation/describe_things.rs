@@ -147,6 +147,14 @@ impl DescribeThingsError {
         }
     }
 }
+impl DescribeThingsError {
+    /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
+    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        match self {
+            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+        }
+    }
+}
 impl ::std::fmt::Display for DescribeThingsError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
@@ -164,6 +172,71 @@ impl ::std::error::Error for DescribeThingsError {
 /// Parses a non-2xx `DescribeThings` response into [`DescribeThingsError`].
 pub fn deserialize_error(status: u16, body: &[u8]) -> DescribeThingsError {
     DescribeThingsError::parse(status, body)
+}
+impl DescribeThingsInput {
+    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
+    pub fn read_query(
+        node: &::querygen_runtime::server::QueryTree,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+        let member_mode = match node.child("Mode") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(crate::types::OddValues::from(child.text()?))
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_root = match node.child("Root") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(crate::types::Node::read_query(child)?)
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        ::std::result::Result::Ok(Self {
+            mode: member_mode,
+            root: member_root,
+        })
+    }
+}
+impl DescribeThingsOutput {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.tree {
+            writer.start("Tree", ::std::option::Option::None);
+            value.write_xml(writer);
+            writer.end("Tree");
+        }
+        if let ::std::option::Option::Some(value) = &self.ping {
+            writer.start("Ping", ::std::option::Option::None);
+            value.write_xml(writer);
+            writer.end("Ping");
+        }
+        if let ::std::option::Option::Some(value) = &self.settings {
+            writer.start("Settings", ::std::option::Option::None);
+            value.write_xml(writer);
+            writer.end("Settings");
+        }
+    }
+}
+/// Server side: parses a `DescribeThings` request body (checking `Action` and `Version`) into the input.
+pub fn deserialize_request(
+    body: &[u8],
+) -> ::std::result::Result<DescribeThingsInput, ::querygen_runtime::server::QueryError> {
+    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
+    tree.expect_action("DescribeThings", "2024-02-02")?;
+    DescribeThingsInput::read_query(&tree)
+}
+/// Server side: the `<DescribeThingsResponse>` document for `output`.
+pub fn serialize_response(
+    output: &DescribeThingsOutput,
+    request_id: &str,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::server::XmlWriter::new();
+    writer.start("DescribeThingsResponse", ::std::option::Option::None);
+    writer.start("DescribeThingsResult", ::std::option::Option::None);
+    output.write_xml(&mut writer);
+    writer.end("DescribeThingsResult");
+    writer.response_metadata(request_id);
+    writer.end("DescribeThingsResponse");
+    writer.finish()
 }
 /// Builders for this operation's input and output.
 pub mod builders {

@@ -211,6 +211,20 @@ impl LoginError {
         }
     }
 }
+impl LoginError {
+    /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
+    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        match self {
+            Self::ErrorValue(error) => {
+                (
+                    crate::error::ErrorValue::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+        }
+    }
+}
 impl ::std::fmt::Display for LoginError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
@@ -230,6 +244,87 @@ impl ::std::error::Error for LoginError {
 /// Parses a non-2xx `Login` response into [`LoginError`].
 pub fn deserialize_error(status: u16, body: &[u8]) -> LoginError {
     LoginError::parse(status, body)
+}
+impl LoginInput {
+    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
+    pub fn read_query(
+        node: &::querygen_runtime::server::QueryTree,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+        let member_user = match node.child("User") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_password = match node.child("Password") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_one_time_codes = match node.child("OneTimeCodes") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(
+                    match child.child("member") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(item0.text()?.to_owned());
+                            }
+                            list
+                        }
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        ::std::result::Result::Ok(Self {
+            user: member_user,
+            password: member_password,
+            one_time_codes: member_one_time_codes,
+        })
+    }
+}
+impl LoginOutput {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.token {
+            writer.start("Token", ::std::option::Option::None);
+            value.write_xml(writer);
+            writer.end("Token");
+        }
+        if let ::std::option::Option::Some(value) = &self.expires {
+            writer
+                .timestamp(
+                    "Expires",
+                    value,
+                    ::querygen_runtime::query::TimestampFormat::DateTime,
+                );
+        }
+    }
+}
+/// Server side: parses a `Login` request body (checking `Action` and `Version`) into the input.
+pub fn deserialize_request(
+    body: &[u8],
+) -> ::std::result::Result<LoginInput, ::querygen_runtime::server::QueryError> {
+    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
+    tree.expect_action("Login", "2024-02-02")?;
+    LoginInput::read_query(&tree)
+}
+/// Server side: the `<LoginResponse>` document for `output`.
+pub fn serialize_response(
+    output: &LoginOutput,
+    request_id: &str,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::server::XmlWriter::new();
+    writer.start("LoginResponse", ::std::option::Option::None);
+    writer.start("LoginResult", ::std::option::Option::None);
+    output.write_xml(&mut writer);
+    writer.end("LoginResult");
+    writer.response_metadata(request_id);
+    writer.end("LoginResponse");
+    writer.finish()
 }
 /// Builders for this operation's input and output.
 pub mod builders {

@@ -215,6 +215,14 @@ impl MatchError {
         }
     }
 }
+impl MatchError {
+    /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
+    pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
+        match self {
+            Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
+        }
+    }
+}
 impl ::std::fmt::Display for MatchError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
@@ -232,6 +240,130 @@ impl ::std::error::Error for MatchError {
 /// Parses a non-2xx `Match` response into [`MatchError`].
 pub fn deserialize_error(status: u16, body: &[u8]) -> MatchError {
     MatchError::parse(status, body)
+}
+impl MatchInput {
+    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
+    pub fn read_query(
+        node: &::querygen_runtime::server::QueryTree,
+    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+        let member_type = match node.child("Type") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_async = match node.child("async") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.parsed::<bool>("a boolean")?)
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_self_ = match node.child("Self") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_super_ = match node.child("super") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_crate_ = match node.child("Crate") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_build_value = match node.child("Build") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_builder = match node.child("Builder") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_option = match node.child("Option") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(
+                    crate::types::OptionValue::read_query(child)?,
+                )
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_result = match node.child("Result") {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(
+                    crate::types::ResultValue::read_query(child)?,
+                )
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        ::std::result::Result::Ok(Self {
+            r#type: member_type,
+            r#async: member_async,
+            self_: member_self_,
+            super_: member_super_,
+            crate_: member_crate_,
+            build_value: member_build_value,
+            builder: member_builder,
+            option: member_option,
+            result: member_result,
+        })
+    }
+}
+impl MatchOutput {
+    /// Writes this structure's members as child elements (the server side of `read_xml`).
+    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+        if let ::std::option::Option::Some(value) = &self.string {
+            writer.start("String", ::std::option::Option::None);
+            value.write_xml(writer);
+            writer.end("String");
+        }
+        if let ::std::option::Option::Some(value) = &self.r#box {
+            writer.element("Box", value.as_str());
+        }
+        if let ::std::option::Option::Some(value) = &self.vec {
+            writer.integer("Vec", i64::from(value.value()));
+        }
+        if let ::std::option::Option::Some(value) = &self.widget {
+            writer.start("Widget", ::std::option::Option::None);
+            value.write_xml(writer);
+            writer.end("Widget");
+        }
+        if let ::std::option::Option::Some(value) = &self.other_widget {
+            writer.start("OtherWidget", ::std::option::Option::None);
+            value.write_xml(writer);
+            writer.end("OtherWidget");
+        }
+    }
+}
+/// Server side: parses a `Match` request body (checking `Action` and `Version`) into the input.
+pub fn deserialize_request(
+    body: &[u8],
+) -> ::std::result::Result<MatchInput, ::querygen_runtime::server::QueryError> {
+    let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
+    tree.expect_action("Match", "2024-02-02")?;
+    MatchInput::read_query(&tree)
+}
+/// Server side: the `<MatchResponse>` document for `output`.
+pub fn serialize_response(
+    output: &MatchOutput,
+    request_id: &str,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::server::XmlWriter::new();
+    writer.start("MatchResponse", ::std::option::Option::None);
+    writer.start("MatchResult", ::std::option::Option::None);
+    output.write_xml(&mut writer);
+    writer.end("MatchResult");
+    writer.response_metadata(request_id);
+    writer.end("MatchResponse");
+    writer.finish()
 }
 /// Builders for this operation's input and output.
 pub mod builders {

@@ -1,0 +1,416 @@
+//! The server side of awsQuery: reading a form-urlencoded request into a key
+//! tree, and writing XML responses. Generated `read_query`/`write_xml` code
+//! drives these, so a test (or a server stub) can parse what a client sends
+//! and answer as the service would.
+
+use std::fmt;
+
+use base64::Engine as _;
+use indexmap::IndexMap;
+
+use crate::query::TimestampFormat;
+use crate::DateTime;
+
+/// Most pairs a request body may hold.
+pub const MAX_PARAMS: usize = 100_000;
+/// Most dot-separated segments in one key.
+pub const MAX_KEY_DEPTH: usize = 64;
+
+/// Why a request body could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueryError {
+    /// The key the problem is about (`""` for the body as a whole).
+    pub key: String,
+    /// What is wrong.
+    pub reason: String,
+}
+
+impl QueryError {
+    /// An error about `key`.
+    pub fn new(key: impl Into<String>, reason: impl Into<String>) -> Self {
+        Self {
+            key: key.into(),
+            reason: reason.into(),
+        }
+    }
+}
+
+impl fmt::Display for QueryError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.key.is_empty() {
+            f.write_str(&self.reason)
+        } else {
+            write!(f, "`{}`: {}", self.key, self.reason)
+        }
+    }
+}
+
+impl std::error::Error for QueryError {}
+
+/// A form body as a tree of key segments: `A.member.1.B=x` is `A` → `member` → `1` → `B` = `x`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct QueryTree {
+    key: String,
+    value: Option<String>,
+    children: IndexMap<String, QueryTree>,
+}
+
+fn hex_value(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// Percent-decodes one form component (`+` is a space, as botocore sends it).
+pub fn percent_decode(text: &str) -> Result<String, QueryError> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            b'+' => out.push(b' '),
+            b'%' => {
+                let high = bytes.get(i + 1).copied().and_then(hex_value);
+                let low = bytes.get(i + 2).copied().and_then(hex_value);
+                match (high, low) {
+                    (Some(h), Some(l)) => out.push(h << 4 | l),
+                    _ => return Err(QueryError::new(text, "bad percent-escape")),
+                }
+                i += 2;
+            }
+            other => out.push(other),
+        }
+        i += 1;
+    }
+    String::from_utf8(out).map_err(|_| QueryError::new(text, "decodes to invalid UTF-8"))
+}
+
+impl QueryTree {
+    /// Parses a form body.
+    pub fn parse(body: &[u8]) -> Result<Self, QueryError> {
+        let text =
+            std::str::from_utf8(body).map_err(|_| QueryError::new("", "the body is not UTF-8"))?;
+        let mut root = QueryTree::default();
+        for (count, pair) in text.split('&').filter(|p| !p.is_empty()).enumerate() {
+            if count >= MAX_PARAMS {
+                return Err(QueryError::new(
+                    "",
+                    format!("more than {MAX_PARAMS} parameters"),
+                ));
+            }
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let key = percent_decode(key)?;
+            let value = percent_decode(value)?;
+            let mut node = &mut root;
+            for (depth, segment) in key.split('.').enumerate() {
+                if depth >= MAX_KEY_DEPTH {
+                    return Err(QueryError::new(
+                        &key,
+                        format!("more than {MAX_KEY_DEPTH} segments"),
+                    ));
+                }
+                let path = if node.key.is_empty() {
+                    segment.to_owned()
+                } else {
+                    format!("{}.{segment}", node.key)
+                };
+                node = node
+                    .children
+                    .entry(segment.to_owned())
+                    .or_insert_with(|| QueryTree {
+                        key: path,
+                        ..QueryTree::default()
+                    });
+            }
+            if node.value.replace(value).is_some() {
+                return Err(QueryError::new(&key, "given twice"));
+            }
+        }
+        Ok(root)
+    }
+
+    /// The full key of this node (`A.member.1`).
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+
+    /// A child by segment.
+    pub fn child(&self, segment: &str) -> Option<&QueryTree> {
+        self.children.get(segment)
+    }
+
+    /// Whether the node has children.
+    pub fn has_children(&self) -> bool {
+        !self.children.is_empty()
+    }
+
+    /// The value at this key; an error if the key only has children.
+    pub fn text(&self) -> Result<&str, QueryError> {
+        self.value
+            .as_deref()
+            .ok_or_else(|| QueryError::new(&self.key, "expected a value"))
+    }
+
+    /// The text parsed with `FromStr`; `expected` names the type in errors.
+    pub fn parsed<T: std::str::FromStr>(&self, expected: &str) -> Result<T, QueryError> {
+        let text = self.text()?;
+        text.parse()
+            .map_err(|_| QueryError::new(&self.key, format!("expected {expected}, found {text:?}")))
+    }
+
+    /// A float: decimal, `NaN`, `Infinity` or `-Infinity`.
+    pub fn float<T: std::str::FromStr>(&self) -> Result<T, QueryError> {
+        self.parsed("a number")
+    }
+
+    /// A base64 blob.
+    pub fn blob(&self) -> Result<Vec<u8>, QueryError> {
+        let text = self.text()?;
+        base64::engine::general_purpose::STANDARD
+            .decode(text)
+            .map_err(|_| QueryError::new(&self.key, "expected base64"))
+    }
+
+    /// A timestamp in `format`.
+    pub fn timestamp(&self, format: TimestampFormat) -> Result<DateTime, QueryError> {
+        let text = self.text()?;
+        let parsed = match format {
+            TimestampFormat::DateTime => DateTime::parse_rfc3339(text),
+            TimestampFormat::EpochSeconds => DateTime::parse_epoch_seconds(text),
+            TimestampFormat::HttpDate => DateTime::parse_http_date(text),
+        };
+        parsed.ok_or_else(|| {
+            QueryError::new(&self.key, format!("expected a timestamp, found {text:?}"))
+        })
+    }
+
+    /// The numbered children (`1`, `2`, …) in index order; an empty list is `Key=` with no children.
+    pub fn items(&self) -> Result<Vec<&QueryTree>, QueryError> {
+        let mut items = Vec::with_capacity(self.children.len());
+        for (segment, child) in &self.children {
+            let index: usize = segment
+                .parse()
+                .map_err(|_| QueryError::new(&child.key, "expected a 1-based index"))?;
+            items.push((index, child));
+        }
+        items.sort_by_key(|(index, _)| *index);
+        for (position, (index, child)) in items.iter().enumerate() {
+            if *index != position + 1 {
+                return Err(QueryError::new(
+                    &child.key,
+                    "list indices must run 1, 2, 3, … without gaps",
+                ));
+            }
+        }
+        Ok(items.into_iter().map(|(_, child)| child).collect())
+    }
+
+    /// Checks `Action` and `Version`.
+    pub fn expect_action(&self, action: &str, version: &str) -> Result<(), QueryError> {
+        for (key, expected) in [("Action", action), ("Version", version)] {
+            let found = self.child(key).and_then(|n| n.value.as_deref());
+            if found != Some(expected) {
+                return Err(QueryError::new(
+                    key,
+                    format!("expected {expected:?}, found {found:?}"),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Builds an XML response document.
+#[derive(Debug, Clone, Default)]
+pub struct XmlWriter {
+    out: String,
+}
+
+impl XmlWriter {
+    /// An empty document.
+    pub fn new() -> Self {
+        Self {
+            out: String::with_capacity(1024),
+        }
+    }
+
+    /// The document.
+    pub fn finish(self) -> String {
+        self.out
+    }
+
+    /// `<name>` (with an `xmlns` when given).
+    pub fn start(&mut self, name: &str, namespace: Option<&str>) {
+        self.out.push('<');
+        self.out.push_str(name);
+        if let Some(ns) = namespace {
+            self.out.push_str(" xmlns=\"");
+            escape_into(&mut self.out, ns);
+            self.out.push('"');
+        }
+        self.out.push('>');
+    }
+
+    /// `</name>`.
+    pub fn end(&mut self, name: &str) {
+        self.out.push_str("</");
+        self.out.push_str(name);
+        self.out.push('>');
+    }
+
+    /// `<name>text</name>`, escaped.
+    pub fn element(&mut self, name: &str, text: &str) {
+        self.start(name, None);
+        escape_into(&mut self.out, text);
+        self.end(name);
+    }
+
+    /// A boolean leaf.
+    pub fn boolean(&mut self, name: &str, value: bool) {
+        self.element(name, if value { "true" } else { "false" });
+    }
+
+    /// An integer leaf.
+    pub fn integer(&mut self, name: &str, value: i64) {
+        self.element(name, &value.to_string());
+    }
+
+    /// A double leaf (`NaN`, `Infinity`, `-Infinity` for the specials).
+    pub fn double(&mut self, name: &str, value: f64) {
+        let text = if value.is_nan() {
+            "NaN".to_owned()
+        } else if value.is_infinite() {
+            if value > 0.0 { "Infinity" } else { "-Infinity" }.to_owned()
+        } else {
+            ryu::Buffer::new().format_finite(value).to_owned()
+        };
+        self.element(name, &text);
+    }
+
+    /// A float leaf.
+    pub fn float(&mut self, name: &str, value: f32) {
+        let text = if value.is_nan() {
+            "NaN".to_owned()
+        } else if value.is_infinite() {
+            if value > 0.0 { "Infinity" } else { "-Infinity" }.to_owned()
+        } else {
+            ryu::Buffer::new().format_finite(value).to_owned()
+        };
+        self.element(name, &text);
+    }
+
+    /// A base64 leaf.
+    pub fn blob(&mut self, name: &str, value: &[u8]) {
+        self.element(
+            name,
+            &base64::engine::general_purpose::STANDARD.encode(value),
+        );
+    }
+
+    /// A timestamp leaf in `format`.
+    pub fn timestamp(&mut self, name: &str, value: &DateTime, format: TimestampFormat) {
+        let text = match format {
+            TimestampFormat::DateTime => value.to_rfc3339_micros(),
+            TimestampFormat::EpochSeconds => value.to_epoch_seconds_text(),
+            TimestampFormat::HttpDate => value.to_http_date(),
+        };
+        self.element(name, &text);
+    }
+
+    /// `<ResponseMetadata><RequestId>…</RequestId></ResponseMetadata>`.
+    pub fn response_metadata(&mut self, request_id: &str) {
+        self.start("ResponseMetadata", None);
+        self.element("RequestId", request_id);
+        self.end("ResponseMetadata");
+    }
+}
+
+/// Escapes XML text: markup characters, and `\r`, which XML would otherwise normalise away.
+/// Characters XML 1.0 cannot carry at all (most C0 controls) are written as-is, and a
+/// conforming parser will reject the document: such strings cannot cross this protocol.
+pub fn escape_into(out: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\r' => out.push_str("&#13;"),
+            other => out.push(other),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_keys_into_a_tree() {
+        let body = b"Action=Op&Version=1&L.member.2=b%20c&L.member.1=a+b&E=&M.entry.1.key=k&M.entry.1.value=%C3%A9";
+        let tree = QueryTree::parse(body).unwrap();
+        tree.expect_action("Op", "1").unwrap();
+        assert!(tree.expect_action("Other", "1").is_err());
+        let items = tree
+            .child("L")
+            .unwrap()
+            .child("member")
+            .unwrap()
+            .items()
+            .unwrap();
+        let texts: Vec<&str> = items.iter().map(|i| i.text().unwrap()).collect();
+        assert_eq!(texts, ["a b", "b c"]);
+        assert_eq!(items[0].key(), "L.member.1");
+        assert_eq!(tree.child("E").unwrap().text().unwrap(), "");
+        assert!(tree.child("E").unwrap().items().unwrap().is_empty());
+        let entry = &tree
+            .child("M")
+            .unwrap()
+            .child("entry")
+            .unwrap()
+            .items()
+            .unwrap()[0];
+        assert_eq!(entry.child("value").unwrap().text().unwrap(), "é");
+    }
+
+    #[test]
+    fn rejects_bad_bodies() {
+        assert!(QueryTree::parse(b"A=%zz").is_err());
+        assert!(QueryTree::parse(b"A=1&A=2").is_err());
+        assert!(QueryTree::parse(&[0xff]).is_err());
+        let gap = QueryTree::parse(b"L.1=a&L.3=b").unwrap();
+        assert_eq!(
+            gap.child("L").unwrap().items().unwrap_err().reason,
+            "list indices must run 1, 2, 3, … without gaps"
+        );
+        let deep = vec!["a"; 100].join(".") + "=x";
+        assert!(QueryTree::parse(deep.as_bytes()).is_err());
+        let n = QueryTree::parse(b"N=abc").unwrap();
+        assert_eq!(
+            n.child("N")
+                .unwrap()
+                .parsed::<i32>("an integer")
+                .unwrap_err()
+                .to_string(),
+            "`N`: expected an integer, found \"abc\""
+        );
+    }
+
+    #[test]
+    fn writes_escaped_xml() {
+        let mut w = XmlWriter::new();
+        w.start("R", Some("urn:x"));
+        w.element("S", "a<b & \"c\"\r\n");
+        w.double("D", f64::NEG_INFINITY);
+        w.response_metadata("id-1");
+        w.end("R");
+        assert_eq!(
+            w.finish(),
+            "<R xmlns=\"urn:x\"><S>a&lt;b &amp; &quot;c&quot;&#13;\n</S><D>-Infinity</D><ResponseMetadata><RequestId>id-1</RequestId></ResponseMetadata></R>"
+        );
+    }
+}
