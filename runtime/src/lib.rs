@@ -21,6 +21,7 @@ mod date_time;
 mod document;
 mod numbers;
 pub mod query;
+#[cfg(feature = "server")]
 pub mod server;
 mod unknown;
 pub mod xml;

@@ -333,6 +333,7 @@ impl UnhandledError {
     }
 }
 
+#[cfg(feature = "server")]
 impl UnhandledError {
     /// Server side: an `<ErrorResponse>` with this error's code and message.
     pub fn to_response_body(&self, request_id: &str) -> String {

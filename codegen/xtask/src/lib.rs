@@ -402,7 +402,7 @@ pub fn check_models(scratch: &Path) -> Result<Vec<String>> {
     )?;
     let status =
         std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-            .args(["check", "--workspace", "--quiet"])
+            .args(["check", "--workspace", "--all-features", "--quiet"])
             .current_dir(scratch)
             .env("RUSTFLAGS", "-Dwarnings")
             .status()

@@ -75,10 +75,12 @@ impl ApiCallRateForCustomerExceededFault {
         ::std::result::Result::Ok(error)
     }
 }
+#[cfg(feature = "server")]
 impl ApiCallRateForCustomerExceededFault {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
+#[cfg(feature = "server")]
 impl ApiCallRateForCustomerExceededFault {
     /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
     pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
@@ -177,10 +179,12 @@ impl AuthorizationAlreadyExistsFault {
         ::std::result::Result::Ok(error)
     }
 }
+#[cfg(feature = "server")]
 impl AuthorizationAlreadyExistsFault {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
+#[cfg(feature = "server")]
 impl AuthorizationAlreadyExistsFault {
     /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
     pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
@@ -278,10 +282,12 @@ impl AuthorizationNotFoundFault {
         ::std::result::Result::Ok(error)
     }
 }
+#[cfg(feature = "server")]
 impl AuthorizationNotFoundFault {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
+#[cfg(feature = "server")]
 impl AuthorizationNotFoundFault {
     /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
     pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
@@ -379,10 +385,12 @@ impl CacheClusterAlreadyExistsFault {
         ::std::result::Result::Ok(error)
     }
 }
+#[cfg(feature = "server")]
 impl CacheClusterAlreadyExistsFault {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
+#[cfg(feature = "server")]
 impl CacheClusterAlreadyExistsFault {
     /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
     pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
@@ -480,10 +488,12 @@ impl CacheClusterNotFoundFault {
         ::std::result::Result::Ok(error)
     }
 }
+#[cfg(feature = "server")]
 impl CacheClusterNotFoundFault {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
+#[cfg(feature = "server")]
 impl CacheClusterNotFoundFault {
     /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
     pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
@@ -581,10 +591,12 @@ impl CacheParameterGroupAlreadyExistsFault {
         ::std::result::Result::Ok(error)
     }
 }
+#[cfg(feature = "server")]
 impl CacheParameterGroupAlreadyExistsFault {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
+#[cfg(feature = "server")]
 impl CacheParameterGroupAlreadyExistsFault {
     /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
     pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
@@ -682,10 +694,12 @@ impl CacheParameterGroupNotFoundFault {
         ::std::result::Result::Ok(error)
     }
 }
+#[cfg(feature = "server")]
 impl CacheParameterGroupNotFoundFault {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
+#[cfg(feature = "server")]
 impl CacheParameterGroupNotFoundFault {
     /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
     pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
@@ -783,10 +797,12 @@ impl CacheParameterGroupQuotaExceededFault {
         ::std::result::Result::Ok(error)
     }
 }
+#[cfg(feature = "server")]
 impl CacheParameterGroupQuotaExceededFault {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
+#[cfg(feature = "server")]
 impl CacheParameterGroupQuotaExceededFault {
     /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
     pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
@@ -884,10 +900,12 @@ impl CacheSecurityGroupAlreadyExistsFault {
         ::std::result::Result::Ok(error)
     }
 }
+#[cfg(feature = "server")]
 impl CacheSecurityGroupAlreadyExistsFault {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
+#[cfg(feature = "server")]
 impl CacheSecurityGroupAlreadyExistsFault {
     /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
     pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
@@ -985,10 +1003,12 @@ impl CacheSecurityGroupNotFoundFault {
         ::std::result::Result::Ok(error)
     }
 }
+#[cfg(feature = "server")]
 impl CacheSecurityGroupNotFoundFault {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
+#[cfg(feature = "server")]
 impl CacheSecurityGroupNotFoundFault {
     /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
     pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
@@ -1086,10 +1106,12 @@ impl CacheSecurityGroupQuotaExceededFault {
         ::std::result::Result::Ok(error)
     }
 }
+#[cfg(feature = "server")]
 impl CacheSecurityGroupQuotaExceededFault {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
+#[cfg(feature = "server")]
 impl CacheSecurityGroupQuotaExceededFault {
     /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
     pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
@@ -1187,10 +1209,12 @@ impl CacheSubnetGroupAlreadyExistsFault {
         ::std::result::Result::Ok(error)
     }
 }
+#[cfg(feature = "server")]
 impl CacheSubnetGroupAlreadyExistsFault {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
+#[cfg(feature = "server")]
 impl CacheSubnetGroupAlreadyExistsFault {
     /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
     pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
@@ -1288,10 +1312,12 @@ impl CacheSubnetGroupInUse {
         ::std::result::Result::Ok(error)
     }
 }
+#[cfg(feature = "server")]
 impl CacheSubnetGroupInUse {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
+#[cfg(feature = "server")]
 impl CacheSubnetGroupInUse {
     /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
     pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
@@ -1389,10 +1415,12 @@ impl CacheSubnetGroupNotFoundFault {
         ::std::result::Result::Ok(error)
     }
 }
+#[cfg(feature = "server")]
 impl CacheSubnetGroupNotFoundFault {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
+#[cfg(feature = "server")]
 impl CacheSubnetGroupNotFoundFault {
     /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
     pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
@@ -1490,10 +1518,12 @@ impl CacheSubnetGroupQuotaExceededFault {
         ::std::result::Result::Ok(error)
     }
 }
+#[cfg(feature = "server")]
 impl CacheSubnetGroupQuotaExceededFault {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
+#[cfg(feature = "server")]
 impl CacheSubnetGroupQuotaExceededFault {
     /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
     pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
@@ -1592,10 +1622,12 @@ impl CacheSubnetQuotaExceededFault {
         ::std::result::Result::Ok(error)
     }
 }
+#[cfg(feature = "server")]
 impl CacheSubnetQuotaExceededFault {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
+#[cfg(feature = "server")]
 impl CacheSubnetQuotaExceededFault {
     /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
     pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
@@ -1693,10 +1725,12 @@ impl ClusterQuotaForCustomerExceededFault {
         ::std::result::Result::Ok(error)
     }
 }
+#[cfg(feature = "server")]
 impl ClusterQuotaForCustomerExceededFault {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
+#[cfg(feature = "server")]
 impl ClusterQuotaForCustomerExceededFault {
     /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
     pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
@@ -1794,10 +1828,12 @@ impl DefaultUserAssociatedToUserGroupFault {
         ::std::result::Result::Ok(error)
     }
 }
+#[cfg(feature = "server")]
 impl DefaultUserAssociatedToUserGroupFault {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
+#[cfg(feature = "server")]
 impl DefaultUserAssociatedToUserGroupFault {
     /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
     pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
@@ -1895,10 +1931,12 @@ impl DefaultUserRequired {
         ::std::result::Result::Ok(error)
     }
 }
+#[cfg(feature = "server")]
 impl DefaultUserRequired {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
+#[cfg(feature = "server")]
 impl DefaultUserRequired {
     /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
     pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
@@ -1996,10 +2034,12 @@ impl DuplicateUserNameFault {
         ::std::result::Result::Ok(error)
     }
 }
+#[cfg(feature = "server")]
 impl DuplicateUserNameFault {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
+#[cfg(feature = "server")]
 impl DuplicateUserNameFault {
     /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
     pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
@@ -2097,10 +2137,12 @@ impl GlobalReplicationGroupAlreadyExistsFault {
         ::std::result::Result::Ok(error)
     }
 }
+#[cfg(feature = "server")]
 impl GlobalReplicationGroupAlreadyExistsFault {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
+#[cfg(feature = "server")]
 impl GlobalReplicationGroupAlreadyExistsFault {
     /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
     pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
@@ -2198,10 +2240,12 @@ impl GlobalReplicationGroupNotFoundFault {
         ::std::result::Result::Ok(error)
     }
 }
+#[cfg(feature = "server")]
 impl GlobalReplicationGroupNotFoundFault {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
+#[cfg(feature = "server")]
 impl GlobalReplicationGroupNotFoundFault {
     /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
     pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
@@ -2302,10 +2346,12 @@ impl InsufficientCacheClusterCapacityFault {
         ::std::result::Result::Ok(error)
     }
 }
+#[cfg(feature = "server")]
 impl InsufficientCacheClusterCapacityFault {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
+#[cfg(feature = "server")]
 impl InsufficientCacheClusterCapacityFault {
     /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
     pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
@@ -2403,10 +2449,12 @@ impl InvalidArnFault {
         ::std::result::Result::Ok(error)
     }
 }
+#[cfg(feature = "server")]
 impl InvalidArnFault {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
+#[cfg(feature = "server")]
 impl InvalidArnFault {
     /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
     pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
@@ -2504,10 +2552,12 @@ impl InvalidCacheClusterStateFault {
         ::std::result::Result::Ok(error)
     }
 }
+#[cfg(feature = "server")]
 impl InvalidCacheClusterStateFault {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
+#[cfg(feature = "server")]
 impl InvalidCacheClusterStateFault {
     /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
     pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
@@ -2605,10 +2655,12 @@ impl InvalidCacheParameterGroupStateFault {
         ::std::result::Result::Ok(error)
     }
 }
+#[cfg(feature = "server")]
 impl InvalidCacheParameterGroupStateFault {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
+#[cfg(feature = "server")]
 impl InvalidCacheParameterGroupStateFault {
     /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
     pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
@@ -2706,10 +2758,12 @@ impl InvalidCacheSecurityGroupStateFault {
         ::std::result::Result::Ok(error)
     }
 }
+#[cfg(feature = "server")]
 impl InvalidCacheSecurityGroupStateFault {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
+#[cfg(feature = "server")]
 impl InvalidCacheSecurityGroupStateFault {
     /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
     pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
@@ -2807,10 +2861,12 @@ impl InvalidCredentialsException {
         ::std::result::Result::Ok(error)
     }
 }
+#[cfg(feature = "server")]
 impl InvalidCredentialsException {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
+#[cfg(feature = "server")]
 impl InvalidCredentialsException {
     /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
     pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
@@ -2908,10 +2964,12 @@ impl InvalidGlobalReplicationGroupStateFault {
         ::std::result::Result::Ok(error)
     }
 }
+#[cfg(feature = "server")]
 impl InvalidGlobalReplicationGroupStateFault {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
+#[cfg(feature = "server")]
 impl InvalidGlobalReplicationGroupStateFault {
     /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
     pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
@@ -3009,10 +3067,12 @@ impl InvalidKmsKeyFault {
         ::std::result::Result::Ok(error)
     }
 }
+#[cfg(feature = "server")]
 impl InvalidKmsKeyFault {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
+#[cfg(feature = "server")]
 impl InvalidKmsKeyFault {
     /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
     pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
@@ -3110,10 +3170,12 @@ impl InvalidParameterCombinationException {
         ::std::result::Result::Ok(error)
     }
 }
+#[cfg(feature = "server")]
 impl InvalidParameterCombinationException {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
+#[cfg(feature = "server")]
 impl InvalidParameterCombinationException {
     /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
     pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
@@ -3211,10 +3273,12 @@ impl InvalidParameterValueException {
         ::std::result::Result::Ok(error)
     }
 }
+#[cfg(feature = "server")]
 impl InvalidParameterValueException {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
+#[cfg(feature = "server")]
 impl InvalidParameterValueException {
     /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
     pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
@@ -3312,10 +3376,12 @@ impl InvalidReplicationGroupStateFault {
         ::std::result::Result::Ok(error)
     }
 }
+#[cfg(feature = "server")]
 impl InvalidReplicationGroupStateFault {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
+#[cfg(feature = "server")]
 impl InvalidReplicationGroupStateFault {
     /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
     pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
@@ -3414,10 +3480,12 @@ impl InvalidServerlessCacheSnapshotStateFault {
         ::std::result::Result::Ok(error)
     }
 }
+#[cfg(feature = "server")]
 impl InvalidServerlessCacheSnapshotStateFault {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
+#[cfg(feature = "server")]
 impl InvalidServerlessCacheSnapshotStateFault {
     /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
     pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
@@ -3515,10 +3583,12 @@ impl InvalidServerlessCacheStateFault {
         ::std::result::Result::Ok(error)
     }
 }
+#[cfg(feature = "server")]
 impl InvalidServerlessCacheStateFault {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
+#[cfg(feature = "server")]
 impl InvalidServerlessCacheStateFault {
     /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
     pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
@@ -3616,10 +3686,12 @@ impl InvalidSnapshotStateFault {
         ::std::result::Result::Ok(error)
     }
 }
+#[cfg(feature = "server")]
 impl InvalidSnapshotStateFault {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
+#[cfg(feature = "server")]
 impl InvalidSnapshotStateFault {
     /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
     pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
@@ -3717,10 +3789,12 @@ impl InvalidSubnet {
         ::std::result::Result::Ok(error)
     }
 }
+#[cfg(feature = "server")]
 impl InvalidSubnet {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
+#[cfg(feature = "server")]
 impl InvalidSubnet {
     /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
     pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
@@ -3818,10 +3892,12 @@ impl InvalidUserGroupStateFault {
         ::std::result::Result::Ok(error)
     }
 }
+#[cfg(feature = "server")]
 impl InvalidUserGroupStateFault {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
+#[cfg(feature = "server")]
 impl InvalidUserGroupStateFault {
     /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
     pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
@@ -3919,10 +3995,12 @@ impl InvalidUserStateFault {
         ::std::result::Result::Ok(error)
     }
 }
+#[cfg(feature = "server")]
 impl InvalidUserStateFault {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
+#[cfg(feature = "server")]
 impl InvalidUserStateFault {
     /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
     pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
@@ -4020,10 +4098,12 @@ impl InvalidVpcNetworkStateFault {
         ::std::result::Result::Ok(error)
     }
 }
+#[cfg(feature = "server")]
 impl InvalidVpcNetworkStateFault {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
+#[cfg(feature = "server")]
 impl InvalidVpcNetworkStateFault {
     /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
     pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
@@ -4121,10 +4201,12 @@ impl NoOperationFault {
         ::std::result::Result::Ok(error)
     }
 }
+#[cfg(feature = "server")]
 impl NoOperationFault {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
+#[cfg(feature = "server")]
 impl NoOperationFault {
     /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
     pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
@@ -4223,10 +4305,12 @@ impl NodeGroupNotFoundFault {
         ::std::result::Result::Ok(error)
     }
 }
+#[cfg(feature = "server")]
 impl NodeGroupNotFoundFault {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
+#[cfg(feature = "server")]
 impl NodeGroupNotFoundFault {
     /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
     pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
@@ -4325,10 +4409,12 @@ impl NodeGroupsPerReplicationGroupQuotaExceededFault {
         ::std::result::Result::Ok(error)
     }
 }
+#[cfg(feature = "server")]
 impl NodeGroupsPerReplicationGroupQuotaExceededFault {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
+#[cfg(feature = "server")]
 impl NodeGroupsPerReplicationGroupQuotaExceededFault {
     /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
     pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
@@ -4427,10 +4513,12 @@ impl NodeQuotaForClusterExceededFault {
         ::std::result::Result::Ok(error)
     }
 }
+#[cfg(feature = "server")]
 impl NodeQuotaForClusterExceededFault {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
+#[cfg(feature = "server")]
 impl NodeQuotaForClusterExceededFault {
     /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
     pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
@@ -4529,10 +4617,12 @@ impl NodeQuotaForCustomerExceededFault {
         ::std::result::Result::Ok(error)
     }
 }
+#[cfg(feature = "server")]
 impl NodeQuotaForCustomerExceededFault {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
+#[cfg(feature = "server")]
 impl NodeQuotaForCustomerExceededFault {
     /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
     pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
@@ -4630,10 +4720,12 @@ impl ReplicationGroupAlreadyExistsFault {
         ::std::result::Result::Ok(error)
     }
 }
+#[cfg(feature = "server")]
 impl ReplicationGroupAlreadyExistsFault {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
+#[cfg(feature = "server")]
 impl ReplicationGroupAlreadyExistsFault {
     /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
     pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
@@ -4731,10 +4823,12 @@ impl ReplicationGroupAlreadyUnderMigrationFault {
         ::std::result::Result::Ok(error)
     }
 }
+#[cfg(feature = "server")]
 impl ReplicationGroupAlreadyUnderMigrationFault {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
+#[cfg(feature = "server")]
 impl ReplicationGroupAlreadyUnderMigrationFault {
     /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
     pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
@@ -4832,10 +4926,12 @@ impl ReplicationGroupNotFoundFault {
         ::std::result::Result::Ok(error)
     }
 }
+#[cfg(feature = "server")]
 impl ReplicationGroupNotFoundFault {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
+#[cfg(feature = "server")]
 impl ReplicationGroupNotFoundFault {
     /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
     pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
@@ -4933,10 +5029,12 @@ impl ReplicationGroupNotUnderMigrationFault {
         ::std::result::Result::Ok(error)
     }
 }
+#[cfg(feature = "server")]
 impl ReplicationGroupNotUnderMigrationFault {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
+#[cfg(feature = "server")]
 impl ReplicationGroupNotUnderMigrationFault {
     /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
     pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
@@ -5034,10 +5132,12 @@ impl ReservedCacheNodeAlreadyExistsFault {
         ::std::result::Result::Ok(error)
     }
 }
+#[cfg(feature = "server")]
 impl ReservedCacheNodeAlreadyExistsFault {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
+#[cfg(feature = "server")]
 impl ReservedCacheNodeAlreadyExistsFault {
     /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
     pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
@@ -5135,10 +5235,12 @@ impl ReservedCacheNodeNotFoundFault {
         ::std::result::Result::Ok(error)
     }
 }
+#[cfg(feature = "server")]
 impl ReservedCacheNodeNotFoundFault {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
+#[cfg(feature = "server")]
 impl ReservedCacheNodeNotFoundFault {
     /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
     pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
@@ -5236,10 +5338,12 @@ impl ReservedCacheNodeQuotaExceededFault {
         ::std::result::Result::Ok(error)
     }
 }
+#[cfg(feature = "server")]
 impl ReservedCacheNodeQuotaExceededFault {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
+#[cfg(feature = "server")]
 impl ReservedCacheNodeQuotaExceededFault {
     /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
     pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
@@ -5337,10 +5441,12 @@ impl ReservedCacheNodesOfferingNotFoundFault {
         ::std::result::Result::Ok(error)
     }
 }
+#[cfg(feature = "server")]
 impl ReservedCacheNodesOfferingNotFoundFault {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
+#[cfg(feature = "server")]
 impl ReservedCacheNodesOfferingNotFoundFault {
     /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
     pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
@@ -5438,10 +5544,12 @@ impl ServerlessCacheAlreadyExistsFault {
         ::std::result::Result::Ok(error)
     }
 }
+#[cfg(feature = "server")]
 impl ServerlessCacheAlreadyExistsFault {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
+#[cfg(feature = "server")]
 impl ServerlessCacheAlreadyExistsFault {
     /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
     pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
@@ -5539,10 +5647,12 @@ impl ServerlessCacheNotFoundFault {
         ::std::result::Result::Ok(error)
     }
 }
+#[cfg(feature = "server")]
 impl ServerlessCacheNotFoundFault {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
+#[cfg(feature = "server")]
 impl ServerlessCacheNotFoundFault {
     /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
     pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
@@ -5640,10 +5750,12 @@ impl ServerlessCacheQuotaForCustomerExceededFault {
         ::std::result::Result::Ok(error)
     }
 }
+#[cfg(feature = "server")]
 impl ServerlessCacheQuotaForCustomerExceededFault {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
+#[cfg(feature = "server")]
 impl ServerlessCacheQuotaForCustomerExceededFault {
     /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
     pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
@@ -5742,10 +5854,12 @@ impl ServerlessCacheSnapshotAlreadyExistsFault {
         ::std::result::Result::Ok(error)
     }
 }
+#[cfg(feature = "server")]
 impl ServerlessCacheSnapshotAlreadyExistsFault {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
+#[cfg(feature = "server")]
 impl ServerlessCacheSnapshotAlreadyExistsFault {
     /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
     pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
@@ -5844,10 +5958,12 @@ impl ServerlessCacheSnapshotNotFoundFault {
         ::std::result::Result::Ok(error)
     }
 }
+#[cfg(feature = "server")]
 impl ServerlessCacheSnapshotNotFoundFault {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
+#[cfg(feature = "server")]
 impl ServerlessCacheSnapshotNotFoundFault {
     /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
     pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
@@ -5946,10 +6062,12 @@ impl ServerlessCacheSnapshotQuotaExceededFault {
         ::std::result::Result::Ok(error)
     }
 }
+#[cfg(feature = "server")]
 impl ServerlessCacheSnapshotQuotaExceededFault {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
+#[cfg(feature = "server")]
 impl ServerlessCacheSnapshotQuotaExceededFault {
     /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
     pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
@@ -6047,10 +6165,12 @@ impl ServiceLinkedRoleNotFoundFault {
         ::std::result::Result::Ok(error)
     }
 }
+#[cfg(feature = "server")]
 impl ServiceLinkedRoleNotFoundFault {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
+#[cfg(feature = "server")]
 impl ServiceLinkedRoleNotFoundFault {
     /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
     pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
@@ -6148,10 +6268,12 @@ impl ServiceUpdateNotFoundFault {
         ::std::result::Result::Ok(error)
     }
 }
+#[cfg(feature = "server")]
 impl ServiceUpdateNotFoundFault {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
+#[cfg(feature = "server")]
 impl ServiceUpdateNotFoundFault {
     /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
     pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
@@ -6249,10 +6371,12 @@ impl SnapshotAlreadyExistsFault {
         ::std::result::Result::Ok(error)
     }
 }
+#[cfg(feature = "server")]
 impl SnapshotAlreadyExistsFault {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
+#[cfg(feature = "server")]
 impl SnapshotAlreadyExistsFault {
     /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
     pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
@@ -6355,10 +6479,12 @@ impl SnapshotFeatureNotSupportedFault {
         ::std::result::Result::Ok(error)
     }
 }
+#[cfg(feature = "server")]
 impl SnapshotFeatureNotSupportedFault {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
+#[cfg(feature = "server")]
 impl SnapshotFeatureNotSupportedFault {
     /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
     pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
@@ -6456,10 +6582,12 @@ impl SnapshotNotFoundFault {
         ::std::result::Result::Ok(error)
     }
 }
+#[cfg(feature = "server")]
 impl SnapshotNotFoundFault {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
+#[cfg(feature = "server")]
 impl SnapshotNotFoundFault {
     /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
     pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
@@ -6557,10 +6685,12 @@ impl SnapshotQuotaExceededFault {
         ::std::result::Result::Ok(error)
     }
 }
+#[cfg(feature = "server")]
 impl SnapshotQuotaExceededFault {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
+#[cfg(feature = "server")]
 impl SnapshotQuotaExceededFault {
     /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
     pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
@@ -6658,10 +6788,12 @@ impl SubnetInUse {
         ::std::result::Result::Ok(error)
     }
 }
+#[cfg(feature = "server")]
 impl SubnetInUse {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
+#[cfg(feature = "server")]
 impl SubnetInUse {
     /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
     pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
@@ -6761,10 +6893,12 @@ impl SubnetNotAllowedFault {
         ::std::result::Result::Ok(error)
     }
 }
+#[cfg(feature = "server")]
 impl SubnetNotAllowedFault {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
+#[cfg(feature = "server")]
 impl SubnetNotAllowedFault {
     /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
     pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
@@ -6862,10 +6996,12 @@ impl TagNotFoundFault {
         ::std::result::Result::Ok(error)
     }
 }
+#[cfg(feature = "server")]
 impl TagNotFoundFault {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
+#[cfg(feature = "server")]
 impl TagNotFoundFault {
     /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
     pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
@@ -6964,10 +7100,12 @@ impl TagQuotaPerResourceExceeded {
         ::std::result::Result::Ok(error)
     }
 }
+#[cfg(feature = "server")]
 impl TagQuotaPerResourceExceeded {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
+#[cfg(feature = "server")]
 impl TagQuotaPerResourceExceeded {
     /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
     pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
@@ -7065,10 +7203,12 @@ impl TestFailoverNotAvailableFault {
         ::std::result::Result::Ok(error)
     }
 }
+#[cfg(feature = "server")]
 impl TestFailoverNotAvailableFault {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
+#[cfg(feature = "server")]
 impl TestFailoverNotAvailableFault {
     /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
     pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
@@ -7166,10 +7306,12 @@ impl UserAlreadyExistsFault {
         ::std::result::Result::Ok(error)
     }
 }
+#[cfg(feature = "server")]
 impl UserAlreadyExistsFault {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
+#[cfg(feature = "server")]
 impl UserAlreadyExistsFault {
     /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
     pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
@@ -7267,10 +7409,12 @@ impl UserGroupAlreadyExistsFault {
         ::std::result::Result::Ok(error)
     }
 }
+#[cfg(feature = "server")]
 impl UserGroupAlreadyExistsFault {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
+#[cfg(feature = "server")]
 impl UserGroupAlreadyExistsFault {
     /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
     pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
@@ -7368,10 +7512,12 @@ impl UserGroupNotFoundFault {
         ::std::result::Result::Ok(error)
     }
 }
+#[cfg(feature = "server")]
 impl UserGroupNotFoundFault {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
+#[cfg(feature = "server")]
 impl UserGroupNotFoundFault {
     /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
     pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
@@ -7469,10 +7615,12 @@ impl UserGroupQuotaExceededFault {
         ::std::result::Result::Ok(error)
     }
 }
+#[cfg(feature = "server")]
 impl UserGroupQuotaExceededFault {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
+#[cfg(feature = "server")]
 impl UserGroupQuotaExceededFault {
     /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
     pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
@@ -7570,10 +7718,12 @@ impl UserNotFoundFault {
         ::std::result::Result::Ok(error)
     }
 }
+#[cfg(feature = "server")]
 impl UserNotFoundFault {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
+#[cfg(feature = "server")]
 impl UserNotFoundFault {
     /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
     pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
@@ -7671,10 +7821,12 @@ impl UserQuotaExceededFault {
         ::std::result::Result::Ok(error)
     }
 }
+#[cfg(feature = "server")]
 impl UserQuotaExceededFault {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
+#[cfg(feature = "server")]
 impl UserQuotaExceededFault {
     /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
     pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
@@ -9565,6 +9717,7 @@ impl ServiceError {
         }
     }
 }
+#[cfg(feature = "server")]
 impl ServiceError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {

@@ -190,6 +190,7 @@ impl Authentication {
         })
     }
 }
+#[cfg(feature = "server")]
 impl Authentication {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -245,6 +246,7 @@ impl AuthenticationMode {
         }
     }
 }
+#[cfg(feature = "server")]
 impl AuthenticationMode {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -468,6 +470,7 @@ impl AvailabilityZone {
         ::std::result::Result::Ok(Self { name: member_name })
     }
 }
+#[cfg(feature = "server")]
 impl AvailabilityZone {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -1127,6 +1130,7 @@ impl CacheCluster {
         })
     }
 }
+#[cfg(feature = "server")]
 impl CacheCluster {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -1357,6 +1361,7 @@ impl CacheEngineVersion {
         })
     }
 }
+#[cfg(feature = "server")]
 impl CacheEngineVersion {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -1573,6 +1578,7 @@ impl CacheNode {
         })
     }
 }
+#[cfg(feature = "server")]
 impl CacheNode {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -1746,6 +1752,7 @@ impl CacheNodeTypeSpecificParameter {
         })
     }
 }
+#[cfg(feature = "server")]
 impl CacheNodeTypeSpecificParameter {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -1831,6 +1838,7 @@ impl CacheNodeTypeSpecificValue {
         })
     }
 }
+#[cfg(feature = "server")]
 impl CacheNodeTypeSpecificValue {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -1984,6 +1992,7 @@ impl CacheNodeUpdateStatus {
         })
     }
 }
+#[cfg(feature = "server")]
 impl CacheNodeUpdateStatus {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -2118,6 +2127,7 @@ impl CacheParameterGroup {
         })
     }
 }
+#[cfg(feature = "server")]
 impl CacheParameterGroup {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -2212,6 +2222,7 @@ impl CacheParameterGroupStatus {
         })
     }
 }
+#[cfg(feature = "server")]
 impl CacheParameterGroupStatus {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -2324,6 +2335,7 @@ impl CacheSecurityGroup {
         })
     }
 }
+#[cfg(feature = "server")]
 impl CacheSecurityGroup {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -2399,6 +2411,7 @@ impl CacheSecurityGroupMembership {
         })
     }
 }
+#[cfg(feature = "server")]
 impl CacheSecurityGroupMembership {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -2531,6 +2544,7 @@ impl CacheSubnetGroup {
         })
     }
 }
+#[cfg(feature = "server")]
 impl CacheSubnetGroup {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -2598,6 +2612,7 @@ impl CacheUsageLimits {
         }
     }
 }
+#[cfg(feature = "server")]
 impl CacheUsageLimits {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -2656,6 +2671,7 @@ impl CacheUsageLimits {
         })
     }
 }
+#[cfg(feature = "server")]
 impl CacheUsageLimits {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -2764,6 +2780,7 @@ impl CloudWatchLogsDestinationDetails {
         }
     }
 }
+#[cfg(feature = "server")]
 impl CloudWatchLogsDestinationDetails {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -2802,6 +2819,7 @@ impl CloudWatchLogsDestinationDetails {
         })
     }
 }
+#[cfg(feature = "server")]
 impl CloudWatchLogsDestinationDetails {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -2977,6 +2995,7 @@ impl ConfigureShard {
         }
     }
 }
+#[cfg(feature = "server")]
 impl ConfigureShard {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -3071,6 +3090,7 @@ impl CustomerNodeEndpoint {
         }
     }
 }
+#[cfg(feature = "server")]
 impl CustomerNodeEndpoint {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -3136,6 +3156,7 @@ impl DataStorage {
         }
     }
 }
+#[cfg(feature = "server")]
 impl DataStorage {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -3206,6 +3227,7 @@ impl DataStorage {
         })
     }
 }
+#[cfg(feature = "server")]
 impl DataStorage {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -3385,6 +3407,7 @@ impl DestinationDetails {
         }
     }
 }
+#[cfg(feature = "server")]
 impl DestinationDetails {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -3452,6 +3475,7 @@ impl DestinationDetails {
         })
     }
 }
+#[cfg(feature = "server")]
 impl DestinationDetails {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -3593,6 +3617,7 @@ impl Ec2SecurityGroup {
         })
     }
 }
+#[cfg(feature = "server")]
 impl Ec2SecurityGroup {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -3641,6 +3666,7 @@ impl EcpuPerSecond {
         }
     }
 }
+#[cfg(feature = "server")]
 impl EcpuPerSecond {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -3693,6 +3719,7 @@ impl EcpuPerSecond {
         })
     }
 }
+#[cfg(feature = "server")]
 impl EcpuPerSecond {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -3751,6 +3778,7 @@ impl Endpoint {
         })
     }
 }
+#[cfg(feature = "server")]
 impl Endpoint {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -3865,6 +3893,7 @@ impl EngineDefaults {
         })
     }
 }
+#[cfg(feature = "server")]
 impl EngineDefaults {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -3970,6 +3999,7 @@ impl Event {
         })
     }
 }
+#[cfg(feature = "server")]
 impl Event {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -4039,6 +4069,7 @@ impl Filter {
         }
     }
 }
+#[cfg(feature = "server")]
 impl Filter {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -4121,6 +4152,7 @@ impl GlobalNodeGroup {
         })
     }
 }
+#[cfg(feature = "server")]
 impl GlobalNodeGroup {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -4335,6 +4367,7 @@ impl GlobalReplicationGroup {
         })
     }
 }
+#[cfg(feature = "server")]
 impl GlobalReplicationGroup {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -4446,6 +4479,7 @@ impl GlobalReplicationGroupInfo {
         })
     }
 }
+#[cfg(feature = "server")]
 impl GlobalReplicationGroupInfo {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -4541,6 +4575,7 @@ impl GlobalReplicationGroupMember {
         })
     }
 }
+#[cfg(feature = "server")]
 impl GlobalReplicationGroupMember {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -4727,6 +4762,7 @@ impl KinesisFirehoseDestinationDetails {
         }
     }
 }
+#[cfg(feature = "server")]
 impl KinesisFirehoseDestinationDetails {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -4765,6 +4801,7 @@ impl KinesisFirehoseDestinationDetails {
         })
     }
 }
+#[cfg(feature = "server")]
 impl KinesisFirehoseDestinationDetails {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -4866,6 +4903,7 @@ impl LogDeliveryConfiguration {
         })
     }
 }
+#[cfg(feature = "server")]
 impl LogDeliveryConfiguration {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -4945,6 +4983,7 @@ impl LogDeliveryConfigurationRequest {
         }
     }
 }
+#[cfg(feature = "server")]
 impl LogDeliveryConfigurationRequest {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -5455,6 +5494,7 @@ impl NodeGroup {
         })
     }
 }
+#[cfg(feature = "server")]
 impl NodeGroup {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -5586,6 +5626,7 @@ impl NodeGroupConfiguration {
         }
     }
 }
+#[cfg(feature = "server")]
 impl NodeGroupConfiguration {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -5762,6 +5803,7 @@ impl NodeGroupConfiguration {
         })
     }
 }
+#[cfg(feature = "server")]
 impl NodeGroupConfiguration {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -5884,6 +5926,7 @@ impl NodeGroupMember {
         })
     }
 }
+#[cfg(feature = "server")]
 impl NodeGroupMember {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -6060,6 +6103,7 @@ impl NodeGroupMemberUpdateStatus {
         })
     }
 }
+#[cfg(feature = "server")]
 impl NodeGroupMemberUpdateStatus {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -6185,6 +6229,7 @@ impl NodeGroupUpdateStatus {
         })
     }
 }
+#[cfg(feature = "server")]
 impl NodeGroupUpdateStatus {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -6310,6 +6355,7 @@ impl NodeSnapshot {
         })
     }
 }
+#[cfg(feature = "server")]
 impl NodeSnapshot {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -6560,6 +6606,7 @@ impl NotificationConfiguration {
         })
     }
 }
+#[cfg(feature = "server")]
 impl NotificationConfiguration {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -6753,6 +6800,7 @@ impl Parameter {
         })
     }
 }
+#[cfg(feature = "server")]
 impl Parameter {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -6818,6 +6866,7 @@ impl ParameterNameValue {
         }
     }
 }
+#[cfg(feature = "server")]
 impl ParameterNameValue {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -6978,6 +7027,7 @@ impl PendingLogDeliveryConfiguration {
         })
     }
 }
+#[cfg(feature = "server")]
 impl PendingLogDeliveryConfiguration {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -7146,6 +7196,7 @@ impl PendingModifiedValues {
         })
     }
 }
+#[cfg(feature = "server")]
 impl PendingModifiedValues {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -7257,6 +7308,7 @@ impl ProcessedUpdateAction {
         })
     }
 }
+#[cfg(feature = "server")]
 impl ProcessedUpdateAction {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -7323,6 +7375,7 @@ impl RecurringCharge {
         })
     }
 }
+#[cfg(feature = "server")]
 impl RecurringCharge {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -7393,6 +7446,7 @@ impl RegionalConfiguration {
         }
     }
 }
+#[cfg(feature = "server")]
 impl RegionalConfiguration {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -7923,6 +7977,7 @@ impl ReplicationGroup {
         })
     }
 }
+#[cfg(feature = "server")]
 impl ReplicationGroup {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -8221,6 +8276,7 @@ impl ReplicationGroupPendingModifiedValues {
         })
     }
 }
+#[cfg(feature = "server")]
 impl ReplicationGroupPendingModifiedValues {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -8513,6 +8569,7 @@ impl ReservedCacheNode {
         })
     }
 }
+#[cfg(feature = "server")]
 impl ReservedCacheNode {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -8767,6 +8824,7 @@ impl ReservedCacheNodesOffering {
         })
     }
 }
+#[cfg(feature = "server")]
 impl ReservedCacheNodesOffering {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -8851,6 +8909,7 @@ impl ReshardingConfiguration {
         }
     }
 }
+#[cfg(feature = "server")]
 impl ReshardingConfiguration {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -8926,6 +8985,7 @@ impl ReshardingStatus {
         })
     }
 }
+#[cfg(feature = "server")]
 impl ReshardingStatus {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -8983,6 +9043,7 @@ impl SecurityGroupMembership {
         })
     }
 }
+#[cfg(feature = "server")]
 impl SecurityGroupMembership {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -9223,6 +9284,7 @@ impl ServerlessCache {
         })
     }
 }
+#[cfg(feature = "server")]
 impl ServerlessCache {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -9357,6 +9419,7 @@ impl ServerlessCacheConfiguration {
         })
     }
 }
+#[cfg(feature = "server")]
 impl ServerlessCacheConfiguration {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -9511,6 +9574,7 @@ impl ServerlessCacheSnapshot {
         })
     }
 }
+#[cfg(feature = "server")]
 impl ServerlessCacheSnapshot {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -9739,6 +9803,7 @@ impl ServiceUpdate {
         })
     }
 }
+#[cfg(feature = "server")]
 impl ServiceUpdate {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -10122,6 +10187,7 @@ impl SlotMigration {
         })
     }
 }
+#[cfg(feature = "server")]
 impl SlotMigration {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -10564,6 +10630,7 @@ impl Snapshot {
         })
     }
 }
+#[cfg(feature = "server")]
 impl Snapshot {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -10873,6 +10940,7 @@ impl Subnet {
         })
     }
 }
+#[cfg(feature = "server")]
 impl Subnet {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -10937,6 +11005,7 @@ impl SubnetOutpost {
         })
     }
 }
+#[cfg(feature = "server")]
 impl SubnetOutpost {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -10982,6 +11051,7 @@ impl Tag {
         }
     }
 }
+#[cfg(feature = "server")]
 impl Tag {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -11032,6 +11102,7 @@ impl Tag {
         })
     }
 }
+#[cfg(feature = "server")]
 impl Tag {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -11078,6 +11149,7 @@ impl TimeRangeFilter {
         }
     }
 }
+#[cfg(feature = "server")]
 impl TimeRangeFilter {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -11251,6 +11323,7 @@ impl UnprocessedUpdateAction {
         })
     }
 }
+#[cfg(feature = "server")]
 impl UnprocessedUpdateAction {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -11550,6 +11623,7 @@ impl UpdateAction {
         })
     }
 }
+#[cfg(feature = "server")]
 impl UpdateAction {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -11884,6 +11958,7 @@ impl User {
         })
     }
 }
+#[cfg(feature = "server")]
 impl User {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -12072,6 +12147,7 @@ impl UserGroup {
         })
     }
 }
+#[cfg(feature = "server")]
 impl UserGroup {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -12190,6 +12266,7 @@ impl UserGroupPendingChanges {
         })
     }
 }
+#[cfg(feature = "server")]
 impl UserGroupPendingChanges {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -12283,6 +12360,7 @@ impl UserGroupsUpdateStatus {
         })
     }
 }
+#[cfg(feature = "server")]
 impl UserGroupsUpdateStatus {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {

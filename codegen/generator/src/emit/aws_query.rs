@@ -720,6 +720,7 @@ pub fn error_enum(enum_name: &Ident, doc: &str, errors: &[(NamedRef, String)]) -
             }
         }
 
+        #[cfg(feature = "server")]
         impl #enum_name {
             #response_doc
             pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {

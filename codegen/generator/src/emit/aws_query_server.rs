@@ -2,7 +2,8 @@
 //! `deserialize_request`) and write outputs and errors as the service does
 //! (`write_xml`, `serialize_response`, `write_error_response`). Generated from
 //! the same IR as the client side, so round-trip tests can pit one against
-//! the other, and a server stub can be built on them.
+//! the other, and a server stub can be built on them. Everything here is
+//! behind the generated crate's `server` feature, so clients do not compile it.
 
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
@@ -72,6 +73,7 @@ pub fn struct_query_reader(s: &Struct) -> TokenStream {
         }
     });
     quote! {
+        #[cfg(feature = "server")]
         impl #name {
             #doc
             pub fn read_query(#node_param: &#tree) -> ::std::result::Result<Self, #error> {
@@ -114,6 +116,7 @@ pub fn union_query_reader(u: &Union) -> TokenStream {
         }
     });
     quote! {
+        #[cfg(feature = "server")]
         impl #name {
             #doc
             pub fn read_query(node: &#tree) -> ::std::result::Result<Self, #error> {
@@ -251,6 +254,7 @@ pub fn struct_xml_writer(s: &Struct, skip_message: bool) -> TokenStream {
         }
     });
     quote! {
+        #[cfg(feature = "server")]
         impl #name {
             #doc
             pub fn write_xml(&self, #writer_param: &mut ::querygen_runtime::server::XmlWriter) {
@@ -283,6 +287,7 @@ pub fn union_xml_writer(u: &Union) -> TokenStream {
         }
     });
     quote! {
+        #[cfg(feature = "server")]
         impl #name {
             #doc
             pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -418,6 +423,7 @@ pub fn error_response_writer(s: &Struct, namespace: Option<&str>) -> TokenStream
         }
     });
     quote! {
+        #[cfg(feature = "server")]
         impl #name {
             #doc
             pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
@@ -454,6 +460,7 @@ pub fn operation_server(op: &Operation, version: &str, namespace: Option<&str>) 
     ));
     quote! {
         #parse_doc
+        #[cfg(feature = "server")]
         pub fn deserialize_request(body: &[u8]) -> ::std::result::Result<#input, ::querygen_runtime::server::QueryError> {
             let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
             tree.expect_action(#action, #version)?;
@@ -461,6 +468,7 @@ pub fn operation_server(op: &Operation, version: &str, namespace: Option<&str>) 
         }
 
         #write_doc
+        #[cfg(feature = "server")]
         pub fn serialize_response(output: &#output, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
             writer.start(#response, #ns);

@@ -375,6 +375,10 @@ pub fn cargo_toml(service: &Service, options: &Options) -> String {
          \n\
          [dependencies]\n\
          querygen-runtime = {runtime}\n\
+         \n\
+         [features]\n\
+         # The server side of the protocol: parse requests, write responses (tests, stubs).\n\
+         server = [\"querygen-runtime/server\"]\n\
          {lints}",
         name = options.crate_name,
         version = options.crate_version,

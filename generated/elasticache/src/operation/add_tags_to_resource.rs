@@ -582,6 +582,7 @@ impl AddTagsToResourceError {
         }
     }
 }
+#[cfg(feature = "server")]
 impl AddTagsToResourceError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
@@ -780,6 +781,7 @@ impl ::std::error::Error for AddTagsToResourceError {
 pub fn deserialize_error(status: u16, body: &[u8]) -> AddTagsToResourceError {
     AddTagsToResourceError::parse(status, body)
 }
+#[cfg(feature = "server")]
 impl AddTagsToResourceInput {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -814,6 +816,7 @@ impl AddTagsToResourceInput {
         })
     }
 }
+#[cfg(feature = "server")]
 impl AddTagsToResourceOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -829,6 +832,7 @@ impl AddTagsToResourceOutput {
     }
 }
 /// Server side: parses a `AddTagsToResource` request body (checking `Action` and `Version`) into the input.
+#[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<
@@ -840,6 +844,7 @@ pub fn deserialize_request(
     AddTagsToResourceInput::read_query(&tree)
 }
 /// Server side: the `<AddTagsToResourceResponse>` document for `output`.
+#[cfg(feature = "server")]
 pub fn serialize_response(
     output: &AddTagsToResourceOutput,
     request_id: &str,

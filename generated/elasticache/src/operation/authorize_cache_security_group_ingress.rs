@@ -307,6 +307,7 @@ impl AuthorizeCacheSecurityGroupIngressError {
         }
     }
 }
+#[cfg(feature = "server")]
 impl AuthorizeCacheSecurityGroupIngressError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
@@ -396,6 +397,7 @@ pub fn deserialize_error(
 ) -> AuthorizeCacheSecurityGroupIngressError {
     AuthorizeCacheSecurityGroupIngressError::parse(status, body)
 }
+#[cfg(feature = "server")]
 impl AuthorizeCacheSecurityGroupIngressInput {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -429,6 +431,7 @@ impl AuthorizeCacheSecurityGroupIngressInput {
         })
     }
 }
+#[cfg(feature = "server")]
 impl AuthorizeCacheSecurityGroupIngressOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -440,6 +443,7 @@ impl AuthorizeCacheSecurityGroupIngressOutput {
     }
 }
 /// Server side: parses a `AuthorizeCacheSecurityGroupIngress` request body (checking `Action` and `Version`) into the input.
+#[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<
@@ -451,6 +455,7 @@ pub fn deserialize_request(
     AuthorizeCacheSecurityGroupIngressInput::read_query(&tree)
 }
 /// Server side: the `<AuthorizeCacheSecurityGroupIngressResponse>` document for `output`.
+#[cfg(feature = "server")]
 pub fn serialize_response(
     output: &AuthorizeCacheSecurityGroupIngressOutput,
     request_id: &str,

@@ -283,6 +283,7 @@ impl BatchApplyUpdateActionError {
         }
     }
 }
+#[cfg(feature = "server")]
 impl BatchApplyUpdateActionError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
@@ -329,6 +330,7 @@ impl ::std::error::Error for BatchApplyUpdateActionError {
 pub fn deserialize_error(status: u16, body: &[u8]) -> BatchApplyUpdateActionError {
     BatchApplyUpdateActionError::parse(status, body)
 }
+#[cfg(feature = "server")]
 impl BatchApplyUpdateActionInput {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -381,6 +383,7 @@ impl BatchApplyUpdateActionInput {
         })
     }
 }
+#[cfg(feature = "server")]
 impl BatchApplyUpdateActionOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -405,6 +408,7 @@ impl BatchApplyUpdateActionOutput {
     }
 }
 /// Server side: parses a `BatchApplyUpdateAction` request body (checking `Action` and `Version`) into the input.
+#[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<
@@ -416,6 +420,7 @@ pub fn deserialize_request(
     BatchApplyUpdateActionInput::read_query(&tree)
 }
 /// Server side: the `<BatchApplyUpdateActionResponse>` document for `output`.
+#[cfg(feature = "server")]
 pub fn serialize_response(
     output: &BatchApplyUpdateActionOutput,
     request_id: &str,

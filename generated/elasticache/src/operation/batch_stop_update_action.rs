@@ -284,6 +284,7 @@ impl BatchStopUpdateActionError {
         }
     }
 }
+#[cfg(feature = "server")]
 impl BatchStopUpdateActionError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
@@ -330,6 +331,7 @@ impl ::std::error::Error for BatchStopUpdateActionError {
 pub fn deserialize_error(status: u16, body: &[u8]) -> BatchStopUpdateActionError {
     BatchStopUpdateActionError::parse(status, body)
 }
+#[cfg(feature = "server")]
 impl BatchStopUpdateActionInput {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -382,6 +384,7 @@ impl BatchStopUpdateActionInput {
         })
     }
 }
+#[cfg(feature = "server")]
 impl BatchStopUpdateActionOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -406,6 +409,7 @@ impl BatchStopUpdateActionOutput {
     }
 }
 /// Server side: parses a `BatchStopUpdateAction` request body (checking `Action` and `Version`) into the input.
+#[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<
@@ -417,6 +421,7 @@ pub fn deserialize_request(
     BatchStopUpdateActionInput::read_query(&tree)
 }
 /// Server side: the `<BatchStopUpdateActionResponse>` document for `output`.
+#[cfg(feature = "server")]
 pub fn serialize_response(
     output: &BatchStopUpdateActionOutput,
     request_id: &str,

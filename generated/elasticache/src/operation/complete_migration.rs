@@ -234,6 +234,7 @@ impl CompleteMigrationError {
         }
     }
 }
+#[cfg(feature = "server")]
 impl CompleteMigrationError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
@@ -296,6 +297,7 @@ impl ::std::error::Error for CompleteMigrationError {
 pub fn deserialize_error(status: u16, body: &[u8]) -> CompleteMigrationError {
     CompleteMigrationError::parse(status, body)
 }
+#[cfg(feature = "server")]
 impl CompleteMigrationInput {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -319,6 +321,7 @@ impl CompleteMigrationInput {
         })
     }
 }
+#[cfg(feature = "server")]
 impl CompleteMigrationOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -330,6 +333,7 @@ impl CompleteMigrationOutput {
     }
 }
 /// Server side: parses a `CompleteMigration` request body (checking `Action` and `Version`) into the input.
+#[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<
@@ -341,6 +345,7 @@ pub fn deserialize_request(
     CompleteMigrationInput::read_query(&tree)
 }
 /// Server side: the `<CompleteMigrationResponse>` document for `output`.
+#[cfg(feature = "server")]
 pub fn serialize_response(
     output: &CompleteMigrationOutput,
     request_id: &str,

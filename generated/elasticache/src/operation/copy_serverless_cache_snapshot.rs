@@ -416,6 +416,7 @@ impl CopyServerlessCacheSnapshotError {
         }
     }
 }
+#[cfg(feature = "server")]
 impl CopyServerlessCacheSnapshotError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
@@ -538,6 +539,7 @@ impl ::std::error::Error for CopyServerlessCacheSnapshotError {
 pub fn deserialize_error(status: u16, body: &[u8]) -> CopyServerlessCacheSnapshotError {
     CopyServerlessCacheSnapshotError::parse(status, body)
 }
+#[cfg(feature = "server")]
 impl CopyServerlessCacheSnapshotInput {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -590,6 +592,7 @@ impl CopyServerlessCacheSnapshotInput {
         })
     }
 }
+#[cfg(feature = "server")]
 impl CopyServerlessCacheSnapshotOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -601,6 +604,7 @@ impl CopyServerlessCacheSnapshotOutput {
     }
 }
 /// Server side: parses a `CopyServerlessCacheSnapshot` request body (checking `Action` and `Version`) into the input.
+#[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<
@@ -612,6 +616,7 @@ pub fn deserialize_request(
     CopyServerlessCacheSnapshotInput::read_query(&tree)
 }
 /// Server side: the `<CopyServerlessCacheSnapshotResponse>` document for `output`.
+#[cfg(feature = "server")]
 pub fn serialize_response(
     output: &CopyServerlessCacheSnapshotOutput,
     request_id: &str,

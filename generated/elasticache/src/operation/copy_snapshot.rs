@@ -427,6 +427,7 @@ impl CopySnapshotError {
         }
     }
 }
+#[cfg(feature = "server")]
 impl CopySnapshotError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
@@ -521,6 +522,7 @@ impl ::std::error::Error for CopySnapshotError {
 pub fn deserialize_error(status: u16, body: &[u8]) -> CopySnapshotError {
     CopySnapshotError::parse(status, body)
 }
+#[cfg(feature = "server")]
 impl CopySnapshotInput {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -576,6 +578,7 @@ impl CopySnapshotInput {
         })
     }
 }
+#[cfg(feature = "server")]
 impl CopySnapshotOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -587,6 +590,7 @@ impl CopySnapshotOutput {
     }
 }
 /// Server side: parses a `CopySnapshot` request body (checking `Action` and `Version`) into the input.
+#[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<CopySnapshotInput, ::querygen_runtime::server::QueryError> {
@@ -595,6 +599,7 @@ pub fn deserialize_request(
     CopySnapshotInput::read_query(&tree)
 }
 /// Server side: the `<CopySnapshotResponse>` document for `output`.
+#[cfg(feature = "server")]
 pub fn serialize_response(
     output: &CopySnapshotOutput,
     request_id: &str,

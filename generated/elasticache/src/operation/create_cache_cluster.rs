@@ -991,6 +991,7 @@ impl CreateCacheClusterError {
         }
     }
 }
+#[cfg(feature = "server")]
 impl CreateCacheClusterError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
@@ -1185,6 +1186,7 @@ impl ::std::error::Error for CreateCacheClusterError {
 pub fn deserialize_error(status: u16, body: &[u8]) -> CreateCacheClusterError {
     CreateCacheClusterError::parse(status, body)
 }
+#[cfg(feature = "server")]
 impl CreateCacheClusterInput {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -1508,6 +1510,7 @@ impl CreateCacheClusterInput {
         })
     }
 }
+#[cfg(feature = "server")]
 impl CreateCacheClusterOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -1519,6 +1522,7 @@ impl CreateCacheClusterOutput {
     }
 }
 /// Server side: parses a `CreateCacheCluster` request body (checking `Action` and `Version`) into the input.
+#[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<
@@ -1530,6 +1534,7 @@ pub fn deserialize_request(
     CreateCacheClusterInput::read_query(&tree)
 }
 /// Server side: the `<CreateCacheClusterResponse>` document for `output`.
+#[cfg(feature = "server")]
 pub fn serialize_response(
     output: &CreateCacheClusterOutput,
     request_id: &str,

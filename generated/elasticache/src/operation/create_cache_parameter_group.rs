@@ -362,6 +362,7 @@ impl CreateCacheParameterGroupError {
         }
     }
 }
+#[cfg(feature = "server")]
 impl CreateCacheParameterGroupError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
@@ -460,6 +461,7 @@ impl ::std::error::Error for CreateCacheParameterGroupError {
 pub fn deserialize_error(status: u16, body: &[u8]) -> CreateCacheParameterGroupError {
     CreateCacheParameterGroupError::parse(status, body)
 }
+#[cfg(feature = "server")]
 impl CreateCacheParameterGroupInput {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -512,6 +514,7 @@ impl CreateCacheParameterGroupInput {
         })
     }
 }
+#[cfg(feature = "server")]
 impl CreateCacheParameterGroupOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -523,6 +526,7 @@ impl CreateCacheParameterGroupOutput {
     }
 }
 /// Server side: parses a `CreateCacheParameterGroup` request body (checking `Action` and `Version`) into the input.
+#[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<
@@ -534,6 +538,7 @@ pub fn deserialize_request(
     CreateCacheParameterGroupInput::read_query(&tree)
 }
 /// Server side: the `<CreateCacheParameterGroupResponse>` document for `output`.
+#[cfg(feature = "server")]
 pub fn serialize_response(
     output: &CreateCacheParameterGroupOutput,
     request_id: &str,

@@ -320,6 +320,7 @@ impl CreateCacheSecurityGroupError {
         }
     }
 }
+#[cfg(feature = "server")]
 impl CreateCacheSecurityGroupError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
@@ -406,6 +407,7 @@ impl ::std::error::Error for CreateCacheSecurityGroupError {
 pub fn deserialize_error(status: u16, body: &[u8]) -> CreateCacheSecurityGroupError {
     CreateCacheSecurityGroupError::parse(status, body)
 }
+#[cfg(feature = "server")]
 impl CreateCacheSecurityGroupInput {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -448,6 +450,7 @@ impl CreateCacheSecurityGroupInput {
         })
     }
 }
+#[cfg(feature = "server")]
 impl CreateCacheSecurityGroupOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -459,6 +462,7 @@ impl CreateCacheSecurityGroupOutput {
     }
 }
 /// Server side: parses a `CreateCacheSecurityGroup` request body (checking `Action` and `Version`) into the input.
+#[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<
@@ -470,6 +474,7 @@ pub fn deserialize_request(
     CreateCacheSecurityGroupInput::read_query(&tree)
 }
 /// Server side: the `<CreateCacheSecurityGroupResponse>` document for `output`.
+#[cfg(feature = "server")]
 pub fn serialize_response(
     output: &CreateCacheSecurityGroupOutput,
     request_id: &str,

@@ -343,6 +343,7 @@ impl CreateCacheSubnetGroupError {
         }
     }
 }
+#[cfg(feature = "server")]
 impl CreateCacheSubnetGroupError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
@@ -433,6 +434,7 @@ impl ::std::error::Error for CreateCacheSubnetGroupError {
 pub fn deserialize_error(status: u16, body: &[u8]) -> CreateCacheSubnetGroupError {
     CreateCacheSubnetGroupError::parse(status, body)
 }
+#[cfg(feature = "server")]
 impl CreateCacheSubnetGroupInput {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -494,6 +496,7 @@ impl CreateCacheSubnetGroupInput {
         })
     }
 }
+#[cfg(feature = "server")]
 impl CreateCacheSubnetGroupOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -505,6 +508,7 @@ impl CreateCacheSubnetGroupOutput {
     }
 }
 /// Server side: parses a `CreateCacheSubnetGroup` request body (checking `Action` and `Version`) into the input.
+#[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<
@@ -516,6 +520,7 @@ pub fn deserialize_request(
     CreateCacheSubnetGroupInput::read_query(&tree)
 }
 /// Server side: the `<CreateCacheSubnetGroupResponse>` document for `output`.
+#[cfg(feature = "server")]
 pub fn serialize_response(
     output: &CreateCacheSubnetGroupOutput,
     request_id: &str,

@@ -323,6 +323,7 @@ impl CreateGlobalReplicationGroupError {
         }
     }
 }
+#[cfg(feature = "server")]
 impl CreateGlobalReplicationGroupError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
@@ -409,6 +410,7 @@ impl ::std::error::Error for CreateGlobalReplicationGroupError {
 pub fn deserialize_error(status: u16, body: &[u8]) -> CreateGlobalReplicationGroupError {
     CreateGlobalReplicationGroupError::parse(status, body)
 }
+#[cfg(feature = "server")]
 impl CreateGlobalReplicationGroupInput {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -445,6 +447,7 @@ impl CreateGlobalReplicationGroupInput {
         })
     }
 }
+#[cfg(feature = "server")]
 impl CreateGlobalReplicationGroupOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -456,6 +459,7 @@ impl CreateGlobalReplicationGroupOutput {
     }
 }
 /// Server side: parses a `CreateGlobalReplicationGroup` request body (checking `Action` and `Version`) into the input.
+#[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<
@@ -467,6 +471,7 @@ pub fn deserialize_request(
     CreateGlobalReplicationGroupInput::read_query(&tree)
 }
 /// Server side: the `<CreateGlobalReplicationGroupResponse>` document for `output`.
+#[cfg(feature = "server")]
 pub fn serialize_response(
     output: &CreateGlobalReplicationGroupOutput,
     request_id: &str,

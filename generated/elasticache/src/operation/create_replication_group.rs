@@ -1288,6 +1288,7 @@ impl CreateReplicationGroupError {
         }
     }
 }
+#[cfg(feature = "server")]
 impl CreateReplicationGroupError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
@@ -1530,6 +1531,7 @@ impl ::std::error::Error for CreateReplicationGroupError {
 pub fn deserialize_error(status: u16, body: &[u8]) -> CreateReplicationGroupError {
     CreateReplicationGroupError::parse(status, body)
 }
+#[cfg(feature = "server")]
 impl CreateReplicationGroupInput {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -1940,6 +1942,7 @@ impl CreateReplicationGroupInput {
         })
     }
 }
+#[cfg(feature = "server")]
 impl CreateReplicationGroupOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -1951,6 +1954,7 @@ impl CreateReplicationGroupOutput {
     }
 }
 /// Server side: parses a `CreateReplicationGroup` request body (checking `Action` and `Version`) into the input.
+#[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<
@@ -1962,6 +1966,7 @@ pub fn deserialize_request(
     CreateReplicationGroupInput::read_query(&tree)
 }
 /// Server side: the `<CreateReplicationGroupResponse>` document for `output`.
+#[cfg(feature = "server")]
 pub fn serialize_response(
     output: &CreateReplicationGroupOutput,
     request_id: &str,

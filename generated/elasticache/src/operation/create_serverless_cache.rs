@@ -572,6 +572,7 @@ impl CreateServerlessCacheError {
         }
     }
 }
+#[cfg(feature = "server")]
 impl CreateServerlessCacheError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
@@ -722,6 +723,7 @@ impl ::std::error::Error for CreateServerlessCacheError {
 pub fn deserialize_error(status: u16, body: &[u8]) -> CreateServerlessCacheError {
     CreateServerlessCacheError::parse(status, body)
 }
+#[cfg(feature = "server")]
 impl CreateServerlessCacheInput {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -869,6 +871,7 @@ impl CreateServerlessCacheInput {
         })
     }
 }
+#[cfg(feature = "server")]
 impl CreateServerlessCacheOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -880,6 +883,7 @@ impl CreateServerlessCacheOutput {
     }
 }
 /// Server side: parses a `CreateServerlessCache` request body (checking `Action` and `Version`) into the input.
+#[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<
@@ -891,6 +895,7 @@ pub fn deserialize_request(
     CreateServerlessCacheInput::read_query(&tree)
 }
 /// Server side: the `<CreateServerlessCacheResponse>` document for `output`.
+#[cfg(feature = "server")]
 pub fn serialize_response(
     output: &CreateServerlessCacheOutput,
     request_id: &str,

@@ -405,6 +405,7 @@ impl CreateServerlessCacheSnapshotError {
         }
     }
 }
+#[cfg(feature = "server")]
 impl CreateServerlessCacheSnapshotError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
@@ -530,6 +531,7 @@ pub fn deserialize_error(
 ) -> CreateServerlessCacheSnapshotError {
     CreateServerlessCacheSnapshotError::parse(status, body)
 }
+#[cfg(feature = "server")]
 impl CreateServerlessCacheSnapshotInput {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -580,6 +582,7 @@ impl CreateServerlessCacheSnapshotInput {
         })
     }
 }
+#[cfg(feature = "server")]
 impl CreateServerlessCacheSnapshotOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -591,6 +594,7 @@ impl CreateServerlessCacheSnapshotOutput {
     }
 }
 /// Server side: parses a `CreateServerlessCacheSnapshot` request body (checking `Action` and `Version`) into the input.
+#[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<
@@ -602,6 +606,7 @@ pub fn deserialize_request(
     CreateServerlessCacheSnapshotInput::read_query(&tree)
 }
 /// Server side: the `<CreateServerlessCacheSnapshotResponse>` document for `output`.
+#[cfg(feature = "server")]
 pub fn serialize_response(
     output: &CreateServerlessCacheSnapshotOutput,
     request_id: &str,

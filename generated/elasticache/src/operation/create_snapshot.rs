@@ -442,6 +442,7 @@ impl CreateSnapshotError {
         }
     }
 }
+#[cfg(feature = "server")]
 impl CreateSnapshotError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
@@ -576,6 +577,7 @@ impl ::std::error::Error for CreateSnapshotError {
 pub fn deserialize_error(status: u16, body: &[u8]) -> CreateSnapshotError {
     CreateSnapshotError::parse(status, body)
 }
+#[cfg(feature = "server")]
 impl CreateSnapshotInput {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -631,6 +633,7 @@ impl CreateSnapshotInput {
         })
     }
 }
+#[cfg(feature = "server")]
 impl CreateSnapshotOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -642,6 +645,7 @@ impl CreateSnapshotOutput {
     }
 }
 /// Server side: parses a `CreateSnapshot` request body (checking `Action` and `Version`) into the input.
+#[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<CreateSnapshotInput, ::querygen_runtime::server::QueryError> {
@@ -650,6 +654,7 @@ pub fn deserialize_request(
     CreateSnapshotInput::read_query(&tree)
 }
 /// Server side: the `<CreateSnapshotResponse>` document for `output`.
+#[cfg(feature = "server")]
 pub fn serialize_response(
     output: &CreateSnapshotOutput,
     request_id: &str,

@@ -470,6 +470,7 @@ impl CreateUserError {
         }
     }
 }
+#[cfg(feature = "server")]
 impl CreateUserError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
@@ -568,6 +569,7 @@ impl ::std::error::Error for CreateUserError {
 pub fn deserialize_error(status: u16, body: &[u8]) -> CreateUserError {
     CreateUserError::parse(status, body)
 }
+#[cfg(feature = "server")]
 impl CreateUserInput {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -657,6 +659,7 @@ impl CreateUserInput {
         })
     }
 }
+#[cfg(feature = "server")]
 impl CreateUserOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -696,6 +699,7 @@ impl CreateUserOutput {
     }
 }
 /// Server side: parses a `CreateUser` request body (checking `Action` and `Version`) into the input.
+#[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<CreateUserInput, ::querygen_runtime::server::QueryError> {
@@ -704,6 +708,7 @@ pub fn deserialize_request(
     CreateUserInput::read_query(&tree)
 }
 /// Server side: the `<CreateUserResponse>` document for `output`.
+#[cfg(feature = "server")]
 pub fn serialize_response(
     output: &CreateUserOutput,
     request_id: &str,

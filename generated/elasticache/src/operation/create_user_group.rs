@@ -489,6 +489,7 @@ impl CreateUserGroupError {
         }
     }
 }
+#[cfg(feature = "server")]
 impl CreateUserGroupError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
@@ -599,6 +600,7 @@ impl ::std::error::Error for CreateUserGroupError {
 pub fn deserialize_error(status: u16, body: &[u8]) -> CreateUserGroupError {
     CreateUserGroupError::parse(status, body)
 }
+#[cfg(feature = "server")]
 impl CreateUserGroupInput {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -658,6 +660,7 @@ impl CreateUserGroupInput {
         })
     }
 }
+#[cfg(feature = "server")]
 impl CreateUserGroupOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -705,6 +708,7 @@ impl CreateUserGroupOutput {
     }
 }
 /// Server side: parses a `CreateUserGroup` request body (checking `Action` and `Version`) into the input.
+#[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<
@@ -716,6 +720,7 @@ pub fn deserialize_request(
     CreateUserGroupInput::read_query(&tree)
 }
 /// Server side: the `<CreateUserGroupResponse>` document for `output`.
+#[cfg(feature = "server")]
 pub fn serialize_response(
     output: &CreateUserGroupOutput,
     request_id: &str,

@@ -326,6 +326,7 @@ impl DecreaseNodeGroupsInGlobalReplicationGroupError {
         }
     }
 }
+#[cfg(feature = "server")]
 impl DecreaseNodeGroupsInGlobalReplicationGroupError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
@@ -403,6 +404,7 @@ pub fn deserialize_error(
 ) -> DecreaseNodeGroupsInGlobalReplicationGroupError {
     DecreaseNodeGroupsInGlobalReplicationGroupError::parse(status, body)
 }
+#[cfg(feature = "server")]
 impl DecreaseNodeGroupsInGlobalReplicationGroupInput {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -475,6 +477,7 @@ impl DecreaseNodeGroupsInGlobalReplicationGroupInput {
         })
     }
 }
+#[cfg(feature = "server")]
 impl DecreaseNodeGroupsInGlobalReplicationGroupOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -486,6 +489,7 @@ impl DecreaseNodeGroupsInGlobalReplicationGroupOutput {
     }
 }
 /// Server side: parses a `DecreaseNodeGroupsInGlobalReplicationGroup` request body (checking `Action` and `Version`) into the input.
+#[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<
@@ -497,6 +501,7 @@ pub fn deserialize_request(
     DecreaseNodeGroupsInGlobalReplicationGroupInput::read_query(&tree)
 }
 /// Server side: the `<DecreaseNodeGroupsInGlobalReplicationGroupResponse>` document for `output`.
+#[cfg(feature = "server")]
 pub fn serialize_response(
     output: &DecreaseNodeGroupsInGlobalReplicationGroupOutput,
     request_id: &str,

@@ -529,6 +529,7 @@ impl DecreaseReplicaCountError {
         }
     }
 }
+#[cfg(feature = "server")]
 impl DecreaseReplicaCountError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
@@ -695,6 +696,7 @@ impl ::std::error::Error for DecreaseReplicaCountError {
 pub fn deserialize_error(status: u16, body: &[u8]) -> DecreaseReplicaCountError {
     DecreaseReplicaCountError::parse(status, body)
 }
+#[cfg(feature = "server")]
 impl DecreaseReplicaCountInput {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -761,6 +763,7 @@ impl DecreaseReplicaCountInput {
         })
     }
 }
+#[cfg(feature = "server")]
 impl DecreaseReplicaCountOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -772,6 +775,7 @@ impl DecreaseReplicaCountOutput {
     }
 }
 /// Server side: parses a `DecreaseReplicaCount` request body (checking `Action` and `Version`) into the input.
+#[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<
@@ -783,6 +787,7 @@ pub fn deserialize_request(
     DecreaseReplicaCountInput::read_query(&tree)
 }
 /// Server side: the `<DecreaseReplicaCountResponse>` document for `output`.
+#[cfg(feature = "server")]
 pub fn serialize_response(
     output: &DecreaseReplicaCountOutput,
     request_id: &str,

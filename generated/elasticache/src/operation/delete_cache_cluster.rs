@@ -347,6 +347,7 @@ impl DeleteCacheClusterError {
         }
     }
 }
+#[cfg(feature = "server")]
 impl DeleteCacheClusterError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
@@ -445,6 +446,7 @@ impl ::std::error::Error for DeleteCacheClusterError {
 pub fn deserialize_error(status: u16, body: &[u8]) -> DeleteCacheClusterError {
     DeleteCacheClusterError::parse(status, body)
 }
+#[cfg(feature = "server")]
 impl DeleteCacheClusterInput {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -470,6 +472,7 @@ impl DeleteCacheClusterInput {
         })
     }
 }
+#[cfg(feature = "server")]
 impl DeleteCacheClusterOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -481,6 +484,7 @@ impl DeleteCacheClusterOutput {
     }
 }
 /// Server side: parses a `DeleteCacheCluster` request body (checking `Action` and `Version`) into the input.
+#[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<
@@ -492,6 +496,7 @@ pub fn deserialize_request(
     DeleteCacheClusterInput::read_query(&tree)
 }
 /// Server side: the `<DeleteCacheClusterResponse>` document for `output`.
+#[cfg(feature = "server")]
 pub fn serialize_response(
     output: &DeleteCacheClusterOutput,
     request_id: &str,

@@ -243,6 +243,7 @@ impl DeleteCacheParameterGroupError {
         }
     }
 }
+#[cfg(feature = "server")]
 impl DeleteCacheParameterGroupError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
@@ -317,6 +318,7 @@ impl ::std::error::Error for DeleteCacheParameterGroupError {
 pub fn deserialize_error(status: u16, body: &[u8]) -> DeleteCacheParameterGroupError {
     DeleteCacheParameterGroupError::parse(status, body)
 }
+#[cfg(feature = "server")]
 impl DeleteCacheParameterGroupInput {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -335,11 +337,13 @@ impl DeleteCacheParameterGroupInput {
         })
     }
 }
+#[cfg(feature = "server")]
 impl DeleteCacheParameterGroupOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
 /// Server side: parses a `DeleteCacheParameterGroup` request body (checking `Action` and `Version`) into the input.
+#[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<
@@ -351,6 +355,7 @@ pub fn deserialize_request(
     DeleteCacheParameterGroupInput::read_query(&tree)
 }
 /// Server side: the `<DeleteCacheParameterGroupResponse>` document for `output`.
+#[cfg(feature = "server")]
 pub fn serialize_response(
     output: &DeleteCacheParameterGroupOutput,
     request_id: &str,

@@ -243,6 +243,7 @@ impl DeleteCacheSecurityGroupError {
         }
     }
 }
+#[cfg(feature = "server")]
 impl DeleteCacheSecurityGroupError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
@@ -317,6 +318,7 @@ impl ::std::error::Error for DeleteCacheSecurityGroupError {
 pub fn deserialize_error(status: u16, body: &[u8]) -> DeleteCacheSecurityGroupError {
     DeleteCacheSecurityGroupError::parse(status, body)
 }
+#[cfg(feature = "server")]
 impl DeleteCacheSecurityGroupInput {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -334,11 +336,13 @@ impl DeleteCacheSecurityGroupInput {
         })
     }
 }
+#[cfg(feature = "server")]
 impl DeleteCacheSecurityGroupOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
 /// Server side: parses a `DeleteCacheSecurityGroup` request body (checking `Action` and `Version`) into the input.
+#[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<
@@ -350,6 +354,7 @@ pub fn deserialize_request(
     DeleteCacheSecurityGroupInput::read_query(&tree)
 }
 /// Server side: the `<DeleteCacheSecurityGroupResponse>` document for `output`.
+#[cfg(feature = "server")]
 pub fn serialize_response(
     output: &DeleteCacheSecurityGroupOutput,
     request_id: &str,

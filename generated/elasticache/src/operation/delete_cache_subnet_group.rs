@@ -181,6 +181,7 @@ impl DeleteCacheSubnetGroupError {
         }
     }
 }
+#[cfg(feature = "server")]
 impl DeleteCacheSubnetGroupError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
@@ -227,6 +228,7 @@ impl ::std::error::Error for DeleteCacheSubnetGroupError {
 pub fn deserialize_error(status: u16, body: &[u8]) -> DeleteCacheSubnetGroupError {
     DeleteCacheSubnetGroupError::parse(status, body)
 }
+#[cfg(feature = "server")]
 impl DeleteCacheSubnetGroupInput {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -243,11 +245,13 @@ impl DeleteCacheSubnetGroupInput {
         })
     }
 }
+#[cfg(feature = "server")]
 impl DeleteCacheSubnetGroupOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
 /// Server side: parses a `DeleteCacheSubnetGroup` request body (checking `Action` and `Version`) into the input.
+#[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<
@@ -259,6 +263,7 @@ pub fn deserialize_request(
     DeleteCacheSubnetGroupInput::read_query(&tree)
 }
 /// Server side: the `<DeleteCacheSubnetGroupResponse>` document for `output`.
+#[cfg(feature = "server")]
 pub fn serialize_response(
     output: &DeleteCacheSubnetGroupOutput,
     request_id: &str,

@@ -258,6 +258,7 @@ impl DeleteGlobalReplicationGroupError {
         }
     }
 }
+#[cfg(feature = "server")]
 impl DeleteGlobalReplicationGroupError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
@@ -320,6 +321,7 @@ impl ::std::error::Error for DeleteGlobalReplicationGroupError {
 pub fn deserialize_error(status: u16, body: &[u8]) -> DeleteGlobalReplicationGroupError {
     DeleteGlobalReplicationGroupError::parse(status, body)
 }
+#[cfg(feature = "server")]
 impl DeleteGlobalReplicationGroupInput {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -347,6 +349,7 @@ impl DeleteGlobalReplicationGroupInput {
         })
     }
 }
+#[cfg(feature = "server")]
 impl DeleteGlobalReplicationGroupOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -358,6 +361,7 @@ impl DeleteGlobalReplicationGroupOutput {
     }
 }
 /// Server side: parses a `DeleteGlobalReplicationGroup` request body (checking `Action` and `Version`) into the input.
+#[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<
@@ -369,6 +373,7 @@ pub fn deserialize_request(
     DeleteGlobalReplicationGroupInput::read_query(&tree)
 }
 /// Server side: the `<DeleteGlobalReplicationGroupResponse>` document for `output`.
+#[cfg(feature = "server")]
 pub fn serialize_response(
     output: &DeleteGlobalReplicationGroupOutput,
     request_id: &str,

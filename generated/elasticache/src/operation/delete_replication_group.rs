@@ -359,6 +359,7 @@ impl DeleteReplicationGroupError {
         }
     }
 }
+#[cfg(feature = "server")]
 impl DeleteReplicationGroupError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
@@ -461,6 +462,7 @@ impl ::std::error::Error for DeleteReplicationGroupError {
 pub fn deserialize_error(status: u16, body: &[u8]) -> DeleteReplicationGroupError {
     DeleteReplicationGroupError::parse(status, body)
 }
+#[cfg(feature = "server")]
 impl DeleteReplicationGroupInput {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -493,6 +495,7 @@ impl DeleteReplicationGroupInput {
         })
     }
 }
+#[cfg(feature = "server")]
 impl DeleteReplicationGroupOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -504,6 +507,7 @@ impl DeleteReplicationGroupOutput {
     }
 }
 /// Server side: parses a `DeleteReplicationGroup` request body (checking `Action` and `Version`) into the input.
+#[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<
@@ -515,6 +519,7 @@ pub fn deserialize_request(
     DeleteReplicationGroupInput::read_query(&tree)
 }
 /// Server side: the `<DeleteReplicationGroupResponse>` document for `output`.
+#[cfg(feature = "server")]
 pub fn serialize_response(
     output: &DeleteReplicationGroupOutput,
     request_id: &str,

@@ -344,6 +344,7 @@ impl DeleteServerlessCacheError {
         }
     }
 }
+#[cfg(feature = "server")]
 impl DeleteServerlessCacheError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
@@ -454,6 +455,7 @@ impl ::std::error::Error for DeleteServerlessCacheError {
 pub fn deserialize_error(status: u16, body: &[u8]) -> DeleteServerlessCacheError {
     DeleteServerlessCacheError::parse(status, body)
 }
+#[cfg(feature = "server")]
 impl DeleteServerlessCacheInput {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -477,6 +479,7 @@ impl DeleteServerlessCacheInput {
         })
     }
 }
+#[cfg(feature = "server")]
 impl DeleteServerlessCacheOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -488,6 +491,7 @@ impl DeleteServerlessCacheOutput {
     }
 }
 /// Server side: parses a `DeleteServerlessCache` request body (checking `Action` and `Version`) into the input.
+#[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<
@@ -499,6 +503,7 @@ pub fn deserialize_request(
     DeleteServerlessCacheInput::read_query(&tree)
 }
 /// Server side: the `<DeleteServerlessCacheResponse>` document for `output`.
+#[cfg(feature = "server")]
 pub fn serialize_response(
     output: &DeleteServerlessCacheOutput,
     request_id: &str,

@@ -262,6 +262,7 @@ impl DeleteServerlessCacheSnapshotError {
         }
     }
 }
+#[cfg(feature = "server")]
 impl DeleteServerlessCacheSnapshotError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
@@ -339,6 +340,7 @@ pub fn deserialize_error(
 ) -> DeleteServerlessCacheSnapshotError {
     DeleteServerlessCacheSnapshotError::parse(status, body)
 }
+#[cfg(feature = "server")]
 impl DeleteServerlessCacheSnapshotInput {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -357,6 +359,7 @@ impl DeleteServerlessCacheSnapshotInput {
         })
     }
 }
+#[cfg(feature = "server")]
 impl DeleteServerlessCacheSnapshotOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -368,6 +371,7 @@ impl DeleteServerlessCacheSnapshotOutput {
     }
 }
 /// Server side: parses a `DeleteServerlessCacheSnapshot` request body (checking `Action` and `Version`) into the input.
+#[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<
@@ -379,6 +383,7 @@ pub fn deserialize_request(
     DeleteServerlessCacheSnapshotInput::read_query(&tree)
 }
 /// Server side: the `<DeleteServerlessCacheSnapshotResponse>` document for `output`.
+#[cfg(feature = "server")]
 pub fn serialize_response(
     output: &DeleteServerlessCacheSnapshotOutput,
     request_id: &str,

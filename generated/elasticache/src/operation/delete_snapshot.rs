@@ -240,6 +240,7 @@ impl DeleteSnapshotError {
         }
     }
 }
+#[cfg(feature = "server")]
 impl DeleteSnapshotError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
@@ -306,6 +307,7 @@ impl ::std::error::Error for DeleteSnapshotError {
 pub fn deserialize_error(status: u16, body: &[u8]) -> DeleteSnapshotError {
     DeleteSnapshotError::parse(status, body)
 }
+#[cfg(feature = "server")]
 impl DeleteSnapshotInput {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -322,6 +324,7 @@ impl DeleteSnapshotInput {
         })
     }
 }
+#[cfg(feature = "server")]
 impl DeleteSnapshotOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -333,6 +336,7 @@ impl DeleteSnapshotOutput {
     }
 }
 /// Server side: parses a `DeleteSnapshot` request body (checking `Action` and `Version`) into the input.
+#[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<DeleteSnapshotInput, ::querygen_runtime::server::QueryError> {
@@ -341,6 +345,7 @@ pub fn deserialize_request(
     DeleteSnapshotInput::read_query(&tree)
 }
 /// Server side: the `<DeleteSnapshotResponse>` document for `output`.
+#[cfg(feature = "server")]
 pub fn serialize_response(
     output: &DeleteSnapshotOutput,
     request_id: &str,

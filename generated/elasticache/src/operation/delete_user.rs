@@ -350,6 +350,7 @@ impl DeleteUserError {
         }
     }
 }
+#[cfg(feature = "server")]
 impl DeleteUserError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
@@ -428,6 +429,7 @@ impl ::std::error::Error for DeleteUserError {
 pub fn deserialize_error(status: u16, body: &[u8]) -> DeleteUserError {
     DeleteUserError::parse(status, body)
 }
+#[cfg(feature = "server")]
 impl DeleteUserInput {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -442,6 +444,7 @@ impl DeleteUserInput {
         ::std::result::Result::Ok(Self { user_id: member_user_id })
     }
 }
+#[cfg(feature = "server")]
 impl DeleteUserOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -481,6 +484,7 @@ impl DeleteUserOutput {
     }
 }
 /// Server side: parses a `DeleteUser` request body (checking `Action` and `Version`) into the input.
+#[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<DeleteUserInput, ::querygen_runtime::server::QueryError> {
@@ -489,6 +493,7 @@ pub fn deserialize_request(
     DeleteUserInput::read_query(&tree)
 }
 /// Server side: the `<DeleteUserResponse>` document for `output`.
+#[cfg(feature = "server")]
 pub fn serialize_response(
     output: &DeleteUserOutput,
     request_id: &str,

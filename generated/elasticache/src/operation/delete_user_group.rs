@@ -356,6 +356,7 @@ impl DeleteUserGroupError {
         }
     }
 }
+#[cfg(feature = "server")]
 impl DeleteUserGroupError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
@@ -422,6 +423,7 @@ impl ::std::error::Error for DeleteUserGroupError {
 pub fn deserialize_error(status: u16, body: &[u8]) -> DeleteUserGroupError {
     DeleteUserGroupError::parse(status, body)
 }
+#[cfg(feature = "server")]
 impl DeleteUserGroupInput {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -438,6 +440,7 @@ impl DeleteUserGroupInput {
         })
     }
 }
+#[cfg(feature = "server")]
 impl DeleteUserGroupOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -485,6 +488,7 @@ impl DeleteUserGroupOutput {
     }
 }
 /// Server side: parses a `DeleteUserGroup` request body (checking `Action` and `Version`) into the input.
+#[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<
@@ -496,6 +500,7 @@ pub fn deserialize_request(
     DeleteUserGroupInput::read_query(&tree)
 }
 /// Server side: the `<DeleteUserGroupResponse>` document for `output`.
+#[cfg(feature = "server")]
 pub fn serialize_response(
     output: &DeleteUserGroupOutput,
     request_id: &str,

@@ -305,6 +305,7 @@ impl DescribeCacheClustersError {
         }
     }
 }
+#[cfg(feature = "server")]
 impl DescribeCacheClustersError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
@@ -363,6 +364,7 @@ impl ::std::error::Error for DescribeCacheClustersError {
 pub fn deserialize_error(status: u16, body: &[u8]) -> DescribeCacheClustersError {
     DescribeCacheClustersError::parse(status, body)
 }
+#[cfg(feature = "server")]
 impl DescribeCacheClustersInput {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -409,6 +411,7 @@ impl DescribeCacheClustersInput {
         })
     }
 }
+#[cfg(feature = "server")]
 impl DescribeCacheClustersOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -427,6 +430,7 @@ impl DescribeCacheClustersOutput {
     }
 }
 /// Server side: parses a `DescribeCacheClusters` request body (checking `Action` and `Version`) into the input.
+#[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<
@@ -438,6 +442,7 @@ pub fn deserialize_request(
     DescribeCacheClustersInput::read_query(&tree)
 }
 /// Server side: the `<DescribeCacheClustersResponse>` document for `output`.
+#[cfg(feature = "server")]
 pub fn serialize_response(
     output: &DescribeCacheClustersOutput,
     request_id: &str,

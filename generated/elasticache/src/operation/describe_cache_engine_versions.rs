@@ -208,6 +208,7 @@ impl DescribeCacheEngineVersionsError {
         }
     }
 }
+#[cfg(feature = "server")]
 impl DescribeCacheEngineVersionsError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
@@ -234,6 +235,7 @@ impl ::std::error::Error for DescribeCacheEngineVersionsError {
 pub fn deserialize_error(status: u16, body: &[u8]) -> DescribeCacheEngineVersionsError {
     DescribeCacheEngineVersionsError::parse(status, body)
 }
+#[cfg(feature = "server")]
 impl DescribeCacheEngineVersionsInput {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -287,6 +289,7 @@ impl DescribeCacheEngineVersionsInput {
         })
     }
 }
+#[cfg(feature = "server")]
 impl DescribeCacheEngineVersionsOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -305,6 +308,7 @@ impl DescribeCacheEngineVersionsOutput {
     }
 }
 /// Server side: parses a `DescribeCacheEngineVersions` request body (checking `Action` and `Version`) into the input.
+#[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<
@@ -316,6 +320,7 @@ pub fn deserialize_request(
     DescribeCacheEngineVersionsInput::read_query(&tree)
 }
 /// Server side: the `<DescribeCacheEngineVersionsResponse>` document for `output`.
+#[cfg(feature = "server")]
 pub fn serialize_response(
     output: &DescribeCacheEngineVersionsOutput,
     request_id: &str,

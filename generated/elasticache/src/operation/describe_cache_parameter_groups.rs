@@ -275,6 +275,7 @@ impl DescribeCacheParameterGroupsError {
         }
     }
 }
+#[cfg(feature = "server")]
 impl DescribeCacheParameterGroupsError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
@@ -337,6 +338,7 @@ impl ::std::error::Error for DescribeCacheParameterGroupsError {
 pub fn deserialize_error(status: u16, body: &[u8]) -> DescribeCacheParameterGroupsError {
     DescribeCacheParameterGroupsError::parse(status, body)
 }
+#[cfg(feature = "server")]
 impl DescribeCacheParameterGroupsInput {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -369,6 +371,7 @@ impl DescribeCacheParameterGroupsInput {
         })
     }
 }
+#[cfg(feature = "server")]
 impl DescribeCacheParameterGroupsOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -387,6 +390,7 @@ impl DescribeCacheParameterGroupsOutput {
     }
 }
 /// Server side: parses a `DescribeCacheParameterGroups` request body (checking `Action` and `Version`) into the input.
+#[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<
@@ -398,6 +402,7 @@ pub fn deserialize_request(
     DescribeCacheParameterGroupsInput::read_query(&tree)
 }
 /// Server side: the `<DescribeCacheParameterGroupsResponse>` document for `output`.
+#[cfg(feature = "server")]
 pub fn serialize_response(
     output: &DescribeCacheParameterGroupsOutput,
     request_id: &str,

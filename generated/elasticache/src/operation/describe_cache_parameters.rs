@@ -308,6 +308,7 @@ impl DescribeCacheParametersError {
         }
     }
 }
+#[cfg(feature = "server")]
 impl DescribeCacheParametersError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
@@ -370,6 +371,7 @@ impl ::std::error::Error for DescribeCacheParametersError {
 pub fn deserialize_error(status: u16, body: &[u8]) -> DescribeCacheParametersError {
     DescribeCacheParametersError::parse(status, body)
 }
+#[cfg(feature = "server")]
 impl DescribeCacheParametersInput {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -409,6 +411,7 @@ impl DescribeCacheParametersInput {
         })
     }
 }
+#[cfg(feature = "server")]
 impl DescribeCacheParametersOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -442,6 +445,7 @@ impl DescribeCacheParametersOutput {
     }
 }
 /// Server side: parses a `DescribeCacheParameters` request body (checking `Action` and `Version`) into the input.
+#[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<
@@ -453,6 +457,7 @@ pub fn deserialize_request(
     DescribeCacheParametersInput::read_query(&tree)
 }
 /// Server side: the `<DescribeCacheParametersResponse>` document for `output`.
+#[cfg(feature = "server")]
 pub fn serialize_response(
     output: &DescribeCacheParametersOutput,
     request_id: &str,

@@ -276,6 +276,7 @@ impl DescribeCacheSecurityGroupsError {
         }
     }
 }
+#[cfg(feature = "server")]
 impl DescribeCacheSecurityGroupsError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
@@ -338,6 +339,7 @@ impl ::std::error::Error for DescribeCacheSecurityGroupsError {
 pub fn deserialize_error(status: u16, body: &[u8]) -> DescribeCacheSecurityGroupsError {
     DescribeCacheSecurityGroupsError::parse(status, body)
 }
+#[cfg(feature = "server")]
 impl DescribeCacheSecurityGroupsInput {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -369,6 +371,7 @@ impl DescribeCacheSecurityGroupsInput {
         })
     }
 }
+#[cfg(feature = "server")]
 impl DescribeCacheSecurityGroupsOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -387,6 +390,7 @@ impl DescribeCacheSecurityGroupsOutput {
     }
 }
 /// Server side: parses a `DescribeCacheSecurityGroups` request body (checking `Action` and `Version`) into the input.
+#[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<
@@ -398,6 +402,7 @@ pub fn deserialize_request(
     DescribeCacheSecurityGroupsInput::read_query(&tree)
 }
 /// Server side: the `<DescribeCacheSecurityGroupsResponse>` document for `output`.
+#[cfg(feature = "server")]
 pub fn serialize_response(
     output: &DescribeCacheSecurityGroupsOutput,
     request_id: &str,

@@ -220,6 +220,7 @@ impl DescribeCacheSubnetGroupsError {
         }
     }
 }
+#[cfg(feature = "server")]
 impl DescribeCacheSubnetGroupsError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
@@ -258,6 +259,7 @@ impl ::std::error::Error for DescribeCacheSubnetGroupsError {
 pub fn deserialize_error(status: u16, body: &[u8]) -> DescribeCacheSubnetGroupsError {
     DescribeCacheSubnetGroupsError::parse(status, body)
 }
+#[cfg(feature = "server")]
 impl DescribeCacheSubnetGroupsInput {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -288,6 +290,7 @@ impl DescribeCacheSubnetGroupsInput {
         })
     }
 }
+#[cfg(feature = "server")]
 impl DescribeCacheSubnetGroupsOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -306,6 +309,7 @@ impl DescribeCacheSubnetGroupsOutput {
     }
 }
 /// Server side: parses a `DescribeCacheSubnetGroups` request body (checking `Action` and `Version`) into the input.
+#[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<
@@ -317,6 +321,7 @@ pub fn deserialize_request(
     DescribeCacheSubnetGroupsInput::read_query(&tree)
 }
 /// Server side: the `<DescribeCacheSubnetGroupsResponse>` document for `output`.
+#[cfg(feature = "server")]
 pub fn serialize_response(
     output: &DescribeCacheSubnetGroupsOutput,
     request_id: &str,

@@ -228,6 +228,7 @@ impl DescribeEngineDefaultParametersError {
         }
     }
 }
+#[cfg(feature = "server")]
 impl DescribeEngineDefaultParametersError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
@@ -281,6 +282,7 @@ pub fn deserialize_error(
 ) -> DescribeEngineDefaultParametersError {
     DescribeEngineDefaultParametersError::parse(status, body)
 }
+#[cfg(feature = "server")]
 impl DescribeEngineDefaultParametersInput {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -313,6 +315,7 @@ impl DescribeEngineDefaultParametersInput {
         })
     }
 }
+#[cfg(feature = "server")]
 impl DescribeEngineDefaultParametersOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -324,6 +327,7 @@ impl DescribeEngineDefaultParametersOutput {
     }
 }
 /// Server side: parses a `DescribeEngineDefaultParameters` request body (checking `Action` and `Version`) into the input.
+#[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<
@@ -335,6 +339,7 @@ pub fn deserialize_request(
     DescribeEngineDefaultParametersInput::read_query(&tree)
 }
 /// Server side: the `<DescribeEngineDefaultParametersResponse>` document for `output`.
+#[cfg(feature = "server")]
 pub fn serialize_response(
     output: &DescribeEngineDefaultParametersOutput,
     request_id: &str,

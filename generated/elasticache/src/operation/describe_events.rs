@@ -278,6 +278,7 @@ impl DescribeEventsError {
         }
     }
 }
+#[cfg(feature = "server")]
 impl DescribeEventsError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
@@ -328,6 +329,7 @@ impl ::std::error::Error for DescribeEventsError {
 pub fn deserialize_error(status: u16, body: &[u8]) -> DescribeEventsError {
     DescribeEventsError::parse(status, body)
 }
+#[cfg(feature = "server")]
 impl DescribeEventsInput {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -394,6 +396,7 @@ impl DescribeEventsInput {
         })
     }
 }
+#[cfg(feature = "server")]
 impl DescribeEventsOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -412,6 +415,7 @@ impl DescribeEventsOutput {
     }
 }
 /// Server side: parses a `DescribeEvents` request body (checking `Action` and `Version`) into the input.
+#[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<DescribeEventsInput, ::querygen_runtime::server::QueryError> {
@@ -420,6 +424,7 @@ pub fn deserialize_request(
     DescribeEventsInput::read_query(&tree)
 }
 /// Server side: the `<DescribeEventsResponse>` document for `output`.
+#[cfg(feature = "server")]
 pub fn serialize_response(
     output: &DescribeEventsOutput,
     request_id: &str,

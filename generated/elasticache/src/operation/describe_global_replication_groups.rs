@@ -284,6 +284,7 @@ impl DescribeGlobalReplicationGroupsError {
         }
     }
 }
+#[cfg(feature = "server")]
 impl DescribeGlobalReplicationGroupsError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
@@ -349,6 +350,7 @@ pub fn deserialize_error(
 ) -> DescribeGlobalReplicationGroupsError {
     DescribeGlobalReplicationGroupsError::parse(status, body)
 }
+#[cfg(feature = "server")]
 impl DescribeGlobalReplicationGroupsInput {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -388,6 +390,7 @@ impl DescribeGlobalReplicationGroupsInput {
         })
     }
 }
+#[cfg(feature = "server")]
 impl DescribeGlobalReplicationGroupsOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -406,6 +409,7 @@ impl DescribeGlobalReplicationGroupsOutput {
     }
 }
 /// Server side: parses a `DescribeGlobalReplicationGroups` request body (checking `Action` and `Version`) into the input.
+#[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<
@@ -417,6 +421,7 @@ pub fn deserialize_request(
     DescribeGlobalReplicationGroupsInput::read_query(&tree)
 }
 /// Server side: the `<DescribeGlobalReplicationGroupsResponse>` document for `output`.
+#[cfg(feature = "server")]
 pub fn serialize_response(
     output: &DescribeGlobalReplicationGroupsOutput,
     request_id: &str,

@@ -277,6 +277,7 @@ impl DescribeReplicationGroupsError {
         }
     }
 }
+#[cfg(feature = "server")]
 impl DescribeReplicationGroupsError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
@@ -339,6 +340,7 @@ impl ::std::error::Error for DescribeReplicationGroupsError {
 pub fn deserialize_error(status: u16, body: &[u8]) -> DescribeReplicationGroupsError {
     DescribeReplicationGroupsError::parse(status, body)
 }
+#[cfg(feature = "server")]
 impl DescribeReplicationGroupsInput {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -369,6 +371,7 @@ impl DescribeReplicationGroupsInput {
         })
     }
 }
+#[cfg(feature = "server")]
 impl DescribeReplicationGroupsOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -387,6 +390,7 @@ impl DescribeReplicationGroupsOutput {
     }
 }
 /// Server side: parses a `DescribeReplicationGroups` request body (checking `Action` and `Version`) into the input.
+#[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<
@@ -398,6 +402,7 @@ pub fn deserialize_request(
     DescribeReplicationGroupsInput::read_query(&tree)
 }
 /// Server side: the `<DescribeReplicationGroupsResponse>` document for `output`.
+#[cfg(feature = "server")]
 pub fn serialize_response(
     output: &DescribeReplicationGroupsOutput,
     request_id: &str,

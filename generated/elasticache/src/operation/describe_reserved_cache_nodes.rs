@@ -399,6 +399,7 @@ impl DescribeReservedCacheNodesError {
         }
     }
 }
+#[cfg(feature = "server")]
 impl DescribeReservedCacheNodesError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
@@ -461,6 +462,7 @@ impl ::std::error::Error for DescribeReservedCacheNodesError {
 pub fn deserialize_error(status: u16, body: &[u8]) -> DescribeReservedCacheNodesError {
     DescribeReservedCacheNodesError::parse(status, body)
 }
+#[cfg(feature = "server")]
 impl DescribeReservedCacheNodesInput {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -528,6 +530,7 @@ impl DescribeReservedCacheNodesInput {
         })
     }
 }
+#[cfg(feature = "server")]
 impl DescribeReservedCacheNodesOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -546,6 +549,7 @@ impl DescribeReservedCacheNodesOutput {
     }
 }
 /// Server side: parses a `DescribeReservedCacheNodes` request body (checking `Action` and `Version`) into the input.
+#[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<
@@ -557,6 +561,7 @@ pub fn deserialize_request(
     DescribeReservedCacheNodesInput::read_query(&tree)
 }
 /// Server side: the `<DescribeReservedCacheNodesResponse>` document for `output`.
+#[cfg(feature = "server")]
 pub fn serialize_response(
     output: &DescribeReservedCacheNodesOutput,
     request_id: &str,

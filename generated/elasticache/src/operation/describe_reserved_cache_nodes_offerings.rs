@@ -397,6 +397,7 @@ impl DescribeReservedCacheNodesOfferingsError {
         }
     }
 }
+#[cfg(feature = "server")]
 impl DescribeReservedCacheNodesOfferingsError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
@@ -462,6 +463,7 @@ pub fn deserialize_error(
 ) -> DescribeReservedCacheNodesOfferingsError {
     DescribeReservedCacheNodesOfferingsError::parse(status, body)
 }
+#[cfg(feature = "server")]
 impl DescribeReservedCacheNodesOfferingsInput {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -522,6 +524,7 @@ impl DescribeReservedCacheNodesOfferingsInput {
         })
     }
 }
+#[cfg(feature = "server")]
 impl DescribeReservedCacheNodesOfferingsOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -541,6 +544,7 @@ impl DescribeReservedCacheNodesOfferingsOutput {
     }
 }
 /// Server side: parses a `DescribeReservedCacheNodesOfferings` request body (checking `Action` and `Version`) into the input.
+#[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<
@@ -552,6 +556,7 @@ pub fn deserialize_request(
     DescribeReservedCacheNodesOfferingsInput::read_query(&tree)
 }
 /// Server side: the `<DescribeReservedCacheNodesOfferingsResponse>` document for `output`.
+#[cfg(feature = "server")]
 pub fn serialize_response(
     output: &DescribeReservedCacheNodesOfferingsOutput,
     request_id: &str,

@@ -328,6 +328,7 @@ impl DescribeServerlessCacheSnapshotsError {
         }
     }
 }
+#[cfg(feature = "server")]
 impl DescribeServerlessCacheSnapshotsError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
@@ -405,6 +406,7 @@ pub fn deserialize_error(
 ) -> DescribeServerlessCacheSnapshotsError {
     DescribeServerlessCacheSnapshotsError::parse(status, body)
 }
+#[cfg(feature = "server")]
 impl DescribeServerlessCacheSnapshotsInput {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -451,6 +453,7 @@ impl DescribeServerlessCacheSnapshotsInput {
         })
     }
 }
+#[cfg(feature = "server")]
 impl DescribeServerlessCacheSnapshotsOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -469,6 +472,7 @@ impl DescribeServerlessCacheSnapshotsOutput {
     }
 }
 /// Server side: parses a `DescribeServerlessCacheSnapshots` request body (checking `Action` and `Version`) into the input.
+#[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<
@@ -480,6 +484,7 @@ pub fn deserialize_request(
     DescribeServerlessCacheSnapshotsInput::read_query(&tree)
 }
 /// Server side: the `<DescribeServerlessCacheSnapshotsResponse>` document for `output`.
+#[cfg(feature = "server")]
 pub fn serialize_response(
     output: &DescribeServerlessCacheSnapshotsOutput,
     request_id: &str,

@@ -271,6 +271,7 @@ impl DescribeServerlessCachesError {
         }
     }
 }
+#[cfg(feature = "server")]
 impl DescribeServerlessCachesError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
@@ -333,6 +334,7 @@ impl ::std::error::Error for DescribeServerlessCachesError {
 pub fn deserialize_error(status: u16, body: &[u8]) -> DescribeServerlessCachesError {
     DescribeServerlessCachesError::parse(status, body)
 }
+#[cfg(feature = "server")]
 impl DescribeServerlessCachesInput {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -363,6 +365,7 @@ impl DescribeServerlessCachesInput {
         })
     }
 }
+#[cfg(feature = "server")]
 impl DescribeServerlessCachesOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -381,6 +384,7 @@ impl DescribeServerlessCachesOutput {
     }
 }
 /// Server side: parses a `DescribeServerlessCaches` request body (checking `Action` and `Version`) into the input.
+#[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<
@@ -392,6 +396,7 @@ pub fn deserialize_request(
     DescribeServerlessCachesInput::read_query(&tree)
 }
 /// Server side: the `<DescribeServerlessCachesResponse>` document for `output`.
+#[cfg(feature = "server")]
 pub fn serialize_response(
     output: &DescribeServerlessCachesOutput,
     request_id: &str,

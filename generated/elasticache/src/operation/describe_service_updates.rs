@@ -286,6 +286,7 @@ impl DescribeServiceUpdatesError {
         }
     }
 }
+#[cfg(feature = "server")]
 impl DescribeServiceUpdatesError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
@@ -344,6 +345,7 @@ impl ::std::error::Error for DescribeServiceUpdatesError {
 pub fn deserialize_error(status: u16, body: &[u8]) -> DescribeServiceUpdatesError {
     DescribeServiceUpdatesError::parse(status, body)
 }
+#[cfg(feature = "server")]
 impl DescribeServiceUpdatesInput {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -394,6 +396,7 @@ impl DescribeServiceUpdatesInput {
         })
     }
 }
+#[cfg(feature = "server")]
 impl DescribeServiceUpdatesOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -412,6 +415,7 @@ impl DescribeServiceUpdatesOutput {
     }
 }
 /// Server side: parses a `DescribeServiceUpdates` request body (checking `Action` and `Version`) into the input.
+#[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<
@@ -423,6 +427,7 @@ pub fn deserialize_request(
     DescribeServiceUpdatesInput::read_query(&tree)
 }
 /// Server side: the `<DescribeServiceUpdatesResponse>` document for `output`.
+#[cfg(feature = "server")]
 pub fn serialize_response(
     output: &DescribeServiceUpdatesOutput,
     request_id: &str,

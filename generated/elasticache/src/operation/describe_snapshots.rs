@@ -321,6 +321,7 @@ impl DescribeSnapshotsError {
         }
     }
 }
+#[cfg(feature = "server")]
 impl DescribeSnapshotsError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
@@ -387,6 +388,7 @@ impl ::std::error::Error for DescribeSnapshotsError {
 pub fn deserialize_error(status: u16, body: &[u8]) -> DescribeSnapshotsError {
     DescribeSnapshotsError::parse(status, body)
 }
+#[cfg(feature = "server")]
 impl DescribeSnapshotsInput {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -445,6 +447,7 @@ impl DescribeSnapshotsInput {
         })
     }
 }
+#[cfg(feature = "server")]
 impl DescribeSnapshotsOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -463,6 +466,7 @@ impl DescribeSnapshotsOutput {
     }
 }
 /// Server side: parses a `DescribeSnapshots` request body (checking `Action` and `Version`) into the input.
+#[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<
@@ -474,6 +478,7 @@ pub fn deserialize_request(
     DescribeSnapshotsInput::read_query(&tree)
 }
 /// Server side: the `<DescribeSnapshotsResponse>` document for `output`.
+#[cfg(feature = "server")]
 pub fn serialize_response(
     output: &DescribeSnapshotsOutput,
     request_id: &str,

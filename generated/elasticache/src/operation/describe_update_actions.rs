@@ -336,6 +336,7 @@ impl DescribeUpdateActionsError {
         }
     }
 }
+#[cfg(feature = "server")]
 impl DescribeUpdateActionsError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
@@ -386,6 +387,7 @@ impl ::std::error::Error for DescribeUpdateActionsError {
 pub fn deserialize_error(status: u16, body: &[u8]) -> DescribeUpdateActionsError {
     DescribeUpdateActionsError::parse(status, body)
 }
+#[cfg(feature = "server")]
 impl DescribeUpdateActionsInput {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -518,6 +520,7 @@ impl DescribeUpdateActionsInput {
         })
     }
 }
+#[cfg(feature = "server")]
 impl DescribeUpdateActionsOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -536,6 +539,7 @@ impl DescribeUpdateActionsOutput {
     }
 }
 /// Server side: parses a `DescribeUpdateActions` request body (checking `Action` and `Version`) into the input.
+#[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<
@@ -547,6 +551,7 @@ pub fn deserialize_request(
     DescribeUpdateActionsInput::read_query(&tree)
 }
 /// Server side: the `<DescribeUpdateActionsResponse>` document for `output`.
+#[cfg(feature = "server")]
 pub fn serialize_response(
     output: &DescribeUpdateActionsOutput,
     request_id: &str,

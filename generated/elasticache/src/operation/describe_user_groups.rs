@@ -256,6 +256,7 @@ impl DescribeUserGroupsError {
         }
     }
 }
+#[cfg(feature = "server")]
 impl DescribeUserGroupsError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
@@ -314,6 +315,7 @@ impl ::std::error::Error for DescribeUserGroupsError {
 pub fn deserialize_error(status: u16, body: &[u8]) -> DescribeUserGroupsError {
     DescribeUserGroupsError::parse(status, body)
 }
+#[cfg(feature = "server")]
 impl DescribeUserGroupsInput {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -344,6 +346,7 @@ impl DescribeUserGroupsInput {
         })
     }
 }
+#[cfg(feature = "server")]
 impl DescribeUserGroupsOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -362,6 +365,7 @@ impl DescribeUserGroupsOutput {
     }
 }
 /// Server side: parses a `DescribeUserGroups` request body (checking `Action` and `Version`) into the input.
+#[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<
@@ -373,6 +377,7 @@ pub fn deserialize_request(
     DescribeUserGroupsInput::read_query(&tree)
 }
 /// Server side: the `<DescribeUserGroupsResponse>` document for `output`.
+#[cfg(feature = "server")]
 pub fn serialize_response(
     output: &DescribeUserGroupsOutput,
     request_id: &str,

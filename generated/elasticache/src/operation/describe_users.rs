@@ -279,6 +279,7 @@ impl DescribeUsersError {
         }
     }
 }
+#[cfg(feature = "server")]
 impl DescribeUsersError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
@@ -337,6 +338,7 @@ impl ::std::error::Error for DescribeUsersError {
 pub fn deserialize_error(status: u16, body: &[u8]) -> DescribeUsersError {
     DescribeUsersError::parse(status, body)
 }
+#[cfg(feature = "server")]
 impl DescribeUsersInput {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -392,6 +394,7 @@ impl DescribeUsersInput {
         })
     }
 }
+#[cfg(feature = "server")]
 impl DescribeUsersOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -410,6 +413,7 @@ impl DescribeUsersOutput {
     }
 }
 /// Server side: parses a `DescribeUsers` request body (checking `Action` and `Version`) into the input.
+#[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<DescribeUsersInput, ::querygen_runtime::server::QueryError> {
@@ -418,6 +422,7 @@ pub fn deserialize_request(
     DescribeUsersInput::read_query(&tree)
 }
 /// Server side: the `<DescribeUsersResponse>` document for `output`.
+#[cfg(feature = "server")]
 pub fn serialize_response(
     output: &DescribeUsersOutput,
     request_id: &str,

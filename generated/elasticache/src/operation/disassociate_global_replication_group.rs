@@ -281,6 +281,7 @@ impl DisassociateGlobalReplicationGroupError {
         }
     }
 }
+#[cfg(feature = "server")]
 impl DisassociateGlobalReplicationGroupError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
@@ -358,6 +359,7 @@ pub fn deserialize_error(
 ) -> DisassociateGlobalReplicationGroupError {
     DisassociateGlobalReplicationGroupError::parse(status, body)
 }
+#[cfg(feature = "server")]
 impl DisassociateGlobalReplicationGroupInput {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -391,6 +393,7 @@ impl DisassociateGlobalReplicationGroupInput {
         })
     }
 }
+#[cfg(feature = "server")]
 impl DisassociateGlobalReplicationGroupOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -402,6 +405,7 @@ impl DisassociateGlobalReplicationGroupOutput {
     }
 }
 /// Server side: parses a `DisassociateGlobalReplicationGroup` request body (checking `Action` and `Version`) into the input.
+#[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<
@@ -413,6 +417,7 @@ pub fn deserialize_request(
     DisassociateGlobalReplicationGroupInput::read_query(&tree)
 }
 /// Server side: the `<DisassociateGlobalReplicationGroupResponse>` document for `output`.
+#[cfg(feature = "server")]
 pub fn serialize_response(
     output: &DisassociateGlobalReplicationGroupOutput,
     request_id: &str,

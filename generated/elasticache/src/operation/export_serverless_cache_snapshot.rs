@@ -273,6 +273,7 @@ impl ExportServerlessCacheSnapshotError {
         }
     }
 }
+#[cfg(feature = "server")]
 impl ExportServerlessCacheSnapshotError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
@@ -350,6 +351,7 @@ pub fn deserialize_error(
 ) -> ExportServerlessCacheSnapshotError {
     ExportServerlessCacheSnapshotError::parse(status, body)
 }
+#[cfg(feature = "server")]
 impl ExportServerlessCacheSnapshotInput {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -375,6 +377,7 @@ impl ExportServerlessCacheSnapshotInput {
         })
     }
 }
+#[cfg(feature = "server")]
 impl ExportServerlessCacheSnapshotOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -386,6 +389,7 @@ impl ExportServerlessCacheSnapshotOutput {
     }
 }
 /// Server side: parses a `ExportServerlessCacheSnapshot` request body (checking `Action` and `Version`) into the input.
+#[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<
@@ -397,6 +401,7 @@ pub fn deserialize_request(
     ExportServerlessCacheSnapshotInput::read_query(&tree)
 }
 /// Server side: the `<ExportServerlessCacheSnapshotResponse>` document for `output`.
+#[cfg(feature = "server")]
 pub fn serialize_response(
     output: &ExportServerlessCacheSnapshotOutput,
     request_id: &str,

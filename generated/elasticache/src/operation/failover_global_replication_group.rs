@@ -280,6 +280,7 @@ impl FailoverGlobalReplicationGroupError {
         }
     }
 }
+#[cfg(feature = "server")]
 impl FailoverGlobalReplicationGroupError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
@@ -357,6 +358,7 @@ pub fn deserialize_error(
 ) -> FailoverGlobalReplicationGroupError {
     FailoverGlobalReplicationGroupError::parse(status, body)
 }
+#[cfg(feature = "server")]
 impl FailoverGlobalReplicationGroupInput {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -391,6 +393,7 @@ impl FailoverGlobalReplicationGroupInput {
         })
     }
 }
+#[cfg(feature = "server")]
 impl FailoverGlobalReplicationGroupOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -402,6 +405,7 @@ impl FailoverGlobalReplicationGroupOutput {
     }
 }
 /// Server side: parses a `FailoverGlobalReplicationGroup` request body (checking `Action` and `Version`) into the input.
+#[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<
@@ -413,6 +417,7 @@ pub fn deserialize_request(
     FailoverGlobalReplicationGroupInput::read_query(&tree)
 }
 /// Server side: the `<FailoverGlobalReplicationGroupResponse>` document for `output`.
+#[cfg(feature = "server")]
 pub fn serialize_response(
     output: &FailoverGlobalReplicationGroupOutput,
     request_id: &str,

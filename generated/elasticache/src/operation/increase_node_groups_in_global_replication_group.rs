@@ -274,6 +274,7 @@ impl IncreaseNodeGroupsInGlobalReplicationGroupError {
         }
     }
 }
+#[cfg(feature = "server")]
 impl IncreaseNodeGroupsInGlobalReplicationGroupError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
@@ -339,6 +340,7 @@ pub fn deserialize_error(
 ) -> IncreaseNodeGroupsInGlobalReplicationGroupError {
     IncreaseNodeGroupsInGlobalReplicationGroupError::parse(status, body)
 }
+#[cfg(feature = "server")]
 impl IncreaseNodeGroupsInGlobalReplicationGroupInput {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -391,6 +393,7 @@ impl IncreaseNodeGroupsInGlobalReplicationGroupInput {
         })
     }
 }
+#[cfg(feature = "server")]
 impl IncreaseNodeGroupsInGlobalReplicationGroupOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -402,6 +405,7 @@ impl IncreaseNodeGroupsInGlobalReplicationGroupOutput {
     }
 }
 /// Server side: parses a `IncreaseNodeGroupsInGlobalReplicationGroup` request body (checking `Action` and `Version`) into the input.
+#[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<
@@ -413,6 +417,7 @@ pub fn deserialize_request(
     IncreaseNodeGroupsInGlobalReplicationGroupInput::read_query(&tree)
 }
 /// Server side: the `<IncreaseNodeGroupsInGlobalReplicationGroupResponse>` document for `output`.
+#[cfg(feature = "server")]
 pub fn serialize_response(
     output: &IncreaseNodeGroupsInGlobalReplicationGroupOutput,
     request_id: &str,

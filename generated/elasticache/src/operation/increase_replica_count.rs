@@ -495,6 +495,7 @@ impl IncreaseReplicaCountError {
         }
     }
 }
+#[cfg(feature = "server")]
 impl IncreaseReplicaCountError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
@@ -657,6 +658,7 @@ impl ::std::error::Error for IncreaseReplicaCountError {
 pub fn deserialize_error(status: u16, body: &[u8]) -> IncreaseReplicaCountError {
     IncreaseReplicaCountError::parse(status, body)
 }
+#[cfg(feature = "server")]
 impl IncreaseReplicaCountInput {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -705,6 +707,7 @@ impl IncreaseReplicaCountInput {
         })
     }
 }
+#[cfg(feature = "server")]
 impl IncreaseReplicaCountOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -716,6 +719,7 @@ impl IncreaseReplicaCountOutput {
     }
 }
 /// Server side: parses a `IncreaseReplicaCount` request body (checking `Action` and `Version`) into the input.
+#[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<
@@ -727,6 +731,7 @@ pub fn deserialize_request(
     IncreaseReplicaCountInput::read_query(&tree)
 }
 /// Server side: the `<IncreaseReplicaCountResponse>` document for `output`.
+#[cfg(feature = "server")]
 pub fn serialize_response(
     output: &IncreaseReplicaCountOutput,
     request_id: &str,

@@ -312,6 +312,7 @@ impl ListAllowedNodeTypeModificationsError {
         }
     }
 }
+#[cfg(feature = "server")]
 impl ListAllowedNodeTypeModificationsError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
@@ -385,6 +386,7 @@ pub fn deserialize_error(
 ) -> ListAllowedNodeTypeModificationsError {
     ListAllowedNodeTypeModificationsError::parse(status, body)
 }
+#[cfg(feature = "server")]
 impl ListAllowedNodeTypeModificationsInput {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -408,6 +410,7 @@ impl ListAllowedNodeTypeModificationsInput {
         })
     }
 }
+#[cfg(feature = "server")]
 impl ListAllowedNodeTypeModificationsOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -428,6 +431,7 @@ impl ListAllowedNodeTypeModificationsOutput {
     }
 }
 /// Server side: parses a `ListAllowedNodeTypeModifications` request body (checking `Action` and `Version`) into the input.
+#[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<
@@ -439,6 +443,7 @@ pub fn deserialize_request(
     ListAllowedNodeTypeModificationsInput::read_query(&tree)
 }
 /// Server side: the `<ListAllowedNodeTypeModificationsResponse>` document for `output`.
+#[cfg(feature = "server")]
 pub fn serialize_response(
     output: &ListAllowedNodeTypeModificationsOutput,
     request_id: &str,

@@ -530,6 +530,7 @@ impl ListTagsForResourceError {
         }
     }
 }
+#[cfg(feature = "server")]
 impl ListTagsForResourceError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
@@ -716,6 +717,7 @@ impl ::std::error::Error for ListTagsForResourceError {
 pub fn deserialize_error(status: u16, body: &[u8]) -> ListTagsForResourceError {
     ListTagsForResourceError::parse(status, body)
 }
+#[cfg(feature = "server")]
 impl ListTagsForResourceInput {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -732,6 +734,7 @@ impl ListTagsForResourceInput {
         })
     }
 }
+#[cfg(feature = "server")]
 impl ListTagsForResourceOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -747,6 +750,7 @@ impl ListTagsForResourceOutput {
     }
 }
 /// Server side: parses a `ListTagsForResource` request body (checking `Action` and `Version`) into the input.
+#[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<
@@ -758,6 +762,7 @@ pub fn deserialize_request(
     ListTagsForResourceInput::read_query(&tree)
 }
 /// Server side: the `<ListTagsForResourceResponse>` document for `output`.
+#[cfg(feature = "server")]
 pub fn serialize_response(
     output: &ListTagsForResourceOutput,
     request_id: &str,

@@ -809,6 +809,7 @@ impl ModifyCacheClusterError {
         }
     }
 }
+#[cfg(feature = "server")]
 impl ModifyCacheClusterError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
@@ -963,6 +964,7 @@ impl ::std::error::Error for ModifyCacheClusterError {
 pub fn deserialize_error(status: u16, body: &[u8]) -> ModifyCacheClusterError {
     ModifyCacheClusterError::parse(status, body)
 }
+#[cfg(feature = "server")]
 impl ModifyCacheClusterInput {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -1204,6 +1206,7 @@ impl ModifyCacheClusterInput {
         })
     }
 }
+#[cfg(feature = "server")]
 impl ModifyCacheClusterOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -1215,6 +1218,7 @@ impl ModifyCacheClusterOutput {
     }
 }
 /// Server side: parses a `ModifyCacheCluster` request body (checking `Action` and `Version`) into the input.
+#[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<
@@ -1226,6 +1230,7 @@ pub fn deserialize_request(
     ModifyCacheClusterInput::read_query(&tree)
 }
 /// Server side: the `<ModifyCacheClusterResponse>` document for `output`.
+#[cfg(feature = "server")]
 pub fn serialize_response(
     output: &ModifyCacheClusterOutput,
     request_id: &str,

@@ -310,6 +310,7 @@ impl ModifyCacheParameterGroupError {
         }
     }
 }
+#[cfg(feature = "server")]
 impl ModifyCacheParameterGroupError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
@@ -396,6 +397,7 @@ impl ::std::error::Error for ModifyCacheParameterGroupError {
 pub fn deserialize_error(status: u16, body: &[u8]) -> ModifyCacheParameterGroupError {
     ModifyCacheParameterGroupError::parse(status, body)
 }
+#[cfg(feature = "server")]
 impl ModifyCacheParameterGroupInput {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -434,6 +436,7 @@ impl ModifyCacheParameterGroupInput {
         })
     }
 }
+#[cfg(feature = "server")]
 impl ModifyCacheParameterGroupOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -443,6 +446,7 @@ impl ModifyCacheParameterGroupOutput {
     }
 }
 /// Server side: parses a `ModifyCacheParameterGroup` request body (checking `Action` and `Version`) into the input.
+#[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<
@@ -454,6 +458,7 @@ pub fn deserialize_request(
     ModifyCacheParameterGroupInput::read_query(&tree)
 }
 /// Server side: the `<ModifyCacheParameterGroupResponse>` document for `output`.
+#[cfg(feature = "server")]
 pub fn serialize_response(
     output: &ModifyCacheParameterGroupOutput,
     request_id: &str,

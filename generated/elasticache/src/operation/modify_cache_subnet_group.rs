@@ -285,6 +285,7 @@ impl ModifyCacheSubnetGroupError {
         }
     }
 }
+#[cfg(feature = "server")]
 impl ModifyCacheSubnetGroupError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
@@ -359,6 +360,7 @@ impl ::std::error::Error for ModifyCacheSubnetGroupError {
 pub fn deserialize_error(status: u16, body: &[u8]) -> ModifyCacheSubnetGroupError {
     ModifyCacheSubnetGroupError::parse(status, body)
 }
+#[cfg(feature = "server")]
 impl ModifyCacheSubnetGroupInput {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -402,6 +404,7 @@ impl ModifyCacheSubnetGroupInput {
         })
     }
 }
+#[cfg(feature = "server")]
 impl ModifyCacheSubnetGroupOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -413,6 +416,7 @@ impl ModifyCacheSubnetGroupOutput {
     }
 }
 /// Server side: parses a `ModifyCacheSubnetGroup` request body (checking `Action` and `Version`) into the input.
+#[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<
@@ -424,6 +428,7 @@ pub fn deserialize_request(
     ModifyCacheSubnetGroupInput::read_query(&tree)
 }
 /// Server side: the `<ModifyCacheSubnetGroupResponse>` document for `output`.
+#[cfg(feature = "server")]
 pub fn serialize_response(
     output: &ModifyCacheSubnetGroupOutput,
     request_id: &str,

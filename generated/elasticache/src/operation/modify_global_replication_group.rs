@@ -293,6 +293,7 @@ impl ModifyGlobalReplicationGroupError {
         }
     }
 }
+#[cfg(feature = "server")]
 impl ModifyGlobalReplicationGroupError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
@@ -355,6 +356,7 @@ impl ::std::error::Error for ModifyGlobalReplicationGroupError {
 pub fn deserialize_error(status: u16, body: &[u8]) -> ModifyGlobalReplicationGroupError {
     ModifyGlobalReplicationGroupError::parse(status, body)
 }
+#[cfg(feature = "server")]
 impl ModifyGlobalReplicationGroupInput {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -428,6 +430,7 @@ impl ModifyGlobalReplicationGroupInput {
         })
     }
 }
+#[cfg(feature = "server")]
 impl ModifyGlobalReplicationGroupOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -439,6 +442,7 @@ impl ModifyGlobalReplicationGroupOutput {
     }
 }
 /// Server side: parses a `ModifyGlobalReplicationGroup` request body (checking `Action` and `Version`) into the input.
+#[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<
@@ -450,6 +454,7 @@ pub fn deserialize_request(
     ModifyGlobalReplicationGroupInput::read_query(&tree)
 }
 /// Server side: the `<ModifyGlobalReplicationGroupResponse>` document for `output`.
+#[cfg(feature = "server")]
 pub fn serialize_response(
     output: &ModifyGlobalReplicationGroupOutput,
     request_id: &str,

@@ -924,6 +924,7 @@ impl ModifyReplicationGroupError {
         }
     }
 }
+#[cfg(feature = "server")]
 impl ModifyReplicationGroupError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
@@ -1126,6 +1127,7 @@ impl ::std::error::Error for ModifyReplicationGroupError {
 pub fn deserialize_error(status: u16, body: &[u8]) -> ModifyReplicationGroupError {
     ModifyReplicationGroupError::parse(status, body)
 }
+#[cfg(feature = "server")]
 impl ModifyReplicationGroupInput {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -1433,6 +1435,7 @@ impl ModifyReplicationGroupInput {
         })
     }
 }
+#[cfg(feature = "server")]
 impl ModifyReplicationGroupOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -1444,6 +1447,7 @@ impl ModifyReplicationGroupOutput {
     }
 }
 /// Server side: parses a `ModifyReplicationGroup` request body (checking `Action` and `Version`) into the input.
+#[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<
@@ -1455,6 +1459,7 @@ pub fn deserialize_request(
     ModifyReplicationGroupInput::read_query(&tree)
 }
 /// Server side: the `<ModifyReplicationGroupResponse>` document for `output`.
+#[cfg(feature = "server")]
 pub fn serialize_response(
     output: &ModifyReplicationGroupOutput,
     request_id: &str,

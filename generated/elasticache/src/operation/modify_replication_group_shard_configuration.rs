@@ -505,6 +505,7 @@ impl ModifyReplicationGroupShardConfigurationError {
         }
     }
 }
+#[cfg(feature = "server")]
 impl ModifyReplicationGroupShardConfigurationError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
@@ -650,6 +651,7 @@ pub fn deserialize_error(
 ) -> ModifyReplicationGroupShardConfigurationError {
     ModifyReplicationGroupShardConfigurationError::parse(status, body)
 }
+#[cfg(feature = "server")]
 impl ModifyReplicationGroupShardConfigurationInput {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -737,6 +739,7 @@ impl ModifyReplicationGroupShardConfigurationInput {
         })
     }
 }
+#[cfg(feature = "server")]
 impl ModifyReplicationGroupShardConfigurationOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -748,6 +751,7 @@ impl ModifyReplicationGroupShardConfigurationOutput {
     }
 }
 /// Server side: parses a `ModifyReplicationGroupShardConfiguration` request body (checking `Action` and `Version`) into the input.
+#[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<
@@ -759,6 +763,7 @@ pub fn deserialize_request(
     ModifyReplicationGroupShardConfigurationInput::read_query(&tree)
 }
 /// Server side: the `<ModifyReplicationGroupShardConfigurationResponse>` document for `output`.
+#[cfg(feature = "server")]
 pub fn serialize_response(
     output: &ModifyReplicationGroupShardConfigurationOutput,
     request_id: &str,

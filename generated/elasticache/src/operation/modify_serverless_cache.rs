@@ -436,6 +436,7 @@ impl ModifyServerlessCacheError {
         }
     }
 }
+#[cfg(feature = "server")]
 impl ModifyServerlessCacheError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
@@ -550,6 +551,7 @@ impl ::std::error::Error for ModifyServerlessCacheError {
 pub fn deserialize_error(status: u16, body: &[u8]) -> ModifyServerlessCacheError {
     ModifyServerlessCacheError::parse(status, body)
 }
+#[cfg(feature = "server")]
 impl ModifyServerlessCacheInput {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -643,6 +645,7 @@ impl ModifyServerlessCacheInput {
         })
     }
 }
+#[cfg(feature = "server")]
 impl ModifyServerlessCacheOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -654,6 +657,7 @@ impl ModifyServerlessCacheOutput {
     }
 }
 /// Server side: parses a `ModifyServerlessCache` request body (checking `Action` and `Version`) into the input.
+#[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<
@@ -665,6 +669,7 @@ pub fn deserialize_request(
     ModifyServerlessCacheInput::read_query(&tree)
 }
 /// Server side: the `<ModifyServerlessCacheResponse>` document for `output`.
+#[cfg(feature = "server")]
 pub fn serialize_response(
     output: &ModifyServerlessCacheOutput,
     request_id: &str,

@@ -399,6 +399,7 @@ impl ModifyUserError {
         }
     }
 }
+#[cfg(feature = "server")]
 impl ModifyUserError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
@@ -477,6 +478,7 @@ impl ::std::error::Error for ModifyUserError {
 pub fn deserialize_error(status: u16, body: &[u8]) -> ModifyUserError {
     ModifyUserError::parse(status, body)
 }
+#[cfg(feature = "server")]
 impl ModifyUserInput {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -548,6 +550,7 @@ impl ModifyUserInput {
         })
     }
 }
+#[cfg(feature = "server")]
 impl ModifyUserOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -587,6 +590,7 @@ impl ModifyUserOutput {
     }
 }
 /// Server side: parses a `ModifyUser` request body (checking `Action` and `Version`) into the input.
+#[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<ModifyUserInput, ::querygen_runtime::server::QueryError> {
@@ -595,6 +599,7 @@ pub fn deserialize_request(
     ModifyUserInput::read_query(&tree)
 }
 /// Server side: the `<ModifyUserResponse>` document for `output`.
+#[cfg(feature = "server")]
 pub fn serialize_response(
     output: &ModifyUserOutput,
     request_id: &str,

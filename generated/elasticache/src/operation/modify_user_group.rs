@@ -481,6 +481,7 @@ impl ModifyUserGroupError {
         }
     }
 }
+#[cfg(feature = "server")]
 impl ModifyUserGroupError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
@@ -583,6 +584,7 @@ impl ::std::error::Error for ModifyUserGroupError {
 pub fn deserialize_error(status: u16, body: &[u8]) -> ModifyUserGroupError {
     ModifyUserGroupError::parse(status, body)
 }
+#[cfg(feature = "server")]
 impl ModifyUserGroupInput {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -642,6 +644,7 @@ impl ModifyUserGroupInput {
         })
     }
 }
+#[cfg(feature = "server")]
 impl ModifyUserGroupOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -689,6 +692,7 @@ impl ModifyUserGroupOutput {
     }
 }
 /// Server side: parses a `ModifyUserGroup` request body (checking `Action` and `Version`) into the input.
+#[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<
@@ -700,6 +704,7 @@ pub fn deserialize_request(
     ModifyUserGroupInput::read_query(&tree)
 }
 /// Server side: the `<ModifyUserGroupResponse>` document for `output`.
+#[cfg(feature = "server")]
 pub fn serialize_response(
     output: &ModifyUserGroupOutput,
     request_id: &str,

@@ -359,6 +359,7 @@ impl PurchaseReservedCacheNodesOfferingError {
         }
     }
 }
+#[cfg(feature = "server")]
 impl PurchaseReservedCacheNodesOfferingError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
@@ -460,6 +461,7 @@ pub fn deserialize_error(
 ) -> PurchaseReservedCacheNodesOfferingError {
     PurchaseReservedCacheNodesOfferingError::parse(status, body)
 }
+#[cfg(feature = "server")]
 impl PurchaseReservedCacheNodesOfferingInput {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -510,6 +512,7 @@ impl PurchaseReservedCacheNodesOfferingInput {
         })
     }
 }
+#[cfg(feature = "server")]
 impl PurchaseReservedCacheNodesOfferingOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -521,6 +524,7 @@ impl PurchaseReservedCacheNodesOfferingOutput {
     }
 }
 /// Server side: parses a `PurchaseReservedCacheNodesOffering` request body (checking `Action` and `Version`) into the input.
+#[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<
@@ -532,6 +536,7 @@ pub fn deserialize_request(
     PurchaseReservedCacheNodesOfferingInput::read_query(&tree)
 }
 /// Server side: the `<PurchaseReservedCacheNodesOfferingResponse>` document for `output`.
+#[cfg(feature = "server")]
 pub fn serialize_response(
     output: &PurchaseReservedCacheNodesOfferingOutput,
     request_id: &str,

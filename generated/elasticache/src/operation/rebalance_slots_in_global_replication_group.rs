@@ -244,6 +244,7 @@ impl RebalanceSlotsInGlobalReplicationGroupError {
         }
     }
 }
+#[cfg(feature = "server")]
 impl RebalanceSlotsInGlobalReplicationGroupError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
@@ -309,6 +310,7 @@ pub fn deserialize_error(
 ) -> RebalanceSlotsInGlobalReplicationGroupError {
     RebalanceSlotsInGlobalReplicationGroupError::parse(status, body)
 }
+#[cfg(feature = "server")]
 impl RebalanceSlotsInGlobalReplicationGroupInput {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -334,6 +336,7 @@ impl RebalanceSlotsInGlobalReplicationGroupInput {
         })
     }
 }
+#[cfg(feature = "server")]
 impl RebalanceSlotsInGlobalReplicationGroupOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -345,6 +348,7 @@ impl RebalanceSlotsInGlobalReplicationGroupOutput {
     }
 }
 /// Server side: parses a `RebalanceSlotsInGlobalReplicationGroup` request body (checking `Action` and `Version`) into the input.
+#[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<
@@ -356,6 +360,7 @@ pub fn deserialize_request(
     RebalanceSlotsInGlobalReplicationGroupInput::read_query(&tree)
 }
 /// Server side: the `<RebalanceSlotsInGlobalReplicationGroupResponse>` document for `output`.
+#[cfg(feature = "server")]
 pub fn serialize_response(
     output: &RebalanceSlotsInGlobalReplicationGroupOutput,
     request_id: &str,

@@ -232,6 +232,7 @@ impl RebootCacheClusterError {
         }
     }
 }
+#[cfg(feature = "server")]
 impl RebootCacheClusterError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
@@ -278,6 +279,7 @@ impl ::std::error::Error for RebootCacheClusterError {
 pub fn deserialize_error(status: u16, body: &[u8]) -> RebootCacheClusterError {
     RebootCacheClusterError::parse(status, body)
 }
+#[cfg(feature = "server")]
 impl RebootCacheClusterInput {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -312,6 +314,7 @@ impl RebootCacheClusterInput {
         })
     }
 }
+#[cfg(feature = "server")]
 impl RebootCacheClusterOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -323,6 +326,7 @@ impl RebootCacheClusterOutput {
     }
 }
 /// Server side: parses a `RebootCacheCluster` request body (checking `Action` and `Version`) into the input.
+#[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<
@@ -334,6 +338,7 @@ pub fn deserialize_request(
     RebootCacheClusterInput::read_query(&tree)
 }
 /// Server side: the `<RebootCacheClusterResponse>` document for `output`.
+#[cfg(feature = "server")]
 pub fn serialize_response(
     output: &RebootCacheClusterOutput,
     request_id: &str,

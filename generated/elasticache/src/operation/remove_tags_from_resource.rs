@@ -567,6 +567,7 @@ impl RemoveTagsFromResourceError {
         }
     }
 }
+#[cfg(feature = "server")]
 impl RemoveTagsFromResourceError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
@@ -761,6 +762,7 @@ impl ::std::error::Error for RemoveTagsFromResourceError {
 pub fn deserialize_error(status: u16, body: &[u8]) -> RemoveTagsFromResourceError {
     RemoveTagsFromResourceError::parse(status, body)
 }
+#[cfg(feature = "server")]
 impl RemoveTagsFromResourceInput {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -795,6 +797,7 @@ impl RemoveTagsFromResourceInput {
         })
     }
 }
+#[cfg(feature = "server")]
 impl RemoveTagsFromResourceOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -810,6 +813,7 @@ impl RemoveTagsFromResourceOutput {
     }
 }
 /// Server side: parses a `RemoveTagsFromResource` request body (checking `Action` and `Version`) into the input.
+#[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<
@@ -821,6 +825,7 @@ pub fn deserialize_request(
     RemoveTagsFromResourceInput::read_query(&tree)
 }
 /// Server side: the `<RemoveTagsFromResourceResponse>` document for `output`.
+#[cfg(feature = "server")]
 pub fn serialize_response(
     output: &RemoveTagsFromResourceOutput,
     request_id: &str,

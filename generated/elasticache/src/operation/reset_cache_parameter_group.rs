@@ -319,6 +319,7 @@ impl ResetCacheParameterGroupError {
         }
     }
 }
+#[cfg(feature = "server")]
 impl ResetCacheParameterGroupError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
@@ -405,6 +406,7 @@ impl ::std::error::Error for ResetCacheParameterGroupError {
 pub fn deserialize_error(status: u16, body: &[u8]) -> ResetCacheParameterGroupError {
     ResetCacheParameterGroupError::parse(status, body)
 }
+#[cfg(feature = "server")]
 impl ResetCacheParameterGroupInput {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -450,6 +452,7 @@ impl ResetCacheParameterGroupInput {
         })
     }
 }
+#[cfg(feature = "server")]
 impl ResetCacheParameterGroupOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -459,6 +462,7 @@ impl ResetCacheParameterGroupOutput {
     }
 }
 /// Server side: parses a `ResetCacheParameterGroup` request body (checking `Action` and `Version`) into the input.
+#[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<
@@ -470,6 +474,7 @@ pub fn deserialize_request(
     ResetCacheParameterGroupInput::read_query(&tree)
 }
 /// Server side: the `<ResetCacheParameterGroupResponse>` document for `output`.
+#[cfg(feature = "server")]
 pub fn serialize_response(
     output: &ResetCacheParameterGroupOutput,
     request_id: &str,

@@ -304,6 +304,7 @@ impl RevokeCacheSecurityGroupIngressError {
         }
     }
 }
+#[cfg(feature = "server")]
 impl RevokeCacheSecurityGroupIngressError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
@@ -389,6 +390,7 @@ pub fn deserialize_error(
 ) -> RevokeCacheSecurityGroupIngressError {
     RevokeCacheSecurityGroupIngressError::parse(status, body)
 }
+#[cfg(feature = "server")]
 impl RevokeCacheSecurityGroupIngressInput {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -422,6 +424,7 @@ impl RevokeCacheSecurityGroupIngressInput {
         })
     }
 }
+#[cfg(feature = "server")]
 impl RevokeCacheSecurityGroupIngressOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -433,6 +436,7 @@ impl RevokeCacheSecurityGroupIngressOutput {
     }
 }
 /// Server side: parses a `RevokeCacheSecurityGroupIngress` request body (checking `Action` and `Version`) into the input.
+#[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<
@@ -444,6 +448,7 @@ pub fn deserialize_request(
     RevokeCacheSecurityGroupIngressInput::read_query(&tree)
 }
 /// Server side: the `<RevokeCacheSecurityGroupIngressResponse>` document for `output`.
+#[cfg(feature = "server")]
 pub fn serialize_response(
     output: &RevokeCacheSecurityGroupIngressOutput,
     request_id: &str,

@@ -273,6 +273,7 @@ impl StartMigrationError {
         }
     }
 }
+#[cfg(feature = "server")]
 impl StartMigrationError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
@@ -347,6 +348,7 @@ impl ::std::error::Error for StartMigrationError {
 pub fn deserialize_error(status: u16, body: &[u8]) -> StartMigrationError {
     StartMigrationError::parse(status, body)
 }
+#[cfg(feature = "server")]
 impl StartMigrationInput {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -385,6 +387,7 @@ impl StartMigrationInput {
         })
     }
 }
+#[cfg(feature = "server")]
 impl StartMigrationOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -396,6 +399,7 @@ impl StartMigrationOutput {
     }
 }
 /// Server side: parses a `StartMigration` request body (checking `Action` and `Version`) into the input.
+#[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<StartMigrationInput, ::querygen_runtime::server::QueryError> {
@@ -404,6 +408,7 @@ pub fn deserialize_request(
     StartMigrationInput::read_query(&tree)
 }
 /// Server side: the `<StartMigrationResponse>` document for `output`.
+#[cfg(feature = "server")]
 pub fn serialize_response(
     output: &StartMigrationOutput,
     request_id: &str,

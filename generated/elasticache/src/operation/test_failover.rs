@@ -418,6 +418,7 @@ impl TestFailoverError {
         }
     }
 }
+#[cfg(feature = "server")]
 impl TestFailoverError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
@@ -544,6 +545,7 @@ impl ::std::error::Error for TestFailoverError {
 pub fn deserialize_error(status: u16, body: &[u8]) -> TestFailoverError {
     TestFailoverError::parse(status, body)
 }
+#[cfg(feature = "server")]
 impl TestFailoverInput {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -567,6 +569,7 @@ impl TestFailoverInput {
         })
     }
 }
+#[cfg(feature = "server")]
 impl TestFailoverOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -578,6 +581,7 @@ impl TestFailoverOutput {
     }
 }
 /// Server side: parses a `TestFailover` request body (checking `Action` and `Version`) into the input.
+#[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<TestFailoverInput, ::querygen_runtime::server::QueryError> {
@@ -586,6 +590,7 @@ pub fn deserialize_request(
     TestFailoverInput::read_query(&tree)
 }
 /// Server side: the `<TestFailoverResponse>` document for `output`.
+#[cfg(feature = "server")]
 pub fn serialize_response(
     output: &TestFailoverOutput,
     request_id: &str,

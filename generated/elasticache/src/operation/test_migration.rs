@@ -272,6 +272,7 @@ impl TestMigrationError {
         }
     }
 }
+#[cfg(feature = "server")]
 impl TestMigrationError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
@@ -346,6 +347,7 @@ impl ::std::error::Error for TestMigrationError {
 pub fn deserialize_error(status: u16, body: &[u8]) -> TestMigrationError {
     TestMigrationError::parse(status, body)
 }
+#[cfg(feature = "server")]
 impl TestMigrationInput {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -384,6 +386,7 @@ impl TestMigrationInput {
         })
     }
 }
+#[cfg(feature = "server")]
 impl TestMigrationOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -395,6 +398,7 @@ impl TestMigrationOutput {
     }
 }
 /// Server side: parses a `TestMigration` request body (checking `Action` and `Version`) into the input.
+#[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<TestMigrationInput, ::querygen_runtime::server::QueryError> {
@@ -403,6 +407,7 @@ pub fn deserialize_request(
     TestMigrationInput::read_query(&tree)
 }
 /// Server side: the `<TestMigrationResponse>` document for `output`.
+#[cfg(feature = "server")]
 pub fn serialize_response(
     output: &TestMigrationOutput,
     request_id: &str,

@@ -94,6 +94,7 @@ impl ErrorValue {
         ::std::result::Result::Ok(error)
     }
 }
+#[cfg(feature = "server")]
 impl ErrorValue {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -102,6 +103,7 @@ impl ErrorValue {
         }
     }
 }
+#[cfg(feature = "server")]
 impl ErrorValue {
     /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
     pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
@@ -179,6 +181,7 @@ impl ServiceError {
         }
     }
 }
+#[cfg(feature = "server")]
 impl ServiceError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {

@@ -119,6 +119,7 @@ impl Node {
         }
     }
 }
+#[cfg(feature = "server")]
 impl Node {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -208,6 +209,7 @@ impl Node {
         })
     }
 }
+#[cfg(feature = "server")]
 impl Node {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -368,6 +370,7 @@ impl OptionValue {
         }
     }
 }
+#[cfg(feature = "server")]
 impl OptionValue {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -417,6 +420,7 @@ impl OtherWidget {
         ::std::result::Result::Ok(Self { serial: member_serial })
     }
 }
+#[cfg(feature = "server")]
 impl OtherWidget {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -462,6 +466,7 @@ impl PingPongA {
         })
     }
 }
+#[cfg(feature = "server")]
 impl PingPongA {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -509,6 +514,7 @@ impl PingPongB {
         })
     }
 }
+#[cfg(feature = "server")]
 impl PingPongB {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -552,6 +558,7 @@ impl ResultValue {
         }
     }
 }
+#[cfg(feature = "server")]
 impl ResultValue {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -783,6 +790,7 @@ impl Settings {
         })
     }
 }
+#[cfg(feature = "server")]
 impl Settings {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -885,6 +893,7 @@ impl StringValue {
         ::std::result::Result::Ok(Self { chars: member_chars })
     }
 }
+#[cfg(feature = "server")]
 impl StringValue {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -933,6 +942,7 @@ impl Token {
         ::std::result::Result::Ok(Self { value: member_value })
     }
 }
+#[cfg(feature = "server")]
 impl Token {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -1025,6 +1035,7 @@ impl Widget {
         ::std::result::Result::Ok(Self { id: member_id })
     }
 }
+#[cfg(feature = "server")]
 impl Widget {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {

@@ -147,6 +147,7 @@ impl DescribeThingsError {
         }
     }
 }
+#[cfg(feature = "server")]
 impl DescribeThingsError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
@@ -173,6 +174,7 @@ impl ::std::error::Error for DescribeThingsError {
 pub fn deserialize_error(status: u16, body: &[u8]) -> DescribeThingsError {
     DescribeThingsError::parse(status, body)
 }
+#[cfg(feature = "server")]
 impl DescribeThingsInput {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -196,6 +198,7 @@ impl DescribeThingsInput {
         })
     }
 }
+#[cfg(feature = "server")]
 impl DescribeThingsOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -217,6 +220,7 @@ impl DescribeThingsOutput {
     }
 }
 /// Server side: parses a `DescribeThings` request body (checking `Action` and `Version`) into the input.
+#[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<DescribeThingsInput, ::querygen_runtime::server::QueryError> {
@@ -225,6 +229,7 @@ pub fn deserialize_request(
     DescribeThingsInput::read_query(&tree)
 }
 /// Server side: the `<DescribeThingsResponse>` document for `output`.
+#[cfg(feature = "server")]
 pub fn serialize_response(
     output: &DescribeThingsOutput,
     request_id: &str,

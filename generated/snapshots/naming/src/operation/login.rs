@@ -211,6 +211,7 @@ impl LoginError {
         }
     }
 }
+#[cfg(feature = "server")]
 impl LoginError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
@@ -245,6 +246,7 @@ impl ::std::error::Error for LoginError {
 pub fn deserialize_error(status: u16, body: &[u8]) -> LoginError {
     LoginError::parse(status, body)
 }
+#[cfg(feature = "server")]
 impl LoginInput {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -286,6 +288,7 @@ impl LoginInput {
         })
     }
 }
+#[cfg(feature = "server")]
 impl LoginOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -305,6 +308,7 @@ impl LoginOutput {
     }
 }
 /// Server side: parses a `Login` request body (checking `Action` and `Version`) into the input.
+#[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<LoginInput, ::querygen_runtime::server::QueryError> {
@@ -313,6 +317,7 @@ pub fn deserialize_request(
     LoginInput::read_query(&tree)
 }
 /// Server side: the `<LoginResponse>` document for `output`.
+#[cfg(feature = "server")]
 pub fn serialize_response(
     output: &LoginOutput,
     request_id: &str,

@@ -215,6 +215,7 @@ impl MatchError {
         }
     }
 }
+#[cfg(feature = "server")]
 impl MatchError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
@@ -241,6 +242,7 @@ impl ::std::error::Error for MatchError {
 pub fn deserialize_error(status: u16, body: &[u8]) -> MatchError {
     MatchError::parse(status, body)
 }
+#[cfg(feature = "server")]
 impl MatchInput {
     /// Reads this structure from the request keys under `node` (the server side of `write_query`).
     pub fn read_query(
@@ -317,6 +319,7 @@ impl MatchInput {
         })
     }
 }
+#[cfg(feature = "server")]
 impl MatchOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
@@ -344,6 +347,7 @@ impl MatchOutput {
     }
 }
 /// Server side: parses a `Match` request body (checking `Action` and `Version`) into the input.
+#[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
 ) -> ::std::result::Result<MatchInput, ::querygen_runtime::server::QueryError> {
@@ -352,6 +356,7 @@ pub fn deserialize_request(
     MatchInput::read_query(&tree)
 }
 /// Server side: the `<MatchResponse>` document for `output`.
+#[cfg(feature = "server")]
 pub fn serialize_response(
     output: &MatchOutput,
     request_id: &str,
