@@ -1,0 +1,135 @@
+//! Bounded fuzzing, run with the ordinary tests: arbitrary and mutated inputs
+//! into the generated parsers and the model loader must give a value or a
+//! typed error, never a panic. (Long fuzzing runs are a separate, manual job.)
+
+use elasticache::operation::describe_replication_groups as describe;
+use elasticache::operation::start_migration;
+use proptest::prelude::*;
+
+/// A small response of our own, fully formed, to mutate.
+const RESPONSE: &str = r#"<?xml version="1.0"?>
+<StartMigrationResponse xmlns="http://elasticache.amazonaws.com/doc/2015-02-02/">
+  <StartMigrationResult>
+    <ReplicationGroup>
+      <ReplicationGroupId>rg-1</ReplicationGroupId>
+      <Description>a &amp; b &#65; <![CDATA[<x>]]></Description>
+      <MemberClusters><ClusterId>c-1</ClusterId><ClusterId>c-2</ClusterId></MemberClusters>
+      <ReplicationGroupCreateTime>2019-12-16T23:48:18.123+01:00</ReplicationGroupCreateTime>
+      <AutomaticFailover>enabled</AutomaticFailover>
+      <MultiAZ>disabled</MultiAZ>
+      <ClusterEnabled>true</ClusterEnabled>
+      <NodeGroups><NodeGroup><NodeGroupId>0001</NodeGroupId><NodeGroupMembers><NodeGroupMember><CacheNodeId>0001</CacheNodeId></NodeGroupMember></NodeGroupMembers></NodeGroup></NodeGroups>
+    </ReplicationGroup>
+  </StartMigrationResult>
+  <ResponseMetadata><RequestId>req-1</RequestId></ResponseMetadata>
+</StartMigrationResponse>"#;
+
+const ERROR: &str = r#"<ErrorResponse><Error><Type>Sender</Type><Code>ReplicationGroupNotFoundFault</Code><Message>not found</Message></Error><RequestId>req-2</RequestId></ErrorResponse>"#;
+
+/// Byte-level mutations: overwrite, delete, insert, truncate.
+fn mutated(seed: &'static str) -> impl Strategy<Value = Vec<u8>> {
+    let len = seed.len();
+    proptest::collection::vec((0..len, any::<u8>(), 0..4u8), 1..8).prop_map(move |edits| {
+        let mut bytes = seed.as_bytes().to_vec();
+        for (at, byte, kind) in edits {
+            let at = at.min(bytes.len().saturating_sub(1));
+            match kind {
+                0 => {
+                    if let Some(b) = bytes.get_mut(at) {
+                        *b = byte;
+                    }
+                }
+                1 if !bytes.is_empty() => {
+                    bytes.remove(at);
+                }
+                2 => bytes.insert(at, byte),
+                _ => bytes.truncate(at),
+            }
+        }
+        bytes
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn response_parsers_take_any_bytes(body in proptest::collection::vec(any::<u8>(), 0..512)) {
+        let _ = start_migration::deserialize_response(&body);
+        let _ = describe::deserialize_response(&body);
+        let _ = start_migration::deserialize_error(500, &body);
+    }
+
+    #[test]
+    fn response_parser_takes_mutated_responses(body in mutated(RESPONSE)) {
+        let _ = start_migration::deserialize_response(&body);
+    }
+
+    #[test]
+    fn error_parser_takes_mutated_errors(body in mutated(ERROR)) {
+        let error = start_migration::deserialize_error(400, &body);
+        // Whatever happened, the error renders.
+        prop_assert!(!error.to_string().is_empty());
+    }
+
+    #[test]
+    fn request_parser_takes_any_bytes(body in proptest::collection::vec(any::<u8>(), 0..256)) {
+        let _ = start_migration::deserialize_request(&body);
+    }
+
+    #[test]
+    fn request_parser_takes_mutated_requests(body in mutated("Action=StartMigration&Version=2015-02-02&ReplicationGroupId=my-rg&CustomerNodeEndpointList.member.1.Address=10.0.0.1&CustomerNodeEndpointList.member.1.Port=6379")) {
+        let _ = start_migration::deserialize_request(&body);
+    }
+
+    #[test]
+    fn loader_takes_any_text(text in ".{0,256}") {
+        let _ = querygen::model::Model::load("fuzz", &text);
+    }
+}
+
+/// Mutated versions of our own model: the whole generator returns `Ok` or an `Err`, never panics.
+#[test]
+fn generator_takes_mutated_models() {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../models/snapshots/naming.json");
+    let model = std::fs::read_to_string(&path).unwrap();
+    let options = querygen::Options {
+        service: "example.naming#NamingService".into(),
+        crate_name: "fuzz".into(),
+        crate_version: "0.0.0".into(),
+        runtime_dependency: "{}".into(),
+        deny_warnings: false,
+    };
+    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig {
+        cases: 64,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    });
+    let strategy = proptest::collection::vec(
+        (0..model.len(), proptest::char::range(' ', '~'), 0..3u8),
+        1..6,
+    );
+    runner
+        .run(&strategy, |edits| {
+            let mut text: Vec<char> = model.chars().collect();
+            for (at, c, kind) in edits {
+                let at = at.min(text.len().saturating_sub(1));
+                match kind {
+                    0 => {
+                        if let Some(slot) = text.get_mut(at) {
+                            *slot = c;
+                        }
+                    }
+                    1 if !text.is_empty() => {
+                        text.remove(at);
+                    }
+                    _ => text.insert(at, c),
+                }
+            }
+            let text: String = text.into_iter().collect();
+            let _ = querygen::generate(&text, "mutated naming.json", &options);
+            Ok(())
+        })
+        .unwrap();
+}
