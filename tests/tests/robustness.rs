@@ -1,10 +1,29 @@
 //! Bounded fuzzing, run with the ordinary tests: arbitrary and mutated inputs
 //! into the generated parsers and the model loader must give a value or a
-//! typed error, never a panic. (Long fuzzing runs are a separate, manual job.)
+//! typed error, never a panic.
+//!
+//! Long runs use the same targets with more cases, outside CI:
+//! `QUERYGEN_FUZZ_CASES=2000000 cargo test --release -p workspace-tests --test robustness`.
 
 use elasticache::operation::describe_replication_groups as describe;
 use elasticache::operation::start_migration;
 use proptest::prelude::*;
+
+/// Cases per target: a few hundred in CI, as many as asked for in a long run.
+fn cases(default: u32) -> u32 {
+    std::env::var("QUERYGEN_FUZZ_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn config(default: u32) -> ProptestConfig {
+    ProptestConfig {
+        cases: cases(default),
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    }
+}
 
 /// A small response of our own, fully formed, to mutate.
 const RESPONSE: &str = r#"<?xml version="1.0"?>
@@ -51,7 +70,7 @@ fn mutated(seed: &'static str) -> impl Strategy<Value = Vec<u8>> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 512, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(config(512))]
 
     #[test]
     fn response_parsers_take_any_bytes(body in proptest::collection::vec(any::<u8>(), 0..512)) {
@@ -101,11 +120,7 @@ fn generator_takes_mutated_models() {
         runtime_dependency: "{}".into(),
         deny_warnings: false,
     };
-    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig {
-        cases: 64,
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    });
+    let mut runner = proptest::test_runner::TestRunner::new(config(64));
     let strategy = proptest::collection::vec(
         (0..model.len(), proptest::char::range(' ', '~'), 0..3u8),
         1..6,
@@ -132,4 +147,110 @@ fn generator_takes_mutated_models() {
             Ok(())
         })
         .unwrap();
+}
+
+/// Structure-aware mutations of the real ElastiCache model (through `SMITHY_MODELS_DIR`):
+/// drop a shape, retarget a member, corrupt a trait value, or change a shape's type. Each
+/// mutated model must generate or fail with an error; none may panic.
+#[test]
+fn generator_takes_structurally_mutated_elasticache_models() {
+    let manifest = xtask::manifest().unwrap_or_else(|e| panic!("{e}"));
+    let entry = manifest
+        .models
+        .iter()
+        .find(|m| m.name == "elasticache")
+        .unwrap();
+    let (_, text) = xtask::read_model(entry).unwrap_or_else(|e| panic!("{e}"));
+    let model: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let ids: Vec<String> = model["shapes"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .cloned()
+        .collect();
+    let options = querygen::Options {
+        service: entry.service.clone(),
+        crate_name: "fuzz".into(),
+        crate_version: "0.0.0".into(),
+        runtime_dependency: "{}".into(),
+        deny_warnings: false,
+    };
+    let replacement = prop_oneof![
+        Just(serde_json::Value::Null),
+        Just(serde_json::json!(42)),
+        Just(serde_json::json!("com.amazonaws.elasticache#Nowhere")),
+        Just(serde_json::json!({"target": "smithy.api#Unit"})),
+        Just(serde_json::json!([])),
+        Just(serde_json::json!({})),
+    ];
+    let mut runner = proptest::test_runner::TestRunner::new(config(24));
+    let strategy = proptest::collection::vec((0..ids.len(), 0..4u8, replacement, 0..8usize), 1..4);
+    // The runner takes an `Fn`: count through cells.
+    let (generated, rejected) = (std::cell::Cell::new(0u32), std::cell::Cell::new(0u32));
+    runner
+        .run(&strategy, |edits| {
+            let mut mutated = model.clone();
+            for (shape, kind, value, pick) in edits {
+                let id = &ids[shape];
+                let shapes = mutated["shapes"].as_object_mut().unwrap();
+                match kind {
+                    0 => {
+                        shapes.shift_remove(id);
+                    }
+                    1 => {
+                        let members = shapes
+                            .get_mut(id)
+                            .and_then(|s| s.get_mut("members"))
+                            .and_then(|m| m.as_object_mut());
+                        if let Some(members) = members {
+                            let count = members.len().max(1);
+                            if let Some((_, member)) = members.iter_mut().nth(pick % count) {
+                                member["target"] = value;
+                            }
+                        }
+                    }
+                    2 => {
+                        let traits = shapes
+                            .get_mut(id)
+                            .and_then(|s| s.get_mut("traits"))
+                            .and_then(|t| t.as_object_mut());
+                        if let Some(traits) = traits {
+                            let count = traits.len().max(1);
+                            if let Some((_, trait_value)) = traits.iter_mut().nth(pick % count) {
+                                *trait_value = value;
+                            }
+                        }
+                    }
+                    _ => {
+                        let types = [
+                            "structure",
+                            "list",
+                            "map",
+                            "enum",
+                            "string",
+                            "union",
+                            "operation",
+                            "intEnum",
+                        ];
+                        if let Some(shape) = shapes.get_mut(id) {
+                            shape["type"] = serde_json::json!(types[pick % types.len()]);
+                        }
+                    }
+                }
+            }
+            match querygen::generate(&mutated.to_string(), "mutated elasticache", &options) {
+                Ok(_) => generated.set(generated.get() + 1),
+                Err(e) => {
+                    prop_assert!(!e.reason.is_empty(), "an error must say what is wrong");
+                    rejected.set(rejected.get() + 1);
+                }
+            }
+            Ok(())
+        })
+        .unwrap();
+    eprintln!(
+        "mutated ElastiCache models: {} generated, {} rejected with an error",
+        generated.get(),
+        rejected.get()
+    );
 }

@@ -24,6 +24,12 @@
 //! - [`error`]: the errors the service may return.
 //!
 #![warn(missing_docs)]
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 pub mod error;
 pub mod operation;
 pub mod types;

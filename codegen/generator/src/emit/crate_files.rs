@@ -105,6 +105,8 @@ fn lib_rs(service: &Service) -> TokenStream {
     quote! {
         #(#![doc = #lines])*
         #![warn(missing_docs)]
+        // Generated code handles external input: nothing in it may panic on it.
+        #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
         #error
         pub mod operation;
