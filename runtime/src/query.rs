@@ -104,27 +104,13 @@ impl QueryWriter {
     /// A `double`: shortest round-trip text, `NaN`, `Infinity` or `-Infinity`.
     pub fn double(&mut self, value: f64) {
         self.pair();
-        if value.is_nan() {
-            self.out.push_str("NaN");
-        } else if value.is_infinite() {
-            self.out
-                .push_str(if value > 0.0 { "Infinity" } else { "-Infinity" });
-        } else {
-            self.out.push_str(ryu::Buffer::new().format_finite(value));
-        }
+        push_float(&mut self.out, value);
     }
 
     /// A `float`, formatted as an `f32` so no digits appear that the value does not have.
     pub fn float(&mut self, value: f32) {
         self.pair();
-        if value.is_nan() {
-            self.out.push_str("NaN");
-        } else if value.is_infinite() {
-            self.out
-                .push_str(if value > 0.0 { "Infinity" } else { "-Infinity" });
-        } else {
-            self.out.push_str(ryu::Buffer::new().format_finite(value));
-        }
+        push_float(&mut self.out, value);
     }
 
     /// A blob, as standard base64 with padding.
@@ -141,6 +127,19 @@ impl QueryWriter {
             TimestampFormat::HttpDate => value.to_http_date(),
         };
         self.string(&text);
+    }
+}
+
+/// Appends a float as the AWS SDKs write it: `NaN`, `Infinity`, `-Infinity`, or the
+/// shortest text that reads back to the same value at its own width (ryu).
+pub(crate) fn push_float<F: ryu::Float + Into<f64>>(out: &mut String, value: F) {
+    let wide: f64 = value.into();
+    if wide.is_nan() {
+        out.push_str("NaN");
+    } else if wide.is_infinite() {
+        out.push_str(if wide > 0.0 { "Infinity" } else { "-Infinity" });
+    } else {
+        out.push_str(ryu::Buffer::new().format_finite(value));
     }
 }
 

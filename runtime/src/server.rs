@@ -280,25 +280,15 @@ impl XmlWriter {
 
     /// A double leaf (`NaN`, `Infinity`, `-Infinity` for the specials).
     pub fn double(&mut self, name: &str, value: f64) {
-        let text = if value.is_nan() {
-            "NaN".to_owned()
-        } else if value.is_infinite() {
-            if value > 0.0 { "Infinity" } else { "-Infinity" }.to_owned()
-        } else {
-            ryu::Buffer::new().format_finite(value).to_owned()
-        };
+        let mut text = String::new();
+        crate::query::push_float(&mut text, value);
         self.element(name, &text);
     }
 
-    /// A float leaf.
+    /// A float leaf, at `f32` precision.
     pub fn float(&mut self, name: &str, value: f32) {
-        let text = if value.is_nan() {
-            "NaN".to_owned()
-        } else if value.is_infinite() {
-            if value > 0.0 { "Infinity" } else { "-Infinity" }.to_owned()
-        } else {
-            ryu::Buffer::new().format_finite(value).to_owned()
-        };
+        let mut text = String::new();
+        crate::query::push_float(&mut text, value);
         self.element(name, &text);
     }
 

@@ -172,12 +172,20 @@ fn generate_module(module: &str, suite: &Value, given: &Value, out: &mut String)
         files
             .get(path)
             .map(|text| {
-                text.lines()
-                    .filter(|l| {
-                        !l.starts_with("//!") && !l.starts_with("#![") && !l.starts_with("// ")
-                    })
-                    .collect::<Vec<_>>()
-                    .join("\n")
+                // A mounted module keeps no crate-level docs, header or inner attributes
+                // (which prettyplease may spread over several lines).
+                let mut kept = Vec::new();
+                let mut in_inner_attribute = false;
+                for line in text.lines() {
+                    if in_inner_attribute || line.starts_with("#![") {
+                        in_inner_attribute = !line.trim_end().ends_with(']');
+                        continue;
+                    }
+                    if !line.starts_with("//!") && !line.starts_with("// ") {
+                        kept.push(line);
+                    }
+                }
+                kept.join("\n")
                     .replace("crate::", &format!("crate::protocol::{module}::"))
             })
             .unwrap_or_default()

@@ -6,3 +6,27 @@
 pub mod protocol {
     include!(concat!(env!("OUT_DIR"), "/protocol.rs"));
 }
+
+/// The fixed StartMigration input of the issue and the benchmark harness:
+/// `my-rg` with endpoints 10.0.0.1:6379 and 10.0.0.2:6380.
+pub fn start_migration_input() -> Result<
+    elasticache::operation::start_migration::StartMigrationInput,
+    querygen_runtime::BuildError,
+> {
+    use elasticache::types::CustomerNodeEndpoint;
+    elasticache::operation::start_migration::StartMigrationInput::builder()
+        .replication_group_id("my-rg")
+        .customer_node_endpoint_list(
+            CustomerNodeEndpoint::builder()
+                .address("10.0.0.1")
+                .port(6379)
+                .build(),
+        )
+        .customer_node_endpoint_list(
+            CustomerNodeEndpoint::builder()
+                .address("10.0.0.2")
+                .port(6380)
+                .build(),
+        )
+        .build()
+}

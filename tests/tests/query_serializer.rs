@@ -1,26 +1,10 @@
 //! awsQuery request bodies from the generated serializers.
 
-use elasticache::operation::start_migration::{serialize_query_body, StartMigrationInput};
-use elasticache::types::CustomerNodeEndpoint;
+use elasticache::operation::start_migration::serialize_query_body;
 
 #[test]
 fn start_migration_body_matches_the_aws_sdk_byte_for_byte() {
-    let input = StartMigrationInput::builder()
-        .replication_group_id("my-rg")
-        .customer_node_endpoint_list(
-            CustomerNodeEndpoint::builder()
-                .address("10.0.0.1")
-                .port(6379)
-                .build(),
-        )
-        .customer_node_endpoint_list(
-            CustomerNodeEndpoint::builder()
-                .address("10.0.0.2")
-                .port(6380)
-                .build(),
-        )
-        .build()
-        .unwrap();
+    let input = workspace_tests::start_migration_input().unwrap();
     // The body aws-sdk-elasticache 1.129.0 sends for this input (../shared/bench/README.md).
     assert_eq!(
         serialize_query_body(&input),

@@ -267,14 +267,7 @@ impl Traits {
                 }
                 "smithy.api#deprecated" => {
                     let obj = value.as_object().ok_or_else(|| bad("must be an object"))?;
-                    let field = |name: &str| -> Result<Option<String>> {
-                        match obj.get(name) {
-                            None => Ok(None),
-                            Some(v) => string(v)
-                                .map(Some)
-                                .ok_or_else(|| bad(&format!("must have a string `{name}`"))),
-                        }
-                    };
+                    let field = |name: &str| optional_string(obj, name).map_err(|what| bad(&what));
                     t.deprecated = Some(Deprecated {
                         message: field("message")?,
                         since: field("since")?,
@@ -297,14 +290,7 @@ impl Traits {
                 }
                 "smithy.api#paginated" => {
                     let obj = value.as_object().ok_or_else(|| bad("must be an object"))?;
-                    let field = |name: &str| -> Result<Option<String>> {
-                        match obj.get(name) {
-                            None => Ok(None),
-                            Some(v) => string(v)
-                                .map(Some)
-                                .ok_or_else(|| bad(&format!("must have a string `{name}`"))),
-                        }
-                    };
+                    let field = |name: &str| optional_string(obj, name).map_err(|what| bad(&what));
                     t.paginated = Some(Paginated {
                         input_token: field("inputToken")?,
                         output_token: field("outputToken")?,
@@ -362,6 +348,19 @@ impl Traits {
             }
         }
         Ok(t)
+    }
+}
+
+/// An optional string field of an object-valued trait; `Err` says what is wrong.
+fn optional_string(
+    obj: &serde_json::Map<String, Value>,
+    name: &str,
+) -> std::result::Result<Option<String>, String> {
+    match obj.get(name) {
+        None => Ok(None),
+        Some(v) => string(v)
+            .map(Some)
+            .ok_or_else(|| format!("must have a string `{name}`")),
     }
 }
 

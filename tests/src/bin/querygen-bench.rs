@@ -19,7 +19,6 @@ use std::time::{Duration, Instant};
 
 use elasticache::operation::describe_replication_groups as describe;
 use elasticache::operation::start_migration::{self, StartMigrationError, StartMigrationInput};
-use elasticache::types::CustomerNodeEndpoint;
 
 const IMPL: &str = "querygen";
 
@@ -83,22 +82,7 @@ fn first_element(body: &[u8], tag: &str) -> Option<String> {
 }
 
 fn start_migration_input() -> StartMigrationInput {
-    StartMigrationInput::builder()
-        .replication_group_id("my-rg")
-        .customer_node_endpoint_list(
-            CustomerNodeEndpoint::builder()
-                .address("10.0.0.1")
-                .port(6379)
-                .build(),
-        )
-        .customer_node_endpoint_list(
-            CustomerNodeEndpoint::builder()
-                .address("10.0.0.2")
-                .port(6380)
-                .build(),
-        )
-        .build()
-        .unwrap_or_else(|e| fail(&e.to_string()))
+    workspace_tests::start_migration_input().unwrap_or_else(|e| fail(&e.to_string()))
 }
 
 /// A raw quick-xml pass over the body: every event read, nothing built.

@@ -7,6 +7,17 @@ use quote::quote;
 use super::{code, deprecated_note, doc_attrs, doc_line, ident, rust_type, shape_note};
 use crate::ir::{Enum, Union};
 
+/// `Debug` for a `@sensitive` enum or union: the value never shows.
+fn redacted_debug(name: &proc_macro2::Ident) -> TokenStream {
+    quote! {
+        impl ::std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(::querygen_runtime::REDACTED)
+            }
+        }
+    }
+}
+
 const UNKNOWN_DOC: &str = "A value this version of the model does not know, kept as received.";
 
 /// A string enum or intEnum with its conversions.
@@ -41,15 +52,7 @@ pub fn enum_item(e: &Enum) -> TokenStream {
     if !e.sensitive {
         derives.push(quote!(Debug));
     }
-    let debug = e.sensitive.then(|| {
-        quote! {
-            impl ::std::fmt::Debug for #name {
-                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                    f.write_str(::querygen_runtime::REDACTED)
-                }
-            }
-        }
-    });
+    let debug = e.sensitive.then(|| redacted_debug(&name));
     let body = if e.int {
         int_enum_impls(e, &name, &names)
     } else {
@@ -215,15 +218,7 @@ pub fn union_item(u: &Union) -> TokenStream {
     if !u.sensitive {
         derives.push(quote!(Debug));
     }
-    let debug = u.sensitive.then(|| {
-        quote! {
-            impl ::std::fmt::Debug for #name {
-                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                    f.write_str(::querygen_runtime::REDACTED)
-                }
-            }
-        }
-    });
+    let debug = u.sensitive.then(|| redacted_debug(&name));
     let unknown_doc = doc_line("A member this version of the model does not know.");
     quote! {
         #docs
