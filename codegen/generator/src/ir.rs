@@ -80,6 +80,37 @@ impl Service {
         )
     }
 
+    /// For every named type and error: the Rust names of the operations that reach it
+    /// (through their input, output or errors). Decides the per-operation cargo features.
+    pub fn reached_by(&self) -> BTreeMap<String, BTreeSet<String>> {
+        let errors: BTreeMap<&str, &Struct> =
+            self.errors.iter().map(|e| (e.id.as_str(), e)).collect();
+        let mut reached: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for op in &self.operations {
+            let error_fields = op
+                .errors
+                .iter()
+                .filter_map(|e| errors.get(e.id.as_str()))
+                .flat_map(|e| e.fields.iter().map(|f| &f.ty));
+            let roots = op
+                .input
+                .fields
+                .iter()
+                .chain(&op.output.fields)
+                .map(|f| &f.ty)
+                .chain(error_fields);
+            let ids = self
+                .closure(roots)
+                .0
+                .into_iter()
+                .chain(op.errors.iter().map(|e| e.id.clone()));
+            for id in ids {
+                reached.entry(id).or_default().insert(op.rust_name.clone());
+            }
+        }
+        reached
+    }
+
     /// What response parsers need: the types operation outputs and errors reach.
     pub fn output_closure(&self) -> (BTreeSet<String>, bool) {
         let outputs = self

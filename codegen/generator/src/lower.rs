@@ -83,6 +83,27 @@ pub fn lower(model: &Model, service_id: &str) -> Result<ir::Service> {
     named.retain(|id| !errors.contains(id));
 
     lowerer.assign_names(&named, &errors)?;
+    // Feature-gated types live in modules named after them in snake case: those must differ too.
+    for module in [Module::Types, Module::Error] {
+        let names: Vec<(String, String)> = lowerer
+            .names
+            .values()
+            .filter(|n| n.module == module)
+            .map(|n| {
+                (
+                    n.rust_name.clone(),
+                    heck::ToSnakeCase::to_snake_case(n.rust_name.as_str()),
+                )
+            })
+            .collect();
+        naming::check_unique(
+            service_id,
+            "type names",
+            names
+                .iter()
+                .map(|(rust, snake)| (rust.as_str(), snake.as_str())),
+        )?;
+    }
 
     let mut types = Vec::new();
     for id in &named {

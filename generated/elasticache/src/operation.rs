@@ -3,152 +3,227 @@
 
 //! One module per operation: its input, its output and their builders.
 /// The `AddTagsToResource` operation.
+#[cfg(feature = "add-tags-to-resource")]
 pub mod add_tags_to_resource;
 /// The `AuthorizeCacheSecurityGroupIngress` operation.
+#[cfg(feature = "authorize-cache-security-group-ingress")]
 pub mod authorize_cache_security_group_ingress;
 /// The `BatchApplyUpdateAction` operation.
+#[cfg(feature = "batch-apply-update-action")]
 pub mod batch_apply_update_action;
 /// The `BatchStopUpdateAction` operation.
+#[cfg(feature = "batch-stop-update-action")]
 pub mod batch_stop_update_action;
 /// The `CompleteMigration` operation.
+#[cfg(feature = "complete-migration")]
 pub mod complete_migration;
 /// The `CopyServerlessCacheSnapshot` operation.
+#[cfg(feature = "copy-serverless-cache-snapshot")]
 pub mod copy_serverless_cache_snapshot;
 /// The `CopySnapshot` operation.
+#[cfg(feature = "copy-snapshot")]
 pub mod copy_snapshot;
 /// The `CreateCacheCluster` operation.
+#[cfg(feature = "create-cache-cluster")]
 pub mod create_cache_cluster;
 /// The `CreateCacheParameterGroup` operation.
+#[cfg(feature = "create-cache-parameter-group")]
 pub mod create_cache_parameter_group;
 /// The `CreateCacheSecurityGroup` operation.
+#[cfg(feature = "create-cache-security-group")]
 pub mod create_cache_security_group;
 /// The `CreateCacheSubnetGroup` operation.
+#[cfg(feature = "create-cache-subnet-group")]
 pub mod create_cache_subnet_group;
 /// The `CreateGlobalReplicationGroup` operation.
+#[cfg(feature = "create-global-replication-group")]
 pub mod create_global_replication_group;
 /// The `CreateReplicationGroup` operation.
+#[cfg(feature = "create-replication-group")]
 pub mod create_replication_group;
 /// The `CreateServerlessCache` operation.
+#[cfg(feature = "create-serverless-cache")]
 pub mod create_serverless_cache;
 /// The `CreateServerlessCacheSnapshot` operation.
+#[cfg(feature = "create-serverless-cache-snapshot")]
 pub mod create_serverless_cache_snapshot;
 /// The `CreateSnapshot` operation.
+#[cfg(feature = "create-snapshot")]
 pub mod create_snapshot;
 /// The `CreateUser` operation.
+#[cfg(feature = "create-user")]
 pub mod create_user;
 /// The `CreateUserGroup` operation.
+#[cfg(feature = "create-user-group")]
 pub mod create_user_group;
 /// The `DecreaseNodeGroupsInGlobalReplicationGroup` operation.
+#[cfg(feature = "decrease-node-groups-in-global-replication-group")]
 pub mod decrease_node_groups_in_global_replication_group;
 /// The `DecreaseReplicaCount` operation.
+#[cfg(feature = "decrease-replica-count")]
 pub mod decrease_replica_count;
 /// The `DeleteCacheCluster` operation.
+#[cfg(feature = "delete-cache-cluster")]
 pub mod delete_cache_cluster;
 /// The `DeleteCacheParameterGroup` operation.
+#[cfg(feature = "delete-cache-parameter-group")]
 pub mod delete_cache_parameter_group;
 /// The `DeleteCacheSecurityGroup` operation.
+#[cfg(feature = "delete-cache-security-group")]
 pub mod delete_cache_security_group;
 /// The `DeleteCacheSubnetGroup` operation.
+#[cfg(feature = "delete-cache-subnet-group")]
 pub mod delete_cache_subnet_group;
 /// The `DeleteGlobalReplicationGroup` operation.
+#[cfg(feature = "delete-global-replication-group")]
 pub mod delete_global_replication_group;
 /// The `DeleteReplicationGroup` operation.
+#[cfg(feature = "delete-replication-group")]
 pub mod delete_replication_group;
 /// The `DeleteServerlessCache` operation.
+#[cfg(feature = "delete-serverless-cache")]
 pub mod delete_serverless_cache;
 /// The `DeleteServerlessCacheSnapshot` operation.
+#[cfg(feature = "delete-serverless-cache-snapshot")]
 pub mod delete_serverless_cache_snapshot;
 /// The `DeleteSnapshot` operation.
+#[cfg(feature = "delete-snapshot")]
 pub mod delete_snapshot;
 /// The `DeleteUser` operation.
+#[cfg(feature = "delete-user")]
 pub mod delete_user;
 /// The `DeleteUserGroup` operation.
+#[cfg(feature = "delete-user-group")]
 pub mod delete_user_group;
 /// The `DescribeCacheClusters` operation.
+#[cfg(feature = "describe-cache-clusters")]
 pub mod describe_cache_clusters;
 /// The `DescribeCacheEngineVersions` operation.
+#[cfg(feature = "describe-cache-engine-versions")]
 pub mod describe_cache_engine_versions;
 /// The `DescribeCacheParameterGroups` operation.
+#[cfg(feature = "describe-cache-parameter-groups")]
 pub mod describe_cache_parameter_groups;
 /// The `DescribeCacheParameters` operation.
+#[cfg(feature = "describe-cache-parameters")]
 pub mod describe_cache_parameters;
 /// The `DescribeCacheSecurityGroups` operation.
+#[cfg(feature = "describe-cache-security-groups")]
 pub mod describe_cache_security_groups;
 /// The `DescribeCacheSubnetGroups` operation.
+#[cfg(feature = "describe-cache-subnet-groups")]
 pub mod describe_cache_subnet_groups;
 /// The `DescribeEngineDefaultParameters` operation.
+#[cfg(feature = "describe-engine-default-parameters")]
 pub mod describe_engine_default_parameters;
 /// The `DescribeEvents` operation.
+#[cfg(feature = "describe-events")]
 pub mod describe_events;
 /// The `DescribeGlobalReplicationGroups` operation.
+#[cfg(feature = "describe-global-replication-groups")]
 pub mod describe_global_replication_groups;
 /// The `DescribeReplicationGroups` operation.
+#[cfg(feature = "describe-replication-groups")]
 pub mod describe_replication_groups;
 /// The `DescribeReservedCacheNodes` operation.
+#[cfg(feature = "describe-reserved-cache-nodes")]
 pub mod describe_reserved_cache_nodes;
 /// The `DescribeReservedCacheNodesOfferings` operation.
+#[cfg(feature = "describe-reserved-cache-nodes-offerings")]
 pub mod describe_reserved_cache_nodes_offerings;
 /// The `DescribeServerlessCacheSnapshots` operation.
+#[cfg(feature = "describe-serverless-cache-snapshots")]
 pub mod describe_serverless_cache_snapshots;
 /// The `DescribeServerlessCaches` operation.
+#[cfg(feature = "describe-serverless-caches")]
 pub mod describe_serverless_caches;
 /// The `DescribeServiceUpdates` operation.
+#[cfg(feature = "describe-service-updates")]
 pub mod describe_service_updates;
 /// The `DescribeSnapshots` operation.
+#[cfg(feature = "describe-snapshots")]
 pub mod describe_snapshots;
 /// The `DescribeUpdateActions` operation.
+#[cfg(feature = "describe-update-actions")]
 pub mod describe_update_actions;
 /// The `DescribeUserGroups` operation.
+#[cfg(feature = "describe-user-groups")]
 pub mod describe_user_groups;
 /// The `DescribeUsers` operation.
+#[cfg(feature = "describe-users")]
 pub mod describe_users;
 /// The `DisassociateGlobalReplicationGroup` operation.
+#[cfg(feature = "disassociate-global-replication-group")]
 pub mod disassociate_global_replication_group;
 /// The `ExportServerlessCacheSnapshot` operation.
+#[cfg(feature = "export-serverless-cache-snapshot")]
 pub mod export_serverless_cache_snapshot;
 /// The `FailoverGlobalReplicationGroup` operation.
+#[cfg(feature = "failover-global-replication-group")]
 pub mod failover_global_replication_group;
 /// The `IncreaseNodeGroupsInGlobalReplicationGroup` operation.
+#[cfg(feature = "increase-node-groups-in-global-replication-group")]
 pub mod increase_node_groups_in_global_replication_group;
 /// The `IncreaseReplicaCount` operation.
+#[cfg(feature = "increase-replica-count")]
 pub mod increase_replica_count;
 /// The `ListAllowedNodeTypeModifications` operation.
+#[cfg(feature = "list-allowed-node-type-modifications")]
 pub mod list_allowed_node_type_modifications;
 /// The `ListTagsForResource` operation.
+#[cfg(feature = "list-tags-for-resource")]
 pub mod list_tags_for_resource;
 /// The `ModifyCacheCluster` operation.
+#[cfg(feature = "modify-cache-cluster")]
 pub mod modify_cache_cluster;
 /// The `ModifyCacheParameterGroup` operation.
+#[cfg(feature = "modify-cache-parameter-group")]
 pub mod modify_cache_parameter_group;
 /// The `ModifyCacheSubnetGroup` operation.
+#[cfg(feature = "modify-cache-subnet-group")]
 pub mod modify_cache_subnet_group;
 /// The `ModifyGlobalReplicationGroup` operation.
+#[cfg(feature = "modify-global-replication-group")]
 pub mod modify_global_replication_group;
 /// The `ModifyReplicationGroup` operation.
+#[cfg(feature = "modify-replication-group")]
 pub mod modify_replication_group;
 /// The `ModifyReplicationGroupShardConfiguration` operation.
+#[cfg(feature = "modify-replication-group-shard-configuration")]
 pub mod modify_replication_group_shard_configuration;
 /// The `ModifyServerlessCache` operation.
+#[cfg(feature = "modify-serverless-cache")]
 pub mod modify_serverless_cache;
 /// The `ModifyUser` operation.
+#[cfg(feature = "modify-user")]
 pub mod modify_user;
 /// The `ModifyUserGroup` operation.
+#[cfg(feature = "modify-user-group")]
 pub mod modify_user_group;
 /// The `PurchaseReservedCacheNodesOffering` operation.
+#[cfg(feature = "purchase-reserved-cache-nodes-offering")]
 pub mod purchase_reserved_cache_nodes_offering;
 /// The `RebalanceSlotsInGlobalReplicationGroup` operation.
+#[cfg(feature = "rebalance-slots-in-global-replication-group")]
 pub mod rebalance_slots_in_global_replication_group;
 /// The `RebootCacheCluster` operation.
+#[cfg(feature = "reboot-cache-cluster")]
 pub mod reboot_cache_cluster;
 /// The `RemoveTagsFromResource` operation.
+#[cfg(feature = "remove-tags-from-resource")]
 pub mod remove_tags_from_resource;
 /// The `ResetCacheParameterGroup` operation.
+#[cfg(feature = "reset-cache-parameter-group")]
 pub mod reset_cache_parameter_group;
 /// The `RevokeCacheSecurityGroupIngress` operation.
+#[cfg(feature = "revoke-cache-security-group-ingress")]
 pub mod revoke_cache_security_group_ingress;
 /// The `StartMigration` operation.
+#[cfg(feature = "start-migration")]
 pub mod start_migration;
 /// The `TestFailover` operation.
+#[cfg(feature = "test-failover")]
 pub mod test_failover;
 /// The `TestMigration` operation.
+#[cfg(feature = "test-migration")]
 pub mod test_migration;

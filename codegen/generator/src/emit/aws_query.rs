@@ -615,7 +615,25 @@ pub fn response_parser(op: &Operation) -> TokenStream {
 /// (CloudWatch has two `ResourceNotFound`s), parsing picks the one named like the
 /// code, else the first by name; the others keep their variants for callers who
 /// build them, and say so in their docs.
-pub fn error_enum(enum_name: &Ident, doc: &str, errors: &[(NamedRef, String)]) -> TokenStream {
+///
+/// `gates`, when given, holds one `#[cfg]` per error (empty for none), for the
+/// service-wide enum of a crate with per-operation features.
+pub fn error_enum(
+    enum_name: &Ident,
+    doc: &str,
+    errors: &[(NamedRef, String)],
+    gates: Option<&[TokenStream]>,
+) -> TokenStream {
+    let no_gates = vec![TokenStream::new(); errors.len()];
+    let gates: &[TokenStream] = gates.unwrap_or(&no_gates);
+    let gate_of = |id: &str| {
+        errors
+            .iter()
+            .position(|(e, _)| e.id == id)
+            .and_then(|i| gates.get(i))
+            .cloned()
+            .unwrap_or_default()
+    };
     let doc = doc_line(doc);
     let parsed_by_code = |code: &str| -> Option<&NamedRef> {
         let sharing: Vec<&NamedRef> = errors
@@ -643,7 +661,8 @@ pub fn error_enum(enum_name: &Ident, doc: &str, errors: &[(NamedRef, String)]) -
             ));
         }
         let doc = doc_line(&text);
-        quote!(#doc #variant(#path),)
+        let gate = gate_of(&e.id);
+        quote!(#doc #gate #variant(#path),)
     });
     // The errors a code can select (one per code).
     let parsed: Vec<&NamedRef> = errors
@@ -654,10 +673,13 @@ pub fn error_enum(enum_name: &Ident, doc: &str, errors: &[(NamedRef, String)]) -
     let errors: Vec<&NamedRef> = errors.iter().map(|(e, _)| e).collect();
     let names: Vec<Ident> = errors.iter().map(|e| ident(&e.rust_name)).collect();
     let paths: Vec<TokenStream> = errors.iter().map(|e| super::named_path(e)).collect();
+    let all_gates: Vec<TokenStream> = errors.iter().map(|e| gate_of(&e.id)).collect();
     let arms = parsed.iter().map(|e| {
         let variant = ident(&e.rust_name);
         let path = super::named_path(e);
+        let gate = gate_of(&e.id);
         quote! {
+            #gate
             ::std::option::Option::Some(#path::CODE) => #path::read_error_body(body, &envelope).map_or_else(
                 |problem| Self::Unhandled(::querygen_runtime::query::UnhandledError::new(status, body, ::std::result::Result::Err(problem))),
                 Self::#variant,
@@ -714,7 +736,7 @@ pub fn error_enum(enum_name: &Ident, doc: &str, errors: &[(NamedRef, String)]) -
             #code_doc
             pub fn code(&self) -> ::std::option::Option<&str> {
                 match self {
-                    #(Self::#names(_) => ::std::option::Option::Some(#paths::CODE),)*
+                    #(#all_gates Self::#names(_) => ::std::option::Option::Some(#paths::CODE),)*
                     Self::Unhandled(error) => error.code.as_deref(),
                 }
             }
@@ -725,7 +747,7 @@ pub fn error_enum(enum_name: &Ident, doc: &str, errors: &[(NamedRef, String)]) -
             #response_doc
             pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
                 match self {
-                    #(Self::#names(error) => (#paths::HTTP_STATUS, error.write_error_response(request_id)),)*
+                    #(#all_gates Self::#names(error) => (#paths::HTTP_STATUS, error.write_error_response(request_id)),)*
                     Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
                 }
             }
@@ -734,7 +756,7 @@ pub fn error_enum(enum_name: &Ident, doc: &str, errors: &[(NamedRef, String)]) -
         impl ::std::fmt::Display for #enum_name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 match self {
-                    #(Self::#names(error) => ::std::fmt::Display::fmt(error, f),)*
+                    #(#all_gates Self::#names(error) => ::std::fmt::Display::fmt(error, f),)*
                     Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
                 }
             }
@@ -743,7 +765,7 @@ pub fn error_enum(enum_name: &Ident, doc: &str, errors: &[(NamedRef, String)]) -
         impl ::std::error::Error for #enum_name {
             fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
                 match self {
-                    #(Self::#names(error) => ::std::option::Option::Some(error),)*
+                    #(#all_gates Self::#names(error) => ::std::option::Option::Some(error),)*
                     Self::Unhandled(error) => ::std::option::Option::Some(error),
                 }
             }

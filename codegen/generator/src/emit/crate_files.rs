@@ -125,10 +125,13 @@ fn types_rs(service: &Service) -> TokenStream {
     } else {
         Default::default()
     };
+    // Each type compiles only with a feature of an operation that reaches it.
+    let reached = service.reached_by();
+    let gate = |id: &str| super::feature_gate(reached.get(id), service.operations.len());
     let items = service.types.iter().map(|t| {
         let writes = serialized.contains(t.id());
         let reads = parsed.contains(t.id());
-        match t {
+        let tokens = match t {
             TypeDef::Struct(s) => {
                 let item = struct_item(s, &place);
                 // Client: write what inputs reach, read what outputs reach. Server: the reverse.
@@ -159,13 +162,18 @@ fn types_rs(service: &Service) -> TokenStream {
                 });
                 quote!(#item #writer #reader)
             }
-        }
+        };
+        super::gate_items(tokens, &gate(t.id()), &gate_module(t.rust_name()))
     });
     let builders: Vec<_> = service
         .types
         .iter()
         .filter_map(|t| match t {
-            TypeDef::Struct(s) => Some(builder_item(s, &place)),
+            TypeDef::Struct(s) => Some(super::gate_items(
+                builder_item(s, &place),
+                &gate(&s.id),
+                &gate_module(&s.rust_name),
+            )),
             _ => None,
         })
         .collect();
@@ -190,6 +198,8 @@ fn error_rs(service: &Service) -> TokenStream {
         module_path: quote!(crate::error),
         module: Some(&Module::Error),
     };
+    let reached = service.reached_by();
+    let gate = |id: &str| super::feature_gate(reached.get(id), service.operations.len());
     let items = service.errors.iter().map(|s| {
         let item = struct_item(s, &place);
         let reader = service.aws_query.then(|| {
@@ -201,19 +211,31 @@ fn error_rs(service: &Service) -> TokenStream {
                 aws_query_server::error_response_writer(s, service.xml_namespace.as_deref());
             quote!(#read_xml #read_body #write_xml #write_response)
         });
-        quote!(#item #reader)
+        super::gate_items(
+            quote!(#item #reader),
+            &gate(&s.id),
+            &gate_module(&s.rust_name),
+        )
     });
-    let builders = service.errors.iter().map(|s| builder_item(s, &place));
+    let builders = service.errors.iter().map(|s| {
+        super::gate_items(
+            builder_item(s, &place),
+            &gate(&s.id),
+            &gate_module(&s.rust_name),
+        )
+    });
     let service_error = service.aws_query.then(|| {
         let refs: Vec<NamedRef> = service
             .errors
             .iter()
             .map(|s| NamedRef { id: s.id.clone(), rust_name: s.rust_name.clone(), module: Module::Error, kind: NamedKind::Struct })
             .collect();
+        let gates: Vec<TokenStream> = refs.iter().map(|r| gate(&r.id)).collect();
         aws_query::error_enum(
             &quote::format_ident!("ServiceError"),
             "Any error the service may return: the service-wide table from error codes to error shapes.",
             &with_codes(service, &refs),
+            Some(&gates),
         )
     });
     quote! {
@@ -233,7 +255,8 @@ fn operation_rs(service: &Service) -> TokenStream {
     let modules = service.operations.iter().map(|op| {
         let module = ident(&op.rust_name);
         let doc = super::doc_line(&format!("The `{}` operation.", op.wire_name));
-        quote!(#doc pub mod #module;)
+        let feature = super::operation_feature(&op.rust_name);
+        quote!(#doc #[cfg(feature = #feature)] pub mod #module;)
     });
     quote! {
         //! One module per operation: its input, its output and their builders.
@@ -290,6 +313,7 @@ fn operation_file(op: &Operation, service: &Service) -> TokenStream {
             &error_name,
             &format!("The errors `{}` may return.", op.wire_name),
             &with_codes(service, &op.errors),
+            None,
         );
         let error_doc = super::doc_line(&format!(
             "Parses a non-2xx `{}` response into [`{error_name}`].",
@@ -341,6 +365,12 @@ fn module_doc_text(op: &Operation, notes: &[String]) -> String {
     text
 }
 
+/// The private module a gated type's items live in. Lowering checks that no two
+/// types of a module share a snake-case name, so these cannot clash.
+fn gate_module(rust_name: &str) -> String {
+    format!("{}_items", heck::ToSnakeCase::to_snake_case(rust_name))
+}
+
 /// Pairs each error with its wire code (from the IR's error structures).
 fn with_codes(service: &Service, errors: &[NamedRef]) -> Vec<(NamedRef, String)> {
     errors
@@ -361,6 +391,13 @@ fn with_codes(service: &Service, errors: &[NamedRef]) -> Vec<(NamedRef, String)>
 
 /// The generated crate's manifest.
 pub fn cargo_toml(service: &Service, options: &Options) -> String {
+    let features: Vec<String> = service
+        .operations
+        .iter()
+        .map(|op| super::operation_feature(&op.rust_name))
+        .collect();
+    let default: Vec<String> = features.iter().map(|f| format!("\"{f}\"")).collect();
+    let per_operation: String = features.iter().map(|f| format!("{f} = []\n")).collect();
     let lints = if options.deny_warnings {
         "\n[lints.rust]\nwarnings = \"deny\"\n"
     } else {
@@ -379,13 +416,18 @@ pub fn cargo_toml(service: &Service, options: &Options) -> String {
          querygen-runtime = {runtime}\n\
          \n\
          [features]\n\
+         # Every operation by default; a crate that needs a few turns the default off and names them.\n\
+         default = [{default}]\n\
          # The server side of the protocol: parse requests, write responses (tests, stubs).\n\
          server = [\"querygen-runtime/server\"]\n\
+         # One feature per operation: its module and every shape it reaches.\n\
+         {per_operation}\
          {lints}",
         name = options.crate_name,
         version = options.crate_version,
         title = service.title.replace('"', "'"),
         api = service.version,
         runtime = options.runtime_dependency,
+        default = default.join(", "),
     )
 }

@@ -119,6 +119,43 @@ pub fn code(text: &str) -> String {
     format!("{fence}{pad}{text}{pad}{fence}")
 }
 
+/// The cargo feature that compiles an operation (`start_migration` → `start-migration`).
+pub fn operation_feature(operation: &str) -> String {
+    crate::naming::unraw(operation).replace('_', "-")
+}
+
+/// `#[cfg(...)]` for something the operations `ops` reach; nothing when every one of the
+/// service's `total` operations does (it is then always compiled).
+pub fn feature_gate(ops: Option<&std::collections::BTreeSet<String>>, total: usize) -> TokenStream {
+    let Some(ops) = ops.filter(|ops| ops.len() < total) else {
+        return TokenStream::new();
+    };
+    let features: Vec<String> = ops.iter().map(|op| operation_feature(op)).collect();
+    match features.as_slice() {
+        [one] => quote!(#[cfg(feature = #one)]),
+        many => quote!(#[cfg(any(#(feature = #many),*))]),
+    }
+}
+
+/// Gates a type's items (struct, impls, or its builder) as one unit: they go into a
+/// private module under `gate`, re-exported under the same gate. One `cfg` per type
+/// instead of one per item keeps the generated code short; the public paths and the
+/// rendered docs are unchanged.
+pub fn gate_items(tokens: TokenStream, gate: &TokenStream, module: &str) -> TokenStream {
+    if gate.is_empty() {
+        return tokens;
+    }
+    let module = format_ident!("{}", module);
+    quote! {
+        #gate
+        mod #module {
+            #tokens
+        }
+        #gate
+        pub use self::#module::*;
+    }
+}
+
 /// The paragraph that names the Smithy shape a type comes from.
 pub fn shape_note(id: &str) -> String {
     format!("Smithy shape: {}.", code(id))

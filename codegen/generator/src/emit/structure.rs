@@ -231,7 +231,7 @@ pub fn builder_item(s: &Struct, place: &Place<'_>) -> TokenStream {
     let doc = doc_line(&format!(
         "A builder for [`{}`]({}).",
         s.rust_name,
-        intra_doc_path(&s.rust_name)
+        intra_doc_path(place, &s.rust_name)
     ));
     let fields = s.fields.iter().map(|f| {
         let field = ident(&f.rust_name);
@@ -252,7 +252,7 @@ pub fn builder_item(s: &Struct, place: &Place<'_>) -> TokenStream {
         }
         debug_impl(&builder_view, &name)
     });
-    let build = build_fn(s, &target, &intra_doc_path(&s.rust_name));
+    let build = build_fn(s, &target, &intra_doc_path(place, &s.rust_name));
     quote! {
         #doc
         #[derive(#(#derives),*)]
@@ -269,10 +269,15 @@ pub fn builder_item(s: &Struct, place: &Place<'_>) -> TokenStream {
     }
 }
 
-/// Link target for the built type from inside its `builders` module. Relative,
-/// because rustdoc cannot resolve paths through raw identifiers (`r#match`).
-fn intra_doc_path(name: &str) -> String {
-    format!("super::{name}")
+/// Link target for the built type from its builder's docs. Shared types use their full
+/// path (the builder may sit in a feature-gated submodule); operation types use a relative
+/// one, because rustdoc cannot resolve paths through raw identifiers (`r#match`).
+fn intra_doc_path(place: &Place<'_>, name: &str) -> String {
+    match place.module {
+        Some(Module::Types) => format!("crate::types::{name}"),
+        Some(Module::Error) => format!("crate::error::{name}"),
+        None => format!("super::{name}"),
+    }
 }
 
 /// The fluent setter (appending for lists, inserting for maps) and the `set_` one.

@@ -2,131 +2,137 @@
 // Do not edit by hand: run `cargo xtask codegen` to regenerate.
 
 //! The errors the service may return, one structure per error shape.
-/// An error shape named `Error`.
-///
-/// Smithy shape: `example.naming#Error`.
-#[non_exhaustive]
-#[derive(Clone, PartialEq, Default)]
-pub struct ErrorValue {
-    /// The `message` member.
-    pub message: ::std::option::Option<::std::string::String>,
-    /// The `Secret` member.
-    pub secret: ::std::option::Option<::std::string::String>,
-}
-impl ErrorValue {
-    /// Creates a builder for [`ErrorValue`].
-    pub fn builder() -> crate::error::builders::ErrorValueBuilder {
-        ::std::default::Default::default()
+#[cfg(feature = "login")]
+mod error_value_items {
+    /// An error shape named `Error`.
+    ///
+    /// Smithy shape: `example.naming#Error`.
+    #[non_exhaustive]
+    #[derive(Clone, PartialEq, Default)]
+    pub struct ErrorValue {
+        /// The `message` member.
+        pub message: ::std::option::Option<::std::string::String>,
+        /// The `Secret` member.
+        pub secret: ::std::option::Option<::std::string::String>,
     }
-}
-impl ::std::fmt::Debug for ErrorValue {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ErrorValue")
-            .field("message", &self.message)
-            .field("secret", &::querygen_runtime::REDACTED)
-            .finish()
-    }
-}
-impl ErrorValue {
-    /// The error code the service sends (`Code` in the error document).
-    pub const CODE: &'static str = "Error";
-    /// The HTTP status the service answers with.
-    pub const HTTP_STATUS: u16 = 400u16;
-}
-impl ErrorValue {
-    /// The error message, if the service sent one.
-    pub fn message(&self) -> ::std::option::Option<&str> {
-        self.message.as_deref()
-    }
-}
-impl ::std::fmt::Display for ErrorValue {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(Self::CODE)?;
-        if let ::std::option::Option::Some(message) = self.message() {
-            write!(f, ": {message}")?;
+    impl ErrorValue {
+        /// Creates a builder for [`ErrorValue`].
+        pub fn builder() -> crate::error::builders::ErrorValueBuilder {
+            ::std::default::Default::default()
         }
-        ::std::result::Result::Ok(())
     }
-}
-impl ::std::error::Error for ErrorValue {}
-impl ErrorValue {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut member_secret: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
-            match reader.name() {
-                "message" => {
-                    member_message = ::std::option::Option::Some(
-                        reader.read_string(&child)?,
-                    );
+    impl ::std::fmt::Debug for ErrorValue {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("ErrorValue")
+                .field("message", &self.message)
+                .field("secret", &::querygen_runtime::REDACTED)
+                .finish()
+        }
+    }
+    impl ErrorValue {
+        /// The error code the service sends (`Code` in the error document).
+        pub const CODE: &'static str = "Error";
+        /// The HTTP status the service answers with.
+        pub const HTTP_STATUS: u16 = 400u16;
+    }
+    impl ErrorValue {
+        /// The error message, if the service sent one.
+        pub fn message(&self) -> ::std::option::Option<&str> {
+            self.message.as_deref()
+        }
+    }
+    impl ::std::fmt::Display for ErrorValue {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(Self::CODE)?;
+            if let ::std::option::Option::Some(message) = self.message() {
+                write!(f, ": {message}")?;
+            }
+            ::std::result::Result::Ok(())
+        }
+    }
+    impl ::std::error::Error for ErrorValue {}
+    impl ErrorValue {
+        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+        pub fn read_xml(
+            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+            node: &::querygen_runtime::xml::Node,
+        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_secret: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+                match reader.name() {
+                    "message" => {
+                        member_message = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
+                    }
+                    "Secret" => {
+                        member_secret = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
+                    }
+                    _ => reader.skip(&child)?,
                 }
-                "Secret" => {
-                    member_secret = ::std::option::Option::Some(
-                        reader.read_string(&child)?,
-                    );
-                }
-                _ => reader.skip(&child)?,
+            }
+            ::std::result::Result::Ok(Self {
+                message: member_message,
+                secret: member_secret,
+            })
+        }
+    }
+    impl ErrorValue {
+        /// Reads this error from an error body whose envelope was already read.
+        pub fn read_error_body(
+            body: &[u8],
+            envelope: &::querygen_runtime::query::ErrorEnvelope,
+        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+            let mut error = ::querygen_runtime::query::read_error_details(
+                body,
+                Self::read_xml,
+            )?;
+            if error.message.is_none() {
+                error.message = envelope.message.clone();
+            }
+            ::std::result::Result::Ok(error)
+        }
+    }
+    #[cfg(feature = "server")]
+    impl ErrorValue {
+        /// Writes this structure's members as child elements (the server side of `read_xml`).
+        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            if let ::std::option::Option::Some(value) = &self.secret {
+                writer.element("Secret", value);
             }
         }
-        ::std::result::Result::Ok(Self {
-            message: member_message,
-            secret: member_secret,
-        })
     }
-}
-impl ErrorValue {
-    /// Reads this error from an error body whose envelope was already read.
-    pub fn read_error_body(
-        body: &[u8],
-        envelope: &::querygen_runtime::query::ErrorEnvelope,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut error = ::querygen_runtime::query::read_error_details(
-            body,
-            Self::read_xml,
-        )?;
-        if error.message.is_none() {
-            error.message = envelope.message.clone();
-        }
-        ::std::result::Result::Ok(error)
-    }
-}
-#[cfg(feature = "server")]
-impl ErrorValue {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        if let ::std::option::Option::Some(value) = &self.secret {
-            writer.element("Secret", value);
+    #[cfg(feature = "server")]
+    impl ErrorValue {
+        /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
+        pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
+            let mut writer = ::querygen_runtime::server::XmlWriter::new();
+            writer.start("ErrorResponse", ::std::option::Option::None);
+            writer.start("Error", ::std::option::Option::None);
+            writer.element("Type", "Sender");
+            writer.element("Code", Self::CODE);
+            if let ::std::option::Option::Some(message) = &self.message {
+                writer.element("Message", message);
+            }
+            self.write_xml(&mut writer);
+            writer.end("Error");
+            writer.element("RequestId", request_id);
+            writer.end("ErrorResponse");
+            writer.finish()
         }
     }
 }
-#[cfg(feature = "server")]
-impl ErrorValue {
-    /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
-    pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
-        let mut writer = ::querygen_runtime::server::XmlWriter::new();
-        writer.start("ErrorResponse", ::std::option::Option::None);
-        writer.start("Error", ::std::option::Option::None);
-        writer.element("Type", "Sender");
-        writer.element("Code", Self::CODE);
-        if let ::std::option::Option::Some(message) = &self.message {
-            writer.element("Message", message);
-        }
-        self.write_xml(&mut writer);
-        writer.end("Error");
-        writer.element("RequestId", request_id);
-        writer.end("ErrorResponse");
-        writer.finish()
-    }
-}
+#[cfg(feature = "login")]
+pub use self::error_value_items::*;
 /// Any error the service may return: the service-wide table from error codes to error shapes.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub enum ServiceError {
     /// The service answered with [`crate::error::ErrorValue`].
+    #[cfg(feature = "login")]
     ErrorValue(crate::error::ErrorValue),
     /// An error the model does not list here, or a body that is not an error document.
     Unhandled(::querygen_runtime::query::UnhandledError),
@@ -147,6 +153,7 @@ impl ServiceError {
             }
         };
         match envelope.code.as_deref() {
+            #[cfg(feature = "login")]
             ::std::option::Option::Some(crate::error::ErrorValue::CODE) => {
                 crate::error::ErrorValue::read_error_body(body, &envelope)
                     .map_or_else(
@@ -174,6 +181,7 @@ impl ServiceError {
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
+            #[cfg(feature = "login")]
             Self::ErrorValue(_) => {
                 ::std::option::Option::Some(crate::error::ErrorValue::CODE)
             }
@@ -186,6 +194,7 @@ impl ServiceError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
         match self {
+            #[cfg(feature = "login")]
             Self::ErrorValue(error) => {
                 (
                     crate::error::ErrorValue::HTTP_STATUS,
@@ -199,6 +208,7 @@ impl ServiceError {
 impl ::std::fmt::Display for ServiceError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
+            #[cfg(feature = "login")]
             Self::ErrorValue(error) => ::std::fmt::Display::fmt(error, f),
             Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
         }
@@ -207,6 +217,7 @@ impl ::std::fmt::Display for ServiceError {
 impl ::std::error::Error for ServiceError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
+            #[cfg(feature = "login")]
             Self::ErrorValue(error) => ::std::option::Option::Some(error),
             Self::Unhandled(error) => ::std::option::Option::Some(error),
         }
@@ -214,59 +225,64 @@ impl ::std::error::Error for ServiceError {
 }
 /// Builders for the errors of this module.
 pub mod builders {
-    /// A builder for [`ErrorValue`](super::ErrorValue).
-    #[derive(Clone, PartialEq, Default)]
-    pub struct ErrorValueBuilder {
-        message: ::std::option::Option<::std::string::String>,
-        secret: ::std::option::Option<::std::string::String>,
-    }
-    impl ErrorValueBuilder {
-        /// The `message` member.
-        pub fn message(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.message = ::std::option::Option::Some(input.into());
-            self
+    #[cfg(feature = "login")]
+    mod error_value_items {
+        /// A builder for [`ErrorValue`](crate::error::ErrorValue).
+        #[derive(Clone, PartialEq, Default)]
+        pub struct ErrorValueBuilder {
+            message: ::std::option::Option<::std::string::String>,
+            secret: ::std::option::Option<::std::string::String>,
         }
-        /// Sets or clears the `message` member.
-        pub fn set_message(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.message = input;
-            self
+        impl ErrorValueBuilder {
+            /// The `message` member.
+            pub fn message(
+                mut self,
+                input: impl ::std::convert::Into<::std::string::String>,
+            ) -> Self {
+                self.message = ::std::option::Option::Some(input.into());
+                self
+            }
+            /// Sets or clears the `message` member.
+            pub fn set_message(
+                mut self,
+                input: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.message = input;
+                self
+            }
+            /// The `Secret` member.
+            pub fn secret(
+                mut self,
+                input: impl ::std::convert::Into<::std::string::String>,
+            ) -> Self {
+                self.secret = ::std::option::Option::Some(input.into());
+                self
+            }
+            /// Sets or clears the `Secret` member.
+            pub fn set_secret(
+                mut self,
+                input: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.secret = input;
+                self
+            }
+            /// Builds the [`ErrorValue`](crate::error::ErrorValue); every member is optional or has a default.
+            pub fn build(self) -> crate::error::ErrorValue {
+                crate::error::ErrorValue {
+                    message: self.message,
+                    secret: self.secret,
+                }
+            }
         }
-        /// The `Secret` member.
-        pub fn secret(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.secret = ::std::option::Option::Some(input.into());
-            self
-        }
-        /// Sets or clears the `Secret` member.
-        pub fn set_secret(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.secret = input;
-            self
-        }
-        /// Builds the [`ErrorValue`](super::ErrorValue); every member is optional or has a default.
-        pub fn build(self) -> crate::error::ErrorValue {
-            crate::error::ErrorValue {
-                message: self.message,
-                secret: self.secret,
+        impl ::std::fmt::Debug for ErrorValueBuilder {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct("ErrorValueBuilder")
+                    .field("message", &self.message)
+                    .field("secret", &::querygen_runtime::REDACTED)
+                    .finish()
             }
         }
     }
-    impl ::std::fmt::Debug for ErrorValueBuilder {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("ErrorValueBuilder")
-                .field("message", &self.message)
-                .field("secret", &::querygen_runtime::REDACTED)
-                .finish()
-        }
-    }
+    #[cfg(feature = "login")]
+    pub use self::error_value_items::*;
 }

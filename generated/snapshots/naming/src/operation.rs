@@ -3,8 +3,11 @@
 
 //! One module per operation: its input, its output and their builders.
 /// The `DescribeThings` operation.
+#[cfg(feature = "describe-things")]
 pub mod describe_things;
 /// The `Login` operation.
+#[cfg(feature = "login")]
 pub mod login;
 /// The `Match` operation.
+#[cfg(feature = "match")]
 pub mod r#match;

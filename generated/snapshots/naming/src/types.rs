@@ -2,1617 +2,1751 @@
 // Do not edit by hand: run `cargo xtask codegen` to regenerate.
 
 //! The structures, enums and unions shared by the service's operations.
-/// The `BoxValue` enum.
-///
-/// Smithy shape: `example.naming#Box`.
-#[non_exhaustive]
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
-pub enum BoxValue {
-    /// The value `small`.
+#[cfg(any(feature = "describe-things", feature = "match"))]
+mod box_value_items {
+    /// The `BoxValue` enum.
     ///
-    /// Wire value: `small`.
-    Small,
-    /// The value `large`.
-    ///
-    /// Wire value: `large`.
-    Large,
-    /// A value this version of the model does not know, kept as received.
-    Unknown(::querygen_runtime::UnknownVariant),
-}
-impl BoxValue {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Small => "small",
-            Self::Large => "large",
-            Self::Unknown(value) => value.as_str(),
-        }
+    /// Smithy shape: `example.naming#Box`.
+    #[non_exhaustive]
+    #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+    pub enum BoxValue {
+        /// The value `small`.
+        ///
+        /// Wire value: `small`.
+        Small,
+        /// The value `large`.
+        ///
+        /// Wire value: `large`.
+        Large,
+        /// A value this version of the model does not know, kept as received.
+        Unknown(::querygen_runtime::UnknownVariant),
     }
-    /// Every value this version of the model knows, in model order.
-    pub const fn values() -> &'static [&'static str] {
-        &["small", "large"]
-    }
-}
-impl ::std::convert::From<&str> for BoxValue {
-    fn from(value: &str) -> Self {
-        match value {
-            "small" => Self::Small,
-            "large" => Self::Large,
-            other => {
-                Self::Unknown(
-                    ::querygen_runtime::UnknownVariant::new(
-                        ::std::borrow::ToOwned::to_owned(other),
-                    ),
-                )
+    impl BoxValue {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Small => "small",
+                Self::Large => "large",
+                Self::Unknown(value) => value.as_str(),
             }
         }
-    }
-}
-impl ::std::convert::From<::std::string::String> for BoxValue {
-    fn from(value: ::std::string::String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-impl ::std::str::FromStr for BoxValue {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::convert::AsRef<str> for BoxValue {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-impl ::std::fmt::Display for BoxValue {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-/// The `Node` structure.
-///
-/// Smithy shape: `example.naming#Node`.
-#[non_exhaustive]
-#[derive(Clone, PartialEq, Debug, Default)]
-pub struct Node {
-    /// The `Value` member.
-    pub value: ::std::option::Option<::std::string::String>,
-    /// Directly recursive: boxed.
-    pub next: ::std::option::Option<::std::boxed::Box<crate::types::Node>>,
-    /// Recursive through a list: not boxed.
-    pub children: ::std::option::Option<::std::vec::Vec<crate::types::Node>>,
-}
-impl Node {
-    /// Creates a builder for [`Node`].
-    pub fn builder() -> crate::types::builders::NodeBuilder {
-        ::std::default::Default::default()
-    }
-}
-impl Node {
-    /// Writes this value's awsQuery pairs under the writer's current key.
-    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-        let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self.value {
-            writer.push("Value");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.next {
-            writer.push("Next");
-            value.write_query(writer);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.children {
-            writer.push("Children");
-            if value.is_empty() {
-                writer.empty();
-            } else {
-                writer.push("member");
-                let items_mark0 = writer.mark();
-                for (index0, item0) in value.iter().enumerate() {
-                    writer.push_index(index0 + 1);
-                    item0.write_query(writer);
-                    writer.truncate(items_mark0);
-                }
-            }
-            writer.truncate(mark);
+        /// Every value this version of the model knows, in model order.
+        pub const fn values() -> &'static [&'static str] {
+            &["small", "large"]
         }
     }
-}
-#[cfg(feature = "server")]
-impl Node {
-    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-    pub fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_value = match node.child("Value") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_next = match node.child("Next") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(crate::types::Node::read_query(child)?)
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_children = match node.child("Children") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("member") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()? {
-                                list.push(crate::types::Node::read_query(item0)?);
-                            }
-                            list
-                        }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        ::std::result::Result::Ok(Self {
-            value: member_value,
-            next: member_next.map(::std::boxed::Box::new),
-            children: member_children,
-        })
-    }
-}
-impl Node {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_value: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut member_next: ::std::option::Option<crate::types::Node> = ::std::option::Option::None;
-        let mut member_children: ::std::option::Option<
-            ::std::vec::Vec<crate::types::Node>,
-        > = ::std::option::Option::None;
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
-            match reader.name() {
-                "Value" => {
-                    member_value = ::std::option::Option::Some(
-                        reader.read_string(&child)?,
-                    );
-                }
-                "Next" => {
-                    member_next = ::std::option::Option::Some(
-                        crate::types::Node::read_xml(reader, &child)?,
-                    );
-                }
-                "Children" => {
-                    member_children = ::std::option::Option::Some({
-                        let mut items0 = ::std::vec::Vec::new();
-                        while let ::std::option::Option::Some(item0) = reader
-                            .next_child(&child)?
-                        {
-                            if reader.name() == "member" {
-                                items0.push(crate::types::Node::read_xml(reader, &item0)?);
-                            } else {
-                                reader.skip(&item0)?;
-                            }
-                        }
-                        items0
-                    });
-                }
-                _ => reader.skip(&child)?,
-            }
-        }
-        ::std::result::Result::Ok(Self {
-            value: member_value,
-            next: member_next.map(::std::boxed::Box::new),
-            children: member_children,
-        })
-    }
-}
-#[cfg(feature = "server")]
-impl Node {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        if let ::std::option::Option::Some(value) = &self.value {
-            writer.element("Value", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.next {
-            writer.start("Next", ::std::option::Option::None);
-            value.write_xml(writer);
-            writer.end("Next");
-        }
-        if let ::std::option::Option::Some(value) = &self.children {
-            writer.start("Children", ::std::option::Option::None);
-            for item0 in value.iter() {
-                writer.start("member", ::std::option::Option::None);
-                item0.write_xml(writer);
-                writer.end("member");
-            }
-            writer.end("Children");
-        }
-    }
-}
-/// The `OddValues` enum.
-///
-/// Smithy shape: `example.naming#OddValues`.
-#[non_exhaustive]
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
-pub enum OddValues {
-    /// The value `0`.
-    ///
-    /// Wire value: `0`.
-    Zero,
-    /// The value `1`.
-    ///
-    /// Wire value: `1`.
-    One,
-    /// The value `cross-az`.
-    ///
-    /// Wire value: `cross-az`.
-    CrossAz,
-    /// The value `with space`.
-    ///
-    /// Wire value: `with space`.
-    WithSpace,
-    /// The value `say "hi"\now`.
-    ///
-    /// Wire value: `say "hi"\now`.
-    Quote,
-    /// The value `unknown`.
-    ///
-    /// Wire value: `unknown`.
-    UnknownValue,
-    /// The value `self`.
-    ///
-    /// Wire value: `self`.
-    SelfValue,
-    /// The value `two`.
-    ///
-    /// Wire value: `two`.
-    V2,
-    /// A value this version of the model does not know, kept as received.
-    Unknown(::querygen_runtime::UnknownVariant),
-}
-impl OddValues {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Zero => "0",
-            Self::One => "1",
-            Self::CrossAz => "cross-az",
-            Self::WithSpace => "with space",
-            Self::Quote => "say \"hi\"\\now",
-            Self::UnknownValue => "unknown",
-            Self::SelfValue => "self",
-            Self::V2 => "two",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    /// Every value this version of the model knows, in model order.
-    pub const fn values() -> &'static [&'static str] {
-        &[
-            "0",
-            "1",
-            "cross-az",
-            "with space",
-            "say \"hi\"\\now",
-            "unknown",
-            "self",
-            "two",
-        ]
-    }
-}
-impl ::std::convert::From<&str> for OddValues {
-    fn from(value: &str) -> Self {
-        match value {
-            "0" => Self::Zero,
-            "1" => Self::One,
-            "cross-az" => Self::CrossAz,
-            "with space" => Self::WithSpace,
-            "say \"hi\"\\now" => Self::Quote,
-            "unknown" => Self::UnknownValue,
-            "self" => Self::SelfValue,
-            "two" => Self::V2,
-            other => {
-                Self::Unknown(
-                    ::querygen_runtime::UnknownVariant::new(
-                        ::std::borrow::ToOwned::to_owned(other),
-                    ),
-                )
-            }
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for OddValues {
-    fn from(value: ::std::string::String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-impl ::std::str::FromStr for OddValues {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::convert::AsRef<str> for OddValues {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-impl ::std::fmt::Display for OddValues {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-/// A structure named like `std::option::Option`.
-///
-/// Smithy shape: `example.naming#Option`.
-#[non_exhaustive]
-#[derive(Clone, PartialEq, Debug, Default)]
-pub struct OptionValue {
-    /// The `Value` member.
-    pub value: ::std::option::Option<::std::string::String>,
-}
-impl OptionValue {
-    /// Creates a builder for [`OptionValue`].
-    pub fn builder() -> crate::types::builders::OptionValueBuilder {
-        ::std::default::Default::default()
-    }
-}
-impl OptionValue {
-    /// Writes this value's awsQuery pairs under the writer's current key.
-    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-        let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self.value {
-            writer.push("Value");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-    }
-}
-#[cfg(feature = "server")]
-impl OptionValue {
-    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-    pub fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_value = match node.child("Value") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        ::std::result::Result::Ok(Self { value: member_value })
-    }
-}
-/// Same name, other namespace: renamed by the service.
-///
-/// Smithy shape: `example.other#Widget`.
-#[non_exhaustive]
-#[derive(Clone, PartialEq, Debug, Default)]
-pub struct OtherWidget {
-    /// The `Serial` member.
-    pub serial: ::std::option::Option<i64>,
-}
-impl OtherWidget {
-    /// Creates a builder for [`OtherWidget`].
-    pub fn builder() -> crate::types::builders::OtherWidgetBuilder {
-        ::std::default::Default::default()
-    }
-}
-impl OtherWidget {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_serial: ::std::option::Option<i64> = ::std::option::Option::None;
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
-            match reader.name() {
-                "Serial" => {
-                    member_serial = ::std::option::Option::Some(
-                        reader.read_parsed::<i64>(&child, "a 64-bit integer")?,
-                    );
-                }
-                _ => reader.skip(&child)?,
-            }
-        }
-        ::std::result::Result::Ok(Self { serial: member_serial })
-    }
-}
-#[cfg(feature = "server")]
-impl OtherWidget {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        if let ::std::option::Option::Some(value) = &self.serial {
-            writer.integer("Serial", *value);
-        }
-    }
-}
-/// The `PingPongA` structure.
-///
-/// Smithy shape: `example.naming#PingPongA`.
-#[non_exhaustive]
-#[derive(Clone, PartialEq, Debug, Default)]
-pub struct PingPongA {
-    /// The `Pong` member.
-    pub pong: ::std::option::Option<::std::boxed::Box<crate::types::PingPongB>>,
-}
-impl PingPongA {
-    /// Creates a builder for [`PingPongA`].
-    pub fn builder() -> crate::types::builders::PingPongABuilder {
-        ::std::default::Default::default()
-    }
-}
-impl PingPongA {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_pong: ::std::option::Option<crate::types::PingPongB> = ::std::option::Option::None;
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
-            match reader.name() {
-                "Pong" => {
-                    member_pong = ::std::option::Option::Some(
-                        crate::types::PingPongB::read_xml(reader, &child)?,
-                    );
-                }
-                _ => reader.skip(&child)?,
-            }
-        }
-        ::std::result::Result::Ok(Self {
-            pong: member_pong.map(::std::boxed::Box::new),
-        })
-    }
-}
-#[cfg(feature = "server")]
-impl PingPongA {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        if let ::std::option::Option::Some(value) = &self.pong {
-            writer.start("Pong", ::std::option::Option::None);
-            value.write_xml(writer);
-            writer.end("Pong");
-        }
-    }
-}
-/// The `PingPongB` structure.
-///
-/// Smithy shape: `example.naming#PingPongB`.
-#[non_exhaustive]
-#[derive(Clone, PartialEq, Debug, Default)]
-pub struct PingPongB {
-    /// The `Ping` member.
-    pub ping: ::std::option::Option<::std::boxed::Box<crate::types::PingPongA>>,
-}
-impl PingPongB {
-    /// Creates a builder for [`PingPongB`].
-    pub fn builder() -> crate::types::builders::PingPongBBuilder {
-        ::std::default::Default::default()
-    }
-}
-impl PingPongB {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_ping: ::std::option::Option<crate::types::PingPongA> = ::std::option::Option::None;
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
-            match reader.name() {
-                "Ping" => {
-                    member_ping = ::std::option::Option::Some(
-                        crate::types::PingPongA::read_xml(reader, &child)?,
-                    );
-                }
-                _ => reader.skip(&child)?,
-            }
-        }
-        ::std::result::Result::Ok(Self {
-            ping: member_ping.map(::std::boxed::Box::new),
-        })
-    }
-}
-#[cfg(feature = "server")]
-impl PingPongB {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        if let ::std::option::Option::Some(value) = &self.ping {
-            writer.start("Ping", ::std::option::Option::None);
-            value.write_xml(writer);
-            writer.end("Ping");
-        }
-    }
-}
-/// The `ResultValue` structure.
-///
-/// Smithy shape: `example.naming#Result`.
-#[non_exhaustive]
-#[derive(Clone, PartialEq, Debug, Default)]
-pub struct ResultValue {
-    /// The `Ok` member.
-    pub ok: ::std::option::Option<bool>,
-    /// The `Err` member.
-    pub err: ::std::option::Option<::std::string::String>,
-}
-impl ResultValue {
-    /// Creates a builder for [`ResultValue`].
-    pub fn builder() -> crate::types::builders::ResultValueBuilder {
-        ::std::default::Default::default()
-    }
-}
-impl ResultValue {
-    /// Writes this value's awsQuery pairs under the writer's current key.
-    pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
-        let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self.ok {
-            writer.push("Ok");
-            writer.boolean(*value);
-            writer.truncate(mark);
-        }
-        if let ::std::option::Option::Some(value) = &self.err {
-            writer.push("Err");
-            writer.string(value);
-            writer.truncate(mark);
-        }
-    }
-}
-#[cfg(feature = "server")]
-impl ResultValue {
-    /// Reads this structure from the request keys under `node` (the server side of `write_query`).
-    pub fn read_query(
-        node: &::querygen_runtime::server::QueryTree,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_ok = match node.child("Ok") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.parsed::<bool>("a boolean")?)
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let member_err = match node.child("Err") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        ::std::result::Result::Ok(Self {
-            ok: member_ok,
-            err: member_err,
-        })
-    }
-}
-/// Defaults and nullability: every rule of Smithy 2.0 once.
-///
-/// Smithy shape: `example.naming#Settings`.
-#[non_exhaustive]
-#[derive(Clone, PartialEq, Debug)]
-pub struct Settings {
-    /// The `Retries` member.
-    ///
-    /// Defaults to `3` when not set.
-    pub retries: i32,
-    /// The `Ratio` member.
-    ///
-    /// Defaults to `0.5` when not set.
-    pub ratio: f32,
-    /// The `Verbose` member.
-    ///
-    /// Defaults to `true` when not set.
-    pub verbose: bool,
-    /// The `Label` member.
-    ///
-    /// Defaults to `"none"` when not set.
-    pub label: ::std::string::String,
-    /// The `Size` member.
-    ///
-    /// Defaults to `"small"` when not set.
-    pub size: crate::types::BoxValue,
-    /// The `Count` member.
-    ///
-    /// Defaults to `2` when not set.
-    pub count: crate::types::VecValue,
-    /// The `Names` member.
-    ///
-    /// Defaults to empty when not set.
-    pub names: ::std::vec::Vec<::std::string::String>,
-    /// The `Since` member.
-    ///
-    /// Defaults to `0` seconds after the Unix epoch when not set.
-    pub since: ::querygen_runtime::DateTime,
-    /// The `Region` member.
-    ///
-    /// Required: the builder's `build()` fails without it.
-    pub region: ::std::string::String,
-    /// The `Zone` member.
-    ///
-    /// Defaults to `"a"` when not set.
-    pub zone: ::std::string::String,
-    /// The `Legacy` member.
-    ///
-    /// Required by the service.
-    pub legacy: ::std::option::Option<::std::string::String>,
-    /// The `Nullable` member.
-    pub nullable: ::std::option::Option<i32>,
-    /// The `Primitive` member.
-    ///
-    /// Defaults to `0` when not set.
-    pub primitive: i64,
-    /// The `Old` member.
-    ///
-    /// **Deprecated:** Use Label.
-    pub old: ::std::option::Option<::std::string::String>,
-}
-impl Settings {
-    /// Creates a builder for [`Settings`].
-    pub fn builder() -> crate::types::builders::SettingsBuilder {
-        ::std::default::Default::default()
-    }
-}
-impl Settings {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_retries: ::std::option::Option<i32> = ::std::option::Option::None;
-        let mut member_ratio: ::std::option::Option<f32> = ::std::option::Option::None;
-        let mut member_verbose: ::std::option::Option<bool> = ::std::option::Option::None;
-        let mut member_label: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut member_size: ::std::option::Option<crate::types::BoxValue> = ::std::option::Option::None;
-        let mut member_count: ::std::option::Option<crate::types::VecValue> = ::std::option::Option::None;
-        let mut member_names: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        > = ::std::option::Option::None;
-        let mut member_since: ::std::option::Option<::querygen_runtime::DateTime> = ::std::option::Option::None;
-        let mut member_region: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut member_zone: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut member_legacy: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        let mut member_nullable: ::std::option::Option<i32> = ::std::option::Option::None;
-        let mut member_primitive: ::std::option::Option<i64> = ::std::option::Option::None;
-        let mut member_old: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
-            match reader.name() {
-                "Retries" => {
-                    member_retries = ::std::option::Option::Some(
-                        reader.read_parsed::<i32>(&child, "a 32-bit integer")?,
-                    );
-                }
-                "Ratio" => {
-                    member_ratio = ::std::option::Option::Some(
-                        reader.read_parsed::<f32>(&child, "a float")?,
-                    );
-                }
-                "Verbose" => {
-                    member_verbose = ::std::option::Option::Some(
-                        reader.read_parsed::<bool>(&child, "a boolean")?,
-                    );
-                }
-                "Label" => {
-                    member_label = ::std::option::Option::Some(
-                        reader.read_string(&child)?,
-                    );
-                }
-                "Size" => {
-                    member_size = ::std::option::Option::Some(
-                        crate::types::BoxValue::from(reader.text(&child)?.as_ref()),
-                    );
-                }
-                "Count" => {
-                    member_count = ::std::option::Option::Some(
-                        crate::types::VecValue::from(
-                            reader.read_parsed::<i32>(&child, "a 32-bit integer")?,
+    impl ::std::convert::From<&str> for BoxValue {
+        fn from(value: &str) -> Self {
+            match value {
+                "small" => Self::Small,
+                "large" => Self::Large,
+                other => {
+                    Self::Unknown(
+                        ::querygen_runtime::UnknownVariant::new(
+                            ::std::borrow::ToOwned::to_owned(other),
                         ),
-                    );
+                    )
                 }
-                "Names" => {
-                    member_names = ::std::option::Option::Some({
-                        let mut items0 = ::std::vec::Vec::new();
-                        while let ::std::option::Option::Some(item0) = reader
-                            .next_child(&child)?
-                        {
-                            if reader.name() == "member" {
-                                items0.push(reader.read_string(&item0)?);
-                            } else {
-                                reader.skip(&item0)?;
-                            }
-                        }
-                        items0
-                    });
-                }
-                "Since" => {
-                    member_since = ::std::option::Option::Some(
-                        reader
-                            .read_timestamp(
-                                &child,
-                                ::querygen_runtime::query::TimestampFormat::DateTime,
-                            )?,
-                    );
-                }
-                "Region" => {
-                    member_region = ::std::option::Option::Some(
-                        reader.read_string(&child)?,
-                    );
-                }
-                "Zone" => {
-                    member_zone = ::std::option::Option::Some(
-                        reader.read_string(&child)?,
-                    );
-                }
-                "Legacy" => {
-                    member_legacy = ::std::option::Option::Some(
-                        reader.read_string(&child)?,
-                    );
-                }
-                "Nullable" => {
-                    member_nullable = ::std::option::Option::Some(
-                        reader.read_parsed::<i32>(&child, "a 32-bit integer")?,
-                    );
-                }
-                "Primitive" => {
-                    member_primitive = ::std::option::Option::Some(
-                        reader.read_parsed::<i64>(&child, "a 64-bit integer")?,
-                    );
-                }
-                "Old" => {
-                    member_old = ::std::option::Option::Some(reader.read_string(&child)?);
-                }
-                _ => reader.skip(&child)?,
             }
         }
-        let ::std::option::Option::Some(member_region) = member_region else {
-            let missing = ::querygen_runtime::BuildError::missing_members(
-                "Settings",
-                ::std::vec!["region"],
-            );
-            return ::std::result::Result::Err(
-                reader
-                    .fail(::querygen_runtime::xml::XmlErrorKind::Missing {
-                        detail: missing.to_string(),
-                    }),
-            );
-        };
-        ::std::result::Result::Ok(Self {
-            retries: member_retries.unwrap_or(3),
-            ratio: member_ratio.unwrap_or(0.5),
-            verbose: member_verbose.unwrap_or(true),
-            label: member_label.unwrap_or_else(|| ::std::string::String::from("none")),
-            size: member_size.unwrap_or_else(|| crate::types::BoxValue::from("small")),
-            count: member_count.unwrap_or_else(|| crate::types::VecValue::from(2)),
-            names: member_names.unwrap_or_default(),
-            since: member_since.unwrap_or(::querygen_runtime::DateTime::from_secs(0)),
-            region: member_region,
-            zone: member_zone.unwrap_or_else(|| ::std::string::String::from("a")),
-            legacy: member_legacy,
-            nullable: member_nullable,
-            primitive: member_primitive.unwrap_or(0),
-            old: member_old,
-        })
     }
-}
-#[cfg(feature = "server")]
-impl Settings {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        {
-            let value = &self.retries;
-            writer.integer("Retries", i64::from(*value));
+    impl ::std::convert::From<::std::string::String> for BoxValue {
+        fn from(value: ::std::string::String) -> Self {
+            Self::from(value.as_str())
         }
-        {
-            let value = &self.ratio;
-            writer.float("Ratio", *value);
+    }
+    impl ::std::str::FromStr for BoxValue {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(Self::from(value))
         }
-        {
-            let value = &self.verbose;
-            writer.boolean("Verbose", *value);
+    }
+    impl ::std::convert::AsRef<str> for BoxValue {
+        fn as_ref(&self) -> &str {
+            self.as_str()
         }
-        {
-            let value = &self.label;
-            writer.element("Label", value);
-        }
-        {
-            let value = &self.size;
-            writer.element("Size", value.as_str());
-        }
-        {
-            let value = &self.count;
-            writer.integer("Count", i64::from(value.value()));
-        }
-        {
-            let value = &self.names;
-            writer.start("Names", ::std::option::Option::None);
-            for item0 in value.iter() {
-                writer.element("member", item0);
-            }
-            writer.end("Names");
-        }
-        {
-            let value = &self.since;
-            writer
-                .timestamp(
-                    "Since",
-                    value,
-                    ::querygen_runtime::query::TimestampFormat::DateTime,
-                );
-        }
-        {
-            let value = &self.region;
-            writer.element("Region", value);
-        }
-        {
-            let value = &self.zone;
-            writer.element("Zone", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.legacy {
-            writer.element("Legacy", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.nullable {
-            writer.integer("Nullable", i64::from(*value));
-        }
-        {
-            let value = &self.primitive;
-            writer.integer("Primitive", *value);
-        }
-        if let ::std::option::Option::Some(value) = &self.old {
-            writer.element("Old", value);
+    }
+    impl ::std::fmt::Display for BoxValue {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
         }
     }
 }
-/// The `StringValue` structure.
-///
-/// Smithy shape: `example.naming#String`.
-#[non_exhaustive]
-#[derive(Clone, PartialEq, Debug, Default)]
-pub struct StringValue {
-    /// The `Chars` member.
-    pub chars: ::std::option::Option<::std::string::String>,
-}
-impl StringValue {
-    /// Creates a builder for [`StringValue`].
-    pub fn builder() -> crate::types::builders::StringValueBuilder {
-        ::std::default::Default::default()
-    }
-}
-impl StringValue {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_chars: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
-            match reader.name() {
-                "Chars" => {
-                    member_chars = ::std::option::Option::Some(
-                        reader.read_string(&child)?,
-                    );
-                }
-                _ => reader.skip(&child)?,
-            }
-        }
-        ::std::result::Result::Ok(Self { chars: member_chars })
-    }
-}
-#[cfg(feature = "server")]
-impl StringValue {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        if let ::std::option::Option::Some(value) = &self.chars {
-            writer.element("Chars", value);
-        }
-    }
-}
-/// The `Token` structure.
-///
-/// Smithy shape: `example.naming#Token`.
-#[non_exhaustive]
-#[derive(Clone, PartialEq, Default)]
-pub struct Token {
-    /// The `Value` member.
-    pub value: ::std::option::Option<::std::string::String>,
-}
-impl Token {
-    /// Creates a builder for [`Token`].
-    pub fn builder() -> crate::types::builders::TokenBuilder {
-        ::std::default::Default::default()
-    }
-}
-impl ::std::fmt::Debug for Token {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(::querygen_runtime::REDACTED)
-    }
-}
-impl Token {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_value: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
-            match reader.name() {
-                "Value" => {
-                    member_value = ::std::option::Option::Some(
-                        reader.read_string(&child)?,
-                    );
-                }
-                _ => reader.skip(&child)?,
-            }
-        }
-        ::std::result::Result::Ok(Self { value: member_value })
-    }
-}
-#[cfg(feature = "server")]
-impl Token {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        if let ::std::option::Option::Some(value) = &self.value {
-            writer.element("Value", value);
-        }
-    }
-}
-/// The `VecValue` enum.
-///
-/// Smithy shape: `example.naming#Vec`.
-#[non_exhaustive]
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
-pub enum VecValue {
-    /// The value `1`.
+#[cfg(any(feature = "describe-things", feature = "match"))]
+pub use self::box_value_items::*;
+#[cfg(feature = "describe-things")]
+mod node_items {
+    /// The `Node` structure.
     ///
-    /// Wire value: `1`.
-    One,
-    /// The value `2`.
-    ///
-    /// Wire value: `2`.
-    Two,
-    /// A value this version of the model does not know, kept as received.
-    Unknown(::querygen_runtime::UnknownVariant<i32>),
-}
-impl VecValue {
-    /// The value as sent on the wire.
-    pub fn value(&self) -> i32 {
-        match self {
-            Self::One => 1,
-            Self::Two => 2,
-            Self::Unknown(value) => *value.get(),
-        }
-    }
-    /// Every value this version of the model knows, in model order.
-    pub const fn values() -> &'static [i32] {
-        &[1, 2]
-    }
-}
-impl ::std::convert::From<i32> for VecValue {
-    fn from(value: i32) -> Self {
-        match value {
-            1 => Self::One,
-            2 => Self::Two,
-            other => Self::Unknown(::querygen_runtime::UnknownVariant::new(other)),
-        }
-    }
-}
-impl ::std::str::FromStr for VecValue {
-    type Err = ::std::num::ParseIntError;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        value.parse::<i32>().map(Self::from)
-    }
-}
-impl ::std::fmt::Display for VecValue {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(&self.value(), f)
-    }
-}
-/// The `Widget` structure.
-///
-/// Smithy shape: `example.naming#Widget`.
-#[non_exhaustive]
-#[derive(Clone, PartialEq, Debug, Default)]
-pub struct Widget {
-    /// The `Id` member.
-    pub id: ::std::option::Option<::std::string::String>,
-}
-impl Widget {
-    /// Creates a builder for [`Widget`].
-    pub fn builder() -> crate::types::builders::WidgetBuilder {
-        ::std::default::Default::default()
-    }
-}
-impl Widget {
-    /// Reads this structure from the child elements of `node`; unknown elements are skipped.
-    pub fn read_xml(
-        reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
-        node: &::querygen_runtime::xml::Node,
-    ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-        while let ::std::option::Option::Some(child) = reader.next_child(node)? {
-            match reader.name() {
-                "Id" => {
-                    member_id = ::std::option::Option::Some(reader.read_string(&child)?);
-                }
-                _ => reader.skip(&child)?,
-            }
-        }
-        ::std::result::Result::Ok(Self { id: member_id })
-    }
-}
-#[cfg(feature = "server")]
-impl Widget {
-    /// Writes this structure's members as child elements (the server side of `read_xml`).
-    pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-        if let ::std::option::Option::Some(value) = &self.id {
-            writer.element("Id", value);
-        }
-    }
-}
-/// Builders for the structures of this module.
-pub mod builders {
-    /// A builder for [`Node`](super::Node).
-    #[derive(Clone, PartialEq, Default, Debug)]
-    pub struct NodeBuilder {
-        value: ::std::option::Option<::std::string::String>,
-        next: ::std::option::Option<crate::types::Node>,
-        children: ::std::option::Option<::std::vec::Vec<crate::types::Node>>,
-    }
-    impl NodeBuilder {
+    /// Smithy shape: `example.naming#Node`.
+    #[non_exhaustive]
+    #[derive(Clone, PartialEq, Debug, Default)]
+    pub struct Node {
         /// The `Value` member.
-        pub fn value(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.value = ::std::option::Option::Some(input.into());
-            self
-        }
-        /// Sets or clears the `Value` member.
-        pub fn set_value(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.value = input;
-            self
-        }
+        pub value: ::std::option::Option<::std::string::String>,
         /// Directly recursive: boxed.
-        pub fn next(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::Node>,
-        ) -> Self {
-            self.next = ::std::option::Option::Some(input.into());
-            self
-        }
-        /// Sets or clears the `Next` member.
-        pub fn set_next(
-            mut self,
-            input: ::std::option::Option<crate::types::Node>,
-        ) -> Self {
-            self.next = input;
-            self
-        }
-        /// Appends one item to the `Children` member.
-        ///
+        pub next: ::std::option::Option<::std::boxed::Box<crate::types::Node>>,
         /// Recursive through a list: not boxed.
-        pub fn children(
-            mut self,
-            item: impl ::std::convert::Into<crate::types::Node>,
-        ) -> Self {
-            self.children.get_or_insert_with(::std::vec::Vec::new).push(item.into());
-            self
+        pub children: ::std::option::Option<::std::vec::Vec<crate::types::Node>>,
+    }
+    impl Node {
+        /// Creates a builder for [`Node`].
+        pub fn builder() -> crate::types::builders::NodeBuilder {
+            ::std::default::Default::default()
         }
-        /// Sets or clears the `Children` member.
-        pub fn set_children(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<crate::types::Node>>,
-        ) -> Self {
-            self.children = input;
-            self
-        }
-        /// Builds the [`Node`](super::Node); every member is optional or has a default.
-        pub fn build(self) -> crate::types::Node {
-            crate::types::Node {
-                value: self.value,
-                next: self.next.map(::std::boxed::Box::new),
-                children: self.children,
+    }
+    impl Node {
+        /// Writes this value's awsQuery pairs under the writer's current key.
+        pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+            let mark = writer.mark();
+            if let ::std::option::Option::Some(value) = &self.value {
+                writer.push("Value");
+                writer.string(value);
+                writer.truncate(mark);
+            }
+            if let ::std::option::Option::Some(value) = &self.next {
+                writer.push("Next");
+                value.write_query(writer);
+                writer.truncate(mark);
+            }
+            if let ::std::option::Option::Some(value) = &self.children {
+                writer.push("Children");
+                if value.is_empty() {
+                    writer.empty();
+                } else {
+                    writer.push("member");
+                    let items_mark0 = writer.mark();
+                    for (index0, item0) in value.iter().enumerate() {
+                        writer.push_index(index0 + 1);
+                        item0.write_query(writer);
+                        writer.truncate(items_mark0);
+                    }
+                }
+                writer.truncate(mark);
             }
         }
     }
-    /// A builder for [`OptionValue`](super::OptionValue).
-    #[derive(Clone, PartialEq, Default, Debug)]
-    pub struct OptionValueBuilder {
-        value: ::std::option::Option<::std::string::String>,
-    }
-    impl OptionValueBuilder {
-        /// The `Value` member.
-        pub fn value(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.value = ::std::option::Option::Some(input.into());
-            self
-        }
-        /// Sets or clears the `Value` member.
-        pub fn set_value(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.value = input;
-            self
-        }
-        /// Builds the [`OptionValue`](super::OptionValue); every member is optional or has a default.
-        pub fn build(self) -> crate::types::OptionValue {
-            crate::types::OptionValue {
-                value: self.value,
-            }
-        }
-    }
-    /// A builder for [`OtherWidget`](super::OtherWidget).
-    #[derive(Clone, PartialEq, Default, Debug)]
-    pub struct OtherWidgetBuilder {
-        serial: ::std::option::Option<i64>,
-    }
-    impl OtherWidgetBuilder {
-        /// The `Serial` member.
-        pub fn serial(mut self, input: impl ::std::convert::Into<i64>) -> Self {
-            self.serial = ::std::option::Option::Some(input.into());
-            self
-        }
-        /// Sets or clears the `Serial` member.
-        pub fn set_serial(mut self, input: ::std::option::Option<i64>) -> Self {
-            self.serial = input;
-            self
-        }
-        /// Builds the [`OtherWidget`](super::OtherWidget); every member is optional or has a default.
-        pub fn build(self) -> crate::types::OtherWidget {
-            crate::types::OtherWidget {
-                serial: self.serial,
-            }
-        }
-    }
-    /// A builder for [`PingPongA`](super::PingPongA).
-    #[derive(Clone, PartialEq, Default, Debug)]
-    pub struct PingPongABuilder {
-        pong: ::std::option::Option<crate::types::PingPongB>,
-    }
-    impl PingPongABuilder {
-        /// The `Pong` member.
-        pub fn pong(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::PingPongB>,
-        ) -> Self {
-            self.pong = ::std::option::Option::Some(input.into());
-            self
-        }
-        /// Sets or clears the `Pong` member.
-        pub fn set_pong(
-            mut self,
-            input: ::std::option::Option<crate::types::PingPongB>,
-        ) -> Self {
-            self.pong = input;
-            self
-        }
-        /// Builds the [`PingPongA`](super::PingPongA); every member is optional or has a default.
-        pub fn build(self) -> crate::types::PingPongA {
-            crate::types::PingPongA {
-                pong: self.pong.map(::std::boxed::Box::new),
-            }
-        }
-    }
-    /// A builder for [`PingPongB`](super::PingPongB).
-    #[derive(Clone, PartialEq, Default, Debug)]
-    pub struct PingPongBBuilder {
-        ping: ::std::option::Option<crate::types::PingPongA>,
-    }
-    impl PingPongBBuilder {
-        /// The `Ping` member.
-        pub fn ping(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::PingPongA>,
-        ) -> Self {
-            self.ping = ::std::option::Option::Some(input.into());
-            self
-        }
-        /// Sets or clears the `Ping` member.
-        pub fn set_ping(
-            mut self,
-            input: ::std::option::Option<crate::types::PingPongA>,
-        ) -> Self {
-            self.ping = input;
-            self
-        }
-        /// Builds the [`PingPongB`](super::PingPongB); every member is optional or has a default.
-        pub fn build(self) -> crate::types::PingPongB {
-            crate::types::PingPongB {
-                ping: self.ping.map(::std::boxed::Box::new),
-            }
-        }
-    }
-    /// A builder for [`ResultValue`](super::ResultValue).
-    #[derive(Clone, PartialEq, Default, Debug)]
-    pub struct ResultValueBuilder {
-        ok: ::std::option::Option<bool>,
-        err: ::std::option::Option<::std::string::String>,
-    }
-    impl ResultValueBuilder {
-        /// The `Ok` member.
-        pub fn ok(mut self, input: impl ::std::convert::Into<bool>) -> Self {
-            self.ok = ::std::option::Option::Some(input.into());
-            self
-        }
-        /// Sets or clears the `Ok` member.
-        pub fn set_ok(mut self, input: ::std::option::Option<bool>) -> Self {
-            self.ok = input;
-            self
-        }
-        /// The `Err` member.
-        pub fn err(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.err = ::std::option::Option::Some(input.into());
-            self
-        }
-        /// Sets or clears the `Err` member.
-        pub fn set_err(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.err = input;
-            self
-        }
-        /// Builds the [`ResultValue`](super::ResultValue); every member is optional or has a default.
-        pub fn build(self) -> crate::types::ResultValue {
-            crate::types::ResultValue {
-                ok: self.ok,
-                err: self.err,
-            }
-        }
-    }
-    /// A builder for [`Settings`](super::Settings).
-    #[derive(Clone, PartialEq, Default, Debug)]
-    pub struct SettingsBuilder {
-        retries: ::std::option::Option<i32>,
-        ratio: ::std::option::Option<f32>,
-        verbose: ::std::option::Option<bool>,
-        label: ::std::option::Option<::std::string::String>,
-        size: ::std::option::Option<crate::types::BoxValue>,
-        count: ::std::option::Option<crate::types::VecValue>,
-        names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        since: ::std::option::Option<::querygen_runtime::DateTime>,
-        region: ::std::option::Option<::std::string::String>,
-        zone: ::std::option::Option<::std::string::String>,
-        legacy: ::std::option::Option<::std::string::String>,
-        nullable: ::std::option::Option<i32>,
-        primitive: ::std::option::Option<i64>,
-        old: ::std::option::Option<::std::string::String>,
-    }
-    impl SettingsBuilder {
-        /// The `Retries` member.
-        pub fn retries(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-            self.retries = ::std::option::Option::Some(input.into());
-            self
-        }
-        /// Sets or clears the `Retries` member.
-        pub fn set_retries(mut self, input: ::std::option::Option<i32>) -> Self {
-            self.retries = input;
-            self
-        }
-        /// The `Ratio` member.
-        pub fn ratio(mut self, input: impl ::std::convert::Into<f32>) -> Self {
-            self.ratio = ::std::option::Option::Some(input.into());
-            self
-        }
-        /// Sets or clears the `Ratio` member.
-        pub fn set_ratio(mut self, input: ::std::option::Option<f32>) -> Self {
-            self.ratio = input;
-            self
-        }
-        /// The `Verbose` member.
-        pub fn verbose(mut self, input: impl ::std::convert::Into<bool>) -> Self {
-            self.verbose = ::std::option::Option::Some(input.into());
-            self
-        }
-        /// Sets or clears the `Verbose` member.
-        pub fn set_verbose(mut self, input: ::std::option::Option<bool>) -> Self {
-            self.verbose = input;
-            self
-        }
-        /// The `Label` member.
-        pub fn label(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.label = ::std::option::Option::Some(input.into());
-            self
-        }
-        /// Sets or clears the `Label` member.
-        pub fn set_label(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.label = input;
-            self
-        }
-        /// The `Size` member.
-        pub fn size(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::BoxValue>,
-        ) -> Self {
-            self.size = ::std::option::Option::Some(input.into());
-            self
-        }
-        /// Sets or clears the `Size` member.
-        pub fn set_size(
-            mut self,
-            input: ::std::option::Option<crate::types::BoxValue>,
-        ) -> Self {
-            self.size = input;
-            self
-        }
-        /// The `Count` member.
-        pub fn count(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::VecValue>,
-        ) -> Self {
-            self.count = ::std::option::Option::Some(input.into());
-            self
-        }
-        /// Sets or clears the `Count` member.
-        pub fn set_count(
-            mut self,
-            input: ::std::option::Option<crate::types::VecValue>,
-        ) -> Self {
-            self.count = input;
-            self
-        }
-        /// Appends one item to the `Names` member.
-        ///
-        /// The `Names` member.
-        pub fn names(
-            mut self,
-            item: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.names.get_or_insert_with(::std::vec::Vec::new).push(item.into());
-            self
-        }
-        /// Sets or clears the `Names` member.
-        pub fn set_names(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ) -> Self {
-            self.names = input;
-            self
-        }
-        /// The `Since` member.
-        pub fn since(
-            mut self,
-            input: impl ::std::convert::Into<::querygen_runtime::DateTime>,
-        ) -> Self {
-            self.since = ::std::option::Option::Some(input.into());
-            self
-        }
-        /// Sets or clears the `Since` member.
-        pub fn set_since(
-            mut self,
-            input: ::std::option::Option<::querygen_runtime::DateTime>,
-        ) -> Self {
-            self.since = input;
-            self
-        }
-        /// The `Region` member.
-        pub fn region(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.region = ::std::option::Option::Some(input.into());
-            self
-        }
-        /// Sets or clears the `Region` member.
-        pub fn set_region(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.region = input;
-            self
-        }
-        /// The `Zone` member.
-        pub fn zone(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.zone = ::std::option::Option::Some(input.into());
-            self
-        }
-        /// Sets or clears the `Zone` member.
-        pub fn set_zone(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.zone = input;
-            self
-        }
-        /// The `Legacy` member.
-        pub fn legacy(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.legacy = ::std::option::Option::Some(input.into());
-            self
-        }
-        /// Sets or clears the `Legacy` member.
-        pub fn set_legacy(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.legacy = input;
-            self
-        }
-        /// The `Nullable` member.
-        pub fn nullable(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-            self.nullable = ::std::option::Option::Some(input.into());
-            self
-        }
-        /// Sets or clears the `Nullable` member.
-        pub fn set_nullable(mut self, input: ::std::option::Option<i32>) -> Self {
-            self.nullable = input;
-            self
-        }
-        /// The `Primitive` member.
-        pub fn primitive(mut self, input: impl ::std::convert::Into<i64>) -> Self {
-            self.primitive = ::std::option::Option::Some(input.into());
-            self
-        }
-        /// Sets or clears the `Primitive` member.
-        pub fn set_primitive(mut self, input: ::std::option::Option<i64>) -> Self {
-            self.primitive = input;
-            self
-        }
-        /// The `Old` member.
-        ///
-        /// **Deprecated:** Use Label.
-        pub fn old(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.old = ::std::option::Option::Some(input.into());
-            self
-        }
-        /// Sets or clears the `Old` member.
-        pub fn set_old(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.old = input;
-            self
-        }
-        /// Builds the [`Settings`](super::Settings), failing if any required member (`region`, `legacy`) is not set.
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<
-            crate::types::Settings,
-            ::querygen_runtime::BuildError,
-        > {
-            let mut missing = ::std::vec::Vec::new();
-            if self.region.is_none() {
-                missing.push("region");
-            }
-            if self.legacy.is_none() {
-                missing.push("legacy");
-            }
-            if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members("Settings", missing),
-                );
-            }
-            let ::std::option::Option::Some(region) = self.region else {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members("Settings", missing),
-                );
+    #[cfg(feature = "server")]
+    impl Node {
+        /// Reads this structure from the request keys under `node` (the server side of `write_query`).
+        pub fn read_query(
+            node: &::querygen_runtime::server::QueryTree,
+        ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+            let member_value = match node.child("Value") {
+                ::std::option::Option::Some(child) => {
+                    ::std::option::Option::Some(child.text()?.to_owned())
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
             };
-            ::std::result::Result::Ok(crate::types::Settings {
-                retries: self.retries.unwrap_or(3),
-                ratio: self.ratio.unwrap_or(0.5),
-                verbose: self.verbose.unwrap_or(true),
-                label: self.label.unwrap_or_else(|| ::std::string::String::from("none")),
-                size: self.size.unwrap_or_else(|| crate::types::BoxValue::from("small")),
-                count: self.count.unwrap_or_else(|| crate::types::VecValue::from(2)),
-                names: self.names.unwrap_or_default(),
-                since: self.since.unwrap_or(::querygen_runtime::DateTime::from_secs(0)),
-                region,
-                zone: self.zone.unwrap_or_else(|| ::std::string::String::from("a")),
-                legacy: self.legacy,
-                nullable: self.nullable,
-                primitive: self.primitive.unwrap_or(0),
-                old: self.old,
+            let member_next = match node.child("Next") {
+                ::std::option::Option::Some(child) => {
+                    ::std::option::Option::Some(crate::types::Node::read_query(child)?)
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            };
+            let member_children = match node.child("Children") {
+                ::std::option::Option::Some(child) => {
+                    ::std::option::Option::Some(
+                        match child.child("member") {
+                            ::std::option::Option::Some(items) => {
+                                let mut list = ::std::vec::Vec::new();
+                                for item0 in items.items()? {
+                                    list.push(crate::types::Node::read_query(item0)?);
+                                }
+                                list
+                            }
+                            ::std::option::Option::None => ::std::vec::Vec::new(),
+                        },
+                    )
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            };
+            ::std::result::Result::Ok(Self {
+                value: member_value,
+                next: member_next.map(::std::boxed::Box::new),
+                children: member_children,
             })
         }
     }
-    /// A builder for [`StringValue`](super::StringValue).
-    #[derive(Clone, PartialEq, Default, Debug)]
-    pub struct StringValueBuilder {
-        chars: ::std::option::Option<::std::string::String>,
+    impl Node {
+        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+        pub fn read_xml(
+            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+            node: &::querygen_runtime::xml::Node,
+        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+            let mut member_value: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_next: ::std::option::Option<crate::types::Node> = ::std::option::Option::None;
+            let mut member_children: ::std::option::Option<
+                ::std::vec::Vec<crate::types::Node>,
+            > = ::std::option::Option::None;
+            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+                match reader.name() {
+                    "Value" => {
+                        member_value = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
+                    }
+                    "Next" => {
+                        member_next = ::std::option::Option::Some(
+                            crate::types::Node::read_xml(reader, &child)?,
+                        );
+                    }
+                    "Children" => {
+                        member_children = ::std::option::Option::Some({
+                            let mut items0 = ::std::vec::Vec::new();
+                            while let ::std::option::Option::Some(item0) = reader
+                                .next_child(&child)?
+                            {
+                                if reader.name() == "member" {
+                                    items0.push(crate::types::Node::read_xml(reader, &item0)?);
+                                } else {
+                                    reader.skip(&item0)?;
+                                }
+                            }
+                            items0
+                        });
+                    }
+                    _ => reader.skip(&child)?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                value: member_value,
+                next: member_next.map(::std::boxed::Box::new),
+                children: member_children,
+            })
+        }
     }
-    impl StringValueBuilder {
-        /// The `Chars` member.
-        pub fn chars(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.chars = ::std::option::Option::Some(input.into());
-            self
-        }
-        /// Sets or clears the `Chars` member.
-        pub fn set_chars(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.chars = input;
-            self
-        }
-        /// Builds the [`StringValue`](super::StringValue); every member is optional or has a default.
-        pub fn build(self) -> crate::types::StringValue {
-            crate::types::StringValue {
-                chars: self.chars,
+    #[cfg(feature = "server")]
+    impl Node {
+        /// Writes this structure's members as child elements (the server side of `read_xml`).
+        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            if let ::std::option::Option::Some(value) = &self.value {
+                writer.element("Value", value);
+            }
+            if let ::std::option::Option::Some(value) = &self.next {
+                writer.start("Next", ::std::option::Option::None);
+                value.write_xml(writer);
+                writer.end("Next");
+            }
+            if let ::std::option::Option::Some(value) = &self.children {
+                writer.start("Children", ::std::option::Option::None);
+                for item0 in value.iter() {
+                    writer.start("member", ::std::option::Option::None);
+                    item0.write_xml(writer);
+                    writer.end("member");
+                }
+                writer.end("Children");
             }
         }
     }
-    /// A builder for [`Token`](super::Token).
-    #[derive(Clone, PartialEq, Default)]
-    pub struct TokenBuilder {
-        value: ::std::option::Option<::std::string::String>,
+}
+#[cfg(feature = "describe-things")]
+pub use self::node_items::*;
+#[cfg(feature = "describe-things")]
+mod odd_values_items {
+    /// The `OddValues` enum.
+    ///
+    /// Smithy shape: `example.naming#OddValues`.
+    #[non_exhaustive]
+    #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+    pub enum OddValues {
+        /// The value `0`.
+        ///
+        /// Wire value: `0`.
+        Zero,
+        /// The value `1`.
+        ///
+        /// Wire value: `1`.
+        One,
+        /// The value `cross-az`.
+        ///
+        /// Wire value: `cross-az`.
+        CrossAz,
+        /// The value `with space`.
+        ///
+        /// Wire value: `with space`.
+        WithSpace,
+        /// The value `say "hi"\now`.
+        ///
+        /// Wire value: `say "hi"\now`.
+        Quote,
+        /// The value `unknown`.
+        ///
+        /// Wire value: `unknown`.
+        UnknownValue,
+        /// The value `self`.
+        ///
+        /// Wire value: `self`.
+        SelfValue,
+        /// The value `two`.
+        ///
+        /// Wire value: `two`.
+        V2,
+        /// A value this version of the model does not know, kept as received.
+        Unknown(::querygen_runtime::UnknownVariant),
     }
-    impl TokenBuilder {
+    impl OddValues {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Zero => "0",
+                Self::One => "1",
+                Self::CrossAz => "cross-az",
+                Self::WithSpace => "with space",
+                Self::Quote => "say \"hi\"\\now",
+                Self::UnknownValue => "unknown",
+                Self::SelfValue => "self",
+                Self::V2 => "two",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Every value this version of the model knows, in model order.
+        pub const fn values() -> &'static [&'static str] {
+            &[
+                "0",
+                "1",
+                "cross-az",
+                "with space",
+                "say \"hi\"\\now",
+                "unknown",
+                "self",
+                "two",
+            ]
+        }
+    }
+    impl ::std::convert::From<&str> for OddValues {
+        fn from(value: &str) -> Self {
+            match value {
+                "0" => Self::Zero,
+                "1" => Self::One,
+                "cross-az" => Self::CrossAz,
+                "with space" => Self::WithSpace,
+                "say \"hi\"\\now" => Self::Quote,
+                "unknown" => Self::UnknownValue,
+                "self" => Self::SelfValue,
+                "two" => Self::V2,
+                other => {
+                    Self::Unknown(
+                        ::querygen_runtime::UnknownVariant::new(
+                            ::std::borrow::ToOwned::to_owned(other),
+                        ),
+                    )
+                }
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for OddValues {
+        fn from(value: ::std::string::String) -> Self {
+            Self::from(value.as_str())
+        }
+    }
+    impl ::std::str::FromStr for OddValues {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(Self::from(value))
+        }
+    }
+    impl ::std::convert::AsRef<str> for OddValues {
+        fn as_ref(&self) -> &str {
+            self.as_str()
+        }
+    }
+    impl ::std::fmt::Display for OddValues {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+}
+#[cfg(feature = "describe-things")]
+pub use self::odd_values_items::*;
+#[cfg(feature = "match")]
+mod option_value_items {
+    /// A structure named like `std::option::Option`.
+    ///
+    /// Smithy shape: `example.naming#Option`.
+    #[non_exhaustive]
+    #[derive(Clone, PartialEq, Debug, Default)]
+    pub struct OptionValue {
         /// The `Value` member.
-        pub fn value(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.value = ::std::option::Option::Some(input.into());
-            self
+        pub value: ::std::option::Option<::std::string::String>,
+    }
+    impl OptionValue {
+        /// Creates a builder for [`OptionValue`].
+        pub fn builder() -> crate::types::builders::OptionValueBuilder {
+            ::std::default::Default::default()
         }
-        /// Sets or clears the `Value` member.
-        pub fn set_value(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.value = input;
-            self
-        }
-        /// Builds the [`Token`](super::Token); every member is optional or has a default.
-        pub fn build(self) -> crate::types::Token {
-            crate::types::Token {
-                value: self.value,
+    }
+    impl OptionValue {
+        /// Writes this value's awsQuery pairs under the writer's current key.
+        pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+            let mark = writer.mark();
+            if let ::std::option::Option::Some(value) = &self.value {
+                writer.push("Value");
+                writer.string(value);
+                writer.truncate(mark);
             }
         }
     }
-    impl ::std::fmt::Debug for TokenBuilder {
+    #[cfg(feature = "server")]
+    impl OptionValue {
+        /// Reads this structure from the request keys under `node` (the server side of `write_query`).
+        pub fn read_query(
+            node: &::querygen_runtime::server::QueryTree,
+        ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+            let member_value = match node.child("Value") {
+                ::std::option::Option::Some(child) => {
+                    ::std::option::Option::Some(child.text()?.to_owned())
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            };
+            ::std::result::Result::Ok(Self { value: member_value })
+        }
+    }
+}
+#[cfg(feature = "match")]
+pub use self::option_value_items::*;
+#[cfg(feature = "match")]
+mod other_widget_items {
+    /// Same name, other namespace: renamed by the service.
+    ///
+    /// Smithy shape: `example.other#Widget`.
+    #[non_exhaustive]
+    #[derive(Clone, PartialEq, Debug, Default)]
+    pub struct OtherWidget {
+        /// The `Serial` member.
+        pub serial: ::std::option::Option<i64>,
+    }
+    impl OtherWidget {
+        /// Creates a builder for [`OtherWidget`].
+        pub fn builder() -> crate::types::builders::OtherWidgetBuilder {
+            ::std::default::Default::default()
+        }
+    }
+    impl OtherWidget {
+        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+        pub fn read_xml(
+            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+            node: &::querygen_runtime::xml::Node,
+        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+            let mut member_serial: ::std::option::Option<i64> = ::std::option::Option::None;
+            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+                match reader.name() {
+                    "Serial" => {
+                        member_serial = ::std::option::Option::Some(
+                            reader.read_parsed::<i64>(&child, "a 64-bit integer")?,
+                        );
+                    }
+                    _ => reader.skip(&child)?,
+                }
+            }
+            ::std::result::Result::Ok(Self { serial: member_serial })
+        }
+    }
+    #[cfg(feature = "server")]
+    impl OtherWidget {
+        /// Writes this structure's members as child elements (the server side of `read_xml`).
+        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            if let ::std::option::Option::Some(value) = &self.serial {
+                writer.integer("Serial", *value);
+            }
+        }
+    }
+}
+#[cfg(feature = "match")]
+pub use self::other_widget_items::*;
+#[cfg(feature = "describe-things")]
+mod ping_pong_a_items {
+    /// The `PingPongA` structure.
+    ///
+    /// Smithy shape: `example.naming#PingPongA`.
+    #[non_exhaustive]
+    #[derive(Clone, PartialEq, Debug, Default)]
+    pub struct PingPongA {
+        /// The `Pong` member.
+        pub pong: ::std::option::Option<::std::boxed::Box<crate::types::PingPongB>>,
+    }
+    impl PingPongA {
+        /// Creates a builder for [`PingPongA`].
+        pub fn builder() -> crate::types::builders::PingPongABuilder {
+            ::std::default::Default::default()
+        }
+    }
+    impl PingPongA {
+        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+        pub fn read_xml(
+            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+            node: &::querygen_runtime::xml::Node,
+        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+            let mut member_pong: ::std::option::Option<crate::types::PingPongB> = ::std::option::Option::None;
+            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+                match reader.name() {
+                    "Pong" => {
+                        member_pong = ::std::option::Option::Some(
+                            crate::types::PingPongB::read_xml(reader, &child)?,
+                        );
+                    }
+                    _ => reader.skip(&child)?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                pong: member_pong.map(::std::boxed::Box::new),
+            })
+        }
+    }
+    #[cfg(feature = "server")]
+    impl PingPongA {
+        /// Writes this structure's members as child elements (the server side of `read_xml`).
+        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            if let ::std::option::Option::Some(value) = &self.pong {
+                writer.start("Pong", ::std::option::Option::None);
+                value.write_xml(writer);
+                writer.end("Pong");
+            }
+        }
+    }
+}
+#[cfg(feature = "describe-things")]
+pub use self::ping_pong_a_items::*;
+#[cfg(feature = "describe-things")]
+mod ping_pong_b_items {
+    /// The `PingPongB` structure.
+    ///
+    /// Smithy shape: `example.naming#PingPongB`.
+    #[non_exhaustive]
+    #[derive(Clone, PartialEq, Debug, Default)]
+    pub struct PingPongB {
+        /// The `Ping` member.
+        pub ping: ::std::option::Option<::std::boxed::Box<crate::types::PingPongA>>,
+    }
+    impl PingPongB {
+        /// Creates a builder for [`PingPongB`].
+        pub fn builder() -> crate::types::builders::PingPongBBuilder {
+            ::std::default::Default::default()
+        }
+    }
+    impl PingPongB {
+        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+        pub fn read_xml(
+            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+            node: &::querygen_runtime::xml::Node,
+        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+            let mut member_ping: ::std::option::Option<crate::types::PingPongA> = ::std::option::Option::None;
+            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+                match reader.name() {
+                    "Ping" => {
+                        member_ping = ::std::option::Option::Some(
+                            crate::types::PingPongA::read_xml(reader, &child)?,
+                        );
+                    }
+                    _ => reader.skip(&child)?,
+                }
+            }
+            ::std::result::Result::Ok(Self {
+                ping: member_ping.map(::std::boxed::Box::new),
+            })
+        }
+    }
+    #[cfg(feature = "server")]
+    impl PingPongB {
+        /// Writes this structure's members as child elements (the server side of `read_xml`).
+        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            if let ::std::option::Option::Some(value) = &self.ping {
+                writer.start("Ping", ::std::option::Option::None);
+                value.write_xml(writer);
+                writer.end("Ping");
+            }
+        }
+    }
+}
+#[cfg(feature = "describe-things")]
+pub use self::ping_pong_b_items::*;
+#[cfg(feature = "match")]
+mod result_value_items {
+    /// The `ResultValue` structure.
+    ///
+    /// Smithy shape: `example.naming#Result`.
+    #[non_exhaustive]
+    #[derive(Clone, PartialEq, Debug, Default)]
+    pub struct ResultValue {
+        /// The `Ok` member.
+        pub ok: ::std::option::Option<bool>,
+        /// The `Err` member.
+        pub err: ::std::option::Option<::std::string::String>,
+    }
+    impl ResultValue {
+        /// Creates a builder for [`ResultValue`].
+        pub fn builder() -> crate::types::builders::ResultValueBuilder {
+            ::std::default::Default::default()
+        }
+    }
+    impl ResultValue {
+        /// Writes this value's awsQuery pairs under the writer's current key.
+        pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
+            let mark = writer.mark();
+            if let ::std::option::Option::Some(value) = &self.ok {
+                writer.push("Ok");
+                writer.boolean(*value);
+                writer.truncate(mark);
+            }
+            if let ::std::option::Option::Some(value) = &self.err {
+                writer.push("Err");
+                writer.string(value);
+                writer.truncate(mark);
+            }
+        }
+    }
+    #[cfg(feature = "server")]
+    impl ResultValue {
+        /// Reads this structure from the request keys under `node` (the server side of `write_query`).
+        pub fn read_query(
+            node: &::querygen_runtime::server::QueryTree,
+        ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
+            let member_ok = match node.child("Ok") {
+                ::std::option::Option::Some(child) => {
+                    ::std::option::Option::Some(child.parsed::<bool>("a boolean")?)
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            };
+            let member_err = match node.child("Err") {
+                ::std::option::Option::Some(child) => {
+                    ::std::option::Option::Some(child.text()?.to_owned())
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            };
+            ::std::result::Result::Ok(Self {
+                ok: member_ok,
+                err: member_err,
+            })
+        }
+    }
+}
+#[cfg(feature = "match")]
+pub use self::result_value_items::*;
+#[cfg(feature = "describe-things")]
+mod settings_items {
+    /// Defaults and nullability: every rule of Smithy 2.0 once.
+    ///
+    /// Smithy shape: `example.naming#Settings`.
+    #[non_exhaustive]
+    #[derive(Clone, PartialEq, Debug)]
+    pub struct Settings {
+        /// The `Retries` member.
+        ///
+        /// Defaults to `3` when not set.
+        pub retries: i32,
+        /// The `Ratio` member.
+        ///
+        /// Defaults to `0.5` when not set.
+        pub ratio: f32,
+        /// The `Verbose` member.
+        ///
+        /// Defaults to `true` when not set.
+        pub verbose: bool,
+        /// The `Label` member.
+        ///
+        /// Defaults to `"none"` when not set.
+        pub label: ::std::string::String,
+        /// The `Size` member.
+        ///
+        /// Defaults to `"small"` when not set.
+        pub size: crate::types::BoxValue,
+        /// The `Count` member.
+        ///
+        /// Defaults to `2` when not set.
+        pub count: crate::types::VecValue,
+        /// The `Names` member.
+        ///
+        /// Defaults to empty when not set.
+        pub names: ::std::vec::Vec<::std::string::String>,
+        /// The `Since` member.
+        ///
+        /// Defaults to `0` seconds after the Unix epoch when not set.
+        pub since: ::querygen_runtime::DateTime,
+        /// The `Region` member.
+        ///
+        /// Required: the builder's `build()` fails without it.
+        pub region: ::std::string::String,
+        /// The `Zone` member.
+        ///
+        /// Defaults to `"a"` when not set.
+        pub zone: ::std::string::String,
+        /// The `Legacy` member.
+        ///
+        /// Required by the service.
+        pub legacy: ::std::option::Option<::std::string::String>,
+        /// The `Nullable` member.
+        pub nullable: ::std::option::Option<i32>,
+        /// The `Primitive` member.
+        ///
+        /// Defaults to `0` when not set.
+        pub primitive: i64,
+        /// The `Old` member.
+        ///
+        /// **Deprecated:** Use Label.
+        pub old: ::std::option::Option<::std::string::String>,
+    }
+    impl Settings {
+        /// Creates a builder for [`Settings`].
+        pub fn builder() -> crate::types::builders::SettingsBuilder {
+            ::std::default::Default::default()
+        }
+    }
+    impl Settings {
+        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+        pub fn read_xml(
+            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+            node: &::querygen_runtime::xml::Node,
+        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+            let mut member_retries: ::std::option::Option<i32> = ::std::option::Option::None;
+            let mut member_ratio: ::std::option::Option<f32> = ::std::option::Option::None;
+            let mut member_verbose: ::std::option::Option<bool> = ::std::option::Option::None;
+            let mut member_label: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_size: ::std::option::Option<crate::types::BoxValue> = ::std::option::Option::None;
+            let mut member_count: ::std::option::Option<crate::types::VecValue> = ::std::option::Option::None;
+            let mut member_names: ::std::option::Option<
+                ::std::vec::Vec<::std::string::String>,
+            > = ::std::option::Option::None;
+            let mut member_since: ::std::option::Option<::querygen_runtime::DateTime> = ::std::option::Option::None;
+            let mut member_region: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_zone: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_legacy: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_nullable: ::std::option::Option<i32> = ::std::option::Option::None;
+            let mut member_primitive: ::std::option::Option<i64> = ::std::option::Option::None;
+            let mut member_old: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+                match reader.name() {
+                    "Retries" => {
+                        member_retries = ::std::option::Option::Some(
+                            reader.read_parsed::<i32>(&child, "a 32-bit integer")?,
+                        );
+                    }
+                    "Ratio" => {
+                        member_ratio = ::std::option::Option::Some(
+                            reader.read_parsed::<f32>(&child, "a float")?,
+                        );
+                    }
+                    "Verbose" => {
+                        member_verbose = ::std::option::Option::Some(
+                            reader.read_parsed::<bool>(&child, "a boolean")?,
+                        );
+                    }
+                    "Label" => {
+                        member_label = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
+                    }
+                    "Size" => {
+                        member_size = ::std::option::Option::Some(
+                            crate::types::BoxValue::from(reader.text(&child)?.as_ref()),
+                        );
+                    }
+                    "Count" => {
+                        member_count = ::std::option::Option::Some(
+                            crate::types::VecValue::from(
+                                reader.read_parsed::<i32>(&child, "a 32-bit integer")?,
+                            ),
+                        );
+                    }
+                    "Names" => {
+                        member_names = ::std::option::Option::Some({
+                            let mut items0 = ::std::vec::Vec::new();
+                            while let ::std::option::Option::Some(item0) = reader
+                                .next_child(&child)?
+                            {
+                                if reader.name() == "member" {
+                                    items0.push(reader.read_string(&item0)?);
+                                } else {
+                                    reader.skip(&item0)?;
+                                }
+                            }
+                            items0
+                        });
+                    }
+                    "Since" => {
+                        member_since = ::std::option::Option::Some(
+                            reader
+                                .read_timestamp(
+                                    &child,
+                                    ::querygen_runtime::query::TimestampFormat::DateTime,
+                                )?,
+                        );
+                    }
+                    "Region" => {
+                        member_region = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
+                    }
+                    "Zone" => {
+                        member_zone = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
+                    }
+                    "Legacy" => {
+                        member_legacy = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
+                    }
+                    "Nullable" => {
+                        member_nullable = ::std::option::Option::Some(
+                            reader.read_parsed::<i32>(&child, "a 32-bit integer")?,
+                        );
+                    }
+                    "Primitive" => {
+                        member_primitive = ::std::option::Option::Some(
+                            reader.read_parsed::<i64>(&child, "a 64-bit integer")?,
+                        );
+                    }
+                    "Old" => {
+                        member_old = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
+                    }
+                    _ => reader.skip(&child)?,
+                }
+            }
+            let ::std::option::Option::Some(member_region) = member_region else {
+                let missing = ::querygen_runtime::BuildError::missing_members(
+                    "Settings",
+                    ::std::vec!["region"],
+                );
+                return ::std::result::Result::Err(
+                    reader
+                        .fail(::querygen_runtime::xml::XmlErrorKind::Missing {
+                            detail: missing.to_string(),
+                        }),
+                );
+            };
+            ::std::result::Result::Ok(Self {
+                retries: member_retries.unwrap_or(3),
+                ratio: member_ratio.unwrap_or(0.5),
+                verbose: member_verbose.unwrap_or(true),
+                label: member_label
+                    .unwrap_or_else(|| ::std::string::String::from("none")),
+                size: member_size
+                    .unwrap_or_else(|| crate::types::BoxValue::from("small")),
+                count: member_count.unwrap_or_else(|| crate::types::VecValue::from(2)),
+                names: member_names.unwrap_or_default(),
+                since: member_since
+                    .unwrap_or(::querygen_runtime::DateTime::from_secs(0)),
+                region: member_region,
+                zone: member_zone.unwrap_or_else(|| ::std::string::String::from("a")),
+                legacy: member_legacy,
+                nullable: member_nullable,
+                primitive: member_primitive.unwrap_or(0),
+                old: member_old,
+            })
+        }
+    }
+    #[cfg(feature = "server")]
+    impl Settings {
+        /// Writes this structure's members as child elements (the server side of `read_xml`).
+        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            {
+                let value = &self.retries;
+                writer.integer("Retries", i64::from(*value));
+            }
+            {
+                let value = &self.ratio;
+                writer.float("Ratio", *value);
+            }
+            {
+                let value = &self.verbose;
+                writer.boolean("Verbose", *value);
+            }
+            {
+                let value = &self.label;
+                writer.element("Label", value);
+            }
+            {
+                let value = &self.size;
+                writer.element("Size", value.as_str());
+            }
+            {
+                let value = &self.count;
+                writer.integer("Count", i64::from(value.value()));
+            }
+            {
+                let value = &self.names;
+                writer.start("Names", ::std::option::Option::None);
+                for item0 in value.iter() {
+                    writer.element("member", item0);
+                }
+                writer.end("Names");
+            }
+            {
+                let value = &self.since;
+                writer
+                    .timestamp(
+                        "Since",
+                        value,
+                        ::querygen_runtime::query::TimestampFormat::DateTime,
+                    );
+            }
+            {
+                let value = &self.region;
+                writer.element("Region", value);
+            }
+            {
+                let value = &self.zone;
+                writer.element("Zone", value);
+            }
+            if let ::std::option::Option::Some(value) = &self.legacy {
+                writer.element("Legacy", value);
+            }
+            if let ::std::option::Option::Some(value) = &self.nullable {
+                writer.integer("Nullable", i64::from(*value));
+            }
+            {
+                let value = &self.primitive;
+                writer.integer("Primitive", *value);
+            }
+            if let ::std::option::Option::Some(value) = &self.old {
+                writer.element("Old", value);
+            }
+        }
+    }
+}
+#[cfg(feature = "describe-things")]
+pub use self::settings_items::*;
+#[cfg(feature = "match")]
+mod string_value_items {
+    /// The `StringValue` structure.
+    ///
+    /// Smithy shape: `example.naming#String`.
+    #[non_exhaustive]
+    #[derive(Clone, PartialEq, Debug, Default)]
+    pub struct StringValue {
+        /// The `Chars` member.
+        pub chars: ::std::option::Option<::std::string::String>,
+    }
+    impl StringValue {
+        /// Creates a builder for [`StringValue`].
+        pub fn builder() -> crate::types::builders::StringValueBuilder {
+            ::std::default::Default::default()
+        }
+    }
+    impl StringValue {
+        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+        pub fn read_xml(
+            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+            node: &::querygen_runtime::xml::Node,
+        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+            let mut member_chars: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+                match reader.name() {
+                    "Chars" => {
+                        member_chars = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
+                    }
+                    _ => reader.skip(&child)?,
+                }
+            }
+            ::std::result::Result::Ok(Self { chars: member_chars })
+        }
+    }
+    #[cfg(feature = "server")]
+    impl StringValue {
+        /// Writes this structure's members as child elements (the server side of `read_xml`).
+        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            if let ::std::option::Option::Some(value) = &self.chars {
+                writer.element("Chars", value);
+            }
+        }
+    }
+}
+#[cfg(feature = "match")]
+pub use self::string_value_items::*;
+#[cfg(feature = "login")]
+mod token_items {
+    /// The `Token` structure.
+    ///
+    /// Smithy shape: `example.naming#Token`.
+    #[non_exhaustive]
+    #[derive(Clone, PartialEq, Default)]
+    pub struct Token {
+        /// The `Value` member.
+        pub value: ::std::option::Option<::std::string::String>,
+    }
+    impl Token {
+        /// Creates a builder for [`Token`].
+        pub fn builder() -> crate::types::builders::TokenBuilder {
+            ::std::default::Default::default()
+        }
+    }
+    impl ::std::fmt::Debug for Token {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str(::querygen_runtime::REDACTED)
         }
     }
-    /// A builder for [`Widget`](super::Widget).
-    #[derive(Clone, PartialEq, Default, Debug)]
-    pub struct WidgetBuilder {
-        id: ::std::option::Option<::std::string::String>,
+    impl Token {
+        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+        pub fn read_xml(
+            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+            node: &::querygen_runtime::xml::Node,
+        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+            let mut member_value: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+                match reader.name() {
+                    "Value" => {
+                        member_value = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
+                    }
+                    _ => reader.skip(&child)?,
+                }
+            }
+            ::std::result::Result::Ok(Self { value: member_value })
+        }
     }
-    impl WidgetBuilder {
-        /// The `Id` member.
-        pub fn id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.id = ::std::option::Option::Some(input.into());
-            self
-        }
-        /// Sets or clears the `Id` member.
-        pub fn set_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.id = input;
-            self
-        }
-        /// Builds the [`Widget`](super::Widget); every member is optional or has a default.
-        pub fn build(self) -> crate::types::Widget {
-            crate::types::Widget {
-                id: self.id,
+    #[cfg(feature = "server")]
+    impl Token {
+        /// Writes this structure's members as child elements (the server side of `read_xml`).
+        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            if let ::std::option::Option::Some(value) = &self.value {
+                writer.element("Value", value);
             }
         }
     }
+}
+#[cfg(feature = "login")]
+pub use self::token_items::*;
+#[cfg(any(feature = "describe-things", feature = "match"))]
+mod vec_value_items {
+    /// The `VecValue` enum.
+    ///
+    /// Smithy shape: `example.naming#Vec`.
+    #[non_exhaustive]
+    #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+    pub enum VecValue {
+        /// The value `1`.
+        ///
+        /// Wire value: `1`.
+        One,
+        /// The value `2`.
+        ///
+        /// Wire value: `2`.
+        Two,
+        /// A value this version of the model does not know, kept as received.
+        Unknown(::querygen_runtime::UnknownVariant<i32>),
+    }
+    impl VecValue {
+        /// The value as sent on the wire.
+        pub fn value(&self) -> i32 {
+            match self {
+                Self::One => 1,
+                Self::Two => 2,
+                Self::Unknown(value) => *value.get(),
+            }
+        }
+        /// Every value this version of the model knows, in model order.
+        pub const fn values() -> &'static [i32] {
+            &[1, 2]
+        }
+    }
+    impl ::std::convert::From<i32> for VecValue {
+        fn from(value: i32) -> Self {
+            match value {
+                1 => Self::One,
+                2 => Self::Two,
+                other => Self::Unknown(::querygen_runtime::UnknownVariant::new(other)),
+            }
+        }
+    }
+    impl ::std::str::FromStr for VecValue {
+        type Err = ::std::num::ParseIntError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            value.parse::<i32>().map(Self::from)
+        }
+    }
+    impl ::std::fmt::Display for VecValue {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::std::fmt::Display::fmt(&self.value(), f)
+        }
+    }
+}
+#[cfg(any(feature = "describe-things", feature = "match"))]
+pub use self::vec_value_items::*;
+#[cfg(feature = "match")]
+mod widget_items {
+    /// The `Widget` structure.
+    ///
+    /// Smithy shape: `example.naming#Widget`.
+    #[non_exhaustive]
+    #[derive(Clone, PartialEq, Debug, Default)]
+    pub struct Widget {
+        /// The `Id` member.
+        pub id: ::std::option::Option<::std::string::String>,
+    }
+    impl Widget {
+        /// Creates a builder for [`Widget`].
+        pub fn builder() -> crate::types::builders::WidgetBuilder {
+            ::std::default::Default::default()
+        }
+    }
+    impl Widget {
+        /// Reads this structure from the child elements of `node`; unknown elements are skipped.
+        pub fn read_xml(
+            reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
+            node: &::querygen_runtime::xml::Node,
+        ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
+            let mut member_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            while let ::std::option::Option::Some(child) = reader.next_child(node)? {
+                match reader.name() {
+                    "Id" => {
+                        member_id = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
+                    }
+                    _ => reader.skip(&child)?,
+                }
+            }
+            ::std::result::Result::Ok(Self { id: member_id })
+        }
+    }
+    #[cfg(feature = "server")]
+    impl Widget {
+        /// Writes this structure's members as child elements (the server side of `read_xml`).
+        pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
+            if let ::std::option::Option::Some(value) = &self.id {
+                writer.element("Id", value);
+            }
+        }
+    }
+}
+#[cfg(feature = "match")]
+pub use self::widget_items::*;
+/// Builders for the structures of this module.
+pub mod builders {
+    #[cfg(feature = "describe-things")]
+    mod node_items {
+        /// A builder for [`Node`](crate::types::Node).
+        #[derive(Clone, PartialEq, Default, Debug)]
+        pub struct NodeBuilder {
+            value: ::std::option::Option<::std::string::String>,
+            next: ::std::option::Option<crate::types::Node>,
+            children: ::std::option::Option<::std::vec::Vec<crate::types::Node>>,
+        }
+        impl NodeBuilder {
+            /// The `Value` member.
+            pub fn value(
+                mut self,
+                input: impl ::std::convert::Into<::std::string::String>,
+            ) -> Self {
+                self.value = ::std::option::Option::Some(input.into());
+                self
+            }
+            /// Sets or clears the `Value` member.
+            pub fn set_value(
+                mut self,
+                input: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.value = input;
+                self
+            }
+            /// Directly recursive: boxed.
+            pub fn next(
+                mut self,
+                input: impl ::std::convert::Into<crate::types::Node>,
+            ) -> Self {
+                self.next = ::std::option::Option::Some(input.into());
+                self
+            }
+            /// Sets or clears the `Next` member.
+            pub fn set_next(
+                mut self,
+                input: ::std::option::Option<crate::types::Node>,
+            ) -> Self {
+                self.next = input;
+                self
+            }
+            /// Appends one item to the `Children` member.
+            ///
+            /// Recursive through a list: not boxed.
+            pub fn children(
+                mut self,
+                item: impl ::std::convert::Into<crate::types::Node>,
+            ) -> Self {
+                self.children.get_or_insert_with(::std::vec::Vec::new).push(item.into());
+                self
+            }
+            /// Sets or clears the `Children` member.
+            pub fn set_children(
+                mut self,
+                input: ::std::option::Option<::std::vec::Vec<crate::types::Node>>,
+            ) -> Self {
+                self.children = input;
+                self
+            }
+            /// Builds the [`Node`](crate::types::Node); every member is optional or has a default.
+            pub fn build(self) -> crate::types::Node {
+                crate::types::Node {
+                    value: self.value,
+                    next: self.next.map(::std::boxed::Box::new),
+                    children: self.children,
+                }
+            }
+        }
+    }
+    #[cfg(feature = "describe-things")]
+    pub use self::node_items::*;
+    #[cfg(feature = "match")]
+    mod option_value_items {
+        /// A builder for [`OptionValue`](crate::types::OptionValue).
+        #[derive(Clone, PartialEq, Default, Debug)]
+        pub struct OptionValueBuilder {
+            value: ::std::option::Option<::std::string::String>,
+        }
+        impl OptionValueBuilder {
+            /// The `Value` member.
+            pub fn value(
+                mut self,
+                input: impl ::std::convert::Into<::std::string::String>,
+            ) -> Self {
+                self.value = ::std::option::Option::Some(input.into());
+                self
+            }
+            /// Sets or clears the `Value` member.
+            pub fn set_value(
+                mut self,
+                input: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.value = input;
+                self
+            }
+            /// Builds the [`OptionValue`](crate::types::OptionValue); every member is optional or has a default.
+            pub fn build(self) -> crate::types::OptionValue {
+                crate::types::OptionValue {
+                    value: self.value,
+                }
+            }
+        }
+    }
+    #[cfg(feature = "match")]
+    pub use self::option_value_items::*;
+    #[cfg(feature = "match")]
+    mod other_widget_items {
+        /// A builder for [`OtherWidget`](crate::types::OtherWidget).
+        #[derive(Clone, PartialEq, Default, Debug)]
+        pub struct OtherWidgetBuilder {
+            serial: ::std::option::Option<i64>,
+        }
+        impl OtherWidgetBuilder {
+            /// The `Serial` member.
+            pub fn serial(mut self, input: impl ::std::convert::Into<i64>) -> Self {
+                self.serial = ::std::option::Option::Some(input.into());
+                self
+            }
+            /// Sets or clears the `Serial` member.
+            pub fn set_serial(mut self, input: ::std::option::Option<i64>) -> Self {
+                self.serial = input;
+                self
+            }
+            /// Builds the [`OtherWidget`](crate::types::OtherWidget); every member is optional or has a default.
+            pub fn build(self) -> crate::types::OtherWidget {
+                crate::types::OtherWidget {
+                    serial: self.serial,
+                }
+            }
+        }
+    }
+    #[cfg(feature = "match")]
+    pub use self::other_widget_items::*;
+    #[cfg(feature = "describe-things")]
+    mod ping_pong_a_items {
+        /// A builder for [`PingPongA`](crate::types::PingPongA).
+        #[derive(Clone, PartialEq, Default, Debug)]
+        pub struct PingPongABuilder {
+            pong: ::std::option::Option<crate::types::PingPongB>,
+        }
+        impl PingPongABuilder {
+            /// The `Pong` member.
+            pub fn pong(
+                mut self,
+                input: impl ::std::convert::Into<crate::types::PingPongB>,
+            ) -> Self {
+                self.pong = ::std::option::Option::Some(input.into());
+                self
+            }
+            /// Sets or clears the `Pong` member.
+            pub fn set_pong(
+                mut self,
+                input: ::std::option::Option<crate::types::PingPongB>,
+            ) -> Self {
+                self.pong = input;
+                self
+            }
+            /// Builds the [`PingPongA`](crate::types::PingPongA); every member is optional or has a default.
+            pub fn build(self) -> crate::types::PingPongA {
+                crate::types::PingPongA {
+                    pong: self.pong.map(::std::boxed::Box::new),
+                }
+            }
+        }
+    }
+    #[cfg(feature = "describe-things")]
+    pub use self::ping_pong_a_items::*;
+    #[cfg(feature = "describe-things")]
+    mod ping_pong_b_items {
+        /// A builder for [`PingPongB`](crate::types::PingPongB).
+        #[derive(Clone, PartialEq, Default, Debug)]
+        pub struct PingPongBBuilder {
+            ping: ::std::option::Option<crate::types::PingPongA>,
+        }
+        impl PingPongBBuilder {
+            /// The `Ping` member.
+            pub fn ping(
+                mut self,
+                input: impl ::std::convert::Into<crate::types::PingPongA>,
+            ) -> Self {
+                self.ping = ::std::option::Option::Some(input.into());
+                self
+            }
+            /// Sets or clears the `Ping` member.
+            pub fn set_ping(
+                mut self,
+                input: ::std::option::Option<crate::types::PingPongA>,
+            ) -> Self {
+                self.ping = input;
+                self
+            }
+            /// Builds the [`PingPongB`](crate::types::PingPongB); every member is optional or has a default.
+            pub fn build(self) -> crate::types::PingPongB {
+                crate::types::PingPongB {
+                    ping: self.ping.map(::std::boxed::Box::new),
+                }
+            }
+        }
+    }
+    #[cfg(feature = "describe-things")]
+    pub use self::ping_pong_b_items::*;
+    #[cfg(feature = "match")]
+    mod result_value_items {
+        /// A builder for [`ResultValue`](crate::types::ResultValue).
+        #[derive(Clone, PartialEq, Default, Debug)]
+        pub struct ResultValueBuilder {
+            ok: ::std::option::Option<bool>,
+            err: ::std::option::Option<::std::string::String>,
+        }
+        impl ResultValueBuilder {
+            /// The `Ok` member.
+            pub fn ok(mut self, input: impl ::std::convert::Into<bool>) -> Self {
+                self.ok = ::std::option::Option::Some(input.into());
+                self
+            }
+            /// Sets or clears the `Ok` member.
+            pub fn set_ok(mut self, input: ::std::option::Option<bool>) -> Self {
+                self.ok = input;
+                self
+            }
+            /// The `Err` member.
+            pub fn err(
+                mut self,
+                input: impl ::std::convert::Into<::std::string::String>,
+            ) -> Self {
+                self.err = ::std::option::Option::Some(input.into());
+                self
+            }
+            /// Sets or clears the `Err` member.
+            pub fn set_err(
+                mut self,
+                input: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.err = input;
+                self
+            }
+            /// Builds the [`ResultValue`](crate::types::ResultValue); every member is optional or has a default.
+            pub fn build(self) -> crate::types::ResultValue {
+                crate::types::ResultValue {
+                    ok: self.ok,
+                    err: self.err,
+                }
+            }
+        }
+    }
+    #[cfg(feature = "match")]
+    pub use self::result_value_items::*;
+    #[cfg(feature = "describe-things")]
+    mod settings_items {
+        /// A builder for [`Settings`](crate::types::Settings).
+        #[derive(Clone, PartialEq, Default, Debug)]
+        pub struct SettingsBuilder {
+            retries: ::std::option::Option<i32>,
+            ratio: ::std::option::Option<f32>,
+            verbose: ::std::option::Option<bool>,
+            label: ::std::option::Option<::std::string::String>,
+            size: ::std::option::Option<crate::types::BoxValue>,
+            count: ::std::option::Option<crate::types::VecValue>,
+            names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+            since: ::std::option::Option<::querygen_runtime::DateTime>,
+            region: ::std::option::Option<::std::string::String>,
+            zone: ::std::option::Option<::std::string::String>,
+            legacy: ::std::option::Option<::std::string::String>,
+            nullable: ::std::option::Option<i32>,
+            primitive: ::std::option::Option<i64>,
+            old: ::std::option::Option<::std::string::String>,
+        }
+        impl SettingsBuilder {
+            /// The `Retries` member.
+            pub fn retries(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+                self.retries = ::std::option::Option::Some(input.into());
+                self
+            }
+            /// Sets or clears the `Retries` member.
+            pub fn set_retries(mut self, input: ::std::option::Option<i32>) -> Self {
+                self.retries = input;
+                self
+            }
+            /// The `Ratio` member.
+            pub fn ratio(mut self, input: impl ::std::convert::Into<f32>) -> Self {
+                self.ratio = ::std::option::Option::Some(input.into());
+                self
+            }
+            /// Sets or clears the `Ratio` member.
+            pub fn set_ratio(mut self, input: ::std::option::Option<f32>) -> Self {
+                self.ratio = input;
+                self
+            }
+            /// The `Verbose` member.
+            pub fn verbose(mut self, input: impl ::std::convert::Into<bool>) -> Self {
+                self.verbose = ::std::option::Option::Some(input.into());
+                self
+            }
+            /// Sets or clears the `Verbose` member.
+            pub fn set_verbose(mut self, input: ::std::option::Option<bool>) -> Self {
+                self.verbose = input;
+                self
+            }
+            /// The `Label` member.
+            pub fn label(
+                mut self,
+                input: impl ::std::convert::Into<::std::string::String>,
+            ) -> Self {
+                self.label = ::std::option::Option::Some(input.into());
+                self
+            }
+            /// Sets or clears the `Label` member.
+            pub fn set_label(
+                mut self,
+                input: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.label = input;
+                self
+            }
+            /// The `Size` member.
+            pub fn size(
+                mut self,
+                input: impl ::std::convert::Into<crate::types::BoxValue>,
+            ) -> Self {
+                self.size = ::std::option::Option::Some(input.into());
+                self
+            }
+            /// Sets or clears the `Size` member.
+            pub fn set_size(
+                mut self,
+                input: ::std::option::Option<crate::types::BoxValue>,
+            ) -> Self {
+                self.size = input;
+                self
+            }
+            /// The `Count` member.
+            pub fn count(
+                mut self,
+                input: impl ::std::convert::Into<crate::types::VecValue>,
+            ) -> Self {
+                self.count = ::std::option::Option::Some(input.into());
+                self
+            }
+            /// Sets or clears the `Count` member.
+            pub fn set_count(
+                mut self,
+                input: ::std::option::Option<crate::types::VecValue>,
+            ) -> Self {
+                self.count = input;
+                self
+            }
+            /// Appends one item to the `Names` member.
+            ///
+            /// The `Names` member.
+            pub fn names(
+                mut self,
+                item: impl ::std::convert::Into<::std::string::String>,
+            ) -> Self {
+                self.names.get_or_insert_with(::std::vec::Vec::new).push(item.into());
+                self
+            }
+            /// Sets or clears the `Names` member.
+            pub fn set_names(
+                mut self,
+                input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+            ) -> Self {
+                self.names = input;
+                self
+            }
+            /// The `Since` member.
+            pub fn since(
+                mut self,
+                input: impl ::std::convert::Into<::querygen_runtime::DateTime>,
+            ) -> Self {
+                self.since = ::std::option::Option::Some(input.into());
+                self
+            }
+            /// Sets or clears the `Since` member.
+            pub fn set_since(
+                mut self,
+                input: ::std::option::Option<::querygen_runtime::DateTime>,
+            ) -> Self {
+                self.since = input;
+                self
+            }
+            /// The `Region` member.
+            pub fn region(
+                mut self,
+                input: impl ::std::convert::Into<::std::string::String>,
+            ) -> Self {
+                self.region = ::std::option::Option::Some(input.into());
+                self
+            }
+            /// Sets or clears the `Region` member.
+            pub fn set_region(
+                mut self,
+                input: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.region = input;
+                self
+            }
+            /// The `Zone` member.
+            pub fn zone(
+                mut self,
+                input: impl ::std::convert::Into<::std::string::String>,
+            ) -> Self {
+                self.zone = ::std::option::Option::Some(input.into());
+                self
+            }
+            /// Sets or clears the `Zone` member.
+            pub fn set_zone(
+                mut self,
+                input: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.zone = input;
+                self
+            }
+            /// The `Legacy` member.
+            pub fn legacy(
+                mut self,
+                input: impl ::std::convert::Into<::std::string::String>,
+            ) -> Self {
+                self.legacy = ::std::option::Option::Some(input.into());
+                self
+            }
+            /// Sets or clears the `Legacy` member.
+            pub fn set_legacy(
+                mut self,
+                input: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.legacy = input;
+                self
+            }
+            /// The `Nullable` member.
+            pub fn nullable(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+                self.nullable = ::std::option::Option::Some(input.into());
+                self
+            }
+            /// Sets or clears the `Nullable` member.
+            pub fn set_nullable(mut self, input: ::std::option::Option<i32>) -> Self {
+                self.nullable = input;
+                self
+            }
+            /// The `Primitive` member.
+            pub fn primitive(mut self, input: impl ::std::convert::Into<i64>) -> Self {
+                self.primitive = ::std::option::Option::Some(input.into());
+                self
+            }
+            /// Sets or clears the `Primitive` member.
+            pub fn set_primitive(mut self, input: ::std::option::Option<i64>) -> Self {
+                self.primitive = input;
+                self
+            }
+            /// The `Old` member.
+            ///
+            /// **Deprecated:** Use Label.
+            pub fn old(
+                mut self,
+                input: impl ::std::convert::Into<::std::string::String>,
+            ) -> Self {
+                self.old = ::std::option::Option::Some(input.into());
+                self
+            }
+            /// Sets or clears the `Old` member.
+            pub fn set_old(
+                mut self,
+                input: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.old = input;
+                self
+            }
+            /// Builds the [`Settings`](crate::types::Settings), failing if any required member (`region`, `legacy`) is not set.
+            pub fn build(
+                self,
+            ) -> ::std::result::Result<
+                crate::types::Settings,
+                ::querygen_runtime::BuildError,
+            > {
+                let mut missing = ::std::vec::Vec::new();
+                if self.region.is_none() {
+                    missing.push("region");
+                }
+                if self.legacy.is_none() {
+                    missing.push("legacy");
+                }
+                if !missing.is_empty() {
+                    return ::std::result::Result::Err(
+                        ::querygen_runtime::BuildError::missing_members(
+                            "Settings",
+                            missing,
+                        ),
+                    );
+                }
+                let ::std::option::Option::Some(region) = self.region else {
+                    return ::std::result::Result::Err(
+                        ::querygen_runtime::BuildError::missing_members(
+                            "Settings",
+                            missing,
+                        ),
+                    );
+                };
+                ::std::result::Result::Ok(crate::types::Settings {
+                    retries: self.retries.unwrap_or(3),
+                    ratio: self.ratio.unwrap_or(0.5),
+                    verbose: self.verbose.unwrap_or(true),
+                    label: self
+                        .label
+                        .unwrap_or_else(|| ::std::string::String::from("none")),
+                    size: self
+                        .size
+                        .unwrap_or_else(|| crate::types::BoxValue::from("small")),
+                    count: self.count.unwrap_or_else(|| crate::types::VecValue::from(2)),
+                    names: self.names.unwrap_or_default(),
+                    since: self
+                        .since
+                        .unwrap_or(::querygen_runtime::DateTime::from_secs(0)),
+                    region,
+                    zone: self.zone.unwrap_or_else(|| ::std::string::String::from("a")),
+                    legacy: self.legacy,
+                    nullable: self.nullable,
+                    primitive: self.primitive.unwrap_or(0),
+                    old: self.old,
+                })
+            }
+        }
+    }
+    #[cfg(feature = "describe-things")]
+    pub use self::settings_items::*;
+    #[cfg(feature = "match")]
+    mod string_value_items {
+        /// A builder for [`StringValue`](crate::types::StringValue).
+        #[derive(Clone, PartialEq, Default, Debug)]
+        pub struct StringValueBuilder {
+            chars: ::std::option::Option<::std::string::String>,
+        }
+        impl StringValueBuilder {
+            /// The `Chars` member.
+            pub fn chars(
+                mut self,
+                input: impl ::std::convert::Into<::std::string::String>,
+            ) -> Self {
+                self.chars = ::std::option::Option::Some(input.into());
+                self
+            }
+            /// Sets or clears the `Chars` member.
+            pub fn set_chars(
+                mut self,
+                input: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.chars = input;
+                self
+            }
+            /// Builds the [`StringValue`](crate::types::StringValue); every member is optional or has a default.
+            pub fn build(self) -> crate::types::StringValue {
+                crate::types::StringValue {
+                    chars: self.chars,
+                }
+            }
+        }
+    }
+    #[cfg(feature = "match")]
+    pub use self::string_value_items::*;
+    #[cfg(feature = "login")]
+    mod token_items {
+        /// A builder for [`Token`](crate::types::Token).
+        #[derive(Clone, PartialEq, Default)]
+        pub struct TokenBuilder {
+            value: ::std::option::Option<::std::string::String>,
+        }
+        impl TokenBuilder {
+            /// The `Value` member.
+            pub fn value(
+                mut self,
+                input: impl ::std::convert::Into<::std::string::String>,
+            ) -> Self {
+                self.value = ::std::option::Option::Some(input.into());
+                self
+            }
+            /// Sets or clears the `Value` member.
+            pub fn set_value(
+                mut self,
+                input: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.value = input;
+                self
+            }
+            /// Builds the [`Token`](crate::types::Token); every member is optional or has a default.
+            pub fn build(self) -> crate::types::Token {
+                crate::types::Token {
+                    value: self.value,
+                }
+            }
+        }
+        impl ::std::fmt::Debug for TokenBuilder {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(::querygen_runtime::REDACTED)
+            }
+        }
+    }
+    #[cfg(feature = "login")]
+    pub use self::token_items::*;
+    #[cfg(feature = "match")]
+    mod widget_items {
+        /// A builder for [`Widget`](crate::types::Widget).
+        #[derive(Clone, PartialEq, Default, Debug)]
+        pub struct WidgetBuilder {
+            id: ::std::option::Option<::std::string::String>,
+        }
+        impl WidgetBuilder {
+            /// The `Id` member.
+            pub fn id(
+                mut self,
+                input: impl ::std::convert::Into<::std::string::String>,
+            ) -> Self {
+                self.id = ::std::option::Option::Some(input.into());
+                self
+            }
+            /// Sets or clears the `Id` member.
+            pub fn set_id(
+                mut self,
+                input: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.id = input;
+                self
+            }
+            /// Builds the [`Widget`](crate::types::Widget); every member is optional or has a default.
+            pub fn build(self) -> crate::types::Widget {
+                crate::types::Widget {
+                    id: self.id,
+                }
+            }
+        }
+    }
+    #[cfg(feature = "match")]
+    pub use self::widget_items::*;
 }

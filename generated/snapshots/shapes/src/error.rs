@@ -2,45 +2,50 @@
 // Do not edit by hand: run `cargo xtask codegen` to regenerate.
 
 //! The errors the service may return, one structure per error shape.
-/// The thing was not valid.
-///
-/// Smithy shape: `example.shapes#InvalidThing`.
-#[non_exhaustive]
-#[derive(Clone, PartialEq, Debug, Default)]
-pub struct InvalidThing {
-    /// The `message` member.
-    pub message: ::std::option::Option<::std::string::String>,
-    /// The `Field` member.
-    pub field: ::std::option::Option<::std::string::String>,
-}
-impl InvalidThing {
-    /// Creates a builder for [`InvalidThing`].
-    pub fn builder() -> crate::error::builders::InvalidThingBuilder {
-        ::std::default::Default::default()
+#[cfg(feature = "put-everything")]
+mod invalid_thing_items {
+    /// The thing was not valid.
+    ///
+    /// Smithy shape: `example.shapes#InvalidThing`.
+    #[non_exhaustive]
+    #[derive(Clone, PartialEq, Debug, Default)]
+    pub struct InvalidThing {
+        /// The `message` member.
+        pub message: ::std::option::Option<::std::string::String>,
+        /// The `Field` member.
+        pub field: ::std::option::Option<::std::string::String>,
     }
-}
-impl InvalidThing {
-    /// The error code the service sends (`Code` in the error document).
-    pub const CODE: &'static str = "InvalidThing.Bad";
-    /// The HTTP status the service answers with.
-    pub const HTTP_STATUS: u16 = 422u16;
-}
-impl InvalidThing {
-    /// The error message, if the service sent one.
-    pub fn message(&self) -> ::std::option::Option<&str> {
-        self.message.as_deref()
-    }
-}
-impl ::std::fmt::Display for InvalidThing {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(Self::CODE)?;
-        if let ::std::option::Option::Some(message) = self.message() {
-            write!(f, ": {message}")?;
+    impl InvalidThing {
+        /// Creates a builder for [`InvalidThing`].
+        pub fn builder() -> crate::error::builders::InvalidThingBuilder {
+            ::std::default::Default::default()
         }
-        ::std::result::Result::Ok(())
     }
+    impl InvalidThing {
+        /// The error code the service sends (`Code` in the error document).
+        pub const CODE: &'static str = "InvalidThing.Bad";
+        /// The HTTP status the service answers with.
+        pub const HTTP_STATUS: u16 = 422u16;
+    }
+    impl InvalidThing {
+        /// The error message, if the service sent one.
+        pub fn message(&self) -> ::std::option::Option<&str> {
+            self.message.as_deref()
+        }
+    }
+    impl ::std::fmt::Display for InvalidThing {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(Self::CODE)?;
+            if let ::std::option::Option::Some(message) = self.message() {
+                write!(f, ": {message}")?;
+            }
+            ::std::result::Result::Ok(())
+        }
+    }
+    impl ::std::error::Error for InvalidThing {}
 }
-impl ::std::error::Error for InvalidThing {}
+#[cfg(feature = "put-everything")]
+pub use self::invalid_thing_items::*;
 /// The `ServiceUnavailable` structure.
 ///
 /// Smithy shape: `example.shapes#ServiceUnavailable`.
@@ -65,129 +70,144 @@ impl ::std::fmt::Display for ServiceUnavailable {
     }
 }
 impl ::std::error::Error for ServiceUnavailable {}
-/// The `Throttled` structure.
-///
-/// Smithy shape: `example.shapes#Throttled`.
-#[non_exhaustive]
-#[derive(Clone, PartialEq, Debug, Default)]
-pub struct Throttled {
-    /// The `Message` member.
-    pub message: ::std::option::Option<::std::string::String>,
-}
-impl Throttled {
-    /// Creates a builder for [`Throttled`].
-    pub fn builder() -> crate::error::builders::ThrottledBuilder {
-        ::std::default::Default::default()
+#[cfg(feature = "put-everything")]
+mod throttled_items {
+    /// The `Throttled` structure.
+    ///
+    /// Smithy shape: `example.shapes#Throttled`.
+    #[non_exhaustive]
+    #[derive(Clone, PartialEq, Debug, Default)]
+    pub struct Throttled {
+        /// The `Message` member.
+        pub message: ::std::option::Option<::std::string::String>,
     }
-}
-impl Throttled {
-    /// The error code the service sends (`Code` in the error document).
-    pub const CODE: &'static str = "Throttled";
-    /// The HTTP status the service answers with.
-    pub const HTTP_STATUS: u16 = 429u16;
-}
-impl Throttled {
-    /// The error message, if the service sent one.
-    pub fn message(&self) -> ::std::option::Option<&str> {
-        self.message.as_deref()
-    }
-}
-impl ::std::fmt::Display for Throttled {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(Self::CODE)?;
-        if let ::std::option::Option::Some(message) = self.message() {
-            write!(f, ": {message}")?;
+    impl Throttled {
+        /// Creates a builder for [`Throttled`].
+        pub fn builder() -> crate::error::builders::ThrottledBuilder {
+            ::std::default::Default::default()
         }
-        ::std::result::Result::Ok(())
     }
+    impl Throttled {
+        /// The error code the service sends (`Code` in the error document).
+        pub const CODE: &'static str = "Throttled";
+        /// The HTTP status the service answers with.
+        pub const HTTP_STATUS: u16 = 429u16;
+    }
+    impl Throttled {
+        /// The error message, if the service sent one.
+        pub fn message(&self) -> ::std::option::Option<&str> {
+            self.message.as_deref()
+        }
+    }
+    impl ::std::fmt::Display for Throttled {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(Self::CODE)?;
+            if let ::std::option::Option::Some(message) = self.message() {
+                write!(f, ": {message}")?;
+            }
+            ::std::result::Result::Ok(())
+        }
+    }
+    impl ::std::error::Error for Throttled {}
 }
-impl ::std::error::Error for Throttled {}
+#[cfg(feature = "put-everything")]
+pub use self::throttled_items::*;
 /// Builders for the errors of this module.
 pub mod builders {
-    /// A builder for [`InvalidThing`](super::InvalidThing).
-    #[derive(Clone, PartialEq, Default, Debug)]
-    pub struct InvalidThingBuilder {
-        message: ::std::option::Option<::std::string::String>,
-        field: ::std::option::Option<::std::string::String>,
-    }
-    impl InvalidThingBuilder {
-        /// The `message` member.
-        pub fn message(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.message = ::std::option::Option::Some(input.into());
-            self
+    #[cfg(feature = "put-everything")]
+    mod invalid_thing_items {
+        /// A builder for [`InvalidThing`](crate::error::InvalidThing).
+        #[derive(Clone, PartialEq, Default, Debug)]
+        pub struct InvalidThingBuilder {
+            message: ::std::option::Option<::std::string::String>,
+            field: ::std::option::Option<::std::string::String>,
         }
-        /// Sets or clears the `message` member.
-        pub fn set_message(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.message = input;
-            self
-        }
-        /// The `Field` member.
-        pub fn field(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.field = ::std::option::Option::Some(input.into());
-            self
-        }
-        /// Sets or clears the `Field` member.
-        pub fn set_field(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.field = input;
-            self
-        }
-        /// Builds the [`InvalidThing`](super::InvalidThing); every member is optional or has a default.
-        pub fn build(self) -> crate::error::InvalidThing {
-            crate::error::InvalidThing {
-                message: self.message,
-                field: self.field,
+        impl InvalidThingBuilder {
+            /// The `message` member.
+            pub fn message(
+                mut self,
+                input: impl ::std::convert::Into<::std::string::String>,
+            ) -> Self {
+                self.message = ::std::option::Option::Some(input.into());
+                self
+            }
+            /// Sets or clears the `message` member.
+            pub fn set_message(
+                mut self,
+                input: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.message = input;
+                self
+            }
+            /// The `Field` member.
+            pub fn field(
+                mut self,
+                input: impl ::std::convert::Into<::std::string::String>,
+            ) -> Self {
+                self.field = ::std::option::Option::Some(input.into());
+                self
+            }
+            /// Sets or clears the `Field` member.
+            pub fn set_field(
+                mut self,
+                input: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.field = input;
+                self
+            }
+            /// Builds the [`InvalidThing`](crate::error::InvalidThing); every member is optional or has a default.
+            pub fn build(self) -> crate::error::InvalidThing {
+                crate::error::InvalidThing {
+                    message: self.message,
+                    field: self.field,
+                }
             }
         }
     }
-    /// A builder for [`ServiceUnavailable`](super::ServiceUnavailable).
+    #[cfg(feature = "put-everything")]
+    pub use self::invalid_thing_items::*;
+    /// A builder for [`ServiceUnavailable`](crate::error::ServiceUnavailable).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct ServiceUnavailableBuilder {}
     impl ServiceUnavailableBuilder {
-        /// Builds the [`ServiceUnavailable`](super::ServiceUnavailable); every member is optional or has a default.
+        /// Builds the [`ServiceUnavailable`](crate::error::ServiceUnavailable); every member is optional or has a default.
         pub fn build(self) -> crate::error::ServiceUnavailable {
             crate::error::ServiceUnavailable {
             }
         }
     }
-    /// A builder for [`Throttled`](super::Throttled).
-    #[derive(Clone, PartialEq, Default, Debug)]
-    pub struct ThrottledBuilder {
-        message: ::std::option::Option<::std::string::String>,
-    }
-    impl ThrottledBuilder {
-        /// The `Message` member.
-        pub fn message(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.message = ::std::option::Option::Some(input.into());
-            self
+    #[cfg(feature = "put-everything")]
+    mod throttled_items {
+        /// A builder for [`Throttled`](crate::error::Throttled).
+        #[derive(Clone, PartialEq, Default, Debug)]
+        pub struct ThrottledBuilder {
+            message: ::std::option::Option<::std::string::String>,
         }
-        /// Sets or clears the `Message` member.
-        pub fn set_message(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.message = input;
-            self
-        }
-        /// Builds the [`Throttled`](super::Throttled); every member is optional or has a default.
-        pub fn build(self) -> crate::error::Throttled {
-            crate::error::Throttled {
-                message: self.message,
+        impl ThrottledBuilder {
+            /// The `Message` member.
+            pub fn message(
+                mut self,
+                input: impl ::std::convert::Into<::std::string::String>,
+            ) -> Self {
+                self.message = ::std::option::Option::Some(input.into());
+                self
+            }
+            /// Sets or clears the `Message` member.
+            pub fn set_message(
+                mut self,
+                input: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.message = input;
+                self
+            }
+            /// Builds the [`Throttled`](crate::error::Throttled); every member is optional or has a default.
+            pub fn build(self) -> crate::error::Throttled {
+                crate::error::Throttled {
+                    message: self.message,
+                }
             }
         }
     }
+    #[cfg(feature = "put-everything")]
+    pub use self::throttled_items::*;
 }

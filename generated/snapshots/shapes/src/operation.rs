@@ -3,8 +3,11 @@
 
 //! One module per operation: its input, its output and their builders.
 /// The `GetGadget` operation.
+#[cfg(feature = "get-gadget")]
 pub mod get_gadget;
 /// The `Ping` operation.
+#[cfg(feature = "ping")]
 pub mod ping;
 /// The `PutEverything` operation.
+#[cfg(feature = "put-everything")]
 pub mod put_everything;

@@ -2,603 +2,651 @@
 // Do not edit by hand: run `cargo xtask codegen` to regenerate.
 
 //! The structures, enums and unions shared by the service's operations.
-/// Exactly one of several members.
-///
-/// Smithy shape: `example.shapes#Choice`.
-#[non_exhaustive]
-#[derive(Clone, PartialEq, Debug)]
-pub enum Choice {
-    /// The `Text` member.
-    Text(::std::string::String),
-    /// The `Number` member.
-    Number(i32),
-    /// The `Nothing` member.
-    Nothing,
-    /// The `Nested` member.
-    Nested(::std::boxed::Box<crate::types::Choice>),
-    /// The `Tags` member.
-    Tags(::std::vec::Vec<crate::types::Tag>),
-    /// A member this version of the model does not know.
-    Unknown,
+#[cfg(feature = "put-everything")]
+mod choice_items {
+    /// Exactly one of several members.
+    ///
+    /// Smithy shape: `example.shapes#Choice`.
+    #[non_exhaustive]
+    #[derive(Clone, PartialEq, Debug)]
+    pub enum Choice {
+        /// The `Text` member.
+        Text(::std::string::String),
+        /// The `Number` member.
+        Number(i32),
+        /// The `Nothing` member.
+        Nothing,
+        /// The `Nested` member.
+        Nested(::std::boxed::Box<crate::types::Choice>),
+        /// The `Tags` member.
+        Tags(::std::vec::Vec<crate::types::Tag>),
+        /// A member this version of the model does not know.
+        Unknown,
+    }
 }
-/// The `Color` enum.
-///
-/// Smithy shape: `example.shapes#Color`.
-#[non_exhaustive]
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
-pub enum Color {
-    /// The value `red`.
+#[cfg(feature = "put-everything")]
+pub use self::choice_items::*;
+#[cfg(any(feature = "get-gadget", feature = "put-everything"))]
+mod color_items {
+    /// The `Color` enum.
     ///
-    /// Wire value: `red`.
-    Red,
-    /// A darker green.
-    ///
-    /// Wire value: `dark-green`.
-    DarkGreen,
-    /// The value `Blue`.
-    ///
-    /// Wire value: `Blue`.
-    Blue,
-    /// A value this version of the model does not know, kept as received.
-    Unknown(::querygen_runtime::UnknownVariant),
-}
-impl Color {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Red => "red",
-            Self::DarkGreen => "dark-green",
-            Self::Blue => "Blue",
-            Self::Unknown(value) => value.as_str(),
+    /// Smithy shape: `example.shapes#Color`.
+    #[non_exhaustive]
+    #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+    pub enum Color {
+        /// The value `red`.
+        ///
+        /// Wire value: `red`.
+        Red,
+        /// A darker green.
+        ///
+        /// Wire value: `dark-green`.
+        DarkGreen,
+        /// The value `Blue`.
+        ///
+        /// Wire value: `Blue`.
+        Blue,
+        /// A value this version of the model does not know, kept as received.
+        Unknown(::querygen_runtime::UnknownVariant),
+    }
+    impl Color {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Red => "red",
+                Self::DarkGreen => "dark-green",
+                Self::Blue => "Blue",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Every value this version of the model knows, in model order.
+        pub const fn values() -> &'static [&'static str] {
+            &["red", "dark-green", "Blue"]
         }
     }
-    /// Every value this version of the model knows, in model order.
-    pub const fn values() -> &'static [&'static str] {
-        &["red", "dark-green", "Blue"]
-    }
-}
-impl ::std::convert::From<&str> for Color {
-    fn from(value: &str) -> Self {
-        match value {
-            "red" => Self::Red,
-            "dark-green" => Self::DarkGreen,
-            "Blue" => Self::Blue,
-            other => {
-                Self::Unknown(
-                    ::querygen_runtime::UnknownVariant::new(
-                        ::std::borrow::ToOwned::to_owned(other),
-                    ),
-                )
+    impl ::std::convert::From<&str> for Color {
+        fn from(value: &str) -> Self {
+            match value {
+                "red" => Self::Red,
+                "dark-green" => Self::DarkGreen,
+                "Blue" => Self::Blue,
+                other => {
+                    Self::Unknown(
+                        ::querygen_runtime::UnknownVariant::new(
+                            ::std::borrow::ToOwned::to_owned(other),
+                        ),
+                    )
+                }
             }
         }
     }
-}
-impl ::std::convert::From<::std::string::String> for Color {
-    fn from(value: ::std::string::String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-impl ::std::str::FromStr for Color {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::convert::AsRef<str> for Color {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-impl ::std::fmt::Display for Color {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-/// The `Priority` enum.
-///
-/// Smithy shape: `example.shapes#Priority`.
-#[non_exhaustive]
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
-pub enum Priority {
-    /// The value `1`.
-    ///
-    /// Wire value: `1`.
-    Low,
-    /// The value `10`.
-    ///
-    /// Wire value: `10`.
-    High,
-    /// The value `-1`.
-    ///
-    /// Wire value: `-1`.
-    Negative,
-    /// A value this version of the model does not know, kept as received.
-    Unknown(::querygen_runtime::UnknownVariant<i32>),
-}
-impl Priority {
-    /// The value as sent on the wire.
-    pub fn value(&self) -> i32 {
-        match self {
-            Self::Low => 1,
-            Self::High => 10,
-            Self::Negative => -1,
-            Self::Unknown(value) => *value.get(),
+    impl ::std::convert::From<::std::string::String> for Color {
+        fn from(value: ::std::string::String) -> Self {
+            Self::from(value.as_str())
         }
     }
-    /// Every value this version of the model knows, in model order.
-    pub const fn values() -> &'static [i32] {
-        &[1, 10, -1]
+    impl ::std::str::FromStr for Color {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            ::std::result::Result::Ok(Self::from(value))
+        }
     }
-}
-impl ::std::convert::From<i32> for Priority {
-    fn from(value: i32) -> Self {
-        match value {
-            1 => Self::Low,
-            10 => Self::High,
-            -1 => Self::Negative,
-            other => Self::Unknown(::querygen_runtime::UnknownVariant::new(other)),
+    impl ::std::convert::AsRef<str> for Color {
+        fn as_ref(&self) -> &str {
+            self.as_str()
+        }
+    }
+    impl ::std::fmt::Display for Color {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
         }
     }
 }
-impl ::std::str::FromStr for Priority {
-    type Err = ::std::num::ParseIntError;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        value.parse::<i32>().map(Self::from)
-    }
-}
-impl ::std::fmt::Display for Priority {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(&self.value(), f)
-    }
-}
-/// One member per simple type.
-///
-/// Smithy shape: `example.shapes#Scalars`.
-#[non_exhaustive]
-#[derive(Clone, PartialEq, Debug, Default)]
-pub struct Scalars {
-    /// The `Blob` member.
-    pub blob: ::std::option::Option<::std::vec::Vec<u8>>,
-    /// The `Boolean` member.
-    pub boolean: ::std::option::Option<bool>,
-    /// The `String` member.
-    pub string: ::std::option::Option<::std::string::String>,
-    /// The `Byte` member.
-    pub byte: ::std::option::Option<i8>,
-    /// The `Short` member.
-    pub short: ::std::option::Option<i16>,
-    /// The `Integer` member.
-    pub integer: ::std::option::Option<i32>,
-    /// The `Long` member.
-    pub long: ::std::option::Option<i64>,
-    /// The `Float` member.
-    pub float: ::std::option::Option<f32>,
-    /// The `Double` member.
-    pub double: ::std::option::Option<f64>,
-    /// The `BigInteger` member.
-    pub big_integer: ::std::option::Option<::querygen_runtime::BigInteger>,
-    /// The `BigDecimal` member.
-    pub big_decimal: ::std::option::Option<::querygen_runtime::BigDecimal>,
-    /// The `Timestamp` member.
-    pub timestamp: ::std::option::Option<::querygen_runtime::DateTime>,
-    /// The `EpochTimestamp` member.
-    pub epoch_timestamp: ::std::option::Option<::querygen_runtime::DateTime>,
-    /// The `HttpDate` member.
-    pub http_date: ::std::option::Option<::querygen_runtime::DateTime>,
-    /// Documented through `apply`.
-    pub document: ::std::option::Option<::querygen_runtime::Document>,
-    /// The `Renamed` member.
-    pub renamed: ::std::option::Option<::std::string::String>,
-}
-impl Scalars {
-    /// Creates a builder for [`Scalars`].
-    pub fn builder() -> crate::types::builders::ScalarsBuilder {
-        ::std::default::Default::default()
-    }
-}
-/// The `Tag` structure.
-///
-/// Smithy shape: `example.shapes#Tag`.
-#[non_exhaustive]
-#[derive(Clone, PartialEq, Debug)]
-pub struct Tag {
-    /// The `Key` member.
+#[cfg(any(feature = "get-gadget", feature = "put-everything"))]
+pub use self::color_items::*;
+#[cfg(feature = "put-everything")]
+mod priority_items {
+    /// The `Priority` enum.
     ///
-    /// Required: the builder's `build()` fails without it.
-    pub key: ::std::string::String,
-    /// The `Value` member.
-    pub value: ::std::option::Option<::std::string::String>,
-}
-impl Tag {
-    /// Creates a builder for [`Tag`].
-    pub fn builder() -> crate::types::builders::TagBuilder {
-        ::std::default::Default::default()
+    /// Smithy shape: `example.shapes#Priority`.
+    #[non_exhaustive]
+    #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+    pub enum Priority {
+        /// The value `1`.
+        ///
+        /// Wire value: `1`.
+        Low,
+        /// The value `10`.
+        ///
+        /// Wire value: `10`.
+        High,
+        /// The value `-1`.
+        ///
+        /// Wire value: `-1`.
+        Negative,
+        /// A value this version of the model does not know, kept as received.
+        Unknown(::querygen_runtime::UnknownVariant<i32>),
+    }
+    impl Priority {
+        /// The value as sent on the wire.
+        pub fn value(&self) -> i32 {
+            match self {
+                Self::Low => 1,
+                Self::High => 10,
+                Self::Negative => -1,
+                Self::Unknown(value) => *value.get(),
+            }
+        }
+        /// Every value this version of the model knows, in model order.
+        pub const fn values() -> &'static [i32] {
+            &[1, 10, -1]
+        }
+    }
+    impl ::std::convert::From<i32> for Priority {
+        fn from(value: i32) -> Self {
+            match value {
+                1 => Self::Low,
+                10 => Self::High,
+                -1 => Self::Negative,
+                other => Self::Unknown(::querygen_runtime::UnknownVariant::new(other)),
+            }
+        }
+    }
+    impl ::std::str::FromStr for Priority {
+        type Err = ::std::num::ParseIntError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            value.parse::<i32>().map(Self::from)
+        }
+    }
+    impl ::std::fmt::Display for Priority {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::std::fmt::Display::fmt(&self.value(), f)
+        }
     }
 }
-/// The `Thing` structure.
-///
-/// Smithy shape: `example.shapes#Thing`.
-#[non_exhaustive]
-#[derive(Clone, PartialEq, Debug, Default)]
-pub struct Thing {
-    /// The `Id` member.
-    pub id: ::std::option::Option<::std::string::String>,
-    /// The `Color` member.
-    pub color: ::std::option::Option<crate::types::Color>,
-}
-impl Thing {
-    /// Creates a builder for [`Thing`].
-    pub fn builder() -> crate::types::builders::ThingBuilder {
-        ::std::default::Default::default()
+#[cfg(feature = "put-everything")]
+pub use self::priority_items::*;
+#[cfg(feature = "put-everything")]
+mod scalars_items {
+    /// One member per simple type.
+    ///
+    /// Smithy shape: `example.shapes#Scalars`.
+    #[non_exhaustive]
+    #[derive(Clone, PartialEq, Debug, Default)]
+    pub struct Scalars {
+        /// The `Blob` member.
+        pub blob: ::std::option::Option<::std::vec::Vec<u8>>,
+        /// The `Boolean` member.
+        pub boolean: ::std::option::Option<bool>,
+        /// The `String` member.
+        pub string: ::std::option::Option<::std::string::String>,
+        /// The `Byte` member.
+        pub byte: ::std::option::Option<i8>,
+        /// The `Short` member.
+        pub short: ::std::option::Option<i16>,
+        /// The `Integer` member.
+        pub integer: ::std::option::Option<i32>,
+        /// The `Long` member.
+        pub long: ::std::option::Option<i64>,
+        /// The `Float` member.
+        pub float: ::std::option::Option<f32>,
+        /// The `Double` member.
+        pub double: ::std::option::Option<f64>,
+        /// The `BigInteger` member.
+        pub big_integer: ::std::option::Option<::querygen_runtime::BigInteger>,
+        /// The `BigDecimal` member.
+        pub big_decimal: ::std::option::Option<::querygen_runtime::BigDecimal>,
+        /// The `Timestamp` member.
+        pub timestamp: ::std::option::Option<::querygen_runtime::DateTime>,
+        /// The `EpochTimestamp` member.
+        pub epoch_timestamp: ::std::option::Option<::querygen_runtime::DateTime>,
+        /// The `HttpDate` member.
+        pub http_date: ::std::option::Option<::querygen_runtime::DateTime>,
+        /// Documented through `apply`.
+        pub document: ::std::option::Option<::querygen_runtime::Document>,
+        /// The `Renamed` member.
+        pub renamed: ::std::option::Option<::std::string::String>,
+    }
+    impl Scalars {
+        /// Creates a builder for [`Scalars`].
+        pub fn builder() -> crate::types::builders::ScalarsBuilder {
+            ::std::default::Default::default()
+        }
     }
 }
+#[cfg(feature = "put-everything")]
+pub use self::scalars_items::*;
+#[cfg(feature = "put-everything")]
+mod tag_items {
+    /// The `Tag` structure.
+    ///
+    /// Smithy shape: `example.shapes#Tag`.
+    #[non_exhaustive]
+    #[derive(Clone, PartialEq, Debug)]
+    pub struct Tag {
+        /// The `Key` member.
+        ///
+        /// Required: the builder's `build()` fails without it.
+        pub key: ::std::string::String,
+        /// The `Value` member.
+        pub value: ::std::option::Option<::std::string::String>,
+    }
+    impl Tag {
+        /// Creates a builder for [`Tag`].
+        pub fn builder() -> crate::types::builders::TagBuilder {
+            ::std::default::Default::default()
+        }
+    }
+}
+#[cfg(feature = "put-everything")]
+pub use self::tag_items::*;
+#[cfg(feature = "put-everything")]
+mod thing_items {
+    /// The `Thing` structure.
+    ///
+    /// Smithy shape: `example.shapes#Thing`.
+    #[non_exhaustive]
+    #[derive(Clone, PartialEq, Debug, Default)]
+    pub struct Thing {
+        /// The `Id` member.
+        pub id: ::std::option::Option<::std::string::String>,
+        /// The `Color` member.
+        pub color: ::std::option::Option<crate::types::Color>,
+    }
+    impl Thing {
+        /// Creates a builder for [`Thing`].
+        pub fn builder() -> crate::types::builders::ThingBuilder {
+            ::std::default::Default::default()
+        }
+    }
+}
+#[cfg(feature = "put-everything")]
+pub use self::thing_items::*;
 /// Builders for the structures of this module.
 pub mod builders {
-    /// A builder for [`Scalars`](super::Scalars).
-    #[derive(Clone, PartialEq, Default, Debug)]
-    pub struct ScalarsBuilder {
-        blob: ::std::option::Option<::std::vec::Vec<u8>>,
-        boolean: ::std::option::Option<bool>,
-        string: ::std::option::Option<::std::string::String>,
-        byte: ::std::option::Option<i8>,
-        short: ::std::option::Option<i16>,
-        integer: ::std::option::Option<i32>,
-        long: ::std::option::Option<i64>,
-        float: ::std::option::Option<f32>,
-        double: ::std::option::Option<f64>,
-        big_integer: ::std::option::Option<::querygen_runtime::BigInteger>,
-        big_decimal: ::std::option::Option<::querygen_runtime::BigDecimal>,
-        timestamp: ::std::option::Option<::querygen_runtime::DateTime>,
-        epoch_timestamp: ::std::option::Option<::querygen_runtime::DateTime>,
-        http_date: ::std::option::Option<::querygen_runtime::DateTime>,
-        document: ::std::option::Option<::querygen_runtime::Document>,
-        renamed: ::std::option::Option<::std::string::String>,
-    }
-    impl ScalarsBuilder {
-        /// The `Blob` member.
-        pub fn blob(
-            mut self,
-            input: impl ::std::convert::Into<::std::vec::Vec<u8>>,
-        ) -> Self {
-            self.blob = ::std::option::Option::Some(input.into());
-            self
+    #[cfg(feature = "put-everything")]
+    mod scalars_items {
+        /// A builder for [`Scalars`](crate::types::Scalars).
+        #[derive(Clone, PartialEq, Default, Debug)]
+        pub struct ScalarsBuilder {
+            blob: ::std::option::Option<::std::vec::Vec<u8>>,
+            boolean: ::std::option::Option<bool>,
+            string: ::std::option::Option<::std::string::String>,
+            byte: ::std::option::Option<i8>,
+            short: ::std::option::Option<i16>,
+            integer: ::std::option::Option<i32>,
+            long: ::std::option::Option<i64>,
+            float: ::std::option::Option<f32>,
+            double: ::std::option::Option<f64>,
+            big_integer: ::std::option::Option<::querygen_runtime::BigInteger>,
+            big_decimal: ::std::option::Option<::querygen_runtime::BigDecimal>,
+            timestamp: ::std::option::Option<::querygen_runtime::DateTime>,
+            epoch_timestamp: ::std::option::Option<::querygen_runtime::DateTime>,
+            http_date: ::std::option::Option<::querygen_runtime::DateTime>,
+            document: ::std::option::Option<::querygen_runtime::Document>,
+            renamed: ::std::option::Option<::std::string::String>,
         }
-        /// Sets or clears the `Blob` member.
-        pub fn set_blob(
-            mut self,
-            input: ::std::option::Option<::std::vec::Vec<u8>>,
-        ) -> Self {
-            self.blob = input;
-            self
-        }
-        /// The `Boolean` member.
-        pub fn boolean(mut self, input: impl ::std::convert::Into<bool>) -> Self {
-            self.boolean = ::std::option::Option::Some(input.into());
-            self
-        }
-        /// Sets or clears the `Boolean` member.
-        pub fn set_boolean(mut self, input: ::std::option::Option<bool>) -> Self {
-            self.boolean = input;
-            self
-        }
-        /// The `String` member.
-        pub fn string(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.string = ::std::option::Option::Some(input.into());
-            self
-        }
-        /// Sets or clears the `String` member.
-        pub fn set_string(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.string = input;
-            self
-        }
-        /// The `Byte` member.
-        pub fn byte(mut self, input: impl ::std::convert::Into<i8>) -> Self {
-            self.byte = ::std::option::Option::Some(input.into());
-            self
-        }
-        /// Sets or clears the `Byte` member.
-        pub fn set_byte(mut self, input: ::std::option::Option<i8>) -> Self {
-            self.byte = input;
-            self
-        }
-        /// The `Short` member.
-        pub fn short(mut self, input: impl ::std::convert::Into<i16>) -> Self {
-            self.short = ::std::option::Option::Some(input.into());
-            self
-        }
-        /// Sets or clears the `Short` member.
-        pub fn set_short(mut self, input: ::std::option::Option<i16>) -> Self {
-            self.short = input;
-            self
-        }
-        /// The `Integer` member.
-        pub fn integer(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-            self.integer = ::std::option::Option::Some(input.into());
-            self
-        }
-        /// Sets or clears the `Integer` member.
-        pub fn set_integer(mut self, input: ::std::option::Option<i32>) -> Self {
-            self.integer = input;
-            self
-        }
-        /// The `Long` member.
-        pub fn long(mut self, input: impl ::std::convert::Into<i64>) -> Self {
-            self.long = ::std::option::Option::Some(input.into());
-            self
-        }
-        /// Sets or clears the `Long` member.
-        pub fn set_long(mut self, input: ::std::option::Option<i64>) -> Self {
-            self.long = input;
-            self
-        }
-        /// The `Float` member.
-        pub fn float(mut self, input: impl ::std::convert::Into<f32>) -> Self {
-            self.float = ::std::option::Option::Some(input.into());
-            self
-        }
-        /// Sets or clears the `Float` member.
-        pub fn set_float(mut self, input: ::std::option::Option<f32>) -> Self {
-            self.float = input;
-            self
-        }
-        /// The `Double` member.
-        pub fn double(mut self, input: impl ::std::convert::Into<f64>) -> Self {
-            self.double = ::std::option::Option::Some(input.into());
-            self
-        }
-        /// Sets or clears the `Double` member.
-        pub fn set_double(mut self, input: ::std::option::Option<f64>) -> Self {
-            self.double = input;
-            self
-        }
-        /// The `BigInteger` member.
-        pub fn big_integer(
-            mut self,
-            input: impl ::std::convert::Into<::querygen_runtime::BigInteger>,
-        ) -> Self {
-            self.big_integer = ::std::option::Option::Some(input.into());
-            self
-        }
-        /// Sets or clears the `BigInteger` member.
-        pub fn set_big_integer(
-            mut self,
-            input: ::std::option::Option<::querygen_runtime::BigInteger>,
-        ) -> Self {
-            self.big_integer = input;
-            self
-        }
-        /// The `BigDecimal` member.
-        pub fn big_decimal(
-            mut self,
-            input: impl ::std::convert::Into<::querygen_runtime::BigDecimal>,
-        ) -> Self {
-            self.big_decimal = ::std::option::Option::Some(input.into());
-            self
-        }
-        /// Sets or clears the `BigDecimal` member.
-        pub fn set_big_decimal(
-            mut self,
-            input: ::std::option::Option<::querygen_runtime::BigDecimal>,
-        ) -> Self {
-            self.big_decimal = input;
-            self
-        }
-        /// The `Timestamp` member.
-        pub fn timestamp(
-            mut self,
-            input: impl ::std::convert::Into<::querygen_runtime::DateTime>,
-        ) -> Self {
-            self.timestamp = ::std::option::Option::Some(input.into());
-            self
-        }
-        /// Sets or clears the `Timestamp` member.
-        pub fn set_timestamp(
-            mut self,
-            input: ::std::option::Option<::querygen_runtime::DateTime>,
-        ) -> Self {
-            self.timestamp = input;
-            self
-        }
-        /// The `EpochTimestamp` member.
-        pub fn epoch_timestamp(
-            mut self,
-            input: impl ::std::convert::Into<::querygen_runtime::DateTime>,
-        ) -> Self {
-            self.epoch_timestamp = ::std::option::Option::Some(input.into());
-            self
-        }
-        /// Sets or clears the `EpochTimestamp` member.
-        pub fn set_epoch_timestamp(
-            mut self,
-            input: ::std::option::Option<::querygen_runtime::DateTime>,
-        ) -> Self {
-            self.epoch_timestamp = input;
-            self
-        }
-        /// The `HttpDate` member.
-        pub fn http_date(
-            mut self,
-            input: impl ::std::convert::Into<::querygen_runtime::DateTime>,
-        ) -> Self {
-            self.http_date = ::std::option::Option::Some(input.into());
-            self
-        }
-        /// Sets or clears the `HttpDate` member.
-        pub fn set_http_date(
-            mut self,
-            input: ::std::option::Option<::querygen_runtime::DateTime>,
-        ) -> Self {
-            self.http_date = input;
-            self
-        }
-        /// Documented through `apply`.
-        pub fn document(
-            mut self,
-            input: impl ::std::convert::Into<::querygen_runtime::Document>,
-        ) -> Self {
-            self.document = ::std::option::Option::Some(input.into());
-            self
-        }
-        /// Sets or clears the `Document` member.
-        pub fn set_document(
-            mut self,
-            input: ::std::option::Option<::querygen_runtime::Document>,
-        ) -> Self {
-            self.document = input;
-            self
-        }
-        /// The `Renamed` member.
-        pub fn renamed(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.renamed = ::std::option::Option::Some(input.into());
-            self
-        }
-        /// Sets or clears the `Renamed` member.
-        pub fn set_renamed(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.renamed = input;
-            self
-        }
-        /// Builds the [`Scalars`](super::Scalars); every member is optional or has a default.
-        pub fn build(self) -> crate::types::Scalars {
-            crate::types::Scalars {
-                blob: self.blob,
-                boolean: self.boolean,
-                string: self.string,
-                byte: self.byte,
-                short: self.short,
-                integer: self.integer,
-                long: self.long,
-                float: self.float,
-                double: self.double,
-                big_integer: self.big_integer,
-                big_decimal: self.big_decimal,
-                timestamp: self.timestamp,
-                epoch_timestamp: self.epoch_timestamp,
-                http_date: self.http_date,
-                document: self.document,
-                renamed: self.renamed,
+        impl ScalarsBuilder {
+            /// The `Blob` member.
+            pub fn blob(
+                mut self,
+                input: impl ::std::convert::Into<::std::vec::Vec<u8>>,
+            ) -> Self {
+                self.blob = ::std::option::Option::Some(input.into());
+                self
+            }
+            /// Sets or clears the `Blob` member.
+            pub fn set_blob(
+                mut self,
+                input: ::std::option::Option<::std::vec::Vec<u8>>,
+            ) -> Self {
+                self.blob = input;
+                self
+            }
+            /// The `Boolean` member.
+            pub fn boolean(mut self, input: impl ::std::convert::Into<bool>) -> Self {
+                self.boolean = ::std::option::Option::Some(input.into());
+                self
+            }
+            /// Sets or clears the `Boolean` member.
+            pub fn set_boolean(mut self, input: ::std::option::Option<bool>) -> Self {
+                self.boolean = input;
+                self
+            }
+            /// The `String` member.
+            pub fn string(
+                mut self,
+                input: impl ::std::convert::Into<::std::string::String>,
+            ) -> Self {
+                self.string = ::std::option::Option::Some(input.into());
+                self
+            }
+            /// Sets or clears the `String` member.
+            pub fn set_string(
+                mut self,
+                input: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.string = input;
+                self
+            }
+            /// The `Byte` member.
+            pub fn byte(mut self, input: impl ::std::convert::Into<i8>) -> Self {
+                self.byte = ::std::option::Option::Some(input.into());
+                self
+            }
+            /// Sets or clears the `Byte` member.
+            pub fn set_byte(mut self, input: ::std::option::Option<i8>) -> Self {
+                self.byte = input;
+                self
+            }
+            /// The `Short` member.
+            pub fn short(mut self, input: impl ::std::convert::Into<i16>) -> Self {
+                self.short = ::std::option::Option::Some(input.into());
+                self
+            }
+            /// Sets or clears the `Short` member.
+            pub fn set_short(mut self, input: ::std::option::Option<i16>) -> Self {
+                self.short = input;
+                self
+            }
+            /// The `Integer` member.
+            pub fn integer(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+                self.integer = ::std::option::Option::Some(input.into());
+                self
+            }
+            /// Sets or clears the `Integer` member.
+            pub fn set_integer(mut self, input: ::std::option::Option<i32>) -> Self {
+                self.integer = input;
+                self
+            }
+            /// The `Long` member.
+            pub fn long(mut self, input: impl ::std::convert::Into<i64>) -> Self {
+                self.long = ::std::option::Option::Some(input.into());
+                self
+            }
+            /// Sets or clears the `Long` member.
+            pub fn set_long(mut self, input: ::std::option::Option<i64>) -> Self {
+                self.long = input;
+                self
+            }
+            /// The `Float` member.
+            pub fn float(mut self, input: impl ::std::convert::Into<f32>) -> Self {
+                self.float = ::std::option::Option::Some(input.into());
+                self
+            }
+            /// Sets or clears the `Float` member.
+            pub fn set_float(mut self, input: ::std::option::Option<f32>) -> Self {
+                self.float = input;
+                self
+            }
+            /// The `Double` member.
+            pub fn double(mut self, input: impl ::std::convert::Into<f64>) -> Self {
+                self.double = ::std::option::Option::Some(input.into());
+                self
+            }
+            /// Sets or clears the `Double` member.
+            pub fn set_double(mut self, input: ::std::option::Option<f64>) -> Self {
+                self.double = input;
+                self
+            }
+            /// The `BigInteger` member.
+            pub fn big_integer(
+                mut self,
+                input: impl ::std::convert::Into<::querygen_runtime::BigInteger>,
+            ) -> Self {
+                self.big_integer = ::std::option::Option::Some(input.into());
+                self
+            }
+            /// Sets or clears the `BigInteger` member.
+            pub fn set_big_integer(
+                mut self,
+                input: ::std::option::Option<::querygen_runtime::BigInteger>,
+            ) -> Self {
+                self.big_integer = input;
+                self
+            }
+            /// The `BigDecimal` member.
+            pub fn big_decimal(
+                mut self,
+                input: impl ::std::convert::Into<::querygen_runtime::BigDecimal>,
+            ) -> Self {
+                self.big_decimal = ::std::option::Option::Some(input.into());
+                self
+            }
+            /// Sets or clears the `BigDecimal` member.
+            pub fn set_big_decimal(
+                mut self,
+                input: ::std::option::Option<::querygen_runtime::BigDecimal>,
+            ) -> Self {
+                self.big_decimal = input;
+                self
+            }
+            /// The `Timestamp` member.
+            pub fn timestamp(
+                mut self,
+                input: impl ::std::convert::Into<::querygen_runtime::DateTime>,
+            ) -> Self {
+                self.timestamp = ::std::option::Option::Some(input.into());
+                self
+            }
+            /// Sets or clears the `Timestamp` member.
+            pub fn set_timestamp(
+                mut self,
+                input: ::std::option::Option<::querygen_runtime::DateTime>,
+            ) -> Self {
+                self.timestamp = input;
+                self
+            }
+            /// The `EpochTimestamp` member.
+            pub fn epoch_timestamp(
+                mut self,
+                input: impl ::std::convert::Into<::querygen_runtime::DateTime>,
+            ) -> Self {
+                self.epoch_timestamp = ::std::option::Option::Some(input.into());
+                self
+            }
+            /// Sets or clears the `EpochTimestamp` member.
+            pub fn set_epoch_timestamp(
+                mut self,
+                input: ::std::option::Option<::querygen_runtime::DateTime>,
+            ) -> Self {
+                self.epoch_timestamp = input;
+                self
+            }
+            /// The `HttpDate` member.
+            pub fn http_date(
+                mut self,
+                input: impl ::std::convert::Into<::querygen_runtime::DateTime>,
+            ) -> Self {
+                self.http_date = ::std::option::Option::Some(input.into());
+                self
+            }
+            /// Sets or clears the `HttpDate` member.
+            pub fn set_http_date(
+                mut self,
+                input: ::std::option::Option<::querygen_runtime::DateTime>,
+            ) -> Self {
+                self.http_date = input;
+                self
+            }
+            /// Documented through `apply`.
+            pub fn document(
+                mut self,
+                input: impl ::std::convert::Into<::querygen_runtime::Document>,
+            ) -> Self {
+                self.document = ::std::option::Option::Some(input.into());
+                self
+            }
+            /// Sets or clears the `Document` member.
+            pub fn set_document(
+                mut self,
+                input: ::std::option::Option<::querygen_runtime::Document>,
+            ) -> Self {
+                self.document = input;
+                self
+            }
+            /// The `Renamed` member.
+            pub fn renamed(
+                mut self,
+                input: impl ::std::convert::Into<::std::string::String>,
+            ) -> Self {
+                self.renamed = ::std::option::Option::Some(input.into());
+                self
+            }
+            /// Sets or clears the `Renamed` member.
+            pub fn set_renamed(
+                mut self,
+                input: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.renamed = input;
+                self
+            }
+            /// Builds the [`Scalars`](crate::types::Scalars); every member is optional or has a default.
+            pub fn build(self) -> crate::types::Scalars {
+                crate::types::Scalars {
+                    blob: self.blob,
+                    boolean: self.boolean,
+                    string: self.string,
+                    byte: self.byte,
+                    short: self.short,
+                    integer: self.integer,
+                    long: self.long,
+                    float: self.float,
+                    double: self.double,
+                    big_integer: self.big_integer,
+                    big_decimal: self.big_decimal,
+                    timestamp: self.timestamp,
+                    epoch_timestamp: self.epoch_timestamp,
+                    http_date: self.http_date,
+                    document: self.document,
+                    renamed: self.renamed,
+                }
             }
         }
     }
-    /// A builder for [`Tag`](super::Tag).
-    #[derive(Clone, PartialEq, Default, Debug)]
-    pub struct TagBuilder {
-        key: ::std::option::Option<::std::string::String>,
-        value: ::std::option::Option<::std::string::String>,
-    }
-    impl TagBuilder {
-        /// The `Key` member.
-        pub fn key(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.key = ::std::option::Option::Some(input.into());
-            self
+    #[cfg(feature = "put-everything")]
+    pub use self::scalars_items::*;
+    #[cfg(feature = "put-everything")]
+    mod tag_items {
+        /// A builder for [`Tag`](crate::types::Tag).
+        #[derive(Clone, PartialEq, Default, Debug)]
+        pub struct TagBuilder {
+            key: ::std::option::Option<::std::string::String>,
+            value: ::std::option::Option<::std::string::String>,
         }
-        /// Sets or clears the `Key` member.
-        pub fn set_key(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.key = input;
-            self
-        }
-        /// The `Value` member.
-        pub fn value(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.value = ::std::option::Option::Some(input.into());
-            self
-        }
-        /// Sets or clears the `Value` member.
-        pub fn set_value(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.value = input;
-            self
-        }
-        /// Builds the [`Tag`](super::Tag), failing if any required member (`key`) is not set.
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<crate::types::Tag, ::querygen_runtime::BuildError> {
-            let mut missing = ::std::vec::Vec::new();
-            if self.key.is_none() {
-                missing.push("key");
+        impl TagBuilder {
+            /// The `Key` member.
+            pub fn key(
+                mut self,
+                input: impl ::std::convert::Into<::std::string::String>,
+            ) -> Self {
+                self.key = ::std::option::Option::Some(input.into());
+                self
             }
-            if !missing.is_empty() {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members("Tag", missing),
-                );
+            /// Sets or clears the `Key` member.
+            pub fn set_key(
+                mut self,
+                input: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.key = input;
+                self
             }
-            let ::std::option::Option::Some(key) = self.key else {
-                return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members("Tag", missing),
-                );
-            };
-            ::std::result::Result::Ok(crate::types::Tag {
-                key,
-                value: self.value,
-            })
-        }
-    }
-    /// A builder for [`Thing`](super::Thing).
-    #[derive(Clone, PartialEq, Default, Debug)]
-    pub struct ThingBuilder {
-        id: ::std::option::Option<::std::string::String>,
-        color: ::std::option::Option<crate::types::Color>,
-    }
-    impl ThingBuilder {
-        /// The `Id` member.
-        pub fn id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.id = ::std::option::Option::Some(input.into());
-            self
-        }
-        /// Sets or clears the `Id` member.
-        pub fn set_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.id = input;
-            self
-        }
-        /// The `Color` member.
-        pub fn color(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::Color>,
-        ) -> Self {
-            self.color = ::std::option::Option::Some(input.into());
-            self
-        }
-        /// Sets or clears the `Color` member.
-        pub fn set_color(
-            mut self,
-            input: ::std::option::Option<crate::types::Color>,
-        ) -> Self {
-            self.color = input;
-            self
-        }
-        /// Builds the [`Thing`](super::Thing); every member is optional or has a default.
-        pub fn build(self) -> crate::types::Thing {
-            crate::types::Thing {
-                id: self.id,
-                color: self.color,
+            /// The `Value` member.
+            pub fn value(
+                mut self,
+                input: impl ::std::convert::Into<::std::string::String>,
+            ) -> Self {
+                self.value = ::std::option::Option::Some(input.into());
+                self
+            }
+            /// Sets or clears the `Value` member.
+            pub fn set_value(
+                mut self,
+                input: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.value = input;
+                self
+            }
+            /// Builds the [`Tag`](crate::types::Tag), failing if any required member (`key`) is not set.
+            pub fn build(
+                self,
+            ) -> ::std::result::Result<
+                crate::types::Tag,
+                ::querygen_runtime::BuildError,
+            > {
+                let mut missing = ::std::vec::Vec::new();
+                if self.key.is_none() {
+                    missing.push("key");
+                }
+                if !missing.is_empty() {
+                    return ::std::result::Result::Err(
+                        ::querygen_runtime::BuildError::missing_members("Tag", missing),
+                    );
+                }
+                let ::std::option::Option::Some(key) = self.key else {
+                    return ::std::result::Result::Err(
+                        ::querygen_runtime::BuildError::missing_members("Tag", missing),
+                    );
+                };
+                ::std::result::Result::Ok(crate::types::Tag {
+                    key,
+                    value: self.value,
+                })
             }
         }
     }
+    #[cfg(feature = "put-everything")]
+    pub use self::tag_items::*;
+    #[cfg(feature = "put-everything")]
+    mod thing_items {
+        /// A builder for [`Thing`](crate::types::Thing).
+        #[derive(Clone, PartialEq, Default, Debug)]
+        pub struct ThingBuilder {
+            id: ::std::option::Option<::std::string::String>,
+            color: ::std::option::Option<crate::types::Color>,
+        }
+        impl ThingBuilder {
+            /// The `Id` member.
+            pub fn id(
+                mut self,
+                input: impl ::std::convert::Into<::std::string::String>,
+            ) -> Self {
+                self.id = ::std::option::Option::Some(input.into());
+                self
+            }
+            /// Sets or clears the `Id` member.
+            pub fn set_id(
+                mut self,
+                input: ::std::option::Option<::std::string::String>,
+            ) -> Self {
+                self.id = input;
+                self
+            }
+            /// The `Color` member.
+            pub fn color(
+                mut self,
+                input: impl ::std::convert::Into<crate::types::Color>,
+            ) -> Self {
+                self.color = ::std::option::Option::Some(input.into());
+                self
+            }
+            /// Sets or clears the `Color` member.
+            pub fn set_color(
+                mut self,
+                input: ::std::option::Option<crate::types::Color>,
+            ) -> Self {
+                self.color = input;
+                self
+            }
+            /// Builds the [`Thing`](crate::types::Thing); every member is optional or has a default.
+            pub fn build(self) -> crate::types::Thing {
+                crate::types::Thing {
+                    id: self.id,
+                    color: self.color,
+                }
+            }
+        }
+    }
+    #[cfg(feature = "put-everything")]
+    pub use self::thing_items::*;
 }
