@@ -254,3 +254,29 @@ fn generator_takes_structurally_mutated_elasticache_models() {
         rejected.get()
     );
 }
+
+proptest! {
+    #![proptest_config(config(512))]
+
+    /// Builders and the request serializer take any string (controls, any Unicode, huge),
+    /// any number and any list length, and the body stays form-encoded ASCII.
+    #[test]
+    fn request_side_takes_any_values(
+        id in any::<String>(),
+        addresses in proptest::collection::vec((any::<String>(), any::<i32>()), 0..64),
+        long in proptest::collection::vec(any::<char>(), 0..4096),
+    ) {
+        use elasticache::types::CustomerNodeEndpoint;
+        let mut builder = start_migration::StartMigrationInput::builder().replication_group_id(id);
+        for (address, port) in addresses {
+            builder = builder.customer_node_endpoint_list(CustomerNodeEndpoint::builder().address(address).port(port).build());
+        }
+        builder = builder.customer_node_endpoint_list(CustomerNodeEndpoint::builder().address(long.into_iter().collect::<String>()).build());
+        let input = builder.build().map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let body = start_migration::serialize_query_body(&input);
+        prop_assert!(body.bytes().all(|b| b.is_ascii_graphic()), "{}", body);
+        // The service side reads back exactly what was sent.
+        let parsed = start_migration::deserialize_request(body.as_bytes()).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(parsed, input);
+    }
+}
