@@ -57,7 +57,7 @@ pub fn generate(dir: &Path, out: &Path) {
                         .iter()
                         .position(|c| std::ptr::eq(c, *case))
                         .unwrap();
-                    let name = case_name(file, suite, suite_index, index, case);
+                    let name = case_name(file, suite, index, case);
                     let ignored_reason = ignored
                         .iter()
                         .find(|(kind, what)| is_ignored(kind, what, file, suite, case))
@@ -120,7 +120,7 @@ fn is_ignored(kind: &str, what: &str, file: &str, suite: &Value, case: &Value) -
     }
 }
 
-fn case_name(file: &str, suite: &Value, suite_index: usize, index: usize, case: &Value) -> String {
+fn case_name(file: &str, suite: &Value, index: usize, case: &Value) -> String {
     let base = match case["id"].as_str() {
         Some(id) => id.to_snake_case(),
         None => format!(
@@ -131,7 +131,6 @@ fn case_name(file: &str, suite: &Value, suite_index: usize, index: usize, case: 
                 .to_snake_case()
         ),
     };
-    let _ = suite_index;
     format!("{}_{base}", file.replace('-', "_"))
 }
 

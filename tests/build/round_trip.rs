@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::path::Path;
 
-use querygen::ir::{Field, NamedKind, Service, Struct, TypeDef, TypeRef};
+use querygen::ir::{Field, NamedKind, Struct, TypeDef, TypeRef};
 use querygen::traits::TimestampFormat;
 
 /// Strings XML 1.0 can carry (tab, line feed, carriage return, and no other C0 control).
@@ -33,7 +33,6 @@ pub fn generate(out: &Path) {
         match ty {
             TypeDef::Struct(s) => strategy_fn(
                 &mut code,
-                &service,
                 s,
                 &format!("elasticache::types::{}", s.rust_name),
                 &mut done,
@@ -52,7 +51,6 @@ pub fn generate(out: &Path) {
     for error in &service.errors {
         strategy_fn(
             &mut code,
-            &service,
             error,
             &format!("elasticache::error::{}", error.rust_name),
             &mut done,
@@ -62,14 +60,12 @@ pub fn generate(out: &Path) {
         let module = format!("elasticache::operation::{}", op.rust_name);
         strategy_named(
             &mut code,
-            &service,
             &op.input,
             &format!("{module}::{}", op.input.rust_name),
             &format!("input_{}", op.rust_name),
         );
         strategy_named(
             &mut code,
-            &service,
             &op.output,
             &format!("{module}::{}", op.output.rust_name),
             &format!("output_{}", op.rust_name),
@@ -110,22 +106,15 @@ fn fn_id(shape_id: &str) -> String {
     heck::ToSnakeCase::to_snake_case(querygen::model::shape_name(shape_id))
 }
 
-fn strategy_fn(
-    code: &mut String,
-    service: &Service,
-    s: &Struct,
-    path: &str,
-    done: &mut BTreeSet<String>,
-) {
+fn strategy_fn(code: &mut String, s: &Struct, path: &str, done: &mut BTreeSet<String>) {
     if done.insert(s.id.clone()) {
-        strategy_named(code, service, s, path, &fn_id(&s.id));
+        strategy_named(code, s, path, &fn_id(&s.id));
     }
 }
 
 /// `fn arb_<name>() -> BoxedStrategy<Path>`: every member through `option::of` (or its
 /// plain strategy), fields grouped in tuples of at most ten, then the builder.
-fn strategy_named(code: &mut String, service: &Service, s: &Struct, path: &str, name: &str) {
-    let _ = service;
+fn strategy_named(code: &mut String, s: &Struct, path: &str, name: &str) {
     if s.fields.is_empty() {
         let _ = writeln!(code, "fn arb_{name}() -> BoxedStrategy<{path}> {{ Just({path}::builder().build()).boxed() }}");
         return;

@@ -786,17 +786,23 @@ pub fn error_body_reader(s: &Struct) -> TokenStream {
             }
             ::std::result::Result::Ok(error)
         },
-        None => quote! {
-            let _ = envelope;
-            ::querygen_runtime::query::read_error_details(body, Self::read_xml)
-        },
+        None => quote!(::querygen_runtime::query::read_error_details(
+            body,
+            Self::read_xml
+        )),
+    };
+    // Without a message member there is nothing to take from the envelope.
+    let envelope = if message_slot(s).is_some() {
+        quote!(envelope)
+    } else {
+        quote!(_envelope)
     };
     quote! {
         impl #name {
             #doc
             pub fn read_error_body(
                 body: &[u8],
-                envelope: &::querygen_runtime::query::ErrorEnvelope,
+                #envelope: &::querygen_runtime::query::ErrorEnvelope,
             ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
                 #body
             }

@@ -96,8 +96,12 @@ pub fn union_query_reader(u: &Union) -> TokenStream {
     let arms = u.variants.iter().map(|v| {
         let variant = ident(&v.rust_name);
         let key = v.xml_name.clone().unwrap_or_else(|| v.wire_name.clone());
-        let value = match &v.ty {
-            None => quote!(Self::#variant),
+        match &v.ty {
+            None => quote! {
+                if node.child(#key).is_some() {
+                    return ::std::result::Result::Ok(Self::#variant);
+                }
+            },
             Some(ty) => {
                 let read = read_query_value(ty, &child, v.flattened, 0);
                 let read = if v.boxed {
@@ -105,13 +109,11 @@ pub fn union_query_reader(u: &Union) -> TokenStream {
                 } else {
                     read
                 };
-                quote!(Self::#variant(#read))
-            }
-        };
-        quote! {
-            if let ::std::option::Option::Some(child) = node.child(#key) {
-                let _ = child;
-                return ::std::result::Result::Ok(#value);
+                quote! {
+                    if let ::std::option::Option::Some(child) = node.child(#key) {
+                        return ::std::result::Result::Ok(Self::#variant(#read));
+                    }
+                }
             }
         }
     });
