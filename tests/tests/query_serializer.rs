@@ -50,3 +50,53 @@ fn list_member_xml_names_empty_lists_and_encoding() {
         "Action=AddTagsToResource&Version=2015-02-02&ResourceName=r&Tags="
     );
 }
+
+#[test]
+fn start_migration_http_request_and_response() {
+    use elasticache::operation::start_migration::{
+        build_request, parse_response, StartMigrationError,
+    };
+    use querygen_runtime::http::Response;
+    let input = workspace_tests::start_migration_input().unwrap();
+    let request = build_request(&input, "https://elasticache.us-east-1.amazonaws.com").unwrap();
+    assert_eq!(request.method().as_str(), "POST");
+    assert_eq!(
+        request.uri(),
+        "https://elasticache.us-east-1.amazonaws.com/"
+    );
+    assert_eq!(
+        request.headers()["content-type"],
+        "application/x-www-form-urlencoded"
+    );
+    assert_eq!(
+        request.headers()["content-length"],
+        "255",
+        "the body the SDK sends is 255 bytes"
+    );
+    assert_eq!(
+        request.body().as_slice(),
+        serialize_query_body(&input).as_bytes()
+    );
+
+    let ok = Response::builder()
+        .status(200)
+        .body("<StartMigrationResponse><StartMigrationResult/><ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata></StartMigrationResponse>")
+        .unwrap();
+    assert_eq!(
+        parse_response(&ok).unwrap().request_id.as_deref(),
+        Some("r-1")
+    );
+    let html = Response::builder()
+        .status(500)
+        .body("<html><body>Internal Server Error</body></html>")
+        .unwrap();
+    let Err(StartMigrationError::Unhandled(unhandled)) = parse_response(&html) else {
+        panic!("expected an unhandled error")
+    };
+    assert_eq!(unhandled.status, 500);
+    assert!(unhandled.body_excerpt.contains("Internal Server Error"));
+    let garbage = Response::builder().status(200).body("not xml").unwrap();
+    assert!(
+        matches!(parse_response(&garbage), Err(StartMigrationError::Unhandled(u)) if u.parse_error.is_some())
+    );
+}

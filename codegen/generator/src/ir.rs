@@ -146,6 +146,8 @@ pub struct Operation {
     pub errors: Vec<NamedRef>,
     /// Pagination, if the operation is paginated.
     pub paginated: Option<Paginated>,
+    /// `smithy.api#endpoint` host prefix (`foo.{label}.`), labels naming `@hostLabel` input members.
+    pub host_prefix: Option<String>,
 }
 
 /// A named type of the `types` module.
@@ -261,6 +263,8 @@ pub struct Field {
     pub flattened: bool,
     /// `@idempotencyToken`: a client fills it with a fresh UUID when unset.
     pub idempotency_token: bool,
+    /// `@hostLabel`: the value also fills a label of the operation's host prefix.
+    pub host_label: bool,
     /// The member or its target is `@sensitive`.
     pub sensitive: bool,
     /// Markdown docs.

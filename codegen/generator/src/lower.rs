@@ -513,6 +513,7 @@ impl<'m> Lowerer<'m> {
                 default,
                 flattened: traits.xml_flattened,
                 idempotency_token: traits.other.contains_key("smithy.api#idempotencyToken"),
+                host_label: traits.other.contains_key("smithy.api#hostLabel"),
                 sensitive,
                 docs: docs(traits),
                 deprecated: deprecated(traits),
@@ -663,6 +664,7 @@ impl<'m> Lowerer<'m> {
             Ok(lowered)
         };
         let input = io(input, StructRole::Input, "Input")?;
+        let host_prefix = host_prefix(op, &input)?;
         let output = io(output, StructRole::Output, "Output")?;
         let mut error_refs = Vec::new();
         for id in errors.iter().chain(service_errors) {
@@ -682,8 +684,50 @@ impl<'m> Lowerer<'m> {
             output,
             errors: error_refs,
             paginated: op.traits.paginated.clone(),
+            host_prefix,
         })
     }
+}
+
+/// The operation's `smithy.api#endpoint` host prefix, checked: every `{label}` must name a
+/// `@hostLabel` string member of the input.
+fn host_prefix(op: &Shape, input: &ir::Struct) -> Result<Option<String>> {
+    let Some(endpoint) = op.traits.other.get("smithy.api#endpoint") else {
+        return Ok(None);
+    };
+    let prefix = endpoint
+        .get("hostPrefix")
+        .and_then(Value::as_str)
+        .ok_or_else(|| {
+            Error::shape(
+                &op.id,
+                "trait `smithy.api#endpoint` must have a string `hostPrefix`",
+            )
+        })?;
+    let mut rest = prefix;
+    while let Some(start) = rest.find('{') {
+        let end = rest[start..].find('}').ok_or_else(|| {
+            Error::shape(
+                &op.id,
+                format!("host prefix `{prefix}` has an unclosed `{{`"),
+            )
+        })?;
+        let label = &rest[start + 1..start + end];
+        let known = input
+            .fields
+            .iter()
+            .any(|f| f.wire_name == label && f.host_label && f.ty == TypeRef::String);
+        if !known {
+            return Err(Error::shape(
+                &op.id,
+                format!(
+                    "host prefix label `{label}` is not a `@hostLabel` string member of the input"
+                ),
+            ));
+        }
+        rest = &rest[start + end + 1..];
+    }
+    Ok(Some(prefix.to_owned()))
 }
 
 /// Converts a model default to the IR, checking it fits the member's type.

@@ -681,7 +681,7 @@ pub fn error_enum(
         quote! {
             #gate
             ::std::option::Option::Some(#path::CODE) => #path::read_error_body(body, &envelope).map_or_else(
-                |problem| Self::Unhandled(::querygen_runtime::query::UnhandledError::new(status, body, ::std::result::Result::Err(problem))),
+                |problem| Self::Unhandled(::std::boxed::Box::new(::querygen_runtime::query::UnhandledError::new(status, body, ::std::result::Result::Err(problem)))),
                 Self::#variant,
             ),
         }
@@ -696,24 +696,24 @@ pub fn error_enum(
         "Server side: the HTTP status and `<ErrorResponse>` body the service answers with.",
     );
     let parse_body = if errors.is_empty() {
-        quote!(Self::Unhandled(
+        quote!(Self::Unhandled(::std::boxed::Box::new(
             ::querygen_runtime::query::UnhandledError::new(
                 status,
                 body,
                 ::querygen_runtime::query::ErrorEnvelope::parse(body)
             )
-        ))
+        )))
     } else {
         quote! {
             let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
                 ::std::result::Result::Ok(envelope) => envelope,
                 ::std::result::Result::Err(problem) => {
-                    return Self::Unhandled(::querygen_runtime::query::UnhandledError::new(status, body, ::std::result::Result::Err(problem)));
+                    return Self::Unhandled(::std::boxed::Box::new(::querygen_runtime::query::UnhandledError::new(status, body, ::std::result::Result::Err(problem))));
                 }
             };
             match envelope.code.as_deref() {
                 #(#arms)*
-                _ => Self::Unhandled(::querygen_runtime::query::UnhandledError::new(status, body, ::std::result::Result::Ok(envelope))),
+                _ => Self::Unhandled(::std::boxed::Box::new(::querygen_runtime::query::UnhandledError::new(status, body, ::std::result::Result::Ok(envelope)))),
             }
         }
     };
@@ -724,7 +724,7 @@ pub fn error_enum(
         pub enum #enum_name {
             #(#variants)*
             #unhandled_doc
-            Unhandled(::querygen_runtime::query::UnhandledError),
+            Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
         }
 
         impl #enum_name {
@@ -766,7 +766,7 @@ pub fn error_enum(
             fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
                 match self {
                     #(#all_gates Self::#names(error) => ::std::option::Option::Some(error),)*
-                    Self::Unhandled(error) => ::std::option::Option::Some(error),
+                    Self::Unhandled(error) => ::std::option::Option::Some(&**error),
                 }
             }
         }
@@ -818,4 +818,85 @@ fn message_slot(s: &Struct) -> Option<Ident> {
             f.wire_name.eq_ignore_ascii_case("message") && f.ty == TypeRef::String && f.optional
         })
         .map(|f| ident(&f.rust_name))
+}
+
+/// `build_request` and `parse_response`: the operation over `http` types, sans IO.
+pub fn http_functions(op: &Operation) -> TokenStream {
+    let input = ident(&op.input.rust_name);
+    let output = ident(&op.output.rust_name);
+    let error = format_ident!("{}Error", crate::naming::type_name(&op.wire_name));
+    let action = &op.wire_name;
+    // The host prefix, with each `{label}` filled from its (checked) input member.
+    // (the prefix expression, and how to pass it on: borrowed when it is an owned `String`)
+    let (prefix, pass) = match &op.host_prefix {
+        None => (quote!(::std::option::Option::None), quote!(host_prefix)),
+        Some(prefix) => {
+            let mut format = String::new();
+            let mut checks = Vec::new();
+            let mut args = Vec::new();
+            let mut rest = prefix.as_str();
+            while let Some(start) = rest.find('{') {
+                let Some(len) = rest[start..].find('}') else {
+                    break;
+                };
+                format.push_str(&rest[..start].replace('{', "{{").replace('}', "}}"));
+                format.push_str("{}");
+                let label = &rest[start + 1..start + len];
+                if let Some(field) = op.input.fields.iter().find(|f| f.wire_name == label) {
+                    let name = ident(&field.rust_name);
+                    let var = format_ident!("label_{}", crate::naming::unraw(&field.rust_name));
+                    checks.push(quote! {
+                        let #var = input.#name.as_deref().unwrap_or_default();
+                        ::querygen_runtime::http::check_host_label(#label, #var)?;
+                    });
+                    args.push(var);
+                }
+                rest = &rest[start + len + 1..];
+            }
+            format.push_str(&rest.replace('{', "{{").replace('}', "}}"));
+            if args.is_empty() {
+                (
+                    quote!(::std::option::Option::Some(#prefix)),
+                    quote!(host_prefix),
+                )
+            } else {
+                let prefix = quote!({
+                    #(#checks)*
+                    ::std::option::Option::Some(::std::format!(#format, #(#args),*))
+                });
+                (prefix, quote!(host_prefix.as_deref()))
+            }
+        }
+    };
+    let build_doc = doc_line(&format!(
+        "Builds the `{action}` HTTP request for `input` against a resolved endpoint URL: `POST`, the endpoint's path, `content-type`, `content-length` and the serialized body. Send it with any HTTP stack."
+    ));
+    let parse_doc = doc_line(&format!(
+        "Reads the HTTP response to a `{action}` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`{error}`]."
+    ));
+    quote! {
+        #build_doc
+        pub fn build_request(
+            input: &#input,
+            endpoint: &str,
+        ) -> ::std::result::Result<::querygen_runtime::http::Request<::std::vec::Vec<u8>>, ::querygen_runtime::http::RequestError> {
+            let host_prefix = #prefix;
+            ::querygen_runtime::http::query_request(endpoint, #pass, serialize_query_body(input))
+        }
+
+        #parse_doc
+        pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
+            response: &::querygen_runtime::http::Response<B>,
+        ) -> ::std::result::Result<::querygen_runtime::query::QueryResponse<#output>, #error> {
+            let status = response.status().as_u16();
+            let body = response.body().as_ref();
+            if response.status().is_success() {
+                deserialize_response(body).map_err(|problem| {
+                    #error::Unhandled(::std::boxed::Box::new(::querygen_runtime::query::UnhandledError::new(status, body, ::std::result::Result::Err(problem))))
+                })
+            } else {
+                ::std::result::Result::Err(deserialize_error(status, body))
+            }
+        }
+    }
 }

@@ -336,6 +336,7 @@ fn operation_file(op: &Operation, service: &Service) -> TokenStream {
             &service.version,
             service.xml_namespace.as_deref(),
         );
+        let http = aws_query::http_functions(op);
         let deserialize = aws_query::response_parser(op);
         let error_name = quote::format_ident!("{}Error", crate::naming::type_name(&op.wire_name));
         let error_enum = aws_query::error_enum(
@@ -359,6 +360,7 @@ fn operation_file(op: &Operation, service: &Service) -> TokenStream {
             pub fn deserialize_error(status: u16, body: &[u8]) -> #error_name {
                 #error_name::parse(status, body)
             }
+            #http
             #server_reader
             #server_writer
             #server

@@ -147,7 +147,7 @@ pub enum DeleteServerlessCacheError {
     /// The service answered with [`crate::error::ServiceLinkedRoleNotFoundFault`].
     ServiceLinkedRoleNotFoundFault(crate::error::ServiceLinkedRoleNotFoundFault),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::querygen_runtime::query::UnhandledError),
+    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
 }
 impl DeleteServerlessCacheError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -156,10 +156,12 @@ impl DeleteServerlessCacheError {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
                 return Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::new(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
                     ),
                 );
             }
@@ -174,10 +176,12 @@ impl DeleteServerlessCacheError {
                     )
                     .map_or_else(
                         |problem| Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
                             ),
                         ),
                         Self::InvalidCredentialsException,
@@ -192,10 +196,12 @@ impl DeleteServerlessCacheError {
                     )
                     .map_or_else(
                         |problem| Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
                             ),
                         ),
                         Self::InvalidParameterCombinationException,
@@ -210,10 +216,12 @@ impl DeleteServerlessCacheError {
                     )
                     .map_or_else(
                         |problem| Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
                             ),
                         ),
                         Self::InvalidParameterValueException,
@@ -228,10 +236,12 @@ impl DeleteServerlessCacheError {
                     )
                     .map_or_else(
                         |problem| Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
                             ),
                         ),
                         Self::InvalidServerlessCacheStateFault,
@@ -246,10 +256,12 @@ impl DeleteServerlessCacheError {
                     )
                     .map_or_else(
                         |problem| Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
                             ),
                         ),
                         Self::ServerlessCacheNotFoundFault,
@@ -264,10 +276,12 @@ impl DeleteServerlessCacheError {
                     )
                     .map_or_else(
                         |problem| Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
                             ),
                         ),
                         Self::ServerlessCacheSnapshotAlreadyExistsFault,
@@ -282,10 +296,12 @@ impl DeleteServerlessCacheError {
                     )
                     .map_or_else(
                         |problem| Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
                             ),
                         ),
                         Self::ServiceLinkedRoleNotFoundFault,
@@ -293,10 +309,12 @@ impl DeleteServerlessCacheError {
             }
             _ => {
                 Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::new(
-                        status,
-                        body,
-                        ::std::result::Result::Ok(envelope),
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Ok(envelope),
+                        ),
                     ),
                 )
             }
@@ -447,13 +465,54 @@ impl ::std::error::Error for DeleteServerlessCacheError {
             Self::ServiceLinkedRoleNotFoundFault(error) => {
                 ::std::option::Option::Some(error)
             }
-            Self::Unhandled(error) => ::std::option::Option::Some(error),
+            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
         }
     }
 }
 /// Parses a non-2xx `DeleteServerlessCache` response into [`DeleteServerlessCacheError`].
 pub fn deserialize_error(status: u16, body: &[u8]) -> DeleteServerlessCacheError {
     DeleteServerlessCacheError::parse(status, body)
+}
+/// Builds the `DeleteServerlessCache` HTTP request for `input` against a resolved endpoint URL: `POST`, the endpoint's path, `content-type`, `content-length` and the serialized body. Send it with any HTTP stack.
+pub fn build_request(
+    input: &DeleteServerlessCacheInput,
+    endpoint: &str,
+) -> ::std::result::Result<
+    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
+    ::querygen_runtime::http::RequestError,
+> {
+    let host_prefix = ::std::option::Option::None;
+    ::querygen_runtime::http::query_request(
+        endpoint,
+        host_prefix,
+        serialize_query_body(input),
+    )
+}
+/// Reads the HTTP response to a `DeleteServerlessCache` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DeleteServerlessCacheError`].
+pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
+    response: &::querygen_runtime::http::Response<B>,
+) -> ::std::result::Result<
+    ::querygen_runtime::query::QueryResponse<DeleteServerlessCacheOutput>,
+    DeleteServerlessCacheError,
+> {
+    let status = response.status().as_u16();
+    let body = response.body().as_ref();
+    if response.status().is_success() {
+        deserialize_response(body)
+            .map_err(|problem| {
+                DeleteServerlessCacheError::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
+                    ),
+                )
+            })
+    } else {
+        ::std::result::Result::Err(deserialize_error(status, body))
+    }
 }
 #[cfg(feature = "server")]
 impl DeleteServerlessCacheInput {

@@ -213,7 +213,7 @@ pub enum DeleteUserError {
     /// The service answered with [`crate::error::UserNotFoundFault`].
     UserNotFoundFault(crate::error::UserNotFoundFault),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::querygen_runtime::query::UnhandledError),
+    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
 }
 impl DeleteUserError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -222,10 +222,12 @@ impl DeleteUserError {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
                 return Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::new(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
                     ),
                 );
             }
@@ -240,10 +242,12 @@ impl DeleteUserError {
                     )
                     .map_or_else(
                         |problem| Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
                             ),
                         ),
                         Self::DefaultUserAssociatedToUserGroupFault,
@@ -258,10 +262,12 @@ impl DeleteUserError {
                     )
                     .map_or_else(
                         |problem| Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
                             ),
                         ),
                         Self::InvalidParameterValueException,
@@ -271,10 +277,12 @@ impl DeleteUserError {
                 crate::error::InvalidUserStateFault::read_error_body(body, &envelope)
                     .map_or_else(
                         |problem| Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
                             ),
                         ),
                         Self::InvalidUserStateFault,
@@ -289,10 +297,12 @@ impl DeleteUserError {
                     )
                     .map_or_else(
                         |problem| Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
                             ),
                         ),
                         Self::ServiceLinkedRoleNotFoundFault,
@@ -302,10 +312,12 @@ impl DeleteUserError {
                 crate::error::UserNotFoundFault::read_error_body(body, &envelope)
                     .map_or_else(
                         |problem| Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
                             ),
                         ),
                         Self::UserNotFoundFault,
@@ -313,10 +325,12 @@ impl DeleteUserError {
             }
             _ => {
                 Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::new(
-                        status,
-                        body,
-                        ::std::result::Result::Ok(envelope),
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Ok(envelope),
+                        ),
                     ),
                 )
             }
@@ -421,13 +435,54 @@ impl ::std::error::Error for DeleteUserError {
                 ::std::option::Option::Some(error)
             }
             Self::UserNotFoundFault(error) => ::std::option::Option::Some(error),
-            Self::Unhandled(error) => ::std::option::Option::Some(error),
+            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
         }
     }
 }
 /// Parses a non-2xx `DeleteUser` response into [`DeleteUserError`].
 pub fn deserialize_error(status: u16, body: &[u8]) -> DeleteUserError {
     DeleteUserError::parse(status, body)
+}
+/// Builds the `DeleteUser` HTTP request for `input` against a resolved endpoint URL: `POST`, the endpoint's path, `content-type`, `content-length` and the serialized body. Send it with any HTTP stack.
+pub fn build_request(
+    input: &DeleteUserInput,
+    endpoint: &str,
+) -> ::std::result::Result<
+    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
+    ::querygen_runtime::http::RequestError,
+> {
+    let host_prefix = ::std::option::Option::None;
+    ::querygen_runtime::http::query_request(
+        endpoint,
+        host_prefix,
+        serialize_query_body(input),
+    )
+}
+/// Reads the HTTP response to a `DeleteUser` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DeleteUserError`].
+pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
+    response: &::querygen_runtime::http::Response<B>,
+) -> ::std::result::Result<
+    ::querygen_runtime::query::QueryResponse<DeleteUserOutput>,
+    DeleteUserError,
+> {
+    let status = response.status().as_u16();
+    let body = response.body().as_ref();
+    if response.status().is_success() {
+        deserialize_response(body)
+            .map_err(|problem| {
+                DeleteUserError::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
+                    ),
+                )
+            })
+    } else {
+        ::std::result::Result::Err(deserialize_error(status, body))
+    }
 }
 #[cfg(feature = "server")]
 impl DeleteUserInput {

@@ -179,7 +179,7 @@ pub enum DescribeGlobalReplicationGroupsError {
     /// The service answered with [`crate::error::InvalidParameterValueException`].
     InvalidParameterValueException(crate::error::InvalidParameterValueException),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::querygen_runtime::query::UnhandledError),
+    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
 }
 impl DescribeGlobalReplicationGroupsError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -188,10 +188,12 @@ impl DescribeGlobalReplicationGroupsError {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
                 return Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::new(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
                     ),
                 );
             }
@@ -206,10 +208,12 @@ impl DescribeGlobalReplicationGroupsError {
                     )
                     .map_or_else(
                         |problem| Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
                             ),
                         ),
                         Self::GlobalReplicationGroupNotFoundFault,
@@ -224,10 +228,12 @@ impl DescribeGlobalReplicationGroupsError {
                     )
                     .map_or_else(
                         |problem| Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
                             ),
                         ),
                         Self::InvalidParameterCombinationException,
@@ -242,10 +248,12 @@ impl DescribeGlobalReplicationGroupsError {
                     )
                     .map_or_else(
                         |problem| Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
                             ),
                         ),
                         Self::InvalidParameterValueException,
@@ -253,10 +261,12 @@ impl DescribeGlobalReplicationGroupsError {
             }
             _ => {
                 Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::new(
-                        status,
-                        body,
-                        ::std::result::Result::Ok(envelope),
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Ok(envelope),
+                        ),
                     ),
                 )
             }
@@ -339,7 +349,7 @@ impl ::std::error::Error for DescribeGlobalReplicationGroupsError {
             Self::InvalidParameterValueException(error) => {
                 ::std::option::Option::Some(error)
             }
-            Self::Unhandled(error) => ::std::option::Option::Some(error),
+            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
         }
     }
 }
@@ -349,6 +359,47 @@ pub fn deserialize_error(
     body: &[u8],
 ) -> DescribeGlobalReplicationGroupsError {
     DescribeGlobalReplicationGroupsError::parse(status, body)
+}
+/// Builds the `DescribeGlobalReplicationGroups` HTTP request for `input` against a resolved endpoint URL: `POST`, the endpoint's path, `content-type`, `content-length` and the serialized body. Send it with any HTTP stack.
+pub fn build_request(
+    input: &DescribeGlobalReplicationGroupsInput,
+    endpoint: &str,
+) -> ::std::result::Result<
+    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
+    ::querygen_runtime::http::RequestError,
+> {
+    let host_prefix = ::std::option::Option::None;
+    ::querygen_runtime::http::query_request(
+        endpoint,
+        host_prefix,
+        serialize_query_body(input),
+    )
+}
+/// Reads the HTTP response to a `DescribeGlobalReplicationGroups` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeGlobalReplicationGroupsError`].
+pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
+    response: &::querygen_runtime::http::Response<B>,
+) -> ::std::result::Result<
+    ::querygen_runtime::query::QueryResponse<DescribeGlobalReplicationGroupsOutput>,
+    DescribeGlobalReplicationGroupsError,
+> {
+    let status = response.status().as_u16();
+    let body = response.body().as_ref();
+    if response.status().is_success() {
+        deserialize_response(body)
+            .map_err(|problem| {
+                DescribeGlobalReplicationGroupsError::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
+                    ),
+                )
+            })
+    } else {
+        ::std::result::Result::Err(deserialize_error(status, body))
+    }
 }
 #[cfg(feature = "server")]
 impl DescribeGlobalReplicationGroupsInput {

@@ -197,7 +197,7 @@ pub enum IncreaseReplicaCountError {
     /// The service answered with [`crate::error::ReplicationGroupNotFoundFault`].
     ReplicationGroupNotFoundFault(crate::error::ReplicationGroupNotFoundFault),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::querygen_runtime::query::UnhandledError),
+    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
 }
 impl IncreaseReplicaCountError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -206,10 +206,12 @@ impl IncreaseReplicaCountError {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
                 return Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::new(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
                     ),
                 );
             }
@@ -224,10 +226,12 @@ impl IncreaseReplicaCountError {
                     )
                     .map_or_else(
                         |problem| Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
                             ),
                         ),
                         Self::ClusterQuotaForCustomerExceededFault,
@@ -242,10 +246,12 @@ impl IncreaseReplicaCountError {
                     )
                     .map_or_else(
                         |problem| Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
                             ),
                         ),
                         Self::InsufficientCacheClusterCapacityFault,
@@ -260,10 +266,12 @@ impl IncreaseReplicaCountError {
                     )
                     .map_or_else(
                         |problem| Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
                             ),
                         ),
                         Self::InvalidCacheClusterStateFault,
@@ -273,10 +281,12 @@ impl IncreaseReplicaCountError {
                 crate::error::InvalidKmsKeyFault::read_error_body(body, &envelope)
                     .map_or_else(
                         |problem| Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
                             ),
                         ),
                         Self::InvalidKmsKeyFault,
@@ -291,10 +301,12 @@ impl IncreaseReplicaCountError {
                     )
                     .map_or_else(
                         |problem| Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
                             ),
                         ),
                         Self::InvalidParameterCombinationException,
@@ -309,10 +321,12 @@ impl IncreaseReplicaCountError {
                     )
                     .map_or_else(
                         |problem| Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
                             ),
                         ),
                         Self::InvalidParameterValueException,
@@ -327,10 +341,12 @@ impl IncreaseReplicaCountError {
                     )
                     .map_or_else(
                         |problem| Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
                             ),
                         ),
                         Self::InvalidReplicationGroupStateFault,
@@ -345,10 +361,12 @@ impl IncreaseReplicaCountError {
                     )
                     .map_or_else(
                         |problem| Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
                             ),
                         ),
                         Self::InvalidVpcNetworkStateFault,
@@ -358,10 +376,12 @@ impl IncreaseReplicaCountError {
                 crate::error::NoOperationFault::read_error_body(body, &envelope)
                     .map_or_else(
                         |problem| Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
                             ),
                         ),
                         Self::NoOperationFault,
@@ -376,10 +396,12 @@ impl IncreaseReplicaCountError {
                     )
                     .map_or_else(
                         |problem| Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
                             ),
                         ),
                         Self::NodeGroupsPerReplicationGroupQuotaExceededFault,
@@ -394,10 +416,12 @@ impl IncreaseReplicaCountError {
                     )
                     .map_or_else(
                         |problem| Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
                             ),
                         ),
                         Self::NodeQuotaForCustomerExceededFault,
@@ -412,10 +436,12 @@ impl IncreaseReplicaCountError {
                     )
                     .map_or_else(
                         |problem| Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
                             ),
                         ),
                         Self::ReplicationGroupNotFoundFault,
@@ -423,10 +449,12 @@ impl IncreaseReplicaCountError {
             }
             _ => {
                 Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::new(
-                        status,
-                        body,
-                        ::std::result::Result::Ok(envelope),
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Ok(envelope),
+                        ),
                     ),
                 )
             }
@@ -650,13 +678,54 @@ impl ::std::error::Error for IncreaseReplicaCountError {
             Self::ReplicationGroupNotFoundFault(error) => {
                 ::std::option::Option::Some(error)
             }
-            Self::Unhandled(error) => ::std::option::Option::Some(error),
+            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
         }
     }
 }
 /// Parses a non-2xx `IncreaseReplicaCount` response into [`IncreaseReplicaCountError`].
 pub fn deserialize_error(status: u16, body: &[u8]) -> IncreaseReplicaCountError {
     IncreaseReplicaCountError::parse(status, body)
+}
+/// Builds the `IncreaseReplicaCount` HTTP request for `input` against a resolved endpoint URL: `POST`, the endpoint's path, `content-type`, `content-length` and the serialized body. Send it with any HTTP stack.
+pub fn build_request(
+    input: &IncreaseReplicaCountInput,
+    endpoint: &str,
+) -> ::std::result::Result<
+    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
+    ::querygen_runtime::http::RequestError,
+> {
+    let host_prefix = ::std::option::Option::None;
+    ::querygen_runtime::http::query_request(
+        endpoint,
+        host_prefix,
+        serialize_query_body(input),
+    )
+}
+/// Reads the HTTP response to a `IncreaseReplicaCount` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`IncreaseReplicaCountError`].
+pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
+    response: &::querygen_runtime::http::Response<B>,
+) -> ::std::result::Result<
+    ::querygen_runtime::query::QueryResponse<IncreaseReplicaCountOutput>,
+    IncreaseReplicaCountError,
+> {
+    let status = response.status().as_u16();
+    let body = response.body().as_ref();
+    if response.status().is_success() {
+        deserialize_response(body)
+            .map_err(|problem| {
+                IncreaseReplicaCountError::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
+                    ),
+                )
+            })
+    } else {
+        ::std::result::Result::Err(deserialize_error(status, body))
+    }
 }
 #[cfg(feature = "server")]
 impl IncreaseReplicaCountInput {

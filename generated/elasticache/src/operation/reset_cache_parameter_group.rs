@@ -168,7 +168,7 @@ pub enum ResetCacheParameterGroupError {
     /// The service answered with [`crate::error::InvalidParameterValueException`].
     InvalidParameterValueException(crate::error::InvalidParameterValueException),
     /// An error the model does not list here, or a body that is not an error document.
-    Unhandled(::querygen_runtime::query::UnhandledError),
+    Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
 }
 impl ResetCacheParameterGroupError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
@@ -177,10 +177,12 @@ impl ResetCacheParameterGroupError {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
                 return Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::new(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
                     ),
                 );
             }
@@ -195,10 +197,12 @@ impl ResetCacheParameterGroupError {
                     )
                     .map_or_else(
                         |problem| Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
                             ),
                         ),
                         Self::CacheParameterGroupNotFoundFault,
@@ -213,10 +217,12 @@ impl ResetCacheParameterGroupError {
                     )
                     .map_or_else(
                         |problem| Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
                             ),
                         ),
                         Self::InvalidCacheParameterGroupStateFault,
@@ -231,10 +237,12 @@ impl ResetCacheParameterGroupError {
                     )
                     .map_or_else(
                         |problem| Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
                             ),
                         ),
                         Self::InvalidGlobalReplicationGroupStateFault,
@@ -249,10 +257,12 @@ impl ResetCacheParameterGroupError {
                     )
                     .map_or_else(
                         |problem| Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
                             ),
                         ),
                         Self::InvalidParameterCombinationException,
@@ -267,10 +277,12 @@ impl ResetCacheParameterGroupError {
                     )
                     .map_or_else(
                         |problem| Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
                             ),
                         ),
                         Self::InvalidParameterValueException,
@@ -278,10 +290,12 @@ impl ResetCacheParameterGroupError {
             }
             _ => {
                 Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::new(
-                        status,
-                        body,
-                        ::std::result::Result::Ok(envelope),
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Ok(envelope),
+                        ),
                     ),
                 )
             }
@@ -398,13 +412,54 @@ impl ::std::error::Error for ResetCacheParameterGroupError {
             Self::InvalidParameterValueException(error) => {
                 ::std::option::Option::Some(error)
             }
-            Self::Unhandled(error) => ::std::option::Option::Some(error),
+            Self::Unhandled(error) => ::std::option::Option::Some(&**error),
         }
     }
 }
 /// Parses a non-2xx `ResetCacheParameterGroup` response into [`ResetCacheParameterGroupError`].
 pub fn deserialize_error(status: u16, body: &[u8]) -> ResetCacheParameterGroupError {
     ResetCacheParameterGroupError::parse(status, body)
+}
+/// Builds the `ResetCacheParameterGroup` HTTP request for `input` against a resolved endpoint URL: `POST`, the endpoint's path, `content-type`, `content-length` and the serialized body. Send it with any HTTP stack.
+pub fn build_request(
+    input: &ResetCacheParameterGroupInput,
+    endpoint: &str,
+) -> ::std::result::Result<
+    ::querygen_runtime::http::Request<::std::vec::Vec<u8>>,
+    ::querygen_runtime::http::RequestError,
+> {
+    let host_prefix = ::std::option::Option::None;
+    ::querygen_runtime::http::query_request(
+        endpoint,
+        host_prefix,
+        serialize_query_body(input),
+    )
+}
+/// Reads the HTTP response to a `ResetCacheParameterGroup` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ResetCacheParameterGroupError`].
+pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
+    response: &::querygen_runtime::http::Response<B>,
+) -> ::std::result::Result<
+    ::querygen_runtime::query::QueryResponse<ResetCacheParameterGroupOutput>,
+    ResetCacheParameterGroupError,
+> {
+    let status = response.status().as_u16();
+    let body = response.body().as_ref();
+    if response.status().is_success() {
+        deserialize_response(body)
+            .map_err(|problem| {
+                ResetCacheParameterGroupError::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
+                    ),
+                )
+            })
+    } else {
+        ::std::result::Result::Err(deserialize_error(status, body))
+    }
 }
 #[cfg(feature = "server")]
 impl ResetCacheParameterGroupInput {
