@@ -9,6 +9,7 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
+use super::structure::{field_init, slot};
 use super::{doc_line, ident};
 use crate::ir::{Field, NamedKind, NamedRef, Operation, Struct, TypeRef, Union};
 use crate::traits::TimestampFormat;
@@ -303,11 +304,6 @@ fn reader_types() -> (TokenStream, TokenStream, TokenStream) {
     )
 }
 
-/// Local variable holding a member while its structure is read.
-fn slot(f: &Field) -> Ident {
-    format_ident!("member_{}", crate::naming::unraw(&f.rust_name))
-}
-
 /// `impl S { pub fn read_xml(..) }`: reads the members from the children of `node`.
 pub fn struct_reader(s: &Struct) -> TokenStream {
     let name = ident(&s.rust_name);
@@ -357,22 +353,10 @@ pub fn struct_reader(s: &Struct) -> TokenStream {
             };
         }
     });
+    // Required members without a default were unwrapped into their slots just above.
     let inits = s.fields.iter().map(|f| {
-        let field = ident(&f.rust_name);
         let slot = slot(f);
-        let value = if f.optional {
-            quote!(#slot)
-        } else if let Some(default) = &f.default {
-            super::structure::default_expr(quote!(#slot), default, &f.ty)
-        } else {
-            // Unwrapped by the `let … else` above.
-            quote!(#slot)
-        };
-        match (f.boxed, f.optional) {
-            (false, _) => quote!(#field: #value,),
-            (true, true) => quote!(#field: #value.map(::std::boxed::Box::new),),
-            (true, false) => quote!(#field: ::std::boxed::Box::new(#value),),
-        }
+        field_init(f, quote!(#slot))
     });
     let build = quote! {
         #(#check_missing)*

@@ -9,6 +9,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use super::aws_query::{member_key, timestamp_format, uses_flattening};
+use super::structure::{field_init, slot};
 use super::{doc_line, ident};
 use crate::ir::{Field, NamedKind, Operation, Struct, StructRole, TypeRef, Union};
 use crate::traits::ErrorFault;
@@ -19,10 +20,6 @@ fn tree_type() -> TokenStream {
 
 fn query_error() -> TokenStream {
     quote!(::querygen_runtime::server::QueryError)
-}
-
-fn slot(f: &Field) -> Ident {
-    format_ident!("member_{}", crate::naming::unraw(&f.rust_name))
 }
 
 /// `impl S { pub fn read_query(..) }`: the members from the request keys under `node`.
@@ -59,18 +56,10 @@ pub fn struct_query_reader(s: &Struct) -> TokenStream {
             };
         }
     });
+    // Required members without a default were unwrapped into their slots just above.
     let inits = s.fields.iter().map(|f| {
-        let field = ident(&f.rust_name);
         let slot = slot(f);
-        let value = match (&f.default, f.optional) {
-            (Some(default), false) => super::structure::default_expr(quote!(#slot), default, &f.ty),
-            _ => quote!(#slot),
-        };
-        match (f.boxed, f.optional) {
-            (false, _) => quote!(#field: #value,),
-            (true, true) => quote!(#field: #value.map(::std::boxed::Box::new),),
-            (true, false) => quote!(#field: ::std::boxed::Box::new(#value),),
-        }
+        field_init(f, quote!(#slot))
     });
     quote! {
         #[cfg(feature = "server")]

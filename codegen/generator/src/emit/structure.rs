@@ -356,6 +356,28 @@ fn setters(f: &Field) -> TokenStream {
     }
 }
 
+/// Local variable holding a member while a structure is assembled (builders, parsers).
+pub(crate) fn slot(f: &Field) -> proc_macro2::Ident {
+    format_ident!("member_{}", unraw(&f.rust_name))
+}
+
+/// The `field: value,` initialiser of a member, shared by every place that assembles a
+/// structure. `value` is an `Option<T>` expression, except for a required member without
+/// a default (the only kind that is neither optional nor defaulted), where the caller has
+/// already unwrapped it to `T`. Defaults are filled in and boxed members boxed here.
+pub(crate) fn field_init(f: &Field, value: TokenStream) -> TokenStream {
+    let field = ident(&f.rust_name);
+    let value = match (&f.default, f.optional) {
+        (Some(default), false) => default_expr(value, default, &f.ty),
+        _ => value,
+    };
+    match (f.boxed, f.optional) {
+        (false, _) => quote!(#field: #value,),
+        (true, true) => quote!(#field: #value.map(::std::boxed::Box::new),),
+        (true, false) => quote!(#field: ::std::boxed::Box::new(#value),),
+    }
+}
+
 /// `build()`: infallible unless some required member has no default.
 fn build_fn(s: &Struct, target: &TokenStream, target_doc_path: &str) -> TokenStream {
     let type_name = &s.rust_name;
@@ -365,23 +387,16 @@ fn build_fn(s: &Struct, target: &TokenStream, target_doc_path: &str) -> TokenStr
     let unwrapped: Vec<&Field> = required.iter().copied().filter(|f| !f.optional).collect();
     let inits = s.fields.iter().map(|f| {
         let field = ident(&f.rust_name);
+        let slot = slot(f);
         let is_unwrapped = unwrapped.iter().any(|u| u.rust_name == f.rust_name);
-        if is_unwrapped && !f.boxed {
-            return quote!(#field,);
-        }
-        let value = if is_unwrapped {
-            quote!(#field)
-        } else if let (false, Some(default)) = (f.optional, &f.default) {
-            default_expr(quote!(self.#field), default, &f.ty)
-        } else {
-            quote!(self.#field)
-        };
-        let value = match (f.boxed, f.optional) {
-            (false, _) => value,
-            (true, true) => quote!(#value.map(::std::boxed::Box::new)),
-            (true, false) => quote!(::std::boxed::Box::new(#value)),
-        };
-        quote!(#field: #value,)
+        field_init(
+            f,
+            if is_unwrapped {
+                quote!(#slot)
+            } else {
+                quote!(self.#field)
+            },
+        )
     });
     let built = quote!(#target { #(#inits)* });
     if required.is_empty() {
@@ -409,13 +424,14 @@ fn build_fn(s: &Struct, target: &TokenStream, target_doc_path: &str) -> TokenStr
         [] => TokenStream::new(),
         [one] => {
             let field = ident(&one.rust_name);
-            quote!(let ::std::option::Option::Some(#field) = self.#field else { return #missing_err; };)
+            let slot = slot(one);
+            quote!(let ::std::option::Option::Some(#slot) = self.#field else { return #missing_err; };)
         }
         many => {
             let names = many.iter().map(|f| ident(&f.rust_name));
             let pats = many.iter().map(|f| {
-                let field = ident(&f.rust_name);
-                quote!(::std::option::Option::Some(#field))
+                let slot = slot(f);
+                quote!(::std::option::Option::Some(#slot))
             });
             quote!(let (#(#pats),*) = (#(self.#names),*) else { return #missing_err; };)
         }

@@ -1607,7 +1607,7 @@ pub mod builders {
                         ),
                     );
                 }
-                let ::std::option::Option::Some(region) = self.region else {
+                let ::std::option::Option::Some(member_region) = self.region else {
                     return ::std::result::Result::Err(
                         ::querygen_runtime::BuildError::missing_members(
                             "Settings",
@@ -1630,7 +1630,7 @@ pub mod builders {
                     since: self
                         .since
                         .unwrap_or(::querygen_runtime::DateTime::from_secs(0)),
-                    region,
+                    region: member_region,
                     zone: self.zone.unwrap_or_else(|| ::std::string::String::from("a")),
                     legacy: self.legacy,
                     nullable: self.nullable,

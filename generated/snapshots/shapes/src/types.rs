@@ -583,13 +583,13 @@ pub mod builders {
                         ::querygen_runtime::BuildError::missing_members("Tag", missing),
                     );
                 }
-                let ::std::option::Option::Some(key) = self.key else {
+                let ::std::option::Option::Some(member_key) = self.key else {
                     return ::std::result::Result::Err(
                         ::querygen_runtime::BuildError::missing_members("Tag", missing),
                     );
                 };
                 ::std::result::Result::Ok(crate::types::Tag {
-                    key,
+                    key: member_key,
                     value: self.value,
                 })
             }

@@ -490,7 +490,7 @@ pub mod builders {
                     ),
                 );
             }
-            let ::std::option::Option::Some(count) = self.count else {
+            let ::std::option::Option::Some(member_count) = self.count else {
                 return ::std::result::Result::Err(
                     ::querygen_runtime::BuildError::missing_members(
                         "PutEverythingOutput",
@@ -506,7 +506,7 @@ pub mod builders {
                 sparse_map: self.sparse_map,
                 unique_names: self.unique_names,
                 flat: self.flat,
-                count,
+                count: member_count,
                 limit: self.limit.unwrap_or(10),
                 enabled: self.enabled.unwrap_or(false),
             })
