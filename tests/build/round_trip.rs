@@ -17,13 +17,7 @@ const STRING: &str = r#"proptest::string::string_regex("[\t\n\r -~\u{a0}-\u{d7ff
 
 /// Writes `round_trip.rs` into `out`.
 pub fn generate(out: &Path) {
-    let manifest = xtask::manifest().unwrap_or_else(|e| panic!("{e}"));
-    let entry = manifest
-        .models
-        .iter()
-        .find(|m| m.name == "elasticache")
-        .expect("elasticache is pinned");
-    let (source, text) = xtask::read_model(entry).unwrap_or_else(|e| panic!("{e}"));
+    let (entry, source, text) = xtask::pinned("elasticache").unwrap_or_else(|e| panic!("{e}"));
     let model = querygen::model::Model::load(&source, &text).unwrap();
     let service = querygen::lower::lower(&model, &entry.service).unwrap();
 

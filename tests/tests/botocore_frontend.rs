@@ -9,13 +9,7 @@ use querygen::ir::{Service, TypeDef};
 const BOTOCORE_ENV: &str = "BOTOCORE_MODELS_DIR";
 
 fn smithy_ir() -> Service {
-    let manifest = xtask::manifest().unwrap_or_else(|e| panic!("{e}"));
-    let entry = manifest
-        .models
-        .iter()
-        .find(|m| m.name == "elasticache")
-        .unwrap();
-    let (source, text) = xtask::read_model(entry).unwrap_or_else(|e| panic!("{e}"));
+    let (entry, source, text) = xtask::pinned("elasticache").unwrap_or_else(|e| panic!("{e}"));
     let model = querygen::model::Model::load(&source, &text).unwrap_or_else(|e| panic!("{e}"));
     querygen::lower::lower(&model, &entry.service).unwrap_or_else(|e| panic!("{e}"))
 }

@@ -6,13 +6,7 @@ use std::collections::BTreeSet;
 use querygen::ir::{Service, TypeDef, TypeRef};
 
 fn elasticache_ir() -> Service {
-    let manifest = xtask::manifest().unwrap_or_else(|e| panic!("{e}"));
-    let entry = manifest
-        .models
-        .iter()
-        .find(|m| m.name == "elasticache")
-        .expect("elasticache is pinned in models/manifest.json");
-    let (source, text) = xtask::read_model(entry).unwrap_or_else(|e| panic!("{e}"));
+    let (entry, source, text) = xtask::pinned("elasticache").unwrap_or_else(|e| panic!("{e}"));
     let model = querygen::model::Model::load(&source, &text).unwrap_or_else(|e| panic!("{e}"));
     querygen::lower::lower(&model, &entry.service).unwrap_or_else(|e| panic!("{e}"))
 }

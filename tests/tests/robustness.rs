@@ -154,13 +154,7 @@ fn generator_takes_mutated_models() {
 /// mutated model must generate or fail with an error; none may panic.
 #[test]
 fn generator_takes_structurally_mutated_elasticache_models() {
-    let manifest = xtask::manifest().unwrap_or_else(|e| panic!("{e}"));
-    let entry = manifest
-        .models
-        .iter()
-        .find(|m| m.name == "elasticache")
-        .unwrap();
-    let (_, text) = xtask::read_model(entry).unwrap_or_else(|e| panic!("{e}"));
+    let (entry, _, text) = xtask::pinned("elasticache").unwrap_or_else(|e| panic!("{e}"));
     let model: serde_json::Value = serde_json::from_str(&text).unwrap();
     let ids: Vec<String> = model["shapes"]
         .as_object()

@@ -134,6 +134,17 @@ pub fn manifest() -> Result<Manifest> {
     })
 }
 
+/// A pinned upstream model by name: its manifest entry, source label and verified text.
+pub fn pinned(name: &str) -> Result<(ModelEntry, String, String)> {
+    let entry = manifest()?
+        .models
+        .into_iter()
+        .find(|m| m.name == name)
+        .ok_or_else(|| TaskError(format!("models/manifest.json pins no model named `{name}`")))?;
+    let (source, text) = read_model(&entry)?;
+    Ok((entry, source, text))
+}
+
 /// Reads a model's text: an upstream model through `SMITHY_MODELS_DIR` (checking
 /// its sha256), a snapshot model from the workspace.
 pub fn read_model(entry: &ModelEntry) -> Result<(String, String)> {
