@@ -17,6 +17,7 @@
 )]
 
 mod build_error;
+pub mod config;
 mod date_time;
 mod document;
 pub mod http;

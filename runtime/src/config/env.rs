@@ -1,0 +1,115 @@
+use std::collections::HashMap;
+use std::ffi::OsString;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// The environment the loader reads: variables, and the home directory that `~` and the
+/// default file locations (`~/.aws/config`, `~/.aws/credentials`) refer to.
+///
+/// [`Env::from_process`] reads the real process environment;
+/// [`Env::from_pairs`] is a fixed map, so that tests never depend on, or change,
+/// the variables of the process running them.
+#[derive(Clone)]
+pub struct Env {
+    vars: Vars,
+    home: Option<PathBuf>,
+}
+
+#[derive(Clone)]
+enum Vars {
+    Process,
+    Map(HashMap<String, String>),
+}
+
+impl Env {
+    /// The process environment (`std::env::var`). The home directory is `HOME`; on
+    /// Windows `USERPROFILE`, falling back to `HOME`.
+    pub fn from_process() -> Self {
+        let home = home_dir(|name| std::env::var_os(name));
+        Self {
+            vars: Vars::Process,
+            home,
+        }
+    }
+
+    /// A fixed set of variables. The home directory comes from the pairs as in
+    /// [`from_process`](Self::from_process) (`HOME`, or `USERPROFILE` on Windows);
+    /// [`with_home`](Self::with_home) sets it directly.
+    pub fn from_pairs<I, K, V>(pairs: I) -> Self
+    where
+        I: IntoIterator<Item = (K, V)>,
+        K: Into<String>,
+        V: Into<String>,
+    {
+        let map: HashMap<String, String> = pairs
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
+        let home = home_dir(|name| map.get(name).map(OsString::from));
+        Self {
+            vars: Vars::Map(map),
+            home,
+        }
+    }
+
+    /// The same variables with `home` as the home directory.
+    pub fn with_home(mut self, home: impl Into<PathBuf>) -> Self {
+        self.home = Some(home.into());
+        self
+    }
+
+    /// The value of the variable `name`; an empty value counts as unset, and so does a
+    /// process variable that is not valid Unicode.
+    pub fn var(&self, name: &str) -> Option<String> {
+        let value = match &self.vars {
+            Vars::Process => std::env::var(name).ok(),
+            Vars::Map(map) => map.get(name).cloned(),
+        };
+        value.filter(|v| !v.is_empty())
+    }
+
+    /// A variable holding a path: like [`var`](Self::var), but a process variable need
+    /// not be Unicode.
+    pub(crate) fn path_var(&self, name: &str) -> Option<PathBuf> {
+        let value = match &self.vars {
+            Vars::Process => std::env::var_os(name),
+            Vars::Map(map) => map.get(name).map(OsString::from),
+        };
+        value.filter(|v| !v.is_empty()).map(PathBuf::from)
+    }
+
+    /// The home directory, if one is known.
+    pub fn home(&self) -> Option<&Path> {
+        self.home.as_deref()
+    }
+}
+
+/// `HOME`, or on Windows `USERPROFILE` first; empty values count as unset.
+fn home_dir(lookup: impl Fn(&str) -> Option<OsString>) -> Option<PathBuf> {
+    let order: &[&str] = if cfg!(windows) {
+        &["USERPROFILE", "HOME"]
+    } else {
+        &["HOME"]
+    };
+    order
+        .iter()
+        .filter_map(|name| lookup(name))
+        .find(|v| !v.is_empty())
+        .map(PathBuf::from)
+}
+
+/// Lists the variable names only: their values may be secrets.
+impl fmt::Debug for Env {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut s = f.debug_struct("Env");
+        match &self.vars {
+            Vars::Process => s.field("vars", &"process environment"),
+            Vars::Map(map) => {
+                let mut names: Vec<&str> = map.keys().map(String::as_str).collect();
+                names.sort_unstable();
+                s.field("vars", &names)
+            }
+        };
+        s.field("home", &self.home).finish()
+    }
+}
