@@ -1,9 +1,560 @@
-//! Client configuration from the environment and the shared AWS `config` and
-//! `credentials` files, as the AWS SDKs read them. [`profile`] parses the files.
+//! Client configuration: credentials, region, endpoint URL, FIPS and dual-stack,
+//! and retry settings, from values given in code, environment variables, and the shared
+//! AWS `config` and `credentials` files, with the precedence the AWS SDKs use.
+//!
+//! For each setting the first of these that is set wins:
+//!
+//! | setting | code | environment | profile key |
+//! | --- | --- | --- | --- |
+//! | profile | [`ExplicitSettings::profile`] | `AWS_PROFILE` | (else `default`) |
+//! | region | `region` | `AWS_REGION`, `AWS_DEFAULT_REGION` | `region` |
+//! | credentials | `credentials` | `AWS_ACCESS_KEY_ID` + `AWS_SECRET_ACCESS_KEY` (+ `AWS_SESSION_TOKEN`) | `aws_access_key_id` + `aws_secret_access_key` (+ `aws_session_token`) |
+//! | endpoint URL | `endpoint_url` | `AWS_ENDPOINT_URL_<SERVICE>`, `AWS_ENDPOINT_URL` | the `endpoint_url` of the service in the profile's `services` section, then `endpoint_url` |
+//! | ignore configured endpoint URLs | `ignore_configured_endpoint_urls` | `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` | `ignore_configured_endpoint_urls` |
+//! | FIPS | `use_fips` | `AWS_USE_FIPS_ENDPOINT` | `use_fips_endpoint` |
+//! | dual-stack | `use_dual_stack` | `AWS_USE_DUALSTACK_ENDPOINT` | `use_dualstack_endpoint` |
+//! | attempts | `max_attempts` | `AWS_MAX_ATTEMPTS` | `max_attempts` |
+//! | retry mode | `retry_mode` | `AWS_RETRY_MODE` | `retry_mode` |
+//!
+//! The files are `AWS_CONFIG_FILE` (else `~/.aws/config`) and
+//! `AWS_SHARED_CREDENTIALS_FILE` (else `~/.aws/credentials`); [`profile`] describes
+//! their syntax. A profile's key set in both files takes the credentials file's value.
+//! When ignoring configured endpoint URLs is on, neither the environment nor the files
+//! give an endpoint URL (one given in code still counts).
+//!
+//! Missing files are fine. Everything else that is wrong is a [`ConfigError`] naming the
+//! variable, or the file, line and key: an unreadable file, a syntax error, a value of
+//! the wrong form, half a key pair, a profile that exists in neither file (the implicit
+//! `default` profile may be absent), and a profile whose credentials come from a source
+//! other than static keys (`role_arn`, `credential_process`, SSO, web identity), which
+//! this runtime does not implement. The files are only read when a setting is not
+//! given in code or in the environment, and a setting given in code is never looked up,
+//! so its environment variable or key cannot cause an error.
+//!
+//! ```
+//! use querygen_runtime::config::{load_env_settings, Env};
+//!
+//! let env = Env::from_pairs([
+//!     ("AWS_REGION", "eu-west-1"),
+//!     ("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"),
+//!     ("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"),
+//!     ("AWS_ENDPOINT_URL_ELASTICACHE", "http://localhost:4566"),
+//!     ("AWS_USE_FIPS_ENDPOINT", "false"),
+//!     ("AWS_USE_DUALSTACK_ENDPOINT", "false"),
+//!     ("AWS_MAX_ATTEMPTS", "5"),
+//!     ("AWS_RETRY_MODE", "standard"),
+//!     ("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "false"),
+//! ]);
+//! // Every setting is in the environment, so no file is read.
+//! let settings = load_env_settings(&env, "ELASTICACHE", "elasticache")?;
+//! assert_eq!(settings.region.as_deref(), Some("eu-west-1"));
+//! assert_eq!(settings.endpoint_url.as_deref(), Some("http://localhost:4566"));
+//! assert_eq!(settings.max_attempts, Some(5));
+//! let credentials = settings.credentials.as_ref().map(|c| c.source());
+//! assert_eq!(credentials, Some("environment variables"));
+//! # Ok::<(), querygen_runtime::config::ConfigError>(())
+//! ```
 
+mod credentials;
 mod env;
 mod error;
 pub mod profile;
+#[cfg(test)]
+mod tests;
 
+pub use credentials::Credentials;
 pub use env::Env;
 pub use error::{ConfigError, ConfigErrorKind};
+
+use profile::{Profile, ProfileFiles, Property};
+
+/// How a client retries failed requests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RetryMode {
+    /// `standard`: the retry behaviour shared by current AWS SDKs.
+    Standard,
+    /// `legacy`: each SDK's older behaviour.
+    Legacy,
+    /// `adaptive`: standard plus client-side rate limiting. Read from configuration
+    /// like the others; whether a client supports it is the client's decision.
+    Adaptive,
+}
+
+impl RetryMode {
+    /// The mode named `name` (`standard`, `legacy`, `adaptive`; case-insensitive).
+    pub fn from_name(name: &str) -> Option<Self> {
+        let name = name.trim();
+        [Self::Standard, Self::Legacy, Self::Adaptive]
+            .into_iter()
+            .find(|mode| mode.as_str().eq_ignore_ascii_case(name))
+    }
+
+    /// The mode's name in configuration.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Standard => "standard",
+            Self::Legacy => "legacy",
+            Self::Adaptive => "adaptive",
+        }
+    }
+}
+
+/// Settings found in the environment and the shared files, before the client's explicit
+/// values override them. (From [`load_settings`], the explicit values are already in.)
+///
+/// `Debug` shows no secret: [`Credentials`] redacts its own.
+#[derive(Debug, Clone, Default)]
+pub struct EnvSettings {
+    /// The profile the files were read with: `AWS_PROFILE`, else `default`.
+    pub profile: String,
+    /// `AWS_REGION` > `AWS_DEFAULT_REGION` > profile `region`.
+    pub region: Option<String>,
+    /// `AWS_ACCESS_KEY_ID` with `AWS_SECRET_ACCESS_KEY` (and `AWS_SESSION_TOKEN`), else
+    /// the profile's static keys (the credentials file winning over the config file).
+    pub credentials: Option<Credentials>,
+    /// `AWS_ENDPOINT_URL_<SERVICE>` > `AWS_ENDPOINT_URL` > the profile's `services`
+    /// section > profile `endpoint_url`; none of them if configured endpoint URLs are
+    /// ignored.
+    pub endpoint_url: Option<String>,
+    /// `AWS_USE_FIPS_ENDPOINT` > profile `use_fips_endpoint`.
+    pub use_fips: Option<bool>,
+    /// `AWS_USE_DUALSTACK_ENDPOINT` > profile `use_dualstack_endpoint`.
+    pub use_dual_stack: Option<bool>,
+    /// `AWS_MAX_ATTEMPTS` > profile `max_attempts`; at least 1.
+    pub max_attempts: Option<u32>,
+    /// `AWS_RETRY_MODE` > profile `retry_mode`.
+    pub retry_mode: Option<RetryMode>,
+}
+
+/// Values given in code. Each one that is set wins over the environment and the files,
+/// and its variable and profile key are then not read at all.
+#[derive(Debug, Clone, Default)]
+pub struct ExplicitSettings {
+    /// The profile to read instead of `AWS_PROFILE` or `default`.
+    pub profile: Option<String>,
+    /// The region.
+    pub region: Option<String>,
+    /// The credentials.
+    pub credentials: Option<Credentials>,
+    /// The endpoint URL; used even when configured endpoint URLs are ignored.
+    pub endpoint_url: Option<String>,
+    /// Whether to ignore endpoint URLs from the environment and the files.
+    pub ignore_configured_endpoint_urls: Option<bool>,
+    /// Whether to use a FIPS endpoint.
+    pub use_fips: Option<bool>,
+    /// Whether to use a dual-stack endpoint.
+    pub use_dual_stack: Option<bool>,
+    /// The most attempts a request gets (at least 1).
+    pub max_attempts: Option<u32>,
+    /// The retry mode.
+    pub retry_mode: Option<RetryMode>,
+}
+
+/// Loads the settings of `env` for one service.
+///
+/// `service_env_name` is the service's part of `AWS_ENDPOINT_URL_<SERVICE>`
+/// (`ELASTICACHE`); `service_config_key` is its key in a `[services name]` section
+/// (`elasticache`). See the [module docs](self) for the precedence and the errors.
+pub fn load_env_settings(
+    env: &Env,
+    service_env_name: &str,
+    service_config_key: &str,
+) -> Result<EnvSettings, ConfigError> {
+    load_settings(
+        env,
+        service_env_name,
+        service_config_key,
+        &ExplicitSettings::default(),
+    )
+}
+
+/// Like [`load_env_settings`], with the values given in code taking precedence; a
+/// setting given in code is not looked up in `env` or the files at all.
+pub fn load_settings(
+    env: &Env,
+    service_env_name: &str,
+    service_config_key: &str,
+    explicit: &ExplicitSettings,
+) -> Result<EnvSettings, ConfigError> {
+    if explicit.max_attempts == Some(0) {
+        return Err(ConfigError::new(
+            ConfigErrorKind::InvalidValue,
+            format!("max_attempts given in code is 0, expected {AT_LEAST_ONE}"),
+        ));
+    }
+    let mut shared = Shared::new(env, explicit.profile.as_deref());
+    let region = setting(
+        &mut shared,
+        explicit.region.clone(),
+        &["AWS_REGION", "AWS_DEFAULT_REGION"],
+        "region",
+        |s| Ok(s.to_owned()),
+    )?;
+    let credentials = match &explicit.credentials {
+        Some(credentials) => Some(credentials.clone()),
+        None => credentials(&mut shared)?,
+    };
+    let endpoint_url = endpoint_url(&mut shared, explicit, service_env_name, service_config_key)?;
+    let use_fips = setting(
+        &mut shared,
+        explicit.use_fips,
+        &["AWS_USE_FIPS_ENDPOINT"],
+        "use_fips_endpoint",
+        parse_bool,
+    )?;
+    let use_dual_stack = setting(
+        &mut shared,
+        explicit.use_dual_stack,
+        &["AWS_USE_DUALSTACK_ENDPOINT"],
+        "use_dualstack_endpoint",
+        parse_bool,
+    )?;
+    let max_attempts = setting(
+        &mut shared,
+        explicit.max_attempts,
+        &["AWS_MAX_ATTEMPTS"],
+        "max_attempts",
+        parse_attempts,
+    )?;
+    let retry_mode = setting(
+        &mut shared,
+        explicit.retry_mode,
+        &["AWS_RETRY_MODE"],
+        "retry_mode",
+        |s| RetryMode::from_name(s).ok_or("`standard`, `legacy` or `adaptive`"),
+    )?;
+    Ok(EnvSettings {
+        profile: shared.name,
+        region,
+        credentials,
+        endpoint_url,
+        use_fips,
+        use_dual_stack,
+        max_attempts,
+        retry_mode,
+    })
+}
+
+const AT_LEAST_ONE: &str = "a whole number of at least 1";
+
+fn parse_bool(s: &str) -> Result<bool, &'static str> {
+    let s = s.trim();
+    if s.eq_ignore_ascii_case("true") {
+        Ok(true)
+    } else if s.eq_ignore_ascii_case("false") {
+        Ok(false)
+    } else {
+        Err("`true` or `false`")
+    }
+}
+
+fn parse_attempts(s: &str) -> Result<u32, &'static str> {
+    match s.trim().parse::<u32>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err(AT_LEAST_ONE),
+    }
+}
+
+/// How the profile was chosen, for the not-found message.
+#[derive(Clone, Copy)]
+enum SelectedBy {
+    Code,
+    Variable,
+    Default,
+}
+
+/// The shared files and the selected profile, read the first time a setting needs them.
+struct Shared<'e> {
+    env: &'e Env,
+    name: String,
+    selected_by: SelectedBy,
+    loaded: Option<Loaded>,
+}
+
+struct Loaded {
+    files: ProfileFiles,
+    /// `None` only for an absent `default` profile.
+    profile: Option<Profile>,
+}
+
+impl<'e> Shared<'e> {
+    fn new(env: &'e Env, explicit_profile: Option<&str>) -> Self {
+        let (name, selected_by) = match (explicit_profile, env.var("AWS_PROFILE")) {
+            (Some(name), _) => (name.to_owned(), SelectedBy::Code),
+            (None, Some(name)) => (name, SelectedBy::Variable),
+            (None, None) => ("default".to_owned(), SelectedBy::Default),
+        };
+        Self {
+            env,
+            name,
+            selected_by,
+            loaded: None,
+        }
+    }
+
+    fn loaded(&mut self) -> Result<&Loaded, ConfigError> {
+        let loaded = match self.loaded.take() {
+            Some(loaded) => loaded,
+            None => {
+                let files = ProfileFiles::load(self.env)?;
+                let profile = files.profile(&self.name);
+                if profile.is_none() && self.name != "default" {
+                    return Err(self.not_found(&files));
+                }
+                Loaded { files, profile }
+            }
+        };
+        Ok(self.loaded.insert(loaded))
+    }
+
+    /// The selected profile's property `key`, if set to a non-empty value.
+    fn property(&mut self, key: &str) -> Result<Option<Property>, ConfigError> {
+        Ok(self
+            .loaded()?
+            .profile
+            .as_ref()
+            .and_then(|p| p.property(key))
+            .filter(|p| !p.value().is_empty())
+            .cloned())
+    }
+
+    fn not_found(&self, files: &ProfileFiles) -> ConfigError {
+        let name = &self.name;
+        let how = match self.selected_by {
+            SelectedBy::Code => " (given in code)",
+            SelectedBy::Variable => " (from AWS_PROFILE)",
+            SelectedBy::Default => "",
+        };
+        let mut message = format!(
+            "profile `{name}`{how} not found in {} or {}",
+            files.config_path().display(),
+            files.credentials_path().display()
+        );
+        let misspelt_in_config = files
+            .config_file()
+            .and_then(|f| f.ignored_sections().iter().find(|s| s.header() == name));
+        let misspelt_in_credentials = files.credentials_file().and_then(|f| {
+            f.ignored_sections().iter().find(|s| {
+                s.header()
+                    .strip_prefix("profile")
+                    .is_some_and(|rest| rest.trim_matches([' ', '\t']) == name)
+            })
+        });
+        if let Some(section) = misspelt_in_config {
+            message.push_str(&format!(
+                "; the config file's `[{name}]` on line {} must be written `[profile {name}]`",
+                section.line()
+            ));
+        } else if let Some(section) = misspelt_in_credentials {
+            message.push_str(&format!(
+                "; the credentials file's `[{}]` on line {} must be written `[{name}]`",
+                section.header(),
+                section.line()
+            ));
+        } else if files.config_file().is_none() && files.credentials_file().is_none() {
+            message.push_str("; neither file exists");
+        }
+        let error = ConfigError::new(ConfigErrorKind::ProfileNotFound, message);
+        match self.selected_by {
+            SelectedBy::Variable => error.for_variable("AWS_PROFILE"),
+            _ => error,
+        }
+    }
+
+    fn invalid_in_file(&self, property: &Property, expected: &str) -> ConfigError {
+        ConfigError::new(
+            ConfigErrorKind::InvalidValue,
+            format!(
+                "`{}` in profile `{}` ({}) is {:?}, expected {expected}",
+                property.key(),
+                self.name,
+                property.location(),
+                property.value()
+            ),
+        )
+        .in_file(property.path(), Some(property.line()))
+        .for_key(property.key())
+    }
+}
+
+/// One setting: the explicit value, else the first of `variables` that is set, else the
+/// profile's `key`. `parse` says what it expected when a value does not parse.
+fn setting<T>(
+    shared: &mut Shared<'_>,
+    explicit: Option<T>,
+    variables: &[&str],
+    key: &str,
+    parse: impl Fn(&str) -> Result<T, &'static str>,
+) -> Result<Option<T>, ConfigError> {
+    if explicit.is_some() {
+        return Ok(explicit);
+    }
+    for variable in variables {
+        if let Some(value) = shared.env.var(variable) {
+            return parse(&value).map(Some).map_err(|expected| {
+                ConfigError::new(
+                    ConfigErrorKind::InvalidValue,
+                    format!("{variable} is {value:?}, expected {expected}"),
+                )
+                .for_variable(variable)
+            });
+        }
+    }
+    match shared.property(key)? {
+        Some(property) => parse(property.value())
+            .map(Some)
+            .map_err(|expected| shared.invalid_in_file(&property, expected)),
+        None => Ok(None),
+    }
+}
+
+const ACCESS_KEY_ID: &str = "AWS_ACCESS_KEY_ID";
+const SECRET_ACCESS_KEY: &str = "AWS_SECRET_ACCESS_KEY";
+
+/// Profile keys of credential sources other than static keys. Every SDK prefers these
+/// to static keys in the same profile (or disagrees about the order), so their presence
+/// is an error even next to static keys: using the keys would quietly act as another
+/// identity than the one the profile asks for.
+const OTHER_SOURCES: [&str; 8] = [
+    "role_arn",
+    "credential_source",
+    "web_identity_token_file",
+    "sso_session",
+    "sso_start_url",
+    "sso_account_id",
+    "sso_role_name",
+    "credential_process",
+];
+
+fn credentials(shared: &mut Shared<'_>) -> Result<Option<Credentials>, ConfigError> {
+    let env = shared.env;
+    match (env.var(ACCESS_KEY_ID), env.var(SECRET_ACCESS_KEY)) {
+        (Some(id), Some(secret)) => {
+            return Ok(Some(
+                Credentials::new(id, secret, env.var("AWS_SESSION_TOKEN"))
+                    .with_source("environment variables"),
+            ))
+        }
+        (Some(_), None) => return Err(half_env_pair(ACCESS_KEY_ID, SECRET_ACCESS_KEY)),
+        (None, Some(_)) => return Err(half_env_pair(SECRET_ACCESS_KEY, ACCESS_KEY_ID)),
+        (None, None) => {}
+    }
+    let name = shared.name.clone();
+    let Some(profile) = &shared.loaded()?.profile else {
+        return Ok(None);
+    };
+    let non_empty = |key: &str| profile.property(key).filter(|p| !p.value().is_empty());
+    if let Some(other) = OTHER_SOURCES.iter().find_map(|key| non_empty(key)) {
+        return Err(ConfigError::new(
+            ConfigErrorKind::UnsupportedCredentialSource,
+            format!(
+                "profile `{name}` gets credentials from `{}` ({}), a source this client does not support; give it static keys, or set {ACCESS_KEY_ID} and {SECRET_ACCESS_KEY}",
+                other.key(),
+                other.location()
+            ),
+        )
+        .in_file(other.path(), Some(other.line()))
+        .for_key(other.key()));
+    }
+    let half_pair = |present: &Property, missing: &str| {
+        ConfigError::new(
+            ConfigErrorKind::IncompleteCredentials,
+            format!(
+                "profile `{name}` in {} has `{}` (line {}) but no `{missing}`",
+                present.path().display(),
+                present.key(),
+                present.line()
+            ),
+        )
+        .in_file(present.path(), Some(present.line()))
+        .for_key(missing)
+    };
+    let id = non_empty("aws_access_key_id");
+    let secret = non_empty("aws_secret_access_key");
+    match (id, secret) {
+        (Some(id), Some(secret)) => {
+            let mut source = format!("profile `{name}` in {}", id.path().display());
+            if secret.path() != id.path() {
+                source.push_str(&format!(" and {}", secret.path().display()));
+            }
+            let token = non_empty("aws_session_token").map(|t| t.value().to_owned());
+            Ok(Some(
+                Credentials::new(id.value(), secret.value(), token).with_source(source),
+            ))
+        }
+        (Some(id), None) => Err(half_pair(id, "aws_secret_access_key")),
+        (None, Some(secret)) => Err(half_pair(secret, "aws_access_key_id")),
+        (None, None) => Ok(None),
+    }
+}
+
+fn half_env_pair(set: &str, unset: &str) -> ConfigError {
+    ConfigError::new(
+        ConfigErrorKind::IncompleteCredentials,
+        format!("{set} is set but {unset} is not"),
+    )
+    .for_variable(unset)
+}
+
+fn endpoint_url(
+    shared: &mut Shared<'_>,
+    explicit: &ExplicitSettings,
+    service_env_name: &str,
+    service_config_key: &str,
+) -> Result<Option<String>, ConfigError> {
+    if let Some(url) = &explicit.endpoint_url {
+        return Ok(Some(url.clone()));
+    }
+    let ignore = setting(
+        shared,
+        explicit.ignore_configured_endpoint_urls,
+        &["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"],
+        "ignore_configured_endpoint_urls",
+        parse_bool,
+    )?;
+    if ignore == Some(true) {
+        return Ok(None);
+    }
+    let env = shared.env;
+    if let Some(url) = env.var(&format!("AWS_ENDPOINT_URL_{service_env_name}")) {
+        return Ok(Some(url));
+    }
+    if let Some(url) = env.var("AWS_ENDPOINT_URL") {
+        return Ok(Some(url));
+    }
+    let name = shared.name.clone();
+    let loaded = shared.loaded()?;
+    let Some(profile) = &loaded.profile else {
+        return Ok(None);
+    };
+    if let Some(services) = profile
+        .property("services")
+        .filter(|p| !p.value().is_empty())
+    {
+        let section = loaded.files.services(services.value()).ok_or_else(|| {
+            ConfigError::new(
+                ConfigErrorKind::MissingSection,
+                format!(
+                    "profile `{name}` sets `services = {}` ({}), but {} has no `[services {}]` section",
+                    services.value(),
+                    services.location(),
+                    loaded.files.config_path().display(),
+                    services.value()
+                ),
+            )
+            .in_file(services.path(), Some(services.line()))
+            .for_key("services")
+        })?;
+        let url = section
+            .property(service_config_key)
+            .and_then(|p| p.sub_property("endpoint_url"))
+            .filter(|url| !url.is_empty());
+        if let Some(url) = url {
+            return Ok(Some(url.to_owned()));
+        }
+    }
+    Ok(profile
+        .get("endpoint_url")
+        .filter(|url| !url.is_empty())
+        .map(str::to_owned))
+}

@@ -65,6 +65,11 @@ impl ConfigError {
         self
     }
 
+    pub(crate) fn for_key(mut self, key: &str) -> Self {
+        self.key = Some(key.to_owned());
+        self
+    }
+
     /// What kind of problem this is.
     pub fn kind(&self) -> ConfigErrorKind {
         self.kind

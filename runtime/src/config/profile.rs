@@ -114,6 +114,11 @@ impl Property {
     pub fn sub_properties(&self) -> &[SubProperty] {
         &self.sub_properties
     }
+
+    /// `path line N`, for messages.
+    pub(crate) fn location(&self) -> String {
+        format!("{} line {}", self.path.display(), self.line)
+    }
 }
 
 impl SubProperty {
