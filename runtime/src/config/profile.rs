@@ -224,7 +224,7 @@ impl Section {
     }
 }
 
-/// A section header the file has but that does not count, with why.
+/// A section header the file has but that does not count (see [`ProfileFile::ignored_sections`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IgnoredSection {
     header: String,
