@@ -17,6 +17,8 @@
 )]
 
 mod build_error;
+#[cfg(feature = "client")]
+pub mod client;
 pub mod config;
 mod date_time;
 mod document;

@@ -290,6 +290,13 @@ pub fn read_error_details<T>(
     }))
 }
 
+/// The error `Code` of an operation's error type, which decides whether a
+/// failed call is worth retrying.
+pub trait ErrorCode {
+    /// The error code, if known.
+    fn code(&self) -> Option<&str>;
+}
+
 /// An error response the model does not describe, or could not be read: everything known about it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UnhandledError {

@@ -1,0 +1,559 @@
+//! The async client runtime behind generated `Client`s: configuration, SigV4
+//! signing, standard-mode retries, timeouts and a pluggable [`Transport`].
+//!
+//! Generated code describes each operation with an [`Operation`] (its sans-IO
+//! request builder and response parser) and hands it to [`Handle::invoke`].
+
+mod error;
+#[cfg(feature = "rustls")]
+mod hyper_transport;
+mod retry;
+mod sign;
+mod transport;
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+pub use error::{ConstructionError, DispatchFailure, SdkError, ServiceFailure};
+#[cfg(feature = "rustls")]
+pub use hyper_transport::HyperTransport;
+pub use retry::{backoff, classify_response, random_unit, RetryConfig, RetryQuota, RetryReason};
+pub use sign::Signer;
+pub use transport::{
+    BoxFuture, HttpRequest, HttpResponse, Transport, TransportError, TransportErrorKind,
+    TransportSettings,
+};
+
+use crate::config::{ConfigError, Credentials, Env, EnvSettings};
+use crate::http::RequestError;
+use crate::query::{ErrorCode, ErrorEnvelope, QueryResponse};
+
+/// What generated code tells the runtime about its service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ServiceInfo {
+    /// SigV4 signing name (`elasticache`).
+    pub signing_name: &'static str,
+    /// Suffix of the service's endpoint variable (`ELASTICACHE` in `AWS_ENDPOINT_URL_ELASTICACHE`).
+    pub env_name: &'static str,
+    /// Key of the service in a shared config file's `[services …]` section (`elasticache`).
+    pub config_key: &'static str,
+    /// Name and version of the generated crate, for the `user-agent` header.
+    pub crate_name: &'static str,
+    /// See `crate_name`.
+    pub crate_version: &'static str,
+}
+
+/// Client configuration. Make one with [`Config::builder`] or [`ConfigBuilder::from_env`].
+#[derive(Clone)]
+pub struct Config {
+    region: Option<String>,
+    credentials: Option<Credentials>,
+    endpoint_url: Option<String>,
+    use_fips: bool,
+    use_dual_stack: bool,
+    retry: RetryConfig,
+    connect_timeout: Duration,
+    read_timeout: Option<Duration>,
+    operation_timeout: Option<Duration>,
+    transport: Option<Arc<dyn Transport>>,
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // `Credentials`' own Debug redacts the secret and the token.
+        f.debug_struct("Config")
+            .field("region", &self.region)
+            .field("credentials", &self.credentials)
+            .field("endpoint_url", &self.endpoint_url)
+            .field("use_fips", &self.use_fips)
+            .field("use_dual_stack", &self.use_dual_stack)
+            .field("retry", &self.retry)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("read_timeout", &self.read_timeout)
+            .field("operation_timeout", &self.operation_timeout)
+            .field("transport", &self.transport)
+            .finish()
+    }
+}
+
+impl Config {
+    /// A builder with no settings: the defaults below, and no region or credentials.
+    pub fn builder() -> ConfigBuilder {
+        ConfigBuilder::default()
+    }
+
+    /// The region requests go to and are signed for.
+    pub fn region(&self) -> Option<&str> {
+        self.region.as_deref()
+    }
+
+    /// The endpoint URL that replaces the resolved one, if any.
+    pub fn endpoint_url(&self) -> Option<&str> {
+        self.endpoint_url.as_deref()
+    }
+
+    /// Whether to use the FIPS endpoint.
+    pub fn use_fips(&self) -> bool {
+        self.use_fips
+    }
+
+    /// Whether to use the dual-stack endpoint.
+    pub fn use_dual_stack(&self) -> bool {
+        self.use_dual_stack
+    }
+
+    /// The retry settings.
+    pub fn retry(&self) -> &RetryConfig {
+        &self.retry
+    }
+
+    /// The credentials requests are signed with.
+    pub fn credentials(&self) -> Option<&Credentials> {
+        self.credentials.as_ref()
+    }
+}
+
+/// Builds a [`Config`]. Each setter overrides what [`ConfigBuilder::from_env`] found.
+#[derive(Debug, Clone, Default)]
+pub struct ConfigBuilder {
+    region: Option<String>,
+    credentials: Option<Credentials>,
+    endpoint_url: Option<String>,
+    use_fips: Option<bool>,
+    use_dual_stack: Option<bool>,
+    retry: Option<RetryConfig>,
+    max_attempts: Option<u32>,
+    connect_timeout: Option<Duration>,
+    read_timeout: Option<Duration>,
+    operation_timeout: Option<Duration>,
+    transport: Option<TransportSlot>,
+}
+
+#[derive(Clone)]
+struct TransportSlot(Arc<dyn Transport>);
+
+impl fmt::Debug for TransportSlot {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl ConfigBuilder {
+    /// The settings of the process environment and the shared config and credentials
+    /// files (`AWS_REGION`, `AWS_ACCESS_KEY_ID`, `AWS_PROFILE`, `AWS_ENDPOINT_URL_<SERVICE>`, …).
+    pub fn from_env(service: &ServiceInfo) -> Result<Self, ConfigError> {
+        Self::from_given_env(&Env::from_process(), service)
+    }
+
+    /// [`ConfigBuilder::from_env`] with the environment given rather than read.
+    pub fn from_given_env(env: &Env, service: &ServiceInfo) -> Result<Self, ConfigError> {
+        let settings = crate::config::load_env_settings(env, service.env_name, service.config_key)?;
+        Ok(Self::from_settings(settings))
+    }
+
+    /// A builder that starts from `settings`.
+    pub fn from_settings(settings: EnvSettings) -> Self {
+        Self {
+            region: settings.region,
+            credentials: settings.credentials,
+            endpoint_url: settings.endpoint_url,
+            use_fips: settings.use_fips,
+            use_dual_stack: settings.use_dual_stack,
+            max_attempts: settings.max_attempts,
+            ..Self::default()
+        }
+    }
+
+    /// The region requests go to and are signed for (`us-east-1`).
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
+        self
+    }
+
+    /// The credentials requests are signed with.
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = Some(credentials);
+        self
+    }
+
+    /// Sends every request to this URL (`http://127.0.0.1:5000`) instead of the resolved endpoint.
+    pub fn endpoint_url(mut self, url: impl Into<String>) -> Self {
+        self.endpoint_url = Some(url.into());
+        self
+    }
+
+    /// Uses the FIPS endpoint of the region.
+    pub fn use_fips(mut self, on: bool) -> Self {
+        self.use_fips = Some(on);
+        self
+    }
+
+    /// Uses the dual-stack (IPv4 and IPv6) endpoint of the region.
+    pub fn use_dual_stack(mut self, on: bool) -> Self {
+        self.use_dual_stack = Some(on);
+        self
+    }
+
+    /// Replaces the retry settings.
+    pub fn retry_config(mut self, retry: RetryConfig) -> Self {
+        self.retry = Some(retry);
+        self.max_attempts = None;
+        self
+    }
+
+    /// Attempts in all, the first included (at least 1). Default 3.
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = Some(attempts.max(1));
+        self
+    }
+
+    /// Longest wait for a connection. Default 3.1 s.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// Longest wait for one attempt's complete response, once sent. Default: none.
+    pub fn read_timeout(mut self, timeout: Duration) -> Self {
+        self.read_timeout = Some(timeout);
+        self
+    }
+
+    /// Longest time for a whole call, retries and backoff included. Default: none.
+    pub fn operation_timeout(mut self, timeout: Duration) -> Self {
+        self.operation_timeout = Some(timeout);
+        self
+    }
+
+    /// Sends requests through `transport` instead of the default HTTPS client.
+    pub fn transport(mut self, transport: impl Transport + 'static) -> Self {
+        self.transport = Some(TransportSlot(Arc::new(transport)));
+        self
+    }
+
+    /// The configuration.
+    pub fn build(self) -> Config {
+        let mut retry = self.retry.unwrap_or_default();
+        if let Some(attempts) = self.max_attempts {
+            retry.max_attempts = attempts.max(1);
+        }
+        Config {
+            region: self.region,
+            credentials: self.credentials,
+            endpoint_url: self.endpoint_url,
+            use_fips: self.use_fips.unwrap_or(false),
+            use_dual_stack: self.use_dual_stack.unwrap_or(false),
+            retry,
+            connect_timeout: self
+                .connect_timeout
+                .unwrap_or(TransportSettings::default().connect_timeout),
+            read_timeout: self.read_timeout,
+            operation_timeout: self.operation_timeout,
+            transport: self.transport.map(|slot| slot.0),
+        }
+    }
+}
+
+/// Where requests go: the endpoint the rules resolved (or the override), and the
+/// headers the endpoint asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    /// `https://host[:port][/path]`.
+    pub url: String,
+    /// Extra headers every request to this endpoint carries.
+    pub headers: Vec<(String, String)>,
+}
+
+/// An operation's generated request builder: input and endpoint URL → unsigned request.
+pub type BuildRequest<I> = fn(&I, &str) -> Result<HttpRequest, RequestError>;
+
+/// An operation's generated response parser: response → output or the operation's error.
+pub type ParseResponse<O, E> = fn(&HttpResponse) -> Result<QueryResponse<O>, E>;
+
+/// One operation, described for [`Handle::invoke`] by its generated sans-IO functions.
+pub struct Operation<I, O, E> {
+    /// The operation's name, for errors.
+    pub name: &'static str,
+    /// Builds the unsigned request for an endpoint URL.
+    pub build_request: BuildRequest<I>,
+    /// Reads the response into the output or the operation's error.
+    pub parse_response: ParseResponse<O, E>,
+}
+
+/// What a generated `Client` holds: the configuration, with everything that can be
+/// prepared once (endpoint, signer, transport) prepared.
+pub struct Handle {
+    service: &'static ServiceInfo,
+    config: Config,
+    target: Result<Target, String>,
+    signer: Result<Signer, String>,
+    transport: Result<Arc<dyn Transport>, String>,
+    quota: RetryQuota,
+    user_agent: http::HeaderValue,
+}
+
+impl fmt::Debug for Handle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Handle")
+            .field("service", &self.service.signing_name)
+            .field("config", &self.config)
+            .field("target", &self.target)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Handle {
+    /// Prepares `config` for `service`, with the endpoint `target` resolved by the
+    /// caller (an `Err` is reported by every call, as nothing can be sent).
+    pub fn new(
+        service: &'static ServiceInfo,
+        config: Config,
+        target: Result<Target, String>,
+    ) -> Self {
+        let signer = match (&config.credentials, &config.region) {
+            (Some(credentials), Some(region)) => {
+                Ok(Signer::new(credentials, region.clone(), service.signing_name))
+            }
+            (None, _) => Err("no credentials: set them in the config, in AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or in the shared credentials file".to_owned()),
+            (Some(_), None) => Err("no region to sign requests for: set it in the config, in AWS_REGION, or in the shared config file".to_owned()),
+        };
+        let transport = match &config.transport {
+            Some(transport) => Ok(transport.clone()),
+            None => default_transport(&config),
+        };
+        let user_agent = format!(
+            "querygen/{} {}/{} lang/rust os/{}",
+            env!("CARGO_PKG_VERSION"),
+            service.crate_name,
+            service.crate_version,
+            std::env::consts::OS
+        );
+        Self {
+            service,
+            target,
+            signer,
+            transport,
+            quota: RetryQuota::default(),
+            user_agent: http::HeaderValue::from_str(&user_agent)
+                .unwrap_or_else(|_| http::HeaderValue::from_static("querygen")),
+            config,
+        }
+    }
+
+    /// The configuration this handle was made from.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Sends `input` through `operation`, retrying as the configuration says.
+    pub async fn invoke<I, O, E>(
+        &self,
+        operation: &Operation<I, O, E>,
+        input: &I,
+    ) -> Result<QueryResponse<O>, SdkError<E>>
+    where
+        E: ErrorCode,
+    {
+        let attempts = std::sync::atomic::AtomicU32::new(0);
+        let calls = self.attempt_all(operation, input, &attempts);
+        match self.config.operation_timeout {
+            None => calls.await,
+            Some(limit) => match tokio::time::timeout(limit, calls).await {
+                Ok(result) => result,
+                Err(_) => Err(SdkError::Dispatch(DispatchFailure {
+                    error: TransportError::new(
+                        TransportErrorKind::Timeout,
+                        format!(
+                            "{} did not complete within the operation timeout of {limit:?}",
+                            operation.name
+                        ),
+                    ),
+                    attempts: attempts.load(std::sync::atomic::Ordering::Relaxed),
+                })),
+            },
+        }
+    }
+
+    async fn attempt_all<I, O, E: ErrorCode>(
+        &self,
+        operation: &Operation<I, O, E>,
+        input: &I,
+        attempts: &std::sync::atomic::AtomicU32,
+    ) -> Result<QueryResponse<O>, SdkError<E>> {
+        let construction = |message: &str| {
+            SdkError::Construction(ConstructionError::new(format!(
+                "{}: {message}",
+                operation.name
+            )))
+        };
+        let target = self.target.as_ref().map_err(|m| construction(m))?;
+        let signer = self.signer.as_ref().map_err(|m| construction(m))?;
+        let transport = self.transport.as_ref().map_err(|m| construction(m))?;
+        let max_attempts = self.config.retry.max_attempts.max(1);
+        let invocation_id = invocation_id();
+        let mut last_retry_cost = 0;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            attempts.store(attempt, std::sync::atomic::Ordering::Relaxed);
+            let mut request = (operation.build_request)(input, &target.url)
+                .map_err(|e| construction(&e.to_string()))?;
+            self.add_headers(&mut request, target, &invocation_id, attempt, max_attempts)
+                .map_err(|m| construction(&m))?;
+            signer
+                .sign(&mut request, SystemTime::now())
+                .map_err(|m| construction(&m))?;
+            let sent = transport.send(request);
+            let outcome = match self.config.read_timeout {
+                None => sent.await,
+                Some(limit) => tokio::time::timeout(limit, sent).await.unwrap_or_else(|_| {
+                    Err(TransportError::new(
+                        TransportErrorKind::Timeout,
+                        format!("no complete response within the read timeout of {limit:?}"),
+                    ))
+                }),
+            };
+            let (reason, failure) = match outcome {
+                Ok(response) => match (operation.parse_response)(&response) {
+                    Ok(output) => {
+                        self.quota.release(last_retry_cost);
+                        return Ok(output);
+                    }
+                    Err(error) => {
+                        let status = response.status().as_u16();
+                        let reason = if response.status().is_success() {
+                            None
+                        } else {
+                            classify_response(status, error.code())
+                        };
+                        let failure = SdkError::Service(ServiceFailure {
+                            request_id: request_id(&response),
+                            error,
+                            status,
+                            attempts: attempt,
+                        });
+                        (reason, failure)
+                    }
+                },
+                Err(error) => {
+                    let reason = match error.kind() {
+                        TransportErrorKind::Connect | TransportErrorKind::Io => {
+                            Some(RetryReason::Transient)
+                        }
+                        TransportErrorKind::Timeout => Some(RetryReason::Timeout),
+                        TransportErrorKind::Response => None,
+                    };
+                    let failure = SdkError::Dispatch(DispatchFailure {
+                        error,
+                        attempts: attempt,
+                    });
+                    (reason, failure)
+                }
+            };
+            let Some(reason) = reason else {
+                return Err(failure);
+            };
+            if attempt >= max_attempts {
+                return Err(failure);
+            }
+            let Some(cost) = self.quota.acquire(reason) else {
+                return Err(failure);
+            };
+            last_retry_cost = cost;
+            tokio::time::sleep(backoff(&self.config.retry, attempt, random_unit())).await;
+        }
+    }
+
+    fn add_headers(
+        &self,
+        request: &mut http::Request<Vec<u8>>,
+        target: &Target,
+        invocation_id: &str,
+        attempt: u32,
+        max_attempts: u32,
+    ) -> Result<(), String> {
+        let headers = request.headers_mut();
+        headers.insert(http::header::USER_AGENT, self.user_agent.clone());
+        let value = |v: &str| {
+            http::HeaderValue::from_str(v).map_err(|_| format!("header value {v:?} is not valid"))
+        };
+        headers.insert("amz-sdk-invocation-id", value(invocation_id)?);
+        headers.insert(
+            "amz-sdk-request",
+            value(&format!("attempt={attempt}; max={max_attempts}"))?,
+        );
+        for (name, v) in &target.headers {
+            let name = http::HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| format!("endpoint header name {name:?} is not valid"))?;
+            headers.append(name, value(v)?);
+        }
+        Ok(())
+    }
+}
+
+/// The request id of an answer: the `x-amzn-requestid` header, else the error body's `RequestId`.
+fn request_id(response: &http::Response<Vec<u8>>) -> Option<String> {
+    let header = response
+        .headers()
+        .get("x-amzn-requestid")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    header.or_else(|| ErrorEnvelope::parse(response.body()).ok()?.request_id)
+}
+
+/// A random UUID (version 4) that ties the attempts of one call together.
+fn invocation_id() -> String {
+    let high = retry::random_u64();
+    let low = retry::random_u64();
+    let bytes =
+        ((u128::from(high) << 64) | u128::from(low)) & !(0xf000u128 << 64) | (0x4000u128 << 64);
+    let bytes = bytes & !(0xc000u128 << 48) | (0x8000u128 << 48);
+    let hex = format!("{bytes:032x}");
+    let part = |from: usize, to: usize| hex.get(from..to).unwrap_or("");
+    format!(
+        "{}-{}-{}-{}-{}",
+        part(0, 8),
+        part(8, 12),
+        part(12, 16),
+        part(16, 20),
+        part(20, 32)
+    )
+}
+
+#[cfg(feature = "rustls")]
+fn default_transport(config: &Config) -> Result<Arc<dyn Transport>, String> {
+    let settings = TransportSettings {
+        connect_timeout: config.connect_timeout,
+        ..TransportSettings::default()
+    };
+    Ok(Arc::new(HyperTransport::new(settings)))
+}
+
+#[cfg(not(feature = "rustls"))]
+fn default_transport(_config: &Config) -> Result<Arc<dyn Transport>, String> {
+    Err(
+        "no transport: enable the `rustls` feature or set one with `ConfigBuilder::transport`"
+            .to_owned(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invocation_ids_are_version_4_uuids() {
+        let a = invocation_id();
+        let b = invocation_id();
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 36);
+        let groups: Vec<&str> = a.split('-').collect();
+        assert_eq!(
+            groups.iter().map(|g| g.len()).collect::<Vec<_>>(),
+            [8, 4, 4, 4, 12]
+        );
+        assert!(groups[2].starts_with('4'), "{a}");
+        assert!("89ab".contains(&groups[3][..1]), "{a}");
+    }
+}
