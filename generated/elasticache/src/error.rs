@@ -47,18 +47,19 @@ mod api_call_rate_for_customer_exceeded_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> =
+                ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(Self {
+                message: member_message,
+            })
         }
     }
     impl ApiCallRateForCustomerExceededFault {
@@ -67,10 +68,7 @@ mod api_call_rate_for_customer_exceeded_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -87,13 +85,10 @@ mod api_call_rate_for_customer_exceeded_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
+            writer.start(
+                "ErrorResponse",
+                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+            );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -156,18 +151,19 @@ mod authorization_already_exists_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> =
+                ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(Self {
+                message: member_message,
+            })
         }
     }
     impl AuthorizationAlreadyExistsFault {
@@ -176,10 +172,7 @@ mod authorization_already_exists_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -196,13 +189,10 @@ mod authorization_already_exists_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
+            writer.start(
+                "ErrorResponse",
+                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+            );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -264,18 +254,19 @@ mod authorization_not_found_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> =
+                ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(Self {
+                message: member_message,
+            })
         }
     }
     impl AuthorizationNotFoundFault {
@@ -284,10 +275,7 @@ mod authorization_not_found_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -304,13 +292,10 @@ mod authorization_not_found_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
+            writer.start(
+                "ErrorResponse",
+                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+            );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -372,18 +357,19 @@ mod cache_cluster_already_exists_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> =
+                ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(Self {
+                message: member_message,
+            })
         }
     }
     impl CacheClusterAlreadyExistsFault {
@@ -392,10 +378,7 @@ mod cache_cluster_already_exists_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -412,13 +395,10 @@ mod cache_cluster_already_exists_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
+            writer.start(
+                "ErrorResponse",
+                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+            );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -435,22 +415,20 @@ mod cache_cluster_already_exists_fault_items {
 }
 #[cfg(feature = "create-cache-cluster")]
 pub use self::cache_cluster_already_exists_fault_items::*;
-#[cfg(
-    any(
-        feature = "add-tags-to-resource",
-        feature = "create-replication-group",
-        feature = "create-snapshot",
-        feature = "delete-cache-cluster",
-        feature = "describe-cache-clusters",
-        feature = "describe-snapshots",
-        feature = "list-allowed-node-type-modifications",
-        feature = "list-tags-for-resource",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "reboot-cache-cluster",
-        feature = "remove-tags-from-resource"
-    )
-)]
+#[cfg(any(
+    feature = "add-tags-to-resource",
+    feature = "create-replication-group",
+    feature = "create-snapshot",
+    feature = "delete-cache-cluster",
+    feature = "describe-cache-clusters",
+    feature = "describe-snapshots",
+    feature = "list-allowed-node-type-modifications",
+    feature = "list-tags-for-resource",
+    feature = "modify-cache-cluster",
+    feature = "modify-replication-group",
+    feature = "reboot-cache-cluster",
+    feature = "remove-tags-from-resource"
+))]
 mod cache_cluster_not_found_fault_items {
     /// The requested cluster ID does not refer to an existing cluster.
     ///
@@ -495,18 +473,19 @@ mod cache_cluster_not_found_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> =
+                ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(Self {
+                message: member_message,
+            })
         }
     }
     impl CacheClusterNotFoundFault {
@@ -515,10 +494,7 @@ mod cache_cluster_not_found_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -535,13 +511,10 @@ mod cache_cluster_not_found_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
+            writer.start(
+                "ErrorResponse",
+                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+            );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -556,22 +529,20 @@ mod cache_cluster_not_found_fault_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "add-tags-to-resource",
-        feature = "create-replication-group",
-        feature = "create-snapshot",
-        feature = "delete-cache-cluster",
-        feature = "describe-cache-clusters",
-        feature = "describe-snapshots",
-        feature = "list-allowed-node-type-modifications",
-        feature = "list-tags-for-resource",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "reboot-cache-cluster",
-        feature = "remove-tags-from-resource"
-    )
-)]
+#[cfg(any(
+    feature = "add-tags-to-resource",
+    feature = "create-replication-group",
+    feature = "create-snapshot",
+    feature = "delete-cache-cluster",
+    feature = "describe-cache-clusters",
+    feature = "describe-snapshots",
+    feature = "list-allowed-node-type-modifications",
+    feature = "list-tags-for-resource",
+    feature = "modify-cache-cluster",
+    feature = "modify-replication-group",
+    feature = "reboot-cache-cluster",
+    feature = "remove-tags-from-resource"
+))]
 pub use self::cache_cluster_not_found_fault_items::*;
 #[cfg(feature = "create-cache-parameter-group")]
 mod cache_parameter_group_already_exists_fault_items {
@@ -618,18 +589,19 @@ mod cache_parameter_group_already_exists_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> =
+                ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(Self {
+                message: member_message,
+            })
         }
     }
     impl CacheParameterGroupAlreadyExistsFault {
@@ -638,10 +610,7 @@ mod cache_parameter_group_already_exists_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -658,13 +627,10 @@ mod cache_parameter_group_already_exists_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
+            writer.start(
+                "ErrorResponse",
+                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+            );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -681,22 +647,20 @@ mod cache_parameter_group_already_exists_fault_items {
 }
 #[cfg(feature = "create-cache-parameter-group")]
 pub use self::cache_parameter_group_already_exists_fault_items::*;
-#[cfg(
-    any(
-        feature = "add-tags-to-resource",
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "delete-cache-parameter-group",
-        feature = "describe-cache-parameter-groups",
-        feature = "describe-cache-parameters",
-        feature = "list-tags-for-resource",
-        feature = "modify-cache-cluster",
-        feature = "modify-cache-parameter-group",
-        feature = "modify-replication-group",
-        feature = "remove-tags-from-resource",
-        feature = "reset-cache-parameter-group"
-    )
-)]
+#[cfg(any(
+    feature = "add-tags-to-resource",
+    feature = "create-cache-cluster",
+    feature = "create-replication-group",
+    feature = "delete-cache-parameter-group",
+    feature = "describe-cache-parameter-groups",
+    feature = "describe-cache-parameters",
+    feature = "list-tags-for-resource",
+    feature = "modify-cache-cluster",
+    feature = "modify-cache-parameter-group",
+    feature = "modify-replication-group",
+    feature = "remove-tags-from-resource",
+    feature = "reset-cache-parameter-group"
+))]
 mod cache_parameter_group_not_found_fault_items {
     /// The requested cache parameter group name does not refer to an existing cache parameter group.
     ///
@@ -741,18 +705,19 @@ mod cache_parameter_group_not_found_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> =
+                ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(Self {
+                message: member_message,
+            })
         }
     }
     impl CacheParameterGroupNotFoundFault {
@@ -761,10 +726,7 @@ mod cache_parameter_group_not_found_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -781,13 +743,10 @@ mod cache_parameter_group_not_found_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
+            writer.start(
+                "ErrorResponse",
+                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+            );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -802,22 +761,20 @@ mod cache_parameter_group_not_found_fault_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "add-tags-to-resource",
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "delete-cache-parameter-group",
-        feature = "describe-cache-parameter-groups",
-        feature = "describe-cache-parameters",
-        feature = "list-tags-for-resource",
-        feature = "modify-cache-cluster",
-        feature = "modify-cache-parameter-group",
-        feature = "modify-replication-group",
-        feature = "remove-tags-from-resource",
-        feature = "reset-cache-parameter-group"
-    )
-)]
+#[cfg(any(
+    feature = "add-tags-to-resource",
+    feature = "create-cache-cluster",
+    feature = "create-replication-group",
+    feature = "delete-cache-parameter-group",
+    feature = "describe-cache-parameter-groups",
+    feature = "describe-cache-parameters",
+    feature = "list-tags-for-resource",
+    feature = "modify-cache-cluster",
+    feature = "modify-cache-parameter-group",
+    feature = "modify-replication-group",
+    feature = "remove-tags-from-resource",
+    feature = "reset-cache-parameter-group"
+))]
 pub use self::cache_parameter_group_not_found_fault_items::*;
 #[cfg(feature = "create-cache-parameter-group")]
 mod cache_parameter_group_quota_exceeded_fault_items {
@@ -864,18 +821,19 @@ mod cache_parameter_group_quota_exceeded_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> =
+                ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(Self {
+                message: member_message,
+            })
         }
     }
     impl CacheParameterGroupQuotaExceededFault {
@@ -884,10 +842,7 @@ mod cache_parameter_group_quota_exceeded_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -904,13 +859,10 @@ mod cache_parameter_group_quota_exceeded_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
+            writer.start(
+                "ErrorResponse",
+                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+            );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -972,18 +924,19 @@ mod cache_security_group_already_exists_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> =
+                ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(Self {
+                message: member_message,
+            })
         }
     }
     impl CacheSecurityGroupAlreadyExistsFault {
@@ -992,10 +945,7 @@ mod cache_security_group_already_exists_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -1012,13 +962,10 @@ mod cache_security_group_already_exists_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
+            writer.start(
+                "ErrorResponse",
+                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+            );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -1035,21 +982,19 @@ mod cache_security_group_already_exists_fault_items {
 }
 #[cfg(feature = "create-cache-security-group")]
 pub use self::cache_security_group_already_exists_fault_items::*;
-#[cfg(
-    any(
-        feature = "add-tags-to-resource",
-        feature = "authorize-cache-security-group-ingress",
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "delete-cache-security-group",
-        feature = "describe-cache-security-groups",
-        feature = "list-tags-for-resource",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "remove-tags-from-resource",
-        feature = "revoke-cache-security-group-ingress"
-    )
-)]
+#[cfg(any(
+    feature = "add-tags-to-resource",
+    feature = "authorize-cache-security-group-ingress",
+    feature = "create-cache-cluster",
+    feature = "create-replication-group",
+    feature = "delete-cache-security-group",
+    feature = "describe-cache-security-groups",
+    feature = "list-tags-for-resource",
+    feature = "modify-cache-cluster",
+    feature = "modify-replication-group",
+    feature = "remove-tags-from-resource",
+    feature = "revoke-cache-security-group-ingress"
+))]
 mod cache_security_group_not_found_fault_items {
     /// The requested cache security group name does not refer to an existing cache security group.
     ///
@@ -1094,18 +1039,19 @@ mod cache_security_group_not_found_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> =
+                ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(Self {
+                message: member_message,
+            })
         }
     }
     impl CacheSecurityGroupNotFoundFault {
@@ -1114,10 +1060,7 @@ mod cache_security_group_not_found_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -1134,13 +1077,10 @@ mod cache_security_group_not_found_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
+            writer.start(
+                "ErrorResponse",
+                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+            );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -1155,21 +1095,19 @@ mod cache_security_group_not_found_fault_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "add-tags-to-resource",
-        feature = "authorize-cache-security-group-ingress",
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "delete-cache-security-group",
-        feature = "describe-cache-security-groups",
-        feature = "list-tags-for-resource",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "remove-tags-from-resource",
-        feature = "revoke-cache-security-group-ingress"
-    )
-)]
+#[cfg(any(
+    feature = "add-tags-to-resource",
+    feature = "authorize-cache-security-group-ingress",
+    feature = "create-cache-cluster",
+    feature = "create-replication-group",
+    feature = "delete-cache-security-group",
+    feature = "describe-cache-security-groups",
+    feature = "list-tags-for-resource",
+    feature = "modify-cache-cluster",
+    feature = "modify-replication-group",
+    feature = "remove-tags-from-resource",
+    feature = "revoke-cache-security-group-ingress"
+))]
 pub use self::cache_security_group_not_found_fault_items::*;
 #[cfg(feature = "create-cache-security-group")]
 mod cache_security_group_quota_exceeded_fault_items {
@@ -1216,18 +1154,19 @@ mod cache_security_group_quota_exceeded_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> =
+                ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(Self {
+                message: member_message,
+            })
         }
     }
     impl CacheSecurityGroupQuotaExceededFault {
@@ -1236,10 +1175,7 @@ mod cache_security_group_quota_exceeded_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -1256,13 +1192,10 @@ mod cache_security_group_quota_exceeded_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
+            writer.start(
+                "ErrorResponse",
+                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+            );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -1324,18 +1257,19 @@ mod cache_subnet_group_already_exists_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> =
+                ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(Self {
+                message: member_message,
+            })
         }
     }
     impl CacheSubnetGroupAlreadyExistsFault {
@@ -1344,10 +1278,7 @@ mod cache_subnet_group_already_exists_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -1364,13 +1295,10 @@ mod cache_subnet_group_already_exists_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
+            writer.start(
+                "ErrorResponse",
+                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+            );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -1432,18 +1360,19 @@ mod cache_subnet_group_in_use_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> =
+                ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(Self {
+                message: member_message,
+            })
         }
     }
     impl CacheSubnetGroupInUse {
@@ -1452,10 +1381,7 @@ mod cache_subnet_group_in_use_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -1472,13 +1398,10 @@ mod cache_subnet_group_in_use_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
+            writer.start(
+                "ErrorResponse",
+                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+            );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -1495,18 +1418,16 @@ mod cache_subnet_group_in_use_items {
 }
 #[cfg(feature = "delete-cache-subnet-group")]
 pub use self::cache_subnet_group_in_use_items::*;
-#[cfg(
-    any(
-        feature = "add-tags-to-resource",
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "delete-cache-subnet-group",
-        feature = "describe-cache-subnet-groups",
-        feature = "list-tags-for-resource",
-        feature = "modify-cache-subnet-group",
-        feature = "remove-tags-from-resource"
-    )
-)]
+#[cfg(any(
+    feature = "add-tags-to-resource",
+    feature = "create-cache-cluster",
+    feature = "create-replication-group",
+    feature = "delete-cache-subnet-group",
+    feature = "describe-cache-subnet-groups",
+    feature = "list-tags-for-resource",
+    feature = "modify-cache-subnet-group",
+    feature = "remove-tags-from-resource"
+))]
 mod cache_subnet_group_not_found_fault_items {
     /// The requested cache subnet group name does not refer to an existing cache subnet group.
     ///
@@ -1551,18 +1472,19 @@ mod cache_subnet_group_not_found_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> =
+                ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(Self {
+                message: member_message,
+            })
         }
     }
     impl CacheSubnetGroupNotFoundFault {
@@ -1571,10 +1493,7 @@ mod cache_subnet_group_not_found_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -1591,13 +1510,10 @@ mod cache_subnet_group_not_found_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
+            writer.start(
+                "ErrorResponse",
+                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+            );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -1612,18 +1528,16 @@ mod cache_subnet_group_not_found_fault_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "add-tags-to-resource",
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "delete-cache-subnet-group",
-        feature = "describe-cache-subnet-groups",
-        feature = "list-tags-for-resource",
-        feature = "modify-cache-subnet-group",
-        feature = "remove-tags-from-resource"
-    )
-)]
+#[cfg(any(
+    feature = "add-tags-to-resource",
+    feature = "create-cache-cluster",
+    feature = "create-replication-group",
+    feature = "delete-cache-subnet-group",
+    feature = "describe-cache-subnet-groups",
+    feature = "list-tags-for-resource",
+    feature = "modify-cache-subnet-group",
+    feature = "remove-tags-from-resource"
+))]
 pub use self::cache_subnet_group_not_found_fault_items::*;
 #[cfg(feature = "create-cache-subnet-group")]
 mod cache_subnet_group_quota_exceeded_fault_items {
@@ -1670,18 +1584,19 @@ mod cache_subnet_group_quota_exceeded_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> =
+                ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(Self {
+                message: member_message,
+            })
         }
     }
     impl CacheSubnetGroupQuotaExceededFault {
@@ -1690,10 +1605,7 @@ mod cache_subnet_group_quota_exceeded_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -1710,13 +1622,10 @@ mod cache_subnet_group_quota_exceeded_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
+            writer.start(
+                "ErrorResponse",
+                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+            );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -1733,7 +1642,10 @@ mod cache_subnet_group_quota_exceeded_fault_items {
 }
 #[cfg(feature = "create-cache-subnet-group")]
 pub use self::cache_subnet_group_quota_exceeded_fault_items::*;
-#[cfg(any(feature = "create-cache-subnet-group", feature = "modify-cache-subnet-group"))]
+#[cfg(any(
+    feature = "create-cache-subnet-group",
+    feature = "modify-cache-subnet-group"
+))]
 mod cache_subnet_quota_exceeded_fault_items {
     /// The request cannot be processed because it would exceed the allowed number of subnets in a cache
     /// subnet group.
@@ -1779,18 +1691,19 @@ mod cache_subnet_quota_exceeded_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> =
+                ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(Self {
+                message: member_message,
+            })
         }
     }
     impl CacheSubnetQuotaExceededFault {
@@ -1799,10 +1712,7 @@ mod cache_subnet_quota_exceeded_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -1819,13 +1729,10 @@ mod cache_subnet_quota_exceeded_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
+            writer.start(
+                "ErrorResponse",
+                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+            );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -1840,16 +1747,17 @@ mod cache_subnet_quota_exceeded_fault_items {
         }
     }
 }
-#[cfg(any(feature = "create-cache-subnet-group", feature = "modify-cache-subnet-group"))]
+#[cfg(any(
+    feature = "create-cache-subnet-group",
+    feature = "modify-cache-subnet-group"
+))]
 pub use self::cache_subnet_quota_exceeded_fault_items::*;
-#[cfg(
-    any(
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "increase-replica-count"
-    )
-)]
+#[cfg(any(
+    feature = "create-cache-cluster",
+    feature = "create-replication-group",
+    feature = "decrease-replica-count",
+    feature = "increase-replica-count"
+))]
 mod cluster_quota_for_customer_exceeded_fault_items {
     /// The request cannot be processed because it would exceed the allowed number of clusters per customer.
     ///
@@ -1894,18 +1802,19 @@ mod cluster_quota_for_customer_exceeded_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> =
+                ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(Self {
+                message: member_message,
+            })
         }
     }
     impl ClusterQuotaForCustomerExceededFault {
@@ -1914,10 +1823,7 @@ mod cluster_quota_for_customer_exceeded_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -1934,13 +1840,10 @@ mod cluster_quota_for_customer_exceeded_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
+            writer.start(
+                "ErrorResponse",
+                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+            );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -1955,14 +1858,12 @@ mod cluster_quota_for_customer_exceeded_fault_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "increase-replica-count"
-    )
-)]
+#[cfg(any(
+    feature = "create-cache-cluster",
+    feature = "create-replication-group",
+    feature = "decrease-replica-count",
+    feature = "increase-replica-count"
+))]
 pub use self::cluster_quota_for_customer_exceeded_fault_items::*;
 #[cfg(feature = "delete-user")]
 mod default_user_associated_to_user_group_fault_items {
@@ -2009,18 +1910,19 @@ mod default_user_associated_to_user_group_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> =
+                ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(Self {
+                message: member_message,
+            })
         }
     }
     impl DefaultUserAssociatedToUserGroupFault {
@@ -2029,10 +1931,7 @@ mod default_user_associated_to_user_group_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -2049,13 +1948,10 @@ mod default_user_associated_to_user_group_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
+            writer.start(
+                "ErrorResponse",
+                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+            );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -2117,18 +2013,19 @@ mod default_user_required_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> =
+                ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(Self {
+                message: member_message,
+            })
         }
     }
     impl DefaultUserRequired {
@@ -2137,10 +2034,7 @@ mod default_user_required_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -2157,13 +2051,10 @@ mod default_user_required_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
+            writer.start(
+                "ErrorResponse",
+                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+            );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -2180,13 +2071,11 @@ mod default_user_required_items {
 }
 #[cfg(any(feature = "create-user-group", feature = "modify-user-group"))]
 pub use self::default_user_required_items::*;
-#[cfg(
-    any(
-        feature = "create-user",
-        feature = "create-user-group",
-        feature = "modify-user-group"
-    )
-)]
+#[cfg(any(
+    feature = "create-user",
+    feature = "create-user-group",
+    feature = "modify-user-group"
+))]
 mod duplicate_user_name_fault_items {
     /// A user with this username already exists.
     ///
@@ -2231,18 +2120,19 @@ mod duplicate_user_name_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> =
+                ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(Self {
+                message: member_message,
+            })
         }
     }
     impl DuplicateUserNameFault {
@@ -2251,10 +2141,7 @@ mod duplicate_user_name_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -2271,13 +2158,10 @@ mod duplicate_user_name_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
+            writer.start(
+                "ErrorResponse",
+                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+            );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -2292,13 +2176,11 @@ mod duplicate_user_name_fault_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "create-user",
-        feature = "create-user-group",
-        feature = "modify-user-group"
-    )
-)]
+#[cfg(any(
+    feature = "create-user",
+    feature = "create-user-group",
+    feature = "modify-user-group"
+))]
 pub use self::duplicate_user_name_fault_items::*;
 #[cfg(feature = "create-global-replication-group")]
 mod global_replication_group_already_exists_fault_items {
@@ -2313,7 +2195,8 @@ mod global_replication_group_already_exists_fault_items {
     }
     impl GlobalReplicationGroupAlreadyExistsFault {
         /// Creates a builder for [`GlobalReplicationGroupAlreadyExistsFault`].
-        pub fn builder() -> crate::error::builders::GlobalReplicationGroupAlreadyExistsFaultBuilder {
+        pub fn builder() -> crate::error::builders::GlobalReplicationGroupAlreadyExistsFaultBuilder
+        {
             ::std::default::Default::default()
         }
     }
@@ -2345,18 +2228,19 @@ mod global_replication_group_already_exists_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> =
+                ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(Self {
+                message: member_message,
+            })
         }
     }
     impl GlobalReplicationGroupAlreadyExistsFault {
@@ -2365,10 +2249,7 @@ mod global_replication_group_already_exists_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -2385,13 +2266,10 @@ mod global_replication_group_already_exists_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
+            writer.start(
+                "ErrorResponse",
+                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+            );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -2408,19 +2286,17 @@ mod global_replication_group_already_exists_fault_items {
 }
 #[cfg(feature = "create-global-replication-group")]
 pub use self::global_replication_group_already_exists_fault_items::*;
-#[cfg(
-    any(
-        feature = "create-replication-group",
-        feature = "decrease-node-groups-in-global-replication-group",
-        feature = "delete-global-replication-group",
-        feature = "describe-global-replication-groups",
-        feature = "disassociate-global-replication-group",
-        feature = "failover-global-replication-group",
-        feature = "increase-node-groups-in-global-replication-group",
-        feature = "modify-global-replication-group",
-        feature = "rebalance-slots-in-global-replication-group"
-    )
-)]
+#[cfg(any(
+    feature = "create-replication-group",
+    feature = "decrease-node-groups-in-global-replication-group",
+    feature = "delete-global-replication-group",
+    feature = "describe-global-replication-groups",
+    feature = "disassociate-global-replication-group",
+    feature = "failover-global-replication-group",
+    feature = "increase-node-groups-in-global-replication-group",
+    feature = "modify-global-replication-group",
+    feature = "rebalance-slots-in-global-replication-group"
+))]
 mod global_replication_group_not_found_fault_items {
     /// The Global datastore does not exist
     ///
@@ -2465,18 +2341,19 @@ mod global_replication_group_not_found_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> =
+                ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(Self {
+                message: member_message,
+            })
         }
     }
     impl GlobalReplicationGroupNotFoundFault {
@@ -2485,10 +2362,7 @@ mod global_replication_group_not_found_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -2505,13 +2379,10 @@ mod global_replication_group_not_found_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
+            writer.start(
+                "ErrorResponse",
+                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+            );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -2526,31 +2397,27 @@ mod global_replication_group_not_found_fault_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "create-replication-group",
-        feature = "decrease-node-groups-in-global-replication-group",
-        feature = "delete-global-replication-group",
-        feature = "describe-global-replication-groups",
-        feature = "disassociate-global-replication-group",
-        feature = "failover-global-replication-group",
-        feature = "increase-node-groups-in-global-replication-group",
-        feature = "modify-global-replication-group",
-        feature = "rebalance-slots-in-global-replication-group"
-    )
-)]
+#[cfg(any(
+    feature = "create-replication-group",
+    feature = "decrease-node-groups-in-global-replication-group",
+    feature = "delete-global-replication-group",
+    feature = "describe-global-replication-groups",
+    feature = "disassociate-global-replication-group",
+    feature = "failover-global-replication-group",
+    feature = "increase-node-groups-in-global-replication-group",
+    feature = "modify-global-replication-group",
+    feature = "rebalance-slots-in-global-replication-group"
+))]
 pub use self::global_replication_group_not_found_fault_items::*;
-#[cfg(
-    any(
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "increase-replica-count",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration"
-    )
-)]
+#[cfg(any(
+    feature = "create-cache-cluster",
+    feature = "create-replication-group",
+    feature = "decrease-replica-count",
+    feature = "increase-replica-count",
+    feature = "modify-cache-cluster",
+    feature = "modify-replication-group",
+    feature = "modify-replication-group-shard-configuration"
+))]
 mod insufficient_cache_cluster_capacity_fault_items {
     /// The requested cache node type is not available in the specified Availability Zone. For more
     /// information, see
@@ -2598,18 +2465,19 @@ mod insufficient_cache_cluster_capacity_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> =
+                ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(Self {
+                message: member_message,
+            })
         }
     }
     impl InsufficientCacheClusterCapacityFault {
@@ -2618,10 +2486,7 @@ mod insufficient_cache_cluster_capacity_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -2638,13 +2503,10 @@ mod insufficient_cache_cluster_capacity_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
+            writer.start(
+                "ErrorResponse",
+                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+            );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -2659,25 +2521,21 @@ mod insufficient_cache_cluster_capacity_fault_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "increase-replica-count",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration"
-    )
-)]
+#[cfg(any(
+    feature = "create-cache-cluster",
+    feature = "create-replication-group",
+    feature = "decrease-replica-count",
+    feature = "increase-replica-count",
+    feature = "modify-cache-cluster",
+    feature = "modify-replication-group",
+    feature = "modify-replication-group-shard-configuration"
+))]
 pub use self::insufficient_cache_cluster_capacity_fault_items::*;
-#[cfg(
-    any(
-        feature = "add-tags-to-resource",
-        feature = "list-tags-for-resource",
-        feature = "remove-tags-from-resource"
-    )
-)]
+#[cfg(any(
+    feature = "add-tags-to-resource",
+    feature = "list-tags-for-resource",
+    feature = "remove-tags-from-resource"
+))]
 mod invalid_arn_fault_items {
     /// The requested Amazon Resource Name (ARN) does not refer to an existing resource.
     ///
@@ -2722,18 +2580,19 @@ mod invalid_arn_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> =
+                ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(Self {
+                message: member_message,
+            })
         }
     }
     impl InvalidArnFault {
@@ -2742,10 +2601,7 @@ mod invalid_arn_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -2762,13 +2618,10 @@ mod invalid_arn_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
+            writer.start(
+                "ErrorResponse",
+                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+            );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -2783,28 +2636,24 @@ mod invalid_arn_fault_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "add-tags-to-resource",
-        feature = "list-tags-for-resource",
-        feature = "remove-tags-from-resource"
-    )
-)]
+#[cfg(any(
+    feature = "add-tags-to-resource",
+    feature = "list-tags-for-resource",
+    feature = "remove-tags-from-resource"
+))]
 pub use self::invalid_arn_fault_items::*;
-#[cfg(
-    any(
-        feature = "create-replication-group",
-        feature = "create-snapshot",
-        feature = "decrease-replica-count",
-        feature = "delete-cache-cluster",
-        feature = "increase-replica-count",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "reboot-cache-cluster",
-        feature = "test-failover"
-    )
-)]
+#[cfg(any(
+    feature = "create-replication-group",
+    feature = "create-snapshot",
+    feature = "decrease-replica-count",
+    feature = "delete-cache-cluster",
+    feature = "increase-replica-count",
+    feature = "modify-cache-cluster",
+    feature = "modify-replication-group",
+    feature = "modify-replication-group-shard-configuration",
+    feature = "reboot-cache-cluster",
+    feature = "test-failover"
+))]
 mod invalid_cache_cluster_state_fault_items {
     /// The requested cluster is not in the `available` state.
     ///
@@ -2849,18 +2698,19 @@ mod invalid_cache_cluster_state_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> =
+                ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(Self {
+                message: member_message,
+            })
         }
     }
     impl InvalidCacheClusterStateFault {
@@ -2869,10 +2719,7 @@ mod invalid_cache_cluster_state_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -2889,13 +2736,10 @@ mod invalid_cache_cluster_state_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
+            writer.start(
+                "ErrorResponse",
+                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+            );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -2910,29 +2754,25 @@ mod invalid_cache_cluster_state_fault_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "create-replication-group",
-        feature = "create-snapshot",
-        feature = "decrease-replica-count",
-        feature = "delete-cache-cluster",
-        feature = "increase-replica-count",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "reboot-cache-cluster",
-        feature = "test-failover"
-    )
-)]
+#[cfg(any(
+    feature = "create-replication-group",
+    feature = "create-snapshot",
+    feature = "decrease-replica-count",
+    feature = "delete-cache-cluster",
+    feature = "increase-replica-count",
+    feature = "modify-cache-cluster",
+    feature = "modify-replication-group",
+    feature = "modify-replication-group-shard-configuration",
+    feature = "reboot-cache-cluster",
+    feature = "test-failover"
+))]
 pub use self::invalid_cache_cluster_state_fault_items::*;
-#[cfg(
-    any(
-        feature = "create-cache-parameter-group",
-        feature = "delete-cache-parameter-group",
-        feature = "modify-cache-parameter-group",
-        feature = "reset-cache-parameter-group"
-    )
-)]
+#[cfg(any(
+    feature = "create-cache-parameter-group",
+    feature = "delete-cache-parameter-group",
+    feature = "modify-cache-parameter-group",
+    feature = "reset-cache-parameter-group"
+))]
 mod invalid_cache_parameter_group_state_fault_items {
     /// The current state of the cache parameter group does not allow the requested operation to occur.
     ///
@@ -2977,18 +2817,19 @@ mod invalid_cache_parameter_group_state_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> =
+                ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(Self {
+                message: member_message,
+            })
         }
     }
     impl InvalidCacheParameterGroupStateFault {
@@ -2997,10 +2838,7 @@ mod invalid_cache_parameter_group_state_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -3017,13 +2855,10 @@ mod invalid_cache_parameter_group_state_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
+            writer.start(
+                "ErrorResponse",
+                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+            );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -3038,24 +2873,20 @@ mod invalid_cache_parameter_group_state_fault_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "create-cache-parameter-group",
-        feature = "delete-cache-parameter-group",
-        feature = "modify-cache-parameter-group",
-        feature = "reset-cache-parameter-group"
-    )
-)]
+#[cfg(any(
+    feature = "create-cache-parameter-group",
+    feature = "delete-cache-parameter-group",
+    feature = "modify-cache-parameter-group",
+    feature = "reset-cache-parameter-group"
+))]
 pub use self::invalid_cache_parameter_group_state_fault_items::*;
-#[cfg(
-    any(
-        feature = "authorize-cache-security-group-ingress",
-        feature = "delete-cache-security-group",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "revoke-cache-security-group-ingress"
-    )
-)]
+#[cfg(any(
+    feature = "authorize-cache-security-group-ingress",
+    feature = "delete-cache-security-group",
+    feature = "modify-cache-cluster",
+    feature = "modify-replication-group",
+    feature = "revoke-cache-security-group-ingress"
+))]
 mod invalid_cache_security_group_state_fault_items {
     /// The current state of the cache security group does not allow deletion.
     ///
@@ -3100,18 +2931,19 @@ mod invalid_cache_security_group_state_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> =
+                ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(Self {
+                message: member_message,
+            })
         }
     }
     impl InvalidCacheSecurityGroupStateFault {
@@ -3120,10 +2952,7 @@ mod invalid_cache_security_group_state_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -3140,13 +2969,10 @@ mod invalid_cache_security_group_state_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
+            writer.start(
+                "ErrorResponse",
+                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+            );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -3161,23 +2987,19 @@ mod invalid_cache_security_group_state_fault_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "authorize-cache-security-group-ingress",
-        feature = "delete-cache-security-group",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "revoke-cache-security-group-ingress"
-    )
-)]
+#[cfg(any(
+    feature = "authorize-cache-security-group-ingress",
+    feature = "delete-cache-security-group",
+    feature = "modify-cache-cluster",
+    feature = "modify-replication-group",
+    feature = "revoke-cache-security-group-ingress"
+))]
 pub use self::invalid_cache_security_group_state_fault_items::*;
-#[cfg(
-    any(
-        feature = "create-serverless-cache",
-        feature = "delete-serverless-cache",
-        feature = "modify-serverless-cache"
-    )
-)]
+#[cfg(any(
+    feature = "create-serverless-cache",
+    feature = "delete-serverless-cache",
+    feature = "modify-serverless-cache"
+))]
 mod invalid_credentials_exception_items {
     /// You must enter valid credentials.
     ///
@@ -3222,18 +3044,19 @@ mod invalid_credentials_exception_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> =
+                ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(Self {
+                message: member_message,
+            })
         }
     }
     impl InvalidCredentialsException {
@@ -3242,10 +3065,7 @@ mod invalid_credentials_exception_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -3262,13 +3082,10 @@ mod invalid_credentials_exception_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
+            writer.start(
+                "ErrorResponse",
+                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+            );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -3283,28 +3100,24 @@ mod invalid_credentials_exception_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "create-serverless-cache",
-        feature = "delete-serverless-cache",
-        feature = "modify-serverless-cache"
-    )
-)]
+#[cfg(any(
+    feature = "create-serverless-cache",
+    feature = "delete-serverless-cache",
+    feature = "modify-serverless-cache"
+))]
 pub use self::invalid_credentials_exception_items::*;
-#[cfg(
-    any(
-        feature = "create-replication-group",
-        feature = "decrease-node-groups-in-global-replication-group",
-        feature = "delete-global-replication-group",
-        feature = "disassociate-global-replication-group",
-        feature = "failover-global-replication-group",
-        feature = "increase-node-groups-in-global-replication-group",
-        feature = "modify-cache-parameter-group",
-        feature = "modify-global-replication-group",
-        feature = "rebalance-slots-in-global-replication-group",
-        feature = "reset-cache-parameter-group"
-    )
-)]
+#[cfg(any(
+    feature = "create-replication-group",
+    feature = "decrease-node-groups-in-global-replication-group",
+    feature = "delete-global-replication-group",
+    feature = "disassociate-global-replication-group",
+    feature = "failover-global-replication-group",
+    feature = "increase-node-groups-in-global-replication-group",
+    feature = "modify-cache-parameter-group",
+    feature = "modify-global-replication-group",
+    feature = "rebalance-slots-in-global-replication-group",
+    feature = "reset-cache-parameter-group"
+))]
 mod invalid_global_replication_group_state_fault_items {
     /// The Global datastore is not available or in primary-only state.
     ///
@@ -3349,18 +3162,19 @@ mod invalid_global_replication_group_state_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> =
+                ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(Self {
+                message: member_message,
+            })
         }
     }
     impl InvalidGlobalReplicationGroupStateFault {
@@ -3369,10 +3183,7 @@ mod invalid_global_replication_group_state_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -3389,13 +3200,10 @@ mod invalid_global_replication_group_state_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
+            writer.start(
+                "ErrorResponse",
+                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+            );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -3410,29 +3218,25 @@ mod invalid_global_replication_group_state_fault_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "create-replication-group",
-        feature = "decrease-node-groups-in-global-replication-group",
-        feature = "delete-global-replication-group",
-        feature = "disassociate-global-replication-group",
-        feature = "failover-global-replication-group",
-        feature = "increase-node-groups-in-global-replication-group",
-        feature = "modify-cache-parameter-group",
-        feature = "modify-global-replication-group",
-        feature = "rebalance-slots-in-global-replication-group",
-        feature = "reset-cache-parameter-group"
-    )
-)]
+#[cfg(any(
+    feature = "create-replication-group",
+    feature = "decrease-node-groups-in-global-replication-group",
+    feature = "delete-global-replication-group",
+    feature = "disassociate-global-replication-group",
+    feature = "failover-global-replication-group",
+    feature = "increase-node-groups-in-global-replication-group",
+    feature = "modify-cache-parameter-group",
+    feature = "modify-global-replication-group",
+    feature = "rebalance-slots-in-global-replication-group",
+    feature = "reset-cache-parameter-group"
+))]
 pub use self::invalid_global_replication_group_state_fault_items::*;
-#[cfg(
-    any(
-        feature = "increase-replica-count",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "test-failover"
-    )
-)]
+#[cfg(any(
+    feature = "increase-replica-count",
+    feature = "modify-replication-group",
+    feature = "modify-replication-group-shard-configuration",
+    feature = "test-failover"
+))]
 mod invalid_kms_key_fault_items {
     /// The KMS key supplied is not valid.
     ///
@@ -3477,18 +3281,19 @@ mod invalid_kms_key_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> =
+                ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(Self {
+                message: member_message,
+            })
         }
     }
     impl InvalidKmsKeyFault {
@@ -3497,10 +3302,7 @@ mod invalid_kms_key_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -3517,13 +3319,10 @@ mod invalid_kms_key_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
+            writer.start(
+                "ErrorResponse",
+                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+            );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -3538,70 +3337,66 @@ mod invalid_kms_key_fault_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "increase-replica-count",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "test-failover"
-    )
-)]
+#[cfg(any(
+    feature = "increase-replica-count",
+    feature = "modify-replication-group",
+    feature = "modify-replication-group-shard-configuration",
+    feature = "test-failover"
+))]
 pub use self::invalid_kms_key_fault_items::*;
-#[cfg(
-    any(
-        feature = "authorize-cache-security-group-ingress",
-        feature = "copy-serverless-cache-snapshot",
-        feature = "copy-snapshot",
-        feature = "create-cache-cluster",
-        feature = "create-cache-parameter-group",
-        feature = "create-cache-security-group",
-        feature = "create-replication-group",
-        feature = "create-serverless-cache",
-        feature = "create-serverless-cache-snapshot",
-        feature = "create-snapshot",
-        feature = "create-user",
-        feature = "decrease-node-groups-in-global-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-cache-cluster",
-        feature = "delete-cache-parameter-group",
-        feature = "delete-cache-security-group",
-        feature = "delete-replication-group",
-        feature = "delete-serverless-cache",
-        feature = "delete-snapshot",
-        feature = "describe-cache-clusters",
-        feature = "describe-cache-parameter-groups",
-        feature = "describe-cache-parameters",
-        feature = "describe-cache-security-groups",
-        feature = "describe-engine-default-parameters",
-        feature = "describe-events",
-        feature = "describe-global-replication-groups",
-        feature = "describe-replication-groups",
-        feature = "describe-reserved-cache-nodes",
-        feature = "describe-reserved-cache-nodes-offerings",
-        feature = "describe-serverless-cache-snapshots",
-        feature = "describe-serverless-caches",
-        feature = "describe-service-updates",
-        feature = "describe-snapshots",
-        feature = "describe-update-actions",
-        feature = "describe-user-groups",
-        feature = "describe-users",
-        feature = "disassociate-global-replication-group",
-        feature = "failover-global-replication-group",
-        feature = "increase-replica-count",
-        feature = "list-allowed-node-type-modifications",
-        feature = "modify-cache-cluster",
-        feature = "modify-cache-parameter-group",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "modify-serverless-cache",
-        feature = "modify-user",
-        feature = "modify-user-group",
-        feature = "purchase-reserved-cache-nodes-offering",
-        feature = "reset-cache-parameter-group",
-        feature = "revoke-cache-security-group-ingress",
-        feature = "test-failover"
-    )
-)]
+#[cfg(any(
+    feature = "authorize-cache-security-group-ingress",
+    feature = "copy-serverless-cache-snapshot",
+    feature = "copy-snapshot",
+    feature = "create-cache-cluster",
+    feature = "create-cache-parameter-group",
+    feature = "create-cache-security-group",
+    feature = "create-replication-group",
+    feature = "create-serverless-cache",
+    feature = "create-serverless-cache-snapshot",
+    feature = "create-snapshot",
+    feature = "create-user",
+    feature = "decrease-node-groups-in-global-replication-group",
+    feature = "decrease-replica-count",
+    feature = "delete-cache-cluster",
+    feature = "delete-cache-parameter-group",
+    feature = "delete-cache-security-group",
+    feature = "delete-replication-group",
+    feature = "delete-serverless-cache",
+    feature = "delete-snapshot",
+    feature = "describe-cache-clusters",
+    feature = "describe-cache-parameter-groups",
+    feature = "describe-cache-parameters",
+    feature = "describe-cache-security-groups",
+    feature = "describe-engine-default-parameters",
+    feature = "describe-events",
+    feature = "describe-global-replication-groups",
+    feature = "describe-replication-groups",
+    feature = "describe-reserved-cache-nodes",
+    feature = "describe-reserved-cache-nodes-offerings",
+    feature = "describe-serverless-cache-snapshots",
+    feature = "describe-serverless-caches",
+    feature = "describe-service-updates",
+    feature = "describe-snapshots",
+    feature = "describe-update-actions",
+    feature = "describe-user-groups",
+    feature = "describe-users",
+    feature = "disassociate-global-replication-group",
+    feature = "failover-global-replication-group",
+    feature = "increase-replica-count",
+    feature = "list-allowed-node-type-modifications",
+    feature = "modify-cache-cluster",
+    feature = "modify-cache-parameter-group",
+    feature = "modify-replication-group",
+    feature = "modify-replication-group-shard-configuration",
+    feature = "modify-serverless-cache",
+    feature = "modify-user",
+    feature = "modify-user-group",
+    feature = "purchase-reserved-cache-nodes-offering",
+    feature = "reset-cache-parameter-group",
+    feature = "revoke-cache-security-group-ingress",
+    feature = "test-failover"
+))]
 mod invalid_parameter_combination_exception_items {
     /// Two or more incompatible parameters were specified.
     ///
@@ -3646,18 +3441,19 @@ mod invalid_parameter_combination_exception_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> =
+                ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(Self {
+                message: member_message,
+            })
         }
     }
     impl InvalidParameterCombinationException {
@@ -3666,10 +3462,7 @@ mod invalid_parameter_combination_exception_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -3686,13 +3479,10 @@ mod invalid_parameter_combination_exception_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
+            writer.start(
+                "ErrorResponse",
+                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+            );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -3707,129 +3497,125 @@ mod invalid_parameter_combination_exception_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "authorize-cache-security-group-ingress",
-        feature = "copy-serverless-cache-snapshot",
-        feature = "copy-snapshot",
-        feature = "create-cache-cluster",
-        feature = "create-cache-parameter-group",
-        feature = "create-cache-security-group",
-        feature = "create-replication-group",
-        feature = "create-serverless-cache",
-        feature = "create-serverless-cache-snapshot",
-        feature = "create-snapshot",
-        feature = "create-user",
-        feature = "decrease-node-groups-in-global-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-cache-cluster",
-        feature = "delete-cache-parameter-group",
-        feature = "delete-cache-security-group",
-        feature = "delete-replication-group",
-        feature = "delete-serverless-cache",
-        feature = "delete-snapshot",
-        feature = "describe-cache-clusters",
-        feature = "describe-cache-parameter-groups",
-        feature = "describe-cache-parameters",
-        feature = "describe-cache-security-groups",
-        feature = "describe-engine-default-parameters",
-        feature = "describe-events",
-        feature = "describe-global-replication-groups",
-        feature = "describe-replication-groups",
-        feature = "describe-reserved-cache-nodes",
-        feature = "describe-reserved-cache-nodes-offerings",
-        feature = "describe-serverless-cache-snapshots",
-        feature = "describe-serverless-caches",
-        feature = "describe-service-updates",
-        feature = "describe-snapshots",
-        feature = "describe-update-actions",
-        feature = "describe-user-groups",
-        feature = "describe-users",
-        feature = "disassociate-global-replication-group",
-        feature = "failover-global-replication-group",
-        feature = "increase-replica-count",
-        feature = "list-allowed-node-type-modifications",
-        feature = "modify-cache-cluster",
-        feature = "modify-cache-parameter-group",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "modify-serverless-cache",
-        feature = "modify-user",
-        feature = "modify-user-group",
-        feature = "purchase-reserved-cache-nodes-offering",
-        feature = "reset-cache-parameter-group",
-        feature = "revoke-cache-security-group-ingress",
-        feature = "test-failover"
-    )
-)]
+#[cfg(any(
+    feature = "authorize-cache-security-group-ingress",
+    feature = "copy-serverless-cache-snapshot",
+    feature = "copy-snapshot",
+    feature = "create-cache-cluster",
+    feature = "create-cache-parameter-group",
+    feature = "create-cache-security-group",
+    feature = "create-replication-group",
+    feature = "create-serverless-cache",
+    feature = "create-serverless-cache-snapshot",
+    feature = "create-snapshot",
+    feature = "create-user",
+    feature = "decrease-node-groups-in-global-replication-group",
+    feature = "decrease-replica-count",
+    feature = "delete-cache-cluster",
+    feature = "delete-cache-parameter-group",
+    feature = "delete-cache-security-group",
+    feature = "delete-replication-group",
+    feature = "delete-serverless-cache",
+    feature = "delete-snapshot",
+    feature = "describe-cache-clusters",
+    feature = "describe-cache-parameter-groups",
+    feature = "describe-cache-parameters",
+    feature = "describe-cache-security-groups",
+    feature = "describe-engine-default-parameters",
+    feature = "describe-events",
+    feature = "describe-global-replication-groups",
+    feature = "describe-replication-groups",
+    feature = "describe-reserved-cache-nodes",
+    feature = "describe-reserved-cache-nodes-offerings",
+    feature = "describe-serverless-cache-snapshots",
+    feature = "describe-serverless-caches",
+    feature = "describe-service-updates",
+    feature = "describe-snapshots",
+    feature = "describe-update-actions",
+    feature = "describe-user-groups",
+    feature = "describe-users",
+    feature = "disassociate-global-replication-group",
+    feature = "failover-global-replication-group",
+    feature = "increase-replica-count",
+    feature = "list-allowed-node-type-modifications",
+    feature = "modify-cache-cluster",
+    feature = "modify-cache-parameter-group",
+    feature = "modify-replication-group",
+    feature = "modify-replication-group-shard-configuration",
+    feature = "modify-serverless-cache",
+    feature = "modify-user",
+    feature = "modify-user-group",
+    feature = "purchase-reserved-cache-nodes-offering",
+    feature = "reset-cache-parameter-group",
+    feature = "revoke-cache-security-group-ingress",
+    feature = "test-failover"
+))]
 pub use self::invalid_parameter_combination_exception_items::*;
-#[cfg(
-    any(
-        feature = "authorize-cache-security-group-ingress",
-        feature = "batch-apply-update-action",
-        feature = "batch-stop-update-action",
-        feature = "copy-serverless-cache-snapshot",
-        feature = "copy-snapshot",
-        feature = "create-cache-cluster",
-        feature = "create-cache-parameter-group",
-        feature = "create-cache-security-group",
-        feature = "create-global-replication-group",
-        feature = "create-replication-group",
-        feature = "create-serverless-cache",
-        feature = "create-serverless-cache-snapshot",
-        feature = "create-snapshot",
-        feature = "create-user",
-        feature = "create-user-group",
-        feature = "decrease-node-groups-in-global-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-cache-cluster",
-        feature = "delete-cache-parameter-group",
-        feature = "delete-cache-security-group",
-        feature = "delete-global-replication-group",
-        feature = "delete-replication-group",
-        feature = "delete-serverless-cache",
-        feature = "delete-serverless-cache-snapshot",
-        feature = "delete-snapshot",
-        feature = "delete-user",
-        feature = "delete-user-group",
-        feature = "describe-cache-clusters",
-        feature = "describe-cache-parameter-groups",
-        feature = "describe-cache-parameters",
-        feature = "describe-cache-security-groups",
-        feature = "describe-engine-default-parameters",
-        feature = "describe-events",
-        feature = "describe-global-replication-groups",
-        feature = "describe-replication-groups",
-        feature = "describe-reserved-cache-nodes",
-        feature = "describe-reserved-cache-nodes-offerings",
-        feature = "describe-serverless-cache-snapshots",
-        feature = "describe-serverless-caches",
-        feature = "describe-service-updates",
-        feature = "describe-snapshots",
-        feature = "describe-update-actions",
-        feature = "disassociate-global-replication-group",
-        feature = "export-serverless-cache-snapshot",
-        feature = "failover-global-replication-group",
-        feature = "increase-node-groups-in-global-replication-group",
-        feature = "increase-replica-count",
-        feature = "list-allowed-node-type-modifications",
-        feature = "modify-cache-cluster",
-        feature = "modify-cache-parameter-group",
-        feature = "modify-global-replication-group",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "modify-serverless-cache",
-        feature = "modify-user",
-        feature = "modify-user-group",
-        feature = "purchase-reserved-cache-nodes-offering",
-        feature = "rebalance-slots-in-global-replication-group",
-        feature = "reset-cache-parameter-group",
-        feature = "revoke-cache-security-group-ingress",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    )
-)]
+#[cfg(any(
+    feature = "authorize-cache-security-group-ingress",
+    feature = "batch-apply-update-action",
+    feature = "batch-stop-update-action",
+    feature = "copy-serverless-cache-snapshot",
+    feature = "copy-snapshot",
+    feature = "create-cache-cluster",
+    feature = "create-cache-parameter-group",
+    feature = "create-cache-security-group",
+    feature = "create-global-replication-group",
+    feature = "create-replication-group",
+    feature = "create-serverless-cache",
+    feature = "create-serverless-cache-snapshot",
+    feature = "create-snapshot",
+    feature = "create-user",
+    feature = "create-user-group",
+    feature = "decrease-node-groups-in-global-replication-group",
+    feature = "decrease-replica-count",
+    feature = "delete-cache-cluster",
+    feature = "delete-cache-parameter-group",
+    feature = "delete-cache-security-group",
+    feature = "delete-global-replication-group",
+    feature = "delete-replication-group",
+    feature = "delete-serverless-cache",
+    feature = "delete-serverless-cache-snapshot",
+    feature = "delete-snapshot",
+    feature = "delete-user",
+    feature = "delete-user-group",
+    feature = "describe-cache-clusters",
+    feature = "describe-cache-parameter-groups",
+    feature = "describe-cache-parameters",
+    feature = "describe-cache-security-groups",
+    feature = "describe-engine-default-parameters",
+    feature = "describe-events",
+    feature = "describe-global-replication-groups",
+    feature = "describe-replication-groups",
+    feature = "describe-reserved-cache-nodes",
+    feature = "describe-reserved-cache-nodes-offerings",
+    feature = "describe-serverless-cache-snapshots",
+    feature = "describe-serverless-caches",
+    feature = "describe-service-updates",
+    feature = "describe-snapshots",
+    feature = "describe-update-actions",
+    feature = "disassociate-global-replication-group",
+    feature = "export-serverless-cache-snapshot",
+    feature = "failover-global-replication-group",
+    feature = "increase-node-groups-in-global-replication-group",
+    feature = "increase-replica-count",
+    feature = "list-allowed-node-type-modifications",
+    feature = "modify-cache-cluster",
+    feature = "modify-cache-parameter-group",
+    feature = "modify-global-replication-group",
+    feature = "modify-replication-group",
+    feature = "modify-replication-group-shard-configuration",
+    feature = "modify-serverless-cache",
+    feature = "modify-user",
+    feature = "modify-user-group",
+    feature = "purchase-reserved-cache-nodes-offering",
+    feature = "rebalance-slots-in-global-replication-group",
+    feature = "reset-cache-parameter-group",
+    feature = "revoke-cache-security-group-ingress",
+    feature = "start-migration",
+    feature = "test-failover",
+    feature = "test-migration"
+))]
 mod invalid_parameter_value_exception_items {
     /// The value for a parameter is invalid.
     ///
@@ -3874,18 +3660,19 @@ mod invalid_parameter_value_exception_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> =
+                ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(Self {
+                message: member_message,
+            })
         }
     }
     impl InvalidParameterValueException {
@@ -3894,10 +3681,7 @@ mod invalid_parameter_value_exception_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -3914,13 +3698,10 @@ mod invalid_parameter_value_exception_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
+            writer.start(
+                "ErrorResponse",
+                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+            );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -3935,93 +3716,89 @@ mod invalid_parameter_value_exception_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "authorize-cache-security-group-ingress",
-        feature = "batch-apply-update-action",
-        feature = "batch-stop-update-action",
-        feature = "copy-serverless-cache-snapshot",
-        feature = "copy-snapshot",
-        feature = "create-cache-cluster",
-        feature = "create-cache-parameter-group",
-        feature = "create-cache-security-group",
-        feature = "create-global-replication-group",
-        feature = "create-replication-group",
-        feature = "create-serverless-cache",
-        feature = "create-serverless-cache-snapshot",
-        feature = "create-snapshot",
-        feature = "create-user",
-        feature = "create-user-group",
-        feature = "decrease-node-groups-in-global-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-cache-cluster",
-        feature = "delete-cache-parameter-group",
-        feature = "delete-cache-security-group",
-        feature = "delete-global-replication-group",
-        feature = "delete-replication-group",
-        feature = "delete-serverless-cache",
-        feature = "delete-serverless-cache-snapshot",
-        feature = "delete-snapshot",
-        feature = "delete-user",
-        feature = "delete-user-group",
-        feature = "describe-cache-clusters",
-        feature = "describe-cache-parameter-groups",
-        feature = "describe-cache-parameters",
-        feature = "describe-cache-security-groups",
-        feature = "describe-engine-default-parameters",
-        feature = "describe-events",
-        feature = "describe-global-replication-groups",
-        feature = "describe-replication-groups",
-        feature = "describe-reserved-cache-nodes",
-        feature = "describe-reserved-cache-nodes-offerings",
-        feature = "describe-serverless-cache-snapshots",
-        feature = "describe-serverless-caches",
-        feature = "describe-service-updates",
-        feature = "describe-snapshots",
-        feature = "describe-update-actions",
-        feature = "disassociate-global-replication-group",
-        feature = "export-serverless-cache-snapshot",
-        feature = "failover-global-replication-group",
-        feature = "increase-node-groups-in-global-replication-group",
-        feature = "increase-replica-count",
-        feature = "list-allowed-node-type-modifications",
-        feature = "modify-cache-cluster",
-        feature = "modify-cache-parameter-group",
-        feature = "modify-global-replication-group",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "modify-serverless-cache",
-        feature = "modify-user",
-        feature = "modify-user-group",
-        feature = "purchase-reserved-cache-nodes-offering",
-        feature = "rebalance-slots-in-global-replication-group",
-        feature = "reset-cache-parameter-group",
-        feature = "revoke-cache-security-group-ingress",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    )
-)]
+#[cfg(any(
+    feature = "authorize-cache-security-group-ingress",
+    feature = "batch-apply-update-action",
+    feature = "batch-stop-update-action",
+    feature = "copy-serverless-cache-snapshot",
+    feature = "copy-snapshot",
+    feature = "create-cache-cluster",
+    feature = "create-cache-parameter-group",
+    feature = "create-cache-security-group",
+    feature = "create-global-replication-group",
+    feature = "create-replication-group",
+    feature = "create-serverless-cache",
+    feature = "create-serverless-cache-snapshot",
+    feature = "create-snapshot",
+    feature = "create-user",
+    feature = "create-user-group",
+    feature = "decrease-node-groups-in-global-replication-group",
+    feature = "decrease-replica-count",
+    feature = "delete-cache-cluster",
+    feature = "delete-cache-parameter-group",
+    feature = "delete-cache-security-group",
+    feature = "delete-global-replication-group",
+    feature = "delete-replication-group",
+    feature = "delete-serverless-cache",
+    feature = "delete-serverless-cache-snapshot",
+    feature = "delete-snapshot",
+    feature = "delete-user",
+    feature = "delete-user-group",
+    feature = "describe-cache-clusters",
+    feature = "describe-cache-parameter-groups",
+    feature = "describe-cache-parameters",
+    feature = "describe-cache-security-groups",
+    feature = "describe-engine-default-parameters",
+    feature = "describe-events",
+    feature = "describe-global-replication-groups",
+    feature = "describe-replication-groups",
+    feature = "describe-reserved-cache-nodes",
+    feature = "describe-reserved-cache-nodes-offerings",
+    feature = "describe-serverless-cache-snapshots",
+    feature = "describe-serverless-caches",
+    feature = "describe-service-updates",
+    feature = "describe-snapshots",
+    feature = "describe-update-actions",
+    feature = "disassociate-global-replication-group",
+    feature = "export-serverless-cache-snapshot",
+    feature = "failover-global-replication-group",
+    feature = "increase-node-groups-in-global-replication-group",
+    feature = "increase-replica-count",
+    feature = "list-allowed-node-type-modifications",
+    feature = "modify-cache-cluster",
+    feature = "modify-cache-parameter-group",
+    feature = "modify-global-replication-group",
+    feature = "modify-replication-group",
+    feature = "modify-replication-group-shard-configuration",
+    feature = "modify-serverless-cache",
+    feature = "modify-user",
+    feature = "modify-user-group",
+    feature = "purchase-reserved-cache-nodes-offering",
+    feature = "rebalance-slots-in-global-replication-group",
+    feature = "reset-cache-parameter-group",
+    feature = "revoke-cache-security-group-ingress",
+    feature = "start-migration",
+    feature = "test-failover",
+    feature = "test-migration"
+))]
 pub use self::invalid_parameter_value_exception_items::*;
-#[cfg(
-    any(
-        feature = "add-tags-to-resource",
-        feature = "complete-migration",
-        feature = "create-cache-cluster",
-        feature = "create-global-replication-group",
-        feature = "create-snapshot",
-        feature = "decrease-replica-count",
-        feature = "delete-replication-group",
-        feature = "increase-replica-count",
-        feature = "list-tags-for-resource",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "remove-tags-from-resource",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    )
-)]
+#[cfg(any(
+    feature = "add-tags-to-resource",
+    feature = "complete-migration",
+    feature = "create-cache-cluster",
+    feature = "create-global-replication-group",
+    feature = "create-snapshot",
+    feature = "decrease-replica-count",
+    feature = "delete-replication-group",
+    feature = "increase-replica-count",
+    feature = "list-tags-for-resource",
+    feature = "modify-replication-group",
+    feature = "modify-replication-group-shard-configuration",
+    feature = "remove-tags-from-resource",
+    feature = "start-migration",
+    feature = "test-failover",
+    feature = "test-migration"
+))]
 mod invalid_replication_group_state_fault_items {
     /// The requested replication group is not in the `available` state.
     ///
@@ -4066,18 +3843,19 @@ mod invalid_replication_group_state_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> =
+                ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(Self {
+                message: member_message,
+            })
         }
     }
     impl InvalidReplicationGroupStateFault {
@@ -4086,10 +3864,7 @@ mod invalid_replication_group_state_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -4106,13 +3881,10 @@ mod invalid_replication_group_state_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
+            writer.start(
+                "ErrorResponse",
+                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+            );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -4127,36 +3899,32 @@ mod invalid_replication_group_state_fault_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "add-tags-to-resource",
-        feature = "complete-migration",
-        feature = "create-cache-cluster",
-        feature = "create-global-replication-group",
-        feature = "create-snapshot",
-        feature = "decrease-replica-count",
-        feature = "delete-replication-group",
-        feature = "increase-replica-count",
-        feature = "list-tags-for-resource",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "remove-tags-from-resource",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    )
-)]
+#[cfg(any(
+    feature = "add-tags-to-resource",
+    feature = "complete-migration",
+    feature = "create-cache-cluster",
+    feature = "create-global-replication-group",
+    feature = "create-snapshot",
+    feature = "decrease-replica-count",
+    feature = "delete-replication-group",
+    feature = "increase-replica-count",
+    feature = "list-tags-for-resource",
+    feature = "modify-replication-group",
+    feature = "modify-replication-group-shard-configuration",
+    feature = "remove-tags-from-resource",
+    feature = "start-migration",
+    feature = "test-failover",
+    feature = "test-migration"
+))]
 pub use self::invalid_replication_group_state_fault_items::*;
-#[cfg(
-    any(
-        feature = "add-tags-to-resource",
-        feature = "copy-serverless-cache-snapshot",
-        feature = "delete-serverless-cache-snapshot",
-        feature = "export-serverless-cache-snapshot",
-        feature = "list-tags-for-resource",
-        feature = "remove-tags-from-resource"
-    )
-)]
+#[cfg(any(
+    feature = "add-tags-to-resource",
+    feature = "copy-serverless-cache-snapshot",
+    feature = "delete-serverless-cache-snapshot",
+    feature = "export-serverless-cache-snapshot",
+    feature = "list-tags-for-resource",
+    feature = "remove-tags-from-resource"
+))]
 mod invalid_serverless_cache_snapshot_state_fault_items {
     /// The state of the serverless cache snapshot was not received. Available for Valkey, Redis OSS and
     /// Serverless Memcached only.
@@ -4170,7 +3938,8 @@ mod invalid_serverless_cache_snapshot_state_fault_items {
     }
     impl InvalidServerlessCacheSnapshotStateFault {
         /// Creates a builder for [`InvalidServerlessCacheSnapshotStateFault`].
-        pub fn builder() -> crate::error::builders::InvalidServerlessCacheSnapshotStateFaultBuilder {
+        pub fn builder() -> crate::error::builders::InvalidServerlessCacheSnapshotStateFaultBuilder
+        {
             ::std::default::Default::default()
         }
     }
@@ -4202,18 +3971,19 @@ mod invalid_serverless_cache_snapshot_state_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> =
+                ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(Self {
+                message: member_message,
+            })
         }
     }
     impl InvalidServerlessCacheSnapshotStateFault {
@@ -4222,10 +3992,7 @@ mod invalid_serverless_cache_snapshot_state_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -4242,13 +4009,10 @@ mod invalid_serverless_cache_snapshot_state_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
+            writer.start(
+                "ErrorResponse",
+                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+            );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -4263,28 +4027,24 @@ mod invalid_serverless_cache_snapshot_state_fault_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "add-tags-to-resource",
-        feature = "copy-serverless-cache-snapshot",
-        feature = "delete-serverless-cache-snapshot",
-        feature = "export-serverless-cache-snapshot",
-        feature = "list-tags-for-resource",
-        feature = "remove-tags-from-resource"
-    )
-)]
+#[cfg(any(
+    feature = "add-tags-to-resource",
+    feature = "copy-serverless-cache-snapshot",
+    feature = "delete-serverless-cache-snapshot",
+    feature = "export-serverless-cache-snapshot",
+    feature = "list-tags-for-resource",
+    feature = "remove-tags-from-resource"
+))]
 pub use self::invalid_serverless_cache_snapshot_state_fault_items::*;
-#[cfg(
-    any(
-        feature = "add-tags-to-resource",
-        feature = "create-serverless-cache",
-        feature = "create-serverless-cache-snapshot",
-        feature = "delete-serverless-cache",
-        feature = "list-tags-for-resource",
-        feature = "modify-serverless-cache",
-        feature = "remove-tags-from-resource"
-    )
-)]
+#[cfg(any(
+    feature = "add-tags-to-resource",
+    feature = "create-serverless-cache",
+    feature = "create-serverless-cache-snapshot",
+    feature = "delete-serverless-cache",
+    feature = "list-tags-for-resource",
+    feature = "modify-serverless-cache",
+    feature = "remove-tags-from-resource"
+))]
 mod invalid_serverless_cache_state_fault_items {
     /// The account for these credentials is not currently active.
     ///
@@ -4329,18 +4089,19 @@ mod invalid_serverless_cache_state_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> =
+                ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(Self {
+                message: member_message,
+            })
         }
     }
     impl InvalidServerlessCacheStateFault {
@@ -4349,10 +4110,7 @@ mod invalid_serverless_cache_state_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -4369,13 +4127,10 @@ mod invalid_serverless_cache_state_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
+            writer.start(
+                "ErrorResponse",
+                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+            );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -4390,17 +4145,15 @@ mod invalid_serverless_cache_state_fault_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "add-tags-to-resource",
-        feature = "create-serverless-cache",
-        feature = "create-serverless-cache-snapshot",
-        feature = "delete-serverless-cache",
-        feature = "list-tags-for-resource",
-        feature = "modify-serverless-cache",
-        feature = "remove-tags-from-resource"
-    )
-)]
+#[cfg(any(
+    feature = "add-tags-to-resource",
+    feature = "create-serverless-cache",
+    feature = "create-serverless-cache-snapshot",
+    feature = "delete-serverless-cache",
+    feature = "list-tags-for-resource",
+    feature = "modify-serverless-cache",
+    feature = "remove-tags-from-resource"
+))]
 pub use self::invalid_serverless_cache_state_fault_items::*;
 #[cfg(any(feature = "copy-snapshot", feature = "delete-snapshot"))]
 mod invalid_snapshot_state_fault_items {
@@ -4447,18 +4200,19 @@ mod invalid_snapshot_state_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> =
+                ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(Self {
+                message: member_message,
+            })
         }
     }
     impl InvalidSnapshotStateFault {
@@ -4467,10 +4221,7 @@ mod invalid_snapshot_state_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -4487,13 +4238,10 @@ mod invalid_snapshot_state_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
+            writer.start(
+                "ErrorResponse",
+                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+            );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -4510,7 +4258,10 @@ mod invalid_snapshot_state_fault_items {
 }
 #[cfg(any(feature = "copy-snapshot", feature = "delete-snapshot"))]
 pub use self::invalid_snapshot_state_fault_items::*;
-#[cfg(any(feature = "create-cache-subnet-group", feature = "modify-cache-subnet-group"))]
+#[cfg(any(
+    feature = "create-cache-subnet-group",
+    feature = "modify-cache-subnet-group"
+))]
 mod invalid_subnet_items {
     /// An invalid subnet identifier was specified.
     ///
@@ -4555,18 +4306,19 @@ mod invalid_subnet_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> =
+                ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(Self {
+                message: member_message,
+            })
         }
     }
     impl InvalidSubnet {
@@ -4575,10 +4327,7 @@ mod invalid_subnet_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -4595,13 +4344,10 @@ mod invalid_subnet_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
+            writer.start(
+                "ErrorResponse",
+                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+            );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -4616,18 +4362,19 @@ mod invalid_subnet_items {
         }
     }
 }
-#[cfg(any(feature = "create-cache-subnet-group", feature = "modify-cache-subnet-group"))]
+#[cfg(any(
+    feature = "create-cache-subnet-group",
+    feature = "modify-cache-subnet-group"
+))]
 pub use self::invalid_subnet_items::*;
-#[cfg(
-    any(
-        feature = "create-replication-group",
-        feature = "create-serverless-cache",
-        feature = "delete-user-group",
-        feature = "modify-replication-group",
-        feature = "modify-serverless-cache",
-        feature = "modify-user-group"
-    )
-)]
+#[cfg(any(
+    feature = "create-replication-group",
+    feature = "create-serverless-cache",
+    feature = "delete-user-group",
+    feature = "modify-replication-group",
+    feature = "modify-serverless-cache",
+    feature = "modify-user-group"
+))]
 mod invalid_user_group_state_fault_items {
     /// The user group is not in an active state.
     ///
@@ -4672,18 +4419,19 @@ mod invalid_user_group_state_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> =
+                ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(Self {
+                message: member_message,
+            })
         }
     }
     impl InvalidUserGroupStateFault {
@@ -4692,10 +4440,7 @@ mod invalid_user_group_state_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -4712,13 +4457,10 @@ mod invalid_user_group_state_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
+            writer.start(
+                "ErrorResponse",
+                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+            );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -4733,16 +4475,14 @@ mod invalid_user_group_state_fault_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "create-replication-group",
-        feature = "create-serverless-cache",
-        feature = "delete-user-group",
-        feature = "modify-replication-group",
-        feature = "modify-serverless-cache",
-        feature = "modify-user-group"
-    )
-)]
+#[cfg(any(
+    feature = "create-replication-group",
+    feature = "create-serverless-cache",
+    feature = "delete-user-group",
+    feature = "modify-replication-group",
+    feature = "modify-serverless-cache",
+    feature = "modify-user-group"
+))]
 pub use self::invalid_user_group_state_fault_items::*;
 #[cfg(any(feature = "delete-user", feature = "modify-user"))]
 mod invalid_user_state_fault_items {
@@ -4789,18 +4529,19 @@ mod invalid_user_state_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> =
+                ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(Self {
+                message: member_message,
+            })
         }
     }
     impl InvalidUserStateFault {
@@ -4809,10 +4550,7 @@ mod invalid_user_state_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -4829,13 +4567,10 @@ mod invalid_user_state_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
+            writer.start(
+                "ErrorResponse",
+                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+            );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -4852,17 +4587,15 @@ mod invalid_user_state_fault_items {
 }
 #[cfg(any(feature = "delete-user", feature = "modify-user"))]
 pub use self::invalid_user_state_fault_items::*;
-#[cfg(
-    any(
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "increase-replica-count",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration"
-    )
-)]
+#[cfg(any(
+    feature = "create-cache-cluster",
+    feature = "create-replication-group",
+    feature = "decrease-replica-count",
+    feature = "increase-replica-count",
+    feature = "modify-cache-cluster",
+    feature = "modify-replication-group",
+    feature = "modify-replication-group-shard-configuration"
+))]
 mod invalid_vpc_network_state_fault_items {
     /// The VPC network is in an invalid state.
     ///
@@ -4907,18 +4640,19 @@ mod invalid_vpc_network_state_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> =
+                ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(Self {
+                message: member_message,
+            })
         }
     }
     impl InvalidVpcNetworkStateFault {
@@ -4927,10 +4661,7 @@ mod invalid_vpc_network_state_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -4947,13 +4678,10 @@ mod invalid_vpc_network_state_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
+            writer.start(
+                "ErrorResponse",
+                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+            );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -4968,17 +4696,15 @@ mod invalid_vpc_network_state_fault_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "increase-replica-count",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration"
-    )
-)]
+#[cfg(any(
+    feature = "create-cache-cluster",
+    feature = "create-replication-group",
+    feature = "decrease-replica-count",
+    feature = "increase-replica-count",
+    feature = "modify-cache-cluster",
+    feature = "modify-replication-group",
+    feature = "modify-replication-group-shard-configuration"
+))]
 pub use self::invalid_vpc_network_state_fault_items::*;
 #[cfg(any(feature = "decrease-replica-count", feature = "increase-replica-count"))]
 mod no_operation_fault_items {
@@ -5025,18 +4751,19 @@ mod no_operation_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> =
+                ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(Self {
+                message: member_message,
+            })
         }
     }
     impl NoOperationFault {
@@ -5045,10 +4772,7 @@ mod no_operation_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -5065,13 +4789,10 @@ mod no_operation_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
+            writer.start(
+                "ErrorResponse",
+                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+            );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -5134,18 +4855,19 @@ mod node_group_not_found_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> =
+                ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(Self {
+                message: member_message,
+            })
         }
     }
     impl NodeGroupNotFoundFault {
@@ -5154,10 +4876,7 @@ mod node_group_not_found_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -5174,13 +4893,10 @@ mod node_group_not_found_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
+            writer.start(
+                "ErrorResponse",
+                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+            );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -5197,14 +4913,12 @@ mod node_group_not_found_fault_items {
 }
 #[cfg(feature = "test-failover")]
 pub use self::node_group_not_found_fault_items::*;
-#[cfg(
-    any(
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "increase-replica-count",
-        feature = "modify-replication-group-shard-configuration"
-    )
-)]
+#[cfg(any(
+    feature = "create-replication-group",
+    feature = "decrease-replica-count",
+    feature = "increase-replica-count",
+    feature = "modify-replication-group-shard-configuration"
+))]
 mod node_groups_per_replication_group_quota_exceeded_fault_items {
     /// The request cannot be processed because it would exceed the maximum allowed number of node groups
     /// (shards) in a single replication group. The default maximum is 90
@@ -5218,7 +4932,9 @@ mod node_groups_per_replication_group_quota_exceeded_fault_items {
     }
     impl NodeGroupsPerReplicationGroupQuotaExceededFault {
         /// Creates a builder for [`NodeGroupsPerReplicationGroupQuotaExceededFault`].
-        pub fn builder() -> crate::error::builders::NodeGroupsPerReplicationGroupQuotaExceededFaultBuilder {
+        pub fn builder(
+        ) -> crate::error::builders::NodeGroupsPerReplicationGroupQuotaExceededFaultBuilder
+        {
             ::std::default::Default::default()
         }
     }
@@ -5250,18 +4966,19 @@ mod node_groups_per_replication_group_quota_exceeded_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> =
+                ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(Self {
+                message: member_message,
+            })
         }
     }
     impl NodeGroupsPerReplicationGroupQuotaExceededFault {
@@ -5270,10 +4987,7 @@ mod node_groups_per_replication_group_quota_exceeded_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -5290,13 +5004,10 @@ mod node_groups_per_replication_group_quota_exceeded_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
+            writer.start(
+                "ErrorResponse",
+                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+            );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -5311,23 +5022,19 @@ mod node_groups_per_replication_group_quota_exceeded_fault_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "increase-replica-count",
-        feature = "modify-replication-group-shard-configuration"
-    )
-)]
+#[cfg(any(
+    feature = "create-replication-group",
+    feature = "decrease-replica-count",
+    feature = "increase-replica-count",
+    feature = "modify-replication-group-shard-configuration"
+))]
 pub use self::node_groups_per_replication_group_quota_exceeded_fault_items::*;
-#[cfg(
-    any(
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group"
-    )
-)]
+#[cfg(any(
+    feature = "create-cache-cluster",
+    feature = "create-replication-group",
+    feature = "modify-cache-cluster",
+    feature = "modify-replication-group"
+))]
 mod node_quota_for_cluster_exceeded_fault_items {
     /// The request cannot be processed because it would exceed the allowed number of cache nodes in a
     /// single cluster.
@@ -5373,18 +5080,19 @@ mod node_quota_for_cluster_exceeded_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> =
+                ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(Self {
+                message: member_message,
+            })
         }
     }
     impl NodeQuotaForClusterExceededFault {
@@ -5393,10 +5101,7 @@ mod node_quota_for_cluster_exceeded_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -5413,13 +5118,10 @@ mod node_quota_for_cluster_exceeded_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
+            writer.start(
+                "ErrorResponse",
+                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+            );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -5434,26 +5136,22 @@ mod node_quota_for_cluster_exceeded_fault_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group"
-    )
-)]
+#[cfg(any(
+    feature = "create-cache-cluster",
+    feature = "create-replication-group",
+    feature = "modify-cache-cluster",
+    feature = "modify-replication-group"
+))]
 pub use self::node_quota_for_cluster_exceeded_fault_items::*;
-#[cfg(
-    any(
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "increase-replica-count",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration"
-    )
-)]
+#[cfg(any(
+    feature = "create-cache-cluster",
+    feature = "create-replication-group",
+    feature = "decrease-replica-count",
+    feature = "increase-replica-count",
+    feature = "modify-cache-cluster",
+    feature = "modify-replication-group",
+    feature = "modify-replication-group-shard-configuration"
+))]
 mod node_quota_for_customer_exceeded_fault_items {
     /// The request cannot be processed because it would exceed the allowed number of cache nodes per
     /// customer.
@@ -5499,18 +5197,19 @@ mod node_quota_for_customer_exceeded_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> =
+                ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(Self {
+                message: member_message,
+            })
         }
     }
     impl NodeQuotaForCustomerExceededFault {
@@ -5519,10 +5218,7 @@ mod node_quota_for_customer_exceeded_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -5539,13 +5235,10 @@ mod node_quota_for_customer_exceeded_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
+            writer.start(
+                "ErrorResponse",
+                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+            );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -5560,17 +5253,15 @@ mod node_quota_for_customer_exceeded_fault_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "increase-replica-count",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration"
-    )
-)]
+#[cfg(any(
+    feature = "create-cache-cluster",
+    feature = "create-replication-group",
+    feature = "decrease-replica-count",
+    feature = "increase-replica-count",
+    feature = "modify-cache-cluster",
+    feature = "modify-replication-group",
+    feature = "modify-replication-group-shard-configuration"
+))]
 pub use self::node_quota_for_customer_exceeded_fault_items::*;
 #[cfg(feature = "create-replication-group")]
 mod replication_group_already_exists_fault_items {
@@ -5617,18 +5308,19 @@ mod replication_group_already_exists_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> =
+                ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(Self {
+                message: member_message,
+            })
         }
     }
     impl ReplicationGroupAlreadyExistsFault {
@@ -5637,10 +5329,7 @@ mod replication_group_already_exists_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -5657,13 +5346,10 @@ mod replication_group_already_exists_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
+            writer.start(
+                "ErrorResponse",
+                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+            );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -5693,7 +5379,8 @@ mod replication_group_already_under_migration_fault_items {
     }
     impl ReplicationGroupAlreadyUnderMigrationFault {
         /// Creates a builder for [`ReplicationGroupAlreadyUnderMigrationFault`].
-        pub fn builder() -> crate::error::builders::ReplicationGroupAlreadyUnderMigrationFaultBuilder {
+        pub fn builder() -> crate::error::builders::ReplicationGroupAlreadyUnderMigrationFaultBuilder
+        {
             ::std::default::Default::default()
         }
     }
@@ -5725,18 +5412,19 @@ mod replication_group_already_under_migration_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> =
+                ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(Self {
+                message: member_message,
+            })
         }
     }
     impl ReplicationGroupAlreadyUnderMigrationFault {
@@ -5745,10 +5433,7 @@ mod replication_group_already_under_migration_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -5765,13 +5450,10 @@ mod replication_group_already_under_migration_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
+            writer.start(
+                "ErrorResponse",
+                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+            );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -5788,27 +5470,25 @@ mod replication_group_already_under_migration_fault_items {
 }
 #[cfg(any(feature = "start-migration", feature = "test-migration"))]
 pub use self::replication_group_already_under_migration_fault_items::*;
-#[cfg(
-    any(
-        feature = "add-tags-to-resource",
-        feature = "complete-migration",
-        feature = "create-cache-cluster",
-        feature = "create-global-replication-group",
-        feature = "create-snapshot",
-        feature = "decrease-replica-count",
-        feature = "delete-replication-group",
-        feature = "describe-replication-groups",
-        feature = "increase-replica-count",
-        feature = "list-allowed-node-type-modifications",
-        feature = "list-tags-for-resource",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "remove-tags-from-resource",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    )
-)]
+#[cfg(any(
+    feature = "add-tags-to-resource",
+    feature = "complete-migration",
+    feature = "create-cache-cluster",
+    feature = "create-global-replication-group",
+    feature = "create-snapshot",
+    feature = "decrease-replica-count",
+    feature = "delete-replication-group",
+    feature = "describe-replication-groups",
+    feature = "increase-replica-count",
+    feature = "list-allowed-node-type-modifications",
+    feature = "list-tags-for-resource",
+    feature = "modify-replication-group",
+    feature = "modify-replication-group-shard-configuration",
+    feature = "remove-tags-from-resource",
+    feature = "start-migration",
+    feature = "test-failover",
+    feature = "test-migration"
+))]
 mod replication_group_not_found_fault_items {
     /// The specified replication group does not exist.
     ///
@@ -5853,18 +5533,19 @@ mod replication_group_not_found_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> =
+                ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(Self {
+                message: member_message,
+            })
         }
     }
     impl ReplicationGroupNotFoundFault {
@@ -5873,10 +5554,7 @@ mod replication_group_not_found_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -5893,13 +5571,10 @@ mod replication_group_not_found_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
+            writer.start(
+                "ErrorResponse",
+                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+            );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -5914,27 +5589,25 @@ mod replication_group_not_found_fault_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "add-tags-to-resource",
-        feature = "complete-migration",
-        feature = "create-cache-cluster",
-        feature = "create-global-replication-group",
-        feature = "create-snapshot",
-        feature = "decrease-replica-count",
-        feature = "delete-replication-group",
-        feature = "describe-replication-groups",
-        feature = "increase-replica-count",
-        feature = "list-allowed-node-type-modifications",
-        feature = "list-tags-for-resource",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "remove-tags-from-resource",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    )
-)]
+#[cfg(any(
+    feature = "add-tags-to-resource",
+    feature = "complete-migration",
+    feature = "create-cache-cluster",
+    feature = "create-global-replication-group",
+    feature = "create-snapshot",
+    feature = "decrease-replica-count",
+    feature = "delete-replication-group",
+    feature = "describe-replication-groups",
+    feature = "increase-replica-count",
+    feature = "list-allowed-node-type-modifications",
+    feature = "list-tags-for-resource",
+    feature = "modify-replication-group",
+    feature = "modify-replication-group-shard-configuration",
+    feature = "remove-tags-from-resource",
+    feature = "start-migration",
+    feature = "test-failover",
+    feature = "test-migration"
+))]
 pub use self::replication_group_not_found_fault_items::*;
 #[cfg(feature = "complete-migration")]
 mod replication_group_not_under_migration_fault_items {
@@ -5981,18 +5654,19 @@ mod replication_group_not_under_migration_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> =
+                ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(Self {
+                message: member_message,
+            })
         }
     }
     impl ReplicationGroupNotUnderMigrationFault {
@@ -6001,10 +5675,7 @@ mod replication_group_not_under_migration_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -6021,13 +5692,10 @@ mod replication_group_not_under_migration_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
+            writer.start(
+                "ErrorResponse",
+                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+            );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -6089,18 +5757,19 @@ mod reserved_cache_node_already_exists_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> =
+                ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(Self {
+                message: member_message,
+            })
         }
     }
     impl ReservedCacheNodeAlreadyExistsFault {
@@ -6109,10 +5778,7 @@ mod reserved_cache_node_already_exists_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -6129,13 +5795,10 @@ mod reserved_cache_node_already_exists_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
+            writer.start(
+                "ErrorResponse",
+                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+            );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -6152,14 +5815,12 @@ mod reserved_cache_node_already_exists_fault_items {
 }
 #[cfg(feature = "purchase-reserved-cache-nodes-offering")]
 pub use self::reserved_cache_node_already_exists_fault_items::*;
-#[cfg(
-    any(
-        feature = "add-tags-to-resource",
-        feature = "describe-reserved-cache-nodes",
-        feature = "list-tags-for-resource",
-        feature = "remove-tags-from-resource"
-    )
-)]
+#[cfg(any(
+    feature = "add-tags-to-resource",
+    feature = "describe-reserved-cache-nodes",
+    feature = "list-tags-for-resource",
+    feature = "remove-tags-from-resource"
+))]
 mod reserved_cache_node_not_found_fault_items {
     /// The requested reserved cache node was not found.
     ///
@@ -6204,18 +5865,19 @@ mod reserved_cache_node_not_found_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> =
+                ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(Self {
+                message: member_message,
+            })
         }
     }
     impl ReservedCacheNodeNotFoundFault {
@@ -6224,10 +5886,7 @@ mod reserved_cache_node_not_found_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -6244,13 +5903,10 @@ mod reserved_cache_node_not_found_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
+            writer.start(
+                "ErrorResponse",
+                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+            );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -6265,14 +5921,12 @@ mod reserved_cache_node_not_found_fault_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "add-tags-to-resource",
-        feature = "describe-reserved-cache-nodes",
-        feature = "list-tags-for-resource",
-        feature = "remove-tags-from-resource"
-    )
-)]
+#[cfg(any(
+    feature = "add-tags-to-resource",
+    feature = "describe-reserved-cache-nodes",
+    feature = "list-tags-for-resource",
+    feature = "remove-tags-from-resource"
+))]
 pub use self::reserved_cache_node_not_found_fault_items::*;
 #[cfg(feature = "purchase-reserved-cache-nodes-offering")]
 mod reserved_cache_node_quota_exceeded_fault_items {
@@ -6319,18 +5973,19 @@ mod reserved_cache_node_quota_exceeded_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> =
+                ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(Self {
+                message: member_message,
+            })
         }
     }
     impl ReservedCacheNodeQuotaExceededFault {
@@ -6339,10 +5994,7 @@ mod reserved_cache_node_quota_exceeded_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -6359,13 +6011,10 @@ mod reserved_cache_node_quota_exceeded_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
+            writer.start(
+                "ErrorResponse",
+                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+            );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -6382,12 +6031,10 @@ mod reserved_cache_node_quota_exceeded_fault_items {
 }
 #[cfg(feature = "purchase-reserved-cache-nodes-offering")]
 pub use self::reserved_cache_node_quota_exceeded_fault_items::*;
-#[cfg(
-    any(
-        feature = "describe-reserved-cache-nodes-offerings",
-        feature = "purchase-reserved-cache-nodes-offering"
-    )
-)]
+#[cfg(any(
+    feature = "describe-reserved-cache-nodes-offerings",
+    feature = "purchase-reserved-cache-nodes-offering"
+))]
 mod reserved_cache_nodes_offering_not_found_fault_items {
     /// The requested cache node offering does not exist.
     ///
@@ -6432,18 +6079,19 @@ mod reserved_cache_nodes_offering_not_found_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> =
+                ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(Self {
+                message: member_message,
+            })
         }
     }
     impl ReservedCacheNodesOfferingNotFoundFault {
@@ -6452,10 +6100,7 @@ mod reserved_cache_nodes_offering_not_found_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -6472,13 +6117,10 @@ mod reserved_cache_nodes_offering_not_found_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
+            writer.start(
+                "ErrorResponse",
+                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+            );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -6493,12 +6135,10 @@ mod reserved_cache_nodes_offering_not_found_fault_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "describe-reserved-cache-nodes-offerings",
-        feature = "purchase-reserved-cache-nodes-offering"
-    )
-)]
+#[cfg(any(
+    feature = "describe-reserved-cache-nodes-offerings",
+    feature = "purchase-reserved-cache-nodes-offering"
+))]
 pub use self::reserved_cache_nodes_offering_not_found_fault_items::*;
 #[cfg(feature = "create-serverless-cache")]
 mod serverless_cache_already_exists_fault_items {
@@ -6545,18 +6185,19 @@ mod serverless_cache_already_exists_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> =
+                ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(Self {
+                message: member_message,
+            })
         }
     }
     impl ServerlessCacheAlreadyExistsFault {
@@ -6565,10 +6206,7 @@ mod serverless_cache_already_exists_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -6585,13 +6223,10 @@ mod serverless_cache_already_exists_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
+            writer.start(
+                "ErrorResponse",
+                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+            );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -6608,19 +6243,17 @@ mod serverless_cache_already_exists_fault_items {
 }
 #[cfg(feature = "create-serverless-cache")]
 pub use self::serverless_cache_already_exists_fault_items::*;
-#[cfg(
-    any(
-        feature = "add-tags-to-resource",
-        feature = "create-serverless-cache",
-        feature = "create-serverless-cache-snapshot",
-        feature = "delete-serverless-cache",
-        feature = "describe-serverless-cache-snapshots",
-        feature = "describe-serverless-caches",
-        feature = "list-tags-for-resource",
-        feature = "modify-serverless-cache",
-        feature = "remove-tags-from-resource"
-    )
-)]
+#[cfg(any(
+    feature = "add-tags-to-resource",
+    feature = "create-serverless-cache",
+    feature = "create-serverless-cache-snapshot",
+    feature = "delete-serverless-cache",
+    feature = "describe-serverless-cache-snapshots",
+    feature = "describe-serverless-caches",
+    feature = "list-tags-for-resource",
+    feature = "modify-serverless-cache",
+    feature = "remove-tags-from-resource"
+))]
 mod serverless_cache_not_found_fault_items {
     /// The serverless cache was not found or does not exist.
     ///
@@ -6665,18 +6298,19 @@ mod serverless_cache_not_found_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> =
+                ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(Self {
+                message: member_message,
+            })
         }
     }
     impl ServerlessCacheNotFoundFault {
@@ -6685,10 +6319,7 @@ mod serverless_cache_not_found_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -6705,13 +6336,10 @@ mod serverless_cache_not_found_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
+            writer.start(
+                "ErrorResponse",
+                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+            );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -6726,19 +6354,17 @@ mod serverless_cache_not_found_fault_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "add-tags-to-resource",
-        feature = "create-serverless-cache",
-        feature = "create-serverless-cache-snapshot",
-        feature = "delete-serverless-cache",
-        feature = "describe-serverless-cache-snapshots",
-        feature = "describe-serverless-caches",
-        feature = "list-tags-for-resource",
-        feature = "modify-serverless-cache",
-        feature = "remove-tags-from-resource"
-    )
-)]
+#[cfg(any(
+    feature = "add-tags-to-resource",
+    feature = "create-serverless-cache",
+    feature = "create-serverless-cache-snapshot",
+    feature = "delete-serverless-cache",
+    feature = "describe-serverless-cache-snapshots",
+    feature = "describe-serverless-caches",
+    feature = "list-tags-for-resource",
+    feature = "modify-serverless-cache",
+    feature = "remove-tags-from-resource"
+))]
 pub use self::serverless_cache_not_found_fault_items::*;
 #[cfg(feature = "create-serverless-cache")]
 mod serverless_cache_quota_for_customer_exceeded_fault_items {
@@ -6753,7 +6379,8 @@ mod serverless_cache_quota_for_customer_exceeded_fault_items {
     }
     impl ServerlessCacheQuotaForCustomerExceededFault {
         /// Creates a builder for [`ServerlessCacheQuotaForCustomerExceededFault`].
-        pub fn builder() -> crate::error::builders::ServerlessCacheQuotaForCustomerExceededFaultBuilder {
+        pub fn builder(
+        ) -> crate::error::builders::ServerlessCacheQuotaForCustomerExceededFaultBuilder {
             ::std::default::Default::default()
         }
     }
@@ -6785,18 +6412,19 @@ mod serverless_cache_quota_for_customer_exceeded_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> =
+                ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(Self {
+                message: member_message,
+            })
         }
     }
     impl ServerlessCacheQuotaForCustomerExceededFault {
@@ -6805,10 +6433,7 @@ mod serverless_cache_quota_for_customer_exceeded_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -6825,13 +6450,10 @@ mod serverless_cache_quota_for_customer_exceeded_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
+            writer.start(
+                "ErrorResponse",
+                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+            );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -6848,13 +6470,11 @@ mod serverless_cache_quota_for_customer_exceeded_fault_items {
 }
 #[cfg(feature = "create-serverless-cache")]
 pub use self::serverless_cache_quota_for_customer_exceeded_fault_items::*;
-#[cfg(
-    any(
-        feature = "copy-serverless-cache-snapshot",
-        feature = "create-serverless-cache-snapshot",
-        feature = "delete-serverless-cache"
-    )
-)]
+#[cfg(any(
+    feature = "copy-serverless-cache-snapshot",
+    feature = "create-serverless-cache-snapshot",
+    feature = "delete-serverless-cache"
+))]
 mod serverless_cache_snapshot_already_exists_fault_items {
     /// A serverless cache snapshot with this name already exists. Available for Valkey, Redis OSS and
     /// Serverless Memcached only.
@@ -6868,7 +6488,8 @@ mod serverless_cache_snapshot_already_exists_fault_items {
     }
     impl ServerlessCacheSnapshotAlreadyExistsFault {
         /// Creates a builder for [`ServerlessCacheSnapshotAlreadyExistsFault`].
-        pub fn builder() -> crate::error::builders::ServerlessCacheSnapshotAlreadyExistsFaultBuilder {
+        pub fn builder() -> crate::error::builders::ServerlessCacheSnapshotAlreadyExistsFaultBuilder
+        {
             ::std::default::Default::default()
         }
     }
@@ -6900,18 +6521,19 @@ mod serverless_cache_snapshot_already_exists_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> =
+                ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(Self {
+                message: member_message,
+            })
         }
     }
     impl ServerlessCacheSnapshotAlreadyExistsFault {
@@ -6920,10 +6542,7 @@ mod serverless_cache_snapshot_already_exists_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -6940,13 +6559,10 @@ mod serverless_cache_snapshot_already_exists_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
+            writer.start(
+                "ErrorResponse",
+                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+            );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -6961,25 +6577,21 @@ mod serverless_cache_snapshot_already_exists_fault_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "copy-serverless-cache-snapshot",
-        feature = "create-serverless-cache-snapshot",
-        feature = "delete-serverless-cache"
-    )
-)]
+#[cfg(any(
+    feature = "copy-serverless-cache-snapshot",
+    feature = "create-serverless-cache-snapshot",
+    feature = "delete-serverless-cache"
+))]
 pub use self::serverless_cache_snapshot_already_exists_fault_items::*;
-#[cfg(
-    any(
-        feature = "add-tags-to-resource",
-        feature = "copy-serverless-cache-snapshot",
-        feature = "delete-serverless-cache-snapshot",
-        feature = "describe-serverless-cache-snapshots",
-        feature = "export-serverless-cache-snapshot",
-        feature = "list-tags-for-resource",
-        feature = "remove-tags-from-resource"
-    )
-)]
+#[cfg(any(
+    feature = "add-tags-to-resource",
+    feature = "copy-serverless-cache-snapshot",
+    feature = "delete-serverless-cache-snapshot",
+    feature = "describe-serverless-cache-snapshots",
+    feature = "export-serverless-cache-snapshot",
+    feature = "list-tags-for-resource",
+    feature = "remove-tags-from-resource"
+))]
 mod serverless_cache_snapshot_not_found_fault_items {
     /// This serverless cache snapshot could not be found or does not exist. Available for Valkey, Redis OSS
     /// and Serverless Memcached only.
@@ -7025,18 +6637,19 @@ mod serverless_cache_snapshot_not_found_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> =
+                ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(Self {
+                message: member_message,
+            })
         }
     }
     impl ServerlessCacheSnapshotNotFoundFault {
@@ -7045,10 +6658,7 @@ mod serverless_cache_snapshot_not_found_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -7065,13 +6675,10 @@ mod serverless_cache_snapshot_not_found_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
+            writer.start(
+                "ErrorResponse",
+                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+            );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -7086,24 +6693,20 @@ mod serverless_cache_snapshot_not_found_fault_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "add-tags-to-resource",
-        feature = "copy-serverless-cache-snapshot",
-        feature = "delete-serverless-cache-snapshot",
-        feature = "describe-serverless-cache-snapshots",
-        feature = "export-serverless-cache-snapshot",
-        feature = "list-tags-for-resource",
-        feature = "remove-tags-from-resource"
-    )
-)]
+#[cfg(any(
+    feature = "add-tags-to-resource",
+    feature = "copy-serverless-cache-snapshot",
+    feature = "delete-serverless-cache-snapshot",
+    feature = "describe-serverless-cache-snapshots",
+    feature = "export-serverless-cache-snapshot",
+    feature = "list-tags-for-resource",
+    feature = "remove-tags-from-resource"
+))]
 pub use self::serverless_cache_snapshot_not_found_fault_items::*;
-#[cfg(
-    any(
-        feature = "copy-serverless-cache-snapshot",
-        feature = "create-serverless-cache-snapshot"
-    )
-)]
+#[cfg(any(
+    feature = "copy-serverless-cache-snapshot",
+    feature = "create-serverless-cache-snapshot"
+))]
 mod serverless_cache_snapshot_quota_exceeded_fault_items {
     /// The number of serverless cache snapshots exceeds the customer snapshot quota. Available for Valkey,
     /// Redis OSS and Serverless Memcached only.
@@ -7117,7 +6720,8 @@ mod serverless_cache_snapshot_quota_exceeded_fault_items {
     }
     impl ServerlessCacheSnapshotQuotaExceededFault {
         /// Creates a builder for [`ServerlessCacheSnapshotQuotaExceededFault`].
-        pub fn builder() -> crate::error::builders::ServerlessCacheSnapshotQuotaExceededFaultBuilder {
+        pub fn builder() -> crate::error::builders::ServerlessCacheSnapshotQuotaExceededFaultBuilder
+        {
             ::std::default::Default::default()
         }
     }
@@ -7149,18 +6753,19 @@ mod serverless_cache_snapshot_quota_exceeded_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> =
+                ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(Self {
+                message: member_message,
+            })
         }
     }
     impl ServerlessCacheSnapshotQuotaExceededFault {
@@ -7169,10 +6774,7 @@ mod serverless_cache_snapshot_quota_exceeded_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -7189,13 +6791,10 @@ mod serverless_cache_snapshot_quota_exceeded_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
+            writer.start(
+                "ErrorResponse",
+                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+            );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -7210,34 +6809,30 @@ mod serverless_cache_snapshot_quota_exceeded_fault_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "copy-serverless-cache-snapshot",
-        feature = "create-serverless-cache-snapshot"
-    )
-)]
+#[cfg(any(
+    feature = "copy-serverless-cache-snapshot",
+    feature = "create-serverless-cache-snapshot"
+))]
 pub use self::serverless_cache_snapshot_quota_exceeded_fault_items::*;
-#[cfg(
-    any(
-        feature = "copy-serverless-cache-snapshot",
-        feature = "create-global-replication-group",
-        feature = "create-serverless-cache",
-        feature = "create-serverless-cache-snapshot",
-        feature = "create-user",
-        feature = "create-user-group",
-        feature = "decrease-replica-count",
-        feature = "delete-serverless-cache",
-        feature = "delete-serverless-cache-snapshot",
-        feature = "delete-user",
-        feature = "delete-user-group",
-        feature = "describe-user-groups",
-        feature = "describe-users",
-        feature = "export-serverless-cache-snapshot",
-        feature = "modify-serverless-cache",
-        feature = "modify-user",
-        feature = "modify-user-group"
-    )
-)]
+#[cfg(any(
+    feature = "copy-serverless-cache-snapshot",
+    feature = "create-global-replication-group",
+    feature = "create-serverless-cache",
+    feature = "create-serverless-cache-snapshot",
+    feature = "create-user",
+    feature = "create-user-group",
+    feature = "decrease-replica-count",
+    feature = "delete-serverless-cache",
+    feature = "delete-serverless-cache-snapshot",
+    feature = "delete-user",
+    feature = "delete-user-group",
+    feature = "describe-user-groups",
+    feature = "describe-users",
+    feature = "export-serverless-cache-snapshot",
+    feature = "modify-serverless-cache",
+    feature = "modify-user",
+    feature = "modify-user-group"
+))]
 mod service_linked_role_not_found_fault_items {
     /// The specified service linked role (SLR) was not found.
     ///
@@ -7282,18 +6877,19 @@ mod service_linked_role_not_found_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> =
+                ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(Self {
+                message: member_message,
+            })
         }
     }
     impl ServiceLinkedRoleNotFoundFault {
@@ -7302,10 +6898,7 @@ mod service_linked_role_not_found_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -7322,13 +6915,10 @@ mod service_linked_role_not_found_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
+            writer.start(
+                "ErrorResponse",
+                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+            );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -7343,35 +6933,31 @@ mod service_linked_role_not_found_fault_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "copy-serverless-cache-snapshot",
-        feature = "create-global-replication-group",
-        feature = "create-serverless-cache",
-        feature = "create-serverless-cache-snapshot",
-        feature = "create-user",
-        feature = "create-user-group",
-        feature = "decrease-replica-count",
-        feature = "delete-serverless-cache",
-        feature = "delete-serverless-cache-snapshot",
-        feature = "delete-user",
-        feature = "delete-user-group",
-        feature = "describe-user-groups",
-        feature = "describe-users",
-        feature = "export-serverless-cache-snapshot",
-        feature = "modify-serverless-cache",
-        feature = "modify-user",
-        feature = "modify-user-group"
-    )
-)]
+#[cfg(any(
+    feature = "copy-serverless-cache-snapshot",
+    feature = "create-global-replication-group",
+    feature = "create-serverless-cache",
+    feature = "create-serverless-cache-snapshot",
+    feature = "create-user",
+    feature = "create-user-group",
+    feature = "decrease-replica-count",
+    feature = "delete-serverless-cache",
+    feature = "delete-serverless-cache-snapshot",
+    feature = "delete-user",
+    feature = "delete-user-group",
+    feature = "describe-user-groups",
+    feature = "describe-users",
+    feature = "export-serverless-cache-snapshot",
+    feature = "modify-serverless-cache",
+    feature = "modify-user",
+    feature = "modify-user-group"
+))]
 pub use self::service_linked_role_not_found_fault_items::*;
-#[cfg(
-    any(
-        feature = "batch-apply-update-action",
-        feature = "batch-stop-update-action",
-        feature = "describe-service-updates"
-    )
-)]
+#[cfg(any(
+    feature = "batch-apply-update-action",
+    feature = "batch-stop-update-action",
+    feature = "describe-service-updates"
+))]
 mod service_update_not_found_fault_items {
     /// The service update doesn't exist
     ///
@@ -7416,18 +7002,19 @@ mod service_update_not_found_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> =
+                ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(Self {
+                message: member_message,
+            })
         }
     }
     impl ServiceUpdateNotFoundFault {
@@ -7436,10 +7023,7 @@ mod service_update_not_found_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -7456,13 +7040,10 @@ mod service_update_not_found_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
+            writer.start(
+                "ErrorResponse",
+                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+            );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -7477,22 +7058,18 @@ mod service_update_not_found_fault_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "batch-apply-update-action",
-        feature = "batch-stop-update-action",
-        feature = "describe-service-updates"
-    )
-)]
+#[cfg(any(
+    feature = "batch-apply-update-action",
+    feature = "batch-stop-update-action",
+    feature = "describe-service-updates"
+))]
 pub use self::service_update_not_found_fault_items::*;
-#[cfg(
-    any(
-        feature = "copy-snapshot",
-        feature = "create-snapshot",
-        feature = "delete-cache-cluster",
-        feature = "delete-replication-group"
-    )
-)]
+#[cfg(any(
+    feature = "copy-snapshot",
+    feature = "create-snapshot",
+    feature = "delete-cache-cluster",
+    feature = "delete-replication-group"
+))]
 mod snapshot_already_exists_fault_items {
     /// You already have a snapshot with the given name.
     ///
@@ -7537,18 +7114,19 @@ mod snapshot_already_exists_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> =
+                ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(Self {
+                message: member_message,
+            })
         }
     }
     impl SnapshotAlreadyExistsFault {
@@ -7557,10 +7135,7 @@ mod snapshot_already_exists_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -7577,13 +7152,10 @@ mod snapshot_already_exists_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
+            writer.start(
+                "ErrorResponse",
+                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+            );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -7598,22 +7170,18 @@ mod snapshot_already_exists_fault_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "copy-snapshot",
-        feature = "create-snapshot",
-        feature = "delete-cache-cluster",
-        feature = "delete-replication-group"
-    )
-)]
+#[cfg(any(
+    feature = "copy-snapshot",
+    feature = "create-snapshot",
+    feature = "delete-cache-cluster",
+    feature = "delete-replication-group"
+))]
 pub use self::snapshot_already_exists_fault_items::*;
-#[cfg(
-    any(
-        feature = "create-snapshot",
-        feature = "delete-cache-cluster",
-        feature = "delete-replication-group"
-    )
-)]
+#[cfg(any(
+    feature = "create-snapshot",
+    feature = "delete-cache-cluster",
+    feature = "delete-replication-group"
+))]
 mod snapshot_feature_not_supported_fault_items {
     /// You attempted one of the following operations:
     ///
@@ -7663,18 +7231,19 @@ mod snapshot_feature_not_supported_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> =
+                ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(Self {
+                message: member_message,
+            })
         }
     }
     impl SnapshotFeatureNotSupportedFault {
@@ -7683,10 +7252,7 @@ mod snapshot_feature_not_supported_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -7703,13 +7269,10 @@ mod snapshot_feature_not_supported_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
+            writer.start(
+                "ErrorResponse",
+                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+            );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -7724,24 +7287,20 @@ mod snapshot_feature_not_supported_fault_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "create-snapshot",
-        feature = "delete-cache-cluster",
-        feature = "delete-replication-group"
-    )
-)]
+#[cfg(any(
+    feature = "create-snapshot",
+    feature = "delete-cache-cluster",
+    feature = "delete-replication-group"
+))]
 pub use self::snapshot_feature_not_supported_fault_items::*;
-#[cfg(
-    any(
-        feature = "add-tags-to-resource",
-        feature = "copy-snapshot",
-        feature = "delete-snapshot",
-        feature = "describe-snapshots",
-        feature = "list-tags-for-resource",
-        feature = "remove-tags-from-resource"
-    )
-)]
+#[cfg(any(
+    feature = "add-tags-to-resource",
+    feature = "copy-snapshot",
+    feature = "delete-snapshot",
+    feature = "describe-snapshots",
+    feature = "list-tags-for-resource",
+    feature = "remove-tags-from-resource"
+))]
 mod snapshot_not_found_fault_items {
     /// The requested snapshot name does not refer to an existing snapshot.
     ///
@@ -7786,18 +7345,19 @@ mod snapshot_not_found_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> =
+                ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(Self {
+                message: member_message,
+            })
         }
     }
     impl SnapshotNotFoundFault {
@@ -7806,10 +7366,7 @@ mod snapshot_not_found_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -7826,13 +7383,10 @@ mod snapshot_not_found_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
+            writer.start(
+                "ErrorResponse",
+                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+            );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -7847,25 +7401,21 @@ mod snapshot_not_found_fault_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "add-tags-to-resource",
-        feature = "copy-snapshot",
-        feature = "delete-snapshot",
-        feature = "describe-snapshots",
-        feature = "list-tags-for-resource",
-        feature = "remove-tags-from-resource"
-    )
-)]
+#[cfg(any(
+    feature = "add-tags-to-resource",
+    feature = "copy-snapshot",
+    feature = "delete-snapshot",
+    feature = "describe-snapshots",
+    feature = "list-tags-for-resource",
+    feature = "remove-tags-from-resource"
+))]
 pub use self::snapshot_not_found_fault_items::*;
-#[cfg(
-    any(
-        feature = "copy-snapshot",
-        feature = "create-snapshot",
-        feature = "delete-cache-cluster",
-        feature = "delete-replication-group"
-    )
-)]
+#[cfg(any(
+    feature = "copy-snapshot",
+    feature = "create-snapshot",
+    feature = "delete-cache-cluster",
+    feature = "delete-replication-group"
+))]
 mod snapshot_quota_exceeded_fault_items {
     /// The request cannot be processed because it would exceed the maximum number of snapshots.
     ///
@@ -7910,18 +7460,19 @@ mod snapshot_quota_exceeded_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> =
+                ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(Self {
+                message: member_message,
+            })
         }
     }
     impl SnapshotQuotaExceededFault {
@@ -7930,10 +7481,7 @@ mod snapshot_quota_exceeded_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -7950,13 +7498,10 @@ mod snapshot_quota_exceeded_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
+            writer.start(
+                "ErrorResponse",
+                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+            );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -7971,14 +7516,12 @@ mod snapshot_quota_exceeded_fault_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "copy-snapshot",
-        feature = "create-snapshot",
-        feature = "delete-cache-cluster",
-        feature = "delete-replication-group"
-    )
-)]
+#[cfg(any(
+    feature = "copy-snapshot",
+    feature = "create-snapshot",
+    feature = "delete-cache-cluster",
+    feature = "delete-replication-group"
+))]
 pub use self::snapshot_quota_exceeded_fault_items::*;
 #[cfg(feature = "modify-cache-subnet-group")]
 mod subnet_in_use_items {
@@ -8025,18 +7568,19 @@ mod subnet_in_use_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> =
+                ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(Self {
+                message: member_message,
+            })
         }
     }
     impl SubnetInUse {
@@ -8045,10 +7589,7 @@ mod subnet_in_use_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -8065,13 +7606,10 @@ mod subnet_in_use_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
+            writer.start(
+                "ErrorResponse",
+                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+            );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -8088,7 +7626,10 @@ mod subnet_in_use_items {
 }
 #[cfg(feature = "modify-cache-subnet-group")]
 pub use self::subnet_in_use_items::*;
-#[cfg(any(feature = "create-cache-subnet-group", feature = "modify-cache-subnet-group"))]
+#[cfg(any(
+    feature = "create-cache-subnet-group",
+    feature = "modify-cache-subnet-group"
+))]
 mod subnet_not_allowed_fault_items {
     /// At least one subnet ID does not match the other subnet IDs. This mismatch typically occurs when a
     /// user sets one subnet ID to a regional Availability Zone and a different one to an outpost. Or when a
@@ -8135,18 +7676,19 @@ mod subnet_not_allowed_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> =
+                ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(Self {
+                message: member_message,
+            })
         }
     }
     impl SubnetNotAllowedFault {
@@ -8155,10 +7697,7 @@ mod subnet_not_allowed_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -8175,13 +7714,10 @@ mod subnet_not_allowed_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
+            writer.start(
+                "ErrorResponse",
+                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+            );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -8196,7 +7732,10 @@ mod subnet_not_allowed_fault_items {
         }
     }
 }
-#[cfg(any(feature = "create-cache-subnet-group", feature = "modify-cache-subnet-group"))]
+#[cfg(any(
+    feature = "create-cache-subnet-group",
+    feature = "modify-cache-subnet-group"
+))]
 pub use self::subnet_not_allowed_fault_items::*;
 #[cfg(feature = "remove-tags-from-resource")]
 mod tag_not_found_fault_items {
@@ -8243,18 +7782,19 @@ mod tag_not_found_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> =
+                ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(Self {
+                message: member_message,
+            })
         }
     }
     impl TagNotFoundFault {
@@ -8263,10 +7803,7 @@ mod tag_not_found_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -8283,13 +7820,10 @@ mod tag_not_found_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
+            writer.start(
+                "ErrorResponse",
+                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+            );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -8306,24 +7840,22 @@ mod tag_not_found_fault_items {
 }
 #[cfg(feature = "remove-tags-from-resource")]
 pub use self::tag_not_found_fault_items::*;
-#[cfg(
-    any(
-        feature = "add-tags-to-resource",
-        feature = "copy-serverless-cache-snapshot",
-        feature = "copy-snapshot",
-        feature = "create-cache-cluster",
-        feature = "create-cache-parameter-group",
-        feature = "create-cache-security-group",
-        feature = "create-cache-subnet-group",
-        feature = "create-replication-group",
-        feature = "create-serverless-cache",
-        feature = "create-serverless-cache-snapshot",
-        feature = "create-snapshot",
-        feature = "create-user",
-        feature = "create-user-group",
-        feature = "purchase-reserved-cache-nodes-offering"
-    )
-)]
+#[cfg(any(
+    feature = "add-tags-to-resource",
+    feature = "copy-serverless-cache-snapshot",
+    feature = "copy-snapshot",
+    feature = "create-cache-cluster",
+    feature = "create-cache-parameter-group",
+    feature = "create-cache-security-group",
+    feature = "create-cache-subnet-group",
+    feature = "create-replication-group",
+    feature = "create-serverless-cache",
+    feature = "create-serverless-cache-snapshot",
+    feature = "create-snapshot",
+    feature = "create-user",
+    feature = "create-user-group",
+    feature = "purchase-reserved-cache-nodes-offering"
+))]
 mod tag_quota_per_resource_exceeded_items {
     /// The request cannot be processed because it would cause the resource to have more than the allowed
     /// number of tags. The maximum number of tags permitted on a resource is 50.
@@ -8369,18 +7901,19 @@ mod tag_quota_per_resource_exceeded_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> =
+                ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(Self {
+                message: member_message,
+            })
         }
     }
     impl TagQuotaPerResourceExceeded {
@@ -8389,10 +7922,7 @@ mod tag_quota_per_resource_exceeded_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -8409,13 +7939,10 @@ mod tag_quota_per_resource_exceeded_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
+            writer.start(
+                "ErrorResponse",
+                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+            );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -8430,24 +7957,22 @@ mod tag_quota_per_resource_exceeded_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "add-tags-to-resource",
-        feature = "copy-serverless-cache-snapshot",
-        feature = "copy-snapshot",
-        feature = "create-cache-cluster",
-        feature = "create-cache-parameter-group",
-        feature = "create-cache-security-group",
-        feature = "create-cache-subnet-group",
-        feature = "create-replication-group",
-        feature = "create-serverless-cache",
-        feature = "create-serverless-cache-snapshot",
-        feature = "create-snapshot",
-        feature = "create-user",
-        feature = "create-user-group",
-        feature = "purchase-reserved-cache-nodes-offering"
-    )
-)]
+#[cfg(any(
+    feature = "add-tags-to-resource",
+    feature = "copy-serverless-cache-snapshot",
+    feature = "copy-snapshot",
+    feature = "create-cache-cluster",
+    feature = "create-cache-parameter-group",
+    feature = "create-cache-security-group",
+    feature = "create-cache-subnet-group",
+    feature = "create-replication-group",
+    feature = "create-serverless-cache",
+    feature = "create-serverless-cache-snapshot",
+    feature = "create-snapshot",
+    feature = "create-user",
+    feature = "create-user-group",
+    feature = "purchase-reserved-cache-nodes-offering"
+))]
 pub use self::tag_quota_per_resource_exceeded_items::*;
 #[cfg(feature = "test-failover")]
 mod test_failover_not_available_fault_items {
@@ -8494,18 +8019,19 @@ mod test_failover_not_available_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> =
+                ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(Self {
+                message: member_message,
+            })
         }
     }
     impl TestFailoverNotAvailableFault {
@@ -8514,10 +8040,7 @@ mod test_failover_not_available_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -8534,13 +8057,10 @@ mod test_failover_not_available_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
+            writer.start(
+                "ErrorResponse",
+                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+            );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -8602,18 +8122,19 @@ mod user_already_exists_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> =
+                ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(Self {
+                message: member_message,
+            })
         }
     }
     impl UserAlreadyExistsFault {
@@ -8622,10 +8143,7 @@ mod user_already_exists_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -8642,13 +8160,10 @@ mod user_already_exists_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
+            writer.start(
+                "ErrorResponse",
+                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+            );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -8710,18 +8225,19 @@ mod user_group_already_exists_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> =
+                ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(Self {
+                message: member_message,
+            })
         }
     }
     impl UserGroupAlreadyExistsFault {
@@ -8730,10 +8246,7 @@ mod user_group_already_exists_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -8750,13 +8263,10 @@ mod user_group_already_exists_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
+            writer.start(
+                "ErrorResponse",
+                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+            );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -8773,20 +8283,18 @@ mod user_group_already_exists_fault_items {
 }
 #[cfg(feature = "create-user-group")]
 pub use self::user_group_already_exists_fault_items::*;
-#[cfg(
-    any(
-        feature = "add-tags-to-resource",
-        feature = "create-replication-group",
-        feature = "create-serverless-cache",
-        feature = "delete-user-group",
-        feature = "describe-user-groups",
-        feature = "list-tags-for-resource",
-        feature = "modify-replication-group",
-        feature = "modify-serverless-cache",
-        feature = "modify-user-group",
-        feature = "remove-tags-from-resource"
-    )
-)]
+#[cfg(any(
+    feature = "add-tags-to-resource",
+    feature = "create-replication-group",
+    feature = "create-serverless-cache",
+    feature = "delete-user-group",
+    feature = "describe-user-groups",
+    feature = "list-tags-for-resource",
+    feature = "modify-replication-group",
+    feature = "modify-serverless-cache",
+    feature = "modify-user-group",
+    feature = "remove-tags-from-resource"
+))]
 mod user_group_not_found_fault_items {
     /// The user group was not found or does not exist
     ///
@@ -8831,18 +8339,19 @@ mod user_group_not_found_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> =
+                ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(Self {
+                message: member_message,
+            })
         }
     }
     impl UserGroupNotFoundFault {
@@ -8851,10 +8360,7 @@ mod user_group_not_found_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -8871,13 +8377,10 @@ mod user_group_not_found_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
+            writer.start(
+                "ErrorResponse",
+                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+            );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -8892,20 +8395,18 @@ mod user_group_not_found_fault_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "add-tags-to-resource",
-        feature = "create-replication-group",
-        feature = "create-serverless-cache",
-        feature = "delete-user-group",
-        feature = "describe-user-groups",
-        feature = "list-tags-for-resource",
-        feature = "modify-replication-group",
-        feature = "modify-serverless-cache",
-        feature = "modify-user-group",
-        feature = "remove-tags-from-resource"
-    )
-)]
+#[cfg(any(
+    feature = "add-tags-to-resource",
+    feature = "create-replication-group",
+    feature = "create-serverless-cache",
+    feature = "delete-user-group",
+    feature = "describe-user-groups",
+    feature = "list-tags-for-resource",
+    feature = "modify-replication-group",
+    feature = "modify-serverless-cache",
+    feature = "modify-user-group",
+    feature = "remove-tags-from-resource"
+))]
 pub use self::user_group_not_found_fault_items::*;
 #[cfg(feature = "create-user-group")]
 mod user_group_quota_exceeded_fault_items {
@@ -8952,18 +8453,19 @@ mod user_group_quota_exceeded_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> =
+                ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(Self {
+                message: member_message,
+            })
         }
     }
     impl UserGroupQuotaExceededFault {
@@ -8972,10 +8474,7 @@ mod user_group_quota_exceeded_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -8992,13 +8491,10 @@ mod user_group_quota_exceeded_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
+            writer.start(
+                "ErrorResponse",
+                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+            );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -9015,18 +8511,16 @@ mod user_group_quota_exceeded_fault_items {
 }
 #[cfg(feature = "create-user-group")]
 pub use self::user_group_quota_exceeded_fault_items::*;
-#[cfg(
-    any(
-        feature = "add-tags-to-resource",
-        feature = "create-user-group",
-        feature = "delete-user",
-        feature = "describe-users",
-        feature = "list-tags-for-resource",
-        feature = "modify-user",
-        feature = "modify-user-group",
-        feature = "remove-tags-from-resource"
-    )
-)]
+#[cfg(any(
+    feature = "add-tags-to-resource",
+    feature = "create-user-group",
+    feature = "delete-user",
+    feature = "describe-users",
+    feature = "list-tags-for-resource",
+    feature = "modify-user",
+    feature = "modify-user-group",
+    feature = "remove-tags-from-resource"
+))]
 mod user_not_found_fault_items {
     /// The user does not exist or could not be found.
     ///
@@ -9071,18 +8565,19 @@ mod user_not_found_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> =
+                ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(Self {
+                message: member_message,
+            })
         }
     }
     impl UserNotFoundFault {
@@ -9091,10 +8586,7 @@ mod user_not_found_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -9111,13 +8603,10 @@ mod user_not_found_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
+            writer.start(
+                "ErrorResponse",
+                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+            );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -9132,18 +8621,16 @@ mod user_not_found_fault_items {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "add-tags-to-resource",
-        feature = "create-user-group",
-        feature = "delete-user",
-        feature = "describe-users",
-        feature = "list-tags-for-resource",
-        feature = "modify-user",
-        feature = "modify-user-group",
-        feature = "remove-tags-from-resource"
-    )
-)]
+#[cfg(any(
+    feature = "add-tags-to-resource",
+    feature = "create-user-group",
+    feature = "delete-user",
+    feature = "describe-users",
+    feature = "list-tags-for-resource",
+    feature = "modify-user",
+    feature = "modify-user-group",
+    feature = "remove-tags-from-resource"
+))]
 pub use self::user_not_found_fault_items::*;
 #[cfg(feature = "create-user")]
 mod user_quota_exceeded_fault_items {
@@ -9190,18 +8677,19 @@ mod user_quota_exceeded_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> =
+                ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self { message: member_message })
+            ::std::result::Result::Ok(Self {
+                message: member_message,
+            })
         }
     }
     impl UserQuotaExceededFault {
@@ -9210,10 +8698,7 @@ mod user_quota_exceeded_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -9230,13 +8715,10 @@ mod user_quota_exceeded_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer
-                .start(
-                    "ErrorResponse",
-                    ::std::option::Option::Some(
-                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
-                    ),
-                );
+            writer.start(
+                "ErrorResponse",
+                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+            );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -9259,9 +8741,7 @@ pub use self::user_quota_exceeded_fault_items::*;
 pub enum ServiceError {
     /// The service answered with [`crate::error::ApiCallRateForCustomerExceededFault`].
     #[cfg(feature = "test-failover")]
-    ApiCallRateForCustomerExceededFault(
-        crate::error::ApiCallRateForCustomerExceededFault,
-    ),
+    ApiCallRateForCustomerExceededFault(crate::error::ApiCallRateForCustomerExceededFault),
     /// The service answered with [`crate::error::AuthorizationAlreadyExistsFault`].
     #[cfg(feature = "authorize-cache-security-group-ingress")]
     AuthorizationAlreadyExistsFault(crate::error::AuthorizationAlreadyExistsFault),
@@ -9272,78 +8752,64 @@ pub enum ServiceError {
     #[cfg(feature = "create-cache-cluster")]
     CacheClusterAlreadyExistsFault(crate::error::CacheClusterAlreadyExistsFault),
     /// The service answered with [`crate::error::CacheClusterNotFoundFault`].
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "create-replication-group",
-            feature = "create-snapshot",
-            feature = "delete-cache-cluster",
-            feature = "describe-cache-clusters",
-            feature = "describe-snapshots",
-            feature = "list-allowed-node-type-modifications",
-            feature = "list-tags-for-resource",
-            feature = "modify-cache-cluster",
-            feature = "modify-replication-group",
-            feature = "reboot-cache-cluster",
-            feature = "remove-tags-from-resource"
-        )
-    )]
+    #[cfg(any(
+        feature = "add-tags-to-resource",
+        feature = "create-replication-group",
+        feature = "create-snapshot",
+        feature = "delete-cache-cluster",
+        feature = "describe-cache-clusters",
+        feature = "describe-snapshots",
+        feature = "list-allowed-node-type-modifications",
+        feature = "list-tags-for-resource",
+        feature = "modify-cache-cluster",
+        feature = "modify-replication-group",
+        feature = "reboot-cache-cluster",
+        feature = "remove-tags-from-resource"
+    ))]
     CacheClusterNotFoundFault(crate::error::CacheClusterNotFoundFault),
     /// The service answered with [`crate::error::CacheParameterGroupAlreadyExistsFault`].
     #[cfg(feature = "create-cache-parameter-group")]
-    CacheParameterGroupAlreadyExistsFault(
-        crate::error::CacheParameterGroupAlreadyExistsFault,
-    ),
+    CacheParameterGroupAlreadyExistsFault(crate::error::CacheParameterGroupAlreadyExistsFault),
     /// The service answered with [`crate::error::CacheParameterGroupNotFoundFault`].
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "create-cache-cluster",
-            feature = "create-replication-group",
-            feature = "delete-cache-parameter-group",
-            feature = "describe-cache-parameter-groups",
-            feature = "describe-cache-parameters",
-            feature = "list-tags-for-resource",
-            feature = "modify-cache-cluster",
-            feature = "modify-cache-parameter-group",
-            feature = "modify-replication-group",
-            feature = "remove-tags-from-resource",
-            feature = "reset-cache-parameter-group"
-        )
-    )]
+    #[cfg(any(
+        feature = "add-tags-to-resource",
+        feature = "create-cache-cluster",
+        feature = "create-replication-group",
+        feature = "delete-cache-parameter-group",
+        feature = "describe-cache-parameter-groups",
+        feature = "describe-cache-parameters",
+        feature = "list-tags-for-resource",
+        feature = "modify-cache-cluster",
+        feature = "modify-cache-parameter-group",
+        feature = "modify-replication-group",
+        feature = "remove-tags-from-resource",
+        feature = "reset-cache-parameter-group"
+    ))]
     CacheParameterGroupNotFoundFault(crate::error::CacheParameterGroupNotFoundFault),
     /// The service answered with [`crate::error::CacheParameterGroupQuotaExceededFault`].
     #[cfg(feature = "create-cache-parameter-group")]
-    CacheParameterGroupQuotaExceededFault(
-        crate::error::CacheParameterGroupQuotaExceededFault,
-    ),
+    CacheParameterGroupQuotaExceededFault(crate::error::CacheParameterGroupQuotaExceededFault),
     /// The service answered with [`crate::error::CacheSecurityGroupAlreadyExistsFault`].
     #[cfg(feature = "create-cache-security-group")]
-    CacheSecurityGroupAlreadyExistsFault(
-        crate::error::CacheSecurityGroupAlreadyExistsFault,
-    ),
+    CacheSecurityGroupAlreadyExistsFault(crate::error::CacheSecurityGroupAlreadyExistsFault),
     /// The service answered with [`crate::error::CacheSecurityGroupNotFoundFault`].
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "authorize-cache-security-group-ingress",
-            feature = "create-cache-cluster",
-            feature = "create-replication-group",
-            feature = "delete-cache-security-group",
-            feature = "describe-cache-security-groups",
-            feature = "list-tags-for-resource",
-            feature = "modify-cache-cluster",
-            feature = "modify-replication-group",
-            feature = "remove-tags-from-resource",
-            feature = "revoke-cache-security-group-ingress"
-        )
-    )]
+    #[cfg(any(
+        feature = "add-tags-to-resource",
+        feature = "authorize-cache-security-group-ingress",
+        feature = "create-cache-cluster",
+        feature = "create-replication-group",
+        feature = "delete-cache-security-group",
+        feature = "describe-cache-security-groups",
+        feature = "list-tags-for-resource",
+        feature = "modify-cache-cluster",
+        feature = "modify-replication-group",
+        feature = "remove-tags-from-resource",
+        feature = "revoke-cache-security-group-ingress"
+    ))]
     CacheSecurityGroupNotFoundFault(crate::error::CacheSecurityGroupNotFoundFault),
     /// The service answered with [`crate::error::CacheSecurityGroupQuotaExceededFault`].
     #[cfg(feature = "create-cache-security-group")]
-    CacheSecurityGroupQuotaExceededFault(
-        crate::error::CacheSecurityGroupQuotaExceededFault,
-    ),
+    CacheSecurityGroupQuotaExceededFault(crate::error::CacheSecurityGroupQuotaExceededFault),
     /// The service answered with [`crate::error::CacheSubnetGroupAlreadyExistsFault`].
     #[cfg(feature = "create-cache-subnet-group")]
     CacheSubnetGroupAlreadyExistsFault(crate::error::CacheSubnetGroupAlreadyExistsFault),
@@ -9351,55 +8817,46 @@ pub enum ServiceError {
     #[cfg(feature = "delete-cache-subnet-group")]
     CacheSubnetGroupInUse(crate::error::CacheSubnetGroupInUse),
     /// The service answered with [`crate::error::CacheSubnetGroupNotFoundFault`].
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "create-cache-cluster",
-            feature = "create-replication-group",
-            feature = "delete-cache-subnet-group",
-            feature = "describe-cache-subnet-groups",
-            feature = "list-tags-for-resource",
-            feature = "modify-cache-subnet-group",
-            feature = "remove-tags-from-resource"
-        )
-    )]
+    #[cfg(any(
+        feature = "add-tags-to-resource",
+        feature = "create-cache-cluster",
+        feature = "create-replication-group",
+        feature = "delete-cache-subnet-group",
+        feature = "describe-cache-subnet-groups",
+        feature = "list-tags-for-resource",
+        feature = "modify-cache-subnet-group",
+        feature = "remove-tags-from-resource"
+    ))]
     CacheSubnetGroupNotFoundFault(crate::error::CacheSubnetGroupNotFoundFault),
     /// The service answered with [`crate::error::CacheSubnetGroupQuotaExceededFault`].
     #[cfg(feature = "create-cache-subnet-group")]
     CacheSubnetGroupQuotaExceededFault(crate::error::CacheSubnetGroupQuotaExceededFault),
     /// The service answered with [`crate::error::CacheSubnetQuotaExceededFault`].
-    #[cfg(
-        any(feature = "create-cache-subnet-group", feature = "modify-cache-subnet-group")
-    )]
+    #[cfg(any(
+        feature = "create-cache-subnet-group",
+        feature = "modify-cache-subnet-group"
+    ))]
     CacheSubnetQuotaExceededFault(crate::error::CacheSubnetQuotaExceededFault),
     /// The service answered with [`crate::error::ClusterQuotaForCustomerExceededFault`].
-    #[cfg(
-        any(
-            feature = "create-cache-cluster",
-            feature = "create-replication-group",
-            feature = "decrease-replica-count",
-            feature = "increase-replica-count"
-        )
-    )]
-    ClusterQuotaForCustomerExceededFault(
-        crate::error::ClusterQuotaForCustomerExceededFault,
-    ),
+    #[cfg(any(
+        feature = "create-cache-cluster",
+        feature = "create-replication-group",
+        feature = "decrease-replica-count",
+        feature = "increase-replica-count"
+    ))]
+    ClusterQuotaForCustomerExceededFault(crate::error::ClusterQuotaForCustomerExceededFault),
     /// The service answered with [`crate::error::DefaultUserAssociatedToUserGroupFault`].
     #[cfg(feature = "delete-user")]
-    DefaultUserAssociatedToUserGroupFault(
-        crate::error::DefaultUserAssociatedToUserGroupFault,
-    ),
+    DefaultUserAssociatedToUserGroupFault(crate::error::DefaultUserAssociatedToUserGroupFault),
     /// The service answered with [`crate::error::DefaultUserRequired`].
     #[cfg(any(feature = "create-user-group", feature = "modify-user-group"))]
     DefaultUserRequired(crate::error::DefaultUserRequired),
     /// The service answered with [`crate::error::DuplicateUserNameFault`].
-    #[cfg(
-        any(
-            feature = "create-user",
-            feature = "create-user-group",
-            feature = "modify-user-group"
-        )
-    )]
+    #[cfg(any(
+        feature = "create-user",
+        feature = "create-user-group",
+        feature = "modify-user-group"
+    ))]
     DuplicateUserNameFault(crate::error::DuplicateUserNameFault),
     /// The service answered with [`crate::error::GlobalReplicationGroupAlreadyExistsFault`].
     #[cfg(feature = "create-global-replication-group")]
@@ -9407,335 +8864,292 @@ pub enum ServiceError {
         crate::error::GlobalReplicationGroupAlreadyExistsFault,
     ),
     /// The service answered with [`crate::error::GlobalReplicationGroupNotFoundFault`].
-    #[cfg(
-        any(
-            feature = "create-replication-group",
-            feature = "decrease-node-groups-in-global-replication-group",
-            feature = "delete-global-replication-group",
-            feature = "describe-global-replication-groups",
-            feature = "disassociate-global-replication-group",
-            feature = "failover-global-replication-group",
-            feature = "increase-node-groups-in-global-replication-group",
-            feature = "modify-global-replication-group",
-            feature = "rebalance-slots-in-global-replication-group"
-        )
-    )]
-    GlobalReplicationGroupNotFoundFault(
-        crate::error::GlobalReplicationGroupNotFoundFault,
-    ),
+    #[cfg(any(
+        feature = "create-replication-group",
+        feature = "decrease-node-groups-in-global-replication-group",
+        feature = "delete-global-replication-group",
+        feature = "describe-global-replication-groups",
+        feature = "disassociate-global-replication-group",
+        feature = "failover-global-replication-group",
+        feature = "increase-node-groups-in-global-replication-group",
+        feature = "modify-global-replication-group",
+        feature = "rebalance-slots-in-global-replication-group"
+    ))]
+    GlobalReplicationGroupNotFoundFault(crate::error::GlobalReplicationGroupNotFoundFault),
     /// The service answered with [`crate::error::InsufficientCacheClusterCapacityFault`].
-    #[cfg(
-        any(
-            feature = "create-cache-cluster",
-            feature = "create-replication-group",
-            feature = "decrease-replica-count",
-            feature = "increase-replica-count",
-            feature = "modify-cache-cluster",
-            feature = "modify-replication-group",
-            feature = "modify-replication-group-shard-configuration"
-        )
-    )]
-    InsufficientCacheClusterCapacityFault(
-        crate::error::InsufficientCacheClusterCapacityFault,
-    ),
+    #[cfg(any(
+        feature = "create-cache-cluster",
+        feature = "create-replication-group",
+        feature = "decrease-replica-count",
+        feature = "increase-replica-count",
+        feature = "modify-cache-cluster",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration"
+    ))]
+    InsufficientCacheClusterCapacityFault(crate::error::InsufficientCacheClusterCapacityFault),
     /// The service answered with [`crate::error::InvalidArnFault`].
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "list-tags-for-resource",
-            feature = "remove-tags-from-resource"
-        )
-    )]
+    #[cfg(any(
+        feature = "add-tags-to-resource",
+        feature = "list-tags-for-resource",
+        feature = "remove-tags-from-resource"
+    ))]
     InvalidArnFault(crate::error::InvalidArnFault),
     /// The service answered with [`crate::error::InvalidCacheClusterStateFault`].
-    #[cfg(
-        any(
-            feature = "create-replication-group",
-            feature = "create-snapshot",
-            feature = "decrease-replica-count",
-            feature = "delete-cache-cluster",
-            feature = "increase-replica-count",
-            feature = "modify-cache-cluster",
-            feature = "modify-replication-group",
-            feature = "modify-replication-group-shard-configuration",
-            feature = "reboot-cache-cluster",
-            feature = "test-failover"
-        )
-    )]
+    #[cfg(any(
+        feature = "create-replication-group",
+        feature = "create-snapshot",
+        feature = "decrease-replica-count",
+        feature = "delete-cache-cluster",
+        feature = "increase-replica-count",
+        feature = "modify-cache-cluster",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "reboot-cache-cluster",
+        feature = "test-failover"
+    ))]
     InvalidCacheClusterStateFault(crate::error::InvalidCacheClusterStateFault),
     /// The service answered with [`crate::error::InvalidCacheParameterGroupStateFault`].
-    #[cfg(
-        any(
-            feature = "create-cache-parameter-group",
-            feature = "delete-cache-parameter-group",
-            feature = "modify-cache-parameter-group",
-            feature = "reset-cache-parameter-group"
-        )
-    )]
-    InvalidCacheParameterGroupStateFault(
-        crate::error::InvalidCacheParameterGroupStateFault,
-    ),
+    #[cfg(any(
+        feature = "create-cache-parameter-group",
+        feature = "delete-cache-parameter-group",
+        feature = "modify-cache-parameter-group",
+        feature = "reset-cache-parameter-group"
+    ))]
+    InvalidCacheParameterGroupStateFault(crate::error::InvalidCacheParameterGroupStateFault),
     /// The service answered with [`crate::error::InvalidCacheSecurityGroupStateFault`].
-    #[cfg(
-        any(
-            feature = "authorize-cache-security-group-ingress",
-            feature = "delete-cache-security-group",
-            feature = "modify-cache-cluster",
-            feature = "modify-replication-group",
-            feature = "revoke-cache-security-group-ingress"
-        )
-    )]
-    InvalidCacheSecurityGroupStateFault(
-        crate::error::InvalidCacheSecurityGroupStateFault,
-    ),
+    #[cfg(any(
+        feature = "authorize-cache-security-group-ingress",
+        feature = "delete-cache-security-group",
+        feature = "modify-cache-cluster",
+        feature = "modify-replication-group",
+        feature = "revoke-cache-security-group-ingress"
+    ))]
+    InvalidCacheSecurityGroupStateFault(crate::error::InvalidCacheSecurityGroupStateFault),
     /// The service answered with [`crate::error::InvalidCredentialsException`].
-    #[cfg(
-        any(
-            feature = "create-serverless-cache",
-            feature = "delete-serverless-cache",
-            feature = "modify-serverless-cache"
-        )
-    )]
+    #[cfg(any(
+        feature = "create-serverless-cache",
+        feature = "delete-serverless-cache",
+        feature = "modify-serverless-cache"
+    ))]
     InvalidCredentialsException(crate::error::InvalidCredentialsException),
     /// The service answered with [`crate::error::InvalidGlobalReplicationGroupStateFault`].
-    #[cfg(
-        any(
-            feature = "create-replication-group",
-            feature = "decrease-node-groups-in-global-replication-group",
-            feature = "delete-global-replication-group",
-            feature = "disassociate-global-replication-group",
-            feature = "failover-global-replication-group",
-            feature = "increase-node-groups-in-global-replication-group",
-            feature = "modify-cache-parameter-group",
-            feature = "modify-global-replication-group",
-            feature = "rebalance-slots-in-global-replication-group",
-            feature = "reset-cache-parameter-group"
-        )
-    )]
-    InvalidGlobalReplicationGroupStateFault(
-        crate::error::InvalidGlobalReplicationGroupStateFault,
-    ),
+    #[cfg(any(
+        feature = "create-replication-group",
+        feature = "decrease-node-groups-in-global-replication-group",
+        feature = "delete-global-replication-group",
+        feature = "disassociate-global-replication-group",
+        feature = "failover-global-replication-group",
+        feature = "increase-node-groups-in-global-replication-group",
+        feature = "modify-cache-parameter-group",
+        feature = "modify-global-replication-group",
+        feature = "rebalance-slots-in-global-replication-group",
+        feature = "reset-cache-parameter-group"
+    ))]
+    InvalidGlobalReplicationGroupStateFault(crate::error::InvalidGlobalReplicationGroupStateFault),
     /// The service answered with [`crate::error::InvalidKmsKeyFault`].
-    #[cfg(
-        any(
-            feature = "increase-replica-count",
-            feature = "modify-replication-group",
-            feature = "modify-replication-group-shard-configuration",
-            feature = "test-failover"
-        )
-    )]
+    #[cfg(any(
+        feature = "increase-replica-count",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "test-failover"
+    ))]
     InvalidKmsKeyFault(crate::error::InvalidKmsKeyFault),
     /// The service answered with [`crate::error::InvalidParameterCombinationException`].
-    #[cfg(
-        any(
-            feature = "authorize-cache-security-group-ingress",
-            feature = "copy-serverless-cache-snapshot",
-            feature = "copy-snapshot",
-            feature = "create-cache-cluster",
-            feature = "create-cache-parameter-group",
-            feature = "create-cache-security-group",
-            feature = "create-replication-group",
-            feature = "create-serverless-cache",
-            feature = "create-serverless-cache-snapshot",
-            feature = "create-snapshot",
-            feature = "create-user",
-            feature = "decrease-node-groups-in-global-replication-group",
-            feature = "decrease-replica-count",
-            feature = "delete-cache-cluster",
-            feature = "delete-cache-parameter-group",
-            feature = "delete-cache-security-group",
-            feature = "delete-replication-group",
-            feature = "delete-serverless-cache",
-            feature = "delete-snapshot",
-            feature = "describe-cache-clusters",
-            feature = "describe-cache-parameter-groups",
-            feature = "describe-cache-parameters",
-            feature = "describe-cache-security-groups",
-            feature = "describe-engine-default-parameters",
-            feature = "describe-events",
-            feature = "describe-global-replication-groups",
-            feature = "describe-replication-groups",
-            feature = "describe-reserved-cache-nodes",
-            feature = "describe-reserved-cache-nodes-offerings",
-            feature = "describe-serverless-cache-snapshots",
-            feature = "describe-serverless-caches",
-            feature = "describe-service-updates",
-            feature = "describe-snapshots",
-            feature = "describe-update-actions",
-            feature = "describe-user-groups",
-            feature = "describe-users",
-            feature = "disassociate-global-replication-group",
-            feature = "failover-global-replication-group",
-            feature = "increase-replica-count",
-            feature = "list-allowed-node-type-modifications",
-            feature = "modify-cache-cluster",
-            feature = "modify-cache-parameter-group",
-            feature = "modify-replication-group",
-            feature = "modify-replication-group-shard-configuration",
-            feature = "modify-serverless-cache",
-            feature = "modify-user",
-            feature = "modify-user-group",
-            feature = "purchase-reserved-cache-nodes-offering",
-            feature = "reset-cache-parameter-group",
-            feature = "revoke-cache-security-group-ingress",
-            feature = "test-failover"
-        )
-    )]
-    InvalidParameterCombinationException(
-        crate::error::InvalidParameterCombinationException,
-    ),
+    #[cfg(any(
+        feature = "authorize-cache-security-group-ingress",
+        feature = "copy-serverless-cache-snapshot",
+        feature = "copy-snapshot",
+        feature = "create-cache-cluster",
+        feature = "create-cache-parameter-group",
+        feature = "create-cache-security-group",
+        feature = "create-replication-group",
+        feature = "create-serverless-cache",
+        feature = "create-serverless-cache-snapshot",
+        feature = "create-snapshot",
+        feature = "create-user",
+        feature = "decrease-node-groups-in-global-replication-group",
+        feature = "decrease-replica-count",
+        feature = "delete-cache-cluster",
+        feature = "delete-cache-parameter-group",
+        feature = "delete-cache-security-group",
+        feature = "delete-replication-group",
+        feature = "delete-serverless-cache",
+        feature = "delete-snapshot",
+        feature = "describe-cache-clusters",
+        feature = "describe-cache-parameter-groups",
+        feature = "describe-cache-parameters",
+        feature = "describe-cache-security-groups",
+        feature = "describe-engine-default-parameters",
+        feature = "describe-events",
+        feature = "describe-global-replication-groups",
+        feature = "describe-replication-groups",
+        feature = "describe-reserved-cache-nodes",
+        feature = "describe-reserved-cache-nodes-offerings",
+        feature = "describe-serverless-cache-snapshots",
+        feature = "describe-serverless-caches",
+        feature = "describe-service-updates",
+        feature = "describe-snapshots",
+        feature = "describe-update-actions",
+        feature = "describe-user-groups",
+        feature = "describe-users",
+        feature = "disassociate-global-replication-group",
+        feature = "failover-global-replication-group",
+        feature = "increase-replica-count",
+        feature = "list-allowed-node-type-modifications",
+        feature = "modify-cache-cluster",
+        feature = "modify-cache-parameter-group",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "modify-serverless-cache",
+        feature = "modify-user",
+        feature = "modify-user-group",
+        feature = "purchase-reserved-cache-nodes-offering",
+        feature = "reset-cache-parameter-group",
+        feature = "revoke-cache-security-group-ingress",
+        feature = "test-failover"
+    ))]
+    InvalidParameterCombinationException(crate::error::InvalidParameterCombinationException),
     /// The service answered with [`crate::error::InvalidParameterValueException`].
-    #[cfg(
-        any(
-            feature = "authorize-cache-security-group-ingress",
-            feature = "batch-apply-update-action",
-            feature = "batch-stop-update-action",
-            feature = "copy-serverless-cache-snapshot",
-            feature = "copy-snapshot",
-            feature = "create-cache-cluster",
-            feature = "create-cache-parameter-group",
-            feature = "create-cache-security-group",
-            feature = "create-global-replication-group",
-            feature = "create-replication-group",
-            feature = "create-serverless-cache",
-            feature = "create-serverless-cache-snapshot",
-            feature = "create-snapshot",
-            feature = "create-user",
-            feature = "create-user-group",
-            feature = "decrease-node-groups-in-global-replication-group",
-            feature = "decrease-replica-count",
-            feature = "delete-cache-cluster",
-            feature = "delete-cache-parameter-group",
-            feature = "delete-cache-security-group",
-            feature = "delete-global-replication-group",
-            feature = "delete-replication-group",
-            feature = "delete-serverless-cache",
-            feature = "delete-serverless-cache-snapshot",
-            feature = "delete-snapshot",
-            feature = "delete-user",
-            feature = "delete-user-group",
-            feature = "describe-cache-clusters",
-            feature = "describe-cache-parameter-groups",
-            feature = "describe-cache-parameters",
-            feature = "describe-cache-security-groups",
-            feature = "describe-engine-default-parameters",
-            feature = "describe-events",
-            feature = "describe-global-replication-groups",
-            feature = "describe-replication-groups",
-            feature = "describe-reserved-cache-nodes",
-            feature = "describe-reserved-cache-nodes-offerings",
-            feature = "describe-serverless-cache-snapshots",
-            feature = "describe-serverless-caches",
-            feature = "describe-service-updates",
-            feature = "describe-snapshots",
-            feature = "describe-update-actions",
-            feature = "disassociate-global-replication-group",
-            feature = "export-serverless-cache-snapshot",
-            feature = "failover-global-replication-group",
-            feature = "increase-node-groups-in-global-replication-group",
-            feature = "increase-replica-count",
-            feature = "list-allowed-node-type-modifications",
-            feature = "modify-cache-cluster",
-            feature = "modify-cache-parameter-group",
-            feature = "modify-global-replication-group",
-            feature = "modify-replication-group",
-            feature = "modify-replication-group-shard-configuration",
-            feature = "modify-serverless-cache",
-            feature = "modify-user",
-            feature = "modify-user-group",
-            feature = "purchase-reserved-cache-nodes-offering",
-            feature = "rebalance-slots-in-global-replication-group",
-            feature = "reset-cache-parameter-group",
-            feature = "revoke-cache-security-group-ingress",
-            feature = "start-migration",
-            feature = "test-failover",
-            feature = "test-migration"
-        )
-    )]
+    #[cfg(any(
+        feature = "authorize-cache-security-group-ingress",
+        feature = "batch-apply-update-action",
+        feature = "batch-stop-update-action",
+        feature = "copy-serverless-cache-snapshot",
+        feature = "copy-snapshot",
+        feature = "create-cache-cluster",
+        feature = "create-cache-parameter-group",
+        feature = "create-cache-security-group",
+        feature = "create-global-replication-group",
+        feature = "create-replication-group",
+        feature = "create-serverless-cache",
+        feature = "create-serverless-cache-snapshot",
+        feature = "create-snapshot",
+        feature = "create-user",
+        feature = "create-user-group",
+        feature = "decrease-node-groups-in-global-replication-group",
+        feature = "decrease-replica-count",
+        feature = "delete-cache-cluster",
+        feature = "delete-cache-parameter-group",
+        feature = "delete-cache-security-group",
+        feature = "delete-global-replication-group",
+        feature = "delete-replication-group",
+        feature = "delete-serverless-cache",
+        feature = "delete-serverless-cache-snapshot",
+        feature = "delete-snapshot",
+        feature = "delete-user",
+        feature = "delete-user-group",
+        feature = "describe-cache-clusters",
+        feature = "describe-cache-parameter-groups",
+        feature = "describe-cache-parameters",
+        feature = "describe-cache-security-groups",
+        feature = "describe-engine-default-parameters",
+        feature = "describe-events",
+        feature = "describe-global-replication-groups",
+        feature = "describe-replication-groups",
+        feature = "describe-reserved-cache-nodes",
+        feature = "describe-reserved-cache-nodes-offerings",
+        feature = "describe-serverless-cache-snapshots",
+        feature = "describe-serverless-caches",
+        feature = "describe-service-updates",
+        feature = "describe-snapshots",
+        feature = "describe-update-actions",
+        feature = "disassociate-global-replication-group",
+        feature = "export-serverless-cache-snapshot",
+        feature = "failover-global-replication-group",
+        feature = "increase-node-groups-in-global-replication-group",
+        feature = "increase-replica-count",
+        feature = "list-allowed-node-type-modifications",
+        feature = "modify-cache-cluster",
+        feature = "modify-cache-parameter-group",
+        feature = "modify-global-replication-group",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "modify-serverless-cache",
+        feature = "modify-user",
+        feature = "modify-user-group",
+        feature = "purchase-reserved-cache-nodes-offering",
+        feature = "rebalance-slots-in-global-replication-group",
+        feature = "reset-cache-parameter-group",
+        feature = "revoke-cache-security-group-ingress",
+        feature = "start-migration",
+        feature = "test-failover",
+        feature = "test-migration"
+    ))]
     InvalidParameterValueException(crate::error::InvalidParameterValueException),
     /// The service answered with [`crate::error::InvalidReplicationGroupStateFault`].
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "complete-migration",
-            feature = "create-cache-cluster",
-            feature = "create-global-replication-group",
-            feature = "create-snapshot",
-            feature = "decrease-replica-count",
-            feature = "delete-replication-group",
-            feature = "increase-replica-count",
-            feature = "list-tags-for-resource",
-            feature = "modify-replication-group",
-            feature = "modify-replication-group-shard-configuration",
-            feature = "remove-tags-from-resource",
-            feature = "start-migration",
-            feature = "test-failover",
-            feature = "test-migration"
-        )
-    )]
+    #[cfg(any(
+        feature = "add-tags-to-resource",
+        feature = "complete-migration",
+        feature = "create-cache-cluster",
+        feature = "create-global-replication-group",
+        feature = "create-snapshot",
+        feature = "decrease-replica-count",
+        feature = "delete-replication-group",
+        feature = "increase-replica-count",
+        feature = "list-tags-for-resource",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "remove-tags-from-resource",
+        feature = "start-migration",
+        feature = "test-failover",
+        feature = "test-migration"
+    ))]
     InvalidReplicationGroupStateFault(crate::error::InvalidReplicationGroupStateFault),
     /// The service answered with [`crate::error::InvalidServerlessCacheSnapshotStateFault`].
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "copy-serverless-cache-snapshot",
-            feature = "delete-serverless-cache-snapshot",
-            feature = "export-serverless-cache-snapshot",
-            feature = "list-tags-for-resource",
-            feature = "remove-tags-from-resource"
-        )
-    )]
+    #[cfg(any(
+        feature = "add-tags-to-resource",
+        feature = "copy-serverless-cache-snapshot",
+        feature = "delete-serverless-cache-snapshot",
+        feature = "export-serverless-cache-snapshot",
+        feature = "list-tags-for-resource",
+        feature = "remove-tags-from-resource"
+    ))]
     InvalidServerlessCacheSnapshotStateFault(
         crate::error::InvalidServerlessCacheSnapshotStateFault,
     ),
     /// The service answered with [`crate::error::InvalidServerlessCacheStateFault`].
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "create-serverless-cache",
-            feature = "create-serverless-cache-snapshot",
-            feature = "delete-serverless-cache",
-            feature = "list-tags-for-resource",
-            feature = "modify-serverless-cache",
-            feature = "remove-tags-from-resource"
-        )
-    )]
+    #[cfg(any(
+        feature = "add-tags-to-resource",
+        feature = "create-serverless-cache",
+        feature = "create-serverless-cache-snapshot",
+        feature = "delete-serverless-cache",
+        feature = "list-tags-for-resource",
+        feature = "modify-serverless-cache",
+        feature = "remove-tags-from-resource"
+    ))]
     InvalidServerlessCacheStateFault(crate::error::InvalidServerlessCacheStateFault),
     /// The service answered with [`crate::error::InvalidSnapshotStateFault`].
     #[cfg(any(feature = "copy-snapshot", feature = "delete-snapshot"))]
     InvalidSnapshotStateFault(crate::error::InvalidSnapshotStateFault),
     /// The service answered with [`crate::error::InvalidSubnet`].
-    #[cfg(
-        any(feature = "create-cache-subnet-group", feature = "modify-cache-subnet-group")
-    )]
+    #[cfg(any(
+        feature = "create-cache-subnet-group",
+        feature = "modify-cache-subnet-group"
+    ))]
     InvalidSubnet(crate::error::InvalidSubnet),
     /// The service answered with [`crate::error::InvalidUserGroupStateFault`].
-    #[cfg(
-        any(
-            feature = "create-replication-group",
-            feature = "create-serverless-cache",
-            feature = "delete-user-group",
-            feature = "modify-replication-group",
-            feature = "modify-serverless-cache",
-            feature = "modify-user-group"
-        )
-    )]
+    #[cfg(any(
+        feature = "create-replication-group",
+        feature = "create-serverless-cache",
+        feature = "delete-user-group",
+        feature = "modify-replication-group",
+        feature = "modify-serverless-cache",
+        feature = "modify-user-group"
+    ))]
     InvalidUserGroupStateFault(crate::error::InvalidUserGroupStateFault),
     /// The service answered with [`crate::error::InvalidUserStateFault`].
     #[cfg(any(feature = "delete-user", feature = "modify-user"))]
     InvalidUserStateFault(crate::error::InvalidUserStateFault),
     /// The service answered with [`crate::error::InvalidVpcNetworkStateFault`].
-    #[cfg(
-        any(
-            feature = "create-cache-cluster",
-            feature = "create-replication-group",
-            feature = "decrease-replica-count",
-            feature = "increase-replica-count",
-            feature = "modify-cache-cluster",
-            feature = "modify-replication-group",
-            feature = "modify-replication-group-shard-configuration"
-        )
-    )]
+    #[cfg(any(
+        feature = "create-cache-cluster",
+        feature = "create-replication-group",
+        feature = "decrease-replica-count",
+        feature = "increase-replica-count",
+        feature = "modify-cache-cluster",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration"
+    ))]
     InvalidVpcNetworkStateFault(crate::error::InvalidVpcNetworkStateFault),
     /// The service answered with [`crate::error::NoOperationFault`].
     #[cfg(any(feature = "decrease-replica-count", feature = "increase-replica-count"))]
@@ -9744,39 +9158,33 @@ pub enum ServiceError {
     #[cfg(feature = "test-failover")]
     NodeGroupNotFoundFault(crate::error::NodeGroupNotFoundFault),
     /// The service answered with [`crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault`].
-    #[cfg(
-        any(
-            feature = "create-replication-group",
-            feature = "decrease-replica-count",
-            feature = "increase-replica-count",
-            feature = "modify-replication-group-shard-configuration"
-        )
-    )]
+    #[cfg(any(
+        feature = "create-replication-group",
+        feature = "decrease-replica-count",
+        feature = "increase-replica-count",
+        feature = "modify-replication-group-shard-configuration"
+    ))]
     NodeGroupsPerReplicationGroupQuotaExceededFault(
         crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault,
     ),
     /// The service answered with [`crate::error::NodeQuotaForClusterExceededFault`].
-    #[cfg(
-        any(
-            feature = "create-cache-cluster",
-            feature = "create-replication-group",
-            feature = "modify-cache-cluster",
-            feature = "modify-replication-group"
-        )
-    )]
+    #[cfg(any(
+        feature = "create-cache-cluster",
+        feature = "create-replication-group",
+        feature = "modify-cache-cluster",
+        feature = "modify-replication-group"
+    ))]
     NodeQuotaForClusterExceededFault(crate::error::NodeQuotaForClusterExceededFault),
     /// The service answered with [`crate::error::NodeQuotaForCustomerExceededFault`].
-    #[cfg(
-        any(
-            feature = "create-cache-cluster",
-            feature = "create-replication-group",
-            feature = "decrease-replica-count",
-            feature = "increase-replica-count",
-            feature = "modify-cache-cluster",
-            feature = "modify-replication-group",
-            feature = "modify-replication-group-shard-configuration"
-        )
-    )]
+    #[cfg(any(
+        feature = "create-cache-cluster",
+        feature = "create-replication-group",
+        feature = "decrease-replica-count",
+        feature = "increase-replica-count",
+        feature = "modify-cache-cluster",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration"
+    ))]
     NodeQuotaForCustomerExceededFault(crate::error::NodeQuotaForCustomerExceededFault),
     /// The service answered with [`crate::error::ReplicationGroupAlreadyExistsFault`].
     #[cfg(feature = "create-replication-group")]
@@ -9787,80 +9195,64 @@ pub enum ServiceError {
         crate::error::ReplicationGroupAlreadyUnderMigrationFault,
     ),
     /// The service answered with [`crate::error::ReplicationGroupNotFoundFault`].
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "complete-migration",
-            feature = "create-cache-cluster",
-            feature = "create-global-replication-group",
-            feature = "create-snapshot",
-            feature = "decrease-replica-count",
-            feature = "delete-replication-group",
-            feature = "describe-replication-groups",
-            feature = "increase-replica-count",
-            feature = "list-allowed-node-type-modifications",
-            feature = "list-tags-for-resource",
-            feature = "modify-replication-group",
-            feature = "modify-replication-group-shard-configuration",
-            feature = "remove-tags-from-resource",
-            feature = "start-migration",
-            feature = "test-failover",
-            feature = "test-migration"
-        )
-    )]
+    #[cfg(any(
+        feature = "add-tags-to-resource",
+        feature = "complete-migration",
+        feature = "create-cache-cluster",
+        feature = "create-global-replication-group",
+        feature = "create-snapshot",
+        feature = "decrease-replica-count",
+        feature = "delete-replication-group",
+        feature = "describe-replication-groups",
+        feature = "increase-replica-count",
+        feature = "list-allowed-node-type-modifications",
+        feature = "list-tags-for-resource",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "remove-tags-from-resource",
+        feature = "start-migration",
+        feature = "test-failover",
+        feature = "test-migration"
+    ))]
     ReplicationGroupNotFoundFault(crate::error::ReplicationGroupNotFoundFault),
     /// The service answered with [`crate::error::ReplicationGroupNotUnderMigrationFault`].
     #[cfg(feature = "complete-migration")]
-    ReplicationGroupNotUnderMigrationFault(
-        crate::error::ReplicationGroupNotUnderMigrationFault,
-    ),
+    ReplicationGroupNotUnderMigrationFault(crate::error::ReplicationGroupNotUnderMigrationFault),
     /// The service answered with [`crate::error::ReservedCacheNodeAlreadyExistsFault`].
     #[cfg(feature = "purchase-reserved-cache-nodes-offering")]
-    ReservedCacheNodeAlreadyExistsFault(
-        crate::error::ReservedCacheNodeAlreadyExistsFault,
-    ),
+    ReservedCacheNodeAlreadyExistsFault(crate::error::ReservedCacheNodeAlreadyExistsFault),
     /// The service answered with [`crate::error::ReservedCacheNodeNotFoundFault`].
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "describe-reserved-cache-nodes",
-            feature = "list-tags-for-resource",
-            feature = "remove-tags-from-resource"
-        )
-    )]
+    #[cfg(any(
+        feature = "add-tags-to-resource",
+        feature = "describe-reserved-cache-nodes",
+        feature = "list-tags-for-resource",
+        feature = "remove-tags-from-resource"
+    ))]
     ReservedCacheNodeNotFoundFault(crate::error::ReservedCacheNodeNotFoundFault),
     /// The service answered with [`crate::error::ReservedCacheNodeQuotaExceededFault`].
     #[cfg(feature = "purchase-reserved-cache-nodes-offering")]
-    ReservedCacheNodeQuotaExceededFault(
-        crate::error::ReservedCacheNodeQuotaExceededFault,
-    ),
+    ReservedCacheNodeQuotaExceededFault(crate::error::ReservedCacheNodeQuotaExceededFault),
     /// The service answered with [`crate::error::ReservedCacheNodesOfferingNotFoundFault`].
-    #[cfg(
-        any(
-            feature = "describe-reserved-cache-nodes-offerings",
-            feature = "purchase-reserved-cache-nodes-offering"
-        )
-    )]
-    ReservedCacheNodesOfferingNotFoundFault(
-        crate::error::ReservedCacheNodesOfferingNotFoundFault,
-    ),
+    #[cfg(any(
+        feature = "describe-reserved-cache-nodes-offerings",
+        feature = "purchase-reserved-cache-nodes-offering"
+    ))]
+    ReservedCacheNodesOfferingNotFoundFault(crate::error::ReservedCacheNodesOfferingNotFoundFault),
     /// The service answered with [`crate::error::ServerlessCacheAlreadyExistsFault`].
     #[cfg(feature = "create-serverless-cache")]
     ServerlessCacheAlreadyExistsFault(crate::error::ServerlessCacheAlreadyExistsFault),
     /// The service answered with [`crate::error::ServerlessCacheNotFoundFault`].
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "create-serverless-cache",
-            feature = "create-serverless-cache-snapshot",
-            feature = "delete-serverless-cache",
-            feature = "describe-serverless-cache-snapshots",
-            feature = "describe-serverless-caches",
-            feature = "list-tags-for-resource",
-            feature = "modify-serverless-cache",
-            feature = "remove-tags-from-resource"
-        )
-    )]
+    #[cfg(any(
+        feature = "add-tags-to-resource",
+        feature = "create-serverless-cache",
+        feature = "create-serverless-cache-snapshot",
+        feature = "delete-serverless-cache",
+        feature = "describe-serverless-cache-snapshots",
+        feature = "describe-serverless-caches",
+        feature = "list-tags-for-resource",
+        feature = "modify-serverless-cache",
+        feature = "remove-tags-from-resource"
+    ))]
     ServerlessCacheNotFoundFault(crate::error::ServerlessCacheNotFoundFault),
     /// The service answered with [`crate::error::ServerlessCacheQuotaForCustomerExceededFault`].
     #[cfg(feature = "create-serverless-cache")]
@@ -9868,144 +9260,123 @@ pub enum ServiceError {
         crate::error::ServerlessCacheQuotaForCustomerExceededFault,
     ),
     /// The service answered with [`crate::error::ServerlessCacheSnapshotAlreadyExistsFault`].
-    #[cfg(
-        any(
-            feature = "copy-serverless-cache-snapshot",
-            feature = "create-serverless-cache-snapshot",
-            feature = "delete-serverless-cache"
-        )
-    )]
+    #[cfg(any(
+        feature = "copy-serverless-cache-snapshot",
+        feature = "create-serverless-cache-snapshot",
+        feature = "delete-serverless-cache"
+    ))]
     ServerlessCacheSnapshotAlreadyExistsFault(
         crate::error::ServerlessCacheSnapshotAlreadyExistsFault,
     ),
     /// The service answered with [`crate::error::ServerlessCacheSnapshotNotFoundFault`].
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "copy-serverless-cache-snapshot",
-            feature = "delete-serverless-cache-snapshot",
-            feature = "describe-serverless-cache-snapshots",
-            feature = "export-serverless-cache-snapshot",
-            feature = "list-tags-for-resource",
-            feature = "remove-tags-from-resource"
-        )
-    )]
-    ServerlessCacheSnapshotNotFoundFault(
-        crate::error::ServerlessCacheSnapshotNotFoundFault,
-    ),
+    #[cfg(any(
+        feature = "add-tags-to-resource",
+        feature = "copy-serverless-cache-snapshot",
+        feature = "delete-serverless-cache-snapshot",
+        feature = "describe-serverless-cache-snapshots",
+        feature = "export-serverless-cache-snapshot",
+        feature = "list-tags-for-resource",
+        feature = "remove-tags-from-resource"
+    ))]
+    ServerlessCacheSnapshotNotFoundFault(crate::error::ServerlessCacheSnapshotNotFoundFault),
     /// The service answered with [`crate::error::ServerlessCacheSnapshotQuotaExceededFault`].
-    #[cfg(
-        any(
-            feature = "copy-serverless-cache-snapshot",
-            feature = "create-serverless-cache-snapshot"
-        )
-    )]
+    #[cfg(any(
+        feature = "copy-serverless-cache-snapshot",
+        feature = "create-serverless-cache-snapshot"
+    ))]
     ServerlessCacheSnapshotQuotaExceededFault(
         crate::error::ServerlessCacheSnapshotQuotaExceededFault,
     ),
     /// The service answered with [`crate::error::ServiceLinkedRoleNotFoundFault`].
-    #[cfg(
-        any(
-            feature = "copy-serverless-cache-snapshot",
-            feature = "create-global-replication-group",
-            feature = "create-serverless-cache",
-            feature = "create-serverless-cache-snapshot",
-            feature = "create-user",
-            feature = "create-user-group",
-            feature = "decrease-replica-count",
-            feature = "delete-serverless-cache",
-            feature = "delete-serverless-cache-snapshot",
-            feature = "delete-user",
-            feature = "delete-user-group",
-            feature = "describe-user-groups",
-            feature = "describe-users",
-            feature = "export-serverless-cache-snapshot",
-            feature = "modify-serverless-cache",
-            feature = "modify-user",
-            feature = "modify-user-group"
-        )
-    )]
+    #[cfg(any(
+        feature = "copy-serverless-cache-snapshot",
+        feature = "create-global-replication-group",
+        feature = "create-serverless-cache",
+        feature = "create-serverless-cache-snapshot",
+        feature = "create-user",
+        feature = "create-user-group",
+        feature = "decrease-replica-count",
+        feature = "delete-serverless-cache",
+        feature = "delete-serverless-cache-snapshot",
+        feature = "delete-user",
+        feature = "delete-user-group",
+        feature = "describe-user-groups",
+        feature = "describe-users",
+        feature = "export-serverless-cache-snapshot",
+        feature = "modify-serverless-cache",
+        feature = "modify-user",
+        feature = "modify-user-group"
+    ))]
     ServiceLinkedRoleNotFoundFault(crate::error::ServiceLinkedRoleNotFoundFault),
     /// The service answered with [`crate::error::ServiceUpdateNotFoundFault`].
-    #[cfg(
-        any(
-            feature = "batch-apply-update-action",
-            feature = "batch-stop-update-action",
-            feature = "describe-service-updates"
-        )
-    )]
+    #[cfg(any(
+        feature = "batch-apply-update-action",
+        feature = "batch-stop-update-action",
+        feature = "describe-service-updates"
+    ))]
     ServiceUpdateNotFoundFault(crate::error::ServiceUpdateNotFoundFault),
     /// The service answered with [`crate::error::SnapshotAlreadyExistsFault`].
-    #[cfg(
-        any(
-            feature = "copy-snapshot",
-            feature = "create-snapshot",
-            feature = "delete-cache-cluster",
-            feature = "delete-replication-group"
-        )
-    )]
+    #[cfg(any(
+        feature = "copy-snapshot",
+        feature = "create-snapshot",
+        feature = "delete-cache-cluster",
+        feature = "delete-replication-group"
+    ))]
     SnapshotAlreadyExistsFault(crate::error::SnapshotAlreadyExistsFault),
     /// The service answered with [`crate::error::SnapshotFeatureNotSupportedFault`].
-    #[cfg(
-        any(
-            feature = "create-snapshot",
-            feature = "delete-cache-cluster",
-            feature = "delete-replication-group"
-        )
-    )]
+    #[cfg(any(
+        feature = "create-snapshot",
+        feature = "delete-cache-cluster",
+        feature = "delete-replication-group"
+    ))]
     SnapshotFeatureNotSupportedFault(crate::error::SnapshotFeatureNotSupportedFault),
     /// The service answered with [`crate::error::SnapshotNotFoundFault`].
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "copy-snapshot",
-            feature = "delete-snapshot",
-            feature = "describe-snapshots",
-            feature = "list-tags-for-resource",
-            feature = "remove-tags-from-resource"
-        )
-    )]
+    #[cfg(any(
+        feature = "add-tags-to-resource",
+        feature = "copy-snapshot",
+        feature = "delete-snapshot",
+        feature = "describe-snapshots",
+        feature = "list-tags-for-resource",
+        feature = "remove-tags-from-resource"
+    ))]
     SnapshotNotFoundFault(crate::error::SnapshotNotFoundFault),
     /// The service answered with [`crate::error::SnapshotQuotaExceededFault`].
-    #[cfg(
-        any(
-            feature = "copy-snapshot",
-            feature = "create-snapshot",
-            feature = "delete-cache-cluster",
-            feature = "delete-replication-group"
-        )
-    )]
+    #[cfg(any(
+        feature = "copy-snapshot",
+        feature = "create-snapshot",
+        feature = "delete-cache-cluster",
+        feature = "delete-replication-group"
+    ))]
     SnapshotQuotaExceededFault(crate::error::SnapshotQuotaExceededFault),
     /// The service answered with [`crate::error::SubnetInUse`].
     #[cfg(feature = "modify-cache-subnet-group")]
     SubnetInUse(crate::error::SubnetInUse),
     /// The service answered with [`crate::error::SubnetNotAllowedFault`].
-    #[cfg(
-        any(feature = "create-cache-subnet-group", feature = "modify-cache-subnet-group")
-    )]
+    #[cfg(any(
+        feature = "create-cache-subnet-group",
+        feature = "modify-cache-subnet-group"
+    ))]
     SubnetNotAllowedFault(crate::error::SubnetNotAllowedFault),
     /// The service answered with [`crate::error::TagNotFoundFault`].
     #[cfg(feature = "remove-tags-from-resource")]
     TagNotFoundFault(crate::error::TagNotFoundFault),
     /// The service answered with [`crate::error::TagQuotaPerResourceExceeded`].
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "copy-serverless-cache-snapshot",
-            feature = "copy-snapshot",
-            feature = "create-cache-cluster",
-            feature = "create-cache-parameter-group",
-            feature = "create-cache-security-group",
-            feature = "create-cache-subnet-group",
-            feature = "create-replication-group",
-            feature = "create-serverless-cache",
-            feature = "create-serverless-cache-snapshot",
-            feature = "create-snapshot",
-            feature = "create-user",
-            feature = "create-user-group",
-            feature = "purchase-reserved-cache-nodes-offering"
-        )
-    )]
+    #[cfg(any(
+        feature = "add-tags-to-resource",
+        feature = "copy-serverless-cache-snapshot",
+        feature = "copy-snapshot",
+        feature = "create-cache-cluster",
+        feature = "create-cache-parameter-group",
+        feature = "create-cache-security-group",
+        feature = "create-cache-subnet-group",
+        feature = "create-replication-group",
+        feature = "create-serverless-cache",
+        feature = "create-serverless-cache-snapshot",
+        feature = "create-snapshot",
+        feature = "create-user",
+        feature = "create-user-group",
+        feature = "purchase-reserved-cache-nodes-offering"
+    ))]
     TagQuotaPerResourceExceeded(crate::error::TagQuotaPerResourceExceeded),
     /// The service answered with [`crate::error::TestFailoverNotAvailableFault`].
     #[cfg(feature = "test-failover")]
@@ -10017,37 +9388,33 @@ pub enum ServiceError {
     #[cfg(feature = "create-user-group")]
     UserGroupAlreadyExistsFault(crate::error::UserGroupAlreadyExistsFault),
     /// The service answered with [`crate::error::UserGroupNotFoundFault`].
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "create-replication-group",
-            feature = "create-serverless-cache",
-            feature = "delete-user-group",
-            feature = "describe-user-groups",
-            feature = "list-tags-for-resource",
-            feature = "modify-replication-group",
-            feature = "modify-serverless-cache",
-            feature = "modify-user-group",
-            feature = "remove-tags-from-resource"
-        )
-    )]
+    #[cfg(any(
+        feature = "add-tags-to-resource",
+        feature = "create-replication-group",
+        feature = "create-serverless-cache",
+        feature = "delete-user-group",
+        feature = "describe-user-groups",
+        feature = "list-tags-for-resource",
+        feature = "modify-replication-group",
+        feature = "modify-serverless-cache",
+        feature = "modify-user-group",
+        feature = "remove-tags-from-resource"
+    ))]
     UserGroupNotFoundFault(crate::error::UserGroupNotFoundFault),
     /// The service answered with [`crate::error::UserGroupQuotaExceededFault`].
     #[cfg(feature = "create-user-group")]
     UserGroupQuotaExceededFault(crate::error::UserGroupQuotaExceededFault),
     /// The service answered with [`crate::error::UserNotFoundFault`].
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "create-user-group",
-            feature = "delete-user",
-            feature = "describe-users",
-            feature = "list-tags-for-resource",
-            feature = "modify-user",
-            feature = "modify-user-group",
-            feature = "remove-tags-from-resource"
-        )
-    )]
+    #[cfg(any(
+        feature = "add-tags-to-resource",
+        feature = "create-user-group",
+        feature = "delete-user",
+        feature = "describe-users",
+        feature = "list-tags-for-resource",
+        feature = "modify-user",
+        feature = "modify-user-group",
+        feature = "remove-tags-from-resource"
+    ))]
     UserNotFoundFault(crate::error::UserNotFoundFault),
     /// The service answered with [`crate::error::UserQuotaExceededFault`].
     #[cfg(feature = "create-user")]
@@ -10061,15 +9428,13 @@ impl ServiceError {
         let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
-                        ),
+                return Self::Unhandled(::std::boxed::Box::new(
+                    ::querygen_runtime::query::UnhandledError::new(
+                        status,
+                        body,
+                        ::std::result::Result::Err(problem),
                     ),
-                );
+                ));
             }
         };
         match envelope.code.as_deref() {
@@ -10077,250 +9442,205 @@ impl ServiceError {
             ::std::option::Option::Some(
                 crate::error::ApiCallRateForCustomerExceededFault::CODE,
             ) => {
-                crate::error::ApiCallRateForCustomerExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
+                crate::error::ApiCallRateForCustomerExceededFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::ApiCallRateForCustomerExceededFault,
                     )
             }
             #[cfg(feature = "authorize-cache-security-group-ingress")]
-            ::std::option::Option::Some(
-                crate::error::AuthorizationAlreadyExistsFault::CODE,
-            ) => {
-                crate::error::AuthorizationAlreadyExistsFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
+            ::std::option::Option::Some(crate::error::AuthorizationAlreadyExistsFault::CODE) => {
+                crate::error::AuthorizationAlreadyExistsFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::AuthorizationAlreadyExistsFault,
                     )
             }
             #[cfg(feature = "revoke-cache-security-group-ingress")]
-            ::std::option::Option::Some(
-                crate::error::AuthorizationNotFoundFault::CODE,
-            ) => {
-                crate::error::AuthorizationNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
+            ::std::option::Option::Some(crate::error::AuthorizationNotFoundFault::CODE) => {
+                crate::error::AuthorizationNotFoundFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::AuthorizationNotFoundFault,
                     )
             }
             #[cfg(feature = "create-cache-cluster")]
-            ::std::option::Option::Some(
-                crate::error::CacheClusterAlreadyExistsFault::CODE,
-            ) => {
-                crate::error::CacheClusterAlreadyExistsFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
+            ::std::option::Option::Some(crate::error::CacheClusterAlreadyExistsFault::CODE) => {
+                crate::error::CacheClusterAlreadyExistsFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::CacheClusterAlreadyExistsFault,
                     )
             }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "create-replication-group",
-                    feature = "create-snapshot",
-                    feature = "delete-cache-cluster",
-                    feature = "describe-cache-clusters",
-                    feature = "describe-snapshots",
-                    feature = "list-allowed-node-type-modifications",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group",
-                    feature = "reboot-cache-cluster",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
-            ::std::option::Option::Some(
-                crate::error::CacheClusterNotFoundFault::CODE,
-            ) => {
+            #[cfg(any(
+                feature = "add-tags-to-resource",
+                feature = "create-replication-group",
+                feature = "create-snapshot",
+                feature = "delete-cache-cluster",
+                feature = "describe-cache-clusters",
+                feature = "describe-snapshots",
+                feature = "list-allowed-node-type-modifications",
+                feature = "list-tags-for-resource",
+                feature = "modify-cache-cluster",
+                feature = "modify-replication-group",
+                feature = "reboot-cache-cluster",
+                feature = "remove-tags-from-resource"
+            ))]
+            ::std::option::Option::Some(crate::error::CacheClusterNotFoundFault::CODE) => {
                 crate::error::CacheClusterNotFoundFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::CacheClusterNotFoundFault,
                     )
             }
             #[cfg(feature = "create-cache-parameter-group")]
             ::std::option::Option::Some(
                 crate::error::CacheParameterGroupAlreadyExistsFault::CODE,
-            ) => {
-                crate::error::CacheParameterGroupAlreadyExistsFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
+            ) => crate::error::CacheParameterGroupAlreadyExistsFault::read_error_body(
+                body, &envelope,
+            )
+            .map_or_else(
+                |problem| {
+                    Self::Unhandled(::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
+                    ))
+                },
+                Self::CacheParameterGroupAlreadyExistsFault,
+            ),
+            #[cfg(any(
+                feature = "add-tags-to-resource",
+                feature = "create-cache-cluster",
+                feature = "create-replication-group",
+                feature = "delete-cache-parameter-group",
+                feature = "describe-cache-parameter-groups",
+                feature = "describe-cache-parameters",
+                feature = "list-tags-for-resource",
+                feature = "modify-cache-cluster",
+                feature = "modify-cache-parameter-group",
+                feature = "modify-replication-group",
+                feature = "remove-tags-from-resource",
+                feature = "reset-cache-parameter-group"
+            ))]
+            ::std::option::Option::Some(crate::error::CacheParameterGroupNotFoundFault::CODE) => {
+                crate::error::CacheParameterGroupNotFoundFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
-                        Self::CacheParameterGroupAlreadyExistsFault,
-                    )
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "delete-cache-parameter-group",
-                    feature = "describe-cache-parameter-groups",
-                    feature = "describe-cache-parameters",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-cache-parameter-group",
-                    feature = "modify-replication-group",
-                    feature = "remove-tags-from-resource",
-                    feature = "reset-cache-parameter-group"
-                )
-            )]
-            ::std::option::Option::Some(
-                crate::error::CacheParameterGroupNotFoundFault::CODE,
-            ) => {
-                crate::error::CacheParameterGroupNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::CacheParameterGroupNotFoundFault,
                     )
             }
             #[cfg(feature = "create-cache-parameter-group")]
             ::std::option::Option::Some(
                 crate::error::CacheParameterGroupQuotaExceededFault::CODE,
-            ) => {
-                crate::error::CacheParameterGroupQuotaExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
-                            ),
+            ) => crate::error::CacheParameterGroupQuotaExceededFault::read_error_body(
+                body, &envelope,
+            )
+            .map_or_else(
+                |problem| {
+                    Self::Unhandled(::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
                         ),
-                        Self::CacheParameterGroupQuotaExceededFault,
-                    )
-            }
+                    ))
+                },
+                Self::CacheParameterGroupQuotaExceededFault,
+            ),
             #[cfg(feature = "create-cache-security-group")]
             ::std::option::Option::Some(
                 crate::error::CacheSecurityGroupAlreadyExistsFault::CODE,
             ) => {
-                crate::error::CacheSecurityGroupAlreadyExistsFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
+                crate::error::CacheSecurityGroupAlreadyExistsFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::CacheSecurityGroupAlreadyExistsFault,
                     )
             }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "authorize-cache-security-group-ingress",
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "delete-cache-security-group",
-                    feature = "describe-cache-security-groups",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group",
-                    feature = "remove-tags-from-resource",
-                    feature = "revoke-cache-security-group-ingress"
-                )
-            )]
-            ::std::option::Option::Some(
-                crate::error::CacheSecurityGroupNotFoundFault::CODE,
-            ) => {
-                crate::error::CacheSecurityGroupNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
+            #[cfg(any(
+                feature = "add-tags-to-resource",
+                feature = "authorize-cache-security-group-ingress",
+                feature = "create-cache-cluster",
+                feature = "create-replication-group",
+                feature = "delete-cache-security-group",
+                feature = "describe-cache-security-groups",
+                feature = "list-tags-for-resource",
+                feature = "modify-cache-cluster",
+                feature = "modify-replication-group",
+                feature = "remove-tags-from-resource",
+                feature = "revoke-cache-security-group-ingress"
+            ))]
+            ::std::option::Option::Some(crate::error::CacheSecurityGroupNotFoundFault::CODE) => {
+                crate::error::CacheSecurityGroupNotFoundFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::CacheSecurityGroupNotFoundFault,
                     )
             }
@@ -10328,1160 +9648,967 @@ impl ServiceError {
             ::std::option::Option::Some(
                 crate::error::CacheSecurityGroupQuotaExceededFault::CODE,
             ) => {
-                crate::error::CacheSecurityGroupQuotaExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
+                crate::error::CacheSecurityGroupQuotaExceededFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::CacheSecurityGroupQuotaExceededFault,
                     )
             }
             #[cfg(feature = "create-cache-subnet-group")]
-            ::std::option::Option::Some(
-                crate::error::CacheSubnetGroupAlreadyExistsFault::CODE,
-            ) => {
-                crate::error::CacheSubnetGroupAlreadyExistsFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
+            ::std::option::Option::Some(crate::error::CacheSubnetGroupAlreadyExistsFault::CODE) => {
+                crate::error::CacheSubnetGroupAlreadyExistsFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::CacheSubnetGroupAlreadyExistsFault,
                     )
             }
             #[cfg(feature = "delete-cache-subnet-group")]
             ::std::option::Option::Some(crate::error::CacheSubnetGroupInUse::CODE) => {
-                crate::error::CacheSubnetGroupInUse::read_error_body(body, &envelope)
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                crate::error::CacheSubnetGroupInUse::read_error_body(body, &envelope).map_or_else(
+                    |problem| {
+                        Self::Unhandled(::std::boxed::Box::new(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::CacheSubnetGroupInUse,
-                    )
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "delete-cache-subnet-group",
-                    feature = "describe-cache-subnet-groups",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-cache-subnet-group",
-                    feature = "remove-tags-from-resource"
+                        ))
+                    },
+                    Self::CacheSubnetGroupInUse,
                 )
-            )]
-            ::std::option::Option::Some(
-                crate::error::CacheSubnetGroupNotFoundFault::CODE,
-            ) => {
-                crate::error::CacheSubnetGroupNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
+            }
+            #[cfg(any(
+                feature = "add-tags-to-resource",
+                feature = "create-cache-cluster",
+                feature = "create-replication-group",
+                feature = "delete-cache-subnet-group",
+                feature = "describe-cache-subnet-groups",
+                feature = "list-tags-for-resource",
+                feature = "modify-cache-subnet-group",
+                feature = "remove-tags-from-resource"
+            ))]
+            ::std::option::Option::Some(crate::error::CacheSubnetGroupNotFoundFault::CODE) => {
+                crate::error::CacheSubnetGroupNotFoundFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::CacheSubnetGroupNotFoundFault,
                     )
             }
             #[cfg(feature = "create-cache-subnet-group")]
-            ::std::option::Option::Some(
-                crate::error::CacheSubnetGroupQuotaExceededFault::CODE,
-            ) => {
-                crate::error::CacheSubnetGroupQuotaExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
+            ::std::option::Option::Some(crate::error::CacheSubnetGroupQuotaExceededFault::CODE) => {
+                crate::error::CacheSubnetGroupQuotaExceededFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::CacheSubnetGroupQuotaExceededFault,
                     )
             }
-            #[cfg(
-                any(
-                    feature = "create-cache-subnet-group",
-                    feature = "modify-cache-subnet-group"
-                )
-            )]
-            ::std::option::Option::Some(
-                crate::error::CacheSubnetQuotaExceededFault::CODE,
-            ) => {
-                crate::error::CacheSubnetQuotaExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
+            #[cfg(any(
+                feature = "create-cache-subnet-group",
+                feature = "modify-cache-subnet-group"
+            ))]
+            ::std::option::Option::Some(crate::error::CacheSubnetQuotaExceededFault::CODE) => {
+                crate::error::CacheSubnetQuotaExceededFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::CacheSubnetQuotaExceededFault,
                     )
             }
-            #[cfg(
-                any(
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "decrease-replica-count",
-                    feature = "increase-replica-count"
-                )
-            )]
+            #[cfg(any(
+                feature = "create-cache-cluster",
+                feature = "create-replication-group",
+                feature = "decrease-replica-count",
+                feature = "increase-replica-count"
+            ))]
             ::std::option::Option::Some(
                 crate::error::ClusterQuotaForCustomerExceededFault::CODE,
             ) => {
-                crate::error::ClusterQuotaForCustomerExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
+                crate::error::ClusterQuotaForCustomerExceededFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::ClusterQuotaForCustomerExceededFault,
                     )
             }
             #[cfg(feature = "delete-user")]
             ::std::option::Option::Some(
                 crate::error::DefaultUserAssociatedToUserGroupFault::CODE,
-            ) => {
-                crate::error::DefaultUserAssociatedToUserGroupFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
-                            ),
+            ) => crate::error::DefaultUserAssociatedToUserGroupFault::read_error_body(
+                body, &envelope,
+            )
+            .map_or_else(
+                |problem| {
+                    Self::Unhandled(::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
                         ),
-                        Self::DefaultUserAssociatedToUserGroupFault,
-                    )
-            }
+                    ))
+                },
+                Self::DefaultUserAssociatedToUserGroupFault,
+            ),
             #[cfg(any(feature = "create-user-group", feature = "modify-user-group"))]
             ::std::option::Option::Some(crate::error::DefaultUserRequired::CODE) => {
-                crate::error::DefaultUserRequired::read_error_body(body, &envelope)
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                crate::error::DefaultUserRequired::read_error_body(body, &envelope).map_or_else(
+                    |problem| {
+                        Self::Unhandled(::std::boxed::Box::new(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::DefaultUserRequired,
-                    )
-            }
-            #[cfg(
-                any(
-                    feature = "create-user",
-                    feature = "create-user-group",
-                    feature = "modify-user-group"
+                        ))
+                    },
+                    Self::DefaultUserRequired,
                 )
-            )]
+            }
+            #[cfg(any(
+                feature = "create-user",
+                feature = "create-user-group",
+                feature = "modify-user-group"
+            ))]
             ::std::option::Option::Some(crate::error::DuplicateUserNameFault::CODE) => {
-                crate::error::DuplicateUserNameFault::read_error_body(body, &envelope)
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                crate::error::DuplicateUserNameFault::read_error_body(body, &envelope).map_or_else(
+                    |problem| {
+                        Self::Unhandled(::std::boxed::Box::new(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::DuplicateUserNameFault,
-                    )
+                        ))
+                    },
+                    Self::DuplicateUserNameFault,
+                )
             }
             #[cfg(feature = "create-global-replication-group")]
             ::std::option::Option::Some(
                 crate::error::GlobalReplicationGroupAlreadyExistsFault::CODE,
-            ) => {
-                crate::error::GlobalReplicationGroupAlreadyExistsFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
-                            ),
+            ) => crate::error::GlobalReplicationGroupAlreadyExistsFault::read_error_body(
+                body, &envelope,
+            )
+            .map_or_else(
+                |problem| {
+                    Self::Unhandled(::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
                         ),
-                        Self::GlobalReplicationGroupAlreadyExistsFault,
-                    )
-            }
-            #[cfg(
-                any(
-                    feature = "create-replication-group",
-                    feature = "decrease-node-groups-in-global-replication-group",
-                    feature = "delete-global-replication-group",
-                    feature = "describe-global-replication-groups",
-                    feature = "disassociate-global-replication-group",
-                    feature = "failover-global-replication-group",
-                    feature = "increase-node-groups-in-global-replication-group",
-                    feature = "modify-global-replication-group",
-                    feature = "rebalance-slots-in-global-replication-group"
-                )
-            )]
+                    ))
+                },
+                Self::GlobalReplicationGroupAlreadyExistsFault,
+            ),
+            #[cfg(any(
+                feature = "create-replication-group",
+                feature = "decrease-node-groups-in-global-replication-group",
+                feature = "delete-global-replication-group",
+                feature = "describe-global-replication-groups",
+                feature = "disassociate-global-replication-group",
+                feature = "failover-global-replication-group",
+                feature = "increase-node-groups-in-global-replication-group",
+                feature = "modify-global-replication-group",
+                feature = "rebalance-slots-in-global-replication-group"
+            ))]
             ::std::option::Option::Some(
                 crate::error::GlobalReplicationGroupNotFoundFault::CODE,
             ) => {
-                crate::error::GlobalReplicationGroupNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
+                crate::error::GlobalReplicationGroupNotFoundFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::GlobalReplicationGroupNotFoundFault,
                     )
             }
-            #[cfg(
-                any(
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "decrease-replica-count",
-                    feature = "increase-replica-count",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration"
-                )
-            )]
+            #[cfg(any(
+                feature = "create-cache-cluster",
+                feature = "create-replication-group",
+                feature = "decrease-replica-count",
+                feature = "increase-replica-count",
+                feature = "modify-cache-cluster",
+                feature = "modify-replication-group",
+                feature = "modify-replication-group-shard-configuration"
+            ))]
             ::std::option::Option::Some(
                 crate::error::InsufficientCacheClusterCapacityFault::CODE,
-            ) => {
-                crate::error::InsufficientCacheClusterCapacityFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
-                            ),
+            ) => crate::error::InsufficientCacheClusterCapacityFault::read_error_body(
+                body, &envelope,
+            )
+            .map_or_else(
+                |problem| {
+                    Self::Unhandled(::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
                         ),
-                        Self::InsufficientCacheClusterCapacityFault,
-                    )
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "list-tags-for-resource",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
+                    ))
+                },
+                Self::InsufficientCacheClusterCapacityFault,
+            ),
+            #[cfg(any(
+                feature = "add-tags-to-resource",
+                feature = "list-tags-for-resource",
+                feature = "remove-tags-from-resource"
+            ))]
             ::std::option::Option::Some(crate::error::InvalidArnFault::CODE) => {
-                crate::error::InvalidArnFault::read_error_body(body, &envelope)
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                crate::error::InvalidArnFault::read_error_body(body, &envelope).map_or_else(
+                    |problem| {
+                        Self::Unhandled(::std::boxed::Box::new(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::InvalidArnFault,
-                    )
-            }
-            #[cfg(
-                any(
-                    feature = "create-replication-group",
-                    feature = "create-snapshot",
-                    feature = "decrease-replica-count",
-                    feature = "delete-cache-cluster",
-                    feature = "increase-replica-count",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration",
-                    feature = "reboot-cache-cluster",
-                    feature = "test-failover"
+                        ))
+                    },
+                    Self::InvalidArnFault,
                 )
-            )]
-            ::std::option::Option::Some(
-                crate::error::InvalidCacheClusterStateFault::CODE,
-            ) => {
-                crate::error::InvalidCacheClusterStateFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
+            }
+            #[cfg(any(
+                feature = "create-replication-group",
+                feature = "create-snapshot",
+                feature = "decrease-replica-count",
+                feature = "delete-cache-cluster",
+                feature = "increase-replica-count",
+                feature = "modify-cache-cluster",
+                feature = "modify-replication-group",
+                feature = "modify-replication-group-shard-configuration",
+                feature = "reboot-cache-cluster",
+                feature = "test-failover"
+            ))]
+            ::std::option::Option::Some(crate::error::InvalidCacheClusterStateFault::CODE) => {
+                crate::error::InvalidCacheClusterStateFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::InvalidCacheClusterStateFault,
                     )
             }
-            #[cfg(
-                any(
-                    feature = "create-cache-parameter-group",
-                    feature = "delete-cache-parameter-group",
-                    feature = "modify-cache-parameter-group",
-                    feature = "reset-cache-parameter-group"
-                )
-            )]
+            #[cfg(any(
+                feature = "create-cache-parameter-group",
+                feature = "delete-cache-parameter-group",
+                feature = "modify-cache-parameter-group",
+                feature = "reset-cache-parameter-group"
+            ))]
             ::std::option::Option::Some(
                 crate::error::InvalidCacheParameterGroupStateFault::CODE,
             ) => {
-                crate::error::InvalidCacheParameterGroupStateFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
+                crate::error::InvalidCacheParameterGroupStateFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::InvalidCacheParameterGroupStateFault,
                     )
             }
-            #[cfg(
-                any(
-                    feature = "authorize-cache-security-group-ingress",
-                    feature = "delete-cache-security-group",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group",
-                    feature = "revoke-cache-security-group-ingress"
-                )
-            )]
+            #[cfg(any(
+                feature = "authorize-cache-security-group-ingress",
+                feature = "delete-cache-security-group",
+                feature = "modify-cache-cluster",
+                feature = "modify-replication-group",
+                feature = "revoke-cache-security-group-ingress"
+            ))]
             ::std::option::Option::Some(
                 crate::error::InvalidCacheSecurityGroupStateFault::CODE,
             ) => {
-                crate::error::InvalidCacheSecurityGroupStateFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
+                crate::error::InvalidCacheSecurityGroupStateFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::InvalidCacheSecurityGroupStateFault,
                     )
             }
-            #[cfg(
-                any(
-                    feature = "create-serverless-cache",
-                    feature = "delete-serverless-cache",
-                    feature = "modify-serverless-cache"
-                )
-            )]
-            ::std::option::Option::Some(
-                crate::error::InvalidCredentialsException::CODE,
-            ) => {
-                crate::error::InvalidCredentialsException::read_error_body(
-                        body,
-                        &envelope,
-                    )
+            #[cfg(any(
+                feature = "create-serverless-cache",
+                feature = "delete-serverless-cache",
+                feature = "modify-serverless-cache"
+            ))]
+            ::std::option::Option::Some(crate::error::InvalidCredentialsException::CODE) => {
+                crate::error::InvalidCredentialsException::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::InvalidCredentialsException,
                     )
             }
-            #[cfg(
-                any(
-                    feature = "create-replication-group",
-                    feature = "decrease-node-groups-in-global-replication-group",
-                    feature = "delete-global-replication-group",
-                    feature = "disassociate-global-replication-group",
-                    feature = "failover-global-replication-group",
-                    feature = "increase-node-groups-in-global-replication-group",
-                    feature = "modify-cache-parameter-group",
-                    feature = "modify-global-replication-group",
-                    feature = "rebalance-slots-in-global-replication-group",
-                    feature = "reset-cache-parameter-group"
-                )
-            )]
+            #[cfg(any(
+                feature = "create-replication-group",
+                feature = "decrease-node-groups-in-global-replication-group",
+                feature = "delete-global-replication-group",
+                feature = "disassociate-global-replication-group",
+                feature = "failover-global-replication-group",
+                feature = "increase-node-groups-in-global-replication-group",
+                feature = "modify-cache-parameter-group",
+                feature = "modify-global-replication-group",
+                feature = "rebalance-slots-in-global-replication-group",
+                feature = "reset-cache-parameter-group"
+            ))]
             ::std::option::Option::Some(
                 crate::error::InvalidGlobalReplicationGroupStateFault::CODE,
-            ) => {
-                crate::error::InvalidGlobalReplicationGroupStateFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
-                            ),
+            ) => crate::error::InvalidGlobalReplicationGroupStateFault::read_error_body(
+                body, &envelope,
+            )
+            .map_or_else(
+                |problem| {
+                    Self::Unhandled(::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
                         ),
-                        Self::InvalidGlobalReplicationGroupStateFault,
-                    )
-            }
-            #[cfg(
-                any(
-                    feature = "increase-replica-count",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration",
-                    feature = "test-failover"
-                )
-            )]
+                    ))
+                },
+                Self::InvalidGlobalReplicationGroupStateFault,
+            ),
+            #[cfg(any(
+                feature = "increase-replica-count",
+                feature = "modify-replication-group",
+                feature = "modify-replication-group-shard-configuration",
+                feature = "test-failover"
+            ))]
             ::std::option::Option::Some(crate::error::InvalidKmsKeyFault::CODE) => {
-                crate::error::InvalidKmsKeyFault::read_error_body(body, &envelope)
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                crate::error::InvalidKmsKeyFault::read_error_body(body, &envelope).map_or_else(
+                    |problem| {
+                        Self::Unhandled(::std::boxed::Box::new(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::InvalidKmsKeyFault,
-                    )
-            }
-            #[cfg(
-                any(
-                    feature = "authorize-cache-security-group-ingress",
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "copy-snapshot",
-                    feature = "create-cache-cluster",
-                    feature = "create-cache-parameter-group",
-                    feature = "create-cache-security-group",
-                    feature = "create-replication-group",
-                    feature = "create-serverless-cache",
-                    feature = "create-serverless-cache-snapshot",
-                    feature = "create-snapshot",
-                    feature = "create-user",
-                    feature = "decrease-node-groups-in-global-replication-group",
-                    feature = "decrease-replica-count",
-                    feature = "delete-cache-cluster",
-                    feature = "delete-cache-parameter-group",
-                    feature = "delete-cache-security-group",
-                    feature = "delete-replication-group",
-                    feature = "delete-serverless-cache",
-                    feature = "delete-snapshot",
-                    feature = "describe-cache-clusters",
-                    feature = "describe-cache-parameter-groups",
-                    feature = "describe-cache-parameters",
-                    feature = "describe-cache-security-groups",
-                    feature = "describe-engine-default-parameters",
-                    feature = "describe-events",
-                    feature = "describe-global-replication-groups",
-                    feature = "describe-replication-groups",
-                    feature = "describe-reserved-cache-nodes",
-                    feature = "describe-reserved-cache-nodes-offerings",
-                    feature = "describe-serverless-cache-snapshots",
-                    feature = "describe-serverless-caches",
-                    feature = "describe-service-updates",
-                    feature = "describe-snapshots",
-                    feature = "describe-update-actions",
-                    feature = "describe-user-groups",
-                    feature = "describe-users",
-                    feature = "disassociate-global-replication-group",
-                    feature = "failover-global-replication-group",
-                    feature = "increase-replica-count",
-                    feature = "list-allowed-node-type-modifications",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-cache-parameter-group",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration",
-                    feature = "modify-serverless-cache",
-                    feature = "modify-user",
-                    feature = "modify-user-group",
-                    feature = "purchase-reserved-cache-nodes-offering",
-                    feature = "reset-cache-parameter-group",
-                    feature = "revoke-cache-security-group-ingress",
-                    feature = "test-failover"
+                        ))
+                    },
+                    Self::InvalidKmsKeyFault,
                 )
-            )]
+            }
+            #[cfg(any(
+                feature = "authorize-cache-security-group-ingress",
+                feature = "copy-serverless-cache-snapshot",
+                feature = "copy-snapshot",
+                feature = "create-cache-cluster",
+                feature = "create-cache-parameter-group",
+                feature = "create-cache-security-group",
+                feature = "create-replication-group",
+                feature = "create-serverless-cache",
+                feature = "create-serverless-cache-snapshot",
+                feature = "create-snapshot",
+                feature = "create-user",
+                feature = "decrease-node-groups-in-global-replication-group",
+                feature = "decrease-replica-count",
+                feature = "delete-cache-cluster",
+                feature = "delete-cache-parameter-group",
+                feature = "delete-cache-security-group",
+                feature = "delete-replication-group",
+                feature = "delete-serverless-cache",
+                feature = "delete-snapshot",
+                feature = "describe-cache-clusters",
+                feature = "describe-cache-parameter-groups",
+                feature = "describe-cache-parameters",
+                feature = "describe-cache-security-groups",
+                feature = "describe-engine-default-parameters",
+                feature = "describe-events",
+                feature = "describe-global-replication-groups",
+                feature = "describe-replication-groups",
+                feature = "describe-reserved-cache-nodes",
+                feature = "describe-reserved-cache-nodes-offerings",
+                feature = "describe-serverless-cache-snapshots",
+                feature = "describe-serverless-caches",
+                feature = "describe-service-updates",
+                feature = "describe-snapshots",
+                feature = "describe-update-actions",
+                feature = "describe-user-groups",
+                feature = "describe-users",
+                feature = "disassociate-global-replication-group",
+                feature = "failover-global-replication-group",
+                feature = "increase-replica-count",
+                feature = "list-allowed-node-type-modifications",
+                feature = "modify-cache-cluster",
+                feature = "modify-cache-parameter-group",
+                feature = "modify-replication-group",
+                feature = "modify-replication-group-shard-configuration",
+                feature = "modify-serverless-cache",
+                feature = "modify-user",
+                feature = "modify-user-group",
+                feature = "purchase-reserved-cache-nodes-offering",
+                feature = "reset-cache-parameter-group",
+                feature = "revoke-cache-security-group-ingress",
+                feature = "test-failover"
+            ))]
             ::std::option::Option::Some(
                 crate::error::InvalidParameterCombinationException::CODE,
             ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(
-                        body,
-                        &envelope,
-                    )
+                crate::error::InvalidParameterCombinationException::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::InvalidParameterCombinationException,
                     )
             }
-            #[cfg(
-                any(
-                    feature = "authorize-cache-security-group-ingress",
-                    feature = "batch-apply-update-action",
-                    feature = "batch-stop-update-action",
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "copy-snapshot",
-                    feature = "create-cache-cluster",
-                    feature = "create-cache-parameter-group",
-                    feature = "create-cache-security-group",
-                    feature = "create-global-replication-group",
-                    feature = "create-replication-group",
-                    feature = "create-serverless-cache",
-                    feature = "create-serverless-cache-snapshot",
-                    feature = "create-snapshot",
-                    feature = "create-user",
-                    feature = "create-user-group",
-                    feature = "decrease-node-groups-in-global-replication-group",
-                    feature = "decrease-replica-count",
-                    feature = "delete-cache-cluster",
-                    feature = "delete-cache-parameter-group",
-                    feature = "delete-cache-security-group",
-                    feature = "delete-global-replication-group",
-                    feature = "delete-replication-group",
-                    feature = "delete-serverless-cache",
-                    feature = "delete-serverless-cache-snapshot",
-                    feature = "delete-snapshot",
-                    feature = "delete-user",
-                    feature = "delete-user-group",
-                    feature = "describe-cache-clusters",
-                    feature = "describe-cache-parameter-groups",
-                    feature = "describe-cache-parameters",
-                    feature = "describe-cache-security-groups",
-                    feature = "describe-engine-default-parameters",
-                    feature = "describe-events",
-                    feature = "describe-global-replication-groups",
-                    feature = "describe-replication-groups",
-                    feature = "describe-reserved-cache-nodes",
-                    feature = "describe-reserved-cache-nodes-offerings",
-                    feature = "describe-serverless-cache-snapshots",
-                    feature = "describe-serverless-caches",
-                    feature = "describe-service-updates",
-                    feature = "describe-snapshots",
-                    feature = "describe-update-actions",
-                    feature = "disassociate-global-replication-group",
-                    feature = "export-serverless-cache-snapshot",
-                    feature = "failover-global-replication-group",
-                    feature = "increase-node-groups-in-global-replication-group",
-                    feature = "increase-replica-count",
-                    feature = "list-allowed-node-type-modifications",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-cache-parameter-group",
-                    feature = "modify-global-replication-group",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration",
-                    feature = "modify-serverless-cache",
-                    feature = "modify-user",
-                    feature = "modify-user-group",
-                    feature = "purchase-reserved-cache-nodes-offering",
-                    feature = "rebalance-slots-in-global-replication-group",
-                    feature = "reset-cache-parameter-group",
-                    feature = "revoke-cache-security-group-ingress",
-                    feature = "start-migration",
-                    feature = "test-failover",
-                    feature = "test-migration"
-                )
-            )]
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterValueException::CODE,
-            ) => {
-                crate::error::InvalidParameterValueException::read_error_body(
-                        body,
-                        &envelope,
-                    )
+            #[cfg(any(
+                feature = "authorize-cache-security-group-ingress",
+                feature = "batch-apply-update-action",
+                feature = "batch-stop-update-action",
+                feature = "copy-serverless-cache-snapshot",
+                feature = "copy-snapshot",
+                feature = "create-cache-cluster",
+                feature = "create-cache-parameter-group",
+                feature = "create-cache-security-group",
+                feature = "create-global-replication-group",
+                feature = "create-replication-group",
+                feature = "create-serverless-cache",
+                feature = "create-serverless-cache-snapshot",
+                feature = "create-snapshot",
+                feature = "create-user",
+                feature = "create-user-group",
+                feature = "decrease-node-groups-in-global-replication-group",
+                feature = "decrease-replica-count",
+                feature = "delete-cache-cluster",
+                feature = "delete-cache-parameter-group",
+                feature = "delete-cache-security-group",
+                feature = "delete-global-replication-group",
+                feature = "delete-replication-group",
+                feature = "delete-serverless-cache",
+                feature = "delete-serverless-cache-snapshot",
+                feature = "delete-snapshot",
+                feature = "delete-user",
+                feature = "delete-user-group",
+                feature = "describe-cache-clusters",
+                feature = "describe-cache-parameter-groups",
+                feature = "describe-cache-parameters",
+                feature = "describe-cache-security-groups",
+                feature = "describe-engine-default-parameters",
+                feature = "describe-events",
+                feature = "describe-global-replication-groups",
+                feature = "describe-replication-groups",
+                feature = "describe-reserved-cache-nodes",
+                feature = "describe-reserved-cache-nodes-offerings",
+                feature = "describe-serverless-cache-snapshots",
+                feature = "describe-serverless-caches",
+                feature = "describe-service-updates",
+                feature = "describe-snapshots",
+                feature = "describe-update-actions",
+                feature = "disassociate-global-replication-group",
+                feature = "export-serverless-cache-snapshot",
+                feature = "failover-global-replication-group",
+                feature = "increase-node-groups-in-global-replication-group",
+                feature = "increase-replica-count",
+                feature = "list-allowed-node-type-modifications",
+                feature = "modify-cache-cluster",
+                feature = "modify-cache-parameter-group",
+                feature = "modify-global-replication-group",
+                feature = "modify-replication-group",
+                feature = "modify-replication-group-shard-configuration",
+                feature = "modify-serverless-cache",
+                feature = "modify-user",
+                feature = "modify-user-group",
+                feature = "purchase-reserved-cache-nodes-offering",
+                feature = "rebalance-slots-in-global-replication-group",
+                feature = "reset-cache-parameter-group",
+                feature = "revoke-cache-security-group-ingress",
+                feature = "start-migration",
+                feature = "test-failover",
+                feature = "test-migration"
+            ))]
+            ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE) => {
+                crate::error::InvalidParameterValueException::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::InvalidParameterValueException,
                     )
             }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "complete-migration",
-                    feature = "create-cache-cluster",
-                    feature = "create-global-replication-group",
-                    feature = "create-snapshot",
-                    feature = "decrease-replica-count",
-                    feature = "delete-replication-group",
-                    feature = "increase-replica-count",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration",
-                    feature = "remove-tags-from-resource",
-                    feature = "start-migration",
-                    feature = "test-failover",
-                    feature = "test-migration"
-                )
-            )]
-            ::std::option::Option::Some(
-                crate::error::InvalidReplicationGroupStateFault::CODE,
-            ) => {
-                crate::error::InvalidReplicationGroupStateFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
+            #[cfg(any(
+                feature = "add-tags-to-resource",
+                feature = "complete-migration",
+                feature = "create-cache-cluster",
+                feature = "create-global-replication-group",
+                feature = "create-snapshot",
+                feature = "decrease-replica-count",
+                feature = "delete-replication-group",
+                feature = "increase-replica-count",
+                feature = "list-tags-for-resource",
+                feature = "modify-replication-group",
+                feature = "modify-replication-group-shard-configuration",
+                feature = "remove-tags-from-resource",
+                feature = "start-migration",
+                feature = "test-failover",
+                feature = "test-migration"
+            ))]
+            ::std::option::Option::Some(crate::error::InvalidReplicationGroupStateFault::CODE) => {
+                crate::error::InvalidReplicationGroupStateFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::InvalidReplicationGroupStateFault,
                     )
             }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "delete-serverless-cache-snapshot",
-                    feature = "export-serverless-cache-snapshot",
-                    feature = "list-tags-for-resource",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
+            #[cfg(any(
+                feature = "add-tags-to-resource",
+                feature = "copy-serverless-cache-snapshot",
+                feature = "delete-serverless-cache-snapshot",
+                feature = "export-serverless-cache-snapshot",
+                feature = "list-tags-for-resource",
+                feature = "remove-tags-from-resource"
+            ))]
             ::std::option::Option::Some(
                 crate::error::InvalidServerlessCacheSnapshotStateFault::CODE,
-            ) => {
-                crate::error::InvalidServerlessCacheSnapshotStateFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
+            ) => crate::error::InvalidServerlessCacheSnapshotStateFault::read_error_body(
+                body, &envelope,
+            )
+            .map_or_else(
+                |problem| {
+                    Self::Unhandled(::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
+                    ))
+                },
+                Self::InvalidServerlessCacheSnapshotStateFault,
+            ),
+            #[cfg(any(
+                feature = "add-tags-to-resource",
+                feature = "create-serverless-cache",
+                feature = "create-serverless-cache-snapshot",
+                feature = "delete-serverless-cache",
+                feature = "list-tags-for-resource",
+                feature = "modify-serverless-cache",
+                feature = "remove-tags-from-resource"
+            ))]
+            ::std::option::Option::Some(crate::error::InvalidServerlessCacheStateFault::CODE) => {
+                crate::error::InvalidServerlessCacheStateFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
-                        Self::InvalidServerlessCacheSnapshotStateFault,
-                    )
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "create-serverless-cache",
-                    feature = "create-serverless-cache-snapshot",
-                    feature = "delete-serverless-cache",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-serverless-cache",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
-            ::std::option::Option::Some(
-                crate::error::InvalidServerlessCacheStateFault::CODE,
-            ) => {
-                crate::error::InvalidServerlessCacheStateFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::InvalidServerlessCacheStateFault,
                     )
             }
             #[cfg(any(feature = "copy-snapshot", feature = "delete-snapshot"))]
-            ::std::option::Option::Some(
-                crate::error::InvalidSnapshotStateFault::CODE,
-            ) => {
+            ::std::option::Option::Some(crate::error::InvalidSnapshotStateFault::CODE) => {
                 crate::error::InvalidSnapshotStateFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::InvalidSnapshotStateFault,
                     )
             }
-            #[cfg(
-                any(
-                    feature = "create-cache-subnet-group",
-                    feature = "modify-cache-subnet-group"
-                )
-            )]
+            #[cfg(any(
+                feature = "create-cache-subnet-group",
+                feature = "modify-cache-subnet-group"
+            ))]
             ::std::option::Option::Some(crate::error::InvalidSubnet::CODE) => {
-                crate::error::InvalidSubnet::read_error_body(body, &envelope)
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                crate::error::InvalidSubnet::read_error_body(body, &envelope).map_or_else(
+                    |problem| {
+                        Self::Unhandled(::std::boxed::Box::new(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::InvalidSubnet,
-                    )
-            }
-            #[cfg(
-                any(
-                    feature = "create-replication-group",
-                    feature = "create-serverless-cache",
-                    feature = "delete-user-group",
-                    feature = "modify-replication-group",
-                    feature = "modify-serverless-cache",
-                    feature = "modify-user-group"
+                        ))
+                    },
+                    Self::InvalidSubnet,
                 )
-            )]
-            ::std::option::Option::Some(
-                crate::error::InvalidUserGroupStateFault::CODE,
-            ) => {
-                crate::error::InvalidUserGroupStateFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
+            }
+            #[cfg(any(
+                feature = "create-replication-group",
+                feature = "create-serverless-cache",
+                feature = "delete-user-group",
+                feature = "modify-replication-group",
+                feature = "modify-serverless-cache",
+                feature = "modify-user-group"
+            ))]
+            ::std::option::Option::Some(crate::error::InvalidUserGroupStateFault::CODE) => {
+                crate::error::InvalidUserGroupStateFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::InvalidUserGroupStateFault,
                     )
             }
             #[cfg(any(feature = "delete-user", feature = "modify-user"))]
             ::std::option::Option::Some(crate::error::InvalidUserStateFault::CODE) => {
-                crate::error::InvalidUserStateFault::read_error_body(body, &envelope)
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                crate::error::InvalidUserStateFault::read_error_body(body, &envelope).map_or_else(
+                    |problem| {
+                        Self::Unhandled(::std::boxed::Box::new(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::InvalidUserStateFault,
-                    )
-            }
-            #[cfg(
-                any(
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "decrease-replica-count",
-                    feature = "increase-replica-count",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration"
+                        ))
+                    },
+                    Self::InvalidUserStateFault,
                 )
-            )]
-            ::std::option::Option::Some(
-                crate::error::InvalidVpcNetworkStateFault::CODE,
-            ) => {
-                crate::error::InvalidVpcNetworkStateFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
+            }
+            #[cfg(any(
+                feature = "create-cache-cluster",
+                feature = "create-replication-group",
+                feature = "decrease-replica-count",
+                feature = "increase-replica-count",
+                feature = "modify-cache-cluster",
+                feature = "modify-replication-group",
+                feature = "modify-replication-group-shard-configuration"
+            ))]
+            ::std::option::Option::Some(crate::error::InvalidVpcNetworkStateFault::CODE) => {
+                crate::error::InvalidVpcNetworkStateFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::InvalidVpcNetworkStateFault,
                     )
             }
-            #[cfg(
-                any(
-                    feature = "decrease-replica-count",
-                    feature = "increase-replica-count"
-                )
-            )]
+            #[cfg(any(feature = "decrease-replica-count", feature = "increase-replica-count"))]
             ::std::option::Option::Some(crate::error::NoOperationFault::CODE) => {
-                crate::error::NoOperationFault::read_error_body(body, &envelope)
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                crate::error::NoOperationFault::read_error_body(body, &envelope).map_or_else(
+                    |problem| {
+                        Self::Unhandled(::std::boxed::Box::new(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::NoOperationFault,
-                    )
+                        ))
+                    },
+                    Self::NoOperationFault,
+                )
             }
             #[cfg(feature = "test-failover")]
             ::std::option::Option::Some(crate::error::NodeGroupNotFoundFault::CODE) => {
-                crate::error::NodeGroupNotFoundFault::read_error_body(body, &envelope)
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                crate::error::NodeGroupNotFoundFault::read_error_body(body, &envelope).map_or_else(
+                    |problem| {
+                        Self::Unhandled(::std::boxed::Box::new(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::NodeGroupNotFoundFault,
-                    )
-            }
-            #[cfg(
-                any(
-                    feature = "create-replication-group",
-                    feature = "decrease-replica-count",
-                    feature = "increase-replica-count",
-                    feature = "modify-replication-group-shard-configuration"
+                        ))
+                    },
+                    Self::NodeGroupNotFoundFault,
                 )
-            )]
+            }
+            #[cfg(any(
+                feature = "create-replication-group",
+                feature = "decrease-replica-count",
+                feature = "increase-replica-count",
+                feature = "modify-replication-group-shard-configuration"
+            ))]
             ::std::option::Option::Some(
                 crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault::CODE,
-            ) => {
-                crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
+            ) => crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault::read_error_body(
+                body, &envelope,
+            )
+            .map_or_else(
+                |problem| {
+                    Self::Unhandled(::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
+                    ))
+                },
+                Self::NodeGroupsPerReplicationGroupQuotaExceededFault,
+            ),
+            #[cfg(any(
+                feature = "create-cache-cluster",
+                feature = "create-replication-group",
+                feature = "modify-cache-cluster",
+                feature = "modify-replication-group"
+            ))]
+            ::std::option::Option::Some(crate::error::NodeQuotaForClusterExceededFault::CODE) => {
+                crate::error::NodeQuotaForClusterExceededFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
-                        Self::NodeGroupsPerReplicationGroupQuotaExceededFault,
-                    )
-            }
-            #[cfg(
-                any(
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group"
-                )
-            )]
-            ::std::option::Option::Some(
-                crate::error::NodeQuotaForClusterExceededFault::CODE,
-            ) => {
-                crate::error::NodeQuotaForClusterExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::NodeQuotaForClusterExceededFault,
                     )
             }
-            #[cfg(
-                any(
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "decrease-replica-count",
-                    feature = "increase-replica-count",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration"
-                )
-            )]
-            ::std::option::Option::Some(
-                crate::error::NodeQuotaForCustomerExceededFault::CODE,
-            ) => {
-                crate::error::NodeQuotaForCustomerExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
+            #[cfg(any(
+                feature = "create-cache-cluster",
+                feature = "create-replication-group",
+                feature = "decrease-replica-count",
+                feature = "increase-replica-count",
+                feature = "modify-cache-cluster",
+                feature = "modify-replication-group",
+                feature = "modify-replication-group-shard-configuration"
+            ))]
+            ::std::option::Option::Some(crate::error::NodeQuotaForCustomerExceededFault::CODE) => {
+                crate::error::NodeQuotaForCustomerExceededFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::NodeQuotaForCustomerExceededFault,
                     )
             }
             #[cfg(feature = "create-replication-group")]
-            ::std::option::Option::Some(
-                crate::error::ReplicationGroupAlreadyExistsFault::CODE,
-            ) => {
-                crate::error::ReplicationGroupAlreadyExistsFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
+            ::std::option::Option::Some(crate::error::ReplicationGroupAlreadyExistsFault::CODE) => {
+                crate::error::ReplicationGroupAlreadyExistsFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::ReplicationGroupAlreadyExistsFault,
                     )
             }
             #[cfg(any(feature = "start-migration", feature = "test-migration"))]
             ::std::option::Option::Some(
                 crate::error::ReplicationGroupAlreadyUnderMigrationFault::CODE,
-            ) => {
-                crate::error::ReplicationGroupAlreadyUnderMigrationFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
+            ) => crate::error::ReplicationGroupAlreadyUnderMigrationFault::read_error_body(
+                body, &envelope,
+            )
+            .map_or_else(
+                |problem| {
+                    Self::Unhandled(::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
+                    ))
+                },
+                Self::ReplicationGroupAlreadyUnderMigrationFault,
+            ),
+            #[cfg(any(
+                feature = "add-tags-to-resource",
+                feature = "complete-migration",
+                feature = "create-cache-cluster",
+                feature = "create-global-replication-group",
+                feature = "create-snapshot",
+                feature = "decrease-replica-count",
+                feature = "delete-replication-group",
+                feature = "describe-replication-groups",
+                feature = "increase-replica-count",
+                feature = "list-allowed-node-type-modifications",
+                feature = "list-tags-for-resource",
+                feature = "modify-replication-group",
+                feature = "modify-replication-group-shard-configuration",
+                feature = "remove-tags-from-resource",
+                feature = "start-migration",
+                feature = "test-failover",
+                feature = "test-migration"
+            ))]
+            ::std::option::Option::Some(crate::error::ReplicationGroupNotFoundFault::CODE) => {
+                crate::error::ReplicationGroupNotFoundFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
-                        Self::ReplicationGroupAlreadyUnderMigrationFault,
-                    )
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "complete-migration",
-                    feature = "create-cache-cluster",
-                    feature = "create-global-replication-group",
-                    feature = "create-snapshot",
-                    feature = "decrease-replica-count",
-                    feature = "delete-replication-group",
-                    feature = "describe-replication-groups",
-                    feature = "increase-replica-count",
-                    feature = "list-allowed-node-type-modifications",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration",
-                    feature = "remove-tags-from-resource",
-                    feature = "start-migration",
-                    feature = "test-failover",
-                    feature = "test-migration"
-                )
-            )]
-            ::std::option::Option::Some(
-                crate::error::ReplicationGroupNotFoundFault::CODE,
-            ) => {
-                crate::error::ReplicationGroupNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::ReplicationGroupNotFoundFault,
                     )
             }
             #[cfg(feature = "complete-migration")]
             ::std::option::Option::Some(
                 crate::error::ReplicationGroupNotUnderMigrationFault::CODE,
-            ) => {
-                crate::error::ReplicationGroupNotUnderMigrationFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
-                            ),
+            ) => crate::error::ReplicationGroupNotUnderMigrationFault::read_error_body(
+                body, &envelope,
+            )
+            .map_or_else(
+                |problem| {
+                    Self::Unhandled(::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
                         ),
-                        Self::ReplicationGroupNotUnderMigrationFault,
-                    )
-            }
+                    ))
+                },
+                Self::ReplicationGroupNotUnderMigrationFault,
+            ),
             #[cfg(feature = "purchase-reserved-cache-nodes-offering")]
             ::std::option::Option::Some(
                 crate::error::ReservedCacheNodeAlreadyExistsFault::CODE,
             ) => {
-                crate::error::ReservedCacheNodeAlreadyExistsFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
+                crate::error::ReservedCacheNodeAlreadyExistsFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::ReservedCacheNodeAlreadyExistsFault,
                     )
             }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "describe-reserved-cache-nodes",
-                    feature = "list-tags-for-resource",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
-            ::std::option::Option::Some(
-                crate::error::ReservedCacheNodeNotFoundFault::CODE,
-            ) => {
-                crate::error::ReservedCacheNodeNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
+            #[cfg(any(
+                feature = "add-tags-to-resource",
+                feature = "describe-reserved-cache-nodes",
+                feature = "list-tags-for-resource",
+                feature = "remove-tags-from-resource"
+            ))]
+            ::std::option::Option::Some(crate::error::ReservedCacheNodeNotFoundFault::CODE) => {
+                crate::error::ReservedCacheNodeNotFoundFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::ReservedCacheNodeNotFoundFault,
                     )
             }
@@ -11489,637 +10616,522 @@ impl ServiceError {
             ::std::option::Option::Some(
                 crate::error::ReservedCacheNodeQuotaExceededFault::CODE,
             ) => {
-                crate::error::ReservedCacheNodeQuotaExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
+                crate::error::ReservedCacheNodeQuotaExceededFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::ReservedCacheNodeQuotaExceededFault,
                     )
             }
-            #[cfg(
-                any(
-                    feature = "describe-reserved-cache-nodes-offerings",
-                    feature = "purchase-reserved-cache-nodes-offering"
-                )
-            )]
+            #[cfg(any(
+                feature = "describe-reserved-cache-nodes-offerings",
+                feature = "purchase-reserved-cache-nodes-offering"
+            ))]
             ::std::option::Option::Some(
                 crate::error::ReservedCacheNodesOfferingNotFoundFault::CODE,
-            ) => {
-                crate::error::ReservedCacheNodesOfferingNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
-                            ),
+            ) => crate::error::ReservedCacheNodesOfferingNotFoundFault::read_error_body(
+                body, &envelope,
+            )
+            .map_or_else(
+                |problem| {
+                    Self::Unhandled(::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
                         ),
-                        Self::ReservedCacheNodesOfferingNotFoundFault,
-                    )
-            }
+                    ))
+                },
+                Self::ReservedCacheNodesOfferingNotFoundFault,
+            ),
             #[cfg(feature = "create-serverless-cache")]
-            ::std::option::Option::Some(
-                crate::error::ServerlessCacheAlreadyExistsFault::CODE,
-            ) => {
-                crate::error::ServerlessCacheAlreadyExistsFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
+            ::std::option::Option::Some(crate::error::ServerlessCacheAlreadyExistsFault::CODE) => {
+                crate::error::ServerlessCacheAlreadyExistsFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::ServerlessCacheAlreadyExistsFault,
                     )
             }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "create-serverless-cache",
-                    feature = "create-serverless-cache-snapshot",
-                    feature = "delete-serverless-cache",
-                    feature = "describe-serverless-cache-snapshots",
-                    feature = "describe-serverless-caches",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-serverless-cache",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
-            ::std::option::Option::Some(
-                crate::error::ServerlessCacheNotFoundFault::CODE,
-            ) => {
-                crate::error::ServerlessCacheNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
+            #[cfg(any(
+                feature = "add-tags-to-resource",
+                feature = "create-serverless-cache",
+                feature = "create-serverless-cache-snapshot",
+                feature = "delete-serverless-cache",
+                feature = "describe-serverless-cache-snapshots",
+                feature = "describe-serverless-caches",
+                feature = "list-tags-for-resource",
+                feature = "modify-serverless-cache",
+                feature = "remove-tags-from-resource"
+            ))]
+            ::std::option::Option::Some(crate::error::ServerlessCacheNotFoundFault::CODE) => {
+                crate::error::ServerlessCacheNotFoundFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::ServerlessCacheNotFoundFault,
                     )
             }
             #[cfg(feature = "create-serverless-cache")]
             ::std::option::Option::Some(
                 crate::error::ServerlessCacheQuotaForCustomerExceededFault::CODE,
-            ) => {
-                crate::error::ServerlessCacheQuotaForCustomerExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
-                            ),
+            ) => crate::error::ServerlessCacheQuotaForCustomerExceededFault::read_error_body(
+                body, &envelope,
+            )
+            .map_or_else(
+                |problem| {
+                    Self::Unhandled(::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
                         ),
-                        Self::ServerlessCacheQuotaForCustomerExceededFault,
-                    )
-            }
-            #[cfg(
-                any(
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "create-serverless-cache-snapshot",
-                    feature = "delete-serverless-cache"
-                )
-            )]
+                    ))
+                },
+                Self::ServerlessCacheQuotaForCustomerExceededFault,
+            ),
+            #[cfg(any(
+                feature = "copy-serverless-cache-snapshot",
+                feature = "create-serverless-cache-snapshot",
+                feature = "delete-serverless-cache"
+            ))]
             ::std::option::Option::Some(
                 crate::error::ServerlessCacheSnapshotAlreadyExistsFault::CODE,
-            ) => {
-                crate::error::ServerlessCacheSnapshotAlreadyExistsFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
-                            ),
+            ) => crate::error::ServerlessCacheSnapshotAlreadyExistsFault::read_error_body(
+                body, &envelope,
+            )
+            .map_or_else(
+                |problem| {
+                    Self::Unhandled(::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
                         ),
-                        Self::ServerlessCacheSnapshotAlreadyExistsFault,
-                    )
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "delete-serverless-cache-snapshot",
-                    feature = "describe-serverless-cache-snapshots",
-                    feature = "export-serverless-cache-snapshot",
-                    feature = "list-tags-for-resource",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
+                    ))
+                },
+                Self::ServerlessCacheSnapshotAlreadyExistsFault,
+            ),
+            #[cfg(any(
+                feature = "add-tags-to-resource",
+                feature = "copy-serverless-cache-snapshot",
+                feature = "delete-serverless-cache-snapshot",
+                feature = "describe-serverless-cache-snapshots",
+                feature = "export-serverless-cache-snapshot",
+                feature = "list-tags-for-resource",
+                feature = "remove-tags-from-resource"
+            ))]
             ::std::option::Option::Some(
                 crate::error::ServerlessCacheSnapshotNotFoundFault::CODE,
             ) => {
-                crate::error::ServerlessCacheSnapshotNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
+                crate::error::ServerlessCacheSnapshotNotFoundFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::ServerlessCacheSnapshotNotFoundFault,
                     )
             }
-            #[cfg(
-                any(
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "create-serverless-cache-snapshot"
-                )
-            )]
+            #[cfg(any(
+                feature = "copy-serverless-cache-snapshot",
+                feature = "create-serverless-cache-snapshot"
+            ))]
             ::std::option::Option::Some(
                 crate::error::ServerlessCacheSnapshotQuotaExceededFault::CODE,
-            ) => {
-                crate::error::ServerlessCacheSnapshotQuotaExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
+            ) => crate::error::ServerlessCacheSnapshotQuotaExceededFault::read_error_body(
+                body, &envelope,
+            )
+            .map_or_else(
+                |problem| {
+                    Self::Unhandled(::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
+                    ))
+                },
+                Self::ServerlessCacheSnapshotQuotaExceededFault,
+            ),
+            #[cfg(any(
+                feature = "copy-serverless-cache-snapshot",
+                feature = "create-global-replication-group",
+                feature = "create-serverless-cache",
+                feature = "create-serverless-cache-snapshot",
+                feature = "create-user",
+                feature = "create-user-group",
+                feature = "decrease-replica-count",
+                feature = "delete-serverless-cache",
+                feature = "delete-serverless-cache-snapshot",
+                feature = "delete-user",
+                feature = "delete-user-group",
+                feature = "describe-user-groups",
+                feature = "describe-users",
+                feature = "export-serverless-cache-snapshot",
+                feature = "modify-serverless-cache",
+                feature = "modify-user",
+                feature = "modify-user-group"
+            ))]
+            ::std::option::Option::Some(crate::error::ServiceLinkedRoleNotFoundFault::CODE) => {
+                crate::error::ServiceLinkedRoleNotFoundFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
-                        Self::ServerlessCacheSnapshotQuotaExceededFault,
-                    )
-            }
-            #[cfg(
-                any(
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "create-global-replication-group",
-                    feature = "create-serverless-cache",
-                    feature = "create-serverless-cache-snapshot",
-                    feature = "create-user",
-                    feature = "create-user-group",
-                    feature = "decrease-replica-count",
-                    feature = "delete-serverless-cache",
-                    feature = "delete-serverless-cache-snapshot",
-                    feature = "delete-user",
-                    feature = "delete-user-group",
-                    feature = "describe-user-groups",
-                    feature = "describe-users",
-                    feature = "export-serverless-cache-snapshot",
-                    feature = "modify-serverless-cache",
-                    feature = "modify-user",
-                    feature = "modify-user-group"
-                )
-            )]
-            ::std::option::Option::Some(
-                crate::error::ServiceLinkedRoleNotFoundFault::CODE,
-            ) => {
-                crate::error::ServiceLinkedRoleNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::ServiceLinkedRoleNotFoundFault,
                     )
             }
-            #[cfg(
-                any(
-                    feature = "batch-apply-update-action",
-                    feature = "batch-stop-update-action",
-                    feature = "describe-service-updates"
-                )
-            )]
-            ::std::option::Option::Some(
-                crate::error::ServiceUpdateNotFoundFault::CODE,
-            ) => {
-                crate::error::ServiceUpdateNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
+            #[cfg(any(
+                feature = "batch-apply-update-action",
+                feature = "batch-stop-update-action",
+                feature = "describe-service-updates"
+            ))]
+            ::std::option::Option::Some(crate::error::ServiceUpdateNotFoundFault::CODE) => {
+                crate::error::ServiceUpdateNotFoundFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::ServiceUpdateNotFoundFault,
                     )
             }
-            #[cfg(
-                any(
-                    feature = "copy-snapshot",
-                    feature = "create-snapshot",
-                    feature = "delete-cache-cluster",
-                    feature = "delete-replication-group"
-                )
-            )]
-            ::std::option::Option::Some(
-                crate::error::SnapshotAlreadyExistsFault::CODE,
-            ) => {
-                crate::error::SnapshotAlreadyExistsFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
+            #[cfg(any(
+                feature = "copy-snapshot",
+                feature = "create-snapshot",
+                feature = "delete-cache-cluster",
+                feature = "delete-replication-group"
+            ))]
+            ::std::option::Option::Some(crate::error::SnapshotAlreadyExistsFault::CODE) => {
+                crate::error::SnapshotAlreadyExistsFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::SnapshotAlreadyExistsFault,
                     )
             }
-            #[cfg(
-                any(
-                    feature = "create-snapshot",
-                    feature = "delete-cache-cluster",
-                    feature = "delete-replication-group"
-                )
-            )]
-            ::std::option::Option::Some(
-                crate::error::SnapshotFeatureNotSupportedFault::CODE,
-            ) => {
-                crate::error::SnapshotFeatureNotSupportedFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
+            #[cfg(any(
+                feature = "create-snapshot",
+                feature = "delete-cache-cluster",
+                feature = "delete-replication-group"
+            ))]
+            ::std::option::Option::Some(crate::error::SnapshotFeatureNotSupportedFault::CODE) => {
+                crate::error::SnapshotFeatureNotSupportedFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::SnapshotFeatureNotSupportedFault,
                     )
             }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "copy-snapshot",
-                    feature = "delete-snapshot",
-                    feature = "describe-snapshots",
-                    feature = "list-tags-for-resource",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
+            #[cfg(any(
+                feature = "add-tags-to-resource",
+                feature = "copy-snapshot",
+                feature = "delete-snapshot",
+                feature = "describe-snapshots",
+                feature = "list-tags-for-resource",
+                feature = "remove-tags-from-resource"
+            ))]
             ::std::option::Option::Some(crate::error::SnapshotNotFoundFault::CODE) => {
-                crate::error::SnapshotNotFoundFault::read_error_body(body, &envelope)
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                crate::error::SnapshotNotFoundFault::read_error_body(body, &envelope).map_or_else(
+                    |problem| {
+                        Self::Unhandled(::std::boxed::Box::new(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::SnapshotNotFoundFault,
-                    )
-            }
-            #[cfg(
-                any(
-                    feature = "copy-snapshot",
-                    feature = "create-snapshot",
-                    feature = "delete-cache-cluster",
-                    feature = "delete-replication-group"
+                        ))
+                    },
+                    Self::SnapshotNotFoundFault,
                 )
-            )]
-            ::std::option::Option::Some(
-                crate::error::SnapshotQuotaExceededFault::CODE,
-            ) => {
-                crate::error::SnapshotQuotaExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
+            }
+            #[cfg(any(
+                feature = "copy-snapshot",
+                feature = "create-snapshot",
+                feature = "delete-cache-cluster",
+                feature = "delete-replication-group"
+            ))]
+            ::std::option::Option::Some(crate::error::SnapshotQuotaExceededFault::CODE) => {
+                crate::error::SnapshotQuotaExceededFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::SnapshotQuotaExceededFault,
                     )
             }
             #[cfg(feature = "modify-cache-subnet-group")]
             ::std::option::Option::Some(crate::error::SubnetInUse::CODE) => {
-                crate::error::SubnetInUse::read_error_body(body, &envelope)
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                crate::error::SubnetInUse::read_error_body(body, &envelope).map_or_else(
+                    |problem| {
+                        Self::Unhandled(::std::boxed::Box::new(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::SubnetInUse,
-                    )
-            }
-            #[cfg(
-                any(
-                    feature = "create-cache-subnet-group",
-                    feature = "modify-cache-subnet-group"
+                        ))
+                    },
+                    Self::SubnetInUse,
                 )
-            )]
+            }
+            #[cfg(any(
+                feature = "create-cache-subnet-group",
+                feature = "modify-cache-subnet-group"
+            ))]
             ::std::option::Option::Some(crate::error::SubnetNotAllowedFault::CODE) => {
-                crate::error::SubnetNotAllowedFault::read_error_body(body, &envelope)
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                crate::error::SubnetNotAllowedFault::read_error_body(body, &envelope).map_or_else(
+                    |problem| {
+                        Self::Unhandled(::std::boxed::Box::new(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::SubnetNotAllowedFault,
-                    )
+                        ))
+                    },
+                    Self::SubnetNotAllowedFault,
+                )
             }
             #[cfg(feature = "remove-tags-from-resource")]
             ::std::option::Option::Some(crate::error::TagNotFoundFault::CODE) => {
-                crate::error::TagNotFoundFault::read_error_body(body, &envelope)
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                crate::error::TagNotFoundFault::read_error_body(body, &envelope).map_or_else(
+                    |problem| {
+                        Self::Unhandled(::std::boxed::Box::new(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::TagNotFoundFault,
-                    )
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "copy-snapshot",
-                    feature = "create-cache-cluster",
-                    feature = "create-cache-parameter-group",
-                    feature = "create-cache-security-group",
-                    feature = "create-cache-subnet-group",
-                    feature = "create-replication-group",
-                    feature = "create-serverless-cache",
-                    feature = "create-serverless-cache-snapshot",
-                    feature = "create-snapshot",
-                    feature = "create-user",
-                    feature = "create-user-group",
-                    feature = "purchase-reserved-cache-nodes-offering"
+                        ))
+                    },
+                    Self::TagNotFoundFault,
                 )
-            )]
-            ::std::option::Option::Some(
-                crate::error::TagQuotaPerResourceExceeded::CODE,
-            ) => {
-                crate::error::TagQuotaPerResourceExceeded::read_error_body(
-                        body,
-                        &envelope,
-                    )
+            }
+            #[cfg(any(
+                feature = "add-tags-to-resource",
+                feature = "copy-serverless-cache-snapshot",
+                feature = "copy-snapshot",
+                feature = "create-cache-cluster",
+                feature = "create-cache-parameter-group",
+                feature = "create-cache-security-group",
+                feature = "create-cache-subnet-group",
+                feature = "create-replication-group",
+                feature = "create-serverless-cache",
+                feature = "create-serverless-cache-snapshot",
+                feature = "create-snapshot",
+                feature = "create-user",
+                feature = "create-user-group",
+                feature = "purchase-reserved-cache-nodes-offering"
+            ))]
+            ::std::option::Option::Some(crate::error::TagQuotaPerResourceExceeded::CODE) => {
+                crate::error::TagQuotaPerResourceExceeded::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::TagQuotaPerResourceExceeded,
                     )
             }
             #[cfg(feature = "test-failover")]
-            ::std::option::Option::Some(
-                crate::error::TestFailoverNotAvailableFault::CODE,
-            ) => {
-                crate::error::TestFailoverNotAvailableFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
+            ::std::option::Option::Some(crate::error::TestFailoverNotAvailableFault::CODE) => {
+                crate::error::TestFailoverNotAvailableFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::TestFailoverNotAvailableFault,
                     )
             }
             #[cfg(feature = "create-user")]
             ::std::option::Option::Some(crate::error::UserAlreadyExistsFault::CODE) => {
-                crate::error::UserAlreadyExistsFault::read_error_body(body, &envelope)
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                crate::error::UserAlreadyExistsFault::read_error_body(body, &envelope).map_or_else(
+                    |problem| {
+                        Self::Unhandled(::std::boxed::Box::new(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::UserAlreadyExistsFault,
-                    )
+                        ))
+                    },
+                    Self::UserAlreadyExistsFault,
+                )
             }
             #[cfg(feature = "create-user-group")]
-            ::std::option::Option::Some(
-                crate::error::UserGroupAlreadyExistsFault::CODE,
-            ) => {
-                crate::error::UserGroupAlreadyExistsFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
+            ::std::option::Option::Some(crate::error::UserGroupAlreadyExistsFault::CODE) => {
+                crate::error::UserGroupAlreadyExistsFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::UserGroupAlreadyExistsFault,
                     )
             }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "create-replication-group",
-                    feature = "create-serverless-cache",
-                    feature = "delete-user-group",
-                    feature = "describe-user-groups",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-replication-group",
-                    feature = "modify-serverless-cache",
-                    feature = "modify-user-group",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
+            #[cfg(any(
+                feature = "add-tags-to-resource",
+                feature = "create-replication-group",
+                feature = "create-serverless-cache",
+                feature = "delete-user-group",
+                feature = "describe-user-groups",
+                feature = "list-tags-for-resource",
+                feature = "modify-replication-group",
+                feature = "modify-serverless-cache",
+                feature = "modify-user-group",
+                feature = "remove-tags-from-resource"
+            ))]
             ::std::option::Option::Some(crate::error::UserGroupNotFoundFault::CODE) => {
-                crate::error::UserGroupNotFoundFault::read_error_body(body, &envelope)
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                crate::error::UserGroupNotFoundFault::read_error_body(body, &envelope).map_or_else(
+                    |problem| {
+                        Self::Unhandled(::std::boxed::Box::new(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::UserGroupNotFoundFault,
-                    )
+                        ))
+                    },
+                    Self::UserGroupNotFoundFault,
+                )
             }
             #[cfg(feature = "create-user-group")]
-            ::std::option::Option::Some(
-                crate::error::UserGroupQuotaExceededFault::CODE,
-            ) => {
-                crate::error::UserGroupQuotaExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
+            ::std::option::Option::Some(crate::error::UserGroupQuotaExceededFault::CODE) => {
+                crate::error::UserGroupQuotaExceededFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::UserGroupQuotaExceededFault,
                     )
             }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "create-user-group",
-                    feature = "delete-user",
-                    feature = "describe-users",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-user",
-                    feature = "modify-user-group",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
+            #[cfg(any(
+                feature = "add-tags-to-resource",
+                feature = "create-user-group",
+                feature = "delete-user",
+                feature = "describe-users",
+                feature = "list-tags-for-resource",
+                feature = "modify-user",
+                feature = "modify-user-group",
+                feature = "remove-tags-from-resource"
+            ))]
             ::std::option::Option::Some(crate::error::UserNotFoundFault::CODE) => {
-                crate::error::UserNotFoundFault::read_error_body(body, &envelope)
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                crate::error::UserNotFoundFault::read_error_body(body, &envelope).map_or_else(
+                    |problem| {
+                        Self::Unhandled(::std::boxed::Box::new(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::UserNotFoundFault,
-                    )
+                        ))
+                    },
+                    Self::UserNotFoundFault,
+                )
             }
             #[cfg(feature = "create-user")]
             ::std::option::Option::Some(crate::error::UserQuotaExceededFault::CODE) => {
-                crate::error::UserQuotaExceededFault::read_error_body(body, &envelope)
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                crate::error::UserQuotaExceededFault::read_error_body(body, &envelope).map_or_else(
+                    |problem| {
+                        Self::Unhandled(::std::boxed::Box::new(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::UserQuotaExceededFault,
-                    )
-            }
-            _ => {
-                Self::Unhandled(
-                    ::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
-                    ),
+                        ))
+                    },
+                    Self::UserQuotaExceededFault,
                 )
             }
+            _ => Self::Unhandled(::std::boxed::Box::new(
+                ::querygen_runtime::query::UnhandledError::new(
+                    status,
+                    body,
+                    ::std::result::Result::Ok(envelope),
+                ),
+            )),
         }
     }
     /// The error code, if known.
@@ -12127,572 +11139,453 @@ impl ServiceError {
         match self {
             #[cfg(feature = "test-failover")]
             Self::ApiCallRateForCustomerExceededFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ApiCallRateForCustomerExceededFault::CODE,
-                )
+                ::std::option::Option::Some(crate::error::ApiCallRateForCustomerExceededFault::CODE)
             }
             #[cfg(feature = "authorize-cache-security-group-ingress")]
             Self::AuthorizationAlreadyExistsFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::AuthorizationAlreadyExistsFault::CODE,
-                )
+                ::std::option::Option::Some(crate::error::AuthorizationAlreadyExistsFault::CODE)
             }
             #[cfg(feature = "revoke-cache-security-group-ingress")]
             Self::AuthorizationNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::AuthorizationNotFoundFault::CODE,
-                )
+                ::std::option::Option::Some(crate::error::AuthorizationNotFoundFault::CODE)
             }
             #[cfg(feature = "create-cache-cluster")]
             Self::CacheClusterAlreadyExistsFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::CacheClusterAlreadyExistsFault::CODE,
-                )
+                ::std::option::Option::Some(crate::error::CacheClusterAlreadyExistsFault::CODE)
             }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "create-replication-group",
-                    feature = "create-snapshot",
-                    feature = "delete-cache-cluster",
-                    feature = "describe-cache-clusters",
-                    feature = "describe-snapshots",
-                    feature = "list-allowed-node-type-modifications",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group",
-                    feature = "reboot-cache-cluster",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
+            #[cfg(any(
+                feature = "add-tags-to-resource",
+                feature = "create-replication-group",
+                feature = "create-snapshot",
+                feature = "delete-cache-cluster",
+                feature = "describe-cache-clusters",
+                feature = "describe-snapshots",
+                feature = "list-allowed-node-type-modifications",
+                feature = "list-tags-for-resource",
+                feature = "modify-cache-cluster",
+                feature = "modify-replication-group",
+                feature = "reboot-cache-cluster",
+                feature = "remove-tags-from-resource"
+            ))]
             Self::CacheClusterNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::CacheClusterNotFoundFault::CODE,
-                )
+                ::std::option::Option::Some(crate::error::CacheClusterNotFoundFault::CODE)
             }
             #[cfg(feature = "create-cache-parameter-group")]
-            Self::CacheParameterGroupAlreadyExistsFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::CacheParameterGroupAlreadyExistsFault::CODE,
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "delete-cache-parameter-group",
-                    feature = "describe-cache-parameter-groups",
-                    feature = "describe-cache-parameters",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-cache-parameter-group",
-                    feature = "modify-replication-group",
-                    feature = "remove-tags-from-resource",
-                    feature = "reset-cache-parameter-group"
-                )
-            )]
+            Self::CacheParameterGroupAlreadyExistsFault(_) => ::std::option::Option::Some(
+                crate::error::CacheParameterGroupAlreadyExistsFault::CODE,
+            ),
+            #[cfg(any(
+                feature = "add-tags-to-resource",
+                feature = "create-cache-cluster",
+                feature = "create-replication-group",
+                feature = "delete-cache-parameter-group",
+                feature = "describe-cache-parameter-groups",
+                feature = "describe-cache-parameters",
+                feature = "list-tags-for-resource",
+                feature = "modify-cache-cluster",
+                feature = "modify-cache-parameter-group",
+                feature = "modify-replication-group",
+                feature = "remove-tags-from-resource",
+                feature = "reset-cache-parameter-group"
+            ))]
             Self::CacheParameterGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::CacheParameterGroupNotFoundFault::CODE,
-                )
+                ::std::option::Option::Some(crate::error::CacheParameterGroupNotFoundFault::CODE)
             }
             #[cfg(feature = "create-cache-parameter-group")]
-            Self::CacheParameterGroupQuotaExceededFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::CacheParameterGroupQuotaExceededFault::CODE,
-                )
-            }
+            Self::CacheParameterGroupQuotaExceededFault(_) => ::std::option::Option::Some(
+                crate::error::CacheParameterGroupQuotaExceededFault::CODE,
+            ),
             #[cfg(feature = "create-cache-security-group")]
-            Self::CacheSecurityGroupAlreadyExistsFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::CacheSecurityGroupAlreadyExistsFault::CODE,
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "authorize-cache-security-group-ingress",
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "delete-cache-security-group",
-                    feature = "describe-cache-security-groups",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group",
-                    feature = "remove-tags-from-resource",
-                    feature = "revoke-cache-security-group-ingress"
-                )
-            )]
+            Self::CacheSecurityGroupAlreadyExistsFault(_) => ::std::option::Option::Some(
+                crate::error::CacheSecurityGroupAlreadyExistsFault::CODE,
+            ),
+            #[cfg(any(
+                feature = "add-tags-to-resource",
+                feature = "authorize-cache-security-group-ingress",
+                feature = "create-cache-cluster",
+                feature = "create-replication-group",
+                feature = "delete-cache-security-group",
+                feature = "describe-cache-security-groups",
+                feature = "list-tags-for-resource",
+                feature = "modify-cache-cluster",
+                feature = "modify-replication-group",
+                feature = "remove-tags-from-resource",
+                feature = "revoke-cache-security-group-ingress"
+            ))]
             Self::CacheSecurityGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::CacheSecurityGroupNotFoundFault::CODE,
-                )
+                ::std::option::Option::Some(crate::error::CacheSecurityGroupNotFoundFault::CODE)
             }
             #[cfg(feature = "create-cache-security-group")]
-            Self::CacheSecurityGroupQuotaExceededFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::CacheSecurityGroupQuotaExceededFault::CODE,
-                )
-            }
+            Self::CacheSecurityGroupQuotaExceededFault(_) => ::std::option::Option::Some(
+                crate::error::CacheSecurityGroupQuotaExceededFault::CODE,
+            ),
             #[cfg(feature = "create-cache-subnet-group")]
             Self::CacheSubnetGroupAlreadyExistsFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::CacheSubnetGroupAlreadyExistsFault::CODE,
-                )
+                ::std::option::Option::Some(crate::error::CacheSubnetGroupAlreadyExistsFault::CODE)
             }
             #[cfg(feature = "delete-cache-subnet-group")]
             Self::CacheSubnetGroupInUse(_) => {
                 ::std::option::Option::Some(crate::error::CacheSubnetGroupInUse::CODE)
             }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "delete-cache-subnet-group",
-                    feature = "describe-cache-subnet-groups",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-cache-subnet-group",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
+            #[cfg(any(
+                feature = "add-tags-to-resource",
+                feature = "create-cache-cluster",
+                feature = "create-replication-group",
+                feature = "delete-cache-subnet-group",
+                feature = "describe-cache-subnet-groups",
+                feature = "list-tags-for-resource",
+                feature = "modify-cache-subnet-group",
+                feature = "remove-tags-from-resource"
+            ))]
             Self::CacheSubnetGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::CacheSubnetGroupNotFoundFault::CODE,
-                )
+                ::std::option::Option::Some(crate::error::CacheSubnetGroupNotFoundFault::CODE)
             }
             #[cfg(feature = "create-cache-subnet-group")]
             Self::CacheSubnetGroupQuotaExceededFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::CacheSubnetGroupQuotaExceededFault::CODE,
-                )
+                ::std::option::Option::Some(crate::error::CacheSubnetGroupQuotaExceededFault::CODE)
             }
-            #[cfg(
-                any(
-                    feature = "create-cache-subnet-group",
-                    feature = "modify-cache-subnet-group"
-                )
-            )]
+            #[cfg(any(
+                feature = "create-cache-subnet-group",
+                feature = "modify-cache-subnet-group"
+            ))]
             Self::CacheSubnetQuotaExceededFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::CacheSubnetQuotaExceededFault::CODE,
-                )
+                ::std::option::Option::Some(crate::error::CacheSubnetQuotaExceededFault::CODE)
             }
-            #[cfg(
-                any(
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "decrease-replica-count",
-                    feature = "increase-replica-count"
-                )
-            )]
-            Self::ClusterQuotaForCustomerExceededFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ClusterQuotaForCustomerExceededFault::CODE,
-                )
-            }
+            #[cfg(any(
+                feature = "create-cache-cluster",
+                feature = "create-replication-group",
+                feature = "decrease-replica-count",
+                feature = "increase-replica-count"
+            ))]
+            Self::ClusterQuotaForCustomerExceededFault(_) => ::std::option::Option::Some(
+                crate::error::ClusterQuotaForCustomerExceededFault::CODE,
+            ),
             #[cfg(feature = "delete-user")]
-            Self::DefaultUserAssociatedToUserGroupFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::DefaultUserAssociatedToUserGroupFault::CODE,
-                )
-            }
+            Self::DefaultUserAssociatedToUserGroupFault(_) => ::std::option::Option::Some(
+                crate::error::DefaultUserAssociatedToUserGroupFault::CODE,
+            ),
             #[cfg(any(feature = "create-user-group", feature = "modify-user-group"))]
             Self::DefaultUserRequired(_) => {
                 ::std::option::Option::Some(crate::error::DefaultUserRequired::CODE)
             }
-            #[cfg(
-                any(
-                    feature = "create-user",
-                    feature = "create-user-group",
-                    feature = "modify-user-group"
-                )
-            )]
+            #[cfg(any(
+                feature = "create-user",
+                feature = "create-user-group",
+                feature = "modify-user-group"
+            ))]
             Self::DuplicateUserNameFault(_) => {
                 ::std::option::Option::Some(crate::error::DuplicateUserNameFault::CODE)
             }
             #[cfg(feature = "create-global-replication-group")]
-            Self::GlobalReplicationGroupAlreadyExistsFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::GlobalReplicationGroupAlreadyExistsFault::CODE,
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "create-replication-group",
-                    feature = "decrease-node-groups-in-global-replication-group",
-                    feature = "delete-global-replication-group",
-                    feature = "describe-global-replication-groups",
-                    feature = "disassociate-global-replication-group",
-                    feature = "failover-global-replication-group",
-                    feature = "increase-node-groups-in-global-replication-group",
-                    feature = "modify-global-replication-group",
-                    feature = "rebalance-slots-in-global-replication-group"
-                )
-            )]
+            Self::GlobalReplicationGroupAlreadyExistsFault(_) => ::std::option::Option::Some(
+                crate::error::GlobalReplicationGroupAlreadyExistsFault::CODE,
+            ),
+            #[cfg(any(
+                feature = "create-replication-group",
+                feature = "decrease-node-groups-in-global-replication-group",
+                feature = "delete-global-replication-group",
+                feature = "describe-global-replication-groups",
+                feature = "disassociate-global-replication-group",
+                feature = "failover-global-replication-group",
+                feature = "increase-node-groups-in-global-replication-group",
+                feature = "modify-global-replication-group",
+                feature = "rebalance-slots-in-global-replication-group"
+            ))]
             Self::GlobalReplicationGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::GlobalReplicationGroupNotFoundFault::CODE,
-                )
+                ::std::option::Option::Some(crate::error::GlobalReplicationGroupNotFoundFault::CODE)
             }
-            #[cfg(
-                any(
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "decrease-replica-count",
-                    feature = "increase-replica-count",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration"
-                )
-            )]
-            Self::InsufficientCacheClusterCapacityFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InsufficientCacheClusterCapacityFault::CODE,
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "list-tags-for-resource",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
+            #[cfg(any(
+                feature = "create-cache-cluster",
+                feature = "create-replication-group",
+                feature = "decrease-replica-count",
+                feature = "increase-replica-count",
+                feature = "modify-cache-cluster",
+                feature = "modify-replication-group",
+                feature = "modify-replication-group-shard-configuration"
+            ))]
+            Self::InsufficientCacheClusterCapacityFault(_) => ::std::option::Option::Some(
+                crate::error::InsufficientCacheClusterCapacityFault::CODE,
+            ),
+            #[cfg(any(
+                feature = "add-tags-to-resource",
+                feature = "list-tags-for-resource",
+                feature = "remove-tags-from-resource"
+            ))]
             Self::InvalidArnFault(_) => {
                 ::std::option::Option::Some(crate::error::InvalidArnFault::CODE)
             }
-            #[cfg(
-                any(
-                    feature = "create-replication-group",
-                    feature = "create-snapshot",
-                    feature = "decrease-replica-count",
-                    feature = "delete-cache-cluster",
-                    feature = "increase-replica-count",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration",
-                    feature = "reboot-cache-cluster",
-                    feature = "test-failover"
-                )
-            )]
+            #[cfg(any(
+                feature = "create-replication-group",
+                feature = "create-snapshot",
+                feature = "decrease-replica-count",
+                feature = "delete-cache-cluster",
+                feature = "increase-replica-count",
+                feature = "modify-cache-cluster",
+                feature = "modify-replication-group",
+                feature = "modify-replication-group-shard-configuration",
+                feature = "reboot-cache-cluster",
+                feature = "test-failover"
+            ))]
             Self::InvalidCacheClusterStateFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidCacheClusterStateFault::CODE,
-                )
+                ::std::option::Option::Some(crate::error::InvalidCacheClusterStateFault::CODE)
             }
-            #[cfg(
-                any(
-                    feature = "create-cache-parameter-group",
-                    feature = "delete-cache-parameter-group",
-                    feature = "modify-cache-parameter-group",
-                    feature = "reset-cache-parameter-group"
-                )
-            )]
-            Self::InvalidCacheParameterGroupStateFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidCacheParameterGroupStateFault::CODE,
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "authorize-cache-security-group-ingress",
-                    feature = "delete-cache-security-group",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group",
-                    feature = "revoke-cache-security-group-ingress"
-                )
-            )]
+            #[cfg(any(
+                feature = "create-cache-parameter-group",
+                feature = "delete-cache-parameter-group",
+                feature = "modify-cache-parameter-group",
+                feature = "reset-cache-parameter-group"
+            ))]
+            Self::InvalidCacheParameterGroupStateFault(_) => ::std::option::Option::Some(
+                crate::error::InvalidCacheParameterGroupStateFault::CODE,
+            ),
+            #[cfg(any(
+                feature = "authorize-cache-security-group-ingress",
+                feature = "delete-cache-security-group",
+                feature = "modify-cache-cluster",
+                feature = "modify-replication-group",
+                feature = "revoke-cache-security-group-ingress"
+            ))]
             Self::InvalidCacheSecurityGroupStateFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidCacheSecurityGroupStateFault::CODE,
-                )
+                ::std::option::Option::Some(crate::error::InvalidCacheSecurityGroupStateFault::CODE)
             }
-            #[cfg(
-                any(
-                    feature = "create-serverless-cache",
-                    feature = "delete-serverless-cache",
-                    feature = "modify-serverless-cache"
-                )
-            )]
+            #[cfg(any(
+                feature = "create-serverless-cache",
+                feature = "delete-serverless-cache",
+                feature = "modify-serverless-cache"
+            ))]
             Self::InvalidCredentialsException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidCredentialsException::CODE,
-                )
+                ::std::option::Option::Some(crate::error::InvalidCredentialsException::CODE)
             }
-            #[cfg(
-                any(
-                    feature = "create-replication-group",
-                    feature = "decrease-node-groups-in-global-replication-group",
-                    feature = "delete-global-replication-group",
-                    feature = "disassociate-global-replication-group",
-                    feature = "failover-global-replication-group",
-                    feature = "increase-node-groups-in-global-replication-group",
-                    feature = "modify-cache-parameter-group",
-                    feature = "modify-global-replication-group",
-                    feature = "rebalance-slots-in-global-replication-group",
-                    feature = "reset-cache-parameter-group"
-                )
-            )]
-            Self::InvalidGlobalReplicationGroupStateFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidGlobalReplicationGroupStateFault::CODE,
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "increase-replica-count",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration",
-                    feature = "test-failover"
-                )
-            )]
+            #[cfg(any(
+                feature = "create-replication-group",
+                feature = "decrease-node-groups-in-global-replication-group",
+                feature = "delete-global-replication-group",
+                feature = "disassociate-global-replication-group",
+                feature = "failover-global-replication-group",
+                feature = "increase-node-groups-in-global-replication-group",
+                feature = "modify-cache-parameter-group",
+                feature = "modify-global-replication-group",
+                feature = "rebalance-slots-in-global-replication-group",
+                feature = "reset-cache-parameter-group"
+            ))]
+            Self::InvalidGlobalReplicationGroupStateFault(_) => ::std::option::Option::Some(
+                crate::error::InvalidGlobalReplicationGroupStateFault::CODE,
+            ),
+            #[cfg(any(
+                feature = "increase-replica-count",
+                feature = "modify-replication-group",
+                feature = "modify-replication-group-shard-configuration",
+                feature = "test-failover"
+            ))]
             Self::InvalidKmsKeyFault(_) => {
                 ::std::option::Option::Some(crate::error::InvalidKmsKeyFault::CODE)
             }
-            #[cfg(
-                any(
-                    feature = "authorize-cache-security-group-ingress",
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "copy-snapshot",
-                    feature = "create-cache-cluster",
-                    feature = "create-cache-parameter-group",
-                    feature = "create-cache-security-group",
-                    feature = "create-replication-group",
-                    feature = "create-serverless-cache",
-                    feature = "create-serverless-cache-snapshot",
-                    feature = "create-snapshot",
-                    feature = "create-user",
-                    feature = "decrease-node-groups-in-global-replication-group",
-                    feature = "decrease-replica-count",
-                    feature = "delete-cache-cluster",
-                    feature = "delete-cache-parameter-group",
-                    feature = "delete-cache-security-group",
-                    feature = "delete-replication-group",
-                    feature = "delete-serverless-cache",
-                    feature = "delete-snapshot",
-                    feature = "describe-cache-clusters",
-                    feature = "describe-cache-parameter-groups",
-                    feature = "describe-cache-parameters",
-                    feature = "describe-cache-security-groups",
-                    feature = "describe-engine-default-parameters",
-                    feature = "describe-events",
-                    feature = "describe-global-replication-groups",
-                    feature = "describe-replication-groups",
-                    feature = "describe-reserved-cache-nodes",
-                    feature = "describe-reserved-cache-nodes-offerings",
-                    feature = "describe-serverless-cache-snapshots",
-                    feature = "describe-serverless-caches",
-                    feature = "describe-service-updates",
-                    feature = "describe-snapshots",
-                    feature = "describe-update-actions",
-                    feature = "describe-user-groups",
-                    feature = "describe-users",
-                    feature = "disassociate-global-replication-group",
-                    feature = "failover-global-replication-group",
-                    feature = "increase-replica-count",
-                    feature = "list-allowed-node-type-modifications",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-cache-parameter-group",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration",
-                    feature = "modify-serverless-cache",
-                    feature = "modify-user",
-                    feature = "modify-user-group",
-                    feature = "purchase-reserved-cache-nodes-offering",
-                    feature = "reset-cache-parameter-group",
-                    feature = "revoke-cache-security-group-ingress",
-                    feature = "test-failover"
-                )
-            )]
-            Self::InvalidParameterCombinationException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterCombinationException::CODE,
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "authorize-cache-security-group-ingress",
-                    feature = "batch-apply-update-action",
-                    feature = "batch-stop-update-action",
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "copy-snapshot",
-                    feature = "create-cache-cluster",
-                    feature = "create-cache-parameter-group",
-                    feature = "create-cache-security-group",
-                    feature = "create-global-replication-group",
-                    feature = "create-replication-group",
-                    feature = "create-serverless-cache",
-                    feature = "create-serverless-cache-snapshot",
-                    feature = "create-snapshot",
-                    feature = "create-user",
-                    feature = "create-user-group",
-                    feature = "decrease-node-groups-in-global-replication-group",
-                    feature = "decrease-replica-count",
-                    feature = "delete-cache-cluster",
-                    feature = "delete-cache-parameter-group",
-                    feature = "delete-cache-security-group",
-                    feature = "delete-global-replication-group",
-                    feature = "delete-replication-group",
-                    feature = "delete-serverless-cache",
-                    feature = "delete-serverless-cache-snapshot",
-                    feature = "delete-snapshot",
-                    feature = "delete-user",
-                    feature = "delete-user-group",
-                    feature = "describe-cache-clusters",
-                    feature = "describe-cache-parameter-groups",
-                    feature = "describe-cache-parameters",
-                    feature = "describe-cache-security-groups",
-                    feature = "describe-engine-default-parameters",
-                    feature = "describe-events",
-                    feature = "describe-global-replication-groups",
-                    feature = "describe-replication-groups",
-                    feature = "describe-reserved-cache-nodes",
-                    feature = "describe-reserved-cache-nodes-offerings",
-                    feature = "describe-serverless-cache-snapshots",
-                    feature = "describe-serverless-caches",
-                    feature = "describe-service-updates",
-                    feature = "describe-snapshots",
-                    feature = "describe-update-actions",
-                    feature = "disassociate-global-replication-group",
-                    feature = "export-serverless-cache-snapshot",
-                    feature = "failover-global-replication-group",
-                    feature = "increase-node-groups-in-global-replication-group",
-                    feature = "increase-replica-count",
-                    feature = "list-allowed-node-type-modifications",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-cache-parameter-group",
-                    feature = "modify-global-replication-group",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration",
-                    feature = "modify-serverless-cache",
-                    feature = "modify-user",
-                    feature = "modify-user-group",
-                    feature = "purchase-reserved-cache-nodes-offering",
-                    feature = "rebalance-slots-in-global-replication-group",
-                    feature = "reset-cache-parameter-group",
-                    feature = "revoke-cache-security-group-ingress",
-                    feature = "start-migration",
-                    feature = "test-failover",
-                    feature = "test-migration"
-                )
-            )]
+            #[cfg(any(
+                feature = "authorize-cache-security-group-ingress",
+                feature = "copy-serverless-cache-snapshot",
+                feature = "copy-snapshot",
+                feature = "create-cache-cluster",
+                feature = "create-cache-parameter-group",
+                feature = "create-cache-security-group",
+                feature = "create-replication-group",
+                feature = "create-serverless-cache",
+                feature = "create-serverless-cache-snapshot",
+                feature = "create-snapshot",
+                feature = "create-user",
+                feature = "decrease-node-groups-in-global-replication-group",
+                feature = "decrease-replica-count",
+                feature = "delete-cache-cluster",
+                feature = "delete-cache-parameter-group",
+                feature = "delete-cache-security-group",
+                feature = "delete-replication-group",
+                feature = "delete-serverless-cache",
+                feature = "delete-snapshot",
+                feature = "describe-cache-clusters",
+                feature = "describe-cache-parameter-groups",
+                feature = "describe-cache-parameters",
+                feature = "describe-cache-security-groups",
+                feature = "describe-engine-default-parameters",
+                feature = "describe-events",
+                feature = "describe-global-replication-groups",
+                feature = "describe-replication-groups",
+                feature = "describe-reserved-cache-nodes",
+                feature = "describe-reserved-cache-nodes-offerings",
+                feature = "describe-serverless-cache-snapshots",
+                feature = "describe-serverless-caches",
+                feature = "describe-service-updates",
+                feature = "describe-snapshots",
+                feature = "describe-update-actions",
+                feature = "describe-user-groups",
+                feature = "describe-users",
+                feature = "disassociate-global-replication-group",
+                feature = "failover-global-replication-group",
+                feature = "increase-replica-count",
+                feature = "list-allowed-node-type-modifications",
+                feature = "modify-cache-cluster",
+                feature = "modify-cache-parameter-group",
+                feature = "modify-replication-group",
+                feature = "modify-replication-group-shard-configuration",
+                feature = "modify-serverless-cache",
+                feature = "modify-user",
+                feature = "modify-user-group",
+                feature = "purchase-reserved-cache-nodes-offering",
+                feature = "reset-cache-parameter-group",
+                feature = "revoke-cache-security-group-ingress",
+                feature = "test-failover"
+            ))]
+            Self::InvalidParameterCombinationException(_) => ::std::option::Option::Some(
+                crate::error::InvalidParameterCombinationException::CODE,
+            ),
+            #[cfg(any(
+                feature = "authorize-cache-security-group-ingress",
+                feature = "batch-apply-update-action",
+                feature = "batch-stop-update-action",
+                feature = "copy-serverless-cache-snapshot",
+                feature = "copy-snapshot",
+                feature = "create-cache-cluster",
+                feature = "create-cache-parameter-group",
+                feature = "create-cache-security-group",
+                feature = "create-global-replication-group",
+                feature = "create-replication-group",
+                feature = "create-serverless-cache",
+                feature = "create-serverless-cache-snapshot",
+                feature = "create-snapshot",
+                feature = "create-user",
+                feature = "create-user-group",
+                feature = "decrease-node-groups-in-global-replication-group",
+                feature = "decrease-replica-count",
+                feature = "delete-cache-cluster",
+                feature = "delete-cache-parameter-group",
+                feature = "delete-cache-security-group",
+                feature = "delete-global-replication-group",
+                feature = "delete-replication-group",
+                feature = "delete-serverless-cache",
+                feature = "delete-serverless-cache-snapshot",
+                feature = "delete-snapshot",
+                feature = "delete-user",
+                feature = "delete-user-group",
+                feature = "describe-cache-clusters",
+                feature = "describe-cache-parameter-groups",
+                feature = "describe-cache-parameters",
+                feature = "describe-cache-security-groups",
+                feature = "describe-engine-default-parameters",
+                feature = "describe-events",
+                feature = "describe-global-replication-groups",
+                feature = "describe-replication-groups",
+                feature = "describe-reserved-cache-nodes",
+                feature = "describe-reserved-cache-nodes-offerings",
+                feature = "describe-serverless-cache-snapshots",
+                feature = "describe-serverless-caches",
+                feature = "describe-service-updates",
+                feature = "describe-snapshots",
+                feature = "describe-update-actions",
+                feature = "disassociate-global-replication-group",
+                feature = "export-serverless-cache-snapshot",
+                feature = "failover-global-replication-group",
+                feature = "increase-node-groups-in-global-replication-group",
+                feature = "increase-replica-count",
+                feature = "list-allowed-node-type-modifications",
+                feature = "modify-cache-cluster",
+                feature = "modify-cache-parameter-group",
+                feature = "modify-global-replication-group",
+                feature = "modify-replication-group",
+                feature = "modify-replication-group-shard-configuration",
+                feature = "modify-serverless-cache",
+                feature = "modify-user",
+                feature = "modify-user-group",
+                feature = "purchase-reserved-cache-nodes-offering",
+                feature = "rebalance-slots-in-global-replication-group",
+                feature = "reset-cache-parameter-group",
+                feature = "revoke-cache-security-group-ingress",
+                feature = "start-migration",
+                feature = "test-failover",
+                feature = "test-migration"
+            ))]
             Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterValueException::CODE,
-                )
+                ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE)
             }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "complete-migration",
-                    feature = "create-cache-cluster",
-                    feature = "create-global-replication-group",
-                    feature = "create-snapshot",
-                    feature = "decrease-replica-count",
-                    feature = "delete-replication-group",
-                    feature = "increase-replica-count",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration",
-                    feature = "remove-tags-from-resource",
-                    feature = "start-migration",
-                    feature = "test-failover",
-                    feature = "test-migration"
-                )
-            )]
+            #[cfg(any(
+                feature = "add-tags-to-resource",
+                feature = "complete-migration",
+                feature = "create-cache-cluster",
+                feature = "create-global-replication-group",
+                feature = "create-snapshot",
+                feature = "decrease-replica-count",
+                feature = "delete-replication-group",
+                feature = "increase-replica-count",
+                feature = "list-tags-for-resource",
+                feature = "modify-replication-group",
+                feature = "modify-replication-group-shard-configuration",
+                feature = "remove-tags-from-resource",
+                feature = "start-migration",
+                feature = "test-failover",
+                feature = "test-migration"
+            ))]
             Self::InvalidReplicationGroupStateFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidReplicationGroupStateFault::CODE,
-                )
+                ::std::option::Option::Some(crate::error::InvalidReplicationGroupStateFault::CODE)
             }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "delete-serverless-cache-snapshot",
-                    feature = "export-serverless-cache-snapshot",
-                    feature = "list-tags-for-resource",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
-            Self::InvalidServerlessCacheSnapshotStateFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidServerlessCacheSnapshotStateFault::CODE,
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "create-serverless-cache",
-                    feature = "create-serverless-cache-snapshot",
-                    feature = "delete-serverless-cache",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-serverless-cache",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
+            #[cfg(any(
+                feature = "add-tags-to-resource",
+                feature = "copy-serverless-cache-snapshot",
+                feature = "delete-serverless-cache-snapshot",
+                feature = "export-serverless-cache-snapshot",
+                feature = "list-tags-for-resource",
+                feature = "remove-tags-from-resource"
+            ))]
+            Self::InvalidServerlessCacheSnapshotStateFault(_) => ::std::option::Option::Some(
+                crate::error::InvalidServerlessCacheSnapshotStateFault::CODE,
+            ),
+            #[cfg(any(
+                feature = "add-tags-to-resource",
+                feature = "create-serverless-cache",
+                feature = "create-serverless-cache-snapshot",
+                feature = "delete-serverless-cache",
+                feature = "list-tags-for-resource",
+                feature = "modify-serverless-cache",
+                feature = "remove-tags-from-resource"
+            ))]
             Self::InvalidServerlessCacheStateFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidServerlessCacheStateFault::CODE,
-                )
+                ::std::option::Option::Some(crate::error::InvalidServerlessCacheStateFault::CODE)
             }
             #[cfg(any(feature = "copy-snapshot", feature = "delete-snapshot"))]
             Self::InvalidSnapshotStateFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidSnapshotStateFault::CODE,
-                )
+                ::std::option::Option::Some(crate::error::InvalidSnapshotStateFault::CODE)
             }
-            #[cfg(
-                any(
-                    feature = "create-cache-subnet-group",
-                    feature = "modify-cache-subnet-group"
-                )
-            )]
+            #[cfg(any(
+                feature = "create-cache-subnet-group",
+                feature = "modify-cache-subnet-group"
+            ))]
             Self::InvalidSubnet(_) => {
                 ::std::option::Option::Some(crate::error::InvalidSubnet::CODE)
             }
-            #[cfg(
-                any(
-                    feature = "create-replication-group",
-                    feature = "create-serverless-cache",
-                    feature = "delete-user-group",
-                    feature = "modify-replication-group",
-                    feature = "modify-serverless-cache",
-                    feature = "modify-user-group"
-                )
-            )]
+            #[cfg(any(
+                feature = "create-replication-group",
+                feature = "create-serverless-cache",
+                feature = "delete-user-group",
+                feature = "modify-replication-group",
+                feature = "modify-serverless-cache",
+                feature = "modify-user-group"
+            ))]
             Self::InvalidUserGroupStateFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidUserGroupStateFault::CODE,
-                )
+                ::std::option::Option::Some(crate::error::InvalidUserGroupStateFault::CODE)
             }
             #[cfg(any(feature = "delete-user", feature = "modify-user"))]
             Self::InvalidUserStateFault(_) => {
                 ::std::option::Option::Some(crate::error::InvalidUserStateFault::CODE)
             }
-            #[cfg(
-                any(
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "decrease-replica-count",
-                    feature = "increase-replica-count",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration"
-                )
-            )]
+            #[cfg(any(
+                feature = "create-cache-cluster",
+                feature = "create-replication-group",
+                feature = "decrease-replica-count",
+                feature = "increase-replica-count",
+                feature = "modify-cache-cluster",
+                feature = "modify-replication-group",
+                feature = "modify-replication-group-shard-configuration"
+            ))]
             Self::InvalidVpcNetworkStateFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidVpcNetworkStateFault::CODE,
-                )
+                ::std::option::Option::Some(crate::error::InvalidVpcNetworkStateFault::CODE)
             }
-            #[cfg(
-                any(
-                    feature = "decrease-replica-count",
-                    feature = "increase-replica-count"
-                )
-            )]
+            #[cfg(any(feature = "decrease-replica-count", feature = "increase-replica-count"))]
             Self::NoOperationFault(_) => {
                 ::std::option::Option::Some(crate::error::NoOperationFault::CODE)
             }
@@ -12700,296 +11593,218 @@ impl ServiceError {
             Self::NodeGroupNotFoundFault(_) => {
                 ::std::option::Option::Some(crate::error::NodeGroupNotFoundFault::CODE)
             }
-            #[cfg(
-                any(
-                    feature = "create-replication-group",
-                    feature = "decrease-replica-count",
-                    feature = "increase-replica-count",
-                    feature = "modify-replication-group-shard-configuration"
-                )
-            )]
+            #[cfg(any(
+                feature = "create-replication-group",
+                feature = "decrease-replica-count",
+                feature = "increase-replica-count",
+                feature = "modify-replication-group-shard-configuration"
+            ))]
             Self::NodeGroupsPerReplicationGroupQuotaExceededFault(_) => {
                 ::std::option::Option::Some(
                     crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault::CODE,
                 )
             }
-            #[cfg(
-                any(
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group"
-                )
-            )]
+            #[cfg(any(
+                feature = "create-cache-cluster",
+                feature = "create-replication-group",
+                feature = "modify-cache-cluster",
+                feature = "modify-replication-group"
+            ))]
             Self::NodeQuotaForClusterExceededFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::NodeQuotaForClusterExceededFault::CODE,
-                )
+                ::std::option::Option::Some(crate::error::NodeQuotaForClusterExceededFault::CODE)
             }
-            #[cfg(
-                any(
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "decrease-replica-count",
-                    feature = "increase-replica-count",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration"
-                )
-            )]
+            #[cfg(any(
+                feature = "create-cache-cluster",
+                feature = "create-replication-group",
+                feature = "decrease-replica-count",
+                feature = "increase-replica-count",
+                feature = "modify-cache-cluster",
+                feature = "modify-replication-group",
+                feature = "modify-replication-group-shard-configuration"
+            ))]
             Self::NodeQuotaForCustomerExceededFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::NodeQuotaForCustomerExceededFault::CODE,
-                )
+                ::std::option::Option::Some(crate::error::NodeQuotaForCustomerExceededFault::CODE)
             }
             #[cfg(feature = "create-replication-group")]
             Self::ReplicationGroupAlreadyExistsFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ReplicationGroupAlreadyExistsFault::CODE,
-                )
+                ::std::option::Option::Some(crate::error::ReplicationGroupAlreadyExistsFault::CODE)
             }
             #[cfg(any(feature = "start-migration", feature = "test-migration"))]
-            Self::ReplicationGroupAlreadyUnderMigrationFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ReplicationGroupAlreadyUnderMigrationFault::CODE,
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "complete-migration",
-                    feature = "create-cache-cluster",
-                    feature = "create-global-replication-group",
-                    feature = "create-snapshot",
-                    feature = "decrease-replica-count",
-                    feature = "delete-replication-group",
-                    feature = "describe-replication-groups",
-                    feature = "increase-replica-count",
-                    feature = "list-allowed-node-type-modifications",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration",
-                    feature = "remove-tags-from-resource",
-                    feature = "start-migration",
-                    feature = "test-failover",
-                    feature = "test-migration"
-                )
-            )]
+            Self::ReplicationGroupAlreadyUnderMigrationFault(_) => ::std::option::Option::Some(
+                crate::error::ReplicationGroupAlreadyUnderMigrationFault::CODE,
+            ),
+            #[cfg(any(
+                feature = "add-tags-to-resource",
+                feature = "complete-migration",
+                feature = "create-cache-cluster",
+                feature = "create-global-replication-group",
+                feature = "create-snapshot",
+                feature = "decrease-replica-count",
+                feature = "delete-replication-group",
+                feature = "describe-replication-groups",
+                feature = "increase-replica-count",
+                feature = "list-allowed-node-type-modifications",
+                feature = "list-tags-for-resource",
+                feature = "modify-replication-group",
+                feature = "modify-replication-group-shard-configuration",
+                feature = "remove-tags-from-resource",
+                feature = "start-migration",
+                feature = "test-failover",
+                feature = "test-migration"
+            ))]
             Self::ReplicationGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ReplicationGroupNotFoundFault::CODE,
-                )
+                ::std::option::Option::Some(crate::error::ReplicationGroupNotFoundFault::CODE)
             }
             #[cfg(feature = "complete-migration")]
-            Self::ReplicationGroupNotUnderMigrationFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ReplicationGroupNotUnderMigrationFault::CODE,
-                )
-            }
+            Self::ReplicationGroupNotUnderMigrationFault(_) => ::std::option::Option::Some(
+                crate::error::ReplicationGroupNotUnderMigrationFault::CODE,
+            ),
             #[cfg(feature = "purchase-reserved-cache-nodes-offering")]
             Self::ReservedCacheNodeAlreadyExistsFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ReservedCacheNodeAlreadyExistsFault::CODE,
-                )
+                ::std::option::Option::Some(crate::error::ReservedCacheNodeAlreadyExistsFault::CODE)
             }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "describe-reserved-cache-nodes",
-                    feature = "list-tags-for-resource",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
+            #[cfg(any(
+                feature = "add-tags-to-resource",
+                feature = "describe-reserved-cache-nodes",
+                feature = "list-tags-for-resource",
+                feature = "remove-tags-from-resource"
+            ))]
             Self::ReservedCacheNodeNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ReservedCacheNodeNotFoundFault::CODE,
-                )
+                ::std::option::Option::Some(crate::error::ReservedCacheNodeNotFoundFault::CODE)
             }
             #[cfg(feature = "purchase-reserved-cache-nodes-offering")]
             Self::ReservedCacheNodeQuotaExceededFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ReservedCacheNodeQuotaExceededFault::CODE,
-                )
+                ::std::option::Option::Some(crate::error::ReservedCacheNodeQuotaExceededFault::CODE)
             }
-            #[cfg(
-                any(
-                    feature = "describe-reserved-cache-nodes-offerings",
-                    feature = "purchase-reserved-cache-nodes-offering"
-                )
-            )]
-            Self::ReservedCacheNodesOfferingNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ReservedCacheNodesOfferingNotFoundFault::CODE,
-                )
-            }
+            #[cfg(any(
+                feature = "describe-reserved-cache-nodes-offerings",
+                feature = "purchase-reserved-cache-nodes-offering"
+            ))]
+            Self::ReservedCacheNodesOfferingNotFoundFault(_) => ::std::option::Option::Some(
+                crate::error::ReservedCacheNodesOfferingNotFoundFault::CODE,
+            ),
             #[cfg(feature = "create-serverless-cache")]
             Self::ServerlessCacheAlreadyExistsFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ServerlessCacheAlreadyExistsFault::CODE,
-                )
+                ::std::option::Option::Some(crate::error::ServerlessCacheAlreadyExistsFault::CODE)
             }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "create-serverless-cache",
-                    feature = "create-serverless-cache-snapshot",
-                    feature = "delete-serverless-cache",
-                    feature = "describe-serverless-cache-snapshots",
-                    feature = "describe-serverless-caches",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-serverless-cache",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
+            #[cfg(any(
+                feature = "add-tags-to-resource",
+                feature = "create-serverless-cache",
+                feature = "create-serverless-cache-snapshot",
+                feature = "delete-serverless-cache",
+                feature = "describe-serverless-cache-snapshots",
+                feature = "describe-serverless-caches",
+                feature = "list-tags-for-resource",
+                feature = "modify-serverless-cache",
+                feature = "remove-tags-from-resource"
+            ))]
             Self::ServerlessCacheNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ServerlessCacheNotFoundFault::CODE,
-                )
+                ::std::option::Option::Some(crate::error::ServerlessCacheNotFoundFault::CODE)
             }
             #[cfg(feature = "create-serverless-cache")]
-            Self::ServerlessCacheQuotaForCustomerExceededFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ServerlessCacheQuotaForCustomerExceededFault::CODE,
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "create-serverless-cache-snapshot",
-                    feature = "delete-serverless-cache"
-                )
-            )]
-            Self::ServerlessCacheSnapshotAlreadyExistsFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ServerlessCacheSnapshotAlreadyExistsFault::CODE,
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "delete-serverless-cache-snapshot",
-                    feature = "describe-serverless-cache-snapshots",
-                    feature = "export-serverless-cache-snapshot",
-                    feature = "list-tags-for-resource",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
-            Self::ServerlessCacheSnapshotNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ServerlessCacheSnapshotNotFoundFault::CODE,
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "create-serverless-cache-snapshot"
-                )
-            )]
-            Self::ServerlessCacheSnapshotQuotaExceededFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ServerlessCacheSnapshotQuotaExceededFault::CODE,
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "create-global-replication-group",
-                    feature = "create-serverless-cache",
-                    feature = "create-serverless-cache-snapshot",
-                    feature = "create-user",
-                    feature = "create-user-group",
-                    feature = "decrease-replica-count",
-                    feature = "delete-serverless-cache",
-                    feature = "delete-serverless-cache-snapshot",
-                    feature = "delete-user",
-                    feature = "delete-user-group",
-                    feature = "describe-user-groups",
-                    feature = "describe-users",
-                    feature = "export-serverless-cache-snapshot",
-                    feature = "modify-serverless-cache",
-                    feature = "modify-user",
-                    feature = "modify-user-group"
-                )
-            )]
+            Self::ServerlessCacheQuotaForCustomerExceededFault(_) => ::std::option::Option::Some(
+                crate::error::ServerlessCacheQuotaForCustomerExceededFault::CODE,
+            ),
+            #[cfg(any(
+                feature = "copy-serverless-cache-snapshot",
+                feature = "create-serverless-cache-snapshot",
+                feature = "delete-serverless-cache"
+            ))]
+            Self::ServerlessCacheSnapshotAlreadyExistsFault(_) => ::std::option::Option::Some(
+                crate::error::ServerlessCacheSnapshotAlreadyExistsFault::CODE,
+            ),
+            #[cfg(any(
+                feature = "add-tags-to-resource",
+                feature = "copy-serverless-cache-snapshot",
+                feature = "delete-serverless-cache-snapshot",
+                feature = "describe-serverless-cache-snapshots",
+                feature = "export-serverless-cache-snapshot",
+                feature = "list-tags-for-resource",
+                feature = "remove-tags-from-resource"
+            ))]
+            Self::ServerlessCacheSnapshotNotFoundFault(_) => ::std::option::Option::Some(
+                crate::error::ServerlessCacheSnapshotNotFoundFault::CODE,
+            ),
+            #[cfg(any(
+                feature = "copy-serverless-cache-snapshot",
+                feature = "create-serverless-cache-snapshot"
+            ))]
+            Self::ServerlessCacheSnapshotQuotaExceededFault(_) => ::std::option::Option::Some(
+                crate::error::ServerlessCacheSnapshotQuotaExceededFault::CODE,
+            ),
+            #[cfg(any(
+                feature = "copy-serverless-cache-snapshot",
+                feature = "create-global-replication-group",
+                feature = "create-serverless-cache",
+                feature = "create-serverless-cache-snapshot",
+                feature = "create-user",
+                feature = "create-user-group",
+                feature = "decrease-replica-count",
+                feature = "delete-serverless-cache",
+                feature = "delete-serverless-cache-snapshot",
+                feature = "delete-user",
+                feature = "delete-user-group",
+                feature = "describe-user-groups",
+                feature = "describe-users",
+                feature = "export-serverless-cache-snapshot",
+                feature = "modify-serverless-cache",
+                feature = "modify-user",
+                feature = "modify-user-group"
+            ))]
             Self::ServiceLinkedRoleNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ServiceLinkedRoleNotFoundFault::CODE,
-                )
+                ::std::option::Option::Some(crate::error::ServiceLinkedRoleNotFoundFault::CODE)
             }
-            #[cfg(
-                any(
-                    feature = "batch-apply-update-action",
-                    feature = "batch-stop-update-action",
-                    feature = "describe-service-updates"
-                )
-            )]
+            #[cfg(any(
+                feature = "batch-apply-update-action",
+                feature = "batch-stop-update-action",
+                feature = "describe-service-updates"
+            ))]
             Self::ServiceUpdateNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ServiceUpdateNotFoundFault::CODE,
-                )
+                ::std::option::Option::Some(crate::error::ServiceUpdateNotFoundFault::CODE)
             }
-            #[cfg(
-                any(
-                    feature = "copy-snapshot",
-                    feature = "create-snapshot",
-                    feature = "delete-cache-cluster",
-                    feature = "delete-replication-group"
-                )
-            )]
+            #[cfg(any(
+                feature = "copy-snapshot",
+                feature = "create-snapshot",
+                feature = "delete-cache-cluster",
+                feature = "delete-replication-group"
+            ))]
             Self::SnapshotAlreadyExistsFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::SnapshotAlreadyExistsFault::CODE,
-                )
+                ::std::option::Option::Some(crate::error::SnapshotAlreadyExistsFault::CODE)
             }
-            #[cfg(
-                any(
-                    feature = "create-snapshot",
-                    feature = "delete-cache-cluster",
-                    feature = "delete-replication-group"
-                )
-            )]
+            #[cfg(any(
+                feature = "create-snapshot",
+                feature = "delete-cache-cluster",
+                feature = "delete-replication-group"
+            ))]
             Self::SnapshotFeatureNotSupportedFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::SnapshotFeatureNotSupportedFault::CODE,
-                )
+                ::std::option::Option::Some(crate::error::SnapshotFeatureNotSupportedFault::CODE)
             }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "copy-snapshot",
-                    feature = "delete-snapshot",
-                    feature = "describe-snapshots",
-                    feature = "list-tags-for-resource",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
+            #[cfg(any(
+                feature = "add-tags-to-resource",
+                feature = "copy-snapshot",
+                feature = "delete-snapshot",
+                feature = "describe-snapshots",
+                feature = "list-tags-for-resource",
+                feature = "remove-tags-from-resource"
+            ))]
             Self::SnapshotNotFoundFault(_) => {
                 ::std::option::Option::Some(crate::error::SnapshotNotFoundFault::CODE)
             }
-            #[cfg(
-                any(
-                    feature = "copy-snapshot",
-                    feature = "create-snapshot",
-                    feature = "delete-cache-cluster",
-                    feature = "delete-replication-group"
-                )
-            )]
+            #[cfg(any(
+                feature = "copy-snapshot",
+                feature = "create-snapshot",
+                feature = "delete-cache-cluster",
+                feature = "delete-replication-group"
+            ))]
             Self::SnapshotQuotaExceededFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::SnapshotQuotaExceededFault::CODE,
-                )
+                ::std::option::Option::Some(crate::error::SnapshotQuotaExceededFault::CODE)
             }
             #[cfg(feature = "modify-cache-subnet-group")]
-            Self::SubnetInUse(_) => {
-                ::std::option::Option::Some(crate::error::SubnetInUse::CODE)
-            }
-            #[cfg(
-                any(
-                    feature = "create-cache-subnet-group",
-                    feature = "modify-cache-subnet-group"
-                )
-            )]
+            Self::SubnetInUse(_) => ::std::option::Option::Some(crate::error::SubnetInUse::CODE),
+            #[cfg(any(
+                feature = "create-cache-subnet-group",
+                feature = "modify-cache-subnet-group"
+            ))]
             Self::SubnetNotAllowedFault(_) => {
                 ::std::option::Option::Some(crate::error::SubnetNotAllowedFault::CODE)
             }
@@ -12997,34 +11812,28 @@ impl ServiceError {
             Self::TagNotFoundFault(_) => {
                 ::std::option::Option::Some(crate::error::TagNotFoundFault::CODE)
             }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "copy-snapshot",
-                    feature = "create-cache-cluster",
-                    feature = "create-cache-parameter-group",
-                    feature = "create-cache-security-group",
-                    feature = "create-cache-subnet-group",
-                    feature = "create-replication-group",
-                    feature = "create-serverless-cache",
-                    feature = "create-serverless-cache-snapshot",
-                    feature = "create-snapshot",
-                    feature = "create-user",
-                    feature = "create-user-group",
-                    feature = "purchase-reserved-cache-nodes-offering"
-                )
-            )]
+            #[cfg(any(
+                feature = "add-tags-to-resource",
+                feature = "copy-serverless-cache-snapshot",
+                feature = "copy-snapshot",
+                feature = "create-cache-cluster",
+                feature = "create-cache-parameter-group",
+                feature = "create-cache-security-group",
+                feature = "create-cache-subnet-group",
+                feature = "create-replication-group",
+                feature = "create-serverless-cache",
+                feature = "create-serverless-cache-snapshot",
+                feature = "create-snapshot",
+                feature = "create-user",
+                feature = "create-user-group",
+                feature = "purchase-reserved-cache-nodes-offering"
+            ))]
             Self::TagQuotaPerResourceExceeded(_) => {
-                ::std::option::Option::Some(
-                    crate::error::TagQuotaPerResourceExceeded::CODE,
-                )
+                ::std::option::Option::Some(crate::error::TagQuotaPerResourceExceeded::CODE)
             }
             #[cfg(feature = "test-failover")]
             Self::TestFailoverNotAvailableFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::TestFailoverNotAvailableFault::CODE,
-                )
+                ::std::option::Option::Some(crate::error::TestFailoverNotAvailableFault::CODE)
             }
             #[cfg(feature = "create-user")]
             Self::UserAlreadyExistsFault(_) => {
@@ -13032,45 +11841,37 @@ impl ServiceError {
             }
             #[cfg(feature = "create-user-group")]
             Self::UserGroupAlreadyExistsFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::UserGroupAlreadyExistsFault::CODE,
-                )
+                ::std::option::Option::Some(crate::error::UserGroupAlreadyExistsFault::CODE)
             }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "create-replication-group",
-                    feature = "create-serverless-cache",
-                    feature = "delete-user-group",
-                    feature = "describe-user-groups",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-replication-group",
-                    feature = "modify-serverless-cache",
-                    feature = "modify-user-group",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
+            #[cfg(any(
+                feature = "add-tags-to-resource",
+                feature = "create-replication-group",
+                feature = "create-serverless-cache",
+                feature = "delete-user-group",
+                feature = "describe-user-groups",
+                feature = "list-tags-for-resource",
+                feature = "modify-replication-group",
+                feature = "modify-serverless-cache",
+                feature = "modify-user-group",
+                feature = "remove-tags-from-resource"
+            ))]
             Self::UserGroupNotFoundFault(_) => {
                 ::std::option::Option::Some(crate::error::UserGroupNotFoundFault::CODE)
             }
             #[cfg(feature = "create-user-group")]
             Self::UserGroupQuotaExceededFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::UserGroupQuotaExceededFault::CODE,
-                )
+                ::std::option::Option::Some(crate::error::UserGroupQuotaExceededFault::CODE)
             }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "create-user-group",
-                    feature = "delete-user",
-                    feature = "describe-users",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-user",
-                    feature = "modify-user-group",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
+            #[cfg(any(
+                feature = "add-tags-to-resource",
+                feature = "create-user-group",
+                feature = "delete-user",
+                feature = "describe-users",
+                feature = "list-tags-for-resource",
+                feature = "modify-user",
+                feature = "modify-user-group",
+                feature = "remove-tags-from-resource"
+            ))]
             Self::UserNotFoundFault(_) => {
                 ::std::option::Option::Some(crate::error::UserNotFoundFault::CODE)
             }
@@ -13088,1859 +11889,1450 @@ impl ServiceError {
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
         match self {
             #[cfg(feature = "test-failover")]
-            Self::ApiCallRateForCustomerExceededFault(error) => {
-                (
-                    crate::error::ApiCallRateForCustomerExceededFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::ApiCallRateForCustomerExceededFault(error) => (
+                crate::error::ApiCallRateForCustomerExceededFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
             #[cfg(feature = "authorize-cache-security-group-ingress")]
-            Self::AuthorizationAlreadyExistsFault(error) => {
-                (
-                    crate::error::AuthorizationAlreadyExistsFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::AuthorizationAlreadyExistsFault(error) => (
+                crate::error::AuthorizationAlreadyExistsFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
             #[cfg(feature = "revoke-cache-security-group-ingress")]
-            Self::AuthorizationNotFoundFault(error) => {
-                (
-                    crate::error::AuthorizationNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::AuthorizationNotFoundFault(error) => (
+                crate::error::AuthorizationNotFoundFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
             #[cfg(feature = "create-cache-cluster")]
-            Self::CacheClusterAlreadyExistsFault(error) => {
-                (
-                    crate::error::CacheClusterAlreadyExistsFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "create-replication-group",
-                    feature = "create-snapshot",
-                    feature = "delete-cache-cluster",
-                    feature = "describe-cache-clusters",
-                    feature = "describe-snapshots",
-                    feature = "list-allowed-node-type-modifications",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group",
-                    feature = "reboot-cache-cluster",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
-            Self::CacheClusterNotFoundFault(error) => {
-                (
-                    crate::error::CacheClusterNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::CacheClusterAlreadyExistsFault(error) => (
+                crate::error::CacheClusterAlreadyExistsFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            #[cfg(any(
+                feature = "add-tags-to-resource",
+                feature = "create-replication-group",
+                feature = "create-snapshot",
+                feature = "delete-cache-cluster",
+                feature = "describe-cache-clusters",
+                feature = "describe-snapshots",
+                feature = "list-allowed-node-type-modifications",
+                feature = "list-tags-for-resource",
+                feature = "modify-cache-cluster",
+                feature = "modify-replication-group",
+                feature = "reboot-cache-cluster",
+                feature = "remove-tags-from-resource"
+            ))]
+            Self::CacheClusterNotFoundFault(error) => (
+                crate::error::CacheClusterNotFoundFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
             #[cfg(feature = "create-cache-parameter-group")]
-            Self::CacheParameterGroupAlreadyExistsFault(error) => {
-                (
-                    crate::error::CacheParameterGroupAlreadyExistsFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "delete-cache-parameter-group",
-                    feature = "describe-cache-parameter-groups",
-                    feature = "describe-cache-parameters",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-cache-parameter-group",
-                    feature = "modify-replication-group",
-                    feature = "remove-tags-from-resource",
-                    feature = "reset-cache-parameter-group"
-                )
-            )]
-            Self::CacheParameterGroupNotFoundFault(error) => {
-                (
-                    crate::error::CacheParameterGroupNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::CacheParameterGroupAlreadyExistsFault(error) => (
+                crate::error::CacheParameterGroupAlreadyExistsFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            #[cfg(any(
+                feature = "add-tags-to-resource",
+                feature = "create-cache-cluster",
+                feature = "create-replication-group",
+                feature = "delete-cache-parameter-group",
+                feature = "describe-cache-parameter-groups",
+                feature = "describe-cache-parameters",
+                feature = "list-tags-for-resource",
+                feature = "modify-cache-cluster",
+                feature = "modify-cache-parameter-group",
+                feature = "modify-replication-group",
+                feature = "remove-tags-from-resource",
+                feature = "reset-cache-parameter-group"
+            ))]
+            Self::CacheParameterGroupNotFoundFault(error) => (
+                crate::error::CacheParameterGroupNotFoundFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
             #[cfg(feature = "create-cache-parameter-group")]
-            Self::CacheParameterGroupQuotaExceededFault(error) => {
-                (
-                    crate::error::CacheParameterGroupQuotaExceededFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::CacheParameterGroupQuotaExceededFault(error) => (
+                crate::error::CacheParameterGroupQuotaExceededFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
             #[cfg(feature = "create-cache-security-group")]
-            Self::CacheSecurityGroupAlreadyExistsFault(error) => {
-                (
-                    crate::error::CacheSecurityGroupAlreadyExistsFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "authorize-cache-security-group-ingress",
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "delete-cache-security-group",
-                    feature = "describe-cache-security-groups",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group",
-                    feature = "remove-tags-from-resource",
-                    feature = "revoke-cache-security-group-ingress"
-                )
-            )]
-            Self::CacheSecurityGroupNotFoundFault(error) => {
-                (
-                    crate::error::CacheSecurityGroupNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::CacheSecurityGroupAlreadyExistsFault(error) => (
+                crate::error::CacheSecurityGroupAlreadyExistsFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            #[cfg(any(
+                feature = "add-tags-to-resource",
+                feature = "authorize-cache-security-group-ingress",
+                feature = "create-cache-cluster",
+                feature = "create-replication-group",
+                feature = "delete-cache-security-group",
+                feature = "describe-cache-security-groups",
+                feature = "list-tags-for-resource",
+                feature = "modify-cache-cluster",
+                feature = "modify-replication-group",
+                feature = "remove-tags-from-resource",
+                feature = "revoke-cache-security-group-ingress"
+            ))]
+            Self::CacheSecurityGroupNotFoundFault(error) => (
+                crate::error::CacheSecurityGroupNotFoundFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
             #[cfg(feature = "create-cache-security-group")]
-            Self::CacheSecurityGroupQuotaExceededFault(error) => {
-                (
-                    crate::error::CacheSecurityGroupQuotaExceededFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::CacheSecurityGroupQuotaExceededFault(error) => (
+                crate::error::CacheSecurityGroupQuotaExceededFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
             #[cfg(feature = "create-cache-subnet-group")]
-            Self::CacheSubnetGroupAlreadyExistsFault(error) => {
-                (
-                    crate::error::CacheSubnetGroupAlreadyExistsFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::CacheSubnetGroupAlreadyExistsFault(error) => (
+                crate::error::CacheSubnetGroupAlreadyExistsFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
             #[cfg(feature = "delete-cache-subnet-group")]
-            Self::CacheSubnetGroupInUse(error) => {
-                (
-                    crate::error::CacheSubnetGroupInUse::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "delete-cache-subnet-group",
-                    feature = "describe-cache-subnet-groups",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-cache-subnet-group",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
-            Self::CacheSubnetGroupNotFoundFault(error) => {
-                (
-                    crate::error::CacheSubnetGroupNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::CacheSubnetGroupInUse(error) => (
+                crate::error::CacheSubnetGroupInUse::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            #[cfg(any(
+                feature = "add-tags-to-resource",
+                feature = "create-cache-cluster",
+                feature = "create-replication-group",
+                feature = "delete-cache-subnet-group",
+                feature = "describe-cache-subnet-groups",
+                feature = "list-tags-for-resource",
+                feature = "modify-cache-subnet-group",
+                feature = "remove-tags-from-resource"
+            ))]
+            Self::CacheSubnetGroupNotFoundFault(error) => (
+                crate::error::CacheSubnetGroupNotFoundFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
             #[cfg(feature = "create-cache-subnet-group")]
-            Self::CacheSubnetGroupQuotaExceededFault(error) => {
-                (
-                    crate::error::CacheSubnetGroupQuotaExceededFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "create-cache-subnet-group",
-                    feature = "modify-cache-subnet-group"
-                )
-            )]
-            Self::CacheSubnetQuotaExceededFault(error) => {
-                (
-                    crate::error::CacheSubnetQuotaExceededFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "decrease-replica-count",
-                    feature = "increase-replica-count"
-                )
-            )]
-            Self::ClusterQuotaForCustomerExceededFault(error) => {
-                (
-                    crate::error::ClusterQuotaForCustomerExceededFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::CacheSubnetGroupQuotaExceededFault(error) => (
+                crate::error::CacheSubnetGroupQuotaExceededFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            #[cfg(any(
+                feature = "create-cache-subnet-group",
+                feature = "modify-cache-subnet-group"
+            ))]
+            Self::CacheSubnetQuotaExceededFault(error) => (
+                crate::error::CacheSubnetQuotaExceededFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            #[cfg(any(
+                feature = "create-cache-cluster",
+                feature = "create-replication-group",
+                feature = "decrease-replica-count",
+                feature = "increase-replica-count"
+            ))]
+            Self::ClusterQuotaForCustomerExceededFault(error) => (
+                crate::error::ClusterQuotaForCustomerExceededFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
             #[cfg(feature = "delete-user")]
-            Self::DefaultUserAssociatedToUserGroupFault(error) => {
-                (
-                    crate::error::DefaultUserAssociatedToUserGroupFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::DefaultUserAssociatedToUserGroupFault(error) => (
+                crate::error::DefaultUserAssociatedToUserGroupFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
             #[cfg(any(feature = "create-user-group", feature = "modify-user-group"))]
-            Self::DefaultUserRequired(error) => {
-                (
-                    crate::error::DefaultUserRequired::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "create-user",
-                    feature = "create-user-group",
-                    feature = "modify-user-group"
-                )
-            )]
-            Self::DuplicateUserNameFault(error) => {
-                (
-                    crate::error::DuplicateUserNameFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::DefaultUserRequired(error) => (
+                crate::error::DefaultUserRequired::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            #[cfg(any(
+                feature = "create-user",
+                feature = "create-user-group",
+                feature = "modify-user-group"
+            ))]
+            Self::DuplicateUserNameFault(error) => (
+                crate::error::DuplicateUserNameFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
             #[cfg(feature = "create-global-replication-group")]
-            Self::GlobalReplicationGroupAlreadyExistsFault(error) => {
-                (
-                    crate::error::GlobalReplicationGroupAlreadyExistsFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "create-replication-group",
-                    feature = "decrease-node-groups-in-global-replication-group",
-                    feature = "delete-global-replication-group",
-                    feature = "describe-global-replication-groups",
-                    feature = "disassociate-global-replication-group",
-                    feature = "failover-global-replication-group",
-                    feature = "increase-node-groups-in-global-replication-group",
-                    feature = "modify-global-replication-group",
-                    feature = "rebalance-slots-in-global-replication-group"
-                )
-            )]
-            Self::GlobalReplicationGroupNotFoundFault(error) => {
-                (
-                    crate::error::GlobalReplicationGroupNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "decrease-replica-count",
-                    feature = "increase-replica-count",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration"
-                )
-            )]
-            Self::InsufficientCacheClusterCapacityFault(error) => {
-                (
-                    crate::error::InsufficientCacheClusterCapacityFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "list-tags-for-resource",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
-            Self::InvalidArnFault(error) => {
-                (
-                    crate::error::InvalidArnFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "create-replication-group",
-                    feature = "create-snapshot",
-                    feature = "decrease-replica-count",
-                    feature = "delete-cache-cluster",
-                    feature = "increase-replica-count",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration",
-                    feature = "reboot-cache-cluster",
-                    feature = "test-failover"
-                )
-            )]
-            Self::InvalidCacheClusterStateFault(error) => {
-                (
-                    crate::error::InvalidCacheClusterStateFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "create-cache-parameter-group",
-                    feature = "delete-cache-parameter-group",
-                    feature = "modify-cache-parameter-group",
-                    feature = "reset-cache-parameter-group"
-                )
-            )]
-            Self::InvalidCacheParameterGroupStateFault(error) => {
-                (
-                    crate::error::InvalidCacheParameterGroupStateFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "authorize-cache-security-group-ingress",
-                    feature = "delete-cache-security-group",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group",
-                    feature = "revoke-cache-security-group-ingress"
-                )
-            )]
-            Self::InvalidCacheSecurityGroupStateFault(error) => {
-                (
-                    crate::error::InvalidCacheSecurityGroupStateFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "create-serverless-cache",
-                    feature = "delete-serverless-cache",
-                    feature = "modify-serverless-cache"
-                )
-            )]
-            Self::InvalidCredentialsException(error) => {
-                (
-                    crate::error::InvalidCredentialsException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "create-replication-group",
-                    feature = "decrease-node-groups-in-global-replication-group",
-                    feature = "delete-global-replication-group",
-                    feature = "disassociate-global-replication-group",
-                    feature = "failover-global-replication-group",
-                    feature = "increase-node-groups-in-global-replication-group",
-                    feature = "modify-cache-parameter-group",
-                    feature = "modify-global-replication-group",
-                    feature = "rebalance-slots-in-global-replication-group",
-                    feature = "reset-cache-parameter-group"
-                )
-            )]
-            Self::InvalidGlobalReplicationGroupStateFault(error) => {
-                (
-                    crate::error::InvalidGlobalReplicationGroupStateFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "increase-replica-count",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration",
-                    feature = "test-failover"
-                )
-            )]
-            Self::InvalidKmsKeyFault(error) => {
-                (
-                    crate::error::InvalidKmsKeyFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "authorize-cache-security-group-ingress",
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "copy-snapshot",
-                    feature = "create-cache-cluster",
-                    feature = "create-cache-parameter-group",
-                    feature = "create-cache-security-group",
-                    feature = "create-replication-group",
-                    feature = "create-serverless-cache",
-                    feature = "create-serverless-cache-snapshot",
-                    feature = "create-snapshot",
-                    feature = "create-user",
-                    feature = "decrease-node-groups-in-global-replication-group",
-                    feature = "decrease-replica-count",
-                    feature = "delete-cache-cluster",
-                    feature = "delete-cache-parameter-group",
-                    feature = "delete-cache-security-group",
-                    feature = "delete-replication-group",
-                    feature = "delete-serverless-cache",
-                    feature = "delete-snapshot",
-                    feature = "describe-cache-clusters",
-                    feature = "describe-cache-parameter-groups",
-                    feature = "describe-cache-parameters",
-                    feature = "describe-cache-security-groups",
-                    feature = "describe-engine-default-parameters",
-                    feature = "describe-events",
-                    feature = "describe-global-replication-groups",
-                    feature = "describe-replication-groups",
-                    feature = "describe-reserved-cache-nodes",
-                    feature = "describe-reserved-cache-nodes-offerings",
-                    feature = "describe-serverless-cache-snapshots",
-                    feature = "describe-serverless-caches",
-                    feature = "describe-service-updates",
-                    feature = "describe-snapshots",
-                    feature = "describe-update-actions",
-                    feature = "describe-user-groups",
-                    feature = "describe-users",
-                    feature = "disassociate-global-replication-group",
-                    feature = "failover-global-replication-group",
-                    feature = "increase-replica-count",
-                    feature = "list-allowed-node-type-modifications",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-cache-parameter-group",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration",
-                    feature = "modify-serverless-cache",
-                    feature = "modify-user",
-                    feature = "modify-user-group",
-                    feature = "purchase-reserved-cache-nodes-offering",
-                    feature = "reset-cache-parameter-group",
-                    feature = "revoke-cache-security-group-ingress",
-                    feature = "test-failover"
-                )
-            )]
-            Self::InvalidParameterCombinationException(error) => {
-                (
-                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "authorize-cache-security-group-ingress",
-                    feature = "batch-apply-update-action",
-                    feature = "batch-stop-update-action",
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "copy-snapshot",
-                    feature = "create-cache-cluster",
-                    feature = "create-cache-parameter-group",
-                    feature = "create-cache-security-group",
-                    feature = "create-global-replication-group",
-                    feature = "create-replication-group",
-                    feature = "create-serverless-cache",
-                    feature = "create-serverless-cache-snapshot",
-                    feature = "create-snapshot",
-                    feature = "create-user",
-                    feature = "create-user-group",
-                    feature = "decrease-node-groups-in-global-replication-group",
-                    feature = "decrease-replica-count",
-                    feature = "delete-cache-cluster",
-                    feature = "delete-cache-parameter-group",
-                    feature = "delete-cache-security-group",
-                    feature = "delete-global-replication-group",
-                    feature = "delete-replication-group",
-                    feature = "delete-serverless-cache",
-                    feature = "delete-serverless-cache-snapshot",
-                    feature = "delete-snapshot",
-                    feature = "delete-user",
-                    feature = "delete-user-group",
-                    feature = "describe-cache-clusters",
-                    feature = "describe-cache-parameter-groups",
-                    feature = "describe-cache-parameters",
-                    feature = "describe-cache-security-groups",
-                    feature = "describe-engine-default-parameters",
-                    feature = "describe-events",
-                    feature = "describe-global-replication-groups",
-                    feature = "describe-replication-groups",
-                    feature = "describe-reserved-cache-nodes",
-                    feature = "describe-reserved-cache-nodes-offerings",
-                    feature = "describe-serverless-cache-snapshots",
-                    feature = "describe-serverless-caches",
-                    feature = "describe-service-updates",
-                    feature = "describe-snapshots",
-                    feature = "describe-update-actions",
-                    feature = "disassociate-global-replication-group",
-                    feature = "export-serverless-cache-snapshot",
-                    feature = "failover-global-replication-group",
-                    feature = "increase-node-groups-in-global-replication-group",
-                    feature = "increase-replica-count",
-                    feature = "list-allowed-node-type-modifications",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-cache-parameter-group",
-                    feature = "modify-global-replication-group",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration",
-                    feature = "modify-serverless-cache",
-                    feature = "modify-user",
-                    feature = "modify-user-group",
-                    feature = "purchase-reserved-cache-nodes-offering",
-                    feature = "rebalance-slots-in-global-replication-group",
-                    feature = "reset-cache-parameter-group",
-                    feature = "revoke-cache-security-group-ingress",
-                    feature = "start-migration",
-                    feature = "test-failover",
-                    feature = "test-migration"
-                )
-            )]
-            Self::InvalidParameterValueException(error) => {
-                (
-                    crate::error::InvalidParameterValueException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "complete-migration",
-                    feature = "create-cache-cluster",
-                    feature = "create-global-replication-group",
-                    feature = "create-snapshot",
-                    feature = "decrease-replica-count",
-                    feature = "delete-replication-group",
-                    feature = "increase-replica-count",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration",
-                    feature = "remove-tags-from-resource",
-                    feature = "start-migration",
-                    feature = "test-failover",
-                    feature = "test-migration"
-                )
-            )]
-            Self::InvalidReplicationGroupStateFault(error) => {
-                (
-                    crate::error::InvalidReplicationGroupStateFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "delete-serverless-cache-snapshot",
-                    feature = "export-serverless-cache-snapshot",
-                    feature = "list-tags-for-resource",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
-            Self::InvalidServerlessCacheSnapshotStateFault(error) => {
-                (
-                    crate::error::InvalidServerlessCacheSnapshotStateFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "create-serverless-cache",
-                    feature = "create-serverless-cache-snapshot",
-                    feature = "delete-serverless-cache",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-serverless-cache",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
-            Self::InvalidServerlessCacheStateFault(error) => {
-                (
-                    crate::error::InvalidServerlessCacheStateFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::GlobalReplicationGroupAlreadyExistsFault(error) => (
+                crate::error::GlobalReplicationGroupAlreadyExistsFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            #[cfg(any(
+                feature = "create-replication-group",
+                feature = "decrease-node-groups-in-global-replication-group",
+                feature = "delete-global-replication-group",
+                feature = "describe-global-replication-groups",
+                feature = "disassociate-global-replication-group",
+                feature = "failover-global-replication-group",
+                feature = "increase-node-groups-in-global-replication-group",
+                feature = "modify-global-replication-group",
+                feature = "rebalance-slots-in-global-replication-group"
+            ))]
+            Self::GlobalReplicationGroupNotFoundFault(error) => (
+                crate::error::GlobalReplicationGroupNotFoundFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            #[cfg(any(
+                feature = "create-cache-cluster",
+                feature = "create-replication-group",
+                feature = "decrease-replica-count",
+                feature = "increase-replica-count",
+                feature = "modify-cache-cluster",
+                feature = "modify-replication-group",
+                feature = "modify-replication-group-shard-configuration"
+            ))]
+            Self::InsufficientCacheClusterCapacityFault(error) => (
+                crate::error::InsufficientCacheClusterCapacityFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            #[cfg(any(
+                feature = "add-tags-to-resource",
+                feature = "list-tags-for-resource",
+                feature = "remove-tags-from-resource"
+            ))]
+            Self::InvalidArnFault(error) => (
+                crate::error::InvalidArnFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            #[cfg(any(
+                feature = "create-replication-group",
+                feature = "create-snapshot",
+                feature = "decrease-replica-count",
+                feature = "delete-cache-cluster",
+                feature = "increase-replica-count",
+                feature = "modify-cache-cluster",
+                feature = "modify-replication-group",
+                feature = "modify-replication-group-shard-configuration",
+                feature = "reboot-cache-cluster",
+                feature = "test-failover"
+            ))]
+            Self::InvalidCacheClusterStateFault(error) => (
+                crate::error::InvalidCacheClusterStateFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            #[cfg(any(
+                feature = "create-cache-parameter-group",
+                feature = "delete-cache-parameter-group",
+                feature = "modify-cache-parameter-group",
+                feature = "reset-cache-parameter-group"
+            ))]
+            Self::InvalidCacheParameterGroupStateFault(error) => (
+                crate::error::InvalidCacheParameterGroupStateFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            #[cfg(any(
+                feature = "authorize-cache-security-group-ingress",
+                feature = "delete-cache-security-group",
+                feature = "modify-cache-cluster",
+                feature = "modify-replication-group",
+                feature = "revoke-cache-security-group-ingress"
+            ))]
+            Self::InvalidCacheSecurityGroupStateFault(error) => (
+                crate::error::InvalidCacheSecurityGroupStateFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            #[cfg(any(
+                feature = "create-serverless-cache",
+                feature = "delete-serverless-cache",
+                feature = "modify-serverless-cache"
+            ))]
+            Self::InvalidCredentialsException(error) => (
+                crate::error::InvalidCredentialsException::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            #[cfg(any(
+                feature = "create-replication-group",
+                feature = "decrease-node-groups-in-global-replication-group",
+                feature = "delete-global-replication-group",
+                feature = "disassociate-global-replication-group",
+                feature = "failover-global-replication-group",
+                feature = "increase-node-groups-in-global-replication-group",
+                feature = "modify-cache-parameter-group",
+                feature = "modify-global-replication-group",
+                feature = "rebalance-slots-in-global-replication-group",
+                feature = "reset-cache-parameter-group"
+            ))]
+            Self::InvalidGlobalReplicationGroupStateFault(error) => (
+                crate::error::InvalidGlobalReplicationGroupStateFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            #[cfg(any(
+                feature = "increase-replica-count",
+                feature = "modify-replication-group",
+                feature = "modify-replication-group-shard-configuration",
+                feature = "test-failover"
+            ))]
+            Self::InvalidKmsKeyFault(error) => (
+                crate::error::InvalidKmsKeyFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            #[cfg(any(
+                feature = "authorize-cache-security-group-ingress",
+                feature = "copy-serverless-cache-snapshot",
+                feature = "copy-snapshot",
+                feature = "create-cache-cluster",
+                feature = "create-cache-parameter-group",
+                feature = "create-cache-security-group",
+                feature = "create-replication-group",
+                feature = "create-serverless-cache",
+                feature = "create-serverless-cache-snapshot",
+                feature = "create-snapshot",
+                feature = "create-user",
+                feature = "decrease-node-groups-in-global-replication-group",
+                feature = "decrease-replica-count",
+                feature = "delete-cache-cluster",
+                feature = "delete-cache-parameter-group",
+                feature = "delete-cache-security-group",
+                feature = "delete-replication-group",
+                feature = "delete-serverless-cache",
+                feature = "delete-snapshot",
+                feature = "describe-cache-clusters",
+                feature = "describe-cache-parameter-groups",
+                feature = "describe-cache-parameters",
+                feature = "describe-cache-security-groups",
+                feature = "describe-engine-default-parameters",
+                feature = "describe-events",
+                feature = "describe-global-replication-groups",
+                feature = "describe-replication-groups",
+                feature = "describe-reserved-cache-nodes",
+                feature = "describe-reserved-cache-nodes-offerings",
+                feature = "describe-serverless-cache-snapshots",
+                feature = "describe-serverless-caches",
+                feature = "describe-service-updates",
+                feature = "describe-snapshots",
+                feature = "describe-update-actions",
+                feature = "describe-user-groups",
+                feature = "describe-users",
+                feature = "disassociate-global-replication-group",
+                feature = "failover-global-replication-group",
+                feature = "increase-replica-count",
+                feature = "list-allowed-node-type-modifications",
+                feature = "modify-cache-cluster",
+                feature = "modify-cache-parameter-group",
+                feature = "modify-replication-group",
+                feature = "modify-replication-group-shard-configuration",
+                feature = "modify-serverless-cache",
+                feature = "modify-user",
+                feature = "modify-user-group",
+                feature = "purchase-reserved-cache-nodes-offering",
+                feature = "reset-cache-parameter-group",
+                feature = "revoke-cache-security-group-ingress",
+                feature = "test-failover"
+            ))]
+            Self::InvalidParameterCombinationException(error) => (
+                crate::error::InvalidParameterCombinationException::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            #[cfg(any(
+                feature = "authorize-cache-security-group-ingress",
+                feature = "batch-apply-update-action",
+                feature = "batch-stop-update-action",
+                feature = "copy-serverless-cache-snapshot",
+                feature = "copy-snapshot",
+                feature = "create-cache-cluster",
+                feature = "create-cache-parameter-group",
+                feature = "create-cache-security-group",
+                feature = "create-global-replication-group",
+                feature = "create-replication-group",
+                feature = "create-serverless-cache",
+                feature = "create-serverless-cache-snapshot",
+                feature = "create-snapshot",
+                feature = "create-user",
+                feature = "create-user-group",
+                feature = "decrease-node-groups-in-global-replication-group",
+                feature = "decrease-replica-count",
+                feature = "delete-cache-cluster",
+                feature = "delete-cache-parameter-group",
+                feature = "delete-cache-security-group",
+                feature = "delete-global-replication-group",
+                feature = "delete-replication-group",
+                feature = "delete-serverless-cache",
+                feature = "delete-serverless-cache-snapshot",
+                feature = "delete-snapshot",
+                feature = "delete-user",
+                feature = "delete-user-group",
+                feature = "describe-cache-clusters",
+                feature = "describe-cache-parameter-groups",
+                feature = "describe-cache-parameters",
+                feature = "describe-cache-security-groups",
+                feature = "describe-engine-default-parameters",
+                feature = "describe-events",
+                feature = "describe-global-replication-groups",
+                feature = "describe-replication-groups",
+                feature = "describe-reserved-cache-nodes",
+                feature = "describe-reserved-cache-nodes-offerings",
+                feature = "describe-serverless-cache-snapshots",
+                feature = "describe-serverless-caches",
+                feature = "describe-service-updates",
+                feature = "describe-snapshots",
+                feature = "describe-update-actions",
+                feature = "disassociate-global-replication-group",
+                feature = "export-serverless-cache-snapshot",
+                feature = "failover-global-replication-group",
+                feature = "increase-node-groups-in-global-replication-group",
+                feature = "increase-replica-count",
+                feature = "list-allowed-node-type-modifications",
+                feature = "modify-cache-cluster",
+                feature = "modify-cache-parameter-group",
+                feature = "modify-global-replication-group",
+                feature = "modify-replication-group",
+                feature = "modify-replication-group-shard-configuration",
+                feature = "modify-serverless-cache",
+                feature = "modify-user",
+                feature = "modify-user-group",
+                feature = "purchase-reserved-cache-nodes-offering",
+                feature = "rebalance-slots-in-global-replication-group",
+                feature = "reset-cache-parameter-group",
+                feature = "revoke-cache-security-group-ingress",
+                feature = "start-migration",
+                feature = "test-failover",
+                feature = "test-migration"
+            ))]
+            Self::InvalidParameterValueException(error) => (
+                crate::error::InvalidParameterValueException::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            #[cfg(any(
+                feature = "add-tags-to-resource",
+                feature = "complete-migration",
+                feature = "create-cache-cluster",
+                feature = "create-global-replication-group",
+                feature = "create-snapshot",
+                feature = "decrease-replica-count",
+                feature = "delete-replication-group",
+                feature = "increase-replica-count",
+                feature = "list-tags-for-resource",
+                feature = "modify-replication-group",
+                feature = "modify-replication-group-shard-configuration",
+                feature = "remove-tags-from-resource",
+                feature = "start-migration",
+                feature = "test-failover",
+                feature = "test-migration"
+            ))]
+            Self::InvalidReplicationGroupStateFault(error) => (
+                crate::error::InvalidReplicationGroupStateFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            #[cfg(any(
+                feature = "add-tags-to-resource",
+                feature = "copy-serverless-cache-snapshot",
+                feature = "delete-serverless-cache-snapshot",
+                feature = "export-serverless-cache-snapshot",
+                feature = "list-tags-for-resource",
+                feature = "remove-tags-from-resource"
+            ))]
+            Self::InvalidServerlessCacheSnapshotStateFault(error) => (
+                crate::error::InvalidServerlessCacheSnapshotStateFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            #[cfg(any(
+                feature = "add-tags-to-resource",
+                feature = "create-serverless-cache",
+                feature = "create-serverless-cache-snapshot",
+                feature = "delete-serverless-cache",
+                feature = "list-tags-for-resource",
+                feature = "modify-serverless-cache",
+                feature = "remove-tags-from-resource"
+            ))]
+            Self::InvalidServerlessCacheStateFault(error) => (
+                crate::error::InvalidServerlessCacheStateFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
             #[cfg(any(feature = "copy-snapshot", feature = "delete-snapshot"))]
-            Self::InvalidSnapshotStateFault(error) => {
-                (
-                    crate::error::InvalidSnapshotStateFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "create-cache-subnet-group",
-                    feature = "modify-cache-subnet-group"
-                )
-            )]
-            Self::InvalidSubnet(error) => {
-                (
-                    crate::error::InvalidSubnet::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "create-replication-group",
-                    feature = "create-serverless-cache",
-                    feature = "delete-user-group",
-                    feature = "modify-replication-group",
-                    feature = "modify-serverless-cache",
-                    feature = "modify-user-group"
-                )
-            )]
-            Self::InvalidUserGroupStateFault(error) => {
-                (
-                    crate::error::InvalidUserGroupStateFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::InvalidSnapshotStateFault(error) => (
+                crate::error::InvalidSnapshotStateFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            #[cfg(any(
+                feature = "create-cache-subnet-group",
+                feature = "modify-cache-subnet-group"
+            ))]
+            Self::InvalidSubnet(error) => (
+                crate::error::InvalidSubnet::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            #[cfg(any(
+                feature = "create-replication-group",
+                feature = "create-serverless-cache",
+                feature = "delete-user-group",
+                feature = "modify-replication-group",
+                feature = "modify-serverless-cache",
+                feature = "modify-user-group"
+            ))]
+            Self::InvalidUserGroupStateFault(error) => (
+                crate::error::InvalidUserGroupStateFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
             #[cfg(any(feature = "delete-user", feature = "modify-user"))]
-            Self::InvalidUserStateFault(error) => {
-                (
-                    crate::error::InvalidUserStateFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "decrease-replica-count",
-                    feature = "increase-replica-count",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration"
-                )
-            )]
-            Self::InvalidVpcNetworkStateFault(error) => {
-                (
-                    crate::error::InvalidVpcNetworkStateFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "decrease-replica-count",
-                    feature = "increase-replica-count"
-                )
-            )]
-            Self::NoOperationFault(error) => {
-                (
-                    crate::error::NoOperationFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::InvalidUserStateFault(error) => (
+                crate::error::InvalidUserStateFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            #[cfg(any(
+                feature = "create-cache-cluster",
+                feature = "create-replication-group",
+                feature = "decrease-replica-count",
+                feature = "increase-replica-count",
+                feature = "modify-cache-cluster",
+                feature = "modify-replication-group",
+                feature = "modify-replication-group-shard-configuration"
+            ))]
+            Self::InvalidVpcNetworkStateFault(error) => (
+                crate::error::InvalidVpcNetworkStateFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            #[cfg(any(feature = "decrease-replica-count", feature = "increase-replica-count"))]
+            Self::NoOperationFault(error) => (
+                crate::error::NoOperationFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
             #[cfg(feature = "test-failover")]
-            Self::NodeGroupNotFoundFault(error) => {
-                (
-                    crate::error::NodeGroupNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "create-replication-group",
-                    feature = "decrease-replica-count",
-                    feature = "increase-replica-count",
-                    feature = "modify-replication-group-shard-configuration"
-                )
-            )]
-            Self::NodeGroupsPerReplicationGroupQuotaExceededFault(error) => {
-                (
-                    crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group"
-                )
-            )]
-            Self::NodeQuotaForClusterExceededFault(error) => {
-                (
-                    crate::error::NodeQuotaForClusterExceededFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "decrease-replica-count",
-                    feature = "increase-replica-count",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration"
-                )
-            )]
-            Self::NodeQuotaForCustomerExceededFault(error) => {
-                (
-                    crate::error::NodeQuotaForCustomerExceededFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::NodeGroupNotFoundFault(error) => (
+                crate::error::NodeGroupNotFoundFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            #[cfg(any(
+                feature = "create-replication-group",
+                feature = "decrease-replica-count",
+                feature = "increase-replica-count",
+                feature = "modify-replication-group-shard-configuration"
+            ))]
+            Self::NodeGroupsPerReplicationGroupQuotaExceededFault(error) => (
+                crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            #[cfg(any(
+                feature = "create-cache-cluster",
+                feature = "create-replication-group",
+                feature = "modify-cache-cluster",
+                feature = "modify-replication-group"
+            ))]
+            Self::NodeQuotaForClusterExceededFault(error) => (
+                crate::error::NodeQuotaForClusterExceededFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            #[cfg(any(
+                feature = "create-cache-cluster",
+                feature = "create-replication-group",
+                feature = "decrease-replica-count",
+                feature = "increase-replica-count",
+                feature = "modify-cache-cluster",
+                feature = "modify-replication-group",
+                feature = "modify-replication-group-shard-configuration"
+            ))]
+            Self::NodeQuotaForCustomerExceededFault(error) => (
+                crate::error::NodeQuotaForCustomerExceededFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
             #[cfg(feature = "create-replication-group")]
-            Self::ReplicationGroupAlreadyExistsFault(error) => {
-                (
-                    crate::error::ReplicationGroupAlreadyExistsFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::ReplicationGroupAlreadyExistsFault(error) => (
+                crate::error::ReplicationGroupAlreadyExistsFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
             #[cfg(any(feature = "start-migration", feature = "test-migration"))]
-            Self::ReplicationGroupAlreadyUnderMigrationFault(error) => {
-                (
-                    crate::error::ReplicationGroupAlreadyUnderMigrationFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "complete-migration",
-                    feature = "create-cache-cluster",
-                    feature = "create-global-replication-group",
-                    feature = "create-snapshot",
-                    feature = "decrease-replica-count",
-                    feature = "delete-replication-group",
-                    feature = "describe-replication-groups",
-                    feature = "increase-replica-count",
-                    feature = "list-allowed-node-type-modifications",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration",
-                    feature = "remove-tags-from-resource",
-                    feature = "start-migration",
-                    feature = "test-failover",
-                    feature = "test-migration"
-                )
-            )]
-            Self::ReplicationGroupNotFoundFault(error) => {
-                (
-                    crate::error::ReplicationGroupNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::ReplicationGroupAlreadyUnderMigrationFault(error) => (
+                crate::error::ReplicationGroupAlreadyUnderMigrationFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            #[cfg(any(
+                feature = "add-tags-to-resource",
+                feature = "complete-migration",
+                feature = "create-cache-cluster",
+                feature = "create-global-replication-group",
+                feature = "create-snapshot",
+                feature = "decrease-replica-count",
+                feature = "delete-replication-group",
+                feature = "describe-replication-groups",
+                feature = "increase-replica-count",
+                feature = "list-allowed-node-type-modifications",
+                feature = "list-tags-for-resource",
+                feature = "modify-replication-group",
+                feature = "modify-replication-group-shard-configuration",
+                feature = "remove-tags-from-resource",
+                feature = "start-migration",
+                feature = "test-failover",
+                feature = "test-migration"
+            ))]
+            Self::ReplicationGroupNotFoundFault(error) => (
+                crate::error::ReplicationGroupNotFoundFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
             #[cfg(feature = "complete-migration")]
-            Self::ReplicationGroupNotUnderMigrationFault(error) => {
-                (
-                    crate::error::ReplicationGroupNotUnderMigrationFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::ReplicationGroupNotUnderMigrationFault(error) => (
+                crate::error::ReplicationGroupNotUnderMigrationFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
             #[cfg(feature = "purchase-reserved-cache-nodes-offering")]
-            Self::ReservedCacheNodeAlreadyExistsFault(error) => {
-                (
-                    crate::error::ReservedCacheNodeAlreadyExistsFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "describe-reserved-cache-nodes",
-                    feature = "list-tags-for-resource",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
-            Self::ReservedCacheNodeNotFoundFault(error) => {
-                (
-                    crate::error::ReservedCacheNodeNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::ReservedCacheNodeAlreadyExistsFault(error) => (
+                crate::error::ReservedCacheNodeAlreadyExistsFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            #[cfg(any(
+                feature = "add-tags-to-resource",
+                feature = "describe-reserved-cache-nodes",
+                feature = "list-tags-for-resource",
+                feature = "remove-tags-from-resource"
+            ))]
+            Self::ReservedCacheNodeNotFoundFault(error) => (
+                crate::error::ReservedCacheNodeNotFoundFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
             #[cfg(feature = "purchase-reserved-cache-nodes-offering")]
-            Self::ReservedCacheNodeQuotaExceededFault(error) => {
-                (
-                    crate::error::ReservedCacheNodeQuotaExceededFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "describe-reserved-cache-nodes-offerings",
-                    feature = "purchase-reserved-cache-nodes-offering"
-                )
-            )]
-            Self::ReservedCacheNodesOfferingNotFoundFault(error) => {
-                (
-                    crate::error::ReservedCacheNodesOfferingNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::ReservedCacheNodeQuotaExceededFault(error) => (
+                crate::error::ReservedCacheNodeQuotaExceededFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            #[cfg(any(
+                feature = "describe-reserved-cache-nodes-offerings",
+                feature = "purchase-reserved-cache-nodes-offering"
+            ))]
+            Self::ReservedCacheNodesOfferingNotFoundFault(error) => (
+                crate::error::ReservedCacheNodesOfferingNotFoundFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
             #[cfg(feature = "create-serverless-cache")]
-            Self::ServerlessCacheAlreadyExistsFault(error) => {
-                (
-                    crate::error::ServerlessCacheAlreadyExistsFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "create-serverless-cache",
-                    feature = "create-serverless-cache-snapshot",
-                    feature = "delete-serverless-cache",
-                    feature = "describe-serverless-cache-snapshots",
-                    feature = "describe-serverless-caches",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-serverless-cache",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
-            Self::ServerlessCacheNotFoundFault(error) => {
-                (
-                    crate::error::ServerlessCacheNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::ServerlessCacheAlreadyExistsFault(error) => (
+                crate::error::ServerlessCacheAlreadyExistsFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            #[cfg(any(
+                feature = "add-tags-to-resource",
+                feature = "create-serverless-cache",
+                feature = "create-serverless-cache-snapshot",
+                feature = "delete-serverless-cache",
+                feature = "describe-serverless-cache-snapshots",
+                feature = "describe-serverless-caches",
+                feature = "list-tags-for-resource",
+                feature = "modify-serverless-cache",
+                feature = "remove-tags-from-resource"
+            ))]
+            Self::ServerlessCacheNotFoundFault(error) => (
+                crate::error::ServerlessCacheNotFoundFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
             #[cfg(feature = "create-serverless-cache")]
-            Self::ServerlessCacheQuotaForCustomerExceededFault(error) => {
-                (
-                    crate::error::ServerlessCacheQuotaForCustomerExceededFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "create-serverless-cache-snapshot",
-                    feature = "delete-serverless-cache"
-                )
-            )]
-            Self::ServerlessCacheSnapshotAlreadyExistsFault(error) => {
-                (
-                    crate::error::ServerlessCacheSnapshotAlreadyExistsFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "delete-serverless-cache-snapshot",
-                    feature = "describe-serverless-cache-snapshots",
-                    feature = "export-serverless-cache-snapshot",
-                    feature = "list-tags-for-resource",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
-            Self::ServerlessCacheSnapshotNotFoundFault(error) => {
-                (
-                    crate::error::ServerlessCacheSnapshotNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "create-serverless-cache-snapshot"
-                )
-            )]
-            Self::ServerlessCacheSnapshotQuotaExceededFault(error) => {
-                (
-                    crate::error::ServerlessCacheSnapshotQuotaExceededFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "create-global-replication-group",
-                    feature = "create-serverless-cache",
-                    feature = "create-serverless-cache-snapshot",
-                    feature = "create-user",
-                    feature = "create-user-group",
-                    feature = "decrease-replica-count",
-                    feature = "delete-serverless-cache",
-                    feature = "delete-serverless-cache-snapshot",
-                    feature = "delete-user",
-                    feature = "delete-user-group",
-                    feature = "describe-user-groups",
-                    feature = "describe-users",
-                    feature = "export-serverless-cache-snapshot",
-                    feature = "modify-serverless-cache",
-                    feature = "modify-user",
-                    feature = "modify-user-group"
-                )
-            )]
-            Self::ServiceLinkedRoleNotFoundFault(error) => {
-                (
-                    crate::error::ServiceLinkedRoleNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "batch-apply-update-action",
-                    feature = "batch-stop-update-action",
-                    feature = "describe-service-updates"
-                )
-            )]
-            Self::ServiceUpdateNotFoundFault(error) => {
-                (
-                    crate::error::ServiceUpdateNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "copy-snapshot",
-                    feature = "create-snapshot",
-                    feature = "delete-cache-cluster",
-                    feature = "delete-replication-group"
-                )
-            )]
-            Self::SnapshotAlreadyExistsFault(error) => {
-                (
-                    crate::error::SnapshotAlreadyExistsFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "create-snapshot",
-                    feature = "delete-cache-cluster",
-                    feature = "delete-replication-group"
-                )
-            )]
-            Self::SnapshotFeatureNotSupportedFault(error) => {
-                (
-                    crate::error::SnapshotFeatureNotSupportedFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "copy-snapshot",
-                    feature = "delete-snapshot",
-                    feature = "describe-snapshots",
-                    feature = "list-tags-for-resource",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
-            Self::SnapshotNotFoundFault(error) => {
-                (
-                    crate::error::SnapshotNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "copy-snapshot",
-                    feature = "create-snapshot",
-                    feature = "delete-cache-cluster",
-                    feature = "delete-replication-group"
-                )
-            )]
-            Self::SnapshotQuotaExceededFault(error) => {
-                (
-                    crate::error::SnapshotQuotaExceededFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::ServerlessCacheQuotaForCustomerExceededFault(error) => (
+                crate::error::ServerlessCacheQuotaForCustomerExceededFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            #[cfg(any(
+                feature = "copy-serverless-cache-snapshot",
+                feature = "create-serverless-cache-snapshot",
+                feature = "delete-serverless-cache"
+            ))]
+            Self::ServerlessCacheSnapshotAlreadyExistsFault(error) => (
+                crate::error::ServerlessCacheSnapshotAlreadyExistsFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            #[cfg(any(
+                feature = "add-tags-to-resource",
+                feature = "copy-serverless-cache-snapshot",
+                feature = "delete-serverless-cache-snapshot",
+                feature = "describe-serverless-cache-snapshots",
+                feature = "export-serverless-cache-snapshot",
+                feature = "list-tags-for-resource",
+                feature = "remove-tags-from-resource"
+            ))]
+            Self::ServerlessCacheSnapshotNotFoundFault(error) => (
+                crate::error::ServerlessCacheSnapshotNotFoundFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            #[cfg(any(
+                feature = "copy-serverless-cache-snapshot",
+                feature = "create-serverless-cache-snapshot"
+            ))]
+            Self::ServerlessCacheSnapshotQuotaExceededFault(error) => (
+                crate::error::ServerlessCacheSnapshotQuotaExceededFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            #[cfg(any(
+                feature = "copy-serverless-cache-snapshot",
+                feature = "create-global-replication-group",
+                feature = "create-serverless-cache",
+                feature = "create-serverless-cache-snapshot",
+                feature = "create-user",
+                feature = "create-user-group",
+                feature = "decrease-replica-count",
+                feature = "delete-serverless-cache",
+                feature = "delete-serverless-cache-snapshot",
+                feature = "delete-user",
+                feature = "delete-user-group",
+                feature = "describe-user-groups",
+                feature = "describe-users",
+                feature = "export-serverless-cache-snapshot",
+                feature = "modify-serverless-cache",
+                feature = "modify-user",
+                feature = "modify-user-group"
+            ))]
+            Self::ServiceLinkedRoleNotFoundFault(error) => (
+                crate::error::ServiceLinkedRoleNotFoundFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            #[cfg(any(
+                feature = "batch-apply-update-action",
+                feature = "batch-stop-update-action",
+                feature = "describe-service-updates"
+            ))]
+            Self::ServiceUpdateNotFoundFault(error) => (
+                crate::error::ServiceUpdateNotFoundFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            #[cfg(any(
+                feature = "copy-snapshot",
+                feature = "create-snapshot",
+                feature = "delete-cache-cluster",
+                feature = "delete-replication-group"
+            ))]
+            Self::SnapshotAlreadyExistsFault(error) => (
+                crate::error::SnapshotAlreadyExistsFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            #[cfg(any(
+                feature = "create-snapshot",
+                feature = "delete-cache-cluster",
+                feature = "delete-replication-group"
+            ))]
+            Self::SnapshotFeatureNotSupportedFault(error) => (
+                crate::error::SnapshotFeatureNotSupportedFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            #[cfg(any(
+                feature = "add-tags-to-resource",
+                feature = "copy-snapshot",
+                feature = "delete-snapshot",
+                feature = "describe-snapshots",
+                feature = "list-tags-for-resource",
+                feature = "remove-tags-from-resource"
+            ))]
+            Self::SnapshotNotFoundFault(error) => (
+                crate::error::SnapshotNotFoundFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            #[cfg(any(
+                feature = "copy-snapshot",
+                feature = "create-snapshot",
+                feature = "delete-cache-cluster",
+                feature = "delete-replication-group"
+            ))]
+            Self::SnapshotQuotaExceededFault(error) => (
+                crate::error::SnapshotQuotaExceededFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
             #[cfg(feature = "modify-cache-subnet-group")]
-            Self::SubnetInUse(error) => {
-                (
-                    crate::error::SubnetInUse::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "create-cache-subnet-group",
-                    feature = "modify-cache-subnet-group"
-                )
-            )]
-            Self::SubnetNotAllowedFault(error) => {
-                (
-                    crate::error::SubnetNotAllowedFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::SubnetInUse(error) => (
+                crate::error::SubnetInUse::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            #[cfg(any(
+                feature = "create-cache-subnet-group",
+                feature = "modify-cache-subnet-group"
+            ))]
+            Self::SubnetNotAllowedFault(error) => (
+                crate::error::SubnetNotAllowedFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
             #[cfg(feature = "remove-tags-from-resource")]
-            Self::TagNotFoundFault(error) => {
-                (
-                    crate::error::TagNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "copy-snapshot",
-                    feature = "create-cache-cluster",
-                    feature = "create-cache-parameter-group",
-                    feature = "create-cache-security-group",
-                    feature = "create-cache-subnet-group",
-                    feature = "create-replication-group",
-                    feature = "create-serverless-cache",
-                    feature = "create-serverless-cache-snapshot",
-                    feature = "create-snapshot",
-                    feature = "create-user",
-                    feature = "create-user-group",
-                    feature = "purchase-reserved-cache-nodes-offering"
-                )
-            )]
-            Self::TagQuotaPerResourceExceeded(error) => {
-                (
-                    crate::error::TagQuotaPerResourceExceeded::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::TagNotFoundFault(error) => (
+                crate::error::TagNotFoundFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            #[cfg(any(
+                feature = "add-tags-to-resource",
+                feature = "copy-serverless-cache-snapshot",
+                feature = "copy-snapshot",
+                feature = "create-cache-cluster",
+                feature = "create-cache-parameter-group",
+                feature = "create-cache-security-group",
+                feature = "create-cache-subnet-group",
+                feature = "create-replication-group",
+                feature = "create-serverless-cache",
+                feature = "create-serverless-cache-snapshot",
+                feature = "create-snapshot",
+                feature = "create-user",
+                feature = "create-user-group",
+                feature = "purchase-reserved-cache-nodes-offering"
+            ))]
+            Self::TagQuotaPerResourceExceeded(error) => (
+                crate::error::TagQuotaPerResourceExceeded::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
             #[cfg(feature = "test-failover")]
-            Self::TestFailoverNotAvailableFault(error) => {
-                (
-                    crate::error::TestFailoverNotAvailableFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::TestFailoverNotAvailableFault(error) => (
+                crate::error::TestFailoverNotAvailableFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
             #[cfg(feature = "create-user")]
-            Self::UserAlreadyExistsFault(error) => {
-                (
-                    crate::error::UserAlreadyExistsFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::UserAlreadyExistsFault(error) => (
+                crate::error::UserAlreadyExistsFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
             #[cfg(feature = "create-user-group")]
-            Self::UserGroupAlreadyExistsFault(error) => {
-                (
-                    crate::error::UserGroupAlreadyExistsFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "create-replication-group",
-                    feature = "create-serverless-cache",
-                    feature = "delete-user-group",
-                    feature = "describe-user-groups",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-replication-group",
-                    feature = "modify-serverless-cache",
-                    feature = "modify-user-group",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
-            Self::UserGroupNotFoundFault(error) => {
-                (
-                    crate::error::UserGroupNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::UserGroupAlreadyExistsFault(error) => (
+                crate::error::UserGroupAlreadyExistsFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            #[cfg(any(
+                feature = "add-tags-to-resource",
+                feature = "create-replication-group",
+                feature = "create-serverless-cache",
+                feature = "delete-user-group",
+                feature = "describe-user-groups",
+                feature = "list-tags-for-resource",
+                feature = "modify-replication-group",
+                feature = "modify-serverless-cache",
+                feature = "modify-user-group",
+                feature = "remove-tags-from-resource"
+            ))]
+            Self::UserGroupNotFoundFault(error) => (
+                crate::error::UserGroupNotFoundFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
             #[cfg(feature = "create-user-group")]
-            Self::UserGroupQuotaExceededFault(error) => {
-                (
-                    crate::error::UserGroupQuotaExceededFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "create-user-group",
-                    feature = "delete-user",
-                    feature = "describe-users",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-user",
-                    feature = "modify-user-group",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
-            Self::UserNotFoundFault(error) => {
-                (
-                    crate::error::UserNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::UserGroupQuotaExceededFault(error) => (
+                crate::error::UserGroupQuotaExceededFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            #[cfg(any(
+                feature = "add-tags-to-resource",
+                feature = "create-user-group",
+                feature = "delete-user",
+                feature = "describe-users",
+                feature = "list-tags-for-resource",
+                feature = "modify-user",
+                feature = "modify-user-group",
+                feature = "remove-tags-from-resource"
+            ))]
+            Self::UserNotFoundFault(error) => (
+                crate::error::UserNotFoundFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
             #[cfg(feature = "create-user")]
-            Self::UserQuotaExceededFault(error) => {
-                (
-                    crate::error::UserQuotaExceededFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::UserQuotaExceededFault(error) => (
+                crate::error::UserQuotaExceededFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
             Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
         }
+    }
+}
+impl ::querygen_runtime::query::ErrorCode for ServiceError {
+    fn code(&self) -> ::std::option::Option<&str> {
+        ServiceError::code(self)
     }
 }
 impl ::std::fmt::Display for ServiceError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
             #[cfg(feature = "test-failover")]
-            Self::ApiCallRateForCustomerExceededFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
+            Self::ApiCallRateForCustomerExceededFault(error) => ::std::fmt::Display::fmt(error, f),
             #[cfg(feature = "authorize-cache-security-group-ingress")]
-            Self::AuthorizationAlreadyExistsFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
+            Self::AuthorizationAlreadyExistsFault(error) => ::std::fmt::Display::fmt(error, f),
             #[cfg(feature = "revoke-cache-security-group-ingress")]
             Self::AuthorizationNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
             #[cfg(feature = "create-cache-cluster")]
-            Self::CacheClusterAlreadyExistsFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "create-replication-group",
-                    feature = "create-snapshot",
-                    feature = "delete-cache-cluster",
-                    feature = "describe-cache-clusters",
-                    feature = "describe-snapshots",
-                    feature = "list-allowed-node-type-modifications",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group",
-                    feature = "reboot-cache-cluster",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
+            Self::CacheClusterAlreadyExistsFault(error) => ::std::fmt::Display::fmt(error, f),
+            #[cfg(any(
+                feature = "add-tags-to-resource",
+                feature = "create-replication-group",
+                feature = "create-snapshot",
+                feature = "delete-cache-cluster",
+                feature = "describe-cache-clusters",
+                feature = "describe-snapshots",
+                feature = "list-allowed-node-type-modifications",
+                feature = "list-tags-for-resource",
+                feature = "modify-cache-cluster",
+                feature = "modify-replication-group",
+                feature = "reboot-cache-cluster",
+                feature = "remove-tags-from-resource"
+            ))]
             Self::CacheClusterNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
             #[cfg(feature = "create-cache-parameter-group")]
             Self::CacheParameterGroupAlreadyExistsFault(error) => {
                 ::std::fmt::Display::fmt(error, f)
             }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "delete-cache-parameter-group",
-                    feature = "describe-cache-parameter-groups",
-                    feature = "describe-cache-parameters",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-cache-parameter-group",
-                    feature = "modify-replication-group",
-                    feature = "remove-tags-from-resource",
-                    feature = "reset-cache-parameter-group"
-                )
-            )]
-            Self::CacheParameterGroupNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
+            #[cfg(any(
+                feature = "add-tags-to-resource",
+                feature = "create-cache-cluster",
+                feature = "create-replication-group",
+                feature = "delete-cache-parameter-group",
+                feature = "describe-cache-parameter-groups",
+                feature = "describe-cache-parameters",
+                feature = "list-tags-for-resource",
+                feature = "modify-cache-cluster",
+                feature = "modify-cache-parameter-group",
+                feature = "modify-replication-group",
+                feature = "remove-tags-from-resource",
+                feature = "reset-cache-parameter-group"
+            ))]
+            Self::CacheParameterGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
             #[cfg(feature = "create-cache-parameter-group")]
             Self::CacheParameterGroupQuotaExceededFault(error) => {
                 ::std::fmt::Display::fmt(error, f)
             }
             #[cfg(feature = "create-cache-security-group")]
-            Self::CacheSecurityGroupAlreadyExistsFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "authorize-cache-security-group-ingress",
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "delete-cache-security-group",
-                    feature = "describe-cache-security-groups",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group",
-                    feature = "remove-tags-from-resource",
-                    feature = "revoke-cache-security-group-ingress"
-                )
-            )]
-            Self::CacheSecurityGroupNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
+            Self::CacheSecurityGroupAlreadyExistsFault(error) => ::std::fmt::Display::fmt(error, f),
+            #[cfg(any(
+                feature = "add-tags-to-resource",
+                feature = "authorize-cache-security-group-ingress",
+                feature = "create-cache-cluster",
+                feature = "create-replication-group",
+                feature = "delete-cache-security-group",
+                feature = "describe-cache-security-groups",
+                feature = "list-tags-for-resource",
+                feature = "modify-cache-cluster",
+                feature = "modify-replication-group",
+                feature = "remove-tags-from-resource",
+                feature = "revoke-cache-security-group-ingress"
+            ))]
+            Self::CacheSecurityGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
             #[cfg(feature = "create-cache-security-group")]
-            Self::CacheSecurityGroupQuotaExceededFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
+            Self::CacheSecurityGroupQuotaExceededFault(error) => ::std::fmt::Display::fmt(error, f),
             #[cfg(feature = "create-cache-subnet-group")]
-            Self::CacheSubnetGroupAlreadyExistsFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
+            Self::CacheSubnetGroupAlreadyExistsFault(error) => ::std::fmt::Display::fmt(error, f),
             #[cfg(feature = "delete-cache-subnet-group")]
             Self::CacheSubnetGroupInUse(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "delete-cache-subnet-group",
-                    feature = "describe-cache-subnet-groups",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-cache-subnet-group",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
-            Self::CacheSubnetGroupNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
+            #[cfg(any(
+                feature = "add-tags-to-resource",
+                feature = "create-cache-cluster",
+                feature = "create-replication-group",
+                feature = "delete-cache-subnet-group",
+                feature = "describe-cache-subnet-groups",
+                feature = "list-tags-for-resource",
+                feature = "modify-cache-subnet-group",
+                feature = "remove-tags-from-resource"
+            ))]
+            Self::CacheSubnetGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
             #[cfg(feature = "create-cache-subnet-group")]
-            Self::CacheSubnetGroupQuotaExceededFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(
-                any(
-                    feature = "create-cache-subnet-group",
-                    feature = "modify-cache-subnet-group"
-                )
-            )]
-            Self::CacheSubnetQuotaExceededFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(
-                any(
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "decrease-replica-count",
-                    feature = "increase-replica-count"
-                )
-            )]
-            Self::ClusterQuotaForCustomerExceededFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
+            Self::CacheSubnetGroupQuotaExceededFault(error) => ::std::fmt::Display::fmt(error, f),
+            #[cfg(any(
+                feature = "create-cache-subnet-group",
+                feature = "modify-cache-subnet-group"
+            ))]
+            Self::CacheSubnetQuotaExceededFault(error) => ::std::fmt::Display::fmt(error, f),
+            #[cfg(any(
+                feature = "create-cache-cluster",
+                feature = "create-replication-group",
+                feature = "decrease-replica-count",
+                feature = "increase-replica-count"
+            ))]
+            Self::ClusterQuotaForCustomerExceededFault(error) => ::std::fmt::Display::fmt(error, f),
             #[cfg(feature = "delete-user")]
             Self::DefaultUserAssociatedToUserGroupFault(error) => {
                 ::std::fmt::Display::fmt(error, f)
             }
             #[cfg(any(feature = "create-user-group", feature = "modify-user-group"))]
             Self::DefaultUserRequired(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(
-                any(
-                    feature = "create-user",
-                    feature = "create-user-group",
-                    feature = "modify-user-group"
-                )
-            )]
+            #[cfg(any(
+                feature = "create-user",
+                feature = "create-user-group",
+                feature = "modify-user-group"
+            ))]
             Self::DuplicateUserNameFault(error) => ::std::fmt::Display::fmt(error, f),
             #[cfg(feature = "create-global-replication-group")]
             Self::GlobalReplicationGroupAlreadyExistsFault(error) => {
                 ::std::fmt::Display::fmt(error, f)
             }
-            #[cfg(
-                any(
-                    feature = "create-replication-group",
-                    feature = "decrease-node-groups-in-global-replication-group",
-                    feature = "delete-global-replication-group",
-                    feature = "describe-global-replication-groups",
-                    feature = "disassociate-global-replication-group",
-                    feature = "failover-global-replication-group",
-                    feature = "increase-node-groups-in-global-replication-group",
-                    feature = "modify-global-replication-group",
-                    feature = "rebalance-slots-in-global-replication-group"
-                )
-            )]
-            Self::GlobalReplicationGroupNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(
-                any(
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "decrease-replica-count",
-                    feature = "increase-replica-count",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration"
-                )
-            )]
+            #[cfg(any(
+                feature = "create-replication-group",
+                feature = "decrease-node-groups-in-global-replication-group",
+                feature = "delete-global-replication-group",
+                feature = "describe-global-replication-groups",
+                feature = "disassociate-global-replication-group",
+                feature = "failover-global-replication-group",
+                feature = "increase-node-groups-in-global-replication-group",
+                feature = "modify-global-replication-group",
+                feature = "rebalance-slots-in-global-replication-group"
+            ))]
+            Self::GlobalReplicationGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
+            #[cfg(any(
+                feature = "create-cache-cluster",
+                feature = "create-replication-group",
+                feature = "decrease-replica-count",
+                feature = "increase-replica-count",
+                feature = "modify-cache-cluster",
+                feature = "modify-replication-group",
+                feature = "modify-replication-group-shard-configuration"
+            ))]
             Self::InsufficientCacheClusterCapacityFault(error) => {
                 ::std::fmt::Display::fmt(error, f)
             }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "list-tags-for-resource",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
+            #[cfg(any(
+                feature = "add-tags-to-resource",
+                feature = "list-tags-for-resource",
+                feature = "remove-tags-from-resource"
+            ))]
             Self::InvalidArnFault(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(
-                any(
-                    feature = "create-replication-group",
-                    feature = "create-snapshot",
-                    feature = "decrease-replica-count",
-                    feature = "delete-cache-cluster",
-                    feature = "increase-replica-count",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration",
-                    feature = "reboot-cache-cluster",
-                    feature = "test-failover"
-                )
-            )]
-            Self::InvalidCacheClusterStateFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(
-                any(
-                    feature = "create-cache-parameter-group",
-                    feature = "delete-cache-parameter-group",
-                    feature = "modify-cache-parameter-group",
-                    feature = "reset-cache-parameter-group"
-                )
-            )]
-            Self::InvalidCacheParameterGroupStateFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(
-                any(
-                    feature = "authorize-cache-security-group-ingress",
-                    feature = "delete-cache-security-group",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group",
-                    feature = "revoke-cache-security-group-ingress"
-                )
-            )]
-            Self::InvalidCacheSecurityGroupStateFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(
-                any(
-                    feature = "create-serverless-cache",
-                    feature = "delete-serverless-cache",
-                    feature = "modify-serverless-cache"
-                )
-            )]
-            Self::InvalidCredentialsException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(
-                any(
-                    feature = "create-replication-group",
-                    feature = "decrease-node-groups-in-global-replication-group",
-                    feature = "delete-global-replication-group",
-                    feature = "disassociate-global-replication-group",
-                    feature = "failover-global-replication-group",
-                    feature = "increase-node-groups-in-global-replication-group",
-                    feature = "modify-cache-parameter-group",
-                    feature = "modify-global-replication-group",
-                    feature = "rebalance-slots-in-global-replication-group",
-                    feature = "reset-cache-parameter-group"
-                )
-            )]
+            #[cfg(any(
+                feature = "create-replication-group",
+                feature = "create-snapshot",
+                feature = "decrease-replica-count",
+                feature = "delete-cache-cluster",
+                feature = "increase-replica-count",
+                feature = "modify-cache-cluster",
+                feature = "modify-replication-group",
+                feature = "modify-replication-group-shard-configuration",
+                feature = "reboot-cache-cluster",
+                feature = "test-failover"
+            ))]
+            Self::InvalidCacheClusterStateFault(error) => ::std::fmt::Display::fmt(error, f),
+            #[cfg(any(
+                feature = "create-cache-parameter-group",
+                feature = "delete-cache-parameter-group",
+                feature = "modify-cache-parameter-group",
+                feature = "reset-cache-parameter-group"
+            ))]
+            Self::InvalidCacheParameterGroupStateFault(error) => ::std::fmt::Display::fmt(error, f),
+            #[cfg(any(
+                feature = "authorize-cache-security-group-ingress",
+                feature = "delete-cache-security-group",
+                feature = "modify-cache-cluster",
+                feature = "modify-replication-group",
+                feature = "revoke-cache-security-group-ingress"
+            ))]
+            Self::InvalidCacheSecurityGroupStateFault(error) => ::std::fmt::Display::fmt(error, f),
+            #[cfg(any(
+                feature = "create-serverless-cache",
+                feature = "delete-serverless-cache",
+                feature = "modify-serverless-cache"
+            ))]
+            Self::InvalidCredentialsException(error) => ::std::fmt::Display::fmt(error, f),
+            #[cfg(any(
+                feature = "create-replication-group",
+                feature = "decrease-node-groups-in-global-replication-group",
+                feature = "delete-global-replication-group",
+                feature = "disassociate-global-replication-group",
+                feature = "failover-global-replication-group",
+                feature = "increase-node-groups-in-global-replication-group",
+                feature = "modify-cache-parameter-group",
+                feature = "modify-global-replication-group",
+                feature = "rebalance-slots-in-global-replication-group",
+                feature = "reset-cache-parameter-group"
+            ))]
             Self::InvalidGlobalReplicationGroupStateFault(error) => {
                 ::std::fmt::Display::fmt(error, f)
             }
-            #[cfg(
-                any(
-                    feature = "increase-replica-count",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration",
-                    feature = "test-failover"
-                )
-            )]
+            #[cfg(any(
+                feature = "increase-replica-count",
+                feature = "modify-replication-group",
+                feature = "modify-replication-group-shard-configuration",
+                feature = "test-failover"
+            ))]
             Self::InvalidKmsKeyFault(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(
-                any(
-                    feature = "authorize-cache-security-group-ingress",
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "copy-snapshot",
-                    feature = "create-cache-cluster",
-                    feature = "create-cache-parameter-group",
-                    feature = "create-cache-security-group",
-                    feature = "create-replication-group",
-                    feature = "create-serverless-cache",
-                    feature = "create-serverless-cache-snapshot",
-                    feature = "create-snapshot",
-                    feature = "create-user",
-                    feature = "decrease-node-groups-in-global-replication-group",
-                    feature = "decrease-replica-count",
-                    feature = "delete-cache-cluster",
-                    feature = "delete-cache-parameter-group",
-                    feature = "delete-cache-security-group",
-                    feature = "delete-replication-group",
-                    feature = "delete-serverless-cache",
-                    feature = "delete-snapshot",
-                    feature = "describe-cache-clusters",
-                    feature = "describe-cache-parameter-groups",
-                    feature = "describe-cache-parameters",
-                    feature = "describe-cache-security-groups",
-                    feature = "describe-engine-default-parameters",
-                    feature = "describe-events",
-                    feature = "describe-global-replication-groups",
-                    feature = "describe-replication-groups",
-                    feature = "describe-reserved-cache-nodes",
-                    feature = "describe-reserved-cache-nodes-offerings",
-                    feature = "describe-serverless-cache-snapshots",
-                    feature = "describe-serverless-caches",
-                    feature = "describe-service-updates",
-                    feature = "describe-snapshots",
-                    feature = "describe-update-actions",
-                    feature = "describe-user-groups",
-                    feature = "describe-users",
-                    feature = "disassociate-global-replication-group",
-                    feature = "failover-global-replication-group",
-                    feature = "increase-replica-count",
-                    feature = "list-allowed-node-type-modifications",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-cache-parameter-group",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration",
-                    feature = "modify-serverless-cache",
-                    feature = "modify-user",
-                    feature = "modify-user-group",
-                    feature = "purchase-reserved-cache-nodes-offering",
-                    feature = "reset-cache-parameter-group",
-                    feature = "revoke-cache-security-group-ingress",
-                    feature = "test-failover"
-                )
-            )]
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(
-                any(
-                    feature = "authorize-cache-security-group-ingress",
-                    feature = "batch-apply-update-action",
-                    feature = "batch-stop-update-action",
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "copy-snapshot",
-                    feature = "create-cache-cluster",
-                    feature = "create-cache-parameter-group",
-                    feature = "create-cache-security-group",
-                    feature = "create-global-replication-group",
-                    feature = "create-replication-group",
-                    feature = "create-serverless-cache",
-                    feature = "create-serverless-cache-snapshot",
-                    feature = "create-snapshot",
-                    feature = "create-user",
-                    feature = "create-user-group",
-                    feature = "decrease-node-groups-in-global-replication-group",
-                    feature = "decrease-replica-count",
-                    feature = "delete-cache-cluster",
-                    feature = "delete-cache-parameter-group",
-                    feature = "delete-cache-security-group",
-                    feature = "delete-global-replication-group",
-                    feature = "delete-replication-group",
-                    feature = "delete-serverless-cache",
-                    feature = "delete-serverless-cache-snapshot",
-                    feature = "delete-snapshot",
-                    feature = "delete-user",
-                    feature = "delete-user-group",
-                    feature = "describe-cache-clusters",
-                    feature = "describe-cache-parameter-groups",
-                    feature = "describe-cache-parameters",
-                    feature = "describe-cache-security-groups",
-                    feature = "describe-engine-default-parameters",
-                    feature = "describe-events",
-                    feature = "describe-global-replication-groups",
-                    feature = "describe-replication-groups",
-                    feature = "describe-reserved-cache-nodes",
-                    feature = "describe-reserved-cache-nodes-offerings",
-                    feature = "describe-serverless-cache-snapshots",
-                    feature = "describe-serverless-caches",
-                    feature = "describe-service-updates",
-                    feature = "describe-snapshots",
-                    feature = "describe-update-actions",
-                    feature = "disassociate-global-replication-group",
-                    feature = "export-serverless-cache-snapshot",
-                    feature = "failover-global-replication-group",
-                    feature = "increase-node-groups-in-global-replication-group",
-                    feature = "increase-replica-count",
-                    feature = "list-allowed-node-type-modifications",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-cache-parameter-group",
-                    feature = "modify-global-replication-group",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration",
-                    feature = "modify-serverless-cache",
-                    feature = "modify-user",
-                    feature = "modify-user-group",
-                    feature = "purchase-reserved-cache-nodes-offering",
-                    feature = "rebalance-slots-in-global-replication-group",
-                    feature = "reset-cache-parameter-group",
-                    feature = "revoke-cache-security-group-ingress",
-                    feature = "start-migration",
-                    feature = "test-failover",
-                    feature = "test-migration"
-                )
-            )]
-            Self::InvalidParameterValueException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "complete-migration",
-                    feature = "create-cache-cluster",
-                    feature = "create-global-replication-group",
-                    feature = "create-snapshot",
-                    feature = "decrease-replica-count",
-                    feature = "delete-replication-group",
-                    feature = "increase-replica-count",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration",
-                    feature = "remove-tags-from-resource",
-                    feature = "start-migration",
-                    feature = "test-failover",
-                    feature = "test-migration"
-                )
-            )]
-            Self::InvalidReplicationGroupStateFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "delete-serverless-cache-snapshot",
-                    feature = "export-serverless-cache-snapshot",
-                    feature = "list-tags-for-resource",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
+            #[cfg(any(
+                feature = "authorize-cache-security-group-ingress",
+                feature = "copy-serverless-cache-snapshot",
+                feature = "copy-snapshot",
+                feature = "create-cache-cluster",
+                feature = "create-cache-parameter-group",
+                feature = "create-cache-security-group",
+                feature = "create-replication-group",
+                feature = "create-serverless-cache",
+                feature = "create-serverless-cache-snapshot",
+                feature = "create-snapshot",
+                feature = "create-user",
+                feature = "decrease-node-groups-in-global-replication-group",
+                feature = "decrease-replica-count",
+                feature = "delete-cache-cluster",
+                feature = "delete-cache-parameter-group",
+                feature = "delete-cache-security-group",
+                feature = "delete-replication-group",
+                feature = "delete-serverless-cache",
+                feature = "delete-snapshot",
+                feature = "describe-cache-clusters",
+                feature = "describe-cache-parameter-groups",
+                feature = "describe-cache-parameters",
+                feature = "describe-cache-security-groups",
+                feature = "describe-engine-default-parameters",
+                feature = "describe-events",
+                feature = "describe-global-replication-groups",
+                feature = "describe-replication-groups",
+                feature = "describe-reserved-cache-nodes",
+                feature = "describe-reserved-cache-nodes-offerings",
+                feature = "describe-serverless-cache-snapshots",
+                feature = "describe-serverless-caches",
+                feature = "describe-service-updates",
+                feature = "describe-snapshots",
+                feature = "describe-update-actions",
+                feature = "describe-user-groups",
+                feature = "describe-users",
+                feature = "disassociate-global-replication-group",
+                feature = "failover-global-replication-group",
+                feature = "increase-replica-count",
+                feature = "list-allowed-node-type-modifications",
+                feature = "modify-cache-cluster",
+                feature = "modify-cache-parameter-group",
+                feature = "modify-replication-group",
+                feature = "modify-replication-group-shard-configuration",
+                feature = "modify-serverless-cache",
+                feature = "modify-user",
+                feature = "modify-user-group",
+                feature = "purchase-reserved-cache-nodes-offering",
+                feature = "reset-cache-parameter-group",
+                feature = "revoke-cache-security-group-ingress",
+                feature = "test-failover"
+            ))]
+            Self::InvalidParameterCombinationException(error) => ::std::fmt::Display::fmt(error, f),
+            #[cfg(any(
+                feature = "authorize-cache-security-group-ingress",
+                feature = "batch-apply-update-action",
+                feature = "batch-stop-update-action",
+                feature = "copy-serverless-cache-snapshot",
+                feature = "copy-snapshot",
+                feature = "create-cache-cluster",
+                feature = "create-cache-parameter-group",
+                feature = "create-cache-security-group",
+                feature = "create-global-replication-group",
+                feature = "create-replication-group",
+                feature = "create-serverless-cache",
+                feature = "create-serverless-cache-snapshot",
+                feature = "create-snapshot",
+                feature = "create-user",
+                feature = "create-user-group",
+                feature = "decrease-node-groups-in-global-replication-group",
+                feature = "decrease-replica-count",
+                feature = "delete-cache-cluster",
+                feature = "delete-cache-parameter-group",
+                feature = "delete-cache-security-group",
+                feature = "delete-global-replication-group",
+                feature = "delete-replication-group",
+                feature = "delete-serverless-cache",
+                feature = "delete-serverless-cache-snapshot",
+                feature = "delete-snapshot",
+                feature = "delete-user",
+                feature = "delete-user-group",
+                feature = "describe-cache-clusters",
+                feature = "describe-cache-parameter-groups",
+                feature = "describe-cache-parameters",
+                feature = "describe-cache-security-groups",
+                feature = "describe-engine-default-parameters",
+                feature = "describe-events",
+                feature = "describe-global-replication-groups",
+                feature = "describe-replication-groups",
+                feature = "describe-reserved-cache-nodes",
+                feature = "describe-reserved-cache-nodes-offerings",
+                feature = "describe-serverless-cache-snapshots",
+                feature = "describe-serverless-caches",
+                feature = "describe-service-updates",
+                feature = "describe-snapshots",
+                feature = "describe-update-actions",
+                feature = "disassociate-global-replication-group",
+                feature = "export-serverless-cache-snapshot",
+                feature = "failover-global-replication-group",
+                feature = "increase-node-groups-in-global-replication-group",
+                feature = "increase-replica-count",
+                feature = "list-allowed-node-type-modifications",
+                feature = "modify-cache-cluster",
+                feature = "modify-cache-parameter-group",
+                feature = "modify-global-replication-group",
+                feature = "modify-replication-group",
+                feature = "modify-replication-group-shard-configuration",
+                feature = "modify-serverless-cache",
+                feature = "modify-user",
+                feature = "modify-user-group",
+                feature = "purchase-reserved-cache-nodes-offering",
+                feature = "rebalance-slots-in-global-replication-group",
+                feature = "reset-cache-parameter-group",
+                feature = "revoke-cache-security-group-ingress",
+                feature = "start-migration",
+                feature = "test-failover",
+                feature = "test-migration"
+            ))]
+            Self::InvalidParameterValueException(error) => ::std::fmt::Display::fmt(error, f),
+            #[cfg(any(
+                feature = "add-tags-to-resource",
+                feature = "complete-migration",
+                feature = "create-cache-cluster",
+                feature = "create-global-replication-group",
+                feature = "create-snapshot",
+                feature = "decrease-replica-count",
+                feature = "delete-replication-group",
+                feature = "increase-replica-count",
+                feature = "list-tags-for-resource",
+                feature = "modify-replication-group",
+                feature = "modify-replication-group-shard-configuration",
+                feature = "remove-tags-from-resource",
+                feature = "start-migration",
+                feature = "test-failover",
+                feature = "test-migration"
+            ))]
+            Self::InvalidReplicationGroupStateFault(error) => ::std::fmt::Display::fmt(error, f),
+            #[cfg(any(
+                feature = "add-tags-to-resource",
+                feature = "copy-serverless-cache-snapshot",
+                feature = "delete-serverless-cache-snapshot",
+                feature = "export-serverless-cache-snapshot",
+                feature = "list-tags-for-resource",
+                feature = "remove-tags-from-resource"
+            ))]
             Self::InvalidServerlessCacheSnapshotStateFault(error) => {
                 ::std::fmt::Display::fmt(error, f)
             }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "create-serverless-cache",
-                    feature = "create-serverless-cache-snapshot",
-                    feature = "delete-serverless-cache",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-serverless-cache",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
-            Self::InvalidServerlessCacheStateFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
+            #[cfg(any(
+                feature = "add-tags-to-resource",
+                feature = "create-serverless-cache",
+                feature = "create-serverless-cache-snapshot",
+                feature = "delete-serverless-cache",
+                feature = "list-tags-for-resource",
+                feature = "modify-serverless-cache",
+                feature = "remove-tags-from-resource"
+            ))]
+            Self::InvalidServerlessCacheStateFault(error) => ::std::fmt::Display::fmt(error, f),
             #[cfg(any(feature = "copy-snapshot", feature = "delete-snapshot"))]
             Self::InvalidSnapshotStateFault(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(
-                any(
-                    feature = "create-cache-subnet-group",
-                    feature = "modify-cache-subnet-group"
-                )
-            )]
+            #[cfg(any(
+                feature = "create-cache-subnet-group",
+                feature = "modify-cache-subnet-group"
+            ))]
             Self::InvalidSubnet(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(
-                any(
-                    feature = "create-replication-group",
-                    feature = "create-serverless-cache",
-                    feature = "delete-user-group",
-                    feature = "modify-replication-group",
-                    feature = "modify-serverless-cache",
-                    feature = "modify-user-group"
-                )
-            )]
+            #[cfg(any(
+                feature = "create-replication-group",
+                feature = "create-serverless-cache",
+                feature = "delete-user-group",
+                feature = "modify-replication-group",
+                feature = "modify-serverless-cache",
+                feature = "modify-user-group"
+            ))]
             Self::InvalidUserGroupStateFault(error) => ::std::fmt::Display::fmt(error, f),
             #[cfg(any(feature = "delete-user", feature = "modify-user"))]
             Self::InvalidUserStateFault(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(
-                any(
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "decrease-replica-count",
-                    feature = "increase-replica-count",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration"
-                )
-            )]
-            Self::InvalidVpcNetworkStateFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(
-                any(
-                    feature = "decrease-replica-count",
-                    feature = "increase-replica-count"
-                )
-            )]
+            #[cfg(any(
+                feature = "create-cache-cluster",
+                feature = "create-replication-group",
+                feature = "decrease-replica-count",
+                feature = "increase-replica-count",
+                feature = "modify-cache-cluster",
+                feature = "modify-replication-group",
+                feature = "modify-replication-group-shard-configuration"
+            ))]
+            Self::InvalidVpcNetworkStateFault(error) => ::std::fmt::Display::fmt(error, f),
+            #[cfg(any(feature = "decrease-replica-count", feature = "increase-replica-count"))]
             Self::NoOperationFault(error) => ::std::fmt::Display::fmt(error, f),
             #[cfg(feature = "test-failover")]
             Self::NodeGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(
-                any(
-                    feature = "create-replication-group",
-                    feature = "decrease-replica-count",
-                    feature = "increase-replica-count",
-                    feature = "modify-replication-group-shard-configuration"
-                )
-            )]
+            #[cfg(any(
+                feature = "create-replication-group",
+                feature = "decrease-replica-count",
+                feature = "increase-replica-count",
+                feature = "modify-replication-group-shard-configuration"
+            ))]
             Self::NodeGroupsPerReplicationGroupQuotaExceededFault(error) => {
                 ::std::fmt::Display::fmt(error, f)
             }
-            #[cfg(
-                any(
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group"
-                )
-            )]
-            Self::NodeQuotaForClusterExceededFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(
-                any(
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "decrease-replica-count",
-                    feature = "increase-replica-count",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration"
-                )
-            )]
-            Self::NodeQuotaForCustomerExceededFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
+            #[cfg(any(
+                feature = "create-cache-cluster",
+                feature = "create-replication-group",
+                feature = "modify-cache-cluster",
+                feature = "modify-replication-group"
+            ))]
+            Self::NodeQuotaForClusterExceededFault(error) => ::std::fmt::Display::fmt(error, f),
+            #[cfg(any(
+                feature = "create-cache-cluster",
+                feature = "create-replication-group",
+                feature = "decrease-replica-count",
+                feature = "increase-replica-count",
+                feature = "modify-cache-cluster",
+                feature = "modify-replication-group",
+                feature = "modify-replication-group-shard-configuration"
+            ))]
+            Self::NodeQuotaForCustomerExceededFault(error) => ::std::fmt::Display::fmt(error, f),
             #[cfg(feature = "create-replication-group")]
-            Self::ReplicationGroupAlreadyExistsFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
+            Self::ReplicationGroupAlreadyExistsFault(error) => ::std::fmt::Display::fmt(error, f),
             #[cfg(any(feature = "start-migration", feature = "test-migration"))]
             Self::ReplicationGroupAlreadyUnderMigrationFault(error) => {
                 ::std::fmt::Display::fmt(error, f)
             }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "complete-migration",
-                    feature = "create-cache-cluster",
-                    feature = "create-global-replication-group",
-                    feature = "create-snapshot",
-                    feature = "decrease-replica-count",
-                    feature = "delete-replication-group",
-                    feature = "describe-replication-groups",
-                    feature = "increase-replica-count",
-                    feature = "list-allowed-node-type-modifications",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration",
-                    feature = "remove-tags-from-resource",
-                    feature = "start-migration",
-                    feature = "test-failover",
-                    feature = "test-migration"
-                )
-            )]
-            Self::ReplicationGroupNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
+            #[cfg(any(
+                feature = "add-tags-to-resource",
+                feature = "complete-migration",
+                feature = "create-cache-cluster",
+                feature = "create-global-replication-group",
+                feature = "create-snapshot",
+                feature = "decrease-replica-count",
+                feature = "delete-replication-group",
+                feature = "describe-replication-groups",
+                feature = "increase-replica-count",
+                feature = "list-allowed-node-type-modifications",
+                feature = "list-tags-for-resource",
+                feature = "modify-replication-group",
+                feature = "modify-replication-group-shard-configuration",
+                feature = "remove-tags-from-resource",
+                feature = "start-migration",
+                feature = "test-failover",
+                feature = "test-migration"
+            ))]
+            Self::ReplicationGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
             #[cfg(feature = "complete-migration")]
             Self::ReplicationGroupNotUnderMigrationFault(error) => {
                 ::std::fmt::Display::fmt(error, f)
             }
             #[cfg(feature = "purchase-reserved-cache-nodes-offering")]
-            Self::ReservedCacheNodeAlreadyExistsFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "describe-reserved-cache-nodes",
-                    feature = "list-tags-for-resource",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
-            Self::ReservedCacheNodeNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
+            Self::ReservedCacheNodeAlreadyExistsFault(error) => ::std::fmt::Display::fmt(error, f),
+            #[cfg(any(
+                feature = "add-tags-to-resource",
+                feature = "describe-reserved-cache-nodes",
+                feature = "list-tags-for-resource",
+                feature = "remove-tags-from-resource"
+            ))]
+            Self::ReservedCacheNodeNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
             #[cfg(feature = "purchase-reserved-cache-nodes-offering")]
-            Self::ReservedCacheNodeQuotaExceededFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(
-                any(
-                    feature = "describe-reserved-cache-nodes-offerings",
-                    feature = "purchase-reserved-cache-nodes-offering"
-                )
-            )]
+            Self::ReservedCacheNodeQuotaExceededFault(error) => ::std::fmt::Display::fmt(error, f),
+            #[cfg(any(
+                feature = "describe-reserved-cache-nodes-offerings",
+                feature = "purchase-reserved-cache-nodes-offering"
+            ))]
             Self::ReservedCacheNodesOfferingNotFoundFault(error) => {
                 ::std::fmt::Display::fmt(error, f)
             }
             #[cfg(feature = "create-serverless-cache")]
-            Self::ServerlessCacheAlreadyExistsFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "create-serverless-cache",
-                    feature = "create-serverless-cache-snapshot",
-                    feature = "delete-serverless-cache",
-                    feature = "describe-serverless-cache-snapshots",
-                    feature = "describe-serverless-caches",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-serverless-cache",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
-            Self::ServerlessCacheNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
+            Self::ServerlessCacheAlreadyExistsFault(error) => ::std::fmt::Display::fmt(error, f),
+            #[cfg(any(
+                feature = "add-tags-to-resource",
+                feature = "create-serverless-cache",
+                feature = "create-serverless-cache-snapshot",
+                feature = "delete-serverless-cache",
+                feature = "describe-serverless-cache-snapshots",
+                feature = "describe-serverless-caches",
+                feature = "list-tags-for-resource",
+                feature = "modify-serverless-cache",
+                feature = "remove-tags-from-resource"
+            ))]
+            Self::ServerlessCacheNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
             #[cfg(feature = "create-serverless-cache")]
             Self::ServerlessCacheQuotaForCustomerExceededFault(error) => {
                 ::std::fmt::Display::fmt(error, f)
             }
-            #[cfg(
-                any(
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "create-serverless-cache-snapshot",
-                    feature = "delete-serverless-cache"
-                )
-            )]
+            #[cfg(any(
+                feature = "copy-serverless-cache-snapshot",
+                feature = "create-serverless-cache-snapshot",
+                feature = "delete-serverless-cache"
+            ))]
             Self::ServerlessCacheSnapshotAlreadyExistsFault(error) => {
                 ::std::fmt::Display::fmt(error, f)
             }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "delete-serverless-cache-snapshot",
-                    feature = "describe-serverless-cache-snapshots",
-                    feature = "export-serverless-cache-snapshot",
-                    feature = "list-tags-for-resource",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
-            Self::ServerlessCacheSnapshotNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(
-                any(
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "create-serverless-cache-snapshot"
-                )
-            )]
+            #[cfg(any(
+                feature = "add-tags-to-resource",
+                feature = "copy-serverless-cache-snapshot",
+                feature = "delete-serverless-cache-snapshot",
+                feature = "describe-serverless-cache-snapshots",
+                feature = "export-serverless-cache-snapshot",
+                feature = "list-tags-for-resource",
+                feature = "remove-tags-from-resource"
+            ))]
+            Self::ServerlessCacheSnapshotNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
+            #[cfg(any(
+                feature = "copy-serverless-cache-snapshot",
+                feature = "create-serverless-cache-snapshot"
+            ))]
             Self::ServerlessCacheSnapshotQuotaExceededFault(error) => {
                 ::std::fmt::Display::fmt(error, f)
             }
-            #[cfg(
-                any(
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "create-global-replication-group",
-                    feature = "create-serverless-cache",
-                    feature = "create-serverless-cache-snapshot",
-                    feature = "create-user",
-                    feature = "create-user-group",
-                    feature = "decrease-replica-count",
-                    feature = "delete-serverless-cache",
-                    feature = "delete-serverless-cache-snapshot",
-                    feature = "delete-user",
-                    feature = "delete-user-group",
-                    feature = "describe-user-groups",
-                    feature = "describe-users",
-                    feature = "export-serverless-cache-snapshot",
-                    feature = "modify-serverless-cache",
-                    feature = "modify-user",
-                    feature = "modify-user-group"
-                )
-            )]
-            Self::ServiceLinkedRoleNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(
-                any(
-                    feature = "batch-apply-update-action",
-                    feature = "batch-stop-update-action",
-                    feature = "describe-service-updates"
-                )
-            )]
+            #[cfg(any(
+                feature = "copy-serverless-cache-snapshot",
+                feature = "create-global-replication-group",
+                feature = "create-serverless-cache",
+                feature = "create-serverless-cache-snapshot",
+                feature = "create-user",
+                feature = "create-user-group",
+                feature = "decrease-replica-count",
+                feature = "delete-serverless-cache",
+                feature = "delete-serverless-cache-snapshot",
+                feature = "delete-user",
+                feature = "delete-user-group",
+                feature = "describe-user-groups",
+                feature = "describe-users",
+                feature = "export-serverless-cache-snapshot",
+                feature = "modify-serverless-cache",
+                feature = "modify-user",
+                feature = "modify-user-group"
+            ))]
+            Self::ServiceLinkedRoleNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
+            #[cfg(any(
+                feature = "batch-apply-update-action",
+                feature = "batch-stop-update-action",
+                feature = "describe-service-updates"
+            ))]
             Self::ServiceUpdateNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(
-                any(
-                    feature = "copy-snapshot",
-                    feature = "create-snapshot",
-                    feature = "delete-cache-cluster",
-                    feature = "delete-replication-group"
-                )
-            )]
+            #[cfg(any(
+                feature = "copy-snapshot",
+                feature = "create-snapshot",
+                feature = "delete-cache-cluster",
+                feature = "delete-replication-group"
+            ))]
             Self::SnapshotAlreadyExistsFault(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(
-                any(
-                    feature = "create-snapshot",
-                    feature = "delete-cache-cluster",
-                    feature = "delete-replication-group"
-                )
-            )]
-            Self::SnapshotFeatureNotSupportedFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "copy-snapshot",
-                    feature = "delete-snapshot",
-                    feature = "describe-snapshots",
-                    feature = "list-tags-for-resource",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
+            #[cfg(any(
+                feature = "create-snapshot",
+                feature = "delete-cache-cluster",
+                feature = "delete-replication-group"
+            ))]
+            Self::SnapshotFeatureNotSupportedFault(error) => ::std::fmt::Display::fmt(error, f),
+            #[cfg(any(
+                feature = "add-tags-to-resource",
+                feature = "copy-snapshot",
+                feature = "delete-snapshot",
+                feature = "describe-snapshots",
+                feature = "list-tags-for-resource",
+                feature = "remove-tags-from-resource"
+            ))]
             Self::SnapshotNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(
-                any(
-                    feature = "copy-snapshot",
-                    feature = "create-snapshot",
-                    feature = "delete-cache-cluster",
-                    feature = "delete-replication-group"
-                )
-            )]
+            #[cfg(any(
+                feature = "copy-snapshot",
+                feature = "create-snapshot",
+                feature = "delete-cache-cluster",
+                feature = "delete-replication-group"
+            ))]
             Self::SnapshotQuotaExceededFault(error) => ::std::fmt::Display::fmt(error, f),
             #[cfg(feature = "modify-cache-subnet-group")]
             Self::SubnetInUse(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(
-                any(
-                    feature = "create-cache-subnet-group",
-                    feature = "modify-cache-subnet-group"
-                )
-            )]
+            #[cfg(any(
+                feature = "create-cache-subnet-group",
+                feature = "modify-cache-subnet-group"
+            ))]
             Self::SubnetNotAllowedFault(error) => ::std::fmt::Display::fmt(error, f),
             #[cfg(feature = "remove-tags-from-resource")]
             Self::TagNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "copy-snapshot",
-                    feature = "create-cache-cluster",
-                    feature = "create-cache-parameter-group",
-                    feature = "create-cache-security-group",
-                    feature = "create-cache-subnet-group",
-                    feature = "create-replication-group",
-                    feature = "create-serverless-cache",
-                    feature = "create-serverless-cache-snapshot",
-                    feature = "create-snapshot",
-                    feature = "create-user",
-                    feature = "create-user-group",
-                    feature = "purchase-reserved-cache-nodes-offering"
-                )
-            )]
-            Self::TagQuotaPerResourceExceeded(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
+            #[cfg(any(
+                feature = "add-tags-to-resource",
+                feature = "copy-serverless-cache-snapshot",
+                feature = "copy-snapshot",
+                feature = "create-cache-cluster",
+                feature = "create-cache-parameter-group",
+                feature = "create-cache-security-group",
+                feature = "create-cache-subnet-group",
+                feature = "create-replication-group",
+                feature = "create-serverless-cache",
+                feature = "create-serverless-cache-snapshot",
+                feature = "create-snapshot",
+                feature = "create-user",
+                feature = "create-user-group",
+                feature = "purchase-reserved-cache-nodes-offering"
+            ))]
+            Self::TagQuotaPerResourceExceeded(error) => ::std::fmt::Display::fmt(error, f),
             #[cfg(feature = "test-failover")]
-            Self::TestFailoverNotAvailableFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
+            Self::TestFailoverNotAvailableFault(error) => ::std::fmt::Display::fmt(error, f),
             #[cfg(feature = "create-user")]
             Self::UserAlreadyExistsFault(error) => ::std::fmt::Display::fmt(error, f),
             #[cfg(feature = "create-user-group")]
-            Self::UserGroupAlreadyExistsFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "create-replication-group",
-                    feature = "create-serverless-cache",
-                    feature = "delete-user-group",
-                    feature = "describe-user-groups",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-replication-group",
-                    feature = "modify-serverless-cache",
-                    feature = "modify-user-group",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
+            Self::UserGroupAlreadyExistsFault(error) => ::std::fmt::Display::fmt(error, f),
+            #[cfg(any(
+                feature = "add-tags-to-resource",
+                feature = "create-replication-group",
+                feature = "create-serverless-cache",
+                feature = "delete-user-group",
+                feature = "describe-user-groups",
+                feature = "list-tags-for-resource",
+                feature = "modify-replication-group",
+                feature = "modify-serverless-cache",
+                feature = "modify-user-group",
+                feature = "remove-tags-from-resource"
+            ))]
             Self::UserGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
             #[cfg(feature = "create-user-group")]
-            Self::UserGroupQuotaExceededFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "create-user-group",
-                    feature = "delete-user",
-                    feature = "describe-users",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-user",
-                    feature = "modify-user-group",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
+            Self::UserGroupQuotaExceededFault(error) => ::std::fmt::Display::fmt(error, f),
+            #[cfg(any(
+                feature = "add-tags-to-resource",
+                feature = "create-user-group",
+                feature = "delete-user",
+                feature = "describe-users",
+                feature = "list-tags-for-resource",
+                feature = "modify-user",
+                feature = "modify-user-group",
+                feature = "remove-tags-from-resource"
+            ))]
             Self::UserNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
             #[cfg(feature = "create-user")]
             Self::UserQuotaExceededFault(error) => ::std::fmt::Display::fmt(error, f),
@@ -14952,789 +13344,620 @@ impl ::std::error::Error for ServiceError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             #[cfg(feature = "test-failover")]
-            Self::ApiCallRateForCustomerExceededFault(error) => {
-                ::std::option::Option::Some(error)
-            }
+            Self::ApiCallRateForCustomerExceededFault(error) => ::std::option::Option::Some(error),
             #[cfg(feature = "authorize-cache-security-group-ingress")]
-            Self::AuthorizationAlreadyExistsFault(error) => {
-                ::std::option::Option::Some(error)
-            }
+            Self::AuthorizationAlreadyExistsFault(error) => ::std::option::Option::Some(error),
             #[cfg(feature = "revoke-cache-security-group-ingress")]
             Self::AuthorizationNotFoundFault(error) => ::std::option::Option::Some(error),
             #[cfg(feature = "create-cache-cluster")]
-            Self::CacheClusterAlreadyExistsFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "create-replication-group",
-                    feature = "create-snapshot",
-                    feature = "delete-cache-cluster",
-                    feature = "describe-cache-clusters",
-                    feature = "describe-snapshots",
-                    feature = "list-allowed-node-type-modifications",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group",
-                    feature = "reboot-cache-cluster",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
+            Self::CacheClusterAlreadyExistsFault(error) => ::std::option::Option::Some(error),
+            #[cfg(any(
+                feature = "add-tags-to-resource",
+                feature = "create-replication-group",
+                feature = "create-snapshot",
+                feature = "delete-cache-cluster",
+                feature = "describe-cache-clusters",
+                feature = "describe-snapshots",
+                feature = "list-allowed-node-type-modifications",
+                feature = "list-tags-for-resource",
+                feature = "modify-cache-cluster",
+                feature = "modify-replication-group",
+                feature = "reboot-cache-cluster",
+                feature = "remove-tags-from-resource"
+            ))]
             Self::CacheClusterNotFoundFault(error) => ::std::option::Option::Some(error),
             #[cfg(feature = "create-cache-parameter-group")]
             Self::CacheParameterGroupAlreadyExistsFault(error) => {
                 ::std::option::Option::Some(error)
             }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "delete-cache-parameter-group",
-                    feature = "describe-cache-parameter-groups",
-                    feature = "describe-cache-parameters",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-cache-parameter-group",
-                    feature = "modify-replication-group",
-                    feature = "remove-tags-from-resource",
-                    feature = "reset-cache-parameter-group"
-                )
-            )]
-            Self::CacheParameterGroupNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
+            #[cfg(any(
+                feature = "add-tags-to-resource",
+                feature = "create-cache-cluster",
+                feature = "create-replication-group",
+                feature = "delete-cache-parameter-group",
+                feature = "describe-cache-parameter-groups",
+                feature = "describe-cache-parameters",
+                feature = "list-tags-for-resource",
+                feature = "modify-cache-cluster",
+                feature = "modify-cache-parameter-group",
+                feature = "modify-replication-group",
+                feature = "remove-tags-from-resource",
+                feature = "reset-cache-parameter-group"
+            ))]
+            Self::CacheParameterGroupNotFoundFault(error) => ::std::option::Option::Some(error),
             #[cfg(feature = "create-cache-parameter-group")]
             Self::CacheParameterGroupQuotaExceededFault(error) => {
                 ::std::option::Option::Some(error)
             }
             #[cfg(feature = "create-cache-security-group")]
-            Self::CacheSecurityGroupAlreadyExistsFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "authorize-cache-security-group-ingress",
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "delete-cache-security-group",
-                    feature = "describe-cache-security-groups",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group",
-                    feature = "remove-tags-from-resource",
-                    feature = "revoke-cache-security-group-ingress"
-                )
-            )]
-            Self::CacheSecurityGroupNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
+            Self::CacheSecurityGroupAlreadyExistsFault(error) => ::std::option::Option::Some(error),
+            #[cfg(any(
+                feature = "add-tags-to-resource",
+                feature = "authorize-cache-security-group-ingress",
+                feature = "create-cache-cluster",
+                feature = "create-replication-group",
+                feature = "delete-cache-security-group",
+                feature = "describe-cache-security-groups",
+                feature = "list-tags-for-resource",
+                feature = "modify-cache-cluster",
+                feature = "modify-replication-group",
+                feature = "remove-tags-from-resource",
+                feature = "revoke-cache-security-group-ingress"
+            ))]
+            Self::CacheSecurityGroupNotFoundFault(error) => ::std::option::Option::Some(error),
             #[cfg(feature = "create-cache-security-group")]
-            Self::CacheSecurityGroupQuotaExceededFault(error) => {
-                ::std::option::Option::Some(error)
-            }
+            Self::CacheSecurityGroupQuotaExceededFault(error) => ::std::option::Option::Some(error),
             #[cfg(feature = "create-cache-subnet-group")]
-            Self::CacheSubnetGroupAlreadyExistsFault(error) => {
-                ::std::option::Option::Some(error)
-            }
+            Self::CacheSubnetGroupAlreadyExistsFault(error) => ::std::option::Option::Some(error),
             #[cfg(feature = "delete-cache-subnet-group")]
             Self::CacheSubnetGroupInUse(error) => ::std::option::Option::Some(error),
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "delete-cache-subnet-group",
-                    feature = "describe-cache-subnet-groups",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-cache-subnet-group",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
-            Self::CacheSubnetGroupNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
+            #[cfg(any(
+                feature = "add-tags-to-resource",
+                feature = "create-cache-cluster",
+                feature = "create-replication-group",
+                feature = "delete-cache-subnet-group",
+                feature = "describe-cache-subnet-groups",
+                feature = "list-tags-for-resource",
+                feature = "modify-cache-subnet-group",
+                feature = "remove-tags-from-resource"
+            ))]
+            Self::CacheSubnetGroupNotFoundFault(error) => ::std::option::Option::Some(error),
             #[cfg(feature = "create-cache-subnet-group")]
-            Self::CacheSubnetGroupQuotaExceededFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(
-                any(
-                    feature = "create-cache-subnet-group",
-                    feature = "modify-cache-subnet-group"
-                )
-            )]
-            Self::CacheSubnetQuotaExceededFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(
-                any(
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "decrease-replica-count",
-                    feature = "increase-replica-count"
-                )
-            )]
-            Self::ClusterQuotaForCustomerExceededFault(error) => {
-                ::std::option::Option::Some(error)
-            }
+            Self::CacheSubnetGroupQuotaExceededFault(error) => ::std::option::Option::Some(error),
+            #[cfg(any(
+                feature = "create-cache-subnet-group",
+                feature = "modify-cache-subnet-group"
+            ))]
+            Self::CacheSubnetQuotaExceededFault(error) => ::std::option::Option::Some(error),
+            #[cfg(any(
+                feature = "create-cache-cluster",
+                feature = "create-replication-group",
+                feature = "decrease-replica-count",
+                feature = "increase-replica-count"
+            ))]
+            Self::ClusterQuotaForCustomerExceededFault(error) => ::std::option::Option::Some(error),
             #[cfg(feature = "delete-user")]
             Self::DefaultUserAssociatedToUserGroupFault(error) => {
                 ::std::option::Option::Some(error)
             }
             #[cfg(any(feature = "create-user-group", feature = "modify-user-group"))]
             Self::DefaultUserRequired(error) => ::std::option::Option::Some(error),
-            #[cfg(
-                any(
-                    feature = "create-user",
-                    feature = "create-user-group",
-                    feature = "modify-user-group"
-                )
-            )]
+            #[cfg(any(
+                feature = "create-user",
+                feature = "create-user-group",
+                feature = "modify-user-group"
+            ))]
             Self::DuplicateUserNameFault(error) => ::std::option::Option::Some(error),
             #[cfg(feature = "create-global-replication-group")]
             Self::GlobalReplicationGroupAlreadyExistsFault(error) => {
                 ::std::option::Option::Some(error)
             }
-            #[cfg(
-                any(
-                    feature = "create-replication-group",
-                    feature = "decrease-node-groups-in-global-replication-group",
-                    feature = "delete-global-replication-group",
-                    feature = "describe-global-replication-groups",
-                    feature = "disassociate-global-replication-group",
-                    feature = "failover-global-replication-group",
-                    feature = "increase-node-groups-in-global-replication-group",
-                    feature = "modify-global-replication-group",
-                    feature = "rebalance-slots-in-global-replication-group"
-                )
-            )]
-            Self::GlobalReplicationGroupNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(
-                any(
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "decrease-replica-count",
-                    feature = "increase-replica-count",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration"
-                )
-            )]
+            #[cfg(any(
+                feature = "create-replication-group",
+                feature = "decrease-node-groups-in-global-replication-group",
+                feature = "delete-global-replication-group",
+                feature = "describe-global-replication-groups",
+                feature = "disassociate-global-replication-group",
+                feature = "failover-global-replication-group",
+                feature = "increase-node-groups-in-global-replication-group",
+                feature = "modify-global-replication-group",
+                feature = "rebalance-slots-in-global-replication-group"
+            ))]
+            Self::GlobalReplicationGroupNotFoundFault(error) => ::std::option::Option::Some(error),
+            #[cfg(any(
+                feature = "create-cache-cluster",
+                feature = "create-replication-group",
+                feature = "decrease-replica-count",
+                feature = "increase-replica-count",
+                feature = "modify-cache-cluster",
+                feature = "modify-replication-group",
+                feature = "modify-replication-group-shard-configuration"
+            ))]
             Self::InsufficientCacheClusterCapacityFault(error) => {
                 ::std::option::Option::Some(error)
             }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "list-tags-for-resource",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
+            #[cfg(any(
+                feature = "add-tags-to-resource",
+                feature = "list-tags-for-resource",
+                feature = "remove-tags-from-resource"
+            ))]
             Self::InvalidArnFault(error) => ::std::option::Option::Some(error),
-            #[cfg(
-                any(
-                    feature = "create-replication-group",
-                    feature = "create-snapshot",
-                    feature = "decrease-replica-count",
-                    feature = "delete-cache-cluster",
-                    feature = "increase-replica-count",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration",
-                    feature = "reboot-cache-cluster",
-                    feature = "test-failover"
-                )
-            )]
-            Self::InvalidCacheClusterStateFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(
-                any(
-                    feature = "create-cache-parameter-group",
-                    feature = "delete-cache-parameter-group",
-                    feature = "modify-cache-parameter-group",
-                    feature = "reset-cache-parameter-group"
-                )
-            )]
-            Self::InvalidCacheParameterGroupStateFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(
-                any(
-                    feature = "authorize-cache-security-group-ingress",
-                    feature = "delete-cache-security-group",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group",
-                    feature = "revoke-cache-security-group-ingress"
-                )
-            )]
-            Self::InvalidCacheSecurityGroupStateFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(
-                any(
-                    feature = "create-serverless-cache",
-                    feature = "delete-serverless-cache",
-                    feature = "modify-serverless-cache"
-                )
-            )]
-            Self::InvalidCredentialsException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(
-                any(
-                    feature = "create-replication-group",
-                    feature = "decrease-node-groups-in-global-replication-group",
-                    feature = "delete-global-replication-group",
-                    feature = "disassociate-global-replication-group",
-                    feature = "failover-global-replication-group",
-                    feature = "increase-node-groups-in-global-replication-group",
-                    feature = "modify-cache-parameter-group",
-                    feature = "modify-global-replication-group",
-                    feature = "rebalance-slots-in-global-replication-group",
-                    feature = "reset-cache-parameter-group"
-                )
-            )]
+            #[cfg(any(
+                feature = "create-replication-group",
+                feature = "create-snapshot",
+                feature = "decrease-replica-count",
+                feature = "delete-cache-cluster",
+                feature = "increase-replica-count",
+                feature = "modify-cache-cluster",
+                feature = "modify-replication-group",
+                feature = "modify-replication-group-shard-configuration",
+                feature = "reboot-cache-cluster",
+                feature = "test-failover"
+            ))]
+            Self::InvalidCacheClusterStateFault(error) => ::std::option::Option::Some(error),
+            #[cfg(any(
+                feature = "create-cache-parameter-group",
+                feature = "delete-cache-parameter-group",
+                feature = "modify-cache-parameter-group",
+                feature = "reset-cache-parameter-group"
+            ))]
+            Self::InvalidCacheParameterGroupStateFault(error) => ::std::option::Option::Some(error),
+            #[cfg(any(
+                feature = "authorize-cache-security-group-ingress",
+                feature = "delete-cache-security-group",
+                feature = "modify-cache-cluster",
+                feature = "modify-replication-group",
+                feature = "revoke-cache-security-group-ingress"
+            ))]
+            Self::InvalidCacheSecurityGroupStateFault(error) => ::std::option::Option::Some(error),
+            #[cfg(any(
+                feature = "create-serverless-cache",
+                feature = "delete-serverless-cache",
+                feature = "modify-serverless-cache"
+            ))]
+            Self::InvalidCredentialsException(error) => ::std::option::Option::Some(error),
+            #[cfg(any(
+                feature = "create-replication-group",
+                feature = "decrease-node-groups-in-global-replication-group",
+                feature = "delete-global-replication-group",
+                feature = "disassociate-global-replication-group",
+                feature = "failover-global-replication-group",
+                feature = "increase-node-groups-in-global-replication-group",
+                feature = "modify-cache-parameter-group",
+                feature = "modify-global-replication-group",
+                feature = "rebalance-slots-in-global-replication-group",
+                feature = "reset-cache-parameter-group"
+            ))]
             Self::InvalidGlobalReplicationGroupStateFault(error) => {
                 ::std::option::Option::Some(error)
             }
-            #[cfg(
-                any(
-                    feature = "increase-replica-count",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration",
-                    feature = "test-failover"
-                )
-            )]
+            #[cfg(any(
+                feature = "increase-replica-count",
+                feature = "modify-replication-group",
+                feature = "modify-replication-group-shard-configuration",
+                feature = "test-failover"
+            ))]
             Self::InvalidKmsKeyFault(error) => ::std::option::Option::Some(error),
-            #[cfg(
-                any(
-                    feature = "authorize-cache-security-group-ingress",
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "copy-snapshot",
-                    feature = "create-cache-cluster",
-                    feature = "create-cache-parameter-group",
-                    feature = "create-cache-security-group",
-                    feature = "create-replication-group",
-                    feature = "create-serverless-cache",
-                    feature = "create-serverless-cache-snapshot",
-                    feature = "create-snapshot",
-                    feature = "create-user",
-                    feature = "decrease-node-groups-in-global-replication-group",
-                    feature = "decrease-replica-count",
-                    feature = "delete-cache-cluster",
-                    feature = "delete-cache-parameter-group",
-                    feature = "delete-cache-security-group",
-                    feature = "delete-replication-group",
-                    feature = "delete-serverless-cache",
-                    feature = "delete-snapshot",
-                    feature = "describe-cache-clusters",
-                    feature = "describe-cache-parameter-groups",
-                    feature = "describe-cache-parameters",
-                    feature = "describe-cache-security-groups",
-                    feature = "describe-engine-default-parameters",
-                    feature = "describe-events",
-                    feature = "describe-global-replication-groups",
-                    feature = "describe-replication-groups",
-                    feature = "describe-reserved-cache-nodes",
-                    feature = "describe-reserved-cache-nodes-offerings",
-                    feature = "describe-serverless-cache-snapshots",
-                    feature = "describe-serverless-caches",
-                    feature = "describe-service-updates",
-                    feature = "describe-snapshots",
-                    feature = "describe-update-actions",
-                    feature = "describe-user-groups",
-                    feature = "describe-users",
-                    feature = "disassociate-global-replication-group",
-                    feature = "failover-global-replication-group",
-                    feature = "increase-replica-count",
-                    feature = "list-allowed-node-type-modifications",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-cache-parameter-group",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration",
-                    feature = "modify-serverless-cache",
-                    feature = "modify-user",
-                    feature = "modify-user-group",
-                    feature = "purchase-reserved-cache-nodes-offering",
-                    feature = "reset-cache-parameter-group",
-                    feature = "revoke-cache-security-group-ingress",
-                    feature = "test-failover"
-                )
-            )]
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(
-                any(
-                    feature = "authorize-cache-security-group-ingress",
-                    feature = "batch-apply-update-action",
-                    feature = "batch-stop-update-action",
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "copy-snapshot",
-                    feature = "create-cache-cluster",
-                    feature = "create-cache-parameter-group",
-                    feature = "create-cache-security-group",
-                    feature = "create-global-replication-group",
-                    feature = "create-replication-group",
-                    feature = "create-serverless-cache",
-                    feature = "create-serverless-cache-snapshot",
-                    feature = "create-snapshot",
-                    feature = "create-user",
-                    feature = "create-user-group",
-                    feature = "decrease-node-groups-in-global-replication-group",
-                    feature = "decrease-replica-count",
-                    feature = "delete-cache-cluster",
-                    feature = "delete-cache-parameter-group",
-                    feature = "delete-cache-security-group",
-                    feature = "delete-global-replication-group",
-                    feature = "delete-replication-group",
-                    feature = "delete-serverless-cache",
-                    feature = "delete-serverless-cache-snapshot",
-                    feature = "delete-snapshot",
-                    feature = "delete-user",
-                    feature = "delete-user-group",
-                    feature = "describe-cache-clusters",
-                    feature = "describe-cache-parameter-groups",
-                    feature = "describe-cache-parameters",
-                    feature = "describe-cache-security-groups",
-                    feature = "describe-engine-default-parameters",
-                    feature = "describe-events",
-                    feature = "describe-global-replication-groups",
-                    feature = "describe-replication-groups",
-                    feature = "describe-reserved-cache-nodes",
-                    feature = "describe-reserved-cache-nodes-offerings",
-                    feature = "describe-serverless-cache-snapshots",
-                    feature = "describe-serverless-caches",
-                    feature = "describe-service-updates",
-                    feature = "describe-snapshots",
-                    feature = "describe-update-actions",
-                    feature = "disassociate-global-replication-group",
-                    feature = "export-serverless-cache-snapshot",
-                    feature = "failover-global-replication-group",
-                    feature = "increase-node-groups-in-global-replication-group",
-                    feature = "increase-replica-count",
-                    feature = "list-allowed-node-type-modifications",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-cache-parameter-group",
-                    feature = "modify-global-replication-group",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration",
-                    feature = "modify-serverless-cache",
-                    feature = "modify-user",
-                    feature = "modify-user-group",
-                    feature = "purchase-reserved-cache-nodes-offering",
-                    feature = "rebalance-slots-in-global-replication-group",
-                    feature = "reset-cache-parameter-group",
-                    feature = "revoke-cache-security-group-ingress",
-                    feature = "start-migration",
-                    feature = "test-failover",
-                    feature = "test-migration"
-                )
-            )]
-            Self::InvalidParameterValueException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "complete-migration",
-                    feature = "create-cache-cluster",
-                    feature = "create-global-replication-group",
-                    feature = "create-snapshot",
-                    feature = "decrease-replica-count",
-                    feature = "delete-replication-group",
-                    feature = "increase-replica-count",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration",
-                    feature = "remove-tags-from-resource",
-                    feature = "start-migration",
-                    feature = "test-failover",
-                    feature = "test-migration"
-                )
-            )]
-            Self::InvalidReplicationGroupStateFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "delete-serverless-cache-snapshot",
-                    feature = "export-serverless-cache-snapshot",
-                    feature = "list-tags-for-resource",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
+            #[cfg(any(
+                feature = "authorize-cache-security-group-ingress",
+                feature = "copy-serverless-cache-snapshot",
+                feature = "copy-snapshot",
+                feature = "create-cache-cluster",
+                feature = "create-cache-parameter-group",
+                feature = "create-cache-security-group",
+                feature = "create-replication-group",
+                feature = "create-serverless-cache",
+                feature = "create-serverless-cache-snapshot",
+                feature = "create-snapshot",
+                feature = "create-user",
+                feature = "decrease-node-groups-in-global-replication-group",
+                feature = "decrease-replica-count",
+                feature = "delete-cache-cluster",
+                feature = "delete-cache-parameter-group",
+                feature = "delete-cache-security-group",
+                feature = "delete-replication-group",
+                feature = "delete-serverless-cache",
+                feature = "delete-snapshot",
+                feature = "describe-cache-clusters",
+                feature = "describe-cache-parameter-groups",
+                feature = "describe-cache-parameters",
+                feature = "describe-cache-security-groups",
+                feature = "describe-engine-default-parameters",
+                feature = "describe-events",
+                feature = "describe-global-replication-groups",
+                feature = "describe-replication-groups",
+                feature = "describe-reserved-cache-nodes",
+                feature = "describe-reserved-cache-nodes-offerings",
+                feature = "describe-serverless-cache-snapshots",
+                feature = "describe-serverless-caches",
+                feature = "describe-service-updates",
+                feature = "describe-snapshots",
+                feature = "describe-update-actions",
+                feature = "describe-user-groups",
+                feature = "describe-users",
+                feature = "disassociate-global-replication-group",
+                feature = "failover-global-replication-group",
+                feature = "increase-replica-count",
+                feature = "list-allowed-node-type-modifications",
+                feature = "modify-cache-cluster",
+                feature = "modify-cache-parameter-group",
+                feature = "modify-replication-group",
+                feature = "modify-replication-group-shard-configuration",
+                feature = "modify-serverless-cache",
+                feature = "modify-user",
+                feature = "modify-user-group",
+                feature = "purchase-reserved-cache-nodes-offering",
+                feature = "reset-cache-parameter-group",
+                feature = "revoke-cache-security-group-ingress",
+                feature = "test-failover"
+            ))]
+            Self::InvalidParameterCombinationException(error) => ::std::option::Option::Some(error),
+            #[cfg(any(
+                feature = "authorize-cache-security-group-ingress",
+                feature = "batch-apply-update-action",
+                feature = "batch-stop-update-action",
+                feature = "copy-serverless-cache-snapshot",
+                feature = "copy-snapshot",
+                feature = "create-cache-cluster",
+                feature = "create-cache-parameter-group",
+                feature = "create-cache-security-group",
+                feature = "create-global-replication-group",
+                feature = "create-replication-group",
+                feature = "create-serverless-cache",
+                feature = "create-serverless-cache-snapshot",
+                feature = "create-snapshot",
+                feature = "create-user",
+                feature = "create-user-group",
+                feature = "decrease-node-groups-in-global-replication-group",
+                feature = "decrease-replica-count",
+                feature = "delete-cache-cluster",
+                feature = "delete-cache-parameter-group",
+                feature = "delete-cache-security-group",
+                feature = "delete-global-replication-group",
+                feature = "delete-replication-group",
+                feature = "delete-serverless-cache",
+                feature = "delete-serverless-cache-snapshot",
+                feature = "delete-snapshot",
+                feature = "delete-user",
+                feature = "delete-user-group",
+                feature = "describe-cache-clusters",
+                feature = "describe-cache-parameter-groups",
+                feature = "describe-cache-parameters",
+                feature = "describe-cache-security-groups",
+                feature = "describe-engine-default-parameters",
+                feature = "describe-events",
+                feature = "describe-global-replication-groups",
+                feature = "describe-replication-groups",
+                feature = "describe-reserved-cache-nodes",
+                feature = "describe-reserved-cache-nodes-offerings",
+                feature = "describe-serverless-cache-snapshots",
+                feature = "describe-serverless-caches",
+                feature = "describe-service-updates",
+                feature = "describe-snapshots",
+                feature = "describe-update-actions",
+                feature = "disassociate-global-replication-group",
+                feature = "export-serverless-cache-snapshot",
+                feature = "failover-global-replication-group",
+                feature = "increase-node-groups-in-global-replication-group",
+                feature = "increase-replica-count",
+                feature = "list-allowed-node-type-modifications",
+                feature = "modify-cache-cluster",
+                feature = "modify-cache-parameter-group",
+                feature = "modify-global-replication-group",
+                feature = "modify-replication-group",
+                feature = "modify-replication-group-shard-configuration",
+                feature = "modify-serverless-cache",
+                feature = "modify-user",
+                feature = "modify-user-group",
+                feature = "purchase-reserved-cache-nodes-offering",
+                feature = "rebalance-slots-in-global-replication-group",
+                feature = "reset-cache-parameter-group",
+                feature = "revoke-cache-security-group-ingress",
+                feature = "start-migration",
+                feature = "test-failover",
+                feature = "test-migration"
+            ))]
+            Self::InvalidParameterValueException(error) => ::std::option::Option::Some(error),
+            #[cfg(any(
+                feature = "add-tags-to-resource",
+                feature = "complete-migration",
+                feature = "create-cache-cluster",
+                feature = "create-global-replication-group",
+                feature = "create-snapshot",
+                feature = "decrease-replica-count",
+                feature = "delete-replication-group",
+                feature = "increase-replica-count",
+                feature = "list-tags-for-resource",
+                feature = "modify-replication-group",
+                feature = "modify-replication-group-shard-configuration",
+                feature = "remove-tags-from-resource",
+                feature = "start-migration",
+                feature = "test-failover",
+                feature = "test-migration"
+            ))]
+            Self::InvalidReplicationGroupStateFault(error) => ::std::option::Option::Some(error),
+            #[cfg(any(
+                feature = "add-tags-to-resource",
+                feature = "copy-serverless-cache-snapshot",
+                feature = "delete-serverless-cache-snapshot",
+                feature = "export-serverless-cache-snapshot",
+                feature = "list-tags-for-resource",
+                feature = "remove-tags-from-resource"
+            ))]
             Self::InvalidServerlessCacheSnapshotStateFault(error) => {
                 ::std::option::Option::Some(error)
             }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "create-serverless-cache",
-                    feature = "create-serverless-cache-snapshot",
-                    feature = "delete-serverless-cache",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-serverless-cache",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
-            Self::InvalidServerlessCacheStateFault(error) => {
-                ::std::option::Option::Some(error)
-            }
+            #[cfg(any(
+                feature = "add-tags-to-resource",
+                feature = "create-serverless-cache",
+                feature = "create-serverless-cache-snapshot",
+                feature = "delete-serverless-cache",
+                feature = "list-tags-for-resource",
+                feature = "modify-serverless-cache",
+                feature = "remove-tags-from-resource"
+            ))]
+            Self::InvalidServerlessCacheStateFault(error) => ::std::option::Option::Some(error),
             #[cfg(any(feature = "copy-snapshot", feature = "delete-snapshot"))]
             Self::InvalidSnapshotStateFault(error) => ::std::option::Option::Some(error),
-            #[cfg(
-                any(
-                    feature = "create-cache-subnet-group",
-                    feature = "modify-cache-subnet-group"
-                )
-            )]
+            #[cfg(any(
+                feature = "create-cache-subnet-group",
+                feature = "modify-cache-subnet-group"
+            ))]
             Self::InvalidSubnet(error) => ::std::option::Option::Some(error),
-            #[cfg(
-                any(
-                    feature = "create-replication-group",
-                    feature = "create-serverless-cache",
-                    feature = "delete-user-group",
-                    feature = "modify-replication-group",
-                    feature = "modify-serverless-cache",
-                    feature = "modify-user-group"
-                )
-            )]
+            #[cfg(any(
+                feature = "create-replication-group",
+                feature = "create-serverless-cache",
+                feature = "delete-user-group",
+                feature = "modify-replication-group",
+                feature = "modify-serverless-cache",
+                feature = "modify-user-group"
+            ))]
             Self::InvalidUserGroupStateFault(error) => ::std::option::Option::Some(error),
             #[cfg(any(feature = "delete-user", feature = "modify-user"))]
             Self::InvalidUserStateFault(error) => ::std::option::Option::Some(error),
-            #[cfg(
-                any(
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "decrease-replica-count",
-                    feature = "increase-replica-count",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration"
-                )
-            )]
-            Self::InvalidVpcNetworkStateFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(
-                any(
-                    feature = "decrease-replica-count",
-                    feature = "increase-replica-count"
-                )
-            )]
+            #[cfg(any(
+                feature = "create-cache-cluster",
+                feature = "create-replication-group",
+                feature = "decrease-replica-count",
+                feature = "increase-replica-count",
+                feature = "modify-cache-cluster",
+                feature = "modify-replication-group",
+                feature = "modify-replication-group-shard-configuration"
+            ))]
+            Self::InvalidVpcNetworkStateFault(error) => ::std::option::Option::Some(error),
+            #[cfg(any(feature = "decrease-replica-count", feature = "increase-replica-count"))]
             Self::NoOperationFault(error) => ::std::option::Option::Some(error),
             #[cfg(feature = "test-failover")]
             Self::NodeGroupNotFoundFault(error) => ::std::option::Option::Some(error),
-            #[cfg(
-                any(
-                    feature = "create-replication-group",
-                    feature = "decrease-replica-count",
-                    feature = "increase-replica-count",
-                    feature = "modify-replication-group-shard-configuration"
-                )
-            )]
+            #[cfg(any(
+                feature = "create-replication-group",
+                feature = "decrease-replica-count",
+                feature = "increase-replica-count",
+                feature = "modify-replication-group-shard-configuration"
+            ))]
             Self::NodeGroupsPerReplicationGroupQuotaExceededFault(error) => {
                 ::std::option::Option::Some(error)
             }
-            #[cfg(
-                any(
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group"
-                )
-            )]
-            Self::NodeQuotaForClusterExceededFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(
-                any(
-                    feature = "create-cache-cluster",
-                    feature = "create-replication-group",
-                    feature = "decrease-replica-count",
-                    feature = "increase-replica-count",
-                    feature = "modify-cache-cluster",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration"
-                )
-            )]
-            Self::NodeQuotaForCustomerExceededFault(error) => {
-                ::std::option::Option::Some(error)
-            }
+            #[cfg(any(
+                feature = "create-cache-cluster",
+                feature = "create-replication-group",
+                feature = "modify-cache-cluster",
+                feature = "modify-replication-group"
+            ))]
+            Self::NodeQuotaForClusterExceededFault(error) => ::std::option::Option::Some(error),
+            #[cfg(any(
+                feature = "create-cache-cluster",
+                feature = "create-replication-group",
+                feature = "decrease-replica-count",
+                feature = "increase-replica-count",
+                feature = "modify-cache-cluster",
+                feature = "modify-replication-group",
+                feature = "modify-replication-group-shard-configuration"
+            ))]
+            Self::NodeQuotaForCustomerExceededFault(error) => ::std::option::Option::Some(error),
             #[cfg(feature = "create-replication-group")]
-            Self::ReplicationGroupAlreadyExistsFault(error) => {
-                ::std::option::Option::Some(error)
-            }
+            Self::ReplicationGroupAlreadyExistsFault(error) => ::std::option::Option::Some(error),
             #[cfg(any(feature = "start-migration", feature = "test-migration"))]
             Self::ReplicationGroupAlreadyUnderMigrationFault(error) => {
                 ::std::option::Option::Some(error)
             }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "complete-migration",
-                    feature = "create-cache-cluster",
-                    feature = "create-global-replication-group",
-                    feature = "create-snapshot",
-                    feature = "decrease-replica-count",
-                    feature = "delete-replication-group",
-                    feature = "describe-replication-groups",
-                    feature = "increase-replica-count",
-                    feature = "list-allowed-node-type-modifications",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-replication-group",
-                    feature = "modify-replication-group-shard-configuration",
-                    feature = "remove-tags-from-resource",
-                    feature = "start-migration",
-                    feature = "test-failover",
-                    feature = "test-migration"
-                )
-            )]
-            Self::ReplicationGroupNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
+            #[cfg(any(
+                feature = "add-tags-to-resource",
+                feature = "complete-migration",
+                feature = "create-cache-cluster",
+                feature = "create-global-replication-group",
+                feature = "create-snapshot",
+                feature = "decrease-replica-count",
+                feature = "delete-replication-group",
+                feature = "describe-replication-groups",
+                feature = "increase-replica-count",
+                feature = "list-allowed-node-type-modifications",
+                feature = "list-tags-for-resource",
+                feature = "modify-replication-group",
+                feature = "modify-replication-group-shard-configuration",
+                feature = "remove-tags-from-resource",
+                feature = "start-migration",
+                feature = "test-failover",
+                feature = "test-migration"
+            ))]
+            Self::ReplicationGroupNotFoundFault(error) => ::std::option::Option::Some(error),
             #[cfg(feature = "complete-migration")]
             Self::ReplicationGroupNotUnderMigrationFault(error) => {
                 ::std::option::Option::Some(error)
             }
             #[cfg(feature = "purchase-reserved-cache-nodes-offering")]
-            Self::ReservedCacheNodeAlreadyExistsFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "describe-reserved-cache-nodes",
-                    feature = "list-tags-for-resource",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
-            Self::ReservedCacheNodeNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
+            Self::ReservedCacheNodeAlreadyExistsFault(error) => ::std::option::Option::Some(error),
+            #[cfg(any(
+                feature = "add-tags-to-resource",
+                feature = "describe-reserved-cache-nodes",
+                feature = "list-tags-for-resource",
+                feature = "remove-tags-from-resource"
+            ))]
+            Self::ReservedCacheNodeNotFoundFault(error) => ::std::option::Option::Some(error),
             #[cfg(feature = "purchase-reserved-cache-nodes-offering")]
-            Self::ReservedCacheNodeQuotaExceededFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(
-                any(
-                    feature = "describe-reserved-cache-nodes-offerings",
-                    feature = "purchase-reserved-cache-nodes-offering"
-                )
-            )]
+            Self::ReservedCacheNodeQuotaExceededFault(error) => ::std::option::Option::Some(error),
+            #[cfg(any(
+                feature = "describe-reserved-cache-nodes-offerings",
+                feature = "purchase-reserved-cache-nodes-offering"
+            ))]
             Self::ReservedCacheNodesOfferingNotFoundFault(error) => {
                 ::std::option::Option::Some(error)
             }
             #[cfg(feature = "create-serverless-cache")]
-            Self::ServerlessCacheAlreadyExistsFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "create-serverless-cache",
-                    feature = "create-serverless-cache-snapshot",
-                    feature = "delete-serverless-cache",
-                    feature = "describe-serverless-cache-snapshots",
-                    feature = "describe-serverless-caches",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-serverless-cache",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
-            Self::ServerlessCacheNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
+            Self::ServerlessCacheAlreadyExistsFault(error) => ::std::option::Option::Some(error),
+            #[cfg(any(
+                feature = "add-tags-to-resource",
+                feature = "create-serverless-cache",
+                feature = "create-serverless-cache-snapshot",
+                feature = "delete-serverless-cache",
+                feature = "describe-serverless-cache-snapshots",
+                feature = "describe-serverless-caches",
+                feature = "list-tags-for-resource",
+                feature = "modify-serverless-cache",
+                feature = "remove-tags-from-resource"
+            ))]
+            Self::ServerlessCacheNotFoundFault(error) => ::std::option::Option::Some(error),
             #[cfg(feature = "create-serverless-cache")]
             Self::ServerlessCacheQuotaForCustomerExceededFault(error) => {
                 ::std::option::Option::Some(error)
             }
-            #[cfg(
-                any(
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "create-serverless-cache-snapshot",
-                    feature = "delete-serverless-cache"
-                )
-            )]
+            #[cfg(any(
+                feature = "copy-serverless-cache-snapshot",
+                feature = "create-serverless-cache-snapshot",
+                feature = "delete-serverless-cache"
+            ))]
             Self::ServerlessCacheSnapshotAlreadyExistsFault(error) => {
                 ::std::option::Option::Some(error)
             }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "delete-serverless-cache-snapshot",
-                    feature = "describe-serverless-cache-snapshots",
-                    feature = "export-serverless-cache-snapshot",
-                    feature = "list-tags-for-resource",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
-            Self::ServerlessCacheSnapshotNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(
-                any(
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "create-serverless-cache-snapshot"
-                )
-            )]
+            #[cfg(any(
+                feature = "add-tags-to-resource",
+                feature = "copy-serverless-cache-snapshot",
+                feature = "delete-serverless-cache-snapshot",
+                feature = "describe-serverless-cache-snapshots",
+                feature = "export-serverless-cache-snapshot",
+                feature = "list-tags-for-resource",
+                feature = "remove-tags-from-resource"
+            ))]
+            Self::ServerlessCacheSnapshotNotFoundFault(error) => ::std::option::Option::Some(error),
+            #[cfg(any(
+                feature = "copy-serverless-cache-snapshot",
+                feature = "create-serverless-cache-snapshot"
+            ))]
             Self::ServerlessCacheSnapshotQuotaExceededFault(error) => {
                 ::std::option::Option::Some(error)
             }
-            #[cfg(
-                any(
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "create-global-replication-group",
-                    feature = "create-serverless-cache",
-                    feature = "create-serverless-cache-snapshot",
-                    feature = "create-user",
-                    feature = "create-user-group",
-                    feature = "decrease-replica-count",
-                    feature = "delete-serverless-cache",
-                    feature = "delete-serverless-cache-snapshot",
-                    feature = "delete-user",
-                    feature = "delete-user-group",
-                    feature = "describe-user-groups",
-                    feature = "describe-users",
-                    feature = "export-serverless-cache-snapshot",
-                    feature = "modify-serverless-cache",
-                    feature = "modify-user",
-                    feature = "modify-user-group"
-                )
-            )]
-            Self::ServiceLinkedRoleNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(
-                any(
-                    feature = "batch-apply-update-action",
-                    feature = "batch-stop-update-action",
-                    feature = "describe-service-updates"
-                )
-            )]
+            #[cfg(any(
+                feature = "copy-serverless-cache-snapshot",
+                feature = "create-global-replication-group",
+                feature = "create-serverless-cache",
+                feature = "create-serverless-cache-snapshot",
+                feature = "create-user",
+                feature = "create-user-group",
+                feature = "decrease-replica-count",
+                feature = "delete-serverless-cache",
+                feature = "delete-serverless-cache-snapshot",
+                feature = "delete-user",
+                feature = "delete-user-group",
+                feature = "describe-user-groups",
+                feature = "describe-users",
+                feature = "export-serverless-cache-snapshot",
+                feature = "modify-serverless-cache",
+                feature = "modify-user",
+                feature = "modify-user-group"
+            ))]
+            Self::ServiceLinkedRoleNotFoundFault(error) => ::std::option::Option::Some(error),
+            #[cfg(any(
+                feature = "batch-apply-update-action",
+                feature = "batch-stop-update-action",
+                feature = "describe-service-updates"
+            ))]
             Self::ServiceUpdateNotFoundFault(error) => ::std::option::Option::Some(error),
-            #[cfg(
-                any(
-                    feature = "copy-snapshot",
-                    feature = "create-snapshot",
-                    feature = "delete-cache-cluster",
-                    feature = "delete-replication-group"
-                )
-            )]
+            #[cfg(any(
+                feature = "copy-snapshot",
+                feature = "create-snapshot",
+                feature = "delete-cache-cluster",
+                feature = "delete-replication-group"
+            ))]
             Self::SnapshotAlreadyExistsFault(error) => ::std::option::Option::Some(error),
-            #[cfg(
-                any(
-                    feature = "create-snapshot",
-                    feature = "delete-cache-cluster",
-                    feature = "delete-replication-group"
-                )
-            )]
-            Self::SnapshotFeatureNotSupportedFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "copy-snapshot",
-                    feature = "delete-snapshot",
-                    feature = "describe-snapshots",
-                    feature = "list-tags-for-resource",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
+            #[cfg(any(
+                feature = "create-snapshot",
+                feature = "delete-cache-cluster",
+                feature = "delete-replication-group"
+            ))]
+            Self::SnapshotFeatureNotSupportedFault(error) => ::std::option::Option::Some(error),
+            #[cfg(any(
+                feature = "add-tags-to-resource",
+                feature = "copy-snapshot",
+                feature = "delete-snapshot",
+                feature = "describe-snapshots",
+                feature = "list-tags-for-resource",
+                feature = "remove-tags-from-resource"
+            ))]
             Self::SnapshotNotFoundFault(error) => ::std::option::Option::Some(error),
-            #[cfg(
-                any(
-                    feature = "copy-snapshot",
-                    feature = "create-snapshot",
-                    feature = "delete-cache-cluster",
-                    feature = "delete-replication-group"
-                )
-            )]
+            #[cfg(any(
+                feature = "copy-snapshot",
+                feature = "create-snapshot",
+                feature = "delete-cache-cluster",
+                feature = "delete-replication-group"
+            ))]
             Self::SnapshotQuotaExceededFault(error) => ::std::option::Option::Some(error),
             #[cfg(feature = "modify-cache-subnet-group")]
             Self::SubnetInUse(error) => ::std::option::Option::Some(error),
-            #[cfg(
-                any(
-                    feature = "create-cache-subnet-group",
-                    feature = "modify-cache-subnet-group"
-                )
-            )]
+            #[cfg(any(
+                feature = "create-cache-subnet-group",
+                feature = "modify-cache-subnet-group"
+            ))]
             Self::SubnetNotAllowedFault(error) => ::std::option::Option::Some(error),
             #[cfg(feature = "remove-tags-from-resource")]
             Self::TagNotFoundFault(error) => ::std::option::Option::Some(error),
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "copy-serverless-cache-snapshot",
-                    feature = "copy-snapshot",
-                    feature = "create-cache-cluster",
-                    feature = "create-cache-parameter-group",
-                    feature = "create-cache-security-group",
-                    feature = "create-cache-subnet-group",
-                    feature = "create-replication-group",
-                    feature = "create-serverless-cache",
-                    feature = "create-serverless-cache-snapshot",
-                    feature = "create-snapshot",
-                    feature = "create-user",
-                    feature = "create-user-group",
-                    feature = "purchase-reserved-cache-nodes-offering"
-                )
-            )]
-            Self::TagQuotaPerResourceExceeded(error) => {
-                ::std::option::Option::Some(error)
-            }
+            #[cfg(any(
+                feature = "add-tags-to-resource",
+                feature = "copy-serverless-cache-snapshot",
+                feature = "copy-snapshot",
+                feature = "create-cache-cluster",
+                feature = "create-cache-parameter-group",
+                feature = "create-cache-security-group",
+                feature = "create-cache-subnet-group",
+                feature = "create-replication-group",
+                feature = "create-serverless-cache",
+                feature = "create-serverless-cache-snapshot",
+                feature = "create-snapshot",
+                feature = "create-user",
+                feature = "create-user-group",
+                feature = "purchase-reserved-cache-nodes-offering"
+            ))]
+            Self::TagQuotaPerResourceExceeded(error) => ::std::option::Option::Some(error),
             #[cfg(feature = "test-failover")]
-            Self::TestFailoverNotAvailableFault(error) => {
-                ::std::option::Option::Some(error)
-            }
+            Self::TestFailoverNotAvailableFault(error) => ::std::option::Option::Some(error),
             #[cfg(feature = "create-user")]
             Self::UserAlreadyExistsFault(error) => ::std::option::Option::Some(error),
             #[cfg(feature = "create-user-group")]
-            Self::UserGroupAlreadyExistsFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "create-replication-group",
-                    feature = "create-serverless-cache",
-                    feature = "delete-user-group",
-                    feature = "describe-user-groups",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-replication-group",
-                    feature = "modify-serverless-cache",
-                    feature = "modify-user-group",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
+            Self::UserGroupAlreadyExistsFault(error) => ::std::option::Option::Some(error),
+            #[cfg(any(
+                feature = "add-tags-to-resource",
+                feature = "create-replication-group",
+                feature = "create-serverless-cache",
+                feature = "delete-user-group",
+                feature = "describe-user-groups",
+                feature = "list-tags-for-resource",
+                feature = "modify-replication-group",
+                feature = "modify-serverless-cache",
+                feature = "modify-user-group",
+                feature = "remove-tags-from-resource"
+            ))]
             Self::UserGroupNotFoundFault(error) => ::std::option::Option::Some(error),
             #[cfg(feature = "create-user-group")]
-            Self::UserGroupQuotaExceededFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            #[cfg(
-                any(
-                    feature = "add-tags-to-resource",
-                    feature = "create-user-group",
-                    feature = "delete-user",
-                    feature = "describe-users",
-                    feature = "list-tags-for-resource",
-                    feature = "modify-user",
-                    feature = "modify-user-group",
-                    feature = "remove-tags-from-resource"
-                )
-            )]
+            Self::UserGroupQuotaExceededFault(error) => ::std::option::Option::Some(error),
+            #[cfg(any(
+                feature = "add-tags-to-resource",
+                feature = "create-user-group",
+                feature = "delete-user",
+                feature = "describe-users",
+                feature = "list-tags-for-resource",
+                feature = "modify-user",
+                feature = "modify-user-group",
+                feature = "remove-tags-from-resource"
+            ))]
             Self::UserNotFoundFault(error) => ::std::option::Option::Some(error),
             #[cfg(feature = "create-user")]
             Self::UserQuotaExceededFault(error) => ::std::option::Option::Some(error),
@@ -15880,22 +14103,20 @@ pub mod builders {
     }
     #[cfg(feature = "create-cache-cluster")]
     pub use self::cache_cluster_already_exists_fault_items::*;
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "create-replication-group",
-            feature = "create-snapshot",
-            feature = "delete-cache-cluster",
-            feature = "describe-cache-clusters",
-            feature = "describe-snapshots",
-            feature = "list-allowed-node-type-modifications",
-            feature = "list-tags-for-resource",
-            feature = "modify-cache-cluster",
-            feature = "modify-replication-group",
-            feature = "reboot-cache-cluster",
-            feature = "remove-tags-from-resource"
-        )
-    )]
+    #[cfg(any(
+        feature = "add-tags-to-resource",
+        feature = "create-replication-group",
+        feature = "create-snapshot",
+        feature = "delete-cache-cluster",
+        feature = "describe-cache-clusters",
+        feature = "describe-snapshots",
+        feature = "list-allowed-node-type-modifications",
+        feature = "list-tags-for-resource",
+        feature = "modify-cache-cluster",
+        feature = "modify-replication-group",
+        feature = "reboot-cache-cluster",
+        feature = "remove-tags-from-resource"
+    ))]
     mod cache_cluster_not_found_fault_items {
         /// A builder for [`CacheClusterNotFoundFault`](crate::error::CacheClusterNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -15927,22 +14148,20 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "create-replication-group",
-            feature = "create-snapshot",
-            feature = "delete-cache-cluster",
-            feature = "describe-cache-clusters",
-            feature = "describe-snapshots",
-            feature = "list-allowed-node-type-modifications",
-            feature = "list-tags-for-resource",
-            feature = "modify-cache-cluster",
-            feature = "modify-replication-group",
-            feature = "reboot-cache-cluster",
-            feature = "remove-tags-from-resource"
-        )
-    )]
+    #[cfg(any(
+        feature = "add-tags-to-resource",
+        feature = "create-replication-group",
+        feature = "create-snapshot",
+        feature = "delete-cache-cluster",
+        feature = "describe-cache-clusters",
+        feature = "describe-snapshots",
+        feature = "list-allowed-node-type-modifications",
+        feature = "list-tags-for-resource",
+        feature = "modify-cache-cluster",
+        feature = "modify-replication-group",
+        feature = "reboot-cache-cluster",
+        feature = "remove-tags-from-resource"
+    ))]
     pub use self::cache_cluster_not_found_fault_items::*;
     #[cfg(feature = "create-cache-parameter-group")]
     mod cache_parameter_group_already_exists_fault_items {
@@ -15978,22 +14197,20 @@ pub mod builders {
     }
     #[cfg(feature = "create-cache-parameter-group")]
     pub use self::cache_parameter_group_already_exists_fault_items::*;
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "create-cache-cluster",
-            feature = "create-replication-group",
-            feature = "delete-cache-parameter-group",
-            feature = "describe-cache-parameter-groups",
-            feature = "describe-cache-parameters",
-            feature = "list-tags-for-resource",
-            feature = "modify-cache-cluster",
-            feature = "modify-cache-parameter-group",
-            feature = "modify-replication-group",
-            feature = "remove-tags-from-resource",
-            feature = "reset-cache-parameter-group"
-        )
-    )]
+    #[cfg(any(
+        feature = "add-tags-to-resource",
+        feature = "create-cache-cluster",
+        feature = "create-replication-group",
+        feature = "delete-cache-parameter-group",
+        feature = "describe-cache-parameter-groups",
+        feature = "describe-cache-parameters",
+        feature = "list-tags-for-resource",
+        feature = "modify-cache-cluster",
+        feature = "modify-cache-parameter-group",
+        feature = "modify-replication-group",
+        feature = "remove-tags-from-resource",
+        feature = "reset-cache-parameter-group"
+    ))]
     mod cache_parameter_group_not_found_fault_items {
         /// A builder for [`CacheParameterGroupNotFoundFault`](crate::error::CacheParameterGroupNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -16025,22 +14242,20 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "create-cache-cluster",
-            feature = "create-replication-group",
-            feature = "delete-cache-parameter-group",
-            feature = "describe-cache-parameter-groups",
-            feature = "describe-cache-parameters",
-            feature = "list-tags-for-resource",
-            feature = "modify-cache-cluster",
-            feature = "modify-cache-parameter-group",
-            feature = "modify-replication-group",
-            feature = "remove-tags-from-resource",
-            feature = "reset-cache-parameter-group"
-        )
-    )]
+    #[cfg(any(
+        feature = "add-tags-to-resource",
+        feature = "create-cache-cluster",
+        feature = "create-replication-group",
+        feature = "delete-cache-parameter-group",
+        feature = "describe-cache-parameter-groups",
+        feature = "describe-cache-parameters",
+        feature = "list-tags-for-resource",
+        feature = "modify-cache-cluster",
+        feature = "modify-cache-parameter-group",
+        feature = "modify-replication-group",
+        feature = "remove-tags-from-resource",
+        feature = "reset-cache-parameter-group"
+    ))]
     pub use self::cache_parameter_group_not_found_fault_items::*;
     #[cfg(feature = "create-cache-parameter-group")]
     mod cache_parameter_group_quota_exceeded_fault_items {
@@ -16110,21 +14325,19 @@ pub mod builders {
     }
     #[cfg(feature = "create-cache-security-group")]
     pub use self::cache_security_group_already_exists_fault_items::*;
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "authorize-cache-security-group-ingress",
-            feature = "create-cache-cluster",
-            feature = "create-replication-group",
-            feature = "delete-cache-security-group",
-            feature = "describe-cache-security-groups",
-            feature = "list-tags-for-resource",
-            feature = "modify-cache-cluster",
-            feature = "modify-replication-group",
-            feature = "remove-tags-from-resource",
-            feature = "revoke-cache-security-group-ingress"
-        )
-    )]
+    #[cfg(any(
+        feature = "add-tags-to-resource",
+        feature = "authorize-cache-security-group-ingress",
+        feature = "create-cache-cluster",
+        feature = "create-replication-group",
+        feature = "delete-cache-security-group",
+        feature = "describe-cache-security-groups",
+        feature = "list-tags-for-resource",
+        feature = "modify-cache-cluster",
+        feature = "modify-replication-group",
+        feature = "remove-tags-from-resource",
+        feature = "revoke-cache-security-group-ingress"
+    ))]
     mod cache_security_group_not_found_fault_items {
         /// A builder for [`CacheSecurityGroupNotFoundFault`](crate::error::CacheSecurityGroupNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -16156,21 +14369,19 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "authorize-cache-security-group-ingress",
-            feature = "create-cache-cluster",
-            feature = "create-replication-group",
-            feature = "delete-cache-security-group",
-            feature = "describe-cache-security-groups",
-            feature = "list-tags-for-resource",
-            feature = "modify-cache-cluster",
-            feature = "modify-replication-group",
-            feature = "remove-tags-from-resource",
-            feature = "revoke-cache-security-group-ingress"
-        )
-    )]
+    #[cfg(any(
+        feature = "add-tags-to-resource",
+        feature = "authorize-cache-security-group-ingress",
+        feature = "create-cache-cluster",
+        feature = "create-replication-group",
+        feature = "delete-cache-security-group",
+        feature = "describe-cache-security-groups",
+        feature = "list-tags-for-resource",
+        feature = "modify-cache-cluster",
+        feature = "modify-replication-group",
+        feature = "remove-tags-from-resource",
+        feature = "revoke-cache-security-group-ingress"
+    ))]
     pub use self::cache_security_group_not_found_fault_items::*;
     #[cfg(feature = "create-cache-security-group")]
     mod cache_security_group_quota_exceeded_fault_items {
@@ -16274,18 +14485,16 @@ pub mod builders {
     }
     #[cfg(feature = "delete-cache-subnet-group")]
     pub use self::cache_subnet_group_in_use_items::*;
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "create-cache-cluster",
-            feature = "create-replication-group",
-            feature = "delete-cache-subnet-group",
-            feature = "describe-cache-subnet-groups",
-            feature = "list-tags-for-resource",
-            feature = "modify-cache-subnet-group",
-            feature = "remove-tags-from-resource"
-        )
-    )]
+    #[cfg(any(
+        feature = "add-tags-to-resource",
+        feature = "create-cache-cluster",
+        feature = "create-replication-group",
+        feature = "delete-cache-subnet-group",
+        feature = "describe-cache-subnet-groups",
+        feature = "list-tags-for-resource",
+        feature = "modify-cache-subnet-group",
+        feature = "remove-tags-from-resource"
+    ))]
     mod cache_subnet_group_not_found_fault_items {
         /// A builder for [`CacheSubnetGroupNotFoundFault`](crate::error::CacheSubnetGroupNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -16317,18 +14526,16 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "create-cache-cluster",
-            feature = "create-replication-group",
-            feature = "delete-cache-subnet-group",
-            feature = "describe-cache-subnet-groups",
-            feature = "list-tags-for-resource",
-            feature = "modify-cache-subnet-group",
-            feature = "remove-tags-from-resource"
-        )
-    )]
+    #[cfg(any(
+        feature = "add-tags-to-resource",
+        feature = "create-cache-cluster",
+        feature = "create-replication-group",
+        feature = "delete-cache-subnet-group",
+        feature = "describe-cache-subnet-groups",
+        feature = "list-tags-for-resource",
+        feature = "modify-cache-subnet-group",
+        feature = "remove-tags-from-resource"
+    ))]
     pub use self::cache_subnet_group_not_found_fault_items::*;
     #[cfg(feature = "create-cache-subnet-group")]
     mod cache_subnet_group_quota_exceeded_fault_items {
@@ -16364,9 +14571,10 @@ pub mod builders {
     }
     #[cfg(feature = "create-cache-subnet-group")]
     pub use self::cache_subnet_group_quota_exceeded_fault_items::*;
-    #[cfg(
-        any(feature = "create-cache-subnet-group", feature = "modify-cache-subnet-group")
-    )]
+    #[cfg(any(
+        feature = "create-cache-subnet-group",
+        feature = "modify-cache-subnet-group"
+    ))]
     mod cache_subnet_quota_exceeded_fault_items {
         /// A builder for [`CacheSubnetQuotaExceededFault`](crate::error::CacheSubnetQuotaExceededFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -16398,18 +14606,17 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(feature = "create-cache-subnet-group", feature = "modify-cache-subnet-group")
-    )]
+    #[cfg(any(
+        feature = "create-cache-subnet-group",
+        feature = "modify-cache-subnet-group"
+    ))]
     pub use self::cache_subnet_quota_exceeded_fault_items::*;
-    #[cfg(
-        any(
-            feature = "create-cache-cluster",
-            feature = "create-replication-group",
-            feature = "decrease-replica-count",
-            feature = "increase-replica-count"
-        )
-    )]
+    #[cfg(any(
+        feature = "create-cache-cluster",
+        feature = "create-replication-group",
+        feature = "decrease-replica-count",
+        feature = "increase-replica-count"
+    ))]
     mod cluster_quota_for_customer_exceeded_fault_items {
         /// A builder for [`ClusterQuotaForCustomerExceededFault`](crate::error::ClusterQuotaForCustomerExceededFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -16441,14 +14648,12 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "create-cache-cluster",
-            feature = "create-replication-group",
-            feature = "decrease-replica-count",
-            feature = "increase-replica-count"
-        )
-    )]
+    #[cfg(any(
+        feature = "create-cache-cluster",
+        feature = "create-replication-group",
+        feature = "decrease-replica-count",
+        feature = "increase-replica-count"
+    ))]
     pub use self::cluster_quota_for_customer_exceeded_fault_items::*;
     #[cfg(feature = "delete-user")]
     mod default_user_associated_to_user_group_fault_items {
@@ -16518,13 +14723,11 @@ pub mod builders {
     }
     #[cfg(any(feature = "create-user-group", feature = "modify-user-group"))]
     pub use self::default_user_required_items::*;
-    #[cfg(
-        any(
-            feature = "create-user",
-            feature = "create-user-group",
-            feature = "modify-user-group"
-        )
-    )]
+    #[cfg(any(
+        feature = "create-user",
+        feature = "create-user-group",
+        feature = "modify-user-group"
+    ))]
     mod duplicate_user_name_fault_items {
         /// A builder for [`DuplicateUserNameFault`](crate::error::DuplicateUserNameFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -16556,13 +14759,11 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "create-user",
-            feature = "create-user-group",
-            feature = "modify-user-group"
-        )
-    )]
+    #[cfg(any(
+        feature = "create-user",
+        feature = "create-user-group",
+        feature = "modify-user-group"
+    ))]
     pub use self::duplicate_user_name_fault_items::*;
     #[cfg(feature = "create-global-replication-group")]
     mod global_replication_group_already_exists_fault_items {
@@ -16589,9 +14790,7 @@ pub mod builders {
                 self
             }
             /// Builds the [`GlobalReplicationGroupAlreadyExistsFault`](crate::error::GlobalReplicationGroupAlreadyExistsFault); every member is optional or has a default.
-            pub fn build(
-                self,
-            ) -> crate::error::GlobalReplicationGroupAlreadyExistsFault {
+            pub fn build(self) -> crate::error::GlobalReplicationGroupAlreadyExistsFault {
                 crate::error::GlobalReplicationGroupAlreadyExistsFault {
                     message: self.message,
                 }
@@ -16600,19 +14799,17 @@ pub mod builders {
     }
     #[cfg(feature = "create-global-replication-group")]
     pub use self::global_replication_group_already_exists_fault_items::*;
-    #[cfg(
-        any(
-            feature = "create-replication-group",
-            feature = "decrease-node-groups-in-global-replication-group",
-            feature = "delete-global-replication-group",
-            feature = "describe-global-replication-groups",
-            feature = "disassociate-global-replication-group",
-            feature = "failover-global-replication-group",
-            feature = "increase-node-groups-in-global-replication-group",
-            feature = "modify-global-replication-group",
-            feature = "rebalance-slots-in-global-replication-group"
-        )
-    )]
+    #[cfg(any(
+        feature = "create-replication-group",
+        feature = "decrease-node-groups-in-global-replication-group",
+        feature = "delete-global-replication-group",
+        feature = "describe-global-replication-groups",
+        feature = "disassociate-global-replication-group",
+        feature = "failover-global-replication-group",
+        feature = "increase-node-groups-in-global-replication-group",
+        feature = "modify-global-replication-group",
+        feature = "rebalance-slots-in-global-replication-group"
+    ))]
     mod global_replication_group_not_found_fault_items {
         /// A builder for [`GlobalReplicationGroupNotFoundFault`](crate::error::GlobalReplicationGroupNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -16644,31 +14841,27 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "create-replication-group",
-            feature = "decrease-node-groups-in-global-replication-group",
-            feature = "delete-global-replication-group",
-            feature = "describe-global-replication-groups",
-            feature = "disassociate-global-replication-group",
-            feature = "failover-global-replication-group",
-            feature = "increase-node-groups-in-global-replication-group",
-            feature = "modify-global-replication-group",
-            feature = "rebalance-slots-in-global-replication-group"
-        )
-    )]
+    #[cfg(any(
+        feature = "create-replication-group",
+        feature = "decrease-node-groups-in-global-replication-group",
+        feature = "delete-global-replication-group",
+        feature = "describe-global-replication-groups",
+        feature = "disassociate-global-replication-group",
+        feature = "failover-global-replication-group",
+        feature = "increase-node-groups-in-global-replication-group",
+        feature = "modify-global-replication-group",
+        feature = "rebalance-slots-in-global-replication-group"
+    ))]
     pub use self::global_replication_group_not_found_fault_items::*;
-    #[cfg(
-        any(
-            feature = "create-cache-cluster",
-            feature = "create-replication-group",
-            feature = "decrease-replica-count",
-            feature = "increase-replica-count",
-            feature = "modify-cache-cluster",
-            feature = "modify-replication-group",
-            feature = "modify-replication-group-shard-configuration"
-        )
-    )]
+    #[cfg(any(
+        feature = "create-cache-cluster",
+        feature = "create-replication-group",
+        feature = "decrease-replica-count",
+        feature = "increase-replica-count",
+        feature = "modify-cache-cluster",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration"
+    ))]
     mod insufficient_cache_cluster_capacity_fault_items {
         /// A builder for [`InsufficientCacheClusterCapacityFault`](crate::error::InsufficientCacheClusterCapacityFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -16700,25 +14893,21 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "create-cache-cluster",
-            feature = "create-replication-group",
-            feature = "decrease-replica-count",
-            feature = "increase-replica-count",
-            feature = "modify-cache-cluster",
-            feature = "modify-replication-group",
-            feature = "modify-replication-group-shard-configuration"
-        )
-    )]
+    #[cfg(any(
+        feature = "create-cache-cluster",
+        feature = "create-replication-group",
+        feature = "decrease-replica-count",
+        feature = "increase-replica-count",
+        feature = "modify-cache-cluster",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration"
+    ))]
     pub use self::insufficient_cache_cluster_capacity_fault_items::*;
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "list-tags-for-resource",
-            feature = "remove-tags-from-resource"
-        )
-    )]
+    #[cfg(any(
+        feature = "add-tags-to-resource",
+        feature = "list-tags-for-resource",
+        feature = "remove-tags-from-resource"
+    ))]
     mod invalid_arn_fault_items {
         /// A builder for [`InvalidArnFault`](crate::error::InvalidArnFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -16750,28 +14939,24 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "list-tags-for-resource",
-            feature = "remove-tags-from-resource"
-        )
-    )]
+    #[cfg(any(
+        feature = "add-tags-to-resource",
+        feature = "list-tags-for-resource",
+        feature = "remove-tags-from-resource"
+    ))]
     pub use self::invalid_arn_fault_items::*;
-    #[cfg(
-        any(
-            feature = "create-replication-group",
-            feature = "create-snapshot",
-            feature = "decrease-replica-count",
-            feature = "delete-cache-cluster",
-            feature = "increase-replica-count",
-            feature = "modify-cache-cluster",
-            feature = "modify-replication-group",
-            feature = "modify-replication-group-shard-configuration",
-            feature = "reboot-cache-cluster",
-            feature = "test-failover"
-        )
-    )]
+    #[cfg(any(
+        feature = "create-replication-group",
+        feature = "create-snapshot",
+        feature = "decrease-replica-count",
+        feature = "delete-cache-cluster",
+        feature = "increase-replica-count",
+        feature = "modify-cache-cluster",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "reboot-cache-cluster",
+        feature = "test-failover"
+    ))]
     mod invalid_cache_cluster_state_fault_items {
         /// A builder for [`InvalidCacheClusterStateFault`](crate::error::InvalidCacheClusterStateFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -16803,29 +14988,25 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "create-replication-group",
-            feature = "create-snapshot",
-            feature = "decrease-replica-count",
-            feature = "delete-cache-cluster",
-            feature = "increase-replica-count",
-            feature = "modify-cache-cluster",
-            feature = "modify-replication-group",
-            feature = "modify-replication-group-shard-configuration",
-            feature = "reboot-cache-cluster",
-            feature = "test-failover"
-        )
-    )]
+    #[cfg(any(
+        feature = "create-replication-group",
+        feature = "create-snapshot",
+        feature = "decrease-replica-count",
+        feature = "delete-cache-cluster",
+        feature = "increase-replica-count",
+        feature = "modify-cache-cluster",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "reboot-cache-cluster",
+        feature = "test-failover"
+    ))]
     pub use self::invalid_cache_cluster_state_fault_items::*;
-    #[cfg(
-        any(
-            feature = "create-cache-parameter-group",
-            feature = "delete-cache-parameter-group",
-            feature = "modify-cache-parameter-group",
-            feature = "reset-cache-parameter-group"
-        )
-    )]
+    #[cfg(any(
+        feature = "create-cache-parameter-group",
+        feature = "delete-cache-parameter-group",
+        feature = "modify-cache-parameter-group",
+        feature = "reset-cache-parameter-group"
+    ))]
     mod invalid_cache_parameter_group_state_fault_items {
         /// A builder for [`InvalidCacheParameterGroupStateFault`](crate::error::InvalidCacheParameterGroupStateFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -16857,24 +15038,20 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "create-cache-parameter-group",
-            feature = "delete-cache-parameter-group",
-            feature = "modify-cache-parameter-group",
-            feature = "reset-cache-parameter-group"
-        )
-    )]
+    #[cfg(any(
+        feature = "create-cache-parameter-group",
+        feature = "delete-cache-parameter-group",
+        feature = "modify-cache-parameter-group",
+        feature = "reset-cache-parameter-group"
+    ))]
     pub use self::invalid_cache_parameter_group_state_fault_items::*;
-    #[cfg(
-        any(
-            feature = "authorize-cache-security-group-ingress",
-            feature = "delete-cache-security-group",
-            feature = "modify-cache-cluster",
-            feature = "modify-replication-group",
-            feature = "revoke-cache-security-group-ingress"
-        )
-    )]
+    #[cfg(any(
+        feature = "authorize-cache-security-group-ingress",
+        feature = "delete-cache-security-group",
+        feature = "modify-cache-cluster",
+        feature = "modify-replication-group",
+        feature = "revoke-cache-security-group-ingress"
+    ))]
     mod invalid_cache_security_group_state_fault_items {
         /// A builder for [`InvalidCacheSecurityGroupStateFault`](crate::error::InvalidCacheSecurityGroupStateFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -16906,23 +15083,19 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "authorize-cache-security-group-ingress",
-            feature = "delete-cache-security-group",
-            feature = "modify-cache-cluster",
-            feature = "modify-replication-group",
-            feature = "revoke-cache-security-group-ingress"
-        )
-    )]
+    #[cfg(any(
+        feature = "authorize-cache-security-group-ingress",
+        feature = "delete-cache-security-group",
+        feature = "modify-cache-cluster",
+        feature = "modify-replication-group",
+        feature = "revoke-cache-security-group-ingress"
+    ))]
     pub use self::invalid_cache_security_group_state_fault_items::*;
-    #[cfg(
-        any(
-            feature = "create-serverless-cache",
-            feature = "delete-serverless-cache",
-            feature = "modify-serverless-cache"
-        )
-    )]
+    #[cfg(any(
+        feature = "create-serverless-cache",
+        feature = "delete-serverless-cache",
+        feature = "modify-serverless-cache"
+    ))]
     mod invalid_credentials_exception_items {
         /// A builder for [`InvalidCredentialsException`](crate::error::InvalidCredentialsException).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -16954,28 +15127,24 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "create-serverless-cache",
-            feature = "delete-serverless-cache",
-            feature = "modify-serverless-cache"
-        )
-    )]
+    #[cfg(any(
+        feature = "create-serverless-cache",
+        feature = "delete-serverless-cache",
+        feature = "modify-serverless-cache"
+    ))]
     pub use self::invalid_credentials_exception_items::*;
-    #[cfg(
-        any(
-            feature = "create-replication-group",
-            feature = "decrease-node-groups-in-global-replication-group",
-            feature = "delete-global-replication-group",
-            feature = "disassociate-global-replication-group",
-            feature = "failover-global-replication-group",
-            feature = "increase-node-groups-in-global-replication-group",
-            feature = "modify-cache-parameter-group",
-            feature = "modify-global-replication-group",
-            feature = "rebalance-slots-in-global-replication-group",
-            feature = "reset-cache-parameter-group"
-        )
-    )]
+    #[cfg(any(
+        feature = "create-replication-group",
+        feature = "decrease-node-groups-in-global-replication-group",
+        feature = "delete-global-replication-group",
+        feature = "disassociate-global-replication-group",
+        feature = "failover-global-replication-group",
+        feature = "increase-node-groups-in-global-replication-group",
+        feature = "modify-cache-parameter-group",
+        feature = "modify-global-replication-group",
+        feature = "rebalance-slots-in-global-replication-group",
+        feature = "reset-cache-parameter-group"
+    ))]
     mod invalid_global_replication_group_state_fault_items {
         /// A builder for [`InvalidGlobalReplicationGroupStateFault`](crate::error::InvalidGlobalReplicationGroupStateFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -17007,29 +15176,25 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "create-replication-group",
-            feature = "decrease-node-groups-in-global-replication-group",
-            feature = "delete-global-replication-group",
-            feature = "disassociate-global-replication-group",
-            feature = "failover-global-replication-group",
-            feature = "increase-node-groups-in-global-replication-group",
-            feature = "modify-cache-parameter-group",
-            feature = "modify-global-replication-group",
-            feature = "rebalance-slots-in-global-replication-group",
-            feature = "reset-cache-parameter-group"
-        )
-    )]
+    #[cfg(any(
+        feature = "create-replication-group",
+        feature = "decrease-node-groups-in-global-replication-group",
+        feature = "delete-global-replication-group",
+        feature = "disassociate-global-replication-group",
+        feature = "failover-global-replication-group",
+        feature = "increase-node-groups-in-global-replication-group",
+        feature = "modify-cache-parameter-group",
+        feature = "modify-global-replication-group",
+        feature = "rebalance-slots-in-global-replication-group",
+        feature = "reset-cache-parameter-group"
+    ))]
     pub use self::invalid_global_replication_group_state_fault_items::*;
-    #[cfg(
-        any(
-            feature = "increase-replica-count",
-            feature = "modify-replication-group",
-            feature = "modify-replication-group-shard-configuration",
-            feature = "test-failover"
-        )
-    )]
+    #[cfg(any(
+        feature = "increase-replica-count",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "test-failover"
+    ))]
     mod invalid_kms_key_fault_items {
         /// A builder for [`InvalidKmsKeyFault`](crate::error::InvalidKmsKeyFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -17061,70 +15226,66 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "increase-replica-count",
-            feature = "modify-replication-group",
-            feature = "modify-replication-group-shard-configuration",
-            feature = "test-failover"
-        )
-    )]
+    #[cfg(any(
+        feature = "increase-replica-count",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "test-failover"
+    ))]
     pub use self::invalid_kms_key_fault_items::*;
-    #[cfg(
-        any(
-            feature = "authorize-cache-security-group-ingress",
-            feature = "copy-serverless-cache-snapshot",
-            feature = "copy-snapshot",
-            feature = "create-cache-cluster",
-            feature = "create-cache-parameter-group",
-            feature = "create-cache-security-group",
-            feature = "create-replication-group",
-            feature = "create-serverless-cache",
-            feature = "create-serverless-cache-snapshot",
-            feature = "create-snapshot",
-            feature = "create-user",
-            feature = "decrease-node-groups-in-global-replication-group",
-            feature = "decrease-replica-count",
-            feature = "delete-cache-cluster",
-            feature = "delete-cache-parameter-group",
-            feature = "delete-cache-security-group",
-            feature = "delete-replication-group",
-            feature = "delete-serverless-cache",
-            feature = "delete-snapshot",
-            feature = "describe-cache-clusters",
-            feature = "describe-cache-parameter-groups",
-            feature = "describe-cache-parameters",
-            feature = "describe-cache-security-groups",
-            feature = "describe-engine-default-parameters",
-            feature = "describe-events",
-            feature = "describe-global-replication-groups",
-            feature = "describe-replication-groups",
-            feature = "describe-reserved-cache-nodes",
-            feature = "describe-reserved-cache-nodes-offerings",
-            feature = "describe-serverless-cache-snapshots",
-            feature = "describe-serverless-caches",
-            feature = "describe-service-updates",
-            feature = "describe-snapshots",
-            feature = "describe-update-actions",
-            feature = "describe-user-groups",
-            feature = "describe-users",
-            feature = "disassociate-global-replication-group",
-            feature = "failover-global-replication-group",
-            feature = "increase-replica-count",
-            feature = "list-allowed-node-type-modifications",
-            feature = "modify-cache-cluster",
-            feature = "modify-cache-parameter-group",
-            feature = "modify-replication-group",
-            feature = "modify-replication-group-shard-configuration",
-            feature = "modify-serverless-cache",
-            feature = "modify-user",
-            feature = "modify-user-group",
-            feature = "purchase-reserved-cache-nodes-offering",
-            feature = "reset-cache-parameter-group",
-            feature = "revoke-cache-security-group-ingress",
-            feature = "test-failover"
-        )
-    )]
+    #[cfg(any(
+        feature = "authorize-cache-security-group-ingress",
+        feature = "copy-serverless-cache-snapshot",
+        feature = "copy-snapshot",
+        feature = "create-cache-cluster",
+        feature = "create-cache-parameter-group",
+        feature = "create-cache-security-group",
+        feature = "create-replication-group",
+        feature = "create-serverless-cache",
+        feature = "create-serverless-cache-snapshot",
+        feature = "create-snapshot",
+        feature = "create-user",
+        feature = "decrease-node-groups-in-global-replication-group",
+        feature = "decrease-replica-count",
+        feature = "delete-cache-cluster",
+        feature = "delete-cache-parameter-group",
+        feature = "delete-cache-security-group",
+        feature = "delete-replication-group",
+        feature = "delete-serverless-cache",
+        feature = "delete-snapshot",
+        feature = "describe-cache-clusters",
+        feature = "describe-cache-parameter-groups",
+        feature = "describe-cache-parameters",
+        feature = "describe-cache-security-groups",
+        feature = "describe-engine-default-parameters",
+        feature = "describe-events",
+        feature = "describe-global-replication-groups",
+        feature = "describe-replication-groups",
+        feature = "describe-reserved-cache-nodes",
+        feature = "describe-reserved-cache-nodes-offerings",
+        feature = "describe-serverless-cache-snapshots",
+        feature = "describe-serverless-caches",
+        feature = "describe-service-updates",
+        feature = "describe-snapshots",
+        feature = "describe-update-actions",
+        feature = "describe-user-groups",
+        feature = "describe-users",
+        feature = "disassociate-global-replication-group",
+        feature = "failover-global-replication-group",
+        feature = "increase-replica-count",
+        feature = "list-allowed-node-type-modifications",
+        feature = "modify-cache-cluster",
+        feature = "modify-cache-parameter-group",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "modify-serverless-cache",
+        feature = "modify-user",
+        feature = "modify-user-group",
+        feature = "purchase-reserved-cache-nodes-offering",
+        feature = "reset-cache-parameter-group",
+        feature = "revoke-cache-security-group-ingress",
+        feature = "test-failover"
+    ))]
     mod invalid_parameter_combination_exception_items {
         /// A builder for [`InvalidParameterCombinationException`](crate::error::InvalidParameterCombinationException).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -17156,129 +15317,125 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "authorize-cache-security-group-ingress",
-            feature = "copy-serverless-cache-snapshot",
-            feature = "copy-snapshot",
-            feature = "create-cache-cluster",
-            feature = "create-cache-parameter-group",
-            feature = "create-cache-security-group",
-            feature = "create-replication-group",
-            feature = "create-serverless-cache",
-            feature = "create-serverless-cache-snapshot",
-            feature = "create-snapshot",
-            feature = "create-user",
-            feature = "decrease-node-groups-in-global-replication-group",
-            feature = "decrease-replica-count",
-            feature = "delete-cache-cluster",
-            feature = "delete-cache-parameter-group",
-            feature = "delete-cache-security-group",
-            feature = "delete-replication-group",
-            feature = "delete-serverless-cache",
-            feature = "delete-snapshot",
-            feature = "describe-cache-clusters",
-            feature = "describe-cache-parameter-groups",
-            feature = "describe-cache-parameters",
-            feature = "describe-cache-security-groups",
-            feature = "describe-engine-default-parameters",
-            feature = "describe-events",
-            feature = "describe-global-replication-groups",
-            feature = "describe-replication-groups",
-            feature = "describe-reserved-cache-nodes",
-            feature = "describe-reserved-cache-nodes-offerings",
-            feature = "describe-serverless-cache-snapshots",
-            feature = "describe-serverless-caches",
-            feature = "describe-service-updates",
-            feature = "describe-snapshots",
-            feature = "describe-update-actions",
-            feature = "describe-user-groups",
-            feature = "describe-users",
-            feature = "disassociate-global-replication-group",
-            feature = "failover-global-replication-group",
-            feature = "increase-replica-count",
-            feature = "list-allowed-node-type-modifications",
-            feature = "modify-cache-cluster",
-            feature = "modify-cache-parameter-group",
-            feature = "modify-replication-group",
-            feature = "modify-replication-group-shard-configuration",
-            feature = "modify-serverless-cache",
-            feature = "modify-user",
-            feature = "modify-user-group",
-            feature = "purchase-reserved-cache-nodes-offering",
-            feature = "reset-cache-parameter-group",
-            feature = "revoke-cache-security-group-ingress",
-            feature = "test-failover"
-        )
-    )]
+    #[cfg(any(
+        feature = "authorize-cache-security-group-ingress",
+        feature = "copy-serverless-cache-snapshot",
+        feature = "copy-snapshot",
+        feature = "create-cache-cluster",
+        feature = "create-cache-parameter-group",
+        feature = "create-cache-security-group",
+        feature = "create-replication-group",
+        feature = "create-serverless-cache",
+        feature = "create-serverless-cache-snapshot",
+        feature = "create-snapshot",
+        feature = "create-user",
+        feature = "decrease-node-groups-in-global-replication-group",
+        feature = "decrease-replica-count",
+        feature = "delete-cache-cluster",
+        feature = "delete-cache-parameter-group",
+        feature = "delete-cache-security-group",
+        feature = "delete-replication-group",
+        feature = "delete-serverless-cache",
+        feature = "delete-snapshot",
+        feature = "describe-cache-clusters",
+        feature = "describe-cache-parameter-groups",
+        feature = "describe-cache-parameters",
+        feature = "describe-cache-security-groups",
+        feature = "describe-engine-default-parameters",
+        feature = "describe-events",
+        feature = "describe-global-replication-groups",
+        feature = "describe-replication-groups",
+        feature = "describe-reserved-cache-nodes",
+        feature = "describe-reserved-cache-nodes-offerings",
+        feature = "describe-serverless-cache-snapshots",
+        feature = "describe-serverless-caches",
+        feature = "describe-service-updates",
+        feature = "describe-snapshots",
+        feature = "describe-update-actions",
+        feature = "describe-user-groups",
+        feature = "describe-users",
+        feature = "disassociate-global-replication-group",
+        feature = "failover-global-replication-group",
+        feature = "increase-replica-count",
+        feature = "list-allowed-node-type-modifications",
+        feature = "modify-cache-cluster",
+        feature = "modify-cache-parameter-group",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "modify-serverless-cache",
+        feature = "modify-user",
+        feature = "modify-user-group",
+        feature = "purchase-reserved-cache-nodes-offering",
+        feature = "reset-cache-parameter-group",
+        feature = "revoke-cache-security-group-ingress",
+        feature = "test-failover"
+    ))]
     pub use self::invalid_parameter_combination_exception_items::*;
-    #[cfg(
-        any(
-            feature = "authorize-cache-security-group-ingress",
-            feature = "batch-apply-update-action",
-            feature = "batch-stop-update-action",
-            feature = "copy-serverless-cache-snapshot",
-            feature = "copy-snapshot",
-            feature = "create-cache-cluster",
-            feature = "create-cache-parameter-group",
-            feature = "create-cache-security-group",
-            feature = "create-global-replication-group",
-            feature = "create-replication-group",
-            feature = "create-serverless-cache",
-            feature = "create-serverless-cache-snapshot",
-            feature = "create-snapshot",
-            feature = "create-user",
-            feature = "create-user-group",
-            feature = "decrease-node-groups-in-global-replication-group",
-            feature = "decrease-replica-count",
-            feature = "delete-cache-cluster",
-            feature = "delete-cache-parameter-group",
-            feature = "delete-cache-security-group",
-            feature = "delete-global-replication-group",
-            feature = "delete-replication-group",
-            feature = "delete-serverless-cache",
-            feature = "delete-serverless-cache-snapshot",
-            feature = "delete-snapshot",
-            feature = "delete-user",
-            feature = "delete-user-group",
-            feature = "describe-cache-clusters",
-            feature = "describe-cache-parameter-groups",
-            feature = "describe-cache-parameters",
-            feature = "describe-cache-security-groups",
-            feature = "describe-engine-default-parameters",
-            feature = "describe-events",
-            feature = "describe-global-replication-groups",
-            feature = "describe-replication-groups",
-            feature = "describe-reserved-cache-nodes",
-            feature = "describe-reserved-cache-nodes-offerings",
-            feature = "describe-serverless-cache-snapshots",
-            feature = "describe-serverless-caches",
-            feature = "describe-service-updates",
-            feature = "describe-snapshots",
-            feature = "describe-update-actions",
-            feature = "disassociate-global-replication-group",
-            feature = "export-serverless-cache-snapshot",
-            feature = "failover-global-replication-group",
-            feature = "increase-node-groups-in-global-replication-group",
-            feature = "increase-replica-count",
-            feature = "list-allowed-node-type-modifications",
-            feature = "modify-cache-cluster",
-            feature = "modify-cache-parameter-group",
-            feature = "modify-global-replication-group",
-            feature = "modify-replication-group",
-            feature = "modify-replication-group-shard-configuration",
-            feature = "modify-serverless-cache",
-            feature = "modify-user",
-            feature = "modify-user-group",
-            feature = "purchase-reserved-cache-nodes-offering",
-            feature = "rebalance-slots-in-global-replication-group",
-            feature = "reset-cache-parameter-group",
-            feature = "revoke-cache-security-group-ingress",
-            feature = "start-migration",
-            feature = "test-failover",
-            feature = "test-migration"
-        )
-    )]
+    #[cfg(any(
+        feature = "authorize-cache-security-group-ingress",
+        feature = "batch-apply-update-action",
+        feature = "batch-stop-update-action",
+        feature = "copy-serverless-cache-snapshot",
+        feature = "copy-snapshot",
+        feature = "create-cache-cluster",
+        feature = "create-cache-parameter-group",
+        feature = "create-cache-security-group",
+        feature = "create-global-replication-group",
+        feature = "create-replication-group",
+        feature = "create-serverless-cache",
+        feature = "create-serverless-cache-snapshot",
+        feature = "create-snapshot",
+        feature = "create-user",
+        feature = "create-user-group",
+        feature = "decrease-node-groups-in-global-replication-group",
+        feature = "decrease-replica-count",
+        feature = "delete-cache-cluster",
+        feature = "delete-cache-parameter-group",
+        feature = "delete-cache-security-group",
+        feature = "delete-global-replication-group",
+        feature = "delete-replication-group",
+        feature = "delete-serverless-cache",
+        feature = "delete-serverless-cache-snapshot",
+        feature = "delete-snapshot",
+        feature = "delete-user",
+        feature = "delete-user-group",
+        feature = "describe-cache-clusters",
+        feature = "describe-cache-parameter-groups",
+        feature = "describe-cache-parameters",
+        feature = "describe-cache-security-groups",
+        feature = "describe-engine-default-parameters",
+        feature = "describe-events",
+        feature = "describe-global-replication-groups",
+        feature = "describe-replication-groups",
+        feature = "describe-reserved-cache-nodes",
+        feature = "describe-reserved-cache-nodes-offerings",
+        feature = "describe-serverless-cache-snapshots",
+        feature = "describe-serverless-caches",
+        feature = "describe-service-updates",
+        feature = "describe-snapshots",
+        feature = "describe-update-actions",
+        feature = "disassociate-global-replication-group",
+        feature = "export-serverless-cache-snapshot",
+        feature = "failover-global-replication-group",
+        feature = "increase-node-groups-in-global-replication-group",
+        feature = "increase-replica-count",
+        feature = "list-allowed-node-type-modifications",
+        feature = "modify-cache-cluster",
+        feature = "modify-cache-parameter-group",
+        feature = "modify-global-replication-group",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "modify-serverless-cache",
+        feature = "modify-user",
+        feature = "modify-user-group",
+        feature = "purchase-reserved-cache-nodes-offering",
+        feature = "rebalance-slots-in-global-replication-group",
+        feature = "reset-cache-parameter-group",
+        feature = "revoke-cache-security-group-ingress",
+        feature = "start-migration",
+        feature = "test-failover",
+        feature = "test-migration"
+    ))]
     mod invalid_parameter_value_exception_items {
         /// A builder for [`InvalidParameterValueException`](crate::error::InvalidParameterValueException).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -17310,93 +15467,89 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "authorize-cache-security-group-ingress",
-            feature = "batch-apply-update-action",
-            feature = "batch-stop-update-action",
-            feature = "copy-serverless-cache-snapshot",
-            feature = "copy-snapshot",
-            feature = "create-cache-cluster",
-            feature = "create-cache-parameter-group",
-            feature = "create-cache-security-group",
-            feature = "create-global-replication-group",
-            feature = "create-replication-group",
-            feature = "create-serverless-cache",
-            feature = "create-serverless-cache-snapshot",
-            feature = "create-snapshot",
-            feature = "create-user",
-            feature = "create-user-group",
-            feature = "decrease-node-groups-in-global-replication-group",
-            feature = "decrease-replica-count",
-            feature = "delete-cache-cluster",
-            feature = "delete-cache-parameter-group",
-            feature = "delete-cache-security-group",
-            feature = "delete-global-replication-group",
-            feature = "delete-replication-group",
-            feature = "delete-serverless-cache",
-            feature = "delete-serverless-cache-snapshot",
-            feature = "delete-snapshot",
-            feature = "delete-user",
-            feature = "delete-user-group",
-            feature = "describe-cache-clusters",
-            feature = "describe-cache-parameter-groups",
-            feature = "describe-cache-parameters",
-            feature = "describe-cache-security-groups",
-            feature = "describe-engine-default-parameters",
-            feature = "describe-events",
-            feature = "describe-global-replication-groups",
-            feature = "describe-replication-groups",
-            feature = "describe-reserved-cache-nodes",
-            feature = "describe-reserved-cache-nodes-offerings",
-            feature = "describe-serverless-cache-snapshots",
-            feature = "describe-serverless-caches",
-            feature = "describe-service-updates",
-            feature = "describe-snapshots",
-            feature = "describe-update-actions",
-            feature = "disassociate-global-replication-group",
-            feature = "export-serverless-cache-snapshot",
-            feature = "failover-global-replication-group",
-            feature = "increase-node-groups-in-global-replication-group",
-            feature = "increase-replica-count",
-            feature = "list-allowed-node-type-modifications",
-            feature = "modify-cache-cluster",
-            feature = "modify-cache-parameter-group",
-            feature = "modify-global-replication-group",
-            feature = "modify-replication-group",
-            feature = "modify-replication-group-shard-configuration",
-            feature = "modify-serverless-cache",
-            feature = "modify-user",
-            feature = "modify-user-group",
-            feature = "purchase-reserved-cache-nodes-offering",
-            feature = "rebalance-slots-in-global-replication-group",
-            feature = "reset-cache-parameter-group",
-            feature = "revoke-cache-security-group-ingress",
-            feature = "start-migration",
-            feature = "test-failover",
-            feature = "test-migration"
-        )
-    )]
+    #[cfg(any(
+        feature = "authorize-cache-security-group-ingress",
+        feature = "batch-apply-update-action",
+        feature = "batch-stop-update-action",
+        feature = "copy-serverless-cache-snapshot",
+        feature = "copy-snapshot",
+        feature = "create-cache-cluster",
+        feature = "create-cache-parameter-group",
+        feature = "create-cache-security-group",
+        feature = "create-global-replication-group",
+        feature = "create-replication-group",
+        feature = "create-serverless-cache",
+        feature = "create-serverless-cache-snapshot",
+        feature = "create-snapshot",
+        feature = "create-user",
+        feature = "create-user-group",
+        feature = "decrease-node-groups-in-global-replication-group",
+        feature = "decrease-replica-count",
+        feature = "delete-cache-cluster",
+        feature = "delete-cache-parameter-group",
+        feature = "delete-cache-security-group",
+        feature = "delete-global-replication-group",
+        feature = "delete-replication-group",
+        feature = "delete-serverless-cache",
+        feature = "delete-serverless-cache-snapshot",
+        feature = "delete-snapshot",
+        feature = "delete-user",
+        feature = "delete-user-group",
+        feature = "describe-cache-clusters",
+        feature = "describe-cache-parameter-groups",
+        feature = "describe-cache-parameters",
+        feature = "describe-cache-security-groups",
+        feature = "describe-engine-default-parameters",
+        feature = "describe-events",
+        feature = "describe-global-replication-groups",
+        feature = "describe-replication-groups",
+        feature = "describe-reserved-cache-nodes",
+        feature = "describe-reserved-cache-nodes-offerings",
+        feature = "describe-serverless-cache-snapshots",
+        feature = "describe-serverless-caches",
+        feature = "describe-service-updates",
+        feature = "describe-snapshots",
+        feature = "describe-update-actions",
+        feature = "disassociate-global-replication-group",
+        feature = "export-serverless-cache-snapshot",
+        feature = "failover-global-replication-group",
+        feature = "increase-node-groups-in-global-replication-group",
+        feature = "increase-replica-count",
+        feature = "list-allowed-node-type-modifications",
+        feature = "modify-cache-cluster",
+        feature = "modify-cache-parameter-group",
+        feature = "modify-global-replication-group",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "modify-serverless-cache",
+        feature = "modify-user",
+        feature = "modify-user-group",
+        feature = "purchase-reserved-cache-nodes-offering",
+        feature = "rebalance-slots-in-global-replication-group",
+        feature = "reset-cache-parameter-group",
+        feature = "revoke-cache-security-group-ingress",
+        feature = "start-migration",
+        feature = "test-failover",
+        feature = "test-migration"
+    ))]
     pub use self::invalid_parameter_value_exception_items::*;
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "complete-migration",
-            feature = "create-cache-cluster",
-            feature = "create-global-replication-group",
-            feature = "create-snapshot",
-            feature = "decrease-replica-count",
-            feature = "delete-replication-group",
-            feature = "increase-replica-count",
-            feature = "list-tags-for-resource",
-            feature = "modify-replication-group",
-            feature = "modify-replication-group-shard-configuration",
-            feature = "remove-tags-from-resource",
-            feature = "start-migration",
-            feature = "test-failover",
-            feature = "test-migration"
-        )
-    )]
+    #[cfg(any(
+        feature = "add-tags-to-resource",
+        feature = "complete-migration",
+        feature = "create-cache-cluster",
+        feature = "create-global-replication-group",
+        feature = "create-snapshot",
+        feature = "decrease-replica-count",
+        feature = "delete-replication-group",
+        feature = "increase-replica-count",
+        feature = "list-tags-for-resource",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "remove-tags-from-resource",
+        feature = "start-migration",
+        feature = "test-failover",
+        feature = "test-migration"
+    ))]
     mod invalid_replication_group_state_fault_items {
         /// A builder for [`InvalidReplicationGroupStateFault`](crate::error::InvalidReplicationGroupStateFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -17428,36 +15581,32 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "complete-migration",
-            feature = "create-cache-cluster",
-            feature = "create-global-replication-group",
-            feature = "create-snapshot",
-            feature = "decrease-replica-count",
-            feature = "delete-replication-group",
-            feature = "increase-replica-count",
-            feature = "list-tags-for-resource",
-            feature = "modify-replication-group",
-            feature = "modify-replication-group-shard-configuration",
-            feature = "remove-tags-from-resource",
-            feature = "start-migration",
-            feature = "test-failover",
-            feature = "test-migration"
-        )
-    )]
+    #[cfg(any(
+        feature = "add-tags-to-resource",
+        feature = "complete-migration",
+        feature = "create-cache-cluster",
+        feature = "create-global-replication-group",
+        feature = "create-snapshot",
+        feature = "decrease-replica-count",
+        feature = "delete-replication-group",
+        feature = "increase-replica-count",
+        feature = "list-tags-for-resource",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "remove-tags-from-resource",
+        feature = "start-migration",
+        feature = "test-failover",
+        feature = "test-migration"
+    ))]
     pub use self::invalid_replication_group_state_fault_items::*;
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "copy-serverless-cache-snapshot",
-            feature = "delete-serverless-cache-snapshot",
-            feature = "export-serverless-cache-snapshot",
-            feature = "list-tags-for-resource",
-            feature = "remove-tags-from-resource"
-        )
-    )]
+    #[cfg(any(
+        feature = "add-tags-to-resource",
+        feature = "copy-serverless-cache-snapshot",
+        feature = "delete-serverless-cache-snapshot",
+        feature = "export-serverless-cache-snapshot",
+        feature = "list-tags-for-resource",
+        feature = "remove-tags-from-resource"
+    ))]
     mod invalid_serverless_cache_snapshot_state_fault_items {
         /// A builder for [`InvalidServerlessCacheSnapshotStateFault`](crate::error::InvalidServerlessCacheSnapshotStateFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -17482,37 +15631,31 @@ pub mod builders {
                 self
             }
             /// Builds the [`InvalidServerlessCacheSnapshotStateFault`](crate::error::InvalidServerlessCacheSnapshotStateFault); every member is optional or has a default.
-            pub fn build(
-                self,
-            ) -> crate::error::InvalidServerlessCacheSnapshotStateFault {
+            pub fn build(self) -> crate::error::InvalidServerlessCacheSnapshotStateFault {
                 crate::error::InvalidServerlessCacheSnapshotStateFault {
                     message: self.message,
                 }
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "copy-serverless-cache-snapshot",
-            feature = "delete-serverless-cache-snapshot",
-            feature = "export-serverless-cache-snapshot",
-            feature = "list-tags-for-resource",
-            feature = "remove-tags-from-resource"
-        )
-    )]
+    #[cfg(any(
+        feature = "add-tags-to-resource",
+        feature = "copy-serverless-cache-snapshot",
+        feature = "delete-serverless-cache-snapshot",
+        feature = "export-serverless-cache-snapshot",
+        feature = "list-tags-for-resource",
+        feature = "remove-tags-from-resource"
+    ))]
     pub use self::invalid_serverless_cache_snapshot_state_fault_items::*;
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "create-serverless-cache",
-            feature = "create-serverless-cache-snapshot",
-            feature = "delete-serverless-cache",
-            feature = "list-tags-for-resource",
-            feature = "modify-serverless-cache",
-            feature = "remove-tags-from-resource"
-        )
-    )]
+    #[cfg(any(
+        feature = "add-tags-to-resource",
+        feature = "create-serverless-cache",
+        feature = "create-serverless-cache-snapshot",
+        feature = "delete-serverless-cache",
+        feature = "list-tags-for-resource",
+        feature = "modify-serverless-cache",
+        feature = "remove-tags-from-resource"
+    ))]
     mod invalid_serverless_cache_state_fault_items {
         /// A builder for [`InvalidServerlessCacheStateFault`](crate::error::InvalidServerlessCacheStateFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -17544,17 +15687,15 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "create-serverless-cache",
-            feature = "create-serverless-cache-snapshot",
-            feature = "delete-serverless-cache",
-            feature = "list-tags-for-resource",
-            feature = "modify-serverless-cache",
-            feature = "remove-tags-from-resource"
-        )
-    )]
+    #[cfg(any(
+        feature = "add-tags-to-resource",
+        feature = "create-serverless-cache",
+        feature = "create-serverless-cache-snapshot",
+        feature = "delete-serverless-cache",
+        feature = "list-tags-for-resource",
+        feature = "modify-serverless-cache",
+        feature = "remove-tags-from-resource"
+    ))]
     pub use self::invalid_serverless_cache_state_fault_items::*;
     #[cfg(any(feature = "copy-snapshot", feature = "delete-snapshot"))]
     mod invalid_snapshot_state_fault_items {
@@ -17590,9 +15731,10 @@ pub mod builders {
     }
     #[cfg(any(feature = "copy-snapshot", feature = "delete-snapshot"))]
     pub use self::invalid_snapshot_state_fault_items::*;
-    #[cfg(
-        any(feature = "create-cache-subnet-group", feature = "modify-cache-subnet-group")
-    )]
+    #[cfg(any(
+        feature = "create-cache-subnet-group",
+        feature = "modify-cache-subnet-group"
+    ))]
     mod invalid_subnet_items {
         /// A builder for [`InvalidSubnet`](crate::error::InvalidSubnet).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -17624,20 +15766,19 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(feature = "create-cache-subnet-group", feature = "modify-cache-subnet-group")
-    )]
+    #[cfg(any(
+        feature = "create-cache-subnet-group",
+        feature = "modify-cache-subnet-group"
+    ))]
     pub use self::invalid_subnet_items::*;
-    #[cfg(
-        any(
-            feature = "create-replication-group",
-            feature = "create-serverless-cache",
-            feature = "delete-user-group",
-            feature = "modify-replication-group",
-            feature = "modify-serverless-cache",
-            feature = "modify-user-group"
-        )
-    )]
+    #[cfg(any(
+        feature = "create-replication-group",
+        feature = "create-serverless-cache",
+        feature = "delete-user-group",
+        feature = "modify-replication-group",
+        feature = "modify-serverless-cache",
+        feature = "modify-user-group"
+    ))]
     mod invalid_user_group_state_fault_items {
         /// A builder for [`InvalidUserGroupStateFault`](crate::error::InvalidUserGroupStateFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -17669,16 +15810,14 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "create-replication-group",
-            feature = "create-serverless-cache",
-            feature = "delete-user-group",
-            feature = "modify-replication-group",
-            feature = "modify-serverless-cache",
-            feature = "modify-user-group"
-        )
-    )]
+    #[cfg(any(
+        feature = "create-replication-group",
+        feature = "create-serverless-cache",
+        feature = "delete-user-group",
+        feature = "modify-replication-group",
+        feature = "modify-serverless-cache",
+        feature = "modify-user-group"
+    ))]
     pub use self::invalid_user_group_state_fault_items::*;
     #[cfg(any(feature = "delete-user", feature = "modify-user"))]
     mod invalid_user_state_fault_items {
@@ -17714,17 +15853,15 @@ pub mod builders {
     }
     #[cfg(any(feature = "delete-user", feature = "modify-user"))]
     pub use self::invalid_user_state_fault_items::*;
-    #[cfg(
-        any(
-            feature = "create-cache-cluster",
-            feature = "create-replication-group",
-            feature = "decrease-replica-count",
-            feature = "increase-replica-count",
-            feature = "modify-cache-cluster",
-            feature = "modify-replication-group",
-            feature = "modify-replication-group-shard-configuration"
-        )
-    )]
+    #[cfg(any(
+        feature = "create-cache-cluster",
+        feature = "create-replication-group",
+        feature = "decrease-replica-count",
+        feature = "increase-replica-count",
+        feature = "modify-cache-cluster",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration"
+    ))]
     mod invalid_vpc_network_state_fault_items {
         /// A builder for [`InvalidVpcNetworkStateFault`](crate::error::InvalidVpcNetworkStateFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -17756,17 +15893,15 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "create-cache-cluster",
-            feature = "create-replication-group",
-            feature = "decrease-replica-count",
-            feature = "increase-replica-count",
-            feature = "modify-cache-cluster",
-            feature = "modify-replication-group",
-            feature = "modify-replication-group-shard-configuration"
-        )
-    )]
+    #[cfg(any(
+        feature = "create-cache-cluster",
+        feature = "create-replication-group",
+        feature = "decrease-replica-count",
+        feature = "increase-replica-count",
+        feature = "modify-cache-cluster",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration"
+    ))]
     pub use self::invalid_vpc_network_state_fault_items::*;
     #[cfg(any(feature = "decrease-replica-count", feature = "increase-replica-count"))]
     mod no_operation_fault_items {
@@ -17836,14 +15971,12 @@ pub mod builders {
     }
     #[cfg(feature = "test-failover")]
     pub use self::node_group_not_found_fault_items::*;
-    #[cfg(
-        any(
-            feature = "create-replication-group",
-            feature = "decrease-replica-count",
-            feature = "increase-replica-count",
-            feature = "modify-replication-group-shard-configuration"
-        )
-    )]
+    #[cfg(any(
+        feature = "create-replication-group",
+        feature = "decrease-replica-count",
+        feature = "increase-replica-count",
+        feature = "modify-replication-group-shard-configuration"
+    ))]
     mod node_groups_per_replication_group_quota_exceeded_fault_items {
         /// A builder for [`NodeGroupsPerReplicationGroupQuotaExceededFault`](crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -17868,32 +16001,26 @@ pub mod builders {
                 self
             }
             /// Builds the [`NodeGroupsPerReplicationGroupQuotaExceededFault`](crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault); every member is optional or has a default.
-            pub fn build(
-                self,
-            ) -> crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault {
+            pub fn build(self) -> crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault {
                 crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault {
                     message: self.message,
                 }
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "create-replication-group",
-            feature = "decrease-replica-count",
-            feature = "increase-replica-count",
-            feature = "modify-replication-group-shard-configuration"
-        )
-    )]
+    #[cfg(any(
+        feature = "create-replication-group",
+        feature = "decrease-replica-count",
+        feature = "increase-replica-count",
+        feature = "modify-replication-group-shard-configuration"
+    ))]
     pub use self::node_groups_per_replication_group_quota_exceeded_fault_items::*;
-    #[cfg(
-        any(
-            feature = "create-cache-cluster",
-            feature = "create-replication-group",
-            feature = "modify-cache-cluster",
-            feature = "modify-replication-group"
-        )
-    )]
+    #[cfg(any(
+        feature = "create-cache-cluster",
+        feature = "create-replication-group",
+        feature = "modify-cache-cluster",
+        feature = "modify-replication-group"
+    ))]
     mod node_quota_for_cluster_exceeded_fault_items {
         /// A builder for [`NodeQuotaForClusterExceededFault`](crate::error::NodeQuotaForClusterExceededFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -17925,26 +16052,22 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "create-cache-cluster",
-            feature = "create-replication-group",
-            feature = "modify-cache-cluster",
-            feature = "modify-replication-group"
-        )
-    )]
+    #[cfg(any(
+        feature = "create-cache-cluster",
+        feature = "create-replication-group",
+        feature = "modify-cache-cluster",
+        feature = "modify-replication-group"
+    ))]
     pub use self::node_quota_for_cluster_exceeded_fault_items::*;
-    #[cfg(
-        any(
-            feature = "create-cache-cluster",
-            feature = "create-replication-group",
-            feature = "decrease-replica-count",
-            feature = "increase-replica-count",
-            feature = "modify-cache-cluster",
-            feature = "modify-replication-group",
-            feature = "modify-replication-group-shard-configuration"
-        )
-    )]
+    #[cfg(any(
+        feature = "create-cache-cluster",
+        feature = "create-replication-group",
+        feature = "decrease-replica-count",
+        feature = "increase-replica-count",
+        feature = "modify-cache-cluster",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration"
+    ))]
     mod node_quota_for_customer_exceeded_fault_items {
         /// A builder for [`NodeQuotaForCustomerExceededFault`](crate::error::NodeQuotaForCustomerExceededFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -17976,17 +16099,15 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "create-cache-cluster",
-            feature = "create-replication-group",
-            feature = "decrease-replica-count",
-            feature = "increase-replica-count",
-            feature = "modify-cache-cluster",
-            feature = "modify-replication-group",
-            feature = "modify-replication-group-shard-configuration"
-        )
-    )]
+    #[cfg(any(
+        feature = "create-cache-cluster",
+        feature = "create-replication-group",
+        feature = "decrease-replica-count",
+        feature = "increase-replica-count",
+        feature = "modify-cache-cluster",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration"
+    ))]
     pub use self::node_quota_for_customer_exceeded_fault_items::*;
     #[cfg(feature = "create-replication-group")]
     mod replication_group_already_exists_fault_items {
@@ -18047,9 +16168,7 @@ pub mod builders {
                 self
             }
             /// Builds the [`ReplicationGroupAlreadyUnderMigrationFault`](crate::error::ReplicationGroupAlreadyUnderMigrationFault); every member is optional or has a default.
-            pub fn build(
-                self,
-            ) -> crate::error::ReplicationGroupAlreadyUnderMigrationFault {
+            pub fn build(self) -> crate::error::ReplicationGroupAlreadyUnderMigrationFault {
                 crate::error::ReplicationGroupAlreadyUnderMigrationFault {
                     message: self.message,
                 }
@@ -18058,27 +16177,25 @@ pub mod builders {
     }
     #[cfg(any(feature = "start-migration", feature = "test-migration"))]
     pub use self::replication_group_already_under_migration_fault_items::*;
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "complete-migration",
-            feature = "create-cache-cluster",
-            feature = "create-global-replication-group",
-            feature = "create-snapshot",
-            feature = "decrease-replica-count",
-            feature = "delete-replication-group",
-            feature = "describe-replication-groups",
-            feature = "increase-replica-count",
-            feature = "list-allowed-node-type-modifications",
-            feature = "list-tags-for-resource",
-            feature = "modify-replication-group",
-            feature = "modify-replication-group-shard-configuration",
-            feature = "remove-tags-from-resource",
-            feature = "start-migration",
-            feature = "test-failover",
-            feature = "test-migration"
-        )
-    )]
+    #[cfg(any(
+        feature = "add-tags-to-resource",
+        feature = "complete-migration",
+        feature = "create-cache-cluster",
+        feature = "create-global-replication-group",
+        feature = "create-snapshot",
+        feature = "decrease-replica-count",
+        feature = "delete-replication-group",
+        feature = "describe-replication-groups",
+        feature = "increase-replica-count",
+        feature = "list-allowed-node-type-modifications",
+        feature = "list-tags-for-resource",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "remove-tags-from-resource",
+        feature = "start-migration",
+        feature = "test-failover",
+        feature = "test-migration"
+    ))]
     mod replication_group_not_found_fault_items {
         /// A builder for [`ReplicationGroupNotFoundFault`](crate::error::ReplicationGroupNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -18110,27 +16227,25 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "complete-migration",
-            feature = "create-cache-cluster",
-            feature = "create-global-replication-group",
-            feature = "create-snapshot",
-            feature = "decrease-replica-count",
-            feature = "delete-replication-group",
-            feature = "describe-replication-groups",
-            feature = "increase-replica-count",
-            feature = "list-allowed-node-type-modifications",
-            feature = "list-tags-for-resource",
-            feature = "modify-replication-group",
-            feature = "modify-replication-group-shard-configuration",
-            feature = "remove-tags-from-resource",
-            feature = "start-migration",
-            feature = "test-failover",
-            feature = "test-migration"
-        )
-    )]
+    #[cfg(any(
+        feature = "add-tags-to-resource",
+        feature = "complete-migration",
+        feature = "create-cache-cluster",
+        feature = "create-global-replication-group",
+        feature = "create-snapshot",
+        feature = "decrease-replica-count",
+        feature = "delete-replication-group",
+        feature = "describe-replication-groups",
+        feature = "increase-replica-count",
+        feature = "list-allowed-node-type-modifications",
+        feature = "list-tags-for-resource",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "remove-tags-from-resource",
+        feature = "start-migration",
+        feature = "test-failover",
+        feature = "test-migration"
+    ))]
     pub use self::replication_group_not_found_fault_items::*;
     #[cfg(feature = "complete-migration")]
     mod replication_group_not_under_migration_fault_items {
@@ -18200,14 +16315,12 @@ pub mod builders {
     }
     #[cfg(feature = "purchase-reserved-cache-nodes-offering")]
     pub use self::reserved_cache_node_already_exists_fault_items::*;
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "describe-reserved-cache-nodes",
-            feature = "list-tags-for-resource",
-            feature = "remove-tags-from-resource"
-        )
-    )]
+    #[cfg(any(
+        feature = "add-tags-to-resource",
+        feature = "describe-reserved-cache-nodes",
+        feature = "list-tags-for-resource",
+        feature = "remove-tags-from-resource"
+    ))]
     mod reserved_cache_node_not_found_fault_items {
         /// A builder for [`ReservedCacheNodeNotFoundFault`](crate::error::ReservedCacheNodeNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -18239,14 +16352,12 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "describe-reserved-cache-nodes",
-            feature = "list-tags-for-resource",
-            feature = "remove-tags-from-resource"
-        )
-    )]
+    #[cfg(any(
+        feature = "add-tags-to-resource",
+        feature = "describe-reserved-cache-nodes",
+        feature = "list-tags-for-resource",
+        feature = "remove-tags-from-resource"
+    ))]
     pub use self::reserved_cache_node_not_found_fault_items::*;
     #[cfg(feature = "purchase-reserved-cache-nodes-offering")]
     mod reserved_cache_node_quota_exceeded_fault_items {
@@ -18282,12 +16393,10 @@ pub mod builders {
     }
     #[cfg(feature = "purchase-reserved-cache-nodes-offering")]
     pub use self::reserved_cache_node_quota_exceeded_fault_items::*;
-    #[cfg(
-        any(
-            feature = "describe-reserved-cache-nodes-offerings",
-            feature = "purchase-reserved-cache-nodes-offering"
-        )
-    )]
+    #[cfg(any(
+        feature = "describe-reserved-cache-nodes-offerings",
+        feature = "purchase-reserved-cache-nodes-offering"
+    ))]
     mod reserved_cache_nodes_offering_not_found_fault_items {
         /// A builder for [`ReservedCacheNodesOfferingNotFoundFault`](crate::error::ReservedCacheNodesOfferingNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -18319,12 +16428,10 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "describe-reserved-cache-nodes-offerings",
-            feature = "purchase-reserved-cache-nodes-offering"
-        )
-    )]
+    #[cfg(any(
+        feature = "describe-reserved-cache-nodes-offerings",
+        feature = "purchase-reserved-cache-nodes-offering"
+    ))]
     pub use self::reserved_cache_nodes_offering_not_found_fault_items::*;
     #[cfg(feature = "create-serverless-cache")]
     mod serverless_cache_already_exists_fault_items {
@@ -18360,19 +16467,17 @@ pub mod builders {
     }
     #[cfg(feature = "create-serverless-cache")]
     pub use self::serverless_cache_already_exists_fault_items::*;
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "create-serverless-cache",
-            feature = "create-serverless-cache-snapshot",
-            feature = "delete-serverless-cache",
-            feature = "describe-serverless-cache-snapshots",
-            feature = "describe-serverless-caches",
-            feature = "list-tags-for-resource",
-            feature = "modify-serverless-cache",
-            feature = "remove-tags-from-resource"
-        )
-    )]
+    #[cfg(any(
+        feature = "add-tags-to-resource",
+        feature = "create-serverless-cache",
+        feature = "create-serverless-cache-snapshot",
+        feature = "delete-serverless-cache",
+        feature = "describe-serverless-cache-snapshots",
+        feature = "describe-serverless-caches",
+        feature = "list-tags-for-resource",
+        feature = "modify-serverless-cache",
+        feature = "remove-tags-from-resource"
+    ))]
     mod serverless_cache_not_found_fault_items {
         /// A builder for [`ServerlessCacheNotFoundFault`](crate::error::ServerlessCacheNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -18404,19 +16509,17 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "create-serverless-cache",
-            feature = "create-serverless-cache-snapshot",
-            feature = "delete-serverless-cache",
-            feature = "describe-serverless-cache-snapshots",
-            feature = "describe-serverless-caches",
-            feature = "list-tags-for-resource",
-            feature = "modify-serverless-cache",
-            feature = "remove-tags-from-resource"
-        )
-    )]
+    #[cfg(any(
+        feature = "add-tags-to-resource",
+        feature = "create-serverless-cache",
+        feature = "create-serverless-cache-snapshot",
+        feature = "delete-serverless-cache",
+        feature = "describe-serverless-cache-snapshots",
+        feature = "describe-serverless-caches",
+        feature = "list-tags-for-resource",
+        feature = "modify-serverless-cache",
+        feature = "remove-tags-from-resource"
+    ))]
     pub use self::serverless_cache_not_found_fault_items::*;
     #[cfg(feature = "create-serverless-cache")]
     mod serverless_cache_quota_for_customer_exceeded_fault_items {
@@ -18443,9 +16546,7 @@ pub mod builders {
                 self
             }
             /// Builds the [`ServerlessCacheQuotaForCustomerExceededFault`](crate::error::ServerlessCacheQuotaForCustomerExceededFault); every member is optional or has a default.
-            pub fn build(
-                self,
-            ) -> crate::error::ServerlessCacheQuotaForCustomerExceededFault {
+            pub fn build(self) -> crate::error::ServerlessCacheQuotaForCustomerExceededFault {
                 crate::error::ServerlessCacheQuotaForCustomerExceededFault {
                     message: self.message,
                 }
@@ -18454,13 +16555,11 @@ pub mod builders {
     }
     #[cfg(feature = "create-serverless-cache")]
     pub use self::serverless_cache_quota_for_customer_exceeded_fault_items::*;
-    #[cfg(
-        any(
-            feature = "copy-serverless-cache-snapshot",
-            feature = "create-serverless-cache-snapshot",
-            feature = "delete-serverless-cache"
-        )
-    )]
+    #[cfg(any(
+        feature = "copy-serverless-cache-snapshot",
+        feature = "create-serverless-cache-snapshot",
+        feature = "delete-serverless-cache"
+    ))]
     mod serverless_cache_snapshot_already_exists_fault_items {
         /// A builder for [`ServerlessCacheSnapshotAlreadyExistsFault`](crate::error::ServerlessCacheSnapshotAlreadyExistsFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -18485,34 +16584,28 @@ pub mod builders {
                 self
             }
             /// Builds the [`ServerlessCacheSnapshotAlreadyExistsFault`](crate::error::ServerlessCacheSnapshotAlreadyExistsFault); every member is optional or has a default.
-            pub fn build(
-                self,
-            ) -> crate::error::ServerlessCacheSnapshotAlreadyExistsFault {
+            pub fn build(self) -> crate::error::ServerlessCacheSnapshotAlreadyExistsFault {
                 crate::error::ServerlessCacheSnapshotAlreadyExistsFault {
                     message: self.message,
                 }
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "copy-serverless-cache-snapshot",
-            feature = "create-serverless-cache-snapshot",
-            feature = "delete-serverless-cache"
-        )
-    )]
+    #[cfg(any(
+        feature = "copy-serverless-cache-snapshot",
+        feature = "create-serverless-cache-snapshot",
+        feature = "delete-serverless-cache"
+    ))]
     pub use self::serverless_cache_snapshot_already_exists_fault_items::*;
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "copy-serverless-cache-snapshot",
-            feature = "delete-serverless-cache-snapshot",
-            feature = "describe-serverless-cache-snapshots",
-            feature = "export-serverless-cache-snapshot",
-            feature = "list-tags-for-resource",
-            feature = "remove-tags-from-resource"
-        )
-    )]
+    #[cfg(any(
+        feature = "add-tags-to-resource",
+        feature = "copy-serverless-cache-snapshot",
+        feature = "delete-serverless-cache-snapshot",
+        feature = "describe-serverless-cache-snapshots",
+        feature = "export-serverless-cache-snapshot",
+        feature = "list-tags-for-resource",
+        feature = "remove-tags-from-resource"
+    ))]
     mod serverless_cache_snapshot_not_found_fault_items {
         /// A builder for [`ServerlessCacheSnapshotNotFoundFault`](crate::error::ServerlessCacheSnapshotNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -18544,24 +16637,20 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "copy-serverless-cache-snapshot",
-            feature = "delete-serverless-cache-snapshot",
-            feature = "describe-serverless-cache-snapshots",
-            feature = "export-serverless-cache-snapshot",
-            feature = "list-tags-for-resource",
-            feature = "remove-tags-from-resource"
-        )
-    )]
+    #[cfg(any(
+        feature = "add-tags-to-resource",
+        feature = "copy-serverless-cache-snapshot",
+        feature = "delete-serverless-cache-snapshot",
+        feature = "describe-serverless-cache-snapshots",
+        feature = "export-serverless-cache-snapshot",
+        feature = "list-tags-for-resource",
+        feature = "remove-tags-from-resource"
+    ))]
     pub use self::serverless_cache_snapshot_not_found_fault_items::*;
-    #[cfg(
-        any(
-            feature = "copy-serverless-cache-snapshot",
-            feature = "create-serverless-cache-snapshot"
-        )
-    )]
+    #[cfg(any(
+        feature = "copy-serverless-cache-snapshot",
+        feature = "create-serverless-cache-snapshot"
+    ))]
     mod serverless_cache_snapshot_quota_exceeded_fault_items {
         /// A builder for [`ServerlessCacheSnapshotQuotaExceededFault`](crate::error::ServerlessCacheSnapshotQuotaExceededFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -18586,43 +16675,37 @@ pub mod builders {
                 self
             }
             /// Builds the [`ServerlessCacheSnapshotQuotaExceededFault`](crate::error::ServerlessCacheSnapshotQuotaExceededFault); every member is optional or has a default.
-            pub fn build(
-                self,
-            ) -> crate::error::ServerlessCacheSnapshotQuotaExceededFault {
+            pub fn build(self) -> crate::error::ServerlessCacheSnapshotQuotaExceededFault {
                 crate::error::ServerlessCacheSnapshotQuotaExceededFault {
                     message: self.message,
                 }
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "copy-serverless-cache-snapshot",
-            feature = "create-serverless-cache-snapshot"
-        )
-    )]
+    #[cfg(any(
+        feature = "copy-serverless-cache-snapshot",
+        feature = "create-serverless-cache-snapshot"
+    ))]
     pub use self::serverless_cache_snapshot_quota_exceeded_fault_items::*;
-    #[cfg(
-        any(
-            feature = "copy-serverless-cache-snapshot",
-            feature = "create-global-replication-group",
-            feature = "create-serverless-cache",
-            feature = "create-serverless-cache-snapshot",
-            feature = "create-user",
-            feature = "create-user-group",
-            feature = "decrease-replica-count",
-            feature = "delete-serverless-cache",
-            feature = "delete-serverless-cache-snapshot",
-            feature = "delete-user",
-            feature = "delete-user-group",
-            feature = "describe-user-groups",
-            feature = "describe-users",
-            feature = "export-serverless-cache-snapshot",
-            feature = "modify-serverless-cache",
-            feature = "modify-user",
-            feature = "modify-user-group"
-        )
-    )]
+    #[cfg(any(
+        feature = "copy-serverless-cache-snapshot",
+        feature = "create-global-replication-group",
+        feature = "create-serverless-cache",
+        feature = "create-serverless-cache-snapshot",
+        feature = "create-user",
+        feature = "create-user-group",
+        feature = "decrease-replica-count",
+        feature = "delete-serverless-cache",
+        feature = "delete-serverless-cache-snapshot",
+        feature = "delete-user",
+        feature = "delete-user-group",
+        feature = "describe-user-groups",
+        feature = "describe-users",
+        feature = "export-serverless-cache-snapshot",
+        feature = "modify-serverless-cache",
+        feature = "modify-user",
+        feature = "modify-user-group"
+    ))]
     mod service_linked_role_not_found_fault_items {
         /// A builder for [`ServiceLinkedRoleNotFoundFault`](crate::error::ServiceLinkedRoleNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -18654,35 +16737,31 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "copy-serverless-cache-snapshot",
-            feature = "create-global-replication-group",
-            feature = "create-serverless-cache",
-            feature = "create-serverless-cache-snapshot",
-            feature = "create-user",
-            feature = "create-user-group",
-            feature = "decrease-replica-count",
-            feature = "delete-serverless-cache",
-            feature = "delete-serverless-cache-snapshot",
-            feature = "delete-user",
-            feature = "delete-user-group",
-            feature = "describe-user-groups",
-            feature = "describe-users",
-            feature = "export-serverless-cache-snapshot",
-            feature = "modify-serverless-cache",
-            feature = "modify-user",
-            feature = "modify-user-group"
-        )
-    )]
+    #[cfg(any(
+        feature = "copy-serverless-cache-snapshot",
+        feature = "create-global-replication-group",
+        feature = "create-serverless-cache",
+        feature = "create-serverless-cache-snapshot",
+        feature = "create-user",
+        feature = "create-user-group",
+        feature = "decrease-replica-count",
+        feature = "delete-serverless-cache",
+        feature = "delete-serverless-cache-snapshot",
+        feature = "delete-user",
+        feature = "delete-user-group",
+        feature = "describe-user-groups",
+        feature = "describe-users",
+        feature = "export-serverless-cache-snapshot",
+        feature = "modify-serverless-cache",
+        feature = "modify-user",
+        feature = "modify-user-group"
+    ))]
     pub use self::service_linked_role_not_found_fault_items::*;
-    #[cfg(
-        any(
-            feature = "batch-apply-update-action",
-            feature = "batch-stop-update-action",
-            feature = "describe-service-updates"
-        )
-    )]
+    #[cfg(any(
+        feature = "batch-apply-update-action",
+        feature = "batch-stop-update-action",
+        feature = "describe-service-updates"
+    ))]
     mod service_update_not_found_fault_items {
         /// A builder for [`ServiceUpdateNotFoundFault`](crate::error::ServiceUpdateNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -18714,22 +16793,18 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "batch-apply-update-action",
-            feature = "batch-stop-update-action",
-            feature = "describe-service-updates"
-        )
-    )]
+    #[cfg(any(
+        feature = "batch-apply-update-action",
+        feature = "batch-stop-update-action",
+        feature = "describe-service-updates"
+    ))]
     pub use self::service_update_not_found_fault_items::*;
-    #[cfg(
-        any(
-            feature = "copy-snapshot",
-            feature = "create-snapshot",
-            feature = "delete-cache-cluster",
-            feature = "delete-replication-group"
-        )
-    )]
+    #[cfg(any(
+        feature = "copy-snapshot",
+        feature = "create-snapshot",
+        feature = "delete-cache-cluster",
+        feature = "delete-replication-group"
+    ))]
     mod snapshot_already_exists_fault_items {
         /// A builder for [`SnapshotAlreadyExistsFault`](crate::error::SnapshotAlreadyExistsFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -18761,22 +16836,18 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "copy-snapshot",
-            feature = "create-snapshot",
-            feature = "delete-cache-cluster",
-            feature = "delete-replication-group"
-        )
-    )]
+    #[cfg(any(
+        feature = "copy-snapshot",
+        feature = "create-snapshot",
+        feature = "delete-cache-cluster",
+        feature = "delete-replication-group"
+    ))]
     pub use self::snapshot_already_exists_fault_items::*;
-    #[cfg(
-        any(
-            feature = "create-snapshot",
-            feature = "delete-cache-cluster",
-            feature = "delete-replication-group"
-        )
-    )]
+    #[cfg(any(
+        feature = "create-snapshot",
+        feature = "delete-cache-cluster",
+        feature = "delete-replication-group"
+    ))]
     mod snapshot_feature_not_supported_fault_items {
         /// A builder for [`SnapshotFeatureNotSupportedFault`](crate::error::SnapshotFeatureNotSupportedFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -18808,24 +16879,20 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "create-snapshot",
-            feature = "delete-cache-cluster",
-            feature = "delete-replication-group"
-        )
-    )]
+    #[cfg(any(
+        feature = "create-snapshot",
+        feature = "delete-cache-cluster",
+        feature = "delete-replication-group"
+    ))]
     pub use self::snapshot_feature_not_supported_fault_items::*;
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "copy-snapshot",
-            feature = "delete-snapshot",
-            feature = "describe-snapshots",
-            feature = "list-tags-for-resource",
-            feature = "remove-tags-from-resource"
-        )
-    )]
+    #[cfg(any(
+        feature = "add-tags-to-resource",
+        feature = "copy-snapshot",
+        feature = "delete-snapshot",
+        feature = "describe-snapshots",
+        feature = "list-tags-for-resource",
+        feature = "remove-tags-from-resource"
+    ))]
     mod snapshot_not_found_fault_items {
         /// A builder for [`SnapshotNotFoundFault`](crate::error::SnapshotNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -18857,25 +16924,21 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "copy-snapshot",
-            feature = "delete-snapshot",
-            feature = "describe-snapshots",
-            feature = "list-tags-for-resource",
-            feature = "remove-tags-from-resource"
-        )
-    )]
+    #[cfg(any(
+        feature = "add-tags-to-resource",
+        feature = "copy-snapshot",
+        feature = "delete-snapshot",
+        feature = "describe-snapshots",
+        feature = "list-tags-for-resource",
+        feature = "remove-tags-from-resource"
+    ))]
     pub use self::snapshot_not_found_fault_items::*;
-    #[cfg(
-        any(
-            feature = "copy-snapshot",
-            feature = "create-snapshot",
-            feature = "delete-cache-cluster",
-            feature = "delete-replication-group"
-        )
-    )]
+    #[cfg(any(
+        feature = "copy-snapshot",
+        feature = "create-snapshot",
+        feature = "delete-cache-cluster",
+        feature = "delete-replication-group"
+    ))]
     mod snapshot_quota_exceeded_fault_items {
         /// A builder for [`SnapshotQuotaExceededFault`](crate::error::SnapshotQuotaExceededFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -18907,14 +16970,12 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "copy-snapshot",
-            feature = "create-snapshot",
-            feature = "delete-cache-cluster",
-            feature = "delete-replication-group"
-        )
-    )]
+    #[cfg(any(
+        feature = "copy-snapshot",
+        feature = "create-snapshot",
+        feature = "delete-cache-cluster",
+        feature = "delete-replication-group"
+    ))]
     pub use self::snapshot_quota_exceeded_fault_items::*;
     #[cfg(feature = "modify-cache-subnet-group")]
     mod subnet_in_use_items {
@@ -18950,9 +17011,10 @@ pub mod builders {
     }
     #[cfg(feature = "modify-cache-subnet-group")]
     pub use self::subnet_in_use_items::*;
-    #[cfg(
-        any(feature = "create-cache-subnet-group", feature = "modify-cache-subnet-group")
-    )]
+    #[cfg(any(
+        feature = "create-cache-subnet-group",
+        feature = "modify-cache-subnet-group"
+    ))]
     mod subnet_not_allowed_fault_items {
         /// A builder for [`SubnetNotAllowedFault`](crate::error::SubnetNotAllowedFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -18984,9 +17046,10 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(feature = "create-cache-subnet-group", feature = "modify-cache-subnet-group")
-    )]
+    #[cfg(any(
+        feature = "create-cache-subnet-group",
+        feature = "modify-cache-subnet-group"
+    ))]
     pub use self::subnet_not_allowed_fault_items::*;
     #[cfg(feature = "remove-tags-from-resource")]
     mod tag_not_found_fault_items {
@@ -19022,24 +17085,22 @@ pub mod builders {
     }
     #[cfg(feature = "remove-tags-from-resource")]
     pub use self::tag_not_found_fault_items::*;
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "copy-serverless-cache-snapshot",
-            feature = "copy-snapshot",
-            feature = "create-cache-cluster",
-            feature = "create-cache-parameter-group",
-            feature = "create-cache-security-group",
-            feature = "create-cache-subnet-group",
-            feature = "create-replication-group",
-            feature = "create-serverless-cache",
-            feature = "create-serverless-cache-snapshot",
-            feature = "create-snapshot",
-            feature = "create-user",
-            feature = "create-user-group",
-            feature = "purchase-reserved-cache-nodes-offering"
-        )
-    )]
+    #[cfg(any(
+        feature = "add-tags-to-resource",
+        feature = "copy-serverless-cache-snapshot",
+        feature = "copy-snapshot",
+        feature = "create-cache-cluster",
+        feature = "create-cache-parameter-group",
+        feature = "create-cache-security-group",
+        feature = "create-cache-subnet-group",
+        feature = "create-replication-group",
+        feature = "create-serverless-cache",
+        feature = "create-serverless-cache-snapshot",
+        feature = "create-snapshot",
+        feature = "create-user",
+        feature = "create-user-group",
+        feature = "purchase-reserved-cache-nodes-offering"
+    ))]
     mod tag_quota_per_resource_exceeded_items {
         /// A builder for [`TagQuotaPerResourceExceeded`](crate::error::TagQuotaPerResourceExceeded).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -19071,24 +17132,22 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "copy-serverless-cache-snapshot",
-            feature = "copy-snapshot",
-            feature = "create-cache-cluster",
-            feature = "create-cache-parameter-group",
-            feature = "create-cache-security-group",
-            feature = "create-cache-subnet-group",
-            feature = "create-replication-group",
-            feature = "create-serverless-cache",
-            feature = "create-serverless-cache-snapshot",
-            feature = "create-snapshot",
-            feature = "create-user",
-            feature = "create-user-group",
-            feature = "purchase-reserved-cache-nodes-offering"
-        )
-    )]
+    #[cfg(any(
+        feature = "add-tags-to-resource",
+        feature = "copy-serverless-cache-snapshot",
+        feature = "copy-snapshot",
+        feature = "create-cache-cluster",
+        feature = "create-cache-parameter-group",
+        feature = "create-cache-security-group",
+        feature = "create-cache-subnet-group",
+        feature = "create-replication-group",
+        feature = "create-serverless-cache",
+        feature = "create-serverless-cache-snapshot",
+        feature = "create-snapshot",
+        feature = "create-user",
+        feature = "create-user-group",
+        feature = "purchase-reserved-cache-nodes-offering"
+    ))]
     pub use self::tag_quota_per_resource_exceeded_items::*;
     #[cfg(feature = "test-failover")]
     mod test_failover_not_available_fault_items {
@@ -19192,20 +17251,18 @@ pub mod builders {
     }
     #[cfg(feature = "create-user-group")]
     pub use self::user_group_already_exists_fault_items::*;
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "create-replication-group",
-            feature = "create-serverless-cache",
-            feature = "delete-user-group",
-            feature = "describe-user-groups",
-            feature = "list-tags-for-resource",
-            feature = "modify-replication-group",
-            feature = "modify-serverless-cache",
-            feature = "modify-user-group",
-            feature = "remove-tags-from-resource"
-        )
-    )]
+    #[cfg(any(
+        feature = "add-tags-to-resource",
+        feature = "create-replication-group",
+        feature = "create-serverless-cache",
+        feature = "delete-user-group",
+        feature = "describe-user-groups",
+        feature = "list-tags-for-resource",
+        feature = "modify-replication-group",
+        feature = "modify-serverless-cache",
+        feature = "modify-user-group",
+        feature = "remove-tags-from-resource"
+    ))]
     mod user_group_not_found_fault_items {
         /// A builder for [`UserGroupNotFoundFault`](crate::error::UserGroupNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -19237,20 +17294,18 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "create-replication-group",
-            feature = "create-serverless-cache",
-            feature = "delete-user-group",
-            feature = "describe-user-groups",
-            feature = "list-tags-for-resource",
-            feature = "modify-replication-group",
-            feature = "modify-serverless-cache",
-            feature = "modify-user-group",
-            feature = "remove-tags-from-resource"
-        )
-    )]
+    #[cfg(any(
+        feature = "add-tags-to-resource",
+        feature = "create-replication-group",
+        feature = "create-serverless-cache",
+        feature = "delete-user-group",
+        feature = "describe-user-groups",
+        feature = "list-tags-for-resource",
+        feature = "modify-replication-group",
+        feature = "modify-serverless-cache",
+        feature = "modify-user-group",
+        feature = "remove-tags-from-resource"
+    ))]
     pub use self::user_group_not_found_fault_items::*;
     #[cfg(feature = "create-user-group")]
     mod user_group_quota_exceeded_fault_items {
@@ -19286,18 +17341,16 @@ pub mod builders {
     }
     #[cfg(feature = "create-user-group")]
     pub use self::user_group_quota_exceeded_fault_items::*;
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "create-user-group",
-            feature = "delete-user",
-            feature = "describe-users",
-            feature = "list-tags-for-resource",
-            feature = "modify-user",
-            feature = "modify-user-group",
-            feature = "remove-tags-from-resource"
-        )
-    )]
+    #[cfg(any(
+        feature = "add-tags-to-resource",
+        feature = "create-user-group",
+        feature = "delete-user",
+        feature = "describe-users",
+        feature = "list-tags-for-resource",
+        feature = "modify-user",
+        feature = "modify-user-group",
+        feature = "remove-tags-from-resource"
+    ))]
     mod user_not_found_fault_items {
         /// A builder for [`UserNotFoundFault`](crate::error::UserNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -19329,18 +17382,16 @@ pub mod builders {
             }
         }
     }
-    #[cfg(
-        any(
-            feature = "add-tags-to-resource",
-            feature = "create-user-group",
-            feature = "delete-user",
-            feature = "describe-users",
-            feature = "list-tags-for-resource",
-            feature = "modify-user",
-            feature = "modify-user-group",
-            feature = "remove-tags-from-resource"
-        )
-    )]
+    #[cfg(any(
+        feature = "add-tags-to-resource",
+        feature = "create-user-group",
+        feature = "delete-user",
+        feature = "describe-users",
+        feature = "list-tags-for-resource",
+        feature = "modify-user",
+        feature = "modify-user-group",
+        feature = "remove-tags-from-resource"
+    ))]
     pub use self::user_not_found_fault_items::*;
     #[cfg(feature = "create-user")]
     mod user_quota_exceeded_fault_items {

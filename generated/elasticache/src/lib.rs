@@ -23,7 +23,7 @@
 //! - [`types`]: the structures, enums and unions the operations share.
 //! - [`error`]: the errors the service may return.
 //!
-//! Features: every operation is a cargo feature (`add-tags-to-resource` for `AddTagsToResource`), all on by default. With `default-features = false` and only the features you name, the crate compiles those operations and the shapes they reach. The `server` feature adds the service's side of the protocol (request parsing, response and error writing), for tests and stubs.
+//! Features: every operation is a cargo feature (`add-tags-to-resource` for `AddTagsToResource`), all on by default. With `default-features = false` and only the features you name, the crate compiles those operations and the shapes they reach. The `client` feature (on by default) adds [`Client`], the async client; the `rustls` feature (on by default) gives it its default HTTPS transport. The `server` feature adds the service's side of the protocol (request parsing, response and error writing), for tests and stubs.
 #![warn(missing_docs)]
 #![deny(
     clippy::unwrap_used,
@@ -31,6 +31,10 @@
     clippy::panic,
     clippy::indexing_slicing
 )]
+#[cfg(feature = "client")]
+pub mod client;
+#[cfg(feature = "client")]
+pub use client::Client;
 pub mod error;
 pub mod operation;
 pub mod types;

@@ -737,6 +737,12 @@ pub fn error_enum(
             }
         }
 
+        impl ::querygen_runtime::query::ErrorCode for #enum_name {
+            fn code(&self) -> ::std::option::Option<&str> {
+                #enum_name::code(self)
+            }
+        }
+
         impl ::std::fmt::Display for #enum_name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 match self {

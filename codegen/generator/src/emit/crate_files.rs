@@ -6,7 +6,7 @@ use quote::quote;
 use super::enumeration::{enum_item, union_item};
 use super::ident;
 use super::structure::{builder_item, struct_item, Place};
-use super::{aws_query, aws_query_server};
+use super::{aws_query, aws_query_server, client};
 use crate::ir::{Module, NamedKind, NamedRef, Operation, Service, TypeDef};
 use crate::Options;
 
@@ -26,6 +26,8 @@ enum FileKind<'a> {
     Errors,
     OperationIndex,
     Operation(&'a Operation),
+    /// The async client, with the crate's package name and version.
+    Client(String, String),
 }
 
 impl FileJob<'_> {
@@ -37,12 +39,13 @@ impl FileJob<'_> {
             FileKind::Errors => error_rs(service),
             FileKind::OperationIndex => operation_rs(service),
             FileKind::Operation(op) => operation_file(op, service),
+            FileKind::Client(ref name, ref version) => client::client_file(service, name, version),
         }
     }
 }
 
 /// Every Rust file of the crate, largest first (so parallel workers finish together).
-pub fn file_jobs(service: &Service) -> Vec<FileJob<'_>> {
+pub fn file_jobs<'a>(service: &'a Service, options: &Options) -> Vec<FileJob<'a>> {
     let mut jobs = Vec::new();
     if !service.types.is_empty() {
         jobs.push(FileJob {
@@ -61,6 +64,12 @@ pub fn file_jobs(service: &Service) -> Vec<FileJob<'_>> {
         jobs.push(FileJob {
             path: format!("src/operation/{file}.rs"),
             kind: FileKind::Operation(op),
+        });
+    }
+    if client::has_client(service) {
+        jobs.push(FileJob {
+            path: "src/client.rs".into(),
+            kind: FileKind::Client(options.crate_name.clone(), options.crate_version.clone()),
         });
     }
     jobs.push(FileJob {
@@ -114,6 +123,12 @@ fn lib_rs(service: &Service) -> TokenStream {
          `default-features = false` and only the features you name, the crate compiles those \
          operations and the shapes they reach."
     ));
+    if client::has_client(service) {
+        intro.push_str(
+            " The `client` feature (on by default) adds [`Client`], the async client; the \
+             `rustls` feature (on by default) gives it its default HTTPS transport.",
+        );
+    }
     if service.aws_query {
         intro.push_str(
             " The `server` feature adds the service's side of the protocol (request parsing, \
@@ -131,12 +146,21 @@ fn lib_rs(service: &Service) -> TokenStream {
             pub mod error;
         )
     });
+    let client = client::has_client(service).then(|| {
+        quote! {
+            #[cfg(feature = "client")]
+            pub mod client;
+            #[cfg(feature = "client")]
+            pub use client::Client;
+        }
+    });
     quote! {
         #(#![doc = #lines])*
         #![warn(missing_docs)]
         // Generated code handles external input: nothing in it may panic on it.
         #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
+        #client
         #error
         pub mod operation;
         #types
@@ -337,6 +361,7 @@ fn operation_file(op: &Operation, service: &Service) -> TokenStream {
             service.xml_namespace.as_deref(),
         );
         let http = aws_query::http_functions(op);
+        let fluent = client::has_client(service).then(|| client::fluent_builder(op));
         let deserialize = aws_query::response_parser(op);
         let error_name = quote::format_ident!("{}Error", crate::naming::type_name(&op.wire_name));
         let error_enum = aws_query::error_enum(
@@ -361,6 +386,7 @@ fn operation_file(op: &Operation, service: &Service) -> TokenStream {
                 #error_name::parse(status, body)
             }
             #http
+            #fluent
             #server_reader
             #server_writer
             #server
@@ -429,6 +455,17 @@ pub fn cargo_toml(service: &Service, options: &Options) -> String {
         .collect();
     let default: Vec<String> = features.iter().map(|f| format!("\"{f}\"")).collect();
     let per_operation: String = features.iter().map(|f| format!("{f} = []\n")).collect();
+    let (client_default, client_features) = if client::has_client(service) {
+        (
+            ", \"rustls\"",
+            "# The async client: configuration, signing, retries, the transport trait.\n\
+             client = [\"querygen-runtime/client\"]\n\
+             # The client's default transport: hyper and rustls.\n\
+             rustls = [\"client\", \"querygen-runtime/rustls\"]\n",
+        )
+    } else {
+        ("", "")
+    };
     let lints = if options.deny_warnings {
         "\n[lints.rust]\nwarnings = \"deny\"\n"
     } else {
@@ -439,7 +476,7 @@ pub fn cargo_toml(service: &Service, options: &Options) -> String {
          name = \"{name}\"\n\
          version = \"{version}\"\n\
          edition = \"2021\"\n\
-         rust-version = \"1.85\"\n\
+         rust-version = \"1.94\"\n\
          description = \"Rust bindings for {title} (API {api}), generated by querygen\"\n\
          publish = false\n\
          \n\
@@ -448,7 +485,8 @@ pub fn cargo_toml(service: &Service, options: &Options) -> String {
          \n\
          [features]\n\
          # Every operation by default; a crate that needs a few turns the default off and names them.\n\
-         default = [{default}]\n\
+         default = [{default}{client_default}]\n\
+         {client_features}\
          # The server side of the protocol: parse requests, write responses (tests, stubs).\n\
          server = [\"querygen-runtime/server\"]\n\
          # One feature per operation: its module and every shape it reaches.\n\

@@ -9,6 +9,7 @@
 
 pub mod aws_query;
 pub mod aws_query_server;
+pub mod client;
 pub mod crate_files;
 pub mod enumeration;
 pub mod structure;

@@ -238,7 +238,7 @@ pub fn builder_item(s: &Struct, place: &Place<'_>) -> TokenStream {
         let ty = rust_type(&f.ty);
         quote!(#field: ::std::option::Option<#ty>,)
     });
-    let methods = s.fields.iter().map(setters);
+    let methods = s.fields.iter().map(|f| setters(f, SetterTarget::Field));
     let mut derives = vec![quote!(Clone), quote!(PartialEq), quote!(Default)];
     if !s.redacts() {
         derives.push(quote!(Debug));
@@ -281,7 +281,16 @@ fn intra_doc_path(place: &Place<'_>, name: &str) -> String {
 }
 
 /// The fluent setter (appending for lists, inserting for maps) and the `set_` one.
-fn setters(f: &Field) -> TokenStream {
+/// How a setter stores what it is given.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SetterTarget {
+    /// In the builder's own field of the same name.
+    Field,
+    /// By calling the same setter of the builder in `self.inner` (fluent builders).
+    Inner,
+}
+
+pub(crate) fn setters(f: &Field, target: SetterTarget) -> TokenStream {
     let field = ident(&f.rust_name);
     let set = format_ident!("{}", setter_name(&f.rust_name));
     let ty = rust_type(&f.ty);
@@ -306,12 +315,18 @@ fn setters(f: &Field) -> TokenStream {
                 "Appends one item to the {} member.",
                 code(&f.wire_name)
             ));
+            let append_body = match target {
+                SetterTarget::Field => {
+                    quote!(self.#field.get_or_insert_with(::std::vec::Vec::new).push(item.into());)
+                }
+                SetterTarget::Inner => quote!(self.inner = self.inner.#field(item);),
+            };
             quote! {
                 #append
                 #[doc = ""]
                 #member_doc
                 pub fn #field(mut self, item: impl ::std::convert::Into<#item>) -> Self {
-                    self.#field.get_or_insert_with(::std::vec::Vec::new).push(item.into());
+                    #append_body
                     self
                 }
             }
@@ -328,29 +343,47 @@ fn setters(f: &Field) -> TokenStream {
                 "Inserts one entry into the {} member.",
                 code(&f.wire_name)
             ));
+            let insert_body = match target {
+                SetterTarget::Field => {
+                    quote!(self.#field.get_or_insert_with(::std::default::Default::default).insert(key.into(), value.into());)
+                }
+                SetterTarget::Inner => quote!(self.inner = self.inner.#field(key, value);),
+            };
             quote! {
                 #insert
                 #[doc = ""]
                 #member_doc
                 pub fn #field(mut self, key: impl ::std::convert::Into<#key>, value: impl ::std::convert::Into<#value>) -> Self {
-                    self.#field.get_or_insert_with(::std::default::Default::default).insert(key.into(), value.into());
+                    #insert_body
                     self
                 }
             }
         }
-        _ => quote! {
-            #member_doc
-            pub fn #field(mut self, input: impl ::std::convert::Into<#ty>) -> Self {
-                self.#field = ::std::option::Option::Some(input.into());
-                self
+        _ => {
+            let store = match target {
+                SetterTarget::Field => {
+                    quote!(self.#field = ::std::option::Option::Some(input.into());)
+                }
+                SetterTarget::Inner => quote!(self.inner = self.inner.#field(input);),
+            };
+            quote! {
+                #member_doc
+                pub fn #field(mut self, input: impl ::std::convert::Into<#ty>) -> Self {
+                    #store
+                    self
+                }
             }
-        },
+        }
+    };
+    let replace = match target {
+        SetterTarget::Field => quote!(self.#field = input;),
+        SetterTarget::Inner => quote!(self.inner = self.inner.#set(input);),
     };
     quote! {
         #fluent
         #set_doc
         pub fn #set(mut self, input: ::std::option::Option<#ty>) -> Self {
-            self.#field = input;
+            #replace
             self
         }
     }

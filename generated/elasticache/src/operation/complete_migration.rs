@@ -27,7 +27,8 @@ pub struct CompleteMigrationInput {
 }
 impl CompleteMigrationInput {
     /// Creates a builder for [`CompleteMigrationInput`].
-    pub fn builder() -> crate::operation::complete_migration::builders::CompleteMigrationInputBuilder {
+    pub fn builder() -> crate::operation::complete_migration::builders::CompleteMigrationInputBuilder
+    {
         ::std::default::Default::default()
     }
 }
@@ -42,7 +43,8 @@ pub struct CompleteMigrationOutput {
 }
 impl CompleteMigrationOutput {
     /// Creates a builder for [`CompleteMigrationOutput`].
-    pub fn builder() -> crate::operation::complete_migration::builders::CompleteMigrationOutputBuilder {
+    pub fn builder(
+    ) -> crate::operation::complete_migration::builders::CompleteMigrationOutputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -64,10 +66,7 @@ impl CompleteMigrationInput {
 }
 /// Serializes the input as the awsQuery request body: `Action=CompleteMigration&Version=2015-02-02` then the members, form-urlencoded.
 pub fn serialize_query_body(input: &CompleteMigrationInput) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new(
-        "CompleteMigration",
-        "2015-02-02",
-    );
+    let mut writer = ::querygen_runtime::query::QueryWriter::new("CompleteMigration", "2015-02-02");
     input.write_query(&mut writer);
     writer.finish()
 }
@@ -77,9 +76,8 @@ impl CompleteMigrationOutput {
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_replication_group: ::std::option::Option<
-            crate::types::ReplicationGroup,
-        > = ::std::option::Option::None;
+        let mut member_replication_group: ::std::option::Option<crate::types::ReplicationGroup> =
+            ::std::option::Option::None;
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "ReplicationGroup" => {
@@ -111,10 +109,7 @@ pub fn deserialize_response(
         ::std::option::Option::Some(output) => output,
         ::std::option::Option::None => CompleteMigrationOutput::builder().build(),
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
-        output,
-        request_id,
-    })
+    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse { output, request_id })
 }
 /// The errors `CompleteMigration` may return.
 #[non_exhaustive]
@@ -125,9 +120,7 @@ pub enum CompleteMigrationError {
     /// The service answered with [`crate::error::ReplicationGroupNotFoundFault`].
     ReplicationGroupNotFoundFault(crate::error::ReplicationGroupNotFoundFault),
     /// The service answered with [`crate::error::ReplicationGroupNotUnderMigrationFault`].
-    ReplicationGroupNotUnderMigrationFault(
-        crate::error::ReplicationGroupNotUnderMigrationFault,
-    ),
+    ReplicationGroupNotUnderMigrationFault(crate::error::ReplicationGroupNotUnderMigrationFault),
     /// An error the model does not list here, or a body that is not an error document.
     Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
 }
@@ -137,109 +130,84 @@ impl CompleteMigrationError {
         let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
-                        ),
+                return Self::Unhandled(::std::boxed::Box::new(
+                    ::querygen_runtime::query::UnhandledError::new(
+                        status,
+                        body,
+                        ::std::result::Result::Err(problem),
                     ),
-                );
+                ));
             }
         };
         match envelope.code.as_deref() {
-            ::std::option::Option::Some(
-                crate::error::InvalidReplicationGroupStateFault::CODE,
-            ) => {
-                crate::error::InvalidReplicationGroupStateFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
+            ::std::option::Option::Some(crate::error::InvalidReplicationGroupStateFault::CODE) => {
+                crate::error::InvalidReplicationGroupStateFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::InvalidReplicationGroupStateFault,
                     )
             }
-            ::std::option::Option::Some(
-                crate::error::ReplicationGroupNotFoundFault::CODE,
-            ) => {
-                crate::error::ReplicationGroupNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
+            ::std::option::Option::Some(crate::error::ReplicationGroupNotFoundFault::CODE) => {
+                crate::error::ReplicationGroupNotFoundFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::ReplicationGroupNotFoundFault,
                     )
             }
             ::std::option::Option::Some(
                 crate::error::ReplicationGroupNotUnderMigrationFault::CODE,
-            ) => {
-                crate::error::ReplicationGroupNotUnderMigrationFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
-                            ),
-                        ),
-                        Self::ReplicationGroupNotUnderMigrationFault,
-                    )
-            }
-            _ => {
-                Self::Unhandled(
-                    ::std::boxed::Box::new(
+            ) => crate::error::ReplicationGroupNotUnderMigrationFault::read_error_body(
+                body, &envelope,
+            )
+            .map_or_else(
+                |problem| {
+                    Self::Unhandled(::std::boxed::Box::new(
                         ::querygen_runtime::query::UnhandledError::new(
                             status,
                             body,
-                            ::std::result::Result::Ok(envelope),
+                            ::std::result::Result::Err(problem),
                         ),
-                    ),
-                )
-            }
+                    ))
+                },
+                Self::ReplicationGroupNotUnderMigrationFault,
+            ),
+            _ => Self::Unhandled(::std::boxed::Box::new(
+                ::querygen_runtime::query::UnhandledError::new(
+                    status,
+                    body,
+                    ::std::result::Result::Ok(envelope),
+                ),
+            )),
         }
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
             Self::InvalidReplicationGroupStateFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidReplicationGroupStateFault::CODE,
-                )
+                ::std::option::Option::Some(crate::error::InvalidReplicationGroupStateFault::CODE)
             }
             Self::ReplicationGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ReplicationGroupNotFoundFault::CODE,
-                )
+                ::std::option::Option::Some(crate::error::ReplicationGroupNotFoundFault::CODE)
             }
-            Self::ReplicationGroupNotUnderMigrationFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ReplicationGroupNotUnderMigrationFault::CODE,
-                )
-            }
+            Self::ReplicationGroupNotUnderMigrationFault(_) => ::std::option::Option::Some(
+                crate::error::ReplicationGroupNotUnderMigrationFault::CODE,
+            ),
             Self::Unhandled(error) => error.code.as_deref(),
         }
     }
@@ -249,37 +217,32 @@ impl CompleteMigrationError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
         match self {
-            Self::InvalidReplicationGroupStateFault(error) => {
-                (
-                    crate::error::InvalidReplicationGroupStateFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::ReplicationGroupNotFoundFault(error) => {
-                (
-                    crate::error::ReplicationGroupNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::ReplicationGroupNotUnderMigrationFault(error) => {
-                (
-                    crate::error::ReplicationGroupNotUnderMigrationFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::InvalidReplicationGroupStateFault(error) => (
+                crate::error::InvalidReplicationGroupStateFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            Self::ReplicationGroupNotFoundFault(error) => (
+                crate::error::ReplicationGroupNotFoundFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            Self::ReplicationGroupNotUnderMigrationFault(error) => (
+                crate::error::ReplicationGroupNotUnderMigrationFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
             Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
         }
+    }
+}
+impl ::querygen_runtime::query::ErrorCode for CompleteMigrationError {
+    fn code(&self) -> ::std::option::Option<&str> {
+        CompleteMigrationError::code(self)
     }
 }
 impl ::std::fmt::Display for CompleteMigrationError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
-            Self::InvalidReplicationGroupStateFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::ReplicationGroupNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
+            Self::InvalidReplicationGroupStateFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::ReplicationGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
             Self::ReplicationGroupNotUnderMigrationFault(error) => {
                 ::std::fmt::Display::fmt(error, f)
             }
@@ -290,12 +253,8 @@ impl ::std::fmt::Display for CompleteMigrationError {
 impl ::std::error::Error for CompleteMigrationError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            Self::InvalidReplicationGroupStateFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::ReplicationGroupNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
+            Self::InvalidReplicationGroupStateFault(error) => ::std::option::Option::Some(error),
+            Self::ReplicationGroupNotFoundFault(error) => ::std::option::Option::Some(error),
             Self::ReplicationGroupNotUnderMigrationFault(error) => {
                 ::std::option::Option::Some(error)
             }
@@ -316,11 +275,7 @@ pub fn build_request(
     ::querygen_runtime::http::RequestError,
 > {
     let host_prefix = ::std::option::Option::None;
-    ::querygen_runtime::http::query_request(
-        endpoint,
-        host_prefix,
-        serialize_query_body(input),
-    )
+    ::querygen_runtime::http::query_request(endpoint, host_prefix, serialize_query_body(input))
 }
 /// Reads the HTTP response to a `CompleteMigration` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`CompleteMigrationError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
@@ -332,20 +287,103 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
-        deserialize_response(body)
-            .map_err(|problem| {
-                CompleteMigrationError::Unhandled(
-                    ::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
-                        ),
-                    ),
-                )
-            })
+        deserialize_response(body).map_err(|problem| {
+            CompleteMigrationError::Unhandled(::std::boxed::Box::new(
+                ::querygen_runtime::query::UnhandledError::new(
+                    status,
+                    body,
+                    ::std::result::Result::Err(problem),
+                ),
+            ))
+        })
     } else {
         ::std::result::Result::Err(deserialize_error(status, body))
+    }
+}
+#[cfg(feature = "client")]
+static OPERATION: ::querygen_runtime::client::Operation<
+    CompleteMigrationInput,
+    CompleteMigrationOutput,
+    CompleteMigrationError,
+> = ::querygen_runtime::client::Operation {
+    name: "CompleteMigration",
+    build_request,
+    parse_response: parse_response::<::std::vec::Vec<u8>>,
+};
+#[cfg(feature = "client")]
+/// A `CompleteMigration` call being prepared: the input's setters, then [`send`](Self::send).
+#[derive(Debug, Clone)]
+pub struct CompleteMigrationFluentBuilder {
+    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    inner: builders::CompleteMigrationInputBuilder,
+}
+#[cfg(feature = "client")]
+impl CompleteMigrationFluentBuilder {
+    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_runtime::client::Handle>) -> Self {
+        Self {
+            handle,
+            inner: ::std::default::Default::default(),
+        }
+    }
+    /// The input as set so far.
+    pub fn as_input(&self) -> &builders::CompleteMigrationInputBuilder {
+        &self.inner
+    }
+    /// Sends the request; the output, or why there is none.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        CompleteMigrationOutput,
+        ::querygen_runtime::client::SdkError<CompleteMigrationError>,
+    > {
+        self.send_with_metadata()
+            .await
+            .map(|response| response.output)
+    }
+    /// [`send`](Self::send), keeping the response's request id beside the output.
+    pub async fn send_with_metadata(
+        self,
+    ) -> ::std::result::Result<
+        ::querygen_runtime::query::QueryResponse<CompleteMigrationOutput>,
+        ::querygen_runtime::client::SdkError<CompleteMigrationError>,
+    > {
+        let input = self.inner.build().map_err(|problem| {
+            ::querygen_runtime::client::SdkError::Construction(
+                ::querygen_runtime::client::ConstructionError::new(::std::format!(
+                    "{}: {problem}",
+                    "CompleteMigration"
+                )),
+            )
+        })?;
+        self.handle.invoke(&OPERATION, &input).await
+    }
+    /// The ID of the replication group to which data is being migrated.
+    pub fn replication_group_id(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.replication_group_id(input);
+        self
+    }
+    /// Sets or clears the `ReplicationGroupId` member.
+    pub fn set_replication_group_id(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_replication_group_id(input);
+        self
+    }
+    /// Forces the migration to stop without ensuring that data is in sync. It is recommended to use this
+    /// option only to abort the migration and not recommended when application wants to continue migration
+    /// to ElastiCache.
+    pub fn force(mut self, input: impl ::std::convert::Into<bool>) -> Self {
+        self.inner = self.inner.force(input);
+        self
+    }
+    /// Sets or clears the `Force` member.
+    pub fn set_force(mut self, input: ::std::option::Option<bool>) -> Self {
+        self.inner = self.inner.set_force(input);
+        self
     }
 }
 #[cfg(feature = "server")]
@@ -387,10 +425,7 @@ impl CompleteMigrationOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<
-    CompleteMigrationInput,
-    ::querygen_runtime::server::QueryError,
-> {
+) -> ::std::result::Result<CompleteMigrationInput, ::querygen_runtime::server::QueryError> {
     let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
     tree.expect_action("CompleteMigration", "2015-02-02")?;
     CompleteMigrationInput::read_query(&tree)
@@ -402,13 +437,10 @@ pub fn serialize_response(
     request_id: &str,
 ) -> ::std::string::String {
     let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "CompleteMigrationResponse",
-            ::std::option::Option::Some(
-                "http://elasticache.amazonaws.com/doc/2015-02-02/",
-            ),
-        );
+    writer.start(
+        "CompleteMigrationResponse",
+        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+    );
     writer.start("CompleteMigrationResult", ::std::option::Option::None);
     output.write_xml(&mut writer);
     writer.end("CompleteMigrationResult");
@@ -472,10 +504,12 @@ pub mod builders {
                     ),
                 );
             }
-            ::std::result::Result::Ok(crate::operation::complete_migration::CompleteMigrationInput {
-                replication_group_id: self.replication_group_id,
-                force: self.force,
-            })
+            ::std::result::Result::Ok(
+                crate::operation::complete_migration::CompleteMigrationInput {
+                    replication_group_id: self.replication_group_id,
+                    force: self.force,
+                },
+            )
         }
     }
     /// A builder for [`CompleteMigrationOutput`](super::CompleteMigrationOutput).
@@ -501,9 +535,7 @@ pub mod builders {
             self
         }
         /// Builds the [`CompleteMigrationOutput`](super::CompleteMigrationOutput); every member is optional or has a default.
-        pub fn build(
-            self,
-        ) -> crate::operation::complete_migration::CompleteMigrationOutput {
+        pub fn build(self) -> crate::operation::complete_migration::CompleteMigrationOutput {
             crate::operation::complete_migration::CompleteMigrationOutput {
                 replication_group: self.replication_group,
             }

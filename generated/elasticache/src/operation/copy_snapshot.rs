@@ -171,10 +171,7 @@ impl CopySnapshotInput {
 }
 /// Serializes the input as the awsQuery request body: `Action=CopySnapshot&Version=2015-02-02` then the members, form-urlencoded.
 pub fn serialize_query_body(input: &CopySnapshotInput) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new(
-        "CopySnapshot",
-        "2015-02-02",
-    );
+    let mut writer = ::querygen_runtime::query::QueryWriter::new("CopySnapshot", "2015-02-02");
     input.write_query(&mut writer);
     writer.finish()
 }
@@ -184,7 +181,8 @@ impl CopySnapshotOutput {
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_snapshot: ::std::option::Option<crate::types::Snapshot> = ::std::option::Option::None;
+        let mut member_snapshot: ::std::option::Option<crate::types::Snapshot> =
+            ::std::option::Option::None;
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "Snapshot" => {
@@ -195,7 +193,9 @@ impl CopySnapshotOutput {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self { snapshot: member_snapshot })
+        ::std::result::Result::Ok(Self {
+            snapshot: member_snapshot,
+        })
     }
 }
 /// Parses a successful (2xx) `CopySnapshot` response: `<CopySnapshotResponse><CopySnapshotResult>` into the output, and the request id.
@@ -214,19 +214,14 @@ pub fn deserialize_response(
         ::std::option::Option::Some(output) => output,
         ::std::option::Option::None => CopySnapshotOutput::builder().build(),
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
-        output,
-        request_id,
-    })
+    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse { output, request_id })
 }
 /// The errors `CopySnapshot` may return.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub enum CopySnapshotError {
     /// The service answered with [`crate::error::InvalidParameterCombinationException`].
-    InvalidParameterCombinationException(
-        crate::error::InvalidParameterCombinationException,
-    ),
+    InvalidParameterCombinationException(crate::error::InvalidParameterCombinationException),
     /// The service answered with [`crate::error::InvalidParameterValueException`].
     InvalidParameterValueException(crate::error::InvalidParameterValueException),
     /// The service answered with [`crate::error::InvalidSnapshotStateFault`].
@@ -248,198 +243,154 @@ impl CopySnapshotError {
         let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
-                        ),
+                return Self::Unhandled(::std::boxed::Box::new(
+                    ::querygen_runtime::query::UnhandledError::new(
+                        status,
+                        body,
+                        ::std::result::Result::Err(problem),
                     ),
-                );
+                ));
             }
         };
         match envelope.code.as_deref() {
             ::std::option::Option::Some(
                 crate::error::InvalidParameterCombinationException::CODE,
             ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(
-                        body,
-                        &envelope,
-                    )
+                crate::error::InvalidParameterCombinationException::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::InvalidParameterCombinationException,
                     )
             }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterValueException::CODE,
-            ) => {
-                crate::error::InvalidParameterValueException::read_error_body(
-                        body,
-                        &envelope,
-                    )
+            ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE) => {
+                crate::error::InvalidParameterValueException::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::InvalidParameterValueException,
                     )
             }
-            ::std::option::Option::Some(
-                crate::error::InvalidSnapshotStateFault::CODE,
-            ) => {
+            ::std::option::Option::Some(crate::error::InvalidSnapshotStateFault::CODE) => {
                 crate::error::InvalidSnapshotStateFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::InvalidSnapshotStateFault,
                     )
             }
-            ::std::option::Option::Some(
-                crate::error::SnapshotAlreadyExistsFault::CODE,
-            ) => {
-                crate::error::SnapshotAlreadyExistsFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
+            ::std::option::Option::Some(crate::error::SnapshotAlreadyExistsFault::CODE) => {
+                crate::error::SnapshotAlreadyExistsFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::SnapshotAlreadyExistsFault,
                     )
             }
             ::std::option::Option::Some(crate::error::SnapshotNotFoundFault::CODE) => {
-                crate::error::SnapshotNotFoundFault::read_error_body(body, &envelope)
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                crate::error::SnapshotNotFoundFault::read_error_body(body, &envelope).map_or_else(
+                    |problem| {
+                        Self::Unhandled(::std::boxed::Box::new(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::SnapshotNotFoundFault,
-                    )
+                        ))
+                    },
+                    Self::SnapshotNotFoundFault,
+                )
             }
-            ::std::option::Option::Some(
-                crate::error::SnapshotQuotaExceededFault::CODE,
-            ) => {
-                crate::error::SnapshotQuotaExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
+            ::std::option::Option::Some(crate::error::SnapshotQuotaExceededFault::CODE) => {
+                crate::error::SnapshotQuotaExceededFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::SnapshotQuotaExceededFault,
                     )
             }
-            ::std::option::Option::Some(
-                crate::error::TagQuotaPerResourceExceeded::CODE,
-            ) => {
-                crate::error::TagQuotaPerResourceExceeded::read_error_body(
-                        body,
-                        &envelope,
-                    )
+            ::std::option::Option::Some(crate::error::TagQuotaPerResourceExceeded::CODE) => {
+                crate::error::TagQuotaPerResourceExceeded::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::TagQuotaPerResourceExceeded,
                     )
             }
-            _ => {
-                Self::Unhandled(
-                    ::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
-                    ),
-                )
-            }
+            _ => Self::Unhandled(::std::boxed::Box::new(
+                ::querygen_runtime::query::UnhandledError::new(
+                    status,
+                    body,
+                    ::std::result::Result::Ok(envelope),
+                ),
+            )),
         }
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
-            Self::InvalidParameterCombinationException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterCombinationException::CODE,
-                )
-            }
+            Self::InvalidParameterCombinationException(_) => ::std::option::Option::Some(
+                crate::error::InvalidParameterCombinationException::CODE,
+            ),
             Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterValueException::CODE,
-                )
+                ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE)
             }
             Self::InvalidSnapshotStateFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidSnapshotStateFault::CODE,
-                )
+                ::std::option::Option::Some(crate::error::InvalidSnapshotStateFault::CODE)
             }
             Self::SnapshotAlreadyExistsFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::SnapshotAlreadyExistsFault::CODE,
-                )
+                ::std::option::Option::Some(crate::error::SnapshotAlreadyExistsFault::CODE)
             }
             Self::SnapshotNotFoundFault(_) => {
                 ::std::option::Option::Some(crate::error::SnapshotNotFoundFault::CODE)
             }
             Self::SnapshotQuotaExceededFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::SnapshotQuotaExceededFault::CODE,
-                )
+                ::std::option::Option::Some(crate::error::SnapshotQuotaExceededFault::CODE)
             }
             Self::TagQuotaPerResourceExceeded(_) => {
-                ::std::option::Option::Some(
-                    crate::error::TagQuotaPerResourceExceeded::CODE,
-                )
+                ::std::option::Option::Some(crate::error::TagQuotaPerResourceExceeded::CODE)
             }
             Self::Unhandled(error) => error.code.as_deref(),
         }
@@ -450,68 +401,53 @@ impl CopySnapshotError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
         match self {
-            Self::InvalidParameterCombinationException(error) => {
-                (
-                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterValueException(error) => {
-                (
-                    crate::error::InvalidParameterValueException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidSnapshotStateFault(error) => {
-                (
-                    crate::error::InvalidSnapshotStateFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::SnapshotAlreadyExistsFault(error) => {
-                (
-                    crate::error::SnapshotAlreadyExistsFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::SnapshotNotFoundFault(error) => {
-                (
-                    crate::error::SnapshotNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::SnapshotQuotaExceededFault(error) => {
-                (
-                    crate::error::SnapshotQuotaExceededFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::TagQuotaPerResourceExceeded(error) => {
-                (
-                    crate::error::TagQuotaPerResourceExceeded::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::InvalidParameterCombinationException(error) => (
+                crate::error::InvalidParameterCombinationException::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            Self::InvalidParameterValueException(error) => (
+                crate::error::InvalidParameterValueException::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            Self::InvalidSnapshotStateFault(error) => (
+                crate::error::InvalidSnapshotStateFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            Self::SnapshotAlreadyExistsFault(error) => (
+                crate::error::SnapshotAlreadyExistsFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            Self::SnapshotNotFoundFault(error) => (
+                crate::error::SnapshotNotFoundFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            Self::SnapshotQuotaExceededFault(error) => (
+                crate::error::SnapshotQuotaExceededFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            Self::TagQuotaPerResourceExceeded(error) => (
+                crate::error::TagQuotaPerResourceExceeded::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
             Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
         }
+    }
+}
+impl ::querygen_runtime::query::ErrorCode for CopySnapshotError {
+    fn code(&self) -> ::std::option::Option<&str> {
+        CopySnapshotError::code(self)
     }
 }
 impl ::std::fmt::Display for CopySnapshotError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
+            Self::InvalidParameterCombinationException(error) => ::std::fmt::Display::fmt(error, f),
+            Self::InvalidParameterValueException(error) => ::std::fmt::Display::fmt(error, f),
             Self::InvalidSnapshotStateFault(error) => ::std::fmt::Display::fmt(error, f),
             Self::SnapshotAlreadyExistsFault(error) => ::std::fmt::Display::fmt(error, f),
             Self::SnapshotNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
             Self::SnapshotQuotaExceededFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::TagQuotaPerResourceExceeded(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
+            Self::TagQuotaPerResourceExceeded(error) => ::std::fmt::Display::fmt(error, f),
             Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
         }
     }
@@ -519,19 +455,13 @@ impl ::std::fmt::Display for CopySnapshotError {
 impl ::std::error::Error for CopySnapshotError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::option::Option::Some(error)
-            }
+            Self::InvalidParameterCombinationException(error) => ::std::option::Option::Some(error),
+            Self::InvalidParameterValueException(error) => ::std::option::Option::Some(error),
             Self::InvalidSnapshotStateFault(error) => ::std::option::Option::Some(error),
             Self::SnapshotAlreadyExistsFault(error) => ::std::option::Option::Some(error),
             Self::SnapshotNotFoundFault(error) => ::std::option::Option::Some(error),
             Self::SnapshotQuotaExceededFault(error) => ::std::option::Option::Some(error),
-            Self::TagQuotaPerResourceExceeded(error) => {
-                ::std::option::Option::Some(error)
-            }
+            Self::TagQuotaPerResourceExceeded(error) => ::std::option::Option::Some(error),
             Self::Unhandled(error) => ::std::option::Option::Some(&**error),
         }
     }
@@ -549,11 +479,7 @@ pub fn build_request(
     ::querygen_runtime::http::RequestError,
 > {
     let host_prefix = ::std::option::Option::None;
-    ::querygen_runtime::http::query_request(
-        endpoint,
-        host_prefix,
-        serialize_query_body(input),
-    )
+    ::querygen_runtime::http::query_request(endpoint, host_prefix, serialize_query_body(input))
 }
 /// Reads the HTTP response to a `CopySnapshot` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`CopySnapshotError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
@@ -565,20 +491,161 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
-        deserialize_response(body)
-            .map_err(|problem| {
-                CopySnapshotError::Unhandled(
-                    ::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
-                        ),
-                    ),
-                )
-            })
+        deserialize_response(body).map_err(|problem| {
+            CopySnapshotError::Unhandled(::std::boxed::Box::new(
+                ::querygen_runtime::query::UnhandledError::new(
+                    status,
+                    body,
+                    ::std::result::Result::Err(problem),
+                ),
+            ))
+        })
     } else {
         ::std::result::Result::Err(deserialize_error(status, body))
+    }
+}
+#[cfg(feature = "client")]
+static OPERATION: ::querygen_runtime::client::Operation<
+    CopySnapshotInput,
+    CopySnapshotOutput,
+    CopySnapshotError,
+> = ::querygen_runtime::client::Operation {
+    name: "CopySnapshot",
+    build_request,
+    parse_response: parse_response::<::std::vec::Vec<u8>>,
+};
+#[cfg(feature = "client")]
+/// A `CopySnapshot` call being prepared: the input's setters, then [`send`](Self::send).
+#[derive(Debug, Clone)]
+pub struct CopySnapshotFluentBuilder {
+    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    inner: builders::CopySnapshotInputBuilder,
+}
+#[cfg(feature = "client")]
+impl CopySnapshotFluentBuilder {
+    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_runtime::client::Handle>) -> Self {
+        Self {
+            handle,
+            inner: ::std::default::Default::default(),
+        }
+    }
+    /// The input as set so far.
+    pub fn as_input(&self) -> &builders::CopySnapshotInputBuilder {
+        &self.inner
+    }
+    /// Sends the request; the output, or why there is none.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        CopySnapshotOutput,
+        ::querygen_runtime::client::SdkError<CopySnapshotError>,
+    > {
+        self.send_with_metadata()
+            .await
+            .map(|response| response.output)
+    }
+    /// [`send`](Self::send), keeping the response's request id beside the output.
+    pub async fn send_with_metadata(
+        self,
+    ) -> ::std::result::Result<
+        ::querygen_runtime::query::QueryResponse<CopySnapshotOutput>,
+        ::querygen_runtime::client::SdkError<CopySnapshotError>,
+    > {
+        let input = self.inner.build().map_err(|problem| {
+            ::querygen_runtime::client::SdkError::Construction(
+                ::querygen_runtime::client::ConstructionError::new(::std::format!(
+                    "{}: {problem}",
+                    "CopySnapshot"
+                )),
+            )
+        })?;
+        self.handle.invoke(&OPERATION, &input).await
+    }
+    /// The name of an existing snapshot from which to make a copy.
+    pub fn source_snapshot_name(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.source_snapshot_name(input);
+        self
+    }
+    /// Sets or clears the `SourceSnapshotName` member.
+    pub fn set_source_snapshot_name(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_source_snapshot_name(input);
+        self
+    }
+    /// A name for the snapshot copy. ElastiCache does not permit overwriting a snapshot, therefore this
+    /// name must be unique within its context - ElastiCache or an Amazon S3 bucket if exporting.
+    pub fn target_snapshot_name(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.target_snapshot_name(input);
+        self
+    }
+    /// Sets or clears the `TargetSnapshotName` member.
+    pub fn set_target_snapshot_name(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_target_snapshot_name(input);
+        self
+    }
+    /// The Amazon S3 bucket to which the snapshot is exported. This parameter is used only when exporting a
+    /// snapshot for external access.
+    ///
+    /// When using this parameter to export a snapshot, be sure Amazon ElastiCache has the needed
+    /// permissions to this S3 bucket. For more information, see [Step 2: Grant ElastiCache Access to Your
+    /// Amazon S3
+    /// Bucket](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/backups-exporting.html#backups-exporting-grant-access)
+    /// in the *Amazon ElastiCache User Guide*.
+    ///
+    /// For more information, see [Exporting a
+    /// Snapshot](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/backups-exporting.html) in the
+    /// *Amazon ElastiCache User Guide*.
+    pub fn target_bucket(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.target_bucket(input);
+        self
+    }
+    /// Sets or clears the `TargetBucket` member.
+    pub fn set_target_bucket(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_target_bucket(input);
+        self
+    }
+    /// The ID of the KMS key used to encrypt the target snapshot.
+    pub fn kms_key_id(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        self.inner = self.inner.kms_key_id(input);
+        self
+    }
+    /// Sets or clears the `KmsKeyId` member.
+    pub fn set_kms_key_id(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        self.inner = self.inner.set_kms_key_id(input);
+        self
+    }
+    /// Appends one item to the `Tags` member.
+    ///
+    /// A list of tags to be added to this resource. A tag is a key-value pair. A tag key must be
+    /// accompanied by a tag value, although null is accepted.
+    pub fn tags(mut self, item: impl ::std::convert::Into<crate::types::Tag>) -> Self {
+        self.inner = self.inner.tags(item);
+        self
+    }
+    /// Sets or clears the `Tags` member.
+    pub fn set_tags(
+        mut self,
+        input: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+    ) -> Self {
+        self.inner = self.inner.set_tags(input);
+        self
     }
 }
 #[cfg(feature = "server")]
@@ -613,18 +680,16 @@ impl CopySnapshotInput {
         };
         let member_tags = match node.child("Tags") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("Tag") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()? {
-                                list.push(crate::types::Tag::read_query(item0)?);
-                            }
-                            list
+                ::std::option::Option::Some(match child.child("Tag") {
+                    ::std::option::Option::Some(items) => {
+                        let mut list = ::std::vec::Vec::new();
+                        for item0 in items.items()? {
+                            list.push(crate::types::Tag::read_query(item0)?);
                         }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
+                        list
+                    }
+                    ::std::option::Option::None => ::std::vec::Vec::new(),
+                })
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
@@ -659,18 +724,12 @@ pub fn deserialize_request(
 }
 /// Server side: the `<CopySnapshotResponse>` document for `output`.
 #[cfg(feature = "server")]
-pub fn serialize_response(
-    output: &CopySnapshotOutput,
-    request_id: &str,
-) -> ::std::string::String {
+pub fn serialize_response(output: &CopySnapshotOutput, request_id: &str) -> ::std::string::String {
     let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "CopySnapshotResponse",
-            ::std::option::Option::Some(
-                "http://elasticache.amazonaws.com/doc/2015-02-02/",
-            ),
-        );
+    writer.start(
+        "CopySnapshotResponse",
+        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+    );
     writer.start("CopySnapshotResult", ::std::option::Option::None);
     output.write_xml(&mut writer);
     writer.end("CopySnapshotResult");
@@ -770,11 +829,10 @@ pub mod builders {
         ///
         /// A list of tags to be added to this resource. A tag is a key-value pair. A tag key must be
         /// accompanied by a tag value, although null is accepted.
-        pub fn tags(
-            mut self,
-            item: impl ::std::convert::Into<crate::types::Tag>,
-        ) -> Self {
-            self.tags.get_or_insert_with(::std::vec::Vec::new).push(item.into());
+        pub fn tags(mut self, item: impl ::std::convert::Into<crate::types::Tag>) -> Self {
+            self.tags
+                .get_or_insert_with(::std::vec::Vec::new)
+                .push(item.into());
             self
         }
         /// Sets or clears the `Tags` member.
@@ -801,10 +859,7 @@ pub mod builders {
             }
             if !missing.is_empty() {
                 return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members(
-                        "CopySnapshotInput",
-                        missing,
-                    ),
+                    ::querygen_runtime::BuildError::missing_members("CopySnapshotInput", missing),
                 );
             }
             ::std::result::Result::Ok(crate::operation::copy_snapshot::CopySnapshotInput {

@@ -79,9 +79,7 @@ pub struct CreateCacheClusterInput {
     /// repeat the Availability Zone multiple times in the list.
     ///
     /// Default: System chosen Availability Zones.
-    pub preferred_availability_zones: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub preferred_availability_zones: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The initial number of cache nodes that the cluster has.
     ///
     /// For clusters running Valkey or Redis OSS, this value must be 1. For clusters running Memcached, this
@@ -198,16 +196,12 @@ pub struct CreateCacheClusterInput {
     ///
     /// Use this parameter only when you are creating a cluster outside of an Amazon Virtual Private Cloud
     /// (Amazon VPC).
-    pub cache_security_group_names: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub cache_security_group_names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// One or more VPC security groups associated with the cluster.
     ///
     /// Use this parameter only when you are creating a cluster in an Amazon Virtual Private Cloud (Amazon
     /// VPC).
-    pub security_group_ids: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub security_group_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// A list of tags to be added to this resource.
     pub tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
     /// A single-element string list containing an Amazon Resource Name (ARN) that uniquely identifies a
@@ -274,13 +268,10 @@ pub struct CreateCacheClusterInput {
     /// The outpost ARN in which the cache cluster is created.
     pub preferred_outpost_arn: ::std::option::Option<::std::string::String>,
     /// The outpost ARNs in which the cache cluster is created.
-    pub preferred_outpost_arns: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub preferred_outpost_arns: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Specifies the destination, format and type of the logs.
-    pub log_delivery_configurations: ::std::option::Option<
-        ::std::vec::Vec<crate::types::LogDeliveryConfigurationRequest>,
-    >,
+    pub log_delivery_configurations:
+        ::std::option::Option<::std::vec::Vec<crate::types::LogDeliveryConfigurationRequest>>,
     /// A flag that enables in-transit encryption when set to true.
     pub transit_encryption_enabled: ::std::option::Option<bool>,
     /// Must be either `ipv4` \| `ipv6` \| `dual_stack`. IPv6 is supported for workloads using Valkey 7.2
@@ -295,7 +286,8 @@ pub struct CreateCacheClusterInput {
 }
 impl CreateCacheClusterInput {
     /// Creates a builder for [`CreateCacheClusterInput`].
-    pub fn builder() -> crate::operation::create_cache_cluster::builders::CreateCacheClusterInputBuilder {
+    pub fn builder(
+    ) -> crate::operation::create_cache_cluster::builders::CreateCacheClusterInputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -310,7 +302,8 @@ pub struct CreateCacheClusterOutput {
 }
 impl CreateCacheClusterOutput {
     /// Creates a builder for [`CreateCacheClusterOutput`].
-    pub fn builder() -> crate::operation::create_cache_cluster::builders::CreateCacheClusterOutputBuilder {
+    pub fn builder(
+    ) -> crate::operation::create_cache_cluster::builders::CreateCacheClusterOutputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -542,10 +535,8 @@ impl CreateCacheClusterInput {
 }
 /// Serializes the input as the awsQuery request body: `Action=CreateCacheCluster&Version=2015-02-02` then the members, form-urlencoded.
 pub fn serialize_query_body(input: &CreateCacheClusterInput) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new(
-        "CreateCacheCluster",
-        "2015-02-02",
-    );
+    let mut writer =
+        ::querygen_runtime::query::QueryWriter::new("CreateCacheCluster", "2015-02-02");
     input.write_query(&mut writer);
     writer.finish()
 }
@@ -555,9 +546,8 @@ impl CreateCacheClusterOutput {
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_cache_cluster: ::std::option::Option<
-            crate::types::CacheCluster,
-        > = ::std::option::Option::None;
+        let mut member_cache_cluster: ::std::option::Option<crate::types::CacheCluster> =
+            ::std::option::Option::None;
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "CacheCluster" => {
@@ -589,10 +579,7 @@ pub fn deserialize_response(
         ::std::option::Option::Some(output) => output,
         ::std::option::Option::None => CreateCacheClusterOutput::builder().build(),
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
-        output,
-        request_id,
-    })
+    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse { output, request_id })
 }
 /// The errors `CreateCacheCluster` may return.
 #[non_exhaustive]
@@ -607,17 +594,11 @@ pub enum CreateCacheClusterError {
     /// The service answered with [`crate::error::CacheSubnetGroupNotFoundFault`].
     CacheSubnetGroupNotFoundFault(crate::error::CacheSubnetGroupNotFoundFault),
     /// The service answered with [`crate::error::ClusterQuotaForCustomerExceededFault`].
-    ClusterQuotaForCustomerExceededFault(
-        crate::error::ClusterQuotaForCustomerExceededFault,
-    ),
+    ClusterQuotaForCustomerExceededFault(crate::error::ClusterQuotaForCustomerExceededFault),
     /// The service answered with [`crate::error::InsufficientCacheClusterCapacityFault`].
-    InsufficientCacheClusterCapacityFault(
-        crate::error::InsufficientCacheClusterCapacityFault,
-    ),
+    InsufficientCacheClusterCapacityFault(crate::error::InsufficientCacheClusterCapacityFault),
     /// The service answered with [`crate::error::InvalidParameterCombinationException`].
-    InvalidParameterCombinationException(
-        crate::error::InvalidParameterCombinationException,
-    ),
+    InvalidParameterCombinationException(crate::error::InvalidParameterCombinationException),
     /// The service answered with [`crate::error::InvalidParameterValueException`].
     InvalidParameterValueException(crate::error::InvalidParameterValueException),
     /// The service answered with [`crate::error::InvalidReplicationGroupStateFault`].
@@ -641,383 +622,285 @@ impl CreateCacheClusterError {
         let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
-                        ),
+                return Self::Unhandled(::std::boxed::Box::new(
+                    ::querygen_runtime::query::UnhandledError::new(
+                        status,
+                        body,
+                        ::std::result::Result::Err(problem),
                     ),
-                );
+                ));
             }
         };
         match envelope.code.as_deref() {
-            ::std::option::Option::Some(
-                crate::error::CacheClusterAlreadyExistsFault::CODE,
-            ) => {
-                crate::error::CacheClusterAlreadyExistsFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
+            ::std::option::Option::Some(crate::error::CacheClusterAlreadyExistsFault::CODE) => {
+                crate::error::CacheClusterAlreadyExistsFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::CacheClusterAlreadyExistsFault,
                     )
             }
-            ::std::option::Option::Some(
-                crate::error::CacheParameterGroupNotFoundFault::CODE,
-            ) => {
-                crate::error::CacheParameterGroupNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
+            ::std::option::Option::Some(crate::error::CacheParameterGroupNotFoundFault::CODE) => {
+                crate::error::CacheParameterGroupNotFoundFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::CacheParameterGroupNotFoundFault,
                     )
             }
-            ::std::option::Option::Some(
-                crate::error::CacheSecurityGroupNotFoundFault::CODE,
-            ) => {
-                crate::error::CacheSecurityGroupNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
+            ::std::option::Option::Some(crate::error::CacheSecurityGroupNotFoundFault::CODE) => {
+                crate::error::CacheSecurityGroupNotFoundFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::CacheSecurityGroupNotFoundFault,
                     )
             }
-            ::std::option::Option::Some(
-                crate::error::CacheSubnetGroupNotFoundFault::CODE,
-            ) => {
-                crate::error::CacheSubnetGroupNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
+            ::std::option::Option::Some(crate::error::CacheSubnetGroupNotFoundFault::CODE) => {
+                crate::error::CacheSubnetGroupNotFoundFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::CacheSubnetGroupNotFoundFault,
                     )
             }
             ::std::option::Option::Some(
                 crate::error::ClusterQuotaForCustomerExceededFault::CODE,
             ) => {
-                crate::error::ClusterQuotaForCustomerExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
+                crate::error::ClusterQuotaForCustomerExceededFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::ClusterQuotaForCustomerExceededFault,
                     )
             }
             ::std::option::Option::Some(
                 crate::error::InsufficientCacheClusterCapacityFault::CODE,
-            ) => {
-                crate::error::InsufficientCacheClusterCapacityFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
-                            ),
-                        ),
-                        Self::InsufficientCacheClusterCapacityFault,
-                    )
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterCombinationException::CODE,
-            ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
-                            ),
-                        ),
-                        Self::InvalidParameterCombinationException,
-                    )
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterValueException::CODE,
-            ) => {
-                crate::error::InvalidParameterValueException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
-                            ),
-                        ),
-                        Self::InvalidParameterValueException,
-                    )
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidReplicationGroupStateFault::CODE,
-            ) => {
-                crate::error::InvalidReplicationGroupStateFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
-                            ),
-                        ),
-                        Self::InvalidReplicationGroupStateFault,
-                    )
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidVpcNetworkStateFault::CODE,
-            ) => {
-                crate::error::InvalidVpcNetworkStateFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
-                            ),
-                        ),
-                        Self::InvalidVpcNetworkStateFault,
-                    )
-            }
-            ::std::option::Option::Some(
-                crate::error::NodeQuotaForClusterExceededFault::CODE,
-            ) => {
-                crate::error::NodeQuotaForClusterExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
-                            ),
-                        ),
-                        Self::NodeQuotaForClusterExceededFault,
-                    )
-            }
-            ::std::option::Option::Some(
-                crate::error::NodeQuotaForCustomerExceededFault::CODE,
-            ) => {
-                crate::error::NodeQuotaForCustomerExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
-                            ),
-                        ),
-                        Self::NodeQuotaForCustomerExceededFault,
-                    )
-            }
-            ::std::option::Option::Some(
-                crate::error::ReplicationGroupNotFoundFault::CODE,
-            ) => {
-                crate::error::ReplicationGroupNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
-                            ),
-                        ),
-                        Self::ReplicationGroupNotFoundFault,
-                    )
-            }
-            ::std::option::Option::Some(
-                crate::error::TagQuotaPerResourceExceeded::CODE,
-            ) => {
-                crate::error::TagQuotaPerResourceExceeded::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
-                            ),
-                        ),
-                        Self::TagQuotaPerResourceExceeded,
-                    )
-            }
-            _ => {
-                Self::Unhandled(
-                    ::std::boxed::Box::new(
+            ) => crate::error::InsufficientCacheClusterCapacityFault::read_error_body(
+                body, &envelope,
+            )
+            .map_or_else(
+                |problem| {
+                    Self::Unhandled(::std::boxed::Box::new(
                         ::querygen_runtime::query::UnhandledError::new(
                             status,
                             body,
-                            ::std::result::Result::Ok(envelope),
+                            ::std::result::Result::Err(problem),
                         ),
-                    ),
-                )
+                    ))
+                },
+                Self::InsufficientCacheClusterCapacityFault,
+            ),
+            ::std::option::Option::Some(
+                crate::error::InvalidParameterCombinationException::CODE,
+            ) => {
+                crate::error::InvalidParameterCombinationException::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ))
+                        },
+                        Self::InvalidParameterCombinationException,
+                    )
             }
+            ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE) => {
+                crate::error::InvalidParameterValueException::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ))
+                        },
+                        Self::InvalidParameterValueException,
+                    )
+            }
+            ::std::option::Option::Some(crate::error::InvalidReplicationGroupStateFault::CODE) => {
+                crate::error::InvalidReplicationGroupStateFault::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ))
+                        },
+                        Self::InvalidReplicationGroupStateFault,
+                    )
+            }
+            ::std::option::Option::Some(crate::error::InvalidVpcNetworkStateFault::CODE) => {
+                crate::error::InvalidVpcNetworkStateFault::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ))
+                        },
+                        Self::InvalidVpcNetworkStateFault,
+                    )
+            }
+            ::std::option::Option::Some(crate::error::NodeQuotaForClusterExceededFault::CODE) => {
+                crate::error::NodeQuotaForClusterExceededFault::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ))
+                        },
+                        Self::NodeQuotaForClusterExceededFault,
+                    )
+            }
+            ::std::option::Option::Some(crate::error::NodeQuotaForCustomerExceededFault::CODE) => {
+                crate::error::NodeQuotaForCustomerExceededFault::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ))
+                        },
+                        Self::NodeQuotaForCustomerExceededFault,
+                    )
+            }
+            ::std::option::Option::Some(crate::error::ReplicationGroupNotFoundFault::CODE) => {
+                crate::error::ReplicationGroupNotFoundFault::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ))
+                        },
+                        Self::ReplicationGroupNotFoundFault,
+                    )
+            }
+            ::std::option::Option::Some(crate::error::TagQuotaPerResourceExceeded::CODE) => {
+                crate::error::TagQuotaPerResourceExceeded::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ))
+                        },
+                        Self::TagQuotaPerResourceExceeded,
+                    )
+            }
+            _ => Self::Unhandled(::std::boxed::Box::new(
+                ::querygen_runtime::query::UnhandledError::new(
+                    status,
+                    body,
+                    ::std::result::Result::Ok(envelope),
+                ),
+            )),
         }
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
             Self::CacheClusterAlreadyExistsFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::CacheClusterAlreadyExistsFault::CODE,
-                )
+                ::std::option::Option::Some(crate::error::CacheClusterAlreadyExistsFault::CODE)
             }
             Self::CacheParameterGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::CacheParameterGroupNotFoundFault::CODE,
-                )
+                ::std::option::Option::Some(crate::error::CacheParameterGroupNotFoundFault::CODE)
             }
             Self::CacheSecurityGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::CacheSecurityGroupNotFoundFault::CODE,
-                )
+                ::std::option::Option::Some(crate::error::CacheSecurityGroupNotFoundFault::CODE)
             }
             Self::CacheSubnetGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::CacheSubnetGroupNotFoundFault::CODE,
-                )
+                ::std::option::Option::Some(crate::error::CacheSubnetGroupNotFoundFault::CODE)
             }
-            Self::ClusterQuotaForCustomerExceededFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ClusterQuotaForCustomerExceededFault::CODE,
-                )
-            }
-            Self::InsufficientCacheClusterCapacityFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InsufficientCacheClusterCapacityFault::CODE,
-                )
-            }
-            Self::InvalidParameterCombinationException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterCombinationException::CODE,
-                )
-            }
+            Self::ClusterQuotaForCustomerExceededFault(_) => ::std::option::Option::Some(
+                crate::error::ClusterQuotaForCustomerExceededFault::CODE,
+            ),
+            Self::InsufficientCacheClusterCapacityFault(_) => ::std::option::Option::Some(
+                crate::error::InsufficientCacheClusterCapacityFault::CODE,
+            ),
+            Self::InvalidParameterCombinationException(_) => ::std::option::Option::Some(
+                crate::error::InvalidParameterCombinationException::CODE,
+            ),
             Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterValueException::CODE,
-                )
+                ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE)
             }
             Self::InvalidReplicationGroupStateFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidReplicationGroupStateFault::CODE,
-                )
+                ::std::option::Option::Some(crate::error::InvalidReplicationGroupStateFault::CODE)
             }
             Self::InvalidVpcNetworkStateFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidVpcNetworkStateFault::CODE,
-                )
+                ::std::option::Option::Some(crate::error::InvalidVpcNetworkStateFault::CODE)
             }
             Self::NodeQuotaForClusterExceededFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::NodeQuotaForClusterExceededFault::CODE,
-                )
+                ::std::option::Option::Some(crate::error::NodeQuotaForClusterExceededFault::CODE)
             }
             Self::NodeQuotaForCustomerExceededFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::NodeQuotaForCustomerExceededFault::CODE,
-                )
+                ::std::option::Option::Some(crate::error::NodeQuotaForCustomerExceededFault::CODE)
             }
             Self::ReplicationGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ReplicationGroupNotFoundFault::CODE,
-                )
+                ::std::option::Option::Some(crate::error::ReplicationGroupNotFoundFault::CODE)
             }
             Self::TagQuotaPerResourceExceeded(_) => {
-                ::std::option::Option::Some(
-                    crate::error::TagQuotaPerResourceExceeded::CODE,
-                )
+                ::std::option::Option::Some(crate::error::TagQuotaPerResourceExceeded::CODE)
             }
             Self::Unhandled(error) => error.code.as_deref(),
         }
@@ -1028,139 +911,90 @@ impl CreateCacheClusterError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
         match self {
-            Self::CacheClusterAlreadyExistsFault(error) => {
-                (
-                    crate::error::CacheClusterAlreadyExistsFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::CacheParameterGroupNotFoundFault(error) => {
-                (
-                    crate::error::CacheParameterGroupNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::CacheSecurityGroupNotFoundFault(error) => {
-                (
-                    crate::error::CacheSecurityGroupNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::CacheSubnetGroupNotFoundFault(error) => {
-                (
-                    crate::error::CacheSubnetGroupNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::ClusterQuotaForCustomerExceededFault(error) => {
-                (
-                    crate::error::ClusterQuotaForCustomerExceededFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InsufficientCacheClusterCapacityFault(error) => {
-                (
-                    crate::error::InsufficientCacheClusterCapacityFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterCombinationException(error) => {
-                (
-                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterValueException(error) => {
-                (
-                    crate::error::InvalidParameterValueException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidReplicationGroupStateFault(error) => {
-                (
-                    crate::error::InvalidReplicationGroupStateFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidVpcNetworkStateFault(error) => {
-                (
-                    crate::error::InvalidVpcNetworkStateFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::NodeQuotaForClusterExceededFault(error) => {
-                (
-                    crate::error::NodeQuotaForClusterExceededFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::NodeQuotaForCustomerExceededFault(error) => {
-                (
-                    crate::error::NodeQuotaForCustomerExceededFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::ReplicationGroupNotFoundFault(error) => {
-                (
-                    crate::error::ReplicationGroupNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::TagQuotaPerResourceExceeded(error) => {
-                (
-                    crate::error::TagQuotaPerResourceExceeded::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::CacheClusterAlreadyExistsFault(error) => (
+                crate::error::CacheClusterAlreadyExistsFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            Self::CacheParameterGroupNotFoundFault(error) => (
+                crate::error::CacheParameterGroupNotFoundFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            Self::CacheSecurityGroupNotFoundFault(error) => (
+                crate::error::CacheSecurityGroupNotFoundFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            Self::CacheSubnetGroupNotFoundFault(error) => (
+                crate::error::CacheSubnetGroupNotFoundFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            Self::ClusterQuotaForCustomerExceededFault(error) => (
+                crate::error::ClusterQuotaForCustomerExceededFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            Self::InsufficientCacheClusterCapacityFault(error) => (
+                crate::error::InsufficientCacheClusterCapacityFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            Self::InvalidParameterCombinationException(error) => (
+                crate::error::InvalidParameterCombinationException::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            Self::InvalidParameterValueException(error) => (
+                crate::error::InvalidParameterValueException::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            Self::InvalidReplicationGroupStateFault(error) => (
+                crate::error::InvalidReplicationGroupStateFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            Self::InvalidVpcNetworkStateFault(error) => (
+                crate::error::InvalidVpcNetworkStateFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            Self::NodeQuotaForClusterExceededFault(error) => (
+                crate::error::NodeQuotaForClusterExceededFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            Self::NodeQuotaForCustomerExceededFault(error) => (
+                crate::error::NodeQuotaForCustomerExceededFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            Self::ReplicationGroupNotFoundFault(error) => (
+                crate::error::ReplicationGroupNotFoundFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            Self::TagQuotaPerResourceExceeded(error) => (
+                crate::error::TagQuotaPerResourceExceeded::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
             Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
         }
+    }
+}
+impl ::querygen_runtime::query::ErrorCode for CreateCacheClusterError {
+    fn code(&self) -> ::std::option::Option<&str> {
+        CreateCacheClusterError::code(self)
     }
 }
 impl ::std::fmt::Display for CreateCacheClusterError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
-            Self::CacheClusterAlreadyExistsFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::CacheParameterGroupNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::CacheSecurityGroupNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::CacheSubnetGroupNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::ClusterQuotaForCustomerExceededFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
+            Self::CacheClusterAlreadyExistsFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::CacheParameterGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::CacheSecurityGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::CacheSubnetGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::ClusterQuotaForCustomerExceededFault(error) => ::std::fmt::Display::fmt(error, f),
             Self::InsufficientCacheClusterCapacityFault(error) => {
                 ::std::fmt::Display::fmt(error, f)
             }
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidReplicationGroupStateFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidVpcNetworkStateFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::NodeQuotaForClusterExceededFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::NodeQuotaForCustomerExceededFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::ReplicationGroupNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::TagQuotaPerResourceExceeded(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
+            Self::InvalidParameterCombinationException(error) => ::std::fmt::Display::fmt(error, f),
+            Self::InvalidParameterValueException(error) => ::std::fmt::Display::fmt(error, f),
+            Self::InvalidReplicationGroupStateFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::InvalidVpcNetworkStateFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::NodeQuotaForClusterExceededFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::NodeQuotaForCustomerExceededFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::ReplicationGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::TagQuotaPerResourceExceeded(error) => ::std::fmt::Display::fmt(error, f),
             Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
         }
     }
@@ -1168,48 +1002,22 @@ impl ::std::fmt::Display for CreateCacheClusterError {
 impl ::std::error::Error for CreateCacheClusterError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            Self::CacheClusterAlreadyExistsFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::CacheParameterGroupNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::CacheSecurityGroupNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::CacheSubnetGroupNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::ClusterQuotaForCustomerExceededFault(error) => {
-                ::std::option::Option::Some(error)
-            }
+            Self::CacheClusterAlreadyExistsFault(error) => ::std::option::Option::Some(error),
+            Self::CacheParameterGroupNotFoundFault(error) => ::std::option::Option::Some(error),
+            Self::CacheSecurityGroupNotFoundFault(error) => ::std::option::Option::Some(error),
+            Self::CacheSubnetGroupNotFoundFault(error) => ::std::option::Option::Some(error),
+            Self::ClusterQuotaForCustomerExceededFault(error) => ::std::option::Option::Some(error),
             Self::InsufficientCacheClusterCapacityFault(error) => {
                 ::std::option::Option::Some(error)
             }
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidReplicationGroupStateFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidVpcNetworkStateFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::NodeQuotaForClusterExceededFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::NodeQuotaForCustomerExceededFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::ReplicationGroupNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::TagQuotaPerResourceExceeded(error) => {
-                ::std::option::Option::Some(error)
-            }
+            Self::InvalidParameterCombinationException(error) => ::std::option::Option::Some(error),
+            Self::InvalidParameterValueException(error) => ::std::option::Option::Some(error),
+            Self::InvalidReplicationGroupStateFault(error) => ::std::option::Option::Some(error),
+            Self::InvalidVpcNetworkStateFault(error) => ::std::option::Option::Some(error),
+            Self::NodeQuotaForClusterExceededFault(error) => ::std::option::Option::Some(error),
+            Self::NodeQuotaForCustomerExceededFault(error) => ::std::option::Option::Some(error),
+            Self::ReplicationGroupNotFoundFault(error) => ::std::option::Option::Some(error),
+            Self::TagQuotaPerResourceExceeded(error) => ::std::option::Option::Some(error),
             Self::Unhandled(error) => ::std::option::Option::Some(&**error),
         }
     }
@@ -1227,11 +1035,7 @@ pub fn build_request(
     ::querygen_runtime::http::RequestError,
 > {
     let host_prefix = ::std::option::Option::None;
-    ::querygen_runtime::http::query_request(
-        endpoint,
-        host_prefix,
-        serialize_query_body(input),
-    )
+    ::querygen_runtime::http::query_request(endpoint, host_prefix, serialize_query_body(input))
 }
 /// Reads the HTTP response to a `CreateCacheCluster` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`CreateCacheClusterError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
@@ -1243,20 +1047,707 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
-        deserialize_response(body)
-            .map_err(|problem| {
-                CreateCacheClusterError::Unhandled(
-                    ::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
-                        ),
-                    ),
-                )
-            })
+        deserialize_response(body).map_err(|problem| {
+            CreateCacheClusterError::Unhandled(::std::boxed::Box::new(
+                ::querygen_runtime::query::UnhandledError::new(
+                    status,
+                    body,
+                    ::std::result::Result::Err(problem),
+                ),
+            ))
+        })
     } else {
         ::std::result::Result::Err(deserialize_error(status, body))
+    }
+}
+#[cfg(feature = "client")]
+static OPERATION: ::querygen_runtime::client::Operation<
+    CreateCacheClusterInput,
+    CreateCacheClusterOutput,
+    CreateCacheClusterError,
+> = ::querygen_runtime::client::Operation {
+    name: "CreateCacheCluster",
+    build_request,
+    parse_response: parse_response::<::std::vec::Vec<u8>>,
+};
+#[cfg(feature = "client")]
+/// A `CreateCacheCluster` call being prepared: the input's setters, then [`send`](Self::send).
+#[derive(Debug, Clone)]
+pub struct CreateCacheClusterFluentBuilder {
+    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    inner: builders::CreateCacheClusterInputBuilder,
+}
+#[cfg(feature = "client")]
+impl CreateCacheClusterFluentBuilder {
+    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_runtime::client::Handle>) -> Self {
+        Self {
+            handle,
+            inner: ::std::default::Default::default(),
+        }
+    }
+    /// The input as set so far.
+    pub fn as_input(&self) -> &builders::CreateCacheClusterInputBuilder {
+        &self.inner
+    }
+    /// Sends the request; the output, or why there is none.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        CreateCacheClusterOutput,
+        ::querygen_runtime::client::SdkError<CreateCacheClusterError>,
+    > {
+        self.send_with_metadata()
+            .await
+            .map(|response| response.output)
+    }
+    /// [`send`](Self::send), keeping the response's request id beside the output.
+    pub async fn send_with_metadata(
+        self,
+    ) -> ::std::result::Result<
+        ::querygen_runtime::query::QueryResponse<CreateCacheClusterOutput>,
+        ::querygen_runtime::client::SdkError<CreateCacheClusterError>,
+    > {
+        let input = self.inner.build().map_err(|problem| {
+            ::querygen_runtime::client::SdkError::Construction(
+                ::querygen_runtime::client::ConstructionError::new(::std::format!(
+                    "{}: {problem}",
+                    "CreateCacheCluster"
+                )),
+            )
+        })?;
+        self.handle.invoke(&OPERATION, &input).await
+    }
+    /// The node group (shard) identifier. This parameter is stored as a lowercase string.
+    ///
+    /// **Constraints:**
+    ///
+    /// - A name must contain from 1 to 50 alphanumeric characters or hyphens.
+    /// - The first character must be a letter.
+    /// - A name cannot end with a hyphen or contain two consecutive hyphens.
+    pub fn cache_cluster_id(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.cache_cluster_id(input);
+        self
+    }
+    /// Sets or clears the `CacheClusterId` member.
+    pub fn set_cache_cluster_id(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_cache_cluster_id(input);
+        self
+    }
+    /// The ID of the replication group to which this cluster should belong. If this parameter is specified,
+    /// the cluster is added to the specified replication group as a read replica; otherwise, the cluster is
+    /// a standalone primary that is not part of any replication group.
+    ///
+    /// If the specified replication group is Multi-AZ enabled and the Availability Zone is not specified,
+    /// the cluster is created in Availability Zones that provide the best spread of read replicas across
+    /// Availability Zones.
+    ///
+    /// **Note:** This parameter is only valid if the `Engine` parameter is `redis`.
+    pub fn replication_group_id(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.replication_group_id(input);
+        self
+    }
+    /// Sets or clears the `ReplicationGroupId` member.
+    pub fn set_replication_group_id(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_replication_group_id(input);
+        self
+    }
+    /// Specifies whether the nodes in this Memcached cluster are created in a single Availability Zone or
+    /// created across multiple Availability Zones in the cluster's region.
+    ///
+    /// This parameter is only supported for Memcached clusters.
+    ///
+    /// If the `AZMode` and `PreferredAvailabilityZones` are not specified, ElastiCache assumes `single-az`
+    /// mode.
+    pub fn az_mode(mut self, input: impl ::std::convert::Into<crate::types::AzMode>) -> Self {
+        self.inner = self.inner.az_mode(input);
+        self
+    }
+    /// Sets or clears the `AZMode` member.
+    pub fn set_az_mode(mut self, input: ::std::option::Option<crate::types::AzMode>) -> Self {
+        self.inner = self.inner.set_az_mode(input);
+        self
+    }
+    /// The EC2 Availability Zone in which the cluster is created.
+    ///
+    /// All nodes belonging to this cluster are placed in the preferred Availability Zone. If you want to
+    /// create your nodes across multiple Availability Zones, use `PreferredAvailabilityZones`.
+    ///
+    /// Default: System chosen Availability Zone.
+    pub fn preferred_availability_zone(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.preferred_availability_zone(input);
+        self
+    }
+    /// Sets or clears the `PreferredAvailabilityZone` member.
+    pub fn set_preferred_availability_zone(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_preferred_availability_zone(input);
+        self
+    }
+    /// Appends one item to the `PreferredAvailabilityZones` member.
+    ///
+    /// A list of the Availability Zones in which cache nodes are created. The order of the zones in the
+    /// list is not important.
+    ///
+    /// This option is only supported on Memcached.
+    ///
+    /// **Note:** If you are creating your cluster in an Amazon VPC (recommended) you can only locate nodes
+    /// in Availability Zones that are associated with the subnets in the selected subnet group.
+    ///
+    /// The number of Availability Zones listed must equal the value of `NumCacheNodes`.
+    ///
+    /// If you want all the nodes in the same Availability Zone, use `PreferredAvailabilityZone` instead, or
+    /// repeat the Availability Zone multiple times in the list.
+    ///
+    /// Default: System chosen Availability Zones.
+    pub fn preferred_availability_zones(
+        mut self,
+        item: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.preferred_availability_zones(item);
+        self
+    }
+    /// Sets or clears the `PreferredAvailabilityZones` member.
+    pub fn set_preferred_availability_zones(
+        mut self,
+        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.inner = self.inner.set_preferred_availability_zones(input);
+        self
+    }
+    /// The initial number of cache nodes that the cluster has.
+    ///
+    /// For clusters running Valkey or Redis OSS, this value must be 1. For clusters running Memcached, this
+    /// value must be between 1 and 40.
+    ///
+    /// If you need more than 40 nodes for your Memcached cluster, please fill out the ElastiCache Limit
+    /// Increase Request form at <http://aws.amazon.com/contact-us/elasticache-node-limit-request/>.
+    pub fn num_cache_nodes(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+        self.inner = self.inner.num_cache_nodes(input);
+        self
+    }
+    /// Sets or clears the `NumCacheNodes` member.
+    pub fn set_num_cache_nodes(mut self, input: ::std::option::Option<i32>) -> Self {
+        self.inner = self.inner.set_num_cache_nodes(input);
+        self
+    }
+    /// The compute and memory capacity of the nodes in the node group (shard).
+    ///
+    /// The following node types are supported by ElastiCache. Generally speaking, the current generation
+    /// types provide more memory and computational power at lower cost when compared to their equivalent
+    /// previous generation counterparts.
+    ///
+    /// - General purpose:
+    ///   - Current generation:
+    ///
+    ///     **M7g node types**: `cache.m7g.large`, `cache.m7g.xlarge`, `cache.m7g.2xlarge`,
+    ///     `cache.m7g.4xlarge`, `cache.m7g.8xlarge`, `cache.m7g.12xlarge`, `cache.m7g.16xlarge`
+    ///
+    ///     **Note:** For region availability, see [Supported Node
+    ///     Types](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/CacheNodes.SupportedTypes.html#CacheNodes.SupportedTypesByRegion)
+    ///
+    ///     **M6g node types** (available only for Redis OSS engine version 5.0.6 onward and for Memcached
+    ///     engine version 1.5.16 onward): `cache.m6g.large`, `cache.m6g.xlarge`, `cache.m6g.2xlarge`,
+    ///     `cache.m6g.4xlarge`, `cache.m6g.8xlarge`, `cache.m6g.12xlarge`, `cache.m6g.16xlarge`
+    ///
+    ///     **M5 node types:** `cache.m5.large`, `cache.m5.xlarge`, `cache.m5.2xlarge`, `cache.m5.4xlarge`,
+    ///     `cache.m5.12xlarge`, `cache.m5.24xlarge`
+    ///
+    ///     **M4 node types:** `cache.m4.large`, `cache.m4.xlarge`, `cache.m4.2xlarge`, `cache.m4.4xlarge`,
+    ///     `cache.m4.10xlarge`
+    ///
+    ///     **T4g node types** (available only for Redis OSS engine version 5.0.6 onward and Memcached
+    ///     engine version 1.5.16 onward): `cache.t4g.micro`, `cache.t4g.small`, `cache.t4g.medium`
+    ///
+    ///     **T3 node types:** `cache.t3.micro`, `cache.t3.small`, `cache.t3.medium`
+    ///
+    ///     **T2 node types:** `cache.t2.micro`, `cache.t2.small`, `cache.t2.medium`
+    ///   - Previous generation: (not recommended. Existing clusters are still supported but creation of new
+    ///     clusters is not supported for these types.)
+    ///
+    ///     **T1 node types:** `cache.t1.micro`
+    ///
+    ///     **M1 node types:** `cache.m1.small`, `cache.m1.medium`, `cache.m1.large`, `cache.m1.xlarge`
+    ///
+    ///     **M3 node types:** `cache.m3.medium`, `cache.m3.large`, `cache.m3.xlarge`, `cache.m3.2xlarge`
+    /// - Compute optimized:
+    ///   - Previous generation: (not recommended. Existing clusters are still supported but creation of new
+    ///     clusters is not supported for these types.)
+    ///
+    ///     **C1 node types:** `cache.c1.xlarge`
+    /// - Memory optimized:
+    ///   - Current generation:
+    ///
+    ///     **R7g node types**: `cache.r7g.large`, `cache.r7g.xlarge`, `cache.r7g.2xlarge`,
+    ///     `cache.r7g.4xlarge`, `cache.r7g.8xlarge`, `cache.r7g.12xlarge`, `cache.r7g.16xlarge`
+    ///
+    ///     **Note:** For region availability, see [Supported Node
+    ///     Types](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/CacheNodes.SupportedTypes.html#CacheNodes.SupportedTypesByRegion)
+    ///
+    ///     **R6g node types** (available only for Redis OSS engine version 5.0.6 onward and for Memcached
+    ///     engine version 1.5.16 onward): `cache.r6g.large`, `cache.r6g.xlarge`, `cache.r6g.2xlarge`,
+    ///     `cache.r6g.4xlarge`, `cache.r6g.8xlarge`, `cache.r6g.12xlarge`, `cache.r6g.16xlarge`
+    ///
+    ///     **R5 node types:** `cache.r5.large`, `cache.r5.xlarge`, `cache.r5.2xlarge`, `cache.r5.4xlarge`,
+    ///     `cache.r5.12xlarge`, `cache.r5.24xlarge`
+    ///
+    ///     **R4 node types:** `cache.r4.large`, `cache.r4.xlarge`, `cache.r4.2xlarge`, `cache.r4.4xlarge`,
+    ///     `cache.r4.8xlarge`, `cache.r4.16xlarge`
+    ///   - Previous generation: (not recommended. Existing clusters are still supported but creation of new
+    ///     clusters is not supported for these types.)
+    ///
+    ///     **M2 node types:** `cache.m2.xlarge`, `cache.m2.2xlarge`, `cache.m2.4xlarge`
+    ///
+    ///     **R3 node types:** `cache.r3.large`, `cache.r3.xlarge`, `cache.r3.2xlarge`, `cache.r3.4xlarge`,
+    ///     `cache.r3.8xlarge`
+    ///
+    /// **Additional node type info**
+    ///
+    /// - All current generation instance types are created in Amazon VPC by default.
+    /// - Valkey or Redis OSS append-only files (AOF) are not supported for T1 or T2 instances.
+    /// - Valkey or Redis OSS Multi-AZ with automatic failover is not supported on T1 instances.
+    /// - The configuration variables `appendonly` and `appendfsync` are not supported on Valkey, or on
+    ///   Redis OSS version 2.8.22 and later.
+    pub fn cache_node_type(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.cache_node_type(input);
+        self
+    }
+    /// Sets or clears the `CacheNodeType` member.
+    pub fn set_cache_node_type(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_cache_node_type(input);
+        self
+    }
+    /// The name of the cache engine to be used for this cluster.
+    ///
+    /// Valid values for this parameter are: `memcached` \| `redis`
+    pub fn engine(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        self.inner = self.inner.engine(input);
+        self
+    }
+    /// Sets or clears the `Engine` member.
+    pub fn set_engine(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        self.inner = self.inner.set_engine(input);
+        self
+    }
+    /// The version number of the cache engine to be used for this cluster. To view the supported cache
+    /// engine versions, use the DescribeCacheEngineVersions operation.
+    ///
+    /// **Important:** You can upgrade to a newer engine version (see [Selecting a Cache Engine and
+    /// Version](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/SelectEngine.html#VersionManagement)),
+    /// but you cannot downgrade to an earlier engine version. If you want to use an earlier engine version,
+    /// you must delete the existing cluster or replication group and create it anew with the earlier engine
+    /// version.
+    pub fn engine_version(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.engine_version(input);
+        self
+    }
+    /// Sets or clears the `EngineVersion` member.
+    pub fn set_engine_version(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_engine_version(input);
+        self
+    }
+    /// The name of the parameter group to associate with this cluster. If this argument is omitted, the
+    /// default parameter group for the specified engine is used. You cannot use any parameter group which
+    /// has `cluster-enabled='yes'` when creating a cluster.
+    pub fn cache_parameter_group_name(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.cache_parameter_group_name(input);
+        self
+    }
+    /// Sets or clears the `CacheParameterGroupName` member.
+    pub fn set_cache_parameter_group_name(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_cache_parameter_group_name(input);
+        self
+    }
+    /// The name of the subnet group to be used for the cluster.
+    ///
+    /// Use this parameter only when you are creating a cluster in an Amazon Virtual Private Cloud (Amazon
+    /// VPC).
+    ///
+    /// **Important:** If you're going to launch your cluster in an Amazon VPC, you need to create a subnet
+    /// group before you start creating a cluster. For more information, see [Subnets and Subnet
+    /// Groups](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/SubnetGroups.html).
+    pub fn cache_subnet_group_name(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.cache_subnet_group_name(input);
+        self
+    }
+    /// Sets or clears the `CacheSubnetGroupName` member.
+    pub fn set_cache_subnet_group_name(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_cache_subnet_group_name(input);
+        self
+    }
+    /// Appends one item to the `CacheSecurityGroupNames` member.
+    ///
+    /// A list of security group names to associate with this cluster.
+    ///
+    /// Use this parameter only when you are creating a cluster outside of an Amazon Virtual Private Cloud
+    /// (Amazon VPC).
+    pub fn cache_security_group_names(
+        mut self,
+        item: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.cache_security_group_names(item);
+        self
+    }
+    /// Sets or clears the `CacheSecurityGroupNames` member.
+    pub fn set_cache_security_group_names(
+        mut self,
+        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.inner = self.inner.set_cache_security_group_names(input);
+        self
+    }
+    /// Appends one item to the `SecurityGroupIds` member.
+    ///
+    /// One or more VPC security groups associated with the cluster.
+    ///
+    /// Use this parameter only when you are creating a cluster in an Amazon Virtual Private Cloud (Amazon
+    /// VPC).
+    pub fn security_group_ids(
+        mut self,
+        item: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.security_group_ids(item);
+        self
+    }
+    /// Sets or clears the `SecurityGroupIds` member.
+    pub fn set_security_group_ids(
+        mut self,
+        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.inner = self.inner.set_security_group_ids(input);
+        self
+    }
+    /// Appends one item to the `Tags` member.
+    ///
+    /// A list of tags to be added to this resource.
+    pub fn tags(mut self, item: impl ::std::convert::Into<crate::types::Tag>) -> Self {
+        self.inner = self.inner.tags(item);
+        self
+    }
+    /// Sets or clears the `Tags` member.
+    pub fn set_tags(
+        mut self,
+        input: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+    ) -> Self {
+        self.inner = self.inner.set_tags(input);
+        self
+    }
+    /// Appends one item to the `SnapshotArns` member.
+    ///
+    /// A single-element string list containing an Amazon Resource Name (ARN) that uniquely identifies a
+    /// Valkey or Redis OSS RDB snapshot file stored in Amazon S3. The snapshot file is used to populate the
+    /// node group (shard). The Amazon S3 object name in the ARN cannot contain any commas.
+    ///
+    /// **Note:** This parameter is only valid if the `Engine` parameter is `redis`.
+    ///
+    /// Example of an Amazon S3 ARN: `arn:aws:s3:::my_bucket/snapshot1.rdb`
+    pub fn snapshot_arns(mut self, item: impl ::std::convert::Into<::std::string::String>) -> Self {
+        self.inner = self.inner.snapshot_arns(item);
+        self
+    }
+    /// Sets or clears the `SnapshotArns` member.
+    pub fn set_snapshot_arns(
+        mut self,
+        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.inner = self.inner.set_snapshot_arns(input);
+        self
+    }
+    /// The name of a Valkey or Redis OSS snapshot from which to restore data into the new node group
+    /// (shard). The snapshot status changes to `restoring` while the new node group (shard) is being
+    /// created.
+    ///
+    /// **Note:** This parameter is only valid if the `Engine` parameter is `redis`.
+    pub fn snapshot_name(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.snapshot_name(input);
+        self
+    }
+    /// Sets or clears the `SnapshotName` member.
+    pub fn set_snapshot_name(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_snapshot_name(input);
+        self
+    }
+    /// Specifies the weekly time range during which maintenance on the cluster is performed. It is
+    /// specified as a range in the format ddd:hh24:mi-ddd:hh24:mi (24H Clock UTC). The minimum maintenance
+    /// window is a 60 minute period.
+    pub fn preferred_maintenance_window(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.preferred_maintenance_window(input);
+        self
+    }
+    /// Sets or clears the `PreferredMaintenanceWindow` member.
+    pub fn set_preferred_maintenance_window(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_preferred_maintenance_window(input);
+        self
+    }
+    /// The port number on which each of the cache nodes accepts connections.
+    pub fn port(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+        self.inner = self.inner.port(input);
+        self
+    }
+    /// Sets or clears the `Port` member.
+    pub fn set_port(mut self, input: ::std::option::Option<i32>) -> Self {
+        self.inner = self.inner.set_port(input);
+        self
+    }
+    /// The Amazon Resource Name (ARN) of the Amazon Simple Notification Service (SNS) topic to which
+    /// notifications are sent.
+    ///
+    /// **Note:** The Amazon SNS topic owner must be the same as the cluster owner.
+    pub fn notification_topic_arn(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.notification_topic_arn(input);
+        self
+    }
+    /// Sets or clears the `NotificationTopicArn` member.
+    pub fn set_notification_topic_arn(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_notification_topic_arn(input);
+        self
+    }
+    /// If you are running Valkey 7.2 and above or Redis OSS engine version 6.0 and above, set this
+    /// parameter to yes to opt-in to the next auto minor version upgrade campaign. This parameter is
+    /// disabled for previous versions.
+    pub fn auto_minor_version_upgrade(mut self, input: impl ::std::convert::Into<bool>) -> Self {
+        self.inner = self.inner.auto_minor_version_upgrade(input);
+        self
+    }
+    /// Sets or clears the `AutoMinorVersionUpgrade` member.
+    pub fn set_auto_minor_version_upgrade(mut self, input: ::std::option::Option<bool>) -> Self {
+        self.inner = self.inner.set_auto_minor_version_upgrade(input);
+        self
+    }
+    /// The number of days for which ElastiCache retains automatic snapshots before deleting them. For
+    /// example, if you set `SnapshotRetentionLimit` to 5, a snapshot taken today is retained for 5 days
+    /// before being deleted.
+    ///
+    /// **Note:** This parameter is only valid if the `Engine` parameter is `redis`.
+    ///
+    /// Default: 0 (i.e., automatic backups are disabled for this cache cluster).
+    pub fn snapshot_retention_limit(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+        self.inner = self.inner.snapshot_retention_limit(input);
+        self
+    }
+    /// Sets or clears the `SnapshotRetentionLimit` member.
+    pub fn set_snapshot_retention_limit(mut self, input: ::std::option::Option<i32>) -> Self {
+        self.inner = self.inner.set_snapshot_retention_limit(input);
+        self
+    }
+    /// The daily time range (in UTC) during which ElastiCache begins taking a daily snapshot of your node
+    /// group (shard).
+    ///
+    /// Example: `05:00-09:00`
+    ///
+    /// If you do not specify this parameter, ElastiCache automatically chooses an appropriate time range.
+    ///
+    /// **Note:** This parameter is only valid if the `Engine` parameter is `redis`.
+    pub fn snapshot_window(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.snapshot_window(input);
+        self
+    }
+    /// Sets or clears the `SnapshotWindow` member.
+    pub fn set_snapshot_window(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_snapshot_window(input);
+        self
+    }
+    /// **Reserved parameter.** The password used to access a password protected server.
+    ///
+    /// Password constraints:
+    ///
+    /// - Must be only printable ASCII characters.
+    /// - Must be at least 16 characters and no more than 128 characters in length.
+    /// - The only permitted printable special characters are !, &, #, $, ^, \<, \>, and -. Other printable
+    ///   special characters cannot be used in the AUTH token.
+    ///
+    /// For more information, see [AUTH password](http://redis.io/commands/AUTH) at
+    /// <http://redis.io/commands/AUTH>.
+    pub fn auth_token(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        self.inner = self.inner.auth_token(input);
+        self
+    }
+    /// Sets or clears the `AuthToken` member.
+    pub fn set_auth_token(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        self.inner = self.inner.set_auth_token(input);
+        self
+    }
+    /// Specifies whether the nodes in the cluster are created in a single outpost or across multiple
+    /// outposts.
+    pub fn outpost_mode(
+        mut self,
+        input: impl ::std::convert::Into<crate::types::OutpostMode>,
+    ) -> Self {
+        self.inner = self.inner.outpost_mode(input);
+        self
+    }
+    /// Sets or clears the `OutpostMode` member.
+    pub fn set_outpost_mode(
+        mut self,
+        input: ::std::option::Option<crate::types::OutpostMode>,
+    ) -> Self {
+        self.inner = self.inner.set_outpost_mode(input);
+        self
+    }
+    /// The outpost ARN in which the cache cluster is created.
+    pub fn preferred_outpost_arn(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.preferred_outpost_arn(input);
+        self
+    }
+    /// Sets or clears the `PreferredOutpostArn` member.
+    pub fn set_preferred_outpost_arn(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_preferred_outpost_arn(input);
+        self
+    }
+    /// Appends one item to the `PreferredOutpostArns` member.
+    ///
+    /// The outpost ARNs in which the cache cluster is created.
+    pub fn preferred_outpost_arns(
+        mut self,
+        item: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.preferred_outpost_arns(item);
+        self
+    }
+    /// Sets or clears the `PreferredOutpostArns` member.
+    pub fn set_preferred_outpost_arns(
+        mut self,
+        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.inner = self.inner.set_preferred_outpost_arns(input);
+        self
+    }
+    /// Appends one item to the `LogDeliveryConfigurations` member.
+    ///
+    /// Specifies the destination, format and type of the logs.
+    pub fn log_delivery_configurations(
+        mut self,
+        item: impl ::std::convert::Into<crate::types::LogDeliveryConfigurationRequest>,
+    ) -> Self {
+        self.inner = self.inner.log_delivery_configurations(item);
+        self
+    }
+    /// Sets or clears the `LogDeliveryConfigurations` member.
+    pub fn set_log_delivery_configurations(
+        mut self,
+        input: ::std::option::Option<
+            ::std::vec::Vec<crate::types::LogDeliveryConfigurationRequest>,
+        >,
+    ) -> Self {
+        self.inner = self.inner.set_log_delivery_configurations(input);
+        self
+    }
+    /// A flag that enables in-transit encryption when set to true.
+    pub fn transit_encryption_enabled(mut self, input: impl ::std::convert::Into<bool>) -> Self {
+        self.inner = self.inner.transit_encryption_enabled(input);
+        self
+    }
+    /// Sets or clears the `TransitEncryptionEnabled` member.
+    pub fn set_transit_encryption_enabled(mut self, input: ::std::option::Option<bool>) -> Self {
+        self.inner = self.inner.set_transit_encryption_enabled(input);
+        self
+    }
+    /// Must be either `ipv4` \| `ipv6` \| `dual_stack`. IPv6 is supported for workloads using Valkey 7.2
+    /// and above, Redis OSS engine version 6.2 to 7.1 and Memcached engine version 1.6.6 and above on all
+    /// instances built on the [Nitro system](http://aws.amazon.com/ec2/nitro/).
+    pub fn network_type(
+        mut self,
+        input: impl ::std::convert::Into<crate::types::NetworkType>,
+    ) -> Self {
+        self.inner = self.inner.network_type(input);
+        self
+    }
+    /// Sets or clears the `NetworkType` member.
+    pub fn set_network_type(
+        mut self,
+        input: ::std::option::Option<crate::types::NetworkType>,
+    ) -> Self {
+        self.inner = self.inner.set_network_type(input);
+        self
+    }
+    /// The network type you choose when modifying a cluster, either `ipv4` \| `ipv6`. IPv6 is supported for
+    /// workloads using Valkey 7.2 and above, Redis OSS engine version 6.2 to 7.1 and Memcached engine
+    /// version 1.6.6 and above on all instances built on the [Nitro
+    /// system](http://aws.amazon.com/ec2/nitro/).
+    pub fn ip_discovery(
+        mut self,
+        input: impl ::std::convert::Into<crate::types::IpDiscovery>,
+    ) -> Self {
+        self.inner = self.inner.ip_discovery(input);
+        self
+    }
+    /// Sets or clears the `IpDiscovery` member.
+    pub fn set_ip_discovery(
+        mut self,
+        input: ::std::option::Option<crate::types::IpDiscovery>,
+    ) -> Self {
+        self.inner = self.inner.set_ip_discovery(input);
+        self
     }
 }
 #[cfg(feature = "server")]
@@ -1283,30 +1774,24 @@ impl CreateCacheClusterInput {
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_preferred_availability_zone = match node
-            .child("PreferredAvailabilityZone")
-        {
+        let member_preferred_availability_zone = match node.child("PreferredAvailabilityZone") {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.text()?.to_owned())
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_preferred_availability_zones = match node
-            .child("PreferredAvailabilityZones")
-        {
+        let member_preferred_availability_zones = match node.child("PreferredAvailabilityZones") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("PreferredAvailabilityZone") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()? {
-                                list.push(item0.text()?.to_owned());
-                            }
-                            list
+                ::std::option::Option::Some(match child.child("PreferredAvailabilityZone") {
+                    ::std::option::Option::Some(items) => {
+                        let mut list = ::std::vec::Vec::new();
+                        for item0 in items.items()? {
+                            list.push(item0.text()?.to_owned());
                         }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
+                        list
+                    }
+                    ::std::option::Option::None => ::std::vec::Vec::new(),
+                })
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
@@ -1334,9 +1819,7 @@ impl CreateCacheClusterInput {
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_cache_parameter_group_name = match node
-            .child("CacheParameterGroupName")
-        {
+        let member_cache_parameter_group_name = match node.child("CacheParameterGroupName") {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.text()?.to_owned())
             }
@@ -1348,73 +1831,63 @@ impl CreateCacheClusterInput {
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_cache_security_group_names = match node
-            .child("CacheSecurityGroupNames")
-        {
+        let member_cache_security_group_names = match node.child("CacheSecurityGroupNames") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("CacheSecurityGroupName") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()? {
-                                list.push(item0.text()?.to_owned());
-                            }
-                            list
+                ::std::option::Option::Some(match child.child("CacheSecurityGroupName") {
+                    ::std::option::Option::Some(items) => {
+                        let mut list = ::std::vec::Vec::new();
+                        for item0 in items.items()? {
+                            list.push(item0.text()?.to_owned());
                         }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
+                        list
+                    }
+                    ::std::option::Option::None => ::std::vec::Vec::new(),
+                })
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
         let member_security_group_ids = match node.child("SecurityGroupIds") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("SecurityGroupId") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()? {
-                                list.push(item0.text()?.to_owned());
-                            }
-                            list
+                ::std::option::Option::Some(match child.child("SecurityGroupId") {
+                    ::std::option::Option::Some(items) => {
+                        let mut list = ::std::vec::Vec::new();
+                        for item0 in items.items()? {
+                            list.push(item0.text()?.to_owned());
                         }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
+                        list
+                    }
+                    ::std::option::Option::None => ::std::vec::Vec::new(),
+                })
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
         let member_tags = match node.child("Tags") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("Tag") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()? {
-                                list.push(crate::types::Tag::read_query(item0)?);
-                            }
-                            list
+                ::std::option::Option::Some(match child.child("Tag") {
+                    ::std::option::Option::Some(items) => {
+                        let mut list = ::std::vec::Vec::new();
+                        for item0 in items.items()? {
+                            list.push(crate::types::Tag::read_query(item0)?);
                         }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
+                        list
+                    }
+                    ::std::option::Option::None => ::std::vec::Vec::new(),
+                })
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
         let member_snapshot_arns = match node.child("SnapshotArns") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("SnapshotArn") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()? {
-                                list.push(item0.text()?.to_owned());
-                            }
-                            list
+                ::std::option::Option::Some(match child.child("SnapshotArn") {
+                    ::std::option::Option::Some(items) => {
+                        let mut list = ::std::vec::Vec::new();
+                        for item0 in items.items()? {
+                            list.push(item0.text()?.to_owned());
                         }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
+                        list
+                    }
+                    ::std::option::Option::None => ::std::vec::Vec::new(),
+                })
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
@@ -1424,9 +1897,7 @@ impl CreateCacheClusterInput {
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_preferred_maintenance_window = match node
-            .child("PreferredMaintenanceWindow")
-        {
+        let member_preferred_maintenance_window = match node.child("PreferredMaintenanceWindow") {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.text()?.to_owned())
             }
@@ -1444,16 +1915,13 @@ impl CreateCacheClusterInput {
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_auto_minor_version_upgrade = match node
-            .child("AutoMinorVersionUpgrade")
-        {
+        let member_auto_minor_version_upgrade = match node.child("AutoMinorVersionUpgrade") {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.parsed::<bool>("a boolean")?)
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_snapshot_retention_limit = match node.child("SnapshotRetentionLimit")
-        {
+        let member_snapshot_retention_limit = match node.child("SnapshotRetentionLimit") {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
             }
@@ -1473,9 +1941,7 @@ impl CreateCacheClusterInput {
         };
         let member_outpost_mode = match node.child("OutpostMode") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    crate::types::OutpostMode::from(child.text()?),
-                )
+                ::std::option::Option::Some(crate::types::OutpostMode::from(child.text()?))
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
@@ -1487,47 +1953,37 @@ impl CreateCacheClusterInput {
         };
         let member_preferred_outpost_arns = match node.child("PreferredOutpostArns") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("PreferredOutpostArn") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()? {
-                                list.push(item0.text()?.to_owned());
-                            }
-                            list
+                ::std::option::Option::Some(match child.child("PreferredOutpostArn") {
+                    ::std::option::Option::Some(items) => {
+                        let mut list = ::std::vec::Vec::new();
+                        for item0 in items.items()? {
+                            list.push(item0.text()?.to_owned());
                         }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
+                        list
+                    }
+                    ::std::option::Option::None => ::std::vec::Vec::new(),
+                })
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_log_delivery_configurations = match node
-            .child("LogDeliveryConfigurations")
-        {
+        let member_log_delivery_configurations = match node.child("LogDeliveryConfigurations") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("LogDeliveryConfigurationRequest") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()? {
-                                list.push(
-                                    crate::types::LogDeliveryConfigurationRequest::read_query(
-                                        item0,
-                                    )?,
-                                );
-                            }
-                            list
+                ::std::option::Option::Some(match child.child("LogDeliveryConfigurationRequest") {
+                    ::std::option::Option::Some(items) => {
+                        let mut list = ::std::vec::Vec::new();
+                        for item0 in items.items()? {
+                            list.push(crate::types::LogDeliveryConfigurationRequest::read_query(
+                                item0,
+                            )?);
                         }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
+                        list
+                    }
+                    ::std::option::Option::None => ::std::vec::Vec::new(),
+                })
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_transit_encryption_enabled = match node
-            .child("TransitEncryptionEnabled")
-        {
+        let member_transit_encryption_enabled = match node.child("TransitEncryptionEnabled") {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.parsed::<bool>("a boolean")?)
             }
@@ -1535,17 +1991,13 @@ impl CreateCacheClusterInput {
         };
         let member_network_type = match node.child("NetworkType") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    crate::types::NetworkType::from(child.text()?),
-                )
+                ::std::option::Option::Some(crate::types::NetworkType::from(child.text()?))
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
         let member_ip_discovery = match node.child("IpDiscovery") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    crate::types::IpDiscovery::from(child.text()?),
-                )
+                ::std::option::Option::Some(crate::types::IpDiscovery::from(child.text()?))
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
@@ -1598,10 +2050,7 @@ impl CreateCacheClusterOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<
-    CreateCacheClusterInput,
-    ::querygen_runtime::server::QueryError,
-> {
+) -> ::std::result::Result<CreateCacheClusterInput, ::querygen_runtime::server::QueryError> {
     let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
     tree.expect_action("CreateCacheCluster", "2015-02-02")?;
     CreateCacheClusterInput::read_query(&tree)
@@ -1613,13 +2062,10 @@ pub fn serialize_response(
     request_id: &str,
 ) -> ::std::string::String {
     let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "CreateCacheClusterResponse",
-            ::std::option::Option::Some(
-                "http://elasticache.amazonaws.com/doc/2015-02-02/",
-            ),
-        );
+    writer.start(
+        "CreateCacheClusterResponse",
+        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+    );
     writer.start("CreateCacheClusterResult", ::std::option::Option::None);
     output.write_xml(&mut writer);
     writer.end("CreateCacheClusterResult");
@@ -1636,21 +2082,15 @@ pub mod builders {
         replication_group_id: ::std::option::Option<::std::string::String>,
         az_mode: ::std::option::Option<crate::types::AzMode>,
         preferred_availability_zone: ::std::option::Option<::std::string::String>,
-        preferred_availability_zones: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
+        preferred_availability_zones: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         num_cache_nodes: ::std::option::Option<i32>,
         cache_node_type: ::std::option::Option<::std::string::String>,
         engine: ::std::option::Option<::std::string::String>,
         engine_version: ::std::option::Option<::std::string::String>,
         cache_parameter_group_name: ::std::option::Option<::std::string::String>,
         cache_subnet_group_name: ::std::option::Option<::std::string::String>,
-        cache_security_group_names: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
-        security_group_ids: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
+        cache_security_group_names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        security_group_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
         snapshot_arns: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         snapshot_name: ::std::option::Option<::std::string::String>,
@@ -1663,12 +2103,9 @@ pub mod builders {
         auth_token: ::std::option::Option<::std::string::String>,
         outpost_mode: ::std::option::Option<crate::types::OutpostMode>,
         preferred_outpost_arn: ::std::option::Option<::std::string::String>,
-        preferred_outpost_arns: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
-        log_delivery_configurations: ::std::option::Option<
-            ::std::vec::Vec<crate::types::LogDeliveryConfigurationRequest>,
-        >,
+        preferred_outpost_arns: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        log_delivery_configurations:
+            ::std::option::Option<::std::vec::Vec<crate::types::LogDeliveryConfigurationRequest>>,
         transit_encryption_enabled: ::std::option::Option<bool>,
         network_type: ::std::option::Option<crate::types::NetworkType>,
         ip_discovery: ::std::option::Option<crate::types::IpDiscovery>,
@@ -1727,18 +2164,12 @@ pub mod builders {
         ///
         /// If the `AZMode` and `PreferredAvailabilityZones` are not specified, ElastiCache assumes `single-az`
         /// mode.
-        pub fn az_mode(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::AzMode>,
-        ) -> Self {
+        pub fn az_mode(mut self, input: impl ::std::convert::Into<crate::types::AzMode>) -> Self {
             self.az_mode = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `AZMode` member.
-        pub fn set_az_mode(
-            mut self,
-            input: ::std::option::Option<crate::types::AzMode>,
-        ) -> Self {
+        pub fn set_az_mode(mut self, input: ::std::option::Option<crate::types::AzMode>) -> Self {
             self.az_mode = input;
             self
         }
@@ -1907,18 +2338,12 @@ pub mod builders {
         /// The name of the cache engine to be used for this cluster.
         ///
         /// Valid values for this parameter are: `memcached` \| `redis`
-        pub fn engine(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn engine(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.engine = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `Engine` member.
-        pub fn set_engine(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_engine(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
             self.engine = input;
             self
         }
@@ -2035,11 +2460,10 @@ pub mod builders {
         /// Appends one item to the `Tags` member.
         ///
         /// A list of tags to be added to this resource.
-        pub fn tags(
-            mut self,
-            item: impl ::std::convert::Into<crate::types::Tag>,
-        ) -> Self {
-            self.tags.get_or_insert_with(::std::vec::Vec::new).push(item.into());
+        pub fn tags(mut self, item: impl ::std::convert::Into<crate::types::Tag>) -> Self {
+            self.tags
+                .get_or_insert_with(::std::vec::Vec::new)
+                .push(item.into());
             self
         }
         /// Sets or clears the `Tags` member.
@@ -2103,9 +2527,7 @@ pub mod builders {
             mut self,
             input: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.preferred_maintenance_window = ::std::option::Option::Some(
-                input.into(),
-            );
+            self.preferred_maintenance_window = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `PreferredMaintenanceWindow` member.
@@ -2170,18 +2592,12 @@ pub mod builders {
         /// **Note:** This parameter is only valid if the `Engine` parameter is `redis`.
         ///
         /// Default: 0 (i.e., automatic backups are disabled for this cache cluster).
-        pub fn snapshot_retention_limit(
-            mut self,
-            input: impl ::std::convert::Into<i32>,
-        ) -> Self {
+        pub fn snapshot_retention_limit(mut self, input: impl ::std::convert::Into<i32>) -> Self {
             self.snapshot_retention_limit = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `SnapshotRetentionLimit` member.
-        pub fn set_snapshot_retention_limit(
-            mut self,
-            input: ::std::option::Option<i32>,
-        ) -> Self {
+        pub fn set_snapshot_retention_limit(mut self, input: ::std::option::Option<i32>) -> Self {
             self.snapshot_retention_limit = input;
             self
         }
@@ -2292,9 +2708,7 @@ pub mod builders {
         /// Specifies the destination, format and type of the logs.
         pub fn log_delivery_configurations(
             mut self,
-            item: impl ::std::convert::Into<
-                crate::types::LogDeliveryConfigurationRequest,
-            >,
+            item: impl ::std::convert::Into<crate::types::LogDeliveryConfigurationRequest>,
         ) -> Self {
             self.log_delivery_configurations
                 .get_or_insert_with(::std::vec::Vec::new)
@@ -2383,38 +2797,40 @@ pub mod builders {
                     ),
                 );
             }
-            ::std::result::Result::Ok(crate::operation::create_cache_cluster::CreateCacheClusterInput {
-                cache_cluster_id: self.cache_cluster_id,
-                replication_group_id: self.replication_group_id,
-                az_mode: self.az_mode,
-                preferred_availability_zone: self.preferred_availability_zone,
-                preferred_availability_zones: self.preferred_availability_zones,
-                num_cache_nodes: self.num_cache_nodes,
-                cache_node_type: self.cache_node_type,
-                engine: self.engine,
-                engine_version: self.engine_version,
-                cache_parameter_group_name: self.cache_parameter_group_name,
-                cache_subnet_group_name: self.cache_subnet_group_name,
-                cache_security_group_names: self.cache_security_group_names,
-                security_group_ids: self.security_group_ids,
-                tags: self.tags,
-                snapshot_arns: self.snapshot_arns,
-                snapshot_name: self.snapshot_name,
-                preferred_maintenance_window: self.preferred_maintenance_window,
-                port: self.port,
-                notification_topic_arn: self.notification_topic_arn,
-                auto_minor_version_upgrade: self.auto_minor_version_upgrade,
-                snapshot_retention_limit: self.snapshot_retention_limit,
-                snapshot_window: self.snapshot_window,
-                auth_token: self.auth_token,
-                outpost_mode: self.outpost_mode,
-                preferred_outpost_arn: self.preferred_outpost_arn,
-                preferred_outpost_arns: self.preferred_outpost_arns,
-                log_delivery_configurations: self.log_delivery_configurations,
-                transit_encryption_enabled: self.transit_encryption_enabled,
-                network_type: self.network_type,
-                ip_discovery: self.ip_discovery,
-            })
+            ::std::result::Result::Ok(
+                crate::operation::create_cache_cluster::CreateCacheClusterInput {
+                    cache_cluster_id: self.cache_cluster_id,
+                    replication_group_id: self.replication_group_id,
+                    az_mode: self.az_mode,
+                    preferred_availability_zone: self.preferred_availability_zone,
+                    preferred_availability_zones: self.preferred_availability_zones,
+                    num_cache_nodes: self.num_cache_nodes,
+                    cache_node_type: self.cache_node_type,
+                    engine: self.engine,
+                    engine_version: self.engine_version,
+                    cache_parameter_group_name: self.cache_parameter_group_name,
+                    cache_subnet_group_name: self.cache_subnet_group_name,
+                    cache_security_group_names: self.cache_security_group_names,
+                    security_group_ids: self.security_group_ids,
+                    tags: self.tags,
+                    snapshot_arns: self.snapshot_arns,
+                    snapshot_name: self.snapshot_name,
+                    preferred_maintenance_window: self.preferred_maintenance_window,
+                    port: self.port,
+                    notification_topic_arn: self.notification_topic_arn,
+                    auto_minor_version_upgrade: self.auto_minor_version_upgrade,
+                    snapshot_retention_limit: self.snapshot_retention_limit,
+                    snapshot_window: self.snapshot_window,
+                    auth_token: self.auth_token,
+                    outpost_mode: self.outpost_mode,
+                    preferred_outpost_arn: self.preferred_outpost_arn,
+                    preferred_outpost_arns: self.preferred_outpost_arns,
+                    log_delivery_configurations: self.log_delivery_configurations,
+                    transit_encryption_enabled: self.transit_encryption_enabled,
+                    network_type: self.network_type,
+                    ip_discovery: self.ip_discovery,
+                },
+            )
         }
     }
     /// A builder for [`CreateCacheClusterOutput`](super::CreateCacheClusterOutput).
@@ -2440,9 +2856,7 @@ pub mod builders {
             self
         }
         /// Builds the [`CreateCacheClusterOutput`](super::CreateCacheClusterOutput); every member is optional or has a default.
-        pub fn build(
-            self,
-        ) -> crate::operation::create_cache_cluster::CreateCacheClusterOutput {
+        pub fn build(self) -> crate::operation::create_cache_cluster::CreateCacheClusterOutput {
             crate::operation::create_cache_cluster::CreateCacheClusterOutput {
                 cache_cluster: self.cache_cluster,
             }

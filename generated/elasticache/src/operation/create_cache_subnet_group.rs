@@ -44,7 +44,9 @@ pub struct CreateCacheSubnetGroupInput {
 }
 impl CreateCacheSubnetGroupInput {
     /// Creates a builder for [`CreateCacheSubnetGroupInput`].
-    pub fn builder() -> crate::operation::create_cache_subnet_group::builders::CreateCacheSubnetGroupInputBuilder {
+    pub fn builder(
+    ) -> crate::operation::create_cache_subnet_group::builders::CreateCacheSubnetGroupInputBuilder
+    {
         ::std::default::Default::default()
     }
 }
@@ -59,7 +61,9 @@ pub struct CreateCacheSubnetGroupOutput {
 }
 impl CreateCacheSubnetGroupOutput {
     /// Creates a builder for [`CreateCacheSubnetGroupOutput`].
-    pub fn builder() -> crate::operation::create_cache_subnet_group::builders::CreateCacheSubnetGroupOutputBuilder {
+    pub fn builder(
+    ) -> crate::operation::create_cache_subnet_group::builders::CreateCacheSubnetGroupOutputBuilder
+    {
         ::std::default::Default::default()
     }
 }
@@ -72,8 +76,7 @@ impl CreateCacheSubnetGroupInput {
             writer.string(value);
             writer.truncate(mark);
         }
-        if let ::std::option::Option::Some(value) = &self.cache_subnet_group_description
-        {
+        if let ::std::option::Option::Some(value) = &self.cache_subnet_group_description {
             writer.push("CacheSubnetGroupDescription");
             writer.string(value);
             writer.truncate(mark);
@@ -111,13 +114,9 @@ impl CreateCacheSubnetGroupInput {
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=CreateCacheSubnetGroup&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(
-    input: &CreateCacheSubnetGroupInput,
-) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new(
-        "CreateCacheSubnetGroup",
-        "2015-02-02",
-    );
+pub fn serialize_query_body(input: &CreateCacheSubnetGroupInput) -> ::std::string::String {
+    let mut writer =
+        ::querygen_runtime::query::QueryWriter::new("CreateCacheSubnetGroup", "2015-02-02");
     input.write_query(&mut writer);
     writer.finish()
 }
@@ -127,9 +126,8 @@ impl CreateCacheSubnetGroupOutput {
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_cache_subnet_group: ::std::option::Option<
-            crate::types::CacheSubnetGroup,
-        > = ::std::option::Option::None;
+        let mut member_cache_subnet_group: ::std::option::Option<crate::types::CacheSubnetGroup> =
+            ::std::option::Option::None;
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "CacheSubnetGroup" => {
@@ -161,10 +159,7 @@ pub fn deserialize_response(
         ::std::option::Option::Some(output) => output,
         ::std::option::Option::None => CreateCacheSubnetGroupOutput::builder().build(),
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
-        output,
-        request_id,
-    })
+    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse { output, request_id })
 }
 /// The errors `CreateCacheSubnetGroup` may return.
 #[non_exhaustive]
@@ -191,158 +186,124 @@ impl CreateCacheSubnetGroupError {
         let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
-                        ),
+                return Self::Unhandled(::std::boxed::Box::new(
+                    ::querygen_runtime::query::UnhandledError::new(
+                        status,
+                        body,
+                        ::std::result::Result::Err(problem),
                     ),
-                );
+                ));
             }
         };
         match envelope.code.as_deref() {
-            ::std::option::Option::Some(
-                crate::error::CacheSubnetGroupAlreadyExistsFault::CODE,
-            ) => {
-                crate::error::CacheSubnetGroupAlreadyExistsFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
+            ::std::option::Option::Some(crate::error::CacheSubnetGroupAlreadyExistsFault::CODE) => {
+                crate::error::CacheSubnetGroupAlreadyExistsFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::CacheSubnetGroupAlreadyExistsFault,
                     )
             }
-            ::std::option::Option::Some(
-                crate::error::CacheSubnetGroupQuotaExceededFault::CODE,
-            ) => {
-                crate::error::CacheSubnetGroupQuotaExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
+            ::std::option::Option::Some(crate::error::CacheSubnetGroupQuotaExceededFault::CODE) => {
+                crate::error::CacheSubnetGroupQuotaExceededFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::CacheSubnetGroupQuotaExceededFault,
                     )
             }
-            ::std::option::Option::Some(
-                crate::error::CacheSubnetQuotaExceededFault::CODE,
-            ) => {
-                crate::error::CacheSubnetQuotaExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
+            ::std::option::Option::Some(crate::error::CacheSubnetQuotaExceededFault::CODE) => {
+                crate::error::CacheSubnetQuotaExceededFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::CacheSubnetQuotaExceededFault,
                     )
             }
             ::std::option::Option::Some(crate::error::InvalidSubnet::CODE) => {
-                crate::error::InvalidSubnet::read_error_body(body, &envelope)
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                crate::error::InvalidSubnet::read_error_body(body, &envelope).map_or_else(
+                    |problem| {
+                        Self::Unhandled(::std::boxed::Box::new(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::InvalidSubnet,
-                    )
+                        ))
+                    },
+                    Self::InvalidSubnet,
+                )
             }
             ::std::option::Option::Some(crate::error::SubnetNotAllowedFault::CODE) => {
-                crate::error::SubnetNotAllowedFault::read_error_body(body, &envelope)
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                crate::error::SubnetNotAllowedFault::read_error_body(body, &envelope).map_or_else(
+                    |problem| {
+                        Self::Unhandled(::std::boxed::Box::new(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::SubnetNotAllowedFault,
-                    )
+                        ))
+                    },
+                    Self::SubnetNotAllowedFault,
+                )
             }
-            ::std::option::Option::Some(
-                crate::error::TagQuotaPerResourceExceeded::CODE,
-            ) => {
-                crate::error::TagQuotaPerResourceExceeded::read_error_body(
-                        body,
-                        &envelope,
-                    )
+            ::std::option::Option::Some(crate::error::TagQuotaPerResourceExceeded::CODE) => {
+                crate::error::TagQuotaPerResourceExceeded::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::TagQuotaPerResourceExceeded,
                     )
             }
-            _ => {
-                Self::Unhandled(
-                    ::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
-                    ),
-                )
-            }
+            _ => Self::Unhandled(::std::boxed::Box::new(
+                ::querygen_runtime::query::UnhandledError::new(
+                    status,
+                    body,
+                    ::std::result::Result::Ok(envelope),
+                ),
+            )),
         }
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
             Self::CacheSubnetGroupAlreadyExistsFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::CacheSubnetGroupAlreadyExistsFault::CODE,
-                )
+                ::std::option::Option::Some(crate::error::CacheSubnetGroupAlreadyExistsFault::CODE)
             }
             Self::CacheSubnetGroupQuotaExceededFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::CacheSubnetGroupQuotaExceededFault::CODE,
-                )
+                ::std::option::Option::Some(crate::error::CacheSubnetGroupQuotaExceededFault::CODE)
             }
             Self::CacheSubnetQuotaExceededFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::CacheSubnetQuotaExceededFault::CODE,
-                )
+                ::std::option::Option::Some(crate::error::CacheSubnetQuotaExceededFault::CODE)
             }
             Self::InvalidSubnet(_) => {
                 ::std::option::Option::Some(crate::error::InvalidSubnet::CODE)
@@ -351,9 +312,7 @@ impl CreateCacheSubnetGroupError {
                 ::std::option::Option::Some(crate::error::SubnetNotAllowedFault::CODE)
             }
             Self::TagQuotaPerResourceExceeded(_) => {
-                ::std::option::Option::Some(
-                    crate::error::TagQuotaPerResourceExceeded::CODE,
-                )
+                ::std::option::Option::Some(crate::error::TagQuotaPerResourceExceeded::CODE)
             }
             Self::Unhandled(error) => error.code.as_deref(),
         }
@@ -364,63 +323,48 @@ impl CreateCacheSubnetGroupError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
         match self {
-            Self::CacheSubnetGroupAlreadyExistsFault(error) => {
-                (
-                    crate::error::CacheSubnetGroupAlreadyExistsFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::CacheSubnetGroupQuotaExceededFault(error) => {
-                (
-                    crate::error::CacheSubnetGroupQuotaExceededFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::CacheSubnetQuotaExceededFault(error) => {
-                (
-                    crate::error::CacheSubnetQuotaExceededFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidSubnet(error) => {
-                (
-                    crate::error::InvalidSubnet::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::SubnetNotAllowedFault(error) => {
-                (
-                    crate::error::SubnetNotAllowedFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::TagQuotaPerResourceExceeded(error) => {
-                (
-                    crate::error::TagQuotaPerResourceExceeded::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::CacheSubnetGroupAlreadyExistsFault(error) => (
+                crate::error::CacheSubnetGroupAlreadyExistsFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            Self::CacheSubnetGroupQuotaExceededFault(error) => (
+                crate::error::CacheSubnetGroupQuotaExceededFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            Self::CacheSubnetQuotaExceededFault(error) => (
+                crate::error::CacheSubnetQuotaExceededFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            Self::InvalidSubnet(error) => (
+                crate::error::InvalidSubnet::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            Self::SubnetNotAllowedFault(error) => (
+                crate::error::SubnetNotAllowedFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            Self::TagQuotaPerResourceExceeded(error) => (
+                crate::error::TagQuotaPerResourceExceeded::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
             Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
         }
+    }
+}
+impl ::querygen_runtime::query::ErrorCode for CreateCacheSubnetGroupError {
+    fn code(&self) -> ::std::option::Option<&str> {
+        CreateCacheSubnetGroupError::code(self)
     }
 }
 impl ::std::fmt::Display for CreateCacheSubnetGroupError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
-            Self::CacheSubnetGroupAlreadyExistsFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::CacheSubnetGroupQuotaExceededFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::CacheSubnetQuotaExceededFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
+            Self::CacheSubnetGroupAlreadyExistsFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::CacheSubnetGroupQuotaExceededFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::CacheSubnetQuotaExceededFault(error) => ::std::fmt::Display::fmt(error, f),
             Self::InvalidSubnet(error) => ::std::fmt::Display::fmt(error, f),
             Self::SubnetNotAllowedFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::TagQuotaPerResourceExceeded(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
+            Self::TagQuotaPerResourceExceeded(error) => ::std::fmt::Display::fmt(error, f),
             Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
         }
     }
@@ -428,20 +372,12 @@ impl ::std::fmt::Display for CreateCacheSubnetGroupError {
 impl ::std::error::Error for CreateCacheSubnetGroupError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            Self::CacheSubnetGroupAlreadyExistsFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::CacheSubnetGroupQuotaExceededFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::CacheSubnetQuotaExceededFault(error) => {
-                ::std::option::Option::Some(error)
-            }
+            Self::CacheSubnetGroupAlreadyExistsFault(error) => ::std::option::Option::Some(error),
+            Self::CacheSubnetGroupQuotaExceededFault(error) => ::std::option::Option::Some(error),
+            Self::CacheSubnetQuotaExceededFault(error) => ::std::option::Option::Some(error),
             Self::InvalidSubnet(error) => ::std::option::Option::Some(error),
             Self::SubnetNotAllowedFault(error) => ::std::option::Option::Some(error),
-            Self::TagQuotaPerResourceExceeded(error) => {
-                ::std::option::Option::Some(error)
-            }
+            Self::TagQuotaPerResourceExceeded(error) => ::std::option::Option::Some(error),
             Self::Unhandled(error) => ::std::option::Option::Some(&**error),
         }
     }
@@ -459,11 +395,7 @@ pub fn build_request(
     ::querygen_runtime::http::RequestError,
 > {
     let host_prefix = ::std::option::Option::None;
-    ::querygen_runtime::http::query_request(
-        endpoint,
-        host_prefix,
-        serialize_query_body(input),
-    )
+    ::querygen_runtime::http::query_request(endpoint, host_prefix, serialize_query_body(input))
 }
 /// Reads the HTTP response to a `CreateCacheSubnetGroup` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`CreateCacheSubnetGroupError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
@@ -475,20 +407,142 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
-        deserialize_response(body)
-            .map_err(|problem| {
-                CreateCacheSubnetGroupError::Unhandled(
-                    ::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
-                        ),
-                    ),
-                )
-            })
+        deserialize_response(body).map_err(|problem| {
+            CreateCacheSubnetGroupError::Unhandled(::std::boxed::Box::new(
+                ::querygen_runtime::query::UnhandledError::new(
+                    status,
+                    body,
+                    ::std::result::Result::Err(problem),
+                ),
+            ))
+        })
     } else {
         ::std::result::Result::Err(deserialize_error(status, body))
+    }
+}
+#[cfg(feature = "client")]
+static OPERATION: ::querygen_runtime::client::Operation<
+    CreateCacheSubnetGroupInput,
+    CreateCacheSubnetGroupOutput,
+    CreateCacheSubnetGroupError,
+> = ::querygen_runtime::client::Operation {
+    name: "CreateCacheSubnetGroup",
+    build_request,
+    parse_response: parse_response::<::std::vec::Vec<u8>>,
+};
+#[cfg(feature = "client")]
+/// A `CreateCacheSubnetGroup` call being prepared: the input's setters, then [`send`](Self::send).
+#[derive(Debug, Clone)]
+pub struct CreateCacheSubnetGroupFluentBuilder {
+    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    inner: builders::CreateCacheSubnetGroupInputBuilder,
+}
+#[cfg(feature = "client")]
+impl CreateCacheSubnetGroupFluentBuilder {
+    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_runtime::client::Handle>) -> Self {
+        Self {
+            handle,
+            inner: ::std::default::Default::default(),
+        }
+    }
+    /// The input as set so far.
+    pub fn as_input(&self) -> &builders::CreateCacheSubnetGroupInputBuilder {
+        &self.inner
+    }
+    /// Sends the request; the output, or why there is none.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        CreateCacheSubnetGroupOutput,
+        ::querygen_runtime::client::SdkError<CreateCacheSubnetGroupError>,
+    > {
+        self.send_with_metadata()
+            .await
+            .map(|response| response.output)
+    }
+    /// [`send`](Self::send), keeping the response's request id beside the output.
+    pub async fn send_with_metadata(
+        self,
+    ) -> ::std::result::Result<
+        ::querygen_runtime::query::QueryResponse<CreateCacheSubnetGroupOutput>,
+        ::querygen_runtime::client::SdkError<CreateCacheSubnetGroupError>,
+    > {
+        let input = self.inner.build().map_err(|problem| {
+            ::querygen_runtime::client::SdkError::Construction(
+                ::querygen_runtime::client::ConstructionError::new(::std::format!(
+                    "{}: {problem}",
+                    "CreateCacheSubnetGroup"
+                )),
+            )
+        })?;
+        self.handle.invoke(&OPERATION, &input).await
+    }
+    /// A name for the cache subnet group. This value is stored as a lowercase string.
+    ///
+    /// Constraints: Must contain no more than 255 alphanumeric characters or hyphens.
+    ///
+    /// Example: `mysubnetgroup`
+    pub fn cache_subnet_group_name(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.cache_subnet_group_name(input);
+        self
+    }
+    /// Sets or clears the `CacheSubnetGroupName` member.
+    pub fn set_cache_subnet_group_name(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_cache_subnet_group_name(input);
+        self
+    }
+    /// A description for the cache subnet group.
+    pub fn cache_subnet_group_description(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.cache_subnet_group_description(input);
+        self
+    }
+    /// Sets or clears the `CacheSubnetGroupDescription` member.
+    pub fn set_cache_subnet_group_description(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_cache_subnet_group_description(input);
+        self
+    }
+    /// Appends one item to the `SubnetIds` member.
+    ///
+    /// A list of VPC subnet IDs for the cache subnet group.
+    pub fn subnet_ids(mut self, item: impl ::std::convert::Into<::std::string::String>) -> Self {
+        self.inner = self.inner.subnet_ids(item);
+        self
+    }
+    /// Sets or clears the `SubnetIds` member.
+    pub fn set_subnet_ids(
+        mut self,
+        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.inner = self.inner.set_subnet_ids(input);
+        self
+    }
+    /// Appends one item to the `Tags` member.
+    ///
+    /// A list of tags to be added to this resource. A tag is a key-value pair. A tag key must be
+    /// accompanied by a tag value, although null is accepted.
+    pub fn tags(mut self, item: impl ::std::convert::Into<crate::types::Tag>) -> Self {
+        self.inner = self.inner.tags(item);
+        self
+    }
+    /// Sets or clears the `Tags` member.
+    pub fn set_tags(
+        mut self,
+        input: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+    ) -> Self {
+        self.inner = self.inner.set_tags(input);
+        self
     }
 }
 #[cfg(feature = "server")]
@@ -503,8 +557,7 @@ impl CreateCacheSubnetGroupInput {
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_cache_subnet_group_description = match node
-            .child("CacheSubnetGroupDescription")
+        let member_cache_subnet_group_description = match node.child("CacheSubnetGroupDescription")
         {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.text()?.to_owned())
@@ -513,35 +566,31 @@ impl CreateCacheSubnetGroupInput {
         };
         let member_subnet_ids = match node.child("SubnetIds") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("SubnetIdentifier") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()? {
-                                list.push(item0.text()?.to_owned());
-                            }
-                            list
+                ::std::option::Option::Some(match child.child("SubnetIdentifier") {
+                    ::std::option::Option::Some(items) => {
+                        let mut list = ::std::vec::Vec::new();
+                        for item0 in items.items()? {
+                            list.push(item0.text()?.to_owned());
                         }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
+                        list
+                    }
+                    ::std::option::Option::None => ::std::vec::Vec::new(),
+                })
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
         let member_tags = match node.child("Tags") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("Tag") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()? {
-                                list.push(crate::types::Tag::read_query(item0)?);
-                            }
-                            list
+                ::std::option::Option::Some(match child.child("Tag") {
+                    ::std::option::Option::Some(items) => {
+                        let mut list = ::std::vec::Vec::new();
+                        for item0 in items.items()? {
+                            list.push(crate::types::Tag::read_query(item0)?);
                         }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
+                        list
+                    }
+                    ::std::option::Option::None => ::std::vec::Vec::new(),
+                })
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
@@ -568,10 +617,7 @@ impl CreateCacheSubnetGroupOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<
-    CreateCacheSubnetGroupInput,
-    ::querygen_runtime::server::QueryError,
-> {
+) -> ::std::result::Result<CreateCacheSubnetGroupInput, ::querygen_runtime::server::QueryError> {
     let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
     tree.expect_action("CreateCacheSubnetGroup", "2015-02-02")?;
     CreateCacheSubnetGroupInput::read_query(&tree)
@@ -583,13 +629,10 @@ pub fn serialize_response(
     request_id: &str,
 ) -> ::std::string::String {
     let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "CreateCacheSubnetGroupResponse",
-            ::std::option::Option::Some(
-                "http://elasticache.amazonaws.com/doc/2015-02-02/",
-            ),
-        );
+    writer.start(
+        "CreateCacheSubnetGroupResponse",
+        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+    );
     writer.start("CreateCacheSubnetGroupResult", ::std::option::Option::None);
     output.write_xml(&mut writer);
     writer.end("CreateCacheSubnetGroupResult");
@@ -633,9 +676,7 @@ pub mod builders {
             mut self,
             input: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.cache_subnet_group_description = ::std::option::Option::Some(
-                input.into(),
-            );
+            self.cache_subnet_group_description = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `CacheSubnetGroupDescription` member.
@@ -653,7 +694,9 @@ pub mod builders {
             mut self,
             item: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.subnet_ids.get_or_insert_with(::std::vec::Vec::new).push(item.into());
+            self.subnet_ids
+                .get_or_insert_with(::std::vec::Vec::new)
+                .push(item.into());
             self
         }
         /// Sets or clears the `SubnetIds` member.
@@ -668,11 +711,10 @@ pub mod builders {
         ///
         /// A list of tags to be added to this resource. A tag is a key-value pair. A tag key must be
         /// accompanied by a tag value, although null is accepted.
-        pub fn tags(
-            mut self,
-            item: impl ::std::convert::Into<crate::types::Tag>,
-        ) -> Self {
-            self.tags.get_or_insert_with(::std::vec::Vec::new).push(item.into());
+        pub fn tags(mut self, item: impl ::std::convert::Into<crate::types::Tag>) -> Self {
+            self.tags
+                .get_or_insert_with(::std::vec::Vec::new)
+                .push(item.into());
             self
         }
         /// Sets or clears the `Tags` member.
@@ -708,12 +750,14 @@ pub mod builders {
                     ),
                 );
             }
-            ::std::result::Result::Ok(crate::operation::create_cache_subnet_group::CreateCacheSubnetGroupInput {
-                cache_subnet_group_name: self.cache_subnet_group_name,
-                cache_subnet_group_description: self.cache_subnet_group_description,
-                subnet_ids: self.subnet_ids,
-                tags: self.tags,
-            })
+            ::std::result::Result::Ok(
+                crate::operation::create_cache_subnet_group::CreateCacheSubnetGroupInput {
+                    cache_subnet_group_name: self.cache_subnet_group_name,
+                    cache_subnet_group_description: self.cache_subnet_group_description,
+                    subnet_ids: self.subnet_ids,
+                    tags: self.tags,
+                },
+            )
         }
     }
     /// A builder for [`CreateCacheSubnetGroupOutput`](super::CreateCacheSubnetGroupOutput).

@@ -125,9 +125,7 @@ pub struct CreateReplicationGroupInput {
     /// The number of Availability Zones listed must equal the value of `NumCacheClusters`.
     ///
     /// Default: system chosen Availability Zones.
-    pub preferred_cache_cluster_a_zs: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub preferred_cache_cluster_a_zs: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// An optional parameter that specifies the number of node groups (shards) for this Valkey or Redis OSS
     /// (cluster mode enabled) replication group. For Valkey or Redis OSS (cluster mode disabled) either
     /// omit this parameter or set it to 1.
@@ -146,9 +144,8 @@ pub struct CreateReplicationGroupInput {
     /// group (shard), or you can omit this parameter. However, it is required when seeding a Valkey or
     /// Redis OSS (cluster mode enabled) cluster from a S3 rdb file. You must configure each node group
     /// (shard) using this parameter because you must specify the slots for each node group.
-    pub node_group_configuration: ::std::option::Option<
-        ::std::vec::Vec<crate::types::NodeGroupConfiguration>,
-    >,
+    pub node_group_configuration:
+        ::std::option::Option<::std::vec::Vec<crate::types::NodeGroupConfiguration>>,
     /// The compute and memory capacity of the nodes in the node group (shard).
     ///
     /// The following node types are supported by ElastiCache. Generally speaking, the current generation
@@ -257,16 +254,12 @@ pub struct CreateReplicationGroupInput {
     /// Groups](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/SubnetGroups.html).
     pub cache_subnet_group_name: ::std::option::Option<::std::string::String>,
     /// A list of cache security group names to associate with this replication group.
-    pub cache_security_group_names: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub cache_security_group_names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// One or more Amazon VPC security groups associated with this replication group.
     ///
     /// Use this parameter only when you are creating a replication group in an Amazon Virtual Private Cloud
     /// (Amazon VPC).
-    pub security_group_ids: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub security_group_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// A list of tags to be added to this resource. Tags are comma-separated key,value pairs (e.g.
     /// Key=`myKey`, Value=`myKeyValue`. You can include multiple tags as shown following: Key=`myKey`,
     /// Value=`myKeyValue` Key=`mySecondKey`, Value=`mySecondKeyValue`. Tags on replication groups will be
@@ -371,9 +364,8 @@ pub struct CreateReplicationGroupInput {
     /// The user group to associate with the replication group.
     pub user_group_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Specifies the destination, format and type of the logs.
-    pub log_delivery_configurations: ::std::option::Option<
-        ::std::vec::Vec<crate::types::LogDeliveryConfigurationRequest>,
-    >,
+    pub log_delivery_configurations:
+        ::std::option::Option<::std::vec::Vec<crate::types::LogDeliveryConfigurationRequest>>,
     /// Enables data tiering. Data tiering is only supported for replication groups using the r6gd node
     /// type. This parameter must be set to true when using r6gd nodes. For more information, see [Data
     /// tiering](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/data-tiering.html).
@@ -399,9 +391,7 @@ pub struct CreateReplicationGroupInput {
     /// `required`.
     ///
     /// This process will not trigger the replacement of the replication group.
-    pub transit_encryption_mode: ::std::option::Option<
-        crate::types::TransitEncryptionMode,
-    >,
+    pub transit_encryption_mode: ::std::option::Option<crate::types::TransitEncryptionMode>,
     /// Enabled or Disabled. To modify cluster mode from Disabled to Enabled, you must first set the cluster
     /// mode to Compatible. Compatible mode allows your Valkey or Redis OSS clients to connect using both
     /// cluster mode enabled and cluster mode disabled. After you migrate all Valkey or Redis OSS clients to
@@ -413,7 +403,9 @@ pub struct CreateReplicationGroupInput {
 }
 impl CreateReplicationGroupInput {
     /// Creates a builder for [`CreateReplicationGroupInput`].
-    pub fn builder() -> crate::operation::create_replication_group::builders::CreateReplicationGroupInputBuilder {
+    pub fn builder(
+    ) -> crate::operation::create_replication_group::builders::CreateReplicationGroupInputBuilder
+    {
         ::std::default::Default::default()
     }
 }
@@ -428,7 +420,9 @@ pub struct CreateReplicationGroupOutput {
 }
 impl CreateReplicationGroupOutput {
     /// Creates a builder for [`CreateReplicationGroupOutput`].
-    pub fn builder() -> crate::operation::create_replication_group::builders::CreateReplicationGroupOutputBuilder {
+    pub fn builder(
+    ) -> crate::operation::create_replication_group::builders::CreateReplicationGroupOutputBuilder
+    {
         ::std::default::Default::default()
     }
 }
@@ -706,8 +700,7 @@ impl CreateReplicationGroupInput {
             writer.string(value.as_str());
             writer.truncate(mark);
         }
-        if let ::std::option::Option::Some(value) = &self.serverless_cache_snapshot_name
-        {
+        if let ::std::option::Option::Some(value) = &self.serverless_cache_snapshot_name {
             writer.push("ServerlessCacheSnapshotName");
             writer.string(value);
             writer.truncate(mark);
@@ -715,13 +708,9 @@ impl CreateReplicationGroupInput {
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=CreateReplicationGroup&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(
-    input: &CreateReplicationGroupInput,
-) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new(
-        "CreateReplicationGroup",
-        "2015-02-02",
-    );
+pub fn serialize_query_body(input: &CreateReplicationGroupInput) -> ::std::string::String {
+    let mut writer =
+        ::querygen_runtime::query::QueryWriter::new("CreateReplicationGroup", "2015-02-02");
     input.write_query(&mut writer);
     writer.finish()
 }
@@ -731,9 +720,8 @@ impl CreateReplicationGroupOutput {
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_replication_group: ::std::option::Option<
-            crate::types::ReplicationGroup,
-        > = ::std::option::Option::None;
+        let mut member_replication_group: ::std::option::Option<crate::types::ReplicationGroup> =
+            ::std::option::Option::None;
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "ReplicationGroup" => {
@@ -765,10 +753,7 @@ pub fn deserialize_response(
         ::std::option::Option::Some(output) => output,
         ::std::option::Option::None => CreateReplicationGroupOutput::builder().build(),
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
-        output,
-        request_id,
-    })
+    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse { output, request_id })
 }
 /// The errors `CreateReplicationGroup` may return.
 #[non_exhaustive]
@@ -783,27 +768,17 @@ pub enum CreateReplicationGroupError {
     /// The service answered with [`crate::error::CacheSubnetGroupNotFoundFault`].
     CacheSubnetGroupNotFoundFault(crate::error::CacheSubnetGroupNotFoundFault),
     /// The service answered with [`crate::error::ClusterQuotaForCustomerExceededFault`].
-    ClusterQuotaForCustomerExceededFault(
-        crate::error::ClusterQuotaForCustomerExceededFault,
-    ),
+    ClusterQuotaForCustomerExceededFault(crate::error::ClusterQuotaForCustomerExceededFault),
     /// The service answered with [`crate::error::GlobalReplicationGroupNotFoundFault`].
-    GlobalReplicationGroupNotFoundFault(
-        crate::error::GlobalReplicationGroupNotFoundFault,
-    ),
+    GlobalReplicationGroupNotFoundFault(crate::error::GlobalReplicationGroupNotFoundFault),
     /// The service answered with [`crate::error::InsufficientCacheClusterCapacityFault`].
-    InsufficientCacheClusterCapacityFault(
-        crate::error::InsufficientCacheClusterCapacityFault,
-    ),
+    InsufficientCacheClusterCapacityFault(crate::error::InsufficientCacheClusterCapacityFault),
     /// The service answered with [`crate::error::InvalidCacheClusterStateFault`].
     InvalidCacheClusterStateFault(crate::error::InvalidCacheClusterStateFault),
     /// The service answered with [`crate::error::InvalidGlobalReplicationGroupStateFault`].
-    InvalidGlobalReplicationGroupStateFault(
-        crate::error::InvalidGlobalReplicationGroupStateFault,
-    ),
+    InvalidGlobalReplicationGroupStateFault(crate::error::InvalidGlobalReplicationGroupStateFault),
     /// The service answered with [`crate::error::InvalidParameterCombinationException`].
-    InvalidParameterCombinationException(
-        crate::error::InvalidParameterCombinationException,
-    ),
+    InvalidParameterCombinationException(crate::error::InvalidParameterCombinationException),
     /// The service answered with [`crate::error::InvalidParameterValueException`].
     InvalidParameterValueException(crate::error::InvalidParameterValueException),
     /// The service answered with [`crate::error::InvalidUserGroupStateFault`].
@@ -833,470 +808,362 @@ impl CreateReplicationGroupError {
         let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
-                        ),
+                return Self::Unhandled(::std::boxed::Box::new(
+                    ::querygen_runtime::query::UnhandledError::new(
+                        status,
+                        body,
+                        ::std::result::Result::Err(problem),
                     ),
-                );
+                ));
             }
         };
         match envelope.code.as_deref() {
-            ::std::option::Option::Some(
-                crate::error::CacheClusterNotFoundFault::CODE,
-            ) => {
+            ::std::option::Option::Some(crate::error::CacheClusterNotFoundFault::CODE) => {
                 crate::error::CacheClusterNotFoundFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::CacheClusterNotFoundFault,
                     )
             }
-            ::std::option::Option::Some(
-                crate::error::CacheParameterGroupNotFoundFault::CODE,
-            ) => {
-                crate::error::CacheParameterGroupNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
+            ::std::option::Option::Some(crate::error::CacheParameterGroupNotFoundFault::CODE) => {
+                crate::error::CacheParameterGroupNotFoundFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::CacheParameterGroupNotFoundFault,
                     )
             }
-            ::std::option::Option::Some(
-                crate::error::CacheSecurityGroupNotFoundFault::CODE,
-            ) => {
-                crate::error::CacheSecurityGroupNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
+            ::std::option::Option::Some(crate::error::CacheSecurityGroupNotFoundFault::CODE) => {
+                crate::error::CacheSecurityGroupNotFoundFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::CacheSecurityGroupNotFoundFault,
                     )
             }
-            ::std::option::Option::Some(
-                crate::error::CacheSubnetGroupNotFoundFault::CODE,
-            ) => {
-                crate::error::CacheSubnetGroupNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
+            ::std::option::Option::Some(crate::error::CacheSubnetGroupNotFoundFault::CODE) => {
+                crate::error::CacheSubnetGroupNotFoundFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::CacheSubnetGroupNotFoundFault,
                     )
             }
             ::std::option::Option::Some(
                 crate::error::ClusterQuotaForCustomerExceededFault::CODE,
             ) => {
-                crate::error::ClusterQuotaForCustomerExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
+                crate::error::ClusterQuotaForCustomerExceededFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::ClusterQuotaForCustomerExceededFault,
                     )
             }
             ::std::option::Option::Some(
                 crate::error::GlobalReplicationGroupNotFoundFault::CODE,
             ) => {
-                crate::error::GlobalReplicationGroupNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
+                crate::error::GlobalReplicationGroupNotFoundFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::GlobalReplicationGroupNotFoundFault,
                     )
             }
             ::std::option::Option::Some(
                 crate::error::InsufficientCacheClusterCapacityFault::CODE,
-            ) => {
-                crate::error::InsufficientCacheClusterCapacityFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
+            ) => crate::error::InsufficientCacheClusterCapacityFault::read_error_body(
+                body, &envelope,
+            )
+            .map_or_else(
+                |problem| {
+                    Self::Unhandled(::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
+                    ))
+                },
+                Self::InsufficientCacheClusterCapacityFault,
+            ),
+            ::std::option::Option::Some(crate::error::InvalidCacheClusterStateFault::CODE) => {
+                crate::error::InvalidCacheClusterStateFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
-                        Self::InsufficientCacheClusterCapacityFault,
-                    )
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidCacheClusterStateFault::CODE,
-            ) => {
-                crate::error::InvalidCacheClusterStateFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::InvalidCacheClusterStateFault,
                     )
             }
             ::std::option::Option::Some(
                 crate::error::InvalidGlobalReplicationGroupStateFault::CODE,
-            ) => {
-                crate::error::InvalidGlobalReplicationGroupStateFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
-                            ),
+            ) => crate::error::InvalidGlobalReplicationGroupStateFault::read_error_body(
+                body, &envelope,
+            )
+            .map_or_else(
+                |problem| {
+                    Self::Unhandled(::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
                         ),
-                        Self::InvalidGlobalReplicationGroupStateFault,
-                    )
-            }
+                    ))
+                },
+                Self::InvalidGlobalReplicationGroupStateFault,
+            ),
             ::std::option::Option::Some(
                 crate::error::InvalidParameterCombinationException::CODE,
             ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(
-                        body,
-                        &envelope,
-                    )
+                crate::error::InvalidParameterCombinationException::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::InvalidParameterCombinationException,
                     )
             }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterValueException::CODE,
-            ) => {
-                crate::error::InvalidParameterValueException::read_error_body(
-                        body,
-                        &envelope,
-                    )
+            ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE) => {
+                crate::error::InvalidParameterValueException::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::InvalidParameterValueException,
                     )
             }
-            ::std::option::Option::Some(
-                crate::error::InvalidUserGroupStateFault::CODE,
-            ) => {
-                crate::error::InvalidUserGroupStateFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
+            ::std::option::Option::Some(crate::error::InvalidUserGroupStateFault::CODE) => {
+                crate::error::InvalidUserGroupStateFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::InvalidUserGroupStateFault,
                     )
             }
-            ::std::option::Option::Some(
-                crate::error::InvalidVpcNetworkStateFault::CODE,
-            ) => {
-                crate::error::InvalidVpcNetworkStateFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
+            ::std::option::Option::Some(crate::error::InvalidVpcNetworkStateFault::CODE) => {
+                crate::error::InvalidVpcNetworkStateFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::InvalidVpcNetworkStateFault,
                     )
             }
             ::std::option::Option::Some(
                 crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault::CODE,
-            ) => {
-                crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
+            ) => crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault::read_error_body(
+                body, &envelope,
+            )
+            .map_or_else(
+                |problem| {
+                    Self::Unhandled(::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
+                    ))
+                },
+                Self::NodeGroupsPerReplicationGroupQuotaExceededFault,
+            ),
+            ::std::option::Option::Some(crate::error::NodeQuotaForClusterExceededFault::CODE) => {
+                crate::error::NodeQuotaForClusterExceededFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
-                        Self::NodeGroupsPerReplicationGroupQuotaExceededFault,
-                    )
-            }
-            ::std::option::Option::Some(
-                crate::error::NodeQuotaForClusterExceededFault::CODE,
-            ) => {
-                crate::error::NodeQuotaForClusterExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::NodeQuotaForClusterExceededFault,
                     )
             }
-            ::std::option::Option::Some(
-                crate::error::NodeQuotaForCustomerExceededFault::CODE,
-            ) => {
-                crate::error::NodeQuotaForCustomerExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
+            ::std::option::Option::Some(crate::error::NodeQuotaForCustomerExceededFault::CODE) => {
+                crate::error::NodeQuotaForCustomerExceededFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::NodeQuotaForCustomerExceededFault,
                     )
             }
-            ::std::option::Option::Some(
-                crate::error::ReplicationGroupAlreadyExistsFault::CODE,
-            ) => {
-                crate::error::ReplicationGroupAlreadyExistsFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
+            ::std::option::Option::Some(crate::error::ReplicationGroupAlreadyExistsFault::CODE) => {
+                crate::error::ReplicationGroupAlreadyExistsFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::ReplicationGroupAlreadyExistsFault,
                     )
             }
-            ::std::option::Option::Some(
-                crate::error::TagQuotaPerResourceExceeded::CODE,
-            ) => {
-                crate::error::TagQuotaPerResourceExceeded::read_error_body(
-                        body,
-                        &envelope,
-                    )
+            ::std::option::Option::Some(crate::error::TagQuotaPerResourceExceeded::CODE) => {
+                crate::error::TagQuotaPerResourceExceeded::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::TagQuotaPerResourceExceeded,
                     )
             }
             ::std::option::Option::Some(crate::error::UserGroupNotFoundFault::CODE) => {
-                crate::error::UserGroupNotFoundFault::read_error_body(body, &envelope)
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                crate::error::UserGroupNotFoundFault::read_error_body(body, &envelope).map_or_else(
+                    |problem| {
+                        Self::Unhandled(::std::boxed::Box::new(
+                            ::querygen_runtime::query::UnhandledError::new(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::UserGroupNotFoundFault,
-                    )
-            }
-            _ => {
-                Self::Unhandled(
-                    ::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
-                    ),
+                        ))
+                    },
+                    Self::UserGroupNotFoundFault,
                 )
             }
+            _ => Self::Unhandled(::std::boxed::Box::new(
+                ::querygen_runtime::query::UnhandledError::new(
+                    status,
+                    body,
+                    ::std::result::Result::Ok(envelope),
+                ),
+            )),
         }
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
             Self::CacheClusterNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::CacheClusterNotFoundFault::CODE,
-                )
+                ::std::option::Option::Some(crate::error::CacheClusterNotFoundFault::CODE)
             }
             Self::CacheParameterGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::CacheParameterGroupNotFoundFault::CODE,
-                )
+                ::std::option::Option::Some(crate::error::CacheParameterGroupNotFoundFault::CODE)
             }
             Self::CacheSecurityGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::CacheSecurityGroupNotFoundFault::CODE,
-                )
+                ::std::option::Option::Some(crate::error::CacheSecurityGroupNotFoundFault::CODE)
             }
             Self::CacheSubnetGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::CacheSubnetGroupNotFoundFault::CODE,
-                )
+                ::std::option::Option::Some(crate::error::CacheSubnetGroupNotFoundFault::CODE)
             }
-            Self::ClusterQuotaForCustomerExceededFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ClusterQuotaForCustomerExceededFault::CODE,
-                )
-            }
+            Self::ClusterQuotaForCustomerExceededFault(_) => ::std::option::Option::Some(
+                crate::error::ClusterQuotaForCustomerExceededFault::CODE,
+            ),
             Self::GlobalReplicationGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::GlobalReplicationGroupNotFoundFault::CODE,
-                )
+                ::std::option::Option::Some(crate::error::GlobalReplicationGroupNotFoundFault::CODE)
             }
-            Self::InsufficientCacheClusterCapacityFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InsufficientCacheClusterCapacityFault::CODE,
-                )
-            }
+            Self::InsufficientCacheClusterCapacityFault(_) => ::std::option::Option::Some(
+                crate::error::InsufficientCacheClusterCapacityFault::CODE,
+            ),
             Self::InvalidCacheClusterStateFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidCacheClusterStateFault::CODE,
-                )
+                ::std::option::Option::Some(crate::error::InvalidCacheClusterStateFault::CODE)
             }
-            Self::InvalidGlobalReplicationGroupStateFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidGlobalReplicationGroupStateFault::CODE,
-                )
-            }
-            Self::InvalidParameterCombinationException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterCombinationException::CODE,
-                )
-            }
+            Self::InvalidGlobalReplicationGroupStateFault(_) => ::std::option::Option::Some(
+                crate::error::InvalidGlobalReplicationGroupStateFault::CODE,
+            ),
+            Self::InvalidParameterCombinationException(_) => ::std::option::Option::Some(
+                crate::error::InvalidParameterCombinationException::CODE,
+            ),
             Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterValueException::CODE,
-                )
+                ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE)
             }
             Self::InvalidUserGroupStateFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidUserGroupStateFault::CODE,
-                )
+                ::std::option::Option::Some(crate::error::InvalidUserGroupStateFault::CODE)
             }
             Self::InvalidVpcNetworkStateFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidVpcNetworkStateFault::CODE,
-                )
+                ::std::option::Option::Some(crate::error::InvalidVpcNetworkStateFault::CODE)
             }
             Self::NodeGroupsPerReplicationGroupQuotaExceededFault(_) => {
                 ::std::option::Option::Some(
@@ -1304,24 +1171,16 @@ impl CreateReplicationGroupError {
                 )
             }
             Self::NodeQuotaForClusterExceededFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::NodeQuotaForClusterExceededFault::CODE,
-                )
+                ::std::option::Option::Some(crate::error::NodeQuotaForClusterExceededFault::CODE)
             }
             Self::NodeQuotaForCustomerExceededFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::NodeQuotaForCustomerExceededFault::CODE,
-                )
+                ::std::option::Option::Some(crate::error::NodeQuotaForCustomerExceededFault::CODE)
             }
             Self::ReplicationGroupAlreadyExistsFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ReplicationGroupAlreadyExistsFault::CODE,
-                )
+                ::std::option::Option::Some(crate::error::ReplicationGroupAlreadyExistsFault::CODE)
             }
             Self::TagQuotaPerResourceExceeded(_) => {
-                ::std::option::Option::Some(
-                    crate::error::TagQuotaPerResourceExceeded::CODE,
-                )
+                ::std::option::Option::Some(crate::error::TagQuotaPerResourceExceeded::CODE)
             }
             Self::UserGroupNotFoundFault(_) => {
                 ::std::option::Option::Some(crate::error::UserGroupNotFoundFault::CODE)
@@ -1335,177 +1194,118 @@ impl CreateReplicationGroupError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
         match self {
-            Self::CacheClusterNotFoundFault(error) => {
-                (
-                    crate::error::CacheClusterNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::CacheParameterGroupNotFoundFault(error) => {
-                (
-                    crate::error::CacheParameterGroupNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::CacheSecurityGroupNotFoundFault(error) => {
-                (
-                    crate::error::CacheSecurityGroupNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::CacheSubnetGroupNotFoundFault(error) => {
-                (
-                    crate::error::CacheSubnetGroupNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::ClusterQuotaForCustomerExceededFault(error) => {
-                (
-                    crate::error::ClusterQuotaForCustomerExceededFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::GlobalReplicationGroupNotFoundFault(error) => {
-                (
-                    crate::error::GlobalReplicationGroupNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InsufficientCacheClusterCapacityFault(error) => {
-                (
-                    crate::error::InsufficientCacheClusterCapacityFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidCacheClusterStateFault(error) => {
-                (
-                    crate::error::InvalidCacheClusterStateFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidGlobalReplicationGroupStateFault(error) => {
-                (
-                    crate::error::InvalidGlobalReplicationGroupStateFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterCombinationException(error) => {
-                (
-                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterValueException(error) => {
-                (
-                    crate::error::InvalidParameterValueException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidUserGroupStateFault(error) => {
-                (
-                    crate::error::InvalidUserGroupStateFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidVpcNetworkStateFault(error) => {
-                (
-                    crate::error::InvalidVpcNetworkStateFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::NodeGroupsPerReplicationGroupQuotaExceededFault(error) => {
-                (
-                    crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::NodeQuotaForClusterExceededFault(error) => {
-                (
-                    crate::error::NodeQuotaForClusterExceededFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::NodeQuotaForCustomerExceededFault(error) => {
-                (
-                    crate::error::NodeQuotaForCustomerExceededFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::ReplicationGroupAlreadyExistsFault(error) => {
-                (
-                    crate::error::ReplicationGroupAlreadyExistsFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::TagQuotaPerResourceExceeded(error) => {
-                (
-                    crate::error::TagQuotaPerResourceExceeded::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::UserGroupNotFoundFault(error) => {
-                (
-                    crate::error::UserGroupNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::CacheClusterNotFoundFault(error) => (
+                crate::error::CacheClusterNotFoundFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            Self::CacheParameterGroupNotFoundFault(error) => (
+                crate::error::CacheParameterGroupNotFoundFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            Self::CacheSecurityGroupNotFoundFault(error) => (
+                crate::error::CacheSecurityGroupNotFoundFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            Self::CacheSubnetGroupNotFoundFault(error) => (
+                crate::error::CacheSubnetGroupNotFoundFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            Self::ClusterQuotaForCustomerExceededFault(error) => (
+                crate::error::ClusterQuotaForCustomerExceededFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            Self::GlobalReplicationGroupNotFoundFault(error) => (
+                crate::error::GlobalReplicationGroupNotFoundFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            Self::InsufficientCacheClusterCapacityFault(error) => (
+                crate::error::InsufficientCacheClusterCapacityFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            Self::InvalidCacheClusterStateFault(error) => (
+                crate::error::InvalidCacheClusterStateFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            Self::InvalidGlobalReplicationGroupStateFault(error) => (
+                crate::error::InvalidGlobalReplicationGroupStateFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            Self::InvalidParameterCombinationException(error) => (
+                crate::error::InvalidParameterCombinationException::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            Self::InvalidParameterValueException(error) => (
+                crate::error::InvalidParameterValueException::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            Self::InvalidUserGroupStateFault(error) => (
+                crate::error::InvalidUserGroupStateFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            Self::InvalidVpcNetworkStateFault(error) => (
+                crate::error::InvalidVpcNetworkStateFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            Self::NodeGroupsPerReplicationGroupQuotaExceededFault(error) => (
+                crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            Self::NodeQuotaForClusterExceededFault(error) => (
+                crate::error::NodeQuotaForClusterExceededFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            Self::NodeQuotaForCustomerExceededFault(error) => (
+                crate::error::NodeQuotaForCustomerExceededFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            Self::ReplicationGroupAlreadyExistsFault(error) => (
+                crate::error::ReplicationGroupAlreadyExistsFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            Self::TagQuotaPerResourceExceeded(error) => (
+                crate::error::TagQuotaPerResourceExceeded::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            Self::UserGroupNotFoundFault(error) => (
+                crate::error::UserGroupNotFoundFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
             Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
         }
+    }
+}
+impl ::querygen_runtime::query::ErrorCode for CreateReplicationGroupError {
+    fn code(&self) -> ::std::option::Option<&str> {
+        CreateReplicationGroupError::code(self)
     }
 }
 impl ::std::fmt::Display for CreateReplicationGroupError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
             Self::CacheClusterNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::CacheParameterGroupNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::CacheSecurityGroupNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::CacheSubnetGroupNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::ClusterQuotaForCustomerExceededFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::GlobalReplicationGroupNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
+            Self::CacheParameterGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::CacheSecurityGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::CacheSubnetGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::ClusterQuotaForCustomerExceededFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::GlobalReplicationGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
             Self::InsufficientCacheClusterCapacityFault(error) => {
                 ::std::fmt::Display::fmt(error, f)
             }
-            Self::InvalidCacheClusterStateFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
+            Self::InvalidCacheClusterStateFault(error) => ::std::fmt::Display::fmt(error, f),
             Self::InvalidGlobalReplicationGroupStateFault(error) => {
                 ::std::fmt::Display::fmt(error, f)
             }
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
+            Self::InvalidParameterCombinationException(error) => ::std::fmt::Display::fmt(error, f),
+            Self::InvalidParameterValueException(error) => ::std::fmt::Display::fmt(error, f),
             Self::InvalidUserGroupStateFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidVpcNetworkStateFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
+            Self::InvalidVpcNetworkStateFault(error) => ::std::fmt::Display::fmt(error, f),
             Self::NodeGroupsPerReplicationGroupQuotaExceededFault(error) => {
                 ::std::fmt::Display::fmt(error, f)
             }
-            Self::NodeQuotaForClusterExceededFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::NodeQuotaForCustomerExceededFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::ReplicationGroupAlreadyExistsFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::TagQuotaPerResourceExceeded(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
+            Self::NodeQuotaForClusterExceededFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::NodeQuotaForCustomerExceededFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::ReplicationGroupAlreadyExistsFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::TagQuotaPerResourceExceeded(error) => ::std::fmt::Display::fmt(error, f),
             Self::UserGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
             Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
         }
@@ -1515,55 +1315,29 @@ impl ::std::error::Error for CreateReplicationGroupError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::CacheClusterNotFoundFault(error) => ::std::option::Option::Some(error),
-            Self::CacheParameterGroupNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::CacheSecurityGroupNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::CacheSubnetGroupNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::ClusterQuotaForCustomerExceededFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::GlobalReplicationGroupNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
+            Self::CacheParameterGroupNotFoundFault(error) => ::std::option::Option::Some(error),
+            Self::CacheSecurityGroupNotFoundFault(error) => ::std::option::Option::Some(error),
+            Self::CacheSubnetGroupNotFoundFault(error) => ::std::option::Option::Some(error),
+            Self::ClusterQuotaForCustomerExceededFault(error) => ::std::option::Option::Some(error),
+            Self::GlobalReplicationGroupNotFoundFault(error) => ::std::option::Option::Some(error),
             Self::InsufficientCacheClusterCapacityFault(error) => {
                 ::std::option::Option::Some(error)
             }
-            Self::InvalidCacheClusterStateFault(error) => {
-                ::std::option::Option::Some(error)
-            }
+            Self::InvalidCacheClusterStateFault(error) => ::std::option::Option::Some(error),
             Self::InvalidGlobalReplicationGroupStateFault(error) => {
                 ::std::option::Option::Some(error)
             }
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::option::Option::Some(error)
-            }
+            Self::InvalidParameterCombinationException(error) => ::std::option::Option::Some(error),
+            Self::InvalidParameterValueException(error) => ::std::option::Option::Some(error),
             Self::InvalidUserGroupStateFault(error) => ::std::option::Option::Some(error),
-            Self::InvalidVpcNetworkStateFault(error) => {
-                ::std::option::Option::Some(error)
-            }
+            Self::InvalidVpcNetworkStateFault(error) => ::std::option::Option::Some(error),
             Self::NodeGroupsPerReplicationGroupQuotaExceededFault(error) => {
                 ::std::option::Option::Some(error)
             }
-            Self::NodeQuotaForClusterExceededFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::NodeQuotaForCustomerExceededFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::ReplicationGroupAlreadyExistsFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::TagQuotaPerResourceExceeded(error) => {
-                ::std::option::Option::Some(error)
-            }
+            Self::NodeQuotaForClusterExceededFault(error) => ::std::option::Option::Some(error),
+            Self::NodeQuotaForCustomerExceededFault(error) => ::std::option::Option::Some(error),
+            Self::ReplicationGroupAlreadyExistsFault(error) => ::std::option::Option::Some(error),
+            Self::TagQuotaPerResourceExceeded(error) => ::std::option::Option::Some(error),
             Self::UserGroupNotFoundFault(error) => ::std::option::Option::Some(error),
             Self::Unhandled(error) => ::std::option::Option::Some(&**error),
         }
@@ -1582,11 +1356,7 @@ pub fn build_request(
     ::querygen_runtime::http::RequestError,
 > {
     let host_prefix = ::std::option::Option::None;
-    ::querygen_runtime::http::query_request(
-        endpoint,
-        host_prefix,
-        serialize_query_body(input),
-    )
+    ::querygen_runtime::http::query_request(endpoint, host_prefix, serialize_query_body(input))
 }
 /// Reads the HTTP response to a `CreateReplicationGroup` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`CreateReplicationGroupError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
@@ -1598,20 +1368,876 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
-        deserialize_response(body)
-            .map_err(|problem| {
-                CreateReplicationGroupError::Unhandled(
-                    ::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
-                        ),
-                    ),
-                )
-            })
+        deserialize_response(body).map_err(|problem| {
+            CreateReplicationGroupError::Unhandled(::std::boxed::Box::new(
+                ::querygen_runtime::query::UnhandledError::new(
+                    status,
+                    body,
+                    ::std::result::Result::Err(problem),
+                ),
+            ))
+        })
     } else {
         ::std::result::Result::Err(deserialize_error(status, body))
+    }
+}
+#[cfg(feature = "client")]
+static OPERATION: ::querygen_runtime::client::Operation<
+    CreateReplicationGroupInput,
+    CreateReplicationGroupOutput,
+    CreateReplicationGroupError,
+> = ::querygen_runtime::client::Operation {
+    name: "CreateReplicationGroup",
+    build_request,
+    parse_response: parse_response::<::std::vec::Vec<u8>>,
+};
+#[cfg(feature = "client")]
+/// A `CreateReplicationGroup` call being prepared: the input's setters, then [`send`](Self::send).
+#[derive(Debug, Clone)]
+pub struct CreateReplicationGroupFluentBuilder {
+    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    inner: builders::CreateReplicationGroupInputBuilder,
+}
+#[cfg(feature = "client")]
+impl CreateReplicationGroupFluentBuilder {
+    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_runtime::client::Handle>) -> Self {
+        Self {
+            handle,
+            inner: ::std::default::Default::default(),
+        }
+    }
+    /// The input as set so far.
+    pub fn as_input(&self) -> &builders::CreateReplicationGroupInputBuilder {
+        &self.inner
+    }
+    /// Sends the request; the output, or why there is none.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        CreateReplicationGroupOutput,
+        ::querygen_runtime::client::SdkError<CreateReplicationGroupError>,
+    > {
+        self.send_with_metadata()
+            .await
+            .map(|response| response.output)
+    }
+    /// [`send`](Self::send), keeping the response's request id beside the output.
+    pub async fn send_with_metadata(
+        self,
+    ) -> ::std::result::Result<
+        ::querygen_runtime::query::QueryResponse<CreateReplicationGroupOutput>,
+        ::querygen_runtime::client::SdkError<CreateReplicationGroupError>,
+    > {
+        let input = self.inner.build().map_err(|problem| {
+            ::querygen_runtime::client::SdkError::Construction(
+                ::querygen_runtime::client::ConstructionError::new(::std::format!(
+                    "{}: {problem}",
+                    "CreateReplicationGroup"
+                )),
+            )
+        })?;
+        self.handle.invoke(&OPERATION, &input).await
+    }
+    /// The replication group identifier. This parameter is stored as a lowercase string.
+    ///
+    /// Constraints:
+    ///
+    /// - A name must contain from 1 to 40 alphanumeric characters or hyphens.
+    /// - The first character must be a letter.
+    /// - A name cannot end with a hyphen or contain two consecutive hyphens.
+    pub fn replication_group_id(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.replication_group_id(input);
+        self
+    }
+    /// Sets or clears the `ReplicationGroupId` member.
+    pub fn set_replication_group_id(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_replication_group_id(input);
+        self
+    }
+    /// A user-created description for the replication group.
+    pub fn replication_group_description(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.replication_group_description(input);
+        self
+    }
+    /// Sets or clears the `ReplicationGroupDescription` member.
+    pub fn set_replication_group_description(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_replication_group_description(input);
+        self
+    }
+    /// The name of the Global datastore
+    pub fn global_replication_group_id(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.global_replication_group_id(input);
+        self
+    }
+    /// Sets or clears the `GlobalReplicationGroupId` member.
+    pub fn set_global_replication_group_id(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_global_replication_group_id(input);
+        self
+    }
+    /// The identifier of the cluster that serves as the primary for this replication group. This cluster
+    /// must already exist and have a status of `available`.
+    ///
+    /// This parameter is not required if `NumCacheClusters`, `NumNodeGroups`, or `ReplicasPerNodeGroup` is
+    /// specified.
+    pub fn primary_cluster_id(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.primary_cluster_id(input);
+        self
+    }
+    /// Sets or clears the `PrimaryClusterId` member.
+    pub fn set_primary_cluster_id(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_primary_cluster_id(input);
+        self
+    }
+    /// Specifies whether a read-only replica is automatically promoted to read/write primary if the
+    /// existing primary fails.
+    ///
+    /// `AutomaticFailoverEnabled` must be enabled for Valkey or Redis OSS (cluster mode enabled)
+    /// replication groups.
+    ///
+    /// Default: false
+    pub fn automatic_failover_enabled(mut self, input: impl ::std::convert::Into<bool>) -> Self {
+        self.inner = self.inner.automatic_failover_enabled(input);
+        self
+    }
+    /// Sets or clears the `AutomaticFailoverEnabled` member.
+    pub fn set_automatic_failover_enabled(mut self, input: ::std::option::Option<bool>) -> Self {
+        self.inner = self.inner.set_automatic_failover_enabled(input);
+        self
+    }
+    /// A flag indicating if you have Multi-AZ enabled to enhance fault tolerance. For more information, see
+    /// [Minimizing Downtime:
+    /// Multi-AZ](http://docs.aws.amazon.com/AmazonElastiCache/latest/dg/AutoFailover.html).
+    pub fn multi_az_enabled(mut self, input: impl ::std::convert::Into<bool>) -> Self {
+        self.inner = self.inner.multi_az_enabled(input);
+        self
+    }
+    /// Sets or clears the `MultiAZEnabled` member.
+    pub fn set_multi_az_enabled(mut self, input: ::std::option::Option<bool>) -> Self {
+        self.inner = self.inner.set_multi_az_enabled(input);
+        self
+    }
+    /// The number of clusters this replication group initially has.
+    ///
+    /// This parameter is not used if there is more than one node group (shard). You should use
+    /// `ReplicasPerNodeGroup` instead.
+    ///
+    /// If `AutomaticFailoverEnabled` is `true`, the value of this parameter must be at least 2. If
+    /// `AutomaticFailoverEnabled` is `false` you can omit this parameter (it will default to 1), or you can
+    /// explicitly set it to a value between 2 and 6.
+    ///
+    /// The maximum permitted value for `NumCacheClusters` is 6 (1 primary plus 5 replicas).
+    pub fn num_cache_clusters(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+        self.inner = self.inner.num_cache_clusters(input);
+        self
+    }
+    /// Sets or clears the `NumCacheClusters` member.
+    pub fn set_num_cache_clusters(mut self, input: ::std::option::Option<i32>) -> Self {
+        self.inner = self.inner.set_num_cache_clusters(input);
+        self
+    }
+    /// Appends one item to the `PreferredCacheClusterAZs` member.
+    ///
+    /// A list of EC2 Availability Zones in which the replication group's clusters are created. The order of
+    /// the Availability Zones in the list is the order in which clusters are allocated. The primary cluster
+    /// is created in the first AZ in the list.
+    ///
+    /// This parameter is not used if there is more than one node group (shard). You should use
+    /// `NodeGroupConfiguration` instead.
+    ///
+    /// **Note:** If you are creating your replication group in an Amazon VPC (recommended), you can only
+    /// locate clusters in Availability Zones associated with the subnets in the selected subnet group.
+    ///
+    /// The number of Availability Zones listed must equal the value of `NumCacheClusters`.
+    ///
+    /// Default: system chosen Availability Zones.
+    pub fn preferred_cache_cluster_a_zs(
+        mut self,
+        item: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.preferred_cache_cluster_a_zs(item);
+        self
+    }
+    /// Sets or clears the `PreferredCacheClusterAZs` member.
+    pub fn set_preferred_cache_cluster_a_zs(
+        mut self,
+        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.inner = self.inner.set_preferred_cache_cluster_a_zs(input);
+        self
+    }
+    /// An optional parameter that specifies the number of node groups (shards) for this Valkey or Redis OSS
+    /// (cluster mode enabled) replication group. For Valkey or Redis OSS (cluster mode disabled) either
+    /// omit this parameter or set it to 1.
+    ///
+    /// Default: 1
+    pub fn num_node_groups(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+        self.inner = self.inner.num_node_groups(input);
+        self
+    }
+    /// Sets or clears the `NumNodeGroups` member.
+    pub fn set_num_node_groups(mut self, input: ::std::option::Option<i32>) -> Self {
+        self.inner = self.inner.set_num_node_groups(input);
+        self
+    }
+    /// An optional parameter that specifies the number of replica nodes in each node group (shard). Valid
+    /// values are 0 to 5.
+    pub fn replicas_per_node_group(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+        self.inner = self.inner.replicas_per_node_group(input);
+        self
+    }
+    /// Sets or clears the `ReplicasPerNodeGroup` member.
+    pub fn set_replicas_per_node_group(mut self, input: ::std::option::Option<i32>) -> Self {
+        self.inner = self.inner.set_replicas_per_node_group(input);
+        self
+    }
+    /// Appends one item to the `NodeGroupConfiguration` member.
+    ///
+    /// A list of node group (shard) configuration options. Each node group (shard) configuration has the
+    /// following members: `PrimaryAvailabilityZone`, `ReplicaAvailabilityZones`, `ReplicaCount`, and
+    /// `Slots`.
+    ///
+    /// If you're creating a Valkey or Redis OSS (cluster mode disabled) or a Valkey or Redis OSS (cluster
+    /// mode enabled) replication group, you can use this parameter to individually configure each node
+    /// group (shard), or you can omit this parameter. However, it is required when seeding a Valkey or
+    /// Redis OSS (cluster mode enabled) cluster from a S3 rdb file. You must configure each node group
+    /// (shard) using this parameter because you must specify the slots for each node group.
+    pub fn node_group_configuration(
+        mut self,
+        item: impl ::std::convert::Into<crate::types::NodeGroupConfiguration>,
+    ) -> Self {
+        self.inner = self.inner.node_group_configuration(item);
+        self
+    }
+    /// Sets or clears the `NodeGroupConfiguration` member.
+    pub fn set_node_group_configuration(
+        mut self,
+        input: ::std::option::Option<::std::vec::Vec<crate::types::NodeGroupConfiguration>>,
+    ) -> Self {
+        self.inner = self.inner.set_node_group_configuration(input);
+        self
+    }
+    /// The compute and memory capacity of the nodes in the node group (shard).
+    ///
+    /// The following node types are supported by ElastiCache. Generally speaking, the current generation
+    /// types provide more memory and computational power at lower cost when compared to their equivalent
+    /// previous generation counterparts.
+    ///
+    /// - General purpose:
+    ///   - Current generation:
+    ///
+    ///     **M7g node types**: `cache.m7g.large`, `cache.m7g.xlarge`, `cache.m7g.2xlarge`,
+    ///     `cache.m7g.4xlarge`, `cache.m7g.8xlarge`, `cache.m7g.12xlarge`, `cache.m7g.16xlarge`
+    ///
+    ///     **Note:** For region availability, see [Supported Node
+    ///     Types](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/CacheNodes.SupportedTypes.html#CacheNodes.SupportedTypesByRegion)
+    ///
+    ///     **M6g node types** (available only for Redis OSS engine version 5.0.6 onward and for Memcached
+    ///     engine version 1.5.16 onward): `cache.m6g.large`, `cache.m6g.xlarge`, `cache.m6g.2xlarge`,
+    ///     `cache.m6g.4xlarge`, `cache.m6g.8xlarge`, `cache.m6g.12xlarge`, `cache.m6g.16xlarge`
+    ///
+    ///     **M5 node types:** `cache.m5.large`, `cache.m5.xlarge`, `cache.m5.2xlarge`, `cache.m5.4xlarge`,
+    ///     `cache.m5.12xlarge`, `cache.m5.24xlarge`
+    ///
+    ///     **M4 node types:** `cache.m4.large`, `cache.m4.xlarge`, `cache.m4.2xlarge`, `cache.m4.4xlarge`,
+    ///     `cache.m4.10xlarge`
+    ///
+    ///     **T4g node types** (available only for Redis OSS engine version 5.0.6 onward and Memcached
+    ///     engine version 1.5.16 onward): `cache.t4g.micro`, `cache.t4g.small`, `cache.t4g.medium`
+    ///
+    ///     **T3 node types:** `cache.t3.micro`, `cache.t3.small`, `cache.t3.medium`
+    ///
+    ///     **T2 node types:** `cache.t2.micro`, `cache.t2.small`, `cache.t2.medium`
+    ///   - Previous generation: (not recommended. Existing clusters are still supported but creation of new
+    ///     clusters is not supported for these types.)
+    ///
+    ///     **T1 node types:** `cache.t1.micro`
+    ///
+    ///     **M1 node types:** `cache.m1.small`, `cache.m1.medium`, `cache.m1.large`, `cache.m1.xlarge`
+    ///
+    ///     **M3 node types:** `cache.m3.medium`, `cache.m3.large`, `cache.m3.xlarge`, `cache.m3.2xlarge`
+    /// - Compute optimized:
+    ///   - Previous generation: (not recommended. Existing clusters are still supported but creation of new
+    ///     clusters is not supported for these types.)
+    ///
+    ///     **C1 node types:** `cache.c1.xlarge`
+    /// - Memory optimized:
+    ///   - Current generation:
+    ///
+    ///     **R7g node types**: `cache.r7g.large`, `cache.r7g.xlarge`, `cache.r7g.2xlarge`,
+    ///     `cache.r7g.4xlarge`, `cache.r7g.8xlarge`, `cache.r7g.12xlarge`, `cache.r7g.16xlarge`
+    ///
+    ///     **Note:** For region availability, see [Supported Node
+    ///     Types](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/CacheNodes.SupportedTypes.html#CacheNodes.SupportedTypesByRegion)
+    ///
+    ///     **R6g node types** (available only for Redis OSS engine version 5.0.6 onward and for Memcached
+    ///     engine version 1.5.16 onward): `cache.r6g.large`, `cache.r6g.xlarge`, `cache.r6g.2xlarge`,
+    ///     `cache.r6g.4xlarge`, `cache.r6g.8xlarge`, `cache.r6g.12xlarge`, `cache.r6g.16xlarge`
+    ///
+    ///     **R5 node types:** `cache.r5.large`, `cache.r5.xlarge`, `cache.r5.2xlarge`, `cache.r5.4xlarge`,
+    ///     `cache.r5.12xlarge`, `cache.r5.24xlarge`
+    ///
+    ///     **R4 node types:** `cache.r4.large`, `cache.r4.xlarge`, `cache.r4.2xlarge`, `cache.r4.4xlarge`,
+    ///     `cache.r4.8xlarge`, `cache.r4.16xlarge`
+    ///   - Previous generation: (not recommended. Existing clusters are still supported but creation of new
+    ///     clusters is not supported for these types.)
+    ///
+    ///     **M2 node types:** `cache.m2.xlarge`, `cache.m2.2xlarge`, `cache.m2.4xlarge`
+    ///
+    ///     **R3 node types:** `cache.r3.large`, `cache.r3.xlarge`, `cache.r3.2xlarge`, `cache.r3.4xlarge`,
+    ///     `cache.r3.8xlarge`
+    ///
+    /// **Additional node type info**
+    ///
+    /// - All current generation instance types are created in Amazon VPC by default.
+    /// - Valkey or Redis OSS append-only files (AOF) are not supported for T1 or T2 instances.
+    /// - Valkey or Redis OSS Multi-AZ with automatic failover is not supported on T1 instances.
+    /// - The configuration variables `appendonly` and `appendfsync` are not supported on Valkey, or on
+    ///   Redis OSS version 2.8.22 and later.
+    pub fn cache_node_type(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.cache_node_type(input);
+        self
+    }
+    /// Sets or clears the `CacheNodeType` member.
+    pub fn set_cache_node_type(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_cache_node_type(input);
+        self
+    }
+    /// The name of the cache engine to be used for the clusters in this replication group. The value must
+    /// be set to `valkey` or `redis`.
+    pub fn engine(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        self.inner = self.inner.engine(input);
+        self
+    }
+    /// Sets or clears the `Engine` member.
+    pub fn set_engine(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        self.inner = self.inner.set_engine(input);
+        self
+    }
+    /// The version number of the cache engine to be used for the clusters in this replication group. To
+    /// view the supported cache engine versions, use the `DescribeCacheEngineVersions` operation.
+    ///
+    /// **Important:** You can upgrade to a newer engine version (see [Selecting a Cache Engine and
+    /// Version](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/SelectEngine.html#VersionManagement))
+    /// in the *ElastiCache User Guide*, but you cannot downgrade to an earlier engine version. If you want
+    /// to use an earlier engine version, you must delete the existing cluster or replication group and
+    /// create it anew with the earlier engine version.
+    pub fn engine_version(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.engine_version(input);
+        self
+    }
+    /// Sets or clears the `EngineVersion` member.
+    pub fn set_engine_version(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_engine_version(input);
+        self
+    }
+    /// The name of the parameter group to associate with this replication group. If this argument is
+    /// omitted, the default cache parameter group for the specified engine is used.
+    ///
+    /// If you are running Valkey or Redis OSS version 3.2.4 or later, only one node group (shard), and want
+    /// to use a default parameter group, we recommend that you specify the parameter group by name.
+    ///
+    /// - To create a Valkey or Redis OSS (cluster mode disabled) replication group, use
+    ///   `CacheParameterGroupName=default.redis3.2`.
+    /// - To create a Valkey or Redis OSS (cluster mode enabled) replication group, use
+    ///   `CacheParameterGroupName=default.redis3.2.cluster.on`.
+    pub fn cache_parameter_group_name(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.cache_parameter_group_name(input);
+        self
+    }
+    /// Sets or clears the `CacheParameterGroupName` member.
+    pub fn set_cache_parameter_group_name(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_cache_parameter_group_name(input);
+        self
+    }
+    /// The name of the cache subnet group to be used for the replication group.
+    ///
+    /// **Important:** If you're going to launch your cluster in an Amazon VPC, you need to create a subnet
+    /// group before you start creating a cluster. For more information, see [Subnets and Subnet
+    /// Groups](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/SubnetGroups.html).
+    pub fn cache_subnet_group_name(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.cache_subnet_group_name(input);
+        self
+    }
+    /// Sets or clears the `CacheSubnetGroupName` member.
+    pub fn set_cache_subnet_group_name(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_cache_subnet_group_name(input);
+        self
+    }
+    /// Appends one item to the `CacheSecurityGroupNames` member.
+    ///
+    /// A list of cache security group names to associate with this replication group.
+    pub fn cache_security_group_names(
+        mut self,
+        item: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.cache_security_group_names(item);
+        self
+    }
+    /// Sets or clears the `CacheSecurityGroupNames` member.
+    pub fn set_cache_security_group_names(
+        mut self,
+        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.inner = self.inner.set_cache_security_group_names(input);
+        self
+    }
+    /// Appends one item to the `SecurityGroupIds` member.
+    ///
+    /// One or more Amazon VPC security groups associated with this replication group.
+    ///
+    /// Use this parameter only when you are creating a replication group in an Amazon Virtual Private Cloud
+    /// (Amazon VPC).
+    pub fn security_group_ids(
+        mut self,
+        item: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.security_group_ids(item);
+        self
+    }
+    /// Sets or clears the `SecurityGroupIds` member.
+    pub fn set_security_group_ids(
+        mut self,
+        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.inner = self.inner.set_security_group_ids(input);
+        self
+    }
+    /// Appends one item to the `Tags` member.
+    ///
+    /// A list of tags to be added to this resource. Tags are comma-separated key,value pairs (e.g.
+    /// Key=`myKey`, Value=`myKeyValue`. You can include multiple tags as shown following: Key=`myKey`,
+    /// Value=`myKeyValue` Key=`mySecondKey`, Value=`mySecondKeyValue`. Tags on replication groups will be
+    /// replicated to all nodes.
+    pub fn tags(mut self, item: impl ::std::convert::Into<crate::types::Tag>) -> Self {
+        self.inner = self.inner.tags(item);
+        self
+    }
+    /// Sets or clears the `Tags` member.
+    pub fn set_tags(
+        mut self,
+        input: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+    ) -> Self {
+        self.inner = self.inner.set_tags(input);
+        self
+    }
+    /// Appends one item to the `SnapshotArns` member.
+    ///
+    /// A list of Amazon Resource Names (ARN) that uniquely identify the Valkey or Redis OSS RDB snapshot
+    /// files stored in Amazon S3. The snapshot files are used to populate the new replication group. The
+    /// Amazon S3 object name in the ARN cannot contain any commas. The new replication group will have the
+    /// number of node groups (console: shards) specified by the parameter *NumNodeGroups* or the number of
+    /// node groups configured by *NodeGroupConfiguration* regardless of the number of ARNs specified here.
+    ///
+    /// Example of an Amazon S3 ARN: `arn:aws:s3:::my_bucket/snapshot1.rdb`
+    pub fn snapshot_arns(mut self, item: impl ::std::convert::Into<::std::string::String>) -> Self {
+        self.inner = self.inner.snapshot_arns(item);
+        self
+    }
+    /// Sets or clears the `SnapshotArns` member.
+    pub fn set_snapshot_arns(
+        mut self,
+        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.inner = self.inner.set_snapshot_arns(input);
+        self
+    }
+    /// The name of a snapshot from which to restore data into the new replication group. The snapshot
+    /// status changes to `restoring` while the new replication group is being created.
+    pub fn snapshot_name(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.snapshot_name(input);
+        self
+    }
+    /// Sets or clears the `SnapshotName` member.
+    pub fn set_snapshot_name(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_snapshot_name(input);
+        self
+    }
+    /// Specifies the weekly time range during which maintenance on the cluster is performed. It is
+    /// specified as a range in the format ddd:hh24:mi-ddd:hh24:mi (24H Clock UTC). The minimum maintenance
+    /// window is a 60 minute period.
+    ///
+    /// Valid values for `ddd` are:
+    ///
+    /// - `sun`
+    /// - `mon`
+    /// - `tue`
+    /// - `wed`
+    /// - `thu`
+    /// - `fri`
+    /// - `sat`
+    ///
+    /// Example: `sun:23:00-mon:01:30`
+    pub fn preferred_maintenance_window(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.preferred_maintenance_window(input);
+        self
+    }
+    /// Sets or clears the `PreferredMaintenanceWindow` member.
+    pub fn set_preferred_maintenance_window(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_preferred_maintenance_window(input);
+        self
+    }
+    /// The port number on which each member of the replication group accepts connections.
+    pub fn port(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+        self.inner = self.inner.port(input);
+        self
+    }
+    /// Sets or clears the `Port` member.
+    pub fn set_port(mut self, input: ::std::option::Option<i32>) -> Self {
+        self.inner = self.inner.set_port(input);
+        self
+    }
+    /// The Amazon Resource Name (ARN) of the Amazon Simple Notification Service (SNS) topic to which
+    /// notifications are sent.
+    ///
+    /// **Note:** The Amazon SNS topic owner must be the same as the cluster owner.
+    pub fn notification_topic_arn(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.notification_topic_arn(input);
+        self
+    }
+    /// Sets or clears the `NotificationTopicArn` member.
+    pub fn set_notification_topic_arn(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_notification_topic_arn(input);
+        self
+    }
+    /// If you are running Valkey 7.2 and above or Redis OSS engine version 6.0 and above, set this
+    /// parameter to yes to opt-in to the next auto minor version upgrade campaign. This parameter is
+    /// disabled for previous versions.
+    pub fn auto_minor_version_upgrade(mut self, input: impl ::std::convert::Into<bool>) -> Self {
+        self.inner = self.inner.auto_minor_version_upgrade(input);
+        self
+    }
+    /// Sets or clears the `AutoMinorVersionUpgrade` member.
+    pub fn set_auto_minor_version_upgrade(mut self, input: ::std::option::Option<bool>) -> Self {
+        self.inner = self.inner.set_auto_minor_version_upgrade(input);
+        self
+    }
+    /// The number of days for which ElastiCache retains automatic snapshots before deleting them. For
+    /// example, if you set `SnapshotRetentionLimit` to 5, a snapshot that was taken today is retained for 5
+    /// days before being deleted.
+    ///
+    /// Default: 0 (i.e., automatic backups are disabled for this cluster).
+    pub fn snapshot_retention_limit(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+        self.inner = self.inner.snapshot_retention_limit(input);
+        self
+    }
+    /// Sets or clears the `SnapshotRetentionLimit` member.
+    pub fn set_snapshot_retention_limit(mut self, input: ::std::option::Option<i32>) -> Self {
+        self.inner = self.inner.set_snapshot_retention_limit(input);
+        self
+    }
+    /// The daily time range (in UTC) during which ElastiCache begins taking a daily snapshot of your node
+    /// group (shard).
+    ///
+    /// Example: `05:00-09:00`
+    ///
+    /// If you do not specify this parameter, ElastiCache automatically chooses an appropriate time range.
+    pub fn snapshot_window(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.snapshot_window(input);
+        self
+    }
+    /// Sets or clears the `SnapshotWindow` member.
+    pub fn set_snapshot_window(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_snapshot_window(input);
+        self
+    }
+    /// **Reserved parameter.** The password used to access a password protected server.
+    ///
+    /// `AuthToken` can be specified only on replication groups where `TransitEncryptionEnabled` is `true`.
+    ///
+    /// **Important:** For HIPAA compliance, you must specify `TransitEncryptionEnabled` as `true`, an
+    /// `AuthToken`, and a `CacheSubnetGroup`.
+    ///
+    /// Password constraints:
+    ///
+    /// - Must be only printable ASCII characters.
+    /// - Must be at least 16 characters and no more than 128 characters in length.
+    /// - The only permitted printable special characters are !, &, #, $, ^, \<, \>, and -. Other printable
+    ///   special characters cannot be used in the AUTH token.
+    ///
+    /// For more information, see [AUTH password](http://redis.io/commands/AUTH) at
+    /// <http://redis.io/commands/AUTH>.
+    pub fn auth_token(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        self.inner = self.inner.auth_token(input);
+        self
+    }
+    /// Sets or clears the `AuthToken` member.
+    pub fn set_auth_token(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        self.inner = self.inner.set_auth_token(input);
+        self
+    }
+    /// A flag that enables in-transit encryption when set to `true`.
+    ///
+    /// This parameter is valid only if the `Engine` parameter is `redis`, the `EngineVersion` parameter is
+    /// `3.2.6`, `4.x` or later, and the cluster is being created in an Amazon VPC.
+    ///
+    /// If you enable in-transit encryption, you must also specify a value for `CacheSubnetGroup`.
+    ///
+    /// **Required:** Only available when creating a replication group in an Amazon VPC using Redis OSS
+    /// version `3.2.6`, `4.x` or later.
+    ///
+    /// Default: `false`
+    ///
+    /// **Important:** For HIPAA compliance, you must specify `TransitEncryptionEnabled` as `true`, an
+    /// `AuthToken`, and a `CacheSubnetGroup`.
+    pub fn transit_encryption_enabled(mut self, input: impl ::std::convert::Into<bool>) -> Self {
+        self.inner = self.inner.transit_encryption_enabled(input);
+        self
+    }
+    /// Sets or clears the `TransitEncryptionEnabled` member.
+    pub fn set_transit_encryption_enabled(mut self, input: ::std::option::Option<bool>) -> Self {
+        self.inner = self.inner.set_transit_encryption_enabled(input);
+        self
+    }
+    /// A flag that enables encryption at rest when set to `true`.
+    ///
+    /// You cannot modify the value of `AtRestEncryptionEnabled` after the replication group is created. To
+    /// enable encryption at rest on a replication group you must set `AtRestEncryptionEnabled` to `true`
+    /// when you create the replication group.
+    ///
+    /// **Required:** Only available when creating a replication group in an Amazon VPC using Valkey 7.2 and
+    /// later, Redis OSS version `3.2.6`, or Redis OSS `4.x` and later.
+    ///
+    /// Default: `true` when using Valkey, `false` when using Redis OSS
+    pub fn at_rest_encryption_enabled(mut self, input: impl ::std::convert::Into<bool>) -> Self {
+        self.inner = self.inner.at_rest_encryption_enabled(input);
+        self
+    }
+    /// Sets or clears the `AtRestEncryptionEnabled` member.
+    pub fn set_at_rest_encryption_enabled(mut self, input: ::std::option::Option<bool>) -> Self {
+        self.inner = self.inner.set_at_rest_encryption_enabled(input);
+        self
+    }
+    /// The ID of the KMS key used to encrypt the disk in the cluster.
+    pub fn kms_key_id(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        self.inner = self.inner.kms_key_id(input);
+        self
+    }
+    /// Sets or clears the `KmsKeyId` member.
+    pub fn set_kms_key_id(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        self.inner = self.inner.set_kms_key_id(input);
+        self
+    }
+    /// Appends one item to the `UserGroupIds` member.
+    ///
+    /// The user group to associate with the replication group.
+    pub fn user_group_ids(
+        mut self,
+        item: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.user_group_ids(item);
+        self
+    }
+    /// Sets or clears the `UserGroupIds` member.
+    pub fn set_user_group_ids(
+        mut self,
+        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.inner = self.inner.set_user_group_ids(input);
+        self
+    }
+    /// Appends one item to the `LogDeliveryConfigurations` member.
+    ///
+    /// Specifies the destination, format and type of the logs.
+    pub fn log_delivery_configurations(
+        mut self,
+        item: impl ::std::convert::Into<crate::types::LogDeliveryConfigurationRequest>,
+    ) -> Self {
+        self.inner = self.inner.log_delivery_configurations(item);
+        self
+    }
+    /// Sets or clears the `LogDeliveryConfigurations` member.
+    pub fn set_log_delivery_configurations(
+        mut self,
+        input: ::std::option::Option<
+            ::std::vec::Vec<crate::types::LogDeliveryConfigurationRequest>,
+        >,
+    ) -> Self {
+        self.inner = self.inner.set_log_delivery_configurations(input);
+        self
+    }
+    /// Enables data tiering. Data tiering is only supported for replication groups using the r6gd node
+    /// type. This parameter must be set to true when using r6gd nodes. For more information, see [Data
+    /// tiering](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/data-tiering.html).
+    pub fn data_tiering_enabled(mut self, input: impl ::std::convert::Into<bool>) -> Self {
+        self.inner = self.inner.data_tiering_enabled(input);
+        self
+    }
+    /// Sets or clears the `DataTieringEnabled` member.
+    pub fn set_data_tiering_enabled(mut self, input: ::std::option::Option<bool>) -> Self {
+        self.inner = self.inner.set_data_tiering_enabled(input);
+        self
+    }
+    /// Must be either `ipv4` \| `ipv6` \| `dual_stack`. IPv6 is supported for workloads using Valkey 7.2
+    /// and above, Redis OSS engine version 6.2 to 7.1 and Memcached engine version 1.6.6 and above on all
+    /// instances built on the [Nitro system](http://aws.amazon.com/ec2/nitro/).
+    pub fn network_type(
+        mut self,
+        input: impl ::std::convert::Into<crate::types::NetworkType>,
+    ) -> Self {
+        self.inner = self.inner.network_type(input);
+        self
+    }
+    /// Sets or clears the `NetworkType` member.
+    pub fn set_network_type(
+        mut self,
+        input: ::std::option::Option<crate::types::NetworkType>,
+    ) -> Self {
+        self.inner = self.inner.set_network_type(input);
+        self
+    }
+    /// The network type you choose when creating a replication group, either `ipv4` \| `ipv6`. IPv6 is
+    /// supported for workloads using Valkey 7.2 and above, Redis OSS engine version 6.2 to 7.1 or Memcached
+    /// engine version 1.6.6 and above on all instances built on the [Nitro
+    /// system](http://aws.amazon.com/ec2/nitro/).
+    pub fn ip_discovery(
+        mut self,
+        input: impl ::std::convert::Into<crate::types::IpDiscovery>,
+    ) -> Self {
+        self.inner = self.inner.ip_discovery(input);
+        self
+    }
+    /// Sets or clears the `IpDiscovery` member.
+    pub fn set_ip_discovery(
+        mut self,
+        input: ::std::option::Option<crate::types::IpDiscovery>,
+    ) -> Self {
+        self.inner = self.inner.set_ip_discovery(input);
+        self
+    }
+    /// A setting that allows you to migrate your clients to use in-transit encryption, with no downtime.
+    ///
+    /// When setting `TransitEncryptionEnabled` to `true`, you can set your `TransitEncryptionMode` to
+    /// `preferred` in the same request, to allow both encrypted and unencrypted connections at the same
+    /// time. Once you migrate all your Valkey or Redis OSS clients to use encrypted connections you can
+    /// modify the value to `required` to allow encrypted connections only.
+    ///
+    /// Setting `TransitEncryptionMode` to `required` is a two-step process that requires you to first set
+    /// the `TransitEncryptionMode` to `preferred`, after that you can set `TransitEncryptionMode` to
+    /// `required`.
+    ///
+    /// This process will not trigger the replacement of the replication group.
+    pub fn transit_encryption_mode(
+        mut self,
+        input: impl ::std::convert::Into<crate::types::TransitEncryptionMode>,
+    ) -> Self {
+        self.inner = self.inner.transit_encryption_mode(input);
+        self
+    }
+    /// Sets or clears the `TransitEncryptionMode` member.
+    pub fn set_transit_encryption_mode(
+        mut self,
+        input: ::std::option::Option<crate::types::TransitEncryptionMode>,
+    ) -> Self {
+        self.inner = self.inner.set_transit_encryption_mode(input);
+        self
+    }
+    /// Enabled or Disabled. To modify cluster mode from Disabled to Enabled, you must first set the cluster
+    /// mode to Compatible. Compatible mode allows your Valkey or Redis OSS clients to connect using both
+    /// cluster mode enabled and cluster mode disabled. After you migrate all Valkey or Redis OSS clients to
+    /// use cluster mode enabled, you can then complete cluster mode configuration and set the cluster mode
+    /// to Enabled.
+    pub fn cluster_mode(
+        mut self,
+        input: impl ::std::convert::Into<crate::types::ClusterMode>,
+    ) -> Self {
+        self.inner = self.inner.cluster_mode(input);
+        self
+    }
+    /// Sets or clears the `ClusterMode` member.
+    pub fn set_cluster_mode(
+        mut self,
+        input: ::std::option::Option<crate::types::ClusterMode>,
+    ) -> Self {
+        self.inner = self.inner.set_cluster_mode(input);
+        self
+    }
+    /// The name of the snapshot used to create a replication group. Available for Valkey, Redis OSS only.
+    pub fn serverless_cache_snapshot_name(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.serverless_cache_snapshot_name(input);
+        self
+    }
+    /// Sets or clears the `ServerlessCacheSnapshotName` member.
+    pub fn set_serverless_cache_snapshot_name(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_serverless_cache_snapshot_name(input);
+        self
     }
 }
 #[cfg(feature = "server")]
@@ -1626,17 +2252,13 @@ impl CreateReplicationGroupInput {
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_replication_group_description = match node
-            .child("ReplicationGroupDescription")
-        {
+        let member_replication_group_description = match node.child("ReplicationGroupDescription") {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.text()?.to_owned())
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_global_replication_group_id = match node
-            .child("GlobalReplicationGroupId")
-        {
+        let member_global_replication_group_id = match node.child("GlobalReplicationGroupId") {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.text()?.to_owned())
             }
@@ -1648,9 +2270,7 @@ impl CreateReplicationGroupInput {
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_automatic_failover_enabled = match node
-            .child("AutomaticFailoverEnabled")
-        {
+        let member_automatic_failover_enabled = match node.child("AutomaticFailoverEnabled") {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.parsed::<bool>("a boolean")?)
             }
@@ -1668,22 +2288,18 @@ impl CreateReplicationGroupInput {
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_preferred_cache_cluster_a_zs = match node
-            .child("PreferredCacheClusterAZs")
-        {
+        let member_preferred_cache_cluster_a_zs = match node.child("PreferredCacheClusterAZs") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("AvailabilityZone") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()? {
-                                list.push(item0.text()?.to_owned());
-                            }
-                            list
+                ::std::option::Option::Some(match child.child("AvailabilityZone") {
+                    ::std::option::Option::Some(items) => {
+                        let mut list = ::std::vec::Vec::new();
+                        for item0 in items.items()? {
+                            list.push(item0.text()?.to_owned());
                         }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
+                        list
+                    }
+                    ::std::option::Option::None => ::std::vec::Vec::new(),
+                })
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
@@ -1699,23 +2315,18 @@ impl CreateReplicationGroupInput {
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_node_group_configuration = match node.child("NodeGroupConfiguration")
-        {
+        let member_node_group_configuration = match node.child("NodeGroupConfiguration") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("NodeGroupConfiguration") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()? {
-                                list.push(
-                                    crate::types::NodeGroupConfiguration::read_query(item0)?,
-                                );
-                            }
-                            list
+                ::std::option::Option::Some(match child.child("NodeGroupConfiguration") {
+                    ::std::option::Option::Some(items) => {
+                        let mut list = ::std::vec::Vec::new();
+                        for item0 in items.items()? {
+                            list.push(crate::types::NodeGroupConfiguration::read_query(item0)?);
                         }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
+                        list
+                    }
+                    ::std::option::Option::None => ::std::vec::Vec::new(),
+                })
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
@@ -1737,9 +2348,7 @@ impl CreateReplicationGroupInput {
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_cache_parameter_group_name = match node
-            .child("CacheParameterGroupName")
-        {
+        let member_cache_parameter_group_name = match node.child("CacheParameterGroupName") {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.text()?.to_owned())
             }
@@ -1751,73 +2360,63 @@ impl CreateReplicationGroupInput {
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_cache_security_group_names = match node
-            .child("CacheSecurityGroupNames")
-        {
+        let member_cache_security_group_names = match node.child("CacheSecurityGroupNames") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("CacheSecurityGroupName") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()? {
-                                list.push(item0.text()?.to_owned());
-                            }
-                            list
+                ::std::option::Option::Some(match child.child("CacheSecurityGroupName") {
+                    ::std::option::Option::Some(items) => {
+                        let mut list = ::std::vec::Vec::new();
+                        for item0 in items.items()? {
+                            list.push(item0.text()?.to_owned());
                         }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
+                        list
+                    }
+                    ::std::option::Option::None => ::std::vec::Vec::new(),
+                })
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
         let member_security_group_ids = match node.child("SecurityGroupIds") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("SecurityGroupId") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()? {
-                                list.push(item0.text()?.to_owned());
-                            }
-                            list
+                ::std::option::Option::Some(match child.child("SecurityGroupId") {
+                    ::std::option::Option::Some(items) => {
+                        let mut list = ::std::vec::Vec::new();
+                        for item0 in items.items()? {
+                            list.push(item0.text()?.to_owned());
                         }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
+                        list
+                    }
+                    ::std::option::Option::None => ::std::vec::Vec::new(),
+                })
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
         let member_tags = match node.child("Tags") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("Tag") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()? {
-                                list.push(crate::types::Tag::read_query(item0)?);
-                            }
-                            list
+                ::std::option::Option::Some(match child.child("Tag") {
+                    ::std::option::Option::Some(items) => {
+                        let mut list = ::std::vec::Vec::new();
+                        for item0 in items.items()? {
+                            list.push(crate::types::Tag::read_query(item0)?);
                         }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
+                        list
+                    }
+                    ::std::option::Option::None => ::std::vec::Vec::new(),
+                })
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
         let member_snapshot_arns = match node.child("SnapshotArns") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("SnapshotArn") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()? {
-                                list.push(item0.text()?.to_owned());
-                            }
-                            list
+                ::std::option::Option::Some(match child.child("SnapshotArn") {
+                    ::std::option::Option::Some(items) => {
+                        let mut list = ::std::vec::Vec::new();
+                        for item0 in items.items()? {
+                            list.push(item0.text()?.to_owned());
                         }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
+                        list
+                    }
+                    ::std::option::Option::None => ::std::vec::Vec::new(),
+                })
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
@@ -1827,9 +2426,7 @@ impl CreateReplicationGroupInput {
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_preferred_maintenance_window = match node
-            .child("PreferredMaintenanceWindow")
-        {
+        let member_preferred_maintenance_window = match node.child("PreferredMaintenanceWindow") {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.text()?.to_owned())
             }
@@ -1847,16 +2444,13 @@ impl CreateReplicationGroupInput {
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_auto_minor_version_upgrade = match node
-            .child("AutoMinorVersionUpgrade")
-        {
+        let member_auto_minor_version_upgrade = match node.child("AutoMinorVersionUpgrade") {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.parsed::<bool>("a boolean")?)
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_snapshot_retention_limit = match node.child("SnapshotRetentionLimit")
-        {
+        let member_snapshot_retention_limit = match node.child("SnapshotRetentionLimit") {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
             }
@@ -1874,17 +2468,13 @@ impl CreateReplicationGroupInput {
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_transit_encryption_enabled = match node
-            .child("TransitEncryptionEnabled")
-        {
+        let member_transit_encryption_enabled = match node.child("TransitEncryptionEnabled") {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.parsed::<bool>("a boolean")?)
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_at_rest_encryption_enabled = match node
-            .child("AtRestEncryptionEnabled")
-        {
+        let member_at_rest_encryption_enabled = match node.child("AtRestEncryptionEnabled") {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.parsed::<bool>("a boolean")?)
             }
@@ -1898,41 +2488,33 @@ impl CreateReplicationGroupInput {
         };
         let member_user_group_ids = match node.child("UserGroupIds") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("member") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()? {
-                                list.push(item0.text()?.to_owned());
-                            }
-                            list
+                ::std::option::Option::Some(match child.child("member") {
+                    ::std::option::Option::Some(items) => {
+                        let mut list = ::std::vec::Vec::new();
+                        for item0 in items.items()? {
+                            list.push(item0.text()?.to_owned());
                         }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
+                        list
+                    }
+                    ::std::option::Option::None => ::std::vec::Vec::new(),
+                })
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_log_delivery_configurations = match node
-            .child("LogDeliveryConfigurations")
-        {
+        let member_log_delivery_configurations = match node.child("LogDeliveryConfigurations") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("LogDeliveryConfigurationRequest") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()? {
-                                list.push(
-                                    crate::types::LogDeliveryConfigurationRequest::read_query(
-                                        item0,
-                                    )?,
-                                );
-                            }
-                            list
+                ::std::option::Option::Some(match child.child("LogDeliveryConfigurationRequest") {
+                    ::std::option::Option::Some(items) => {
+                        let mut list = ::std::vec::Vec::new();
+                        for item0 in items.items()? {
+                            list.push(crate::types::LogDeliveryConfigurationRequest::read_query(
+                                item0,
+                            )?);
                         }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
+                        list
+                    }
+                    ::std::option::Option::None => ::std::vec::Vec::new(),
+                })
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
@@ -1944,38 +2526,29 @@ impl CreateReplicationGroupInput {
         };
         let member_network_type = match node.child("NetworkType") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    crate::types::NetworkType::from(child.text()?),
-                )
+                ::std::option::Option::Some(crate::types::NetworkType::from(child.text()?))
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
         let member_ip_discovery = match node.child("IpDiscovery") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    crate::types::IpDiscovery::from(child.text()?),
-                )
+                ::std::option::Option::Some(crate::types::IpDiscovery::from(child.text()?))
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
         let member_transit_encryption_mode = match node.child("TransitEncryptionMode") {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    crate::types::TransitEncryptionMode::from(child.text()?),
-                )
-            }
+            ::std::option::Option::Some(child) => ::std::option::Option::Some(
+                crate::types::TransitEncryptionMode::from(child.text()?),
+            ),
             ::std::option::Option::None => ::std::option::Option::None,
         };
         let member_cluster_mode = match node.child("ClusterMode") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    crate::types::ClusterMode::from(child.text()?),
-                )
+                ::std::option::Option::Some(crate::types::ClusterMode::from(child.text()?))
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_serverless_cache_snapshot_name = match node
-            .child("ServerlessCacheSnapshotName")
+        let member_serverless_cache_snapshot_name = match node.child("ServerlessCacheSnapshotName")
         {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.text()?.to_owned())
@@ -2040,10 +2613,7 @@ impl CreateReplicationGroupOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<
-    CreateReplicationGroupInput,
-    ::querygen_runtime::server::QueryError,
-> {
+) -> ::std::result::Result<CreateReplicationGroupInput, ::querygen_runtime::server::QueryError> {
     let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
     tree.expect_action("CreateReplicationGroup", "2015-02-02")?;
     CreateReplicationGroupInput::read_query(&tree)
@@ -2055,13 +2625,10 @@ pub fn serialize_response(
     request_id: &str,
 ) -> ::std::string::String {
     let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "CreateReplicationGroupResponse",
-            ::std::option::Option::Some(
-                "http://elasticache.amazonaws.com/doc/2015-02-02/",
-            ),
-        );
+    writer.start(
+        "CreateReplicationGroupResponse",
+        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+    );
     writer.start("CreateReplicationGroupResult", ::std::option::Option::None);
     output.write_xml(&mut writer);
     writer.end("CreateReplicationGroupResult");
@@ -2081,25 +2648,18 @@ pub mod builders {
         automatic_failover_enabled: ::std::option::Option<bool>,
         multi_az_enabled: ::std::option::Option<bool>,
         num_cache_clusters: ::std::option::Option<i32>,
-        preferred_cache_cluster_a_zs: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
+        preferred_cache_cluster_a_zs: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         num_node_groups: ::std::option::Option<i32>,
         replicas_per_node_group: ::std::option::Option<i32>,
-        node_group_configuration: ::std::option::Option<
-            ::std::vec::Vec<crate::types::NodeGroupConfiguration>,
-        >,
+        node_group_configuration:
+            ::std::option::Option<::std::vec::Vec<crate::types::NodeGroupConfiguration>>,
         cache_node_type: ::std::option::Option<::std::string::String>,
         engine: ::std::option::Option<::std::string::String>,
         engine_version: ::std::option::Option<::std::string::String>,
         cache_parameter_group_name: ::std::option::Option<::std::string::String>,
         cache_subnet_group_name: ::std::option::Option<::std::string::String>,
-        cache_security_group_names: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
-        security_group_ids: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
+        cache_security_group_names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        security_group_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
         snapshot_arns: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         snapshot_name: ::std::option::Option<::std::string::String>,
@@ -2114,15 +2674,12 @@ pub mod builders {
         at_rest_encryption_enabled: ::std::option::Option<bool>,
         kms_key_id: ::std::option::Option<::std::string::String>,
         user_group_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        log_delivery_configurations: ::std::option::Option<
-            ::std::vec::Vec<crate::types::LogDeliveryConfigurationRequest>,
-        >,
+        log_delivery_configurations:
+            ::std::option::Option<::std::vec::Vec<crate::types::LogDeliveryConfigurationRequest>>,
         data_tiering_enabled: ::std::option::Option<bool>,
         network_type: ::std::option::Option<crate::types::NetworkType>,
         ip_discovery: ::std::option::Option<crate::types::IpDiscovery>,
-        transit_encryption_mode: ::std::option::Option<
-            crate::types::TransitEncryptionMode,
-        >,
+        transit_encryption_mode: ::std::option::Option<crate::types::TransitEncryptionMode>,
         cluster_mode: ::std::option::Option<crate::types::ClusterMode>,
         serverless_cache_snapshot_name: ::std::option::Option<::std::string::String>,
     }
@@ -2154,9 +2711,7 @@ pub mod builders {
             mut self,
             input: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.replication_group_description = ::std::option::Option::Some(
-                input.into(),
-            );
+            self.replication_group_description = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `ReplicationGroupDescription` member.
@@ -2228,18 +2783,12 @@ pub mod builders {
         /// A flag indicating if you have Multi-AZ enabled to enhance fault tolerance. For more information, see
         /// [Minimizing Downtime:
         /// Multi-AZ](http://docs.aws.amazon.com/AmazonElastiCache/latest/dg/AutoFailover.html).
-        pub fn multi_az_enabled(
-            mut self,
-            input: impl ::std::convert::Into<bool>,
-        ) -> Self {
+        pub fn multi_az_enabled(mut self, input: impl ::std::convert::Into<bool>) -> Self {
             self.multi_az_enabled = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `MultiAZEnabled` member.
-        pub fn set_multi_az_enabled(
-            mut self,
-            input: ::std::option::Option<bool>,
-        ) -> Self {
+        pub fn set_multi_az_enabled(mut self, input: ::std::option::Option<bool>) -> Self {
             self.multi_az_enabled = input;
             self
         }
@@ -2253,18 +2802,12 @@ pub mod builders {
         /// explicitly set it to a value between 2 and 6.
         ///
         /// The maximum permitted value for `NumCacheClusters` is 6 (1 primary plus 5 replicas).
-        pub fn num_cache_clusters(
-            mut self,
-            input: impl ::std::convert::Into<i32>,
-        ) -> Self {
+        pub fn num_cache_clusters(mut self, input: impl ::std::convert::Into<i32>) -> Self {
             self.num_cache_clusters = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `NumCacheClusters` member.
-        pub fn set_num_cache_clusters(
-            mut self,
-            input: ::std::option::Option<i32>,
-        ) -> Self {
+        pub fn set_num_cache_clusters(mut self, input: ::std::option::Option<i32>) -> Self {
             self.num_cache_clusters = input;
             self
         }
@@ -2316,18 +2859,12 @@ pub mod builders {
         }
         /// An optional parameter that specifies the number of replica nodes in each node group (shard). Valid
         /// values are 0 to 5.
-        pub fn replicas_per_node_group(
-            mut self,
-            input: impl ::std::convert::Into<i32>,
-        ) -> Self {
+        pub fn replicas_per_node_group(mut self, input: impl ::std::convert::Into<i32>) -> Self {
             self.replicas_per_node_group = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `ReplicasPerNodeGroup` member.
-        pub fn set_replicas_per_node_group(
-            mut self,
-            input: ::std::option::Option<i32>,
-        ) -> Self {
+        pub fn set_replicas_per_node_group(mut self, input: ::std::option::Option<i32>) -> Self {
             self.replicas_per_node_group = input;
             self
         }
@@ -2354,9 +2891,7 @@ pub mod builders {
         /// Sets or clears the `NodeGroupConfiguration` member.
         pub fn set_node_group_configuration(
             mut self,
-            input: ::std::option::Option<
-                ::std::vec::Vec<crate::types::NodeGroupConfiguration>,
-            >,
+            input: ::std::option::Option<::std::vec::Vec<crate::types::NodeGroupConfiguration>>,
         ) -> Self {
             self.node_group_configuration = input;
             self
@@ -2455,18 +2990,12 @@ pub mod builders {
         }
         /// The name of the cache engine to be used for the clusters in this replication group. The value must
         /// be set to `valkey` or `redis`.
-        pub fn engine(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn engine(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.engine = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `Engine` member.
-        pub fn set_engine(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_engine(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
             self.engine = input;
             self
         }
@@ -2587,11 +3116,10 @@ pub mod builders {
         /// Key=`myKey`, Value=`myKeyValue`. You can include multiple tags as shown following: Key=`myKey`,
         /// Value=`myKeyValue` Key=`mySecondKey`, Value=`mySecondKeyValue`. Tags on replication groups will be
         /// replicated to all nodes.
-        pub fn tags(
-            mut self,
-            item: impl ::std::convert::Into<crate::types::Tag>,
-        ) -> Self {
-            self.tags.get_or_insert_with(::std::vec::Vec::new).push(item.into());
+        pub fn tags(mut self, item: impl ::std::convert::Into<crate::types::Tag>) -> Self {
+            self.tags
+                .get_or_insert_with(::std::vec::Vec::new)
+                .push(item.into());
             self
         }
         /// Sets or clears the `Tags` member.
@@ -2664,9 +3192,7 @@ pub mod builders {
             mut self,
             input: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.preferred_maintenance_window = ::std::option::Option::Some(
-                input.into(),
-            );
+            self.preferred_maintenance_window = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `PreferredMaintenanceWindow` member.
@@ -2729,18 +3255,12 @@ pub mod builders {
         /// days before being deleted.
         ///
         /// Default: 0 (i.e., automatic backups are disabled for this cluster).
-        pub fn snapshot_retention_limit(
-            mut self,
-            input: impl ::std::convert::Into<i32>,
-        ) -> Self {
+        pub fn snapshot_retention_limit(mut self, input: impl ::std::convert::Into<i32>) -> Self {
             self.snapshot_retention_limit = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `SnapshotRetentionLimit` member.
-        pub fn set_snapshot_retention_limit(
-            mut self,
-            input: ::std::option::Option<i32>,
-        ) -> Self {
+        pub fn set_snapshot_retention_limit(mut self, input: ::std::option::Option<i32>) -> Self {
             self.snapshot_retention_limit = input;
             self
         }
@@ -2891,9 +3411,7 @@ pub mod builders {
         /// Specifies the destination, format and type of the logs.
         pub fn log_delivery_configurations(
             mut self,
-            item: impl ::std::convert::Into<
-                crate::types::LogDeliveryConfigurationRequest,
-            >,
+            item: impl ::std::convert::Into<crate::types::LogDeliveryConfigurationRequest>,
         ) -> Self {
             self.log_delivery_configurations
                 .get_or_insert_with(::std::vec::Vec::new)
@@ -2913,18 +3431,12 @@ pub mod builders {
         /// Enables data tiering. Data tiering is only supported for replication groups using the r6gd node
         /// type. This parameter must be set to true when using r6gd nodes. For more information, see [Data
         /// tiering](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/data-tiering.html).
-        pub fn data_tiering_enabled(
-            mut self,
-            input: impl ::std::convert::Into<bool>,
-        ) -> Self {
+        pub fn data_tiering_enabled(mut self, input: impl ::std::convert::Into<bool>) -> Self {
             self.data_tiering_enabled = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `DataTieringEnabled` member.
-        pub fn set_data_tiering_enabled(
-            mut self,
-            input: ::std::option::Option<bool>,
-        ) -> Self {
+        pub fn set_data_tiering_enabled(mut self, input: ::std::option::Option<bool>) -> Self {
             self.data_tiering_enabled = input;
             self
         }
@@ -3017,9 +3529,7 @@ pub mod builders {
             mut self,
             input: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.serverless_cache_snapshot_name = ::std::option::Option::Some(
-                input.into(),
-            );
+            self.serverless_cache_snapshot_name = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `ServerlessCacheSnapshotName` member.
@@ -3052,47 +3562,49 @@ pub mod builders {
                     ),
                 );
             }
-            ::std::result::Result::Ok(crate::operation::create_replication_group::CreateReplicationGroupInput {
-                replication_group_id: self.replication_group_id,
-                replication_group_description: self.replication_group_description,
-                global_replication_group_id: self.global_replication_group_id,
-                primary_cluster_id: self.primary_cluster_id,
-                automatic_failover_enabled: self.automatic_failover_enabled,
-                multi_az_enabled: self.multi_az_enabled,
-                num_cache_clusters: self.num_cache_clusters,
-                preferred_cache_cluster_a_zs: self.preferred_cache_cluster_a_zs,
-                num_node_groups: self.num_node_groups,
-                replicas_per_node_group: self.replicas_per_node_group,
-                node_group_configuration: self.node_group_configuration,
-                cache_node_type: self.cache_node_type,
-                engine: self.engine,
-                engine_version: self.engine_version,
-                cache_parameter_group_name: self.cache_parameter_group_name,
-                cache_subnet_group_name: self.cache_subnet_group_name,
-                cache_security_group_names: self.cache_security_group_names,
-                security_group_ids: self.security_group_ids,
-                tags: self.tags,
-                snapshot_arns: self.snapshot_arns,
-                snapshot_name: self.snapshot_name,
-                preferred_maintenance_window: self.preferred_maintenance_window,
-                port: self.port,
-                notification_topic_arn: self.notification_topic_arn,
-                auto_minor_version_upgrade: self.auto_minor_version_upgrade,
-                snapshot_retention_limit: self.snapshot_retention_limit,
-                snapshot_window: self.snapshot_window,
-                auth_token: self.auth_token,
-                transit_encryption_enabled: self.transit_encryption_enabled,
-                at_rest_encryption_enabled: self.at_rest_encryption_enabled,
-                kms_key_id: self.kms_key_id,
-                user_group_ids: self.user_group_ids,
-                log_delivery_configurations: self.log_delivery_configurations,
-                data_tiering_enabled: self.data_tiering_enabled,
-                network_type: self.network_type,
-                ip_discovery: self.ip_discovery,
-                transit_encryption_mode: self.transit_encryption_mode,
-                cluster_mode: self.cluster_mode,
-                serverless_cache_snapshot_name: self.serverless_cache_snapshot_name,
-            })
+            ::std::result::Result::Ok(
+                crate::operation::create_replication_group::CreateReplicationGroupInput {
+                    replication_group_id: self.replication_group_id,
+                    replication_group_description: self.replication_group_description,
+                    global_replication_group_id: self.global_replication_group_id,
+                    primary_cluster_id: self.primary_cluster_id,
+                    automatic_failover_enabled: self.automatic_failover_enabled,
+                    multi_az_enabled: self.multi_az_enabled,
+                    num_cache_clusters: self.num_cache_clusters,
+                    preferred_cache_cluster_a_zs: self.preferred_cache_cluster_a_zs,
+                    num_node_groups: self.num_node_groups,
+                    replicas_per_node_group: self.replicas_per_node_group,
+                    node_group_configuration: self.node_group_configuration,
+                    cache_node_type: self.cache_node_type,
+                    engine: self.engine,
+                    engine_version: self.engine_version,
+                    cache_parameter_group_name: self.cache_parameter_group_name,
+                    cache_subnet_group_name: self.cache_subnet_group_name,
+                    cache_security_group_names: self.cache_security_group_names,
+                    security_group_ids: self.security_group_ids,
+                    tags: self.tags,
+                    snapshot_arns: self.snapshot_arns,
+                    snapshot_name: self.snapshot_name,
+                    preferred_maintenance_window: self.preferred_maintenance_window,
+                    port: self.port,
+                    notification_topic_arn: self.notification_topic_arn,
+                    auto_minor_version_upgrade: self.auto_minor_version_upgrade,
+                    snapshot_retention_limit: self.snapshot_retention_limit,
+                    snapshot_window: self.snapshot_window,
+                    auth_token: self.auth_token,
+                    transit_encryption_enabled: self.transit_encryption_enabled,
+                    at_rest_encryption_enabled: self.at_rest_encryption_enabled,
+                    kms_key_id: self.kms_key_id,
+                    user_group_ids: self.user_group_ids,
+                    log_delivery_configurations: self.log_delivery_configurations,
+                    data_tiering_enabled: self.data_tiering_enabled,
+                    network_type: self.network_type,
+                    ip_discovery: self.ip_discovery,
+                    transit_encryption_mode: self.transit_encryption_mode,
+                    cluster_mode: self.cluster_mode,
+                    serverless_cache_snapshot_name: self.serverless_cache_snapshot_name,
+                },
+            )
         }
     }
     /// A builder for [`CreateReplicationGroupOutput`](super::CreateReplicationGroupOutput).

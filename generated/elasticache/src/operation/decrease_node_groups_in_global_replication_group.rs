@@ -29,16 +29,12 @@ pub struct DecreaseNodeGroupsInGlobalReplicationGroupInput {
     /// NodeGroupsToRemove or NodeGroupsToRetain is required. GlobalNodeGroupsToRemove is a list of
     /// NodeGroupIds to remove from the cluster. ElastiCache will attempt to remove all node groups listed
     /// by GlobalNodeGroupsToRemove from the cluster.
-    pub global_node_groups_to_remove: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub global_node_groups_to_remove: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// If the value of NodeGroupCount is less than the current number of node groups (shards), then either
     /// NodeGroupsToRemove or NodeGroupsToRetain is required. GlobalNodeGroupsToRetain is a list of
     /// NodeGroupIds to retain from the cluster. ElastiCache will attempt to retain all node groups listed
     /// by GlobalNodeGroupsToRetain from the cluster.
-    pub global_node_groups_to_retain: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub global_node_groups_to_retain: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Indicates that the shard reconfiguration process begins immediately. At present, the only permitted
     /// value for this parameter is true.
     ///
@@ -47,7 +43,7 @@ pub struct DecreaseNodeGroupsInGlobalReplicationGroupInput {
 }
 impl DecreaseNodeGroupsInGlobalReplicationGroupInput {
     /// Creates a builder for [`DecreaseNodeGroupsInGlobalReplicationGroupInput`].
-    pub fn builder() -> crate::operation::decrease_node_groups_in_global_replication_group::builders::DecreaseNodeGroupsInGlobalReplicationGroupInputBuilder {
+    pub fn builder() -> crate::operation::decrease_node_groups_in_global_replication_group::builders::DecreaseNodeGroupsInGlobalReplicationGroupInputBuilder{
         ::std::default::Default::default()
     }
 }
@@ -58,13 +54,11 @@ impl DecreaseNodeGroupsInGlobalReplicationGroupInput {
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct DecreaseNodeGroupsInGlobalReplicationGroupOutput {
     /// The `GlobalReplicationGroup` member.
-    pub global_replication_group: ::std::option::Option<
-        crate::types::GlobalReplicationGroup,
-    >,
+    pub global_replication_group: ::std::option::Option<crate::types::GlobalReplicationGroup>,
 }
 impl DecreaseNodeGroupsInGlobalReplicationGroupOutput {
     /// Creates a builder for [`DecreaseNodeGroupsInGlobalReplicationGroupOutput`].
-    pub fn builder() -> crate::operation::decrease_node_groups_in_global_replication_group::builders::DecreaseNodeGroupsInGlobalReplicationGroupOutputBuilder {
+    pub fn builder() -> crate::operation::decrease_node_groups_in_global_replication_group::builders::DecreaseNodeGroupsInGlobalReplicationGroupOutputBuilder{
         ::std::default::Default::default()
     }
 }
@@ -158,9 +152,7 @@ impl DecreaseNodeGroupsInGlobalReplicationGroupOutput {
 pub fn deserialize_response(
     body: &[u8],
 ) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<
-        DecreaseNodeGroupsInGlobalReplicationGroupOutput,
-    >,
+    ::querygen_runtime::query::QueryResponse<DecreaseNodeGroupsInGlobalReplicationGroupOutput>,
     ::querygen_runtime::xml::XmlError,
 > {
     let (output, request_id) = ::querygen_runtime::query::read_response(
@@ -174,27 +166,18 @@ pub fn deserialize_response(
             DecreaseNodeGroupsInGlobalReplicationGroupOutput::builder().build()
         }
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
-        output,
-        request_id,
-    })
+    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse { output, request_id })
 }
 /// The errors `DecreaseNodeGroupsInGlobalReplicationGroup` may return.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub enum DecreaseNodeGroupsInGlobalReplicationGroupError {
     /// The service answered with [`crate::error::GlobalReplicationGroupNotFoundFault`].
-    GlobalReplicationGroupNotFoundFault(
-        crate::error::GlobalReplicationGroupNotFoundFault,
-    ),
+    GlobalReplicationGroupNotFoundFault(crate::error::GlobalReplicationGroupNotFoundFault),
     /// The service answered with [`crate::error::InvalidGlobalReplicationGroupStateFault`].
-    InvalidGlobalReplicationGroupStateFault(
-        crate::error::InvalidGlobalReplicationGroupStateFault,
-    ),
+    InvalidGlobalReplicationGroupStateFault(crate::error::InvalidGlobalReplicationGroupStateFault),
     /// The service answered with [`crate::error::InvalidParameterCombinationException`].
-    InvalidParameterCombinationException(
-        crate::error::InvalidParameterCombinationException,
-    ),
+    InvalidParameterCombinationException(crate::error::InvalidParameterCombinationException),
     /// The service answered with [`crate::error::InvalidParameterValueException`].
     InvalidParameterValueException(crate::error::InvalidParameterValueException),
     /// An error the model does not list here, or a body that is not an error document.
@@ -206,133 +189,105 @@ impl DecreaseNodeGroupsInGlobalReplicationGroupError {
         let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
-                        ),
+                return Self::Unhandled(::std::boxed::Box::new(
+                    ::querygen_runtime::query::UnhandledError::new(
+                        status,
+                        body,
+                        ::std::result::Result::Err(problem),
                     ),
-                );
+                ));
             }
         };
         match envelope.code.as_deref() {
             ::std::option::Option::Some(
                 crate::error::GlobalReplicationGroupNotFoundFault::CODE,
             ) => {
-                crate::error::GlobalReplicationGroupNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
+                crate::error::GlobalReplicationGroupNotFoundFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::GlobalReplicationGroupNotFoundFault,
                     )
             }
             ::std::option::Option::Some(
                 crate::error::InvalidGlobalReplicationGroupStateFault::CODE,
-            ) => {
-                crate::error::InvalidGlobalReplicationGroupStateFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
-                            ),
-                        ),
-                        Self::InvalidGlobalReplicationGroupStateFault,
-                    )
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterCombinationException::CODE,
-            ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
-                            ),
-                        ),
-                        Self::InvalidParameterCombinationException,
-                    )
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterValueException::CODE,
-            ) => {
-                crate::error::InvalidParameterValueException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
-                            ),
-                        ),
-                        Self::InvalidParameterValueException,
-                    )
-            }
-            _ => {
-                Self::Unhandled(
-                    ::std::boxed::Box::new(
+            ) => crate::error::InvalidGlobalReplicationGroupStateFault::read_error_body(
+                body, &envelope,
+            )
+            .map_or_else(
+                |problem| {
+                    Self::Unhandled(::std::boxed::Box::new(
                         ::querygen_runtime::query::UnhandledError::new(
                             status,
                             body,
-                            ::std::result::Result::Ok(envelope),
+                            ::std::result::Result::Err(problem),
                         ),
-                    ),
-                )
+                    ))
+                },
+                Self::InvalidGlobalReplicationGroupStateFault,
+            ),
+            ::std::option::Option::Some(
+                crate::error::InvalidParameterCombinationException::CODE,
+            ) => {
+                crate::error::InvalidParameterCombinationException::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ))
+                        },
+                        Self::InvalidParameterCombinationException,
+                    )
             }
+            ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE) => {
+                crate::error::InvalidParameterValueException::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ))
+                        },
+                        Self::InvalidParameterValueException,
+                    )
+            }
+            _ => Self::Unhandled(::std::boxed::Box::new(
+                ::querygen_runtime::query::UnhandledError::new(
+                    status,
+                    body,
+                    ::std::result::Result::Ok(envelope),
+                ),
+            )),
         }
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
             Self::GlobalReplicationGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::GlobalReplicationGroupNotFoundFault::CODE,
-                )
+                ::std::option::Option::Some(crate::error::GlobalReplicationGroupNotFoundFault::CODE)
             }
-            Self::InvalidGlobalReplicationGroupStateFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidGlobalReplicationGroupStateFault::CODE,
-                )
-            }
-            Self::InvalidParameterCombinationException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterCombinationException::CODE,
-                )
-            }
+            Self::InvalidGlobalReplicationGroupStateFault(_) => ::std::option::Option::Some(
+                crate::error::InvalidGlobalReplicationGroupStateFault::CODE,
+            ),
+            Self::InvalidParameterCombinationException(_) => ::std::option::Option::Some(
+                crate::error::InvalidParameterCombinationException::CODE,
+            ),
             Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterValueException::CODE,
-                )
+                ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE)
             }
             Self::Unhandled(error) => error.code.as_deref(),
         }
@@ -343,49 +298,40 @@ impl DecreaseNodeGroupsInGlobalReplicationGroupError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
         match self {
-            Self::GlobalReplicationGroupNotFoundFault(error) => {
-                (
-                    crate::error::GlobalReplicationGroupNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidGlobalReplicationGroupStateFault(error) => {
-                (
-                    crate::error::InvalidGlobalReplicationGroupStateFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterCombinationException(error) => {
-                (
-                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterValueException(error) => {
-                (
-                    crate::error::InvalidParameterValueException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::GlobalReplicationGroupNotFoundFault(error) => (
+                crate::error::GlobalReplicationGroupNotFoundFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            Self::InvalidGlobalReplicationGroupStateFault(error) => (
+                crate::error::InvalidGlobalReplicationGroupStateFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            Self::InvalidParameterCombinationException(error) => (
+                crate::error::InvalidParameterCombinationException::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            Self::InvalidParameterValueException(error) => (
+                crate::error::InvalidParameterValueException::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
             Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
         }
+    }
+}
+impl ::querygen_runtime::query::ErrorCode for DecreaseNodeGroupsInGlobalReplicationGroupError {
+    fn code(&self) -> ::std::option::Option<&str> {
+        DecreaseNodeGroupsInGlobalReplicationGroupError::code(self)
     }
 }
 impl ::std::fmt::Display for DecreaseNodeGroupsInGlobalReplicationGroupError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
-            Self::GlobalReplicationGroupNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
+            Self::GlobalReplicationGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
             Self::InvalidGlobalReplicationGroupStateFault(error) => {
                 ::std::fmt::Display::fmt(error, f)
             }
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
+            Self::InvalidParameterCombinationException(error) => ::std::fmt::Display::fmt(error, f),
+            Self::InvalidParameterValueException(error) => ::std::fmt::Display::fmt(error, f),
             Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
         }
     }
@@ -393,18 +339,12 @@ impl ::std::fmt::Display for DecreaseNodeGroupsInGlobalReplicationGroupError {
 impl ::std::error::Error for DecreaseNodeGroupsInGlobalReplicationGroupError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            Self::GlobalReplicationGroupNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
+            Self::GlobalReplicationGroupNotFoundFault(error) => ::std::option::Option::Some(error),
             Self::InvalidGlobalReplicationGroupStateFault(error) => {
                 ::std::option::Option::Some(error)
             }
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::option::Option::Some(error)
-            }
+            Self::InvalidParameterCombinationException(error) => ::std::option::Option::Some(error),
+            Self::InvalidParameterValueException(error) => ::std::option::Option::Some(error),
             Self::Unhandled(error) => ::std::option::Option::Some(&**error),
         }
     }
@@ -425,38 +365,166 @@ pub fn build_request(
     ::querygen_runtime::http::RequestError,
 > {
     let host_prefix = ::std::option::Option::None;
-    ::querygen_runtime::http::query_request(
-        endpoint,
-        host_prefix,
-        serialize_query_body(input),
-    )
+    ::querygen_runtime::http::query_request(endpoint, host_prefix, serialize_query_body(input))
 }
 /// Reads the HTTP response to a `DecreaseNodeGroupsInGlobalReplicationGroup` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DecreaseNodeGroupsInGlobalReplicationGroupError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<
-        DecreaseNodeGroupsInGlobalReplicationGroupOutput,
-    >,
+    ::querygen_runtime::query::QueryResponse<DecreaseNodeGroupsInGlobalReplicationGroupOutput>,
     DecreaseNodeGroupsInGlobalReplicationGroupError,
 > {
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
-        deserialize_response(body)
-            .map_err(|problem| {
-                DecreaseNodeGroupsInGlobalReplicationGroupError::Unhandled(
-                    ::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
-                        ),
-                    ),
-                )
-            })
+        deserialize_response(body).map_err(|problem| {
+            DecreaseNodeGroupsInGlobalReplicationGroupError::Unhandled(::std::boxed::Box::new(
+                ::querygen_runtime::query::UnhandledError::new(
+                    status,
+                    body,
+                    ::std::result::Result::Err(problem),
+                ),
+            ))
+        })
     } else {
         ::std::result::Result::Err(deserialize_error(status, body))
+    }
+}
+#[cfg(feature = "client")]
+static OPERATION: ::querygen_runtime::client::Operation<
+    DecreaseNodeGroupsInGlobalReplicationGroupInput,
+    DecreaseNodeGroupsInGlobalReplicationGroupOutput,
+    DecreaseNodeGroupsInGlobalReplicationGroupError,
+> = ::querygen_runtime::client::Operation {
+    name: "DecreaseNodeGroupsInGlobalReplicationGroup",
+    build_request,
+    parse_response: parse_response::<::std::vec::Vec<u8>>,
+};
+#[cfg(feature = "client")]
+/// A `DecreaseNodeGroupsInGlobalReplicationGroup` call being prepared: the input's setters, then [`send`](Self::send).
+#[derive(Debug, Clone)]
+pub struct DecreaseNodeGroupsInGlobalReplicationGroupFluentBuilder {
+    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    inner: builders::DecreaseNodeGroupsInGlobalReplicationGroupInputBuilder,
+}
+#[cfg(feature = "client")]
+impl DecreaseNodeGroupsInGlobalReplicationGroupFluentBuilder {
+    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_runtime::client::Handle>) -> Self {
+        Self {
+            handle,
+            inner: ::std::default::Default::default(),
+        }
+    }
+    /// The input as set so far.
+    pub fn as_input(&self) -> &builders::DecreaseNodeGroupsInGlobalReplicationGroupInputBuilder {
+        &self.inner
+    }
+    /// Sends the request; the output, or why there is none.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        DecreaseNodeGroupsInGlobalReplicationGroupOutput,
+        ::querygen_runtime::client::SdkError<DecreaseNodeGroupsInGlobalReplicationGroupError>,
+    > {
+        self.send_with_metadata()
+            .await
+            .map(|response| response.output)
+    }
+    /// [`send`](Self::send), keeping the response's request id beside the output.
+    pub async fn send_with_metadata(
+        self,
+    ) -> ::std::result::Result<
+        ::querygen_runtime::query::QueryResponse<DecreaseNodeGroupsInGlobalReplicationGroupOutput>,
+        ::querygen_runtime::client::SdkError<DecreaseNodeGroupsInGlobalReplicationGroupError>,
+    > {
+        let input = self.inner.build().map_err(|problem| {
+            ::querygen_runtime::client::SdkError::Construction(
+                ::querygen_runtime::client::ConstructionError::new(::std::format!(
+                    "{}: {problem}",
+                    "DecreaseNodeGroupsInGlobalReplicationGroup"
+                )),
+            )
+        })?;
+        self.handle.invoke(&OPERATION, &input).await
+    }
+    /// The name of the Global datastore
+    pub fn global_replication_group_id(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.global_replication_group_id(input);
+        self
+    }
+    /// Sets or clears the `GlobalReplicationGroupId` member.
+    pub fn set_global_replication_group_id(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_global_replication_group_id(input);
+        self
+    }
+    /// The number of node groups (shards) that results from the modification of the shard configuration
+    pub fn node_group_count(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+        self.inner = self.inner.node_group_count(input);
+        self
+    }
+    /// Sets or clears the `NodeGroupCount` member.
+    pub fn set_node_group_count(mut self, input: ::std::option::Option<i32>) -> Self {
+        self.inner = self.inner.set_node_group_count(input);
+        self
+    }
+    /// Appends one item to the `GlobalNodeGroupsToRemove` member.
+    ///
+    /// If the value of NodeGroupCount is less than the current number of node groups (shards), then either
+    /// NodeGroupsToRemove or NodeGroupsToRetain is required. GlobalNodeGroupsToRemove is a list of
+    /// NodeGroupIds to remove from the cluster. ElastiCache will attempt to remove all node groups listed
+    /// by GlobalNodeGroupsToRemove from the cluster.
+    pub fn global_node_groups_to_remove(
+        mut self,
+        item: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.global_node_groups_to_remove(item);
+        self
+    }
+    /// Sets or clears the `GlobalNodeGroupsToRemove` member.
+    pub fn set_global_node_groups_to_remove(
+        mut self,
+        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.inner = self.inner.set_global_node_groups_to_remove(input);
+        self
+    }
+    /// Appends one item to the `GlobalNodeGroupsToRetain` member.
+    ///
+    /// If the value of NodeGroupCount is less than the current number of node groups (shards), then either
+    /// NodeGroupsToRemove or NodeGroupsToRetain is required. GlobalNodeGroupsToRetain is a list of
+    /// NodeGroupIds to retain from the cluster. ElastiCache will attempt to retain all node groups listed
+    /// by GlobalNodeGroupsToRetain from the cluster.
+    pub fn global_node_groups_to_retain(
+        mut self,
+        item: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.global_node_groups_to_retain(item);
+        self
+    }
+    /// Sets or clears the `GlobalNodeGroupsToRetain` member.
+    pub fn set_global_node_groups_to_retain(
+        mut self,
+        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.inner = self.inner.set_global_node_groups_to_retain(input);
+        self
+    }
+    /// Indicates that the shard reconfiguration process begins immediately. At present, the only permitted
+    /// value for this parameter is true.
+    pub fn apply_immediately(mut self, input: impl ::std::convert::Into<bool>) -> Self {
+        self.inner = self.inner.apply_immediately(input);
+        self
+    }
+    /// Sets or clears the `ApplyImmediately` member.
+    pub fn set_apply_immediately(mut self, input: ::std::option::Option<bool>) -> Self {
+        self.inner = self.inner.set_apply_immediately(input);
+        self
     }
 }
 #[cfg(feature = "server")]
@@ -465,9 +533,7 @@ impl DecreaseNodeGroupsInGlobalReplicationGroupInput {
     pub fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_global_replication_group_id = match node
-            .child("GlobalReplicationGroupId")
-        {
+        let member_global_replication_group_id = match node.child("GlobalReplicationGroupId") {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.text()?.to_owned())
             }
@@ -479,41 +545,33 @@ impl DecreaseNodeGroupsInGlobalReplicationGroupInput {
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_global_node_groups_to_remove = match node
-            .child("GlobalNodeGroupsToRemove")
-        {
+        let member_global_node_groups_to_remove = match node.child("GlobalNodeGroupsToRemove") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("GlobalNodeGroupId") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()? {
-                                list.push(item0.text()?.to_owned());
-                            }
-                            list
+                ::std::option::Option::Some(match child.child("GlobalNodeGroupId") {
+                    ::std::option::Option::Some(items) => {
+                        let mut list = ::std::vec::Vec::new();
+                        for item0 in items.items()? {
+                            list.push(item0.text()?.to_owned());
                         }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
+                        list
+                    }
+                    ::std::option::Option::None => ::std::vec::Vec::new(),
+                })
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_global_node_groups_to_retain = match node
-            .child("GlobalNodeGroupsToRetain")
-        {
+        let member_global_node_groups_to_retain = match node.child("GlobalNodeGroupsToRetain") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("GlobalNodeGroupId") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()? {
-                                list.push(item0.text()?.to_owned());
-                            }
-                            list
+                ::std::option::Option::Some(match child.child("GlobalNodeGroupId") {
+                    ::std::option::Option::Some(items) => {
+                        let mut list = ::std::vec::Vec::new();
+                        for item0 in items.items()? {
+                            list.push(item0.text()?.to_owned());
                         }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
+                        list
+                    }
+                    ::std::option::Option::None => ::std::vec::Vec::new(),
+                })
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
@@ -562,18 +620,14 @@ pub fn serialize_response(
     request_id: &str,
 ) -> ::std::string::String {
     let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "DecreaseNodeGroupsInGlobalReplicationGroupResponse",
-            ::std::option::Option::Some(
-                "http://elasticache.amazonaws.com/doc/2015-02-02/",
-            ),
-        );
-    writer
-        .start(
-            "DecreaseNodeGroupsInGlobalReplicationGroupResult",
-            ::std::option::Option::None,
-        );
+    writer.start(
+        "DecreaseNodeGroupsInGlobalReplicationGroupResponse",
+        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+    );
+    writer.start(
+        "DecreaseNodeGroupsInGlobalReplicationGroupResult",
+        ::std::option::Option::None,
+    );
     output.write_xml(&mut writer);
     writer.end("DecreaseNodeGroupsInGlobalReplicationGroupResult");
     writer.response_metadata(request_id);
@@ -587,12 +641,8 @@ pub mod builders {
     pub struct DecreaseNodeGroupsInGlobalReplicationGroupInputBuilder {
         global_replication_group_id: ::std::option::Option<::std::string::String>,
         node_group_count: ::std::option::Option<i32>,
-        global_node_groups_to_remove: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
-        global_node_groups_to_retain: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
+        global_node_groups_to_remove: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        global_node_groups_to_retain: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         apply_immediately: ::std::option::Option<bool>,
     }
     impl DecreaseNodeGroupsInGlobalReplicationGroupInputBuilder {
@@ -613,18 +663,12 @@ pub mod builders {
             self
         }
         /// The number of node groups (shards) that results from the modification of the shard configuration
-        pub fn node_group_count(
-            mut self,
-            input: impl ::std::convert::Into<i32>,
-        ) -> Self {
+        pub fn node_group_count(mut self, input: impl ::std::convert::Into<i32>) -> Self {
             self.node_group_count = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `NodeGroupCount` member.
-        pub fn set_node_group_count(
-            mut self,
-            input: ::std::option::Option<i32>,
-        ) -> Self {
+        pub fn set_node_group_count(mut self, input: ::std::option::Option<i32>) -> Self {
             self.node_group_count = input;
             self
         }
@@ -676,18 +720,12 @@ pub mod builders {
         }
         /// Indicates that the shard reconfiguration process begins immediately. At present, the only permitted
         /// value for this parameter is true.
-        pub fn apply_immediately(
-            mut self,
-            input: impl ::std::convert::Into<bool>,
-        ) -> Self {
+        pub fn apply_immediately(mut self, input: impl ::std::convert::Into<bool>) -> Self {
             self.apply_immediately = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `ApplyImmediately` member.
-        pub fn set_apply_immediately(
-            mut self,
-            input: ::std::option::Option<bool>,
-        ) -> Self {
+        pub fn set_apply_immediately(mut self, input: ::std::option::Option<bool>) -> Self {
             self.apply_immediately = input;
             self
         }
@@ -697,7 +735,7 @@ pub mod builders {
         ) -> ::std::result::Result<
             crate::operation::decrease_node_groups_in_global_replication_group::DecreaseNodeGroupsInGlobalReplicationGroupInput,
             ::querygen_runtime::BuildError,
-        > {
+        >{
             let mut missing = ::std::vec::Vec::new();
             if self.global_replication_group_id.is_none() {
                 missing.push("global_replication_group_id");
@@ -728,9 +766,7 @@ pub mod builders {
     /// A builder for [`DecreaseNodeGroupsInGlobalReplicationGroupOutput`](super::DecreaseNodeGroupsInGlobalReplicationGroupOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DecreaseNodeGroupsInGlobalReplicationGroupOutputBuilder {
-        global_replication_group: ::std::option::Option<
-            crate::types::GlobalReplicationGroup,
-        >,
+        global_replication_group: ::std::option::Option<crate::types::GlobalReplicationGroup>,
     }
     impl DecreaseNodeGroupsInGlobalReplicationGroupOutputBuilder {
         /// The `GlobalReplicationGroup` member.
@@ -752,7 +788,7 @@ pub mod builders {
         /// Builds the [`DecreaseNodeGroupsInGlobalReplicationGroupOutput`](super::DecreaseNodeGroupsInGlobalReplicationGroupOutput); every member is optional or has a default.
         pub fn build(
             self,
-        ) -> crate::operation::decrease_node_groups_in_global_replication_group::DecreaseNodeGroupsInGlobalReplicationGroupOutput {
+        ) -> crate::operation::decrease_node_groups_in_global_replication_group::DecreaseNodeGroupsInGlobalReplicationGroupOutput{
             crate::operation::decrease_node_groups_in_global_replication_group::DecreaseNodeGroupsInGlobalReplicationGroupOutput {
                 global_replication_group: self.global_replication_group,
             }

@@ -43,7 +43,8 @@ pub struct DeleteCacheClusterInput {
 }
 impl DeleteCacheClusterInput {
     /// Creates a builder for [`DeleteCacheClusterInput`].
-    pub fn builder() -> crate::operation::delete_cache_cluster::builders::DeleteCacheClusterInputBuilder {
+    pub fn builder(
+    ) -> crate::operation::delete_cache_cluster::builders::DeleteCacheClusterInputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -58,7 +59,8 @@ pub struct DeleteCacheClusterOutput {
 }
 impl DeleteCacheClusterOutput {
     /// Creates a builder for [`DeleteCacheClusterOutput`].
-    pub fn builder() -> crate::operation::delete_cache_cluster::builders::DeleteCacheClusterOutputBuilder {
+    pub fn builder(
+    ) -> crate::operation::delete_cache_cluster::builders::DeleteCacheClusterOutputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -80,10 +82,8 @@ impl DeleteCacheClusterInput {
 }
 /// Serializes the input as the awsQuery request body: `Action=DeleteCacheCluster&Version=2015-02-02` then the members, form-urlencoded.
 pub fn serialize_query_body(input: &DeleteCacheClusterInput) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new(
-        "DeleteCacheCluster",
-        "2015-02-02",
-    );
+    let mut writer =
+        ::querygen_runtime::query::QueryWriter::new("DeleteCacheCluster", "2015-02-02");
     input.write_query(&mut writer);
     writer.finish()
 }
@@ -93,9 +93,8 @@ impl DeleteCacheClusterOutput {
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_cache_cluster: ::std::option::Option<
-            crate::types::CacheCluster,
-        > = ::std::option::Option::None;
+        let mut member_cache_cluster: ::std::option::Option<crate::types::CacheCluster> =
+            ::std::option::Option::None;
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "CacheCluster" => {
@@ -127,10 +126,7 @@ pub fn deserialize_response(
         ::std::option::Option::Some(output) => output,
         ::std::option::Option::None => DeleteCacheClusterOutput::builder().build(),
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
-        output,
-        request_id,
-    })
+    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse { output, request_id })
 }
 /// The errors `DeleteCacheCluster` may return.
 #[non_exhaustive]
@@ -141,9 +137,7 @@ pub enum DeleteCacheClusterError {
     /// The service answered with [`crate::error::InvalidCacheClusterStateFault`].
     InvalidCacheClusterStateFault(crate::error::InvalidCacheClusterStateFault),
     /// The service answered with [`crate::error::InvalidParameterCombinationException`].
-    InvalidParameterCombinationException(
-        crate::error::InvalidParameterCombinationException,
-    ),
+    InvalidParameterCombinationException(crate::error::InvalidParameterCombinationException),
     /// The service answered with [`crate::error::InvalidParameterValueException`].
     InvalidParameterValueException(crate::error::InvalidParameterValueException),
     /// The service answered with [`crate::error::SnapshotAlreadyExistsFault`].
@@ -161,205 +155,155 @@ impl DeleteCacheClusterError {
         let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
-                        ),
+                return Self::Unhandled(::std::boxed::Box::new(
+                    ::querygen_runtime::query::UnhandledError::new(
+                        status,
+                        body,
+                        ::std::result::Result::Err(problem),
                     ),
-                );
+                ));
             }
         };
         match envelope.code.as_deref() {
-            ::std::option::Option::Some(
-                crate::error::CacheClusterNotFoundFault::CODE,
-            ) => {
+            ::std::option::Option::Some(crate::error::CacheClusterNotFoundFault::CODE) => {
                 crate::error::CacheClusterNotFoundFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::CacheClusterNotFoundFault,
                     )
             }
-            ::std::option::Option::Some(
-                crate::error::InvalidCacheClusterStateFault::CODE,
-            ) => {
-                crate::error::InvalidCacheClusterStateFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
+            ::std::option::Option::Some(crate::error::InvalidCacheClusterStateFault::CODE) => {
+                crate::error::InvalidCacheClusterStateFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::InvalidCacheClusterStateFault,
                     )
             }
             ::std::option::Option::Some(
                 crate::error::InvalidParameterCombinationException::CODE,
             ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(
-                        body,
-                        &envelope,
-                    )
+                crate::error::InvalidParameterCombinationException::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::InvalidParameterCombinationException,
                     )
             }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterValueException::CODE,
-            ) => {
-                crate::error::InvalidParameterValueException::read_error_body(
-                        body,
-                        &envelope,
-                    )
+            ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE) => {
+                crate::error::InvalidParameterValueException::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::InvalidParameterValueException,
                     )
             }
-            ::std::option::Option::Some(
-                crate::error::SnapshotAlreadyExistsFault::CODE,
-            ) => {
-                crate::error::SnapshotAlreadyExistsFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
+            ::std::option::Option::Some(crate::error::SnapshotAlreadyExistsFault::CODE) => {
+                crate::error::SnapshotAlreadyExistsFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::SnapshotAlreadyExistsFault,
                     )
             }
-            ::std::option::Option::Some(
-                crate::error::SnapshotFeatureNotSupportedFault::CODE,
-            ) => {
-                crate::error::SnapshotFeatureNotSupportedFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
+            ::std::option::Option::Some(crate::error::SnapshotFeatureNotSupportedFault::CODE) => {
+                crate::error::SnapshotFeatureNotSupportedFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::SnapshotFeatureNotSupportedFault,
                     )
             }
-            ::std::option::Option::Some(
-                crate::error::SnapshotQuotaExceededFault::CODE,
-            ) => {
-                crate::error::SnapshotQuotaExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
+            ::std::option::Option::Some(crate::error::SnapshotQuotaExceededFault::CODE) => {
+                crate::error::SnapshotQuotaExceededFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::SnapshotQuotaExceededFault,
                     )
             }
-            _ => {
-                Self::Unhandled(
-                    ::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
-                    ),
-                )
-            }
+            _ => Self::Unhandled(::std::boxed::Box::new(
+                ::querygen_runtime::query::UnhandledError::new(
+                    status,
+                    body,
+                    ::std::result::Result::Ok(envelope),
+                ),
+            )),
         }
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
             Self::CacheClusterNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::CacheClusterNotFoundFault::CODE,
-                )
+                ::std::option::Option::Some(crate::error::CacheClusterNotFoundFault::CODE)
             }
             Self::InvalidCacheClusterStateFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidCacheClusterStateFault::CODE,
-                )
+                ::std::option::Option::Some(crate::error::InvalidCacheClusterStateFault::CODE)
             }
-            Self::InvalidParameterCombinationException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterCombinationException::CODE,
-                )
-            }
+            Self::InvalidParameterCombinationException(_) => ::std::option::Option::Some(
+                crate::error::InvalidParameterCombinationException::CODE,
+            ),
             Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterValueException::CODE,
-                )
+                ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE)
             }
             Self::SnapshotAlreadyExistsFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::SnapshotAlreadyExistsFault::CODE,
-                )
+                ::std::option::Option::Some(crate::error::SnapshotAlreadyExistsFault::CODE)
             }
             Self::SnapshotFeatureNotSupportedFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::SnapshotFeatureNotSupportedFault::CODE,
-                )
+                ::std::option::Option::Some(crate::error::SnapshotFeatureNotSupportedFault::CODE)
             }
             Self::SnapshotQuotaExceededFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::SnapshotQuotaExceededFault::CODE,
-                )
+                ::std::option::Option::Some(crate::error::SnapshotQuotaExceededFault::CODE)
             }
             Self::Unhandled(error) => error.code.as_deref(),
         }
@@ -370,69 +314,52 @@ impl DeleteCacheClusterError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
         match self {
-            Self::CacheClusterNotFoundFault(error) => {
-                (
-                    crate::error::CacheClusterNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidCacheClusterStateFault(error) => {
-                (
-                    crate::error::InvalidCacheClusterStateFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterCombinationException(error) => {
-                (
-                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterValueException(error) => {
-                (
-                    crate::error::InvalidParameterValueException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::SnapshotAlreadyExistsFault(error) => {
-                (
-                    crate::error::SnapshotAlreadyExistsFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::SnapshotFeatureNotSupportedFault(error) => {
-                (
-                    crate::error::SnapshotFeatureNotSupportedFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::SnapshotQuotaExceededFault(error) => {
-                (
-                    crate::error::SnapshotQuotaExceededFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::CacheClusterNotFoundFault(error) => (
+                crate::error::CacheClusterNotFoundFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            Self::InvalidCacheClusterStateFault(error) => (
+                crate::error::InvalidCacheClusterStateFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            Self::InvalidParameterCombinationException(error) => (
+                crate::error::InvalidParameterCombinationException::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            Self::InvalidParameterValueException(error) => (
+                crate::error::InvalidParameterValueException::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            Self::SnapshotAlreadyExistsFault(error) => (
+                crate::error::SnapshotAlreadyExistsFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            Self::SnapshotFeatureNotSupportedFault(error) => (
+                crate::error::SnapshotFeatureNotSupportedFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            Self::SnapshotQuotaExceededFault(error) => (
+                crate::error::SnapshotQuotaExceededFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
             Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
         }
+    }
+}
+impl ::querygen_runtime::query::ErrorCode for DeleteCacheClusterError {
+    fn code(&self) -> ::std::option::Option<&str> {
+        DeleteCacheClusterError::code(self)
     }
 }
 impl ::std::fmt::Display for DeleteCacheClusterError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
             Self::CacheClusterNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidCacheClusterStateFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
+            Self::InvalidCacheClusterStateFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::InvalidParameterCombinationException(error) => ::std::fmt::Display::fmt(error, f),
+            Self::InvalidParameterValueException(error) => ::std::fmt::Display::fmt(error, f),
             Self::SnapshotAlreadyExistsFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::SnapshotFeatureNotSupportedFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
+            Self::SnapshotFeatureNotSupportedFault(error) => ::std::fmt::Display::fmt(error, f),
             Self::SnapshotQuotaExceededFault(error) => ::std::fmt::Display::fmt(error, f),
             Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
         }
@@ -442,19 +369,11 @@ impl ::std::error::Error for DeleteCacheClusterError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::CacheClusterNotFoundFault(error) => ::std::option::Option::Some(error),
-            Self::InvalidCacheClusterStateFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::option::Option::Some(error)
-            }
+            Self::InvalidCacheClusterStateFault(error) => ::std::option::Option::Some(error),
+            Self::InvalidParameterCombinationException(error) => ::std::option::Option::Some(error),
+            Self::InvalidParameterValueException(error) => ::std::option::Option::Some(error),
             Self::SnapshotAlreadyExistsFault(error) => ::std::option::Option::Some(error),
-            Self::SnapshotFeatureNotSupportedFault(error) => {
-                ::std::option::Option::Some(error)
-            }
+            Self::SnapshotFeatureNotSupportedFault(error) => ::std::option::Option::Some(error),
             Self::SnapshotQuotaExceededFault(error) => ::std::option::Option::Some(error),
             Self::Unhandled(error) => ::std::option::Option::Some(&**error),
         }
@@ -473,11 +392,7 @@ pub fn build_request(
     ::querygen_runtime::http::RequestError,
 > {
     let host_prefix = ::std::option::Option::None;
-    ::querygen_runtime::http::query_request(
-        endpoint,
-        host_prefix,
-        serialize_query_body(input),
-    )
+    ::querygen_runtime::http::query_request(endpoint, host_prefix, serialize_query_body(input))
 }
 /// Reads the HTTP response to a `DeleteCacheCluster` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DeleteCacheClusterError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
@@ -489,20 +404,108 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
-        deserialize_response(body)
-            .map_err(|problem| {
-                DeleteCacheClusterError::Unhandled(
-                    ::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
-                        ),
-                    ),
-                )
-            })
+        deserialize_response(body).map_err(|problem| {
+            DeleteCacheClusterError::Unhandled(::std::boxed::Box::new(
+                ::querygen_runtime::query::UnhandledError::new(
+                    status,
+                    body,
+                    ::std::result::Result::Err(problem),
+                ),
+            ))
+        })
     } else {
         ::std::result::Result::Err(deserialize_error(status, body))
+    }
+}
+#[cfg(feature = "client")]
+static OPERATION: ::querygen_runtime::client::Operation<
+    DeleteCacheClusterInput,
+    DeleteCacheClusterOutput,
+    DeleteCacheClusterError,
+> = ::querygen_runtime::client::Operation {
+    name: "DeleteCacheCluster",
+    build_request,
+    parse_response: parse_response::<::std::vec::Vec<u8>>,
+};
+#[cfg(feature = "client")]
+/// A `DeleteCacheCluster` call being prepared: the input's setters, then [`send`](Self::send).
+#[derive(Debug, Clone)]
+pub struct DeleteCacheClusterFluentBuilder {
+    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    inner: builders::DeleteCacheClusterInputBuilder,
+}
+#[cfg(feature = "client")]
+impl DeleteCacheClusterFluentBuilder {
+    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_runtime::client::Handle>) -> Self {
+        Self {
+            handle,
+            inner: ::std::default::Default::default(),
+        }
+    }
+    /// The input as set so far.
+    pub fn as_input(&self) -> &builders::DeleteCacheClusterInputBuilder {
+        &self.inner
+    }
+    /// Sends the request; the output, or why there is none.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        DeleteCacheClusterOutput,
+        ::querygen_runtime::client::SdkError<DeleteCacheClusterError>,
+    > {
+        self.send_with_metadata()
+            .await
+            .map(|response| response.output)
+    }
+    /// [`send`](Self::send), keeping the response's request id beside the output.
+    pub async fn send_with_metadata(
+        self,
+    ) -> ::std::result::Result<
+        ::querygen_runtime::query::QueryResponse<DeleteCacheClusterOutput>,
+        ::querygen_runtime::client::SdkError<DeleteCacheClusterError>,
+    > {
+        let input = self.inner.build().map_err(|problem| {
+            ::querygen_runtime::client::SdkError::Construction(
+                ::querygen_runtime::client::ConstructionError::new(::std::format!(
+                    "{}: {problem}",
+                    "DeleteCacheCluster"
+                )),
+            )
+        })?;
+        self.handle.invoke(&OPERATION, &input).await
+    }
+    /// The cluster identifier for the cluster to be deleted. This parameter is not case sensitive.
+    pub fn cache_cluster_id(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.cache_cluster_id(input);
+        self
+    }
+    /// Sets or clears the `CacheClusterId` member.
+    pub fn set_cache_cluster_id(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_cache_cluster_id(input);
+        self
+    }
+    /// The user-supplied name of a final cluster snapshot. This is the unique name that identifies the
+    /// snapshot. ElastiCache creates the snapshot, and then deletes the cluster immediately afterward.
+    pub fn final_snapshot_identifier(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.final_snapshot_identifier(input);
+        self
+    }
+    /// Sets or clears the `FinalSnapshotIdentifier` member.
+    pub fn set_final_snapshot_identifier(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_final_snapshot_identifier(input);
+        self
     }
 }
 #[cfg(feature = "server")]
@@ -517,9 +520,7 @@ impl DeleteCacheClusterInput {
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_final_snapshot_identifier = match node
-            .child("FinalSnapshotIdentifier")
-        {
+        let member_final_snapshot_identifier = match node.child("FinalSnapshotIdentifier") {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.text()?.to_owned())
             }
@@ -546,10 +547,7 @@ impl DeleteCacheClusterOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<
-    DeleteCacheClusterInput,
-    ::querygen_runtime::server::QueryError,
-> {
+) -> ::std::result::Result<DeleteCacheClusterInput, ::querygen_runtime::server::QueryError> {
     let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
     tree.expect_action("DeleteCacheCluster", "2015-02-02")?;
     DeleteCacheClusterInput::read_query(&tree)
@@ -561,13 +559,10 @@ pub fn serialize_response(
     request_id: &str,
 ) -> ::std::string::String {
     let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "DeleteCacheClusterResponse",
-            ::std::option::Option::Some(
-                "http://elasticache.amazonaws.com/doc/2015-02-02/",
-            ),
-        );
+    writer.start(
+        "DeleteCacheClusterResponse",
+        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+    );
     writer.start("DeleteCacheClusterResult", ::std::option::Option::None);
     output.write_xml(&mut writer);
     writer.end("DeleteCacheClusterResult");
@@ -636,10 +631,12 @@ pub mod builders {
                     ),
                 );
             }
-            ::std::result::Result::Ok(crate::operation::delete_cache_cluster::DeleteCacheClusterInput {
-                cache_cluster_id: self.cache_cluster_id,
-                final_snapshot_identifier: self.final_snapshot_identifier,
-            })
+            ::std::result::Result::Ok(
+                crate::operation::delete_cache_cluster::DeleteCacheClusterInput {
+                    cache_cluster_id: self.cache_cluster_id,
+                    final_snapshot_identifier: self.final_snapshot_identifier,
+                },
+            )
         }
     }
     /// A builder for [`DeleteCacheClusterOutput`](super::DeleteCacheClusterOutput).
@@ -665,9 +662,7 @@ pub mod builders {
             self
         }
         /// Builds the [`DeleteCacheClusterOutput`](super::DeleteCacheClusterOutput); every member is optional or has a default.
-        pub fn build(
-            self,
-        ) -> crate::operation::delete_cache_cluster::DeleteCacheClusterOutput {
+        pub fn build(self) -> crate::operation::delete_cache_cluster::DeleteCacheClusterOutput {
             crate::operation::delete_cache_cluster::DeleteCacheClusterOutput {
                 cache_cluster: self.cache_cluster,
             }

@@ -131,7 +131,7 @@ pub struct DescribeReservedCacheNodesInput {
 }
 impl DescribeReservedCacheNodesInput {
     /// Creates a builder for [`DescribeReservedCacheNodesInput`].
-    pub fn builder() -> crate::operation::describe_reserved_cache_nodes::builders::DescribeReservedCacheNodesInputBuilder {
+    pub fn builder() -> crate::operation::describe_reserved_cache_nodes::builders::DescribeReservedCacheNodesInputBuilder{
         ::std::default::Default::default()
     }
 }
@@ -145,13 +145,12 @@ pub struct DescribeReservedCacheNodesOutput {
     pub marker: ::std::option::Option<::std::string::String>,
     /// A list of reserved cache nodes. Each element in the list contains detailed information about one
     /// node.
-    pub reserved_cache_nodes: ::std::option::Option<
-        ::std::vec::Vec<crate::types::ReservedCacheNode>,
-    >,
+    pub reserved_cache_nodes:
+        ::std::option::Option<::std::vec::Vec<crate::types::ReservedCacheNode>>,
 }
 impl DescribeReservedCacheNodesOutput {
     /// Creates a builder for [`DescribeReservedCacheNodesOutput`].
-    pub fn builder() -> crate::operation::describe_reserved_cache_nodes::builders::DescribeReservedCacheNodesOutputBuilder {
+    pub fn builder() -> crate::operation::describe_reserved_cache_nodes::builders::DescribeReservedCacheNodesOutputBuilder{
         ::std::default::Default::default()
     }
 }
@@ -164,9 +163,7 @@ impl DescribeReservedCacheNodesInput {
             writer.string(value);
             writer.truncate(mark);
         }
-        if let ::std::option::Option::Some(value) = &self
-            .reserved_cache_nodes_offering_id
-        {
+        if let ::std::option::Option::Some(value) = &self.reserved_cache_nodes_offering_id {
             writer.push("ReservedCacheNodesOfferingId");
             writer.string(value);
             writer.truncate(mark);
@@ -204,13 +201,9 @@ impl DescribeReservedCacheNodesInput {
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=DescribeReservedCacheNodes&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(
-    input: &DescribeReservedCacheNodesInput,
-) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new(
-        "DescribeReservedCacheNodes",
-        "2015-02-02",
-    );
+pub fn serialize_query_body(input: &DescribeReservedCacheNodesInput) -> ::std::string::String {
+    let mut writer =
+        ::querygen_runtime::query::QueryWriter::new("DescribeReservedCacheNodes", "2015-02-02");
     input.write_query(&mut writer);
     writer.finish()
 }
@@ -220,28 +213,24 @@ impl DescribeReservedCacheNodesOutput {
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_marker: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_marker: ::std::option::Option<::std::string::String> =
+            ::std::option::Option::None;
         let mut member_reserved_cache_nodes: ::std::option::Option<
             ::std::vec::Vec<crate::types::ReservedCacheNode>,
         > = ::std::option::Option::None;
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "Marker" => {
-                    member_marker = ::std::option::Option::Some(
-                        reader.read_string(&child)?,
-                    );
+                    member_marker = ::std::option::Option::Some(reader.read_string(&child)?);
                 }
                 "ReservedCacheNodes" => {
                     member_reserved_cache_nodes = ::std::option::Option::Some({
                         let mut items0 = ::std::vec::Vec::new();
-                        while let ::std::option::Option::Some(item0) = reader
-                            .next_child(&child)?
-                        {
+                        while let ::std::option::Option::Some(item0) = reader.next_child(&child)? {
                             if reader.name() == "ReservedCacheNode" {
-                                items0
-                                    .push(
-                                        crate::types::ReservedCacheNode::read_xml(reader, &item0)?,
-                                    );
+                                items0.push(crate::types::ReservedCacheNode::read_xml(
+                                    reader, &item0,
+                                )?);
                             } else {
                                 reader.skip(&item0)?;
                             }
@@ -272,23 +261,16 @@ pub fn deserialize_response(
     )?;
     let output = match output {
         ::std::option::Option::Some(output) => output,
-        ::std::option::Option::None => {
-            DescribeReservedCacheNodesOutput::builder().build()
-        }
+        ::std::option::Option::None => DescribeReservedCacheNodesOutput::builder().build(),
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
-        output,
-        request_id,
-    })
+    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse { output, request_id })
 }
 /// The errors `DescribeReservedCacheNodes` may return.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub enum DescribeReservedCacheNodesError {
     /// The service answered with [`crate::error::InvalidParameterCombinationException`].
-    InvalidParameterCombinationException(
-        crate::error::InvalidParameterCombinationException,
-    ),
+    InvalidParameterCombinationException(crate::error::InvalidParameterCombinationException),
     /// The service answered with [`crate::error::InvalidParameterValueException`].
     InvalidParameterValueException(crate::error::InvalidParameterValueException),
     /// The service answered with [`crate::error::ReservedCacheNodeNotFoundFault`].
@@ -302,108 +284,83 @@ impl DescribeReservedCacheNodesError {
         let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
-                        ),
+                return Self::Unhandled(::std::boxed::Box::new(
+                    ::querygen_runtime::query::UnhandledError::new(
+                        status,
+                        body,
+                        ::std::result::Result::Err(problem),
                     ),
-                );
+                ));
             }
         };
         match envelope.code.as_deref() {
             ::std::option::Option::Some(
                 crate::error::InvalidParameterCombinationException::CODE,
             ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(
-                        body,
-                        &envelope,
-                    )
+                crate::error::InvalidParameterCombinationException::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::InvalidParameterCombinationException,
                     )
             }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterValueException::CODE,
-            ) => {
-                crate::error::InvalidParameterValueException::read_error_body(
-                        body,
-                        &envelope,
-                    )
+            ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE) => {
+                crate::error::InvalidParameterValueException::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::InvalidParameterValueException,
                     )
             }
-            ::std::option::Option::Some(
-                crate::error::ReservedCacheNodeNotFoundFault::CODE,
-            ) => {
-                crate::error::ReservedCacheNodeNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
+            ::std::option::Option::Some(crate::error::ReservedCacheNodeNotFoundFault::CODE) => {
+                crate::error::ReservedCacheNodeNotFoundFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::ReservedCacheNodeNotFoundFault,
                     )
             }
-            _ => {
-                Self::Unhandled(
-                    ::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
-                    ),
-                )
-            }
+            _ => Self::Unhandled(::std::boxed::Box::new(
+                ::querygen_runtime::query::UnhandledError::new(
+                    status,
+                    body,
+                    ::std::result::Result::Ok(envelope),
+                ),
+            )),
         }
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
-            Self::InvalidParameterCombinationException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterCombinationException::CODE,
-                )
-            }
+            Self::InvalidParameterCombinationException(_) => ::std::option::Option::Some(
+                crate::error::InvalidParameterCombinationException::CODE,
+            ),
             Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterValueException::CODE,
-                )
+                ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE)
             }
             Self::ReservedCacheNodeNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ReservedCacheNodeNotFoundFault::CODE,
-                )
+                ::std::option::Option::Some(crate::error::ReservedCacheNodeNotFoundFault::CODE)
             }
             Self::Unhandled(error) => error.code.as_deref(),
         }
@@ -414,40 +371,33 @@ impl DescribeReservedCacheNodesError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
         match self {
-            Self::InvalidParameterCombinationException(error) => {
-                (
-                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterValueException(error) => {
-                (
-                    crate::error::InvalidParameterValueException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::ReservedCacheNodeNotFoundFault(error) => {
-                (
-                    crate::error::ReservedCacheNodeNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::InvalidParameterCombinationException(error) => (
+                crate::error::InvalidParameterCombinationException::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            Self::InvalidParameterValueException(error) => (
+                crate::error::InvalidParameterValueException::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            Self::ReservedCacheNodeNotFoundFault(error) => (
+                crate::error::ReservedCacheNodeNotFoundFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
             Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
         }
+    }
+}
+impl ::querygen_runtime::query::ErrorCode for DescribeReservedCacheNodesError {
+    fn code(&self) -> ::std::option::Option<&str> {
+        DescribeReservedCacheNodesError::code(self)
     }
 }
 impl ::std::fmt::Display for DescribeReservedCacheNodesError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::ReservedCacheNodeNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
+            Self::InvalidParameterCombinationException(error) => ::std::fmt::Display::fmt(error, f),
+            Self::InvalidParameterValueException(error) => ::std::fmt::Display::fmt(error, f),
+            Self::ReservedCacheNodeNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
             Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
         }
     }
@@ -455,15 +405,9 @@ impl ::std::fmt::Display for DescribeReservedCacheNodesError {
 impl ::std::error::Error for DescribeReservedCacheNodesError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::ReservedCacheNodeNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
+            Self::InvalidParameterCombinationException(error) => ::std::option::Option::Some(error),
+            Self::InvalidParameterValueException(error) => ::std::option::Option::Some(error),
+            Self::ReservedCacheNodeNotFoundFault(error) => ::std::option::Option::Some(error),
             Self::Unhandled(error) => ::std::option::Option::Some(&**error),
         }
     }
@@ -481,11 +425,7 @@ pub fn build_request(
     ::querygen_runtime::http::RequestError,
 > {
     let host_prefix = ::std::option::Option::None;
-    ::querygen_runtime::http::query_request(
-        endpoint,
-        host_prefix,
-        serialize_query_body(input),
-    )
+    ::querygen_runtime::http::query_request(endpoint, host_prefix, serialize_query_body(input))
 }
 /// Reads the HTTP response to a `DescribeReservedCacheNodes` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeReservedCacheNodesError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
@@ -497,20 +437,273 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
-        deserialize_response(body)
-            .map_err(|problem| {
-                DescribeReservedCacheNodesError::Unhandled(
-                    ::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
-                        ),
-                    ),
-                )
-            })
+        deserialize_response(body).map_err(|problem| {
+            DescribeReservedCacheNodesError::Unhandled(::std::boxed::Box::new(
+                ::querygen_runtime::query::UnhandledError::new(
+                    status,
+                    body,
+                    ::std::result::Result::Err(problem),
+                ),
+            ))
+        })
     } else {
         ::std::result::Result::Err(deserialize_error(status, body))
+    }
+}
+#[cfg(feature = "client")]
+static OPERATION: ::querygen_runtime::client::Operation<
+    DescribeReservedCacheNodesInput,
+    DescribeReservedCacheNodesOutput,
+    DescribeReservedCacheNodesError,
+> = ::querygen_runtime::client::Operation {
+    name: "DescribeReservedCacheNodes",
+    build_request,
+    parse_response: parse_response::<::std::vec::Vec<u8>>,
+};
+#[cfg(feature = "client")]
+/// A `DescribeReservedCacheNodes` call being prepared: the input's setters, then [`send`](Self::send).
+#[derive(Debug, Clone)]
+pub struct DescribeReservedCacheNodesFluentBuilder {
+    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    inner: builders::DescribeReservedCacheNodesInputBuilder,
+}
+#[cfg(feature = "client")]
+impl DescribeReservedCacheNodesFluentBuilder {
+    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_runtime::client::Handle>) -> Self {
+        Self {
+            handle,
+            inner: ::std::default::Default::default(),
+        }
+    }
+    /// The input as set so far.
+    pub fn as_input(&self) -> &builders::DescribeReservedCacheNodesInputBuilder {
+        &self.inner
+    }
+    /// Sends the request; the output, or why there is none.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        DescribeReservedCacheNodesOutput,
+        ::querygen_runtime::client::SdkError<DescribeReservedCacheNodesError>,
+    > {
+        self.send_with_metadata()
+            .await
+            .map(|response| response.output)
+    }
+    /// [`send`](Self::send), keeping the response's request id beside the output.
+    pub async fn send_with_metadata(
+        self,
+    ) -> ::std::result::Result<
+        ::querygen_runtime::query::QueryResponse<DescribeReservedCacheNodesOutput>,
+        ::querygen_runtime::client::SdkError<DescribeReservedCacheNodesError>,
+    > {
+        let input = self.inner.build();
+        self.handle.invoke(&OPERATION, &input).await
+    }
+    /// The reserved cache node identifier filter value. Use this parameter to show only the reservation
+    /// that matches the specified reservation ID.
+    pub fn reserved_cache_node_id(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.reserved_cache_node_id(input);
+        self
+    }
+    /// Sets or clears the `ReservedCacheNodeId` member.
+    pub fn set_reserved_cache_node_id(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_reserved_cache_node_id(input);
+        self
+    }
+    /// The offering identifier filter value. Use this parameter to show only purchased reservations
+    /// matching the specified offering identifier.
+    pub fn reserved_cache_nodes_offering_id(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.reserved_cache_nodes_offering_id(input);
+        self
+    }
+    /// Sets or clears the `ReservedCacheNodesOfferingId` member.
+    pub fn set_reserved_cache_nodes_offering_id(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_reserved_cache_nodes_offering_id(input);
+        self
+    }
+    /// The cache node type filter value. Use this parameter to show only those reservations matching the
+    /// specified cache node type.
+    ///
+    /// The following node types are supported by ElastiCache. Generally speaking, the current generation
+    /// types provide more memory and computational power at lower cost when compared to their equivalent
+    /// previous generation counterparts.
+    ///
+    /// - General purpose:
+    ///   - Current generation:
+    ///
+    ///     **M7g node types**: `cache.m7g.large`, `cache.m7g.xlarge`, `cache.m7g.2xlarge`,
+    ///     `cache.m7g.4xlarge`, `cache.m7g.8xlarge`, `cache.m7g.12xlarge`, `cache.m7g.16xlarge`
+    ///
+    ///     **Note:** For region availability, see [Supported Node
+    ///     Types](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/CacheNodes.SupportedTypes.html#CacheNodes.SupportedTypesByRegion)
+    ///
+    ///     **M6g node types** (available only for Redis OSS engine version 5.0.6 onward and for Memcached
+    ///     engine version 1.5.16 onward): `cache.m6g.large`, `cache.m6g.xlarge`, `cache.m6g.2xlarge`,
+    ///     `cache.m6g.4xlarge`, `cache.m6g.8xlarge`, `cache.m6g.12xlarge`, `cache.m6g.16xlarge`
+    ///
+    ///     **M5 node types:** `cache.m5.large`, `cache.m5.xlarge`, `cache.m5.2xlarge`, `cache.m5.4xlarge`,
+    ///     `cache.m5.12xlarge`, `cache.m5.24xlarge`
+    ///
+    ///     **M4 node types:** `cache.m4.large`, `cache.m4.xlarge`, `cache.m4.2xlarge`, `cache.m4.4xlarge`,
+    ///     `cache.m4.10xlarge`
+    ///
+    ///     **T4g node types** (available only for Redis OSS engine version 5.0.6 onward and Memcached
+    ///     engine version 1.5.16 onward): `cache.t4g.micro`, `cache.t4g.small`, `cache.t4g.medium`
+    ///
+    ///     **T3 node types:** `cache.t3.micro`, `cache.t3.small`, `cache.t3.medium`
+    ///
+    ///     **T2 node types:** `cache.t2.micro`, `cache.t2.small`, `cache.t2.medium`
+    ///   - Previous generation: (not recommended. Existing clusters are still supported but creation of new
+    ///     clusters is not supported for these types.)
+    ///
+    ///     **T1 node types:** `cache.t1.micro`
+    ///
+    ///     **M1 node types:** `cache.m1.small`, `cache.m1.medium`, `cache.m1.large`, `cache.m1.xlarge`
+    ///
+    ///     **M3 node types:** `cache.m3.medium`, `cache.m3.large`, `cache.m3.xlarge`, `cache.m3.2xlarge`
+    /// - Compute optimized:
+    ///   - Previous generation: (not recommended. Existing clusters are still supported but creation of new
+    ///     clusters is not supported for these types.)
+    ///
+    ///     **C1 node types:** `cache.c1.xlarge`
+    /// - Memory optimized:
+    ///   - Current generation:
+    ///
+    ///     **R7g node types**: `cache.r7g.large`, `cache.r7g.xlarge`, `cache.r7g.2xlarge`,
+    ///     `cache.r7g.4xlarge`, `cache.r7g.8xlarge`, `cache.r7g.12xlarge`, `cache.r7g.16xlarge`
+    ///
+    ///     **Note:** For region availability, see [Supported Node
+    ///     Types](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/CacheNodes.SupportedTypes.html#CacheNodes.SupportedTypesByRegion)
+    ///
+    ///     **R6g node types** (available only for Redis OSS engine version 5.0.6 onward and for Memcached
+    ///     engine version 1.5.16 onward): `cache.r6g.large`, `cache.r6g.xlarge`, `cache.r6g.2xlarge`,
+    ///     `cache.r6g.4xlarge`, `cache.r6g.8xlarge`, `cache.r6g.12xlarge`, `cache.r6g.16xlarge`
+    ///
+    ///     **R5 node types:** `cache.r5.large`, `cache.r5.xlarge`, `cache.r5.2xlarge`, `cache.r5.4xlarge`,
+    ///     `cache.r5.12xlarge`, `cache.r5.24xlarge`
+    ///
+    ///     **R4 node types:** `cache.r4.large`, `cache.r4.xlarge`, `cache.r4.2xlarge`, `cache.r4.4xlarge`,
+    ///     `cache.r4.8xlarge`, `cache.r4.16xlarge`
+    ///   - Previous generation: (not recommended. Existing clusters are still supported but creation of new
+    ///     clusters is not supported for these types.)
+    ///
+    ///     **M2 node types:** `cache.m2.xlarge`, `cache.m2.2xlarge`, `cache.m2.4xlarge`
+    ///
+    ///     **R3 node types:** `cache.r3.large`, `cache.r3.xlarge`, `cache.r3.2xlarge`, `cache.r3.4xlarge`,
+    ///     `cache.r3.8xlarge`
+    ///
+    /// **Additional node type info**
+    ///
+    /// - All current generation instance types are created in Amazon VPC by default.
+    /// - Valkey or Redis OSS append-only files (AOF) are not supported for T1 or T2 instances.
+    /// - Valkey or Redis OSS Multi-AZ with automatic failover is not supported on T1 instances.
+    /// - The configuration variables `appendonly` and `appendfsync` are not supported on Valkey, or on
+    ///   Redis OSS version 2.8.22 and later.
+    pub fn cache_node_type(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.cache_node_type(input);
+        self
+    }
+    /// Sets or clears the `CacheNodeType` member.
+    pub fn set_cache_node_type(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_cache_node_type(input);
+        self
+    }
+    /// The duration filter value, specified in years or seconds. Use this parameter to show only
+    /// reservations for this duration.
+    ///
+    /// Valid Values: `1 | 3 | 31536000 | 94608000`
+    pub fn duration(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        self.inner = self.inner.duration(input);
+        self
+    }
+    /// Sets or clears the `Duration` member.
+    pub fn set_duration(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        self.inner = self.inner.set_duration(input);
+        self
+    }
+    /// The product description filter value. Use this parameter to show only those reservations matching
+    /// the specified product description.
+    pub fn product_description(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.product_description(input);
+        self
+    }
+    /// Sets or clears the `ProductDescription` member.
+    pub fn set_product_description(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_product_description(input);
+        self
+    }
+    /// The offering type filter value. Use this parameter to show only the available offerings matching the
+    /// specified offering type.
+    ///
+    /// Valid values: `"Light Utilization"|"Medium Utilization"|"Heavy Utilization"|"All Upfront"|"Partial
+    /// Upfront"| "No Upfront"`
+    pub fn offering_type(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.offering_type(input);
+        self
+    }
+    /// Sets or clears the `OfferingType` member.
+    pub fn set_offering_type(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_offering_type(input);
+        self
+    }
+    /// The maximum number of records to include in the response. If more records exist than the specified
+    /// `MaxRecords` value, a marker is included in the response so that the remaining results can be
+    /// retrieved.
+    ///
+    /// Default: 100
+    ///
+    /// Constraints: minimum 20; maximum 100.
+    pub fn max_records(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+        self.inner = self.inner.max_records(input);
+        self
+    }
+    /// Sets or clears the `MaxRecords` member.
+    pub fn set_max_records(mut self, input: ::std::option::Option<i32>) -> Self {
+        self.inner = self.inner.set_max_records(input);
+        self
+    }
+    /// An optional marker returned from a prior request. Use this marker for pagination of results from
+    /// this operation. If this parameter is specified, the response includes only records beyond the
+    /// marker, up to the value specified by `MaxRecords`.
+    pub fn marker(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        self.inner = self.inner.marker(input);
+        self
+    }
+    /// Sets or clears the `Marker` member.
+    pub fn set_marker(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        self.inner = self.inner.set_marker(input);
+        self
     }
 }
 #[cfg(feature = "server")]
@@ -525,14 +718,13 @@ impl DescribeReservedCacheNodesInput {
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_reserved_cache_nodes_offering_id = match node
-            .child("ReservedCacheNodesOfferingId")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
+        let member_reserved_cache_nodes_offering_id =
+            match node.child("ReservedCacheNodesOfferingId") {
+                ::std::option::Option::Some(child) => {
+                    ::std::option::Option::Some(child.text()?.to_owned())
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            };
         let member_cache_node_type = match node.child("CacheNodeType") {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.text()?.to_owned())
@@ -603,10 +795,8 @@ impl DescribeReservedCacheNodesOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<
-    DescribeReservedCacheNodesInput,
-    ::querygen_runtime::server::QueryError,
-> {
+) -> ::std::result::Result<DescribeReservedCacheNodesInput, ::querygen_runtime::server::QueryError>
+{
     let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
     tree.expect_action("DescribeReservedCacheNodes", "2015-02-02")?;
     DescribeReservedCacheNodesInput::read_query(&tree)
@@ -618,14 +808,14 @@ pub fn serialize_response(
     request_id: &str,
 ) -> ::std::string::String {
     let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "DescribeReservedCacheNodesResponse",
-            ::std::option::Option::Some(
-                "http://elasticache.amazonaws.com/doc/2015-02-02/",
-            ),
-        );
-    writer.start("DescribeReservedCacheNodesResult", ::std::option::Option::None);
+    writer.start(
+        "DescribeReservedCacheNodesResponse",
+        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+    );
+    writer.start(
+        "DescribeReservedCacheNodesResult",
+        ::std::option::Option::None,
+    );
     output.write_xml(&mut writer);
     writer.end("DescribeReservedCacheNodesResult");
     writer.response_metadata(request_id);
@@ -670,9 +860,7 @@ pub mod builders {
             mut self,
             input: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.reserved_cache_nodes_offering_id = ::std::option::Option::Some(
-                input.into(),
-            );
+            self.reserved_cache_nodes_offering_id = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `ReservedCacheNodesOfferingId` member.
@@ -780,18 +968,12 @@ pub mod builders {
         /// reservations for this duration.
         ///
         /// Valid Values: `1 | 3 | 31536000 | 94608000`
-        pub fn duration(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn duration(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.duration = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `Duration` member.
-        pub fn set_duration(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_duration(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
             self.duration = input;
             self
         }
@@ -851,25 +1033,20 @@ pub mod builders {
         /// An optional marker returned from a prior request. Use this marker for pagination of results from
         /// this operation. If this parameter is specified, the response includes only records beyond the
         /// marker, up to the value specified by `MaxRecords`.
-        pub fn marker(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn marker(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.marker = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `Marker` member.
-        pub fn set_marker(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_marker(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
             self.marker = input;
             self
         }
         /// Builds the [`DescribeReservedCacheNodesInput`](super::DescribeReservedCacheNodesInput); every member is optional or has a default.
         pub fn build(
             self,
-        ) -> crate::operation::describe_reserved_cache_nodes::DescribeReservedCacheNodesInput {
+        ) -> crate::operation::describe_reserved_cache_nodes::DescribeReservedCacheNodesInput
+        {
             crate::operation::describe_reserved_cache_nodes::DescribeReservedCacheNodesInput {
                 reserved_cache_node_id: self.reserved_cache_node_id,
                 reserved_cache_nodes_offering_id: self.reserved_cache_nodes_offering_id,
@@ -886,24 +1063,17 @@ pub mod builders {
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DescribeReservedCacheNodesOutputBuilder {
         marker: ::std::option::Option<::std::string::String>,
-        reserved_cache_nodes: ::std::option::Option<
-            ::std::vec::Vec<crate::types::ReservedCacheNode>,
-        >,
+        reserved_cache_nodes:
+            ::std::option::Option<::std::vec::Vec<crate::types::ReservedCacheNode>>,
     }
     impl DescribeReservedCacheNodesOutputBuilder {
         /// Provides an identifier to allow retrieval of paginated results.
-        pub fn marker(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn marker(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.marker = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `Marker` member.
-        pub fn set_marker(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_marker(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
             self.marker = input;
             self
         }
@@ -923,9 +1093,7 @@ pub mod builders {
         /// Sets or clears the `ReservedCacheNodes` member.
         pub fn set_reserved_cache_nodes(
             mut self,
-            input: ::std::option::Option<
-                ::std::vec::Vec<crate::types::ReservedCacheNode>,
-            >,
+            input: ::std::option::Option<::std::vec::Vec<crate::types::ReservedCacheNode>>,
         ) -> Self {
             self.reserved_cache_nodes = input;
             self
@@ -933,7 +1101,8 @@ pub mod builders {
         /// Builds the [`DescribeReservedCacheNodesOutput`](super::DescribeReservedCacheNodesOutput); every member is optional or has a default.
         pub fn build(
             self,
-        ) -> crate::operation::describe_reserved_cache_nodes::DescribeReservedCacheNodesOutput {
+        ) -> crate::operation::describe_reserved_cache_nodes::DescribeReservedCacheNodesOutput
+        {
             crate::operation::describe_reserved_cache_nodes::DescribeReservedCacheNodesOutput {
                 marker: self.marker,
                 reserved_cache_nodes: self.reserved_cache_nodes,

@@ -129,7 +129,7 @@ pub struct DescribeReservedCacheNodesOfferingsInput {
 }
 impl DescribeReservedCacheNodesOfferingsInput {
     /// Creates a builder for [`DescribeReservedCacheNodesOfferingsInput`].
-    pub fn builder() -> crate::operation::describe_reserved_cache_nodes_offerings::builders::DescribeReservedCacheNodesOfferingsInputBuilder {
+    pub fn builder() -> crate::operation::describe_reserved_cache_nodes_offerings::builders::DescribeReservedCacheNodesOfferingsInputBuilder{
         ::std::default::Default::default()
     }
 }
@@ -143,13 +143,12 @@ pub struct DescribeReservedCacheNodesOfferingsOutput {
     pub marker: ::std::option::Option<::std::string::String>,
     /// A list of reserved cache node offerings. Each element in the list contains detailed information
     /// about one offering.
-    pub reserved_cache_nodes_offerings: ::std::option::Option<
-        ::std::vec::Vec<crate::types::ReservedCacheNodesOffering>,
-    >,
+    pub reserved_cache_nodes_offerings:
+        ::std::option::Option<::std::vec::Vec<crate::types::ReservedCacheNodesOffering>>,
 }
 impl DescribeReservedCacheNodesOfferingsOutput {
     /// Creates a builder for [`DescribeReservedCacheNodesOfferingsOutput`].
-    pub fn builder() -> crate::operation::describe_reserved_cache_nodes_offerings::builders::DescribeReservedCacheNodesOfferingsOutputBuilder {
+    pub fn builder() -> crate::operation::describe_reserved_cache_nodes_offerings::builders::DescribeReservedCacheNodesOfferingsOutputBuilder{
         ::std::default::Default::default()
     }
 }
@@ -157,9 +156,7 @@ impl DescribeReservedCacheNodesOfferingsInput {
     /// Writes this value's awsQuery pairs under the writer's current key.
     pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
         let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self
-            .reserved_cache_nodes_offering_id
-        {
+        if let ::std::option::Option::Some(value) = &self.reserved_cache_nodes_offering_id {
             writer.push("ReservedCacheNodesOfferingId");
             writer.string(value);
             writer.truncate(mark);
@@ -213,31 +210,24 @@ impl DescribeReservedCacheNodesOfferingsOutput {
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_marker: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_marker: ::std::option::Option<::std::string::String> =
+            ::std::option::Option::None;
         let mut member_reserved_cache_nodes_offerings: ::std::option::Option<
             ::std::vec::Vec<crate::types::ReservedCacheNodesOffering>,
         > = ::std::option::Option::None;
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "Marker" => {
-                    member_marker = ::std::option::Option::Some(
-                        reader.read_string(&child)?,
-                    );
+                    member_marker = ::std::option::Option::Some(reader.read_string(&child)?);
                 }
                 "ReservedCacheNodesOfferings" => {
                     member_reserved_cache_nodes_offerings = ::std::option::Option::Some({
                         let mut items0 = ::std::vec::Vec::new();
-                        while let ::std::option::Option::Some(item0) = reader
-                            .next_child(&child)?
-                        {
+                        while let ::std::option::Option::Some(item0) = reader.next_child(&child)? {
                             if reader.name() == "ReservedCacheNodesOffering" {
-                                items0
-                                    .push(
-                                        crate::types::ReservedCacheNodesOffering::read_xml(
-                                            reader,
-                                            &item0,
-                                        )?,
-                                    );
+                                items0.push(crate::types::ReservedCacheNodesOffering::read_xml(
+                                    reader, &item0,
+                                )?);
                             } else {
                                 reader.skip(&item0)?;
                             }
@@ -268,29 +258,20 @@ pub fn deserialize_response(
     )?;
     let output = match output {
         ::std::option::Option::Some(output) => output,
-        ::std::option::Option::None => {
-            DescribeReservedCacheNodesOfferingsOutput::builder().build()
-        }
+        ::std::option::Option::None => DescribeReservedCacheNodesOfferingsOutput::builder().build(),
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
-        output,
-        request_id,
-    })
+    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse { output, request_id })
 }
 /// The errors `DescribeReservedCacheNodesOfferings` may return.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub enum DescribeReservedCacheNodesOfferingsError {
     /// The service answered with [`crate::error::InvalidParameterCombinationException`].
-    InvalidParameterCombinationException(
-        crate::error::InvalidParameterCombinationException,
-    ),
+    InvalidParameterCombinationException(crate::error::InvalidParameterCombinationException),
     /// The service answered with [`crate::error::InvalidParameterValueException`].
     InvalidParameterValueException(crate::error::InvalidParameterValueException),
     /// The service answered with [`crate::error::ReservedCacheNodesOfferingNotFoundFault`].
-    ReservedCacheNodesOfferingNotFoundFault(
-        crate::error::ReservedCacheNodesOfferingNotFoundFault,
-    ),
+    ReservedCacheNodesOfferingNotFoundFault(crate::error::ReservedCacheNodesOfferingNotFoundFault),
     /// An error the model does not list here, or a body that is not an error document.
     Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
 }
@@ -300,109 +281,86 @@ impl DescribeReservedCacheNodesOfferingsError {
         let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
-                        ),
+                return Self::Unhandled(::std::boxed::Box::new(
+                    ::querygen_runtime::query::UnhandledError::new(
+                        status,
+                        body,
+                        ::std::result::Result::Err(problem),
                     ),
-                );
+                ));
             }
         };
         match envelope.code.as_deref() {
             ::std::option::Option::Some(
                 crate::error::InvalidParameterCombinationException::CODE,
             ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(
-                        body,
-                        &envelope,
-                    )
+                crate::error::InvalidParameterCombinationException::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::InvalidParameterCombinationException,
                     )
             }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterValueException::CODE,
-            ) => {
-                crate::error::InvalidParameterValueException::read_error_body(
-                        body,
-                        &envelope,
-                    )
+            ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE) => {
+                crate::error::InvalidParameterValueException::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::InvalidParameterValueException,
                     )
             }
             ::std::option::Option::Some(
                 crate::error::ReservedCacheNodesOfferingNotFoundFault::CODE,
-            ) => {
-                crate::error::ReservedCacheNodesOfferingNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
-                            ),
-                        ),
-                        Self::ReservedCacheNodesOfferingNotFoundFault,
-                    )
-            }
-            _ => {
-                Self::Unhandled(
-                    ::std::boxed::Box::new(
+            ) => crate::error::ReservedCacheNodesOfferingNotFoundFault::read_error_body(
+                body, &envelope,
+            )
+            .map_or_else(
+                |problem| {
+                    Self::Unhandled(::std::boxed::Box::new(
                         ::querygen_runtime::query::UnhandledError::new(
                             status,
                             body,
-                            ::std::result::Result::Ok(envelope),
+                            ::std::result::Result::Err(problem),
                         ),
-                    ),
-                )
-            }
+                    ))
+                },
+                Self::ReservedCacheNodesOfferingNotFoundFault,
+            ),
+            _ => Self::Unhandled(::std::boxed::Box::new(
+                ::querygen_runtime::query::UnhandledError::new(
+                    status,
+                    body,
+                    ::std::result::Result::Ok(envelope),
+                ),
+            )),
         }
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
-            Self::InvalidParameterCombinationException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterCombinationException::CODE,
-                )
-            }
+            Self::InvalidParameterCombinationException(_) => ::std::option::Option::Some(
+                crate::error::InvalidParameterCombinationException::CODE,
+            ),
             Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterValueException::CODE,
-                )
+                ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE)
             }
-            Self::ReservedCacheNodesOfferingNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ReservedCacheNodesOfferingNotFoundFault::CODE,
-                )
-            }
+            Self::ReservedCacheNodesOfferingNotFoundFault(_) => ::std::option::Option::Some(
+                crate::error::ReservedCacheNodesOfferingNotFoundFault::CODE,
+            ),
             Self::Unhandled(error) => error.code.as_deref(),
         }
     }
@@ -412,37 +370,32 @@ impl DescribeReservedCacheNodesOfferingsError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
         match self {
-            Self::InvalidParameterCombinationException(error) => {
-                (
-                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterValueException(error) => {
-                (
-                    crate::error::InvalidParameterValueException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::ReservedCacheNodesOfferingNotFoundFault(error) => {
-                (
-                    crate::error::ReservedCacheNodesOfferingNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::InvalidParameterCombinationException(error) => (
+                crate::error::InvalidParameterCombinationException::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            Self::InvalidParameterValueException(error) => (
+                crate::error::InvalidParameterValueException::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            Self::ReservedCacheNodesOfferingNotFoundFault(error) => (
+                crate::error::ReservedCacheNodesOfferingNotFoundFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
             Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
         }
+    }
+}
+impl ::querygen_runtime::query::ErrorCode for DescribeReservedCacheNodesOfferingsError {
+    fn code(&self) -> ::std::option::Option<&str> {
+        DescribeReservedCacheNodesOfferingsError::code(self)
     }
 }
 impl ::std::fmt::Display for DescribeReservedCacheNodesOfferingsError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
+            Self::InvalidParameterCombinationException(error) => ::std::fmt::Display::fmt(error, f),
+            Self::InvalidParameterValueException(error) => ::std::fmt::Display::fmt(error, f),
             Self::ReservedCacheNodesOfferingNotFoundFault(error) => {
                 ::std::fmt::Display::fmt(error, f)
             }
@@ -453,12 +406,8 @@ impl ::std::fmt::Display for DescribeReservedCacheNodesOfferingsError {
 impl ::std::error::Error for DescribeReservedCacheNodesOfferingsError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::option::Option::Some(error)
-            }
+            Self::InvalidParameterCombinationException(error) => ::std::option::Option::Some(error),
+            Self::InvalidParameterValueException(error) => ::std::option::Option::Some(error),
             Self::ReservedCacheNodesOfferingNotFoundFault(error) => {
                 ::std::option::Option::Some(error)
             }
@@ -467,10 +416,7 @@ impl ::std::error::Error for DescribeReservedCacheNodesOfferingsError {
     }
 }
 /// Parses a non-2xx `DescribeReservedCacheNodesOfferings` response into [`DescribeReservedCacheNodesOfferingsError`].
-pub fn deserialize_error(
-    status: u16,
-    body: &[u8],
-) -> DescribeReservedCacheNodesOfferingsError {
+pub fn deserialize_error(status: u16, body: &[u8]) -> DescribeReservedCacheNodesOfferingsError {
     DescribeReservedCacheNodesOfferingsError::parse(status, body)
 }
 /// Builds the `DescribeReservedCacheNodesOfferings` HTTP request for `input` against a resolved endpoint URL: `POST`, the endpoint's path, `content-type`, `content-length` and the serialized body. Send it with any HTTP stack.
@@ -482,11 +428,7 @@ pub fn build_request(
     ::querygen_runtime::http::RequestError,
 > {
     let host_prefix = ::std::option::Option::None;
-    ::querygen_runtime::http::query_request(
-        endpoint,
-        host_prefix,
-        serialize_query_body(input),
-    )
+    ::querygen_runtime::http::query_request(endpoint, host_prefix, serialize_query_body(input))
 }
 /// Reads the HTTP response to a `DescribeReservedCacheNodesOfferings` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeReservedCacheNodesOfferingsError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
@@ -498,20 +440,258 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
-        deserialize_response(body)
-            .map_err(|problem| {
-                DescribeReservedCacheNodesOfferingsError::Unhandled(
-                    ::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
-                        ),
-                    ),
-                )
-            })
+        deserialize_response(body).map_err(|problem| {
+            DescribeReservedCacheNodesOfferingsError::Unhandled(::std::boxed::Box::new(
+                ::querygen_runtime::query::UnhandledError::new(
+                    status,
+                    body,
+                    ::std::result::Result::Err(problem),
+                ),
+            ))
+        })
     } else {
         ::std::result::Result::Err(deserialize_error(status, body))
+    }
+}
+#[cfg(feature = "client")]
+static OPERATION: ::querygen_runtime::client::Operation<
+    DescribeReservedCacheNodesOfferingsInput,
+    DescribeReservedCacheNodesOfferingsOutput,
+    DescribeReservedCacheNodesOfferingsError,
+> = ::querygen_runtime::client::Operation {
+    name: "DescribeReservedCacheNodesOfferings",
+    build_request,
+    parse_response: parse_response::<::std::vec::Vec<u8>>,
+};
+#[cfg(feature = "client")]
+/// A `DescribeReservedCacheNodesOfferings` call being prepared: the input's setters, then [`send`](Self::send).
+#[derive(Debug, Clone)]
+pub struct DescribeReservedCacheNodesOfferingsFluentBuilder {
+    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    inner: builders::DescribeReservedCacheNodesOfferingsInputBuilder,
+}
+#[cfg(feature = "client")]
+impl DescribeReservedCacheNodesOfferingsFluentBuilder {
+    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_runtime::client::Handle>) -> Self {
+        Self {
+            handle,
+            inner: ::std::default::Default::default(),
+        }
+    }
+    /// The input as set so far.
+    pub fn as_input(&self) -> &builders::DescribeReservedCacheNodesOfferingsInputBuilder {
+        &self.inner
+    }
+    /// Sends the request; the output, or why there is none.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        DescribeReservedCacheNodesOfferingsOutput,
+        ::querygen_runtime::client::SdkError<DescribeReservedCacheNodesOfferingsError>,
+    > {
+        self.send_with_metadata()
+            .await
+            .map(|response| response.output)
+    }
+    /// [`send`](Self::send), keeping the response's request id beside the output.
+    pub async fn send_with_metadata(
+        self,
+    ) -> ::std::result::Result<
+        ::querygen_runtime::query::QueryResponse<DescribeReservedCacheNodesOfferingsOutput>,
+        ::querygen_runtime::client::SdkError<DescribeReservedCacheNodesOfferingsError>,
+    > {
+        let input = self.inner.build();
+        self.handle.invoke(&OPERATION, &input).await
+    }
+    /// The offering identifier filter value. Use this parameter to show only the available offering that
+    /// matches the specified reservation identifier.
+    ///
+    /// Example: `438012d3-4052-4cc7-b2e3-8d3372e0e706`
+    pub fn reserved_cache_nodes_offering_id(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.reserved_cache_nodes_offering_id(input);
+        self
+    }
+    /// Sets or clears the `ReservedCacheNodesOfferingId` member.
+    pub fn set_reserved_cache_nodes_offering_id(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_reserved_cache_nodes_offering_id(input);
+        self
+    }
+    /// The cache node type filter value. Use this parameter to show only the available offerings matching
+    /// the specified cache node type.
+    ///
+    /// The following node types are supported by ElastiCache. Generally speaking, the current generation
+    /// types provide more memory and computational power at lower cost when compared to their equivalent
+    /// previous generation counterparts.
+    ///
+    /// - General purpose:
+    ///   - Current generation:
+    ///
+    ///     **M7g node types**: `cache.m7g.large`, `cache.m7g.xlarge`, `cache.m7g.2xlarge`,
+    ///     `cache.m7g.4xlarge`, `cache.m7g.8xlarge`, `cache.m7g.12xlarge`, `cache.m7g.16xlarge`
+    ///
+    ///     **Note:** For region availability, see [Supported Node
+    ///     Types](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/CacheNodes.SupportedTypes.html#CacheNodes.SupportedTypesByRegion)
+    ///
+    ///     **M6g node types** (available only for Redis OSS engine version 5.0.6 onward and for Memcached
+    ///     engine version 1.5.16 onward): `cache.m6g.large`, `cache.m6g.xlarge`, `cache.m6g.2xlarge`,
+    ///     `cache.m6g.4xlarge`, `cache.m6g.8xlarge`, `cache.m6g.12xlarge`, `cache.m6g.16xlarge`
+    ///
+    ///     **M5 node types:** `cache.m5.large`, `cache.m5.xlarge`, `cache.m5.2xlarge`, `cache.m5.4xlarge`,
+    ///     `cache.m5.12xlarge`, `cache.m5.24xlarge`
+    ///
+    ///     **M4 node types:** `cache.m4.large`, `cache.m4.xlarge`, `cache.m4.2xlarge`, `cache.m4.4xlarge`,
+    ///     `cache.m4.10xlarge`
+    ///
+    ///     **T4g node types** (available only for Redis OSS engine version 5.0.6 onward and Memcached
+    ///     engine version 1.5.16 onward): `cache.t4g.micro`, `cache.t4g.small`, `cache.t4g.medium`
+    ///
+    ///     **T3 node types:** `cache.t3.micro`, `cache.t3.small`, `cache.t3.medium`
+    ///
+    ///     **T2 node types:** `cache.t2.micro`, `cache.t2.small`, `cache.t2.medium`
+    ///   - Previous generation: (not recommended. Existing clusters are still supported but creation of new
+    ///     clusters is not supported for these types.)
+    ///
+    ///     **T1 node types:** `cache.t1.micro`
+    ///
+    ///     **M1 node types:** `cache.m1.small`, `cache.m1.medium`, `cache.m1.large`, `cache.m1.xlarge`
+    ///
+    ///     **M3 node types:** `cache.m3.medium`, `cache.m3.large`, `cache.m3.xlarge`, `cache.m3.2xlarge`
+    /// - Compute optimized:
+    ///   - Previous generation: (not recommended. Existing clusters are still supported but creation of new
+    ///     clusters is not supported for these types.)
+    ///
+    ///     **C1 node types:** `cache.c1.xlarge`
+    /// - Memory optimized:
+    ///   - Current generation:
+    ///
+    ///     **R7g node types**: `cache.r7g.large`, `cache.r7g.xlarge`, `cache.r7g.2xlarge`,
+    ///     `cache.r7g.4xlarge`, `cache.r7g.8xlarge`, `cache.r7g.12xlarge`, `cache.r7g.16xlarge`
+    ///
+    ///     **Note:** For region availability, see [Supported Node
+    ///     Types](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/CacheNodes.SupportedTypes.html#CacheNodes.SupportedTypesByRegion)
+    ///
+    ///     **R6g node types** (available only for Redis OSS engine version 5.0.6 onward and for Memcached
+    ///     engine version 1.5.16 onward): `cache.r6g.large`, `cache.r6g.xlarge`, `cache.r6g.2xlarge`,
+    ///     `cache.r6g.4xlarge`, `cache.r6g.8xlarge`, `cache.r6g.12xlarge`, `cache.r6g.16xlarge`
+    ///
+    ///     **R5 node types:** `cache.r5.large`, `cache.r5.xlarge`, `cache.r5.2xlarge`, `cache.r5.4xlarge`,
+    ///     `cache.r5.12xlarge`, `cache.r5.24xlarge`
+    ///
+    ///     **R4 node types:** `cache.r4.large`, `cache.r4.xlarge`, `cache.r4.2xlarge`, `cache.r4.4xlarge`,
+    ///     `cache.r4.8xlarge`, `cache.r4.16xlarge`
+    ///   - Previous generation: (not recommended. Existing clusters are still supported but creation of new
+    ///     clusters is not supported for these types.)
+    ///
+    ///     **M2 node types:** `cache.m2.xlarge`, `cache.m2.2xlarge`, `cache.m2.4xlarge`
+    ///
+    ///     **R3 node types:** `cache.r3.large`, `cache.r3.xlarge`, `cache.r3.2xlarge`, `cache.r3.4xlarge`,
+    ///     `cache.r3.8xlarge`
+    ///
+    /// **Additional node type info**
+    ///
+    /// - All current generation instance types are created in Amazon VPC by default.
+    /// - Valkey or Redis OSS append-only files (AOF) are not supported for T1 or T2 instances.
+    /// - Valkey or Redis OSS Multi-AZ with automatic failover is not supported on T1 instances.
+    /// - The configuration variables `appendonly` and `appendfsync` are not supported on Valkey, or on
+    ///   Redis OSS version 2.8.22 and later.
+    pub fn cache_node_type(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.cache_node_type(input);
+        self
+    }
+    /// Sets or clears the `CacheNodeType` member.
+    pub fn set_cache_node_type(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_cache_node_type(input);
+        self
+    }
+    /// Duration filter value, specified in years or seconds. Use this parameter to show only reservations
+    /// for a given duration.
+    ///
+    /// Valid Values: `1 | 3 | 31536000 | 94608000`
+    pub fn duration(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        self.inner = self.inner.duration(input);
+        self
+    }
+    /// Sets or clears the `Duration` member.
+    pub fn set_duration(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        self.inner = self.inner.set_duration(input);
+        self
+    }
+    /// The product description filter value. Use this parameter to show only the available offerings
+    /// matching the specified product description.
+    pub fn product_description(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.product_description(input);
+        self
+    }
+    /// Sets or clears the `ProductDescription` member.
+    pub fn set_product_description(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_product_description(input);
+        self
+    }
+    /// The offering type filter value. Use this parameter to show only the available offerings matching the
+    /// specified offering type.
+    ///
+    /// Valid Values: `"Light Utilization"|"Medium Utilization"|"Heavy Utilization" |"All Upfront"|"Partial
+    /// Upfront"| "No Upfront"`
+    pub fn offering_type(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.offering_type(input);
+        self
+    }
+    /// Sets or clears the `OfferingType` member.
+    pub fn set_offering_type(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_offering_type(input);
+        self
+    }
+    /// The maximum number of records to include in the response. If more records exist than the specified
+    /// `MaxRecords` value, a marker is included in the response so that the remaining results can be
+    /// retrieved.
+    ///
+    /// Default: 100
+    ///
+    /// Constraints: minimum 20; maximum 100.
+    pub fn max_records(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+        self.inner = self.inner.max_records(input);
+        self
+    }
+    /// Sets or clears the `MaxRecords` member.
+    pub fn set_max_records(mut self, input: ::std::option::Option<i32>) -> Self {
+        self.inner = self.inner.set_max_records(input);
+        self
+    }
+    /// An optional marker returned from a prior request. Use this marker for pagination of results from
+    /// this operation. If this parameter is specified, the response includes only records beyond the
+    /// marker, up to the value specified by `MaxRecords`.
+    pub fn marker(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        self.inner = self.inner.marker(input);
+        self
+    }
+    /// Sets or clears the `Marker` member.
+    pub fn set_marker(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        self.inner = self.inner.set_marker(input);
+        self
     }
 }
 #[cfg(feature = "server")]
@@ -520,14 +700,13 @@ impl DescribeReservedCacheNodesOfferingsInput {
     pub fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_reserved_cache_nodes_offering_id = match node
-            .child("ReservedCacheNodesOfferingId")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
+        let member_reserved_cache_nodes_offering_id =
+            match node.child("ReservedCacheNodesOfferingId") {
+                ::std::option::Option::Some(child) => {
+                    ::std::option::Option::Some(child.text()?.to_owned())
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            };
         let member_cache_node_type = match node.child("CacheNodeType") {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.text()?.to_owned())
@@ -582,8 +761,7 @@ impl DescribeReservedCacheNodesOfferingsOutput {
         if let ::std::option::Option::Some(value) = &self.marker {
             writer.element("Marker", value);
         }
-        if let ::std::option::Option::Some(value) = &self.reserved_cache_nodes_offerings
-        {
+        if let ::std::option::Option::Some(value) = &self.reserved_cache_nodes_offerings {
             writer.start("ReservedCacheNodesOfferings", ::std::option::Option::None);
             for item0 in value.iter() {
                 writer.start("ReservedCacheNodesOffering", ::std::option::Option::None);
@@ -613,15 +791,14 @@ pub fn serialize_response(
     request_id: &str,
 ) -> ::std::string::String {
     let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "DescribeReservedCacheNodesOfferingsResponse",
-            ::std::option::Option::Some(
-                "http://elasticache.amazonaws.com/doc/2015-02-02/",
-            ),
-        );
-    writer
-        .start("DescribeReservedCacheNodesOfferingsResult", ::std::option::Option::None);
+    writer.start(
+        "DescribeReservedCacheNodesOfferingsResponse",
+        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+    );
+    writer.start(
+        "DescribeReservedCacheNodesOfferingsResult",
+        ::std::option::Option::None,
+    );
     output.write_xml(&mut writer);
     writer.end("DescribeReservedCacheNodesOfferingsResult");
     writer.response_metadata(request_id);
@@ -650,9 +827,7 @@ pub mod builders {
             mut self,
             input: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.reserved_cache_nodes_offering_id = ::std::option::Option::Some(
-                input.into(),
-            );
+            self.reserved_cache_nodes_offering_id = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `ReservedCacheNodesOfferingId` member.
@@ -760,18 +935,12 @@ pub mod builders {
         /// for a given duration.
         ///
         /// Valid Values: `1 | 3 | 31536000 | 94608000`
-        pub fn duration(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn duration(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.duration = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `Duration` member.
-        pub fn set_duration(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_duration(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
             self.duration = input;
             self
         }
@@ -831,25 +1000,19 @@ pub mod builders {
         /// An optional marker returned from a prior request. Use this marker for pagination of results from
         /// this operation. If this parameter is specified, the response includes only records beyond the
         /// marker, up to the value specified by `MaxRecords`.
-        pub fn marker(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn marker(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.marker = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `Marker` member.
-        pub fn set_marker(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_marker(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
             self.marker = input;
             self
         }
         /// Builds the [`DescribeReservedCacheNodesOfferingsInput`](super::DescribeReservedCacheNodesOfferingsInput); every member is optional or has a default.
         pub fn build(
             self,
-        ) -> crate::operation::describe_reserved_cache_nodes_offerings::DescribeReservedCacheNodesOfferingsInput {
+        ) -> crate::operation::describe_reserved_cache_nodes_offerings::DescribeReservedCacheNodesOfferingsInput{
             crate::operation::describe_reserved_cache_nodes_offerings::DescribeReservedCacheNodesOfferingsInput {
                 reserved_cache_nodes_offering_id: self.reserved_cache_nodes_offering_id,
                 cache_node_type: self.cache_node_type,
@@ -865,24 +1028,17 @@ pub mod builders {
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DescribeReservedCacheNodesOfferingsOutputBuilder {
         marker: ::std::option::Option<::std::string::String>,
-        reserved_cache_nodes_offerings: ::std::option::Option<
-            ::std::vec::Vec<crate::types::ReservedCacheNodesOffering>,
-        >,
+        reserved_cache_nodes_offerings:
+            ::std::option::Option<::std::vec::Vec<crate::types::ReservedCacheNodesOffering>>,
     }
     impl DescribeReservedCacheNodesOfferingsOutputBuilder {
         /// Provides an identifier to allow retrieval of paginated results.
-        pub fn marker(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn marker(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.marker = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `Marker` member.
-        pub fn set_marker(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_marker(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
             self.marker = input;
             self
         }
@@ -902,9 +1058,7 @@ pub mod builders {
         /// Sets or clears the `ReservedCacheNodesOfferings` member.
         pub fn set_reserved_cache_nodes_offerings(
             mut self,
-            input: ::std::option::Option<
-                ::std::vec::Vec<crate::types::ReservedCacheNodesOffering>,
-            >,
+            input: ::std::option::Option<::std::vec::Vec<crate::types::ReservedCacheNodesOffering>>,
         ) -> Self {
             self.reserved_cache_nodes_offerings = input;
             self
@@ -912,7 +1066,7 @@ pub mod builders {
         /// Builds the [`DescribeReservedCacheNodesOfferingsOutput`](super::DescribeReservedCacheNodesOfferingsOutput); every member is optional or has a default.
         pub fn build(
             self,
-        ) -> crate::operation::describe_reserved_cache_nodes_offerings::DescribeReservedCacheNodesOfferingsOutput {
+        ) -> crate::operation::describe_reserved_cache_nodes_offerings::DescribeReservedCacheNodesOfferingsOutput{
             crate::operation::describe_reserved_cache_nodes_offerings::DescribeReservedCacheNodesOfferingsOutput {
                 marker: self.marker,
                 reserved_cache_nodes_offerings: self.reserved_cache_nodes_offerings,

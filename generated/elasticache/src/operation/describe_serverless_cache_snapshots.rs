@@ -43,7 +43,7 @@ pub struct DescribeServerlessCacheSnapshotsInput {
 }
 impl DescribeServerlessCacheSnapshotsInput {
     /// Creates a builder for [`DescribeServerlessCacheSnapshotsInput`].
-    pub fn builder() -> crate::operation::describe_serverless_cache_snapshots::builders::DescribeServerlessCacheSnapshotsInputBuilder {
+    pub fn builder() -> crate::operation::describe_serverless_cache_snapshots::builders::DescribeServerlessCacheSnapshotsInputBuilder{
         ::std::default::Default::default()
     }
 }
@@ -60,13 +60,12 @@ pub struct DescribeServerlessCacheSnapshotsOutput {
     pub next_token: ::std::option::Option<::std::string::String>,
     /// The serverless caches snapshots associated with a given description request. Available for Valkey,
     /// Redis OSS and Serverless Memcached only.
-    pub serverless_cache_snapshots: ::std::option::Option<
-        ::std::vec::Vec<crate::types::ServerlessCacheSnapshot>,
-    >,
+    pub serverless_cache_snapshots:
+        ::std::option::Option<::std::vec::Vec<crate::types::ServerlessCacheSnapshot>>,
 }
 impl DescribeServerlessCacheSnapshotsOutput {
     /// Creates a builder for [`DescribeServerlessCacheSnapshotsOutput`].
-    pub fn builder() -> crate::operation::describe_serverless_cache_snapshots::builders::DescribeServerlessCacheSnapshotsOutputBuilder {
+    pub fn builder() -> crate::operation::describe_serverless_cache_snapshots::builders::DescribeServerlessCacheSnapshotsOutputBuilder{
         ::std::default::Default::default()
     }
 }
@@ -79,8 +78,7 @@ impl DescribeServerlessCacheSnapshotsInput {
             writer.string(value);
             writer.truncate(mark);
         }
-        if let ::std::option::Option::Some(value) = &self.serverless_cache_snapshot_name
-        {
+        if let ::std::option::Option::Some(value) = &self.serverless_cache_snapshot_name {
             writer.push("ServerlessCacheSnapshotName");
             writer.string(value);
             writer.truncate(mark);
@@ -119,31 +117,24 @@ impl DescribeServerlessCacheSnapshotsOutput {
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_next_token: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_next_token: ::std::option::Option<::std::string::String> =
+            ::std::option::Option::None;
         let mut member_serverless_cache_snapshots: ::std::option::Option<
             ::std::vec::Vec<crate::types::ServerlessCacheSnapshot>,
         > = ::std::option::Option::None;
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "NextToken" => {
-                    member_next_token = ::std::option::Option::Some(
-                        reader.read_string(&child)?,
-                    );
+                    member_next_token = ::std::option::Option::Some(reader.read_string(&child)?);
                 }
                 "ServerlessCacheSnapshots" => {
                     member_serverless_cache_snapshots = ::std::option::Option::Some({
                         let mut items0 = ::std::vec::Vec::new();
-                        while let ::std::option::Option::Some(item0) = reader
-                            .next_child(&child)?
-                        {
+                        while let ::std::option::Option::Some(item0) = reader.next_child(&child)? {
                             if reader.name() == "ServerlessCacheSnapshot" {
-                                items0
-                                    .push(
-                                        crate::types::ServerlessCacheSnapshot::read_xml(
-                                            reader,
-                                            &item0,
-                                        )?,
-                                    );
+                                items0.push(crate::types::ServerlessCacheSnapshot::read_xml(
+                                    reader, &item0,
+                                )?);
                             } else {
                                 reader.skip(&item0)?;
                             }
@@ -174,31 +165,22 @@ pub fn deserialize_response(
     )?;
     let output = match output {
         ::std::option::Option::Some(output) => output,
-        ::std::option::Option::None => {
-            DescribeServerlessCacheSnapshotsOutput::builder().build()
-        }
+        ::std::option::Option::None => DescribeServerlessCacheSnapshotsOutput::builder().build(),
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
-        output,
-        request_id,
-    })
+    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse { output, request_id })
 }
 /// The errors `DescribeServerlessCacheSnapshots` may return.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub enum DescribeServerlessCacheSnapshotsError {
     /// The service answered with [`crate::error::InvalidParameterCombinationException`].
-    InvalidParameterCombinationException(
-        crate::error::InvalidParameterCombinationException,
-    ),
+    InvalidParameterCombinationException(crate::error::InvalidParameterCombinationException),
     /// The service answered with [`crate::error::InvalidParameterValueException`].
     InvalidParameterValueException(crate::error::InvalidParameterValueException),
     /// The service answered with [`crate::error::ServerlessCacheNotFoundFault`].
     ServerlessCacheNotFoundFault(crate::error::ServerlessCacheNotFoundFault),
     /// The service answered with [`crate::error::ServerlessCacheSnapshotNotFoundFault`].
-    ServerlessCacheSnapshotNotFoundFault(
-        crate::error::ServerlessCacheSnapshotNotFoundFault,
-    ),
+    ServerlessCacheSnapshotNotFoundFault(crate::error::ServerlessCacheSnapshotNotFoundFault),
     /// An error the model does not list here, or a body that is not an error document.
     Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
 }
@@ -208,134 +190,104 @@ impl DescribeServerlessCacheSnapshotsError {
         let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
-                        ),
+                return Self::Unhandled(::std::boxed::Box::new(
+                    ::querygen_runtime::query::UnhandledError::new(
+                        status,
+                        body,
+                        ::std::result::Result::Err(problem),
                     ),
-                );
+                ));
             }
         };
         match envelope.code.as_deref() {
             ::std::option::Option::Some(
                 crate::error::InvalidParameterCombinationException::CODE,
             ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(
-                        body,
-                        &envelope,
-                    )
+                crate::error::InvalidParameterCombinationException::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::InvalidParameterCombinationException,
                     )
             }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterValueException::CODE,
-            ) => {
-                crate::error::InvalidParameterValueException::read_error_body(
-                        body,
-                        &envelope,
-                    )
+            ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE) => {
+                crate::error::InvalidParameterValueException::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::InvalidParameterValueException,
                     )
             }
-            ::std::option::Option::Some(
-                crate::error::ServerlessCacheNotFoundFault::CODE,
-            ) => {
-                crate::error::ServerlessCacheNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
+            ::std::option::Option::Some(crate::error::ServerlessCacheNotFoundFault::CODE) => {
+                crate::error::ServerlessCacheNotFoundFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::ServerlessCacheNotFoundFault,
                     )
             }
             ::std::option::Option::Some(
                 crate::error::ServerlessCacheSnapshotNotFoundFault::CODE,
             ) => {
-                crate::error::ServerlessCacheSnapshotNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
+                crate::error::ServerlessCacheSnapshotNotFoundFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::ServerlessCacheSnapshotNotFoundFault,
                     )
             }
-            _ => {
-                Self::Unhandled(
-                    ::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
-                    ),
-                )
-            }
+            _ => Self::Unhandled(::std::boxed::Box::new(
+                ::querygen_runtime::query::UnhandledError::new(
+                    status,
+                    body,
+                    ::std::result::Result::Ok(envelope),
+                ),
+            )),
         }
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
-            Self::InvalidParameterCombinationException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterCombinationException::CODE,
-                )
-            }
+            Self::InvalidParameterCombinationException(_) => ::std::option::Option::Some(
+                crate::error::InvalidParameterCombinationException::CODE,
+            ),
             Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterValueException::CODE,
-                )
+                ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE)
             }
             Self::ServerlessCacheNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ServerlessCacheNotFoundFault::CODE,
-                )
+                ::std::option::Option::Some(crate::error::ServerlessCacheNotFoundFault::CODE)
             }
-            Self::ServerlessCacheSnapshotNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ServerlessCacheSnapshotNotFoundFault::CODE,
-                )
-            }
+            Self::ServerlessCacheSnapshotNotFoundFault(_) => ::std::option::Option::Some(
+                crate::error::ServerlessCacheSnapshotNotFoundFault::CODE,
+            ),
             Self::Unhandled(error) => error.code.as_deref(),
         }
     }
@@ -345,49 +297,38 @@ impl DescribeServerlessCacheSnapshotsError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
         match self {
-            Self::InvalidParameterCombinationException(error) => {
-                (
-                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterValueException(error) => {
-                (
-                    crate::error::InvalidParameterValueException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::ServerlessCacheNotFoundFault(error) => {
-                (
-                    crate::error::ServerlessCacheNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::ServerlessCacheSnapshotNotFoundFault(error) => {
-                (
-                    crate::error::ServerlessCacheSnapshotNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::InvalidParameterCombinationException(error) => (
+                crate::error::InvalidParameterCombinationException::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            Self::InvalidParameterValueException(error) => (
+                crate::error::InvalidParameterValueException::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            Self::ServerlessCacheNotFoundFault(error) => (
+                crate::error::ServerlessCacheNotFoundFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            Self::ServerlessCacheSnapshotNotFoundFault(error) => (
+                crate::error::ServerlessCacheSnapshotNotFoundFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
             Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
         }
+    }
+}
+impl ::querygen_runtime::query::ErrorCode for DescribeServerlessCacheSnapshotsError {
+    fn code(&self) -> ::std::option::Option<&str> {
+        DescribeServerlessCacheSnapshotsError::code(self)
     }
 }
 impl ::std::fmt::Display for DescribeServerlessCacheSnapshotsError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::ServerlessCacheNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::ServerlessCacheSnapshotNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
+            Self::InvalidParameterCombinationException(error) => ::std::fmt::Display::fmt(error, f),
+            Self::InvalidParameterValueException(error) => ::std::fmt::Display::fmt(error, f),
+            Self::ServerlessCacheNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::ServerlessCacheSnapshotNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
             Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
         }
     }
@@ -395,27 +336,16 @@ impl ::std::fmt::Display for DescribeServerlessCacheSnapshotsError {
 impl ::std::error::Error for DescribeServerlessCacheSnapshotsError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::ServerlessCacheNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::ServerlessCacheSnapshotNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
+            Self::InvalidParameterCombinationException(error) => ::std::option::Option::Some(error),
+            Self::InvalidParameterValueException(error) => ::std::option::Option::Some(error),
+            Self::ServerlessCacheNotFoundFault(error) => ::std::option::Option::Some(error),
+            Self::ServerlessCacheSnapshotNotFoundFault(error) => ::std::option::Option::Some(error),
             Self::Unhandled(error) => ::std::option::Option::Some(&**error),
         }
     }
 }
 /// Parses a non-2xx `DescribeServerlessCacheSnapshots` response into [`DescribeServerlessCacheSnapshotsError`].
-pub fn deserialize_error(
-    status: u16,
-    body: &[u8],
-) -> DescribeServerlessCacheSnapshotsError {
+pub fn deserialize_error(status: u16, body: &[u8]) -> DescribeServerlessCacheSnapshotsError {
     DescribeServerlessCacheSnapshotsError::parse(status, body)
 }
 /// Builds the `DescribeServerlessCacheSnapshots` HTTP request for `input` against a resolved endpoint URL: `POST`, the endpoint's path, `content-type`, `content-length` and the serialized body. Send it with any HTTP stack.
@@ -427,11 +357,7 @@ pub fn build_request(
     ::querygen_runtime::http::RequestError,
 > {
     let host_prefix = ::std::option::Option::None;
-    ::querygen_runtime::http::query_request(
-        endpoint,
-        host_prefix,
-        serialize_query_body(input),
-    )
+    ::querygen_runtime::http::query_request(endpoint, host_prefix, serialize_query_body(input))
 }
 /// Reads the HTTP response to a `DescribeServerlessCacheSnapshots` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeServerlessCacheSnapshotsError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
@@ -443,20 +369,146 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
-        deserialize_response(body)
-            .map_err(|problem| {
-                DescribeServerlessCacheSnapshotsError::Unhandled(
-                    ::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
-                        ),
-                    ),
-                )
-            })
+        deserialize_response(body).map_err(|problem| {
+            DescribeServerlessCacheSnapshotsError::Unhandled(::std::boxed::Box::new(
+                ::querygen_runtime::query::UnhandledError::new(
+                    status,
+                    body,
+                    ::std::result::Result::Err(problem),
+                ),
+            ))
+        })
     } else {
         ::std::result::Result::Err(deserialize_error(status, body))
+    }
+}
+#[cfg(feature = "client")]
+static OPERATION: ::querygen_runtime::client::Operation<
+    DescribeServerlessCacheSnapshotsInput,
+    DescribeServerlessCacheSnapshotsOutput,
+    DescribeServerlessCacheSnapshotsError,
+> = ::querygen_runtime::client::Operation {
+    name: "DescribeServerlessCacheSnapshots",
+    build_request,
+    parse_response: parse_response::<::std::vec::Vec<u8>>,
+};
+#[cfg(feature = "client")]
+/// A `DescribeServerlessCacheSnapshots` call being prepared: the input's setters, then [`send`](Self::send).
+#[derive(Debug, Clone)]
+pub struct DescribeServerlessCacheSnapshotsFluentBuilder {
+    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    inner: builders::DescribeServerlessCacheSnapshotsInputBuilder,
+}
+#[cfg(feature = "client")]
+impl DescribeServerlessCacheSnapshotsFluentBuilder {
+    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_runtime::client::Handle>) -> Self {
+        Self {
+            handle,
+            inner: ::std::default::Default::default(),
+        }
+    }
+    /// The input as set so far.
+    pub fn as_input(&self) -> &builders::DescribeServerlessCacheSnapshotsInputBuilder {
+        &self.inner
+    }
+    /// Sends the request; the output, or why there is none.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        DescribeServerlessCacheSnapshotsOutput,
+        ::querygen_runtime::client::SdkError<DescribeServerlessCacheSnapshotsError>,
+    > {
+        self.send_with_metadata()
+            .await
+            .map(|response| response.output)
+    }
+    /// [`send`](Self::send), keeping the response's request id beside the output.
+    pub async fn send_with_metadata(
+        self,
+    ) -> ::std::result::Result<
+        ::querygen_runtime::query::QueryResponse<DescribeServerlessCacheSnapshotsOutput>,
+        ::querygen_runtime::client::SdkError<DescribeServerlessCacheSnapshotsError>,
+    > {
+        let input = self.inner.build();
+        self.handle.invoke(&OPERATION, &input).await
+    }
+    /// The identifier of serverless cache. If this parameter is specified, only snapshots associated with
+    /// that specific serverless cache are described. Available for Valkey, Redis OSS and Serverless
+    /// Memcached only.
+    pub fn serverless_cache_name(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.serverless_cache_name(input);
+        self
+    }
+    /// Sets or clears the `ServerlessCacheName` member.
+    pub fn set_serverless_cache_name(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_serverless_cache_name(input);
+        self
+    }
+    /// The identifier of the serverless cache’s snapshot. If this parameter is specified, only this
+    /// snapshot is described. Available for Valkey, Redis OSS and Serverless Memcached only.
+    pub fn serverless_cache_snapshot_name(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.serverless_cache_snapshot_name(input);
+        self
+    }
+    /// Sets or clears the `ServerlessCacheSnapshotName` member.
+    pub fn set_serverless_cache_snapshot_name(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_serverless_cache_snapshot_name(input);
+        self
+    }
+    /// The type of snapshot that is being described. Available for Valkey, Redis OSS and Serverless
+    /// Memcached only.
+    pub fn snapshot_type(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.snapshot_type(input);
+        self
+    }
+    /// Sets or clears the `SnapshotType` member.
+    pub fn set_snapshot_type(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_snapshot_type(input);
+        self
+    }
+    /// An optional marker returned from a prior request to support pagination of results from this
+    /// operation. If this parameter is specified, the response includes only records beyond the marker, up
+    /// to the value specified by max-results. Available for Valkey, Redis OSS and Serverless Memcached
+    /// only.
+    pub fn next_token(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        self.inner = self.inner.next_token(input);
+        self
+    }
+    /// Sets or clears the `NextToken` member.
+    pub fn set_next_token(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        self.inner = self.inner.set_next_token(input);
+        self
+    }
+    /// The maximum number of records to include in the response. If more records exist than the specified
+    /// max-results value, a market is included in the response so that remaining results can be retrieved.
+    /// Available for Valkey, Redis OSS and Serverless Memcached only.The default is 50. The Validation
+    /// Constraints are a maximum of 50.
+    pub fn max_results(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+        self.inner = self.inner.max_results(input);
+        self
+    }
+    /// Sets or clears the `MaxResults` member.
+    pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
+        self.inner = self.inner.set_max_results(input);
+        self
     }
 }
 #[cfg(feature = "server")]
@@ -471,8 +523,7 @@ impl DescribeServerlessCacheSnapshotsInput {
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_serverless_cache_snapshot_name = match node
-            .child("ServerlessCacheSnapshotName")
+        let member_serverless_cache_snapshot_name = match node.child("ServerlessCacheSnapshotName")
         {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.text()?.to_owned())
@@ -543,14 +594,14 @@ pub fn serialize_response(
     request_id: &str,
 ) -> ::std::string::String {
     let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "DescribeServerlessCacheSnapshotsResponse",
-            ::std::option::Option::Some(
-                "http://elasticache.amazonaws.com/doc/2015-02-02/",
-            ),
-        );
-    writer.start("DescribeServerlessCacheSnapshotsResult", ::std::option::Option::None);
+    writer.start(
+        "DescribeServerlessCacheSnapshotsResponse",
+        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+    );
+    writer.start(
+        "DescribeServerlessCacheSnapshotsResult",
+        ::std::option::Option::None,
+    );
     output.write_xml(&mut writer);
     writer.end("DescribeServerlessCacheSnapshotsResult");
     writer.response_metadata(request_id);
@@ -593,9 +644,7 @@ pub mod builders {
             mut self,
             input: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.serverless_cache_snapshot_name = ::std::option::Option::Some(
-                input.into(),
-            );
+            self.serverless_cache_snapshot_name = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `ServerlessCacheSnapshotName` member.
@@ -658,7 +707,7 @@ pub mod builders {
         /// Builds the [`DescribeServerlessCacheSnapshotsInput`](super::DescribeServerlessCacheSnapshotsInput); every member is optional or has a default.
         pub fn build(
             self,
-        ) -> crate::operation::describe_serverless_cache_snapshots::DescribeServerlessCacheSnapshotsInput {
+        ) -> crate::operation::describe_serverless_cache_snapshots::DescribeServerlessCacheSnapshotsInput{
             crate::operation::describe_serverless_cache_snapshots::DescribeServerlessCacheSnapshotsInput {
                 serverless_cache_name: self.serverless_cache_name,
                 serverless_cache_snapshot_name: self.serverless_cache_snapshot_name,
@@ -672,9 +721,8 @@ pub mod builders {
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DescribeServerlessCacheSnapshotsOutputBuilder {
         next_token: ::std::option::Option<::std::string::String>,
-        serverless_cache_snapshots: ::std::option::Option<
-            ::std::vec::Vec<crate::types::ServerlessCacheSnapshot>,
-        >,
+        serverless_cache_snapshots:
+            ::std::option::Option<::std::vec::Vec<crate::types::ServerlessCacheSnapshot>>,
     }
     impl DescribeServerlessCacheSnapshotsOutputBuilder {
         /// An optional marker returned from a prior request to support pagination of results from this
@@ -712,9 +760,7 @@ pub mod builders {
         /// Sets or clears the `ServerlessCacheSnapshots` member.
         pub fn set_serverless_cache_snapshots(
             mut self,
-            input: ::std::option::Option<
-                ::std::vec::Vec<crate::types::ServerlessCacheSnapshot>,
-            >,
+            input: ::std::option::Option<::std::vec::Vec<crate::types::ServerlessCacheSnapshot>>,
         ) -> Self {
             self.serverless_cache_snapshots = input;
             self
@@ -722,7 +768,7 @@ pub mod builders {
         /// Builds the [`DescribeServerlessCacheSnapshotsOutput`](super::DescribeServerlessCacheSnapshotsOutput); every member is optional or has a default.
         pub fn build(
             self,
-        ) -> crate::operation::describe_serverless_cache_snapshots::DescribeServerlessCacheSnapshotsOutput {
+        ) -> crate::operation::describe_serverless_cache_snapshots::DescribeServerlessCacheSnapshotsOutput{
             crate::operation::describe_serverless_cache_snapshots::DescribeServerlessCacheSnapshotsOutput {
                 next_token: self.next_token,
                 serverless_cache_snapshots: self.serverless_cache_snapshots,

@@ -65,9 +65,7 @@ pub struct ModifyCacheClusterInput {
     ///
     /// For example: If you have 3 active cache nodes, 7 pending cache nodes, and the number of cache nodes
     /// in this `ModifyCacheCluster` call is 5, you must list 2 (7 - 5) cache node IDs to remove.
-    pub cache_node_ids_to_remove: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub cache_node_ids_to_remove: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Specifies whether the new nodes in this Memcached cluster are all created in a single Availability
     /// Zone or created across multiple Availability Zones.
     ///
@@ -131,9 +129,7 @@ pub struct ModifyCacheClusterInput {
     ///     **Important:** **Important:** If the new create request is **Apply Immediately - Yes**, all
     ///     creates are performed immediately. If the new create request is **Apply Immediately - No**, all
     ///     creates are pending.
-    pub new_availability_zones: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub new_availability_zones: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// A list of cache security group names to authorize on this cluster. This change is asynchronously
     /// applied as soon as possible.
     ///
@@ -141,16 +137,12 @@ pub struct ModifyCacheClusterInput {
     /// Cloud (Amazon VPC).
     ///
     /// Constraints: Must contain no more than 255 alphanumeric characters. Must not be "Default".
-    pub cache_security_group_names: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub cache_security_group_names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Specifies the VPC Security Groups associated with the cluster.
     ///
     /// This parameter can be used only with clusters that are created in an Amazon Virtual Private Cloud
     /// (Amazon VPC).
-    pub security_group_ids: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub security_group_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Specifies the weekly time range during which maintenance on the cluster is performed. It is
     /// specified as a range in the format ddd:hh24:mi-ddd:hh24:mi (24H Clock UTC). The minimum maintenance
     /// window is a 60 minute period.
@@ -236,13 +228,11 @@ pub struct ModifyCacheClusterInput {
     ///
     /// For more information, see [Authenticating Users with
     /// AUTH](http://docs.aws.amazon.com/AmazonElastiCache/latest/dg/auth.html)
-    pub auth_token_update_strategy: ::std::option::Option<
-        crate::types::AuthTokenUpdateStrategyType,
-    >,
+    pub auth_token_update_strategy:
+        ::std::option::Option<crate::types::AuthTokenUpdateStrategyType>,
     /// Specifies the destination, format and type of the logs.
-    pub log_delivery_configurations: ::std::option::Option<
-        ::std::vec::Vec<crate::types::LogDeliveryConfigurationRequest>,
-    >,
+    pub log_delivery_configurations:
+        ::std::option::Option<::std::vec::Vec<crate::types::LogDeliveryConfigurationRequest>>,
     /// The network type you choose when modifying a cluster, either `ipv4` \| `ipv6`. IPv6 is supported for
     /// workloads using Valkey 7.2 and above, Redis OSS engine version 6.2 to 7.1 or Memcached engine
     /// version 1.6.6 and above on all instances built on the [Nitro
@@ -251,7 +241,8 @@ pub struct ModifyCacheClusterInput {
 }
 impl ModifyCacheClusterInput {
     /// Creates a builder for [`ModifyCacheClusterInput`].
-    pub fn builder() -> crate::operation::modify_cache_cluster::builders::ModifyCacheClusterInputBuilder {
+    pub fn builder(
+    ) -> crate::operation::modify_cache_cluster::builders::ModifyCacheClusterInputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -266,7 +257,8 @@ pub struct ModifyCacheClusterOutput {
 }
 impl ModifyCacheClusterOutput {
     /// Creates a builder for [`ModifyCacheClusterOutput`].
-    pub fn builder() -> crate::operation::modify_cache_cluster::builders::ModifyCacheClusterOutputBuilder {
+    pub fn builder(
+    ) -> crate::operation::modify_cache_cluster::builders::ModifyCacheClusterOutputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -438,10 +430,8 @@ impl ModifyCacheClusterInput {
 }
 /// Serializes the input as the awsQuery request body: `Action=ModifyCacheCluster&Version=2015-02-02` then the members, form-urlencoded.
 pub fn serialize_query_body(input: &ModifyCacheClusterInput) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new(
-        "ModifyCacheCluster",
-        "2015-02-02",
-    );
+    let mut writer =
+        ::querygen_runtime::query::QueryWriter::new("ModifyCacheCluster", "2015-02-02");
     input.write_query(&mut writer);
     writer.finish()
 }
@@ -451,9 +441,8 @@ impl ModifyCacheClusterOutput {
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_cache_cluster: ::std::option::Option<
-            crate::types::CacheCluster,
-        > = ::std::option::Option::None;
+        let mut member_cache_cluster: ::std::option::Option<crate::types::CacheCluster> =
+            ::std::option::Option::None;
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "CacheCluster" => {
@@ -485,10 +474,7 @@ pub fn deserialize_response(
         ::std::option::Option::Some(output) => output,
         ::std::option::Option::None => ModifyCacheClusterOutput::builder().build(),
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
-        output,
-        request_id,
-    })
+    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse { output, request_id })
 }
 /// The errors `ModifyCacheCluster` may return.
 #[non_exhaustive]
@@ -501,19 +487,13 @@ pub enum ModifyCacheClusterError {
     /// The service answered with [`crate::error::CacheSecurityGroupNotFoundFault`].
     CacheSecurityGroupNotFoundFault(crate::error::CacheSecurityGroupNotFoundFault),
     /// The service answered with [`crate::error::InsufficientCacheClusterCapacityFault`].
-    InsufficientCacheClusterCapacityFault(
-        crate::error::InsufficientCacheClusterCapacityFault,
-    ),
+    InsufficientCacheClusterCapacityFault(crate::error::InsufficientCacheClusterCapacityFault),
     /// The service answered with [`crate::error::InvalidCacheClusterStateFault`].
     InvalidCacheClusterStateFault(crate::error::InvalidCacheClusterStateFault),
     /// The service answered with [`crate::error::InvalidCacheSecurityGroupStateFault`].
-    InvalidCacheSecurityGroupStateFault(
-        crate::error::InvalidCacheSecurityGroupStateFault,
-    ),
+    InvalidCacheSecurityGroupStateFault(crate::error::InvalidCacheSecurityGroupStateFault),
     /// The service answered with [`crate::error::InvalidParameterCombinationException`].
-    InvalidParameterCombinationException(
-        crate::error::InvalidParameterCombinationException,
-    ),
+    InvalidParameterCombinationException(crate::error::InvalidParameterCombinationException),
     /// The service answered with [`crate::error::InvalidParameterValueException`].
     InvalidParameterValueException(crate::error::InvalidParameterValueException),
     /// The service answered with [`crate::error::InvalidVpcNetworkStateFault`].
@@ -531,305 +511,231 @@ impl ModifyCacheClusterError {
         let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
-                        ),
+                return Self::Unhandled(::std::boxed::Box::new(
+                    ::querygen_runtime::query::UnhandledError::new(
+                        status,
+                        body,
+                        ::std::result::Result::Err(problem),
                     ),
-                );
+                ));
             }
         };
         match envelope.code.as_deref() {
-            ::std::option::Option::Some(
-                crate::error::CacheClusterNotFoundFault::CODE,
-            ) => {
+            ::std::option::Option::Some(crate::error::CacheClusterNotFoundFault::CODE) => {
                 crate::error::CacheClusterNotFoundFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::CacheClusterNotFoundFault,
                     )
             }
-            ::std::option::Option::Some(
-                crate::error::CacheParameterGroupNotFoundFault::CODE,
-            ) => {
-                crate::error::CacheParameterGroupNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
+            ::std::option::Option::Some(crate::error::CacheParameterGroupNotFoundFault::CODE) => {
+                crate::error::CacheParameterGroupNotFoundFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::CacheParameterGroupNotFoundFault,
                     )
             }
-            ::std::option::Option::Some(
-                crate::error::CacheSecurityGroupNotFoundFault::CODE,
-            ) => {
-                crate::error::CacheSecurityGroupNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
+            ::std::option::Option::Some(crate::error::CacheSecurityGroupNotFoundFault::CODE) => {
+                crate::error::CacheSecurityGroupNotFoundFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::CacheSecurityGroupNotFoundFault,
                     )
             }
             ::std::option::Option::Some(
                 crate::error::InsufficientCacheClusterCapacityFault::CODE,
-            ) => {
-                crate::error::InsufficientCacheClusterCapacityFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
+            ) => crate::error::InsufficientCacheClusterCapacityFault::read_error_body(
+                body, &envelope,
+            )
+            .map_or_else(
+                |problem| {
+                    Self::Unhandled(::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
+                    ))
+                },
+                Self::InsufficientCacheClusterCapacityFault,
+            ),
+            ::std::option::Option::Some(crate::error::InvalidCacheClusterStateFault::CODE) => {
+                crate::error::InvalidCacheClusterStateFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
-                        Self::InsufficientCacheClusterCapacityFault,
-                    )
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidCacheClusterStateFault::CODE,
-            ) => {
-                crate::error::InvalidCacheClusterStateFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::InvalidCacheClusterStateFault,
                     )
             }
             ::std::option::Option::Some(
                 crate::error::InvalidCacheSecurityGroupStateFault::CODE,
             ) => {
-                crate::error::InvalidCacheSecurityGroupStateFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
+                crate::error::InvalidCacheSecurityGroupStateFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::InvalidCacheSecurityGroupStateFault,
                     )
             }
             ::std::option::Option::Some(
                 crate::error::InvalidParameterCombinationException::CODE,
             ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(
-                        body,
-                        &envelope,
-                    )
+                crate::error::InvalidParameterCombinationException::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::InvalidParameterCombinationException,
                     )
             }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterValueException::CODE,
-            ) => {
-                crate::error::InvalidParameterValueException::read_error_body(
-                        body,
-                        &envelope,
-                    )
+            ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE) => {
+                crate::error::InvalidParameterValueException::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::InvalidParameterValueException,
                     )
             }
-            ::std::option::Option::Some(
-                crate::error::InvalidVpcNetworkStateFault::CODE,
-            ) => {
-                crate::error::InvalidVpcNetworkStateFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
+            ::std::option::Option::Some(crate::error::InvalidVpcNetworkStateFault::CODE) => {
+                crate::error::InvalidVpcNetworkStateFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::InvalidVpcNetworkStateFault,
                     )
             }
-            ::std::option::Option::Some(
-                crate::error::NodeQuotaForClusterExceededFault::CODE,
-            ) => {
-                crate::error::NodeQuotaForClusterExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
+            ::std::option::Option::Some(crate::error::NodeQuotaForClusterExceededFault::CODE) => {
+                crate::error::NodeQuotaForClusterExceededFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::NodeQuotaForClusterExceededFault,
                     )
             }
-            ::std::option::Option::Some(
-                crate::error::NodeQuotaForCustomerExceededFault::CODE,
-            ) => {
-                crate::error::NodeQuotaForCustomerExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
+            ::std::option::Option::Some(crate::error::NodeQuotaForCustomerExceededFault::CODE) => {
+                crate::error::NodeQuotaForCustomerExceededFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::NodeQuotaForCustomerExceededFault,
                     )
             }
-            _ => {
-                Self::Unhandled(
-                    ::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
-                    ),
-                )
-            }
+            _ => Self::Unhandled(::std::boxed::Box::new(
+                ::querygen_runtime::query::UnhandledError::new(
+                    status,
+                    body,
+                    ::std::result::Result::Ok(envelope),
+                ),
+            )),
         }
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
             Self::CacheClusterNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::CacheClusterNotFoundFault::CODE,
-                )
+                ::std::option::Option::Some(crate::error::CacheClusterNotFoundFault::CODE)
             }
             Self::CacheParameterGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::CacheParameterGroupNotFoundFault::CODE,
-                )
+                ::std::option::Option::Some(crate::error::CacheParameterGroupNotFoundFault::CODE)
             }
             Self::CacheSecurityGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::CacheSecurityGroupNotFoundFault::CODE,
-                )
+                ::std::option::Option::Some(crate::error::CacheSecurityGroupNotFoundFault::CODE)
             }
-            Self::InsufficientCacheClusterCapacityFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InsufficientCacheClusterCapacityFault::CODE,
-                )
-            }
+            Self::InsufficientCacheClusterCapacityFault(_) => ::std::option::Option::Some(
+                crate::error::InsufficientCacheClusterCapacityFault::CODE,
+            ),
             Self::InvalidCacheClusterStateFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidCacheClusterStateFault::CODE,
-                )
+                ::std::option::Option::Some(crate::error::InvalidCacheClusterStateFault::CODE)
             }
             Self::InvalidCacheSecurityGroupStateFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidCacheSecurityGroupStateFault::CODE,
-                )
+                ::std::option::Option::Some(crate::error::InvalidCacheSecurityGroupStateFault::CODE)
             }
-            Self::InvalidParameterCombinationException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterCombinationException::CODE,
-                )
-            }
+            Self::InvalidParameterCombinationException(_) => ::std::option::Option::Some(
+                crate::error::InvalidParameterCombinationException::CODE,
+            ),
             Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterValueException::CODE,
-                )
+                ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE)
             }
             Self::InvalidVpcNetworkStateFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidVpcNetworkStateFault::CODE,
-                )
+                ::std::option::Option::Some(crate::error::InvalidVpcNetworkStateFault::CODE)
             }
             Self::NodeQuotaForClusterExceededFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::NodeQuotaForClusterExceededFault::CODE,
-                )
+                ::std::option::Option::Some(crate::error::NodeQuotaForClusterExceededFault::CODE)
             }
             Self::NodeQuotaForCustomerExceededFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::NodeQuotaForCustomerExceededFault::CODE,
-                )
+                ::std::option::Option::Some(crate::error::NodeQuotaForCustomerExceededFault::CODE)
             }
             Self::Unhandled(error) => error.code.as_deref(),
         }
@@ -840,110 +746,75 @@ impl ModifyCacheClusterError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
         match self {
-            Self::CacheClusterNotFoundFault(error) => {
-                (
-                    crate::error::CacheClusterNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::CacheParameterGroupNotFoundFault(error) => {
-                (
-                    crate::error::CacheParameterGroupNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::CacheSecurityGroupNotFoundFault(error) => {
-                (
-                    crate::error::CacheSecurityGroupNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InsufficientCacheClusterCapacityFault(error) => {
-                (
-                    crate::error::InsufficientCacheClusterCapacityFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidCacheClusterStateFault(error) => {
-                (
-                    crate::error::InvalidCacheClusterStateFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidCacheSecurityGroupStateFault(error) => {
-                (
-                    crate::error::InvalidCacheSecurityGroupStateFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterCombinationException(error) => {
-                (
-                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterValueException(error) => {
-                (
-                    crate::error::InvalidParameterValueException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidVpcNetworkStateFault(error) => {
-                (
-                    crate::error::InvalidVpcNetworkStateFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::NodeQuotaForClusterExceededFault(error) => {
-                (
-                    crate::error::NodeQuotaForClusterExceededFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::NodeQuotaForCustomerExceededFault(error) => {
-                (
-                    crate::error::NodeQuotaForCustomerExceededFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::CacheClusterNotFoundFault(error) => (
+                crate::error::CacheClusterNotFoundFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            Self::CacheParameterGroupNotFoundFault(error) => (
+                crate::error::CacheParameterGroupNotFoundFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            Self::CacheSecurityGroupNotFoundFault(error) => (
+                crate::error::CacheSecurityGroupNotFoundFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            Self::InsufficientCacheClusterCapacityFault(error) => (
+                crate::error::InsufficientCacheClusterCapacityFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            Self::InvalidCacheClusterStateFault(error) => (
+                crate::error::InvalidCacheClusterStateFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            Self::InvalidCacheSecurityGroupStateFault(error) => (
+                crate::error::InvalidCacheSecurityGroupStateFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            Self::InvalidParameterCombinationException(error) => (
+                crate::error::InvalidParameterCombinationException::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            Self::InvalidParameterValueException(error) => (
+                crate::error::InvalidParameterValueException::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            Self::InvalidVpcNetworkStateFault(error) => (
+                crate::error::InvalidVpcNetworkStateFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            Self::NodeQuotaForClusterExceededFault(error) => (
+                crate::error::NodeQuotaForClusterExceededFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            Self::NodeQuotaForCustomerExceededFault(error) => (
+                crate::error::NodeQuotaForCustomerExceededFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
             Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
         }
+    }
+}
+impl ::querygen_runtime::query::ErrorCode for ModifyCacheClusterError {
+    fn code(&self) -> ::std::option::Option<&str> {
+        ModifyCacheClusterError::code(self)
     }
 }
 impl ::std::fmt::Display for ModifyCacheClusterError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
             Self::CacheClusterNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::CacheParameterGroupNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::CacheSecurityGroupNotFoundFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
+            Self::CacheParameterGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::CacheSecurityGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
             Self::InsufficientCacheClusterCapacityFault(error) => {
                 ::std::fmt::Display::fmt(error, f)
             }
-            Self::InvalidCacheClusterStateFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidCacheSecurityGroupStateFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidVpcNetworkStateFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::NodeQuotaForClusterExceededFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::NodeQuotaForCustomerExceededFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
+            Self::InvalidCacheClusterStateFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::InvalidCacheSecurityGroupStateFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::InvalidParameterCombinationException(error) => ::std::fmt::Display::fmt(error, f),
+            Self::InvalidParameterValueException(error) => ::std::fmt::Display::fmt(error, f),
+            Self::InvalidVpcNetworkStateFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::NodeQuotaForClusterExceededFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::NodeQuotaForCustomerExceededFault(error) => ::std::fmt::Display::fmt(error, f),
             Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
         }
     }
@@ -952,36 +823,18 @@ impl ::std::error::Error for ModifyCacheClusterError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::CacheClusterNotFoundFault(error) => ::std::option::Option::Some(error),
-            Self::CacheParameterGroupNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::CacheSecurityGroupNotFoundFault(error) => {
-                ::std::option::Option::Some(error)
-            }
+            Self::CacheParameterGroupNotFoundFault(error) => ::std::option::Option::Some(error),
+            Self::CacheSecurityGroupNotFoundFault(error) => ::std::option::Option::Some(error),
             Self::InsufficientCacheClusterCapacityFault(error) => {
                 ::std::option::Option::Some(error)
             }
-            Self::InvalidCacheClusterStateFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidCacheSecurityGroupStateFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidVpcNetworkStateFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::NodeQuotaForClusterExceededFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::NodeQuotaForCustomerExceededFault(error) => {
-                ::std::option::Option::Some(error)
-            }
+            Self::InvalidCacheClusterStateFault(error) => ::std::option::Option::Some(error),
+            Self::InvalidCacheSecurityGroupStateFault(error) => ::std::option::Option::Some(error),
+            Self::InvalidParameterCombinationException(error) => ::std::option::Option::Some(error),
+            Self::InvalidParameterValueException(error) => ::std::option::Option::Some(error),
+            Self::InvalidVpcNetworkStateFault(error) => ::std::option::Option::Some(error),
+            Self::NodeQuotaForClusterExceededFault(error) => ::std::option::Option::Some(error),
+            Self::NodeQuotaForCustomerExceededFault(error) => ::std::option::Option::Some(error),
             Self::Unhandled(error) => ::std::option::Option::Some(&**error),
         }
     }
@@ -999,11 +852,7 @@ pub fn build_request(
     ::querygen_runtime::http::RequestError,
 > {
     let host_prefix = ::std::option::Option::None;
-    ::querygen_runtime::http::query_request(
-        endpoint,
-        host_prefix,
-        serialize_query_body(input),
-    )
+    ::querygen_runtime::http::query_request(endpoint, host_prefix, serialize_query_body(input))
 }
 /// Reads the HTTP response to a `ModifyCacheCluster` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ModifyCacheClusterError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
@@ -1015,20 +864,562 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
-        deserialize_response(body)
-            .map_err(|problem| {
-                ModifyCacheClusterError::Unhandled(
-                    ::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
-                        ),
-                    ),
-                )
-            })
+        deserialize_response(body).map_err(|problem| {
+            ModifyCacheClusterError::Unhandled(::std::boxed::Box::new(
+                ::querygen_runtime::query::UnhandledError::new(
+                    status,
+                    body,
+                    ::std::result::Result::Err(problem),
+                ),
+            ))
+        })
     } else {
         ::std::result::Result::Err(deserialize_error(status, body))
+    }
+}
+#[cfg(feature = "client")]
+static OPERATION: ::querygen_runtime::client::Operation<
+    ModifyCacheClusterInput,
+    ModifyCacheClusterOutput,
+    ModifyCacheClusterError,
+> = ::querygen_runtime::client::Operation {
+    name: "ModifyCacheCluster",
+    build_request,
+    parse_response: parse_response::<::std::vec::Vec<u8>>,
+};
+#[cfg(feature = "client")]
+/// A `ModifyCacheCluster` call being prepared: the input's setters, then [`send`](Self::send).
+#[derive(Debug, Clone)]
+pub struct ModifyCacheClusterFluentBuilder {
+    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    inner: builders::ModifyCacheClusterInputBuilder,
+}
+#[cfg(feature = "client")]
+impl ModifyCacheClusterFluentBuilder {
+    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_runtime::client::Handle>) -> Self {
+        Self {
+            handle,
+            inner: ::std::default::Default::default(),
+        }
+    }
+    /// The input as set so far.
+    pub fn as_input(&self) -> &builders::ModifyCacheClusterInputBuilder {
+        &self.inner
+    }
+    /// Sends the request; the output, or why there is none.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        ModifyCacheClusterOutput,
+        ::querygen_runtime::client::SdkError<ModifyCacheClusterError>,
+    > {
+        self.send_with_metadata()
+            .await
+            .map(|response| response.output)
+    }
+    /// [`send`](Self::send), keeping the response's request id beside the output.
+    pub async fn send_with_metadata(
+        self,
+    ) -> ::std::result::Result<
+        ::querygen_runtime::query::QueryResponse<ModifyCacheClusterOutput>,
+        ::querygen_runtime::client::SdkError<ModifyCacheClusterError>,
+    > {
+        let input = self.inner.build().map_err(|problem| {
+            ::querygen_runtime::client::SdkError::Construction(
+                ::querygen_runtime::client::ConstructionError::new(::std::format!(
+                    "{}: {problem}",
+                    "ModifyCacheCluster"
+                )),
+            )
+        })?;
+        self.handle.invoke(&OPERATION, &input).await
+    }
+    /// The cluster identifier. This value is stored as a lowercase string.
+    pub fn cache_cluster_id(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.cache_cluster_id(input);
+        self
+    }
+    /// Sets or clears the `CacheClusterId` member.
+    pub fn set_cache_cluster_id(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_cache_cluster_id(input);
+        self
+    }
+    /// The number of cache nodes that the cluster should have. If the value for `NumCacheNodes` is greater
+    /// than the sum of the number of current cache nodes and the number of cache nodes pending creation
+    /// (which may be zero), more nodes are added. If the value is less than the number of existing cache
+    /// nodes, nodes are removed. If the value is equal to the number of current cache nodes, any pending
+    /// add or remove requests are canceled.
+    ///
+    /// If you are removing cache nodes, you must use the `CacheNodeIdsToRemove` parameter to provide the
+    /// IDs of the specific cache nodes to remove.
+    ///
+    /// For clusters running Valkey or Redis OSS, this value must be 1. For clusters running Memcached, this
+    /// value must be between 1 and 40.
+    ///
+    /// **Note:** Adding or removing Memcached cache nodes can be applied immediately or as a pending
+    /// operation (see `ApplyImmediately`).
+    ///
+    /// A pending operation to modify the number of cache nodes in a cluster during its maintenance window,
+    /// whether by adding or removing nodes in accordance with the scale out architecture, is not queued.
+    /// The customer's latest request to add or remove nodes to the cluster overrides any previous pending
+    /// operations to modify the number of cache nodes in the cluster. For example, a request to remove 2
+    /// nodes would override a previous pending operation to remove 3 nodes. Similarly, a request to add 2
+    /// nodes would override a previous pending operation to remove 3 nodes and vice versa. As Memcached
+    /// cache nodes may now be provisioned in different Availability Zones with flexible cache node
+    /// placement, a request to add nodes does not automatically override a previous pending operation to
+    /// add nodes. The customer can modify the previous pending operation to add more nodes or explicitly
+    /// cancel the pending request and retry the new request. To cancel pending operations to modify the
+    /// number of cache nodes in a cluster, use the `ModifyCacheCluster` request and set `NumCacheNodes`
+    /// equal to the number of cache nodes currently in the cluster.
+    pub fn num_cache_nodes(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+        self.inner = self.inner.num_cache_nodes(input);
+        self
+    }
+    /// Sets or clears the `NumCacheNodes` member.
+    pub fn set_num_cache_nodes(mut self, input: ::std::option::Option<i32>) -> Self {
+        self.inner = self.inner.set_num_cache_nodes(input);
+        self
+    }
+    /// Appends one item to the `CacheNodeIdsToRemove` member.
+    ///
+    /// A list of cache node IDs to be removed. A node ID is a numeric identifier (0001, 0002, etc.). This
+    /// parameter is only valid when `NumCacheNodes` is less than the existing number of cache nodes. The
+    /// number of cache node IDs supplied in this parameter must match the difference between the existing
+    /// number of cache nodes in the cluster or pending cache nodes, whichever is greater, and the value of
+    /// `NumCacheNodes` in the request.
+    ///
+    /// For example: If you have 3 active cache nodes, 7 pending cache nodes, and the number of cache nodes
+    /// in this `ModifyCacheCluster` call is 5, you must list 2 (7 - 5) cache node IDs to remove.
+    pub fn cache_node_ids_to_remove(
+        mut self,
+        item: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.cache_node_ids_to_remove(item);
+        self
+    }
+    /// Sets or clears the `CacheNodeIdsToRemove` member.
+    pub fn set_cache_node_ids_to_remove(
+        mut self,
+        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.inner = self.inner.set_cache_node_ids_to_remove(input);
+        self
+    }
+    /// Specifies whether the new nodes in this Memcached cluster are all created in a single Availability
+    /// Zone or created across multiple Availability Zones.
+    ///
+    /// Valid values: `single-az` \| `cross-az`.
+    ///
+    /// This option is only supported for Memcached clusters.
+    ///
+    /// **Note:** You cannot specify `single-az` if the Memcached cluster already has cache nodes in
+    /// different Availability Zones. If `cross-az` is specified, existing Memcached nodes remain in their
+    /// current Availability Zone.
+    ///
+    /// Only newly created nodes are located in different Availability Zones.
+    pub fn az_mode(mut self, input: impl ::std::convert::Into<crate::types::AzMode>) -> Self {
+        self.inner = self.inner.az_mode(input);
+        self
+    }
+    /// Sets or clears the `AZMode` member.
+    pub fn set_az_mode(mut self, input: ::std::option::Option<crate::types::AzMode>) -> Self {
+        self.inner = self.inner.set_az_mode(input);
+        self
+    }
+    /// Appends one item to the `NewAvailabilityZones` member.
+    ///
+    /// **Note:** This option is only supported on Memcached clusters.
+    ///
+    /// The list of Availability Zones where the new Memcached cache nodes are created.
+    ///
+    /// This parameter is only valid when `NumCacheNodes` in the request is greater than the sum of the
+    /// number of active cache nodes and the number of cache nodes pending creation (which may be zero). The
+    /// number of Availability Zones supplied in this list must match the cache nodes being added in this
+    /// request.
+    ///
+    /// Scenarios:
+    ///
+    /// - **Scenario 1:** You have 3 active nodes and wish to add 2 nodes. Specify `NumCacheNodes=5` (3 + 2)
+    ///   and optionally specify two Availability Zones for the two new nodes.
+    /// - **Scenario 2:** You have 3 active nodes and 2 nodes pending creation (from the scenario 1 call)
+    ///   and want to add 1 more node. Specify `NumCacheNodes=6` ((3 + 2) + 1) and optionally specify an
+    ///   Availability Zone for the new node.
+    /// - **Scenario 3:** You want to cancel all pending operations. Specify `NumCacheNodes=3` to cancel all
+    ///   pending operations.
+    ///
+    /// The Availability Zone placement of nodes pending creation cannot be modified. If you wish to cancel
+    /// any nodes pending creation, add 0 nodes by setting `NumCacheNodes` to the number of current nodes.
+    ///
+    /// If `cross-az` is specified, existing Memcached nodes remain in their current Availability Zone. Only
+    /// newly created nodes can be located in different Availability Zones. For guidance on how to move
+    /// existing Memcached nodes to different Availability Zones, see the **Availability Zone
+    /// Considerations** section of [Cache Node Considerations for
+    /// Memcached](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/CacheNodes.SupportedTypes.html).
+    ///
+    /// **Impact of new add/remove requests upon pending requests**
+    ///
+    /// - Scenario-1
+    ///   - Pending Action: Delete
+    ///   - New Request: Delete
+    ///   - Result: The new delete, pending or immediate, replaces the pending delete.
+    /// - Scenario-2
+    ///   - Pending Action: Delete
+    ///   - New Request: Create
+    ///   - Result: The new create, pending or immediate, replaces the pending delete.
+    /// - Scenario-3
+    ///   - Pending Action: Create
+    ///   - New Request: Delete
+    ///   - Result: The new delete, pending or immediate, replaces the pending create.
+    /// - Scenario-4
+    ///   - Pending Action: Create
+    ///   - New Request: Create
+    ///   - Result: The new create is added to the pending create.
+    ///
+    ///     **Important:** **Important:** If the new create request is **Apply Immediately - Yes**, all
+    ///     creates are performed immediately. If the new create request is **Apply Immediately - No**, all
+    ///     creates are pending.
+    pub fn new_availability_zones(
+        mut self,
+        item: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.new_availability_zones(item);
+        self
+    }
+    /// Sets or clears the `NewAvailabilityZones` member.
+    pub fn set_new_availability_zones(
+        mut self,
+        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.inner = self.inner.set_new_availability_zones(input);
+        self
+    }
+    /// Appends one item to the `CacheSecurityGroupNames` member.
+    ///
+    /// A list of cache security group names to authorize on this cluster. This change is asynchronously
+    /// applied as soon as possible.
+    ///
+    /// You can use this parameter only with clusters that are created outside of an Amazon Virtual Private
+    /// Cloud (Amazon VPC).
+    ///
+    /// Constraints: Must contain no more than 255 alphanumeric characters. Must not be "Default".
+    pub fn cache_security_group_names(
+        mut self,
+        item: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.cache_security_group_names(item);
+        self
+    }
+    /// Sets or clears the `CacheSecurityGroupNames` member.
+    pub fn set_cache_security_group_names(
+        mut self,
+        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.inner = self.inner.set_cache_security_group_names(input);
+        self
+    }
+    /// Appends one item to the `SecurityGroupIds` member.
+    ///
+    /// Specifies the VPC Security Groups associated with the cluster.
+    ///
+    /// This parameter can be used only with clusters that are created in an Amazon Virtual Private Cloud
+    /// (Amazon VPC).
+    pub fn security_group_ids(
+        mut self,
+        item: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.security_group_ids(item);
+        self
+    }
+    /// Sets or clears the `SecurityGroupIds` member.
+    pub fn set_security_group_ids(
+        mut self,
+        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.inner = self.inner.set_security_group_ids(input);
+        self
+    }
+    /// Specifies the weekly time range during which maintenance on the cluster is performed. It is
+    /// specified as a range in the format ddd:hh24:mi-ddd:hh24:mi (24H Clock UTC). The minimum maintenance
+    /// window is a 60 minute period.
+    ///
+    /// Valid values for `ddd` are:
+    ///
+    /// - `sun`
+    /// - `mon`
+    /// - `tue`
+    /// - `wed`
+    /// - `thu`
+    /// - `fri`
+    /// - `sat`
+    ///
+    /// Example: `sun:23:00-mon:01:30`
+    pub fn preferred_maintenance_window(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.preferred_maintenance_window(input);
+        self
+    }
+    /// Sets or clears the `PreferredMaintenanceWindow` member.
+    pub fn set_preferred_maintenance_window(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_preferred_maintenance_window(input);
+        self
+    }
+    /// The Amazon Resource Name (ARN) of the Amazon SNS topic to which notifications are sent.
+    ///
+    /// **Note:** The Amazon SNS topic owner must be same as the cluster owner.
+    pub fn notification_topic_arn(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.notification_topic_arn(input);
+        self
+    }
+    /// Sets or clears the `NotificationTopicArn` member.
+    pub fn set_notification_topic_arn(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_notification_topic_arn(input);
+        self
+    }
+    /// The name of the cache parameter group to apply to this cluster. This change is asynchronously
+    /// applied as soon as possible for parameters when the `ApplyImmediately` parameter is specified as
+    /// `true` for this request.
+    pub fn cache_parameter_group_name(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.cache_parameter_group_name(input);
+        self
+    }
+    /// Sets or clears the `CacheParameterGroupName` member.
+    pub fn set_cache_parameter_group_name(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_cache_parameter_group_name(input);
+        self
+    }
+    /// The status of the Amazon SNS notification topic. Notifications are sent only if the status is
+    /// `active`.
+    ///
+    /// Valid values: `active` \| `inactive`
+    pub fn notification_topic_status(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.notification_topic_status(input);
+        self
+    }
+    /// Sets or clears the `NotificationTopicStatus` member.
+    pub fn set_notification_topic_status(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_notification_topic_status(input);
+        self
+    }
+    /// If `true`, this parameter causes the modifications in this request and any pending modifications to
+    /// be applied, asynchronously and as soon as possible, regardless of the `PreferredMaintenanceWindow`
+    /// setting for the cluster.
+    ///
+    /// If `false`, changes to the cluster are applied on the next maintenance reboot, or the next failure
+    /// reboot, whichever occurs first.
+    ///
+    /// **Important:** If you perform a `ModifyCacheCluster` before a pending modification is applied, the
+    /// pending modification is replaced by the newer modification.
+    ///
+    /// Valid values: `true` \| `false`
+    ///
+    /// Default: `false`
+    pub fn apply_immediately(mut self, input: impl ::std::convert::Into<bool>) -> Self {
+        self.inner = self.inner.apply_immediately(input);
+        self
+    }
+    /// Sets or clears the `ApplyImmediately` member.
+    pub fn set_apply_immediately(mut self, input: ::std::option::Option<bool>) -> Self {
+        self.inner = self.inner.set_apply_immediately(input);
+        self
+    }
+    /// Modifies the engine listed in a cluster message. The options are redis, memcached or valkey.
+    pub fn engine(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        self.inner = self.inner.engine(input);
+        self
+    }
+    /// Sets or clears the `Engine` member.
+    pub fn set_engine(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        self.inner = self.inner.set_engine(input);
+        self
+    }
+    /// The upgraded version of the cache engine to be run on the cache nodes.
+    ///
+    /// **Important:** You can upgrade to a newer engine version (see [Selecting a Cache Engine and
+    /// Version](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/SelectEngine.html#VersionManagement)),
+    /// but you cannot downgrade to an earlier engine version. If you want to use an earlier engine version,
+    /// you must delete the existing cluster and create it anew with the earlier engine version.
+    pub fn engine_version(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.engine_version(input);
+        self
+    }
+    /// Sets or clears the `EngineVersion` member.
+    pub fn set_engine_version(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_engine_version(input);
+        self
+    }
+    /// If you are running Valkey 7.2 or Redis OSS engine version 6.0 or later, set this parameter to yes to
+    /// opt-in to the next auto minor version upgrade campaign. This parameter is disabled for previous
+    /// versions.
+    pub fn auto_minor_version_upgrade(mut self, input: impl ::std::convert::Into<bool>) -> Self {
+        self.inner = self.inner.auto_minor_version_upgrade(input);
+        self
+    }
+    /// Sets or clears the `AutoMinorVersionUpgrade` member.
+    pub fn set_auto_minor_version_upgrade(mut self, input: ::std::option::Option<bool>) -> Self {
+        self.inner = self.inner.set_auto_minor_version_upgrade(input);
+        self
+    }
+    /// The number of days for which ElastiCache retains automatic cluster snapshots before deleting them.
+    /// For example, if you set `SnapshotRetentionLimit` to 5, a snapshot that was taken today is retained
+    /// for 5 days before being deleted.
+    ///
+    /// **Note:** If the value of `SnapshotRetentionLimit` is set to zero (0), backups are turned off.
+    pub fn snapshot_retention_limit(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+        self.inner = self.inner.snapshot_retention_limit(input);
+        self
+    }
+    /// Sets or clears the `SnapshotRetentionLimit` member.
+    pub fn set_snapshot_retention_limit(mut self, input: ::std::option::Option<i32>) -> Self {
+        self.inner = self.inner.set_snapshot_retention_limit(input);
+        self
+    }
+    /// The daily time range (in UTC) during which ElastiCache begins taking a daily snapshot of your
+    /// cluster.
+    pub fn snapshot_window(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.snapshot_window(input);
+        self
+    }
+    /// Sets or clears the `SnapshotWindow` member.
+    pub fn set_snapshot_window(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_snapshot_window(input);
+        self
+    }
+    /// A valid cache node type that you want to scale this cluster up to.
+    pub fn cache_node_type(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.cache_node_type(input);
+        self
+    }
+    /// Sets or clears the `CacheNodeType` member.
+    pub fn set_cache_node_type(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_cache_node_type(input);
+        self
+    }
+    /// Reserved parameter. The password used to access a password protected server. This parameter must be
+    /// specified with the `auth-token-update` parameter. Password constraints:
+    ///
+    /// - Must be only printable ASCII characters
+    /// - Must be at least 16 characters and no more than 128 characters in length
+    /// - Cannot contain any of the following characters: '/', '"', or '@', '%'
+    ///
+    /// For more information, see AUTH password at [AUTH](http://redis.io/commands/AUTH).
+    pub fn auth_token(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        self.inner = self.inner.auth_token(input);
+        self
+    }
+    /// Sets or clears the `AuthToken` member.
+    pub fn set_auth_token(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        self.inner = self.inner.set_auth_token(input);
+        self
+    }
+    /// Specifies the strategy to use to update the AUTH token. This parameter must be specified with the
+    /// `auth-token` parameter. Possible values:
+    ///
+    /// - ROTATE - default, if no update strategy is provided
+    /// - SET - allowed only after ROTATE
+    /// - DELETE - allowed only when transitioning to RBAC
+    ///
+    /// For more information, see [Authenticating Users with
+    /// AUTH](http://docs.aws.amazon.com/AmazonElastiCache/latest/dg/auth.html)
+    pub fn auth_token_update_strategy(
+        mut self,
+        input: impl ::std::convert::Into<crate::types::AuthTokenUpdateStrategyType>,
+    ) -> Self {
+        self.inner = self.inner.auth_token_update_strategy(input);
+        self
+    }
+    /// Sets or clears the `AuthTokenUpdateStrategy` member.
+    pub fn set_auth_token_update_strategy(
+        mut self,
+        input: ::std::option::Option<crate::types::AuthTokenUpdateStrategyType>,
+    ) -> Self {
+        self.inner = self.inner.set_auth_token_update_strategy(input);
+        self
+    }
+    /// Appends one item to the `LogDeliveryConfigurations` member.
+    ///
+    /// Specifies the destination, format and type of the logs.
+    pub fn log_delivery_configurations(
+        mut self,
+        item: impl ::std::convert::Into<crate::types::LogDeliveryConfigurationRequest>,
+    ) -> Self {
+        self.inner = self.inner.log_delivery_configurations(item);
+        self
+    }
+    /// Sets or clears the `LogDeliveryConfigurations` member.
+    pub fn set_log_delivery_configurations(
+        mut self,
+        input: ::std::option::Option<
+            ::std::vec::Vec<crate::types::LogDeliveryConfigurationRequest>,
+        >,
+    ) -> Self {
+        self.inner = self.inner.set_log_delivery_configurations(input);
+        self
+    }
+    /// The network type you choose when modifying a cluster, either `ipv4` \| `ipv6`. IPv6 is supported for
+    /// workloads using Valkey 7.2 and above, Redis OSS engine version 6.2 to 7.1 or Memcached engine
+    /// version 1.6.6 and above on all instances built on the [Nitro
+    /// system](http://aws.amazon.com/ec2/nitro/).
+    pub fn ip_discovery(
+        mut self,
+        input: impl ::std::convert::Into<crate::types::IpDiscovery>,
+    ) -> Self {
+        self.inner = self.inner.ip_discovery(input);
+        self
+    }
+    /// Sets or clears the `IpDiscovery` member.
+    pub fn set_ip_discovery(
+        mut self,
+        input: ::std::option::Option<crate::types::IpDiscovery>,
+    ) -> Self {
+        self.inner = self.inner.set_ip_discovery(input);
+        self
     }
 }
 #[cfg(feature = "server")]
@@ -1051,18 +1442,16 @@ impl ModifyCacheClusterInput {
         };
         let member_cache_node_ids_to_remove = match node.child("CacheNodeIdsToRemove") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("CacheNodeId") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()? {
-                                list.push(item0.text()?.to_owned());
-                            }
-                            list
+                ::std::option::Option::Some(match child.child("CacheNodeId") {
+                    ::std::option::Option::Some(items) => {
+                        let mut list = ::std::vec::Vec::new();
+                        for item0 in items.items()? {
+                            list.push(item0.text()?.to_owned());
                         }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
+                        list
+                    }
+                    ::std::option::Option::None => ::std::vec::Vec::new(),
+                })
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
@@ -1074,60 +1463,50 @@ impl ModifyCacheClusterInput {
         };
         let member_new_availability_zones = match node.child("NewAvailabilityZones") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("PreferredAvailabilityZone") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()? {
-                                list.push(item0.text()?.to_owned());
-                            }
-                            list
+                ::std::option::Option::Some(match child.child("PreferredAvailabilityZone") {
+                    ::std::option::Option::Some(items) => {
+                        let mut list = ::std::vec::Vec::new();
+                        for item0 in items.items()? {
+                            list.push(item0.text()?.to_owned());
                         }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
+                        list
+                    }
+                    ::std::option::Option::None => ::std::vec::Vec::new(),
+                })
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_cache_security_group_names = match node
-            .child("CacheSecurityGroupNames")
-        {
+        let member_cache_security_group_names = match node.child("CacheSecurityGroupNames") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("CacheSecurityGroupName") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()? {
-                                list.push(item0.text()?.to_owned());
-                            }
-                            list
+                ::std::option::Option::Some(match child.child("CacheSecurityGroupName") {
+                    ::std::option::Option::Some(items) => {
+                        let mut list = ::std::vec::Vec::new();
+                        for item0 in items.items()? {
+                            list.push(item0.text()?.to_owned());
                         }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
+                        list
+                    }
+                    ::std::option::Option::None => ::std::vec::Vec::new(),
+                })
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
         let member_security_group_ids = match node.child("SecurityGroupIds") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("SecurityGroupId") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()? {
-                                list.push(item0.text()?.to_owned());
-                            }
-                            list
+                ::std::option::Option::Some(match child.child("SecurityGroupId") {
+                    ::std::option::Option::Some(items) => {
+                        let mut list = ::std::vec::Vec::new();
+                        for item0 in items.items()? {
+                            list.push(item0.text()?.to_owned());
                         }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
+                        list
+                    }
+                    ::std::option::Option::None => ::std::vec::Vec::new(),
+                })
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_preferred_maintenance_window = match node
-            .child("PreferredMaintenanceWindow")
-        {
+        let member_preferred_maintenance_window = match node.child("PreferredMaintenanceWindow") {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.text()?.to_owned())
             }
@@ -1139,17 +1518,13 @@ impl ModifyCacheClusterInput {
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_cache_parameter_group_name = match node
-            .child("CacheParameterGroupName")
-        {
+        let member_cache_parameter_group_name = match node.child("CacheParameterGroupName") {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.text()?.to_owned())
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_notification_topic_status = match node
-            .child("NotificationTopicStatus")
-        {
+        let member_notification_topic_status = match node.child("NotificationTopicStatus") {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.text()?.to_owned())
             }
@@ -1173,16 +1548,13 @@ impl ModifyCacheClusterInput {
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_auto_minor_version_upgrade = match node
-            .child("AutoMinorVersionUpgrade")
-        {
+        let member_auto_minor_version_upgrade = match node.child("AutoMinorVersionUpgrade") {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.parsed::<bool>("a boolean")?)
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_snapshot_retention_limit = match node.child("SnapshotRetentionLimit")
-        {
+        let member_snapshot_retention_limit = match node.child("SnapshotRetentionLimit") {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
             }
@@ -1206,44 +1578,32 @@ impl ModifyCacheClusterInput {
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_auth_token_update_strategy = match node
-            .child("AuthTokenUpdateStrategy")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    crate::types::AuthTokenUpdateStrategyType::from(child.text()?),
-                )
-            }
+        let member_auth_token_update_strategy = match node.child("AuthTokenUpdateStrategy") {
+            ::std::option::Option::Some(child) => ::std::option::Option::Some(
+                crate::types::AuthTokenUpdateStrategyType::from(child.text()?),
+            ),
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_log_delivery_configurations = match node
-            .child("LogDeliveryConfigurations")
-        {
+        let member_log_delivery_configurations = match node.child("LogDeliveryConfigurations") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("LogDeliveryConfigurationRequest") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()? {
-                                list.push(
-                                    crate::types::LogDeliveryConfigurationRequest::read_query(
-                                        item0,
-                                    )?,
-                                );
-                            }
-                            list
+                ::std::option::Option::Some(match child.child("LogDeliveryConfigurationRequest") {
+                    ::std::option::Option::Some(items) => {
+                        let mut list = ::std::vec::Vec::new();
+                        for item0 in items.items()? {
+                            list.push(crate::types::LogDeliveryConfigurationRequest::read_query(
+                                item0,
+                            )?);
                         }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
+                        list
+                    }
+                    ::std::option::Option::None => ::std::vec::Vec::new(),
+                })
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
         let member_ip_discovery = match node.child("IpDiscovery") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    crate::types::IpDiscovery::from(child.text()?),
-                )
+                ::std::option::Option::Some(crate::types::IpDiscovery::from(child.text()?))
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
@@ -1288,10 +1648,7 @@ impl ModifyCacheClusterOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<
-    ModifyCacheClusterInput,
-    ::querygen_runtime::server::QueryError,
-> {
+) -> ::std::result::Result<ModifyCacheClusterInput, ::querygen_runtime::server::QueryError> {
     let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
     tree.expect_action("ModifyCacheCluster", "2015-02-02")?;
     ModifyCacheClusterInput::read_query(&tree)
@@ -1303,13 +1660,10 @@ pub fn serialize_response(
     request_id: &str,
 ) -> ::std::string::String {
     let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "ModifyCacheClusterResponse",
-            ::std::option::Option::Some(
-                "http://elasticache.amazonaws.com/doc/2015-02-02/",
-            ),
-        );
+    writer.start(
+        "ModifyCacheClusterResponse",
+        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+    );
     writer.start("ModifyCacheClusterResult", ::std::option::Option::None);
     output.write_xml(&mut writer);
     writer.end("ModifyCacheClusterResult");
@@ -1324,19 +1678,11 @@ pub mod builders {
     pub struct ModifyCacheClusterInputBuilder {
         cache_cluster_id: ::std::option::Option<::std::string::String>,
         num_cache_nodes: ::std::option::Option<i32>,
-        cache_node_ids_to_remove: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
+        cache_node_ids_to_remove: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         az_mode: ::std::option::Option<crate::types::AzMode>,
-        new_availability_zones: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
-        cache_security_group_names: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
-        security_group_ids: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
+        new_availability_zones: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        cache_security_group_names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        security_group_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         preferred_maintenance_window: ::std::option::Option<::std::string::String>,
         notification_topic_arn: ::std::option::Option<::std::string::String>,
         cache_parameter_group_name: ::std::option::Option<::std::string::String>,
@@ -1349,12 +1695,10 @@ pub mod builders {
         snapshot_window: ::std::option::Option<::std::string::String>,
         cache_node_type: ::std::option::Option<::std::string::String>,
         auth_token: ::std::option::Option<::std::string::String>,
-        auth_token_update_strategy: ::std::option::Option<
-            crate::types::AuthTokenUpdateStrategyType,
-        >,
-        log_delivery_configurations: ::std::option::Option<
-            ::std::vec::Vec<crate::types::LogDeliveryConfigurationRequest>,
-        >,
+        auth_token_update_strategy:
+            ::std::option::Option<crate::types::AuthTokenUpdateStrategyType>,
+        log_delivery_configurations:
+            ::std::option::Option<::std::vec::Vec<crate::types::LogDeliveryConfigurationRequest>>,
         ip_discovery: ::std::option::Option<crate::types::IpDiscovery>,
     }
     impl ModifyCacheClusterInputBuilder {
@@ -1449,18 +1793,12 @@ pub mod builders {
         /// current Availability Zone.
         ///
         /// Only newly created nodes are located in different Availability Zones.
-        pub fn az_mode(
-            mut self,
-            input: impl ::std::convert::Into<crate::types::AzMode>,
-        ) -> Self {
+        pub fn az_mode(mut self, input: impl ::std::convert::Into<crate::types::AzMode>) -> Self {
             self.az_mode = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `AZMode` member.
-        pub fn set_az_mode(
-            mut self,
-            input: ::std::option::Option<crate::types::AzMode>,
-        ) -> Self {
+        pub fn set_az_mode(mut self, input: ::std::option::Option<crate::types::AzMode>) -> Self {
             self.az_mode = input;
             self
         }
@@ -1601,9 +1939,7 @@ pub mod builders {
             mut self,
             input: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.preferred_maintenance_window = ::std::option::Option::Some(
-                input.into(),
-            );
+            self.preferred_maintenance_window = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `PreferredMaintenanceWindow` member.
@@ -1682,34 +2018,22 @@ pub mod builders {
         /// Valid values: `true` \| `false`
         ///
         /// Default: `false`
-        pub fn apply_immediately(
-            mut self,
-            input: impl ::std::convert::Into<bool>,
-        ) -> Self {
+        pub fn apply_immediately(mut self, input: impl ::std::convert::Into<bool>) -> Self {
             self.apply_immediately = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `ApplyImmediately` member.
-        pub fn set_apply_immediately(
-            mut self,
-            input: ::std::option::Option<bool>,
-        ) -> Self {
+        pub fn set_apply_immediately(mut self, input: ::std::option::Option<bool>) -> Self {
             self.apply_immediately = input;
             self
         }
         /// Modifies the engine listed in a cluster message. The options are redis, memcached or valkey.
-        pub fn engine(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn engine(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
             self.engine = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `Engine` member.
-        pub fn set_engine(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_engine(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
             self.engine = input;
             self
         }
@@ -1757,18 +2081,12 @@ pub mod builders {
         /// for 5 days before being deleted.
         ///
         /// **Note:** If the value of `SnapshotRetentionLimit` is set to zero (0), backups are turned off.
-        pub fn snapshot_retention_limit(
-            mut self,
-            input: impl ::std::convert::Into<i32>,
-        ) -> Self {
+        pub fn snapshot_retention_limit(mut self, input: impl ::std::convert::Into<i32>) -> Self {
             self.snapshot_retention_limit = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `SnapshotRetentionLimit` member.
-        pub fn set_snapshot_retention_limit(
-            mut self,
-            input: ::std::option::Option<i32>,
-        ) -> Self {
+        pub fn set_snapshot_retention_limit(mut self, input: ::std::option::Option<i32>) -> Self {
             self.snapshot_retention_limit = input;
             self
         }
@@ -1857,9 +2175,7 @@ pub mod builders {
         /// Specifies the destination, format and type of the logs.
         pub fn log_delivery_configurations(
             mut self,
-            item: impl ::std::convert::Into<
-                crate::types::LogDeliveryConfigurationRequest,
-            >,
+            item: impl ::std::convert::Into<crate::types::LogDeliveryConfigurationRequest>,
         ) -> Self {
             self.log_delivery_configurations
                 .get_or_insert_with(::std::vec::Vec::new)
@@ -1914,30 +2230,32 @@ pub mod builders {
                     ),
                 );
             }
-            ::std::result::Result::Ok(crate::operation::modify_cache_cluster::ModifyCacheClusterInput {
-                cache_cluster_id: self.cache_cluster_id,
-                num_cache_nodes: self.num_cache_nodes,
-                cache_node_ids_to_remove: self.cache_node_ids_to_remove,
-                az_mode: self.az_mode,
-                new_availability_zones: self.new_availability_zones,
-                cache_security_group_names: self.cache_security_group_names,
-                security_group_ids: self.security_group_ids,
-                preferred_maintenance_window: self.preferred_maintenance_window,
-                notification_topic_arn: self.notification_topic_arn,
-                cache_parameter_group_name: self.cache_parameter_group_name,
-                notification_topic_status: self.notification_topic_status,
-                apply_immediately: self.apply_immediately,
-                engine: self.engine,
-                engine_version: self.engine_version,
-                auto_minor_version_upgrade: self.auto_minor_version_upgrade,
-                snapshot_retention_limit: self.snapshot_retention_limit,
-                snapshot_window: self.snapshot_window,
-                cache_node_type: self.cache_node_type,
-                auth_token: self.auth_token,
-                auth_token_update_strategy: self.auth_token_update_strategy,
-                log_delivery_configurations: self.log_delivery_configurations,
-                ip_discovery: self.ip_discovery,
-            })
+            ::std::result::Result::Ok(
+                crate::operation::modify_cache_cluster::ModifyCacheClusterInput {
+                    cache_cluster_id: self.cache_cluster_id,
+                    num_cache_nodes: self.num_cache_nodes,
+                    cache_node_ids_to_remove: self.cache_node_ids_to_remove,
+                    az_mode: self.az_mode,
+                    new_availability_zones: self.new_availability_zones,
+                    cache_security_group_names: self.cache_security_group_names,
+                    security_group_ids: self.security_group_ids,
+                    preferred_maintenance_window: self.preferred_maintenance_window,
+                    notification_topic_arn: self.notification_topic_arn,
+                    cache_parameter_group_name: self.cache_parameter_group_name,
+                    notification_topic_status: self.notification_topic_status,
+                    apply_immediately: self.apply_immediately,
+                    engine: self.engine,
+                    engine_version: self.engine_version,
+                    auto_minor_version_upgrade: self.auto_minor_version_upgrade,
+                    snapshot_retention_limit: self.snapshot_retention_limit,
+                    snapshot_window: self.snapshot_window,
+                    cache_node_type: self.cache_node_type,
+                    auth_token: self.auth_token,
+                    auth_token_update_strategy: self.auth_token_update_strategy,
+                    log_delivery_configurations: self.log_delivery_configurations,
+                    ip_discovery: self.ip_discovery,
+                },
+            )
         }
     }
     /// A builder for [`ModifyCacheClusterOutput`](super::ModifyCacheClusterOutput).
@@ -1963,9 +2281,7 @@ pub mod builders {
             self
         }
         /// Builds the [`ModifyCacheClusterOutput`](super::ModifyCacheClusterOutput); every member is optional or has a default.
-        pub fn build(
-            self,
-        ) -> crate::operation::modify_cache_cluster::ModifyCacheClusterOutput {
+        pub fn build(self) -> crate::operation::modify_cache_cluster::ModifyCacheClusterOutput {
             crate::operation::modify_cache_cluster::ModifyCacheClusterOutput {
                 cache_cluster: self.cache_cluster,
             }

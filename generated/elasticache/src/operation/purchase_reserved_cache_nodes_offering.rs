@@ -45,7 +45,7 @@ pub struct PurchaseReservedCacheNodesOfferingInput {
 }
 impl PurchaseReservedCacheNodesOfferingInput {
     /// Creates a builder for [`PurchaseReservedCacheNodesOfferingInput`].
-    pub fn builder() -> crate::operation::purchase_reserved_cache_nodes_offering::builders::PurchaseReservedCacheNodesOfferingInputBuilder {
+    pub fn builder() -> crate::operation::purchase_reserved_cache_nodes_offering::builders::PurchaseReservedCacheNodesOfferingInputBuilder{
         ::std::default::Default::default()
     }
 }
@@ -60,7 +60,7 @@ pub struct PurchaseReservedCacheNodesOfferingOutput {
 }
 impl PurchaseReservedCacheNodesOfferingOutput {
     /// Creates a builder for [`PurchaseReservedCacheNodesOfferingOutput`].
-    pub fn builder() -> crate::operation::purchase_reserved_cache_nodes_offering::builders::PurchaseReservedCacheNodesOfferingOutputBuilder {
+    pub fn builder() -> crate::operation::purchase_reserved_cache_nodes_offering::builders::PurchaseReservedCacheNodesOfferingOutputBuilder{
         ::std::default::Default::default()
     }
 }
@@ -68,9 +68,7 @@ impl PurchaseReservedCacheNodesOfferingInput {
     /// Writes this value's awsQuery pairs under the writer's current key.
     pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
         let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self
-            .reserved_cache_nodes_offering_id
-        {
+        if let ::std::option::Option::Some(value) = &self.reserved_cache_nodes_offering_id {
             writer.push("ReservedCacheNodesOfferingId");
             writer.string(value);
             writer.truncate(mark);
@@ -119,9 +117,8 @@ impl PurchaseReservedCacheNodesOfferingOutput {
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_reserved_cache_node: ::std::option::Option<
-            crate::types::ReservedCacheNode,
-        > = ::std::option::Option::None;
+        let mut member_reserved_cache_node: ::std::option::Option<crate::types::ReservedCacheNode> =
+            ::std::option::Option::None;
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "ReservedCacheNode" => {
@@ -151,37 +148,24 @@ pub fn deserialize_response(
     )?;
     let output = match output {
         ::std::option::Option::Some(output) => output,
-        ::std::option::Option::None => {
-            PurchaseReservedCacheNodesOfferingOutput::builder().build()
-        }
+        ::std::option::Option::None => PurchaseReservedCacheNodesOfferingOutput::builder().build(),
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
-        output,
-        request_id,
-    })
+    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse { output, request_id })
 }
 /// The errors `PurchaseReservedCacheNodesOffering` may return.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub enum PurchaseReservedCacheNodesOfferingError {
     /// The service answered with [`crate::error::InvalidParameterCombinationException`].
-    InvalidParameterCombinationException(
-        crate::error::InvalidParameterCombinationException,
-    ),
+    InvalidParameterCombinationException(crate::error::InvalidParameterCombinationException),
     /// The service answered with [`crate::error::InvalidParameterValueException`].
     InvalidParameterValueException(crate::error::InvalidParameterValueException),
     /// The service answered with [`crate::error::ReservedCacheNodeAlreadyExistsFault`].
-    ReservedCacheNodeAlreadyExistsFault(
-        crate::error::ReservedCacheNodeAlreadyExistsFault,
-    ),
+    ReservedCacheNodeAlreadyExistsFault(crate::error::ReservedCacheNodeAlreadyExistsFault),
     /// The service answered with [`crate::error::ReservedCacheNodeQuotaExceededFault`].
-    ReservedCacheNodeQuotaExceededFault(
-        crate::error::ReservedCacheNodeQuotaExceededFault,
-    ),
+    ReservedCacheNodeQuotaExceededFault(crate::error::ReservedCacheNodeQuotaExceededFault),
     /// The service answered with [`crate::error::ReservedCacheNodesOfferingNotFoundFault`].
-    ReservedCacheNodesOfferingNotFoundFault(
-        crate::error::ReservedCacheNodesOfferingNotFoundFault,
-    ),
+    ReservedCacheNodesOfferingNotFoundFault(crate::error::ReservedCacheNodesOfferingNotFoundFault),
     /// The service answered with [`crate::error::TagQuotaPerResourceExceeded`].
     TagQuotaPerResourceExceeded(crate::error::TagQuotaPerResourceExceeded),
     /// An error the model does not list here, or a body that is not an error document.
@@ -193,183 +177,143 @@ impl PurchaseReservedCacheNodesOfferingError {
         let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(
-                    ::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
-                        ),
+                return Self::Unhandled(::std::boxed::Box::new(
+                    ::querygen_runtime::query::UnhandledError::new(
+                        status,
+                        body,
+                        ::std::result::Result::Err(problem),
                     ),
-                );
+                ));
             }
         };
         match envelope.code.as_deref() {
             ::std::option::Option::Some(
                 crate::error::InvalidParameterCombinationException::CODE,
             ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(
-                        body,
-                        &envelope,
-                    )
+                crate::error::InvalidParameterCombinationException::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::InvalidParameterCombinationException,
                     )
             }
-            ::std::option::Option::Some(
-                crate::error::InvalidParameterValueException::CODE,
-            ) => {
-                crate::error::InvalidParameterValueException::read_error_body(
-                        body,
-                        &envelope,
-                    )
+            ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE) => {
+                crate::error::InvalidParameterValueException::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::InvalidParameterValueException,
                     )
             }
             ::std::option::Option::Some(
                 crate::error::ReservedCacheNodeAlreadyExistsFault::CODE,
             ) => {
-                crate::error::ReservedCacheNodeAlreadyExistsFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
+                crate::error::ReservedCacheNodeAlreadyExistsFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::ReservedCacheNodeAlreadyExistsFault,
                     )
             }
             ::std::option::Option::Some(
                 crate::error::ReservedCacheNodeQuotaExceededFault::CODE,
             ) => {
-                crate::error::ReservedCacheNodeQuotaExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
+                crate::error::ReservedCacheNodeQuotaExceededFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ),
-                        ),
+                            ))
+                        },
                         Self::ReservedCacheNodeQuotaExceededFault,
                     )
             }
             ::std::option::Option::Some(
                 crate::error::ReservedCacheNodesOfferingNotFoundFault::CODE,
-            ) => {
-                crate::error::ReservedCacheNodesOfferingNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
-                            ),
-                        ),
-                        Self::ReservedCacheNodesOfferingNotFoundFault,
-                    )
-            }
-            ::std::option::Option::Some(
-                crate::error::TagQuotaPerResourceExceeded::CODE,
-            ) => {
-                crate::error::TagQuotaPerResourceExceeded::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
-                            ),
-                        ),
-                        Self::TagQuotaPerResourceExceeded,
-                    )
-            }
-            _ => {
-                Self::Unhandled(
-                    ::std::boxed::Box::new(
+            ) => crate::error::ReservedCacheNodesOfferingNotFoundFault::read_error_body(
+                body, &envelope,
+            )
+            .map_or_else(
+                |problem| {
+                    Self::Unhandled(::std::boxed::Box::new(
                         ::querygen_runtime::query::UnhandledError::new(
                             status,
                             body,
-                            ::std::result::Result::Ok(envelope),
+                            ::std::result::Result::Err(problem),
                         ),
-                    ),
-                )
+                    ))
+                },
+                Self::ReservedCacheNodesOfferingNotFoundFault,
+            ),
+            ::std::option::Option::Some(crate::error::TagQuotaPerResourceExceeded::CODE) => {
+                crate::error::TagQuotaPerResourceExceeded::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| {
+                            Self::Unhandled(::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ))
+                        },
+                        Self::TagQuotaPerResourceExceeded,
+                    )
             }
+            _ => Self::Unhandled(::std::boxed::Box::new(
+                ::querygen_runtime::query::UnhandledError::new(
+                    status,
+                    body,
+                    ::std::result::Result::Ok(envelope),
+                ),
+            )),
         }
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
-            Self::InvalidParameterCombinationException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterCombinationException::CODE,
-                )
-            }
+            Self::InvalidParameterCombinationException(_) => ::std::option::Option::Some(
+                crate::error::InvalidParameterCombinationException::CODE,
+            ),
             Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(
-                    crate::error::InvalidParameterValueException::CODE,
-                )
+                ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE)
             }
             Self::ReservedCacheNodeAlreadyExistsFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ReservedCacheNodeAlreadyExistsFault::CODE,
-                )
+                ::std::option::Option::Some(crate::error::ReservedCacheNodeAlreadyExistsFault::CODE)
             }
             Self::ReservedCacheNodeQuotaExceededFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ReservedCacheNodeQuotaExceededFault::CODE,
-                )
+                ::std::option::Option::Some(crate::error::ReservedCacheNodeQuotaExceededFault::CODE)
             }
-            Self::ReservedCacheNodesOfferingNotFoundFault(_) => {
-                ::std::option::Option::Some(
-                    crate::error::ReservedCacheNodesOfferingNotFoundFault::CODE,
-                )
-            }
+            Self::ReservedCacheNodesOfferingNotFoundFault(_) => ::std::option::Option::Some(
+                crate::error::ReservedCacheNodesOfferingNotFoundFault::CODE,
+            ),
             Self::TagQuotaPerResourceExceeded(_) => {
-                ::std::option::Option::Some(
-                    crate::error::TagQuotaPerResourceExceeded::CODE,
-                )
+                ::std::option::Option::Some(crate::error::TagQuotaPerResourceExceeded::CODE)
             }
             Self::Unhandled(error) => error.code.as_deref(),
         }
@@ -380,67 +324,50 @@ impl PurchaseReservedCacheNodesOfferingError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
         match self {
-            Self::InvalidParameterCombinationException(error) => {
-                (
-                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::InvalidParameterValueException(error) => {
-                (
-                    crate::error::InvalidParameterValueException::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::ReservedCacheNodeAlreadyExistsFault(error) => {
-                (
-                    crate::error::ReservedCacheNodeAlreadyExistsFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::ReservedCacheNodeQuotaExceededFault(error) => {
-                (
-                    crate::error::ReservedCacheNodeQuotaExceededFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::ReservedCacheNodesOfferingNotFoundFault(error) => {
-                (
-                    crate::error::ReservedCacheNodesOfferingNotFoundFault::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
-            Self::TagQuotaPerResourceExceeded(error) => {
-                (
-                    crate::error::TagQuotaPerResourceExceeded::HTTP_STATUS,
-                    error.write_error_response(request_id),
-                )
-            }
+            Self::InvalidParameterCombinationException(error) => (
+                crate::error::InvalidParameterCombinationException::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            Self::InvalidParameterValueException(error) => (
+                crate::error::InvalidParameterValueException::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            Self::ReservedCacheNodeAlreadyExistsFault(error) => (
+                crate::error::ReservedCacheNodeAlreadyExistsFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            Self::ReservedCacheNodeQuotaExceededFault(error) => (
+                crate::error::ReservedCacheNodeQuotaExceededFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            Self::ReservedCacheNodesOfferingNotFoundFault(error) => (
+                crate::error::ReservedCacheNodesOfferingNotFoundFault::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
+            Self::TagQuotaPerResourceExceeded(error) => (
+                crate::error::TagQuotaPerResourceExceeded::HTTP_STATUS,
+                error.write_error_response(request_id),
+            ),
             Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
         }
+    }
+}
+impl ::querygen_runtime::query::ErrorCode for PurchaseReservedCacheNodesOfferingError {
+    fn code(&self) -> ::std::option::Option<&str> {
+        PurchaseReservedCacheNodesOfferingError::code(self)
     }
 }
 impl ::std::fmt::Display for PurchaseReservedCacheNodesOfferingError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::ReservedCacheNodeAlreadyExistsFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
-            Self::ReservedCacheNodeQuotaExceededFault(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
+            Self::InvalidParameterCombinationException(error) => ::std::fmt::Display::fmt(error, f),
+            Self::InvalidParameterValueException(error) => ::std::fmt::Display::fmt(error, f),
+            Self::ReservedCacheNodeAlreadyExistsFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::ReservedCacheNodeQuotaExceededFault(error) => ::std::fmt::Display::fmt(error, f),
             Self::ReservedCacheNodesOfferingNotFoundFault(error) => {
                 ::std::fmt::Display::fmt(error, f)
             }
-            Self::TagQuotaPerResourceExceeded(error) => {
-                ::std::fmt::Display::fmt(error, f)
-            }
+            Self::TagQuotaPerResourceExceeded(error) => ::std::fmt::Display::fmt(error, f),
             Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
         }
     }
@@ -448,33 +375,20 @@ impl ::std::fmt::Display for PurchaseReservedCacheNodesOfferingError {
 impl ::std::error::Error for PurchaseReservedCacheNodesOfferingError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            Self::InvalidParameterCombinationException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::InvalidParameterValueException(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::ReservedCacheNodeAlreadyExistsFault(error) => {
-                ::std::option::Option::Some(error)
-            }
-            Self::ReservedCacheNodeQuotaExceededFault(error) => {
-                ::std::option::Option::Some(error)
-            }
+            Self::InvalidParameterCombinationException(error) => ::std::option::Option::Some(error),
+            Self::InvalidParameterValueException(error) => ::std::option::Option::Some(error),
+            Self::ReservedCacheNodeAlreadyExistsFault(error) => ::std::option::Option::Some(error),
+            Self::ReservedCacheNodeQuotaExceededFault(error) => ::std::option::Option::Some(error),
             Self::ReservedCacheNodesOfferingNotFoundFault(error) => {
                 ::std::option::Option::Some(error)
             }
-            Self::TagQuotaPerResourceExceeded(error) => {
-                ::std::option::Option::Some(error)
-            }
+            Self::TagQuotaPerResourceExceeded(error) => ::std::option::Option::Some(error),
             Self::Unhandled(error) => ::std::option::Option::Some(&**error),
         }
     }
 }
 /// Parses a non-2xx `PurchaseReservedCacheNodesOffering` response into [`PurchaseReservedCacheNodesOfferingError`].
-pub fn deserialize_error(
-    status: u16,
-    body: &[u8],
-) -> PurchaseReservedCacheNodesOfferingError {
+pub fn deserialize_error(status: u16, body: &[u8]) -> PurchaseReservedCacheNodesOfferingError {
     PurchaseReservedCacheNodesOfferingError::parse(status, body)
 }
 /// Builds the `PurchaseReservedCacheNodesOffering` HTTP request for `input` against a resolved endpoint URL: `POST`, the endpoint's path, `content-type`, `content-length` and the serialized body. Send it with any HTTP stack.
@@ -486,11 +400,7 @@ pub fn build_request(
     ::querygen_runtime::http::RequestError,
 > {
     let host_prefix = ::std::option::Option::None;
-    ::querygen_runtime::http::query_request(
-        endpoint,
-        host_prefix,
-        serialize_query_body(input),
-    )
+    ::querygen_runtime::http::query_request(endpoint, host_prefix, serialize_query_body(input))
 }
 /// Reads the HTTP response to a `PurchaseReservedCacheNodesOffering` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`PurchaseReservedCacheNodesOfferingError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
@@ -502,20 +412,143 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
-        deserialize_response(body)
-            .map_err(|problem| {
-                PurchaseReservedCacheNodesOfferingError::Unhandled(
-                    ::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
-                        ),
-                    ),
-                )
-            })
+        deserialize_response(body).map_err(|problem| {
+            PurchaseReservedCacheNodesOfferingError::Unhandled(::std::boxed::Box::new(
+                ::querygen_runtime::query::UnhandledError::new(
+                    status,
+                    body,
+                    ::std::result::Result::Err(problem),
+                ),
+            ))
+        })
     } else {
         ::std::result::Result::Err(deserialize_error(status, body))
+    }
+}
+#[cfg(feature = "client")]
+static OPERATION: ::querygen_runtime::client::Operation<
+    PurchaseReservedCacheNodesOfferingInput,
+    PurchaseReservedCacheNodesOfferingOutput,
+    PurchaseReservedCacheNodesOfferingError,
+> = ::querygen_runtime::client::Operation {
+    name: "PurchaseReservedCacheNodesOffering",
+    build_request,
+    parse_response: parse_response::<::std::vec::Vec<u8>>,
+};
+#[cfg(feature = "client")]
+/// A `PurchaseReservedCacheNodesOffering` call being prepared: the input's setters, then [`send`](Self::send).
+#[derive(Debug, Clone)]
+pub struct PurchaseReservedCacheNodesOfferingFluentBuilder {
+    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    inner: builders::PurchaseReservedCacheNodesOfferingInputBuilder,
+}
+#[cfg(feature = "client")]
+impl PurchaseReservedCacheNodesOfferingFluentBuilder {
+    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_runtime::client::Handle>) -> Self {
+        Self {
+            handle,
+            inner: ::std::default::Default::default(),
+        }
+    }
+    /// The input as set so far.
+    pub fn as_input(&self) -> &builders::PurchaseReservedCacheNodesOfferingInputBuilder {
+        &self.inner
+    }
+    /// Sends the request; the output, or why there is none.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        PurchaseReservedCacheNodesOfferingOutput,
+        ::querygen_runtime::client::SdkError<PurchaseReservedCacheNodesOfferingError>,
+    > {
+        self.send_with_metadata()
+            .await
+            .map(|response| response.output)
+    }
+    /// [`send`](Self::send), keeping the response's request id beside the output.
+    pub async fn send_with_metadata(
+        self,
+    ) -> ::std::result::Result<
+        ::querygen_runtime::query::QueryResponse<PurchaseReservedCacheNodesOfferingOutput>,
+        ::querygen_runtime::client::SdkError<PurchaseReservedCacheNodesOfferingError>,
+    > {
+        let input = self.inner.build().map_err(|problem| {
+            ::querygen_runtime::client::SdkError::Construction(
+                ::querygen_runtime::client::ConstructionError::new(::std::format!(
+                    "{}: {problem}",
+                    "PurchaseReservedCacheNodesOffering"
+                )),
+            )
+        })?;
+        self.handle.invoke(&OPERATION, &input).await
+    }
+    /// The ID of the reserved cache node offering to purchase.
+    ///
+    /// Example: `438012d3-4052-4cc7-b2e3-8d3372e0e706`
+    pub fn reserved_cache_nodes_offering_id(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.reserved_cache_nodes_offering_id(input);
+        self
+    }
+    /// Sets or clears the `ReservedCacheNodesOfferingId` member.
+    pub fn set_reserved_cache_nodes_offering_id(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_reserved_cache_nodes_offering_id(input);
+        self
+    }
+    /// A customer-specified identifier to track this reservation.
+    ///
+    /// **Note:** The Reserved Cache Node ID is an unique customer-specified identifier to track this
+    /// reservation. If this parameter is not specified, ElastiCache automatically generates an identifier
+    /// for the reservation.
+    ///
+    /// Example: myreservationID
+    pub fn reserved_cache_node_id(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.reserved_cache_node_id(input);
+        self
+    }
+    /// Sets or clears the `ReservedCacheNodeId` member.
+    pub fn set_reserved_cache_node_id(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_reserved_cache_node_id(input);
+        self
+    }
+    /// The number of cache node instances to reserve.
+    ///
+    /// Default: `1`
+    pub fn cache_node_count(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+        self.inner = self.inner.cache_node_count(input);
+        self
+    }
+    /// Sets or clears the `CacheNodeCount` member.
+    pub fn set_cache_node_count(mut self, input: ::std::option::Option<i32>) -> Self {
+        self.inner = self.inner.set_cache_node_count(input);
+        self
+    }
+    /// Appends one item to the `Tags` member.
+    ///
+    /// A list of tags to be added to this resource. A tag is a key-value pair. A tag key must be
+    /// accompanied by a tag value, although null is accepted.
+    pub fn tags(mut self, item: impl ::std::convert::Into<crate::types::Tag>) -> Self {
+        self.inner = self.inner.tags(item);
+        self
+    }
+    /// Sets or clears the `Tags` member.
+    pub fn set_tags(
+        mut self,
+        input: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+    ) -> Self {
+        self.inner = self.inner.set_tags(input);
+        self
     }
 }
 #[cfg(feature = "server")]
@@ -524,14 +557,13 @@ impl PurchaseReservedCacheNodesOfferingInput {
     pub fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_reserved_cache_nodes_offering_id = match node
-            .child("ReservedCacheNodesOfferingId")
-        {
-            ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(child.text()?.to_owned())
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
+        let member_reserved_cache_nodes_offering_id =
+            match node.child("ReservedCacheNodesOfferingId") {
+                ::std::option::Option::Some(child) => {
+                    ::std::option::Option::Some(child.text()?.to_owned())
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            };
         let member_reserved_cache_node_id = match node.child("ReservedCacheNodeId") {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.text()?.to_owned())
@@ -546,18 +578,16 @@ impl PurchaseReservedCacheNodesOfferingInput {
         };
         let member_tags = match node.child("Tags") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(
-                    match child.child("Tag") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()? {
-                                list.push(crate::types::Tag::read_query(item0)?);
-                            }
-                            list
+                ::std::option::Option::Some(match child.child("Tag") {
+                    ::std::option::Option::Some(items) => {
+                        let mut list = ::std::vec::Vec::new();
+                        for item0 in items.items()? {
+                            list.push(crate::types::Tag::read_query(item0)?);
                         }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    },
-                )
+                        list
+                    }
+                    ::std::option::Option::None => ::std::vec::Vec::new(),
+                })
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
@@ -599,15 +629,14 @@ pub fn serialize_response(
     request_id: &str,
 ) -> ::std::string::String {
     let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer
-        .start(
-            "PurchaseReservedCacheNodesOfferingResponse",
-            ::std::option::Option::Some(
-                "http://elasticache.amazonaws.com/doc/2015-02-02/",
-            ),
-        );
-    writer
-        .start("PurchaseReservedCacheNodesOfferingResult", ::std::option::Option::None);
+    writer.start(
+        "PurchaseReservedCacheNodesOfferingResponse",
+        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
+    );
+    writer.start(
+        "PurchaseReservedCacheNodesOfferingResult",
+        ::std::option::Option::None,
+    );
     output.write_xml(&mut writer);
     writer.end("PurchaseReservedCacheNodesOfferingResult");
     writer.response_metadata(request_id);
@@ -632,9 +661,7 @@ pub mod builders {
             mut self,
             input: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.reserved_cache_nodes_offering_id = ::std::option::Option::Some(
-                input.into(),
-            );
+            self.reserved_cache_nodes_offering_id = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `ReservedCacheNodesOfferingId` member.
@@ -670,18 +697,12 @@ pub mod builders {
         /// The number of cache node instances to reserve.
         ///
         /// Default: `1`
-        pub fn cache_node_count(
-            mut self,
-            input: impl ::std::convert::Into<i32>,
-        ) -> Self {
+        pub fn cache_node_count(mut self, input: impl ::std::convert::Into<i32>) -> Self {
             self.cache_node_count = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `CacheNodeCount` member.
-        pub fn set_cache_node_count(
-            mut self,
-            input: ::std::option::Option<i32>,
-        ) -> Self {
+        pub fn set_cache_node_count(mut self, input: ::std::option::Option<i32>) -> Self {
             self.cache_node_count = input;
             self
         }
@@ -689,11 +710,10 @@ pub mod builders {
         ///
         /// A list of tags to be added to this resource. A tag is a key-value pair. A tag key must be
         /// accompanied by a tag value, although null is accepted.
-        pub fn tags(
-            mut self,
-            item: impl ::std::convert::Into<crate::types::Tag>,
-        ) -> Self {
-            self.tags.get_or_insert_with(::std::vec::Vec::new).push(item.into());
+        pub fn tags(mut self, item: impl ::std::convert::Into<crate::types::Tag>) -> Self {
+            self.tags
+                .get_or_insert_with(::std::vec::Vec::new)
+                .push(item.into());
             self
         }
         /// Sets or clears the `Tags` member.
@@ -710,7 +730,7 @@ pub mod builders {
         ) -> ::std::result::Result<
             crate::operation::purchase_reserved_cache_nodes_offering::PurchaseReservedCacheNodesOfferingInput,
             ::querygen_runtime::BuildError,
-        > {
+        >{
             let mut missing = ::std::vec::Vec::new();
             if self.reserved_cache_nodes_offering_id.is_none() {
                 missing.push("reserved_cache_nodes_offering_id");
@@ -756,7 +776,7 @@ pub mod builders {
         /// Builds the [`PurchaseReservedCacheNodesOfferingOutput`](super::PurchaseReservedCacheNodesOfferingOutput); every member is optional or has a default.
         pub fn build(
             self,
-        ) -> crate::operation::purchase_reserved_cache_nodes_offering::PurchaseReservedCacheNodesOfferingOutput {
+        ) -> crate::operation::purchase_reserved_cache_nodes_offering::PurchaseReservedCacheNodesOfferingOutput{
             crate::operation::purchase_reserved_cache_nodes_offering::PurchaseReservedCacheNodesOfferingOutput {
                 reserved_cache_node: self.reserved_cache_node,
             }

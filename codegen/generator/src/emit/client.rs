@@ -1,0 +1,228 @@
+//! The async client of an awsQuery service: `src/client.rs` (the `Client`,
+//! its configuration and endpoint resolution) and, in each operation module, the
+//! fluent builder that `Client::{operation}()` returns.
+//!
+//! Everything here is behind the generated crate's `client` feature; the
+//! sans-IO functions it calls are always there.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::structure::{setters, SetterTarget};
+use super::{doc_line, ident};
+use crate::ir::{Operation, Service};
+
+/// Whether the service gets a client: it must speak awsQuery and be signed with SigV4.
+pub fn has_client(service: &Service) -> bool {
+    service.aws_query && service.signing_name.is_some()
+}
+
+/// `AWS_ENDPOINT_URL_<NAME>`: the SDK id, upper case, spaces and dashes as `_`.
+fn env_name(service: &Service) -> String {
+    sdk_id(service)
+        .chars()
+        .map(|c| match c {
+            ' ' | '-' => '_',
+            c => c.to_ascii_uppercase(),
+        })
+        .collect()
+}
+
+/// The key of a `[services]` section: the SDK id, lower case, spaces and dashes as `_`.
+fn config_key(service: &Service) -> String {
+    env_name(service).to_ascii_lowercase()
+}
+
+fn sdk_id(service: &Service) -> &str {
+    service.sdk_id.as_deref().unwrap_or(&service.name)
+}
+
+/// `src/client.rs`.
+pub fn client_file(service: &Service, crate_name: &str, crate_version: &str) -> TokenStream {
+    let signing_name = service.signing_name.as_deref().unwrap_or_default();
+    let env_name = env_name(service);
+    let config_key = config_key(service);
+    let intro = crate::docs::doc_lines(&format!(
+        "The async client for {title}.\n\n\
+         [`Client`] sends each operation's request, signed with SigV4 (signing name `{signing_name}`), \
+         to the endpoint the service's rules resolve for the configured region (or the configured \
+         endpoint URL), retrying throttling and transient failures as the AWS SDKs' standard retry \
+         mode does.\n\n\
+         ```no_run\n\
+         # async fn example() -> Result<(), Box<dyn std::error::Error>> {{\n\
+         // Region, credentials and endpoint from AWS_REGION, AWS_ACCESS_KEY_ID, AWS_PROFILE, …\n\
+         let client = {krate}::Client::from_env()?;\n\
+         # let _ = client;\n\
+         # Ok(())\n\
+         # }}\n\
+         ```",
+        title = service.title,
+        krate = crate_name.replace('-', "_"),
+    ));
+    let target = target_fn();
+    let operations = service.operations.iter().map(|op| {
+        let method = ident(&op.rust_name);
+        let module = ident(&op.rust_name);
+        let fluent = fluent_name(op);
+        let feature = super::operation_feature(&op.rust_name);
+        let doc = doc_line(&format!(
+            "Starts a `{}` call: set the input on the returned builder, then `send()` it.",
+            op.wire_name
+        ));
+        quote! {
+            #[cfg(feature = #feature)]
+            #doc
+            pub fn #method(&self) -> crate::operation::#module::#fluent {
+                crate::operation::#module::#fluent::new(::std::sync::Arc::clone(&self.handle))
+            }
+        }
+    });
+    quote! {
+        #(#![doc = #intro])*
+
+        pub use ::querygen_runtime::client::{Config, ConfigBuilder, RetryConfig, SdkError, Transport};
+        pub use ::querygen_runtime::config::{ConfigError, Credentials};
+
+        /// What the runtime needs to know about this service.
+        pub static SERVICE: ::querygen_runtime::client::ServiceInfo =
+            ::querygen_runtime::client::ServiceInfo {
+                signing_name: #signing_name,
+                env_name: #env_name,
+                config_key: #config_key,
+                crate_name: #crate_name,
+                crate_version: #crate_version,
+            };
+
+        /// A client for the service. Cheap to clone: clones share configuration,
+        /// connections and the retry quota.
+        #[derive(Debug, Clone)]
+        pub struct Client {
+            handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+        }
+
+        impl Client {
+            /// A client with `config`. The endpoint is resolved here, once; if it cannot be,
+            /// every call returns the reason as [`SdkError::Construction`].
+            pub fn from_conf(config: Config) -> Self {
+                let target = target(&config);
+                Self {
+                    handle: ::std::sync::Arc::new(::querygen_runtime::client::Handle::new(&SERVICE, config, target)),
+                }
+            }
+
+            /// A client configured from the environment and the shared config files.
+            pub fn from_env() -> ::std::result::Result<Self, ConfigError> {
+                ::std::result::Result::Ok(Self::from_conf(Self::config_from_env()?.build()))
+            }
+
+            /// The environment's and shared files' settings, to adjust before building.
+            pub fn config_from_env() -> ::std::result::Result<ConfigBuilder, ConfigError> {
+                ConfigBuilder::from_env(&SERVICE)
+            }
+
+            /// The configuration this client was made with.
+            pub fn config(&self) -> &Config {
+                self.handle.config()
+            }
+
+            #(#operations)*
+        }
+
+        #target
+    }
+}
+
+// TEMPORARY until the endpoint resolver lands: only the endpoint URL override.
+fn target_fn() -> TokenStream {
+    quote! {
+        /// Where requests go: the configured endpoint URL.
+        fn target(config: &Config) -> ::std::result::Result<::querygen_runtime::client::Target, ::std::string::String> {
+            match config.endpoint_url() {
+                ::std::option::Option::Some(url) => ::std::result::Result::Ok(::querygen_runtime::client::Target { url: url.to_owned(), headers: ::std::vec::Vec::new() }),
+                ::std::option::Option::None => ::std::result::Result::Err("no endpoint".to_owned()),
+            }
+        }
+    }
+}
+
+fn fluent_name(op: &Operation) -> proc_macro2::Ident {
+    format_ident!("{}FluentBuilder", crate::naming::type_name(&op.wire_name))
+}
+
+/// The fluent builder of one operation, for its module.
+pub fn fluent_builder(op: &Operation) -> TokenStream {
+    let fluent = fluent_name(op);
+    let type_name = crate::naming::type_name(&op.wire_name);
+    let input = format_ident!("{}Input", type_name);
+    let input_builder = format_ident!("{}InputBuilder", type_name);
+    let output = format_ident!("{}Output", type_name);
+    let error = format_ident!("{}Error", type_name);
+    let wire_name = &op.wire_name;
+    let doc = doc_line(&format!(
+        "A `{wire_name}` call being prepared: the input's setters, then [`send`](Self::send)."
+    ));
+    // `build()` is fallible only when some required member has no default.
+    let build = if op.input.required_fields().next().is_some() {
+        quote! {
+            let input = self.inner.build().map_err(|problem| {
+                ::querygen_runtime::client::SdkError::Construction(
+                    ::querygen_runtime::client::ConstructionError::new(::std::format!("{}: {problem}", #wire_name)),
+                )
+            })?;
+        }
+    } else {
+        quote!(let input = self.inner.build();)
+    };
+    let setters = op
+        .input
+        .fields
+        .iter()
+        .map(|f| setters(f, SetterTarget::Inner));
+    quote! {
+        #[cfg(feature = "client")]
+        static OPERATION: ::querygen_runtime::client::Operation<#input, #output, #error> =
+            ::querygen_runtime::client::Operation {
+                name: #wire_name,
+                build_request,
+                parse_response: parse_response::<::std::vec::Vec<u8>>,
+            };
+
+        #[cfg(feature = "client")]
+        #doc
+        #[derive(Debug, Clone)]
+        pub struct #fluent {
+            handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+            inner: builders::#input_builder,
+        }
+
+        #[cfg(feature = "client")]
+        impl #fluent {
+            pub(crate) fn new(handle: ::std::sync::Arc<::querygen_runtime::client::Handle>) -> Self {
+                Self { handle, inner: ::std::default::Default::default() }
+            }
+
+            /// The input as set so far.
+            pub fn as_input(&self) -> &builders::#input_builder {
+                &self.inner
+            }
+
+            /// Sends the request; the output, or why there is none.
+            pub async fn send(self) -> ::std::result::Result<#output, ::querygen_runtime::client::SdkError<#error>> {
+                self.send_with_metadata().await.map(|response| response.output)
+            }
+
+            /// [`send`](Self::send), keeping the response's request id beside the output.
+            pub async fn send_with_metadata(
+                self,
+            ) -> ::std::result::Result<
+                ::querygen_runtime::query::QueryResponse<#output>,
+                ::querygen_runtime::client::SdkError<#error>,
+            > {
+                #build
+                self.handle.invoke(&OPERATION, &input).await
+            }
+
+            #(#setters)*
+        }
+    }
+}
