@@ -1,0 +1,358 @@
+//! The generated client through an in-process transport: what goes on the wire
+//! (body, headers, signature shape), and how answers, errors and retries come back.
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use elasticache::client::{Config, Credentials, RetryConfig, SdkError};
+use elasticache::operation::start_migration::StartMigrationError;
+use elasticache::types::CustomerNodeEndpoint;
+use querygen_runtime::client::{
+    BoxFuture, HttpRequest, HttpResponse, Transport, TransportError, TransportErrorKind,
+};
+
+/// One scripted outcome: a status and body, or a transport failure.
+type Answer = Result<(u16, String), TransportErrorKind>;
+
+/// Answers each request with the next scripted outcome and keeps the requests.
+#[derive(Debug, Clone, Default)]
+struct Script {
+    answers: Arc<Mutex<VecDeque<Answer>>>,
+    seen: Arc<Mutex<Vec<HttpRequest>>>,
+}
+
+impl Script {
+    fn new(answers: Vec<Result<(u16, &str), TransportErrorKind>>) -> Self {
+        let script = Self::default();
+        *script.answers.lock().unwrap() = answers
+            .into_iter()
+            .map(|a| a.map(|(s, b)| (s, b.to_owned())))
+            .collect();
+        script
+    }
+
+    fn requests(&self) -> Vec<HttpRequest> {
+        std::mem::take(&mut *self.seen.lock().unwrap())
+    }
+}
+
+impl Transport for Script {
+    fn send(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
+        self.seen.lock().unwrap().push(request);
+        let next = self.answers.lock().unwrap().pop_front();
+        Box::pin(async move {
+            match next {
+                Some(Ok((status, body))) => Ok(querygen_runtime::http::Response::builder()
+                    .status(status)
+                    .header("content-type", "text/xml")
+                    .body(body.into_bytes())
+                    .unwrap()),
+                Some(Err(kind)) => Err(TransportError::new(kind, "scripted failure")),
+                None => panic!("the script has no more answers"),
+            }
+        })
+    }
+}
+
+const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+
+fn client(script: &Script, max_attempts: u32) -> elasticache::Client {
+    let mut retry = RetryConfig::default();
+    retry.max_attempts = max_attempts;
+    retry.initial_backoff = Duration::from_millis(1);
+    let config = Config::builder()
+        .region("us-east-1")
+        .credentials(Credentials::new("AKIDEXAMPLE", SECRET, None))
+        .endpoint_url("https://elasticache.us-east-1.amazonaws.com")
+        .retry_config(retry)
+        .transport(script.clone())
+        .build();
+    elasticache::Client::from_conf(config)
+}
+
+fn endpoint(address: &str, port: i32) -> CustomerNodeEndpoint {
+    CustomerNodeEndpoint::builder()
+        .address(address)
+        .port(port)
+        .build()
+}
+
+const OK: &str = r#"<StartMigrationResponse xmlns="http://elasticache.amazonaws.com/doc/2015-02-02/">
+  <StartMigrationResult><ReplicationGroup><ReplicationGroupId>my-rg</ReplicationGroupId><Status>migrating</Status></ReplicationGroup></StartMigrationResult>
+  <ResponseMetadata><RequestId>req-ok</RequestId></ResponseMetadata>
+</StartMigrationResponse>"#;
+
+const NOT_FOUND: &str = r#"<ErrorResponse xmlns="http://elasticache.amazonaws.com/doc/2015-02-02/">
+  <Error><Type>Sender</Type><Code>ReplicationGroupNotFoundFault</Code><Message>Replication group my-rg not found.</Message></Error>
+  <RequestId>req-404</RequestId>
+</ErrorResponse>"#;
+
+const THROTTLED: &str = r#"<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error><RequestId>req-429</RequestId></ErrorResponse>"#;
+
+async fn start_migration(
+    client: &elasticache::Client,
+) -> Result<
+    elasticache::operation::start_migration::StartMigrationOutput,
+    SdkError<StartMigrationError>,
+> {
+    client
+        .start_migration()
+        .replication_group_id("my-rg")
+        .customer_node_endpoint_list(endpoint("10.0.0.1", 6379))
+        .customer_node_endpoint_list(endpoint("10.0.0.2", 6380))
+        .send()
+        .await
+}
+
+#[tokio::test]
+async fn start_migration_sends_the_sdk_body_signed_and_reads_the_output() {
+    let script = Script::new(vec![Ok((200, OK))]);
+    let output = start_migration(&client(&script, 3)).await.unwrap();
+    let group = output.replication_group.unwrap();
+    assert_eq!(group.replication_group_id.as_deref(), Some("my-rg"));
+    assert_eq!(group.status.as_deref(), Some("migrating"));
+
+    let requests = script.requests();
+    assert_eq!(requests.len(), 1);
+    let request = &requests[0];
+    assert_eq!(request.method(), "POST");
+    assert_eq!(
+        request.uri(),
+        "https://elasticache.us-east-1.amazonaws.com/"
+    );
+    assert_eq!(
+        std::str::from_utf8(request.body()).unwrap(),
+        "Action=StartMigration&Version=2015-02-02&ReplicationGroupId=my-rg&CustomerNodeEndpointList.member.1.Address=10.0.0.1&CustomerNodeEndpointList.member.1.Port=6379&CustomerNodeEndpointList.member.2.Address=10.0.0.2&CustomerNodeEndpointList.member.2.Port=6380"
+    );
+    let header = |name: &str| request.headers()[name].to_str().unwrap().to_owned();
+    assert_eq!(header("content-type"), "application/x-www-form-urlencoded");
+    assert_eq!(header("content-length"), "255");
+    assert_eq!(header("amz-sdk-request"), "attempt=1; max=3");
+    let date = header("x-amz-date");
+    assert_eq!(date.len(), 16, "{date}");
+    let authorization = header("authorization");
+    let expected_prefix = format!(
+        "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/{}/us-east-1/elasticache/aws4_request, SignedHeaders=",
+        &date[..8]
+    );
+    assert!(
+        authorization.starts_with(&expected_prefix),
+        "{authorization}"
+    );
+    let signed = authorization
+        .split("SignedHeaders=")
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .next()
+        .unwrap();
+    for name in ["content-length", "content-type", "host", "x-amz-date"] {
+        assert!(
+            signed.split(';').any(|h| h == name),
+            "{name} not signed: {signed}"
+        );
+    }
+    assert!(!authorization.contains(SECRET));
+}
+
+#[tokio::test]
+async fn a_session_token_is_sent_and_signed() {
+    let script = Script::new(vec![Ok((200, OK))]);
+    let config = Config::builder()
+        .region("eu-west-1")
+        .credentials(Credentials::new("AKID", SECRET, Some("the-token".into())))
+        .endpoint_url("http://127.0.0.1:1")
+        .transport(script.clone())
+        .build();
+    start_migration(&elasticache::Client::from_conf(config))
+        .await
+        .unwrap();
+    let request = &script.requests()[0];
+    assert_eq!(request.headers()["x-amz-security-token"], "the-token");
+    let authorization = request.headers()["authorization"].to_str().unwrap();
+    assert!(authorization.contains("/eu-west-1/elasticache/aws4_request"));
+    assert!(
+        authorization.contains("x-amz-security-token"),
+        "{authorization}"
+    );
+}
+
+#[tokio::test]
+async fn a_modeled_error_comes_back_at_once_with_message_and_request_id() {
+    let script = Script::new(vec![Ok((404, NOT_FOUND))]);
+    let error = start_migration(&client(&script, 3)).await.unwrap_err();
+    assert_eq!(error.attempts(), 1);
+    let SdkError::Service(failure) = &error else {
+        panic!("{error:?}")
+    };
+    assert_eq!(failure.status, 404);
+    assert_eq!(failure.request_id.as_deref(), Some("req-404"));
+    let StartMigrationError::ReplicationGroupNotFoundFault(fault) = &failure.error else {
+        panic!("{error:?}")
+    };
+    assert_eq!(fault.message(), Some("Replication group my-rg not found."));
+    assert!(error.to_string().contains("request id req-404"), "{error}");
+    assert_eq!(script.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn throttling_and_5xx_are_retried_then_succeed() {
+    let script = Script::new(vec![
+        Ok((400, THROTTLED)),
+        Ok((503, "<html>busy</html>")),
+        Ok((200, OK)),
+    ]);
+    start_migration(&client(&script, 3)).await.unwrap();
+    let attempts: Vec<String> = script
+        .requests()
+        .iter()
+        .map(|r| r.headers()["amz-sdk-request"].to_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        attempts,
+        ["attempt=1; max=3", "attempt=2; max=3", "attempt=3; max=3"]
+    );
+}
+
+#[tokio::test]
+async fn every_attempt_of_a_call_shares_one_invocation_id() {
+    let script = Script::new(vec![Ok((500, "oops")), Ok((200, OK)), Ok((200, OK))]);
+    let client = client(&script, 3);
+    start_migration(&client).await.unwrap();
+    start_migration(&client).await.unwrap();
+    let ids: Vec<String> = script
+        .requests()
+        .iter()
+        .map(|r| {
+            r.headers()["amz-sdk-invocation-id"]
+                .to_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(ids[0], ids[1]);
+    assert_ne!(ids[1], ids[2]);
+}
+
+#[tokio::test]
+async fn retries_stop_at_max_attempts_with_the_last_answer() {
+    let script = Script::new(vec![
+        Ok((500, "<html>first</html>")),
+        Ok((502, "<html>second</html>")),
+    ]);
+    let error = start_migration(&client(&script, 2)).await.unwrap_err();
+    assert_eq!(error.attempts(), 2);
+    let SdkError::Service(failure) = &error else {
+        panic!("{error:?}")
+    };
+    assert_eq!(failure.status, 502);
+    let StartMigrationError::Unhandled(unhandled) = &failure.error else {
+        panic!("{error:?}")
+    };
+    assert_eq!(unhandled.status, 502);
+    assert!(unhandled.body_excerpt.contains("second"));
+}
+
+#[tokio::test]
+async fn connection_failures_are_retried_and_reported() {
+    let script = Script::new(vec![
+        Err(TransportErrorKind::Connect),
+        Err(TransportErrorKind::Io),
+        Err(TransportErrorKind::Timeout),
+    ]);
+    let error = start_migration(&client(&script, 3)).await.unwrap_err();
+    let SdkError::Dispatch(failure) = &error else {
+        panic!("{error:?}")
+    };
+    assert_eq!(failure.attempts, 3);
+    assert_eq!(failure.error.kind(), TransportErrorKind::Timeout);
+    assert!(error.to_string().contains("after 3 attempts"), "{error}");
+}
+
+#[tokio::test]
+async fn client_errors_and_unacceptable_responses_are_not_retried() {
+    let script = Script::new(vec![Err(TransportErrorKind::Response)]);
+    let error = start_migration(&client(&script, 3)).await.unwrap_err();
+    assert_eq!(error.attempts(), 1);
+    let bad_request = r#"<ErrorResponse><Error><Code>InvalidParameterValue</Code><Message>no</Message></Error><RequestId>r</RequestId></ErrorResponse>"#;
+    let script = Script::new(vec![Ok((400, bad_request))]);
+    let error = start_migration(&client(&script, 3)).await.unwrap_err();
+    assert_eq!(error.attempts(), 1);
+    assert!(error.as_service_error().is_some());
+}
+
+#[tokio::test]
+async fn missing_members_credentials_region_or_endpoint_send_nothing() {
+    let script = Script::new(vec![]);
+    let error = client(&script, 3)
+        .start_migration()
+        .replication_group_id("my-rg")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(matches!(error, SdkError::Construction(_)), "{error:?}");
+    assert!(
+        error.to_string().contains("customer_node_endpoint_list"),
+        "{error}"
+    );
+    assert_eq!(error.attempts(), 0);
+
+    let no_credentials = Config::builder()
+        .region("us-east-1")
+        .endpoint_url("http://127.0.0.1:1")
+        .transport(script.clone())
+        .build();
+    let error = start_migration(&elasticache::Client::from_conf(no_credentials))
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("no credentials"), "{error}");
+
+    let no_region = Config::builder()
+        .credentials(Credentials::new("AKID", SECRET, None))
+        .endpoint_url("http://127.0.0.1:1")
+        .transport(script.clone())
+        .build();
+    let error = start_migration(&elasticache::Client::from_conf(no_region))
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("no region"), "{error}");
+    assert!(script.requests().is_empty());
+}
+
+#[tokio::test]
+async fn an_answer_that_never_comes_is_cut_by_the_operation_timeout() {
+    #[derive(Debug)]
+    struct Silent;
+    impl Transport for Silent {
+        fn send(&self, _: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
+            Box::pin(std::future::pending())
+        }
+    }
+    let config = Config::builder()
+        .region("us-east-1")
+        .credentials(Credentials::new("AKID", SECRET, None))
+        .endpoint_url("http://127.0.0.1:1")
+        .operation_timeout(Duration::from_millis(200))
+        .transport(Silent)
+        .build();
+    let started = std::time::Instant::now();
+    let error = start_migration(&elasticache::Client::from_conf(config))
+        .await
+        .unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(2));
+    let SdkError::Dispatch(failure) = &error else {
+        panic!("{error:?}")
+    };
+    assert_eq!(failure.error.kind(), TransportErrorKind::Timeout);
+    assert!(error.to_string().contains("operation timeout"), "{error}");
+}
+
+#[test]
+fn debug_output_never_shows_the_secret() {
+    let script = Script::new(vec![]);
+    let client = client(&script, 3);
+    let debug = format!("{client:?} {:?}", client.config());
+    assert!(debug.contains("AKIDEXAMPLE"), "{debug}");
+    assert!(!debug.contains(SECRET), "{debug}");
+}

@@ -1,0 +1,314 @@
+//! The generated client with its default transport (hyper) against small
+//! loopback servers that misbehave: closed ports, silence, truncated and reset
+//! bodies, slow answers, 5xx pages and throttling. Each gives the documented
+//! typed error or a retry, within the configured timeouts.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use elasticache::client::{Config, Credentials, RetryConfig, SdkError};
+use elasticache::operation::start_migration::{StartMigrationError, StartMigrationOutput};
+use elasticache::types::CustomerNodeEndpoint;
+use querygen_runtime::client::TransportErrorKind;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+const OK: &str = r#"<StartMigrationResponse xmlns="http://elasticache.amazonaws.com/doc/2015-02-02/"><StartMigrationResult><ReplicationGroup><ReplicationGroupId>my-rg</ReplicationGroupId></ReplicationGroup></StartMigrationResult><ResponseMetadata><RequestId>req-ok</RequestId></ResponseMetadata></StartMigrationResponse>"#;
+
+/// What the server does with one request.
+#[derive(Debug, Clone)]
+enum Act {
+    /// Answers with this status and body.
+    Answer(u16, &'static str),
+    /// Reads the request and never answers.
+    Silence,
+    /// Promises a longer body than it sends, then closes.
+    Truncate,
+    /// Sends part of the body, then resets the connection.
+    Reset,
+    /// Sends the headers, then one body byte every 200 ms.
+    Trickle,
+}
+
+/// A loopback server that handles request N with `acts[N]` (the last act repeats).
+struct Server {
+    url: String,
+    requests: Arc<AtomicUsize>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+async fn serve(acts: Vec<Act>) -> Server {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let requests = Arc::new(AtomicUsize::new(0));
+    let counter = requests.clone();
+    let task = tokio::spawn(async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else {
+                return;
+            };
+            let index = counter.fetch_add(1, Ordering::SeqCst);
+            let act = acts[index.min(acts.len() - 1)].clone();
+            tokio::spawn(handle(stream, act));
+        }
+    });
+    Server {
+        url,
+        requests,
+        task,
+    }
+}
+
+async fn read_request(stream: &mut TcpStream) {
+    let mut data = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        let n = stream.read(&mut buf).await.unwrap_or(0);
+        if n == 0 {
+            return;
+        }
+        data.extend_from_slice(&buf[..n]);
+        if let Some(end) = data.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&data[..end]).to_ascii_lowercase();
+            let length: usize = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .map_or(0, |v| v.trim().parse().unwrap());
+            if data.len() >= end + 4 + length {
+                return;
+            }
+        }
+    }
+}
+
+async fn handle(mut stream: TcpStream, act: Act) {
+    read_request(&mut stream).await;
+    let head = |status: u16, length: usize| {
+        format!(
+            "HTTP/1.1 {status} X\r\ncontent-type: text/xml\r\ncontent-length: {length}\r\nx-amzn-requestid: hdr-{status}\r\nconnection: close\r\n\r\n"
+        )
+    };
+    match act {
+        Act::Answer(status, body) => {
+            let _ = stream
+                .write_all(format!("{}{body}", head(status, body.len())).as_bytes())
+                .await;
+        }
+        Act::Silence => {
+            tokio::time::sleep(Duration::from_secs(3600)).await;
+        }
+        Act::Truncate => {
+            let _ = stream
+                .write_all(format!("{}{}", head(200, OK.len()), &OK[..40]).as_bytes())
+                .await;
+        }
+        Act::Reset => {
+            let _ = stream
+                .write_all(format!("{}{}", head(200, OK.len()), &OK[..40]).as_bytes())
+                .await;
+            let _ = stream.flush().await;
+            let _ = stream.set_zero_linger();
+        }
+        Act::Trickle => {
+            let _ = stream.write_all(head(200, OK.len()).as_bytes()).await;
+            for byte in OK.bytes() {
+                tokio::time::sleep(Duration::from_millis(200)).await;
+                if stream.write_all(&[byte]).await.is_err() {
+                    return;
+                }
+            }
+        }
+    }
+}
+
+fn client(url: &str, max_attempts: u32, read_timeout: Duration) -> elasticache::Client {
+    let mut retry = RetryConfig::default();
+    retry.max_attempts = max_attempts;
+    retry.initial_backoff = Duration::from_millis(10);
+    elasticache::Client::from_conf(
+        Config::builder()
+            .region("us-east-1")
+            .credentials(Credentials::new("AKIDEXAMPLE", "secret", None))
+            .endpoint_url(url)
+            .retry_config(retry)
+            .connect_timeout(Duration::from_secs(1))
+            .read_timeout(read_timeout)
+            .build(),
+    )
+}
+
+async fn call(
+    client: &elasticache::Client,
+) -> Result<StartMigrationOutput, SdkError<StartMigrationError>> {
+    client
+        .start_migration()
+        .replication_group_id("my-rg")
+        .customer_node_endpoint_list(
+            CustomerNodeEndpoint::builder()
+                .address("10.0.0.1")
+                .port(6379)
+                .build(),
+        )
+        .send()
+        .await
+}
+
+fn dispatch_kind(error: &SdkError<StartMigrationError>) -> TransportErrorKind {
+    match error {
+        SdkError::Dispatch(failure) => failure.error.kind(),
+        other => panic!("expected a dispatch failure, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_good_answer_over_a_real_socket() {
+    let server = serve(vec![Act::Answer(200, OK)]).await;
+    let output = call(&client(&server.url, 3, Duration::from_secs(5)))
+        .await
+        .unwrap();
+    assert_eq!(
+        output
+            .replication_group
+            .unwrap()
+            .replication_group_id
+            .as_deref(),
+        Some("my-rg")
+    );
+}
+
+#[tokio::test]
+async fn a_closed_port_is_a_connection_error_after_the_retries() {
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let started = Instant::now();
+    let error = call(&client(
+        &format!("http://127.0.0.1:{port}"),
+        3,
+        Duration::from_secs(5),
+    ))
+    .await
+    .unwrap_err();
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(dispatch_kind(&error), TransportErrorKind::Connect);
+    assert_eq!(error.attempts(), 3);
+    assert!(error.to_string().contains("connection error"), "{error}");
+}
+
+#[tokio::test]
+async fn a_server_that_never_answers_times_out_within_the_read_timeout() {
+    let server = serve(vec![Act::Silence]).await;
+    let started = Instant::now();
+    let error = call(&client(&server.url, 2, Duration::from_millis(300)))
+        .await
+        .unwrap_err();
+    let elapsed = started.elapsed();
+    assert!(elapsed >= Duration::from_millis(600), "{elapsed:?}");
+    assert!(elapsed < Duration::from_secs(3), "{elapsed:?}");
+    assert_eq!(dispatch_kind(&error), TransportErrorKind::Timeout);
+    assert_eq!(error.attempts(), 2);
+    assert_eq!(server.requests.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn a_slow_body_times_out() {
+    let server = serve(vec![Act::Trickle]).await;
+    let started = Instant::now();
+    let error = call(&client(&server.url, 1, Duration::from_millis(500)))
+        .await
+        .unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(3));
+    assert_eq!(dispatch_kind(&error), TransportErrorKind::Timeout);
+}
+
+#[tokio::test]
+async fn a_truncated_body_is_an_io_error_and_is_retried() {
+    let server = serve(vec![Act::Truncate, Act::Answer(200, OK)]).await;
+    call(&client(&server.url, 3, Duration::from_secs(5)))
+        .await
+        .unwrap();
+    assert_eq!(server.requests.load(Ordering::SeqCst), 2);
+
+    let server = serve(vec![Act::Truncate]).await;
+    let error = call(&client(&server.url, 2, Duration::from_secs(5)))
+        .await
+        .unwrap_err();
+    assert_eq!(dispatch_kind(&error), TransportErrorKind::Io);
+    assert!(error.to_string().contains("cut short"), "{error}");
+}
+
+#[tokio::test]
+async fn a_reset_mid_body_is_an_io_error() {
+    let server = serve(vec![Act::Reset]).await;
+    let error = call(&client(&server.url, 2, Duration::from_secs(5)))
+        .await
+        .unwrap_err();
+    assert_eq!(dispatch_kind(&error), TransportErrorKind::Io);
+    assert_eq!(error.attempts(), 2);
+}
+
+#[tokio::test]
+async fn html_500s_come_back_with_status_and_excerpt_after_the_retries() {
+    let page = "<html><body><h1>500 Internal Server Error</h1></body></html>";
+    let server = serve(vec![Act::Answer(500, page)]).await;
+    let error = call(&client(&server.url, 3, Duration::from_secs(5)))
+        .await
+        .unwrap_err();
+    assert_eq!(server.requests.load(Ordering::SeqCst), 3);
+    let SdkError::Service(failure) = &error else {
+        panic!("{error:?}")
+    };
+    assert_eq!((failure.status, failure.attempts), (500, 3));
+    assert_eq!(failure.request_id.as_deref(), Some("hdr-500"));
+    let StartMigrationError::Unhandled(unhandled) = &failure.error else {
+        panic!("{error:?}")
+    };
+    assert_eq!(unhandled.status, 500);
+    assert!(unhandled.body_excerpt.contains("500 Internal Server Error"));
+    assert!(error.to_string().contains("HTTP 500"), "{error}");
+}
+
+#[tokio::test]
+async fn a_503_with_or_without_xml_is_retried_until_it_passes() {
+    let unavailable = r#"<ErrorResponse><Error><Type>Receiver</Type><Code>ServiceUnavailable</Code><Message>try later</Message></Error><RequestId>r</RequestId></ErrorResponse>"#;
+    let server = serve(vec![
+        Act::Answer(503, unavailable),
+        Act::Answer(503, ""),
+        Act::Answer(200, OK),
+    ])
+    .await;
+    call(&client(&server.url, 3, Duration::from_secs(5)))
+        .await
+        .unwrap();
+    assert_eq!(server.requests.load(Ordering::SeqCst), 3);
+}
+
+#[tokio::test]
+async fn throttling_is_retried_and_reported_when_it_persists() {
+    let throttled = r#"<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error><RequestId>t-1</RequestId></ErrorResponse>"#;
+    let server = serve(vec![Act::Answer(400, throttled)]).await;
+    let error = call(&client(&server.url, 2, Duration::from_secs(5)))
+        .await
+        .unwrap_err();
+    assert_eq!(server.requests.load(Ordering::SeqCst), 2);
+    let SdkError::Service(failure) = &error else {
+        panic!("{error:?}")
+    };
+    let StartMigrationError::Unhandled(unhandled) = &failure.error else {
+        panic!("{error:?}")
+    };
+    assert_eq!(unhandled.code.as_deref(), Some("Throttling"));
+    assert_eq!(unhandled.message.as_deref(), Some("Rate exceeded"));
+}
