@@ -46,7 +46,7 @@ impl Transport for Script {
                 Some(Ok((status, body))) => Ok(querygen_runtime::http::Response::builder()
                     .status(status)
                     .header("content-type", "text/xml")
-                    .body(body.into_bytes())
+                    .body(body.into_bytes().into())
                     .unwrap()),
                 Some(Err(kind)) => Err(TransportError::new(kind, "scripted failure")),
                 None => panic!("the script has no more answers"),

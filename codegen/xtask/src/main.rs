@@ -12,6 +12,9 @@ commands:
   check-models      generate every pinned upstream model into target/check-models and `cargo check` them
   bench [RUNS]      build the benchmark binary and run it beside aws-sdk-elasticache with the shared
                     harness ($ELASTICACHE_BENCH_DIR/run_bench.sh), RUNS times each (default 3)
+  build-times       clean release builds, one after another on an otherwise idle machine: the generated
+                    crate with all operations, with StartMigration alone (both with the client and no
+                    TLS), then aws-sdk-elasticache through $ELASTICACHE_BENCH_DIR/measure_build.sh
 
 Upstream models are read from $SMITHY_MODELS_DIR (a checkout of aws/api-models-aws or its models/ folder).";
 
@@ -24,6 +27,7 @@ fn main() -> ExitCode {
         ["check-models"] => check_models(),
         ["bench"] => bench("3"),
         ["bench", runs] => bench(runs),
+        ["build-times"] => build_times(),
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
             Ok(())
@@ -167,4 +171,112 @@ fn bench(runs: &str) -> Result<(), xtask::TaskError> {
     } else {
         Err(xtask::TaskError(format!("{} failed", script.display())))
     }
+}
+
+/// Clean release build of the generated crate with `features` (and no default features),
+/// in a fresh target dir under /tmp; returns the wall time in seconds.
+fn timed_clean_build(features: &str, label: &str) -> Result<f64, xtask::TaskError> {
+    let root = xtask::workspace_root();
+    let target = std::env::temp_dir().join(format!("querygen-build-times-{label}"));
+    let _ = std::fs::remove_dir_all(&target);
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let started = Instant::now();
+    let status = std::process::Command::new(&cargo)
+        .args([
+            "build",
+            "--release",
+            "--quiet",
+            "-p",
+            "elasticache",
+            "--no-default-features",
+            "--features",
+            features,
+        ])
+        .env("CARGO_TARGET_DIR", &target)
+        .current_dir(&root)
+        .status()
+        .map_err(|e| xtask::TaskError(format!("cannot run cargo: {e}")))?;
+    let seconds = started.elapsed().as_secs_f64();
+    let _ = std::fs::remove_dir_all(&target);
+    if status.success() {
+        Ok(seconds)
+    } else {
+        Err(xtask::TaskError(format!("the {label} build failed")))
+    }
+}
+
+/// Build times of the generated crate and of aws-sdk-elasticache, measured in one run.
+fn build_times() -> Result<(), xtask::TaskError> {
+    let root = xtask::workspace_root();
+    let harness = std::env::var_os("ELASTICACHE_BENCH_DIR").map(|d| root.join(d)).ok_or_else(|| {
+        xtask::TaskError("ELASTICACHE_BENCH_DIR is not set: point it at the shared bench folder (e.g. ../shared/bench)".into())
+    })?;
+    let script = harness.join("measure_build.sh");
+    if !script.is_file() {
+        return Err(xtask::TaskError(format!("{} not found", script.display())));
+    }
+    let manifest = root.join("generated/elasticache/Cargo.toml");
+    let text = std::fs::read_to_string(&manifest)
+        .map_err(|e| xtask::TaskError(format!("cannot read {}: {e}", manifest.display())))?;
+    // Every operation feature: the `default` list without the TLS transport.
+    let default_line = text
+        .lines()
+        .find(|l| l.starts_with("default = ["))
+        .ok_or_else(|| {
+            xtask::TaskError(format!("{} has no default features", manifest.display()))
+        })?;
+    let operations: Vec<&str> = default_line
+        .trim_start_matches("default = [")
+        .trim_end_matches(']')
+        .split(',')
+        .map(|f| f.trim().trim_matches('"'))
+        .filter(|f| !f.is_empty() && *f != "rustls")
+        .collect();
+    let all = format!("client,{}", operations.join(","));
+    eprintln!(
+        "== generated crate, all {} operations, client without TLS",
+        operations.len()
+    );
+    let all_secs = timed_clean_build(&all, "all")?;
+    eprintln!("   {all_secs:.1} s");
+    eprintln!("== generated crate, StartMigration only, client without TLS");
+    let one_secs = timed_clean_build("client,start-migration", "start-migration")?;
+    eprintln!("   {one_secs:.1} s");
+    eprintln!("== aws-sdk-elasticache 1.129.0, default features off plus rt-tokio (the harness's measure_build.sh)");
+    let output = std::process::Command::new("bash")
+        .arg(&script)
+        .arg("1")
+        .current_dir(&harness)
+        .output()
+        .map_err(|e| xtask::TaskError(format!("cannot run {}: {e}", script.display())))?;
+    let report = String::from_utf8_lossy(&output.stdout);
+    eprint!("{report}");
+    if !output.status.success() {
+        return Err(xtask::TaskError(format!(
+            "{} failed: {}",
+            script.display(),
+            String::from_utf8_lossy(&output.stderr)
+        )));
+    }
+    // The first "wall:" line is the SDK's full clean build.
+    let sdk_secs: f64 = report
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("wall: "))
+        .and_then(|w| w.trim_end_matches(" s").parse().ok())
+        .ok_or_else(|| xtask::TaskError("measure_build.sh printed no wall time".into()))?;
+    println!(
+        "| build (clean, release, with dependencies, no TLS) | seconds | vs aws-sdk-elasticache |"
+    );
+    println!("| --- | ---: | ---: |");
+    println!("| aws-sdk-elasticache 1.129.0 (`anchor-sdk`) | {sdk_secs:.1} | 1 |");
+    println!(
+        "| generated crate, all {} operations | {all_secs:.1} | 1/{:.1} |",
+        operations.len(),
+        sdk_secs / all_secs
+    );
+    println!(
+        "| generated crate, StartMigration only | {one_secs:.1} | 1/{:.1} |",
+        sdk_secs / one_secs
+    );
+    Ok(())
 }

@@ -13,17 +13,18 @@
 //! # Ok(())
 //! # }
 //! ```
-pub use ::querygen_runtime::client::{Config, ConfigBuilder, RetryConfig, SdkError, Transport};
+pub use ::querygen_runtime::client::{
+    Config, ConfigBuilder, RetryConfig, SdkError, Transport,
+};
 pub use ::querygen_runtime::config::{ConfigError, Credentials};
 /// What the runtime needs to know about this service.
-pub static SERVICE: ::querygen_runtime::client::ServiceInfo =
-    ::querygen_runtime::client::ServiceInfo {
-        signing_name: "elasticache",
-        env_name: "ELASTICACHE",
-        config_key: "elasticache",
-        crate_name: "elasticache",
-        crate_version: "0.1.0",
-    };
+pub static SERVICE: ::querygen_runtime::client::ServiceInfo = ::querygen_runtime::client::ServiceInfo {
+    signing_name: "elasticache",
+    env_name: "ELASTICACHE",
+    config_key: "elasticache",
+    crate_name: "elasticache",
+    crate_version: "0.1.0",
+};
 /// A client for the service. Cheap to clone: clones share configuration,
 /// connections and the retry quota.
 #[derive(Debug, Clone)]
@@ -36,9 +37,9 @@ impl Client {
     pub fn from_conf(config: Config) -> Self {
         let target = target(&config);
         Self {
-            handle: ::std::sync::Arc::new(::querygen_runtime::client::Handle::new(
-                &SERVICE, config, target,
-            )),
+            handle: ::std::sync::Arc::new(
+                ::querygen_runtime::client::Handle::new(&SERVICE, config, target),
+            ),
         }
     }
     /// A client configured from the environment and the shared config files.
@@ -66,7 +67,7 @@ impl Client {
     /// Starts a `AuthorizeCacheSecurityGroupIngress` call: set the input on the returned builder, then `send()` it.
     pub fn authorize_cache_security_group_ingress(
         &self,
-    ) -> crate::operation::authorize_cache_security_group_ingress::AuthorizeCacheSecurityGroupIngressFluentBuilder{
+    ) -> crate::operation::authorize_cache_security_group_ingress::AuthorizeCacheSecurityGroupIngressFluentBuilder {
         crate::operation::authorize_cache_security_group_ingress::AuthorizeCacheSecurityGroupIngressFluentBuilder::new(
             ::std::sync::Arc::clone(&self.handle),
         )
@@ -102,18 +103,19 @@ impl Client {
     /// Starts a `CopyServerlessCacheSnapshot` call: set the input on the returned builder, then `send()` it.
     pub fn copy_serverless_cache_snapshot(
         &self,
-    ) -> crate::operation::copy_serverless_cache_snapshot::CopyServerlessCacheSnapshotFluentBuilder
-    {
+    ) -> crate::operation::copy_serverless_cache_snapshot::CopyServerlessCacheSnapshotFluentBuilder {
         crate::operation::copy_serverless_cache_snapshot::CopyServerlessCacheSnapshotFluentBuilder::new(
             ::std::sync::Arc::clone(&self.handle),
         )
     }
     #[cfg(feature = "copy-snapshot")]
     /// Starts a `CopySnapshot` call: set the input on the returned builder, then `send()` it.
-    pub fn copy_snapshot(&self) -> crate::operation::copy_snapshot::CopySnapshotFluentBuilder {
-        crate::operation::copy_snapshot::CopySnapshotFluentBuilder::new(::std::sync::Arc::clone(
-            &self.handle,
-        ))
+    pub fn copy_snapshot(
+        &self,
+    ) -> crate::operation::copy_snapshot::CopySnapshotFluentBuilder {
+        crate::operation::copy_snapshot::CopySnapshotFluentBuilder::new(
+            ::std::sync::Arc::clone(&self.handle),
+        )
     }
     #[cfg(feature = "create-cache-cluster")]
     /// Starts a `CreateCacheCluster` call: set the input on the returned builder, then `send()` it.
@@ -128,8 +130,7 @@ impl Client {
     /// Starts a `CreateCacheParameterGroup` call: set the input on the returned builder, then `send()` it.
     pub fn create_cache_parameter_group(
         &self,
-    ) -> crate::operation::create_cache_parameter_group::CreateCacheParameterGroupFluentBuilder
-    {
+    ) -> crate::operation::create_cache_parameter_group::CreateCacheParameterGroupFluentBuilder {
         crate::operation::create_cache_parameter_group::CreateCacheParameterGroupFluentBuilder::new(
             ::std::sync::Arc::clone(&self.handle),
         )
@@ -156,8 +157,7 @@ impl Client {
     /// Starts a `CreateGlobalReplicationGroup` call: set the input on the returned builder, then `send()` it.
     pub fn create_global_replication_group(
         &self,
-    ) -> crate::operation::create_global_replication_group::CreateGlobalReplicationGroupFluentBuilder
-    {
+    ) -> crate::operation::create_global_replication_group::CreateGlobalReplicationGroupFluentBuilder {
         crate::operation::create_global_replication_group::CreateGlobalReplicationGroupFluentBuilder::new(
             ::std::sync::Arc::clone(&self.handle),
         )
@@ -184,7 +184,7 @@ impl Client {
     /// Starts a `CreateServerlessCacheSnapshot` call: set the input on the returned builder, then `send()` it.
     pub fn create_serverless_cache_snapshot(
         &self,
-    ) -> crate::operation::create_serverless_cache_snapshot::CreateServerlessCacheSnapshotFluentBuilder{
+    ) -> crate::operation::create_serverless_cache_snapshot::CreateServerlessCacheSnapshotFluentBuilder {
         crate::operation::create_serverless_cache_snapshot::CreateServerlessCacheSnapshotFluentBuilder::new(
             ::std::sync::Arc::clone(&self.handle),
         )
@@ -201,9 +201,9 @@ impl Client {
     #[cfg(feature = "create-user")]
     /// Starts a `CreateUser` call: set the input on the returned builder, then `send()` it.
     pub fn create_user(&self) -> crate::operation::create_user::CreateUserFluentBuilder {
-        crate::operation::create_user::CreateUserFluentBuilder::new(::std::sync::Arc::clone(
-            &self.handle,
-        ))
+        crate::operation::create_user::CreateUserFluentBuilder::new(
+            ::std::sync::Arc::clone(&self.handle),
+        )
     }
     #[cfg(feature = "create-user-group")]
     /// Starts a `CreateUserGroup` call: set the input on the returned builder, then `send()` it.
@@ -218,7 +218,7 @@ impl Client {
     /// Starts a `DecreaseNodeGroupsInGlobalReplicationGroup` call: set the input on the returned builder, then `send()` it.
     pub fn decrease_node_groups_in_global_replication_group(
         &self,
-    ) -> crate::operation::decrease_node_groups_in_global_replication_group::DecreaseNodeGroupsInGlobalReplicationGroupFluentBuilder{
+    ) -> crate::operation::decrease_node_groups_in_global_replication_group::DecreaseNodeGroupsInGlobalReplicationGroupFluentBuilder {
         crate::operation::decrease_node_groups_in_global_replication_group::DecreaseNodeGroupsInGlobalReplicationGroupFluentBuilder::new(
             ::std::sync::Arc::clone(&self.handle),
         )
@@ -245,8 +245,7 @@ impl Client {
     /// Starts a `DeleteCacheParameterGroup` call: set the input on the returned builder, then `send()` it.
     pub fn delete_cache_parameter_group(
         &self,
-    ) -> crate::operation::delete_cache_parameter_group::DeleteCacheParameterGroupFluentBuilder
-    {
+    ) -> crate::operation::delete_cache_parameter_group::DeleteCacheParameterGroupFluentBuilder {
         crate::operation::delete_cache_parameter_group::DeleteCacheParameterGroupFluentBuilder::new(
             ::std::sync::Arc::clone(&self.handle),
         )
@@ -273,8 +272,7 @@ impl Client {
     /// Starts a `DeleteGlobalReplicationGroup` call: set the input on the returned builder, then `send()` it.
     pub fn delete_global_replication_group(
         &self,
-    ) -> crate::operation::delete_global_replication_group::DeleteGlobalReplicationGroupFluentBuilder
-    {
+    ) -> crate::operation::delete_global_replication_group::DeleteGlobalReplicationGroupFluentBuilder {
         crate::operation::delete_global_replication_group::DeleteGlobalReplicationGroupFluentBuilder::new(
             ::std::sync::Arc::clone(&self.handle),
         )
@@ -301,7 +299,7 @@ impl Client {
     /// Starts a `DeleteServerlessCacheSnapshot` call: set the input on the returned builder, then `send()` it.
     pub fn delete_serverless_cache_snapshot(
         &self,
-    ) -> crate::operation::delete_serverless_cache_snapshot::DeleteServerlessCacheSnapshotFluentBuilder{
+    ) -> crate::operation::delete_serverless_cache_snapshot::DeleteServerlessCacheSnapshotFluentBuilder {
         crate::operation::delete_serverless_cache_snapshot::DeleteServerlessCacheSnapshotFluentBuilder::new(
             ::std::sync::Arc::clone(&self.handle),
         )
@@ -318,9 +316,9 @@ impl Client {
     #[cfg(feature = "delete-user")]
     /// Starts a `DeleteUser` call: set the input on the returned builder, then `send()` it.
     pub fn delete_user(&self) -> crate::operation::delete_user::DeleteUserFluentBuilder {
-        crate::operation::delete_user::DeleteUserFluentBuilder::new(::std::sync::Arc::clone(
-            &self.handle,
-        ))
+        crate::operation::delete_user::DeleteUserFluentBuilder::new(
+            ::std::sync::Arc::clone(&self.handle),
+        )
     }
     #[cfg(feature = "delete-user-group")]
     /// Starts a `DeleteUserGroup` call: set the input on the returned builder, then `send()` it.
@@ -344,8 +342,7 @@ impl Client {
     /// Starts a `DescribeCacheEngineVersions` call: set the input on the returned builder, then `send()` it.
     pub fn describe_cache_engine_versions(
         &self,
-    ) -> crate::operation::describe_cache_engine_versions::DescribeCacheEngineVersionsFluentBuilder
-    {
+    ) -> crate::operation::describe_cache_engine_versions::DescribeCacheEngineVersionsFluentBuilder {
         crate::operation::describe_cache_engine_versions::DescribeCacheEngineVersionsFluentBuilder::new(
             ::std::sync::Arc::clone(&self.handle),
         )
@@ -354,8 +351,7 @@ impl Client {
     /// Starts a `DescribeCacheParameterGroups` call: set the input on the returned builder, then `send()` it.
     pub fn describe_cache_parameter_groups(
         &self,
-    ) -> crate::operation::describe_cache_parameter_groups::DescribeCacheParameterGroupsFluentBuilder
-    {
+    ) -> crate::operation::describe_cache_parameter_groups::DescribeCacheParameterGroupsFluentBuilder {
         crate::operation::describe_cache_parameter_groups::DescribeCacheParameterGroupsFluentBuilder::new(
             ::std::sync::Arc::clone(&self.handle),
         )
@@ -373,8 +369,7 @@ impl Client {
     /// Starts a `DescribeCacheSecurityGroups` call: set the input on the returned builder, then `send()` it.
     pub fn describe_cache_security_groups(
         &self,
-    ) -> crate::operation::describe_cache_security_groups::DescribeCacheSecurityGroupsFluentBuilder
-    {
+    ) -> crate::operation::describe_cache_security_groups::DescribeCacheSecurityGroupsFluentBuilder {
         crate::operation::describe_cache_security_groups::DescribeCacheSecurityGroupsFluentBuilder::new(
             ::std::sync::Arc::clone(&self.handle),
         )
@@ -383,8 +378,7 @@ impl Client {
     /// Starts a `DescribeCacheSubnetGroups` call: set the input on the returned builder, then `send()` it.
     pub fn describe_cache_subnet_groups(
         &self,
-    ) -> crate::operation::describe_cache_subnet_groups::DescribeCacheSubnetGroupsFluentBuilder
-    {
+    ) -> crate::operation::describe_cache_subnet_groups::DescribeCacheSubnetGroupsFluentBuilder {
         crate::operation::describe_cache_subnet_groups::DescribeCacheSubnetGroupsFluentBuilder::new(
             ::std::sync::Arc::clone(&self.handle),
         )
@@ -393,7 +387,7 @@ impl Client {
     /// Starts a `DescribeEngineDefaultParameters` call: set the input on the returned builder, then `send()` it.
     pub fn describe_engine_default_parameters(
         &self,
-    ) -> crate::operation::describe_engine_default_parameters::DescribeEngineDefaultParametersFluentBuilder{
+    ) -> crate::operation::describe_engine_default_parameters::DescribeEngineDefaultParametersFluentBuilder {
         crate::operation::describe_engine_default_parameters::DescribeEngineDefaultParametersFluentBuilder::new(
             ::std::sync::Arc::clone(&self.handle),
         )
@@ -411,7 +405,7 @@ impl Client {
     /// Starts a `DescribeGlobalReplicationGroups` call: set the input on the returned builder, then `send()` it.
     pub fn describe_global_replication_groups(
         &self,
-    ) -> crate::operation::describe_global_replication_groups::DescribeGlobalReplicationGroupsFluentBuilder{
+    ) -> crate::operation::describe_global_replication_groups::DescribeGlobalReplicationGroupsFluentBuilder {
         crate::operation::describe_global_replication_groups::DescribeGlobalReplicationGroupsFluentBuilder::new(
             ::std::sync::Arc::clone(&self.handle),
         )
@@ -429,8 +423,7 @@ impl Client {
     /// Starts a `DescribeReservedCacheNodes` call: set the input on the returned builder, then `send()` it.
     pub fn describe_reserved_cache_nodes(
         &self,
-    ) -> crate::operation::describe_reserved_cache_nodes::DescribeReservedCacheNodesFluentBuilder
-    {
+    ) -> crate::operation::describe_reserved_cache_nodes::DescribeReservedCacheNodesFluentBuilder {
         crate::operation::describe_reserved_cache_nodes::DescribeReservedCacheNodesFluentBuilder::new(
             ::std::sync::Arc::clone(&self.handle),
         )
@@ -439,7 +432,7 @@ impl Client {
     /// Starts a `DescribeReservedCacheNodesOfferings` call: set the input on the returned builder, then `send()` it.
     pub fn describe_reserved_cache_nodes_offerings(
         &self,
-    ) -> crate::operation::describe_reserved_cache_nodes_offerings::DescribeReservedCacheNodesOfferingsFluentBuilder{
+    ) -> crate::operation::describe_reserved_cache_nodes_offerings::DescribeReservedCacheNodesOfferingsFluentBuilder {
         crate::operation::describe_reserved_cache_nodes_offerings::DescribeReservedCacheNodesOfferingsFluentBuilder::new(
             ::std::sync::Arc::clone(&self.handle),
         )
@@ -448,7 +441,7 @@ impl Client {
     /// Starts a `DescribeServerlessCacheSnapshots` call: set the input on the returned builder, then `send()` it.
     pub fn describe_serverless_cache_snapshots(
         &self,
-    ) -> crate::operation::describe_serverless_cache_snapshots::DescribeServerlessCacheSnapshotsFluentBuilder{
+    ) -> crate::operation::describe_serverless_cache_snapshots::DescribeServerlessCacheSnapshotsFluentBuilder {
         crate::operation::describe_serverless_cache_snapshots::DescribeServerlessCacheSnapshotsFluentBuilder::new(
             ::std::sync::Arc::clone(&self.handle),
         )
@@ -500,16 +493,18 @@ impl Client {
     }
     #[cfg(feature = "describe-users")]
     /// Starts a `DescribeUsers` call: set the input on the returned builder, then `send()` it.
-    pub fn describe_users(&self) -> crate::operation::describe_users::DescribeUsersFluentBuilder {
-        crate::operation::describe_users::DescribeUsersFluentBuilder::new(::std::sync::Arc::clone(
-            &self.handle,
-        ))
+    pub fn describe_users(
+        &self,
+    ) -> crate::operation::describe_users::DescribeUsersFluentBuilder {
+        crate::operation::describe_users::DescribeUsersFluentBuilder::new(
+            ::std::sync::Arc::clone(&self.handle),
+        )
     }
     #[cfg(feature = "disassociate-global-replication-group")]
     /// Starts a `DisassociateGlobalReplicationGroup` call: set the input on the returned builder, then `send()` it.
     pub fn disassociate_global_replication_group(
         &self,
-    ) -> crate::operation::disassociate_global_replication_group::DisassociateGlobalReplicationGroupFluentBuilder{
+    ) -> crate::operation::disassociate_global_replication_group::DisassociateGlobalReplicationGroupFluentBuilder {
         crate::operation::disassociate_global_replication_group::DisassociateGlobalReplicationGroupFluentBuilder::new(
             ::std::sync::Arc::clone(&self.handle),
         )
@@ -518,7 +513,7 @@ impl Client {
     /// Starts a `ExportServerlessCacheSnapshot` call: set the input on the returned builder, then `send()` it.
     pub fn export_serverless_cache_snapshot(
         &self,
-    ) -> crate::operation::export_serverless_cache_snapshot::ExportServerlessCacheSnapshotFluentBuilder{
+    ) -> crate::operation::export_serverless_cache_snapshot::ExportServerlessCacheSnapshotFluentBuilder {
         crate::operation::export_serverless_cache_snapshot::ExportServerlessCacheSnapshotFluentBuilder::new(
             ::std::sync::Arc::clone(&self.handle),
         )
@@ -527,7 +522,7 @@ impl Client {
     /// Starts a `FailoverGlobalReplicationGroup` call: set the input on the returned builder, then `send()` it.
     pub fn failover_global_replication_group(
         &self,
-    ) -> crate::operation::failover_global_replication_group::FailoverGlobalReplicationGroupFluentBuilder{
+    ) -> crate::operation::failover_global_replication_group::FailoverGlobalReplicationGroupFluentBuilder {
         crate::operation::failover_global_replication_group::FailoverGlobalReplicationGroupFluentBuilder::new(
             ::std::sync::Arc::clone(&self.handle),
         )
@@ -536,7 +531,7 @@ impl Client {
     /// Starts a `IncreaseNodeGroupsInGlobalReplicationGroup` call: set the input on the returned builder, then `send()` it.
     pub fn increase_node_groups_in_global_replication_group(
         &self,
-    ) -> crate::operation::increase_node_groups_in_global_replication_group::IncreaseNodeGroupsInGlobalReplicationGroupFluentBuilder{
+    ) -> crate::operation::increase_node_groups_in_global_replication_group::IncreaseNodeGroupsInGlobalReplicationGroupFluentBuilder {
         crate::operation::increase_node_groups_in_global_replication_group::IncreaseNodeGroupsInGlobalReplicationGroupFluentBuilder::new(
             ::std::sync::Arc::clone(&self.handle),
         )
@@ -554,7 +549,7 @@ impl Client {
     /// Starts a `ListAllowedNodeTypeModifications` call: set the input on the returned builder, then `send()` it.
     pub fn list_allowed_node_type_modifications(
         &self,
-    ) -> crate::operation::list_allowed_node_type_modifications::ListAllowedNodeTypeModificationsFluentBuilder{
+    ) -> crate::operation::list_allowed_node_type_modifications::ListAllowedNodeTypeModificationsFluentBuilder {
         crate::operation::list_allowed_node_type_modifications::ListAllowedNodeTypeModificationsFluentBuilder::new(
             ::std::sync::Arc::clone(&self.handle),
         )
@@ -581,8 +576,7 @@ impl Client {
     /// Starts a `ModifyCacheParameterGroup` call: set the input on the returned builder, then `send()` it.
     pub fn modify_cache_parameter_group(
         &self,
-    ) -> crate::operation::modify_cache_parameter_group::ModifyCacheParameterGroupFluentBuilder
-    {
+    ) -> crate::operation::modify_cache_parameter_group::ModifyCacheParameterGroupFluentBuilder {
         crate::operation::modify_cache_parameter_group::ModifyCacheParameterGroupFluentBuilder::new(
             ::std::sync::Arc::clone(&self.handle),
         )
@@ -600,8 +594,7 @@ impl Client {
     /// Starts a `ModifyGlobalReplicationGroup` call: set the input on the returned builder, then `send()` it.
     pub fn modify_global_replication_group(
         &self,
-    ) -> crate::operation::modify_global_replication_group::ModifyGlobalReplicationGroupFluentBuilder
-    {
+    ) -> crate::operation::modify_global_replication_group::ModifyGlobalReplicationGroupFluentBuilder {
         crate::operation::modify_global_replication_group::ModifyGlobalReplicationGroupFluentBuilder::new(
             ::std::sync::Arc::clone(&self.handle),
         )
@@ -619,7 +612,7 @@ impl Client {
     /// Starts a `ModifyReplicationGroupShardConfiguration` call: set the input on the returned builder, then `send()` it.
     pub fn modify_replication_group_shard_configuration(
         &self,
-    ) -> crate::operation::modify_replication_group_shard_configuration::ModifyReplicationGroupShardConfigurationFluentBuilder{
+    ) -> crate::operation::modify_replication_group_shard_configuration::ModifyReplicationGroupShardConfigurationFluentBuilder {
         crate::operation::modify_replication_group_shard_configuration::ModifyReplicationGroupShardConfigurationFluentBuilder::new(
             ::std::sync::Arc::clone(&self.handle),
         )
@@ -636,9 +629,9 @@ impl Client {
     #[cfg(feature = "modify-user")]
     /// Starts a `ModifyUser` call: set the input on the returned builder, then `send()` it.
     pub fn modify_user(&self) -> crate::operation::modify_user::ModifyUserFluentBuilder {
-        crate::operation::modify_user::ModifyUserFluentBuilder::new(::std::sync::Arc::clone(
-            &self.handle,
-        ))
+        crate::operation::modify_user::ModifyUserFluentBuilder::new(
+            ::std::sync::Arc::clone(&self.handle),
+        )
     }
     #[cfg(feature = "modify-user-group")]
     /// Starts a `ModifyUserGroup` call: set the input on the returned builder, then `send()` it.
@@ -653,7 +646,7 @@ impl Client {
     /// Starts a `PurchaseReservedCacheNodesOffering` call: set the input on the returned builder, then `send()` it.
     pub fn purchase_reserved_cache_nodes_offering(
         &self,
-    ) -> crate::operation::purchase_reserved_cache_nodes_offering::PurchaseReservedCacheNodesOfferingFluentBuilder{
+    ) -> crate::operation::purchase_reserved_cache_nodes_offering::PurchaseReservedCacheNodesOfferingFluentBuilder {
         crate::operation::purchase_reserved_cache_nodes_offering::PurchaseReservedCacheNodesOfferingFluentBuilder::new(
             ::std::sync::Arc::clone(&self.handle),
         )
@@ -662,7 +655,7 @@ impl Client {
     /// Starts a `RebalanceSlotsInGlobalReplicationGroup` call: set the input on the returned builder, then `send()` it.
     pub fn rebalance_slots_in_global_replication_group(
         &self,
-    ) -> crate::operation::rebalance_slots_in_global_replication_group::RebalanceSlotsInGlobalReplicationGroupFluentBuilder{
+    ) -> crate::operation::rebalance_slots_in_global_replication_group::RebalanceSlotsInGlobalReplicationGroupFluentBuilder {
         crate::operation::rebalance_slots_in_global_replication_group::RebalanceSlotsInGlobalReplicationGroupFluentBuilder::new(
             ::std::sync::Arc::clone(&self.handle),
         )
@@ -698,7 +691,7 @@ impl Client {
     /// Starts a `RevokeCacheSecurityGroupIngress` call: set the input on the returned builder, then `send()` it.
     pub fn revoke_cache_security_group_ingress(
         &self,
-    ) -> crate::operation::revoke_cache_security_group_ingress::RevokeCacheSecurityGroupIngressFluentBuilder{
+    ) -> crate::operation::revoke_cache_security_group_ingress::RevokeCacheSecurityGroupIngressFluentBuilder {
         crate::operation::revoke_cache_security_group_ingress::RevokeCacheSecurityGroupIngressFluentBuilder::new(
             ::std::sync::Arc::clone(&self.handle),
         )
@@ -714,17 +707,21 @@ impl Client {
     }
     #[cfg(feature = "test-failover")]
     /// Starts a `TestFailover` call: set the input on the returned builder, then `send()` it.
-    pub fn test_failover(&self) -> crate::operation::test_failover::TestFailoverFluentBuilder {
-        crate::operation::test_failover::TestFailoverFluentBuilder::new(::std::sync::Arc::clone(
-            &self.handle,
-        ))
+    pub fn test_failover(
+        &self,
+    ) -> crate::operation::test_failover::TestFailoverFluentBuilder {
+        crate::operation::test_failover::TestFailoverFluentBuilder::new(
+            ::std::sync::Arc::clone(&self.handle),
+        )
     }
     #[cfg(feature = "test-migration")]
     /// Starts a `TestMigration` call: set the input on the returned builder, then `send()` it.
-    pub fn test_migration(&self) -> crate::operation::test_migration::TestMigrationFluentBuilder {
-        crate::operation::test_migration::TestMigrationFluentBuilder::new(::std::sync::Arc::clone(
-            &self.handle,
-        ))
+    pub fn test_migration(
+        &self,
+    ) -> crate::operation::test_migration::TestMigrationFluentBuilder {
+        crate::operation::test_migration::TestMigrationFluentBuilder::new(
+            ::std::sync::Arc::clone(&self.handle),
+        )
     }
 }
 /// Where requests go: the configured endpoint URL.
@@ -738,6 +735,8 @@ fn target(
                 headers: ::std::vec::Vec::new(),
             })
         }
-        ::std::option::Option::None => ::std::result::Result::Err("no endpoint".to_owned()),
+        ::std::option::Option::None => {
+            ::std::result::Result::Err("no endpoint".to_owned())
+        }
     }
 }

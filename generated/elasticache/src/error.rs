@@ -47,19 +47,18 @@ mod api_call_rate_for_customer_exceeded_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_message = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self {
-                message: member_message,
-            })
+            ::std::result::Result::Ok(Self { message: member_message })
         }
     }
     impl ApiCallRateForCustomerExceededFault {
@@ -68,7 +67,10 @@ mod api_call_rate_for_customer_exceeded_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
+            let mut error = ::querygen_runtime::query::read_error_details(
+                body,
+                Self::read_xml,
+            )?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -85,10 +87,13 @@ mod api_call_rate_for_customer_exceeded_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer.start(
-                "ErrorResponse",
-                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-            );
+            writer
+                .start(
+                    "ErrorResponse",
+                    ::std::option::Option::Some(
+                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                    ),
+                );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -151,19 +156,18 @@ mod authorization_already_exists_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_message = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self {
-                message: member_message,
-            })
+            ::std::result::Result::Ok(Self { message: member_message })
         }
     }
     impl AuthorizationAlreadyExistsFault {
@@ -172,7 +176,10 @@ mod authorization_already_exists_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
+            let mut error = ::querygen_runtime::query::read_error_details(
+                body,
+                Self::read_xml,
+            )?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -189,10 +196,13 @@ mod authorization_already_exists_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer.start(
-                "ErrorResponse",
-                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-            );
+            writer
+                .start(
+                    "ErrorResponse",
+                    ::std::option::Option::Some(
+                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                    ),
+                );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -254,19 +264,18 @@ mod authorization_not_found_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_message = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self {
-                message: member_message,
-            })
+            ::std::result::Result::Ok(Self { message: member_message })
         }
     }
     impl AuthorizationNotFoundFault {
@@ -275,7 +284,10 @@ mod authorization_not_found_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
+            let mut error = ::querygen_runtime::query::read_error_details(
+                body,
+                Self::read_xml,
+            )?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -292,10 +304,13 @@ mod authorization_not_found_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer.start(
-                "ErrorResponse",
-                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-            );
+            writer
+                .start(
+                    "ErrorResponse",
+                    ::std::option::Option::Some(
+                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                    ),
+                );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -357,19 +372,18 @@ mod cache_cluster_already_exists_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_message = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self {
-                message: member_message,
-            })
+            ::std::result::Result::Ok(Self { message: member_message })
         }
     }
     impl CacheClusterAlreadyExistsFault {
@@ -378,7 +392,10 @@ mod cache_cluster_already_exists_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
+            let mut error = ::querygen_runtime::query::read_error_details(
+                body,
+                Self::read_xml,
+            )?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -395,10 +412,13 @@ mod cache_cluster_already_exists_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer.start(
-                "ErrorResponse",
-                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-            );
+            writer
+                .start(
+                    "ErrorResponse",
+                    ::std::option::Option::Some(
+                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                    ),
+                );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -415,20 +435,22 @@ mod cache_cluster_already_exists_fault_items {
 }
 #[cfg(feature = "create-cache-cluster")]
 pub use self::cache_cluster_already_exists_fault_items::*;
-#[cfg(any(
-    feature = "add-tags-to-resource",
-    feature = "create-replication-group",
-    feature = "create-snapshot",
-    feature = "delete-cache-cluster",
-    feature = "describe-cache-clusters",
-    feature = "describe-snapshots",
-    feature = "list-allowed-node-type-modifications",
-    feature = "list-tags-for-resource",
-    feature = "modify-cache-cluster",
-    feature = "modify-replication-group",
-    feature = "reboot-cache-cluster",
-    feature = "remove-tags-from-resource"
-))]
+#[cfg(
+    any(
+        feature = "add-tags-to-resource",
+        feature = "create-replication-group",
+        feature = "create-snapshot",
+        feature = "delete-cache-cluster",
+        feature = "describe-cache-clusters",
+        feature = "describe-snapshots",
+        feature = "list-allowed-node-type-modifications",
+        feature = "list-tags-for-resource",
+        feature = "modify-cache-cluster",
+        feature = "modify-replication-group",
+        feature = "reboot-cache-cluster",
+        feature = "remove-tags-from-resource"
+    )
+)]
 mod cache_cluster_not_found_fault_items {
     /// The requested cluster ID does not refer to an existing cluster.
     ///
@@ -473,19 +495,18 @@ mod cache_cluster_not_found_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_message = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self {
-                message: member_message,
-            })
+            ::std::result::Result::Ok(Self { message: member_message })
         }
     }
     impl CacheClusterNotFoundFault {
@@ -494,7 +515,10 @@ mod cache_cluster_not_found_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
+            let mut error = ::querygen_runtime::query::read_error_details(
+                body,
+                Self::read_xml,
+            )?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -511,10 +535,13 @@ mod cache_cluster_not_found_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer.start(
-                "ErrorResponse",
-                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-            );
+            writer
+                .start(
+                    "ErrorResponse",
+                    ::std::option::Option::Some(
+                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                    ),
+                );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -529,20 +556,22 @@ mod cache_cluster_not_found_fault_items {
         }
     }
 }
-#[cfg(any(
-    feature = "add-tags-to-resource",
-    feature = "create-replication-group",
-    feature = "create-snapshot",
-    feature = "delete-cache-cluster",
-    feature = "describe-cache-clusters",
-    feature = "describe-snapshots",
-    feature = "list-allowed-node-type-modifications",
-    feature = "list-tags-for-resource",
-    feature = "modify-cache-cluster",
-    feature = "modify-replication-group",
-    feature = "reboot-cache-cluster",
-    feature = "remove-tags-from-resource"
-))]
+#[cfg(
+    any(
+        feature = "add-tags-to-resource",
+        feature = "create-replication-group",
+        feature = "create-snapshot",
+        feature = "delete-cache-cluster",
+        feature = "describe-cache-clusters",
+        feature = "describe-snapshots",
+        feature = "list-allowed-node-type-modifications",
+        feature = "list-tags-for-resource",
+        feature = "modify-cache-cluster",
+        feature = "modify-replication-group",
+        feature = "reboot-cache-cluster",
+        feature = "remove-tags-from-resource"
+    )
+)]
 pub use self::cache_cluster_not_found_fault_items::*;
 #[cfg(feature = "create-cache-parameter-group")]
 mod cache_parameter_group_already_exists_fault_items {
@@ -589,19 +618,18 @@ mod cache_parameter_group_already_exists_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_message = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self {
-                message: member_message,
-            })
+            ::std::result::Result::Ok(Self { message: member_message })
         }
     }
     impl CacheParameterGroupAlreadyExistsFault {
@@ -610,7 +638,10 @@ mod cache_parameter_group_already_exists_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
+            let mut error = ::querygen_runtime::query::read_error_details(
+                body,
+                Self::read_xml,
+            )?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -627,10 +658,13 @@ mod cache_parameter_group_already_exists_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer.start(
-                "ErrorResponse",
-                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-            );
+            writer
+                .start(
+                    "ErrorResponse",
+                    ::std::option::Option::Some(
+                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                    ),
+                );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -647,20 +681,22 @@ mod cache_parameter_group_already_exists_fault_items {
 }
 #[cfg(feature = "create-cache-parameter-group")]
 pub use self::cache_parameter_group_already_exists_fault_items::*;
-#[cfg(any(
-    feature = "add-tags-to-resource",
-    feature = "create-cache-cluster",
-    feature = "create-replication-group",
-    feature = "delete-cache-parameter-group",
-    feature = "describe-cache-parameter-groups",
-    feature = "describe-cache-parameters",
-    feature = "list-tags-for-resource",
-    feature = "modify-cache-cluster",
-    feature = "modify-cache-parameter-group",
-    feature = "modify-replication-group",
-    feature = "remove-tags-from-resource",
-    feature = "reset-cache-parameter-group"
-))]
+#[cfg(
+    any(
+        feature = "add-tags-to-resource",
+        feature = "create-cache-cluster",
+        feature = "create-replication-group",
+        feature = "delete-cache-parameter-group",
+        feature = "describe-cache-parameter-groups",
+        feature = "describe-cache-parameters",
+        feature = "list-tags-for-resource",
+        feature = "modify-cache-cluster",
+        feature = "modify-cache-parameter-group",
+        feature = "modify-replication-group",
+        feature = "remove-tags-from-resource",
+        feature = "reset-cache-parameter-group"
+    )
+)]
 mod cache_parameter_group_not_found_fault_items {
     /// The requested cache parameter group name does not refer to an existing cache parameter group.
     ///
@@ -705,19 +741,18 @@ mod cache_parameter_group_not_found_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_message = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self {
-                message: member_message,
-            })
+            ::std::result::Result::Ok(Self { message: member_message })
         }
     }
     impl CacheParameterGroupNotFoundFault {
@@ -726,7 +761,10 @@ mod cache_parameter_group_not_found_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
+            let mut error = ::querygen_runtime::query::read_error_details(
+                body,
+                Self::read_xml,
+            )?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -743,10 +781,13 @@ mod cache_parameter_group_not_found_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer.start(
-                "ErrorResponse",
-                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-            );
+            writer
+                .start(
+                    "ErrorResponse",
+                    ::std::option::Option::Some(
+                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                    ),
+                );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -761,20 +802,22 @@ mod cache_parameter_group_not_found_fault_items {
         }
     }
 }
-#[cfg(any(
-    feature = "add-tags-to-resource",
-    feature = "create-cache-cluster",
-    feature = "create-replication-group",
-    feature = "delete-cache-parameter-group",
-    feature = "describe-cache-parameter-groups",
-    feature = "describe-cache-parameters",
-    feature = "list-tags-for-resource",
-    feature = "modify-cache-cluster",
-    feature = "modify-cache-parameter-group",
-    feature = "modify-replication-group",
-    feature = "remove-tags-from-resource",
-    feature = "reset-cache-parameter-group"
-))]
+#[cfg(
+    any(
+        feature = "add-tags-to-resource",
+        feature = "create-cache-cluster",
+        feature = "create-replication-group",
+        feature = "delete-cache-parameter-group",
+        feature = "describe-cache-parameter-groups",
+        feature = "describe-cache-parameters",
+        feature = "list-tags-for-resource",
+        feature = "modify-cache-cluster",
+        feature = "modify-cache-parameter-group",
+        feature = "modify-replication-group",
+        feature = "remove-tags-from-resource",
+        feature = "reset-cache-parameter-group"
+    )
+)]
 pub use self::cache_parameter_group_not_found_fault_items::*;
 #[cfg(feature = "create-cache-parameter-group")]
 mod cache_parameter_group_quota_exceeded_fault_items {
@@ -821,19 +864,18 @@ mod cache_parameter_group_quota_exceeded_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_message = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self {
-                message: member_message,
-            })
+            ::std::result::Result::Ok(Self { message: member_message })
         }
     }
     impl CacheParameterGroupQuotaExceededFault {
@@ -842,7 +884,10 @@ mod cache_parameter_group_quota_exceeded_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
+            let mut error = ::querygen_runtime::query::read_error_details(
+                body,
+                Self::read_xml,
+            )?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -859,10 +904,13 @@ mod cache_parameter_group_quota_exceeded_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer.start(
-                "ErrorResponse",
-                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-            );
+            writer
+                .start(
+                    "ErrorResponse",
+                    ::std::option::Option::Some(
+                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                    ),
+                );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -924,19 +972,18 @@ mod cache_security_group_already_exists_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_message = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self {
-                message: member_message,
-            })
+            ::std::result::Result::Ok(Self { message: member_message })
         }
     }
     impl CacheSecurityGroupAlreadyExistsFault {
@@ -945,7 +992,10 @@ mod cache_security_group_already_exists_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
+            let mut error = ::querygen_runtime::query::read_error_details(
+                body,
+                Self::read_xml,
+            )?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -962,10 +1012,13 @@ mod cache_security_group_already_exists_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer.start(
-                "ErrorResponse",
-                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-            );
+            writer
+                .start(
+                    "ErrorResponse",
+                    ::std::option::Option::Some(
+                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                    ),
+                );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -982,19 +1035,21 @@ mod cache_security_group_already_exists_fault_items {
 }
 #[cfg(feature = "create-cache-security-group")]
 pub use self::cache_security_group_already_exists_fault_items::*;
-#[cfg(any(
-    feature = "add-tags-to-resource",
-    feature = "authorize-cache-security-group-ingress",
-    feature = "create-cache-cluster",
-    feature = "create-replication-group",
-    feature = "delete-cache-security-group",
-    feature = "describe-cache-security-groups",
-    feature = "list-tags-for-resource",
-    feature = "modify-cache-cluster",
-    feature = "modify-replication-group",
-    feature = "remove-tags-from-resource",
-    feature = "revoke-cache-security-group-ingress"
-))]
+#[cfg(
+    any(
+        feature = "add-tags-to-resource",
+        feature = "authorize-cache-security-group-ingress",
+        feature = "create-cache-cluster",
+        feature = "create-replication-group",
+        feature = "delete-cache-security-group",
+        feature = "describe-cache-security-groups",
+        feature = "list-tags-for-resource",
+        feature = "modify-cache-cluster",
+        feature = "modify-replication-group",
+        feature = "remove-tags-from-resource",
+        feature = "revoke-cache-security-group-ingress"
+    )
+)]
 mod cache_security_group_not_found_fault_items {
     /// The requested cache security group name does not refer to an existing cache security group.
     ///
@@ -1039,19 +1094,18 @@ mod cache_security_group_not_found_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_message = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self {
-                message: member_message,
-            })
+            ::std::result::Result::Ok(Self { message: member_message })
         }
     }
     impl CacheSecurityGroupNotFoundFault {
@@ -1060,7 +1114,10 @@ mod cache_security_group_not_found_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
+            let mut error = ::querygen_runtime::query::read_error_details(
+                body,
+                Self::read_xml,
+            )?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -1077,10 +1134,13 @@ mod cache_security_group_not_found_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer.start(
-                "ErrorResponse",
-                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-            );
+            writer
+                .start(
+                    "ErrorResponse",
+                    ::std::option::Option::Some(
+                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                    ),
+                );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -1095,19 +1155,21 @@ mod cache_security_group_not_found_fault_items {
         }
     }
 }
-#[cfg(any(
-    feature = "add-tags-to-resource",
-    feature = "authorize-cache-security-group-ingress",
-    feature = "create-cache-cluster",
-    feature = "create-replication-group",
-    feature = "delete-cache-security-group",
-    feature = "describe-cache-security-groups",
-    feature = "list-tags-for-resource",
-    feature = "modify-cache-cluster",
-    feature = "modify-replication-group",
-    feature = "remove-tags-from-resource",
-    feature = "revoke-cache-security-group-ingress"
-))]
+#[cfg(
+    any(
+        feature = "add-tags-to-resource",
+        feature = "authorize-cache-security-group-ingress",
+        feature = "create-cache-cluster",
+        feature = "create-replication-group",
+        feature = "delete-cache-security-group",
+        feature = "describe-cache-security-groups",
+        feature = "list-tags-for-resource",
+        feature = "modify-cache-cluster",
+        feature = "modify-replication-group",
+        feature = "remove-tags-from-resource",
+        feature = "revoke-cache-security-group-ingress"
+    )
+)]
 pub use self::cache_security_group_not_found_fault_items::*;
 #[cfg(feature = "create-cache-security-group")]
 mod cache_security_group_quota_exceeded_fault_items {
@@ -1154,19 +1216,18 @@ mod cache_security_group_quota_exceeded_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_message = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self {
-                message: member_message,
-            })
+            ::std::result::Result::Ok(Self { message: member_message })
         }
     }
     impl CacheSecurityGroupQuotaExceededFault {
@@ -1175,7 +1236,10 @@ mod cache_security_group_quota_exceeded_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
+            let mut error = ::querygen_runtime::query::read_error_details(
+                body,
+                Self::read_xml,
+            )?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -1192,10 +1256,13 @@ mod cache_security_group_quota_exceeded_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer.start(
-                "ErrorResponse",
-                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-            );
+            writer
+                .start(
+                    "ErrorResponse",
+                    ::std::option::Option::Some(
+                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                    ),
+                );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -1257,19 +1324,18 @@ mod cache_subnet_group_already_exists_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_message = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self {
-                message: member_message,
-            })
+            ::std::result::Result::Ok(Self { message: member_message })
         }
     }
     impl CacheSubnetGroupAlreadyExistsFault {
@@ -1278,7 +1344,10 @@ mod cache_subnet_group_already_exists_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
+            let mut error = ::querygen_runtime::query::read_error_details(
+                body,
+                Self::read_xml,
+            )?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -1295,10 +1364,13 @@ mod cache_subnet_group_already_exists_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer.start(
-                "ErrorResponse",
-                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-            );
+            writer
+                .start(
+                    "ErrorResponse",
+                    ::std::option::Option::Some(
+                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                    ),
+                );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -1360,19 +1432,18 @@ mod cache_subnet_group_in_use_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_message = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self {
-                message: member_message,
-            })
+            ::std::result::Result::Ok(Self { message: member_message })
         }
     }
     impl CacheSubnetGroupInUse {
@@ -1381,7 +1452,10 @@ mod cache_subnet_group_in_use_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
+            let mut error = ::querygen_runtime::query::read_error_details(
+                body,
+                Self::read_xml,
+            )?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -1398,10 +1472,13 @@ mod cache_subnet_group_in_use_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer.start(
-                "ErrorResponse",
-                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-            );
+            writer
+                .start(
+                    "ErrorResponse",
+                    ::std::option::Option::Some(
+                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                    ),
+                );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -1418,16 +1495,18 @@ mod cache_subnet_group_in_use_items {
 }
 #[cfg(feature = "delete-cache-subnet-group")]
 pub use self::cache_subnet_group_in_use_items::*;
-#[cfg(any(
-    feature = "add-tags-to-resource",
-    feature = "create-cache-cluster",
-    feature = "create-replication-group",
-    feature = "delete-cache-subnet-group",
-    feature = "describe-cache-subnet-groups",
-    feature = "list-tags-for-resource",
-    feature = "modify-cache-subnet-group",
-    feature = "remove-tags-from-resource"
-))]
+#[cfg(
+    any(
+        feature = "add-tags-to-resource",
+        feature = "create-cache-cluster",
+        feature = "create-replication-group",
+        feature = "delete-cache-subnet-group",
+        feature = "describe-cache-subnet-groups",
+        feature = "list-tags-for-resource",
+        feature = "modify-cache-subnet-group",
+        feature = "remove-tags-from-resource"
+    )
+)]
 mod cache_subnet_group_not_found_fault_items {
     /// The requested cache subnet group name does not refer to an existing cache subnet group.
     ///
@@ -1472,19 +1551,18 @@ mod cache_subnet_group_not_found_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_message = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self {
-                message: member_message,
-            })
+            ::std::result::Result::Ok(Self { message: member_message })
         }
     }
     impl CacheSubnetGroupNotFoundFault {
@@ -1493,7 +1571,10 @@ mod cache_subnet_group_not_found_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
+            let mut error = ::querygen_runtime::query::read_error_details(
+                body,
+                Self::read_xml,
+            )?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -1510,10 +1591,13 @@ mod cache_subnet_group_not_found_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer.start(
-                "ErrorResponse",
-                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-            );
+            writer
+                .start(
+                    "ErrorResponse",
+                    ::std::option::Option::Some(
+                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                    ),
+                );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -1528,16 +1612,18 @@ mod cache_subnet_group_not_found_fault_items {
         }
     }
 }
-#[cfg(any(
-    feature = "add-tags-to-resource",
-    feature = "create-cache-cluster",
-    feature = "create-replication-group",
-    feature = "delete-cache-subnet-group",
-    feature = "describe-cache-subnet-groups",
-    feature = "list-tags-for-resource",
-    feature = "modify-cache-subnet-group",
-    feature = "remove-tags-from-resource"
-))]
+#[cfg(
+    any(
+        feature = "add-tags-to-resource",
+        feature = "create-cache-cluster",
+        feature = "create-replication-group",
+        feature = "delete-cache-subnet-group",
+        feature = "describe-cache-subnet-groups",
+        feature = "list-tags-for-resource",
+        feature = "modify-cache-subnet-group",
+        feature = "remove-tags-from-resource"
+    )
+)]
 pub use self::cache_subnet_group_not_found_fault_items::*;
 #[cfg(feature = "create-cache-subnet-group")]
 mod cache_subnet_group_quota_exceeded_fault_items {
@@ -1584,19 +1670,18 @@ mod cache_subnet_group_quota_exceeded_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_message = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self {
-                message: member_message,
-            })
+            ::std::result::Result::Ok(Self { message: member_message })
         }
     }
     impl CacheSubnetGroupQuotaExceededFault {
@@ -1605,7 +1690,10 @@ mod cache_subnet_group_quota_exceeded_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
+            let mut error = ::querygen_runtime::query::read_error_details(
+                body,
+                Self::read_xml,
+            )?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -1622,10 +1710,13 @@ mod cache_subnet_group_quota_exceeded_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer.start(
-                "ErrorResponse",
-                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-            );
+            writer
+                .start(
+                    "ErrorResponse",
+                    ::std::option::Option::Some(
+                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                    ),
+                );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -1642,10 +1733,7 @@ mod cache_subnet_group_quota_exceeded_fault_items {
 }
 #[cfg(feature = "create-cache-subnet-group")]
 pub use self::cache_subnet_group_quota_exceeded_fault_items::*;
-#[cfg(any(
-    feature = "create-cache-subnet-group",
-    feature = "modify-cache-subnet-group"
-))]
+#[cfg(any(feature = "create-cache-subnet-group", feature = "modify-cache-subnet-group"))]
 mod cache_subnet_quota_exceeded_fault_items {
     /// The request cannot be processed because it would exceed the allowed number of subnets in a cache
     /// subnet group.
@@ -1691,19 +1779,18 @@ mod cache_subnet_quota_exceeded_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_message = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self {
-                message: member_message,
-            })
+            ::std::result::Result::Ok(Self { message: member_message })
         }
     }
     impl CacheSubnetQuotaExceededFault {
@@ -1712,7 +1799,10 @@ mod cache_subnet_quota_exceeded_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
+            let mut error = ::querygen_runtime::query::read_error_details(
+                body,
+                Self::read_xml,
+            )?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -1729,10 +1819,13 @@ mod cache_subnet_quota_exceeded_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer.start(
-                "ErrorResponse",
-                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-            );
+            writer
+                .start(
+                    "ErrorResponse",
+                    ::std::option::Option::Some(
+                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                    ),
+                );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -1747,17 +1840,16 @@ mod cache_subnet_quota_exceeded_fault_items {
         }
     }
 }
-#[cfg(any(
-    feature = "create-cache-subnet-group",
-    feature = "modify-cache-subnet-group"
-))]
+#[cfg(any(feature = "create-cache-subnet-group", feature = "modify-cache-subnet-group"))]
 pub use self::cache_subnet_quota_exceeded_fault_items::*;
-#[cfg(any(
-    feature = "create-cache-cluster",
-    feature = "create-replication-group",
-    feature = "decrease-replica-count",
-    feature = "increase-replica-count"
-))]
+#[cfg(
+    any(
+        feature = "create-cache-cluster",
+        feature = "create-replication-group",
+        feature = "decrease-replica-count",
+        feature = "increase-replica-count"
+    )
+)]
 mod cluster_quota_for_customer_exceeded_fault_items {
     /// The request cannot be processed because it would exceed the allowed number of clusters per customer.
     ///
@@ -1802,19 +1894,18 @@ mod cluster_quota_for_customer_exceeded_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_message = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self {
-                message: member_message,
-            })
+            ::std::result::Result::Ok(Self { message: member_message })
         }
     }
     impl ClusterQuotaForCustomerExceededFault {
@@ -1823,7 +1914,10 @@ mod cluster_quota_for_customer_exceeded_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
+            let mut error = ::querygen_runtime::query::read_error_details(
+                body,
+                Self::read_xml,
+            )?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -1840,10 +1934,13 @@ mod cluster_quota_for_customer_exceeded_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer.start(
-                "ErrorResponse",
-                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-            );
+            writer
+                .start(
+                    "ErrorResponse",
+                    ::std::option::Option::Some(
+                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                    ),
+                );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -1858,12 +1955,14 @@ mod cluster_quota_for_customer_exceeded_fault_items {
         }
     }
 }
-#[cfg(any(
-    feature = "create-cache-cluster",
-    feature = "create-replication-group",
-    feature = "decrease-replica-count",
-    feature = "increase-replica-count"
-))]
+#[cfg(
+    any(
+        feature = "create-cache-cluster",
+        feature = "create-replication-group",
+        feature = "decrease-replica-count",
+        feature = "increase-replica-count"
+    )
+)]
 pub use self::cluster_quota_for_customer_exceeded_fault_items::*;
 #[cfg(feature = "delete-user")]
 mod default_user_associated_to_user_group_fault_items {
@@ -1910,19 +2009,18 @@ mod default_user_associated_to_user_group_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_message = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self {
-                message: member_message,
-            })
+            ::std::result::Result::Ok(Self { message: member_message })
         }
     }
     impl DefaultUserAssociatedToUserGroupFault {
@@ -1931,7 +2029,10 @@ mod default_user_associated_to_user_group_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
+            let mut error = ::querygen_runtime::query::read_error_details(
+                body,
+                Self::read_xml,
+            )?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -1948,10 +2049,13 @@ mod default_user_associated_to_user_group_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer.start(
-                "ErrorResponse",
-                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-            );
+            writer
+                .start(
+                    "ErrorResponse",
+                    ::std::option::Option::Some(
+                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                    ),
+                );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -2013,19 +2117,18 @@ mod default_user_required_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_message = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self {
-                message: member_message,
-            })
+            ::std::result::Result::Ok(Self { message: member_message })
         }
     }
     impl DefaultUserRequired {
@@ -2034,7 +2137,10 @@ mod default_user_required_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
+            let mut error = ::querygen_runtime::query::read_error_details(
+                body,
+                Self::read_xml,
+            )?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -2051,10 +2157,13 @@ mod default_user_required_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer.start(
-                "ErrorResponse",
-                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-            );
+            writer
+                .start(
+                    "ErrorResponse",
+                    ::std::option::Option::Some(
+                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                    ),
+                );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -2071,11 +2180,13 @@ mod default_user_required_items {
 }
 #[cfg(any(feature = "create-user-group", feature = "modify-user-group"))]
 pub use self::default_user_required_items::*;
-#[cfg(any(
-    feature = "create-user",
-    feature = "create-user-group",
-    feature = "modify-user-group"
-))]
+#[cfg(
+    any(
+        feature = "create-user",
+        feature = "create-user-group",
+        feature = "modify-user-group"
+    )
+)]
 mod duplicate_user_name_fault_items {
     /// A user with this username already exists.
     ///
@@ -2120,19 +2231,18 @@ mod duplicate_user_name_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_message = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self {
-                message: member_message,
-            })
+            ::std::result::Result::Ok(Self { message: member_message })
         }
     }
     impl DuplicateUserNameFault {
@@ -2141,7 +2251,10 @@ mod duplicate_user_name_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
+            let mut error = ::querygen_runtime::query::read_error_details(
+                body,
+                Self::read_xml,
+            )?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -2158,10 +2271,13 @@ mod duplicate_user_name_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer.start(
-                "ErrorResponse",
-                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-            );
+            writer
+                .start(
+                    "ErrorResponse",
+                    ::std::option::Option::Some(
+                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                    ),
+                );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -2176,11 +2292,13 @@ mod duplicate_user_name_fault_items {
         }
     }
 }
-#[cfg(any(
-    feature = "create-user",
-    feature = "create-user-group",
-    feature = "modify-user-group"
-))]
+#[cfg(
+    any(
+        feature = "create-user",
+        feature = "create-user-group",
+        feature = "modify-user-group"
+    )
+)]
 pub use self::duplicate_user_name_fault_items::*;
 #[cfg(feature = "create-global-replication-group")]
 mod global_replication_group_already_exists_fault_items {
@@ -2195,8 +2313,7 @@ mod global_replication_group_already_exists_fault_items {
     }
     impl GlobalReplicationGroupAlreadyExistsFault {
         /// Creates a builder for [`GlobalReplicationGroupAlreadyExistsFault`].
-        pub fn builder() -> crate::error::builders::GlobalReplicationGroupAlreadyExistsFaultBuilder
-        {
+        pub fn builder() -> crate::error::builders::GlobalReplicationGroupAlreadyExistsFaultBuilder {
             ::std::default::Default::default()
         }
     }
@@ -2228,19 +2345,18 @@ mod global_replication_group_already_exists_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_message = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self {
-                message: member_message,
-            })
+            ::std::result::Result::Ok(Self { message: member_message })
         }
     }
     impl GlobalReplicationGroupAlreadyExistsFault {
@@ -2249,7 +2365,10 @@ mod global_replication_group_already_exists_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
+            let mut error = ::querygen_runtime::query::read_error_details(
+                body,
+                Self::read_xml,
+            )?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -2266,10 +2385,13 @@ mod global_replication_group_already_exists_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer.start(
-                "ErrorResponse",
-                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-            );
+            writer
+                .start(
+                    "ErrorResponse",
+                    ::std::option::Option::Some(
+                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                    ),
+                );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -2286,17 +2408,19 @@ mod global_replication_group_already_exists_fault_items {
 }
 #[cfg(feature = "create-global-replication-group")]
 pub use self::global_replication_group_already_exists_fault_items::*;
-#[cfg(any(
-    feature = "create-replication-group",
-    feature = "decrease-node-groups-in-global-replication-group",
-    feature = "delete-global-replication-group",
-    feature = "describe-global-replication-groups",
-    feature = "disassociate-global-replication-group",
-    feature = "failover-global-replication-group",
-    feature = "increase-node-groups-in-global-replication-group",
-    feature = "modify-global-replication-group",
-    feature = "rebalance-slots-in-global-replication-group"
-))]
+#[cfg(
+    any(
+        feature = "create-replication-group",
+        feature = "decrease-node-groups-in-global-replication-group",
+        feature = "delete-global-replication-group",
+        feature = "describe-global-replication-groups",
+        feature = "disassociate-global-replication-group",
+        feature = "failover-global-replication-group",
+        feature = "increase-node-groups-in-global-replication-group",
+        feature = "modify-global-replication-group",
+        feature = "rebalance-slots-in-global-replication-group"
+    )
+)]
 mod global_replication_group_not_found_fault_items {
     /// The Global datastore does not exist
     ///
@@ -2341,19 +2465,18 @@ mod global_replication_group_not_found_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_message = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self {
-                message: member_message,
-            })
+            ::std::result::Result::Ok(Self { message: member_message })
         }
     }
     impl GlobalReplicationGroupNotFoundFault {
@@ -2362,7 +2485,10 @@ mod global_replication_group_not_found_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
+            let mut error = ::querygen_runtime::query::read_error_details(
+                body,
+                Self::read_xml,
+            )?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -2379,10 +2505,13 @@ mod global_replication_group_not_found_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer.start(
-                "ErrorResponse",
-                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-            );
+            writer
+                .start(
+                    "ErrorResponse",
+                    ::std::option::Option::Some(
+                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                    ),
+                );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -2397,27 +2526,31 @@ mod global_replication_group_not_found_fault_items {
         }
     }
 }
-#[cfg(any(
-    feature = "create-replication-group",
-    feature = "decrease-node-groups-in-global-replication-group",
-    feature = "delete-global-replication-group",
-    feature = "describe-global-replication-groups",
-    feature = "disassociate-global-replication-group",
-    feature = "failover-global-replication-group",
-    feature = "increase-node-groups-in-global-replication-group",
-    feature = "modify-global-replication-group",
-    feature = "rebalance-slots-in-global-replication-group"
-))]
+#[cfg(
+    any(
+        feature = "create-replication-group",
+        feature = "decrease-node-groups-in-global-replication-group",
+        feature = "delete-global-replication-group",
+        feature = "describe-global-replication-groups",
+        feature = "disassociate-global-replication-group",
+        feature = "failover-global-replication-group",
+        feature = "increase-node-groups-in-global-replication-group",
+        feature = "modify-global-replication-group",
+        feature = "rebalance-slots-in-global-replication-group"
+    )
+)]
 pub use self::global_replication_group_not_found_fault_items::*;
-#[cfg(any(
-    feature = "create-cache-cluster",
-    feature = "create-replication-group",
-    feature = "decrease-replica-count",
-    feature = "increase-replica-count",
-    feature = "modify-cache-cluster",
-    feature = "modify-replication-group",
-    feature = "modify-replication-group-shard-configuration"
-))]
+#[cfg(
+    any(
+        feature = "create-cache-cluster",
+        feature = "create-replication-group",
+        feature = "decrease-replica-count",
+        feature = "increase-replica-count",
+        feature = "modify-cache-cluster",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration"
+    )
+)]
 mod insufficient_cache_cluster_capacity_fault_items {
     /// The requested cache node type is not available in the specified Availability Zone. For more
     /// information, see
@@ -2465,19 +2598,18 @@ mod insufficient_cache_cluster_capacity_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_message = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self {
-                message: member_message,
-            })
+            ::std::result::Result::Ok(Self { message: member_message })
         }
     }
     impl InsufficientCacheClusterCapacityFault {
@@ -2486,7 +2618,10 @@ mod insufficient_cache_cluster_capacity_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
+            let mut error = ::querygen_runtime::query::read_error_details(
+                body,
+                Self::read_xml,
+            )?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -2503,10 +2638,13 @@ mod insufficient_cache_cluster_capacity_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer.start(
-                "ErrorResponse",
-                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-            );
+            writer
+                .start(
+                    "ErrorResponse",
+                    ::std::option::Option::Some(
+                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                    ),
+                );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -2521,21 +2659,25 @@ mod insufficient_cache_cluster_capacity_fault_items {
         }
     }
 }
-#[cfg(any(
-    feature = "create-cache-cluster",
-    feature = "create-replication-group",
-    feature = "decrease-replica-count",
-    feature = "increase-replica-count",
-    feature = "modify-cache-cluster",
-    feature = "modify-replication-group",
-    feature = "modify-replication-group-shard-configuration"
-))]
+#[cfg(
+    any(
+        feature = "create-cache-cluster",
+        feature = "create-replication-group",
+        feature = "decrease-replica-count",
+        feature = "increase-replica-count",
+        feature = "modify-cache-cluster",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration"
+    )
+)]
 pub use self::insufficient_cache_cluster_capacity_fault_items::*;
-#[cfg(any(
-    feature = "add-tags-to-resource",
-    feature = "list-tags-for-resource",
-    feature = "remove-tags-from-resource"
-))]
+#[cfg(
+    any(
+        feature = "add-tags-to-resource",
+        feature = "list-tags-for-resource",
+        feature = "remove-tags-from-resource"
+    )
+)]
 mod invalid_arn_fault_items {
     /// The requested Amazon Resource Name (ARN) does not refer to an existing resource.
     ///
@@ -2580,19 +2722,18 @@ mod invalid_arn_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_message = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self {
-                message: member_message,
-            })
+            ::std::result::Result::Ok(Self { message: member_message })
         }
     }
     impl InvalidArnFault {
@@ -2601,7 +2742,10 @@ mod invalid_arn_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
+            let mut error = ::querygen_runtime::query::read_error_details(
+                body,
+                Self::read_xml,
+            )?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -2618,10 +2762,13 @@ mod invalid_arn_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer.start(
-                "ErrorResponse",
-                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-            );
+            writer
+                .start(
+                    "ErrorResponse",
+                    ::std::option::Option::Some(
+                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                    ),
+                );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -2636,24 +2783,28 @@ mod invalid_arn_fault_items {
         }
     }
 }
-#[cfg(any(
-    feature = "add-tags-to-resource",
-    feature = "list-tags-for-resource",
-    feature = "remove-tags-from-resource"
-))]
+#[cfg(
+    any(
+        feature = "add-tags-to-resource",
+        feature = "list-tags-for-resource",
+        feature = "remove-tags-from-resource"
+    )
+)]
 pub use self::invalid_arn_fault_items::*;
-#[cfg(any(
-    feature = "create-replication-group",
-    feature = "create-snapshot",
-    feature = "decrease-replica-count",
-    feature = "delete-cache-cluster",
-    feature = "increase-replica-count",
-    feature = "modify-cache-cluster",
-    feature = "modify-replication-group",
-    feature = "modify-replication-group-shard-configuration",
-    feature = "reboot-cache-cluster",
-    feature = "test-failover"
-))]
+#[cfg(
+    any(
+        feature = "create-replication-group",
+        feature = "create-snapshot",
+        feature = "decrease-replica-count",
+        feature = "delete-cache-cluster",
+        feature = "increase-replica-count",
+        feature = "modify-cache-cluster",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "reboot-cache-cluster",
+        feature = "test-failover"
+    )
+)]
 mod invalid_cache_cluster_state_fault_items {
     /// The requested cluster is not in the `available` state.
     ///
@@ -2698,19 +2849,18 @@ mod invalid_cache_cluster_state_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_message = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self {
-                message: member_message,
-            })
+            ::std::result::Result::Ok(Self { message: member_message })
         }
     }
     impl InvalidCacheClusterStateFault {
@@ -2719,7 +2869,10 @@ mod invalid_cache_cluster_state_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
+            let mut error = ::querygen_runtime::query::read_error_details(
+                body,
+                Self::read_xml,
+            )?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -2736,10 +2889,13 @@ mod invalid_cache_cluster_state_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer.start(
-                "ErrorResponse",
-                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-            );
+            writer
+                .start(
+                    "ErrorResponse",
+                    ::std::option::Option::Some(
+                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                    ),
+                );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -2754,25 +2910,29 @@ mod invalid_cache_cluster_state_fault_items {
         }
     }
 }
-#[cfg(any(
-    feature = "create-replication-group",
-    feature = "create-snapshot",
-    feature = "decrease-replica-count",
-    feature = "delete-cache-cluster",
-    feature = "increase-replica-count",
-    feature = "modify-cache-cluster",
-    feature = "modify-replication-group",
-    feature = "modify-replication-group-shard-configuration",
-    feature = "reboot-cache-cluster",
-    feature = "test-failover"
-))]
+#[cfg(
+    any(
+        feature = "create-replication-group",
+        feature = "create-snapshot",
+        feature = "decrease-replica-count",
+        feature = "delete-cache-cluster",
+        feature = "increase-replica-count",
+        feature = "modify-cache-cluster",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "reboot-cache-cluster",
+        feature = "test-failover"
+    )
+)]
 pub use self::invalid_cache_cluster_state_fault_items::*;
-#[cfg(any(
-    feature = "create-cache-parameter-group",
-    feature = "delete-cache-parameter-group",
-    feature = "modify-cache-parameter-group",
-    feature = "reset-cache-parameter-group"
-))]
+#[cfg(
+    any(
+        feature = "create-cache-parameter-group",
+        feature = "delete-cache-parameter-group",
+        feature = "modify-cache-parameter-group",
+        feature = "reset-cache-parameter-group"
+    )
+)]
 mod invalid_cache_parameter_group_state_fault_items {
     /// The current state of the cache parameter group does not allow the requested operation to occur.
     ///
@@ -2817,19 +2977,18 @@ mod invalid_cache_parameter_group_state_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_message = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self {
-                message: member_message,
-            })
+            ::std::result::Result::Ok(Self { message: member_message })
         }
     }
     impl InvalidCacheParameterGroupStateFault {
@@ -2838,7 +2997,10 @@ mod invalid_cache_parameter_group_state_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
+            let mut error = ::querygen_runtime::query::read_error_details(
+                body,
+                Self::read_xml,
+            )?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -2855,10 +3017,13 @@ mod invalid_cache_parameter_group_state_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer.start(
-                "ErrorResponse",
-                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-            );
+            writer
+                .start(
+                    "ErrorResponse",
+                    ::std::option::Option::Some(
+                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                    ),
+                );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -2873,20 +3038,24 @@ mod invalid_cache_parameter_group_state_fault_items {
         }
     }
 }
-#[cfg(any(
-    feature = "create-cache-parameter-group",
-    feature = "delete-cache-parameter-group",
-    feature = "modify-cache-parameter-group",
-    feature = "reset-cache-parameter-group"
-))]
+#[cfg(
+    any(
+        feature = "create-cache-parameter-group",
+        feature = "delete-cache-parameter-group",
+        feature = "modify-cache-parameter-group",
+        feature = "reset-cache-parameter-group"
+    )
+)]
 pub use self::invalid_cache_parameter_group_state_fault_items::*;
-#[cfg(any(
-    feature = "authorize-cache-security-group-ingress",
-    feature = "delete-cache-security-group",
-    feature = "modify-cache-cluster",
-    feature = "modify-replication-group",
-    feature = "revoke-cache-security-group-ingress"
-))]
+#[cfg(
+    any(
+        feature = "authorize-cache-security-group-ingress",
+        feature = "delete-cache-security-group",
+        feature = "modify-cache-cluster",
+        feature = "modify-replication-group",
+        feature = "revoke-cache-security-group-ingress"
+    )
+)]
 mod invalid_cache_security_group_state_fault_items {
     /// The current state of the cache security group does not allow deletion.
     ///
@@ -2931,19 +3100,18 @@ mod invalid_cache_security_group_state_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_message = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self {
-                message: member_message,
-            })
+            ::std::result::Result::Ok(Self { message: member_message })
         }
     }
     impl InvalidCacheSecurityGroupStateFault {
@@ -2952,7 +3120,10 @@ mod invalid_cache_security_group_state_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
+            let mut error = ::querygen_runtime::query::read_error_details(
+                body,
+                Self::read_xml,
+            )?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -2969,10 +3140,13 @@ mod invalid_cache_security_group_state_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer.start(
-                "ErrorResponse",
-                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-            );
+            writer
+                .start(
+                    "ErrorResponse",
+                    ::std::option::Option::Some(
+                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                    ),
+                );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -2987,19 +3161,23 @@ mod invalid_cache_security_group_state_fault_items {
         }
     }
 }
-#[cfg(any(
-    feature = "authorize-cache-security-group-ingress",
-    feature = "delete-cache-security-group",
-    feature = "modify-cache-cluster",
-    feature = "modify-replication-group",
-    feature = "revoke-cache-security-group-ingress"
-))]
+#[cfg(
+    any(
+        feature = "authorize-cache-security-group-ingress",
+        feature = "delete-cache-security-group",
+        feature = "modify-cache-cluster",
+        feature = "modify-replication-group",
+        feature = "revoke-cache-security-group-ingress"
+    )
+)]
 pub use self::invalid_cache_security_group_state_fault_items::*;
-#[cfg(any(
-    feature = "create-serverless-cache",
-    feature = "delete-serverless-cache",
-    feature = "modify-serverless-cache"
-))]
+#[cfg(
+    any(
+        feature = "create-serverless-cache",
+        feature = "delete-serverless-cache",
+        feature = "modify-serverless-cache"
+    )
+)]
 mod invalid_credentials_exception_items {
     /// You must enter valid credentials.
     ///
@@ -3044,19 +3222,18 @@ mod invalid_credentials_exception_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_message = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self {
-                message: member_message,
-            })
+            ::std::result::Result::Ok(Self { message: member_message })
         }
     }
     impl InvalidCredentialsException {
@@ -3065,7 +3242,10 @@ mod invalid_credentials_exception_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
+            let mut error = ::querygen_runtime::query::read_error_details(
+                body,
+                Self::read_xml,
+            )?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -3082,10 +3262,13 @@ mod invalid_credentials_exception_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer.start(
-                "ErrorResponse",
-                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-            );
+            writer
+                .start(
+                    "ErrorResponse",
+                    ::std::option::Option::Some(
+                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                    ),
+                );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -3100,24 +3283,28 @@ mod invalid_credentials_exception_items {
         }
     }
 }
-#[cfg(any(
-    feature = "create-serverless-cache",
-    feature = "delete-serverless-cache",
-    feature = "modify-serverless-cache"
-))]
+#[cfg(
+    any(
+        feature = "create-serverless-cache",
+        feature = "delete-serverless-cache",
+        feature = "modify-serverless-cache"
+    )
+)]
 pub use self::invalid_credentials_exception_items::*;
-#[cfg(any(
-    feature = "create-replication-group",
-    feature = "decrease-node-groups-in-global-replication-group",
-    feature = "delete-global-replication-group",
-    feature = "disassociate-global-replication-group",
-    feature = "failover-global-replication-group",
-    feature = "increase-node-groups-in-global-replication-group",
-    feature = "modify-cache-parameter-group",
-    feature = "modify-global-replication-group",
-    feature = "rebalance-slots-in-global-replication-group",
-    feature = "reset-cache-parameter-group"
-))]
+#[cfg(
+    any(
+        feature = "create-replication-group",
+        feature = "decrease-node-groups-in-global-replication-group",
+        feature = "delete-global-replication-group",
+        feature = "disassociate-global-replication-group",
+        feature = "failover-global-replication-group",
+        feature = "increase-node-groups-in-global-replication-group",
+        feature = "modify-cache-parameter-group",
+        feature = "modify-global-replication-group",
+        feature = "rebalance-slots-in-global-replication-group",
+        feature = "reset-cache-parameter-group"
+    )
+)]
 mod invalid_global_replication_group_state_fault_items {
     /// The Global datastore is not available or in primary-only state.
     ///
@@ -3162,19 +3349,18 @@ mod invalid_global_replication_group_state_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_message = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self {
-                message: member_message,
-            })
+            ::std::result::Result::Ok(Self { message: member_message })
         }
     }
     impl InvalidGlobalReplicationGroupStateFault {
@@ -3183,7 +3369,10 @@ mod invalid_global_replication_group_state_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
+            let mut error = ::querygen_runtime::query::read_error_details(
+                body,
+                Self::read_xml,
+            )?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -3200,10 +3389,13 @@ mod invalid_global_replication_group_state_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer.start(
-                "ErrorResponse",
-                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-            );
+            writer
+                .start(
+                    "ErrorResponse",
+                    ::std::option::Option::Some(
+                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                    ),
+                );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -3218,25 +3410,29 @@ mod invalid_global_replication_group_state_fault_items {
         }
     }
 }
-#[cfg(any(
-    feature = "create-replication-group",
-    feature = "decrease-node-groups-in-global-replication-group",
-    feature = "delete-global-replication-group",
-    feature = "disassociate-global-replication-group",
-    feature = "failover-global-replication-group",
-    feature = "increase-node-groups-in-global-replication-group",
-    feature = "modify-cache-parameter-group",
-    feature = "modify-global-replication-group",
-    feature = "rebalance-slots-in-global-replication-group",
-    feature = "reset-cache-parameter-group"
-))]
+#[cfg(
+    any(
+        feature = "create-replication-group",
+        feature = "decrease-node-groups-in-global-replication-group",
+        feature = "delete-global-replication-group",
+        feature = "disassociate-global-replication-group",
+        feature = "failover-global-replication-group",
+        feature = "increase-node-groups-in-global-replication-group",
+        feature = "modify-cache-parameter-group",
+        feature = "modify-global-replication-group",
+        feature = "rebalance-slots-in-global-replication-group",
+        feature = "reset-cache-parameter-group"
+    )
+)]
 pub use self::invalid_global_replication_group_state_fault_items::*;
-#[cfg(any(
-    feature = "increase-replica-count",
-    feature = "modify-replication-group",
-    feature = "modify-replication-group-shard-configuration",
-    feature = "test-failover"
-))]
+#[cfg(
+    any(
+        feature = "increase-replica-count",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "test-failover"
+    )
+)]
 mod invalid_kms_key_fault_items {
     /// The KMS key supplied is not valid.
     ///
@@ -3281,19 +3477,18 @@ mod invalid_kms_key_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_message = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self {
-                message: member_message,
-            })
+            ::std::result::Result::Ok(Self { message: member_message })
         }
     }
     impl InvalidKmsKeyFault {
@@ -3302,7 +3497,10 @@ mod invalid_kms_key_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
+            let mut error = ::querygen_runtime::query::read_error_details(
+                body,
+                Self::read_xml,
+            )?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -3319,10 +3517,13 @@ mod invalid_kms_key_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer.start(
-                "ErrorResponse",
-                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-            );
+            writer
+                .start(
+                    "ErrorResponse",
+                    ::std::option::Option::Some(
+                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                    ),
+                );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -3337,66 +3538,70 @@ mod invalid_kms_key_fault_items {
         }
     }
 }
-#[cfg(any(
-    feature = "increase-replica-count",
-    feature = "modify-replication-group",
-    feature = "modify-replication-group-shard-configuration",
-    feature = "test-failover"
-))]
+#[cfg(
+    any(
+        feature = "increase-replica-count",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "test-failover"
+    )
+)]
 pub use self::invalid_kms_key_fault_items::*;
-#[cfg(any(
-    feature = "authorize-cache-security-group-ingress",
-    feature = "copy-serverless-cache-snapshot",
-    feature = "copy-snapshot",
-    feature = "create-cache-cluster",
-    feature = "create-cache-parameter-group",
-    feature = "create-cache-security-group",
-    feature = "create-replication-group",
-    feature = "create-serverless-cache",
-    feature = "create-serverless-cache-snapshot",
-    feature = "create-snapshot",
-    feature = "create-user",
-    feature = "decrease-node-groups-in-global-replication-group",
-    feature = "decrease-replica-count",
-    feature = "delete-cache-cluster",
-    feature = "delete-cache-parameter-group",
-    feature = "delete-cache-security-group",
-    feature = "delete-replication-group",
-    feature = "delete-serverless-cache",
-    feature = "delete-snapshot",
-    feature = "describe-cache-clusters",
-    feature = "describe-cache-parameter-groups",
-    feature = "describe-cache-parameters",
-    feature = "describe-cache-security-groups",
-    feature = "describe-engine-default-parameters",
-    feature = "describe-events",
-    feature = "describe-global-replication-groups",
-    feature = "describe-replication-groups",
-    feature = "describe-reserved-cache-nodes",
-    feature = "describe-reserved-cache-nodes-offerings",
-    feature = "describe-serverless-cache-snapshots",
-    feature = "describe-serverless-caches",
-    feature = "describe-service-updates",
-    feature = "describe-snapshots",
-    feature = "describe-update-actions",
-    feature = "describe-user-groups",
-    feature = "describe-users",
-    feature = "disassociate-global-replication-group",
-    feature = "failover-global-replication-group",
-    feature = "increase-replica-count",
-    feature = "list-allowed-node-type-modifications",
-    feature = "modify-cache-cluster",
-    feature = "modify-cache-parameter-group",
-    feature = "modify-replication-group",
-    feature = "modify-replication-group-shard-configuration",
-    feature = "modify-serverless-cache",
-    feature = "modify-user",
-    feature = "modify-user-group",
-    feature = "purchase-reserved-cache-nodes-offering",
-    feature = "reset-cache-parameter-group",
-    feature = "revoke-cache-security-group-ingress",
-    feature = "test-failover"
-))]
+#[cfg(
+    any(
+        feature = "authorize-cache-security-group-ingress",
+        feature = "copy-serverless-cache-snapshot",
+        feature = "copy-snapshot",
+        feature = "create-cache-cluster",
+        feature = "create-cache-parameter-group",
+        feature = "create-cache-security-group",
+        feature = "create-replication-group",
+        feature = "create-serverless-cache",
+        feature = "create-serverless-cache-snapshot",
+        feature = "create-snapshot",
+        feature = "create-user",
+        feature = "decrease-node-groups-in-global-replication-group",
+        feature = "decrease-replica-count",
+        feature = "delete-cache-cluster",
+        feature = "delete-cache-parameter-group",
+        feature = "delete-cache-security-group",
+        feature = "delete-replication-group",
+        feature = "delete-serverless-cache",
+        feature = "delete-snapshot",
+        feature = "describe-cache-clusters",
+        feature = "describe-cache-parameter-groups",
+        feature = "describe-cache-parameters",
+        feature = "describe-cache-security-groups",
+        feature = "describe-engine-default-parameters",
+        feature = "describe-events",
+        feature = "describe-global-replication-groups",
+        feature = "describe-replication-groups",
+        feature = "describe-reserved-cache-nodes",
+        feature = "describe-reserved-cache-nodes-offerings",
+        feature = "describe-serverless-cache-snapshots",
+        feature = "describe-serverless-caches",
+        feature = "describe-service-updates",
+        feature = "describe-snapshots",
+        feature = "describe-update-actions",
+        feature = "describe-user-groups",
+        feature = "describe-users",
+        feature = "disassociate-global-replication-group",
+        feature = "failover-global-replication-group",
+        feature = "increase-replica-count",
+        feature = "list-allowed-node-type-modifications",
+        feature = "modify-cache-cluster",
+        feature = "modify-cache-parameter-group",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "modify-serverless-cache",
+        feature = "modify-user",
+        feature = "modify-user-group",
+        feature = "purchase-reserved-cache-nodes-offering",
+        feature = "reset-cache-parameter-group",
+        feature = "revoke-cache-security-group-ingress",
+        feature = "test-failover"
+    )
+)]
 mod invalid_parameter_combination_exception_items {
     /// Two or more incompatible parameters were specified.
     ///
@@ -3441,19 +3646,18 @@ mod invalid_parameter_combination_exception_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_message = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self {
-                message: member_message,
-            })
+            ::std::result::Result::Ok(Self { message: member_message })
         }
     }
     impl InvalidParameterCombinationException {
@@ -3462,7 +3666,10 @@ mod invalid_parameter_combination_exception_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
+            let mut error = ::querygen_runtime::query::read_error_details(
+                body,
+                Self::read_xml,
+            )?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -3479,10 +3686,13 @@ mod invalid_parameter_combination_exception_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer.start(
-                "ErrorResponse",
-                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-            );
+            writer
+                .start(
+                    "ErrorResponse",
+                    ::std::option::Option::Some(
+                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                    ),
+                );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -3497,125 +3707,129 @@ mod invalid_parameter_combination_exception_items {
         }
     }
 }
-#[cfg(any(
-    feature = "authorize-cache-security-group-ingress",
-    feature = "copy-serverless-cache-snapshot",
-    feature = "copy-snapshot",
-    feature = "create-cache-cluster",
-    feature = "create-cache-parameter-group",
-    feature = "create-cache-security-group",
-    feature = "create-replication-group",
-    feature = "create-serverless-cache",
-    feature = "create-serverless-cache-snapshot",
-    feature = "create-snapshot",
-    feature = "create-user",
-    feature = "decrease-node-groups-in-global-replication-group",
-    feature = "decrease-replica-count",
-    feature = "delete-cache-cluster",
-    feature = "delete-cache-parameter-group",
-    feature = "delete-cache-security-group",
-    feature = "delete-replication-group",
-    feature = "delete-serverless-cache",
-    feature = "delete-snapshot",
-    feature = "describe-cache-clusters",
-    feature = "describe-cache-parameter-groups",
-    feature = "describe-cache-parameters",
-    feature = "describe-cache-security-groups",
-    feature = "describe-engine-default-parameters",
-    feature = "describe-events",
-    feature = "describe-global-replication-groups",
-    feature = "describe-replication-groups",
-    feature = "describe-reserved-cache-nodes",
-    feature = "describe-reserved-cache-nodes-offerings",
-    feature = "describe-serverless-cache-snapshots",
-    feature = "describe-serverless-caches",
-    feature = "describe-service-updates",
-    feature = "describe-snapshots",
-    feature = "describe-update-actions",
-    feature = "describe-user-groups",
-    feature = "describe-users",
-    feature = "disassociate-global-replication-group",
-    feature = "failover-global-replication-group",
-    feature = "increase-replica-count",
-    feature = "list-allowed-node-type-modifications",
-    feature = "modify-cache-cluster",
-    feature = "modify-cache-parameter-group",
-    feature = "modify-replication-group",
-    feature = "modify-replication-group-shard-configuration",
-    feature = "modify-serverless-cache",
-    feature = "modify-user",
-    feature = "modify-user-group",
-    feature = "purchase-reserved-cache-nodes-offering",
-    feature = "reset-cache-parameter-group",
-    feature = "revoke-cache-security-group-ingress",
-    feature = "test-failover"
-))]
+#[cfg(
+    any(
+        feature = "authorize-cache-security-group-ingress",
+        feature = "copy-serverless-cache-snapshot",
+        feature = "copy-snapshot",
+        feature = "create-cache-cluster",
+        feature = "create-cache-parameter-group",
+        feature = "create-cache-security-group",
+        feature = "create-replication-group",
+        feature = "create-serverless-cache",
+        feature = "create-serverless-cache-snapshot",
+        feature = "create-snapshot",
+        feature = "create-user",
+        feature = "decrease-node-groups-in-global-replication-group",
+        feature = "decrease-replica-count",
+        feature = "delete-cache-cluster",
+        feature = "delete-cache-parameter-group",
+        feature = "delete-cache-security-group",
+        feature = "delete-replication-group",
+        feature = "delete-serverless-cache",
+        feature = "delete-snapshot",
+        feature = "describe-cache-clusters",
+        feature = "describe-cache-parameter-groups",
+        feature = "describe-cache-parameters",
+        feature = "describe-cache-security-groups",
+        feature = "describe-engine-default-parameters",
+        feature = "describe-events",
+        feature = "describe-global-replication-groups",
+        feature = "describe-replication-groups",
+        feature = "describe-reserved-cache-nodes",
+        feature = "describe-reserved-cache-nodes-offerings",
+        feature = "describe-serverless-cache-snapshots",
+        feature = "describe-serverless-caches",
+        feature = "describe-service-updates",
+        feature = "describe-snapshots",
+        feature = "describe-update-actions",
+        feature = "describe-user-groups",
+        feature = "describe-users",
+        feature = "disassociate-global-replication-group",
+        feature = "failover-global-replication-group",
+        feature = "increase-replica-count",
+        feature = "list-allowed-node-type-modifications",
+        feature = "modify-cache-cluster",
+        feature = "modify-cache-parameter-group",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "modify-serverless-cache",
+        feature = "modify-user",
+        feature = "modify-user-group",
+        feature = "purchase-reserved-cache-nodes-offering",
+        feature = "reset-cache-parameter-group",
+        feature = "revoke-cache-security-group-ingress",
+        feature = "test-failover"
+    )
+)]
 pub use self::invalid_parameter_combination_exception_items::*;
-#[cfg(any(
-    feature = "authorize-cache-security-group-ingress",
-    feature = "batch-apply-update-action",
-    feature = "batch-stop-update-action",
-    feature = "copy-serverless-cache-snapshot",
-    feature = "copy-snapshot",
-    feature = "create-cache-cluster",
-    feature = "create-cache-parameter-group",
-    feature = "create-cache-security-group",
-    feature = "create-global-replication-group",
-    feature = "create-replication-group",
-    feature = "create-serverless-cache",
-    feature = "create-serverless-cache-snapshot",
-    feature = "create-snapshot",
-    feature = "create-user",
-    feature = "create-user-group",
-    feature = "decrease-node-groups-in-global-replication-group",
-    feature = "decrease-replica-count",
-    feature = "delete-cache-cluster",
-    feature = "delete-cache-parameter-group",
-    feature = "delete-cache-security-group",
-    feature = "delete-global-replication-group",
-    feature = "delete-replication-group",
-    feature = "delete-serverless-cache",
-    feature = "delete-serverless-cache-snapshot",
-    feature = "delete-snapshot",
-    feature = "delete-user",
-    feature = "delete-user-group",
-    feature = "describe-cache-clusters",
-    feature = "describe-cache-parameter-groups",
-    feature = "describe-cache-parameters",
-    feature = "describe-cache-security-groups",
-    feature = "describe-engine-default-parameters",
-    feature = "describe-events",
-    feature = "describe-global-replication-groups",
-    feature = "describe-replication-groups",
-    feature = "describe-reserved-cache-nodes",
-    feature = "describe-reserved-cache-nodes-offerings",
-    feature = "describe-serverless-cache-snapshots",
-    feature = "describe-serverless-caches",
-    feature = "describe-service-updates",
-    feature = "describe-snapshots",
-    feature = "describe-update-actions",
-    feature = "disassociate-global-replication-group",
-    feature = "export-serverless-cache-snapshot",
-    feature = "failover-global-replication-group",
-    feature = "increase-node-groups-in-global-replication-group",
-    feature = "increase-replica-count",
-    feature = "list-allowed-node-type-modifications",
-    feature = "modify-cache-cluster",
-    feature = "modify-cache-parameter-group",
-    feature = "modify-global-replication-group",
-    feature = "modify-replication-group",
-    feature = "modify-replication-group-shard-configuration",
-    feature = "modify-serverless-cache",
-    feature = "modify-user",
-    feature = "modify-user-group",
-    feature = "purchase-reserved-cache-nodes-offering",
-    feature = "rebalance-slots-in-global-replication-group",
-    feature = "reset-cache-parameter-group",
-    feature = "revoke-cache-security-group-ingress",
-    feature = "start-migration",
-    feature = "test-failover",
-    feature = "test-migration"
-))]
+#[cfg(
+    any(
+        feature = "authorize-cache-security-group-ingress",
+        feature = "batch-apply-update-action",
+        feature = "batch-stop-update-action",
+        feature = "copy-serverless-cache-snapshot",
+        feature = "copy-snapshot",
+        feature = "create-cache-cluster",
+        feature = "create-cache-parameter-group",
+        feature = "create-cache-security-group",
+        feature = "create-global-replication-group",
+        feature = "create-replication-group",
+        feature = "create-serverless-cache",
+        feature = "create-serverless-cache-snapshot",
+        feature = "create-snapshot",
+        feature = "create-user",
+        feature = "create-user-group",
+        feature = "decrease-node-groups-in-global-replication-group",
+        feature = "decrease-replica-count",
+        feature = "delete-cache-cluster",
+        feature = "delete-cache-parameter-group",
+        feature = "delete-cache-security-group",
+        feature = "delete-global-replication-group",
+        feature = "delete-replication-group",
+        feature = "delete-serverless-cache",
+        feature = "delete-serverless-cache-snapshot",
+        feature = "delete-snapshot",
+        feature = "delete-user",
+        feature = "delete-user-group",
+        feature = "describe-cache-clusters",
+        feature = "describe-cache-parameter-groups",
+        feature = "describe-cache-parameters",
+        feature = "describe-cache-security-groups",
+        feature = "describe-engine-default-parameters",
+        feature = "describe-events",
+        feature = "describe-global-replication-groups",
+        feature = "describe-replication-groups",
+        feature = "describe-reserved-cache-nodes",
+        feature = "describe-reserved-cache-nodes-offerings",
+        feature = "describe-serverless-cache-snapshots",
+        feature = "describe-serverless-caches",
+        feature = "describe-service-updates",
+        feature = "describe-snapshots",
+        feature = "describe-update-actions",
+        feature = "disassociate-global-replication-group",
+        feature = "export-serverless-cache-snapshot",
+        feature = "failover-global-replication-group",
+        feature = "increase-node-groups-in-global-replication-group",
+        feature = "increase-replica-count",
+        feature = "list-allowed-node-type-modifications",
+        feature = "modify-cache-cluster",
+        feature = "modify-cache-parameter-group",
+        feature = "modify-global-replication-group",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "modify-serverless-cache",
+        feature = "modify-user",
+        feature = "modify-user-group",
+        feature = "purchase-reserved-cache-nodes-offering",
+        feature = "rebalance-slots-in-global-replication-group",
+        feature = "reset-cache-parameter-group",
+        feature = "revoke-cache-security-group-ingress",
+        feature = "start-migration",
+        feature = "test-failover",
+        feature = "test-migration"
+    )
+)]
 mod invalid_parameter_value_exception_items {
     /// The value for a parameter is invalid.
     ///
@@ -3660,19 +3874,18 @@ mod invalid_parameter_value_exception_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_message = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self {
-                message: member_message,
-            })
+            ::std::result::Result::Ok(Self { message: member_message })
         }
     }
     impl InvalidParameterValueException {
@@ -3681,7 +3894,10 @@ mod invalid_parameter_value_exception_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
+            let mut error = ::querygen_runtime::query::read_error_details(
+                body,
+                Self::read_xml,
+            )?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -3698,10 +3914,13 @@ mod invalid_parameter_value_exception_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer.start(
-                "ErrorResponse",
-                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-            );
+            writer
+                .start(
+                    "ErrorResponse",
+                    ::std::option::Option::Some(
+                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                    ),
+                );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -3716,89 +3935,93 @@ mod invalid_parameter_value_exception_items {
         }
     }
 }
-#[cfg(any(
-    feature = "authorize-cache-security-group-ingress",
-    feature = "batch-apply-update-action",
-    feature = "batch-stop-update-action",
-    feature = "copy-serverless-cache-snapshot",
-    feature = "copy-snapshot",
-    feature = "create-cache-cluster",
-    feature = "create-cache-parameter-group",
-    feature = "create-cache-security-group",
-    feature = "create-global-replication-group",
-    feature = "create-replication-group",
-    feature = "create-serverless-cache",
-    feature = "create-serverless-cache-snapshot",
-    feature = "create-snapshot",
-    feature = "create-user",
-    feature = "create-user-group",
-    feature = "decrease-node-groups-in-global-replication-group",
-    feature = "decrease-replica-count",
-    feature = "delete-cache-cluster",
-    feature = "delete-cache-parameter-group",
-    feature = "delete-cache-security-group",
-    feature = "delete-global-replication-group",
-    feature = "delete-replication-group",
-    feature = "delete-serverless-cache",
-    feature = "delete-serverless-cache-snapshot",
-    feature = "delete-snapshot",
-    feature = "delete-user",
-    feature = "delete-user-group",
-    feature = "describe-cache-clusters",
-    feature = "describe-cache-parameter-groups",
-    feature = "describe-cache-parameters",
-    feature = "describe-cache-security-groups",
-    feature = "describe-engine-default-parameters",
-    feature = "describe-events",
-    feature = "describe-global-replication-groups",
-    feature = "describe-replication-groups",
-    feature = "describe-reserved-cache-nodes",
-    feature = "describe-reserved-cache-nodes-offerings",
-    feature = "describe-serverless-cache-snapshots",
-    feature = "describe-serverless-caches",
-    feature = "describe-service-updates",
-    feature = "describe-snapshots",
-    feature = "describe-update-actions",
-    feature = "disassociate-global-replication-group",
-    feature = "export-serverless-cache-snapshot",
-    feature = "failover-global-replication-group",
-    feature = "increase-node-groups-in-global-replication-group",
-    feature = "increase-replica-count",
-    feature = "list-allowed-node-type-modifications",
-    feature = "modify-cache-cluster",
-    feature = "modify-cache-parameter-group",
-    feature = "modify-global-replication-group",
-    feature = "modify-replication-group",
-    feature = "modify-replication-group-shard-configuration",
-    feature = "modify-serverless-cache",
-    feature = "modify-user",
-    feature = "modify-user-group",
-    feature = "purchase-reserved-cache-nodes-offering",
-    feature = "rebalance-slots-in-global-replication-group",
-    feature = "reset-cache-parameter-group",
-    feature = "revoke-cache-security-group-ingress",
-    feature = "start-migration",
-    feature = "test-failover",
-    feature = "test-migration"
-))]
+#[cfg(
+    any(
+        feature = "authorize-cache-security-group-ingress",
+        feature = "batch-apply-update-action",
+        feature = "batch-stop-update-action",
+        feature = "copy-serverless-cache-snapshot",
+        feature = "copy-snapshot",
+        feature = "create-cache-cluster",
+        feature = "create-cache-parameter-group",
+        feature = "create-cache-security-group",
+        feature = "create-global-replication-group",
+        feature = "create-replication-group",
+        feature = "create-serverless-cache",
+        feature = "create-serverless-cache-snapshot",
+        feature = "create-snapshot",
+        feature = "create-user",
+        feature = "create-user-group",
+        feature = "decrease-node-groups-in-global-replication-group",
+        feature = "decrease-replica-count",
+        feature = "delete-cache-cluster",
+        feature = "delete-cache-parameter-group",
+        feature = "delete-cache-security-group",
+        feature = "delete-global-replication-group",
+        feature = "delete-replication-group",
+        feature = "delete-serverless-cache",
+        feature = "delete-serverless-cache-snapshot",
+        feature = "delete-snapshot",
+        feature = "delete-user",
+        feature = "delete-user-group",
+        feature = "describe-cache-clusters",
+        feature = "describe-cache-parameter-groups",
+        feature = "describe-cache-parameters",
+        feature = "describe-cache-security-groups",
+        feature = "describe-engine-default-parameters",
+        feature = "describe-events",
+        feature = "describe-global-replication-groups",
+        feature = "describe-replication-groups",
+        feature = "describe-reserved-cache-nodes",
+        feature = "describe-reserved-cache-nodes-offerings",
+        feature = "describe-serverless-cache-snapshots",
+        feature = "describe-serverless-caches",
+        feature = "describe-service-updates",
+        feature = "describe-snapshots",
+        feature = "describe-update-actions",
+        feature = "disassociate-global-replication-group",
+        feature = "export-serverless-cache-snapshot",
+        feature = "failover-global-replication-group",
+        feature = "increase-node-groups-in-global-replication-group",
+        feature = "increase-replica-count",
+        feature = "list-allowed-node-type-modifications",
+        feature = "modify-cache-cluster",
+        feature = "modify-cache-parameter-group",
+        feature = "modify-global-replication-group",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "modify-serverless-cache",
+        feature = "modify-user",
+        feature = "modify-user-group",
+        feature = "purchase-reserved-cache-nodes-offering",
+        feature = "rebalance-slots-in-global-replication-group",
+        feature = "reset-cache-parameter-group",
+        feature = "revoke-cache-security-group-ingress",
+        feature = "start-migration",
+        feature = "test-failover",
+        feature = "test-migration"
+    )
+)]
 pub use self::invalid_parameter_value_exception_items::*;
-#[cfg(any(
-    feature = "add-tags-to-resource",
-    feature = "complete-migration",
-    feature = "create-cache-cluster",
-    feature = "create-global-replication-group",
-    feature = "create-snapshot",
-    feature = "decrease-replica-count",
-    feature = "delete-replication-group",
-    feature = "increase-replica-count",
-    feature = "list-tags-for-resource",
-    feature = "modify-replication-group",
-    feature = "modify-replication-group-shard-configuration",
-    feature = "remove-tags-from-resource",
-    feature = "start-migration",
-    feature = "test-failover",
-    feature = "test-migration"
-))]
+#[cfg(
+    any(
+        feature = "add-tags-to-resource",
+        feature = "complete-migration",
+        feature = "create-cache-cluster",
+        feature = "create-global-replication-group",
+        feature = "create-snapshot",
+        feature = "decrease-replica-count",
+        feature = "delete-replication-group",
+        feature = "increase-replica-count",
+        feature = "list-tags-for-resource",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "remove-tags-from-resource",
+        feature = "start-migration",
+        feature = "test-failover",
+        feature = "test-migration"
+    )
+)]
 mod invalid_replication_group_state_fault_items {
     /// The requested replication group is not in the `available` state.
     ///
@@ -3843,19 +4066,18 @@ mod invalid_replication_group_state_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_message = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self {
-                message: member_message,
-            })
+            ::std::result::Result::Ok(Self { message: member_message })
         }
     }
     impl InvalidReplicationGroupStateFault {
@@ -3864,7 +4086,10 @@ mod invalid_replication_group_state_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
+            let mut error = ::querygen_runtime::query::read_error_details(
+                body,
+                Self::read_xml,
+            )?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -3881,10 +4106,13 @@ mod invalid_replication_group_state_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer.start(
-                "ErrorResponse",
-                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-            );
+            writer
+                .start(
+                    "ErrorResponse",
+                    ::std::option::Option::Some(
+                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                    ),
+                );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -3899,32 +4127,36 @@ mod invalid_replication_group_state_fault_items {
         }
     }
 }
-#[cfg(any(
-    feature = "add-tags-to-resource",
-    feature = "complete-migration",
-    feature = "create-cache-cluster",
-    feature = "create-global-replication-group",
-    feature = "create-snapshot",
-    feature = "decrease-replica-count",
-    feature = "delete-replication-group",
-    feature = "increase-replica-count",
-    feature = "list-tags-for-resource",
-    feature = "modify-replication-group",
-    feature = "modify-replication-group-shard-configuration",
-    feature = "remove-tags-from-resource",
-    feature = "start-migration",
-    feature = "test-failover",
-    feature = "test-migration"
-))]
+#[cfg(
+    any(
+        feature = "add-tags-to-resource",
+        feature = "complete-migration",
+        feature = "create-cache-cluster",
+        feature = "create-global-replication-group",
+        feature = "create-snapshot",
+        feature = "decrease-replica-count",
+        feature = "delete-replication-group",
+        feature = "increase-replica-count",
+        feature = "list-tags-for-resource",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "remove-tags-from-resource",
+        feature = "start-migration",
+        feature = "test-failover",
+        feature = "test-migration"
+    )
+)]
 pub use self::invalid_replication_group_state_fault_items::*;
-#[cfg(any(
-    feature = "add-tags-to-resource",
-    feature = "copy-serverless-cache-snapshot",
-    feature = "delete-serverless-cache-snapshot",
-    feature = "export-serverless-cache-snapshot",
-    feature = "list-tags-for-resource",
-    feature = "remove-tags-from-resource"
-))]
+#[cfg(
+    any(
+        feature = "add-tags-to-resource",
+        feature = "copy-serverless-cache-snapshot",
+        feature = "delete-serverless-cache-snapshot",
+        feature = "export-serverless-cache-snapshot",
+        feature = "list-tags-for-resource",
+        feature = "remove-tags-from-resource"
+    )
+)]
 mod invalid_serverless_cache_snapshot_state_fault_items {
     /// The state of the serverless cache snapshot was not received. Available for Valkey, Redis OSS and
     /// Serverless Memcached only.
@@ -3938,8 +4170,7 @@ mod invalid_serverless_cache_snapshot_state_fault_items {
     }
     impl InvalidServerlessCacheSnapshotStateFault {
         /// Creates a builder for [`InvalidServerlessCacheSnapshotStateFault`].
-        pub fn builder() -> crate::error::builders::InvalidServerlessCacheSnapshotStateFaultBuilder
-        {
+        pub fn builder() -> crate::error::builders::InvalidServerlessCacheSnapshotStateFaultBuilder {
             ::std::default::Default::default()
         }
     }
@@ -3971,19 +4202,18 @@ mod invalid_serverless_cache_snapshot_state_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_message = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self {
-                message: member_message,
-            })
+            ::std::result::Result::Ok(Self { message: member_message })
         }
     }
     impl InvalidServerlessCacheSnapshotStateFault {
@@ -3992,7 +4222,10 @@ mod invalid_serverless_cache_snapshot_state_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
+            let mut error = ::querygen_runtime::query::read_error_details(
+                body,
+                Self::read_xml,
+            )?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -4009,10 +4242,13 @@ mod invalid_serverless_cache_snapshot_state_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer.start(
-                "ErrorResponse",
-                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-            );
+            writer
+                .start(
+                    "ErrorResponse",
+                    ::std::option::Option::Some(
+                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                    ),
+                );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -4027,24 +4263,28 @@ mod invalid_serverless_cache_snapshot_state_fault_items {
         }
     }
 }
-#[cfg(any(
-    feature = "add-tags-to-resource",
-    feature = "copy-serverless-cache-snapshot",
-    feature = "delete-serverless-cache-snapshot",
-    feature = "export-serverless-cache-snapshot",
-    feature = "list-tags-for-resource",
-    feature = "remove-tags-from-resource"
-))]
+#[cfg(
+    any(
+        feature = "add-tags-to-resource",
+        feature = "copy-serverless-cache-snapshot",
+        feature = "delete-serverless-cache-snapshot",
+        feature = "export-serverless-cache-snapshot",
+        feature = "list-tags-for-resource",
+        feature = "remove-tags-from-resource"
+    )
+)]
 pub use self::invalid_serverless_cache_snapshot_state_fault_items::*;
-#[cfg(any(
-    feature = "add-tags-to-resource",
-    feature = "create-serverless-cache",
-    feature = "create-serverless-cache-snapshot",
-    feature = "delete-serverless-cache",
-    feature = "list-tags-for-resource",
-    feature = "modify-serverless-cache",
-    feature = "remove-tags-from-resource"
-))]
+#[cfg(
+    any(
+        feature = "add-tags-to-resource",
+        feature = "create-serverless-cache",
+        feature = "create-serverless-cache-snapshot",
+        feature = "delete-serverless-cache",
+        feature = "list-tags-for-resource",
+        feature = "modify-serverless-cache",
+        feature = "remove-tags-from-resource"
+    )
+)]
 mod invalid_serverless_cache_state_fault_items {
     /// The account for these credentials is not currently active.
     ///
@@ -4089,19 +4329,18 @@ mod invalid_serverless_cache_state_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_message = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self {
-                message: member_message,
-            })
+            ::std::result::Result::Ok(Self { message: member_message })
         }
     }
     impl InvalidServerlessCacheStateFault {
@@ -4110,7 +4349,10 @@ mod invalid_serverless_cache_state_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
+            let mut error = ::querygen_runtime::query::read_error_details(
+                body,
+                Self::read_xml,
+            )?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -4127,10 +4369,13 @@ mod invalid_serverless_cache_state_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer.start(
-                "ErrorResponse",
-                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-            );
+            writer
+                .start(
+                    "ErrorResponse",
+                    ::std::option::Option::Some(
+                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                    ),
+                );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -4145,15 +4390,17 @@ mod invalid_serverless_cache_state_fault_items {
         }
     }
 }
-#[cfg(any(
-    feature = "add-tags-to-resource",
-    feature = "create-serverless-cache",
-    feature = "create-serverless-cache-snapshot",
-    feature = "delete-serverless-cache",
-    feature = "list-tags-for-resource",
-    feature = "modify-serverless-cache",
-    feature = "remove-tags-from-resource"
-))]
+#[cfg(
+    any(
+        feature = "add-tags-to-resource",
+        feature = "create-serverless-cache",
+        feature = "create-serverless-cache-snapshot",
+        feature = "delete-serverless-cache",
+        feature = "list-tags-for-resource",
+        feature = "modify-serverless-cache",
+        feature = "remove-tags-from-resource"
+    )
+)]
 pub use self::invalid_serverless_cache_state_fault_items::*;
 #[cfg(any(feature = "copy-snapshot", feature = "delete-snapshot"))]
 mod invalid_snapshot_state_fault_items {
@@ -4200,19 +4447,18 @@ mod invalid_snapshot_state_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_message = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self {
-                message: member_message,
-            })
+            ::std::result::Result::Ok(Self { message: member_message })
         }
     }
     impl InvalidSnapshotStateFault {
@@ -4221,7 +4467,10 @@ mod invalid_snapshot_state_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
+            let mut error = ::querygen_runtime::query::read_error_details(
+                body,
+                Self::read_xml,
+            )?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -4238,10 +4487,13 @@ mod invalid_snapshot_state_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer.start(
-                "ErrorResponse",
-                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-            );
+            writer
+                .start(
+                    "ErrorResponse",
+                    ::std::option::Option::Some(
+                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                    ),
+                );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -4258,10 +4510,7 @@ mod invalid_snapshot_state_fault_items {
 }
 #[cfg(any(feature = "copy-snapshot", feature = "delete-snapshot"))]
 pub use self::invalid_snapshot_state_fault_items::*;
-#[cfg(any(
-    feature = "create-cache-subnet-group",
-    feature = "modify-cache-subnet-group"
-))]
+#[cfg(any(feature = "create-cache-subnet-group", feature = "modify-cache-subnet-group"))]
 mod invalid_subnet_items {
     /// An invalid subnet identifier was specified.
     ///
@@ -4306,19 +4555,18 @@ mod invalid_subnet_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_message = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self {
-                message: member_message,
-            })
+            ::std::result::Result::Ok(Self { message: member_message })
         }
     }
     impl InvalidSubnet {
@@ -4327,7 +4575,10 @@ mod invalid_subnet_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
+            let mut error = ::querygen_runtime::query::read_error_details(
+                body,
+                Self::read_xml,
+            )?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -4344,10 +4595,13 @@ mod invalid_subnet_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer.start(
-                "ErrorResponse",
-                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-            );
+            writer
+                .start(
+                    "ErrorResponse",
+                    ::std::option::Option::Some(
+                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                    ),
+                );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -4362,19 +4616,18 @@ mod invalid_subnet_items {
         }
     }
 }
-#[cfg(any(
-    feature = "create-cache-subnet-group",
-    feature = "modify-cache-subnet-group"
-))]
+#[cfg(any(feature = "create-cache-subnet-group", feature = "modify-cache-subnet-group"))]
 pub use self::invalid_subnet_items::*;
-#[cfg(any(
-    feature = "create-replication-group",
-    feature = "create-serverless-cache",
-    feature = "delete-user-group",
-    feature = "modify-replication-group",
-    feature = "modify-serverless-cache",
-    feature = "modify-user-group"
-))]
+#[cfg(
+    any(
+        feature = "create-replication-group",
+        feature = "create-serverless-cache",
+        feature = "delete-user-group",
+        feature = "modify-replication-group",
+        feature = "modify-serverless-cache",
+        feature = "modify-user-group"
+    )
+)]
 mod invalid_user_group_state_fault_items {
     /// The user group is not in an active state.
     ///
@@ -4419,19 +4672,18 @@ mod invalid_user_group_state_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_message = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self {
-                message: member_message,
-            })
+            ::std::result::Result::Ok(Self { message: member_message })
         }
     }
     impl InvalidUserGroupStateFault {
@@ -4440,7 +4692,10 @@ mod invalid_user_group_state_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
+            let mut error = ::querygen_runtime::query::read_error_details(
+                body,
+                Self::read_xml,
+            )?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -4457,10 +4712,13 @@ mod invalid_user_group_state_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer.start(
-                "ErrorResponse",
-                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-            );
+            writer
+                .start(
+                    "ErrorResponse",
+                    ::std::option::Option::Some(
+                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                    ),
+                );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -4475,14 +4733,16 @@ mod invalid_user_group_state_fault_items {
         }
     }
 }
-#[cfg(any(
-    feature = "create-replication-group",
-    feature = "create-serverless-cache",
-    feature = "delete-user-group",
-    feature = "modify-replication-group",
-    feature = "modify-serverless-cache",
-    feature = "modify-user-group"
-))]
+#[cfg(
+    any(
+        feature = "create-replication-group",
+        feature = "create-serverless-cache",
+        feature = "delete-user-group",
+        feature = "modify-replication-group",
+        feature = "modify-serverless-cache",
+        feature = "modify-user-group"
+    )
+)]
 pub use self::invalid_user_group_state_fault_items::*;
 #[cfg(any(feature = "delete-user", feature = "modify-user"))]
 mod invalid_user_state_fault_items {
@@ -4529,19 +4789,18 @@ mod invalid_user_state_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_message = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self {
-                message: member_message,
-            })
+            ::std::result::Result::Ok(Self { message: member_message })
         }
     }
     impl InvalidUserStateFault {
@@ -4550,7 +4809,10 @@ mod invalid_user_state_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
+            let mut error = ::querygen_runtime::query::read_error_details(
+                body,
+                Self::read_xml,
+            )?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -4567,10 +4829,13 @@ mod invalid_user_state_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer.start(
-                "ErrorResponse",
-                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-            );
+            writer
+                .start(
+                    "ErrorResponse",
+                    ::std::option::Option::Some(
+                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                    ),
+                );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -4587,15 +4852,17 @@ mod invalid_user_state_fault_items {
 }
 #[cfg(any(feature = "delete-user", feature = "modify-user"))]
 pub use self::invalid_user_state_fault_items::*;
-#[cfg(any(
-    feature = "create-cache-cluster",
-    feature = "create-replication-group",
-    feature = "decrease-replica-count",
-    feature = "increase-replica-count",
-    feature = "modify-cache-cluster",
-    feature = "modify-replication-group",
-    feature = "modify-replication-group-shard-configuration"
-))]
+#[cfg(
+    any(
+        feature = "create-cache-cluster",
+        feature = "create-replication-group",
+        feature = "decrease-replica-count",
+        feature = "increase-replica-count",
+        feature = "modify-cache-cluster",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration"
+    )
+)]
 mod invalid_vpc_network_state_fault_items {
     /// The VPC network is in an invalid state.
     ///
@@ -4640,19 +4907,18 @@ mod invalid_vpc_network_state_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_message = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self {
-                message: member_message,
-            })
+            ::std::result::Result::Ok(Self { message: member_message })
         }
     }
     impl InvalidVpcNetworkStateFault {
@@ -4661,7 +4927,10 @@ mod invalid_vpc_network_state_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
+            let mut error = ::querygen_runtime::query::read_error_details(
+                body,
+                Self::read_xml,
+            )?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -4678,10 +4947,13 @@ mod invalid_vpc_network_state_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer.start(
-                "ErrorResponse",
-                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-            );
+            writer
+                .start(
+                    "ErrorResponse",
+                    ::std::option::Option::Some(
+                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                    ),
+                );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -4696,15 +4968,17 @@ mod invalid_vpc_network_state_fault_items {
         }
     }
 }
-#[cfg(any(
-    feature = "create-cache-cluster",
-    feature = "create-replication-group",
-    feature = "decrease-replica-count",
-    feature = "increase-replica-count",
-    feature = "modify-cache-cluster",
-    feature = "modify-replication-group",
-    feature = "modify-replication-group-shard-configuration"
-))]
+#[cfg(
+    any(
+        feature = "create-cache-cluster",
+        feature = "create-replication-group",
+        feature = "decrease-replica-count",
+        feature = "increase-replica-count",
+        feature = "modify-cache-cluster",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration"
+    )
+)]
 pub use self::invalid_vpc_network_state_fault_items::*;
 #[cfg(any(feature = "decrease-replica-count", feature = "increase-replica-count"))]
 mod no_operation_fault_items {
@@ -4751,19 +5025,18 @@ mod no_operation_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_message = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self {
-                message: member_message,
-            })
+            ::std::result::Result::Ok(Self { message: member_message })
         }
     }
     impl NoOperationFault {
@@ -4772,7 +5045,10 @@ mod no_operation_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
+            let mut error = ::querygen_runtime::query::read_error_details(
+                body,
+                Self::read_xml,
+            )?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -4789,10 +5065,13 @@ mod no_operation_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer.start(
-                "ErrorResponse",
-                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-            );
+            writer
+                .start(
+                    "ErrorResponse",
+                    ::std::option::Option::Some(
+                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                    ),
+                );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -4855,19 +5134,18 @@ mod node_group_not_found_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_message = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self {
-                message: member_message,
-            })
+            ::std::result::Result::Ok(Self { message: member_message })
         }
     }
     impl NodeGroupNotFoundFault {
@@ -4876,7 +5154,10 @@ mod node_group_not_found_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
+            let mut error = ::querygen_runtime::query::read_error_details(
+                body,
+                Self::read_xml,
+            )?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -4893,10 +5174,13 @@ mod node_group_not_found_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer.start(
-                "ErrorResponse",
-                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-            );
+            writer
+                .start(
+                    "ErrorResponse",
+                    ::std::option::Option::Some(
+                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                    ),
+                );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -4913,12 +5197,14 @@ mod node_group_not_found_fault_items {
 }
 #[cfg(feature = "test-failover")]
 pub use self::node_group_not_found_fault_items::*;
-#[cfg(any(
-    feature = "create-replication-group",
-    feature = "decrease-replica-count",
-    feature = "increase-replica-count",
-    feature = "modify-replication-group-shard-configuration"
-))]
+#[cfg(
+    any(
+        feature = "create-replication-group",
+        feature = "decrease-replica-count",
+        feature = "increase-replica-count",
+        feature = "modify-replication-group-shard-configuration"
+    )
+)]
 mod node_groups_per_replication_group_quota_exceeded_fault_items {
     /// The request cannot be processed because it would exceed the maximum allowed number of node groups
     /// (shards) in a single replication group. The default maximum is 90
@@ -4932,9 +5218,7 @@ mod node_groups_per_replication_group_quota_exceeded_fault_items {
     }
     impl NodeGroupsPerReplicationGroupQuotaExceededFault {
         /// Creates a builder for [`NodeGroupsPerReplicationGroupQuotaExceededFault`].
-        pub fn builder(
-        ) -> crate::error::builders::NodeGroupsPerReplicationGroupQuotaExceededFaultBuilder
-        {
+        pub fn builder() -> crate::error::builders::NodeGroupsPerReplicationGroupQuotaExceededFaultBuilder {
             ::std::default::Default::default()
         }
     }
@@ -4966,19 +5250,18 @@ mod node_groups_per_replication_group_quota_exceeded_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_message = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self {
-                message: member_message,
-            })
+            ::std::result::Result::Ok(Self { message: member_message })
         }
     }
     impl NodeGroupsPerReplicationGroupQuotaExceededFault {
@@ -4987,7 +5270,10 @@ mod node_groups_per_replication_group_quota_exceeded_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
+            let mut error = ::querygen_runtime::query::read_error_details(
+                body,
+                Self::read_xml,
+            )?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -5004,10 +5290,13 @@ mod node_groups_per_replication_group_quota_exceeded_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer.start(
-                "ErrorResponse",
-                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-            );
+            writer
+                .start(
+                    "ErrorResponse",
+                    ::std::option::Option::Some(
+                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                    ),
+                );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -5022,19 +5311,23 @@ mod node_groups_per_replication_group_quota_exceeded_fault_items {
         }
     }
 }
-#[cfg(any(
-    feature = "create-replication-group",
-    feature = "decrease-replica-count",
-    feature = "increase-replica-count",
-    feature = "modify-replication-group-shard-configuration"
-))]
+#[cfg(
+    any(
+        feature = "create-replication-group",
+        feature = "decrease-replica-count",
+        feature = "increase-replica-count",
+        feature = "modify-replication-group-shard-configuration"
+    )
+)]
 pub use self::node_groups_per_replication_group_quota_exceeded_fault_items::*;
-#[cfg(any(
-    feature = "create-cache-cluster",
-    feature = "create-replication-group",
-    feature = "modify-cache-cluster",
-    feature = "modify-replication-group"
-))]
+#[cfg(
+    any(
+        feature = "create-cache-cluster",
+        feature = "create-replication-group",
+        feature = "modify-cache-cluster",
+        feature = "modify-replication-group"
+    )
+)]
 mod node_quota_for_cluster_exceeded_fault_items {
     /// The request cannot be processed because it would exceed the allowed number of cache nodes in a
     /// single cluster.
@@ -5080,19 +5373,18 @@ mod node_quota_for_cluster_exceeded_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_message = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self {
-                message: member_message,
-            })
+            ::std::result::Result::Ok(Self { message: member_message })
         }
     }
     impl NodeQuotaForClusterExceededFault {
@@ -5101,7 +5393,10 @@ mod node_quota_for_cluster_exceeded_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
+            let mut error = ::querygen_runtime::query::read_error_details(
+                body,
+                Self::read_xml,
+            )?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -5118,10 +5413,13 @@ mod node_quota_for_cluster_exceeded_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer.start(
-                "ErrorResponse",
-                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-            );
+            writer
+                .start(
+                    "ErrorResponse",
+                    ::std::option::Option::Some(
+                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                    ),
+                );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -5136,22 +5434,26 @@ mod node_quota_for_cluster_exceeded_fault_items {
         }
     }
 }
-#[cfg(any(
-    feature = "create-cache-cluster",
-    feature = "create-replication-group",
-    feature = "modify-cache-cluster",
-    feature = "modify-replication-group"
-))]
+#[cfg(
+    any(
+        feature = "create-cache-cluster",
+        feature = "create-replication-group",
+        feature = "modify-cache-cluster",
+        feature = "modify-replication-group"
+    )
+)]
 pub use self::node_quota_for_cluster_exceeded_fault_items::*;
-#[cfg(any(
-    feature = "create-cache-cluster",
-    feature = "create-replication-group",
-    feature = "decrease-replica-count",
-    feature = "increase-replica-count",
-    feature = "modify-cache-cluster",
-    feature = "modify-replication-group",
-    feature = "modify-replication-group-shard-configuration"
-))]
+#[cfg(
+    any(
+        feature = "create-cache-cluster",
+        feature = "create-replication-group",
+        feature = "decrease-replica-count",
+        feature = "increase-replica-count",
+        feature = "modify-cache-cluster",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration"
+    )
+)]
 mod node_quota_for_customer_exceeded_fault_items {
     /// The request cannot be processed because it would exceed the allowed number of cache nodes per
     /// customer.
@@ -5197,19 +5499,18 @@ mod node_quota_for_customer_exceeded_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_message = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self {
-                message: member_message,
-            })
+            ::std::result::Result::Ok(Self { message: member_message })
         }
     }
     impl NodeQuotaForCustomerExceededFault {
@@ -5218,7 +5519,10 @@ mod node_quota_for_customer_exceeded_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
+            let mut error = ::querygen_runtime::query::read_error_details(
+                body,
+                Self::read_xml,
+            )?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -5235,10 +5539,13 @@ mod node_quota_for_customer_exceeded_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer.start(
-                "ErrorResponse",
-                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-            );
+            writer
+                .start(
+                    "ErrorResponse",
+                    ::std::option::Option::Some(
+                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                    ),
+                );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -5253,15 +5560,17 @@ mod node_quota_for_customer_exceeded_fault_items {
         }
     }
 }
-#[cfg(any(
-    feature = "create-cache-cluster",
-    feature = "create-replication-group",
-    feature = "decrease-replica-count",
-    feature = "increase-replica-count",
-    feature = "modify-cache-cluster",
-    feature = "modify-replication-group",
-    feature = "modify-replication-group-shard-configuration"
-))]
+#[cfg(
+    any(
+        feature = "create-cache-cluster",
+        feature = "create-replication-group",
+        feature = "decrease-replica-count",
+        feature = "increase-replica-count",
+        feature = "modify-cache-cluster",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration"
+    )
+)]
 pub use self::node_quota_for_customer_exceeded_fault_items::*;
 #[cfg(feature = "create-replication-group")]
 mod replication_group_already_exists_fault_items {
@@ -5308,19 +5617,18 @@ mod replication_group_already_exists_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_message = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self {
-                message: member_message,
-            })
+            ::std::result::Result::Ok(Self { message: member_message })
         }
     }
     impl ReplicationGroupAlreadyExistsFault {
@@ -5329,7 +5637,10 @@ mod replication_group_already_exists_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
+            let mut error = ::querygen_runtime::query::read_error_details(
+                body,
+                Self::read_xml,
+            )?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -5346,10 +5657,13 @@ mod replication_group_already_exists_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer.start(
-                "ErrorResponse",
-                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-            );
+            writer
+                .start(
+                    "ErrorResponse",
+                    ::std::option::Option::Some(
+                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                    ),
+                );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -5379,8 +5693,7 @@ mod replication_group_already_under_migration_fault_items {
     }
     impl ReplicationGroupAlreadyUnderMigrationFault {
         /// Creates a builder for [`ReplicationGroupAlreadyUnderMigrationFault`].
-        pub fn builder() -> crate::error::builders::ReplicationGroupAlreadyUnderMigrationFaultBuilder
-        {
+        pub fn builder() -> crate::error::builders::ReplicationGroupAlreadyUnderMigrationFaultBuilder {
             ::std::default::Default::default()
         }
     }
@@ -5412,19 +5725,18 @@ mod replication_group_already_under_migration_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_message = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self {
-                message: member_message,
-            })
+            ::std::result::Result::Ok(Self { message: member_message })
         }
     }
     impl ReplicationGroupAlreadyUnderMigrationFault {
@@ -5433,7 +5745,10 @@ mod replication_group_already_under_migration_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
+            let mut error = ::querygen_runtime::query::read_error_details(
+                body,
+                Self::read_xml,
+            )?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -5450,10 +5765,13 @@ mod replication_group_already_under_migration_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer.start(
-                "ErrorResponse",
-                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-            );
+            writer
+                .start(
+                    "ErrorResponse",
+                    ::std::option::Option::Some(
+                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                    ),
+                );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -5470,25 +5788,27 @@ mod replication_group_already_under_migration_fault_items {
 }
 #[cfg(any(feature = "start-migration", feature = "test-migration"))]
 pub use self::replication_group_already_under_migration_fault_items::*;
-#[cfg(any(
-    feature = "add-tags-to-resource",
-    feature = "complete-migration",
-    feature = "create-cache-cluster",
-    feature = "create-global-replication-group",
-    feature = "create-snapshot",
-    feature = "decrease-replica-count",
-    feature = "delete-replication-group",
-    feature = "describe-replication-groups",
-    feature = "increase-replica-count",
-    feature = "list-allowed-node-type-modifications",
-    feature = "list-tags-for-resource",
-    feature = "modify-replication-group",
-    feature = "modify-replication-group-shard-configuration",
-    feature = "remove-tags-from-resource",
-    feature = "start-migration",
-    feature = "test-failover",
-    feature = "test-migration"
-))]
+#[cfg(
+    any(
+        feature = "add-tags-to-resource",
+        feature = "complete-migration",
+        feature = "create-cache-cluster",
+        feature = "create-global-replication-group",
+        feature = "create-snapshot",
+        feature = "decrease-replica-count",
+        feature = "delete-replication-group",
+        feature = "describe-replication-groups",
+        feature = "increase-replica-count",
+        feature = "list-allowed-node-type-modifications",
+        feature = "list-tags-for-resource",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "remove-tags-from-resource",
+        feature = "start-migration",
+        feature = "test-failover",
+        feature = "test-migration"
+    )
+)]
 mod replication_group_not_found_fault_items {
     /// The specified replication group does not exist.
     ///
@@ -5533,19 +5853,18 @@ mod replication_group_not_found_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_message = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self {
-                message: member_message,
-            })
+            ::std::result::Result::Ok(Self { message: member_message })
         }
     }
     impl ReplicationGroupNotFoundFault {
@@ -5554,7 +5873,10 @@ mod replication_group_not_found_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
+            let mut error = ::querygen_runtime::query::read_error_details(
+                body,
+                Self::read_xml,
+            )?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -5571,10 +5893,13 @@ mod replication_group_not_found_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer.start(
-                "ErrorResponse",
-                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-            );
+            writer
+                .start(
+                    "ErrorResponse",
+                    ::std::option::Option::Some(
+                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                    ),
+                );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -5589,25 +5914,27 @@ mod replication_group_not_found_fault_items {
         }
     }
 }
-#[cfg(any(
-    feature = "add-tags-to-resource",
-    feature = "complete-migration",
-    feature = "create-cache-cluster",
-    feature = "create-global-replication-group",
-    feature = "create-snapshot",
-    feature = "decrease-replica-count",
-    feature = "delete-replication-group",
-    feature = "describe-replication-groups",
-    feature = "increase-replica-count",
-    feature = "list-allowed-node-type-modifications",
-    feature = "list-tags-for-resource",
-    feature = "modify-replication-group",
-    feature = "modify-replication-group-shard-configuration",
-    feature = "remove-tags-from-resource",
-    feature = "start-migration",
-    feature = "test-failover",
-    feature = "test-migration"
-))]
+#[cfg(
+    any(
+        feature = "add-tags-to-resource",
+        feature = "complete-migration",
+        feature = "create-cache-cluster",
+        feature = "create-global-replication-group",
+        feature = "create-snapshot",
+        feature = "decrease-replica-count",
+        feature = "delete-replication-group",
+        feature = "describe-replication-groups",
+        feature = "increase-replica-count",
+        feature = "list-allowed-node-type-modifications",
+        feature = "list-tags-for-resource",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "remove-tags-from-resource",
+        feature = "start-migration",
+        feature = "test-failover",
+        feature = "test-migration"
+    )
+)]
 pub use self::replication_group_not_found_fault_items::*;
 #[cfg(feature = "complete-migration")]
 mod replication_group_not_under_migration_fault_items {
@@ -5654,19 +5981,18 @@ mod replication_group_not_under_migration_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_message = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self {
-                message: member_message,
-            })
+            ::std::result::Result::Ok(Self { message: member_message })
         }
     }
     impl ReplicationGroupNotUnderMigrationFault {
@@ -5675,7 +6001,10 @@ mod replication_group_not_under_migration_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
+            let mut error = ::querygen_runtime::query::read_error_details(
+                body,
+                Self::read_xml,
+            )?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -5692,10 +6021,13 @@ mod replication_group_not_under_migration_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer.start(
-                "ErrorResponse",
-                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-            );
+            writer
+                .start(
+                    "ErrorResponse",
+                    ::std::option::Option::Some(
+                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                    ),
+                );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -5757,19 +6089,18 @@ mod reserved_cache_node_already_exists_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_message = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self {
-                message: member_message,
-            })
+            ::std::result::Result::Ok(Self { message: member_message })
         }
     }
     impl ReservedCacheNodeAlreadyExistsFault {
@@ -5778,7 +6109,10 @@ mod reserved_cache_node_already_exists_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
+            let mut error = ::querygen_runtime::query::read_error_details(
+                body,
+                Self::read_xml,
+            )?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -5795,10 +6129,13 @@ mod reserved_cache_node_already_exists_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer.start(
-                "ErrorResponse",
-                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-            );
+            writer
+                .start(
+                    "ErrorResponse",
+                    ::std::option::Option::Some(
+                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                    ),
+                );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -5815,12 +6152,14 @@ mod reserved_cache_node_already_exists_fault_items {
 }
 #[cfg(feature = "purchase-reserved-cache-nodes-offering")]
 pub use self::reserved_cache_node_already_exists_fault_items::*;
-#[cfg(any(
-    feature = "add-tags-to-resource",
-    feature = "describe-reserved-cache-nodes",
-    feature = "list-tags-for-resource",
-    feature = "remove-tags-from-resource"
-))]
+#[cfg(
+    any(
+        feature = "add-tags-to-resource",
+        feature = "describe-reserved-cache-nodes",
+        feature = "list-tags-for-resource",
+        feature = "remove-tags-from-resource"
+    )
+)]
 mod reserved_cache_node_not_found_fault_items {
     /// The requested reserved cache node was not found.
     ///
@@ -5865,19 +6204,18 @@ mod reserved_cache_node_not_found_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_message = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self {
-                message: member_message,
-            })
+            ::std::result::Result::Ok(Self { message: member_message })
         }
     }
     impl ReservedCacheNodeNotFoundFault {
@@ -5886,7 +6224,10 @@ mod reserved_cache_node_not_found_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
+            let mut error = ::querygen_runtime::query::read_error_details(
+                body,
+                Self::read_xml,
+            )?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -5903,10 +6244,13 @@ mod reserved_cache_node_not_found_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer.start(
-                "ErrorResponse",
-                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-            );
+            writer
+                .start(
+                    "ErrorResponse",
+                    ::std::option::Option::Some(
+                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                    ),
+                );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -5921,12 +6265,14 @@ mod reserved_cache_node_not_found_fault_items {
         }
     }
 }
-#[cfg(any(
-    feature = "add-tags-to-resource",
-    feature = "describe-reserved-cache-nodes",
-    feature = "list-tags-for-resource",
-    feature = "remove-tags-from-resource"
-))]
+#[cfg(
+    any(
+        feature = "add-tags-to-resource",
+        feature = "describe-reserved-cache-nodes",
+        feature = "list-tags-for-resource",
+        feature = "remove-tags-from-resource"
+    )
+)]
 pub use self::reserved_cache_node_not_found_fault_items::*;
 #[cfg(feature = "purchase-reserved-cache-nodes-offering")]
 mod reserved_cache_node_quota_exceeded_fault_items {
@@ -5973,19 +6319,18 @@ mod reserved_cache_node_quota_exceeded_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_message = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self {
-                message: member_message,
-            })
+            ::std::result::Result::Ok(Self { message: member_message })
         }
     }
     impl ReservedCacheNodeQuotaExceededFault {
@@ -5994,7 +6339,10 @@ mod reserved_cache_node_quota_exceeded_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
+            let mut error = ::querygen_runtime::query::read_error_details(
+                body,
+                Self::read_xml,
+            )?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -6011,10 +6359,13 @@ mod reserved_cache_node_quota_exceeded_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer.start(
-                "ErrorResponse",
-                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-            );
+            writer
+                .start(
+                    "ErrorResponse",
+                    ::std::option::Option::Some(
+                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                    ),
+                );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -6031,10 +6382,12 @@ mod reserved_cache_node_quota_exceeded_fault_items {
 }
 #[cfg(feature = "purchase-reserved-cache-nodes-offering")]
 pub use self::reserved_cache_node_quota_exceeded_fault_items::*;
-#[cfg(any(
-    feature = "describe-reserved-cache-nodes-offerings",
-    feature = "purchase-reserved-cache-nodes-offering"
-))]
+#[cfg(
+    any(
+        feature = "describe-reserved-cache-nodes-offerings",
+        feature = "purchase-reserved-cache-nodes-offering"
+    )
+)]
 mod reserved_cache_nodes_offering_not_found_fault_items {
     /// The requested cache node offering does not exist.
     ///
@@ -6079,19 +6432,18 @@ mod reserved_cache_nodes_offering_not_found_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_message = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self {
-                message: member_message,
-            })
+            ::std::result::Result::Ok(Self { message: member_message })
         }
     }
     impl ReservedCacheNodesOfferingNotFoundFault {
@@ -6100,7 +6452,10 @@ mod reserved_cache_nodes_offering_not_found_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
+            let mut error = ::querygen_runtime::query::read_error_details(
+                body,
+                Self::read_xml,
+            )?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -6117,10 +6472,13 @@ mod reserved_cache_nodes_offering_not_found_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer.start(
-                "ErrorResponse",
-                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-            );
+            writer
+                .start(
+                    "ErrorResponse",
+                    ::std::option::Option::Some(
+                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                    ),
+                );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -6135,10 +6493,12 @@ mod reserved_cache_nodes_offering_not_found_fault_items {
         }
     }
 }
-#[cfg(any(
-    feature = "describe-reserved-cache-nodes-offerings",
-    feature = "purchase-reserved-cache-nodes-offering"
-))]
+#[cfg(
+    any(
+        feature = "describe-reserved-cache-nodes-offerings",
+        feature = "purchase-reserved-cache-nodes-offering"
+    )
+)]
 pub use self::reserved_cache_nodes_offering_not_found_fault_items::*;
 #[cfg(feature = "create-serverless-cache")]
 mod serverless_cache_already_exists_fault_items {
@@ -6185,19 +6545,18 @@ mod serverless_cache_already_exists_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_message = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self {
-                message: member_message,
-            })
+            ::std::result::Result::Ok(Self { message: member_message })
         }
     }
     impl ServerlessCacheAlreadyExistsFault {
@@ -6206,7 +6565,10 @@ mod serverless_cache_already_exists_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
+            let mut error = ::querygen_runtime::query::read_error_details(
+                body,
+                Self::read_xml,
+            )?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -6223,10 +6585,13 @@ mod serverless_cache_already_exists_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer.start(
-                "ErrorResponse",
-                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-            );
+            writer
+                .start(
+                    "ErrorResponse",
+                    ::std::option::Option::Some(
+                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                    ),
+                );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -6243,17 +6608,19 @@ mod serverless_cache_already_exists_fault_items {
 }
 #[cfg(feature = "create-serverless-cache")]
 pub use self::serverless_cache_already_exists_fault_items::*;
-#[cfg(any(
-    feature = "add-tags-to-resource",
-    feature = "create-serverless-cache",
-    feature = "create-serverless-cache-snapshot",
-    feature = "delete-serverless-cache",
-    feature = "describe-serverless-cache-snapshots",
-    feature = "describe-serverless-caches",
-    feature = "list-tags-for-resource",
-    feature = "modify-serverless-cache",
-    feature = "remove-tags-from-resource"
-))]
+#[cfg(
+    any(
+        feature = "add-tags-to-resource",
+        feature = "create-serverless-cache",
+        feature = "create-serverless-cache-snapshot",
+        feature = "delete-serverless-cache",
+        feature = "describe-serverless-cache-snapshots",
+        feature = "describe-serverless-caches",
+        feature = "list-tags-for-resource",
+        feature = "modify-serverless-cache",
+        feature = "remove-tags-from-resource"
+    )
+)]
 mod serverless_cache_not_found_fault_items {
     /// The serverless cache was not found or does not exist.
     ///
@@ -6298,19 +6665,18 @@ mod serverless_cache_not_found_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_message = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self {
-                message: member_message,
-            })
+            ::std::result::Result::Ok(Self { message: member_message })
         }
     }
     impl ServerlessCacheNotFoundFault {
@@ -6319,7 +6685,10 @@ mod serverless_cache_not_found_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
+            let mut error = ::querygen_runtime::query::read_error_details(
+                body,
+                Self::read_xml,
+            )?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -6336,10 +6705,13 @@ mod serverless_cache_not_found_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer.start(
-                "ErrorResponse",
-                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-            );
+            writer
+                .start(
+                    "ErrorResponse",
+                    ::std::option::Option::Some(
+                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                    ),
+                );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -6354,17 +6726,19 @@ mod serverless_cache_not_found_fault_items {
         }
     }
 }
-#[cfg(any(
-    feature = "add-tags-to-resource",
-    feature = "create-serverless-cache",
-    feature = "create-serverless-cache-snapshot",
-    feature = "delete-serverless-cache",
-    feature = "describe-serverless-cache-snapshots",
-    feature = "describe-serverless-caches",
-    feature = "list-tags-for-resource",
-    feature = "modify-serverless-cache",
-    feature = "remove-tags-from-resource"
-))]
+#[cfg(
+    any(
+        feature = "add-tags-to-resource",
+        feature = "create-serverless-cache",
+        feature = "create-serverless-cache-snapshot",
+        feature = "delete-serverless-cache",
+        feature = "describe-serverless-cache-snapshots",
+        feature = "describe-serverless-caches",
+        feature = "list-tags-for-resource",
+        feature = "modify-serverless-cache",
+        feature = "remove-tags-from-resource"
+    )
+)]
 pub use self::serverless_cache_not_found_fault_items::*;
 #[cfg(feature = "create-serverless-cache")]
 mod serverless_cache_quota_for_customer_exceeded_fault_items {
@@ -6379,8 +6753,7 @@ mod serverless_cache_quota_for_customer_exceeded_fault_items {
     }
     impl ServerlessCacheQuotaForCustomerExceededFault {
         /// Creates a builder for [`ServerlessCacheQuotaForCustomerExceededFault`].
-        pub fn builder(
-        ) -> crate::error::builders::ServerlessCacheQuotaForCustomerExceededFaultBuilder {
+        pub fn builder() -> crate::error::builders::ServerlessCacheQuotaForCustomerExceededFaultBuilder {
             ::std::default::Default::default()
         }
     }
@@ -6412,19 +6785,18 @@ mod serverless_cache_quota_for_customer_exceeded_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_message = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self {
-                message: member_message,
-            })
+            ::std::result::Result::Ok(Self { message: member_message })
         }
     }
     impl ServerlessCacheQuotaForCustomerExceededFault {
@@ -6433,7 +6805,10 @@ mod serverless_cache_quota_for_customer_exceeded_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
+            let mut error = ::querygen_runtime::query::read_error_details(
+                body,
+                Self::read_xml,
+            )?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -6450,10 +6825,13 @@ mod serverless_cache_quota_for_customer_exceeded_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer.start(
-                "ErrorResponse",
-                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-            );
+            writer
+                .start(
+                    "ErrorResponse",
+                    ::std::option::Option::Some(
+                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                    ),
+                );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -6470,11 +6848,13 @@ mod serverless_cache_quota_for_customer_exceeded_fault_items {
 }
 #[cfg(feature = "create-serverless-cache")]
 pub use self::serverless_cache_quota_for_customer_exceeded_fault_items::*;
-#[cfg(any(
-    feature = "copy-serverless-cache-snapshot",
-    feature = "create-serverless-cache-snapshot",
-    feature = "delete-serverless-cache"
-))]
+#[cfg(
+    any(
+        feature = "copy-serverless-cache-snapshot",
+        feature = "create-serverless-cache-snapshot",
+        feature = "delete-serverless-cache"
+    )
+)]
 mod serverless_cache_snapshot_already_exists_fault_items {
     /// A serverless cache snapshot with this name already exists. Available for Valkey, Redis OSS and
     /// Serverless Memcached only.
@@ -6488,8 +6868,7 @@ mod serverless_cache_snapshot_already_exists_fault_items {
     }
     impl ServerlessCacheSnapshotAlreadyExistsFault {
         /// Creates a builder for [`ServerlessCacheSnapshotAlreadyExistsFault`].
-        pub fn builder() -> crate::error::builders::ServerlessCacheSnapshotAlreadyExistsFaultBuilder
-        {
+        pub fn builder() -> crate::error::builders::ServerlessCacheSnapshotAlreadyExistsFaultBuilder {
             ::std::default::Default::default()
         }
     }
@@ -6521,19 +6900,18 @@ mod serverless_cache_snapshot_already_exists_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_message = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self {
-                message: member_message,
-            })
+            ::std::result::Result::Ok(Self { message: member_message })
         }
     }
     impl ServerlessCacheSnapshotAlreadyExistsFault {
@@ -6542,7 +6920,10 @@ mod serverless_cache_snapshot_already_exists_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
+            let mut error = ::querygen_runtime::query::read_error_details(
+                body,
+                Self::read_xml,
+            )?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -6559,10 +6940,13 @@ mod serverless_cache_snapshot_already_exists_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer.start(
-                "ErrorResponse",
-                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-            );
+            writer
+                .start(
+                    "ErrorResponse",
+                    ::std::option::Option::Some(
+                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                    ),
+                );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -6577,21 +6961,25 @@ mod serverless_cache_snapshot_already_exists_fault_items {
         }
     }
 }
-#[cfg(any(
-    feature = "copy-serverless-cache-snapshot",
-    feature = "create-serverless-cache-snapshot",
-    feature = "delete-serverless-cache"
-))]
+#[cfg(
+    any(
+        feature = "copy-serverless-cache-snapshot",
+        feature = "create-serverless-cache-snapshot",
+        feature = "delete-serverless-cache"
+    )
+)]
 pub use self::serverless_cache_snapshot_already_exists_fault_items::*;
-#[cfg(any(
-    feature = "add-tags-to-resource",
-    feature = "copy-serverless-cache-snapshot",
-    feature = "delete-serverless-cache-snapshot",
-    feature = "describe-serverless-cache-snapshots",
-    feature = "export-serverless-cache-snapshot",
-    feature = "list-tags-for-resource",
-    feature = "remove-tags-from-resource"
-))]
+#[cfg(
+    any(
+        feature = "add-tags-to-resource",
+        feature = "copy-serverless-cache-snapshot",
+        feature = "delete-serverless-cache-snapshot",
+        feature = "describe-serverless-cache-snapshots",
+        feature = "export-serverless-cache-snapshot",
+        feature = "list-tags-for-resource",
+        feature = "remove-tags-from-resource"
+    )
+)]
 mod serverless_cache_snapshot_not_found_fault_items {
     /// This serverless cache snapshot could not be found or does not exist. Available for Valkey, Redis OSS
     /// and Serverless Memcached only.
@@ -6637,19 +7025,18 @@ mod serverless_cache_snapshot_not_found_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_message = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self {
-                message: member_message,
-            })
+            ::std::result::Result::Ok(Self { message: member_message })
         }
     }
     impl ServerlessCacheSnapshotNotFoundFault {
@@ -6658,7 +7045,10 @@ mod serverless_cache_snapshot_not_found_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
+            let mut error = ::querygen_runtime::query::read_error_details(
+                body,
+                Self::read_xml,
+            )?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -6675,10 +7065,13 @@ mod serverless_cache_snapshot_not_found_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer.start(
-                "ErrorResponse",
-                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-            );
+            writer
+                .start(
+                    "ErrorResponse",
+                    ::std::option::Option::Some(
+                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                    ),
+                );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -6693,20 +7086,24 @@ mod serverless_cache_snapshot_not_found_fault_items {
         }
     }
 }
-#[cfg(any(
-    feature = "add-tags-to-resource",
-    feature = "copy-serverless-cache-snapshot",
-    feature = "delete-serverless-cache-snapshot",
-    feature = "describe-serverless-cache-snapshots",
-    feature = "export-serverless-cache-snapshot",
-    feature = "list-tags-for-resource",
-    feature = "remove-tags-from-resource"
-))]
+#[cfg(
+    any(
+        feature = "add-tags-to-resource",
+        feature = "copy-serverless-cache-snapshot",
+        feature = "delete-serverless-cache-snapshot",
+        feature = "describe-serverless-cache-snapshots",
+        feature = "export-serverless-cache-snapshot",
+        feature = "list-tags-for-resource",
+        feature = "remove-tags-from-resource"
+    )
+)]
 pub use self::serverless_cache_snapshot_not_found_fault_items::*;
-#[cfg(any(
-    feature = "copy-serverless-cache-snapshot",
-    feature = "create-serverless-cache-snapshot"
-))]
+#[cfg(
+    any(
+        feature = "copy-serverless-cache-snapshot",
+        feature = "create-serverless-cache-snapshot"
+    )
+)]
 mod serverless_cache_snapshot_quota_exceeded_fault_items {
     /// The number of serverless cache snapshots exceeds the customer snapshot quota. Available for Valkey,
     /// Redis OSS and Serverless Memcached only.
@@ -6720,8 +7117,7 @@ mod serverless_cache_snapshot_quota_exceeded_fault_items {
     }
     impl ServerlessCacheSnapshotQuotaExceededFault {
         /// Creates a builder for [`ServerlessCacheSnapshotQuotaExceededFault`].
-        pub fn builder() -> crate::error::builders::ServerlessCacheSnapshotQuotaExceededFaultBuilder
-        {
+        pub fn builder() -> crate::error::builders::ServerlessCacheSnapshotQuotaExceededFaultBuilder {
             ::std::default::Default::default()
         }
     }
@@ -6753,19 +7149,18 @@ mod serverless_cache_snapshot_quota_exceeded_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_message = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self {
-                message: member_message,
-            })
+            ::std::result::Result::Ok(Self { message: member_message })
         }
     }
     impl ServerlessCacheSnapshotQuotaExceededFault {
@@ -6774,7 +7169,10 @@ mod serverless_cache_snapshot_quota_exceeded_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
+            let mut error = ::querygen_runtime::query::read_error_details(
+                body,
+                Self::read_xml,
+            )?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -6791,10 +7189,13 @@ mod serverless_cache_snapshot_quota_exceeded_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer.start(
-                "ErrorResponse",
-                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-            );
+            writer
+                .start(
+                    "ErrorResponse",
+                    ::std::option::Option::Some(
+                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                    ),
+                );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -6809,30 +7210,34 @@ mod serverless_cache_snapshot_quota_exceeded_fault_items {
         }
     }
 }
-#[cfg(any(
-    feature = "copy-serverless-cache-snapshot",
-    feature = "create-serverless-cache-snapshot"
-))]
+#[cfg(
+    any(
+        feature = "copy-serverless-cache-snapshot",
+        feature = "create-serverless-cache-snapshot"
+    )
+)]
 pub use self::serverless_cache_snapshot_quota_exceeded_fault_items::*;
-#[cfg(any(
-    feature = "copy-serverless-cache-snapshot",
-    feature = "create-global-replication-group",
-    feature = "create-serverless-cache",
-    feature = "create-serverless-cache-snapshot",
-    feature = "create-user",
-    feature = "create-user-group",
-    feature = "decrease-replica-count",
-    feature = "delete-serverless-cache",
-    feature = "delete-serverless-cache-snapshot",
-    feature = "delete-user",
-    feature = "delete-user-group",
-    feature = "describe-user-groups",
-    feature = "describe-users",
-    feature = "export-serverless-cache-snapshot",
-    feature = "modify-serverless-cache",
-    feature = "modify-user",
-    feature = "modify-user-group"
-))]
+#[cfg(
+    any(
+        feature = "copy-serverless-cache-snapshot",
+        feature = "create-global-replication-group",
+        feature = "create-serverless-cache",
+        feature = "create-serverless-cache-snapshot",
+        feature = "create-user",
+        feature = "create-user-group",
+        feature = "decrease-replica-count",
+        feature = "delete-serverless-cache",
+        feature = "delete-serverless-cache-snapshot",
+        feature = "delete-user",
+        feature = "delete-user-group",
+        feature = "describe-user-groups",
+        feature = "describe-users",
+        feature = "export-serverless-cache-snapshot",
+        feature = "modify-serverless-cache",
+        feature = "modify-user",
+        feature = "modify-user-group"
+    )
+)]
 mod service_linked_role_not_found_fault_items {
     /// The specified service linked role (SLR) was not found.
     ///
@@ -6877,19 +7282,18 @@ mod service_linked_role_not_found_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_message = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self {
-                message: member_message,
-            })
+            ::std::result::Result::Ok(Self { message: member_message })
         }
     }
     impl ServiceLinkedRoleNotFoundFault {
@@ -6898,7 +7302,10 @@ mod service_linked_role_not_found_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
+            let mut error = ::querygen_runtime::query::read_error_details(
+                body,
+                Self::read_xml,
+            )?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -6915,10 +7322,13 @@ mod service_linked_role_not_found_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer.start(
-                "ErrorResponse",
-                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-            );
+            writer
+                .start(
+                    "ErrorResponse",
+                    ::std::option::Option::Some(
+                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                    ),
+                );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -6933,31 +7343,35 @@ mod service_linked_role_not_found_fault_items {
         }
     }
 }
-#[cfg(any(
-    feature = "copy-serverless-cache-snapshot",
-    feature = "create-global-replication-group",
-    feature = "create-serverless-cache",
-    feature = "create-serverless-cache-snapshot",
-    feature = "create-user",
-    feature = "create-user-group",
-    feature = "decrease-replica-count",
-    feature = "delete-serverless-cache",
-    feature = "delete-serverless-cache-snapshot",
-    feature = "delete-user",
-    feature = "delete-user-group",
-    feature = "describe-user-groups",
-    feature = "describe-users",
-    feature = "export-serverless-cache-snapshot",
-    feature = "modify-serverless-cache",
-    feature = "modify-user",
-    feature = "modify-user-group"
-))]
+#[cfg(
+    any(
+        feature = "copy-serverless-cache-snapshot",
+        feature = "create-global-replication-group",
+        feature = "create-serverless-cache",
+        feature = "create-serverless-cache-snapshot",
+        feature = "create-user",
+        feature = "create-user-group",
+        feature = "decrease-replica-count",
+        feature = "delete-serverless-cache",
+        feature = "delete-serverless-cache-snapshot",
+        feature = "delete-user",
+        feature = "delete-user-group",
+        feature = "describe-user-groups",
+        feature = "describe-users",
+        feature = "export-serverless-cache-snapshot",
+        feature = "modify-serverless-cache",
+        feature = "modify-user",
+        feature = "modify-user-group"
+    )
+)]
 pub use self::service_linked_role_not_found_fault_items::*;
-#[cfg(any(
-    feature = "batch-apply-update-action",
-    feature = "batch-stop-update-action",
-    feature = "describe-service-updates"
-))]
+#[cfg(
+    any(
+        feature = "batch-apply-update-action",
+        feature = "batch-stop-update-action",
+        feature = "describe-service-updates"
+    )
+)]
 mod service_update_not_found_fault_items {
     /// The service update doesn't exist
     ///
@@ -7002,19 +7416,18 @@ mod service_update_not_found_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_message = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self {
-                message: member_message,
-            })
+            ::std::result::Result::Ok(Self { message: member_message })
         }
     }
     impl ServiceUpdateNotFoundFault {
@@ -7023,7 +7436,10 @@ mod service_update_not_found_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
+            let mut error = ::querygen_runtime::query::read_error_details(
+                body,
+                Self::read_xml,
+            )?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -7040,10 +7456,13 @@ mod service_update_not_found_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer.start(
-                "ErrorResponse",
-                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-            );
+            writer
+                .start(
+                    "ErrorResponse",
+                    ::std::option::Option::Some(
+                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                    ),
+                );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -7058,18 +7477,22 @@ mod service_update_not_found_fault_items {
         }
     }
 }
-#[cfg(any(
-    feature = "batch-apply-update-action",
-    feature = "batch-stop-update-action",
-    feature = "describe-service-updates"
-))]
+#[cfg(
+    any(
+        feature = "batch-apply-update-action",
+        feature = "batch-stop-update-action",
+        feature = "describe-service-updates"
+    )
+)]
 pub use self::service_update_not_found_fault_items::*;
-#[cfg(any(
-    feature = "copy-snapshot",
-    feature = "create-snapshot",
-    feature = "delete-cache-cluster",
-    feature = "delete-replication-group"
-))]
+#[cfg(
+    any(
+        feature = "copy-snapshot",
+        feature = "create-snapshot",
+        feature = "delete-cache-cluster",
+        feature = "delete-replication-group"
+    )
+)]
 mod snapshot_already_exists_fault_items {
     /// You already have a snapshot with the given name.
     ///
@@ -7114,19 +7537,18 @@ mod snapshot_already_exists_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_message = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self {
-                message: member_message,
-            })
+            ::std::result::Result::Ok(Self { message: member_message })
         }
     }
     impl SnapshotAlreadyExistsFault {
@@ -7135,7 +7557,10 @@ mod snapshot_already_exists_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
+            let mut error = ::querygen_runtime::query::read_error_details(
+                body,
+                Self::read_xml,
+            )?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -7152,10 +7577,13 @@ mod snapshot_already_exists_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer.start(
-                "ErrorResponse",
-                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-            );
+            writer
+                .start(
+                    "ErrorResponse",
+                    ::std::option::Option::Some(
+                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                    ),
+                );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -7170,18 +7598,22 @@ mod snapshot_already_exists_fault_items {
         }
     }
 }
-#[cfg(any(
-    feature = "copy-snapshot",
-    feature = "create-snapshot",
-    feature = "delete-cache-cluster",
-    feature = "delete-replication-group"
-))]
+#[cfg(
+    any(
+        feature = "copy-snapshot",
+        feature = "create-snapshot",
+        feature = "delete-cache-cluster",
+        feature = "delete-replication-group"
+    )
+)]
 pub use self::snapshot_already_exists_fault_items::*;
-#[cfg(any(
-    feature = "create-snapshot",
-    feature = "delete-cache-cluster",
-    feature = "delete-replication-group"
-))]
+#[cfg(
+    any(
+        feature = "create-snapshot",
+        feature = "delete-cache-cluster",
+        feature = "delete-replication-group"
+    )
+)]
 mod snapshot_feature_not_supported_fault_items {
     /// You attempted one of the following operations:
     ///
@@ -7231,19 +7663,18 @@ mod snapshot_feature_not_supported_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_message = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self {
-                message: member_message,
-            })
+            ::std::result::Result::Ok(Self { message: member_message })
         }
     }
     impl SnapshotFeatureNotSupportedFault {
@@ -7252,7 +7683,10 @@ mod snapshot_feature_not_supported_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
+            let mut error = ::querygen_runtime::query::read_error_details(
+                body,
+                Self::read_xml,
+            )?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -7269,10 +7703,13 @@ mod snapshot_feature_not_supported_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer.start(
-                "ErrorResponse",
-                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-            );
+            writer
+                .start(
+                    "ErrorResponse",
+                    ::std::option::Option::Some(
+                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                    ),
+                );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -7287,20 +7724,24 @@ mod snapshot_feature_not_supported_fault_items {
         }
     }
 }
-#[cfg(any(
-    feature = "create-snapshot",
-    feature = "delete-cache-cluster",
-    feature = "delete-replication-group"
-))]
+#[cfg(
+    any(
+        feature = "create-snapshot",
+        feature = "delete-cache-cluster",
+        feature = "delete-replication-group"
+    )
+)]
 pub use self::snapshot_feature_not_supported_fault_items::*;
-#[cfg(any(
-    feature = "add-tags-to-resource",
-    feature = "copy-snapshot",
-    feature = "delete-snapshot",
-    feature = "describe-snapshots",
-    feature = "list-tags-for-resource",
-    feature = "remove-tags-from-resource"
-))]
+#[cfg(
+    any(
+        feature = "add-tags-to-resource",
+        feature = "copy-snapshot",
+        feature = "delete-snapshot",
+        feature = "describe-snapshots",
+        feature = "list-tags-for-resource",
+        feature = "remove-tags-from-resource"
+    )
+)]
 mod snapshot_not_found_fault_items {
     /// The requested snapshot name does not refer to an existing snapshot.
     ///
@@ -7345,19 +7786,18 @@ mod snapshot_not_found_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_message = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self {
-                message: member_message,
-            })
+            ::std::result::Result::Ok(Self { message: member_message })
         }
     }
     impl SnapshotNotFoundFault {
@@ -7366,7 +7806,10 @@ mod snapshot_not_found_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
+            let mut error = ::querygen_runtime::query::read_error_details(
+                body,
+                Self::read_xml,
+            )?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -7383,10 +7826,13 @@ mod snapshot_not_found_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer.start(
-                "ErrorResponse",
-                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-            );
+            writer
+                .start(
+                    "ErrorResponse",
+                    ::std::option::Option::Some(
+                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                    ),
+                );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -7401,21 +7847,25 @@ mod snapshot_not_found_fault_items {
         }
     }
 }
-#[cfg(any(
-    feature = "add-tags-to-resource",
-    feature = "copy-snapshot",
-    feature = "delete-snapshot",
-    feature = "describe-snapshots",
-    feature = "list-tags-for-resource",
-    feature = "remove-tags-from-resource"
-))]
+#[cfg(
+    any(
+        feature = "add-tags-to-resource",
+        feature = "copy-snapshot",
+        feature = "delete-snapshot",
+        feature = "describe-snapshots",
+        feature = "list-tags-for-resource",
+        feature = "remove-tags-from-resource"
+    )
+)]
 pub use self::snapshot_not_found_fault_items::*;
-#[cfg(any(
-    feature = "copy-snapshot",
-    feature = "create-snapshot",
-    feature = "delete-cache-cluster",
-    feature = "delete-replication-group"
-))]
+#[cfg(
+    any(
+        feature = "copy-snapshot",
+        feature = "create-snapshot",
+        feature = "delete-cache-cluster",
+        feature = "delete-replication-group"
+    )
+)]
 mod snapshot_quota_exceeded_fault_items {
     /// The request cannot be processed because it would exceed the maximum number of snapshots.
     ///
@@ -7460,19 +7910,18 @@ mod snapshot_quota_exceeded_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_message = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self {
-                message: member_message,
-            })
+            ::std::result::Result::Ok(Self { message: member_message })
         }
     }
     impl SnapshotQuotaExceededFault {
@@ -7481,7 +7930,10 @@ mod snapshot_quota_exceeded_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
+            let mut error = ::querygen_runtime::query::read_error_details(
+                body,
+                Self::read_xml,
+            )?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -7498,10 +7950,13 @@ mod snapshot_quota_exceeded_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer.start(
-                "ErrorResponse",
-                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-            );
+            writer
+                .start(
+                    "ErrorResponse",
+                    ::std::option::Option::Some(
+                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                    ),
+                );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -7516,12 +7971,14 @@ mod snapshot_quota_exceeded_fault_items {
         }
     }
 }
-#[cfg(any(
-    feature = "copy-snapshot",
-    feature = "create-snapshot",
-    feature = "delete-cache-cluster",
-    feature = "delete-replication-group"
-))]
+#[cfg(
+    any(
+        feature = "copy-snapshot",
+        feature = "create-snapshot",
+        feature = "delete-cache-cluster",
+        feature = "delete-replication-group"
+    )
+)]
 pub use self::snapshot_quota_exceeded_fault_items::*;
 #[cfg(feature = "modify-cache-subnet-group")]
 mod subnet_in_use_items {
@@ -7568,19 +8025,18 @@ mod subnet_in_use_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_message = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self {
-                message: member_message,
-            })
+            ::std::result::Result::Ok(Self { message: member_message })
         }
     }
     impl SubnetInUse {
@@ -7589,7 +8045,10 @@ mod subnet_in_use_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
+            let mut error = ::querygen_runtime::query::read_error_details(
+                body,
+                Self::read_xml,
+            )?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -7606,10 +8065,13 @@ mod subnet_in_use_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer.start(
-                "ErrorResponse",
-                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-            );
+            writer
+                .start(
+                    "ErrorResponse",
+                    ::std::option::Option::Some(
+                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                    ),
+                );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -7626,10 +8088,7 @@ mod subnet_in_use_items {
 }
 #[cfg(feature = "modify-cache-subnet-group")]
 pub use self::subnet_in_use_items::*;
-#[cfg(any(
-    feature = "create-cache-subnet-group",
-    feature = "modify-cache-subnet-group"
-))]
+#[cfg(any(feature = "create-cache-subnet-group", feature = "modify-cache-subnet-group"))]
 mod subnet_not_allowed_fault_items {
     /// At least one subnet ID does not match the other subnet IDs. This mismatch typically occurs when a
     /// user sets one subnet ID to a regional Availability Zone and a different one to an outpost. Or when a
@@ -7676,19 +8135,18 @@ mod subnet_not_allowed_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_message = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self {
-                message: member_message,
-            })
+            ::std::result::Result::Ok(Self { message: member_message })
         }
     }
     impl SubnetNotAllowedFault {
@@ -7697,7 +8155,10 @@ mod subnet_not_allowed_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
+            let mut error = ::querygen_runtime::query::read_error_details(
+                body,
+                Self::read_xml,
+            )?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -7714,10 +8175,13 @@ mod subnet_not_allowed_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer.start(
-                "ErrorResponse",
-                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-            );
+            writer
+                .start(
+                    "ErrorResponse",
+                    ::std::option::Option::Some(
+                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                    ),
+                );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -7732,10 +8196,7 @@ mod subnet_not_allowed_fault_items {
         }
     }
 }
-#[cfg(any(
-    feature = "create-cache-subnet-group",
-    feature = "modify-cache-subnet-group"
-))]
+#[cfg(any(feature = "create-cache-subnet-group", feature = "modify-cache-subnet-group"))]
 pub use self::subnet_not_allowed_fault_items::*;
 #[cfg(feature = "remove-tags-from-resource")]
 mod tag_not_found_fault_items {
@@ -7782,19 +8243,18 @@ mod tag_not_found_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_message = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self {
-                message: member_message,
-            })
+            ::std::result::Result::Ok(Self { message: member_message })
         }
     }
     impl TagNotFoundFault {
@@ -7803,7 +8263,10 @@ mod tag_not_found_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
+            let mut error = ::querygen_runtime::query::read_error_details(
+                body,
+                Self::read_xml,
+            )?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -7820,10 +8283,13 @@ mod tag_not_found_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer.start(
-                "ErrorResponse",
-                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-            );
+            writer
+                .start(
+                    "ErrorResponse",
+                    ::std::option::Option::Some(
+                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                    ),
+                );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -7840,22 +8306,24 @@ mod tag_not_found_fault_items {
 }
 #[cfg(feature = "remove-tags-from-resource")]
 pub use self::tag_not_found_fault_items::*;
-#[cfg(any(
-    feature = "add-tags-to-resource",
-    feature = "copy-serverless-cache-snapshot",
-    feature = "copy-snapshot",
-    feature = "create-cache-cluster",
-    feature = "create-cache-parameter-group",
-    feature = "create-cache-security-group",
-    feature = "create-cache-subnet-group",
-    feature = "create-replication-group",
-    feature = "create-serverless-cache",
-    feature = "create-serverless-cache-snapshot",
-    feature = "create-snapshot",
-    feature = "create-user",
-    feature = "create-user-group",
-    feature = "purchase-reserved-cache-nodes-offering"
-))]
+#[cfg(
+    any(
+        feature = "add-tags-to-resource",
+        feature = "copy-serverless-cache-snapshot",
+        feature = "copy-snapshot",
+        feature = "create-cache-cluster",
+        feature = "create-cache-parameter-group",
+        feature = "create-cache-security-group",
+        feature = "create-cache-subnet-group",
+        feature = "create-replication-group",
+        feature = "create-serverless-cache",
+        feature = "create-serverless-cache-snapshot",
+        feature = "create-snapshot",
+        feature = "create-user",
+        feature = "create-user-group",
+        feature = "purchase-reserved-cache-nodes-offering"
+    )
+)]
 mod tag_quota_per_resource_exceeded_items {
     /// The request cannot be processed because it would cause the resource to have more than the allowed
     /// number of tags. The maximum number of tags permitted on a resource is 50.
@@ -7901,19 +8369,18 @@ mod tag_quota_per_resource_exceeded_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_message = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self {
-                message: member_message,
-            })
+            ::std::result::Result::Ok(Self { message: member_message })
         }
     }
     impl TagQuotaPerResourceExceeded {
@@ -7922,7 +8389,10 @@ mod tag_quota_per_resource_exceeded_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
+            let mut error = ::querygen_runtime::query::read_error_details(
+                body,
+                Self::read_xml,
+            )?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -7939,10 +8409,13 @@ mod tag_quota_per_resource_exceeded_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer.start(
-                "ErrorResponse",
-                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-            );
+            writer
+                .start(
+                    "ErrorResponse",
+                    ::std::option::Option::Some(
+                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                    ),
+                );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -7957,22 +8430,24 @@ mod tag_quota_per_resource_exceeded_items {
         }
     }
 }
-#[cfg(any(
-    feature = "add-tags-to-resource",
-    feature = "copy-serverless-cache-snapshot",
-    feature = "copy-snapshot",
-    feature = "create-cache-cluster",
-    feature = "create-cache-parameter-group",
-    feature = "create-cache-security-group",
-    feature = "create-cache-subnet-group",
-    feature = "create-replication-group",
-    feature = "create-serverless-cache",
-    feature = "create-serverless-cache-snapshot",
-    feature = "create-snapshot",
-    feature = "create-user",
-    feature = "create-user-group",
-    feature = "purchase-reserved-cache-nodes-offering"
-))]
+#[cfg(
+    any(
+        feature = "add-tags-to-resource",
+        feature = "copy-serverless-cache-snapshot",
+        feature = "copy-snapshot",
+        feature = "create-cache-cluster",
+        feature = "create-cache-parameter-group",
+        feature = "create-cache-security-group",
+        feature = "create-cache-subnet-group",
+        feature = "create-replication-group",
+        feature = "create-serverless-cache",
+        feature = "create-serverless-cache-snapshot",
+        feature = "create-snapshot",
+        feature = "create-user",
+        feature = "create-user-group",
+        feature = "purchase-reserved-cache-nodes-offering"
+    )
+)]
 pub use self::tag_quota_per_resource_exceeded_items::*;
 #[cfg(feature = "test-failover")]
 mod test_failover_not_available_fault_items {
@@ -8019,19 +8494,18 @@ mod test_failover_not_available_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_message = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self {
-                message: member_message,
-            })
+            ::std::result::Result::Ok(Self { message: member_message })
         }
     }
     impl TestFailoverNotAvailableFault {
@@ -8040,7 +8514,10 @@ mod test_failover_not_available_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
+            let mut error = ::querygen_runtime::query::read_error_details(
+                body,
+                Self::read_xml,
+            )?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -8057,10 +8534,13 @@ mod test_failover_not_available_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer.start(
-                "ErrorResponse",
-                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-            );
+            writer
+                .start(
+                    "ErrorResponse",
+                    ::std::option::Option::Some(
+                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                    ),
+                );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -8122,19 +8602,18 @@ mod user_already_exists_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_message = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self {
-                message: member_message,
-            })
+            ::std::result::Result::Ok(Self { message: member_message })
         }
     }
     impl UserAlreadyExistsFault {
@@ -8143,7 +8622,10 @@ mod user_already_exists_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
+            let mut error = ::querygen_runtime::query::read_error_details(
+                body,
+                Self::read_xml,
+            )?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -8160,10 +8642,13 @@ mod user_already_exists_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer.start(
-                "ErrorResponse",
-                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-            );
+            writer
+                .start(
+                    "ErrorResponse",
+                    ::std::option::Option::Some(
+                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                    ),
+                );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -8225,19 +8710,18 @@ mod user_group_already_exists_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_message = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self {
-                message: member_message,
-            })
+            ::std::result::Result::Ok(Self { message: member_message })
         }
     }
     impl UserGroupAlreadyExistsFault {
@@ -8246,7 +8730,10 @@ mod user_group_already_exists_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
+            let mut error = ::querygen_runtime::query::read_error_details(
+                body,
+                Self::read_xml,
+            )?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -8263,10 +8750,13 @@ mod user_group_already_exists_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer.start(
-                "ErrorResponse",
-                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-            );
+            writer
+                .start(
+                    "ErrorResponse",
+                    ::std::option::Option::Some(
+                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                    ),
+                );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -8283,18 +8773,20 @@ mod user_group_already_exists_fault_items {
 }
 #[cfg(feature = "create-user-group")]
 pub use self::user_group_already_exists_fault_items::*;
-#[cfg(any(
-    feature = "add-tags-to-resource",
-    feature = "create-replication-group",
-    feature = "create-serverless-cache",
-    feature = "delete-user-group",
-    feature = "describe-user-groups",
-    feature = "list-tags-for-resource",
-    feature = "modify-replication-group",
-    feature = "modify-serverless-cache",
-    feature = "modify-user-group",
-    feature = "remove-tags-from-resource"
-))]
+#[cfg(
+    any(
+        feature = "add-tags-to-resource",
+        feature = "create-replication-group",
+        feature = "create-serverless-cache",
+        feature = "delete-user-group",
+        feature = "describe-user-groups",
+        feature = "list-tags-for-resource",
+        feature = "modify-replication-group",
+        feature = "modify-serverless-cache",
+        feature = "modify-user-group",
+        feature = "remove-tags-from-resource"
+    )
+)]
 mod user_group_not_found_fault_items {
     /// The user group was not found or does not exist
     ///
@@ -8339,19 +8831,18 @@ mod user_group_not_found_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_message = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self {
-                message: member_message,
-            })
+            ::std::result::Result::Ok(Self { message: member_message })
         }
     }
     impl UserGroupNotFoundFault {
@@ -8360,7 +8851,10 @@ mod user_group_not_found_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
+            let mut error = ::querygen_runtime::query::read_error_details(
+                body,
+                Self::read_xml,
+            )?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -8377,10 +8871,13 @@ mod user_group_not_found_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer.start(
-                "ErrorResponse",
-                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-            );
+            writer
+                .start(
+                    "ErrorResponse",
+                    ::std::option::Option::Some(
+                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                    ),
+                );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -8395,18 +8892,20 @@ mod user_group_not_found_fault_items {
         }
     }
 }
-#[cfg(any(
-    feature = "add-tags-to-resource",
-    feature = "create-replication-group",
-    feature = "create-serverless-cache",
-    feature = "delete-user-group",
-    feature = "describe-user-groups",
-    feature = "list-tags-for-resource",
-    feature = "modify-replication-group",
-    feature = "modify-serverless-cache",
-    feature = "modify-user-group",
-    feature = "remove-tags-from-resource"
-))]
+#[cfg(
+    any(
+        feature = "add-tags-to-resource",
+        feature = "create-replication-group",
+        feature = "create-serverless-cache",
+        feature = "delete-user-group",
+        feature = "describe-user-groups",
+        feature = "list-tags-for-resource",
+        feature = "modify-replication-group",
+        feature = "modify-serverless-cache",
+        feature = "modify-user-group",
+        feature = "remove-tags-from-resource"
+    )
+)]
 pub use self::user_group_not_found_fault_items::*;
 #[cfg(feature = "create-user-group")]
 mod user_group_quota_exceeded_fault_items {
@@ -8453,19 +8952,18 @@ mod user_group_quota_exceeded_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_message = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self {
-                message: member_message,
-            })
+            ::std::result::Result::Ok(Self { message: member_message })
         }
     }
     impl UserGroupQuotaExceededFault {
@@ -8474,7 +8972,10 @@ mod user_group_quota_exceeded_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
+            let mut error = ::querygen_runtime::query::read_error_details(
+                body,
+                Self::read_xml,
+            )?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -8491,10 +8992,13 @@ mod user_group_quota_exceeded_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer.start(
-                "ErrorResponse",
-                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-            );
+            writer
+                .start(
+                    "ErrorResponse",
+                    ::std::option::Option::Some(
+                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                    ),
+                );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -8511,16 +9015,18 @@ mod user_group_quota_exceeded_fault_items {
 }
 #[cfg(feature = "create-user-group")]
 pub use self::user_group_quota_exceeded_fault_items::*;
-#[cfg(any(
-    feature = "add-tags-to-resource",
-    feature = "create-user-group",
-    feature = "delete-user",
-    feature = "describe-users",
-    feature = "list-tags-for-resource",
-    feature = "modify-user",
-    feature = "modify-user-group",
-    feature = "remove-tags-from-resource"
-))]
+#[cfg(
+    any(
+        feature = "add-tags-to-resource",
+        feature = "create-user-group",
+        feature = "delete-user",
+        feature = "describe-users",
+        feature = "list-tags-for-resource",
+        feature = "modify-user",
+        feature = "modify-user-group",
+        feature = "remove-tags-from-resource"
+    )
+)]
 mod user_not_found_fault_items {
     /// The user does not exist or could not be found.
     ///
@@ -8565,19 +9071,18 @@ mod user_not_found_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_message = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self {
-                message: member_message,
-            })
+            ::std::result::Result::Ok(Self { message: member_message })
         }
     }
     impl UserNotFoundFault {
@@ -8586,7 +9091,10 @@ mod user_not_found_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
+            let mut error = ::querygen_runtime::query::read_error_details(
+                body,
+                Self::read_xml,
+            )?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -8603,10 +9111,13 @@ mod user_not_found_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer.start(
-                "ErrorResponse",
-                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-            );
+            writer
+                .start(
+                    "ErrorResponse",
+                    ::std::option::Option::Some(
+                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                    ),
+                );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -8621,16 +9132,18 @@ mod user_not_found_fault_items {
         }
     }
 }
-#[cfg(any(
-    feature = "add-tags-to-resource",
-    feature = "create-user-group",
-    feature = "delete-user",
-    feature = "describe-users",
-    feature = "list-tags-for-resource",
-    feature = "modify-user",
-    feature = "modify-user-group",
-    feature = "remove-tags-from-resource"
-))]
+#[cfg(
+    any(
+        feature = "add-tags-to-resource",
+        feature = "create-user-group",
+        feature = "delete-user",
+        feature = "describe-users",
+        feature = "list-tags-for-resource",
+        feature = "modify-user",
+        feature = "modify-user-group",
+        feature = "remove-tags-from-resource"
+    )
+)]
 pub use self::user_not_found_fault_items::*;
 #[cfg(feature = "create-user")]
 mod user_quota_exceeded_fault_items {
@@ -8677,19 +9190,18 @@ mod user_quota_exceeded_fault_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_message = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self {
-                message: member_message,
-            })
+            ::std::result::Result::Ok(Self { message: member_message })
         }
     }
     impl UserQuotaExceededFault {
@@ -8698,7 +9210,10 @@ mod user_quota_exceeded_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
+            let mut error = ::querygen_runtime::query::read_error_details(
+                body,
+                Self::read_xml,
+            )?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -8715,10 +9230,13 @@ mod user_quota_exceeded_fault_items {
         /// The `<ErrorResponse>` document the service answers this error with (status `HTTP_STATUS`).
         pub fn write_error_response(&self, request_id: &str) -> ::std::string::String {
             let mut writer = ::querygen_runtime::server::XmlWriter::new();
-            writer.start(
-                "ErrorResponse",
-                ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-            );
+            writer
+                .start(
+                    "ErrorResponse",
+                    ::std::option::Option::Some(
+                        "http://elasticache.amazonaws.com/doc/2015-02-02/",
+                    ),
+                );
             writer.start("Error", ::std::option::Option::None);
             writer.element("Type", "Sender");
             writer.element("Code", Self::CODE);
@@ -8741,7 +9259,9 @@ pub use self::user_quota_exceeded_fault_items::*;
 pub enum ServiceError {
     /// The service answered with [`crate::error::ApiCallRateForCustomerExceededFault`].
     #[cfg(feature = "test-failover")]
-    ApiCallRateForCustomerExceededFault(crate::error::ApiCallRateForCustomerExceededFault),
+    ApiCallRateForCustomerExceededFault(
+        crate::error::ApiCallRateForCustomerExceededFault,
+    ),
     /// The service answered with [`crate::error::AuthorizationAlreadyExistsFault`].
     #[cfg(feature = "authorize-cache-security-group-ingress")]
     AuthorizationAlreadyExistsFault(crate::error::AuthorizationAlreadyExistsFault),
@@ -8752,64 +9272,78 @@ pub enum ServiceError {
     #[cfg(feature = "create-cache-cluster")]
     CacheClusterAlreadyExistsFault(crate::error::CacheClusterAlreadyExistsFault),
     /// The service answered with [`crate::error::CacheClusterNotFoundFault`].
-    #[cfg(any(
-        feature = "add-tags-to-resource",
-        feature = "create-replication-group",
-        feature = "create-snapshot",
-        feature = "delete-cache-cluster",
-        feature = "describe-cache-clusters",
-        feature = "describe-snapshots",
-        feature = "list-allowed-node-type-modifications",
-        feature = "list-tags-for-resource",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "reboot-cache-cluster",
-        feature = "remove-tags-from-resource"
-    ))]
+    #[cfg(
+        any(
+            feature = "add-tags-to-resource",
+            feature = "create-replication-group",
+            feature = "create-snapshot",
+            feature = "delete-cache-cluster",
+            feature = "describe-cache-clusters",
+            feature = "describe-snapshots",
+            feature = "list-allowed-node-type-modifications",
+            feature = "list-tags-for-resource",
+            feature = "modify-cache-cluster",
+            feature = "modify-replication-group",
+            feature = "reboot-cache-cluster",
+            feature = "remove-tags-from-resource"
+        )
+    )]
     CacheClusterNotFoundFault(crate::error::CacheClusterNotFoundFault),
     /// The service answered with [`crate::error::CacheParameterGroupAlreadyExistsFault`].
     #[cfg(feature = "create-cache-parameter-group")]
-    CacheParameterGroupAlreadyExistsFault(crate::error::CacheParameterGroupAlreadyExistsFault),
+    CacheParameterGroupAlreadyExistsFault(
+        crate::error::CacheParameterGroupAlreadyExistsFault,
+    ),
     /// The service answered with [`crate::error::CacheParameterGroupNotFoundFault`].
-    #[cfg(any(
-        feature = "add-tags-to-resource",
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "delete-cache-parameter-group",
-        feature = "describe-cache-parameter-groups",
-        feature = "describe-cache-parameters",
-        feature = "list-tags-for-resource",
-        feature = "modify-cache-cluster",
-        feature = "modify-cache-parameter-group",
-        feature = "modify-replication-group",
-        feature = "remove-tags-from-resource",
-        feature = "reset-cache-parameter-group"
-    ))]
+    #[cfg(
+        any(
+            feature = "add-tags-to-resource",
+            feature = "create-cache-cluster",
+            feature = "create-replication-group",
+            feature = "delete-cache-parameter-group",
+            feature = "describe-cache-parameter-groups",
+            feature = "describe-cache-parameters",
+            feature = "list-tags-for-resource",
+            feature = "modify-cache-cluster",
+            feature = "modify-cache-parameter-group",
+            feature = "modify-replication-group",
+            feature = "remove-tags-from-resource",
+            feature = "reset-cache-parameter-group"
+        )
+    )]
     CacheParameterGroupNotFoundFault(crate::error::CacheParameterGroupNotFoundFault),
     /// The service answered with [`crate::error::CacheParameterGroupQuotaExceededFault`].
     #[cfg(feature = "create-cache-parameter-group")]
-    CacheParameterGroupQuotaExceededFault(crate::error::CacheParameterGroupQuotaExceededFault),
+    CacheParameterGroupQuotaExceededFault(
+        crate::error::CacheParameterGroupQuotaExceededFault,
+    ),
     /// The service answered with [`crate::error::CacheSecurityGroupAlreadyExistsFault`].
     #[cfg(feature = "create-cache-security-group")]
-    CacheSecurityGroupAlreadyExistsFault(crate::error::CacheSecurityGroupAlreadyExistsFault),
+    CacheSecurityGroupAlreadyExistsFault(
+        crate::error::CacheSecurityGroupAlreadyExistsFault,
+    ),
     /// The service answered with [`crate::error::CacheSecurityGroupNotFoundFault`].
-    #[cfg(any(
-        feature = "add-tags-to-resource",
-        feature = "authorize-cache-security-group-ingress",
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "delete-cache-security-group",
-        feature = "describe-cache-security-groups",
-        feature = "list-tags-for-resource",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "remove-tags-from-resource",
-        feature = "revoke-cache-security-group-ingress"
-    ))]
+    #[cfg(
+        any(
+            feature = "add-tags-to-resource",
+            feature = "authorize-cache-security-group-ingress",
+            feature = "create-cache-cluster",
+            feature = "create-replication-group",
+            feature = "delete-cache-security-group",
+            feature = "describe-cache-security-groups",
+            feature = "list-tags-for-resource",
+            feature = "modify-cache-cluster",
+            feature = "modify-replication-group",
+            feature = "remove-tags-from-resource",
+            feature = "revoke-cache-security-group-ingress"
+        )
+    )]
     CacheSecurityGroupNotFoundFault(crate::error::CacheSecurityGroupNotFoundFault),
     /// The service answered with [`crate::error::CacheSecurityGroupQuotaExceededFault`].
     #[cfg(feature = "create-cache-security-group")]
-    CacheSecurityGroupQuotaExceededFault(crate::error::CacheSecurityGroupQuotaExceededFault),
+    CacheSecurityGroupQuotaExceededFault(
+        crate::error::CacheSecurityGroupQuotaExceededFault,
+    ),
     /// The service answered with [`crate::error::CacheSubnetGroupAlreadyExistsFault`].
     #[cfg(feature = "create-cache-subnet-group")]
     CacheSubnetGroupAlreadyExistsFault(crate::error::CacheSubnetGroupAlreadyExistsFault),
@@ -8817,46 +9351,55 @@ pub enum ServiceError {
     #[cfg(feature = "delete-cache-subnet-group")]
     CacheSubnetGroupInUse(crate::error::CacheSubnetGroupInUse),
     /// The service answered with [`crate::error::CacheSubnetGroupNotFoundFault`].
-    #[cfg(any(
-        feature = "add-tags-to-resource",
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "delete-cache-subnet-group",
-        feature = "describe-cache-subnet-groups",
-        feature = "list-tags-for-resource",
-        feature = "modify-cache-subnet-group",
-        feature = "remove-tags-from-resource"
-    ))]
+    #[cfg(
+        any(
+            feature = "add-tags-to-resource",
+            feature = "create-cache-cluster",
+            feature = "create-replication-group",
+            feature = "delete-cache-subnet-group",
+            feature = "describe-cache-subnet-groups",
+            feature = "list-tags-for-resource",
+            feature = "modify-cache-subnet-group",
+            feature = "remove-tags-from-resource"
+        )
+    )]
     CacheSubnetGroupNotFoundFault(crate::error::CacheSubnetGroupNotFoundFault),
     /// The service answered with [`crate::error::CacheSubnetGroupQuotaExceededFault`].
     #[cfg(feature = "create-cache-subnet-group")]
     CacheSubnetGroupQuotaExceededFault(crate::error::CacheSubnetGroupQuotaExceededFault),
     /// The service answered with [`crate::error::CacheSubnetQuotaExceededFault`].
-    #[cfg(any(
-        feature = "create-cache-subnet-group",
-        feature = "modify-cache-subnet-group"
-    ))]
+    #[cfg(
+        any(feature = "create-cache-subnet-group", feature = "modify-cache-subnet-group")
+    )]
     CacheSubnetQuotaExceededFault(crate::error::CacheSubnetQuotaExceededFault),
     /// The service answered with [`crate::error::ClusterQuotaForCustomerExceededFault`].
-    #[cfg(any(
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "increase-replica-count"
-    ))]
-    ClusterQuotaForCustomerExceededFault(crate::error::ClusterQuotaForCustomerExceededFault),
+    #[cfg(
+        any(
+            feature = "create-cache-cluster",
+            feature = "create-replication-group",
+            feature = "decrease-replica-count",
+            feature = "increase-replica-count"
+        )
+    )]
+    ClusterQuotaForCustomerExceededFault(
+        crate::error::ClusterQuotaForCustomerExceededFault,
+    ),
     /// The service answered with [`crate::error::DefaultUserAssociatedToUserGroupFault`].
     #[cfg(feature = "delete-user")]
-    DefaultUserAssociatedToUserGroupFault(crate::error::DefaultUserAssociatedToUserGroupFault),
+    DefaultUserAssociatedToUserGroupFault(
+        crate::error::DefaultUserAssociatedToUserGroupFault,
+    ),
     /// The service answered with [`crate::error::DefaultUserRequired`].
     #[cfg(any(feature = "create-user-group", feature = "modify-user-group"))]
     DefaultUserRequired(crate::error::DefaultUserRequired),
     /// The service answered with [`crate::error::DuplicateUserNameFault`].
-    #[cfg(any(
-        feature = "create-user",
-        feature = "create-user-group",
-        feature = "modify-user-group"
-    ))]
+    #[cfg(
+        any(
+            feature = "create-user",
+            feature = "create-user-group",
+            feature = "modify-user-group"
+        )
+    )]
     DuplicateUserNameFault(crate::error::DuplicateUserNameFault),
     /// The service answered with [`crate::error::GlobalReplicationGroupAlreadyExistsFault`].
     #[cfg(feature = "create-global-replication-group")]
@@ -8864,292 +9407,335 @@ pub enum ServiceError {
         crate::error::GlobalReplicationGroupAlreadyExistsFault,
     ),
     /// The service answered with [`crate::error::GlobalReplicationGroupNotFoundFault`].
-    #[cfg(any(
-        feature = "create-replication-group",
-        feature = "decrease-node-groups-in-global-replication-group",
-        feature = "delete-global-replication-group",
-        feature = "describe-global-replication-groups",
-        feature = "disassociate-global-replication-group",
-        feature = "failover-global-replication-group",
-        feature = "increase-node-groups-in-global-replication-group",
-        feature = "modify-global-replication-group",
-        feature = "rebalance-slots-in-global-replication-group"
-    ))]
-    GlobalReplicationGroupNotFoundFault(crate::error::GlobalReplicationGroupNotFoundFault),
+    #[cfg(
+        any(
+            feature = "create-replication-group",
+            feature = "decrease-node-groups-in-global-replication-group",
+            feature = "delete-global-replication-group",
+            feature = "describe-global-replication-groups",
+            feature = "disassociate-global-replication-group",
+            feature = "failover-global-replication-group",
+            feature = "increase-node-groups-in-global-replication-group",
+            feature = "modify-global-replication-group",
+            feature = "rebalance-slots-in-global-replication-group"
+        )
+    )]
+    GlobalReplicationGroupNotFoundFault(
+        crate::error::GlobalReplicationGroupNotFoundFault,
+    ),
     /// The service answered with [`crate::error::InsufficientCacheClusterCapacityFault`].
-    #[cfg(any(
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "increase-replica-count",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration"
-    ))]
-    InsufficientCacheClusterCapacityFault(crate::error::InsufficientCacheClusterCapacityFault),
+    #[cfg(
+        any(
+            feature = "create-cache-cluster",
+            feature = "create-replication-group",
+            feature = "decrease-replica-count",
+            feature = "increase-replica-count",
+            feature = "modify-cache-cluster",
+            feature = "modify-replication-group",
+            feature = "modify-replication-group-shard-configuration"
+        )
+    )]
+    InsufficientCacheClusterCapacityFault(
+        crate::error::InsufficientCacheClusterCapacityFault,
+    ),
     /// The service answered with [`crate::error::InvalidArnFault`].
-    #[cfg(any(
-        feature = "add-tags-to-resource",
-        feature = "list-tags-for-resource",
-        feature = "remove-tags-from-resource"
-    ))]
+    #[cfg(
+        any(
+            feature = "add-tags-to-resource",
+            feature = "list-tags-for-resource",
+            feature = "remove-tags-from-resource"
+        )
+    )]
     InvalidArnFault(crate::error::InvalidArnFault),
     /// The service answered with [`crate::error::InvalidCacheClusterStateFault`].
-    #[cfg(any(
-        feature = "create-replication-group",
-        feature = "create-snapshot",
-        feature = "decrease-replica-count",
-        feature = "delete-cache-cluster",
-        feature = "increase-replica-count",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "reboot-cache-cluster",
-        feature = "test-failover"
-    ))]
+    #[cfg(
+        any(
+            feature = "create-replication-group",
+            feature = "create-snapshot",
+            feature = "decrease-replica-count",
+            feature = "delete-cache-cluster",
+            feature = "increase-replica-count",
+            feature = "modify-cache-cluster",
+            feature = "modify-replication-group",
+            feature = "modify-replication-group-shard-configuration",
+            feature = "reboot-cache-cluster",
+            feature = "test-failover"
+        )
+    )]
     InvalidCacheClusterStateFault(crate::error::InvalidCacheClusterStateFault),
     /// The service answered with [`crate::error::InvalidCacheParameterGroupStateFault`].
-    #[cfg(any(
-        feature = "create-cache-parameter-group",
-        feature = "delete-cache-parameter-group",
-        feature = "modify-cache-parameter-group",
-        feature = "reset-cache-parameter-group"
-    ))]
-    InvalidCacheParameterGroupStateFault(crate::error::InvalidCacheParameterGroupStateFault),
+    #[cfg(
+        any(
+            feature = "create-cache-parameter-group",
+            feature = "delete-cache-parameter-group",
+            feature = "modify-cache-parameter-group",
+            feature = "reset-cache-parameter-group"
+        )
+    )]
+    InvalidCacheParameterGroupStateFault(
+        crate::error::InvalidCacheParameterGroupStateFault,
+    ),
     /// The service answered with [`crate::error::InvalidCacheSecurityGroupStateFault`].
-    #[cfg(any(
-        feature = "authorize-cache-security-group-ingress",
-        feature = "delete-cache-security-group",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "revoke-cache-security-group-ingress"
-    ))]
-    InvalidCacheSecurityGroupStateFault(crate::error::InvalidCacheSecurityGroupStateFault),
+    #[cfg(
+        any(
+            feature = "authorize-cache-security-group-ingress",
+            feature = "delete-cache-security-group",
+            feature = "modify-cache-cluster",
+            feature = "modify-replication-group",
+            feature = "revoke-cache-security-group-ingress"
+        )
+    )]
+    InvalidCacheSecurityGroupStateFault(
+        crate::error::InvalidCacheSecurityGroupStateFault,
+    ),
     /// The service answered with [`crate::error::InvalidCredentialsException`].
-    #[cfg(any(
-        feature = "create-serverless-cache",
-        feature = "delete-serverless-cache",
-        feature = "modify-serverless-cache"
-    ))]
+    #[cfg(
+        any(
+            feature = "create-serverless-cache",
+            feature = "delete-serverless-cache",
+            feature = "modify-serverless-cache"
+        )
+    )]
     InvalidCredentialsException(crate::error::InvalidCredentialsException),
     /// The service answered with [`crate::error::InvalidGlobalReplicationGroupStateFault`].
-    #[cfg(any(
-        feature = "create-replication-group",
-        feature = "decrease-node-groups-in-global-replication-group",
-        feature = "delete-global-replication-group",
-        feature = "disassociate-global-replication-group",
-        feature = "failover-global-replication-group",
-        feature = "increase-node-groups-in-global-replication-group",
-        feature = "modify-cache-parameter-group",
-        feature = "modify-global-replication-group",
-        feature = "rebalance-slots-in-global-replication-group",
-        feature = "reset-cache-parameter-group"
-    ))]
-    InvalidGlobalReplicationGroupStateFault(crate::error::InvalidGlobalReplicationGroupStateFault),
+    #[cfg(
+        any(
+            feature = "create-replication-group",
+            feature = "decrease-node-groups-in-global-replication-group",
+            feature = "delete-global-replication-group",
+            feature = "disassociate-global-replication-group",
+            feature = "failover-global-replication-group",
+            feature = "increase-node-groups-in-global-replication-group",
+            feature = "modify-cache-parameter-group",
+            feature = "modify-global-replication-group",
+            feature = "rebalance-slots-in-global-replication-group",
+            feature = "reset-cache-parameter-group"
+        )
+    )]
+    InvalidGlobalReplicationGroupStateFault(
+        crate::error::InvalidGlobalReplicationGroupStateFault,
+    ),
     /// The service answered with [`crate::error::InvalidKmsKeyFault`].
-    #[cfg(any(
-        feature = "increase-replica-count",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "test-failover"
-    ))]
+    #[cfg(
+        any(
+            feature = "increase-replica-count",
+            feature = "modify-replication-group",
+            feature = "modify-replication-group-shard-configuration",
+            feature = "test-failover"
+        )
+    )]
     InvalidKmsKeyFault(crate::error::InvalidKmsKeyFault),
     /// The service answered with [`crate::error::InvalidParameterCombinationException`].
-    #[cfg(any(
-        feature = "authorize-cache-security-group-ingress",
-        feature = "copy-serverless-cache-snapshot",
-        feature = "copy-snapshot",
-        feature = "create-cache-cluster",
-        feature = "create-cache-parameter-group",
-        feature = "create-cache-security-group",
-        feature = "create-replication-group",
-        feature = "create-serverless-cache",
-        feature = "create-serverless-cache-snapshot",
-        feature = "create-snapshot",
-        feature = "create-user",
-        feature = "decrease-node-groups-in-global-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-cache-cluster",
-        feature = "delete-cache-parameter-group",
-        feature = "delete-cache-security-group",
-        feature = "delete-replication-group",
-        feature = "delete-serverless-cache",
-        feature = "delete-snapshot",
-        feature = "describe-cache-clusters",
-        feature = "describe-cache-parameter-groups",
-        feature = "describe-cache-parameters",
-        feature = "describe-cache-security-groups",
-        feature = "describe-engine-default-parameters",
-        feature = "describe-events",
-        feature = "describe-global-replication-groups",
-        feature = "describe-replication-groups",
-        feature = "describe-reserved-cache-nodes",
-        feature = "describe-reserved-cache-nodes-offerings",
-        feature = "describe-serverless-cache-snapshots",
-        feature = "describe-serverless-caches",
-        feature = "describe-service-updates",
-        feature = "describe-snapshots",
-        feature = "describe-update-actions",
-        feature = "describe-user-groups",
-        feature = "describe-users",
-        feature = "disassociate-global-replication-group",
-        feature = "failover-global-replication-group",
-        feature = "increase-replica-count",
-        feature = "list-allowed-node-type-modifications",
-        feature = "modify-cache-cluster",
-        feature = "modify-cache-parameter-group",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "modify-serverless-cache",
-        feature = "modify-user",
-        feature = "modify-user-group",
-        feature = "purchase-reserved-cache-nodes-offering",
-        feature = "reset-cache-parameter-group",
-        feature = "revoke-cache-security-group-ingress",
-        feature = "test-failover"
-    ))]
-    InvalidParameterCombinationException(crate::error::InvalidParameterCombinationException),
+    #[cfg(
+        any(
+            feature = "authorize-cache-security-group-ingress",
+            feature = "copy-serverless-cache-snapshot",
+            feature = "copy-snapshot",
+            feature = "create-cache-cluster",
+            feature = "create-cache-parameter-group",
+            feature = "create-cache-security-group",
+            feature = "create-replication-group",
+            feature = "create-serverless-cache",
+            feature = "create-serverless-cache-snapshot",
+            feature = "create-snapshot",
+            feature = "create-user",
+            feature = "decrease-node-groups-in-global-replication-group",
+            feature = "decrease-replica-count",
+            feature = "delete-cache-cluster",
+            feature = "delete-cache-parameter-group",
+            feature = "delete-cache-security-group",
+            feature = "delete-replication-group",
+            feature = "delete-serverless-cache",
+            feature = "delete-snapshot",
+            feature = "describe-cache-clusters",
+            feature = "describe-cache-parameter-groups",
+            feature = "describe-cache-parameters",
+            feature = "describe-cache-security-groups",
+            feature = "describe-engine-default-parameters",
+            feature = "describe-events",
+            feature = "describe-global-replication-groups",
+            feature = "describe-replication-groups",
+            feature = "describe-reserved-cache-nodes",
+            feature = "describe-reserved-cache-nodes-offerings",
+            feature = "describe-serverless-cache-snapshots",
+            feature = "describe-serverless-caches",
+            feature = "describe-service-updates",
+            feature = "describe-snapshots",
+            feature = "describe-update-actions",
+            feature = "describe-user-groups",
+            feature = "describe-users",
+            feature = "disassociate-global-replication-group",
+            feature = "failover-global-replication-group",
+            feature = "increase-replica-count",
+            feature = "list-allowed-node-type-modifications",
+            feature = "modify-cache-cluster",
+            feature = "modify-cache-parameter-group",
+            feature = "modify-replication-group",
+            feature = "modify-replication-group-shard-configuration",
+            feature = "modify-serverless-cache",
+            feature = "modify-user",
+            feature = "modify-user-group",
+            feature = "purchase-reserved-cache-nodes-offering",
+            feature = "reset-cache-parameter-group",
+            feature = "revoke-cache-security-group-ingress",
+            feature = "test-failover"
+        )
+    )]
+    InvalidParameterCombinationException(
+        crate::error::InvalidParameterCombinationException,
+    ),
     /// The service answered with [`crate::error::InvalidParameterValueException`].
-    #[cfg(any(
-        feature = "authorize-cache-security-group-ingress",
-        feature = "batch-apply-update-action",
-        feature = "batch-stop-update-action",
-        feature = "copy-serverless-cache-snapshot",
-        feature = "copy-snapshot",
-        feature = "create-cache-cluster",
-        feature = "create-cache-parameter-group",
-        feature = "create-cache-security-group",
-        feature = "create-global-replication-group",
-        feature = "create-replication-group",
-        feature = "create-serverless-cache",
-        feature = "create-serverless-cache-snapshot",
-        feature = "create-snapshot",
-        feature = "create-user",
-        feature = "create-user-group",
-        feature = "decrease-node-groups-in-global-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-cache-cluster",
-        feature = "delete-cache-parameter-group",
-        feature = "delete-cache-security-group",
-        feature = "delete-global-replication-group",
-        feature = "delete-replication-group",
-        feature = "delete-serverless-cache",
-        feature = "delete-serverless-cache-snapshot",
-        feature = "delete-snapshot",
-        feature = "delete-user",
-        feature = "delete-user-group",
-        feature = "describe-cache-clusters",
-        feature = "describe-cache-parameter-groups",
-        feature = "describe-cache-parameters",
-        feature = "describe-cache-security-groups",
-        feature = "describe-engine-default-parameters",
-        feature = "describe-events",
-        feature = "describe-global-replication-groups",
-        feature = "describe-replication-groups",
-        feature = "describe-reserved-cache-nodes",
-        feature = "describe-reserved-cache-nodes-offerings",
-        feature = "describe-serverless-cache-snapshots",
-        feature = "describe-serverless-caches",
-        feature = "describe-service-updates",
-        feature = "describe-snapshots",
-        feature = "describe-update-actions",
-        feature = "disassociate-global-replication-group",
-        feature = "export-serverless-cache-snapshot",
-        feature = "failover-global-replication-group",
-        feature = "increase-node-groups-in-global-replication-group",
-        feature = "increase-replica-count",
-        feature = "list-allowed-node-type-modifications",
-        feature = "modify-cache-cluster",
-        feature = "modify-cache-parameter-group",
-        feature = "modify-global-replication-group",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "modify-serverless-cache",
-        feature = "modify-user",
-        feature = "modify-user-group",
-        feature = "purchase-reserved-cache-nodes-offering",
-        feature = "rebalance-slots-in-global-replication-group",
-        feature = "reset-cache-parameter-group",
-        feature = "revoke-cache-security-group-ingress",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    ))]
+    #[cfg(
+        any(
+            feature = "authorize-cache-security-group-ingress",
+            feature = "batch-apply-update-action",
+            feature = "batch-stop-update-action",
+            feature = "copy-serverless-cache-snapshot",
+            feature = "copy-snapshot",
+            feature = "create-cache-cluster",
+            feature = "create-cache-parameter-group",
+            feature = "create-cache-security-group",
+            feature = "create-global-replication-group",
+            feature = "create-replication-group",
+            feature = "create-serverless-cache",
+            feature = "create-serverless-cache-snapshot",
+            feature = "create-snapshot",
+            feature = "create-user",
+            feature = "create-user-group",
+            feature = "decrease-node-groups-in-global-replication-group",
+            feature = "decrease-replica-count",
+            feature = "delete-cache-cluster",
+            feature = "delete-cache-parameter-group",
+            feature = "delete-cache-security-group",
+            feature = "delete-global-replication-group",
+            feature = "delete-replication-group",
+            feature = "delete-serverless-cache",
+            feature = "delete-serverless-cache-snapshot",
+            feature = "delete-snapshot",
+            feature = "delete-user",
+            feature = "delete-user-group",
+            feature = "describe-cache-clusters",
+            feature = "describe-cache-parameter-groups",
+            feature = "describe-cache-parameters",
+            feature = "describe-cache-security-groups",
+            feature = "describe-engine-default-parameters",
+            feature = "describe-events",
+            feature = "describe-global-replication-groups",
+            feature = "describe-replication-groups",
+            feature = "describe-reserved-cache-nodes",
+            feature = "describe-reserved-cache-nodes-offerings",
+            feature = "describe-serverless-cache-snapshots",
+            feature = "describe-serverless-caches",
+            feature = "describe-service-updates",
+            feature = "describe-snapshots",
+            feature = "describe-update-actions",
+            feature = "disassociate-global-replication-group",
+            feature = "export-serverless-cache-snapshot",
+            feature = "failover-global-replication-group",
+            feature = "increase-node-groups-in-global-replication-group",
+            feature = "increase-replica-count",
+            feature = "list-allowed-node-type-modifications",
+            feature = "modify-cache-cluster",
+            feature = "modify-cache-parameter-group",
+            feature = "modify-global-replication-group",
+            feature = "modify-replication-group",
+            feature = "modify-replication-group-shard-configuration",
+            feature = "modify-serverless-cache",
+            feature = "modify-user",
+            feature = "modify-user-group",
+            feature = "purchase-reserved-cache-nodes-offering",
+            feature = "rebalance-slots-in-global-replication-group",
+            feature = "reset-cache-parameter-group",
+            feature = "revoke-cache-security-group-ingress",
+            feature = "start-migration",
+            feature = "test-failover",
+            feature = "test-migration"
+        )
+    )]
     InvalidParameterValueException(crate::error::InvalidParameterValueException),
     /// The service answered with [`crate::error::InvalidReplicationGroupStateFault`].
-    #[cfg(any(
-        feature = "add-tags-to-resource",
-        feature = "complete-migration",
-        feature = "create-cache-cluster",
-        feature = "create-global-replication-group",
-        feature = "create-snapshot",
-        feature = "decrease-replica-count",
-        feature = "delete-replication-group",
-        feature = "increase-replica-count",
-        feature = "list-tags-for-resource",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "remove-tags-from-resource",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    ))]
+    #[cfg(
+        any(
+            feature = "add-tags-to-resource",
+            feature = "complete-migration",
+            feature = "create-cache-cluster",
+            feature = "create-global-replication-group",
+            feature = "create-snapshot",
+            feature = "decrease-replica-count",
+            feature = "delete-replication-group",
+            feature = "increase-replica-count",
+            feature = "list-tags-for-resource",
+            feature = "modify-replication-group",
+            feature = "modify-replication-group-shard-configuration",
+            feature = "remove-tags-from-resource",
+            feature = "start-migration",
+            feature = "test-failover",
+            feature = "test-migration"
+        )
+    )]
     InvalidReplicationGroupStateFault(crate::error::InvalidReplicationGroupStateFault),
     /// The service answered with [`crate::error::InvalidServerlessCacheSnapshotStateFault`].
-    #[cfg(any(
-        feature = "add-tags-to-resource",
-        feature = "copy-serverless-cache-snapshot",
-        feature = "delete-serverless-cache-snapshot",
-        feature = "export-serverless-cache-snapshot",
-        feature = "list-tags-for-resource",
-        feature = "remove-tags-from-resource"
-    ))]
+    #[cfg(
+        any(
+            feature = "add-tags-to-resource",
+            feature = "copy-serverless-cache-snapshot",
+            feature = "delete-serverless-cache-snapshot",
+            feature = "export-serverless-cache-snapshot",
+            feature = "list-tags-for-resource",
+            feature = "remove-tags-from-resource"
+        )
+    )]
     InvalidServerlessCacheSnapshotStateFault(
         crate::error::InvalidServerlessCacheSnapshotStateFault,
     ),
     /// The service answered with [`crate::error::InvalidServerlessCacheStateFault`].
-    #[cfg(any(
-        feature = "add-tags-to-resource",
-        feature = "create-serverless-cache",
-        feature = "create-serverless-cache-snapshot",
-        feature = "delete-serverless-cache",
-        feature = "list-tags-for-resource",
-        feature = "modify-serverless-cache",
-        feature = "remove-tags-from-resource"
-    ))]
+    #[cfg(
+        any(
+            feature = "add-tags-to-resource",
+            feature = "create-serverless-cache",
+            feature = "create-serverless-cache-snapshot",
+            feature = "delete-serverless-cache",
+            feature = "list-tags-for-resource",
+            feature = "modify-serverless-cache",
+            feature = "remove-tags-from-resource"
+        )
+    )]
     InvalidServerlessCacheStateFault(crate::error::InvalidServerlessCacheStateFault),
     /// The service answered with [`crate::error::InvalidSnapshotStateFault`].
     #[cfg(any(feature = "copy-snapshot", feature = "delete-snapshot"))]
     InvalidSnapshotStateFault(crate::error::InvalidSnapshotStateFault),
     /// The service answered with [`crate::error::InvalidSubnet`].
-    #[cfg(any(
-        feature = "create-cache-subnet-group",
-        feature = "modify-cache-subnet-group"
-    ))]
+    #[cfg(
+        any(feature = "create-cache-subnet-group", feature = "modify-cache-subnet-group")
+    )]
     InvalidSubnet(crate::error::InvalidSubnet),
     /// The service answered with [`crate::error::InvalidUserGroupStateFault`].
-    #[cfg(any(
-        feature = "create-replication-group",
-        feature = "create-serverless-cache",
-        feature = "delete-user-group",
-        feature = "modify-replication-group",
-        feature = "modify-serverless-cache",
-        feature = "modify-user-group"
-    ))]
+    #[cfg(
+        any(
+            feature = "create-replication-group",
+            feature = "create-serverless-cache",
+            feature = "delete-user-group",
+            feature = "modify-replication-group",
+            feature = "modify-serverless-cache",
+            feature = "modify-user-group"
+        )
+    )]
     InvalidUserGroupStateFault(crate::error::InvalidUserGroupStateFault),
     /// The service answered with [`crate::error::InvalidUserStateFault`].
     #[cfg(any(feature = "delete-user", feature = "modify-user"))]
     InvalidUserStateFault(crate::error::InvalidUserStateFault),
     /// The service answered with [`crate::error::InvalidVpcNetworkStateFault`].
-    #[cfg(any(
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "increase-replica-count",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration"
-    ))]
+    #[cfg(
+        any(
+            feature = "create-cache-cluster",
+            feature = "create-replication-group",
+            feature = "decrease-replica-count",
+            feature = "increase-replica-count",
+            feature = "modify-cache-cluster",
+            feature = "modify-replication-group",
+            feature = "modify-replication-group-shard-configuration"
+        )
+    )]
     InvalidVpcNetworkStateFault(crate::error::InvalidVpcNetworkStateFault),
     /// The service answered with [`crate::error::NoOperationFault`].
     #[cfg(any(feature = "decrease-replica-count", feature = "increase-replica-count"))]
@@ -9158,33 +9744,39 @@ pub enum ServiceError {
     #[cfg(feature = "test-failover")]
     NodeGroupNotFoundFault(crate::error::NodeGroupNotFoundFault),
     /// The service answered with [`crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault`].
-    #[cfg(any(
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "increase-replica-count",
-        feature = "modify-replication-group-shard-configuration"
-    ))]
+    #[cfg(
+        any(
+            feature = "create-replication-group",
+            feature = "decrease-replica-count",
+            feature = "increase-replica-count",
+            feature = "modify-replication-group-shard-configuration"
+        )
+    )]
     NodeGroupsPerReplicationGroupQuotaExceededFault(
         crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault,
     ),
     /// The service answered with [`crate::error::NodeQuotaForClusterExceededFault`].
-    #[cfg(any(
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group"
-    ))]
+    #[cfg(
+        any(
+            feature = "create-cache-cluster",
+            feature = "create-replication-group",
+            feature = "modify-cache-cluster",
+            feature = "modify-replication-group"
+        )
+    )]
     NodeQuotaForClusterExceededFault(crate::error::NodeQuotaForClusterExceededFault),
     /// The service answered with [`crate::error::NodeQuotaForCustomerExceededFault`].
-    #[cfg(any(
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "increase-replica-count",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration"
-    ))]
+    #[cfg(
+        any(
+            feature = "create-cache-cluster",
+            feature = "create-replication-group",
+            feature = "decrease-replica-count",
+            feature = "increase-replica-count",
+            feature = "modify-cache-cluster",
+            feature = "modify-replication-group",
+            feature = "modify-replication-group-shard-configuration"
+        )
+    )]
     NodeQuotaForCustomerExceededFault(crate::error::NodeQuotaForCustomerExceededFault),
     /// The service answered with [`crate::error::ReplicationGroupAlreadyExistsFault`].
     #[cfg(feature = "create-replication-group")]
@@ -9195,64 +9787,80 @@ pub enum ServiceError {
         crate::error::ReplicationGroupAlreadyUnderMigrationFault,
     ),
     /// The service answered with [`crate::error::ReplicationGroupNotFoundFault`].
-    #[cfg(any(
-        feature = "add-tags-to-resource",
-        feature = "complete-migration",
-        feature = "create-cache-cluster",
-        feature = "create-global-replication-group",
-        feature = "create-snapshot",
-        feature = "decrease-replica-count",
-        feature = "delete-replication-group",
-        feature = "describe-replication-groups",
-        feature = "increase-replica-count",
-        feature = "list-allowed-node-type-modifications",
-        feature = "list-tags-for-resource",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "remove-tags-from-resource",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    ))]
+    #[cfg(
+        any(
+            feature = "add-tags-to-resource",
+            feature = "complete-migration",
+            feature = "create-cache-cluster",
+            feature = "create-global-replication-group",
+            feature = "create-snapshot",
+            feature = "decrease-replica-count",
+            feature = "delete-replication-group",
+            feature = "describe-replication-groups",
+            feature = "increase-replica-count",
+            feature = "list-allowed-node-type-modifications",
+            feature = "list-tags-for-resource",
+            feature = "modify-replication-group",
+            feature = "modify-replication-group-shard-configuration",
+            feature = "remove-tags-from-resource",
+            feature = "start-migration",
+            feature = "test-failover",
+            feature = "test-migration"
+        )
+    )]
     ReplicationGroupNotFoundFault(crate::error::ReplicationGroupNotFoundFault),
     /// The service answered with [`crate::error::ReplicationGroupNotUnderMigrationFault`].
     #[cfg(feature = "complete-migration")]
-    ReplicationGroupNotUnderMigrationFault(crate::error::ReplicationGroupNotUnderMigrationFault),
+    ReplicationGroupNotUnderMigrationFault(
+        crate::error::ReplicationGroupNotUnderMigrationFault,
+    ),
     /// The service answered with [`crate::error::ReservedCacheNodeAlreadyExistsFault`].
     #[cfg(feature = "purchase-reserved-cache-nodes-offering")]
-    ReservedCacheNodeAlreadyExistsFault(crate::error::ReservedCacheNodeAlreadyExistsFault),
+    ReservedCacheNodeAlreadyExistsFault(
+        crate::error::ReservedCacheNodeAlreadyExistsFault,
+    ),
     /// The service answered with [`crate::error::ReservedCacheNodeNotFoundFault`].
-    #[cfg(any(
-        feature = "add-tags-to-resource",
-        feature = "describe-reserved-cache-nodes",
-        feature = "list-tags-for-resource",
-        feature = "remove-tags-from-resource"
-    ))]
+    #[cfg(
+        any(
+            feature = "add-tags-to-resource",
+            feature = "describe-reserved-cache-nodes",
+            feature = "list-tags-for-resource",
+            feature = "remove-tags-from-resource"
+        )
+    )]
     ReservedCacheNodeNotFoundFault(crate::error::ReservedCacheNodeNotFoundFault),
     /// The service answered with [`crate::error::ReservedCacheNodeQuotaExceededFault`].
     #[cfg(feature = "purchase-reserved-cache-nodes-offering")]
-    ReservedCacheNodeQuotaExceededFault(crate::error::ReservedCacheNodeQuotaExceededFault),
+    ReservedCacheNodeQuotaExceededFault(
+        crate::error::ReservedCacheNodeQuotaExceededFault,
+    ),
     /// The service answered with [`crate::error::ReservedCacheNodesOfferingNotFoundFault`].
-    #[cfg(any(
-        feature = "describe-reserved-cache-nodes-offerings",
-        feature = "purchase-reserved-cache-nodes-offering"
-    ))]
-    ReservedCacheNodesOfferingNotFoundFault(crate::error::ReservedCacheNodesOfferingNotFoundFault),
+    #[cfg(
+        any(
+            feature = "describe-reserved-cache-nodes-offerings",
+            feature = "purchase-reserved-cache-nodes-offering"
+        )
+    )]
+    ReservedCacheNodesOfferingNotFoundFault(
+        crate::error::ReservedCacheNodesOfferingNotFoundFault,
+    ),
     /// The service answered with [`crate::error::ServerlessCacheAlreadyExistsFault`].
     #[cfg(feature = "create-serverless-cache")]
     ServerlessCacheAlreadyExistsFault(crate::error::ServerlessCacheAlreadyExistsFault),
     /// The service answered with [`crate::error::ServerlessCacheNotFoundFault`].
-    #[cfg(any(
-        feature = "add-tags-to-resource",
-        feature = "create-serverless-cache",
-        feature = "create-serverless-cache-snapshot",
-        feature = "delete-serverless-cache",
-        feature = "describe-serverless-cache-snapshots",
-        feature = "describe-serverless-caches",
-        feature = "list-tags-for-resource",
-        feature = "modify-serverless-cache",
-        feature = "remove-tags-from-resource"
-    ))]
+    #[cfg(
+        any(
+            feature = "add-tags-to-resource",
+            feature = "create-serverless-cache",
+            feature = "create-serverless-cache-snapshot",
+            feature = "delete-serverless-cache",
+            feature = "describe-serverless-cache-snapshots",
+            feature = "describe-serverless-caches",
+            feature = "list-tags-for-resource",
+            feature = "modify-serverless-cache",
+            feature = "remove-tags-from-resource"
+        )
+    )]
     ServerlessCacheNotFoundFault(crate::error::ServerlessCacheNotFoundFault),
     /// The service answered with [`crate::error::ServerlessCacheQuotaForCustomerExceededFault`].
     #[cfg(feature = "create-serverless-cache")]
@@ -9260,123 +9868,144 @@ pub enum ServiceError {
         crate::error::ServerlessCacheQuotaForCustomerExceededFault,
     ),
     /// The service answered with [`crate::error::ServerlessCacheSnapshotAlreadyExistsFault`].
-    #[cfg(any(
-        feature = "copy-serverless-cache-snapshot",
-        feature = "create-serverless-cache-snapshot",
-        feature = "delete-serverless-cache"
-    ))]
+    #[cfg(
+        any(
+            feature = "copy-serverless-cache-snapshot",
+            feature = "create-serverless-cache-snapshot",
+            feature = "delete-serverless-cache"
+        )
+    )]
     ServerlessCacheSnapshotAlreadyExistsFault(
         crate::error::ServerlessCacheSnapshotAlreadyExistsFault,
     ),
     /// The service answered with [`crate::error::ServerlessCacheSnapshotNotFoundFault`].
-    #[cfg(any(
-        feature = "add-tags-to-resource",
-        feature = "copy-serverless-cache-snapshot",
-        feature = "delete-serverless-cache-snapshot",
-        feature = "describe-serverless-cache-snapshots",
-        feature = "export-serverless-cache-snapshot",
-        feature = "list-tags-for-resource",
-        feature = "remove-tags-from-resource"
-    ))]
-    ServerlessCacheSnapshotNotFoundFault(crate::error::ServerlessCacheSnapshotNotFoundFault),
+    #[cfg(
+        any(
+            feature = "add-tags-to-resource",
+            feature = "copy-serverless-cache-snapshot",
+            feature = "delete-serverless-cache-snapshot",
+            feature = "describe-serverless-cache-snapshots",
+            feature = "export-serverless-cache-snapshot",
+            feature = "list-tags-for-resource",
+            feature = "remove-tags-from-resource"
+        )
+    )]
+    ServerlessCacheSnapshotNotFoundFault(
+        crate::error::ServerlessCacheSnapshotNotFoundFault,
+    ),
     /// The service answered with [`crate::error::ServerlessCacheSnapshotQuotaExceededFault`].
-    #[cfg(any(
-        feature = "copy-serverless-cache-snapshot",
-        feature = "create-serverless-cache-snapshot"
-    ))]
+    #[cfg(
+        any(
+            feature = "copy-serverless-cache-snapshot",
+            feature = "create-serverless-cache-snapshot"
+        )
+    )]
     ServerlessCacheSnapshotQuotaExceededFault(
         crate::error::ServerlessCacheSnapshotQuotaExceededFault,
     ),
     /// The service answered with [`crate::error::ServiceLinkedRoleNotFoundFault`].
-    #[cfg(any(
-        feature = "copy-serverless-cache-snapshot",
-        feature = "create-global-replication-group",
-        feature = "create-serverless-cache",
-        feature = "create-serverless-cache-snapshot",
-        feature = "create-user",
-        feature = "create-user-group",
-        feature = "decrease-replica-count",
-        feature = "delete-serverless-cache",
-        feature = "delete-serverless-cache-snapshot",
-        feature = "delete-user",
-        feature = "delete-user-group",
-        feature = "describe-user-groups",
-        feature = "describe-users",
-        feature = "export-serverless-cache-snapshot",
-        feature = "modify-serverless-cache",
-        feature = "modify-user",
-        feature = "modify-user-group"
-    ))]
+    #[cfg(
+        any(
+            feature = "copy-serverless-cache-snapshot",
+            feature = "create-global-replication-group",
+            feature = "create-serverless-cache",
+            feature = "create-serverless-cache-snapshot",
+            feature = "create-user",
+            feature = "create-user-group",
+            feature = "decrease-replica-count",
+            feature = "delete-serverless-cache",
+            feature = "delete-serverless-cache-snapshot",
+            feature = "delete-user",
+            feature = "delete-user-group",
+            feature = "describe-user-groups",
+            feature = "describe-users",
+            feature = "export-serverless-cache-snapshot",
+            feature = "modify-serverless-cache",
+            feature = "modify-user",
+            feature = "modify-user-group"
+        )
+    )]
     ServiceLinkedRoleNotFoundFault(crate::error::ServiceLinkedRoleNotFoundFault),
     /// The service answered with [`crate::error::ServiceUpdateNotFoundFault`].
-    #[cfg(any(
-        feature = "batch-apply-update-action",
-        feature = "batch-stop-update-action",
-        feature = "describe-service-updates"
-    ))]
+    #[cfg(
+        any(
+            feature = "batch-apply-update-action",
+            feature = "batch-stop-update-action",
+            feature = "describe-service-updates"
+        )
+    )]
     ServiceUpdateNotFoundFault(crate::error::ServiceUpdateNotFoundFault),
     /// The service answered with [`crate::error::SnapshotAlreadyExistsFault`].
-    #[cfg(any(
-        feature = "copy-snapshot",
-        feature = "create-snapshot",
-        feature = "delete-cache-cluster",
-        feature = "delete-replication-group"
-    ))]
+    #[cfg(
+        any(
+            feature = "copy-snapshot",
+            feature = "create-snapshot",
+            feature = "delete-cache-cluster",
+            feature = "delete-replication-group"
+        )
+    )]
     SnapshotAlreadyExistsFault(crate::error::SnapshotAlreadyExistsFault),
     /// The service answered with [`crate::error::SnapshotFeatureNotSupportedFault`].
-    #[cfg(any(
-        feature = "create-snapshot",
-        feature = "delete-cache-cluster",
-        feature = "delete-replication-group"
-    ))]
+    #[cfg(
+        any(
+            feature = "create-snapshot",
+            feature = "delete-cache-cluster",
+            feature = "delete-replication-group"
+        )
+    )]
     SnapshotFeatureNotSupportedFault(crate::error::SnapshotFeatureNotSupportedFault),
     /// The service answered with [`crate::error::SnapshotNotFoundFault`].
-    #[cfg(any(
-        feature = "add-tags-to-resource",
-        feature = "copy-snapshot",
-        feature = "delete-snapshot",
-        feature = "describe-snapshots",
-        feature = "list-tags-for-resource",
-        feature = "remove-tags-from-resource"
-    ))]
+    #[cfg(
+        any(
+            feature = "add-tags-to-resource",
+            feature = "copy-snapshot",
+            feature = "delete-snapshot",
+            feature = "describe-snapshots",
+            feature = "list-tags-for-resource",
+            feature = "remove-tags-from-resource"
+        )
+    )]
     SnapshotNotFoundFault(crate::error::SnapshotNotFoundFault),
     /// The service answered with [`crate::error::SnapshotQuotaExceededFault`].
-    #[cfg(any(
-        feature = "copy-snapshot",
-        feature = "create-snapshot",
-        feature = "delete-cache-cluster",
-        feature = "delete-replication-group"
-    ))]
+    #[cfg(
+        any(
+            feature = "copy-snapshot",
+            feature = "create-snapshot",
+            feature = "delete-cache-cluster",
+            feature = "delete-replication-group"
+        )
+    )]
     SnapshotQuotaExceededFault(crate::error::SnapshotQuotaExceededFault),
     /// The service answered with [`crate::error::SubnetInUse`].
     #[cfg(feature = "modify-cache-subnet-group")]
     SubnetInUse(crate::error::SubnetInUse),
     /// The service answered with [`crate::error::SubnetNotAllowedFault`].
-    #[cfg(any(
-        feature = "create-cache-subnet-group",
-        feature = "modify-cache-subnet-group"
-    ))]
+    #[cfg(
+        any(feature = "create-cache-subnet-group", feature = "modify-cache-subnet-group")
+    )]
     SubnetNotAllowedFault(crate::error::SubnetNotAllowedFault),
     /// The service answered with [`crate::error::TagNotFoundFault`].
     #[cfg(feature = "remove-tags-from-resource")]
     TagNotFoundFault(crate::error::TagNotFoundFault),
     /// The service answered with [`crate::error::TagQuotaPerResourceExceeded`].
-    #[cfg(any(
-        feature = "add-tags-to-resource",
-        feature = "copy-serverless-cache-snapshot",
-        feature = "copy-snapshot",
-        feature = "create-cache-cluster",
-        feature = "create-cache-parameter-group",
-        feature = "create-cache-security-group",
-        feature = "create-cache-subnet-group",
-        feature = "create-replication-group",
-        feature = "create-serverless-cache",
-        feature = "create-serverless-cache-snapshot",
-        feature = "create-snapshot",
-        feature = "create-user",
-        feature = "create-user-group",
-        feature = "purchase-reserved-cache-nodes-offering"
-    ))]
+    #[cfg(
+        any(
+            feature = "add-tags-to-resource",
+            feature = "copy-serverless-cache-snapshot",
+            feature = "copy-snapshot",
+            feature = "create-cache-cluster",
+            feature = "create-cache-parameter-group",
+            feature = "create-cache-security-group",
+            feature = "create-cache-subnet-group",
+            feature = "create-replication-group",
+            feature = "create-serverless-cache",
+            feature = "create-serverless-cache-snapshot",
+            feature = "create-snapshot",
+            feature = "create-user",
+            feature = "create-user-group",
+            feature = "purchase-reserved-cache-nodes-offering"
+        )
+    )]
     TagQuotaPerResourceExceeded(crate::error::TagQuotaPerResourceExceeded),
     /// The service answered with [`crate::error::TestFailoverNotAvailableFault`].
     #[cfg(feature = "test-failover")]
@@ -9388,33 +10017,37 @@ pub enum ServiceError {
     #[cfg(feature = "create-user-group")]
     UserGroupAlreadyExistsFault(crate::error::UserGroupAlreadyExistsFault),
     /// The service answered with [`crate::error::UserGroupNotFoundFault`].
-    #[cfg(any(
-        feature = "add-tags-to-resource",
-        feature = "create-replication-group",
-        feature = "create-serverless-cache",
-        feature = "delete-user-group",
-        feature = "describe-user-groups",
-        feature = "list-tags-for-resource",
-        feature = "modify-replication-group",
-        feature = "modify-serverless-cache",
-        feature = "modify-user-group",
-        feature = "remove-tags-from-resource"
-    ))]
+    #[cfg(
+        any(
+            feature = "add-tags-to-resource",
+            feature = "create-replication-group",
+            feature = "create-serverless-cache",
+            feature = "delete-user-group",
+            feature = "describe-user-groups",
+            feature = "list-tags-for-resource",
+            feature = "modify-replication-group",
+            feature = "modify-serverless-cache",
+            feature = "modify-user-group",
+            feature = "remove-tags-from-resource"
+        )
+    )]
     UserGroupNotFoundFault(crate::error::UserGroupNotFoundFault),
     /// The service answered with [`crate::error::UserGroupQuotaExceededFault`].
     #[cfg(feature = "create-user-group")]
     UserGroupQuotaExceededFault(crate::error::UserGroupQuotaExceededFault),
     /// The service answered with [`crate::error::UserNotFoundFault`].
-    #[cfg(any(
-        feature = "add-tags-to-resource",
-        feature = "create-user-group",
-        feature = "delete-user",
-        feature = "describe-users",
-        feature = "list-tags-for-resource",
-        feature = "modify-user",
-        feature = "modify-user-group",
-        feature = "remove-tags-from-resource"
-    ))]
+    #[cfg(
+        any(
+            feature = "add-tags-to-resource",
+            feature = "create-user-group",
+            feature = "delete-user",
+            feature = "describe-users",
+            feature = "list-tags-for-resource",
+            feature = "modify-user",
+            feature = "modify-user-group",
+            feature = "remove-tags-from-resource"
+        )
+    )]
     UserNotFoundFault(crate::error::UserNotFoundFault),
     /// The service answered with [`crate::error::UserQuotaExceededFault`].
     #[cfg(feature = "create-user")]
@@ -9428,13 +10061,15 @@ impl ServiceError {
         let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(::std::boxed::Box::new(
-                    ::querygen_runtime::query::UnhandledError::new(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
+                return Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
                     ),
-                ));
+                );
             }
         };
         match envelope.code.as_deref() {
@@ -9442,205 +10077,250 @@ impl ServiceError {
             ::std::option::Option::Some(
                 crate::error::ApiCallRateForCustomerExceededFault::CODE,
             ) => {
-                crate::error::ApiCallRateForCustomerExceededFault::read_error_body(body, &envelope)
+                crate::error::ApiCallRateForCustomerExceededFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::ApiCallRateForCustomerExceededFault,
                     )
             }
             #[cfg(feature = "authorize-cache-security-group-ingress")]
-            ::std::option::Option::Some(crate::error::AuthorizationAlreadyExistsFault::CODE) => {
-                crate::error::AuthorizationAlreadyExistsFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::AuthorizationAlreadyExistsFault::CODE,
+            ) => {
+                crate::error::AuthorizationAlreadyExistsFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::AuthorizationAlreadyExistsFault,
                     )
             }
             #[cfg(feature = "revoke-cache-security-group-ingress")]
-            ::std::option::Option::Some(crate::error::AuthorizationNotFoundFault::CODE) => {
-                crate::error::AuthorizationNotFoundFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::AuthorizationNotFoundFault::CODE,
+            ) => {
+                crate::error::AuthorizationNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::AuthorizationNotFoundFault,
                     )
             }
             #[cfg(feature = "create-cache-cluster")]
-            ::std::option::Option::Some(crate::error::CacheClusterAlreadyExistsFault::CODE) => {
-                crate::error::CacheClusterAlreadyExistsFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::CacheClusterAlreadyExistsFault::CODE,
+            ) => {
+                crate::error::CacheClusterAlreadyExistsFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::CacheClusterAlreadyExistsFault,
                     )
             }
-            #[cfg(any(
-                feature = "add-tags-to-resource",
-                feature = "create-replication-group",
-                feature = "create-snapshot",
-                feature = "delete-cache-cluster",
-                feature = "describe-cache-clusters",
-                feature = "describe-snapshots",
-                feature = "list-allowed-node-type-modifications",
-                feature = "list-tags-for-resource",
-                feature = "modify-cache-cluster",
-                feature = "modify-replication-group",
-                feature = "reboot-cache-cluster",
-                feature = "remove-tags-from-resource"
-            ))]
-            ::std::option::Option::Some(crate::error::CacheClusterNotFoundFault::CODE) => {
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "create-replication-group",
+                    feature = "create-snapshot",
+                    feature = "delete-cache-cluster",
+                    feature = "describe-cache-clusters",
+                    feature = "describe-snapshots",
+                    feature = "list-allowed-node-type-modifications",
+                    feature = "list-tags-for-resource",
+                    feature = "modify-cache-cluster",
+                    feature = "modify-replication-group",
+                    feature = "reboot-cache-cluster",
+                    feature = "remove-tags-from-resource"
+                )
+            )]
+            ::std::option::Option::Some(
+                crate::error::CacheClusterNotFoundFault::CODE,
+            ) => {
                 crate::error::CacheClusterNotFoundFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::CacheClusterNotFoundFault,
                     )
             }
             #[cfg(feature = "create-cache-parameter-group")]
             ::std::option::Option::Some(
                 crate::error::CacheParameterGroupAlreadyExistsFault::CODE,
-            ) => crate::error::CacheParameterGroupAlreadyExistsFault::read_error_body(
-                body, &envelope,
-            )
-            .map_or_else(
-                |problem| {
-                    Self::Unhandled(::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
-                        ),
-                    ))
-                },
-                Self::CacheParameterGroupAlreadyExistsFault,
-            ),
-            #[cfg(any(
-                feature = "add-tags-to-resource",
-                feature = "create-cache-cluster",
-                feature = "create-replication-group",
-                feature = "delete-cache-parameter-group",
-                feature = "describe-cache-parameter-groups",
-                feature = "describe-cache-parameters",
-                feature = "list-tags-for-resource",
-                feature = "modify-cache-cluster",
-                feature = "modify-cache-parameter-group",
-                feature = "modify-replication-group",
-                feature = "remove-tags-from-resource",
-                feature = "reset-cache-parameter-group"
-            ))]
-            ::std::option::Option::Some(crate::error::CacheParameterGroupNotFoundFault::CODE) => {
-                crate::error::CacheParameterGroupNotFoundFault::read_error_body(body, &envelope)
+            ) => {
+                crate::error::CacheParameterGroupAlreadyExistsFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
+                        Self::CacheParameterGroupAlreadyExistsFault,
+                    )
+            }
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "create-cache-cluster",
+                    feature = "create-replication-group",
+                    feature = "delete-cache-parameter-group",
+                    feature = "describe-cache-parameter-groups",
+                    feature = "describe-cache-parameters",
+                    feature = "list-tags-for-resource",
+                    feature = "modify-cache-cluster",
+                    feature = "modify-cache-parameter-group",
+                    feature = "modify-replication-group",
+                    feature = "remove-tags-from-resource",
+                    feature = "reset-cache-parameter-group"
+                )
+            )]
+            ::std::option::Option::Some(
+                crate::error::CacheParameterGroupNotFoundFault::CODE,
+            ) => {
+                crate::error::CacheParameterGroupNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
+                        ),
                         Self::CacheParameterGroupNotFoundFault,
                     )
             }
             #[cfg(feature = "create-cache-parameter-group")]
             ::std::option::Option::Some(
                 crate::error::CacheParameterGroupQuotaExceededFault::CODE,
-            ) => crate::error::CacheParameterGroupQuotaExceededFault::read_error_body(
-                body, &envelope,
-            )
-            .map_or_else(
-                |problem| {
-                    Self::Unhandled(::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
+            ) => {
+                crate::error::CacheParameterGroupQuotaExceededFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
                         ),
-                    ))
-                },
-                Self::CacheParameterGroupQuotaExceededFault,
-            ),
+                        Self::CacheParameterGroupQuotaExceededFault,
+                    )
+            }
             #[cfg(feature = "create-cache-security-group")]
             ::std::option::Option::Some(
                 crate::error::CacheSecurityGroupAlreadyExistsFault::CODE,
             ) => {
-                crate::error::CacheSecurityGroupAlreadyExistsFault::read_error_body(body, &envelope)
+                crate::error::CacheSecurityGroupAlreadyExistsFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::CacheSecurityGroupAlreadyExistsFault,
                     )
             }
-            #[cfg(any(
-                feature = "add-tags-to-resource",
-                feature = "authorize-cache-security-group-ingress",
-                feature = "create-cache-cluster",
-                feature = "create-replication-group",
-                feature = "delete-cache-security-group",
-                feature = "describe-cache-security-groups",
-                feature = "list-tags-for-resource",
-                feature = "modify-cache-cluster",
-                feature = "modify-replication-group",
-                feature = "remove-tags-from-resource",
-                feature = "revoke-cache-security-group-ingress"
-            ))]
-            ::std::option::Option::Some(crate::error::CacheSecurityGroupNotFoundFault::CODE) => {
-                crate::error::CacheSecurityGroupNotFoundFault::read_error_body(body, &envelope)
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "authorize-cache-security-group-ingress",
+                    feature = "create-cache-cluster",
+                    feature = "create-replication-group",
+                    feature = "delete-cache-security-group",
+                    feature = "describe-cache-security-groups",
+                    feature = "list-tags-for-resource",
+                    feature = "modify-cache-cluster",
+                    feature = "modify-replication-group",
+                    feature = "remove-tags-from-resource",
+                    feature = "revoke-cache-security-group-ingress"
+                )
+            )]
+            ::std::option::Option::Some(
+                crate::error::CacheSecurityGroupNotFoundFault::CODE,
+            ) => {
+                crate::error::CacheSecurityGroupNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::CacheSecurityGroupNotFoundFault,
                     )
             }
@@ -9648,967 +10328,1160 @@ impl ServiceError {
             ::std::option::Option::Some(
                 crate::error::CacheSecurityGroupQuotaExceededFault::CODE,
             ) => {
-                crate::error::CacheSecurityGroupQuotaExceededFault::read_error_body(body, &envelope)
+                crate::error::CacheSecurityGroupQuotaExceededFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::CacheSecurityGroupQuotaExceededFault,
                     )
             }
             #[cfg(feature = "create-cache-subnet-group")]
-            ::std::option::Option::Some(crate::error::CacheSubnetGroupAlreadyExistsFault::CODE) => {
-                crate::error::CacheSubnetGroupAlreadyExistsFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::CacheSubnetGroupAlreadyExistsFault::CODE,
+            ) => {
+                crate::error::CacheSubnetGroupAlreadyExistsFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::CacheSubnetGroupAlreadyExistsFault,
                     )
             }
             #[cfg(feature = "delete-cache-subnet-group")]
             ::std::option::Option::Some(crate::error::CacheSubnetGroupInUse::CODE) => {
-                crate::error::CacheSubnetGroupInUse::read_error_body(body, &envelope).map_or_else(
-                    |problem| {
-                        Self::Unhandled(::std::boxed::Box::new(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        ))
-                    },
-                    Self::CacheSubnetGroupInUse,
-                )
-            }
-            #[cfg(any(
-                feature = "add-tags-to-resource",
-                feature = "create-cache-cluster",
-                feature = "create-replication-group",
-                feature = "delete-cache-subnet-group",
-                feature = "describe-cache-subnet-groups",
-                feature = "list-tags-for-resource",
-                feature = "modify-cache-subnet-group",
-                feature = "remove-tags-from-resource"
-            ))]
-            ::std::option::Option::Some(crate::error::CacheSubnetGroupNotFoundFault::CODE) => {
-                crate::error::CacheSubnetGroupNotFoundFault::read_error_body(body, &envelope)
+                crate::error::CacheSubnetGroupInUse::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
+                        Self::CacheSubnetGroupInUse,
+                    )
+            }
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "create-cache-cluster",
+                    feature = "create-replication-group",
+                    feature = "delete-cache-subnet-group",
+                    feature = "describe-cache-subnet-groups",
+                    feature = "list-tags-for-resource",
+                    feature = "modify-cache-subnet-group",
+                    feature = "remove-tags-from-resource"
+                )
+            )]
+            ::std::option::Option::Some(
+                crate::error::CacheSubnetGroupNotFoundFault::CODE,
+            ) => {
+                crate::error::CacheSubnetGroupNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
+                        ),
                         Self::CacheSubnetGroupNotFoundFault,
                     )
             }
             #[cfg(feature = "create-cache-subnet-group")]
-            ::std::option::Option::Some(crate::error::CacheSubnetGroupQuotaExceededFault::CODE) => {
-                crate::error::CacheSubnetGroupQuotaExceededFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::CacheSubnetGroupQuotaExceededFault::CODE,
+            ) => {
+                crate::error::CacheSubnetGroupQuotaExceededFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::CacheSubnetGroupQuotaExceededFault,
                     )
             }
-            #[cfg(any(
-                feature = "create-cache-subnet-group",
-                feature = "modify-cache-subnet-group"
-            ))]
-            ::std::option::Option::Some(crate::error::CacheSubnetQuotaExceededFault::CODE) => {
-                crate::error::CacheSubnetQuotaExceededFault::read_error_body(body, &envelope)
+            #[cfg(
+                any(
+                    feature = "create-cache-subnet-group",
+                    feature = "modify-cache-subnet-group"
+                )
+            )]
+            ::std::option::Option::Some(
+                crate::error::CacheSubnetQuotaExceededFault::CODE,
+            ) => {
+                crate::error::CacheSubnetQuotaExceededFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::CacheSubnetQuotaExceededFault,
                     )
             }
-            #[cfg(any(
-                feature = "create-cache-cluster",
-                feature = "create-replication-group",
-                feature = "decrease-replica-count",
-                feature = "increase-replica-count"
-            ))]
+            #[cfg(
+                any(
+                    feature = "create-cache-cluster",
+                    feature = "create-replication-group",
+                    feature = "decrease-replica-count",
+                    feature = "increase-replica-count"
+                )
+            )]
             ::std::option::Option::Some(
                 crate::error::ClusterQuotaForCustomerExceededFault::CODE,
             ) => {
-                crate::error::ClusterQuotaForCustomerExceededFault::read_error_body(body, &envelope)
+                crate::error::ClusterQuotaForCustomerExceededFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::ClusterQuotaForCustomerExceededFault,
                     )
             }
             #[cfg(feature = "delete-user")]
             ::std::option::Option::Some(
                 crate::error::DefaultUserAssociatedToUserGroupFault::CODE,
-            ) => crate::error::DefaultUserAssociatedToUserGroupFault::read_error_body(
-                body, &envelope,
-            )
-            .map_or_else(
-                |problem| {
-                    Self::Unhandled(::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
+            ) => {
+                crate::error::DefaultUserAssociatedToUserGroupFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
                         ),
-                    ))
-                },
-                Self::DefaultUserAssociatedToUserGroupFault,
-            ),
+                        Self::DefaultUserAssociatedToUserGroupFault,
+                    )
+            }
             #[cfg(any(feature = "create-user-group", feature = "modify-user-group"))]
             ::std::option::Option::Some(crate::error::DefaultUserRequired::CODE) => {
-                crate::error::DefaultUserRequired::read_error_body(body, &envelope).map_or_else(
-                    |problem| {
-                        Self::Unhandled(::std::boxed::Box::new(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
+                crate::error::DefaultUserRequired::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
                             ),
-                        ))
-                    },
-                    Self::DefaultUserRequired,
-                )
+                        ),
+                        Self::DefaultUserRequired,
+                    )
             }
-            #[cfg(any(
-                feature = "create-user",
-                feature = "create-user-group",
-                feature = "modify-user-group"
-            ))]
-            ::std::option::Option::Some(crate::error::DuplicateUserNameFault::CODE) => {
-                crate::error::DuplicateUserNameFault::read_error_body(body, &envelope).map_or_else(
-                    |problem| {
-                        Self::Unhandled(::std::boxed::Box::new(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        ))
-                    },
-                    Self::DuplicateUserNameFault,
+            #[cfg(
+                any(
+                    feature = "create-user",
+                    feature = "create-user-group",
+                    feature = "modify-user-group"
                 )
+            )]
+            ::std::option::Option::Some(crate::error::DuplicateUserNameFault::CODE) => {
+                crate::error::DuplicateUserNameFault::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
+                        ),
+                        Self::DuplicateUserNameFault,
+                    )
             }
             #[cfg(feature = "create-global-replication-group")]
             ::std::option::Option::Some(
                 crate::error::GlobalReplicationGroupAlreadyExistsFault::CODE,
-            ) => crate::error::GlobalReplicationGroupAlreadyExistsFault::read_error_body(
-                body, &envelope,
-            )
-            .map_or_else(
-                |problem| {
-                    Self::Unhandled(::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
+            ) => {
+                crate::error::GlobalReplicationGroupAlreadyExistsFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
                         ),
-                    ))
-                },
-                Self::GlobalReplicationGroupAlreadyExistsFault,
-            ),
-            #[cfg(any(
-                feature = "create-replication-group",
-                feature = "decrease-node-groups-in-global-replication-group",
-                feature = "delete-global-replication-group",
-                feature = "describe-global-replication-groups",
-                feature = "disassociate-global-replication-group",
-                feature = "failover-global-replication-group",
-                feature = "increase-node-groups-in-global-replication-group",
-                feature = "modify-global-replication-group",
-                feature = "rebalance-slots-in-global-replication-group"
-            ))]
+                        Self::GlobalReplicationGroupAlreadyExistsFault,
+                    )
+            }
+            #[cfg(
+                any(
+                    feature = "create-replication-group",
+                    feature = "decrease-node-groups-in-global-replication-group",
+                    feature = "delete-global-replication-group",
+                    feature = "describe-global-replication-groups",
+                    feature = "disassociate-global-replication-group",
+                    feature = "failover-global-replication-group",
+                    feature = "increase-node-groups-in-global-replication-group",
+                    feature = "modify-global-replication-group",
+                    feature = "rebalance-slots-in-global-replication-group"
+                )
+            )]
             ::std::option::Option::Some(
                 crate::error::GlobalReplicationGroupNotFoundFault::CODE,
             ) => {
-                crate::error::GlobalReplicationGroupNotFoundFault::read_error_body(body, &envelope)
+                crate::error::GlobalReplicationGroupNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::GlobalReplicationGroupNotFoundFault,
                     )
             }
-            #[cfg(any(
-                feature = "create-cache-cluster",
-                feature = "create-replication-group",
-                feature = "decrease-replica-count",
-                feature = "increase-replica-count",
-                feature = "modify-cache-cluster",
-                feature = "modify-replication-group",
-                feature = "modify-replication-group-shard-configuration"
-            ))]
+            #[cfg(
+                any(
+                    feature = "create-cache-cluster",
+                    feature = "create-replication-group",
+                    feature = "decrease-replica-count",
+                    feature = "increase-replica-count",
+                    feature = "modify-cache-cluster",
+                    feature = "modify-replication-group",
+                    feature = "modify-replication-group-shard-configuration"
+                )
+            )]
             ::std::option::Option::Some(
                 crate::error::InsufficientCacheClusterCapacityFault::CODE,
-            ) => crate::error::InsufficientCacheClusterCapacityFault::read_error_body(
-                body, &envelope,
-            )
-            .map_or_else(
-                |problem| {
-                    Self::Unhandled(::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
-                        ),
-                    ))
-                },
-                Self::InsufficientCacheClusterCapacityFault,
-            ),
-            #[cfg(any(
-                feature = "add-tags-to-resource",
-                feature = "list-tags-for-resource",
-                feature = "remove-tags-from-resource"
-            ))]
-            ::std::option::Option::Some(crate::error::InvalidArnFault::CODE) => {
-                crate::error::InvalidArnFault::read_error_body(body, &envelope).map_or_else(
-                    |problem| {
-                        Self::Unhandled(::std::boxed::Box::new(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        ))
-                    },
-                    Self::InvalidArnFault,
-                )
-            }
-            #[cfg(any(
-                feature = "create-replication-group",
-                feature = "create-snapshot",
-                feature = "decrease-replica-count",
-                feature = "delete-cache-cluster",
-                feature = "increase-replica-count",
-                feature = "modify-cache-cluster",
-                feature = "modify-replication-group",
-                feature = "modify-replication-group-shard-configuration",
-                feature = "reboot-cache-cluster",
-                feature = "test-failover"
-            ))]
-            ::std::option::Option::Some(crate::error::InvalidCacheClusterStateFault::CODE) => {
-                crate::error::InvalidCacheClusterStateFault::read_error_body(body, &envelope)
+            ) => {
+                crate::error::InsufficientCacheClusterCapacityFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
+                        Self::InsufficientCacheClusterCapacityFault,
+                    )
+            }
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "list-tags-for-resource",
+                    feature = "remove-tags-from-resource"
+                )
+            )]
+            ::std::option::Option::Some(crate::error::InvalidArnFault::CODE) => {
+                crate::error::InvalidArnFault::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
+                        ),
+                        Self::InvalidArnFault,
+                    )
+            }
+            #[cfg(
+                any(
+                    feature = "create-replication-group",
+                    feature = "create-snapshot",
+                    feature = "decrease-replica-count",
+                    feature = "delete-cache-cluster",
+                    feature = "increase-replica-count",
+                    feature = "modify-cache-cluster",
+                    feature = "modify-replication-group",
+                    feature = "modify-replication-group-shard-configuration",
+                    feature = "reboot-cache-cluster",
+                    feature = "test-failover"
+                )
+            )]
+            ::std::option::Option::Some(
+                crate::error::InvalidCacheClusterStateFault::CODE,
+            ) => {
+                crate::error::InvalidCacheClusterStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
+                        ),
                         Self::InvalidCacheClusterStateFault,
                     )
             }
-            #[cfg(any(
-                feature = "create-cache-parameter-group",
-                feature = "delete-cache-parameter-group",
-                feature = "modify-cache-parameter-group",
-                feature = "reset-cache-parameter-group"
-            ))]
+            #[cfg(
+                any(
+                    feature = "create-cache-parameter-group",
+                    feature = "delete-cache-parameter-group",
+                    feature = "modify-cache-parameter-group",
+                    feature = "reset-cache-parameter-group"
+                )
+            )]
             ::std::option::Option::Some(
                 crate::error::InvalidCacheParameterGroupStateFault::CODE,
             ) => {
-                crate::error::InvalidCacheParameterGroupStateFault::read_error_body(body, &envelope)
+                crate::error::InvalidCacheParameterGroupStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidCacheParameterGroupStateFault,
                     )
             }
-            #[cfg(any(
-                feature = "authorize-cache-security-group-ingress",
-                feature = "delete-cache-security-group",
-                feature = "modify-cache-cluster",
-                feature = "modify-replication-group",
-                feature = "revoke-cache-security-group-ingress"
-            ))]
+            #[cfg(
+                any(
+                    feature = "authorize-cache-security-group-ingress",
+                    feature = "delete-cache-security-group",
+                    feature = "modify-cache-cluster",
+                    feature = "modify-replication-group",
+                    feature = "revoke-cache-security-group-ingress"
+                )
+            )]
             ::std::option::Option::Some(
                 crate::error::InvalidCacheSecurityGroupStateFault::CODE,
             ) => {
-                crate::error::InvalidCacheSecurityGroupStateFault::read_error_body(body, &envelope)
+                crate::error::InvalidCacheSecurityGroupStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidCacheSecurityGroupStateFault,
                     )
             }
-            #[cfg(any(
-                feature = "create-serverless-cache",
-                feature = "delete-serverless-cache",
-                feature = "modify-serverless-cache"
-            ))]
-            ::std::option::Option::Some(crate::error::InvalidCredentialsException::CODE) => {
-                crate::error::InvalidCredentialsException::read_error_body(body, &envelope)
+            #[cfg(
+                any(
+                    feature = "create-serverless-cache",
+                    feature = "delete-serverless-cache",
+                    feature = "modify-serverless-cache"
+                )
+            )]
+            ::std::option::Option::Some(
+                crate::error::InvalidCredentialsException::CODE,
+            ) => {
+                crate::error::InvalidCredentialsException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidCredentialsException,
                     )
             }
-            #[cfg(any(
-                feature = "create-replication-group",
-                feature = "decrease-node-groups-in-global-replication-group",
-                feature = "delete-global-replication-group",
-                feature = "disassociate-global-replication-group",
-                feature = "failover-global-replication-group",
-                feature = "increase-node-groups-in-global-replication-group",
-                feature = "modify-cache-parameter-group",
-                feature = "modify-global-replication-group",
-                feature = "rebalance-slots-in-global-replication-group",
-                feature = "reset-cache-parameter-group"
-            ))]
+            #[cfg(
+                any(
+                    feature = "create-replication-group",
+                    feature = "decrease-node-groups-in-global-replication-group",
+                    feature = "delete-global-replication-group",
+                    feature = "disassociate-global-replication-group",
+                    feature = "failover-global-replication-group",
+                    feature = "increase-node-groups-in-global-replication-group",
+                    feature = "modify-cache-parameter-group",
+                    feature = "modify-global-replication-group",
+                    feature = "rebalance-slots-in-global-replication-group",
+                    feature = "reset-cache-parameter-group"
+                )
+            )]
             ::std::option::Option::Some(
                 crate::error::InvalidGlobalReplicationGroupStateFault::CODE,
-            ) => crate::error::InvalidGlobalReplicationGroupStateFault::read_error_body(
-                body, &envelope,
-            )
-            .map_or_else(
-                |problem| {
-                    Self::Unhandled(::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
-                        ),
-                    ))
-                },
-                Self::InvalidGlobalReplicationGroupStateFault,
-            ),
-            #[cfg(any(
-                feature = "increase-replica-count",
-                feature = "modify-replication-group",
-                feature = "modify-replication-group-shard-configuration",
-                feature = "test-failover"
-            ))]
-            ::std::option::Option::Some(crate::error::InvalidKmsKeyFault::CODE) => {
-                crate::error::InvalidKmsKeyFault::read_error_body(body, &envelope).map_or_else(
-                    |problem| {
-                        Self::Unhandled(::std::boxed::Box::new(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
+            ) => {
+                crate::error::InvalidGlobalReplicationGroupStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
                             ),
-                        ))
-                    },
-                    Self::InvalidKmsKeyFault,
-                )
+                        ),
+                        Self::InvalidGlobalReplicationGroupStateFault,
+                    )
             }
-            #[cfg(any(
-                feature = "authorize-cache-security-group-ingress",
-                feature = "copy-serverless-cache-snapshot",
-                feature = "copy-snapshot",
-                feature = "create-cache-cluster",
-                feature = "create-cache-parameter-group",
-                feature = "create-cache-security-group",
-                feature = "create-replication-group",
-                feature = "create-serverless-cache",
-                feature = "create-serverless-cache-snapshot",
-                feature = "create-snapshot",
-                feature = "create-user",
-                feature = "decrease-node-groups-in-global-replication-group",
-                feature = "decrease-replica-count",
-                feature = "delete-cache-cluster",
-                feature = "delete-cache-parameter-group",
-                feature = "delete-cache-security-group",
-                feature = "delete-replication-group",
-                feature = "delete-serverless-cache",
-                feature = "delete-snapshot",
-                feature = "describe-cache-clusters",
-                feature = "describe-cache-parameter-groups",
-                feature = "describe-cache-parameters",
-                feature = "describe-cache-security-groups",
-                feature = "describe-engine-default-parameters",
-                feature = "describe-events",
-                feature = "describe-global-replication-groups",
-                feature = "describe-replication-groups",
-                feature = "describe-reserved-cache-nodes",
-                feature = "describe-reserved-cache-nodes-offerings",
-                feature = "describe-serverless-cache-snapshots",
-                feature = "describe-serverless-caches",
-                feature = "describe-service-updates",
-                feature = "describe-snapshots",
-                feature = "describe-update-actions",
-                feature = "describe-user-groups",
-                feature = "describe-users",
-                feature = "disassociate-global-replication-group",
-                feature = "failover-global-replication-group",
-                feature = "increase-replica-count",
-                feature = "list-allowed-node-type-modifications",
-                feature = "modify-cache-cluster",
-                feature = "modify-cache-parameter-group",
-                feature = "modify-replication-group",
-                feature = "modify-replication-group-shard-configuration",
-                feature = "modify-serverless-cache",
-                feature = "modify-user",
-                feature = "modify-user-group",
-                feature = "purchase-reserved-cache-nodes-offering",
-                feature = "reset-cache-parameter-group",
-                feature = "revoke-cache-security-group-ingress",
-                feature = "test-failover"
-            ))]
+            #[cfg(
+                any(
+                    feature = "increase-replica-count",
+                    feature = "modify-replication-group",
+                    feature = "modify-replication-group-shard-configuration",
+                    feature = "test-failover"
+                )
+            )]
+            ::std::option::Option::Some(crate::error::InvalidKmsKeyFault::CODE) => {
+                crate::error::InvalidKmsKeyFault::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
+                        ),
+                        Self::InvalidKmsKeyFault,
+                    )
+            }
+            #[cfg(
+                any(
+                    feature = "authorize-cache-security-group-ingress",
+                    feature = "copy-serverless-cache-snapshot",
+                    feature = "copy-snapshot",
+                    feature = "create-cache-cluster",
+                    feature = "create-cache-parameter-group",
+                    feature = "create-cache-security-group",
+                    feature = "create-replication-group",
+                    feature = "create-serverless-cache",
+                    feature = "create-serverless-cache-snapshot",
+                    feature = "create-snapshot",
+                    feature = "create-user",
+                    feature = "decrease-node-groups-in-global-replication-group",
+                    feature = "decrease-replica-count",
+                    feature = "delete-cache-cluster",
+                    feature = "delete-cache-parameter-group",
+                    feature = "delete-cache-security-group",
+                    feature = "delete-replication-group",
+                    feature = "delete-serverless-cache",
+                    feature = "delete-snapshot",
+                    feature = "describe-cache-clusters",
+                    feature = "describe-cache-parameter-groups",
+                    feature = "describe-cache-parameters",
+                    feature = "describe-cache-security-groups",
+                    feature = "describe-engine-default-parameters",
+                    feature = "describe-events",
+                    feature = "describe-global-replication-groups",
+                    feature = "describe-replication-groups",
+                    feature = "describe-reserved-cache-nodes",
+                    feature = "describe-reserved-cache-nodes-offerings",
+                    feature = "describe-serverless-cache-snapshots",
+                    feature = "describe-serverless-caches",
+                    feature = "describe-service-updates",
+                    feature = "describe-snapshots",
+                    feature = "describe-update-actions",
+                    feature = "describe-user-groups",
+                    feature = "describe-users",
+                    feature = "disassociate-global-replication-group",
+                    feature = "failover-global-replication-group",
+                    feature = "increase-replica-count",
+                    feature = "list-allowed-node-type-modifications",
+                    feature = "modify-cache-cluster",
+                    feature = "modify-cache-parameter-group",
+                    feature = "modify-replication-group",
+                    feature = "modify-replication-group-shard-configuration",
+                    feature = "modify-serverless-cache",
+                    feature = "modify-user",
+                    feature = "modify-user-group",
+                    feature = "purchase-reserved-cache-nodes-offering",
+                    feature = "reset-cache-parameter-group",
+                    feature = "revoke-cache-security-group-ingress",
+                    feature = "test-failover"
+                )
+            )]
             ::std::option::Option::Some(
                 crate::error::InvalidParameterCombinationException::CODE,
             ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(body, &envelope)
+                crate::error::InvalidParameterCombinationException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidParameterCombinationException,
                     )
             }
-            #[cfg(any(
-                feature = "authorize-cache-security-group-ingress",
-                feature = "batch-apply-update-action",
-                feature = "batch-stop-update-action",
-                feature = "copy-serverless-cache-snapshot",
-                feature = "copy-snapshot",
-                feature = "create-cache-cluster",
-                feature = "create-cache-parameter-group",
-                feature = "create-cache-security-group",
-                feature = "create-global-replication-group",
-                feature = "create-replication-group",
-                feature = "create-serverless-cache",
-                feature = "create-serverless-cache-snapshot",
-                feature = "create-snapshot",
-                feature = "create-user",
-                feature = "create-user-group",
-                feature = "decrease-node-groups-in-global-replication-group",
-                feature = "decrease-replica-count",
-                feature = "delete-cache-cluster",
-                feature = "delete-cache-parameter-group",
-                feature = "delete-cache-security-group",
-                feature = "delete-global-replication-group",
-                feature = "delete-replication-group",
-                feature = "delete-serverless-cache",
-                feature = "delete-serverless-cache-snapshot",
-                feature = "delete-snapshot",
-                feature = "delete-user",
-                feature = "delete-user-group",
-                feature = "describe-cache-clusters",
-                feature = "describe-cache-parameter-groups",
-                feature = "describe-cache-parameters",
-                feature = "describe-cache-security-groups",
-                feature = "describe-engine-default-parameters",
-                feature = "describe-events",
-                feature = "describe-global-replication-groups",
-                feature = "describe-replication-groups",
-                feature = "describe-reserved-cache-nodes",
-                feature = "describe-reserved-cache-nodes-offerings",
-                feature = "describe-serverless-cache-snapshots",
-                feature = "describe-serverless-caches",
-                feature = "describe-service-updates",
-                feature = "describe-snapshots",
-                feature = "describe-update-actions",
-                feature = "disassociate-global-replication-group",
-                feature = "export-serverless-cache-snapshot",
-                feature = "failover-global-replication-group",
-                feature = "increase-node-groups-in-global-replication-group",
-                feature = "increase-replica-count",
-                feature = "list-allowed-node-type-modifications",
-                feature = "modify-cache-cluster",
-                feature = "modify-cache-parameter-group",
-                feature = "modify-global-replication-group",
-                feature = "modify-replication-group",
-                feature = "modify-replication-group-shard-configuration",
-                feature = "modify-serverless-cache",
-                feature = "modify-user",
-                feature = "modify-user-group",
-                feature = "purchase-reserved-cache-nodes-offering",
-                feature = "rebalance-slots-in-global-replication-group",
-                feature = "reset-cache-parameter-group",
-                feature = "revoke-cache-security-group-ingress",
-                feature = "start-migration",
-                feature = "test-failover",
-                feature = "test-migration"
-            ))]
-            ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE) => {
-                crate::error::InvalidParameterValueException::read_error_body(body, &envelope)
+            #[cfg(
+                any(
+                    feature = "authorize-cache-security-group-ingress",
+                    feature = "batch-apply-update-action",
+                    feature = "batch-stop-update-action",
+                    feature = "copy-serverless-cache-snapshot",
+                    feature = "copy-snapshot",
+                    feature = "create-cache-cluster",
+                    feature = "create-cache-parameter-group",
+                    feature = "create-cache-security-group",
+                    feature = "create-global-replication-group",
+                    feature = "create-replication-group",
+                    feature = "create-serverless-cache",
+                    feature = "create-serverless-cache-snapshot",
+                    feature = "create-snapshot",
+                    feature = "create-user",
+                    feature = "create-user-group",
+                    feature = "decrease-node-groups-in-global-replication-group",
+                    feature = "decrease-replica-count",
+                    feature = "delete-cache-cluster",
+                    feature = "delete-cache-parameter-group",
+                    feature = "delete-cache-security-group",
+                    feature = "delete-global-replication-group",
+                    feature = "delete-replication-group",
+                    feature = "delete-serverless-cache",
+                    feature = "delete-serverless-cache-snapshot",
+                    feature = "delete-snapshot",
+                    feature = "delete-user",
+                    feature = "delete-user-group",
+                    feature = "describe-cache-clusters",
+                    feature = "describe-cache-parameter-groups",
+                    feature = "describe-cache-parameters",
+                    feature = "describe-cache-security-groups",
+                    feature = "describe-engine-default-parameters",
+                    feature = "describe-events",
+                    feature = "describe-global-replication-groups",
+                    feature = "describe-replication-groups",
+                    feature = "describe-reserved-cache-nodes",
+                    feature = "describe-reserved-cache-nodes-offerings",
+                    feature = "describe-serverless-cache-snapshots",
+                    feature = "describe-serverless-caches",
+                    feature = "describe-service-updates",
+                    feature = "describe-snapshots",
+                    feature = "describe-update-actions",
+                    feature = "disassociate-global-replication-group",
+                    feature = "export-serverless-cache-snapshot",
+                    feature = "failover-global-replication-group",
+                    feature = "increase-node-groups-in-global-replication-group",
+                    feature = "increase-replica-count",
+                    feature = "list-allowed-node-type-modifications",
+                    feature = "modify-cache-cluster",
+                    feature = "modify-cache-parameter-group",
+                    feature = "modify-global-replication-group",
+                    feature = "modify-replication-group",
+                    feature = "modify-replication-group-shard-configuration",
+                    feature = "modify-serverless-cache",
+                    feature = "modify-user",
+                    feature = "modify-user-group",
+                    feature = "purchase-reserved-cache-nodes-offering",
+                    feature = "rebalance-slots-in-global-replication-group",
+                    feature = "reset-cache-parameter-group",
+                    feature = "revoke-cache-security-group-ingress",
+                    feature = "start-migration",
+                    feature = "test-failover",
+                    feature = "test-migration"
+                )
+            )]
+            ::std::option::Option::Some(
+                crate::error::InvalidParameterValueException::CODE,
+            ) => {
+                crate::error::InvalidParameterValueException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidParameterValueException,
                     )
             }
-            #[cfg(any(
-                feature = "add-tags-to-resource",
-                feature = "complete-migration",
-                feature = "create-cache-cluster",
-                feature = "create-global-replication-group",
-                feature = "create-snapshot",
-                feature = "decrease-replica-count",
-                feature = "delete-replication-group",
-                feature = "increase-replica-count",
-                feature = "list-tags-for-resource",
-                feature = "modify-replication-group",
-                feature = "modify-replication-group-shard-configuration",
-                feature = "remove-tags-from-resource",
-                feature = "start-migration",
-                feature = "test-failover",
-                feature = "test-migration"
-            ))]
-            ::std::option::Option::Some(crate::error::InvalidReplicationGroupStateFault::CODE) => {
-                crate::error::InvalidReplicationGroupStateFault::read_error_body(body, &envelope)
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "complete-migration",
+                    feature = "create-cache-cluster",
+                    feature = "create-global-replication-group",
+                    feature = "create-snapshot",
+                    feature = "decrease-replica-count",
+                    feature = "delete-replication-group",
+                    feature = "increase-replica-count",
+                    feature = "list-tags-for-resource",
+                    feature = "modify-replication-group",
+                    feature = "modify-replication-group-shard-configuration",
+                    feature = "remove-tags-from-resource",
+                    feature = "start-migration",
+                    feature = "test-failover",
+                    feature = "test-migration"
+                )
+            )]
+            ::std::option::Option::Some(
+                crate::error::InvalidReplicationGroupStateFault::CODE,
+            ) => {
+                crate::error::InvalidReplicationGroupStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidReplicationGroupStateFault,
                     )
             }
-            #[cfg(any(
-                feature = "add-tags-to-resource",
-                feature = "copy-serverless-cache-snapshot",
-                feature = "delete-serverless-cache-snapshot",
-                feature = "export-serverless-cache-snapshot",
-                feature = "list-tags-for-resource",
-                feature = "remove-tags-from-resource"
-            ))]
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "copy-serverless-cache-snapshot",
+                    feature = "delete-serverless-cache-snapshot",
+                    feature = "export-serverless-cache-snapshot",
+                    feature = "list-tags-for-resource",
+                    feature = "remove-tags-from-resource"
+                )
+            )]
             ::std::option::Option::Some(
                 crate::error::InvalidServerlessCacheSnapshotStateFault::CODE,
-            ) => crate::error::InvalidServerlessCacheSnapshotStateFault::read_error_body(
-                body, &envelope,
-            )
-            .map_or_else(
-                |problem| {
-                    Self::Unhandled(::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
-                        ),
-                    ))
-                },
-                Self::InvalidServerlessCacheSnapshotStateFault,
-            ),
-            #[cfg(any(
-                feature = "add-tags-to-resource",
-                feature = "create-serverless-cache",
-                feature = "create-serverless-cache-snapshot",
-                feature = "delete-serverless-cache",
-                feature = "list-tags-for-resource",
-                feature = "modify-serverless-cache",
-                feature = "remove-tags-from-resource"
-            ))]
-            ::std::option::Option::Some(crate::error::InvalidServerlessCacheStateFault::CODE) => {
-                crate::error::InvalidServerlessCacheStateFault::read_error_body(body, &envelope)
+            ) => {
+                crate::error::InvalidServerlessCacheSnapshotStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
+                        Self::InvalidServerlessCacheSnapshotStateFault,
+                    )
+            }
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "create-serverless-cache",
+                    feature = "create-serverless-cache-snapshot",
+                    feature = "delete-serverless-cache",
+                    feature = "list-tags-for-resource",
+                    feature = "modify-serverless-cache",
+                    feature = "remove-tags-from-resource"
+                )
+            )]
+            ::std::option::Option::Some(
+                crate::error::InvalidServerlessCacheStateFault::CODE,
+            ) => {
+                crate::error::InvalidServerlessCacheStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
+                        ),
                         Self::InvalidServerlessCacheStateFault,
                     )
             }
             #[cfg(any(feature = "copy-snapshot", feature = "delete-snapshot"))]
-            ::std::option::Option::Some(crate::error::InvalidSnapshotStateFault::CODE) => {
+            ::std::option::Option::Some(
+                crate::error::InvalidSnapshotStateFault::CODE,
+            ) => {
                 crate::error::InvalidSnapshotStateFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidSnapshotStateFault,
                     )
             }
-            #[cfg(any(
-                feature = "create-cache-subnet-group",
-                feature = "modify-cache-subnet-group"
-            ))]
-            ::std::option::Option::Some(crate::error::InvalidSubnet::CODE) => {
-                crate::error::InvalidSubnet::read_error_body(body, &envelope).map_or_else(
-                    |problem| {
-                        Self::Unhandled(::std::boxed::Box::new(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        ))
-                    },
-                    Self::InvalidSubnet,
+            #[cfg(
+                any(
+                    feature = "create-cache-subnet-group",
+                    feature = "modify-cache-subnet-group"
                 )
-            }
-            #[cfg(any(
-                feature = "create-replication-group",
-                feature = "create-serverless-cache",
-                feature = "delete-user-group",
-                feature = "modify-replication-group",
-                feature = "modify-serverless-cache",
-                feature = "modify-user-group"
-            ))]
-            ::std::option::Option::Some(crate::error::InvalidUserGroupStateFault::CODE) => {
-                crate::error::InvalidUserGroupStateFault::read_error_body(body, &envelope)
+            )]
+            ::std::option::Option::Some(crate::error::InvalidSubnet::CODE) => {
+                crate::error::InvalidSubnet::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
+                        Self::InvalidSubnet,
+                    )
+            }
+            #[cfg(
+                any(
+                    feature = "create-replication-group",
+                    feature = "create-serverless-cache",
+                    feature = "delete-user-group",
+                    feature = "modify-replication-group",
+                    feature = "modify-serverless-cache",
+                    feature = "modify-user-group"
+                )
+            )]
+            ::std::option::Option::Some(
+                crate::error::InvalidUserGroupStateFault::CODE,
+            ) => {
+                crate::error::InvalidUserGroupStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
+                        ),
                         Self::InvalidUserGroupStateFault,
                     )
             }
             #[cfg(any(feature = "delete-user", feature = "modify-user"))]
             ::std::option::Option::Some(crate::error::InvalidUserStateFault::CODE) => {
-                crate::error::InvalidUserStateFault::read_error_body(body, &envelope).map_or_else(
-                    |problem| {
-                        Self::Unhandled(::std::boxed::Box::new(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        ))
-                    },
-                    Self::InvalidUserStateFault,
-                )
-            }
-            #[cfg(any(
-                feature = "create-cache-cluster",
-                feature = "create-replication-group",
-                feature = "decrease-replica-count",
-                feature = "increase-replica-count",
-                feature = "modify-cache-cluster",
-                feature = "modify-replication-group",
-                feature = "modify-replication-group-shard-configuration"
-            ))]
-            ::std::option::Option::Some(crate::error::InvalidVpcNetworkStateFault::CODE) => {
-                crate::error::InvalidVpcNetworkStateFault::read_error_body(body, &envelope)
+                crate::error::InvalidUserStateFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
+                        Self::InvalidUserStateFault,
+                    )
+            }
+            #[cfg(
+                any(
+                    feature = "create-cache-cluster",
+                    feature = "create-replication-group",
+                    feature = "decrease-replica-count",
+                    feature = "increase-replica-count",
+                    feature = "modify-cache-cluster",
+                    feature = "modify-replication-group",
+                    feature = "modify-replication-group-shard-configuration"
+                )
+            )]
+            ::std::option::Option::Some(
+                crate::error::InvalidVpcNetworkStateFault::CODE,
+            ) => {
+                crate::error::InvalidVpcNetworkStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
+                        ),
                         Self::InvalidVpcNetworkStateFault,
                     )
             }
-            #[cfg(any(feature = "decrease-replica-count", feature = "increase-replica-count"))]
-            ::std::option::Option::Some(crate::error::NoOperationFault::CODE) => {
-                crate::error::NoOperationFault::read_error_body(body, &envelope).map_or_else(
-                    |problem| {
-                        Self::Unhandled(::std::boxed::Box::new(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        ))
-                    },
-                    Self::NoOperationFault,
+            #[cfg(
+                any(
+                    feature = "decrease-replica-count",
+                    feature = "increase-replica-count"
                 )
+            )]
+            ::std::option::Option::Some(crate::error::NoOperationFault::CODE) => {
+                crate::error::NoOperationFault::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
+                        ),
+                        Self::NoOperationFault,
+                    )
             }
             #[cfg(feature = "test-failover")]
             ::std::option::Option::Some(crate::error::NodeGroupNotFoundFault::CODE) => {
-                crate::error::NodeGroupNotFoundFault::read_error_body(body, &envelope).map_or_else(
-                    |problem| {
-                        Self::Unhandled(::std::boxed::Box::new(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        ))
-                    },
-                    Self::NodeGroupNotFoundFault,
-                )
-            }
-            #[cfg(any(
-                feature = "create-replication-group",
-                feature = "decrease-replica-count",
-                feature = "increase-replica-count",
-                feature = "modify-replication-group-shard-configuration"
-            ))]
-            ::std::option::Option::Some(
-                crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault::CODE,
-            ) => crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault::read_error_body(
-                body, &envelope,
-            )
-            .map_or_else(
-                |problem| {
-                    Self::Unhandled(::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
-                        ),
-                    ))
-                },
-                Self::NodeGroupsPerReplicationGroupQuotaExceededFault,
-            ),
-            #[cfg(any(
-                feature = "create-cache-cluster",
-                feature = "create-replication-group",
-                feature = "modify-cache-cluster",
-                feature = "modify-replication-group"
-            ))]
-            ::std::option::Option::Some(crate::error::NodeQuotaForClusterExceededFault::CODE) => {
-                crate::error::NodeQuotaForClusterExceededFault::read_error_body(body, &envelope)
+                crate::error::NodeGroupNotFoundFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
+                        Self::NodeGroupNotFoundFault,
+                    )
+            }
+            #[cfg(
+                any(
+                    feature = "create-replication-group",
+                    feature = "decrease-replica-count",
+                    feature = "increase-replica-count",
+                    feature = "modify-replication-group-shard-configuration"
+                )
+            )]
+            ::std::option::Option::Some(
+                crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault::CODE,
+            ) => {
+                crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
+                        ),
+                        Self::NodeGroupsPerReplicationGroupQuotaExceededFault,
+                    )
+            }
+            #[cfg(
+                any(
+                    feature = "create-cache-cluster",
+                    feature = "create-replication-group",
+                    feature = "modify-cache-cluster",
+                    feature = "modify-replication-group"
+                )
+            )]
+            ::std::option::Option::Some(
+                crate::error::NodeQuotaForClusterExceededFault::CODE,
+            ) => {
+                crate::error::NodeQuotaForClusterExceededFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
+                        ),
                         Self::NodeQuotaForClusterExceededFault,
                     )
             }
-            #[cfg(any(
-                feature = "create-cache-cluster",
-                feature = "create-replication-group",
-                feature = "decrease-replica-count",
-                feature = "increase-replica-count",
-                feature = "modify-cache-cluster",
-                feature = "modify-replication-group",
-                feature = "modify-replication-group-shard-configuration"
-            ))]
-            ::std::option::Option::Some(crate::error::NodeQuotaForCustomerExceededFault::CODE) => {
-                crate::error::NodeQuotaForCustomerExceededFault::read_error_body(body, &envelope)
+            #[cfg(
+                any(
+                    feature = "create-cache-cluster",
+                    feature = "create-replication-group",
+                    feature = "decrease-replica-count",
+                    feature = "increase-replica-count",
+                    feature = "modify-cache-cluster",
+                    feature = "modify-replication-group",
+                    feature = "modify-replication-group-shard-configuration"
+                )
+            )]
+            ::std::option::Option::Some(
+                crate::error::NodeQuotaForCustomerExceededFault::CODE,
+            ) => {
+                crate::error::NodeQuotaForCustomerExceededFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::NodeQuotaForCustomerExceededFault,
                     )
             }
             #[cfg(feature = "create-replication-group")]
-            ::std::option::Option::Some(crate::error::ReplicationGroupAlreadyExistsFault::CODE) => {
-                crate::error::ReplicationGroupAlreadyExistsFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::ReplicationGroupAlreadyExistsFault::CODE,
+            ) => {
+                crate::error::ReplicationGroupAlreadyExistsFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::ReplicationGroupAlreadyExistsFault,
                     )
             }
             #[cfg(any(feature = "start-migration", feature = "test-migration"))]
             ::std::option::Option::Some(
                 crate::error::ReplicationGroupAlreadyUnderMigrationFault::CODE,
-            ) => crate::error::ReplicationGroupAlreadyUnderMigrationFault::read_error_body(
-                body, &envelope,
-            )
-            .map_or_else(
-                |problem| {
-                    Self::Unhandled(::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
-                        ),
-                    ))
-                },
-                Self::ReplicationGroupAlreadyUnderMigrationFault,
-            ),
-            #[cfg(any(
-                feature = "add-tags-to-resource",
-                feature = "complete-migration",
-                feature = "create-cache-cluster",
-                feature = "create-global-replication-group",
-                feature = "create-snapshot",
-                feature = "decrease-replica-count",
-                feature = "delete-replication-group",
-                feature = "describe-replication-groups",
-                feature = "increase-replica-count",
-                feature = "list-allowed-node-type-modifications",
-                feature = "list-tags-for-resource",
-                feature = "modify-replication-group",
-                feature = "modify-replication-group-shard-configuration",
-                feature = "remove-tags-from-resource",
-                feature = "start-migration",
-                feature = "test-failover",
-                feature = "test-migration"
-            ))]
-            ::std::option::Option::Some(crate::error::ReplicationGroupNotFoundFault::CODE) => {
-                crate::error::ReplicationGroupNotFoundFault::read_error_body(body, &envelope)
+            ) => {
+                crate::error::ReplicationGroupAlreadyUnderMigrationFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
+                        Self::ReplicationGroupAlreadyUnderMigrationFault,
+                    )
+            }
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "complete-migration",
+                    feature = "create-cache-cluster",
+                    feature = "create-global-replication-group",
+                    feature = "create-snapshot",
+                    feature = "decrease-replica-count",
+                    feature = "delete-replication-group",
+                    feature = "describe-replication-groups",
+                    feature = "increase-replica-count",
+                    feature = "list-allowed-node-type-modifications",
+                    feature = "list-tags-for-resource",
+                    feature = "modify-replication-group",
+                    feature = "modify-replication-group-shard-configuration",
+                    feature = "remove-tags-from-resource",
+                    feature = "start-migration",
+                    feature = "test-failover",
+                    feature = "test-migration"
+                )
+            )]
+            ::std::option::Option::Some(
+                crate::error::ReplicationGroupNotFoundFault::CODE,
+            ) => {
+                crate::error::ReplicationGroupNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
+                        ),
                         Self::ReplicationGroupNotFoundFault,
                     )
             }
             #[cfg(feature = "complete-migration")]
             ::std::option::Option::Some(
                 crate::error::ReplicationGroupNotUnderMigrationFault::CODE,
-            ) => crate::error::ReplicationGroupNotUnderMigrationFault::read_error_body(
-                body, &envelope,
-            )
-            .map_or_else(
-                |problem| {
-                    Self::Unhandled(::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
+            ) => {
+                crate::error::ReplicationGroupNotUnderMigrationFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
                         ),
-                    ))
-                },
-                Self::ReplicationGroupNotUnderMigrationFault,
-            ),
+                        Self::ReplicationGroupNotUnderMigrationFault,
+                    )
+            }
             #[cfg(feature = "purchase-reserved-cache-nodes-offering")]
             ::std::option::Option::Some(
                 crate::error::ReservedCacheNodeAlreadyExistsFault::CODE,
             ) => {
-                crate::error::ReservedCacheNodeAlreadyExistsFault::read_error_body(body, &envelope)
+                crate::error::ReservedCacheNodeAlreadyExistsFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::ReservedCacheNodeAlreadyExistsFault,
                     )
             }
-            #[cfg(any(
-                feature = "add-tags-to-resource",
-                feature = "describe-reserved-cache-nodes",
-                feature = "list-tags-for-resource",
-                feature = "remove-tags-from-resource"
-            ))]
-            ::std::option::Option::Some(crate::error::ReservedCacheNodeNotFoundFault::CODE) => {
-                crate::error::ReservedCacheNodeNotFoundFault::read_error_body(body, &envelope)
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "describe-reserved-cache-nodes",
+                    feature = "list-tags-for-resource",
+                    feature = "remove-tags-from-resource"
+                )
+            )]
+            ::std::option::Option::Some(
+                crate::error::ReservedCacheNodeNotFoundFault::CODE,
+            ) => {
+                crate::error::ReservedCacheNodeNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::ReservedCacheNodeNotFoundFault,
                     )
             }
@@ -10616,522 +11489,637 @@ impl ServiceError {
             ::std::option::Option::Some(
                 crate::error::ReservedCacheNodeQuotaExceededFault::CODE,
             ) => {
-                crate::error::ReservedCacheNodeQuotaExceededFault::read_error_body(body, &envelope)
+                crate::error::ReservedCacheNodeQuotaExceededFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::ReservedCacheNodeQuotaExceededFault,
                     )
             }
-            #[cfg(any(
-                feature = "describe-reserved-cache-nodes-offerings",
-                feature = "purchase-reserved-cache-nodes-offering"
-            ))]
+            #[cfg(
+                any(
+                    feature = "describe-reserved-cache-nodes-offerings",
+                    feature = "purchase-reserved-cache-nodes-offering"
+                )
+            )]
             ::std::option::Option::Some(
                 crate::error::ReservedCacheNodesOfferingNotFoundFault::CODE,
-            ) => crate::error::ReservedCacheNodesOfferingNotFoundFault::read_error_body(
-                body, &envelope,
-            )
-            .map_or_else(
-                |problem| {
-                    Self::Unhandled(::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
-                        ),
-                    ))
-                },
-                Self::ReservedCacheNodesOfferingNotFoundFault,
-            ),
-            #[cfg(feature = "create-serverless-cache")]
-            ::std::option::Option::Some(crate::error::ServerlessCacheAlreadyExistsFault::CODE) => {
-                crate::error::ServerlessCacheAlreadyExistsFault::read_error_body(body, &envelope)
+            ) => {
+                crate::error::ReservedCacheNodesOfferingNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
+                        Self::ReservedCacheNodesOfferingNotFoundFault,
+                    )
+            }
+            #[cfg(feature = "create-serverless-cache")]
+            ::std::option::Option::Some(
+                crate::error::ServerlessCacheAlreadyExistsFault::CODE,
+            ) => {
+                crate::error::ServerlessCacheAlreadyExistsFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
+                        ),
                         Self::ServerlessCacheAlreadyExistsFault,
                     )
             }
-            #[cfg(any(
-                feature = "add-tags-to-resource",
-                feature = "create-serverless-cache",
-                feature = "create-serverless-cache-snapshot",
-                feature = "delete-serverless-cache",
-                feature = "describe-serverless-cache-snapshots",
-                feature = "describe-serverless-caches",
-                feature = "list-tags-for-resource",
-                feature = "modify-serverless-cache",
-                feature = "remove-tags-from-resource"
-            ))]
-            ::std::option::Option::Some(crate::error::ServerlessCacheNotFoundFault::CODE) => {
-                crate::error::ServerlessCacheNotFoundFault::read_error_body(body, &envelope)
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "create-serverless-cache",
+                    feature = "create-serverless-cache-snapshot",
+                    feature = "delete-serverless-cache",
+                    feature = "describe-serverless-cache-snapshots",
+                    feature = "describe-serverless-caches",
+                    feature = "list-tags-for-resource",
+                    feature = "modify-serverless-cache",
+                    feature = "remove-tags-from-resource"
+                )
+            )]
+            ::std::option::Option::Some(
+                crate::error::ServerlessCacheNotFoundFault::CODE,
+            ) => {
+                crate::error::ServerlessCacheNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::ServerlessCacheNotFoundFault,
                     )
             }
             #[cfg(feature = "create-serverless-cache")]
             ::std::option::Option::Some(
                 crate::error::ServerlessCacheQuotaForCustomerExceededFault::CODE,
-            ) => crate::error::ServerlessCacheQuotaForCustomerExceededFault::read_error_body(
-                body, &envelope,
-            )
-            .map_or_else(
-                |problem| {
-                    Self::Unhandled(::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
+            ) => {
+                crate::error::ServerlessCacheQuotaForCustomerExceededFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
                         ),
-                    ))
-                },
-                Self::ServerlessCacheQuotaForCustomerExceededFault,
-            ),
-            #[cfg(any(
-                feature = "copy-serverless-cache-snapshot",
-                feature = "create-serverless-cache-snapshot",
-                feature = "delete-serverless-cache"
-            ))]
+                        Self::ServerlessCacheQuotaForCustomerExceededFault,
+                    )
+            }
+            #[cfg(
+                any(
+                    feature = "copy-serverless-cache-snapshot",
+                    feature = "create-serverless-cache-snapshot",
+                    feature = "delete-serverless-cache"
+                )
+            )]
             ::std::option::Option::Some(
                 crate::error::ServerlessCacheSnapshotAlreadyExistsFault::CODE,
-            ) => crate::error::ServerlessCacheSnapshotAlreadyExistsFault::read_error_body(
-                body, &envelope,
-            )
-            .map_or_else(
-                |problem| {
-                    Self::Unhandled(::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
+            ) => {
+                crate::error::ServerlessCacheSnapshotAlreadyExistsFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
                         ),
-                    ))
-                },
-                Self::ServerlessCacheSnapshotAlreadyExistsFault,
-            ),
-            #[cfg(any(
-                feature = "add-tags-to-resource",
-                feature = "copy-serverless-cache-snapshot",
-                feature = "delete-serverless-cache-snapshot",
-                feature = "describe-serverless-cache-snapshots",
-                feature = "export-serverless-cache-snapshot",
-                feature = "list-tags-for-resource",
-                feature = "remove-tags-from-resource"
-            ))]
+                        Self::ServerlessCacheSnapshotAlreadyExistsFault,
+                    )
+            }
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "copy-serverless-cache-snapshot",
+                    feature = "delete-serverless-cache-snapshot",
+                    feature = "describe-serverless-cache-snapshots",
+                    feature = "export-serverless-cache-snapshot",
+                    feature = "list-tags-for-resource",
+                    feature = "remove-tags-from-resource"
+                )
+            )]
             ::std::option::Option::Some(
                 crate::error::ServerlessCacheSnapshotNotFoundFault::CODE,
             ) => {
-                crate::error::ServerlessCacheSnapshotNotFoundFault::read_error_body(body, &envelope)
+                crate::error::ServerlessCacheSnapshotNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::ServerlessCacheSnapshotNotFoundFault,
                     )
             }
-            #[cfg(any(
-                feature = "copy-serverless-cache-snapshot",
-                feature = "create-serverless-cache-snapshot"
-            ))]
+            #[cfg(
+                any(
+                    feature = "copy-serverless-cache-snapshot",
+                    feature = "create-serverless-cache-snapshot"
+                )
+            )]
             ::std::option::Option::Some(
                 crate::error::ServerlessCacheSnapshotQuotaExceededFault::CODE,
-            ) => crate::error::ServerlessCacheSnapshotQuotaExceededFault::read_error_body(
-                body, &envelope,
-            )
-            .map_or_else(
-                |problem| {
-                    Self::Unhandled(::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
-                        ),
-                    ))
-                },
-                Self::ServerlessCacheSnapshotQuotaExceededFault,
-            ),
-            #[cfg(any(
-                feature = "copy-serverless-cache-snapshot",
-                feature = "create-global-replication-group",
-                feature = "create-serverless-cache",
-                feature = "create-serverless-cache-snapshot",
-                feature = "create-user",
-                feature = "create-user-group",
-                feature = "decrease-replica-count",
-                feature = "delete-serverless-cache",
-                feature = "delete-serverless-cache-snapshot",
-                feature = "delete-user",
-                feature = "delete-user-group",
-                feature = "describe-user-groups",
-                feature = "describe-users",
-                feature = "export-serverless-cache-snapshot",
-                feature = "modify-serverless-cache",
-                feature = "modify-user",
-                feature = "modify-user-group"
-            ))]
-            ::std::option::Option::Some(crate::error::ServiceLinkedRoleNotFoundFault::CODE) => {
-                crate::error::ServiceLinkedRoleNotFoundFault::read_error_body(body, &envelope)
+            ) => {
+                crate::error::ServerlessCacheSnapshotQuotaExceededFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
+                        Self::ServerlessCacheSnapshotQuotaExceededFault,
+                    )
+            }
+            #[cfg(
+                any(
+                    feature = "copy-serverless-cache-snapshot",
+                    feature = "create-global-replication-group",
+                    feature = "create-serverless-cache",
+                    feature = "create-serverless-cache-snapshot",
+                    feature = "create-user",
+                    feature = "create-user-group",
+                    feature = "decrease-replica-count",
+                    feature = "delete-serverless-cache",
+                    feature = "delete-serverless-cache-snapshot",
+                    feature = "delete-user",
+                    feature = "delete-user-group",
+                    feature = "describe-user-groups",
+                    feature = "describe-users",
+                    feature = "export-serverless-cache-snapshot",
+                    feature = "modify-serverless-cache",
+                    feature = "modify-user",
+                    feature = "modify-user-group"
+                )
+            )]
+            ::std::option::Option::Some(
+                crate::error::ServiceLinkedRoleNotFoundFault::CODE,
+            ) => {
+                crate::error::ServiceLinkedRoleNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
+                        ),
                         Self::ServiceLinkedRoleNotFoundFault,
                     )
             }
-            #[cfg(any(
-                feature = "batch-apply-update-action",
-                feature = "batch-stop-update-action",
-                feature = "describe-service-updates"
-            ))]
-            ::std::option::Option::Some(crate::error::ServiceUpdateNotFoundFault::CODE) => {
-                crate::error::ServiceUpdateNotFoundFault::read_error_body(body, &envelope)
+            #[cfg(
+                any(
+                    feature = "batch-apply-update-action",
+                    feature = "batch-stop-update-action",
+                    feature = "describe-service-updates"
+                )
+            )]
+            ::std::option::Option::Some(
+                crate::error::ServiceUpdateNotFoundFault::CODE,
+            ) => {
+                crate::error::ServiceUpdateNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::ServiceUpdateNotFoundFault,
                     )
             }
-            #[cfg(any(
-                feature = "copy-snapshot",
-                feature = "create-snapshot",
-                feature = "delete-cache-cluster",
-                feature = "delete-replication-group"
-            ))]
-            ::std::option::Option::Some(crate::error::SnapshotAlreadyExistsFault::CODE) => {
-                crate::error::SnapshotAlreadyExistsFault::read_error_body(body, &envelope)
+            #[cfg(
+                any(
+                    feature = "copy-snapshot",
+                    feature = "create-snapshot",
+                    feature = "delete-cache-cluster",
+                    feature = "delete-replication-group"
+                )
+            )]
+            ::std::option::Option::Some(
+                crate::error::SnapshotAlreadyExistsFault::CODE,
+            ) => {
+                crate::error::SnapshotAlreadyExistsFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::SnapshotAlreadyExistsFault,
                     )
             }
-            #[cfg(any(
-                feature = "create-snapshot",
-                feature = "delete-cache-cluster",
-                feature = "delete-replication-group"
-            ))]
-            ::std::option::Option::Some(crate::error::SnapshotFeatureNotSupportedFault::CODE) => {
-                crate::error::SnapshotFeatureNotSupportedFault::read_error_body(body, &envelope)
+            #[cfg(
+                any(
+                    feature = "create-snapshot",
+                    feature = "delete-cache-cluster",
+                    feature = "delete-replication-group"
+                )
+            )]
+            ::std::option::Option::Some(
+                crate::error::SnapshotFeatureNotSupportedFault::CODE,
+            ) => {
+                crate::error::SnapshotFeatureNotSupportedFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::SnapshotFeatureNotSupportedFault,
                     )
             }
-            #[cfg(any(
-                feature = "add-tags-to-resource",
-                feature = "copy-snapshot",
-                feature = "delete-snapshot",
-                feature = "describe-snapshots",
-                feature = "list-tags-for-resource",
-                feature = "remove-tags-from-resource"
-            ))]
-            ::std::option::Option::Some(crate::error::SnapshotNotFoundFault::CODE) => {
-                crate::error::SnapshotNotFoundFault::read_error_body(body, &envelope).map_or_else(
-                    |problem| {
-                        Self::Unhandled(::std::boxed::Box::new(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        ))
-                    },
-                    Self::SnapshotNotFoundFault,
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "copy-snapshot",
+                    feature = "delete-snapshot",
+                    feature = "describe-snapshots",
+                    feature = "list-tags-for-resource",
+                    feature = "remove-tags-from-resource"
                 )
-            }
-            #[cfg(any(
-                feature = "copy-snapshot",
-                feature = "create-snapshot",
-                feature = "delete-cache-cluster",
-                feature = "delete-replication-group"
-            ))]
-            ::std::option::Option::Some(crate::error::SnapshotQuotaExceededFault::CODE) => {
-                crate::error::SnapshotQuotaExceededFault::read_error_body(body, &envelope)
+            )]
+            ::std::option::Option::Some(crate::error::SnapshotNotFoundFault::CODE) => {
+                crate::error::SnapshotNotFoundFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
+                        Self::SnapshotNotFoundFault,
+                    )
+            }
+            #[cfg(
+                any(
+                    feature = "copy-snapshot",
+                    feature = "create-snapshot",
+                    feature = "delete-cache-cluster",
+                    feature = "delete-replication-group"
+                )
+            )]
+            ::std::option::Option::Some(
+                crate::error::SnapshotQuotaExceededFault::CODE,
+            ) => {
+                crate::error::SnapshotQuotaExceededFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
+                        ),
                         Self::SnapshotQuotaExceededFault,
                     )
             }
             #[cfg(feature = "modify-cache-subnet-group")]
             ::std::option::Option::Some(crate::error::SubnetInUse::CODE) => {
-                crate::error::SubnetInUse::read_error_body(body, &envelope).map_or_else(
-                    |problem| {
-                        Self::Unhandled(::std::boxed::Box::new(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        ))
-                    },
-                    Self::SubnetInUse,
-                )
-            }
-            #[cfg(any(
-                feature = "create-cache-subnet-group",
-                feature = "modify-cache-subnet-group"
-            ))]
-            ::std::option::Option::Some(crate::error::SubnetNotAllowedFault::CODE) => {
-                crate::error::SubnetNotAllowedFault::read_error_body(body, &envelope).map_or_else(
-                    |problem| {
-                        Self::Unhandled(::std::boxed::Box::new(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        ))
-                    },
-                    Self::SubnetNotAllowedFault,
-                )
-            }
-            #[cfg(feature = "remove-tags-from-resource")]
-            ::std::option::Option::Some(crate::error::TagNotFoundFault::CODE) => {
-                crate::error::TagNotFoundFault::read_error_body(body, &envelope).map_or_else(
-                    |problem| {
-                        Self::Unhandled(::std::boxed::Box::new(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        ))
-                    },
-                    Self::TagNotFoundFault,
-                )
-            }
-            #[cfg(any(
-                feature = "add-tags-to-resource",
-                feature = "copy-serverless-cache-snapshot",
-                feature = "copy-snapshot",
-                feature = "create-cache-cluster",
-                feature = "create-cache-parameter-group",
-                feature = "create-cache-security-group",
-                feature = "create-cache-subnet-group",
-                feature = "create-replication-group",
-                feature = "create-serverless-cache",
-                feature = "create-serverless-cache-snapshot",
-                feature = "create-snapshot",
-                feature = "create-user",
-                feature = "create-user-group",
-                feature = "purchase-reserved-cache-nodes-offering"
-            ))]
-            ::std::option::Option::Some(crate::error::TagQuotaPerResourceExceeded::CODE) => {
-                crate::error::TagQuotaPerResourceExceeded::read_error_body(body, &envelope)
+                crate::error::SubnetInUse::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
+                        Self::SubnetInUse,
+                    )
+            }
+            #[cfg(
+                any(
+                    feature = "create-cache-subnet-group",
+                    feature = "modify-cache-subnet-group"
+                )
+            )]
+            ::std::option::Option::Some(crate::error::SubnetNotAllowedFault::CODE) => {
+                crate::error::SubnetNotAllowedFault::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
+                        ),
+                        Self::SubnetNotAllowedFault,
+                    )
+            }
+            #[cfg(feature = "remove-tags-from-resource")]
+            ::std::option::Option::Some(crate::error::TagNotFoundFault::CODE) => {
+                crate::error::TagNotFoundFault::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
+                        ),
+                        Self::TagNotFoundFault,
+                    )
+            }
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "copy-serverless-cache-snapshot",
+                    feature = "copy-snapshot",
+                    feature = "create-cache-cluster",
+                    feature = "create-cache-parameter-group",
+                    feature = "create-cache-security-group",
+                    feature = "create-cache-subnet-group",
+                    feature = "create-replication-group",
+                    feature = "create-serverless-cache",
+                    feature = "create-serverless-cache-snapshot",
+                    feature = "create-snapshot",
+                    feature = "create-user",
+                    feature = "create-user-group",
+                    feature = "purchase-reserved-cache-nodes-offering"
+                )
+            )]
+            ::std::option::Option::Some(
+                crate::error::TagQuotaPerResourceExceeded::CODE,
+            ) => {
+                crate::error::TagQuotaPerResourceExceeded::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
+                        ),
                         Self::TagQuotaPerResourceExceeded,
                     )
             }
             #[cfg(feature = "test-failover")]
-            ::std::option::Option::Some(crate::error::TestFailoverNotAvailableFault::CODE) => {
-                crate::error::TestFailoverNotAvailableFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::TestFailoverNotAvailableFault::CODE,
+            ) => {
+                crate::error::TestFailoverNotAvailableFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::TestFailoverNotAvailableFault,
                     )
             }
             #[cfg(feature = "create-user")]
             ::std::option::Option::Some(crate::error::UserAlreadyExistsFault::CODE) => {
-                crate::error::UserAlreadyExistsFault::read_error_body(body, &envelope).map_or_else(
-                    |problem| {
-                        Self::Unhandled(::std::boxed::Box::new(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        ))
-                    },
-                    Self::UserAlreadyExistsFault,
-                )
-            }
-            #[cfg(feature = "create-user-group")]
-            ::std::option::Option::Some(crate::error::UserGroupAlreadyExistsFault::CODE) => {
-                crate::error::UserGroupAlreadyExistsFault::read_error_body(body, &envelope)
+                crate::error::UserAlreadyExistsFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
+                        Self::UserAlreadyExistsFault,
+                    )
+            }
+            #[cfg(feature = "create-user-group")]
+            ::std::option::Option::Some(
+                crate::error::UserGroupAlreadyExistsFault::CODE,
+            ) => {
+                crate::error::UserGroupAlreadyExistsFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
+                        ),
                         Self::UserGroupAlreadyExistsFault,
                     )
             }
-            #[cfg(any(
-                feature = "add-tags-to-resource",
-                feature = "create-replication-group",
-                feature = "create-serverless-cache",
-                feature = "delete-user-group",
-                feature = "describe-user-groups",
-                feature = "list-tags-for-resource",
-                feature = "modify-replication-group",
-                feature = "modify-serverless-cache",
-                feature = "modify-user-group",
-                feature = "remove-tags-from-resource"
-            ))]
-            ::std::option::Option::Some(crate::error::UserGroupNotFoundFault::CODE) => {
-                crate::error::UserGroupNotFoundFault::read_error_body(body, &envelope).map_or_else(
-                    |problem| {
-                        Self::Unhandled(::std::boxed::Box::new(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        ))
-                    },
-                    Self::UserGroupNotFoundFault,
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "create-replication-group",
+                    feature = "create-serverless-cache",
+                    feature = "delete-user-group",
+                    feature = "describe-user-groups",
+                    feature = "list-tags-for-resource",
+                    feature = "modify-replication-group",
+                    feature = "modify-serverless-cache",
+                    feature = "modify-user-group",
+                    feature = "remove-tags-from-resource"
                 )
-            }
-            #[cfg(feature = "create-user-group")]
-            ::std::option::Option::Some(crate::error::UserGroupQuotaExceededFault::CODE) => {
-                crate::error::UserGroupQuotaExceededFault::read_error_body(body, &envelope)
+            )]
+            ::std::option::Option::Some(crate::error::UserGroupNotFoundFault::CODE) => {
+                crate::error::UserGroupNotFoundFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
+                        Self::UserGroupNotFoundFault,
+                    )
+            }
+            #[cfg(feature = "create-user-group")]
+            ::std::option::Option::Some(
+                crate::error::UserGroupQuotaExceededFault::CODE,
+            ) => {
+                crate::error::UserGroupQuotaExceededFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
+                        ),
                         Self::UserGroupQuotaExceededFault,
                     )
             }
-            #[cfg(any(
-                feature = "add-tags-to-resource",
-                feature = "create-user-group",
-                feature = "delete-user",
-                feature = "describe-users",
-                feature = "list-tags-for-resource",
-                feature = "modify-user",
-                feature = "modify-user-group",
-                feature = "remove-tags-from-resource"
-            ))]
-            ::std::option::Option::Some(crate::error::UserNotFoundFault::CODE) => {
-                crate::error::UserNotFoundFault::read_error_body(body, &envelope).map_or_else(
-                    |problem| {
-                        Self::Unhandled(::std::boxed::Box::new(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        ))
-                    },
-                    Self::UserNotFoundFault,
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "create-user-group",
+                    feature = "delete-user",
+                    feature = "describe-users",
+                    feature = "list-tags-for-resource",
+                    feature = "modify-user",
+                    feature = "modify-user-group",
+                    feature = "remove-tags-from-resource"
                 )
+            )]
+            ::std::option::Option::Some(crate::error::UserNotFoundFault::CODE) => {
+                crate::error::UserNotFoundFault::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
+                        ),
+                        Self::UserNotFoundFault,
+                    )
             }
             #[cfg(feature = "create-user")]
             ::std::option::Option::Some(crate::error::UserQuotaExceededFault::CODE) => {
-                crate::error::UserQuotaExceededFault::read_error_body(body, &envelope).map_or_else(
-                    |problem| {
-                        Self::Unhandled(::std::boxed::Box::new(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
+                crate::error::UserQuotaExceededFault::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
                             ),
-                        ))
-                    },
-                    Self::UserQuotaExceededFault,
+                        ),
+                        Self::UserQuotaExceededFault,
+                    )
+            }
+            _ => {
+                Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Ok(envelope),
+                        ),
+                    ),
                 )
             }
-            _ => Self::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Ok(envelope),
-                ),
-            )),
         }
     }
     /// The error code, if known.
@@ -11139,453 +12127,572 @@ impl ServiceError {
         match self {
             #[cfg(feature = "test-failover")]
             Self::ApiCallRateForCustomerExceededFault(_) => {
-                ::std::option::Option::Some(crate::error::ApiCallRateForCustomerExceededFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::ApiCallRateForCustomerExceededFault::CODE,
+                )
             }
             #[cfg(feature = "authorize-cache-security-group-ingress")]
             Self::AuthorizationAlreadyExistsFault(_) => {
-                ::std::option::Option::Some(crate::error::AuthorizationAlreadyExistsFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::AuthorizationAlreadyExistsFault::CODE,
+                )
             }
             #[cfg(feature = "revoke-cache-security-group-ingress")]
             Self::AuthorizationNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::AuthorizationNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::AuthorizationNotFoundFault::CODE,
+                )
             }
             #[cfg(feature = "create-cache-cluster")]
             Self::CacheClusterAlreadyExistsFault(_) => {
-                ::std::option::Option::Some(crate::error::CacheClusterAlreadyExistsFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::CacheClusterAlreadyExistsFault::CODE,
+                )
             }
-            #[cfg(any(
-                feature = "add-tags-to-resource",
-                feature = "create-replication-group",
-                feature = "create-snapshot",
-                feature = "delete-cache-cluster",
-                feature = "describe-cache-clusters",
-                feature = "describe-snapshots",
-                feature = "list-allowed-node-type-modifications",
-                feature = "list-tags-for-resource",
-                feature = "modify-cache-cluster",
-                feature = "modify-replication-group",
-                feature = "reboot-cache-cluster",
-                feature = "remove-tags-from-resource"
-            ))]
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "create-replication-group",
+                    feature = "create-snapshot",
+                    feature = "delete-cache-cluster",
+                    feature = "describe-cache-clusters",
+                    feature = "describe-snapshots",
+                    feature = "list-allowed-node-type-modifications",
+                    feature = "list-tags-for-resource",
+                    feature = "modify-cache-cluster",
+                    feature = "modify-replication-group",
+                    feature = "reboot-cache-cluster",
+                    feature = "remove-tags-from-resource"
+                )
+            )]
             Self::CacheClusterNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::CacheClusterNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::CacheClusterNotFoundFault::CODE,
+                )
             }
             #[cfg(feature = "create-cache-parameter-group")]
-            Self::CacheParameterGroupAlreadyExistsFault(_) => ::std::option::Option::Some(
-                crate::error::CacheParameterGroupAlreadyExistsFault::CODE,
-            ),
-            #[cfg(any(
-                feature = "add-tags-to-resource",
-                feature = "create-cache-cluster",
-                feature = "create-replication-group",
-                feature = "delete-cache-parameter-group",
-                feature = "describe-cache-parameter-groups",
-                feature = "describe-cache-parameters",
-                feature = "list-tags-for-resource",
-                feature = "modify-cache-cluster",
-                feature = "modify-cache-parameter-group",
-                feature = "modify-replication-group",
-                feature = "remove-tags-from-resource",
-                feature = "reset-cache-parameter-group"
-            ))]
+            Self::CacheParameterGroupAlreadyExistsFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::CacheParameterGroupAlreadyExistsFault::CODE,
+                )
+            }
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "create-cache-cluster",
+                    feature = "create-replication-group",
+                    feature = "delete-cache-parameter-group",
+                    feature = "describe-cache-parameter-groups",
+                    feature = "describe-cache-parameters",
+                    feature = "list-tags-for-resource",
+                    feature = "modify-cache-cluster",
+                    feature = "modify-cache-parameter-group",
+                    feature = "modify-replication-group",
+                    feature = "remove-tags-from-resource",
+                    feature = "reset-cache-parameter-group"
+                )
+            )]
             Self::CacheParameterGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::CacheParameterGroupNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::CacheParameterGroupNotFoundFault::CODE,
+                )
             }
             #[cfg(feature = "create-cache-parameter-group")]
-            Self::CacheParameterGroupQuotaExceededFault(_) => ::std::option::Option::Some(
-                crate::error::CacheParameterGroupQuotaExceededFault::CODE,
-            ),
-            #[cfg(feature = "create-cache-security-group")]
-            Self::CacheSecurityGroupAlreadyExistsFault(_) => ::std::option::Option::Some(
-                crate::error::CacheSecurityGroupAlreadyExistsFault::CODE,
-            ),
-            #[cfg(any(
-                feature = "add-tags-to-resource",
-                feature = "authorize-cache-security-group-ingress",
-                feature = "create-cache-cluster",
-                feature = "create-replication-group",
-                feature = "delete-cache-security-group",
-                feature = "describe-cache-security-groups",
-                feature = "list-tags-for-resource",
-                feature = "modify-cache-cluster",
-                feature = "modify-replication-group",
-                feature = "remove-tags-from-resource",
-                feature = "revoke-cache-security-group-ingress"
-            ))]
-            Self::CacheSecurityGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::CacheSecurityGroupNotFoundFault::CODE)
+            Self::CacheParameterGroupQuotaExceededFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::CacheParameterGroupQuotaExceededFault::CODE,
+                )
             }
             #[cfg(feature = "create-cache-security-group")]
-            Self::CacheSecurityGroupQuotaExceededFault(_) => ::std::option::Option::Some(
-                crate::error::CacheSecurityGroupQuotaExceededFault::CODE,
-            ),
+            Self::CacheSecurityGroupAlreadyExistsFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::CacheSecurityGroupAlreadyExistsFault::CODE,
+                )
+            }
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "authorize-cache-security-group-ingress",
+                    feature = "create-cache-cluster",
+                    feature = "create-replication-group",
+                    feature = "delete-cache-security-group",
+                    feature = "describe-cache-security-groups",
+                    feature = "list-tags-for-resource",
+                    feature = "modify-cache-cluster",
+                    feature = "modify-replication-group",
+                    feature = "remove-tags-from-resource",
+                    feature = "revoke-cache-security-group-ingress"
+                )
+            )]
+            Self::CacheSecurityGroupNotFoundFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::CacheSecurityGroupNotFoundFault::CODE,
+                )
+            }
+            #[cfg(feature = "create-cache-security-group")]
+            Self::CacheSecurityGroupQuotaExceededFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::CacheSecurityGroupQuotaExceededFault::CODE,
+                )
+            }
             #[cfg(feature = "create-cache-subnet-group")]
             Self::CacheSubnetGroupAlreadyExistsFault(_) => {
-                ::std::option::Option::Some(crate::error::CacheSubnetGroupAlreadyExistsFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::CacheSubnetGroupAlreadyExistsFault::CODE,
+                )
             }
             #[cfg(feature = "delete-cache-subnet-group")]
             Self::CacheSubnetGroupInUse(_) => {
                 ::std::option::Option::Some(crate::error::CacheSubnetGroupInUse::CODE)
             }
-            #[cfg(any(
-                feature = "add-tags-to-resource",
-                feature = "create-cache-cluster",
-                feature = "create-replication-group",
-                feature = "delete-cache-subnet-group",
-                feature = "describe-cache-subnet-groups",
-                feature = "list-tags-for-resource",
-                feature = "modify-cache-subnet-group",
-                feature = "remove-tags-from-resource"
-            ))]
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "create-cache-cluster",
+                    feature = "create-replication-group",
+                    feature = "delete-cache-subnet-group",
+                    feature = "describe-cache-subnet-groups",
+                    feature = "list-tags-for-resource",
+                    feature = "modify-cache-subnet-group",
+                    feature = "remove-tags-from-resource"
+                )
+            )]
             Self::CacheSubnetGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::CacheSubnetGroupNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::CacheSubnetGroupNotFoundFault::CODE,
+                )
             }
             #[cfg(feature = "create-cache-subnet-group")]
             Self::CacheSubnetGroupQuotaExceededFault(_) => {
-                ::std::option::Option::Some(crate::error::CacheSubnetGroupQuotaExceededFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::CacheSubnetGroupQuotaExceededFault::CODE,
+                )
             }
-            #[cfg(any(
-                feature = "create-cache-subnet-group",
-                feature = "modify-cache-subnet-group"
-            ))]
+            #[cfg(
+                any(
+                    feature = "create-cache-subnet-group",
+                    feature = "modify-cache-subnet-group"
+                )
+            )]
             Self::CacheSubnetQuotaExceededFault(_) => {
-                ::std::option::Option::Some(crate::error::CacheSubnetQuotaExceededFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::CacheSubnetQuotaExceededFault::CODE,
+                )
             }
-            #[cfg(any(
-                feature = "create-cache-cluster",
-                feature = "create-replication-group",
-                feature = "decrease-replica-count",
-                feature = "increase-replica-count"
-            ))]
-            Self::ClusterQuotaForCustomerExceededFault(_) => ::std::option::Option::Some(
-                crate::error::ClusterQuotaForCustomerExceededFault::CODE,
-            ),
+            #[cfg(
+                any(
+                    feature = "create-cache-cluster",
+                    feature = "create-replication-group",
+                    feature = "decrease-replica-count",
+                    feature = "increase-replica-count"
+                )
+            )]
+            Self::ClusterQuotaForCustomerExceededFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::ClusterQuotaForCustomerExceededFault::CODE,
+                )
+            }
             #[cfg(feature = "delete-user")]
-            Self::DefaultUserAssociatedToUserGroupFault(_) => ::std::option::Option::Some(
-                crate::error::DefaultUserAssociatedToUserGroupFault::CODE,
-            ),
+            Self::DefaultUserAssociatedToUserGroupFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::DefaultUserAssociatedToUserGroupFault::CODE,
+                )
+            }
             #[cfg(any(feature = "create-user-group", feature = "modify-user-group"))]
             Self::DefaultUserRequired(_) => {
                 ::std::option::Option::Some(crate::error::DefaultUserRequired::CODE)
             }
-            #[cfg(any(
-                feature = "create-user",
-                feature = "create-user-group",
-                feature = "modify-user-group"
-            ))]
+            #[cfg(
+                any(
+                    feature = "create-user",
+                    feature = "create-user-group",
+                    feature = "modify-user-group"
+                )
+            )]
             Self::DuplicateUserNameFault(_) => {
                 ::std::option::Option::Some(crate::error::DuplicateUserNameFault::CODE)
             }
             #[cfg(feature = "create-global-replication-group")]
-            Self::GlobalReplicationGroupAlreadyExistsFault(_) => ::std::option::Option::Some(
-                crate::error::GlobalReplicationGroupAlreadyExistsFault::CODE,
-            ),
-            #[cfg(any(
-                feature = "create-replication-group",
-                feature = "decrease-node-groups-in-global-replication-group",
-                feature = "delete-global-replication-group",
-                feature = "describe-global-replication-groups",
-                feature = "disassociate-global-replication-group",
-                feature = "failover-global-replication-group",
-                feature = "increase-node-groups-in-global-replication-group",
-                feature = "modify-global-replication-group",
-                feature = "rebalance-slots-in-global-replication-group"
-            ))]
-            Self::GlobalReplicationGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::GlobalReplicationGroupNotFoundFault::CODE)
+            Self::GlobalReplicationGroupAlreadyExistsFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::GlobalReplicationGroupAlreadyExistsFault::CODE,
+                )
             }
-            #[cfg(any(
-                feature = "create-cache-cluster",
-                feature = "create-replication-group",
-                feature = "decrease-replica-count",
-                feature = "increase-replica-count",
-                feature = "modify-cache-cluster",
-                feature = "modify-replication-group",
-                feature = "modify-replication-group-shard-configuration"
-            ))]
-            Self::InsufficientCacheClusterCapacityFault(_) => ::std::option::Option::Some(
-                crate::error::InsufficientCacheClusterCapacityFault::CODE,
-            ),
-            #[cfg(any(
-                feature = "add-tags-to-resource",
-                feature = "list-tags-for-resource",
-                feature = "remove-tags-from-resource"
-            ))]
+            #[cfg(
+                any(
+                    feature = "create-replication-group",
+                    feature = "decrease-node-groups-in-global-replication-group",
+                    feature = "delete-global-replication-group",
+                    feature = "describe-global-replication-groups",
+                    feature = "disassociate-global-replication-group",
+                    feature = "failover-global-replication-group",
+                    feature = "increase-node-groups-in-global-replication-group",
+                    feature = "modify-global-replication-group",
+                    feature = "rebalance-slots-in-global-replication-group"
+                )
+            )]
+            Self::GlobalReplicationGroupNotFoundFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::GlobalReplicationGroupNotFoundFault::CODE,
+                )
+            }
+            #[cfg(
+                any(
+                    feature = "create-cache-cluster",
+                    feature = "create-replication-group",
+                    feature = "decrease-replica-count",
+                    feature = "increase-replica-count",
+                    feature = "modify-cache-cluster",
+                    feature = "modify-replication-group",
+                    feature = "modify-replication-group-shard-configuration"
+                )
+            )]
+            Self::InsufficientCacheClusterCapacityFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InsufficientCacheClusterCapacityFault::CODE,
+                )
+            }
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "list-tags-for-resource",
+                    feature = "remove-tags-from-resource"
+                )
+            )]
             Self::InvalidArnFault(_) => {
                 ::std::option::Option::Some(crate::error::InvalidArnFault::CODE)
             }
-            #[cfg(any(
-                feature = "create-replication-group",
-                feature = "create-snapshot",
-                feature = "decrease-replica-count",
-                feature = "delete-cache-cluster",
-                feature = "increase-replica-count",
-                feature = "modify-cache-cluster",
-                feature = "modify-replication-group",
-                feature = "modify-replication-group-shard-configuration",
-                feature = "reboot-cache-cluster",
-                feature = "test-failover"
-            ))]
+            #[cfg(
+                any(
+                    feature = "create-replication-group",
+                    feature = "create-snapshot",
+                    feature = "decrease-replica-count",
+                    feature = "delete-cache-cluster",
+                    feature = "increase-replica-count",
+                    feature = "modify-cache-cluster",
+                    feature = "modify-replication-group",
+                    feature = "modify-replication-group-shard-configuration",
+                    feature = "reboot-cache-cluster",
+                    feature = "test-failover"
+                )
+            )]
             Self::InvalidCacheClusterStateFault(_) => {
-                ::std::option::Option::Some(crate::error::InvalidCacheClusterStateFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidCacheClusterStateFault::CODE,
+                )
             }
-            #[cfg(any(
-                feature = "create-cache-parameter-group",
-                feature = "delete-cache-parameter-group",
-                feature = "modify-cache-parameter-group",
-                feature = "reset-cache-parameter-group"
-            ))]
-            Self::InvalidCacheParameterGroupStateFault(_) => ::std::option::Option::Some(
-                crate::error::InvalidCacheParameterGroupStateFault::CODE,
-            ),
-            #[cfg(any(
-                feature = "authorize-cache-security-group-ingress",
-                feature = "delete-cache-security-group",
-                feature = "modify-cache-cluster",
-                feature = "modify-replication-group",
-                feature = "revoke-cache-security-group-ingress"
-            ))]
+            #[cfg(
+                any(
+                    feature = "create-cache-parameter-group",
+                    feature = "delete-cache-parameter-group",
+                    feature = "modify-cache-parameter-group",
+                    feature = "reset-cache-parameter-group"
+                )
+            )]
+            Self::InvalidCacheParameterGroupStateFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidCacheParameterGroupStateFault::CODE,
+                )
+            }
+            #[cfg(
+                any(
+                    feature = "authorize-cache-security-group-ingress",
+                    feature = "delete-cache-security-group",
+                    feature = "modify-cache-cluster",
+                    feature = "modify-replication-group",
+                    feature = "revoke-cache-security-group-ingress"
+                )
+            )]
             Self::InvalidCacheSecurityGroupStateFault(_) => {
-                ::std::option::Option::Some(crate::error::InvalidCacheSecurityGroupStateFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidCacheSecurityGroupStateFault::CODE,
+                )
             }
-            #[cfg(any(
-                feature = "create-serverless-cache",
-                feature = "delete-serverless-cache",
-                feature = "modify-serverless-cache"
-            ))]
+            #[cfg(
+                any(
+                    feature = "create-serverless-cache",
+                    feature = "delete-serverless-cache",
+                    feature = "modify-serverless-cache"
+                )
+            )]
             Self::InvalidCredentialsException(_) => {
-                ::std::option::Option::Some(crate::error::InvalidCredentialsException::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidCredentialsException::CODE,
+                )
             }
-            #[cfg(any(
-                feature = "create-replication-group",
-                feature = "decrease-node-groups-in-global-replication-group",
-                feature = "delete-global-replication-group",
-                feature = "disassociate-global-replication-group",
-                feature = "failover-global-replication-group",
-                feature = "increase-node-groups-in-global-replication-group",
-                feature = "modify-cache-parameter-group",
-                feature = "modify-global-replication-group",
-                feature = "rebalance-slots-in-global-replication-group",
-                feature = "reset-cache-parameter-group"
-            ))]
-            Self::InvalidGlobalReplicationGroupStateFault(_) => ::std::option::Option::Some(
-                crate::error::InvalidGlobalReplicationGroupStateFault::CODE,
-            ),
-            #[cfg(any(
-                feature = "increase-replica-count",
-                feature = "modify-replication-group",
-                feature = "modify-replication-group-shard-configuration",
-                feature = "test-failover"
-            ))]
+            #[cfg(
+                any(
+                    feature = "create-replication-group",
+                    feature = "decrease-node-groups-in-global-replication-group",
+                    feature = "delete-global-replication-group",
+                    feature = "disassociate-global-replication-group",
+                    feature = "failover-global-replication-group",
+                    feature = "increase-node-groups-in-global-replication-group",
+                    feature = "modify-cache-parameter-group",
+                    feature = "modify-global-replication-group",
+                    feature = "rebalance-slots-in-global-replication-group",
+                    feature = "reset-cache-parameter-group"
+                )
+            )]
+            Self::InvalidGlobalReplicationGroupStateFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidGlobalReplicationGroupStateFault::CODE,
+                )
+            }
+            #[cfg(
+                any(
+                    feature = "increase-replica-count",
+                    feature = "modify-replication-group",
+                    feature = "modify-replication-group-shard-configuration",
+                    feature = "test-failover"
+                )
+            )]
             Self::InvalidKmsKeyFault(_) => {
                 ::std::option::Option::Some(crate::error::InvalidKmsKeyFault::CODE)
             }
-            #[cfg(any(
-                feature = "authorize-cache-security-group-ingress",
-                feature = "copy-serverless-cache-snapshot",
-                feature = "copy-snapshot",
-                feature = "create-cache-cluster",
-                feature = "create-cache-parameter-group",
-                feature = "create-cache-security-group",
-                feature = "create-replication-group",
-                feature = "create-serverless-cache",
-                feature = "create-serverless-cache-snapshot",
-                feature = "create-snapshot",
-                feature = "create-user",
-                feature = "decrease-node-groups-in-global-replication-group",
-                feature = "decrease-replica-count",
-                feature = "delete-cache-cluster",
-                feature = "delete-cache-parameter-group",
-                feature = "delete-cache-security-group",
-                feature = "delete-replication-group",
-                feature = "delete-serverless-cache",
-                feature = "delete-snapshot",
-                feature = "describe-cache-clusters",
-                feature = "describe-cache-parameter-groups",
-                feature = "describe-cache-parameters",
-                feature = "describe-cache-security-groups",
-                feature = "describe-engine-default-parameters",
-                feature = "describe-events",
-                feature = "describe-global-replication-groups",
-                feature = "describe-replication-groups",
-                feature = "describe-reserved-cache-nodes",
-                feature = "describe-reserved-cache-nodes-offerings",
-                feature = "describe-serverless-cache-snapshots",
-                feature = "describe-serverless-caches",
-                feature = "describe-service-updates",
-                feature = "describe-snapshots",
-                feature = "describe-update-actions",
-                feature = "describe-user-groups",
-                feature = "describe-users",
-                feature = "disassociate-global-replication-group",
-                feature = "failover-global-replication-group",
-                feature = "increase-replica-count",
-                feature = "list-allowed-node-type-modifications",
-                feature = "modify-cache-cluster",
-                feature = "modify-cache-parameter-group",
-                feature = "modify-replication-group",
-                feature = "modify-replication-group-shard-configuration",
-                feature = "modify-serverless-cache",
-                feature = "modify-user",
-                feature = "modify-user-group",
-                feature = "purchase-reserved-cache-nodes-offering",
-                feature = "reset-cache-parameter-group",
-                feature = "revoke-cache-security-group-ingress",
-                feature = "test-failover"
-            ))]
-            Self::InvalidParameterCombinationException(_) => ::std::option::Option::Some(
-                crate::error::InvalidParameterCombinationException::CODE,
-            ),
-            #[cfg(any(
-                feature = "authorize-cache-security-group-ingress",
-                feature = "batch-apply-update-action",
-                feature = "batch-stop-update-action",
-                feature = "copy-serverless-cache-snapshot",
-                feature = "copy-snapshot",
-                feature = "create-cache-cluster",
-                feature = "create-cache-parameter-group",
-                feature = "create-cache-security-group",
-                feature = "create-global-replication-group",
-                feature = "create-replication-group",
-                feature = "create-serverless-cache",
-                feature = "create-serverless-cache-snapshot",
-                feature = "create-snapshot",
-                feature = "create-user",
-                feature = "create-user-group",
-                feature = "decrease-node-groups-in-global-replication-group",
-                feature = "decrease-replica-count",
-                feature = "delete-cache-cluster",
-                feature = "delete-cache-parameter-group",
-                feature = "delete-cache-security-group",
-                feature = "delete-global-replication-group",
-                feature = "delete-replication-group",
-                feature = "delete-serverless-cache",
-                feature = "delete-serverless-cache-snapshot",
-                feature = "delete-snapshot",
-                feature = "delete-user",
-                feature = "delete-user-group",
-                feature = "describe-cache-clusters",
-                feature = "describe-cache-parameter-groups",
-                feature = "describe-cache-parameters",
-                feature = "describe-cache-security-groups",
-                feature = "describe-engine-default-parameters",
-                feature = "describe-events",
-                feature = "describe-global-replication-groups",
-                feature = "describe-replication-groups",
-                feature = "describe-reserved-cache-nodes",
-                feature = "describe-reserved-cache-nodes-offerings",
-                feature = "describe-serverless-cache-snapshots",
-                feature = "describe-serverless-caches",
-                feature = "describe-service-updates",
-                feature = "describe-snapshots",
-                feature = "describe-update-actions",
-                feature = "disassociate-global-replication-group",
-                feature = "export-serverless-cache-snapshot",
-                feature = "failover-global-replication-group",
-                feature = "increase-node-groups-in-global-replication-group",
-                feature = "increase-replica-count",
-                feature = "list-allowed-node-type-modifications",
-                feature = "modify-cache-cluster",
-                feature = "modify-cache-parameter-group",
-                feature = "modify-global-replication-group",
-                feature = "modify-replication-group",
-                feature = "modify-replication-group-shard-configuration",
-                feature = "modify-serverless-cache",
-                feature = "modify-user",
-                feature = "modify-user-group",
-                feature = "purchase-reserved-cache-nodes-offering",
-                feature = "rebalance-slots-in-global-replication-group",
-                feature = "reset-cache-parameter-group",
-                feature = "revoke-cache-security-group-ingress",
-                feature = "start-migration",
-                feature = "test-failover",
-                feature = "test-migration"
-            ))]
+            #[cfg(
+                any(
+                    feature = "authorize-cache-security-group-ingress",
+                    feature = "copy-serverless-cache-snapshot",
+                    feature = "copy-snapshot",
+                    feature = "create-cache-cluster",
+                    feature = "create-cache-parameter-group",
+                    feature = "create-cache-security-group",
+                    feature = "create-replication-group",
+                    feature = "create-serverless-cache",
+                    feature = "create-serverless-cache-snapshot",
+                    feature = "create-snapshot",
+                    feature = "create-user",
+                    feature = "decrease-node-groups-in-global-replication-group",
+                    feature = "decrease-replica-count",
+                    feature = "delete-cache-cluster",
+                    feature = "delete-cache-parameter-group",
+                    feature = "delete-cache-security-group",
+                    feature = "delete-replication-group",
+                    feature = "delete-serverless-cache",
+                    feature = "delete-snapshot",
+                    feature = "describe-cache-clusters",
+                    feature = "describe-cache-parameter-groups",
+                    feature = "describe-cache-parameters",
+                    feature = "describe-cache-security-groups",
+                    feature = "describe-engine-default-parameters",
+                    feature = "describe-events",
+                    feature = "describe-global-replication-groups",
+                    feature = "describe-replication-groups",
+                    feature = "describe-reserved-cache-nodes",
+                    feature = "describe-reserved-cache-nodes-offerings",
+                    feature = "describe-serverless-cache-snapshots",
+                    feature = "describe-serverless-caches",
+                    feature = "describe-service-updates",
+                    feature = "describe-snapshots",
+                    feature = "describe-update-actions",
+                    feature = "describe-user-groups",
+                    feature = "describe-users",
+                    feature = "disassociate-global-replication-group",
+                    feature = "failover-global-replication-group",
+                    feature = "increase-replica-count",
+                    feature = "list-allowed-node-type-modifications",
+                    feature = "modify-cache-cluster",
+                    feature = "modify-cache-parameter-group",
+                    feature = "modify-replication-group",
+                    feature = "modify-replication-group-shard-configuration",
+                    feature = "modify-serverless-cache",
+                    feature = "modify-user",
+                    feature = "modify-user-group",
+                    feature = "purchase-reserved-cache-nodes-offering",
+                    feature = "reset-cache-parameter-group",
+                    feature = "revoke-cache-security-group-ingress",
+                    feature = "test-failover"
+                )
+            )]
+            Self::InvalidParameterCombinationException(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterCombinationException::CODE,
+                )
+            }
+            #[cfg(
+                any(
+                    feature = "authorize-cache-security-group-ingress",
+                    feature = "batch-apply-update-action",
+                    feature = "batch-stop-update-action",
+                    feature = "copy-serverless-cache-snapshot",
+                    feature = "copy-snapshot",
+                    feature = "create-cache-cluster",
+                    feature = "create-cache-parameter-group",
+                    feature = "create-cache-security-group",
+                    feature = "create-global-replication-group",
+                    feature = "create-replication-group",
+                    feature = "create-serverless-cache",
+                    feature = "create-serverless-cache-snapshot",
+                    feature = "create-snapshot",
+                    feature = "create-user",
+                    feature = "create-user-group",
+                    feature = "decrease-node-groups-in-global-replication-group",
+                    feature = "decrease-replica-count",
+                    feature = "delete-cache-cluster",
+                    feature = "delete-cache-parameter-group",
+                    feature = "delete-cache-security-group",
+                    feature = "delete-global-replication-group",
+                    feature = "delete-replication-group",
+                    feature = "delete-serverless-cache",
+                    feature = "delete-serverless-cache-snapshot",
+                    feature = "delete-snapshot",
+                    feature = "delete-user",
+                    feature = "delete-user-group",
+                    feature = "describe-cache-clusters",
+                    feature = "describe-cache-parameter-groups",
+                    feature = "describe-cache-parameters",
+                    feature = "describe-cache-security-groups",
+                    feature = "describe-engine-default-parameters",
+                    feature = "describe-events",
+                    feature = "describe-global-replication-groups",
+                    feature = "describe-replication-groups",
+                    feature = "describe-reserved-cache-nodes",
+                    feature = "describe-reserved-cache-nodes-offerings",
+                    feature = "describe-serverless-cache-snapshots",
+                    feature = "describe-serverless-caches",
+                    feature = "describe-service-updates",
+                    feature = "describe-snapshots",
+                    feature = "describe-update-actions",
+                    feature = "disassociate-global-replication-group",
+                    feature = "export-serverless-cache-snapshot",
+                    feature = "failover-global-replication-group",
+                    feature = "increase-node-groups-in-global-replication-group",
+                    feature = "increase-replica-count",
+                    feature = "list-allowed-node-type-modifications",
+                    feature = "modify-cache-cluster",
+                    feature = "modify-cache-parameter-group",
+                    feature = "modify-global-replication-group",
+                    feature = "modify-replication-group",
+                    feature = "modify-replication-group-shard-configuration",
+                    feature = "modify-serverless-cache",
+                    feature = "modify-user",
+                    feature = "modify-user-group",
+                    feature = "purchase-reserved-cache-nodes-offering",
+                    feature = "rebalance-slots-in-global-replication-group",
+                    feature = "reset-cache-parameter-group",
+                    feature = "revoke-cache-security-group-ingress",
+                    feature = "start-migration",
+                    feature = "test-failover",
+                    feature = "test-migration"
+                )
+            )]
             Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterValueException::CODE,
+                )
             }
-            #[cfg(any(
-                feature = "add-tags-to-resource",
-                feature = "complete-migration",
-                feature = "create-cache-cluster",
-                feature = "create-global-replication-group",
-                feature = "create-snapshot",
-                feature = "decrease-replica-count",
-                feature = "delete-replication-group",
-                feature = "increase-replica-count",
-                feature = "list-tags-for-resource",
-                feature = "modify-replication-group",
-                feature = "modify-replication-group-shard-configuration",
-                feature = "remove-tags-from-resource",
-                feature = "start-migration",
-                feature = "test-failover",
-                feature = "test-migration"
-            ))]
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "complete-migration",
+                    feature = "create-cache-cluster",
+                    feature = "create-global-replication-group",
+                    feature = "create-snapshot",
+                    feature = "decrease-replica-count",
+                    feature = "delete-replication-group",
+                    feature = "increase-replica-count",
+                    feature = "list-tags-for-resource",
+                    feature = "modify-replication-group",
+                    feature = "modify-replication-group-shard-configuration",
+                    feature = "remove-tags-from-resource",
+                    feature = "start-migration",
+                    feature = "test-failover",
+                    feature = "test-migration"
+                )
+            )]
             Self::InvalidReplicationGroupStateFault(_) => {
-                ::std::option::Option::Some(crate::error::InvalidReplicationGroupStateFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidReplicationGroupStateFault::CODE,
+                )
             }
-            #[cfg(any(
-                feature = "add-tags-to-resource",
-                feature = "copy-serverless-cache-snapshot",
-                feature = "delete-serverless-cache-snapshot",
-                feature = "export-serverless-cache-snapshot",
-                feature = "list-tags-for-resource",
-                feature = "remove-tags-from-resource"
-            ))]
-            Self::InvalidServerlessCacheSnapshotStateFault(_) => ::std::option::Option::Some(
-                crate::error::InvalidServerlessCacheSnapshotStateFault::CODE,
-            ),
-            #[cfg(any(
-                feature = "add-tags-to-resource",
-                feature = "create-serverless-cache",
-                feature = "create-serverless-cache-snapshot",
-                feature = "delete-serverless-cache",
-                feature = "list-tags-for-resource",
-                feature = "modify-serverless-cache",
-                feature = "remove-tags-from-resource"
-            ))]
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "copy-serverless-cache-snapshot",
+                    feature = "delete-serverless-cache-snapshot",
+                    feature = "export-serverless-cache-snapshot",
+                    feature = "list-tags-for-resource",
+                    feature = "remove-tags-from-resource"
+                )
+            )]
+            Self::InvalidServerlessCacheSnapshotStateFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidServerlessCacheSnapshotStateFault::CODE,
+                )
+            }
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "create-serverless-cache",
+                    feature = "create-serverless-cache-snapshot",
+                    feature = "delete-serverless-cache",
+                    feature = "list-tags-for-resource",
+                    feature = "modify-serverless-cache",
+                    feature = "remove-tags-from-resource"
+                )
+            )]
             Self::InvalidServerlessCacheStateFault(_) => {
-                ::std::option::Option::Some(crate::error::InvalidServerlessCacheStateFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidServerlessCacheStateFault::CODE,
+                )
             }
             #[cfg(any(feature = "copy-snapshot", feature = "delete-snapshot"))]
             Self::InvalidSnapshotStateFault(_) => {
-                ::std::option::Option::Some(crate::error::InvalidSnapshotStateFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidSnapshotStateFault::CODE,
+                )
             }
-            #[cfg(any(
-                feature = "create-cache-subnet-group",
-                feature = "modify-cache-subnet-group"
-            ))]
+            #[cfg(
+                any(
+                    feature = "create-cache-subnet-group",
+                    feature = "modify-cache-subnet-group"
+                )
+            )]
             Self::InvalidSubnet(_) => {
                 ::std::option::Option::Some(crate::error::InvalidSubnet::CODE)
             }
-            #[cfg(any(
-                feature = "create-replication-group",
-                feature = "create-serverless-cache",
-                feature = "delete-user-group",
-                feature = "modify-replication-group",
-                feature = "modify-serverless-cache",
-                feature = "modify-user-group"
-            ))]
+            #[cfg(
+                any(
+                    feature = "create-replication-group",
+                    feature = "create-serverless-cache",
+                    feature = "delete-user-group",
+                    feature = "modify-replication-group",
+                    feature = "modify-serverless-cache",
+                    feature = "modify-user-group"
+                )
+            )]
             Self::InvalidUserGroupStateFault(_) => {
-                ::std::option::Option::Some(crate::error::InvalidUserGroupStateFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidUserGroupStateFault::CODE,
+                )
             }
             #[cfg(any(feature = "delete-user", feature = "modify-user"))]
             Self::InvalidUserStateFault(_) => {
                 ::std::option::Option::Some(crate::error::InvalidUserStateFault::CODE)
             }
-            #[cfg(any(
-                feature = "create-cache-cluster",
-                feature = "create-replication-group",
-                feature = "decrease-replica-count",
-                feature = "increase-replica-count",
-                feature = "modify-cache-cluster",
-                feature = "modify-replication-group",
-                feature = "modify-replication-group-shard-configuration"
-            ))]
+            #[cfg(
+                any(
+                    feature = "create-cache-cluster",
+                    feature = "create-replication-group",
+                    feature = "decrease-replica-count",
+                    feature = "increase-replica-count",
+                    feature = "modify-cache-cluster",
+                    feature = "modify-replication-group",
+                    feature = "modify-replication-group-shard-configuration"
+                )
+            )]
             Self::InvalidVpcNetworkStateFault(_) => {
-                ::std::option::Option::Some(crate::error::InvalidVpcNetworkStateFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidVpcNetworkStateFault::CODE,
+                )
             }
-            #[cfg(any(feature = "decrease-replica-count", feature = "increase-replica-count"))]
+            #[cfg(
+                any(
+                    feature = "decrease-replica-count",
+                    feature = "increase-replica-count"
+                )
+            )]
             Self::NoOperationFault(_) => {
                 ::std::option::Option::Some(crate::error::NoOperationFault::CODE)
             }
@@ -11593,218 +12700,296 @@ impl ServiceError {
             Self::NodeGroupNotFoundFault(_) => {
                 ::std::option::Option::Some(crate::error::NodeGroupNotFoundFault::CODE)
             }
-            #[cfg(any(
-                feature = "create-replication-group",
-                feature = "decrease-replica-count",
-                feature = "increase-replica-count",
-                feature = "modify-replication-group-shard-configuration"
-            ))]
+            #[cfg(
+                any(
+                    feature = "create-replication-group",
+                    feature = "decrease-replica-count",
+                    feature = "increase-replica-count",
+                    feature = "modify-replication-group-shard-configuration"
+                )
+            )]
             Self::NodeGroupsPerReplicationGroupQuotaExceededFault(_) => {
                 ::std::option::Option::Some(
                     crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault::CODE,
                 )
             }
-            #[cfg(any(
-                feature = "create-cache-cluster",
-                feature = "create-replication-group",
-                feature = "modify-cache-cluster",
-                feature = "modify-replication-group"
-            ))]
+            #[cfg(
+                any(
+                    feature = "create-cache-cluster",
+                    feature = "create-replication-group",
+                    feature = "modify-cache-cluster",
+                    feature = "modify-replication-group"
+                )
+            )]
             Self::NodeQuotaForClusterExceededFault(_) => {
-                ::std::option::Option::Some(crate::error::NodeQuotaForClusterExceededFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::NodeQuotaForClusterExceededFault::CODE,
+                )
             }
-            #[cfg(any(
-                feature = "create-cache-cluster",
-                feature = "create-replication-group",
-                feature = "decrease-replica-count",
-                feature = "increase-replica-count",
-                feature = "modify-cache-cluster",
-                feature = "modify-replication-group",
-                feature = "modify-replication-group-shard-configuration"
-            ))]
+            #[cfg(
+                any(
+                    feature = "create-cache-cluster",
+                    feature = "create-replication-group",
+                    feature = "decrease-replica-count",
+                    feature = "increase-replica-count",
+                    feature = "modify-cache-cluster",
+                    feature = "modify-replication-group",
+                    feature = "modify-replication-group-shard-configuration"
+                )
+            )]
             Self::NodeQuotaForCustomerExceededFault(_) => {
-                ::std::option::Option::Some(crate::error::NodeQuotaForCustomerExceededFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::NodeQuotaForCustomerExceededFault::CODE,
+                )
             }
             #[cfg(feature = "create-replication-group")]
             Self::ReplicationGroupAlreadyExistsFault(_) => {
-                ::std::option::Option::Some(crate::error::ReplicationGroupAlreadyExistsFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::ReplicationGroupAlreadyExistsFault::CODE,
+                )
             }
             #[cfg(any(feature = "start-migration", feature = "test-migration"))]
-            Self::ReplicationGroupAlreadyUnderMigrationFault(_) => ::std::option::Option::Some(
-                crate::error::ReplicationGroupAlreadyUnderMigrationFault::CODE,
-            ),
-            #[cfg(any(
-                feature = "add-tags-to-resource",
-                feature = "complete-migration",
-                feature = "create-cache-cluster",
-                feature = "create-global-replication-group",
-                feature = "create-snapshot",
-                feature = "decrease-replica-count",
-                feature = "delete-replication-group",
-                feature = "describe-replication-groups",
-                feature = "increase-replica-count",
-                feature = "list-allowed-node-type-modifications",
-                feature = "list-tags-for-resource",
-                feature = "modify-replication-group",
-                feature = "modify-replication-group-shard-configuration",
-                feature = "remove-tags-from-resource",
-                feature = "start-migration",
-                feature = "test-failover",
-                feature = "test-migration"
-            ))]
+            Self::ReplicationGroupAlreadyUnderMigrationFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::ReplicationGroupAlreadyUnderMigrationFault::CODE,
+                )
+            }
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "complete-migration",
+                    feature = "create-cache-cluster",
+                    feature = "create-global-replication-group",
+                    feature = "create-snapshot",
+                    feature = "decrease-replica-count",
+                    feature = "delete-replication-group",
+                    feature = "describe-replication-groups",
+                    feature = "increase-replica-count",
+                    feature = "list-allowed-node-type-modifications",
+                    feature = "list-tags-for-resource",
+                    feature = "modify-replication-group",
+                    feature = "modify-replication-group-shard-configuration",
+                    feature = "remove-tags-from-resource",
+                    feature = "start-migration",
+                    feature = "test-failover",
+                    feature = "test-migration"
+                )
+            )]
             Self::ReplicationGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::ReplicationGroupNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::ReplicationGroupNotFoundFault::CODE,
+                )
             }
             #[cfg(feature = "complete-migration")]
-            Self::ReplicationGroupNotUnderMigrationFault(_) => ::std::option::Option::Some(
-                crate::error::ReplicationGroupNotUnderMigrationFault::CODE,
-            ),
+            Self::ReplicationGroupNotUnderMigrationFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::ReplicationGroupNotUnderMigrationFault::CODE,
+                )
+            }
             #[cfg(feature = "purchase-reserved-cache-nodes-offering")]
             Self::ReservedCacheNodeAlreadyExistsFault(_) => {
-                ::std::option::Option::Some(crate::error::ReservedCacheNodeAlreadyExistsFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::ReservedCacheNodeAlreadyExistsFault::CODE,
+                )
             }
-            #[cfg(any(
-                feature = "add-tags-to-resource",
-                feature = "describe-reserved-cache-nodes",
-                feature = "list-tags-for-resource",
-                feature = "remove-tags-from-resource"
-            ))]
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "describe-reserved-cache-nodes",
+                    feature = "list-tags-for-resource",
+                    feature = "remove-tags-from-resource"
+                )
+            )]
             Self::ReservedCacheNodeNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::ReservedCacheNodeNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::ReservedCacheNodeNotFoundFault::CODE,
+                )
             }
             #[cfg(feature = "purchase-reserved-cache-nodes-offering")]
             Self::ReservedCacheNodeQuotaExceededFault(_) => {
-                ::std::option::Option::Some(crate::error::ReservedCacheNodeQuotaExceededFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::ReservedCacheNodeQuotaExceededFault::CODE,
+                )
             }
-            #[cfg(any(
-                feature = "describe-reserved-cache-nodes-offerings",
-                feature = "purchase-reserved-cache-nodes-offering"
-            ))]
-            Self::ReservedCacheNodesOfferingNotFoundFault(_) => ::std::option::Option::Some(
-                crate::error::ReservedCacheNodesOfferingNotFoundFault::CODE,
-            ),
+            #[cfg(
+                any(
+                    feature = "describe-reserved-cache-nodes-offerings",
+                    feature = "purchase-reserved-cache-nodes-offering"
+                )
+            )]
+            Self::ReservedCacheNodesOfferingNotFoundFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::ReservedCacheNodesOfferingNotFoundFault::CODE,
+                )
+            }
             #[cfg(feature = "create-serverless-cache")]
             Self::ServerlessCacheAlreadyExistsFault(_) => {
-                ::std::option::Option::Some(crate::error::ServerlessCacheAlreadyExistsFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::ServerlessCacheAlreadyExistsFault::CODE,
+                )
             }
-            #[cfg(any(
-                feature = "add-tags-to-resource",
-                feature = "create-serverless-cache",
-                feature = "create-serverless-cache-snapshot",
-                feature = "delete-serverless-cache",
-                feature = "describe-serverless-cache-snapshots",
-                feature = "describe-serverless-caches",
-                feature = "list-tags-for-resource",
-                feature = "modify-serverless-cache",
-                feature = "remove-tags-from-resource"
-            ))]
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "create-serverless-cache",
+                    feature = "create-serverless-cache-snapshot",
+                    feature = "delete-serverless-cache",
+                    feature = "describe-serverless-cache-snapshots",
+                    feature = "describe-serverless-caches",
+                    feature = "list-tags-for-resource",
+                    feature = "modify-serverless-cache",
+                    feature = "remove-tags-from-resource"
+                )
+            )]
             Self::ServerlessCacheNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::ServerlessCacheNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::ServerlessCacheNotFoundFault::CODE,
+                )
             }
             #[cfg(feature = "create-serverless-cache")]
-            Self::ServerlessCacheQuotaForCustomerExceededFault(_) => ::std::option::Option::Some(
-                crate::error::ServerlessCacheQuotaForCustomerExceededFault::CODE,
-            ),
-            #[cfg(any(
-                feature = "copy-serverless-cache-snapshot",
-                feature = "create-serverless-cache-snapshot",
-                feature = "delete-serverless-cache"
-            ))]
-            Self::ServerlessCacheSnapshotAlreadyExistsFault(_) => ::std::option::Option::Some(
-                crate::error::ServerlessCacheSnapshotAlreadyExistsFault::CODE,
-            ),
-            #[cfg(any(
-                feature = "add-tags-to-resource",
-                feature = "copy-serverless-cache-snapshot",
-                feature = "delete-serverless-cache-snapshot",
-                feature = "describe-serverless-cache-snapshots",
-                feature = "export-serverless-cache-snapshot",
-                feature = "list-tags-for-resource",
-                feature = "remove-tags-from-resource"
-            ))]
-            Self::ServerlessCacheSnapshotNotFoundFault(_) => ::std::option::Option::Some(
-                crate::error::ServerlessCacheSnapshotNotFoundFault::CODE,
-            ),
-            #[cfg(any(
-                feature = "copy-serverless-cache-snapshot",
-                feature = "create-serverless-cache-snapshot"
-            ))]
-            Self::ServerlessCacheSnapshotQuotaExceededFault(_) => ::std::option::Option::Some(
-                crate::error::ServerlessCacheSnapshotQuotaExceededFault::CODE,
-            ),
-            #[cfg(any(
-                feature = "copy-serverless-cache-snapshot",
-                feature = "create-global-replication-group",
-                feature = "create-serverless-cache",
-                feature = "create-serverless-cache-snapshot",
-                feature = "create-user",
-                feature = "create-user-group",
-                feature = "decrease-replica-count",
-                feature = "delete-serverless-cache",
-                feature = "delete-serverless-cache-snapshot",
-                feature = "delete-user",
-                feature = "delete-user-group",
-                feature = "describe-user-groups",
-                feature = "describe-users",
-                feature = "export-serverless-cache-snapshot",
-                feature = "modify-serverless-cache",
-                feature = "modify-user",
-                feature = "modify-user-group"
-            ))]
+            Self::ServerlessCacheQuotaForCustomerExceededFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::ServerlessCacheQuotaForCustomerExceededFault::CODE,
+                )
+            }
+            #[cfg(
+                any(
+                    feature = "copy-serverless-cache-snapshot",
+                    feature = "create-serverless-cache-snapshot",
+                    feature = "delete-serverless-cache"
+                )
+            )]
+            Self::ServerlessCacheSnapshotAlreadyExistsFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::ServerlessCacheSnapshotAlreadyExistsFault::CODE,
+                )
+            }
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "copy-serverless-cache-snapshot",
+                    feature = "delete-serverless-cache-snapshot",
+                    feature = "describe-serverless-cache-snapshots",
+                    feature = "export-serverless-cache-snapshot",
+                    feature = "list-tags-for-resource",
+                    feature = "remove-tags-from-resource"
+                )
+            )]
+            Self::ServerlessCacheSnapshotNotFoundFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::ServerlessCacheSnapshotNotFoundFault::CODE,
+                )
+            }
+            #[cfg(
+                any(
+                    feature = "copy-serverless-cache-snapshot",
+                    feature = "create-serverless-cache-snapshot"
+                )
+            )]
+            Self::ServerlessCacheSnapshotQuotaExceededFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::ServerlessCacheSnapshotQuotaExceededFault::CODE,
+                )
+            }
+            #[cfg(
+                any(
+                    feature = "copy-serverless-cache-snapshot",
+                    feature = "create-global-replication-group",
+                    feature = "create-serverless-cache",
+                    feature = "create-serverless-cache-snapshot",
+                    feature = "create-user",
+                    feature = "create-user-group",
+                    feature = "decrease-replica-count",
+                    feature = "delete-serverless-cache",
+                    feature = "delete-serverless-cache-snapshot",
+                    feature = "delete-user",
+                    feature = "delete-user-group",
+                    feature = "describe-user-groups",
+                    feature = "describe-users",
+                    feature = "export-serverless-cache-snapshot",
+                    feature = "modify-serverless-cache",
+                    feature = "modify-user",
+                    feature = "modify-user-group"
+                )
+            )]
             Self::ServiceLinkedRoleNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::ServiceLinkedRoleNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::ServiceLinkedRoleNotFoundFault::CODE,
+                )
             }
-            #[cfg(any(
-                feature = "batch-apply-update-action",
-                feature = "batch-stop-update-action",
-                feature = "describe-service-updates"
-            ))]
+            #[cfg(
+                any(
+                    feature = "batch-apply-update-action",
+                    feature = "batch-stop-update-action",
+                    feature = "describe-service-updates"
+                )
+            )]
             Self::ServiceUpdateNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::ServiceUpdateNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::ServiceUpdateNotFoundFault::CODE,
+                )
             }
-            #[cfg(any(
-                feature = "copy-snapshot",
-                feature = "create-snapshot",
-                feature = "delete-cache-cluster",
-                feature = "delete-replication-group"
-            ))]
+            #[cfg(
+                any(
+                    feature = "copy-snapshot",
+                    feature = "create-snapshot",
+                    feature = "delete-cache-cluster",
+                    feature = "delete-replication-group"
+                )
+            )]
             Self::SnapshotAlreadyExistsFault(_) => {
-                ::std::option::Option::Some(crate::error::SnapshotAlreadyExistsFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::SnapshotAlreadyExistsFault::CODE,
+                )
             }
-            #[cfg(any(
-                feature = "create-snapshot",
-                feature = "delete-cache-cluster",
-                feature = "delete-replication-group"
-            ))]
+            #[cfg(
+                any(
+                    feature = "create-snapshot",
+                    feature = "delete-cache-cluster",
+                    feature = "delete-replication-group"
+                )
+            )]
             Self::SnapshotFeatureNotSupportedFault(_) => {
-                ::std::option::Option::Some(crate::error::SnapshotFeatureNotSupportedFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::SnapshotFeatureNotSupportedFault::CODE,
+                )
             }
-            #[cfg(any(
-                feature = "add-tags-to-resource",
-                feature = "copy-snapshot",
-                feature = "delete-snapshot",
-                feature = "describe-snapshots",
-                feature = "list-tags-for-resource",
-                feature = "remove-tags-from-resource"
-            ))]
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "copy-snapshot",
+                    feature = "delete-snapshot",
+                    feature = "describe-snapshots",
+                    feature = "list-tags-for-resource",
+                    feature = "remove-tags-from-resource"
+                )
+            )]
             Self::SnapshotNotFoundFault(_) => {
                 ::std::option::Option::Some(crate::error::SnapshotNotFoundFault::CODE)
             }
-            #[cfg(any(
-                feature = "copy-snapshot",
-                feature = "create-snapshot",
-                feature = "delete-cache-cluster",
-                feature = "delete-replication-group"
-            ))]
+            #[cfg(
+                any(
+                    feature = "copy-snapshot",
+                    feature = "create-snapshot",
+                    feature = "delete-cache-cluster",
+                    feature = "delete-replication-group"
+                )
+            )]
             Self::SnapshotQuotaExceededFault(_) => {
-                ::std::option::Option::Some(crate::error::SnapshotQuotaExceededFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::SnapshotQuotaExceededFault::CODE,
+                )
             }
             #[cfg(feature = "modify-cache-subnet-group")]
-            Self::SubnetInUse(_) => ::std::option::Option::Some(crate::error::SubnetInUse::CODE),
-            #[cfg(any(
-                feature = "create-cache-subnet-group",
-                feature = "modify-cache-subnet-group"
-            ))]
+            Self::SubnetInUse(_) => {
+                ::std::option::Option::Some(crate::error::SubnetInUse::CODE)
+            }
+            #[cfg(
+                any(
+                    feature = "create-cache-subnet-group",
+                    feature = "modify-cache-subnet-group"
+                )
+            )]
             Self::SubnetNotAllowedFault(_) => {
                 ::std::option::Option::Some(crate::error::SubnetNotAllowedFault::CODE)
             }
@@ -11812,28 +12997,34 @@ impl ServiceError {
             Self::TagNotFoundFault(_) => {
                 ::std::option::Option::Some(crate::error::TagNotFoundFault::CODE)
             }
-            #[cfg(any(
-                feature = "add-tags-to-resource",
-                feature = "copy-serverless-cache-snapshot",
-                feature = "copy-snapshot",
-                feature = "create-cache-cluster",
-                feature = "create-cache-parameter-group",
-                feature = "create-cache-security-group",
-                feature = "create-cache-subnet-group",
-                feature = "create-replication-group",
-                feature = "create-serverless-cache",
-                feature = "create-serverless-cache-snapshot",
-                feature = "create-snapshot",
-                feature = "create-user",
-                feature = "create-user-group",
-                feature = "purchase-reserved-cache-nodes-offering"
-            ))]
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "copy-serverless-cache-snapshot",
+                    feature = "copy-snapshot",
+                    feature = "create-cache-cluster",
+                    feature = "create-cache-parameter-group",
+                    feature = "create-cache-security-group",
+                    feature = "create-cache-subnet-group",
+                    feature = "create-replication-group",
+                    feature = "create-serverless-cache",
+                    feature = "create-serverless-cache-snapshot",
+                    feature = "create-snapshot",
+                    feature = "create-user",
+                    feature = "create-user-group",
+                    feature = "purchase-reserved-cache-nodes-offering"
+                )
+            )]
             Self::TagQuotaPerResourceExceeded(_) => {
-                ::std::option::Option::Some(crate::error::TagQuotaPerResourceExceeded::CODE)
+                ::std::option::Option::Some(
+                    crate::error::TagQuotaPerResourceExceeded::CODE,
+                )
             }
             #[cfg(feature = "test-failover")]
             Self::TestFailoverNotAvailableFault(_) => {
-                ::std::option::Option::Some(crate::error::TestFailoverNotAvailableFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::TestFailoverNotAvailableFault::CODE,
+                )
             }
             #[cfg(feature = "create-user")]
             Self::UserAlreadyExistsFault(_) => {
@@ -11841,37 +13032,45 @@ impl ServiceError {
             }
             #[cfg(feature = "create-user-group")]
             Self::UserGroupAlreadyExistsFault(_) => {
-                ::std::option::Option::Some(crate::error::UserGroupAlreadyExistsFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::UserGroupAlreadyExistsFault::CODE,
+                )
             }
-            #[cfg(any(
-                feature = "add-tags-to-resource",
-                feature = "create-replication-group",
-                feature = "create-serverless-cache",
-                feature = "delete-user-group",
-                feature = "describe-user-groups",
-                feature = "list-tags-for-resource",
-                feature = "modify-replication-group",
-                feature = "modify-serverless-cache",
-                feature = "modify-user-group",
-                feature = "remove-tags-from-resource"
-            ))]
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "create-replication-group",
+                    feature = "create-serverless-cache",
+                    feature = "delete-user-group",
+                    feature = "describe-user-groups",
+                    feature = "list-tags-for-resource",
+                    feature = "modify-replication-group",
+                    feature = "modify-serverless-cache",
+                    feature = "modify-user-group",
+                    feature = "remove-tags-from-resource"
+                )
+            )]
             Self::UserGroupNotFoundFault(_) => {
                 ::std::option::Option::Some(crate::error::UserGroupNotFoundFault::CODE)
             }
             #[cfg(feature = "create-user-group")]
             Self::UserGroupQuotaExceededFault(_) => {
-                ::std::option::Option::Some(crate::error::UserGroupQuotaExceededFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::UserGroupQuotaExceededFault::CODE,
+                )
             }
-            #[cfg(any(
-                feature = "add-tags-to-resource",
-                feature = "create-user-group",
-                feature = "delete-user",
-                feature = "describe-users",
-                feature = "list-tags-for-resource",
-                feature = "modify-user",
-                feature = "modify-user-group",
-                feature = "remove-tags-from-resource"
-            ))]
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "create-user-group",
+                    feature = "delete-user",
+                    feature = "describe-users",
+                    feature = "list-tags-for-resource",
+                    feature = "modify-user",
+                    feature = "modify-user-group",
+                    feature = "remove-tags-from-resource"
+                )
+            )]
             Self::UserNotFoundFault(_) => {
                 ::std::option::Option::Some(crate::error::UserNotFoundFault::CODE)
             }
@@ -11889,823 +13088,1068 @@ impl ServiceError {
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
         match self {
             #[cfg(feature = "test-failover")]
-            Self::ApiCallRateForCustomerExceededFault(error) => (
-                crate::error::ApiCallRateForCustomerExceededFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::ApiCallRateForCustomerExceededFault(error) => {
+                (
+                    crate::error::ApiCallRateForCustomerExceededFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             #[cfg(feature = "authorize-cache-security-group-ingress")]
-            Self::AuthorizationAlreadyExistsFault(error) => (
-                crate::error::AuthorizationAlreadyExistsFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::AuthorizationAlreadyExistsFault(error) => {
+                (
+                    crate::error::AuthorizationAlreadyExistsFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             #[cfg(feature = "revoke-cache-security-group-ingress")]
-            Self::AuthorizationNotFoundFault(error) => (
-                crate::error::AuthorizationNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::AuthorizationNotFoundFault(error) => {
+                (
+                    crate::error::AuthorizationNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             #[cfg(feature = "create-cache-cluster")]
-            Self::CacheClusterAlreadyExistsFault(error) => (
-                crate::error::CacheClusterAlreadyExistsFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            #[cfg(any(
-                feature = "add-tags-to-resource",
-                feature = "create-replication-group",
-                feature = "create-snapshot",
-                feature = "delete-cache-cluster",
-                feature = "describe-cache-clusters",
-                feature = "describe-snapshots",
-                feature = "list-allowed-node-type-modifications",
-                feature = "list-tags-for-resource",
-                feature = "modify-cache-cluster",
-                feature = "modify-replication-group",
-                feature = "reboot-cache-cluster",
-                feature = "remove-tags-from-resource"
-            ))]
-            Self::CacheClusterNotFoundFault(error) => (
-                crate::error::CacheClusterNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::CacheClusterAlreadyExistsFault(error) => {
+                (
+                    crate::error::CacheClusterAlreadyExistsFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "create-replication-group",
+                    feature = "create-snapshot",
+                    feature = "delete-cache-cluster",
+                    feature = "describe-cache-clusters",
+                    feature = "describe-snapshots",
+                    feature = "list-allowed-node-type-modifications",
+                    feature = "list-tags-for-resource",
+                    feature = "modify-cache-cluster",
+                    feature = "modify-replication-group",
+                    feature = "reboot-cache-cluster",
+                    feature = "remove-tags-from-resource"
+                )
+            )]
+            Self::CacheClusterNotFoundFault(error) => {
+                (
+                    crate::error::CacheClusterNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             #[cfg(feature = "create-cache-parameter-group")]
-            Self::CacheParameterGroupAlreadyExistsFault(error) => (
-                crate::error::CacheParameterGroupAlreadyExistsFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            #[cfg(any(
-                feature = "add-tags-to-resource",
-                feature = "create-cache-cluster",
-                feature = "create-replication-group",
-                feature = "delete-cache-parameter-group",
-                feature = "describe-cache-parameter-groups",
-                feature = "describe-cache-parameters",
-                feature = "list-tags-for-resource",
-                feature = "modify-cache-cluster",
-                feature = "modify-cache-parameter-group",
-                feature = "modify-replication-group",
-                feature = "remove-tags-from-resource",
-                feature = "reset-cache-parameter-group"
-            ))]
-            Self::CacheParameterGroupNotFoundFault(error) => (
-                crate::error::CacheParameterGroupNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::CacheParameterGroupAlreadyExistsFault(error) => {
+                (
+                    crate::error::CacheParameterGroupAlreadyExistsFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "create-cache-cluster",
+                    feature = "create-replication-group",
+                    feature = "delete-cache-parameter-group",
+                    feature = "describe-cache-parameter-groups",
+                    feature = "describe-cache-parameters",
+                    feature = "list-tags-for-resource",
+                    feature = "modify-cache-cluster",
+                    feature = "modify-cache-parameter-group",
+                    feature = "modify-replication-group",
+                    feature = "remove-tags-from-resource",
+                    feature = "reset-cache-parameter-group"
+                )
+            )]
+            Self::CacheParameterGroupNotFoundFault(error) => {
+                (
+                    crate::error::CacheParameterGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             #[cfg(feature = "create-cache-parameter-group")]
-            Self::CacheParameterGroupQuotaExceededFault(error) => (
-                crate::error::CacheParameterGroupQuotaExceededFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::CacheParameterGroupQuotaExceededFault(error) => {
+                (
+                    crate::error::CacheParameterGroupQuotaExceededFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             #[cfg(feature = "create-cache-security-group")]
-            Self::CacheSecurityGroupAlreadyExistsFault(error) => (
-                crate::error::CacheSecurityGroupAlreadyExistsFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            #[cfg(any(
-                feature = "add-tags-to-resource",
-                feature = "authorize-cache-security-group-ingress",
-                feature = "create-cache-cluster",
-                feature = "create-replication-group",
-                feature = "delete-cache-security-group",
-                feature = "describe-cache-security-groups",
-                feature = "list-tags-for-resource",
-                feature = "modify-cache-cluster",
-                feature = "modify-replication-group",
-                feature = "remove-tags-from-resource",
-                feature = "revoke-cache-security-group-ingress"
-            ))]
-            Self::CacheSecurityGroupNotFoundFault(error) => (
-                crate::error::CacheSecurityGroupNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::CacheSecurityGroupAlreadyExistsFault(error) => {
+                (
+                    crate::error::CacheSecurityGroupAlreadyExistsFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "authorize-cache-security-group-ingress",
+                    feature = "create-cache-cluster",
+                    feature = "create-replication-group",
+                    feature = "delete-cache-security-group",
+                    feature = "describe-cache-security-groups",
+                    feature = "list-tags-for-resource",
+                    feature = "modify-cache-cluster",
+                    feature = "modify-replication-group",
+                    feature = "remove-tags-from-resource",
+                    feature = "revoke-cache-security-group-ingress"
+                )
+            )]
+            Self::CacheSecurityGroupNotFoundFault(error) => {
+                (
+                    crate::error::CacheSecurityGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             #[cfg(feature = "create-cache-security-group")]
-            Self::CacheSecurityGroupQuotaExceededFault(error) => (
-                crate::error::CacheSecurityGroupQuotaExceededFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::CacheSecurityGroupQuotaExceededFault(error) => {
+                (
+                    crate::error::CacheSecurityGroupQuotaExceededFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             #[cfg(feature = "create-cache-subnet-group")]
-            Self::CacheSubnetGroupAlreadyExistsFault(error) => (
-                crate::error::CacheSubnetGroupAlreadyExistsFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::CacheSubnetGroupAlreadyExistsFault(error) => {
+                (
+                    crate::error::CacheSubnetGroupAlreadyExistsFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             #[cfg(feature = "delete-cache-subnet-group")]
-            Self::CacheSubnetGroupInUse(error) => (
-                crate::error::CacheSubnetGroupInUse::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            #[cfg(any(
-                feature = "add-tags-to-resource",
-                feature = "create-cache-cluster",
-                feature = "create-replication-group",
-                feature = "delete-cache-subnet-group",
-                feature = "describe-cache-subnet-groups",
-                feature = "list-tags-for-resource",
-                feature = "modify-cache-subnet-group",
-                feature = "remove-tags-from-resource"
-            ))]
-            Self::CacheSubnetGroupNotFoundFault(error) => (
-                crate::error::CacheSubnetGroupNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::CacheSubnetGroupInUse(error) => {
+                (
+                    crate::error::CacheSubnetGroupInUse::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "create-cache-cluster",
+                    feature = "create-replication-group",
+                    feature = "delete-cache-subnet-group",
+                    feature = "describe-cache-subnet-groups",
+                    feature = "list-tags-for-resource",
+                    feature = "modify-cache-subnet-group",
+                    feature = "remove-tags-from-resource"
+                )
+            )]
+            Self::CacheSubnetGroupNotFoundFault(error) => {
+                (
+                    crate::error::CacheSubnetGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             #[cfg(feature = "create-cache-subnet-group")]
-            Self::CacheSubnetGroupQuotaExceededFault(error) => (
-                crate::error::CacheSubnetGroupQuotaExceededFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            #[cfg(any(
-                feature = "create-cache-subnet-group",
-                feature = "modify-cache-subnet-group"
-            ))]
-            Self::CacheSubnetQuotaExceededFault(error) => (
-                crate::error::CacheSubnetQuotaExceededFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            #[cfg(any(
-                feature = "create-cache-cluster",
-                feature = "create-replication-group",
-                feature = "decrease-replica-count",
-                feature = "increase-replica-count"
-            ))]
-            Self::ClusterQuotaForCustomerExceededFault(error) => (
-                crate::error::ClusterQuotaForCustomerExceededFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::CacheSubnetGroupQuotaExceededFault(error) => {
+                (
+                    crate::error::CacheSubnetGroupQuotaExceededFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            #[cfg(
+                any(
+                    feature = "create-cache-subnet-group",
+                    feature = "modify-cache-subnet-group"
+                )
+            )]
+            Self::CacheSubnetQuotaExceededFault(error) => {
+                (
+                    crate::error::CacheSubnetQuotaExceededFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            #[cfg(
+                any(
+                    feature = "create-cache-cluster",
+                    feature = "create-replication-group",
+                    feature = "decrease-replica-count",
+                    feature = "increase-replica-count"
+                )
+            )]
+            Self::ClusterQuotaForCustomerExceededFault(error) => {
+                (
+                    crate::error::ClusterQuotaForCustomerExceededFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             #[cfg(feature = "delete-user")]
-            Self::DefaultUserAssociatedToUserGroupFault(error) => (
-                crate::error::DefaultUserAssociatedToUserGroupFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::DefaultUserAssociatedToUserGroupFault(error) => {
+                (
+                    crate::error::DefaultUserAssociatedToUserGroupFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             #[cfg(any(feature = "create-user-group", feature = "modify-user-group"))]
-            Self::DefaultUserRequired(error) => (
-                crate::error::DefaultUserRequired::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            #[cfg(any(
-                feature = "create-user",
-                feature = "create-user-group",
-                feature = "modify-user-group"
-            ))]
-            Self::DuplicateUserNameFault(error) => (
-                crate::error::DuplicateUserNameFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::DefaultUserRequired(error) => {
+                (
+                    crate::error::DefaultUserRequired::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            #[cfg(
+                any(
+                    feature = "create-user",
+                    feature = "create-user-group",
+                    feature = "modify-user-group"
+                )
+            )]
+            Self::DuplicateUserNameFault(error) => {
+                (
+                    crate::error::DuplicateUserNameFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             #[cfg(feature = "create-global-replication-group")]
-            Self::GlobalReplicationGroupAlreadyExistsFault(error) => (
-                crate::error::GlobalReplicationGroupAlreadyExistsFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            #[cfg(any(
-                feature = "create-replication-group",
-                feature = "decrease-node-groups-in-global-replication-group",
-                feature = "delete-global-replication-group",
-                feature = "describe-global-replication-groups",
-                feature = "disassociate-global-replication-group",
-                feature = "failover-global-replication-group",
-                feature = "increase-node-groups-in-global-replication-group",
-                feature = "modify-global-replication-group",
-                feature = "rebalance-slots-in-global-replication-group"
-            ))]
-            Self::GlobalReplicationGroupNotFoundFault(error) => (
-                crate::error::GlobalReplicationGroupNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            #[cfg(any(
-                feature = "create-cache-cluster",
-                feature = "create-replication-group",
-                feature = "decrease-replica-count",
-                feature = "increase-replica-count",
-                feature = "modify-cache-cluster",
-                feature = "modify-replication-group",
-                feature = "modify-replication-group-shard-configuration"
-            ))]
-            Self::InsufficientCacheClusterCapacityFault(error) => (
-                crate::error::InsufficientCacheClusterCapacityFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            #[cfg(any(
-                feature = "add-tags-to-resource",
-                feature = "list-tags-for-resource",
-                feature = "remove-tags-from-resource"
-            ))]
-            Self::InvalidArnFault(error) => (
-                crate::error::InvalidArnFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            #[cfg(any(
-                feature = "create-replication-group",
-                feature = "create-snapshot",
-                feature = "decrease-replica-count",
-                feature = "delete-cache-cluster",
-                feature = "increase-replica-count",
-                feature = "modify-cache-cluster",
-                feature = "modify-replication-group",
-                feature = "modify-replication-group-shard-configuration",
-                feature = "reboot-cache-cluster",
-                feature = "test-failover"
-            ))]
-            Self::InvalidCacheClusterStateFault(error) => (
-                crate::error::InvalidCacheClusterStateFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            #[cfg(any(
-                feature = "create-cache-parameter-group",
-                feature = "delete-cache-parameter-group",
-                feature = "modify-cache-parameter-group",
-                feature = "reset-cache-parameter-group"
-            ))]
-            Self::InvalidCacheParameterGroupStateFault(error) => (
-                crate::error::InvalidCacheParameterGroupStateFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            #[cfg(any(
-                feature = "authorize-cache-security-group-ingress",
-                feature = "delete-cache-security-group",
-                feature = "modify-cache-cluster",
-                feature = "modify-replication-group",
-                feature = "revoke-cache-security-group-ingress"
-            ))]
-            Self::InvalidCacheSecurityGroupStateFault(error) => (
-                crate::error::InvalidCacheSecurityGroupStateFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            #[cfg(any(
-                feature = "create-serverless-cache",
-                feature = "delete-serverless-cache",
-                feature = "modify-serverless-cache"
-            ))]
-            Self::InvalidCredentialsException(error) => (
-                crate::error::InvalidCredentialsException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            #[cfg(any(
-                feature = "create-replication-group",
-                feature = "decrease-node-groups-in-global-replication-group",
-                feature = "delete-global-replication-group",
-                feature = "disassociate-global-replication-group",
-                feature = "failover-global-replication-group",
-                feature = "increase-node-groups-in-global-replication-group",
-                feature = "modify-cache-parameter-group",
-                feature = "modify-global-replication-group",
-                feature = "rebalance-slots-in-global-replication-group",
-                feature = "reset-cache-parameter-group"
-            ))]
-            Self::InvalidGlobalReplicationGroupStateFault(error) => (
-                crate::error::InvalidGlobalReplicationGroupStateFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            #[cfg(any(
-                feature = "increase-replica-count",
-                feature = "modify-replication-group",
-                feature = "modify-replication-group-shard-configuration",
-                feature = "test-failover"
-            ))]
-            Self::InvalidKmsKeyFault(error) => (
-                crate::error::InvalidKmsKeyFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            #[cfg(any(
-                feature = "authorize-cache-security-group-ingress",
-                feature = "copy-serverless-cache-snapshot",
-                feature = "copy-snapshot",
-                feature = "create-cache-cluster",
-                feature = "create-cache-parameter-group",
-                feature = "create-cache-security-group",
-                feature = "create-replication-group",
-                feature = "create-serverless-cache",
-                feature = "create-serverless-cache-snapshot",
-                feature = "create-snapshot",
-                feature = "create-user",
-                feature = "decrease-node-groups-in-global-replication-group",
-                feature = "decrease-replica-count",
-                feature = "delete-cache-cluster",
-                feature = "delete-cache-parameter-group",
-                feature = "delete-cache-security-group",
-                feature = "delete-replication-group",
-                feature = "delete-serverless-cache",
-                feature = "delete-snapshot",
-                feature = "describe-cache-clusters",
-                feature = "describe-cache-parameter-groups",
-                feature = "describe-cache-parameters",
-                feature = "describe-cache-security-groups",
-                feature = "describe-engine-default-parameters",
-                feature = "describe-events",
-                feature = "describe-global-replication-groups",
-                feature = "describe-replication-groups",
-                feature = "describe-reserved-cache-nodes",
-                feature = "describe-reserved-cache-nodes-offerings",
-                feature = "describe-serverless-cache-snapshots",
-                feature = "describe-serverless-caches",
-                feature = "describe-service-updates",
-                feature = "describe-snapshots",
-                feature = "describe-update-actions",
-                feature = "describe-user-groups",
-                feature = "describe-users",
-                feature = "disassociate-global-replication-group",
-                feature = "failover-global-replication-group",
-                feature = "increase-replica-count",
-                feature = "list-allowed-node-type-modifications",
-                feature = "modify-cache-cluster",
-                feature = "modify-cache-parameter-group",
-                feature = "modify-replication-group",
-                feature = "modify-replication-group-shard-configuration",
-                feature = "modify-serverless-cache",
-                feature = "modify-user",
-                feature = "modify-user-group",
-                feature = "purchase-reserved-cache-nodes-offering",
-                feature = "reset-cache-parameter-group",
-                feature = "revoke-cache-security-group-ingress",
-                feature = "test-failover"
-            ))]
-            Self::InvalidParameterCombinationException(error) => (
-                crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            #[cfg(any(
-                feature = "authorize-cache-security-group-ingress",
-                feature = "batch-apply-update-action",
-                feature = "batch-stop-update-action",
-                feature = "copy-serverless-cache-snapshot",
-                feature = "copy-snapshot",
-                feature = "create-cache-cluster",
-                feature = "create-cache-parameter-group",
-                feature = "create-cache-security-group",
-                feature = "create-global-replication-group",
-                feature = "create-replication-group",
-                feature = "create-serverless-cache",
-                feature = "create-serverless-cache-snapshot",
-                feature = "create-snapshot",
-                feature = "create-user",
-                feature = "create-user-group",
-                feature = "decrease-node-groups-in-global-replication-group",
-                feature = "decrease-replica-count",
-                feature = "delete-cache-cluster",
-                feature = "delete-cache-parameter-group",
-                feature = "delete-cache-security-group",
-                feature = "delete-global-replication-group",
-                feature = "delete-replication-group",
-                feature = "delete-serverless-cache",
-                feature = "delete-serverless-cache-snapshot",
-                feature = "delete-snapshot",
-                feature = "delete-user",
-                feature = "delete-user-group",
-                feature = "describe-cache-clusters",
-                feature = "describe-cache-parameter-groups",
-                feature = "describe-cache-parameters",
-                feature = "describe-cache-security-groups",
-                feature = "describe-engine-default-parameters",
-                feature = "describe-events",
-                feature = "describe-global-replication-groups",
-                feature = "describe-replication-groups",
-                feature = "describe-reserved-cache-nodes",
-                feature = "describe-reserved-cache-nodes-offerings",
-                feature = "describe-serverless-cache-snapshots",
-                feature = "describe-serverless-caches",
-                feature = "describe-service-updates",
-                feature = "describe-snapshots",
-                feature = "describe-update-actions",
-                feature = "disassociate-global-replication-group",
-                feature = "export-serverless-cache-snapshot",
-                feature = "failover-global-replication-group",
-                feature = "increase-node-groups-in-global-replication-group",
-                feature = "increase-replica-count",
-                feature = "list-allowed-node-type-modifications",
-                feature = "modify-cache-cluster",
-                feature = "modify-cache-parameter-group",
-                feature = "modify-global-replication-group",
-                feature = "modify-replication-group",
-                feature = "modify-replication-group-shard-configuration",
-                feature = "modify-serverless-cache",
-                feature = "modify-user",
-                feature = "modify-user-group",
-                feature = "purchase-reserved-cache-nodes-offering",
-                feature = "rebalance-slots-in-global-replication-group",
-                feature = "reset-cache-parameter-group",
-                feature = "revoke-cache-security-group-ingress",
-                feature = "start-migration",
-                feature = "test-failover",
-                feature = "test-migration"
-            ))]
-            Self::InvalidParameterValueException(error) => (
-                crate::error::InvalidParameterValueException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            #[cfg(any(
-                feature = "add-tags-to-resource",
-                feature = "complete-migration",
-                feature = "create-cache-cluster",
-                feature = "create-global-replication-group",
-                feature = "create-snapshot",
-                feature = "decrease-replica-count",
-                feature = "delete-replication-group",
-                feature = "increase-replica-count",
-                feature = "list-tags-for-resource",
-                feature = "modify-replication-group",
-                feature = "modify-replication-group-shard-configuration",
-                feature = "remove-tags-from-resource",
-                feature = "start-migration",
-                feature = "test-failover",
-                feature = "test-migration"
-            ))]
-            Self::InvalidReplicationGroupStateFault(error) => (
-                crate::error::InvalidReplicationGroupStateFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            #[cfg(any(
-                feature = "add-tags-to-resource",
-                feature = "copy-serverless-cache-snapshot",
-                feature = "delete-serverless-cache-snapshot",
-                feature = "export-serverless-cache-snapshot",
-                feature = "list-tags-for-resource",
-                feature = "remove-tags-from-resource"
-            ))]
-            Self::InvalidServerlessCacheSnapshotStateFault(error) => (
-                crate::error::InvalidServerlessCacheSnapshotStateFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            #[cfg(any(
-                feature = "add-tags-to-resource",
-                feature = "create-serverless-cache",
-                feature = "create-serverless-cache-snapshot",
-                feature = "delete-serverless-cache",
-                feature = "list-tags-for-resource",
-                feature = "modify-serverless-cache",
-                feature = "remove-tags-from-resource"
-            ))]
-            Self::InvalidServerlessCacheStateFault(error) => (
-                crate::error::InvalidServerlessCacheStateFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::GlobalReplicationGroupAlreadyExistsFault(error) => {
+                (
+                    crate::error::GlobalReplicationGroupAlreadyExistsFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            #[cfg(
+                any(
+                    feature = "create-replication-group",
+                    feature = "decrease-node-groups-in-global-replication-group",
+                    feature = "delete-global-replication-group",
+                    feature = "describe-global-replication-groups",
+                    feature = "disassociate-global-replication-group",
+                    feature = "failover-global-replication-group",
+                    feature = "increase-node-groups-in-global-replication-group",
+                    feature = "modify-global-replication-group",
+                    feature = "rebalance-slots-in-global-replication-group"
+                )
+            )]
+            Self::GlobalReplicationGroupNotFoundFault(error) => {
+                (
+                    crate::error::GlobalReplicationGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            #[cfg(
+                any(
+                    feature = "create-cache-cluster",
+                    feature = "create-replication-group",
+                    feature = "decrease-replica-count",
+                    feature = "increase-replica-count",
+                    feature = "modify-cache-cluster",
+                    feature = "modify-replication-group",
+                    feature = "modify-replication-group-shard-configuration"
+                )
+            )]
+            Self::InsufficientCacheClusterCapacityFault(error) => {
+                (
+                    crate::error::InsufficientCacheClusterCapacityFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "list-tags-for-resource",
+                    feature = "remove-tags-from-resource"
+                )
+            )]
+            Self::InvalidArnFault(error) => {
+                (
+                    crate::error::InvalidArnFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            #[cfg(
+                any(
+                    feature = "create-replication-group",
+                    feature = "create-snapshot",
+                    feature = "decrease-replica-count",
+                    feature = "delete-cache-cluster",
+                    feature = "increase-replica-count",
+                    feature = "modify-cache-cluster",
+                    feature = "modify-replication-group",
+                    feature = "modify-replication-group-shard-configuration",
+                    feature = "reboot-cache-cluster",
+                    feature = "test-failover"
+                )
+            )]
+            Self::InvalidCacheClusterStateFault(error) => {
+                (
+                    crate::error::InvalidCacheClusterStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            #[cfg(
+                any(
+                    feature = "create-cache-parameter-group",
+                    feature = "delete-cache-parameter-group",
+                    feature = "modify-cache-parameter-group",
+                    feature = "reset-cache-parameter-group"
+                )
+            )]
+            Self::InvalidCacheParameterGroupStateFault(error) => {
+                (
+                    crate::error::InvalidCacheParameterGroupStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            #[cfg(
+                any(
+                    feature = "authorize-cache-security-group-ingress",
+                    feature = "delete-cache-security-group",
+                    feature = "modify-cache-cluster",
+                    feature = "modify-replication-group",
+                    feature = "revoke-cache-security-group-ingress"
+                )
+            )]
+            Self::InvalidCacheSecurityGroupStateFault(error) => {
+                (
+                    crate::error::InvalidCacheSecurityGroupStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            #[cfg(
+                any(
+                    feature = "create-serverless-cache",
+                    feature = "delete-serverless-cache",
+                    feature = "modify-serverless-cache"
+                )
+            )]
+            Self::InvalidCredentialsException(error) => {
+                (
+                    crate::error::InvalidCredentialsException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            #[cfg(
+                any(
+                    feature = "create-replication-group",
+                    feature = "decrease-node-groups-in-global-replication-group",
+                    feature = "delete-global-replication-group",
+                    feature = "disassociate-global-replication-group",
+                    feature = "failover-global-replication-group",
+                    feature = "increase-node-groups-in-global-replication-group",
+                    feature = "modify-cache-parameter-group",
+                    feature = "modify-global-replication-group",
+                    feature = "rebalance-slots-in-global-replication-group",
+                    feature = "reset-cache-parameter-group"
+                )
+            )]
+            Self::InvalidGlobalReplicationGroupStateFault(error) => {
+                (
+                    crate::error::InvalidGlobalReplicationGroupStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            #[cfg(
+                any(
+                    feature = "increase-replica-count",
+                    feature = "modify-replication-group",
+                    feature = "modify-replication-group-shard-configuration",
+                    feature = "test-failover"
+                )
+            )]
+            Self::InvalidKmsKeyFault(error) => {
+                (
+                    crate::error::InvalidKmsKeyFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            #[cfg(
+                any(
+                    feature = "authorize-cache-security-group-ingress",
+                    feature = "copy-serverless-cache-snapshot",
+                    feature = "copy-snapshot",
+                    feature = "create-cache-cluster",
+                    feature = "create-cache-parameter-group",
+                    feature = "create-cache-security-group",
+                    feature = "create-replication-group",
+                    feature = "create-serverless-cache",
+                    feature = "create-serverless-cache-snapshot",
+                    feature = "create-snapshot",
+                    feature = "create-user",
+                    feature = "decrease-node-groups-in-global-replication-group",
+                    feature = "decrease-replica-count",
+                    feature = "delete-cache-cluster",
+                    feature = "delete-cache-parameter-group",
+                    feature = "delete-cache-security-group",
+                    feature = "delete-replication-group",
+                    feature = "delete-serverless-cache",
+                    feature = "delete-snapshot",
+                    feature = "describe-cache-clusters",
+                    feature = "describe-cache-parameter-groups",
+                    feature = "describe-cache-parameters",
+                    feature = "describe-cache-security-groups",
+                    feature = "describe-engine-default-parameters",
+                    feature = "describe-events",
+                    feature = "describe-global-replication-groups",
+                    feature = "describe-replication-groups",
+                    feature = "describe-reserved-cache-nodes",
+                    feature = "describe-reserved-cache-nodes-offerings",
+                    feature = "describe-serverless-cache-snapshots",
+                    feature = "describe-serverless-caches",
+                    feature = "describe-service-updates",
+                    feature = "describe-snapshots",
+                    feature = "describe-update-actions",
+                    feature = "describe-user-groups",
+                    feature = "describe-users",
+                    feature = "disassociate-global-replication-group",
+                    feature = "failover-global-replication-group",
+                    feature = "increase-replica-count",
+                    feature = "list-allowed-node-type-modifications",
+                    feature = "modify-cache-cluster",
+                    feature = "modify-cache-parameter-group",
+                    feature = "modify-replication-group",
+                    feature = "modify-replication-group-shard-configuration",
+                    feature = "modify-serverless-cache",
+                    feature = "modify-user",
+                    feature = "modify-user-group",
+                    feature = "purchase-reserved-cache-nodes-offering",
+                    feature = "reset-cache-parameter-group",
+                    feature = "revoke-cache-security-group-ingress",
+                    feature = "test-failover"
+                )
+            )]
+            Self::InvalidParameterCombinationException(error) => {
+                (
+                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            #[cfg(
+                any(
+                    feature = "authorize-cache-security-group-ingress",
+                    feature = "batch-apply-update-action",
+                    feature = "batch-stop-update-action",
+                    feature = "copy-serverless-cache-snapshot",
+                    feature = "copy-snapshot",
+                    feature = "create-cache-cluster",
+                    feature = "create-cache-parameter-group",
+                    feature = "create-cache-security-group",
+                    feature = "create-global-replication-group",
+                    feature = "create-replication-group",
+                    feature = "create-serverless-cache",
+                    feature = "create-serverless-cache-snapshot",
+                    feature = "create-snapshot",
+                    feature = "create-user",
+                    feature = "create-user-group",
+                    feature = "decrease-node-groups-in-global-replication-group",
+                    feature = "decrease-replica-count",
+                    feature = "delete-cache-cluster",
+                    feature = "delete-cache-parameter-group",
+                    feature = "delete-cache-security-group",
+                    feature = "delete-global-replication-group",
+                    feature = "delete-replication-group",
+                    feature = "delete-serverless-cache",
+                    feature = "delete-serverless-cache-snapshot",
+                    feature = "delete-snapshot",
+                    feature = "delete-user",
+                    feature = "delete-user-group",
+                    feature = "describe-cache-clusters",
+                    feature = "describe-cache-parameter-groups",
+                    feature = "describe-cache-parameters",
+                    feature = "describe-cache-security-groups",
+                    feature = "describe-engine-default-parameters",
+                    feature = "describe-events",
+                    feature = "describe-global-replication-groups",
+                    feature = "describe-replication-groups",
+                    feature = "describe-reserved-cache-nodes",
+                    feature = "describe-reserved-cache-nodes-offerings",
+                    feature = "describe-serverless-cache-snapshots",
+                    feature = "describe-serverless-caches",
+                    feature = "describe-service-updates",
+                    feature = "describe-snapshots",
+                    feature = "describe-update-actions",
+                    feature = "disassociate-global-replication-group",
+                    feature = "export-serverless-cache-snapshot",
+                    feature = "failover-global-replication-group",
+                    feature = "increase-node-groups-in-global-replication-group",
+                    feature = "increase-replica-count",
+                    feature = "list-allowed-node-type-modifications",
+                    feature = "modify-cache-cluster",
+                    feature = "modify-cache-parameter-group",
+                    feature = "modify-global-replication-group",
+                    feature = "modify-replication-group",
+                    feature = "modify-replication-group-shard-configuration",
+                    feature = "modify-serverless-cache",
+                    feature = "modify-user",
+                    feature = "modify-user-group",
+                    feature = "purchase-reserved-cache-nodes-offering",
+                    feature = "rebalance-slots-in-global-replication-group",
+                    feature = "reset-cache-parameter-group",
+                    feature = "revoke-cache-security-group-ingress",
+                    feature = "start-migration",
+                    feature = "test-failover",
+                    feature = "test-migration"
+                )
+            )]
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "complete-migration",
+                    feature = "create-cache-cluster",
+                    feature = "create-global-replication-group",
+                    feature = "create-snapshot",
+                    feature = "decrease-replica-count",
+                    feature = "delete-replication-group",
+                    feature = "increase-replica-count",
+                    feature = "list-tags-for-resource",
+                    feature = "modify-replication-group",
+                    feature = "modify-replication-group-shard-configuration",
+                    feature = "remove-tags-from-resource",
+                    feature = "start-migration",
+                    feature = "test-failover",
+                    feature = "test-migration"
+                )
+            )]
+            Self::InvalidReplicationGroupStateFault(error) => {
+                (
+                    crate::error::InvalidReplicationGroupStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "copy-serverless-cache-snapshot",
+                    feature = "delete-serverless-cache-snapshot",
+                    feature = "export-serverless-cache-snapshot",
+                    feature = "list-tags-for-resource",
+                    feature = "remove-tags-from-resource"
+                )
+            )]
+            Self::InvalidServerlessCacheSnapshotStateFault(error) => {
+                (
+                    crate::error::InvalidServerlessCacheSnapshotStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "create-serverless-cache",
+                    feature = "create-serverless-cache-snapshot",
+                    feature = "delete-serverless-cache",
+                    feature = "list-tags-for-resource",
+                    feature = "modify-serverless-cache",
+                    feature = "remove-tags-from-resource"
+                )
+            )]
+            Self::InvalidServerlessCacheStateFault(error) => {
+                (
+                    crate::error::InvalidServerlessCacheStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             #[cfg(any(feature = "copy-snapshot", feature = "delete-snapshot"))]
-            Self::InvalidSnapshotStateFault(error) => (
-                crate::error::InvalidSnapshotStateFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            #[cfg(any(
-                feature = "create-cache-subnet-group",
-                feature = "modify-cache-subnet-group"
-            ))]
-            Self::InvalidSubnet(error) => (
-                crate::error::InvalidSubnet::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            #[cfg(any(
-                feature = "create-replication-group",
-                feature = "create-serverless-cache",
-                feature = "delete-user-group",
-                feature = "modify-replication-group",
-                feature = "modify-serverless-cache",
-                feature = "modify-user-group"
-            ))]
-            Self::InvalidUserGroupStateFault(error) => (
-                crate::error::InvalidUserGroupStateFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::InvalidSnapshotStateFault(error) => {
+                (
+                    crate::error::InvalidSnapshotStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            #[cfg(
+                any(
+                    feature = "create-cache-subnet-group",
+                    feature = "modify-cache-subnet-group"
+                )
+            )]
+            Self::InvalidSubnet(error) => {
+                (
+                    crate::error::InvalidSubnet::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            #[cfg(
+                any(
+                    feature = "create-replication-group",
+                    feature = "create-serverless-cache",
+                    feature = "delete-user-group",
+                    feature = "modify-replication-group",
+                    feature = "modify-serverless-cache",
+                    feature = "modify-user-group"
+                )
+            )]
+            Self::InvalidUserGroupStateFault(error) => {
+                (
+                    crate::error::InvalidUserGroupStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             #[cfg(any(feature = "delete-user", feature = "modify-user"))]
-            Self::InvalidUserStateFault(error) => (
-                crate::error::InvalidUserStateFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            #[cfg(any(
-                feature = "create-cache-cluster",
-                feature = "create-replication-group",
-                feature = "decrease-replica-count",
-                feature = "increase-replica-count",
-                feature = "modify-cache-cluster",
-                feature = "modify-replication-group",
-                feature = "modify-replication-group-shard-configuration"
-            ))]
-            Self::InvalidVpcNetworkStateFault(error) => (
-                crate::error::InvalidVpcNetworkStateFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            #[cfg(any(feature = "decrease-replica-count", feature = "increase-replica-count"))]
-            Self::NoOperationFault(error) => (
-                crate::error::NoOperationFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::InvalidUserStateFault(error) => {
+                (
+                    crate::error::InvalidUserStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            #[cfg(
+                any(
+                    feature = "create-cache-cluster",
+                    feature = "create-replication-group",
+                    feature = "decrease-replica-count",
+                    feature = "increase-replica-count",
+                    feature = "modify-cache-cluster",
+                    feature = "modify-replication-group",
+                    feature = "modify-replication-group-shard-configuration"
+                )
+            )]
+            Self::InvalidVpcNetworkStateFault(error) => {
+                (
+                    crate::error::InvalidVpcNetworkStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            #[cfg(
+                any(
+                    feature = "decrease-replica-count",
+                    feature = "increase-replica-count"
+                )
+            )]
+            Self::NoOperationFault(error) => {
+                (
+                    crate::error::NoOperationFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             #[cfg(feature = "test-failover")]
-            Self::NodeGroupNotFoundFault(error) => (
-                crate::error::NodeGroupNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            #[cfg(any(
-                feature = "create-replication-group",
-                feature = "decrease-replica-count",
-                feature = "increase-replica-count",
-                feature = "modify-replication-group-shard-configuration"
-            ))]
-            Self::NodeGroupsPerReplicationGroupQuotaExceededFault(error) => (
-                crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            #[cfg(any(
-                feature = "create-cache-cluster",
-                feature = "create-replication-group",
-                feature = "modify-cache-cluster",
-                feature = "modify-replication-group"
-            ))]
-            Self::NodeQuotaForClusterExceededFault(error) => (
-                crate::error::NodeQuotaForClusterExceededFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            #[cfg(any(
-                feature = "create-cache-cluster",
-                feature = "create-replication-group",
-                feature = "decrease-replica-count",
-                feature = "increase-replica-count",
-                feature = "modify-cache-cluster",
-                feature = "modify-replication-group",
-                feature = "modify-replication-group-shard-configuration"
-            ))]
-            Self::NodeQuotaForCustomerExceededFault(error) => (
-                crate::error::NodeQuotaForCustomerExceededFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::NodeGroupNotFoundFault(error) => {
+                (
+                    crate::error::NodeGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            #[cfg(
+                any(
+                    feature = "create-replication-group",
+                    feature = "decrease-replica-count",
+                    feature = "increase-replica-count",
+                    feature = "modify-replication-group-shard-configuration"
+                )
+            )]
+            Self::NodeGroupsPerReplicationGroupQuotaExceededFault(error) => {
+                (
+                    crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            #[cfg(
+                any(
+                    feature = "create-cache-cluster",
+                    feature = "create-replication-group",
+                    feature = "modify-cache-cluster",
+                    feature = "modify-replication-group"
+                )
+            )]
+            Self::NodeQuotaForClusterExceededFault(error) => {
+                (
+                    crate::error::NodeQuotaForClusterExceededFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            #[cfg(
+                any(
+                    feature = "create-cache-cluster",
+                    feature = "create-replication-group",
+                    feature = "decrease-replica-count",
+                    feature = "increase-replica-count",
+                    feature = "modify-cache-cluster",
+                    feature = "modify-replication-group",
+                    feature = "modify-replication-group-shard-configuration"
+                )
+            )]
+            Self::NodeQuotaForCustomerExceededFault(error) => {
+                (
+                    crate::error::NodeQuotaForCustomerExceededFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             #[cfg(feature = "create-replication-group")]
-            Self::ReplicationGroupAlreadyExistsFault(error) => (
-                crate::error::ReplicationGroupAlreadyExistsFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::ReplicationGroupAlreadyExistsFault(error) => {
+                (
+                    crate::error::ReplicationGroupAlreadyExistsFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             #[cfg(any(feature = "start-migration", feature = "test-migration"))]
-            Self::ReplicationGroupAlreadyUnderMigrationFault(error) => (
-                crate::error::ReplicationGroupAlreadyUnderMigrationFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            #[cfg(any(
-                feature = "add-tags-to-resource",
-                feature = "complete-migration",
-                feature = "create-cache-cluster",
-                feature = "create-global-replication-group",
-                feature = "create-snapshot",
-                feature = "decrease-replica-count",
-                feature = "delete-replication-group",
-                feature = "describe-replication-groups",
-                feature = "increase-replica-count",
-                feature = "list-allowed-node-type-modifications",
-                feature = "list-tags-for-resource",
-                feature = "modify-replication-group",
-                feature = "modify-replication-group-shard-configuration",
-                feature = "remove-tags-from-resource",
-                feature = "start-migration",
-                feature = "test-failover",
-                feature = "test-migration"
-            ))]
-            Self::ReplicationGroupNotFoundFault(error) => (
-                crate::error::ReplicationGroupNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::ReplicationGroupAlreadyUnderMigrationFault(error) => {
+                (
+                    crate::error::ReplicationGroupAlreadyUnderMigrationFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "complete-migration",
+                    feature = "create-cache-cluster",
+                    feature = "create-global-replication-group",
+                    feature = "create-snapshot",
+                    feature = "decrease-replica-count",
+                    feature = "delete-replication-group",
+                    feature = "describe-replication-groups",
+                    feature = "increase-replica-count",
+                    feature = "list-allowed-node-type-modifications",
+                    feature = "list-tags-for-resource",
+                    feature = "modify-replication-group",
+                    feature = "modify-replication-group-shard-configuration",
+                    feature = "remove-tags-from-resource",
+                    feature = "start-migration",
+                    feature = "test-failover",
+                    feature = "test-migration"
+                )
+            )]
+            Self::ReplicationGroupNotFoundFault(error) => {
+                (
+                    crate::error::ReplicationGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             #[cfg(feature = "complete-migration")]
-            Self::ReplicationGroupNotUnderMigrationFault(error) => (
-                crate::error::ReplicationGroupNotUnderMigrationFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::ReplicationGroupNotUnderMigrationFault(error) => {
+                (
+                    crate::error::ReplicationGroupNotUnderMigrationFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             #[cfg(feature = "purchase-reserved-cache-nodes-offering")]
-            Self::ReservedCacheNodeAlreadyExistsFault(error) => (
-                crate::error::ReservedCacheNodeAlreadyExistsFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            #[cfg(any(
-                feature = "add-tags-to-resource",
-                feature = "describe-reserved-cache-nodes",
-                feature = "list-tags-for-resource",
-                feature = "remove-tags-from-resource"
-            ))]
-            Self::ReservedCacheNodeNotFoundFault(error) => (
-                crate::error::ReservedCacheNodeNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::ReservedCacheNodeAlreadyExistsFault(error) => {
+                (
+                    crate::error::ReservedCacheNodeAlreadyExistsFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "describe-reserved-cache-nodes",
+                    feature = "list-tags-for-resource",
+                    feature = "remove-tags-from-resource"
+                )
+            )]
+            Self::ReservedCacheNodeNotFoundFault(error) => {
+                (
+                    crate::error::ReservedCacheNodeNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             #[cfg(feature = "purchase-reserved-cache-nodes-offering")]
-            Self::ReservedCacheNodeQuotaExceededFault(error) => (
-                crate::error::ReservedCacheNodeQuotaExceededFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            #[cfg(any(
-                feature = "describe-reserved-cache-nodes-offerings",
-                feature = "purchase-reserved-cache-nodes-offering"
-            ))]
-            Self::ReservedCacheNodesOfferingNotFoundFault(error) => (
-                crate::error::ReservedCacheNodesOfferingNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::ReservedCacheNodeQuotaExceededFault(error) => {
+                (
+                    crate::error::ReservedCacheNodeQuotaExceededFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            #[cfg(
+                any(
+                    feature = "describe-reserved-cache-nodes-offerings",
+                    feature = "purchase-reserved-cache-nodes-offering"
+                )
+            )]
+            Self::ReservedCacheNodesOfferingNotFoundFault(error) => {
+                (
+                    crate::error::ReservedCacheNodesOfferingNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             #[cfg(feature = "create-serverless-cache")]
-            Self::ServerlessCacheAlreadyExistsFault(error) => (
-                crate::error::ServerlessCacheAlreadyExistsFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            #[cfg(any(
-                feature = "add-tags-to-resource",
-                feature = "create-serverless-cache",
-                feature = "create-serverless-cache-snapshot",
-                feature = "delete-serverless-cache",
-                feature = "describe-serverless-cache-snapshots",
-                feature = "describe-serverless-caches",
-                feature = "list-tags-for-resource",
-                feature = "modify-serverless-cache",
-                feature = "remove-tags-from-resource"
-            ))]
-            Self::ServerlessCacheNotFoundFault(error) => (
-                crate::error::ServerlessCacheNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::ServerlessCacheAlreadyExistsFault(error) => {
+                (
+                    crate::error::ServerlessCacheAlreadyExistsFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "create-serverless-cache",
+                    feature = "create-serverless-cache-snapshot",
+                    feature = "delete-serverless-cache",
+                    feature = "describe-serverless-cache-snapshots",
+                    feature = "describe-serverless-caches",
+                    feature = "list-tags-for-resource",
+                    feature = "modify-serverless-cache",
+                    feature = "remove-tags-from-resource"
+                )
+            )]
+            Self::ServerlessCacheNotFoundFault(error) => {
+                (
+                    crate::error::ServerlessCacheNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             #[cfg(feature = "create-serverless-cache")]
-            Self::ServerlessCacheQuotaForCustomerExceededFault(error) => (
-                crate::error::ServerlessCacheQuotaForCustomerExceededFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            #[cfg(any(
-                feature = "copy-serverless-cache-snapshot",
-                feature = "create-serverless-cache-snapshot",
-                feature = "delete-serverless-cache"
-            ))]
-            Self::ServerlessCacheSnapshotAlreadyExistsFault(error) => (
-                crate::error::ServerlessCacheSnapshotAlreadyExistsFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            #[cfg(any(
-                feature = "add-tags-to-resource",
-                feature = "copy-serverless-cache-snapshot",
-                feature = "delete-serverless-cache-snapshot",
-                feature = "describe-serverless-cache-snapshots",
-                feature = "export-serverless-cache-snapshot",
-                feature = "list-tags-for-resource",
-                feature = "remove-tags-from-resource"
-            ))]
-            Self::ServerlessCacheSnapshotNotFoundFault(error) => (
-                crate::error::ServerlessCacheSnapshotNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            #[cfg(any(
-                feature = "copy-serverless-cache-snapshot",
-                feature = "create-serverless-cache-snapshot"
-            ))]
-            Self::ServerlessCacheSnapshotQuotaExceededFault(error) => (
-                crate::error::ServerlessCacheSnapshotQuotaExceededFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            #[cfg(any(
-                feature = "copy-serverless-cache-snapshot",
-                feature = "create-global-replication-group",
-                feature = "create-serverless-cache",
-                feature = "create-serverless-cache-snapshot",
-                feature = "create-user",
-                feature = "create-user-group",
-                feature = "decrease-replica-count",
-                feature = "delete-serverless-cache",
-                feature = "delete-serverless-cache-snapshot",
-                feature = "delete-user",
-                feature = "delete-user-group",
-                feature = "describe-user-groups",
-                feature = "describe-users",
-                feature = "export-serverless-cache-snapshot",
-                feature = "modify-serverless-cache",
-                feature = "modify-user",
-                feature = "modify-user-group"
-            ))]
-            Self::ServiceLinkedRoleNotFoundFault(error) => (
-                crate::error::ServiceLinkedRoleNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            #[cfg(any(
-                feature = "batch-apply-update-action",
-                feature = "batch-stop-update-action",
-                feature = "describe-service-updates"
-            ))]
-            Self::ServiceUpdateNotFoundFault(error) => (
-                crate::error::ServiceUpdateNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            #[cfg(any(
-                feature = "copy-snapshot",
-                feature = "create-snapshot",
-                feature = "delete-cache-cluster",
-                feature = "delete-replication-group"
-            ))]
-            Self::SnapshotAlreadyExistsFault(error) => (
-                crate::error::SnapshotAlreadyExistsFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            #[cfg(any(
-                feature = "create-snapshot",
-                feature = "delete-cache-cluster",
-                feature = "delete-replication-group"
-            ))]
-            Self::SnapshotFeatureNotSupportedFault(error) => (
-                crate::error::SnapshotFeatureNotSupportedFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            #[cfg(any(
-                feature = "add-tags-to-resource",
-                feature = "copy-snapshot",
-                feature = "delete-snapshot",
-                feature = "describe-snapshots",
-                feature = "list-tags-for-resource",
-                feature = "remove-tags-from-resource"
-            ))]
-            Self::SnapshotNotFoundFault(error) => (
-                crate::error::SnapshotNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            #[cfg(any(
-                feature = "copy-snapshot",
-                feature = "create-snapshot",
-                feature = "delete-cache-cluster",
-                feature = "delete-replication-group"
-            ))]
-            Self::SnapshotQuotaExceededFault(error) => (
-                crate::error::SnapshotQuotaExceededFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::ServerlessCacheQuotaForCustomerExceededFault(error) => {
+                (
+                    crate::error::ServerlessCacheQuotaForCustomerExceededFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            #[cfg(
+                any(
+                    feature = "copy-serverless-cache-snapshot",
+                    feature = "create-serverless-cache-snapshot",
+                    feature = "delete-serverless-cache"
+                )
+            )]
+            Self::ServerlessCacheSnapshotAlreadyExistsFault(error) => {
+                (
+                    crate::error::ServerlessCacheSnapshotAlreadyExistsFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "copy-serverless-cache-snapshot",
+                    feature = "delete-serverless-cache-snapshot",
+                    feature = "describe-serverless-cache-snapshots",
+                    feature = "export-serverless-cache-snapshot",
+                    feature = "list-tags-for-resource",
+                    feature = "remove-tags-from-resource"
+                )
+            )]
+            Self::ServerlessCacheSnapshotNotFoundFault(error) => {
+                (
+                    crate::error::ServerlessCacheSnapshotNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            #[cfg(
+                any(
+                    feature = "copy-serverless-cache-snapshot",
+                    feature = "create-serverless-cache-snapshot"
+                )
+            )]
+            Self::ServerlessCacheSnapshotQuotaExceededFault(error) => {
+                (
+                    crate::error::ServerlessCacheSnapshotQuotaExceededFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            #[cfg(
+                any(
+                    feature = "copy-serverless-cache-snapshot",
+                    feature = "create-global-replication-group",
+                    feature = "create-serverless-cache",
+                    feature = "create-serverless-cache-snapshot",
+                    feature = "create-user",
+                    feature = "create-user-group",
+                    feature = "decrease-replica-count",
+                    feature = "delete-serverless-cache",
+                    feature = "delete-serverless-cache-snapshot",
+                    feature = "delete-user",
+                    feature = "delete-user-group",
+                    feature = "describe-user-groups",
+                    feature = "describe-users",
+                    feature = "export-serverless-cache-snapshot",
+                    feature = "modify-serverless-cache",
+                    feature = "modify-user",
+                    feature = "modify-user-group"
+                )
+            )]
+            Self::ServiceLinkedRoleNotFoundFault(error) => {
+                (
+                    crate::error::ServiceLinkedRoleNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            #[cfg(
+                any(
+                    feature = "batch-apply-update-action",
+                    feature = "batch-stop-update-action",
+                    feature = "describe-service-updates"
+                )
+            )]
+            Self::ServiceUpdateNotFoundFault(error) => {
+                (
+                    crate::error::ServiceUpdateNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            #[cfg(
+                any(
+                    feature = "copy-snapshot",
+                    feature = "create-snapshot",
+                    feature = "delete-cache-cluster",
+                    feature = "delete-replication-group"
+                )
+            )]
+            Self::SnapshotAlreadyExistsFault(error) => {
+                (
+                    crate::error::SnapshotAlreadyExistsFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            #[cfg(
+                any(
+                    feature = "create-snapshot",
+                    feature = "delete-cache-cluster",
+                    feature = "delete-replication-group"
+                )
+            )]
+            Self::SnapshotFeatureNotSupportedFault(error) => {
+                (
+                    crate::error::SnapshotFeatureNotSupportedFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "copy-snapshot",
+                    feature = "delete-snapshot",
+                    feature = "describe-snapshots",
+                    feature = "list-tags-for-resource",
+                    feature = "remove-tags-from-resource"
+                )
+            )]
+            Self::SnapshotNotFoundFault(error) => {
+                (
+                    crate::error::SnapshotNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            #[cfg(
+                any(
+                    feature = "copy-snapshot",
+                    feature = "create-snapshot",
+                    feature = "delete-cache-cluster",
+                    feature = "delete-replication-group"
+                )
+            )]
+            Self::SnapshotQuotaExceededFault(error) => {
+                (
+                    crate::error::SnapshotQuotaExceededFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             #[cfg(feature = "modify-cache-subnet-group")]
-            Self::SubnetInUse(error) => (
-                crate::error::SubnetInUse::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            #[cfg(any(
-                feature = "create-cache-subnet-group",
-                feature = "modify-cache-subnet-group"
-            ))]
-            Self::SubnetNotAllowedFault(error) => (
-                crate::error::SubnetNotAllowedFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::SubnetInUse(error) => {
+                (
+                    crate::error::SubnetInUse::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            #[cfg(
+                any(
+                    feature = "create-cache-subnet-group",
+                    feature = "modify-cache-subnet-group"
+                )
+            )]
+            Self::SubnetNotAllowedFault(error) => {
+                (
+                    crate::error::SubnetNotAllowedFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             #[cfg(feature = "remove-tags-from-resource")]
-            Self::TagNotFoundFault(error) => (
-                crate::error::TagNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            #[cfg(any(
-                feature = "add-tags-to-resource",
-                feature = "copy-serverless-cache-snapshot",
-                feature = "copy-snapshot",
-                feature = "create-cache-cluster",
-                feature = "create-cache-parameter-group",
-                feature = "create-cache-security-group",
-                feature = "create-cache-subnet-group",
-                feature = "create-replication-group",
-                feature = "create-serverless-cache",
-                feature = "create-serverless-cache-snapshot",
-                feature = "create-snapshot",
-                feature = "create-user",
-                feature = "create-user-group",
-                feature = "purchase-reserved-cache-nodes-offering"
-            ))]
-            Self::TagQuotaPerResourceExceeded(error) => (
-                crate::error::TagQuotaPerResourceExceeded::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::TagNotFoundFault(error) => {
+                (
+                    crate::error::TagNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "copy-serverless-cache-snapshot",
+                    feature = "copy-snapshot",
+                    feature = "create-cache-cluster",
+                    feature = "create-cache-parameter-group",
+                    feature = "create-cache-security-group",
+                    feature = "create-cache-subnet-group",
+                    feature = "create-replication-group",
+                    feature = "create-serverless-cache",
+                    feature = "create-serverless-cache-snapshot",
+                    feature = "create-snapshot",
+                    feature = "create-user",
+                    feature = "create-user-group",
+                    feature = "purchase-reserved-cache-nodes-offering"
+                )
+            )]
+            Self::TagQuotaPerResourceExceeded(error) => {
+                (
+                    crate::error::TagQuotaPerResourceExceeded::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             #[cfg(feature = "test-failover")]
-            Self::TestFailoverNotAvailableFault(error) => (
-                crate::error::TestFailoverNotAvailableFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::TestFailoverNotAvailableFault(error) => {
+                (
+                    crate::error::TestFailoverNotAvailableFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             #[cfg(feature = "create-user")]
-            Self::UserAlreadyExistsFault(error) => (
-                crate::error::UserAlreadyExistsFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::UserAlreadyExistsFault(error) => {
+                (
+                    crate::error::UserAlreadyExistsFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             #[cfg(feature = "create-user-group")]
-            Self::UserGroupAlreadyExistsFault(error) => (
-                crate::error::UserGroupAlreadyExistsFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            #[cfg(any(
-                feature = "add-tags-to-resource",
-                feature = "create-replication-group",
-                feature = "create-serverless-cache",
-                feature = "delete-user-group",
-                feature = "describe-user-groups",
-                feature = "list-tags-for-resource",
-                feature = "modify-replication-group",
-                feature = "modify-serverless-cache",
-                feature = "modify-user-group",
-                feature = "remove-tags-from-resource"
-            ))]
-            Self::UserGroupNotFoundFault(error) => (
-                crate::error::UserGroupNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::UserGroupAlreadyExistsFault(error) => {
+                (
+                    crate::error::UserGroupAlreadyExistsFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "create-replication-group",
+                    feature = "create-serverless-cache",
+                    feature = "delete-user-group",
+                    feature = "describe-user-groups",
+                    feature = "list-tags-for-resource",
+                    feature = "modify-replication-group",
+                    feature = "modify-serverless-cache",
+                    feature = "modify-user-group",
+                    feature = "remove-tags-from-resource"
+                )
+            )]
+            Self::UserGroupNotFoundFault(error) => {
+                (
+                    crate::error::UserGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             #[cfg(feature = "create-user-group")]
-            Self::UserGroupQuotaExceededFault(error) => (
-                crate::error::UserGroupQuotaExceededFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            #[cfg(any(
-                feature = "add-tags-to-resource",
-                feature = "create-user-group",
-                feature = "delete-user",
-                feature = "describe-users",
-                feature = "list-tags-for-resource",
-                feature = "modify-user",
-                feature = "modify-user-group",
-                feature = "remove-tags-from-resource"
-            ))]
-            Self::UserNotFoundFault(error) => (
-                crate::error::UserNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::UserGroupQuotaExceededFault(error) => {
+                (
+                    crate::error::UserGroupQuotaExceededFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "create-user-group",
+                    feature = "delete-user",
+                    feature = "describe-users",
+                    feature = "list-tags-for-resource",
+                    feature = "modify-user",
+                    feature = "modify-user-group",
+                    feature = "remove-tags-from-resource"
+                )
+            )]
+            Self::UserNotFoundFault(error) => {
+                (
+                    crate::error::UserNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             #[cfg(feature = "create-user")]
-            Self::UserQuotaExceededFault(error) => (
-                crate::error::UserQuotaExceededFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::UserQuotaExceededFault(error) => {
+                (
+                    crate::error::UserQuotaExceededFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
         }
     }
@@ -12719,620 +14163,789 @@ impl ::std::fmt::Display for ServiceError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
             #[cfg(feature = "test-failover")]
-            Self::ApiCallRateForCustomerExceededFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::ApiCallRateForCustomerExceededFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             #[cfg(feature = "authorize-cache-security-group-ingress")]
-            Self::AuthorizationAlreadyExistsFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::AuthorizationAlreadyExistsFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             #[cfg(feature = "revoke-cache-security-group-ingress")]
             Self::AuthorizationNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
             #[cfg(feature = "create-cache-cluster")]
-            Self::CacheClusterAlreadyExistsFault(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(any(
-                feature = "add-tags-to-resource",
-                feature = "create-replication-group",
-                feature = "create-snapshot",
-                feature = "delete-cache-cluster",
-                feature = "describe-cache-clusters",
-                feature = "describe-snapshots",
-                feature = "list-allowed-node-type-modifications",
-                feature = "list-tags-for-resource",
-                feature = "modify-cache-cluster",
-                feature = "modify-replication-group",
-                feature = "reboot-cache-cluster",
-                feature = "remove-tags-from-resource"
-            ))]
+            Self::CacheClusterAlreadyExistsFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "create-replication-group",
+                    feature = "create-snapshot",
+                    feature = "delete-cache-cluster",
+                    feature = "describe-cache-clusters",
+                    feature = "describe-snapshots",
+                    feature = "list-allowed-node-type-modifications",
+                    feature = "list-tags-for-resource",
+                    feature = "modify-cache-cluster",
+                    feature = "modify-replication-group",
+                    feature = "reboot-cache-cluster",
+                    feature = "remove-tags-from-resource"
+                )
+            )]
             Self::CacheClusterNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
             #[cfg(feature = "create-cache-parameter-group")]
             Self::CacheParameterGroupAlreadyExistsFault(error) => {
                 ::std::fmt::Display::fmt(error, f)
             }
-            #[cfg(any(
-                feature = "add-tags-to-resource",
-                feature = "create-cache-cluster",
-                feature = "create-replication-group",
-                feature = "delete-cache-parameter-group",
-                feature = "describe-cache-parameter-groups",
-                feature = "describe-cache-parameters",
-                feature = "list-tags-for-resource",
-                feature = "modify-cache-cluster",
-                feature = "modify-cache-parameter-group",
-                feature = "modify-replication-group",
-                feature = "remove-tags-from-resource",
-                feature = "reset-cache-parameter-group"
-            ))]
-            Self::CacheParameterGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "create-cache-cluster",
+                    feature = "create-replication-group",
+                    feature = "delete-cache-parameter-group",
+                    feature = "describe-cache-parameter-groups",
+                    feature = "describe-cache-parameters",
+                    feature = "list-tags-for-resource",
+                    feature = "modify-cache-cluster",
+                    feature = "modify-cache-parameter-group",
+                    feature = "modify-replication-group",
+                    feature = "remove-tags-from-resource",
+                    feature = "reset-cache-parameter-group"
+                )
+            )]
+            Self::CacheParameterGroupNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             #[cfg(feature = "create-cache-parameter-group")]
             Self::CacheParameterGroupQuotaExceededFault(error) => {
                 ::std::fmt::Display::fmt(error, f)
             }
             #[cfg(feature = "create-cache-security-group")]
-            Self::CacheSecurityGroupAlreadyExistsFault(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(any(
-                feature = "add-tags-to-resource",
-                feature = "authorize-cache-security-group-ingress",
-                feature = "create-cache-cluster",
-                feature = "create-replication-group",
-                feature = "delete-cache-security-group",
-                feature = "describe-cache-security-groups",
-                feature = "list-tags-for-resource",
-                feature = "modify-cache-cluster",
-                feature = "modify-replication-group",
-                feature = "remove-tags-from-resource",
-                feature = "revoke-cache-security-group-ingress"
-            ))]
-            Self::CacheSecurityGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::CacheSecurityGroupAlreadyExistsFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "authorize-cache-security-group-ingress",
+                    feature = "create-cache-cluster",
+                    feature = "create-replication-group",
+                    feature = "delete-cache-security-group",
+                    feature = "describe-cache-security-groups",
+                    feature = "list-tags-for-resource",
+                    feature = "modify-cache-cluster",
+                    feature = "modify-replication-group",
+                    feature = "remove-tags-from-resource",
+                    feature = "revoke-cache-security-group-ingress"
+                )
+            )]
+            Self::CacheSecurityGroupNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             #[cfg(feature = "create-cache-security-group")]
-            Self::CacheSecurityGroupQuotaExceededFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::CacheSecurityGroupQuotaExceededFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             #[cfg(feature = "create-cache-subnet-group")]
-            Self::CacheSubnetGroupAlreadyExistsFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::CacheSubnetGroupAlreadyExistsFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             #[cfg(feature = "delete-cache-subnet-group")]
             Self::CacheSubnetGroupInUse(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(any(
-                feature = "add-tags-to-resource",
-                feature = "create-cache-cluster",
-                feature = "create-replication-group",
-                feature = "delete-cache-subnet-group",
-                feature = "describe-cache-subnet-groups",
-                feature = "list-tags-for-resource",
-                feature = "modify-cache-subnet-group",
-                feature = "remove-tags-from-resource"
-            ))]
-            Self::CacheSubnetGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "create-cache-cluster",
+                    feature = "create-replication-group",
+                    feature = "delete-cache-subnet-group",
+                    feature = "describe-cache-subnet-groups",
+                    feature = "list-tags-for-resource",
+                    feature = "modify-cache-subnet-group",
+                    feature = "remove-tags-from-resource"
+                )
+            )]
+            Self::CacheSubnetGroupNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             #[cfg(feature = "create-cache-subnet-group")]
-            Self::CacheSubnetGroupQuotaExceededFault(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(any(
-                feature = "create-cache-subnet-group",
-                feature = "modify-cache-subnet-group"
-            ))]
-            Self::CacheSubnetQuotaExceededFault(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(any(
-                feature = "create-cache-cluster",
-                feature = "create-replication-group",
-                feature = "decrease-replica-count",
-                feature = "increase-replica-count"
-            ))]
-            Self::ClusterQuotaForCustomerExceededFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::CacheSubnetGroupQuotaExceededFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            #[cfg(
+                any(
+                    feature = "create-cache-subnet-group",
+                    feature = "modify-cache-subnet-group"
+                )
+            )]
+            Self::CacheSubnetQuotaExceededFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            #[cfg(
+                any(
+                    feature = "create-cache-cluster",
+                    feature = "create-replication-group",
+                    feature = "decrease-replica-count",
+                    feature = "increase-replica-count"
+                )
+            )]
+            Self::ClusterQuotaForCustomerExceededFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             #[cfg(feature = "delete-user")]
             Self::DefaultUserAssociatedToUserGroupFault(error) => {
                 ::std::fmt::Display::fmt(error, f)
             }
             #[cfg(any(feature = "create-user-group", feature = "modify-user-group"))]
             Self::DefaultUserRequired(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(any(
-                feature = "create-user",
-                feature = "create-user-group",
-                feature = "modify-user-group"
-            ))]
+            #[cfg(
+                any(
+                    feature = "create-user",
+                    feature = "create-user-group",
+                    feature = "modify-user-group"
+                )
+            )]
             Self::DuplicateUserNameFault(error) => ::std::fmt::Display::fmt(error, f),
             #[cfg(feature = "create-global-replication-group")]
             Self::GlobalReplicationGroupAlreadyExistsFault(error) => {
                 ::std::fmt::Display::fmt(error, f)
             }
-            #[cfg(any(
-                feature = "create-replication-group",
-                feature = "decrease-node-groups-in-global-replication-group",
-                feature = "delete-global-replication-group",
-                feature = "describe-global-replication-groups",
-                feature = "disassociate-global-replication-group",
-                feature = "failover-global-replication-group",
-                feature = "increase-node-groups-in-global-replication-group",
-                feature = "modify-global-replication-group",
-                feature = "rebalance-slots-in-global-replication-group"
-            ))]
-            Self::GlobalReplicationGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(any(
-                feature = "create-cache-cluster",
-                feature = "create-replication-group",
-                feature = "decrease-replica-count",
-                feature = "increase-replica-count",
-                feature = "modify-cache-cluster",
-                feature = "modify-replication-group",
-                feature = "modify-replication-group-shard-configuration"
-            ))]
+            #[cfg(
+                any(
+                    feature = "create-replication-group",
+                    feature = "decrease-node-groups-in-global-replication-group",
+                    feature = "delete-global-replication-group",
+                    feature = "describe-global-replication-groups",
+                    feature = "disassociate-global-replication-group",
+                    feature = "failover-global-replication-group",
+                    feature = "increase-node-groups-in-global-replication-group",
+                    feature = "modify-global-replication-group",
+                    feature = "rebalance-slots-in-global-replication-group"
+                )
+            )]
+            Self::GlobalReplicationGroupNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            #[cfg(
+                any(
+                    feature = "create-cache-cluster",
+                    feature = "create-replication-group",
+                    feature = "decrease-replica-count",
+                    feature = "increase-replica-count",
+                    feature = "modify-cache-cluster",
+                    feature = "modify-replication-group",
+                    feature = "modify-replication-group-shard-configuration"
+                )
+            )]
             Self::InsufficientCacheClusterCapacityFault(error) => {
                 ::std::fmt::Display::fmt(error, f)
             }
-            #[cfg(any(
-                feature = "add-tags-to-resource",
-                feature = "list-tags-for-resource",
-                feature = "remove-tags-from-resource"
-            ))]
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "list-tags-for-resource",
+                    feature = "remove-tags-from-resource"
+                )
+            )]
             Self::InvalidArnFault(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(any(
-                feature = "create-replication-group",
-                feature = "create-snapshot",
-                feature = "decrease-replica-count",
-                feature = "delete-cache-cluster",
-                feature = "increase-replica-count",
-                feature = "modify-cache-cluster",
-                feature = "modify-replication-group",
-                feature = "modify-replication-group-shard-configuration",
-                feature = "reboot-cache-cluster",
-                feature = "test-failover"
-            ))]
-            Self::InvalidCacheClusterStateFault(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(any(
-                feature = "create-cache-parameter-group",
-                feature = "delete-cache-parameter-group",
-                feature = "modify-cache-parameter-group",
-                feature = "reset-cache-parameter-group"
-            ))]
-            Self::InvalidCacheParameterGroupStateFault(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(any(
-                feature = "authorize-cache-security-group-ingress",
-                feature = "delete-cache-security-group",
-                feature = "modify-cache-cluster",
-                feature = "modify-replication-group",
-                feature = "revoke-cache-security-group-ingress"
-            ))]
-            Self::InvalidCacheSecurityGroupStateFault(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(any(
-                feature = "create-serverless-cache",
-                feature = "delete-serverless-cache",
-                feature = "modify-serverless-cache"
-            ))]
-            Self::InvalidCredentialsException(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(any(
-                feature = "create-replication-group",
-                feature = "decrease-node-groups-in-global-replication-group",
-                feature = "delete-global-replication-group",
-                feature = "disassociate-global-replication-group",
-                feature = "failover-global-replication-group",
-                feature = "increase-node-groups-in-global-replication-group",
-                feature = "modify-cache-parameter-group",
-                feature = "modify-global-replication-group",
-                feature = "rebalance-slots-in-global-replication-group",
-                feature = "reset-cache-parameter-group"
-            ))]
+            #[cfg(
+                any(
+                    feature = "create-replication-group",
+                    feature = "create-snapshot",
+                    feature = "decrease-replica-count",
+                    feature = "delete-cache-cluster",
+                    feature = "increase-replica-count",
+                    feature = "modify-cache-cluster",
+                    feature = "modify-replication-group",
+                    feature = "modify-replication-group-shard-configuration",
+                    feature = "reboot-cache-cluster",
+                    feature = "test-failover"
+                )
+            )]
+            Self::InvalidCacheClusterStateFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            #[cfg(
+                any(
+                    feature = "create-cache-parameter-group",
+                    feature = "delete-cache-parameter-group",
+                    feature = "modify-cache-parameter-group",
+                    feature = "reset-cache-parameter-group"
+                )
+            )]
+            Self::InvalidCacheParameterGroupStateFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            #[cfg(
+                any(
+                    feature = "authorize-cache-security-group-ingress",
+                    feature = "delete-cache-security-group",
+                    feature = "modify-cache-cluster",
+                    feature = "modify-replication-group",
+                    feature = "revoke-cache-security-group-ingress"
+                )
+            )]
+            Self::InvalidCacheSecurityGroupStateFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            #[cfg(
+                any(
+                    feature = "create-serverless-cache",
+                    feature = "delete-serverless-cache",
+                    feature = "modify-serverless-cache"
+                )
+            )]
+            Self::InvalidCredentialsException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            #[cfg(
+                any(
+                    feature = "create-replication-group",
+                    feature = "decrease-node-groups-in-global-replication-group",
+                    feature = "delete-global-replication-group",
+                    feature = "disassociate-global-replication-group",
+                    feature = "failover-global-replication-group",
+                    feature = "increase-node-groups-in-global-replication-group",
+                    feature = "modify-cache-parameter-group",
+                    feature = "modify-global-replication-group",
+                    feature = "rebalance-slots-in-global-replication-group",
+                    feature = "reset-cache-parameter-group"
+                )
+            )]
             Self::InvalidGlobalReplicationGroupStateFault(error) => {
                 ::std::fmt::Display::fmt(error, f)
             }
-            #[cfg(any(
-                feature = "increase-replica-count",
-                feature = "modify-replication-group",
-                feature = "modify-replication-group-shard-configuration",
-                feature = "test-failover"
-            ))]
+            #[cfg(
+                any(
+                    feature = "increase-replica-count",
+                    feature = "modify-replication-group",
+                    feature = "modify-replication-group-shard-configuration",
+                    feature = "test-failover"
+                )
+            )]
             Self::InvalidKmsKeyFault(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(any(
-                feature = "authorize-cache-security-group-ingress",
-                feature = "copy-serverless-cache-snapshot",
-                feature = "copy-snapshot",
-                feature = "create-cache-cluster",
-                feature = "create-cache-parameter-group",
-                feature = "create-cache-security-group",
-                feature = "create-replication-group",
-                feature = "create-serverless-cache",
-                feature = "create-serverless-cache-snapshot",
-                feature = "create-snapshot",
-                feature = "create-user",
-                feature = "decrease-node-groups-in-global-replication-group",
-                feature = "decrease-replica-count",
-                feature = "delete-cache-cluster",
-                feature = "delete-cache-parameter-group",
-                feature = "delete-cache-security-group",
-                feature = "delete-replication-group",
-                feature = "delete-serverless-cache",
-                feature = "delete-snapshot",
-                feature = "describe-cache-clusters",
-                feature = "describe-cache-parameter-groups",
-                feature = "describe-cache-parameters",
-                feature = "describe-cache-security-groups",
-                feature = "describe-engine-default-parameters",
-                feature = "describe-events",
-                feature = "describe-global-replication-groups",
-                feature = "describe-replication-groups",
-                feature = "describe-reserved-cache-nodes",
-                feature = "describe-reserved-cache-nodes-offerings",
-                feature = "describe-serverless-cache-snapshots",
-                feature = "describe-serverless-caches",
-                feature = "describe-service-updates",
-                feature = "describe-snapshots",
-                feature = "describe-update-actions",
-                feature = "describe-user-groups",
-                feature = "describe-users",
-                feature = "disassociate-global-replication-group",
-                feature = "failover-global-replication-group",
-                feature = "increase-replica-count",
-                feature = "list-allowed-node-type-modifications",
-                feature = "modify-cache-cluster",
-                feature = "modify-cache-parameter-group",
-                feature = "modify-replication-group",
-                feature = "modify-replication-group-shard-configuration",
-                feature = "modify-serverless-cache",
-                feature = "modify-user",
-                feature = "modify-user-group",
-                feature = "purchase-reserved-cache-nodes-offering",
-                feature = "reset-cache-parameter-group",
-                feature = "revoke-cache-security-group-ingress",
-                feature = "test-failover"
-            ))]
-            Self::InvalidParameterCombinationException(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(any(
-                feature = "authorize-cache-security-group-ingress",
-                feature = "batch-apply-update-action",
-                feature = "batch-stop-update-action",
-                feature = "copy-serverless-cache-snapshot",
-                feature = "copy-snapshot",
-                feature = "create-cache-cluster",
-                feature = "create-cache-parameter-group",
-                feature = "create-cache-security-group",
-                feature = "create-global-replication-group",
-                feature = "create-replication-group",
-                feature = "create-serverless-cache",
-                feature = "create-serverless-cache-snapshot",
-                feature = "create-snapshot",
-                feature = "create-user",
-                feature = "create-user-group",
-                feature = "decrease-node-groups-in-global-replication-group",
-                feature = "decrease-replica-count",
-                feature = "delete-cache-cluster",
-                feature = "delete-cache-parameter-group",
-                feature = "delete-cache-security-group",
-                feature = "delete-global-replication-group",
-                feature = "delete-replication-group",
-                feature = "delete-serverless-cache",
-                feature = "delete-serverless-cache-snapshot",
-                feature = "delete-snapshot",
-                feature = "delete-user",
-                feature = "delete-user-group",
-                feature = "describe-cache-clusters",
-                feature = "describe-cache-parameter-groups",
-                feature = "describe-cache-parameters",
-                feature = "describe-cache-security-groups",
-                feature = "describe-engine-default-parameters",
-                feature = "describe-events",
-                feature = "describe-global-replication-groups",
-                feature = "describe-replication-groups",
-                feature = "describe-reserved-cache-nodes",
-                feature = "describe-reserved-cache-nodes-offerings",
-                feature = "describe-serverless-cache-snapshots",
-                feature = "describe-serverless-caches",
-                feature = "describe-service-updates",
-                feature = "describe-snapshots",
-                feature = "describe-update-actions",
-                feature = "disassociate-global-replication-group",
-                feature = "export-serverless-cache-snapshot",
-                feature = "failover-global-replication-group",
-                feature = "increase-node-groups-in-global-replication-group",
-                feature = "increase-replica-count",
-                feature = "list-allowed-node-type-modifications",
-                feature = "modify-cache-cluster",
-                feature = "modify-cache-parameter-group",
-                feature = "modify-global-replication-group",
-                feature = "modify-replication-group",
-                feature = "modify-replication-group-shard-configuration",
-                feature = "modify-serverless-cache",
-                feature = "modify-user",
-                feature = "modify-user-group",
-                feature = "purchase-reserved-cache-nodes-offering",
-                feature = "rebalance-slots-in-global-replication-group",
-                feature = "reset-cache-parameter-group",
-                feature = "revoke-cache-security-group-ingress",
-                feature = "start-migration",
-                feature = "test-failover",
-                feature = "test-migration"
-            ))]
-            Self::InvalidParameterValueException(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(any(
-                feature = "add-tags-to-resource",
-                feature = "complete-migration",
-                feature = "create-cache-cluster",
-                feature = "create-global-replication-group",
-                feature = "create-snapshot",
-                feature = "decrease-replica-count",
-                feature = "delete-replication-group",
-                feature = "increase-replica-count",
-                feature = "list-tags-for-resource",
-                feature = "modify-replication-group",
-                feature = "modify-replication-group-shard-configuration",
-                feature = "remove-tags-from-resource",
-                feature = "start-migration",
-                feature = "test-failover",
-                feature = "test-migration"
-            ))]
-            Self::InvalidReplicationGroupStateFault(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(any(
-                feature = "add-tags-to-resource",
-                feature = "copy-serverless-cache-snapshot",
-                feature = "delete-serverless-cache-snapshot",
-                feature = "export-serverless-cache-snapshot",
-                feature = "list-tags-for-resource",
-                feature = "remove-tags-from-resource"
-            ))]
+            #[cfg(
+                any(
+                    feature = "authorize-cache-security-group-ingress",
+                    feature = "copy-serverless-cache-snapshot",
+                    feature = "copy-snapshot",
+                    feature = "create-cache-cluster",
+                    feature = "create-cache-parameter-group",
+                    feature = "create-cache-security-group",
+                    feature = "create-replication-group",
+                    feature = "create-serverless-cache",
+                    feature = "create-serverless-cache-snapshot",
+                    feature = "create-snapshot",
+                    feature = "create-user",
+                    feature = "decrease-node-groups-in-global-replication-group",
+                    feature = "decrease-replica-count",
+                    feature = "delete-cache-cluster",
+                    feature = "delete-cache-parameter-group",
+                    feature = "delete-cache-security-group",
+                    feature = "delete-replication-group",
+                    feature = "delete-serverless-cache",
+                    feature = "delete-snapshot",
+                    feature = "describe-cache-clusters",
+                    feature = "describe-cache-parameter-groups",
+                    feature = "describe-cache-parameters",
+                    feature = "describe-cache-security-groups",
+                    feature = "describe-engine-default-parameters",
+                    feature = "describe-events",
+                    feature = "describe-global-replication-groups",
+                    feature = "describe-replication-groups",
+                    feature = "describe-reserved-cache-nodes",
+                    feature = "describe-reserved-cache-nodes-offerings",
+                    feature = "describe-serverless-cache-snapshots",
+                    feature = "describe-serverless-caches",
+                    feature = "describe-service-updates",
+                    feature = "describe-snapshots",
+                    feature = "describe-update-actions",
+                    feature = "describe-user-groups",
+                    feature = "describe-users",
+                    feature = "disassociate-global-replication-group",
+                    feature = "failover-global-replication-group",
+                    feature = "increase-replica-count",
+                    feature = "list-allowed-node-type-modifications",
+                    feature = "modify-cache-cluster",
+                    feature = "modify-cache-parameter-group",
+                    feature = "modify-replication-group",
+                    feature = "modify-replication-group-shard-configuration",
+                    feature = "modify-serverless-cache",
+                    feature = "modify-user",
+                    feature = "modify-user-group",
+                    feature = "purchase-reserved-cache-nodes-offering",
+                    feature = "reset-cache-parameter-group",
+                    feature = "revoke-cache-security-group-ingress",
+                    feature = "test-failover"
+                )
+            )]
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            #[cfg(
+                any(
+                    feature = "authorize-cache-security-group-ingress",
+                    feature = "batch-apply-update-action",
+                    feature = "batch-stop-update-action",
+                    feature = "copy-serverless-cache-snapshot",
+                    feature = "copy-snapshot",
+                    feature = "create-cache-cluster",
+                    feature = "create-cache-parameter-group",
+                    feature = "create-cache-security-group",
+                    feature = "create-global-replication-group",
+                    feature = "create-replication-group",
+                    feature = "create-serverless-cache",
+                    feature = "create-serverless-cache-snapshot",
+                    feature = "create-snapshot",
+                    feature = "create-user",
+                    feature = "create-user-group",
+                    feature = "decrease-node-groups-in-global-replication-group",
+                    feature = "decrease-replica-count",
+                    feature = "delete-cache-cluster",
+                    feature = "delete-cache-parameter-group",
+                    feature = "delete-cache-security-group",
+                    feature = "delete-global-replication-group",
+                    feature = "delete-replication-group",
+                    feature = "delete-serverless-cache",
+                    feature = "delete-serverless-cache-snapshot",
+                    feature = "delete-snapshot",
+                    feature = "delete-user",
+                    feature = "delete-user-group",
+                    feature = "describe-cache-clusters",
+                    feature = "describe-cache-parameter-groups",
+                    feature = "describe-cache-parameters",
+                    feature = "describe-cache-security-groups",
+                    feature = "describe-engine-default-parameters",
+                    feature = "describe-events",
+                    feature = "describe-global-replication-groups",
+                    feature = "describe-replication-groups",
+                    feature = "describe-reserved-cache-nodes",
+                    feature = "describe-reserved-cache-nodes-offerings",
+                    feature = "describe-serverless-cache-snapshots",
+                    feature = "describe-serverless-caches",
+                    feature = "describe-service-updates",
+                    feature = "describe-snapshots",
+                    feature = "describe-update-actions",
+                    feature = "disassociate-global-replication-group",
+                    feature = "export-serverless-cache-snapshot",
+                    feature = "failover-global-replication-group",
+                    feature = "increase-node-groups-in-global-replication-group",
+                    feature = "increase-replica-count",
+                    feature = "list-allowed-node-type-modifications",
+                    feature = "modify-cache-cluster",
+                    feature = "modify-cache-parameter-group",
+                    feature = "modify-global-replication-group",
+                    feature = "modify-replication-group",
+                    feature = "modify-replication-group-shard-configuration",
+                    feature = "modify-serverless-cache",
+                    feature = "modify-user",
+                    feature = "modify-user-group",
+                    feature = "purchase-reserved-cache-nodes-offering",
+                    feature = "rebalance-slots-in-global-replication-group",
+                    feature = "reset-cache-parameter-group",
+                    feature = "revoke-cache-security-group-ingress",
+                    feature = "start-migration",
+                    feature = "test-failover",
+                    feature = "test-migration"
+                )
+            )]
+            Self::InvalidParameterValueException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "complete-migration",
+                    feature = "create-cache-cluster",
+                    feature = "create-global-replication-group",
+                    feature = "create-snapshot",
+                    feature = "decrease-replica-count",
+                    feature = "delete-replication-group",
+                    feature = "increase-replica-count",
+                    feature = "list-tags-for-resource",
+                    feature = "modify-replication-group",
+                    feature = "modify-replication-group-shard-configuration",
+                    feature = "remove-tags-from-resource",
+                    feature = "start-migration",
+                    feature = "test-failover",
+                    feature = "test-migration"
+                )
+            )]
+            Self::InvalidReplicationGroupStateFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "copy-serverless-cache-snapshot",
+                    feature = "delete-serverless-cache-snapshot",
+                    feature = "export-serverless-cache-snapshot",
+                    feature = "list-tags-for-resource",
+                    feature = "remove-tags-from-resource"
+                )
+            )]
             Self::InvalidServerlessCacheSnapshotStateFault(error) => {
                 ::std::fmt::Display::fmt(error, f)
             }
-            #[cfg(any(
-                feature = "add-tags-to-resource",
-                feature = "create-serverless-cache",
-                feature = "create-serverless-cache-snapshot",
-                feature = "delete-serverless-cache",
-                feature = "list-tags-for-resource",
-                feature = "modify-serverless-cache",
-                feature = "remove-tags-from-resource"
-            ))]
-            Self::InvalidServerlessCacheStateFault(error) => ::std::fmt::Display::fmt(error, f),
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "create-serverless-cache",
+                    feature = "create-serverless-cache-snapshot",
+                    feature = "delete-serverless-cache",
+                    feature = "list-tags-for-resource",
+                    feature = "modify-serverless-cache",
+                    feature = "remove-tags-from-resource"
+                )
+            )]
+            Self::InvalidServerlessCacheStateFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             #[cfg(any(feature = "copy-snapshot", feature = "delete-snapshot"))]
             Self::InvalidSnapshotStateFault(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(any(
-                feature = "create-cache-subnet-group",
-                feature = "modify-cache-subnet-group"
-            ))]
+            #[cfg(
+                any(
+                    feature = "create-cache-subnet-group",
+                    feature = "modify-cache-subnet-group"
+                )
+            )]
             Self::InvalidSubnet(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(any(
-                feature = "create-replication-group",
-                feature = "create-serverless-cache",
-                feature = "delete-user-group",
-                feature = "modify-replication-group",
-                feature = "modify-serverless-cache",
-                feature = "modify-user-group"
-            ))]
+            #[cfg(
+                any(
+                    feature = "create-replication-group",
+                    feature = "create-serverless-cache",
+                    feature = "delete-user-group",
+                    feature = "modify-replication-group",
+                    feature = "modify-serverless-cache",
+                    feature = "modify-user-group"
+                )
+            )]
             Self::InvalidUserGroupStateFault(error) => ::std::fmt::Display::fmt(error, f),
             #[cfg(any(feature = "delete-user", feature = "modify-user"))]
             Self::InvalidUserStateFault(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(any(
-                feature = "create-cache-cluster",
-                feature = "create-replication-group",
-                feature = "decrease-replica-count",
-                feature = "increase-replica-count",
-                feature = "modify-cache-cluster",
-                feature = "modify-replication-group",
-                feature = "modify-replication-group-shard-configuration"
-            ))]
-            Self::InvalidVpcNetworkStateFault(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(any(feature = "decrease-replica-count", feature = "increase-replica-count"))]
+            #[cfg(
+                any(
+                    feature = "create-cache-cluster",
+                    feature = "create-replication-group",
+                    feature = "decrease-replica-count",
+                    feature = "increase-replica-count",
+                    feature = "modify-cache-cluster",
+                    feature = "modify-replication-group",
+                    feature = "modify-replication-group-shard-configuration"
+                )
+            )]
+            Self::InvalidVpcNetworkStateFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            #[cfg(
+                any(
+                    feature = "decrease-replica-count",
+                    feature = "increase-replica-count"
+                )
+            )]
             Self::NoOperationFault(error) => ::std::fmt::Display::fmt(error, f),
             #[cfg(feature = "test-failover")]
             Self::NodeGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(any(
-                feature = "create-replication-group",
-                feature = "decrease-replica-count",
-                feature = "increase-replica-count",
-                feature = "modify-replication-group-shard-configuration"
-            ))]
+            #[cfg(
+                any(
+                    feature = "create-replication-group",
+                    feature = "decrease-replica-count",
+                    feature = "increase-replica-count",
+                    feature = "modify-replication-group-shard-configuration"
+                )
+            )]
             Self::NodeGroupsPerReplicationGroupQuotaExceededFault(error) => {
                 ::std::fmt::Display::fmt(error, f)
             }
-            #[cfg(any(
-                feature = "create-cache-cluster",
-                feature = "create-replication-group",
-                feature = "modify-cache-cluster",
-                feature = "modify-replication-group"
-            ))]
-            Self::NodeQuotaForClusterExceededFault(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(any(
-                feature = "create-cache-cluster",
-                feature = "create-replication-group",
-                feature = "decrease-replica-count",
-                feature = "increase-replica-count",
-                feature = "modify-cache-cluster",
-                feature = "modify-replication-group",
-                feature = "modify-replication-group-shard-configuration"
-            ))]
-            Self::NodeQuotaForCustomerExceededFault(error) => ::std::fmt::Display::fmt(error, f),
+            #[cfg(
+                any(
+                    feature = "create-cache-cluster",
+                    feature = "create-replication-group",
+                    feature = "modify-cache-cluster",
+                    feature = "modify-replication-group"
+                )
+            )]
+            Self::NodeQuotaForClusterExceededFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            #[cfg(
+                any(
+                    feature = "create-cache-cluster",
+                    feature = "create-replication-group",
+                    feature = "decrease-replica-count",
+                    feature = "increase-replica-count",
+                    feature = "modify-cache-cluster",
+                    feature = "modify-replication-group",
+                    feature = "modify-replication-group-shard-configuration"
+                )
+            )]
+            Self::NodeQuotaForCustomerExceededFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             #[cfg(feature = "create-replication-group")]
-            Self::ReplicationGroupAlreadyExistsFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::ReplicationGroupAlreadyExistsFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             #[cfg(any(feature = "start-migration", feature = "test-migration"))]
             Self::ReplicationGroupAlreadyUnderMigrationFault(error) => {
                 ::std::fmt::Display::fmt(error, f)
             }
-            #[cfg(any(
-                feature = "add-tags-to-resource",
-                feature = "complete-migration",
-                feature = "create-cache-cluster",
-                feature = "create-global-replication-group",
-                feature = "create-snapshot",
-                feature = "decrease-replica-count",
-                feature = "delete-replication-group",
-                feature = "describe-replication-groups",
-                feature = "increase-replica-count",
-                feature = "list-allowed-node-type-modifications",
-                feature = "list-tags-for-resource",
-                feature = "modify-replication-group",
-                feature = "modify-replication-group-shard-configuration",
-                feature = "remove-tags-from-resource",
-                feature = "start-migration",
-                feature = "test-failover",
-                feature = "test-migration"
-            ))]
-            Self::ReplicationGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "complete-migration",
+                    feature = "create-cache-cluster",
+                    feature = "create-global-replication-group",
+                    feature = "create-snapshot",
+                    feature = "decrease-replica-count",
+                    feature = "delete-replication-group",
+                    feature = "describe-replication-groups",
+                    feature = "increase-replica-count",
+                    feature = "list-allowed-node-type-modifications",
+                    feature = "list-tags-for-resource",
+                    feature = "modify-replication-group",
+                    feature = "modify-replication-group-shard-configuration",
+                    feature = "remove-tags-from-resource",
+                    feature = "start-migration",
+                    feature = "test-failover",
+                    feature = "test-migration"
+                )
+            )]
+            Self::ReplicationGroupNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             #[cfg(feature = "complete-migration")]
             Self::ReplicationGroupNotUnderMigrationFault(error) => {
                 ::std::fmt::Display::fmt(error, f)
             }
             #[cfg(feature = "purchase-reserved-cache-nodes-offering")]
-            Self::ReservedCacheNodeAlreadyExistsFault(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(any(
-                feature = "add-tags-to-resource",
-                feature = "describe-reserved-cache-nodes",
-                feature = "list-tags-for-resource",
-                feature = "remove-tags-from-resource"
-            ))]
-            Self::ReservedCacheNodeNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::ReservedCacheNodeAlreadyExistsFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "describe-reserved-cache-nodes",
+                    feature = "list-tags-for-resource",
+                    feature = "remove-tags-from-resource"
+                )
+            )]
+            Self::ReservedCacheNodeNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             #[cfg(feature = "purchase-reserved-cache-nodes-offering")]
-            Self::ReservedCacheNodeQuotaExceededFault(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(any(
-                feature = "describe-reserved-cache-nodes-offerings",
-                feature = "purchase-reserved-cache-nodes-offering"
-            ))]
+            Self::ReservedCacheNodeQuotaExceededFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            #[cfg(
+                any(
+                    feature = "describe-reserved-cache-nodes-offerings",
+                    feature = "purchase-reserved-cache-nodes-offering"
+                )
+            )]
             Self::ReservedCacheNodesOfferingNotFoundFault(error) => {
                 ::std::fmt::Display::fmt(error, f)
             }
             #[cfg(feature = "create-serverless-cache")]
-            Self::ServerlessCacheAlreadyExistsFault(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(any(
-                feature = "add-tags-to-resource",
-                feature = "create-serverless-cache",
-                feature = "create-serverless-cache-snapshot",
-                feature = "delete-serverless-cache",
-                feature = "describe-serverless-cache-snapshots",
-                feature = "describe-serverless-caches",
-                feature = "list-tags-for-resource",
-                feature = "modify-serverless-cache",
-                feature = "remove-tags-from-resource"
-            ))]
-            Self::ServerlessCacheNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::ServerlessCacheAlreadyExistsFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "create-serverless-cache",
+                    feature = "create-serverless-cache-snapshot",
+                    feature = "delete-serverless-cache",
+                    feature = "describe-serverless-cache-snapshots",
+                    feature = "describe-serverless-caches",
+                    feature = "list-tags-for-resource",
+                    feature = "modify-serverless-cache",
+                    feature = "remove-tags-from-resource"
+                )
+            )]
+            Self::ServerlessCacheNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             #[cfg(feature = "create-serverless-cache")]
             Self::ServerlessCacheQuotaForCustomerExceededFault(error) => {
                 ::std::fmt::Display::fmt(error, f)
             }
-            #[cfg(any(
-                feature = "copy-serverless-cache-snapshot",
-                feature = "create-serverless-cache-snapshot",
-                feature = "delete-serverless-cache"
-            ))]
+            #[cfg(
+                any(
+                    feature = "copy-serverless-cache-snapshot",
+                    feature = "create-serverless-cache-snapshot",
+                    feature = "delete-serverless-cache"
+                )
+            )]
             Self::ServerlessCacheSnapshotAlreadyExistsFault(error) => {
                 ::std::fmt::Display::fmt(error, f)
             }
-            #[cfg(any(
-                feature = "add-tags-to-resource",
-                feature = "copy-serverless-cache-snapshot",
-                feature = "delete-serverless-cache-snapshot",
-                feature = "describe-serverless-cache-snapshots",
-                feature = "export-serverless-cache-snapshot",
-                feature = "list-tags-for-resource",
-                feature = "remove-tags-from-resource"
-            ))]
-            Self::ServerlessCacheSnapshotNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(any(
-                feature = "copy-serverless-cache-snapshot",
-                feature = "create-serverless-cache-snapshot"
-            ))]
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "copy-serverless-cache-snapshot",
+                    feature = "delete-serverless-cache-snapshot",
+                    feature = "describe-serverless-cache-snapshots",
+                    feature = "export-serverless-cache-snapshot",
+                    feature = "list-tags-for-resource",
+                    feature = "remove-tags-from-resource"
+                )
+            )]
+            Self::ServerlessCacheSnapshotNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            #[cfg(
+                any(
+                    feature = "copy-serverless-cache-snapshot",
+                    feature = "create-serverless-cache-snapshot"
+                )
+            )]
             Self::ServerlessCacheSnapshotQuotaExceededFault(error) => {
                 ::std::fmt::Display::fmt(error, f)
             }
-            #[cfg(any(
-                feature = "copy-serverless-cache-snapshot",
-                feature = "create-global-replication-group",
-                feature = "create-serverless-cache",
-                feature = "create-serverless-cache-snapshot",
-                feature = "create-user",
-                feature = "create-user-group",
-                feature = "decrease-replica-count",
-                feature = "delete-serverless-cache",
-                feature = "delete-serverless-cache-snapshot",
-                feature = "delete-user",
-                feature = "delete-user-group",
-                feature = "describe-user-groups",
-                feature = "describe-users",
-                feature = "export-serverless-cache-snapshot",
-                feature = "modify-serverless-cache",
-                feature = "modify-user",
-                feature = "modify-user-group"
-            ))]
-            Self::ServiceLinkedRoleNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(any(
-                feature = "batch-apply-update-action",
-                feature = "batch-stop-update-action",
-                feature = "describe-service-updates"
-            ))]
+            #[cfg(
+                any(
+                    feature = "copy-serverless-cache-snapshot",
+                    feature = "create-global-replication-group",
+                    feature = "create-serverless-cache",
+                    feature = "create-serverless-cache-snapshot",
+                    feature = "create-user",
+                    feature = "create-user-group",
+                    feature = "decrease-replica-count",
+                    feature = "delete-serverless-cache",
+                    feature = "delete-serverless-cache-snapshot",
+                    feature = "delete-user",
+                    feature = "delete-user-group",
+                    feature = "describe-user-groups",
+                    feature = "describe-users",
+                    feature = "export-serverless-cache-snapshot",
+                    feature = "modify-serverless-cache",
+                    feature = "modify-user",
+                    feature = "modify-user-group"
+                )
+            )]
+            Self::ServiceLinkedRoleNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            #[cfg(
+                any(
+                    feature = "batch-apply-update-action",
+                    feature = "batch-stop-update-action",
+                    feature = "describe-service-updates"
+                )
+            )]
             Self::ServiceUpdateNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(any(
-                feature = "copy-snapshot",
-                feature = "create-snapshot",
-                feature = "delete-cache-cluster",
-                feature = "delete-replication-group"
-            ))]
+            #[cfg(
+                any(
+                    feature = "copy-snapshot",
+                    feature = "create-snapshot",
+                    feature = "delete-cache-cluster",
+                    feature = "delete-replication-group"
+                )
+            )]
             Self::SnapshotAlreadyExistsFault(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(any(
-                feature = "create-snapshot",
-                feature = "delete-cache-cluster",
-                feature = "delete-replication-group"
-            ))]
-            Self::SnapshotFeatureNotSupportedFault(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(any(
-                feature = "add-tags-to-resource",
-                feature = "copy-snapshot",
-                feature = "delete-snapshot",
-                feature = "describe-snapshots",
-                feature = "list-tags-for-resource",
-                feature = "remove-tags-from-resource"
-            ))]
+            #[cfg(
+                any(
+                    feature = "create-snapshot",
+                    feature = "delete-cache-cluster",
+                    feature = "delete-replication-group"
+                )
+            )]
+            Self::SnapshotFeatureNotSupportedFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "copy-snapshot",
+                    feature = "delete-snapshot",
+                    feature = "describe-snapshots",
+                    feature = "list-tags-for-resource",
+                    feature = "remove-tags-from-resource"
+                )
+            )]
             Self::SnapshotNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(any(
-                feature = "copy-snapshot",
-                feature = "create-snapshot",
-                feature = "delete-cache-cluster",
-                feature = "delete-replication-group"
-            ))]
+            #[cfg(
+                any(
+                    feature = "copy-snapshot",
+                    feature = "create-snapshot",
+                    feature = "delete-cache-cluster",
+                    feature = "delete-replication-group"
+                )
+            )]
             Self::SnapshotQuotaExceededFault(error) => ::std::fmt::Display::fmt(error, f),
             #[cfg(feature = "modify-cache-subnet-group")]
             Self::SubnetInUse(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(any(
-                feature = "create-cache-subnet-group",
-                feature = "modify-cache-subnet-group"
-            ))]
+            #[cfg(
+                any(
+                    feature = "create-cache-subnet-group",
+                    feature = "modify-cache-subnet-group"
+                )
+            )]
             Self::SubnetNotAllowedFault(error) => ::std::fmt::Display::fmt(error, f),
             #[cfg(feature = "remove-tags-from-resource")]
             Self::TagNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(any(
-                feature = "add-tags-to-resource",
-                feature = "copy-serverless-cache-snapshot",
-                feature = "copy-snapshot",
-                feature = "create-cache-cluster",
-                feature = "create-cache-parameter-group",
-                feature = "create-cache-security-group",
-                feature = "create-cache-subnet-group",
-                feature = "create-replication-group",
-                feature = "create-serverless-cache",
-                feature = "create-serverless-cache-snapshot",
-                feature = "create-snapshot",
-                feature = "create-user",
-                feature = "create-user-group",
-                feature = "purchase-reserved-cache-nodes-offering"
-            ))]
-            Self::TagQuotaPerResourceExceeded(error) => ::std::fmt::Display::fmt(error, f),
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "copy-serverless-cache-snapshot",
+                    feature = "copy-snapshot",
+                    feature = "create-cache-cluster",
+                    feature = "create-cache-parameter-group",
+                    feature = "create-cache-security-group",
+                    feature = "create-cache-subnet-group",
+                    feature = "create-replication-group",
+                    feature = "create-serverless-cache",
+                    feature = "create-serverless-cache-snapshot",
+                    feature = "create-snapshot",
+                    feature = "create-user",
+                    feature = "create-user-group",
+                    feature = "purchase-reserved-cache-nodes-offering"
+                )
+            )]
+            Self::TagQuotaPerResourceExceeded(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             #[cfg(feature = "test-failover")]
-            Self::TestFailoverNotAvailableFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::TestFailoverNotAvailableFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             #[cfg(feature = "create-user")]
             Self::UserAlreadyExistsFault(error) => ::std::fmt::Display::fmt(error, f),
             #[cfg(feature = "create-user-group")]
-            Self::UserGroupAlreadyExistsFault(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(any(
-                feature = "add-tags-to-resource",
-                feature = "create-replication-group",
-                feature = "create-serverless-cache",
-                feature = "delete-user-group",
-                feature = "describe-user-groups",
-                feature = "list-tags-for-resource",
-                feature = "modify-replication-group",
-                feature = "modify-serverless-cache",
-                feature = "modify-user-group",
-                feature = "remove-tags-from-resource"
-            ))]
+            Self::UserGroupAlreadyExistsFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "create-replication-group",
+                    feature = "create-serverless-cache",
+                    feature = "delete-user-group",
+                    feature = "describe-user-groups",
+                    feature = "list-tags-for-resource",
+                    feature = "modify-replication-group",
+                    feature = "modify-serverless-cache",
+                    feature = "modify-user-group",
+                    feature = "remove-tags-from-resource"
+                )
+            )]
             Self::UserGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
             #[cfg(feature = "create-user-group")]
-            Self::UserGroupQuotaExceededFault(error) => ::std::fmt::Display::fmt(error, f),
-            #[cfg(any(
-                feature = "add-tags-to-resource",
-                feature = "create-user-group",
-                feature = "delete-user",
-                feature = "describe-users",
-                feature = "list-tags-for-resource",
-                feature = "modify-user",
-                feature = "modify-user-group",
-                feature = "remove-tags-from-resource"
-            ))]
+            Self::UserGroupQuotaExceededFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "create-user-group",
+                    feature = "delete-user",
+                    feature = "describe-users",
+                    feature = "list-tags-for-resource",
+                    feature = "modify-user",
+                    feature = "modify-user-group",
+                    feature = "remove-tags-from-resource"
+                )
+            )]
             Self::UserNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
             #[cfg(feature = "create-user")]
             Self::UserQuotaExceededFault(error) => ::std::fmt::Display::fmt(error, f),
@@ -13344,620 +14957,789 @@ impl ::std::error::Error for ServiceError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             #[cfg(feature = "test-failover")]
-            Self::ApiCallRateForCustomerExceededFault(error) => ::std::option::Option::Some(error),
+            Self::ApiCallRateForCustomerExceededFault(error) => {
+                ::std::option::Option::Some(error)
+            }
             #[cfg(feature = "authorize-cache-security-group-ingress")]
-            Self::AuthorizationAlreadyExistsFault(error) => ::std::option::Option::Some(error),
+            Self::AuthorizationAlreadyExistsFault(error) => {
+                ::std::option::Option::Some(error)
+            }
             #[cfg(feature = "revoke-cache-security-group-ingress")]
             Self::AuthorizationNotFoundFault(error) => ::std::option::Option::Some(error),
             #[cfg(feature = "create-cache-cluster")]
-            Self::CacheClusterAlreadyExistsFault(error) => ::std::option::Option::Some(error),
-            #[cfg(any(
-                feature = "add-tags-to-resource",
-                feature = "create-replication-group",
-                feature = "create-snapshot",
-                feature = "delete-cache-cluster",
-                feature = "describe-cache-clusters",
-                feature = "describe-snapshots",
-                feature = "list-allowed-node-type-modifications",
-                feature = "list-tags-for-resource",
-                feature = "modify-cache-cluster",
-                feature = "modify-replication-group",
-                feature = "reboot-cache-cluster",
-                feature = "remove-tags-from-resource"
-            ))]
+            Self::CacheClusterAlreadyExistsFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "create-replication-group",
+                    feature = "create-snapshot",
+                    feature = "delete-cache-cluster",
+                    feature = "describe-cache-clusters",
+                    feature = "describe-snapshots",
+                    feature = "list-allowed-node-type-modifications",
+                    feature = "list-tags-for-resource",
+                    feature = "modify-cache-cluster",
+                    feature = "modify-replication-group",
+                    feature = "reboot-cache-cluster",
+                    feature = "remove-tags-from-resource"
+                )
+            )]
             Self::CacheClusterNotFoundFault(error) => ::std::option::Option::Some(error),
             #[cfg(feature = "create-cache-parameter-group")]
             Self::CacheParameterGroupAlreadyExistsFault(error) => {
                 ::std::option::Option::Some(error)
             }
-            #[cfg(any(
-                feature = "add-tags-to-resource",
-                feature = "create-cache-cluster",
-                feature = "create-replication-group",
-                feature = "delete-cache-parameter-group",
-                feature = "describe-cache-parameter-groups",
-                feature = "describe-cache-parameters",
-                feature = "list-tags-for-resource",
-                feature = "modify-cache-cluster",
-                feature = "modify-cache-parameter-group",
-                feature = "modify-replication-group",
-                feature = "remove-tags-from-resource",
-                feature = "reset-cache-parameter-group"
-            ))]
-            Self::CacheParameterGroupNotFoundFault(error) => ::std::option::Option::Some(error),
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "create-cache-cluster",
+                    feature = "create-replication-group",
+                    feature = "delete-cache-parameter-group",
+                    feature = "describe-cache-parameter-groups",
+                    feature = "describe-cache-parameters",
+                    feature = "list-tags-for-resource",
+                    feature = "modify-cache-cluster",
+                    feature = "modify-cache-parameter-group",
+                    feature = "modify-replication-group",
+                    feature = "remove-tags-from-resource",
+                    feature = "reset-cache-parameter-group"
+                )
+            )]
+            Self::CacheParameterGroupNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
             #[cfg(feature = "create-cache-parameter-group")]
             Self::CacheParameterGroupQuotaExceededFault(error) => {
                 ::std::option::Option::Some(error)
             }
             #[cfg(feature = "create-cache-security-group")]
-            Self::CacheSecurityGroupAlreadyExistsFault(error) => ::std::option::Option::Some(error),
-            #[cfg(any(
-                feature = "add-tags-to-resource",
-                feature = "authorize-cache-security-group-ingress",
-                feature = "create-cache-cluster",
-                feature = "create-replication-group",
-                feature = "delete-cache-security-group",
-                feature = "describe-cache-security-groups",
-                feature = "list-tags-for-resource",
-                feature = "modify-cache-cluster",
-                feature = "modify-replication-group",
-                feature = "remove-tags-from-resource",
-                feature = "revoke-cache-security-group-ingress"
-            ))]
-            Self::CacheSecurityGroupNotFoundFault(error) => ::std::option::Option::Some(error),
+            Self::CacheSecurityGroupAlreadyExistsFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "authorize-cache-security-group-ingress",
+                    feature = "create-cache-cluster",
+                    feature = "create-replication-group",
+                    feature = "delete-cache-security-group",
+                    feature = "describe-cache-security-groups",
+                    feature = "list-tags-for-resource",
+                    feature = "modify-cache-cluster",
+                    feature = "modify-replication-group",
+                    feature = "remove-tags-from-resource",
+                    feature = "revoke-cache-security-group-ingress"
+                )
+            )]
+            Self::CacheSecurityGroupNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
             #[cfg(feature = "create-cache-security-group")]
-            Self::CacheSecurityGroupQuotaExceededFault(error) => ::std::option::Option::Some(error),
+            Self::CacheSecurityGroupQuotaExceededFault(error) => {
+                ::std::option::Option::Some(error)
+            }
             #[cfg(feature = "create-cache-subnet-group")]
-            Self::CacheSubnetGroupAlreadyExistsFault(error) => ::std::option::Option::Some(error),
+            Self::CacheSubnetGroupAlreadyExistsFault(error) => {
+                ::std::option::Option::Some(error)
+            }
             #[cfg(feature = "delete-cache-subnet-group")]
             Self::CacheSubnetGroupInUse(error) => ::std::option::Option::Some(error),
-            #[cfg(any(
-                feature = "add-tags-to-resource",
-                feature = "create-cache-cluster",
-                feature = "create-replication-group",
-                feature = "delete-cache-subnet-group",
-                feature = "describe-cache-subnet-groups",
-                feature = "list-tags-for-resource",
-                feature = "modify-cache-subnet-group",
-                feature = "remove-tags-from-resource"
-            ))]
-            Self::CacheSubnetGroupNotFoundFault(error) => ::std::option::Option::Some(error),
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "create-cache-cluster",
+                    feature = "create-replication-group",
+                    feature = "delete-cache-subnet-group",
+                    feature = "describe-cache-subnet-groups",
+                    feature = "list-tags-for-resource",
+                    feature = "modify-cache-subnet-group",
+                    feature = "remove-tags-from-resource"
+                )
+            )]
+            Self::CacheSubnetGroupNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
             #[cfg(feature = "create-cache-subnet-group")]
-            Self::CacheSubnetGroupQuotaExceededFault(error) => ::std::option::Option::Some(error),
-            #[cfg(any(
-                feature = "create-cache-subnet-group",
-                feature = "modify-cache-subnet-group"
-            ))]
-            Self::CacheSubnetQuotaExceededFault(error) => ::std::option::Option::Some(error),
-            #[cfg(any(
-                feature = "create-cache-cluster",
-                feature = "create-replication-group",
-                feature = "decrease-replica-count",
-                feature = "increase-replica-count"
-            ))]
-            Self::ClusterQuotaForCustomerExceededFault(error) => ::std::option::Option::Some(error),
+            Self::CacheSubnetGroupQuotaExceededFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            #[cfg(
+                any(
+                    feature = "create-cache-subnet-group",
+                    feature = "modify-cache-subnet-group"
+                )
+            )]
+            Self::CacheSubnetQuotaExceededFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            #[cfg(
+                any(
+                    feature = "create-cache-cluster",
+                    feature = "create-replication-group",
+                    feature = "decrease-replica-count",
+                    feature = "increase-replica-count"
+                )
+            )]
+            Self::ClusterQuotaForCustomerExceededFault(error) => {
+                ::std::option::Option::Some(error)
+            }
             #[cfg(feature = "delete-user")]
             Self::DefaultUserAssociatedToUserGroupFault(error) => {
                 ::std::option::Option::Some(error)
             }
             #[cfg(any(feature = "create-user-group", feature = "modify-user-group"))]
             Self::DefaultUserRequired(error) => ::std::option::Option::Some(error),
-            #[cfg(any(
-                feature = "create-user",
-                feature = "create-user-group",
-                feature = "modify-user-group"
-            ))]
+            #[cfg(
+                any(
+                    feature = "create-user",
+                    feature = "create-user-group",
+                    feature = "modify-user-group"
+                )
+            )]
             Self::DuplicateUserNameFault(error) => ::std::option::Option::Some(error),
             #[cfg(feature = "create-global-replication-group")]
             Self::GlobalReplicationGroupAlreadyExistsFault(error) => {
                 ::std::option::Option::Some(error)
             }
-            #[cfg(any(
-                feature = "create-replication-group",
-                feature = "decrease-node-groups-in-global-replication-group",
-                feature = "delete-global-replication-group",
-                feature = "describe-global-replication-groups",
-                feature = "disassociate-global-replication-group",
-                feature = "failover-global-replication-group",
-                feature = "increase-node-groups-in-global-replication-group",
-                feature = "modify-global-replication-group",
-                feature = "rebalance-slots-in-global-replication-group"
-            ))]
-            Self::GlobalReplicationGroupNotFoundFault(error) => ::std::option::Option::Some(error),
-            #[cfg(any(
-                feature = "create-cache-cluster",
-                feature = "create-replication-group",
-                feature = "decrease-replica-count",
-                feature = "increase-replica-count",
-                feature = "modify-cache-cluster",
-                feature = "modify-replication-group",
-                feature = "modify-replication-group-shard-configuration"
-            ))]
+            #[cfg(
+                any(
+                    feature = "create-replication-group",
+                    feature = "decrease-node-groups-in-global-replication-group",
+                    feature = "delete-global-replication-group",
+                    feature = "describe-global-replication-groups",
+                    feature = "disassociate-global-replication-group",
+                    feature = "failover-global-replication-group",
+                    feature = "increase-node-groups-in-global-replication-group",
+                    feature = "modify-global-replication-group",
+                    feature = "rebalance-slots-in-global-replication-group"
+                )
+            )]
+            Self::GlobalReplicationGroupNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            #[cfg(
+                any(
+                    feature = "create-cache-cluster",
+                    feature = "create-replication-group",
+                    feature = "decrease-replica-count",
+                    feature = "increase-replica-count",
+                    feature = "modify-cache-cluster",
+                    feature = "modify-replication-group",
+                    feature = "modify-replication-group-shard-configuration"
+                )
+            )]
             Self::InsufficientCacheClusterCapacityFault(error) => {
                 ::std::option::Option::Some(error)
             }
-            #[cfg(any(
-                feature = "add-tags-to-resource",
-                feature = "list-tags-for-resource",
-                feature = "remove-tags-from-resource"
-            ))]
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "list-tags-for-resource",
+                    feature = "remove-tags-from-resource"
+                )
+            )]
             Self::InvalidArnFault(error) => ::std::option::Option::Some(error),
-            #[cfg(any(
-                feature = "create-replication-group",
-                feature = "create-snapshot",
-                feature = "decrease-replica-count",
-                feature = "delete-cache-cluster",
-                feature = "increase-replica-count",
-                feature = "modify-cache-cluster",
-                feature = "modify-replication-group",
-                feature = "modify-replication-group-shard-configuration",
-                feature = "reboot-cache-cluster",
-                feature = "test-failover"
-            ))]
-            Self::InvalidCacheClusterStateFault(error) => ::std::option::Option::Some(error),
-            #[cfg(any(
-                feature = "create-cache-parameter-group",
-                feature = "delete-cache-parameter-group",
-                feature = "modify-cache-parameter-group",
-                feature = "reset-cache-parameter-group"
-            ))]
-            Self::InvalidCacheParameterGroupStateFault(error) => ::std::option::Option::Some(error),
-            #[cfg(any(
-                feature = "authorize-cache-security-group-ingress",
-                feature = "delete-cache-security-group",
-                feature = "modify-cache-cluster",
-                feature = "modify-replication-group",
-                feature = "revoke-cache-security-group-ingress"
-            ))]
-            Self::InvalidCacheSecurityGroupStateFault(error) => ::std::option::Option::Some(error),
-            #[cfg(any(
-                feature = "create-serverless-cache",
-                feature = "delete-serverless-cache",
-                feature = "modify-serverless-cache"
-            ))]
-            Self::InvalidCredentialsException(error) => ::std::option::Option::Some(error),
-            #[cfg(any(
-                feature = "create-replication-group",
-                feature = "decrease-node-groups-in-global-replication-group",
-                feature = "delete-global-replication-group",
-                feature = "disassociate-global-replication-group",
-                feature = "failover-global-replication-group",
-                feature = "increase-node-groups-in-global-replication-group",
-                feature = "modify-cache-parameter-group",
-                feature = "modify-global-replication-group",
-                feature = "rebalance-slots-in-global-replication-group",
-                feature = "reset-cache-parameter-group"
-            ))]
+            #[cfg(
+                any(
+                    feature = "create-replication-group",
+                    feature = "create-snapshot",
+                    feature = "decrease-replica-count",
+                    feature = "delete-cache-cluster",
+                    feature = "increase-replica-count",
+                    feature = "modify-cache-cluster",
+                    feature = "modify-replication-group",
+                    feature = "modify-replication-group-shard-configuration",
+                    feature = "reboot-cache-cluster",
+                    feature = "test-failover"
+                )
+            )]
+            Self::InvalidCacheClusterStateFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            #[cfg(
+                any(
+                    feature = "create-cache-parameter-group",
+                    feature = "delete-cache-parameter-group",
+                    feature = "modify-cache-parameter-group",
+                    feature = "reset-cache-parameter-group"
+                )
+            )]
+            Self::InvalidCacheParameterGroupStateFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            #[cfg(
+                any(
+                    feature = "authorize-cache-security-group-ingress",
+                    feature = "delete-cache-security-group",
+                    feature = "modify-cache-cluster",
+                    feature = "modify-replication-group",
+                    feature = "revoke-cache-security-group-ingress"
+                )
+            )]
+            Self::InvalidCacheSecurityGroupStateFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            #[cfg(
+                any(
+                    feature = "create-serverless-cache",
+                    feature = "delete-serverless-cache",
+                    feature = "modify-serverless-cache"
+                )
+            )]
+            Self::InvalidCredentialsException(error) => {
+                ::std::option::Option::Some(error)
+            }
+            #[cfg(
+                any(
+                    feature = "create-replication-group",
+                    feature = "decrease-node-groups-in-global-replication-group",
+                    feature = "delete-global-replication-group",
+                    feature = "disassociate-global-replication-group",
+                    feature = "failover-global-replication-group",
+                    feature = "increase-node-groups-in-global-replication-group",
+                    feature = "modify-cache-parameter-group",
+                    feature = "modify-global-replication-group",
+                    feature = "rebalance-slots-in-global-replication-group",
+                    feature = "reset-cache-parameter-group"
+                )
+            )]
             Self::InvalidGlobalReplicationGroupStateFault(error) => {
                 ::std::option::Option::Some(error)
             }
-            #[cfg(any(
-                feature = "increase-replica-count",
-                feature = "modify-replication-group",
-                feature = "modify-replication-group-shard-configuration",
-                feature = "test-failover"
-            ))]
+            #[cfg(
+                any(
+                    feature = "increase-replica-count",
+                    feature = "modify-replication-group",
+                    feature = "modify-replication-group-shard-configuration",
+                    feature = "test-failover"
+                )
+            )]
             Self::InvalidKmsKeyFault(error) => ::std::option::Option::Some(error),
-            #[cfg(any(
-                feature = "authorize-cache-security-group-ingress",
-                feature = "copy-serverless-cache-snapshot",
-                feature = "copy-snapshot",
-                feature = "create-cache-cluster",
-                feature = "create-cache-parameter-group",
-                feature = "create-cache-security-group",
-                feature = "create-replication-group",
-                feature = "create-serverless-cache",
-                feature = "create-serverless-cache-snapshot",
-                feature = "create-snapshot",
-                feature = "create-user",
-                feature = "decrease-node-groups-in-global-replication-group",
-                feature = "decrease-replica-count",
-                feature = "delete-cache-cluster",
-                feature = "delete-cache-parameter-group",
-                feature = "delete-cache-security-group",
-                feature = "delete-replication-group",
-                feature = "delete-serverless-cache",
-                feature = "delete-snapshot",
-                feature = "describe-cache-clusters",
-                feature = "describe-cache-parameter-groups",
-                feature = "describe-cache-parameters",
-                feature = "describe-cache-security-groups",
-                feature = "describe-engine-default-parameters",
-                feature = "describe-events",
-                feature = "describe-global-replication-groups",
-                feature = "describe-replication-groups",
-                feature = "describe-reserved-cache-nodes",
-                feature = "describe-reserved-cache-nodes-offerings",
-                feature = "describe-serverless-cache-snapshots",
-                feature = "describe-serverless-caches",
-                feature = "describe-service-updates",
-                feature = "describe-snapshots",
-                feature = "describe-update-actions",
-                feature = "describe-user-groups",
-                feature = "describe-users",
-                feature = "disassociate-global-replication-group",
-                feature = "failover-global-replication-group",
-                feature = "increase-replica-count",
-                feature = "list-allowed-node-type-modifications",
-                feature = "modify-cache-cluster",
-                feature = "modify-cache-parameter-group",
-                feature = "modify-replication-group",
-                feature = "modify-replication-group-shard-configuration",
-                feature = "modify-serverless-cache",
-                feature = "modify-user",
-                feature = "modify-user-group",
-                feature = "purchase-reserved-cache-nodes-offering",
-                feature = "reset-cache-parameter-group",
-                feature = "revoke-cache-security-group-ingress",
-                feature = "test-failover"
-            ))]
-            Self::InvalidParameterCombinationException(error) => ::std::option::Option::Some(error),
-            #[cfg(any(
-                feature = "authorize-cache-security-group-ingress",
-                feature = "batch-apply-update-action",
-                feature = "batch-stop-update-action",
-                feature = "copy-serverless-cache-snapshot",
-                feature = "copy-snapshot",
-                feature = "create-cache-cluster",
-                feature = "create-cache-parameter-group",
-                feature = "create-cache-security-group",
-                feature = "create-global-replication-group",
-                feature = "create-replication-group",
-                feature = "create-serverless-cache",
-                feature = "create-serverless-cache-snapshot",
-                feature = "create-snapshot",
-                feature = "create-user",
-                feature = "create-user-group",
-                feature = "decrease-node-groups-in-global-replication-group",
-                feature = "decrease-replica-count",
-                feature = "delete-cache-cluster",
-                feature = "delete-cache-parameter-group",
-                feature = "delete-cache-security-group",
-                feature = "delete-global-replication-group",
-                feature = "delete-replication-group",
-                feature = "delete-serverless-cache",
-                feature = "delete-serverless-cache-snapshot",
-                feature = "delete-snapshot",
-                feature = "delete-user",
-                feature = "delete-user-group",
-                feature = "describe-cache-clusters",
-                feature = "describe-cache-parameter-groups",
-                feature = "describe-cache-parameters",
-                feature = "describe-cache-security-groups",
-                feature = "describe-engine-default-parameters",
-                feature = "describe-events",
-                feature = "describe-global-replication-groups",
-                feature = "describe-replication-groups",
-                feature = "describe-reserved-cache-nodes",
-                feature = "describe-reserved-cache-nodes-offerings",
-                feature = "describe-serverless-cache-snapshots",
-                feature = "describe-serverless-caches",
-                feature = "describe-service-updates",
-                feature = "describe-snapshots",
-                feature = "describe-update-actions",
-                feature = "disassociate-global-replication-group",
-                feature = "export-serverless-cache-snapshot",
-                feature = "failover-global-replication-group",
-                feature = "increase-node-groups-in-global-replication-group",
-                feature = "increase-replica-count",
-                feature = "list-allowed-node-type-modifications",
-                feature = "modify-cache-cluster",
-                feature = "modify-cache-parameter-group",
-                feature = "modify-global-replication-group",
-                feature = "modify-replication-group",
-                feature = "modify-replication-group-shard-configuration",
-                feature = "modify-serverless-cache",
-                feature = "modify-user",
-                feature = "modify-user-group",
-                feature = "purchase-reserved-cache-nodes-offering",
-                feature = "rebalance-slots-in-global-replication-group",
-                feature = "reset-cache-parameter-group",
-                feature = "revoke-cache-security-group-ingress",
-                feature = "start-migration",
-                feature = "test-failover",
-                feature = "test-migration"
-            ))]
-            Self::InvalidParameterValueException(error) => ::std::option::Option::Some(error),
-            #[cfg(any(
-                feature = "add-tags-to-resource",
-                feature = "complete-migration",
-                feature = "create-cache-cluster",
-                feature = "create-global-replication-group",
-                feature = "create-snapshot",
-                feature = "decrease-replica-count",
-                feature = "delete-replication-group",
-                feature = "increase-replica-count",
-                feature = "list-tags-for-resource",
-                feature = "modify-replication-group",
-                feature = "modify-replication-group-shard-configuration",
-                feature = "remove-tags-from-resource",
-                feature = "start-migration",
-                feature = "test-failover",
-                feature = "test-migration"
-            ))]
-            Self::InvalidReplicationGroupStateFault(error) => ::std::option::Option::Some(error),
-            #[cfg(any(
-                feature = "add-tags-to-resource",
-                feature = "copy-serverless-cache-snapshot",
-                feature = "delete-serverless-cache-snapshot",
-                feature = "export-serverless-cache-snapshot",
-                feature = "list-tags-for-resource",
-                feature = "remove-tags-from-resource"
-            ))]
+            #[cfg(
+                any(
+                    feature = "authorize-cache-security-group-ingress",
+                    feature = "copy-serverless-cache-snapshot",
+                    feature = "copy-snapshot",
+                    feature = "create-cache-cluster",
+                    feature = "create-cache-parameter-group",
+                    feature = "create-cache-security-group",
+                    feature = "create-replication-group",
+                    feature = "create-serverless-cache",
+                    feature = "create-serverless-cache-snapshot",
+                    feature = "create-snapshot",
+                    feature = "create-user",
+                    feature = "decrease-node-groups-in-global-replication-group",
+                    feature = "decrease-replica-count",
+                    feature = "delete-cache-cluster",
+                    feature = "delete-cache-parameter-group",
+                    feature = "delete-cache-security-group",
+                    feature = "delete-replication-group",
+                    feature = "delete-serverless-cache",
+                    feature = "delete-snapshot",
+                    feature = "describe-cache-clusters",
+                    feature = "describe-cache-parameter-groups",
+                    feature = "describe-cache-parameters",
+                    feature = "describe-cache-security-groups",
+                    feature = "describe-engine-default-parameters",
+                    feature = "describe-events",
+                    feature = "describe-global-replication-groups",
+                    feature = "describe-replication-groups",
+                    feature = "describe-reserved-cache-nodes",
+                    feature = "describe-reserved-cache-nodes-offerings",
+                    feature = "describe-serverless-cache-snapshots",
+                    feature = "describe-serverless-caches",
+                    feature = "describe-service-updates",
+                    feature = "describe-snapshots",
+                    feature = "describe-update-actions",
+                    feature = "describe-user-groups",
+                    feature = "describe-users",
+                    feature = "disassociate-global-replication-group",
+                    feature = "failover-global-replication-group",
+                    feature = "increase-replica-count",
+                    feature = "list-allowed-node-type-modifications",
+                    feature = "modify-cache-cluster",
+                    feature = "modify-cache-parameter-group",
+                    feature = "modify-replication-group",
+                    feature = "modify-replication-group-shard-configuration",
+                    feature = "modify-serverless-cache",
+                    feature = "modify-user",
+                    feature = "modify-user-group",
+                    feature = "purchase-reserved-cache-nodes-offering",
+                    feature = "reset-cache-parameter-group",
+                    feature = "revoke-cache-security-group-ingress",
+                    feature = "test-failover"
+                )
+            )]
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::option::Option::Some(error)
+            }
+            #[cfg(
+                any(
+                    feature = "authorize-cache-security-group-ingress",
+                    feature = "batch-apply-update-action",
+                    feature = "batch-stop-update-action",
+                    feature = "copy-serverless-cache-snapshot",
+                    feature = "copy-snapshot",
+                    feature = "create-cache-cluster",
+                    feature = "create-cache-parameter-group",
+                    feature = "create-cache-security-group",
+                    feature = "create-global-replication-group",
+                    feature = "create-replication-group",
+                    feature = "create-serverless-cache",
+                    feature = "create-serverless-cache-snapshot",
+                    feature = "create-snapshot",
+                    feature = "create-user",
+                    feature = "create-user-group",
+                    feature = "decrease-node-groups-in-global-replication-group",
+                    feature = "decrease-replica-count",
+                    feature = "delete-cache-cluster",
+                    feature = "delete-cache-parameter-group",
+                    feature = "delete-cache-security-group",
+                    feature = "delete-global-replication-group",
+                    feature = "delete-replication-group",
+                    feature = "delete-serverless-cache",
+                    feature = "delete-serverless-cache-snapshot",
+                    feature = "delete-snapshot",
+                    feature = "delete-user",
+                    feature = "delete-user-group",
+                    feature = "describe-cache-clusters",
+                    feature = "describe-cache-parameter-groups",
+                    feature = "describe-cache-parameters",
+                    feature = "describe-cache-security-groups",
+                    feature = "describe-engine-default-parameters",
+                    feature = "describe-events",
+                    feature = "describe-global-replication-groups",
+                    feature = "describe-replication-groups",
+                    feature = "describe-reserved-cache-nodes",
+                    feature = "describe-reserved-cache-nodes-offerings",
+                    feature = "describe-serverless-cache-snapshots",
+                    feature = "describe-serverless-caches",
+                    feature = "describe-service-updates",
+                    feature = "describe-snapshots",
+                    feature = "describe-update-actions",
+                    feature = "disassociate-global-replication-group",
+                    feature = "export-serverless-cache-snapshot",
+                    feature = "failover-global-replication-group",
+                    feature = "increase-node-groups-in-global-replication-group",
+                    feature = "increase-replica-count",
+                    feature = "list-allowed-node-type-modifications",
+                    feature = "modify-cache-cluster",
+                    feature = "modify-cache-parameter-group",
+                    feature = "modify-global-replication-group",
+                    feature = "modify-replication-group",
+                    feature = "modify-replication-group-shard-configuration",
+                    feature = "modify-serverless-cache",
+                    feature = "modify-user",
+                    feature = "modify-user-group",
+                    feature = "purchase-reserved-cache-nodes-offering",
+                    feature = "rebalance-slots-in-global-replication-group",
+                    feature = "reset-cache-parameter-group",
+                    feature = "revoke-cache-security-group-ingress",
+                    feature = "start-migration",
+                    feature = "test-failover",
+                    feature = "test-migration"
+                )
+            )]
+            Self::InvalidParameterValueException(error) => {
+                ::std::option::Option::Some(error)
+            }
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "complete-migration",
+                    feature = "create-cache-cluster",
+                    feature = "create-global-replication-group",
+                    feature = "create-snapshot",
+                    feature = "decrease-replica-count",
+                    feature = "delete-replication-group",
+                    feature = "increase-replica-count",
+                    feature = "list-tags-for-resource",
+                    feature = "modify-replication-group",
+                    feature = "modify-replication-group-shard-configuration",
+                    feature = "remove-tags-from-resource",
+                    feature = "start-migration",
+                    feature = "test-failover",
+                    feature = "test-migration"
+                )
+            )]
+            Self::InvalidReplicationGroupStateFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "copy-serverless-cache-snapshot",
+                    feature = "delete-serverless-cache-snapshot",
+                    feature = "export-serverless-cache-snapshot",
+                    feature = "list-tags-for-resource",
+                    feature = "remove-tags-from-resource"
+                )
+            )]
             Self::InvalidServerlessCacheSnapshotStateFault(error) => {
                 ::std::option::Option::Some(error)
             }
-            #[cfg(any(
-                feature = "add-tags-to-resource",
-                feature = "create-serverless-cache",
-                feature = "create-serverless-cache-snapshot",
-                feature = "delete-serverless-cache",
-                feature = "list-tags-for-resource",
-                feature = "modify-serverless-cache",
-                feature = "remove-tags-from-resource"
-            ))]
-            Self::InvalidServerlessCacheStateFault(error) => ::std::option::Option::Some(error),
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "create-serverless-cache",
+                    feature = "create-serverless-cache-snapshot",
+                    feature = "delete-serverless-cache",
+                    feature = "list-tags-for-resource",
+                    feature = "modify-serverless-cache",
+                    feature = "remove-tags-from-resource"
+                )
+            )]
+            Self::InvalidServerlessCacheStateFault(error) => {
+                ::std::option::Option::Some(error)
+            }
             #[cfg(any(feature = "copy-snapshot", feature = "delete-snapshot"))]
             Self::InvalidSnapshotStateFault(error) => ::std::option::Option::Some(error),
-            #[cfg(any(
-                feature = "create-cache-subnet-group",
-                feature = "modify-cache-subnet-group"
-            ))]
+            #[cfg(
+                any(
+                    feature = "create-cache-subnet-group",
+                    feature = "modify-cache-subnet-group"
+                )
+            )]
             Self::InvalidSubnet(error) => ::std::option::Option::Some(error),
-            #[cfg(any(
-                feature = "create-replication-group",
-                feature = "create-serverless-cache",
-                feature = "delete-user-group",
-                feature = "modify-replication-group",
-                feature = "modify-serverless-cache",
-                feature = "modify-user-group"
-            ))]
+            #[cfg(
+                any(
+                    feature = "create-replication-group",
+                    feature = "create-serverless-cache",
+                    feature = "delete-user-group",
+                    feature = "modify-replication-group",
+                    feature = "modify-serverless-cache",
+                    feature = "modify-user-group"
+                )
+            )]
             Self::InvalidUserGroupStateFault(error) => ::std::option::Option::Some(error),
             #[cfg(any(feature = "delete-user", feature = "modify-user"))]
             Self::InvalidUserStateFault(error) => ::std::option::Option::Some(error),
-            #[cfg(any(
-                feature = "create-cache-cluster",
-                feature = "create-replication-group",
-                feature = "decrease-replica-count",
-                feature = "increase-replica-count",
-                feature = "modify-cache-cluster",
-                feature = "modify-replication-group",
-                feature = "modify-replication-group-shard-configuration"
-            ))]
-            Self::InvalidVpcNetworkStateFault(error) => ::std::option::Option::Some(error),
-            #[cfg(any(feature = "decrease-replica-count", feature = "increase-replica-count"))]
+            #[cfg(
+                any(
+                    feature = "create-cache-cluster",
+                    feature = "create-replication-group",
+                    feature = "decrease-replica-count",
+                    feature = "increase-replica-count",
+                    feature = "modify-cache-cluster",
+                    feature = "modify-replication-group",
+                    feature = "modify-replication-group-shard-configuration"
+                )
+            )]
+            Self::InvalidVpcNetworkStateFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            #[cfg(
+                any(
+                    feature = "decrease-replica-count",
+                    feature = "increase-replica-count"
+                )
+            )]
             Self::NoOperationFault(error) => ::std::option::Option::Some(error),
             #[cfg(feature = "test-failover")]
             Self::NodeGroupNotFoundFault(error) => ::std::option::Option::Some(error),
-            #[cfg(any(
-                feature = "create-replication-group",
-                feature = "decrease-replica-count",
-                feature = "increase-replica-count",
-                feature = "modify-replication-group-shard-configuration"
-            ))]
+            #[cfg(
+                any(
+                    feature = "create-replication-group",
+                    feature = "decrease-replica-count",
+                    feature = "increase-replica-count",
+                    feature = "modify-replication-group-shard-configuration"
+                )
+            )]
             Self::NodeGroupsPerReplicationGroupQuotaExceededFault(error) => {
                 ::std::option::Option::Some(error)
             }
-            #[cfg(any(
-                feature = "create-cache-cluster",
-                feature = "create-replication-group",
-                feature = "modify-cache-cluster",
-                feature = "modify-replication-group"
-            ))]
-            Self::NodeQuotaForClusterExceededFault(error) => ::std::option::Option::Some(error),
-            #[cfg(any(
-                feature = "create-cache-cluster",
-                feature = "create-replication-group",
-                feature = "decrease-replica-count",
-                feature = "increase-replica-count",
-                feature = "modify-cache-cluster",
-                feature = "modify-replication-group",
-                feature = "modify-replication-group-shard-configuration"
-            ))]
-            Self::NodeQuotaForCustomerExceededFault(error) => ::std::option::Option::Some(error),
+            #[cfg(
+                any(
+                    feature = "create-cache-cluster",
+                    feature = "create-replication-group",
+                    feature = "modify-cache-cluster",
+                    feature = "modify-replication-group"
+                )
+            )]
+            Self::NodeQuotaForClusterExceededFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            #[cfg(
+                any(
+                    feature = "create-cache-cluster",
+                    feature = "create-replication-group",
+                    feature = "decrease-replica-count",
+                    feature = "increase-replica-count",
+                    feature = "modify-cache-cluster",
+                    feature = "modify-replication-group",
+                    feature = "modify-replication-group-shard-configuration"
+                )
+            )]
+            Self::NodeQuotaForCustomerExceededFault(error) => {
+                ::std::option::Option::Some(error)
+            }
             #[cfg(feature = "create-replication-group")]
-            Self::ReplicationGroupAlreadyExistsFault(error) => ::std::option::Option::Some(error),
+            Self::ReplicationGroupAlreadyExistsFault(error) => {
+                ::std::option::Option::Some(error)
+            }
             #[cfg(any(feature = "start-migration", feature = "test-migration"))]
             Self::ReplicationGroupAlreadyUnderMigrationFault(error) => {
                 ::std::option::Option::Some(error)
             }
-            #[cfg(any(
-                feature = "add-tags-to-resource",
-                feature = "complete-migration",
-                feature = "create-cache-cluster",
-                feature = "create-global-replication-group",
-                feature = "create-snapshot",
-                feature = "decrease-replica-count",
-                feature = "delete-replication-group",
-                feature = "describe-replication-groups",
-                feature = "increase-replica-count",
-                feature = "list-allowed-node-type-modifications",
-                feature = "list-tags-for-resource",
-                feature = "modify-replication-group",
-                feature = "modify-replication-group-shard-configuration",
-                feature = "remove-tags-from-resource",
-                feature = "start-migration",
-                feature = "test-failover",
-                feature = "test-migration"
-            ))]
-            Self::ReplicationGroupNotFoundFault(error) => ::std::option::Option::Some(error),
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "complete-migration",
+                    feature = "create-cache-cluster",
+                    feature = "create-global-replication-group",
+                    feature = "create-snapshot",
+                    feature = "decrease-replica-count",
+                    feature = "delete-replication-group",
+                    feature = "describe-replication-groups",
+                    feature = "increase-replica-count",
+                    feature = "list-allowed-node-type-modifications",
+                    feature = "list-tags-for-resource",
+                    feature = "modify-replication-group",
+                    feature = "modify-replication-group-shard-configuration",
+                    feature = "remove-tags-from-resource",
+                    feature = "start-migration",
+                    feature = "test-failover",
+                    feature = "test-migration"
+                )
+            )]
+            Self::ReplicationGroupNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
             #[cfg(feature = "complete-migration")]
             Self::ReplicationGroupNotUnderMigrationFault(error) => {
                 ::std::option::Option::Some(error)
             }
             #[cfg(feature = "purchase-reserved-cache-nodes-offering")]
-            Self::ReservedCacheNodeAlreadyExistsFault(error) => ::std::option::Option::Some(error),
-            #[cfg(any(
-                feature = "add-tags-to-resource",
-                feature = "describe-reserved-cache-nodes",
-                feature = "list-tags-for-resource",
-                feature = "remove-tags-from-resource"
-            ))]
-            Self::ReservedCacheNodeNotFoundFault(error) => ::std::option::Option::Some(error),
+            Self::ReservedCacheNodeAlreadyExistsFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "describe-reserved-cache-nodes",
+                    feature = "list-tags-for-resource",
+                    feature = "remove-tags-from-resource"
+                )
+            )]
+            Self::ReservedCacheNodeNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
             #[cfg(feature = "purchase-reserved-cache-nodes-offering")]
-            Self::ReservedCacheNodeQuotaExceededFault(error) => ::std::option::Option::Some(error),
-            #[cfg(any(
-                feature = "describe-reserved-cache-nodes-offerings",
-                feature = "purchase-reserved-cache-nodes-offering"
-            ))]
+            Self::ReservedCacheNodeQuotaExceededFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            #[cfg(
+                any(
+                    feature = "describe-reserved-cache-nodes-offerings",
+                    feature = "purchase-reserved-cache-nodes-offering"
+                )
+            )]
             Self::ReservedCacheNodesOfferingNotFoundFault(error) => {
                 ::std::option::Option::Some(error)
             }
             #[cfg(feature = "create-serverless-cache")]
-            Self::ServerlessCacheAlreadyExistsFault(error) => ::std::option::Option::Some(error),
-            #[cfg(any(
-                feature = "add-tags-to-resource",
-                feature = "create-serverless-cache",
-                feature = "create-serverless-cache-snapshot",
-                feature = "delete-serverless-cache",
-                feature = "describe-serverless-cache-snapshots",
-                feature = "describe-serverless-caches",
-                feature = "list-tags-for-resource",
-                feature = "modify-serverless-cache",
-                feature = "remove-tags-from-resource"
-            ))]
-            Self::ServerlessCacheNotFoundFault(error) => ::std::option::Option::Some(error),
+            Self::ServerlessCacheAlreadyExistsFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "create-serverless-cache",
+                    feature = "create-serverless-cache-snapshot",
+                    feature = "delete-serverless-cache",
+                    feature = "describe-serverless-cache-snapshots",
+                    feature = "describe-serverless-caches",
+                    feature = "list-tags-for-resource",
+                    feature = "modify-serverless-cache",
+                    feature = "remove-tags-from-resource"
+                )
+            )]
+            Self::ServerlessCacheNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
             #[cfg(feature = "create-serverless-cache")]
             Self::ServerlessCacheQuotaForCustomerExceededFault(error) => {
                 ::std::option::Option::Some(error)
             }
-            #[cfg(any(
-                feature = "copy-serverless-cache-snapshot",
-                feature = "create-serverless-cache-snapshot",
-                feature = "delete-serverless-cache"
-            ))]
+            #[cfg(
+                any(
+                    feature = "copy-serverless-cache-snapshot",
+                    feature = "create-serverless-cache-snapshot",
+                    feature = "delete-serverless-cache"
+                )
+            )]
             Self::ServerlessCacheSnapshotAlreadyExistsFault(error) => {
                 ::std::option::Option::Some(error)
             }
-            #[cfg(any(
-                feature = "add-tags-to-resource",
-                feature = "copy-serverless-cache-snapshot",
-                feature = "delete-serverless-cache-snapshot",
-                feature = "describe-serverless-cache-snapshots",
-                feature = "export-serverless-cache-snapshot",
-                feature = "list-tags-for-resource",
-                feature = "remove-tags-from-resource"
-            ))]
-            Self::ServerlessCacheSnapshotNotFoundFault(error) => ::std::option::Option::Some(error),
-            #[cfg(any(
-                feature = "copy-serverless-cache-snapshot",
-                feature = "create-serverless-cache-snapshot"
-            ))]
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "copy-serverless-cache-snapshot",
+                    feature = "delete-serverless-cache-snapshot",
+                    feature = "describe-serverless-cache-snapshots",
+                    feature = "export-serverless-cache-snapshot",
+                    feature = "list-tags-for-resource",
+                    feature = "remove-tags-from-resource"
+                )
+            )]
+            Self::ServerlessCacheSnapshotNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            #[cfg(
+                any(
+                    feature = "copy-serverless-cache-snapshot",
+                    feature = "create-serverless-cache-snapshot"
+                )
+            )]
             Self::ServerlessCacheSnapshotQuotaExceededFault(error) => {
                 ::std::option::Option::Some(error)
             }
-            #[cfg(any(
-                feature = "copy-serverless-cache-snapshot",
-                feature = "create-global-replication-group",
-                feature = "create-serverless-cache",
-                feature = "create-serverless-cache-snapshot",
-                feature = "create-user",
-                feature = "create-user-group",
-                feature = "decrease-replica-count",
-                feature = "delete-serverless-cache",
-                feature = "delete-serverless-cache-snapshot",
-                feature = "delete-user",
-                feature = "delete-user-group",
-                feature = "describe-user-groups",
-                feature = "describe-users",
-                feature = "export-serverless-cache-snapshot",
-                feature = "modify-serverless-cache",
-                feature = "modify-user",
-                feature = "modify-user-group"
-            ))]
-            Self::ServiceLinkedRoleNotFoundFault(error) => ::std::option::Option::Some(error),
-            #[cfg(any(
-                feature = "batch-apply-update-action",
-                feature = "batch-stop-update-action",
-                feature = "describe-service-updates"
-            ))]
+            #[cfg(
+                any(
+                    feature = "copy-serverless-cache-snapshot",
+                    feature = "create-global-replication-group",
+                    feature = "create-serverless-cache",
+                    feature = "create-serverless-cache-snapshot",
+                    feature = "create-user",
+                    feature = "create-user-group",
+                    feature = "decrease-replica-count",
+                    feature = "delete-serverless-cache",
+                    feature = "delete-serverless-cache-snapshot",
+                    feature = "delete-user",
+                    feature = "delete-user-group",
+                    feature = "describe-user-groups",
+                    feature = "describe-users",
+                    feature = "export-serverless-cache-snapshot",
+                    feature = "modify-serverless-cache",
+                    feature = "modify-user",
+                    feature = "modify-user-group"
+                )
+            )]
+            Self::ServiceLinkedRoleNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            #[cfg(
+                any(
+                    feature = "batch-apply-update-action",
+                    feature = "batch-stop-update-action",
+                    feature = "describe-service-updates"
+                )
+            )]
             Self::ServiceUpdateNotFoundFault(error) => ::std::option::Option::Some(error),
-            #[cfg(any(
-                feature = "copy-snapshot",
-                feature = "create-snapshot",
-                feature = "delete-cache-cluster",
-                feature = "delete-replication-group"
-            ))]
+            #[cfg(
+                any(
+                    feature = "copy-snapshot",
+                    feature = "create-snapshot",
+                    feature = "delete-cache-cluster",
+                    feature = "delete-replication-group"
+                )
+            )]
             Self::SnapshotAlreadyExistsFault(error) => ::std::option::Option::Some(error),
-            #[cfg(any(
-                feature = "create-snapshot",
-                feature = "delete-cache-cluster",
-                feature = "delete-replication-group"
-            ))]
-            Self::SnapshotFeatureNotSupportedFault(error) => ::std::option::Option::Some(error),
-            #[cfg(any(
-                feature = "add-tags-to-resource",
-                feature = "copy-snapshot",
-                feature = "delete-snapshot",
-                feature = "describe-snapshots",
-                feature = "list-tags-for-resource",
-                feature = "remove-tags-from-resource"
-            ))]
+            #[cfg(
+                any(
+                    feature = "create-snapshot",
+                    feature = "delete-cache-cluster",
+                    feature = "delete-replication-group"
+                )
+            )]
+            Self::SnapshotFeatureNotSupportedFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "copy-snapshot",
+                    feature = "delete-snapshot",
+                    feature = "describe-snapshots",
+                    feature = "list-tags-for-resource",
+                    feature = "remove-tags-from-resource"
+                )
+            )]
             Self::SnapshotNotFoundFault(error) => ::std::option::Option::Some(error),
-            #[cfg(any(
-                feature = "copy-snapshot",
-                feature = "create-snapshot",
-                feature = "delete-cache-cluster",
-                feature = "delete-replication-group"
-            ))]
+            #[cfg(
+                any(
+                    feature = "copy-snapshot",
+                    feature = "create-snapshot",
+                    feature = "delete-cache-cluster",
+                    feature = "delete-replication-group"
+                )
+            )]
             Self::SnapshotQuotaExceededFault(error) => ::std::option::Option::Some(error),
             #[cfg(feature = "modify-cache-subnet-group")]
             Self::SubnetInUse(error) => ::std::option::Option::Some(error),
-            #[cfg(any(
-                feature = "create-cache-subnet-group",
-                feature = "modify-cache-subnet-group"
-            ))]
+            #[cfg(
+                any(
+                    feature = "create-cache-subnet-group",
+                    feature = "modify-cache-subnet-group"
+                )
+            )]
             Self::SubnetNotAllowedFault(error) => ::std::option::Option::Some(error),
             #[cfg(feature = "remove-tags-from-resource")]
             Self::TagNotFoundFault(error) => ::std::option::Option::Some(error),
-            #[cfg(any(
-                feature = "add-tags-to-resource",
-                feature = "copy-serverless-cache-snapshot",
-                feature = "copy-snapshot",
-                feature = "create-cache-cluster",
-                feature = "create-cache-parameter-group",
-                feature = "create-cache-security-group",
-                feature = "create-cache-subnet-group",
-                feature = "create-replication-group",
-                feature = "create-serverless-cache",
-                feature = "create-serverless-cache-snapshot",
-                feature = "create-snapshot",
-                feature = "create-user",
-                feature = "create-user-group",
-                feature = "purchase-reserved-cache-nodes-offering"
-            ))]
-            Self::TagQuotaPerResourceExceeded(error) => ::std::option::Option::Some(error),
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "copy-serverless-cache-snapshot",
+                    feature = "copy-snapshot",
+                    feature = "create-cache-cluster",
+                    feature = "create-cache-parameter-group",
+                    feature = "create-cache-security-group",
+                    feature = "create-cache-subnet-group",
+                    feature = "create-replication-group",
+                    feature = "create-serverless-cache",
+                    feature = "create-serverless-cache-snapshot",
+                    feature = "create-snapshot",
+                    feature = "create-user",
+                    feature = "create-user-group",
+                    feature = "purchase-reserved-cache-nodes-offering"
+                )
+            )]
+            Self::TagQuotaPerResourceExceeded(error) => {
+                ::std::option::Option::Some(error)
+            }
             #[cfg(feature = "test-failover")]
-            Self::TestFailoverNotAvailableFault(error) => ::std::option::Option::Some(error),
+            Self::TestFailoverNotAvailableFault(error) => {
+                ::std::option::Option::Some(error)
+            }
             #[cfg(feature = "create-user")]
             Self::UserAlreadyExistsFault(error) => ::std::option::Option::Some(error),
             #[cfg(feature = "create-user-group")]
-            Self::UserGroupAlreadyExistsFault(error) => ::std::option::Option::Some(error),
-            #[cfg(any(
-                feature = "add-tags-to-resource",
-                feature = "create-replication-group",
-                feature = "create-serverless-cache",
-                feature = "delete-user-group",
-                feature = "describe-user-groups",
-                feature = "list-tags-for-resource",
-                feature = "modify-replication-group",
-                feature = "modify-serverless-cache",
-                feature = "modify-user-group",
-                feature = "remove-tags-from-resource"
-            ))]
+            Self::UserGroupAlreadyExistsFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "create-replication-group",
+                    feature = "create-serverless-cache",
+                    feature = "delete-user-group",
+                    feature = "describe-user-groups",
+                    feature = "list-tags-for-resource",
+                    feature = "modify-replication-group",
+                    feature = "modify-serverless-cache",
+                    feature = "modify-user-group",
+                    feature = "remove-tags-from-resource"
+                )
+            )]
             Self::UserGroupNotFoundFault(error) => ::std::option::Option::Some(error),
             #[cfg(feature = "create-user-group")]
-            Self::UserGroupQuotaExceededFault(error) => ::std::option::Option::Some(error),
-            #[cfg(any(
-                feature = "add-tags-to-resource",
-                feature = "create-user-group",
-                feature = "delete-user",
-                feature = "describe-users",
-                feature = "list-tags-for-resource",
-                feature = "modify-user",
-                feature = "modify-user-group",
-                feature = "remove-tags-from-resource"
-            ))]
+            Self::UserGroupQuotaExceededFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            #[cfg(
+                any(
+                    feature = "add-tags-to-resource",
+                    feature = "create-user-group",
+                    feature = "delete-user",
+                    feature = "describe-users",
+                    feature = "list-tags-for-resource",
+                    feature = "modify-user",
+                    feature = "modify-user-group",
+                    feature = "remove-tags-from-resource"
+                )
+            )]
             Self::UserNotFoundFault(error) => ::std::option::Option::Some(error),
             #[cfg(feature = "create-user")]
             Self::UserQuotaExceededFault(error) => ::std::option::Option::Some(error),
@@ -14103,20 +15885,22 @@ pub mod builders {
     }
     #[cfg(feature = "create-cache-cluster")]
     pub use self::cache_cluster_already_exists_fault_items::*;
-    #[cfg(any(
-        feature = "add-tags-to-resource",
-        feature = "create-replication-group",
-        feature = "create-snapshot",
-        feature = "delete-cache-cluster",
-        feature = "describe-cache-clusters",
-        feature = "describe-snapshots",
-        feature = "list-allowed-node-type-modifications",
-        feature = "list-tags-for-resource",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "reboot-cache-cluster",
-        feature = "remove-tags-from-resource"
-    ))]
+    #[cfg(
+        any(
+            feature = "add-tags-to-resource",
+            feature = "create-replication-group",
+            feature = "create-snapshot",
+            feature = "delete-cache-cluster",
+            feature = "describe-cache-clusters",
+            feature = "describe-snapshots",
+            feature = "list-allowed-node-type-modifications",
+            feature = "list-tags-for-resource",
+            feature = "modify-cache-cluster",
+            feature = "modify-replication-group",
+            feature = "reboot-cache-cluster",
+            feature = "remove-tags-from-resource"
+        )
+    )]
     mod cache_cluster_not_found_fault_items {
         /// A builder for [`CacheClusterNotFoundFault`](crate::error::CacheClusterNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -14148,20 +15932,22 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "add-tags-to-resource",
-        feature = "create-replication-group",
-        feature = "create-snapshot",
-        feature = "delete-cache-cluster",
-        feature = "describe-cache-clusters",
-        feature = "describe-snapshots",
-        feature = "list-allowed-node-type-modifications",
-        feature = "list-tags-for-resource",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "reboot-cache-cluster",
-        feature = "remove-tags-from-resource"
-    ))]
+    #[cfg(
+        any(
+            feature = "add-tags-to-resource",
+            feature = "create-replication-group",
+            feature = "create-snapshot",
+            feature = "delete-cache-cluster",
+            feature = "describe-cache-clusters",
+            feature = "describe-snapshots",
+            feature = "list-allowed-node-type-modifications",
+            feature = "list-tags-for-resource",
+            feature = "modify-cache-cluster",
+            feature = "modify-replication-group",
+            feature = "reboot-cache-cluster",
+            feature = "remove-tags-from-resource"
+        )
+    )]
     pub use self::cache_cluster_not_found_fault_items::*;
     #[cfg(feature = "create-cache-parameter-group")]
     mod cache_parameter_group_already_exists_fault_items {
@@ -14197,20 +15983,22 @@ pub mod builders {
     }
     #[cfg(feature = "create-cache-parameter-group")]
     pub use self::cache_parameter_group_already_exists_fault_items::*;
-    #[cfg(any(
-        feature = "add-tags-to-resource",
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "delete-cache-parameter-group",
-        feature = "describe-cache-parameter-groups",
-        feature = "describe-cache-parameters",
-        feature = "list-tags-for-resource",
-        feature = "modify-cache-cluster",
-        feature = "modify-cache-parameter-group",
-        feature = "modify-replication-group",
-        feature = "remove-tags-from-resource",
-        feature = "reset-cache-parameter-group"
-    ))]
+    #[cfg(
+        any(
+            feature = "add-tags-to-resource",
+            feature = "create-cache-cluster",
+            feature = "create-replication-group",
+            feature = "delete-cache-parameter-group",
+            feature = "describe-cache-parameter-groups",
+            feature = "describe-cache-parameters",
+            feature = "list-tags-for-resource",
+            feature = "modify-cache-cluster",
+            feature = "modify-cache-parameter-group",
+            feature = "modify-replication-group",
+            feature = "remove-tags-from-resource",
+            feature = "reset-cache-parameter-group"
+        )
+    )]
     mod cache_parameter_group_not_found_fault_items {
         /// A builder for [`CacheParameterGroupNotFoundFault`](crate::error::CacheParameterGroupNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -14242,20 +16030,22 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "add-tags-to-resource",
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "delete-cache-parameter-group",
-        feature = "describe-cache-parameter-groups",
-        feature = "describe-cache-parameters",
-        feature = "list-tags-for-resource",
-        feature = "modify-cache-cluster",
-        feature = "modify-cache-parameter-group",
-        feature = "modify-replication-group",
-        feature = "remove-tags-from-resource",
-        feature = "reset-cache-parameter-group"
-    ))]
+    #[cfg(
+        any(
+            feature = "add-tags-to-resource",
+            feature = "create-cache-cluster",
+            feature = "create-replication-group",
+            feature = "delete-cache-parameter-group",
+            feature = "describe-cache-parameter-groups",
+            feature = "describe-cache-parameters",
+            feature = "list-tags-for-resource",
+            feature = "modify-cache-cluster",
+            feature = "modify-cache-parameter-group",
+            feature = "modify-replication-group",
+            feature = "remove-tags-from-resource",
+            feature = "reset-cache-parameter-group"
+        )
+    )]
     pub use self::cache_parameter_group_not_found_fault_items::*;
     #[cfg(feature = "create-cache-parameter-group")]
     mod cache_parameter_group_quota_exceeded_fault_items {
@@ -14325,19 +16115,21 @@ pub mod builders {
     }
     #[cfg(feature = "create-cache-security-group")]
     pub use self::cache_security_group_already_exists_fault_items::*;
-    #[cfg(any(
-        feature = "add-tags-to-resource",
-        feature = "authorize-cache-security-group-ingress",
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "delete-cache-security-group",
-        feature = "describe-cache-security-groups",
-        feature = "list-tags-for-resource",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "remove-tags-from-resource",
-        feature = "revoke-cache-security-group-ingress"
-    ))]
+    #[cfg(
+        any(
+            feature = "add-tags-to-resource",
+            feature = "authorize-cache-security-group-ingress",
+            feature = "create-cache-cluster",
+            feature = "create-replication-group",
+            feature = "delete-cache-security-group",
+            feature = "describe-cache-security-groups",
+            feature = "list-tags-for-resource",
+            feature = "modify-cache-cluster",
+            feature = "modify-replication-group",
+            feature = "remove-tags-from-resource",
+            feature = "revoke-cache-security-group-ingress"
+        )
+    )]
     mod cache_security_group_not_found_fault_items {
         /// A builder for [`CacheSecurityGroupNotFoundFault`](crate::error::CacheSecurityGroupNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -14369,19 +16161,21 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "add-tags-to-resource",
-        feature = "authorize-cache-security-group-ingress",
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "delete-cache-security-group",
-        feature = "describe-cache-security-groups",
-        feature = "list-tags-for-resource",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "remove-tags-from-resource",
-        feature = "revoke-cache-security-group-ingress"
-    ))]
+    #[cfg(
+        any(
+            feature = "add-tags-to-resource",
+            feature = "authorize-cache-security-group-ingress",
+            feature = "create-cache-cluster",
+            feature = "create-replication-group",
+            feature = "delete-cache-security-group",
+            feature = "describe-cache-security-groups",
+            feature = "list-tags-for-resource",
+            feature = "modify-cache-cluster",
+            feature = "modify-replication-group",
+            feature = "remove-tags-from-resource",
+            feature = "revoke-cache-security-group-ingress"
+        )
+    )]
     pub use self::cache_security_group_not_found_fault_items::*;
     #[cfg(feature = "create-cache-security-group")]
     mod cache_security_group_quota_exceeded_fault_items {
@@ -14485,16 +16279,18 @@ pub mod builders {
     }
     #[cfg(feature = "delete-cache-subnet-group")]
     pub use self::cache_subnet_group_in_use_items::*;
-    #[cfg(any(
-        feature = "add-tags-to-resource",
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "delete-cache-subnet-group",
-        feature = "describe-cache-subnet-groups",
-        feature = "list-tags-for-resource",
-        feature = "modify-cache-subnet-group",
-        feature = "remove-tags-from-resource"
-    ))]
+    #[cfg(
+        any(
+            feature = "add-tags-to-resource",
+            feature = "create-cache-cluster",
+            feature = "create-replication-group",
+            feature = "delete-cache-subnet-group",
+            feature = "describe-cache-subnet-groups",
+            feature = "list-tags-for-resource",
+            feature = "modify-cache-subnet-group",
+            feature = "remove-tags-from-resource"
+        )
+    )]
     mod cache_subnet_group_not_found_fault_items {
         /// A builder for [`CacheSubnetGroupNotFoundFault`](crate::error::CacheSubnetGroupNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -14526,16 +16322,18 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "add-tags-to-resource",
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "delete-cache-subnet-group",
-        feature = "describe-cache-subnet-groups",
-        feature = "list-tags-for-resource",
-        feature = "modify-cache-subnet-group",
-        feature = "remove-tags-from-resource"
-    ))]
+    #[cfg(
+        any(
+            feature = "add-tags-to-resource",
+            feature = "create-cache-cluster",
+            feature = "create-replication-group",
+            feature = "delete-cache-subnet-group",
+            feature = "describe-cache-subnet-groups",
+            feature = "list-tags-for-resource",
+            feature = "modify-cache-subnet-group",
+            feature = "remove-tags-from-resource"
+        )
+    )]
     pub use self::cache_subnet_group_not_found_fault_items::*;
     #[cfg(feature = "create-cache-subnet-group")]
     mod cache_subnet_group_quota_exceeded_fault_items {
@@ -14571,10 +16369,9 @@ pub mod builders {
     }
     #[cfg(feature = "create-cache-subnet-group")]
     pub use self::cache_subnet_group_quota_exceeded_fault_items::*;
-    #[cfg(any(
-        feature = "create-cache-subnet-group",
-        feature = "modify-cache-subnet-group"
-    ))]
+    #[cfg(
+        any(feature = "create-cache-subnet-group", feature = "modify-cache-subnet-group")
+    )]
     mod cache_subnet_quota_exceeded_fault_items {
         /// A builder for [`CacheSubnetQuotaExceededFault`](crate::error::CacheSubnetQuotaExceededFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -14606,17 +16403,18 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "create-cache-subnet-group",
-        feature = "modify-cache-subnet-group"
-    ))]
+    #[cfg(
+        any(feature = "create-cache-subnet-group", feature = "modify-cache-subnet-group")
+    )]
     pub use self::cache_subnet_quota_exceeded_fault_items::*;
-    #[cfg(any(
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "increase-replica-count"
-    ))]
+    #[cfg(
+        any(
+            feature = "create-cache-cluster",
+            feature = "create-replication-group",
+            feature = "decrease-replica-count",
+            feature = "increase-replica-count"
+        )
+    )]
     mod cluster_quota_for_customer_exceeded_fault_items {
         /// A builder for [`ClusterQuotaForCustomerExceededFault`](crate::error::ClusterQuotaForCustomerExceededFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -14648,12 +16446,14 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "increase-replica-count"
-    ))]
+    #[cfg(
+        any(
+            feature = "create-cache-cluster",
+            feature = "create-replication-group",
+            feature = "decrease-replica-count",
+            feature = "increase-replica-count"
+        )
+    )]
     pub use self::cluster_quota_for_customer_exceeded_fault_items::*;
     #[cfg(feature = "delete-user")]
     mod default_user_associated_to_user_group_fault_items {
@@ -14723,11 +16523,13 @@ pub mod builders {
     }
     #[cfg(any(feature = "create-user-group", feature = "modify-user-group"))]
     pub use self::default_user_required_items::*;
-    #[cfg(any(
-        feature = "create-user",
-        feature = "create-user-group",
-        feature = "modify-user-group"
-    ))]
+    #[cfg(
+        any(
+            feature = "create-user",
+            feature = "create-user-group",
+            feature = "modify-user-group"
+        )
+    )]
     mod duplicate_user_name_fault_items {
         /// A builder for [`DuplicateUserNameFault`](crate::error::DuplicateUserNameFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -14759,11 +16561,13 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "create-user",
-        feature = "create-user-group",
-        feature = "modify-user-group"
-    ))]
+    #[cfg(
+        any(
+            feature = "create-user",
+            feature = "create-user-group",
+            feature = "modify-user-group"
+        )
+    )]
     pub use self::duplicate_user_name_fault_items::*;
     #[cfg(feature = "create-global-replication-group")]
     mod global_replication_group_already_exists_fault_items {
@@ -14790,7 +16594,9 @@ pub mod builders {
                 self
             }
             /// Builds the [`GlobalReplicationGroupAlreadyExistsFault`](crate::error::GlobalReplicationGroupAlreadyExistsFault); every member is optional or has a default.
-            pub fn build(self) -> crate::error::GlobalReplicationGroupAlreadyExistsFault {
+            pub fn build(
+                self,
+            ) -> crate::error::GlobalReplicationGroupAlreadyExistsFault {
                 crate::error::GlobalReplicationGroupAlreadyExistsFault {
                     message: self.message,
                 }
@@ -14799,17 +16605,19 @@ pub mod builders {
     }
     #[cfg(feature = "create-global-replication-group")]
     pub use self::global_replication_group_already_exists_fault_items::*;
-    #[cfg(any(
-        feature = "create-replication-group",
-        feature = "decrease-node-groups-in-global-replication-group",
-        feature = "delete-global-replication-group",
-        feature = "describe-global-replication-groups",
-        feature = "disassociate-global-replication-group",
-        feature = "failover-global-replication-group",
-        feature = "increase-node-groups-in-global-replication-group",
-        feature = "modify-global-replication-group",
-        feature = "rebalance-slots-in-global-replication-group"
-    ))]
+    #[cfg(
+        any(
+            feature = "create-replication-group",
+            feature = "decrease-node-groups-in-global-replication-group",
+            feature = "delete-global-replication-group",
+            feature = "describe-global-replication-groups",
+            feature = "disassociate-global-replication-group",
+            feature = "failover-global-replication-group",
+            feature = "increase-node-groups-in-global-replication-group",
+            feature = "modify-global-replication-group",
+            feature = "rebalance-slots-in-global-replication-group"
+        )
+    )]
     mod global_replication_group_not_found_fault_items {
         /// A builder for [`GlobalReplicationGroupNotFoundFault`](crate::error::GlobalReplicationGroupNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -14841,27 +16649,31 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "create-replication-group",
-        feature = "decrease-node-groups-in-global-replication-group",
-        feature = "delete-global-replication-group",
-        feature = "describe-global-replication-groups",
-        feature = "disassociate-global-replication-group",
-        feature = "failover-global-replication-group",
-        feature = "increase-node-groups-in-global-replication-group",
-        feature = "modify-global-replication-group",
-        feature = "rebalance-slots-in-global-replication-group"
-    ))]
+    #[cfg(
+        any(
+            feature = "create-replication-group",
+            feature = "decrease-node-groups-in-global-replication-group",
+            feature = "delete-global-replication-group",
+            feature = "describe-global-replication-groups",
+            feature = "disassociate-global-replication-group",
+            feature = "failover-global-replication-group",
+            feature = "increase-node-groups-in-global-replication-group",
+            feature = "modify-global-replication-group",
+            feature = "rebalance-slots-in-global-replication-group"
+        )
+    )]
     pub use self::global_replication_group_not_found_fault_items::*;
-    #[cfg(any(
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "increase-replica-count",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration"
-    ))]
+    #[cfg(
+        any(
+            feature = "create-cache-cluster",
+            feature = "create-replication-group",
+            feature = "decrease-replica-count",
+            feature = "increase-replica-count",
+            feature = "modify-cache-cluster",
+            feature = "modify-replication-group",
+            feature = "modify-replication-group-shard-configuration"
+        )
+    )]
     mod insufficient_cache_cluster_capacity_fault_items {
         /// A builder for [`InsufficientCacheClusterCapacityFault`](crate::error::InsufficientCacheClusterCapacityFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -14893,21 +16705,25 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "increase-replica-count",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration"
-    ))]
+    #[cfg(
+        any(
+            feature = "create-cache-cluster",
+            feature = "create-replication-group",
+            feature = "decrease-replica-count",
+            feature = "increase-replica-count",
+            feature = "modify-cache-cluster",
+            feature = "modify-replication-group",
+            feature = "modify-replication-group-shard-configuration"
+        )
+    )]
     pub use self::insufficient_cache_cluster_capacity_fault_items::*;
-    #[cfg(any(
-        feature = "add-tags-to-resource",
-        feature = "list-tags-for-resource",
-        feature = "remove-tags-from-resource"
-    ))]
+    #[cfg(
+        any(
+            feature = "add-tags-to-resource",
+            feature = "list-tags-for-resource",
+            feature = "remove-tags-from-resource"
+        )
+    )]
     mod invalid_arn_fault_items {
         /// A builder for [`InvalidArnFault`](crate::error::InvalidArnFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -14939,24 +16755,28 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "add-tags-to-resource",
-        feature = "list-tags-for-resource",
-        feature = "remove-tags-from-resource"
-    ))]
+    #[cfg(
+        any(
+            feature = "add-tags-to-resource",
+            feature = "list-tags-for-resource",
+            feature = "remove-tags-from-resource"
+        )
+    )]
     pub use self::invalid_arn_fault_items::*;
-    #[cfg(any(
-        feature = "create-replication-group",
-        feature = "create-snapshot",
-        feature = "decrease-replica-count",
-        feature = "delete-cache-cluster",
-        feature = "increase-replica-count",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "reboot-cache-cluster",
-        feature = "test-failover"
-    ))]
+    #[cfg(
+        any(
+            feature = "create-replication-group",
+            feature = "create-snapshot",
+            feature = "decrease-replica-count",
+            feature = "delete-cache-cluster",
+            feature = "increase-replica-count",
+            feature = "modify-cache-cluster",
+            feature = "modify-replication-group",
+            feature = "modify-replication-group-shard-configuration",
+            feature = "reboot-cache-cluster",
+            feature = "test-failover"
+        )
+    )]
     mod invalid_cache_cluster_state_fault_items {
         /// A builder for [`InvalidCacheClusterStateFault`](crate::error::InvalidCacheClusterStateFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -14988,25 +16808,29 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "create-replication-group",
-        feature = "create-snapshot",
-        feature = "decrease-replica-count",
-        feature = "delete-cache-cluster",
-        feature = "increase-replica-count",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "reboot-cache-cluster",
-        feature = "test-failover"
-    ))]
+    #[cfg(
+        any(
+            feature = "create-replication-group",
+            feature = "create-snapshot",
+            feature = "decrease-replica-count",
+            feature = "delete-cache-cluster",
+            feature = "increase-replica-count",
+            feature = "modify-cache-cluster",
+            feature = "modify-replication-group",
+            feature = "modify-replication-group-shard-configuration",
+            feature = "reboot-cache-cluster",
+            feature = "test-failover"
+        )
+    )]
     pub use self::invalid_cache_cluster_state_fault_items::*;
-    #[cfg(any(
-        feature = "create-cache-parameter-group",
-        feature = "delete-cache-parameter-group",
-        feature = "modify-cache-parameter-group",
-        feature = "reset-cache-parameter-group"
-    ))]
+    #[cfg(
+        any(
+            feature = "create-cache-parameter-group",
+            feature = "delete-cache-parameter-group",
+            feature = "modify-cache-parameter-group",
+            feature = "reset-cache-parameter-group"
+        )
+    )]
     mod invalid_cache_parameter_group_state_fault_items {
         /// A builder for [`InvalidCacheParameterGroupStateFault`](crate::error::InvalidCacheParameterGroupStateFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -15038,20 +16862,24 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "create-cache-parameter-group",
-        feature = "delete-cache-parameter-group",
-        feature = "modify-cache-parameter-group",
-        feature = "reset-cache-parameter-group"
-    ))]
+    #[cfg(
+        any(
+            feature = "create-cache-parameter-group",
+            feature = "delete-cache-parameter-group",
+            feature = "modify-cache-parameter-group",
+            feature = "reset-cache-parameter-group"
+        )
+    )]
     pub use self::invalid_cache_parameter_group_state_fault_items::*;
-    #[cfg(any(
-        feature = "authorize-cache-security-group-ingress",
-        feature = "delete-cache-security-group",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "revoke-cache-security-group-ingress"
-    ))]
+    #[cfg(
+        any(
+            feature = "authorize-cache-security-group-ingress",
+            feature = "delete-cache-security-group",
+            feature = "modify-cache-cluster",
+            feature = "modify-replication-group",
+            feature = "revoke-cache-security-group-ingress"
+        )
+    )]
     mod invalid_cache_security_group_state_fault_items {
         /// A builder for [`InvalidCacheSecurityGroupStateFault`](crate::error::InvalidCacheSecurityGroupStateFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -15083,19 +16911,23 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "authorize-cache-security-group-ingress",
-        feature = "delete-cache-security-group",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "revoke-cache-security-group-ingress"
-    ))]
+    #[cfg(
+        any(
+            feature = "authorize-cache-security-group-ingress",
+            feature = "delete-cache-security-group",
+            feature = "modify-cache-cluster",
+            feature = "modify-replication-group",
+            feature = "revoke-cache-security-group-ingress"
+        )
+    )]
     pub use self::invalid_cache_security_group_state_fault_items::*;
-    #[cfg(any(
-        feature = "create-serverless-cache",
-        feature = "delete-serverless-cache",
-        feature = "modify-serverless-cache"
-    ))]
+    #[cfg(
+        any(
+            feature = "create-serverless-cache",
+            feature = "delete-serverless-cache",
+            feature = "modify-serverless-cache"
+        )
+    )]
     mod invalid_credentials_exception_items {
         /// A builder for [`InvalidCredentialsException`](crate::error::InvalidCredentialsException).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -15127,24 +16959,28 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "create-serverless-cache",
-        feature = "delete-serverless-cache",
-        feature = "modify-serverless-cache"
-    ))]
+    #[cfg(
+        any(
+            feature = "create-serverless-cache",
+            feature = "delete-serverless-cache",
+            feature = "modify-serverless-cache"
+        )
+    )]
     pub use self::invalid_credentials_exception_items::*;
-    #[cfg(any(
-        feature = "create-replication-group",
-        feature = "decrease-node-groups-in-global-replication-group",
-        feature = "delete-global-replication-group",
-        feature = "disassociate-global-replication-group",
-        feature = "failover-global-replication-group",
-        feature = "increase-node-groups-in-global-replication-group",
-        feature = "modify-cache-parameter-group",
-        feature = "modify-global-replication-group",
-        feature = "rebalance-slots-in-global-replication-group",
-        feature = "reset-cache-parameter-group"
-    ))]
+    #[cfg(
+        any(
+            feature = "create-replication-group",
+            feature = "decrease-node-groups-in-global-replication-group",
+            feature = "delete-global-replication-group",
+            feature = "disassociate-global-replication-group",
+            feature = "failover-global-replication-group",
+            feature = "increase-node-groups-in-global-replication-group",
+            feature = "modify-cache-parameter-group",
+            feature = "modify-global-replication-group",
+            feature = "rebalance-slots-in-global-replication-group",
+            feature = "reset-cache-parameter-group"
+        )
+    )]
     mod invalid_global_replication_group_state_fault_items {
         /// A builder for [`InvalidGlobalReplicationGroupStateFault`](crate::error::InvalidGlobalReplicationGroupStateFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -15176,25 +17012,29 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "create-replication-group",
-        feature = "decrease-node-groups-in-global-replication-group",
-        feature = "delete-global-replication-group",
-        feature = "disassociate-global-replication-group",
-        feature = "failover-global-replication-group",
-        feature = "increase-node-groups-in-global-replication-group",
-        feature = "modify-cache-parameter-group",
-        feature = "modify-global-replication-group",
-        feature = "rebalance-slots-in-global-replication-group",
-        feature = "reset-cache-parameter-group"
-    ))]
+    #[cfg(
+        any(
+            feature = "create-replication-group",
+            feature = "decrease-node-groups-in-global-replication-group",
+            feature = "delete-global-replication-group",
+            feature = "disassociate-global-replication-group",
+            feature = "failover-global-replication-group",
+            feature = "increase-node-groups-in-global-replication-group",
+            feature = "modify-cache-parameter-group",
+            feature = "modify-global-replication-group",
+            feature = "rebalance-slots-in-global-replication-group",
+            feature = "reset-cache-parameter-group"
+        )
+    )]
     pub use self::invalid_global_replication_group_state_fault_items::*;
-    #[cfg(any(
-        feature = "increase-replica-count",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "test-failover"
-    ))]
+    #[cfg(
+        any(
+            feature = "increase-replica-count",
+            feature = "modify-replication-group",
+            feature = "modify-replication-group-shard-configuration",
+            feature = "test-failover"
+        )
+    )]
     mod invalid_kms_key_fault_items {
         /// A builder for [`InvalidKmsKeyFault`](crate::error::InvalidKmsKeyFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -15226,66 +17066,70 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "increase-replica-count",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "test-failover"
-    ))]
+    #[cfg(
+        any(
+            feature = "increase-replica-count",
+            feature = "modify-replication-group",
+            feature = "modify-replication-group-shard-configuration",
+            feature = "test-failover"
+        )
+    )]
     pub use self::invalid_kms_key_fault_items::*;
-    #[cfg(any(
-        feature = "authorize-cache-security-group-ingress",
-        feature = "copy-serverless-cache-snapshot",
-        feature = "copy-snapshot",
-        feature = "create-cache-cluster",
-        feature = "create-cache-parameter-group",
-        feature = "create-cache-security-group",
-        feature = "create-replication-group",
-        feature = "create-serverless-cache",
-        feature = "create-serverless-cache-snapshot",
-        feature = "create-snapshot",
-        feature = "create-user",
-        feature = "decrease-node-groups-in-global-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-cache-cluster",
-        feature = "delete-cache-parameter-group",
-        feature = "delete-cache-security-group",
-        feature = "delete-replication-group",
-        feature = "delete-serverless-cache",
-        feature = "delete-snapshot",
-        feature = "describe-cache-clusters",
-        feature = "describe-cache-parameter-groups",
-        feature = "describe-cache-parameters",
-        feature = "describe-cache-security-groups",
-        feature = "describe-engine-default-parameters",
-        feature = "describe-events",
-        feature = "describe-global-replication-groups",
-        feature = "describe-replication-groups",
-        feature = "describe-reserved-cache-nodes",
-        feature = "describe-reserved-cache-nodes-offerings",
-        feature = "describe-serverless-cache-snapshots",
-        feature = "describe-serverless-caches",
-        feature = "describe-service-updates",
-        feature = "describe-snapshots",
-        feature = "describe-update-actions",
-        feature = "describe-user-groups",
-        feature = "describe-users",
-        feature = "disassociate-global-replication-group",
-        feature = "failover-global-replication-group",
-        feature = "increase-replica-count",
-        feature = "list-allowed-node-type-modifications",
-        feature = "modify-cache-cluster",
-        feature = "modify-cache-parameter-group",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "modify-serverless-cache",
-        feature = "modify-user",
-        feature = "modify-user-group",
-        feature = "purchase-reserved-cache-nodes-offering",
-        feature = "reset-cache-parameter-group",
-        feature = "revoke-cache-security-group-ingress",
-        feature = "test-failover"
-    ))]
+    #[cfg(
+        any(
+            feature = "authorize-cache-security-group-ingress",
+            feature = "copy-serverless-cache-snapshot",
+            feature = "copy-snapshot",
+            feature = "create-cache-cluster",
+            feature = "create-cache-parameter-group",
+            feature = "create-cache-security-group",
+            feature = "create-replication-group",
+            feature = "create-serverless-cache",
+            feature = "create-serverless-cache-snapshot",
+            feature = "create-snapshot",
+            feature = "create-user",
+            feature = "decrease-node-groups-in-global-replication-group",
+            feature = "decrease-replica-count",
+            feature = "delete-cache-cluster",
+            feature = "delete-cache-parameter-group",
+            feature = "delete-cache-security-group",
+            feature = "delete-replication-group",
+            feature = "delete-serverless-cache",
+            feature = "delete-snapshot",
+            feature = "describe-cache-clusters",
+            feature = "describe-cache-parameter-groups",
+            feature = "describe-cache-parameters",
+            feature = "describe-cache-security-groups",
+            feature = "describe-engine-default-parameters",
+            feature = "describe-events",
+            feature = "describe-global-replication-groups",
+            feature = "describe-replication-groups",
+            feature = "describe-reserved-cache-nodes",
+            feature = "describe-reserved-cache-nodes-offerings",
+            feature = "describe-serverless-cache-snapshots",
+            feature = "describe-serverless-caches",
+            feature = "describe-service-updates",
+            feature = "describe-snapshots",
+            feature = "describe-update-actions",
+            feature = "describe-user-groups",
+            feature = "describe-users",
+            feature = "disassociate-global-replication-group",
+            feature = "failover-global-replication-group",
+            feature = "increase-replica-count",
+            feature = "list-allowed-node-type-modifications",
+            feature = "modify-cache-cluster",
+            feature = "modify-cache-parameter-group",
+            feature = "modify-replication-group",
+            feature = "modify-replication-group-shard-configuration",
+            feature = "modify-serverless-cache",
+            feature = "modify-user",
+            feature = "modify-user-group",
+            feature = "purchase-reserved-cache-nodes-offering",
+            feature = "reset-cache-parameter-group",
+            feature = "revoke-cache-security-group-ingress",
+            feature = "test-failover"
+        )
+    )]
     mod invalid_parameter_combination_exception_items {
         /// A builder for [`InvalidParameterCombinationException`](crate::error::InvalidParameterCombinationException).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -15317,125 +17161,129 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "authorize-cache-security-group-ingress",
-        feature = "copy-serverless-cache-snapshot",
-        feature = "copy-snapshot",
-        feature = "create-cache-cluster",
-        feature = "create-cache-parameter-group",
-        feature = "create-cache-security-group",
-        feature = "create-replication-group",
-        feature = "create-serverless-cache",
-        feature = "create-serverless-cache-snapshot",
-        feature = "create-snapshot",
-        feature = "create-user",
-        feature = "decrease-node-groups-in-global-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-cache-cluster",
-        feature = "delete-cache-parameter-group",
-        feature = "delete-cache-security-group",
-        feature = "delete-replication-group",
-        feature = "delete-serverless-cache",
-        feature = "delete-snapshot",
-        feature = "describe-cache-clusters",
-        feature = "describe-cache-parameter-groups",
-        feature = "describe-cache-parameters",
-        feature = "describe-cache-security-groups",
-        feature = "describe-engine-default-parameters",
-        feature = "describe-events",
-        feature = "describe-global-replication-groups",
-        feature = "describe-replication-groups",
-        feature = "describe-reserved-cache-nodes",
-        feature = "describe-reserved-cache-nodes-offerings",
-        feature = "describe-serverless-cache-snapshots",
-        feature = "describe-serverless-caches",
-        feature = "describe-service-updates",
-        feature = "describe-snapshots",
-        feature = "describe-update-actions",
-        feature = "describe-user-groups",
-        feature = "describe-users",
-        feature = "disassociate-global-replication-group",
-        feature = "failover-global-replication-group",
-        feature = "increase-replica-count",
-        feature = "list-allowed-node-type-modifications",
-        feature = "modify-cache-cluster",
-        feature = "modify-cache-parameter-group",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "modify-serverless-cache",
-        feature = "modify-user",
-        feature = "modify-user-group",
-        feature = "purchase-reserved-cache-nodes-offering",
-        feature = "reset-cache-parameter-group",
-        feature = "revoke-cache-security-group-ingress",
-        feature = "test-failover"
-    ))]
+    #[cfg(
+        any(
+            feature = "authorize-cache-security-group-ingress",
+            feature = "copy-serverless-cache-snapshot",
+            feature = "copy-snapshot",
+            feature = "create-cache-cluster",
+            feature = "create-cache-parameter-group",
+            feature = "create-cache-security-group",
+            feature = "create-replication-group",
+            feature = "create-serverless-cache",
+            feature = "create-serverless-cache-snapshot",
+            feature = "create-snapshot",
+            feature = "create-user",
+            feature = "decrease-node-groups-in-global-replication-group",
+            feature = "decrease-replica-count",
+            feature = "delete-cache-cluster",
+            feature = "delete-cache-parameter-group",
+            feature = "delete-cache-security-group",
+            feature = "delete-replication-group",
+            feature = "delete-serverless-cache",
+            feature = "delete-snapshot",
+            feature = "describe-cache-clusters",
+            feature = "describe-cache-parameter-groups",
+            feature = "describe-cache-parameters",
+            feature = "describe-cache-security-groups",
+            feature = "describe-engine-default-parameters",
+            feature = "describe-events",
+            feature = "describe-global-replication-groups",
+            feature = "describe-replication-groups",
+            feature = "describe-reserved-cache-nodes",
+            feature = "describe-reserved-cache-nodes-offerings",
+            feature = "describe-serverless-cache-snapshots",
+            feature = "describe-serverless-caches",
+            feature = "describe-service-updates",
+            feature = "describe-snapshots",
+            feature = "describe-update-actions",
+            feature = "describe-user-groups",
+            feature = "describe-users",
+            feature = "disassociate-global-replication-group",
+            feature = "failover-global-replication-group",
+            feature = "increase-replica-count",
+            feature = "list-allowed-node-type-modifications",
+            feature = "modify-cache-cluster",
+            feature = "modify-cache-parameter-group",
+            feature = "modify-replication-group",
+            feature = "modify-replication-group-shard-configuration",
+            feature = "modify-serverless-cache",
+            feature = "modify-user",
+            feature = "modify-user-group",
+            feature = "purchase-reserved-cache-nodes-offering",
+            feature = "reset-cache-parameter-group",
+            feature = "revoke-cache-security-group-ingress",
+            feature = "test-failover"
+        )
+    )]
     pub use self::invalid_parameter_combination_exception_items::*;
-    #[cfg(any(
-        feature = "authorize-cache-security-group-ingress",
-        feature = "batch-apply-update-action",
-        feature = "batch-stop-update-action",
-        feature = "copy-serverless-cache-snapshot",
-        feature = "copy-snapshot",
-        feature = "create-cache-cluster",
-        feature = "create-cache-parameter-group",
-        feature = "create-cache-security-group",
-        feature = "create-global-replication-group",
-        feature = "create-replication-group",
-        feature = "create-serverless-cache",
-        feature = "create-serverless-cache-snapshot",
-        feature = "create-snapshot",
-        feature = "create-user",
-        feature = "create-user-group",
-        feature = "decrease-node-groups-in-global-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-cache-cluster",
-        feature = "delete-cache-parameter-group",
-        feature = "delete-cache-security-group",
-        feature = "delete-global-replication-group",
-        feature = "delete-replication-group",
-        feature = "delete-serverless-cache",
-        feature = "delete-serverless-cache-snapshot",
-        feature = "delete-snapshot",
-        feature = "delete-user",
-        feature = "delete-user-group",
-        feature = "describe-cache-clusters",
-        feature = "describe-cache-parameter-groups",
-        feature = "describe-cache-parameters",
-        feature = "describe-cache-security-groups",
-        feature = "describe-engine-default-parameters",
-        feature = "describe-events",
-        feature = "describe-global-replication-groups",
-        feature = "describe-replication-groups",
-        feature = "describe-reserved-cache-nodes",
-        feature = "describe-reserved-cache-nodes-offerings",
-        feature = "describe-serverless-cache-snapshots",
-        feature = "describe-serverless-caches",
-        feature = "describe-service-updates",
-        feature = "describe-snapshots",
-        feature = "describe-update-actions",
-        feature = "disassociate-global-replication-group",
-        feature = "export-serverless-cache-snapshot",
-        feature = "failover-global-replication-group",
-        feature = "increase-node-groups-in-global-replication-group",
-        feature = "increase-replica-count",
-        feature = "list-allowed-node-type-modifications",
-        feature = "modify-cache-cluster",
-        feature = "modify-cache-parameter-group",
-        feature = "modify-global-replication-group",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "modify-serverless-cache",
-        feature = "modify-user",
-        feature = "modify-user-group",
-        feature = "purchase-reserved-cache-nodes-offering",
-        feature = "rebalance-slots-in-global-replication-group",
-        feature = "reset-cache-parameter-group",
-        feature = "revoke-cache-security-group-ingress",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    ))]
+    #[cfg(
+        any(
+            feature = "authorize-cache-security-group-ingress",
+            feature = "batch-apply-update-action",
+            feature = "batch-stop-update-action",
+            feature = "copy-serverless-cache-snapshot",
+            feature = "copy-snapshot",
+            feature = "create-cache-cluster",
+            feature = "create-cache-parameter-group",
+            feature = "create-cache-security-group",
+            feature = "create-global-replication-group",
+            feature = "create-replication-group",
+            feature = "create-serverless-cache",
+            feature = "create-serverless-cache-snapshot",
+            feature = "create-snapshot",
+            feature = "create-user",
+            feature = "create-user-group",
+            feature = "decrease-node-groups-in-global-replication-group",
+            feature = "decrease-replica-count",
+            feature = "delete-cache-cluster",
+            feature = "delete-cache-parameter-group",
+            feature = "delete-cache-security-group",
+            feature = "delete-global-replication-group",
+            feature = "delete-replication-group",
+            feature = "delete-serverless-cache",
+            feature = "delete-serverless-cache-snapshot",
+            feature = "delete-snapshot",
+            feature = "delete-user",
+            feature = "delete-user-group",
+            feature = "describe-cache-clusters",
+            feature = "describe-cache-parameter-groups",
+            feature = "describe-cache-parameters",
+            feature = "describe-cache-security-groups",
+            feature = "describe-engine-default-parameters",
+            feature = "describe-events",
+            feature = "describe-global-replication-groups",
+            feature = "describe-replication-groups",
+            feature = "describe-reserved-cache-nodes",
+            feature = "describe-reserved-cache-nodes-offerings",
+            feature = "describe-serverless-cache-snapshots",
+            feature = "describe-serverless-caches",
+            feature = "describe-service-updates",
+            feature = "describe-snapshots",
+            feature = "describe-update-actions",
+            feature = "disassociate-global-replication-group",
+            feature = "export-serverless-cache-snapshot",
+            feature = "failover-global-replication-group",
+            feature = "increase-node-groups-in-global-replication-group",
+            feature = "increase-replica-count",
+            feature = "list-allowed-node-type-modifications",
+            feature = "modify-cache-cluster",
+            feature = "modify-cache-parameter-group",
+            feature = "modify-global-replication-group",
+            feature = "modify-replication-group",
+            feature = "modify-replication-group-shard-configuration",
+            feature = "modify-serverless-cache",
+            feature = "modify-user",
+            feature = "modify-user-group",
+            feature = "purchase-reserved-cache-nodes-offering",
+            feature = "rebalance-slots-in-global-replication-group",
+            feature = "reset-cache-parameter-group",
+            feature = "revoke-cache-security-group-ingress",
+            feature = "start-migration",
+            feature = "test-failover",
+            feature = "test-migration"
+        )
+    )]
     mod invalid_parameter_value_exception_items {
         /// A builder for [`InvalidParameterValueException`](crate::error::InvalidParameterValueException).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -15467,89 +17315,93 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "authorize-cache-security-group-ingress",
-        feature = "batch-apply-update-action",
-        feature = "batch-stop-update-action",
-        feature = "copy-serverless-cache-snapshot",
-        feature = "copy-snapshot",
-        feature = "create-cache-cluster",
-        feature = "create-cache-parameter-group",
-        feature = "create-cache-security-group",
-        feature = "create-global-replication-group",
-        feature = "create-replication-group",
-        feature = "create-serverless-cache",
-        feature = "create-serverless-cache-snapshot",
-        feature = "create-snapshot",
-        feature = "create-user",
-        feature = "create-user-group",
-        feature = "decrease-node-groups-in-global-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-cache-cluster",
-        feature = "delete-cache-parameter-group",
-        feature = "delete-cache-security-group",
-        feature = "delete-global-replication-group",
-        feature = "delete-replication-group",
-        feature = "delete-serverless-cache",
-        feature = "delete-serverless-cache-snapshot",
-        feature = "delete-snapshot",
-        feature = "delete-user",
-        feature = "delete-user-group",
-        feature = "describe-cache-clusters",
-        feature = "describe-cache-parameter-groups",
-        feature = "describe-cache-parameters",
-        feature = "describe-cache-security-groups",
-        feature = "describe-engine-default-parameters",
-        feature = "describe-events",
-        feature = "describe-global-replication-groups",
-        feature = "describe-replication-groups",
-        feature = "describe-reserved-cache-nodes",
-        feature = "describe-reserved-cache-nodes-offerings",
-        feature = "describe-serverless-cache-snapshots",
-        feature = "describe-serverless-caches",
-        feature = "describe-service-updates",
-        feature = "describe-snapshots",
-        feature = "describe-update-actions",
-        feature = "disassociate-global-replication-group",
-        feature = "export-serverless-cache-snapshot",
-        feature = "failover-global-replication-group",
-        feature = "increase-node-groups-in-global-replication-group",
-        feature = "increase-replica-count",
-        feature = "list-allowed-node-type-modifications",
-        feature = "modify-cache-cluster",
-        feature = "modify-cache-parameter-group",
-        feature = "modify-global-replication-group",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "modify-serverless-cache",
-        feature = "modify-user",
-        feature = "modify-user-group",
-        feature = "purchase-reserved-cache-nodes-offering",
-        feature = "rebalance-slots-in-global-replication-group",
-        feature = "reset-cache-parameter-group",
-        feature = "revoke-cache-security-group-ingress",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    ))]
+    #[cfg(
+        any(
+            feature = "authorize-cache-security-group-ingress",
+            feature = "batch-apply-update-action",
+            feature = "batch-stop-update-action",
+            feature = "copy-serverless-cache-snapshot",
+            feature = "copy-snapshot",
+            feature = "create-cache-cluster",
+            feature = "create-cache-parameter-group",
+            feature = "create-cache-security-group",
+            feature = "create-global-replication-group",
+            feature = "create-replication-group",
+            feature = "create-serverless-cache",
+            feature = "create-serverless-cache-snapshot",
+            feature = "create-snapshot",
+            feature = "create-user",
+            feature = "create-user-group",
+            feature = "decrease-node-groups-in-global-replication-group",
+            feature = "decrease-replica-count",
+            feature = "delete-cache-cluster",
+            feature = "delete-cache-parameter-group",
+            feature = "delete-cache-security-group",
+            feature = "delete-global-replication-group",
+            feature = "delete-replication-group",
+            feature = "delete-serverless-cache",
+            feature = "delete-serverless-cache-snapshot",
+            feature = "delete-snapshot",
+            feature = "delete-user",
+            feature = "delete-user-group",
+            feature = "describe-cache-clusters",
+            feature = "describe-cache-parameter-groups",
+            feature = "describe-cache-parameters",
+            feature = "describe-cache-security-groups",
+            feature = "describe-engine-default-parameters",
+            feature = "describe-events",
+            feature = "describe-global-replication-groups",
+            feature = "describe-replication-groups",
+            feature = "describe-reserved-cache-nodes",
+            feature = "describe-reserved-cache-nodes-offerings",
+            feature = "describe-serverless-cache-snapshots",
+            feature = "describe-serverless-caches",
+            feature = "describe-service-updates",
+            feature = "describe-snapshots",
+            feature = "describe-update-actions",
+            feature = "disassociate-global-replication-group",
+            feature = "export-serverless-cache-snapshot",
+            feature = "failover-global-replication-group",
+            feature = "increase-node-groups-in-global-replication-group",
+            feature = "increase-replica-count",
+            feature = "list-allowed-node-type-modifications",
+            feature = "modify-cache-cluster",
+            feature = "modify-cache-parameter-group",
+            feature = "modify-global-replication-group",
+            feature = "modify-replication-group",
+            feature = "modify-replication-group-shard-configuration",
+            feature = "modify-serverless-cache",
+            feature = "modify-user",
+            feature = "modify-user-group",
+            feature = "purchase-reserved-cache-nodes-offering",
+            feature = "rebalance-slots-in-global-replication-group",
+            feature = "reset-cache-parameter-group",
+            feature = "revoke-cache-security-group-ingress",
+            feature = "start-migration",
+            feature = "test-failover",
+            feature = "test-migration"
+        )
+    )]
     pub use self::invalid_parameter_value_exception_items::*;
-    #[cfg(any(
-        feature = "add-tags-to-resource",
-        feature = "complete-migration",
-        feature = "create-cache-cluster",
-        feature = "create-global-replication-group",
-        feature = "create-snapshot",
-        feature = "decrease-replica-count",
-        feature = "delete-replication-group",
-        feature = "increase-replica-count",
-        feature = "list-tags-for-resource",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "remove-tags-from-resource",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    ))]
+    #[cfg(
+        any(
+            feature = "add-tags-to-resource",
+            feature = "complete-migration",
+            feature = "create-cache-cluster",
+            feature = "create-global-replication-group",
+            feature = "create-snapshot",
+            feature = "decrease-replica-count",
+            feature = "delete-replication-group",
+            feature = "increase-replica-count",
+            feature = "list-tags-for-resource",
+            feature = "modify-replication-group",
+            feature = "modify-replication-group-shard-configuration",
+            feature = "remove-tags-from-resource",
+            feature = "start-migration",
+            feature = "test-failover",
+            feature = "test-migration"
+        )
+    )]
     mod invalid_replication_group_state_fault_items {
         /// A builder for [`InvalidReplicationGroupStateFault`](crate::error::InvalidReplicationGroupStateFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -15581,32 +17433,36 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "add-tags-to-resource",
-        feature = "complete-migration",
-        feature = "create-cache-cluster",
-        feature = "create-global-replication-group",
-        feature = "create-snapshot",
-        feature = "decrease-replica-count",
-        feature = "delete-replication-group",
-        feature = "increase-replica-count",
-        feature = "list-tags-for-resource",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "remove-tags-from-resource",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    ))]
+    #[cfg(
+        any(
+            feature = "add-tags-to-resource",
+            feature = "complete-migration",
+            feature = "create-cache-cluster",
+            feature = "create-global-replication-group",
+            feature = "create-snapshot",
+            feature = "decrease-replica-count",
+            feature = "delete-replication-group",
+            feature = "increase-replica-count",
+            feature = "list-tags-for-resource",
+            feature = "modify-replication-group",
+            feature = "modify-replication-group-shard-configuration",
+            feature = "remove-tags-from-resource",
+            feature = "start-migration",
+            feature = "test-failover",
+            feature = "test-migration"
+        )
+    )]
     pub use self::invalid_replication_group_state_fault_items::*;
-    #[cfg(any(
-        feature = "add-tags-to-resource",
-        feature = "copy-serverless-cache-snapshot",
-        feature = "delete-serverless-cache-snapshot",
-        feature = "export-serverless-cache-snapshot",
-        feature = "list-tags-for-resource",
-        feature = "remove-tags-from-resource"
-    ))]
+    #[cfg(
+        any(
+            feature = "add-tags-to-resource",
+            feature = "copy-serverless-cache-snapshot",
+            feature = "delete-serverless-cache-snapshot",
+            feature = "export-serverless-cache-snapshot",
+            feature = "list-tags-for-resource",
+            feature = "remove-tags-from-resource"
+        )
+    )]
     mod invalid_serverless_cache_snapshot_state_fault_items {
         /// A builder for [`InvalidServerlessCacheSnapshotStateFault`](crate::error::InvalidServerlessCacheSnapshotStateFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -15631,31 +17487,37 @@ pub mod builders {
                 self
             }
             /// Builds the [`InvalidServerlessCacheSnapshotStateFault`](crate::error::InvalidServerlessCacheSnapshotStateFault); every member is optional or has a default.
-            pub fn build(self) -> crate::error::InvalidServerlessCacheSnapshotStateFault {
+            pub fn build(
+                self,
+            ) -> crate::error::InvalidServerlessCacheSnapshotStateFault {
                 crate::error::InvalidServerlessCacheSnapshotStateFault {
                     message: self.message,
                 }
             }
         }
     }
-    #[cfg(any(
-        feature = "add-tags-to-resource",
-        feature = "copy-serverless-cache-snapshot",
-        feature = "delete-serverless-cache-snapshot",
-        feature = "export-serverless-cache-snapshot",
-        feature = "list-tags-for-resource",
-        feature = "remove-tags-from-resource"
-    ))]
+    #[cfg(
+        any(
+            feature = "add-tags-to-resource",
+            feature = "copy-serverless-cache-snapshot",
+            feature = "delete-serverless-cache-snapshot",
+            feature = "export-serverless-cache-snapshot",
+            feature = "list-tags-for-resource",
+            feature = "remove-tags-from-resource"
+        )
+    )]
     pub use self::invalid_serverless_cache_snapshot_state_fault_items::*;
-    #[cfg(any(
-        feature = "add-tags-to-resource",
-        feature = "create-serverless-cache",
-        feature = "create-serverless-cache-snapshot",
-        feature = "delete-serverless-cache",
-        feature = "list-tags-for-resource",
-        feature = "modify-serverless-cache",
-        feature = "remove-tags-from-resource"
-    ))]
+    #[cfg(
+        any(
+            feature = "add-tags-to-resource",
+            feature = "create-serverless-cache",
+            feature = "create-serverless-cache-snapshot",
+            feature = "delete-serverless-cache",
+            feature = "list-tags-for-resource",
+            feature = "modify-serverless-cache",
+            feature = "remove-tags-from-resource"
+        )
+    )]
     mod invalid_serverless_cache_state_fault_items {
         /// A builder for [`InvalidServerlessCacheStateFault`](crate::error::InvalidServerlessCacheStateFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -15687,15 +17549,17 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "add-tags-to-resource",
-        feature = "create-serverless-cache",
-        feature = "create-serverless-cache-snapshot",
-        feature = "delete-serverless-cache",
-        feature = "list-tags-for-resource",
-        feature = "modify-serverless-cache",
-        feature = "remove-tags-from-resource"
-    ))]
+    #[cfg(
+        any(
+            feature = "add-tags-to-resource",
+            feature = "create-serverless-cache",
+            feature = "create-serverless-cache-snapshot",
+            feature = "delete-serverless-cache",
+            feature = "list-tags-for-resource",
+            feature = "modify-serverless-cache",
+            feature = "remove-tags-from-resource"
+        )
+    )]
     pub use self::invalid_serverless_cache_state_fault_items::*;
     #[cfg(any(feature = "copy-snapshot", feature = "delete-snapshot"))]
     mod invalid_snapshot_state_fault_items {
@@ -15731,10 +17595,9 @@ pub mod builders {
     }
     #[cfg(any(feature = "copy-snapshot", feature = "delete-snapshot"))]
     pub use self::invalid_snapshot_state_fault_items::*;
-    #[cfg(any(
-        feature = "create-cache-subnet-group",
-        feature = "modify-cache-subnet-group"
-    ))]
+    #[cfg(
+        any(feature = "create-cache-subnet-group", feature = "modify-cache-subnet-group")
+    )]
     mod invalid_subnet_items {
         /// A builder for [`InvalidSubnet`](crate::error::InvalidSubnet).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -15766,19 +17629,20 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "create-cache-subnet-group",
-        feature = "modify-cache-subnet-group"
-    ))]
+    #[cfg(
+        any(feature = "create-cache-subnet-group", feature = "modify-cache-subnet-group")
+    )]
     pub use self::invalid_subnet_items::*;
-    #[cfg(any(
-        feature = "create-replication-group",
-        feature = "create-serverless-cache",
-        feature = "delete-user-group",
-        feature = "modify-replication-group",
-        feature = "modify-serverless-cache",
-        feature = "modify-user-group"
-    ))]
+    #[cfg(
+        any(
+            feature = "create-replication-group",
+            feature = "create-serverless-cache",
+            feature = "delete-user-group",
+            feature = "modify-replication-group",
+            feature = "modify-serverless-cache",
+            feature = "modify-user-group"
+        )
+    )]
     mod invalid_user_group_state_fault_items {
         /// A builder for [`InvalidUserGroupStateFault`](crate::error::InvalidUserGroupStateFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -15810,14 +17674,16 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "create-replication-group",
-        feature = "create-serverless-cache",
-        feature = "delete-user-group",
-        feature = "modify-replication-group",
-        feature = "modify-serverless-cache",
-        feature = "modify-user-group"
-    ))]
+    #[cfg(
+        any(
+            feature = "create-replication-group",
+            feature = "create-serverless-cache",
+            feature = "delete-user-group",
+            feature = "modify-replication-group",
+            feature = "modify-serverless-cache",
+            feature = "modify-user-group"
+        )
+    )]
     pub use self::invalid_user_group_state_fault_items::*;
     #[cfg(any(feature = "delete-user", feature = "modify-user"))]
     mod invalid_user_state_fault_items {
@@ -15853,15 +17719,17 @@ pub mod builders {
     }
     #[cfg(any(feature = "delete-user", feature = "modify-user"))]
     pub use self::invalid_user_state_fault_items::*;
-    #[cfg(any(
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "increase-replica-count",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration"
-    ))]
+    #[cfg(
+        any(
+            feature = "create-cache-cluster",
+            feature = "create-replication-group",
+            feature = "decrease-replica-count",
+            feature = "increase-replica-count",
+            feature = "modify-cache-cluster",
+            feature = "modify-replication-group",
+            feature = "modify-replication-group-shard-configuration"
+        )
+    )]
     mod invalid_vpc_network_state_fault_items {
         /// A builder for [`InvalidVpcNetworkStateFault`](crate::error::InvalidVpcNetworkStateFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -15893,15 +17761,17 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "increase-replica-count",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration"
-    ))]
+    #[cfg(
+        any(
+            feature = "create-cache-cluster",
+            feature = "create-replication-group",
+            feature = "decrease-replica-count",
+            feature = "increase-replica-count",
+            feature = "modify-cache-cluster",
+            feature = "modify-replication-group",
+            feature = "modify-replication-group-shard-configuration"
+        )
+    )]
     pub use self::invalid_vpc_network_state_fault_items::*;
     #[cfg(any(feature = "decrease-replica-count", feature = "increase-replica-count"))]
     mod no_operation_fault_items {
@@ -15971,12 +17841,14 @@ pub mod builders {
     }
     #[cfg(feature = "test-failover")]
     pub use self::node_group_not_found_fault_items::*;
-    #[cfg(any(
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "increase-replica-count",
-        feature = "modify-replication-group-shard-configuration"
-    ))]
+    #[cfg(
+        any(
+            feature = "create-replication-group",
+            feature = "decrease-replica-count",
+            feature = "increase-replica-count",
+            feature = "modify-replication-group-shard-configuration"
+        )
+    )]
     mod node_groups_per_replication_group_quota_exceeded_fault_items {
         /// A builder for [`NodeGroupsPerReplicationGroupQuotaExceededFault`](crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -16001,26 +17873,32 @@ pub mod builders {
                 self
             }
             /// Builds the [`NodeGroupsPerReplicationGroupQuotaExceededFault`](crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault); every member is optional or has a default.
-            pub fn build(self) -> crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault {
+            pub fn build(
+                self,
+            ) -> crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault {
                 crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault {
                     message: self.message,
                 }
             }
         }
     }
-    #[cfg(any(
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "increase-replica-count",
-        feature = "modify-replication-group-shard-configuration"
-    ))]
+    #[cfg(
+        any(
+            feature = "create-replication-group",
+            feature = "decrease-replica-count",
+            feature = "increase-replica-count",
+            feature = "modify-replication-group-shard-configuration"
+        )
+    )]
     pub use self::node_groups_per_replication_group_quota_exceeded_fault_items::*;
-    #[cfg(any(
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group"
-    ))]
+    #[cfg(
+        any(
+            feature = "create-cache-cluster",
+            feature = "create-replication-group",
+            feature = "modify-cache-cluster",
+            feature = "modify-replication-group"
+        )
+    )]
     mod node_quota_for_cluster_exceeded_fault_items {
         /// A builder for [`NodeQuotaForClusterExceededFault`](crate::error::NodeQuotaForClusterExceededFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -16052,22 +17930,26 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group"
-    ))]
+    #[cfg(
+        any(
+            feature = "create-cache-cluster",
+            feature = "create-replication-group",
+            feature = "modify-cache-cluster",
+            feature = "modify-replication-group"
+        )
+    )]
     pub use self::node_quota_for_cluster_exceeded_fault_items::*;
-    #[cfg(any(
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "increase-replica-count",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration"
-    ))]
+    #[cfg(
+        any(
+            feature = "create-cache-cluster",
+            feature = "create-replication-group",
+            feature = "decrease-replica-count",
+            feature = "increase-replica-count",
+            feature = "modify-cache-cluster",
+            feature = "modify-replication-group",
+            feature = "modify-replication-group-shard-configuration"
+        )
+    )]
     mod node_quota_for_customer_exceeded_fault_items {
         /// A builder for [`NodeQuotaForCustomerExceededFault`](crate::error::NodeQuotaForCustomerExceededFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -16099,15 +17981,17 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "increase-replica-count",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration"
-    ))]
+    #[cfg(
+        any(
+            feature = "create-cache-cluster",
+            feature = "create-replication-group",
+            feature = "decrease-replica-count",
+            feature = "increase-replica-count",
+            feature = "modify-cache-cluster",
+            feature = "modify-replication-group",
+            feature = "modify-replication-group-shard-configuration"
+        )
+    )]
     pub use self::node_quota_for_customer_exceeded_fault_items::*;
     #[cfg(feature = "create-replication-group")]
     mod replication_group_already_exists_fault_items {
@@ -16168,7 +18052,9 @@ pub mod builders {
                 self
             }
             /// Builds the [`ReplicationGroupAlreadyUnderMigrationFault`](crate::error::ReplicationGroupAlreadyUnderMigrationFault); every member is optional or has a default.
-            pub fn build(self) -> crate::error::ReplicationGroupAlreadyUnderMigrationFault {
+            pub fn build(
+                self,
+            ) -> crate::error::ReplicationGroupAlreadyUnderMigrationFault {
                 crate::error::ReplicationGroupAlreadyUnderMigrationFault {
                     message: self.message,
                 }
@@ -16177,25 +18063,27 @@ pub mod builders {
     }
     #[cfg(any(feature = "start-migration", feature = "test-migration"))]
     pub use self::replication_group_already_under_migration_fault_items::*;
-    #[cfg(any(
-        feature = "add-tags-to-resource",
-        feature = "complete-migration",
-        feature = "create-cache-cluster",
-        feature = "create-global-replication-group",
-        feature = "create-snapshot",
-        feature = "decrease-replica-count",
-        feature = "delete-replication-group",
-        feature = "describe-replication-groups",
-        feature = "increase-replica-count",
-        feature = "list-allowed-node-type-modifications",
-        feature = "list-tags-for-resource",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "remove-tags-from-resource",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    ))]
+    #[cfg(
+        any(
+            feature = "add-tags-to-resource",
+            feature = "complete-migration",
+            feature = "create-cache-cluster",
+            feature = "create-global-replication-group",
+            feature = "create-snapshot",
+            feature = "decrease-replica-count",
+            feature = "delete-replication-group",
+            feature = "describe-replication-groups",
+            feature = "increase-replica-count",
+            feature = "list-allowed-node-type-modifications",
+            feature = "list-tags-for-resource",
+            feature = "modify-replication-group",
+            feature = "modify-replication-group-shard-configuration",
+            feature = "remove-tags-from-resource",
+            feature = "start-migration",
+            feature = "test-failover",
+            feature = "test-migration"
+        )
+    )]
     mod replication_group_not_found_fault_items {
         /// A builder for [`ReplicationGroupNotFoundFault`](crate::error::ReplicationGroupNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -16227,25 +18115,27 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "add-tags-to-resource",
-        feature = "complete-migration",
-        feature = "create-cache-cluster",
-        feature = "create-global-replication-group",
-        feature = "create-snapshot",
-        feature = "decrease-replica-count",
-        feature = "delete-replication-group",
-        feature = "describe-replication-groups",
-        feature = "increase-replica-count",
-        feature = "list-allowed-node-type-modifications",
-        feature = "list-tags-for-resource",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "remove-tags-from-resource",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    ))]
+    #[cfg(
+        any(
+            feature = "add-tags-to-resource",
+            feature = "complete-migration",
+            feature = "create-cache-cluster",
+            feature = "create-global-replication-group",
+            feature = "create-snapshot",
+            feature = "decrease-replica-count",
+            feature = "delete-replication-group",
+            feature = "describe-replication-groups",
+            feature = "increase-replica-count",
+            feature = "list-allowed-node-type-modifications",
+            feature = "list-tags-for-resource",
+            feature = "modify-replication-group",
+            feature = "modify-replication-group-shard-configuration",
+            feature = "remove-tags-from-resource",
+            feature = "start-migration",
+            feature = "test-failover",
+            feature = "test-migration"
+        )
+    )]
     pub use self::replication_group_not_found_fault_items::*;
     #[cfg(feature = "complete-migration")]
     mod replication_group_not_under_migration_fault_items {
@@ -16315,12 +18205,14 @@ pub mod builders {
     }
     #[cfg(feature = "purchase-reserved-cache-nodes-offering")]
     pub use self::reserved_cache_node_already_exists_fault_items::*;
-    #[cfg(any(
-        feature = "add-tags-to-resource",
-        feature = "describe-reserved-cache-nodes",
-        feature = "list-tags-for-resource",
-        feature = "remove-tags-from-resource"
-    ))]
+    #[cfg(
+        any(
+            feature = "add-tags-to-resource",
+            feature = "describe-reserved-cache-nodes",
+            feature = "list-tags-for-resource",
+            feature = "remove-tags-from-resource"
+        )
+    )]
     mod reserved_cache_node_not_found_fault_items {
         /// A builder for [`ReservedCacheNodeNotFoundFault`](crate::error::ReservedCacheNodeNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -16352,12 +18244,14 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "add-tags-to-resource",
-        feature = "describe-reserved-cache-nodes",
-        feature = "list-tags-for-resource",
-        feature = "remove-tags-from-resource"
-    ))]
+    #[cfg(
+        any(
+            feature = "add-tags-to-resource",
+            feature = "describe-reserved-cache-nodes",
+            feature = "list-tags-for-resource",
+            feature = "remove-tags-from-resource"
+        )
+    )]
     pub use self::reserved_cache_node_not_found_fault_items::*;
     #[cfg(feature = "purchase-reserved-cache-nodes-offering")]
     mod reserved_cache_node_quota_exceeded_fault_items {
@@ -16393,10 +18287,12 @@ pub mod builders {
     }
     #[cfg(feature = "purchase-reserved-cache-nodes-offering")]
     pub use self::reserved_cache_node_quota_exceeded_fault_items::*;
-    #[cfg(any(
-        feature = "describe-reserved-cache-nodes-offerings",
-        feature = "purchase-reserved-cache-nodes-offering"
-    ))]
+    #[cfg(
+        any(
+            feature = "describe-reserved-cache-nodes-offerings",
+            feature = "purchase-reserved-cache-nodes-offering"
+        )
+    )]
     mod reserved_cache_nodes_offering_not_found_fault_items {
         /// A builder for [`ReservedCacheNodesOfferingNotFoundFault`](crate::error::ReservedCacheNodesOfferingNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -16428,10 +18324,12 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "describe-reserved-cache-nodes-offerings",
-        feature = "purchase-reserved-cache-nodes-offering"
-    ))]
+    #[cfg(
+        any(
+            feature = "describe-reserved-cache-nodes-offerings",
+            feature = "purchase-reserved-cache-nodes-offering"
+        )
+    )]
     pub use self::reserved_cache_nodes_offering_not_found_fault_items::*;
     #[cfg(feature = "create-serverless-cache")]
     mod serverless_cache_already_exists_fault_items {
@@ -16467,17 +18365,19 @@ pub mod builders {
     }
     #[cfg(feature = "create-serverless-cache")]
     pub use self::serverless_cache_already_exists_fault_items::*;
-    #[cfg(any(
-        feature = "add-tags-to-resource",
-        feature = "create-serverless-cache",
-        feature = "create-serverless-cache-snapshot",
-        feature = "delete-serverless-cache",
-        feature = "describe-serverless-cache-snapshots",
-        feature = "describe-serverless-caches",
-        feature = "list-tags-for-resource",
-        feature = "modify-serverless-cache",
-        feature = "remove-tags-from-resource"
-    ))]
+    #[cfg(
+        any(
+            feature = "add-tags-to-resource",
+            feature = "create-serverless-cache",
+            feature = "create-serverless-cache-snapshot",
+            feature = "delete-serverless-cache",
+            feature = "describe-serverless-cache-snapshots",
+            feature = "describe-serverless-caches",
+            feature = "list-tags-for-resource",
+            feature = "modify-serverless-cache",
+            feature = "remove-tags-from-resource"
+        )
+    )]
     mod serverless_cache_not_found_fault_items {
         /// A builder for [`ServerlessCacheNotFoundFault`](crate::error::ServerlessCacheNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -16509,17 +18409,19 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "add-tags-to-resource",
-        feature = "create-serverless-cache",
-        feature = "create-serverless-cache-snapshot",
-        feature = "delete-serverless-cache",
-        feature = "describe-serverless-cache-snapshots",
-        feature = "describe-serverless-caches",
-        feature = "list-tags-for-resource",
-        feature = "modify-serverless-cache",
-        feature = "remove-tags-from-resource"
-    ))]
+    #[cfg(
+        any(
+            feature = "add-tags-to-resource",
+            feature = "create-serverless-cache",
+            feature = "create-serverless-cache-snapshot",
+            feature = "delete-serverless-cache",
+            feature = "describe-serverless-cache-snapshots",
+            feature = "describe-serverless-caches",
+            feature = "list-tags-for-resource",
+            feature = "modify-serverless-cache",
+            feature = "remove-tags-from-resource"
+        )
+    )]
     pub use self::serverless_cache_not_found_fault_items::*;
     #[cfg(feature = "create-serverless-cache")]
     mod serverless_cache_quota_for_customer_exceeded_fault_items {
@@ -16546,7 +18448,9 @@ pub mod builders {
                 self
             }
             /// Builds the [`ServerlessCacheQuotaForCustomerExceededFault`](crate::error::ServerlessCacheQuotaForCustomerExceededFault); every member is optional or has a default.
-            pub fn build(self) -> crate::error::ServerlessCacheQuotaForCustomerExceededFault {
+            pub fn build(
+                self,
+            ) -> crate::error::ServerlessCacheQuotaForCustomerExceededFault {
                 crate::error::ServerlessCacheQuotaForCustomerExceededFault {
                     message: self.message,
                 }
@@ -16555,11 +18459,13 @@ pub mod builders {
     }
     #[cfg(feature = "create-serverless-cache")]
     pub use self::serverless_cache_quota_for_customer_exceeded_fault_items::*;
-    #[cfg(any(
-        feature = "copy-serverless-cache-snapshot",
-        feature = "create-serverless-cache-snapshot",
-        feature = "delete-serverless-cache"
-    ))]
+    #[cfg(
+        any(
+            feature = "copy-serverless-cache-snapshot",
+            feature = "create-serverless-cache-snapshot",
+            feature = "delete-serverless-cache"
+        )
+    )]
     mod serverless_cache_snapshot_already_exists_fault_items {
         /// A builder for [`ServerlessCacheSnapshotAlreadyExistsFault`](crate::error::ServerlessCacheSnapshotAlreadyExistsFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -16584,28 +18490,34 @@ pub mod builders {
                 self
             }
             /// Builds the [`ServerlessCacheSnapshotAlreadyExistsFault`](crate::error::ServerlessCacheSnapshotAlreadyExistsFault); every member is optional or has a default.
-            pub fn build(self) -> crate::error::ServerlessCacheSnapshotAlreadyExistsFault {
+            pub fn build(
+                self,
+            ) -> crate::error::ServerlessCacheSnapshotAlreadyExistsFault {
                 crate::error::ServerlessCacheSnapshotAlreadyExistsFault {
                     message: self.message,
                 }
             }
         }
     }
-    #[cfg(any(
-        feature = "copy-serverless-cache-snapshot",
-        feature = "create-serverless-cache-snapshot",
-        feature = "delete-serverless-cache"
-    ))]
+    #[cfg(
+        any(
+            feature = "copy-serverless-cache-snapshot",
+            feature = "create-serverless-cache-snapshot",
+            feature = "delete-serverless-cache"
+        )
+    )]
     pub use self::serverless_cache_snapshot_already_exists_fault_items::*;
-    #[cfg(any(
-        feature = "add-tags-to-resource",
-        feature = "copy-serverless-cache-snapshot",
-        feature = "delete-serverless-cache-snapshot",
-        feature = "describe-serverless-cache-snapshots",
-        feature = "export-serverless-cache-snapshot",
-        feature = "list-tags-for-resource",
-        feature = "remove-tags-from-resource"
-    ))]
+    #[cfg(
+        any(
+            feature = "add-tags-to-resource",
+            feature = "copy-serverless-cache-snapshot",
+            feature = "delete-serverless-cache-snapshot",
+            feature = "describe-serverless-cache-snapshots",
+            feature = "export-serverless-cache-snapshot",
+            feature = "list-tags-for-resource",
+            feature = "remove-tags-from-resource"
+        )
+    )]
     mod serverless_cache_snapshot_not_found_fault_items {
         /// A builder for [`ServerlessCacheSnapshotNotFoundFault`](crate::error::ServerlessCacheSnapshotNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -16637,20 +18549,24 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "add-tags-to-resource",
-        feature = "copy-serverless-cache-snapshot",
-        feature = "delete-serverless-cache-snapshot",
-        feature = "describe-serverless-cache-snapshots",
-        feature = "export-serverless-cache-snapshot",
-        feature = "list-tags-for-resource",
-        feature = "remove-tags-from-resource"
-    ))]
+    #[cfg(
+        any(
+            feature = "add-tags-to-resource",
+            feature = "copy-serverless-cache-snapshot",
+            feature = "delete-serverless-cache-snapshot",
+            feature = "describe-serverless-cache-snapshots",
+            feature = "export-serverless-cache-snapshot",
+            feature = "list-tags-for-resource",
+            feature = "remove-tags-from-resource"
+        )
+    )]
     pub use self::serverless_cache_snapshot_not_found_fault_items::*;
-    #[cfg(any(
-        feature = "copy-serverless-cache-snapshot",
-        feature = "create-serverless-cache-snapshot"
-    ))]
+    #[cfg(
+        any(
+            feature = "copy-serverless-cache-snapshot",
+            feature = "create-serverless-cache-snapshot"
+        )
+    )]
     mod serverless_cache_snapshot_quota_exceeded_fault_items {
         /// A builder for [`ServerlessCacheSnapshotQuotaExceededFault`](crate::error::ServerlessCacheSnapshotQuotaExceededFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -16675,37 +18591,43 @@ pub mod builders {
                 self
             }
             /// Builds the [`ServerlessCacheSnapshotQuotaExceededFault`](crate::error::ServerlessCacheSnapshotQuotaExceededFault); every member is optional or has a default.
-            pub fn build(self) -> crate::error::ServerlessCacheSnapshotQuotaExceededFault {
+            pub fn build(
+                self,
+            ) -> crate::error::ServerlessCacheSnapshotQuotaExceededFault {
                 crate::error::ServerlessCacheSnapshotQuotaExceededFault {
                     message: self.message,
                 }
             }
         }
     }
-    #[cfg(any(
-        feature = "copy-serverless-cache-snapshot",
-        feature = "create-serverless-cache-snapshot"
-    ))]
+    #[cfg(
+        any(
+            feature = "copy-serverless-cache-snapshot",
+            feature = "create-serverless-cache-snapshot"
+        )
+    )]
     pub use self::serverless_cache_snapshot_quota_exceeded_fault_items::*;
-    #[cfg(any(
-        feature = "copy-serverless-cache-snapshot",
-        feature = "create-global-replication-group",
-        feature = "create-serverless-cache",
-        feature = "create-serverless-cache-snapshot",
-        feature = "create-user",
-        feature = "create-user-group",
-        feature = "decrease-replica-count",
-        feature = "delete-serverless-cache",
-        feature = "delete-serverless-cache-snapshot",
-        feature = "delete-user",
-        feature = "delete-user-group",
-        feature = "describe-user-groups",
-        feature = "describe-users",
-        feature = "export-serverless-cache-snapshot",
-        feature = "modify-serverless-cache",
-        feature = "modify-user",
-        feature = "modify-user-group"
-    ))]
+    #[cfg(
+        any(
+            feature = "copy-serverless-cache-snapshot",
+            feature = "create-global-replication-group",
+            feature = "create-serverless-cache",
+            feature = "create-serverless-cache-snapshot",
+            feature = "create-user",
+            feature = "create-user-group",
+            feature = "decrease-replica-count",
+            feature = "delete-serverless-cache",
+            feature = "delete-serverless-cache-snapshot",
+            feature = "delete-user",
+            feature = "delete-user-group",
+            feature = "describe-user-groups",
+            feature = "describe-users",
+            feature = "export-serverless-cache-snapshot",
+            feature = "modify-serverless-cache",
+            feature = "modify-user",
+            feature = "modify-user-group"
+        )
+    )]
     mod service_linked_role_not_found_fault_items {
         /// A builder for [`ServiceLinkedRoleNotFoundFault`](crate::error::ServiceLinkedRoleNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -16737,31 +18659,35 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "copy-serverless-cache-snapshot",
-        feature = "create-global-replication-group",
-        feature = "create-serverless-cache",
-        feature = "create-serverless-cache-snapshot",
-        feature = "create-user",
-        feature = "create-user-group",
-        feature = "decrease-replica-count",
-        feature = "delete-serverless-cache",
-        feature = "delete-serverless-cache-snapshot",
-        feature = "delete-user",
-        feature = "delete-user-group",
-        feature = "describe-user-groups",
-        feature = "describe-users",
-        feature = "export-serverless-cache-snapshot",
-        feature = "modify-serverless-cache",
-        feature = "modify-user",
-        feature = "modify-user-group"
-    ))]
+    #[cfg(
+        any(
+            feature = "copy-serverless-cache-snapshot",
+            feature = "create-global-replication-group",
+            feature = "create-serverless-cache",
+            feature = "create-serverless-cache-snapshot",
+            feature = "create-user",
+            feature = "create-user-group",
+            feature = "decrease-replica-count",
+            feature = "delete-serverless-cache",
+            feature = "delete-serverless-cache-snapshot",
+            feature = "delete-user",
+            feature = "delete-user-group",
+            feature = "describe-user-groups",
+            feature = "describe-users",
+            feature = "export-serverless-cache-snapshot",
+            feature = "modify-serverless-cache",
+            feature = "modify-user",
+            feature = "modify-user-group"
+        )
+    )]
     pub use self::service_linked_role_not_found_fault_items::*;
-    #[cfg(any(
-        feature = "batch-apply-update-action",
-        feature = "batch-stop-update-action",
-        feature = "describe-service-updates"
-    ))]
+    #[cfg(
+        any(
+            feature = "batch-apply-update-action",
+            feature = "batch-stop-update-action",
+            feature = "describe-service-updates"
+        )
+    )]
     mod service_update_not_found_fault_items {
         /// A builder for [`ServiceUpdateNotFoundFault`](crate::error::ServiceUpdateNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -16793,18 +18719,22 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "batch-apply-update-action",
-        feature = "batch-stop-update-action",
-        feature = "describe-service-updates"
-    ))]
+    #[cfg(
+        any(
+            feature = "batch-apply-update-action",
+            feature = "batch-stop-update-action",
+            feature = "describe-service-updates"
+        )
+    )]
     pub use self::service_update_not_found_fault_items::*;
-    #[cfg(any(
-        feature = "copy-snapshot",
-        feature = "create-snapshot",
-        feature = "delete-cache-cluster",
-        feature = "delete-replication-group"
-    ))]
+    #[cfg(
+        any(
+            feature = "copy-snapshot",
+            feature = "create-snapshot",
+            feature = "delete-cache-cluster",
+            feature = "delete-replication-group"
+        )
+    )]
     mod snapshot_already_exists_fault_items {
         /// A builder for [`SnapshotAlreadyExistsFault`](crate::error::SnapshotAlreadyExistsFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -16836,18 +18766,22 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "copy-snapshot",
-        feature = "create-snapshot",
-        feature = "delete-cache-cluster",
-        feature = "delete-replication-group"
-    ))]
+    #[cfg(
+        any(
+            feature = "copy-snapshot",
+            feature = "create-snapshot",
+            feature = "delete-cache-cluster",
+            feature = "delete-replication-group"
+        )
+    )]
     pub use self::snapshot_already_exists_fault_items::*;
-    #[cfg(any(
-        feature = "create-snapshot",
-        feature = "delete-cache-cluster",
-        feature = "delete-replication-group"
-    ))]
+    #[cfg(
+        any(
+            feature = "create-snapshot",
+            feature = "delete-cache-cluster",
+            feature = "delete-replication-group"
+        )
+    )]
     mod snapshot_feature_not_supported_fault_items {
         /// A builder for [`SnapshotFeatureNotSupportedFault`](crate::error::SnapshotFeatureNotSupportedFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -16879,20 +18813,24 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "create-snapshot",
-        feature = "delete-cache-cluster",
-        feature = "delete-replication-group"
-    ))]
+    #[cfg(
+        any(
+            feature = "create-snapshot",
+            feature = "delete-cache-cluster",
+            feature = "delete-replication-group"
+        )
+    )]
     pub use self::snapshot_feature_not_supported_fault_items::*;
-    #[cfg(any(
-        feature = "add-tags-to-resource",
-        feature = "copy-snapshot",
-        feature = "delete-snapshot",
-        feature = "describe-snapshots",
-        feature = "list-tags-for-resource",
-        feature = "remove-tags-from-resource"
-    ))]
+    #[cfg(
+        any(
+            feature = "add-tags-to-resource",
+            feature = "copy-snapshot",
+            feature = "delete-snapshot",
+            feature = "describe-snapshots",
+            feature = "list-tags-for-resource",
+            feature = "remove-tags-from-resource"
+        )
+    )]
     mod snapshot_not_found_fault_items {
         /// A builder for [`SnapshotNotFoundFault`](crate::error::SnapshotNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -16924,21 +18862,25 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "add-tags-to-resource",
-        feature = "copy-snapshot",
-        feature = "delete-snapshot",
-        feature = "describe-snapshots",
-        feature = "list-tags-for-resource",
-        feature = "remove-tags-from-resource"
-    ))]
+    #[cfg(
+        any(
+            feature = "add-tags-to-resource",
+            feature = "copy-snapshot",
+            feature = "delete-snapshot",
+            feature = "describe-snapshots",
+            feature = "list-tags-for-resource",
+            feature = "remove-tags-from-resource"
+        )
+    )]
     pub use self::snapshot_not_found_fault_items::*;
-    #[cfg(any(
-        feature = "copy-snapshot",
-        feature = "create-snapshot",
-        feature = "delete-cache-cluster",
-        feature = "delete-replication-group"
-    ))]
+    #[cfg(
+        any(
+            feature = "copy-snapshot",
+            feature = "create-snapshot",
+            feature = "delete-cache-cluster",
+            feature = "delete-replication-group"
+        )
+    )]
     mod snapshot_quota_exceeded_fault_items {
         /// A builder for [`SnapshotQuotaExceededFault`](crate::error::SnapshotQuotaExceededFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -16970,12 +18912,14 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "copy-snapshot",
-        feature = "create-snapshot",
-        feature = "delete-cache-cluster",
-        feature = "delete-replication-group"
-    ))]
+    #[cfg(
+        any(
+            feature = "copy-snapshot",
+            feature = "create-snapshot",
+            feature = "delete-cache-cluster",
+            feature = "delete-replication-group"
+        )
+    )]
     pub use self::snapshot_quota_exceeded_fault_items::*;
     #[cfg(feature = "modify-cache-subnet-group")]
     mod subnet_in_use_items {
@@ -17011,10 +18955,9 @@ pub mod builders {
     }
     #[cfg(feature = "modify-cache-subnet-group")]
     pub use self::subnet_in_use_items::*;
-    #[cfg(any(
-        feature = "create-cache-subnet-group",
-        feature = "modify-cache-subnet-group"
-    ))]
+    #[cfg(
+        any(feature = "create-cache-subnet-group", feature = "modify-cache-subnet-group")
+    )]
     mod subnet_not_allowed_fault_items {
         /// A builder for [`SubnetNotAllowedFault`](crate::error::SubnetNotAllowedFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -17046,10 +18989,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "create-cache-subnet-group",
-        feature = "modify-cache-subnet-group"
-    ))]
+    #[cfg(
+        any(feature = "create-cache-subnet-group", feature = "modify-cache-subnet-group")
+    )]
     pub use self::subnet_not_allowed_fault_items::*;
     #[cfg(feature = "remove-tags-from-resource")]
     mod tag_not_found_fault_items {
@@ -17085,22 +19027,24 @@ pub mod builders {
     }
     #[cfg(feature = "remove-tags-from-resource")]
     pub use self::tag_not_found_fault_items::*;
-    #[cfg(any(
-        feature = "add-tags-to-resource",
-        feature = "copy-serverless-cache-snapshot",
-        feature = "copy-snapshot",
-        feature = "create-cache-cluster",
-        feature = "create-cache-parameter-group",
-        feature = "create-cache-security-group",
-        feature = "create-cache-subnet-group",
-        feature = "create-replication-group",
-        feature = "create-serverless-cache",
-        feature = "create-serverless-cache-snapshot",
-        feature = "create-snapshot",
-        feature = "create-user",
-        feature = "create-user-group",
-        feature = "purchase-reserved-cache-nodes-offering"
-    ))]
+    #[cfg(
+        any(
+            feature = "add-tags-to-resource",
+            feature = "copy-serverless-cache-snapshot",
+            feature = "copy-snapshot",
+            feature = "create-cache-cluster",
+            feature = "create-cache-parameter-group",
+            feature = "create-cache-security-group",
+            feature = "create-cache-subnet-group",
+            feature = "create-replication-group",
+            feature = "create-serverless-cache",
+            feature = "create-serverless-cache-snapshot",
+            feature = "create-snapshot",
+            feature = "create-user",
+            feature = "create-user-group",
+            feature = "purchase-reserved-cache-nodes-offering"
+        )
+    )]
     mod tag_quota_per_resource_exceeded_items {
         /// A builder for [`TagQuotaPerResourceExceeded`](crate::error::TagQuotaPerResourceExceeded).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -17132,22 +19076,24 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "add-tags-to-resource",
-        feature = "copy-serverless-cache-snapshot",
-        feature = "copy-snapshot",
-        feature = "create-cache-cluster",
-        feature = "create-cache-parameter-group",
-        feature = "create-cache-security-group",
-        feature = "create-cache-subnet-group",
-        feature = "create-replication-group",
-        feature = "create-serverless-cache",
-        feature = "create-serverless-cache-snapshot",
-        feature = "create-snapshot",
-        feature = "create-user",
-        feature = "create-user-group",
-        feature = "purchase-reserved-cache-nodes-offering"
-    ))]
+    #[cfg(
+        any(
+            feature = "add-tags-to-resource",
+            feature = "copy-serverless-cache-snapshot",
+            feature = "copy-snapshot",
+            feature = "create-cache-cluster",
+            feature = "create-cache-parameter-group",
+            feature = "create-cache-security-group",
+            feature = "create-cache-subnet-group",
+            feature = "create-replication-group",
+            feature = "create-serverless-cache",
+            feature = "create-serverless-cache-snapshot",
+            feature = "create-snapshot",
+            feature = "create-user",
+            feature = "create-user-group",
+            feature = "purchase-reserved-cache-nodes-offering"
+        )
+    )]
     pub use self::tag_quota_per_resource_exceeded_items::*;
     #[cfg(feature = "test-failover")]
     mod test_failover_not_available_fault_items {
@@ -17251,18 +19197,20 @@ pub mod builders {
     }
     #[cfg(feature = "create-user-group")]
     pub use self::user_group_already_exists_fault_items::*;
-    #[cfg(any(
-        feature = "add-tags-to-resource",
-        feature = "create-replication-group",
-        feature = "create-serverless-cache",
-        feature = "delete-user-group",
-        feature = "describe-user-groups",
-        feature = "list-tags-for-resource",
-        feature = "modify-replication-group",
-        feature = "modify-serverless-cache",
-        feature = "modify-user-group",
-        feature = "remove-tags-from-resource"
-    ))]
+    #[cfg(
+        any(
+            feature = "add-tags-to-resource",
+            feature = "create-replication-group",
+            feature = "create-serverless-cache",
+            feature = "delete-user-group",
+            feature = "describe-user-groups",
+            feature = "list-tags-for-resource",
+            feature = "modify-replication-group",
+            feature = "modify-serverless-cache",
+            feature = "modify-user-group",
+            feature = "remove-tags-from-resource"
+        )
+    )]
     mod user_group_not_found_fault_items {
         /// A builder for [`UserGroupNotFoundFault`](crate::error::UserGroupNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -17294,18 +19242,20 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "add-tags-to-resource",
-        feature = "create-replication-group",
-        feature = "create-serverless-cache",
-        feature = "delete-user-group",
-        feature = "describe-user-groups",
-        feature = "list-tags-for-resource",
-        feature = "modify-replication-group",
-        feature = "modify-serverless-cache",
-        feature = "modify-user-group",
-        feature = "remove-tags-from-resource"
-    ))]
+    #[cfg(
+        any(
+            feature = "add-tags-to-resource",
+            feature = "create-replication-group",
+            feature = "create-serverless-cache",
+            feature = "delete-user-group",
+            feature = "describe-user-groups",
+            feature = "list-tags-for-resource",
+            feature = "modify-replication-group",
+            feature = "modify-serverless-cache",
+            feature = "modify-user-group",
+            feature = "remove-tags-from-resource"
+        )
+    )]
     pub use self::user_group_not_found_fault_items::*;
     #[cfg(feature = "create-user-group")]
     mod user_group_quota_exceeded_fault_items {
@@ -17341,16 +19291,18 @@ pub mod builders {
     }
     #[cfg(feature = "create-user-group")]
     pub use self::user_group_quota_exceeded_fault_items::*;
-    #[cfg(any(
-        feature = "add-tags-to-resource",
-        feature = "create-user-group",
-        feature = "delete-user",
-        feature = "describe-users",
-        feature = "list-tags-for-resource",
-        feature = "modify-user",
-        feature = "modify-user-group",
-        feature = "remove-tags-from-resource"
-    ))]
+    #[cfg(
+        any(
+            feature = "add-tags-to-resource",
+            feature = "create-user-group",
+            feature = "delete-user",
+            feature = "describe-users",
+            feature = "list-tags-for-resource",
+            feature = "modify-user",
+            feature = "modify-user-group",
+            feature = "remove-tags-from-resource"
+        )
+    )]
     mod user_not_found_fault_items {
         /// A builder for [`UserNotFoundFault`](crate::error::UserNotFoundFault).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -17382,16 +19334,18 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "add-tags-to-resource",
-        feature = "create-user-group",
-        feature = "delete-user",
-        feature = "describe-users",
-        feature = "list-tags-for-resource",
-        feature = "modify-user",
-        feature = "modify-user-group",
-        feature = "remove-tags-from-resource"
-    ))]
+    #[cfg(
+        any(
+            feature = "add-tags-to-resource",
+            feature = "create-user-group",
+            feature = "delete-user",
+            feature = "describe-users",
+            feature = "list-tags-for-resource",
+            feature = "modify-user",
+            feature = "modify-user-group",
+            feature = "remove-tags-from-resource"
+        )
+    )]
     pub use self::user_not_found_fault_items::*;
     #[cfg(feature = "create-user")]
     mod user_quota_exceeded_fault_items {

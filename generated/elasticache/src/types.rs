@@ -2,24 +2,26 @@
 // Do not edit by hand: run `cargo xtask codegen` to regenerate.
 
 //! The structures, enums and unions shared by the service's operations.
-#[cfg(any(
-    feature = "complete-migration",
-    feature = "create-cache-cluster",
-    feature = "create-replication-group",
-    feature = "decrease-replica-count",
-    feature = "delete-cache-cluster",
-    feature = "delete-replication-group",
-    feature = "describe-cache-clusters",
-    feature = "describe-replication-groups",
-    feature = "increase-replica-count",
-    feature = "modify-cache-cluster",
-    feature = "modify-replication-group",
-    feature = "modify-replication-group-shard-configuration",
-    feature = "reboot-cache-cluster",
-    feature = "start-migration",
-    feature = "test-failover",
-    feature = "test-migration"
-))]
+#[cfg(
+    any(
+        feature = "complete-migration",
+        feature = "create-cache-cluster",
+        feature = "create-replication-group",
+        feature = "decrease-replica-count",
+        feature = "delete-cache-cluster",
+        feature = "delete-replication-group",
+        feature = "describe-cache-clusters",
+        feature = "describe-replication-groups",
+        feature = "increase-replica-count",
+        feature = "modify-cache-cluster",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "reboot-cache-cluster",
+        feature = "start-migration",
+        feature = "test-failover",
+        feature = "test-migration"
+    )
+)]
 mod auth_token_update_status_items {
     /// The `AuthTokenUpdateStatus` enum.
     ///
@@ -57,9 +59,13 @@ mod auth_token_update_status_items {
             match value {
                 "SETTING" => Self::Setting,
                 "ROTATING" => Self::Rotating,
-                other => Self::Unknown(::querygen_runtime::UnknownVariant::new(
-                    ::std::borrow::ToOwned::to_owned(other),
-                )),
+                other => {
+                    Self::Unknown(
+                        ::querygen_runtime::UnknownVariant::new(
+                            ::std::borrow::ToOwned::to_owned(other),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -85,24 +91,26 @@ mod auth_token_update_status_items {
         }
     }
 }
-#[cfg(any(
-    feature = "complete-migration",
-    feature = "create-cache-cluster",
-    feature = "create-replication-group",
-    feature = "decrease-replica-count",
-    feature = "delete-cache-cluster",
-    feature = "delete-replication-group",
-    feature = "describe-cache-clusters",
-    feature = "describe-replication-groups",
-    feature = "increase-replica-count",
-    feature = "modify-cache-cluster",
-    feature = "modify-replication-group",
-    feature = "modify-replication-group-shard-configuration",
-    feature = "reboot-cache-cluster",
-    feature = "start-migration",
-    feature = "test-failover",
-    feature = "test-migration"
-))]
+#[cfg(
+    any(
+        feature = "complete-migration",
+        feature = "create-cache-cluster",
+        feature = "create-replication-group",
+        feature = "decrease-replica-count",
+        feature = "delete-cache-cluster",
+        feature = "delete-replication-group",
+        feature = "describe-cache-clusters",
+        feature = "describe-replication-groups",
+        feature = "increase-replica-count",
+        feature = "modify-cache-cluster",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "reboot-cache-cluster",
+        feature = "start-migration",
+        feature = "test-failover",
+        feature = "test-migration"
+    )
+)]
 pub use self::auth_token_update_status_items::*;
 #[cfg(any(feature = "modify-cache-cluster", feature = "modify-replication-group"))]
 mod auth_token_update_strategy_type_items {
@@ -148,9 +156,13 @@ mod auth_token_update_strategy_type_items {
                 "SET" => Self::Set,
                 "ROTATE" => Self::Rotate,
                 "DELETE" => Self::Delete,
-                other => Self::Unknown(::querygen_runtime::UnknownVariant::new(
-                    ::std::borrow::ToOwned::to_owned(other),
-                )),
+                other => {
+                    Self::Unknown(
+                        ::querygen_runtime::UnknownVariant::new(
+                            ::std::borrow::ToOwned::to_owned(other),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -178,12 +190,14 @@ mod auth_token_update_strategy_type_items {
 }
 #[cfg(any(feature = "modify-cache-cluster", feature = "modify-replication-group"))]
 pub use self::auth_token_update_strategy_type_items::*;
-#[cfg(any(
-    feature = "create-user",
-    feature = "delete-user",
-    feature = "describe-users",
-    feature = "modify-user"
-))]
+#[cfg(
+    any(
+        feature = "create-user",
+        feature = "delete-user",
+        feature = "describe-users",
+        feature = "modify-user"
+    )
+)]
 mod authentication_items {
     /// Indicates whether the user requires a password to authenticate.
     ///
@@ -208,14 +222,17 @@ mod authentication_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_type: ::std::option::Option<crate::types::AuthenticationType> =
-                ::std::option::Option::None;
+            let mut member_type: ::std::option::Option<
+                crate::types::AuthenticationType,
+            > = ::std::option::Option::None;
             let mut member_password_count: ::std::option::Option<i32> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "Type" => {
                         member_type = ::std::option::Option::Some(
-                            crate::types::AuthenticationType::from(reader.text(&child)?.as_ref()),
+                            crate::types::AuthenticationType::from(
+                                reader.text(&child)?.as_ref(),
+                            ),
                         );
                     }
                     "PasswordCount" => {
@@ -245,12 +262,14 @@ mod authentication_items {
         }
     }
 }
-#[cfg(any(
-    feature = "create-user",
-    feature = "delete-user",
-    feature = "describe-users",
-    feature = "modify-user"
-))]
+#[cfg(
+    any(
+        feature = "create-user",
+        feature = "delete-user",
+        feature = "describe-users",
+        feature = "modify-user"
+    )
+)]
 pub use self::authentication_items::*;
 #[cfg(any(feature = "create-user", feature = "modify-user"))]
 mod authentication_mode_items {
@@ -305,23 +324,27 @@ mod authentication_mode_items {
             node: &::querygen_runtime::server::QueryTree,
         ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
             let member_type = match node.child("Type") {
-                ::std::option::Option::Some(child) => ::std::option::Option::Some(
-                    crate::types::InputAuthenticationType::from(child.text()?),
-                ),
+                ::std::option::Option::Some(child) => {
+                    ::std::option::Option::Some(
+                        crate::types::InputAuthenticationType::from(child.text()?),
+                    )
+                }
                 ::std::option::Option::None => ::std::option::Option::None,
             };
             let member_passwords = match node.child("Passwords") {
                 ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(match child.child("member") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()? {
-                                list.push(item0.text()?.to_owned());
+                    ::std::option::Option::Some(
+                        match child.child("member") {
+                            ::std::option::Option::Some(items) => {
+                                let mut list = ::std::vec::Vec::new();
+                                for item0 in items.items()? {
+                                    list.push(item0.text()?.to_owned());
+                                }
+                                list
                             }
-                            list
-                        }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    })
+                            ::std::option::Option::None => ::std::vec::Vec::new(),
+                        },
+                    )
                 }
                 ::std::option::Option::None => ::std::option::Option::None,
             };
@@ -334,12 +357,14 @@ mod authentication_mode_items {
 }
 #[cfg(any(feature = "create-user", feature = "modify-user"))]
 pub use self::authentication_mode_items::*;
-#[cfg(any(
-    feature = "create-user",
-    feature = "delete-user",
-    feature = "describe-users",
-    feature = "modify-user"
-))]
+#[cfg(
+    any(
+        feature = "create-user",
+        feature = "delete-user",
+        feature = "describe-users",
+        feature = "modify-user"
+    )
+)]
 mod authentication_type_items {
     /// The `AuthenticationType` enum.
     ///
@@ -383,9 +408,13 @@ mod authentication_type_items {
                 "password" => Self::Password,
                 "no-password" => Self::NoPassword,
                 "iam" => Self::Iam,
-                other => Self::Unknown(::querygen_runtime::UnknownVariant::new(
-                    ::std::borrow::ToOwned::to_owned(other),
-                )),
+                other => {
+                    Self::Unknown(
+                        ::querygen_runtime::UnknownVariant::new(
+                            ::std::borrow::ToOwned::to_owned(other),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -411,39 +440,43 @@ mod authentication_type_items {
         }
     }
 }
-#[cfg(any(
-    feature = "create-user",
-    feature = "delete-user",
-    feature = "describe-users",
-    feature = "modify-user"
-))]
+#[cfg(
+    any(
+        feature = "create-user",
+        feature = "delete-user",
+        feature = "describe-users",
+        feature = "modify-user"
+    )
+)]
 pub use self::authentication_type_items::*;
-#[cfg(any(
-    feature = "complete-migration",
-    feature = "copy-snapshot",
-    feature = "create-global-replication-group",
-    feature = "create-replication-group",
-    feature = "create-snapshot",
-    feature = "decrease-node-groups-in-global-replication-group",
-    feature = "decrease-replica-count",
-    feature = "delete-global-replication-group",
-    feature = "delete-replication-group",
-    feature = "delete-snapshot",
-    feature = "describe-global-replication-groups",
-    feature = "describe-replication-groups",
-    feature = "describe-snapshots",
-    feature = "disassociate-global-replication-group",
-    feature = "failover-global-replication-group",
-    feature = "increase-node-groups-in-global-replication-group",
-    feature = "increase-replica-count",
-    feature = "modify-global-replication-group",
-    feature = "modify-replication-group",
-    feature = "modify-replication-group-shard-configuration",
-    feature = "rebalance-slots-in-global-replication-group",
-    feature = "start-migration",
-    feature = "test-failover",
-    feature = "test-migration"
-))]
+#[cfg(
+    any(
+        feature = "complete-migration",
+        feature = "copy-snapshot",
+        feature = "create-global-replication-group",
+        feature = "create-replication-group",
+        feature = "create-snapshot",
+        feature = "decrease-node-groups-in-global-replication-group",
+        feature = "decrease-replica-count",
+        feature = "delete-global-replication-group",
+        feature = "delete-replication-group",
+        feature = "delete-snapshot",
+        feature = "describe-global-replication-groups",
+        feature = "describe-replication-groups",
+        feature = "describe-snapshots",
+        feature = "disassociate-global-replication-group",
+        feature = "failover-global-replication-group",
+        feature = "increase-node-groups-in-global-replication-group",
+        feature = "increase-replica-count",
+        feature = "modify-global-replication-group",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "rebalance-slots-in-global-replication-group",
+        feature = "start-migration",
+        feature = "test-failover",
+        feature = "test-migration"
+    )
+)]
 mod automatic_failover_status_items {
     /// The `AutomaticFailoverStatus` enum.
     ///
@@ -493,9 +526,13 @@ mod automatic_failover_status_items {
                 "disabled" => Self::Disabled,
                 "enabling" => Self::Enabling,
                 "disabling" => Self::Disabling,
-                other => Self::Unknown(::querygen_runtime::UnknownVariant::new(
-                    ::std::borrow::ToOwned::to_owned(other),
-                )),
+                other => {
+                    Self::Unknown(
+                        ::querygen_runtime::UnknownVariant::new(
+                            ::std::borrow::ToOwned::to_owned(other),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -521,38 +558,42 @@ mod automatic_failover_status_items {
         }
     }
 }
-#[cfg(any(
-    feature = "complete-migration",
-    feature = "copy-snapshot",
-    feature = "create-global-replication-group",
-    feature = "create-replication-group",
-    feature = "create-snapshot",
-    feature = "decrease-node-groups-in-global-replication-group",
-    feature = "decrease-replica-count",
-    feature = "delete-global-replication-group",
-    feature = "delete-replication-group",
-    feature = "delete-snapshot",
-    feature = "describe-global-replication-groups",
-    feature = "describe-replication-groups",
-    feature = "describe-snapshots",
-    feature = "disassociate-global-replication-group",
-    feature = "failover-global-replication-group",
-    feature = "increase-node-groups-in-global-replication-group",
-    feature = "increase-replica-count",
-    feature = "modify-global-replication-group",
-    feature = "modify-replication-group",
-    feature = "modify-replication-group-shard-configuration",
-    feature = "rebalance-slots-in-global-replication-group",
-    feature = "start-migration",
-    feature = "test-failover",
-    feature = "test-migration"
-))]
+#[cfg(
+    any(
+        feature = "complete-migration",
+        feature = "copy-snapshot",
+        feature = "create-global-replication-group",
+        feature = "create-replication-group",
+        feature = "create-snapshot",
+        feature = "decrease-node-groups-in-global-replication-group",
+        feature = "decrease-replica-count",
+        feature = "delete-global-replication-group",
+        feature = "delete-replication-group",
+        feature = "delete-snapshot",
+        feature = "describe-global-replication-groups",
+        feature = "describe-replication-groups",
+        feature = "describe-snapshots",
+        feature = "disassociate-global-replication-group",
+        feature = "failover-global-replication-group",
+        feature = "increase-node-groups-in-global-replication-group",
+        feature = "increase-replica-count",
+        feature = "modify-global-replication-group",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "rebalance-slots-in-global-replication-group",
+        feature = "start-migration",
+        feature = "test-failover",
+        feature = "test-migration"
+    )
+)]
 pub use self::automatic_failover_status_items::*;
-#[cfg(any(
-    feature = "create-cache-subnet-group",
-    feature = "describe-cache-subnet-groups",
-    feature = "modify-cache-subnet-group"
-))]
+#[cfg(
+    any(
+        feature = "create-cache-subnet-group",
+        feature = "describe-cache-subnet-groups",
+        feature = "modify-cache-subnet-group"
+    )
+)]
 mod availability_zone_items {
     /// Describes an Availability Zone in which the cluster is launched.
     ///
@@ -575,12 +616,13 @@ mod availability_zone_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_name: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "Name" => {
-                        member_name = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_name = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
@@ -598,11 +640,13 @@ mod availability_zone_items {
         }
     }
 }
-#[cfg(any(
-    feature = "create-cache-subnet-group",
-    feature = "describe-cache-subnet-groups",
-    feature = "modify-cache-subnet-group"
-))]
+#[cfg(
+    any(
+        feature = "create-cache-subnet-group",
+        feature = "describe-cache-subnet-groups",
+        feature = "modify-cache-subnet-group"
+    )
+)]
 pub use self::availability_zone_items::*;
 #[cfg(any(feature = "create-cache-cluster", feature = "modify-cache-cluster"))]
 mod az_mode_items {
@@ -642,9 +686,13 @@ mod az_mode_items {
             match value {
                 "single-az" => Self::SingleAz,
                 "cross-az" => Self::CrossAz,
-                other => Self::Unknown(::querygen_runtime::UnknownVariant::new(
-                    ::std::borrow::ToOwned::to_owned(other),
-                )),
+                other => {
+                    Self::Unknown(
+                        ::querygen_runtime::UnknownVariant::new(
+                            ::std::borrow::ToOwned::to_owned(other),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -672,13 +720,15 @@ mod az_mode_items {
 }
 #[cfg(any(feature = "create-cache-cluster", feature = "modify-cache-cluster"))]
 pub use self::az_mode_items::*;
-#[cfg(any(
-    feature = "create-cache-cluster",
-    feature = "delete-cache-cluster",
-    feature = "describe-cache-clusters",
-    feature = "modify-cache-cluster",
-    feature = "reboot-cache-cluster"
-))]
+#[cfg(
+    any(
+        feature = "create-cache-cluster",
+        feature = "delete-cache-cluster",
+        feature = "describe-cache-clusters",
+        feature = "modify-cache-cluster",
+        feature = "reboot-cache-cluster"
+    )
+)]
 mod cache_cluster_items {
     /// Contains all of the attributes of a specific cluster.
     ///
@@ -793,7 +843,9 @@ mod cache_cluster_items {
         /// The outpost ARN in which the cache cluster is created.
         pub preferred_outpost_arn: ::std::option::Option<::std::string::String>,
         /// The date and time when the cluster was created.
-        pub cache_cluster_create_time: ::std::option::Option<::querygen_runtime::DateTime>,
+        pub cache_cluster_create_time: ::std::option::Option<
+            ::querygen_runtime::DateTime,
+        >,
         /// Specifies the weekly time range during which maintenance on the cluster is performed. It is
         /// specified as a range in the format ddd:hh24:mi-ddd:hh24:mi (24H Clock UTC). The minimum maintenance
         /// window is a 60 minute period.
@@ -811,16 +863,22 @@ mod cache_cluster_items {
         /// Example: `sun:23:00-mon:01:30`
         pub preferred_maintenance_window: ::std::option::Option<::std::string::String>,
         /// The `PendingModifiedValues` member.
-        pub pending_modified_values: ::std::option::Option<crate::types::PendingModifiedValues>,
+        pub pending_modified_values: ::std::option::Option<
+            crate::types::PendingModifiedValues,
+        >,
         /// Describes a notification topic and its status. Notification topics are used for publishing
         /// ElastiCache events to subscribers using Amazon Simple Notification Service (SNS).
-        pub notification_configuration:
-            ::std::option::Option<crate::types::NotificationConfiguration>,
+        pub notification_configuration: ::std::option::Option<
+            crate::types::NotificationConfiguration,
+        >,
         /// A list of cache security group elements, composed of name and status sub-elements.
-        pub cache_security_groups:
-            ::std::option::Option<::std::vec::Vec<crate::types::CacheSecurityGroupMembership>>,
+        pub cache_security_groups: ::std::option::Option<
+            ::std::vec::Vec<crate::types::CacheSecurityGroupMembership>,
+        >,
         /// Status of the cache parameter group.
-        pub cache_parameter_group: ::std::option::Option<crate::types::CacheParameterGroupStatus>,
+        pub cache_parameter_group: ::std::option::Option<
+            crate::types::CacheParameterGroupStatus,
+        >,
         /// The name of the cache subnet group associated with the cluster.
         pub cache_subnet_group_name: ::std::option::Option<::std::string::String>,
         /// A list of cache nodes that are members of the cluster.
@@ -830,8 +888,9 @@ mod cache_cluster_items {
         /// previous versions.
         pub auto_minor_version_upgrade: ::std::option::Option<bool>,
         /// A list of VPC Security Groups associated with the cluster.
-        pub security_groups:
-            ::std::option::Option<::std::vec::Vec<crate::types::SecurityGroupMembership>>,
+        pub security_groups: ::std::option::Option<
+            ::std::vec::Vec<crate::types::SecurityGroupMembership>,
+        >,
         /// The replication group to which this cluster belongs. If this field is empty, the cluster is not
         /// associated with any replication group.
         pub replication_group_id: ::std::option::Option<::std::string::String>,
@@ -851,7 +910,9 @@ mod cache_cluster_items {
         /// Default: `false`
         pub auth_token_enabled: ::std::option::Option<bool>,
         /// The date the auth token was last modified
-        pub auth_token_last_modified_date: ::std::option::Option<::querygen_runtime::DateTime>,
+        pub auth_token_last_modified_date: ::std::option::Option<
+            ::querygen_runtime::DateTime,
+        >,
         /// A flag that enables in-transit encryption when set to `true`.
         ///
         /// **Required:** Only available when creating a replication group in an Amazon VPC using Redis OSS
@@ -875,8 +936,9 @@ mod cache_cluster_items {
         /// A boolean value indicating whether log delivery is enabled for the replication group.
         pub replication_group_log_delivery_enabled: ::std::option::Option<bool>,
         /// Returns the destination, format and type of the logs.
-        pub log_delivery_configurations:
-            ::std::option::Option<::std::vec::Vec<crate::types::LogDeliveryConfiguration>>,
+        pub log_delivery_configurations: ::std::option::Option<
+            ::std::vec::Vec<crate::types::LogDeliveryConfiguration>,
+        >,
         /// Must be either `ipv4` \| `ipv6` \| `dual_stack`. IPv6 is supported for workloads using Valkey 7.2
         /// and above, Redis OSS engine version 6.2 7.1 or Memcached engine version 1.6.6 and above on all
         /// instances built on the [Nitro system](http://aws.amazon.com/ec2/nitro/).
@@ -887,7 +949,9 @@ mod cache_cluster_items {
         /// system](http://aws.amazon.com/ec2/nitro/).
         pub ip_discovery: ::std::option::Option<crate::types::IpDiscovery>,
         /// A setting that allows you to migrate your clients to use in-transit encryption, with no downtime.
-        pub transit_encryption_mode: ::std::option::Option<crate::types::TransitEncryptionMode>,
+        pub transit_encryption_mode: ::std::option::Option<
+            crate::types::TransitEncryptionMode,
+        >,
     }
     impl CacheCluster {
         /// Creates a builder for [`CacheCluster`].
@@ -901,28 +965,32 @@ mod cache_cluster_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_cache_cluster_id: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_configuration_endpoint: ::std::option::Option<crate::types::Endpoint> =
-                ::std::option::Option::None;
+            let mut member_cache_cluster_id: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
+            let mut member_configuration_endpoint: ::std::option::Option<
+                crate::types::Endpoint,
+            > = ::std::option::Option::None;
             let mut member_client_download_landing_page: ::std::option::Option<
                 ::std::string::String,
             > = ::std::option::Option::None;
-            let mut member_cache_node_type: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_engine: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_engine_version: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_cache_cluster_status: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_num_cache_nodes: ::std::option::Option<i32> =
-                ::std::option::Option::None;
+            let mut member_cache_node_type: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
+            let mut member_engine: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_engine_version: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
+            let mut member_cache_cluster_status: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
+            let mut member_num_cache_nodes: ::std::option::Option<i32> = ::std::option::Option::None;
             let mut member_preferred_availability_zone: ::std::option::Option<
                 ::std::string::String,
             > = ::std::option::Option::None;
-            let mut member_preferred_outpost_arn: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_preferred_outpost_arn: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
             let mut member_cache_cluster_create_time: ::std::option::Option<
                 ::querygen_runtime::DateTime,
             > = ::std::option::Option::None;
@@ -941,50 +1009,51 @@ mod cache_cluster_items {
             let mut member_cache_parameter_group: ::std::option::Option<
                 crate::types::CacheParameterGroupStatus,
             > = ::std::option::Option::None;
-            let mut member_cache_subnet_group_name: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_cache_subnet_group_name: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
             let mut member_cache_nodes: ::std::option::Option<
                 ::std::vec::Vec<crate::types::CacheNode>,
             > = ::std::option::Option::None;
-            let mut member_auto_minor_version_upgrade: ::std::option::Option<bool> =
-                ::std::option::Option::None;
+            let mut member_auto_minor_version_upgrade: ::std::option::Option<bool> = ::std::option::Option::None;
             let mut member_security_groups: ::std::option::Option<
                 ::std::vec::Vec<crate::types::SecurityGroupMembership>,
             > = ::std::option::Option::None;
-            let mut member_replication_group_id: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_snapshot_retention_limit: ::std::option::Option<i32> =
-                ::std::option::Option::None;
-            let mut member_snapshot_window: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_auth_token_enabled: ::std::option::Option<bool> =
-                ::std::option::Option::None;
+            let mut member_replication_group_id: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
+            let mut member_snapshot_retention_limit: ::std::option::Option<i32> = ::std::option::Option::None;
+            let mut member_snapshot_window: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
+            let mut member_auth_token_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
             let mut member_auth_token_last_modified_date: ::std::option::Option<
                 ::querygen_runtime::DateTime,
             > = ::std::option::Option::None;
-            let mut member_transit_encryption_enabled: ::std::option::Option<bool> =
-                ::std::option::Option::None;
-            let mut member_at_rest_encryption_enabled: ::std::option::Option<bool> =
-                ::std::option::Option::None;
-            let mut member_arn: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_replication_group_log_delivery_enabled: ::std::option::Option<bool> =
-                ::std::option::Option::None;
+            let mut member_transit_encryption_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
+            let mut member_at_rest_encryption_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
+            let mut member_arn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_replication_group_log_delivery_enabled: ::std::option::Option<
+                bool,
+            > = ::std::option::Option::None;
             let mut member_log_delivery_configurations: ::std::option::Option<
                 ::std::vec::Vec<crate::types::LogDeliveryConfiguration>,
             > = ::std::option::Option::None;
-            let mut member_network_type: ::std::option::Option<crate::types::NetworkType> =
-                ::std::option::Option::None;
-            let mut member_ip_discovery: ::std::option::Option<crate::types::IpDiscovery> =
-                ::std::option::Option::None;
+            let mut member_network_type: ::std::option::Option<
+                crate::types::NetworkType,
+            > = ::std::option::Option::None;
+            let mut member_ip_discovery: ::std::option::Option<
+                crate::types::IpDiscovery,
+            > = ::std::option::Option::None;
             let mut member_transit_encryption_mode: ::std::option::Option<
                 crate::types::TransitEncryptionMode,
             > = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "CacheClusterId" => {
-                        member_cache_cluster_id =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_cache_cluster_id = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "ConfigurationEndpoint" => {
                         member_configuration_endpoint = ::std::option::Option::Some(
@@ -992,23 +1061,29 @@ mod cache_cluster_items {
                         );
                     }
                     "ClientDownloadLandingPage" => {
-                        member_client_download_landing_page =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_client_download_landing_page = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "CacheNodeType" => {
-                        member_cache_node_type =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_cache_node_type = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "Engine" => {
-                        member_engine = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_engine = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "EngineVersion" => {
-                        member_engine_version =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_engine_version = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "CacheClusterStatus" => {
-                        member_cache_cluster_status =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_cache_cluster_status = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "NumCacheNodes" => {
                         member_num_cache_nodes = ::std::option::Option::Some(
@@ -1016,46 +1091,59 @@ mod cache_cluster_items {
                         );
                     }
                     "PreferredAvailabilityZone" => {
-                        member_preferred_availability_zone =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_preferred_availability_zone = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "PreferredOutpostArn" => {
-                        member_preferred_outpost_arn =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_preferred_outpost_arn = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "CacheClusterCreateTime" => {
-                        member_cache_cluster_create_time =
-                            ::std::option::Option::Some(reader.read_timestamp(
-                                &child,
-                                ::querygen_runtime::query::TimestampFormat::DateTime,
-                            )?);
+                        member_cache_cluster_create_time = ::std::option::Option::Some(
+                            reader
+                                .read_timestamp(
+                                    &child,
+                                    ::querygen_runtime::query::TimestampFormat::DateTime,
+                                )?,
+                        );
                     }
                     "PreferredMaintenanceWindow" => {
-                        member_preferred_maintenance_window =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_preferred_maintenance_window = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "PendingModifiedValues" => {
                         member_pending_modified_values = ::std::option::Option::Some(
-                            crate::types::PendingModifiedValues::read_xml(reader, &child)?,
+                            crate::types::PendingModifiedValues::read_xml(
+                                reader,
+                                &child,
+                            )?,
                         );
                     }
                     "NotificationConfiguration" => {
                         member_notification_configuration = ::std::option::Option::Some(
-                            crate::types::NotificationConfiguration::read_xml(reader, &child)?,
+                            crate::types::NotificationConfiguration::read_xml(
+                                reader,
+                                &child,
+                            )?,
                         );
                     }
                     "CacheSecurityGroups" => {
                         member_cache_security_groups = ::std::option::Option::Some({
                             let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) =
-                                reader.next_child(&child)?
+                            while let ::std::option::Option::Some(item0) = reader
+                                .next_child(&child)?
                             {
                                 if reader.name() == "CacheSecurityGroup" {
-                                    items0.push(
-                                        crate::types::CacheSecurityGroupMembership::read_xml(
-                                            reader, &item0,
-                                        )?,
-                                    );
+                                    items0
+                                        .push(
+                                            crate::types::CacheSecurityGroupMembership::read_xml(
+                                                reader,
+                                                &item0,
+                                            )?,
+                                        );
                                 } else {
                                     reader.skip(&item0)?;
                                 }
@@ -1065,21 +1153,26 @@ mod cache_cluster_items {
                     }
                     "CacheParameterGroup" => {
                         member_cache_parameter_group = ::std::option::Option::Some(
-                            crate::types::CacheParameterGroupStatus::read_xml(reader, &child)?,
+                            crate::types::CacheParameterGroupStatus::read_xml(
+                                reader,
+                                &child,
+                            )?,
                         );
                     }
                     "CacheSubnetGroupName" => {
-                        member_cache_subnet_group_name =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_cache_subnet_group_name = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "CacheNodes" => {
                         member_cache_nodes = ::std::option::Option::Some({
                             let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) =
-                                reader.next_child(&child)?
+                            while let ::std::option::Option::Some(item0) = reader
+                                .next_child(&child)?
                             {
                                 if reader.name() == "CacheNode" {
-                                    items0.push(crate::types::CacheNode::read_xml(reader, &item0)?);
+                                    items0
+                                        .push(crate::types::CacheNode::read_xml(reader, &item0)?);
                                 } else {
                                     reader.skip(&item0)?;
                                 }
@@ -1095,13 +1188,17 @@ mod cache_cluster_items {
                     "SecurityGroups" => {
                         member_security_groups = ::std::option::Option::Some({
                             let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) =
-                                reader.next_child(&child)?
+                            while let ::std::option::Option::Some(item0) = reader
+                                .next_child(&child)?
                             {
                                 if reader.name() == "member" {
-                                    items0.push(crate::types::SecurityGroupMembership::read_xml(
-                                        reader, &item0,
-                                    )?);
+                                    items0
+                                        .push(
+                                            crate::types::SecurityGroupMembership::read_xml(
+                                                reader,
+                                                &item0,
+                                            )?,
+                                        );
                                 } else {
                                     reader.skip(&item0)?;
                                 }
@@ -1110,8 +1207,9 @@ mod cache_cluster_items {
                         });
                     }
                     "ReplicationGroupId" => {
-                        member_replication_group_id =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_replication_group_id = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "SnapshotRetentionLimit" => {
                         member_snapshot_retention_limit = ::std::option::Option::Some(
@@ -1119,8 +1217,9 @@ mod cache_cluster_items {
                         );
                     }
                     "SnapshotWindow" => {
-                        member_snapshot_window =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_snapshot_window = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "AuthTokenEnabled" => {
                         member_auth_token_enabled = ::std::option::Option::Some(
@@ -1128,11 +1227,13 @@ mod cache_cluster_items {
                         );
                     }
                     "AuthTokenLastModifiedDate" => {
-                        member_auth_token_last_modified_date =
-                            ::std::option::Option::Some(reader.read_timestamp(
-                                &child,
-                                ::querygen_runtime::query::TimestampFormat::DateTime,
-                            )?);
+                        member_auth_token_last_modified_date = ::std::option::Option::Some(
+                            reader
+                                .read_timestamp(
+                                    &child,
+                                    ::querygen_runtime::query::TimestampFormat::DateTime,
+                                )?,
+                        );
                     }
                     "TransitEncryptionEnabled" => {
                         member_transit_encryption_enabled = ::std::option::Option::Some(
@@ -1145,7 +1246,9 @@ mod cache_cluster_items {
                         );
                     }
                     "ARN" => {
-                        member_arn = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_arn = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "ReplicationGroupLogDeliveryEnabled" => {
                         member_replication_group_log_delivery_enabled = ::std::option::Option::Some(
@@ -1155,13 +1258,17 @@ mod cache_cluster_items {
                     "LogDeliveryConfigurations" => {
                         member_log_delivery_configurations = ::std::option::Option::Some({
                             let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) =
-                                reader.next_child(&child)?
+                            while let ::std::option::Option::Some(item0) = reader
+                                .next_child(&child)?
                             {
                                 if reader.name() == "LogDeliveryConfiguration" {
-                                    items0.push(crate::types::LogDeliveryConfiguration::read_xml(
-                                        reader, &item0,
-                                    )?);
+                                    items0
+                                        .push(
+                                            crate::types::LogDeliveryConfiguration::read_xml(
+                                                reader,
+                                                &item0,
+                                            )?,
+                                        );
                                 } else {
                                     reader.skip(&item0)?;
                                 }
@@ -1171,19 +1278,24 @@ mod cache_cluster_items {
                     }
                     "NetworkType" => {
                         member_network_type = ::std::option::Option::Some(
-                            crate::types::NetworkType::from(reader.text(&child)?.as_ref()),
+                            crate::types::NetworkType::from(
+                                reader.text(&child)?.as_ref(),
+                            ),
                         );
                     }
                     "IpDiscovery" => {
                         member_ip_discovery = ::std::option::Option::Some(
-                            crate::types::IpDiscovery::from(reader.text(&child)?.as_ref()),
+                            crate::types::IpDiscovery::from(
+                                reader.text(&child)?.as_ref(),
+                            ),
                         );
                     }
                     "TransitEncryptionMode" => {
-                        member_transit_encryption_mode =
-                            ::std::option::Option::Some(crate::types::TransitEncryptionMode::from(
+                        member_transit_encryption_mode = ::std::option::Option::Some(
+                            crate::types::TransitEncryptionMode::from(
                                 reader.text(&child)?.as_ref(),
-                            ));
+                            ),
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
@@ -1217,8 +1329,7 @@ mod cache_cluster_items {
                 transit_encryption_enabled: member_transit_encryption_enabled,
                 at_rest_encryption_enabled: member_at_rest_encryption_enabled,
                 arn: member_arn,
-                replication_group_log_delivery_enabled:
-                    member_replication_group_log_delivery_enabled,
+                replication_group_log_delivery_enabled: member_replication_group_log_delivery_enabled,
                 log_delivery_configurations: member_log_delivery_configurations,
                 network_type: member_network_type,
                 ip_discovery: member_ip_discovery,
@@ -1238,7 +1349,9 @@ mod cache_cluster_items {
                 value.write_xml(writer);
                 writer.end("ConfigurationEndpoint");
             }
-            if let ::std::option::Option::Some(value) = &self.client_download_landing_page {
+            if let ::std::option::Option::Some(value) = &self
+                .client_download_landing_page
+            {
                 writer.element("ClientDownloadLandingPage", value);
             }
             if let ::std::option::Option::Some(value) = &self.cache_node_type {
@@ -1256,20 +1369,24 @@ mod cache_cluster_items {
             if let ::std::option::Option::Some(value) = &self.num_cache_nodes {
                 writer.integer("NumCacheNodes", i64::from(*value));
             }
-            if let ::std::option::Option::Some(value) = &self.preferred_availability_zone {
+            if let ::std::option::Option::Some(value) = &self.preferred_availability_zone
+            {
                 writer.element("PreferredAvailabilityZone", value);
             }
             if let ::std::option::Option::Some(value) = &self.preferred_outpost_arn {
                 writer.element("PreferredOutpostArn", value);
             }
             if let ::std::option::Option::Some(value) = &self.cache_cluster_create_time {
-                writer.timestamp(
-                    "CacheClusterCreateTime",
-                    value,
-                    ::querygen_runtime::query::TimestampFormat::DateTime,
-                );
+                writer
+                    .timestamp(
+                        "CacheClusterCreateTime",
+                        value,
+                        ::querygen_runtime::query::TimestampFormat::DateTime,
+                    );
             }
-            if let ::std::option::Option::Some(value) = &self.preferred_maintenance_window {
+            if let ::std::option::Option::Some(value) = &self
+                .preferred_maintenance_window
+            {
                 writer.element("PreferredMaintenanceWindow", value);
             }
             if let ::std::option::Option::Some(value) = &self.pending_modified_values {
@@ -1277,7 +1394,8 @@ mod cache_cluster_items {
                 value.write_xml(writer);
                 writer.end("PendingModifiedValues");
             }
-            if let ::std::option::Option::Some(value) = &self.notification_configuration {
+            if let ::std::option::Option::Some(value) = &self.notification_configuration
+            {
                 writer.start("NotificationConfiguration", ::std::option::Option::None);
                 value.write_xml(writer);
                 writer.end("NotificationConfiguration");
@@ -1308,7 +1426,8 @@ mod cache_cluster_items {
                 }
                 writer.end("CacheNodes");
             }
-            if let ::std::option::Option::Some(value) = &self.auto_minor_version_upgrade {
+            if let ::std::option::Option::Some(value) = &self.auto_minor_version_upgrade
+            {
                 writer.boolean("AutoMinorVersionUpgrade", *value);
             }
             if let ::std::option::Option::Some(value) = &self.security_groups {
@@ -1332,30 +1451,38 @@ mod cache_cluster_items {
             if let ::std::option::Option::Some(value) = &self.auth_token_enabled {
                 writer.boolean("AuthTokenEnabled", *value);
             }
-            if let ::std::option::Option::Some(value) = &self.auth_token_last_modified_date {
-                writer.timestamp(
-                    "AuthTokenLastModifiedDate",
-                    value,
-                    ::querygen_runtime::query::TimestampFormat::DateTime,
-                );
+            if let ::std::option::Option::Some(value) = &self
+                .auth_token_last_modified_date
+            {
+                writer
+                    .timestamp(
+                        "AuthTokenLastModifiedDate",
+                        value,
+                        ::querygen_runtime::query::TimestampFormat::DateTime,
+                    );
             }
-            if let ::std::option::Option::Some(value) = &self.transit_encryption_enabled {
+            if let ::std::option::Option::Some(value) = &self.transit_encryption_enabled
+            {
                 writer.boolean("TransitEncryptionEnabled", *value);
             }
-            if let ::std::option::Option::Some(value) = &self.at_rest_encryption_enabled {
+            if let ::std::option::Option::Some(value) = &self.at_rest_encryption_enabled
+            {
                 writer.boolean("AtRestEncryptionEnabled", *value);
             }
             if let ::std::option::Option::Some(value) = &self.arn {
                 writer.element("ARN", value);
             }
-            if let ::std::option::Option::Some(value) = &self.replication_group_log_delivery_enabled
+            if let ::std::option::Option::Some(value) = &self
+                .replication_group_log_delivery_enabled
             {
                 writer.boolean("ReplicationGroupLogDeliveryEnabled", *value);
             }
-            if let ::std::option::Option::Some(value) = &self.log_delivery_configurations {
+            if let ::std::option::Option::Some(value) = &self.log_delivery_configurations
+            {
                 writer.start("LogDeliveryConfigurations", ::std::option::Option::None);
                 for item0 in value.iter() {
-                    writer.start("LogDeliveryConfiguration", ::std::option::Option::None);
+                    writer
+                        .start("LogDeliveryConfiguration", ::std::option::Option::None);
                     item0.write_xml(writer);
                     writer.end("LogDeliveryConfiguration");
                 }
@@ -1373,13 +1500,15 @@ mod cache_cluster_items {
         }
     }
 }
-#[cfg(any(
-    feature = "create-cache-cluster",
-    feature = "delete-cache-cluster",
-    feature = "describe-cache-clusters",
-    feature = "modify-cache-cluster",
-    feature = "reboot-cache-cluster"
-))]
+#[cfg(
+    any(
+        feature = "create-cache-cluster",
+        feature = "delete-cache-cluster",
+        feature = "describe-cache-clusters",
+        feature = "modify-cache-cluster",
+        feature = "reboot-cache-cluster"
+    )
+)]
 pub use self::cache_cluster_items::*;
 #[cfg(feature = "describe-cache-engine-versions")]
 mod cache_engine_version_items {
@@ -1401,7 +1530,9 @@ mod cache_engine_version_items {
         /// The description of the cache engine.
         pub cache_engine_description: ::std::option::Option<::std::string::String>,
         /// The description of the cache engine version.
-        pub cache_engine_version_description: ::std::option::Option<::std::string::String>,
+        pub cache_engine_version_description: ::std::option::Option<
+            ::std::string::String,
+        >,
     }
     impl CacheEngineVersion {
         /// Creates a builder for [`CacheEngineVersion`].
@@ -1415,38 +1546,45 @@ mod cache_engine_version_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_engine: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_engine_version: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_engine: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_engine_version: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
             let mut member_cache_parameter_group_family: ::std::option::Option<
                 ::std::string::String,
             > = ::std::option::Option::None;
-            let mut member_cache_engine_description: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_cache_engine_description: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
             let mut member_cache_engine_version_description: ::std::option::Option<
                 ::std::string::String,
             > = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "Engine" => {
-                        member_engine = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_engine = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "EngineVersion" => {
-                        member_engine_version =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_engine_version = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "CacheParameterGroupFamily" => {
-                        member_cache_parameter_group_family =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_cache_parameter_group_family = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "CacheEngineDescription" => {
-                        member_cache_engine_description =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_cache_engine_description = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "CacheEngineVersionDescription" => {
-                        member_cache_engine_version_description =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_cache_engine_version_description = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
@@ -1470,13 +1608,17 @@ mod cache_engine_version_items {
             if let ::std::option::Option::Some(value) = &self.engine_version {
                 writer.element("EngineVersion", value);
             }
-            if let ::std::option::Option::Some(value) = &self.cache_parameter_group_family {
+            if let ::std::option::Option::Some(value) = &self
+                .cache_parameter_group_family
+            {
                 writer.element("CacheParameterGroupFamily", value);
             }
             if let ::std::option::Option::Some(value) = &self.cache_engine_description {
                 writer.element("CacheEngineDescription", value);
             }
-            if let ::std::option::Option::Some(value) = &self.cache_engine_version_description {
+            if let ::std::option::Option::Some(value) = &self
+                .cache_engine_version_description
+            {
                 writer.element("CacheEngineVersionDescription", value);
             }
         }
@@ -1484,13 +1626,15 @@ mod cache_engine_version_items {
 }
 #[cfg(feature = "describe-cache-engine-versions")]
 pub use self::cache_engine_version_items::*;
-#[cfg(any(
-    feature = "create-cache-cluster",
-    feature = "delete-cache-cluster",
-    feature = "describe-cache-clusters",
-    feature = "modify-cache-cluster",
-    feature = "reboot-cache-cluster"
-))]
+#[cfg(
+    any(
+        feature = "create-cache-cluster",
+        feature = "delete-cache-cluster",
+        feature = "describe-cache-clusters",
+        feature = "modify-cache-cluster",
+        feature = "reboot-cache-cluster"
+    )
+)]
 mod cache_node_items {
     /// Represents an individual cache node within a cluster. Each cache node runs its own instance of the
     /// cluster's protocol-compliant caching software - either Memcached, Valkey or Redis OSS.
@@ -1607,40 +1751,46 @@ mod cache_node_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_cache_node_id: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_cache_node_status: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_cache_node_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_cache_node_status: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
             let mut member_cache_node_create_time: ::std::option::Option<
                 ::querygen_runtime::DateTime,
             > = ::std::option::Option::None;
-            let mut member_endpoint: ::std::option::Option<crate::types::Endpoint> =
-                ::std::option::Option::None;
-            let mut member_parameter_group_status: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_source_cache_node_id: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_endpoint: ::std::option::Option<crate::types::Endpoint> = ::std::option::Option::None;
+            let mut member_parameter_group_status: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
+            let mut member_source_cache_node_id: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
             let mut member_customer_availability_zone: ::std::option::Option<
                 ::std::string::String,
             > = ::std::option::Option::None;
-            let mut member_customer_outpost_arn: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_customer_outpost_arn: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "CacheNodeId" => {
-                        member_cache_node_id =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_cache_node_id = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "CacheNodeStatus" => {
-                        member_cache_node_status =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_cache_node_status = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "CacheNodeCreateTime" => {
-                        member_cache_node_create_time =
-                            ::std::option::Option::Some(reader.read_timestamp(
-                                &child,
-                                ::querygen_runtime::query::TimestampFormat::DateTime,
-                            )?);
+                        member_cache_node_create_time = ::std::option::Option::Some(
+                            reader
+                                .read_timestamp(
+                                    &child,
+                                    ::querygen_runtime::query::TimestampFormat::DateTime,
+                                )?,
+                        );
                     }
                     "Endpoint" => {
                         member_endpoint = ::std::option::Option::Some(
@@ -1648,20 +1798,24 @@ mod cache_node_items {
                         );
                     }
                     "ParameterGroupStatus" => {
-                        member_parameter_group_status =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_parameter_group_status = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "SourceCacheNodeId" => {
-                        member_source_cache_node_id =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_source_cache_node_id = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "CustomerAvailabilityZone" => {
-                        member_customer_availability_zone =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_customer_availability_zone = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "CustomerOutpostArn" => {
-                        member_customer_outpost_arn =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_customer_outpost_arn = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
@@ -1689,11 +1843,12 @@ mod cache_node_items {
                 writer.element("CacheNodeStatus", value);
             }
             if let ::std::option::Option::Some(value) = &self.cache_node_create_time {
-                writer.timestamp(
-                    "CacheNodeCreateTime",
-                    value,
-                    ::querygen_runtime::query::TimestampFormat::DateTime,
-                );
+                writer
+                    .timestamp(
+                        "CacheNodeCreateTime",
+                        value,
+                        ::querygen_runtime::query::TimestampFormat::DateTime,
+                    );
             }
             if let ::std::option::Option::Some(value) = &self.endpoint {
                 writer.start("Endpoint", ::std::option::Option::None);
@@ -1706,7 +1861,8 @@ mod cache_node_items {
             if let ::std::option::Option::Some(value) = &self.source_cache_node_id {
                 writer.element("SourceCacheNodeId", value);
             }
-            if let ::std::option::Option::Some(value) = &self.customer_availability_zone {
+            if let ::std::option::Option::Some(value) = &self.customer_availability_zone
+            {
                 writer.element("CustomerAvailabilityZone", value);
             }
             if let ::std::option::Option::Some(value) = &self.customer_outpost_arn {
@@ -1715,18 +1871,22 @@ mod cache_node_items {
         }
     }
 }
-#[cfg(any(
-    feature = "create-cache-cluster",
-    feature = "delete-cache-cluster",
-    feature = "describe-cache-clusters",
-    feature = "modify-cache-cluster",
-    feature = "reboot-cache-cluster"
-))]
+#[cfg(
+    any(
+        feature = "create-cache-cluster",
+        feature = "delete-cache-cluster",
+        feature = "describe-cache-clusters",
+        feature = "modify-cache-cluster",
+        feature = "reboot-cache-cluster"
+    )
+)]
 pub use self::cache_node_items::*;
-#[cfg(any(
-    feature = "describe-cache-parameters",
-    feature = "describe-engine-default-parameters"
-))]
+#[cfg(
+    any(
+        feature = "describe-cache-parameters",
+        feature = "describe-engine-default-parameters"
+    )
+)]
 mod cache_node_type_specific_parameter_items {
     /// A parameter that has a different value for each cache node type it is applied to. For example, in a
     /// Valkey or Redis OSS cluster, a `cache.m1.large` cache node type would have a larger `maxmemory`
@@ -1752,8 +1912,9 @@ mod cache_node_type_specific_parameter_items {
         /// The earliest cache engine version to which the parameter can apply.
         pub minimum_engine_version: ::std::option::Option<::std::string::String>,
         /// A list of cache node types and their corresponding values for this parameter.
-        pub cache_node_type_specific_values:
-            ::std::option::Option<::std::vec::Vec<crate::types::CacheNodeTypeSpecificValue>>,
+        pub cache_node_type_specific_values: ::std::option::Option<
+            ::std::vec::Vec<crate::types::CacheNodeTypeSpecificValue>,
+        >,
         /// Indicates whether a change to the parameter is applied immediately or requires a reboot for the
         /// change to be applied. You can force a reboot or wait until the next maintenance window's reboot. For
         /// more information, see [Rebooting a
@@ -1772,43 +1933,51 @@ mod cache_node_type_specific_parameter_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_parameter_name: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_description: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_source: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_data_type: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_allowed_values: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_parameter_name: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
+            let mut member_description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_source: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_data_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_allowed_values: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
             let mut member_is_modifiable: ::std::option::Option<bool> = ::std::option::Option::None;
-            let mut member_minimum_engine_version: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_minimum_engine_version: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
             let mut member_cache_node_type_specific_values: ::std::option::Option<
                 ::std::vec::Vec<crate::types::CacheNodeTypeSpecificValue>,
             > = ::std::option::Option::None;
-            let mut member_change_type: ::std::option::Option<crate::types::ChangeType> =
-                ::std::option::Option::None;
+            let mut member_change_type: ::std::option::Option<
+                crate::types::ChangeType,
+            > = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "ParameterName" => {
-                        member_parameter_name =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_parameter_name = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "Description" => {
-                        member_description =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_description = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "Source" => {
-                        member_source = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_source = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "DataType" => {
-                        member_data_type = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_data_type = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "AllowedValues" => {
-                        member_allowed_values =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_allowed_values = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "IsModifiable" => {
                         member_is_modifiable = ::std::option::Option::Some(
@@ -1816,21 +1985,24 @@ mod cache_node_type_specific_parameter_items {
                         );
                     }
                     "MinimumEngineVersion" => {
-                        member_minimum_engine_version =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_minimum_engine_version = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "CacheNodeTypeSpecificValues" => {
                         member_cache_node_type_specific_values = ::std::option::Option::Some({
                             let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) =
-                                reader.next_child(&child)?
+                            while let ::std::option::Option::Some(item0) = reader
+                                .next_child(&child)?
                             {
                                 if reader.name() == "CacheNodeTypeSpecificValue" {
-                                    items0.push(
-                                        crate::types::CacheNodeTypeSpecificValue::read_xml(
-                                            reader, &item0,
-                                        )?,
-                                    );
+                                    items0
+                                        .push(
+                                            crate::types::CacheNodeTypeSpecificValue::read_xml(
+                                                reader,
+                                                &item0,
+                                            )?,
+                                        );
                                 } else {
                                     reader.skip(&item0)?;
                                 }
@@ -1884,10 +2056,16 @@ mod cache_node_type_specific_parameter_items {
             if let ::std::option::Option::Some(value) = &self.minimum_engine_version {
                 writer.element("MinimumEngineVersion", value);
             }
-            if let ::std::option::Option::Some(value) = &self.cache_node_type_specific_values {
+            if let ::std::option::Option::Some(value) = &self
+                .cache_node_type_specific_values
+            {
                 writer.start("CacheNodeTypeSpecificValues", ::std::option::Option::None);
                 for item0 in value.iter() {
-                    writer.start("CacheNodeTypeSpecificValue", ::std::option::Option::None);
+                    writer
+                        .start(
+                            "CacheNodeTypeSpecificValue",
+                            ::std::option::Option::None,
+                        );
                     item0.write_xml(writer);
                     writer.end("CacheNodeTypeSpecificValue");
                 }
@@ -1899,15 +2077,19 @@ mod cache_node_type_specific_parameter_items {
         }
     }
 }
-#[cfg(any(
-    feature = "describe-cache-parameters",
-    feature = "describe-engine-default-parameters"
-))]
+#[cfg(
+    any(
+        feature = "describe-cache-parameters",
+        feature = "describe-engine-default-parameters"
+    )
+)]
 pub use self::cache_node_type_specific_parameter_items::*;
-#[cfg(any(
-    feature = "describe-cache-parameters",
-    feature = "describe-engine-default-parameters"
-))]
+#[cfg(
+    any(
+        feature = "describe-cache-parameters",
+        feature = "describe-engine-default-parameters"
+    )
+)]
 mod cache_node_type_specific_value_items {
     /// A value that applies only to a certain cache node type.
     ///
@@ -1932,18 +2114,21 @@ mod cache_node_type_specific_value_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_cache_node_type: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_value: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_cache_node_type: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
+            let mut member_value: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "CacheNodeType" => {
-                        member_cache_node_type =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_cache_node_type = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "Value" => {
-                        member_value = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_value = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
@@ -1967,10 +2152,12 @@ mod cache_node_type_specific_value_items {
         }
     }
 }
-#[cfg(any(
-    feature = "describe-cache-parameters",
-    feature = "describe-engine-default-parameters"
-))]
+#[cfg(
+    any(
+        feature = "describe-cache-parameters",
+        feature = "describe-engine-default-parameters"
+    )
+)]
 pub use self::cache_node_type_specific_value_items::*;
 #[cfg(feature = "describe-update-actions")]
 mod cache_node_update_status_items {
@@ -1991,11 +2178,17 @@ mod cache_node_update_status_items {
         /// The end date of the update for a node
         pub node_update_end_date: ::std::option::Option<::querygen_runtime::DateTime>,
         /// Reflects whether the update was initiated by the customer or automatically applied
-        pub node_update_initiated_by: ::std::option::Option<crate::types::NodeUpdateInitiatedBy>,
+        pub node_update_initiated_by: ::std::option::Option<
+            crate::types::NodeUpdateInitiatedBy,
+        >,
         /// The date when the update is triggered
-        pub node_update_initiated_date: ::std::option::Option<::querygen_runtime::DateTime>,
+        pub node_update_initiated_date: ::std::option::Option<
+            ::querygen_runtime::DateTime,
+        >,
         /// The date when the NodeUpdateStatus was last modified\>
-        pub node_update_status_modified_date: ::std::option::Option<::querygen_runtime::DateTime>,
+        pub node_update_status_modified_date: ::std::option::Option<
+            ::querygen_runtime::DateTime,
+        >,
     }
     impl CacheNodeUpdateStatus {
         /// Creates a builder for [`CacheNodeUpdateStatus`].
@@ -2009,13 +2202,13 @@ mod cache_node_update_status_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_cache_node_id: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_cache_node_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             let mut member_node_update_status: ::std::option::Option<
                 crate::types::NodeUpdateStatus,
             > = ::std::option::Option::None;
-            let mut member_node_deletion_date: ::std::option::Option<::querygen_runtime::DateTime> =
-                ::std::option::Option::None;
+            let mut member_node_deletion_date: ::std::option::Option<
+                ::querygen_runtime::DateTime,
+            > = ::std::option::Option::None;
             let mut member_node_update_start_date: ::std::option::Option<
                 ::querygen_runtime::DateTime,
             > = ::std::option::Option::None;
@@ -2034,54 +2227,68 @@ mod cache_node_update_status_items {
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "CacheNodeId" => {
-                        member_cache_node_id =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_cache_node_id = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "NodeUpdateStatus" => {
                         member_node_update_status = ::std::option::Option::Some(
-                            crate::types::NodeUpdateStatus::from(reader.text(&child)?.as_ref()),
+                            crate::types::NodeUpdateStatus::from(
+                                reader.text(&child)?.as_ref(),
+                            ),
                         );
                     }
                     "NodeDeletionDate" => {
-                        member_node_deletion_date =
-                            ::std::option::Option::Some(reader.read_timestamp(
-                                &child,
-                                ::querygen_runtime::query::TimestampFormat::DateTime,
-                            )?);
+                        member_node_deletion_date = ::std::option::Option::Some(
+                            reader
+                                .read_timestamp(
+                                    &child,
+                                    ::querygen_runtime::query::TimestampFormat::DateTime,
+                                )?,
+                        );
                     }
                     "NodeUpdateStartDate" => {
-                        member_node_update_start_date =
-                            ::std::option::Option::Some(reader.read_timestamp(
-                                &child,
-                                ::querygen_runtime::query::TimestampFormat::DateTime,
-                            )?);
+                        member_node_update_start_date = ::std::option::Option::Some(
+                            reader
+                                .read_timestamp(
+                                    &child,
+                                    ::querygen_runtime::query::TimestampFormat::DateTime,
+                                )?,
+                        );
                     }
                     "NodeUpdateEndDate" => {
-                        member_node_update_end_date =
-                            ::std::option::Option::Some(reader.read_timestamp(
-                                &child,
-                                ::querygen_runtime::query::TimestampFormat::DateTime,
-                            )?);
+                        member_node_update_end_date = ::std::option::Option::Some(
+                            reader
+                                .read_timestamp(
+                                    &child,
+                                    ::querygen_runtime::query::TimestampFormat::DateTime,
+                                )?,
+                        );
                     }
                     "NodeUpdateInitiatedBy" => {
-                        member_node_update_initiated_by =
-                            ::std::option::Option::Some(crate::types::NodeUpdateInitiatedBy::from(
+                        member_node_update_initiated_by = ::std::option::Option::Some(
+                            crate::types::NodeUpdateInitiatedBy::from(
                                 reader.text(&child)?.as_ref(),
-                            ));
+                            ),
+                        );
                     }
                     "NodeUpdateInitiatedDate" => {
-                        member_node_update_initiated_date =
-                            ::std::option::Option::Some(reader.read_timestamp(
-                                &child,
-                                ::querygen_runtime::query::TimestampFormat::DateTime,
-                            )?);
+                        member_node_update_initiated_date = ::std::option::Option::Some(
+                            reader
+                                .read_timestamp(
+                                    &child,
+                                    ::querygen_runtime::query::TimestampFormat::DateTime,
+                                )?,
+                        );
                     }
                     "NodeUpdateStatusModifiedDate" => {
-                        member_node_update_status_modified_date =
-                            ::std::option::Option::Some(reader.read_timestamp(
-                                &child,
-                                ::querygen_runtime::query::TimestampFormat::DateTime,
-                            )?);
+                        member_node_update_status_modified_date = ::std::option::Option::Some(
+                            reader
+                                .read_timestamp(
+                                    &child,
+                                    ::querygen_runtime::query::TimestampFormat::DateTime,
+                                )?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
@@ -2109,52 +2316,62 @@ mod cache_node_update_status_items {
                 writer.element("NodeUpdateStatus", value.as_str());
             }
             if let ::std::option::Option::Some(value) = &self.node_deletion_date {
-                writer.timestamp(
-                    "NodeDeletionDate",
-                    value,
-                    ::querygen_runtime::query::TimestampFormat::DateTime,
-                );
+                writer
+                    .timestamp(
+                        "NodeDeletionDate",
+                        value,
+                        ::querygen_runtime::query::TimestampFormat::DateTime,
+                    );
             }
             if let ::std::option::Option::Some(value) = &self.node_update_start_date {
-                writer.timestamp(
-                    "NodeUpdateStartDate",
-                    value,
-                    ::querygen_runtime::query::TimestampFormat::DateTime,
-                );
+                writer
+                    .timestamp(
+                        "NodeUpdateStartDate",
+                        value,
+                        ::querygen_runtime::query::TimestampFormat::DateTime,
+                    );
             }
             if let ::std::option::Option::Some(value) = &self.node_update_end_date {
-                writer.timestamp(
-                    "NodeUpdateEndDate",
-                    value,
-                    ::querygen_runtime::query::TimestampFormat::DateTime,
-                );
+                writer
+                    .timestamp(
+                        "NodeUpdateEndDate",
+                        value,
+                        ::querygen_runtime::query::TimestampFormat::DateTime,
+                    );
             }
             if let ::std::option::Option::Some(value) = &self.node_update_initiated_by {
                 writer.element("NodeUpdateInitiatedBy", value.as_str());
             }
-            if let ::std::option::Option::Some(value) = &self.node_update_initiated_date {
-                writer.timestamp(
-                    "NodeUpdateInitiatedDate",
-                    value,
-                    ::querygen_runtime::query::TimestampFormat::DateTime,
-                );
+            if let ::std::option::Option::Some(value) = &self.node_update_initiated_date
+            {
+                writer
+                    .timestamp(
+                        "NodeUpdateInitiatedDate",
+                        value,
+                        ::querygen_runtime::query::TimestampFormat::DateTime,
+                    );
             }
-            if let ::std::option::Option::Some(value) = &self.node_update_status_modified_date {
-                writer.timestamp(
-                    "NodeUpdateStatusModifiedDate",
-                    value,
-                    ::querygen_runtime::query::TimestampFormat::DateTime,
-                );
+            if let ::std::option::Option::Some(value) = &self
+                .node_update_status_modified_date
+            {
+                writer
+                    .timestamp(
+                        "NodeUpdateStatusModifiedDate",
+                        value,
+                        ::querygen_runtime::query::TimestampFormat::DateTime,
+                    );
             }
         }
     }
 }
 #[cfg(feature = "describe-update-actions")]
 pub use self::cache_node_update_status_items::*;
-#[cfg(any(
-    feature = "create-cache-parameter-group",
-    feature = "describe-cache-parameter-groups"
-))]
+#[cfg(
+    any(
+        feature = "create-cache-parameter-group",
+        feature = "describe-cache-parameter-groups"
+    )
+)]
 mod cache_parameter_group_items {
     /// Represents the output of a `CreateCacheParameterGroup` operation.
     ///
@@ -2194,24 +2411,25 @@ mod cache_parameter_group_items {
             let mut member_cache_parameter_group_family: ::std::option::Option<
                 ::std::string::String,
             > = ::std::option::Option::None;
-            let mut member_description: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             let mut member_is_global: ::std::option::Option<bool> = ::std::option::Option::None;
-            let mut member_arn: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_arn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "CacheParameterGroupName" => {
-                        member_cache_parameter_group_name =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_cache_parameter_group_name = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "CacheParameterGroupFamily" => {
-                        member_cache_parameter_group_family =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_cache_parameter_group_family = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "Description" => {
-                        member_description =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_description = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "IsGlobal" => {
                         member_is_global = ::std::option::Option::Some(
@@ -2219,7 +2437,9 @@ mod cache_parameter_group_items {
                         );
                     }
                     "ARN" => {
-                        member_arn = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_arn = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
@@ -2237,10 +2457,13 @@ mod cache_parameter_group_items {
     impl CacheParameterGroup {
         /// Writes this structure's members as child elements (the server side of `read_xml`).
         pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self.cache_parameter_group_name {
+            if let ::std::option::Option::Some(value) = &self.cache_parameter_group_name
+            {
                 writer.element("CacheParameterGroupName", value);
             }
-            if let ::std::option::Option::Some(value) = &self.cache_parameter_group_family {
+            if let ::std::option::Option::Some(value) = &self
+                .cache_parameter_group_family
+            {
                 writer.element("CacheParameterGroupFamily", value);
             }
             if let ::std::option::Option::Some(value) = &self.description {
@@ -2255,18 +2478,22 @@ mod cache_parameter_group_items {
         }
     }
 }
-#[cfg(any(
-    feature = "create-cache-parameter-group",
-    feature = "describe-cache-parameter-groups"
-))]
+#[cfg(
+    any(
+        feature = "create-cache-parameter-group",
+        feature = "describe-cache-parameter-groups"
+    )
+)]
 pub use self::cache_parameter_group_items::*;
-#[cfg(any(
-    feature = "create-cache-cluster",
-    feature = "delete-cache-cluster",
-    feature = "describe-cache-clusters",
-    feature = "modify-cache-cluster",
-    feature = "reboot-cache-cluster"
-))]
+#[cfg(
+    any(
+        feature = "create-cache-cluster",
+        feature = "delete-cache-cluster",
+        feature = "describe-cache-clusters",
+        feature = "modify-cache-cluster",
+        feature = "reboot-cache-cluster"
+    )
+)]
 mod cache_parameter_group_status_items {
     /// Status of the cache parameter group.
     ///
@@ -2280,7 +2507,9 @@ mod cache_parameter_group_status_items {
         pub parameter_apply_status: ::std::option::Option<::std::string::String>,
         /// A list of the cache node IDs which need to be rebooted for parameter changes to be applied. A node
         /// ID is a numeric identifier (0001, 0002, etc.).
-        pub cache_node_ids_to_reboot: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        pub cache_node_ids_to_reboot: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
     }
     impl CacheParameterGroupStatus {
         /// Creates a builder for [`CacheParameterGroupStatus`].
@@ -2297,26 +2526,29 @@ mod cache_parameter_group_status_items {
             let mut member_cache_parameter_group_name: ::std::option::Option<
                 ::std::string::String,
             > = ::std::option::Option::None;
-            let mut member_parameter_apply_status: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_parameter_apply_status: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
             let mut member_cache_node_ids_to_reboot: ::std::option::Option<
                 ::std::vec::Vec<::std::string::String>,
             > = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "CacheParameterGroupName" => {
-                        member_cache_parameter_group_name =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_cache_parameter_group_name = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "ParameterApplyStatus" => {
-                        member_parameter_apply_status =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_parameter_apply_status = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "CacheNodeIdsToReboot" => {
                         member_cache_node_ids_to_reboot = ::std::option::Option::Some({
                             let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) =
-                                reader.next_child(&child)?
+                            while let ::std::option::Option::Some(item0) = reader
+                                .next_child(&child)?
                             {
                                 if reader.name() == "CacheNodeId" {
                                     items0.push(reader.read_string(&item0)?);
@@ -2341,7 +2573,8 @@ mod cache_parameter_group_status_items {
     impl CacheParameterGroupStatus {
         /// Writes this structure's members as child elements (the server side of `read_xml`).
         pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self.cache_parameter_group_name {
+            if let ::std::option::Option::Some(value) = &self.cache_parameter_group_name
+            {
                 writer.element("CacheParameterGroupName", value);
             }
             if let ::std::option::Option::Some(value) = &self.parameter_apply_status {
@@ -2357,20 +2590,24 @@ mod cache_parameter_group_status_items {
         }
     }
 }
-#[cfg(any(
-    feature = "create-cache-cluster",
-    feature = "delete-cache-cluster",
-    feature = "describe-cache-clusters",
-    feature = "modify-cache-cluster",
-    feature = "reboot-cache-cluster"
-))]
+#[cfg(
+    any(
+        feature = "create-cache-cluster",
+        feature = "delete-cache-cluster",
+        feature = "describe-cache-clusters",
+        feature = "modify-cache-cluster",
+        feature = "reboot-cache-cluster"
+    )
+)]
 pub use self::cache_parameter_group_status_items::*;
-#[cfg(any(
-    feature = "authorize-cache-security-group-ingress",
-    feature = "create-cache-security-group",
-    feature = "describe-cache-security-groups",
-    feature = "revoke-cache-security-group-ingress"
-))]
+#[cfg(
+    any(
+        feature = "authorize-cache-security-group-ingress",
+        feature = "create-cache-security-group",
+        feature = "describe-cache-security-groups",
+        feature = "revoke-cache-security-group-ingress"
+    )
+)]
 mod cache_security_group_items {
     /// Represents the output of one of the following operations:
     ///
@@ -2389,8 +2626,9 @@ mod cache_security_group_items {
         /// The description of the cache security group.
         pub description: ::std::option::Option<::std::string::String>,
         /// A list of Amazon EC2 security groups that are associated with this cache security group.
-        pub ec2_security_groups:
-            ::std::option::Option<::std::vec::Vec<crate::types::Ec2SecurityGroup>>,
+        pub ec2_security_groups: ::std::option::Option<
+            ::std::vec::Vec<crate::types::Ec2SecurityGroup>,
+        >,
         /// The ARN of the cache security group,
         pub arn: ::std::option::Option<::std::string::String>,
     }
@@ -2406,40 +2644,43 @@ mod cache_security_group_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_owner_id: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_cache_security_group_name: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_description: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_owner_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_cache_security_group_name: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
+            let mut member_description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             let mut member_ec2_security_groups: ::std::option::Option<
                 ::std::vec::Vec<crate::types::Ec2SecurityGroup>,
             > = ::std::option::Option::None;
-            let mut member_arn: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_arn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "OwnerId" => {
-                        member_owner_id = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_owner_id = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "CacheSecurityGroupName" => {
-                        member_cache_security_group_name =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_cache_security_group_name = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "Description" => {
-                        member_description =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_description = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "EC2SecurityGroups" => {
                         member_ec2_security_groups = ::std::option::Option::Some({
                             let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) =
-                                reader.next_child(&child)?
+                            while let ::std::option::Option::Some(item0) = reader
+                                .next_child(&child)?
                             {
                                 if reader.name() == "EC2SecurityGroup" {
-                                    items0.push(crate::types::Ec2SecurityGroup::read_xml(
-                                        reader, &item0,
-                                    )?);
+                                    items0
+                                        .push(
+                                            crate::types::Ec2SecurityGroup::read_xml(reader, &item0)?,
+                                        );
                                 } else {
                                     reader.skip(&item0)?;
                                 }
@@ -2448,7 +2689,9 @@ mod cache_security_group_items {
                         });
                     }
                     "ARN" => {
-                        member_arn = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_arn = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
@@ -2490,20 +2733,24 @@ mod cache_security_group_items {
         }
     }
 }
-#[cfg(any(
-    feature = "authorize-cache-security-group-ingress",
-    feature = "create-cache-security-group",
-    feature = "describe-cache-security-groups",
-    feature = "revoke-cache-security-group-ingress"
-))]
+#[cfg(
+    any(
+        feature = "authorize-cache-security-group-ingress",
+        feature = "create-cache-security-group",
+        feature = "describe-cache-security-groups",
+        feature = "revoke-cache-security-group-ingress"
+    )
+)]
 pub use self::cache_security_group_items::*;
-#[cfg(any(
-    feature = "create-cache-cluster",
-    feature = "delete-cache-cluster",
-    feature = "describe-cache-clusters",
-    feature = "modify-cache-cluster",
-    feature = "reboot-cache-cluster"
-))]
+#[cfg(
+    any(
+        feature = "create-cache-cluster",
+        feature = "delete-cache-cluster",
+        feature = "describe-cache-clusters",
+        feature = "modify-cache-cluster",
+        feature = "reboot-cache-cluster"
+    )
+)]
 mod cache_security_group_membership_items {
     /// Represents a cluster's status within a particular cache security group.
     ///
@@ -2529,18 +2776,21 @@ mod cache_security_group_membership_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_cache_security_group_name: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_status: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_cache_security_group_name: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
+            let mut member_status: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "CacheSecurityGroupName" => {
-                        member_cache_security_group_name =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_cache_security_group_name = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "Status" => {
-                        member_status = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_status = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
@@ -2564,19 +2814,23 @@ mod cache_security_group_membership_items {
         }
     }
 }
-#[cfg(any(
-    feature = "create-cache-cluster",
-    feature = "delete-cache-cluster",
-    feature = "describe-cache-clusters",
-    feature = "modify-cache-cluster",
-    feature = "reboot-cache-cluster"
-))]
+#[cfg(
+    any(
+        feature = "create-cache-cluster",
+        feature = "delete-cache-cluster",
+        feature = "describe-cache-clusters",
+        feature = "modify-cache-cluster",
+        feature = "reboot-cache-cluster"
+    )
+)]
 pub use self::cache_security_group_membership_items::*;
-#[cfg(any(
-    feature = "create-cache-subnet-group",
-    feature = "describe-cache-subnet-groups",
-    feature = "modify-cache-subnet-group"
-))]
+#[cfg(
+    any(
+        feature = "create-cache-subnet-group",
+        feature = "describe-cache-subnet-groups",
+        feature = "modify-cache-subnet-group"
+    )
+)]
 mod cache_subnet_group_items {
     /// Represents the output of one of the following operations:
     ///
@@ -2600,8 +2854,9 @@ mod cache_subnet_group_items {
         /// Either `ipv4` \| `ipv6` \| `dual_stack`. IPv6 is supported for workloads using Valkey 7.2 and above,
         /// Redis OSS engine version 6.2 to 7.1 or Memcached engine version 1.6.6 and above on all instances
         /// built on the [Nitro system](http://aws.amazon.com/ec2/nitro/).
-        pub supported_network_types:
-            ::std::option::Option<::std::vec::Vec<crate::types::NetworkType>>,
+        pub supported_network_types: ::std::option::Option<
+            ::std::vec::Vec<crate::types::NetworkType>,
+        >,
     }
     impl CacheSubnetGroup {
         /// Creates a builder for [`CacheSubnetGroup`].
@@ -2615,41 +2870,46 @@ mod cache_subnet_group_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_cache_subnet_group_name: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_cache_subnet_group_name: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
             let mut member_cache_subnet_group_description: ::std::option::Option<
                 ::std::string::String,
             > = ::std::option::Option::None;
-            let mut member_vpc_id: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_subnets: ::std::option::Option<::std::vec::Vec<crate::types::Subnet>> =
-                ::std::option::Option::None;
-            let mut member_arn: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_vpc_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_subnets: ::std::option::Option<
+                ::std::vec::Vec<crate::types::Subnet>,
+            > = ::std::option::Option::None;
+            let mut member_arn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             let mut member_supported_network_types: ::std::option::Option<
                 ::std::vec::Vec<crate::types::NetworkType>,
             > = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "CacheSubnetGroupName" => {
-                        member_cache_subnet_group_name =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_cache_subnet_group_name = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "CacheSubnetGroupDescription" => {
-                        member_cache_subnet_group_description =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_cache_subnet_group_description = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "VpcId" => {
-                        member_vpc_id = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_vpc_id = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "Subnets" => {
                         member_subnets = ::std::option::Option::Some({
                             let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) =
-                                reader.next_child(&child)?
+                            while let ::std::option::Option::Some(item0) = reader
+                                .next_child(&child)?
                             {
                                 if reader.name() == "Subnet" {
-                                    items0.push(crate::types::Subnet::read_xml(reader, &item0)?);
+                                    items0
+                                        .push(crate::types::Subnet::read_xml(reader, &item0)?);
                                 } else {
                                     reader.skip(&item0)?;
                                 }
@@ -2658,18 +2918,23 @@ mod cache_subnet_group_items {
                         });
                     }
                     "ARN" => {
-                        member_arn = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_arn = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "SupportedNetworkTypes" => {
                         member_supported_network_types = ::std::option::Option::Some({
                             let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) =
-                                reader.next_child(&child)?
+                            while let ::std::option::Option::Some(item0) = reader
+                                .next_child(&child)?
                             {
                                 if reader.name() == "member" {
-                                    items0.push(crate::types::NetworkType::from(
-                                        reader.text(&item0)?.as_ref(),
-                                    ));
+                                    items0
+                                        .push(
+                                            crate::types::NetworkType::from(
+                                                reader.text(&item0)?.as_ref(),
+                                            ),
+                                        );
                                 } else {
                                     reader.skip(&item0)?;
                                 }
@@ -2697,7 +2962,9 @@ mod cache_subnet_group_items {
             if let ::std::option::Option::Some(value) = &self.cache_subnet_group_name {
                 writer.element("CacheSubnetGroupName", value);
             }
-            if let ::std::option::Option::Some(value) = &self.cache_subnet_group_description {
+            if let ::std::option::Option::Some(value) = &self
+                .cache_subnet_group_description
+            {
                 writer.element("CacheSubnetGroupDescription", value);
             }
             if let ::std::option::Option::Some(value) = &self.vpc_id {
@@ -2725,18 +2992,22 @@ mod cache_subnet_group_items {
         }
     }
 }
-#[cfg(any(
-    feature = "create-cache-subnet-group",
-    feature = "describe-cache-subnet-groups",
-    feature = "modify-cache-subnet-group"
-))]
+#[cfg(
+    any(
+        feature = "create-cache-subnet-group",
+        feature = "describe-cache-subnet-groups",
+        feature = "modify-cache-subnet-group"
+    )
+)]
 pub use self::cache_subnet_group_items::*;
-#[cfg(any(
-    feature = "create-serverless-cache",
-    feature = "delete-serverless-cache",
-    feature = "describe-serverless-caches",
-    feature = "modify-serverless-cache"
-))]
+#[cfg(
+    any(
+        feature = "create-serverless-cache",
+        feature = "delete-serverless-cache",
+        feature = "describe-serverless-caches",
+        feature = "modify-serverless-cache"
+    )
+)]
 mod cache_usage_limits_items {
     /// The usage limits for storage and ElastiCache Processing Units for the cache.
     ///
@@ -2779,13 +3050,17 @@ mod cache_usage_limits_items {
         ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
             let member_data_storage = match node.child("DataStorage") {
                 ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(crate::types::DataStorage::read_query(child)?)
+                    ::std::option::Option::Some(
+                        crate::types::DataStorage::read_query(child)?,
+                    )
                 }
                 ::std::option::Option::None => ::std::option::Option::None,
             };
             let member_ecpu_per_second = match node.child("ECPUPerSecond") {
                 ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(crate::types::EcpuPerSecond::read_query(child)?)
+                    ::std::option::Option::Some(
+                        crate::types::EcpuPerSecond::read_query(child)?,
+                    )
                 }
                 ::std::option::Option::None => ::std::option::Option::None,
             };
@@ -2801,10 +3076,12 @@ mod cache_usage_limits_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_data_storage: ::std::option::Option<crate::types::DataStorage> =
-                ::std::option::Option::None;
-            let mut member_ecpu_per_second: ::std::option::Option<crate::types::EcpuPerSecond> =
-                ::std::option::Option::None;
+            let mut member_data_storage: ::std::option::Option<
+                crate::types::DataStorage,
+            > = ::std::option::Option::None;
+            let mut member_ecpu_per_second: ::std::option::Option<
+                crate::types::EcpuPerSecond,
+            > = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "DataStorage" => {
@@ -2843,17 +3120,21 @@ mod cache_usage_limits_items {
         }
     }
 }
-#[cfg(any(
-    feature = "create-serverless-cache",
-    feature = "delete-serverless-cache",
-    feature = "describe-serverless-caches",
-    feature = "modify-serverless-cache"
-))]
+#[cfg(
+    any(
+        feature = "create-serverless-cache",
+        feature = "delete-serverless-cache",
+        feature = "describe-serverless-caches",
+        feature = "modify-serverless-cache"
+    )
+)]
 pub use self::cache_usage_limits_items::*;
-#[cfg(any(
-    feature = "describe-cache-parameters",
-    feature = "describe-engine-default-parameters"
-))]
+#[cfg(
+    any(
+        feature = "describe-cache-parameters",
+        feature = "describe-engine-default-parameters"
+    )
+)]
 mod change_type_items {
     /// The `ChangeType` enum.
     ///
@@ -2891,9 +3172,13 @@ mod change_type_items {
             match value {
                 "immediate" => Self::Immediate,
                 "requires-reboot" => Self::RequiresReboot,
-                other => Self::Unknown(::querygen_runtime::UnknownVariant::new(
-                    ::std::borrow::ToOwned::to_owned(other),
-                )),
+                other => {
+                    Self::Unknown(
+                        ::querygen_runtime::UnknownVariant::new(
+                            ::std::borrow::ToOwned::to_owned(other),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -2919,29 +3204,33 @@ mod change_type_items {
         }
     }
 }
-#[cfg(any(
-    feature = "describe-cache-parameters",
-    feature = "describe-engine-default-parameters"
-))]
+#[cfg(
+    any(
+        feature = "describe-cache-parameters",
+        feature = "describe-engine-default-parameters"
+    )
+)]
 pub use self::change_type_items::*;
-#[cfg(any(
-    feature = "complete-migration",
-    feature = "create-cache-cluster",
-    feature = "create-replication-group",
-    feature = "decrease-replica-count",
-    feature = "delete-cache-cluster",
-    feature = "delete-replication-group",
-    feature = "describe-cache-clusters",
-    feature = "describe-replication-groups",
-    feature = "increase-replica-count",
-    feature = "modify-cache-cluster",
-    feature = "modify-replication-group",
-    feature = "modify-replication-group-shard-configuration",
-    feature = "reboot-cache-cluster",
-    feature = "start-migration",
-    feature = "test-failover",
-    feature = "test-migration"
-))]
+#[cfg(
+    any(
+        feature = "complete-migration",
+        feature = "create-cache-cluster",
+        feature = "create-replication-group",
+        feature = "decrease-replica-count",
+        feature = "delete-cache-cluster",
+        feature = "delete-replication-group",
+        feature = "describe-cache-clusters",
+        feature = "describe-replication-groups",
+        feature = "increase-replica-count",
+        feature = "modify-cache-cluster",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "reboot-cache-cluster",
+        feature = "start-migration",
+        feature = "test-failover",
+        feature = "test-migration"
+    )
+)]
 mod cloud_watch_logs_destination_details_items {
     /// The configuration details of the CloudWatch Logs destination.
     ///
@@ -2992,12 +3281,13 @@ mod cloud_watch_logs_destination_details_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_log_group: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_log_group: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "LogGroup" => {
-                        member_log_group = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_log_group = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
@@ -3017,38 +3307,42 @@ mod cloud_watch_logs_destination_details_items {
         }
     }
 }
-#[cfg(any(
-    feature = "complete-migration",
-    feature = "create-cache-cluster",
-    feature = "create-replication-group",
-    feature = "decrease-replica-count",
-    feature = "delete-cache-cluster",
-    feature = "delete-replication-group",
-    feature = "describe-cache-clusters",
-    feature = "describe-replication-groups",
-    feature = "increase-replica-count",
-    feature = "modify-cache-cluster",
-    feature = "modify-replication-group",
-    feature = "modify-replication-group-shard-configuration",
-    feature = "reboot-cache-cluster",
-    feature = "start-migration",
-    feature = "test-failover",
-    feature = "test-migration"
-))]
+#[cfg(
+    any(
+        feature = "complete-migration",
+        feature = "create-cache-cluster",
+        feature = "create-replication-group",
+        feature = "decrease-replica-count",
+        feature = "delete-cache-cluster",
+        feature = "delete-replication-group",
+        feature = "describe-cache-clusters",
+        feature = "describe-replication-groups",
+        feature = "increase-replica-count",
+        feature = "modify-cache-cluster",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "reboot-cache-cluster",
+        feature = "start-migration",
+        feature = "test-failover",
+        feature = "test-migration"
+    )
+)]
 pub use self::cloud_watch_logs_destination_details_items::*;
-#[cfg(any(
-    feature = "complete-migration",
-    feature = "create-replication-group",
-    feature = "decrease-replica-count",
-    feature = "delete-replication-group",
-    feature = "describe-replication-groups",
-    feature = "increase-replica-count",
-    feature = "modify-replication-group",
-    feature = "modify-replication-group-shard-configuration",
-    feature = "start-migration",
-    feature = "test-failover",
-    feature = "test-migration"
-))]
+#[cfg(
+    any(
+        feature = "complete-migration",
+        feature = "create-replication-group",
+        feature = "decrease-replica-count",
+        feature = "delete-replication-group",
+        feature = "describe-replication-groups",
+        feature = "increase-replica-count",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "start-migration",
+        feature = "test-failover",
+        feature = "test-migration"
+    )
+)]
 mod cluster_mode_items {
     /// The `ClusterMode` enum.
     ///
@@ -3092,9 +3386,13 @@ mod cluster_mode_items {
                 "enabled" => Self::Enabled,
                 "disabled" => Self::Disabled,
                 "compatible" => Self::Compatible,
-                other => Self::Unknown(::querygen_runtime::UnknownVariant::new(
-                    ::std::borrow::ToOwned::to_owned(other),
-                )),
+                other => {
+                    Self::Unknown(
+                        ::querygen_runtime::UnknownVariant::new(
+                            ::std::borrow::ToOwned::to_owned(other),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -3120,19 +3418,21 @@ mod cluster_mode_items {
         }
     }
 }
-#[cfg(any(
-    feature = "complete-migration",
-    feature = "create-replication-group",
-    feature = "decrease-replica-count",
-    feature = "delete-replication-group",
-    feature = "describe-replication-groups",
-    feature = "increase-replica-count",
-    feature = "modify-replication-group",
-    feature = "modify-replication-group-shard-configuration",
-    feature = "start-migration",
-    feature = "test-failover",
-    feature = "test-migration"
-))]
+#[cfg(
+    any(
+        feature = "complete-migration",
+        feature = "create-replication-group",
+        feature = "decrease-replica-count",
+        feature = "delete-replication-group",
+        feature = "describe-replication-groups",
+        feature = "increase-replica-count",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "start-migration",
+        feature = "test-failover",
+        feature = "test-migration"
+    )
+)]
 pub use self::cluster_mode_items::*;
 #[cfg(any(feature = "decrease-replica-count", feature = "increase-replica-count"))]
 mod configure_shard_items {
@@ -3170,10 +3470,13 @@ mod configure_shard_items {
         /// of `NewReplicaCount` plus 1 to account for the primary node. If this member of
         /// `ReplicaConfiguration` is omitted, ElastiCache selects the availability zone for each of the
         /// replicas.
-        pub preferred_availability_zones:
-            ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        pub preferred_availability_zones: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
         /// The outpost ARNs in which the cache cluster is created.
-        pub preferred_outpost_arns: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        pub preferred_outpost_arns: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
     }
     impl ConfigureShard {
         /// Creates a builder for [`ConfigureShard`].
@@ -3195,7 +3498,9 @@ mod configure_shard_items {
                 writer.integer(i64::from(*value));
                 writer.truncate(mark);
             }
-            if let ::std::option::Option::Some(value) = &self.preferred_availability_zones {
+            if let ::std::option::Option::Some(value) = &self
+                .preferred_availability_zones
+            {
                 writer.push("PreferredAvailabilityZones");
                 if value.is_empty() {
                     writer.empty();
@@ -3245,34 +3550,40 @@ mod configure_shard_items {
                 }
                 ::std::option::Option::None => ::std::option::Option::None,
             };
-            let member_preferred_availability_zones = match node.child("PreferredAvailabilityZones")
+            let member_preferred_availability_zones = match node
+                .child("PreferredAvailabilityZones")
             {
                 ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(match child.child("PreferredAvailabilityZone") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()? {
-                                list.push(item0.text()?.to_owned());
+                    ::std::option::Option::Some(
+                        match child.child("PreferredAvailabilityZone") {
+                            ::std::option::Option::Some(items) => {
+                                let mut list = ::std::vec::Vec::new();
+                                for item0 in items.items()? {
+                                    list.push(item0.text()?.to_owned());
+                                }
+                                list
                             }
-                            list
-                        }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    })
+                            ::std::option::Option::None => ::std::vec::Vec::new(),
+                        },
+                    )
                 }
                 ::std::option::Option::None => ::std::option::Option::None,
             };
-            let member_preferred_outpost_arns = match node.child("PreferredOutpostArns") {
+            let member_preferred_outpost_arns = match node.child("PreferredOutpostArns")
+            {
                 ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(match child.child("PreferredOutpostArn") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()? {
-                                list.push(item0.text()?.to_owned());
+                    ::std::option::Option::Some(
+                        match child.child("PreferredOutpostArn") {
+                            ::std::option::Option::Some(items) => {
+                                let mut list = ::std::vec::Vec::new();
+                                for item0 in items.items()? {
+                                    list.push(item0.text()?.to_owned());
+                                }
+                                list
                             }
-                            list
-                        }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    })
+                            ::std::option::Option::None => ::std::vec::Vec::new(),
+                        },
+                    )
                 }
                 ::std::option::Option::None => ::std::option::Option::None,
             };
@@ -3349,12 +3660,14 @@ mod customer_node_endpoint_items {
 }
 #[cfg(any(feature = "start-migration", feature = "test-migration"))]
 pub use self::customer_node_endpoint_items::*;
-#[cfg(any(
-    feature = "create-serverless-cache",
-    feature = "delete-serverless-cache",
-    feature = "describe-serverless-caches",
-    feature = "modify-serverless-cache"
-))]
+#[cfg(
+    any(
+        feature = "create-serverless-cache",
+        feature = "delete-serverless-cache",
+        feature = "describe-serverless-caches",
+        feature = "modify-serverless-cache"
+    )
+)]
 mod data_storage_items {
     /// The data storage limit.
     ///
@@ -3418,7 +3731,9 @@ mod data_storage_items {
             };
             let member_unit = match node.child("Unit") {
                 ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(crate::types::DataStorageUnit::from(child.text()?))
+                    ::std::option::Option::Some(
+                        crate::types::DataStorageUnit::from(child.text()?),
+                    )
                 }
                 ::std::option::Option::None => ::std::option::Option::None,
             };
@@ -3437,8 +3752,7 @@ mod data_storage_items {
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
             let mut member_maximum: ::std::option::Option<i32> = ::std::option::Option::None;
             let mut member_minimum: ::std::option::Option<i32> = ::std::option::Option::None;
-            let mut member_unit: ::std::option::Option<crate::types::DataStorageUnit> =
-                ::std::option::Option::None;
+            let mut member_unit: ::std::option::Option<crate::types::DataStorageUnit> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "Maximum" => {
@@ -3453,7 +3767,9 @@ mod data_storage_items {
                     }
                     "Unit" => {
                         member_unit = ::std::option::Option::Some(
-                            crate::types::DataStorageUnit::from(reader.text(&child)?.as_ref()),
+                            crate::types::DataStorageUnit::from(
+                                reader.text(&child)?.as_ref(),
+                            ),
                         );
                     }
                     _ => reader.skip(&child)?,
@@ -3482,19 +3798,23 @@ mod data_storage_items {
         }
     }
 }
-#[cfg(any(
-    feature = "create-serverless-cache",
-    feature = "delete-serverless-cache",
-    feature = "describe-serverless-caches",
-    feature = "modify-serverless-cache"
-))]
+#[cfg(
+    any(
+        feature = "create-serverless-cache",
+        feature = "delete-serverless-cache",
+        feature = "describe-serverless-caches",
+        feature = "modify-serverless-cache"
+    )
+)]
 pub use self::data_storage_items::*;
-#[cfg(any(
-    feature = "create-serverless-cache",
-    feature = "delete-serverless-cache",
-    feature = "describe-serverless-caches",
-    feature = "modify-serverless-cache"
-))]
+#[cfg(
+    any(
+        feature = "create-serverless-cache",
+        feature = "delete-serverless-cache",
+        feature = "describe-serverless-caches",
+        feature = "modify-serverless-cache"
+    )
+)]
 mod data_storage_unit_items {
     /// The `DataStorageUnit` enum.
     ///
@@ -3526,9 +3846,13 @@ mod data_storage_unit_items {
         fn from(value: &str) -> Self {
             match value {
                 "GB" => Self::Gb,
-                other => Self::Unknown(::querygen_runtime::UnknownVariant::new(
-                    ::std::borrow::ToOwned::to_owned(other),
-                )),
+                other => {
+                    Self::Unknown(
+                        ::querygen_runtime::UnknownVariant::new(
+                            ::std::borrow::ToOwned::to_owned(other),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -3554,30 +3878,34 @@ mod data_storage_unit_items {
         }
     }
 }
-#[cfg(any(
-    feature = "create-serverless-cache",
-    feature = "delete-serverless-cache",
-    feature = "describe-serverless-caches",
-    feature = "modify-serverless-cache"
-))]
+#[cfg(
+    any(
+        feature = "create-serverless-cache",
+        feature = "delete-serverless-cache",
+        feature = "describe-serverless-caches",
+        feature = "modify-serverless-cache"
+    )
+)]
 pub use self::data_storage_unit_items::*;
-#[cfg(any(
-    feature = "complete-migration",
-    feature = "copy-snapshot",
-    feature = "create-replication-group",
-    feature = "create-snapshot",
-    feature = "decrease-replica-count",
-    feature = "delete-replication-group",
-    feature = "delete-snapshot",
-    feature = "describe-replication-groups",
-    feature = "describe-snapshots",
-    feature = "increase-replica-count",
-    feature = "modify-replication-group",
-    feature = "modify-replication-group-shard-configuration",
-    feature = "start-migration",
-    feature = "test-failover",
-    feature = "test-migration"
-))]
+#[cfg(
+    any(
+        feature = "complete-migration",
+        feature = "copy-snapshot",
+        feature = "create-replication-group",
+        feature = "create-snapshot",
+        feature = "decrease-replica-count",
+        feature = "delete-replication-group",
+        feature = "delete-snapshot",
+        feature = "describe-replication-groups",
+        feature = "describe-snapshots",
+        feature = "increase-replica-count",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "start-migration",
+        feature = "test-failover",
+        feature = "test-migration"
+    )
+)]
 mod data_tiering_status_items {
     /// The `DataTieringStatus` enum.
     ///
@@ -3615,9 +3943,13 @@ mod data_tiering_status_items {
             match value {
                 "enabled" => Self::Enabled,
                 "disabled" => Self::Disabled,
-                other => Self::Unknown(::querygen_runtime::UnknownVariant::new(
-                    ::std::borrow::ToOwned::to_owned(other),
-                )),
+                other => {
+                    Self::Unknown(
+                        ::querygen_runtime::UnknownVariant::new(
+                            ::std::borrow::ToOwned::to_owned(other),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -3643,42 +3975,46 @@ mod data_tiering_status_items {
         }
     }
 }
-#[cfg(any(
-    feature = "complete-migration",
-    feature = "copy-snapshot",
-    feature = "create-replication-group",
-    feature = "create-snapshot",
-    feature = "decrease-replica-count",
-    feature = "delete-replication-group",
-    feature = "delete-snapshot",
-    feature = "describe-replication-groups",
-    feature = "describe-snapshots",
-    feature = "increase-replica-count",
-    feature = "modify-replication-group",
-    feature = "modify-replication-group-shard-configuration",
-    feature = "start-migration",
-    feature = "test-failover",
-    feature = "test-migration"
-))]
+#[cfg(
+    any(
+        feature = "complete-migration",
+        feature = "copy-snapshot",
+        feature = "create-replication-group",
+        feature = "create-snapshot",
+        feature = "decrease-replica-count",
+        feature = "delete-replication-group",
+        feature = "delete-snapshot",
+        feature = "describe-replication-groups",
+        feature = "describe-snapshots",
+        feature = "increase-replica-count",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "start-migration",
+        feature = "test-failover",
+        feature = "test-migration"
+    )
+)]
 pub use self::data_tiering_status_items::*;
-#[cfg(any(
-    feature = "complete-migration",
-    feature = "create-cache-cluster",
-    feature = "create-replication-group",
-    feature = "decrease-replica-count",
-    feature = "delete-cache-cluster",
-    feature = "delete-replication-group",
-    feature = "describe-cache-clusters",
-    feature = "describe-replication-groups",
-    feature = "increase-replica-count",
-    feature = "modify-cache-cluster",
-    feature = "modify-replication-group",
-    feature = "modify-replication-group-shard-configuration",
-    feature = "reboot-cache-cluster",
-    feature = "start-migration",
-    feature = "test-failover",
-    feature = "test-migration"
-))]
+#[cfg(
+    any(
+        feature = "complete-migration",
+        feature = "create-cache-cluster",
+        feature = "create-replication-group",
+        feature = "decrease-replica-count",
+        feature = "delete-cache-cluster",
+        feature = "delete-replication-group",
+        feature = "describe-cache-clusters",
+        feature = "describe-replication-groups",
+        feature = "increase-replica-count",
+        feature = "modify-cache-cluster",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "reboot-cache-cluster",
+        feature = "start-migration",
+        feature = "test-failover",
+        feature = "test-migration"
+    )
+)]
 mod destination_details_items {
     /// Configuration details of either a CloudWatch Logs destination or Kinesis Data Firehose destination.
     ///
@@ -3687,11 +4023,13 @@ mod destination_details_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct DestinationDetails {
         /// The configuration details of the CloudWatch Logs destination.
-        pub cloud_watch_logs_details:
-            ::std::option::Option<crate::types::CloudWatchLogsDestinationDetails>,
+        pub cloud_watch_logs_details: ::std::option::Option<
+            crate::types::CloudWatchLogsDestinationDetails,
+        >,
         /// The configuration details of the Kinesis Data Firehose destination.
-        pub kinesis_firehose_details:
-            ::std::option::Option<crate::types::KinesisFirehoseDestinationDetails>,
+        pub kinesis_firehose_details: ::std::option::Option<
+            crate::types::KinesisFirehoseDestinationDetails,
+        >,
     }
     impl DestinationDetails {
         /// Creates a builder for [`DestinationDetails`].
@@ -3721,16 +4059,28 @@ mod destination_details_items {
         pub fn read_query(
             node: &::querygen_runtime::server::QueryTree,
         ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-            let member_cloud_watch_logs_details = match node.child("CloudWatchLogsDetails") {
-                ::std::option::Option::Some(child) => ::std::option::Option::Some(
-                    crate::types::CloudWatchLogsDestinationDetails::read_query(child)?,
-                ),
+            let member_cloud_watch_logs_details = match node
+                .child("CloudWatchLogsDetails")
+            {
+                ::std::option::Option::Some(child) => {
+                    ::std::option::Option::Some(
+                        crate::types::CloudWatchLogsDestinationDetails::read_query(
+                            child,
+                        )?,
+                    )
+                }
                 ::std::option::Option::None => ::std::option::Option::None,
             };
-            let member_kinesis_firehose_details = match node.child("KinesisFirehoseDetails") {
-                ::std::option::Option::Some(child) => ::std::option::Option::Some(
-                    crate::types::KinesisFirehoseDestinationDetails::read_query(child)?,
-                ),
+            let member_kinesis_firehose_details = match node
+                .child("KinesisFirehoseDetails")
+            {
+                ::std::option::Option::Some(child) => {
+                    ::std::option::Option::Some(
+                        crate::types::KinesisFirehoseDestinationDetails::read_query(
+                            child,
+                        )?,
+                    )
+                }
                 ::std::option::Option::None => ::std::option::Option::None,
             };
             ::std::result::Result::Ok(Self {
@@ -3756,14 +4106,16 @@ mod destination_details_items {
                     "CloudWatchLogsDetails" => {
                         member_cloud_watch_logs_details = ::std::option::Option::Some(
                             crate::types::CloudWatchLogsDestinationDetails::read_xml(
-                                reader, &child,
+                                reader,
+                                &child,
                             )?,
                         );
                     }
                     "KinesisFirehoseDetails" => {
                         member_kinesis_firehose_details = ::std::option::Option::Some(
                             crate::types::KinesisFirehoseDestinationDetails::read_xml(
-                                reader, &child,
+                                reader,
+                                &child,
                             )?,
                         );
                     }
@@ -3793,43 +4145,47 @@ mod destination_details_items {
         }
     }
 }
-#[cfg(any(
-    feature = "complete-migration",
-    feature = "create-cache-cluster",
-    feature = "create-replication-group",
-    feature = "decrease-replica-count",
-    feature = "delete-cache-cluster",
-    feature = "delete-replication-group",
-    feature = "describe-cache-clusters",
-    feature = "describe-replication-groups",
-    feature = "increase-replica-count",
-    feature = "modify-cache-cluster",
-    feature = "modify-replication-group",
-    feature = "modify-replication-group-shard-configuration",
-    feature = "reboot-cache-cluster",
-    feature = "start-migration",
-    feature = "test-failover",
-    feature = "test-migration"
-))]
+#[cfg(
+    any(
+        feature = "complete-migration",
+        feature = "create-cache-cluster",
+        feature = "create-replication-group",
+        feature = "decrease-replica-count",
+        feature = "delete-cache-cluster",
+        feature = "delete-replication-group",
+        feature = "describe-cache-clusters",
+        feature = "describe-replication-groups",
+        feature = "increase-replica-count",
+        feature = "modify-cache-cluster",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "reboot-cache-cluster",
+        feature = "start-migration",
+        feature = "test-failover",
+        feature = "test-migration"
+    )
+)]
 pub use self::destination_details_items::*;
-#[cfg(any(
-    feature = "complete-migration",
-    feature = "create-cache-cluster",
-    feature = "create-replication-group",
-    feature = "decrease-replica-count",
-    feature = "delete-cache-cluster",
-    feature = "delete-replication-group",
-    feature = "describe-cache-clusters",
-    feature = "describe-replication-groups",
-    feature = "increase-replica-count",
-    feature = "modify-cache-cluster",
-    feature = "modify-replication-group",
-    feature = "modify-replication-group-shard-configuration",
-    feature = "reboot-cache-cluster",
-    feature = "start-migration",
-    feature = "test-failover",
-    feature = "test-migration"
-))]
+#[cfg(
+    any(
+        feature = "complete-migration",
+        feature = "create-cache-cluster",
+        feature = "create-replication-group",
+        feature = "decrease-replica-count",
+        feature = "delete-cache-cluster",
+        feature = "delete-replication-group",
+        feature = "describe-cache-clusters",
+        feature = "describe-replication-groups",
+        feature = "increase-replica-count",
+        feature = "modify-cache-cluster",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "reboot-cache-cluster",
+        feature = "start-migration",
+        feature = "test-failover",
+        feature = "test-migration"
+    )
+)]
 mod destination_type_items {
     /// The `DestinationType` enum.
     ///
@@ -3867,9 +4223,13 @@ mod destination_type_items {
             match value {
                 "cloudwatch-logs" => Self::CloudWatchLogs,
                 "kinesis-firehose" => Self::KinesisFirehose,
-                other => Self::Unknown(::querygen_runtime::UnknownVariant::new(
-                    ::std::borrow::ToOwned::to_owned(other),
-                )),
+                other => {
+                    Self::Unknown(
+                        ::querygen_runtime::UnknownVariant::new(
+                            ::std::borrow::ToOwned::to_owned(other),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -3895,31 +4255,35 @@ mod destination_type_items {
         }
     }
 }
-#[cfg(any(
-    feature = "complete-migration",
-    feature = "create-cache-cluster",
-    feature = "create-replication-group",
-    feature = "decrease-replica-count",
-    feature = "delete-cache-cluster",
-    feature = "delete-replication-group",
-    feature = "describe-cache-clusters",
-    feature = "describe-replication-groups",
-    feature = "increase-replica-count",
-    feature = "modify-cache-cluster",
-    feature = "modify-replication-group",
-    feature = "modify-replication-group-shard-configuration",
-    feature = "reboot-cache-cluster",
-    feature = "start-migration",
-    feature = "test-failover",
-    feature = "test-migration"
-))]
+#[cfg(
+    any(
+        feature = "complete-migration",
+        feature = "create-cache-cluster",
+        feature = "create-replication-group",
+        feature = "decrease-replica-count",
+        feature = "delete-cache-cluster",
+        feature = "delete-replication-group",
+        feature = "describe-cache-clusters",
+        feature = "describe-replication-groups",
+        feature = "increase-replica-count",
+        feature = "modify-cache-cluster",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "reboot-cache-cluster",
+        feature = "start-migration",
+        feature = "test-failover",
+        feature = "test-migration"
+    )
+)]
 pub use self::destination_type_items::*;
-#[cfg(any(
-    feature = "authorize-cache-security-group-ingress",
-    feature = "create-cache-security-group",
-    feature = "describe-cache-security-groups",
-    feature = "revoke-cache-security-group-ingress"
-))]
+#[cfg(
+    any(
+        feature = "authorize-cache-security-group-ingress",
+        feature = "create-cache-security-group",
+        feature = "describe-cache-security-groups",
+        feature = "revoke-cache-security-group-ingress"
+    )
+)]
 mod ec2_security_group_items {
     /// Provides ownership and status information for an Amazon EC2 security group.
     ///
@@ -3946,25 +4310,29 @@ mod ec2_security_group_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_status: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_ec2_security_group_name: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_status: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_ec2_security_group_name: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
             let mut member_ec2_security_group_owner_id: ::std::option::Option<
                 ::std::string::String,
             > = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "Status" => {
-                        member_status = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_status = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "EC2SecurityGroupName" => {
-                        member_ec2_security_group_name =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_ec2_security_group_name = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "EC2SecurityGroupOwnerId" => {
-                        member_ec2_security_group_owner_id =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_ec2_security_group_owner_id = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
@@ -3986,25 +4354,30 @@ mod ec2_security_group_items {
             if let ::std::option::Option::Some(value) = &self.ec2_security_group_name {
                 writer.element("EC2SecurityGroupName", value);
             }
-            if let ::std::option::Option::Some(value) = &self.ec2_security_group_owner_id {
+            if let ::std::option::Option::Some(value) = &self.ec2_security_group_owner_id
+            {
                 writer.element("EC2SecurityGroupOwnerId", value);
             }
         }
     }
 }
-#[cfg(any(
-    feature = "authorize-cache-security-group-ingress",
-    feature = "create-cache-security-group",
-    feature = "describe-cache-security-groups",
-    feature = "revoke-cache-security-group-ingress"
-))]
+#[cfg(
+    any(
+        feature = "authorize-cache-security-group-ingress",
+        feature = "create-cache-security-group",
+        feature = "describe-cache-security-groups",
+        feature = "revoke-cache-security-group-ingress"
+    )
+)]
 pub use self::ec2_security_group_items::*;
-#[cfg(any(
-    feature = "create-serverless-cache",
-    feature = "delete-serverless-cache",
-    feature = "describe-serverless-caches",
-    feature = "modify-serverless-cache"
-))]
+#[cfg(
+    any(
+        feature = "create-serverless-cache",
+        feature = "delete-serverless-cache",
+        feature = "describe-serverless-caches",
+        feature = "modify-serverless-cache"
+    )
+)]
 mod ecpu_per_second_items {
     /// The configuration for the number of ElastiCache Processing Units (ECPU) the cache can consume per
     /// second.
@@ -4106,35 +4479,39 @@ mod ecpu_per_second_items {
         }
     }
 }
-#[cfg(any(
-    feature = "create-serverless-cache",
-    feature = "delete-serverless-cache",
-    feature = "describe-serverless-caches",
-    feature = "modify-serverless-cache"
-))]
+#[cfg(
+    any(
+        feature = "create-serverless-cache",
+        feature = "delete-serverless-cache",
+        feature = "describe-serverless-caches",
+        feature = "modify-serverless-cache"
+    )
+)]
 pub use self::ecpu_per_second_items::*;
-#[cfg(any(
-    feature = "complete-migration",
-    feature = "create-cache-cluster",
-    feature = "create-replication-group",
-    feature = "create-serverless-cache",
-    feature = "decrease-replica-count",
-    feature = "delete-cache-cluster",
-    feature = "delete-replication-group",
-    feature = "delete-serverless-cache",
-    feature = "describe-cache-clusters",
-    feature = "describe-replication-groups",
-    feature = "describe-serverless-caches",
-    feature = "increase-replica-count",
-    feature = "modify-cache-cluster",
-    feature = "modify-replication-group",
-    feature = "modify-replication-group-shard-configuration",
-    feature = "modify-serverless-cache",
-    feature = "reboot-cache-cluster",
-    feature = "start-migration",
-    feature = "test-failover",
-    feature = "test-migration"
-))]
+#[cfg(
+    any(
+        feature = "complete-migration",
+        feature = "create-cache-cluster",
+        feature = "create-replication-group",
+        feature = "create-serverless-cache",
+        feature = "decrease-replica-count",
+        feature = "delete-cache-cluster",
+        feature = "delete-replication-group",
+        feature = "delete-serverless-cache",
+        feature = "describe-cache-clusters",
+        feature = "describe-replication-groups",
+        feature = "describe-serverless-caches",
+        feature = "increase-replica-count",
+        feature = "modify-cache-cluster",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "modify-serverless-cache",
+        feature = "reboot-cache-cluster",
+        feature = "start-migration",
+        feature = "test-failover",
+        feature = "test-migration"
+    )
+)]
 mod endpoint_items {
     /// Represents the information required for client programs to connect to a cache node. This value is
     /// read-only.
@@ -4160,13 +4537,14 @@ mod endpoint_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_address: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_address: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             let mut member_port: ::std::option::Option<i32> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "Address" => {
-                        member_address = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_address = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "Port" => {
                         member_port = ::std::option::Option::Some(
@@ -4195,28 +4573,30 @@ mod endpoint_items {
         }
     }
 }
-#[cfg(any(
-    feature = "complete-migration",
-    feature = "create-cache-cluster",
-    feature = "create-replication-group",
-    feature = "create-serverless-cache",
-    feature = "decrease-replica-count",
-    feature = "delete-cache-cluster",
-    feature = "delete-replication-group",
-    feature = "delete-serverless-cache",
-    feature = "describe-cache-clusters",
-    feature = "describe-replication-groups",
-    feature = "describe-serverless-caches",
-    feature = "increase-replica-count",
-    feature = "modify-cache-cluster",
-    feature = "modify-replication-group",
-    feature = "modify-replication-group-shard-configuration",
-    feature = "modify-serverless-cache",
-    feature = "reboot-cache-cluster",
-    feature = "start-migration",
-    feature = "test-failover",
-    feature = "test-migration"
-))]
+#[cfg(
+    any(
+        feature = "complete-migration",
+        feature = "create-cache-cluster",
+        feature = "create-replication-group",
+        feature = "create-serverless-cache",
+        feature = "decrease-replica-count",
+        feature = "delete-cache-cluster",
+        feature = "delete-replication-group",
+        feature = "delete-serverless-cache",
+        feature = "describe-cache-clusters",
+        feature = "describe-replication-groups",
+        feature = "describe-serverless-caches",
+        feature = "increase-replica-count",
+        feature = "modify-cache-cluster",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "modify-serverless-cache",
+        feature = "reboot-cache-cluster",
+        feature = "start-migration",
+        feature = "test-failover",
+        feature = "test-migration"
+    )
+)]
 pub use self::endpoint_items::*;
 #[cfg(feature = "describe-engine-default-parameters")]
 mod engine_defaults_items {
@@ -4237,8 +4617,9 @@ mod engine_defaults_items {
         pub parameters: ::std::option::Option<::std::vec::Vec<crate::types::Parameter>>,
         /// A list of parameters specific to a particular cache node type. Each element in the list contains
         /// detailed information about one parameter.
-        pub cache_node_type_specific_parameters:
-            ::std::option::Option<::std::vec::Vec<crate::types::CacheNodeTypeSpecificParameter>>,
+        pub cache_node_type_specific_parameters: ::std::option::Option<
+            ::std::vec::Vec<crate::types::CacheNodeTypeSpecificParameter>,
+        >,
     }
     impl EngineDefaults {
         /// Creates a builder for [`EngineDefaults`].
@@ -4255,8 +4636,7 @@ mod engine_defaults_items {
             let mut member_cache_parameter_group_family: ::std::option::Option<
                 ::std::string::String,
             > = ::std::option::Option::None;
-            let mut member_marker: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_marker: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             let mut member_parameters: ::std::option::Option<
                 ::std::vec::Vec<crate::types::Parameter>,
             > = ::std::option::Option::None;
@@ -4266,20 +4646,24 @@ mod engine_defaults_items {
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "CacheParameterGroupFamily" => {
-                        member_cache_parameter_group_family =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_cache_parameter_group_family = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "Marker" => {
-                        member_marker = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_marker = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "Parameters" => {
                         member_parameters = ::std::option::Option::Some({
                             let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) =
-                                reader.next_child(&child)?
+                            while let ::std::option::Option::Some(item0) = reader
+                                .next_child(&child)?
                             {
                                 if reader.name() == "Parameter" {
-                                    items0.push(crate::types::Parameter::read_xml(reader, &item0)?);
+                                    items0
+                                        .push(crate::types::Parameter::read_xml(reader, &item0)?);
                                 } else {
                                     reader.skip(&item0)?;
                                 }
@@ -4290,15 +4674,17 @@ mod engine_defaults_items {
                     "CacheNodeTypeSpecificParameters" => {
                         member_cache_node_type_specific_parameters = ::std::option::Option::Some({
                             let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) =
-                                reader.next_child(&child)?
+                            while let ::std::option::Option::Some(item0) = reader
+                                .next_child(&child)?
                             {
                                 if reader.name() == "CacheNodeTypeSpecificParameter" {
-                                    items0.push(
-                                        crate::types::CacheNodeTypeSpecificParameter::read_xml(
-                                            reader, &item0,
-                                        )?,
-                                    );
+                                    items0
+                                        .push(
+                                            crate::types::CacheNodeTypeSpecificParameter::read_xml(
+                                                reader,
+                                                &item0,
+                                            )?,
+                                        );
                                 } else {
                                     reader.skip(&item0)?;
                                 }
@@ -4321,7 +4707,9 @@ mod engine_defaults_items {
     impl EngineDefaults {
         /// Writes this structure's members as child elements (the server side of `read_xml`).
         pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self.cache_parameter_group_family {
+            if let ::std::option::Option::Some(value) = &self
+                .cache_parameter_group_family
+            {
                 writer.element("CacheParameterGroupFamily", value);
             }
             if let ::std::option::Option::Some(value) = &self.marker {
@@ -4336,16 +4724,20 @@ mod engine_defaults_items {
                 }
                 writer.end("Parameters");
             }
-            if let ::std::option::Option::Some(value) = &self.cache_node_type_specific_parameters {
-                writer.start(
-                    "CacheNodeTypeSpecificParameters",
-                    ::std::option::Option::None,
-                );
-                for item0 in value.iter() {
-                    writer.start(
-                        "CacheNodeTypeSpecificParameter",
+            if let ::std::option::Option::Some(value) = &self
+                .cache_node_type_specific_parameters
+            {
+                writer
+                    .start(
+                        "CacheNodeTypeSpecificParameters",
                         ::std::option::Option::None,
                     );
+                for item0 in value.iter() {
+                    writer
+                        .start(
+                            "CacheNodeTypeSpecificParameter",
+                            ::std::option::Option::None,
+                        );
                     item0.write_xml(writer);
                     writer.end("CacheNodeTypeSpecificParameter");
                 }
@@ -4387,19 +4779,20 @@ mod event_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_source_identifier: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_source_type: ::std::option::Option<crate::types::SourceType> =
-                ::std::option::Option::None;
-            let mut member_message: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_date: ::std::option::Option<::querygen_runtime::DateTime> =
-                ::std::option::Option::None;
+            let mut member_source_identifier: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
+            let mut member_source_type: ::std::option::Option<
+                crate::types::SourceType,
+            > = ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_date: ::std::option::Option<::querygen_runtime::DateTime> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "SourceIdentifier" => {
-                        member_source_identifier =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_source_identifier = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "SourceType" => {
                         member_source_type = ::std::option::Option::Some(
@@ -4407,13 +4800,18 @@ mod event_items {
                         );
                     }
                     "Message" => {
-                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_message = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "Date" => {
-                        member_date = ::std::option::Option::Some(reader.read_timestamp(
-                            &child,
-                            ::querygen_runtime::query::TimestampFormat::DateTime,
-                        )?);
+                        member_date = ::std::option::Option::Some(
+                            reader
+                                .read_timestamp(
+                                    &child,
+                                    ::querygen_runtime::query::TimestampFormat::DateTime,
+                                )?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
@@ -4440,11 +4838,12 @@ mod event_items {
                 writer.element("Message", value);
             }
             if let ::std::option::Option::Some(value) = &self.date {
-                writer.timestamp(
-                    "Date",
-                    value,
-                    ::querygen_runtime::query::TimestampFormat::DateTime,
-                );
+                writer
+                    .timestamp(
+                        "Date",
+                        value,
+                        ::querygen_runtime::query::TimestampFormat::DateTime,
+                    );
             }
         }
     }
@@ -4514,16 +4913,18 @@ mod filter_items {
             };
             let member_values = match node.child("Values") {
                 ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(match child.child("member") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()? {
-                                list.push(item0.text()?.to_owned());
+                    ::std::option::Option::Some(
+                        match child.child("member") {
+                            ::std::option::Option::Some(items) => {
+                                let mut list = ::std::vec::Vec::new();
+                                for item0 in items.items()? {
+                                    list.push(item0.text()?.to_owned());
+                                }
+                                list
                             }
-                            list
-                        }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    })
+                            ::std::option::Option::None => ::std::vec::Vec::new(),
+                        },
+                    )
                 }
                 ::std::option::Option::None => ::std::option::Option::None,
             };
@@ -4536,17 +4937,19 @@ mod filter_items {
 }
 #[cfg(feature = "describe-users")]
 pub use self::filter_items::*;
-#[cfg(any(
-    feature = "create-global-replication-group",
-    feature = "decrease-node-groups-in-global-replication-group",
-    feature = "delete-global-replication-group",
-    feature = "describe-global-replication-groups",
-    feature = "disassociate-global-replication-group",
-    feature = "failover-global-replication-group",
-    feature = "increase-node-groups-in-global-replication-group",
-    feature = "modify-global-replication-group",
-    feature = "rebalance-slots-in-global-replication-group"
-))]
+#[cfg(
+    any(
+        feature = "create-global-replication-group",
+        feature = "decrease-node-groups-in-global-replication-group",
+        feature = "delete-global-replication-group",
+        feature = "describe-global-replication-groups",
+        feature = "disassociate-global-replication-group",
+        feature = "failover-global-replication-group",
+        feature = "increase-node-groups-in-global-replication-group",
+        feature = "modify-global-replication-group",
+        feature = "rebalance-slots-in-global-replication-group"
+    )
+)]
 mod global_node_group_items {
     /// Indicates the slot configuration and global identifier for a slice group.
     ///
@@ -4571,18 +4974,21 @@ mod global_node_group_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_global_node_group_id: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_slots: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_global_node_group_id: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
+            let mut member_slots: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "GlobalNodeGroupId" => {
-                        member_global_node_group_id =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_global_node_group_id = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "Slots" => {
-                        member_slots = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_slots = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
@@ -4606,29 +5012,33 @@ mod global_node_group_items {
         }
     }
 }
-#[cfg(any(
-    feature = "create-global-replication-group",
-    feature = "decrease-node-groups-in-global-replication-group",
-    feature = "delete-global-replication-group",
-    feature = "describe-global-replication-groups",
-    feature = "disassociate-global-replication-group",
-    feature = "failover-global-replication-group",
-    feature = "increase-node-groups-in-global-replication-group",
-    feature = "modify-global-replication-group",
-    feature = "rebalance-slots-in-global-replication-group"
-))]
+#[cfg(
+    any(
+        feature = "create-global-replication-group",
+        feature = "decrease-node-groups-in-global-replication-group",
+        feature = "delete-global-replication-group",
+        feature = "describe-global-replication-groups",
+        feature = "disassociate-global-replication-group",
+        feature = "failover-global-replication-group",
+        feature = "increase-node-groups-in-global-replication-group",
+        feature = "modify-global-replication-group",
+        feature = "rebalance-slots-in-global-replication-group"
+    )
+)]
 pub use self::global_node_group_items::*;
-#[cfg(any(
-    feature = "create-global-replication-group",
-    feature = "decrease-node-groups-in-global-replication-group",
-    feature = "delete-global-replication-group",
-    feature = "describe-global-replication-groups",
-    feature = "disassociate-global-replication-group",
-    feature = "failover-global-replication-group",
-    feature = "increase-node-groups-in-global-replication-group",
-    feature = "modify-global-replication-group",
-    feature = "rebalance-slots-in-global-replication-group"
-))]
+#[cfg(
+    any(
+        feature = "create-global-replication-group",
+        feature = "decrease-node-groups-in-global-replication-group",
+        feature = "delete-global-replication-group",
+        feature = "describe-global-replication-groups",
+        feature = "disassociate-global-replication-group",
+        feature = "failover-global-replication-group",
+        feature = "increase-node-groups-in-global-replication-group",
+        feature = "modify-global-replication-group",
+        feature = "rebalance-slots-in-global-replication-group"
+    )
+)]
 mod global_replication_group_items {
     /// Consists of a primary cluster that accepts writes and an associated secondary cluster that resides
     /// in a different Amazon region. The secondary cluster accepts only reads. The primary cluster
@@ -4644,7 +5054,9 @@ mod global_replication_group_items {
         /// The name of the Global datastore
         pub global_replication_group_id: ::std::option::Option<::std::string::String>,
         /// The optional description of the Global datastore
-        pub global_replication_group_description: ::std::option::Option<::std::string::String>,
+        pub global_replication_group_description: ::std::option::Option<
+            ::std::string::String,
+        >,
         /// The status of the Global datastore
         pub status: ::std::option::Option<::std::string::String>,
         /// The cache node type of the Global datastore
@@ -4654,13 +5066,15 @@ mod global_replication_group_items {
         /// The ElastiCache engine version.
         pub engine_version: ::std::option::Option<::std::string::String>,
         /// The replication groups that comprise the Global datastore.
-        pub members:
-            ::std::option::Option<::std::vec::Vec<crate::types::GlobalReplicationGroupMember>>,
+        pub members: ::std::option::Option<
+            ::std::vec::Vec<crate::types::GlobalReplicationGroupMember>,
+        >,
         /// A flag that indicates whether the Global datastore is cluster enabled.
         pub cluster_enabled: ::std::option::Option<bool>,
         /// Indicates the slot configuration and global identifier for each slice group.
-        pub global_node_groups:
-            ::std::option::Option<::std::vec::Vec<crate::types::GlobalNodeGroup>>,
+        pub global_node_groups: ::std::option::Option<
+            ::std::vec::Vec<crate::types::GlobalNodeGroup>,
+        >,
         /// A flag that enables using an `AuthToken` (password) when issuing Valkey or Redis OSS commands.
         ///
         /// Default: `false`
@@ -4700,66 +5114,71 @@ mod global_replication_group_items {
             let mut member_global_replication_group_description: ::std::option::Option<
                 ::std::string::String,
             > = ::std::option::Option::None;
-            let mut member_status: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_cache_node_type: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_engine: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_engine_version: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_status: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_cache_node_type: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
+            let mut member_engine: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_engine_version: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
             let mut member_members: ::std::option::Option<
                 ::std::vec::Vec<crate::types::GlobalReplicationGroupMember>,
             > = ::std::option::Option::None;
-            let mut member_cluster_enabled: ::std::option::Option<bool> =
-                ::std::option::Option::None;
+            let mut member_cluster_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
             let mut member_global_node_groups: ::std::option::Option<
                 ::std::vec::Vec<crate::types::GlobalNodeGroup>,
             > = ::std::option::Option::None;
-            let mut member_auth_token_enabled: ::std::option::Option<bool> =
-                ::std::option::Option::None;
-            let mut member_transit_encryption_enabled: ::std::option::Option<bool> =
-                ::std::option::Option::None;
-            let mut member_at_rest_encryption_enabled: ::std::option::Option<bool> =
-                ::std::option::Option::None;
-            let mut member_arn: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_auth_token_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
+            let mut member_transit_encryption_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
+            let mut member_at_rest_encryption_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
+            let mut member_arn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "GlobalReplicationGroupId" => {
-                        member_global_replication_group_id =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_global_replication_group_id = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "GlobalReplicationGroupDescription" => {
-                        member_global_replication_group_description =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_global_replication_group_description = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "Status" => {
-                        member_status = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_status = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "CacheNodeType" => {
-                        member_cache_node_type =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_cache_node_type = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "Engine" => {
-                        member_engine = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_engine = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "EngineVersion" => {
-                        member_engine_version =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_engine_version = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "Members" => {
                         member_members = ::std::option::Option::Some({
                             let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) =
-                                reader.next_child(&child)?
+                            while let ::std::option::Option::Some(item0) = reader
+                                .next_child(&child)?
                             {
                                 if reader.name() == "GlobalReplicationGroupMember" {
-                                    items0.push(
-                                        crate::types::GlobalReplicationGroupMember::read_xml(
-                                            reader, &item0,
-                                        )?,
-                                    );
+                                    items0
+                                        .push(
+                                            crate::types::GlobalReplicationGroupMember::read_xml(
+                                                reader,
+                                                &item0,
+                                            )?,
+                                        );
                                 } else {
                                     reader.skip(&item0)?;
                                 }
@@ -4775,13 +5194,14 @@ mod global_replication_group_items {
                     "GlobalNodeGroups" => {
                         member_global_node_groups = ::std::option::Option::Some({
                             let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) =
-                                reader.next_child(&child)?
+                            while let ::std::option::Option::Some(item0) = reader
+                                .next_child(&child)?
                             {
                                 if reader.name() == "GlobalNodeGroup" {
-                                    items0.push(crate::types::GlobalNodeGroup::read_xml(
-                                        reader, &item0,
-                                    )?);
+                                    items0
+                                        .push(
+                                            crate::types::GlobalNodeGroup::read_xml(reader, &item0)?,
+                                        );
                                 } else {
                                     reader.skip(&item0)?;
                                 }
@@ -4805,7 +5225,9 @@ mod global_replication_group_items {
                         );
                     }
                     "ARN" => {
-                        member_arn = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_arn = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
@@ -4831,10 +5253,13 @@ mod global_replication_group_items {
     impl GlobalReplicationGroup {
         /// Writes this structure's members as child elements (the server side of `read_xml`).
         pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self.global_replication_group_id {
+            if let ::std::option::Option::Some(value) = &self.global_replication_group_id
+            {
                 writer.element("GlobalReplicationGroupId", value);
             }
-            if let ::std::option::Option::Some(value) = &self.global_replication_group_description {
+            if let ::std::option::Option::Some(value) = &self
+                .global_replication_group_description
+            {
                 writer.element("GlobalReplicationGroupDescription", value);
             }
             if let ::std::option::Option::Some(value) = &self.status {
@@ -4852,7 +5277,11 @@ mod global_replication_group_items {
             if let ::std::option::Option::Some(value) = &self.members {
                 writer.start("Members", ::std::option::Option::None);
                 for item0 in value.iter() {
-                    writer.start("GlobalReplicationGroupMember", ::std::option::Option::None);
+                    writer
+                        .start(
+                            "GlobalReplicationGroupMember",
+                            ::std::option::Option::None,
+                        );
                     item0.write_xml(writer);
                     writer.end("GlobalReplicationGroupMember");
                 }
@@ -4873,10 +5302,12 @@ mod global_replication_group_items {
             if let ::std::option::Option::Some(value) = &self.auth_token_enabled {
                 writer.boolean("AuthTokenEnabled", *value);
             }
-            if let ::std::option::Option::Some(value) = &self.transit_encryption_enabled {
+            if let ::std::option::Option::Some(value) = &self.transit_encryption_enabled
+            {
                 writer.boolean("TransitEncryptionEnabled", *value);
             }
-            if let ::std::option::Option::Some(value) = &self.at_rest_encryption_enabled {
+            if let ::std::option::Option::Some(value) = &self.at_rest_encryption_enabled
+            {
                 writer.boolean("AtRestEncryptionEnabled", *value);
             }
             if let ::std::option::Option::Some(value) = &self.arn {
@@ -4885,31 +5316,35 @@ mod global_replication_group_items {
         }
     }
 }
-#[cfg(any(
-    feature = "create-global-replication-group",
-    feature = "decrease-node-groups-in-global-replication-group",
-    feature = "delete-global-replication-group",
-    feature = "describe-global-replication-groups",
-    feature = "disassociate-global-replication-group",
-    feature = "failover-global-replication-group",
-    feature = "increase-node-groups-in-global-replication-group",
-    feature = "modify-global-replication-group",
-    feature = "rebalance-slots-in-global-replication-group"
-))]
+#[cfg(
+    any(
+        feature = "create-global-replication-group",
+        feature = "decrease-node-groups-in-global-replication-group",
+        feature = "delete-global-replication-group",
+        feature = "describe-global-replication-groups",
+        feature = "disassociate-global-replication-group",
+        feature = "failover-global-replication-group",
+        feature = "increase-node-groups-in-global-replication-group",
+        feature = "modify-global-replication-group",
+        feature = "rebalance-slots-in-global-replication-group"
+    )
+)]
 pub use self::global_replication_group_items::*;
-#[cfg(any(
-    feature = "complete-migration",
-    feature = "create-replication-group",
-    feature = "decrease-replica-count",
-    feature = "delete-replication-group",
-    feature = "describe-replication-groups",
-    feature = "increase-replica-count",
-    feature = "modify-replication-group",
-    feature = "modify-replication-group-shard-configuration",
-    feature = "start-migration",
-    feature = "test-failover",
-    feature = "test-migration"
-))]
+#[cfg(
+    any(
+        feature = "complete-migration",
+        feature = "create-replication-group",
+        feature = "decrease-replica-count",
+        feature = "delete-replication-group",
+        feature = "describe-replication-groups",
+        feature = "increase-replica-count",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "start-migration",
+        feature = "test-failover",
+        feature = "test-migration"
+    )
+)]
 mod global_replication_group_info_items {
     /// The name of the Global datastore and role of this replication group in the Global datastore.
     ///
@@ -4920,7 +5355,9 @@ mod global_replication_group_info_items {
         /// The name of the Global datastore
         pub global_replication_group_id: ::std::option::Option<::std::string::String>,
         /// The role of the replication group in a Global datastore. Can be primary or secondary.
-        pub global_replication_group_member_role: ::std::option::Option<::std::string::String>,
+        pub global_replication_group_member_role: ::std::option::Option<
+            ::std::string::String,
+        >,
     }
     impl GlobalReplicationGroupInfo {
         /// Creates a builder for [`GlobalReplicationGroupInfo`].
@@ -4943,12 +5380,14 @@ mod global_replication_group_info_items {
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "GlobalReplicationGroupId" => {
-                        member_global_replication_group_id =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_global_replication_group_id = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "GlobalReplicationGroupMemberRole" => {
-                        member_global_replication_group_member_role =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_global_replication_group_member_role = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
@@ -4963,40 +5402,47 @@ mod global_replication_group_info_items {
     impl GlobalReplicationGroupInfo {
         /// Writes this structure's members as child elements (the server side of `read_xml`).
         pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self.global_replication_group_id {
+            if let ::std::option::Option::Some(value) = &self.global_replication_group_id
+            {
                 writer.element("GlobalReplicationGroupId", value);
             }
-            if let ::std::option::Option::Some(value) = &self.global_replication_group_member_role {
+            if let ::std::option::Option::Some(value) = &self
+                .global_replication_group_member_role
+            {
                 writer.element("GlobalReplicationGroupMemberRole", value);
             }
         }
     }
 }
-#[cfg(any(
-    feature = "complete-migration",
-    feature = "create-replication-group",
-    feature = "decrease-replica-count",
-    feature = "delete-replication-group",
-    feature = "describe-replication-groups",
-    feature = "increase-replica-count",
-    feature = "modify-replication-group",
-    feature = "modify-replication-group-shard-configuration",
-    feature = "start-migration",
-    feature = "test-failover",
-    feature = "test-migration"
-))]
+#[cfg(
+    any(
+        feature = "complete-migration",
+        feature = "create-replication-group",
+        feature = "decrease-replica-count",
+        feature = "delete-replication-group",
+        feature = "describe-replication-groups",
+        feature = "increase-replica-count",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "start-migration",
+        feature = "test-failover",
+        feature = "test-migration"
+    )
+)]
 pub use self::global_replication_group_info_items::*;
-#[cfg(any(
-    feature = "create-global-replication-group",
-    feature = "decrease-node-groups-in-global-replication-group",
-    feature = "delete-global-replication-group",
-    feature = "describe-global-replication-groups",
-    feature = "disassociate-global-replication-group",
-    feature = "failover-global-replication-group",
-    feature = "increase-node-groups-in-global-replication-group",
-    feature = "modify-global-replication-group",
-    feature = "rebalance-slots-in-global-replication-group"
-))]
+#[cfg(
+    any(
+        feature = "create-global-replication-group",
+        feature = "decrease-node-groups-in-global-replication-group",
+        feature = "delete-global-replication-group",
+        feature = "describe-global-replication-groups",
+        feature = "disassociate-global-replication-group",
+        feature = "failover-global-replication-group",
+        feature = "increase-node-groups-in-global-replication-group",
+        feature = "modify-global-replication-group",
+        feature = "rebalance-slots-in-global-replication-group"
+    )
+)]
 mod global_replication_group_member_items {
     /// A member of a Global datastore. It contains the Replication Group Id, the Amazon region and the role
     /// of the replication group.
@@ -5012,7 +5458,9 @@ mod global_replication_group_member_items {
         /// Indicates the role of the replication group, primary or secondary.
         pub role: ::std::option::Option<::std::string::String>,
         /// Indicates whether automatic failover is enabled for the replication group.
-        pub automatic_failover: ::std::option::Option<crate::types::AutomaticFailoverStatus>,
+        pub automatic_failover: ::std::option::Option<
+            crate::types::AutomaticFailoverStatus,
+        >,
         /// The status of the membership of the replication group.
         pub status: ::std::option::Option<::std::string::String>,
     }
@@ -5028,29 +5476,33 @@ mod global_replication_group_member_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_replication_group_id: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_replication_group_region: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_role: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_replication_group_id: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
+            let mut member_replication_group_region: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
+            let mut member_role: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             let mut member_automatic_failover: ::std::option::Option<
                 crate::types::AutomaticFailoverStatus,
             > = ::std::option::Option::None;
-            let mut member_status: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_status: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "ReplicationGroupId" => {
-                        member_replication_group_id =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_replication_group_id = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "ReplicationGroupRegion" => {
-                        member_replication_group_region =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_replication_group_region = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "Role" => {
-                        member_role = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_role = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "AutomaticFailover" => {
                         member_automatic_failover = ::std::option::Option::Some(
@@ -5060,7 +5512,9 @@ mod global_replication_group_member_items {
                         );
                     }
                     "Status" => {
-                        member_status = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_status = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
@@ -5096,17 +5550,19 @@ mod global_replication_group_member_items {
         }
     }
 }
-#[cfg(any(
-    feature = "create-global-replication-group",
-    feature = "decrease-node-groups-in-global-replication-group",
-    feature = "delete-global-replication-group",
-    feature = "describe-global-replication-groups",
-    feature = "disassociate-global-replication-group",
-    feature = "failover-global-replication-group",
-    feature = "increase-node-groups-in-global-replication-group",
-    feature = "modify-global-replication-group",
-    feature = "rebalance-slots-in-global-replication-group"
-))]
+#[cfg(
+    any(
+        feature = "create-global-replication-group",
+        feature = "decrease-node-groups-in-global-replication-group",
+        feature = "delete-global-replication-group",
+        feature = "describe-global-replication-groups",
+        feature = "disassociate-global-replication-group",
+        feature = "failover-global-replication-group",
+        feature = "increase-node-groups-in-global-replication-group",
+        feature = "modify-global-replication-group",
+        feature = "rebalance-slots-in-global-replication-group"
+    )
+)]
 pub use self::global_replication_group_member_items::*;
 #[cfg(any(feature = "create-user", feature = "modify-user"))]
 mod input_authentication_type_items {
@@ -5152,9 +5608,13 @@ mod input_authentication_type_items {
                 "password" => Self::Password,
                 "no-password-required" => Self::NoPassword,
                 "iam" => Self::Iam,
-                other => Self::Unknown(::querygen_runtime::UnknownVariant::new(
-                    ::std::borrow::ToOwned::to_owned(other),
-                )),
+                other => {
+                    Self::Unknown(
+                        ::querygen_runtime::UnknownVariant::new(
+                            ::std::borrow::ToOwned::to_owned(other),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -5182,24 +5642,26 @@ mod input_authentication_type_items {
 }
 #[cfg(any(feature = "create-user", feature = "modify-user"))]
 pub use self::input_authentication_type_items::*;
-#[cfg(any(
-    feature = "complete-migration",
-    feature = "create-cache-cluster",
-    feature = "create-replication-group",
-    feature = "decrease-replica-count",
-    feature = "delete-cache-cluster",
-    feature = "delete-replication-group",
-    feature = "describe-cache-clusters",
-    feature = "describe-replication-groups",
-    feature = "increase-replica-count",
-    feature = "modify-cache-cluster",
-    feature = "modify-replication-group",
-    feature = "modify-replication-group-shard-configuration",
-    feature = "reboot-cache-cluster",
-    feature = "start-migration",
-    feature = "test-failover",
-    feature = "test-migration"
-))]
+#[cfg(
+    any(
+        feature = "complete-migration",
+        feature = "create-cache-cluster",
+        feature = "create-replication-group",
+        feature = "decrease-replica-count",
+        feature = "delete-cache-cluster",
+        feature = "delete-replication-group",
+        feature = "describe-cache-clusters",
+        feature = "describe-replication-groups",
+        feature = "increase-replica-count",
+        feature = "modify-cache-cluster",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "reboot-cache-cluster",
+        feature = "start-migration",
+        feature = "test-failover",
+        feature = "test-migration"
+    )
+)]
 mod ip_discovery_items {
     /// The `IpDiscovery` enum.
     ///
@@ -5237,9 +5699,13 @@ mod ip_discovery_items {
             match value {
                 "ipv4" => Self::Ipv4,
                 "ipv6" => Self::Ipv6,
-                other => Self::Unknown(::querygen_runtime::UnknownVariant::new(
-                    ::std::borrow::ToOwned::to_owned(other),
-                )),
+                other => {
+                    Self::Unknown(
+                        ::querygen_runtime::UnknownVariant::new(
+                            ::std::borrow::ToOwned::to_owned(other),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -5265,43 +5731,47 @@ mod ip_discovery_items {
         }
     }
 }
-#[cfg(any(
-    feature = "complete-migration",
-    feature = "create-cache-cluster",
-    feature = "create-replication-group",
-    feature = "decrease-replica-count",
-    feature = "delete-cache-cluster",
-    feature = "delete-replication-group",
-    feature = "describe-cache-clusters",
-    feature = "describe-replication-groups",
-    feature = "increase-replica-count",
-    feature = "modify-cache-cluster",
-    feature = "modify-replication-group",
-    feature = "modify-replication-group-shard-configuration",
-    feature = "reboot-cache-cluster",
-    feature = "start-migration",
-    feature = "test-failover",
-    feature = "test-migration"
-))]
+#[cfg(
+    any(
+        feature = "complete-migration",
+        feature = "create-cache-cluster",
+        feature = "create-replication-group",
+        feature = "decrease-replica-count",
+        feature = "delete-cache-cluster",
+        feature = "delete-replication-group",
+        feature = "describe-cache-clusters",
+        feature = "describe-replication-groups",
+        feature = "increase-replica-count",
+        feature = "modify-cache-cluster",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "reboot-cache-cluster",
+        feature = "start-migration",
+        feature = "test-failover",
+        feature = "test-migration"
+    )
+)]
 pub use self::ip_discovery_items::*;
-#[cfg(any(
-    feature = "complete-migration",
-    feature = "create-cache-cluster",
-    feature = "create-replication-group",
-    feature = "decrease-replica-count",
-    feature = "delete-cache-cluster",
-    feature = "delete-replication-group",
-    feature = "describe-cache-clusters",
-    feature = "describe-replication-groups",
-    feature = "increase-replica-count",
-    feature = "modify-cache-cluster",
-    feature = "modify-replication-group",
-    feature = "modify-replication-group-shard-configuration",
-    feature = "reboot-cache-cluster",
-    feature = "start-migration",
-    feature = "test-failover",
-    feature = "test-migration"
-))]
+#[cfg(
+    any(
+        feature = "complete-migration",
+        feature = "create-cache-cluster",
+        feature = "create-replication-group",
+        feature = "decrease-replica-count",
+        feature = "delete-cache-cluster",
+        feature = "delete-replication-group",
+        feature = "describe-cache-clusters",
+        feature = "describe-replication-groups",
+        feature = "increase-replica-count",
+        feature = "modify-cache-cluster",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "reboot-cache-cluster",
+        feature = "start-migration",
+        feature = "test-failover",
+        feature = "test-migration"
+    )
+)]
 mod kinesis_firehose_destination_details_items {
     /// The configuration details of the Kinesis Data Firehose destination.
     ///
@@ -5352,13 +5822,15 @@ mod kinesis_firehose_destination_details_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_delivery_stream: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_delivery_stream: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "DeliveryStream" => {
-                        member_delivery_stream =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_delivery_stream = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
@@ -5378,43 +5850,47 @@ mod kinesis_firehose_destination_details_items {
         }
     }
 }
-#[cfg(any(
-    feature = "complete-migration",
-    feature = "create-cache-cluster",
-    feature = "create-replication-group",
-    feature = "decrease-replica-count",
-    feature = "delete-cache-cluster",
-    feature = "delete-replication-group",
-    feature = "describe-cache-clusters",
-    feature = "describe-replication-groups",
-    feature = "increase-replica-count",
-    feature = "modify-cache-cluster",
-    feature = "modify-replication-group",
-    feature = "modify-replication-group-shard-configuration",
-    feature = "reboot-cache-cluster",
-    feature = "start-migration",
-    feature = "test-failover",
-    feature = "test-migration"
-))]
+#[cfg(
+    any(
+        feature = "complete-migration",
+        feature = "create-cache-cluster",
+        feature = "create-replication-group",
+        feature = "decrease-replica-count",
+        feature = "delete-cache-cluster",
+        feature = "delete-replication-group",
+        feature = "describe-cache-clusters",
+        feature = "describe-replication-groups",
+        feature = "increase-replica-count",
+        feature = "modify-cache-cluster",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "reboot-cache-cluster",
+        feature = "start-migration",
+        feature = "test-failover",
+        feature = "test-migration"
+    )
+)]
 pub use self::kinesis_firehose_destination_details_items::*;
-#[cfg(any(
-    feature = "complete-migration",
-    feature = "create-cache-cluster",
-    feature = "create-replication-group",
-    feature = "decrease-replica-count",
-    feature = "delete-cache-cluster",
-    feature = "delete-replication-group",
-    feature = "describe-cache-clusters",
-    feature = "describe-replication-groups",
-    feature = "increase-replica-count",
-    feature = "modify-cache-cluster",
-    feature = "modify-replication-group",
-    feature = "modify-replication-group-shard-configuration",
-    feature = "reboot-cache-cluster",
-    feature = "start-migration",
-    feature = "test-failover",
-    feature = "test-migration"
-))]
+#[cfg(
+    any(
+        feature = "complete-migration",
+        feature = "create-cache-cluster",
+        feature = "create-replication-group",
+        feature = "decrease-replica-count",
+        feature = "delete-cache-cluster",
+        feature = "delete-replication-group",
+        feature = "describe-cache-clusters",
+        feature = "describe-replication-groups",
+        feature = "increase-replica-count",
+        feature = "modify-cache-cluster",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "reboot-cache-cluster",
+        feature = "start-migration",
+        feature = "test-failover",
+        feature = "test-migration"
+    )
+)]
 mod log_delivery_configuration_items {
     /// Returns the destination, format and type of the logs.
     ///
@@ -5448,30 +5924,30 @@ mod log_delivery_configuration_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_log_type: ::std::option::Option<crate::types::LogType> =
-                ::std::option::Option::None;
-            let mut member_destination_type: ::std::option::Option<crate::types::DestinationType> =
-                ::std::option::Option::None;
+            let mut member_log_type: ::std::option::Option<crate::types::LogType> = ::std::option::Option::None;
+            let mut member_destination_type: ::std::option::Option<
+                crate::types::DestinationType,
+            > = ::std::option::Option::None;
             let mut member_destination_details: ::std::option::Option<
                 crate::types::DestinationDetails,
             > = ::std::option::Option::None;
-            let mut member_log_format: ::std::option::Option<crate::types::LogFormat> =
-                ::std::option::Option::None;
+            let mut member_log_format: ::std::option::Option<crate::types::LogFormat> = ::std::option::Option::None;
             let mut member_status: ::std::option::Option<
                 crate::types::LogDeliveryConfigurationStatus,
             > = ::std::option::Option::None;
-            let mut member_message: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "LogType" => {
-                        member_log_type = ::std::option::Option::Some(crate::types::LogType::from(
-                            reader.text(&child)?.as_ref(),
-                        ));
+                        member_log_type = ::std::option::Option::Some(
+                            crate::types::LogType::from(reader.text(&child)?.as_ref()),
+                        );
                     }
                     "DestinationType" => {
                         member_destination_type = ::std::option::Option::Some(
-                            crate::types::DestinationType::from(reader.text(&child)?.as_ref()),
+                            crate::types::DestinationType::from(
+                                reader.text(&child)?.as_ref(),
+                            ),
                         );
                     }
                     "DestinationDetails" => {
@@ -5492,7 +5968,9 @@ mod log_delivery_configuration_items {
                         );
                     }
                     "Message" => {
-                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_message = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
@@ -5534,31 +6012,35 @@ mod log_delivery_configuration_items {
         }
     }
 }
-#[cfg(any(
-    feature = "complete-migration",
-    feature = "create-cache-cluster",
-    feature = "create-replication-group",
-    feature = "decrease-replica-count",
-    feature = "delete-cache-cluster",
-    feature = "delete-replication-group",
-    feature = "describe-cache-clusters",
-    feature = "describe-replication-groups",
-    feature = "increase-replica-count",
-    feature = "modify-cache-cluster",
-    feature = "modify-replication-group",
-    feature = "modify-replication-group-shard-configuration",
-    feature = "reboot-cache-cluster",
-    feature = "start-migration",
-    feature = "test-failover",
-    feature = "test-migration"
-))]
+#[cfg(
+    any(
+        feature = "complete-migration",
+        feature = "create-cache-cluster",
+        feature = "create-replication-group",
+        feature = "decrease-replica-count",
+        feature = "delete-cache-cluster",
+        feature = "delete-replication-group",
+        feature = "describe-cache-clusters",
+        feature = "describe-replication-groups",
+        feature = "increase-replica-count",
+        feature = "modify-cache-cluster",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "reboot-cache-cluster",
+        feature = "start-migration",
+        feature = "test-failover",
+        feature = "test-migration"
+    )
+)]
 pub use self::log_delivery_configuration_items::*;
-#[cfg(any(
-    feature = "create-cache-cluster",
-    feature = "create-replication-group",
-    feature = "modify-cache-cluster",
-    feature = "modify-replication-group"
-))]
+#[cfg(
+    any(
+        feature = "create-cache-cluster",
+        feature = "create-replication-group",
+        feature = "modify-cache-cluster",
+        feature = "modify-replication-group"
+    )
+)]
 mod log_delivery_configuration_request_items {
     /// Specifies the destination, format and type of the logs.
     ///
@@ -5622,25 +6104,33 @@ mod log_delivery_configuration_request_items {
         ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
             let member_log_type = match node.child("LogType") {
                 ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(crate::types::LogType::from(child.text()?))
+                    ::std::option::Option::Some(
+                        crate::types::LogType::from(child.text()?),
+                    )
                 }
                 ::std::option::Option::None => ::std::option::Option::None,
             };
             let member_destination_type = match node.child("DestinationType") {
                 ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(crate::types::DestinationType::from(child.text()?))
+                    ::std::option::Option::Some(
+                        crate::types::DestinationType::from(child.text()?),
+                    )
                 }
                 ::std::option::Option::None => ::std::option::Option::None,
             };
             let member_destination_details = match node.child("DestinationDetails") {
-                ::std::option::Option::Some(child) => ::std::option::Option::Some(
-                    crate::types::DestinationDetails::read_query(child)?,
-                ),
+                ::std::option::Option::Some(child) => {
+                    ::std::option::Option::Some(
+                        crate::types::DestinationDetails::read_query(child)?,
+                    )
+                }
                 ::std::option::Option::None => ::std::option::Option::None,
             };
             let member_log_format = match node.child("LogFormat") {
                 ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(crate::types::LogFormat::from(child.text()?))
+                    ::std::option::Option::Some(
+                        crate::types::LogFormat::from(child.text()?),
+                    )
                 }
                 ::std::option::Option::None => ::std::option::Option::None,
             };
@@ -5660,31 +6150,35 @@ mod log_delivery_configuration_request_items {
         }
     }
 }
-#[cfg(any(
-    feature = "create-cache-cluster",
-    feature = "create-replication-group",
-    feature = "modify-cache-cluster",
-    feature = "modify-replication-group"
-))]
+#[cfg(
+    any(
+        feature = "create-cache-cluster",
+        feature = "create-replication-group",
+        feature = "modify-cache-cluster",
+        feature = "modify-replication-group"
+    )
+)]
 pub use self::log_delivery_configuration_request_items::*;
-#[cfg(any(
-    feature = "complete-migration",
-    feature = "create-cache-cluster",
-    feature = "create-replication-group",
-    feature = "decrease-replica-count",
-    feature = "delete-cache-cluster",
-    feature = "delete-replication-group",
-    feature = "describe-cache-clusters",
-    feature = "describe-replication-groups",
-    feature = "increase-replica-count",
-    feature = "modify-cache-cluster",
-    feature = "modify-replication-group",
-    feature = "modify-replication-group-shard-configuration",
-    feature = "reboot-cache-cluster",
-    feature = "start-migration",
-    feature = "test-failover",
-    feature = "test-migration"
-))]
+#[cfg(
+    any(
+        feature = "complete-migration",
+        feature = "create-cache-cluster",
+        feature = "create-replication-group",
+        feature = "decrease-replica-count",
+        feature = "delete-cache-cluster",
+        feature = "delete-replication-group",
+        feature = "describe-cache-clusters",
+        feature = "describe-replication-groups",
+        feature = "increase-replica-count",
+        feature = "modify-cache-cluster",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "reboot-cache-cluster",
+        feature = "start-migration",
+        feature = "test-failover",
+        feature = "test-migration"
+    )
+)]
 mod log_delivery_configuration_status_items {
     /// The `LogDeliveryConfigurationStatus` enum.
     ///
@@ -5740,9 +6234,13 @@ mod log_delivery_configuration_status_items {
                 "modifying" => Self::Modifying,
                 "disabling" => Self::Disabling,
                 "error" => Self::Error,
-                other => Self::Unknown(::querygen_runtime::UnknownVariant::new(
-                    ::std::borrow::ToOwned::to_owned(other),
-                )),
+                other => {
+                    Self::Unknown(
+                        ::querygen_runtime::UnknownVariant::new(
+                            ::std::borrow::ToOwned::to_owned(other),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -5768,43 +6266,47 @@ mod log_delivery_configuration_status_items {
         }
     }
 }
-#[cfg(any(
-    feature = "complete-migration",
-    feature = "create-cache-cluster",
-    feature = "create-replication-group",
-    feature = "decrease-replica-count",
-    feature = "delete-cache-cluster",
-    feature = "delete-replication-group",
-    feature = "describe-cache-clusters",
-    feature = "describe-replication-groups",
-    feature = "increase-replica-count",
-    feature = "modify-cache-cluster",
-    feature = "modify-replication-group",
-    feature = "modify-replication-group-shard-configuration",
-    feature = "reboot-cache-cluster",
-    feature = "start-migration",
-    feature = "test-failover",
-    feature = "test-migration"
-))]
+#[cfg(
+    any(
+        feature = "complete-migration",
+        feature = "create-cache-cluster",
+        feature = "create-replication-group",
+        feature = "decrease-replica-count",
+        feature = "delete-cache-cluster",
+        feature = "delete-replication-group",
+        feature = "describe-cache-clusters",
+        feature = "describe-replication-groups",
+        feature = "increase-replica-count",
+        feature = "modify-cache-cluster",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "reboot-cache-cluster",
+        feature = "start-migration",
+        feature = "test-failover",
+        feature = "test-migration"
+    )
+)]
 pub use self::log_delivery_configuration_status_items::*;
-#[cfg(any(
-    feature = "complete-migration",
-    feature = "create-cache-cluster",
-    feature = "create-replication-group",
-    feature = "decrease-replica-count",
-    feature = "delete-cache-cluster",
-    feature = "delete-replication-group",
-    feature = "describe-cache-clusters",
-    feature = "describe-replication-groups",
-    feature = "increase-replica-count",
-    feature = "modify-cache-cluster",
-    feature = "modify-replication-group",
-    feature = "modify-replication-group-shard-configuration",
-    feature = "reboot-cache-cluster",
-    feature = "start-migration",
-    feature = "test-failover",
-    feature = "test-migration"
-))]
+#[cfg(
+    any(
+        feature = "complete-migration",
+        feature = "create-cache-cluster",
+        feature = "create-replication-group",
+        feature = "decrease-replica-count",
+        feature = "delete-cache-cluster",
+        feature = "delete-replication-group",
+        feature = "describe-cache-clusters",
+        feature = "describe-replication-groups",
+        feature = "increase-replica-count",
+        feature = "modify-cache-cluster",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "reboot-cache-cluster",
+        feature = "start-migration",
+        feature = "test-failover",
+        feature = "test-migration"
+    )
+)]
 mod log_format_items {
     /// The `LogFormat` enum.
     ///
@@ -5842,9 +6344,13 @@ mod log_format_items {
             match value {
                 "text" => Self::Text,
                 "json" => Self::Json,
-                other => Self::Unknown(::querygen_runtime::UnknownVariant::new(
-                    ::std::borrow::ToOwned::to_owned(other),
-                )),
+                other => {
+                    Self::Unknown(
+                        ::querygen_runtime::UnknownVariant::new(
+                            ::std::borrow::ToOwned::to_owned(other),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -5870,43 +6376,47 @@ mod log_format_items {
         }
     }
 }
-#[cfg(any(
-    feature = "complete-migration",
-    feature = "create-cache-cluster",
-    feature = "create-replication-group",
-    feature = "decrease-replica-count",
-    feature = "delete-cache-cluster",
-    feature = "delete-replication-group",
-    feature = "describe-cache-clusters",
-    feature = "describe-replication-groups",
-    feature = "increase-replica-count",
-    feature = "modify-cache-cluster",
-    feature = "modify-replication-group",
-    feature = "modify-replication-group-shard-configuration",
-    feature = "reboot-cache-cluster",
-    feature = "start-migration",
-    feature = "test-failover",
-    feature = "test-migration"
-))]
+#[cfg(
+    any(
+        feature = "complete-migration",
+        feature = "create-cache-cluster",
+        feature = "create-replication-group",
+        feature = "decrease-replica-count",
+        feature = "delete-cache-cluster",
+        feature = "delete-replication-group",
+        feature = "describe-cache-clusters",
+        feature = "describe-replication-groups",
+        feature = "increase-replica-count",
+        feature = "modify-cache-cluster",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "reboot-cache-cluster",
+        feature = "start-migration",
+        feature = "test-failover",
+        feature = "test-migration"
+    )
+)]
 pub use self::log_format_items::*;
-#[cfg(any(
-    feature = "complete-migration",
-    feature = "create-cache-cluster",
-    feature = "create-replication-group",
-    feature = "decrease-replica-count",
-    feature = "delete-cache-cluster",
-    feature = "delete-replication-group",
-    feature = "describe-cache-clusters",
-    feature = "describe-replication-groups",
-    feature = "increase-replica-count",
-    feature = "modify-cache-cluster",
-    feature = "modify-replication-group",
-    feature = "modify-replication-group-shard-configuration",
-    feature = "reboot-cache-cluster",
-    feature = "start-migration",
-    feature = "test-failover",
-    feature = "test-migration"
-))]
+#[cfg(
+    any(
+        feature = "complete-migration",
+        feature = "create-cache-cluster",
+        feature = "create-replication-group",
+        feature = "decrease-replica-count",
+        feature = "delete-cache-cluster",
+        feature = "delete-replication-group",
+        feature = "describe-cache-clusters",
+        feature = "describe-replication-groups",
+        feature = "increase-replica-count",
+        feature = "modify-cache-cluster",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "reboot-cache-cluster",
+        feature = "start-migration",
+        feature = "test-failover",
+        feature = "test-migration"
+    )
+)]
 mod log_type_items {
     /// The `LogType` enum.
     ///
@@ -5944,9 +6454,13 @@ mod log_type_items {
             match value {
                 "slow-log" => Self::SlowLog,
                 "engine-log" => Self::EngineLog,
-                other => Self::Unknown(::querygen_runtime::UnknownVariant::new(
-                    ::std::borrow::ToOwned::to_owned(other),
-                )),
+                other => {
+                    Self::Unknown(
+                        ::querygen_runtime::UnknownVariant::new(
+                            ::std::borrow::ToOwned::to_owned(other),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -5972,38 +6486,42 @@ mod log_type_items {
         }
     }
 }
-#[cfg(any(
-    feature = "complete-migration",
-    feature = "create-cache-cluster",
-    feature = "create-replication-group",
-    feature = "decrease-replica-count",
-    feature = "delete-cache-cluster",
-    feature = "delete-replication-group",
-    feature = "describe-cache-clusters",
-    feature = "describe-replication-groups",
-    feature = "increase-replica-count",
-    feature = "modify-cache-cluster",
-    feature = "modify-replication-group",
-    feature = "modify-replication-group-shard-configuration",
-    feature = "reboot-cache-cluster",
-    feature = "start-migration",
-    feature = "test-failover",
-    feature = "test-migration"
-))]
+#[cfg(
+    any(
+        feature = "complete-migration",
+        feature = "create-cache-cluster",
+        feature = "create-replication-group",
+        feature = "decrease-replica-count",
+        feature = "delete-cache-cluster",
+        feature = "delete-replication-group",
+        feature = "describe-cache-clusters",
+        feature = "describe-replication-groups",
+        feature = "increase-replica-count",
+        feature = "modify-cache-cluster",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "reboot-cache-cluster",
+        feature = "start-migration",
+        feature = "test-failover",
+        feature = "test-migration"
+    )
+)]
 pub use self::log_type_items::*;
-#[cfg(any(
-    feature = "complete-migration",
-    feature = "create-replication-group",
-    feature = "decrease-replica-count",
-    feature = "delete-replication-group",
-    feature = "describe-replication-groups",
-    feature = "increase-replica-count",
-    feature = "modify-replication-group",
-    feature = "modify-replication-group-shard-configuration",
-    feature = "start-migration",
-    feature = "test-failover",
-    feature = "test-migration"
-))]
+#[cfg(
+    any(
+        feature = "complete-migration",
+        feature = "create-replication-group",
+        feature = "decrease-replica-count",
+        feature = "delete-replication-group",
+        feature = "describe-replication-groups",
+        feature = "increase-replica-count",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "start-migration",
+        feature = "test-failover",
+        feature = "test-migration"
+    )
+)]
 mod multi_az_status_items {
     /// The `MultiAzStatus` enum.
     ///
@@ -6041,9 +6559,13 @@ mod multi_az_status_items {
             match value {
                 "enabled" => Self::Enabled,
                 "disabled" => Self::Disabled,
-                other => Self::Unknown(::querygen_runtime::UnknownVariant::new(
-                    ::std::borrow::ToOwned::to_owned(other),
-                )),
+                other => {
+                    Self::Unknown(
+                        ::querygen_runtime::UnknownVariant::new(
+                            ::std::borrow::ToOwned::to_owned(other),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -6069,41 +6591,45 @@ mod multi_az_status_items {
         }
     }
 }
-#[cfg(any(
-    feature = "complete-migration",
-    feature = "create-replication-group",
-    feature = "decrease-replica-count",
-    feature = "delete-replication-group",
-    feature = "describe-replication-groups",
-    feature = "increase-replica-count",
-    feature = "modify-replication-group",
-    feature = "modify-replication-group-shard-configuration",
-    feature = "start-migration",
-    feature = "test-failover",
-    feature = "test-migration"
-))]
+#[cfg(
+    any(
+        feature = "complete-migration",
+        feature = "create-replication-group",
+        feature = "decrease-replica-count",
+        feature = "delete-replication-group",
+        feature = "describe-replication-groups",
+        feature = "increase-replica-count",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "start-migration",
+        feature = "test-failover",
+        feature = "test-migration"
+    )
+)]
 pub use self::multi_az_status_items::*;
-#[cfg(any(
-    feature = "complete-migration",
-    feature = "create-cache-cluster",
-    feature = "create-cache-subnet-group",
-    feature = "create-replication-group",
-    feature = "decrease-replica-count",
-    feature = "delete-cache-cluster",
-    feature = "delete-replication-group",
-    feature = "describe-cache-clusters",
-    feature = "describe-cache-subnet-groups",
-    feature = "describe-replication-groups",
-    feature = "increase-replica-count",
-    feature = "modify-cache-cluster",
-    feature = "modify-cache-subnet-group",
-    feature = "modify-replication-group",
-    feature = "modify-replication-group-shard-configuration",
-    feature = "reboot-cache-cluster",
-    feature = "start-migration",
-    feature = "test-failover",
-    feature = "test-migration"
-))]
+#[cfg(
+    any(
+        feature = "complete-migration",
+        feature = "create-cache-cluster",
+        feature = "create-cache-subnet-group",
+        feature = "create-replication-group",
+        feature = "decrease-replica-count",
+        feature = "delete-cache-cluster",
+        feature = "delete-replication-group",
+        feature = "describe-cache-clusters",
+        feature = "describe-cache-subnet-groups",
+        feature = "describe-replication-groups",
+        feature = "increase-replica-count",
+        feature = "modify-cache-cluster",
+        feature = "modify-cache-subnet-group",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "reboot-cache-cluster",
+        feature = "start-migration",
+        feature = "test-failover",
+        feature = "test-migration"
+    )
+)]
 mod network_type_items {
     /// The `NetworkType` enum.
     ///
@@ -6147,9 +6673,13 @@ mod network_type_items {
                 "ipv4" => Self::Ipv4,
                 "ipv6" => Self::Ipv6,
                 "dual_stack" => Self::DualStack,
-                other => Self::Unknown(::querygen_runtime::UnknownVariant::new(
-                    ::std::borrow::ToOwned::to_owned(other),
-                )),
+                other => {
+                    Self::Unknown(
+                        ::querygen_runtime::UnknownVariant::new(
+                            ::std::borrow::ToOwned::to_owned(other),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -6175,41 +6705,45 @@ mod network_type_items {
         }
     }
 }
-#[cfg(any(
-    feature = "complete-migration",
-    feature = "create-cache-cluster",
-    feature = "create-cache-subnet-group",
-    feature = "create-replication-group",
-    feature = "decrease-replica-count",
-    feature = "delete-cache-cluster",
-    feature = "delete-replication-group",
-    feature = "describe-cache-clusters",
-    feature = "describe-cache-subnet-groups",
-    feature = "describe-replication-groups",
-    feature = "increase-replica-count",
-    feature = "modify-cache-cluster",
-    feature = "modify-cache-subnet-group",
-    feature = "modify-replication-group",
-    feature = "modify-replication-group-shard-configuration",
-    feature = "reboot-cache-cluster",
-    feature = "start-migration",
-    feature = "test-failover",
-    feature = "test-migration"
-))]
+#[cfg(
+    any(
+        feature = "complete-migration",
+        feature = "create-cache-cluster",
+        feature = "create-cache-subnet-group",
+        feature = "create-replication-group",
+        feature = "decrease-replica-count",
+        feature = "delete-cache-cluster",
+        feature = "delete-replication-group",
+        feature = "describe-cache-clusters",
+        feature = "describe-cache-subnet-groups",
+        feature = "describe-replication-groups",
+        feature = "increase-replica-count",
+        feature = "modify-cache-cluster",
+        feature = "modify-cache-subnet-group",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "reboot-cache-cluster",
+        feature = "start-migration",
+        feature = "test-failover",
+        feature = "test-migration"
+    )
+)]
 pub use self::network_type_items::*;
-#[cfg(any(
-    feature = "complete-migration",
-    feature = "create-replication-group",
-    feature = "decrease-replica-count",
-    feature = "delete-replication-group",
-    feature = "describe-replication-groups",
-    feature = "increase-replica-count",
-    feature = "modify-replication-group",
-    feature = "modify-replication-group-shard-configuration",
-    feature = "start-migration",
-    feature = "test-failover",
-    feature = "test-migration"
-))]
+#[cfg(
+    any(
+        feature = "complete-migration",
+        feature = "create-replication-group",
+        feature = "decrease-replica-count",
+        feature = "delete-replication-group",
+        feature = "describe-replication-groups",
+        feature = "increase-replica-count",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "start-migration",
+        feature = "test-failover",
+        feature = "test-migration"
+    )
+)]
 mod node_group_items {
     /// Represents a collection of cache nodes in a replication group. One node in the node group is the
     /// read/write primary node. All the other nodes are read-only Replica nodes.
@@ -6232,8 +6766,9 @@ mod node_group_items {
         /// The keyspace for this node group (shard).
         pub slots: ::std::option::Option<::std::string::String>,
         /// A list containing information about individual nodes within the node group (shard).
-        pub node_group_members:
-            ::std::option::Option<::std::vec::Vec<crate::types::NodeGroupMember>>,
+        pub node_group_members: ::std::option::Option<
+            ::std::vec::Vec<crate::types::NodeGroupMember>,
+        >,
     }
     impl NodeGroup {
         /// Creates a builder for [`NodeGroup`].
@@ -6247,27 +6782,29 @@ mod node_group_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_node_group_id: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_status: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_primary_endpoint: ::std::option::Option<crate::types::Endpoint> =
-                ::std::option::Option::None;
-            let mut member_reader_endpoint: ::std::option::Option<crate::types::Endpoint> =
-                ::std::option::Option::None;
-            let mut member_slots: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_node_group_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_status: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_primary_endpoint: ::std::option::Option<
+                crate::types::Endpoint,
+            > = ::std::option::Option::None;
+            let mut member_reader_endpoint: ::std::option::Option<
+                crate::types::Endpoint,
+            > = ::std::option::Option::None;
+            let mut member_slots: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             let mut member_node_group_members: ::std::option::Option<
                 ::std::vec::Vec<crate::types::NodeGroupMember>,
             > = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "NodeGroupId" => {
-                        member_node_group_id =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_node_group_id = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "Status" => {
-                        member_status = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_status = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "PrimaryEndpoint" => {
                         member_primary_endpoint = ::std::option::Option::Some(
@@ -6280,18 +6817,21 @@ mod node_group_items {
                         );
                     }
                     "Slots" => {
-                        member_slots = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_slots = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "NodeGroupMembers" => {
                         member_node_group_members = ::std::option::Option::Some({
                             let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) =
-                                reader.next_child(&child)?
+                            while let ::std::option::Option::Some(item0) = reader
+                                .next_child(&child)?
                             {
                                 if reader.name() == "NodeGroupMember" {
-                                    items0.push(crate::types::NodeGroupMember::read_xml(
-                                        reader, &item0,
-                                    )?);
+                                    items0
+                                        .push(
+                                            crate::types::NodeGroupMember::read_xml(reader, &item0)?,
+                                        );
                                 } else {
                                     reader.skip(&item0)?;
                                 }
@@ -6347,27 +6887,31 @@ mod node_group_items {
         }
     }
 }
-#[cfg(any(
-    feature = "complete-migration",
-    feature = "create-replication-group",
-    feature = "decrease-replica-count",
-    feature = "delete-replication-group",
-    feature = "describe-replication-groups",
-    feature = "increase-replica-count",
-    feature = "modify-replication-group",
-    feature = "modify-replication-group-shard-configuration",
-    feature = "start-migration",
-    feature = "test-failover",
-    feature = "test-migration"
-))]
+#[cfg(
+    any(
+        feature = "complete-migration",
+        feature = "create-replication-group",
+        feature = "decrease-replica-count",
+        feature = "delete-replication-group",
+        feature = "describe-replication-groups",
+        feature = "increase-replica-count",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "start-migration",
+        feature = "test-failover",
+        feature = "test-migration"
+    )
+)]
 pub use self::node_group_items::*;
-#[cfg(any(
-    feature = "copy-snapshot",
-    feature = "create-replication-group",
-    feature = "create-snapshot",
-    feature = "delete-snapshot",
-    feature = "describe-snapshots"
-))]
+#[cfg(
+    any(
+        feature = "copy-snapshot",
+        feature = "create-replication-group",
+        feature = "create-snapshot",
+        feature = "delete-snapshot",
+        feature = "describe-snapshots"
+    )
+)]
 mod node_group_configuration_items {
     /// Node group (shard) configuration options. Each node group (shard) configuration has the following:
     /// `Slots`, `PrimaryAvailabilityZone`, `ReplicaAvailabilityZones`, `ReplicaCount`.
@@ -6390,12 +6934,15 @@ mod node_group_configuration_items {
         pub primary_availability_zone: ::std::option::Option<::std::string::String>,
         /// A list of Availability Zones to be used for the read replicas. The number of Availability Zones in
         /// this list must match the value of `ReplicaCount` or `ReplicasPerNodeGroup` if not specified.
-        pub replica_availability_zones:
-            ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        pub replica_availability_zones: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
         /// The outpost ARN of the primary node.
         pub primary_outpost_arn: ::std::option::Option<::std::string::String>,
         /// The outpost ARN of the node replicas.
-        pub replica_outpost_arns: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        pub replica_outpost_arns: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
     }
     impl NodeGroupConfiguration {
         /// Creates a builder for [`NodeGroupConfiguration`].
@@ -6427,7 +6974,8 @@ mod node_group_configuration_items {
                 writer.string(value);
                 writer.truncate(mark);
             }
-            if let ::std::option::Option::Some(value) = &self.replica_availability_zones {
+            if let ::std::option::Option::Some(value) = &self.replica_availability_zones
+            {
                 writer.push("ReplicaAvailabilityZones");
                 if value.is_empty() {
                     writer.empty();
@@ -6488,24 +7036,30 @@ mod node_group_configuration_items {
                 }
                 ::std::option::Option::None => ::std::option::Option::None,
             };
-            let member_primary_availability_zone = match node.child("PrimaryAvailabilityZone") {
+            let member_primary_availability_zone = match node
+                .child("PrimaryAvailabilityZone")
+            {
                 ::std::option::Option::Some(child) => {
                     ::std::option::Option::Some(child.text()?.to_owned())
                 }
                 ::std::option::Option::None => ::std::option::Option::None,
             };
-            let member_replica_availability_zones = match node.child("ReplicaAvailabilityZones") {
+            let member_replica_availability_zones = match node
+                .child("ReplicaAvailabilityZones")
+            {
                 ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(match child.child("AvailabilityZone") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()? {
-                                list.push(item0.text()?.to_owned());
+                    ::std::option::Option::Some(
+                        match child.child("AvailabilityZone") {
+                            ::std::option::Option::Some(items) => {
+                                let mut list = ::std::vec::Vec::new();
+                                for item0 in items.items()? {
+                                    list.push(item0.text()?.to_owned());
+                                }
+                                list
                             }
-                            list
-                        }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    })
+                            ::std::option::Option::None => ::std::vec::Vec::new(),
+                        },
+                    )
                 }
                 ::std::option::Option::None => ::std::option::Option::None,
             };
@@ -6517,16 +7071,18 @@ mod node_group_configuration_items {
             };
             let member_replica_outpost_arns = match node.child("ReplicaOutpostArns") {
                 ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(match child.child("OutpostArn") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()? {
-                                list.push(item0.text()?.to_owned());
+                    ::std::option::Option::Some(
+                        match child.child("OutpostArn") {
+                            ::std::option::Option::Some(items) => {
+                                let mut list = ::std::vec::Vec::new();
+                                for item0 in items.items()? {
+                                    list.push(item0.text()?.to_owned());
+                                }
+                                list
                             }
-                            list
-                        }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    })
+                            ::std::option::Option::None => ::std::vec::Vec::new(),
+                        },
+                    )
                 }
                 ::std::option::Option::None => ::std::option::Option::None,
             };
@@ -6547,29 +7103,32 @@ mod node_group_configuration_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_node_group_id: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_slots: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_node_group_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_slots: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             let mut member_replica_count: ::std::option::Option<i32> = ::std::option::Option::None;
-            let mut member_primary_availability_zone: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_primary_availability_zone: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
             let mut member_replica_availability_zones: ::std::option::Option<
                 ::std::vec::Vec<::std::string::String>,
             > = ::std::option::Option::None;
-            let mut member_primary_outpost_arn: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_primary_outpost_arn: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
             let mut member_replica_outpost_arns: ::std::option::Option<
                 ::std::vec::Vec<::std::string::String>,
             > = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "NodeGroupId" => {
-                        member_node_group_id =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_node_group_id = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "Slots" => {
-                        member_slots = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_slots = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "ReplicaCount" => {
                         member_replica_count = ::std::option::Option::Some(
@@ -6577,14 +7136,15 @@ mod node_group_configuration_items {
                         );
                     }
                     "PrimaryAvailabilityZone" => {
-                        member_primary_availability_zone =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_primary_availability_zone = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "ReplicaAvailabilityZones" => {
                         member_replica_availability_zones = ::std::option::Option::Some({
                             let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) =
-                                reader.next_child(&child)?
+                            while let ::std::option::Option::Some(item0) = reader
+                                .next_child(&child)?
                             {
                                 if reader.name() == "AvailabilityZone" {
                                     items0.push(reader.read_string(&item0)?);
@@ -6596,14 +7156,15 @@ mod node_group_configuration_items {
                         });
                     }
                     "PrimaryOutpostArn" => {
-                        member_primary_outpost_arn =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_primary_outpost_arn = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "ReplicaOutpostArns" => {
                         member_replica_outpost_arns = ::std::option::Option::Some({
                             let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) =
-                                reader.next_child(&child)?
+                            while let ::std::option::Option::Some(item0) = reader
+                                .next_child(&child)?
                             {
                                 if reader.name() == "OutpostArn" {
                                     items0.push(reader.read_string(&item0)?);
@@ -6644,7 +7205,8 @@ mod node_group_configuration_items {
             if let ::std::option::Option::Some(value) = &self.primary_availability_zone {
                 writer.element("PrimaryAvailabilityZone", value);
             }
-            if let ::std::option::Option::Some(value) = &self.replica_availability_zones {
+            if let ::std::option::Option::Some(value) = &self.replica_availability_zones
+            {
                 writer.start("ReplicaAvailabilityZones", ::std::option::Option::None);
                 for item0 in value.iter() {
                     writer.element("AvailabilityZone", item0);
@@ -6664,27 +7226,31 @@ mod node_group_configuration_items {
         }
     }
 }
-#[cfg(any(
-    feature = "copy-snapshot",
-    feature = "create-replication-group",
-    feature = "create-snapshot",
-    feature = "delete-snapshot",
-    feature = "describe-snapshots"
-))]
+#[cfg(
+    any(
+        feature = "copy-snapshot",
+        feature = "create-replication-group",
+        feature = "create-snapshot",
+        feature = "delete-snapshot",
+        feature = "describe-snapshots"
+    )
+)]
 pub use self::node_group_configuration_items::*;
-#[cfg(any(
-    feature = "complete-migration",
-    feature = "create-replication-group",
-    feature = "decrease-replica-count",
-    feature = "delete-replication-group",
-    feature = "describe-replication-groups",
-    feature = "increase-replica-count",
-    feature = "modify-replication-group",
-    feature = "modify-replication-group-shard-configuration",
-    feature = "start-migration",
-    feature = "test-failover",
-    feature = "test-migration"
-))]
+#[cfg(
+    any(
+        feature = "complete-migration",
+        feature = "create-replication-group",
+        feature = "decrease-replica-count",
+        feature = "delete-replication-group",
+        feature = "describe-replication-groups",
+        feature = "increase-replica-count",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "start-migration",
+        feature = "test-failover",
+        feature = "test-migration"
+    )
+)]
 mod node_group_member_items {
     /// Represents a single node within a node group (shard).
     ///
@@ -6719,28 +7285,31 @@ mod node_group_member_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_cache_cluster_id: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_cache_node_id: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_read_endpoint: ::std::option::Option<crate::types::Endpoint> =
-                ::std::option::Option::None;
+            let mut member_cache_cluster_id: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
+            let mut member_cache_node_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_read_endpoint: ::std::option::Option<
+                crate::types::Endpoint,
+            > = ::std::option::Option::None;
             let mut member_preferred_availability_zone: ::std::option::Option<
                 ::std::string::String,
             > = ::std::option::Option::None;
-            let mut member_preferred_outpost_arn: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_current_role: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_preferred_outpost_arn: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
+            let mut member_current_role: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "CacheClusterId" => {
-                        member_cache_cluster_id =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_cache_cluster_id = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "CacheNodeId" => {
-                        member_cache_node_id =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_cache_node_id = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "ReadEndpoint" => {
                         member_read_endpoint = ::std::option::Option::Some(
@@ -6748,16 +7317,19 @@ mod node_group_member_items {
                         );
                     }
                     "PreferredAvailabilityZone" => {
-                        member_preferred_availability_zone =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_preferred_availability_zone = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "PreferredOutpostArn" => {
-                        member_preferred_outpost_arn =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_preferred_outpost_arn = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "CurrentRole" => {
-                        member_current_role =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_current_role = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
@@ -6787,7 +7359,8 @@ mod node_group_member_items {
                 value.write_xml(writer);
                 writer.end("ReadEndpoint");
             }
-            if let ::std::option::Option::Some(value) = &self.preferred_availability_zone {
+            if let ::std::option::Option::Some(value) = &self.preferred_availability_zone
+            {
                 writer.element("PreferredAvailabilityZone", value);
             }
             if let ::std::option::Option::Some(value) = &self.preferred_outpost_arn {
@@ -6799,19 +7372,21 @@ mod node_group_member_items {
         }
     }
 }
-#[cfg(any(
-    feature = "complete-migration",
-    feature = "create-replication-group",
-    feature = "decrease-replica-count",
-    feature = "delete-replication-group",
-    feature = "describe-replication-groups",
-    feature = "increase-replica-count",
-    feature = "modify-replication-group",
-    feature = "modify-replication-group-shard-configuration",
-    feature = "start-migration",
-    feature = "test-failover",
-    feature = "test-migration"
-))]
+#[cfg(
+    any(
+        feature = "complete-migration",
+        feature = "create-replication-group",
+        feature = "decrease-replica-count",
+        feature = "delete-replication-group",
+        feature = "describe-replication-groups",
+        feature = "increase-replica-count",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "start-migration",
+        feature = "test-failover",
+        feature = "test-migration"
+    )
+)]
 pub use self::node_group_member_items::*;
 #[cfg(feature = "describe-update-actions")]
 mod node_group_member_update_status_items {
@@ -6834,11 +7409,17 @@ mod node_group_member_update_status_items {
         /// The end date of the update for a node
         pub node_update_end_date: ::std::option::Option<::querygen_runtime::DateTime>,
         /// Reflects whether the update was initiated by the customer or automatically applied
-        pub node_update_initiated_by: ::std::option::Option<crate::types::NodeUpdateInitiatedBy>,
+        pub node_update_initiated_by: ::std::option::Option<
+            crate::types::NodeUpdateInitiatedBy,
+        >,
         /// The date when the update is triggered
-        pub node_update_initiated_date: ::std::option::Option<::querygen_runtime::DateTime>,
+        pub node_update_initiated_date: ::std::option::Option<
+            ::querygen_runtime::DateTime,
+        >,
         /// The date when the NodeUpdateStatus was last modified
-        pub node_update_status_modified_date: ::std::option::Option<::querygen_runtime::DateTime>,
+        pub node_update_status_modified_date: ::std::option::Option<
+            ::querygen_runtime::DateTime,
+        >,
     }
     impl NodeGroupMemberUpdateStatus {
         /// Creates a builder for [`NodeGroupMemberUpdateStatus`].
@@ -6852,15 +7433,16 @@ mod node_group_member_update_status_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_cache_cluster_id: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_cache_node_id: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_cache_cluster_id: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
+            let mut member_cache_node_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             let mut member_node_update_status: ::std::option::Option<
                 crate::types::NodeUpdateStatus,
             > = ::std::option::Option::None;
-            let mut member_node_deletion_date: ::std::option::Option<::querygen_runtime::DateTime> =
-                ::std::option::Option::None;
+            let mut member_node_deletion_date: ::std::option::Option<
+                ::querygen_runtime::DateTime,
+            > = ::std::option::Option::None;
             let mut member_node_update_start_date: ::std::option::Option<
                 ::querygen_runtime::DateTime,
             > = ::std::option::Option::None;
@@ -6879,58 +7461,73 @@ mod node_group_member_update_status_items {
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "CacheClusterId" => {
-                        member_cache_cluster_id =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_cache_cluster_id = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "CacheNodeId" => {
-                        member_cache_node_id =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_cache_node_id = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "NodeUpdateStatus" => {
                         member_node_update_status = ::std::option::Option::Some(
-                            crate::types::NodeUpdateStatus::from(reader.text(&child)?.as_ref()),
+                            crate::types::NodeUpdateStatus::from(
+                                reader.text(&child)?.as_ref(),
+                            ),
                         );
                     }
                     "NodeDeletionDate" => {
-                        member_node_deletion_date =
-                            ::std::option::Option::Some(reader.read_timestamp(
-                                &child,
-                                ::querygen_runtime::query::TimestampFormat::DateTime,
-                            )?);
+                        member_node_deletion_date = ::std::option::Option::Some(
+                            reader
+                                .read_timestamp(
+                                    &child,
+                                    ::querygen_runtime::query::TimestampFormat::DateTime,
+                                )?,
+                        );
                     }
                     "NodeUpdateStartDate" => {
-                        member_node_update_start_date =
-                            ::std::option::Option::Some(reader.read_timestamp(
-                                &child,
-                                ::querygen_runtime::query::TimestampFormat::DateTime,
-                            )?);
+                        member_node_update_start_date = ::std::option::Option::Some(
+                            reader
+                                .read_timestamp(
+                                    &child,
+                                    ::querygen_runtime::query::TimestampFormat::DateTime,
+                                )?,
+                        );
                     }
                     "NodeUpdateEndDate" => {
-                        member_node_update_end_date =
-                            ::std::option::Option::Some(reader.read_timestamp(
-                                &child,
-                                ::querygen_runtime::query::TimestampFormat::DateTime,
-                            )?);
+                        member_node_update_end_date = ::std::option::Option::Some(
+                            reader
+                                .read_timestamp(
+                                    &child,
+                                    ::querygen_runtime::query::TimestampFormat::DateTime,
+                                )?,
+                        );
                     }
                     "NodeUpdateInitiatedBy" => {
-                        member_node_update_initiated_by =
-                            ::std::option::Option::Some(crate::types::NodeUpdateInitiatedBy::from(
+                        member_node_update_initiated_by = ::std::option::Option::Some(
+                            crate::types::NodeUpdateInitiatedBy::from(
                                 reader.text(&child)?.as_ref(),
-                            ));
+                            ),
+                        );
                     }
                     "NodeUpdateInitiatedDate" => {
-                        member_node_update_initiated_date =
-                            ::std::option::Option::Some(reader.read_timestamp(
-                                &child,
-                                ::querygen_runtime::query::TimestampFormat::DateTime,
-                            )?);
+                        member_node_update_initiated_date = ::std::option::Option::Some(
+                            reader
+                                .read_timestamp(
+                                    &child,
+                                    ::querygen_runtime::query::TimestampFormat::DateTime,
+                                )?,
+                        );
                     }
                     "NodeUpdateStatusModifiedDate" => {
-                        member_node_update_status_modified_date =
-                            ::std::option::Option::Some(reader.read_timestamp(
-                                &child,
-                                ::querygen_runtime::query::TimestampFormat::DateTime,
-                            )?);
+                        member_node_update_status_modified_date = ::std::option::Option::Some(
+                            reader
+                                .read_timestamp(
+                                    &child,
+                                    ::querygen_runtime::query::TimestampFormat::DateTime,
+                                )?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
@@ -6962,42 +7559,50 @@ mod node_group_member_update_status_items {
                 writer.element("NodeUpdateStatus", value.as_str());
             }
             if let ::std::option::Option::Some(value) = &self.node_deletion_date {
-                writer.timestamp(
-                    "NodeDeletionDate",
-                    value,
-                    ::querygen_runtime::query::TimestampFormat::DateTime,
-                );
+                writer
+                    .timestamp(
+                        "NodeDeletionDate",
+                        value,
+                        ::querygen_runtime::query::TimestampFormat::DateTime,
+                    );
             }
             if let ::std::option::Option::Some(value) = &self.node_update_start_date {
-                writer.timestamp(
-                    "NodeUpdateStartDate",
-                    value,
-                    ::querygen_runtime::query::TimestampFormat::DateTime,
-                );
+                writer
+                    .timestamp(
+                        "NodeUpdateStartDate",
+                        value,
+                        ::querygen_runtime::query::TimestampFormat::DateTime,
+                    );
             }
             if let ::std::option::Option::Some(value) = &self.node_update_end_date {
-                writer.timestamp(
-                    "NodeUpdateEndDate",
-                    value,
-                    ::querygen_runtime::query::TimestampFormat::DateTime,
-                );
+                writer
+                    .timestamp(
+                        "NodeUpdateEndDate",
+                        value,
+                        ::querygen_runtime::query::TimestampFormat::DateTime,
+                    );
             }
             if let ::std::option::Option::Some(value) = &self.node_update_initiated_by {
                 writer.element("NodeUpdateInitiatedBy", value.as_str());
             }
-            if let ::std::option::Option::Some(value) = &self.node_update_initiated_date {
-                writer.timestamp(
-                    "NodeUpdateInitiatedDate",
-                    value,
-                    ::querygen_runtime::query::TimestampFormat::DateTime,
-                );
+            if let ::std::option::Option::Some(value) = &self.node_update_initiated_date
+            {
+                writer
+                    .timestamp(
+                        "NodeUpdateInitiatedDate",
+                        value,
+                        ::querygen_runtime::query::TimestampFormat::DateTime,
+                    );
             }
-            if let ::std::option::Option::Some(value) = &self.node_update_status_modified_date {
-                writer.timestamp(
-                    "NodeUpdateStatusModifiedDate",
-                    value,
-                    ::querygen_runtime::query::TimestampFormat::DateTime,
-                );
+            if let ::std::option::Option::Some(value) = &self
+                .node_update_status_modified_date
+            {
+                writer
+                    .timestamp(
+                        "NodeUpdateStatusModifiedDate",
+                        value,
+                        ::querygen_runtime::query::TimestampFormat::DateTime,
+                    );
             }
         }
     }
@@ -7015,8 +7620,9 @@ mod node_group_update_status_items {
         /// The ID of the node group
         pub node_group_id: ::std::option::Option<::std::string::String>,
         /// The status of the service update on the node group member
-        pub node_group_member_update_status:
-            ::std::option::Option<::std::vec::Vec<crate::types::NodeGroupMemberUpdateStatus>>,
+        pub node_group_member_update_status: ::std::option::Option<
+            ::std::vec::Vec<crate::types::NodeGroupMemberUpdateStatus>,
+        >,
     }
     impl NodeGroupUpdateStatus {
         /// Creates a builder for [`NodeGroupUpdateStatus`].
@@ -7030,29 +7636,31 @@ mod node_group_update_status_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_node_group_id: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_node_group_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             let mut member_node_group_member_update_status: ::std::option::Option<
                 ::std::vec::Vec<crate::types::NodeGroupMemberUpdateStatus>,
             > = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "NodeGroupId" => {
-                        member_node_group_id =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_node_group_id = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "NodeGroupMemberUpdateStatus" => {
                         member_node_group_member_update_status = ::std::option::Option::Some({
                             let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) =
-                                reader.next_child(&child)?
+                            while let ::std::option::Option::Some(item0) = reader
+                                .next_child(&child)?
                             {
                                 if reader.name() == "NodeGroupMemberUpdateStatus" {
-                                    items0.push(
-                                        crate::types::NodeGroupMemberUpdateStatus::read_xml(
-                                            reader, &item0,
-                                        )?,
-                                    );
+                                    items0
+                                        .push(
+                                            crate::types::NodeGroupMemberUpdateStatus::read_xml(
+                                                reader,
+                                                &item0,
+                                            )?,
+                                        );
                                 } else {
                                     reader.skip(&item0)?;
                                 }
@@ -7076,10 +7684,16 @@ mod node_group_update_status_items {
             if let ::std::option::Option::Some(value) = &self.node_group_id {
                 writer.element("NodeGroupId", value);
             }
-            if let ::std::option::Option::Some(value) = &self.node_group_member_update_status {
+            if let ::std::option::Option::Some(value) = &self
+                .node_group_member_update_status
+            {
                 writer.start("NodeGroupMemberUpdateStatus", ::std::option::Option::None);
                 for item0 in value.iter() {
-                    writer.start("NodeGroupMemberUpdateStatus", ::std::option::Option::None);
+                    writer
+                        .start(
+                            "NodeGroupMemberUpdateStatus",
+                            ::std::option::Option::None,
+                        );
                     item0.write_xml(writer);
                     writer.end("NodeGroupMemberUpdateStatus");
                 }
@@ -7090,12 +7704,14 @@ mod node_group_update_status_items {
 }
 #[cfg(feature = "describe-update-actions")]
 pub use self::node_group_update_status_items::*;
-#[cfg(any(
-    feature = "copy-snapshot",
-    feature = "create-snapshot",
-    feature = "delete-snapshot",
-    feature = "describe-snapshots"
-))]
+#[cfg(
+    any(
+        feature = "copy-snapshot",
+        feature = "create-snapshot",
+        feature = "delete-snapshot",
+        feature = "describe-snapshots"
+    )
+)]
 mod node_snapshot_items {
     /// Represents an individual cache node in a snapshot of a cluster.
     ///
@@ -7110,7 +7726,9 @@ mod node_snapshot_items {
         /// The cache node identifier for the node in the source cluster.
         pub cache_node_id: ::std::option::Option<::std::string::String>,
         /// The configuration for the source node group (shard).
-        pub node_group_configuration: ::std::option::Option<crate::types::NodeGroupConfiguration>,
+        pub node_group_configuration: ::std::option::Option<
+            crate::types::NodeGroupConfiguration,
+        >,
         /// The size of the cache on the source cache node.
         pub cache_size: ::std::option::Option<::std::string::String>,
         /// The date and time when the cache node was created in the source cluster.
@@ -7130,17 +7748,15 @@ mod node_snapshot_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_cache_cluster_id: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_node_group_id: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_cache_node_id: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_cache_cluster_id: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
+            let mut member_node_group_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_cache_node_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             let mut member_node_group_configuration: ::std::option::Option<
                 crate::types::NodeGroupConfiguration,
             > = ::std::option::Option::None;
-            let mut member_cache_size: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_cache_size: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             let mut member_cache_node_create_time: ::std::option::Option<
                 ::querygen_runtime::DateTime,
             > = ::std::option::Option::None;
@@ -7150,39 +7766,50 @@ mod node_snapshot_items {
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "CacheClusterId" => {
-                        member_cache_cluster_id =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_cache_cluster_id = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "NodeGroupId" => {
-                        member_node_group_id =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_node_group_id = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "CacheNodeId" => {
-                        member_cache_node_id =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_cache_node_id = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "NodeGroupConfiguration" => {
                         member_node_group_configuration = ::std::option::Option::Some(
-                            crate::types::NodeGroupConfiguration::read_xml(reader, &child)?,
+                            crate::types::NodeGroupConfiguration::read_xml(
+                                reader,
+                                &child,
+                            )?,
                         );
                     }
                     "CacheSize" => {
-                        member_cache_size =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_cache_size = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "CacheNodeCreateTime" => {
-                        member_cache_node_create_time =
-                            ::std::option::Option::Some(reader.read_timestamp(
-                                &child,
-                                ::querygen_runtime::query::TimestampFormat::DateTime,
-                            )?);
+                        member_cache_node_create_time = ::std::option::Option::Some(
+                            reader
+                                .read_timestamp(
+                                    &child,
+                                    ::querygen_runtime::query::TimestampFormat::DateTime,
+                                )?,
+                        );
                     }
                     "SnapshotCreateTime" => {
-                        member_snapshot_create_time =
-                            ::std::option::Option::Some(reader.read_timestamp(
-                                &child,
-                                ::querygen_runtime::query::TimestampFormat::DateTime,
-                            )?);
+                        member_snapshot_create_time = ::std::option::Option::Some(
+                            reader
+                                .read_timestamp(
+                                    &child,
+                                    ::querygen_runtime::query::TimestampFormat::DateTime,
+                                )?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
@@ -7220,28 +7847,32 @@ mod node_snapshot_items {
                 writer.element("CacheSize", value);
             }
             if let ::std::option::Option::Some(value) = &self.cache_node_create_time {
-                writer.timestamp(
-                    "CacheNodeCreateTime",
-                    value,
-                    ::querygen_runtime::query::TimestampFormat::DateTime,
-                );
+                writer
+                    .timestamp(
+                        "CacheNodeCreateTime",
+                        value,
+                        ::querygen_runtime::query::TimestampFormat::DateTime,
+                    );
             }
             if let ::std::option::Option::Some(value) = &self.snapshot_create_time {
-                writer.timestamp(
-                    "SnapshotCreateTime",
-                    value,
-                    ::querygen_runtime::query::TimestampFormat::DateTime,
-                );
+                writer
+                    .timestamp(
+                        "SnapshotCreateTime",
+                        value,
+                        ::querygen_runtime::query::TimestampFormat::DateTime,
+                    );
             }
         }
     }
 }
-#[cfg(any(
-    feature = "copy-snapshot",
-    feature = "create-snapshot",
-    feature = "delete-snapshot",
-    feature = "describe-snapshots"
-))]
+#[cfg(
+    any(
+        feature = "copy-snapshot",
+        feature = "create-snapshot",
+        feature = "delete-snapshot",
+        feature = "describe-snapshots"
+    )
+)]
 pub use self::node_snapshot_items::*;
 #[cfg(feature = "describe-update-actions")]
 mod node_update_initiated_by_items {
@@ -7281,9 +7912,13 @@ mod node_update_initiated_by_items {
             match value {
                 "system" => Self::System,
                 "customer" => Self::Customer,
-                other => Self::Unknown(::querygen_runtime::UnknownVariant::new(
-                    ::std::borrow::ToOwned::to_owned(other),
-                )),
+                other => {
+                    Self::Unknown(
+                        ::querygen_runtime::UnknownVariant::new(
+                            ::std::borrow::ToOwned::to_owned(other),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -7380,9 +8015,13 @@ mod node_update_status_items {
                 "stopping" => Self::Stopping,
                 "stopped" => Self::Stopped,
                 "complete" => Self::Complete,
-                other => Self::Unknown(::querygen_runtime::UnknownVariant::new(
-                    ::std::borrow::ToOwned::to_owned(other),
-                )),
+                other => {
+                    Self::Unknown(
+                        ::querygen_runtime::UnknownVariant::new(
+                            ::std::borrow::ToOwned::to_owned(other),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -7410,13 +8049,15 @@ mod node_update_status_items {
 }
 #[cfg(feature = "describe-update-actions")]
 pub use self::node_update_status_items::*;
-#[cfg(any(
-    feature = "create-cache-cluster",
-    feature = "delete-cache-cluster",
-    feature = "describe-cache-clusters",
-    feature = "modify-cache-cluster",
-    feature = "reboot-cache-cluster"
-))]
+#[cfg(
+    any(
+        feature = "create-cache-cluster",
+        feature = "delete-cache-cluster",
+        feature = "describe-cache-clusters",
+        feature = "modify-cache-cluster",
+        feature = "reboot-cache-cluster"
+    )
+)]
 mod notification_configuration_items {
     /// Describes a notification topic and its status. Notification topics are used for publishing
     /// ElastiCache events to subscribers using Amazon Simple Notification Service (SNS).
@@ -7442,18 +8083,19 @@ mod notification_configuration_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_topic_arn: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_topic_status: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_topic_arn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_topic_status: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "TopicArn" => {
-                        member_topic_arn = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_topic_arn = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "TopicStatus" => {
-                        member_topic_status =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_topic_status = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
@@ -7477,13 +8119,15 @@ mod notification_configuration_items {
         }
     }
 }
-#[cfg(any(
-    feature = "create-cache-cluster",
-    feature = "delete-cache-cluster",
-    feature = "describe-cache-clusters",
-    feature = "modify-cache-cluster",
-    feature = "reboot-cache-cluster"
-))]
+#[cfg(
+    any(
+        feature = "create-cache-cluster",
+        feature = "delete-cache-cluster",
+        feature = "describe-cache-clusters",
+        feature = "modify-cache-cluster",
+        feature = "reboot-cache-cluster"
+    )
+)]
 pub use self::notification_configuration_items::*;
 #[cfg(feature = "create-cache-cluster")]
 mod outpost_mode_items {
@@ -7523,9 +8167,13 @@ mod outpost_mode_items {
             match value {
                 "single-outpost" => Self::SingleOutpost,
                 "cross-outpost" => Self::CrossOutpost,
-                other => Self::Unknown(::querygen_runtime::UnknownVariant::new(
-                    ::std::borrow::ToOwned::to_owned(other),
-                )),
+                other => {
+                    Self::Unknown(
+                        ::querygen_runtime::UnknownVariant::new(
+                            ::std::borrow::ToOwned::to_owned(other),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -7553,10 +8201,12 @@ mod outpost_mode_items {
 }
 #[cfg(feature = "create-cache-cluster")]
 pub use self::outpost_mode_items::*;
-#[cfg(any(
-    feature = "describe-cache-parameters",
-    feature = "describe-engine-default-parameters"
-))]
+#[cfg(
+    any(
+        feature = "describe-cache-parameters",
+        feature = "describe-engine-default-parameters"
+    )
+)]
 mod parameter_items {
     /// Describes an individual setting that controls some aspect of ElastiCache behavior.
     ///
@@ -7599,46 +8249,56 @@ mod parameter_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_parameter_name: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_parameter_value: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_description: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_source: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_data_type: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_allowed_values: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_parameter_name: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
+            let mut member_parameter_value: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
+            let mut member_description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_source: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_data_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_allowed_values: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
             let mut member_is_modifiable: ::std::option::Option<bool> = ::std::option::Option::None;
-            let mut member_minimum_engine_version: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_change_type: ::std::option::Option<crate::types::ChangeType> =
-                ::std::option::Option::None;
+            let mut member_minimum_engine_version: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
+            let mut member_change_type: ::std::option::Option<
+                crate::types::ChangeType,
+            > = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "ParameterName" => {
-                        member_parameter_name =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_parameter_name = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "ParameterValue" => {
-                        member_parameter_value =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_parameter_value = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "Description" => {
-                        member_description =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_description = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "Source" => {
-                        member_source = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_source = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "DataType" => {
-                        member_data_type = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_data_type = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "AllowedValues" => {
-                        member_allowed_values =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_allowed_values = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "IsModifiable" => {
                         member_is_modifiable = ::std::option::Option::Some(
@@ -7646,8 +8306,9 @@ mod parameter_items {
                         );
                     }
                     "MinimumEngineVersion" => {
-                        member_minimum_engine_version =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_minimum_engine_version = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "ChangeType" => {
                         member_change_type = ::std::option::Option::Some(
@@ -7704,15 +8365,19 @@ mod parameter_items {
         }
     }
 }
-#[cfg(any(
-    feature = "describe-cache-parameters",
-    feature = "describe-engine-default-parameters"
-))]
+#[cfg(
+    any(
+        feature = "describe-cache-parameters",
+        feature = "describe-engine-default-parameters"
+    )
+)]
 pub use self::parameter_items::*;
-#[cfg(any(
-    feature = "modify-cache-parameter-group",
-    feature = "reset-cache-parameter-group"
-))]
+#[cfg(
+    any(
+        feature = "modify-cache-parameter-group",
+        feature = "reset-cache-parameter-group"
+    )
+)]
 mod parameter_name_value_items {
     /// Describes a name-value pair that is used to update the value of a parameter.
     ///
@@ -7772,24 +8437,28 @@ mod parameter_name_value_items {
         }
     }
 }
-#[cfg(any(
-    feature = "modify-cache-parameter-group",
-    feature = "reset-cache-parameter-group"
-))]
+#[cfg(
+    any(
+        feature = "modify-cache-parameter-group",
+        feature = "reset-cache-parameter-group"
+    )
+)]
 pub use self::parameter_name_value_items::*;
-#[cfg(any(
-    feature = "complete-migration",
-    feature = "create-replication-group",
-    feature = "decrease-replica-count",
-    feature = "delete-replication-group",
-    feature = "describe-replication-groups",
-    feature = "increase-replica-count",
-    feature = "modify-replication-group",
-    feature = "modify-replication-group-shard-configuration",
-    feature = "start-migration",
-    feature = "test-failover",
-    feature = "test-migration"
-))]
+#[cfg(
+    any(
+        feature = "complete-migration",
+        feature = "create-replication-group",
+        feature = "decrease-replica-count",
+        feature = "delete-replication-group",
+        feature = "describe-replication-groups",
+        feature = "increase-replica-count",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "start-migration",
+        feature = "test-failover",
+        feature = "test-migration"
+    )
+)]
 mod pending_automatic_failover_status_items {
     /// The `PendingAutomaticFailoverStatus` enum.
     ///
@@ -7827,9 +8496,13 @@ mod pending_automatic_failover_status_items {
             match value {
                 "enabled" => Self::Enabled,
                 "disabled" => Self::Disabled,
-                other => Self::Unknown(::querygen_runtime::UnknownVariant::new(
-                    ::std::borrow::ToOwned::to_owned(other),
-                )),
+                other => {
+                    Self::Unknown(
+                        ::querygen_runtime::UnknownVariant::new(
+                            ::std::borrow::ToOwned::to_owned(other),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -7855,38 +8528,42 @@ mod pending_automatic_failover_status_items {
         }
     }
 }
-#[cfg(any(
-    feature = "complete-migration",
-    feature = "create-replication-group",
-    feature = "decrease-replica-count",
-    feature = "delete-replication-group",
-    feature = "describe-replication-groups",
-    feature = "increase-replica-count",
-    feature = "modify-replication-group",
-    feature = "modify-replication-group-shard-configuration",
-    feature = "start-migration",
-    feature = "test-failover",
-    feature = "test-migration"
-))]
+#[cfg(
+    any(
+        feature = "complete-migration",
+        feature = "create-replication-group",
+        feature = "decrease-replica-count",
+        feature = "delete-replication-group",
+        feature = "describe-replication-groups",
+        feature = "increase-replica-count",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "start-migration",
+        feature = "test-failover",
+        feature = "test-migration"
+    )
+)]
 pub use self::pending_automatic_failover_status_items::*;
-#[cfg(any(
-    feature = "complete-migration",
-    feature = "create-cache-cluster",
-    feature = "create-replication-group",
-    feature = "decrease-replica-count",
-    feature = "delete-cache-cluster",
-    feature = "delete-replication-group",
-    feature = "describe-cache-clusters",
-    feature = "describe-replication-groups",
-    feature = "increase-replica-count",
-    feature = "modify-cache-cluster",
-    feature = "modify-replication-group",
-    feature = "modify-replication-group-shard-configuration",
-    feature = "reboot-cache-cluster",
-    feature = "start-migration",
-    feature = "test-failover",
-    feature = "test-migration"
-))]
+#[cfg(
+    any(
+        feature = "complete-migration",
+        feature = "create-cache-cluster",
+        feature = "create-replication-group",
+        feature = "decrease-replica-count",
+        feature = "delete-cache-cluster",
+        feature = "delete-replication-group",
+        feature = "describe-cache-clusters",
+        feature = "describe-replication-groups",
+        feature = "increase-replica-count",
+        feature = "modify-cache-cluster",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "reboot-cache-cluster",
+        feature = "start-migration",
+        feature = "test-failover",
+        feature = "test-migration"
+    )
+)]
 mod pending_log_delivery_configuration_items {
     /// The log delivery configurations being modified
     ///
@@ -7915,25 +8592,26 @@ mod pending_log_delivery_configuration_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_log_type: ::std::option::Option<crate::types::LogType> =
-                ::std::option::Option::None;
-            let mut member_destination_type: ::std::option::Option<crate::types::DestinationType> =
-                ::std::option::Option::None;
+            let mut member_log_type: ::std::option::Option<crate::types::LogType> = ::std::option::Option::None;
+            let mut member_destination_type: ::std::option::Option<
+                crate::types::DestinationType,
+            > = ::std::option::Option::None;
             let mut member_destination_details: ::std::option::Option<
                 crate::types::DestinationDetails,
             > = ::std::option::Option::None;
-            let mut member_log_format: ::std::option::Option<crate::types::LogFormat> =
-                ::std::option::Option::None;
+            let mut member_log_format: ::std::option::Option<crate::types::LogFormat> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "LogType" => {
-                        member_log_type = ::std::option::Option::Some(crate::types::LogType::from(
-                            reader.text(&child)?.as_ref(),
-                        ));
+                        member_log_type = ::std::option::Option::Some(
+                            crate::types::LogType::from(reader.text(&child)?.as_ref()),
+                        );
                     }
                     "DestinationType" => {
                         member_destination_type = ::std::option::Option::Some(
-                            crate::types::DestinationType::from(reader.text(&child)?.as_ref()),
+                            crate::types::DestinationType::from(
+                                reader.text(&child)?.as_ref(),
+                            ),
                         );
                     }
                     "DestinationDetails" => {
@@ -7978,32 +8656,36 @@ mod pending_log_delivery_configuration_items {
         }
     }
 }
-#[cfg(any(
-    feature = "complete-migration",
-    feature = "create-cache-cluster",
-    feature = "create-replication-group",
-    feature = "decrease-replica-count",
-    feature = "delete-cache-cluster",
-    feature = "delete-replication-group",
-    feature = "describe-cache-clusters",
-    feature = "describe-replication-groups",
-    feature = "increase-replica-count",
-    feature = "modify-cache-cluster",
-    feature = "modify-replication-group",
-    feature = "modify-replication-group-shard-configuration",
-    feature = "reboot-cache-cluster",
-    feature = "start-migration",
-    feature = "test-failover",
-    feature = "test-migration"
-))]
+#[cfg(
+    any(
+        feature = "complete-migration",
+        feature = "create-cache-cluster",
+        feature = "create-replication-group",
+        feature = "decrease-replica-count",
+        feature = "delete-cache-cluster",
+        feature = "delete-replication-group",
+        feature = "describe-cache-clusters",
+        feature = "describe-replication-groups",
+        feature = "increase-replica-count",
+        feature = "modify-cache-cluster",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "reboot-cache-cluster",
+        feature = "start-migration",
+        feature = "test-failover",
+        feature = "test-migration"
+    )
+)]
 pub use self::pending_log_delivery_configuration_items::*;
-#[cfg(any(
-    feature = "create-cache-cluster",
-    feature = "delete-cache-cluster",
-    feature = "describe-cache-clusters",
-    feature = "modify-cache-cluster",
-    feature = "reboot-cache-cluster"
-))]
+#[cfg(
+    any(
+        feature = "create-cache-cluster",
+        feature = "delete-cache-cluster",
+        feature = "describe-cache-clusters",
+        feature = "modify-cache-cluster",
+        feature = "reboot-cache-cluster"
+    )
+)]
 mod pending_modified_values_items {
     /// A group of settings that are applied to the cluster in the future, or that are currently being
     /// applied.
@@ -8019,20 +8701,27 @@ mod pending_modified_values_items {
         pub num_cache_nodes: ::std::option::Option<i32>,
         /// A list of cache node IDs that are being removed (or will be removed) from the cluster. A node ID is
         /// a 4-digit numeric identifier (0001, 0002, etc.).
-        pub cache_node_ids_to_remove: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        pub cache_node_ids_to_remove: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
         /// The new cache engine version that the cluster runs.
         pub engine_version: ::std::option::Option<::std::string::String>,
         /// The cache node type that this cluster or replication group is scaled to.
         pub cache_node_type: ::std::option::Option<::std::string::String>,
         /// The auth token status
-        pub auth_token_status: ::std::option::Option<crate::types::AuthTokenUpdateStatus>,
+        pub auth_token_status: ::std::option::Option<
+            crate::types::AuthTokenUpdateStatus,
+        >,
         /// The log delivery configurations being modified
-        pub log_delivery_configurations:
-            ::std::option::Option<::std::vec::Vec<crate::types::PendingLogDeliveryConfiguration>>,
+        pub log_delivery_configurations: ::std::option::Option<
+            ::std::vec::Vec<crate::types::PendingLogDeliveryConfiguration>,
+        >,
         /// A flag that enables in-transit encryption when set to true.
         pub transit_encryption_enabled: ::std::option::Option<bool>,
         /// A setting that allows you to migrate your clients to use in-transit encryption, with no downtime.
-        pub transit_encryption_mode: ::std::option::Option<crate::types::TransitEncryptionMode>,
+        pub transit_encryption_mode: ::std::option::Option<
+            crate::types::TransitEncryptionMode,
+        >,
     }
     impl PendingModifiedValues {
         /// Creates a builder for [`PendingModifiedValues`].
@@ -8046,23 +8735,23 @@ mod pending_modified_values_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_num_cache_nodes: ::std::option::Option<i32> =
-                ::std::option::Option::None;
+            let mut member_num_cache_nodes: ::std::option::Option<i32> = ::std::option::Option::None;
             let mut member_cache_node_ids_to_remove: ::std::option::Option<
                 ::std::vec::Vec<::std::string::String>,
             > = ::std::option::Option::None;
-            let mut member_engine_version: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_cache_node_type: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_engine_version: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
+            let mut member_cache_node_type: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
             let mut member_auth_token_status: ::std::option::Option<
                 crate::types::AuthTokenUpdateStatus,
             > = ::std::option::Option::None;
             let mut member_log_delivery_configurations: ::std::option::Option<
                 ::std::vec::Vec<crate::types::PendingLogDeliveryConfiguration>,
             > = ::std::option::Option::None;
-            let mut member_transit_encryption_enabled: ::std::option::Option<bool> =
-                ::std::option::Option::None;
+            let mut member_transit_encryption_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
             let mut member_transit_encryption_mode: ::std::option::Option<
                 crate::types::TransitEncryptionMode,
             > = ::std::option::Option::None;
@@ -8076,8 +8765,8 @@ mod pending_modified_values_items {
                     "CacheNodeIdsToRemove" => {
                         member_cache_node_ids_to_remove = ::std::option::Option::Some({
                             let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) =
-                                reader.next_child(&child)?
+                            while let ::std::option::Option::Some(item0) = reader
+                                .next_child(&child)?
                             {
                                 if reader.name() == "CacheNodeId" {
                                     items0.push(reader.read_string(&item0)?);
@@ -8089,31 +8778,36 @@ mod pending_modified_values_items {
                         });
                     }
                     "EngineVersion" => {
-                        member_engine_version =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_engine_version = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "CacheNodeType" => {
-                        member_cache_node_type =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_cache_node_type = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "AuthTokenStatus" => {
-                        member_auth_token_status =
-                            ::std::option::Option::Some(crate::types::AuthTokenUpdateStatus::from(
+                        member_auth_token_status = ::std::option::Option::Some(
+                            crate::types::AuthTokenUpdateStatus::from(
                                 reader.text(&child)?.as_ref(),
-                            ));
+                            ),
+                        );
                     }
                     "LogDeliveryConfigurations" => {
                         member_log_delivery_configurations = ::std::option::Option::Some({
                             let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) =
-                                reader.next_child(&child)?
+                            while let ::std::option::Option::Some(item0) = reader
+                                .next_child(&child)?
                             {
                                 if reader.name() == "member" {
-                                    items0.push(
-                                        crate::types::PendingLogDeliveryConfiguration::read_xml(
-                                            reader, &item0,
-                                        )?,
-                                    );
+                                    items0
+                                        .push(
+                                            crate::types::PendingLogDeliveryConfiguration::read_xml(
+                                                reader,
+                                                &item0,
+                                            )?,
+                                        );
                                 } else {
                                     reader.skip(&item0)?;
                                 }
@@ -8127,10 +8821,11 @@ mod pending_modified_values_items {
                         );
                     }
                     "TransitEncryptionMode" => {
-                        member_transit_encryption_mode =
-                            ::std::option::Option::Some(crate::types::TransitEncryptionMode::from(
+                        member_transit_encryption_mode = ::std::option::Option::Some(
+                            crate::types::TransitEncryptionMode::from(
                                 reader.text(&child)?.as_ref(),
-                            ));
+                            ),
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
@@ -8170,7 +8865,8 @@ mod pending_modified_values_items {
             if let ::std::option::Option::Some(value) = &self.auth_token_status {
                 writer.element("AuthTokenStatus", value.as_str());
             }
-            if let ::std::option::Option::Some(value) = &self.log_delivery_configurations {
+            if let ::std::option::Option::Some(value) = &self.log_delivery_configurations
+            {
                 writer.start("LogDeliveryConfigurations", ::std::option::Option::None);
                 for item0 in value.iter() {
                     writer.start("member", ::std::option::Option::None);
@@ -8179,7 +8875,8 @@ mod pending_modified_values_items {
                 }
                 writer.end("LogDeliveryConfigurations");
             }
-            if let ::std::option::Option::Some(value) = &self.transit_encryption_enabled {
+            if let ::std::option::Option::Some(value) = &self.transit_encryption_enabled
+            {
                 writer.boolean("TransitEncryptionEnabled", *value);
             }
             if let ::std::option::Option::Some(value) = &self.transit_encryption_mode {
@@ -8188,18 +8885,17 @@ mod pending_modified_values_items {
         }
     }
 }
-#[cfg(any(
-    feature = "create-cache-cluster",
-    feature = "delete-cache-cluster",
-    feature = "describe-cache-clusters",
-    feature = "modify-cache-cluster",
-    feature = "reboot-cache-cluster"
-))]
+#[cfg(
+    any(
+        feature = "create-cache-cluster",
+        feature = "delete-cache-cluster",
+        feature = "describe-cache-clusters",
+        feature = "modify-cache-cluster",
+        feature = "reboot-cache-cluster"
+    )
+)]
 pub use self::pending_modified_values_items::*;
-#[cfg(any(
-    feature = "batch-apply-update-action",
-    feature = "batch-stop-update-action"
-))]
+#[cfg(any(feature = "batch-apply-update-action", feature = "batch-stop-update-action"))]
 mod processed_update_action_items {
     /// Update action that has been processed for the corresponding apply/stop request
     ///
@@ -8214,7 +8910,9 @@ mod processed_update_action_items {
         /// The unique ID of the service update
         pub service_update_name: ::std::option::Option<::std::string::String>,
         /// The status of the update action on the Valkey or Redis OSS cluster
-        pub update_action_status: ::std::option::Option<crate::types::UpdateActionStatus>,
+        pub update_action_status: ::std::option::Option<
+            crate::types::UpdateActionStatus,
+        >,
     }
     impl ProcessedUpdateAction {
         /// Creates a builder for [`ProcessedUpdateAction`].
@@ -8228,32 +8926,40 @@ mod processed_update_action_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_replication_group_id: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_cache_cluster_id: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_service_update_name: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_replication_group_id: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
+            let mut member_cache_cluster_id: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
+            let mut member_service_update_name: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
             let mut member_update_action_status: ::std::option::Option<
                 crate::types::UpdateActionStatus,
             > = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "ReplicationGroupId" => {
-                        member_replication_group_id =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_replication_group_id = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "CacheClusterId" => {
-                        member_cache_cluster_id =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_cache_cluster_id = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "ServiceUpdateName" => {
-                        member_service_update_name =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_service_update_name = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "UpdateActionStatus" => {
                         member_update_action_status = ::std::option::Option::Some(
-                            crate::types::UpdateActionStatus::from(reader.text(&child)?.as_ref()),
+                            crate::types::UpdateActionStatus::from(
+                                reader.text(&child)?.as_ref(),
+                            ),
                         );
                     }
                     _ => reader.skip(&child)?,
@@ -8286,16 +8992,15 @@ mod processed_update_action_items {
         }
     }
 }
-#[cfg(any(
-    feature = "batch-apply-update-action",
-    feature = "batch-stop-update-action"
-))]
+#[cfg(any(feature = "batch-apply-update-action", feature = "batch-stop-update-action"))]
 pub use self::processed_update_action_items::*;
-#[cfg(any(
-    feature = "describe-reserved-cache-nodes",
-    feature = "describe-reserved-cache-nodes-offerings",
-    feature = "purchase-reserved-cache-nodes-offering"
-))]
+#[cfg(
+    any(
+        feature = "describe-reserved-cache-nodes",
+        feature = "describe-reserved-cache-nodes-offerings",
+        feature = "purchase-reserved-cache-nodes-offering"
+    )
+)]
 mod recurring_charge_items {
     /// Contains the specific price and frequency of a recurring charges for a reserved cache node, or for a
     /// reserved cache node offering.
@@ -8321,8 +9026,7 @@ mod recurring_charge_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_recurring_charge_amount: ::std::option::Option<f64> =
-                ::std::option::Option::None;
+            let mut member_recurring_charge_amount: ::std::option::Option<f64> = ::std::option::Option::None;
             let mut member_recurring_charge_frequency: ::std::option::Option<
                 ::std::string::String,
             > = ::std::option::Option::None;
@@ -8334,8 +9038,9 @@ mod recurring_charge_items {
                         );
                     }
                     "RecurringChargeFrequency" => {
-                        member_recurring_charge_frequency =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_recurring_charge_frequency = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
@@ -8353,17 +9058,20 @@ mod recurring_charge_items {
             if let ::std::option::Option::Some(value) = &self.recurring_charge_amount {
                 writer.double("RecurringChargeAmount", *value);
             }
-            if let ::std::option::Option::Some(value) = &self.recurring_charge_frequency {
+            if let ::std::option::Option::Some(value) = &self.recurring_charge_frequency
+            {
                 writer.element("RecurringChargeFrequency", value);
             }
         }
     }
 }
-#[cfg(any(
-    feature = "describe-reserved-cache-nodes",
-    feature = "describe-reserved-cache-nodes-offerings",
-    feature = "purchase-reserved-cache-nodes-offering"
-))]
+#[cfg(
+    any(
+        feature = "describe-reserved-cache-nodes",
+        feature = "describe-reserved-cache-nodes-offerings",
+        feature = "purchase-reserved-cache-nodes-offering"
+    )
+)]
 pub use self::recurring_charge_items::*;
 #[cfg(feature = "increase-node-groups-in-global-replication-group")]
 mod regional_configuration_items {
@@ -8385,8 +9093,9 @@ mod regional_configuration_items {
         /// the resharded cluster.
         ///
         /// Required by the service.
-        pub resharding_configuration:
-            ::std::option::Option<::std::vec::Vec<crate::types::ReshardingConfiguration>>,
+        pub resharding_configuration: ::std::option::Option<
+            ::std::vec::Vec<crate::types::ReshardingConfiguration>,
+        >,
     }
     impl RegionalConfiguration {
         /// Creates a builder for [`RegionalConfiguration`].
@@ -8437,26 +9146,32 @@ mod regional_configuration_items {
                 }
                 ::std::option::Option::None => ::std::option::Option::None,
             };
-            let member_replication_group_region = match node.child("ReplicationGroupRegion") {
+            let member_replication_group_region = match node
+                .child("ReplicationGroupRegion")
+            {
                 ::std::option::Option::Some(child) => {
                     ::std::option::Option::Some(child.text()?.to_owned())
                 }
                 ::std::option::Option::None => ::std::option::Option::None,
             };
-            let member_resharding_configuration = match node.child("ReshardingConfiguration") {
+            let member_resharding_configuration = match node
+                .child("ReshardingConfiguration")
+            {
                 ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(match child.child("ReshardingConfiguration") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()? {
-                                list.push(crate::types::ReshardingConfiguration::read_query(
-                                    item0,
-                                )?);
+                    ::std::option::Option::Some(
+                        match child.child("ReshardingConfiguration") {
+                            ::std::option::Option::Some(items) => {
+                                let mut list = ::std::vec::Vec::new();
+                                for item0 in items.items()? {
+                                    list.push(
+                                        crate::types::ReshardingConfiguration::read_query(item0)?,
+                                    );
+                                }
+                                list
                             }
-                            list
-                        }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    })
+                            ::std::option::Option::None => ::std::vec::Vec::new(),
+                        },
+                    )
                 }
                 ::std::option::Option::None => ::std::option::Option::None,
             };
@@ -8470,19 +9185,21 @@ mod regional_configuration_items {
 }
 #[cfg(feature = "increase-node-groups-in-global-replication-group")]
 pub use self::regional_configuration_items::*;
-#[cfg(any(
-    feature = "complete-migration",
-    feature = "create-replication-group",
-    feature = "decrease-replica-count",
-    feature = "delete-replication-group",
-    feature = "describe-replication-groups",
-    feature = "increase-replica-count",
-    feature = "modify-replication-group",
-    feature = "modify-replication-group-shard-configuration",
-    feature = "start-migration",
-    feature = "test-failover",
-    feature = "test-migration"
-))]
+#[cfg(
+    any(
+        feature = "complete-migration",
+        feature = "create-replication-group",
+        feature = "decrease-replica-count",
+        feature = "delete-replication-group",
+        feature = "describe-replication-groups",
+        feature = "increase-replica-count",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "start-migration",
+        feature = "test-failover",
+        feature = "test-migration"
+    )
+)]
 mod replication_group_items {
     /// Contains all of the attributes of a specific Valkey or Redis OSS replication group.
     ///
@@ -8495,17 +9212,21 @@ mod replication_group_items {
         /// The user supplied description of the replication group.
         pub description: ::std::option::Option<::std::string::String>,
         /// The name of the Global datastore and role of this replication group in the Global datastore.
-        pub global_replication_group_info:
-            ::std::option::Option<crate::types::GlobalReplicationGroupInfo>,
+        pub global_replication_group_info: ::std::option::Option<
+            crate::types::GlobalReplicationGroupInfo,
+        >,
         /// The current state of this replication group - `creating`, `available`, `modifying`, `deleting`,
         /// `create-failed`, `snapshotting`.
         pub status: ::std::option::Option<::std::string::String>,
         /// A group of settings to be applied to the replication group, either immediately or during the next
         /// maintenance window.
-        pub pending_modified_values:
-            ::std::option::Option<crate::types::ReplicationGroupPendingModifiedValues>,
+        pub pending_modified_values: ::std::option::Option<
+            crate::types::ReplicationGroupPendingModifiedValues,
+        >,
         /// The names of all the cache clusters that are part of this replication group.
-        pub member_clusters: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        pub member_clusters: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
         /// A list of node groups in this replication group. For Valkey or Redis OSS (cluster mode disabled)
         /// replication groups, this is a single-element list. For Valkey or Redis OSS (cluster mode enabled)
         /// replication groups, the list contains an entry for each node group (shard).
@@ -8513,7 +9234,9 @@ mod replication_group_items {
         /// The cluster ID that is used as the daily snapshot source for the replication group.
         pub snapshotting_cluster_id: ::std::option::Option<::std::string::String>,
         /// Indicates the status of automatic failover for this Valkey or Redis OSS replication group.
-        pub automatic_failover: ::std::option::Option<crate::types::AutomaticFailoverStatus>,
+        pub automatic_failover: ::std::option::Option<
+            crate::types::AutomaticFailoverStatus,
+        >,
         /// A flag indicating if you have Multi-AZ enabled to enhance fault tolerance. For more information, see
         /// [Minimizing Downtime:
         /// Multi-AZ](http://docs.aws.amazon.com/AmazonElastiCache/latest/dg/AutoFailover.html)
@@ -8548,7 +9271,9 @@ mod replication_group_items {
         /// Default: `false`
         pub auth_token_enabled: ::std::option::Option<bool>,
         /// The date the auth token was last modified
-        pub auth_token_last_modified_date: ::std::option::Option<::querygen_runtime::DateTime>,
+        pub auth_token_last_modified_date: ::std::option::Option<
+            ::querygen_runtime::DateTime,
+        >,
         /// A flag that enables in-transit encryption when set to `true`.
         ///
         /// **Required:** Only available when creating a replication group in an Amazon VPC using Redis OSS
@@ -8568,19 +9293,25 @@ mod replication_group_items {
         /// Default: `false`
         pub at_rest_encryption_enabled: ::std::option::Option<bool>,
         /// The outpost ARNs of the replication group's member clusters.
-        pub member_clusters_outpost_arns:
-            ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        pub member_clusters_outpost_arns: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
         /// The ID of the KMS key used to encrypt the disk in the cluster.
         pub kms_key_id: ::std::option::Option<::std::string::String>,
         /// The ARN (Amazon Resource Name) of the replication group.
         pub arn: ::std::option::Option<::std::string::String>,
         /// The ID of the user group associated to the replication group.
-        pub user_group_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        pub user_group_ids: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
         /// Returns the destination, format and type of the logs.
-        pub log_delivery_configurations:
-            ::std::option::Option<::std::vec::Vec<crate::types::LogDeliveryConfiguration>>,
+        pub log_delivery_configurations: ::std::option::Option<
+            ::std::vec::Vec<crate::types::LogDeliveryConfiguration>,
+        >,
         /// The date and time when the cluster was created.
-        pub replication_group_create_time: ::std::option::Option<::querygen_runtime::DateTime>,
+        pub replication_group_create_time: ::std::option::Option<
+            ::querygen_runtime::DateTime,
+        >,
         /// Enables data tiering. Data tiering is only supported for replication groups using the r6gd node
         /// type. This parameter must be set to true when using r6gd nodes. For more information, see [Data
         /// tiering](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/data-tiering.html).
@@ -8599,7 +9330,9 @@ mod replication_group_items {
         /// system](http://aws.amazon.com/ec2/nitro/).
         pub ip_discovery: ::std::option::Option<crate::types::IpDiscovery>,
         /// A setting that allows you to migrate your clients to use in-transit encryption, with no downtime.
-        pub transit_encryption_mode: ::std::option::Option<crate::types::TransitEncryptionMode>,
+        pub transit_encryption_mode: ::std::option::Option<
+            crate::types::TransitEncryptionMode,
+        >,
         /// Enabled or Disabled. To modify cluster mode from Disabled to Enabled, you must first set the cluster
         /// mode to Compatible. Compatible mode allows your Valkey or Redis OSS clients to connect using both
         /// cluster mode enabled and cluster mode disabled. After you migrate all Valkey or Redis OSS clients to
@@ -8621,15 +9354,14 @@ mod replication_group_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_replication_group_id: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_description: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_replication_group_id: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
+            let mut member_description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             let mut member_global_replication_group_info: ::std::option::Option<
                 crate::types::GlobalReplicationGroupInfo,
             > = ::std::option::Option::None;
-            let mut member_status: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_status: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             let mut member_pending_modified_values: ::std::option::Option<
                 crate::types::ReplicationGroupPendingModifiedValues,
             > = ::std::option::Option::None;
@@ -8639,39 +9371,37 @@ mod replication_group_items {
             let mut member_node_groups: ::std::option::Option<
                 ::std::vec::Vec<crate::types::NodeGroup>,
             > = ::std::option::Option::None;
-            let mut member_snapshotting_cluster_id: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_snapshotting_cluster_id: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
             let mut member_automatic_failover: ::std::option::Option<
                 crate::types::AutomaticFailoverStatus,
             > = ::std::option::Option::None;
-            let mut member_multi_az: ::std::option::Option<crate::types::MultiAzStatus> =
-                ::std::option::Option::None;
-            let mut member_configuration_endpoint: ::std::option::Option<crate::types::Endpoint> =
-                ::std::option::Option::None;
-            let mut member_snapshot_retention_limit: ::std::option::Option<i32> =
-                ::std::option::Option::None;
-            let mut member_snapshot_window: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_cluster_enabled: ::std::option::Option<bool> =
-                ::std::option::Option::None;
-            let mut member_cache_node_type: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_auth_token_enabled: ::std::option::Option<bool> =
-                ::std::option::Option::None;
+            let mut member_multi_az: ::std::option::Option<
+                crate::types::MultiAzStatus,
+            > = ::std::option::Option::None;
+            let mut member_configuration_endpoint: ::std::option::Option<
+                crate::types::Endpoint,
+            > = ::std::option::Option::None;
+            let mut member_snapshot_retention_limit: ::std::option::Option<i32> = ::std::option::Option::None;
+            let mut member_snapshot_window: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
+            let mut member_cluster_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
+            let mut member_cache_node_type: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
+            let mut member_auth_token_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
             let mut member_auth_token_last_modified_date: ::std::option::Option<
                 ::querygen_runtime::DateTime,
             > = ::std::option::Option::None;
-            let mut member_transit_encryption_enabled: ::std::option::Option<bool> =
-                ::std::option::Option::None;
-            let mut member_at_rest_encryption_enabled: ::std::option::Option<bool> =
-                ::std::option::Option::None;
+            let mut member_transit_encryption_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
+            let mut member_at_rest_encryption_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
             let mut member_member_clusters_outpost_arns: ::std::option::Option<
                 ::std::vec::Vec<::std::string::String>,
             > = ::std::option::Option::None;
-            let mut member_kms_key_id: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_arn: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_kms_key_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_arn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             let mut member_user_group_ids: ::std::option::Option<
                 ::std::vec::Vec<::std::string::String>,
             > = ::std::option::Option::None;
@@ -8681,51 +9411,61 @@ mod replication_group_items {
             let mut member_replication_group_create_time: ::std::option::Option<
                 ::querygen_runtime::DateTime,
             > = ::std::option::Option::None;
-            let mut member_data_tiering: ::std::option::Option<crate::types::DataTieringStatus> =
-                ::std::option::Option::None;
-            let mut member_auto_minor_version_upgrade: ::std::option::Option<bool> =
-                ::std::option::Option::None;
-            let mut member_network_type: ::std::option::Option<crate::types::NetworkType> =
-                ::std::option::Option::None;
-            let mut member_ip_discovery: ::std::option::Option<crate::types::IpDiscovery> =
-                ::std::option::Option::None;
+            let mut member_data_tiering: ::std::option::Option<
+                crate::types::DataTieringStatus,
+            > = ::std::option::Option::None;
+            let mut member_auto_minor_version_upgrade: ::std::option::Option<bool> = ::std::option::Option::None;
+            let mut member_network_type: ::std::option::Option<
+                crate::types::NetworkType,
+            > = ::std::option::Option::None;
+            let mut member_ip_discovery: ::std::option::Option<
+                crate::types::IpDiscovery,
+            > = ::std::option::Option::None;
             let mut member_transit_encryption_mode: ::std::option::Option<
                 crate::types::TransitEncryptionMode,
             > = ::std::option::Option::None;
-            let mut member_cluster_mode: ::std::option::Option<crate::types::ClusterMode> =
-                ::std::option::Option::None;
-            let mut member_engine: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_cluster_mode: ::std::option::Option<
+                crate::types::ClusterMode,
+            > = ::std::option::Option::None;
+            let mut member_engine: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "ReplicationGroupId" => {
-                        member_replication_group_id =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_replication_group_id = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "Description" => {
-                        member_description =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_description = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "GlobalReplicationGroupInfo" => {
                         member_global_replication_group_info = ::std::option::Option::Some(
-                            crate::types::GlobalReplicationGroupInfo::read_xml(reader, &child)?,
+                            crate::types::GlobalReplicationGroupInfo::read_xml(
+                                reader,
+                                &child,
+                            )?,
                         );
                     }
                     "Status" => {
-                        member_status = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_status = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "PendingModifiedValues" => {
                         member_pending_modified_values = ::std::option::Option::Some(
                             crate::types::ReplicationGroupPendingModifiedValues::read_xml(
-                                reader, &child,
+                                reader,
+                                &child,
                             )?,
                         );
                     }
                     "MemberClusters" => {
                         member_member_clusters = ::std::option::Option::Some({
                             let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) =
-                                reader.next_child(&child)?
+                            while let ::std::option::Option::Some(item0) = reader
+                                .next_child(&child)?
                             {
                                 if reader.name() == "ClusterId" {
                                     items0.push(reader.read_string(&item0)?);
@@ -8739,11 +9479,12 @@ mod replication_group_items {
                     "NodeGroups" => {
                         member_node_groups = ::std::option::Option::Some({
                             let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) =
-                                reader.next_child(&child)?
+                            while let ::std::option::Option::Some(item0) = reader
+                                .next_child(&child)?
                             {
                                 if reader.name() == "NodeGroup" {
-                                    items0.push(crate::types::NodeGroup::read_xml(reader, &item0)?);
+                                    items0
+                                        .push(crate::types::NodeGroup::read_xml(reader, &item0)?);
                                 } else {
                                     reader.skip(&item0)?;
                                 }
@@ -8752,8 +9493,9 @@ mod replication_group_items {
                         });
                     }
                     "SnapshottingClusterId" => {
-                        member_snapshotting_cluster_id =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_snapshotting_cluster_id = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "AutomaticFailover" => {
                         member_automatic_failover = ::std::option::Option::Some(
@@ -8764,7 +9506,9 @@ mod replication_group_items {
                     }
                     "MultiAZ" => {
                         member_multi_az = ::std::option::Option::Some(
-                            crate::types::MultiAzStatus::from(reader.text(&child)?.as_ref()),
+                            crate::types::MultiAzStatus::from(
+                                reader.text(&child)?.as_ref(),
+                            ),
                         );
                     }
                     "ConfigurationEndpoint" => {
@@ -8778,8 +9522,9 @@ mod replication_group_items {
                         );
                     }
                     "SnapshotWindow" => {
-                        member_snapshot_window =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_snapshot_window = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "ClusterEnabled" => {
                         member_cluster_enabled = ::std::option::Option::Some(
@@ -8787,8 +9532,9 @@ mod replication_group_items {
                         );
                     }
                     "CacheNodeType" => {
-                        member_cache_node_type =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_cache_node_type = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "AuthTokenEnabled" => {
                         member_auth_token_enabled = ::std::option::Option::Some(
@@ -8796,11 +9542,13 @@ mod replication_group_items {
                         );
                     }
                     "AuthTokenLastModifiedDate" => {
-                        member_auth_token_last_modified_date =
-                            ::std::option::Option::Some(reader.read_timestamp(
-                                &child,
-                                ::querygen_runtime::query::TimestampFormat::DateTime,
-                            )?);
+                        member_auth_token_last_modified_date = ::std::option::Option::Some(
+                            reader
+                                .read_timestamp(
+                                    &child,
+                                    ::querygen_runtime::query::TimestampFormat::DateTime,
+                                )?,
+                        );
                     }
                     "TransitEncryptionEnabled" => {
                         member_transit_encryption_enabled = ::std::option::Option::Some(
@@ -8815,8 +9563,8 @@ mod replication_group_items {
                     "MemberClustersOutpostArns" => {
                         member_member_clusters_outpost_arns = ::std::option::Option::Some({
                             let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) =
-                                reader.next_child(&child)?
+                            while let ::std::option::Option::Some(item0) = reader
+                                .next_child(&child)?
                             {
                                 if reader.name() == "ReplicationGroupOutpostArn" {
                                     items0.push(reader.read_string(&item0)?);
@@ -8828,17 +9576,20 @@ mod replication_group_items {
                         });
                     }
                     "KmsKeyId" => {
-                        member_kms_key_id =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_kms_key_id = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "ARN" => {
-                        member_arn = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_arn = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "UserGroupIds" => {
                         member_user_group_ids = ::std::option::Option::Some({
                             let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) =
-                                reader.next_child(&child)?
+                            while let ::std::option::Option::Some(item0) = reader
+                                .next_child(&child)?
                             {
                                 if reader.name() == "member" {
                                     items0.push(reader.read_string(&item0)?);
@@ -8852,13 +9603,17 @@ mod replication_group_items {
                     "LogDeliveryConfigurations" => {
                         member_log_delivery_configurations = ::std::option::Option::Some({
                             let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) =
-                                reader.next_child(&child)?
+                            while let ::std::option::Option::Some(item0) = reader
+                                .next_child(&child)?
                             {
                                 if reader.name() == "LogDeliveryConfiguration" {
-                                    items0.push(crate::types::LogDeliveryConfiguration::read_xml(
-                                        reader, &item0,
-                                    )?);
+                                    items0
+                                        .push(
+                                            crate::types::LogDeliveryConfiguration::read_xml(
+                                                reader,
+                                                &item0,
+                                            )?,
+                                        );
                                 } else {
                                     reader.skip(&item0)?;
                                 }
@@ -8867,15 +9622,19 @@ mod replication_group_items {
                         });
                     }
                     "ReplicationGroupCreateTime" => {
-                        member_replication_group_create_time =
-                            ::std::option::Option::Some(reader.read_timestamp(
-                                &child,
-                                ::querygen_runtime::query::TimestampFormat::DateTime,
-                            )?);
+                        member_replication_group_create_time = ::std::option::Option::Some(
+                            reader
+                                .read_timestamp(
+                                    &child,
+                                    ::querygen_runtime::query::TimestampFormat::DateTime,
+                                )?,
+                        );
                     }
                     "DataTiering" => {
                         member_data_tiering = ::std::option::Option::Some(
-                            crate::types::DataTieringStatus::from(reader.text(&child)?.as_ref()),
+                            crate::types::DataTieringStatus::from(
+                                reader.text(&child)?.as_ref(),
+                            ),
                         );
                     }
                     "AutoMinorVersionUpgrade" => {
@@ -8885,27 +9644,36 @@ mod replication_group_items {
                     }
                     "NetworkType" => {
                         member_network_type = ::std::option::Option::Some(
-                            crate::types::NetworkType::from(reader.text(&child)?.as_ref()),
+                            crate::types::NetworkType::from(
+                                reader.text(&child)?.as_ref(),
+                            ),
                         );
                     }
                     "IpDiscovery" => {
                         member_ip_discovery = ::std::option::Option::Some(
-                            crate::types::IpDiscovery::from(reader.text(&child)?.as_ref()),
+                            crate::types::IpDiscovery::from(
+                                reader.text(&child)?.as_ref(),
+                            ),
                         );
                     }
                     "TransitEncryptionMode" => {
-                        member_transit_encryption_mode =
-                            ::std::option::Option::Some(crate::types::TransitEncryptionMode::from(
+                        member_transit_encryption_mode = ::std::option::Option::Some(
+                            crate::types::TransitEncryptionMode::from(
                                 reader.text(&child)?.as_ref(),
-                            ));
+                            ),
+                        );
                     }
                     "ClusterMode" => {
                         member_cluster_mode = ::std::option::Option::Some(
-                            crate::types::ClusterMode::from(reader.text(&child)?.as_ref()),
+                            crate::types::ClusterMode::from(
+                                reader.text(&child)?.as_ref(),
+                            ),
                         );
                     }
                     "Engine" => {
-                        member_engine = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_engine = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
@@ -8956,7 +9724,9 @@ mod replication_group_items {
             if let ::std::option::Option::Some(value) = &self.description {
                 writer.element("Description", value);
             }
-            if let ::std::option::Option::Some(value) = &self.global_replication_group_info {
+            if let ::std::option::Option::Some(value) = &self
+                .global_replication_group_info
+            {
                 writer.start("GlobalReplicationGroupInfo", ::std::option::Option::None);
                 value.write_xml(writer);
                 writer.end("GlobalReplicationGroupInfo");
@@ -9014,20 +9784,27 @@ mod replication_group_items {
             if let ::std::option::Option::Some(value) = &self.auth_token_enabled {
                 writer.boolean("AuthTokenEnabled", *value);
             }
-            if let ::std::option::Option::Some(value) = &self.auth_token_last_modified_date {
-                writer.timestamp(
-                    "AuthTokenLastModifiedDate",
-                    value,
-                    ::querygen_runtime::query::TimestampFormat::DateTime,
-                );
+            if let ::std::option::Option::Some(value) = &self
+                .auth_token_last_modified_date
+            {
+                writer
+                    .timestamp(
+                        "AuthTokenLastModifiedDate",
+                        value,
+                        ::querygen_runtime::query::TimestampFormat::DateTime,
+                    );
             }
-            if let ::std::option::Option::Some(value) = &self.transit_encryption_enabled {
+            if let ::std::option::Option::Some(value) = &self.transit_encryption_enabled
+            {
                 writer.boolean("TransitEncryptionEnabled", *value);
             }
-            if let ::std::option::Option::Some(value) = &self.at_rest_encryption_enabled {
+            if let ::std::option::Option::Some(value) = &self.at_rest_encryption_enabled
+            {
                 writer.boolean("AtRestEncryptionEnabled", *value);
             }
-            if let ::std::option::Option::Some(value) = &self.member_clusters_outpost_arns {
+            if let ::std::option::Option::Some(value) = &self
+                .member_clusters_outpost_arns
+            {
                 writer.start("MemberClustersOutpostArns", ::std::option::Option::None);
                 for item0 in value.iter() {
                     writer.element("ReplicationGroupOutpostArn", item0);
@@ -9047,26 +9824,32 @@ mod replication_group_items {
                 }
                 writer.end("UserGroupIds");
             }
-            if let ::std::option::Option::Some(value) = &self.log_delivery_configurations {
+            if let ::std::option::Option::Some(value) = &self.log_delivery_configurations
+            {
                 writer.start("LogDeliveryConfigurations", ::std::option::Option::None);
                 for item0 in value.iter() {
-                    writer.start("LogDeliveryConfiguration", ::std::option::Option::None);
+                    writer
+                        .start("LogDeliveryConfiguration", ::std::option::Option::None);
                     item0.write_xml(writer);
                     writer.end("LogDeliveryConfiguration");
                 }
                 writer.end("LogDeliveryConfigurations");
             }
-            if let ::std::option::Option::Some(value) = &self.replication_group_create_time {
-                writer.timestamp(
-                    "ReplicationGroupCreateTime",
-                    value,
-                    ::querygen_runtime::query::TimestampFormat::DateTime,
-                );
+            if let ::std::option::Option::Some(value) = &self
+                .replication_group_create_time
+            {
+                writer
+                    .timestamp(
+                        "ReplicationGroupCreateTime",
+                        value,
+                        ::querygen_runtime::query::TimestampFormat::DateTime,
+                    );
             }
             if let ::std::option::Option::Some(value) = &self.data_tiering {
                 writer.element("DataTiering", value.as_str());
             }
-            if let ::std::option::Option::Some(value) = &self.auto_minor_version_upgrade {
+            if let ::std::option::Option::Some(value) = &self.auto_minor_version_upgrade
+            {
                 writer.boolean("AutoMinorVersionUpgrade", *value);
             }
             if let ::std::option::Option::Some(value) = &self.network_type {
@@ -9087,33 +9870,37 @@ mod replication_group_items {
         }
     }
 }
-#[cfg(any(
-    feature = "complete-migration",
-    feature = "create-replication-group",
-    feature = "decrease-replica-count",
-    feature = "delete-replication-group",
-    feature = "describe-replication-groups",
-    feature = "increase-replica-count",
-    feature = "modify-replication-group",
-    feature = "modify-replication-group-shard-configuration",
-    feature = "start-migration",
-    feature = "test-failover",
-    feature = "test-migration"
-))]
+#[cfg(
+    any(
+        feature = "complete-migration",
+        feature = "create-replication-group",
+        feature = "decrease-replica-count",
+        feature = "delete-replication-group",
+        feature = "describe-replication-groups",
+        feature = "increase-replica-count",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "start-migration",
+        feature = "test-failover",
+        feature = "test-migration"
+    )
+)]
 pub use self::replication_group_items::*;
-#[cfg(any(
-    feature = "complete-migration",
-    feature = "create-replication-group",
-    feature = "decrease-replica-count",
-    feature = "delete-replication-group",
-    feature = "describe-replication-groups",
-    feature = "increase-replica-count",
-    feature = "modify-replication-group",
-    feature = "modify-replication-group-shard-configuration",
-    feature = "start-migration",
-    feature = "test-failover",
-    feature = "test-migration"
-))]
+#[cfg(
+    any(
+        feature = "complete-migration",
+        feature = "create-replication-group",
+        feature = "decrease-replica-count",
+        feature = "delete-replication-group",
+        feature = "describe-replication-groups",
+        feature = "increase-replica-count",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "start-migration",
+        feature = "test-failover",
+        feature = "test-migration"
+    )
+)]
 mod replication_group_pending_modified_values_items {
     /// The settings to be applied to the Valkey or Redis OSS replication group, either immediately or
     /// during the next maintenance window.
@@ -9126,21 +9913,27 @@ mod replication_group_pending_modified_values_items {
         /// during the next maintenance window.
         pub primary_cluster_id: ::std::option::Option<::std::string::String>,
         /// Indicates the status of automatic failover for this Valkey or Redis OSS replication group.
-        pub automatic_failover_status:
-            ::std::option::Option<crate::types::PendingAutomaticFailoverStatus>,
+        pub automatic_failover_status: ::std::option::Option<
+            crate::types::PendingAutomaticFailoverStatus,
+        >,
         /// The status of an online resharding operation.
         pub resharding: ::std::option::Option<crate::types::ReshardingStatus>,
         /// The auth token status
-        pub auth_token_status: ::std::option::Option<crate::types::AuthTokenUpdateStatus>,
+        pub auth_token_status: ::std::option::Option<
+            crate::types::AuthTokenUpdateStatus,
+        >,
         /// The user group being modified.
         pub user_groups: ::std::option::Option<crate::types::UserGroupsUpdateStatus>,
         /// The log delivery configurations being modified
-        pub log_delivery_configurations:
-            ::std::option::Option<::std::vec::Vec<crate::types::PendingLogDeliveryConfiguration>>,
+        pub log_delivery_configurations: ::std::option::Option<
+            ::std::vec::Vec<crate::types::PendingLogDeliveryConfiguration>,
+        >,
         /// A flag that enables in-transit encryption when set to true.
         pub transit_encryption_enabled: ::std::option::Option<bool>,
         /// A setting that allows you to migrate your clients to use in-transit encryption, with no downtime.
-        pub transit_encryption_mode: ::std::option::Option<crate::types::TransitEncryptionMode>,
+        pub transit_encryption_mode: ::std::option::Option<
+            crate::types::TransitEncryptionMode,
+        >,
         /// Enabled or Disabled. To modify cluster mode from Disabled to Enabled, you must first set the cluster
         /// mode to Compatible. Compatible mode allows your Valkey or Redis OSS clients to connect using both
         /// cluster mode enabled and cluster mode disabled. After you migrate all Valkey or Redis OSS clients to
@@ -9160,13 +9953,15 @@ mod replication_group_pending_modified_values_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_primary_cluster_id: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_primary_cluster_id: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
             let mut member_automatic_failover_status: ::std::option::Option<
                 crate::types::PendingAutomaticFailoverStatus,
             > = ::std::option::Option::None;
-            let mut member_resharding: ::std::option::Option<crate::types::ReshardingStatus> =
-                ::std::option::Option::None;
+            let mut member_resharding: ::std::option::Option<
+                crate::types::ReshardingStatus,
+            > = ::std::option::Option::None;
             let mut member_auth_token_status: ::std::option::Option<
                 crate::types::AuthTokenUpdateStatus,
             > = ::std::option::Option::None;
@@ -9176,18 +9971,19 @@ mod replication_group_pending_modified_values_items {
             let mut member_log_delivery_configurations: ::std::option::Option<
                 ::std::vec::Vec<crate::types::PendingLogDeliveryConfiguration>,
             > = ::std::option::Option::None;
-            let mut member_transit_encryption_enabled: ::std::option::Option<bool> =
-                ::std::option::Option::None;
+            let mut member_transit_encryption_enabled: ::std::option::Option<bool> = ::std::option::Option::None;
             let mut member_transit_encryption_mode: ::std::option::Option<
                 crate::types::TransitEncryptionMode,
             > = ::std::option::Option::None;
-            let mut member_cluster_mode: ::std::option::Option<crate::types::ClusterMode> =
-                ::std::option::Option::None;
+            let mut member_cluster_mode: ::std::option::Option<
+                crate::types::ClusterMode,
+            > = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "PrimaryClusterId" => {
-                        member_primary_cluster_id =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_primary_cluster_id = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "AutomaticFailoverStatus" => {
                         member_automatic_failover_status = ::std::option::Option::Some(
@@ -9202,28 +9998,34 @@ mod replication_group_pending_modified_values_items {
                         );
                     }
                     "AuthTokenStatus" => {
-                        member_auth_token_status =
-                            ::std::option::Option::Some(crate::types::AuthTokenUpdateStatus::from(
+                        member_auth_token_status = ::std::option::Option::Some(
+                            crate::types::AuthTokenUpdateStatus::from(
                                 reader.text(&child)?.as_ref(),
-                            ));
+                            ),
+                        );
                     }
                     "UserGroups" => {
                         member_user_groups = ::std::option::Option::Some(
-                            crate::types::UserGroupsUpdateStatus::read_xml(reader, &child)?,
+                            crate::types::UserGroupsUpdateStatus::read_xml(
+                                reader,
+                                &child,
+                            )?,
                         );
                     }
                     "LogDeliveryConfigurations" => {
                         member_log_delivery_configurations = ::std::option::Option::Some({
                             let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) =
-                                reader.next_child(&child)?
+                            while let ::std::option::Option::Some(item0) = reader
+                                .next_child(&child)?
                             {
                                 if reader.name() == "member" {
-                                    items0.push(
-                                        crate::types::PendingLogDeliveryConfiguration::read_xml(
-                                            reader, &item0,
-                                        )?,
-                                    );
+                                    items0
+                                        .push(
+                                            crate::types::PendingLogDeliveryConfiguration::read_xml(
+                                                reader,
+                                                &item0,
+                                            )?,
+                                        );
                                 } else {
                                     reader.skip(&item0)?;
                                 }
@@ -9237,14 +10039,17 @@ mod replication_group_pending_modified_values_items {
                         );
                     }
                     "TransitEncryptionMode" => {
-                        member_transit_encryption_mode =
-                            ::std::option::Option::Some(crate::types::TransitEncryptionMode::from(
+                        member_transit_encryption_mode = ::std::option::Option::Some(
+                            crate::types::TransitEncryptionMode::from(
                                 reader.text(&child)?.as_ref(),
-                            ));
+                            ),
+                        );
                     }
                     "ClusterMode" => {
                         member_cluster_mode = ::std::option::Option::Some(
-                            crate::types::ClusterMode::from(reader.text(&child)?.as_ref()),
+                            crate::types::ClusterMode::from(
+                                reader.text(&child)?.as_ref(),
+                            ),
                         );
                     }
                     _ => reader.skip(&child)?,
@@ -9286,7 +10091,8 @@ mod replication_group_pending_modified_values_items {
                 value.write_xml(writer);
                 writer.end("UserGroups");
             }
-            if let ::std::option::Option::Some(value) = &self.log_delivery_configurations {
+            if let ::std::option::Option::Some(value) = &self.log_delivery_configurations
+            {
                 writer.start("LogDeliveryConfigurations", ::std::option::Option::None);
                 for item0 in value.iter() {
                     writer.start("member", ::std::option::Option::None);
@@ -9295,7 +10101,8 @@ mod replication_group_pending_modified_values_items {
                 }
                 writer.end("LogDeliveryConfigurations");
             }
-            if let ::std::option::Option::Some(value) = &self.transit_encryption_enabled {
+            if let ::std::option::Option::Some(value) = &self.transit_encryption_enabled
+            {
                 writer.boolean("TransitEncryptionEnabled", *value);
             }
             if let ::std::option::Option::Some(value) = &self.transit_encryption_mode {
@@ -9307,24 +10114,28 @@ mod replication_group_pending_modified_values_items {
         }
     }
 }
-#[cfg(any(
-    feature = "complete-migration",
-    feature = "create-replication-group",
-    feature = "decrease-replica-count",
-    feature = "delete-replication-group",
-    feature = "describe-replication-groups",
-    feature = "increase-replica-count",
-    feature = "modify-replication-group",
-    feature = "modify-replication-group-shard-configuration",
-    feature = "start-migration",
-    feature = "test-failover",
-    feature = "test-migration"
-))]
+#[cfg(
+    any(
+        feature = "complete-migration",
+        feature = "create-replication-group",
+        feature = "decrease-replica-count",
+        feature = "delete-replication-group",
+        feature = "describe-replication-groups",
+        feature = "increase-replica-count",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "start-migration",
+        feature = "test-failover",
+        feature = "test-migration"
+    )
+)]
 pub use self::replication_group_pending_modified_values_items::*;
-#[cfg(any(
-    feature = "describe-reserved-cache-nodes",
-    feature = "purchase-reserved-cache-nodes-offering"
-))]
+#[cfg(
+    any(
+        feature = "describe-reserved-cache-nodes",
+        feature = "purchase-reserved-cache-nodes-offering"
+    )
+)]
 mod reserved_cache_node_items {
     /// Represents the output of a `PurchaseReservedCacheNodesOffering` operation.
     ///
@@ -9335,7 +10146,9 @@ mod reserved_cache_node_items {
         /// The unique identifier for the reservation.
         pub reserved_cache_node_id: ::std::option::Option<::std::string::String>,
         /// The offering identifier.
-        pub reserved_cache_nodes_offering_id: ::std::option::Option<::std::string::String>,
+        pub reserved_cache_nodes_offering_id: ::std::option::Option<
+            ::std::string::String,
+        >,
         /// The cache node type for the reserved cache nodes.
         ///
         /// The following node types are supported by ElastiCache. Generally speaking, the current generation
@@ -9431,8 +10244,9 @@ mod reserved_cache_node_items {
         /// The state of the reserved cache node.
         pub state: ::std::option::Option<::std::string::String>,
         /// The recurring price charged to run this reserved cache node.
-        pub recurring_charges:
-            ::std::option::Option<::std::vec::Vec<crate::types::RecurringCharge>>,
+        pub recurring_charges: ::std::option::Option<
+            ::std::vec::Vec<crate::types::RecurringCharge>,
+        >,
         /// The Amazon Resource Name (ARN) of the reserved cache node.
         ///
         /// Example: `arn:aws:elasticache:us-east-1:123456789012:reserved-instance:ri-2017-03-27-08-33-25-582`
@@ -9450,50 +10264,58 @@ mod reserved_cache_node_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_reserved_cache_node_id: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_reserved_cache_node_id: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
             let mut member_reserved_cache_nodes_offering_id: ::std::option::Option<
                 ::std::string::String,
             > = ::std::option::Option::None;
-            let mut member_cache_node_type: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_start_time: ::std::option::Option<::querygen_runtime::DateTime> =
-                ::std::option::Option::None;
+            let mut member_cache_node_type: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
+            let mut member_start_time: ::std::option::Option<
+                ::querygen_runtime::DateTime,
+            > = ::std::option::Option::None;
             let mut member_duration: ::std::option::Option<i32> = ::std::option::Option::None;
             let mut member_fixed_price: ::std::option::Option<f64> = ::std::option::Option::None;
             let mut member_usage_price: ::std::option::Option<f64> = ::std::option::Option::None;
-            let mut member_cache_node_count: ::std::option::Option<i32> =
-                ::std::option::Option::None;
-            let mut member_product_description: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_offering_type: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_state: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_cache_node_count: ::std::option::Option<i32> = ::std::option::Option::None;
+            let mut member_product_description: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
+            let mut member_offering_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_state: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             let mut member_recurring_charges: ::std::option::Option<
                 ::std::vec::Vec<crate::types::RecurringCharge>,
             > = ::std::option::Option::None;
-            let mut member_reservation_arn: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_reservation_arn: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "ReservedCacheNodeId" => {
-                        member_reserved_cache_node_id =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_reserved_cache_node_id = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "ReservedCacheNodesOfferingId" => {
-                        member_reserved_cache_nodes_offering_id =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_reserved_cache_nodes_offering_id = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "CacheNodeType" => {
-                        member_cache_node_type =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_cache_node_type = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "StartTime" => {
-                        member_start_time = ::std::option::Option::Some(reader.read_timestamp(
-                            &child,
-                            ::querygen_runtime::query::TimestampFormat::DateTime,
-                        )?);
+                        member_start_time = ::std::option::Option::Some(
+                            reader
+                                .read_timestamp(
+                                    &child,
+                                    ::querygen_runtime::query::TimestampFormat::DateTime,
+                                )?,
+                        );
                     }
                     "Duration" => {
                         member_duration = ::std::option::Option::Some(
@@ -9516,26 +10338,31 @@ mod reserved_cache_node_items {
                         );
                     }
                     "ProductDescription" => {
-                        member_product_description =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_product_description = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "OfferingType" => {
-                        member_offering_type =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_offering_type = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "State" => {
-                        member_state = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_state = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "RecurringCharges" => {
                         member_recurring_charges = ::std::option::Option::Some({
                             let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) =
-                                reader.next_child(&child)?
+                            while let ::std::option::Option::Some(item0) = reader
+                                .next_child(&child)?
                             {
                                 if reader.name() == "RecurringCharge" {
-                                    items0.push(crate::types::RecurringCharge::read_xml(
-                                        reader, &item0,
-                                    )?);
+                                    items0
+                                        .push(
+                                            crate::types::RecurringCharge::read_xml(reader, &item0)?,
+                                        );
                                 } else {
                                     reader.skip(&item0)?;
                                 }
@@ -9544,8 +10371,9 @@ mod reserved_cache_node_items {
                         });
                     }
                     "ReservationARN" => {
-                        member_reservation_arn =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_reservation_arn = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
@@ -9574,18 +10402,21 @@ mod reserved_cache_node_items {
             if let ::std::option::Option::Some(value) = &self.reserved_cache_node_id {
                 writer.element("ReservedCacheNodeId", value);
             }
-            if let ::std::option::Option::Some(value) = &self.reserved_cache_nodes_offering_id {
+            if let ::std::option::Option::Some(value) = &self
+                .reserved_cache_nodes_offering_id
+            {
                 writer.element("ReservedCacheNodesOfferingId", value);
             }
             if let ::std::option::Option::Some(value) = &self.cache_node_type {
                 writer.element("CacheNodeType", value);
             }
             if let ::std::option::Option::Some(value) = &self.start_time {
-                writer.timestamp(
-                    "StartTime",
-                    value,
-                    ::querygen_runtime::query::TimestampFormat::DateTime,
-                );
+                writer
+                    .timestamp(
+                        "StartTime",
+                        value,
+                        ::querygen_runtime::query::TimestampFormat::DateTime,
+                    );
             }
             if let ::std::option::Option::Some(value) = &self.duration {
                 writer.integer("Duration", i64::from(*value));
@@ -9623,10 +10454,12 @@ mod reserved_cache_node_items {
         }
     }
 }
-#[cfg(any(
-    feature = "describe-reserved-cache-nodes",
-    feature = "purchase-reserved-cache-nodes-offering"
-))]
+#[cfg(
+    any(
+        feature = "describe-reserved-cache-nodes",
+        feature = "purchase-reserved-cache-nodes-offering"
+    )
+)]
 pub use self::reserved_cache_node_items::*;
 #[cfg(feature = "describe-reserved-cache-nodes-offerings")]
 mod reserved_cache_nodes_offering_items {
@@ -9637,7 +10470,9 @@ mod reserved_cache_nodes_offering_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct ReservedCacheNodesOffering {
         /// A unique identifier for the reserved cache node offering.
-        pub reserved_cache_nodes_offering_id: ::std::option::Option<::std::string::String>,
+        pub reserved_cache_nodes_offering_id: ::std::option::Option<
+            ::std::string::String,
+        >,
         /// The cache node type for the reserved cache node.
         ///
         /// The following node types are supported by ElastiCache. Generally speaking, the current generation
@@ -9727,8 +10562,9 @@ mod reserved_cache_nodes_offering_items {
         /// The offering type.
         pub offering_type: ::std::option::Option<::std::string::String>,
         /// The recurring price charged to run this reserved cache node.
-        pub recurring_charges:
-            ::std::option::Option<::std::vec::Vec<crate::types::RecurringCharge>>,
+        pub recurring_charges: ::std::option::Option<
+            ::std::vec::Vec<crate::types::RecurringCharge>,
+        >,
     }
     impl ReservedCacheNodesOffering {
         /// Creates a builder for [`ReservedCacheNodesOffering`].
@@ -9745,27 +10581,30 @@ mod reserved_cache_nodes_offering_items {
             let mut member_reserved_cache_nodes_offering_id: ::std::option::Option<
                 ::std::string::String,
             > = ::std::option::Option::None;
-            let mut member_cache_node_type: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_cache_node_type: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
             let mut member_duration: ::std::option::Option<i32> = ::std::option::Option::None;
             let mut member_fixed_price: ::std::option::Option<f64> = ::std::option::Option::None;
             let mut member_usage_price: ::std::option::Option<f64> = ::std::option::Option::None;
-            let mut member_product_description: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_offering_type: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_product_description: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
+            let mut member_offering_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             let mut member_recurring_charges: ::std::option::Option<
                 ::std::vec::Vec<crate::types::RecurringCharge>,
             > = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "ReservedCacheNodesOfferingId" => {
-                        member_reserved_cache_nodes_offering_id =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_reserved_cache_nodes_offering_id = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "CacheNodeType" => {
-                        member_cache_node_type =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_cache_node_type = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "Duration" => {
                         member_duration = ::std::option::Option::Some(
@@ -9783,23 +10622,26 @@ mod reserved_cache_nodes_offering_items {
                         );
                     }
                     "ProductDescription" => {
-                        member_product_description =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_product_description = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "OfferingType" => {
-                        member_offering_type =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_offering_type = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "RecurringCharges" => {
                         member_recurring_charges = ::std::option::Option::Some({
                             let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) =
-                                reader.next_child(&child)?
+                            while let ::std::option::Option::Some(item0) = reader
+                                .next_child(&child)?
                             {
                                 if reader.name() == "RecurringCharge" {
-                                    items0.push(crate::types::RecurringCharge::read_xml(
-                                        reader, &item0,
-                                    )?);
+                                    items0
+                                        .push(
+                                            crate::types::RecurringCharge::read_xml(reader, &item0)?,
+                                        );
                                 } else {
                                     reader.skip(&item0)?;
                                 }
@@ -9826,7 +10668,9 @@ mod reserved_cache_nodes_offering_items {
     impl ReservedCacheNodesOffering {
         /// Writes this structure's members as child elements (the server side of `read_xml`).
         pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self.reserved_cache_nodes_offering_id {
+            if let ::std::option::Option::Some(value) = &self
+                .reserved_cache_nodes_offering_id
+            {
                 writer.element("ReservedCacheNodesOfferingId", value);
             }
             if let ::std::option::Option::Some(value) = &self.cache_node_type {
@@ -9861,10 +10705,12 @@ mod reserved_cache_nodes_offering_items {
 }
 #[cfg(feature = "describe-reserved-cache-nodes-offerings")]
 pub use self::reserved_cache_nodes_offering_items::*;
-#[cfg(any(
-    feature = "increase-node-groups-in-global-replication-group",
-    feature = "modify-replication-group-shard-configuration"
-))]
+#[cfg(
+    any(
+        feature = "increase-node-groups-in-global-replication-group",
+        feature = "modify-replication-group-shard-configuration"
+    )
+)]
 mod resharding_configuration_items {
     /// A list of `PreferredAvailabilityZones` objects that specifies the configuration of a node group in
     /// the resharded cluster.
@@ -9877,8 +10723,9 @@ mod resharding_configuration_items {
         /// configuration values apply to.
         pub node_group_id: ::std::option::Option<::std::string::String>,
         /// A list of preferred availability zones for the nodes in this cluster.
-        pub preferred_availability_zones:
-            ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        pub preferred_availability_zones: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
     }
     impl ReshardingConfiguration {
         /// Creates a builder for [`ReshardingConfiguration`].
@@ -9895,7 +10742,9 @@ mod resharding_configuration_items {
                 writer.string(value);
                 writer.truncate(mark);
             }
-            if let ::std::option::Option::Some(value) = &self.preferred_availability_zones {
+            if let ::std::option::Option::Some(value) = &self
+                .preferred_availability_zones
+            {
                 writer.push("PreferredAvailabilityZones");
                 if value.is_empty() {
                     writer.empty();
@@ -9924,19 +10773,22 @@ mod resharding_configuration_items {
                 }
                 ::std::option::Option::None => ::std::option::Option::None,
             };
-            let member_preferred_availability_zones = match node.child("PreferredAvailabilityZones")
+            let member_preferred_availability_zones = match node
+                .child("PreferredAvailabilityZones")
             {
                 ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(match child.child("AvailabilityZone") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()? {
-                                list.push(item0.text()?.to_owned());
+                    ::std::option::Option::Some(
+                        match child.child("AvailabilityZone") {
+                            ::std::option::Option::Some(items) => {
+                                let mut list = ::std::vec::Vec::new();
+                                for item0 in items.items()? {
+                                    list.push(item0.text()?.to_owned());
+                                }
+                                list
                             }
-                            list
-                        }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    })
+                            ::std::option::Option::None => ::std::vec::Vec::new(),
+                        },
+                    )
                 }
                 ::std::option::Option::None => ::std::option::Option::None,
             };
@@ -9947,24 +10799,28 @@ mod resharding_configuration_items {
         }
     }
 }
-#[cfg(any(
-    feature = "increase-node-groups-in-global-replication-group",
-    feature = "modify-replication-group-shard-configuration"
-))]
+#[cfg(
+    any(
+        feature = "increase-node-groups-in-global-replication-group",
+        feature = "modify-replication-group-shard-configuration"
+    )
+)]
 pub use self::resharding_configuration_items::*;
-#[cfg(any(
-    feature = "complete-migration",
-    feature = "create-replication-group",
-    feature = "decrease-replica-count",
-    feature = "delete-replication-group",
-    feature = "describe-replication-groups",
-    feature = "increase-replica-count",
-    feature = "modify-replication-group",
-    feature = "modify-replication-group-shard-configuration",
-    feature = "start-migration",
-    feature = "test-failover",
-    feature = "test-migration"
-))]
+#[cfg(
+    any(
+        feature = "complete-migration",
+        feature = "create-replication-group",
+        feature = "decrease-replica-count",
+        feature = "delete-replication-group",
+        feature = "describe-replication-groups",
+        feature = "increase-replica-count",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "start-migration",
+        feature = "test-failover",
+        feature = "test-migration"
+    )
+)]
 mod resharding_status_items {
     /// The status of an online resharding operation.
     ///
@@ -9987,8 +10843,9 @@ mod resharding_status_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_slot_migration: ::std::option::Option<crate::types::SlotMigration> =
-                ::std::option::Option::None;
+            let mut member_slot_migration: ::std::option::Option<
+                crate::types::SlotMigration,
+            > = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "SlotMigration" => {
@@ -10016,27 +10873,31 @@ mod resharding_status_items {
         }
     }
 }
-#[cfg(any(
-    feature = "complete-migration",
-    feature = "create-replication-group",
-    feature = "decrease-replica-count",
-    feature = "delete-replication-group",
-    feature = "describe-replication-groups",
-    feature = "increase-replica-count",
-    feature = "modify-replication-group",
-    feature = "modify-replication-group-shard-configuration",
-    feature = "start-migration",
-    feature = "test-failover",
-    feature = "test-migration"
-))]
+#[cfg(
+    any(
+        feature = "complete-migration",
+        feature = "create-replication-group",
+        feature = "decrease-replica-count",
+        feature = "delete-replication-group",
+        feature = "describe-replication-groups",
+        feature = "increase-replica-count",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "start-migration",
+        feature = "test-failover",
+        feature = "test-migration"
+    )
+)]
 pub use self::resharding_status_items::*;
-#[cfg(any(
-    feature = "create-cache-cluster",
-    feature = "delete-cache-cluster",
-    feature = "describe-cache-clusters",
-    feature = "modify-cache-cluster",
-    feature = "reboot-cache-cluster"
-))]
+#[cfg(
+    any(
+        feature = "create-cache-cluster",
+        feature = "delete-cache-cluster",
+        feature = "describe-cache-clusters",
+        feature = "modify-cache-cluster",
+        feature = "reboot-cache-cluster"
+    )
+)]
 mod security_group_membership_items {
     /// Represents a single cache security group and its status.
     ///
@@ -10062,18 +10923,21 @@ mod security_group_membership_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_security_group_id: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_status: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_security_group_id: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
+            let mut member_status: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "SecurityGroupId" => {
-                        member_security_group_id =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_security_group_id = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "Status" => {
-                        member_status = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_status = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
@@ -10097,20 +10961,24 @@ mod security_group_membership_items {
         }
     }
 }
-#[cfg(any(
-    feature = "create-cache-cluster",
-    feature = "delete-cache-cluster",
-    feature = "describe-cache-clusters",
-    feature = "modify-cache-cluster",
-    feature = "reboot-cache-cluster"
-))]
+#[cfg(
+    any(
+        feature = "create-cache-cluster",
+        feature = "delete-cache-cluster",
+        feature = "describe-cache-clusters",
+        feature = "modify-cache-cluster",
+        feature = "reboot-cache-cluster"
+    )
+)]
 pub use self::security_group_membership_items::*;
-#[cfg(any(
-    feature = "create-serverless-cache",
-    feature = "delete-serverless-cache",
-    feature = "describe-serverless-caches",
-    feature = "modify-serverless-cache"
-))]
+#[cfg(
+    any(
+        feature = "create-serverless-cache",
+        feature = "delete-serverless-cache",
+        feature = "describe-serverless-caches",
+        feature = "modify-serverless-cache"
+    )
+)]
 mod serverless_cache_items {
     /// The resource representing a serverless cache.
     ///
@@ -10139,7 +11007,9 @@ mod serverless_cache_items {
         /// rest in the serverless cache.
         pub kms_key_id: ::std::option::Option<::std::string::String>,
         /// The IDs of the EC2 security groups associated with the serverless cache.
-        pub security_group_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        pub security_group_ids: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
         /// The `Endpoint` member.
         pub endpoint: ::std::option::Option<crate::types::Endpoint>,
         /// The `ReaderEndpoint` member.
@@ -10173,72 +11043,81 @@ mod serverless_cache_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_serverless_cache_name: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_description: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_create_time: ::std::option::Option<::querygen_runtime::DateTime> =
-                ::std::option::Option::None;
-            let mut member_status: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_engine: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_major_engine_version: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_full_engine_version: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_serverless_cache_name: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
+            let mut member_description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_create_time: ::std::option::Option<
+                ::querygen_runtime::DateTime,
+            > = ::std::option::Option::None;
+            let mut member_status: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_engine: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_major_engine_version: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
+            let mut member_full_engine_version: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
             let mut member_cache_usage_limits: ::std::option::Option<
                 crate::types::CacheUsageLimits,
             > = ::std::option::Option::None;
-            let mut member_kms_key_id: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_kms_key_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             let mut member_security_group_ids: ::std::option::Option<
                 ::std::vec::Vec<::std::string::String>,
             > = ::std::option::Option::None;
-            let mut member_endpoint: ::std::option::Option<crate::types::Endpoint> =
-                ::std::option::Option::None;
-            let mut member_reader_endpoint: ::std::option::Option<crate::types::Endpoint> =
-                ::std::option::Option::None;
-            let mut member_arn: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_user_group_id: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_endpoint: ::std::option::Option<crate::types::Endpoint> = ::std::option::Option::None;
+            let mut member_reader_endpoint: ::std::option::Option<
+                crate::types::Endpoint,
+            > = ::std::option::Option::None;
+            let mut member_arn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_user_group_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             let mut member_subnet_ids: ::std::option::Option<
                 ::std::vec::Vec<::std::string::String>,
             > = ::std::option::Option::None;
-            let mut member_snapshot_retention_limit: ::std::option::Option<i32> =
-                ::std::option::Option::None;
-            let mut member_daily_snapshot_time: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_snapshot_retention_limit: ::std::option::Option<i32> = ::std::option::Option::None;
+            let mut member_daily_snapshot_time: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "ServerlessCacheName" => {
-                        member_serverless_cache_name =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_serverless_cache_name = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "Description" => {
-                        member_description =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_description = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "CreateTime" => {
-                        member_create_time = ::std::option::Option::Some(reader.read_timestamp(
-                            &child,
-                            ::querygen_runtime::query::TimestampFormat::DateTime,
-                        )?);
+                        member_create_time = ::std::option::Option::Some(
+                            reader
+                                .read_timestamp(
+                                    &child,
+                                    ::querygen_runtime::query::TimestampFormat::DateTime,
+                                )?,
+                        );
                     }
                     "Status" => {
-                        member_status = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_status = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "Engine" => {
-                        member_engine = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_engine = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "MajorEngineVersion" => {
-                        member_major_engine_version =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_major_engine_version = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "FullEngineVersion" => {
-                        member_full_engine_version =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_full_engine_version = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "CacheUsageLimits" => {
                         member_cache_usage_limits = ::std::option::Option::Some(
@@ -10246,14 +11125,15 @@ mod serverless_cache_items {
                         );
                     }
                     "KmsKeyId" => {
-                        member_kms_key_id =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_kms_key_id = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "SecurityGroupIds" => {
                         member_security_group_ids = ::std::option::Option::Some({
                             let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) =
-                                reader.next_child(&child)?
+                            while let ::std::option::Option::Some(item0) = reader
+                                .next_child(&child)?
                             {
                                 if reader.name() == "SecurityGroupId" {
                                     items0.push(reader.read_string(&item0)?);
@@ -10275,17 +11155,20 @@ mod serverless_cache_items {
                         );
                     }
                     "ARN" => {
-                        member_arn = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_arn = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "UserGroupId" => {
-                        member_user_group_id =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_user_group_id = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "SubnetIds" => {
                         member_subnet_ids = ::std::option::Option::Some({
                             let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) =
-                                reader.next_child(&child)?
+                            while let ::std::option::Option::Some(item0) = reader
+                                .next_child(&child)?
                             {
                                 if reader.name() == "SubnetId" {
                                     items0.push(reader.read_string(&item0)?);
@@ -10302,8 +11185,9 @@ mod serverless_cache_items {
                         );
                     }
                     "DailySnapshotTime" => {
-                        member_daily_snapshot_time =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_daily_snapshot_time = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
@@ -10340,11 +11224,12 @@ mod serverless_cache_items {
                 writer.element("Description", value);
             }
             if let ::std::option::Option::Some(value) = &self.create_time {
-                writer.timestamp(
-                    "CreateTime",
-                    value,
-                    ::querygen_runtime::query::TimestampFormat::DateTime,
-                );
+                writer
+                    .timestamp(
+                        "CreateTime",
+                        value,
+                        ::querygen_runtime::query::TimestampFormat::DateTime,
+                    );
             }
             if let ::std::option::Option::Some(value) = &self.status {
                 writer.element("Status", value);
@@ -10405,20 +11290,24 @@ mod serverless_cache_items {
         }
     }
 }
-#[cfg(any(
-    feature = "create-serverless-cache",
-    feature = "delete-serverless-cache",
-    feature = "describe-serverless-caches",
-    feature = "modify-serverless-cache"
-))]
+#[cfg(
+    any(
+        feature = "create-serverless-cache",
+        feature = "delete-serverless-cache",
+        feature = "describe-serverless-caches",
+        feature = "modify-serverless-cache"
+    )
+)]
 pub use self::serverless_cache_items::*;
-#[cfg(any(
-    feature = "copy-serverless-cache-snapshot",
-    feature = "create-serverless-cache-snapshot",
-    feature = "delete-serverless-cache-snapshot",
-    feature = "describe-serverless-cache-snapshots",
-    feature = "export-serverless-cache-snapshot"
-))]
+#[cfg(
+    any(
+        feature = "copy-serverless-cache-snapshot",
+        feature = "create-serverless-cache-snapshot",
+        feature = "delete-serverless-cache-snapshot",
+        feature = "describe-serverless-cache-snapshots",
+        feature = "export-serverless-cache-snapshot"
+    )
+)]
 mod serverless_cache_configuration_items {
     /// The configuration settings for a specific serverless cache.
     ///
@@ -10445,24 +11334,29 @@ mod serverless_cache_configuration_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_serverless_cache_name: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_engine: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_major_engine_version: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_serverless_cache_name: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
+            let mut member_engine: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_major_engine_version: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "ServerlessCacheName" => {
-                        member_serverless_cache_name =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_serverless_cache_name = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "Engine" => {
-                        member_engine = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_engine = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "MajorEngineVersion" => {
-                        member_major_engine_version =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_major_engine_version = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
@@ -10490,21 +11384,25 @@ mod serverless_cache_configuration_items {
         }
     }
 }
-#[cfg(any(
-    feature = "copy-serverless-cache-snapshot",
-    feature = "create-serverless-cache-snapshot",
-    feature = "delete-serverless-cache-snapshot",
-    feature = "describe-serverless-cache-snapshots",
-    feature = "export-serverless-cache-snapshot"
-))]
+#[cfg(
+    any(
+        feature = "copy-serverless-cache-snapshot",
+        feature = "create-serverless-cache-snapshot",
+        feature = "delete-serverless-cache-snapshot",
+        feature = "describe-serverless-cache-snapshots",
+        feature = "export-serverless-cache-snapshot"
+    )
+)]
 pub use self::serverless_cache_configuration_items::*;
-#[cfg(any(
-    feature = "copy-serverless-cache-snapshot",
-    feature = "create-serverless-cache-snapshot",
-    feature = "delete-serverless-cache-snapshot",
-    feature = "describe-serverless-cache-snapshots",
-    feature = "export-serverless-cache-snapshot"
-))]
+#[cfg(
+    any(
+        feature = "copy-serverless-cache-snapshot",
+        feature = "create-serverless-cache-snapshot",
+        feature = "delete-serverless-cache-snapshot",
+        feature = "describe-serverless-cache-snapshots",
+        feature = "export-serverless-cache-snapshot"
+    )
+)]
 mod serverless_cache_snapshot_items {
     /// The resource representing a serverless cache snapshot. Available for Valkey, Redis OSS and
     /// Serverless Memcached only.
@@ -10539,8 +11437,9 @@ mod serverless_cache_snapshot_items {
         pub bytes_used_for_cache: ::std::option::Option<::std::string::String>,
         /// The configuration of the serverless cache, at the time the snapshot was taken. Available for Valkey,
         /// Redis OSS and Serverless Memcached only.
-        pub serverless_cache_configuration:
-            ::std::option::Option<crate::types::ServerlessCacheConfiguration>,
+        pub serverless_cache_configuration: ::std::option::Option<
+            crate::types::ServerlessCacheConfiguration,
+        >,
     }
     impl ServerlessCacheSnapshot {
         /// Creates a builder for [`ServerlessCacheSnapshot`].
@@ -10557,62 +11456,78 @@ mod serverless_cache_snapshot_items {
             let mut member_serverless_cache_snapshot_name: ::std::option::Option<
                 ::std::string::String,
             > = ::std::option::Option::None;
-            let mut member_arn: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_kms_key_id: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_snapshot_type: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_status: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_create_time: ::std::option::Option<::querygen_runtime::DateTime> =
-                ::std::option::Option::None;
-            let mut member_expiry_time: ::std::option::Option<::querygen_runtime::DateTime> =
-                ::std::option::Option::None;
-            let mut member_bytes_used_for_cache: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_arn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_kms_key_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_snapshot_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_status: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_create_time: ::std::option::Option<
+                ::querygen_runtime::DateTime,
+            > = ::std::option::Option::None;
+            let mut member_expiry_time: ::std::option::Option<
+                ::querygen_runtime::DateTime,
+            > = ::std::option::Option::None;
+            let mut member_bytes_used_for_cache: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
             let mut member_serverless_cache_configuration: ::std::option::Option<
                 crate::types::ServerlessCacheConfiguration,
             > = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "ServerlessCacheSnapshotName" => {
-                        member_serverless_cache_snapshot_name =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_serverless_cache_snapshot_name = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "ARN" => {
-                        member_arn = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_arn = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "KmsKeyId" => {
-                        member_kms_key_id =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_kms_key_id = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "SnapshotType" => {
-                        member_snapshot_type =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_snapshot_type = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "Status" => {
-                        member_status = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_status = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "CreateTime" => {
-                        member_create_time = ::std::option::Option::Some(reader.read_timestamp(
-                            &child,
-                            ::querygen_runtime::query::TimestampFormat::DateTime,
-                        )?);
+                        member_create_time = ::std::option::Option::Some(
+                            reader
+                                .read_timestamp(
+                                    &child,
+                                    ::querygen_runtime::query::TimestampFormat::DateTime,
+                                )?,
+                        );
                     }
                     "ExpiryTime" => {
-                        member_expiry_time = ::std::option::Option::Some(reader.read_timestamp(
-                            &child,
-                            ::querygen_runtime::query::TimestampFormat::DateTime,
-                        )?);
+                        member_expiry_time = ::std::option::Option::Some(
+                            reader
+                                .read_timestamp(
+                                    &child,
+                                    ::querygen_runtime::query::TimestampFormat::DateTime,
+                                )?,
+                        );
                     }
                     "BytesUsedForCache" => {
-                        member_bytes_used_for_cache =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_bytes_used_for_cache = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "ServerlessCacheConfiguration" => {
                         member_serverless_cache_configuration = ::std::option::Option::Some(
-                            crate::types::ServerlessCacheConfiguration::read_xml(reader, &child)?,
+                            crate::types::ServerlessCacheConfiguration::read_xml(
+                                reader,
+                                &child,
+                            )?,
                         );
                     }
                     _ => reader.skip(&child)?,
@@ -10635,7 +11550,9 @@ mod serverless_cache_snapshot_items {
     impl ServerlessCacheSnapshot {
         /// Writes this structure's members as child elements (the server side of `read_xml`).
         pub fn write_xml(&self, writer: &mut ::querygen_runtime::server::XmlWriter) {
-            if let ::std::option::Option::Some(value) = &self.serverless_cache_snapshot_name {
+            if let ::std::option::Option::Some(value) = &self
+                .serverless_cache_snapshot_name
+            {
                 writer.element("ServerlessCacheSnapshotName", value);
             }
             if let ::std::option::Option::Some(value) = &self.arn {
@@ -10651,37 +11568,44 @@ mod serverless_cache_snapshot_items {
                 writer.element("Status", value);
             }
             if let ::std::option::Option::Some(value) = &self.create_time {
-                writer.timestamp(
-                    "CreateTime",
-                    value,
-                    ::querygen_runtime::query::TimestampFormat::DateTime,
-                );
+                writer
+                    .timestamp(
+                        "CreateTime",
+                        value,
+                        ::querygen_runtime::query::TimestampFormat::DateTime,
+                    );
             }
             if let ::std::option::Option::Some(value) = &self.expiry_time {
-                writer.timestamp(
-                    "ExpiryTime",
-                    value,
-                    ::querygen_runtime::query::TimestampFormat::DateTime,
-                );
+                writer
+                    .timestamp(
+                        "ExpiryTime",
+                        value,
+                        ::querygen_runtime::query::TimestampFormat::DateTime,
+                    );
             }
             if let ::std::option::Option::Some(value) = &self.bytes_used_for_cache {
                 writer.element("BytesUsedForCache", value);
             }
-            if let ::std::option::Option::Some(value) = &self.serverless_cache_configuration {
-                writer.start("ServerlessCacheConfiguration", ::std::option::Option::None);
+            if let ::std::option::Option::Some(value) = &self
+                .serverless_cache_configuration
+            {
+                writer
+                    .start("ServerlessCacheConfiguration", ::std::option::Option::None);
                 value.write_xml(writer);
                 writer.end("ServerlessCacheConfiguration");
             }
         }
     }
 }
-#[cfg(any(
-    feature = "copy-serverless-cache-snapshot",
-    feature = "create-serverless-cache-snapshot",
-    feature = "delete-serverless-cache-snapshot",
-    feature = "describe-serverless-cache-snapshots",
-    feature = "export-serverless-cache-snapshot"
-))]
+#[cfg(
+    any(
+        feature = "copy-serverless-cache-snapshot",
+        feature = "create-serverless-cache-snapshot",
+        feature = "delete-serverless-cache-snapshot",
+        feature = "describe-serverless-cache-snapshots",
+        feature = "export-serverless-cache-snapshot"
+    )
+)]
 pub use self::serverless_cache_snapshot_items::*;
 #[cfg(feature = "describe-service-updates")]
 mod service_update_items {
@@ -10694,18 +11618,25 @@ mod service_update_items {
         /// The unique ID of the service update
         pub service_update_name: ::std::option::Option<::std::string::String>,
         /// The date when the service update is initially available
-        pub service_update_release_date: ::std::option::Option<::querygen_runtime::DateTime>,
+        pub service_update_release_date: ::std::option::Option<
+            ::querygen_runtime::DateTime,
+        >,
         /// The date after which the service update is no longer available
         pub service_update_end_date: ::std::option::Option<::querygen_runtime::DateTime>,
         /// The severity of the service update
-        pub service_update_severity: ::std::option::Option<crate::types::ServiceUpdateSeverity>,
+        pub service_update_severity: ::std::option::Option<
+            crate::types::ServiceUpdateSeverity,
+        >,
         /// The recommendend date to apply the service update in order to ensure compliance. For information on
         /// compliance, see [Self-Service Security Updates for
         /// Compliance](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/elasticache-compliance.html#elasticache-compliance-self-service).
-        pub service_update_recommended_apply_by_date:
-            ::std::option::Option<::querygen_runtime::DateTime>,
+        pub service_update_recommended_apply_by_date: ::std::option::Option<
+            ::querygen_runtime::DateTime,
+        >,
         /// The status of the service update
-        pub service_update_status: ::std::option::Option<crate::types::ServiceUpdateStatus>,
+        pub service_update_status: ::std::option::Option<
+            crate::types::ServiceUpdateStatus,
+        >,
         /// Provides details of the service update
         pub service_update_description: ::std::option::Option<::std::string::String>,
         /// Reflects the nature of the service update
@@ -10733,8 +11664,9 @@ mod service_update_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_service_update_name: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_service_update_name: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
             let mut member_service_update_release_date: ::std::option::Option<
                 ::querygen_runtime::DateTime,
             > = ::std::option::Option::None;
@@ -10756,78 +11688,95 @@ mod service_update_items {
             let mut member_service_update_type: ::std::option::Option<
                 crate::types::ServiceUpdateType,
             > = ::std::option::Option::None;
-            let mut member_engine: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_engine_version: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_engine: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_engine_version: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
             let mut member_auto_update_after_recommended_apply_by_date: ::std::option::Option<
                 bool,
             > = ::std::option::Option::None;
-            let mut member_estimated_update_time: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_estimated_update_time: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "ServiceUpdateName" => {
-                        member_service_update_name =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_service_update_name = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "ServiceUpdateReleaseDate" => {
-                        member_service_update_release_date =
-                            ::std::option::Option::Some(reader.read_timestamp(
-                                &child,
-                                ::querygen_runtime::query::TimestampFormat::DateTime,
-                            )?);
+                        member_service_update_release_date = ::std::option::Option::Some(
+                            reader
+                                .read_timestamp(
+                                    &child,
+                                    ::querygen_runtime::query::TimestampFormat::DateTime,
+                                )?,
+                        );
                     }
                     "ServiceUpdateEndDate" => {
-                        member_service_update_end_date =
-                            ::std::option::Option::Some(reader.read_timestamp(
-                                &child,
-                                ::querygen_runtime::query::TimestampFormat::DateTime,
-                            )?);
+                        member_service_update_end_date = ::std::option::Option::Some(
+                            reader
+                                .read_timestamp(
+                                    &child,
+                                    ::querygen_runtime::query::TimestampFormat::DateTime,
+                                )?,
+                        );
                     }
                     "ServiceUpdateSeverity" => {
-                        member_service_update_severity =
-                            ::std::option::Option::Some(crate::types::ServiceUpdateSeverity::from(
+                        member_service_update_severity = ::std::option::Option::Some(
+                            crate::types::ServiceUpdateSeverity::from(
                                 reader.text(&child)?.as_ref(),
-                            ));
+                            ),
+                        );
                     }
                     "ServiceUpdateRecommendedApplyByDate" => {
-                        member_service_update_recommended_apply_by_date =
-                            ::std::option::Option::Some(reader.read_timestamp(
-                                &child,
-                                ::querygen_runtime::query::TimestampFormat::DateTime,
-                            )?);
+                        member_service_update_recommended_apply_by_date = ::std::option::Option::Some(
+                            reader
+                                .read_timestamp(
+                                    &child,
+                                    ::querygen_runtime::query::TimestampFormat::DateTime,
+                                )?,
+                        );
                     }
                     "ServiceUpdateStatus" => {
                         member_service_update_status = ::std::option::Option::Some(
-                            crate::types::ServiceUpdateStatus::from(reader.text(&child)?.as_ref()),
+                            crate::types::ServiceUpdateStatus::from(
+                                reader.text(&child)?.as_ref(),
+                            ),
                         );
                     }
                     "ServiceUpdateDescription" => {
-                        member_service_update_description =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_service_update_description = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "ServiceUpdateType" => {
                         member_service_update_type = ::std::option::Option::Some(
-                            crate::types::ServiceUpdateType::from(reader.text(&child)?.as_ref()),
+                            crate::types::ServiceUpdateType::from(
+                                reader.text(&child)?.as_ref(),
+                            ),
                         );
                     }
                     "Engine" => {
-                        member_engine = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_engine = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "EngineVersion" => {
-                        member_engine_version =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_engine_version = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "AutoUpdateAfterRecommendedApplyByDate" => {
-                        member_auto_update_after_recommended_apply_by_date =
-                            ::std::option::Option::Some(
-                                reader.read_parsed::<bool>(&child, "a boolean")?,
-                            );
+                        member_auto_update_after_recommended_apply_by_date = ::std::option::Option::Some(
+                            reader.read_parsed::<bool>(&child, "a boolean")?,
+                        );
                     }
                     "EstimatedUpdateTime" => {
-                        member_estimated_update_time =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_estimated_update_time = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
@@ -10837,15 +11786,13 @@ mod service_update_items {
                 service_update_release_date: member_service_update_release_date,
                 service_update_end_date: member_service_update_end_date,
                 service_update_severity: member_service_update_severity,
-                service_update_recommended_apply_by_date:
-                    member_service_update_recommended_apply_by_date,
+                service_update_recommended_apply_by_date: member_service_update_recommended_apply_by_date,
                 service_update_status: member_service_update_status,
                 service_update_description: member_service_update_description,
                 service_update_type: member_service_update_type,
                 engine: member_engine,
                 engine_version: member_engine_version,
-                auto_update_after_recommended_apply_by_date:
-                    member_auto_update_after_recommended_apply_by_date,
+                auto_update_after_recommended_apply_by_date: member_auto_update_after_recommended_apply_by_date,
                 estimated_update_time: member_estimated_update_time,
             })
         }
@@ -10857,36 +11804,41 @@ mod service_update_items {
             if let ::std::option::Option::Some(value) = &self.service_update_name {
                 writer.element("ServiceUpdateName", value);
             }
-            if let ::std::option::Option::Some(value) = &self.service_update_release_date {
-                writer.timestamp(
-                    "ServiceUpdateReleaseDate",
-                    value,
-                    ::querygen_runtime::query::TimestampFormat::DateTime,
-                );
+            if let ::std::option::Option::Some(value) = &self.service_update_release_date
+            {
+                writer
+                    .timestamp(
+                        "ServiceUpdateReleaseDate",
+                        value,
+                        ::querygen_runtime::query::TimestampFormat::DateTime,
+                    );
             }
             if let ::std::option::Option::Some(value) = &self.service_update_end_date {
-                writer.timestamp(
-                    "ServiceUpdateEndDate",
-                    value,
-                    ::querygen_runtime::query::TimestampFormat::DateTime,
-                );
+                writer
+                    .timestamp(
+                        "ServiceUpdateEndDate",
+                        value,
+                        ::querygen_runtime::query::TimestampFormat::DateTime,
+                    );
             }
             if let ::std::option::Option::Some(value) = &self.service_update_severity {
                 writer.element("ServiceUpdateSeverity", value.as_str());
             }
-            if let ::std::option::Option::Some(value) =
-                &self.service_update_recommended_apply_by_date
+            if let ::std::option::Option::Some(value) = &self
+                .service_update_recommended_apply_by_date
             {
-                writer.timestamp(
-                    "ServiceUpdateRecommendedApplyByDate",
-                    value,
-                    ::querygen_runtime::query::TimestampFormat::DateTime,
-                );
+                writer
+                    .timestamp(
+                        "ServiceUpdateRecommendedApplyByDate",
+                        value,
+                        ::querygen_runtime::query::TimestampFormat::DateTime,
+                    );
             }
             if let ::std::option::Option::Some(value) = &self.service_update_status {
                 writer.element("ServiceUpdateStatus", value.as_str());
             }
-            if let ::std::option::Option::Some(value) = &self.service_update_description {
+            if let ::std::option::Option::Some(value) = &self.service_update_description
+            {
                 writer.element("ServiceUpdateDescription", value);
             }
             if let ::std::option::Option::Some(value) = &self.service_update_type {
@@ -10898,8 +11850,8 @@ mod service_update_items {
             if let ::std::option::Option::Some(value) = &self.engine_version {
                 writer.element("EngineVersion", value);
             }
-            if let ::std::option::Option::Some(value) =
-                &self.auto_update_after_recommended_apply_by_date
+            if let ::std::option::Option::Some(value) = &self
+                .auto_update_after_recommended_apply_by_date
             {
                 writer.boolean("AutoUpdateAfterRecommendedApplyByDate", *value);
             }
@@ -10911,10 +11863,7 @@ mod service_update_items {
 }
 #[cfg(feature = "describe-service-updates")]
 pub use self::service_update_items::*;
-#[cfg(any(
-    feature = "describe-service-updates",
-    feature = "describe-update-actions"
-))]
+#[cfg(any(feature = "describe-service-updates", feature = "describe-update-actions"))]
 mod service_update_severity_items {
     /// The `ServiceUpdateSeverity` enum.
     ///
@@ -10964,9 +11913,13 @@ mod service_update_severity_items {
                 "important" => Self::Important,
                 "medium" => Self::Medium,
                 "low" => Self::Low,
-                other => Self::Unknown(::querygen_runtime::UnknownVariant::new(
-                    ::std::borrow::ToOwned::to_owned(other),
-                )),
+                other => {
+                    Self::Unknown(
+                        ::querygen_runtime::UnknownVariant::new(
+                            ::std::borrow::ToOwned::to_owned(other),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -10992,15 +11945,9 @@ mod service_update_severity_items {
         }
     }
 }
-#[cfg(any(
-    feature = "describe-service-updates",
-    feature = "describe-update-actions"
-))]
+#[cfg(any(feature = "describe-service-updates", feature = "describe-update-actions"))]
 pub use self::service_update_severity_items::*;
-#[cfg(any(
-    feature = "describe-service-updates",
-    feature = "describe-update-actions"
-))]
+#[cfg(any(feature = "describe-service-updates", feature = "describe-update-actions"))]
 mod service_update_status_items {
     /// The `ServiceUpdateStatus` enum.
     ///
@@ -11044,9 +11991,13 @@ mod service_update_status_items {
                 "available" => Self::Available,
                 "cancelled" => Self::Cancelled,
                 "expired" => Self::Expired,
-                other => Self::Unknown(::querygen_runtime::UnknownVariant::new(
-                    ::std::borrow::ToOwned::to_owned(other),
-                )),
+                other => {
+                    Self::Unknown(
+                        ::querygen_runtime::UnknownVariant::new(
+                            ::std::borrow::ToOwned::to_owned(other),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -11072,15 +12023,9 @@ mod service_update_status_items {
         }
     }
 }
-#[cfg(any(
-    feature = "describe-service-updates",
-    feature = "describe-update-actions"
-))]
+#[cfg(any(feature = "describe-service-updates", feature = "describe-update-actions"))]
 pub use self::service_update_status_items::*;
-#[cfg(any(
-    feature = "describe-service-updates",
-    feature = "describe-update-actions"
-))]
+#[cfg(any(feature = "describe-service-updates", feature = "describe-update-actions"))]
 mod service_update_type_items {
     /// The `ServiceUpdateType` enum.
     ///
@@ -11112,9 +12057,13 @@ mod service_update_type_items {
         fn from(value: &str) -> Self {
             match value {
                 "security-update" => Self::SecurityUpdate,
-                other => Self::Unknown(::querygen_runtime::UnknownVariant::new(
-                    ::std::borrow::ToOwned::to_owned(other),
-                )),
+                other => {
+                    Self::Unknown(
+                        ::querygen_runtime::UnknownVariant::new(
+                            ::std::borrow::ToOwned::to_owned(other),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -11140,10 +12089,7 @@ mod service_update_type_items {
         }
     }
 }
-#[cfg(any(
-    feature = "describe-service-updates",
-    feature = "describe-update-actions"
-))]
+#[cfg(any(feature = "describe-service-updates", feature = "describe-update-actions"))]
 pub use self::service_update_type_items::*;
 #[cfg(feature = "describe-update-actions")]
 mod sla_met_items {
@@ -11189,9 +12135,13 @@ mod sla_met_items {
                 "yes" => Self::Yes,
                 "no" => Self::No,
                 "n/a" => Self::Na,
-                other => Self::Unknown(::querygen_runtime::UnknownVariant::new(
-                    ::std::borrow::ToOwned::to_owned(other),
-                )),
+                other => {
+                    Self::Unknown(
+                        ::querygen_runtime::UnknownVariant::new(
+                            ::std::borrow::ToOwned::to_owned(other),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -11219,19 +12169,21 @@ mod sla_met_items {
 }
 #[cfg(feature = "describe-update-actions")]
 pub use self::sla_met_items::*;
-#[cfg(any(
-    feature = "complete-migration",
-    feature = "create-replication-group",
-    feature = "decrease-replica-count",
-    feature = "delete-replication-group",
-    feature = "describe-replication-groups",
-    feature = "increase-replica-count",
-    feature = "modify-replication-group",
-    feature = "modify-replication-group-shard-configuration",
-    feature = "start-migration",
-    feature = "test-failover",
-    feature = "test-migration"
-))]
+#[cfg(
+    any(
+        feature = "complete-migration",
+        feature = "create-replication-group",
+        feature = "decrease-replica-count",
+        feature = "delete-replication-group",
+        feature = "describe-replication-groups",
+        feature = "increase-replica-count",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "start-migration",
+        feature = "test-failover",
+        feature = "test-migration"
+    )
+)]
 mod slot_migration_items {
     /// Represents the progress of an online resharding operation.
     ///
@@ -11254,8 +12206,7 @@ mod slot_migration_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_progress_percentage: ::std::option::Option<f64> =
-                ::std::option::Option::None;
+            let mut member_progress_percentage: ::std::option::Option<f64> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "ProgressPercentage" => {
@@ -11281,26 +12232,30 @@ mod slot_migration_items {
         }
     }
 }
-#[cfg(any(
-    feature = "complete-migration",
-    feature = "create-replication-group",
-    feature = "decrease-replica-count",
-    feature = "delete-replication-group",
-    feature = "describe-replication-groups",
-    feature = "increase-replica-count",
-    feature = "modify-replication-group",
-    feature = "modify-replication-group-shard-configuration",
-    feature = "start-migration",
-    feature = "test-failover",
-    feature = "test-migration"
-))]
+#[cfg(
+    any(
+        feature = "complete-migration",
+        feature = "create-replication-group",
+        feature = "decrease-replica-count",
+        feature = "delete-replication-group",
+        feature = "describe-replication-groups",
+        feature = "increase-replica-count",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "start-migration",
+        feature = "test-failover",
+        feature = "test-migration"
+    )
+)]
 pub use self::slot_migration_items::*;
-#[cfg(any(
-    feature = "copy-snapshot",
-    feature = "create-snapshot",
-    feature = "delete-snapshot",
-    feature = "describe-snapshots"
-))]
+#[cfg(
+    any(
+        feature = "copy-snapshot",
+        feature = "create-snapshot",
+        feature = "delete-snapshot",
+        feature = "describe-snapshots"
+    )
+)]
 mod snapshot_items {
     /// Represents a copy of an entire Valkey or Redis OSS cluster as of the time when the snapshot was
     /// taken.
@@ -11416,7 +12371,9 @@ mod snapshot_items {
         /// The ARN (Amazon Resource Name) of the preferred outpost.
         pub preferred_outpost_arn: ::std::option::Option<::std::string::String>,
         /// The date and time when the source cluster was created.
-        pub cache_cluster_create_time: ::std::option::Option<::querygen_runtime::DateTime>,
+        pub cache_cluster_create_time: ::std::option::Option<
+            ::querygen_runtime::DateTime,
+        >,
         /// Specifies the weekly time range during which maintenance on the cluster is performed. It is
         /// specified as a range in the format ddd:hh24:mi-ddd:hh24:mi (24H Clock UTC). The minimum maintenance
         /// window is a 60 minute period.
@@ -11464,9 +12421,13 @@ mod snapshot_items {
         /// node groups (shards) in the snapshot and in the restored replication group must be the same.
         pub num_node_groups: ::std::option::Option<i32>,
         /// Indicates the status of automatic failover for the source Valkey or Redis OSS replication group.
-        pub automatic_failover: ::std::option::Option<crate::types::AutomaticFailoverStatus>,
+        pub automatic_failover: ::std::option::Option<
+            crate::types::AutomaticFailoverStatus,
+        >,
         /// A list of the cache nodes in the source cluster.
-        pub node_snapshots: ::std::option::Option<::std::vec::Vec<crate::types::NodeSnapshot>>,
+        pub node_snapshots: ::std::option::Option<
+            ::std::vec::Vec<crate::types::NodeSnapshot>,
+        >,
         /// The ID of the KMS key used to encrypt the snapshot.
         pub kms_key_id: ::std::option::Option<::std::string::String>,
         /// The ARN (Amazon Resource Name) of the snapshot.
@@ -11488,104 +12449,114 @@ mod snapshot_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_snapshot_name: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_replication_group_id: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_snapshot_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_replication_group_id: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
             let mut member_replication_group_description: ::std::option::Option<
                 ::std::string::String,
             > = ::std::option::Option::None;
-            let mut member_cache_cluster_id: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_snapshot_status: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_snapshot_source: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_cache_node_type: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_engine: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_engine_version: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_num_cache_nodes: ::std::option::Option<i32> =
-                ::std::option::Option::None;
+            let mut member_cache_cluster_id: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
+            let mut member_snapshot_status: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
+            let mut member_snapshot_source: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
+            let mut member_cache_node_type: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
+            let mut member_engine: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_engine_version: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
+            let mut member_num_cache_nodes: ::std::option::Option<i32> = ::std::option::Option::None;
             let mut member_preferred_availability_zone: ::std::option::Option<
                 ::std::string::String,
             > = ::std::option::Option::None;
-            let mut member_preferred_outpost_arn: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_preferred_outpost_arn: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
             let mut member_cache_cluster_create_time: ::std::option::Option<
                 ::querygen_runtime::DateTime,
             > = ::std::option::Option::None;
             let mut member_preferred_maintenance_window: ::std::option::Option<
                 ::std::string::String,
             > = ::std::option::Option::None;
-            let mut member_topic_arn: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_topic_arn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             let mut member_port: ::std::option::Option<i32> = ::std::option::Option::None;
             let mut member_cache_parameter_group_name: ::std::option::Option<
                 ::std::string::String,
             > = ::std::option::Option::None;
-            let mut member_cache_subnet_group_name: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_vpc_id: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_auto_minor_version_upgrade: ::std::option::Option<bool> =
-                ::std::option::Option::None;
-            let mut member_snapshot_retention_limit: ::std::option::Option<i32> =
-                ::std::option::Option::None;
-            let mut member_snapshot_window: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_num_node_groups: ::std::option::Option<i32> =
-                ::std::option::Option::None;
+            let mut member_cache_subnet_group_name: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
+            let mut member_vpc_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_auto_minor_version_upgrade: ::std::option::Option<bool> = ::std::option::Option::None;
+            let mut member_snapshot_retention_limit: ::std::option::Option<i32> = ::std::option::Option::None;
+            let mut member_snapshot_window: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
+            let mut member_num_node_groups: ::std::option::Option<i32> = ::std::option::Option::None;
             let mut member_automatic_failover: ::std::option::Option<
                 crate::types::AutomaticFailoverStatus,
             > = ::std::option::Option::None;
             let mut member_node_snapshots: ::std::option::Option<
                 ::std::vec::Vec<crate::types::NodeSnapshot>,
             > = ::std::option::Option::None;
-            let mut member_kms_key_id: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_arn: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_data_tiering: ::std::option::Option<crate::types::DataTieringStatus> =
-                ::std::option::Option::None;
+            let mut member_kms_key_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_arn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_data_tiering: ::std::option::Option<
+                crate::types::DataTieringStatus,
+            > = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "SnapshotName" => {
-                        member_snapshot_name =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_snapshot_name = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "ReplicationGroupId" => {
-                        member_replication_group_id =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_replication_group_id = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "ReplicationGroupDescription" => {
-                        member_replication_group_description =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_replication_group_description = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "CacheClusterId" => {
-                        member_cache_cluster_id =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_cache_cluster_id = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "SnapshotStatus" => {
-                        member_snapshot_status =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_snapshot_status = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "SnapshotSource" => {
-                        member_snapshot_source =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_snapshot_source = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "CacheNodeType" => {
-                        member_cache_node_type =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_cache_node_type = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "Engine" => {
-                        member_engine = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_engine = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "EngineVersion" => {
-                        member_engine_version =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_engine_version = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "NumCacheNodes" => {
                         member_num_cache_nodes = ::std::option::Option::Some(
@@ -11593,26 +12564,33 @@ mod snapshot_items {
                         );
                     }
                     "PreferredAvailabilityZone" => {
-                        member_preferred_availability_zone =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_preferred_availability_zone = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "PreferredOutpostArn" => {
-                        member_preferred_outpost_arn =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_preferred_outpost_arn = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "CacheClusterCreateTime" => {
-                        member_cache_cluster_create_time =
-                            ::std::option::Option::Some(reader.read_timestamp(
-                                &child,
-                                ::querygen_runtime::query::TimestampFormat::DateTime,
-                            )?);
+                        member_cache_cluster_create_time = ::std::option::Option::Some(
+                            reader
+                                .read_timestamp(
+                                    &child,
+                                    ::querygen_runtime::query::TimestampFormat::DateTime,
+                                )?,
+                        );
                     }
                     "PreferredMaintenanceWindow" => {
-                        member_preferred_maintenance_window =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_preferred_maintenance_window = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "TopicArn" => {
-                        member_topic_arn = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_topic_arn = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "Port" => {
                         member_port = ::std::option::Option::Some(
@@ -11620,15 +12598,19 @@ mod snapshot_items {
                         );
                     }
                     "CacheParameterGroupName" => {
-                        member_cache_parameter_group_name =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_cache_parameter_group_name = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "CacheSubnetGroupName" => {
-                        member_cache_subnet_group_name =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_cache_subnet_group_name = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "VpcId" => {
-                        member_vpc_id = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_vpc_id = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "AutoMinorVersionUpgrade" => {
                         member_auto_minor_version_upgrade = ::std::option::Option::Some(
@@ -11641,8 +12623,9 @@ mod snapshot_items {
                         );
                     }
                     "SnapshotWindow" => {
-                        member_snapshot_window =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_snapshot_window = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "NumNodeGroups" => {
                         member_num_node_groups = ::std::option::Option::Some(
@@ -11659,13 +12642,14 @@ mod snapshot_items {
                     "NodeSnapshots" => {
                         member_node_snapshots = ::std::option::Option::Some({
                             let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) =
-                                reader.next_child(&child)?
+                            while let ::std::option::Option::Some(item0) = reader
+                                .next_child(&child)?
                             {
                                 if reader.name() == "NodeSnapshot" {
-                                    items0.push(crate::types::NodeSnapshot::read_xml(
-                                        reader, &item0,
-                                    )?);
+                                    items0
+                                        .push(
+                                            crate::types::NodeSnapshot::read_xml(reader, &item0)?,
+                                        );
                                 } else {
                                     reader.skip(&item0)?;
                                 }
@@ -11674,15 +12658,20 @@ mod snapshot_items {
                         });
                     }
                     "KmsKeyId" => {
-                        member_kms_key_id =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_kms_key_id = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "ARN" => {
-                        member_arn = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_arn = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "DataTiering" => {
                         member_data_tiering = ::std::option::Option::Some(
-                            crate::types::DataTieringStatus::from(reader.text(&child)?.as_ref()),
+                            crate::types::DataTieringStatus::from(
+                                reader.text(&child)?.as_ref(),
+                            ),
                         );
                     }
                     _ => reader.skip(&child)?,
@@ -11730,7 +12719,9 @@ mod snapshot_items {
             if let ::std::option::Option::Some(value) = &self.replication_group_id {
                 writer.element("ReplicationGroupId", value);
             }
-            if let ::std::option::Option::Some(value) = &self.replication_group_description {
+            if let ::std::option::Option::Some(value) = &self
+                .replication_group_description
+            {
                 writer.element("ReplicationGroupDescription", value);
             }
             if let ::std::option::Option::Some(value) = &self.cache_cluster_id {
@@ -11754,20 +12745,24 @@ mod snapshot_items {
             if let ::std::option::Option::Some(value) = &self.num_cache_nodes {
                 writer.integer("NumCacheNodes", i64::from(*value));
             }
-            if let ::std::option::Option::Some(value) = &self.preferred_availability_zone {
+            if let ::std::option::Option::Some(value) = &self.preferred_availability_zone
+            {
                 writer.element("PreferredAvailabilityZone", value);
             }
             if let ::std::option::Option::Some(value) = &self.preferred_outpost_arn {
                 writer.element("PreferredOutpostArn", value);
             }
             if let ::std::option::Option::Some(value) = &self.cache_cluster_create_time {
-                writer.timestamp(
-                    "CacheClusterCreateTime",
-                    value,
-                    ::querygen_runtime::query::TimestampFormat::DateTime,
-                );
+                writer
+                    .timestamp(
+                        "CacheClusterCreateTime",
+                        value,
+                        ::querygen_runtime::query::TimestampFormat::DateTime,
+                    );
             }
-            if let ::std::option::Option::Some(value) = &self.preferred_maintenance_window {
+            if let ::std::option::Option::Some(value) = &self
+                .preferred_maintenance_window
+            {
                 writer.element("PreferredMaintenanceWindow", value);
             }
             if let ::std::option::Option::Some(value) = &self.topic_arn {
@@ -11776,7 +12771,8 @@ mod snapshot_items {
             if let ::std::option::Option::Some(value) = &self.port {
                 writer.integer("Port", i64::from(*value));
             }
-            if let ::std::option::Option::Some(value) = &self.cache_parameter_group_name {
+            if let ::std::option::Option::Some(value) = &self.cache_parameter_group_name
+            {
                 writer.element("CacheParameterGroupName", value);
             }
             if let ::std::option::Option::Some(value) = &self.cache_subnet_group_name {
@@ -11785,7 +12781,8 @@ mod snapshot_items {
             if let ::std::option::Option::Some(value) = &self.vpc_id {
                 writer.element("VpcId", value);
             }
-            if let ::std::option::Option::Some(value) = &self.auto_minor_version_upgrade {
+            if let ::std::option::Option::Some(value) = &self.auto_minor_version_upgrade
+            {
                 writer.boolean("AutoMinorVersionUpgrade", *value);
             }
             if let ::std::option::Option::Some(value) = &self.snapshot_retention_limit {
@@ -11821,12 +12818,14 @@ mod snapshot_items {
         }
     }
 }
-#[cfg(any(
-    feature = "copy-snapshot",
-    feature = "create-snapshot",
-    feature = "delete-snapshot",
-    feature = "describe-snapshots"
-))]
+#[cfg(
+    any(
+        feature = "copy-snapshot",
+        feature = "create-snapshot",
+        feature = "delete-snapshot",
+        feature = "describe-snapshots"
+    )
+)]
 pub use self::snapshot_items::*;
 #[cfg(feature = "describe-events")]
 mod source_type_items {
@@ -11918,9 +12917,13 @@ mod source_type_items {
                 "serverless-cache-snapshot" => Self::ServerlessCacheSnapshot,
                 "user" => Self::User,
                 "user-group" => Self::UserGroup,
-                other => Self::Unknown(::querygen_runtime::UnknownVariant::new(
-                    ::std::borrow::ToOwned::to_owned(other),
-                )),
+                other => {
+                    Self::Unknown(
+                        ::querygen_runtime::UnknownVariant::new(
+                            ::std::borrow::ToOwned::to_owned(other),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -11948,11 +12951,13 @@ mod source_type_items {
 }
 #[cfg(feature = "describe-events")]
 pub use self::source_type_items::*;
-#[cfg(any(
-    feature = "create-cache-subnet-group",
-    feature = "describe-cache-subnet-groups",
-    feature = "modify-cache-subnet-group"
-))]
+#[cfg(
+    any(
+        feature = "create-cache-subnet-group",
+        feature = "describe-cache-subnet-groups",
+        feature = "modify-cache-subnet-group"
+    )
+)]
 mod subnet_items {
     /// Represents the subnet associated with a cluster. This parameter refers to subnets defined in Amazon
     /// Virtual Private Cloud (Amazon VPC) and used with ElastiCache.
@@ -11964,14 +12969,17 @@ mod subnet_items {
         /// The unique identifier for the subnet.
         pub subnet_identifier: ::std::option::Option<::std::string::String>,
         /// The Availability Zone associated with the subnet.
-        pub subnet_availability_zone: ::std::option::Option<crate::types::AvailabilityZone>,
+        pub subnet_availability_zone: ::std::option::Option<
+            crate::types::AvailabilityZone,
+        >,
         /// The outpost ARN of the subnet.
         pub subnet_outpost: ::std::option::Option<crate::types::SubnetOutpost>,
         /// Either `ipv4` \| `ipv6` \| `dual_stack`. IPv6 is supported for workloads using Valkey 7.2 and above,
         /// Redis OSS engine version 6.2 to 7.1 or Memcached engine version 1.6.6 and above on all instances
         /// built on the [Nitro system](http://aws.amazon.com/ec2/nitro/).
-        pub supported_network_types:
-            ::std::option::Option<::std::vec::Vec<crate::types::NetworkType>>,
+        pub supported_network_types: ::std::option::Option<
+            ::std::vec::Vec<crate::types::NetworkType>,
+        >,
     }
     impl Subnet {
         /// Creates a builder for [`Subnet`].
@@ -11985,21 +12993,24 @@ mod subnet_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_subnet_identifier: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_subnet_identifier: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
             let mut member_subnet_availability_zone: ::std::option::Option<
                 crate::types::AvailabilityZone,
             > = ::std::option::Option::None;
-            let mut member_subnet_outpost: ::std::option::Option<crate::types::SubnetOutpost> =
-                ::std::option::Option::None;
+            let mut member_subnet_outpost: ::std::option::Option<
+                crate::types::SubnetOutpost,
+            > = ::std::option::Option::None;
             let mut member_supported_network_types: ::std::option::Option<
                 ::std::vec::Vec<crate::types::NetworkType>,
             > = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "SubnetIdentifier" => {
-                        member_subnet_identifier =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_subnet_identifier = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "SubnetAvailabilityZone" => {
                         member_subnet_availability_zone = ::std::option::Option::Some(
@@ -12014,13 +13025,16 @@ mod subnet_items {
                     "SupportedNetworkTypes" => {
                         member_supported_network_types = ::std::option::Option::Some({
                             let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) =
-                                reader.next_child(&child)?
+                            while let ::std::option::Option::Some(item0) = reader
+                                .next_child(&child)?
                             {
                                 if reader.name() == "member" {
-                                    items0.push(crate::types::NetworkType::from(
-                                        reader.text(&item0)?.as_ref(),
-                                    ));
+                                    items0
+                                        .push(
+                                            crate::types::NetworkType::from(
+                                                reader.text(&item0)?.as_ref(),
+                                            ),
+                                        );
                                 } else {
                                     reader.skip(&item0)?;
                                 }
@@ -12066,17 +13080,21 @@ mod subnet_items {
         }
     }
 }
-#[cfg(any(
-    feature = "create-cache-subnet-group",
-    feature = "describe-cache-subnet-groups",
-    feature = "modify-cache-subnet-group"
-))]
+#[cfg(
+    any(
+        feature = "create-cache-subnet-group",
+        feature = "describe-cache-subnet-groups",
+        feature = "modify-cache-subnet-group"
+    )
+)]
 pub use self::subnet_items::*;
-#[cfg(any(
-    feature = "create-cache-subnet-group",
-    feature = "describe-cache-subnet-groups",
-    feature = "modify-cache-subnet-group"
-))]
+#[cfg(
+    any(
+        feature = "create-cache-subnet-group",
+        feature = "describe-cache-subnet-groups",
+        feature = "modify-cache-subnet-group"
+    )
+)]
 mod subnet_outpost_items {
     /// The ID of the outpost subnet.
     ///
@@ -12099,13 +13117,15 @@ mod subnet_outpost_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_subnet_outpost_arn: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_subnet_outpost_arn: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "SubnetOutpostArn" => {
-                        member_subnet_outpost_arn =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_subnet_outpost_arn = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
@@ -12125,30 +13145,34 @@ mod subnet_outpost_items {
         }
     }
 }
-#[cfg(any(
-    feature = "create-cache-subnet-group",
-    feature = "describe-cache-subnet-groups",
-    feature = "modify-cache-subnet-group"
-))]
+#[cfg(
+    any(
+        feature = "create-cache-subnet-group",
+        feature = "describe-cache-subnet-groups",
+        feature = "modify-cache-subnet-group"
+    )
+)]
 pub use self::subnet_outpost_items::*;
-#[cfg(any(
-    feature = "add-tags-to-resource",
-    feature = "copy-serverless-cache-snapshot",
-    feature = "copy-snapshot",
-    feature = "create-cache-cluster",
-    feature = "create-cache-parameter-group",
-    feature = "create-cache-security-group",
-    feature = "create-cache-subnet-group",
-    feature = "create-replication-group",
-    feature = "create-serverless-cache",
-    feature = "create-serverless-cache-snapshot",
-    feature = "create-snapshot",
-    feature = "create-user",
-    feature = "create-user-group",
-    feature = "list-tags-for-resource",
-    feature = "purchase-reserved-cache-nodes-offering",
-    feature = "remove-tags-from-resource"
-))]
+#[cfg(
+    any(
+        feature = "add-tags-to-resource",
+        feature = "copy-serverless-cache-snapshot",
+        feature = "copy-snapshot",
+        feature = "create-cache-cluster",
+        feature = "create-cache-parameter-group",
+        feature = "create-cache-security-group",
+        feature = "create-cache-subnet-group",
+        feature = "create-replication-group",
+        feature = "create-serverless-cache",
+        feature = "create-serverless-cache-snapshot",
+        feature = "create-snapshot",
+        feature = "create-user",
+        feature = "create-user-group",
+        feature = "list-tags-for-resource",
+        feature = "purchase-reserved-cache-nodes-offering",
+        feature = "remove-tags-from-resource"
+    )
+)]
 mod tag_items {
     /// A tag that can be added to an ElastiCache cluster or replication group. Tags are composed of a
     /// Key/Value pair. You can use tags to categorize and track all your ElastiCache resources, with the
@@ -12217,17 +13241,19 @@ mod tag_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_key: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_value: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_key: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_value: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "Key" => {
-                        member_key = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_key = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "Value" => {
-                        member_value = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_value = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
@@ -12251,24 +13277,26 @@ mod tag_items {
         }
     }
 }
-#[cfg(any(
-    feature = "add-tags-to-resource",
-    feature = "copy-serverless-cache-snapshot",
-    feature = "copy-snapshot",
-    feature = "create-cache-cluster",
-    feature = "create-cache-parameter-group",
-    feature = "create-cache-security-group",
-    feature = "create-cache-subnet-group",
-    feature = "create-replication-group",
-    feature = "create-serverless-cache",
-    feature = "create-serverless-cache-snapshot",
-    feature = "create-snapshot",
-    feature = "create-user",
-    feature = "create-user-group",
-    feature = "list-tags-for-resource",
-    feature = "purchase-reserved-cache-nodes-offering",
-    feature = "remove-tags-from-resource"
-))]
+#[cfg(
+    any(
+        feature = "add-tags-to-resource",
+        feature = "copy-serverless-cache-snapshot",
+        feature = "copy-snapshot",
+        feature = "create-cache-cluster",
+        feature = "create-cache-parameter-group",
+        feature = "create-cache-security-group",
+        feature = "create-cache-subnet-group",
+        feature = "create-replication-group",
+        feature = "create-serverless-cache",
+        feature = "create-serverless-cache-snapshot",
+        feature = "create-snapshot",
+        feature = "create-user",
+        feature = "create-user-group",
+        feature = "list-tags-for-resource",
+        feature = "purchase-reserved-cache-nodes-offering",
+        feature = "remove-tags-from-resource"
+    )
+)]
 pub use self::tag_items::*;
 #[cfg(feature = "describe-update-actions")]
 mod time_range_filter_items {
@@ -12295,12 +13323,20 @@ mod time_range_filter_items {
             let mark = writer.mark();
             if let ::std::option::Option::Some(value) = &self.start_time {
                 writer.push("StartTime");
-                writer.timestamp(value, ::querygen_runtime::query::TimestampFormat::DateTime);
+                writer
+                    .timestamp(
+                        value,
+                        ::querygen_runtime::query::TimestampFormat::DateTime,
+                    );
                 writer.truncate(mark);
             }
             if let ::std::option::Option::Some(value) = &self.end_time {
                 writer.push("EndTime");
-                writer.timestamp(value, ::querygen_runtime::query::TimestampFormat::DateTime);
+                writer
+                    .timestamp(
+                        value,
+                        ::querygen_runtime::query::TimestampFormat::DateTime,
+                    );
                 writer.truncate(mark);
             }
         }
@@ -12312,15 +13348,25 @@ mod time_range_filter_items {
             node: &::querygen_runtime::server::QueryTree,
         ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
             let member_start_time = match node.child("StartTime") {
-                ::std::option::Option::Some(child) => ::std::option::Option::Some(
-                    child.timestamp(::querygen_runtime::query::TimestampFormat::DateTime)?,
-                ),
+                ::std::option::Option::Some(child) => {
+                    ::std::option::Option::Some(
+                        child
+                            .timestamp(
+                                ::querygen_runtime::query::TimestampFormat::DateTime,
+                            )?,
+                    )
+                }
                 ::std::option::Option::None => ::std::option::Option::None,
             };
             let member_end_time = match node.child("EndTime") {
-                ::std::option::Option::Some(child) => ::std::option::Option::Some(
-                    child.timestamp(::querygen_runtime::query::TimestampFormat::DateTime)?,
-                ),
+                ::std::option::Option::Some(child) => {
+                    ::std::option::Option::Some(
+                        child
+                            .timestamp(
+                                ::querygen_runtime::query::TimestampFormat::DateTime,
+                            )?,
+                    )
+                }
                 ::std::option::Option::None => ::std::option::Option::None,
             };
             ::std::result::Result::Ok(Self {
@@ -12332,24 +13378,26 @@ mod time_range_filter_items {
 }
 #[cfg(feature = "describe-update-actions")]
 pub use self::time_range_filter_items::*;
-#[cfg(any(
-    feature = "complete-migration",
-    feature = "create-cache-cluster",
-    feature = "create-replication-group",
-    feature = "decrease-replica-count",
-    feature = "delete-cache-cluster",
-    feature = "delete-replication-group",
-    feature = "describe-cache-clusters",
-    feature = "describe-replication-groups",
-    feature = "increase-replica-count",
-    feature = "modify-cache-cluster",
-    feature = "modify-replication-group",
-    feature = "modify-replication-group-shard-configuration",
-    feature = "reboot-cache-cluster",
-    feature = "start-migration",
-    feature = "test-failover",
-    feature = "test-migration"
-))]
+#[cfg(
+    any(
+        feature = "complete-migration",
+        feature = "create-cache-cluster",
+        feature = "create-replication-group",
+        feature = "decrease-replica-count",
+        feature = "delete-cache-cluster",
+        feature = "delete-replication-group",
+        feature = "describe-cache-clusters",
+        feature = "describe-replication-groups",
+        feature = "increase-replica-count",
+        feature = "modify-cache-cluster",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "reboot-cache-cluster",
+        feature = "start-migration",
+        feature = "test-failover",
+        feature = "test-migration"
+    )
+)]
 mod transit_encryption_mode_items {
     /// The `TransitEncryptionMode` enum.
     ///
@@ -12387,9 +13435,13 @@ mod transit_encryption_mode_items {
             match value {
                 "preferred" => Self::Preferred,
                 "required" => Self::Required,
-                other => Self::Unknown(::querygen_runtime::UnknownVariant::new(
-                    ::std::borrow::ToOwned::to_owned(other),
-                )),
+                other => {
+                    Self::Unknown(
+                        ::querygen_runtime::UnknownVariant::new(
+                            ::std::borrow::ToOwned::to_owned(other),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -12415,29 +13467,28 @@ mod transit_encryption_mode_items {
         }
     }
 }
-#[cfg(any(
-    feature = "complete-migration",
-    feature = "create-cache-cluster",
-    feature = "create-replication-group",
-    feature = "decrease-replica-count",
-    feature = "delete-cache-cluster",
-    feature = "delete-replication-group",
-    feature = "describe-cache-clusters",
-    feature = "describe-replication-groups",
-    feature = "increase-replica-count",
-    feature = "modify-cache-cluster",
-    feature = "modify-replication-group",
-    feature = "modify-replication-group-shard-configuration",
-    feature = "reboot-cache-cluster",
-    feature = "start-migration",
-    feature = "test-failover",
-    feature = "test-migration"
-))]
+#[cfg(
+    any(
+        feature = "complete-migration",
+        feature = "create-cache-cluster",
+        feature = "create-replication-group",
+        feature = "decrease-replica-count",
+        feature = "delete-cache-cluster",
+        feature = "delete-replication-group",
+        feature = "describe-cache-clusters",
+        feature = "describe-replication-groups",
+        feature = "increase-replica-count",
+        feature = "modify-cache-cluster",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "reboot-cache-cluster",
+        feature = "start-migration",
+        feature = "test-failover",
+        feature = "test-migration"
+    )
+)]
 pub use self::transit_encryption_mode_items::*;
-#[cfg(any(
-    feature = "batch-apply-update-action",
-    feature = "batch-stop-update-action"
-))]
+#[cfg(any(feature = "batch-apply-update-action", feature = "batch-stop-update-action"))]
 mod unprocessed_update_action_items {
     /// Update action that has failed to be processed for the corresponding apply/stop request
     ///
@@ -12468,37 +13519,43 @@ mod unprocessed_update_action_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_replication_group_id: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_cache_cluster_id: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_service_update_name: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_error_type: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_error_message: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_replication_group_id: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
+            let mut member_cache_cluster_id: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
+            let mut member_service_update_name: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
+            let mut member_error_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_error_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "ReplicationGroupId" => {
-                        member_replication_group_id =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_replication_group_id = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "CacheClusterId" => {
-                        member_cache_cluster_id =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_cache_cluster_id = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "ServiceUpdateName" => {
-                        member_service_update_name =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_service_update_name = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "ErrorType" => {
-                        member_error_type =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_error_type = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "ErrorMessage" => {
-                        member_error_message =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_error_message = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
@@ -12534,10 +13591,7 @@ mod unprocessed_update_action_items {
         }
     }
 }
-#[cfg(any(
-    feature = "batch-apply-update-action",
-    feature = "batch-stop-update-action"
-))]
+#[cfg(any(feature = "batch-apply-update-action", feature = "batch-stop-update-action"))]
 pub use self::unprocessed_update_action_items::*;
 #[cfg(feature = "describe-update-actions")]
 mod update_action_items {
@@ -12554,36 +13608,51 @@ mod update_action_items {
         /// The unique ID of the service update
         pub service_update_name: ::std::option::Option<::std::string::String>,
         /// The date the update is first available
-        pub service_update_release_date: ::std::option::Option<::querygen_runtime::DateTime>,
+        pub service_update_release_date: ::std::option::Option<
+            ::querygen_runtime::DateTime,
+        >,
         /// The severity of the service update
-        pub service_update_severity: ::std::option::Option<crate::types::ServiceUpdateSeverity>,
+        pub service_update_severity: ::std::option::Option<
+            crate::types::ServiceUpdateSeverity,
+        >,
         /// The status of the service update
-        pub service_update_status: ::std::option::Option<crate::types::ServiceUpdateStatus>,
+        pub service_update_status: ::std::option::Option<
+            crate::types::ServiceUpdateStatus,
+        >,
         /// The recommended date to apply the service update to ensure compliance. For information on
         /// compliance, see [Self-Service Security Updates for
         /// Compliance](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/elasticache-compliance.html#elasticache-compliance-self-service).
-        pub service_update_recommended_apply_by_date:
-            ::std::option::Option<::querygen_runtime::DateTime>,
+        pub service_update_recommended_apply_by_date: ::std::option::Option<
+            ::querygen_runtime::DateTime,
+        >,
         /// Reflects the nature of the service update
         pub service_update_type: ::std::option::Option<crate::types::ServiceUpdateType>,
         /// The date that the service update is available to a replication group
-        pub update_action_available_date: ::std::option::Option<::querygen_runtime::DateTime>,
+        pub update_action_available_date: ::std::option::Option<
+            ::querygen_runtime::DateTime,
+        >,
         /// The status of the update action
-        pub update_action_status: ::std::option::Option<crate::types::UpdateActionStatus>,
+        pub update_action_status: ::std::option::Option<
+            crate::types::UpdateActionStatus,
+        >,
         /// The progress of the service update on the replication group
         pub nodes_updated: ::std::option::Option<::std::string::String>,
         /// The date when the UpdateActionStatus was last modified
-        pub update_action_status_modified_date: ::std::option::Option<::querygen_runtime::DateTime>,
+        pub update_action_status_modified_date: ::std::option::Option<
+            ::querygen_runtime::DateTime,
+        >,
         /// If yes, all nodes in the replication group have been updated by the recommended apply-by date. If
         /// no, at least one node in the replication group have not been updated by the recommended apply-by
         /// date. If N/A, the replication group was created after the recommended apply-by date.
         pub sla_met: ::std::option::Option<crate::types::SlaMet>,
         /// The status of the service update on the node group
-        pub node_group_update_status:
-            ::std::option::Option<::std::vec::Vec<crate::types::NodeGroupUpdateStatus>>,
+        pub node_group_update_status: ::std::option::Option<
+            ::std::vec::Vec<crate::types::NodeGroupUpdateStatus>,
+        >,
         /// The status of the service update on the cache node
-        pub cache_node_update_status:
-            ::std::option::Option<::std::vec::Vec<crate::types::CacheNodeUpdateStatus>>,
+        pub cache_node_update_status: ::std::option::Option<
+            ::std::vec::Vec<crate::types::CacheNodeUpdateStatus>,
+        >,
         /// The estimated length of time for the update to complete
         pub estimated_update_time: ::std::option::Option<::std::string::String>,
         /// The Elasticache engine to which the update applies. Either Valkey, Redis OSS or Memcached.
@@ -12601,12 +13670,15 @@ mod update_action_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_replication_group_id: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_cache_cluster_id: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_service_update_name: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_replication_group_id: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
+            let mut member_cache_cluster_id: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
+            let mut member_service_update_name: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
             let mut member_service_update_release_date: ::std::option::Option<
                 ::querygen_runtime::DateTime,
             > = ::std::option::Option::None;
@@ -12628,105 +13700,126 @@ mod update_action_items {
             let mut member_update_action_status: ::std::option::Option<
                 crate::types::UpdateActionStatus,
             > = ::std::option::Option::None;
-            let mut member_nodes_updated: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_nodes_updated: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             let mut member_update_action_status_modified_date: ::std::option::Option<
                 ::querygen_runtime::DateTime,
             > = ::std::option::Option::None;
-            let mut member_sla_met: ::std::option::Option<crate::types::SlaMet> =
-                ::std::option::Option::None;
+            let mut member_sla_met: ::std::option::Option<crate::types::SlaMet> = ::std::option::Option::None;
             let mut member_node_group_update_status: ::std::option::Option<
                 ::std::vec::Vec<crate::types::NodeGroupUpdateStatus>,
             > = ::std::option::Option::None;
             let mut member_cache_node_update_status: ::std::option::Option<
                 ::std::vec::Vec<crate::types::CacheNodeUpdateStatus>,
             > = ::std::option::Option::None;
-            let mut member_estimated_update_time: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_engine: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_estimated_update_time: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
+            let mut member_engine: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "ReplicationGroupId" => {
-                        member_replication_group_id =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_replication_group_id = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "CacheClusterId" => {
-                        member_cache_cluster_id =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_cache_cluster_id = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "ServiceUpdateName" => {
-                        member_service_update_name =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_service_update_name = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "ServiceUpdateReleaseDate" => {
-                        member_service_update_release_date =
-                            ::std::option::Option::Some(reader.read_timestamp(
-                                &child,
-                                ::querygen_runtime::query::TimestampFormat::DateTime,
-                            )?);
+                        member_service_update_release_date = ::std::option::Option::Some(
+                            reader
+                                .read_timestamp(
+                                    &child,
+                                    ::querygen_runtime::query::TimestampFormat::DateTime,
+                                )?,
+                        );
                     }
                     "ServiceUpdateSeverity" => {
-                        member_service_update_severity =
-                            ::std::option::Option::Some(crate::types::ServiceUpdateSeverity::from(
+                        member_service_update_severity = ::std::option::Option::Some(
+                            crate::types::ServiceUpdateSeverity::from(
                                 reader.text(&child)?.as_ref(),
-                            ));
+                            ),
+                        );
                     }
                     "ServiceUpdateStatus" => {
                         member_service_update_status = ::std::option::Option::Some(
-                            crate::types::ServiceUpdateStatus::from(reader.text(&child)?.as_ref()),
+                            crate::types::ServiceUpdateStatus::from(
+                                reader.text(&child)?.as_ref(),
+                            ),
                         );
                     }
                     "ServiceUpdateRecommendedApplyByDate" => {
-                        member_service_update_recommended_apply_by_date =
-                            ::std::option::Option::Some(reader.read_timestamp(
-                                &child,
-                                ::querygen_runtime::query::TimestampFormat::DateTime,
-                            )?);
+                        member_service_update_recommended_apply_by_date = ::std::option::Option::Some(
+                            reader
+                                .read_timestamp(
+                                    &child,
+                                    ::querygen_runtime::query::TimestampFormat::DateTime,
+                                )?,
+                        );
                     }
                     "ServiceUpdateType" => {
                         member_service_update_type = ::std::option::Option::Some(
-                            crate::types::ServiceUpdateType::from(reader.text(&child)?.as_ref()),
+                            crate::types::ServiceUpdateType::from(
+                                reader.text(&child)?.as_ref(),
+                            ),
                         );
                     }
                     "UpdateActionAvailableDate" => {
-                        member_update_action_available_date =
-                            ::std::option::Option::Some(reader.read_timestamp(
-                                &child,
-                                ::querygen_runtime::query::TimestampFormat::DateTime,
-                            )?);
+                        member_update_action_available_date = ::std::option::Option::Some(
+                            reader
+                                .read_timestamp(
+                                    &child,
+                                    ::querygen_runtime::query::TimestampFormat::DateTime,
+                                )?,
+                        );
                     }
                     "UpdateActionStatus" => {
                         member_update_action_status = ::std::option::Option::Some(
-                            crate::types::UpdateActionStatus::from(reader.text(&child)?.as_ref()),
+                            crate::types::UpdateActionStatus::from(
+                                reader.text(&child)?.as_ref(),
+                            ),
                         );
                     }
                     "NodesUpdated" => {
-                        member_nodes_updated =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_nodes_updated = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "UpdateActionStatusModifiedDate" => {
-                        member_update_action_status_modified_date =
-                            ::std::option::Option::Some(reader.read_timestamp(
-                                &child,
-                                ::querygen_runtime::query::TimestampFormat::DateTime,
-                            )?);
+                        member_update_action_status_modified_date = ::std::option::Option::Some(
+                            reader
+                                .read_timestamp(
+                                    &child,
+                                    ::querygen_runtime::query::TimestampFormat::DateTime,
+                                )?,
+                        );
                     }
                     "SlaMet" => {
-                        member_sla_met = ::std::option::Option::Some(crate::types::SlaMet::from(
-                            reader.text(&child)?.as_ref(),
-                        ));
+                        member_sla_met = ::std::option::Option::Some(
+                            crate::types::SlaMet::from(reader.text(&child)?.as_ref()),
+                        );
                     }
                     "NodeGroupUpdateStatus" => {
                         member_node_group_update_status = ::std::option::Option::Some({
                             let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) =
-                                reader.next_child(&child)?
+                            while let ::std::option::Option::Some(item0) = reader
+                                .next_child(&child)?
                             {
                                 if reader.name() == "NodeGroupUpdateStatus" {
-                                    items0.push(crate::types::NodeGroupUpdateStatus::read_xml(
-                                        reader, &item0,
-                                    )?);
+                                    items0
+                                        .push(
+                                            crate::types::NodeGroupUpdateStatus::read_xml(
+                                                reader,
+                                                &item0,
+                                            )?,
+                                        );
                                 } else {
                                     reader.skip(&item0)?;
                                 }
@@ -12737,13 +13830,17 @@ mod update_action_items {
                     "CacheNodeUpdateStatus" => {
                         member_cache_node_update_status = ::std::option::Option::Some({
                             let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) =
-                                reader.next_child(&child)?
+                            while let ::std::option::Option::Some(item0) = reader
+                                .next_child(&child)?
                             {
                                 if reader.name() == "CacheNodeUpdateStatus" {
-                                    items0.push(crate::types::CacheNodeUpdateStatus::read_xml(
-                                        reader, &item0,
-                                    )?);
+                                    items0
+                                        .push(
+                                            crate::types::CacheNodeUpdateStatus::read_xml(
+                                                reader,
+                                                &item0,
+                                            )?,
+                                        );
                                 } else {
                                     reader.skip(&item0)?;
                                 }
@@ -12752,11 +13849,14 @@ mod update_action_items {
                         });
                     }
                     "EstimatedUpdateTime" => {
-                        member_estimated_update_time =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_estimated_update_time = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "Engine" => {
-                        member_engine = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_engine = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
@@ -12768,8 +13868,7 @@ mod update_action_items {
                 service_update_release_date: member_service_update_release_date,
                 service_update_severity: member_service_update_severity,
                 service_update_status: member_service_update_status,
-                service_update_recommended_apply_by_date:
-                    member_service_update_recommended_apply_by_date,
+                service_update_recommended_apply_by_date: member_service_update_recommended_apply_by_date,
                 service_update_type: member_service_update_type,
                 update_action_available_date: member_update_action_available_date,
                 update_action_status: member_update_action_status,
@@ -12796,12 +13895,14 @@ mod update_action_items {
             if let ::std::option::Option::Some(value) = &self.service_update_name {
                 writer.element("ServiceUpdateName", value);
             }
-            if let ::std::option::Option::Some(value) = &self.service_update_release_date {
-                writer.timestamp(
-                    "ServiceUpdateReleaseDate",
-                    value,
-                    ::querygen_runtime::query::TimestampFormat::DateTime,
-                );
+            if let ::std::option::Option::Some(value) = &self.service_update_release_date
+            {
+                writer
+                    .timestamp(
+                        "ServiceUpdateReleaseDate",
+                        value,
+                        ::querygen_runtime::query::TimestampFormat::DateTime,
+                    );
             }
             if let ::std::option::Option::Some(value) = &self.service_update_severity {
                 writer.element("ServiceUpdateSeverity", value.as_str());
@@ -12809,24 +13910,28 @@ mod update_action_items {
             if let ::std::option::Option::Some(value) = &self.service_update_status {
                 writer.element("ServiceUpdateStatus", value.as_str());
             }
-            if let ::std::option::Option::Some(value) =
-                &self.service_update_recommended_apply_by_date
+            if let ::std::option::Option::Some(value) = &self
+                .service_update_recommended_apply_by_date
             {
-                writer.timestamp(
-                    "ServiceUpdateRecommendedApplyByDate",
-                    value,
-                    ::querygen_runtime::query::TimestampFormat::DateTime,
-                );
+                writer
+                    .timestamp(
+                        "ServiceUpdateRecommendedApplyByDate",
+                        value,
+                        ::querygen_runtime::query::TimestampFormat::DateTime,
+                    );
             }
             if let ::std::option::Option::Some(value) = &self.service_update_type {
                 writer.element("ServiceUpdateType", value.as_str());
             }
-            if let ::std::option::Option::Some(value) = &self.update_action_available_date {
-                writer.timestamp(
-                    "UpdateActionAvailableDate",
-                    value,
-                    ::querygen_runtime::query::TimestampFormat::DateTime,
-                );
+            if let ::std::option::Option::Some(value) = &self
+                .update_action_available_date
+            {
+                writer
+                    .timestamp(
+                        "UpdateActionAvailableDate",
+                        value,
+                        ::querygen_runtime::query::TimestampFormat::DateTime,
+                    );
             }
             if let ::std::option::Option::Some(value) = &self.update_action_status {
                 writer.element("UpdateActionStatus", value.as_str());
@@ -12834,12 +13939,15 @@ mod update_action_items {
             if let ::std::option::Option::Some(value) = &self.nodes_updated {
                 writer.element("NodesUpdated", value);
             }
-            if let ::std::option::Option::Some(value) = &self.update_action_status_modified_date {
-                writer.timestamp(
-                    "UpdateActionStatusModifiedDate",
-                    value,
-                    ::querygen_runtime::query::TimestampFormat::DateTime,
-                );
+            if let ::std::option::Option::Some(value) = &self
+                .update_action_status_modified_date
+            {
+                writer
+                    .timestamp(
+                        "UpdateActionStatusModifiedDate",
+                        value,
+                        ::querygen_runtime::query::TimestampFormat::DateTime,
+                    );
             }
             if let ::std::option::Option::Some(value) = &self.sla_met {
                 writer.element("SlaMet", value.as_str());
@@ -12873,11 +13981,13 @@ mod update_action_items {
 }
 #[cfg(feature = "describe-update-actions")]
 pub use self::update_action_items::*;
-#[cfg(any(
-    feature = "batch-apply-update-action",
-    feature = "batch-stop-update-action",
-    feature = "describe-update-actions"
-))]
+#[cfg(
+    any(
+        feature = "batch-apply-update-action",
+        feature = "batch-stop-update-action",
+        feature = "describe-update-actions"
+    )
+)]
 mod update_action_status_items {
     /// The `UpdateActionStatus` enum.
     ///
@@ -12967,9 +14077,13 @@ mod update_action_status_items {
                 "scheduling" => Self::Scheduling,
                 "scheduled" => Self::Scheduled,
                 "not-applicable" => Self::NotApplicable,
-                other => Self::Unknown(::querygen_runtime::UnknownVariant::new(
-                    ::std::borrow::ToOwned::to_owned(other),
-                )),
+                other => {
+                    Self::Unknown(
+                        ::querygen_runtime::UnknownVariant::new(
+                            ::std::borrow::ToOwned::to_owned(other),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -12995,11 +14109,13 @@ mod update_action_status_items {
         }
     }
 }
-#[cfg(any(
-    feature = "batch-apply-update-action",
-    feature = "batch-stop-update-action",
-    feature = "describe-update-actions"
-))]
+#[cfg(
+    any(
+        feature = "batch-apply-update-action",
+        feature = "batch-stop-update-action",
+        feature = "describe-update-actions"
+    )
+)]
 pub use self::update_action_status_items::*;
 #[cfg(feature = "describe-users")]
 mod user_items {
@@ -13022,7 +14138,9 @@ mod user_items {
         /// Access permissions string used for this user.
         pub access_string: ::std::option::Option<::std::string::String>,
         /// Returns a list of the user group IDs the user belongs to.
-        pub user_group_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        pub user_group_ids: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
         /// Denotes whether the user requires a password to authenticate.
         pub authentication: ::std::option::Option<crate::types::Authentication>,
         /// The Amazon Resource Name (ARN) of the user.
@@ -13040,52 +14158,58 @@ mod user_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_user_id: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_user_name: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_status: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_engine: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_minimum_engine_version: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_access_string: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_user_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_user_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_status: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_engine: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_minimum_engine_version: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
+            let mut member_access_string: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             let mut member_user_group_ids: ::std::option::Option<
                 ::std::vec::Vec<::std::string::String>,
             > = ::std::option::Option::None;
-            let mut member_authentication: ::std::option::Option<crate::types::Authentication> =
-                ::std::option::Option::None;
-            let mut member_arn: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_authentication: ::std::option::Option<
+                crate::types::Authentication,
+            > = ::std::option::Option::None;
+            let mut member_arn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "UserId" => {
-                        member_user_id = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_user_id = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "UserName" => {
-                        member_user_name = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_user_name = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "Status" => {
-                        member_status = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_status = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "Engine" => {
-                        member_engine = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_engine = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "MinimumEngineVersion" => {
-                        member_minimum_engine_version =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_minimum_engine_version = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "AccessString" => {
-                        member_access_string =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_access_string = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "UserGroupIds" => {
                         member_user_group_ids = ::std::option::Option::Some({
                             let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) =
-                                reader.next_child(&child)?
+                            while let ::std::option::Option::Some(item0) = reader
+                                .next_child(&child)?
                             {
                                 if reader.name() == "member" {
                                     items0.push(reader.read_string(&item0)?);
@@ -13102,7 +14226,9 @@ mod user_items {
                         );
                     }
                     "ARN" => {
-                        member_arn = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_arn = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
@@ -13181,12 +14307,18 @@ mod user_group_items {
         /// The minimum engine version required, which is Redis OSS 6.0
         pub minimum_engine_version: ::std::option::Option<::std::string::String>,
         /// A list of updates being applied to the user group.
-        pub pending_changes: ::std::option::Option<crate::types::UserGroupPendingChanges>,
+        pub pending_changes: ::std::option::Option<
+            crate::types::UserGroupPendingChanges,
+        >,
         /// A list of replication groups that the user group can access.
-        pub replication_groups: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        pub replication_groups: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
         /// Indicates which serverless caches the specified user group is associated with. Available for Valkey,
         /// Redis OSS and Serverless Memcached only.
-        pub serverless_caches: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        pub serverless_caches: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
         /// The Amazon Resource Name (ARN) of the user group.
         pub arn: ::std::option::Option<::std::string::String>,
     }
@@ -13202,16 +14334,15 @@ mod user_group_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_user_group_id: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_status: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_engine: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_user_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>> =
-                ::std::option::Option::None;
-            let mut member_minimum_engine_version: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_user_group_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_status: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_engine: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_user_ids: ::std::option::Option<
+                ::std::vec::Vec<::std::string::String>,
+            > = ::std::option::Option::None;
+            let mut member_minimum_engine_version: ::std::option::Option<
+                ::std::string::String,
+            > = ::std::option::Option::None;
             let mut member_pending_changes: ::std::option::Option<
                 crate::types::UserGroupPendingChanges,
             > = ::std::option::Option::None;
@@ -13221,25 +14352,29 @@ mod user_group_items {
             let mut member_serverless_caches: ::std::option::Option<
                 ::std::vec::Vec<::std::string::String>,
             > = ::std::option::Option::None;
-            let mut member_arn: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_arn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "UserGroupId" => {
-                        member_user_group_id =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_user_group_id = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "Status" => {
-                        member_status = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_status = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "Engine" => {
-                        member_engine = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_engine = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "UserIds" => {
                         member_user_ids = ::std::option::Option::Some({
                             let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) =
-                                reader.next_child(&child)?
+                            while let ::std::option::Option::Some(item0) = reader
+                                .next_child(&child)?
                             {
                                 if reader.name() == "member" {
                                     items0.push(reader.read_string(&item0)?);
@@ -13251,19 +14386,23 @@ mod user_group_items {
                         });
                     }
                     "MinimumEngineVersion" => {
-                        member_minimum_engine_version =
-                            ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_minimum_engine_version = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "PendingChanges" => {
                         member_pending_changes = ::std::option::Option::Some(
-                            crate::types::UserGroupPendingChanges::read_xml(reader, &child)?,
+                            crate::types::UserGroupPendingChanges::read_xml(
+                                reader,
+                                &child,
+                            )?,
                         );
                     }
                     "ReplicationGroups" => {
                         member_replication_groups = ::std::option::Option::Some({
                             let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) =
-                                reader.next_child(&child)?
+                            while let ::std::option::Option::Some(item0) = reader
+                                .next_child(&child)?
                             {
                                 if reader.name() == "member" {
                                     items0.push(reader.read_string(&item0)?);
@@ -13277,8 +14416,8 @@ mod user_group_items {
                     "ServerlessCaches" => {
                         member_serverless_caches = ::std::option::Option::Some({
                             let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) =
-                                reader.next_child(&child)?
+                            while let ::std::option::Option::Some(item0) = reader
+                                .next_child(&child)?
                             {
                                 if reader.name() == "member" {
                                     items0.push(reader.read_string(&item0)?);
@@ -13290,7 +14429,9 @@ mod user_group_items {
                         });
                     }
                     "ARN" => {
-                        member_arn = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_arn = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
@@ -13358,12 +14499,14 @@ mod user_group_items {
 }
 #[cfg(feature = "describe-user-groups")]
 pub use self::user_group_items::*;
-#[cfg(any(
-    feature = "create-user-group",
-    feature = "delete-user-group",
-    feature = "describe-user-groups",
-    feature = "modify-user-group"
-))]
+#[cfg(
+    any(
+        feature = "create-user-group",
+        feature = "delete-user-group",
+        feature = "describe-user-groups",
+        feature = "modify-user-group"
+    )
+)]
 mod user_group_pending_changes_items {
     /// Returns the updates being applied to the user group.
     ///
@@ -13372,9 +14515,13 @@ mod user_group_pending_changes_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct UserGroupPendingChanges {
         /// The list of user IDs to remove.
-        pub user_ids_to_remove: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        pub user_ids_to_remove: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
         /// The list of user IDs to add.
-        pub user_ids_to_add: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        pub user_ids_to_add: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
     }
     impl UserGroupPendingChanges {
         /// Creates a builder for [`UserGroupPendingChanges`].
@@ -13399,8 +14546,8 @@ mod user_group_pending_changes_items {
                     "UserIdsToRemove" => {
                         member_user_ids_to_remove = ::std::option::Option::Some({
                             let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) =
-                                reader.next_child(&child)?
+                            while let ::std::option::Option::Some(item0) = reader
+                                .next_child(&child)?
                             {
                                 if reader.name() == "member" {
                                     items0.push(reader.read_string(&item0)?);
@@ -13414,8 +14561,8 @@ mod user_group_pending_changes_items {
                     "UserIdsToAdd" => {
                         member_user_ids_to_add = ::std::option::Option::Some({
                             let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) =
-                                reader.next_child(&child)?
+                            while let ::std::option::Option::Some(item0) = reader
+                                .next_child(&child)?
                             {
                                 if reader.name() == "member" {
                                     items0.push(reader.read_string(&item0)?);
@@ -13456,26 +14603,30 @@ mod user_group_pending_changes_items {
         }
     }
 }
-#[cfg(any(
-    feature = "create-user-group",
-    feature = "delete-user-group",
-    feature = "describe-user-groups",
-    feature = "modify-user-group"
-))]
+#[cfg(
+    any(
+        feature = "create-user-group",
+        feature = "delete-user-group",
+        feature = "describe-user-groups",
+        feature = "modify-user-group"
+    )
+)]
 pub use self::user_group_pending_changes_items::*;
-#[cfg(any(
-    feature = "complete-migration",
-    feature = "create-replication-group",
-    feature = "decrease-replica-count",
-    feature = "delete-replication-group",
-    feature = "describe-replication-groups",
-    feature = "increase-replica-count",
-    feature = "modify-replication-group",
-    feature = "modify-replication-group-shard-configuration",
-    feature = "start-migration",
-    feature = "test-failover",
-    feature = "test-migration"
-))]
+#[cfg(
+    any(
+        feature = "complete-migration",
+        feature = "create-replication-group",
+        feature = "decrease-replica-count",
+        feature = "delete-replication-group",
+        feature = "describe-replication-groups",
+        feature = "increase-replica-count",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "start-migration",
+        feature = "test-failover",
+        feature = "test-migration"
+    )
+)]
 mod user_groups_update_status_items {
     /// The status of the user group update.
     ///
@@ -13484,9 +14635,13 @@ mod user_groups_update_status_items {
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct UserGroupsUpdateStatus {
         /// The ID of the user group to add.
-        pub user_group_ids_to_add: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        pub user_group_ids_to_add: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
         /// The ID of the user group to remove.
-        pub user_group_ids_to_remove: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        pub user_group_ids_to_remove: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
     }
     impl UserGroupsUpdateStatus {
         /// Creates a builder for [`UserGroupsUpdateStatus`].
@@ -13511,8 +14666,8 @@ mod user_groups_update_status_items {
                     "UserGroupIdsToAdd" => {
                         member_user_group_ids_to_add = ::std::option::Option::Some({
                             let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) =
-                                reader.next_child(&child)?
+                            while let ::std::option::Option::Some(item0) = reader
+                                .next_child(&child)?
                             {
                                 if reader.name() == "member" {
                                     items0.push(reader.read_string(&item0)?);
@@ -13526,8 +14681,8 @@ mod user_groups_update_status_items {
                     "UserGroupIdsToRemove" => {
                         member_user_group_ids_to_remove = ::std::option::Option::Some({
                             let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) =
-                                reader.next_child(&child)?
+                            while let ::std::option::Option::Some(item0) = reader
+                                .next_child(&child)?
                             {
                                 if reader.name() == "member" {
                                     items0.push(reader.read_string(&item0)?);
@@ -13568,28 +14723,32 @@ mod user_groups_update_status_items {
         }
     }
 }
-#[cfg(any(
-    feature = "complete-migration",
-    feature = "create-replication-group",
-    feature = "decrease-replica-count",
-    feature = "delete-replication-group",
-    feature = "describe-replication-groups",
-    feature = "increase-replica-count",
-    feature = "modify-replication-group",
-    feature = "modify-replication-group-shard-configuration",
-    feature = "start-migration",
-    feature = "test-failover",
-    feature = "test-migration"
-))]
+#[cfg(
+    any(
+        feature = "complete-migration",
+        feature = "create-replication-group",
+        feature = "decrease-replica-count",
+        feature = "delete-replication-group",
+        feature = "describe-replication-groups",
+        feature = "increase-replica-count",
+        feature = "modify-replication-group",
+        feature = "modify-replication-group-shard-configuration",
+        feature = "start-migration",
+        feature = "test-failover",
+        feature = "test-migration"
+    )
+)]
 pub use self::user_groups_update_status_items::*;
 /// Builders for the structures of this module.
 pub mod builders {
-    #[cfg(any(
-        feature = "create-user",
-        feature = "delete-user",
-        feature = "describe-users",
-        feature = "modify-user"
-    ))]
+    #[cfg(
+        any(
+            feature = "create-user",
+            feature = "delete-user",
+            feature = "describe-users",
+            feature = "modify-user"
+        )
+    )]
     mod authentication_items {
         /// A builder for [`Authentication`](crate::types::Authentication).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -13615,12 +14774,18 @@ pub mod builders {
                 self
             }
             /// The number of passwords belonging to the user. The maximum is two.
-            pub fn password_count(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+            pub fn password_count(
+                mut self,
+                input: impl ::std::convert::Into<i32>,
+            ) -> Self {
                 self.password_count = ::std::option::Option::Some(input.into());
                 self
             }
             /// Sets or clears the `PasswordCount` member.
-            pub fn set_password_count(mut self, input: ::std::option::Option<i32>) -> Self {
+            pub fn set_password_count(
+                mut self,
+                input: ::std::option::Option<i32>,
+            ) -> Self {
                 self.password_count = input;
                 self
             }
@@ -13633,12 +14798,14 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "create-user",
-        feature = "delete-user",
-        feature = "describe-users",
-        feature = "modify-user"
-    ))]
+    #[cfg(
+        any(
+            feature = "create-user",
+            feature = "delete-user",
+            feature = "describe-users",
+            feature = "modify-user"
+        )
+    )]
     pub use self::authentication_items::*;
     #[cfg(any(feature = "create-user", feature = "modify-user"))]
     mod authentication_mode_items {
@@ -13697,11 +14864,13 @@ pub mod builders {
     }
     #[cfg(any(feature = "create-user", feature = "modify-user"))]
     pub use self::authentication_mode_items::*;
-    #[cfg(any(
-        feature = "create-cache-subnet-group",
-        feature = "describe-cache-subnet-groups",
-        feature = "modify-cache-subnet-group"
-    ))]
+    #[cfg(
+        any(
+            feature = "create-cache-subnet-group",
+            feature = "describe-cache-subnet-groups",
+            feature = "modify-cache-subnet-group"
+        )
+    )]
     mod availability_zone_items {
         /// A builder for [`AvailabilityZone`](crate::types::AvailabilityZone).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -13710,34 +14879,46 @@ pub mod builders {
         }
         impl AvailabilityZoneBuilder {
             /// The name of the Availability Zone.
-            pub fn name(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+            pub fn name(
+                mut self,
+                input: impl ::std::convert::Into<::std::string::String>,
+            ) -> Self {
                 self.name = ::std::option::Option::Some(input.into());
                 self
             }
             /// Sets or clears the `Name` member.
-            pub fn set_name(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+            pub fn set_name(
+                mut self,
+                input: ::std::option::Option<::std::string::String>,
+            ) -> Self {
                 self.name = input;
                 self
             }
             /// Builds the [`AvailabilityZone`](crate::types::AvailabilityZone); every member is optional or has a default.
             pub fn build(self) -> crate::types::AvailabilityZone {
-                crate::types::AvailabilityZone { name: self.name }
+                crate::types::AvailabilityZone {
+                    name: self.name,
+                }
             }
         }
     }
-    #[cfg(any(
-        feature = "create-cache-subnet-group",
-        feature = "describe-cache-subnet-groups",
-        feature = "modify-cache-subnet-group"
-    ))]
+    #[cfg(
+        any(
+            feature = "create-cache-subnet-group",
+            feature = "describe-cache-subnet-groups",
+            feature = "modify-cache-subnet-group"
+        )
+    )]
     pub use self::availability_zone_items::*;
-    #[cfg(any(
-        feature = "create-cache-cluster",
-        feature = "delete-cache-cluster",
-        feature = "describe-cache-clusters",
-        feature = "modify-cache-cluster",
-        feature = "reboot-cache-cluster"
-    ))]
+    #[cfg(
+        any(
+            feature = "create-cache-cluster",
+            feature = "delete-cache-cluster",
+            feature = "describe-cache-clusters",
+            feature = "modify-cache-cluster",
+            feature = "reboot-cache-cluster"
+        )
+    )]
     mod cache_cluster_items {
         /// A builder for [`CacheCluster`](crate::types::CacheCluster).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -13752,33 +14933,47 @@ pub mod builders {
             num_cache_nodes: ::std::option::Option<i32>,
             preferred_availability_zone: ::std::option::Option<::std::string::String>,
             preferred_outpost_arn: ::std::option::Option<::std::string::String>,
-            cache_cluster_create_time: ::std::option::Option<::querygen_runtime::DateTime>,
+            cache_cluster_create_time: ::std::option::Option<
+                ::querygen_runtime::DateTime,
+            >,
             preferred_maintenance_window: ::std::option::Option<::std::string::String>,
-            pending_modified_values: ::std::option::Option<crate::types::PendingModifiedValues>,
-            notification_configuration:
-                ::std::option::Option<crate::types::NotificationConfiguration>,
-            cache_security_groups:
-                ::std::option::Option<::std::vec::Vec<crate::types::CacheSecurityGroupMembership>>,
-            cache_parameter_group: ::std::option::Option<crate::types::CacheParameterGroupStatus>,
+            pending_modified_values: ::std::option::Option<
+                crate::types::PendingModifiedValues,
+            >,
+            notification_configuration: ::std::option::Option<
+                crate::types::NotificationConfiguration,
+            >,
+            cache_security_groups: ::std::option::Option<
+                ::std::vec::Vec<crate::types::CacheSecurityGroupMembership>,
+            >,
+            cache_parameter_group: ::std::option::Option<
+                crate::types::CacheParameterGroupStatus,
+            >,
             cache_subnet_group_name: ::std::option::Option<::std::string::String>,
             cache_nodes: ::std::option::Option<::std::vec::Vec<crate::types::CacheNode>>,
             auto_minor_version_upgrade: ::std::option::Option<bool>,
-            security_groups:
-                ::std::option::Option<::std::vec::Vec<crate::types::SecurityGroupMembership>>,
+            security_groups: ::std::option::Option<
+                ::std::vec::Vec<crate::types::SecurityGroupMembership>,
+            >,
             replication_group_id: ::std::option::Option<::std::string::String>,
             snapshot_retention_limit: ::std::option::Option<i32>,
             snapshot_window: ::std::option::Option<::std::string::String>,
             auth_token_enabled: ::std::option::Option<bool>,
-            auth_token_last_modified_date: ::std::option::Option<::querygen_runtime::DateTime>,
+            auth_token_last_modified_date: ::std::option::Option<
+                ::querygen_runtime::DateTime,
+            >,
             transit_encryption_enabled: ::std::option::Option<bool>,
             at_rest_encryption_enabled: ::std::option::Option<bool>,
             arn: ::std::option::Option<::std::string::String>,
             replication_group_log_delivery_enabled: ::std::option::Option<bool>,
-            log_delivery_configurations:
-                ::std::option::Option<::std::vec::Vec<crate::types::LogDeliveryConfiguration>>,
+            log_delivery_configurations: ::std::option::Option<
+                ::std::vec::Vec<crate::types::LogDeliveryConfiguration>,
+            >,
             network_type: ::std::option::Option<crate::types::NetworkType>,
             ip_discovery: ::std::option::Option<crate::types::IpDiscovery>,
-            transit_encryption_mode: ::std::option::Option<crate::types::TransitEncryptionMode>,
+            transit_encryption_mode: ::std::option::Option<
+                crate::types::TransitEncryptionMode,
+            >,
         }
         impl CacheClusterBuilder {
             /// The user-supplied identifier of the cluster. This identifier is a unique key that identifies a
@@ -13822,7 +15017,9 @@ pub mod builders {
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
             ) -> Self {
-                self.client_download_landing_page = ::std::option::Option::Some(input.into());
+                self.client_download_landing_page = ::std::option::Option::Some(
+                    input.into(),
+                );
                 self
             }
             /// Sets or clears the `ClientDownloadLandingPage` member.
@@ -13979,12 +15176,18 @@ pub mod builders {
             ///
             /// For clusters running Valkey or Redis OSS, this value must be 1. For clusters running Memcached, this
             /// value must be between 1 and 40.
-            pub fn num_cache_nodes(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+            pub fn num_cache_nodes(
+                mut self,
+                input: impl ::std::convert::Into<i32>,
+            ) -> Self {
                 self.num_cache_nodes = ::std::option::Option::Some(input.into());
                 self
             }
             /// Sets or clears the `NumCacheNodes` member.
-            pub fn set_num_cache_nodes(mut self, input: ::std::option::Option<i32>) -> Self {
+            pub fn set_num_cache_nodes(
+                mut self,
+                input: ::std::option::Option<i32>,
+            ) -> Self {
                 self.num_cache_nodes = input;
                 self
             }
@@ -13994,7 +15197,9 @@ pub mod builders {
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
             ) -> Self {
-                self.preferred_availability_zone = ::std::option::Option::Some(input.into());
+                self.preferred_availability_zone = ::std::option::Option::Some(
+                    input.into(),
+                );
                 self
             }
             /// Sets or clears the `PreferredAvailabilityZone` member.
@@ -14026,7 +15231,9 @@ pub mod builders {
                 mut self,
                 input: impl ::std::convert::Into<::querygen_runtime::DateTime>,
             ) -> Self {
-                self.cache_cluster_create_time = ::std::option::Option::Some(input.into());
+                self.cache_cluster_create_time = ::std::option::Option::Some(
+                    input.into(),
+                );
                 self
             }
             /// Sets or clears the `CacheClusterCreateTime` member.
@@ -14056,7 +15263,9 @@ pub mod builders {
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
             ) -> Self {
-                self.preferred_maintenance_window = ::std::option::Option::Some(input.into());
+                self.preferred_maintenance_window = ::std::option::Option::Some(
+                    input.into(),
+                );
                 self
             }
             /// Sets or clears the `PreferredMaintenanceWindow` member.
@@ -14089,7 +15298,9 @@ pub mod builders {
                 mut self,
                 input: impl ::std::convert::Into<crate::types::NotificationConfiguration>,
             ) -> Self {
-                self.notification_configuration = ::std::option::Option::Some(input.into());
+                self.notification_configuration = ::std::option::Option::Some(
+                    input.into(),
+                );
                 self
             }
             /// Sets or clears the `NotificationConfiguration` member.
@@ -14105,7 +15316,9 @@ pub mod builders {
             /// A list of cache security group elements, composed of name and status sub-elements.
             pub fn cache_security_groups(
                 mut self,
-                item: impl ::std::convert::Into<crate::types::CacheSecurityGroupMembership>,
+                item: impl ::std::convert::Into<
+                    crate::types::CacheSecurityGroupMembership,
+                >,
             ) -> Self {
                 self.cache_security_groups
                     .get_or_insert_with(::std::vec::Vec::new)
@@ -14181,7 +15394,9 @@ pub mod builders {
                 mut self,
                 input: impl ::std::convert::Into<bool>,
             ) -> Self {
-                self.auto_minor_version_upgrade = ::std::option::Option::Some(input.into());
+                self.auto_minor_version_upgrade = ::std::option::Option::Some(
+                    input.into(),
+                );
                 self
             }
             /// Sets or clears the `AutoMinorVersionUpgrade` member.
@@ -14240,7 +15455,9 @@ pub mod builders {
                 mut self,
                 input: impl ::std::convert::Into<i32>,
             ) -> Self {
-                self.snapshot_retention_limit = ::std::option::Option::Some(input.into());
+                self.snapshot_retention_limit = ::std::option::Option::Some(
+                    input.into(),
+                );
                 self
             }
             /// Sets or clears the `SnapshotRetentionLimit` member.
@@ -14273,12 +15490,18 @@ pub mod builders {
             /// A flag that enables using an `AuthToken` (password) when issuing Valkey or Redis OSS commands.
             ///
             /// Default: `false`
-            pub fn auth_token_enabled(mut self, input: impl ::std::convert::Into<bool>) -> Self {
+            pub fn auth_token_enabled(
+                mut self,
+                input: impl ::std::convert::Into<bool>,
+            ) -> Self {
                 self.auth_token_enabled = ::std::option::Option::Some(input.into());
                 self
             }
             /// Sets or clears the `AuthTokenEnabled` member.
-            pub fn set_auth_token_enabled(mut self, input: ::std::option::Option<bool>) -> Self {
+            pub fn set_auth_token_enabled(
+                mut self,
+                input: ::std::option::Option<bool>,
+            ) -> Self {
                 self.auth_token_enabled = input;
                 self
             }
@@ -14287,7 +15510,9 @@ pub mod builders {
                 mut self,
                 input: impl ::std::convert::Into<::querygen_runtime::DateTime>,
             ) -> Self {
-                self.auth_token_last_modified_date = ::std::option::Option::Some(input.into());
+                self.auth_token_last_modified_date = ::std::option::Option::Some(
+                    input.into(),
+                );
                 self
             }
             /// Sets or clears the `AuthTokenLastModifiedDate` member.
@@ -14308,7 +15533,9 @@ pub mod builders {
                 mut self,
                 input: impl ::std::convert::Into<bool>,
             ) -> Self {
-                self.transit_encryption_enabled = ::std::option::Option::Some(input.into());
+                self.transit_encryption_enabled = ::std::option::Option::Some(
+                    input.into(),
+                );
                 self
             }
             /// Sets or clears the `TransitEncryptionEnabled` member.
@@ -14333,7 +15560,9 @@ pub mod builders {
                 mut self,
                 input: impl ::std::convert::Into<bool>,
             ) -> Self {
-                self.at_rest_encryption_enabled = ::std::option::Option::Some(input.into());
+                self.at_rest_encryption_enabled = ::std::option::Option::Some(
+                    input.into(),
+                );
                 self
             }
             /// Sets or clears the `AtRestEncryptionEnabled` member.
@@ -14345,12 +15574,18 @@ pub mod builders {
                 self
             }
             /// The ARN (Amazon Resource Name) of the cache cluster.
-            pub fn arn(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+            pub fn arn(
+                mut self,
+                input: impl ::std::convert::Into<::std::string::String>,
+            ) -> Self {
                 self.arn = ::std::option::Option::Some(input.into());
                 self
             }
             /// Sets or clears the `ARN` member.
-            pub fn set_arn(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+            pub fn set_arn(
+                mut self,
+                input: ::std::option::Option<::std::string::String>,
+            ) -> Self {
                 self.arn = input;
                 self
             }
@@ -14359,8 +15594,9 @@ pub mod builders {
                 mut self,
                 input: impl ::std::convert::Into<bool>,
             ) -> Self {
-                self.replication_group_log_delivery_enabled =
-                    ::std::option::Option::Some(input.into());
+                self.replication_group_log_delivery_enabled = ::std::option::Option::Some(
+                    input.into(),
+                );
                 self
             }
             /// Sets or clears the `ReplicationGroupLogDeliveryEnabled` member.
@@ -14487,13 +15723,15 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "create-cache-cluster",
-        feature = "delete-cache-cluster",
-        feature = "describe-cache-clusters",
-        feature = "modify-cache-cluster",
-        feature = "reboot-cache-cluster"
-    ))]
+    #[cfg(
+        any(
+            feature = "create-cache-cluster",
+            feature = "delete-cache-cluster",
+            feature = "describe-cache-clusters",
+            feature = "modify-cache-cluster",
+            feature = "reboot-cache-cluster"
+        )
+    )]
     pub use self::cache_cluster_items::*;
     #[cfg(feature = "describe-cache-engine-versions")]
     mod cache_engine_version_items {
@@ -14504,7 +15742,9 @@ pub mod builders {
             engine_version: ::std::option::Option<::std::string::String>,
             cache_parameter_group_family: ::std::option::Option<::std::string::String>,
             cache_engine_description: ::std::option::Option<::std::string::String>,
-            cache_engine_version_description: ::std::option::Option<::std::string::String>,
+            cache_engine_version_description: ::std::option::Option<
+                ::std::string::String,
+            >,
         }
         impl CacheEngineVersionBuilder {
             /// The name of the cache engine.
@@ -14547,7 +15787,9 @@ pub mod builders {
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
             ) -> Self {
-                self.cache_parameter_group_family = ::std::option::Option::Some(input.into());
+                self.cache_parameter_group_family = ::std::option::Option::Some(
+                    input.into(),
+                );
                 self
             }
             /// Sets or clears the `CacheParameterGroupFamily` member.
@@ -14563,7 +15805,9 @@ pub mod builders {
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
             ) -> Self {
-                self.cache_engine_description = ::std::option::Option::Some(input.into());
+                self.cache_engine_description = ::std::option::Option::Some(
+                    input.into(),
+                );
                 self
             }
             /// Sets or clears the `CacheEngineDescription` member.
@@ -14579,7 +15823,9 @@ pub mod builders {
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
             ) -> Self {
-                self.cache_engine_version_description = ::std::option::Option::Some(input.into());
+                self.cache_engine_version_description = ::std::option::Option::Some(
+                    input.into(),
+                );
                 self
             }
             /// Sets or clears the `CacheEngineVersionDescription` member.
@@ -14597,20 +15843,23 @@ pub mod builders {
                     engine_version: self.engine_version,
                     cache_parameter_group_family: self.cache_parameter_group_family,
                     cache_engine_description: self.cache_engine_description,
-                    cache_engine_version_description: self.cache_engine_version_description,
+                    cache_engine_version_description: self
+                        .cache_engine_version_description,
                 }
             }
         }
     }
     #[cfg(feature = "describe-cache-engine-versions")]
     pub use self::cache_engine_version_items::*;
-    #[cfg(any(
-        feature = "create-cache-cluster",
-        feature = "delete-cache-cluster",
-        feature = "describe-cache-clusters",
-        feature = "modify-cache-cluster",
-        feature = "reboot-cache-cluster"
-    ))]
+    #[cfg(
+        any(
+            feature = "create-cache-cluster",
+            feature = "delete-cache-cluster",
+            feature = "describe-cache-clusters",
+            feature = "modify-cache-cluster",
+            feature = "reboot-cache-cluster"
+        )
+    )]
     mod cache_node_items {
         /// A builder for [`CacheNode`](crate::types::CacheNode).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -14729,7 +15978,9 @@ pub mod builders {
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
             ) -> Self {
-                self.customer_availability_zone = ::std::option::Option::Some(input.into());
+                self.customer_availability_zone = ::std::option::Option::Some(
+                    input.into(),
+                );
                 self
             }
             /// Sets or clears the `CustomerAvailabilityZone` member.
@@ -14771,18 +16022,22 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "create-cache-cluster",
-        feature = "delete-cache-cluster",
-        feature = "describe-cache-clusters",
-        feature = "modify-cache-cluster",
-        feature = "reboot-cache-cluster"
-    ))]
+    #[cfg(
+        any(
+            feature = "create-cache-cluster",
+            feature = "delete-cache-cluster",
+            feature = "describe-cache-clusters",
+            feature = "modify-cache-cluster",
+            feature = "reboot-cache-cluster"
+        )
+    )]
     pub use self::cache_node_items::*;
-    #[cfg(any(
-        feature = "describe-cache-parameters",
-        feature = "describe-engine-default-parameters"
-    ))]
+    #[cfg(
+        any(
+            feature = "describe-cache-parameters",
+            feature = "describe-engine-default-parameters"
+        )
+    )]
     mod cache_node_type_specific_parameter_items {
         /// A builder for [`CacheNodeTypeSpecificParameter`](crate::types::CacheNodeTypeSpecificParameter).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -14794,8 +16049,9 @@ pub mod builders {
             allowed_values: ::std::option::Option<::std::string::String>,
             is_modifiable: ::std::option::Option<bool>,
             minimum_engine_version: ::std::option::Option<::std::string::String>,
-            cache_node_type_specific_values:
-                ::std::option::Option<::std::vec::Vec<crate::types::CacheNodeTypeSpecificValue>>,
+            cache_node_type_specific_values: ::std::option::Option<
+                ::std::vec::Vec<crate::types::CacheNodeTypeSpecificValue>,
+            >,
             change_type: ::std::option::Option<crate::types::ChangeType>,
         }
         impl CacheNodeTypeSpecificParameterBuilder {
@@ -14881,12 +16137,18 @@ pub mod builders {
             }
             /// Indicates whether (`true`) or not (`false`) the parameter can be modified. Some parameters have
             /// security or operational implications that prevent them from being changed.
-            pub fn is_modifiable(mut self, input: impl ::std::convert::Into<bool>) -> Self {
+            pub fn is_modifiable(
+                mut self,
+                input: impl ::std::convert::Into<bool>,
+            ) -> Self {
                 self.is_modifiable = ::std::option::Option::Some(input.into());
                 self
             }
             /// Sets or clears the `IsModifiable` member.
-            pub fn set_is_modifiable(mut self, input: ::std::option::Option<bool>) -> Self {
+            pub fn set_is_modifiable(
+                mut self,
+                input: ::std::option::Option<bool>,
+            ) -> Self {
                 self.is_modifiable = input;
                 self
             }
@@ -14957,21 +16219,26 @@ pub mod builders {
                     allowed_values: self.allowed_values,
                     is_modifiable: self.is_modifiable,
                     minimum_engine_version: self.minimum_engine_version,
-                    cache_node_type_specific_values: self.cache_node_type_specific_values,
+                    cache_node_type_specific_values: self
+                        .cache_node_type_specific_values,
                     change_type: self.change_type,
                 }
             }
         }
     }
-    #[cfg(any(
-        feature = "describe-cache-parameters",
-        feature = "describe-engine-default-parameters"
-    ))]
+    #[cfg(
+        any(
+            feature = "describe-cache-parameters",
+            feature = "describe-engine-default-parameters"
+        )
+    )]
     pub use self::cache_node_type_specific_parameter_items::*;
-    #[cfg(any(
-        feature = "describe-cache-parameters",
-        feature = "describe-engine-default-parameters"
-    ))]
+    #[cfg(
+        any(
+            feature = "describe-cache-parameters",
+            feature = "describe-engine-default-parameters"
+        )
+    )]
     mod cache_node_type_specific_value_items {
         /// A builder for [`CacheNodeTypeSpecificValue`](crate::types::CacheNodeTypeSpecificValue).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -15021,10 +16288,12 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "describe-cache-parameters",
-        feature = "describe-engine-default-parameters"
-    ))]
+    #[cfg(
+        any(
+            feature = "describe-cache-parameters",
+            feature = "describe-engine-default-parameters"
+        )
+    )]
     pub use self::cache_node_type_specific_value_items::*;
     #[cfg(feature = "describe-update-actions")]
     mod cache_node_update_status_items {
@@ -15036,9 +16305,15 @@ pub mod builders {
             node_deletion_date: ::std::option::Option<::querygen_runtime::DateTime>,
             node_update_start_date: ::std::option::Option<::querygen_runtime::DateTime>,
             node_update_end_date: ::std::option::Option<::querygen_runtime::DateTime>,
-            node_update_initiated_by: ::std::option::Option<crate::types::NodeUpdateInitiatedBy>,
-            node_update_initiated_date: ::std::option::Option<::querygen_runtime::DateTime>,
-            node_update_status_modified_date: ::std::option::Option<::querygen_runtime::DateTime>,
+            node_update_initiated_by: ::std::option::Option<
+                crate::types::NodeUpdateInitiatedBy,
+            >,
+            node_update_initiated_date: ::std::option::Option<
+                ::querygen_runtime::DateTime,
+            >,
+            node_update_status_modified_date: ::std::option::Option<
+                ::querygen_runtime::DateTime,
+            >,
         }
         impl CacheNodeUpdateStatusBuilder {
             /// The node ID of the cache cluster
@@ -15126,7 +16401,9 @@ pub mod builders {
                 mut self,
                 input: impl ::std::convert::Into<crate::types::NodeUpdateInitiatedBy>,
             ) -> Self {
-                self.node_update_initiated_by = ::std::option::Option::Some(input.into());
+                self.node_update_initiated_by = ::std::option::Option::Some(
+                    input.into(),
+                );
                 self
             }
             /// Sets or clears the `NodeUpdateInitiatedBy` member.
@@ -15142,7 +16419,9 @@ pub mod builders {
                 mut self,
                 input: impl ::std::convert::Into<::querygen_runtime::DateTime>,
             ) -> Self {
-                self.node_update_initiated_date = ::std::option::Option::Some(input.into());
+                self.node_update_initiated_date = ::std::option::Option::Some(
+                    input.into(),
+                );
                 self
             }
             /// Sets or clears the `NodeUpdateInitiatedDate` member.
@@ -15158,7 +16437,9 @@ pub mod builders {
                 mut self,
                 input: impl ::std::convert::Into<::querygen_runtime::DateTime>,
             ) -> Self {
-                self.node_update_status_modified_date = ::std::option::Option::Some(input.into());
+                self.node_update_status_modified_date = ::std::option::Option::Some(
+                    input.into(),
+                );
                 self
             }
             /// Sets or clears the `NodeUpdateStatusModifiedDate` member.
@@ -15179,17 +16460,20 @@ pub mod builders {
                     node_update_end_date: self.node_update_end_date,
                     node_update_initiated_by: self.node_update_initiated_by,
                     node_update_initiated_date: self.node_update_initiated_date,
-                    node_update_status_modified_date: self.node_update_status_modified_date,
+                    node_update_status_modified_date: self
+                        .node_update_status_modified_date,
                 }
             }
         }
     }
     #[cfg(feature = "describe-update-actions")]
     pub use self::cache_node_update_status_items::*;
-    #[cfg(any(
-        feature = "create-cache-parameter-group",
-        feature = "describe-cache-parameter-groups"
-    ))]
+    #[cfg(
+        any(
+            feature = "create-cache-parameter-group",
+            feature = "describe-cache-parameter-groups"
+        )
+    )]
     mod cache_parameter_group_items {
         /// A builder for [`CacheParameterGroup`](crate::types::CacheParameterGroup).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -15206,7 +16490,9 @@ pub mod builders {
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
             ) -> Self {
-                self.cache_parameter_group_name = ::std::option::Option::Some(input.into());
+                self.cache_parameter_group_name = ::std::option::Option::Some(
+                    input.into(),
+                );
                 self
             }
             /// Sets or clears the `CacheParameterGroupName` member.
@@ -15225,7 +16511,9 @@ pub mod builders {
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
             ) -> Self {
-                self.cache_parameter_group_family = ::std::option::Option::Some(input.into());
+                self.cache_parameter_group_family = ::std::option::Option::Some(
+                    input.into(),
+                );
                 self
             }
             /// Sets or clears the `CacheParameterGroupFamily` member.
@@ -15263,12 +16551,18 @@ pub mod builders {
                 self
             }
             /// The ARN (Amazon Resource Name) of the cache parameter group.
-            pub fn arn(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+            pub fn arn(
+                mut self,
+                input: impl ::std::convert::Into<::std::string::String>,
+            ) -> Self {
                 self.arn = ::std::option::Option::Some(input.into());
                 self
             }
             /// Sets or clears the `ARN` member.
-            pub fn set_arn(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+            pub fn set_arn(
+                mut self,
+                input: ::std::option::Option<::std::string::String>,
+            ) -> Self {
                 self.arn = input;
                 self
             }
@@ -15284,25 +16578,31 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "create-cache-parameter-group",
-        feature = "describe-cache-parameter-groups"
-    ))]
+    #[cfg(
+        any(
+            feature = "create-cache-parameter-group",
+            feature = "describe-cache-parameter-groups"
+        )
+    )]
     pub use self::cache_parameter_group_items::*;
-    #[cfg(any(
-        feature = "create-cache-cluster",
-        feature = "delete-cache-cluster",
-        feature = "describe-cache-clusters",
-        feature = "modify-cache-cluster",
-        feature = "reboot-cache-cluster"
-    ))]
+    #[cfg(
+        any(
+            feature = "create-cache-cluster",
+            feature = "delete-cache-cluster",
+            feature = "describe-cache-clusters",
+            feature = "modify-cache-cluster",
+            feature = "reboot-cache-cluster"
+        )
+    )]
     mod cache_parameter_group_status_items {
         /// A builder for [`CacheParameterGroupStatus`](crate::types::CacheParameterGroupStatus).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct CacheParameterGroupStatusBuilder {
             cache_parameter_group_name: ::std::option::Option<::std::string::String>,
             parameter_apply_status: ::std::option::Option<::std::string::String>,
-            cache_node_ids_to_reboot: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+            cache_node_ids_to_reboot: ::std::option::Option<
+                ::std::vec::Vec<::std::string::String>,
+            >,
         }
         impl CacheParameterGroupStatusBuilder {
             /// The name of the cache parameter group.
@@ -15310,7 +16610,9 @@ pub mod builders {
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
             ) -> Self {
-                self.cache_parameter_group_name = ::std::option::Option::Some(input.into());
+                self.cache_parameter_group_name = ::std::option::Option::Some(
+                    input.into(),
+                );
                 self
             }
             /// Sets or clears the `CacheParameterGroupName` member.
@@ -15368,20 +16670,24 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "create-cache-cluster",
-        feature = "delete-cache-cluster",
-        feature = "describe-cache-clusters",
-        feature = "modify-cache-cluster",
-        feature = "reboot-cache-cluster"
-    ))]
+    #[cfg(
+        any(
+            feature = "create-cache-cluster",
+            feature = "delete-cache-cluster",
+            feature = "describe-cache-clusters",
+            feature = "modify-cache-cluster",
+            feature = "reboot-cache-cluster"
+        )
+    )]
     pub use self::cache_parameter_group_status_items::*;
-    #[cfg(any(
-        feature = "authorize-cache-security-group-ingress",
-        feature = "create-cache-security-group",
-        feature = "describe-cache-security-groups",
-        feature = "revoke-cache-security-group-ingress"
-    ))]
+    #[cfg(
+        any(
+            feature = "authorize-cache-security-group-ingress",
+            feature = "create-cache-security-group",
+            feature = "describe-cache-security-groups",
+            feature = "revoke-cache-security-group-ingress"
+        )
+    )]
     mod cache_security_group_items {
         /// A builder for [`CacheSecurityGroup`](crate::types::CacheSecurityGroup).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -15389,8 +16695,9 @@ pub mod builders {
             owner_id: ::std::option::Option<::std::string::String>,
             cache_security_group_name: ::std::option::Option<::std::string::String>,
             description: ::std::option::Option<::std::string::String>,
-            ec2_security_groups:
-                ::std::option::Option<::std::vec::Vec<crate::types::Ec2SecurityGroup>>,
+            ec2_security_groups: ::std::option::Option<
+                ::std::vec::Vec<crate::types::Ec2SecurityGroup>,
+            >,
             arn: ::std::option::Option<::std::string::String>,
         }
         impl CacheSecurityGroupBuilder {
@@ -15415,7 +16722,9 @@ pub mod builders {
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
             ) -> Self {
-                self.cache_security_group_name = ::std::option::Option::Some(input.into());
+                self.cache_security_group_name = ::std::option::Option::Some(
+                    input.into(),
+                );
                 self
             }
             /// Sets or clears the `CacheSecurityGroupName` member.
@@ -15457,18 +16766,26 @@ pub mod builders {
             /// Sets or clears the `EC2SecurityGroups` member.
             pub fn set_ec2_security_groups(
                 mut self,
-                input: ::std::option::Option<::std::vec::Vec<crate::types::Ec2SecurityGroup>>,
+                input: ::std::option::Option<
+                    ::std::vec::Vec<crate::types::Ec2SecurityGroup>,
+                >,
             ) -> Self {
                 self.ec2_security_groups = input;
                 self
             }
             /// The ARN of the cache security group,
-            pub fn arn(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+            pub fn arn(
+                mut self,
+                input: impl ::std::convert::Into<::std::string::String>,
+            ) -> Self {
                 self.arn = ::std::option::Option::Some(input.into());
                 self
             }
             /// Sets or clears the `ARN` member.
-            pub fn set_arn(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+            pub fn set_arn(
+                mut self,
+                input: ::std::option::Option<::std::string::String>,
+            ) -> Self {
                 self.arn = input;
                 self
             }
@@ -15484,20 +16801,24 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "authorize-cache-security-group-ingress",
-        feature = "create-cache-security-group",
-        feature = "describe-cache-security-groups",
-        feature = "revoke-cache-security-group-ingress"
-    ))]
+    #[cfg(
+        any(
+            feature = "authorize-cache-security-group-ingress",
+            feature = "create-cache-security-group",
+            feature = "describe-cache-security-groups",
+            feature = "revoke-cache-security-group-ingress"
+        )
+    )]
     pub use self::cache_security_group_items::*;
-    #[cfg(any(
-        feature = "create-cache-cluster",
-        feature = "delete-cache-cluster",
-        feature = "describe-cache-clusters",
-        feature = "modify-cache-cluster",
-        feature = "reboot-cache-cluster"
-    ))]
+    #[cfg(
+        any(
+            feature = "create-cache-cluster",
+            feature = "delete-cache-cluster",
+            feature = "describe-cache-clusters",
+            feature = "modify-cache-cluster",
+            feature = "reboot-cache-cluster"
+        )
+    )]
     mod cache_security_group_membership_items {
         /// A builder for [`CacheSecurityGroupMembership`](crate::types::CacheSecurityGroupMembership).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -15511,7 +16832,9 @@ pub mod builders {
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
             ) -> Self {
-                self.cache_security_group_name = ::std::option::Option::Some(input.into());
+                self.cache_security_group_name = ::std::option::Option::Some(
+                    input.into(),
+                );
                 self
             }
             /// Sets or clears the `CacheSecurityGroupName` member.
@@ -15548,19 +16871,23 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "create-cache-cluster",
-        feature = "delete-cache-cluster",
-        feature = "describe-cache-clusters",
-        feature = "modify-cache-cluster",
-        feature = "reboot-cache-cluster"
-    ))]
+    #[cfg(
+        any(
+            feature = "create-cache-cluster",
+            feature = "delete-cache-cluster",
+            feature = "describe-cache-clusters",
+            feature = "modify-cache-cluster",
+            feature = "reboot-cache-cluster"
+        )
+    )]
     pub use self::cache_security_group_membership_items::*;
-    #[cfg(any(
-        feature = "create-cache-subnet-group",
-        feature = "describe-cache-subnet-groups",
-        feature = "modify-cache-subnet-group"
-    ))]
+    #[cfg(
+        any(
+            feature = "create-cache-subnet-group",
+            feature = "describe-cache-subnet-groups",
+            feature = "modify-cache-subnet-group"
+        )
+    )]
     mod cache_subnet_group_items {
         /// A builder for [`CacheSubnetGroup`](crate::types::CacheSubnetGroup).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -15570,8 +16897,9 @@ pub mod builders {
             vpc_id: ::std::option::Option<::std::string::String>,
             subnets: ::std::option::Option<::std::vec::Vec<crate::types::Subnet>>,
             arn: ::std::option::Option<::std::string::String>,
-            supported_network_types:
-                ::std::option::Option<::std::vec::Vec<crate::types::NetworkType>>,
+            supported_network_types: ::std::option::Option<
+                ::std::vec::Vec<crate::types::NetworkType>,
+            >,
         }
         impl CacheSubnetGroupBuilder {
             /// The name of the cache subnet group.
@@ -15595,7 +16923,9 @@ pub mod builders {
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
             ) -> Self {
-                self.cache_subnet_group_description = ::std::option::Option::Some(input.into());
+                self.cache_subnet_group_description = ::std::option::Option::Some(
+                    input.into(),
+                );
                 self
             }
             /// Sets or clears the `CacheSubnetGroupDescription` member.
@@ -15629,9 +16959,7 @@ pub mod builders {
                 mut self,
                 item: impl ::std::convert::Into<crate::types::Subnet>,
             ) -> Self {
-                self.subnets
-                    .get_or_insert_with(::std::vec::Vec::new)
-                    .push(item.into());
+                self.subnets.get_or_insert_with(::std::vec::Vec::new).push(item.into());
                 self
             }
             /// Sets or clears the `Subnets` member.
@@ -15643,12 +16971,18 @@ pub mod builders {
                 self
             }
             /// The ARN (Amazon Resource Name) of the cache subnet group.
-            pub fn arn(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+            pub fn arn(
+                mut self,
+                input: impl ::std::convert::Into<::std::string::String>,
+            ) -> Self {
                 self.arn = ::std::option::Option::Some(input.into());
                 self
             }
             /// Sets or clears the `ARN` member.
-            pub fn set_arn(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+            pub fn set_arn(
+                mut self,
+                input: ::std::option::Option<::std::string::String>,
+            ) -> Self {
                 self.arn = input;
                 self
             }
@@ -15687,18 +17021,22 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "create-cache-subnet-group",
-        feature = "describe-cache-subnet-groups",
-        feature = "modify-cache-subnet-group"
-    ))]
+    #[cfg(
+        any(
+            feature = "create-cache-subnet-group",
+            feature = "describe-cache-subnet-groups",
+            feature = "modify-cache-subnet-group"
+        )
+    )]
     pub use self::cache_subnet_group_items::*;
-    #[cfg(any(
-        feature = "create-serverless-cache",
-        feature = "delete-serverless-cache",
-        feature = "describe-serverless-caches",
-        feature = "modify-serverless-cache"
-    ))]
+    #[cfg(
+        any(
+            feature = "create-serverless-cache",
+            feature = "delete-serverless-cache",
+            feature = "describe-serverless-caches",
+            feature = "modify-serverless-cache"
+        )
+    )]
     mod cache_usage_limits_items {
         /// A builder for [`CacheUsageLimits`](crate::types::CacheUsageLimits).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -15748,31 +17086,35 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "create-serverless-cache",
-        feature = "delete-serverless-cache",
-        feature = "describe-serverless-caches",
-        feature = "modify-serverless-cache"
-    ))]
+    #[cfg(
+        any(
+            feature = "create-serverless-cache",
+            feature = "delete-serverless-cache",
+            feature = "describe-serverless-caches",
+            feature = "modify-serverless-cache"
+        )
+    )]
     pub use self::cache_usage_limits_items::*;
-    #[cfg(any(
-        feature = "complete-migration",
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-cache-cluster",
-        feature = "delete-replication-group",
-        feature = "describe-cache-clusters",
-        feature = "describe-replication-groups",
-        feature = "increase-replica-count",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "reboot-cache-cluster",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    ))]
+    #[cfg(
+        any(
+            feature = "complete-migration",
+            feature = "create-cache-cluster",
+            feature = "create-replication-group",
+            feature = "decrease-replica-count",
+            feature = "delete-cache-cluster",
+            feature = "delete-replication-group",
+            feature = "describe-cache-clusters",
+            feature = "describe-replication-groups",
+            feature = "increase-replica-count",
+            feature = "modify-cache-cluster",
+            feature = "modify-replication-group",
+            feature = "modify-replication-group-shard-configuration",
+            feature = "reboot-cache-cluster",
+            feature = "start-migration",
+            feature = "test-failover",
+            feature = "test-migration"
+        )
+    )]
     mod cloud_watch_logs_destination_details_items {
         /// A builder for [`CloudWatchLogsDestinationDetails`](crate::types::CloudWatchLogsDestinationDetails).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -15804,24 +17146,26 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "complete-migration",
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-cache-cluster",
-        feature = "delete-replication-group",
-        feature = "describe-cache-clusters",
-        feature = "describe-replication-groups",
-        feature = "increase-replica-count",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "reboot-cache-cluster",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    ))]
+    #[cfg(
+        any(
+            feature = "complete-migration",
+            feature = "create-cache-cluster",
+            feature = "create-replication-group",
+            feature = "decrease-replica-count",
+            feature = "delete-cache-cluster",
+            feature = "delete-replication-group",
+            feature = "describe-cache-clusters",
+            feature = "describe-replication-groups",
+            feature = "increase-replica-count",
+            feature = "modify-cache-cluster",
+            feature = "modify-replication-group",
+            feature = "modify-replication-group-shard-configuration",
+            feature = "reboot-cache-cluster",
+            feature = "start-migration",
+            feature = "test-failover",
+            feature = "test-migration"
+        )
+    )]
     pub use self::cloud_watch_logs_destination_details_items::*;
     #[cfg(any(feature = "decrease-replica-count", feature = "increase-replica-count"))]
     mod configure_shard_items {
@@ -15830,9 +17174,12 @@ pub mod builders {
         pub struct ConfigureShardBuilder {
             node_group_id: ::std::option::Option<::std::string::String>,
             new_replica_count: ::std::option::Option<i32>,
-            preferred_availability_zones:
-                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-            preferred_outpost_arns: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+            preferred_availability_zones: ::std::option::Option<
+                ::std::vec::Vec<::std::string::String>,
+            >,
+            preferred_outpost_arns: ::std::option::Option<
+                ::std::vec::Vec<::std::string::String>,
+            >,
         }
         impl ConfigureShardBuilder {
             /// The 4-digit id for the node group you are configuring. For Valkey or Redis OSS (cluster mode
@@ -15865,12 +17212,18 @@ pub mod builders {
             ///   - If Multi-AZ: 0
             /// - Valkey or Redis OSS (cluster mode enabled): 0 (though you will not be able to failover to a
             ///   replica if your primary node fails)
-            pub fn new_replica_count(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+            pub fn new_replica_count(
+                mut self,
+                input: impl ::std::convert::Into<i32>,
+            ) -> Self {
                 self.new_replica_count = ::std::option::Option::Some(input.into());
                 self
             }
             /// Sets or clears the `NewReplicaCount` member.
-            pub fn set_new_replica_count(mut self, input: ::std::option::Option<i32>) -> Self {
+            pub fn set_new_replica_count(
+                mut self,
+                input: ::std::option::Option<i32>,
+            ) -> Self {
                 self.new_replica_count = input;
                 self
             }
@@ -15921,8 +17274,10 @@ pub mod builders {
             /// Builds the [`ConfigureShard`](crate::types::ConfigureShard), failing if any required member (`node_group_id`, `new_replica_count`) is not set.
             pub fn build(
                 self,
-            ) -> ::std::result::Result<crate::types::ConfigureShard, ::querygen_runtime::BuildError>
-            {
+            ) -> ::std::result::Result<
+                crate::types::ConfigureShard,
+                ::querygen_runtime::BuildError,
+            > {
                 let mut missing = ::std::vec::Vec::new();
                 if self.node_group_id.is_none() {
                     missing.push("node_group_id");
@@ -15932,7 +17287,10 @@ pub mod builders {
                 }
                 if !missing.is_empty() {
                     return ::std::result::Result::Err(
-                        ::querygen_runtime::BuildError::missing_members("ConfigureShard", missing),
+                        ::querygen_runtime::BuildError::missing_members(
+                            "ConfigureShard",
+                            missing,
+                        ),
                     );
                 }
                 ::std::result::Result::Ok(crate::types::ConfigureShard {
@@ -15992,12 +17350,14 @@ pub mod builders {
     }
     #[cfg(any(feature = "start-migration", feature = "test-migration"))]
     pub use self::customer_node_endpoint_items::*;
-    #[cfg(any(
-        feature = "create-serverless-cache",
-        feature = "delete-serverless-cache",
-        feature = "describe-serverless-caches",
-        feature = "modify-serverless-cache"
-    ))]
+    #[cfg(
+        any(
+            feature = "create-serverless-cache",
+            feature = "delete-serverless-cache",
+            feature = "describe-serverless-caches",
+            feature = "modify-serverless-cache"
+        )
+    )]
     mod data_storage_items {
         /// A builder for [`DataStorage`](crate::types::DataStorage).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -16046,15 +17406,20 @@ pub mod builders {
             /// Builds the [`DataStorage`](crate::types::DataStorage), failing if any required member (`unit`) is not set.
             pub fn build(
                 self,
-            ) -> ::std::result::Result<crate::types::DataStorage, ::querygen_runtime::BuildError>
-            {
+            ) -> ::std::result::Result<
+                crate::types::DataStorage,
+                ::querygen_runtime::BuildError,
+            > {
                 let mut missing = ::std::vec::Vec::new();
                 if self.unit.is_none() {
                     missing.push("unit");
                 }
                 if !missing.is_empty() {
                     return ::std::result::Result::Err(
-                        ::querygen_runtime::BuildError::missing_members("DataStorage", missing),
+                        ::querygen_runtime::BuildError::missing_members(
+                            "DataStorage",
+                            missing,
+                        ),
                     );
                 }
                 ::std::result::Result::Ok(crate::types::DataStorage {
@@ -16065,53 +17430,65 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "create-serverless-cache",
-        feature = "delete-serverless-cache",
-        feature = "describe-serverless-caches",
-        feature = "modify-serverless-cache"
-    ))]
+    #[cfg(
+        any(
+            feature = "create-serverless-cache",
+            feature = "delete-serverless-cache",
+            feature = "describe-serverless-caches",
+            feature = "modify-serverless-cache"
+        )
+    )]
     pub use self::data_storage_items::*;
-    #[cfg(any(
-        feature = "complete-migration",
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-cache-cluster",
-        feature = "delete-replication-group",
-        feature = "describe-cache-clusters",
-        feature = "describe-replication-groups",
-        feature = "increase-replica-count",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "reboot-cache-cluster",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    ))]
+    #[cfg(
+        any(
+            feature = "complete-migration",
+            feature = "create-cache-cluster",
+            feature = "create-replication-group",
+            feature = "decrease-replica-count",
+            feature = "delete-cache-cluster",
+            feature = "delete-replication-group",
+            feature = "describe-cache-clusters",
+            feature = "describe-replication-groups",
+            feature = "increase-replica-count",
+            feature = "modify-cache-cluster",
+            feature = "modify-replication-group",
+            feature = "modify-replication-group-shard-configuration",
+            feature = "reboot-cache-cluster",
+            feature = "start-migration",
+            feature = "test-failover",
+            feature = "test-migration"
+        )
+    )]
     mod destination_details_items {
         /// A builder for [`DestinationDetails`](crate::types::DestinationDetails).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct DestinationDetailsBuilder {
-            cloud_watch_logs_details:
-                ::std::option::Option<crate::types::CloudWatchLogsDestinationDetails>,
-            kinesis_firehose_details:
-                ::std::option::Option<crate::types::KinesisFirehoseDestinationDetails>,
+            cloud_watch_logs_details: ::std::option::Option<
+                crate::types::CloudWatchLogsDestinationDetails,
+            >,
+            kinesis_firehose_details: ::std::option::Option<
+                crate::types::KinesisFirehoseDestinationDetails,
+            >,
         }
         impl DestinationDetailsBuilder {
             /// The configuration details of the CloudWatch Logs destination.
             pub fn cloud_watch_logs_details(
                 mut self,
-                input: impl ::std::convert::Into<crate::types::CloudWatchLogsDestinationDetails>,
+                input: impl ::std::convert::Into<
+                    crate::types::CloudWatchLogsDestinationDetails,
+                >,
             ) -> Self {
-                self.cloud_watch_logs_details = ::std::option::Option::Some(input.into());
+                self.cloud_watch_logs_details = ::std::option::Option::Some(
+                    input.into(),
+                );
                 self
             }
             /// Sets or clears the `CloudWatchLogsDetails` member.
             pub fn set_cloud_watch_logs_details(
                 mut self,
-                input: ::std::option::Option<crate::types::CloudWatchLogsDestinationDetails>,
+                input: ::std::option::Option<
+                    crate::types::CloudWatchLogsDestinationDetails,
+                >,
             ) -> Self {
                 self.cloud_watch_logs_details = input;
                 self
@@ -16119,15 +17496,21 @@ pub mod builders {
             /// The configuration details of the Kinesis Data Firehose destination.
             pub fn kinesis_firehose_details(
                 mut self,
-                input: impl ::std::convert::Into<crate::types::KinesisFirehoseDestinationDetails>,
+                input: impl ::std::convert::Into<
+                    crate::types::KinesisFirehoseDestinationDetails,
+                >,
             ) -> Self {
-                self.kinesis_firehose_details = ::std::option::Option::Some(input.into());
+                self.kinesis_firehose_details = ::std::option::Option::Some(
+                    input.into(),
+                );
                 self
             }
             /// Sets or clears the `KinesisFirehoseDetails` member.
             pub fn set_kinesis_firehose_details(
                 mut self,
-                input: ::std::option::Option<crate::types::KinesisFirehoseDestinationDetails>,
+                input: ::std::option::Option<
+                    crate::types::KinesisFirehoseDestinationDetails,
+                >,
             ) -> Self {
                 self.kinesis_firehose_details = input;
                 self
@@ -16141,31 +17524,35 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "complete-migration",
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-cache-cluster",
-        feature = "delete-replication-group",
-        feature = "describe-cache-clusters",
-        feature = "describe-replication-groups",
-        feature = "increase-replica-count",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "reboot-cache-cluster",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    ))]
+    #[cfg(
+        any(
+            feature = "complete-migration",
+            feature = "create-cache-cluster",
+            feature = "create-replication-group",
+            feature = "decrease-replica-count",
+            feature = "delete-cache-cluster",
+            feature = "delete-replication-group",
+            feature = "describe-cache-clusters",
+            feature = "describe-replication-groups",
+            feature = "increase-replica-count",
+            feature = "modify-cache-cluster",
+            feature = "modify-replication-group",
+            feature = "modify-replication-group-shard-configuration",
+            feature = "reboot-cache-cluster",
+            feature = "start-migration",
+            feature = "test-failover",
+            feature = "test-migration"
+        )
+    )]
     pub use self::destination_details_items::*;
-    #[cfg(any(
-        feature = "authorize-cache-security-group-ingress",
-        feature = "create-cache-security-group",
-        feature = "describe-cache-security-groups",
-        feature = "revoke-cache-security-group-ingress"
-    ))]
+    #[cfg(
+        any(
+            feature = "authorize-cache-security-group-ingress",
+            feature = "create-cache-security-group",
+            feature = "describe-cache-security-groups",
+            feature = "revoke-cache-security-group-ingress"
+        )
+    )]
     mod ec2_security_group_items {
         /// A builder for [`Ec2SecurityGroup`](crate::types::Ec2SecurityGroup).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -16212,7 +17599,9 @@ pub mod builders {
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
             ) -> Self {
-                self.ec2_security_group_owner_id = ::std::option::Option::Some(input.into());
+                self.ec2_security_group_owner_id = ::std::option::Option::Some(
+                    input.into(),
+                );
                 self
             }
             /// Sets or clears the `EC2SecurityGroupOwnerId` member.
@@ -16233,19 +17622,23 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "authorize-cache-security-group-ingress",
-        feature = "create-cache-security-group",
-        feature = "describe-cache-security-groups",
-        feature = "revoke-cache-security-group-ingress"
-    ))]
+    #[cfg(
+        any(
+            feature = "authorize-cache-security-group-ingress",
+            feature = "create-cache-security-group",
+            feature = "describe-cache-security-groups",
+            feature = "revoke-cache-security-group-ingress"
+        )
+    )]
     pub use self::ec2_security_group_items::*;
-    #[cfg(any(
-        feature = "create-serverless-cache",
-        feature = "delete-serverless-cache",
-        feature = "describe-serverless-caches",
-        feature = "modify-serverless-cache"
-    ))]
+    #[cfg(
+        any(
+            feature = "create-serverless-cache",
+            feature = "delete-serverless-cache",
+            feature = "describe-serverless-caches",
+            feature = "modify-serverless-cache"
+        )
+    )]
     mod ecpu_per_second_items {
         /// A builder for [`EcpuPerSecond`](crate::types::EcpuPerSecond).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -16283,35 +17676,39 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "create-serverless-cache",
-        feature = "delete-serverless-cache",
-        feature = "describe-serverless-caches",
-        feature = "modify-serverless-cache"
-    ))]
+    #[cfg(
+        any(
+            feature = "create-serverless-cache",
+            feature = "delete-serverless-cache",
+            feature = "describe-serverless-caches",
+            feature = "modify-serverless-cache"
+        )
+    )]
     pub use self::ecpu_per_second_items::*;
-    #[cfg(any(
-        feature = "complete-migration",
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "create-serverless-cache",
-        feature = "decrease-replica-count",
-        feature = "delete-cache-cluster",
-        feature = "delete-replication-group",
-        feature = "delete-serverless-cache",
-        feature = "describe-cache-clusters",
-        feature = "describe-replication-groups",
-        feature = "describe-serverless-caches",
-        feature = "increase-replica-count",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "modify-serverless-cache",
-        feature = "reboot-cache-cluster",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    ))]
+    #[cfg(
+        any(
+            feature = "complete-migration",
+            feature = "create-cache-cluster",
+            feature = "create-replication-group",
+            feature = "create-serverless-cache",
+            feature = "decrease-replica-count",
+            feature = "delete-cache-cluster",
+            feature = "delete-replication-group",
+            feature = "delete-serverless-cache",
+            feature = "describe-cache-clusters",
+            feature = "describe-replication-groups",
+            feature = "describe-serverless-caches",
+            feature = "increase-replica-count",
+            feature = "modify-cache-cluster",
+            feature = "modify-replication-group",
+            feature = "modify-replication-group-shard-configuration",
+            feature = "modify-serverless-cache",
+            feature = "reboot-cache-cluster",
+            feature = "start-migration",
+            feature = "test-failover",
+            feature = "test-migration"
+        )
+    )]
     mod endpoint_items {
         /// A builder for [`Endpoint`](crate::types::Endpoint).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -16355,28 +17752,30 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "complete-migration",
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "create-serverless-cache",
-        feature = "decrease-replica-count",
-        feature = "delete-cache-cluster",
-        feature = "delete-replication-group",
-        feature = "delete-serverless-cache",
-        feature = "describe-cache-clusters",
-        feature = "describe-replication-groups",
-        feature = "describe-serverless-caches",
-        feature = "increase-replica-count",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "modify-serverless-cache",
-        feature = "reboot-cache-cluster",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    ))]
+    #[cfg(
+        any(
+            feature = "complete-migration",
+            feature = "create-cache-cluster",
+            feature = "create-replication-group",
+            feature = "create-serverless-cache",
+            feature = "decrease-replica-count",
+            feature = "delete-cache-cluster",
+            feature = "delete-replication-group",
+            feature = "delete-serverless-cache",
+            feature = "describe-cache-clusters",
+            feature = "describe-replication-groups",
+            feature = "describe-serverless-caches",
+            feature = "increase-replica-count",
+            feature = "modify-cache-cluster",
+            feature = "modify-replication-group",
+            feature = "modify-replication-group-shard-configuration",
+            feature = "modify-serverless-cache",
+            feature = "reboot-cache-cluster",
+            feature = "start-migration",
+            feature = "test-failover",
+            feature = "test-migration"
+        )
+    )]
     pub use self::endpoint_items::*;
     #[cfg(feature = "describe-engine-default-parameters")]
     mod engine_defaults_items {
@@ -16399,7 +17798,9 @@ pub mod builders {
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
             ) -> Self {
-                self.cache_parameter_group_family = ::std::option::Option::Some(input.into());
+                self.cache_parameter_group_family = ::std::option::Option::Some(
+                    input.into(),
+                );
                 self
             }
             /// Sets or clears the `CacheParameterGroupFamily` member.
@@ -16452,7 +17853,9 @@ pub mod builders {
             /// detailed information about one parameter.
             pub fn cache_node_type_specific_parameters(
                 mut self,
-                item: impl ::std::convert::Into<crate::types::CacheNodeTypeSpecificParameter>,
+                item: impl ::std::convert::Into<
+                    crate::types::CacheNodeTypeSpecificParameter,
+                >,
             ) -> Self {
                 self.cache_node_type_specific_parameters
                     .get_or_insert_with(::std::vec::Vec::new)
@@ -16475,7 +17878,8 @@ pub mod builders {
                     cache_parameter_group_family: self.cache_parameter_group_family,
                     marker: self.marker,
                     parameters: self.parameters,
-                    cache_node_type_specific_parameters: self.cache_node_type_specific_parameters,
+                    cache_node_type_specific_parameters: self
+                        .cache_node_type_specific_parameters,
                 }
             }
         }
@@ -16581,12 +17985,18 @@ pub mod builders {
         }
         impl FilterBuilder {
             /// The property being filtered. For example, UserId.
-            pub fn name(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+            pub fn name(
+                mut self,
+                input: impl ::std::convert::Into<::std::string::String>,
+            ) -> Self {
                 self.name = ::std::option::Option::Some(input.into());
                 self
             }
             /// Sets or clears the `Name` member.
-            pub fn set_name(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+            pub fn set_name(
+                mut self,
+                input: ::std::option::Option<::std::string::String>,
+            ) -> Self {
                 self.name = input;
                 self
             }
@@ -16597,9 +18007,7 @@ pub mod builders {
                 mut self,
                 item: impl ::std::convert::Into<::std::string::String>,
             ) -> Self {
-                self.values
-                    .get_or_insert_with(::std::vec::Vec::new)
-                    .push(item.into());
+                self.values.get_or_insert_with(::std::vec::Vec::new).push(item.into());
                 self
             }
             /// Sets or clears the `Values` member.
@@ -16613,8 +18021,10 @@ pub mod builders {
             /// Builds the [`Filter`](crate::types::Filter), failing if any required member (`name`, `values`) is not set.
             pub fn build(
                 self,
-            ) -> ::std::result::Result<crate::types::Filter, ::querygen_runtime::BuildError>
-            {
+            ) -> ::std::result::Result<
+                crate::types::Filter,
+                ::querygen_runtime::BuildError,
+            > {
                 let mut missing = ::std::vec::Vec::new();
                 if self.name.is_none() {
                     missing.push("name");
@@ -16624,7 +18034,10 @@ pub mod builders {
                 }
                 if !missing.is_empty() {
                     return ::std::result::Result::Err(
-                        ::querygen_runtime::BuildError::missing_members("Filter", missing),
+                        ::querygen_runtime::BuildError::missing_members(
+                            "Filter",
+                            missing,
+                        ),
                     );
                 }
                 ::std::result::Result::Ok(crate::types::Filter {
@@ -16636,17 +18049,19 @@ pub mod builders {
     }
     #[cfg(feature = "describe-users")]
     pub use self::filter_items::*;
-    #[cfg(any(
-        feature = "create-global-replication-group",
-        feature = "decrease-node-groups-in-global-replication-group",
-        feature = "delete-global-replication-group",
-        feature = "describe-global-replication-groups",
-        feature = "disassociate-global-replication-group",
-        feature = "failover-global-replication-group",
-        feature = "increase-node-groups-in-global-replication-group",
-        feature = "modify-global-replication-group",
-        feature = "rebalance-slots-in-global-replication-group"
-    ))]
+    #[cfg(
+        any(
+            feature = "create-global-replication-group",
+            feature = "decrease-node-groups-in-global-replication-group",
+            feature = "delete-global-replication-group",
+            feature = "describe-global-replication-groups",
+            feature = "disassociate-global-replication-group",
+            feature = "failover-global-replication-group",
+            feature = "increase-node-groups-in-global-replication-group",
+            feature = "modify-global-replication-group",
+            feature = "rebalance-slots-in-global-replication-group"
+        )
+    )]
     mod global_node_group_items {
         /// A builder for [`GlobalNodeGroup`](crate::types::GlobalNodeGroup).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -16696,44 +18111,52 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "create-global-replication-group",
-        feature = "decrease-node-groups-in-global-replication-group",
-        feature = "delete-global-replication-group",
-        feature = "describe-global-replication-groups",
-        feature = "disassociate-global-replication-group",
-        feature = "failover-global-replication-group",
-        feature = "increase-node-groups-in-global-replication-group",
-        feature = "modify-global-replication-group",
-        feature = "rebalance-slots-in-global-replication-group"
-    ))]
+    #[cfg(
+        any(
+            feature = "create-global-replication-group",
+            feature = "decrease-node-groups-in-global-replication-group",
+            feature = "delete-global-replication-group",
+            feature = "describe-global-replication-groups",
+            feature = "disassociate-global-replication-group",
+            feature = "failover-global-replication-group",
+            feature = "increase-node-groups-in-global-replication-group",
+            feature = "modify-global-replication-group",
+            feature = "rebalance-slots-in-global-replication-group"
+        )
+    )]
     pub use self::global_node_group_items::*;
-    #[cfg(any(
-        feature = "create-global-replication-group",
-        feature = "decrease-node-groups-in-global-replication-group",
-        feature = "delete-global-replication-group",
-        feature = "describe-global-replication-groups",
-        feature = "disassociate-global-replication-group",
-        feature = "failover-global-replication-group",
-        feature = "increase-node-groups-in-global-replication-group",
-        feature = "modify-global-replication-group",
-        feature = "rebalance-slots-in-global-replication-group"
-    ))]
+    #[cfg(
+        any(
+            feature = "create-global-replication-group",
+            feature = "decrease-node-groups-in-global-replication-group",
+            feature = "delete-global-replication-group",
+            feature = "describe-global-replication-groups",
+            feature = "disassociate-global-replication-group",
+            feature = "failover-global-replication-group",
+            feature = "increase-node-groups-in-global-replication-group",
+            feature = "modify-global-replication-group",
+            feature = "rebalance-slots-in-global-replication-group"
+        )
+    )]
     mod global_replication_group_items {
         /// A builder for [`GlobalReplicationGroup`](crate::types::GlobalReplicationGroup).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct GlobalReplicationGroupBuilder {
             global_replication_group_id: ::std::option::Option<::std::string::String>,
-            global_replication_group_description: ::std::option::Option<::std::string::String>,
+            global_replication_group_description: ::std::option::Option<
+                ::std::string::String,
+            >,
             status: ::std::option::Option<::std::string::String>,
             cache_node_type: ::std::option::Option<::std::string::String>,
             engine: ::std::option::Option<::std::string::String>,
             engine_version: ::std::option::Option<::std::string::String>,
-            members:
-                ::std::option::Option<::std::vec::Vec<crate::types::GlobalReplicationGroupMember>>,
+            members: ::std::option::Option<
+                ::std::vec::Vec<crate::types::GlobalReplicationGroupMember>,
+            >,
             cluster_enabled: ::std::option::Option<bool>,
-            global_node_groups:
-                ::std::option::Option<::std::vec::Vec<crate::types::GlobalNodeGroup>>,
+            global_node_groups: ::std::option::Option<
+                ::std::vec::Vec<crate::types::GlobalNodeGroup>,
+            >,
             auth_token_enabled: ::std::option::Option<bool>,
             transit_encryption_enabled: ::std::option::Option<bool>,
             at_rest_encryption_enabled: ::std::option::Option<bool>,
@@ -16745,7 +18168,9 @@ pub mod builders {
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
             ) -> Self {
-                self.global_replication_group_id = ::std::option::Option::Some(input.into());
+                self.global_replication_group_id = ::std::option::Option::Some(
+                    input.into(),
+                );
                 self
             }
             /// Sets or clears the `GlobalReplicationGroupId` member.
@@ -16761,8 +18186,9 @@ pub mod builders {
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
             ) -> Self {
-                self.global_replication_group_description =
-                    ::std::option::Option::Some(input.into());
+                self.global_replication_group_description = ::std::option::Option::Some(
+                    input.into(),
+                );
                 self
             }
             /// Sets or clears the `GlobalReplicationGroupDescription` member.
@@ -16842,11 +18268,11 @@ pub mod builders {
             /// The replication groups that comprise the Global datastore.
             pub fn members(
                 mut self,
-                item: impl ::std::convert::Into<crate::types::GlobalReplicationGroupMember>,
+                item: impl ::std::convert::Into<
+                    crate::types::GlobalReplicationGroupMember,
+                >,
             ) -> Self {
-                self.members
-                    .get_or_insert_with(::std::vec::Vec::new)
-                    .push(item.into());
+                self.members.get_or_insert_with(::std::vec::Vec::new).push(item.into());
                 self
             }
             /// Sets or clears the `Members` member.
@@ -16860,12 +18286,18 @@ pub mod builders {
                 self
             }
             /// A flag that indicates whether the Global datastore is cluster enabled.
-            pub fn cluster_enabled(mut self, input: impl ::std::convert::Into<bool>) -> Self {
+            pub fn cluster_enabled(
+                mut self,
+                input: impl ::std::convert::Into<bool>,
+            ) -> Self {
                 self.cluster_enabled = ::std::option::Option::Some(input.into());
                 self
             }
             /// Sets or clears the `ClusterEnabled` member.
-            pub fn set_cluster_enabled(mut self, input: ::std::option::Option<bool>) -> Self {
+            pub fn set_cluster_enabled(
+                mut self,
+                input: ::std::option::Option<bool>,
+            ) -> Self {
                 self.cluster_enabled = input;
                 self
             }
@@ -16884,7 +18316,9 @@ pub mod builders {
             /// Sets or clears the `GlobalNodeGroups` member.
             pub fn set_global_node_groups(
                 mut self,
-                input: ::std::option::Option<::std::vec::Vec<crate::types::GlobalNodeGroup>>,
+                input: ::std::option::Option<
+                    ::std::vec::Vec<crate::types::GlobalNodeGroup>,
+                >,
             ) -> Self {
                 self.global_node_groups = input;
                 self
@@ -16892,12 +18326,18 @@ pub mod builders {
             /// A flag that enables using an `AuthToken` (password) when issuing Valkey or Redis OSS commands.
             ///
             /// Default: `false`
-            pub fn auth_token_enabled(mut self, input: impl ::std::convert::Into<bool>) -> Self {
+            pub fn auth_token_enabled(
+                mut self,
+                input: impl ::std::convert::Into<bool>,
+            ) -> Self {
                 self.auth_token_enabled = ::std::option::Option::Some(input.into());
                 self
             }
             /// Sets or clears the `AuthTokenEnabled` member.
-            pub fn set_auth_token_enabled(mut self, input: ::std::option::Option<bool>) -> Self {
+            pub fn set_auth_token_enabled(
+                mut self,
+                input: ::std::option::Option<bool>,
+            ) -> Self {
                 self.auth_token_enabled = input;
                 self
             }
@@ -16909,7 +18349,9 @@ pub mod builders {
                 mut self,
                 input: impl ::std::convert::Into<bool>,
             ) -> Self {
-                self.transit_encryption_enabled = ::std::option::Option::Some(input.into());
+                self.transit_encryption_enabled = ::std::option::Option::Some(
+                    input.into(),
+                );
                 self
             }
             /// Sets or clears the `TransitEncryptionEnabled` member.
@@ -16932,7 +18374,9 @@ pub mod builders {
                 mut self,
                 input: impl ::std::convert::Into<bool>,
             ) -> Self {
-                self.at_rest_encryption_enabled = ::std::option::Option::Some(input.into());
+                self.at_rest_encryption_enabled = ::std::option::Option::Some(
+                    input.into(),
+                );
                 self
             }
             /// Sets or clears the `AtRestEncryptionEnabled` member.
@@ -16944,12 +18388,18 @@ pub mod builders {
                 self
             }
             /// The ARN (Amazon Resource Name) of the global replication group.
-            pub fn arn(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+            pub fn arn(
+                mut self,
+                input: impl ::std::convert::Into<::std::string::String>,
+            ) -> Self {
                 self.arn = ::std::option::Option::Some(input.into());
                 self
             }
             /// Sets or clears the `ARN` member.
-            pub fn set_arn(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+            pub fn set_arn(
+                mut self,
+                input: ::std::option::Option<::std::string::String>,
+            ) -> Self {
                 self.arn = input;
                 self
             }
@@ -16957,7 +18407,8 @@ pub mod builders {
             pub fn build(self) -> crate::types::GlobalReplicationGroup {
                 crate::types::GlobalReplicationGroup {
                     global_replication_group_id: self.global_replication_group_id,
-                    global_replication_group_description: self.global_replication_group_description,
+                    global_replication_group_description: self
+                        .global_replication_group_description,
                     status: self.status,
                     cache_node_type: self.cache_node_type,
                     engine: self.engine,
@@ -16973,37 +18424,43 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "create-global-replication-group",
-        feature = "decrease-node-groups-in-global-replication-group",
-        feature = "delete-global-replication-group",
-        feature = "describe-global-replication-groups",
-        feature = "disassociate-global-replication-group",
-        feature = "failover-global-replication-group",
-        feature = "increase-node-groups-in-global-replication-group",
-        feature = "modify-global-replication-group",
-        feature = "rebalance-slots-in-global-replication-group"
-    ))]
+    #[cfg(
+        any(
+            feature = "create-global-replication-group",
+            feature = "decrease-node-groups-in-global-replication-group",
+            feature = "delete-global-replication-group",
+            feature = "describe-global-replication-groups",
+            feature = "disassociate-global-replication-group",
+            feature = "failover-global-replication-group",
+            feature = "increase-node-groups-in-global-replication-group",
+            feature = "modify-global-replication-group",
+            feature = "rebalance-slots-in-global-replication-group"
+        )
+    )]
     pub use self::global_replication_group_items::*;
-    #[cfg(any(
-        feature = "complete-migration",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-replication-group",
-        feature = "describe-replication-groups",
-        feature = "increase-replica-count",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    ))]
+    #[cfg(
+        any(
+            feature = "complete-migration",
+            feature = "create-replication-group",
+            feature = "decrease-replica-count",
+            feature = "delete-replication-group",
+            feature = "describe-replication-groups",
+            feature = "increase-replica-count",
+            feature = "modify-replication-group",
+            feature = "modify-replication-group-shard-configuration",
+            feature = "start-migration",
+            feature = "test-failover",
+            feature = "test-migration"
+        )
+    )]
     mod global_replication_group_info_items {
         /// A builder for [`GlobalReplicationGroupInfo`](crate::types::GlobalReplicationGroupInfo).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct GlobalReplicationGroupInfoBuilder {
             global_replication_group_id: ::std::option::Option<::std::string::String>,
-            global_replication_group_member_role: ::std::option::Option<::std::string::String>,
+            global_replication_group_member_role: ::std::option::Option<
+                ::std::string::String,
+            >,
         }
         impl GlobalReplicationGroupInfoBuilder {
             /// The name of the Global datastore
@@ -17011,7 +18468,9 @@ pub mod builders {
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
             ) -> Self {
-                self.global_replication_group_id = ::std::option::Option::Some(input.into());
+                self.global_replication_group_id = ::std::option::Option::Some(
+                    input.into(),
+                );
                 self
             }
             /// Sets or clears the `GlobalReplicationGroupId` member.
@@ -17027,8 +18486,9 @@ pub mod builders {
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
             ) -> Self {
-                self.global_replication_group_member_role =
-                    ::std::option::Option::Some(input.into());
+                self.global_replication_group_member_role = ::std::option::Option::Some(
+                    input.into(),
+                );
                 self
             }
             /// Sets or clears the `GlobalReplicationGroupMemberRole` member.
@@ -17043,36 +18503,41 @@ pub mod builders {
             pub fn build(self) -> crate::types::GlobalReplicationGroupInfo {
                 crate::types::GlobalReplicationGroupInfo {
                     global_replication_group_id: self.global_replication_group_id,
-                    global_replication_group_member_role: self.global_replication_group_member_role,
+                    global_replication_group_member_role: self
+                        .global_replication_group_member_role,
                 }
             }
         }
     }
-    #[cfg(any(
-        feature = "complete-migration",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-replication-group",
-        feature = "describe-replication-groups",
-        feature = "increase-replica-count",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    ))]
+    #[cfg(
+        any(
+            feature = "complete-migration",
+            feature = "create-replication-group",
+            feature = "decrease-replica-count",
+            feature = "delete-replication-group",
+            feature = "describe-replication-groups",
+            feature = "increase-replica-count",
+            feature = "modify-replication-group",
+            feature = "modify-replication-group-shard-configuration",
+            feature = "start-migration",
+            feature = "test-failover",
+            feature = "test-migration"
+        )
+    )]
     pub use self::global_replication_group_info_items::*;
-    #[cfg(any(
-        feature = "create-global-replication-group",
-        feature = "decrease-node-groups-in-global-replication-group",
-        feature = "delete-global-replication-group",
-        feature = "describe-global-replication-groups",
-        feature = "disassociate-global-replication-group",
-        feature = "failover-global-replication-group",
-        feature = "increase-node-groups-in-global-replication-group",
-        feature = "modify-global-replication-group",
-        feature = "rebalance-slots-in-global-replication-group"
-    ))]
+    #[cfg(
+        any(
+            feature = "create-global-replication-group",
+            feature = "decrease-node-groups-in-global-replication-group",
+            feature = "delete-global-replication-group",
+            feature = "describe-global-replication-groups",
+            feature = "disassociate-global-replication-group",
+            feature = "failover-global-replication-group",
+            feature = "increase-node-groups-in-global-replication-group",
+            feature = "modify-global-replication-group",
+            feature = "rebalance-slots-in-global-replication-group"
+        )
+    )]
     mod global_replication_group_member_items {
         /// A builder for [`GlobalReplicationGroupMember`](crate::types::GlobalReplicationGroupMember).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -17080,7 +18545,9 @@ pub mod builders {
             replication_group_id: ::std::option::Option<::std::string::String>,
             replication_group_region: ::std::option::Option<::std::string::String>,
             role: ::std::option::Option<::std::string::String>,
-            automatic_failover: ::std::option::Option<crate::types::AutomaticFailoverStatus>,
+            automatic_failover: ::std::option::Option<
+                crate::types::AutomaticFailoverStatus,
+            >,
             status: ::std::option::Option<::std::string::String>,
         }
         impl GlobalReplicationGroupMemberBuilder {
@@ -17105,7 +18572,9 @@ pub mod builders {
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
             ) -> Self {
-                self.replication_group_region = ::std::option::Option::Some(input.into());
+                self.replication_group_region = ::std::option::Option::Some(
+                    input.into(),
+                );
                 self
             }
             /// Sets or clears the `ReplicationGroupRegion` member.
@@ -17117,12 +18586,18 @@ pub mod builders {
                 self
             }
             /// Indicates the role of the replication group, primary or secondary.
-            pub fn role(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+            pub fn role(
+                mut self,
+                input: impl ::std::convert::Into<::std::string::String>,
+            ) -> Self {
                 self.role = ::std::option::Option::Some(input.into());
                 self
             }
             /// Sets or clears the `Role` member.
-            pub fn set_role(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+            pub fn set_role(
+                mut self,
+                input: ::std::option::Option<::std::string::String>,
+            ) -> Self {
                 self.role = input;
                 self
             }
@@ -17170,36 +18645,40 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "create-global-replication-group",
-        feature = "decrease-node-groups-in-global-replication-group",
-        feature = "delete-global-replication-group",
-        feature = "describe-global-replication-groups",
-        feature = "disassociate-global-replication-group",
-        feature = "failover-global-replication-group",
-        feature = "increase-node-groups-in-global-replication-group",
-        feature = "modify-global-replication-group",
-        feature = "rebalance-slots-in-global-replication-group"
-    ))]
+    #[cfg(
+        any(
+            feature = "create-global-replication-group",
+            feature = "decrease-node-groups-in-global-replication-group",
+            feature = "delete-global-replication-group",
+            feature = "describe-global-replication-groups",
+            feature = "disassociate-global-replication-group",
+            feature = "failover-global-replication-group",
+            feature = "increase-node-groups-in-global-replication-group",
+            feature = "modify-global-replication-group",
+            feature = "rebalance-slots-in-global-replication-group"
+        )
+    )]
     pub use self::global_replication_group_member_items::*;
-    #[cfg(any(
-        feature = "complete-migration",
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-cache-cluster",
-        feature = "delete-replication-group",
-        feature = "describe-cache-clusters",
-        feature = "describe-replication-groups",
-        feature = "increase-replica-count",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "reboot-cache-cluster",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    ))]
+    #[cfg(
+        any(
+            feature = "complete-migration",
+            feature = "create-cache-cluster",
+            feature = "create-replication-group",
+            feature = "decrease-replica-count",
+            feature = "delete-cache-cluster",
+            feature = "delete-replication-group",
+            feature = "describe-cache-clusters",
+            feature = "describe-replication-groups",
+            feature = "increase-replica-count",
+            feature = "modify-cache-cluster",
+            feature = "modify-replication-group",
+            feature = "modify-replication-group-shard-configuration",
+            feature = "reboot-cache-cluster",
+            feature = "start-migration",
+            feature = "test-failover",
+            feature = "test-migration"
+        )
+    )]
     mod kinesis_firehose_destination_details_items {
         /// A builder for [`KinesisFirehoseDestinationDetails`](crate::types::KinesisFirehoseDestinationDetails).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -17231,43 +18710,47 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "complete-migration",
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-cache-cluster",
-        feature = "delete-replication-group",
-        feature = "describe-cache-clusters",
-        feature = "describe-replication-groups",
-        feature = "increase-replica-count",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "reboot-cache-cluster",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    ))]
+    #[cfg(
+        any(
+            feature = "complete-migration",
+            feature = "create-cache-cluster",
+            feature = "create-replication-group",
+            feature = "decrease-replica-count",
+            feature = "delete-cache-cluster",
+            feature = "delete-replication-group",
+            feature = "describe-cache-clusters",
+            feature = "describe-replication-groups",
+            feature = "increase-replica-count",
+            feature = "modify-cache-cluster",
+            feature = "modify-replication-group",
+            feature = "modify-replication-group-shard-configuration",
+            feature = "reboot-cache-cluster",
+            feature = "start-migration",
+            feature = "test-failover",
+            feature = "test-migration"
+        )
+    )]
     pub use self::kinesis_firehose_destination_details_items::*;
-    #[cfg(any(
-        feature = "complete-migration",
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-cache-cluster",
-        feature = "delete-replication-group",
-        feature = "describe-cache-clusters",
-        feature = "describe-replication-groups",
-        feature = "increase-replica-count",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "reboot-cache-cluster",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    ))]
+    #[cfg(
+        any(
+            feature = "complete-migration",
+            feature = "create-cache-cluster",
+            feature = "create-replication-group",
+            feature = "decrease-replica-count",
+            feature = "delete-cache-cluster",
+            feature = "delete-replication-group",
+            feature = "describe-cache-clusters",
+            feature = "describe-replication-groups",
+            feature = "increase-replica-count",
+            feature = "modify-cache-cluster",
+            feature = "modify-replication-group",
+            feature = "modify-replication-group-shard-configuration",
+            feature = "reboot-cache-cluster",
+            feature = "start-migration",
+            feature = "test-failover",
+            feature = "test-migration"
+        )
+    )]
     mod log_delivery_configuration_items {
         /// A builder for [`LogDeliveryConfiguration`](crate::types::LogDeliveryConfiguration).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -17348,7 +18831,9 @@ pub mod builders {
             /// `modifying` \| `active` \| `error`
             pub fn status(
                 mut self,
-                input: impl ::std::convert::Into<crate::types::LogDeliveryConfigurationStatus>,
+                input: impl ::std::convert::Into<
+                    crate::types::LogDeliveryConfigurationStatus,
+                >,
             ) -> Self {
                 self.status = ::std::option::Option::Some(input.into());
                 self
@@ -17356,7 +18841,9 @@ pub mod builders {
             /// Sets or clears the `Status` member.
             pub fn set_status(
                 mut self,
-                input: ::std::option::Option<crate::types::LogDeliveryConfigurationStatus>,
+                input: ::std::option::Option<
+                    crate::types::LogDeliveryConfigurationStatus,
+                >,
             ) -> Self {
                 self.status = input;
                 self
@@ -17390,31 +18877,35 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "complete-migration",
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-cache-cluster",
-        feature = "delete-replication-group",
-        feature = "describe-cache-clusters",
-        feature = "describe-replication-groups",
-        feature = "increase-replica-count",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "reboot-cache-cluster",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    ))]
+    #[cfg(
+        any(
+            feature = "complete-migration",
+            feature = "create-cache-cluster",
+            feature = "create-replication-group",
+            feature = "decrease-replica-count",
+            feature = "delete-cache-cluster",
+            feature = "delete-replication-group",
+            feature = "describe-cache-clusters",
+            feature = "describe-replication-groups",
+            feature = "increase-replica-count",
+            feature = "modify-cache-cluster",
+            feature = "modify-replication-group",
+            feature = "modify-replication-group-shard-configuration",
+            feature = "reboot-cache-cluster",
+            feature = "start-migration",
+            feature = "test-failover",
+            feature = "test-migration"
+        )
+    )]
     pub use self::log_delivery_configuration_items::*;
-    #[cfg(any(
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group"
-    ))]
+    #[cfg(
+        any(
+            feature = "create-cache-cluster",
+            feature = "create-replication-group",
+            feature = "modify-cache-cluster",
+            feature = "modify-replication-group"
+        )
+    )]
     mod log_delivery_configuration_request_items {
         /// A builder for [`LogDeliveryConfigurationRequest`](crate::types::LogDeliveryConfigurationRequest).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -17512,26 +19003,30 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group"
-    ))]
+    #[cfg(
+        any(
+            feature = "create-cache-cluster",
+            feature = "create-replication-group",
+            feature = "modify-cache-cluster",
+            feature = "modify-replication-group"
+        )
+    )]
     pub use self::log_delivery_configuration_request_items::*;
-    #[cfg(any(
-        feature = "complete-migration",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-replication-group",
-        feature = "describe-replication-groups",
-        feature = "increase-replica-count",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    ))]
+    #[cfg(
+        any(
+            feature = "complete-migration",
+            feature = "create-replication-group",
+            feature = "decrease-replica-count",
+            feature = "delete-replication-group",
+            feature = "describe-replication-groups",
+            feature = "increase-replica-count",
+            feature = "modify-replication-group",
+            feature = "modify-replication-group-shard-configuration",
+            feature = "start-migration",
+            feature = "test-failover",
+            feature = "test-migration"
+        )
+    )]
     mod node_group_items {
         /// A builder for [`NodeGroup`](crate::types::NodeGroup).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -17541,8 +19036,9 @@ pub mod builders {
             primary_endpoint: ::std::option::Option<crate::types::Endpoint>,
             reader_endpoint: ::std::option::Option<crate::types::Endpoint>,
             slots: ::std::option::Option<::std::string::String>,
-            node_group_members:
-                ::std::option::Option<::std::vec::Vec<crate::types::NodeGroupMember>>,
+            node_group_members: ::std::option::Option<
+                ::std::vec::Vec<crate::types::NodeGroupMember>,
+            >,
         }
         impl NodeGroupBuilder {
             /// The identifier for the node group (shard). A Valkey or Redis OSS (cluster mode disabled) replication
@@ -17643,7 +19139,9 @@ pub mod builders {
             /// Sets or clears the `NodeGroupMembers` member.
             pub fn set_node_group_members(
                 mut self,
-                input: ::std::option::Option<::std::vec::Vec<crate::types::NodeGroupMember>>,
+                input: ::std::option::Option<
+                    ::std::vec::Vec<crate::types::NodeGroupMember>,
+                >,
             ) -> Self {
                 self.node_group_members = input;
                 self
@@ -17661,27 +19159,31 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "complete-migration",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-replication-group",
-        feature = "describe-replication-groups",
-        feature = "increase-replica-count",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    ))]
+    #[cfg(
+        any(
+            feature = "complete-migration",
+            feature = "create-replication-group",
+            feature = "decrease-replica-count",
+            feature = "delete-replication-group",
+            feature = "describe-replication-groups",
+            feature = "increase-replica-count",
+            feature = "modify-replication-group",
+            feature = "modify-replication-group-shard-configuration",
+            feature = "start-migration",
+            feature = "test-failover",
+            feature = "test-migration"
+        )
+    )]
     pub use self::node_group_items::*;
-    #[cfg(any(
-        feature = "copy-snapshot",
-        feature = "create-replication-group",
-        feature = "create-snapshot",
-        feature = "delete-snapshot",
-        feature = "describe-snapshots"
-    ))]
+    #[cfg(
+        any(
+            feature = "copy-snapshot",
+            feature = "create-replication-group",
+            feature = "create-snapshot",
+            feature = "delete-snapshot",
+            feature = "describe-snapshots"
+        )
+    )]
     mod node_group_configuration_items {
         /// A builder for [`NodeGroupConfiguration`](crate::types::NodeGroupConfiguration).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -17690,10 +19192,13 @@ pub mod builders {
             slots: ::std::option::Option<::std::string::String>,
             replica_count: ::std::option::Option<i32>,
             primary_availability_zone: ::std::option::Option<::std::string::String>,
-            replica_availability_zones:
-                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+            replica_availability_zones: ::std::option::Option<
+                ::std::vec::Vec<::std::string::String>,
+            >,
             primary_outpost_arn: ::std::option::Option<::std::string::String>,
-            replica_outpost_arns: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+            replica_outpost_arns: ::std::option::Option<
+                ::std::vec::Vec<::std::string::String>,
+            >,
         }
         impl NodeGroupConfigurationBuilder {
             /// Either the ElastiCache supplied 4-digit id or a user supplied id for the node group these
@@ -17733,12 +19238,18 @@ pub mod builders {
                 self
             }
             /// The number of read replica nodes in this node group (shard).
-            pub fn replica_count(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+            pub fn replica_count(
+                mut self,
+                input: impl ::std::convert::Into<i32>,
+            ) -> Self {
                 self.replica_count = ::std::option::Option::Some(input.into());
                 self
             }
             /// Sets or clears the `ReplicaCount` member.
-            pub fn set_replica_count(mut self, input: ::std::option::Option<i32>) -> Self {
+            pub fn set_replica_count(
+                mut self,
+                input: ::std::option::Option<i32>,
+            ) -> Self {
                 self.replica_count = input;
                 self
             }
@@ -17747,7 +19258,9 @@ pub mod builders {
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
             ) -> Self {
-                self.primary_availability_zone = ::std::option::Option::Some(input.into());
+                self.primary_availability_zone = ::std::option::Option::Some(
+                    input.into(),
+                );
                 self
             }
             /// Sets or clears the `PrimaryAvailabilityZone` member.
@@ -17829,27 +19342,31 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "copy-snapshot",
-        feature = "create-replication-group",
-        feature = "create-snapshot",
-        feature = "delete-snapshot",
-        feature = "describe-snapshots"
-    ))]
+    #[cfg(
+        any(
+            feature = "copy-snapshot",
+            feature = "create-replication-group",
+            feature = "create-snapshot",
+            feature = "delete-snapshot",
+            feature = "describe-snapshots"
+        )
+    )]
     pub use self::node_group_configuration_items::*;
-    #[cfg(any(
-        feature = "complete-migration",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-replication-group",
-        feature = "describe-replication-groups",
-        feature = "increase-replica-count",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    ))]
+    #[cfg(
+        any(
+            feature = "complete-migration",
+            feature = "create-replication-group",
+            feature = "decrease-replica-count",
+            feature = "delete-replication-group",
+            feature = "describe-replication-groups",
+            feature = "increase-replica-count",
+            feature = "modify-replication-group",
+            feature = "modify-replication-group-shard-configuration",
+            feature = "start-migration",
+            feature = "test-failover",
+            feature = "test-migration"
+        )
+    )]
     mod node_group_member_items {
         /// A builder for [`NodeGroupMember`](crate::types::NodeGroupMember).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -17916,7 +19433,9 @@ pub mod builders {
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
             ) -> Self {
-                self.preferred_availability_zone = ::std::option::Option::Some(input.into());
+                self.preferred_availability_zone = ::std::option::Option::Some(
+                    input.into(),
+                );
                 self
             }
             /// Sets or clears the `PreferredAvailabilityZone` member.
@@ -17973,19 +19492,21 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "complete-migration",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-replication-group",
-        feature = "describe-replication-groups",
-        feature = "increase-replica-count",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    ))]
+    #[cfg(
+        any(
+            feature = "complete-migration",
+            feature = "create-replication-group",
+            feature = "decrease-replica-count",
+            feature = "delete-replication-group",
+            feature = "describe-replication-groups",
+            feature = "increase-replica-count",
+            feature = "modify-replication-group",
+            feature = "modify-replication-group-shard-configuration",
+            feature = "start-migration",
+            feature = "test-failover",
+            feature = "test-migration"
+        )
+    )]
     pub use self::node_group_member_items::*;
     #[cfg(feature = "describe-update-actions")]
     mod node_group_member_update_status_items {
@@ -17998,9 +19519,15 @@ pub mod builders {
             node_deletion_date: ::std::option::Option<::querygen_runtime::DateTime>,
             node_update_start_date: ::std::option::Option<::querygen_runtime::DateTime>,
             node_update_end_date: ::std::option::Option<::querygen_runtime::DateTime>,
-            node_update_initiated_by: ::std::option::Option<crate::types::NodeUpdateInitiatedBy>,
-            node_update_initiated_date: ::std::option::Option<::querygen_runtime::DateTime>,
-            node_update_status_modified_date: ::std::option::Option<::querygen_runtime::DateTime>,
+            node_update_initiated_by: ::std::option::Option<
+                crate::types::NodeUpdateInitiatedBy,
+            >,
+            node_update_initiated_date: ::std::option::Option<
+                ::querygen_runtime::DateTime,
+            >,
+            node_update_status_modified_date: ::std::option::Option<
+                ::querygen_runtime::DateTime,
+            >,
         }
         impl NodeGroupMemberUpdateStatusBuilder {
             /// The cache cluster ID
@@ -18104,7 +19631,9 @@ pub mod builders {
                 mut self,
                 input: impl ::std::convert::Into<crate::types::NodeUpdateInitiatedBy>,
             ) -> Self {
-                self.node_update_initiated_by = ::std::option::Option::Some(input.into());
+                self.node_update_initiated_by = ::std::option::Option::Some(
+                    input.into(),
+                );
                 self
             }
             /// Sets or clears the `NodeUpdateInitiatedBy` member.
@@ -18120,7 +19649,9 @@ pub mod builders {
                 mut self,
                 input: impl ::std::convert::Into<::querygen_runtime::DateTime>,
             ) -> Self {
-                self.node_update_initiated_date = ::std::option::Option::Some(input.into());
+                self.node_update_initiated_date = ::std::option::Option::Some(
+                    input.into(),
+                );
                 self
             }
             /// Sets or clears the `NodeUpdateInitiatedDate` member.
@@ -18136,7 +19667,9 @@ pub mod builders {
                 mut self,
                 input: impl ::std::convert::Into<::querygen_runtime::DateTime>,
             ) -> Self {
-                self.node_update_status_modified_date = ::std::option::Option::Some(input.into());
+                self.node_update_status_modified_date = ::std::option::Option::Some(
+                    input.into(),
+                );
                 self
             }
             /// Sets or clears the `NodeUpdateStatusModifiedDate` member.
@@ -18158,7 +19691,8 @@ pub mod builders {
                     node_update_end_date: self.node_update_end_date,
                     node_update_initiated_by: self.node_update_initiated_by,
                     node_update_initiated_date: self.node_update_initiated_date,
-                    node_update_status_modified_date: self.node_update_status_modified_date,
+                    node_update_status_modified_date: self
+                        .node_update_status_modified_date,
                 }
             }
         }
@@ -18171,8 +19705,9 @@ pub mod builders {
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct NodeGroupUpdateStatusBuilder {
             node_group_id: ::std::option::Option<::std::string::String>,
-            node_group_member_update_status:
-                ::std::option::Option<::std::vec::Vec<crate::types::NodeGroupMemberUpdateStatus>>,
+            node_group_member_update_status: ::std::option::Option<
+                ::std::vec::Vec<crate::types::NodeGroupMemberUpdateStatus>,
+            >,
         }
         impl NodeGroupUpdateStatusBuilder {
             /// The ID of the node group
@@ -18196,7 +19731,9 @@ pub mod builders {
             /// The status of the service update on the node group member
             pub fn node_group_member_update_status(
                 mut self,
-                item: impl ::std::convert::Into<crate::types::NodeGroupMemberUpdateStatus>,
+                item: impl ::std::convert::Into<
+                    crate::types::NodeGroupMemberUpdateStatus,
+                >,
             ) -> Self {
                 self.node_group_member_update_status
                     .get_or_insert_with(::std::vec::Vec::new)
@@ -18224,12 +19761,14 @@ pub mod builders {
     }
     #[cfg(feature = "describe-update-actions")]
     pub use self::node_group_update_status_items::*;
-    #[cfg(any(
-        feature = "copy-snapshot",
-        feature = "create-snapshot",
-        feature = "delete-snapshot",
-        feature = "describe-snapshots"
-    ))]
+    #[cfg(
+        any(
+            feature = "copy-snapshot",
+            feature = "create-snapshot",
+            feature = "delete-snapshot",
+            feature = "describe-snapshots"
+        )
+    )]
     mod node_snapshot_items {
         /// A builder for [`NodeSnapshot`](crate::types::NodeSnapshot).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -18237,7 +19776,9 @@ pub mod builders {
             cache_cluster_id: ::std::option::Option<::std::string::String>,
             node_group_id: ::std::option::Option<::std::string::String>,
             cache_node_id: ::std::option::Option<::std::string::String>,
-            node_group_configuration: ::std::option::Option<crate::types::NodeGroupConfiguration>,
+            node_group_configuration: ::std::option::Option<
+                crate::types::NodeGroupConfiguration,
+            >,
             cache_size: ::std::option::Option<::std::string::String>,
             cache_node_create_time: ::std::option::Option<::querygen_runtime::DateTime>,
             snapshot_create_time: ::std::option::Option<::querygen_runtime::DateTime>,
@@ -18296,7 +19837,9 @@ pub mod builders {
                 mut self,
                 input: impl ::std::convert::Into<crate::types::NodeGroupConfiguration>,
             ) -> Self {
-                self.node_group_configuration = ::std::option::Option::Some(input.into());
+                self.node_group_configuration = ::std::option::Option::Some(
+                    input.into(),
+                );
                 self
             }
             /// Sets or clears the `NodeGroupConfiguration` member.
@@ -18369,20 +19912,24 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "copy-snapshot",
-        feature = "create-snapshot",
-        feature = "delete-snapshot",
-        feature = "describe-snapshots"
-    ))]
+    #[cfg(
+        any(
+            feature = "copy-snapshot",
+            feature = "create-snapshot",
+            feature = "delete-snapshot",
+            feature = "describe-snapshots"
+        )
+    )]
     pub use self::node_snapshot_items::*;
-    #[cfg(any(
-        feature = "create-cache-cluster",
-        feature = "delete-cache-cluster",
-        feature = "describe-cache-clusters",
-        feature = "modify-cache-cluster",
-        feature = "reboot-cache-cluster"
-    ))]
+    #[cfg(
+        any(
+            feature = "create-cache-cluster",
+            feature = "delete-cache-cluster",
+            feature = "describe-cache-clusters",
+            feature = "modify-cache-cluster",
+            feature = "reboot-cache-cluster"
+        )
+    )]
     mod notification_configuration_items {
         /// A builder for [`NotificationConfiguration`](crate::types::NotificationConfiguration).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -18432,18 +19979,22 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "create-cache-cluster",
-        feature = "delete-cache-cluster",
-        feature = "describe-cache-clusters",
-        feature = "modify-cache-cluster",
-        feature = "reboot-cache-cluster"
-    ))]
+    #[cfg(
+        any(
+            feature = "create-cache-cluster",
+            feature = "delete-cache-cluster",
+            feature = "describe-cache-clusters",
+            feature = "modify-cache-cluster",
+            feature = "reboot-cache-cluster"
+        )
+    )]
     pub use self::notification_configuration_items::*;
-    #[cfg(any(
-        feature = "describe-cache-parameters",
-        feature = "describe-engine-default-parameters"
-    ))]
+    #[cfg(
+        any(
+            feature = "describe-cache-parameters",
+            feature = "describe-engine-default-parameters"
+        )
+    )]
     mod parameter_items {
         /// A builder for [`Parameter`](crate::types::Parameter).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -18557,12 +20108,18 @@ pub mod builders {
             }
             /// Indicates whether (`true`) or not (`false`) the parameter can be modified. Some parameters have
             /// security or operational implications that prevent them from being changed.
-            pub fn is_modifiable(mut self, input: impl ::std::convert::Into<bool>) -> Self {
+            pub fn is_modifiable(
+                mut self,
+                input: impl ::std::convert::Into<bool>,
+            ) -> Self {
                 self.is_modifiable = ::std::option::Option::Some(input.into());
                 self
             }
             /// Sets or clears the `IsModifiable` member.
-            pub fn set_is_modifiable(mut self, input: ::std::option::Option<bool>) -> Self {
+            pub fn set_is_modifiable(
+                mut self,
+                input: ::std::option::Option<bool>,
+            ) -> Self {
                 self.is_modifiable = input;
                 self
             }
@@ -18617,15 +20174,19 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "describe-cache-parameters",
-        feature = "describe-engine-default-parameters"
-    ))]
+    #[cfg(
+        any(
+            feature = "describe-cache-parameters",
+            feature = "describe-engine-default-parameters"
+        )
+    )]
     pub use self::parameter_items::*;
-    #[cfg(any(
-        feature = "modify-cache-parameter-group",
-        feature = "reset-cache-parameter-group"
-    ))]
+    #[cfg(
+        any(
+            feature = "modify-cache-parameter-group",
+            feature = "reset-cache-parameter-group"
+        )
+    )]
     mod parameter_name_value_items {
         /// A builder for [`ParameterNameValue`](crate::types::ParameterNameValue).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -18675,29 +20236,33 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "modify-cache-parameter-group",
-        feature = "reset-cache-parameter-group"
-    ))]
+    #[cfg(
+        any(
+            feature = "modify-cache-parameter-group",
+            feature = "reset-cache-parameter-group"
+        )
+    )]
     pub use self::parameter_name_value_items::*;
-    #[cfg(any(
-        feature = "complete-migration",
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-cache-cluster",
-        feature = "delete-replication-group",
-        feature = "describe-cache-clusters",
-        feature = "describe-replication-groups",
-        feature = "increase-replica-count",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "reboot-cache-cluster",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    ))]
+    #[cfg(
+        any(
+            feature = "complete-migration",
+            feature = "create-cache-cluster",
+            feature = "create-replication-group",
+            feature = "decrease-replica-count",
+            feature = "delete-cache-cluster",
+            feature = "delete-replication-group",
+            feature = "describe-cache-clusters",
+            feature = "describe-replication-groups",
+            feature = "increase-replica-count",
+            feature = "modify-cache-cluster",
+            feature = "modify-replication-group",
+            feature = "modify-replication-group-shard-configuration",
+            feature = "reboot-cache-cluster",
+            feature = "start-migration",
+            feature = "test-failover",
+            feature = "test-migration"
+        )
+    )]
     mod pending_log_delivery_configuration_items {
         /// A builder for [`PendingLogDeliveryConfiguration`](crate::types::PendingLogDeliveryConfiguration).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -18783,58 +20348,74 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "complete-migration",
-        feature = "create-cache-cluster",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-cache-cluster",
-        feature = "delete-replication-group",
-        feature = "describe-cache-clusters",
-        feature = "describe-replication-groups",
-        feature = "increase-replica-count",
-        feature = "modify-cache-cluster",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "reboot-cache-cluster",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    ))]
+    #[cfg(
+        any(
+            feature = "complete-migration",
+            feature = "create-cache-cluster",
+            feature = "create-replication-group",
+            feature = "decrease-replica-count",
+            feature = "delete-cache-cluster",
+            feature = "delete-replication-group",
+            feature = "describe-cache-clusters",
+            feature = "describe-replication-groups",
+            feature = "increase-replica-count",
+            feature = "modify-cache-cluster",
+            feature = "modify-replication-group",
+            feature = "modify-replication-group-shard-configuration",
+            feature = "reboot-cache-cluster",
+            feature = "start-migration",
+            feature = "test-failover",
+            feature = "test-migration"
+        )
+    )]
     pub use self::pending_log_delivery_configuration_items::*;
-    #[cfg(any(
-        feature = "create-cache-cluster",
-        feature = "delete-cache-cluster",
-        feature = "describe-cache-clusters",
-        feature = "modify-cache-cluster",
-        feature = "reboot-cache-cluster"
-    ))]
+    #[cfg(
+        any(
+            feature = "create-cache-cluster",
+            feature = "delete-cache-cluster",
+            feature = "describe-cache-clusters",
+            feature = "modify-cache-cluster",
+            feature = "reboot-cache-cluster"
+        )
+    )]
     mod pending_modified_values_items {
         /// A builder for [`PendingModifiedValues`](crate::types::PendingModifiedValues).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct PendingModifiedValuesBuilder {
             num_cache_nodes: ::std::option::Option<i32>,
-            cache_node_ids_to_remove: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+            cache_node_ids_to_remove: ::std::option::Option<
+                ::std::vec::Vec<::std::string::String>,
+            >,
             engine_version: ::std::option::Option<::std::string::String>,
             cache_node_type: ::std::option::Option<::std::string::String>,
-            auth_token_status: ::std::option::Option<crate::types::AuthTokenUpdateStatus>,
+            auth_token_status: ::std::option::Option<
+                crate::types::AuthTokenUpdateStatus,
+            >,
             log_delivery_configurations: ::std::option::Option<
                 ::std::vec::Vec<crate::types::PendingLogDeliveryConfiguration>,
             >,
             transit_encryption_enabled: ::std::option::Option<bool>,
-            transit_encryption_mode: ::std::option::Option<crate::types::TransitEncryptionMode>,
+            transit_encryption_mode: ::std::option::Option<
+                crate::types::TransitEncryptionMode,
+            >,
         }
         impl PendingModifiedValuesBuilder {
             /// The new number of cache nodes for the cluster.
             ///
             /// For clusters running Valkey or Redis OSS, this value must be 1. For clusters running Memcached, this
             /// value must be between 1 and 40.
-            pub fn num_cache_nodes(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+            pub fn num_cache_nodes(
+                mut self,
+                input: impl ::std::convert::Into<i32>,
+            ) -> Self {
                 self.num_cache_nodes = ::std::option::Option::Some(input.into());
                 self
             }
             /// Sets or clears the `NumCacheNodes` member.
-            pub fn set_num_cache_nodes(mut self, input: ::std::option::Option<i32>) -> Self {
+            pub fn set_num_cache_nodes(
+                mut self,
+                input: ::std::option::Option<i32>,
+            ) -> Self {
                 self.num_cache_nodes = input;
                 self
             }
@@ -18912,7 +20493,9 @@ pub mod builders {
             /// The log delivery configurations being modified
             pub fn log_delivery_configurations(
                 mut self,
-                item: impl ::std::convert::Into<crate::types::PendingLogDeliveryConfiguration>,
+                item: impl ::std::convert::Into<
+                    crate::types::PendingLogDeliveryConfiguration,
+                >,
             ) -> Self {
                 self.log_delivery_configurations
                     .get_or_insert_with(::std::vec::Vec::new)
@@ -18934,7 +20517,9 @@ pub mod builders {
                 mut self,
                 input: impl ::std::convert::Into<bool>,
             ) -> Self {
-                self.transit_encryption_enabled = ::std::option::Option::Some(input.into());
+                self.transit_encryption_enabled = ::std::option::Option::Some(
+                    input.into(),
+                );
                 self
             }
             /// Sets or clears the `TransitEncryptionEnabled` member.
@@ -18976,18 +20561,19 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "create-cache-cluster",
-        feature = "delete-cache-cluster",
-        feature = "describe-cache-clusters",
-        feature = "modify-cache-cluster",
-        feature = "reboot-cache-cluster"
-    ))]
+    #[cfg(
+        any(
+            feature = "create-cache-cluster",
+            feature = "delete-cache-cluster",
+            feature = "describe-cache-clusters",
+            feature = "modify-cache-cluster",
+            feature = "reboot-cache-cluster"
+        )
+    )]
     pub use self::pending_modified_values_items::*;
-    #[cfg(any(
-        feature = "batch-apply-update-action",
-        feature = "batch-stop-update-action"
-    ))]
+    #[cfg(
+        any(feature = "batch-apply-update-action", feature = "batch-stop-update-action")
+    )]
     mod processed_update_action_items {
         /// A builder for [`ProcessedUpdateAction`](crate::types::ProcessedUpdateAction).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -18995,7 +20581,9 @@ pub mod builders {
             replication_group_id: ::std::option::Option<::std::string::String>,
             cache_cluster_id: ::std::option::Option<::std::string::String>,
             service_update_name: ::std::option::Option<::std::string::String>,
-            update_action_status: ::std::option::Option<crate::types::UpdateActionStatus>,
+            update_action_status: ::std::option::Option<
+                crate::types::UpdateActionStatus,
+            >,
         }
         impl ProcessedUpdateActionBuilder {
             /// The ID of the replication group
@@ -19073,16 +20661,17 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "batch-apply-update-action",
-        feature = "batch-stop-update-action"
-    ))]
+    #[cfg(
+        any(feature = "batch-apply-update-action", feature = "batch-stop-update-action")
+    )]
     pub use self::processed_update_action_items::*;
-    #[cfg(any(
-        feature = "describe-reserved-cache-nodes",
-        feature = "describe-reserved-cache-nodes-offerings",
-        feature = "purchase-reserved-cache-nodes-offering"
-    ))]
+    #[cfg(
+        any(
+            feature = "describe-reserved-cache-nodes",
+            feature = "describe-reserved-cache-nodes-offerings",
+            feature = "purchase-reserved-cache-nodes-offering"
+        )
+    )]
     mod recurring_charge_items {
         /// A builder for [`RecurringCharge`](crate::types::RecurringCharge).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -19112,7 +20701,9 @@ pub mod builders {
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
             ) -> Self {
-                self.recurring_charge_frequency = ::std::option::Option::Some(input.into());
+                self.recurring_charge_frequency = ::std::option::Option::Some(
+                    input.into(),
+                );
                 self
             }
             /// Sets or clears the `RecurringChargeFrequency` member.
@@ -19132,11 +20723,13 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "describe-reserved-cache-nodes",
-        feature = "describe-reserved-cache-nodes-offerings",
-        feature = "purchase-reserved-cache-nodes-offering"
-    ))]
+    #[cfg(
+        any(
+            feature = "describe-reserved-cache-nodes",
+            feature = "describe-reserved-cache-nodes-offerings",
+            feature = "purchase-reserved-cache-nodes-offering"
+        )
+    )]
     pub use self::recurring_charge_items::*;
     #[cfg(feature = "increase-node-groups-in-global-replication-group")]
     mod regional_configuration_items {
@@ -19145,8 +20738,9 @@ pub mod builders {
         pub struct RegionalConfigurationBuilder {
             replication_group_id: ::std::option::Option<::std::string::String>,
             replication_group_region: ::std::option::Option<::std::string::String>,
-            resharding_configuration:
-                ::std::option::Option<::std::vec::Vec<crate::types::ReshardingConfiguration>>,
+            resharding_configuration: ::std::option::Option<
+                ::std::vec::Vec<crate::types::ReshardingConfiguration>,
+            >,
         }
         impl RegionalConfigurationBuilder {
             /// The name of the secondary cluster
@@ -19170,7 +20764,9 @@ pub mod builders {
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
             ) -> Self {
-                self.replication_group_region = ::std::option::Option::Some(input.into());
+                self.replication_group_region = ::std::option::Option::Some(
+                    input.into(),
+                );
                 self
             }
             /// Sets or clears the `ReplicationGroupRegion` member.
@@ -19239,34 +20835,42 @@ pub mod builders {
     }
     #[cfg(feature = "increase-node-groups-in-global-replication-group")]
     pub use self::regional_configuration_items::*;
-    #[cfg(any(
-        feature = "complete-migration",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-replication-group",
-        feature = "describe-replication-groups",
-        feature = "increase-replica-count",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    ))]
+    #[cfg(
+        any(
+            feature = "complete-migration",
+            feature = "create-replication-group",
+            feature = "decrease-replica-count",
+            feature = "delete-replication-group",
+            feature = "describe-replication-groups",
+            feature = "increase-replica-count",
+            feature = "modify-replication-group",
+            feature = "modify-replication-group-shard-configuration",
+            feature = "start-migration",
+            feature = "test-failover",
+            feature = "test-migration"
+        )
+    )]
     mod replication_group_items {
         /// A builder for [`ReplicationGroup`](crate::types::ReplicationGroup).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ReplicationGroupBuilder {
             replication_group_id: ::std::option::Option<::std::string::String>,
             description: ::std::option::Option<::std::string::String>,
-            global_replication_group_info:
-                ::std::option::Option<crate::types::GlobalReplicationGroupInfo>,
+            global_replication_group_info: ::std::option::Option<
+                crate::types::GlobalReplicationGroupInfo,
+            >,
             status: ::std::option::Option<::std::string::String>,
-            pending_modified_values:
-                ::std::option::Option<crate::types::ReplicationGroupPendingModifiedValues>,
-            member_clusters: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+            pending_modified_values: ::std::option::Option<
+                crate::types::ReplicationGroupPendingModifiedValues,
+            >,
+            member_clusters: ::std::option::Option<
+                ::std::vec::Vec<::std::string::String>,
+            >,
             node_groups: ::std::option::Option<::std::vec::Vec<crate::types::NodeGroup>>,
             snapshotting_cluster_id: ::std::option::Option<::std::string::String>,
-            automatic_failover: ::std::option::Option<crate::types::AutomaticFailoverStatus>,
+            automatic_failover: ::std::option::Option<
+                crate::types::AutomaticFailoverStatus,
+            >,
             multi_az: ::std::option::Option<crate::types::MultiAzStatus>,
             configuration_endpoint: ::std::option::Option<crate::types::Endpoint>,
             snapshot_retention_limit: ::std::option::Option<i32>,
@@ -19274,22 +20878,32 @@ pub mod builders {
             cluster_enabled: ::std::option::Option<bool>,
             cache_node_type: ::std::option::Option<::std::string::String>,
             auth_token_enabled: ::std::option::Option<bool>,
-            auth_token_last_modified_date: ::std::option::Option<::querygen_runtime::DateTime>,
+            auth_token_last_modified_date: ::std::option::Option<
+                ::querygen_runtime::DateTime,
+            >,
             transit_encryption_enabled: ::std::option::Option<bool>,
             at_rest_encryption_enabled: ::std::option::Option<bool>,
-            member_clusters_outpost_arns:
-                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+            member_clusters_outpost_arns: ::std::option::Option<
+                ::std::vec::Vec<::std::string::String>,
+            >,
             kms_key_id: ::std::option::Option<::std::string::String>,
             arn: ::std::option::Option<::std::string::String>,
-            user_group_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-            log_delivery_configurations:
-                ::std::option::Option<::std::vec::Vec<crate::types::LogDeliveryConfiguration>>,
-            replication_group_create_time: ::std::option::Option<::querygen_runtime::DateTime>,
+            user_group_ids: ::std::option::Option<
+                ::std::vec::Vec<::std::string::String>,
+            >,
+            log_delivery_configurations: ::std::option::Option<
+                ::std::vec::Vec<crate::types::LogDeliveryConfiguration>,
+            >,
+            replication_group_create_time: ::std::option::Option<
+                ::querygen_runtime::DateTime,
+            >,
             data_tiering: ::std::option::Option<crate::types::DataTieringStatus>,
             auto_minor_version_upgrade: ::std::option::Option<bool>,
             network_type: ::std::option::Option<crate::types::NetworkType>,
             ip_discovery: ::std::option::Option<crate::types::IpDiscovery>,
-            transit_encryption_mode: ::std::option::Option<crate::types::TransitEncryptionMode>,
+            transit_encryption_mode: ::std::option::Option<
+                crate::types::TransitEncryptionMode,
+            >,
             cluster_mode: ::std::option::Option<crate::types::ClusterMode>,
             engine: ::std::option::Option<::std::string::String>,
         }
@@ -19329,9 +20943,13 @@ pub mod builders {
             /// The name of the Global datastore and role of this replication group in the Global datastore.
             pub fn global_replication_group_info(
                 mut self,
-                input: impl ::std::convert::Into<crate::types::GlobalReplicationGroupInfo>,
+                input: impl ::std::convert::Into<
+                    crate::types::GlobalReplicationGroupInfo,
+                >,
             ) -> Self {
-                self.global_replication_group_info = ::std::option::Option::Some(input.into());
+                self.global_replication_group_info = ::std::option::Option::Some(
+                    input.into(),
+                );
                 self
             }
             /// Sets or clears the `GlobalReplicationGroupInfo` member.
@@ -19363,7 +20981,9 @@ pub mod builders {
             /// maintenance window.
             pub fn pending_modified_values(
                 mut self,
-                input: impl ::std::convert::Into<crate::types::ReplicationGroupPendingModifiedValues>,
+                input: impl ::std::convert::Into<
+                    crate::types::ReplicationGroupPendingModifiedValues,
+                >,
             ) -> Self {
                 self.pending_modified_values = ::std::option::Option::Some(input.into());
                 self
@@ -19371,7 +20991,9 @@ pub mod builders {
             /// Sets or clears the `PendingModifiedValues` member.
             pub fn set_pending_modified_values(
                 mut self,
-                input: ::std::option::Option<crate::types::ReplicationGroupPendingModifiedValues>,
+                input: ::std::option::Option<
+                    crate::types::ReplicationGroupPendingModifiedValues,
+                >,
             ) -> Self {
                 self.pending_modified_values = input;
                 self
@@ -19494,7 +21116,9 @@ pub mod builders {
                 mut self,
                 input: impl ::std::convert::Into<i32>,
             ) -> Self {
-                self.snapshot_retention_limit = ::std::option::Option::Some(input.into());
+                self.snapshot_retention_limit = ::std::option::Option::Some(
+                    input.into(),
+                );
                 self
             }
             /// Sets or clears the `SnapshotRetentionLimit` member.
@@ -19532,12 +21156,18 @@ pub mod builders {
             /// can be partitioned across multiple shards (API/CLI: node groups).
             ///
             /// Valid values: `true` \| `false`
-            pub fn cluster_enabled(mut self, input: impl ::std::convert::Into<bool>) -> Self {
+            pub fn cluster_enabled(
+                mut self,
+                input: impl ::std::convert::Into<bool>,
+            ) -> Self {
                 self.cluster_enabled = ::std::option::Option::Some(input.into());
                 self
             }
             /// Sets or clears the `ClusterEnabled` member.
-            pub fn set_cluster_enabled(mut self, input: ::std::option::Option<bool>) -> Self {
+            pub fn set_cluster_enabled(
+                mut self,
+                input: ::std::option::Option<bool>,
+            ) -> Self {
                 self.cluster_enabled = input;
                 self
             }
@@ -19560,12 +21190,18 @@ pub mod builders {
             /// A flag that enables using an `AuthToken` (password) when issuing Valkey or Redis OSS commands.
             ///
             /// Default: `false`
-            pub fn auth_token_enabled(mut self, input: impl ::std::convert::Into<bool>) -> Self {
+            pub fn auth_token_enabled(
+                mut self,
+                input: impl ::std::convert::Into<bool>,
+            ) -> Self {
                 self.auth_token_enabled = ::std::option::Option::Some(input.into());
                 self
             }
             /// Sets or clears the `AuthTokenEnabled` member.
-            pub fn set_auth_token_enabled(mut self, input: ::std::option::Option<bool>) -> Self {
+            pub fn set_auth_token_enabled(
+                mut self,
+                input: ::std::option::Option<bool>,
+            ) -> Self {
                 self.auth_token_enabled = input;
                 self
             }
@@ -19574,7 +21210,9 @@ pub mod builders {
                 mut self,
                 input: impl ::std::convert::Into<::querygen_runtime::DateTime>,
             ) -> Self {
-                self.auth_token_last_modified_date = ::std::option::Option::Some(input.into());
+                self.auth_token_last_modified_date = ::std::option::Option::Some(
+                    input.into(),
+                );
                 self
             }
             /// Sets or clears the `AuthTokenLastModifiedDate` member.
@@ -19595,7 +21233,9 @@ pub mod builders {
                 mut self,
                 input: impl ::std::convert::Into<bool>,
             ) -> Self {
-                self.transit_encryption_enabled = ::std::option::Option::Some(input.into());
+                self.transit_encryption_enabled = ::std::option::Option::Some(
+                    input.into(),
+                );
                 self
             }
             /// Sets or clears the `TransitEncryptionEnabled` member.
@@ -19620,7 +21260,9 @@ pub mod builders {
                 mut self,
                 input: impl ::std::convert::Into<bool>,
             ) -> Self {
-                self.at_rest_encryption_enabled = ::std::option::Option::Some(input.into());
+                self.at_rest_encryption_enabled = ::std::option::Option::Some(
+                    input.into(),
+                );
                 self
             }
             /// Sets or clears the `AtRestEncryptionEnabled` member.
@@ -19668,12 +21310,18 @@ pub mod builders {
                 self
             }
             /// The ARN (Amazon Resource Name) of the replication group.
-            pub fn arn(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+            pub fn arn(
+                mut self,
+                input: impl ::std::convert::Into<::std::string::String>,
+            ) -> Self {
                 self.arn = ::std::option::Option::Some(input.into());
                 self
             }
             /// Sets or clears the `ARN` member.
-            pub fn set_arn(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+            pub fn set_arn(
+                mut self,
+                input: ::std::option::Option<::std::string::String>,
+            ) -> Self {
                 self.arn = input;
                 self
             }
@@ -19724,7 +21372,9 @@ pub mod builders {
                 mut self,
                 input: impl ::std::convert::Into<::querygen_runtime::DateTime>,
             ) -> Self {
-                self.replication_group_create_time = ::std::option::Option::Some(input.into());
+                self.replication_group_create_time = ::std::option::Option::Some(
+                    input.into(),
+                );
                 self
             }
             /// Sets or clears the `ReplicationGroupCreateTime` member.
@@ -19760,7 +21410,9 @@ pub mod builders {
                 mut self,
                 input: impl ::std::convert::Into<bool>,
             ) -> Self {
-                self.auto_minor_version_upgrade = ::std::option::Option::Some(input.into());
+                self.auto_minor_version_upgrade = ::std::option::Option::Some(
+                    input.into(),
+                );
                 self
             }
             /// Sets or clears the `AutoMinorVersionUpgrade` member.
@@ -19899,48 +21551,57 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "complete-migration",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-replication-group",
-        feature = "describe-replication-groups",
-        feature = "increase-replica-count",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    ))]
+    #[cfg(
+        any(
+            feature = "complete-migration",
+            feature = "create-replication-group",
+            feature = "decrease-replica-count",
+            feature = "delete-replication-group",
+            feature = "describe-replication-groups",
+            feature = "increase-replica-count",
+            feature = "modify-replication-group",
+            feature = "modify-replication-group-shard-configuration",
+            feature = "start-migration",
+            feature = "test-failover",
+            feature = "test-migration"
+        )
+    )]
     pub use self::replication_group_items::*;
-    #[cfg(any(
-        feature = "complete-migration",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-replication-group",
-        feature = "describe-replication-groups",
-        feature = "increase-replica-count",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    ))]
+    #[cfg(
+        any(
+            feature = "complete-migration",
+            feature = "create-replication-group",
+            feature = "decrease-replica-count",
+            feature = "delete-replication-group",
+            feature = "describe-replication-groups",
+            feature = "increase-replica-count",
+            feature = "modify-replication-group",
+            feature = "modify-replication-group-shard-configuration",
+            feature = "start-migration",
+            feature = "test-failover",
+            feature = "test-migration"
+        )
+    )]
     mod replication_group_pending_modified_values_items {
         /// A builder for [`ReplicationGroupPendingModifiedValues`](crate::types::ReplicationGroupPendingModifiedValues).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ReplicationGroupPendingModifiedValuesBuilder {
             primary_cluster_id: ::std::option::Option<::std::string::String>,
-            automatic_failover_status:
-                ::std::option::Option<crate::types::PendingAutomaticFailoverStatus>,
+            automatic_failover_status: ::std::option::Option<
+                crate::types::PendingAutomaticFailoverStatus,
+            >,
             resharding: ::std::option::Option<crate::types::ReshardingStatus>,
-            auth_token_status: ::std::option::Option<crate::types::AuthTokenUpdateStatus>,
+            auth_token_status: ::std::option::Option<
+                crate::types::AuthTokenUpdateStatus,
+            >,
             user_groups: ::std::option::Option<crate::types::UserGroupsUpdateStatus>,
             log_delivery_configurations: ::std::option::Option<
                 ::std::vec::Vec<crate::types::PendingLogDeliveryConfiguration>,
             >,
             transit_encryption_enabled: ::std::option::Option<bool>,
-            transit_encryption_mode: ::std::option::Option<crate::types::TransitEncryptionMode>,
+            transit_encryption_mode: ::std::option::Option<
+                crate::types::TransitEncryptionMode,
+            >,
             cluster_mode: ::std::option::Option<crate::types::ClusterMode>,
         }
         impl ReplicationGroupPendingModifiedValuesBuilder {
@@ -19964,15 +21625,21 @@ pub mod builders {
             /// Indicates the status of automatic failover for this Valkey or Redis OSS replication group.
             pub fn automatic_failover_status(
                 mut self,
-                input: impl ::std::convert::Into<crate::types::PendingAutomaticFailoverStatus>,
+                input: impl ::std::convert::Into<
+                    crate::types::PendingAutomaticFailoverStatus,
+                >,
             ) -> Self {
-                self.automatic_failover_status = ::std::option::Option::Some(input.into());
+                self.automatic_failover_status = ::std::option::Option::Some(
+                    input.into(),
+                );
                 self
             }
             /// Sets or clears the `AutomaticFailoverStatus` member.
             pub fn set_automatic_failover_status(
                 mut self,
-                input: ::std::option::Option<crate::types::PendingAutomaticFailoverStatus>,
+                input: ::std::option::Option<
+                    crate::types::PendingAutomaticFailoverStatus,
+                >,
             ) -> Self {
                 self.automatic_failover_status = input;
                 self
@@ -20030,7 +21697,9 @@ pub mod builders {
             /// The log delivery configurations being modified
             pub fn log_delivery_configurations(
                 mut self,
-                item: impl ::std::convert::Into<crate::types::PendingLogDeliveryConfiguration>,
+                item: impl ::std::convert::Into<
+                    crate::types::PendingLogDeliveryConfiguration,
+                >,
             ) -> Self {
                 self.log_delivery_configurations
                     .get_or_insert_with(::std::vec::Vec::new)
@@ -20052,7 +21721,9 @@ pub mod builders {
                 mut self,
                 input: impl ::std::convert::Into<bool>,
             ) -> Self {
-                self.transit_encryption_enabled = ::std::option::Option::Some(input.into());
+                self.transit_encryption_enabled = ::std::option::Option::Some(
+                    input.into(),
+                );
                 self
             }
             /// Sets or clears the `TransitEncryptionEnabled` member.
@@ -20115,30 +21786,36 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "complete-migration",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-replication-group",
-        feature = "describe-replication-groups",
-        feature = "increase-replica-count",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    ))]
+    #[cfg(
+        any(
+            feature = "complete-migration",
+            feature = "create-replication-group",
+            feature = "decrease-replica-count",
+            feature = "delete-replication-group",
+            feature = "describe-replication-groups",
+            feature = "increase-replica-count",
+            feature = "modify-replication-group",
+            feature = "modify-replication-group-shard-configuration",
+            feature = "start-migration",
+            feature = "test-failover",
+            feature = "test-migration"
+        )
+    )]
     pub use self::replication_group_pending_modified_values_items::*;
-    #[cfg(any(
-        feature = "describe-reserved-cache-nodes",
-        feature = "purchase-reserved-cache-nodes-offering"
-    ))]
+    #[cfg(
+        any(
+            feature = "describe-reserved-cache-nodes",
+            feature = "purchase-reserved-cache-nodes-offering"
+        )
+    )]
     mod reserved_cache_node_items {
         /// A builder for [`ReservedCacheNode`](crate::types::ReservedCacheNode).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ReservedCacheNodeBuilder {
             reserved_cache_node_id: ::std::option::Option<::std::string::String>,
-            reserved_cache_nodes_offering_id: ::std::option::Option<::std::string::String>,
+            reserved_cache_nodes_offering_id: ::std::option::Option<
+                ::std::string::String,
+            >,
             cache_node_type: ::std::option::Option<::std::string::String>,
             start_time: ::std::option::Option<::querygen_runtime::DateTime>,
             duration: ::std::option::Option<i32>,
@@ -20148,8 +21825,9 @@ pub mod builders {
             product_description: ::std::option::Option<::std::string::String>,
             offering_type: ::std::option::Option<::std::string::String>,
             state: ::std::option::Option<::std::string::String>,
-            recurring_charges:
-                ::std::option::Option<::std::vec::Vec<crate::types::RecurringCharge>>,
+            recurring_charges: ::std::option::Option<
+                ::std::vec::Vec<crate::types::RecurringCharge>,
+            >,
             reservation_arn: ::std::option::Option<::std::string::String>,
         }
         impl ReservedCacheNodeBuilder {
@@ -20174,7 +21852,9 @@ pub mod builders {
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
             ) -> Self {
-                self.reserved_cache_nodes_offering_id = ::std::option::Option::Some(input.into());
+                self.reserved_cache_nodes_offering_id = ::std::option::Option::Some(
+                    input.into(),
+                );
                 self
             }
             /// Sets or clears the `ReservedCacheNodesOfferingId` member.
@@ -20324,12 +22004,18 @@ pub mod builders {
                 self
             }
             /// The number of cache nodes that have been reserved.
-            pub fn cache_node_count(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+            pub fn cache_node_count(
+                mut self,
+                input: impl ::std::convert::Into<i32>,
+            ) -> Self {
                 self.cache_node_count = ::std::option::Option::Some(input.into());
                 self
             }
             /// Sets or clears the `CacheNodeCount` member.
-            pub fn set_cache_node_count(mut self, input: ::std::option::Option<i32>) -> Self {
+            pub fn set_cache_node_count(
+                mut self,
+                input: ::std::option::Option<i32>,
+            ) -> Self {
                 self.cache_node_count = input;
                 self
             }
@@ -20396,7 +22082,9 @@ pub mod builders {
             /// Sets or clears the `RecurringCharges` member.
             pub fn set_recurring_charges(
                 mut self,
-                input: ::std::option::Option<::std::vec::Vec<crate::types::RecurringCharge>>,
+                input: ::std::option::Option<
+                    ::std::vec::Vec<crate::types::RecurringCharge>,
+                >,
             ) -> Self {
                 self.recurring_charges = input;
                 self
@@ -20423,7 +22111,8 @@ pub mod builders {
             pub fn build(self) -> crate::types::ReservedCacheNode {
                 crate::types::ReservedCacheNode {
                     reserved_cache_node_id: self.reserved_cache_node_id,
-                    reserved_cache_nodes_offering_id: self.reserved_cache_nodes_offering_id,
+                    reserved_cache_nodes_offering_id: self
+                        .reserved_cache_nodes_offering_id,
                     cache_node_type: self.cache_node_type,
                     start_time: self.start_time,
                     duration: self.duration,
@@ -20439,25 +22128,30 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "describe-reserved-cache-nodes",
-        feature = "purchase-reserved-cache-nodes-offering"
-    ))]
+    #[cfg(
+        any(
+            feature = "describe-reserved-cache-nodes",
+            feature = "purchase-reserved-cache-nodes-offering"
+        )
+    )]
     pub use self::reserved_cache_node_items::*;
     #[cfg(feature = "describe-reserved-cache-nodes-offerings")]
     mod reserved_cache_nodes_offering_items {
         /// A builder for [`ReservedCacheNodesOffering`](crate::types::ReservedCacheNodesOffering).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ReservedCacheNodesOfferingBuilder {
-            reserved_cache_nodes_offering_id: ::std::option::Option<::std::string::String>,
+            reserved_cache_nodes_offering_id: ::std::option::Option<
+                ::std::string::String,
+            >,
             cache_node_type: ::std::option::Option<::std::string::String>,
             duration: ::std::option::Option<i32>,
             fixed_price: ::std::option::Option<f64>,
             usage_price: ::std::option::Option<f64>,
             product_description: ::std::option::Option<::std::string::String>,
             offering_type: ::std::option::Option<::std::string::String>,
-            recurring_charges:
-                ::std::option::Option<::std::vec::Vec<crate::types::RecurringCharge>>,
+            recurring_charges: ::std::option::Option<
+                ::std::vec::Vec<crate::types::RecurringCharge>,
+            >,
         }
         impl ReservedCacheNodesOfferingBuilder {
             /// A unique identifier for the reserved cache node offering.
@@ -20465,7 +22159,9 @@ pub mod builders {
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
             ) -> Self {
-                self.reserved_cache_nodes_offering_id = ::std::option::Option::Some(input.into());
+                self.reserved_cache_nodes_offering_id = ::std::option::Option::Some(
+                    input.into(),
+                );
                 self
             }
             /// Sets or clears the `ReservedCacheNodesOfferingId` member.
@@ -20645,7 +22341,9 @@ pub mod builders {
             /// Sets or clears the `RecurringCharges` member.
             pub fn set_recurring_charges(
                 mut self,
-                input: ::std::option::Option<::std::vec::Vec<crate::types::RecurringCharge>>,
+                input: ::std::option::Option<
+                    ::std::vec::Vec<crate::types::RecurringCharge>,
+                >,
             ) -> Self {
                 self.recurring_charges = input;
                 self
@@ -20653,7 +22351,8 @@ pub mod builders {
             /// Builds the [`ReservedCacheNodesOffering`](crate::types::ReservedCacheNodesOffering); every member is optional or has a default.
             pub fn build(self) -> crate::types::ReservedCacheNodesOffering {
                 crate::types::ReservedCacheNodesOffering {
-                    reserved_cache_nodes_offering_id: self.reserved_cache_nodes_offering_id,
+                    reserved_cache_nodes_offering_id: self
+                        .reserved_cache_nodes_offering_id,
                     cache_node_type: self.cache_node_type,
                     duration: self.duration,
                     fixed_price: self.fixed_price,
@@ -20667,17 +22366,20 @@ pub mod builders {
     }
     #[cfg(feature = "describe-reserved-cache-nodes-offerings")]
     pub use self::reserved_cache_nodes_offering_items::*;
-    #[cfg(any(
-        feature = "increase-node-groups-in-global-replication-group",
-        feature = "modify-replication-group-shard-configuration"
-    ))]
+    #[cfg(
+        any(
+            feature = "increase-node-groups-in-global-replication-group",
+            feature = "modify-replication-group-shard-configuration"
+        )
+    )]
     mod resharding_configuration_items {
         /// A builder for [`ReshardingConfiguration`](crate::types::ReshardingConfiguration).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ReshardingConfigurationBuilder {
             node_group_id: ::std::option::Option<::std::string::String>,
-            preferred_availability_zones:
-                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+            preferred_availability_zones: ::std::option::Option<
+                ::std::vec::Vec<::std::string::String>,
+            >,
         }
         impl ReshardingConfigurationBuilder {
             /// Either the ElastiCache supplied 4-digit id or a user supplied id for the node group these
@@ -20726,24 +22428,28 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "increase-node-groups-in-global-replication-group",
-        feature = "modify-replication-group-shard-configuration"
-    ))]
+    #[cfg(
+        any(
+            feature = "increase-node-groups-in-global-replication-group",
+            feature = "modify-replication-group-shard-configuration"
+        )
+    )]
     pub use self::resharding_configuration_items::*;
-    #[cfg(any(
-        feature = "complete-migration",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-replication-group",
-        feature = "describe-replication-groups",
-        feature = "increase-replica-count",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    ))]
+    #[cfg(
+        any(
+            feature = "complete-migration",
+            feature = "create-replication-group",
+            feature = "decrease-replica-count",
+            feature = "delete-replication-group",
+            feature = "describe-replication-groups",
+            feature = "increase-replica-count",
+            feature = "modify-replication-group",
+            feature = "modify-replication-group-shard-configuration",
+            feature = "start-migration",
+            feature = "test-failover",
+            feature = "test-migration"
+        )
+    )]
     mod resharding_status_items {
         /// A builder for [`ReshardingStatus`](crate::types::ReshardingStatus).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -20775,27 +22481,31 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "complete-migration",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-replication-group",
-        feature = "describe-replication-groups",
-        feature = "increase-replica-count",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    ))]
+    #[cfg(
+        any(
+            feature = "complete-migration",
+            feature = "create-replication-group",
+            feature = "decrease-replica-count",
+            feature = "delete-replication-group",
+            feature = "describe-replication-groups",
+            feature = "increase-replica-count",
+            feature = "modify-replication-group",
+            feature = "modify-replication-group-shard-configuration",
+            feature = "start-migration",
+            feature = "test-failover",
+            feature = "test-migration"
+        )
+    )]
     pub use self::resharding_status_items::*;
-    #[cfg(any(
-        feature = "create-cache-cluster",
-        feature = "delete-cache-cluster",
-        feature = "describe-cache-clusters",
-        feature = "modify-cache-cluster",
-        feature = "reboot-cache-cluster"
-    ))]
+    #[cfg(
+        any(
+            feature = "create-cache-cluster",
+            feature = "delete-cache-cluster",
+            feature = "describe-cache-clusters",
+            feature = "modify-cache-cluster",
+            feature = "reboot-cache-cluster"
+        )
+    )]
     mod security_group_membership_items {
         /// A builder for [`SecurityGroupMembership`](crate::types::SecurityGroupMembership).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -20846,20 +22556,24 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "create-cache-cluster",
-        feature = "delete-cache-cluster",
-        feature = "describe-cache-clusters",
-        feature = "modify-cache-cluster",
-        feature = "reboot-cache-cluster"
-    ))]
+    #[cfg(
+        any(
+            feature = "create-cache-cluster",
+            feature = "delete-cache-cluster",
+            feature = "describe-cache-clusters",
+            feature = "modify-cache-cluster",
+            feature = "reboot-cache-cluster"
+        )
+    )]
     pub use self::security_group_membership_items::*;
-    #[cfg(any(
-        feature = "create-serverless-cache",
-        feature = "delete-serverless-cache",
-        feature = "describe-serverless-caches",
-        feature = "modify-serverless-cache"
-    ))]
+    #[cfg(
+        any(
+            feature = "create-serverless-cache",
+            feature = "delete-serverless-cache",
+            feature = "describe-serverless-caches",
+            feature = "modify-serverless-cache"
+        )
+    )]
     mod serverless_cache_items {
         /// A builder for [`ServerlessCache`](crate::types::ServerlessCache).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -20873,7 +22587,9 @@ pub mod builders {
             full_engine_version: ::std::option::Option<::std::string::String>,
             cache_usage_limits: ::std::option::Option<crate::types::CacheUsageLimits>,
             kms_key_id: ::std::option::Option<::std::string::String>,
-            security_group_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+            security_group_ids: ::std::option::Option<
+                ::std::vec::Vec<::std::string::String>,
+            >,
             endpoint: ::std::option::Option<crate::types::Endpoint>,
             reader_endpoint: ::std::option::Option<crate::types::Endpoint>,
             arn: ::std::option::Option<::std::string::String>,
@@ -21082,12 +22798,18 @@ pub mod builders {
                 self
             }
             /// The Amazon Resource Name (ARN) of the serverless cache.
-            pub fn arn(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+            pub fn arn(
+                mut self,
+                input: impl ::std::convert::Into<::std::string::String>,
+            ) -> Self {
                 self.arn = ::std::option::Option::Some(input.into());
                 self
             }
             /// Sets or clears the `ARN` member.
-            pub fn set_arn(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+            pub fn set_arn(
+                mut self,
+                input: ::std::option::Option<::std::string::String>,
+            ) -> Self {
                 self.arn = input;
                 self
             }
@@ -21136,7 +22858,9 @@ pub mod builders {
                 mut self,
                 input: impl ::std::convert::Into<i32>,
             ) -> Self {
-                self.snapshot_retention_limit = ::std::option::Option::Some(input.into());
+                self.snapshot_retention_limit = ::std::option::Option::Some(
+                    input.into(),
+                );
                 self
             }
             /// Sets or clears the `SnapshotRetentionLimit` member.
@@ -21189,20 +22913,24 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "create-serverless-cache",
-        feature = "delete-serverless-cache",
-        feature = "describe-serverless-caches",
-        feature = "modify-serverless-cache"
-    ))]
+    #[cfg(
+        any(
+            feature = "create-serverless-cache",
+            feature = "delete-serverless-cache",
+            feature = "describe-serverless-caches",
+            feature = "modify-serverless-cache"
+        )
+    )]
     pub use self::serverless_cache_items::*;
-    #[cfg(any(
-        feature = "copy-serverless-cache-snapshot",
-        feature = "create-serverless-cache-snapshot",
-        feature = "delete-serverless-cache-snapshot",
-        feature = "describe-serverless-cache-snapshots",
-        feature = "export-serverless-cache-snapshot"
-    ))]
+    #[cfg(
+        any(
+            feature = "copy-serverless-cache-snapshot",
+            feature = "create-serverless-cache-snapshot",
+            feature = "delete-serverless-cache-snapshot",
+            feature = "describe-serverless-cache-snapshots",
+            feature = "export-serverless-cache-snapshot"
+        )
+    )]
     mod serverless_cache_configuration_items {
         /// A builder for [`ServerlessCacheConfiguration`](crate::types::ServerlessCacheConfiguration).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -21270,21 +22998,25 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "copy-serverless-cache-snapshot",
-        feature = "create-serverless-cache-snapshot",
-        feature = "delete-serverless-cache-snapshot",
-        feature = "describe-serverless-cache-snapshots",
-        feature = "export-serverless-cache-snapshot"
-    ))]
+    #[cfg(
+        any(
+            feature = "copy-serverless-cache-snapshot",
+            feature = "create-serverless-cache-snapshot",
+            feature = "delete-serverless-cache-snapshot",
+            feature = "describe-serverless-cache-snapshots",
+            feature = "export-serverless-cache-snapshot"
+        )
+    )]
     pub use self::serverless_cache_configuration_items::*;
-    #[cfg(any(
-        feature = "copy-serverless-cache-snapshot",
-        feature = "create-serverless-cache-snapshot",
-        feature = "delete-serverless-cache-snapshot",
-        feature = "describe-serverless-cache-snapshots",
-        feature = "export-serverless-cache-snapshot"
-    ))]
+    #[cfg(
+        any(
+            feature = "copy-serverless-cache-snapshot",
+            feature = "create-serverless-cache-snapshot",
+            feature = "delete-serverless-cache-snapshot",
+            feature = "describe-serverless-cache-snapshots",
+            feature = "export-serverless-cache-snapshot"
+        )
+    )]
     mod serverless_cache_snapshot_items {
         /// A builder for [`ServerlessCacheSnapshot`](crate::types::ServerlessCacheSnapshot).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -21297,8 +23029,9 @@ pub mod builders {
             create_time: ::std::option::Option<::querygen_runtime::DateTime>,
             expiry_time: ::std::option::Option<::querygen_runtime::DateTime>,
             bytes_used_for_cache: ::std::option::Option<::std::string::String>,
-            serverless_cache_configuration:
-                ::std::option::Option<crate::types::ServerlessCacheConfiguration>,
+            serverless_cache_configuration: ::std::option::Option<
+                crate::types::ServerlessCacheConfiguration,
+            >,
         }
         impl ServerlessCacheSnapshotBuilder {
             /// The identifier of a serverless cache snapshot. Available for Valkey, Redis OSS and Serverless
@@ -21307,7 +23040,9 @@ pub mod builders {
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
             ) -> Self {
-                self.serverless_cache_snapshot_name = ::std::option::Option::Some(input.into());
+                self.serverless_cache_snapshot_name = ::std::option::Option::Some(
+                    input.into(),
+                );
                 self
             }
             /// Sets or clears the `ServerlessCacheSnapshotName` member.
@@ -21320,12 +23055,18 @@ pub mod builders {
             }
             /// The Amazon Resource Name (ARN) of a serverless cache snapshot. Available for Valkey, Redis OSS and
             /// Serverless Memcached only.
-            pub fn arn(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+            pub fn arn(
+                mut self,
+                input: impl ::std::convert::Into<::std::string::String>,
+            ) -> Self {
                 self.arn = ::std::option::Option::Some(input.into());
                 self
             }
             /// Sets or clears the `ARN` member.
-            pub fn set_arn(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+            pub fn set_arn(
+                mut self,
+                input: ::std::option::Option<::std::string::String>,
+            ) -> Self {
                 self.arn = input;
                 self
             }
@@ -21435,9 +23176,13 @@ pub mod builders {
             /// Redis OSS and Serverless Memcached only.
             pub fn serverless_cache_configuration(
                 mut self,
-                input: impl ::std::convert::Into<crate::types::ServerlessCacheConfiguration>,
+                input: impl ::std::convert::Into<
+                    crate::types::ServerlessCacheConfiguration,
+                >,
             ) -> Self {
-                self.serverless_cache_configuration = ::std::option::Option::Some(input.into());
+                self.serverless_cache_configuration = ::std::option::Option::Some(
+                    input.into(),
+                );
                 self
             }
             /// Sets or clears the `ServerlessCacheConfiguration` member.
@@ -21464,13 +23209,15 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "copy-serverless-cache-snapshot",
-        feature = "create-serverless-cache-snapshot",
-        feature = "delete-serverless-cache-snapshot",
-        feature = "describe-serverless-cache-snapshots",
-        feature = "export-serverless-cache-snapshot"
-    ))]
+    #[cfg(
+        any(
+            feature = "copy-serverless-cache-snapshot",
+            feature = "create-serverless-cache-snapshot",
+            feature = "delete-serverless-cache-snapshot",
+            feature = "describe-serverless-cache-snapshots",
+            feature = "export-serverless-cache-snapshot"
+        )
+    )]
     pub use self::serverless_cache_snapshot_items::*;
     #[cfg(feature = "describe-service-updates")]
     mod service_update_items {
@@ -21478,12 +23225,19 @@ pub mod builders {
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct ServiceUpdateBuilder {
             service_update_name: ::std::option::Option<::std::string::String>,
-            service_update_release_date: ::std::option::Option<::querygen_runtime::DateTime>,
+            service_update_release_date: ::std::option::Option<
+                ::querygen_runtime::DateTime,
+            >,
             service_update_end_date: ::std::option::Option<::querygen_runtime::DateTime>,
-            service_update_severity: ::std::option::Option<crate::types::ServiceUpdateSeverity>,
-            service_update_recommended_apply_by_date:
-                ::std::option::Option<::querygen_runtime::DateTime>,
-            service_update_status: ::std::option::Option<crate::types::ServiceUpdateStatus>,
+            service_update_severity: ::std::option::Option<
+                crate::types::ServiceUpdateSeverity,
+            >,
+            service_update_recommended_apply_by_date: ::std::option::Option<
+                ::querygen_runtime::DateTime,
+            >,
+            service_update_status: ::std::option::Option<
+                crate::types::ServiceUpdateStatus,
+            >,
             service_update_description: ::std::option::Option<::std::string::String>,
             service_update_type: ::std::option::Option<crate::types::ServiceUpdateType>,
             engine: ::std::option::Option<::std::string::String>,
@@ -21513,7 +23267,9 @@ pub mod builders {
                 mut self,
                 input: impl ::std::convert::Into<::querygen_runtime::DateTime>,
             ) -> Self {
-                self.service_update_release_date = ::std::option::Option::Some(input.into());
+                self.service_update_release_date = ::std::option::Option::Some(
+                    input.into(),
+                );
                 self
             }
             /// Sets or clears the `ServiceUpdateReleaseDate` member.
@@ -21563,8 +23319,9 @@ pub mod builders {
                 mut self,
                 input: impl ::std::convert::Into<::querygen_runtime::DateTime>,
             ) -> Self {
-                self.service_update_recommended_apply_by_date =
-                    ::std::option::Option::Some(input.into());
+                self.service_update_recommended_apply_by_date = ::std::option::Option::Some(
+                    input.into(),
+                );
                 self
             }
             /// Sets or clears the `ServiceUpdateRecommendedApplyByDate` member.
@@ -21596,7 +23353,9 @@ pub mod builders {
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
             ) -> Self {
-                self.service_update_description = ::std::option::Option::Some(input.into());
+                self.service_update_description = ::std::option::Option::Some(
+                    input.into(),
+                );
                 self
             }
             /// Sets or clears the `ServiceUpdateDescription` member.
@@ -21662,8 +23421,9 @@ pub mod builders {
                 mut self,
                 input: impl ::std::convert::Into<bool>,
             ) -> Self {
-                self.auto_update_after_recommended_apply_by_date =
-                    ::std::option::Option::Some(input.into());
+                self.auto_update_after_recommended_apply_by_date = ::std::option::Option::Some(
+                    input.into(),
+                );
                 self
             }
             /// Sets or clears the `AutoUpdateAfterRecommendedApplyByDate` member.
@@ -21713,19 +23473,21 @@ pub mod builders {
     }
     #[cfg(feature = "describe-service-updates")]
     pub use self::service_update_items::*;
-    #[cfg(any(
-        feature = "complete-migration",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-replication-group",
-        feature = "describe-replication-groups",
-        feature = "increase-replica-count",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    ))]
+    #[cfg(
+        any(
+            feature = "complete-migration",
+            feature = "create-replication-group",
+            feature = "decrease-replica-count",
+            feature = "delete-replication-group",
+            feature = "describe-replication-groups",
+            feature = "increase-replica-count",
+            feature = "modify-replication-group",
+            feature = "modify-replication-group-shard-configuration",
+            feature = "start-migration",
+            feature = "test-failover",
+            feature = "test-migration"
+        )
+    )]
     mod slot_migration_items {
         /// A builder for [`SlotMigration`](crate::types::SlotMigration).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -21734,12 +23496,18 @@ pub mod builders {
         }
         impl SlotMigrationBuilder {
             /// The percentage of the slot migration that is complete.
-            pub fn progress_percentage(mut self, input: impl ::std::convert::Into<f64>) -> Self {
+            pub fn progress_percentage(
+                mut self,
+                input: impl ::std::convert::Into<f64>,
+            ) -> Self {
                 self.progress_percentage = ::std::option::Option::Some(input.into());
                 self
             }
             /// Sets or clears the `ProgressPercentage` member.
-            pub fn set_progress_percentage(mut self, input: ::std::option::Option<f64>) -> Self {
+            pub fn set_progress_percentage(
+                mut self,
+                input: ::std::option::Option<f64>,
+            ) -> Self {
                 self.progress_percentage = input;
                 self
             }
@@ -21751,26 +23519,30 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "complete-migration",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-replication-group",
-        feature = "describe-replication-groups",
-        feature = "increase-replica-count",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    ))]
+    #[cfg(
+        any(
+            feature = "complete-migration",
+            feature = "create-replication-group",
+            feature = "decrease-replica-count",
+            feature = "delete-replication-group",
+            feature = "describe-replication-groups",
+            feature = "increase-replica-count",
+            feature = "modify-replication-group",
+            feature = "modify-replication-group-shard-configuration",
+            feature = "start-migration",
+            feature = "test-failover",
+            feature = "test-migration"
+        )
+    )]
     pub use self::slot_migration_items::*;
-    #[cfg(any(
-        feature = "copy-snapshot",
-        feature = "create-snapshot",
-        feature = "delete-snapshot",
-        feature = "describe-snapshots"
-    ))]
+    #[cfg(
+        any(
+            feature = "copy-snapshot",
+            feature = "create-snapshot",
+            feature = "delete-snapshot",
+            feature = "describe-snapshots"
+        )
+    )]
     mod snapshot_items {
         /// A builder for [`Snapshot`](crate::types::Snapshot).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -21787,7 +23559,9 @@ pub mod builders {
             num_cache_nodes: ::std::option::Option<i32>,
             preferred_availability_zone: ::std::option::Option<::std::string::String>,
             preferred_outpost_arn: ::std::option::Option<::std::string::String>,
-            cache_cluster_create_time: ::std::option::Option<::querygen_runtime::DateTime>,
+            cache_cluster_create_time: ::std::option::Option<
+                ::querygen_runtime::DateTime,
+            >,
             preferred_maintenance_window: ::std::option::Option<::std::string::String>,
             topic_arn: ::std::option::Option<::std::string::String>,
             port: ::std::option::Option<i32>,
@@ -21798,8 +23572,12 @@ pub mod builders {
             snapshot_retention_limit: ::std::option::Option<i32>,
             snapshot_window: ::std::option::Option<::std::string::String>,
             num_node_groups: ::std::option::Option<i32>,
-            automatic_failover: ::std::option::Option<crate::types::AutomaticFailoverStatus>,
-            node_snapshots: ::std::option::Option<::std::vec::Vec<crate::types::NodeSnapshot>>,
+            automatic_failover: ::std::option::Option<
+                crate::types::AutomaticFailoverStatus,
+            >,
+            node_snapshots: ::std::option::Option<
+                ::std::vec::Vec<crate::types::NodeSnapshot>,
+            >,
             kms_key_id: ::std::option::Option<::std::string::String>,
             arn: ::std::option::Option<::std::string::String>,
             data_tiering: ::std::option::Option<crate::types::DataTieringStatus>,
@@ -21843,7 +23621,9 @@ pub mod builders {
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
             ) -> Self {
-                self.replication_group_description = ::std::option::Option::Some(input.into());
+                self.replication_group_description = ::std::option::Option::Some(
+                    input.into(),
+                );
                 self
             }
             /// Sets or clears the `ReplicationGroupDescription` member.
@@ -22032,12 +23812,18 @@ pub mod builders {
             ///
             /// For clusters running Valkey or Redis OSS, this value must be 1. For clusters running Memcached, this
             /// value must be between 1 and 40.
-            pub fn num_cache_nodes(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+            pub fn num_cache_nodes(
+                mut self,
+                input: impl ::std::convert::Into<i32>,
+            ) -> Self {
                 self.num_cache_nodes = ::std::option::Option::Some(input.into());
                 self
             }
             /// Sets or clears the `NumCacheNodes` member.
-            pub fn set_num_cache_nodes(mut self, input: ::std::option::Option<i32>) -> Self {
+            pub fn set_num_cache_nodes(
+                mut self,
+                input: ::std::option::Option<i32>,
+            ) -> Self {
                 self.num_cache_nodes = input;
                 self
             }
@@ -22046,7 +23832,9 @@ pub mod builders {
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
             ) -> Self {
-                self.preferred_availability_zone = ::std::option::Option::Some(input.into());
+                self.preferred_availability_zone = ::std::option::Option::Some(
+                    input.into(),
+                );
                 self
             }
             /// Sets or clears the `PreferredAvailabilityZone` member.
@@ -22078,7 +23866,9 @@ pub mod builders {
                 mut self,
                 input: impl ::std::convert::Into<::querygen_runtime::DateTime>,
             ) -> Self {
-                self.cache_cluster_create_time = ::std::option::Option::Some(input.into());
+                self.cache_cluster_create_time = ::std::option::Option::Some(
+                    input.into(),
+                );
                 self
             }
             /// Sets or clears the `CacheClusterCreateTime` member.
@@ -22108,7 +23898,9 @@ pub mod builders {
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
             ) -> Self {
-                self.preferred_maintenance_window = ::std::option::Option::Some(input.into());
+                self.preferred_maintenance_window = ::std::option::Option::Some(
+                    input.into(),
+                );
                 self
             }
             /// Sets or clears the `PreferredMaintenanceWindow` member.
@@ -22151,7 +23943,9 @@ pub mod builders {
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
             ) -> Self {
-                self.cache_parameter_group_name = ::std::option::Option::Some(input.into());
+                self.cache_parameter_group_name = ::std::option::Option::Some(
+                    input.into(),
+                );
                 self
             }
             /// Sets or clears the `CacheParameterGroupName` member.
@@ -22202,7 +23996,9 @@ pub mod builders {
                 mut self,
                 input: impl ::std::convert::Into<bool>,
             ) -> Self {
-                self.auto_minor_version_upgrade = ::std::option::Option::Some(input.into());
+                self.auto_minor_version_upgrade = ::std::option::Option::Some(
+                    input.into(),
+                );
                 self
             }
             /// Sets or clears the `AutoMinorVersionUpgrade` member.
@@ -22225,7 +24021,9 @@ pub mod builders {
                 mut self,
                 input: impl ::std::convert::Into<i32>,
             ) -> Self {
-                self.snapshot_retention_limit = ::std::option::Option::Some(input.into());
+                self.snapshot_retention_limit = ::std::option::Option::Some(
+                    input.into(),
+                );
                 self
             }
             /// Sets or clears the `SnapshotRetentionLimit` member.
@@ -22254,12 +24052,18 @@ pub mod builders {
             }
             /// The number of node groups (shards) in this snapshot. When restoring from a snapshot, the number of
             /// node groups (shards) in the snapshot and in the restored replication group must be the same.
-            pub fn num_node_groups(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+            pub fn num_node_groups(
+                mut self,
+                input: impl ::std::convert::Into<i32>,
+            ) -> Self {
                 self.num_node_groups = ::std::option::Option::Some(input.into());
                 self
             }
             /// Sets or clears the `NumNodeGroups` member.
-            pub fn set_num_node_groups(mut self, input: ::std::option::Option<i32>) -> Self {
+            pub fn set_num_node_groups(
+                mut self,
+                input: ::std::option::Option<i32>,
+            ) -> Self {
                 self.num_node_groups = input;
                 self
             }
@@ -22316,12 +24120,18 @@ pub mod builders {
                 self
             }
             /// The ARN (Amazon Resource Name) of the snapshot.
-            pub fn arn(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+            pub fn arn(
+                mut self,
+                input: impl ::std::convert::Into<::std::string::String>,
+            ) -> Self {
                 self.arn = ::std::option::Option::Some(input.into());
                 self
             }
             /// Sets or clears the `ARN` member.
-            pub fn set_arn(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+            pub fn set_arn(
+                mut self,
+                input: ::std::option::Option<::std::string::String>,
+            ) -> Self {
                 self.arn = input;
                 self
             }
@@ -22378,27 +24188,34 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "copy-snapshot",
-        feature = "create-snapshot",
-        feature = "delete-snapshot",
-        feature = "describe-snapshots"
-    ))]
+    #[cfg(
+        any(
+            feature = "copy-snapshot",
+            feature = "create-snapshot",
+            feature = "delete-snapshot",
+            feature = "describe-snapshots"
+        )
+    )]
     pub use self::snapshot_items::*;
-    #[cfg(any(
-        feature = "create-cache-subnet-group",
-        feature = "describe-cache-subnet-groups",
-        feature = "modify-cache-subnet-group"
-    ))]
+    #[cfg(
+        any(
+            feature = "create-cache-subnet-group",
+            feature = "describe-cache-subnet-groups",
+            feature = "modify-cache-subnet-group"
+        )
+    )]
     mod subnet_items {
         /// A builder for [`Subnet`](crate::types::Subnet).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct SubnetBuilder {
             subnet_identifier: ::std::option::Option<::std::string::String>,
-            subnet_availability_zone: ::std::option::Option<crate::types::AvailabilityZone>,
+            subnet_availability_zone: ::std::option::Option<
+                crate::types::AvailabilityZone,
+            >,
             subnet_outpost: ::std::option::Option<crate::types::SubnetOutpost>,
-            supported_network_types:
-                ::std::option::Option<::std::vec::Vec<crate::types::NetworkType>>,
+            supported_network_types: ::std::option::Option<
+                ::std::vec::Vec<crate::types::NetworkType>,
+            >,
         }
         impl SubnetBuilder {
             /// The unique identifier for the subnet.
@@ -22422,7 +24239,9 @@ pub mod builders {
                 mut self,
                 input: impl ::std::convert::Into<crate::types::AvailabilityZone>,
             ) -> Self {
-                self.subnet_availability_zone = ::std::option::Option::Some(input.into());
+                self.subnet_availability_zone = ::std::option::Option::Some(
+                    input.into(),
+                );
                 self
             }
             /// Sets or clears the `SubnetAvailabilityZone` member.
@@ -22482,17 +24301,21 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "create-cache-subnet-group",
-        feature = "describe-cache-subnet-groups",
-        feature = "modify-cache-subnet-group"
-    ))]
+    #[cfg(
+        any(
+            feature = "create-cache-subnet-group",
+            feature = "describe-cache-subnet-groups",
+            feature = "modify-cache-subnet-group"
+        )
+    )]
     pub use self::subnet_items::*;
-    #[cfg(any(
-        feature = "create-cache-subnet-group",
-        feature = "describe-cache-subnet-groups",
-        feature = "modify-cache-subnet-group"
-    ))]
+    #[cfg(
+        any(
+            feature = "create-cache-subnet-group",
+            feature = "describe-cache-subnet-groups",
+            feature = "modify-cache-subnet-group"
+        )
+    )]
     mod subnet_outpost_items {
         /// A builder for [`SubnetOutpost`](crate::types::SubnetOutpost).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -22524,30 +24347,34 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "create-cache-subnet-group",
-        feature = "describe-cache-subnet-groups",
-        feature = "modify-cache-subnet-group"
-    ))]
+    #[cfg(
+        any(
+            feature = "create-cache-subnet-group",
+            feature = "describe-cache-subnet-groups",
+            feature = "modify-cache-subnet-group"
+        )
+    )]
     pub use self::subnet_outpost_items::*;
-    #[cfg(any(
-        feature = "add-tags-to-resource",
-        feature = "copy-serverless-cache-snapshot",
-        feature = "copy-snapshot",
-        feature = "create-cache-cluster",
-        feature = "create-cache-parameter-group",
-        feature = "create-cache-security-group",
-        feature = "create-cache-subnet-group",
-        feature = "create-replication-group",
-        feature = "create-serverless-cache",
-        feature = "create-serverless-cache-snapshot",
-        feature = "create-snapshot",
-        feature = "create-user",
-        feature = "create-user-group",
-        feature = "list-tags-for-resource",
-        feature = "purchase-reserved-cache-nodes-offering",
-        feature = "remove-tags-from-resource"
-    ))]
+    #[cfg(
+        any(
+            feature = "add-tags-to-resource",
+            feature = "copy-serverless-cache-snapshot",
+            feature = "copy-snapshot",
+            feature = "create-cache-cluster",
+            feature = "create-cache-parameter-group",
+            feature = "create-cache-security-group",
+            feature = "create-cache-subnet-group",
+            feature = "create-replication-group",
+            feature = "create-serverless-cache",
+            feature = "create-serverless-cache-snapshot",
+            feature = "create-snapshot",
+            feature = "create-user",
+            feature = "create-user-group",
+            feature = "list-tags-for-resource",
+            feature = "purchase-reserved-cache-nodes-offering",
+            feature = "remove-tags-from-resource"
+        )
+    )]
     mod tag_items {
         /// A builder for [`Tag`](crate::types::Tag).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -22557,12 +24384,18 @@ pub mod builders {
         }
         impl TagBuilder {
             /// The key for the tag. May not be null.
-            pub fn key(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+            pub fn key(
+                mut self,
+                input: impl ::std::convert::Into<::std::string::String>,
+            ) -> Self {
                 self.key = ::std::option::Option::Some(input.into());
                 self
             }
             /// Sets or clears the `Key` member.
-            pub fn set_key(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+            pub fn set_key(
+                mut self,
+                input: ::std::option::Option<::std::string::String>,
+            ) -> Self {
                 self.key = input;
                 self
             }
@@ -22591,24 +24424,26 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "add-tags-to-resource",
-        feature = "copy-serverless-cache-snapshot",
-        feature = "copy-snapshot",
-        feature = "create-cache-cluster",
-        feature = "create-cache-parameter-group",
-        feature = "create-cache-security-group",
-        feature = "create-cache-subnet-group",
-        feature = "create-replication-group",
-        feature = "create-serverless-cache",
-        feature = "create-serverless-cache-snapshot",
-        feature = "create-snapshot",
-        feature = "create-user",
-        feature = "create-user-group",
-        feature = "list-tags-for-resource",
-        feature = "purchase-reserved-cache-nodes-offering",
-        feature = "remove-tags-from-resource"
-    ))]
+    #[cfg(
+        any(
+            feature = "add-tags-to-resource",
+            feature = "copy-serverless-cache-snapshot",
+            feature = "copy-snapshot",
+            feature = "create-cache-cluster",
+            feature = "create-cache-parameter-group",
+            feature = "create-cache-security-group",
+            feature = "create-cache-subnet-group",
+            feature = "create-replication-group",
+            feature = "create-serverless-cache",
+            feature = "create-serverless-cache-snapshot",
+            feature = "create-snapshot",
+            feature = "create-user",
+            feature = "create-user-group",
+            feature = "list-tags-for-resource",
+            feature = "purchase-reserved-cache-nodes-offering",
+            feature = "remove-tags-from-resource"
+        )
+    )]
     pub use self::tag_items::*;
     #[cfg(feature = "describe-update-actions")]
     mod time_range_filter_items {
@@ -22662,10 +24497,9 @@ pub mod builders {
     }
     #[cfg(feature = "describe-update-actions")]
     pub use self::time_range_filter_items::*;
-    #[cfg(any(
-        feature = "batch-apply-update-action",
-        feature = "batch-stop-update-action"
-    ))]
+    #[cfg(
+        any(feature = "batch-apply-update-action", feature = "batch-stop-update-action")
+    )]
     mod unprocessed_update_action_items {
         /// A builder for [`UnprocessedUpdateAction`](crate::types::UnprocessedUpdateAction).
         #[derive(Clone, PartialEq, Default, Debug)]
@@ -22769,10 +24603,9 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "batch-apply-update-action",
-        feature = "batch-stop-update-action"
-    ))]
+    #[cfg(
+        any(feature = "batch-apply-update-action", feature = "batch-stop-update-action")
+    )]
     pub use self::unprocessed_update_action_items::*;
     #[cfg(feature = "describe-update-actions")]
     mod update_action_items {
@@ -22782,21 +24615,36 @@ pub mod builders {
             replication_group_id: ::std::option::Option<::std::string::String>,
             cache_cluster_id: ::std::option::Option<::std::string::String>,
             service_update_name: ::std::option::Option<::std::string::String>,
-            service_update_release_date: ::std::option::Option<::querygen_runtime::DateTime>,
-            service_update_severity: ::std::option::Option<crate::types::ServiceUpdateSeverity>,
-            service_update_status: ::std::option::Option<crate::types::ServiceUpdateStatus>,
-            service_update_recommended_apply_by_date:
-                ::std::option::Option<::querygen_runtime::DateTime>,
+            service_update_release_date: ::std::option::Option<
+                ::querygen_runtime::DateTime,
+            >,
+            service_update_severity: ::std::option::Option<
+                crate::types::ServiceUpdateSeverity,
+            >,
+            service_update_status: ::std::option::Option<
+                crate::types::ServiceUpdateStatus,
+            >,
+            service_update_recommended_apply_by_date: ::std::option::Option<
+                ::querygen_runtime::DateTime,
+            >,
             service_update_type: ::std::option::Option<crate::types::ServiceUpdateType>,
-            update_action_available_date: ::std::option::Option<::querygen_runtime::DateTime>,
-            update_action_status: ::std::option::Option<crate::types::UpdateActionStatus>,
+            update_action_available_date: ::std::option::Option<
+                ::querygen_runtime::DateTime,
+            >,
+            update_action_status: ::std::option::Option<
+                crate::types::UpdateActionStatus,
+            >,
             nodes_updated: ::std::option::Option<::std::string::String>,
-            update_action_status_modified_date: ::std::option::Option<::querygen_runtime::DateTime>,
+            update_action_status_modified_date: ::std::option::Option<
+                ::querygen_runtime::DateTime,
+            >,
             sla_met: ::std::option::Option<crate::types::SlaMet>,
-            node_group_update_status:
-                ::std::option::Option<::std::vec::Vec<crate::types::NodeGroupUpdateStatus>>,
-            cache_node_update_status:
-                ::std::option::Option<::std::vec::Vec<crate::types::CacheNodeUpdateStatus>>,
+            node_group_update_status: ::std::option::Option<
+                ::std::vec::Vec<crate::types::NodeGroupUpdateStatus>,
+            >,
+            cache_node_update_status: ::std::option::Option<
+                ::std::vec::Vec<crate::types::CacheNodeUpdateStatus>,
+            >,
             estimated_update_time: ::std::option::Option<::std::string::String>,
             engine: ::std::option::Option<::std::string::String>,
         }
@@ -22854,7 +24702,9 @@ pub mod builders {
                 mut self,
                 input: impl ::std::convert::Into<::querygen_runtime::DateTime>,
             ) -> Self {
-                self.service_update_release_date = ::std::option::Option::Some(input.into());
+                self.service_update_release_date = ::std::option::Option::Some(
+                    input.into(),
+                );
                 self
             }
             /// Sets or clears the `ServiceUpdateReleaseDate` member.
@@ -22904,8 +24754,9 @@ pub mod builders {
                 mut self,
                 input: impl ::std::convert::Into<::querygen_runtime::DateTime>,
             ) -> Self {
-                self.service_update_recommended_apply_by_date =
-                    ::std::option::Option::Some(input.into());
+                self.service_update_recommended_apply_by_date = ::std::option::Option::Some(
+                    input.into(),
+                );
                 self
             }
             /// Sets or clears the `ServiceUpdateRecommendedApplyByDate` member.
@@ -22937,7 +24788,9 @@ pub mod builders {
                 mut self,
                 input: impl ::std::convert::Into<::querygen_runtime::DateTime>,
             ) -> Self {
-                self.update_action_available_date = ::std::option::Option::Some(input.into());
+                self.update_action_available_date = ::std::option::Option::Some(
+                    input.into(),
+                );
                 self
             }
             /// Sets or clears the `UpdateActionAvailableDate` member.
@@ -22985,7 +24838,9 @@ pub mod builders {
                 mut self,
                 input: impl ::std::convert::Into<::querygen_runtime::DateTime>,
             ) -> Self {
-                self.update_action_status_modified_date = ::std::option::Option::Some(input.into());
+                self.update_action_status_modified_date = ::std::option::Option::Some(
+                    input.into(),
+                );
                 self
             }
             /// Sets or clears the `UpdateActionStatusModifiedDate` member.
@@ -23029,7 +24884,9 @@ pub mod builders {
             /// Sets or clears the `NodeGroupUpdateStatus` member.
             pub fn set_node_group_update_status(
                 mut self,
-                input: ::std::option::Option<::std::vec::Vec<crate::types::NodeGroupUpdateStatus>>,
+                input: ::std::option::Option<
+                    ::std::vec::Vec<crate::types::NodeGroupUpdateStatus>,
+                >,
             ) -> Self {
                 self.node_group_update_status = input;
                 self
@@ -23049,7 +24906,9 @@ pub mod builders {
             /// Sets or clears the `CacheNodeUpdateStatus` member.
             pub fn set_cache_node_update_status(
                 mut self,
-                input: ::std::option::Option<::std::vec::Vec<crate::types::CacheNodeUpdateStatus>>,
+                input: ::std::option::Option<
+                    ::std::vec::Vec<crate::types::CacheNodeUpdateStatus>,
+                >,
             ) -> Self {
                 self.cache_node_update_status = input;
                 self
@@ -23101,7 +24960,8 @@ pub mod builders {
                     update_action_available_date: self.update_action_available_date,
                     update_action_status: self.update_action_status,
                     nodes_updated: self.nodes_updated,
-                    update_action_status_modified_date: self.update_action_status_modified_date,
+                    update_action_status_modified_date: self
+                        .update_action_status_modified_date,
                     sla_met: self.sla_met,
                     node_group_update_status: self.node_group_update_status,
                     cache_node_update_status: self.cache_node_update_status,
@@ -23124,7 +24984,9 @@ pub mod builders {
             engine: ::std::option::Option<::std::string::String>,
             minimum_engine_version: ::std::option::Option<::std::string::String>,
             access_string: ::std::option::Option<::std::string::String>,
-            user_group_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+            user_group_ids: ::std::option::Option<
+                ::std::vec::Vec<::std::string::String>,
+            >,
             authentication: ::std::option::Option<crate::types::Authentication>,
             arn: ::std::option::Option<::std::string::String>,
         }
@@ -23262,12 +25124,18 @@ pub mod builders {
                 self
             }
             /// The Amazon Resource Name (ARN) of the user.
-            pub fn arn(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+            pub fn arn(
+                mut self,
+                input: impl ::std::convert::Into<::std::string::String>,
+            ) -> Self {
                 self.arn = ::std::option::Option::Some(input.into());
                 self
             }
             /// Sets or clears the `ARN` member.
-            pub fn set_arn(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+            pub fn set_arn(
+                mut self,
+                input: ::std::option::Option<::std::string::String>,
+            ) -> Self {
                 self.arn = input;
                 self
             }
@@ -23299,9 +25167,15 @@ pub mod builders {
             engine: ::std::option::Option<::std::string::String>,
             user_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
             minimum_engine_version: ::std::option::Option<::std::string::String>,
-            pending_changes: ::std::option::Option<crate::types::UserGroupPendingChanges>,
-            replication_groups: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-            serverless_caches: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+            pending_changes: ::std::option::Option<
+                crate::types::UserGroupPendingChanges,
+            >,
+            replication_groups: ::std::option::Option<
+                ::std::vec::Vec<::std::string::String>,
+            >,
+            serverless_caches: ::std::option::Option<
+                ::std::vec::Vec<::std::string::String>,
+            >,
             arn: ::std::option::Option<::std::string::String>,
         }
         impl UserGroupBuilder {
@@ -23360,9 +25234,7 @@ pub mod builders {
                 mut self,
                 item: impl ::std::convert::Into<::std::string::String>,
             ) -> Self {
-                self.user_ids
-                    .get_or_insert_with(::std::vec::Vec::new)
-                    .push(item.into());
+                self.user_ids.get_or_insert_with(::std::vec::Vec::new).push(item.into());
                 self
             }
             /// Sets or clears the `UserIds` member.
@@ -23447,12 +25319,18 @@ pub mod builders {
                 self
             }
             /// The Amazon Resource Name (ARN) of the user group.
-            pub fn arn(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+            pub fn arn(
+                mut self,
+                input: impl ::std::convert::Into<::std::string::String>,
+            ) -> Self {
                 self.arn = ::std::option::Option::Some(input.into());
                 self
             }
             /// Sets or clears the `ARN` member.
-            pub fn set_arn(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+            pub fn set_arn(
+                mut self,
+                input: ::std::option::Option<::std::string::String>,
+            ) -> Self {
                 self.arn = input;
                 self
             }
@@ -23474,18 +25352,24 @@ pub mod builders {
     }
     #[cfg(feature = "describe-user-groups")]
     pub use self::user_group_items::*;
-    #[cfg(any(
-        feature = "create-user-group",
-        feature = "delete-user-group",
-        feature = "describe-user-groups",
-        feature = "modify-user-group"
-    ))]
+    #[cfg(
+        any(
+            feature = "create-user-group",
+            feature = "delete-user-group",
+            feature = "describe-user-groups",
+            feature = "modify-user-group"
+        )
+    )]
     mod user_group_pending_changes_items {
         /// A builder for [`UserGroupPendingChanges`](crate::types::UserGroupPendingChanges).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct UserGroupPendingChangesBuilder {
-            user_ids_to_remove: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-            user_ids_to_add: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+            user_ids_to_remove: ::std::option::Option<
+                ::std::vec::Vec<::std::string::String>,
+            >,
+            user_ids_to_add: ::std::option::Option<
+                ::std::vec::Vec<::std::string::String>,
+            >,
         }
         impl UserGroupPendingChangesBuilder {
             /// Appends one item to the `UserIdsToRemove` member.
@@ -23537,32 +25421,40 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "create-user-group",
-        feature = "delete-user-group",
-        feature = "describe-user-groups",
-        feature = "modify-user-group"
-    ))]
+    #[cfg(
+        any(
+            feature = "create-user-group",
+            feature = "delete-user-group",
+            feature = "describe-user-groups",
+            feature = "modify-user-group"
+        )
+    )]
     pub use self::user_group_pending_changes_items::*;
-    #[cfg(any(
-        feature = "complete-migration",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-replication-group",
-        feature = "describe-replication-groups",
-        feature = "increase-replica-count",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    ))]
+    #[cfg(
+        any(
+            feature = "complete-migration",
+            feature = "create-replication-group",
+            feature = "decrease-replica-count",
+            feature = "delete-replication-group",
+            feature = "describe-replication-groups",
+            feature = "increase-replica-count",
+            feature = "modify-replication-group",
+            feature = "modify-replication-group-shard-configuration",
+            feature = "start-migration",
+            feature = "test-failover",
+            feature = "test-migration"
+        )
+    )]
     mod user_groups_update_status_items {
         /// A builder for [`UserGroupsUpdateStatus`](crate::types::UserGroupsUpdateStatus).
         #[derive(Clone, PartialEq, Default, Debug)]
         pub struct UserGroupsUpdateStatusBuilder {
-            user_group_ids_to_add: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-            user_group_ids_to_remove: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+            user_group_ids_to_add: ::std::option::Option<
+                ::std::vec::Vec<::std::string::String>,
+            >,
+            user_group_ids_to_remove: ::std::option::Option<
+                ::std::vec::Vec<::std::string::String>,
+            >,
         }
         impl UserGroupsUpdateStatusBuilder {
             /// Appends one item to the `UserGroupIdsToAdd` member.
@@ -23614,18 +25506,20 @@ pub mod builders {
             }
         }
     }
-    #[cfg(any(
-        feature = "complete-migration",
-        feature = "create-replication-group",
-        feature = "decrease-replica-count",
-        feature = "delete-replication-group",
-        feature = "describe-replication-groups",
-        feature = "increase-replica-count",
-        feature = "modify-replication-group",
-        feature = "modify-replication-group-shard-configuration",
-        feature = "start-migration",
-        feature = "test-failover",
-        feature = "test-migration"
-    ))]
+    #[cfg(
+        any(
+            feature = "complete-migration",
+            feature = "create-replication-group",
+            feature = "decrease-replica-count",
+            feature = "delete-replication-group",
+            feature = "describe-replication-groups",
+            feature = "increase-replica-count",
+            feature = "modify-replication-group",
+            feature = "modify-replication-group-shard-configuration",
+            feature = "start-migration",
+            feature = "test-failover",
+            feature = "test-migration"
+        )
+    )]
     pub use self::user_groups_update_status_items::*;
 }

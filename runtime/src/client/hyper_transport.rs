@@ -85,7 +85,7 @@ impl HyperTransport {
                     .with_source(e)
                 }
             })?;
-        Ok(http::Response::from_parts(parts, body.to_bytes().to_vec()))
+        Ok(http::Response::from_parts(parts, body.to_bytes()))
     }
 }
 

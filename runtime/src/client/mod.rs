@@ -21,8 +21,8 @@ pub use hyper_transport::HyperTransport;
 pub use retry::{backoff, classify_response, random_unit, RetryConfig, RetryQuota, RetryReason};
 pub use sign::Signer;
 pub use transport::{
-    BoxFuture, HttpRequest, HttpResponse, Transport, TransportError, TransportErrorKind,
-    TransportSettings,
+    BoxFuture, HttpRequest, HttpResponse, ResponseBody, Transport, TransportError,
+    TransportErrorKind, TransportSettings,
 };
 
 use crate::config::{ConfigError, Credentials, Env, EnvSettings};
@@ -493,7 +493,7 @@ impl Handle {
 }
 
 /// The request id of an answer: the `x-amzn-requestid` header, else the error body's `RequestId`.
-fn request_id(response: &http::Response<Vec<u8>>) -> Option<String> {
+fn request_id(response: &HttpResponse) -> Option<String> {
     let header = response
         .headers()
         .get("x-amzn-requestid")

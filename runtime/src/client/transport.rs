@@ -8,8 +8,10 @@ use std::time::Duration;
 
 /// A request as the client hands it to a transport: fully built and signed.
 pub type HttpRequest = http::Request<Vec<u8>>;
-/// A response with its whole body read.
-pub type HttpResponse = http::Response<Vec<u8>>;
+/// A response with its whole body read (`Bytes`: transports hand over what they read without a copy).
+pub type HttpResponse = http::Response<ResponseBody>;
+/// The body of an [`HttpResponse`].
+pub type ResponseBody = bytes::Bytes;
 /// The future a [`Transport`] returns.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 

@@ -5,20 +5,26 @@
 //! Usage: querygen-bench --fixtures DIR [--measure-secs S] [--warmup-secs S] [--only SUBSTRING] [--samples]
 //!
 //! The anchor's cases (`start_migration`, `describe_replication_groups_n{0,1,100,1000}`,
-//! `start_migration_error_replication_group_not_found`) time what this crate
-//! does today for one call: build the input, serialize the body, parse the
-//! response (or error), drop the result. SigV4 signing, endpoint resolution
-//! and the HTTP layer arrive with the client; the anchor's numbers include
-//! them (about 35 µs per call, from its n0 case). Extra cases time the
-//! serializer and parser alone, and a raw quick-xml event loop over the same
-//! bytes as the practical limit for any XML parser built on it.
+//! `start_migration_error_replication_group_not_found`) make the same calls the
+//! anchor makes, through the generated `Client` on a current-thread tokio
+//! runtime: build the input, resolve nothing (the endpoint is resolved once per
+//! client, as the rules depend only on its configuration), serialize, sign with
+//! SigV4 at the current time, hand the request to an in-process transport that
+//! reads it and answers with the fixture, classify the status, parse the whole
+//! output (or error) and drop it. Retries are off, as in the anchor. Extra
+//! cases time the sans-IO serializer and parsers alone, and a raw quick-xml
+//! event loop over the same bytes as the practical limit for any XML parser
+//! built on it.
 
 use std::hint::black_box;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use elasticache::client::{Config, Credentials, RetryConfig, SdkError};
 use elasticache::operation::describe_replication_groups as describe;
 use elasticache::operation::start_migration::{self, StartMigrationError, StartMigrationInput};
+use elasticache::types::CustomerNodeEndpoint;
+use querygen_runtime::client::{BoxFuture, HttpRequest, HttpResponse, Transport, TransportError};
 
 const IMPL: &str = "querygen";
 
@@ -99,6 +105,78 @@ fn raw_quick_xml(body: &[u8]) -> usize {
             Err(e) => fail(&format!("quick-xml: {e}")),
         }
     }
+}
+
+/// The in-process transport: reads the request as a real client must before
+/// writing it, and answers with a canned response (a reference-counted clone of
+/// the fixture, as the anchor's `SdkBody::from(Bytes)`).
+#[derive(Debug)]
+struct Canned {
+    status: u16,
+    body: bytes::Bytes,
+}
+
+impl Transport for Canned {
+    fn send(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
+        black_box(request.method());
+        black_box(request.uri());
+        for header in request.headers() {
+            black_box(header);
+        }
+        black_box(request.body().as_slice());
+        let response = http::Response::builder()
+            .status(self.status)
+            .header("content-type", "text/xml")
+            .header("content-length", self.body.len())
+            .header("x-amzn-requestid", "b2fd0e0b-7d2d-4f4e-8a3e-0f4a2b6c9d10")
+            .body(self.body.clone())
+            .map_err(|e| {
+                TransportError::new(
+                    querygen_runtime::client::TransportErrorKind::Response,
+                    e.to_string(),
+                )
+            });
+        Box::pin(std::future::ready(response))
+    }
+}
+
+/// A client like the anchor's: us-east-1, static credentials, retries off.
+fn client(status: u16, body: &[u8]) -> elasticache::Client {
+    elasticache::Client::from_conf(
+        Config::builder()
+            .region("us-east-1")
+            .credentials(Credentials::new(
+                "AKIDEXAMPLE",
+                "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+                None,
+            ))
+            .endpoint_url("https://elasticache.us-east-1.amazonaws.com")
+            .retry_config(RetryConfig::disabled())
+            .transport(Canned {
+                status,
+                body: bytes::Bytes::copy_from_slice(body),
+            })
+            .build(),
+    )
+}
+
+fn endpoint(address: &str, port: i32) -> CustomerNodeEndpoint {
+    CustomerNodeEndpoint::builder()
+        .address(address)
+        .port(port)
+        .build()
+}
+
+async fn start_migration_call(
+    client: &elasticache::Client,
+) -> Result<start_migration::StartMigrationOutput, SdkError<StartMigrationError>> {
+    client
+        .start_migration()
+        .replication_group_id("my-rg")
+        .customer_node_endpoint_list(endpoint("10.0.0.1", 6379))
+        .customer_node_endpoint_list(endpoint("10.0.0.2", 6380))
+        .send()
+        .await
 }
 
 struct Case<'a> {
@@ -231,15 +309,36 @@ fn main() {
     }
     eprintln!("checks passed");
 
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .unwrap_or_else(|e| fail(&e.to_string()));
+    let start_client = client(200, &start_body);
+    let error_client = client(404, &error_body);
+    // The same checks through the client.
+    let through_client = runtime
+        .block_on(start_migration_call(&start_client))
+        .unwrap_or_else(|e| fail(&e.to_string()));
+    if through_client.replication_group != parsed.output.replication_group {
+        fail("the client's StartMigration output differs from the parser's");
+    }
+    match runtime.block_on(start_migration_call(&error_client)) {
+        Err(error)
+            if matches!(
+                error.as_service_error(),
+                Some(StartMigrationError::ReplicationGroupNotFoundFault(_))
+            ) => {}
+        other => fail(&format!(
+            "expected ReplicationGroupNotFoundFault, got {other:?}"
+        )),
+    }
+
     let mut cases: Vec<Case<'_>> = vec![Case {
         name: "start_migration",
         operation: "StartMigration",
         response_bytes: None,
         run: Box::new(|| {
-            black_box(start_migration::serialize_query_body(
-                &start_migration_input(),
-            ));
-            black_box(start_migration::deserialize_response(black_box(&start_body)).ok());
+            black_box(runtime.block_on(start_migration_call(&start_client)).ok());
         }),
     }];
     for (n, body) in &describe_bodies {
@@ -249,14 +348,15 @@ fn main() {
             100 => "describe_replication_groups_n100",
             _ => "describe_replication_groups_n1000",
         };
+        let describe_client = client(200, body);
+        let runtime = &runtime;
         cases.push(Case {
             name,
             operation: "DescribeReplicationGroups",
             response_bytes: Some(body.len()),
             run: Box::new(move || {
-                let input = describe::DescribeReplicationGroupsInput::builder().build();
-                black_box(describe::serialize_query_body(&input));
-                black_box(describe::deserialize_response(black_box(body)).ok());
+                let call = describe_client.describe_replication_groups().send();
+                black_box(runtime.block_on(call).ok());
             }),
         });
     }
@@ -265,14 +365,22 @@ fn main() {
         operation: "StartMigration",
         response_bytes: None,
         run: Box::new(|| {
+            let error = runtime.block_on(start_migration_call(&error_client));
+            black_box(matches!(
+                error.as_ref().err().and_then(SdkError::as_service_error),
+                Some(StartMigrationError::ReplicationGroupNotFoundFault(_))
+            ));
+        }),
+    });
+    cases.push(Case {
+        name: "start_migration_sans_io",
+        operation: "StartMigration",
+        response_bytes: None,
+        run: Box::new(|| {
             black_box(start_migration::serialize_query_body(
                 &start_migration_input(),
             ));
-            let error = start_migration::deserialize_error(404, black_box(&error_body));
-            black_box(matches!(
-                error,
-                StartMigrationError::ReplicationGroupNotFoundFault(_)
-            ));
+            black_box(start_migration::deserialize_response(black_box(&start_body)).ok());
         }),
     });
     // Extra cases: the pieces alone, and the raw quick-xml limit.

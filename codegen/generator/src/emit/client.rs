@@ -184,7 +184,7 @@ pub fn fluent_builder(op: &Operation) -> TokenStream {
             ::querygen_runtime::client::Operation {
                 name: #wire_name,
                 build_request,
-                parse_response: parse_response::<::std::vec::Vec<u8>>,
+                parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
             };
 
         #[cfg(feature = "client")]

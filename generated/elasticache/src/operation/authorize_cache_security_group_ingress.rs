@@ -39,7 +39,7 @@ pub struct AuthorizeCacheSecurityGroupIngressInput {
 }
 impl AuthorizeCacheSecurityGroupIngressInput {
     /// Creates a builder for [`AuthorizeCacheSecurityGroupIngressInput`].
-    pub fn builder() -> crate::operation::authorize_cache_security_group_ingress::builders::AuthorizeCacheSecurityGroupIngressInputBuilder{
+    pub fn builder() -> crate::operation::authorize_cache_security_group_ingress::builders::AuthorizeCacheSecurityGroupIngressInputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -54,7 +54,7 @@ pub struct AuthorizeCacheSecurityGroupIngressOutput {
 }
 impl AuthorizeCacheSecurityGroupIngressOutput {
     /// Creates a builder for [`AuthorizeCacheSecurityGroupIngressOutput`].
-    pub fn builder() -> crate::operation::authorize_cache_security_group_ingress::builders::AuthorizeCacheSecurityGroupIngressOutputBuilder{
+    pub fn builder() -> crate::operation::authorize_cache_security_group_ingress::builders::AuthorizeCacheSecurityGroupIngressOutputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -128,9 +128,14 @@ pub fn deserialize_response(
     )?;
     let output = match output {
         ::std::option::Option::Some(output) => output,
-        ::std::option::Option::None => AuthorizeCacheSecurityGroupIngressOutput::builder().build(),
+        ::std::option::Option::None => {
+            AuthorizeCacheSecurityGroupIngressOutput::builder().build()
+        }
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse { output, request_id })
+    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+        output,
+        request_id,
+    })
 }
 /// The errors `AuthorizeCacheSecurityGroupIngress` may return.
 #[non_exhaustive]
@@ -141,9 +146,13 @@ pub enum AuthorizeCacheSecurityGroupIngressError {
     /// The service answered with [`crate::error::CacheSecurityGroupNotFoundFault`].
     CacheSecurityGroupNotFoundFault(crate::error::CacheSecurityGroupNotFoundFault),
     /// The service answered with [`crate::error::InvalidCacheSecurityGroupStateFault`].
-    InvalidCacheSecurityGroupStateFault(crate::error::InvalidCacheSecurityGroupStateFault),
+    InvalidCacheSecurityGroupStateFault(
+        crate::error::InvalidCacheSecurityGroupStateFault,
+    ),
     /// The service answered with [`crate::error::InvalidParameterCombinationException`].
-    InvalidParameterCombinationException(crate::error::InvalidParameterCombinationException),
+    InvalidParameterCombinationException(
+        crate::error::InvalidParameterCombinationException,
+    ),
     /// The service answered with [`crate::error::InvalidParameterValueException`].
     InvalidParameterValueException(crate::error::InvalidParameterValueException),
     /// An error the model does not list here, or a body that is not an error document.
@@ -155,121 +164,158 @@ impl AuthorizeCacheSecurityGroupIngressError {
         let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(::std::boxed::Box::new(
-                    ::querygen_runtime::query::UnhandledError::new(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
+                return Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
                     ),
-                ));
+                );
             }
         };
         match envelope.code.as_deref() {
-            ::std::option::Option::Some(crate::error::AuthorizationAlreadyExistsFault::CODE) => {
-                crate::error::AuthorizationAlreadyExistsFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::AuthorizationAlreadyExistsFault::CODE,
+            ) => {
+                crate::error::AuthorizationAlreadyExistsFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::AuthorizationAlreadyExistsFault,
                     )
             }
-            ::std::option::Option::Some(crate::error::CacheSecurityGroupNotFoundFault::CODE) => {
-                crate::error::CacheSecurityGroupNotFoundFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::CacheSecurityGroupNotFoundFault::CODE,
+            ) => {
+                crate::error::CacheSecurityGroupNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::CacheSecurityGroupNotFoundFault,
                     )
             }
             ::std::option::Option::Some(
                 crate::error::InvalidCacheSecurityGroupStateFault::CODE,
             ) => {
-                crate::error::InvalidCacheSecurityGroupStateFault::read_error_body(body, &envelope)
+                crate::error::InvalidCacheSecurityGroupStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidCacheSecurityGroupStateFault,
                     )
             }
             ::std::option::Option::Some(
                 crate::error::InvalidParameterCombinationException::CODE,
             ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(body, &envelope)
+                crate::error::InvalidParameterCombinationException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidParameterCombinationException,
                     )
             }
-            ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE) => {
-                crate::error::InvalidParameterValueException::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::InvalidParameterValueException::CODE,
+            ) => {
+                crate::error::InvalidParameterValueException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidParameterValueException,
                     )
             }
-            _ => Self::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Ok(envelope),
-                ),
-            )),
+            _ => {
+                Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Ok(envelope),
+                        ),
+                    ),
+                )
+            }
         }
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
             Self::AuthorizationAlreadyExistsFault(_) => {
-                ::std::option::Option::Some(crate::error::AuthorizationAlreadyExistsFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::AuthorizationAlreadyExistsFault::CODE,
+                )
             }
             Self::CacheSecurityGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::CacheSecurityGroupNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::CacheSecurityGroupNotFoundFault::CODE,
+                )
             }
             Self::InvalidCacheSecurityGroupStateFault(_) => {
-                ::std::option::Option::Some(crate::error::InvalidCacheSecurityGroupStateFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidCacheSecurityGroupStateFault::CODE,
+                )
             }
-            Self::InvalidParameterCombinationException(_) => ::std::option::Option::Some(
-                crate::error::InvalidParameterCombinationException::CODE,
-            ),
+            Self::InvalidParameterCombinationException(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterCombinationException::CODE,
+                )
+            }
             Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterValueException::CODE,
+                )
             }
             Self::Unhandled(error) => error.code.as_deref(),
         }
@@ -280,26 +326,36 @@ impl AuthorizeCacheSecurityGroupIngressError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
         match self {
-            Self::AuthorizationAlreadyExistsFault(error) => (
-                crate::error::AuthorizationAlreadyExistsFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::CacheSecurityGroupNotFoundFault(error) => (
-                crate::error::CacheSecurityGroupNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidCacheSecurityGroupStateFault(error) => (
-                crate::error::InvalidCacheSecurityGroupStateFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidParameterCombinationException(error) => (
-                crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidParameterValueException(error) => (
-                crate::error::InvalidParameterValueException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::AuthorizationAlreadyExistsFault(error) => {
+                (
+                    crate::error::AuthorizationAlreadyExistsFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::CacheSecurityGroupNotFoundFault(error) => {
+                (
+                    crate::error::CacheSecurityGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidCacheSecurityGroupStateFault(error) => {
+                (
+                    crate::error::InvalidCacheSecurityGroupStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterCombinationException(error) => {
+                (
+                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
         }
     }
@@ -312,11 +368,21 @@ impl ::querygen_runtime::query::ErrorCode for AuthorizeCacheSecurityGroupIngress
 impl ::std::fmt::Display for AuthorizeCacheSecurityGroupIngressError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
-            Self::AuthorizationAlreadyExistsFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::CacheSecurityGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidCacheSecurityGroupStateFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterCombinationException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterValueException(error) => ::std::fmt::Display::fmt(error, f),
+            Self::AuthorizationAlreadyExistsFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::CacheSecurityGroupNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidCacheSecurityGroupStateFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
         }
     }
@@ -324,17 +390,30 @@ impl ::std::fmt::Display for AuthorizeCacheSecurityGroupIngressError {
 impl ::std::error::Error for AuthorizeCacheSecurityGroupIngressError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            Self::AuthorizationAlreadyExistsFault(error) => ::std::option::Option::Some(error),
-            Self::CacheSecurityGroupNotFoundFault(error) => ::std::option::Option::Some(error),
-            Self::InvalidCacheSecurityGroupStateFault(error) => ::std::option::Option::Some(error),
-            Self::InvalidParameterCombinationException(error) => ::std::option::Option::Some(error),
-            Self::InvalidParameterValueException(error) => ::std::option::Option::Some(error),
+            Self::AuthorizationAlreadyExistsFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::CacheSecurityGroupNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidCacheSecurityGroupStateFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::Unhandled(error) => ::std::option::Option::Some(&**error),
         }
     }
 }
 /// Parses a non-2xx `AuthorizeCacheSecurityGroupIngress` response into [`AuthorizeCacheSecurityGroupIngressError`].
-pub fn deserialize_error(status: u16, body: &[u8]) -> AuthorizeCacheSecurityGroupIngressError {
+pub fn deserialize_error(
+    status: u16,
+    body: &[u8],
+) -> AuthorizeCacheSecurityGroupIngressError {
     AuthorizeCacheSecurityGroupIngressError::parse(status, body)
 }
 /// Builds the `AuthorizeCacheSecurityGroupIngress` HTTP request for `input` against a resolved endpoint URL: `POST`, the endpoint's path, `content-type`, `content-length` and the serialized body. Send it with any HTTP stack.
@@ -346,7 +425,11 @@ pub fn build_request(
     ::querygen_runtime::http::RequestError,
 > {
     let host_prefix = ::std::option::Option::None;
-    ::querygen_runtime::http::query_request(endpoint, host_prefix, serialize_query_body(input))
+    ::querygen_runtime::http::query_request(
+        endpoint,
+        host_prefix,
+        serialize_query_body(input),
+    )
 }
 /// Reads the HTTP response to a `AuthorizeCacheSecurityGroupIngress` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`AuthorizeCacheSecurityGroupIngressError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
@@ -358,15 +441,18 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
-        deserialize_response(body).map_err(|problem| {
-            AuthorizeCacheSecurityGroupIngressError::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Err(problem),
-                ),
-            ))
-        })
+        deserialize_response(body)
+            .map_err(|problem| {
+                AuthorizeCacheSecurityGroupIngressError::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
+                    ),
+                )
+            })
     } else {
         ::std::result::Result::Err(deserialize_error(status, body))
     }
@@ -379,7 +465,7 @@ static OPERATION: ::querygen_runtime::client::Operation<
 > = ::querygen_runtime::client::Operation {
     name: "AuthorizeCacheSecurityGroupIngress",
     build_request,
-    parse_response: parse_response::<::std::vec::Vec<u8>>,
+    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `AuthorizeCacheSecurityGroupIngress` call being prepared: the input's setters, then [`send`](Self::send).
@@ -390,7 +476,9 @@ pub struct AuthorizeCacheSecurityGroupIngressFluentBuilder {
 }
 #[cfg(feature = "client")]
 impl AuthorizeCacheSecurityGroupIngressFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_runtime::client::Handle>) -> Self {
+    pub(crate) fn new(
+        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    ) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -407,25 +495,29 @@ impl AuthorizeCacheSecurityGroupIngressFluentBuilder {
         AuthorizeCacheSecurityGroupIngressOutput,
         ::querygen_runtime::client::SdkError<AuthorizeCacheSecurityGroupIngressError>,
     > {
-        self.send_with_metadata()
-            .await
-            .map(|response| response.output)
+        self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
     ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<AuthorizeCacheSecurityGroupIngressOutput>,
+        ::querygen_runtime::query::QueryResponse<
+            AuthorizeCacheSecurityGroupIngressOutput,
+        >,
         ::querygen_runtime::client::SdkError<AuthorizeCacheSecurityGroupIngressError>,
     > {
-        let input = self.inner.build().map_err(|problem| {
-            ::querygen_runtime::client::SdkError::Construction(
-                ::querygen_runtime::client::ConstructionError::new(::std::format!(
-                    "{}: {problem}",
-                    "AuthorizeCacheSecurityGroupIngress"
-                )),
-            )
-        })?;
+        let input = self
+            .inner
+            .build()
+            .map_err(|problem| {
+                ::querygen_runtime::client::SdkError::Construction(
+                    ::querygen_runtime::client::ConstructionError::new(
+                        ::std::format!(
+                            "{}: {problem}", "AuthorizeCacheSecurityGroupIngress"
+                        ),
+                    ),
+                )
+            })?;
         self.handle.invoke(&OPERATION, &input).await
     }
     /// The cache security group that allows network ingress.
@@ -485,7 +577,8 @@ impl AuthorizeCacheSecurityGroupIngressInput {
     pub fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_cache_security_group_name = match node.child("CacheSecurityGroupName") {
+        let member_cache_security_group_name = match node.child("CacheSecurityGroupName")
+        {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.text()?.to_owned())
             }
@@ -497,7 +590,9 @@ impl AuthorizeCacheSecurityGroupIngressInput {
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_ec2_security_group_owner_id = match node.child("EC2SecurityGroupOwnerId") {
+        let member_ec2_security_group_owner_id = match node
+            .child("EC2SecurityGroupOwnerId")
+        {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.text()?.to_owned())
             }
@@ -540,14 +635,15 @@ pub fn serialize_response(
     request_id: &str,
 ) -> ::std::string::String {
     let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer.start(
-        "AuthorizeCacheSecurityGroupIngressResponse",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-    );
-    writer.start(
-        "AuthorizeCacheSecurityGroupIngressResult",
-        ::std::option::Option::None,
-    );
+    writer
+        .start(
+            "AuthorizeCacheSecurityGroupIngressResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
+    writer
+        .start("AuthorizeCacheSecurityGroupIngressResult", ::std::option::Option::None);
     output.write_xml(&mut writer);
     writer.end("AuthorizeCacheSecurityGroupIngressResult");
     writer.response_metadata(request_id);
@@ -620,7 +716,7 @@ pub mod builders {
         ) -> ::std::result::Result<
             crate::operation::authorize_cache_security_group_ingress::AuthorizeCacheSecurityGroupIngressInput,
             ::querygen_runtime::BuildError,
-        >{
+        > {
             let mut missing = ::std::vec::Vec::new();
             if self.cache_security_group_name.is_none() {
                 missing.push("cache_security_group_name");
@@ -671,7 +767,7 @@ pub mod builders {
         /// Builds the [`AuthorizeCacheSecurityGroupIngressOutput`](super::AuthorizeCacheSecurityGroupIngressOutput); every member is optional or has a default.
         pub fn build(
             self,
-        ) -> crate::operation::authorize_cache_security_group_ingress::AuthorizeCacheSecurityGroupIngressOutput{
+        ) -> crate::operation::authorize_cache_security_group_ingress::AuthorizeCacheSecurityGroupIngressOutput {
             crate::operation::authorize_cache_security_group_ingress::AuthorizeCacheSecurityGroupIngressOutput {
                 cache_security_group: self.cache_security_group,
             }

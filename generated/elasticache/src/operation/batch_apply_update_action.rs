@@ -17,7 +17,9 @@
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct BatchApplyUpdateActionInput {
     /// The replication group IDs
-    pub replication_group_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub replication_group_ids: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
     /// The cache cluster IDs
     pub cache_cluster_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The unique ID of the service update
@@ -27,9 +29,7 @@ pub struct BatchApplyUpdateActionInput {
 }
 impl BatchApplyUpdateActionInput {
     /// Creates a builder for [`BatchApplyUpdateActionInput`].
-    pub fn builder(
-    ) -> crate::operation::batch_apply_update_action::builders::BatchApplyUpdateActionInputBuilder
-    {
+    pub fn builder() -> crate::operation::batch_apply_update_action::builders::BatchApplyUpdateActionInputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -40,17 +40,17 @@ impl BatchApplyUpdateActionInput {
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct BatchApplyUpdateActionOutput {
     /// Update actions that have been processed successfully
-    pub processed_update_actions:
-        ::std::option::Option<::std::vec::Vec<crate::types::ProcessedUpdateAction>>,
+    pub processed_update_actions: ::std::option::Option<
+        ::std::vec::Vec<crate::types::ProcessedUpdateAction>,
+    >,
     /// Update actions that haven't been processed successfully
-    pub unprocessed_update_actions:
-        ::std::option::Option<::std::vec::Vec<crate::types::UnprocessedUpdateAction>>,
+    pub unprocessed_update_actions: ::std::option::Option<
+        ::std::vec::Vec<crate::types::UnprocessedUpdateAction>,
+    >,
 }
 impl BatchApplyUpdateActionOutput {
     /// Creates a builder for [`BatchApplyUpdateActionOutput`].
-    pub fn builder(
-    ) -> crate::operation::batch_apply_update_action::builders::BatchApplyUpdateActionOutputBuilder
-    {
+    pub fn builder() -> crate::operation::batch_apply_update_action::builders::BatchApplyUpdateActionOutputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -96,9 +96,13 @@ impl BatchApplyUpdateActionInput {
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=BatchApplyUpdateAction&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &BatchApplyUpdateActionInput) -> ::std::string::String {
-    let mut writer =
-        ::querygen_runtime::query::QueryWriter::new("BatchApplyUpdateAction", "2015-02-02");
+pub fn serialize_query_body(
+    input: &BatchApplyUpdateActionInput,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+        "BatchApplyUpdateAction",
+        "2015-02-02",
+    );
     input.write_query(&mut writer);
     writer.finish()
 }
@@ -119,11 +123,17 @@ impl BatchApplyUpdateActionOutput {
                 "ProcessedUpdateActions" => {
                     member_processed_update_actions = ::std::option::Option::Some({
                         let mut items0 = ::std::vec::Vec::new();
-                        while let ::std::option::Option::Some(item0) = reader.next_child(&child)? {
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
                             if reader.name() == "ProcessedUpdateAction" {
-                                items0.push(crate::types::ProcessedUpdateAction::read_xml(
-                                    reader, &item0,
-                                )?);
+                                items0
+                                    .push(
+                                        crate::types::ProcessedUpdateAction::read_xml(
+                                            reader,
+                                            &item0,
+                                        )?,
+                                    );
                             } else {
                                 reader.skip(&item0)?;
                             }
@@ -134,11 +144,17 @@ impl BatchApplyUpdateActionOutput {
                 "UnprocessedUpdateActions" => {
                     member_unprocessed_update_actions = ::std::option::Option::Some({
                         let mut items0 = ::std::vec::Vec::new();
-                        while let ::std::option::Option::Some(item0) = reader.next_child(&child)? {
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
                             if reader.name() == "UnprocessedUpdateAction" {
-                                items0.push(crate::types::UnprocessedUpdateAction::read_xml(
-                                    reader, &item0,
-                                )?);
+                                items0
+                                    .push(
+                                        crate::types::UnprocessedUpdateAction::read_xml(
+                                            reader,
+                                            &item0,
+                                        )?,
+                                    );
                             } else {
                                 reader.skip(&item0)?;
                             }
@@ -171,7 +187,10 @@ pub fn deserialize_response(
         ::std::option::Option::Some(output) => output,
         ::std::option::Option::None => BatchApplyUpdateActionOutput::builder().build(),
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse { output, request_id })
+    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+        output,
+        request_id,
+    })
 }
 /// The errors `BatchApplyUpdateAction` may return.
 #[non_exhaustive]
@@ -190,63 +209,83 @@ impl BatchApplyUpdateActionError {
         let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(::std::boxed::Box::new(
-                    ::querygen_runtime::query::UnhandledError::new(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
+                return Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
                     ),
-                ));
+                );
             }
         };
         match envelope.code.as_deref() {
-            ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE) => {
-                crate::error::InvalidParameterValueException::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::InvalidParameterValueException::CODE,
+            ) => {
+                crate::error::InvalidParameterValueException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidParameterValueException,
                     )
             }
-            ::std::option::Option::Some(crate::error::ServiceUpdateNotFoundFault::CODE) => {
-                crate::error::ServiceUpdateNotFoundFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::ServiceUpdateNotFoundFault::CODE,
+            ) => {
+                crate::error::ServiceUpdateNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::ServiceUpdateNotFoundFault,
                     )
             }
-            _ => Self::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Ok(envelope),
-                ),
-            )),
+            _ => {
+                Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Ok(envelope),
+                        ),
+                    ),
+                )
+            }
         }
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
             Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterValueException::CODE,
+                )
             }
             Self::ServiceUpdateNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::ServiceUpdateNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::ServiceUpdateNotFoundFault::CODE,
+                )
             }
             Self::Unhandled(error) => error.code.as_deref(),
         }
@@ -257,14 +296,18 @@ impl BatchApplyUpdateActionError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
         match self {
-            Self::InvalidParameterValueException(error) => (
-                crate::error::InvalidParameterValueException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::ServiceUpdateNotFoundFault(error) => (
-                crate::error::ServiceUpdateNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ServiceUpdateNotFoundFault(error) => {
+                (
+                    crate::error::ServiceUpdateNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
         }
     }
@@ -277,7 +320,9 @@ impl ::querygen_runtime::query::ErrorCode for BatchApplyUpdateActionError {
 impl ::std::fmt::Display for BatchApplyUpdateActionError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
-            Self::InvalidParameterValueException(error) => ::std::fmt::Display::fmt(error, f),
+            Self::InvalidParameterValueException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::ServiceUpdateNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
             Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
         }
@@ -286,7 +331,9 @@ impl ::std::fmt::Display for BatchApplyUpdateActionError {
 impl ::std::error::Error for BatchApplyUpdateActionError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            Self::InvalidParameterValueException(error) => ::std::option::Option::Some(error),
+            Self::InvalidParameterValueException(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::ServiceUpdateNotFoundFault(error) => ::std::option::Option::Some(error),
             Self::Unhandled(error) => ::std::option::Option::Some(&**error),
         }
@@ -305,7 +352,11 @@ pub fn build_request(
     ::querygen_runtime::http::RequestError,
 > {
     let host_prefix = ::std::option::Option::None;
-    ::querygen_runtime::http::query_request(endpoint, host_prefix, serialize_query_body(input))
+    ::querygen_runtime::http::query_request(
+        endpoint,
+        host_prefix,
+        serialize_query_body(input),
+    )
 }
 /// Reads the HTTP response to a `BatchApplyUpdateAction` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`BatchApplyUpdateActionError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
@@ -317,15 +368,18 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
-        deserialize_response(body).map_err(|problem| {
-            BatchApplyUpdateActionError::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Err(problem),
-                ),
-            ))
-        })
+        deserialize_response(body)
+            .map_err(|problem| {
+                BatchApplyUpdateActionError::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
+                    ),
+                )
+            })
     } else {
         ::std::result::Result::Err(deserialize_error(status, body))
     }
@@ -338,7 +392,7 @@ static OPERATION: ::querygen_runtime::client::Operation<
 > = ::querygen_runtime::client::Operation {
     name: "BatchApplyUpdateAction",
     build_request,
-    parse_response: parse_response::<::std::vec::Vec<u8>>,
+    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `BatchApplyUpdateAction` call being prepared: the input's setters, then [`send`](Self::send).
@@ -349,7 +403,9 @@ pub struct BatchApplyUpdateActionFluentBuilder {
 }
 #[cfg(feature = "client")]
 impl BatchApplyUpdateActionFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_runtime::client::Handle>) -> Self {
+    pub(crate) fn new(
+        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    ) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -366,9 +422,7 @@ impl BatchApplyUpdateActionFluentBuilder {
         BatchApplyUpdateActionOutput,
         ::querygen_runtime::client::SdkError<BatchApplyUpdateActionError>,
     > {
-        self.send_with_metadata()
-            .await
-            .map(|response| response.output)
+        self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
@@ -377,14 +431,16 @@ impl BatchApplyUpdateActionFluentBuilder {
         ::querygen_runtime::query::QueryResponse<BatchApplyUpdateActionOutput>,
         ::querygen_runtime::client::SdkError<BatchApplyUpdateActionError>,
     > {
-        let input = self.inner.build().map_err(|problem| {
-            ::querygen_runtime::client::SdkError::Construction(
-                ::querygen_runtime::client::ConstructionError::new(::std::format!(
-                    "{}: {problem}",
-                    "BatchApplyUpdateAction"
-                )),
-            )
-        })?;
+        let input = self
+            .inner
+            .build()
+            .map_err(|problem| {
+                ::querygen_runtime::client::SdkError::Construction(
+                    ::querygen_runtime::client::ConstructionError::new(
+                        ::std::format!("{}: {problem}", "BatchApplyUpdateAction"),
+                    ),
+                )
+            })?;
         self.handle.invoke(&OPERATION, &input).await
     }
     /// Appends one item to the `ReplicationGroupIds` member.
@@ -448,31 +504,35 @@ impl BatchApplyUpdateActionInput {
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
         let member_replication_group_ids = match node.child("ReplicationGroupIds") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(match child.child("member") {
-                    ::std::option::Option::Some(items) => {
-                        let mut list = ::std::vec::Vec::new();
-                        for item0 in items.items()? {
-                            list.push(item0.text()?.to_owned());
+                ::std::option::Option::Some(
+                    match child.child("member") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(item0.text()?.to_owned());
+                            }
+                            list
                         }
-                        list
-                    }
-                    ::std::option::Option::None => ::std::vec::Vec::new(),
-                })
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
         let member_cache_cluster_ids = match node.child("CacheClusterIds") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(match child.child("member") {
-                    ::std::option::Option::Some(items) => {
-                        let mut list = ::std::vec::Vec::new();
-                        for item0 in items.items()? {
-                            list.push(item0.text()?.to_owned());
+                ::std::option::Option::Some(
+                    match child.child("member") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(item0.text()?.to_owned());
+                            }
+                            list
                         }
-                        list
-                    }
-                    ::std::option::Option::None => ::std::vec::Vec::new(),
-                })
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
@@ -517,7 +577,10 @@ impl BatchApplyUpdateActionOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<BatchApplyUpdateActionInput, ::querygen_runtime::server::QueryError> {
+) -> ::std::result::Result<
+    BatchApplyUpdateActionInput,
+    ::querygen_runtime::server::QueryError,
+> {
     let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
     tree.expect_action("BatchApplyUpdateAction", "2015-02-02")?;
     BatchApplyUpdateActionInput::read_query(&tree)
@@ -529,10 +592,13 @@ pub fn serialize_response(
     request_id: &str,
 ) -> ::std::string::String {
     let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer.start(
-        "BatchApplyUpdateActionResponse",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-    );
+    writer
+        .start(
+            "BatchApplyUpdateActionResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
     writer.start("BatchApplyUpdateActionResult", ::std::option::Option::None);
     output.write_xml(&mut writer);
     writer.end("BatchApplyUpdateActionResult");
@@ -545,7 +611,9 @@ pub mod builders {
     /// A builder for [`BatchApplyUpdateActionInput`](super::BatchApplyUpdateActionInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct BatchApplyUpdateActionInputBuilder {
-        replication_group_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        replication_group_ids: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
         cache_cluster_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         service_update_name: ::std::option::Option<::std::string::String>,
     }
@@ -625,22 +693,22 @@ pub mod builders {
                     ),
                 );
             }
-            ::std::result::Result::Ok(
-                crate::operation::batch_apply_update_action::BatchApplyUpdateActionInput {
-                    replication_group_ids: self.replication_group_ids,
-                    cache_cluster_ids: self.cache_cluster_ids,
-                    service_update_name: self.service_update_name,
-                },
-            )
+            ::std::result::Result::Ok(crate::operation::batch_apply_update_action::BatchApplyUpdateActionInput {
+                replication_group_ids: self.replication_group_ids,
+                cache_cluster_ids: self.cache_cluster_ids,
+                service_update_name: self.service_update_name,
+            })
         }
     }
     /// A builder for [`BatchApplyUpdateActionOutput`](super::BatchApplyUpdateActionOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct BatchApplyUpdateActionOutputBuilder {
-        processed_update_actions:
-            ::std::option::Option<::std::vec::Vec<crate::types::ProcessedUpdateAction>>,
-        unprocessed_update_actions:
-            ::std::option::Option<::std::vec::Vec<crate::types::UnprocessedUpdateAction>>,
+        processed_update_actions: ::std::option::Option<
+            ::std::vec::Vec<crate::types::ProcessedUpdateAction>,
+        >,
+        unprocessed_update_actions: ::std::option::Option<
+            ::std::vec::Vec<crate::types::UnprocessedUpdateAction>,
+        >,
     }
     impl BatchApplyUpdateActionOutputBuilder {
         /// Appends one item to the `ProcessedUpdateActions` member.
@@ -658,7 +726,9 @@ pub mod builders {
         /// Sets or clears the `ProcessedUpdateActions` member.
         pub fn set_processed_update_actions(
             mut self,
-            input: ::std::option::Option<::std::vec::Vec<crate::types::ProcessedUpdateAction>>,
+            input: ::std::option::Option<
+                ::std::vec::Vec<crate::types::ProcessedUpdateAction>,
+            >,
         ) -> Self {
             self.processed_update_actions = input;
             self
@@ -678,7 +748,9 @@ pub mod builders {
         /// Sets or clears the `UnprocessedUpdateActions` member.
         pub fn set_unprocessed_update_actions(
             mut self,
-            input: ::std::option::Option<::std::vec::Vec<crate::types::UnprocessedUpdateAction>>,
+            input: ::std::option::Option<
+                ::std::vec::Vec<crate::types::UnprocessedUpdateAction>,
+            >,
         ) -> Self {
             self.unprocessed_update_actions = input;
             self

@@ -18,7 +18,9 @@
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct BatchStopUpdateActionInput {
     /// The replication group IDs
-    pub replication_group_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub replication_group_ids: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
     /// The cache cluster IDs
     pub cache_cluster_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The unique ID of the service update
@@ -28,9 +30,7 @@ pub struct BatchStopUpdateActionInput {
 }
 impl BatchStopUpdateActionInput {
     /// Creates a builder for [`BatchStopUpdateActionInput`].
-    pub fn builder(
-    ) -> crate::operation::batch_stop_update_action::builders::BatchStopUpdateActionInputBuilder
-    {
+    pub fn builder() -> crate::operation::batch_stop_update_action::builders::BatchStopUpdateActionInputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -41,17 +41,17 @@ impl BatchStopUpdateActionInput {
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct BatchStopUpdateActionOutput {
     /// Update actions that have been processed successfully
-    pub processed_update_actions:
-        ::std::option::Option<::std::vec::Vec<crate::types::ProcessedUpdateAction>>,
+    pub processed_update_actions: ::std::option::Option<
+        ::std::vec::Vec<crate::types::ProcessedUpdateAction>,
+    >,
     /// Update actions that haven't been processed successfully
-    pub unprocessed_update_actions:
-        ::std::option::Option<::std::vec::Vec<crate::types::UnprocessedUpdateAction>>,
+    pub unprocessed_update_actions: ::std::option::Option<
+        ::std::vec::Vec<crate::types::UnprocessedUpdateAction>,
+    >,
 }
 impl BatchStopUpdateActionOutput {
     /// Creates a builder for [`BatchStopUpdateActionOutput`].
-    pub fn builder(
-    ) -> crate::operation::batch_stop_update_action::builders::BatchStopUpdateActionOutputBuilder
-    {
+    pub fn builder() -> crate::operation::batch_stop_update_action::builders::BatchStopUpdateActionOutputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -97,9 +97,13 @@ impl BatchStopUpdateActionInput {
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=BatchStopUpdateAction&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &BatchStopUpdateActionInput) -> ::std::string::String {
-    let mut writer =
-        ::querygen_runtime::query::QueryWriter::new("BatchStopUpdateAction", "2015-02-02");
+pub fn serialize_query_body(
+    input: &BatchStopUpdateActionInput,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+        "BatchStopUpdateAction",
+        "2015-02-02",
+    );
     input.write_query(&mut writer);
     writer.finish()
 }
@@ -120,11 +124,17 @@ impl BatchStopUpdateActionOutput {
                 "ProcessedUpdateActions" => {
                     member_processed_update_actions = ::std::option::Option::Some({
                         let mut items0 = ::std::vec::Vec::new();
-                        while let ::std::option::Option::Some(item0) = reader.next_child(&child)? {
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
                             if reader.name() == "ProcessedUpdateAction" {
-                                items0.push(crate::types::ProcessedUpdateAction::read_xml(
-                                    reader, &item0,
-                                )?);
+                                items0
+                                    .push(
+                                        crate::types::ProcessedUpdateAction::read_xml(
+                                            reader,
+                                            &item0,
+                                        )?,
+                                    );
                             } else {
                                 reader.skip(&item0)?;
                             }
@@ -135,11 +145,17 @@ impl BatchStopUpdateActionOutput {
                 "UnprocessedUpdateActions" => {
                     member_unprocessed_update_actions = ::std::option::Option::Some({
                         let mut items0 = ::std::vec::Vec::new();
-                        while let ::std::option::Option::Some(item0) = reader.next_child(&child)? {
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
                             if reader.name() == "UnprocessedUpdateAction" {
-                                items0.push(crate::types::UnprocessedUpdateAction::read_xml(
-                                    reader, &item0,
-                                )?);
+                                items0
+                                    .push(
+                                        crate::types::UnprocessedUpdateAction::read_xml(
+                                            reader,
+                                            &item0,
+                                        )?,
+                                    );
                             } else {
                                 reader.skip(&item0)?;
                             }
@@ -172,7 +188,10 @@ pub fn deserialize_response(
         ::std::option::Option::Some(output) => output,
         ::std::option::Option::None => BatchStopUpdateActionOutput::builder().build(),
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse { output, request_id })
+    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+        output,
+        request_id,
+    })
 }
 /// The errors `BatchStopUpdateAction` may return.
 #[non_exhaustive]
@@ -191,63 +210,83 @@ impl BatchStopUpdateActionError {
         let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(::std::boxed::Box::new(
-                    ::querygen_runtime::query::UnhandledError::new(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
+                return Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
                     ),
-                ));
+                );
             }
         };
         match envelope.code.as_deref() {
-            ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE) => {
-                crate::error::InvalidParameterValueException::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::InvalidParameterValueException::CODE,
+            ) => {
+                crate::error::InvalidParameterValueException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidParameterValueException,
                     )
             }
-            ::std::option::Option::Some(crate::error::ServiceUpdateNotFoundFault::CODE) => {
-                crate::error::ServiceUpdateNotFoundFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::ServiceUpdateNotFoundFault::CODE,
+            ) => {
+                crate::error::ServiceUpdateNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::ServiceUpdateNotFoundFault,
                     )
             }
-            _ => Self::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Ok(envelope),
-                ),
-            )),
+            _ => {
+                Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Ok(envelope),
+                        ),
+                    ),
+                )
+            }
         }
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
             Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterValueException::CODE,
+                )
             }
             Self::ServiceUpdateNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::ServiceUpdateNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::ServiceUpdateNotFoundFault::CODE,
+                )
             }
             Self::Unhandled(error) => error.code.as_deref(),
         }
@@ -258,14 +297,18 @@ impl BatchStopUpdateActionError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
         match self {
-            Self::InvalidParameterValueException(error) => (
-                crate::error::InvalidParameterValueException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::ServiceUpdateNotFoundFault(error) => (
-                crate::error::ServiceUpdateNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ServiceUpdateNotFoundFault(error) => {
+                (
+                    crate::error::ServiceUpdateNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
         }
     }
@@ -278,7 +321,9 @@ impl ::querygen_runtime::query::ErrorCode for BatchStopUpdateActionError {
 impl ::std::fmt::Display for BatchStopUpdateActionError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
-            Self::InvalidParameterValueException(error) => ::std::fmt::Display::fmt(error, f),
+            Self::InvalidParameterValueException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::ServiceUpdateNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
             Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
         }
@@ -287,7 +332,9 @@ impl ::std::fmt::Display for BatchStopUpdateActionError {
 impl ::std::error::Error for BatchStopUpdateActionError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            Self::InvalidParameterValueException(error) => ::std::option::Option::Some(error),
+            Self::InvalidParameterValueException(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::ServiceUpdateNotFoundFault(error) => ::std::option::Option::Some(error),
             Self::Unhandled(error) => ::std::option::Option::Some(&**error),
         }
@@ -306,7 +353,11 @@ pub fn build_request(
     ::querygen_runtime::http::RequestError,
 > {
     let host_prefix = ::std::option::Option::None;
-    ::querygen_runtime::http::query_request(endpoint, host_prefix, serialize_query_body(input))
+    ::querygen_runtime::http::query_request(
+        endpoint,
+        host_prefix,
+        serialize_query_body(input),
+    )
 }
 /// Reads the HTTP response to a `BatchStopUpdateAction` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`BatchStopUpdateActionError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
@@ -318,15 +369,18 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
-        deserialize_response(body).map_err(|problem| {
-            BatchStopUpdateActionError::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Err(problem),
-                ),
-            ))
-        })
+        deserialize_response(body)
+            .map_err(|problem| {
+                BatchStopUpdateActionError::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
+                    ),
+                )
+            })
     } else {
         ::std::result::Result::Err(deserialize_error(status, body))
     }
@@ -339,7 +393,7 @@ static OPERATION: ::querygen_runtime::client::Operation<
 > = ::querygen_runtime::client::Operation {
     name: "BatchStopUpdateAction",
     build_request,
-    parse_response: parse_response::<::std::vec::Vec<u8>>,
+    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `BatchStopUpdateAction` call being prepared: the input's setters, then [`send`](Self::send).
@@ -350,7 +404,9 @@ pub struct BatchStopUpdateActionFluentBuilder {
 }
 #[cfg(feature = "client")]
 impl BatchStopUpdateActionFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_runtime::client::Handle>) -> Self {
+    pub(crate) fn new(
+        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    ) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -367,9 +423,7 @@ impl BatchStopUpdateActionFluentBuilder {
         BatchStopUpdateActionOutput,
         ::querygen_runtime::client::SdkError<BatchStopUpdateActionError>,
     > {
-        self.send_with_metadata()
-            .await
-            .map(|response| response.output)
+        self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
@@ -378,14 +432,16 @@ impl BatchStopUpdateActionFluentBuilder {
         ::querygen_runtime::query::QueryResponse<BatchStopUpdateActionOutput>,
         ::querygen_runtime::client::SdkError<BatchStopUpdateActionError>,
     > {
-        let input = self.inner.build().map_err(|problem| {
-            ::querygen_runtime::client::SdkError::Construction(
-                ::querygen_runtime::client::ConstructionError::new(::std::format!(
-                    "{}: {problem}",
-                    "BatchStopUpdateAction"
-                )),
-            )
-        })?;
+        let input = self
+            .inner
+            .build()
+            .map_err(|problem| {
+                ::querygen_runtime::client::SdkError::Construction(
+                    ::querygen_runtime::client::ConstructionError::new(
+                        ::std::format!("{}: {problem}", "BatchStopUpdateAction"),
+                    ),
+                )
+            })?;
         self.handle.invoke(&OPERATION, &input).await
     }
     /// Appends one item to the `ReplicationGroupIds` member.
@@ -449,31 +505,35 @@ impl BatchStopUpdateActionInput {
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
         let member_replication_group_ids = match node.child("ReplicationGroupIds") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(match child.child("member") {
-                    ::std::option::Option::Some(items) => {
-                        let mut list = ::std::vec::Vec::new();
-                        for item0 in items.items()? {
-                            list.push(item0.text()?.to_owned());
+                ::std::option::Option::Some(
+                    match child.child("member") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(item0.text()?.to_owned());
+                            }
+                            list
                         }
-                        list
-                    }
-                    ::std::option::Option::None => ::std::vec::Vec::new(),
-                })
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
         let member_cache_cluster_ids = match node.child("CacheClusterIds") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(match child.child("member") {
-                    ::std::option::Option::Some(items) => {
-                        let mut list = ::std::vec::Vec::new();
-                        for item0 in items.items()? {
-                            list.push(item0.text()?.to_owned());
+                ::std::option::Option::Some(
+                    match child.child("member") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(item0.text()?.to_owned());
+                            }
+                            list
                         }
-                        list
-                    }
-                    ::std::option::Option::None => ::std::vec::Vec::new(),
-                })
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
@@ -518,7 +578,10 @@ impl BatchStopUpdateActionOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<BatchStopUpdateActionInput, ::querygen_runtime::server::QueryError> {
+) -> ::std::result::Result<
+    BatchStopUpdateActionInput,
+    ::querygen_runtime::server::QueryError,
+> {
     let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
     tree.expect_action("BatchStopUpdateAction", "2015-02-02")?;
     BatchStopUpdateActionInput::read_query(&tree)
@@ -530,10 +593,13 @@ pub fn serialize_response(
     request_id: &str,
 ) -> ::std::string::String {
     let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer.start(
-        "BatchStopUpdateActionResponse",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-    );
+    writer
+        .start(
+            "BatchStopUpdateActionResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
     writer.start("BatchStopUpdateActionResult", ::std::option::Option::None);
     output.write_xml(&mut writer);
     writer.end("BatchStopUpdateActionResult");
@@ -546,7 +612,9 @@ pub mod builders {
     /// A builder for [`BatchStopUpdateActionInput`](super::BatchStopUpdateActionInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct BatchStopUpdateActionInputBuilder {
-        replication_group_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        replication_group_ids: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
         cache_cluster_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         service_update_name: ::std::option::Option<::std::string::String>,
     }
@@ -626,22 +694,22 @@ pub mod builders {
                     ),
                 );
             }
-            ::std::result::Result::Ok(
-                crate::operation::batch_stop_update_action::BatchStopUpdateActionInput {
-                    replication_group_ids: self.replication_group_ids,
-                    cache_cluster_ids: self.cache_cluster_ids,
-                    service_update_name: self.service_update_name,
-                },
-            )
+            ::std::result::Result::Ok(crate::operation::batch_stop_update_action::BatchStopUpdateActionInput {
+                replication_group_ids: self.replication_group_ids,
+                cache_cluster_ids: self.cache_cluster_ids,
+                service_update_name: self.service_update_name,
+            })
         }
     }
     /// A builder for [`BatchStopUpdateActionOutput`](super::BatchStopUpdateActionOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct BatchStopUpdateActionOutputBuilder {
-        processed_update_actions:
-            ::std::option::Option<::std::vec::Vec<crate::types::ProcessedUpdateAction>>,
-        unprocessed_update_actions:
-            ::std::option::Option<::std::vec::Vec<crate::types::UnprocessedUpdateAction>>,
+        processed_update_actions: ::std::option::Option<
+            ::std::vec::Vec<crate::types::ProcessedUpdateAction>,
+        >,
+        unprocessed_update_actions: ::std::option::Option<
+            ::std::vec::Vec<crate::types::UnprocessedUpdateAction>,
+        >,
     }
     impl BatchStopUpdateActionOutputBuilder {
         /// Appends one item to the `ProcessedUpdateActions` member.
@@ -659,7 +727,9 @@ pub mod builders {
         /// Sets or clears the `ProcessedUpdateActions` member.
         pub fn set_processed_update_actions(
             mut self,
-            input: ::std::option::Option<::std::vec::Vec<crate::types::ProcessedUpdateAction>>,
+            input: ::std::option::Option<
+                ::std::vec::Vec<crate::types::ProcessedUpdateAction>,
+            >,
         ) -> Self {
             self.processed_update_actions = input;
             self
@@ -679,7 +749,9 @@ pub mod builders {
         /// Sets or clears the `UnprocessedUpdateActions` member.
         pub fn set_unprocessed_update_actions(
             mut self,
-            input: ::std::option::Option<::std::vec::Vec<crate::types::UnprocessedUpdateAction>>,
+            input: ::std::option::Option<
+                ::std::vec::Vec<crate::types::UnprocessedUpdateAction>,
+            >,
         ) -> Self {
             self.unprocessed_update_actions = input;
             self

@@ -27,8 +27,7 @@ pub struct CompleteMigrationInput {
 }
 impl CompleteMigrationInput {
     /// Creates a builder for [`CompleteMigrationInput`].
-    pub fn builder() -> crate::operation::complete_migration::builders::CompleteMigrationInputBuilder
-    {
+    pub fn builder() -> crate::operation::complete_migration::builders::CompleteMigrationInputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -43,8 +42,7 @@ pub struct CompleteMigrationOutput {
 }
 impl CompleteMigrationOutput {
     /// Creates a builder for [`CompleteMigrationOutput`].
-    pub fn builder(
-    ) -> crate::operation::complete_migration::builders::CompleteMigrationOutputBuilder {
+    pub fn builder() -> crate::operation::complete_migration::builders::CompleteMigrationOutputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -66,7 +64,10 @@ impl CompleteMigrationInput {
 }
 /// Serializes the input as the awsQuery request body: `Action=CompleteMigration&Version=2015-02-02` then the members, form-urlencoded.
 pub fn serialize_query_body(input: &CompleteMigrationInput) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new("CompleteMigration", "2015-02-02");
+    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+        "CompleteMigration",
+        "2015-02-02",
+    );
     input.write_query(&mut writer);
     writer.finish()
 }
@@ -76,8 +77,9 @@ impl CompleteMigrationOutput {
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_replication_group: ::std::option::Option<crate::types::ReplicationGroup> =
-            ::std::option::Option::None;
+        let mut member_replication_group: ::std::option::Option<
+            crate::types::ReplicationGroup,
+        > = ::std::option::Option::None;
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "ReplicationGroup" => {
@@ -109,7 +111,10 @@ pub fn deserialize_response(
         ::std::option::Option::Some(output) => output,
         ::std::option::Option::None => CompleteMigrationOutput::builder().build(),
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse { output, request_id })
+    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+        output,
+        request_id,
+    })
 }
 /// The errors `CompleteMigration` may return.
 #[non_exhaustive]
@@ -120,7 +125,9 @@ pub enum CompleteMigrationError {
     /// The service answered with [`crate::error::ReplicationGroupNotFoundFault`].
     ReplicationGroupNotFoundFault(crate::error::ReplicationGroupNotFoundFault),
     /// The service answered with [`crate::error::ReplicationGroupNotUnderMigrationFault`].
-    ReplicationGroupNotUnderMigrationFault(crate::error::ReplicationGroupNotUnderMigrationFault),
+    ReplicationGroupNotUnderMigrationFault(
+        crate::error::ReplicationGroupNotUnderMigrationFault,
+    ),
     /// An error the model does not list here, or a body that is not an error document.
     Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
 }
@@ -130,84 +137,109 @@ impl CompleteMigrationError {
         let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(::std::boxed::Box::new(
-                    ::querygen_runtime::query::UnhandledError::new(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                ));
-            }
-        };
-        match envelope.code.as_deref() {
-            ::std::option::Option::Some(crate::error::InvalidReplicationGroupStateFault::CODE) => {
-                crate::error::InvalidReplicationGroupStateFault::read_error_body(body, &envelope)
-                    .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
-                            ))
-                        },
-                        Self::InvalidReplicationGroupStateFault,
-                    )
-            }
-            ::std::option::Option::Some(crate::error::ReplicationGroupNotFoundFault::CODE) => {
-                crate::error::ReplicationGroupNotFoundFault::read_error_body(body, &envelope)
-                    .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
-                            ))
-                        },
-                        Self::ReplicationGroupNotFoundFault,
-                    )
-            }
-            ::std::option::Option::Some(
-                crate::error::ReplicationGroupNotUnderMigrationFault::CODE,
-            ) => crate::error::ReplicationGroupNotUnderMigrationFault::read_error_body(
-                body, &envelope,
-            )
-            .map_or_else(
-                |problem| {
-                    Self::Unhandled(::std::boxed::Box::new(
+                return Self::Unhandled(
+                    ::std::boxed::Box::new(
                         ::querygen_runtime::query::UnhandledError::new(
                             status,
                             body,
                             ::std::result::Result::Err(problem),
                         ),
-                    ))
-                },
-                Self::ReplicationGroupNotUnderMigrationFault,
-            ),
-            _ => Self::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Ok(envelope),
-                ),
-            )),
+                    ),
+                );
+            }
+        };
+        match envelope.code.as_deref() {
+            ::std::option::Option::Some(
+                crate::error::InvalidReplicationGroupStateFault::CODE,
+            ) => {
+                crate::error::InvalidReplicationGroupStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
+                        ),
+                        Self::InvalidReplicationGroupStateFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::ReplicationGroupNotFoundFault::CODE,
+            ) => {
+                crate::error::ReplicationGroupNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
+                        ),
+                        Self::ReplicationGroupNotFoundFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::ReplicationGroupNotUnderMigrationFault::CODE,
+            ) => {
+                crate::error::ReplicationGroupNotUnderMigrationFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
+                        ),
+                        Self::ReplicationGroupNotUnderMigrationFault,
+                    )
+            }
+            _ => {
+                Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Ok(envelope),
+                        ),
+                    ),
+                )
+            }
         }
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
             Self::InvalidReplicationGroupStateFault(_) => {
-                ::std::option::Option::Some(crate::error::InvalidReplicationGroupStateFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidReplicationGroupStateFault::CODE,
+                )
             }
             Self::ReplicationGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::ReplicationGroupNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::ReplicationGroupNotFoundFault::CODE,
+                )
             }
-            Self::ReplicationGroupNotUnderMigrationFault(_) => ::std::option::Option::Some(
-                crate::error::ReplicationGroupNotUnderMigrationFault::CODE,
-            ),
+            Self::ReplicationGroupNotUnderMigrationFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::ReplicationGroupNotUnderMigrationFault::CODE,
+                )
+            }
             Self::Unhandled(error) => error.code.as_deref(),
         }
     }
@@ -217,18 +249,24 @@ impl CompleteMigrationError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
         match self {
-            Self::InvalidReplicationGroupStateFault(error) => (
-                crate::error::InvalidReplicationGroupStateFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::ReplicationGroupNotFoundFault(error) => (
-                crate::error::ReplicationGroupNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::ReplicationGroupNotUnderMigrationFault(error) => (
-                crate::error::ReplicationGroupNotUnderMigrationFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::InvalidReplicationGroupStateFault(error) => {
+                (
+                    crate::error::InvalidReplicationGroupStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ReplicationGroupNotFoundFault(error) => {
+                (
+                    crate::error::ReplicationGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ReplicationGroupNotUnderMigrationFault(error) => {
+                (
+                    crate::error::ReplicationGroupNotUnderMigrationFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
         }
     }
@@ -241,8 +279,12 @@ impl ::querygen_runtime::query::ErrorCode for CompleteMigrationError {
 impl ::std::fmt::Display for CompleteMigrationError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
-            Self::InvalidReplicationGroupStateFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::ReplicationGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::InvalidReplicationGroupStateFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::ReplicationGroupNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::ReplicationGroupNotUnderMigrationFault(error) => {
                 ::std::fmt::Display::fmt(error, f)
             }
@@ -253,8 +295,12 @@ impl ::std::fmt::Display for CompleteMigrationError {
 impl ::std::error::Error for CompleteMigrationError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            Self::InvalidReplicationGroupStateFault(error) => ::std::option::Option::Some(error),
-            Self::ReplicationGroupNotFoundFault(error) => ::std::option::Option::Some(error),
+            Self::InvalidReplicationGroupStateFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::ReplicationGroupNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::ReplicationGroupNotUnderMigrationFault(error) => {
                 ::std::option::Option::Some(error)
             }
@@ -275,7 +321,11 @@ pub fn build_request(
     ::querygen_runtime::http::RequestError,
 > {
     let host_prefix = ::std::option::Option::None;
-    ::querygen_runtime::http::query_request(endpoint, host_prefix, serialize_query_body(input))
+    ::querygen_runtime::http::query_request(
+        endpoint,
+        host_prefix,
+        serialize_query_body(input),
+    )
 }
 /// Reads the HTTP response to a `CompleteMigration` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`CompleteMigrationError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
@@ -287,15 +337,18 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
-        deserialize_response(body).map_err(|problem| {
-            CompleteMigrationError::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Err(problem),
-                ),
-            ))
-        })
+        deserialize_response(body)
+            .map_err(|problem| {
+                CompleteMigrationError::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
+                    ),
+                )
+            })
     } else {
         ::std::result::Result::Err(deserialize_error(status, body))
     }
@@ -308,7 +361,7 @@ static OPERATION: ::querygen_runtime::client::Operation<
 > = ::querygen_runtime::client::Operation {
     name: "CompleteMigration",
     build_request,
-    parse_response: parse_response::<::std::vec::Vec<u8>>,
+    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `CompleteMigration` call being prepared: the input's setters, then [`send`](Self::send).
@@ -319,7 +372,9 @@ pub struct CompleteMigrationFluentBuilder {
 }
 #[cfg(feature = "client")]
 impl CompleteMigrationFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_runtime::client::Handle>) -> Self {
+    pub(crate) fn new(
+        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    ) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -336,9 +391,7 @@ impl CompleteMigrationFluentBuilder {
         CompleteMigrationOutput,
         ::querygen_runtime::client::SdkError<CompleteMigrationError>,
     > {
-        self.send_with_metadata()
-            .await
-            .map(|response| response.output)
+        self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
@@ -347,14 +400,16 @@ impl CompleteMigrationFluentBuilder {
         ::querygen_runtime::query::QueryResponse<CompleteMigrationOutput>,
         ::querygen_runtime::client::SdkError<CompleteMigrationError>,
     > {
-        let input = self.inner.build().map_err(|problem| {
-            ::querygen_runtime::client::SdkError::Construction(
-                ::querygen_runtime::client::ConstructionError::new(::std::format!(
-                    "{}: {problem}",
-                    "CompleteMigration"
-                )),
-            )
-        })?;
+        let input = self
+            .inner
+            .build()
+            .map_err(|problem| {
+                ::querygen_runtime::client::SdkError::Construction(
+                    ::querygen_runtime::client::ConstructionError::new(
+                        ::std::format!("{}: {problem}", "CompleteMigration"),
+                    ),
+                )
+            })?;
         self.handle.invoke(&OPERATION, &input).await
     }
     /// The ID of the replication group to which data is being migrated.
@@ -425,7 +480,10 @@ impl CompleteMigrationOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<CompleteMigrationInput, ::querygen_runtime::server::QueryError> {
+) -> ::std::result::Result<
+    CompleteMigrationInput,
+    ::querygen_runtime::server::QueryError,
+> {
     let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
     tree.expect_action("CompleteMigration", "2015-02-02")?;
     CompleteMigrationInput::read_query(&tree)
@@ -437,10 +495,13 @@ pub fn serialize_response(
     request_id: &str,
 ) -> ::std::string::String {
     let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer.start(
-        "CompleteMigrationResponse",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-    );
+    writer
+        .start(
+            "CompleteMigrationResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
     writer.start("CompleteMigrationResult", ::std::option::Option::None);
     output.write_xml(&mut writer);
     writer.end("CompleteMigrationResult");
@@ -504,12 +565,10 @@ pub mod builders {
                     ),
                 );
             }
-            ::std::result::Result::Ok(
-                crate::operation::complete_migration::CompleteMigrationInput {
-                    replication_group_id: self.replication_group_id,
-                    force: self.force,
-                },
-            )
+            ::std::result::Result::Ok(crate::operation::complete_migration::CompleteMigrationInput {
+                replication_group_id: self.replication_group_id,
+                force: self.force,
+            })
         }
     }
     /// A builder for [`CompleteMigrationOutput`](super::CompleteMigrationOutput).
@@ -535,7 +594,9 @@ pub mod builders {
             self
         }
         /// Builds the [`CompleteMigrationOutput`](super::CompleteMigrationOutput); every member is optional or has a default.
-        pub fn build(self) -> crate::operation::complete_migration::CompleteMigrationOutput {
+        pub fn build(
+            self,
+        ) -> crate::operation::complete_migration::CompleteMigrationOutput {
             crate::operation::complete_migration::CompleteMigrationOutput {
                 replication_group: self.replication_group,
             }

@@ -26,12 +26,16 @@ pub struct CopyServerlessCacheSnapshotInput {
     /// OSS and Serverless Memcached only.
     ///
     /// Required by the service.
-    pub source_serverless_cache_snapshot_name: ::std::option::Option<::std::string::String>,
+    pub source_serverless_cache_snapshot_name: ::std::option::Option<
+        ::std::string::String,
+    >,
     /// The identifier for the snapshot to be created. Available for Valkey, Redis OSS and Serverless
     /// Memcached only.
     ///
     /// Required by the service.
-    pub target_serverless_cache_snapshot_name: ::std::option::Option<::std::string::String>,
+    pub target_serverless_cache_snapshot_name: ::std::option::Option<
+        ::std::string::String,
+    >,
     /// The identifier of the KMS key used to encrypt the target snapshot. Available for Valkey, Redis OSS
     /// and Serverless Memcached only.
     pub kms_key_id: ::std::option::Option<::std::string::String>,
@@ -41,7 +45,7 @@ pub struct CopyServerlessCacheSnapshotInput {
 }
 impl CopyServerlessCacheSnapshotInput {
     /// Creates a builder for [`CopyServerlessCacheSnapshotInput`].
-    pub fn builder() -> crate::operation::copy_serverless_cache_snapshot::builders::CopyServerlessCacheSnapshotInputBuilder{
+    pub fn builder() -> crate::operation::copy_serverless_cache_snapshot::builders::CopyServerlessCacheSnapshotInputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -53,11 +57,13 @@ impl CopyServerlessCacheSnapshotInput {
 pub struct CopyServerlessCacheSnapshotOutput {
     /// The response for the attempt to copy the serverless cache snapshot. Available for Valkey, Redis OSS
     /// and Serverless Memcached only.
-    pub serverless_cache_snapshot: ::std::option::Option<crate::types::ServerlessCacheSnapshot>,
+    pub serverless_cache_snapshot: ::std::option::Option<
+        crate::types::ServerlessCacheSnapshot,
+    >,
 }
 impl CopyServerlessCacheSnapshotOutput {
     /// Creates a builder for [`CopyServerlessCacheSnapshotOutput`].
-    pub fn builder() -> crate::operation::copy_serverless_cache_snapshot::builders::CopyServerlessCacheSnapshotOutputBuilder{
+    pub fn builder() -> crate::operation::copy_serverless_cache_snapshot::builders::CopyServerlessCacheSnapshotOutputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -65,12 +71,16 @@ impl CopyServerlessCacheSnapshotInput {
     /// Writes this value's awsQuery pairs under the writer's current key.
     pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
         let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self.source_serverless_cache_snapshot_name {
+        if let ::std::option::Option::Some(value) = &self
+            .source_serverless_cache_snapshot_name
+        {
             writer.push("SourceServerlessCacheSnapshotName");
             writer.string(value);
             writer.truncate(mark);
         }
-        if let ::std::option::Option::Some(value) = &self.target_serverless_cache_snapshot_name {
+        if let ::std::option::Option::Some(value) = &self
+            .target_serverless_cache_snapshot_name
+        {
             writer.push("TargetServerlessCacheSnapshotName");
             writer.string(value);
             writer.truncate(mark);
@@ -98,9 +108,13 @@ impl CopyServerlessCacheSnapshotInput {
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=CopyServerlessCacheSnapshot&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &CopyServerlessCacheSnapshotInput) -> ::std::string::String {
-    let mut writer =
-        ::querygen_runtime::query::QueryWriter::new("CopyServerlessCacheSnapshot", "2015-02-02");
+pub fn serialize_query_body(
+    input: &CopyServerlessCacheSnapshotInput,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+        "CopyServerlessCacheSnapshot",
+        "2015-02-02",
+    );
     input.write_query(&mut writer);
     writer.finish()
 }
@@ -142,16 +156,23 @@ pub fn deserialize_response(
     )?;
     let output = match output {
         ::std::option::Option::Some(output) => output,
-        ::std::option::Option::None => CopyServerlessCacheSnapshotOutput::builder().build(),
+        ::std::option::Option::None => {
+            CopyServerlessCacheSnapshotOutput::builder().build()
+        }
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse { output, request_id })
+    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+        output,
+        request_id,
+    })
 }
 /// The errors `CopyServerlessCacheSnapshot` may return.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub enum CopyServerlessCacheSnapshotError {
     /// The service answered with [`crate::error::InvalidParameterCombinationException`].
-    InvalidParameterCombinationException(crate::error::InvalidParameterCombinationException),
+    InvalidParameterCombinationException(
+        crate::error::InvalidParameterCombinationException,
+    ),
     /// The service answered with [`crate::error::InvalidParameterValueException`].
     InvalidParameterValueException(crate::error::InvalidParameterValueException),
     /// The service answered with [`crate::error::InvalidServerlessCacheSnapshotStateFault`].
@@ -163,7 +184,9 @@ pub enum CopyServerlessCacheSnapshotError {
         crate::error::ServerlessCacheSnapshotAlreadyExistsFault,
     ),
     /// The service answered with [`crate::error::ServerlessCacheSnapshotNotFoundFault`].
-    ServerlessCacheSnapshotNotFoundFault(crate::error::ServerlessCacheSnapshotNotFoundFault),
+    ServerlessCacheSnapshotNotFoundFault(
+        crate::error::ServerlessCacheSnapshotNotFoundFault,
+    ),
     /// The service answered with [`crate::error::ServerlessCacheSnapshotQuotaExceededFault`].
     ServerlessCacheSnapshotQuotaExceededFault(
         crate::error::ServerlessCacheSnapshotQuotaExceededFault,
@@ -181,181 +204,233 @@ impl CopyServerlessCacheSnapshotError {
         let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(::std::boxed::Box::new(
-                    ::querygen_runtime::query::UnhandledError::new(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
+                return Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
                     ),
-                ));
+                );
             }
         };
         match envelope.code.as_deref() {
             ::std::option::Option::Some(
                 crate::error::InvalidParameterCombinationException::CODE,
             ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(body, &envelope)
+                crate::error::InvalidParameterCombinationException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidParameterCombinationException,
                     )
             }
-            ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE) => {
-                crate::error::InvalidParameterValueException::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::InvalidParameterValueException::CODE,
+            ) => {
+                crate::error::InvalidParameterValueException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidParameterValueException,
                     )
             }
             ::std::option::Option::Some(
                 crate::error::InvalidServerlessCacheSnapshotStateFault::CODE,
-            ) => crate::error::InvalidServerlessCacheSnapshotStateFault::read_error_body(
-                body, &envelope,
-            )
-            .map_or_else(
-                |problem| {
-                    Self::Unhandled(::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
-                        ),
-                    ))
-                },
-                Self::InvalidServerlessCacheSnapshotStateFault,
-            ),
-            ::std::option::Option::Some(
-                crate::error::ServerlessCacheSnapshotAlreadyExistsFault::CODE,
-            ) => crate::error::ServerlessCacheSnapshotAlreadyExistsFault::read_error_body(
-                body, &envelope,
-            )
-            .map_or_else(
-                |problem| {
-                    Self::Unhandled(::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
-                        ),
-                    ))
-                },
-                Self::ServerlessCacheSnapshotAlreadyExistsFault,
-            ),
-            ::std::option::Option::Some(
-                crate::error::ServerlessCacheSnapshotNotFoundFault::CODE,
             ) => {
-                crate::error::ServerlessCacheSnapshotNotFoundFault::read_error_body(body, &envelope)
+                crate::error::InvalidServerlessCacheSnapshotStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
+                        Self::InvalidServerlessCacheSnapshotStateFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::ServerlessCacheSnapshotAlreadyExistsFault::CODE,
+            ) => {
+                crate::error::ServerlessCacheSnapshotAlreadyExistsFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
+                        ),
+                        Self::ServerlessCacheSnapshotAlreadyExistsFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::ServerlessCacheSnapshotNotFoundFault::CODE,
+            ) => {
+                crate::error::ServerlessCacheSnapshotNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
+                        ),
                         Self::ServerlessCacheSnapshotNotFoundFault,
                     )
             }
             ::std::option::Option::Some(
                 crate::error::ServerlessCacheSnapshotQuotaExceededFault::CODE,
-            ) => crate::error::ServerlessCacheSnapshotQuotaExceededFault::read_error_body(
-                body, &envelope,
-            )
-            .map_or_else(
-                |problem| {
-                    Self::Unhandled(::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
-                        ),
-                    ))
-                },
-                Self::ServerlessCacheSnapshotQuotaExceededFault,
-            ),
-            ::std::option::Option::Some(crate::error::ServiceLinkedRoleNotFoundFault::CODE) => {
-                crate::error::ServiceLinkedRoleNotFoundFault::read_error_body(body, &envelope)
+            ) => {
+                crate::error::ServerlessCacheSnapshotQuotaExceededFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
+                        Self::ServerlessCacheSnapshotQuotaExceededFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::ServiceLinkedRoleNotFoundFault::CODE,
+            ) => {
+                crate::error::ServiceLinkedRoleNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
+                        ),
                         Self::ServiceLinkedRoleNotFoundFault,
                     )
             }
-            ::std::option::Option::Some(crate::error::TagQuotaPerResourceExceeded::CODE) => {
-                crate::error::TagQuotaPerResourceExceeded::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::TagQuotaPerResourceExceeded::CODE,
+            ) => {
+                crate::error::TagQuotaPerResourceExceeded::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::TagQuotaPerResourceExceeded,
                     )
             }
-            _ => Self::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Ok(envelope),
-                ),
-            )),
+            _ => {
+                Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Ok(envelope),
+                        ),
+                    ),
+                )
+            }
         }
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
-            Self::InvalidParameterCombinationException(_) => ::std::option::Option::Some(
-                crate::error::InvalidParameterCombinationException::CODE,
-            ),
-            Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE)
+            Self::InvalidParameterCombinationException(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterCombinationException::CODE,
+                )
             }
-            Self::InvalidServerlessCacheSnapshotStateFault(_) => ::std::option::Option::Some(
-                crate::error::InvalidServerlessCacheSnapshotStateFault::CODE,
-            ),
-            Self::ServerlessCacheSnapshotAlreadyExistsFault(_) => ::std::option::Option::Some(
-                crate::error::ServerlessCacheSnapshotAlreadyExistsFault::CODE,
-            ),
-            Self::ServerlessCacheSnapshotNotFoundFault(_) => ::std::option::Option::Some(
-                crate::error::ServerlessCacheSnapshotNotFoundFault::CODE,
-            ),
-            Self::ServerlessCacheSnapshotQuotaExceededFault(_) => ::std::option::Option::Some(
-                crate::error::ServerlessCacheSnapshotQuotaExceededFault::CODE,
-            ),
+            Self::InvalidParameterValueException(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterValueException::CODE,
+                )
+            }
+            Self::InvalidServerlessCacheSnapshotStateFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidServerlessCacheSnapshotStateFault::CODE,
+                )
+            }
+            Self::ServerlessCacheSnapshotAlreadyExistsFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::ServerlessCacheSnapshotAlreadyExistsFault::CODE,
+                )
+            }
+            Self::ServerlessCacheSnapshotNotFoundFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::ServerlessCacheSnapshotNotFoundFault::CODE,
+                )
+            }
+            Self::ServerlessCacheSnapshotQuotaExceededFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::ServerlessCacheSnapshotQuotaExceededFault::CODE,
+                )
+            }
             Self::ServiceLinkedRoleNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::ServiceLinkedRoleNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::ServiceLinkedRoleNotFoundFault::CODE,
+                )
             }
             Self::TagQuotaPerResourceExceeded(_) => {
-                ::std::option::Option::Some(crate::error::TagQuotaPerResourceExceeded::CODE)
+                ::std::option::Option::Some(
+                    crate::error::TagQuotaPerResourceExceeded::CODE,
+                )
             }
             Self::Unhandled(error) => error.code.as_deref(),
         }
@@ -366,38 +441,54 @@ impl CopyServerlessCacheSnapshotError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
         match self {
-            Self::InvalidParameterCombinationException(error) => (
-                crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidParameterValueException(error) => (
-                crate::error::InvalidParameterValueException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidServerlessCacheSnapshotStateFault(error) => (
-                crate::error::InvalidServerlessCacheSnapshotStateFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::ServerlessCacheSnapshotAlreadyExistsFault(error) => (
-                crate::error::ServerlessCacheSnapshotAlreadyExistsFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::ServerlessCacheSnapshotNotFoundFault(error) => (
-                crate::error::ServerlessCacheSnapshotNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::ServerlessCacheSnapshotQuotaExceededFault(error) => (
-                crate::error::ServerlessCacheSnapshotQuotaExceededFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::ServiceLinkedRoleNotFoundFault(error) => (
-                crate::error::ServiceLinkedRoleNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::TagQuotaPerResourceExceeded(error) => (
-                crate::error::TagQuotaPerResourceExceeded::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::InvalidParameterCombinationException(error) => {
+                (
+                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidServerlessCacheSnapshotStateFault(error) => {
+                (
+                    crate::error::InvalidServerlessCacheSnapshotStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ServerlessCacheSnapshotAlreadyExistsFault(error) => {
+                (
+                    crate::error::ServerlessCacheSnapshotAlreadyExistsFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ServerlessCacheSnapshotNotFoundFault(error) => {
+                (
+                    crate::error::ServerlessCacheSnapshotNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ServerlessCacheSnapshotQuotaExceededFault(error) => {
+                (
+                    crate::error::ServerlessCacheSnapshotQuotaExceededFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ServiceLinkedRoleNotFoundFault(error) => {
+                (
+                    crate::error::ServiceLinkedRoleNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::TagQuotaPerResourceExceeded(error) => {
+                (
+                    crate::error::TagQuotaPerResourceExceeded::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
         }
     }
@@ -410,20 +501,30 @@ impl ::querygen_runtime::query::ErrorCode for CopyServerlessCacheSnapshotError {
 impl ::std::fmt::Display for CopyServerlessCacheSnapshotError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
-            Self::InvalidParameterCombinationException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterValueException(error) => ::std::fmt::Display::fmt(error, f),
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::InvalidServerlessCacheSnapshotStateFault(error) => {
                 ::std::fmt::Display::fmt(error, f)
             }
             Self::ServerlessCacheSnapshotAlreadyExistsFault(error) => {
                 ::std::fmt::Display::fmt(error, f)
             }
-            Self::ServerlessCacheSnapshotNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::ServerlessCacheSnapshotNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::ServerlessCacheSnapshotQuotaExceededFault(error) => {
                 ::std::fmt::Display::fmt(error, f)
             }
-            Self::ServiceLinkedRoleNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::TagQuotaPerResourceExceeded(error) => ::std::fmt::Display::fmt(error, f),
+            Self::ServiceLinkedRoleNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::TagQuotaPerResourceExceeded(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
         }
     }
@@ -431,20 +532,30 @@ impl ::std::fmt::Display for CopyServerlessCacheSnapshotError {
 impl ::std::error::Error for CopyServerlessCacheSnapshotError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            Self::InvalidParameterCombinationException(error) => ::std::option::Option::Some(error),
-            Self::InvalidParameterValueException(error) => ::std::option::Option::Some(error),
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::InvalidServerlessCacheSnapshotStateFault(error) => {
                 ::std::option::Option::Some(error)
             }
             Self::ServerlessCacheSnapshotAlreadyExistsFault(error) => {
                 ::std::option::Option::Some(error)
             }
-            Self::ServerlessCacheSnapshotNotFoundFault(error) => ::std::option::Option::Some(error),
+            Self::ServerlessCacheSnapshotNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::ServerlessCacheSnapshotQuotaExceededFault(error) => {
                 ::std::option::Option::Some(error)
             }
-            Self::ServiceLinkedRoleNotFoundFault(error) => ::std::option::Option::Some(error),
-            Self::TagQuotaPerResourceExceeded(error) => ::std::option::Option::Some(error),
+            Self::ServiceLinkedRoleNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::TagQuotaPerResourceExceeded(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::Unhandled(error) => ::std::option::Option::Some(&**error),
         }
     }
@@ -462,7 +573,11 @@ pub fn build_request(
     ::querygen_runtime::http::RequestError,
 > {
     let host_prefix = ::std::option::Option::None;
-    ::querygen_runtime::http::query_request(endpoint, host_prefix, serialize_query_body(input))
+    ::querygen_runtime::http::query_request(
+        endpoint,
+        host_prefix,
+        serialize_query_body(input),
+    )
 }
 /// Reads the HTTP response to a `CopyServerlessCacheSnapshot` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`CopyServerlessCacheSnapshotError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
@@ -474,15 +589,18 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
-        deserialize_response(body).map_err(|problem| {
-            CopyServerlessCacheSnapshotError::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Err(problem),
-                ),
-            ))
-        })
+        deserialize_response(body)
+            .map_err(|problem| {
+                CopyServerlessCacheSnapshotError::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
+                    ),
+                )
+            })
     } else {
         ::std::result::Result::Err(deserialize_error(status, body))
     }
@@ -495,7 +613,7 @@ static OPERATION: ::querygen_runtime::client::Operation<
 > = ::querygen_runtime::client::Operation {
     name: "CopyServerlessCacheSnapshot",
     build_request,
-    parse_response: parse_response::<::std::vec::Vec<u8>>,
+    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `CopyServerlessCacheSnapshot` call being prepared: the input's setters, then [`send`](Self::send).
@@ -506,7 +624,9 @@ pub struct CopyServerlessCacheSnapshotFluentBuilder {
 }
 #[cfg(feature = "client")]
 impl CopyServerlessCacheSnapshotFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_runtime::client::Handle>) -> Self {
+    pub(crate) fn new(
+        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    ) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -523,9 +643,7 @@ impl CopyServerlessCacheSnapshotFluentBuilder {
         CopyServerlessCacheSnapshotOutput,
         ::querygen_runtime::client::SdkError<CopyServerlessCacheSnapshotError>,
     > {
-        self.send_with_metadata()
-            .await
-            .map(|response| response.output)
+        self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
@@ -534,14 +652,16 @@ impl CopyServerlessCacheSnapshotFluentBuilder {
         ::querygen_runtime::query::QueryResponse<CopyServerlessCacheSnapshotOutput>,
         ::querygen_runtime::client::SdkError<CopyServerlessCacheSnapshotError>,
     > {
-        let input = self.inner.build().map_err(|problem| {
-            ::querygen_runtime::client::SdkError::Construction(
-                ::querygen_runtime::client::ConstructionError::new(::std::format!(
-                    "{}: {problem}",
-                    "CopyServerlessCacheSnapshot"
-                )),
-            )
-        })?;
+        let input = self
+            .inner
+            .build()
+            .map_err(|problem| {
+                ::querygen_runtime::client::SdkError::Construction(
+                    ::querygen_runtime::client::ConstructionError::new(
+                        ::std::format!("{}: {problem}", "CopyServerlessCacheSnapshot"),
+                    ),
+                )
+            })?;
         self.handle.invoke(&OPERATION, &input).await
     }
     /// The identifier of the existing serverless cache’s snapshot to be copied. Available for Valkey, Redis
@@ -580,12 +700,18 @@ impl CopyServerlessCacheSnapshotFluentBuilder {
     }
     /// The identifier of the KMS key used to encrypt the target snapshot. Available for Valkey, Redis OSS
     /// and Serverless Memcached only.
-    pub fn kms_key_id(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn kms_key_id(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.kms_key_id(input);
         self
     }
     /// Sets or clears the `KmsKeyId` member.
-    pub fn set_kms_key_id(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_kms_key_id(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.set_kms_key_id(input);
         self
     }
@@ -612,20 +738,22 @@ impl CopyServerlessCacheSnapshotInput {
     pub fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_source_serverless_cache_snapshot_name =
-            match node.child("SourceServerlessCacheSnapshotName") {
-                ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(child.text()?.to_owned())
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
-            };
-        let member_target_serverless_cache_snapshot_name =
-            match node.child("TargetServerlessCacheSnapshotName") {
-                ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(child.text()?.to_owned())
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
-            };
+        let member_source_serverless_cache_snapshot_name = match node
+            .child("SourceServerlessCacheSnapshotName")
+        {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_target_serverless_cache_snapshot_name = match node
+            .child("TargetServerlessCacheSnapshotName")
+        {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
         let member_kms_key_id = match node.child("KmsKeyId") {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.text()?.to_owned())
@@ -634,16 +762,18 @@ impl CopyServerlessCacheSnapshotInput {
         };
         let member_tags = match node.child("Tags") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(match child.child("Tag") {
-                    ::std::option::Option::Some(items) => {
-                        let mut list = ::std::vec::Vec::new();
-                        for item0 in items.items()? {
-                            list.push(crate::types::Tag::read_query(item0)?);
+                ::std::option::Option::Some(
+                    match child.child("Tag") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(crate::types::Tag::read_query(item0)?);
+                            }
+                            list
                         }
-                        list
-                    }
-                    ::std::option::Option::None => ::std::vec::Vec::new(),
-                })
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
@@ -670,8 +800,10 @@ impl CopyServerlessCacheSnapshotOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<CopyServerlessCacheSnapshotInput, ::querygen_runtime::server::QueryError>
-{
+) -> ::std::result::Result<
+    CopyServerlessCacheSnapshotInput,
+    ::querygen_runtime::server::QueryError,
+> {
     let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
     tree.expect_action("CopyServerlessCacheSnapshot", "2015-02-02")?;
     CopyServerlessCacheSnapshotInput::read_query(&tree)
@@ -683,14 +815,14 @@ pub fn serialize_response(
     request_id: &str,
 ) -> ::std::string::String {
     let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer.start(
-        "CopyServerlessCacheSnapshotResponse",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-    );
-    writer.start(
-        "CopyServerlessCacheSnapshotResult",
-        ::std::option::Option::None,
-    );
+    writer
+        .start(
+            "CopyServerlessCacheSnapshotResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
+    writer.start("CopyServerlessCacheSnapshotResult", ::std::option::Option::None);
     output.write_xml(&mut writer);
     writer.end("CopyServerlessCacheSnapshotResult");
     writer.response_metadata(request_id);
@@ -702,8 +834,12 @@ pub mod builders {
     /// A builder for [`CopyServerlessCacheSnapshotInput`](super::CopyServerlessCacheSnapshotInput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct CopyServerlessCacheSnapshotInputBuilder {
-        source_serverless_cache_snapshot_name: ::std::option::Option<::std::string::String>,
-        target_serverless_cache_snapshot_name: ::std::option::Option<::std::string::String>,
+        source_serverless_cache_snapshot_name: ::std::option::Option<
+            ::std::string::String,
+        >,
+        target_serverless_cache_snapshot_name: ::std::option::Option<
+            ::std::string::String,
+        >,
         kms_key_id: ::std::option::Option<::std::string::String>,
         tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
     }
@@ -714,7 +850,9 @@ pub mod builders {
             mut self,
             input: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.source_serverless_cache_snapshot_name = ::std::option::Option::Some(input.into());
+            self.source_serverless_cache_snapshot_name = ::std::option::Option::Some(
+                input.into(),
+            );
             self
         }
         /// Sets or clears the `SourceServerlessCacheSnapshotName` member.
@@ -731,7 +869,9 @@ pub mod builders {
             mut self,
             input: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.target_serverless_cache_snapshot_name = ::std::option::Option::Some(input.into());
+            self.target_serverless_cache_snapshot_name = ::std::option::Option::Some(
+                input.into(),
+            );
             self
         }
         /// Sets or clears the `TargetServerlessCacheSnapshotName` member.
@@ -763,10 +903,11 @@ pub mod builders {
         ///
         /// A list of tags to be added to the target snapshot resource. A tag is a key-value pair. Available for
         /// Valkey, Redis OSS and Serverless Memcached only. Default: NULL
-        pub fn tags(mut self, item: impl ::std::convert::Into<crate::types::Tag>) -> Self {
-            self.tags
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+        pub fn tags(
+            mut self,
+            item: impl ::std::convert::Into<crate::types::Tag>,
+        ) -> Self {
+            self.tags.get_or_insert_with(::std::vec::Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `Tags` member.
@@ -812,7 +953,9 @@ pub mod builders {
     /// A builder for [`CopyServerlessCacheSnapshotOutput`](super::CopyServerlessCacheSnapshotOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct CopyServerlessCacheSnapshotOutputBuilder {
-        serverless_cache_snapshot: ::std::option::Option<crate::types::ServerlessCacheSnapshot>,
+        serverless_cache_snapshot: ::std::option::Option<
+            crate::types::ServerlessCacheSnapshot,
+        >,
     }
     impl CopyServerlessCacheSnapshotOutputBuilder {
         /// The response for the attempt to copy the serverless cache snapshot. Available for Valkey, Redis OSS
@@ -835,8 +978,7 @@ pub mod builders {
         /// Builds the [`CopyServerlessCacheSnapshotOutput`](super::CopyServerlessCacheSnapshotOutput); every member is optional or has a default.
         pub fn build(
             self,
-        ) -> crate::operation::copy_serverless_cache_snapshot::CopyServerlessCacheSnapshotOutput
-        {
+        ) -> crate::operation::copy_serverless_cache_snapshot::CopyServerlessCacheSnapshotOutput {
             crate::operation::copy_serverless_cache_snapshot::CopyServerlessCacheSnapshotOutput {
                 serverless_cache_snapshot: self.serverless_cache_snapshot,
             }

@@ -79,7 +79,9 @@ pub struct CreateCacheClusterInput {
     /// repeat the Availability Zone multiple times in the list.
     ///
     /// Default: System chosen Availability Zones.
-    pub preferred_availability_zones: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub preferred_availability_zones: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
     /// The initial number of cache nodes that the cluster has.
     ///
     /// For clusters running Valkey or Redis OSS, this value must be 1. For clusters running Memcached, this
@@ -196,12 +198,16 @@ pub struct CreateCacheClusterInput {
     ///
     /// Use this parameter only when you are creating a cluster outside of an Amazon Virtual Private Cloud
     /// (Amazon VPC).
-    pub cache_security_group_names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub cache_security_group_names: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
     /// One or more VPC security groups associated with the cluster.
     ///
     /// Use this parameter only when you are creating a cluster in an Amazon Virtual Private Cloud (Amazon
     /// VPC).
-    pub security_group_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub security_group_ids: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
     /// A list of tags to be added to this resource.
     pub tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
     /// A single-element string list containing an Amazon Resource Name (ARN) that uniquely identifies a
@@ -268,10 +274,13 @@ pub struct CreateCacheClusterInput {
     /// The outpost ARN in which the cache cluster is created.
     pub preferred_outpost_arn: ::std::option::Option<::std::string::String>,
     /// The outpost ARNs in which the cache cluster is created.
-    pub preferred_outpost_arns: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub preferred_outpost_arns: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
     /// Specifies the destination, format and type of the logs.
-    pub log_delivery_configurations:
-        ::std::option::Option<::std::vec::Vec<crate::types::LogDeliveryConfigurationRequest>>,
+    pub log_delivery_configurations: ::std::option::Option<
+        ::std::vec::Vec<crate::types::LogDeliveryConfigurationRequest>,
+    >,
     /// A flag that enables in-transit encryption when set to true.
     pub transit_encryption_enabled: ::std::option::Option<bool>,
     /// Must be either `ipv4` \| `ipv6` \| `dual_stack`. IPv6 is supported for workloads using Valkey 7.2
@@ -286,8 +295,7 @@ pub struct CreateCacheClusterInput {
 }
 impl CreateCacheClusterInput {
     /// Creates a builder for [`CreateCacheClusterInput`].
-    pub fn builder(
-    ) -> crate::operation::create_cache_cluster::builders::CreateCacheClusterInputBuilder {
+    pub fn builder() -> crate::operation::create_cache_cluster::builders::CreateCacheClusterInputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -302,8 +310,7 @@ pub struct CreateCacheClusterOutput {
 }
 impl CreateCacheClusterOutput {
     /// Creates a builder for [`CreateCacheClusterOutput`].
-    pub fn builder(
-    ) -> crate::operation::create_cache_cluster::builders::CreateCacheClusterOutputBuilder {
+    pub fn builder() -> crate::operation::create_cache_cluster::builders::CreateCacheClusterOutputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -535,8 +542,10 @@ impl CreateCacheClusterInput {
 }
 /// Serializes the input as the awsQuery request body: `Action=CreateCacheCluster&Version=2015-02-02` then the members, form-urlencoded.
 pub fn serialize_query_body(input: &CreateCacheClusterInput) -> ::std::string::String {
-    let mut writer =
-        ::querygen_runtime::query::QueryWriter::new("CreateCacheCluster", "2015-02-02");
+    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+        "CreateCacheCluster",
+        "2015-02-02",
+    );
     input.write_query(&mut writer);
     writer.finish()
 }
@@ -546,8 +555,9 @@ impl CreateCacheClusterOutput {
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_cache_cluster: ::std::option::Option<crate::types::CacheCluster> =
-            ::std::option::Option::None;
+        let mut member_cache_cluster: ::std::option::Option<
+            crate::types::CacheCluster,
+        > = ::std::option::Option::None;
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "CacheCluster" => {
@@ -579,7 +589,10 @@ pub fn deserialize_response(
         ::std::option::Option::Some(output) => output,
         ::std::option::Option::None => CreateCacheClusterOutput::builder().build(),
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse { output, request_id })
+    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+        output,
+        request_id,
+    })
 }
 /// The errors `CreateCacheCluster` may return.
 #[non_exhaustive]
@@ -594,11 +607,17 @@ pub enum CreateCacheClusterError {
     /// The service answered with [`crate::error::CacheSubnetGroupNotFoundFault`].
     CacheSubnetGroupNotFoundFault(crate::error::CacheSubnetGroupNotFoundFault),
     /// The service answered with [`crate::error::ClusterQuotaForCustomerExceededFault`].
-    ClusterQuotaForCustomerExceededFault(crate::error::ClusterQuotaForCustomerExceededFault),
+    ClusterQuotaForCustomerExceededFault(
+        crate::error::ClusterQuotaForCustomerExceededFault,
+    ),
     /// The service answered with [`crate::error::InsufficientCacheClusterCapacityFault`].
-    InsufficientCacheClusterCapacityFault(crate::error::InsufficientCacheClusterCapacityFault),
+    InsufficientCacheClusterCapacityFault(
+        crate::error::InsufficientCacheClusterCapacityFault,
+    ),
     /// The service answered with [`crate::error::InvalidParameterCombinationException`].
-    InvalidParameterCombinationException(crate::error::InvalidParameterCombinationException),
+    InvalidParameterCombinationException(
+        crate::error::InvalidParameterCombinationException,
+    ),
     /// The service answered with [`crate::error::InvalidParameterValueException`].
     InvalidParameterValueException(crate::error::InvalidParameterValueException),
     /// The service answered with [`crate::error::InvalidReplicationGroupStateFault`].
@@ -622,285 +641,383 @@ impl CreateCacheClusterError {
         let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(::std::boxed::Box::new(
-                    ::querygen_runtime::query::UnhandledError::new(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
+                return Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
                     ),
-                ));
+                );
             }
         };
         match envelope.code.as_deref() {
-            ::std::option::Option::Some(crate::error::CacheClusterAlreadyExistsFault::CODE) => {
-                crate::error::CacheClusterAlreadyExistsFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::CacheClusterAlreadyExistsFault::CODE,
+            ) => {
+                crate::error::CacheClusterAlreadyExistsFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::CacheClusterAlreadyExistsFault,
                     )
             }
-            ::std::option::Option::Some(crate::error::CacheParameterGroupNotFoundFault::CODE) => {
-                crate::error::CacheParameterGroupNotFoundFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::CacheParameterGroupNotFoundFault::CODE,
+            ) => {
+                crate::error::CacheParameterGroupNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::CacheParameterGroupNotFoundFault,
                     )
             }
-            ::std::option::Option::Some(crate::error::CacheSecurityGroupNotFoundFault::CODE) => {
-                crate::error::CacheSecurityGroupNotFoundFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::CacheSecurityGroupNotFoundFault::CODE,
+            ) => {
+                crate::error::CacheSecurityGroupNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::CacheSecurityGroupNotFoundFault,
                     )
             }
-            ::std::option::Option::Some(crate::error::CacheSubnetGroupNotFoundFault::CODE) => {
-                crate::error::CacheSubnetGroupNotFoundFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::CacheSubnetGroupNotFoundFault::CODE,
+            ) => {
+                crate::error::CacheSubnetGroupNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::CacheSubnetGroupNotFoundFault,
                     )
             }
             ::std::option::Option::Some(
                 crate::error::ClusterQuotaForCustomerExceededFault::CODE,
             ) => {
-                crate::error::ClusterQuotaForCustomerExceededFault::read_error_body(body, &envelope)
+                crate::error::ClusterQuotaForCustomerExceededFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::ClusterQuotaForCustomerExceededFault,
                     )
             }
             ::std::option::Option::Some(
                 crate::error::InsufficientCacheClusterCapacityFault::CODE,
-            ) => crate::error::InsufficientCacheClusterCapacityFault::read_error_body(
-                body, &envelope,
-            )
-            .map_or_else(
-                |problem| {
-                    Self::Unhandled(::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
+            ) => {
+                crate::error::InsufficientCacheClusterCapacityFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
                         ),
-                    ))
-                },
-                Self::InsufficientCacheClusterCapacityFault,
-            ),
+                        Self::InsufficientCacheClusterCapacityFault,
+                    )
+            }
             ::std::option::Option::Some(
                 crate::error::InvalidParameterCombinationException::CODE,
             ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(body, &envelope)
+                crate::error::InvalidParameterCombinationException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidParameterCombinationException,
                     )
             }
-            ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE) => {
-                crate::error::InvalidParameterValueException::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::InvalidParameterValueException::CODE,
+            ) => {
+                crate::error::InvalidParameterValueException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidParameterValueException,
                     )
             }
-            ::std::option::Option::Some(crate::error::InvalidReplicationGroupStateFault::CODE) => {
-                crate::error::InvalidReplicationGroupStateFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::InvalidReplicationGroupStateFault::CODE,
+            ) => {
+                crate::error::InvalidReplicationGroupStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidReplicationGroupStateFault,
                     )
             }
-            ::std::option::Option::Some(crate::error::InvalidVpcNetworkStateFault::CODE) => {
-                crate::error::InvalidVpcNetworkStateFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::InvalidVpcNetworkStateFault::CODE,
+            ) => {
+                crate::error::InvalidVpcNetworkStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidVpcNetworkStateFault,
                     )
             }
-            ::std::option::Option::Some(crate::error::NodeQuotaForClusterExceededFault::CODE) => {
-                crate::error::NodeQuotaForClusterExceededFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::NodeQuotaForClusterExceededFault::CODE,
+            ) => {
+                crate::error::NodeQuotaForClusterExceededFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::NodeQuotaForClusterExceededFault,
                     )
             }
-            ::std::option::Option::Some(crate::error::NodeQuotaForCustomerExceededFault::CODE) => {
-                crate::error::NodeQuotaForCustomerExceededFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::NodeQuotaForCustomerExceededFault::CODE,
+            ) => {
+                crate::error::NodeQuotaForCustomerExceededFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::NodeQuotaForCustomerExceededFault,
                     )
             }
-            ::std::option::Option::Some(crate::error::ReplicationGroupNotFoundFault::CODE) => {
-                crate::error::ReplicationGroupNotFoundFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::ReplicationGroupNotFoundFault::CODE,
+            ) => {
+                crate::error::ReplicationGroupNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::ReplicationGroupNotFoundFault,
                     )
             }
-            ::std::option::Option::Some(crate::error::TagQuotaPerResourceExceeded::CODE) => {
-                crate::error::TagQuotaPerResourceExceeded::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::TagQuotaPerResourceExceeded::CODE,
+            ) => {
+                crate::error::TagQuotaPerResourceExceeded::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::TagQuotaPerResourceExceeded,
                     )
             }
-            _ => Self::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Ok(envelope),
-                ),
-            )),
+            _ => {
+                Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Ok(envelope),
+                        ),
+                    ),
+                )
+            }
         }
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
             Self::CacheClusterAlreadyExistsFault(_) => {
-                ::std::option::Option::Some(crate::error::CacheClusterAlreadyExistsFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::CacheClusterAlreadyExistsFault::CODE,
+                )
             }
             Self::CacheParameterGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::CacheParameterGroupNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::CacheParameterGroupNotFoundFault::CODE,
+                )
             }
             Self::CacheSecurityGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::CacheSecurityGroupNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::CacheSecurityGroupNotFoundFault::CODE,
+                )
             }
             Self::CacheSubnetGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::CacheSubnetGroupNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::CacheSubnetGroupNotFoundFault::CODE,
+                )
             }
-            Self::ClusterQuotaForCustomerExceededFault(_) => ::std::option::Option::Some(
-                crate::error::ClusterQuotaForCustomerExceededFault::CODE,
-            ),
-            Self::InsufficientCacheClusterCapacityFault(_) => ::std::option::Option::Some(
-                crate::error::InsufficientCacheClusterCapacityFault::CODE,
-            ),
-            Self::InvalidParameterCombinationException(_) => ::std::option::Option::Some(
-                crate::error::InvalidParameterCombinationException::CODE,
-            ),
+            Self::ClusterQuotaForCustomerExceededFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::ClusterQuotaForCustomerExceededFault::CODE,
+                )
+            }
+            Self::InsufficientCacheClusterCapacityFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InsufficientCacheClusterCapacityFault::CODE,
+                )
+            }
+            Self::InvalidParameterCombinationException(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterCombinationException::CODE,
+                )
+            }
             Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterValueException::CODE,
+                )
             }
             Self::InvalidReplicationGroupStateFault(_) => {
-                ::std::option::Option::Some(crate::error::InvalidReplicationGroupStateFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidReplicationGroupStateFault::CODE,
+                )
             }
             Self::InvalidVpcNetworkStateFault(_) => {
-                ::std::option::Option::Some(crate::error::InvalidVpcNetworkStateFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidVpcNetworkStateFault::CODE,
+                )
             }
             Self::NodeQuotaForClusterExceededFault(_) => {
-                ::std::option::Option::Some(crate::error::NodeQuotaForClusterExceededFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::NodeQuotaForClusterExceededFault::CODE,
+                )
             }
             Self::NodeQuotaForCustomerExceededFault(_) => {
-                ::std::option::Option::Some(crate::error::NodeQuotaForCustomerExceededFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::NodeQuotaForCustomerExceededFault::CODE,
+                )
             }
             Self::ReplicationGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::ReplicationGroupNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::ReplicationGroupNotFoundFault::CODE,
+                )
             }
             Self::TagQuotaPerResourceExceeded(_) => {
-                ::std::option::Option::Some(crate::error::TagQuotaPerResourceExceeded::CODE)
+                ::std::option::Option::Some(
+                    crate::error::TagQuotaPerResourceExceeded::CODE,
+                )
             }
             Self::Unhandled(error) => error.code.as_deref(),
         }
@@ -911,62 +1028,90 @@ impl CreateCacheClusterError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
         match self {
-            Self::CacheClusterAlreadyExistsFault(error) => (
-                crate::error::CacheClusterAlreadyExistsFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::CacheParameterGroupNotFoundFault(error) => (
-                crate::error::CacheParameterGroupNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::CacheSecurityGroupNotFoundFault(error) => (
-                crate::error::CacheSecurityGroupNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::CacheSubnetGroupNotFoundFault(error) => (
-                crate::error::CacheSubnetGroupNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::ClusterQuotaForCustomerExceededFault(error) => (
-                crate::error::ClusterQuotaForCustomerExceededFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InsufficientCacheClusterCapacityFault(error) => (
-                crate::error::InsufficientCacheClusterCapacityFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidParameterCombinationException(error) => (
-                crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidParameterValueException(error) => (
-                crate::error::InvalidParameterValueException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidReplicationGroupStateFault(error) => (
-                crate::error::InvalidReplicationGroupStateFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidVpcNetworkStateFault(error) => (
-                crate::error::InvalidVpcNetworkStateFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::NodeQuotaForClusterExceededFault(error) => (
-                crate::error::NodeQuotaForClusterExceededFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::NodeQuotaForCustomerExceededFault(error) => (
-                crate::error::NodeQuotaForCustomerExceededFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::ReplicationGroupNotFoundFault(error) => (
-                crate::error::ReplicationGroupNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::TagQuotaPerResourceExceeded(error) => (
-                crate::error::TagQuotaPerResourceExceeded::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::CacheClusterAlreadyExistsFault(error) => {
+                (
+                    crate::error::CacheClusterAlreadyExistsFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::CacheParameterGroupNotFoundFault(error) => {
+                (
+                    crate::error::CacheParameterGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::CacheSecurityGroupNotFoundFault(error) => {
+                (
+                    crate::error::CacheSecurityGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::CacheSubnetGroupNotFoundFault(error) => {
+                (
+                    crate::error::CacheSubnetGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ClusterQuotaForCustomerExceededFault(error) => {
+                (
+                    crate::error::ClusterQuotaForCustomerExceededFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InsufficientCacheClusterCapacityFault(error) => {
+                (
+                    crate::error::InsufficientCacheClusterCapacityFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterCombinationException(error) => {
+                (
+                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidReplicationGroupStateFault(error) => {
+                (
+                    crate::error::InvalidReplicationGroupStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidVpcNetworkStateFault(error) => {
+                (
+                    crate::error::InvalidVpcNetworkStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::NodeQuotaForClusterExceededFault(error) => {
+                (
+                    crate::error::NodeQuotaForClusterExceededFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::NodeQuotaForCustomerExceededFault(error) => {
+                (
+                    crate::error::NodeQuotaForCustomerExceededFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ReplicationGroupNotFoundFault(error) => {
+                (
+                    crate::error::ReplicationGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::TagQuotaPerResourceExceeded(error) => {
+                (
+                    crate::error::TagQuotaPerResourceExceeded::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
         }
     }
@@ -979,22 +1124,48 @@ impl ::querygen_runtime::query::ErrorCode for CreateCacheClusterError {
 impl ::std::fmt::Display for CreateCacheClusterError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
-            Self::CacheClusterAlreadyExistsFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::CacheParameterGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::CacheSecurityGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::CacheSubnetGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::ClusterQuotaForCustomerExceededFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::CacheClusterAlreadyExistsFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::CacheParameterGroupNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::CacheSecurityGroupNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::CacheSubnetGroupNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::ClusterQuotaForCustomerExceededFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::InsufficientCacheClusterCapacityFault(error) => {
                 ::std::fmt::Display::fmt(error, f)
             }
-            Self::InvalidParameterCombinationException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterValueException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidReplicationGroupStateFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidVpcNetworkStateFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::NodeQuotaForClusterExceededFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::NodeQuotaForCustomerExceededFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::ReplicationGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::TagQuotaPerResourceExceeded(error) => ::std::fmt::Display::fmt(error, f),
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidReplicationGroupStateFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidVpcNetworkStateFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::NodeQuotaForClusterExceededFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::NodeQuotaForCustomerExceededFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::ReplicationGroupNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::TagQuotaPerResourceExceeded(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
         }
     }
@@ -1002,22 +1173,48 @@ impl ::std::fmt::Display for CreateCacheClusterError {
 impl ::std::error::Error for CreateCacheClusterError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            Self::CacheClusterAlreadyExistsFault(error) => ::std::option::Option::Some(error),
-            Self::CacheParameterGroupNotFoundFault(error) => ::std::option::Option::Some(error),
-            Self::CacheSecurityGroupNotFoundFault(error) => ::std::option::Option::Some(error),
-            Self::CacheSubnetGroupNotFoundFault(error) => ::std::option::Option::Some(error),
-            Self::ClusterQuotaForCustomerExceededFault(error) => ::std::option::Option::Some(error),
+            Self::CacheClusterAlreadyExistsFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::CacheParameterGroupNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::CacheSecurityGroupNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::CacheSubnetGroupNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::ClusterQuotaForCustomerExceededFault(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::InsufficientCacheClusterCapacityFault(error) => {
                 ::std::option::Option::Some(error)
             }
-            Self::InvalidParameterCombinationException(error) => ::std::option::Option::Some(error),
-            Self::InvalidParameterValueException(error) => ::std::option::Option::Some(error),
-            Self::InvalidReplicationGroupStateFault(error) => ::std::option::Option::Some(error),
-            Self::InvalidVpcNetworkStateFault(error) => ::std::option::Option::Some(error),
-            Self::NodeQuotaForClusterExceededFault(error) => ::std::option::Option::Some(error),
-            Self::NodeQuotaForCustomerExceededFault(error) => ::std::option::Option::Some(error),
-            Self::ReplicationGroupNotFoundFault(error) => ::std::option::Option::Some(error),
-            Self::TagQuotaPerResourceExceeded(error) => ::std::option::Option::Some(error),
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidReplicationGroupStateFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidVpcNetworkStateFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::NodeQuotaForClusterExceededFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::NodeQuotaForCustomerExceededFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::ReplicationGroupNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::TagQuotaPerResourceExceeded(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::Unhandled(error) => ::std::option::Option::Some(&**error),
         }
     }
@@ -1035,7 +1232,11 @@ pub fn build_request(
     ::querygen_runtime::http::RequestError,
 > {
     let host_prefix = ::std::option::Option::None;
-    ::querygen_runtime::http::query_request(endpoint, host_prefix, serialize_query_body(input))
+    ::querygen_runtime::http::query_request(
+        endpoint,
+        host_prefix,
+        serialize_query_body(input),
+    )
 }
 /// Reads the HTTP response to a `CreateCacheCluster` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`CreateCacheClusterError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
@@ -1047,15 +1248,18 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
-        deserialize_response(body).map_err(|problem| {
-            CreateCacheClusterError::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Err(problem),
-                ),
-            ))
-        })
+        deserialize_response(body)
+            .map_err(|problem| {
+                CreateCacheClusterError::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
+                    ),
+                )
+            })
     } else {
         ::std::result::Result::Err(deserialize_error(status, body))
     }
@@ -1068,7 +1272,7 @@ static OPERATION: ::querygen_runtime::client::Operation<
 > = ::querygen_runtime::client::Operation {
     name: "CreateCacheCluster",
     build_request,
-    parse_response: parse_response::<::std::vec::Vec<u8>>,
+    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `CreateCacheCluster` call being prepared: the input's setters, then [`send`](Self::send).
@@ -1079,7 +1283,9 @@ pub struct CreateCacheClusterFluentBuilder {
 }
 #[cfg(feature = "client")]
 impl CreateCacheClusterFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_runtime::client::Handle>) -> Self {
+    pub(crate) fn new(
+        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    ) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -1096,9 +1302,7 @@ impl CreateCacheClusterFluentBuilder {
         CreateCacheClusterOutput,
         ::querygen_runtime::client::SdkError<CreateCacheClusterError>,
     > {
-        self.send_with_metadata()
-            .await
-            .map(|response| response.output)
+        self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
@@ -1107,14 +1311,16 @@ impl CreateCacheClusterFluentBuilder {
         ::querygen_runtime::query::QueryResponse<CreateCacheClusterOutput>,
         ::querygen_runtime::client::SdkError<CreateCacheClusterError>,
     > {
-        let input = self.inner.build().map_err(|problem| {
-            ::querygen_runtime::client::SdkError::Construction(
-                ::querygen_runtime::client::ConstructionError::new(::std::format!(
-                    "{}: {problem}",
-                    "CreateCacheCluster"
-                )),
-            )
-        })?;
+        let input = self
+            .inner
+            .build()
+            .map_err(|problem| {
+                ::querygen_runtime::client::SdkError::Construction(
+                    ::querygen_runtime::client::ConstructionError::new(
+                        ::std::format!("{}: {problem}", "CreateCacheCluster"),
+                    ),
+                )
+            })?;
         self.handle.invoke(&OPERATION, &input).await
     }
     /// The node group (shard) identifier. This parameter is stored as a lowercase string.
@@ -1170,12 +1376,18 @@ impl CreateCacheClusterFluentBuilder {
     ///
     /// If the `AZMode` and `PreferredAvailabilityZones` are not specified, ElastiCache assumes `single-az`
     /// mode.
-    pub fn az_mode(mut self, input: impl ::std::convert::Into<crate::types::AzMode>) -> Self {
+    pub fn az_mode(
+        mut self,
+        input: impl ::std::convert::Into<crate::types::AzMode>,
+    ) -> Self {
         self.inner = self.inner.az_mode(input);
         self
     }
     /// Sets or clears the `AZMode` member.
-    pub fn set_az_mode(mut self, input: ::std::option::Option<crate::types::AzMode>) -> Self {
+    pub fn set_az_mode(
+        mut self,
+        input: ::std::option::Option<crate::types::AzMode>,
+    ) -> Self {
         self.inner = self.inner.set_az_mode(input);
         self
     }
@@ -1342,12 +1554,18 @@ impl CreateCacheClusterFluentBuilder {
     /// The name of the cache engine to be used for this cluster.
     ///
     /// Valid values for this parameter are: `memcached` \| `redis`
-    pub fn engine(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn engine(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.engine(input);
         self
     }
     /// Sets or clears the `Engine` member.
-    pub fn set_engine(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_engine(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.set_engine(input);
         self
     }
@@ -1481,7 +1699,10 @@ impl CreateCacheClusterFluentBuilder {
     /// **Note:** This parameter is only valid if the `Engine` parameter is `redis`.
     ///
     /// Example of an Amazon S3 ARN: `arn:aws:s3:::my_bucket/snapshot1.rdb`
-    pub fn snapshot_arns(mut self, item: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn snapshot_arns(
+        mut self,
+        item: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.snapshot_arns(item);
         self
     }
@@ -1563,12 +1784,18 @@ impl CreateCacheClusterFluentBuilder {
     /// If you are running Valkey 7.2 and above or Redis OSS engine version 6.0 and above, set this
     /// parameter to yes to opt-in to the next auto minor version upgrade campaign. This parameter is
     /// disabled for previous versions.
-    pub fn auto_minor_version_upgrade(mut self, input: impl ::std::convert::Into<bool>) -> Self {
+    pub fn auto_minor_version_upgrade(
+        mut self,
+        input: impl ::std::convert::Into<bool>,
+    ) -> Self {
         self.inner = self.inner.auto_minor_version_upgrade(input);
         self
     }
     /// Sets or clears the `AutoMinorVersionUpgrade` member.
-    pub fn set_auto_minor_version_upgrade(mut self, input: ::std::option::Option<bool>) -> Self {
+    pub fn set_auto_minor_version_upgrade(
+        mut self,
+        input: ::std::option::Option<bool>,
+    ) -> Self {
         self.inner = self.inner.set_auto_minor_version_upgrade(input);
         self
     }
@@ -1579,12 +1806,18 @@ impl CreateCacheClusterFluentBuilder {
     /// **Note:** This parameter is only valid if the `Engine` parameter is `redis`.
     ///
     /// Default: 0 (i.e., automatic backups are disabled for this cache cluster).
-    pub fn snapshot_retention_limit(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+    pub fn snapshot_retention_limit(
+        mut self,
+        input: impl ::std::convert::Into<i32>,
+    ) -> Self {
         self.inner = self.inner.snapshot_retention_limit(input);
         self
     }
     /// Sets or clears the `SnapshotRetentionLimit` member.
-    pub fn set_snapshot_retention_limit(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_snapshot_retention_limit(
+        mut self,
+        input: ::std::option::Option<i32>,
+    ) -> Self {
         self.inner = self.inner.set_snapshot_retention_limit(input);
         self
     }
@@ -1622,12 +1855,18 @@ impl CreateCacheClusterFluentBuilder {
     ///
     /// For more information, see [AUTH password](http://redis.io/commands/AUTH) at
     /// <http://redis.io/commands/AUTH>.
-    pub fn auth_token(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn auth_token(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.auth_token(input);
         self
     }
     /// Sets or clears the `AuthToken` member.
-    pub fn set_auth_token(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_auth_token(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.set_auth_token(input);
         self
     }
@@ -1703,12 +1942,18 @@ impl CreateCacheClusterFluentBuilder {
         self
     }
     /// A flag that enables in-transit encryption when set to true.
-    pub fn transit_encryption_enabled(mut self, input: impl ::std::convert::Into<bool>) -> Self {
+    pub fn transit_encryption_enabled(
+        mut self,
+        input: impl ::std::convert::Into<bool>,
+    ) -> Self {
         self.inner = self.inner.transit_encryption_enabled(input);
         self
     }
     /// Sets or clears the `TransitEncryptionEnabled` member.
-    pub fn set_transit_encryption_enabled(mut self, input: ::std::option::Option<bool>) -> Self {
+    pub fn set_transit_encryption_enabled(
+        mut self,
+        input: ::std::option::Option<bool>,
+    ) -> Self {
         self.inner = self.inner.set_transit_encryption_enabled(input);
         self
     }
@@ -1774,24 +2019,30 @@ impl CreateCacheClusterInput {
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_preferred_availability_zone = match node.child("PreferredAvailabilityZone") {
+        let member_preferred_availability_zone = match node
+            .child("PreferredAvailabilityZone")
+        {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.text()?.to_owned())
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_preferred_availability_zones = match node.child("PreferredAvailabilityZones") {
+        let member_preferred_availability_zones = match node
+            .child("PreferredAvailabilityZones")
+        {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(match child.child("PreferredAvailabilityZone") {
-                    ::std::option::Option::Some(items) => {
-                        let mut list = ::std::vec::Vec::new();
-                        for item0 in items.items()? {
-                            list.push(item0.text()?.to_owned());
+                ::std::option::Option::Some(
+                    match child.child("PreferredAvailabilityZone") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(item0.text()?.to_owned());
+                            }
+                            list
                         }
-                        list
-                    }
-                    ::std::option::Option::None => ::std::vec::Vec::new(),
-                })
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
@@ -1819,7 +2070,9 @@ impl CreateCacheClusterInput {
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_cache_parameter_group_name = match node.child("CacheParameterGroupName") {
+        let member_cache_parameter_group_name = match node
+            .child("CacheParameterGroupName")
+        {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.text()?.to_owned())
             }
@@ -1831,63 +2084,73 @@ impl CreateCacheClusterInput {
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_cache_security_group_names = match node.child("CacheSecurityGroupNames") {
+        let member_cache_security_group_names = match node
+            .child("CacheSecurityGroupNames")
+        {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(match child.child("CacheSecurityGroupName") {
-                    ::std::option::Option::Some(items) => {
-                        let mut list = ::std::vec::Vec::new();
-                        for item0 in items.items()? {
-                            list.push(item0.text()?.to_owned());
+                ::std::option::Option::Some(
+                    match child.child("CacheSecurityGroupName") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(item0.text()?.to_owned());
+                            }
+                            list
                         }
-                        list
-                    }
-                    ::std::option::Option::None => ::std::vec::Vec::new(),
-                })
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
         let member_security_group_ids = match node.child("SecurityGroupIds") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(match child.child("SecurityGroupId") {
-                    ::std::option::Option::Some(items) => {
-                        let mut list = ::std::vec::Vec::new();
-                        for item0 in items.items()? {
-                            list.push(item0.text()?.to_owned());
+                ::std::option::Option::Some(
+                    match child.child("SecurityGroupId") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(item0.text()?.to_owned());
+                            }
+                            list
                         }
-                        list
-                    }
-                    ::std::option::Option::None => ::std::vec::Vec::new(),
-                })
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
         let member_tags = match node.child("Tags") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(match child.child("Tag") {
-                    ::std::option::Option::Some(items) => {
-                        let mut list = ::std::vec::Vec::new();
-                        for item0 in items.items()? {
-                            list.push(crate::types::Tag::read_query(item0)?);
+                ::std::option::Option::Some(
+                    match child.child("Tag") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(crate::types::Tag::read_query(item0)?);
+                            }
+                            list
                         }
-                        list
-                    }
-                    ::std::option::Option::None => ::std::vec::Vec::new(),
-                })
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
         let member_snapshot_arns = match node.child("SnapshotArns") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(match child.child("SnapshotArn") {
-                    ::std::option::Option::Some(items) => {
-                        let mut list = ::std::vec::Vec::new();
-                        for item0 in items.items()? {
-                            list.push(item0.text()?.to_owned());
+                ::std::option::Option::Some(
+                    match child.child("SnapshotArn") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(item0.text()?.to_owned());
+                            }
+                            list
                         }
-                        list
-                    }
-                    ::std::option::Option::None => ::std::vec::Vec::new(),
-                })
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
@@ -1897,7 +2160,9 @@ impl CreateCacheClusterInput {
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_preferred_maintenance_window = match node.child("PreferredMaintenanceWindow") {
+        let member_preferred_maintenance_window = match node
+            .child("PreferredMaintenanceWindow")
+        {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.text()?.to_owned())
             }
@@ -1915,13 +2180,16 @@ impl CreateCacheClusterInput {
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_auto_minor_version_upgrade = match node.child("AutoMinorVersionUpgrade") {
+        let member_auto_minor_version_upgrade = match node
+            .child("AutoMinorVersionUpgrade")
+        {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.parsed::<bool>("a boolean")?)
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_snapshot_retention_limit = match node.child("SnapshotRetentionLimit") {
+        let member_snapshot_retention_limit = match node.child("SnapshotRetentionLimit")
+        {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
             }
@@ -1941,7 +2209,9 @@ impl CreateCacheClusterInput {
         };
         let member_outpost_mode = match node.child("OutpostMode") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(crate::types::OutpostMode::from(child.text()?))
+                ::std::option::Option::Some(
+                    crate::types::OutpostMode::from(child.text()?),
+                )
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
@@ -1953,37 +2223,47 @@ impl CreateCacheClusterInput {
         };
         let member_preferred_outpost_arns = match node.child("PreferredOutpostArns") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(match child.child("PreferredOutpostArn") {
-                    ::std::option::Option::Some(items) => {
-                        let mut list = ::std::vec::Vec::new();
-                        for item0 in items.items()? {
-                            list.push(item0.text()?.to_owned());
+                ::std::option::Option::Some(
+                    match child.child("PreferredOutpostArn") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(item0.text()?.to_owned());
+                            }
+                            list
                         }
-                        list
-                    }
-                    ::std::option::Option::None => ::std::vec::Vec::new(),
-                })
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_log_delivery_configurations = match node.child("LogDeliveryConfigurations") {
+        let member_log_delivery_configurations = match node
+            .child("LogDeliveryConfigurations")
+        {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(match child.child("LogDeliveryConfigurationRequest") {
-                    ::std::option::Option::Some(items) => {
-                        let mut list = ::std::vec::Vec::new();
-                        for item0 in items.items()? {
-                            list.push(crate::types::LogDeliveryConfigurationRequest::read_query(
-                                item0,
-                            )?);
+                ::std::option::Option::Some(
+                    match child.child("LogDeliveryConfigurationRequest") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(
+                                    crate::types::LogDeliveryConfigurationRequest::read_query(
+                                        item0,
+                                    )?,
+                                );
+                            }
+                            list
                         }
-                        list
-                    }
-                    ::std::option::Option::None => ::std::vec::Vec::new(),
-                })
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_transit_encryption_enabled = match node.child("TransitEncryptionEnabled") {
+        let member_transit_encryption_enabled = match node
+            .child("TransitEncryptionEnabled")
+        {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.parsed::<bool>("a boolean")?)
             }
@@ -1991,13 +2271,17 @@ impl CreateCacheClusterInput {
         };
         let member_network_type = match node.child("NetworkType") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(crate::types::NetworkType::from(child.text()?))
+                ::std::option::Option::Some(
+                    crate::types::NetworkType::from(child.text()?),
+                )
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
         let member_ip_discovery = match node.child("IpDiscovery") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(crate::types::IpDiscovery::from(child.text()?))
+                ::std::option::Option::Some(
+                    crate::types::IpDiscovery::from(child.text()?),
+                )
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
@@ -2050,7 +2334,10 @@ impl CreateCacheClusterOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<CreateCacheClusterInput, ::querygen_runtime::server::QueryError> {
+) -> ::std::result::Result<
+    CreateCacheClusterInput,
+    ::querygen_runtime::server::QueryError,
+> {
     let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
     tree.expect_action("CreateCacheCluster", "2015-02-02")?;
     CreateCacheClusterInput::read_query(&tree)
@@ -2062,10 +2349,13 @@ pub fn serialize_response(
     request_id: &str,
 ) -> ::std::string::String {
     let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer.start(
-        "CreateCacheClusterResponse",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-    );
+    writer
+        .start(
+            "CreateCacheClusterResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
     writer.start("CreateCacheClusterResult", ::std::option::Option::None);
     output.write_xml(&mut writer);
     writer.end("CreateCacheClusterResult");
@@ -2082,15 +2372,21 @@ pub mod builders {
         replication_group_id: ::std::option::Option<::std::string::String>,
         az_mode: ::std::option::Option<crate::types::AzMode>,
         preferred_availability_zone: ::std::option::Option<::std::string::String>,
-        preferred_availability_zones: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        preferred_availability_zones: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
         num_cache_nodes: ::std::option::Option<i32>,
         cache_node_type: ::std::option::Option<::std::string::String>,
         engine: ::std::option::Option<::std::string::String>,
         engine_version: ::std::option::Option<::std::string::String>,
         cache_parameter_group_name: ::std::option::Option<::std::string::String>,
         cache_subnet_group_name: ::std::option::Option<::std::string::String>,
-        cache_security_group_names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        security_group_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        cache_security_group_names: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        security_group_ids: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
         tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
         snapshot_arns: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         snapshot_name: ::std::option::Option<::std::string::String>,
@@ -2103,9 +2399,12 @@ pub mod builders {
         auth_token: ::std::option::Option<::std::string::String>,
         outpost_mode: ::std::option::Option<crate::types::OutpostMode>,
         preferred_outpost_arn: ::std::option::Option<::std::string::String>,
-        preferred_outpost_arns: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        log_delivery_configurations:
-            ::std::option::Option<::std::vec::Vec<crate::types::LogDeliveryConfigurationRequest>>,
+        preferred_outpost_arns: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        log_delivery_configurations: ::std::option::Option<
+            ::std::vec::Vec<crate::types::LogDeliveryConfigurationRequest>,
+        >,
         transit_encryption_enabled: ::std::option::Option<bool>,
         network_type: ::std::option::Option<crate::types::NetworkType>,
         ip_discovery: ::std::option::Option<crate::types::IpDiscovery>,
@@ -2164,12 +2463,18 @@ pub mod builders {
         ///
         /// If the `AZMode` and `PreferredAvailabilityZones` are not specified, ElastiCache assumes `single-az`
         /// mode.
-        pub fn az_mode(mut self, input: impl ::std::convert::Into<crate::types::AzMode>) -> Self {
+        pub fn az_mode(
+            mut self,
+            input: impl ::std::convert::Into<crate::types::AzMode>,
+        ) -> Self {
             self.az_mode = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `AZMode` member.
-        pub fn set_az_mode(mut self, input: ::std::option::Option<crate::types::AzMode>) -> Self {
+        pub fn set_az_mode(
+            mut self,
+            input: ::std::option::Option<crate::types::AzMode>,
+        ) -> Self {
             self.az_mode = input;
             self
         }
@@ -2338,12 +2643,18 @@ pub mod builders {
         /// The name of the cache engine to be used for this cluster.
         ///
         /// Valid values for this parameter are: `memcached` \| `redis`
-        pub fn engine(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn engine(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.engine = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `Engine` member.
-        pub fn set_engine(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_engine(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.engine = input;
             self
         }
@@ -2460,10 +2771,11 @@ pub mod builders {
         /// Appends one item to the `Tags` member.
         ///
         /// A list of tags to be added to this resource.
-        pub fn tags(mut self, item: impl ::std::convert::Into<crate::types::Tag>) -> Self {
-            self.tags
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+        pub fn tags(
+            mut self,
+            item: impl ::std::convert::Into<crate::types::Tag>,
+        ) -> Self {
+            self.tags.get_or_insert_with(::std::vec::Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `Tags` member.
@@ -2527,7 +2839,9 @@ pub mod builders {
             mut self,
             input: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.preferred_maintenance_window = ::std::option::Option::Some(input.into());
+            self.preferred_maintenance_window = ::std::option::Option::Some(
+                input.into(),
+            );
             self
         }
         /// Sets or clears the `PreferredMaintenanceWindow` member.
@@ -2592,12 +2906,18 @@ pub mod builders {
         /// **Note:** This parameter is only valid if the `Engine` parameter is `redis`.
         ///
         /// Default: 0 (i.e., automatic backups are disabled for this cache cluster).
-        pub fn snapshot_retention_limit(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+        pub fn snapshot_retention_limit(
+            mut self,
+            input: impl ::std::convert::Into<i32>,
+        ) -> Self {
             self.snapshot_retention_limit = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `SnapshotRetentionLimit` member.
-        pub fn set_snapshot_retention_limit(mut self, input: ::std::option::Option<i32>) -> Self {
+        pub fn set_snapshot_retention_limit(
+            mut self,
+            input: ::std::option::Option<i32>,
+        ) -> Self {
             self.snapshot_retention_limit = input;
             self
         }
@@ -2708,7 +3028,9 @@ pub mod builders {
         /// Specifies the destination, format and type of the logs.
         pub fn log_delivery_configurations(
             mut self,
-            item: impl ::std::convert::Into<crate::types::LogDeliveryConfigurationRequest>,
+            item: impl ::std::convert::Into<
+                crate::types::LogDeliveryConfigurationRequest,
+            >,
         ) -> Self {
             self.log_delivery_configurations
                 .get_or_insert_with(::std::vec::Vec::new)
@@ -2797,40 +3119,38 @@ pub mod builders {
                     ),
                 );
             }
-            ::std::result::Result::Ok(
-                crate::operation::create_cache_cluster::CreateCacheClusterInput {
-                    cache_cluster_id: self.cache_cluster_id,
-                    replication_group_id: self.replication_group_id,
-                    az_mode: self.az_mode,
-                    preferred_availability_zone: self.preferred_availability_zone,
-                    preferred_availability_zones: self.preferred_availability_zones,
-                    num_cache_nodes: self.num_cache_nodes,
-                    cache_node_type: self.cache_node_type,
-                    engine: self.engine,
-                    engine_version: self.engine_version,
-                    cache_parameter_group_name: self.cache_parameter_group_name,
-                    cache_subnet_group_name: self.cache_subnet_group_name,
-                    cache_security_group_names: self.cache_security_group_names,
-                    security_group_ids: self.security_group_ids,
-                    tags: self.tags,
-                    snapshot_arns: self.snapshot_arns,
-                    snapshot_name: self.snapshot_name,
-                    preferred_maintenance_window: self.preferred_maintenance_window,
-                    port: self.port,
-                    notification_topic_arn: self.notification_topic_arn,
-                    auto_minor_version_upgrade: self.auto_minor_version_upgrade,
-                    snapshot_retention_limit: self.snapshot_retention_limit,
-                    snapshot_window: self.snapshot_window,
-                    auth_token: self.auth_token,
-                    outpost_mode: self.outpost_mode,
-                    preferred_outpost_arn: self.preferred_outpost_arn,
-                    preferred_outpost_arns: self.preferred_outpost_arns,
-                    log_delivery_configurations: self.log_delivery_configurations,
-                    transit_encryption_enabled: self.transit_encryption_enabled,
-                    network_type: self.network_type,
-                    ip_discovery: self.ip_discovery,
-                },
-            )
+            ::std::result::Result::Ok(crate::operation::create_cache_cluster::CreateCacheClusterInput {
+                cache_cluster_id: self.cache_cluster_id,
+                replication_group_id: self.replication_group_id,
+                az_mode: self.az_mode,
+                preferred_availability_zone: self.preferred_availability_zone,
+                preferred_availability_zones: self.preferred_availability_zones,
+                num_cache_nodes: self.num_cache_nodes,
+                cache_node_type: self.cache_node_type,
+                engine: self.engine,
+                engine_version: self.engine_version,
+                cache_parameter_group_name: self.cache_parameter_group_name,
+                cache_subnet_group_name: self.cache_subnet_group_name,
+                cache_security_group_names: self.cache_security_group_names,
+                security_group_ids: self.security_group_ids,
+                tags: self.tags,
+                snapshot_arns: self.snapshot_arns,
+                snapshot_name: self.snapshot_name,
+                preferred_maintenance_window: self.preferred_maintenance_window,
+                port: self.port,
+                notification_topic_arn: self.notification_topic_arn,
+                auto_minor_version_upgrade: self.auto_minor_version_upgrade,
+                snapshot_retention_limit: self.snapshot_retention_limit,
+                snapshot_window: self.snapshot_window,
+                auth_token: self.auth_token,
+                outpost_mode: self.outpost_mode,
+                preferred_outpost_arn: self.preferred_outpost_arn,
+                preferred_outpost_arns: self.preferred_outpost_arns,
+                log_delivery_configurations: self.log_delivery_configurations,
+                transit_encryption_enabled: self.transit_encryption_enabled,
+                network_type: self.network_type,
+                ip_discovery: self.ip_discovery,
+            })
         }
     }
     /// A builder for [`CreateCacheClusterOutput`](super::CreateCacheClusterOutput).
@@ -2856,7 +3176,9 @@ pub mod builders {
             self
         }
         /// Builds the [`CreateCacheClusterOutput`](super::CreateCacheClusterOutput); every member is optional or has a default.
-        pub fn build(self) -> crate::operation::create_cache_cluster::CreateCacheClusterOutput {
+        pub fn build(
+            self,
+        ) -> crate::operation::create_cache_cluster::CreateCacheClusterOutput {
             crate::operation::create_cache_cluster::CreateCacheClusterOutput {
                 cache_cluster: self.cache_cluster,
             }

@@ -52,7 +52,7 @@ pub struct CreateCacheParameterGroupInput {
 }
 impl CreateCacheParameterGroupInput {
     /// Creates a builder for [`CreateCacheParameterGroupInput`].
-    pub fn builder() -> crate::operation::create_cache_parameter_group::builders::CreateCacheParameterGroupInputBuilder{
+    pub fn builder() -> crate::operation::create_cache_parameter_group::builders::CreateCacheParameterGroupInputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -67,7 +67,7 @@ pub struct CreateCacheParameterGroupOutput {
 }
 impl CreateCacheParameterGroupOutput {
     /// Creates a builder for [`CreateCacheParameterGroupOutput`].
-    pub fn builder() -> crate::operation::create_cache_parameter_group::builders::CreateCacheParameterGroupOutputBuilder{
+    pub fn builder() -> crate::operation::create_cache_parameter_group::builders::CreateCacheParameterGroupOutputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -108,9 +108,13 @@ impl CreateCacheParameterGroupInput {
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=CreateCacheParameterGroup&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &CreateCacheParameterGroupInput) -> ::std::string::String {
-    let mut writer =
-        ::querygen_runtime::query::QueryWriter::new("CreateCacheParameterGroup", "2015-02-02");
+pub fn serialize_query_body(
+    input: &CreateCacheParameterGroupInput,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+        "CreateCacheParameterGroup",
+        "2015-02-02",
+    );
     input.write_query(&mut writer);
     writer.finish()
 }
@@ -154,20 +158,31 @@ pub fn deserialize_response(
         ::std::option::Option::Some(output) => output,
         ::std::option::Option::None => CreateCacheParameterGroupOutput::builder().build(),
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse { output, request_id })
+    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+        output,
+        request_id,
+    })
 }
 /// The errors `CreateCacheParameterGroup` may return.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateCacheParameterGroupError {
     /// The service answered with [`crate::error::CacheParameterGroupAlreadyExistsFault`].
-    CacheParameterGroupAlreadyExistsFault(crate::error::CacheParameterGroupAlreadyExistsFault),
+    CacheParameterGroupAlreadyExistsFault(
+        crate::error::CacheParameterGroupAlreadyExistsFault,
+    ),
     /// The service answered with [`crate::error::CacheParameterGroupQuotaExceededFault`].
-    CacheParameterGroupQuotaExceededFault(crate::error::CacheParameterGroupQuotaExceededFault),
+    CacheParameterGroupQuotaExceededFault(
+        crate::error::CacheParameterGroupQuotaExceededFault,
+    ),
     /// The service answered with [`crate::error::InvalidCacheParameterGroupStateFault`].
-    InvalidCacheParameterGroupStateFault(crate::error::InvalidCacheParameterGroupStateFault),
+    InvalidCacheParameterGroupStateFault(
+        crate::error::InvalidCacheParameterGroupStateFault,
+    ),
     /// The service answered with [`crate::error::InvalidParameterCombinationException`].
-    InvalidParameterCombinationException(crate::error::InvalidParameterCombinationException),
+    InvalidParameterCombinationException(
+        crate::error::InvalidParameterCombinationException,
+    ),
     /// The service answered with [`crate::error::InvalidParameterValueException`].
     InvalidParameterValueException(crate::error::InvalidParameterValueException),
     /// The service answered with [`crate::error::TagQuotaPerResourceExceeded`].
@@ -181,143 +196,183 @@ impl CreateCacheParameterGroupError {
         let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(::std::boxed::Box::new(
-                    ::querygen_runtime::query::UnhandledError::new(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
+                return Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
                     ),
-                ));
+                );
             }
         };
         match envelope.code.as_deref() {
             ::std::option::Option::Some(
                 crate::error::CacheParameterGroupAlreadyExistsFault::CODE,
-            ) => crate::error::CacheParameterGroupAlreadyExistsFault::read_error_body(
-                body, &envelope,
-            )
-            .map_or_else(
-                |problem| {
-                    Self::Unhandled(::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
-                        ),
-                    ))
-                },
-                Self::CacheParameterGroupAlreadyExistsFault,
-            ),
-            ::std::option::Option::Some(
-                crate::error::CacheParameterGroupQuotaExceededFault::CODE,
-            ) => crate::error::CacheParameterGroupQuotaExceededFault::read_error_body(
-                body, &envelope,
-            )
-            .map_or_else(
-                |problem| {
-                    Self::Unhandled(::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
-                        ),
-                    ))
-                },
-                Self::CacheParameterGroupQuotaExceededFault,
-            ),
-            ::std::option::Option::Some(
-                crate::error::InvalidCacheParameterGroupStateFault::CODE,
             ) => {
-                crate::error::InvalidCacheParameterGroupStateFault::read_error_body(body, &envelope)
+                crate::error::CacheParameterGroupAlreadyExistsFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
+                        Self::CacheParameterGroupAlreadyExistsFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::CacheParameterGroupQuotaExceededFault::CODE,
+            ) => {
+                crate::error::CacheParameterGroupQuotaExceededFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
+                        ),
+                        Self::CacheParameterGroupQuotaExceededFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::InvalidCacheParameterGroupStateFault::CODE,
+            ) => {
+                crate::error::InvalidCacheParameterGroupStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
+                        ),
                         Self::InvalidCacheParameterGroupStateFault,
                     )
             }
             ::std::option::Option::Some(
                 crate::error::InvalidParameterCombinationException::CODE,
             ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(body, &envelope)
+                crate::error::InvalidParameterCombinationException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidParameterCombinationException,
                     )
             }
-            ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE) => {
-                crate::error::InvalidParameterValueException::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::InvalidParameterValueException::CODE,
+            ) => {
+                crate::error::InvalidParameterValueException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidParameterValueException,
                     )
             }
-            ::std::option::Option::Some(crate::error::TagQuotaPerResourceExceeded::CODE) => {
-                crate::error::TagQuotaPerResourceExceeded::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::TagQuotaPerResourceExceeded::CODE,
+            ) => {
+                crate::error::TagQuotaPerResourceExceeded::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::TagQuotaPerResourceExceeded,
                     )
             }
-            _ => Self::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Ok(envelope),
-                ),
-            )),
+            _ => {
+                Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Ok(envelope),
+                        ),
+                    ),
+                )
+            }
         }
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
-            Self::CacheParameterGroupAlreadyExistsFault(_) => ::std::option::Option::Some(
-                crate::error::CacheParameterGroupAlreadyExistsFault::CODE,
-            ),
-            Self::CacheParameterGroupQuotaExceededFault(_) => ::std::option::Option::Some(
-                crate::error::CacheParameterGroupQuotaExceededFault::CODE,
-            ),
-            Self::InvalidCacheParameterGroupStateFault(_) => ::std::option::Option::Some(
-                crate::error::InvalidCacheParameterGroupStateFault::CODE,
-            ),
-            Self::InvalidParameterCombinationException(_) => ::std::option::Option::Some(
-                crate::error::InvalidParameterCombinationException::CODE,
-            ),
+            Self::CacheParameterGroupAlreadyExistsFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::CacheParameterGroupAlreadyExistsFault::CODE,
+                )
+            }
+            Self::CacheParameterGroupQuotaExceededFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::CacheParameterGroupQuotaExceededFault::CODE,
+                )
+            }
+            Self::InvalidCacheParameterGroupStateFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidCacheParameterGroupStateFault::CODE,
+                )
+            }
+            Self::InvalidParameterCombinationException(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterCombinationException::CODE,
+                )
+            }
             Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterValueException::CODE,
+                )
             }
             Self::TagQuotaPerResourceExceeded(_) => {
-                ::std::option::Option::Some(crate::error::TagQuotaPerResourceExceeded::CODE)
+                ::std::option::Option::Some(
+                    crate::error::TagQuotaPerResourceExceeded::CODE,
+                )
             }
             Self::Unhandled(error) => error.code.as_deref(),
         }
@@ -328,30 +383,42 @@ impl CreateCacheParameterGroupError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
         match self {
-            Self::CacheParameterGroupAlreadyExistsFault(error) => (
-                crate::error::CacheParameterGroupAlreadyExistsFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::CacheParameterGroupQuotaExceededFault(error) => (
-                crate::error::CacheParameterGroupQuotaExceededFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidCacheParameterGroupStateFault(error) => (
-                crate::error::InvalidCacheParameterGroupStateFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidParameterCombinationException(error) => (
-                crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidParameterValueException(error) => (
-                crate::error::InvalidParameterValueException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::TagQuotaPerResourceExceeded(error) => (
-                crate::error::TagQuotaPerResourceExceeded::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::CacheParameterGroupAlreadyExistsFault(error) => {
+                (
+                    crate::error::CacheParameterGroupAlreadyExistsFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::CacheParameterGroupQuotaExceededFault(error) => {
+                (
+                    crate::error::CacheParameterGroupQuotaExceededFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidCacheParameterGroupStateFault(error) => {
+                (
+                    crate::error::InvalidCacheParameterGroupStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterCombinationException(error) => {
+                (
+                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::TagQuotaPerResourceExceeded(error) => {
+                (
+                    crate::error::TagQuotaPerResourceExceeded::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
         }
     }
@@ -370,10 +437,18 @@ impl ::std::fmt::Display for CreateCacheParameterGroupError {
             Self::CacheParameterGroupQuotaExceededFault(error) => {
                 ::std::fmt::Display::fmt(error, f)
             }
-            Self::InvalidCacheParameterGroupStateFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterCombinationException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterValueException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::TagQuotaPerResourceExceeded(error) => ::std::fmt::Display::fmt(error, f),
+            Self::InvalidCacheParameterGroupStateFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::TagQuotaPerResourceExceeded(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
         }
     }
@@ -387,10 +462,18 @@ impl ::std::error::Error for CreateCacheParameterGroupError {
             Self::CacheParameterGroupQuotaExceededFault(error) => {
                 ::std::option::Option::Some(error)
             }
-            Self::InvalidCacheParameterGroupStateFault(error) => ::std::option::Option::Some(error),
-            Self::InvalidParameterCombinationException(error) => ::std::option::Option::Some(error),
-            Self::InvalidParameterValueException(error) => ::std::option::Option::Some(error),
-            Self::TagQuotaPerResourceExceeded(error) => ::std::option::Option::Some(error),
+            Self::InvalidCacheParameterGroupStateFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::TagQuotaPerResourceExceeded(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::Unhandled(error) => ::std::option::Option::Some(&**error),
         }
     }
@@ -408,7 +491,11 @@ pub fn build_request(
     ::querygen_runtime::http::RequestError,
 > {
     let host_prefix = ::std::option::Option::None;
-    ::querygen_runtime::http::query_request(endpoint, host_prefix, serialize_query_body(input))
+    ::querygen_runtime::http::query_request(
+        endpoint,
+        host_prefix,
+        serialize_query_body(input),
+    )
 }
 /// Reads the HTTP response to a `CreateCacheParameterGroup` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`CreateCacheParameterGroupError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
@@ -420,15 +507,18 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
-        deserialize_response(body).map_err(|problem| {
-            CreateCacheParameterGroupError::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Err(problem),
-                ),
-            ))
-        })
+        deserialize_response(body)
+            .map_err(|problem| {
+                CreateCacheParameterGroupError::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
+                    ),
+                )
+            })
     } else {
         ::std::result::Result::Err(deserialize_error(status, body))
     }
@@ -441,7 +531,7 @@ static OPERATION: ::querygen_runtime::client::Operation<
 > = ::querygen_runtime::client::Operation {
     name: "CreateCacheParameterGroup",
     build_request,
-    parse_response: parse_response::<::std::vec::Vec<u8>>,
+    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `CreateCacheParameterGroup` call being prepared: the input's setters, then [`send`](Self::send).
@@ -452,7 +542,9 @@ pub struct CreateCacheParameterGroupFluentBuilder {
 }
 #[cfg(feature = "client")]
 impl CreateCacheParameterGroupFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_runtime::client::Handle>) -> Self {
+    pub(crate) fn new(
+        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    ) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -469,9 +561,7 @@ impl CreateCacheParameterGroupFluentBuilder {
         CreateCacheParameterGroupOutput,
         ::querygen_runtime::client::SdkError<CreateCacheParameterGroupError>,
     > {
-        self.send_with_metadata()
-            .await
-            .map(|response| response.output)
+        self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
@@ -480,14 +570,16 @@ impl CreateCacheParameterGroupFluentBuilder {
         ::querygen_runtime::query::QueryResponse<CreateCacheParameterGroupOutput>,
         ::querygen_runtime::client::SdkError<CreateCacheParameterGroupError>,
     > {
-        let input = self.inner.build().map_err(|problem| {
-            ::querygen_runtime::client::SdkError::Construction(
-                ::querygen_runtime::client::ConstructionError::new(::std::format!(
-                    "{}: {problem}",
-                    "CreateCacheParameterGroup"
-                )),
-            )
-        })?;
+        let input = self
+            .inner
+            .build()
+            .map_err(|problem| {
+                ::querygen_runtime::client::SdkError::Construction(
+                    ::querygen_runtime::client::ConstructionError::new(
+                        ::std::format!("{}: {problem}", "CreateCacheParameterGroup"),
+                    ),
+                )
+            })?;
         self.handle.invoke(&OPERATION, &input).await
     }
     /// A user-specified name for the cache parameter group.
@@ -526,12 +618,18 @@ impl CreateCacheParameterGroupFluentBuilder {
         self
     }
     /// A user-specified description for the cache parameter group.
-    pub fn description(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn description(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.description(input);
         self
     }
     /// Sets or clears the `Description` member.
-    pub fn set_description(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_description(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.set_description(input);
         self
     }
@@ -558,13 +656,17 @@ impl CreateCacheParameterGroupInput {
     pub fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_cache_parameter_group_name = match node.child("CacheParameterGroupName") {
+        let member_cache_parameter_group_name = match node
+            .child("CacheParameterGroupName")
+        {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.text()?.to_owned())
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_cache_parameter_group_family = match node.child("CacheParameterGroupFamily") {
+        let member_cache_parameter_group_family = match node
+            .child("CacheParameterGroupFamily")
+        {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.text()?.to_owned())
             }
@@ -578,16 +680,18 @@ impl CreateCacheParameterGroupInput {
         };
         let member_tags = match node.child("Tags") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(match child.child("Tag") {
-                    ::std::option::Option::Some(items) => {
-                        let mut list = ::std::vec::Vec::new();
-                        for item0 in items.items()? {
-                            list.push(crate::types::Tag::read_query(item0)?);
+                ::std::option::Option::Some(
+                    match child.child("Tag") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(crate::types::Tag::read_query(item0)?);
+                            }
+                            list
                         }
-                        list
-                    }
-                    ::std::option::Option::None => ::std::vec::Vec::new(),
-                })
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
@@ -614,7 +718,10 @@ impl CreateCacheParameterGroupOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<CreateCacheParameterGroupInput, ::querygen_runtime::server::QueryError> {
+) -> ::std::result::Result<
+    CreateCacheParameterGroupInput,
+    ::querygen_runtime::server::QueryError,
+> {
     let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
     tree.expect_action("CreateCacheParameterGroup", "2015-02-02")?;
     CreateCacheParameterGroupInput::read_query(&tree)
@@ -626,14 +733,14 @@ pub fn serialize_response(
     request_id: &str,
 ) -> ::std::string::String {
     let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer.start(
-        "CreateCacheParameterGroupResponse",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-    );
-    writer.start(
-        "CreateCacheParameterGroupResult",
-        ::std::option::Option::None,
-    );
+    writer
+        .start(
+            "CreateCacheParameterGroupResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
+    writer.start("CreateCacheParameterGroupResult", ::std::option::Option::None);
     output.write_xml(&mut writer);
     writer.end("CreateCacheParameterGroupResult");
     writer.response_metadata(request_id);
@@ -675,7 +782,9 @@ pub mod builders {
             mut self,
             input: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.cache_parameter_group_family = ::std::option::Option::Some(input.into());
+            self.cache_parameter_group_family = ::std::option::Option::Some(
+                input.into(),
+            );
             self
         }
         /// Sets or clears the `CacheParameterGroupFamily` member.
@@ -706,10 +815,11 @@ pub mod builders {
         ///
         /// A list of tags to be added to this resource. A tag is a key-value pair. A tag key must be
         /// accompanied by a tag value, although null is accepted.
-        pub fn tags(mut self, item: impl ::std::convert::Into<crate::types::Tag>) -> Self {
-            self.tags
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+        pub fn tags(
+            mut self,
+            item: impl ::std::convert::Into<crate::types::Tag>,
+        ) -> Self {
+            self.tags.get_or_insert_with(::std::vec::Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `Tags` member.
@@ -745,14 +855,12 @@ pub mod builders {
                     ),
                 );
             }
-            ::std::result::Result::Ok(
-                crate::operation::create_cache_parameter_group::CreateCacheParameterGroupInput {
-                    cache_parameter_group_name: self.cache_parameter_group_name,
-                    cache_parameter_group_family: self.cache_parameter_group_family,
-                    description: self.description,
-                    tags: self.tags,
-                },
-            )
+            ::std::result::Result::Ok(crate::operation::create_cache_parameter_group::CreateCacheParameterGroupInput {
+                cache_parameter_group_name: self.cache_parameter_group_name,
+                cache_parameter_group_family: self.cache_parameter_group_family,
+                description: self.description,
+                tags: self.tags,
+            })
         }
     }
     /// A builder for [`CreateCacheParameterGroupOutput`](super::CreateCacheParameterGroupOutput).
@@ -780,8 +888,7 @@ pub mod builders {
         /// Builds the [`CreateCacheParameterGroupOutput`](super::CreateCacheParameterGroupOutput); every member is optional or has a default.
         pub fn build(
             self,
-        ) -> crate::operation::create_cache_parameter_group::CreateCacheParameterGroupOutput
-        {
+        ) -> crate::operation::create_cache_parameter_group::CreateCacheParameterGroupOutput {
             crate::operation::create_cache_parameter_group::CreateCacheParameterGroupOutput {
                 cache_parameter_group: self.cache_parameter_group,
             }

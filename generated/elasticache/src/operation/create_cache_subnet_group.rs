@@ -44,9 +44,7 @@ pub struct CreateCacheSubnetGroupInput {
 }
 impl CreateCacheSubnetGroupInput {
     /// Creates a builder for [`CreateCacheSubnetGroupInput`].
-    pub fn builder(
-    ) -> crate::operation::create_cache_subnet_group::builders::CreateCacheSubnetGroupInputBuilder
-    {
+    pub fn builder() -> crate::operation::create_cache_subnet_group::builders::CreateCacheSubnetGroupInputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -61,9 +59,7 @@ pub struct CreateCacheSubnetGroupOutput {
 }
 impl CreateCacheSubnetGroupOutput {
     /// Creates a builder for [`CreateCacheSubnetGroupOutput`].
-    pub fn builder(
-    ) -> crate::operation::create_cache_subnet_group::builders::CreateCacheSubnetGroupOutputBuilder
-    {
+    pub fn builder() -> crate::operation::create_cache_subnet_group::builders::CreateCacheSubnetGroupOutputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -76,7 +72,8 @@ impl CreateCacheSubnetGroupInput {
             writer.string(value);
             writer.truncate(mark);
         }
-        if let ::std::option::Option::Some(value) = &self.cache_subnet_group_description {
+        if let ::std::option::Option::Some(value) = &self.cache_subnet_group_description
+        {
             writer.push("CacheSubnetGroupDescription");
             writer.string(value);
             writer.truncate(mark);
@@ -114,9 +111,13 @@ impl CreateCacheSubnetGroupInput {
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=CreateCacheSubnetGroup&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &CreateCacheSubnetGroupInput) -> ::std::string::String {
-    let mut writer =
-        ::querygen_runtime::query::QueryWriter::new("CreateCacheSubnetGroup", "2015-02-02");
+pub fn serialize_query_body(
+    input: &CreateCacheSubnetGroupInput,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+        "CreateCacheSubnetGroup",
+        "2015-02-02",
+    );
     input.write_query(&mut writer);
     writer.finish()
 }
@@ -126,8 +127,9 @@ impl CreateCacheSubnetGroupOutput {
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_cache_subnet_group: ::std::option::Option<crate::types::CacheSubnetGroup> =
-            ::std::option::Option::None;
+        let mut member_cache_subnet_group: ::std::option::Option<
+            crate::types::CacheSubnetGroup,
+        > = ::std::option::Option::None;
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "CacheSubnetGroup" => {
@@ -159,7 +161,10 @@ pub fn deserialize_response(
         ::std::option::Option::Some(output) => output,
         ::std::option::Option::None => CreateCacheSubnetGroupOutput::builder().build(),
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse { output, request_id })
+    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+        output,
+        request_id,
+    })
 }
 /// The errors `CreateCacheSubnetGroup` may return.
 #[non_exhaustive]
@@ -186,124 +191,158 @@ impl CreateCacheSubnetGroupError {
         let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(::std::boxed::Box::new(
-                    ::querygen_runtime::query::UnhandledError::new(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
+                return Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
                     ),
-                ));
+                );
             }
         };
         match envelope.code.as_deref() {
-            ::std::option::Option::Some(crate::error::CacheSubnetGroupAlreadyExistsFault::CODE) => {
-                crate::error::CacheSubnetGroupAlreadyExistsFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::CacheSubnetGroupAlreadyExistsFault::CODE,
+            ) => {
+                crate::error::CacheSubnetGroupAlreadyExistsFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::CacheSubnetGroupAlreadyExistsFault,
                     )
             }
-            ::std::option::Option::Some(crate::error::CacheSubnetGroupQuotaExceededFault::CODE) => {
-                crate::error::CacheSubnetGroupQuotaExceededFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::CacheSubnetGroupQuotaExceededFault::CODE,
+            ) => {
+                crate::error::CacheSubnetGroupQuotaExceededFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::CacheSubnetGroupQuotaExceededFault,
                     )
             }
-            ::std::option::Option::Some(crate::error::CacheSubnetQuotaExceededFault::CODE) => {
-                crate::error::CacheSubnetQuotaExceededFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::CacheSubnetQuotaExceededFault::CODE,
+            ) => {
+                crate::error::CacheSubnetQuotaExceededFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::CacheSubnetQuotaExceededFault,
                     )
             }
             ::std::option::Option::Some(crate::error::InvalidSubnet::CODE) => {
-                crate::error::InvalidSubnet::read_error_body(body, &envelope).map_or_else(
-                    |problem| {
-                        Self::Unhandled(::std::boxed::Box::new(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        ))
-                    },
-                    Self::InvalidSubnet,
-                )
-            }
-            ::std::option::Option::Some(crate::error::SubnetNotAllowedFault::CODE) => {
-                crate::error::SubnetNotAllowedFault::read_error_body(body, &envelope).map_or_else(
-                    |problem| {
-                        Self::Unhandled(::std::boxed::Box::new(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        ))
-                    },
-                    Self::SubnetNotAllowedFault,
-                )
-            }
-            ::std::option::Option::Some(crate::error::TagQuotaPerResourceExceeded::CODE) => {
-                crate::error::TagQuotaPerResourceExceeded::read_error_body(body, &envelope)
+                crate::error::InvalidSubnet::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
+                        Self::InvalidSubnet,
+                    )
+            }
+            ::std::option::Option::Some(crate::error::SubnetNotAllowedFault::CODE) => {
+                crate::error::SubnetNotAllowedFault::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
+                        ),
+                        Self::SubnetNotAllowedFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::TagQuotaPerResourceExceeded::CODE,
+            ) => {
+                crate::error::TagQuotaPerResourceExceeded::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
+                        ),
                         Self::TagQuotaPerResourceExceeded,
                     )
             }
-            _ => Self::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Ok(envelope),
-                ),
-            )),
+            _ => {
+                Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Ok(envelope),
+                        ),
+                    ),
+                )
+            }
         }
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
             Self::CacheSubnetGroupAlreadyExistsFault(_) => {
-                ::std::option::Option::Some(crate::error::CacheSubnetGroupAlreadyExistsFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::CacheSubnetGroupAlreadyExistsFault::CODE,
+                )
             }
             Self::CacheSubnetGroupQuotaExceededFault(_) => {
-                ::std::option::Option::Some(crate::error::CacheSubnetGroupQuotaExceededFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::CacheSubnetGroupQuotaExceededFault::CODE,
+                )
             }
             Self::CacheSubnetQuotaExceededFault(_) => {
-                ::std::option::Option::Some(crate::error::CacheSubnetQuotaExceededFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::CacheSubnetQuotaExceededFault::CODE,
+                )
             }
             Self::InvalidSubnet(_) => {
                 ::std::option::Option::Some(crate::error::InvalidSubnet::CODE)
@@ -312,7 +351,9 @@ impl CreateCacheSubnetGroupError {
                 ::std::option::Option::Some(crate::error::SubnetNotAllowedFault::CODE)
             }
             Self::TagQuotaPerResourceExceeded(_) => {
-                ::std::option::Option::Some(crate::error::TagQuotaPerResourceExceeded::CODE)
+                ::std::option::Option::Some(
+                    crate::error::TagQuotaPerResourceExceeded::CODE,
+                )
             }
             Self::Unhandled(error) => error.code.as_deref(),
         }
@@ -323,30 +364,42 @@ impl CreateCacheSubnetGroupError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
         match self {
-            Self::CacheSubnetGroupAlreadyExistsFault(error) => (
-                crate::error::CacheSubnetGroupAlreadyExistsFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::CacheSubnetGroupQuotaExceededFault(error) => (
-                crate::error::CacheSubnetGroupQuotaExceededFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::CacheSubnetQuotaExceededFault(error) => (
-                crate::error::CacheSubnetQuotaExceededFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidSubnet(error) => (
-                crate::error::InvalidSubnet::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::SubnetNotAllowedFault(error) => (
-                crate::error::SubnetNotAllowedFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::TagQuotaPerResourceExceeded(error) => (
-                crate::error::TagQuotaPerResourceExceeded::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::CacheSubnetGroupAlreadyExistsFault(error) => {
+                (
+                    crate::error::CacheSubnetGroupAlreadyExistsFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::CacheSubnetGroupQuotaExceededFault(error) => {
+                (
+                    crate::error::CacheSubnetGroupQuotaExceededFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::CacheSubnetQuotaExceededFault(error) => {
+                (
+                    crate::error::CacheSubnetQuotaExceededFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidSubnet(error) => {
+                (
+                    crate::error::InvalidSubnet::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::SubnetNotAllowedFault(error) => {
+                (
+                    crate::error::SubnetNotAllowedFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::TagQuotaPerResourceExceeded(error) => {
+                (
+                    crate::error::TagQuotaPerResourceExceeded::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
         }
     }
@@ -359,12 +412,20 @@ impl ::querygen_runtime::query::ErrorCode for CreateCacheSubnetGroupError {
 impl ::std::fmt::Display for CreateCacheSubnetGroupError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
-            Self::CacheSubnetGroupAlreadyExistsFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::CacheSubnetGroupQuotaExceededFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::CacheSubnetQuotaExceededFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::CacheSubnetGroupAlreadyExistsFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::CacheSubnetGroupQuotaExceededFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::CacheSubnetQuotaExceededFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::InvalidSubnet(error) => ::std::fmt::Display::fmt(error, f),
             Self::SubnetNotAllowedFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::TagQuotaPerResourceExceeded(error) => ::std::fmt::Display::fmt(error, f),
+            Self::TagQuotaPerResourceExceeded(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
         }
     }
@@ -372,12 +433,20 @@ impl ::std::fmt::Display for CreateCacheSubnetGroupError {
 impl ::std::error::Error for CreateCacheSubnetGroupError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            Self::CacheSubnetGroupAlreadyExistsFault(error) => ::std::option::Option::Some(error),
-            Self::CacheSubnetGroupQuotaExceededFault(error) => ::std::option::Option::Some(error),
-            Self::CacheSubnetQuotaExceededFault(error) => ::std::option::Option::Some(error),
+            Self::CacheSubnetGroupAlreadyExistsFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::CacheSubnetGroupQuotaExceededFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::CacheSubnetQuotaExceededFault(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::InvalidSubnet(error) => ::std::option::Option::Some(error),
             Self::SubnetNotAllowedFault(error) => ::std::option::Option::Some(error),
-            Self::TagQuotaPerResourceExceeded(error) => ::std::option::Option::Some(error),
+            Self::TagQuotaPerResourceExceeded(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::Unhandled(error) => ::std::option::Option::Some(&**error),
         }
     }
@@ -395,7 +464,11 @@ pub fn build_request(
     ::querygen_runtime::http::RequestError,
 > {
     let host_prefix = ::std::option::Option::None;
-    ::querygen_runtime::http::query_request(endpoint, host_prefix, serialize_query_body(input))
+    ::querygen_runtime::http::query_request(
+        endpoint,
+        host_prefix,
+        serialize_query_body(input),
+    )
 }
 /// Reads the HTTP response to a `CreateCacheSubnetGroup` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`CreateCacheSubnetGroupError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
@@ -407,15 +480,18 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
-        deserialize_response(body).map_err(|problem| {
-            CreateCacheSubnetGroupError::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Err(problem),
-                ),
-            ))
-        })
+        deserialize_response(body)
+            .map_err(|problem| {
+                CreateCacheSubnetGroupError::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
+                    ),
+                )
+            })
     } else {
         ::std::result::Result::Err(deserialize_error(status, body))
     }
@@ -428,7 +504,7 @@ static OPERATION: ::querygen_runtime::client::Operation<
 > = ::querygen_runtime::client::Operation {
     name: "CreateCacheSubnetGroup",
     build_request,
-    parse_response: parse_response::<::std::vec::Vec<u8>>,
+    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `CreateCacheSubnetGroup` call being prepared: the input's setters, then [`send`](Self::send).
@@ -439,7 +515,9 @@ pub struct CreateCacheSubnetGroupFluentBuilder {
 }
 #[cfg(feature = "client")]
 impl CreateCacheSubnetGroupFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_runtime::client::Handle>) -> Self {
+    pub(crate) fn new(
+        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    ) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -456,9 +534,7 @@ impl CreateCacheSubnetGroupFluentBuilder {
         CreateCacheSubnetGroupOutput,
         ::querygen_runtime::client::SdkError<CreateCacheSubnetGroupError>,
     > {
-        self.send_with_metadata()
-            .await
-            .map(|response| response.output)
+        self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
@@ -467,14 +543,16 @@ impl CreateCacheSubnetGroupFluentBuilder {
         ::querygen_runtime::query::QueryResponse<CreateCacheSubnetGroupOutput>,
         ::querygen_runtime::client::SdkError<CreateCacheSubnetGroupError>,
     > {
-        let input = self.inner.build().map_err(|problem| {
-            ::querygen_runtime::client::SdkError::Construction(
-                ::querygen_runtime::client::ConstructionError::new(::std::format!(
-                    "{}: {problem}",
-                    "CreateCacheSubnetGroup"
-                )),
-            )
-        })?;
+        let input = self
+            .inner
+            .build()
+            .map_err(|problem| {
+                ::querygen_runtime::client::SdkError::Construction(
+                    ::querygen_runtime::client::ConstructionError::new(
+                        ::std::format!("{}: {problem}", "CreateCacheSubnetGroup"),
+                    ),
+                )
+            })?;
         self.handle.invoke(&OPERATION, &input).await
     }
     /// A name for the cache subnet group. This value is stored as a lowercase string.
@@ -516,7 +594,10 @@ impl CreateCacheSubnetGroupFluentBuilder {
     /// Appends one item to the `SubnetIds` member.
     ///
     /// A list of VPC subnet IDs for the cache subnet group.
-    pub fn subnet_ids(mut self, item: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn subnet_ids(
+        mut self,
+        item: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.subnet_ids(item);
         self
     }
@@ -557,7 +638,8 @@ impl CreateCacheSubnetGroupInput {
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_cache_subnet_group_description = match node.child("CacheSubnetGroupDescription")
+        let member_cache_subnet_group_description = match node
+            .child("CacheSubnetGroupDescription")
         {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.text()?.to_owned())
@@ -566,31 +648,35 @@ impl CreateCacheSubnetGroupInput {
         };
         let member_subnet_ids = match node.child("SubnetIds") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(match child.child("SubnetIdentifier") {
-                    ::std::option::Option::Some(items) => {
-                        let mut list = ::std::vec::Vec::new();
-                        for item0 in items.items()? {
-                            list.push(item0.text()?.to_owned());
+                ::std::option::Option::Some(
+                    match child.child("SubnetIdentifier") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(item0.text()?.to_owned());
+                            }
+                            list
                         }
-                        list
-                    }
-                    ::std::option::Option::None => ::std::vec::Vec::new(),
-                })
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
         let member_tags = match node.child("Tags") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(match child.child("Tag") {
-                    ::std::option::Option::Some(items) => {
-                        let mut list = ::std::vec::Vec::new();
-                        for item0 in items.items()? {
-                            list.push(crate::types::Tag::read_query(item0)?);
+                ::std::option::Option::Some(
+                    match child.child("Tag") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(crate::types::Tag::read_query(item0)?);
+                            }
+                            list
                         }
-                        list
-                    }
-                    ::std::option::Option::None => ::std::vec::Vec::new(),
-                })
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
@@ -617,7 +703,10 @@ impl CreateCacheSubnetGroupOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<CreateCacheSubnetGroupInput, ::querygen_runtime::server::QueryError> {
+) -> ::std::result::Result<
+    CreateCacheSubnetGroupInput,
+    ::querygen_runtime::server::QueryError,
+> {
     let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
     tree.expect_action("CreateCacheSubnetGroup", "2015-02-02")?;
     CreateCacheSubnetGroupInput::read_query(&tree)
@@ -629,10 +718,13 @@ pub fn serialize_response(
     request_id: &str,
 ) -> ::std::string::String {
     let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer.start(
-        "CreateCacheSubnetGroupResponse",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-    );
+    writer
+        .start(
+            "CreateCacheSubnetGroupResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
     writer.start("CreateCacheSubnetGroupResult", ::std::option::Option::None);
     output.write_xml(&mut writer);
     writer.end("CreateCacheSubnetGroupResult");
@@ -676,7 +768,9 @@ pub mod builders {
             mut self,
             input: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.cache_subnet_group_description = ::std::option::Option::Some(input.into());
+            self.cache_subnet_group_description = ::std::option::Option::Some(
+                input.into(),
+            );
             self
         }
         /// Sets or clears the `CacheSubnetGroupDescription` member.
@@ -694,9 +788,7 @@ pub mod builders {
             mut self,
             item: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.subnet_ids
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+            self.subnet_ids.get_or_insert_with(::std::vec::Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `SubnetIds` member.
@@ -711,10 +803,11 @@ pub mod builders {
         ///
         /// A list of tags to be added to this resource. A tag is a key-value pair. A tag key must be
         /// accompanied by a tag value, although null is accepted.
-        pub fn tags(mut self, item: impl ::std::convert::Into<crate::types::Tag>) -> Self {
-            self.tags
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+        pub fn tags(
+            mut self,
+            item: impl ::std::convert::Into<crate::types::Tag>,
+        ) -> Self {
+            self.tags.get_or_insert_with(::std::vec::Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `Tags` member.
@@ -750,14 +843,12 @@ pub mod builders {
                     ),
                 );
             }
-            ::std::result::Result::Ok(
-                crate::operation::create_cache_subnet_group::CreateCacheSubnetGroupInput {
-                    cache_subnet_group_name: self.cache_subnet_group_name,
-                    cache_subnet_group_description: self.cache_subnet_group_description,
-                    subnet_ids: self.subnet_ids,
-                    tags: self.tags,
-                },
-            )
+            ::std::result::Result::Ok(crate::operation::create_cache_subnet_group::CreateCacheSubnetGroupInput {
+                cache_subnet_group_name: self.cache_subnet_group_name,
+                cache_subnet_group_description: self.cache_subnet_group_description,
+                subnet_ids: self.subnet_ids,
+                tags: self.tags,
+            })
         }
     }
     /// A builder for [`CreateCacheSubnetGroupOutput`](super::CreateCacheSubnetGroupOutput).

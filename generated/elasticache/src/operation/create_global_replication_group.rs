@@ -40,7 +40,9 @@ pub struct CreateGlobalReplicationGroupInput {
     /// Required by the service.
     pub global_replication_group_id_suffix: ::std::option::Option<::std::string::String>,
     /// Provides details of the Global datastore
-    pub global_replication_group_description: ::std::option::Option<::std::string::String>,
+    pub global_replication_group_description: ::std::option::Option<
+        ::std::string::String,
+    >,
     /// The name of the primary cluster that accepts writes and will replicate updates to the secondary
     /// cluster.
     ///
@@ -49,7 +51,7 @@ pub struct CreateGlobalReplicationGroupInput {
 }
 impl CreateGlobalReplicationGroupInput {
     /// Creates a builder for [`CreateGlobalReplicationGroupInput`].
-    pub fn builder() -> crate::operation::create_global_replication_group::builders::CreateGlobalReplicationGroupInputBuilder{
+    pub fn builder() -> crate::operation::create_global_replication_group::builders::CreateGlobalReplicationGroupInputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -60,11 +62,13 @@ impl CreateGlobalReplicationGroupInput {
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct CreateGlobalReplicationGroupOutput {
     /// The `GlobalReplicationGroup` member.
-    pub global_replication_group: ::std::option::Option<crate::types::GlobalReplicationGroup>,
+    pub global_replication_group: ::std::option::Option<
+        crate::types::GlobalReplicationGroup,
+    >,
 }
 impl CreateGlobalReplicationGroupOutput {
     /// Creates a builder for [`CreateGlobalReplicationGroupOutput`].
-    pub fn builder() -> crate::operation::create_global_replication_group::builders::CreateGlobalReplicationGroupOutputBuilder{
+    pub fn builder() -> crate::operation::create_global_replication_group::builders::CreateGlobalReplicationGroupOutputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -72,12 +76,16 @@ impl CreateGlobalReplicationGroupInput {
     /// Writes this value's awsQuery pairs under the writer's current key.
     pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
         let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self.global_replication_group_id_suffix {
+        if let ::std::option::Option::Some(value) = &self
+            .global_replication_group_id_suffix
+        {
             writer.push("GlobalReplicationGroupIdSuffix");
             writer.string(value);
             writer.truncate(mark);
         }
-        if let ::std::option::Option::Some(value) = &self.global_replication_group_description {
+        if let ::std::option::Option::Some(value) = &self
+            .global_replication_group_description
+        {
             writer.push("GlobalReplicationGroupDescription");
             writer.string(value);
             writer.truncate(mark);
@@ -90,9 +98,13 @@ impl CreateGlobalReplicationGroupInput {
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=CreateGlobalReplicationGroup&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &CreateGlobalReplicationGroupInput) -> ::std::string::String {
-    let mut writer =
-        ::querygen_runtime::query::QueryWriter::new("CreateGlobalReplicationGroup", "2015-02-02");
+pub fn serialize_query_body(
+    input: &CreateGlobalReplicationGroupInput,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+        "CreateGlobalReplicationGroup",
+        "2015-02-02",
+    );
     input.write_query(&mut writer);
     writer.finish()
 }
@@ -134,9 +146,14 @@ pub fn deserialize_response(
     )?;
     let output = match output {
         ::std::option::Option::Some(output) => output,
-        ::std::option::Option::None => CreateGlobalReplicationGroupOutput::builder().build(),
+        ::std::option::Option::None => {
+            CreateGlobalReplicationGroupOutput::builder().build()
+        }
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse { output, request_id })
+    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+        output,
+        request_id,
+    })
 }
 /// The errors `CreateGlobalReplicationGroup` may return.
 #[non_exhaustive]
@@ -163,119 +180,158 @@ impl CreateGlobalReplicationGroupError {
         let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(::std::boxed::Box::new(
-                    ::querygen_runtime::query::UnhandledError::new(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                ));
-            }
-        };
-        match envelope.code.as_deref() {
-            ::std::option::Option::Some(
-                crate::error::GlobalReplicationGroupAlreadyExistsFault::CODE,
-            ) => crate::error::GlobalReplicationGroupAlreadyExistsFault::read_error_body(
-                body, &envelope,
-            )
-            .map_or_else(
-                |problem| {
-                    Self::Unhandled(::std::boxed::Box::new(
+                return Self::Unhandled(
+                    ::std::boxed::Box::new(
                         ::querygen_runtime::query::UnhandledError::new(
                             status,
                             body,
                             ::std::result::Result::Err(problem),
                         ),
-                    ))
-                },
-                Self::GlobalReplicationGroupAlreadyExistsFault,
-            ),
-            ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE) => {
-                crate::error::InvalidParameterValueException::read_error_body(body, &envelope)
+                    ),
+                );
+            }
+        };
+        match envelope.code.as_deref() {
+            ::std::option::Option::Some(
+                crate::error::GlobalReplicationGroupAlreadyExistsFault::CODE,
+            ) => {
+                crate::error::GlobalReplicationGroupAlreadyExistsFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
+                        Self::GlobalReplicationGroupAlreadyExistsFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::InvalidParameterValueException::CODE,
+            ) => {
+                crate::error::InvalidParameterValueException::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
+                        ),
                         Self::InvalidParameterValueException,
                     )
             }
-            ::std::option::Option::Some(crate::error::InvalidReplicationGroupStateFault::CODE) => {
-                crate::error::InvalidReplicationGroupStateFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::InvalidReplicationGroupStateFault::CODE,
+            ) => {
+                crate::error::InvalidReplicationGroupStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidReplicationGroupStateFault,
                     )
             }
-            ::std::option::Option::Some(crate::error::ReplicationGroupNotFoundFault::CODE) => {
-                crate::error::ReplicationGroupNotFoundFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::ReplicationGroupNotFoundFault::CODE,
+            ) => {
+                crate::error::ReplicationGroupNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::ReplicationGroupNotFoundFault,
                     )
             }
-            ::std::option::Option::Some(crate::error::ServiceLinkedRoleNotFoundFault::CODE) => {
-                crate::error::ServiceLinkedRoleNotFoundFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::ServiceLinkedRoleNotFoundFault::CODE,
+            ) => {
+                crate::error::ServiceLinkedRoleNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::ServiceLinkedRoleNotFoundFault,
                     )
             }
-            _ => Self::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Ok(envelope),
-                ),
-            )),
+            _ => {
+                Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Ok(envelope),
+                        ),
+                    ),
+                )
+            }
         }
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
-            Self::GlobalReplicationGroupAlreadyExistsFault(_) => ::std::option::Option::Some(
-                crate::error::GlobalReplicationGroupAlreadyExistsFault::CODE,
-            ),
+            Self::GlobalReplicationGroupAlreadyExistsFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::GlobalReplicationGroupAlreadyExistsFault::CODE,
+                )
+            }
             Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterValueException::CODE,
+                )
             }
             Self::InvalidReplicationGroupStateFault(_) => {
-                ::std::option::Option::Some(crate::error::InvalidReplicationGroupStateFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidReplicationGroupStateFault::CODE,
+                )
             }
             Self::ReplicationGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::ReplicationGroupNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::ReplicationGroupNotFoundFault::CODE,
+                )
             }
             Self::ServiceLinkedRoleNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::ServiceLinkedRoleNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::ServiceLinkedRoleNotFoundFault::CODE,
+                )
             }
             Self::Unhandled(error) => error.code.as_deref(),
         }
@@ -286,26 +342,36 @@ impl CreateGlobalReplicationGroupError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
         match self {
-            Self::GlobalReplicationGroupAlreadyExistsFault(error) => (
-                crate::error::GlobalReplicationGroupAlreadyExistsFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidParameterValueException(error) => (
-                crate::error::InvalidParameterValueException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidReplicationGroupStateFault(error) => (
-                crate::error::InvalidReplicationGroupStateFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::ReplicationGroupNotFoundFault(error) => (
-                crate::error::ReplicationGroupNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::ServiceLinkedRoleNotFoundFault(error) => (
-                crate::error::ServiceLinkedRoleNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::GlobalReplicationGroupAlreadyExistsFault(error) => {
+                (
+                    crate::error::GlobalReplicationGroupAlreadyExistsFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidReplicationGroupStateFault(error) => {
+                (
+                    crate::error::InvalidReplicationGroupStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ReplicationGroupNotFoundFault(error) => {
+                (
+                    crate::error::ReplicationGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ServiceLinkedRoleNotFoundFault(error) => {
+                (
+                    crate::error::ServiceLinkedRoleNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
         }
     }
@@ -321,10 +387,18 @@ impl ::std::fmt::Display for CreateGlobalReplicationGroupError {
             Self::GlobalReplicationGroupAlreadyExistsFault(error) => {
                 ::std::fmt::Display::fmt(error, f)
             }
-            Self::InvalidParameterValueException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidReplicationGroupStateFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::ReplicationGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::ServiceLinkedRoleNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::InvalidParameterValueException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidReplicationGroupStateFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::ReplicationGroupNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::ServiceLinkedRoleNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
         }
     }
@@ -335,10 +409,18 @@ impl ::std::error::Error for CreateGlobalReplicationGroupError {
             Self::GlobalReplicationGroupAlreadyExistsFault(error) => {
                 ::std::option::Option::Some(error)
             }
-            Self::InvalidParameterValueException(error) => ::std::option::Option::Some(error),
-            Self::InvalidReplicationGroupStateFault(error) => ::std::option::Option::Some(error),
-            Self::ReplicationGroupNotFoundFault(error) => ::std::option::Option::Some(error),
-            Self::ServiceLinkedRoleNotFoundFault(error) => ::std::option::Option::Some(error),
+            Self::InvalidParameterValueException(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidReplicationGroupStateFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::ReplicationGroupNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::ServiceLinkedRoleNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::Unhandled(error) => ::std::option::Option::Some(&**error),
         }
     }
@@ -356,7 +438,11 @@ pub fn build_request(
     ::querygen_runtime::http::RequestError,
 > {
     let host_prefix = ::std::option::Option::None;
-    ::querygen_runtime::http::query_request(endpoint, host_prefix, serialize_query_body(input))
+    ::querygen_runtime::http::query_request(
+        endpoint,
+        host_prefix,
+        serialize_query_body(input),
+    )
 }
 /// Reads the HTTP response to a `CreateGlobalReplicationGroup` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`CreateGlobalReplicationGroupError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
@@ -368,15 +454,18 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
-        deserialize_response(body).map_err(|problem| {
-            CreateGlobalReplicationGroupError::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Err(problem),
-                ),
-            ))
-        })
+        deserialize_response(body)
+            .map_err(|problem| {
+                CreateGlobalReplicationGroupError::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
+                    ),
+                )
+            })
     } else {
         ::std::result::Result::Err(deserialize_error(status, body))
     }
@@ -389,7 +478,7 @@ static OPERATION: ::querygen_runtime::client::Operation<
 > = ::querygen_runtime::client::Operation {
     name: "CreateGlobalReplicationGroup",
     build_request,
-    parse_response: parse_response::<::std::vec::Vec<u8>>,
+    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `CreateGlobalReplicationGroup` call being prepared: the input's setters, then [`send`](Self::send).
@@ -400,7 +489,9 @@ pub struct CreateGlobalReplicationGroupFluentBuilder {
 }
 #[cfg(feature = "client")]
 impl CreateGlobalReplicationGroupFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_runtime::client::Handle>) -> Self {
+    pub(crate) fn new(
+        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    ) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -417,9 +508,7 @@ impl CreateGlobalReplicationGroupFluentBuilder {
         CreateGlobalReplicationGroupOutput,
         ::querygen_runtime::client::SdkError<CreateGlobalReplicationGroupError>,
     > {
-        self.send_with_metadata()
-            .await
-            .map(|response| response.output)
+        self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
@@ -428,14 +517,16 @@ impl CreateGlobalReplicationGroupFluentBuilder {
         ::querygen_runtime::query::QueryResponse<CreateGlobalReplicationGroupOutput>,
         ::querygen_runtime::client::SdkError<CreateGlobalReplicationGroupError>,
     > {
-        let input = self.inner.build().map_err(|problem| {
-            ::querygen_runtime::client::SdkError::Construction(
-                ::querygen_runtime::client::ConstructionError::new(::std::format!(
-                    "{}: {problem}",
-                    "CreateGlobalReplicationGroup"
-                )),
-            )
-        })?;
+        let input = self
+            .inner
+            .build()
+            .map_err(|problem| {
+                ::querygen_runtime::client::SdkError::Construction(
+                    ::querygen_runtime::client::ConstructionError::new(
+                        ::std::format!("{}: {problem}", "CreateGlobalReplicationGroup"),
+                    ),
+                )
+            })?;
         self.handle.invoke(&OPERATION, &input).await
     }
     /// The suffix name of a Global datastore. Amazon ElastiCache automatically applies a prefix to the
@@ -503,21 +594,25 @@ impl CreateGlobalReplicationGroupInput {
     pub fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_global_replication_group_id_suffix =
-            match node.child("GlobalReplicationGroupIdSuffix") {
-                ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(child.text()?.to_owned())
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
-            };
-        let member_global_replication_group_description =
-            match node.child("GlobalReplicationGroupDescription") {
-                ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(child.text()?.to_owned())
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
-            };
-        let member_primary_replication_group_id = match node.child("PrimaryReplicationGroupId") {
+        let member_global_replication_group_id_suffix = match node
+            .child("GlobalReplicationGroupIdSuffix")
+        {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_global_replication_group_description = match node
+            .child("GlobalReplicationGroupDescription")
+        {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        let member_primary_replication_group_id = match node
+            .child("PrimaryReplicationGroupId")
+        {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.text()?.to_owned())
             }
@@ -545,8 +640,10 @@ impl CreateGlobalReplicationGroupOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<CreateGlobalReplicationGroupInput, ::querygen_runtime::server::QueryError>
-{
+) -> ::std::result::Result<
+    CreateGlobalReplicationGroupInput,
+    ::querygen_runtime::server::QueryError,
+> {
     let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
     tree.expect_action("CreateGlobalReplicationGroup", "2015-02-02")?;
     CreateGlobalReplicationGroupInput::read_query(&tree)
@@ -558,14 +655,14 @@ pub fn serialize_response(
     request_id: &str,
 ) -> ::std::string::String {
     let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer.start(
-        "CreateGlobalReplicationGroupResponse",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-    );
-    writer.start(
-        "CreateGlobalReplicationGroupResult",
-        ::std::option::Option::None,
-    );
+    writer
+        .start(
+            "CreateGlobalReplicationGroupResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
+    writer.start("CreateGlobalReplicationGroupResult", ::std::option::Option::None);
     output.write_xml(&mut writer);
     writer.end("CreateGlobalReplicationGroupResult");
     writer.response_metadata(request_id);
@@ -578,7 +675,9 @@ pub mod builders {
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct CreateGlobalReplicationGroupInputBuilder {
         global_replication_group_id_suffix: ::std::option::Option<::std::string::String>,
-        global_replication_group_description: ::std::option::Option<::std::string::String>,
+        global_replication_group_description: ::std::option::Option<
+            ::std::string::String,
+        >,
         primary_replication_group_id: ::std::option::Option<::std::string::String>,
     }
     impl CreateGlobalReplicationGroupInputBuilder {
@@ -596,7 +695,9 @@ pub mod builders {
             mut self,
             input: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.global_replication_group_id_suffix = ::std::option::Option::Some(input.into());
+            self.global_replication_group_id_suffix = ::std::option::Option::Some(
+                input.into(),
+            );
             self
         }
         /// Sets or clears the `GlobalReplicationGroupIdSuffix` member.
@@ -612,7 +713,9 @@ pub mod builders {
             mut self,
             input: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.global_replication_group_description = ::std::option::Option::Some(input.into());
+            self.global_replication_group_description = ::std::option::Option::Some(
+                input.into(),
+            );
             self
         }
         /// Sets or clears the `GlobalReplicationGroupDescription` member.
@@ -629,7 +732,9 @@ pub mod builders {
             mut self,
             input: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.primary_replication_group_id = ::std::option::Option::Some(input.into());
+            self.primary_replication_group_id = ::std::option::Option::Some(
+                input.into(),
+            );
             self
         }
         /// Sets or clears the `PrimaryReplicationGroupId` member.
@@ -674,7 +779,9 @@ pub mod builders {
     /// A builder for [`CreateGlobalReplicationGroupOutput`](super::CreateGlobalReplicationGroupOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct CreateGlobalReplicationGroupOutputBuilder {
-        global_replication_group: ::std::option::Option<crate::types::GlobalReplicationGroup>,
+        global_replication_group: ::std::option::Option<
+            crate::types::GlobalReplicationGroup,
+        >,
     }
     impl CreateGlobalReplicationGroupOutputBuilder {
         /// The `GlobalReplicationGroup` member.
@@ -696,8 +803,7 @@ pub mod builders {
         /// Builds the [`CreateGlobalReplicationGroupOutput`](super::CreateGlobalReplicationGroupOutput); every member is optional or has a default.
         pub fn build(
             self,
-        ) -> crate::operation::create_global_replication_group::CreateGlobalReplicationGroupOutput
-        {
+        ) -> crate::operation::create_global_replication_group::CreateGlobalReplicationGroupOutput {
             crate::operation::create_global_replication_group::CreateGlobalReplicationGroupOutput {
                 global_replication_group: self.global_replication_group,
             }

@@ -125,7 +125,9 @@ pub struct CreateReplicationGroupInput {
     /// The number of Availability Zones listed must equal the value of `NumCacheClusters`.
     ///
     /// Default: system chosen Availability Zones.
-    pub preferred_cache_cluster_a_zs: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub preferred_cache_cluster_a_zs: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
     /// An optional parameter that specifies the number of node groups (shards) for this Valkey or Redis OSS
     /// (cluster mode enabled) replication group. For Valkey or Redis OSS (cluster mode disabled) either
     /// omit this parameter or set it to 1.
@@ -144,8 +146,9 @@ pub struct CreateReplicationGroupInput {
     /// group (shard), or you can omit this parameter. However, it is required when seeding a Valkey or
     /// Redis OSS (cluster mode enabled) cluster from a S3 rdb file. You must configure each node group
     /// (shard) using this parameter because you must specify the slots for each node group.
-    pub node_group_configuration:
-        ::std::option::Option<::std::vec::Vec<crate::types::NodeGroupConfiguration>>,
+    pub node_group_configuration: ::std::option::Option<
+        ::std::vec::Vec<crate::types::NodeGroupConfiguration>,
+    >,
     /// The compute and memory capacity of the nodes in the node group (shard).
     ///
     /// The following node types are supported by ElastiCache. Generally speaking, the current generation
@@ -254,12 +257,16 @@ pub struct CreateReplicationGroupInput {
     /// Groups](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/SubnetGroups.html).
     pub cache_subnet_group_name: ::std::option::Option<::std::string::String>,
     /// A list of cache security group names to associate with this replication group.
-    pub cache_security_group_names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub cache_security_group_names: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
     /// One or more Amazon VPC security groups associated with this replication group.
     ///
     /// Use this parameter only when you are creating a replication group in an Amazon Virtual Private Cloud
     /// (Amazon VPC).
-    pub security_group_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub security_group_ids: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
     /// A list of tags to be added to this resource. Tags are comma-separated key,value pairs (e.g.
     /// Key=`myKey`, Value=`myKeyValue`. You can include multiple tags as shown following: Key=`myKey`,
     /// Value=`myKeyValue` Key=`mySecondKey`, Value=`mySecondKeyValue`. Tags on replication groups will be
@@ -364,8 +371,9 @@ pub struct CreateReplicationGroupInput {
     /// The user group to associate with the replication group.
     pub user_group_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Specifies the destination, format and type of the logs.
-    pub log_delivery_configurations:
-        ::std::option::Option<::std::vec::Vec<crate::types::LogDeliveryConfigurationRequest>>,
+    pub log_delivery_configurations: ::std::option::Option<
+        ::std::vec::Vec<crate::types::LogDeliveryConfigurationRequest>,
+    >,
     /// Enables data tiering. Data tiering is only supported for replication groups using the r6gd node
     /// type. This parameter must be set to true when using r6gd nodes. For more information, see [Data
     /// tiering](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/data-tiering.html).
@@ -391,7 +399,9 @@ pub struct CreateReplicationGroupInput {
     /// `required`.
     ///
     /// This process will not trigger the replacement of the replication group.
-    pub transit_encryption_mode: ::std::option::Option<crate::types::TransitEncryptionMode>,
+    pub transit_encryption_mode: ::std::option::Option<
+        crate::types::TransitEncryptionMode,
+    >,
     /// Enabled or Disabled. To modify cluster mode from Disabled to Enabled, you must first set the cluster
     /// mode to Compatible. Compatible mode allows your Valkey or Redis OSS clients to connect using both
     /// cluster mode enabled and cluster mode disabled. After you migrate all Valkey or Redis OSS clients to
@@ -403,9 +413,7 @@ pub struct CreateReplicationGroupInput {
 }
 impl CreateReplicationGroupInput {
     /// Creates a builder for [`CreateReplicationGroupInput`].
-    pub fn builder(
-    ) -> crate::operation::create_replication_group::builders::CreateReplicationGroupInputBuilder
-    {
+    pub fn builder() -> crate::operation::create_replication_group::builders::CreateReplicationGroupInputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -420,9 +428,7 @@ pub struct CreateReplicationGroupOutput {
 }
 impl CreateReplicationGroupOutput {
     /// Creates a builder for [`CreateReplicationGroupOutput`].
-    pub fn builder(
-    ) -> crate::operation::create_replication_group::builders::CreateReplicationGroupOutputBuilder
-    {
+    pub fn builder() -> crate::operation::create_replication_group::builders::CreateReplicationGroupOutputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -700,7 +706,8 @@ impl CreateReplicationGroupInput {
             writer.string(value.as_str());
             writer.truncate(mark);
         }
-        if let ::std::option::Option::Some(value) = &self.serverless_cache_snapshot_name {
+        if let ::std::option::Option::Some(value) = &self.serverless_cache_snapshot_name
+        {
             writer.push("ServerlessCacheSnapshotName");
             writer.string(value);
             writer.truncate(mark);
@@ -708,9 +715,13 @@ impl CreateReplicationGroupInput {
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=CreateReplicationGroup&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &CreateReplicationGroupInput) -> ::std::string::String {
-    let mut writer =
-        ::querygen_runtime::query::QueryWriter::new("CreateReplicationGroup", "2015-02-02");
+pub fn serialize_query_body(
+    input: &CreateReplicationGroupInput,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+        "CreateReplicationGroup",
+        "2015-02-02",
+    );
     input.write_query(&mut writer);
     writer.finish()
 }
@@ -720,8 +731,9 @@ impl CreateReplicationGroupOutput {
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_replication_group: ::std::option::Option<crate::types::ReplicationGroup> =
-            ::std::option::Option::None;
+        let mut member_replication_group: ::std::option::Option<
+            crate::types::ReplicationGroup,
+        > = ::std::option::Option::None;
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "ReplicationGroup" => {
@@ -753,7 +765,10 @@ pub fn deserialize_response(
         ::std::option::Option::Some(output) => output,
         ::std::option::Option::None => CreateReplicationGroupOutput::builder().build(),
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse { output, request_id })
+    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+        output,
+        request_id,
+    })
 }
 /// The errors `CreateReplicationGroup` may return.
 #[non_exhaustive]
@@ -768,17 +783,27 @@ pub enum CreateReplicationGroupError {
     /// The service answered with [`crate::error::CacheSubnetGroupNotFoundFault`].
     CacheSubnetGroupNotFoundFault(crate::error::CacheSubnetGroupNotFoundFault),
     /// The service answered with [`crate::error::ClusterQuotaForCustomerExceededFault`].
-    ClusterQuotaForCustomerExceededFault(crate::error::ClusterQuotaForCustomerExceededFault),
+    ClusterQuotaForCustomerExceededFault(
+        crate::error::ClusterQuotaForCustomerExceededFault,
+    ),
     /// The service answered with [`crate::error::GlobalReplicationGroupNotFoundFault`].
-    GlobalReplicationGroupNotFoundFault(crate::error::GlobalReplicationGroupNotFoundFault),
+    GlobalReplicationGroupNotFoundFault(
+        crate::error::GlobalReplicationGroupNotFoundFault,
+    ),
     /// The service answered with [`crate::error::InsufficientCacheClusterCapacityFault`].
-    InsufficientCacheClusterCapacityFault(crate::error::InsufficientCacheClusterCapacityFault),
+    InsufficientCacheClusterCapacityFault(
+        crate::error::InsufficientCacheClusterCapacityFault,
+    ),
     /// The service answered with [`crate::error::InvalidCacheClusterStateFault`].
     InvalidCacheClusterStateFault(crate::error::InvalidCacheClusterStateFault),
     /// The service answered with [`crate::error::InvalidGlobalReplicationGroupStateFault`].
-    InvalidGlobalReplicationGroupStateFault(crate::error::InvalidGlobalReplicationGroupStateFault),
+    InvalidGlobalReplicationGroupStateFault(
+        crate::error::InvalidGlobalReplicationGroupStateFault,
+    ),
     /// The service answered with [`crate::error::InvalidParameterCombinationException`].
-    InvalidParameterCombinationException(crate::error::InvalidParameterCombinationException),
+    InvalidParameterCombinationException(
+        crate::error::InvalidParameterCombinationException,
+    ),
     /// The service answered with [`crate::error::InvalidParameterValueException`].
     InvalidParameterValueException(crate::error::InvalidParameterValueException),
     /// The service answered with [`crate::error::InvalidUserGroupStateFault`].
@@ -808,362 +833,470 @@ impl CreateReplicationGroupError {
         let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(::std::boxed::Box::new(
-                    ::querygen_runtime::query::UnhandledError::new(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
+                return Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
                     ),
-                ));
+                );
             }
         };
         match envelope.code.as_deref() {
-            ::std::option::Option::Some(crate::error::CacheClusterNotFoundFault::CODE) => {
+            ::std::option::Option::Some(
+                crate::error::CacheClusterNotFoundFault::CODE,
+            ) => {
                 crate::error::CacheClusterNotFoundFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::CacheClusterNotFoundFault,
                     )
             }
-            ::std::option::Option::Some(crate::error::CacheParameterGroupNotFoundFault::CODE) => {
-                crate::error::CacheParameterGroupNotFoundFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::CacheParameterGroupNotFoundFault::CODE,
+            ) => {
+                crate::error::CacheParameterGroupNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::CacheParameterGroupNotFoundFault,
                     )
             }
-            ::std::option::Option::Some(crate::error::CacheSecurityGroupNotFoundFault::CODE) => {
-                crate::error::CacheSecurityGroupNotFoundFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::CacheSecurityGroupNotFoundFault::CODE,
+            ) => {
+                crate::error::CacheSecurityGroupNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::CacheSecurityGroupNotFoundFault,
                     )
             }
-            ::std::option::Option::Some(crate::error::CacheSubnetGroupNotFoundFault::CODE) => {
-                crate::error::CacheSubnetGroupNotFoundFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::CacheSubnetGroupNotFoundFault::CODE,
+            ) => {
+                crate::error::CacheSubnetGroupNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::CacheSubnetGroupNotFoundFault,
                     )
             }
             ::std::option::Option::Some(
                 crate::error::ClusterQuotaForCustomerExceededFault::CODE,
             ) => {
-                crate::error::ClusterQuotaForCustomerExceededFault::read_error_body(body, &envelope)
+                crate::error::ClusterQuotaForCustomerExceededFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::ClusterQuotaForCustomerExceededFault,
                     )
             }
             ::std::option::Option::Some(
                 crate::error::GlobalReplicationGroupNotFoundFault::CODE,
             ) => {
-                crate::error::GlobalReplicationGroupNotFoundFault::read_error_body(body, &envelope)
+                crate::error::GlobalReplicationGroupNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::GlobalReplicationGroupNotFoundFault,
                     )
             }
             ::std::option::Option::Some(
                 crate::error::InsufficientCacheClusterCapacityFault::CODE,
-            ) => crate::error::InsufficientCacheClusterCapacityFault::read_error_body(
-                body, &envelope,
-            )
-            .map_or_else(
-                |problem| {
-                    Self::Unhandled(::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
-                        ),
-                    ))
-                },
-                Self::InsufficientCacheClusterCapacityFault,
-            ),
-            ::std::option::Option::Some(crate::error::InvalidCacheClusterStateFault::CODE) => {
-                crate::error::InvalidCacheClusterStateFault::read_error_body(body, &envelope)
+            ) => {
+                crate::error::InsufficientCacheClusterCapacityFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
+                        Self::InsufficientCacheClusterCapacityFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::InvalidCacheClusterStateFault::CODE,
+            ) => {
+                crate::error::InvalidCacheClusterStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
+                        ),
                         Self::InvalidCacheClusterStateFault,
                     )
             }
             ::std::option::Option::Some(
                 crate::error::InvalidGlobalReplicationGroupStateFault::CODE,
-            ) => crate::error::InvalidGlobalReplicationGroupStateFault::read_error_body(
-                body, &envelope,
-            )
-            .map_or_else(
-                |problem| {
-                    Self::Unhandled(::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
+            ) => {
+                crate::error::InvalidGlobalReplicationGroupStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
                         ),
-                    ))
-                },
-                Self::InvalidGlobalReplicationGroupStateFault,
-            ),
+                        Self::InvalidGlobalReplicationGroupStateFault,
+                    )
+            }
             ::std::option::Option::Some(
                 crate::error::InvalidParameterCombinationException::CODE,
             ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(body, &envelope)
+                crate::error::InvalidParameterCombinationException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidParameterCombinationException,
                     )
             }
-            ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE) => {
-                crate::error::InvalidParameterValueException::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::InvalidParameterValueException::CODE,
+            ) => {
+                crate::error::InvalidParameterValueException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidParameterValueException,
                     )
             }
-            ::std::option::Option::Some(crate::error::InvalidUserGroupStateFault::CODE) => {
-                crate::error::InvalidUserGroupStateFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::InvalidUserGroupStateFault::CODE,
+            ) => {
+                crate::error::InvalidUserGroupStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidUserGroupStateFault,
                     )
             }
-            ::std::option::Option::Some(crate::error::InvalidVpcNetworkStateFault::CODE) => {
-                crate::error::InvalidVpcNetworkStateFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::InvalidVpcNetworkStateFault::CODE,
+            ) => {
+                crate::error::InvalidVpcNetworkStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidVpcNetworkStateFault,
                     )
             }
             ::std::option::Option::Some(
                 crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault::CODE,
-            ) => crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault::read_error_body(
-                body, &envelope,
-            )
-            .map_or_else(
-                |problem| {
-                    Self::Unhandled(::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
-                        ),
-                    ))
-                },
-                Self::NodeGroupsPerReplicationGroupQuotaExceededFault,
-            ),
-            ::std::option::Option::Some(crate::error::NodeQuotaForClusterExceededFault::CODE) => {
-                crate::error::NodeQuotaForClusterExceededFault::read_error_body(body, &envelope)
+            ) => {
+                crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
+                        Self::NodeGroupsPerReplicationGroupQuotaExceededFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::NodeQuotaForClusterExceededFault::CODE,
+            ) => {
+                crate::error::NodeQuotaForClusterExceededFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
+                        ),
                         Self::NodeQuotaForClusterExceededFault,
                     )
             }
-            ::std::option::Option::Some(crate::error::NodeQuotaForCustomerExceededFault::CODE) => {
-                crate::error::NodeQuotaForCustomerExceededFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::NodeQuotaForCustomerExceededFault::CODE,
+            ) => {
+                crate::error::NodeQuotaForCustomerExceededFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::NodeQuotaForCustomerExceededFault,
                     )
             }
-            ::std::option::Option::Some(crate::error::ReplicationGroupAlreadyExistsFault::CODE) => {
-                crate::error::ReplicationGroupAlreadyExistsFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::ReplicationGroupAlreadyExistsFault::CODE,
+            ) => {
+                crate::error::ReplicationGroupAlreadyExistsFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::ReplicationGroupAlreadyExistsFault,
                     )
             }
-            ::std::option::Option::Some(crate::error::TagQuotaPerResourceExceeded::CODE) => {
-                crate::error::TagQuotaPerResourceExceeded::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::TagQuotaPerResourceExceeded::CODE,
+            ) => {
+                crate::error::TagQuotaPerResourceExceeded::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::TagQuotaPerResourceExceeded,
                     )
             }
             ::std::option::Option::Some(crate::error::UserGroupNotFoundFault::CODE) => {
-                crate::error::UserGroupNotFoundFault::read_error_body(body, &envelope).map_or_else(
-                    |problem| {
-                        Self::Unhandled(::std::boxed::Box::new(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
+                crate::error::UserGroupNotFoundFault::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
                             ),
-                        ))
-                    },
-                    Self::UserGroupNotFoundFault,
+                        ),
+                        Self::UserGroupNotFoundFault,
+                    )
+            }
+            _ => {
+                Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Ok(envelope),
+                        ),
+                    ),
                 )
             }
-            _ => Self::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Ok(envelope),
-                ),
-            )),
         }
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
             Self::CacheClusterNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::CacheClusterNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::CacheClusterNotFoundFault::CODE,
+                )
             }
             Self::CacheParameterGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::CacheParameterGroupNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::CacheParameterGroupNotFoundFault::CODE,
+                )
             }
             Self::CacheSecurityGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::CacheSecurityGroupNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::CacheSecurityGroupNotFoundFault::CODE,
+                )
             }
             Self::CacheSubnetGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::CacheSubnetGroupNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::CacheSubnetGroupNotFoundFault::CODE,
+                )
             }
-            Self::ClusterQuotaForCustomerExceededFault(_) => ::std::option::Option::Some(
-                crate::error::ClusterQuotaForCustomerExceededFault::CODE,
-            ),
+            Self::ClusterQuotaForCustomerExceededFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::ClusterQuotaForCustomerExceededFault::CODE,
+                )
+            }
             Self::GlobalReplicationGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::GlobalReplicationGroupNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::GlobalReplicationGroupNotFoundFault::CODE,
+                )
             }
-            Self::InsufficientCacheClusterCapacityFault(_) => ::std::option::Option::Some(
-                crate::error::InsufficientCacheClusterCapacityFault::CODE,
-            ),
+            Self::InsufficientCacheClusterCapacityFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InsufficientCacheClusterCapacityFault::CODE,
+                )
+            }
             Self::InvalidCacheClusterStateFault(_) => {
-                ::std::option::Option::Some(crate::error::InvalidCacheClusterStateFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidCacheClusterStateFault::CODE,
+                )
             }
-            Self::InvalidGlobalReplicationGroupStateFault(_) => ::std::option::Option::Some(
-                crate::error::InvalidGlobalReplicationGroupStateFault::CODE,
-            ),
-            Self::InvalidParameterCombinationException(_) => ::std::option::Option::Some(
-                crate::error::InvalidParameterCombinationException::CODE,
-            ),
+            Self::InvalidGlobalReplicationGroupStateFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidGlobalReplicationGroupStateFault::CODE,
+                )
+            }
+            Self::InvalidParameterCombinationException(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterCombinationException::CODE,
+                )
+            }
             Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterValueException::CODE,
+                )
             }
             Self::InvalidUserGroupStateFault(_) => {
-                ::std::option::Option::Some(crate::error::InvalidUserGroupStateFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidUserGroupStateFault::CODE,
+                )
             }
             Self::InvalidVpcNetworkStateFault(_) => {
-                ::std::option::Option::Some(crate::error::InvalidVpcNetworkStateFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidVpcNetworkStateFault::CODE,
+                )
             }
             Self::NodeGroupsPerReplicationGroupQuotaExceededFault(_) => {
                 ::std::option::Option::Some(
@@ -1171,16 +1304,24 @@ impl CreateReplicationGroupError {
                 )
             }
             Self::NodeQuotaForClusterExceededFault(_) => {
-                ::std::option::Option::Some(crate::error::NodeQuotaForClusterExceededFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::NodeQuotaForClusterExceededFault::CODE,
+                )
             }
             Self::NodeQuotaForCustomerExceededFault(_) => {
-                ::std::option::Option::Some(crate::error::NodeQuotaForCustomerExceededFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::NodeQuotaForCustomerExceededFault::CODE,
+                )
             }
             Self::ReplicationGroupAlreadyExistsFault(_) => {
-                ::std::option::Option::Some(crate::error::ReplicationGroupAlreadyExistsFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::ReplicationGroupAlreadyExistsFault::CODE,
+                )
             }
             Self::TagQuotaPerResourceExceeded(_) => {
-                ::std::option::Option::Some(crate::error::TagQuotaPerResourceExceeded::CODE)
+                ::std::option::Option::Some(
+                    crate::error::TagQuotaPerResourceExceeded::CODE,
+                )
             }
             Self::UserGroupNotFoundFault(_) => {
                 ::std::option::Option::Some(crate::error::UserGroupNotFoundFault::CODE)
@@ -1194,82 +1335,120 @@ impl CreateReplicationGroupError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
         match self {
-            Self::CacheClusterNotFoundFault(error) => (
-                crate::error::CacheClusterNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::CacheParameterGroupNotFoundFault(error) => (
-                crate::error::CacheParameterGroupNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::CacheSecurityGroupNotFoundFault(error) => (
-                crate::error::CacheSecurityGroupNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::CacheSubnetGroupNotFoundFault(error) => (
-                crate::error::CacheSubnetGroupNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::ClusterQuotaForCustomerExceededFault(error) => (
-                crate::error::ClusterQuotaForCustomerExceededFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::GlobalReplicationGroupNotFoundFault(error) => (
-                crate::error::GlobalReplicationGroupNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InsufficientCacheClusterCapacityFault(error) => (
-                crate::error::InsufficientCacheClusterCapacityFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidCacheClusterStateFault(error) => (
-                crate::error::InvalidCacheClusterStateFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidGlobalReplicationGroupStateFault(error) => (
-                crate::error::InvalidGlobalReplicationGroupStateFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidParameterCombinationException(error) => (
-                crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidParameterValueException(error) => (
-                crate::error::InvalidParameterValueException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidUserGroupStateFault(error) => (
-                crate::error::InvalidUserGroupStateFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidVpcNetworkStateFault(error) => (
-                crate::error::InvalidVpcNetworkStateFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::NodeGroupsPerReplicationGroupQuotaExceededFault(error) => (
-                crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::NodeQuotaForClusterExceededFault(error) => (
-                crate::error::NodeQuotaForClusterExceededFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::NodeQuotaForCustomerExceededFault(error) => (
-                crate::error::NodeQuotaForCustomerExceededFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::ReplicationGroupAlreadyExistsFault(error) => (
-                crate::error::ReplicationGroupAlreadyExistsFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::TagQuotaPerResourceExceeded(error) => (
-                crate::error::TagQuotaPerResourceExceeded::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::UserGroupNotFoundFault(error) => (
-                crate::error::UserGroupNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::CacheClusterNotFoundFault(error) => {
+                (
+                    crate::error::CacheClusterNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::CacheParameterGroupNotFoundFault(error) => {
+                (
+                    crate::error::CacheParameterGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::CacheSecurityGroupNotFoundFault(error) => {
+                (
+                    crate::error::CacheSecurityGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::CacheSubnetGroupNotFoundFault(error) => {
+                (
+                    crate::error::CacheSubnetGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ClusterQuotaForCustomerExceededFault(error) => {
+                (
+                    crate::error::ClusterQuotaForCustomerExceededFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::GlobalReplicationGroupNotFoundFault(error) => {
+                (
+                    crate::error::GlobalReplicationGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InsufficientCacheClusterCapacityFault(error) => {
+                (
+                    crate::error::InsufficientCacheClusterCapacityFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidCacheClusterStateFault(error) => {
+                (
+                    crate::error::InvalidCacheClusterStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidGlobalReplicationGroupStateFault(error) => {
+                (
+                    crate::error::InvalidGlobalReplicationGroupStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterCombinationException(error) => {
+                (
+                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidUserGroupStateFault(error) => {
+                (
+                    crate::error::InvalidUserGroupStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidVpcNetworkStateFault(error) => {
+                (
+                    crate::error::InvalidVpcNetworkStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::NodeGroupsPerReplicationGroupQuotaExceededFault(error) => {
+                (
+                    crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::NodeQuotaForClusterExceededFault(error) => {
+                (
+                    crate::error::NodeQuotaForClusterExceededFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::NodeQuotaForCustomerExceededFault(error) => {
+                (
+                    crate::error::NodeQuotaForCustomerExceededFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ReplicationGroupAlreadyExistsFault(error) => {
+                (
+                    crate::error::ReplicationGroupAlreadyExistsFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::TagQuotaPerResourceExceeded(error) => {
+                (
+                    crate::error::TagQuotaPerResourceExceeded::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::UserGroupNotFoundFault(error) => {
+                (
+                    crate::error::UserGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
         }
     }
@@ -1283,29 +1462,55 @@ impl ::std::fmt::Display for CreateReplicationGroupError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
             Self::CacheClusterNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::CacheParameterGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::CacheSecurityGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::CacheSubnetGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::ClusterQuotaForCustomerExceededFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::GlobalReplicationGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::CacheParameterGroupNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::CacheSecurityGroupNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::CacheSubnetGroupNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::ClusterQuotaForCustomerExceededFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::GlobalReplicationGroupNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::InsufficientCacheClusterCapacityFault(error) => {
                 ::std::fmt::Display::fmt(error, f)
             }
-            Self::InvalidCacheClusterStateFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::InvalidCacheClusterStateFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::InvalidGlobalReplicationGroupStateFault(error) => {
                 ::std::fmt::Display::fmt(error, f)
             }
-            Self::InvalidParameterCombinationException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterValueException(error) => ::std::fmt::Display::fmt(error, f),
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::InvalidUserGroupStateFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidVpcNetworkStateFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::InvalidVpcNetworkStateFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::NodeGroupsPerReplicationGroupQuotaExceededFault(error) => {
                 ::std::fmt::Display::fmt(error, f)
             }
-            Self::NodeQuotaForClusterExceededFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::NodeQuotaForCustomerExceededFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::ReplicationGroupAlreadyExistsFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::TagQuotaPerResourceExceeded(error) => ::std::fmt::Display::fmt(error, f),
+            Self::NodeQuotaForClusterExceededFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::NodeQuotaForCustomerExceededFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::ReplicationGroupAlreadyExistsFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::TagQuotaPerResourceExceeded(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::UserGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
             Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
         }
@@ -1315,29 +1520,55 @@ impl ::std::error::Error for CreateReplicationGroupError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::CacheClusterNotFoundFault(error) => ::std::option::Option::Some(error),
-            Self::CacheParameterGroupNotFoundFault(error) => ::std::option::Option::Some(error),
-            Self::CacheSecurityGroupNotFoundFault(error) => ::std::option::Option::Some(error),
-            Self::CacheSubnetGroupNotFoundFault(error) => ::std::option::Option::Some(error),
-            Self::ClusterQuotaForCustomerExceededFault(error) => ::std::option::Option::Some(error),
-            Self::GlobalReplicationGroupNotFoundFault(error) => ::std::option::Option::Some(error),
+            Self::CacheParameterGroupNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::CacheSecurityGroupNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::CacheSubnetGroupNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::ClusterQuotaForCustomerExceededFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::GlobalReplicationGroupNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::InsufficientCacheClusterCapacityFault(error) => {
                 ::std::option::Option::Some(error)
             }
-            Self::InvalidCacheClusterStateFault(error) => ::std::option::Option::Some(error),
+            Self::InvalidCacheClusterStateFault(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::InvalidGlobalReplicationGroupStateFault(error) => {
                 ::std::option::Option::Some(error)
             }
-            Self::InvalidParameterCombinationException(error) => ::std::option::Option::Some(error),
-            Self::InvalidParameterValueException(error) => ::std::option::Option::Some(error),
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::InvalidUserGroupStateFault(error) => ::std::option::Option::Some(error),
-            Self::InvalidVpcNetworkStateFault(error) => ::std::option::Option::Some(error),
+            Self::InvalidVpcNetworkStateFault(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::NodeGroupsPerReplicationGroupQuotaExceededFault(error) => {
                 ::std::option::Option::Some(error)
             }
-            Self::NodeQuotaForClusterExceededFault(error) => ::std::option::Option::Some(error),
-            Self::NodeQuotaForCustomerExceededFault(error) => ::std::option::Option::Some(error),
-            Self::ReplicationGroupAlreadyExistsFault(error) => ::std::option::Option::Some(error),
-            Self::TagQuotaPerResourceExceeded(error) => ::std::option::Option::Some(error),
+            Self::NodeQuotaForClusterExceededFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::NodeQuotaForCustomerExceededFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::ReplicationGroupAlreadyExistsFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::TagQuotaPerResourceExceeded(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::UserGroupNotFoundFault(error) => ::std::option::Option::Some(error),
             Self::Unhandled(error) => ::std::option::Option::Some(&**error),
         }
@@ -1356,7 +1587,11 @@ pub fn build_request(
     ::querygen_runtime::http::RequestError,
 > {
     let host_prefix = ::std::option::Option::None;
-    ::querygen_runtime::http::query_request(endpoint, host_prefix, serialize_query_body(input))
+    ::querygen_runtime::http::query_request(
+        endpoint,
+        host_prefix,
+        serialize_query_body(input),
+    )
 }
 /// Reads the HTTP response to a `CreateReplicationGroup` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`CreateReplicationGroupError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
@@ -1368,15 +1603,18 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
-        deserialize_response(body).map_err(|problem| {
-            CreateReplicationGroupError::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Err(problem),
-                ),
-            ))
-        })
+        deserialize_response(body)
+            .map_err(|problem| {
+                CreateReplicationGroupError::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
+                    ),
+                )
+            })
     } else {
         ::std::result::Result::Err(deserialize_error(status, body))
     }
@@ -1389,7 +1627,7 @@ static OPERATION: ::querygen_runtime::client::Operation<
 > = ::querygen_runtime::client::Operation {
     name: "CreateReplicationGroup",
     build_request,
-    parse_response: parse_response::<::std::vec::Vec<u8>>,
+    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `CreateReplicationGroup` call being prepared: the input's setters, then [`send`](Self::send).
@@ -1400,7 +1638,9 @@ pub struct CreateReplicationGroupFluentBuilder {
 }
 #[cfg(feature = "client")]
 impl CreateReplicationGroupFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_runtime::client::Handle>) -> Self {
+    pub(crate) fn new(
+        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    ) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -1417,9 +1657,7 @@ impl CreateReplicationGroupFluentBuilder {
         CreateReplicationGroupOutput,
         ::querygen_runtime::client::SdkError<CreateReplicationGroupError>,
     > {
-        self.send_with_metadata()
-            .await
-            .map(|response| response.output)
+        self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
@@ -1428,14 +1666,16 @@ impl CreateReplicationGroupFluentBuilder {
         ::querygen_runtime::query::QueryResponse<CreateReplicationGroupOutput>,
         ::querygen_runtime::client::SdkError<CreateReplicationGroupError>,
     > {
-        let input = self.inner.build().map_err(|problem| {
-            ::querygen_runtime::client::SdkError::Construction(
-                ::querygen_runtime::client::ConstructionError::new(::std::format!(
-                    "{}: {problem}",
-                    "CreateReplicationGroup"
-                )),
-            )
-        })?;
+        let input = self
+            .inner
+            .build()
+            .map_err(|problem| {
+                ::querygen_runtime::client::SdkError::Construction(
+                    ::querygen_runtime::client::ConstructionError::new(
+                        ::std::format!("{}: {problem}", "CreateReplicationGroup"),
+                    ),
+                )
+            })?;
         self.handle.invoke(&OPERATION, &input).await
     }
     /// The replication group identifier. This parameter is stored as a lowercase string.
@@ -1519,12 +1759,18 @@ impl CreateReplicationGroupFluentBuilder {
     /// replication groups.
     ///
     /// Default: false
-    pub fn automatic_failover_enabled(mut self, input: impl ::std::convert::Into<bool>) -> Self {
+    pub fn automatic_failover_enabled(
+        mut self,
+        input: impl ::std::convert::Into<bool>,
+    ) -> Self {
         self.inner = self.inner.automatic_failover_enabled(input);
         self
     }
     /// Sets or clears the `AutomaticFailoverEnabled` member.
-    pub fn set_automatic_failover_enabled(mut self, input: ::std::option::Option<bool>) -> Self {
+    pub fn set_automatic_failover_enabled(
+        mut self,
+        input: ::std::option::Option<bool>,
+    ) -> Self {
         self.inner = self.inner.set_automatic_failover_enabled(input);
         self
     }
@@ -1605,12 +1851,18 @@ impl CreateReplicationGroupFluentBuilder {
     }
     /// An optional parameter that specifies the number of replica nodes in each node group (shard). Valid
     /// values are 0 to 5.
-    pub fn replicas_per_node_group(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+    pub fn replicas_per_node_group(
+        mut self,
+        input: impl ::std::convert::Into<i32>,
+    ) -> Self {
         self.inner = self.inner.replicas_per_node_group(input);
         self
     }
     /// Sets or clears the `ReplicasPerNodeGroup` member.
-    pub fn set_replicas_per_node_group(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_replicas_per_node_group(
+        mut self,
+        input: ::std::option::Option<i32>,
+    ) -> Self {
         self.inner = self.inner.set_replicas_per_node_group(input);
         self
     }
@@ -1635,7 +1887,9 @@ impl CreateReplicationGroupFluentBuilder {
     /// Sets or clears the `NodeGroupConfiguration` member.
     pub fn set_node_group_configuration(
         mut self,
-        input: ::std::option::Option<::std::vec::Vec<crate::types::NodeGroupConfiguration>>,
+        input: ::std::option::Option<
+            ::std::vec::Vec<crate::types::NodeGroupConfiguration>,
+        >,
     ) -> Self {
         self.inner = self.inner.set_node_group_configuration(input);
         self
@@ -1734,12 +1988,18 @@ impl CreateReplicationGroupFluentBuilder {
     }
     /// The name of the cache engine to be used for the clusters in this replication group. The value must
     /// be set to `valkey` or `redis`.
-    pub fn engine(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn engine(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.engine(input);
         self
     }
     /// Sets or clears the `Engine` member.
-    pub fn set_engine(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_engine(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.set_engine(input);
         self
     }
@@ -1877,7 +2137,10 @@ impl CreateReplicationGroupFluentBuilder {
     /// node groups configured by *NodeGroupConfiguration* regardless of the number of ARNs specified here.
     ///
     /// Example of an Amazon S3 ARN: `arn:aws:s3:::my_bucket/snapshot1.rdb`
-    pub fn snapshot_arns(mut self, item: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn snapshot_arns(
+        mut self,
+        item: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.snapshot_arns(item);
         self
     }
@@ -1968,12 +2231,18 @@ impl CreateReplicationGroupFluentBuilder {
     /// If you are running Valkey 7.2 and above or Redis OSS engine version 6.0 and above, set this
     /// parameter to yes to opt-in to the next auto minor version upgrade campaign. This parameter is
     /// disabled for previous versions.
-    pub fn auto_minor_version_upgrade(mut self, input: impl ::std::convert::Into<bool>) -> Self {
+    pub fn auto_minor_version_upgrade(
+        mut self,
+        input: impl ::std::convert::Into<bool>,
+    ) -> Self {
         self.inner = self.inner.auto_minor_version_upgrade(input);
         self
     }
     /// Sets or clears the `AutoMinorVersionUpgrade` member.
-    pub fn set_auto_minor_version_upgrade(mut self, input: ::std::option::Option<bool>) -> Self {
+    pub fn set_auto_minor_version_upgrade(
+        mut self,
+        input: ::std::option::Option<bool>,
+    ) -> Self {
         self.inner = self.inner.set_auto_minor_version_upgrade(input);
         self
     }
@@ -1982,12 +2251,18 @@ impl CreateReplicationGroupFluentBuilder {
     /// days before being deleted.
     ///
     /// Default: 0 (i.e., automatic backups are disabled for this cluster).
-    pub fn snapshot_retention_limit(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+    pub fn snapshot_retention_limit(
+        mut self,
+        input: impl ::std::convert::Into<i32>,
+    ) -> Self {
         self.inner = self.inner.snapshot_retention_limit(input);
         self
     }
     /// Sets or clears the `SnapshotRetentionLimit` member.
-    pub fn set_snapshot_retention_limit(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_snapshot_retention_limit(
+        mut self,
+        input: ::std::option::Option<i32>,
+    ) -> Self {
         self.inner = self.inner.set_snapshot_retention_limit(input);
         self
     }
@@ -2028,12 +2303,18 @@ impl CreateReplicationGroupFluentBuilder {
     ///
     /// For more information, see [AUTH password](http://redis.io/commands/AUTH) at
     /// <http://redis.io/commands/AUTH>.
-    pub fn auth_token(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn auth_token(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.auth_token(input);
         self
     }
     /// Sets or clears the `AuthToken` member.
-    pub fn set_auth_token(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_auth_token(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.set_auth_token(input);
         self
     }
@@ -2051,12 +2332,18 @@ impl CreateReplicationGroupFluentBuilder {
     ///
     /// **Important:** For HIPAA compliance, you must specify `TransitEncryptionEnabled` as `true`, an
     /// `AuthToken`, and a `CacheSubnetGroup`.
-    pub fn transit_encryption_enabled(mut self, input: impl ::std::convert::Into<bool>) -> Self {
+    pub fn transit_encryption_enabled(
+        mut self,
+        input: impl ::std::convert::Into<bool>,
+    ) -> Self {
         self.inner = self.inner.transit_encryption_enabled(input);
         self
     }
     /// Sets or clears the `TransitEncryptionEnabled` member.
-    pub fn set_transit_encryption_enabled(mut self, input: ::std::option::Option<bool>) -> Self {
+    pub fn set_transit_encryption_enabled(
+        mut self,
+        input: ::std::option::Option<bool>,
+    ) -> Self {
         self.inner = self.inner.set_transit_encryption_enabled(input);
         self
     }
@@ -2070,22 +2357,34 @@ impl CreateReplicationGroupFluentBuilder {
     /// later, Redis OSS version `3.2.6`, or Redis OSS `4.x` and later.
     ///
     /// Default: `true` when using Valkey, `false` when using Redis OSS
-    pub fn at_rest_encryption_enabled(mut self, input: impl ::std::convert::Into<bool>) -> Self {
+    pub fn at_rest_encryption_enabled(
+        mut self,
+        input: impl ::std::convert::Into<bool>,
+    ) -> Self {
         self.inner = self.inner.at_rest_encryption_enabled(input);
         self
     }
     /// Sets or clears the `AtRestEncryptionEnabled` member.
-    pub fn set_at_rest_encryption_enabled(mut self, input: ::std::option::Option<bool>) -> Self {
+    pub fn set_at_rest_encryption_enabled(
+        mut self,
+        input: ::std::option::Option<bool>,
+    ) -> Self {
         self.inner = self.inner.set_at_rest_encryption_enabled(input);
         self
     }
     /// The ID of the KMS key used to encrypt the disk in the cluster.
-    pub fn kms_key_id(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn kms_key_id(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.kms_key_id(input);
         self
     }
     /// Sets or clears the `KmsKeyId` member.
-    pub fn set_kms_key_id(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_kms_key_id(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.set_kms_key_id(input);
         self
     }
@@ -2130,12 +2429,18 @@ impl CreateReplicationGroupFluentBuilder {
     /// Enables data tiering. Data tiering is only supported for replication groups using the r6gd node
     /// type. This parameter must be set to true when using r6gd nodes. For more information, see [Data
     /// tiering](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/data-tiering.html).
-    pub fn data_tiering_enabled(mut self, input: impl ::std::convert::Into<bool>) -> Self {
+    pub fn data_tiering_enabled(
+        mut self,
+        input: impl ::std::convert::Into<bool>,
+    ) -> Self {
         self.inner = self.inner.data_tiering_enabled(input);
         self
     }
     /// Sets or clears the `DataTieringEnabled` member.
-    pub fn set_data_tiering_enabled(mut self, input: ::std::option::Option<bool>) -> Self {
+    pub fn set_data_tiering_enabled(
+        mut self,
+        input: ::std::option::Option<bool>,
+    ) -> Self {
         self.inner = self.inner.set_data_tiering_enabled(input);
         self
     }
@@ -2252,13 +2557,17 @@ impl CreateReplicationGroupInput {
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_replication_group_description = match node.child("ReplicationGroupDescription") {
+        let member_replication_group_description = match node
+            .child("ReplicationGroupDescription")
+        {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.text()?.to_owned())
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_global_replication_group_id = match node.child("GlobalReplicationGroupId") {
+        let member_global_replication_group_id = match node
+            .child("GlobalReplicationGroupId")
+        {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.text()?.to_owned())
             }
@@ -2270,7 +2579,9 @@ impl CreateReplicationGroupInput {
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_automatic_failover_enabled = match node.child("AutomaticFailoverEnabled") {
+        let member_automatic_failover_enabled = match node
+            .child("AutomaticFailoverEnabled")
+        {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.parsed::<bool>("a boolean")?)
             }
@@ -2288,18 +2599,22 @@ impl CreateReplicationGroupInput {
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_preferred_cache_cluster_a_zs = match node.child("PreferredCacheClusterAZs") {
+        let member_preferred_cache_cluster_a_zs = match node
+            .child("PreferredCacheClusterAZs")
+        {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(match child.child("AvailabilityZone") {
-                    ::std::option::Option::Some(items) => {
-                        let mut list = ::std::vec::Vec::new();
-                        for item0 in items.items()? {
-                            list.push(item0.text()?.to_owned());
+                ::std::option::Option::Some(
+                    match child.child("AvailabilityZone") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(item0.text()?.to_owned());
+                            }
+                            list
                         }
-                        list
-                    }
-                    ::std::option::Option::None => ::std::vec::Vec::new(),
-                })
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
@@ -2315,18 +2630,23 @@ impl CreateReplicationGroupInput {
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_node_group_configuration = match node.child("NodeGroupConfiguration") {
+        let member_node_group_configuration = match node.child("NodeGroupConfiguration")
+        {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(match child.child("NodeGroupConfiguration") {
-                    ::std::option::Option::Some(items) => {
-                        let mut list = ::std::vec::Vec::new();
-                        for item0 in items.items()? {
-                            list.push(crate::types::NodeGroupConfiguration::read_query(item0)?);
+                ::std::option::Option::Some(
+                    match child.child("NodeGroupConfiguration") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(
+                                    crate::types::NodeGroupConfiguration::read_query(item0)?,
+                                );
+                            }
+                            list
                         }
-                        list
-                    }
-                    ::std::option::Option::None => ::std::vec::Vec::new(),
-                })
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
@@ -2348,7 +2668,9 @@ impl CreateReplicationGroupInput {
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_cache_parameter_group_name = match node.child("CacheParameterGroupName") {
+        let member_cache_parameter_group_name = match node
+            .child("CacheParameterGroupName")
+        {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.text()?.to_owned())
             }
@@ -2360,63 +2682,73 @@ impl CreateReplicationGroupInput {
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_cache_security_group_names = match node.child("CacheSecurityGroupNames") {
+        let member_cache_security_group_names = match node
+            .child("CacheSecurityGroupNames")
+        {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(match child.child("CacheSecurityGroupName") {
-                    ::std::option::Option::Some(items) => {
-                        let mut list = ::std::vec::Vec::new();
-                        for item0 in items.items()? {
-                            list.push(item0.text()?.to_owned());
+                ::std::option::Option::Some(
+                    match child.child("CacheSecurityGroupName") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(item0.text()?.to_owned());
+                            }
+                            list
                         }
-                        list
-                    }
-                    ::std::option::Option::None => ::std::vec::Vec::new(),
-                })
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
         let member_security_group_ids = match node.child("SecurityGroupIds") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(match child.child("SecurityGroupId") {
-                    ::std::option::Option::Some(items) => {
-                        let mut list = ::std::vec::Vec::new();
-                        for item0 in items.items()? {
-                            list.push(item0.text()?.to_owned());
+                ::std::option::Option::Some(
+                    match child.child("SecurityGroupId") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(item0.text()?.to_owned());
+                            }
+                            list
                         }
-                        list
-                    }
-                    ::std::option::Option::None => ::std::vec::Vec::new(),
-                })
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
         let member_tags = match node.child("Tags") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(match child.child("Tag") {
-                    ::std::option::Option::Some(items) => {
-                        let mut list = ::std::vec::Vec::new();
-                        for item0 in items.items()? {
-                            list.push(crate::types::Tag::read_query(item0)?);
+                ::std::option::Option::Some(
+                    match child.child("Tag") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(crate::types::Tag::read_query(item0)?);
+                            }
+                            list
                         }
-                        list
-                    }
-                    ::std::option::Option::None => ::std::vec::Vec::new(),
-                })
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
         let member_snapshot_arns = match node.child("SnapshotArns") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(match child.child("SnapshotArn") {
-                    ::std::option::Option::Some(items) => {
-                        let mut list = ::std::vec::Vec::new();
-                        for item0 in items.items()? {
-                            list.push(item0.text()?.to_owned());
+                ::std::option::Option::Some(
+                    match child.child("SnapshotArn") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(item0.text()?.to_owned());
+                            }
+                            list
                         }
-                        list
-                    }
-                    ::std::option::Option::None => ::std::vec::Vec::new(),
-                })
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
@@ -2426,7 +2758,9 @@ impl CreateReplicationGroupInput {
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_preferred_maintenance_window = match node.child("PreferredMaintenanceWindow") {
+        let member_preferred_maintenance_window = match node
+            .child("PreferredMaintenanceWindow")
+        {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.text()?.to_owned())
             }
@@ -2444,13 +2778,16 @@ impl CreateReplicationGroupInput {
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_auto_minor_version_upgrade = match node.child("AutoMinorVersionUpgrade") {
+        let member_auto_minor_version_upgrade = match node
+            .child("AutoMinorVersionUpgrade")
+        {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.parsed::<bool>("a boolean")?)
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_snapshot_retention_limit = match node.child("SnapshotRetentionLimit") {
+        let member_snapshot_retention_limit = match node.child("SnapshotRetentionLimit")
+        {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
             }
@@ -2468,13 +2805,17 @@ impl CreateReplicationGroupInput {
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_transit_encryption_enabled = match node.child("TransitEncryptionEnabled") {
+        let member_transit_encryption_enabled = match node
+            .child("TransitEncryptionEnabled")
+        {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.parsed::<bool>("a boolean")?)
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_at_rest_encryption_enabled = match node.child("AtRestEncryptionEnabled") {
+        let member_at_rest_encryption_enabled = match node
+            .child("AtRestEncryptionEnabled")
+        {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.parsed::<bool>("a boolean")?)
             }
@@ -2488,33 +2829,41 @@ impl CreateReplicationGroupInput {
         };
         let member_user_group_ids = match node.child("UserGroupIds") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(match child.child("member") {
-                    ::std::option::Option::Some(items) => {
-                        let mut list = ::std::vec::Vec::new();
-                        for item0 in items.items()? {
-                            list.push(item0.text()?.to_owned());
+                ::std::option::Option::Some(
+                    match child.child("member") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(item0.text()?.to_owned());
+                            }
+                            list
                         }
-                        list
-                    }
-                    ::std::option::Option::None => ::std::vec::Vec::new(),
-                })
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_log_delivery_configurations = match node.child("LogDeliveryConfigurations") {
+        let member_log_delivery_configurations = match node
+            .child("LogDeliveryConfigurations")
+        {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(match child.child("LogDeliveryConfigurationRequest") {
-                    ::std::option::Option::Some(items) => {
-                        let mut list = ::std::vec::Vec::new();
-                        for item0 in items.items()? {
-                            list.push(crate::types::LogDeliveryConfigurationRequest::read_query(
-                                item0,
-                            )?);
+                ::std::option::Option::Some(
+                    match child.child("LogDeliveryConfigurationRequest") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(
+                                    crate::types::LogDeliveryConfigurationRequest::read_query(
+                                        item0,
+                                    )?,
+                                );
+                            }
+                            list
                         }
-                        list
-                    }
-                    ::std::option::Option::None => ::std::vec::Vec::new(),
-                })
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
@@ -2526,29 +2875,38 @@ impl CreateReplicationGroupInput {
         };
         let member_network_type = match node.child("NetworkType") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(crate::types::NetworkType::from(child.text()?))
+                ::std::option::Option::Some(
+                    crate::types::NetworkType::from(child.text()?),
+                )
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
         let member_ip_discovery = match node.child("IpDiscovery") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(crate::types::IpDiscovery::from(child.text()?))
+                ::std::option::Option::Some(
+                    crate::types::IpDiscovery::from(child.text()?),
+                )
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
         let member_transit_encryption_mode = match node.child("TransitEncryptionMode") {
-            ::std::option::Option::Some(child) => ::std::option::Option::Some(
-                crate::types::TransitEncryptionMode::from(child.text()?),
-            ),
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(
+                    crate::types::TransitEncryptionMode::from(child.text()?),
+                )
+            }
             ::std::option::Option::None => ::std::option::Option::None,
         };
         let member_cluster_mode = match node.child("ClusterMode") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(crate::types::ClusterMode::from(child.text()?))
+                ::std::option::Option::Some(
+                    crate::types::ClusterMode::from(child.text()?),
+                )
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_serverless_cache_snapshot_name = match node.child("ServerlessCacheSnapshotName")
+        let member_serverless_cache_snapshot_name = match node
+            .child("ServerlessCacheSnapshotName")
         {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.text()?.to_owned())
@@ -2613,7 +2971,10 @@ impl CreateReplicationGroupOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<CreateReplicationGroupInput, ::querygen_runtime::server::QueryError> {
+) -> ::std::result::Result<
+    CreateReplicationGroupInput,
+    ::querygen_runtime::server::QueryError,
+> {
     let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
     tree.expect_action("CreateReplicationGroup", "2015-02-02")?;
     CreateReplicationGroupInput::read_query(&tree)
@@ -2625,10 +2986,13 @@ pub fn serialize_response(
     request_id: &str,
 ) -> ::std::string::String {
     let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer.start(
-        "CreateReplicationGroupResponse",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-    );
+    writer
+        .start(
+            "CreateReplicationGroupResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
     writer.start("CreateReplicationGroupResult", ::std::option::Option::None);
     output.write_xml(&mut writer);
     writer.end("CreateReplicationGroupResult");
@@ -2648,18 +3012,25 @@ pub mod builders {
         automatic_failover_enabled: ::std::option::Option<bool>,
         multi_az_enabled: ::std::option::Option<bool>,
         num_cache_clusters: ::std::option::Option<i32>,
-        preferred_cache_cluster_a_zs: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        preferred_cache_cluster_a_zs: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
         num_node_groups: ::std::option::Option<i32>,
         replicas_per_node_group: ::std::option::Option<i32>,
-        node_group_configuration:
-            ::std::option::Option<::std::vec::Vec<crate::types::NodeGroupConfiguration>>,
+        node_group_configuration: ::std::option::Option<
+            ::std::vec::Vec<crate::types::NodeGroupConfiguration>,
+        >,
         cache_node_type: ::std::option::Option<::std::string::String>,
         engine: ::std::option::Option<::std::string::String>,
         engine_version: ::std::option::Option<::std::string::String>,
         cache_parameter_group_name: ::std::option::Option<::std::string::String>,
         cache_subnet_group_name: ::std::option::Option<::std::string::String>,
-        cache_security_group_names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        security_group_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        cache_security_group_names: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        security_group_ids: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
         tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
         snapshot_arns: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         snapshot_name: ::std::option::Option<::std::string::String>,
@@ -2674,12 +3045,15 @@ pub mod builders {
         at_rest_encryption_enabled: ::std::option::Option<bool>,
         kms_key_id: ::std::option::Option<::std::string::String>,
         user_group_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        log_delivery_configurations:
-            ::std::option::Option<::std::vec::Vec<crate::types::LogDeliveryConfigurationRequest>>,
+        log_delivery_configurations: ::std::option::Option<
+            ::std::vec::Vec<crate::types::LogDeliveryConfigurationRequest>,
+        >,
         data_tiering_enabled: ::std::option::Option<bool>,
         network_type: ::std::option::Option<crate::types::NetworkType>,
         ip_discovery: ::std::option::Option<crate::types::IpDiscovery>,
-        transit_encryption_mode: ::std::option::Option<crate::types::TransitEncryptionMode>,
+        transit_encryption_mode: ::std::option::Option<
+            crate::types::TransitEncryptionMode,
+        >,
         cluster_mode: ::std::option::Option<crate::types::ClusterMode>,
         serverless_cache_snapshot_name: ::std::option::Option<::std::string::String>,
     }
@@ -2711,7 +3085,9 @@ pub mod builders {
             mut self,
             input: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.replication_group_description = ::std::option::Option::Some(input.into());
+            self.replication_group_description = ::std::option::Option::Some(
+                input.into(),
+            );
             self
         }
         /// Sets or clears the `ReplicationGroupDescription` member.
@@ -2783,12 +3159,18 @@ pub mod builders {
         /// A flag indicating if you have Multi-AZ enabled to enhance fault tolerance. For more information, see
         /// [Minimizing Downtime:
         /// Multi-AZ](http://docs.aws.amazon.com/AmazonElastiCache/latest/dg/AutoFailover.html).
-        pub fn multi_az_enabled(mut self, input: impl ::std::convert::Into<bool>) -> Self {
+        pub fn multi_az_enabled(
+            mut self,
+            input: impl ::std::convert::Into<bool>,
+        ) -> Self {
             self.multi_az_enabled = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `MultiAZEnabled` member.
-        pub fn set_multi_az_enabled(mut self, input: ::std::option::Option<bool>) -> Self {
+        pub fn set_multi_az_enabled(
+            mut self,
+            input: ::std::option::Option<bool>,
+        ) -> Self {
             self.multi_az_enabled = input;
             self
         }
@@ -2802,12 +3184,18 @@ pub mod builders {
         /// explicitly set it to a value between 2 and 6.
         ///
         /// The maximum permitted value for `NumCacheClusters` is 6 (1 primary plus 5 replicas).
-        pub fn num_cache_clusters(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+        pub fn num_cache_clusters(
+            mut self,
+            input: impl ::std::convert::Into<i32>,
+        ) -> Self {
             self.num_cache_clusters = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `NumCacheClusters` member.
-        pub fn set_num_cache_clusters(mut self, input: ::std::option::Option<i32>) -> Self {
+        pub fn set_num_cache_clusters(
+            mut self,
+            input: ::std::option::Option<i32>,
+        ) -> Self {
             self.num_cache_clusters = input;
             self
         }
@@ -2859,12 +3247,18 @@ pub mod builders {
         }
         /// An optional parameter that specifies the number of replica nodes in each node group (shard). Valid
         /// values are 0 to 5.
-        pub fn replicas_per_node_group(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+        pub fn replicas_per_node_group(
+            mut self,
+            input: impl ::std::convert::Into<i32>,
+        ) -> Self {
             self.replicas_per_node_group = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `ReplicasPerNodeGroup` member.
-        pub fn set_replicas_per_node_group(mut self, input: ::std::option::Option<i32>) -> Self {
+        pub fn set_replicas_per_node_group(
+            mut self,
+            input: ::std::option::Option<i32>,
+        ) -> Self {
             self.replicas_per_node_group = input;
             self
         }
@@ -2891,7 +3285,9 @@ pub mod builders {
         /// Sets or clears the `NodeGroupConfiguration` member.
         pub fn set_node_group_configuration(
             mut self,
-            input: ::std::option::Option<::std::vec::Vec<crate::types::NodeGroupConfiguration>>,
+            input: ::std::option::Option<
+                ::std::vec::Vec<crate::types::NodeGroupConfiguration>,
+            >,
         ) -> Self {
             self.node_group_configuration = input;
             self
@@ -2990,12 +3386,18 @@ pub mod builders {
         }
         /// The name of the cache engine to be used for the clusters in this replication group. The value must
         /// be set to `valkey` or `redis`.
-        pub fn engine(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn engine(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.engine = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `Engine` member.
-        pub fn set_engine(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_engine(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.engine = input;
             self
         }
@@ -3116,10 +3518,11 @@ pub mod builders {
         /// Key=`myKey`, Value=`myKeyValue`. You can include multiple tags as shown following: Key=`myKey`,
         /// Value=`myKeyValue` Key=`mySecondKey`, Value=`mySecondKeyValue`. Tags on replication groups will be
         /// replicated to all nodes.
-        pub fn tags(mut self, item: impl ::std::convert::Into<crate::types::Tag>) -> Self {
-            self.tags
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+        pub fn tags(
+            mut self,
+            item: impl ::std::convert::Into<crate::types::Tag>,
+        ) -> Self {
+            self.tags.get_or_insert_with(::std::vec::Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `Tags` member.
@@ -3192,7 +3595,9 @@ pub mod builders {
             mut self,
             input: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.preferred_maintenance_window = ::std::option::Option::Some(input.into());
+            self.preferred_maintenance_window = ::std::option::Option::Some(
+                input.into(),
+            );
             self
         }
         /// Sets or clears the `PreferredMaintenanceWindow` member.
@@ -3255,12 +3660,18 @@ pub mod builders {
         /// days before being deleted.
         ///
         /// Default: 0 (i.e., automatic backups are disabled for this cluster).
-        pub fn snapshot_retention_limit(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+        pub fn snapshot_retention_limit(
+            mut self,
+            input: impl ::std::convert::Into<i32>,
+        ) -> Self {
             self.snapshot_retention_limit = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `SnapshotRetentionLimit` member.
-        pub fn set_snapshot_retention_limit(mut self, input: ::std::option::Option<i32>) -> Self {
+        pub fn set_snapshot_retention_limit(
+            mut self,
+            input: ::std::option::Option<i32>,
+        ) -> Self {
             self.snapshot_retention_limit = input;
             self
         }
@@ -3411,7 +3822,9 @@ pub mod builders {
         /// Specifies the destination, format and type of the logs.
         pub fn log_delivery_configurations(
             mut self,
-            item: impl ::std::convert::Into<crate::types::LogDeliveryConfigurationRequest>,
+            item: impl ::std::convert::Into<
+                crate::types::LogDeliveryConfigurationRequest,
+            >,
         ) -> Self {
             self.log_delivery_configurations
                 .get_or_insert_with(::std::vec::Vec::new)
@@ -3431,12 +3844,18 @@ pub mod builders {
         /// Enables data tiering. Data tiering is only supported for replication groups using the r6gd node
         /// type. This parameter must be set to true when using r6gd nodes. For more information, see [Data
         /// tiering](https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/data-tiering.html).
-        pub fn data_tiering_enabled(mut self, input: impl ::std::convert::Into<bool>) -> Self {
+        pub fn data_tiering_enabled(
+            mut self,
+            input: impl ::std::convert::Into<bool>,
+        ) -> Self {
             self.data_tiering_enabled = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `DataTieringEnabled` member.
-        pub fn set_data_tiering_enabled(mut self, input: ::std::option::Option<bool>) -> Self {
+        pub fn set_data_tiering_enabled(
+            mut self,
+            input: ::std::option::Option<bool>,
+        ) -> Self {
             self.data_tiering_enabled = input;
             self
         }
@@ -3529,7 +3948,9 @@ pub mod builders {
             mut self,
             input: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.serverless_cache_snapshot_name = ::std::option::Option::Some(input.into());
+            self.serverless_cache_snapshot_name = ::std::option::Option::Some(
+                input.into(),
+            );
             self
         }
         /// Sets or clears the `ServerlessCacheSnapshotName` member.
@@ -3562,49 +3983,47 @@ pub mod builders {
                     ),
                 );
             }
-            ::std::result::Result::Ok(
-                crate::operation::create_replication_group::CreateReplicationGroupInput {
-                    replication_group_id: self.replication_group_id,
-                    replication_group_description: self.replication_group_description,
-                    global_replication_group_id: self.global_replication_group_id,
-                    primary_cluster_id: self.primary_cluster_id,
-                    automatic_failover_enabled: self.automatic_failover_enabled,
-                    multi_az_enabled: self.multi_az_enabled,
-                    num_cache_clusters: self.num_cache_clusters,
-                    preferred_cache_cluster_a_zs: self.preferred_cache_cluster_a_zs,
-                    num_node_groups: self.num_node_groups,
-                    replicas_per_node_group: self.replicas_per_node_group,
-                    node_group_configuration: self.node_group_configuration,
-                    cache_node_type: self.cache_node_type,
-                    engine: self.engine,
-                    engine_version: self.engine_version,
-                    cache_parameter_group_name: self.cache_parameter_group_name,
-                    cache_subnet_group_name: self.cache_subnet_group_name,
-                    cache_security_group_names: self.cache_security_group_names,
-                    security_group_ids: self.security_group_ids,
-                    tags: self.tags,
-                    snapshot_arns: self.snapshot_arns,
-                    snapshot_name: self.snapshot_name,
-                    preferred_maintenance_window: self.preferred_maintenance_window,
-                    port: self.port,
-                    notification_topic_arn: self.notification_topic_arn,
-                    auto_minor_version_upgrade: self.auto_minor_version_upgrade,
-                    snapshot_retention_limit: self.snapshot_retention_limit,
-                    snapshot_window: self.snapshot_window,
-                    auth_token: self.auth_token,
-                    transit_encryption_enabled: self.transit_encryption_enabled,
-                    at_rest_encryption_enabled: self.at_rest_encryption_enabled,
-                    kms_key_id: self.kms_key_id,
-                    user_group_ids: self.user_group_ids,
-                    log_delivery_configurations: self.log_delivery_configurations,
-                    data_tiering_enabled: self.data_tiering_enabled,
-                    network_type: self.network_type,
-                    ip_discovery: self.ip_discovery,
-                    transit_encryption_mode: self.transit_encryption_mode,
-                    cluster_mode: self.cluster_mode,
-                    serverless_cache_snapshot_name: self.serverless_cache_snapshot_name,
-                },
-            )
+            ::std::result::Result::Ok(crate::operation::create_replication_group::CreateReplicationGroupInput {
+                replication_group_id: self.replication_group_id,
+                replication_group_description: self.replication_group_description,
+                global_replication_group_id: self.global_replication_group_id,
+                primary_cluster_id: self.primary_cluster_id,
+                automatic_failover_enabled: self.automatic_failover_enabled,
+                multi_az_enabled: self.multi_az_enabled,
+                num_cache_clusters: self.num_cache_clusters,
+                preferred_cache_cluster_a_zs: self.preferred_cache_cluster_a_zs,
+                num_node_groups: self.num_node_groups,
+                replicas_per_node_group: self.replicas_per_node_group,
+                node_group_configuration: self.node_group_configuration,
+                cache_node_type: self.cache_node_type,
+                engine: self.engine,
+                engine_version: self.engine_version,
+                cache_parameter_group_name: self.cache_parameter_group_name,
+                cache_subnet_group_name: self.cache_subnet_group_name,
+                cache_security_group_names: self.cache_security_group_names,
+                security_group_ids: self.security_group_ids,
+                tags: self.tags,
+                snapshot_arns: self.snapshot_arns,
+                snapshot_name: self.snapshot_name,
+                preferred_maintenance_window: self.preferred_maintenance_window,
+                port: self.port,
+                notification_topic_arn: self.notification_topic_arn,
+                auto_minor_version_upgrade: self.auto_minor_version_upgrade,
+                snapshot_retention_limit: self.snapshot_retention_limit,
+                snapshot_window: self.snapshot_window,
+                auth_token: self.auth_token,
+                transit_encryption_enabled: self.transit_encryption_enabled,
+                at_rest_encryption_enabled: self.at_rest_encryption_enabled,
+                kms_key_id: self.kms_key_id,
+                user_group_ids: self.user_group_ids,
+                log_delivery_configurations: self.log_delivery_configurations,
+                data_tiering_enabled: self.data_tiering_enabled,
+                network_type: self.network_type,
+                ip_discovery: self.ip_discovery,
+                transit_encryption_mode: self.transit_encryption_mode,
+                cluster_mode: self.cluster_mode,
+                serverless_cache_snapshot_name: self.serverless_cache_snapshot_name,
+            })
         }
     }
     /// A builder for [`CreateReplicationGroupOutput`](super::CreateReplicationGroupOutput).

@@ -46,10 +46,14 @@ pub struct CreateServerlessCacheInput {
     /// security group will authorize traffic access for the VPC end-point (private-link). If no other
     /// information is given this will be the VPC’s Default Security Group that is associated with the
     /// cluster VPC end-point.
-    pub security_group_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub security_group_ids: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
     /// The ARN(s) of the snapshot that the new serverless cache will be created from. Available for Valkey,
     /// Redis OSS and Serverless Memcached only.
-    pub snapshot_arns_to_restore: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub snapshot_arns_to_restore: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
     /// The list of tags (key, value) pairs to be added to the serverless cache resource. Default is NULL.
     pub tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
     /// The identifier of the UserGroup to be associated with the serverless cache. Available for Valkey and
@@ -69,9 +73,7 @@ pub struct CreateServerlessCacheInput {
 }
 impl CreateServerlessCacheInput {
     /// Creates a builder for [`CreateServerlessCacheInput`].
-    pub fn builder(
-    ) -> crate::operation::create_serverless_cache::builders::CreateServerlessCacheInputBuilder
-    {
+    pub fn builder() -> crate::operation::create_serverless_cache::builders::CreateServerlessCacheInputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -86,9 +88,7 @@ pub struct CreateServerlessCacheOutput {
 }
 impl CreateServerlessCacheOutput {
     /// Creates a builder for [`CreateServerlessCacheOutput`].
-    pub fn builder(
-    ) -> crate::operation::create_serverless_cache::builders::CreateServerlessCacheOutputBuilder
-    {
+    pub fn builder() -> crate::operation::create_serverless_cache::builders::CreateServerlessCacheOutputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -204,9 +204,13 @@ impl CreateServerlessCacheInput {
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=CreateServerlessCache&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &CreateServerlessCacheInput) -> ::std::string::String {
-    let mut writer =
-        ::querygen_runtime::query::QueryWriter::new("CreateServerlessCache", "2015-02-02");
+pub fn serialize_query_body(
+    input: &CreateServerlessCacheInput,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+        "CreateServerlessCache",
+        "2015-02-02",
+    );
     input.write_query(&mut writer);
     writer.finish()
 }
@@ -216,8 +220,9 @@ impl CreateServerlessCacheOutput {
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_serverless_cache: ::std::option::Option<crate::types::ServerlessCache> =
-            ::std::option::Option::None;
+        let mut member_serverless_cache: ::std::option::Option<
+            crate::types::ServerlessCache,
+        > = ::std::option::Option::None;
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "ServerlessCache" => {
@@ -249,7 +254,10 @@ pub fn deserialize_response(
         ::std::option::Option::Some(output) => output,
         ::std::option::Option::None => CreateServerlessCacheOutput::builder().build(),
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse { output, request_id })
+    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+        output,
+        request_id,
+    })
 }
 /// The errors `CreateServerlessCache` may return.
 #[non_exhaustive]
@@ -258,7 +266,9 @@ pub enum CreateServerlessCacheError {
     /// The service answered with [`crate::error::InvalidCredentialsException`].
     InvalidCredentialsException(crate::error::InvalidCredentialsException),
     /// The service answered with [`crate::error::InvalidParameterCombinationException`].
-    InvalidParameterCombinationException(crate::error::InvalidParameterCombinationException),
+    InvalidParameterCombinationException(
+        crate::error::InvalidParameterCombinationException,
+    ),
     /// The service answered with [`crate::error::InvalidParameterValueException`].
     InvalidParameterValueException(crate::error::InvalidParameterValueException),
     /// The service answered with [`crate::error::InvalidServerlessCacheStateFault`].
@@ -288,225 +298,298 @@ impl CreateServerlessCacheError {
         let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(::std::boxed::Box::new(
-                    ::querygen_runtime::query::UnhandledError::new(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
+                return Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
                     ),
-                ));
+                );
             }
         };
         match envelope.code.as_deref() {
-            ::std::option::Option::Some(crate::error::InvalidCredentialsException::CODE) => {
-                crate::error::InvalidCredentialsException::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::InvalidCredentialsException::CODE,
+            ) => {
+                crate::error::InvalidCredentialsException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidCredentialsException,
                     )
             }
             ::std::option::Option::Some(
                 crate::error::InvalidParameterCombinationException::CODE,
             ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(body, &envelope)
+                crate::error::InvalidParameterCombinationException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidParameterCombinationException,
                     )
             }
-            ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE) => {
-                crate::error::InvalidParameterValueException::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::InvalidParameterValueException::CODE,
+            ) => {
+                crate::error::InvalidParameterValueException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidParameterValueException,
                     )
             }
-            ::std::option::Option::Some(crate::error::InvalidServerlessCacheStateFault::CODE) => {
-                crate::error::InvalidServerlessCacheStateFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::InvalidServerlessCacheStateFault::CODE,
+            ) => {
+                crate::error::InvalidServerlessCacheStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidServerlessCacheStateFault,
                     )
             }
-            ::std::option::Option::Some(crate::error::InvalidUserGroupStateFault::CODE) => {
-                crate::error::InvalidUserGroupStateFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::InvalidUserGroupStateFault::CODE,
+            ) => {
+                crate::error::InvalidUserGroupStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidUserGroupStateFault,
                     )
             }
-            ::std::option::Option::Some(crate::error::ServerlessCacheAlreadyExistsFault::CODE) => {
-                crate::error::ServerlessCacheAlreadyExistsFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::ServerlessCacheAlreadyExistsFault::CODE,
+            ) => {
+                crate::error::ServerlessCacheAlreadyExistsFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::ServerlessCacheAlreadyExistsFault,
                     )
             }
-            ::std::option::Option::Some(crate::error::ServerlessCacheNotFoundFault::CODE) => {
-                crate::error::ServerlessCacheNotFoundFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::ServerlessCacheNotFoundFault::CODE,
+            ) => {
+                crate::error::ServerlessCacheNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::ServerlessCacheNotFoundFault,
                     )
             }
             ::std::option::Option::Some(
                 crate::error::ServerlessCacheQuotaForCustomerExceededFault::CODE,
-            ) => crate::error::ServerlessCacheQuotaForCustomerExceededFault::read_error_body(
-                body, &envelope,
-            )
-            .map_or_else(
-                |problem| {
-                    Self::Unhandled(::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
-                        ),
-                    ))
-                },
-                Self::ServerlessCacheQuotaForCustomerExceededFault,
-            ),
-            ::std::option::Option::Some(crate::error::ServiceLinkedRoleNotFoundFault::CODE) => {
-                crate::error::ServiceLinkedRoleNotFoundFault::read_error_body(body, &envelope)
+            ) => {
+                crate::error::ServerlessCacheQuotaForCustomerExceededFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
+                        Self::ServerlessCacheQuotaForCustomerExceededFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::ServiceLinkedRoleNotFoundFault::CODE,
+            ) => {
+                crate::error::ServiceLinkedRoleNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
+                        ),
                         Self::ServiceLinkedRoleNotFoundFault,
                     )
             }
-            ::std::option::Option::Some(crate::error::TagQuotaPerResourceExceeded::CODE) => {
-                crate::error::TagQuotaPerResourceExceeded::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::TagQuotaPerResourceExceeded::CODE,
+            ) => {
+                crate::error::TagQuotaPerResourceExceeded::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::TagQuotaPerResourceExceeded,
                     )
             }
             ::std::option::Option::Some(crate::error::UserGroupNotFoundFault::CODE) => {
-                crate::error::UserGroupNotFoundFault::read_error_body(body, &envelope).map_or_else(
-                    |problem| {
-                        Self::Unhandled(::std::boxed::Box::new(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
+                crate::error::UserGroupNotFoundFault::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
                             ),
-                        ))
-                    },
-                    Self::UserGroupNotFoundFault,
+                        ),
+                        Self::UserGroupNotFoundFault,
+                    )
+            }
+            _ => {
+                Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Ok(envelope),
+                        ),
+                    ),
                 )
             }
-            _ => Self::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Ok(envelope),
-                ),
-            )),
         }
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
             Self::InvalidCredentialsException(_) => {
-                ::std::option::Option::Some(crate::error::InvalidCredentialsException::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidCredentialsException::CODE,
+                )
             }
-            Self::InvalidParameterCombinationException(_) => ::std::option::Option::Some(
-                crate::error::InvalidParameterCombinationException::CODE,
-            ),
+            Self::InvalidParameterCombinationException(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterCombinationException::CODE,
+                )
+            }
             Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterValueException::CODE,
+                )
             }
             Self::InvalidServerlessCacheStateFault(_) => {
-                ::std::option::Option::Some(crate::error::InvalidServerlessCacheStateFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidServerlessCacheStateFault::CODE,
+                )
             }
             Self::InvalidUserGroupStateFault(_) => {
-                ::std::option::Option::Some(crate::error::InvalidUserGroupStateFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidUserGroupStateFault::CODE,
+                )
             }
             Self::ServerlessCacheAlreadyExistsFault(_) => {
-                ::std::option::Option::Some(crate::error::ServerlessCacheAlreadyExistsFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::ServerlessCacheAlreadyExistsFault::CODE,
+                )
             }
             Self::ServerlessCacheNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::ServerlessCacheNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::ServerlessCacheNotFoundFault::CODE,
+                )
             }
-            Self::ServerlessCacheQuotaForCustomerExceededFault(_) => ::std::option::Option::Some(
-                crate::error::ServerlessCacheQuotaForCustomerExceededFault::CODE,
-            ),
+            Self::ServerlessCacheQuotaForCustomerExceededFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::ServerlessCacheQuotaForCustomerExceededFault::CODE,
+                )
+            }
             Self::ServiceLinkedRoleNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::ServiceLinkedRoleNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::ServiceLinkedRoleNotFoundFault::CODE,
+                )
             }
             Self::TagQuotaPerResourceExceeded(_) => {
-                ::std::option::Option::Some(crate::error::TagQuotaPerResourceExceeded::CODE)
+                ::std::option::Option::Some(
+                    crate::error::TagQuotaPerResourceExceeded::CODE,
+                )
             }
             Self::UserGroupNotFoundFault(_) => {
                 ::std::option::Option::Some(crate::error::UserGroupNotFoundFault::CODE)
@@ -520,50 +603,72 @@ impl CreateServerlessCacheError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
         match self {
-            Self::InvalidCredentialsException(error) => (
-                crate::error::InvalidCredentialsException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidParameterCombinationException(error) => (
-                crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidParameterValueException(error) => (
-                crate::error::InvalidParameterValueException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidServerlessCacheStateFault(error) => (
-                crate::error::InvalidServerlessCacheStateFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidUserGroupStateFault(error) => (
-                crate::error::InvalidUserGroupStateFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::ServerlessCacheAlreadyExistsFault(error) => (
-                crate::error::ServerlessCacheAlreadyExistsFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::ServerlessCacheNotFoundFault(error) => (
-                crate::error::ServerlessCacheNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::ServerlessCacheQuotaForCustomerExceededFault(error) => (
-                crate::error::ServerlessCacheQuotaForCustomerExceededFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::ServiceLinkedRoleNotFoundFault(error) => (
-                crate::error::ServiceLinkedRoleNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::TagQuotaPerResourceExceeded(error) => (
-                crate::error::TagQuotaPerResourceExceeded::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::UserGroupNotFoundFault(error) => (
-                crate::error::UserGroupNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::InvalidCredentialsException(error) => {
+                (
+                    crate::error::InvalidCredentialsException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterCombinationException(error) => {
+                (
+                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidServerlessCacheStateFault(error) => {
+                (
+                    crate::error::InvalidServerlessCacheStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidUserGroupStateFault(error) => {
+                (
+                    crate::error::InvalidUserGroupStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ServerlessCacheAlreadyExistsFault(error) => {
+                (
+                    crate::error::ServerlessCacheAlreadyExistsFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ServerlessCacheNotFoundFault(error) => {
+                (
+                    crate::error::ServerlessCacheNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ServerlessCacheQuotaForCustomerExceededFault(error) => {
+                (
+                    crate::error::ServerlessCacheQuotaForCustomerExceededFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ServiceLinkedRoleNotFoundFault(error) => {
+                (
+                    crate::error::ServiceLinkedRoleNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::TagQuotaPerResourceExceeded(error) => {
+                (
+                    crate::error::TagQuotaPerResourceExceeded::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::UserGroupNotFoundFault(error) => {
+                (
+                    crate::error::UserGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
         }
     }
@@ -576,18 +681,34 @@ impl ::querygen_runtime::query::ErrorCode for CreateServerlessCacheError {
 impl ::std::fmt::Display for CreateServerlessCacheError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
-            Self::InvalidCredentialsException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterCombinationException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterValueException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidServerlessCacheStateFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::InvalidCredentialsException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidServerlessCacheStateFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::InvalidUserGroupStateFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::ServerlessCacheAlreadyExistsFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::ServerlessCacheNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::ServerlessCacheAlreadyExistsFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::ServerlessCacheNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::ServerlessCacheQuotaForCustomerExceededFault(error) => {
                 ::std::fmt::Display::fmt(error, f)
             }
-            Self::ServiceLinkedRoleNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::TagQuotaPerResourceExceeded(error) => ::std::fmt::Display::fmt(error, f),
+            Self::ServiceLinkedRoleNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::TagQuotaPerResourceExceeded(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::UserGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
             Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
         }
@@ -596,18 +717,34 @@ impl ::std::fmt::Display for CreateServerlessCacheError {
 impl ::std::error::Error for CreateServerlessCacheError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            Self::InvalidCredentialsException(error) => ::std::option::Option::Some(error),
-            Self::InvalidParameterCombinationException(error) => ::std::option::Option::Some(error),
-            Self::InvalidParameterValueException(error) => ::std::option::Option::Some(error),
-            Self::InvalidServerlessCacheStateFault(error) => ::std::option::Option::Some(error),
+            Self::InvalidCredentialsException(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidServerlessCacheStateFault(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::InvalidUserGroupStateFault(error) => ::std::option::Option::Some(error),
-            Self::ServerlessCacheAlreadyExistsFault(error) => ::std::option::Option::Some(error),
-            Self::ServerlessCacheNotFoundFault(error) => ::std::option::Option::Some(error),
+            Self::ServerlessCacheAlreadyExistsFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::ServerlessCacheNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::ServerlessCacheQuotaForCustomerExceededFault(error) => {
                 ::std::option::Option::Some(error)
             }
-            Self::ServiceLinkedRoleNotFoundFault(error) => ::std::option::Option::Some(error),
-            Self::TagQuotaPerResourceExceeded(error) => ::std::option::Option::Some(error),
+            Self::ServiceLinkedRoleNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::TagQuotaPerResourceExceeded(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::UserGroupNotFoundFault(error) => ::std::option::Option::Some(error),
             Self::Unhandled(error) => ::std::option::Option::Some(&**error),
         }
@@ -626,7 +763,11 @@ pub fn build_request(
     ::querygen_runtime::http::RequestError,
 > {
     let host_prefix = ::std::option::Option::None;
-    ::querygen_runtime::http::query_request(endpoint, host_prefix, serialize_query_body(input))
+    ::querygen_runtime::http::query_request(
+        endpoint,
+        host_prefix,
+        serialize_query_body(input),
+    )
 }
 /// Reads the HTTP response to a `CreateServerlessCache` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`CreateServerlessCacheError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
@@ -638,15 +779,18 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
-        deserialize_response(body).map_err(|problem| {
-            CreateServerlessCacheError::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Err(problem),
-                ),
-            ))
-        })
+        deserialize_response(body)
+            .map_err(|problem| {
+                CreateServerlessCacheError::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
+                    ),
+                )
+            })
     } else {
         ::std::result::Result::Err(deserialize_error(status, body))
     }
@@ -659,7 +803,7 @@ static OPERATION: ::querygen_runtime::client::Operation<
 > = ::querygen_runtime::client::Operation {
     name: "CreateServerlessCache",
     build_request,
-    parse_response: parse_response::<::std::vec::Vec<u8>>,
+    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `CreateServerlessCache` call being prepared: the input's setters, then [`send`](Self::send).
@@ -670,7 +814,9 @@ pub struct CreateServerlessCacheFluentBuilder {
 }
 #[cfg(feature = "client")]
 impl CreateServerlessCacheFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_runtime::client::Handle>) -> Self {
+    pub(crate) fn new(
+        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    ) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -687,9 +833,7 @@ impl CreateServerlessCacheFluentBuilder {
         CreateServerlessCacheOutput,
         ::querygen_runtime::client::SdkError<CreateServerlessCacheError>,
     > {
-        self.send_with_metadata()
-            .await
-            .map(|response| response.output)
+        self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
@@ -698,14 +842,16 @@ impl CreateServerlessCacheFluentBuilder {
         ::querygen_runtime::query::QueryResponse<CreateServerlessCacheOutput>,
         ::querygen_runtime::client::SdkError<CreateServerlessCacheError>,
     > {
-        let input = self.inner.build().map_err(|problem| {
-            ::querygen_runtime::client::SdkError::Construction(
-                ::querygen_runtime::client::ConstructionError::new(::std::format!(
-                    "{}: {problem}",
-                    "CreateServerlessCache"
-                )),
-            )
-        })?;
+        let input = self
+            .inner
+            .build()
+            .map_err(|problem| {
+                ::querygen_runtime::client::SdkError::Construction(
+                    ::querygen_runtime::client::ConstructionError::new(
+                        ::std::format!("{}: {problem}", "CreateServerlessCache"),
+                    ),
+                )
+            })?;
         self.handle.invoke(&OPERATION, &input).await
     }
     /// User-provided identifier for the serverless cache. This parameter is stored as a lowercase string.
@@ -726,22 +872,34 @@ impl CreateServerlessCacheFluentBuilder {
     }
     /// User-provided description for the serverless cache. The default is NULL, i.e. if no description is
     /// provided then an empty string will be returned. The maximum length is 255 characters.
-    pub fn description(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn description(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.description(input);
         self
     }
     /// Sets or clears the `Description` member.
-    pub fn set_description(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_description(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.set_description(input);
         self
     }
     /// The name of the cache engine to be used for creating the serverless cache.
-    pub fn engine(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn engine(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.engine(input);
         self
     }
     /// Sets or clears the `Engine` member.
-    pub fn set_engine(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_engine(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.set_engine(input);
         self
     }
@@ -779,12 +937,18 @@ impl CreateServerlessCacheFluentBuilder {
     }
     /// ARN of the customer managed key for encrypting the data at rest. If no KMS key is provided, a
     /// default service key is used.
-    pub fn kms_key_id(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn kms_key_id(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.kms_key_id(input);
         self
     }
     /// Sets or clears the `KmsKeyId` member.
-    pub fn set_kms_key_id(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_kms_key_id(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.set_kms_key_id(input);
         self
     }
@@ -864,7 +1028,10 @@ impl CreateServerlessCacheFluentBuilder {
     ///
     /// A list of the identifiers of the subnets where the VPC endpoint for the serverless cache will be
     /// deployed. All the subnetIds must belong to the same VPC.
-    pub fn subnet_ids(mut self, item: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn subnet_ids(
+        mut self,
+        item: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.subnet_ids(item);
         self
     }
@@ -879,12 +1046,18 @@ impl CreateServerlessCacheFluentBuilder {
     /// The number of snapshots that will be retained for the serverless cache that is being created. As new
     /// snapshots beyond this limit are added, the oldest snapshots will be deleted on a rolling basis.
     /// Available for Valkey, Redis OSS and Serverless Memcached only.
-    pub fn snapshot_retention_limit(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+    pub fn snapshot_retention_limit(
+        mut self,
+        input: impl ::std::convert::Into<i32>,
+    ) -> Self {
         self.inner = self.inner.snapshot_retention_limit(input);
         self
     }
     /// Sets or clears the `SnapshotRetentionLimit` member.
-    pub fn set_snapshot_retention_limit(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_snapshot_retention_limit(
+        mut self,
+        input: ::std::option::Option<i32>,
+    ) -> Self {
         self.inner = self.inner.set_snapshot_retention_limit(input);
         self
     }
@@ -939,7 +1112,9 @@ impl CreateServerlessCacheInput {
         };
         let member_cache_usage_limits = match node.child("CacheUsageLimits") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(crate::types::CacheUsageLimits::read_query(child)?)
+                ::std::option::Option::Some(
+                    crate::types::CacheUsageLimits::read_query(child)?,
+                )
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
@@ -951,46 +1126,52 @@ impl CreateServerlessCacheInput {
         };
         let member_security_group_ids = match node.child("SecurityGroupIds") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(match child.child("SecurityGroupId") {
-                    ::std::option::Option::Some(items) => {
-                        let mut list = ::std::vec::Vec::new();
-                        for item0 in items.items()? {
-                            list.push(item0.text()?.to_owned());
+                ::std::option::Option::Some(
+                    match child.child("SecurityGroupId") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(item0.text()?.to_owned());
+                            }
+                            list
                         }
-                        list
-                    }
-                    ::std::option::Option::None => ::std::vec::Vec::new(),
-                })
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
         let member_snapshot_arns_to_restore = match node.child("SnapshotArnsToRestore") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(match child.child("SnapshotArn") {
-                    ::std::option::Option::Some(items) => {
-                        let mut list = ::std::vec::Vec::new();
-                        for item0 in items.items()? {
-                            list.push(item0.text()?.to_owned());
+                ::std::option::Option::Some(
+                    match child.child("SnapshotArn") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(item0.text()?.to_owned());
+                            }
+                            list
                         }
-                        list
-                    }
-                    ::std::option::Option::None => ::std::vec::Vec::new(),
-                })
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
         let member_tags = match node.child("Tags") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(match child.child("Tag") {
-                    ::std::option::Option::Some(items) => {
-                        let mut list = ::std::vec::Vec::new();
-                        for item0 in items.items()? {
-                            list.push(crate::types::Tag::read_query(item0)?);
+                ::std::option::Option::Some(
+                    match child.child("Tag") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(crate::types::Tag::read_query(item0)?);
+                            }
+                            list
                         }
-                        list
-                    }
-                    ::std::option::Option::None => ::std::vec::Vec::new(),
-                })
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
@@ -1002,20 +1183,23 @@ impl CreateServerlessCacheInput {
         };
         let member_subnet_ids = match node.child("SubnetIds") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(match child.child("SubnetId") {
-                    ::std::option::Option::Some(items) => {
-                        let mut list = ::std::vec::Vec::new();
-                        for item0 in items.items()? {
-                            list.push(item0.text()?.to_owned());
+                ::std::option::Option::Some(
+                    match child.child("SubnetId") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(item0.text()?.to_owned());
+                            }
+                            list
                         }
-                        list
-                    }
-                    ::std::option::Option::None => ::std::vec::Vec::new(),
-                })
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_snapshot_retention_limit = match node.child("SnapshotRetentionLimit") {
+        let member_snapshot_retention_limit = match node.child("SnapshotRetentionLimit")
+        {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
             }
@@ -1059,7 +1243,10 @@ impl CreateServerlessCacheOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<CreateServerlessCacheInput, ::querygen_runtime::server::QueryError> {
+) -> ::std::result::Result<
+    CreateServerlessCacheInput,
+    ::querygen_runtime::server::QueryError,
+> {
     let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
     tree.expect_action("CreateServerlessCache", "2015-02-02")?;
     CreateServerlessCacheInput::read_query(&tree)
@@ -1071,10 +1258,13 @@ pub fn serialize_response(
     request_id: &str,
 ) -> ::std::string::String {
     let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer.start(
-        "CreateServerlessCacheResponse",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-    );
+    writer
+        .start(
+            "CreateServerlessCacheResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
     writer.start("CreateServerlessCacheResult", ::std::option::Option::None);
     output.write_xml(&mut writer);
     writer.end("CreateServerlessCacheResult");
@@ -1093,8 +1283,12 @@ pub mod builders {
         major_engine_version: ::std::option::Option<::std::string::String>,
         cache_usage_limits: ::std::option::Option<crate::types::CacheUsageLimits>,
         kms_key_id: ::std::option::Option<::std::string::String>,
-        security_group_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        snapshot_arns_to_restore: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        security_group_ids: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        snapshot_arns_to_restore: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
         tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
         user_group_id: ::std::option::Option<::std::string::String>,
         subnet_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -1136,12 +1330,18 @@ pub mod builders {
             self
         }
         /// The name of the cache engine to be used for creating the serverless cache.
-        pub fn engine(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn engine(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.engine = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `Engine` member.
-        pub fn set_engine(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_engine(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.engine = input;
             self
         }
@@ -1241,10 +1441,11 @@ pub mod builders {
         /// Appends one item to the `Tags` member.
         ///
         /// The list of tags (key, value) pairs to be added to the serverless cache resource. Default is NULL.
-        pub fn tags(mut self, item: impl ::std::convert::Into<crate::types::Tag>) -> Self {
-            self.tags
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+        pub fn tags(
+            mut self,
+            item: impl ::std::convert::Into<crate::types::Tag>,
+        ) -> Self {
+            self.tags.get_or_insert_with(::std::vec::Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `Tags` member.
@@ -1280,9 +1481,7 @@ pub mod builders {
             mut self,
             item: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.subnet_ids
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+            self.subnet_ids.get_or_insert_with(::std::vec::Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `SubnetIds` member.
@@ -1296,12 +1495,18 @@ pub mod builders {
         /// The number of snapshots that will be retained for the serverless cache that is being created. As new
         /// snapshots beyond this limit are added, the oldest snapshots will be deleted on a rolling basis.
         /// Available for Valkey, Redis OSS and Serverless Memcached only.
-        pub fn snapshot_retention_limit(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+        pub fn snapshot_retention_limit(
+            mut self,
+            input: impl ::std::convert::Into<i32>,
+        ) -> Self {
             self.snapshot_retention_limit = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `SnapshotRetentionLimit` member.
-        pub fn set_snapshot_retention_limit(mut self, input: ::std::option::Option<i32>) -> Self {
+        pub fn set_snapshot_retention_limit(
+            mut self,
+            input: ::std::option::Option<i32>,
+        ) -> Self {
             self.snapshot_retention_limit = input;
             self
         }
@@ -1345,23 +1550,21 @@ pub mod builders {
                     ),
                 );
             }
-            ::std::result::Result::Ok(
-                crate::operation::create_serverless_cache::CreateServerlessCacheInput {
-                    serverless_cache_name: self.serverless_cache_name,
-                    description: self.description,
-                    engine: self.engine,
-                    major_engine_version: self.major_engine_version,
-                    cache_usage_limits: self.cache_usage_limits,
-                    kms_key_id: self.kms_key_id,
-                    security_group_ids: self.security_group_ids,
-                    snapshot_arns_to_restore: self.snapshot_arns_to_restore,
-                    tags: self.tags,
-                    user_group_id: self.user_group_id,
-                    subnet_ids: self.subnet_ids,
-                    snapshot_retention_limit: self.snapshot_retention_limit,
-                    daily_snapshot_time: self.daily_snapshot_time,
-                },
-            )
+            ::std::result::Result::Ok(crate::operation::create_serverless_cache::CreateServerlessCacheInput {
+                serverless_cache_name: self.serverless_cache_name,
+                description: self.description,
+                engine: self.engine,
+                major_engine_version: self.major_engine_version,
+                cache_usage_limits: self.cache_usage_limits,
+                kms_key_id: self.kms_key_id,
+                security_group_ids: self.security_group_ids,
+                snapshot_arns_to_restore: self.snapshot_arns_to_restore,
+                tags: self.tags,
+                user_group_id: self.user_group_id,
+                subnet_ids: self.subnet_ids,
+                snapshot_retention_limit: self.snapshot_retention_limit,
+                daily_snapshot_time: self.daily_snapshot_time,
+            })
         }
     }
     /// A builder for [`CreateServerlessCacheOutput`](super::CreateServerlessCacheOutput).

@@ -41,7 +41,7 @@ pub struct CreateServerlessCacheSnapshotInput {
 }
 impl CreateServerlessCacheSnapshotInput {
     /// Creates a builder for [`CreateServerlessCacheSnapshotInput`].
-    pub fn builder() -> crate::operation::create_serverless_cache_snapshot::builders::CreateServerlessCacheSnapshotInputBuilder{
+    pub fn builder() -> crate::operation::create_serverless_cache_snapshot::builders::CreateServerlessCacheSnapshotInputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -53,11 +53,13 @@ impl CreateServerlessCacheSnapshotInput {
 pub struct CreateServerlessCacheSnapshotOutput {
     /// The state of a serverless cache snapshot at a specific point in time, to the millisecond. Available
     /// for Valkey, Redis OSS and Serverless Memcached only.
-    pub serverless_cache_snapshot: ::std::option::Option<crate::types::ServerlessCacheSnapshot>,
+    pub serverless_cache_snapshot: ::std::option::Option<
+        crate::types::ServerlessCacheSnapshot,
+    >,
 }
 impl CreateServerlessCacheSnapshotOutput {
     /// Creates a builder for [`CreateServerlessCacheSnapshotOutput`].
-    pub fn builder() -> crate::operation::create_serverless_cache_snapshot::builders::CreateServerlessCacheSnapshotOutputBuilder{
+    pub fn builder() -> crate::operation::create_serverless_cache_snapshot::builders::CreateServerlessCacheSnapshotOutputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -65,7 +67,8 @@ impl CreateServerlessCacheSnapshotInput {
     /// Writes this value's awsQuery pairs under the writer's current key.
     pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
         let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self.serverless_cache_snapshot_name {
+        if let ::std::option::Option::Some(value) = &self.serverless_cache_snapshot_name
+        {
             writer.push("ServerlessCacheSnapshotName");
             writer.string(value);
             writer.truncate(mark);
@@ -98,9 +101,13 @@ impl CreateServerlessCacheSnapshotInput {
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=CreateServerlessCacheSnapshot&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &CreateServerlessCacheSnapshotInput) -> ::std::string::String {
-    let mut writer =
-        ::querygen_runtime::query::QueryWriter::new("CreateServerlessCacheSnapshot", "2015-02-02");
+pub fn serialize_query_body(
+    input: &CreateServerlessCacheSnapshotInput,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+        "CreateServerlessCacheSnapshot",
+        "2015-02-02",
+    );
     input.write_query(&mut writer);
     writer.finish()
 }
@@ -142,16 +149,23 @@ pub fn deserialize_response(
     )?;
     let output = match output {
         ::std::option::Option::Some(output) => output,
-        ::std::option::Option::None => CreateServerlessCacheSnapshotOutput::builder().build(),
+        ::std::option::Option::None => {
+            CreateServerlessCacheSnapshotOutput::builder().build()
+        }
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse { output, request_id })
+    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+        output,
+        request_id,
+    })
 }
 /// The errors `CreateServerlessCacheSnapshot` may return.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateServerlessCacheSnapshotError {
     /// The service answered with [`crate::error::InvalidParameterCombinationException`].
-    InvalidParameterCombinationException(crate::error::InvalidParameterCombinationException),
+    InvalidParameterCombinationException(
+        crate::error::InvalidParameterCombinationException,
+    ),
     /// The service answered with [`crate::error::InvalidParameterValueException`].
     InvalidParameterValueException(crate::error::InvalidParameterValueException),
     /// The service answered with [`crate::error::InvalidServerlessCacheStateFault`].
@@ -179,177 +193,233 @@ impl CreateServerlessCacheSnapshotError {
         let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(::std::boxed::Box::new(
-                    ::querygen_runtime::query::UnhandledError::new(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
+                return Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
                     ),
-                ));
+                );
             }
         };
         match envelope.code.as_deref() {
             ::std::option::Option::Some(
                 crate::error::InvalidParameterCombinationException::CODE,
             ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(body, &envelope)
+                crate::error::InvalidParameterCombinationException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidParameterCombinationException,
                     )
             }
-            ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE) => {
-                crate::error::InvalidParameterValueException::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::InvalidParameterValueException::CODE,
+            ) => {
+                crate::error::InvalidParameterValueException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidParameterValueException,
                     )
             }
-            ::std::option::Option::Some(crate::error::InvalidServerlessCacheStateFault::CODE) => {
-                crate::error::InvalidServerlessCacheStateFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::InvalidServerlessCacheStateFault::CODE,
+            ) => {
+                crate::error::InvalidServerlessCacheStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidServerlessCacheStateFault,
                     )
             }
-            ::std::option::Option::Some(crate::error::ServerlessCacheNotFoundFault::CODE) => {
-                crate::error::ServerlessCacheNotFoundFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::ServerlessCacheNotFoundFault::CODE,
+            ) => {
+                crate::error::ServerlessCacheNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::ServerlessCacheNotFoundFault,
                     )
             }
             ::std::option::Option::Some(
                 crate::error::ServerlessCacheSnapshotAlreadyExistsFault::CODE,
-            ) => crate::error::ServerlessCacheSnapshotAlreadyExistsFault::read_error_body(
-                body, &envelope,
-            )
-            .map_or_else(
-                |problem| {
-                    Self::Unhandled(::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
-                        ),
-                    ))
-                },
-                Self::ServerlessCacheSnapshotAlreadyExistsFault,
-            ),
-            ::std::option::Option::Some(
-                crate::error::ServerlessCacheSnapshotQuotaExceededFault::CODE,
-            ) => crate::error::ServerlessCacheSnapshotQuotaExceededFault::read_error_body(
-                body, &envelope,
-            )
-            .map_or_else(
-                |problem| {
-                    Self::Unhandled(::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
-                        ),
-                    ))
-                },
-                Self::ServerlessCacheSnapshotQuotaExceededFault,
-            ),
-            ::std::option::Option::Some(crate::error::ServiceLinkedRoleNotFoundFault::CODE) => {
-                crate::error::ServiceLinkedRoleNotFoundFault::read_error_body(body, &envelope)
+            ) => {
+                crate::error::ServerlessCacheSnapshotAlreadyExistsFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
+                        Self::ServerlessCacheSnapshotAlreadyExistsFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::ServerlessCacheSnapshotQuotaExceededFault::CODE,
+            ) => {
+                crate::error::ServerlessCacheSnapshotQuotaExceededFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
+                        ),
+                        Self::ServerlessCacheSnapshotQuotaExceededFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::ServiceLinkedRoleNotFoundFault::CODE,
+            ) => {
+                crate::error::ServiceLinkedRoleNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
+                        ),
                         Self::ServiceLinkedRoleNotFoundFault,
                     )
             }
-            ::std::option::Option::Some(crate::error::TagQuotaPerResourceExceeded::CODE) => {
-                crate::error::TagQuotaPerResourceExceeded::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::TagQuotaPerResourceExceeded::CODE,
+            ) => {
+                crate::error::TagQuotaPerResourceExceeded::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::TagQuotaPerResourceExceeded,
                     )
             }
-            _ => Self::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Ok(envelope),
-                ),
-            )),
+            _ => {
+                Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Ok(envelope),
+                        ),
+                    ),
+                )
+            }
         }
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
-            Self::InvalidParameterCombinationException(_) => ::std::option::Option::Some(
-                crate::error::InvalidParameterCombinationException::CODE,
-            ),
+            Self::InvalidParameterCombinationException(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterCombinationException::CODE,
+                )
+            }
             Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterValueException::CODE,
+                )
             }
             Self::InvalidServerlessCacheStateFault(_) => {
-                ::std::option::Option::Some(crate::error::InvalidServerlessCacheStateFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidServerlessCacheStateFault::CODE,
+                )
             }
             Self::ServerlessCacheNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::ServerlessCacheNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::ServerlessCacheNotFoundFault::CODE,
+                )
             }
-            Self::ServerlessCacheSnapshotAlreadyExistsFault(_) => ::std::option::Option::Some(
-                crate::error::ServerlessCacheSnapshotAlreadyExistsFault::CODE,
-            ),
-            Self::ServerlessCacheSnapshotQuotaExceededFault(_) => ::std::option::Option::Some(
-                crate::error::ServerlessCacheSnapshotQuotaExceededFault::CODE,
-            ),
+            Self::ServerlessCacheSnapshotAlreadyExistsFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::ServerlessCacheSnapshotAlreadyExistsFault::CODE,
+                )
+            }
+            Self::ServerlessCacheSnapshotQuotaExceededFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::ServerlessCacheSnapshotQuotaExceededFault::CODE,
+                )
+            }
             Self::ServiceLinkedRoleNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::ServiceLinkedRoleNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::ServiceLinkedRoleNotFoundFault::CODE,
+                )
             }
             Self::TagQuotaPerResourceExceeded(_) => {
-                ::std::option::Option::Some(crate::error::TagQuotaPerResourceExceeded::CODE)
+                ::std::option::Option::Some(
+                    crate::error::TagQuotaPerResourceExceeded::CODE,
+                )
             }
             Self::Unhandled(error) => error.code.as_deref(),
         }
@@ -360,38 +430,54 @@ impl CreateServerlessCacheSnapshotError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
         match self {
-            Self::InvalidParameterCombinationException(error) => (
-                crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidParameterValueException(error) => (
-                crate::error::InvalidParameterValueException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidServerlessCacheStateFault(error) => (
-                crate::error::InvalidServerlessCacheStateFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::ServerlessCacheNotFoundFault(error) => (
-                crate::error::ServerlessCacheNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::ServerlessCacheSnapshotAlreadyExistsFault(error) => (
-                crate::error::ServerlessCacheSnapshotAlreadyExistsFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::ServerlessCacheSnapshotQuotaExceededFault(error) => (
-                crate::error::ServerlessCacheSnapshotQuotaExceededFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::ServiceLinkedRoleNotFoundFault(error) => (
-                crate::error::ServiceLinkedRoleNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::TagQuotaPerResourceExceeded(error) => (
-                crate::error::TagQuotaPerResourceExceeded::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::InvalidParameterCombinationException(error) => {
+                (
+                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidServerlessCacheStateFault(error) => {
+                (
+                    crate::error::InvalidServerlessCacheStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ServerlessCacheNotFoundFault(error) => {
+                (
+                    crate::error::ServerlessCacheNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ServerlessCacheSnapshotAlreadyExistsFault(error) => {
+                (
+                    crate::error::ServerlessCacheSnapshotAlreadyExistsFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ServerlessCacheSnapshotQuotaExceededFault(error) => {
+                (
+                    crate::error::ServerlessCacheSnapshotQuotaExceededFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ServiceLinkedRoleNotFoundFault(error) => {
+                (
+                    crate::error::ServiceLinkedRoleNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::TagQuotaPerResourceExceeded(error) => {
+                (
+                    crate::error::TagQuotaPerResourceExceeded::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
         }
     }
@@ -404,18 +490,30 @@ impl ::querygen_runtime::query::ErrorCode for CreateServerlessCacheSnapshotError
 impl ::std::fmt::Display for CreateServerlessCacheSnapshotError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
-            Self::InvalidParameterCombinationException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterValueException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidServerlessCacheStateFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::ServerlessCacheNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidServerlessCacheStateFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::ServerlessCacheNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::ServerlessCacheSnapshotAlreadyExistsFault(error) => {
                 ::std::fmt::Display::fmt(error, f)
             }
             Self::ServerlessCacheSnapshotQuotaExceededFault(error) => {
                 ::std::fmt::Display::fmt(error, f)
             }
-            Self::ServiceLinkedRoleNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::TagQuotaPerResourceExceeded(error) => ::std::fmt::Display::fmt(error, f),
+            Self::ServiceLinkedRoleNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::TagQuotaPerResourceExceeded(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
         }
     }
@@ -423,24 +521,39 @@ impl ::std::fmt::Display for CreateServerlessCacheSnapshotError {
 impl ::std::error::Error for CreateServerlessCacheSnapshotError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            Self::InvalidParameterCombinationException(error) => ::std::option::Option::Some(error),
-            Self::InvalidParameterValueException(error) => ::std::option::Option::Some(error),
-            Self::InvalidServerlessCacheStateFault(error) => ::std::option::Option::Some(error),
-            Self::ServerlessCacheNotFoundFault(error) => ::std::option::Option::Some(error),
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidServerlessCacheStateFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::ServerlessCacheNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::ServerlessCacheSnapshotAlreadyExistsFault(error) => {
                 ::std::option::Option::Some(error)
             }
             Self::ServerlessCacheSnapshotQuotaExceededFault(error) => {
                 ::std::option::Option::Some(error)
             }
-            Self::ServiceLinkedRoleNotFoundFault(error) => ::std::option::Option::Some(error),
-            Self::TagQuotaPerResourceExceeded(error) => ::std::option::Option::Some(error),
+            Self::ServiceLinkedRoleNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::TagQuotaPerResourceExceeded(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::Unhandled(error) => ::std::option::Option::Some(&**error),
         }
     }
 }
 /// Parses a non-2xx `CreateServerlessCacheSnapshot` response into [`CreateServerlessCacheSnapshotError`].
-pub fn deserialize_error(status: u16, body: &[u8]) -> CreateServerlessCacheSnapshotError {
+pub fn deserialize_error(
+    status: u16,
+    body: &[u8],
+) -> CreateServerlessCacheSnapshotError {
     CreateServerlessCacheSnapshotError::parse(status, body)
 }
 /// Builds the `CreateServerlessCacheSnapshot` HTTP request for `input` against a resolved endpoint URL: `POST`, the endpoint's path, `content-type`, `content-length` and the serialized body. Send it with any HTTP stack.
@@ -452,7 +565,11 @@ pub fn build_request(
     ::querygen_runtime::http::RequestError,
 > {
     let host_prefix = ::std::option::Option::None;
-    ::querygen_runtime::http::query_request(endpoint, host_prefix, serialize_query_body(input))
+    ::querygen_runtime::http::query_request(
+        endpoint,
+        host_prefix,
+        serialize_query_body(input),
+    )
 }
 /// Reads the HTTP response to a `CreateServerlessCacheSnapshot` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`CreateServerlessCacheSnapshotError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
@@ -464,15 +581,18 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
-        deserialize_response(body).map_err(|problem| {
-            CreateServerlessCacheSnapshotError::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Err(problem),
-                ),
-            ))
-        })
+        deserialize_response(body)
+            .map_err(|problem| {
+                CreateServerlessCacheSnapshotError::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
+                    ),
+                )
+            })
     } else {
         ::std::result::Result::Err(deserialize_error(status, body))
     }
@@ -485,7 +605,7 @@ static OPERATION: ::querygen_runtime::client::Operation<
 > = ::querygen_runtime::client::Operation {
     name: "CreateServerlessCacheSnapshot",
     build_request,
-    parse_response: parse_response::<::std::vec::Vec<u8>>,
+    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `CreateServerlessCacheSnapshot` call being prepared: the input's setters, then [`send`](Self::send).
@@ -496,7 +616,9 @@ pub struct CreateServerlessCacheSnapshotFluentBuilder {
 }
 #[cfg(feature = "client")]
 impl CreateServerlessCacheSnapshotFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_runtime::client::Handle>) -> Self {
+    pub(crate) fn new(
+        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    ) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -513,9 +635,7 @@ impl CreateServerlessCacheSnapshotFluentBuilder {
         CreateServerlessCacheSnapshotOutput,
         ::querygen_runtime::client::SdkError<CreateServerlessCacheSnapshotError>,
     > {
-        self.send_with_metadata()
-            .await
-            .map(|response| response.output)
+        self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
@@ -524,14 +644,16 @@ impl CreateServerlessCacheSnapshotFluentBuilder {
         ::querygen_runtime::query::QueryResponse<CreateServerlessCacheSnapshotOutput>,
         ::querygen_runtime::client::SdkError<CreateServerlessCacheSnapshotError>,
     > {
-        let input = self.inner.build().map_err(|problem| {
-            ::querygen_runtime::client::SdkError::Construction(
-                ::querygen_runtime::client::ConstructionError::new(::std::format!(
-                    "{}: {problem}",
-                    "CreateServerlessCacheSnapshot"
-                )),
-            )
-        })?;
+        let input = self
+            .inner
+            .build()
+            .map_err(|problem| {
+                ::querygen_runtime::client::SdkError::Construction(
+                    ::querygen_runtime::client::ConstructionError::new(
+                        ::std::format!("{}: {problem}", "CreateServerlessCacheSnapshot"),
+                    ),
+                )
+            })?;
         self.handle.invoke(&OPERATION, &input).await
     }
     /// The name for the snapshot being created. Must be unique for the customer account. Available for
@@ -570,12 +692,18 @@ impl CreateServerlessCacheSnapshotFluentBuilder {
     }
     /// The ID of the KMS key used to encrypt the snapshot. Available for Valkey, Redis OSS and Serverless
     /// Memcached only. Default: NULL
-    pub fn kms_key_id(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn kms_key_id(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.kms_key_id(input);
         self
     }
     /// Sets or clears the `KmsKeyId` member.
-    pub fn set_kms_key_id(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_kms_key_id(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.set_kms_key_id(input);
         self
     }
@@ -602,7 +730,8 @@ impl CreateServerlessCacheSnapshotInput {
     pub fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_serverless_cache_snapshot_name = match node.child("ServerlessCacheSnapshotName")
+        let member_serverless_cache_snapshot_name = match node
+            .child("ServerlessCacheSnapshotName")
         {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.text()?.to_owned())
@@ -623,16 +752,18 @@ impl CreateServerlessCacheSnapshotInput {
         };
         let member_tags = match node.child("Tags") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(match child.child("Tag") {
-                    ::std::option::Option::Some(items) => {
-                        let mut list = ::std::vec::Vec::new();
-                        for item0 in items.items()? {
-                            list.push(crate::types::Tag::read_query(item0)?);
+                ::std::option::Option::Some(
+                    match child.child("Tag") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(crate::types::Tag::read_query(item0)?);
+                            }
+                            list
                         }
-                        list
-                    }
-                    ::std::option::Option::None => ::std::vec::Vec::new(),
-                })
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
@@ -659,8 +790,10 @@ impl CreateServerlessCacheSnapshotOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<CreateServerlessCacheSnapshotInput, ::querygen_runtime::server::QueryError>
-{
+) -> ::std::result::Result<
+    CreateServerlessCacheSnapshotInput,
+    ::querygen_runtime::server::QueryError,
+> {
     let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
     tree.expect_action("CreateServerlessCacheSnapshot", "2015-02-02")?;
     CreateServerlessCacheSnapshotInput::read_query(&tree)
@@ -672,14 +805,14 @@ pub fn serialize_response(
     request_id: &str,
 ) -> ::std::string::String {
     let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer.start(
-        "CreateServerlessCacheSnapshotResponse",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-    );
-    writer.start(
-        "CreateServerlessCacheSnapshotResult",
-        ::std::option::Option::None,
-    );
+    writer
+        .start(
+            "CreateServerlessCacheSnapshotResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
+    writer.start("CreateServerlessCacheSnapshotResult", ::std::option::Option::None);
     output.write_xml(&mut writer);
     writer.end("CreateServerlessCacheSnapshotResult");
     writer.response_metadata(request_id);
@@ -703,7 +836,9 @@ pub mod builders {
             mut self,
             input: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.serverless_cache_snapshot_name = ::std::option::Option::Some(input.into());
+            self.serverless_cache_snapshot_name = ::std::option::Option::Some(
+                input.into(),
+            );
             self
         }
         /// Sets or clears the `ServerlessCacheSnapshotName` member.
@@ -752,10 +887,11 @@ pub mod builders {
         ///
         /// A list of tags to be added to the snapshot resource. A tag is a key-value pair. Available for
         /// Valkey, Redis OSS and Serverless Memcached only.
-        pub fn tags(mut self, item: impl ::std::convert::Into<crate::types::Tag>) -> Self {
-            self.tags
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+        pub fn tags(
+            mut self,
+            item: impl ::std::convert::Into<crate::types::Tag>,
+        ) -> Self {
+            self.tags.get_or_insert_with(::std::vec::Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `Tags` member.
@@ -799,7 +935,9 @@ pub mod builders {
     /// A builder for [`CreateServerlessCacheSnapshotOutput`](super::CreateServerlessCacheSnapshotOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct CreateServerlessCacheSnapshotOutputBuilder {
-        serverless_cache_snapshot: ::std::option::Option<crate::types::ServerlessCacheSnapshot>,
+        serverless_cache_snapshot: ::std::option::Option<
+            crate::types::ServerlessCacheSnapshot,
+        >,
     }
     impl CreateServerlessCacheSnapshotOutputBuilder {
         /// The state of a serverless cache snapshot at a specific point in time, to the millisecond. Available
@@ -822,8 +960,7 @@ pub mod builders {
         /// Builds the [`CreateServerlessCacheSnapshotOutput`](super::CreateServerlessCacheSnapshotOutput); every member is optional or has a default.
         pub fn build(
             self,
-        ) -> crate::operation::create_serverless_cache_snapshot::CreateServerlessCacheSnapshotOutput
-        {
+        ) -> crate::operation::create_serverless_cache_snapshot::CreateServerlessCacheSnapshotOutput {
             crate::operation::create_serverless_cache_snapshot::CreateServerlessCacheSnapshotOutput {
                 serverless_cache_snapshot: self.serverless_cache_snapshot,
             }

@@ -153,7 +153,10 @@ impl CreateUserInput {
 }
 /// Serializes the input as the awsQuery request body: `Action=CreateUser&Version=2015-02-02` then the members, form-urlencoded.
 pub fn serialize_query_body(input: &CreateUserInput) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new("CreateUser", "2015-02-02");
+    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+        "CreateUser",
+        "2015-02-02",
+    );
     input.write_query(&mut writer);
     writer.finish()
 }
@@ -163,50 +166,59 @@ impl CreateUserOutput {
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_user_id: ::std::option::Option<::std::string::String> =
-            ::std::option::Option::None;
-        let mut member_user_name: ::std::option::Option<::std::string::String> =
-            ::std::option::Option::None;
-        let mut member_status: ::std::option::Option<::std::string::String> =
-            ::std::option::Option::None;
-        let mut member_engine: ::std::option::Option<::std::string::String> =
-            ::std::option::Option::None;
-        let mut member_minimum_engine_version: ::std::option::Option<::std::string::String> =
-            ::std::option::Option::None;
-        let mut member_access_string: ::std::option::Option<::std::string::String> =
-            ::std::option::Option::None;
+        let mut member_user_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_user_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_status: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_engine: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_minimum_engine_version: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
+        let mut member_access_string: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
         let mut member_user_group_ids: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         > = ::std::option::Option::None;
-        let mut member_authentication: ::std::option::Option<crate::types::Authentication> =
-            ::std::option::Option::None;
-        let mut member_arn: ::std::option::Option<::std::string::String> =
-            ::std::option::Option::None;
+        let mut member_authentication: ::std::option::Option<
+            crate::types::Authentication,
+        > = ::std::option::Option::None;
+        let mut member_arn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "UserId" => {
-                    member_user_id = ::std::option::Option::Some(reader.read_string(&child)?);
+                    member_user_id = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
                 }
                 "UserName" => {
-                    member_user_name = ::std::option::Option::Some(reader.read_string(&child)?);
+                    member_user_name = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
                 }
                 "Status" => {
-                    member_status = ::std::option::Option::Some(reader.read_string(&child)?);
+                    member_status = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
                 }
                 "Engine" => {
-                    member_engine = ::std::option::Option::Some(reader.read_string(&child)?);
+                    member_engine = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
                 }
                 "MinimumEngineVersion" => {
-                    member_minimum_engine_version =
-                        ::std::option::Option::Some(reader.read_string(&child)?);
+                    member_minimum_engine_version = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
                 }
                 "AccessString" => {
-                    member_access_string = ::std::option::Option::Some(reader.read_string(&child)?);
+                    member_access_string = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
                 }
                 "UserGroupIds" => {
                     member_user_group_ids = ::std::option::Option::Some({
                         let mut items0 = ::std::vec::Vec::new();
-                        while let ::std::option::Option::Some(item0) = reader.next_child(&child)? {
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
                             if reader.name() == "member" {
                                 items0.push(reader.read_string(&item0)?);
                             } else {
@@ -247,13 +259,19 @@ pub fn deserialize_response(
     ::querygen_runtime::query::QueryResponse<CreateUserOutput>,
     ::querygen_runtime::xml::XmlError,
 > {
-    let (output, request_id) =
-        ::querygen_runtime::query::read_response(body, "CreateUser", CreateUserOutput::read_xml)?;
+    let (output, request_id) = ::querygen_runtime::query::read_response(
+        body,
+        "CreateUser",
+        CreateUserOutput::read_xml,
+    )?;
     let output = match output {
         ::std::option::Option::Some(output) => output,
         ::std::option::Option::None => CreateUserOutput::builder().build(),
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse { output, request_id })
+    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+        output,
+        request_id,
+    })
 }
 /// The errors `CreateUser` may return.
 #[non_exhaustive]
@@ -262,7 +280,9 @@ pub enum CreateUserError {
     /// The service answered with [`crate::error::DuplicateUserNameFault`].
     DuplicateUserNameFault(crate::error::DuplicateUserNameFault),
     /// The service answered with [`crate::error::InvalidParameterCombinationException`].
-    InvalidParameterCombinationException(crate::error::InvalidParameterCombinationException),
+    InvalidParameterCombinationException(
+        crate::error::InvalidParameterCombinationException,
+    ),
     /// The service answered with [`crate::error::InvalidParameterValueException`].
     InvalidParameterValueException(crate::error::InvalidParameterValueException),
     /// The service answered with [`crate::error::ServiceLinkedRoleNotFoundFault`].
@@ -282,127 +302,154 @@ impl CreateUserError {
         let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(::std::boxed::Box::new(
-                    ::querygen_runtime::query::UnhandledError::new(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
+                return Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
                     ),
-                ));
+                );
             }
         };
         match envelope.code.as_deref() {
             ::std::option::Option::Some(crate::error::DuplicateUserNameFault::CODE) => {
-                crate::error::DuplicateUserNameFault::read_error_body(body, &envelope).map_or_else(
-                    |problem| {
-                        Self::Unhandled(::std::boxed::Box::new(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
+                crate::error::DuplicateUserNameFault::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
                             ),
-                        ))
-                    },
-                    Self::DuplicateUserNameFault,
-                )
+                        ),
+                        Self::DuplicateUserNameFault,
+                    )
             }
             ::std::option::Option::Some(
                 crate::error::InvalidParameterCombinationException::CODE,
             ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(body, &envelope)
+                crate::error::InvalidParameterCombinationException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidParameterCombinationException,
                     )
             }
-            ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE) => {
-                crate::error::InvalidParameterValueException::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::InvalidParameterValueException::CODE,
+            ) => {
+                crate::error::InvalidParameterValueException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidParameterValueException,
                     )
             }
-            ::std::option::Option::Some(crate::error::ServiceLinkedRoleNotFoundFault::CODE) => {
-                crate::error::ServiceLinkedRoleNotFoundFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::ServiceLinkedRoleNotFoundFault::CODE,
+            ) => {
+                crate::error::ServiceLinkedRoleNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::ServiceLinkedRoleNotFoundFault,
                     )
             }
-            ::std::option::Option::Some(crate::error::TagQuotaPerResourceExceeded::CODE) => {
-                crate::error::TagQuotaPerResourceExceeded::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::TagQuotaPerResourceExceeded::CODE,
+            ) => {
+                crate::error::TagQuotaPerResourceExceeded::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::TagQuotaPerResourceExceeded,
                     )
             }
             ::std::option::Option::Some(crate::error::UserAlreadyExistsFault::CODE) => {
-                crate::error::UserAlreadyExistsFault::read_error_body(body, &envelope).map_or_else(
-                    |problem| {
-                        Self::Unhandled(::std::boxed::Box::new(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
+                crate::error::UserAlreadyExistsFault::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
                             ),
-                        ))
-                    },
-                    Self::UserAlreadyExistsFault,
-                )
+                        ),
+                        Self::UserAlreadyExistsFault,
+                    )
             }
             ::std::option::Option::Some(crate::error::UserQuotaExceededFault::CODE) => {
-                crate::error::UserQuotaExceededFault::read_error_body(body, &envelope).map_or_else(
-                    |problem| {
-                        Self::Unhandled(::std::boxed::Box::new(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
+                crate::error::UserQuotaExceededFault::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
                             ),
-                        ))
-                    },
-                    Self::UserQuotaExceededFault,
+                        ),
+                        Self::UserQuotaExceededFault,
+                    )
+            }
+            _ => {
+                Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Ok(envelope),
+                        ),
+                    ),
                 )
             }
-            _ => Self::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Ok(envelope),
-                ),
-            )),
         }
     }
     /// The error code, if known.
@@ -411,17 +458,25 @@ impl CreateUserError {
             Self::DuplicateUserNameFault(_) => {
                 ::std::option::Option::Some(crate::error::DuplicateUserNameFault::CODE)
             }
-            Self::InvalidParameterCombinationException(_) => ::std::option::Option::Some(
-                crate::error::InvalidParameterCombinationException::CODE,
-            ),
+            Self::InvalidParameterCombinationException(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterCombinationException::CODE,
+                )
+            }
             Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterValueException::CODE,
+                )
             }
             Self::ServiceLinkedRoleNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::ServiceLinkedRoleNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::ServiceLinkedRoleNotFoundFault::CODE,
+                )
             }
             Self::TagQuotaPerResourceExceeded(_) => {
-                ::std::option::Option::Some(crate::error::TagQuotaPerResourceExceeded::CODE)
+                ::std::option::Option::Some(
+                    crate::error::TagQuotaPerResourceExceeded::CODE,
+                )
             }
             Self::UserAlreadyExistsFault(_) => {
                 ::std::option::Option::Some(crate::error::UserAlreadyExistsFault::CODE)
@@ -438,34 +493,48 @@ impl CreateUserError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
         match self {
-            Self::DuplicateUserNameFault(error) => (
-                crate::error::DuplicateUserNameFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidParameterCombinationException(error) => (
-                crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidParameterValueException(error) => (
-                crate::error::InvalidParameterValueException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::ServiceLinkedRoleNotFoundFault(error) => (
-                crate::error::ServiceLinkedRoleNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::TagQuotaPerResourceExceeded(error) => (
-                crate::error::TagQuotaPerResourceExceeded::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::UserAlreadyExistsFault(error) => (
-                crate::error::UserAlreadyExistsFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::UserQuotaExceededFault(error) => (
-                crate::error::UserQuotaExceededFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::DuplicateUserNameFault(error) => {
+                (
+                    crate::error::DuplicateUserNameFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterCombinationException(error) => {
+                (
+                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ServiceLinkedRoleNotFoundFault(error) => {
+                (
+                    crate::error::ServiceLinkedRoleNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::TagQuotaPerResourceExceeded(error) => {
+                (
+                    crate::error::TagQuotaPerResourceExceeded::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::UserAlreadyExistsFault(error) => {
+                (
+                    crate::error::UserAlreadyExistsFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::UserQuotaExceededFault(error) => {
+                (
+                    crate::error::UserQuotaExceededFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
         }
     }
@@ -479,10 +548,18 @@ impl ::std::fmt::Display for CreateUserError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
             Self::DuplicateUserNameFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterCombinationException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterValueException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::ServiceLinkedRoleNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::TagQuotaPerResourceExceeded(error) => ::std::fmt::Display::fmt(error, f),
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::ServiceLinkedRoleNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::TagQuotaPerResourceExceeded(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::UserAlreadyExistsFault(error) => ::std::fmt::Display::fmt(error, f),
             Self::UserQuotaExceededFault(error) => ::std::fmt::Display::fmt(error, f),
             Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
@@ -493,10 +570,18 @@ impl ::std::error::Error for CreateUserError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::DuplicateUserNameFault(error) => ::std::option::Option::Some(error),
-            Self::InvalidParameterCombinationException(error) => ::std::option::Option::Some(error),
-            Self::InvalidParameterValueException(error) => ::std::option::Option::Some(error),
-            Self::ServiceLinkedRoleNotFoundFault(error) => ::std::option::Option::Some(error),
-            Self::TagQuotaPerResourceExceeded(error) => ::std::option::Option::Some(error),
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::ServiceLinkedRoleNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::TagQuotaPerResourceExceeded(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::UserAlreadyExistsFault(error) => ::std::option::Option::Some(error),
             Self::UserQuotaExceededFault(error) => ::std::option::Option::Some(error),
             Self::Unhandled(error) => ::std::option::Option::Some(&**error),
@@ -516,7 +601,11 @@ pub fn build_request(
     ::querygen_runtime::http::RequestError,
 > {
     let host_prefix = ::std::option::Option::None;
-    ::querygen_runtime::http::query_request(endpoint, host_prefix, serialize_query_body(input))
+    ::querygen_runtime::http::query_request(
+        endpoint,
+        host_prefix,
+        serialize_query_body(input),
+    )
 }
 /// Reads the HTTP response to a `CreateUser` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`CreateUserError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
@@ -528,15 +617,18 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
-        deserialize_response(body).map_err(|problem| {
-            CreateUserError::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Err(problem),
-                ),
-            ))
-        })
+        deserialize_response(body)
+            .map_err(|problem| {
+                CreateUserError::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
+                    ),
+                )
+            })
     } else {
         ::std::result::Result::Err(deserialize_error(status, body))
     }
@@ -549,7 +641,7 @@ static OPERATION: ::querygen_runtime::client::Operation<
 > = ::querygen_runtime::client::Operation {
     name: "CreateUser",
     build_request,
-    parse_response: parse_response::<::std::vec::Vec<u8>>,
+    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `CreateUser` call being prepared: the input's setters, then [`send`](Self::send).
@@ -560,7 +652,9 @@ pub struct CreateUserFluentBuilder {
 }
 #[cfg(feature = "client")]
 impl CreateUserFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_runtime::client::Handle>) -> Self {
+    pub(crate) fn new(
+        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    ) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -577,9 +671,7 @@ impl CreateUserFluentBuilder {
         CreateUserOutput,
         ::querygen_runtime::client::SdkError<CreateUserError>,
     > {
-        self.send_with_metadata()
-            .await
-            .map(|response| response.output)
+        self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
@@ -588,50 +680,73 @@ impl CreateUserFluentBuilder {
         ::querygen_runtime::query::QueryResponse<CreateUserOutput>,
         ::querygen_runtime::client::SdkError<CreateUserError>,
     > {
-        let input = self.inner.build().map_err(|problem| {
-            ::querygen_runtime::client::SdkError::Construction(
-                ::querygen_runtime::client::ConstructionError::new(::std::format!(
-                    "{}: {problem}",
-                    "CreateUser"
-                )),
-            )
-        })?;
+        let input = self
+            .inner
+            .build()
+            .map_err(|problem| {
+                ::querygen_runtime::client::SdkError::Construction(
+                    ::querygen_runtime::client::ConstructionError::new(
+                        ::std::format!("{}: {problem}", "CreateUser"),
+                    ),
+                )
+            })?;
         self.handle.invoke(&OPERATION, &input).await
     }
     /// The ID of the user.
-    pub fn user_id(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn user_id(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.user_id(input);
         self
     }
     /// Sets or clears the `UserId` member.
-    pub fn set_user_id(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_user_id(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.set_user_id(input);
         self
     }
     /// The username of the user.
-    pub fn user_name(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn user_name(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.user_name(input);
         self
     }
     /// Sets or clears the `UserName` member.
-    pub fn set_user_name(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_user_name(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.set_user_name(input);
         self
     }
     /// The options are valkey or redis.
-    pub fn engine(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn engine(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.engine(input);
         self
     }
     /// Sets or clears the `Engine` member.
-    pub fn set_engine(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_engine(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.set_engine(input);
         self
     }
     /// Appends one item to the `Passwords` member.
     ///
     /// Passwords used for this user. You can create up to two passwords for each user.
-    pub fn passwords(mut self, item: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn passwords(
+        mut self,
+        item: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.passwords(item);
         self
     }
@@ -660,12 +775,18 @@ impl CreateUserFluentBuilder {
         self
     }
     /// Indicates a password is not required for this user.
-    pub fn no_password_required(mut self, input: impl ::std::convert::Into<bool>) -> Self {
+    pub fn no_password_required(
+        mut self,
+        input: impl ::std::convert::Into<bool>,
+    ) -> Self {
         self.inner = self.inner.no_password_required(input);
         self
     }
     /// Sets or clears the `NoPasswordRequired` member.
-    pub fn set_no_password_required(mut self, input: ::std::option::Option<bool>) -> Self {
+    pub fn set_no_password_required(
+        mut self,
+        input: ::std::option::Option<bool>,
+    ) -> Self {
         self.inner = self.inner.set_no_password_required(input);
         self
     }
@@ -728,16 +849,18 @@ impl CreateUserInput {
         };
         let member_passwords = match node.child("Passwords") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(match child.child("member") {
-                    ::std::option::Option::Some(items) => {
-                        let mut list = ::std::vec::Vec::new();
-                        for item0 in items.items()? {
-                            list.push(item0.text()?.to_owned());
+                ::std::option::Option::Some(
+                    match child.child("member") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(item0.text()?.to_owned());
+                            }
+                            list
                         }
-                        list
-                    }
-                    ::std::option::Option::None => ::std::vec::Vec::new(),
-                })
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
@@ -755,22 +878,26 @@ impl CreateUserInput {
         };
         let member_tags = match node.child("Tags") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(match child.child("Tag") {
-                    ::std::option::Option::Some(items) => {
-                        let mut list = ::std::vec::Vec::new();
-                        for item0 in items.items()? {
-                            list.push(crate::types::Tag::read_query(item0)?);
+                ::std::option::Option::Some(
+                    match child.child("Tag") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(crate::types::Tag::read_query(item0)?);
+                            }
+                            list
                         }
-                        list
-                    }
-                    ::std::option::Option::None => ::std::vec::Vec::new(),
-                })
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
         let member_authentication_mode = match node.child("AuthenticationMode") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(crate::types::AuthenticationMode::read_query(child)?)
+                ::std::option::Option::Some(
+                    crate::types::AuthenticationMode::read_query(child)?,
+                )
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
@@ -836,12 +963,18 @@ pub fn deserialize_request(
 }
 /// Server side: the `<CreateUserResponse>` document for `output`.
 #[cfg(feature = "server")]
-pub fn serialize_response(output: &CreateUserOutput, request_id: &str) -> ::std::string::String {
+pub fn serialize_response(
+    output: &CreateUserOutput,
+    request_id: &str,
+) -> ::std::string::String {
     let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer.start(
-        "CreateUserResponse",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-    );
+    writer
+        .start(
+            "CreateUserResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
     writer.start("CreateUserResult", ::std::option::Option::None);
     output.write_xml(&mut writer);
     writer.end("CreateUserResult");
@@ -865,12 +998,18 @@ pub mod builders {
     }
     impl CreateUserInputBuilder {
         /// The ID of the user.
-        pub fn user_id(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn user_id(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.user_id = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `UserId` member.
-        pub fn set_user_id(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_user_id(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.user_id = input;
             self
         }
@@ -891,22 +1030,29 @@ pub mod builders {
             self
         }
         /// The options are valkey or redis.
-        pub fn engine(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn engine(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.engine = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `Engine` member.
-        pub fn set_engine(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_engine(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.engine = input;
             self
         }
         /// Appends one item to the `Passwords` member.
         ///
         /// Passwords used for this user. You can create up to two passwords for each user.
-        pub fn passwords(mut self, item: impl ::std::convert::Into<::std::string::String>) -> Self {
-            self.passwords
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+        pub fn passwords(
+            mut self,
+            item: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.passwords.get_or_insert_with(::std::vec::Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `Passwords` member.
@@ -934,12 +1080,18 @@ pub mod builders {
             self
         }
         /// Indicates a password is not required for this user.
-        pub fn no_password_required(mut self, input: impl ::std::convert::Into<bool>) -> Self {
+        pub fn no_password_required(
+            mut self,
+            input: impl ::std::convert::Into<bool>,
+        ) -> Self {
             self.no_password_required = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `NoPasswordRequired` member.
-        pub fn set_no_password_required(mut self, input: ::std::option::Option<bool>) -> Self {
+        pub fn set_no_password_required(
+            mut self,
+            input: ::std::option::Option<bool>,
+        ) -> Self {
             self.no_password_required = input;
             self
         }
@@ -947,10 +1099,11 @@ pub mod builders {
         ///
         /// A list of tags to be added to this resource. A tag is a key-value pair. A tag key must be
         /// accompanied by a tag value, although null is accepted.
-        pub fn tags(mut self, item: impl ::std::convert::Into<crate::types::Tag>) -> Self {
-            self.tags
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+        pub fn tags(
+            mut self,
+            item: impl ::std::convert::Into<crate::types::Tag>,
+        ) -> Self {
+            self.tags.get_or_insert_with(::std::vec::Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `Tags` member.
@@ -999,7 +1152,10 @@ pub mod builders {
             }
             if !missing.is_empty() {
                 return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members("CreateUserInput", missing),
+                    ::querygen_runtime::BuildError::missing_members(
+                        "CreateUserInput",
+                        missing,
+                    ),
                 );
             }
             ::std::result::Result::Ok(crate::operation::create_user::CreateUserInput {
@@ -1029,12 +1185,18 @@ pub mod builders {
     }
     impl CreateUserOutputBuilder {
         /// The ID of the user.
-        pub fn user_id(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn user_id(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.user_id = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `UserId` member.
-        pub fn set_user_id(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_user_id(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.user_id = input;
             self
         }
@@ -1055,22 +1217,34 @@ pub mod builders {
             self
         }
         /// Indicates the user status. Can be "active", "modifying" or "deleting".
-        pub fn status(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn status(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.status = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `Status` member.
-        pub fn set_status(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_status(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.status = input;
             self
         }
         /// The options are valkey or redis.
-        pub fn engine(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn engine(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.engine = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `Engine` member.
-        pub fn set_engine(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_engine(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.engine = input;
             self
         }
@@ -1143,12 +1317,18 @@ pub mod builders {
             self
         }
         /// The Amazon Resource Name (ARN) of the user.
-        pub fn arn(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn arn(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.arn = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `ARN` member.
-        pub fn set_arn(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_arn(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.arn = input;
             self
         }

@@ -62,7 +62,9 @@ pub struct CreateUserGroupOutput {
     /// A list of updates being applied to the user group.
     pub pending_changes: ::std::option::Option<crate::types::UserGroupPendingChanges>,
     /// A list of replication groups that the user group can access.
-    pub replication_groups: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub replication_groups: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
     /// Indicates which serverless caches the specified user group is associated with. Available for Valkey,
     /// Redis OSS and Serverless Memcached only.
     pub serverless_caches: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -71,8 +73,7 @@ pub struct CreateUserGroupOutput {
 }
 impl CreateUserGroupOutput {
     /// Creates a builder for [`CreateUserGroupOutput`].
-    pub fn builder() -> crate::operation::create_user_group::builders::CreateUserGroupOutputBuilder
-    {
+    pub fn builder() -> crate::operation::create_user_group::builders::CreateUserGroupOutputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -124,7 +125,10 @@ impl CreateUserGroupInput {
 }
 /// Serializes the input as the awsQuery request body: `Action=CreateUserGroup&Version=2015-02-02` then the members, form-urlencoded.
 pub fn serialize_query_body(input: &CreateUserGroupInput) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new("CreateUserGroup", "2015-02-02");
+    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+        "CreateUserGroup",
+        "2015-02-02",
+    );
     input.write_query(&mut writer);
     writer.finish()
 }
@@ -134,16 +138,15 @@ impl CreateUserGroupOutput {
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_user_group_id: ::std::option::Option<::std::string::String> =
-            ::std::option::Option::None;
-        let mut member_status: ::std::option::Option<::std::string::String> =
-            ::std::option::Option::None;
-        let mut member_engine: ::std::option::Option<::std::string::String> =
-            ::std::option::Option::None;
-        let mut member_user_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>> =
-            ::std::option::Option::None;
-        let mut member_minimum_engine_version: ::std::option::Option<::std::string::String> =
-            ::std::option::Option::None;
+        let mut member_user_group_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_status: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_engine: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_user_ids: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut member_minimum_engine_version: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
         let mut member_pending_changes: ::std::option::Option<
             crate::types::UserGroupPendingChanges,
         > = ::std::option::Option::None;
@@ -153,23 +156,30 @@ impl CreateUserGroupOutput {
         let mut member_serverless_caches: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         > = ::std::option::Option::None;
-        let mut member_arn: ::std::option::Option<::std::string::String> =
-            ::std::option::Option::None;
+        let mut member_arn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "UserGroupId" => {
-                    member_user_group_id = ::std::option::Option::Some(reader.read_string(&child)?);
+                    member_user_group_id = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
                 }
                 "Status" => {
-                    member_status = ::std::option::Option::Some(reader.read_string(&child)?);
+                    member_status = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
                 }
                 "Engine" => {
-                    member_engine = ::std::option::Option::Some(reader.read_string(&child)?);
+                    member_engine = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
                 }
                 "UserIds" => {
                     member_user_ids = ::std::option::Option::Some({
                         let mut items0 = ::std::vec::Vec::new();
-                        while let ::std::option::Option::Some(item0) = reader.next_child(&child)? {
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
                             if reader.name() == "member" {
                                 items0.push(reader.read_string(&item0)?);
                             } else {
@@ -180,8 +190,9 @@ impl CreateUserGroupOutput {
                     });
                 }
                 "MinimumEngineVersion" => {
-                    member_minimum_engine_version =
-                        ::std::option::Option::Some(reader.read_string(&child)?);
+                    member_minimum_engine_version = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
                 }
                 "PendingChanges" => {
                     member_pending_changes = ::std::option::Option::Some(
@@ -191,7 +202,9 @@ impl CreateUserGroupOutput {
                 "ReplicationGroups" => {
                     member_replication_groups = ::std::option::Option::Some({
                         let mut items0 = ::std::vec::Vec::new();
-                        while let ::std::option::Option::Some(item0) = reader.next_child(&child)? {
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
                             if reader.name() == "member" {
                                 items0.push(reader.read_string(&item0)?);
                             } else {
@@ -204,7 +217,9 @@ impl CreateUserGroupOutput {
                 "ServerlessCaches" => {
                     member_serverless_caches = ::std::option::Option::Some({
                         let mut items0 = ::std::vec::Vec::new();
-                        while let ::std::option::Option::Some(item0) = reader.next_child(&child)? {
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
                             if reader.name() == "member" {
                                 items0.push(reader.read_string(&item0)?);
                             } else {
@@ -249,7 +264,10 @@ pub fn deserialize_response(
         ::std::option::Option::Some(output) => output,
         ::std::option::Option::None => CreateUserGroupOutput::builder().build(),
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse { output, request_id })
+    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+        output,
+        request_id,
+    })
 }
 /// The errors `CreateUserGroup` may return.
 #[non_exhaustive]
@@ -280,140 +298,174 @@ impl CreateUserGroupError {
         let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(::std::boxed::Box::new(
-                    ::querygen_runtime::query::UnhandledError::new(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
+                return Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
                     ),
-                ));
+                );
             }
         };
         match envelope.code.as_deref() {
             ::std::option::Option::Some(crate::error::DefaultUserRequired::CODE) => {
-                crate::error::DefaultUserRequired::read_error_body(body, &envelope).map_or_else(
-                    |problem| {
-                        Self::Unhandled(::std::boxed::Box::new(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        ))
-                    },
-                    Self::DefaultUserRequired,
-                )
-            }
-            ::std::option::Option::Some(crate::error::DuplicateUserNameFault::CODE) => {
-                crate::error::DuplicateUserNameFault::read_error_body(body, &envelope).map_or_else(
-                    |problem| {
-                        Self::Unhandled(::std::boxed::Box::new(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        ))
-                    },
-                    Self::DuplicateUserNameFault,
-                )
-            }
-            ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE) => {
-                crate::error::InvalidParameterValueException::read_error_body(body, &envelope)
+                crate::error::DefaultUserRequired::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
+                        Self::DefaultUserRequired,
+                    )
+            }
+            ::std::option::Option::Some(crate::error::DuplicateUserNameFault::CODE) => {
+                crate::error::DuplicateUserNameFault::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
+                        ),
+                        Self::DuplicateUserNameFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::InvalidParameterValueException::CODE,
+            ) => {
+                crate::error::InvalidParameterValueException::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
+                        ),
                         Self::InvalidParameterValueException,
                     )
             }
-            ::std::option::Option::Some(crate::error::ServiceLinkedRoleNotFoundFault::CODE) => {
-                crate::error::ServiceLinkedRoleNotFoundFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::ServiceLinkedRoleNotFoundFault::CODE,
+            ) => {
+                crate::error::ServiceLinkedRoleNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::ServiceLinkedRoleNotFoundFault,
                     )
             }
-            ::std::option::Option::Some(crate::error::TagQuotaPerResourceExceeded::CODE) => {
-                crate::error::TagQuotaPerResourceExceeded::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::TagQuotaPerResourceExceeded::CODE,
+            ) => {
+                crate::error::TagQuotaPerResourceExceeded::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::TagQuotaPerResourceExceeded,
                     )
             }
-            ::std::option::Option::Some(crate::error::UserGroupAlreadyExistsFault::CODE) => {
-                crate::error::UserGroupAlreadyExistsFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::UserGroupAlreadyExistsFault::CODE,
+            ) => {
+                crate::error::UserGroupAlreadyExistsFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::UserGroupAlreadyExistsFault,
                     )
             }
-            ::std::option::Option::Some(crate::error::UserGroupQuotaExceededFault::CODE) => {
-                crate::error::UserGroupQuotaExceededFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::UserGroupQuotaExceededFault::CODE,
+            ) => {
+                crate::error::UserGroupQuotaExceededFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::UserGroupQuotaExceededFault,
                     )
             }
             ::std::option::Option::Some(crate::error::UserNotFoundFault::CODE) => {
-                crate::error::UserNotFoundFault::read_error_body(body, &envelope).map_or_else(
-                    |problem| {
-                        Self::Unhandled(::std::boxed::Box::new(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
+                crate::error::UserNotFoundFault::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
                             ),
-                        ))
-                    },
-                    Self::UserNotFoundFault,
+                        ),
+                        Self::UserNotFoundFault,
+                    )
+            }
+            _ => {
+                Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Ok(envelope),
+                        ),
+                    ),
                 )
             }
-            _ => Self::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Ok(envelope),
-                ),
-            )),
         }
     }
     /// The error code, if known.
@@ -426,19 +478,29 @@ impl CreateUserGroupError {
                 ::std::option::Option::Some(crate::error::DuplicateUserNameFault::CODE)
             }
             Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterValueException::CODE,
+                )
             }
             Self::ServiceLinkedRoleNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::ServiceLinkedRoleNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::ServiceLinkedRoleNotFoundFault::CODE,
+                )
             }
             Self::TagQuotaPerResourceExceeded(_) => {
-                ::std::option::Option::Some(crate::error::TagQuotaPerResourceExceeded::CODE)
+                ::std::option::Option::Some(
+                    crate::error::TagQuotaPerResourceExceeded::CODE,
+                )
             }
             Self::UserGroupAlreadyExistsFault(_) => {
-                ::std::option::Option::Some(crate::error::UserGroupAlreadyExistsFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::UserGroupAlreadyExistsFault::CODE,
+                )
             }
             Self::UserGroupQuotaExceededFault(_) => {
-                ::std::option::Option::Some(crate::error::UserGroupQuotaExceededFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::UserGroupQuotaExceededFault::CODE,
+                )
             }
             Self::UserNotFoundFault(_) => {
                 ::std::option::Option::Some(crate::error::UserNotFoundFault::CODE)
@@ -452,38 +514,54 @@ impl CreateUserGroupError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
         match self {
-            Self::DefaultUserRequired(error) => (
-                crate::error::DefaultUserRequired::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::DuplicateUserNameFault(error) => (
-                crate::error::DuplicateUserNameFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidParameterValueException(error) => (
-                crate::error::InvalidParameterValueException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::ServiceLinkedRoleNotFoundFault(error) => (
-                crate::error::ServiceLinkedRoleNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::TagQuotaPerResourceExceeded(error) => (
-                crate::error::TagQuotaPerResourceExceeded::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::UserGroupAlreadyExistsFault(error) => (
-                crate::error::UserGroupAlreadyExistsFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::UserGroupQuotaExceededFault(error) => (
-                crate::error::UserGroupQuotaExceededFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::UserNotFoundFault(error) => (
-                crate::error::UserNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::DefaultUserRequired(error) => {
+                (
+                    crate::error::DefaultUserRequired::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::DuplicateUserNameFault(error) => {
+                (
+                    crate::error::DuplicateUserNameFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ServiceLinkedRoleNotFoundFault(error) => {
+                (
+                    crate::error::ServiceLinkedRoleNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::TagQuotaPerResourceExceeded(error) => {
+                (
+                    crate::error::TagQuotaPerResourceExceeded::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::UserGroupAlreadyExistsFault(error) => {
+                (
+                    crate::error::UserGroupAlreadyExistsFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::UserGroupQuotaExceededFault(error) => {
+                (
+                    crate::error::UserGroupQuotaExceededFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::UserNotFoundFault(error) => {
+                (
+                    crate::error::UserNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
         }
     }
@@ -498,11 +576,21 @@ impl ::std::fmt::Display for CreateUserGroupError {
         match self {
             Self::DefaultUserRequired(error) => ::std::fmt::Display::fmt(error, f),
             Self::DuplicateUserNameFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterValueException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::ServiceLinkedRoleNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::TagQuotaPerResourceExceeded(error) => ::std::fmt::Display::fmt(error, f),
-            Self::UserGroupAlreadyExistsFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::UserGroupQuotaExceededFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::InvalidParameterValueException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::ServiceLinkedRoleNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::TagQuotaPerResourceExceeded(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::UserGroupAlreadyExistsFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::UserGroupQuotaExceededFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::UserNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
             Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
         }
@@ -513,11 +601,21 @@ impl ::std::error::Error for CreateUserGroupError {
         match self {
             Self::DefaultUserRequired(error) => ::std::option::Option::Some(error),
             Self::DuplicateUserNameFault(error) => ::std::option::Option::Some(error),
-            Self::InvalidParameterValueException(error) => ::std::option::Option::Some(error),
-            Self::ServiceLinkedRoleNotFoundFault(error) => ::std::option::Option::Some(error),
-            Self::TagQuotaPerResourceExceeded(error) => ::std::option::Option::Some(error),
-            Self::UserGroupAlreadyExistsFault(error) => ::std::option::Option::Some(error),
-            Self::UserGroupQuotaExceededFault(error) => ::std::option::Option::Some(error),
+            Self::InvalidParameterValueException(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::ServiceLinkedRoleNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::TagQuotaPerResourceExceeded(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::UserGroupAlreadyExistsFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::UserGroupQuotaExceededFault(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::UserNotFoundFault(error) => ::std::option::Option::Some(error),
             Self::Unhandled(error) => ::std::option::Option::Some(&**error),
         }
@@ -536,7 +634,11 @@ pub fn build_request(
     ::querygen_runtime::http::RequestError,
 > {
     let host_prefix = ::std::option::Option::None;
-    ::querygen_runtime::http::query_request(endpoint, host_prefix, serialize_query_body(input))
+    ::querygen_runtime::http::query_request(
+        endpoint,
+        host_prefix,
+        serialize_query_body(input),
+    )
 }
 /// Reads the HTTP response to a `CreateUserGroup` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`CreateUserGroupError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
@@ -548,15 +650,18 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
-        deserialize_response(body).map_err(|problem| {
-            CreateUserGroupError::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Err(problem),
-                ),
-            ))
-        })
+        deserialize_response(body)
+            .map_err(|problem| {
+                CreateUserGroupError::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
+                    ),
+                )
+            })
     } else {
         ::std::result::Result::Err(deserialize_error(status, body))
     }
@@ -569,7 +674,7 @@ static OPERATION: ::querygen_runtime::client::Operation<
 > = ::querygen_runtime::client::Operation {
     name: "CreateUserGroup",
     build_request,
-    parse_response: parse_response::<::std::vec::Vec<u8>>,
+    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `CreateUserGroup` call being prepared: the input's setters, then [`send`](Self::send).
@@ -580,7 +685,9 @@ pub struct CreateUserGroupFluentBuilder {
 }
 #[cfg(feature = "client")]
 impl CreateUserGroupFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_runtime::client::Handle>) -> Self {
+    pub(crate) fn new(
+        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    ) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -597,9 +704,7 @@ impl CreateUserGroupFluentBuilder {
         CreateUserGroupOutput,
         ::querygen_runtime::client::SdkError<CreateUserGroupError>,
     > {
-        self.send_with_metadata()
-            .await
-            .map(|response| response.output)
+        self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
@@ -608,14 +713,16 @@ impl CreateUserGroupFluentBuilder {
         ::querygen_runtime::query::QueryResponse<CreateUserGroupOutput>,
         ::querygen_runtime::client::SdkError<CreateUserGroupError>,
     > {
-        let input = self.inner.build().map_err(|problem| {
-            ::querygen_runtime::client::SdkError::Construction(
-                ::querygen_runtime::client::ConstructionError::new(::std::format!(
-                    "{}: {problem}",
-                    "CreateUserGroup"
-                )),
-            )
-        })?;
+        let input = self
+            .inner
+            .build()
+            .map_err(|problem| {
+                ::querygen_runtime::client::SdkError::Construction(
+                    ::querygen_runtime::client::ConstructionError::new(
+                        ::std::format!("{}: {problem}", "CreateUserGroup"),
+                    ),
+                )
+            })?;
         self.handle.invoke(&OPERATION, &input).await
     }
     /// The ID of the user group.
@@ -635,19 +742,28 @@ impl CreateUserGroupFluentBuilder {
         self
     }
     /// Sets the engine listed in a user group. The options are valkey or redis.
-    pub fn engine(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn engine(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.engine(input);
         self
     }
     /// Sets or clears the `Engine` member.
-    pub fn set_engine(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_engine(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.set_engine(input);
         self
     }
     /// Appends one item to the `UserIds` member.
     ///
     /// The list of user IDs that belong to the user group.
-    pub fn user_ids(mut self, item: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn user_ids(
+        mut self,
+        item: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.user_ids(item);
         self
     }
@@ -696,31 +812,35 @@ impl CreateUserGroupInput {
         };
         let member_user_ids = match node.child("UserIds") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(match child.child("member") {
-                    ::std::option::Option::Some(items) => {
-                        let mut list = ::std::vec::Vec::new();
-                        for item0 in items.items()? {
-                            list.push(item0.text()?.to_owned());
+                ::std::option::Option::Some(
+                    match child.child("member") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(item0.text()?.to_owned());
+                            }
+                            list
                         }
-                        list
-                    }
-                    ::std::option::Option::None => ::std::vec::Vec::new(),
-                })
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
         let member_tags = match node.child("Tags") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(match child.child("Tag") {
-                    ::std::option::Option::Some(items) => {
-                        let mut list = ::std::vec::Vec::new();
-                        for item0 in items.items()? {
-                            list.push(crate::types::Tag::read_query(item0)?);
+                ::std::option::Option::Some(
+                    match child.child("Tag") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(crate::types::Tag::read_query(item0)?);
+                            }
+                            list
                         }
-                        list
-                    }
-                    ::std::option::Option::None => ::std::vec::Vec::new(),
-                })
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
@@ -783,7 +903,10 @@ impl CreateUserGroupOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<CreateUserGroupInput, ::querygen_runtime::server::QueryError> {
+) -> ::std::result::Result<
+    CreateUserGroupInput,
+    ::querygen_runtime::server::QueryError,
+> {
     let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
     tree.expect_action("CreateUserGroup", "2015-02-02")?;
     CreateUserGroupInput::read_query(&tree)
@@ -795,10 +918,13 @@ pub fn serialize_response(
     request_id: &str,
 ) -> ::std::string::String {
     let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer.start(
-        "CreateUserGroupResponse",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-    );
+    writer
+        .start(
+            "CreateUserGroupResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
     writer.start("CreateUserGroupResult", ::std::option::Option::None);
     output.write_xml(&mut writer);
     writer.end("CreateUserGroupResult");
@@ -834,22 +960,29 @@ pub mod builders {
             self
         }
         /// Sets the engine listed in a user group. The options are valkey or redis.
-        pub fn engine(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn engine(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.engine = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `Engine` member.
-        pub fn set_engine(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_engine(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.engine = input;
             self
         }
         /// Appends one item to the `UserIds` member.
         ///
         /// The list of user IDs that belong to the user group.
-        pub fn user_ids(mut self, item: impl ::std::convert::Into<::std::string::String>) -> Self {
-            self.user_ids
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+        pub fn user_ids(
+            mut self,
+            item: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.user_ids.get_or_insert_with(::std::vec::Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `UserIds` member.
@@ -864,10 +997,11 @@ pub mod builders {
         ///
         /// A list of tags to be added to this resource. A tag is a key-value pair. A tag key must be
         /// accompanied by a tag value, although null is accepted. Available for Valkey and Redis OSS only.
-        pub fn tags(mut self, item: impl ::std::convert::Into<crate::types::Tag>) -> Self {
-            self.tags
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+        pub fn tags(
+            mut self,
+            item: impl ::std::convert::Into<crate::types::Tag>,
+        ) -> Self {
+            self.tags.get_or_insert_with(::std::vec::Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `Tags` member.
@@ -917,7 +1051,9 @@ pub mod builders {
         user_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         minimum_engine_version: ::std::option::Option<::std::string::String>,
         pending_changes: ::std::option::Option<crate::types::UserGroupPendingChanges>,
-        replication_groups: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        replication_groups: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
         serverless_caches: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         arn: ::std::option::Option<::std::string::String>,
     }
@@ -939,32 +1075,45 @@ pub mod builders {
             self
         }
         /// Indicates user group status. Can be "creating", "active", "modifying", "deleting".
-        pub fn status(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn status(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.status = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `Status` member.
-        pub fn set_status(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_status(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.status = input;
             self
         }
         /// The options are valkey or redis.
-        pub fn engine(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn engine(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.engine = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `Engine` member.
-        pub fn set_engine(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_engine(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.engine = input;
             self
         }
         /// Appends one item to the `UserIds` member.
         ///
         /// The list of user IDs that belong to the user group.
-        pub fn user_ids(mut self, item: impl ::std::convert::Into<::std::string::String>) -> Self {
-            self.user_ids
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+        pub fn user_ids(
+            mut self,
+            item: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.user_ids.get_or_insert_with(::std::vec::Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `UserIds` member.
@@ -1049,17 +1198,25 @@ pub mod builders {
             self
         }
         /// The Amazon Resource Name (ARN) of the user group.
-        pub fn arn(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn arn(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.arn = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `ARN` member.
-        pub fn set_arn(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_arn(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.arn = input;
             self
         }
         /// Builds the [`CreateUserGroupOutput`](super::CreateUserGroupOutput); every member is optional or has a default.
-        pub fn build(self) -> crate::operation::create_user_group::CreateUserGroupOutput {
+        pub fn build(
+            self,
+        ) -> crate::operation::create_user_group::CreateUserGroupOutput {
             crate::operation::create_user_group::CreateUserGroupOutput {
                 user_group_id: self.user_group_id,
                 status: self.status,

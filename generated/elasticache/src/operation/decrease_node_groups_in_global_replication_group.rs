@@ -29,12 +29,16 @@ pub struct DecreaseNodeGroupsInGlobalReplicationGroupInput {
     /// NodeGroupsToRemove or NodeGroupsToRetain is required. GlobalNodeGroupsToRemove is a list of
     /// NodeGroupIds to remove from the cluster. ElastiCache will attempt to remove all node groups listed
     /// by GlobalNodeGroupsToRemove from the cluster.
-    pub global_node_groups_to_remove: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub global_node_groups_to_remove: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
     /// If the value of NodeGroupCount is less than the current number of node groups (shards), then either
     /// NodeGroupsToRemove or NodeGroupsToRetain is required. GlobalNodeGroupsToRetain is a list of
     /// NodeGroupIds to retain from the cluster. ElastiCache will attempt to retain all node groups listed
     /// by GlobalNodeGroupsToRetain from the cluster.
-    pub global_node_groups_to_retain: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub global_node_groups_to_retain: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
     /// Indicates that the shard reconfiguration process begins immediately. At present, the only permitted
     /// value for this parameter is true.
     ///
@@ -43,7 +47,7 @@ pub struct DecreaseNodeGroupsInGlobalReplicationGroupInput {
 }
 impl DecreaseNodeGroupsInGlobalReplicationGroupInput {
     /// Creates a builder for [`DecreaseNodeGroupsInGlobalReplicationGroupInput`].
-    pub fn builder() -> crate::operation::decrease_node_groups_in_global_replication_group::builders::DecreaseNodeGroupsInGlobalReplicationGroupInputBuilder{
+    pub fn builder() -> crate::operation::decrease_node_groups_in_global_replication_group::builders::DecreaseNodeGroupsInGlobalReplicationGroupInputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -54,11 +58,13 @@ impl DecreaseNodeGroupsInGlobalReplicationGroupInput {
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct DecreaseNodeGroupsInGlobalReplicationGroupOutput {
     /// The `GlobalReplicationGroup` member.
-    pub global_replication_group: ::std::option::Option<crate::types::GlobalReplicationGroup>,
+    pub global_replication_group: ::std::option::Option<
+        crate::types::GlobalReplicationGroup,
+    >,
 }
 impl DecreaseNodeGroupsInGlobalReplicationGroupOutput {
     /// Creates a builder for [`DecreaseNodeGroupsInGlobalReplicationGroupOutput`].
-    pub fn builder() -> crate::operation::decrease_node_groups_in_global_replication_group::builders::DecreaseNodeGroupsInGlobalReplicationGroupOutputBuilder{
+    pub fn builder() -> crate::operation::decrease_node_groups_in_global_replication_group::builders::DecreaseNodeGroupsInGlobalReplicationGroupOutputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -152,7 +158,9 @@ impl DecreaseNodeGroupsInGlobalReplicationGroupOutput {
 pub fn deserialize_response(
     body: &[u8],
 ) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<DecreaseNodeGroupsInGlobalReplicationGroupOutput>,
+    ::querygen_runtime::query::QueryResponse<
+        DecreaseNodeGroupsInGlobalReplicationGroupOutput,
+    >,
     ::querygen_runtime::xml::XmlError,
 > {
     let (output, request_id) = ::querygen_runtime::query::read_response(
@@ -166,18 +174,27 @@ pub fn deserialize_response(
             DecreaseNodeGroupsInGlobalReplicationGroupOutput::builder().build()
         }
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse { output, request_id })
+    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+        output,
+        request_id,
+    })
 }
 /// The errors `DecreaseNodeGroupsInGlobalReplicationGroup` may return.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub enum DecreaseNodeGroupsInGlobalReplicationGroupError {
     /// The service answered with [`crate::error::GlobalReplicationGroupNotFoundFault`].
-    GlobalReplicationGroupNotFoundFault(crate::error::GlobalReplicationGroupNotFoundFault),
+    GlobalReplicationGroupNotFoundFault(
+        crate::error::GlobalReplicationGroupNotFoundFault,
+    ),
     /// The service answered with [`crate::error::InvalidGlobalReplicationGroupStateFault`].
-    InvalidGlobalReplicationGroupStateFault(crate::error::InvalidGlobalReplicationGroupStateFault),
+    InvalidGlobalReplicationGroupStateFault(
+        crate::error::InvalidGlobalReplicationGroupStateFault,
+    ),
     /// The service answered with [`crate::error::InvalidParameterCombinationException`].
-    InvalidParameterCombinationException(crate::error::InvalidParameterCombinationException),
+    InvalidParameterCombinationException(
+        crate::error::InvalidParameterCombinationException,
+    ),
     /// The service answered with [`crate::error::InvalidParameterValueException`].
     InvalidParameterValueException(crate::error::InvalidParameterValueException),
     /// An error the model does not list here, or a body that is not an error document.
@@ -189,105 +206,133 @@ impl DecreaseNodeGroupsInGlobalReplicationGroupError {
         let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(::std::boxed::Box::new(
-                    ::querygen_runtime::query::UnhandledError::new(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
+                return Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
                     ),
-                ));
+                );
             }
         };
         match envelope.code.as_deref() {
             ::std::option::Option::Some(
                 crate::error::GlobalReplicationGroupNotFoundFault::CODE,
             ) => {
-                crate::error::GlobalReplicationGroupNotFoundFault::read_error_body(body, &envelope)
+                crate::error::GlobalReplicationGroupNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::GlobalReplicationGroupNotFoundFault,
                     )
             }
             ::std::option::Option::Some(
                 crate::error::InvalidGlobalReplicationGroupStateFault::CODE,
-            ) => crate::error::InvalidGlobalReplicationGroupStateFault::read_error_body(
-                body, &envelope,
-            )
-            .map_or_else(
-                |problem| {
-                    Self::Unhandled(::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
+            ) => {
+                crate::error::InvalidGlobalReplicationGroupStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
                         ),
-                    ))
-                },
-                Self::InvalidGlobalReplicationGroupStateFault,
-            ),
+                        Self::InvalidGlobalReplicationGroupStateFault,
+                    )
+            }
             ::std::option::Option::Some(
                 crate::error::InvalidParameterCombinationException::CODE,
             ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(body, &envelope)
+                crate::error::InvalidParameterCombinationException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidParameterCombinationException,
                     )
             }
-            ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE) => {
-                crate::error::InvalidParameterValueException::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::InvalidParameterValueException::CODE,
+            ) => {
+                crate::error::InvalidParameterValueException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidParameterValueException,
                     )
             }
-            _ => Self::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Ok(envelope),
-                ),
-            )),
+            _ => {
+                Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Ok(envelope),
+                        ),
+                    ),
+                )
+            }
         }
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
             Self::GlobalReplicationGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::GlobalReplicationGroupNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::GlobalReplicationGroupNotFoundFault::CODE,
+                )
             }
-            Self::InvalidGlobalReplicationGroupStateFault(_) => ::std::option::Option::Some(
-                crate::error::InvalidGlobalReplicationGroupStateFault::CODE,
-            ),
-            Self::InvalidParameterCombinationException(_) => ::std::option::Option::Some(
-                crate::error::InvalidParameterCombinationException::CODE,
-            ),
+            Self::InvalidGlobalReplicationGroupStateFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidGlobalReplicationGroupStateFault::CODE,
+                )
+            }
+            Self::InvalidParameterCombinationException(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterCombinationException::CODE,
+                )
+            }
             Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterValueException::CODE,
+                )
             }
             Self::Unhandled(error) => error.code.as_deref(),
         }
@@ -298,27 +343,36 @@ impl DecreaseNodeGroupsInGlobalReplicationGroupError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
         match self {
-            Self::GlobalReplicationGroupNotFoundFault(error) => (
-                crate::error::GlobalReplicationGroupNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidGlobalReplicationGroupStateFault(error) => (
-                crate::error::InvalidGlobalReplicationGroupStateFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidParameterCombinationException(error) => (
-                crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidParameterValueException(error) => (
-                crate::error::InvalidParameterValueException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::GlobalReplicationGroupNotFoundFault(error) => {
+                (
+                    crate::error::GlobalReplicationGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidGlobalReplicationGroupStateFault(error) => {
+                (
+                    crate::error::InvalidGlobalReplicationGroupStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterCombinationException(error) => {
+                (
+                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for DecreaseNodeGroupsInGlobalReplicationGroupError {
+impl ::querygen_runtime::query::ErrorCode
+for DecreaseNodeGroupsInGlobalReplicationGroupError {
     fn code(&self) -> ::std::option::Option<&str> {
         DecreaseNodeGroupsInGlobalReplicationGroupError::code(self)
     }
@@ -326,12 +380,18 @@ impl ::querygen_runtime::query::ErrorCode for DecreaseNodeGroupsInGlobalReplicat
 impl ::std::fmt::Display for DecreaseNodeGroupsInGlobalReplicationGroupError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
-            Self::GlobalReplicationGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::GlobalReplicationGroupNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::InvalidGlobalReplicationGroupStateFault(error) => {
                 ::std::fmt::Display::fmt(error, f)
             }
-            Self::InvalidParameterCombinationException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterValueException(error) => ::std::fmt::Display::fmt(error, f),
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
         }
     }
@@ -339,12 +399,18 @@ impl ::std::fmt::Display for DecreaseNodeGroupsInGlobalReplicationGroupError {
 impl ::std::error::Error for DecreaseNodeGroupsInGlobalReplicationGroupError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            Self::GlobalReplicationGroupNotFoundFault(error) => ::std::option::Option::Some(error),
+            Self::GlobalReplicationGroupNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::InvalidGlobalReplicationGroupStateFault(error) => {
                 ::std::option::Option::Some(error)
             }
-            Self::InvalidParameterCombinationException(error) => ::std::option::Option::Some(error),
-            Self::InvalidParameterValueException(error) => ::std::option::Option::Some(error),
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::Unhandled(error) => ::std::option::Option::Some(&**error),
         }
     }
@@ -365,27 +431,36 @@ pub fn build_request(
     ::querygen_runtime::http::RequestError,
 > {
     let host_prefix = ::std::option::Option::None;
-    ::querygen_runtime::http::query_request(endpoint, host_prefix, serialize_query_body(input))
+    ::querygen_runtime::http::query_request(
+        endpoint,
+        host_prefix,
+        serialize_query_body(input),
+    )
 }
 /// Reads the HTTP response to a `DecreaseNodeGroupsInGlobalReplicationGroup` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DecreaseNodeGroupsInGlobalReplicationGroupError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<DecreaseNodeGroupsInGlobalReplicationGroupOutput>,
+    ::querygen_runtime::query::QueryResponse<
+        DecreaseNodeGroupsInGlobalReplicationGroupOutput,
+    >,
     DecreaseNodeGroupsInGlobalReplicationGroupError,
 > {
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
-        deserialize_response(body).map_err(|problem| {
-            DecreaseNodeGroupsInGlobalReplicationGroupError::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Err(problem),
-                ),
-            ))
-        })
+        deserialize_response(body)
+            .map_err(|problem| {
+                DecreaseNodeGroupsInGlobalReplicationGroupError::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
+                    ),
+                )
+            })
     } else {
         ::std::result::Result::Err(deserialize_error(status, body))
     }
@@ -398,7 +473,7 @@ static OPERATION: ::querygen_runtime::client::Operation<
 > = ::querygen_runtime::client::Operation {
     name: "DecreaseNodeGroupsInGlobalReplicationGroup",
     build_request,
-    parse_response: parse_response::<::std::vec::Vec<u8>>,
+    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `DecreaseNodeGroupsInGlobalReplicationGroup` call being prepared: the input's setters, then [`send`](Self::send).
@@ -409,14 +484,18 @@ pub struct DecreaseNodeGroupsInGlobalReplicationGroupFluentBuilder {
 }
 #[cfg(feature = "client")]
 impl DecreaseNodeGroupsInGlobalReplicationGroupFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_runtime::client::Handle>) -> Self {
+    pub(crate) fn new(
+        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    ) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
         }
     }
     /// The input as set so far.
-    pub fn as_input(&self) -> &builders::DecreaseNodeGroupsInGlobalReplicationGroupInputBuilder {
+    pub fn as_input(
+        &self,
+    ) -> &builders::DecreaseNodeGroupsInGlobalReplicationGroupInputBuilder {
         &self.inner
     }
     /// Sends the request; the output, or why there is none.
@@ -424,27 +503,35 @@ impl DecreaseNodeGroupsInGlobalReplicationGroupFluentBuilder {
         self,
     ) -> ::std::result::Result<
         DecreaseNodeGroupsInGlobalReplicationGroupOutput,
-        ::querygen_runtime::client::SdkError<DecreaseNodeGroupsInGlobalReplicationGroupError>,
+        ::querygen_runtime::client::SdkError<
+            DecreaseNodeGroupsInGlobalReplicationGroupError,
+        >,
     > {
-        self.send_with_metadata()
-            .await
-            .map(|response| response.output)
+        self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
     ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<DecreaseNodeGroupsInGlobalReplicationGroupOutput>,
-        ::querygen_runtime::client::SdkError<DecreaseNodeGroupsInGlobalReplicationGroupError>,
+        ::querygen_runtime::query::QueryResponse<
+            DecreaseNodeGroupsInGlobalReplicationGroupOutput,
+        >,
+        ::querygen_runtime::client::SdkError<
+            DecreaseNodeGroupsInGlobalReplicationGroupError,
+        >,
     > {
-        let input = self.inner.build().map_err(|problem| {
-            ::querygen_runtime::client::SdkError::Construction(
-                ::querygen_runtime::client::ConstructionError::new(::std::format!(
-                    "{}: {problem}",
-                    "DecreaseNodeGroupsInGlobalReplicationGroup"
-                )),
-            )
-        })?;
+        let input = self
+            .inner
+            .build()
+            .map_err(|problem| {
+                ::querygen_runtime::client::SdkError::Construction(
+                    ::querygen_runtime::client::ConstructionError::new(
+                        ::std::format!(
+                            "{}: {problem}", "DecreaseNodeGroupsInGlobalReplicationGroup"
+                        ),
+                    ),
+                )
+            })?;
         self.handle.invoke(&OPERATION, &input).await
     }
     /// The name of the Global datastore
@@ -533,7 +620,9 @@ impl DecreaseNodeGroupsInGlobalReplicationGroupInput {
     pub fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_global_replication_group_id = match node.child("GlobalReplicationGroupId") {
+        let member_global_replication_group_id = match node
+            .child("GlobalReplicationGroupId")
+        {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.text()?.to_owned())
             }
@@ -545,33 +634,41 @@ impl DecreaseNodeGroupsInGlobalReplicationGroupInput {
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_global_node_groups_to_remove = match node.child("GlobalNodeGroupsToRemove") {
+        let member_global_node_groups_to_remove = match node
+            .child("GlobalNodeGroupsToRemove")
+        {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(match child.child("GlobalNodeGroupId") {
-                    ::std::option::Option::Some(items) => {
-                        let mut list = ::std::vec::Vec::new();
-                        for item0 in items.items()? {
-                            list.push(item0.text()?.to_owned());
+                ::std::option::Option::Some(
+                    match child.child("GlobalNodeGroupId") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(item0.text()?.to_owned());
+                            }
+                            list
                         }
-                        list
-                    }
-                    ::std::option::Option::None => ::std::vec::Vec::new(),
-                })
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_global_node_groups_to_retain = match node.child("GlobalNodeGroupsToRetain") {
+        let member_global_node_groups_to_retain = match node
+            .child("GlobalNodeGroupsToRetain")
+        {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(match child.child("GlobalNodeGroupId") {
-                    ::std::option::Option::Some(items) => {
-                        let mut list = ::std::vec::Vec::new();
-                        for item0 in items.items()? {
-                            list.push(item0.text()?.to_owned());
+                ::std::option::Option::Some(
+                    match child.child("GlobalNodeGroupId") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(item0.text()?.to_owned());
+                            }
+                            list
                         }
-                        list
-                    }
-                    ::std::option::Option::None => ::std::vec::Vec::new(),
-                })
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
@@ -620,14 +717,18 @@ pub fn serialize_response(
     request_id: &str,
 ) -> ::std::string::String {
     let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer.start(
-        "DecreaseNodeGroupsInGlobalReplicationGroupResponse",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-    );
-    writer.start(
-        "DecreaseNodeGroupsInGlobalReplicationGroupResult",
-        ::std::option::Option::None,
-    );
+    writer
+        .start(
+            "DecreaseNodeGroupsInGlobalReplicationGroupResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
+    writer
+        .start(
+            "DecreaseNodeGroupsInGlobalReplicationGroupResult",
+            ::std::option::Option::None,
+        );
     output.write_xml(&mut writer);
     writer.end("DecreaseNodeGroupsInGlobalReplicationGroupResult");
     writer.response_metadata(request_id);
@@ -641,8 +742,12 @@ pub mod builders {
     pub struct DecreaseNodeGroupsInGlobalReplicationGroupInputBuilder {
         global_replication_group_id: ::std::option::Option<::std::string::String>,
         node_group_count: ::std::option::Option<i32>,
-        global_node_groups_to_remove: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        global_node_groups_to_retain: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        global_node_groups_to_remove: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        global_node_groups_to_retain: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
         apply_immediately: ::std::option::Option<bool>,
     }
     impl DecreaseNodeGroupsInGlobalReplicationGroupInputBuilder {
@@ -663,12 +768,18 @@ pub mod builders {
             self
         }
         /// The number of node groups (shards) that results from the modification of the shard configuration
-        pub fn node_group_count(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+        pub fn node_group_count(
+            mut self,
+            input: impl ::std::convert::Into<i32>,
+        ) -> Self {
             self.node_group_count = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `NodeGroupCount` member.
-        pub fn set_node_group_count(mut self, input: ::std::option::Option<i32>) -> Self {
+        pub fn set_node_group_count(
+            mut self,
+            input: ::std::option::Option<i32>,
+        ) -> Self {
             self.node_group_count = input;
             self
         }
@@ -720,12 +831,18 @@ pub mod builders {
         }
         /// Indicates that the shard reconfiguration process begins immediately. At present, the only permitted
         /// value for this parameter is true.
-        pub fn apply_immediately(mut self, input: impl ::std::convert::Into<bool>) -> Self {
+        pub fn apply_immediately(
+            mut self,
+            input: impl ::std::convert::Into<bool>,
+        ) -> Self {
             self.apply_immediately = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `ApplyImmediately` member.
-        pub fn set_apply_immediately(mut self, input: ::std::option::Option<bool>) -> Self {
+        pub fn set_apply_immediately(
+            mut self,
+            input: ::std::option::Option<bool>,
+        ) -> Self {
             self.apply_immediately = input;
             self
         }
@@ -735,7 +852,7 @@ pub mod builders {
         ) -> ::std::result::Result<
             crate::operation::decrease_node_groups_in_global_replication_group::DecreaseNodeGroupsInGlobalReplicationGroupInput,
             ::querygen_runtime::BuildError,
-        >{
+        > {
             let mut missing = ::std::vec::Vec::new();
             if self.global_replication_group_id.is_none() {
                 missing.push("global_replication_group_id");
@@ -766,7 +883,9 @@ pub mod builders {
     /// A builder for [`DecreaseNodeGroupsInGlobalReplicationGroupOutput`](super::DecreaseNodeGroupsInGlobalReplicationGroupOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DecreaseNodeGroupsInGlobalReplicationGroupOutputBuilder {
-        global_replication_group: ::std::option::Option<crate::types::GlobalReplicationGroup>,
+        global_replication_group: ::std::option::Option<
+            crate::types::GlobalReplicationGroup,
+        >,
     }
     impl DecreaseNodeGroupsInGlobalReplicationGroupOutputBuilder {
         /// The `GlobalReplicationGroup` member.
@@ -788,7 +907,7 @@ pub mod builders {
         /// Builds the [`DecreaseNodeGroupsInGlobalReplicationGroupOutput`](super::DecreaseNodeGroupsInGlobalReplicationGroupOutput); every member is optional or has a default.
         pub fn build(
             self,
-        ) -> crate::operation::decrease_node_groups_in_global_replication_group::DecreaseNodeGroupsInGlobalReplicationGroupOutput{
+        ) -> crate::operation::decrease_node_groups_in_global_replication_group::DecreaseNodeGroupsInGlobalReplicationGroupOutput {
             crate::operation::decrease_node_groups_in_global_replication_group::DecreaseNodeGroupsInGlobalReplicationGroupOutput {
                 global_replication_group: self.global_replication_group,
             }

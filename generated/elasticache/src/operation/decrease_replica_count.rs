@@ -48,9 +48,13 @@ pub struct DecreaseReplicaCountInput {
     /// A list of `ConfigureShard` objects that can be used to configure each shard in a Valkey or Redis OSS
     /// replication group. The `ConfigureShard` has three members: `NewReplicaCount`, `NodeGroupId`, and
     /// `PreferredAvailabilityZones`.
-    pub replica_configuration: ::std::option::Option<::std::vec::Vec<crate::types::ConfigureShard>>,
+    pub replica_configuration: ::std::option::Option<
+        ::std::vec::Vec<crate::types::ConfigureShard>,
+    >,
     /// A list of the node ids to remove from the replication group or node group (shard).
-    pub replicas_to_remove: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub replicas_to_remove: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
     /// If `True`, the number of replica nodes is decreased immediately. `ApplyImmediately=False` is not
     /// currently supported.
     ///
@@ -59,8 +63,7 @@ pub struct DecreaseReplicaCountInput {
 }
 impl DecreaseReplicaCountInput {
     /// Creates a builder for [`DecreaseReplicaCountInput`].
-    pub fn builder(
-    ) -> crate::operation::decrease_replica_count::builders::DecreaseReplicaCountInputBuilder {
+    pub fn builder() -> crate::operation::decrease_replica_count::builders::DecreaseReplicaCountInputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -75,8 +78,7 @@ pub struct DecreaseReplicaCountOutput {
 }
 impl DecreaseReplicaCountOutput {
     /// Creates a builder for [`DecreaseReplicaCountOutput`].
-    pub fn builder(
-    ) -> crate::operation::decrease_replica_count::builders::DecreaseReplicaCountOutputBuilder {
+    pub fn builder() -> crate::operation::decrease_replica_count::builders::DecreaseReplicaCountOutputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -133,8 +135,10 @@ impl DecreaseReplicaCountInput {
 }
 /// Serializes the input as the awsQuery request body: `Action=DecreaseReplicaCount&Version=2015-02-02` then the members, form-urlencoded.
 pub fn serialize_query_body(input: &DecreaseReplicaCountInput) -> ::std::string::String {
-    let mut writer =
-        ::querygen_runtime::query::QueryWriter::new("DecreaseReplicaCount", "2015-02-02");
+    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+        "DecreaseReplicaCount",
+        "2015-02-02",
+    );
     input.write_query(&mut writer);
     writer.finish()
 }
@@ -144,8 +148,9 @@ impl DecreaseReplicaCountOutput {
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_replication_group: ::std::option::Option<crate::types::ReplicationGroup> =
-            ::std::option::Option::None;
+        let mut member_replication_group: ::std::option::Option<
+            crate::types::ReplicationGroup,
+        > = ::std::option::Option::None;
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "ReplicationGroup" => {
@@ -177,20 +182,29 @@ pub fn deserialize_response(
         ::std::option::Option::Some(output) => output,
         ::std::option::Option::None => DecreaseReplicaCountOutput::builder().build(),
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse { output, request_id })
+    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+        output,
+        request_id,
+    })
 }
 /// The errors `DecreaseReplicaCount` may return.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub enum DecreaseReplicaCountError {
     /// The service answered with [`crate::error::ClusterQuotaForCustomerExceededFault`].
-    ClusterQuotaForCustomerExceededFault(crate::error::ClusterQuotaForCustomerExceededFault),
+    ClusterQuotaForCustomerExceededFault(
+        crate::error::ClusterQuotaForCustomerExceededFault,
+    ),
     /// The service answered with [`crate::error::InsufficientCacheClusterCapacityFault`].
-    InsufficientCacheClusterCapacityFault(crate::error::InsufficientCacheClusterCapacityFault),
+    InsufficientCacheClusterCapacityFault(
+        crate::error::InsufficientCacheClusterCapacityFault,
+    ),
     /// The service answered with [`crate::error::InvalidCacheClusterStateFault`].
     InvalidCacheClusterStateFault(crate::error::InvalidCacheClusterStateFault),
     /// The service answered with [`crate::error::InvalidParameterCombinationException`].
-    InvalidParameterCombinationException(crate::error::InvalidParameterCombinationException),
+    InvalidParameterCombinationException(
+        crate::error::InvalidParameterCombinationException,
+    ),
     /// The service answered with [`crate::error::InvalidParameterValueException`].
     InvalidParameterValueException(crate::error::InvalidParameterValueException),
     /// The service answered with [`crate::error::InvalidReplicationGroupStateFault`].
@@ -218,235 +232,303 @@ impl DecreaseReplicaCountError {
         let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(::std::boxed::Box::new(
-                    ::querygen_runtime::query::UnhandledError::new(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
+                return Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
                     ),
-                ));
+                );
             }
         };
         match envelope.code.as_deref() {
             ::std::option::Option::Some(
                 crate::error::ClusterQuotaForCustomerExceededFault::CODE,
             ) => {
-                crate::error::ClusterQuotaForCustomerExceededFault::read_error_body(body, &envelope)
+                crate::error::ClusterQuotaForCustomerExceededFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::ClusterQuotaForCustomerExceededFault,
                     )
             }
             ::std::option::Option::Some(
                 crate::error::InsufficientCacheClusterCapacityFault::CODE,
-            ) => crate::error::InsufficientCacheClusterCapacityFault::read_error_body(
-                body, &envelope,
-            )
-            .map_or_else(
-                |problem| {
-                    Self::Unhandled(::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
-                        ),
-                    ))
-                },
-                Self::InsufficientCacheClusterCapacityFault,
-            ),
-            ::std::option::Option::Some(crate::error::InvalidCacheClusterStateFault::CODE) => {
-                crate::error::InvalidCacheClusterStateFault::read_error_body(body, &envelope)
+            ) => {
+                crate::error::InsufficientCacheClusterCapacityFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
+                        Self::InsufficientCacheClusterCapacityFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::InvalidCacheClusterStateFault::CODE,
+            ) => {
+                crate::error::InvalidCacheClusterStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
+                        ),
                         Self::InvalidCacheClusterStateFault,
                     )
             }
             ::std::option::Option::Some(
                 crate::error::InvalidParameterCombinationException::CODE,
             ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(body, &envelope)
+                crate::error::InvalidParameterCombinationException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidParameterCombinationException,
                     )
             }
-            ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE) => {
-                crate::error::InvalidParameterValueException::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::InvalidParameterValueException::CODE,
+            ) => {
+                crate::error::InvalidParameterValueException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidParameterValueException,
                     )
             }
-            ::std::option::Option::Some(crate::error::InvalidReplicationGroupStateFault::CODE) => {
-                crate::error::InvalidReplicationGroupStateFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::InvalidReplicationGroupStateFault::CODE,
+            ) => {
+                crate::error::InvalidReplicationGroupStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidReplicationGroupStateFault,
                     )
             }
-            ::std::option::Option::Some(crate::error::InvalidVpcNetworkStateFault::CODE) => {
-                crate::error::InvalidVpcNetworkStateFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::InvalidVpcNetworkStateFault::CODE,
+            ) => {
+                crate::error::InvalidVpcNetworkStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidVpcNetworkStateFault,
                     )
             }
             ::std::option::Option::Some(crate::error::NoOperationFault::CODE) => {
-                crate::error::NoOperationFault::read_error_body(body, &envelope).map_or_else(
-                    |problem| {
-                        Self::Unhandled(::std::boxed::Box::new(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
+                crate::error::NoOperationFault::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
                             ),
-                        ))
-                    },
-                    Self::NoOperationFault,
-                )
+                        ),
+                        Self::NoOperationFault,
+                    )
             }
             ::std::option::Option::Some(
                 crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault::CODE,
-            ) => crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault::read_error_body(
-                body, &envelope,
-            )
-            .map_or_else(
-                |problem| {
-                    Self::Unhandled(::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
-                        ),
-                    ))
-                },
-                Self::NodeGroupsPerReplicationGroupQuotaExceededFault,
-            ),
-            ::std::option::Option::Some(crate::error::NodeQuotaForCustomerExceededFault::CODE) => {
-                crate::error::NodeQuotaForCustomerExceededFault::read_error_body(body, &envelope)
+            ) => {
+                crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
+                        Self::NodeGroupsPerReplicationGroupQuotaExceededFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::NodeQuotaForCustomerExceededFault::CODE,
+            ) => {
+                crate::error::NodeQuotaForCustomerExceededFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
+                        ),
                         Self::NodeQuotaForCustomerExceededFault,
                     )
             }
-            ::std::option::Option::Some(crate::error::ReplicationGroupNotFoundFault::CODE) => {
-                crate::error::ReplicationGroupNotFoundFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::ReplicationGroupNotFoundFault::CODE,
+            ) => {
+                crate::error::ReplicationGroupNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::ReplicationGroupNotFoundFault,
                     )
             }
-            ::std::option::Option::Some(crate::error::ServiceLinkedRoleNotFoundFault::CODE) => {
-                crate::error::ServiceLinkedRoleNotFoundFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::ServiceLinkedRoleNotFoundFault::CODE,
+            ) => {
+                crate::error::ServiceLinkedRoleNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::ServiceLinkedRoleNotFoundFault,
                     )
             }
-            _ => Self::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Ok(envelope),
-                ),
-            )),
+            _ => {
+                Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Ok(envelope),
+                        ),
+                    ),
+                )
+            }
         }
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
-            Self::ClusterQuotaForCustomerExceededFault(_) => ::std::option::Option::Some(
-                crate::error::ClusterQuotaForCustomerExceededFault::CODE,
-            ),
-            Self::InsufficientCacheClusterCapacityFault(_) => ::std::option::Option::Some(
-                crate::error::InsufficientCacheClusterCapacityFault::CODE,
-            ),
-            Self::InvalidCacheClusterStateFault(_) => {
-                ::std::option::Option::Some(crate::error::InvalidCacheClusterStateFault::CODE)
+            Self::ClusterQuotaForCustomerExceededFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::ClusterQuotaForCustomerExceededFault::CODE,
+                )
             }
-            Self::InvalidParameterCombinationException(_) => ::std::option::Option::Some(
-                crate::error::InvalidParameterCombinationException::CODE,
-            ),
+            Self::InsufficientCacheClusterCapacityFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InsufficientCacheClusterCapacityFault::CODE,
+                )
+            }
+            Self::InvalidCacheClusterStateFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidCacheClusterStateFault::CODE,
+                )
+            }
+            Self::InvalidParameterCombinationException(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterCombinationException::CODE,
+                )
+            }
             Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterValueException::CODE,
+                )
             }
             Self::InvalidReplicationGroupStateFault(_) => {
-                ::std::option::Option::Some(crate::error::InvalidReplicationGroupStateFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidReplicationGroupStateFault::CODE,
+                )
             }
             Self::InvalidVpcNetworkStateFault(_) => {
-                ::std::option::Option::Some(crate::error::InvalidVpcNetworkStateFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidVpcNetworkStateFault::CODE,
+                )
             }
             Self::NoOperationFault(_) => {
                 ::std::option::Option::Some(crate::error::NoOperationFault::CODE)
@@ -457,13 +539,19 @@ impl DecreaseReplicaCountError {
                 )
             }
             Self::NodeQuotaForCustomerExceededFault(_) => {
-                ::std::option::Option::Some(crate::error::NodeQuotaForCustomerExceededFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::NodeQuotaForCustomerExceededFault::CODE,
+                )
             }
             Self::ReplicationGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::ReplicationGroupNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::ReplicationGroupNotFoundFault::CODE,
+                )
             }
             Self::ServiceLinkedRoleNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::ServiceLinkedRoleNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::ServiceLinkedRoleNotFoundFault::CODE,
+                )
             }
             Self::Unhandled(error) => error.code.as_deref(),
         }
@@ -474,54 +562,78 @@ impl DecreaseReplicaCountError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
         match self {
-            Self::ClusterQuotaForCustomerExceededFault(error) => (
-                crate::error::ClusterQuotaForCustomerExceededFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InsufficientCacheClusterCapacityFault(error) => (
-                crate::error::InsufficientCacheClusterCapacityFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidCacheClusterStateFault(error) => (
-                crate::error::InvalidCacheClusterStateFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidParameterCombinationException(error) => (
-                crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidParameterValueException(error) => (
-                crate::error::InvalidParameterValueException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidReplicationGroupStateFault(error) => (
-                crate::error::InvalidReplicationGroupStateFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidVpcNetworkStateFault(error) => (
-                crate::error::InvalidVpcNetworkStateFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::NoOperationFault(error) => (
-                crate::error::NoOperationFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::NodeGroupsPerReplicationGroupQuotaExceededFault(error) => (
-                crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::NodeQuotaForCustomerExceededFault(error) => (
-                crate::error::NodeQuotaForCustomerExceededFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::ReplicationGroupNotFoundFault(error) => (
-                crate::error::ReplicationGroupNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::ServiceLinkedRoleNotFoundFault(error) => (
-                crate::error::ServiceLinkedRoleNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::ClusterQuotaForCustomerExceededFault(error) => {
+                (
+                    crate::error::ClusterQuotaForCustomerExceededFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InsufficientCacheClusterCapacityFault(error) => {
+                (
+                    crate::error::InsufficientCacheClusterCapacityFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidCacheClusterStateFault(error) => {
+                (
+                    crate::error::InvalidCacheClusterStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterCombinationException(error) => {
+                (
+                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidReplicationGroupStateFault(error) => {
+                (
+                    crate::error::InvalidReplicationGroupStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidVpcNetworkStateFault(error) => {
+                (
+                    crate::error::InvalidVpcNetworkStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::NoOperationFault(error) => {
+                (
+                    crate::error::NoOperationFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::NodeGroupsPerReplicationGroupQuotaExceededFault(error) => {
+                (
+                    crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::NodeQuotaForCustomerExceededFault(error) => {
+                (
+                    crate::error::NodeQuotaForCustomerExceededFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ReplicationGroupNotFoundFault(error) => {
+                (
+                    crate::error::ReplicationGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ServiceLinkedRoleNotFoundFault(error) => {
+                (
+                    crate::error::ServiceLinkedRoleNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
         }
     }
@@ -534,22 +646,40 @@ impl ::querygen_runtime::query::ErrorCode for DecreaseReplicaCountError {
 impl ::std::fmt::Display for DecreaseReplicaCountError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
-            Self::ClusterQuotaForCustomerExceededFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::ClusterQuotaForCustomerExceededFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::InsufficientCacheClusterCapacityFault(error) => {
                 ::std::fmt::Display::fmt(error, f)
             }
-            Self::InvalidCacheClusterStateFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterCombinationException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterValueException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidReplicationGroupStateFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidVpcNetworkStateFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::InvalidCacheClusterStateFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidReplicationGroupStateFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidVpcNetworkStateFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::NoOperationFault(error) => ::std::fmt::Display::fmt(error, f),
             Self::NodeGroupsPerReplicationGroupQuotaExceededFault(error) => {
                 ::std::fmt::Display::fmt(error, f)
             }
-            Self::NodeQuotaForCustomerExceededFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::ReplicationGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::ServiceLinkedRoleNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::NodeQuotaForCustomerExceededFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::ReplicationGroupNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::ServiceLinkedRoleNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
         }
     }
@@ -557,22 +687,40 @@ impl ::std::fmt::Display for DecreaseReplicaCountError {
 impl ::std::error::Error for DecreaseReplicaCountError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            Self::ClusterQuotaForCustomerExceededFault(error) => ::std::option::Option::Some(error),
+            Self::ClusterQuotaForCustomerExceededFault(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::InsufficientCacheClusterCapacityFault(error) => {
                 ::std::option::Option::Some(error)
             }
-            Self::InvalidCacheClusterStateFault(error) => ::std::option::Option::Some(error),
-            Self::InvalidParameterCombinationException(error) => ::std::option::Option::Some(error),
-            Self::InvalidParameterValueException(error) => ::std::option::Option::Some(error),
-            Self::InvalidReplicationGroupStateFault(error) => ::std::option::Option::Some(error),
-            Self::InvalidVpcNetworkStateFault(error) => ::std::option::Option::Some(error),
+            Self::InvalidCacheClusterStateFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidReplicationGroupStateFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidVpcNetworkStateFault(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::NoOperationFault(error) => ::std::option::Option::Some(error),
             Self::NodeGroupsPerReplicationGroupQuotaExceededFault(error) => {
                 ::std::option::Option::Some(error)
             }
-            Self::NodeQuotaForCustomerExceededFault(error) => ::std::option::Option::Some(error),
-            Self::ReplicationGroupNotFoundFault(error) => ::std::option::Option::Some(error),
-            Self::ServiceLinkedRoleNotFoundFault(error) => ::std::option::Option::Some(error),
+            Self::NodeQuotaForCustomerExceededFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::ReplicationGroupNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::ServiceLinkedRoleNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::Unhandled(error) => ::std::option::Option::Some(&**error),
         }
     }
@@ -590,7 +738,11 @@ pub fn build_request(
     ::querygen_runtime::http::RequestError,
 > {
     let host_prefix = ::std::option::Option::None;
-    ::querygen_runtime::http::query_request(endpoint, host_prefix, serialize_query_body(input))
+    ::querygen_runtime::http::query_request(
+        endpoint,
+        host_prefix,
+        serialize_query_body(input),
+    )
 }
 /// Reads the HTTP response to a `DecreaseReplicaCount` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DecreaseReplicaCountError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
@@ -602,15 +754,18 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
-        deserialize_response(body).map_err(|problem| {
-            DecreaseReplicaCountError::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Err(problem),
-                ),
-            ))
-        })
+        deserialize_response(body)
+            .map_err(|problem| {
+                DecreaseReplicaCountError::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
+                    ),
+                )
+            })
     } else {
         ::std::result::Result::Err(deserialize_error(status, body))
     }
@@ -623,7 +778,7 @@ static OPERATION: ::querygen_runtime::client::Operation<
 > = ::querygen_runtime::client::Operation {
     name: "DecreaseReplicaCount",
     build_request,
-    parse_response: parse_response::<::std::vec::Vec<u8>>,
+    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `DecreaseReplicaCount` call being prepared: the input's setters, then [`send`](Self::send).
@@ -634,7 +789,9 @@ pub struct DecreaseReplicaCountFluentBuilder {
 }
 #[cfg(feature = "client")]
 impl DecreaseReplicaCountFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_runtime::client::Handle>) -> Self {
+    pub(crate) fn new(
+        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    ) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -651,9 +808,7 @@ impl DecreaseReplicaCountFluentBuilder {
         DecreaseReplicaCountOutput,
         ::querygen_runtime::client::SdkError<DecreaseReplicaCountError>,
     > {
-        self.send_with_metadata()
-            .await
-            .map(|response| response.output)
+        self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
@@ -662,14 +817,16 @@ impl DecreaseReplicaCountFluentBuilder {
         ::querygen_runtime::query::QueryResponse<DecreaseReplicaCountOutput>,
         ::querygen_runtime::client::SdkError<DecreaseReplicaCountError>,
     > {
-        let input = self.inner.build().map_err(|problem| {
-            ::querygen_runtime::client::SdkError::Construction(
-                ::querygen_runtime::client::ConstructionError::new(::std::format!(
-                    "{}: {problem}",
-                    "DecreaseReplicaCount"
-                )),
-            )
-        })?;
+        let input = self
+            .inner
+            .build()
+            .map_err(|problem| {
+                ::querygen_runtime::client::SdkError::Construction(
+                    ::querygen_runtime::client::ConstructionError::new(
+                        ::std::format!("{}: {problem}", "DecreaseReplicaCount"),
+                    ),
+                )
+            })?;
         self.handle.invoke(&OPERATION, &input).await
     }
     /// The id of the replication group from which you want to remove replica nodes.
@@ -779,31 +936,35 @@ impl DecreaseReplicaCountInput {
         };
         let member_replica_configuration = match node.child("ReplicaConfiguration") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(match child.child("ConfigureShard") {
-                    ::std::option::Option::Some(items) => {
-                        let mut list = ::std::vec::Vec::new();
-                        for item0 in items.items()? {
-                            list.push(crate::types::ConfigureShard::read_query(item0)?);
+                ::std::option::Option::Some(
+                    match child.child("ConfigureShard") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(crate::types::ConfigureShard::read_query(item0)?);
+                            }
+                            list
                         }
-                        list
-                    }
-                    ::std::option::Option::None => ::std::vec::Vec::new(),
-                })
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
         let member_replicas_to_remove = match node.child("ReplicasToRemove") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(match child.child("member") {
-                    ::std::option::Option::Some(items) => {
-                        let mut list = ::std::vec::Vec::new();
-                        for item0 in items.items()? {
-                            list.push(item0.text()?.to_owned());
+                ::std::option::Option::Some(
+                    match child.child("member") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(item0.text()?.to_owned());
+                            }
+                            list
                         }
-                        list
-                    }
-                    ::std::option::Option::None => ::std::vec::Vec::new(),
-                })
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
@@ -837,7 +998,10 @@ impl DecreaseReplicaCountOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<DecreaseReplicaCountInput, ::querygen_runtime::server::QueryError> {
+) -> ::std::result::Result<
+    DecreaseReplicaCountInput,
+    ::querygen_runtime::server::QueryError,
+> {
     let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
     tree.expect_action("DecreaseReplicaCount", "2015-02-02")?;
     DecreaseReplicaCountInput::read_query(&tree)
@@ -849,10 +1013,13 @@ pub fn serialize_response(
     request_id: &str,
 ) -> ::std::string::String {
     let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer.start(
-        "DecreaseReplicaCountResponse",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-    );
+    writer
+        .start(
+            "DecreaseReplicaCountResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
     writer.start("DecreaseReplicaCountResult", ::std::option::Option::None);
     output.write_xml(&mut writer);
     writer.end("DecreaseReplicaCountResult");
@@ -867,8 +1034,12 @@ pub mod builders {
     pub struct DecreaseReplicaCountInputBuilder {
         replication_group_id: ::std::option::Option<::std::string::String>,
         new_replica_count: ::std::option::Option<i32>,
-        replica_configuration: ::std::option::Option<::std::vec::Vec<crate::types::ConfigureShard>>,
-        replicas_to_remove: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        replica_configuration: ::std::option::Option<
+            ::std::vec::Vec<crate::types::ConfigureShard>,
+        >,
+        replicas_to_remove: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
         apply_immediately: ::std::option::Option<bool>,
     }
     impl DecreaseReplicaCountInputBuilder {
@@ -900,12 +1071,18 @@ pub mod builders {
         ///   - If Multi-AZ is not enabled: 0
         /// - Valkey or Redis OSS (cluster mode enabled): 0 (though you will not be able to failover to a
         ///   replica if your primary node fails)
-        pub fn new_replica_count(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+        pub fn new_replica_count(
+            mut self,
+            input: impl ::std::convert::Into<i32>,
+        ) -> Self {
             self.new_replica_count = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `NewReplicaCount` member.
-        pub fn set_new_replica_count(mut self, input: ::std::option::Option<i32>) -> Self {
+        pub fn set_new_replica_count(
+            mut self,
+            input: ::std::option::Option<i32>,
+        ) -> Self {
             self.new_replica_count = input;
             self
         }
@@ -953,12 +1130,18 @@ pub mod builders {
         }
         /// If `True`, the number of replica nodes is decreased immediately. `ApplyImmediately=False` is not
         /// currently supported.
-        pub fn apply_immediately(mut self, input: impl ::std::convert::Into<bool>) -> Self {
+        pub fn apply_immediately(
+            mut self,
+            input: impl ::std::convert::Into<bool>,
+        ) -> Self {
             self.apply_immediately = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `ApplyImmediately` member.
-        pub fn set_apply_immediately(mut self, input: ::std::option::Option<bool>) -> Self {
+        pub fn set_apply_immediately(
+            mut self,
+            input: ::std::option::Option<bool>,
+        ) -> Self {
             self.apply_immediately = input;
             self
         }
@@ -984,15 +1167,13 @@ pub mod builders {
                     ),
                 );
             }
-            ::std::result::Result::Ok(
-                crate::operation::decrease_replica_count::DecreaseReplicaCountInput {
-                    replication_group_id: self.replication_group_id,
-                    new_replica_count: self.new_replica_count,
-                    replica_configuration: self.replica_configuration,
-                    replicas_to_remove: self.replicas_to_remove,
-                    apply_immediately: self.apply_immediately,
-                },
-            )
+            ::std::result::Result::Ok(crate::operation::decrease_replica_count::DecreaseReplicaCountInput {
+                replication_group_id: self.replication_group_id,
+                new_replica_count: self.new_replica_count,
+                replica_configuration: self.replica_configuration,
+                replicas_to_remove: self.replicas_to_remove,
+                apply_immediately: self.apply_immediately,
+            })
         }
     }
     /// A builder for [`DecreaseReplicaCountOutput`](super::DecreaseReplicaCountOutput).
@@ -1018,7 +1199,9 @@ pub mod builders {
             self
         }
         /// Builds the [`DecreaseReplicaCountOutput`](super::DecreaseReplicaCountOutput); every member is optional or has a default.
-        pub fn build(self) -> crate::operation::decrease_replica_count::DecreaseReplicaCountOutput {
+        pub fn build(
+            self,
+        ) -> crate::operation::decrease_replica_count::DecreaseReplicaCountOutput {
             crate::operation::decrease_replica_count::DecreaseReplicaCountOutput {
                 replication_group: self.replication_group,
             }

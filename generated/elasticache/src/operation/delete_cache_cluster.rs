@@ -43,8 +43,7 @@ pub struct DeleteCacheClusterInput {
 }
 impl DeleteCacheClusterInput {
     /// Creates a builder for [`DeleteCacheClusterInput`].
-    pub fn builder(
-    ) -> crate::operation::delete_cache_cluster::builders::DeleteCacheClusterInputBuilder {
+    pub fn builder() -> crate::operation::delete_cache_cluster::builders::DeleteCacheClusterInputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -59,8 +58,7 @@ pub struct DeleteCacheClusterOutput {
 }
 impl DeleteCacheClusterOutput {
     /// Creates a builder for [`DeleteCacheClusterOutput`].
-    pub fn builder(
-    ) -> crate::operation::delete_cache_cluster::builders::DeleteCacheClusterOutputBuilder {
+    pub fn builder() -> crate::operation::delete_cache_cluster::builders::DeleteCacheClusterOutputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -82,8 +80,10 @@ impl DeleteCacheClusterInput {
 }
 /// Serializes the input as the awsQuery request body: `Action=DeleteCacheCluster&Version=2015-02-02` then the members, form-urlencoded.
 pub fn serialize_query_body(input: &DeleteCacheClusterInput) -> ::std::string::String {
-    let mut writer =
-        ::querygen_runtime::query::QueryWriter::new("DeleteCacheCluster", "2015-02-02");
+    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+        "DeleteCacheCluster",
+        "2015-02-02",
+    );
     input.write_query(&mut writer);
     writer.finish()
 }
@@ -93,8 +93,9 @@ impl DeleteCacheClusterOutput {
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_cache_cluster: ::std::option::Option<crate::types::CacheCluster> =
-            ::std::option::Option::None;
+        let mut member_cache_cluster: ::std::option::Option<
+            crate::types::CacheCluster,
+        > = ::std::option::Option::None;
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "CacheCluster" => {
@@ -126,7 +127,10 @@ pub fn deserialize_response(
         ::std::option::Option::Some(output) => output,
         ::std::option::Option::None => DeleteCacheClusterOutput::builder().build(),
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse { output, request_id })
+    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+        output,
+        request_id,
+    })
 }
 /// The errors `DeleteCacheCluster` may return.
 #[non_exhaustive]
@@ -137,7 +141,9 @@ pub enum DeleteCacheClusterError {
     /// The service answered with [`crate::error::InvalidCacheClusterStateFault`].
     InvalidCacheClusterStateFault(crate::error::InvalidCacheClusterStateFault),
     /// The service answered with [`crate::error::InvalidParameterCombinationException`].
-    InvalidParameterCombinationException(crate::error::InvalidParameterCombinationException),
+    InvalidParameterCombinationException(
+        crate::error::InvalidParameterCombinationException,
+    ),
     /// The service answered with [`crate::error::InvalidParameterValueException`].
     InvalidParameterValueException(crate::error::InvalidParameterValueException),
     /// The service answered with [`crate::error::SnapshotAlreadyExistsFault`].
@@ -155,155 +161,205 @@ impl DeleteCacheClusterError {
         let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(::std::boxed::Box::new(
-                    ::querygen_runtime::query::UnhandledError::new(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
+                return Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
                     ),
-                ));
+                );
             }
         };
         match envelope.code.as_deref() {
-            ::std::option::Option::Some(crate::error::CacheClusterNotFoundFault::CODE) => {
+            ::std::option::Option::Some(
+                crate::error::CacheClusterNotFoundFault::CODE,
+            ) => {
                 crate::error::CacheClusterNotFoundFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::CacheClusterNotFoundFault,
                     )
             }
-            ::std::option::Option::Some(crate::error::InvalidCacheClusterStateFault::CODE) => {
-                crate::error::InvalidCacheClusterStateFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::InvalidCacheClusterStateFault::CODE,
+            ) => {
+                crate::error::InvalidCacheClusterStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidCacheClusterStateFault,
                     )
             }
             ::std::option::Option::Some(
                 crate::error::InvalidParameterCombinationException::CODE,
             ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(body, &envelope)
+                crate::error::InvalidParameterCombinationException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidParameterCombinationException,
                     )
             }
-            ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE) => {
-                crate::error::InvalidParameterValueException::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::InvalidParameterValueException::CODE,
+            ) => {
+                crate::error::InvalidParameterValueException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidParameterValueException,
                     )
             }
-            ::std::option::Option::Some(crate::error::SnapshotAlreadyExistsFault::CODE) => {
-                crate::error::SnapshotAlreadyExistsFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::SnapshotAlreadyExistsFault::CODE,
+            ) => {
+                crate::error::SnapshotAlreadyExistsFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::SnapshotAlreadyExistsFault,
                     )
             }
-            ::std::option::Option::Some(crate::error::SnapshotFeatureNotSupportedFault::CODE) => {
-                crate::error::SnapshotFeatureNotSupportedFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::SnapshotFeatureNotSupportedFault::CODE,
+            ) => {
+                crate::error::SnapshotFeatureNotSupportedFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::SnapshotFeatureNotSupportedFault,
                     )
             }
-            ::std::option::Option::Some(crate::error::SnapshotQuotaExceededFault::CODE) => {
-                crate::error::SnapshotQuotaExceededFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::SnapshotQuotaExceededFault::CODE,
+            ) => {
+                crate::error::SnapshotQuotaExceededFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::SnapshotQuotaExceededFault,
                     )
             }
-            _ => Self::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Ok(envelope),
-                ),
-            )),
+            _ => {
+                Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Ok(envelope),
+                        ),
+                    ),
+                )
+            }
         }
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
             Self::CacheClusterNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::CacheClusterNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::CacheClusterNotFoundFault::CODE,
+                )
             }
             Self::InvalidCacheClusterStateFault(_) => {
-                ::std::option::Option::Some(crate::error::InvalidCacheClusterStateFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidCacheClusterStateFault::CODE,
+                )
             }
-            Self::InvalidParameterCombinationException(_) => ::std::option::Option::Some(
-                crate::error::InvalidParameterCombinationException::CODE,
-            ),
+            Self::InvalidParameterCombinationException(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterCombinationException::CODE,
+                )
+            }
             Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterValueException::CODE,
+                )
             }
             Self::SnapshotAlreadyExistsFault(_) => {
-                ::std::option::Option::Some(crate::error::SnapshotAlreadyExistsFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::SnapshotAlreadyExistsFault::CODE,
+                )
             }
             Self::SnapshotFeatureNotSupportedFault(_) => {
-                ::std::option::Option::Some(crate::error::SnapshotFeatureNotSupportedFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::SnapshotFeatureNotSupportedFault::CODE,
+                )
             }
             Self::SnapshotQuotaExceededFault(_) => {
-                ::std::option::Option::Some(crate::error::SnapshotQuotaExceededFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::SnapshotQuotaExceededFault::CODE,
+                )
             }
             Self::Unhandled(error) => error.code.as_deref(),
         }
@@ -314,34 +370,48 @@ impl DeleteCacheClusterError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
         match self {
-            Self::CacheClusterNotFoundFault(error) => (
-                crate::error::CacheClusterNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidCacheClusterStateFault(error) => (
-                crate::error::InvalidCacheClusterStateFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidParameterCombinationException(error) => (
-                crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidParameterValueException(error) => (
-                crate::error::InvalidParameterValueException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::SnapshotAlreadyExistsFault(error) => (
-                crate::error::SnapshotAlreadyExistsFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::SnapshotFeatureNotSupportedFault(error) => (
-                crate::error::SnapshotFeatureNotSupportedFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::SnapshotQuotaExceededFault(error) => (
-                crate::error::SnapshotQuotaExceededFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::CacheClusterNotFoundFault(error) => {
+                (
+                    crate::error::CacheClusterNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidCacheClusterStateFault(error) => {
+                (
+                    crate::error::InvalidCacheClusterStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterCombinationException(error) => {
+                (
+                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::SnapshotAlreadyExistsFault(error) => {
+                (
+                    crate::error::SnapshotAlreadyExistsFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::SnapshotFeatureNotSupportedFault(error) => {
+                (
+                    crate::error::SnapshotFeatureNotSupportedFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::SnapshotQuotaExceededFault(error) => {
+                (
+                    crate::error::SnapshotQuotaExceededFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
         }
     }
@@ -355,11 +425,19 @@ impl ::std::fmt::Display for DeleteCacheClusterError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
             Self::CacheClusterNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidCacheClusterStateFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterCombinationException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterValueException(error) => ::std::fmt::Display::fmt(error, f),
+            Self::InvalidCacheClusterStateFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::SnapshotAlreadyExistsFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::SnapshotFeatureNotSupportedFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::SnapshotFeatureNotSupportedFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::SnapshotQuotaExceededFault(error) => ::std::fmt::Display::fmt(error, f),
             Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
         }
@@ -369,11 +447,19 @@ impl ::std::error::Error for DeleteCacheClusterError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::CacheClusterNotFoundFault(error) => ::std::option::Option::Some(error),
-            Self::InvalidCacheClusterStateFault(error) => ::std::option::Option::Some(error),
-            Self::InvalidParameterCombinationException(error) => ::std::option::Option::Some(error),
-            Self::InvalidParameterValueException(error) => ::std::option::Option::Some(error),
+            Self::InvalidCacheClusterStateFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::SnapshotAlreadyExistsFault(error) => ::std::option::Option::Some(error),
-            Self::SnapshotFeatureNotSupportedFault(error) => ::std::option::Option::Some(error),
+            Self::SnapshotFeatureNotSupportedFault(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::SnapshotQuotaExceededFault(error) => ::std::option::Option::Some(error),
             Self::Unhandled(error) => ::std::option::Option::Some(&**error),
         }
@@ -392,7 +478,11 @@ pub fn build_request(
     ::querygen_runtime::http::RequestError,
 > {
     let host_prefix = ::std::option::Option::None;
-    ::querygen_runtime::http::query_request(endpoint, host_prefix, serialize_query_body(input))
+    ::querygen_runtime::http::query_request(
+        endpoint,
+        host_prefix,
+        serialize_query_body(input),
+    )
 }
 /// Reads the HTTP response to a `DeleteCacheCluster` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DeleteCacheClusterError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
@@ -404,15 +494,18 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
-        deserialize_response(body).map_err(|problem| {
-            DeleteCacheClusterError::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Err(problem),
-                ),
-            ))
-        })
+        deserialize_response(body)
+            .map_err(|problem| {
+                DeleteCacheClusterError::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
+                    ),
+                )
+            })
     } else {
         ::std::result::Result::Err(deserialize_error(status, body))
     }
@@ -425,7 +518,7 @@ static OPERATION: ::querygen_runtime::client::Operation<
 > = ::querygen_runtime::client::Operation {
     name: "DeleteCacheCluster",
     build_request,
-    parse_response: parse_response::<::std::vec::Vec<u8>>,
+    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `DeleteCacheCluster` call being prepared: the input's setters, then [`send`](Self::send).
@@ -436,7 +529,9 @@ pub struct DeleteCacheClusterFluentBuilder {
 }
 #[cfg(feature = "client")]
 impl DeleteCacheClusterFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_runtime::client::Handle>) -> Self {
+    pub(crate) fn new(
+        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    ) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -453,9 +548,7 @@ impl DeleteCacheClusterFluentBuilder {
         DeleteCacheClusterOutput,
         ::querygen_runtime::client::SdkError<DeleteCacheClusterError>,
     > {
-        self.send_with_metadata()
-            .await
-            .map(|response| response.output)
+        self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
@@ -464,14 +557,16 @@ impl DeleteCacheClusterFluentBuilder {
         ::querygen_runtime::query::QueryResponse<DeleteCacheClusterOutput>,
         ::querygen_runtime::client::SdkError<DeleteCacheClusterError>,
     > {
-        let input = self.inner.build().map_err(|problem| {
-            ::querygen_runtime::client::SdkError::Construction(
-                ::querygen_runtime::client::ConstructionError::new(::std::format!(
-                    "{}: {problem}",
-                    "DeleteCacheCluster"
-                )),
-            )
-        })?;
+        let input = self
+            .inner
+            .build()
+            .map_err(|problem| {
+                ::querygen_runtime::client::SdkError::Construction(
+                    ::querygen_runtime::client::ConstructionError::new(
+                        ::std::format!("{}: {problem}", "DeleteCacheCluster"),
+                    ),
+                )
+            })?;
         self.handle.invoke(&OPERATION, &input).await
     }
     /// The cluster identifier for the cluster to be deleted. This parameter is not case sensitive.
@@ -520,7 +615,9 @@ impl DeleteCacheClusterInput {
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_final_snapshot_identifier = match node.child("FinalSnapshotIdentifier") {
+        let member_final_snapshot_identifier = match node
+            .child("FinalSnapshotIdentifier")
+        {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.text()?.to_owned())
             }
@@ -547,7 +644,10 @@ impl DeleteCacheClusterOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<DeleteCacheClusterInput, ::querygen_runtime::server::QueryError> {
+) -> ::std::result::Result<
+    DeleteCacheClusterInput,
+    ::querygen_runtime::server::QueryError,
+> {
     let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
     tree.expect_action("DeleteCacheCluster", "2015-02-02")?;
     DeleteCacheClusterInput::read_query(&tree)
@@ -559,10 +659,13 @@ pub fn serialize_response(
     request_id: &str,
 ) -> ::std::string::String {
     let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer.start(
-        "DeleteCacheClusterResponse",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-    );
+    writer
+        .start(
+            "DeleteCacheClusterResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
     writer.start("DeleteCacheClusterResult", ::std::option::Option::None);
     output.write_xml(&mut writer);
     writer.end("DeleteCacheClusterResult");
@@ -631,12 +734,10 @@ pub mod builders {
                     ),
                 );
             }
-            ::std::result::Result::Ok(
-                crate::operation::delete_cache_cluster::DeleteCacheClusterInput {
-                    cache_cluster_id: self.cache_cluster_id,
-                    final_snapshot_identifier: self.final_snapshot_identifier,
-                },
-            )
+            ::std::result::Result::Ok(crate::operation::delete_cache_cluster::DeleteCacheClusterInput {
+                cache_cluster_id: self.cache_cluster_id,
+                final_snapshot_identifier: self.final_snapshot_identifier,
+            })
         }
     }
     /// A builder for [`DeleteCacheClusterOutput`](super::DeleteCacheClusterOutput).
@@ -662,7 +763,9 @@ pub mod builders {
             self
         }
         /// Builds the [`DeleteCacheClusterOutput`](super::DeleteCacheClusterOutput); every member is optional or has a default.
-        pub fn build(self) -> crate::operation::delete_cache_cluster::DeleteCacheClusterOutput {
+        pub fn build(
+            self,
+        ) -> crate::operation::delete_cache_cluster::DeleteCacheClusterOutput {
             crate::operation::delete_cache_cluster::DeleteCacheClusterOutput {
                 cache_cluster: self.cache_cluster,
             }

@@ -28,7 +28,7 @@ pub struct DeleteCacheParameterGroupInput {
 }
 impl DeleteCacheParameterGroupInput {
     /// Creates a builder for [`DeleteCacheParameterGroupInput`].
-    pub fn builder() -> crate::operation::delete_cache_parameter_group::builders::DeleteCacheParameterGroupInputBuilder{
+    pub fn builder() -> crate::operation::delete_cache_parameter_group::builders::DeleteCacheParameterGroupInputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -40,7 +40,7 @@ impl DeleteCacheParameterGroupInput {
 pub struct DeleteCacheParameterGroupOutput {}
 impl DeleteCacheParameterGroupOutput {
     /// Creates a builder for [`DeleteCacheParameterGroupOutput`].
-    pub fn builder() -> crate::operation::delete_cache_parameter_group::builders::DeleteCacheParameterGroupOutputBuilder{
+    pub fn builder() -> crate::operation::delete_cache_parameter_group::builders::DeleteCacheParameterGroupOutputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -56,9 +56,13 @@ impl DeleteCacheParameterGroupInput {
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=DeleteCacheParameterGroup&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &DeleteCacheParameterGroupInput) -> ::std::string::String {
-    let mut writer =
-        ::querygen_runtime::query::QueryWriter::new("DeleteCacheParameterGroup", "2015-02-02");
+pub fn serialize_query_body(
+    input: &DeleteCacheParameterGroupInput,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+        "DeleteCacheParameterGroup",
+        "2015-02-02",
+    );
     input.write_query(&mut writer);
     writer.finish()
 }
@@ -83,11 +87,11 @@ pub fn deserialize_response(
         ::std::option::Option::None
     } else {
         ::querygen_runtime::query::read_response(
-            body,
-            "DeleteCacheParameterGroup",
-            |reader, node| reader.skip(node),
-        )?
-        .1
+                body,
+                "DeleteCacheParameterGroup",
+                |reader, node| reader.skip(node),
+            )?
+            .1
     };
     ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
         output: DeleteCacheParameterGroupOutput::builder().build(),
@@ -101,9 +105,13 @@ pub enum DeleteCacheParameterGroupError {
     /// The service answered with [`crate::error::CacheParameterGroupNotFoundFault`].
     CacheParameterGroupNotFoundFault(crate::error::CacheParameterGroupNotFoundFault),
     /// The service answered with [`crate::error::InvalidCacheParameterGroupStateFault`].
-    InvalidCacheParameterGroupStateFault(crate::error::InvalidCacheParameterGroupStateFault),
+    InvalidCacheParameterGroupStateFault(
+        crate::error::InvalidCacheParameterGroupStateFault,
+    ),
     /// The service answered with [`crate::error::InvalidParameterCombinationException`].
-    InvalidParameterCombinationException(crate::error::InvalidParameterCombinationException),
+    InvalidParameterCombinationException(
+        crate::error::InvalidParameterCombinationException,
+    ),
     /// The service answered with [`crate::error::InvalidParameterValueException`].
     InvalidParameterValueException(crate::error::InvalidParameterValueException),
     /// An error the model does not list here, or a body that is not an error document.
@@ -115,103 +123,133 @@ impl DeleteCacheParameterGroupError {
         let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(::std::boxed::Box::new(
-                    ::querygen_runtime::query::UnhandledError::new(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
+                return Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
                     ),
-                ));
+                );
             }
         };
         match envelope.code.as_deref() {
-            ::std::option::Option::Some(crate::error::CacheParameterGroupNotFoundFault::CODE) => {
-                crate::error::CacheParameterGroupNotFoundFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::CacheParameterGroupNotFoundFault::CODE,
+            ) => {
+                crate::error::CacheParameterGroupNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::CacheParameterGroupNotFoundFault,
                     )
             }
             ::std::option::Option::Some(
                 crate::error::InvalidCacheParameterGroupStateFault::CODE,
             ) => {
-                crate::error::InvalidCacheParameterGroupStateFault::read_error_body(body, &envelope)
+                crate::error::InvalidCacheParameterGroupStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidCacheParameterGroupStateFault,
                     )
             }
             ::std::option::Option::Some(
                 crate::error::InvalidParameterCombinationException::CODE,
             ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(body, &envelope)
+                crate::error::InvalidParameterCombinationException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidParameterCombinationException,
                     )
             }
-            ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE) => {
-                crate::error::InvalidParameterValueException::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::InvalidParameterValueException::CODE,
+            ) => {
+                crate::error::InvalidParameterValueException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidParameterValueException,
                     )
             }
-            _ => Self::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Ok(envelope),
-                ),
-            )),
+            _ => {
+                Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Ok(envelope),
+                        ),
+                    ),
+                )
+            }
         }
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
             Self::CacheParameterGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::CacheParameterGroupNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::CacheParameterGroupNotFoundFault::CODE,
+                )
             }
-            Self::InvalidCacheParameterGroupStateFault(_) => ::std::option::Option::Some(
-                crate::error::InvalidCacheParameterGroupStateFault::CODE,
-            ),
-            Self::InvalidParameterCombinationException(_) => ::std::option::Option::Some(
-                crate::error::InvalidParameterCombinationException::CODE,
-            ),
+            Self::InvalidCacheParameterGroupStateFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidCacheParameterGroupStateFault::CODE,
+                )
+            }
+            Self::InvalidParameterCombinationException(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterCombinationException::CODE,
+                )
+            }
             Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterValueException::CODE,
+                )
             }
             Self::Unhandled(error) => error.code.as_deref(),
         }
@@ -222,22 +260,30 @@ impl DeleteCacheParameterGroupError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
         match self {
-            Self::CacheParameterGroupNotFoundFault(error) => (
-                crate::error::CacheParameterGroupNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidCacheParameterGroupStateFault(error) => (
-                crate::error::InvalidCacheParameterGroupStateFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidParameterCombinationException(error) => (
-                crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidParameterValueException(error) => (
-                crate::error::InvalidParameterValueException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::CacheParameterGroupNotFoundFault(error) => {
+                (
+                    crate::error::CacheParameterGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidCacheParameterGroupStateFault(error) => {
+                (
+                    crate::error::InvalidCacheParameterGroupStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterCombinationException(error) => {
+                (
+                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
         }
     }
@@ -250,10 +296,18 @@ impl ::querygen_runtime::query::ErrorCode for DeleteCacheParameterGroupError {
 impl ::std::fmt::Display for DeleteCacheParameterGroupError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
-            Self::CacheParameterGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidCacheParameterGroupStateFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterCombinationException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterValueException(error) => ::std::fmt::Display::fmt(error, f),
+            Self::CacheParameterGroupNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidCacheParameterGroupStateFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
         }
     }
@@ -261,10 +315,18 @@ impl ::std::fmt::Display for DeleteCacheParameterGroupError {
 impl ::std::error::Error for DeleteCacheParameterGroupError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            Self::CacheParameterGroupNotFoundFault(error) => ::std::option::Option::Some(error),
-            Self::InvalidCacheParameterGroupStateFault(error) => ::std::option::Option::Some(error),
-            Self::InvalidParameterCombinationException(error) => ::std::option::Option::Some(error),
-            Self::InvalidParameterValueException(error) => ::std::option::Option::Some(error),
+            Self::CacheParameterGroupNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidCacheParameterGroupStateFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::Unhandled(error) => ::std::option::Option::Some(&**error),
         }
     }
@@ -282,7 +344,11 @@ pub fn build_request(
     ::querygen_runtime::http::RequestError,
 > {
     let host_prefix = ::std::option::Option::None;
-    ::querygen_runtime::http::query_request(endpoint, host_prefix, serialize_query_body(input))
+    ::querygen_runtime::http::query_request(
+        endpoint,
+        host_prefix,
+        serialize_query_body(input),
+    )
 }
 /// Reads the HTTP response to a `DeleteCacheParameterGroup` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DeleteCacheParameterGroupError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
@@ -294,15 +360,18 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
-        deserialize_response(body).map_err(|problem| {
-            DeleteCacheParameterGroupError::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Err(problem),
-                ),
-            ))
-        })
+        deserialize_response(body)
+            .map_err(|problem| {
+                DeleteCacheParameterGroupError::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
+                    ),
+                )
+            })
     } else {
         ::std::result::Result::Err(deserialize_error(status, body))
     }
@@ -315,7 +384,7 @@ static OPERATION: ::querygen_runtime::client::Operation<
 > = ::querygen_runtime::client::Operation {
     name: "DeleteCacheParameterGroup",
     build_request,
-    parse_response: parse_response::<::std::vec::Vec<u8>>,
+    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `DeleteCacheParameterGroup` call being prepared: the input's setters, then [`send`](Self::send).
@@ -326,7 +395,9 @@ pub struct DeleteCacheParameterGroupFluentBuilder {
 }
 #[cfg(feature = "client")]
 impl DeleteCacheParameterGroupFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_runtime::client::Handle>) -> Self {
+    pub(crate) fn new(
+        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    ) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -343,9 +414,7 @@ impl DeleteCacheParameterGroupFluentBuilder {
         DeleteCacheParameterGroupOutput,
         ::querygen_runtime::client::SdkError<DeleteCacheParameterGroupError>,
     > {
-        self.send_with_metadata()
-            .await
-            .map(|response| response.output)
+        self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
@@ -354,14 +423,16 @@ impl DeleteCacheParameterGroupFluentBuilder {
         ::querygen_runtime::query::QueryResponse<DeleteCacheParameterGroupOutput>,
         ::querygen_runtime::client::SdkError<DeleteCacheParameterGroupError>,
     > {
-        let input = self.inner.build().map_err(|problem| {
-            ::querygen_runtime::client::SdkError::Construction(
-                ::querygen_runtime::client::ConstructionError::new(::std::format!(
-                    "{}: {problem}",
-                    "DeleteCacheParameterGroup"
-                )),
-            )
-        })?;
+        let input = self
+            .inner
+            .build()
+            .map_err(|problem| {
+                ::querygen_runtime::client::SdkError::Construction(
+                    ::querygen_runtime::client::ConstructionError::new(
+                        ::std::format!("{}: {problem}", "DeleteCacheParameterGroup"),
+                    ),
+                )
+            })?;
         self.handle.invoke(&OPERATION, &input).await
     }
     /// The name of the cache parameter group to delete.
@@ -389,7 +460,9 @@ impl DeleteCacheParameterGroupInput {
     pub fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_cache_parameter_group_name = match node.child("CacheParameterGroupName") {
+        let member_cache_parameter_group_name = match node
+            .child("CacheParameterGroupName")
+        {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.text()?.to_owned())
             }
@@ -409,7 +482,10 @@ impl DeleteCacheParameterGroupOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<DeleteCacheParameterGroupInput, ::querygen_runtime::server::QueryError> {
+) -> ::std::result::Result<
+    DeleteCacheParameterGroupInput,
+    ::querygen_runtime::server::QueryError,
+> {
     let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
     tree.expect_action("DeleteCacheParameterGroup", "2015-02-02")?;
     DeleteCacheParameterGroupInput::read_query(&tree)
@@ -421,14 +497,14 @@ pub fn serialize_response(
     request_id: &str,
 ) -> ::std::string::String {
     let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer.start(
-        "DeleteCacheParameterGroupResponse",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-    );
-    writer.start(
-        "DeleteCacheParameterGroupResult",
-        ::std::option::Option::None,
-    );
+    writer
+        .start(
+            "DeleteCacheParameterGroupResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
+    writer.start("DeleteCacheParameterGroupResult", ::std::option::Option::None);
     output.write_xml(&mut writer);
     writer.end("DeleteCacheParameterGroupResult");
     writer.response_metadata(request_id);
@@ -480,11 +556,9 @@ pub mod builders {
                     ),
                 );
             }
-            ::std::result::Result::Ok(
-                crate::operation::delete_cache_parameter_group::DeleteCacheParameterGroupInput {
-                    cache_parameter_group_name: self.cache_parameter_group_name,
-                },
-            )
+            ::std::result::Result::Ok(crate::operation::delete_cache_parameter_group::DeleteCacheParameterGroupInput {
+                cache_parameter_group_name: self.cache_parameter_group_name,
+            })
         }
     }
     /// A builder for [`DeleteCacheParameterGroupOutput`](super::DeleteCacheParameterGroupOutput).
@@ -494,8 +568,7 @@ pub mod builders {
         /// Builds the [`DeleteCacheParameterGroupOutput`](super::DeleteCacheParameterGroupOutput); every member is optional or has a default.
         pub fn build(
             self,
-        ) -> crate::operation::delete_cache_parameter_group::DeleteCacheParameterGroupOutput
-        {
+        ) -> crate::operation::delete_cache_parameter_group::DeleteCacheParameterGroupOutput {
             crate::operation::delete_cache_parameter_group::DeleteCacheParameterGroupOutput {}
         }
     }

@@ -28,9 +28,7 @@ pub struct DeleteCacheSecurityGroupInput {
 }
 impl DeleteCacheSecurityGroupInput {
     /// Creates a builder for [`DeleteCacheSecurityGroupInput`].
-    pub fn builder(
-    ) -> crate::operation::delete_cache_security_group::builders::DeleteCacheSecurityGroupInputBuilder
-    {
+    pub fn builder() -> crate::operation::delete_cache_security_group::builders::DeleteCacheSecurityGroupInputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -42,7 +40,7 @@ impl DeleteCacheSecurityGroupInput {
 pub struct DeleteCacheSecurityGroupOutput {}
 impl DeleteCacheSecurityGroupOutput {
     /// Creates a builder for [`DeleteCacheSecurityGroupOutput`].
-    pub fn builder() -> crate::operation::delete_cache_security_group::builders::DeleteCacheSecurityGroupOutputBuilder{
+    pub fn builder() -> crate::operation::delete_cache_security_group::builders::DeleteCacheSecurityGroupOutputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -58,9 +56,13 @@ impl DeleteCacheSecurityGroupInput {
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=DeleteCacheSecurityGroup&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &DeleteCacheSecurityGroupInput) -> ::std::string::String {
-    let mut writer =
-        ::querygen_runtime::query::QueryWriter::new("DeleteCacheSecurityGroup", "2015-02-02");
+pub fn serialize_query_body(
+    input: &DeleteCacheSecurityGroupInput,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+        "DeleteCacheSecurityGroup",
+        "2015-02-02",
+    );
     input.write_query(&mut writer);
     writer.finish()
 }
@@ -85,11 +87,11 @@ pub fn deserialize_response(
         ::std::option::Option::None
     } else {
         ::querygen_runtime::query::read_response(
-            body,
-            "DeleteCacheSecurityGroup",
-            |reader, node| reader.skip(node),
-        )?
-        .1
+                body,
+                "DeleteCacheSecurityGroup",
+                |reader, node| reader.skip(node),
+            )?
+            .1
     };
     ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
         output: DeleteCacheSecurityGroupOutput::builder().build(),
@@ -103,9 +105,13 @@ pub enum DeleteCacheSecurityGroupError {
     /// The service answered with [`crate::error::CacheSecurityGroupNotFoundFault`].
     CacheSecurityGroupNotFoundFault(crate::error::CacheSecurityGroupNotFoundFault),
     /// The service answered with [`crate::error::InvalidCacheSecurityGroupStateFault`].
-    InvalidCacheSecurityGroupStateFault(crate::error::InvalidCacheSecurityGroupStateFault),
+    InvalidCacheSecurityGroupStateFault(
+        crate::error::InvalidCacheSecurityGroupStateFault,
+    ),
     /// The service answered with [`crate::error::InvalidParameterCombinationException`].
-    InvalidParameterCombinationException(crate::error::InvalidParameterCombinationException),
+    InvalidParameterCombinationException(
+        crate::error::InvalidParameterCombinationException,
+    ),
     /// The service answered with [`crate::error::InvalidParameterValueException`].
     InvalidParameterValueException(crate::error::InvalidParameterValueException),
     /// An error the model does not list here, or a body that is not an error document.
@@ -117,103 +123,133 @@ impl DeleteCacheSecurityGroupError {
         let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(::std::boxed::Box::new(
-                    ::querygen_runtime::query::UnhandledError::new(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
+                return Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
                     ),
-                ));
+                );
             }
         };
         match envelope.code.as_deref() {
-            ::std::option::Option::Some(crate::error::CacheSecurityGroupNotFoundFault::CODE) => {
-                crate::error::CacheSecurityGroupNotFoundFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::CacheSecurityGroupNotFoundFault::CODE,
+            ) => {
+                crate::error::CacheSecurityGroupNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::CacheSecurityGroupNotFoundFault,
                     )
             }
             ::std::option::Option::Some(
                 crate::error::InvalidCacheSecurityGroupStateFault::CODE,
             ) => {
-                crate::error::InvalidCacheSecurityGroupStateFault::read_error_body(body, &envelope)
+                crate::error::InvalidCacheSecurityGroupStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidCacheSecurityGroupStateFault,
                     )
             }
             ::std::option::Option::Some(
                 crate::error::InvalidParameterCombinationException::CODE,
             ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(body, &envelope)
+                crate::error::InvalidParameterCombinationException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidParameterCombinationException,
                     )
             }
-            ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE) => {
-                crate::error::InvalidParameterValueException::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::InvalidParameterValueException::CODE,
+            ) => {
+                crate::error::InvalidParameterValueException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidParameterValueException,
                     )
             }
-            _ => Self::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Ok(envelope),
-                ),
-            )),
+            _ => {
+                Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Ok(envelope),
+                        ),
+                    ),
+                )
+            }
         }
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
             Self::CacheSecurityGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::CacheSecurityGroupNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::CacheSecurityGroupNotFoundFault::CODE,
+                )
             }
             Self::InvalidCacheSecurityGroupStateFault(_) => {
-                ::std::option::Option::Some(crate::error::InvalidCacheSecurityGroupStateFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidCacheSecurityGroupStateFault::CODE,
+                )
             }
-            Self::InvalidParameterCombinationException(_) => ::std::option::Option::Some(
-                crate::error::InvalidParameterCombinationException::CODE,
-            ),
+            Self::InvalidParameterCombinationException(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterCombinationException::CODE,
+                )
+            }
             Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterValueException::CODE,
+                )
             }
             Self::Unhandled(error) => error.code.as_deref(),
         }
@@ -224,22 +260,30 @@ impl DeleteCacheSecurityGroupError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
         match self {
-            Self::CacheSecurityGroupNotFoundFault(error) => (
-                crate::error::CacheSecurityGroupNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidCacheSecurityGroupStateFault(error) => (
-                crate::error::InvalidCacheSecurityGroupStateFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidParameterCombinationException(error) => (
-                crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidParameterValueException(error) => (
-                crate::error::InvalidParameterValueException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::CacheSecurityGroupNotFoundFault(error) => {
+                (
+                    crate::error::CacheSecurityGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidCacheSecurityGroupStateFault(error) => {
+                (
+                    crate::error::InvalidCacheSecurityGroupStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterCombinationException(error) => {
+                (
+                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
         }
     }
@@ -252,10 +296,18 @@ impl ::querygen_runtime::query::ErrorCode for DeleteCacheSecurityGroupError {
 impl ::std::fmt::Display for DeleteCacheSecurityGroupError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
-            Self::CacheSecurityGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidCacheSecurityGroupStateFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterCombinationException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterValueException(error) => ::std::fmt::Display::fmt(error, f),
+            Self::CacheSecurityGroupNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidCacheSecurityGroupStateFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
         }
     }
@@ -263,10 +315,18 @@ impl ::std::fmt::Display for DeleteCacheSecurityGroupError {
 impl ::std::error::Error for DeleteCacheSecurityGroupError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            Self::CacheSecurityGroupNotFoundFault(error) => ::std::option::Option::Some(error),
-            Self::InvalidCacheSecurityGroupStateFault(error) => ::std::option::Option::Some(error),
-            Self::InvalidParameterCombinationException(error) => ::std::option::Option::Some(error),
-            Self::InvalidParameterValueException(error) => ::std::option::Option::Some(error),
+            Self::CacheSecurityGroupNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidCacheSecurityGroupStateFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::Unhandled(error) => ::std::option::Option::Some(&**error),
         }
     }
@@ -284,7 +344,11 @@ pub fn build_request(
     ::querygen_runtime::http::RequestError,
 > {
     let host_prefix = ::std::option::Option::None;
-    ::querygen_runtime::http::query_request(endpoint, host_prefix, serialize_query_body(input))
+    ::querygen_runtime::http::query_request(
+        endpoint,
+        host_prefix,
+        serialize_query_body(input),
+    )
 }
 /// Reads the HTTP response to a `DeleteCacheSecurityGroup` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DeleteCacheSecurityGroupError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
@@ -296,15 +360,18 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
-        deserialize_response(body).map_err(|problem| {
-            DeleteCacheSecurityGroupError::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Err(problem),
-                ),
-            ))
-        })
+        deserialize_response(body)
+            .map_err(|problem| {
+                DeleteCacheSecurityGroupError::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
+                    ),
+                )
+            })
     } else {
         ::std::result::Result::Err(deserialize_error(status, body))
     }
@@ -317,7 +384,7 @@ static OPERATION: ::querygen_runtime::client::Operation<
 > = ::querygen_runtime::client::Operation {
     name: "DeleteCacheSecurityGroup",
     build_request,
-    parse_response: parse_response::<::std::vec::Vec<u8>>,
+    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `DeleteCacheSecurityGroup` call being prepared: the input's setters, then [`send`](Self::send).
@@ -328,7 +395,9 @@ pub struct DeleteCacheSecurityGroupFluentBuilder {
 }
 #[cfg(feature = "client")]
 impl DeleteCacheSecurityGroupFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_runtime::client::Handle>) -> Self {
+    pub(crate) fn new(
+        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    ) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -345,9 +414,7 @@ impl DeleteCacheSecurityGroupFluentBuilder {
         DeleteCacheSecurityGroupOutput,
         ::querygen_runtime::client::SdkError<DeleteCacheSecurityGroupError>,
     > {
-        self.send_with_metadata()
-            .await
-            .map(|response| response.output)
+        self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
@@ -356,14 +423,16 @@ impl DeleteCacheSecurityGroupFluentBuilder {
         ::querygen_runtime::query::QueryResponse<DeleteCacheSecurityGroupOutput>,
         ::querygen_runtime::client::SdkError<DeleteCacheSecurityGroupError>,
     > {
-        let input = self.inner.build().map_err(|problem| {
-            ::querygen_runtime::client::SdkError::Construction(
-                ::querygen_runtime::client::ConstructionError::new(::std::format!(
-                    "{}: {problem}",
-                    "DeleteCacheSecurityGroup"
-                )),
-            )
-        })?;
+        let input = self
+            .inner
+            .build()
+            .map_err(|problem| {
+                ::querygen_runtime::client::SdkError::Construction(
+                    ::querygen_runtime::client::ConstructionError::new(
+                        ::std::format!("{}: {problem}", "DeleteCacheSecurityGroup"),
+                    ),
+                )
+            })?;
         self.handle.invoke(&OPERATION, &input).await
     }
     /// The name of the cache security group to delete.
@@ -391,7 +460,8 @@ impl DeleteCacheSecurityGroupInput {
     pub fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_cache_security_group_name = match node.child("CacheSecurityGroupName") {
+        let member_cache_security_group_name = match node.child("CacheSecurityGroupName")
+        {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.text()?.to_owned())
             }
@@ -411,7 +481,10 @@ impl DeleteCacheSecurityGroupOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<DeleteCacheSecurityGroupInput, ::querygen_runtime::server::QueryError> {
+) -> ::std::result::Result<
+    DeleteCacheSecurityGroupInput,
+    ::querygen_runtime::server::QueryError,
+> {
     let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
     tree.expect_action("DeleteCacheSecurityGroup", "2015-02-02")?;
     DeleteCacheSecurityGroupInput::read_query(&tree)
@@ -423,14 +496,14 @@ pub fn serialize_response(
     request_id: &str,
 ) -> ::std::string::String {
     let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer.start(
-        "DeleteCacheSecurityGroupResponse",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-    );
-    writer.start(
-        "DeleteCacheSecurityGroupResult",
-        ::std::option::Option::None,
-    );
+    writer
+        .start(
+            "DeleteCacheSecurityGroupResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
+    writer.start("DeleteCacheSecurityGroupResult", ::std::option::Option::None);
     output.write_xml(&mut writer);
     writer.end("DeleteCacheSecurityGroupResult");
     writer.response_metadata(request_id);
@@ -482,11 +555,9 @@ pub mod builders {
                     ),
                 );
             }
-            ::std::result::Result::Ok(
-                crate::operation::delete_cache_security_group::DeleteCacheSecurityGroupInput {
-                    cache_security_group_name: self.cache_security_group_name,
-                },
-            )
+            ::std::result::Result::Ok(crate::operation::delete_cache_security_group::DeleteCacheSecurityGroupInput {
+                cache_security_group_name: self.cache_security_group_name,
+            })
         }
     }
     /// A builder for [`DeleteCacheSecurityGroupOutput`](super::DeleteCacheSecurityGroupOutput).

@@ -27,9 +27,7 @@ pub struct DeleteCacheSubnetGroupInput {
 }
 impl DeleteCacheSubnetGroupInput {
     /// Creates a builder for [`DeleteCacheSubnetGroupInput`].
-    pub fn builder(
-    ) -> crate::operation::delete_cache_subnet_group::builders::DeleteCacheSubnetGroupInputBuilder
-    {
+    pub fn builder() -> crate::operation::delete_cache_subnet_group::builders::DeleteCacheSubnetGroupInputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -41,9 +39,7 @@ impl DeleteCacheSubnetGroupInput {
 pub struct DeleteCacheSubnetGroupOutput {}
 impl DeleteCacheSubnetGroupOutput {
     /// Creates a builder for [`DeleteCacheSubnetGroupOutput`].
-    pub fn builder(
-    ) -> crate::operation::delete_cache_subnet_group::builders::DeleteCacheSubnetGroupOutputBuilder
-    {
+    pub fn builder() -> crate::operation::delete_cache_subnet_group::builders::DeleteCacheSubnetGroupOutputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -59,9 +55,13 @@ impl DeleteCacheSubnetGroupInput {
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=DeleteCacheSubnetGroup&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &DeleteCacheSubnetGroupInput) -> ::std::string::String {
-    let mut writer =
-        ::querygen_runtime::query::QueryWriter::new("DeleteCacheSubnetGroup", "2015-02-02");
+pub fn serialize_query_body(
+    input: &DeleteCacheSubnetGroupInput,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+        "DeleteCacheSubnetGroup",
+        "2015-02-02",
+    );
     input.write_query(&mut writer);
     writer.finish()
 }
@@ -85,10 +85,12 @@ pub fn deserialize_response(
     let request_id = if body.iter().all(u8::is_ascii_whitespace) {
         ::std::option::Option::None
     } else {
-        ::querygen_runtime::query::read_response(body, "DeleteCacheSubnetGroup", |reader, node| {
-            reader.skip(node)
-        })?
-        .1
+        ::querygen_runtime::query::read_response(
+                body,
+                "DeleteCacheSubnetGroup",
+                |reader, node| reader.skip(node),
+            )?
+            .1
     };
     ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
         output: DeleteCacheSubnetGroupOutput::builder().build(),
@@ -112,52 +114,64 @@ impl DeleteCacheSubnetGroupError {
         let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(::std::boxed::Box::new(
-                    ::querygen_runtime::query::UnhandledError::new(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
+                return Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
                     ),
-                ));
+                );
             }
         };
         match envelope.code.as_deref() {
             ::std::option::Option::Some(crate::error::CacheSubnetGroupInUse::CODE) => {
-                crate::error::CacheSubnetGroupInUse::read_error_body(body, &envelope).map_or_else(
-                    |problem| {
-                        Self::Unhandled(::std::boxed::Box::new(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        ))
-                    },
-                    Self::CacheSubnetGroupInUse,
-                )
-            }
-            ::std::option::Option::Some(crate::error::CacheSubnetGroupNotFoundFault::CODE) => {
-                crate::error::CacheSubnetGroupNotFoundFault::read_error_body(body, &envelope)
+                crate::error::CacheSubnetGroupInUse::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
+                        Self::CacheSubnetGroupInUse,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::CacheSubnetGroupNotFoundFault::CODE,
+            ) => {
+                crate::error::CacheSubnetGroupNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
+                        ),
                         Self::CacheSubnetGroupNotFoundFault,
                     )
             }
-            _ => Self::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Ok(envelope),
-                ),
-            )),
+            _ => {
+                Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Ok(envelope),
+                        ),
+                    ),
+                )
+            }
         }
     }
     /// The error code, if known.
@@ -167,7 +181,9 @@ impl DeleteCacheSubnetGroupError {
                 ::std::option::Option::Some(crate::error::CacheSubnetGroupInUse::CODE)
             }
             Self::CacheSubnetGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::CacheSubnetGroupNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::CacheSubnetGroupNotFoundFault::CODE,
+                )
             }
             Self::Unhandled(error) => error.code.as_deref(),
         }
@@ -178,14 +194,18 @@ impl DeleteCacheSubnetGroupError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
         match self {
-            Self::CacheSubnetGroupInUse(error) => (
-                crate::error::CacheSubnetGroupInUse::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::CacheSubnetGroupNotFoundFault(error) => (
-                crate::error::CacheSubnetGroupNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::CacheSubnetGroupInUse(error) => {
+                (
+                    crate::error::CacheSubnetGroupInUse::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::CacheSubnetGroupNotFoundFault(error) => {
+                (
+                    crate::error::CacheSubnetGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
         }
     }
@@ -199,7 +219,9 @@ impl ::std::fmt::Display for DeleteCacheSubnetGroupError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
             Self::CacheSubnetGroupInUse(error) => ::std::fmt::Display::fmt(error, f),
-            Self::CacheSubnetGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::CacheSubnetGroupNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
         }
     }
@@ -208,7 +230,9 @@ impl ::std::error::Error for DeleteCacheSubnetGroupError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::CacheSubnetGroupInUse(error) => ::std::option::Option::Some(error),
-            Self::CacheSubnetGroupNotFoundFault(error) => ::std::option::Option::Some(error),
+            Self::CacheSubnetGroupNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::Unhandled(error) => ::std::option::Option::Some(&**error),
         }
     }
@@ -226,7 +250,11 @@ pub fn build_request(
     ::querygen_runtime::http::RequestError,
 > {
     let host_prefix = ::std::option::Option::None;
-    ::querygen_runtime::http::query_request(endpoint, host_prefix, serialize_query_body(input))
+    ::querygen_runtime::http::query_request(
+        endpoint,
+        host_prefix,
+        serialize_query_body(input),
+    )
 }
 /// Reads the HTTP response to a `DeleteCacheSubnetGroup` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DeleteCacheSubnetGroupError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
@@ -238,15 +266,18 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
-        deserialize_response(body).map_err(|problem| {
-            DeleteCacheSubnetGroupError::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Err(problem),
-                ),
-            ))
-        })
+        deserialize_response(body)
+            .map_err(|problem| {
+                DeleteCacheSubnetGroupError::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
+                    ),
+                )
+            })
     } else {
         ::std::result::Result::Err(deserialize_error(status, body))
     }
@@ -259,7 +290,7 @@ static OPERATION: ::querygen_runtime::client::Operation<
 > = ::querygen_runtime::client::Operation {
     name: "DeleteCacheSubnetGroup",
     build_request,
-    parse_response: parse_response::<::std::vec::Vec<u8>>,
+    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `DeleteCacheSubnetGroup` call being prepared: the input's setters, then [`send`](Self::send).
@@ -270,7 +301,9 @@ pub struct DeleteCacheSubnetGroupFluentBuilder {
 }
 #[cfg(feature = "client")]
 impl DeleteCacheSubnetGroupFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_runtime::client::Handle>) -> Self {
+    pub(crate) fn new(
+        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    ) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -287,9 +320,7 @@ impl DeleteCacheSubnetGroupFluentBuilder {
         DeleteCacheSubnetGroupOutput,
         ::querygen_runtime::client::SdkError<DeleteCacheSubnetGroupError>,
     > {
-        self.send_with_metadata()
-            .await
-            .map(|response| response.output)
+        self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
@@ -298,14 +329,16 @@ impl DeleteCacheSubnetGroupFluentBuilder {
         ::querygen_runtime::query::QueryResponse<DeleteCacheSubnetGroupOutput>,
         ::querygen_runtime::client::SdkError<DeleteCacheSubnetGroupError>,
     > {
-        let input = self.inner.build().map_err(|problem| {
-            ::querygen_runtime::client::SdkError::Construction(
-                ::querygen_runtime::client::ConstructionError::new(::std::format!(
-                    "{}: {problem}",
-                    "DeleteCacheSubnetGroup"
-                )),
-            )
-        })?;
+        let input = self
+            .inner
+            .build()
+            .map_err(|problem| {
+                ::querygen_runtime::client::SdkError::Construction(
+                    ::querygen_runtime::client::ConstructionError::new(
+                        ::std::format!("{}: {problem}", "DeleteCacheSubnetGroup"),
+                    ),
+                )
+            })?;
         self.handle.invoke(&OPERATION, &input).await
     }
     /// The name of the cache subnet group to delete.
@@ -353,7 +386,10 @@ impl DeleteCacheSubnetGroupOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<DeleteCacheSubnetGroupInput, ::querygen_runtime::server::QueryError> {
+) -> ::std::result::Result<
+    DeleteCacheSubnetGroupInput,
+    ::querygen_runtime::server::QueryError,
+> {
     let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
     tree.expect_action("DeleteCacheSubnetGroup", "2015-02-02")?;
     DeleteCacheSubnetGroupInput::read_query(&tree)
@@ -365,10 +401,13 @@ pub fn serialize_response(
     request_id: &str,
 ) -> ::std::string::String {
     let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer.start(
-        "DeleteCacheSubnetGroupResponse",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-    );
+    writer
+        .start(
+            "DeleteCacheSubnetGroupResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
     writer.start("DeleteCacheSubnetGroupResult", ::std::option::Option::None);
     output.write_xml(&mut writer);
     writer.end("DeleteCacheSubnetGroupResult");
@@ -421,11 +460,9 @@ pub mod builders {
                     ),
                 );
             }
-            ::std::result::Result::Ok(
-                crate::operation::delete_cache_subnet_group::DeleteCacheSubnetGroupInput {
-                    cache_subnet_group_name: self.cache_subnet_group_name,
-                },
-            )
+            ::std::result::Result::Ok(crate::operation::delete_cache_subnet_group::DeleteCacheSubnetGroupInput {
+                cache_subnet_group_name: self.cache_subnet_group_name,
+            })
         }
     }
     /// A builder for [`DeleteCacheSubnetGroupOutput`](super::DeleteCacheSubnetGroupOutput).
@@ -436,7 +473,8 @@ pub mod builders {
         pub fn build(
             self,
         ) -> crate::operation::delete_cache_subnet_group::DeleteCacheSubnetGroupOutput {
-            crate::operation::delete_cache_subnet_group::DeleteCacheSubnetGroupOutput {}
+            crate::operation::delete_cache_subnet_group::DeleteCacheSubnetGroupOutput {
+            }
         }
     }
 }

@@ -45,9 +45,7 @@ pub struct DeleteReplicationGroupInput {
 }
 impl DeleteReplicationGroupInput {
     /// Creates a builder for [`DeleteReplicationGroupInput`].
-    pub fn builder(
-    ) -> crate::operation::delete_replication_group::builders::DeleteReplicationGroupInputBuilder
-    {
+    pub fn builder() -> crate::operation::delete_replication_group::builders::DeleteReplicationGroupInputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -62,9 +60,7 @@ pub struct DeleteReplicationGroupOutput {
 }
 impl DeleteReplicationGroupOutput {
     /// Creates a builder for [`DeleteReplicationGroupOutput`].
-    pub fn builder(
-    ) -> crate::operation::delete_replication_group::builders::DeleteReplicationGroupOutputBuilder
-    {
+    pub fn builder() -> crate::operation::delete_replication_group::builders::DeleteReplicationGroupOutputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -90,9 +86,13 @@ impl DeleteReplicationGroupInput {
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=DeleteReplicationGroup&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &DeleteReplicationGroupInput) -> ::std::string::String {
-    let mut writer =
-        ::querygen_runtime::query::QueryWriter::new("DeleteReplicationGroup", "2015-02-02");
+pub fn serialize_query_body(
+    input: &DeleteReplicationGroupInput,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+        "DeleteReplicationGroup",
+        "2015-02-02",
+    );
     input.write_query(&mut writer);
     writer.finish()
 }
@@ -102,8 +102,9 @@ impl DeleteReplicationGroupOutput {
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_replication_group: ::std::option::Option<crate::types::ReplicationGroup> =
-            ::std::option::Option::None;
+        let mut member_replication_group: ::std::option::Option<
+            crate::types::ReplicationGroup,
+        > = ::std::option::Option::None;
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "ReplicationGroup" => {
@@ -135,14 +136,19 @@ pub fn deserialize_response(
         ::std::option::Option::Some(output) => output,
         ::std::option::Option::None => DeleteReplicationGroupOutput::builder().build(),
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse { output, request_id })
+    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+        output,
+        request_id,
+    })
 }
 /// The errors `DeleteReplicationGroup` may return.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteReplicationGroupError {
     /// The service answered with [`crate::error::InvalidParameterCombinationException`].
-    InvalidParameterCombinationException(crate::error::InvalidParameterCombinationException),
+    InvalidParameterCombinationException(
+        crate::error::InvalidParameterCombinationException,
+    ),
     /// The service answered with [`crate::error::InvalidParameterValueException`].
     InvalidParameterValueException(crate::error::InvalidParameterValueException),
     /// The service answered with [`crate::error::InvalidReplicationGroupStateFault`].
@@ -164,155 +170,208 @@ impl DeleteReplicationGroupError {
         let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(::std::boxed::Box::new(
-                    ::querygen_runtime::query::UnhandledError::new(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
+                return Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
                     ),
-                ));
+                );
             }
         };
         match envelope.code.as_deref() {
             ::std::option::Option::Some(
                 crate::error::InvalidParameterCombinationException::CODE,
             ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(body, &envelope)
+                crate::error::InvalidParameterCombinationException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidParameterCombinationException,
                     )
             }
-            ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE) => {
-                crate::error::InvalidParameterValueException::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::InvalidParameterValueException::CODE,
+            ) => {
+                crate::error::InvalidParameterValueException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidParameterValueException,
                     )
             }
-            ::std::option::Option::Some(crate::error::InvalidReplicationGroupStateFault::CODE) => {
-                crate::error::InvalidReplicationGroupStateFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::InvalidReplicationGroupStateFault::CODE,
+            ) => {
+                crate::error::InvalidReplicationGroupStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidReplicationGroupStateFault,
                     )
             }
-            ::std::option::Option::Some(crate::error::ReplicationGroupNotFoundFault::CODE) => {
-                crate::error::ReplicationGroupNotFoundFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::ReplicationGroupNotFoundFault::CODE,
+            ) => {
+                crate::error::ReplicationGroupNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::ReplicationGroupNotFoundFault,
                     )
             }
-            ::std::option::Option::Some(crate::error::SnapshotAlreadyExistsFault::CODE) => {
-                crate::error::SnapshotAlreadyExistsFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::SnapshotAlreadyExistsFault::CODE,
+            ) => {
+                crate::error::SnapshotAlreadyExistsFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::SnapshotAlreadyExistsFault,
                     )
             }
-            ::std::option::Option::Some(crate::error::SnapshotFeatureNotSupportedFault::CODE) => {
-                crate::error::SnapshotFeatureNotSupportedFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::SnapshotFeatureNotSupportedFault::CODE,
+            ) => {
+                crate::error::SnapshotFeatureNotSupportedFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::SnapshotFeatureNotSupportedFault,
                     )
             }
-            ::std::option::Option::Some(crate::error::SnapshotQuotaExceededFault::CODE) => {
-                crate::error::SnapshotQuotaExceededFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::SnapshotQuotaExceededFault::CODE,
+            ) => {
+                crate::error::SnapshotQuotaExceededFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::SnapshotQuotaExceededFault,
                     )
             }
-            _ => Self::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Ok(envelope),
-                ),
-            )),
+            _ => {
+                Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Ok(envelope),
+                        ),
+                    ),
+                )
+            }
         }
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
-            Self::InvalidParameterCombinationException(_) => ::std::option::Option::Some(
-                crate::error::InvalidParameterCombinationException::CODE,
-            ),
+            Self::InvalidParameterCombinationException(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterCombinationException::CODE,
+                )
+            }
             Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterValueException::CODE,
+                )
             }
             Self::InvalidReplicationGroupStateFault(_) => {
-                ::std::option::Option::Some(crate::error::InvalidReplicationGroupStateFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidReplicationGroupStateFault::CODE,
+                )
             }
             Self::ReplicationGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::ReplicationGroupNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::ReplicationGroupNotFoundFault::CODE,
+                )
             }
             Self::SnapshotAlreadyExistsFault(_) => {
-                ::std::option::Option::Some(crate::error::SnapshotAlreadyExistsFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::SnapshotAlreadyExistsFault::CODE,
+                )
             }
             Self::SnapshotFeatureNotSupportedFault(_) => {
-                ::std::option::Option::Some(crate::error::SnapshotFeatureNotSupportedFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::SnapshotFeatureNotSupportedFault::CODE,
+                )
             }
             Self::SnapshotQuotaExceededFault(_) => {
-                ::std::option::Option::Some(crate::error::SnapshotQuotaExceededFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::SnapshotQuotaExceededFault::CODE,
+                )
             }
             Self::Unhandled(error) => error.code.as_deref(),
         }
@@ -323,34 +382,48 @@ impl DeleteReplicationGroupError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
         match self {
-            Self::InvalidParameterCombinationException(error) => (
-                crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidParameterValueException(error) => (
-                crate::error::InvalidParameterValueException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidReplicationGroupStateFault(error) => (
-                crate::error::InvalidReplicationGroupStateFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::ReplicationGroupNotFoundFault(error) => (
-                crate::error::ReplicationGroupNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::SnapshotAlreadyExistsFault(error) => (
-                crate::error::SnapshotAlreadyExistsFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::SnapshotFeatureNotSupportedFault(error) => (
-                crate::error::SnapshotFeatureNotSupportedFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::SnapshotQuotaExceededFault(error) => (
-                crate::error::SnapshotQuotaExceededFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::InvalidParameterCombinationException(error) => {
+                (
+                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidReplicationGroupStateFault(error) => {
+                (
+                    crate::error::InvalidReplicationGroupStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ReplicationGroupNotFoundFault(error) => {
+                (
+                    crate::error::ReplicationGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::SnapshotAlreadyExistsFault(error) => {
+                (
+                    crate::error::SnapshotAlreadyExistsFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::SnapshotFeatureNotSupportedFault(error) => {
+                (
+                    crate::error::SnapshotFeatureNotSupportedFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::SnapshotQuotaExceededFault(error) => {
+                (
+                    crate::error::SnapshotQuotaExceededFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
         }
     }
@@ -363,12 +436,22 @@ impl ::querygen_runtime::query::ErrorCode for DeleteReplicationGroupError {
 impl ::std::fmt::Display for DeleteReplicationGroupError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
-            Self::InvalidParameterCombinationException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterValueException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidReplicationGroupStateFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::ReplicationGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidReplicationGroupStateFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::ReplicationGroupNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::SnapshotAlreadyExistsFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::SnapshotFeatureNotSupportedFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::SnapshotFeatureNotSupportedFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::SnapshotQuotaExceededFault(error) => ::std::fmt::Display::fmt(error, f),
             Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
         }
@@ -377,12 +460,22 @@ impl ::std::fmt::Display for DeleteReplicationGroupError {
 impl ::std::error::Error for DeleteReplicationGroupError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            Self::InvalidParameterCombinationException(error) => ::std::option::Option::Some(error),
-            Self::InvalidParameterValueException(error) => ::std::option::Option::Some(error),
-            Self::InvalidReplicationGroupStateFault(error) => ::std::option::Option::Some(error),
-            Self::ReplicationGroupNotFoundFault(error) => ::std::option::Option::Some(error),
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidReplicationGroupStateFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::ReplicationGroupNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::SnapshotAlreadyExistsFault(error) => ::std::option::Option::Some(error),
-            Self::SnapshotFeatureNotSupportedFault(error) => ::std::option::Option::Some(error),
+            Self::SnapshotFeatureNotSupportedFault(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::SnapshotQuotaExceededFault(error) => ::std::option::Option::Some(error),
             Self::Unhandled(error) => ::std::option::Option::Some(&**error),
         }
@@ -401,7 +494,11 @@ pub fn build_request(
     ::querygen_runtime::http::RequestError,
 > {
     let host_prefix = ::std::option::Option::None;
-    ::querygen_runtime::http::query_request(endpoint, host_prefix, serialize_query_body(input))
+    ::querygen_runtime::http::query_request(
+        endpoint,
+        host_prefix,
+        serialize_query_body(input),
+    )
 }
 /// Reads the HTTP response to a `DeleteReplicationGroup` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DeleteReplicationGroupError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
@@ -413,15 +510,18 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
-        deserialize_response(body).map_err(|problem| {
-            DeleteReplicationGroupError::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Err(problem),
-                ),
-            ))
-        })
+        deserialize_response(body)
+            .map_err(|problem| {
+                DeleteReplicationGroupError::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
+                    ),
+                )
+            })
     } else {
         ::std::result::Result::Err(deserialize_error(status, body))
     }
@@ -434,7 +534,7 @@ static OPERATION: ::querygen_runtime::client::Operation<
 > = ::querygen_runtime::client::Operation {
     name: "DeleteReplicationGroup",
     build_request,
-    parse_response: parse_response::<::std::vec::Vec<u8>>,
+    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `DeleteReplicationGroup` call being prepared: the input's setters, then [`send`](Self::send).
@@ -445,7 +545,9 @@ pub struct DeleteReplicationGroupFluentBuilder {
 }
 #[cfg(feature = "client")]
 impl DeleteReplicationGroupFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_runtime::client::Handle>) -> Self {
+    pub(crate) fn new(
+        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    ) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -462,9 +564,7 @@ impl DeleteReplicationGroupFluentBuilder {
         DeleteReplicationGroupOutput,
         ::querygen_runtime::client::SdkError<DeleteReplicationGroupError>,
     > {
-        self.send_with_metadata()
-            .await
-            .map(|response| response.output)
+        self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
@@ -473,14 +573,16 @@ impl DeleteReplicationGroupFluentBuilder {
         ::querygen_runtime::query::QueryResponse<DeleteReplicationGroupOutput>,
         ::querygen_runtime::client::SdkError<DeleteReplicationGroupError>,
     > {
-        let input = self.inner.build().map_err(|problem| {
-            ::querygen_runtime::client::SdkError::Construction(
-                ::querygen_runtime::client::ConstructionError::new(::std::format!(
-                    "{}: {problem}",
-                    "DeleteReplicationGroup"
-                )),
-            )
-        })?;
+        let input = self
+            .inner
+            .build()
+            .map_err(|problem| {
+                ::querygen_runtime::client::SdkError::Construction(
+                    ::querygen_runtime::client::ConstructionError::new(
+                        ::std::format!("{}: {problem}", "DeleteReplicationGroup"),
+                    ),
+                )
+            })?;
         self.handle.invoke(&OPERATION, &input).await
     }
     /// The identifier for the cluster to be deleted. This parameter is not case sensitive.
@@ -500,12 +602,18 @@ impl DeleteReplicationGroupFluentBuilder {
         self
     }
     /// If set to `true`, all of the read replicas are deleted, but the primary node is retained.
-    pub fn retain_primary_cluster(mut self, input: impl ::std::convert::Into<bool>) -> Self {
+    pub fn retain_primary_cluster(
+        mut self,
+        input: impl ::std::convert::Into<bool>,
+    ) -> Self {
         self.inner = self.inner.retain_primary_cluster(input);
         self
     }
     /// Sets or clears the `RetainPrimaryCluster` member.
-    pub fn set_retain_primary_cluster(mut self, input: ::std::option::Option<bool>) -> Self {
+    pub fn set_retain_primary_cluster(
+        mut self,
+        input: ::std::option::Option<bool>,
+    ) -> Self {
         self.inner = self.inner.set_retain_primary_cluster(input);
         self
     }
@@ -546,7 +654,9 @@ impl DeleteReplicationGroupInput {
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_final_snapshot_identifier = match node.child("FinalSnapshotIdentifier") {
+        let member_final_snapshot_identifier = match node
+            .child("FinalSnapshotIdentifier")
+        {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.text()?.to_owned())
             }
@@ -574,7 +684,10 @@ impl DeleteReplicationGroupOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<DeleteReplicationGroupInput, ::querygen_runtime::server::QueryError> {
+) -> ::std::result::Result<
+    DeleteReplicationGroupInput,
+    ::querygen_runtime::server::QueryError,
+> {
     let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
     tree.expect_action("DeleteReplicationGroup", "2015-02-02")?;
     DeleteReplicationGroupInput::read_query(&tree)
@@ -586,10 +699,13 @@ pub fn serialize_response(
     request_id: &str,
 ) -> ::std::string::String {
     let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer.start(
-        "DeleteReplicationGroupResponse",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-    );
+    writer
+        .start(
+            "DeleteReplicationGroupResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
     writer.start("DeleteReplicationGroupResult", ::std::option::Option::None);
     output.write_xml(&mut writer);
     writer.end("DeleteReplicationGroupResult");
@@ -624,12 +740,18 @@ pub mod builders {
             self
         }
         /// If set to `true`, all of the read replicas are deleted, but the primary node is retained.
-        pub fn retain_primary_cluster(mut self, input: impl ::std::convert::Into<bool>) -> Self {
+        pub fn retain_primary_cluster(
+            mut self,
+            input: impl ::std::convert::Into<bool>,
+        ) -> Self {
             self.retain_primary_cluster = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `RetainPrimaryCluster` member.
-        pub fn set_retain_primary_cluster(mut self, input: ::std::option::Option<bool>) -> Self {
+        pub fn set_retain_primary_cluster(
+            mut self,
+            input: ::std::option::Option<bool>,
+        ) -> Self {
             self.retain_primary_cluster = input;
             self
         }
@@ -670,13 +792,11 @@ pub mod builders {
                     ),
                 );
             }
-            ::std::result::Result::Ok(
-                crate::operation::delete_replication_group::DeleteReplicationGroupInput {
-                    replication_group_id: self.replication_group_id,
-                    retain_primary_cluster: self.retain_primary_cluster,
-                    final_snapshot_identifier: self.final_snapshot_identifier,
-                },
-            )
+            ::std::result::Result::Ok(crate::operation::delete_replication_group::DeleteReplicationGroupInput {
+                replication_group_id: self.replication_group_id,
+                retain_primary_cluster: self.retain_primary_cluster,
+                final_snapshot_identifier: self.final_snapshot_identifier,
+            })
         }
     }
     /// A builder for [`DeleteReplicationGroupOutput`](super::DeleteReplicationGroupOutput).

@@ -26,7 +26,7 @@ pub struct DeleteServerlessCacheSnapshotInput {
 }
 impl DeleteServerlessCacheSnapshotInput {
     /// Creates a builder for [`DeleteServerlessCacheSnapshotInput`].
-    pub fn builder() -> crate::operation::delete_serverless_cache_snapshot::builders::DeleteServerlessCacheSnapshotInputBuilder{
+    pub fn builder() -> crate::operation::delete_serverless_cache_snapshot::builders::DeleteServerlessCacheSnapshotInputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -37,11 +37,13 @@ impl DeleteServerlessCacheSnapshotInput {
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct DeleteServerlessCacheSnapshotOutput {
     /// The snapshot to be deleted. Available for Valkey, Redis OSS and Serverless Memcached only.
-    pub serverless_cache_snapshot: ::std::option::Option<crate::types::ServerlessCacheSnapshot>,
+    pub serverless_cache_snapshot: ::std::option::Option<
+        crate::types::ServerlessCacheSnapshot,
+    >,
 }
 impl DeleteServerlessCacheSnapshotOutput {
     /// Creates a builder for [`DeleteServerlessCacheSnapshotOutput`].
-    pub fn builder() -> crate::operation::delete_serverless_cache_snapshot::builders::DeleteServerlessCacheSnapshotOutputBuilder{
+    pub fn builder() -> crate::operation::delete_serverless_cache_snapshot::builders::DeleteServerlessCacheSnapshotOutputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -49,7 +51,8 @@ impl DeleteServerlessCacheSnapshotInput {
     /// Writes this value's awsQuery pairs under the writer's current key.
     pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
         let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self.serverless_cache_snapshot_name {
+        if let ::std::option::Option::Some(value) = &self.serverless_cache_snapshot_name
+        {
             writer.push("ServerlessCacheSnapshotName");
             writer.string(value);
             writer.truncate(mark);
@@ -57,9 +60,13 @@ impl DeleteServerlessCacheSnapshotInput {
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=DeleteServerlessCacheSnapshot&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &DeleteServerlessCacheSnapshotInput) -> ::std::string::String {
-    let mut writer =
-        ::querygen_runtime::query::QueryWriter::new("DeleteServerlessCacheSnapshot", "2015-02-02");
+pub fn serialize_query_body(
+    input: &DeleteServerlessCacheSnapshotInput,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+        "DeleteServerlessCacheSnapshot",
+        "2015-02-02",
+    );
     input.write_query(&mut writer);
     writer.finish()
 }
@@ -101,9 +108,14 @@ pub fn deserialize_response(
     )?;
     let output = match output {
         ::std::option::Option::Some(output) => output,
-        ::std::option::Option::None => DeleteServerlessCacheSnapshotOutput::builder().build(),
+        ::std::option::Option::None => {
+            DeleteServerlessCacheSnapshotOutput::builder().build()
+        }
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse { output, request_id })
+    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+        output,
+        request_id,
+    })
 }
 /// The errors `DeleteServerlessCacheSnapshot` may return.
 #[non_exhaustive]
@@ -116,7 +128,9 @@ pub enum DeleteServerlessCacheSnapshotError {
         crate::error::InvalidServerlessCacheSnapshotStateFault,
     ),
     /// The service answered with [`crate::error::ServerlessCacheSnapshotNotFoundFault`].
-    ServerlessCacheSnapshotNotFoundFault(crate::error::ServerlessCacheSnapshotNotFoundFault),
+    ServerlessCacheSnapshotNotFoundFault(
+        crate::error::ServerlessCacheSnapshotNotFoundFault,
+    ),
     /// The service answered with [`crate::error::ServiceLinkedRoleNotFoundFault`].
     ServiceLinkedRoleNotFoundFault(crate::error::ServiceLinkedRoleNotFoundFault),
     /// An error the model does not list here, or a body that is not an error document.
@@ -128,103 +142,133 @@ impl DeleteServerlessCacheSnapshotError {
         let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(::std::boxed::Box::new(
-                    ::querygen_runtime::query::UnhandledError::new(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                ));
-            }
-        };
-        match envelope.code.as_deref() {
-            ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE) => {
-                crate::error::InvalidParameterValueException::read_error_body(body, &envelope)
-                    .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
-                            ))
-                        },
-                        Self::InvalidParameterValueException,
-                    )
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidServerlessCacheSnapshotStateFault::CODE,
-            ) => crate::error::InvalidServerlessCacheSnapshotStateFault::read_error_body(
-                body, &envelope,
-            )
-            .map_or_else(
-                |problem| {
-                    Self::Unhandled(::std::boxed::Box::new(
+                return Self::Unhandled(
+                    ::std::boxed::Box::new(
                         ::querygen_runtime::query::UnhandledError::new(
                             status,
                             body,
                             ::std::result::Result::Err(problem),
                         ),
-                    ))
-                },
-                Self::InvalidServerlessCacheSnapshotStateFault,
-            ),
+                    ),
+                );
+            }
+        };
+        match envelope.code.as_deref() {
+            ::std::option::Option::Some(
+                crate::error::InvalidParameterValueException::CODE,
+            ) => {
+                crate::error::InvalidParameterValueException::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
+                        ),
+                        Self::InvalidParameterValueException,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::InvalidServerlessCacheSnapshotStateFault::CODE,
+            ) => {
+                crate::error::InvalidServerlessCacheSnapshotStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
+                        ),
+                        Self::InvalidServerlessCacheSnapshotStateFault,
+                    )
+            }
             ::std::option::Option::Some(
                 crate::error::ServerlessCacheSnapshotNotFoundFault::CODE,
             ) => {
-                crate::error::ServerlessCacheSnapshotNotFoundFault::read_error_body(body, &envelope)
+                crate::error::ServerlessCacheSnapshotNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::ServerlessCacheSnapshotNotFoundFault,
                     )
             }
-            ::std::option::Option::Some(crate::error::ServiceLinkedRoleNotFoundFault::CODE) => {
-                crate::error::ServiceLinkedRoleNotFoundFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::ServiceLinkedRoleNotFoundFault::CODE,
+            ) => {
+                crate::error::ServiceLinkedRoleNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::ServiceLinkedRoleNotFoundFault,
                     )
             }
-            _ => Self::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Ok(envelope),
-                ),
-            )),
+            _ => {
+                Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Ok(envelope),
+                        ),
+                    ),
+                )
+            }
         }
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
             Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterValueException::CODE,
+                )
             }
-            Self::InvalidServerlessCacheSnapshotStateFault(_) => ::std::option::Option::Some(
-                crate::error::InvalidServerlessCacheSnapshotStateFault::CODE,
-            ),
-            Self::ServerlessCacheSnapshotNotFoundFault(_) => ::std::option::Option::Some(
-                crate::error::ServerlessCacheSnapshotNotFoundFault::CODE,
-            ),
+            Self::InvalidServerlessCacheSnapshotStateFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidServerlessCacheSnapshotStateFault::CODE,
+                )
+            }
+            Self::ServerlessCacheSnapshotNotFoundFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::ServerlessCacheSnapshotNotFoundFault::CODE,
+                )
+            }
             Self::ServiceLinkedRoleNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::ServiceLinkedRoleNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::ServiceLinkedRoleNotFoundFault::CODE,
+                )
             }
             Self::Unhandled(error) => error.code.as_deref(),
         }
@@ -235,22 +279,30 @@ impl DeleteServerlessCacheSnapshotError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
         match self {
-            Self::InvalidParameterValueException(error) => (
-                crate::error::InvalidParameterValueException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidServerlessCacheSnapshotStateFault(error) => (
-                crate::error::InvalidServerlessCacheSnapshotStateFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::ServerlessCacheSnapshotNotFoundFault(error) => (
-                crate::error::ServerlessCacheSnapshotNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::ServiceLinkedRoleNotFoundFault(error) => (
-                crate::error::ServiceLinkedRoleNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidServerlessCacheSnapshotStateFault(error) => {
+                (
+                    crate::error::InvalidServerlessCacheSnapshotStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ServerlessCacheSnapshotNotFoundFault(error) => {
+                (
+                    crate::error::ServerlessCacheSnapshotNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ServiceLinkedRoleNotFoundFault(error) => {
+                (
+                    crate::error::ServiceLinkedRoleNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
         }
     }
@@ -263,12 +315,18 @@ impl ::querygen_runtime::query::ErrorCode for DeleteServerlessCacheSnapshotError
 impl ::std::fmt::Display for DeleteServerlessCacheSnapshotError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
-            Self::InvalidParameterValueException(error) => ::std::fmt::Display::fmt(error, f),
+            Self::InvalidParameterValueException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::InvalidServerlessCacheSnapshotStateFault(error) => {
                 ::std::fmt::Display::fmt(error, f)
             }
-            Self::ServerlessCacheSnapshotNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::ServiceLinkedRoleNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::ServerlessCacheSnapshotNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::ServiceLinkedRoleNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
         }
     }
@@ -276,18 +334,27 @@ impl ::std::fmt::Display for DeleteServerlessCacheSnapshotError {
 impl ::std::error::Error for DeleteServerlessCacheSnapshotError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            Self::InvalidParameterValueException(error) => ::std::option::Option::Some(error),
+            Self::InvalidParameterValueException(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::InvalidServerlessCacheSnapshotStateFault(error) => {
                 ::std::option::Option::Some(error)
             }
-            Self::ServerlessCacheSnapshotNotFoundFault(error) => ::std::option::Option::Some(error),
-            Self::ServiceLinkedRoleNotFoundFault(error) => ::std::option::Option::Some(error),
+            Self::ServerlessCacheSnapshotNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::ServiceLinkedRoleNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::Unhandled(error) => ::std::option::Option::Some(&**error),
         }
     }
 }
 /// Parses a non-2xx `DeleteServerlessCacheSnapshot` response into [`DeleteServerlessCacheSnapshotError`].
-pub fn deserialize_error(status: u16, body: &[u8]) -> DeleteServerlessCacheSnapshotError {
+pub fn deserialize_error(
+    status: u16,
+    body: &[u8],
+) -> DeleteServerlessCacheSnapshotError {
     DeleteServerlessCacheSnapshotError::parse(status, body)
 }
 /// Builds the `DeleteServerlessCacheSnapshot` HTTP request for `input` against a resolved endpoint URL: `POST`, the endpoint's path, `content-type`, `content-length` and the serialized body. Send it with any HTTP stack.
@@ -299,7 +366,11 @@ pub fn build_request(
     ::querygen_runtime::http::RequestError,
 > {
     let host_prefix = ::std::option::Option::None;
-    ::querygen_runtime::http::query_request(endpoint, host_prefix, serialize_query_body(input))
+    ::querygen_runtime::http::query_request(
+        endpoint,
+        host_prefix,
+        serialize_query_body(input),
+    )
 }
 /// Reads the HTTP response to a `DeleteServerlessCacheSnapshot` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DeleteServerlessCacheSnapshotError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
@@ -311,15 +382,18 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
-        deserialize_response(body).map_err(|problem| {
-            DeleteServerlessCacheSnapshotError::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Err(problem),
-                ),
-            ))
-        })
+        deserialize_response(body)
+            .map_err(|problem| {
+                DeleteServerlessCacheSnapshotError::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
+                    ),
+                )
+            })
     } else {
         ::std::result::Result::Err(deserialize_error(status, body))
     }
@@ -332,7 +406,7 @@ static OPERATION: ::querygen_runtime::client::Operation<
 > = ::querygen_runtime::client::Operation {
     name: "DeleteServerlessCacheSnapshot",
     build_request,
-    parse_response: parse_response::<::std::vec::Vec<u8>>,
+    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `DeleteServerlessCacheSnapshot` call being prepared: the input's setters, then [`send`](Self::send).
@@ -343,7 +417,9 @@ pub struct DeleteServerlessCacheSnapshotFluentBuilder {
 }
 #[cfg(feature = "client")]
 impl DeleteServerlessCacheSnapshotFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_runtime::client::Handle>) -> Self {
+    pub(crate) fn new(
+        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    ) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -360,9 +436,7 @@ impl DeleteServerlessCacheSnapshotFluentBuilder {
         DeleteServerlessCacheSnapshotOutput,
         ::querygen_runtime::client::SdkError<DeleteServerlessCacheSnapshotError>,
     > {
-        self.send_with_metadata()
-            .await
-            .map(|response| response.output)
+        self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
@@ -371,14 +445,16 @@ impl DeleteServerlessCacheSnapshotFluentBuilder {
         ::querygen_runtime::query::QueryResponse<DeleteServerlessCacheSnapshotOutput>,
         ::querygen_runtime::client::SdkError<DeleteServerlessCacheSnapshotError>,
     > {
-        let input = self.inner.build().map_err(|problem| {
-            ::querygen_runtime::client::SdkError::Construction(
-                ::querygen_runtime::client::ConstructionError::new(::std::format!(
-                    "{}: {problem}",
-                    "DeleteServerlessCacheSnapshot"
-                )),
-            )
-        })?;
+        let input = self
+            .inner
+            .build()
+            .map_err(|problem| {
+                ::querygen_runtime::client::SdkError::Construction(
+                    ::querygen_runtime::client::ConstructionError::new(
+                        ::std::format!("{}: {problem}", "DeleteServerlessCacheSnapshot"),
+                    ),
+                )
+            })?;
         self.handle.invoke(&OPERATION, &input).await
     }
     /// Idenfitier of the snapshot to be deleted. Available for Valkey, Redis OSS and Serverless Memcached
@@ -405,7 +481,8 @@ impl DeleteServerlessCacheSnapshotInput {
     pub fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_serverless_cache_snapshot_name = match node.child("ServerlessCacheSnapshotName")
+        let member_serverless_cache_snapshot_name = match node
+            .child("ServerlessCacheSnapshotName")
         {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.text()?.to_owned())
@@ -432,8 +509,10 @@ impl DeleteServerlessCacheSnapshotOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<DeleteServerlessCacheSnapshotInput, ::querygen_runtime::server::QueryError>
-{
+) -> ::std::result::Result<
+    DeleteServerlessCacheSnapshotInput,
+    ::querygen_runtime::server::QueryError,
+> {
     let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
     tree.expect_action("DeleteServerlessCacheSnapshot", "2015-02-02")?;
     DeleteServerlessCacheSnapshotInput::read_query(&tree)
@@ -445,14 +524,14 @@ pub fn serialize_response(
     request_id: &str,
 ) -> ::std::string::String {
     let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer.start(
-        "DeleteServerlessCacheSnapshotResponse",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-    );
-    writer.start(
-        "DeleteServerlessCacheSnapshotResult",
-        ::std::option::Option::None,
-    );
+    writer
+        .start(
+            "DeleteServerlessCacheSnapshotResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
+    writer.start("DeleteServerlessCacheSnapshotResult", ::std::option::Option::None);
     output.write_xml(&mut writer);
     writer.end("DeleteServerlessCacheSnapshotResult");
     writer.response_metadata(request_id);
@@ -473,7 +552,9 @@ pub mod builders {
             mut self,
             input: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.serverless_cache_snapshot_name = ::std::option::Option::Some(input.into());
+            self.serverless_cache_snapshot_name = ::std::option::Option::Some(
+                input.into(),
+            );
             self
         }
         /// Sets or clears the `ServerlessCacheSnapshotName` member.
@@ -511,7 +592,9 @@ pub mod builders {
     /// A builder for [`DeleteServerlessCacheSnapshotOutput`](super::DeleteServerlessCacheSnapshotOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DeleteServerlessCacheSnapshotOutputBuilder {
-        serverless_cache_snapshot: ::std::option::Option<crate::types::ServerlessCacheSnapshot>,
+        serverless_cache_snapshot: ::std::option::Option<
+            crate::types::ServerlessCacheSnapshot,
+        >,
     }
     impl DeleteServerlessCacheSnapshotOutputBuilder {
         /// The snapshot to be deleted. Available for Valkey, Redis OSS and Serverless Memcached only.
@@ -533,8 +616,7 @@ pub mod builders {
         /// Builds the [`DeleteServerlessCacheSnapshotOutput`](super::DeleteServerlessCacheSnapshotOutput); every member is optional or has a default.
         pub fn build(
             self,
-        ) -> crate::operation::delete_serverless_cache_snapshot::DeleteServerlessCacheSnapshotOutput
-        {
+        ) -> crate::operation::delete_serverless_cache_snapshot::DeleteServerlessCacheSnapshotOutput {
             crate::operation::delete_serverless_cache_snapshot::DeleteServerlessCacheSnapshotOutput {
                 serverless_cache_snapshot: self.serverless_cache_snapshot,
             }

@@ -76,7 +76,10 @@ impl DeleteUserInput {
 }
 /// Serializes the input as the awsQuery request body: `Action=DeleteUser&Version=2015-02-02` then the members, form-urlencoded.
 pub fn serialize_query_body(input: &DeleteUserInput) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new("DeleteUser", "2015-02-02");
+    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+        "DeleteUser",
+        "2015-02-02",
+    );
     input.write_query(&mut writer);
     writer.finish()
 }
@@ -86,50 +89,59 @@ impl DeleteUserOutput {
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_user_id: ::std::option::Option<::std::string::String> =
-            ::std::option::Option::None;
-        let mut member_user_name: ::std::option::Option<::std::string::String> =
-            ::std::option::Option::None;
-        let mut member_status: ::std::option::Option<::std::string::String> =
-            ::std::option::Option::None;
-        let mut member_engine: ::std::option::Option<::std::string::String> =
-            ::std::option::Option::None;
-        let mut member_minimum_engine_version: ::std::option::Option<::std::string::String> =
-            ::std::option::Option::None;
-        let mut member_access_string: ::std::option::Option<::std::string::String> =
-            ::std::option::Option::None;
+        let mut member_user_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_user_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_status: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_engine: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_minimum_engine_version: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
+        let mut member_access_string: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
         let mut member_user_group_ids: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         > = ::std::option::Option::None;
-        let mut member_authentication: ::std::option::Option<crate::types::Authentication> =
-            ::std::option::Option::None;
-        let mut member_arn: ::std::option::Option<::std::string::String> =
-            ::std::option::Option::None;
+        let mut member_authentication: ::std::option::Option<
+            crate::types::Authentication,
+        > = ::std::option::Option::None;
+        let mut member_arn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "UserId" => {
-                    member_user_id = ::std::option::Option::Some(reader.read_string(&child)?);
+                    member_user_id = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
                 }
                 "UserName" => {
-                    member_user_name = ::std::option::Option::Some(reader.read_string(&child)?);
+                    member_user_name = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
                 }
                 "Status" => {
-                    member_status = ::std::option::Option::Some(reader.read_string(&child)?);
+                    member_status = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
                 }
                 "Engine" => {
-                    member_engine = ::std::option::Option::Some(reader.read_string(&child)?);
+                    member_engine = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
                 }
                 "MinimumEngineVersion" => {
-                    member_minimum_engine_version =
-                        ::std::option::Option::Some(reader.read_string(&child)?);
+                    member_minimum_engine_version = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
                 }
                 "AccessString" => {
-                    member_access_string = ::std::option::Option::Some(reader.read_string(&child)?);
+                    member_access_string = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
                 }
                 "UserGroupIds" => {
                     member_user_group_ids = ::std::option::Option::Some({
                         let mut items0 = ::std::vec::Vec::new();
-                        while let ::std::option::Option::Some(item0) = reader.next_child(&child)? {
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
                             if reader.name() == "member" {
                                 items0.push(reader.read_string(&item0)?);
                             } else {
@@ -170,20 +182,28 @@ pub fn deserialize_response(
     ::querygen_runtime::query::QueryResponse<DeleteUserOutput>,
     ::querygen_runtime::xml::XmlError,
 > {
-    let (output, request_id) =
-        ::querygen_runtime::query::read_response(body, "DeleteUser", DeleteUserOutput::read_xml)?;
+    let (output, request_id) = ::querygen_runtime::query::read_response(
+        body,
+        "DeleteUser",
+        DeleteUserOutput::read_xml,
+    )?;
     let output = match output {
         ::std::option::Option::Some(output) => output,
         ::std::option::Option::None => DeleteUserOutput::builder().build(),
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse { output, request_id })
+    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+        output,
+        request_id,
+    })
 }
 /// The errors `DeleteUser` may return.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteUserError {
     /// The service answered with [`crate::error::DefaultUserAssociatedToUserGroupFault`].
-    DefaultUserAssociatedToUserGroupFault(crate::error::DefaultUserAssociatedToUserGroupFault),
+    DefaultUserAssociatedToUserGroupFault(
+        crate::error::DefaultUserAssociatedToUserGroupFault,
+    ),
     /// The service answered with [`crate::error::InvalidParameterValueException`].
     InvalidParameterValueException(crate::error::InvalidParameterValueException),
     /// The service answered with [`crate::error::InvalidUserStateFault`].
@@ -201,114 +221,141 @@ impl DeleteUserError {
         let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(::std::boxed::Box::new(
-                    ::querygen_runtime::query::UnhandledError::new(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                ));
-            }
-        };
-        match envelope.code.as_deref() {
-            ::std::option::Option::Some(
-                crate::error::DefaultUserAssociatedToUserGroupFault::CODE,
-            ) => crate::error::DefaultUserAssociatedToUserGroupFault::read_error_body(
-                body, &envelope,
-            )
-            .map_or_else(
-                |problem| {
-                    Self::Unhandled(::std::boxed::Box::new(
+                return Self::Unhandled(
+                    ::std::boxed::Box::new(
                         ::querygen_runtime::query::UnhandledError::new(
                             status,
                             body,
                             ::std::result::Result::Err(problem),
                         ),
-                    ))
-                },
-                Self::DefaultUserAssociatedToUserGroupFault,
-            ),
-            ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE) => {
-                crate::error::InvalidParameterValueException::read_error_body(body, &envelope)
+                    ),
+                );
+            }
+        };
+        match envelope.code.as_deref() {
+            ::std::option::Option::Some(
+                crate::error::DefaultUserAssociatedToUserGroupFault::CODE,
+            ) => {
+                crate::error::DefaultUserAssociatedToUserGroupFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
+                        Self::DefaultUserAssociatedToUserGroupFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::InvalidParameterValueException::CODE,
+            ) => {
+                crate::error::InvalidParameterValueException::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
+                        ),
                         Self::InvalidParameterValueException,
                     )
             }
             ::std::option::Option::Some(crate::error::InvalidUserStateFault::CODE) => {
-                crate::error::InvalidUserStateFault::read_error_body(body, &envelope).map_or_else(
-                    |problem| {
-                        Self::Unhandled(::std::boxed::Box::new(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        ))
-                    },
-                    Self::InvalidUserStateFault,
-                )
-            }
-            ::std::option::Option::Some(crate::error::ServiceLinkedRoleNotFoundFault::CODE) => {
-                crate::error::ServiceLinkedRoleNotFoundFault::read_error_body(body, &envelope)
+                crate::error::InvalidUserStateFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
+                        Self::InvalidUserStateFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::ServiceLinkedRoleNotFoundFault::CODE,
+            ) => {
+                crate::error::ServiceLinkedRoleNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
+                        ),
                         Self::ServiceLinkedRoleNotFoundFault,
                     )
             }
             ::std::option::Option::Some(crate::error::UserNotFoundFault::CODE) => {
-                crate::error::UserNotFoundFault::read_error_body(body, &envelope).map_or_else(
-                    |problem| {
-                        Self::Unhandled(::std::boxed::Box::new(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
+                crate::error::UserNotFoundFault::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
                             ),
-                        ))
-                    },
-                    Self::UserNotFoundFault,
+                        ),
+                        Self::UserNotFoundFault,
+                    )
+            }
+            _ => {
+                Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Ok(envelope),
+                        ),
+                    ),
                 )
             }
-            _ => Self::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Ok(envelope),
-                ),
-            )),
         }
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
-            Self::DefaultUserAssociatedToUserGroupFault(_) => ::std::option::Option::Some(
-                crate::error::DefaultUserAssociatedToUserGroupFault::CODE,
-            ),
+            Self::DefaultUserAssociatedToUserGroupFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::DefaultUserAssociatedToUserGroupFault::CODE,
+                )
+            }
             Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterValueException::CODE,
+                )
             }
             Self::InvalidUserStateFault(_) => {
                 ::std::option::Option::Some(crate::error::InvalidUserStateFault::CODE)
             }
             Self::ServiceLinkedRoleNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::ServiceLinkedRoleNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::ServiceLinkedRoleNotFoundFault::CODE,
+                )
             }
             Self::UserNotFoundFault(_) => {
                 ::std::option::Option::Some(crate::error::UserNotFoundFault::CODE)
@@ -322,26 +369,36 @@ impl DeleteUserError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
         match self {
-            Self::DefaultUserAssociatedToUserGroupFault(error) => (
-                crate::error::DefaultUserAssociatedToUserGroupFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidParameterValueException(error) => (
-                crate::error::InvalidParameterValueException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidUserStateFault(error) => (
-                crate::error::InvalidUserStateFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::ServiceLinkedRoleNotFoundFault(error) => (
-                crate::error::ServiceLinkedRoleNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::UserNotFoundFault(error) => (
-                crate::error::UserNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::DefaultUserAssociatedToUserGroupFault(error) => {
+                (
+                    crate::error::DefaultUserAssociatedToUserGroupFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidUserStateFault(error) => {
+                (
+                    crate::error::InvalidUserStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ServiceLinkedRoleNotFoundFault(error) => {
+                (
+                    crate::error::ServiceLinkedRoleNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::UserNotFoundFault(error) => {
+                (
+                    crate::error::UserNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
         }
     }
@@ -357,9 +414,13 @@ impl ::std::fmt::Display for DeleteUserError {
             Self::DefaultUserAssociatedToUserGroupFault(error) => {
                 ::std::fmt::Display::fmt(error, f)
             }
-            Self::InvalidParameterValueException(error) => ::std::fmt::Display::fmt(error, f),
+            Self::InvalidParameterValueException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::InvalidUserStateFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::ServiceLinkedRoleNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::ServiceLinkedRoleNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::UserNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
             Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
         }
@@ -371,9 +432,13 @@ impl ::std::error::Error for DeleteUserError {
             Self::DefaultUserAssociatedToUserGroupFault(error) => {
                 ::std::option::Option::Some(error)
             }
-            Self::InvalidParameterValueException(error) => ::std::option::Option::Some(error),
+            Self::InvalidParameterValueException(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::InvalidUserStateFault(error) => ::std::option::Option::Some(error),
-            Self::ServiceLinkedRoleNotFoundFault(error) => ::std::option::Option::Some(error),
+            Self::ServiceLinkedRoleNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::UserNotFoundFault(error) => ::std::option::Option::Some(error),
             Self::Unhandled(error) => ::std::option::Option::Some(&**error),
         }
@@ -392,7 +457,11 @@ pub fn build_request(
     ::querygen_runtime::http::RequestError,
 > {
     let host_prefix = ::std::option::Option::None;
-    ::querygen_runtime::http::query_request(endpoint, host_prefix, serialize_query_body(input))
+    ::querygen_runtime::http::query_request(
+        endpoint,
+        host_prefix,
+        serialize_query_body(input),
+    )
 }
 /// Reads the HTTP response to a `DeleteUser` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DeleteUserError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
@@ -404,15 +473,18 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
-        deserialize_response(body).map_err(|problem| {
-            DeleteUserError::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Err(problem),
-                ),
-            ))
-        })
+        deserialize_response(body)
+            .map_err(|problem| {
+                DeleteUserError::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
+                    ),
+                )
+            })
     } else {
         ::std::result::Result::Err(deserialize_error(status, body))
     }
@@ -425,7 +497,7 @@ static OPERATION: ::querygen_runtime::client::Operation<
 > = ::querygen_runtime::client::Operation {
     name: "DeleteUser",
     build_request,
-    parse_response: parse_response::<::std::vec::Vec<u8>>,
+    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `DeleteUser` call being prepared: the input's setters, then [`send`](Self::send).
@@ -436,7 +508,9 @@ pub struct DeleteUserFluentBuilder {
 }
 #[cfg(feature = "client")]
 impl DeleteUserFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_runtime::client::Handle>) -> Self {
+    pub(crate) fn new(
+        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    ) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -453,9 +527,7 @@ impl DeleteUserFluentBuilder {
         DeleteUserOutput,
         ::querygen_runtime::client::SdkError<DeleteUserError>,
     > {
-        self.send_with_metadata()
-            .await
-            .map(|response| response.output)
+        self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
@@ -464,23 +536,31 @@ impl DeleteUserFluentBuilder {
         ::querygen_runtime::query::QueryResponse<DeleteUserOutput>,
         ::querygen_runtime::client::SdkError<DeleteUserError>,
     > {
-        let input = self.inner.build().map_err(|problem| {
-            ::querygen_runtime::client::SdkError::Construction(
-                ::querygen_runtime::client::ConstructionError::new(::std::format!(
-                    "{}: {problem}",
-                    "DeleteUser"
-                )),
-            )
-        })?;
+        let input = self
+            .inner
+            .build()
+            .map_err(|problem| {
+                ::querygen_runtime::client::SdkError::Construction(
+                    ::querygen_runtime::client::ConstructionError::new(
+                        ::std::format!("{}: {problem}", "DeleteUser"),
+                    ),
+                )
+            })?;
         self.handle.invoke(&OPERATION, &input).await
     }
     /// The ID of the user.
-    pub fn user_id(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn user_id(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.user_id(input);
         self
     }
     /// Sets or clears the `UserId` member.
-    pub fn set_user_id(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_user_id(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.set_user_id(input);
         self
     }
@@ -497,9 +577,7 @@ impl DeleteUserInput {
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        ::std::result::Result::Ok(Self {
-            user_id: member_user_id,
-        })
+        ::std::result::Result::Ok(Self { user_id: member_user_id })
     }
 }
 #[cfg(feature = "server")]
@@ -552,12 +630,18 @@ pub fn deserialize_request(
 }
 /// Server side: the `<DeleteUserResponse>` document for `output`.
 #[cfg(feature = "server")]
-pub fn serialize_response(output: &DeleteUserOutput, request_id: &str) -> ::std::string::String {
+pub fn serialize_response(
+    output: &DeleteUserOutput,
+    request_id: &str,
+) -> ::std::string::String {
     let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer.start(
-        "DeleteUserResponse",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-    );
+    writer
+        .start(
+            "DeleteUserResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
     writer.start("DeleteUserResult", ::std::option::Option::None);
     output.write_xml(&mut writer);
     writer.end("DeleteUserResult");
@@ -574,12 +658,18 @@ pub mod builders {
     }
     impl DeleteUserInputBuilder {
         /// The ID of the user.
-        pub fn user_id(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn user_id(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.user_id = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `UserId` member.
-        pub fn set_user_id(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_user_id(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.user_id = input;
             self
         }
@@ -596,7 +686,10 @@ pub mod builders {
             }
             if !missing.is_empty() {
                 return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members("DeleteUserInput", missing),
+                    ::querygen_runtime::BuildError::missing_members(
+                        "DeleteUserInput",
+                        missing,
+                    ),
                 );
             }
             ::std::result::Result::Ok(crate::operation::delete_user::DeleteUserInput {
@@ -619,12 +712,18 @@ pub mod builders {
     }
     impl DeleteUserOutputBuilder {
         /// The ID of the user.
-        pub fn user_id(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn user_id(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.user_id = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `UserId` member.
-        pub fn set_user_id(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_user_id(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.user_id = input;
             self
         }
@@ -645,22 +744,34 @@ pub mod builders {
             self
         }
         /// Indicates the user status. Can be "active", "modifying" or "deleting".
-        pub fn status(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn status(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.status = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `Status` member.
-        pub fn set_status(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_status(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.status = input;
             self
         }
         /// The options are valkey or redis.
-        pub fn engine(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn engine(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.engine = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `Engine` member.
-        pub fn set_engine(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_engine(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.engine = input;
             self
         }
@@ -733,12 +844,18 @@ pub mod builders {
             self
         }
         /// The Amazon Resource Name (ARN) of the user.
-        pub fn arn(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn arn(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.arn = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `ARN` member.
-        pub fn set_arn(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_arn(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.arn = input;
             self
         }

@@ -50,7 +50,9 @@ pub struct DeleteUserGroupOutput {
     /// A list of updates being applied to the user group.
     pub pending_changes: ::std::option::Option<crate::types::UserGroupPendingChanges>,
     /// A list of replication groups that the user group can access.
-    pub replication_groups: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub replication_groups: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
     /// Indicates which serverless caches the specified user group is associated with. Available for Valkey,
     /// Redis OSS and Serverless Memcached only.
     pub serverless_caches: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -59,8 +61,7 @@ pub struct DeleteUserGroupOutput {
 }
 impl DeleteUserGroupOutput {
     /// Creates a builder for [`DeleteUserGroupOutput`].
-    pub fn builder() -> crate::operation::delete_user_group::builders::DeleteUserGroupOutputBuilder
-    {
+    pub fn builder() -> crate::operation::delete_user_group::builders::DeleteUserGroupOutputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -77,7 +78,10 @@ impl DeleteUserGroupInput {
 }
 /// Serializes the input as the awsQuery request body: `Action=DeleteUserGroup&Version=2015-02-02` then the members, form-urlencoded.
 pub fn serialize_query_body(input: &DeleteUserGroupInput) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new("DeleteUserGroup", "2015-02-02");
+    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+        "DeleteUserGroup",
+        "2015-02-02",
+    );
     input.write_query(&mut writer);
     writer.finish()
 }
@@ -87,16 +91,15 @@ impl DeleteUserGroupOutput {
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_user_group_id: ::std::option::Option<::std::string::String> =
-            ::std::option::Option::None;
-        let mut member_status: ::std::option::Option<::std::string::String> =
-            ::std::option::Option::None;
-        let mut member_engine: ::std::option::Option<::std::string::String> =
-            ::std::option::Option::None;
-        let mut member_user_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>> =
-            ::std::option::Option::None;
-        let mut member_minimum_engine_version: ::std::option::Option<::std::string::String> =
-            ::std::option::Option::None;
+        let mut member_user_group_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_status: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_engine: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_user_ids: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut member_minimum_engine_version: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
         let mut member_pending_changes: ::std::option::Option<
             crate::types::UserGroupPendingChanges,
         > = ::std::option::Option::None;
@@ -106,23 +109,30 @@ impl DeleteUserGroupOutput {
         let mut member_serverless_caches: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         > = ::std::option::Option::None;
-        let mut member_arn: ::std::option::Option<::std::string::String> =
-            ::std::option::Option::None;
+        let mut member_arn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "UserGroupId" => {
-                    member_user_group_id = ::std::option::Option::Some(reader.read_string(&child)?);
+                    member_user_group_id = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
                 }
                 "Status" => {
-                    member_status = ::std::option::Option::Some(reader.read_string(&child)?);
+                    member_status = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
                 }
                 "Engine" => {
-                    member_engine = ::std::option::Option::Some(reader.read_string(&child)?);
+                    member_engine = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
                 }
                 "UserIds" => {
                     member_user_ids = ::std::option::Option::Some({
                         let mut items0 = ::std::vec::Vec::new();
-                        while let ::std::option::Option::Some(item0) = reader.next_child(&child)? {
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
                             if reader.name() == "member" {
                                 items0.push(reader.read_string(&item0)?);
                             } else {
@@ -133,8 +143,9 @@ impl DeleteUserGroupOutput {
                     });
                 }
                 "MinimumEngineVersion" => {
-                    member_minimum_engine_version =
-                        ::std::option::Option::Some(reader.read_string(&child)?);
+                    member_minimum_engine_version = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
                 }
                 "PendingChanges" => {
                     member_pending_changes = ::std::option::Option::Some(
@@ -144,7 +155,9 @@ impl DeleteUserGroupOutput {
                 "ReplicationGroups" => {
                     member_replication_groups = ::std::option::Option::Some({
                         let mut items0 = ::std::vec::Vec::new();
-                        while let ::std::option::Option::Some(item0) = reader.next_child(&child)? {
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
                             if reader.name() == "member" {
                                 items0.push(reader.read_string(&item0)?);
                             } else {
@@ -157,7 +170,9 @@ impl DeleteUserGroupOutput {
                 "ServerlessCaches" => {
                     member_serverless_caches = ::std::option::Option::Some({
                         let mut items0 = ::std::vec::Vec::new();
-                        while let ::std::option::Option::Some(item0) = reader.next_child(&child)? {
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
                             if reader.name() == "member" {
                                 items0.push(reader.read_string(&item0)?);
                             } else {
@@ -202,7 +217,10 @@ pub fn deserialize_response(
         ::std::option::Option::Some(output) => output,
         ::std::option::Option::None => DeleteUserGroupOutput::builder().build(),
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse { output, request_id })
+    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+        output,
+        request_id,
+    })
 }
 /// The errors `DeleteUserGroup` may return.
 #[non_exhaustive]
@@ -225,95 +243,123 @@ impl DeleteUserGroupError {
         let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(::std::boxed::Box::new(
-                    ::querygen_runtime::query::UnhandledError::new(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
+                return Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
                     ),
-                ));
+                );
             }
         };
         match envelope.code.as_deref() {
-            ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE) => {
-                crate::error::InvalidParameterValueException::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::InvalidParameterValueException::CODE,
+            ) => {
+                crate::error::InvalidParameterValueException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidParameterValueException,
                     )
             }
-            ::std::option::Option::Some(crate::error::InvalidUserGroupStateFault::CODE) => {
-                crate::error::InvalidUserGroupStateFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::InvalidUserGroupStateFault::CODE,
+            ) => {
+                crate::error::InvalidUserGroupStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidUserGroupStateFault,
                     )
             }
-            ::std::option::Option::Some(crate::error::ServiceLinkedRoleNotFoundFault::CODE) => {
-                crate::error::ServiceLinkedRoleNotFoundFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::ServiceLinkedRoleNotFoundFault::CODE,
+            ) => {
+                crate::error::ServiceLinkedRoleNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::ServiceLinkedRoleNotFoundFault,
                     )
             }
             ::std::option::Option::Some(crate::error::UserGroupNotFoundFault::CODE) => {
-                crate::error::UserGroupNotFoundFault::read_error_body(body, &envelope).map_or_else(
-                    |problem| {
-                        Self::Unhandled(::std::boxed::Box::new(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
+                crate::error::UserGroupNotFoundFault::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
                             ),
-                        ))
-                    },
-                    Self::UserGroupNotFoundFault,
+                        ),
+                        Self::UserGroupNotFoundFault,
+                    )
+            }
+            _ => {
+                Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Ok(envelope),
+                        ),
+                    ),
                 )
             }
-            _ => Self::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Ok(envelope),
-                ),
-            )),
         }
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
             Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterValueException::CODE,
+                )
             }
             Self::InvalidUserGroupStateFault(_) => {
-                ::std::option::Option::Some(crate::error::InvalidUserGroupStateFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidUserGroupStateFault::CODE,
+                )
             }
             Self::ServiceLinkedRoleNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::ServiceLinkedRoleNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::ServiceLinkedRoleNotFoundFault::CODE,
+                )
             }
             Self::UserGroupNotFoundFault(_) => {
                 ::std::option::Option::Some(crate::error::UserGroupNotFoundFault::CODE)
@@ -327,22 +373,30 @@ impl DeleteUserGroupError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
         match self {
-            Self::InvalidParameterValueException(error) => (
-                crate::error::InvalidParameterValueException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidUserGroupStateFault(error) => (
-                crate::error::InvalidUserGroupStateFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::ServiceLinkedRoleNotFoundFault(error) => (
-                crate::error::ServiceLinkedRoleNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::UserGroupNotFoundFault(error) => (
-                crate::error::UserGroupNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidUserGroupStateFault(error) => {
+                (
+                    crate::error::InvalidUserGroupStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ServiceLinkedRoleNotFoundFault(error) => {
+                (
+                    crate::error::ServiceLinkedRoleNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::UserGroupNotFoundFault(error) => {
+                (
+                    crate::error::UserGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
         }
     }
@@ -355,9 +409,13 @@ impl ::querygen_runtime::query::ErrorCode for DeleteUserGroupError {
 impl ::std::fmt::Display for DeleteUserGroupError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
-            Self::InvalidParameterValueException(error) => ::std::fmt::Display::fmt(error, f),
+            Self::InvalidParameterValueException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::InvalidUserGroupStateFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::ServiceLinkedRoleNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::ServiceLinkedRoleNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::UserGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
             Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
         }
@@ -366,9 +424,13 @@ impl ::std::fmt::Display for DeleteUserGroupError {
 impl ::std::error::Error for DeleteUserGroupError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            Self::InvalidParameterValueException(error) => ::std::option::Option::Some(error),
+            Self::InvalidParameterValueException(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::InvalidUserGroupStateFault(error) => ::std::option::Option::Some(error),
-            Self::ServiceLinkedRoleNotFoundFault(error) => ::std::option::Option::Some(error),
+            Self::ServiceLinkedRoleNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::UserGroupNotFoundFault(error) => ::std::option::Option::Some(error),
             Self::Unhandled(error) => ::std::option::Option::Some(&**error),
         }
@@ -387,7 +449,11 @@ pub fn build_request(
     ::querygen_runtime::http::RequestError,
 > {
     let host_prefix = ::std::option::Option::None;
-    ::querygen_runtime::http::query_request(endpoint, host_prefix, serialize_query_body(input))
+    ::querygen_runtime::http::query_request(
+        endpoint,
+        host_prefix,
+        serialize_query_body(input),
+    )
 }
 /// Reads the HTTP response to a `DeleteUserGroup` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DeleteUserGroupError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
@@ -399,15 +465,18 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
-        deserialize_response(body).map_err(|problem| {
-            DeleteUserGroupError::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Err(problem),
-                ),
-            ))
-        })
+        deserialize_response(body)
+            .map_err(|problem| {
+                DeleteUserGroupError::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
+                    ),
+                )
+            })
     } else {
         ::std::result::Result::Err(deserialize_error(status, body))
     }
@@ -420,7 +489,7 @@ static OPERATION: ::querygen_runtime::client::Operation<
 > = ::querygen_runtime::client::Operation {
     name: "DeleteUserGroup",
     build_request,
-    parse_response: parse_response::<::std::vec::Vec<u8>>,
+    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `DeleteUserGroup` call being prepared: the input's setters, then [`send`](Self::send).
@@ -431,7 +500,9 @@ pub struct DeleteUserGroupFluentBuilder {
 }
 #[cfg(feature = "client")]
 impl DeleteUserGroupFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_runtime::client::Handle>) -> Self {
+    pub(crate) fn new(
+        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    ) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -448,9 +519,7 @@ impl DeleteUserGroupFluentBuilder {
         DeleteUserGroupOutput,
         ::querygen_runtime::client::SdkError<DeleteUserGroupError>,
     > {
-        self.send_with_metadata()
-            .await
-            .map(|response| response.output)
+        self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
@@ -459,14 +528,16 @@ impl DeleteUserGroupFluentBuilder {
         ::querygen_runtime::query::QueryResponse<DeleteUserGroupOutput>,
         ::querygen_runtime::client::SdkError<DeleteUserGroupError>,
     > {
-        let input = self.inner.build().map_err(|problem| {
-            ::querygen_runtime::client::SdkError::Construction(
-                ::querygen_runtime::client::ConstructionError::new(::std::format!(
-                    "{}: {problem}",
-                    "DeleteUserGroup"
-                )),
-            )
-        })?;
+        let input = self
+            .inner
+            .build()
+            .map_err(|problem| {
+                ::querygen_runtime::client::SdkError::Construction(
+                    ::querygen_runtime::client::ConstructionError::new(
+                        ::std::format!("{}: {problem}", "DeleteUserGroup"),
+                    ),
+                )
+            })?;
         self.handle.invoke(&OPERATION, &input).await
     }
     /// The ID of the user group.
@@ -554,7 +625,10 @@ impl DeleteUserGroupOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<DeleteUserGroupInput, ::querygen_runtime::server::QueryError> {
+) -> ::std::result::Result<
+    DeleteUserGroupInput,
+    ::querygen_runtime::server::QueryError,
+> {
     let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
     tree.expect_action("DeleteUserGroup", "2015-02-02")?;
     DeleteUserGroupInput::read_query(&tree)
@@ -566,10 +640,13 @@ pub fn serialize_response(
     request_id: &str,
 ) -> ::std::string::String {
     let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer.start(
-        "DeleteUserGroupResponse",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-    );
+    writer
+        .start(
+            "DeleteUserGroupResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
     writer.start("DeleteUserGroupResult", ::std::option::Option::None);
     output.write_xml(&mut writer);
     writer.end("DeleteUserGroupResult");
@@ -634,7 +711,9 @@ pub mod builders {
         user_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         minimum_engine_version: ::std::option::Option<::std::string::String>,
         pending_changes: ::std::option::Option<crate::types::UserGroupPendingChanges>,
-        replication_groups: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        replication_groups: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
         serverless_caches: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         arn: ::std::option::Option<::std::string::String>,
     }
@@ -656,32 +735,45 @@ pub mod builders {
             self
         }
         /// Indicates user group status. Can be "creating", "active", "modifying", "deleting".
-        pub fn status(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn status(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.status = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `Status` member.
-        pub fn set_status(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_status(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.status = input;
             self
         }
         /// The options are valkey or redis.
-        pub fn engine(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn engine(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.engine = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `Engine` member.
-        pub fn set_engine(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_engine(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.engine = input;
             self
         }
         /// Appends one item to the `UserIds` member.
         ///
         /// The list of user IDs that belong to the user group.
-        pub fn user_ids(mut self, item: impl ::std::convert::Into<::std::string::String>) -> Self {
-            self.user_ids
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+        pub fn user_ids(
+            mut self,
+            item: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.user_ids.get_or_insert_with(::std::vec::Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `UserIds` member.
@@ -766,17 +858,25 @@ pub mod builders {
             self
         }
         /// The Amazon Resource Name (ARN) of the user group.
-        pub fn arn(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn arn(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.arn = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `ARN` member.
-        pub fn set_arn(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_arn(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.arn = input;
             self
         }
         /// Builds the [`DeleteUserGroupOutput`](super::DeleteUserGroupOutput); every member is optional or has a default.
-        pub fn build(self) -> crate::operation::delete_user_group::DeleteUserGroupOutput {
+        pub fn build(
+            self,
+        ) -> crate::operation::delete_user_group::DeleteUserGroupOutput {
             crate::operation::delete_user_group::DeleteUserGroupOutput {
                 user_group_id: self.user_group_id,
                 status: self.status,

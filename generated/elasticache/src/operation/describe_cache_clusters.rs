@@ -58,9 +58,7 @@ pub struct DescribeCacheClustersInput {
 }
 impl DescribeCacheClustersInput {
     /// Creates a builder for [`DescribeCacheClustersInput`].
-    pub fn builder(
-    ) -> crate::operation::describe_cache_clusters::builders::DescribeCacheClustersInputBuilder
-    {
+    pub fn builder() -> crate::operation::describe_cache_clusters::builders::DescribeCacheClustersInputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -73,13 +71,13 @@ pub struct DescribeCacheClustersOutput {
     /// Provides an identifier to allow retrieval of paginated results.
     pub marker: ::std::option::Option<::std::string::String>,
     /// A list of clusters. Each item in the list contains detailed information about one cluster.
-    pub cache_clusters: ::std::option::Option<::std::vec::Vec<crate::types::CacheCluster>>,
+    pub cache_clusters: ::std::option::Option<
+        ::std::vec::Vec<crate::types::CacheCluster>,
+    >,
 }
 impl DescribeCacheClustersOutput {
     /// Creates a builder for [`DescribeCacheClustersOutput`].
-    pub fn builder(
-    ) -> crate::operation::describe_cache_clusters::builders::DescribeCacheClustersOutputBuilder
-    {
+    pub fn builder() -> crate::operation::describe_cache_clusters::builders::DescribeCacheClustersOutputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -107,8 +105,8 @@ impl DescribeCacheClustersInput {
             writer.boolean(*value);
             writer.truncate(mark);
         }
-        if let ::std::option::Option::Some(value) =
-            &self.show_cache_clusters_not_in_replication_groups
+        if let ::std::option::Option::Some(value) = &self
+            .show_cache_clusters_not_in_replication_groups
         {
             writer.push("ShowCacheClustersNotInReplicationGroups");
             writer.boolean(*value);
@@ -117,9 +115,13 @@ impl DescribeCacheClustersInput {
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=DescribeCacheClusters&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &DescribeCacheClustersInput) -> ::std::string::String {
-    let mut writer =
-        ::querygen_runtime::query::QueryWriter::new("DescribeCacheClusters", "2015-02-02");
+pub fn serialize_query_body(
+    input: &DescribeCacheClustersInput,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+        "DescribeCacheClusters",
+        "2015-02-02",
+    );
     input.write_query(&mut writer);
     writer.finish()
 }
@@ -129,22 +131,28 @@ impl DescribeCacheClustersOutput {
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_marker: ::std::option::Option<::std::string::String> =
-            ::std::option::Option::None;
+        let mut member_marker: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
         let mut member_cache_clusters: ::std::option::Option<
             ::std::vec::Vec<crate::types::CacheCluster>,
         > = ::std::option::Option::None;
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "Marker" => {
-                    member_marker = ::std::option::Option::Some(reader.read_string(&child)?);
+                    member_marker = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
                 }
                 "CacheClusters" => {
                     member_cache_clusters = ::std::option::Option::Some({
                         let mut items0 = ::std::vec::Vec::new();
-                        while let ::std::option::Option::Some(item0) = reader.next_child(&child)? {
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
                             if reader.name() == "CacheCluster" {
-                                items0.push(crate::types::CacheCluster::read_xml(reader, &item0)?);
+                                items0
+                                    .push(
+                                        crate::types::CacheCluster::read_xml(reader, &item0)?,
+                                    );
                             } else {
                                 reader.skip(&item0)?;
                             }
@@ -177,7 +185,10 @@ pub fn deserialize_response(
         ::std::option::Option::Some(output) => output,
         ::std::option::Option::None => DescribeCacheClustersOutput::builder().build(),
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse { output, request_id })
+    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+        output,
+        request_id,
+    })
 }
 /// The errors `DescribeCacheClusters` may return.
 #[non_exhaustive]
@@ -186,7 +197,9 @@ pub enum DescribeCacheClustersError {
     /// The service answered with [`crate::error::CacheClusterNotFoundFault`].
     CacheClusterNotFoundFault(crate::error::CacheClusterNotFoundFault),
     /// The service answered with [`crate::error::InvalidParameterCombinationException`].
-    InvalidParameterCombinationException(crate::error::InvalidParameterCombinationException),
+    InvalidParameterCombinationException(
+        crate::error::InvalidParameterCombinationException,
+    ),
     /// The service answered with [`crate::error::InvalidParameterValueException`].
     InvalidParameterValueException(crate::error::InvalidParameterValueException),
     /// An error the model does not list here, or a body that is not an error document.
@@ -198,83 +211,105 @@ impl DescribeCacheClustersError {
         let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(::std::boxed::Box::new(
-                    ::querygen_runtime::query::UnhandledError::new(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
+                return Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
                     ),
-                ));
+                );
             }
         };
         match envelope.code.as_deref() {
-            ::std::option::Option::Some(crate::error::CacheClusterNotFoundFault::CODE) => {
+            ::std::option::Option::Some(
+                crate::error::CacheClusterNotFoundFault::CODE,
+            ) => {
                 crate::error::CacheClusterNotFoundFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::CacheClusterNotFoundFault,
                     )
             }
             ::std::option::Option::Some(
                 crate::error::InvalidParameterCombinationException::CODE,
             ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(body, &envelope)
+                crate::error::InvalidParameterCombinationException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidParameterCombinationException,
                     )
             }
-            ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE) => {
-                crate::error::InvalidParameterValueException::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::InvalidParameterValueException::CODE,
+            ) => {
+                crate::error::InvalidParameterValueException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidParameterValueException,
                     )
             }
-            _ => Self::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Ok(envelope),
-                ),
-            )),
+            _ => {
+                Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Ok(envelope),
+                        ),
+                    ),
+                )
+            }
         }
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
             Self::CacheClusterNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::CacheClusterNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::CacheClusterNotFoundFault::CODE,
+                )
             }
-            Self::InvalidParameterCombinationException(_) => ::std::option::Option::Some(
-                crate::error::InvalidParameterCombinationException::CODE,
-            ),
+            Self::InvalidParameterCombinationException(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterCombinationException::CODE,
+                )
+            }
             Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterValueException::CODE,
+                )
             }
             Self::Unhandled(error) => error.code.as_deref(),
         }
@@ -285,18 +320,24 @@ impl DescribeCacheClustersError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
         match self {
-            Self::CacheClusterNotFoundFault(error) => (
-                crate::error::CacheClusterNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidParameterCombinationException(error) => (
-                crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidParameterValueException(error) => (
-                crate::error::InvalidParameterValueException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::CacheClusterNotFoundFault(error) => {
+                (
+                    crate::error::CacheClusterNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterCombinationException(error) => {
+                (
+                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
         }
     }
@@ -310,8 +351,12 @@ impl ::std::fmt::Display for DescribeCacheClustersError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
             Self::CacheClusterNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterCombinationException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterValueException(error) => ::std::fmt::Display::fmt(error, f),
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
         }
     }
@@ -320,8 +365,12 @@ impl ::std::error::Error for DescribeCacheClustersError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::CacheClusterNotFoundFault(error) => ::std::option::Option::Some(error),
-            Self::InvalidParameterCombinationException(error) => ::std::option::Option::Some(error),
-            Self::InvalidParameterValueException(error) => ::std::option::Option::Some(error),
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::Unhandled(error) => ::std::option::Option::Some(&**error),
         }
     }
@@ -339,7 +388,11 @@ pub fn build_request(
     ::querygen_runtime::http::RequestError,
 > {
     let host_prefix = ::std::option::Option::None;
-    ::querygen_runtime::http::query_request(endpoint, host_prefix, serialize_query_body(input))
+    ::querygen_runtime::http::query_request(
+        endpoint,
+        host_prefix,
+        serialize_query_body(input),
+    )
 }
 /// Reads the HTTP response to a `DescribeCacheClusters` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeCacheClustersError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
@@ -351,15 +404,18 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
-        deserialize_response(body).map_err(|problem| {
-            DescribeCacheClustersError::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Err(problem),
-                ),
-            ))
-        })
+        deserialize_response(body)
+            .map_err(|problem| {
+                DescribeCacheClustersError::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
+                    ),
+                )
+            })
     } else {
         ::std::result::Result::Err(deserialize_error(status, body))
     }
@@ -372,7 +428,7 @@ static OPERATION: ::querygen_runtime::client::Operation<
 > = ::querygen_runtime::client::Operation {
     name: "DescribeCacheClusters",
     build_request,
-    parse_response: parse_response::<::std::vec::Vec<u8>>,
+    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `DescribeCacheClusters` call being prepared: the input's setters, then [`send`](Self::send).
@@ -383,7 +439,9 @@ pub struct DescribeCacheClustersFluentBuilder {
 }
 #[cfg(feature = "client")]
 impl DescribeCacheClustersFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_runtime::client::Handle>) -> Self {
+    pub(crate) fn new(
+        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    ) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -400,9 +458,7 @@ impl DescribeCacheClustersFluentBuilder {
         DescribeCacheClustersOutput,
         ::querygen_runtime::client::SdkError<DescribeCacheClustersError>,
     > {
-        self.send_with_metadata()
-            .await
-            .map(|response| response.output)
+        self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
@@ -450,23 +506,35 @@ impl DescribeCacheClustersFluentBuilder {
     /// An optional marker returned from a prior request. Use this marker for pagination of results from
     /// this operation. If this parameter is specified, the response includes only records beyond the
     /// marker, up to the value specified by `MaxRecords`.
-    pub fn marker(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn marker(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.marker(input);
         self
     }
     /// Sets or clears the `Marker` member.
-    pub fn set_marker(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_marker(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.set_marker(input);
         self
     }
     /// An optional flag that can be included in the `DescribeCacheCluster` request to retrieve information
     /// about the individual cache nodes.
-    pub fn show_cache_node_info(mut self, input: impl ::std::convert::Into<bool>) -> Self {
+    pub fn show_cache_node_info(
+        mut self,
+        input: impl ::std::convert::Into<bool>,
+    ) -> Self {
         self.inner = self.inner.show_cache_node_info(input);
         self
     }
     /// Sets or clears the `ShowCacheNodeInfo` member.
-    pub fn set_show_cache_node_info(mut self, input: ::std::option::Option<bool>) -> Self {
+    pub fn set_show_cache_node_info(
+        mut self,
+        input: ::std::option::Option<bool>,
+    ) -> Self {
         self.inner = self.inner.set_show_cache_node_info(input);
         self
     }
@@ -477,9 +545,7 @@ impl DescribeCacheClustersFluentBuilder {
         mut self,
         input: impl ::std::convert::Into<bool>,
     ) -> Self {
-        self.inner = self
-            .inner
-            .show_cache_clusters_not_in_replication_groups(input);
+        self.inner = self.inner.show_cache_clusters_not_in_replication_groups(input);
         self
     }
     /// Sets or clears the `ShowCacheClustersNotInReplicationGroups` member.
@@ -487,9 +553,7 @@ impl DescribeCacheClustersFluentBuilder {
         mut self,
         input: ::std::option::Option<bool>,
     ) -> Self {
-        self.inner = self
-            .inner
-            .set_show_cache_clusters_not_in_replication_groups(input);
+        self.inner = self.inner.set_show_cache_clusters_not_in_replication_groups(input);
         self
     }
 }
@@ -523,20 +587,20 @@ impl DescribeCacheClustersInput {
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_show_cache_clusters_not_in_replication_groups =
-            match node.child("ShowCacheClustersNotInReplicationGroups") {
-                ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(child.parsed::<bool>("a boolean")?)
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
-            };
+        let member_show_cache_clusters_not_in_replication_groups = match node
+            .child("ShowCacheClustersNotInReplicationGroups")
+        {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.parsed::<bool>("a boolean")?)
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
         ::std::result::Result::Ok(Self {
             cache_cluster_id: member_cache_cluster_id,
             max_records: member_max_records,
             marker: member_marker,
             show_cache_node_info: member_show_cache_node_info,
-            show_cache_clusters_not_in_replication_groups:
-                member_show_cache_clusters_not_in_replication_groups,
+            show_cache_clusters_not_in_replication_groups: member_show_cache_clusters_not_in_replication_groups,
         })
     }
 }
@@ -562,7 +626,10 @@ impl DescribeCacheClustersOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<DescribeCacheClustersInput, ::querygen_runtime::server::QueryError> {
+) -> ::std::result::Result<
+    DescribeCacheClustersInput,
+    ::querygen_runtime::server::QueryError,
+> {
     let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
     tree.expect_action("DescribeCacheClusters", "2015-02-02")?;
     DescribeCacheClustersInput::read_query(&tree)
@@ -574,10 +641,13 @@ pub fn serialize_response(
     request_id: &str,
 ) -> ::std::string::String {
     let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer.start(
-        "DescribeCacheClustersResponse",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-    );
+    writer
+        .start(
+            "DescribeCacheClustersResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
     writer.start("DescribeCacheClustersResult", ::std::option::Option::None);
     output.write_xml(&mut writer);
     writer.end("DescribeCacheClustersResult");
@@ -633,23 +703,35 @@ pub mod builders {
         /// An optional marker returned from a prior request. Use this marker for pagination of results from
         /// this operation. If this parameter is specified, the response includes only records beyond the
         /// marker, up to the value specified by `MaxRecords`.
-        pub fn marker(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn marker(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.marker = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `Marker` member.
-        pub fn set_marker(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_marker(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.marker = input;
             self
         }
         /// An optional flag that can be included in the `DescribeCacheCluster` request to retrieve information
         /// about the individual cache nodes.
-        pub fn show_cache_node_info(mut self, input: impl ::std::convert::Into<bool>) -> Self {
+        pub fn show_cache_node_info(
+            mut self,
+            input: impl ::std::convert::Into<bool>,
+        ) -> Self {
             self.show_cache_node_info = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `ShowCacheNodeInfo` member.
-        pub fn set_show_cache_node_info(mut self, input: ::std::option::Option<bool>) -> Self {
+        pub fn set_show_cache_node_info(
+            mut self,
+            input: ::std::option::Option<bool>,
+        ) -> Self {
             self.show_cache_node_info = input;
             self
         }
@@ -660,8 +742,9 @@ pub mod builders {
             mut self,
             input: impl ::std::convert::Into<bool>,
         ) -> Self {
-            self.show_cache_clusters_not_in_replication_groups =
-                ::std::option::Option::Some(input.into());
+            self.show_cache_clusters_not_in_replication_groups = ::std::option::Option::Some(
+                input.into(),
+            );
             self
         }
         /// Sets or clears the `ShowCacheClustersNotInReplicationGroups` member.
@@ -690,16 +773,24 @@ pub mod builders {
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DescribeCacheClustersOutputBuilder {
         marker: ::std::option::Option<::std::string::String>,
-        cache_clusters: ::std::option::Option<::std::vec::Vec<crate::types::CacheCluster>>,
+        cache_clusters: ::std::option::Option<
+            ::std::vec::Vec<crate::types::CacheCluster>,
+        >,
     }
     impl DescribeCacheClustersOutputBuilder {
         /// Provides an identifier to allow retrieval of paginated results.
-        pub fn marker(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn marker(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.marker = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `Marker` member.
-        pub fn set_marker(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_marker(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.marker = input;
             self
         }

@@ -45,7 +45,7 @@ pub struct DescribeCacheEngineVersionsInput {
 }
 impl DescribeCacheEngineVersionsInput {
     /// Creates a builder for [`DescribeCacheEngineVersionsInput`].
-    pub fn builder() -> crate::operation::describe_cache_engine_versions::builders::DescribeCacheEngineVersionsInputBuilder{
+    pub fn builder() -> crate::operation::describe_cache_engine_versions::builders::DescribeCacheEngineVersionsInputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -59,12 +59,13 @@ pub struct DescribeCacheEngineVersionsOutput {
     pub marker: ::std::option::Option<::std::string::String>,
     /// A list of cache engine version details. Each element in the list contains detailed information about
     /// one cache engine version.
-    pub cache_engine_versions:
-        ::std::option::Option<::std::vec::Vec<crate::types::CacheEngineVersion>>,
+    pub cache_engine_versions: ::std::option::Option<
+        ::std::vec::Vec<crate::types::CacheEngineVersion>,
+    >,
 }
 impl DescribeCacheEngineVersionsOutput {
     /// Creates a builder for [`DescribeCacheEngineVersionsOutput`].
-    pub fn builder() -> crate::operation::describe_cache_engine_versions::builders::DescribeCacheEngineVersionsOutputBuilder{
+    pub fn builder() -> crate::operation::describe_cache_engine_versions::builders::DescribeCacheEngineVersionsOutputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -105,9 +106,13 @@ impl DescribeCacheEngineVersionsInput {
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=DescribeCacheEngineVersions&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &DescribeCacheEngineVersionsInput) -> ::std::string::String {
-    let mut writer =
-        ::querygen_runtime::query::QueryWriter::new("DescribeCacheEngineVersions", "2015-02-02");
+pub fn serialize_query_body(
+    input: &DescribeCacheEngineVersionsInput,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+        "DescribeCacheEngineVersions",
+        "2015-02-02",
+    );
     input.write_query(&mut writer);
     writer.finish()
 }
@@ -117,24 +122,28 @@ impl DescribeCacheEngineVersionsOutput {
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_marker: ::std::option::Option<::std::string::String> =
-            ::std::option::Option::None;
+        let mut member_marker: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
         let mut member_cache_engine_versions: ::std::option::Option<
             ::std::vec::Vec<crate::types::CacheEngineVersion>,
         > = ::std::option::Option::None;
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "Marker" => {
-                    member_marker = ::std::option::Option::Some(reader.read_string(&child)?);
+                    member_marker = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
                 }
                 "CacheEngineVersions" => {
                     member_cache_engine_versions = ::std::option::Option::Some({
                         let mut items0 = ::std::vec::Vec::new();
-                        while let ::std::option::Option::Some(item0) = reader.next_child(&child)? {
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
                             if reader.name() == "CacheEngineVersion" {
-                                items0.push(crate::types::CacheEngineVersion::read_xml(
-                                    reader, &item0,
-                                )?);
+                                items0
+                                    .push(
+                                        crate::types::CacheEngineVersion::read_xml(reader, &item0)?,
+                                    );
                             } else {
                                 reader.skip(&item0)?;
                             }
@@ -165,9 +174,14 @@ pub fn deserialize_response(
     )?;
     let output = match output {
         ::std::option::Option::Some(output) => output,
-        ::std::option::Option::None => DescribeCacheEngineVersionsOutput::builder().build(),
+        ::std::option::Option::None => {
+            DescribeCacheEngineVersionsOutput::builder().build()
+        }
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse { output, request_id })
+    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+        output,
+        request_id,
+    })
 }
 /// The errors `DescribeCacheEngineVersions` may return.
 #[non_exhaustive]
@@ -179,13 +193,15 @@ pub enum DescribeCacheEngineVersionsError {
 impl DescribeCacheEngineVersionsError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        Self::Unhandled(::std::boxed::Box::new(
-            ::querygen_runtime::query::UnhandledError::new(
-                status,
-                body,
-                ::querygen_runtime::query::ErrorEnvelope::parse(body),
+        Self::Unhandled(
+            ::std::boxed::Box::new(
+                ::querygen_runtime::query::UnhandledError::new(
+                    status,
+                    body,
+                    ::querygen_runtime::query::ErrorEnvelope::parse(body),
+                ),
             ),
-        ))
+        )
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
@@ -235,7 +251,11 @@ pub fn build_request(
     ::querygen_runtime::http::RequestError,
 > {
     let host_prefix = ::std::option::Option::None;
-    ::querygen_runtime::http::query_request(endpoint, host_prefix, serialize_query_body(input))
+    ::querygen_runtime::http::query_request(
+        endpoint,
+        host_prefix,
+        serialize_query_body(input),
+    )
 }
 /// Reads the HTTP response to a `DescribeCacheEngineVersions` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeCacheEngineVersionsError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
@@ -247,15 +267,18 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
-        deserialize_response(body).map_err(|problem| {
-            DescribeCacheEngineVersionsError::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Err(problem),
-                ),
-            ))
-        })
+        deserialize_response(body)
+            .map_err(|problem| {
+                DescribeCacheEngineVersionsError::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
+                    ),
+                )
+            })
     } else {
         ::std::result::Result::Err(deserialize_error(status, body))
     }
@@ -268,7 +291,7 @@ static OPERATION: ::querygen_runtime::client::Operation<
 > = ::querygen_runtime::client::Operation {
     name: "DescribeCacheEngineVersions",
     build_request,
-    parse_response: parse_response::<::std::vec::Vec<u8>>,
+    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `DescribeCacheEngineVersions` call being prepared: the input's setters, then [`send`](Self::send).
@@ -279,7 +302,9 @@ pub struct DescribeCacheEngineVersionsFluentBuilder {
 }
 #[cfg(feature = "client")]
 impl DescribeCacheEngineVersionsFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_runtime::client::Handle>) -> Self {
+    pub(crate) fn new(
+        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    ) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -296,9 +321,7 @@ impl DescribeCacheEngineVersionsFluentBuilder {
         DescribeCacheEngineVersionsOutput,
         ::querygen_runtime::client::SdkError<DescribeCacheEngineVersionsError>,
     > {
-        self.send_with_metadata()
-            .await
-            .map(|response| response.output)
+        self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
@@ -311,12 +334,18 @@ impl DescribeCacheEngineVersionsFluentBuilder {
         self.handle.invoke(&OPERATION, &input).await
     }
     /// The cache engine to return. Valid values: `memcached` \| `redis`
-    pub fn engine(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn engine(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.engine(input);
         self
     }
     /// Sets or clears the `Engine` member.
-    pub fn set_engine(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_engine(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.set_engine(input);
         self
     }
@@ -382,12 +411,18 @@ impl DescribeCacheEngineVersionsFluentBuilder {
     /// An optional marker returned from a prior request. Use this marker for pagination of results from
     /// this operation. If this parameter is specified, the response includes only records beyond the
     /// marker, up to the value specified by `MaxRecords`.
-    pub fn marker(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn marker(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.marker(input);
         self
     }
     /// Sets or clears the `Marker` member.
-    pub fn set_marker(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_marker(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.set_marker(input);
         self
     }
@@ -421,7 +456,9 @@ impl DescribeCacheEngineVersionsInput {
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_cache_parameter_group_family = match node.child("CacheParameterGroupFamily") {
+        let member_cache_parameter_group_family = match node
+            .child("CacheParameterGroupFamily")
+        {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.text()?.to_owned())
             }
@@ -477,8 +514,10 @@ impl DescribeCacheEngineVersionsOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<DescribeCacheEngineVersionsInput, ::querygen_runtime::server::QueryError>
-{
+) -> ::std::result::Result<
+    DescribeCacheEngineVersionsInput,
+    ::querygen_runtime::server::QueryError,
+> {
     let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
     tree.expect_action("DescribeCacheEngineVersions", "2015-02-02")?;
     DescribeCacheEngineVersionsInput::read_query(&tree)
@@ -490,14 +529,14 @@ pub fn serialize_response(
     request_id: &str,
 ) -> ::std::string::String {
     let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer.start(
-        "DescribeCacheEngineVersionsResponse",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-    );
-    writer.start(
-        "DescribeCacheEngineVersionsResult",
-        ::std::option::Option::None,
-    );
+    writer
+        .start(
+            "DescribeCacheEngineVersionsResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
+    writer.start("DescribeCacheEngineVersionsResult", ::std::option::Option::None);
     output.write_xml(&mut writer);
     writer.end("DescribeCacheEngineVersionsResult");
     writer.response_metadata(request_id);
@@ -518,12 +557,18 @@ pub mod builders {
     }
     impl DescribeCacheEngineVersionsInputBuilder {
         /// The cache engine to return. Valid values: `memcached` \| `redis`
-        pub fn engine(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn engine(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.engine = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `Engine` member.
-        pub fn set_engine(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_engine(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.engine = input;
             self
         }
@@ -559,7 +604,9 @@ pub mod builders {
             mut self,
             input: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.cache_parameter_group_family = ::std::option::Option::Some(input.into());
+            self.cache_parameter_group_family = ::std::option::Option::Some(
+                input.into(),
+            );
             self
         }
         /// Sets or clears the `CacheParameterGroupFamily` member.
@@ -589,12 +636,18 @@ pub mod builders {
         /// An optional marker returned from a prior request. Use this marker for pagination of results from
         /// this operation. If this parameter is specified, the response includes only records beyond the
         /// marker, up to the value specified by `MaxRecords`.
-        pub fn marker(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn marker(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.marker = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `Marker` member.
-        pub fn set_marker(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_marker(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.marker = input;
             self
         }
@@ -612,8 +665,7 @@ pub mod builders {
         /// Builds the [`DescribeCacheEngineVersionsInput`](super::DescribeCacheEngineVersionsInput); every member is optional or has a default.
         pub fn build(
             self,
-        ) -> crate::operation::describe_cache_engine_versions::DescribeCacheEngineVersionsInput
-        {
+        ) -> crate::operation::describe_cache_engine_versions::DescribeCacheEngineVersionsInput {
             crate::operation::describe_cache_engine_versions::DescribeCacheEngineVersionsInput {
                 engine: self.engine,
                 engine_version: self.engine_version,
@@ -628,17 +680,24 @@ pub mod builders {
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DescribeCacheEngineVersionsOutputBuilder {
         marker: ::std::option::Option<::std::string::String>,
-        cache_engine_versions:
-            ::std::option::Option<::std::vec::Vec<crate::types::CacheEngineVersion>>,
+        cache_engine_versions: ::std::option::Option<
+            ::std::vec::Vec<crate::types::CacheEngineVersion>,
+        >,
     }
     impl DescribeCacheEngineVersionsOutputBuilder {
         /// Provides an identifier to allow retrieval of paginated results.
-        pub fn marker(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn marker(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.marker = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `Marker` member.
-        pub fn set_marker(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_marker(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.marker = input;
             self
         }
@@ -658,7 +717,9 @@ pub mod builders {
         /// Sets or clears the `CacheEngineVersions` member.
         pub fn set_cache_engine_versions(
             mut self,
-            input: ::std::option::Option<::std::vec::Vec<crate::types::CacheEngineVersion>>,
+            input: ::std::option::Option<
+                ::std::vec::Vec<crate::types::CacheEngineVersion>,
+            >,
         ) -> Self {
             self.cache_engine_versions = input;
             self
@@ -666,8 +727,7 @@ pub mod builders {
         /// Builds the [`DescribeCacheEngineVersionsOutput`](super::DescribeCacheEngineVersionsOutput); every member is optional or has a default.
         pub fn build(
             self,
-        ) -> crate::operation::describe_cache_engine_versions::DescribeCacheEngineVersionsOutput
-        {
+        ) -> crate::operation::describe_cache_engine_versions::DescribeCacheEngineVersionsOutput {
             crate::operation::describe_cache_engine_versions::DescribeCacheEngineVersionsOutput {
                 marker: self.marker,
                 cache_engine_versions: self.cache_engine_versions,

@@ -34,7 +34,7 @@ pub struct DescribeCacheParameterGroupsInput {
 }
 impl DescribeCacheParameterGroupsInput {
     /// Creates a builder for [`DescribeCacheParameterGroupsInput`].
-    pub fn builder() -> crate::operation::describe_cache_parameter_groups::builders::DescribeCacheParameterGroupsInputBuilder{
+    pub fn builder() -> crate::operation::describe_cache_parameter_groups::builders::DescribeCacheParameterGroupsInputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -48,12 +48,13 @@ pub struct DescribeCacheParameterGroupsOutput {
     pub marker: ::std::option::Option<::std::string::String>,
     /// A list of cache parameter groups. Each element in the list contains detailed information about one
     /// cache parameter group.
-    pub cache_parameter_groups:
-        ::std::option::Option<::std::vec::Vec<crate::types::CacheParameterGroup>>,
+    pub cache_parameter_groups: ::std::option::Option<
+        ::std::vec::Vec<crate::types::CacheParameterGroup>,
+    >,
 }
 impl DescribeCacheParameterGroupsOutput {
     /// Creates a builder for [`DescribeCacheParameterGroupsOutput`].
-    pub fn builder() -> crate::operation::describe_cache_parameter_groups::builders::DescribeCacheParameterGroupsOutputBuilder{
+    pub fn builder() -> crate::operation::describe_cache_parameter_groups::builders::DescribeCacheParameterGroupsOutputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -79,9 +80,13 @@ impl DescribeCacheParameterGroupsInput {
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=DescribeCacheParameterGroups&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &DescribeCacheParameterGroupsInput) -> ::std::string::String {
-    let mut writer =
-        ::querygen_runtime::query::QueryWriter::new("DescribeCacheParameterGroups", "2015-02-02");
+pub fn serialize_query_body(
+    input: &DescribeCacheParameterGroupsInput,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+        "DescribeCacheParameterGroups",
+        "2015-02-02",
+    );
     input.write_query(&mut writer);
     writer.finish()
 }
@@ -91,24 +96,28 @@ impl DescribeCacheParameterGroupsOutput {
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_marker: ::std::option::Option<::std::string::String> =
-            ::std::option::Option::None;
+        let mut member_marker: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
         let mut member_cache_parameter_groups: ::std::option::Option<
             ::std::vec::Vec<crate::types::CacheParameterGroup>,
         > = ::std::option::Option::None;
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "Marker" => {
-                    member_marker = ::std::option::Option::Some(reader.read_string(&child)?);
+                    member_marker = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
                 }
                 "CacheParameterGroups" => {
                     member_cache_parameter_groups = ::std::option::Option::Some({
                         let mut items0 = ::std::vec::Vec::new();
-                        while let ::std::option::Option::Some(item0) = reader.next_child(&child)? {
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
                             if reader.name() == "CacheParameterGroup" {
-                                items0.push(crate::types::CacheParameterGroup::read_xml(
-                                    reader, &item0,
-                                )?);
+                                items0
+                                    .push(
+                                        crate::types::CacheParameterGroup::read_xml(reader, &item0)?,
+                                    );
                             } else {
                                 reader.skip(&item0)?;
                             }
@@ -139,9 +148,14 @@ pub fn deserialize_response(
     )?;
     let output = match output {
         ::std::option::Option::Some(output) => output,
-        ::std::option::Option::None => DescribeCacheParameterGroupsOutput::builder().build(),
+        ::std::option::Option::None => {
+            DescribeCacheParameterGroupsOutput::builder().build()
+        }
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse { output, request_id })
+    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+        output,
+        request_id,
+    })
 }
 /// The errors `DescribeCacheParameterGroups` may return.
 #[non_exhaustive]
@@ -150,7 +164,9 @@ pub enum DescribeCacheParameterGroupsError {
     /// The service answered with [`crate::error::CacheParameterGroupNotFoundFault`].
     CacheParameterGroupNotFoundFault(crate::error::CacheParameterGroupNotFoundFault),
     /// The service answered with [`crate::error::InvalidParameterCombinationException`].
-    InvalidParameterCombinationException(crate::error::InvalidParameterCombinationException),
+    InvalidParameterCombinationException(
+        crate::error::InvalidParameterCombinationException,
+    ),
     /// The service answered with [`crate::error::InvalidParameterValueException`].
     InvalidParameterValueException(crate::error::InvalidParameterValueException),
     /// An error the model does not list here, or a body that is not an error document.
@@ -162,83 +178,108 @@ impl DescribeCacheParameterGroupsError {
         let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(::std::boxed::Box::new(
-                    ::querygen_runtime::query::UnhandledError::new(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
+                return Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
                     ),
-                ));
+                );
             }
         };
         match envelope.code.as_deref() {
-            ::std::option::Option::Some(crate::error::CacheParameterGroupNotFoundFault::CODE) => {
-                crate::error::CacheParameterGroupNotFoundFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::CacheParameterGroupNotFoundFault::CODE,
+            ) => {
+                crate::error::CacheParameterGroupNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::CacheParameterGroupNotFoundFault,
                     )
             }
             ::std::option::Option::Some(
                 crate::error::InvalidParameterCombinationException::CODE,
             ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(body, &envelope)
+                crate::error::InvalidParameterCombinationException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidParameterCombinationException,
                     )
             }
-            ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE) => {
-                crate::error::InvalidParameterValueException::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::InvalidParameterValueException::CODE,
+            ) => {
+                crate::error::InvalidParameterValueException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidParameterValueException,
                     )
             }
-            _ => Self::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Ok(envelope),
-                ),
-            )),
+            _ => {
+                Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Ok(envelope),
+                        ),
+                    ),
+                )
+            }
         }
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
             Self::CacheParameterGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::CacheParameterGroupNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::CacheParameterGroupNotFoundFault::CODE,
+                )
             }
-            Self::InvalidParameterCombinationException(_) => ::std::option::Option::Some(
-                crate::error::InvalidParameterCombinationException::CODE,
-            ),
+            Self::InvalidParameterCombinationException(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterCombinationException::CODE,
+                )
+            }
             Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterValueException::CODE,
+                )
             }
             Self::Unhandled(error) => error.code.as_deref(),
         }
@@ -249,18 +290,24 @@ impl DescribeCacheParameterGroupsError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
         match self {
-            Self::CacheParameterGroupNotFoundFault(error) => (
-                crate::error::CacheParameterGroupNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidParameterCombinationException(error) => (
-                crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidParameterValueException(error) => (
-                crate::error::InvalidParameterValueException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::CacheParameterGroupNotFoundFault(error) => {
+                (
+                    crate::error::CacheParameterGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterCombinationException(error) => {
+                (
+                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
         }
     }
@@ -273,9 +320,15 @@ impl ::querygen_runtime::query::ErrorCode for DescribeCacheParameterGroupsError 
 impl ::std::fmt::Display for DescribeCacheParameterGroupsError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
-            Self::CacheParameterGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterCombinationException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterValueException(error) => ::std::fmt::Display::fmt(error, f),
+            Self::CacheParameterGroupNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
         }
     }
@@ -283,9 +336,15 @@ impl ::std::fmt::Display for DescribeCacheParameterGroupsError {
 impl ::std::error::Error for DescribeCacheParameterGroupsError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            Self::CacheParameterGroupNotFoundFault(error) => ::std::option::Option::Some(error),
-            Self::InvalidParameterCombinationException(error) => ::std::option::Option::Some(error),
-            Self::InvalidParameterValueException(error) => ::std::option::Option::Some(error),
+            Self::CacheParameterGroupNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::Unhandled(error) => ::std::option::Option::Some(&**error),
         }
     }
@@ -303,7 +362,11 @@ pub fn build_request(
     ::querygen_runtime::http::RequestError,
 > {
     let host_prefix = ::std::option::Option::None;
-    ::querygen_runtime::http::query_request(endpoint, host_prefix, serialize_query_body(input))
+    ::querygen_runtime::http::query_request(
+        endpoint,
+        host_prefix,
+        serialize_query_body(input),
+    )
 }
 /// Reads the HTTP response to a `DescribeCacheParameterGroups` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeCacheParameterGroupsError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
@@ -315,15 +378,18 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
-        deserialize_response(body).map_err(|problem| {
-            DescribeCacheParameterGroupsError::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Err(problem),
-                ),
-            ))
-        })
+        deserialize_response(body)
+            .map_err(|problem| {
+                DescribeCacheParameterGroupsError::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
+                    ),
+                )
+            })
     } else {
         ::std::result::Result::Err(deserialize_error(status, body))
     }
@@ -336,7 +402,7 @@ static OPERATION: ::querygen_runtime::client::Operation<
 > = ::querygen_runtime::client::Operation {
     name: "DescribeCacheParameterGroups",
     build_request,
-    parse_response: parse_response::<::std::vec::Vec<u8>>,
+    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `DescribeCacheParameterGroups` call being prepared: the input's setters, then [`send`](Self::send).
@@ -347,7 +413,9 @@ pub struct DescribeCacheParameterGroupsFluentBuilder {
 }
 #[cfg(feature = "client")]
 impl DescribeCacheParameterGroupsFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_runtime::client::Handle>) -> Self {
+    pub(crate) fn new(
+        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    ) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -364,9 +432,7 @@ impl DescribeCacheParameterGroupsFluentBuilder {
         DescribeCacheParameterGroupsOutput,
         ::querygen_runtime::client::SdkError<DescribeCacheParameterGroupsError>,
     > {
-        self.send_with_metadata()
-            .await
-            .map(|response| response.output)
+        self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
@@ -413,12 +479,18 @@ impl DescribeCacheParameterGroupsFluentBuilder {
     /// An optional marker returned from a prior request. Use this marker for pagination of results from
     /// this operation. If this parameter is specified, the response includes only records beyond the
     /// marker, up to the value specified by `MaxRecords`.
-    pub fn marker(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn marker(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.marker(input);
         self
     }
     /// Sets or clears the `Marker` member.
-    pub fn set_marker(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_marker(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.set_marker(input);
         self
     }
@@ -429,7 +501,9 @@ impl DescribeCacheParameterGroupsInput {
     pub fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_cache_parameter_group_name = match node.child("CacheParameterGroupName") {
+        let member_cache_parameter_group_name = match node
+            .child("CacheParameterGroupName")
+        {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.text()?.to_owned())
             }
@@ -476,8 +550,10 @@ impl DescribeCacheParameterGroupsOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<DescribeCacheParameterGroupsInput, ::querygen_runtime::server::QueryError>
-{
+) -> ::std::result::Result<
+    DescribeCacheParameterGroupsInput,
+    ::querygen_runtime::server::QueryError,
+> {
     let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
     tree.expect_action("DescribeCacheParameterGroups", "2015-02-02")?;
     DescribeCacheParameterGroupsInput::read_query(&tree)
@@ -489,14 +565,14 @@ pub fn serialize_response(
     request_id: &str,
 ) -> ::std::string::String {
     let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer.start(
-        "DescribeCacheParameterGroupsResponse",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-    );
-    writer.start(
-        "DescribeCacheParameterGroupsResult",
-        ::std::option::Option::None,
-    );
+    writer
+        .start(
+            "DescribeCacheParameterGroupsResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
+    writer.start("DescribeCacheParameterGroupsResult", ::std::option::Option::None);
     output.write_xml(&mut writer);
     writer.end("DescribeCacheParameterGroupsResult");
     writer.response_metadata(request_id);
@@ -548,20 +624,25 @@ pub mod builders {
         /// An optional marker returned from a prior request. Use this marker for pagination of results from
         /// this operation. If this parameter is specified, the response includes only records beyond the
         /// marker, up to the value specified by `MaxRecords`.
-        pub fn marker(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn marker(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.marker = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `Marker` member.
-        pub fn set_marker(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_marker(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.marker = input;
             self
         }
         /// Builds the [`DescribeCacheParameterGroupsInput`](super::DescribeCacheParameterGroupsInput); every member is optional or has a default.
         pub fn build(
             self,
-        ) -> crate::operation::describe_cache_parameter_groups::DescribeCacheParameterGroupsInput
-        {
+        ) -> crate::operation::describe_cache_parameter_groups::DescribeCacheParameterGroupsInput {
             crate::operation::describe_cache_parameter_groups::DescribeCacheParameterGroupsInput {
                 cache_parameter_group_name: self.cache_parameter_group_name,
                 max_records: self.max_records,
@@ -573,17 +654,24 @@ pub mod builders {
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DescribeCacheParameterGroupsOutputBuilder {
         marker: ::std::option::Option<::std::string::String>,
-        cache_parameter_groups:
-            ::std::option::Option<::std::vec::Vec<crate::types::CacheParameterGroup>>,
+        cache_parameter_groups: ::std::option::Option<
+            ::std::vec::Vec<crate::types::CacheParameterGroup>,
+        >,
     }
     impl DescribeCacheParameterGroupsOutputBuilder {
         /// Provides an identifier to allow retrieval of paginated results.
-        pub fn marker(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn marker(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.marker = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `Marker` member.
-        pub fn set_marker(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_marker(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.marker = input;
             self
         }
@@ -603,7 +691,9 @@ pub mod builders {
         /// Sets or clears the `CacheParameterGroups` member.
         pub fn set_cache_parameter_groups(
             mut self,
-            input: ::std::option::Option<::std::vec::Vec<crate::types::CacheParameterGroup>>,
+            input: ::std::option::Option<
+                ::std::vec::Vec<crate::types::CacheParameterGroup>,
+            >,
         ) -> Self {
             self.cache_parameter_groups = input;
             self
@@ -611,8 +701,7 @@ pub mod builders {
         /// Builds the [`DescribeCacheParameterGroupsOutput`](super::DescribeCacheParameterGroupsOutput); every member is optional or has a default.
         pub fn build(
             self,
-        ) -> crate::operation::describe_cache_parameter_groups::DescribeCacheParameterGroupsOutput
-        {
+        ) -> crate::operation::describe_cache_parameter_groups::DescribeCacheParameterGroupsOutput {
             crate::operation::describe_cache_parameter_groups::DescribeCacheParameterGroupsOutput {
                 marker: self.marker,
                 cache_parameter_groups: self.cache_parameter_groups,

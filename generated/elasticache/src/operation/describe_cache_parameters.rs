@@ -39,9 +39,7 @@ pub struct DescribeCacheParametersInput {
 }
 impl DescribeCacheParametersInput {
     /// Creates a builder for [`DescribeCacheParametersInput`].
-    pub fn builder(
-    ) -> crate::operation::describe_cache_parameters::builders::DescribeCacheParametersInputBuilder
-    {
+    pub fn builder() -> crate::operation::describe_cache_parameters::builders::DescribeCacheParametersInputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -57,14 +55,13 @@ pub struct DescribeCacheParametersOutput {
     pub parameters: ::std::option::Option<::std::vec::Vec<crate::types::Parameter>>,
     /// A list of parameters specific to a particular cache node type. Each element in the list contains
     /// detailed information about one parameter.
-    pub cache_node_type_specific_parameters:
-        ::std::option::Option<::std::vec::Vec<crate::types::CacheNodeTypeSpecificParameter>>,
+    pub cache_node_type_specific_parameters: ::std::option::Option<
+        ::std::vec::Vec<crate::types::CacheNodeTypeSpecificParameter>,
+    >,
 }
 impl DescribeCacheParametersOutput {
     /// Creates a builder for [`DescribeCacheParametersOutput`].
-    pub fn builder(
-    ) -> crate::operation::describe_cache_parameters::builders::DescribeCacheParametersOutputBuilder
-    {
+    pub fn builder() -> crate::operation::describe_cache_parameters::builders::DescribeCacheParametersOutputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -95,9 +92,13 @@ impl DescribeCacheParametersInput {
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=DescribeCacheParameters&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &DescribeCacheParametersInput) -> ::std::string::String {
-    let mut writer =
-        ::querygen_runtime::query::QueryWriter::new("DescribeCacheParameters", "2015-02-02");
+pub fn serialize_query_body(
+    input: &DescribeCacheParametersInput,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+        "DescribeCacheParameters",
+        "2015-02-02",
+    );
     input.write_query(&mut writer);
     writer.finish()
 }
@@ -107,24 +108,29 @@ impl DescribeCacheParametersOutput {
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_marker: ::std::option::Option<::std::string::String> =
-            ::std::option::Option::None;
-        let mut member_parameters: ::std::option::Option<::std::vec::Vec<crate::types::Parameter>> =
-            ::std::option::Option::None;
+        let mut member_marker: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_parameters: ::std::option::Option<
+            ::std::vec::Vec<crate::types::Parameter>,
+        > = ::std::option::Option::None;
         let mut member_cache_node_type_specific_parameters: ::std::option::Option<
             ::std::vec::Vec<crate::types::CacheNodeTypeSpecificParameter>,
         > = ::std::option::Option::None;
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "Marker" => {
-                    member_marker = ::std::option::Option::Some(reader.read_string(&child)?);
+                    member_marker = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
                 }
                 "Parameters" => {
                     member_parameters = ::std::option::Option::Some({
                         let mut items0 = ::std::vec::Vec::new();
-                        while let ::std::option::Option::Some(item0) = reader.next_child(&child)? {
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
                             if reader.name() == "Parameter" {
-                                items0.push(crate::types::Parameter::read_xml(reader, &item0)?);
+                                items0
+                                    .push(crate::types::Parameter::read_xml(reader, &item0)?);
                             } else {
                                 reader.skip(&item0)?;
                             }
@@ -135,13 +141,17 @@ impl DescribeCacheParametersOutput {
                 "CacheNodeTypeSpecificParameters" => {
                     member_cache_node_type_specific_parameters = ::std::option::Option::Some({
                         let mut items0 = ::std::vec::Vec::new();
-                        while let ::std::option::Option::Some(item0) = reader.next_child(&child)? {
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
                             if reader.name() == "CacheNodeTypeSpecificParameter" {
-                                items0.push(
-                                    crate::types::CacheNodeTypeSpecificParameter::read_xml(
-                                        reader, &item0,
-                                    )?,
-                                );
+                                items0
+                                    .push(
+                                        crate::types::CacheNodeTypeSpecificParameter::read_xml(
+                                            reader,
+                                            &item0,
+                                        )?,
+                                    );
                             } else {
                                 reader.skip(&item0)?;
                             }
@@ -175,7 +185,10 @@ pub fn deserialize_response(
         ::std::option::Option::Some(output) => output,
         ::std::option::Option::None => DescribeCacheParametersOutput::builder().build(),
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse { output, request_id })
+    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+        output,
+        request_id,
+    })
 }
 /// The errors `DescribeCacheParameters` may return.
 #[non_exhaustive]
@@ -184,7 +197,9 @@ pub enum DescribeCacheParametersError {
     /// The service answered with [`crate::error::CacheParameterGroupNotFoundFault`].
     CacheParameterGroupNotFoundFault(crate::error::CacheParameterGroupNotFoundFault),
     /// The service answered with [`crate::error::InvalidParameterCombinationException`].
-    InvalidParameterCombinationException(crate::error::InvalidParameterCombinationException),
+    InvalidParameterCombinationException(
+        crate::error::InvalidParameterCombinationException,
+    ),
     /// The service answered with [`crate::error::InvalidParameterValueException`].
     InvalidParameterValueException(crate::error::InvalidParameterValueException),
     /// An error the model does not list here, or a body that is not an error document.
@@ -196,83 +211,108 @@ impl DescribeCacheParametersError {
         let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(::std::boxed::Box::new(
-                    ::querygen_runtime::query::UnhandledError::new(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
+                return Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
                     ),
-                ));
+                );
             }
         };
         match envelope.code.as_deref() {
-            ::std::option::Option::Some(crate::error::CacheParameterGroupNotFoundFault::CODE) => {
-                crate::error::CacheParameterGroupNotFoundFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::CacheParameterGroupNotFoundFault::CODE,
+            ) => {
+                crate::error::CacheParameterGroupNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::CacheParameterGroupNotFoundFault,
                     )
             }
             ::std::option::Option::Some(
                 crate::error::InvalidParameterCombinationException::CODE,
             ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(body, &envelope)
+                crate::error::InvalidParameterCombinationException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidParameterCombinationException,
                     )
             }
-            ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE) => {
-                crate::error::InvalidParameterValueException::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::InvalidParameterValueException::CODE,
+            ) => {
+                crate::error::InvalidParameterValueException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidParameterValueException,
                     )
             }
-            _ => Self::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Ok(envelope),
-                ),
-            )),
+            _ => {
+                Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Ok(envelope),
+                        ),
+                    ),
+                )
+            }
         }
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
             Self::CacheParameterGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::CacheParameterGroupNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::CacheParameterGroupNotFoundFault::CODE,
+                )
             }
-            Self::InvalidParameterCombinationException(_) => ::std::option::Option::Some(
-                crate::error::InvalidParameterCombinationException::CODE,
-            ),
+            Self::InvalidParameterCombinationException(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterCombinationException::CODE,
+                )
+            }
             Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterValueException::CODE,
+                )
             }
             Self::Unhandled(error) => error.code.as_deref(),
         }
@@ -283,18 +323,24 @@ impl DescribeCacheParametersError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
         match self {
-            Self::CacheParameterGroupNotFoundFault(error) => (
-                crate::error::CacheParameterGroupNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidParameterCombinationException(error) => (
-                crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidParameterValueException(error) => (
-                crate::error::InvalidParameterValueException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::CacheParameterGroupNotFoundFault(error) => {
+                (
+                    crate::error::CacheParameterGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterCombinationException(error) => {
+                (
+                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
         }
     }
@@ -307,9 +353,15 @@ impl ::querygen_runtime::query::ErrorCode for DescribeCacheParametersError {
 impl ::std::fmt::Display for DescribeCacheParametersError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
-            Self::CacheParameterGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterCombinationException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterValueException(error) => ::std::fmt::Display::fmt(error, f),
+            Self::CacheParameterGroupNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
         }
     }
@@ -317,9 +369,15 @@ impl ::std::fmt::Display for DescribeCacheParametersError {
 impl ::std::error::Error for DescribeCacheParametersError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            Self::CacheParameterGroupNotFoundFault(error) => ::std::option::Option::Some(error),
-            Self::InvalidParameterCombinationException(error) => ::std::option::Option::Some(error),
-            Self::InvalidParameterValueException(error) => ::std::option::Option::Some(error),
+            Self::CacheParameterGroupNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::Unhandled(error) => ::std::option::Option::Some(&**error),
         }
     }
@@ -337,7 +395,11 @@ pub fn build_request(
     ::querygen_runtime::http::RequestError,
 > {
     let host_prefix = ::std::option::Option::None;
-    ::querygen_runtime::http::query_request(endpoint, host_prefix, serialize_query_body(input))
+    ::querygen_runtime::http::query_request(
+        endpoint,
+        host_prefix,
+        serialize_query_body(input),
+    )
 }
 /// Reads the HTTP response to a `DescribeCacheParameters` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeCacheParametersError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
@@ -349,15 +411,18 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
-        deserialize_response(body).map_err(|problem| {
-            DescribeCacheParametersError::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Err(problem),
-                ),
-            ))
-        })
+        deserialize_response(body)
+            .map_err(|problem| {
+                DescribeCacheParametersError::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
+                    ),
+                )
+            })
     } else {
         ::std::result::Result::Err(deserialize_error(status, body))
     }
@@ -370,7 +435,7 @@ static OPERATION: ::querygen_runtime::client::Operation<
 > = ::querygen_runtime::client::Operation {
     name: "DescribeCacheParameters",
     build_request,
-    parse_response: parse_response::<::std::vec::Vec<u8>>,
+    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `DescribeCacheParameters` call being prepared: the input's setters, then [`send`](Self::send).
@@ -381,7 +446,9 @@ pub struct DescribeCacheParametersFluentBuilder {
 }
 #[cfg(feature = "client")]
 impl DescribeCacheParametersFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_runtime::client::Handle>) -> Self {
+    pub(crate) fn new(
+        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    ) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -398,9 +465,7 @@ impl DescribeCacheParametersFluentBuilder {
         DescribeCacheParametersOutput,
         ::querygen_runtime::client::SdkError<DescribeCacheParametersError>,
     > {
-        self.send_with_metadata()
-            .await
-            .map(|response| response.output)
+        self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
@@ -409,14 +474,16 @@ impl DescribeCacheParametersFluentBuilder {
         ::querygen_runtime::query::QueryResponse<DescribeCacheParametersOutput>,
         ::querygen_runtime::client::SdkError<DescribeCacheParametersError>,
     > {
-        let input = self.inner.build().map_err(|problem| {
-            ::querygen_runtime::client::SdkError::Construction(
-                ::querygen_runtime::client::ConstructionError::new(::std::format!(
-                    "{}: {problem}",
-                    "DescribeCacheParameters"
-                )),
-            )
-        })?;
+        let input = self
+            .inner
+            .build()
+            .map_err(|problem| {
+                ::querygen_runtime::client::SdkError::Construction(
+                    ::querygen_runtime::client::ConstructionError::new(
+                        ::std::format!("{}: {problem}", "DescribeCacheParameters"),
+                    ),
+                )
+            })?;
         self.handle.invoke(&OPERATION, &input).await
     }
     /// The name of a specific cache parameter group to return details for.
@@ -438,12 +505,18 @@ impl DescribeCacheParametersFluentBuilder {
     /// The parameter types to return.
     ///
     /// Valid values: `user` \| `system` \| `engine-default`
-    pub fn source(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn source(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.source(input);
         self
     }
     /// Sets or clears the `Source` member.
-    pub fn set_source(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_source(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.set_source(input);
         self
     }
@@ -466,12 +539,18 @@ impl DescribeCacheParametersFluentBuilder {
     /// An optional marker returned from a prior request. Use this marker for pagination of results from
     /// this operation. If this parameter is specified, the response includes only records beyond the
     /// marker, up to the value specified by `MaxRecords`.
-    pub fn marker(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn marker(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.marker(input);
         self
     }
     /// Sets or clears the `Marker` member.
-    pub fn set_marker(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_marker(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.set_marker(input);
         self
     }
@@ -482,7 +561,9 @@ impl DescribeCacheParametersInput {
     pub fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_cache_parameter_group_name = match node.child("CacheParameterGroupName") {
+        let member_cache_parameter_group_name = match node
+            .child("CacheParameterGroupName")
+        {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.text()?.to_owned())
             }
@@ -530,16 +611,16 @@ impl DescribeCacheParametersOutput {
             }
             writer.end("Parameters");
         }
-        if let ::std::option::Option::Some(value) = &self.cache_node_type_specific_parameters {
-            writer.start(
-                "CacheNodeTypeSpecificParameters",
-                ::std::option::Option::None,
-            );
+        if let ::std::option::Option::Some(value) = &self
+            .cache_node_type_specific_parameters
+        {
+            writer.start("CacheNodeTypeSpecificParameters", ::std::option::Option::None);
             for item0 in value.iter() {
-                writer.start(
-                    "CacheNodeTypeSpecificParameter",
-                    ::std::option::Option::None,
-                );
+                writer
+                    .start(
+                        "CacheNodeTypeSpecificParameter",
+                        ::std::option::Option::None,
+                    );
                 item0.write_xml(writer);
                 writer.end("CacheNodeTypeSpecificParameter");
             }
@@ -551,7 +632,10 @@ impl DescribeCacheParametersOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<DescribeCacheParametersInput, ::querygen_runtime::server::QueryError> {
+) -> ::std::result::Result<
+    DescribeCacheParametersInput,
+    ::querygen_runtime::server::QueryError,
+> {
     let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
     tree.expect_action("DescribeCacheParameters", "2015-02-02")?;
     DescribeCacheParametersInput::read_query(&tree)
@@ -563,10 +647,13 @@ pub fn serialize_response(
     request_id: &str,
 ) -> ::std::string::String {
     let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer.start(
-        "DescribeCacheParametersResponse",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-    );
+    writer
+        .start(
+            "DescribeCacheParametersResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
     writer.start("DescribeCacheParametersResult", ::std::option::Option::None);
     output.write_xml(&mut writer);
     writer.end("DescribeCacheParametersResult");
@@ -604,12 +691,18 @@ pub mod builders {
         /// The parameter types to return.
         ///
         /// Valid values: `user` \| `system` \| `engine-default`
-        pub fn source(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn source(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.source = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `Source` member.
-        pub fn set_source(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_source(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.source = input;
             self
         }
@@ -632,12 +725,18 @@ pub mod builders {
         /// An optional marker returned from a prior request. Use this marker for pagination of results from
         /// this operation. If this parameter is specified, the response includes only records beyond the
         /// marker, up to the value specified by `MaxRecords`.
-        pub fn marker(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn marker(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.marker = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `Marker` member.
-        pub fn set_marker(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_marker(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.marker = input;
             self
         }
@@ -660,14 +759,12 @@ pub mod builders {
                     ),
                 );
             }
-            ::std::result::Result::Ok(
-                crate::operation::describe_cache_parameters::DescribeCacheParametersInput {
-                    cache_parameter_group_name: self.cache_parameter_group_name,
-                    source: self.source,
-                    max_records: self.max_records,
-                    marker: self.marker,
-                },
-            )
+            ::std::result::Result::Ok(crate::operation::describe_cache_parameters::DescribeCacheParametersInput {
+                cache_parameter_group_name: self.cache_parameter_group_name,
+                source: self.source,
+                max_records: self.max_records,
+                marker: self.marker,
+            })
         }
     }
     /// A builder for [`DescribeCacheParametersOutput`](super::DescribeCacheParametersOutput).
@@ -675,17 +772,24 @@ pub mod builders {
     pub struct DescribeCacheParametersOutputBuilder {
         marker: ::std::option::Option<::std::string::String>,
         parameters: ::std::option::Option<::std::vec::Vec<crate::types::Parameter>>,
-        cache_node_type_specific_parameters:
-            ::std::option::Option<::std::vec::Vec<crate::types::CacheNodeTypeSpecificParameter>>,
+        cache_node_type_specific_parameters: ::std::option::Option<
+            ::std::vec::Vec<crate::types::CacheNodeTypeSpecificParameter>,
+        >,
     }
     impl DescribeCacheParametersOutputBuilder {
         /// Provides an identifier to allow retrieval of paginated results.
-        pub fn marker(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn marker(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.marker = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `Marker` member.
-        pub fn set_marker(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_marker(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.marker = input;
             self
         }
@@ -696,9 +800,7 @@ pub mod builders {
             mut self,
             item: impl ::std::convert::Into<crate::types::Parameter>,
         ) -> Self {
-            self.parameters
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+            self.parameters.get_or_insert_with(::std::vec::Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `Parameters` member.
@@ -739,7 +841,8 @@ pub mod builders {
             crate::operation::describe_cache_parameters::DescribeCacheParametersOutput {
                 marker: self.marker,
                 parameters: self.parameters,
-                cache_node_type_specific_parameters: self.cache_node_type_specific_parameters,
+                cache_node_type_specific_parameters: self
+                    .cache_node_type_specific_parameters,
             }
         }
     }

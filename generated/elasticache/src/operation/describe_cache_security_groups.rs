@@ -35,7 +35,7 @@ pub struct DescribeCacheSecurityGroupsInput {
 }
 impl DescribeCacheSecurityGroupsInput {
     /// Creates a builder for [`DescribeCacheSecurityGroupsInput`].
-    pub fn builder() -> crate::operation::describe_cache_security_groups::builders::DescribeCacheSecurityGroupsInputBuilder{
+    pub fn builder() -> crate::operation::describe_cache_security_groups::builders::DescribeCacheSecurityGroupsInputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -49,12 +49,13 @@ pub struct DescribeCacheSecurityGroupsOutput {
     pub marker: ::std::option::Option<::std::string::String>,
     /// A list of cache security groups. Each element in the list contains detailed information about one
     /// group.
-    pub cache_security_groups:
-        ::std::option::Option<::std::vec::Vec<crate::types::CacheSecurityGroup>>,
+    pub cache_security_groups: ::std::option::Option<
+        ::std::vec::Vec<crate::types::CacheSecurityGroup>,
+    >,
 }
 impl DescribeCacheSecurityGroupsOutput {
     /// Creates a builder for [`DescribeCacheSecurityGroupsOutput`].
-    pub fn builder() -> crate::operation::describe_cache_security_groups::builders::DescribeCacheSecurityGroupsOutputBuilder{
+    pub fn builder() -> crate::operation::describe_cache_security_groups::builders::DescribeCacheSecurityGroupsOutputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -80,9 +81,13 @@ impl DescribeCacheSecurityGroupsInput {
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=DescribeCacheSecurityGroups&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &DescribeCacheSecurityGroupsInput) -> ::std::string::String {
-    let mut writer =
-        ::querygen_runtime::query::QueryWriter::new("DescribeCacheSecurityGroups", "2015-02-02");
+pub fn serialize_query_body(
+    input: &DescribeCacheSecurityGroupsInput,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+        "DescribeCacheSecurityGroups",
+        "2015-02-02",
+    );
     input.write_query(&mut writer);
     writer.finish()
 }
@@ -92,24 +97,28 @@ impl DescribeCacheSecurityGroupsOutput {
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_marker: ::std::option::Option<::std::string::String> =
-            ::std::option::Option::None;
+        let mut member_marker: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
         let mut member_cache_security_groups: ::std::option::Option<
             ::std::vec::Vec<crate::types::CacheSecurityGroup>,
         > = ::std::option::Option::None;
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "Marker" => {
-                    member_marker = ::std::option::Option::Some(reader.read_string(&child)?);
+                    member_marker = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
                 }
                 "CacheSecurityGroups" => {
                     member_cache_security_groups = ::std::option::Option::Some({
                         let mut items0 = ::std::vec::Vec::new();
-                        while let ::std::option::Option::Some(item0) = reader.next_child(&child)? {
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
                             if reader.name() == "CacheSecurityGroup" {
-                                items0.push(crate::types::CacheSecurityGroup::read_xml(
-                                    reader, &item0,
-                                )?);
+                                items0
+                                    .push(
+                                        crate::types::CacheSecurityGroup::read_xml(reader, &item0)?,
+                                    );
                             } else {
                                 reader.skip(&item0)?;
                             }
@@ -140,9 +149,14 @@ pub fn deserialize_response(
     )?;
     let output = match output {
         ::std::option::Option::Some(output) => output,
-        ::std::option::Option::None => DescribeCacheSecurityGroupsOutput::builder().build(),
+        ::std::option::Option::None => {
+            DescribeCacheSecurityGroupsOutput::builder().build()
+        }
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse { output, request_id })
+    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+        output,
+        request_id,
+    })
 }
 /// The errors `DescribeCacheSecurityGroups` may return.
 #[non_exhaustive]
@@ -151,7 +165,9 @@ pub enum DescribeCacheSecurityGroupsError {
     /// The service answered with [`crate::error::CacheSecurityGroupNotFoundFault`].
     CacheSecurityGroupNotFoundFault(crate::error::CacheSecurityGroupNotFoundFault),
     /// The service answered with [`crate::error::InvalidParameterCombinationException`].
-    InvalidParameterCombinationException(crate::error::InvalidParameterCombinationException),
+    InvalidParameterCombinationException(
+        crate::error::InvalidParameterCombinationException,
+    ),
     /// The service answered with [`crate::error::InvalidParameterValueException`].
     InvalidParameterValueException(crate::error::InvalidParameterValueException),
     /// An error the model does not list here, or a body that is not an error document.
@@ -163,83 +179,108 @@ impl DescribeCacheSecurityGroupsError {
         let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(::std::boxed::Box::new(
-                    ::querygen_runtime::query::UnhandledError::new(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
+                return Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
                     ),
-                ));
+                );
             }
         };
         match envelope.code.as_deref() {
-            ::std::option::Option::Some(crate::error::CacheSecurityGroupNotFoundFault::CODE) => {
-                crate::error::CacheSecurityGroupNotFoundFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::CacheSecurityGroupNotFoundFault::CODE,
+            ) => {
+                crate::error::CacheSecurityGroupNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::CacheSecurityGroupNotFoundFault,
                     )
             }
             ::std::option::Option::Some(
                 crate::error::InvalidParameterCombinationException::CODE,
             ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(body, &envelope)
+                crate::error::InvalidParameterCombinationException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidParameterCombinationException,
                     )
             }
-            ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE) => {
-                crate::error::InvalidParameterValueException::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::InvalidParameterValueException::CODE,
+            ) => {
+                crate::error::InvalidParameterValueException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidParameterValueException,
                     )
             }
-            _ => Self::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Ok(envelope),
-                ),
-            )),
+            _ => {
+                Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Ok(envelope),
+                        ),
+                    ),
+                )
+            }
         }
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
             Self::CacheSecurityGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::CacheSecurityGroupNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::CacheSecurityGroupNotFoundFault::CODE,
+                )
             }
-            Self::InvalidParameterCombinationException(_) => ::std::option::Option::Some(
-                crate::error::InvalidParameterCombinationException::CODE,
-            ),
+            Self::InvalidParameterCombinationException(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterCombinationException::CODE,
+                )
+            }
             Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterValueException::CODE,
+                )
             }
             Self::Unhandled(error) => error.code.as_deref(),
         }
@@ -250,18 +291,24 @@ impl DescribeCacheSecurityGroupsError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
         match self {
-            Self::CacheSecurityGroupNotFoundFault(error) => (
-                crate::error::CacheSecurityGroupNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidParameterCombinationException(error) => (
-                crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidParameterValueException(error) => (
-                crate::error::InvalidParameterValueException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::CacheSecurityGroupNotFoundFault(error) => {
+                (
+                    crate::error::CacheSecurityGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterCombinationException(error) => {
+                (
+                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
         }
     }
@@ -274,9 +321,15 @@ impl ::querygen_runtime::query::ErrorCode for DescribeCacheSecurityGroupsError {
 impl ::std::fmt::Display for DescribeCacheSecurityGroupsError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
-            Self::CacheSecurityGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterCombinationException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterValueException(error) => ::std::fmt::Display::fmt(error, f),
+            Self::CacheSecurityGroupNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
         }
     }
@@ -284,9 +337,15 @@ impl ::std::fmt::Display for DescribeCacheSecurityGroupsError {
 impl ::std::error::Error for DescribeCacheSecurityGroupsError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            Self::CacheSecurityGroupNotFoundFault(error) => ::std::option::Option::Some(error),
-            Self::InvalidParameterCombinationException(error) => ::std::option::Option::Some(error),
-            Self::InvalidParameterValueException(error) => ::std::option::Option::Some(error),
+            Self::CacheSecurityGroupNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::Unhandled(error) => ::std::option::Option::Some(&**error),
         }
     }
@@ -304,7 +363,11 @@ pub fn build_request(
     ::querygen_runtime::http::RequestError,
 > {
     let host_prefix = ::std::option::Option::None;
-    ::querygen_runtime::http::query_request(endpoint, host_prefix, serialize_query_body(input))
+    ::querygen_runtime::http::query_request(
+        endpoint,
+        host_prefix,
+        serialize_query_body(input),
+    )
 }
 /// Reads the HTTP response to a `DescribeCacheSecurityGroups` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeCacheSecurityGroupsError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
@@ -316,15 +379,18 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
-        deserialize_response(body).map_err(|problem| {
-            DescribeCacheSecurityGroupsError::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Err(problem),
-                ),
-            ))
-        })
+        deserialize_response(body)
+            .map_err(|problem| {
+                DescribeCacheSecurityGroupsError::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
+                    ),
+                )
+            })
     } else {
         ::std::result::Result::Err(deserialize_error(status, body))
     }
@@ -337,7 +403,7 @@ static OPERATION: ::querygen_runtime::client::Operation<
 > = ::querygen_runtime::client::Operation {
     name: "DescribeCacheSecurityGroups",
     build_request,
-    parse_response: parse_response::<::std::vec::Vec<u8>>,
+    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `DescribeCacheSecurityGroups` call being prepared: the input's setters, then [`send`](Self::send).
@@ -348,7 +414,9 @@ pub struct DescribeCacheSecurityGroupsFluentBuilder {
 }
 #[cfg(feature = "client")]
 impl DescribeCacheSecurityGroupsFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_runtime::client::Handle>) -> Self {
+    pub(crate) fn new(
+        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    ) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -365,9 +433,7 @@ impl DescribeCacheSecurityGroupsFluentBuilder {
         DescribeCacheSecurityGroupsOutput,
         ::querygen_runtime::client::SdkError<DescribeCacheSecurityGroupsError>,
     > {
-        self.send_with_metadata()
-            .await
-            .map(|response| response.output)
+        self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
@@ -414,12 +480,18 @@ impl DescribeCacheSecurityGroupsFluentBuilder {
     /// An optional marker returned from a prior request. Use this marker for pagination of results from
     /// this operation. If this parameter is specified, the response includes only records beyond the
     /// marker, up to the value specified by `MaxRecords`.
-    pub fn marker(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn marker(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.marker(input);
         self
     }
     /// Sets or clears the `Marker` member.
-    pub fn set_marker(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_marker(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.set_marker(input);
         self
     }
@@ -430,7 +502,8 @@ impl DescribeCacheSecurityGroupsInput {
     pub fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_cache_security_group_name = match node.child("CacheSecurityGroupName") {
+        let member_cache_security_group_name = match node.child("CacheSecurityGroupName")
+        {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.text()?.to_owned())
             }
@@ -477,8 +550,10 @@ impl DescribeCacheSecurityGroupsOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<DescribeCacheSecurityGroupsInput, ::querygen_runtime::server::QueryError>
-{
+) -> ::std::result::Result<
+    DescribeCacheSecurityGroupsInput,
+    ::querygen_runtime::server::QueryError,
+> {
     let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
     tree.expect_action("DescribeCacheSecurityGroups", "2015-02-02")?;
     DescribeCacheSecurityGroupsInput::read_query(&tree)
@@ -490,14 +565,14 @@ pub fn serialize_response(
     request_id: &str,
 ) -> ::std::string::String {
     let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer.start(
-        "DescribeCacheSecurityGroupsResponse",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-    );
-    writer.start(
-        "DescribeCacheSecurityGroupsResult",
-        ::std::option::Option::None,
-    );
+    writer
+        .start(
+            "DescribeCacheSecurityGroupsResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
+    writer.start("DescribeCacheSecurityGroupsResult", ::std::option::Option::None);
     output.write_xml(&mut writer);
     writer.end("DescribeCacheSecurityGroupsResult");
     writer.response_metadata(request_id);
@@ -549,20 +624,25 @@ pub mod builders {
         /// An optional marker returned from a prior request. Use this marker for pagination of results from
         /// this operation. If this parameter is specified, the response includes only records beyond the
         /// marker, up to the value specified by `MaxRecords`.
-        pub fn marker(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn marker(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.marker = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `Marker` member.
-        pub fn set_marker(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_marker(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.marker = input;
             self
         }
         /// Builds the [`DescribeCacheSecurityGroupsInput`](super::DescribeCacheSecurityGroupsInput); every member is optional or has a default.
         pub fn build(
             self,
-        ) -> crate::operation::describe_cache_security_groups::DescribeCacheSecurityGroupsInput
-        {
+        ) -> crate::operation::describe_cache_security_groups::DescribeCacheSecurityGroupsInput {
             crate::operation::describe_cache_security_groups::DescribeCacheSecurityGroupsInput {
                 cache_security_group_name: self.cache_security_group_name,
                 max_records: self.max_records,
@@ -574,17 +654,24 @@ pub mod builders {
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DescribeCacheSecurityGroupsOutputBuilder {
         marker: ::std::option::Option<::std::string::String>,
-        cache_security_groups:
-            ::std::option::Option<::std::vec::Vec<crate::types::CacheSecurityGroup>>,
+        cache_security_groups: ::std::option::Option<
+            ::std::vec::Vec<crate::types::CacheSecurityGroup>,
+        >,
     }
     impl DescribeCacheSecurityGroupsOutputBuilder {
         /// Provides an identifier to allow retrieval of paginated results.
-        pub fn marker(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn marker(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.marker = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `Marker` member.
-        pub fn set_marker(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_marker(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.marker = input;
             self
         }
@@ -604,7 +691,9 @@ pub mod builders {
         /// Sets or clears the `CacheSecurityGroups` member.
         pub fn set_cache_security_groups(
             mut self,
-            input: ::std::option::Option<::std::vec::Vec<crate::types::CacheSecurityGroup>>,
+            input: ::std::option::Option<
+                ::std::vec::Vec<crate::types::CacheSecurityGroup>,
+            >,
         ) -> Self {
             self.cache_security_groups = input;
             self
@@ -612,8 +701,7 @@ pub mod builders {
         /// Builds the [`DescribeCacheSecurityGroupsOutput`](super::DescribeCacheSecurityGroupsOutput); every member is optional or has a default.
         pub fn build(
             self,
-        ) -> crate::operation::describe_cache_security_groups::DescribeCacheSecurityGroupsOutput
-        {
+        ) -> crate::operation::describe_cache_security_groups::DescribeCacheSecurityGroupsOutput {
             crate::operation::describe_cache_security_groups::DescribeCacheSecurityGroupsOutput {
                 marker: self.marker,
                 cache_security_groups: self.cache_security_groups,

@@ -33,7 +33,7 @@ pub struct DescribeCacheSubnetGroupsInput {
 }
 impl DescribeCacheSubnetGroupsInput {
     /// Creates a builder for [`DescribeCacheSubnetGroupsInput`].
-    pub fn builder() -> crate::operation::describe_cache_subnet_groups::builders::DescribeCacheSubnetGroupsInputBuilder{
+    pub fn builder() -> crate::operation::describe_cache_subnet_groups::builders::DescribeCacheSubnetGroupsInputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -47,11 +47,13 @@ pub struct DescribeCacheSubnetGroupsOutput {
     pub marker: ::std::option::Option<::std::string::String>,
     /// A list of cache subnet groups. Each element in the list contains detailed information about one
     /// group.
-    pub cache_subnet_groups: ::std::option::Option<::std::vec::Vec<crate::types::CacheSubnetGroup>>,
+    pub cache_subnet_groups: ::std::option::Option<
+        ::std::vec::Vec<crate::types::CacheSubnetGroup>,
+    >,
 }
 impl DescribeCacheSubnetGroupsOutput {
     /// Creates a builder for [`DescribeCacheSubnetGroupsOutput`].
-    pub fn builder() -> crate::operation::describe_cache_subnet_groups::builders::DescribeCacheSubnetGroupsOutputBuilder{
+    pub fn builder() -> crate::operation::describe_cache_subnet_groups::builders::DescribeCacheSubnetGroupsOutputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -77,9 +79,13 @@ impl DescribeCacheSubnetGroupsInput {
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=DescribeCacheSubnetGroups&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &DescribeCacheSubnetGroupsInput) -> ::std::string::String {
-    let mut writer =
-        ::querygen_runtime::query::QueryWriter::new("DescribeCacheSubnetGroups", "2015-02-02");
+pub fn serialize_query_body(
+    input: &DescribeCacheSubnetGroupsInput,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+        "DescribeCacheSubnetGroups",
+        "2015-02-02",
+    );
     input.write_query(&mut writer);
     writer.finish()
 }
@@ -89,24 +95,28 @@ impl DescribeCacheSubnetGroupsOutput {
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_marker: ::std::option::Option<::std::string::String> =
-            ::std::option::Option::None;
+        let mut member_marker: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
         let mut member_cache_subnet_groups: ::std::option::Option<
             ::std::vec::Vec<crate::types::CacheSubnetGroup>,
         > = ::std::option::Option::None;
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "Marker" => {
-                    member_marker = ::std::option::Option::Some(reader.read_string(&child)?);
+                    member_marker = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
                 }
                 "CacheSubnetGroups" => {
                     member_cache_subnet_groups = ::std::option::Option::Some({
                         let mut items0 = ::std::vec::Vec::new();
-                        while let ::std::option::Option::Some(item0) = reader.next_child(&child)? {
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
                             if reader.name() == "CacheSubnetGroup" {
-                                items0.push(crate::types::CacheSubnetGroup::read_xml(
-                                    reader, &item0,
-                                )?);
+                                items0
+                                    .push(
+                                        crate::types::CacheSubnetGroup::read_xml(reader, &item0)?,
+                                    );
                             } else {
                                 reader.skip(&item0)?;
                             }
@@ -139,7 +149,10 @@ pub fn deserialize_response(
         ::std::option::Option::Some(output) => output,
         ::std::option::Option::None => DescribeCacheSubnetGroupsOutput::builder().build(),
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse { output, request_id })
+    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+        output,
+        request_id,
+    })
 }
 /// The errors `DescribeCacheSubnetGroups` may return.
 #[non_exhaustive]
@@ -156,45 +169,58 @@ impl DescribeCacheSubnetGroupsError {
         let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(::std::boxed::Box::new(
-                    ::querygen_runtime::query::UnhandledError::new(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
+                return Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
                     ),
-                ));
+                );
             }
         };
         match envelope.code.as_deref() {
-            ::std::option::Option::Some(crate::error::CacheSubnetGroupNotFoundFault::CODE) => {
-                crate::error::CacheSubnetGroupNotFoundFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::CacheSubnetGroupNotFoundFault::CODE,
+            ) => {
+                crate::error::CacheSubnetGroupNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::CacheSubnetGroupNotFoundFault,
                     )
             }
-            _ => Self::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Ok(envelope),
-                ),
-            )),
+            _ => {
+                Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Ok(envelope),
+                        ),
+                    ),
+                )
+            }
         }
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
             Self::CacheSubnetGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::CacheSubnetGroupNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::CacheSubnetGroupNotFoundFault::CODE,
+                )
             }
             Self::Unhandled(error) => error.code.as_deref(),
         }
@@ -205,10 +231,12 @@ impl DescribeCacheSubnetGroupsError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
         match self {
-            Self::CacheSubnetGroupNotFoundFault(error) => (
-                crate::error::CacheSubnetGroupNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::CacheSubnetGroupNotFoundFault(error) => {
+                (
+                    crate::error::CacheSubnetGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
         }
     }
@@ -221,7 +249,9 @@ impl ::querygen_runtime::query::ErrorCode for DescribeCacheSubnetGroupsError {
 impl ::std::fmt::Display for DescribeCacheSubnetGroupsError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
-            Self::CacheSubnetGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::CacheSubnetGroupNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
         }
     }
@@ -229,7 +259,9 @@ impl ::std::fmt::Display for DescribeCacheSubnetGroupsError {
 impl ::std::error::Error for DescribeCacheSubnetGroupsError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            Self::CacheSubnetGroupNotFoundFault(error) => ::std::option::Option::Some(error),
+            Self::CacheSubnetGroupNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::Unhandled(error) => ::std::option::Option::Some(&**error),
         }
     }
@@ -247,7 +279,11 @@ pub fn build_request(
     ::querygen_runtime::http::RequestError,
 > {
     let host_prefix = ::std::option::Option::None;
-    ::querygen_runtime::http::query_request(endpoint, host_prefix, serialize_query_body(input))
+    ::querygen_runtime::http::query_request(
+        endpoint,
+        host_prefix,
+        serialize_query_body(input),
+    )
 }
 /// Reads the HTTP response to a `DescribeCacheSubnetGroups` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeCacheSubnetGroupsError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
@@ -259,15 +295,18 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
-        deserialize_response(body).map_err(|problem| {
-            DescribeCacheSubnetGroupsError::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Err(problem),
-                ),
-            ))
-        })
+        deserialize_response(body)
+            .map_err(|problem| {
+                DescribeCacheSubnetGroupsError::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
+                    ),
+                )
+            })
     } else {
         ::std::result::Result::Err(deserialize_error(status, body))
     }
@@ -280,7 +319,7 @@ static OPERATION: ::querygen_runtime::client::Operation<
 > = ::querygen_runtime::client::Operation {
     name: "DescribeCacheSubnetGroups",
     build_request,
-    parse_response: parse_response::<::std::vec::Vec<u8>>,
+    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `DescribeCacheSubnetGroups` call being prepared: the input's setters, then [`send`](Self::send).
@@ -291,7 +330,9 @@ pub struct DescribeCacheSubnetGroupsFluentBuilder {
 }
 #[cfg(feature = "client")]
 impl DescribeCacheSubnetGroupsFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_runtime::client::Handle>) -> Self {
+    pub(crate) fn new(
+        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    ) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -308,9 +349,7 @@ impl DescribeCacheSubnetGroupsFluentBuilder {
         DescribeCacheSubnetGroupsOutput,
         ::querygen_runtime::client::SdkError<DescribeCacheSubnetGroupsError>,
     > {
-        self.send_with_metadata()
-            .await
-            .map(|response| response.output)
+        self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
@@ -357,12 +396,18 @@ impl DescribeCacheSubnetGroupsFluentBuilder {
     /// An optional marker returned from a prior request. Use this marker for pagination of results from
     /// this operation. If this parameter is specified, the response includes only records beyond the
     /// marker, up to the value specified by `MaxRecords`.
-    pub fn marker(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn marker(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.marker(input);
         self
     }
     /// Sets or clears the `Marker` member.
-    pub fn set_marker(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_marker(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.set_marker(input);
         self
     }
@@ -420,7 +465,10 @@ impl DescribeCacheSubnetGroupsOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<DescribeCacheSubnetGroupsInput, ::querygen_runtime::server::QueryError> {
+) -> ::std::result::Result<
+    DescribeCacheSubnetGroupsInput,
+    ::querygen_runtime::server::QueryError,
+> {
     let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
     tree.expect_action("DescribeCacheSubnetGroups", "2015-02-02")?;
     DescribeCacheSubnetGroupsInput::read_query(&tree)
@@ -432,14 +480,14 @@ pub fn serialize_response(
     request_id: &str,
 ) -> ::std::string::String {
     let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer.start(
-        "DescribeCacheSubnetGroupsResponse",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-    );
-    writer.start(
-        "DescribeCacheSubnetGroupsResult",
-        ::std::option::Option::None,
-    );
+    writer
+        .start(
+            "DescribeCacheSubnetGroupsResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
+    writer.start("DescribeCacheSubnetGroupsResult", ::std::option::Option::None);
     output.write_xml(&mut writer);
     writer.end("DescribeCacheSubnetGroupsResult");
     writer.response_metadata(request_id);
@@ -491,20 +539,25 @@ pub mod builders {
         /// An optional marker returned from a prior request. Use this marker for pagination of results from
         /// this operation. If this parameter is specified, the response includes only records beyond the
         /// marker, up to the value specified by `MaxRecords`.
-        pub fn marker(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn marker(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.marker = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `Marker` member.
-        pub fn set_marker(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_marker(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.marker = input;
             self
         }
         /// Builds the [`DescribeCacheSubnetGroupsInput`](super::DescribeCacheSubnetGroupsInput); every member is optional or has a default.
         pub fn build(
             self,
-        ) -> crate::operation::describe_cache_subnet_groups::DescribeCacheSubnetGroupsInput
-        {
+        ) -> crate::operation::describe_cache_subnet_groups::DescribeCacheSubnetGroupsInput {
             crate::operation::describe_cache_subnet_groups::DescribeCacheSubnetGroupsInput {
                 cache_subnet_group_name: self.cache_subnet_group_name,
                 max_records: self.max_records,
@@ -516,16 +569,24 @@ pub mod builders {
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DescribeCacheSubnetGroupsOutputBuilder {
         marker: ::std::option::Option<::std::string::String>,
-        cache_subnet_groups: ::std::option::Option<::std::vec::Vec<crate::types::CacheSubnetGroup>>,
+        cache_subnet_groups: ::std::option::Option<
+            ::std::vec::Vec<crate::types::CacheSubnetGroup>,
+        >,
     }
     impl DescribeCacheSubnetGroupsOutputBuilder {
         /// Provides an identifier to allow retrieval of paginated results.
-        pub fn marker(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn marker(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.marker = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `Marker` member.
-        pub fn set_marker(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_marker(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.marker = input;
             self
         }
@@ -553,8 +614,7 @@ pub mod builders {
         /// Builds the [`DescribeCacheSubnetGroupsOutput`](super::DescribeCacheSubnetGroupsOutput); every member is optional or has a default.
         pub fn build(
             self,
-        ) -> crate::operation::describe_cache_subnet_groups::DescribeCacheSubnetGroupsOutput
-        {
+        ) -> crate::operation::describe_cache_subnet_groups::DescribeCacheSubnetGroupsOutput {
             crate::operation::describe_cache_subnet_groups::DescribeCacheSubnetGroupsOutput {
                 marker: self.marker,
                 cache_subnet_groups: self.cache_subnet_groups,

@@ -32,7 +32,7 @@ pub struct DescribeGlobalReplicationGroupsInput {
 }
 impl DescribeGlobalReplicationGroupsInput {
     /// Creates a builder for [`DescribeGlobalReplicationGroupsInput`].
-    pub fn builder() -> crate::operation::describe_global_replication_groups::builders::DescribeGlobalReplicationGroupsInputBuilder{
+    pub fn builder() -> crate::operation::describe_global_replication_groups::builders::DescribeGlobalReplicationGroupsInputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -47,12 +47,13 @@ pub struct DescribeGlobalReplicationGroupsOutput {
     /// marker, up to the value specified by MaxRecords. \>
     pub marker: ::std::option::Option<::std::string::String>,
     /// Indicates the slot configuration and global identifier for each slice group.
-    pub global_replication_groups:
-        ::std::option::Option<::std::vec::Vec<crate::types::GlobalReplicationGroup>>,
+    pub global_replication_groups: ::std::option::Option<
+        ::std::vec::Vec<crate::types::GlobalReplicationGroup>,
+    >,
 }
 impl DescribeGlobalReplicationGroupsOutput {
     /// Creates a builder for [`DescribeGlobalReplicationGroupsOutput`].
-    pub fn builder() -> crate::operation::describe_global_replication_groups::builders::DescribeGlobalReplicationGroupsOutputBuilder{
+    pub fn builder() -> crate::operation::describe_global_replication_groups::builders::DescribeGlobalReplicationGroupsOutputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -83,7 +84,9 @@ impl DescribeGlobalReplicationGroupsInput {
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=DescribeGlobalReplicationGroups&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &DescribeGlobalReplicationGroupsInput) -> ::std::string::String {
+pub fn serialize_query_body(
+    input: &DescribeGlobalReplicationGroupsInput,
+) -> ::std::string::String {
     let mut writer = ::querygen_runtime::query::QueryWriter::new(
         "DescribeGlobalReplicationGroups",
         "2015-02-02",
@@ -97,24 +100,31 @@ impl DescribeGlobalReplicationGroupsOutput {
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_marker: ::std::option::Option<::std::string::String> =
-            ::std::option::Option::None;
+        let mut member_marker: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
         let mut member_global_replication_groups: ::std::option::Option<
             ::std::vec::Vec<crate::types::GlobalReplicationGroup>,
         > = ::std::option::Option::None;
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "Marker" => {
-                    member_marker = ::std::option::Option::Some(reader.read_string(&child)?);
+                    member_marker = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
                 }
                 "GlobalReplicationGroups" => {
                     member_global_replication_groups = ::std::option::Option::Some({
                         let mut items0 = ::std::vec::Vec::new();
-                        while let ::std::option::Option::Some(item0) = reader.next_child(&child)? {
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
                             if reader.name() == "GlobalReplicationGroup" {
-                                items0.push(crate::types::GlobalReplicationGroup::read_xml(
-                                    reader, &item0,
-                                )?);
+                                items0
+                                    .push(
+                                        crate::types::GlobalReplicationGroup::read_xml(
+                                            reader,
+                                            &item0,
+                                        )?,
+                                    );
                             } else {
                                 reader.skip(&item0)?;
                             }
@@ -145,18 +155,27 @@ pub fn deserialize_response(
     )?;
     let output = match output {
         ::std::option::Option::Some(output) => output,
-        ::std::option::Option::None => DescribeGlobalReplicationGroupsOutput::builder().build(),
+        ::std::option::Option::None => {
+            DescribeGlobalReplicationGroupsOutput::builder().build()
+        }
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse { output, request_id })
+    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+        output,
+        request_id,
+    })
 }
 /// The errors `DescribeGlobalReplicationGroups` may return.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub enum DescribeGlobalReplicationGroupsError {
     /// The service answered with [`crate::error::GlobalReplicationGroupNotFoundFault`].
-    GlobalReplicationGroupNotFoundFault(crate::error::GlobalReplicationGroupNotFoundFault),
+    GlobalReplicationGroupNotFoundFault(
+        crate::error::GlobalReplicationGroupNotFoundFault,
+    ),
     /// The service answered with [`crate::error::InvalidParameterCombinationException`].
-    InvalidParameterCombinationException(crate::error::InvalidParameterCombinationException),
+    InvalidParameterCombinationException(
+        crate::error::InvalidParameterCombinationException,
+    ),
     /// The service answered with [`crate::error::InvalidParameterValueException`].
     InvalidParameterValueException(crate::error::InvalidParameterValueException),
     /// An error the model does not list here, or a body that is not an error document.
@@ -168,85 +187,108 @@ impl DescribeGlobalReplicationGroupsError {
         let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(::std::boxed::Box::new(
-                    ::querygen_runtime::query::UnhandledError::new(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
+                return Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
                     ),
-                ));
+                );
             }
         };
         match envelope.code.as_deref() {
             ::std::option::Option::Some(
                 crate::error::GlobalReplicationGroupNotFoundFault::CODE,
             ) => {
-                crate::error::GlobalReplicationGroupNotFoundFault::read_error_body(body, &envelope)
+                crate::error::GlobalReplicationGroupNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::GlobalReplicationGroupNotFoundFault,
                     )
             }
             ::std::option::Option::Some(
                 crate::error::InvalidParameterCombinationException::CODE,
             ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(body, &envelope)
+                crate::error::InvalidParameterCombinationException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidParameterCombinationException,
                     )
             }
-            ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE) => {
-                crate::error::InvalidParameterValueException::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::InvalidParameterValueException::CODE,
+            ) => {
+                crate::error::InvalidParameterValueException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidParameterValueException,
                     )
             }
-            _ => Self::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Ok(envelope),
-                ),
-            )),
+            _ => {
+                Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Ok(envelope),
+                        ),
+                    ),
+                )
+            }
         }
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
             Self::GlobalReplicationGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::GlobalReplicationGroupNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::GlobalReplicationGroupNotFoundFault::CODE,
+                )
             }
-            Self::InvalidParameterCombinationException(_) => ::std::option::Option::Some(
-                crate::error::InvalidParameterCombinationException::CODE,
-            ),
+            Self::InvalidParameterCombinationException(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterCombinationException::CODE,
+                )
+            }
             Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterValueException::CODE,
+                )
             }
             Self::Unhandled(error) => error.code.as_deref(),
         }
@@ -257,18 +299,24 @@ impl DescribeGlobalReplicationGroupsError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
         match self {
-            Self::GlobalReplicationGroupNotFoundFault(error) => (
-                crate::error::GlobalReplicationGroupNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidParameterCombinationException(error) => (
-                crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidParameterValueException(error) => (
-                crate::error::InvalidParameterValueException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::GlobalReplicationGroupNotFoundFault(error) => {
+                (
+                    crate::error::GlobalReplicationGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterCombinationException(error) => {
+                (
+                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
         }
     }
@@ -281,9 +329,15 @@ impl ::querygen_runtime::query::ErrorCode for DescribeGlobalReplicationGroupsErr
 impl ::std::fmt::Display for DescribeGlobalReplicationGroupsError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
-            Self::GlobalReplicationGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterCombinationException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterValueException(error) => ::std::fmt::Display::fmt(error, f),
+            Self::GlobalReplicationGroupNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
         }
     }
@@ -291,15 +345,24 @@ impl ::std::fmt::Display for DescribeGlobalReplicationGroupsError {
 impl ::std::error::Error for DescribeGlobalReplicationGroupsError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            Self::GlobalReplicationGroupNotFoundFault(error) => ::std::option::Option::Some(error),
-            Self::InvalidParameterCombinationException(error) => ::std::option::Option::Some(error),
-            Self::InvalidParameterValueException(error) => ::std::option::Option::Some(error),
+            Self::GlobalReplicationGroupNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::Unhandled(error) => ::std::option::Option::Some(&**error),
         }
     }
 }
 /// Parses a non-2xx `DescribeGlobalReplicationGroups` response into [`DescribeGlobalReplicationGroupsError`].
-pub fn deserialize_error(status: u16, body: &[u8]) -> DescribeGlobalReplicationGroupsError {
+pub fn deserialize_error(
+    status: u16,
+    body: &[u8],
+) -> DescribeGlobalReplicationGroupsError {
     DescribeGlobalReplicationGroupsError::parse(status, body)
 }
 /// Builds the `DescribeGlobalReplicationGroups` HTTP request for `input` against a resolved endpoint URL: `POST`, the endpoint's path, `content-type`, `content-length` and the serialized body. Send it with any HTTP stack.
@@ -311,7 +374,11 @@ pub fn build_request(
     ::querygen_runtime::http::RequestError,
 > {
     let host_prefix = ::std::option::Option::None;
-    ::querygen_runtime::http::query_request(endpoint, host_prefix, serialize_query_body(input))
+    ::querygen_runtime::http::query_request(
+        endpoint,
+        host_prefix,
+        serialize_query_body(input),
+    )
 }
 /// Reads the HTTP response to a `DescribeGlobalReplicationGroups` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeGlobalReplicationGroupsError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
@@ -323,15 +390,18 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
-        deserialize_response(body).map_err(|problem| {
-            DescribeGlobalReplicationGroupsError::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Err(problem),
-                ),
-            ))
-        })
+        deserialize_response(body)
+            .map_err(|problem| {
+                DescribeGlobalReplicationGroupsError::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
+                    ),
+                )
+            })
     } else {
         ::std::result::Result::Err(deserialize_error(status, body))
     }
@@ -344,7 +414,7 @@ static OPERATION: ::querygen_runtime::client::Operation<
 > = ::querygen_runtime::client::Operation {
     name: "DescribeGlobalReplicationGroups",
     build_request,
-    parse_response: parse_response::<::std::vec::Vec<u8>>,
+    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `DescribeGlobalReplicationGroups` call being prepared: the input's setters, then [`send`](Self::send).
@@ -355,7 +425,9 @@ pub struct DescribeGlobalReplicationGroupsFluentBuilder {
 }
 #[cfg(feature = "client")]
 impl DescribeGlobalReplicationGroupsFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_runtime::client::Handle>) -> Self {
+    pub(crate) fn new(
+        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    ) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -372,9 +444,7 @@ impl DescribeGlobalReplicationGroupsFluentBuilder {
         DescribeGlobalReplicationGroupsOutput,
         ::querygen_runtime::client::SdkError<DescribeGlobalReplicationGroupsError>,
     > {
-        self.send_with_metadata()
-            .await
-            .map(|response| response.output)
+        self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
@@ -417,12 +487,18 @@ impl DescribeGlobalReplicationGroupsFluentBuilder {
     /// An optional marker returned from a prior request. Use this marker for pagination of results from
     /// this operation. If this parameter is specified, the response includes only records beyond the
     /// marker, up to the value specified by `MaxRecords`.
-    pub fn marker(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn marker(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.marker(input);
         self
     }
     /// Sets or clears the `Marker` member.
-    pub fn set_marker(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_marker(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.set_marker(input);
         self
     }
@@ -443,7 +519,9 @@ impl DescribeGlobalReplicationGroupsInput {
     pub fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_global_replication_group_id = match node.child("GlobalReplicationGroupId") {
+        let member_global_replication_group_id = match node
+            .child("GlobalReplicationGroupId")
+        {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.text()?.to_owned())
             }
@@ -512,14 +590,14 @@ pub fn serialize_response(
     request_id: &str,
 ) -> ::std::string::String {
     let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer.start(
-        "DescribeGlobalReplicationGroupsResponse",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-    );
-    writer.start(
-        "DescribeGlobalReplicationGroupsResult",
-        ::std::option::Option::None,
-    );
+    writer
+        .start(
+            "DescribeGlobalReplicationGroupsResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
+    writer.start("DescribeGlobalReplicationGroupsResult", ::std::option::Option::None);
     output.write_xml(&mut writer);
     writer.end("DescribeGlobalReplicationGroupsResult");
     writer.response_metadata(request_id);
@@ -568,29 +646,41 @@ pub mod builders {
         /// An optional marker returned from a prior request. Use this marker for pagination of results from
         /// this operation. If this parameter is specified, the response includes only records beyond the
         /// marker, up to the value specified by `MaxRecords`.
-        pub fn marker(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn marker(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.marker = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `Marker` member.
-        pub fn set_marker(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_marker(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.marker = input;
             self
         }
         /// Returns the list of members that comprise the Global datastore.
-        pub fn show_member_info(mut self, input: impl ::std::convert::Into<bool>) -> Self {
+        pub fn show_member_info(
+            mut self,
+            input: impl ::std::convert::Into<bool>,
+        ) -> Self {
             self.show_member_info = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `ShowMemberInfo` member.
-        pub fn set_show_member_info(mut self, input: ::std::option::Option<bool>) -> Self {
+        pub fn set_show_member_info(
+            mut self,
+            input: ::std::option::Option<bool>,
+        ) -> Self {
             self.show_member_info = input;
             self
         }
         /// Builds the [`DescribeGlobalReplicationGroupsInput`](super::DescribeGlobalReplicationGroupsInput); every member is optional or has a default.
         pub fn build(
             self,
-        ) -> crate::operation::describe_global_replication_groups::DescribeGlobalReplicationGroupsInput{
+        ) -> crate::operation::describe_global_replication_groups::DescribeGlobalReplicationGroupsInput {
             crate::operation::describe_global_replication_groups::DescribeGlobalReplicationGroupsInput {
                 global_replication_group_id: self.global_replication_group_id,
                 max_records: self.max_records,
@@ -603,19 +693,26 @@ pub mod builders {
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DescribeGlobalReplicationGroupsOutputBuilder {
         marker: ::std::option::Option<::std::string::String>,
-        global_replication_groups:
-            ::std::option::Option<::std::vec::Vec<crate::types::GlobalReplicationGroup>>,
+        global_replication_groups: ::std::option::Option<
+            ::std::vec::Vec<crate::types::GlobalReplicationGroup>,
+        >,
     }
     impl DescribeGlobalReplicationGroupsOutputBuilder {
         /// An optional marker returned from a prior request. Use this marker for pagination of results from
         /// this operation. If this parameter is specified, the response includes only records beyond the
         /// marker, up to the value specified by MaxRecords. \>
-        pub fn marker(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn marker(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.marker = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `Marker` member.
-        pub fn set_marker(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_marker(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.marker = input;
             self
         }
@@ -634,7 +731,9 @@ pub mod builders {
         /// Sets or clears the `GlobalReplicationGroups` member.
         pub fn set_global_replication_groups(
             mut self,
-            input: ::std::option::Option<::std::vec::Vec<crate::types::GlobalReplicationGroup>>,
+            input: ::std::option::Option<
+                ::std::vec::Vec<crate::types::GlobalReplicationGroup>,
+            >,
         ) -> Self {
             self.global_replication_groups = input;
             self
@@ -642,7 +741,7 @@ pub mod builders {
         /// Builds the [`DescribeGlobalReplicationGroupsOutput`](super::DescribeGlobalReplicationGroupsOutput); every member is optional or has a default.
         pub fn build(
             self,
-        ) -> crate::operation::describe_global_replication_groups::DescribeGlobalReplicationGroupsOutput{
+        ) -> crate::operation::describe_global_replication_groups::DescribeGlobalReplicationGroupsOutput {
             crate::operation::describe_global_replication_groups::DescribeGlobalReplicationGroupsOutput {
                 marker: self.marker,
                 global_replication_groups: self.global_replication_groups,

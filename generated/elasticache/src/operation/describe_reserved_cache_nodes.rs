@@ -131,7 +131,7 @@ pub struct DescribeReservedCacheNodesInput {
 }
 impl DescribeReservedCacheNodesInput {
     /// Creates a builder for [`DescribeReservedCacheNodesInput`].
-    pub fn builder() -> crate::operation::describe_reserved_cache_nodes::builders::DescribeReservedCacheNodesInputBuilder{
+    pub fn builder() -> crate::operation::describe_reserved_cache_nodes::builders::DescribeReservedCacheNodesInputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -145,12 +145,13 @@ pub struct DescribeReservedCacheNodesOutput {
     pub marker: ::std::option::Option<::std::string::String>,
     /// A list of reserved cache nodes. Each element in the list contains detailed information about one
     /// node.
-    pub reserved_cache_nodes:
-        ::std::option::Option<::std::vec::Vec<crate::types::ReservedCacheNode>>,
+    pub reserved_cache_nodes: ::std::option::Option<
+        ::std::vec::Vec<crate::types::ReservedCacheNode>,
+    >,
 }
 impl DescribeReservedCacheNodesOutput {
     /// Creates a builder for [`DescribeReservedCacheNodesOutput`].
-    pub fn builder() -> crate::operation::describe_reserved_cache_nodes::builders::DescribeReservedCacheNodesOutputBuilder{
+    pub fn builder() -> crate::operation::describe_reserved_cache_nodes::builders::DescribeReservedCacheNodesOutputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -163,7 +164,9 @@ impl DescribeReservedCacheNodesInput {
             writer.string(value);
             writer.truncate(mark);
         }
-        if let ::std::option::Option::Some(value) = &self.reserved_cache_nodes_offering_id {
+        if let ::std::option::Option::Some(value) = &self
+            .reserved_cache_nodes_offering_id
+        {
             writer.push("ReservedCacheNodesOfferingId");
             writer.string(value);
             writer.truncate(mark);
@@ -201,9 +204,13 @@ impl DescribeReservedCacheNodesInput {
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=DescribeReservedCacheNodes&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &DescribeReservedCacheNodesInput) -> ::std::string::String {
-    let mut writer =
-        ::querygen_runtime::query::QueryWriter::new("DescribeReservedCacheNodes", "2015-02-02");
+pub fn serialize_query_body(
+    input: &DescribeReservedCacheNodesInput,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+        "DescribeReservedCacheNodes",
+        "2015-02-02",
+    );
     input.write_query(&mut writer);
     writer.finish()
 }
@@ -213,24 +220,28 @@ impl DescribeReservedCacheNodesOutput {
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_marker: ::std::option::Option<::std::string::String> =
-            ::std::option::Option::None;
+        let mut member_marker: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
         let mut member_reserved_cache_nodes: ::std::option::Option<
             ::std::vec::Vec<crate::types::ReservedCacheNode>,
         > = ::std::option::Option::None;
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "Marker" => {
-                    member_marker = ::std::option::Option::Some(reader.read_string(&child)?);
+                    member_marker = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
                 }
                 "ReservedCacheNodes" => {
                     member_reserved_cache_nodes = ::std::option::Option::Some({
                         let mut items0 = ::std::vec::Vec::new();
-                        while let ::std::option::Option::Some(item0) = reader.next_child(&child)? {
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
                             if reader.name() == "ReservedCacheNode" {
-                                items0.push(crate::types::ReservedCacheNode::read_xml(
-                                    reader, &item0,
-                                )?);
+                                items0
+                                    .push(
+                                        crate::types::ReservedCacheNode::read_xml(reader, &item0)?,
+                                    );
                             } else {
                                 reader.skip(&item0)?;
                             }
@@ -261,16 +272,23 @@ pub fn deserialize_response(
     )?;
     let output = match output {
         ::std::option::Option::Some(output) => output,
-        ::std::option::Option::None => DescribeReservedCacheNodesOutput::builder().build(),
+        ::std::option::Option::None => {
+            DescribeReservedCacheNodesOutput::builder().build()
+        }
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse { output, request_id })
+    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+        output,
+        request_id,
+    })
 }
 /// The errors `DescribeReservedCacheNodes` may return.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub enum DescribeReservedCacheNodesError {
     /// The service answered with [`crate::error::InvalidParameterCombinationException`].
-    InvalidParameterCombinationException(crate::error::InvalidParameterCombinationException),
+    InvalidParameterCombinationException(
+        crate::error::InvalidParameterCombinationException,
+    ),
     /// The service answered with [`crate::error::InvalidParameterValueException`].
     InvalidParameterValueException(crate::error::InvalidParameterValueException),
     /// The service answered with [`crate::error::ReservedCacheNodeNotFoundFault`].
@@ -284,83 +302,108 @@ impl DescribeReservedCacheNodesError {
         let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(::std::boxed::Box::new(
-                    ::querygen_runtime::query::UnhandledError::new(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
+                return Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
                     ),
-                ));
+                );
             }
         };
         match envelope.code.as_deref() {
             ::std::option::Option::Some(
                 crate::error::InvalidParameterCombinationException::CODE,
             ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(body, &envelope)
+                crate::error::InvalidParameterCombinationException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidParameterCombinationException,
                     )
             }
-            ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE) => {
-                crate::error::InvalidParameterValueException::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::InvalidParameterValueException::CODE,
+            ) => {
+                crate::error::InvalidParameterValueException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidParameterValueException,
                     )
             }
-            ::std::option::Option::Some(crate::error::ReservedCacheNodeNotFoundFault::CODE) => {
-                crate::error::ReservedCacheNodeNotFoundFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::ReservedCacheNodeNotFoundFault::CODE,
+            ) => {
+                crate::error::ReservedCacheNodeNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::ReservedCacheNodeNotFoundFault,
                     )
             }
-            _ => Self::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Ok(envelope),
-                ),
-            )),
+            _ => {
+                Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Ok(envelope),
+                        ),
+                    ),
+                )
+            }
         }
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
-            Self::InvalidParameterCombinationException(_) => ::std::option::Option::Some(
-                crate::error::InvalidParameterCombinationException::CODE,
-            ),
+            Self::InvalidParameterCombinationException(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterCombinationException::CODE,
+                )
+            }
             Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterValueException::CODE,
+                )
             }
             Self::ReservedCacheNodeNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::ReservedCacheNodeNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::ReservedCacheNodeNotFoundFault::CODE,
+                )
             }
             Self::Unhandled(error) => error.code.as_deref(),
         }
@@ -371,18 +414,24 @@ impl DescribeReservedCacheNodesError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
         match self {
-            Self::InvalidParameterCombinationException(error) => (
-                crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidParameterValueException(error) => (
-                crate::error::InvalidParameterValueException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::ReservedCacheNodeNotFoundFault(error) => (
-                crate::error::ReservedCacheNodeNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::InvalidParameterCombinationException(error) => {
+                (
+                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ReservedCacheNodeNotFoundFault(error) => {
+                (
+                    crate::error::ReservedCacheNodeNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
         }
     }
@@ -395,9 +444,15 @@ impl ::querygen_runtime::query::ErrorCode for DescribeReservedCacheNodesError {
 impl ::std::fmt::Display for DescribeReservedCacheNodesError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
-            Self::InvalidParameterCombinationException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterValueException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::ReservedCacheNodeNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::ReservedCacheNodeNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
         }
     }
@@ -405,9 +460,15 @@ impl ::std::fmt::Display for DescribeReservedCacheNodesError {
 impl ::std::error::Error for DescribeReservedCacheNodesError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            Self::InvalidParameterCombinationException(error) => ::std::option::Option::Some(error),
-            Self::InvalidParameterValueException(error) => ::std::option::Option::Some(error),
-            Self::ReservedCacheNodeNotFoundFault(error) => ::std::option::Option::Some(error),
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::ReservedCacheNodeNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::Unhandled(error) => ::std::option::Option::Some(&**error),
         }
     }
@@ -425,7 +486,11 @@ pub fn build_request(
     ::querygen_runtime::http::RequestError,
 > {
     let host_prefix = ::std::option::Option::None;
-    ::querygen_runtime::http::query_request(endpoint, host_prefix, serialize_query_body(input))
+    ::querygen_runtime::http::query_request(
+        endpoint,
+        host_prefix,
+        serialize_query_body(input),
+    )
 }
 /// Reads the HTTP response to a `DescribeReservedCacheNodes` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeReservedCacheNodesError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
@@ -437,15 +502,18 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
-        deserialize_response(body).map_err(|problem| {
-            DescribeReservedCacheNodesError::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Err(problem),
-                ),
-            ))
-        })
+        deserialize_response(body)
+            .map_err(|problem| {
+                DescribeReservedCacheNodesError::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
+                    ),
+                )
+            })
     } else {
         ::std::result::Result::Err(deserialize_error(status, body))
     }
@@ -458,7 +526,7 @@ static OPERATION: ::querygen_runtime::client::Operation<
 > = ::querygen_runtime::client::Operation {
     name: "DescribeReservedCacheNodes",
     build_request,
-    parse_response: parse_response::<::std::vec::Vec<u8>>,
+    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `DescribeReservedCacheNodes` call being prepared: the input's setters, then [`send`](Self::send).
@@ -469,7 +537,9 @@ pub struct DescribeReservedCacheNodesFluentBuilder {
 }
 #[cfg(feature = "client")]
 impl DescribeReservedCacheNodesFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_runtime::client::Handle>) -> Self {
+    pub(crate) fn new(
+        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    ) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -486,9 +556,7 @@ impl DescribeReservedCacheNodesFluentBuilder {
         DescribeReservedCacheNodesOutput,
         ::querygen_runtime::client::SdkError<DescribeReservedCacheNodesError>,
     > {
-        self.send_with_metadata()
-            .await
-            .map(|response| response.output)
+        self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
@@ -631,12 +699,18 @@ impl DescribeReservedCacheNodesFluentBuilder {
     /// reservations for this duration.
     ///
     /// Valid Values: `1 | 3 | 31536000 | 94608000`
-    pub fn duration(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn duration(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.duration(input);
         self
     }
     /// Sets or clears the `Duration` member.
-    pub fn set_duration(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_duration(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.set_duration(input);
         self
     }
@@ -696,12 +770,18 @@ impl DescribeReservedCacheNodesFluentBuilder {
     /// An optional marker returned from a prior request. Use this marker for pagination of results from
     /// this operation. If this parameter is specified, the response includes only records beyond the
     /// marker, up to the value specified by `MaxRecords`.
-    pub fn marker(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn marker(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.marker(input);
         self
     }
     /// Sets or clears the `Marker` member.
-    pub fn set_marker(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_marker(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.set_marker(input);
         self
     }
@@ -718,13 +798,14 @@ impl DescribeReservedCacheNodesInput {
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_reserved_cache_nodes_offering_id =
-            match node.child("ReservedCacheNodesOfferingId") {
-                ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(child.text()?.to_owned())
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
-            };
+        let member_reserved_cache_nodes_offering_id = match node
+            .child("ReservedCacheNodesOfferingId")
+        {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
         let member_cache_node_type = match node.child("CacheNodeType") {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.text()?.to_owned())
@@ -795,8 +876,10 @@ impl DescribeReservedCacheNodesOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<DescribeReservedCacheNodesInput, ::querygen_runtime::server::QueryError>
-{
+) -> ::std::result::Result<
+    DescribeReservedCacheNodesInput,
+    ::querygen_runtime::server::QueryError,
+> {
     let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
     tree.expect_action("DescribeReservedCacheNodes", "2015-02-02")?;
     DescribeReservedCacheNodesInput::read_query(&tree)
@@ -808,14 +891,14 @@ pub fn serialize_response(
     request_id: &str,
 ) -> ::std::string::String {
     let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer.start(
-        "DescribeReservedCacheNodesResponse",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-    );
-    writer.start(
-        "DescribeReservedCacheNodesResult",
-        ::std::option::Option::None,
-    );
+    writer
+        .start(
+            "DescribeReservedCacheNodesResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
+    writer.start("DescribeReservedCacheNodesResult", ::std::option::Option::None);
     output.write_xml(&mut writer);
     writer.end("DescribeReservedCacheNodesResult");
     writer.response_metadata(request_id);
@@ -860,7 +943,9 @@ pub mod builders {
             mut self,
             input: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.reserved_cache_nodes_offering_id = ::std::option::Option::Some(input.into());
+            self.reserved_cache_nodes_offering_id = ::std::option::Option::Some(
+                input.into(),
+            );
             self
         }
         /// Sets or clears the `ReservedCacheNodesOfferingId` member.
@@ -968,12 +1053,18 @@ pub mod builders {
         /// reservations for this duration.
         ///
         /// Valid Values: `1 | 3 | 31536000 | 94608000`
-        pub fn duration(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn duration(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.duration = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `Duration` member.
-        pub fn set_duration(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_duration(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.duration = input;
             self
         }
@@ -1033,20 +1124,25 @@ pub mod builders {
         /// An optional marker returned from a prior request. Use this marker for pagination of results from
         /// this operation. If this parameter is specified, the response includes only records beyond the
         /// marker, up to the value specified by `MaxRecords`.
-        pub fn marker(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn marker(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.marker = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `Marker` member.
-        pub fn set_marker(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_marker(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.marker = input;
             self
         }
         /// Builds the [`DescribeReservedCacheNodesInput`](super::DescribeReservedCacheNodesInput); every member is optional or has a default.
         pub fn build(
             self,
-        ) -> crate::operation::describe_reserved_cache_nodes::DescribeReservedCacheNodesInput
-        {
+        ) -> crate::operation::describe_reserved_cache_nodes::DescribeReservedCacheNodesInput {
             crate::operation::describe_reserved_cache_nodes::DescribeReservedCacheNodesInput {
                 reserved_cache_node_id: self.reserved_cache_node_id,
                 reserved_cache_nodes_offering_id: self.reserved_cache_nodes_offering_id,
@@ -1063,17 +1159,24 @@ pub mod builders {
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DescribeReservedCacheNodesOutputBuilder {
         marker: ::std::option::Option<::std::string::String>,
-        reserved_cache_nodes:
-            ::std::option::Option<::std::vec::Vec<crate::types::ReservedCacheNode>>,
+        reserved_cache_nodes: ::std::option::Option<
+            ::std::vec::Vec<crate::types::ReservedCacheNode>,
+        >,
     }
     impl DescribeReservedCacheNodesOutputBuilder {
         /// Provides an identifier to allow retrieval of paginated results.
-        pub fn marker(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn marker(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.marker = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `Marker` member.
-        pub fn set_marker(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_marker(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.marker = input;
             self
         }
@@ -1093,7 +1196,9 @@ pub mod builders {
         /// Sets or clears the `ReservedCacheNodes` member.
         pub fn set_reserved_cache_nodes(
             mut self,
-            input: ::std::option::Option<::std::vec::Vec<crate::types::ReservedCacheNode>>,
+            input: ::std::option::Option<
+                ::std::vec::Vec<crate::types::ReservedCacheNode>,
+            >,
         ) -> Self {
             self.reserved_cache_nodes = input;
             self
@@ -1101,8 +1206,7 @@ pub mod builders {
         /// Builds the [`DescribeReservedCacheNodesOutput`](super::DescribeReservedCacheNodesOutput); every member is optional or has a default.
         pub fn build(
             self,
-        ) -> crate::operation::describe_reserved_cache_nodes::DescribeReservedCacheNodesOutput
-        {
+        ) -> crate::operation::describe_reserved_cache_nodes::DescribeReservedCacheNodesOutput {
             crate::operation::describe_reserved_cache_nodes::DescribeReservedCacheNodesOutput {
                 marker: self.marker,
                 reserved_cache_nodes: self.reserved_cache_nodes,

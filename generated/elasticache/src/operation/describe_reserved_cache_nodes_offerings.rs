@@ -129,7 +129,7 @@ pub struct DescribeReservedCacheNodesOfferingsInput {
 }
 impl DescribeReservedCacheNodesOfferingsInput {
     /// Creates a builder for [`DescribeReservedCacheNodesOfferingsInput`].
-    pub fn builder() -> crate::operation::describe_reserved_cache_nodes_offerings::builders::DescribeReservedCacheNodesOfferingsInputBuilder{
+    pub fn builder() -> crate::operation::describe_reserved_cache_nodes_offerings::builders::DescribeReservedCacheNodesOfferingsInputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -143,12 +143,13 @@ pub struct DescribeReservedCacheNodesOfferingsOutput {
     pub marker: ::std::option::Option<::std::string::String>,
     /// A list of reserved cache node offerings. Each element in the list contains detailed information
     /// about one offering.
-    pub reserved_cache_nodes_offerings:
-        ::std::option::Option<::std::vec::Vec<crate::types::ReservedCacheNodesOffering>>,
+    pub reserved_cache_nodes_offerings: ::std::option::Option<
+        ::std::vec::Vec<crate::types::ReservedCacheNodesOffering>,
+    >,
 }
 impl DescribeReservedCacheNodesOfferingsOutput {
     /// Creates a builder for [`DescribeReservedCacheNodesOfferingsOutput`].
-    pub fn builder() -> crate::operation::describe_reserved_cache_nodes_offerings::builders::DescribeReservedCacheNodesOfferingsOutputBuilder{
+    pub fn builder() -> crate::operation::describe_reserved_cache_nodes_offerings::builders::DescribeReservedCacheNodesOfferingsOutputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -156,7 +157,9 @@ impl DescribeReservedCacheNodesOfferingsInput {
     /// Writes this value's awsQuery pairs under the writer's current key.
     pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
         let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self.reserved_cache_nodes_offering_id {
+        if let ::std::option::Option::Some(value) = &self
+            .reserved_cache_nodes_offering_id
+        {
             writer.push("ReservedCacheNodesOfferingId");
             writer.string(value);
             writer.truncate(mark);
@@ -210,24 +213,31 @@ impl DescribeReservedCacheNodesOfferingsOutput {
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_marker: ::std::option::Option<::std::string::String> =
-            ::std::option::Option::None;
+        let mut member_marker: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
         let mut member_reserved_cache_nodes_offerings: ::std::option::Option<
             ::std::vec::Vec<crate::types::ReservedCacheNodesOffering>,
         > = ::std::option::Option::None;
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "Marker" => {
-                    member_marker = ::std::option::Option::Some(reader.read_string(&child)?);
+                    member_marker = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
                 }
                 "ReservedCacheNodesOfferings" => {
                     member_reserved_cache_nodes_offerings = ::std::option::Option::Some({
                         let mut items0 = ::std::vec::Vec::new();
-                        while let ::std::option::Option::Some(item0) = reader.next_child(&child)? {
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
                             if reader.name() == "ReservedCacheNodesOffering" {
-                                items0.push(crate::types::ReservedCacheNodesOffering::read_xml(
-                                    reader, &item0,
-                                )?);
+                                items0
+                                    .push(
+                                        crate::types::ReservedCacheNodesOffering::read_xml(
+                                            reader,
+                                            &item0,
+                                        )?,
+                                    );
                             } else {
                                 reader.skip(&item0)?;
                             }
@@ -258,20 +268,29 @@ pub fn deserialize_response(
     )?;
     let output = match output {
         ::std::option::Option::Some(output) => output,
-        ::std::option::Option::None => DescribeReservedCacheNodesOfferingsOutput::builder().build(),
+        ::std::option::Option::None => {
+            DescribeReservedCacheNodesOfferingsOutput::builder().build()
+        }
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse { output, request_id })
+    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+        output,
+        request_id,
+    })
 }
 /// The errors `DescribeReservedCacheNodesOfferings` may return.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub enum DescribeReservedCacheNodesOfferingsError {
     /// The service answered with [`crate::error::InvalidParameterCombinationException`].
-    InvalidParameterCombinationException(crate::error::InvalidParameterCombinationException),
+    InvalidParameterCombinationException(
+        crate::error::InvalidParameterCombinationException,
+    ),
     /// The service answered with [`crate::error::InvalidParameterValueException`].
     InvalidParameterValueException(crate::error::InvalidParameterValueException),
     /// The service answered with [`crate::error::ReservedCacheNodesOfferingNotFoundFault`].
-    ReservedCacheNodesOfferingNotFoundFault(crate::error::ReservedCacheNodesOfferingNotFoundFault),
+    ReservedCacheNodesOfferingNotFoundFault(
+        crate::error::ReservedCacheNodesOfferingNotFoundFault,
+    ),
     /// An error the model does not list here, or a body that is not an error document.
     Unhandled(::std::boxed::Box<::querygen_runtime::query::UnhandledError>),
 }
@@ -281,86 +300,109 @@ impl DescribeReservedCacheNodesOfferingsError {
         let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(::std::boxed::Box::new(
-                    ::querygen_runtime::query::UnhandledError::new(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
+                return Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
                     ),
-                ));
+                );
             }
         };
         match envelope.code.as_deref() {
             ::std::option::Option::Some(
                 crate::error::InvalidParameterCombinationException::CODE,
             ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(body, &envelope)
+                crate::error::InvalidParameterCombinationException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidParameterCombinationException,
                     )
             }
-            ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE) => {
-                crate::error::InvalidParameterValueException::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::InvalidParameterValueException::CODE,
+            ) => {
+                crate::error::InvalidParameterValueException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidParameterValueException,
                     )
             }
             ::std::option::Option::Some(
                 crate::error::ReservedCacheNodesOfferingNotFoundFault::CODE,
-            ) => crate::error::ReservedCacheNodesOfferingNotFoundFault::read_error_body(
-                body, &envelope,
-            )
-            .map_or_else(
-                |problem| {
-                    Self::Unhandled(::std::boxed::Box::new(
+            ) => {
+                crate::error::ReservedCacheNodesOfferingNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
+                        ),
+                        Self::ReservedCacheNodesOfferingNotFoundFault,
+                    )
+            }
+            _ => {
+                Self::Unhandled(
+                    ::std::boxed::Box::new(
                         ::querygen_runtime::query::UnhandledError::new(
                             status,
                             body,
-                            ::std::result::Result::Err(problem),
+                            ::std::result::Result::Ok(envelope),
                         ),
-                    ))
-                },
-                Self::ReservedCacheNodesOfferingNotFoundFault,
-            ),
-            _ => Self::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Ok(envelope),
-                ),
-            )),
+                    ),
+                )
+            }
         }
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
-            Self::InvalidParameterCombinationException(_) => ::std::option::Option::Some(
-                crate::error::InvalidParameterCombinationException::CODE,
-            ),
-            Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE)
+            Self::InvalidParameterCombinationException(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterCombinationException::CODE,
+                )
             }
-            Self::ReservedCacheNodesOfferingNotFoundFault(_) => ::std::option::Option::Some(
-                crate::error::ReservedCacheNodesOfferingNotFoundFault::CODE,
-            ),
+            Self::InvalidParameterValueException(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterValueException::CODE,
+                )
+            }
+            Self::ReservedCacheNodesOfferingNotFoundFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::ReservedCacheNodesOfferingNotFoundFault::CODE,
+                )
+            }
             Self::Unhandled(error) => error.code.as_deref(),
         }
     }
@@ -370,18 +412,24 @@ impl DescribeReservedCacheNodesOfferingsError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
         match self {
-            Self::InvalidParameterCombinationException(error) => (
-                crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidParameterValueException(error) => (
-                crate::error::InvalidParameterValueException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::ReservedCacheNodesOfferingNotFoundFault(error) => (
-                crate::error::ReservedCacheNodesOfferingNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::InvalidParameterCombinationException(error) => {
+                (
+                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ReservedCacheNodesOfferingNotFoundFault(error) => {
+                (
+                    crate::error::ReservedCacheNodesOfferingNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
         }
     }
@@ -394,8 +442,12 @@ impl ::querygen_runtime::query::ErrorCode for DescribeReservedCacheNodesOffering
 impl ::std::fmt::Display for DescribeReservedCacheNodesOfferingsError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
-            Self::InvalidParameterCombinationException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterValueException(error) => ::std::fmt::Display::fmt(error, f),
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::ReservedCacheNodesOfferingNotFoundFault(error) => {
                 ::std::fmt::Display::fmt(error, f)
             }
@@ -406,8 +458,12 @@ impl ::std::fmt::Display for DescribeReservedCacheNodesOfferingsError {
 impl ::std::error::Error for DescribeReservedCacheNodesOfferingsError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            Self::InvalidParameterCombinationException(error) => ::std::option::Option::Some(error),
-            Self::InvalidParameterValueException(error) => ::std::option::Option::Some(error),
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::ReservedCacheNodesOfferingNotFoundFault(error) => {
                 ::std::option::Option::Some(error)
             }
@@ -416,7 +472,10 @@ impl ::std::error::Error for DescribeReservedCacheNodesOfferingsError {
     }
 }
 /// Parses a non-2xx `DescribeReservedCacheNodesOfferings` response into [`DescribeReservedCacheNodesOfferingsError`].
-pub fn deserialize_error(status: u16, body: &[u8]) -> DescribeReservedCacheNodesOfferingsError {
+pub fn deserialize_error(
+    status: u16,
+    body: &[u8],
+) -> DescribeReservedCacheNodesOfferingsError {
     DescribeReservedCacheNodesOfferingsError::parse(status, body)
 }
 /// Builds the `DescribeReservedCacheNodesOfferings` HTTP request for `input` against a resolved endpoint URL: `POST`, the endpoint's path, `content-type`, `content-length` and the serialized body. Send it with any HTTP stack.
@@ -428,7 +487,11 @@ pub fn build_request(
     ::querygen_runtime::http::RequestError,
 > {
     let host_prefix = ::std::option::Option::None;
-    ::querygen_runtime::http::query_request(endpoint, host_prefix, serialize_query_body(input))
+    ::querygen_runtime::http::query_request(
+        endpoint,
+        host_prefix,
+        serialize_query_body(input),
+    )
 }
 /// Reads the HTTP response to a `DescribeReservedCacheNodesOfferings` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeReservedCacheNodesOfferingsError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
@@ -440,15 +503,18 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
-        deserialize_response(body).map_err(|problem| {
-            DescribeReservedCacheNodesOfferingsError::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Err(problem),
-                ),
-            ))
-        })
+        deserialize_response(body)
+            .map_err(|problem| {
+                DescribeReservedCacheNodesOfferingsError::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
+                    ),
+                )
+            })
     } else {
         ::std::result::Result::Err(deserialize_error(status, body))
     }
@@ -461,7 +527,7 @@ static OPERATION: ::querygen_runtime::client::Operation<
 > = ::querygen_runtime::client::Operation {
     name: "DescribeReservedCacheNodesOfferings",
     build_request,
-    parse_response: parse_response::<::std::vec::Vec<u8>>,
+    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `DescribeReservedCacheNodesOfferings` call being prepared: the input's setters, then [`send`](Self::send).
@@ -472,14 +538,18 @@ pub struct DescribeReservedCacheNodesOfferingsFluentBuilder {
 }
 #[cfg(feature = "client")]
 impl DescribeReservedCacheNodesOfferingsFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_runtime::client::Handle>) -> Self {
+    pub(crate) fn new(
+        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    ) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
         }
     }
     /// The input as set so far.
-    pub fn as_input(&self) -> &builders::DescribeReservedCacheNodesOfferingsInputBuilder {
+    pub fn as_input(
+        &self,
+    ) -> &builders::DescribeReservedCacheNodesOfferingsInputBuilder {
         &self.inner
     }
     /// Sends the request; the output, or why there is none.
@@ -489,15 +559,15 @@ impl DescribeReservedCacheNodesOfferingsFluentBuilder {
         DescribeReservedCacheNodesOfferingsOutput,
         ::querygen_runtime::client::SdkError<DescribeReservedCacheNodesOfferingsError>,
     > {
-        self.send_with_metadata()
-            .await
-            .map(|response| response.output)
+        self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
     ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<DescribeReservedCacheNodesOfferingsOutput>,
+        ::querygen_runtime::query::QueryResponse<
+            DescribeReservedCacheNodesOfferingsOutput,
+        >,
         ::querygen_runtime::client::SdkError<DescribeReservedCacheNodesOfferingsError>,
     > {
         let input = self.inner.build();
@@ -619,12 +689,18 @@ impl DescribeReservedCacheNodesOfferingsFluentBuilder {
     /// for a given duration.
     ///
     /// Valid Values: `1 | 3 | 31536000 | 94608000`
-    pub fn duration(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn duration(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.duration(input);
         self
     }
     /// Sets or clears the `Duration` member.
-    pub fn set_duration(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_duration(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.set_duration(input);
         self
     }
@@ -684,12 +760,18 @@ impl DescribeReservedCacheNodesOfferingsFluentBuilder {
     /// An optional marker returned from a prior request. Use this marker for pagination of results from
     /// this operation. If this parameter is specified, the response includes only records beyond the
     /// marker, up to the value specified by `MaxRecords`.
-    pub fn marker(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn marker(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.marker(input);
         self
     }
     /// Sets or clears the `Marker` member.
-    pub fn set_marker(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_marker(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.set_marker(input);
         self
     }
@@ -700,13 +782,14 @@ impl DescribeReservedCacheNodesOfferingsInput {
     pub fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_reserved_cache_nodes_offering_id =
-            match node.child("ReservedCacheNodesOfferingId") {
-                ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(child.text()?.to_owned())
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
-            };
+        let member_reserved_cache_nodes_offering_id = match node
+            .child("ReservedCacheNodesOfferingId")
+        {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
         let member_cache_node_type = match node.child("CacheNodeType") {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.text()?.to_owned())
@@ -761,7 +844,8 @@ impl DescribeReservedCacheNodesOfferingsOutput {
         if let ::std::option::Option::Some(value) = &self.marker {
             writer.element("Marker", value);
         }
-        if let ::std::option::Option::Some(value) = &self.reserved_cache_nodes_offerings {
+        if let ::std::option::Option::Some(value) = &self.reserved_cache_nodes_offerings
+        {
             writer.start("ReservedCacheNodesOfferings", ::std::option::Option::None);
             for item0 in value.iter() {
                 writer.start("ReservedCacheNodesOffering", ::std::option::Option::None);
@@ -791,14 +875,15 @@ pub fn serialize_response(
     request_id: &str,
 ) -> ::std::string::String {
     let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer.start(
-        "DescribeReservedCacheNodesOfferingsResponse",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-    );
-    writer.start(
-        "DescribeReservedCacheNodesOfferingsResult",
-        ::std::option::Option::None,
-    );
+    writer
+        .start(
+            "DescribeReservedCacheNodesOfferingsResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
+    writer
+        .start("DescribeReservedCacheNodesOfferingsResult", ::std::option::Option::None);
     output.write_xml(&mut writer);
     writer.end("DescribeReservedCacheNodesOfferingsResult");
     writer.response_metadata(request_id);
@@ -827,7 +912,9 @@ pub mod builders {
             mut self,
             input: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.reserved_cache_nodes_offering_id = ::std::option::Option::Some(input.into());
+            self.reserved_cache_nodes_offering_id = ::std::option::Option::Some(
+                input.into(),
+            );
             self
         }
         /// Sets or clears the `ReservedCacheNodesOfferingId` member.
@@ -935,12 +1022,18 @@ pub mod builders {
         /// for a given duration.
         ///
         /// Valid Values: `1 | 3 | 31536000 | 94608000`
-        pub fn duration(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn duration(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.duration = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `Duration` member.
-        pub fn set_duration(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_duration(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.duration = input;
             self
         }
@@ -1000,19 +1093,25 @@ pub mod builders {
         /// An optional marker returned from a prior request. Use this marker for pagination of results from
         /// this operation. If this parameter is specified, the response includes only records beyond the
         /// marker, up to the value specified by `MaxRecords`.
-        pub fn marker(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn marker(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.marker = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `Marker` member.
-        pub fn set_marker(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_marker(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.marker = input;
             self
         }
         /// Builds the [`DescribeReservedCacheNodesOfferingsInput`](super::DescribeReservedCacheNodesOfferingsInput); every member is optional or has a default.
         pub fn build(
             self,
-        ) -> crate::operation::describe_reserved_cache_nodes_offerings::DescribeReservedCacheNodesOfferingsInput{
+        ) -> crate::operation::describe_reserved_cache_nodes_offerings::DescribeReservedCacheNodesOfferingsInput {
             crate::operation::describe_reserved_cache_nodes_offerings::DescribeReservedCacheNodesOfferingsInput {
                 reserved_cache_nodes_offering_id: self.reserved_cache_nodes_offering_id,
                 cache_node_type: self.cache_node_type,
@@ -1028,17 +1127,24 @@ pub mod builders {
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DescribeReservedCacheNodesOfferingsOutputBuilder {
         marker: ::std::option::Option<::std::string::String>,
-        reserved_cache_nodes_offerings:
-            ::std::option::Option<::std::vec::Vec<crate::types::ReservedCacheNodesOffering>>,
+        reserved_cache_nodes_offerings: ::std::option::Option<
+            ::std::vec::Vec<crate::types::ReservedCacheNodesOffering>,
+        >,
     }
     impl DescribeReservedCacheNodesOfferingsOutputBuilder {
         /// Provides an identifier to allow retrieval of paginated results.
-        pub fn marker(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn marker(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.marker = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `Marker` member.
-        pub fn set_marker(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_marker(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.marker = input;
             self
         }
@@ -1058,7 +1164,9 @@ pub mod builders {
         /// Sets or clears the `ReservedCacheNodesOfferings` member.
         pub fn set_reserved_cache_nodes_offerings(
             mut self,
-            input: ::std::option::Option<::std::vec::Vec<crate::types::ReservedCacheNodesOffering>>,
+            input: ::std::option::Option<
+                ::std::vec::Vec<crate::types::ReservedCacheNodesOffering>,
+            >,
         ) -> Self {
             self.reserved_cache_nodes_offerings = input;
             self
@@ -1066,7 +1174,7 @@ pub mod builders {
         /// Builds the [`DescribeReservedCacheNodesOfferingsOutput`](super::DescribeReservedCacheNodesOfferingsOutput); every member is optional or has a default.
         pub fn build(
             self,
-        ) -> crate::operation::describe_reserved_cache_nodes_offerings::DescribeReservedCacheNodesOfferingsOutput{
+        ) -> crate::operation::describe_reserved_cache_nodes_offerings::DescribeReservedCacheNodesOfferingsOutput {
             crate::operation::describe_reserved_cache_nodes_offerings::DescribeReservedCacheNodesOfferingsOutput {
                 marker: self.marker,
                 reserved_cache_nodes_offerings: self.reserved_cache_nodes_offerings,

@@ -31,9 +31,7 @@ pub struct DescribeServerlessCachesInput {
 }
 impl DescribeServerlessCachesInput {
     /// Creates a builder for [`DescribeServerlessCachesInput`].
-    pub fn builder(
-    ) -> crate::operation::describe_serverless_caches::builders::DescribeServerlessCachesInputBuilder
-    {
+    pub fn builder() -> crate::operation::describe_serverless_caches::builders::DescribeServerlessCachesInputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -48,13 +46,13 @@ pub struct DescribeServerlessCachesOutput {
     /// to the value specified by MaxResults.
     pub next_token: ::std::option::Option<::std::string::String>,
     /// The serverless caches associated with a given description request.
-    pub serverless_caches: ::std::option::Option<::std::vec::Vec<crate::types::ServerlessCache>>,
+    pub serverless_caches: ::std::option::Option<
+        ::std::vec::Vec<crate::types::ServerlessCache>,
+    >,
 }
 impl DescribeServerlessCachesOutput {
     /// Creates a builder for [`DescribeServerlessCachesOutput`].
-    pub fn builder(
-    ) -> crate::operation::describe_serverless_caches::builders::DescribeServerlessCachesOutputBuilder
-    {
+    pub fn builder() -> crate::operation::describe_serverless_caches::builders::DescribeServerlessCachesOutputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -80,9 +78,13 @@ impl DescribeServerlessCachesInput {
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=DescribeServerlessCaches&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &DescribeServerlessCachesInput) -> ::std::string::String {
-    let mut writer =
-        ::querygen_runtime::query::QueryWriter::new("DescribeServerlessCaches", "2015-02-02");
+pub fn serialize_query_body(
+    input: &DescribeServerlessCachesInput,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+        "DescribeServerlessCaches",
+        "2015-02-02",
+    );
     input.write_query(&mut writer);
     writer.finish()
 }
@@ -92,23 +94,28 @@ impl DescribeServerlessCachesOutput {
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_next_token: ::std::option::Option<::std::string::String> =
-            ::std::option::Option::None;
+        let mut member_next_token: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
         let mut member_serverless_caches: ::std::option::Option<
             ::std::vec::Vec<crate::types::ServerlessCache>,
         > = ::std::option::Option::None;
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "NextToken" => {
-                    member_next_token = ::std::option::Option::Some(reader.read_string(&child)?);
+                    member_next_token = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
                 }
                 "ServerlessCaches" => {
                     member_serverless_caches = ::std::option::Option::Some({
                         let mut items0 = ::std::vec::Vec::new();
-                        while let ::std::option::Option::Some(item0) = reader.next_child(&child)? {
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
                             if reader.name() == "member" {
                                 items0
-                                    .push(crate::types::ServerlessCache::read_xml(reader, &item0)?);
+                                    .push(
+                                        crate::types::ServerlessCache::read_xml(reader, &item0)?,
+                                    );
                             } else {
                                 reader.skip(&item0)?;
                             }
@@ -141,14 +148,19 @@ pub fn deserialize_response(
         ::std::option::Option::Some(output) => output,
         ::std::option::Option::None => DescribeServerlessCachesOutput::builder().build(),
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse { output, request_id })
+    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+        output,
+        request_id,
+    })
 }
 /// The errors `DescribeServerlessCaches` may return.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub enum DescribeServerlessCachesError {
     /// The service answered with [`crate::error::InvalidParameterCombinationException`].
-    InvalidParameterCombinationException(crate::error::InvalidParameterCombinationException),
+    InvalidParameterCombinationException(
+        crate::error::InvalidParameterCombinationException,
+    ),
     /// The service answered with [`crate::error::InvalidParameterValueException`].
     InvalidParameterValueException(crate::error::InvalidParameterValueException),
     /// The service answered with [`crate::error::ServerlessCacheNotFoundFault`].
@@ -162,83 +174,108 @@ impl DescribeServerlessCachesError {
         let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(::std::boxed::Box::new(
-                    ::querygen_runtime::query::UnhandledError::new(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
+                return Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
                     ),
-                ));
+                );
             }
         };
         match envelope.code.as_deref() {
             ::std::option::Option::Some(
                 crate::error::InvalidParameterCombinationException::CODE,
             ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(body, &envelope)
+                crate::error::InvalidParameterCombinationException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidParameterCombinationException,
                     )
             }
-            ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE) => {
-                crate::error::InvalidParameterValueException::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::InvalidParameterValueException::CODE,
+            ) => {
+                crate::error::InvalidParameterValueException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidParameterValueException,
                     )
             }
-            ::std::option::Option::Some(crate::error::ServerlessCacheNotFoundFault::CODE) => {
-                crate::error::ServerlessCacheNotFoundFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::ServerlessCacheNotFoundFault::CODE,
+            ) => {
+                crate::error::ServerlessCacheNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::ServerlessCacheNotFoundFault,
                     )
             }
-            _ => Self::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Ok(envelope),
-                ),
-            )),
+            _ => {
+                Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Ok(envelope),
+                        ),
+                    ),
+                )
+            }
         }
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
-            Self::InvalidParameterCombinationException(_) => ::std::option::Option::Some(
-                crate::error::InvalidParameterCombinationException::CODE,
-            ),
+            Self::InvalidParameterCombinationException(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterCombinationException::CODE,
+                )
+            }
             Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterValueException::CODE,
+                )
             }
             Self::ServerlessCacheNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::ServerlessCacheNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::ServerlessCacheNotFoundFault::CODE,
+                )
             }
             Self::Unhandled(error) => error.code.as_deref(),
         }
@@ -249,18 +286,24 @@ impl DescribeServerlessCachesError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
         match self {
-            Self::InvalidParameterCombinationException(error) => (
-                crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidParameterValueException(error) => (
-                crate::error::InvalidParameterValueException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::ServerlessCacheNotFoundFault(error) => (
-                crate::error::ServerlessCacheNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::InvalidParameterCombinationException(error) => {
+                (
+                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ServerlessCacheNotFoundFault(error) => {
+                (
+                    crate::error::ServerlessCacheNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
         }
     }
@@ -273,9 +316,15 @@ impl ::querygen_runtime::query::ErrorCode for DescribeServerlessCachesError {
 impl ::std::fmt::Display for DescribeServerlessCachesError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
-            Self::InvalidParameterCombinationException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterValueException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::ServerlessCacheNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::ServerlessCacheNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
         }
     }
@@ -283,9 +332,15 @@ impl ::std::fmt::Display for DescribeServerlessCachesError {
 impl ::std::error::Error for DescribeServerlessCachesError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            Self::InvalidParameterCombinationException(error) => ::std::option::Option::Some(error),
-            Self::InvalidParameterValueException(error) => ::std::option::Option::Some(error),
-            Self::ServerlessCacheNotFoundFault(error) => ::std::option::Option::Some(error),
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::ServerlessCacheNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::Unhandled(error) => ::std::option::Option::Some(&**error),
         }
     }
@@ -303,7 +358,11 @@ pub fn build_request(
     ::querygen_runtime::http::RequestError,
 > {
     let host_prefix = ::std::option::Option::None;
-    ::querygen_runtime::http::query_request(endpoint, host_prefix, serialize_query_body(input))
+    ::querygen_runtime::http::query_request(
+        endpoint,
+        host_prefix,
+        serialize_query_body(input),
+    )
 }
 /// Reads the HTTP response to a `DescribeServerlessCaches` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeServerlessCachesError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
@@ -315,15 +374,18 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
-        deserialize_response(body).map_err(|problem| {
-            DescribeServerlessCachesError::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Err(problem),
-                ),
-            ))
-        })
+        deserialize_response(body)
+            .map_err(|problem| {
+                DescribeServerlessCachesError::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
+                    ),
+                )
+            })
     } else {
         ::std::result::Result::Err(deserialize_error(status, body))
     }
@@ -336,7 +398,7 @@ static OPERATION: ::querygen_runtime::client::Operation<
 > = ::querygen_runtime::client::Operation {
     name: "DescribeServerlessCaches",
     build_request,
-    parse_response: parse_response::<::std::vec::Vec<u8>>,
+    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `DescribeServerlessCaches` call being prepared: the input's setters, then [`send`](Self::send).
@@ -347,7 +409,9 @@ pub struct DescribeServerlessCachesFluentBuilder {
 }
 #[cfg(feature = "client")]
 impl DescribeServerlessCachesFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_runtime::client::Handle>) -> Self {
+    pub(crate) fn new(
+        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    ) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -364,9 +428,7 @@ impl DescribeServerlessCachesFluentBuilder {
         DescribeServerlessCachesOutput,
         ::querygen_runtime::client::SdkError<DescribeServerlessCachesError>,
     > {
-        self.send_with_metadata()
-            .await
-            .map(|response| response.output)
+        self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
@@ -410,12 +472,18 @@ impl DescribeServerlessCachesFluentBuilder {
     /// An optional marker returned from a prior request to support pagination of results from this
     /// operation. If this parameter is specified, the response includes only records beyond the marker, up
     /// to the value specified by MaxResults.
-    pub fn next_token(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn next_token(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.next_token(input);
         self
     }
     /// Sets or clears the `NextToken` member.
-    pub fn set_next_token(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_next_token(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.set_next_token(input);
         self
     }
@@ -473,7 +541,10 @@ impl DescribeServerlessCachesOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<DescribeServerlessCachesInput, ::querygen_runtime::server::QueryError> {
+) -> ::std::result::Result<
+    DescribeServerlessCachesInput,
+    ::querygen_runtime::server::QueryError,
+> {
     let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
     tree.expect_action("DescribeServerlessCaches", "2015-02-02")?;
     DescribeServerlessCachesInput::read_query(&tree)
@@ -485,14 +556,14 @@ pub fn serialize_response(
     request_id: &str,
 ) -> ::std::string::String {
     let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer.start(
-        "DescribeServerlessCachesResponse",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-    );
-    writer.start(
-        "DescribeServerlessCachesResult",
-        ::std::option::Option::None,
-    );
+    writer
+        .start(
+            "DescribeServerlessCachesResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
+    writer.start("DescribeServerlessCachesResult", ::std::option::Option::None);
     output.write_xml(&mut writer);
     writer.end("DescribeServerlessCachesResult");
     writer.response_metadata(request_id);
@@ -571,7 +642,9 @@ pub mod builders {
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DescribeServerlessCachesOutputBuilder {
         next_token: ::std::option::Option<::std::string::String>,
-        serverless_caches: ::std::option::Option<::std::vec::Vec<crate::types::ServerlessCache>>,
+        serverless_caches: ::std::option::Option<
+            ::std::vec::Vec<crate::types::ServerlessCache>,
+        >,
     }
     impl DescribeServerlessCachesOutputBuilder {
         /// An optional marker returned from a prior request to support pagination of results from this

@@ -52,8 +52,7 @@ pub struct DescribeSnapshotsInput {
 }
 impl DescribeSnapshotsInput {
     /// Creates a builder for [`DescribeSnapshotsInput`].
-    pub fn builder() -> crate::operation::describe_snapshots::builders::DescribeSnapshotsInputBuilder
-    {
+    pub fn builder() -> crate::operation::describe_snapshots::builders::DescribeSnapshotsInputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -72,8 +71,7 @@ pub struct DescribeSnapshotsOutput {
 }
 impl DescribeSnapshotsOutput {
     /// Creates a builder for [`DescribeSnapshotsOutput`].
-    pub fn builder(
-    ) -> crate::operation::describe_snapshots::builders::DescribeSnapshotsOutputBuilder {
+    pub fn builder() -> crate::operation::describe_snapshots::builders::DescribeSnapshotsOutputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -120,7 +118,10 @@ impl DescribeSnapshotsInput {
 }
 /// Serializes the input as the awsQuery request body: `Action=DescribeSnapshots&Version=2015-02-02` then the members, form-urlencoded.
 pub fn serialize_query_body(input: &DescribeSnapshotsInput) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new("DescribeSnapshots", "2015-02-02");
+    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+        "DescribeSnapshots",
+        "2015-02-02",
+    );
     input.write_query(&mut writer);
     writer.finish()
 }
@@ -130,21 +131,26 @@ impl DescribeSnapshotsOutput {
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_marker: ::std::option::Option<::std::string::String> =
-            ::std::option::Option::None;
-        let mut member_snapshots: ::std::option::Option<::std::vec::Vec<crate::types::Snapshot>> =
-            ::std::option::Option::None;
+        let mut member_marker: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_snapshots: ::std::option::Option<
+            ::std::vec::Vec<crate::types::Snapshot>,
+        > = ::std::option::Option::None;
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "Marker" => {
-                    member_marker = ::std::option::Option::Some(reader.read_string(&child)?);
+                    member_marker = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
                 }
                 "Snapshots" => {
                     member_snapshots = ::std::option::Option::Some({
                         let mut items0 = ::std::vec::Vec::new();
-                        while let ::std::option::Option::Some(item0) = reader.next_child(&child)? {
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
                             if reader.name() == "Snapshot" {
-                                items0.push(crate::types::Snapshot::read_xml(reader, &item0)?);
+                                items0
+                                    .push(crate::types::Snapshot::read_xml(reader, &item0)?);
                             } else {
                                 reader.skip(&item0)?;
                             }
@@ -177,7 +183,10 @@ pub fn deserialize_response(
         ::std::option::Option::Some(output) => output,
         ::std::option::Option::None => DescribeSnapshotsOutput::builder().build(),
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse { output, request_id })
+    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+        output,
+        request_id,
+    })
 }
 /// The errors `DescribeSnapshots` may return.
 #[non_exhaustive]
@@ -186,7 +195,9 @@ pub enum DescribeSnapshotsError {
     /// The service answered with [`crate::error::CacheClusterNotFoundFault`].
     CacheClusterNotFoundFault(crate::error::CacheClusterNotFoundFault),
     /// The service answered with [`crate::error::InvalidParameterCombinationException`].
-    InvalidParameterCombinationException(crate::error::InvalidParameterCombinationException),
+    InvalidParameterCombinationException(
+        crate::error::InvalidParameterCombinationException,
+    ),
     /// The service answered with [`crate::error::InvalidParameterValueException`].
     InvalidParameterValueException(crate::error::InvalidParameterValueException),
     /// The service answered with [`crate::error::SnapshotNotFoundFault`].
@@ -200,97 +211,120 @@ impl DescribeSnapshotsError {
         let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(::std::boxed::Box::new(
-                    ::querygen_runtime::query::UnhandledError::new(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
+                return Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
                     ),
-                ));
+                );
             }
         };
         match envelope.code.as_deref() {
-            ::std::option::Option::Some(crate::error::CacheClusterNotFoundFault::CODE) => {
+            ::std::option::Option::Some(
+                crate::error::CacheClusterNotFoundFault::CODE,
+            ) => {
                 crate::error::CacheClusterNotFoundFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::CacheClusterNotFoundFault,
                     )
             }
             ::std::option::Option::Some(
                 crate::error::InvalidParameterCombinationException::CODE,
             ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(body, &envelope)
+                crate::error::InvalidParameterCombinationException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidParameterCombinationException,
                     )
             }
-            ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE) => {
-                crate::error::InvalidParameterValueException::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::InvalidParameterValueException::CODE,
+            ) => {
+                crate::error::InvalidParameterValueException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidParameterValueException,
                     )
             }
             ::std::option::Option::Some(crate::error::SnapshotNotFoundFault::CODE) => {
-                crate::error::SnapshotNotFoundFault::read_error_body(body, &envelope).map_or_else(
-                    |problem| {
-                        Self::Unhandled(::std::boxed::Box::new(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
+                crate::error::SnapshotNotFoundFault::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
                             ),
-                        ))
-                    },
-                    Self::SnapshotNotFoundFault,
+                        ),
+                        Self::SnapshotNotFoundFault,
+                    )
+            }
+            _ => {
+                Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Ok(envelope),
+                        ),
+                    ),
                 )
             }
-            _ => Self::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Ok(envelope),
-                ),
-            )),
         }
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
             Self::CacheClusterNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::CacheClusterNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::CacheClusterNotFoundFault::CODE,
+                )
             }
-            Self::InvalidParameterCombinationException(_) => ::std::option::Option::Some(
-                crate::error::InvalidParameterCombinationException::CODE,
-            ),
+            Self::InvalidParameterCombinationException(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterCombinationException::CODE,
+                )
+            }
             Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterValueException::CODE,
+                )
             }
             Self::SnapshotNotFoundFault(_) => {
                 ::std::option::Option::Some(crate::error::SnapshotNotFoundFault::CODE)
@@ -304,22 +338,30 @@ impl DescribeSnapshotsError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
         match self {
-            Self::CacheClusterNotFoundFault(error) => (
-                crate::error::CacheClusterNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidParameterCombinationException(error) => (
-                crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidParameterValueException(error) => (
-                crate::error::InvalidParameterValueException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::SnapshotNotFoundFault(error) => (
-                crate::error::SnapshotNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::CacheClusterNotFoundFault(error) => {
+                (
+                    crate::error::CacheClusterNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterCombinationException(error) => {
+                (
+                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::SnapshotNotFoundFault(error) => {
+                (
+                    crate::error::SnapshotNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
         }
     }
@@ -333,8 +375,12 @@ impl ::std::fmt::Display for DescribeSnapshotsError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
             Self::CacheClusterNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterCombinationException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterValueException(error) => ::std::fmt::Display::fmt(error, f),
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::SnapshotNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
             Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
         }
@@ -344,8 +390,12 @@ impl ::std::error::Error for DescribeSnapshotsError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::CacheClusterNotFoundFault(error) => ::std::option::Option::Some(error),
-            Self::InvalidParameterCombinationException(error) => ::std::option::Option::Some(error),
-            Self::InvalidParameterValueException(error) => ::std::option::Option::Some(error),
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::SnapshotNotFoundFault(error) => ::std::option::Option::Some(error),
             Self::Unhandled(error) => ::std::option::Option::Some(&**error),
         }
@@ -364,7 +414,11 @@ pub fn build_request(
     ::querygen_runtime::http::RequestError,
 > {
     let host_prefix = ::std::option::Option::None;
-    ::querygen_runtime::http::query_request(endpoint, host_prefix, serialize_query_body(input))
+    ::querygen_runtime::http::query_request(
+        endpoint,
+        host_prefix,
+        serialize_query_body(input),
+    )
 }
 /// Reads the HTTP response to a `DescribeSnapshots` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeSnapshotsError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
@@ -376,15 +430,18 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
-        deserialize_response(body).map_err(|problem| {
-            DescribeSnapshotsError::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Err(problem),
-                ),
-            ))
-        })
+        deserialize_response(body)
+            .map_err(|problem| {
+                DescribeSnapshotsError::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
+                    ),
+                )
+            })
     } else {
         ::std::result::Result::Err(deserialize_error(status, body))
     }
@@ -397,7 +454,7 @@ static OPERATION: ::querygen_runtime::client::Operation<
 > = ::querygen_runtime::client::Operation {
     name: "DescribeSnapshots",
     build_request,
-    parse_response: parse_response::<::std::vec::Vec<u8>>,
+    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `DescribeSnapshots` call being prepared: the input's setters, then [`send`](Self::send).
@@ -408,7 +465,9 @@ pub struct DescribeSnapshotsFluentBuilder {
 }
 #[cfg(feature = "client")]
 impl DescribeSnapshotsFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_runtime::client::Handle>) -> Self {
+    pub(crate) fn new(
+        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    ) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -425,9 +484,7 @@ impl DescribeSnapshotsFluentBuilder {
         DescribeSnapshotsOutput,
         ::querygen_runtime::client::SdkError<DescribeSnapshotsError>,
     > {
-        self.send_with_metadata()
-            .await
-            .map(|response| response.output)
+        self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
@@ -511,12 +568,18 @@ impl DescribeSnapshotsFluentBuilder {
     /// An optional marker returned from a prior request. Use this marker for pagination of results from
     /// this operation. If this parameter is specified, the response includes only records beyond the
     /// marker, up to the value specified by `MaxRecords`.
-    pub fn marker(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn marker(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.marker(input);
         self
     }
     /// Sets or clears the `Marker` member.
-    pub fn set_marker(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_marker(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.set_marker(input);
         self
     }
@@ -538,12 +601,18 @@ impl DescribeSnapshotsFluentBuilder {
     }
     /// A Boolean value which if true, the node group (shard) configuration is included in the snapshot
     /// description.
-    pub fn show_node_group_config(mut self, input: impl ::std::convert::Into<bool>) -> Self {
+    pub fn show_node_group_config(
+        mut self,
+        input: impl ::std::convert::Into<bool>,
+    ) -> Self {
         self.inner = self.inner.show_node_group_config(input);
         self
     }
     /// Sets or clears the `ShowNodeGroupConfig` member.
-    pub fn set_show_node_group_config(mut self, input: ::std::option::Option<bool>) -> Self {
+    pub fn set_show_node_group_config(
+        mut self,
+        input: ::std::option::Option<bool>,
+    ) -> Self {
         self.inner = self.inner.set_show_node_group_config(input);
         self
     }
@@ -629,7 +698,10 @@ impl DescribeSnapshotsOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<DescribeSnapshotsInput, ::querygen_runtime::server::QueryError> {
+) -> ::std::result::Result<
+    DescribeSnapshotsInput,
+    ::querygen_runtime::server::QueryError,
+> {
     let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
     tree.expect_action("DescribeSnapshots", "2015-02-02")?;
     DescribeSnapshotsInput::read_query(&tree)
@@ -641,10 +713,13 @@ pub fn serialize_response(
     request_id: &str,
 ) -> ::std::string::String {
     let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer.start(
-        "DescribeSnapshotsResponse",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-    );
+    writer
+        .start(
+            "DescribeSnapshotsResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
     writer.start("DescribeSnapshotsResult", ::std::option::Option::None);
     output.write_xml(&mut writer);
     writer.end("DescribeSnapshotsResult");
@@ -738,12 +813,18 @@ pub mod builders {
         /// An optional marker returned from a prior request. Use this marker for pagination of results from
         /// this operation. If this parameter is specified, the response includes only records beyond the
         /// marker, up to the value specified by `MaxRecords`.
-        pub fn marker(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn marker(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.marker = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `Marker` member.
-        pub fn set_marker(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_marker(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.marker = input;
             self
         }
@@ -765,17 +846,25 @@ pub mod builders {
         }
         /// A Boolean value which if true, the node group (shard) configuration is included in the snapshot
         /// description.
-        pub fn show_node_group_config(mut self, input: impl ::std::convert::Into<bool>) -> Self {
+        pub fn show_node_group_config(
+            mut self,
+            input: impl ::std::convert::Into<bool>,
+        ) -> Self {
             self.show_node_group_config = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `ShowNodeGroupConfig` member.
-        pub fn set_show_node_group_config(mut self, input: ::std::option::Option<bool>) -> Self {
+        pub fn set_show_node_group_config(
+            mut self,
+            input: ::std::option::Option<bool>,
+        ) -> Self {
             self.show_node_group_config = input;
             self
         }
         /// Builds the [`DescribeSnapshotsInput`](super::DescribeSnapshotsInput); every member is optional or has a default.
-        pub fn build(self) -> crate::operation::describe_snapshots::DescribeSnapshotsInput {
+        pub fn build(
+            self,
+        ) -> crate::operation::describe_snapshots::DescribeSnapshotsInput {
             crate::operation::describe_snapshots::DescribeSnapshotsInput {
                 replication_group_id: self.replication_group_id,
                 cache_cluster_id: self.cache_cluster_id,
@@ -797,12 +886,18 @@ pub mod builders {
         /// An optional marker returned from a prior request. Use this marker for pagination of results from
         /// this operation. If this parameter is specified, the response includes only records beyond the
         /// marker, up to the value specified by `MaxRecords`.
-        pub fn marker(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn marker(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.marker = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `Marker` member.
-        pub fn set_marker(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_marker(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.marker = input;
             self
         }
@@ -813,9 +908,7 @@ pub mod builders {
             mut self,
             item: impl ::std::convert::Into<crate::types::Snapshot>,
         ) -> Self {
-            self.snapshots
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+            self.snapshots.get_or_insert_with(::std::vec::Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `Snapshots` member.
@@ -827,7 +920,9 @@ pub mod builders {
             self
         }
         /// Builds the [`DescribeSnapshotsOutput`](super::DescribeSnapshotsOutput); every member is optional or has a default.
-        pub fn build(self) -> crate::operation::describe_snapshots::DescribeSnapshotsOutput {
+        pub fn build(
+            self,
+        ) -> crate::operation::describe_snapshots::DescribeSnapshotsOutput {
             crate::operation::describe_snapshots::DescribeSnapshotsOutput {
                 marker: self.marker,
                 snapshots: self.snapshots,

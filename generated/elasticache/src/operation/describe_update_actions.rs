@@ -18,19 +18,23 @@ pub struct DescribeUpdateActionsInput {
     /// The unique ID of the service update
     pub service_update_name: ::std::option::Option<::std::string::String>,
     /// The replication group IDs
-    pub replication_group_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub replication_group_ids: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
     /// The cache cluster IDs
     pub cache_cluster_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The Elasticache engine to which the update applies. Either Valkey, Redis OSS or Memcached.
     pub engine: ::std::option::Option<::std::string::String>,
     /// The status of the service update
-    pub service_update_status:
-        ::std::option::Option<::std::vec::Vec<crate::types::ServiceUpdateStatus>>,
+    pub service_update_status: ::std::option::Option<
+        ::std::vec::Vec<crate::types::ServiceUpdateStatus>,
+    >,
     /// The range of time specified to search for service updates that are in available status
     pub service_update_time_range: ::std::option::Option<crate::types::TimeRangeFilter>,
     /// The status of the update action.
-    pub update_action_status:
-        ::std::option::Option<::std::vec::Vec<crate::types::UpdateActionStatus>>,
+    pub update_action_status: ::std::option::Option<
+        ::std::vec::Vec<crate::types::UpdateActionStatus>,
+    >,
     /// Dictates whether to include node level update status in the response
     pub show_node_level_update_status: ::std::option::Option<bool>,
     /// The maximum number of records to include in the response
@@ -42,9 +46,7 @@ pub struct DescribeUpdateActionsInput {
 }
 impl DescribeUpdateActionsInput {
     /// Creates a builder for [`DescribeUpdateActionsInput`].
-    pub fn builder(
-    ) -> crate::operation::describe_update_actions::builders::DescribeUpdateActionsInputBuilder
-    {
+    pub fn builder() -> crate::operation::describe_update_actions::builders::DescribeUpdateActionsInputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -59,13 +61,13 @@ pub struct DescribeUpdateActionsOutput {
     /// marker, up to the value specified by `MaxRecords`.
     pub marker: ::std::option::Option<::std::string::String>,
     /// Returns a list of update actions
-    pub update_actions: ::std::option::Option<::std::vec::Vec<crate::types::UpdateAction>>,
+    pub update_actions: ::std::option::Option<
+        ::std::vec::Vec<crate::types::UpdateAction>,
+    >,
 }
 impl DescribeUpdateActionsOutput {
     /// Creates a builder for [`DescribeUpdateActionsOutput`].
-    pub fn builder(
-    ) -> crate::operation::describe_update_actions::builders::DescribeUpdateActionsOutputBuilder
-    {
+    pub fn builder() -> crate::operation::describe_update_actions::builders::DescribeUpdateActionsOutputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -166,9 +168,13 @@ impl DescribeUpdateActionsInput {
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=DescribeUpdateActions&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &DescribeUpdateActionsInput) -> ::std::string::String {
-    let mut writer =
-        ::querygen_runtime::query::QueryWriter::new("DescribeUpdateActions", "2015-02-02");
+pub fn serialize_query_body(
+    input: &DescribeUpdateActionsInput,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+        "DescribeUpdateActions",
+        "2015-02-02",
+    );
     input.write_query(&mut writer);
     writer.finish()
 }
@@ -178,22 +184,28 @@ impl DescribeUpdateActionsOutput {
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_marker: ::std::option::Option<::std::string::String> =
-            ::std::option::Option::None;
+        let mut member_marker: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
         let mut member_update_actions: ::std::option::Option<
             ::std::vec::Vec<crate::types::UpdateAction>,
         > = ::std::option::Option::None;
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "Marker" => {
-                    member_marker = ::std::option::Option::Some(reader.read_string(&child)?);
+                    member_marker = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
                 }
                 "UpdateActions" => {
                     member_update_actions = ::std::option::Option::Some({
                         let mut items0 = ::std::vec::Vec::new();
-                        while let ::std::option::Option::Some(item0) = reader.next_child(&child)? {
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
                             if reader.name() == "UpdateAction" {
-                                items0.push(crate::types::UpdateAction::read_xml(reader, &item0)?);
+                                items0
+                                    .push(
+                                        crate::types::UpdateAction::read_xml(reader, &item0)?,
+                                    );
                             } else {
                                 reader.skip(&item0)?;
                             }
@@ -226,14 +238,19 @@ pub fn deserialize_response(
         ::std::option::Option::Some(output) => output,
         ::std::option::Option::None => DescribeUpdateActionsOutput::builder().build(),
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse { output, request_id })
+    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+        output,
+        request_id,
+    })
 }
 /// The errors `DescribeUpdateActions` may return.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub enum DescribeUpdateActionsError {
     /// The service answered with [`crate::error::InvalidParameterCombinationException`].
-    InvalidParameterCombinationException(crate::error::InvalidParameterCombinationException),
+    InvalidParameterCombinationException(
+        crate::error::InvalidParameterCombinationException,
+    ),
     /// The service answered with [`crate::error::InvalidParameterValueException`].
     InvalidParameterValueException(crate::error::InvalidParameterValueException),
     /// An error the model does not list here, or a body that is not an error document.
@@ -245,65 +262,83 @@ impl DescribeUpdateActionsError {
         let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(::std::boxed::Box::new(
-                    ::querygen_runtime::query::UnhandledError::new(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
+                return Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
                     ),
-                ));
+                );
             }
         };
         match envelope.code.as_deref() {
             ::std::option::Option::Some(
                 crate::error::InvalidParameterCombinationException::CODE,
             ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(body, &envelope)
+                crate::error::InvalidParameterCombinationException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidParameterCombinationException,
                     )
             }
-            ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE) => {
-                crate::error::InvalidParameterValueException::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::InvalidParameterValueException::CODE,
+            ) => {
+                crate::error::InvalidParameterValueException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidParameterValueException,
                     )
             }
-            _ => Self::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Ok(envelope),
-                ),
-            )),
+            _ => {
+                Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Ok(envelope),
+                        ),
+                    ),
+                )
+            }
         }
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
-            Self::InvalidParameterCombinationException(_) => ::std::option::Option::Some(
-                crate::error::InvalidParameterCombinationException::CODE,
-            ),
+            Self::InvalidParameterCombinationException(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterCombinationException::CODE,
+                )
+            }
             Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterValueException::CODE,
+                )
             }
             Self::Unhandled(error) => error.code.as_deref(),
         }
@@ -314,14 +349,18 @@ impl DescribeUpdateActionsError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
         match self {
-            Self::InvalidParameterCombinationException(error) => (
-                crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidParameterValueException(error) => (
-                crate::error::InvalidParameterValueException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::InvalidParameterCombinationException(error) => {
+                (
+                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
         }
     }
@@ -334,8 +373,12 @@ impl ::querygen_runtime::query::ErrorCode for DescribeUpdateActionsError {
 impl ::std::fmt::Display for DescribeUpdateActionsError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
-            Self::InvalidParameterCombinationException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterValueException(error) => ::std::fmt::Display::fmt(error, f),
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
         }
     }
@@ -343,8 +386,12 @@ impl ::std::fmt::Display for DescribeUpdateActionsError {
 impl ::std::error::Error for DescribeUpdateActionsError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            Self::InvalidParameterCombinationException(error) => ::std::option::Option::Some(error),
-            Self::InvalidParameterValueException(error) => ::std::option::Option::Some(error),
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::Unhandled(error) => ::std::option::Option::Some(&**error),
         }
     }
@@ -362,7 +409,11 @@ pub fn build_request(
     ::querygen_runtime::http::RequestError,
 > {
     let host_prefix = ::std::option::Option::None;
-    ::querygen_runtime::http::query_request(endpoint, host_prefix, serialize_query_body(input))
+    ::querygen_runtime::http::query_request(
+        endpoint,
+        host_prefix,
+        serialize_query_body(input),
+    )
 }
 /// Reads the HTTP response to a `DescribeUpdateActions` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeUpdateActionsError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
@@ -374,15 +425,18 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
-        deserialize_response(body).map_err(|problem| {
-            DescribeUpdateActionsError::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Err(problem),
-                ),
-            ))
-        })
+        deserialize_response(body)
+            .map_err(|problem| {
+                DescribeUpdateActionsError::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
+                    ),
+                )
+            })
     } else {
         ::std::result::Result::Err(deserialize_error(status, body))
     }
@@ -395,7 +449,7 @@ static OPERATION: ::querygen_runtime::client::Operation<
 > = ::querygen_runtime::client::Operation {
     name: "DescribeUpdateActions",
     build_request,
-    parse_response: parse_response::<::std::vec::Vec<u8>>,
+    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `DescribeUpdateActions` call being prepared: the input's setters, then [`send`](Self::send).
@@ -406,7 +460,9 @@ pub struct DescribeUpdateActionsFluentBuilder {
 }
 #[cfg(feature = "client")]
 impl DescribeUpdateActionsFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_runtime::client::Handle>) -> Self {
+    pub(crate) fn new(
+        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    ) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -423,9 +479,7 @@ impl DescribeUpdateActionsFluentBuilder {
         DescribeUpdateActionsOutput,
         ::querygen_runtime::client::SdkError<DescribeUpdateActionsError>,
     > {
-        self.send_with_metadata()
-            .await
-            .map(|response| response.output)
+        self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
@@ -490,12 +544,18 @@ impl DescribeUpdateActionsFluentBuilder {
         self
     }
     /// The Elasticache engine to which the update applies. Either Valkey, Redis OSS or Memcached.
-    pub fn engine(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn engine(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.engine(input);
         self
     }
     /// Sets or clears the `Engine` member.
-    pub fn set_engine(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_engine(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.set_engine(input);
         self
     }
@@ -552,12 +612,18 @@ impl DescribeUpdateActionsFluentBuilder {
         self
     }
     /// Dictates whether to include node level update status in the response
-    pub fn show_node_level_update_status(mut self, input: impl ::std::convert::Into<bool>) -> Self {
+    pub fn show_node_level_update_status(
+        mut self,
+        input: impl ::std::convert::Into<bool>,
+    ) -> Self {
         self.inner = self.inner.show_node_level_update_status(input);
         self
     }
     /// Sets or clears the `ShowNodeLevelUpdateStatus` member.
-    pub fn set_show_node_level_update_status(mut self, input: ::std::option::Option<bool>) -> Self {
+    pub fn set_show_node_level_update_status(
+        mut self,
+        input: ::std::option::Option<bool>,
+    ) -> Self {
         self.inner = self.inner.set_show_node_level_update_status(input);
         self
     }
@@ -574,12 +640,18 @@ impl DescribeUpdateActionsFluentBuilder {
     /// An optional marker returned from a prior request. Use this marker for pagination of results from
     /// this operation. If this parameter is specified, the response includes only records beyond the
     /// marker, up to the value specified by `MaxRecords`.
-    pub fn marker(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn marker(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.marker(input);
         self
     }
     /// Sets or clears the `Marker` member.
-    pub fn set_marker(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_marker(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.set_marker(input);
         self
     }
@@ -598,31 +670,35 @@ impl DescribeUpdateActionsInput {
         };
         let member_replication_group_ids = match node.child("ReplicationGroupIds") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(match child.child("member") {
-                    ::std::option::Option::Some(items) => {
-                        let mut list = ::std::vec::Vec::new();
-                        for item0 in items.items()? {
-                            list.push(item0.text()?.to_owned());
+                ::std::option::Option::Some(
+                    match child.child("member") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(item0.text()?.to_owned());
+                            }
+                            list
                         }
-                        list
-                    }
-                    ::std::option::Option::None => ::std::vec::Vec::new(),
-                })
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
         let member_cache_cluster_ids = match node.child("CacheClusterIds") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(match child.child("member") {
-                    ::std::option::Option::Some(items) => {
-                        let mut list = ::std::vec::Vec::new();
-                        for item0 in items.items()? {
-                            list.push(item0.text()?.to_owned());
+                ::std::option::Option::Some(
+                    match child.child("member") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(item0.text()?.to_owned());
+                            }
+                            list
                         }
-                        list
-                    }
-                    ::std::option::Option::None => ::std::vec::Vec::new(),
-                })
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
@@ -634,41 +710,54 @@ impl DescribeUpdateActionsInput {
         };
         let member_service_update_status = match node.child("ServiceUpdateStatus") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(match child.child("member") {
-                    ::std::option::Option::Some(items) => {
-                        let mut list = ::std::vec::Vec::new();
-                        for item0 in items.items()? {
-                            list.push(crate::types::ServiceUpdateStatus::from(item0.text()?));
+                ::std::option::Option::Some(
+                    match child.child("member") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(
+                                    crate::types::ServiceUpdateStatus::from(item0.text()?),
+                                );
+                            }
+                            list
                         }
-                        list
-                    }
-                    ::std::option::Option::None => ::std::vec::Vec::new(),
-                })
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_service_update_time_range = match node.child("ServiceUpdateTimeRange") {
+        let member_service_update_time_range = match node.child("ServiceUpdateTimeRange")
+        {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(crate::types::TimeRangeFilter::read_query(child)?)
+                ::std::option::Option::Some(
+                    crate::types::TimeRangeFilter::read_query(child)?,
+                )
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
         let member_update_action_status = match node.child("UpdateActionStatus") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(match child.child("member") {
-                    ::std::option::Option::Some(items) => {
-                        let mut list = ::std::vec::Vec::new();
-                        for item0 in items.items()? {
-                            list.push(crate::types::UpdateActionStatus::from(item0.text()?));
+                ::std::option::Option::Some(
+                    match child.child("member") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(
+                                    crate::types::UpdateActionStatus::from(item0.text()?),
+                                );
+                            }
+                            list
                         }
-                        list
-                    }
-                    ::std::option::Option::None => ::std::vec::Vec::new(),
-                })
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_show_node_level_update_status = match node.child("ShowNodeLevelUpdateStatus") {
+        let member_show_node_level_update_status = match node
+            .child("ShowNodeLevelUpdateStatus")
+        {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.parsed::<bool>("a boolean")?)
             }
@@ -722,7 +811,10 @@ impl DescribeUpdateActionsOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<DescribeUpdateActionsInput, ::querygen_runtime::server::QueryError> {
+) -> ::std::result::Result<
+    DescribeUpdateActionsInput,
+    ::querygen_runtime::server::QueryError,
+> {
     let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
     tree.expect_action("DescribeUpdateActions", "2015-02-02")?;
     DescribeUpdateActionsInput::read_query(&tree)
@@ -734,10 +826,13 @@ pub fn serialize_response(
     request_id: &str,
 ) -> ::std::string::String {
     let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer.start(
-        "DescribeUpdateActionsResponse",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-    );
+    writer
+        .start(
+            "DescribeUpdateActionsResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
     writer.start("DescribeUpdateActionsResult", ::std::option::Option::None);
     output.write_xml(&mut writer);
     writer.end("DescribeUpdateActionsResult");
@@ -751,14 +846,18 @@ pub mod builders {
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DescribeUpdateActionsInputBuilder {
         service_update_name: ::std::option::Option<::std::string::String>,
-        replication_group_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        replication_group_ids: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
         cache_cluster_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         engine: ::std::option::Option<::std::string::String>,
-        service_update_status:
-            ::std::option::Option<::std::vec::Vec<crate::types::ServiceUpdateStatus>>,
+        service_update_status: ::std::option::Option<
+            ::std::vec::Vec<crate::types::ServiceUpdateStatus>,
+        >,
         service_update_time_range: ::std::option::Option<crate::types::TimeRangeFilter>,
-        update_action_status:
-            ::std::option::Option<::std::vec::Vec<crate::types::UpdateActionStatus>>,
+        update_action_status: ::std::option::Option<
+            ::std::vec::Vec<crate::types::UpdateActionStatus>,
+        >,
         show_node_level_update_status: ::std::option::Option<bool>,
         max_records: ::std::option::Option<i32>,
         marker: ::std::option::Option<::std::string::String>,
@@ -821,12 +920,18 @@ pub mod builders {
             self
         }
         /// The Elasticache engine to which the update applies. Either Valkey, Redis OSS or Memcached.
-        pub fn engine(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn engine(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.engine = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `Engine` member.
-        pub fn set_engine(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_engine(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.engine = input;
             self
         }
@@ -845,7 +950,9 @@ pub mod builders {
         /// Sets or clears the `ServiceUpdateStatus` member.
         pub fn set_service_update_status(
             mut self,
-            input: ::std::option::Option<::std::vec::Vec<crate::types::ServiceUpdateStatus>>,
+            input: ::std::option::Option<
+                ::std::vec::Vec<crate::types::ServiceUpdateStatus>,
+            >,
         ) -> Self {
             self.service_update_status = input;
             self
@@ -881,7 +988,9 @@ pub mod builders {
         /// Sets or clears the `UpdateActionStatus` member.
         pub fn set_update_action_status(
             mut self,
-            input: ::std::option::Option<::std::vec::Vec<crate::types::UpdateActionStatus>>,
+            input: ::std::option::Option<
+                ::std::vec::Vec<crate::types::UpdateActionStatus>,
+            >,
         ) -> Self {
             self.update_action_status = input;
             self
@@ -891,7 +1000,9 @@ pub mod builders {
             mut self,
             input: impl ::std::convert::Into<bool>,
         ) -> Self {
-            self.show_node_level_update_status = ::std::option::Option::Some(input.into());
+            self.show_node_level_update_status = ::std::option::Option::Some(
+                input.into(),
+            );
             self
         }
         /// Sets or clears the `ShowNodeLevelUpdateStatus` member.
@@ -915,12 +1026,18 @@ pub mod builders {
         /// An optional marker returned from a prior request. Use this marker for pagination of results from
         /// this operation. If this parameter is specified, the response includes only records beyond the
         /// marker, up to the value specified by `MaxRecords`.
-        pub fn marker(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn marker(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.marker = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `Marker` member.
-        pub fn set_marker(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_marker(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.marker = input;
             self
         }
@@ -946,18 +1063,26 @@ pub mod builders {
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct DescribeUpdateActionsOutputBuilder {
         marker: ::std::option::Option<::std::string::String>,
-        update_actions: ::std::option::Option<::std::vec::Vec<crate::types::UpdateAction>>,
+        update_actions: ::std::option::Option<
+            ::std::vec::Vec<crate::types::UpdateAction>,
+        >,
     }
     impl DescribeUpdateActionsOutputBuilder {
         /// An optional marker returned from a prior request. Use this marker for pagination of results from
         /// this operation. If this parameter is specified, the response includes only records beyond the
         /// marker, up to the value specified by `MaxRecords`.
-        pub fn marker(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn marker(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.marker = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `Marker` member.
-        pub fn set_marker(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_marker(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.marker = input;
             self
         }

@@ -29,8 +29,7 @@ pub struct DescribeUserGroupsInput {
 }
 impl DescribeUserGroupsInput {
     /// Creates a builder for [`DescribeUserGroupsInput`].
-    pub fn builder(
-    ) -> crate::operation::describe_user_groups::builders::DescribeUserGroupsInputBuilder {
+    pub fn builder() -> crate::operation::describe_user_groups::builders::DescribeUserGroupsInputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -49,8 +48,7 @@ pub struct DescribeUserGroupsOutput {
 }
 impl DescribeUserGroupsOutput {
     /// Creates a builder for [`DescribeUserGroupsOutput`].
-    pub fn builder(
-    ) -> crate::operation::describe_user_groups::builders::DescribeUserGroupsOutputBuilder {
+    pub fn builder() -> crate::operation::describe_user_groups::builders::DescribeUserGroupsOutputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -77,8 +75,10 @@ impl DescribeUserGroupsInput {
 }
 /// Serializes the input as the awsQuery request body: `Action=DescribeUserGroups&Version=2015-02-02` then the members, form-urlencoded.
 pub fn serialize_query_body(input: &DescribeUserGroupsInput) -> ::std::string::String {
-    let mut writer =
-        ::querygen_runtime::query::QueryWriter::new("DescribeUserGroups", "2015-02-02");
+    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+        "DescribeUserGroups",
+        "2015-02-02",
+    );
     input.write_query(&mut writer);
     writer.finish()
 }
@@ -91,16 +91,18 @@ impl DescribeUserGroupsOutput {
         let mut member_user_groups: ::std::option::Option<
             ::std::vec::Vec<crate::types::UserGroup>,
         > = ::std::option::Option::None;
-        let mut member_marker: ::std::option::Option<::std::string::String> =
-            ::std::option::Option::None;
+        let mut member_marker: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "UserGroups" => {
                     member_user_groups = ::std::option::Option::Some({
                         let mut items0 = ::std::vec::Vec::new();
-                        while let ::std::option::Option::Some(item0) = reader.next_child(&child)? {
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
                             if reader.name() == "member" {
-                                items0.push(crate::types::UserGroup::read_xml(reader, &item0)?);
+                                items0
+                                    .push(crate::types::UserGroup::read_xml(reader, &item0)?);
                             } else {
                                 reader.skip(&item0)?;
                             }
@@ -109,7 +111,9 @@ impl DescribeUserGroupsOutput {
                     });
                 }
                 "Marker" => {
-                    member_marker = ::std::option::Option::Some(reader.read_string(&child)?);
+                    member_marker = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
                 }
                 _ => reader.skip(&child)?,
             }
@@ -136,14 +140,19 @@ pub fn deserialize_response(
         ::std::option::Option::Some(output) => output,
         ::std::option::Option::None => DescribeUserGroupsOutput::builder().build(),
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse { output, request_id })
+    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+        output,
+        request_id,
+    })
 }
 /// The errors `DescribeUserGroups` may return.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub enum DescribeUserGroupsError {
     /// The service answered with [`crate::error::InvalidParameterCombinationException`].
-    InvalidParameterCombinationException(crate::error::InvalidParameterCombinationException),
+    InvalidParameterCombinationException(
+        crate::error::InvalidParameterCombinationException,
+    ),
     /// The service answered with [`crate::error::ServiceLinkedRoleNotFoundFault`].
     ServiceLinkedRoleNotFoundFault(crate::error::ServiceLinkedRoleNotFoundFault),
     /// The service answered with [`crate::error::UserGroupNotFoundFault`].
@@ -157,79 +166,98 @@ impl DescribeUserGroupsError {
         let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(::std::boxed::Box::new(
-                    ::querygen_runtime::query::UnhandledError::new(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
+                return Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
                     ),
-                ));
+                );
             }
         };
         match envelope.code.as_deref() {
             ::std::option::Option::Some(
                 crate::error::InvalidParameterCombinationException::CODE,
             ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(body, &envelope)
+                crate::error::InvalidParameterCombinationException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidParameterCombinationException,
                     )
             }
-            ::std::option::Option::Some(crate::error::ServiceLinkedRoleNotFoundFault::CODE) => {
-                crate::error::ServiceLinkedRoleNotFoundFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::ServiceLinkedRoleNotFoundFault::CODE,
+            ) => {
+                crate::error::ServiceLinkedRoleNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::ServiceLinkedRoleNotFoundFault,
                     )
             }
             ::std::option::Option::Some(crate::error::UserGroupNotFoundFault::CODE) => {
-                crate::error::UserGroupNotFoundFault::read_error_body(body, &envelope).map_or_else(
-                    |problem| {
-                        Self::Unhandled(::std::boxed::Box::new(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
+                crate::error::UserGroupNotFoundFault::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
                             ),
-                        ))
-                    },
-                    Self::UserGroupNotFoundFault,
+                        ),
+                        Self::UserGroupNotFoundFault,
+                    )
+            }
+            _ => {
+                Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Ok(envelope),
+                        ),
+                    ),
                 )
             }
-            _ => Self::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Ok(envelope),
-                ),
-            )),
         }
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
-            Self::InvalidParameterCombinationException(_) => ::std::option::Option::Some(
-                crate::error::InvalidParameterCombinationException::CODE,
-            ),
+            Self::InvalidParameterCombinationException(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterCombinationException::CODE,
+                )
+            }
             Self::ServiceLinkedRoleNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::ServiceLinkedRoleNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::ServiceLinkedRoleNotFoundFault::CODE,
+                )
             }
             Self::UserGroupNotFoundFault(_) => {
                 ::std::option::Option::Some(crate::error::UserGroupNotFoundFault::CODE)
@@ -243,18 +271,24 @@ impl DescribeUserGroupsError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
         match self {
-            Self::InvalidParameterCombinationException(error) => (
-                crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::ServiceLinkedRoleNotFoundFault(error) => (
-                crate::error::ServiceLinkedRoleNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::UserGroupNotFoundFault(error) => (
-                crate::error::UserGroupNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::InvalidParameterCombinationException(error) => {
+                (
+                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ServiceLinkedRoleNotFoundFault(error) => {
+                (
+                    crate::error::ServiceLinkedRoleNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::UserGroupNotFoundFault(error) => {
+                (
+                    crate::error::UserGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
         }
     }
@@ -267,8 +301,12 @@ impl ::querygen_runtime::query::ErrorCode for DescribeUserGroupsError {
 impl ::std::fmt::Display for DescribeUserGroupsError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
-            Self::InvalidParameterCombinationException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::ServiceLinkedRoleNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::ServiceLinkedRoleNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::UserGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
             Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
         }
@@ -277,8 +315,12 @@ impl ::std::fmt::Display for DescribeUserGroupsError {
 impl ::std::error::Error for DescribeUserGroupsError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            Self::InvalidParameterCombinationException(error) => ::std::option::Option::Some(error),
-            Self::ServiceLinkedRoleNotFoundFault(error) => ::std::option::Option::Some(error),
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::ServiceLinkedRoleNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::UserGroupNotFoundFault(error) => ::std::option::Option::Some(error),
             Self::Unhandled(error) => ::std::option::Option::Some(&**error),
         }
@@ -297,7 +339,11 @@ pub fn build_request(
     ::querygen_runtime::http::RequestError,
 > {
     let host_prefix = ::std::option::Option::None;
-    ::querygen_runtime::http::query_request(endpoint, host_prefix, serialize_query_body(input))
+    ::querygen_runtime::http::query_request(
+        endpoint,
+        host_prefix,
+        serialize_query_body(input),
+    )
 }
 /// Reads the HTTP response to a `DescribeUserGroups` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeUserGroupsError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
@@ -309,15 +355,18 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
-        deserialize_response(body).map_err(|problem| {
-            DescribeUserGroupsError::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Err(problem),
-                ),
-            ))
-        })
+        deserialize_response(body)
+            .map_err(|problem| {
+                DescribeUserGroupsError::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
+                    ),
+                )
+            })
     } else {
         ::std::result::Result::Err(deserialize_error(status, body))
     }
@@ -330,7 +379,7 @@ static OPERATION: ::querygen_runtime::client::Operation<
 > = ::querygen_runtime::client::Operation {
     name: "DescribeUserGroups",
     build_request,
-    parse_response: parse_response::<::std::vec::Vec<u8>>,
+    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `DescribeUserGroups` call being prepared: the input's setters, then [`send`](Self::send).
@@ -341,7 +390,9 @@ pub struct DescribeUserGroupsFluentBuilder {
 }
 #[cfg(feature = "client")]
 impl DescribeUserGroupsFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_runtime::client::Handle>) -> Self {
+    pub(crate) fn new(
+        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    ) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -358,9 +409,7 @@ impl DescribeUserGroupsFluentBuilder {
         DescribeUserGroupsOutput,
         ::querygen_runtime::client::SdkError<DescribeUserGroupsError>,
     > {
-        self.send_with_metadata()
-            .await
-            .map(|response| response.output)
+        self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
@@ -403,12 +452,18 @@ impl DescribeUserGroupsFluentBuilder {
     /// An optional marker returned from a prior request. Use this marker for pagination of results from
     /// this operation. If this parameter is specified, the response includes only records beyond the
     /// marker, up to the value specified by MaxRecords. \>
-    pub fn marker(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn marker(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.marker(input);
         self
     }
     /// Sets or clears the `Marker` member.
-    pub fn set_marker(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_marker(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.set_marker(input);
         self
     }
@@ -466,7 +521,10 @@ impl DescribeUserGroupsOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<DescribeUserGroupsInput, ::querygen_runtime::server::QueryError> {
+) -> ::std::result::Result<
+    DescribeUserGroupsInput,
+    ::querygen_runtime::server::QueryError,
+> {
     let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
     tree.expect_action("DescribeUserGroups", "2015-02-02")?;
     DescribeUserGroupsInput::read_query(&tree)
@@ -478,10 +536,13 @@ pub fn serialize_response(
     request_id: &str,
 ) -> ::std::string::String {
     let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer.start(
-        "DescribeUserGroupsResponse",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-    );
+    writer
+        .start(
+            "DescribeUserGroupsResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
     writer.start("DescribeUserGroupsResult", ::std::option::Option::None);
     output.write_xml(&mut writer);
     writer.end("DescribeUserGroupsResult");
@@ -530,17 +591,25 @@ pub mod builders {
         /// An optional marker returned from a prior request. Use this marker for pagination of results from
         /// this operation. If this parameter is specified, the response includes only records beyond the
         /// marker, up to the value specified by MaxRecords. \>
-        pub fn marker(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn marker(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.marker = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `Marker` member.
-        pub fn set_marker(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_marker(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.marker = input;
             self
         }
         /// Builds the [`DescribeUserGroupsInput`](super::DescribeUserGroupsInput); every member is optional or has a default.
-        pub fn build(self) -> crate::operation::describe_user_groups::DescribeUserGroupsInput {
+        pub fn build(
+            self,
+        ) -> crate::operation::describe_user_groups::DescribeUserGroupsInput {
             crate::operation::describe_user_groups::DescribeUserGroupsInput {
                 user_group_id: self.user_group_id,
                 max_records: self.max_records,
@@ -562,9 +631,7 @@ pub mod builders {
             mut self,
             item: impl ::std::convert::Into<crate::types::UserGroup>,
         ) -> Self {
-            self.user_groups
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+            self.user_groups.get_or_insert_with(::std::vec::Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `UserGroups` member.
@@ -578,17 +645,25 @@ pub mod builders {
         /// An optional marker returned from a prior request. Use this marker for pagination of results from
         /// this operation. If this parameter is specified, the response includes only records beyond the
         /// marker, up to the value specified by MaxRecords.\>
-        pub fn marker(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn marker(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.marker = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `Marker` member.
-        pub fn set_marker(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_marker(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.marker = input;
             self
         }
         /// Builds the [`DescribeUserGroupsOutput`](super::DescribeUserGroupsOutput); every member is optional or has a default.
-        pub fn build(self) -> crate::operation::describe_user_groups::DescribeUserGroupsOutput {
+        pub fn build(
+            self,
+        ) -> crate::operation::describe_user_groups::DescribeUserGroupsOutput {
             crate::operation::describe_user_groups::DescribeUserGroupsOutput {
                 user_groups: self.user_groups,
                 marker: self.marker,

@@ -31,7 +31,7 @@ pub struct ExportServerlessCacheSnapshotInput {
 }
 impl ExportServerlessCacheSnapshotInput {
     /// Creates a builder for [`ExportServerlessCacheSnapshotInput`].
-    pub fn builder() -> crate::operation::export_serverless_cache_snapshot::builders::ExportServerlessCacheSnapshotInputBuilder{
+    pub fn builder() -> crate::operation::export_serverless_cache_snapshot::builders::ExportServerlessCacheSnapshotInputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -43,11 +43,13 @@ impl ExportServerlessCacheSnapshotInput {
 pub struct ExportServerlessCacheSnapshotOutput {
     /// The state of a serverless cache at a specific point in time, to the millisecond. Available for
     /// Valkey, Redis OSS and Serverless Memcached only.
-    pub serverless_cache_snapshot: ::std::option::Option<crate::types::ServerlessCacheSnapshot>,
+    pub serverless_cache_snapshot: ::std::option::Option<
+        crate::types::ServerlessCacheSnapshot,
+    >,
 }
 impl ExportServerlessCacheSnapshotOutput {
     /// Creates a builder for [`ExportServerlessCacheSnapshotOutput`].
-    pub fn builder() -> crate::operation::export_serverless_cache_snapshot::builders::ExportServerlessCacheSnapshotOutputBuilder{
+    pub fn builder() -> crate::operation::export_serverless_cache_snapshot::builders::ExportServerlessCacheSnapshotOutputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -55,7 +57,8 @@ impl ExportServerlessCacheSnapshotInput {
     /// Writes this value's awsQuery pairs under the writer's current key.
     pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
         let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self.serverless_cache_snapshot_name {
+        if let ::std::option::Option::Some(value) = &self.serverless_cache_snapshot_name
+        {
             writer.push("ServerlessCacheSnapshotName");
             writer.string(value);
             writer.truncate(mark);
@@ -68,9 +71,13 @@ impl ExportServerlessCacheSnapshotInput {
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=ExportServerlessCacheSnapshot&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &ExportServerlessCacheSnapshotInput) -> ::std::string::String {
-    let mut writer =
-        ::querygen_runtime::query::QueryWriter::new("ExportServerlessCacheSnapshot", "2015-02-02");
+pub fn serialize_query_body(
+    input: &ExportServerlessCacheSnapshotInput,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+        "ExportServerlessCacheSnapshot",
+        "2015-02-02",
+    );
     input.write_query(&mut writer);
     writer.finish()
 }
@@ -112,9 +119,14 @@ pub fn deserialize_response(
     )?;
     let output = match output {
         ::std::option::Option::Some(output) => output,
-        ::std::option::Option::None => ExportServerlessCacheSnapshotOutput::builder().build(),
+        ::std::option::Option::None => {
+            ExportServerlessCacheSnapshotOutput::builder().build()
+        }
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse { output, request_id })
+    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+        output,
+        request_id,
+    })
 }
 /// The errors `ExportServerlessCacheSnapshot` may return.
 #[non_exhaustive]
@@ -127,7 +139,9 @@ pub enum ExportServerlessCacheSnapshotError {
         crate::error::InvalidServerlessCacheSnapshotStateFault,
     ),
     /// The service answered with [`crate::error::ServerlessCacheSnapshotNotFoundFault`].
-    ServerlessCacheSnapshotNotFoundFault(crate::error::ServerlessCacheSnapshotNotFoundFault),
+    ServerlessCacheSnapshotNotFoundFault(
+        crate::error::ServerlessCacheSnapshotNotFoundFault,
+    ),
     /// The service answered with [`crate::error::ServiceLinkedRoleNotFoundFault`].
     ServiceLinkedRoleNotFoundFault(crate::error::ServiceLinkedRoleNotFoundFault),
     /// An error the model does not list here, or a body that is not an error document.
@@ -139,103 +153,133 @@ impl ExportServerlessCacheSnapshotError {
         let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(::std::boxed::Box::new(
-                    ::querygen_runtime::query::UnhandledError::new(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                ));
-            }
-        };
-        match envelope.code.as_deref() {
-            ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE) => {
-                crate::error::InvalidParameterValueException::read_error_body(body, &envelope)
-                    .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
-                            ))
-                        },
-                        Self::InvalidParameterValueException,
-                    )
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidServerlessCacheSnapshotStateFault::CODE,
-            ) => crate::error::InvalidServerlessCacheSnapshotStateFault::read_error_body(
-                body, &envelope,
-            )
-            .map_or_else(
-                |problem| {
-                    Self::Unhandled(::std::boxed::Box::new(
+                return Self::Unhandled(
+                    ::std::boxed::Box::new(
                         ::querygen_runtime::query::UnhandledError::new(
                             status,
                             body,
                             ::std::result::Result::Err(problem),
                         ),
-                    ))
-                },
-                Self::InvalidServerlessCacheSnapshotStateFault,
-            ),
+                    ),
+                );
+            }
+        };
+        match envelope.code.as_deref() {
+            ::std::option::Option::Some(
+                crate::error::InvalidParameterValueException::CODE,
+            ) => {
+                crate::error::InvalidParameterValueException::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
+                        ),
+                        Self::InvalidParameterValueException,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::InvalidServerlessCacheSnapshotStateFault::CODE,
+            ) => {
+                crate::error::InvalidServerlessCacheSnapshotStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
+                        ),
+                        Self::InvalidServerlessCacheSnapshotStateFault,
+                    )
+            }
             ::std::option::Option::Some(
                 crate::error::ServerlessCacheSnapshotNotFoundFault::CODE,
             ) => {
-                crate::error::ServerlessCacheSnapshotNotFoundFault::read_error_body(body, &envelope)
+                crate::error::ServerlessCacheSnapshotNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::ServerlessCacheSnapshotNotFoundFault,
                     )
             }
-            ::std::option::Option::Some(crate::error::ServiceLinkedRoleNotFoundFault::CODE) => {
-                crate::error::ServiceLinkedRoleNotFoundFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::ServiceLinkedRoleNotFoundFault::CODE,
+            ) => {
+                crate::error::ServiceLinkedRoleNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::ServiceLinkedRoleNotFoundFault,
                     )
             }
-            _ => Self::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Ok(envelope),
-                ),
-            )),
+            _ => {
+                Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Ok(envelope),
+                        ),
+                    ),
+                )
+            }
         }
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
             Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterValueException::CODE,
+                )
             }
-            Self::InvalidServerlessCacheSnapshotStateFault(_) => ::std::option::Option::Some(
-                crate::error::InvalidServerlessCacheSnapshotStateFault::CODE,
-            ),
-            Self::ServerlessCacheSnapshotNotFoundFault(_) => ::std::option::Option::Some(
-                crate::error::ServerlessCacheSnapshotNotFoundFault::CODE,
-            ),
+            Self::InvalidServerlessCacheSnapshotStateFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidServerlessCacheSnapshotStateFault::CODE,
+                )
+            }
+            Self::ServerlessCacheSnapshotNotFoundFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::ServerlessCacheSnapshotNotFoundFault::CODE,
+                )
+            }
             Self::ServiceLinkedRoleNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::ServiceLinkedRoleNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::ServiceLinkedRoleNotFoundFault::CODE,
+                )
             }
             Self::Unhandled(error) => error.code.as_deref(),
         }
@@ -246,22 +290,30 @@ impl ExportServerlessCacheSnapshotError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
         match self {
-            Self::InvalidParameterValueException(error) => (
-                crate::error::InvalidParameterValueException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidServerlessCacheSnapshotStateFault(error) => (
-                crate::error::InvalidServerlessCacheSnapshotStateFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::ServerlessCacheSnapshotNotFoundFault(error) => (
-                crate::error::ServerlessCacheSnapshotNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::ServiceLinkedRoleNotFoundFault(error) => (
-                crate::error::ServiceLinkedRoleNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidServerlessCacheSnapshotStateFault(error) => {
+                (
+                    crate::error::InvalidServerlessCacheSnapshotStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ServerlessCacheSnapshotNotFoundFault(error) => {
+                (
+                    crate::error::ServerlessCacheSnapshotNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ServiceLinkedRoleNotFoundFault(error) => {
+                (
+                    crate::error::ServiceLinkedRoleNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
         }
     }
@@ -274,12 +326,18 @@ impl ::querygen_runtime::query::ErrorCode for ExportServerlessCacheSnapshotError
 impl ::std::fmt::Display for ExportServerlessCacheSnapshotError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
-            Self::InvalidParameterValueException(error) => ::std::fmt::Display::fmt(error, f),
+            Self::InvalidParameterValueException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::InvalidServerlessCacheSnapshotStateFault(error) => {
                 ::std::fmt::Display::fmt(error, f)
             }
-            Self::ServerlessCacheSnapshotNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::ServiceLinkedRoleNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::ServerlessCacheSnapshotNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::ServiceLinkedRoleNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
         }
     }
@@ -287,18 +345,27 @@ impl ::std::fmt::Display for ExportServerlessCacheSnapshotError {
 impl ::std::error::Error for ExportServerlessCacheSnapshotError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            Self::InvalidParameterValueException(error) => ::std::option::Option::Some(error),
+            Self::InvalidParameterValueException(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::InvalidServerlessCacheSnapshotStateFault(error) => {
                 ::std::option::Option::Some(error)
             }
-            Self::ServerlessCacheSnapshotNotFoundFault(error) => ::std::option::Option::Some(error),
-            Self::ServiceLinkedRoleNotFoundFault(error) => ::std::option::Option::Some(error),
+            Self::ServerlessCacheSnapshotNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::ServiceLinkedRoleNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::Unhandled(error) => ::std::option::Option::Some(&**error),
         }
     }
 }
 /// Parses a non-2xx `ExportServerlessCacheSnapshot` response into [`ExportServerlessCacheSnapshotError`].
-pub fn deserialize_error(status: u16, body: &[u8]) -> ExportServerlessCacheSnapshotError {
+pub fn deserialize_error(
+    status: u16,
+    body: &[u8],
+) -> ExportServerlessCacheSnapshotError {
     ExportServerlessCacheSnapshotError::parse(status, body)
 }
 /// Builds the `ExportServerlessCacheSnapshot` HTTP request for `input` against a resolved endpoint URL: `POST`, the endpoint's path, `content-type`, `content-length` and the serialized body. Send it with any HTTP stack.
@@ -310,7 +377,11 @@ pub fn build_request(
     ::querygen_runtime::http::RequestError,
 > {
     let host_prefix = ::std::option::Option::None;
-    ::querygen_runtime::http::query_request(endpoint, host_prefix, serialize_query_body(input))
+    ::querygen_runtime::http::query_request(
+        endpoint,
+        host_prefix,
+        serialize_query_body(input),
+    )
 }
 /// Reads the HTTP response to a `ExportServerlessCacheSnapshot` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ExportServerlessCacheSnapshotError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
@@ -322,15 +393,18 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
-        deserialize_response(body).map_err(|problem| {
-            ExportServerlessCacheSnapshotError::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Err(problem),
-                ),
-            ))
-        })
+        deserialize_response(body)
+            .map_err(|problem| {
+                ExportServerlessCacheSnapshotError::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
+                    ),
+                )
+            })
     } else {
         ::std::result::Result::Err(deserialize_error(status, body))
     }
@@ -343,7 +417,7 @@ static OPERATION: ::querygen_runtime::client::Operation<
 > = ::querygen_runtime::client::Operation {
     name: "ExportServerlessCacheSnapshot",
     build_request,
-    parse_response: parse_response::<::std::vec::Vec<u8>>,
+    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `ExportServerlessCacheSnapshot` call being prepared: the input's setters, then [`send`](Self::send).
@@ -354,7 +428,9 @@ pub struct ExportServerlessCacheSnapshotFluentBuilder {
 }
 #[cfg(feature = "client")]
 impl ExportServerlessCacheSnapshotFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_runtime::client::Handle>) -> Self {
+    pub(crate) fn new(
+        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    ) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -371,9 +447,7 @@ impl ExportServerlessCacheSnapshotFluentBuilder {
         ExportServerlessCacheSnapshotOutput,
         ::querygen_runtime::client::SdkError<ExportServerlessCacheSnapshotError>,
     > {
-        self.send_with_metadata()
-            .await
-            .map(|response| response.output)
+        self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
@@ -382,14 +456,16 @@ impl ExportServerlessCacheSnapshotFluentBuilder {
         ::querygen_runtime::query::QueryResponse<ExportServerlessCacheSnapshotOutput>,
         ::querygen_runtime::client::SdkError<ExportServerlessCacheSnapshotError>,
     > {
-        let input = self.inner.build().map_err(|problem| {
-            ::querygen_runtime::client::SdkError::Construction(
-                ::querygen_runtime::client::ConstructionError::new(::std::format!(
-                    "{}: {problem}",
-                    "ExportServerlessCacheSnapshot"
-                )),
-            )
-        })?;
+        let input = self
+            .inner
+            .build()
+            .map_err(|problem| {
+                ::querygen_runtime::client::SdkError::Construction(
+                    ::querygen_runtime::client::ConstructionError::new(
+                        ::std::format!("{}: {problem}", "ExportServerlessCacheSnapshot"),
+                    ),
+                )
+            })?;
         self.handle.invoke(&OPERATION, &input).await
     }
     /// The identifier of the serverless cache snapshot to be exported to S3. Available for Valkey and Redis
@@ -433,7 +509,8 @@ impl ExportServerlessCacheSnapshotInput {
     pub fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_serverless_cache_snapshot_name = match node.child("ServerlessCacheSnapshotName")
+        let member_serverless_cache_snapshot_name = match node
+            .child("ServerlessCacheSnapshotName")
         {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.text()?.to_owned())
@@ -467,8 +544,10 @@ impl ExportServerlessCacheSnapshotOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<ExportServerlessCacheSnapshotInput, ::querygen_runtime::server::QueryError>
-{
+) -> ::std::result::Result<
+    ExportServerlessCacheSnapshotInput,
+    ::querygen_runtime::server::QueryError,
+> {
     let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
     tree.expect_action("ExportServerlessCacheSnapshot", "2015-02-02")?;
     ExportServerlessCacheSnapshotInput::read_query(&tree)
@@ -480,14 +559,14 @@ pub fn serialize_response(
     request_id: &str,
 ) -> ::std::string::String {
     let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer.start(
-        "ExportServerlessCacheSnapshotResponse",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-    );
-    writer.start(
-        "ExportServerlessCacheSnapshotResult",
-        ::std::option::Option::None,
-    );
+    writer
+        .start(
+            "ExportServerlessCacheSnapshotResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
+    writer.start("ExportServerlessCacheSnapshotResult", ::std::option::Option::None);
     output.write_xml(&mut writer);
     writer.end("ExportServerlessCacheSnapshotResult");
     writer.response_metadata(request_id);
@@ -509,7 +588,9 @@ pub mod builders {
             mut self,
             input: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.serverless_cache_snapshot_name = ::std::option::Option::Some(input.into());
+            self.serverless_cache_snapshot_name = ::std::option::Option::Some(
+                input.into(),
+            );
             self
         }
         /// Sets or clears the `ServerlessCacheSnapshotName` member.
@@ -568,7 +649,9 @@ pub mod builders {
     /// A builder for [`ExportServerlessCacheSnapshotOutput`](super::ExportServerlessCacheSnapshotOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct ExportServerlessCacheSnapshotOutputBuilder {
-        serverless_cache_snapshot: ::std::option::Option<crate::types::ServerlessCacheSnapshot>,
+        serverless_cache_snapshot: ::std::option::Option<
+            crate::types::ServerlessCacheSnapshot,
+        >,
     }
     impl ExportServerlessCacheSnapshotOutputBuilder {
         /// The state of a serverless cache at a specific point in time, to the millisecond. Available for
@@ -591,8 +674,7 @@ pub mod builders {
         /// Builds the [`ExportServerlessCacheSnapshotOutput`](super::ExportServerlessCacheSnapshotOutput); every member is optional or has a default.
         pub fn build(
             self,
-        ) -> crate::operation::export_serverless_cache_snapshot::ExportServerlessCacheSnapshotOutput
-        {
+        ) -> crate::operation::export_serverless_cache_snapshot::ExportServerlessCacheSnapshotOutput {
             crate::operation::export_serverless_cache_snapshot::ExportServerlessCacheSnapshotOutput {
                 serverless_cache_snapshot: self.serverless_cache_snapshot,
             }

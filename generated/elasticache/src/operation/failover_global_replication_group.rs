@@ -33,7 +33,7 @@ pub struct FailoverGlobalReplicationGroupInput {
 }
 impl FailoverGlobalReplicationGroupInput {
     /// Creates a builder for [`FailoverGlobalReplicationGroupInput`].
-    pub fn builder() -> crate::operation::failover_global_replication_group::builders::FailoverGlobalReplicationGroupInputBuilder{
+    pub fn builder() -> crate::operation::failover_global_replication_group::builders::FailoverGlobalReplicationGroupInputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -44,11 +44,13 @@ impl FailoverGlobalReplicationGroupInput {
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct FailoverGlobalReplicationGroupOutput {
     /// The `GlobalReplicationGroup` member.
-    pub global_replication_group: ::std::option::Option<crate::types::GlobalReplicationGroup>,
+    pub global_replication_group: ::std::option::Option<
+        crate::types::GlobalReplicationGroup,
+    >,
 }
 impl FailoverGlobalReplicationGroupOutput {
     /// Creates a builder for [`FailoverGlobalReplicationGroupOutput`].
-    pub fn builder() -> crate::operation::failover_global_replication_group::builders::FailoverGlobalReplicationGroupOutputBuilder{
+    pub fn builder() -> crate::operation::failover_global_replication_group::builders::FailoverGlobalReplicationGroupOutputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -74,9 +76,13 @@ impl FailoverGlobalReplicationGroupInput {
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=FailoverGlobalReplicationGroup&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &FailoverGlobalReplicationGroupInput) -> ::std::string::String {
-    let mut writer =
-        ::querygen_runtime::query::QueryWriter::new("FailoverGlobalReplicationGroup", "2015-02-02");
+pub fn serialize_query_body(
+    input: &FailoverGlobalReplicationGroupInput,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+        "FailoverGlobalReplicationGroup",
+        "2015-02-02",
+    );
     input.write_query(&mut writer);
     writer.finish()
 }
@@ -118,20 +124,31 @@ pub fn deserialize_response(
     )?;
     let output = match output {
         ::std::option::Option::Some(output) => output,
-        ::std::option::Option::None => FailoverGlobalReplicationGroupOutput::builder().build(),
+        ::std::option::Option::None => {
+            FailoverGlobalReplicationGroupOutput::builder().build()
+        }
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse { output, request_id })
+    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+        output,
+        request_id,
+    })
 }
 /// The errors `FailoverGlobalReplicationGroup` may return.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub enum FailoverGlobalReplicationGroupError {
     /// The service answered with [`crate::error::GlobalReplicationGroupNotFoundFault`].
-    GlobalReplicationGroupNotFoundFault(crate::error::GlobalReplicationGroupNotFoundFault),
+    GlobalReplicationGroupNotFoundFault(
+        crate::error::GlobalReplicationGroupNotFoundFault,
+    ),
     /// The service answered with [`crate::error::InvalidGlobalReplicationGroupStateFault`].
-    InvalidGlobalReplicationGroupStateFault(crate::error::InvalidGlobalReplicationGroupStateFault),
+    InvalidGlobalReplicationGroupStateFault(
+        crate::error::InvalidGlobalReplicationGroupStateFault,
+    ),
     /// The service answered with [`crate::error::InvalidParameterCombinationException`].
-    InvalidParameterCombinationException(crate::error::InvalidParameterCombinationException),
+    InvalidParameterCombinationException(
+        crate::error::InvalidParameterCombinationException,
+    ),
     /// The service answered with [`crate::error::InvalidParameterValueException`].
     InvalidParameterValueException(crate::error::InvalidParameterValueException),
     /// An error the model does not list here, or a body that is not an error document.
@@ -143,105 +160,133 @@ impl FailoverGlobalReplicationGroupError {
         let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(::std::boxed::Box::new(
-                    ::querygen_runtime::query::UnhandledError::new(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
+                return Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
                     ),
-                ));
+                );
             }
         };
         match envelope.code.as_deref() {
             ::std::option::Option::Some(
                 crate::error::GlobalReplicationGroupNotFoundFault::CODE,
             ) => {
-                crate::error::GlobalReplicationGroupNotFoundFault::read_error_body(body, &envelope)
+                crate::error::GlobalReplicationGroupNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::GlobalReplicationGroupNotFoundFault,
                     )
             }
             ::std::option::Option::Some(
                 crate::error::InvalidGlobalReplicationGroupStateFault::CODE,
-            ) => crate::error::InvalidGlobalReplicationGroupStateFault::read_error_body(
-                body, &envelope,
-            )
-            .map_or_else(
-                |problem| {
-                    Self::Unhandled(::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
+            ) => {
+                crate::error::InvalidGlobalReplicationGroupStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
                         ),
-                    ))
-                },
-                Self::InvalidGlobalReplicationGroupStateFault,
-            ),
+                        Self::InvalidGlobalReplicationGroupStateFault,
+                    )
+            }
             ::std::option::Option::Some(
                 crate::error::InvalidParameterCombinationException::CODE,
             ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(body, &envelope)
+                crate::error::InvalidParameterCombinationException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidParameterCombinationException,
                     )
             }
-            ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE) => {
-                crate::error::InvalidParameterValueException::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::InvalidParameterValueException::CODE,
+            ) => {
+                crate::error::InvalidParameterValueException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidParameterValueException,
                     )
             }
-            _ => Self::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Ok(envelope),
-                ),
-            )),
+            _ => {
+                Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Ok(envelope),
+                        ),
+                    ),
+                )
+            }
         }
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
             Self::GlobalReplicationGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::GlobalReplicationGroupNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::GlobalReplicationGroupNotFoundFault::CODE,
+                )
             }
-            Self::InvalidGlobalReplicationGroupStateFault(_) => ::std::option::Option::Some(
-                crate::error::InvalidGlobalReplicationGroupStateFault::CODE,
-            ),
-            Self::InvalidParameterCombinationException(_) => ::std::option::Option::Some(
-                crate::error::InvalidParameterCombinationException::CODE,
-            ),
+            Self::InvalidGlobalReplicationGroupStateFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidGlobalReplicationGroupStateFault::CODE,
+                )
+            }
+            Self::InvalidParameterCombinationException(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterCombinationException::CODE,
+                )
+            }
             Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterValueException::CODE,
+                )
             }
             Self::Unhandled(error) => error.code.as_deref(),
         }
@@ -252,22 +297,30 @@ impl FailoverGlobalReplicationGroupError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
         match self {
-            Self::GlobalReplicationGroupNotFoundFault(error) => (
-                crate::error::GlobalReplicationGroupNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidGlobalReplicationGroupStateFault(error) => (
-                crate::error::InvalidGlobalReplicationGroupStateFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidParameterCombinationException(error) => (
-                crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidParameterValueException(error) => (
-                crate::error::InvalidParameterValueException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::GlobalReplicationGroupNotFoundFault(error) => {
+                (
+                    crate::error::GlobalReplicationGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidGlobalReplicationGroupStateFault(error) => {
+                (
+                    crate::error::InvalidGlobalReplicationGroupStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterCombinationException(error) => {
+                (
+                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
         }
     }
@@ -280,12 +333,18 @@ impl ::querygen_runtime::query::ErrorCode for FailoverGlobalReplicationGroupErro
 impl ::std::fmt::Display for FailoverGlobalReplicationGroupError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
-            Self::GlobalReplicationGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::GlobalReplicationGroupNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::InvalidGlobalReplicationGroupStateFault(error) => {
                 ::std::fmt::Display::fmt(error, f)
             }
-            Self::InvalidParameterCombinationException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterValueException(error) => ::std::fmt::Display::fmt(error, f),
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
         }
     }
@@ -293,18 +352,27 @@ impl ::std::fmt::Display for FailoverGlobalReplicationGroupError {
 impl ::std::error::Error for FailoverGlobalReplicationGroupError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            Self::GlobalReplicationGroupNotFoundFault(error) => ::std::option::Option::Some(error),
+            Self::GlobalReplicationGroupNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::InvalidGlobalReplicationGroupStateFault(error) => {
                 ::std::option::Option::Some(error)
             }
-            Self::InvalidParameterCombinationException(error) => ::std::option::Option::Some(error),
-            Self::InvalidParameterValueException(error) => ::std::option::Option::Some(error),
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::Unhandled(error) => ::std::option::Option::Some(&**error),
         }
     }
 }
 /// Parses a non-2xx `FailoverGlobalReplicationGroup` response into [`FailoverGlobalReplicationGroupError`].
-pub fn deserialize_error(status: u16, body: &[u8]) -> FailoverGlobalReplicationGroupError {
+pub fn deserialize_error(
+    status: u16,
+    body: &[u8],
+) -> FailoverGlobalReplicationGroupError {
     FailoverGlobalReplicationGroupError::parse(status, body)
 }
 /// Builds the `FailoverGlobalReplicationGroup` HTTP request for `input` against a resolved endpoint URL: `POST`, the endpoint's path, `content-type`, `content-length` and the serialized body. Send it with any HTTP stack.
@@ -316,7 +384,11 @@ pub fn build_request(
     ::querygen_runtime::http::RequestError,
 > {
     let host_prefix = ::std::option::Option::None;
-    ::querygen_runtime::http::query_request(endpoint, host_prefix, serialize_query_body(input))
+    ::querygen_runtime::http::query_request(
+        endpoint,
+        host_prefix,
+        serialize_query_body(input),
+    )
 }
 /// Reads the HTTP response to a `FailoverGlobalReplicationGroup` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`FailoverGlobalReplicationGroupError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
@@ -328,15 +400,18 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
-        deserialize_response(body).map_err(|problem| {
-            FailoverGlobalReplicationGroupError::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Err(problem),
-                ),
-            ))
-        })
+        deserialize_response(body)
+            .map_err(|problem| {
+                FailoverGlobalReplicationGroupError::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
+                    ),
+                )
+            })
     } else {
         ::std::result::Result::Err(deserialize_error(status, body))
     }
@@ -349,7 +424,7 @@ static OPERATION: ::querygen_runtime::client::Operation<
 > = ::querygen_runtime::client::Operation {
     name: "FailoverGlobalReplicationGroup",
     build_request,
-    parse_response: parse_response::<::std::vec::Vec<u8>>,
+    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `FailoverGlobalReplicationGroup` call being prepared: the input's setters, then [`send`](Self::send).
@@ -360,7 +435,9 @@ pub struct FailoverGlobalReplicationGroupFluentBuilder {
 }
 #[cfg(feature = "client")]
 impl FailoverGlobalReplicationGroupFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_runtime::client::Handle>) -> Self {
+    pub(crate) fn new(
+        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    ) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -377,9 +454,7 @@ impl FailoverGlobalReplicationGroupFluentBuilder {
         FailoverGlobalReplicationGroupOutput,
         ::querygen_runtime::client::SdkError<FailoverGlobalReplicationGroupError>,
     > {
-        self.send_with_metadata()
-            .await
-            .map(|response| response.output)
+        self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
@@ -388,14 +463,16 @@ impl FailoverGlobalReplicationGroupFluentBuilder {
         ::querygen_runtime::query::QueryResponse<FailoverGlobalReplicationGroupOutput>,
         ::querygen_runtime::client::SdkError<FailoverGlobalReplicationGroupError>,
     > {
-        let input = self.inner.build().map_err(|problem| {
-            ::querygen_runtime::client::SdkError::Construction(
-                ::querygen_runtime::client::ConstructionError::new(::std::format!(
-                    "{}: {problem}",
-                    "FailoverGlobalReplicationGroup"
-                )),
-            )
-        })?;
+        let input = self
+            .inner
+            .build()
+            .map_err(|problem| {
+                ::querygen_runtime::client::SdkError::Construction(
+                    ::querygen_runtime::client::ConstructionError::new(
+                        ::std::format!("{}: {problem}", "FailoverGlobalReplicationGroup"),
+                    ),
+                )
+            })?;
         self.handle.invoke(&OPERATION, &input).await
     }
     /// The name of the Global datastore
@@ -453,7 +530,9 @@ impl FailoverGlobalReplicationGroupInput {
     pub fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_global_replication_group_id = match node.child("GlobalReplicationGroupId") {
+        let member_global_replication_group_id = match node
+            .child("GlobalReplicationGroupId")
+        {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.text()?.to_owned())
             }
@@ -465,7 +544,9 @@ impl FailoverGlobalReplicationGroupInput {
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_primary_replication_group_id = match node.child("PrimaryReplicationGroupId") {
+        let member_primary_replication_group_id = match node
+            .child("PrimaryReplicationGroupId")
+        {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.text()?.to_owned())
             }
@@ -508,14 +589,14 @@ pub fn serialize_response(
     request_id: &str,
 ) -> ::std::string::String {
     let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer.start(
-        "FailoverGlobalReplicationGroupResponse",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-    );
-    writer.start(
-        "FailoverGlobalReplicationGroupResult",
-        ::std::option::Option::None,
-    );
+    writer
+        .start(
+            "FailoverGlobalReplicationGroupResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
+    writer.start("FailoverGlobalReplicationGroupResult", ::std::option::Option::None);
     output.write_xml(&mut writer);
     writer.end("FailoverGlobalReplicationGroupResult");
     writer.response_metadata(request_id);
@@ -569,7 +650,9 @@ pub mod builders {
             mut self,
             input: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.primary_replication_group_id = ::std::option::Option::Some(input.into());
+            self.primary_replication_group_id = ::std::option::Option::Some(
+                input.into(),
+            );
             self
         }
         /// Sets or clears the `PrimaryReplicationGroupId` member.
@@ -586,7 +669,7 @@ pub mod builders {
         ) -> ::std::result::Result<
             crate::operation::failover_global_replication_group::FailoverGlobalReplicationGroupInput,
             ::querygen_runtime::BuildError,
-        >{
+        > {
             let mut missing = ::std::vec::Vec::new();
             if self.global_replication_group_id.is_none() {
                 missing.push("global_replication_group_id");
@@ -615,7 +698,9 @@ pub mod builders {
     /// A builder for [`FailoverGlobalReplicationGroupOutput`](super::FailoverGlobalReplicationGroupOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct FailoverGlobalReplicationGroupOutputBuilder {
-        global_replication_group: ::std::option::Option<crate::types::GlobalReplicationGroup>,
+        global_replication_group: ::std::option::Option<
+            crate::types::GlobalReplicationGroup,
+        >,
     }
     impl FailoverGlobalReplicationGroupOutputBuilder {
         /// The `GlobalReplicationGroup` member.
@@ -637,8 +722,7 @@ pub mod builders {
         /// Builds the [`FailoverGlobalReplicationGroupOutput`](super::FailoverGlobalReplicationGroupOutput); every member is optional or has a default.
         pub fn build(
             self,
-        ) -> crate::operation::failover_global_replication_group::FailoverGlobalReplicationGroupOutput
-        {
+        ) -> crate::operation::failover_global_replication_group::FailoverGlobalReplicationGroupOutput {
             crate::operation::failover_global_replication_group::FailoverGlobalReplicationGroupOutput {
                 global_replication_group: self.global_replication_group,
             }

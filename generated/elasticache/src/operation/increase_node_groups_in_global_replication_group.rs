@@ -26,8 +26,9 @@ pub struct IncreaseNodeGroupsInGlobalReplicationGroupInput {
     pub node_group_count: ::std::option::Option<i32>,
     /// Describes the replication group IDs, the Amazon regions where they are stored and the shard
     /// configuration for each that comprise the Global datastore
-    pub regional_configurations:
-        ::std::option::Option<::std::vec::Vec<crate::types::RegionalConfiguration>>,
+    pub regional_configurations: ::std::option::Option<
+        ::std::vec::Vec<crate::types::RegionalConfiguration>,
+    >,
     /// Indicates that the process begins immediately. At present, the only permitted value for this
     /// parameter is true.
     ///
@@ -36,7 +37,7 @@ pub struct IncreaseNodeGroupsInGlobalReplicationGroupInput {
 }
 impl IncreaseNodeGroupsInGlobalReplicationGroupInput {
     /// Creates a builder for [`IncreaseNodeGroupsInGlobalReplicationGroupInput`].
-    pub fn builder() -> crate::operation::increase_node_groups_in_global_replication_group::builders::IncreaseNodeGroupsInGlobalReplicationGroupInputBuilder{
+    pub fn builder() -> crate::operation::increase_node_groups_in_global_replication_group::builders::IncreaseNodeGroupsInGlobalReplicationGroupInputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -47,11 +48,13 @@ impl IncreaseNodeGroupsInGlobalReplicationGroupInput {
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct IncreaseNodeGroupsInGlobalReplicationGroupOutput {
     /// The `GlobalReplicationGroup` member.
-    pub global_replication_group: ::std::option::Option<crate::types::GlobalReplicationGroup>,
+    pub global_replication_group: ::std::option::Option<
+        crate::types::GlobalReplicationGroup,
+    >,
 }
 impl IncreaseNodeGroupsInGlobalReplicationGroupOutput {
     /// Creates a builder for [`IncreaseNodeGroupsInGlobalReplicationGroupOutput`].
-    pub fn builder() -> crate::operation::increase_node_groups_in_global_replication_group::builders::IncreaseNodeGroupsInGlobalReplicationGroupOutputBuilder{
+    pub fn builder() -> crate::operation::increase_node_groups_in_global_replication_group::builders::IncreaseNodeGroupsInGlobalReplicationGroupOutputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -130,7 +133,9 @@ impl IncreaseNodeGroupsInGlobalReplicationGroupOutput {
 pub fn deserialize_response(
     body: &[u8],
 ) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<IncreaseNodeGroupsInGlobalReplicationGroupOutput>,
+    ::querygen_runtime::query::QueryResponse<
+        IncreaseNodeGroupsInGlobalReplicationGroupOutput,
+    >,
     ::querygen_runtime::xml::XmlError,
 > {
     let (output, request_id) = ::querygen_runtime::query::read_response(
@@ -144,16 +149,23 @@ pub fn deserialize_response(
             IncreaseNodeGroupsInGlobalReplicationGroupOutput::builder().build()
         }
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse { output, request_id })
+    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+        output,
+        request_id,
+    })
 }
 /// The errors `IncreaseNodeGroupsInGlobalReplicationGroup` may return.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub enum IncreaseNodeGroupsInGlobalReplicationGroupError {
     /// The service answered with [`crate::error::GlobalReplicationGroupNotFoundFault`].
-    GlobalReplicationGroupNotFoundFault(crate::error::GlobalReplicationGroupNotFoundFault),
+    GlobalReplicationGroupNotFoundFault(
+        crate::error::GlobalReplicationGroupNotFoundFault,
+    ),
     /// The service answered with [`crate::error::InvalidGlobalReplicationGroupStateFault`].
-    InvalidGlobalReplicationGroupStateFault(crate::error::InvalidGlobalReplicationGroupStateFault),
+    InvalidGlobalReplicationGroupStateFault(
+        crate::error::InvalidGlobalReplicationGroupStateFault,
+    ),
     /// The service answered with [`crate::error::InvalidParameterValueException`].
     InvalidParameterValueException(crate::error::InvalidParameterValueException),
     /// An error the model does not list here, or a body that is not an error document.
@@ -165,85 +177,108 @@ impl IncreaseNodeGroupsInGlobalReplicationGroupError {
         let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(::std::boxed::Box::new(
-                    ::querygen_runtime::query::UnhandledError::new(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
+                return Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
                     ),
-                ));
+                );
             }
         };
         match envelope.code.as_deref() {
             ::std::option::Option::Some(
                 crate::error::GlobalReplicationGroupNotFoundFault::CODE,
             ) => {
-                crate::error::GlobalReplicationGroupNotFoundFault::read_error_body(body, &envelope)
+                crate::error::GlobalReplicationGroupNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::GlobalReplicationGroupNotFoundFault,
                     )
             }
             ::std::option::Option::Some(
                 crate::error::InvalidGlobalReplicationGroupStateFault::CODE,
-            ) => crate::error::InvalidGlobalReplicationGroupStateFault::read_error_body(
-                body, &envelope,
-            )
-            .map_or_else(
-                |problem| {
-                    Self::Unhandled(::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
-                        ),
-                    ))
-                },
-                Self::InvalidGlobalReplicationGroupStateFault,
-            ),
-            ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE) => {
-                crate::error::InvalidParameterValueException::read_error_body(body, &envelope)
+            ) => {
+                crate::error::InvalidGlobalReplicationGroupStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
+                        Self::InvalidGlobalReplicationGroupStateFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::InvalidParameterValueException::CODE,
+            ) => {
+                crate::error::InvalidParameterValueException::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
+                        ),
                         Self::InvalidParameterValueException,
                     )
             }
-            _ => Self::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Ok(envelope),
-                ),
-            )),
+            _ => {
+                Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Ok(envelope),
+                        ),
+                    ),
+                )
+            }
         }
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
             Self::GlobalReplicationGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::GlobalReplicationGroupNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::GlobalReplicationGroupNotFoundFault::CODE,
+                )
             }
-            Self::InvalidGlobalReplicationGroupStateFault(_) => ::std::option::Option::Some(
-                crate::error::InvalidGlobalReplicationGroupStateFault::CODE,
-            ),
+            Self::InvalidGlobalReplicationGroupStateFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidGlobalReplicationGroupStateFault::CODE,
+                )
+            }
             Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterValueException::CODE,
+                )
             }
             Self::Unhandled(error) => error.code.as_deref(),
         }
@@ -254,23 +289,30 @@ impl IncreaseNodeGroupsInGlobalReplicationGroupError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
         match self {
-            Self::GlobalReplicationGroupNotFoundFault(error) => (
-                crate::error::GlobalReplicationGroupNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidGlobalReplicationGroupStateFault(error) => (
-                crate::error::InvalidGlobalReplicationGroupStateFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidParameterValueException(error) => (
-                crate::error::InvalidParameterValueException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::GlobalReplicationGroupNotFoundFault(error) => {
+                (
+                    crate::error::GlobalReplicationGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidGlobalReplicationGroupStateFault(error) => {
+                (
+                    crate::error::InvalidGlobalReplicationGroupStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for IncreaseNodeGroupsInGlobalReplicationGroupError {
+impl ::querygen_runtime::query::ErrorCode
+for IncreaseNodeGroupsInGlobalReplicationGroupError {
     fn code(&self) -> ::std::option::Option<&str> {
         IncreaseNodeGroupsInGlobalReplicationGroupError::code(self)
     }
@@ -278,11 +320,15 @@ impl ::querygen_runtime::query::ErrorCode for IncreaseNodeGroupsInGlobalReplicat
 impl ::std::fmt::Display for IncreaseNodeGroupsInGlobalReplicationGroupError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
-            Self::GlobalReplicationGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::GlobalReplicationGroupNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::InvalidGlobalReplicationGroupStateFault(error) => {
                 ::std::fmt::Display::fmt(error, f)
             }
-            Self::InvalidParameterValueException(error) => ::std::fmt::Display::fmt(error, f),
+            Self::InvalidParameterValueException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
         }
     }
@@ -290,11 +336,15 @@ impl ::std::fmt::Display for IncreaseNodeGroupsInGlobalReplicationGroupError {
 impl ::std::error::Error for IncreaseNodeGroupsInGlobalReplicationGroupError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            Self::GlobalReplicationGroupNotFoundFault(error) => ::std::option::Option::Some(error),
+            Self::GlobalReplicationGroupNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::InvalidGlobalReplicationGroupStateFault(error) => {
                 ::std::option::Option::Some(error)
             }
-            Self::InvalidParameterValueException(error) => ::std::option::Option::Some(error),
+            Self::InvalidParameterValueException(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::Unhandled(error) => ::std::option::Option::Some(&**error),
         }
     }
@@ -315,27 +365,36 @@ pub fn build_request(
     ::querygen_runtime::http::RequestError,
 > {
     let host_prefix = ::std::option::Option::None;
-    ::querygen_runtime::http::query_request(endpoint, host_prefix, serialize_query_body(input))
+    ::querygen_runtime::http::query_request(
+        endpoint,
+        host_prefix,
+        serialize_query_body(input),
+    )
 }
 /// Reads the HTTP response to a `IncreaseNodeGroupsInGlobalReplicationGroup` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`IncreaseNodeGroupsInGlobalReplicationGroupError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<IncreaseNodeGroupsInGlobalReplicationGroupOutput>,
+    ::querygen_runtime::query::QueryResponse<
+        IncreaseNodeGroupsInGlobalReplicationGroupOutput,
+    >,
     IncreaseNodeGroupsInGlobalReplicationGroupError,
 > {
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
-        deserialize_response(body).map_err(|problem| {
-            IncreaseNodeGroupsInGlobalReplicationGroupError::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Err(problem),
-                ),
-            ))
-        })
+        deserialize_response(body)
+            .map_err(|problem| {
+                IncreaseNodeGroupsInGlobalReplicationGroupError::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
+                    ),
+                )
+            })
     } else {
         ::std::result::Result::Err(deserialize_error(status, body))
     }
@@ -348,7 +407,7 @@ static OPERATION: ::querygen_runtime::client::Operation<
 > = ::querygen_runtime::client::Operation {
     name: "IncreaseNodeGroupsInGlobalReplicationGroup",
     build_request,
-    parse_response: parse_response::<::std::vec::Vec<u8>>,
+    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `IncreaseNodeGroupsInGlobalReplicationGroup` call being prepared: the input's setters, then [`send`](Self::send).
@@ -359,14 +418,18 @@ pub struct IncreaseNodeGroupsInGlobalReplicationGroupFluentBuilder {
 }
 #[cfg(feature = "client")]
 impl IncreaseNodeGroupsInGlobalReplicationGroupFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_runtime::client::Handle>) -> Self {
+    pub(crate) fn new(
+        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    ) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
         }
     }
     /// The input as set so far.
-    pub fn as_input(&self) -> &builders::IncreaseNodeGroupsInGlobalReplicationGroupInputBuilder {
+    pub fn as_input(
+        &self,
+    ) -> &builders::IncreaseNodeGroupsInGlobalReplicationGroupInputBuilder {
         &self.inner
     }
     /// Sends the request; the output, or why there is none.
@@ -374,27 +437,35 @@ impl IncreaseNodeGroupsInGlobalReplicationGroupFluentBuilder {
         self,
     ) -> ::std::result::Result<
         IncreaseNodeGroupsInGlobalReplicationGroupOutput,
-        ::querygen_runtime::client::SdkError<IncreaseNodeGroupsInGlobalReplicationGroupError>,
+        ::querygen_runtime::client::SdkError<
+            IncreaseNodeGroupsInGlobalReplicationGroupError,
+        >,
     > {
-        self.send_with_metadata()
-            .await
-            .map(|response| response.output)
+        self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
     ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<IncreaseNodeGroupsInGlobalReplicationGroupOutput>,
-        ::querygen_runtime::client::SdkError<IncreaseNodeGroupsInGlobalReplicationGroupError>,
+        ::querygen_runtime::query::QueryResponse<
+            IncreaseNodeGroupsInGlobalReplicationGroupOutput,
+        >,
+        ::querygen_runtime::client::SdkError<
+            IncreaseNodeGroupsInGlobalReplicationGroupError,
+        >,
     > {
-        let input = self.inner.build().map_err(|problem| {
-            ::querygen_runtime::client::SdkError::Construction(
-                ::querygen_runtime::client::ConstructionError::new(::std::format!(
-                    "{}: {problem}",
-                    "IncreaseNodeGroupsInGlobalReplicationGroup"
-                )),
-            )
-        })?;
+        let input = self
+            .inner
+            .build()
+            .map_err(|problem| {
+                ::querygen_runtime::client::SdkError::Construction(
+                    ::querygen_runtime::client::ConstructionError::new(
+                        ::std::format!(
+                            "{}: {problem}", "IncreaseNodeGroupsInGlobalReplicationGroup"
+                        ),
+                    ),
+                )
+            })?;
         self.handle.invoke(&OPERATION, &input).await
     }
     /// The name of the Global datastore
@@ -437,7 +508,9 @@ impl IncreaseNodeGroupsInGlobalReplicationGroupFluentBuilder {
     /// Sets or clears the `RegionalConfigurations` member.
     pub fn set_regional_configurations(
         mut self,
-        input: ::std::option::Option<::std::vec::Vec<crate::types::RegionalConfiguration>>,
+        input: ::std::option::Option<
+            ::std::vec::Vec<crate::types::RegionalConfiguration>,
+        >,
     ) -> Self {
         self.inner = self.inner.set_regional_configurations(input);
         self
@@ -460,7 +533,9 @@ impl IncreaseNodeGroupsInGlobalReplicationGroupInput {
     pub fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_global_replication_group_id = match node.child("GlobalReplicationGroupId") {
+        let member_global_replication_group_id = match node
+            .child("GlobalReplicationGroupId")
+        {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.text()?.to_owned())
             }
@@ -474,16 +549,20 @@ impl IncreaseNodeGroupsInGlobalReplicationGroupInput {
         };
         let member_regional_configurations = match node.child("RegionalConfigurations") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(match child.child("RegionalConfiguration") {
-                    ::std::option::Option::Some(items) => {
-                        let mut list = ::std::vec::Vec::new();
-                        for item0 in items.items()? {
-                            list.push(crate::types::RegionalConfiguration::read_query(item0)?);
+                ::std::option::Option::Some(
+                    match child.child("RegionalConfiguration") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(
+                                    crate::types::RegionalConfiguration::read_query(item0)?,
+                                );
+                            }
+                            list
                         }
-                        list
-                    }
-                    ::std::option::Option::None => ::std::vec::Vec::new(),
-                })
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
@@ -531,14 +610,18 @@ pub fn serialize_response(
     request_id: &str,
 ) -> ::std::string::String {
     let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer.start(
-        "IncreaseNodeGroupsInGlobalReplicationGroupResponse",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-    );
-    writer.start(
-        "IncreaseNodeGroupsInGlobalReplicationGroupResult",
-        ::std::option::Option::None,
-    );
+    writer
+        .start(
+            "IncreaseNodeGroupsInGlobalReplicationGroupResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
+    writer
+        .start(
+            "IncreaseNodeGroupsInGlobalReplicationGroupResult",
+            ::std::option::Option::None,
+        );
     output.write_xml(&mut writer);
     writer.end("IncreaseNodeGroupsInGlobalReplicationGroupResult");
     writer.response_metadata(request_id);
@@ -552,8 +635,9 @@ pub mod builders {
     pub struct IncreaseNodeGroupsInGlobalReplicationGroupInputBuilder {
         global_replication_group_id: ::std::option::Option<::std::string::String>,
         node_group_count: ::std::option::Option<i32>,
-        regional_configurations:
-            ::std::option::Option<::std::vec::Vec<crate::types::RegionalConfiguration>>,
+        regional_configurations: ::std::option::Option<
+            ::std::vec::Vec<crate::types::RegionalConfiguration>,
+        >,
         apply_immediately: ::std::option::Option<bool>,
     }
     impl IncreaseNodeGroupsInGlobalReplicationGroupInputBuilder {
@@ -574,12 +658,18 @@ pub mod builders {
             self
         }
         /// Total number of node groups you want
-        pub fn node_group_count(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+        pub fn node_group_count(
+            mut self,
+            input: impl ::std::convert::Into<i32>,
+        ) -> Self {
             self.node_group_count = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `NodeGroupCount` member.
-        pub fn set_node_group_count(mut self, input: ::std::option::Option<i32>) -> Self {
+        pub fn set_node_group_count(
+            mut self,
+            input: ::std::option::Option<i32>,
+        ) -> Self {
             self.node_group_count = input;
             self
         }
@@ -599,19 +689,27 @@ pub mod builders {
         /// Sets or clears the `RegionalConfigurations` member.
         pub fn set_regional_configurations(
             mut self,
-            input: ::std::option::Option<::std::vec::Vec<crate::types::RegionalConfiguration>>,
+            input: ::std::option::Option<
+                ::std::vec::Vec<crate::types::RegionalConfiguration>,
+            >,
         ) -> Self {
             self.regional_configurations = input;
             self
         }
         /// Indicates that the process begins immediately. At present, the only permitted value for this
         /// parameter is true.
-        pub fn apply_immediately(mut self, input: impl ::std::convert::Into<bool>) -> Self {
+        pub fn apply_immediately(
+            mut self,
+            input: impl ::std::convert::Into<bool>,
+        ) -> Self {
             self.apply_immediately = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `ApplyImmediately` member.
-        pub fn set_apply_immediately(mut self, input: ::std::option::Option<bool>) -> Self {
+        pub fn set_apply_immediately(
+            mut self,
+            input: ::std::option::Option<bool>,
+        ) -> Self {
             self.apply_immediately = input;
             self
         }
@@ -621,7 +719,7 @@ pub mod builders {
         ) -> ::std::result::Result<
             crate::operation::increase_node_groups_in_global_replication_group::IncreaseNodeGroupsInGlobalReplicationGroupInput,
             ::querygen_runtime::BuildError,
-        >{
+        > {
             let mut missing = ::std::vec::Vec::new();
             if self.global_replication_group_id.is_none() {
                 missing.push("global_replication_group_id");
@@ -651,7 +749,9 @@ pub mod builders {
     /// A builder for [`IncreaseNodeGroupsInGlobalReplicationGroupOutput`](super::IncreaseNodeGroupsInGlobalReplicationGroupOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct IncreaseNodeGroupsInGlobalReplicationGroupOutputBuilder {
-        global_replication_group: ::std::option::Option<crate::types::GlobalReplicationGroup>,
+        global_replication_group: ::std::option::Option<
+            crate::types::GlobalReplicationGroup,
+        >,
     }
     impl IncreaseNodeGroupsInGlobalReplicationGroupOutputBuilder {
         /// The `GlobalReplicationGroup` member.
@@ -673,7 +773,7 @@ pub mod builders {
         /// Builds the [`IncreaseNodeGroupsInGlobalReplicationGroupOutput`](super::IncreaseNodeGroupsInGlobalReplicationGroupOutput); every member is optional or has a default.
         pub fn build(
             self,
-        ) -> crate::operation::increase_node_groups_in_global_replication_group::IncreaseNodeGroupsInGlobalReplicationGroupOutput{
+        ) -> crate::operation::increase_node_groups_in_global_replication_group::IncreaseNodeGroupsInGlobalReplicationGroupOutput {
             crate::operation::increase_node_groups_in_global_replication_group::IncreaseNodeGroupsInGlobalReplicationGroupOutput {
                 global_replication_group: self.global_replication_group,
             }

@@ -40,7 +40,9 @@ pub struct IncreaseReplicaCountInput {
     /// A list of `ConfigureShard` objects that can be used to configure each shard in a Valkey or Redis OSS
     /// (cluster mode enabled) replication group. The `ConfigureShard` has three members: `NewReplicaCount`,
     /// `NodeGroupId`, and `PreferredAvailabilityZones`.
-    pub replica_configuration: ::std::option::Option<::std::vec::Vec<crate::types::ConfigureShard>>,
+    pub replica_configuration: ::std::option::Option<
+        ::std::vec::Vec<crate::types::ConfigureShard>,
+    >,
     /// If `True`, the number of replica nodes is increased immediately. `ApplyImmediately=False` is not
     /// currently supported.
     ///
@@ -49,8 +51,7 @@ pub struct IncreaseReplicaCountInput {
 }
 impl IncreaseReplicaCountInput {
     /// Creates a builder for [`IncreaseReplicaCountInput`].
-    pub fn builder(
-    ) -> crate::operation::increase_replica_count::builders::IncreaseReplicaCountInputBuilder {
+    pub fn builder() -> crate::operation::increase_replica_count::builders::IncreaseReplicaCountInputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -65,8 +66,7 @@ pub struct IncreaseReplicaCountOutput {
 }
 impl IncreaseReplicaCountOutput {
     /// Creates a builder for [`IncreaseReplicaCountOutput`].
-    pub fn builder(
-    ) -> crate::operation::increase_replica_count::builders::IncreaseReplicaCountOutputBuilder {
+    pub fn builder() -> crate::operation::increase_replica_count::builders::IncreaseReplicaCountOutputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -108,8 +108,10 @@ impl IncreaseReplicaCountInput {
 }
 /// Serializes the input as the awsQuery request body: `Action=IncreaseReplicaCount&Version=2015-02-02` then the members, form-urlencoded.
 pub fn serialize_query_body(input: &IncreaseReplicaCountInput) -> ::std::string::String {
-    let mut writer =
-        ::querygen_runtime::query::QueryWriter::new("IncreaseReplicaCount", "2015-02-02");
+    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+        "IncreaseReplicaCount",
+        "2015-02-02",
+    );
     input.write_query(&mut writer);
     writer.finish()
 }
@@ -119,8 +121,9 @@ impl IncreaseReplicaCountOutput {
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_replication_group: ::std::option::Option<crate::types::ReplicationGroup> =
-            ::std::option::Option::None;
+        let mut member_replication_group: ::std::option::Option<
+            crate::types::ReplicationGroup,
+        > = ::std::option::Option::None;
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "ReplicationGroup" => {
@@ -152,22 +155,31 @@ pub fn deserialize_response(
         ::std::option::Option::Some(output) => output,
         ::std::option::Option::None => IncreaseReplicaCountOutput::builder().build(),
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse { output, request_id })
+    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+        output,
+        request_id,
+    })
 }
 /// The errors `IncreaseReplicaCount` may return.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub enum IncreaseReplicaCountError {
     /// The service answered with [`crate::error::ClusterQuotaForCustomerExceededFault`].
-    ClusterQuotaForCustomerExceededFault(crate::error::ClusterQuotaForCustomerExceededFault),
+    ClusterQuotaForCustomerExceededFault(
+        crate::error::ClusterQuotaForCustomerExceededFault,
+    ),
     /// The service answered with [`crate::error::InsufficientCacheClusterCapacityFault`].
-    InsufficientCacheClusterCapacityFault(crate::error::InsufficientCacheClusterCapacityFault),
+    InsufficientCacheClusterCapacityFault(
+        crate::error::InsufficientCacheClusterCapacityFault,
+    ),
     /// The service answered with [`crate::error::InvalidCacheClusterStateFault`].
     InvalidCacheClusterStateFault(crate::error::InvalidCacheClusterStateFault),
     /// The service answered with [`crate::error::InvalidKmsKeyFault`].
     InvalidKmsKeyFault(crate::error::InvalidKmsKeyFault),
     /// The service answered with [`crate::error::InvalidParameterCombinationException`].
-    InvalidParameterCombinationException(crate::error::InvalidParameterCombinationException),
+    InvalidParameterCombinationException(
+        crate::error::InvalidParameterCombinationException,
+    ),
     /// The service answered with [`crate::error::InvalidParameterValueException`].
     InvalidParameterValueException(crate::error::InvalidParameterValueException),
     /// The service answered with [`crate::error::InvalidReplicationGroupStateFault`].
@@ -193,237 +205,301 @@ impl IncreaseReplicaCountError {
         let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(::std::boxed::Box::new(
-                    ::querygen_runtime::query::UnhandledError::new(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
+                return Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
                     ),
-                ));
+                );
             }
         };
         match envelope.code.as_deref() {
             ::std::option::Option::Some(
                 crate::error::ClusterQuotaForCustomerExceededFault::CODE,
             ) => {
-                crate::error::ClusterQuotaForCustomerExceededFault::read_error_body(body, &envelope)
+                crate::error::ClusterQuotaForCustomerExceededFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::ClusterQuotaForCustomerExceededFault,
                     )
             }
             ::std::option::Option::Some(
                 crate::error::InsufficientCacheClusterCapacityFault::CODE,
-            ) => crate::error::InsufficientCacheClusterCapacityFault::read_error_body(
-                body, &envelope,
-            )
-            .map_or_else(
-                |problem| {
-                    Self::Unhandled(::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
-                        ),
-                    ))
-                },
-                Self::InsufficientCacheClusterCapacityFault,
-            ),
-            ::std::option::Option::Some(crate::error::InvalidCacheClusterStateFault::CODE) => {
-                crate::error::InvalidCacheClusterStateFault::read_error_body(body, &envelope)
+            ) => {
+                crate::error::InsufficientCacheClusterCapacityFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
+                        Self::InsufficientCacheClusterCapacityFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::InvalidCacheClusterStateFault::CODE,
+            ) => {
+                crate::error::InvalidCacheClusterStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
+                        ),
                         Self::InvalidCacheClusterStateFault,
                     )
             }
             ::std::option::Option::Some(crate::error::InvalidKmsKeyFault::CODE) => {
-                crate::error::InvalidKmsKeyFault::read_error_body(body, &envelope).map_or_else(
-                    |problem| {
-                        Self::Unhandled(::std::boxed::Box::new(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
+                crate::error::InvalidKmsKeyFault::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
                             ),
-                        ))
-                    },
-                    Self::InvalidKmsKeyFault,
-                )
+                        ),
+                        Self::InvalidKmsKeyFault,
+                    )
             }
             ::std::option::Option::Some(
                 crate::error::InvalidParameterCombinationException::CODE,
             ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(body, &envelope)
+                crate::error::InvalidParameterCombinationException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidParameterCombinationException,
                     )
             }
-            ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE) => {
-                crate::error::InvalidParameterValueException::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::InvalidParameterValueException::CODE,
+            ) => {
+                crate::error::InvalidParameterValueException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidParameterValueException,
                     )
             }
-            ::std::option::Option::Some(crate::error::InvalidReplicationGroupStateFault::CODE) => {
-                crate::error::InvalidReplicationGroupStateFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::InvalidReplicationGroupStateFault::CODE,
+            ) => {
+                crate::error::InvalidReplicationGroupStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidReplicationGroupStateFault,
                     )
             }
-            ::std::option::Option::Some(crate::error::InvalidVpcNetworkStateFault::CODE) => {
-                crate::error::InvalidVpcNetworkStateFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::InvalidVpcNetworkStateFault::CODE,
+            ) => {
+                crate::error::InvalidVpcNetworkStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidVpcNetworkStateFault,
                     )
             }
             ::std::option::Option::Some(crate::error::NoOperationFault::CODE) => {
-                crate::error::NoOperationFault::read_error_body(body, &envelope).map_or_else(
-                    |problem| {
-                        Self::Unhandled(::std::boxed::Box::new(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
+                crate::error::NoOperationFault::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
                             ),
-                        ))
-                    },
-                    Self::NoOperationFault,
-                )
+                        ),
+                        Self::NoOperationFault,
+                    )
             }
             ::std::option::Option::Some(
                 crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault::CODE,
-            ) => crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault::read_error_body(
-                body, &envelope,
-            )
-            .map_or_else(
-                |problem| {
-                    Self::Unhandled(::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
-                        ),
-                    ))
-                },
-                Self::NodeGroupsPerReplicationGroupQuotaExceededFault,
-            ),
-            ::std::option::Option::Some(crate::error::NodeQuotaForCustomerExceededFault::CODE) => {
-                crate::error::NodeQuotaForCustomerExceededFault::read_error_body(body, &envelope)
+            ) => {
+                crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
+                        Self::NodeGroupsPerReplicationGroupQuotaExceededFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::NodeQuotaForCustomerExceededFault::CODE,
+            ) => {
+                crate::error::NodeQuotaForCustomerExceededFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
+                        ),
                         Self::NodeQuotaForCustomerExceededFault,
                     )
             }
-            ::std::option::Option::Some(crate::error::ReplicationGroupNotFoundFault::CODE) => {
-                crate::error::ReplicationGroupNotFoundFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::ReplicationGroupNotFoundFault::CODE,
+            ) => {
+                crate::error::ReplicationGroupNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::ReplicationGroupNotFoundFault,
                     )
             }
-            _ => Self::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Ok(envelope),
-                ),
-            )),
+            _ => {
+                Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Ok(envelope),
+                        ),
+                    ),
+                )
+            }
         }
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
-            Self::ClusterQuotaForCustomerExceededFault(_) => ::std::option::Option::Some(
-                crate::error::ClusterQuotaForCustomerExceededFault::CODE,
-            ),
-            Self::InsufficientCacheClusterCapacityFault(_) => ::std::option::Option::Some(
-                crate::error::InsufficientCacheClusterCapacityFault::CODE,
-            ),
+            Self::ClusterQuotaForCustomerExceededFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::ClusterQuotaForCustomerExceededFault::CODE,
+                )
+            }
+            Self::InsufficientCacheClusterCapacityFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InsufficientCacheClusterCapacityFault::CODE,
+                )
+            }
             Self::InvalidCacheClusterStateFault(_) => {
-                ::std::option::Option::Some(crate::error::InvalidCacheClusterStateFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidCacheClusterStateFault::CODE,
+                )
             }
             Self::InvalidKmsKeyFault(_) => {
                 ::std::option::Option::Some(crate::error::InvalidKmsKeyFault::CODE)
             }
-            Self::InvalidParameterCombinationException(_) => ::std::option::Option::Some(
-                crate::error::InvalidParameterCombinationException::CODE,
-            ),
+            Self::InvalidParameterCombinationException(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterCombinationException::CODE,
+                )
+            }
             Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterValueException::CODE,
+                )
             }
             Self::InvalidReplicationGroupStateFault(_) => {
-                ::std::option::Option::Some(crate::error::InvalidReplicationGroupStateFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidReplicationGroupStateFault::CODE,
+                )
             }
             Self::InvalidVpcNetworkStateFault(_) => {
-                ::std::option::Option::Some(crate::error::InvalidVpcNetworkStateFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidVpcNetworkStateFault::CODE,
+                )
             }
             Self::NoOperationFault(_) => {
                 ::std::option::Option::Some(crate::error::NoOperationFault::CODE)
@@ -434,10 +510,14 @@ impl IncreaseReplicaCountError {
                 )
             }
             Self::NodeQuotaForCustomerExceededFault(_) => {
-                ::std::option::Option::Some(crate::error::NodeQuotaForCustomerExceededFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::NodeQuotaForCustomerExceededFault::CODE,
+                )
             }
             Self::ReplicationGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::ReplicationGroupNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::ReplicationGroupNotFoundFault::CODE,
+                )
             }
             Self::Unhandled(error) => error.code.as_deref(),
         }
@@ -448,54 +528,78 @@ impl IncreaseReplicaCountError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
         match self {
-            Self::ClusterQuotaForCustomerExceededFault(error) => (
-                crate::error::ClusterQuotaForCustomerExceededFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InsufficientCacheClusterCapacityFault(error) => (
-                crate::error::InsufficientCacheClusterCapacityFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidCacheClusterStateFault(error) => (
-                crate::error::InvalidCacheClusterStateFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidKmsKeyFault(error) => (
-                crate::error::InvalidKmsKeyFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidParameterCombinationException(error) => (
-                crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidParameterValueException(error) => (
-                crate::error::InvalidParameterValueException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidReplicationGroupStateFault(error) => (
-                crate::error::InvalidReplicationGroupStateFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidVpcNetworkStateFault(error) => (
-                crate::error::InvalidVpcNetworkStateFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::NoOperationFault(error) => (
-                crate::error::NoOperationFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::NodeGroupsPerReplicationGroupQuotaExceededFault(error) => (
-                crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::NodeQuotaForCustomerExceededFault(error) => (
-                crate::error::NodeQuotaForCustomerExceededFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::ReplicationGroupNotFoundFault(error) => (
-                crate::error::ReplicationGroupNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::ClusterQuotaForCustomerExceededFault(error) => {
+                (
+                    crate::error::ClusterQuotaForCustomerExceededFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InsufficientCacheClusterCapacityFault(error) => {
+                (
+                    crate::error::InsufficientCacheClusterCapacityFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidCacheClusterStateFault(error) => {
+                (
+                    crate::error::InvalidCacheClusterStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidKmsKeyFault(error) => {
+                (
+                    crate::error::InvalidKmsKeyFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterCombinationException(error) => {
+                (
+                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidReplicationGroupStateFault(error) => {
+                (
+                    crate::error::InvalidReplicationGroupStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidVpcNetworkStateFault(error) => {
+                (
+                    crate::error::InvalidVpcNetworkStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::NoOperationFault(error) => {
+                (
+                    crate::error::NoOperationFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::NodeGroupsPerReplicationGroupQuotaExceededFault(error) => {
+                (
+                    crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::NodeQuotaForCustomerExceededFault(error) => {
+                (
+                    crate::error::NodeQuotaForCustomerExceededFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ReplicationGroupNotFoundFault(error) => {
+                (
+                    crate::error::ReplicationGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
         }
     }
@@ -508,22 +612,38 @@ impl ::querygen_runtime::query::ErrorCode for IncreaseReplicaCountError {
 impl ::std::fmt::Display for IncreaseReplicaCountError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
-            Self::ClusterQuotaForCustomerExceededFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::ClusterQuotaForCustomerExceededFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::InsufficientCacheClusterCapacityFault(error) => {
                 ::std::fmt::Display::fmt(error, f)
             }
-            Self::InvalidCacheClusterStateFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::InvalidCacheClusterStateFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::InvalidKmsKeyFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterCombinationException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterValueException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidReplicationGroupStateFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidVpcNetworkStateFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidReplicationGroupStateFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidVpcNetworkStateFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::NoOperationFault(error) => ::std::fmt::Display::fmt(error, f),
             Self::NodeGroupsPerReplicationGroupQuotaExceededFault(error) => {
                 ::std::fmt::Display::fmt(error, f)
             }
-            Self::NodeQuotaForCustomerExceededFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::ReplicationGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::NodeQuotaForCustomerExceededFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::ReplicationGroupNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
         }
     }
@@ -531,22 +651,38 @@ impl ::std::fmt::Display for IncreaseReplicaCountError {
 impl ::std::error::Error for IncreaseReplicaCountError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            Self::ClusterQuotaForCustomerExceededFault(error) => ::std::option::Option::Some(error),
+            Self::ClusterQuotaForCustomerExceededFault(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::InsufficientCacheClusterCapacityFault(error) => {
                 ::std::option::Option::Some(error)
             }
-            Self::InvalidCacheClusterStateFault(error) => ::std::option::Option::Some(error),
+            Self::InvalidCacheClusterStateFault(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::InvalidKmsKeyFault(error) => ::std::option::Option::Some(error),
-            Self::InvalidParameterCombinationException(error) => ::std::option::Option::Some(error),
-            Self::InvalidParameterValueException(error) => ::std::option::Option::Some(error),
-            Self::InvalidReplicationGroupStateFault(error) => ::std::option::Option::Some(error),
-            Self::InvalidVpcNetworkStateFault(error) => ::std::option::Option::Some(error),
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidReplicationGroupStateFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidVpcNetworkStateFault(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::NoOperationFault(error) => ::std::option::Option::Some(error),
             Self::NodeGroupsPerReplicationGroupQuotaExceededFault(error) => {
                 ::std::option::Option::Some(error)
             }
-            Self::NodeQuotaForCustomerExceededFault(error) => ::std::option::Option::Some(error),
-            Self::ReplicationGroupNotFoundFault(error) => ::std::option::Option::Some(error),
+            Self::NodeQuotaForCustomerExceededFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::ReplicationGroupNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::Unhandled(error) => ::std::option::Option::Some(&**error),
         }
     }
@@ -564,7 +700,11 @@ pub fn build_request(
     ::querygen_runtime::http::RequestError,
 > {
     let host_prefix = ::std::option::Option::None;
-    ::querygen_runtime::http::query_request(endpoint, host_prefix, serialize_query_body(input))
+    ::querygen_runtime::http::query_request(
+        endpoint,
+        host_prefix,
+        serialize_query_body(input),
+    )
 }
 /// Reads the HTTP response to a `IncreaseReplicaCount` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`IncreaseReplicaCountError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
@@ -576,15 +716,18 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
-        deserialize_response(body).map_err(|problem| {
-            IncreaseReplicaCountError::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Err(problem),
-                ),
-            ))
-        })
+        deserialize_response(body)
+            .map_err(|problem| {
+                IncreaseReplicaCountError::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
+                    ),
+                )
+            })
     } else {
         ::std::result::Result::Err(deserialize_error(status, body))
     }
@@ -597,7 +740,7 @@ static OPERATION: ::querygen_runtime::client::Operation<
 > = ::querygen_runtime::client::Operation {
     name: "IncreaseReplicaCount",
     build_request,
-    parse_response: parse_response::<::std::vec::Vec<u8>>,
+    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `IncreaseReplicaCount` call being prepared: the input's setters, then [`send`](Self::send).
@@ -608,7 +751,9 @@ pub struct IncreaseReplicaCountFluentBuilder {
 }
 #[cfg(feature = "client")]
 impl IncreaseReplicaCountFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_runtime::client::Handle>) -> Self {
+    pub(crate) fn new(
+        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    ) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -625,9 +770,7 @@ impl IncreaseReplicaCountFluentBuilder {
         IncreaseReplicaCountOutput,
         ::querygen_runtime::client::SdkError<IncreaseReplicaCountError>,
     > {
-        self.send_with_metadata()
-            .await
-            .map(|response| response.output)
+        self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
@@ -636,14 +779,16 @@ impl IncreaseReplicaCountFluentBuilder {
         ::querygen_runtime::query::QueryResponse<IncreaseReplicaCountOutput>,
         ::querygen_runtime::client::SdkError<IncreaseReplicaCountError>,
     > {
-        let input = self.inner.build().map_err(|problem| {
-            ::querygen_runtime::client::SdkError::Construction(
-                ::querygen_runtime::client::ConstructionError::new(::std::format!(
-                    "{}: {problem}",
-                    "IncreaseReplicaCount"
-                )),
-            )
-        })?;
+        let input = self
+            .inner
+            .build()
+            .map_err(|problem| {
+                ::querygen_runtime::client::SdkError::Construction(
+                    ::querygen_runtime::client::ConstructionError::new(
+                        ::std::format!("{}: {problem}", "IncreaseReplicaCount"),
+                    ),
+                )
+            })?;
         self.handle.invoke(&OPERATION, &input).await
     }
     /// The id of the replication group to which you want to add replica nodes.
@@ -727,16 +872,18 @@ impl IncreaseReplicaCountInput {
         };
         let member_replica_configuration = match node.child("ReplicaConfiguration") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(match child.child("ConfigureShard") {
-                    ::std::option::Option::Some(items) => {
-                        let mut list = ::std::vec::Vec::new();
-                        for item0 in items.items()? {
-                            list.push(crate::types::ConfigureShard::read_query(item0)?);
+                ::std::option::Option::Some(
+                    match child.child("ConfigureShard") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(crate::types::ConfigureShard::read_query(item0)?);
+                            }
+                            list
                         }
-                        list
-                    }
-                    ::std::option::Option::None => ::std::vec::Vec::new(),
-                })
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
@@ -769,7 +916,10 @@ impl IncreaseReplicaCountOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<IncreaseReplicaCountInput, ::querygen_runtime::server::QueryError> {
+) -> ::std::result::Result<
+    IncreaseReplicaCountInput,
+    ::querygen_runtime::server::QueryError,
+> {
     let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
     tree.expect_action("IncreaseReplicaCount", "2015-02-02")?;
     IncreaseReplicaCountInput::read_query(&tree)
@@ -781,10 +931,13 @@ pub fn serialize_response(
     request_id: &str,
 ) -> ::std::string::String {
     let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer.start(
-        "IncreaseReplicaCountResponse",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-    );
+    writer
+        .start(
+            "IncreaseReplicaCountResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
     writer.start("IncreaseReplicaCountResult", ::std::option::Option::None);
     output.write_xml(&mut writer);
     writer.end("IncreaseReplicaCountResult");
@@ -799,7 +952,9 @@ pub mod builders {
     pub struct IncreaseReplicaCountInputBuilder {
         replication_group_id: ::std::option::Option<::std::string::String>,
         new_replica_count: ::std::option::Option<i32>,
-        replica_configuration: ::std::option::Option<::std::vec::Vec<crate::types::ConfigureShard>>,
+        replica_configuration: ::std::option::Option<
+            ::std::vec::Vec<crate::types::ConfigureShard>,
+        >,
         apply_immediately: ::std::option::Option<bool>,
     }
     impl IncreaseReplicaCountInputBuilder {
@@ -823,12 +978,18 @@ pub mod builders {
         /// OSS (cluster mode disabled) replication groups, this is the number of replica nodes in the
         /// replication group. For Valkey or Redis OSS (cluster mode enabled) replication groups, this is the
         /// number of replica nodes in each of the replication group's node groups.
-        pub fn new_replica_count(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+        pub fn new_replica_count(
+            mut self,
+            input: impl ::std::convert::Into<i32>,
+        ) -> Self {
             self.new_replica_count = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `NewReplicaCount` member.
-        pub fn set_new_replica_count(mut self, input: ::std::option::Option<i32>) -> Self {
+        pub fn set_new_replica_count(
+            mut self,
+            input: ::std::option::Option<i32>,
+        ) -> Self {
             self.new_replica_count = input;
             self
         }
@@ -856,12 +1017,18 @@ pub mod builders {
         }
         /// If `True`, the number of replica nodes is increased immediately. `ApplyImmediately=False` is not
         /// currently supported.
-        pub fn apply_immediately(mut self, input: impl ::std::convert::Into<bool>) -> Self {
+        pub fn apply_immediately(
+            mut self,
+            input: impl ::std::convert::Into<bool>,
+        ) -> Self {
             self.apply_immediately = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `ApplyImmediately` member.
-        pub fn set_apply_immediately(mut self, input: ::std::option::Option<bool>) -> Self {
+        pub fn set_apply_immediately(
+            mut self,
+            input: ::std::option::Option<bool>,
+        ) -> Self {
             self.apply_immediately = input;
             self
         }
@@ -887,14 +1054,12 @@ pub mod builders {
                     ),
                 );
             }
-            ::std::result::Result::Ok(
-                crate::operation::increase_replica_count::IncreaseReplicaCountInput {
-                    replication_group_id: self.replication_group_id,
-                    new_replica_count: self.new_replica_count,
-                    replica_configuration: self.replica_configuration,
-                    apply_immediately: self.apply_immediately,
-                },
-            )
+            ::std::result::Result::Ok(crate::operation::increase_replica_count::IncreaseReplicaCountInput {
+                replication_group_id: self.replication_group_id,
+                new_replica_count: self.new_replica_count,
+                replica_configuration: self.replica_configuration,
+                apply_immediately: self.apply_immediately,
+            })
         }
     }
     /// A builder for [`IncreaseReplicaCountOutput`](super::IncreaseReplicaCountOutput).
@@ -920,7 +1085,9 @@ pub mod builders {
             self
         }
         /// Builds the [`IncreaseReplicaCountOutput`](super::IncreaseReplicaCountOutput); every member is optional or has a default.
-        pub fn build(self) -> crate::operation::increase_replica_count::IncreaseReplicaCountOutput {
+        pub fn build(
+            self,
+        ) -> crate::operation::increase_replica_count::IncreaseReplicaCountOutput {
             crate::operation::increase_replica_count::IncreaseReplicaCountOutput {
                 replication_group: self.replication_group,
             }

@@ -37,7 +37,7 @@ pub struct ListAllowedNodeTypeModificationsInput {
 }
 impl ListAllowedNodeTypeModificationsInput {
     /// Creates a builder for [`ListAllowedNodeTypeModificationsInput`].
-    pub fn builder() -> crate::operation::list_allowed_node_type_modifications::builders::ListAllowedNodeTypeModificationsInputBuilder{
+    pub fn builder() -> crate::operation::list_allowed_node_type_modifications::builders::ListAllowedNodeTypeModificationsInputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -52,16 +52,20 @@ pub struct ListAllowedNodeTypeModificationsOutput {
     ///
     /// When scaling up a Valkey or Redis OSS cluster or replication group using `ModifyCacheCluster` or
     /// `ModifyReplicationGroup`, use a value from this list for the `CacheNodeType` parameter.
-    pub scale_up_modifications: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub scale_up_modifications: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
     /// A string list, each element of which specifies a cache node type which you can use to scale your
     /// cluster or replication group. When scaling down a Valkey or Redis OSS cluster or replication group
     /// using ModifyCacheCluster or ModifyReplicationGroup, use a value from this list for the CacheNodeType
     /// parameter.
-    pub scale_down_modifications: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub scale_down_modifications: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
 }
 impl ListAllowedNodeTypeModificationsOutput {
     /// Creates a builder for [`ListAllowedNodeTypeModificationsOutput`].
-    pub fn builder() -> crate::operation::list_allowed_node_type_modifications::builders::ListAllowedNodeTypeModificationsOutputBuilder{
+    pub fn builder() -> crate::operation::list_allowed_node_type_modifications::builders::ListAllowedNodeTypeModificationsOutputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -109,7 +113,9 @@ impl ListAllowedNodeTypeModificationsOutput {
                 "ScaleUpModifications" => {
                     member_scale_up_modifications = ::std::option::Option::Some({
                         let mut items0 = ::std::vec::Vec::new();
-                        while let ::std::option::Option::Some(item0) = reader.next_child(&child)? {
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
                             if reader.name() == "member" {
                                 items0.push(reader.read_string(&item0)?);
                             } else {
@@ -122,7 +128,9 @@ impl ListAllowedNodeTypeModificationsOutput {
                 "ScaleDownModifications" => {
                     member_scale_down_modifications = ::std::option::Option::Some({
                         let mut items0 = ::std::vec::Vec::new();
-                        while let ::std::option::Option::Some(item0) = reader.next_child(&child)? {
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
                             if reader.name() == "member" {
                                 items0.push(reader.read_string(&item0)?);
                             } else {
@@ -155,9 +163,14 @@ pub fn deserialize_response(
     )?;
     let output = match output {
         ::std::option::Option::Some(output) => output,
-        ::std::option::Option::None => ListAllowedNodeTypeModificationsOutput::builder().build(),
+        ::std::option::Option::None => {
+            ListAllowedNodeTypeModificationsOutput::builder().build()
+        }
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse { output, request_id })
+    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+        output,
+        request_id,
+    })
 }
 /// The errors `ListAllowedNodeTypeModifications` may return.
 #[non_exhaustive]
@@ -166,7 +179,9 @@ pub enum ListAllowedNodeTypeModificationsError {
     /// The service answered with [`crate::error::CacheClusterNotFoundFault`].
     CacheClusterNotFoundFault(crate::error::CacheClusterNotFoundFault),
     /// The service answered with [`crate::error::InvalidParameterCombinationException`].
-    InvalidParameterCombinationException(crate::error::InvalidParameterCombinationException),
+    InvalidParameterCombinationException(
+        crate::error::InvalidParameterCombinationException,
+    ),
     /// The service answered with [`crate::error::InvalidParameterValueException`].
     InvalidParameterValueException(crate::error::InvalidParameterValueException),
     /// The service answered with [`crate::error::ReplicationGroupNotFoundFault`].
@@ -180,101 +195,130 @@ impl ListAllowedNodeTypeModificationsError {
         let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(::std::boxed::Box::new(
-                    ::querygen_runtime::query::UnhandledError::new(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
+                return Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
                     ),
-                ));
+                );
             }
         };
         match envelope.code.as_deref() {
-            ::std::option::Option::Some(crate::error::CacheClusterNotFoundFault::CODE) => {
+            ::std::option::Option::Some(
+                crate::error::CacheClusterNotFoundFault::CODE,
+            ) => {
                 crate::error::CacheClusterNotFoundFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::CacheClusterNotFoundFault,
                     )
             }
             ::std::option::Option::Some(
                 crate::error::InvalidParameterCombinationException::CODE,
             ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(body, &envelope)
+                crate::error::InvalidParameterCombinationException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidParameterCombinationException,
                     )
             }
-            ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE) => {
-                crate::error::InvalidParameterValueException::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::InvalidParameterValueException::CODE,
+            ) => {
+                crate::error::InvalidParameterValueException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidParameterValueException,
                     )
             }
-            ::std::option::Option::Some(crate::error::ReplicationGroupNotFoundFault::CODE) => {
-                crate::error::ReplicationGroupNotFoundFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::ReplicationGroupNotFoundFault::CODE,
+            ) => {
+                crate::error::ReplicationGroupNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::ReplicationGroupNotFoundFault,
                     )
             }
-            _ => Self::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Ok(envelope),
-                ),
-            )),
+            _ => {
+                Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Ok(envelope),
+                        ),
+                    ),
+                )
+            }
         }
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
             Self::CacheClusterNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::CacheClusterNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::CacheClusterNotFoundFault::CODE,
+                )
             }
-            Self::InvalidParameterCombinationException(_) => ::std::option::Option::Some(
-                crate::error::InvalidParameterCombinationException::CODE,
-            ),
+            Self::InvalidParameterCombinationException(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterCombinationException::CODE,
+                )
+            }
             Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterValueException::CODE,
+                )
             }
             Self::ReplicationGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::ReplicationGroupNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::ReplicationGroupNotFoundFault::CODE,
+                )
             }
             Self::Unhandled(error) => error.code.as_deref(),
         }
@@ -285,22 +329,30 @@ impl ListAllowedNodeTypeModificationsError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
         match self {
-            Self::CacheClusterNotFoundFault(error) => (
-                crate::error::CacheClusterNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidParameterCombinationException(error) => (
-                crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidParameterValueException(error) => (
-                crate::error::InvalidParameterValueException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::ReplicationGroupNotFoundFault(error) => (
-                crate::error::ReplicationGroupNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::CacheClusterNotFoundFault(error) => {
+                (
+                    crate::error::CacheClusterNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterCombinationException(error) => {
+                (
+                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ReplicationGroupNotFoundFault(error) => {
+                (
+                    crate::error::ReplicationGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
         }
     }
@@ -314,9 +366,15 @@ impl ::std::fmt::Display for ListAllowedNodeTypeModificationsError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
             Self::CacheClusterNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterCombinationException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterValueException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::ReplicationGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::ReplicationGroupNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
         }
     }
@@ -325,15 +383,24 @@ impl ::std::error::Error for ListAllowedNodeTypeModificationsError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::CacheClusterNotFoundFault(error) => ::std::option::Option::Some(error),
-            Self::InvalidParameterCombinationException(error) => ::std::option::Option::Some(error),
-            Self::InvalidParameterValueException(error) => ::std::option::Option::Some(error),
-            Self::ReplicationGroupNotFoundFault(error) => ::std::option::Option::Some(error),
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::ReplicationGroupNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::Unhandled(error) => ::std::option::Option::Some(&**error),
         }
     }
 }
 /// Parses a non-2xx `ListAllowedNodeTypeModifications` response into [`ListAllowedNodeTypeModificationsError`].
-pub fn deserialize_error(status: u16, body: &[u8]) -> ListAllowedNodeTypeModificationsError {
+pub fn deserialize_error(
+    status: u16,
+    body: &[u8],
+) -> ListAllowedNodeTypeModificationsError {
     ListAllowedNodeTypeModificationsError::parse(status, body)
 }
 /// Builds the `ListAllowedNodeTypeModifications` HTTP request for `input` against a resolved endpoint URL: `POST`, the endpoint's path, `content-type`, `content-length` and the serialized body. Send it with any HTTP stack.
@@ -345,7 +412,11 @@ pub fn build_request(
     ::querygen_runtime::http::RequestError,
 > {
     let host_prefix = ::std::option::Option::None;
-    ::querygen_runtime::http::query_request(endpoint, host_prefix, serialize_query_body(input))
+    ::querygen_runtime::http::query_request(
+        endpoint,
+        host_prefix,
+        serialize_query_body(input),
+    )
 }
 /// Reads the HTTP response to a `ListAllowedNodeTypeModifications` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ListAllowedNodeTypeModificationsError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
@@ -357,15 +428,18 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
-        deserialize_response(body).map_err(|problem| {
-            ListAllowedNodeTypeModificationsError::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Err(problem),
-                ),
-            ))
-        })
+        deserialize_response(body)
+            .map_err(|problem| {
+                ListAllowedNodeTypeModificationsError::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
+                    ),
+                )
+            })
     } else {
         ::std::result::Result::Err(deserialize_error(status, body))
     }
@@ -378,7 +452,7 @@ static OPERATION: ::querygen_runtime::client::Operation<
 > = ::querygen_runtime::client::Operation {
     name: "ListAllowedNodeTypeModifications",
     build_request,
-    parse_response: parse_response::<::std::vec::Vec<u8>>,
+    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `ListAllowedNodeTypeModifications` call being prepared: the input's setters, then [`send`](Self::send).
@@ -389,7 +463,9 @@ pub struct ListAllowedNodeTypeModificationsFluentBuilder {
 }
 #[cfg(feature = "client")]
 impl ListAllowedNodeTypeModificationsFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_runtime::client::Handle>) -> Self {
+    pub(crate) fn new(
+        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    ) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -406,9 +482,7 @@ impl ListAllowedNodeTypeModificationsFluentBuilder {
         ListAllowedNodeTypeModificationsOutput,
         ::querygen_runtime::client::SdkError<ListAllowedNodeTypeModificationsError>,
     > {
-        self.send_with_metadata()
-            .await
-            .map(|response| response.output)
+        self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
@@ -524,14 +598,14 @@ pub fn serialize_response(
     request_id: &str,
 ) -> ::std::string::String {
     let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer.start(
-        "ListAllowedNodeTypeModificationsResponse",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-    );
-    writer.start(
-        "ListAllowedNodeTypeModificationsResult",
-        ::std::option::Option::None,
-    );
+    writer
+        .start(
+            "ListAllowedNodeTypeModificationsResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
+    writer.start("ListAllowedNodeTypeModificationsResult", ::std::option::Option::None);
     output.write_xml(&mut writer);
     writer.end("ListAllowedNodeTypeModificationsResult");
     writer.response_metadata(request_id);
@@ -590,7 +664,7 @@ pub mod builders {
         /// Builds the [`ListAllowedNodeTypeModificationsInput`](super::ListAllowedNodeTypeModificationsInput); every member is optional or has a default.
         pub fn build(
             self,
-        ) -> crate::operation::list_allowed_node_type_modifications::ListAllowedNodeTypeModificationsInput{
+        ) -> crate::operation::list_allowed_node_type_modifications::ListAllowedNodeTypeModificationsInput {
             crate::operation::list_allowed_node_type_modifications::ListAllowedNodeTypeModificationsInput {
                 cache_cluster_id: self.cache_cluster_id,
                 replication_group_id: self.replication_group_id,
@@ -600,8 +674,12 @@ pub mod builders {
     /// A builder for [`ListAllowedNodeTypeModificationsOutput`](super::ListAllowedNodeTypeModificationsOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct ListAllowedNodeTypeModificationsOutputBuilder {
-        scale_up_modifications: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        scale_down_modifications: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        scale_up_modifications: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        scale_down_modifications: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
     }
     impl ListAllowedNodeTypeModificationsOutputBuilder {
         /// Appends one item to the `ScaleUpModifications` member.
@@ -654,7 +732,7 @@ pub mod builders {
         /// Builds the [`ListAllowedNodeTypeModificationsOutput`](super::ListAllowedNodeTypeModificationsOutput); every member is optional or has a default.
         pub fn build(
             self,
-        ) -> crate::operation::list_allowed_node_type_modifications::ListAllowedNodeTypeModificationsOutput{
+        ) -> crate::operation::list_allowed_node_type_modifications::ListAllowedNodeTypeModificationsOutput {
             crate::operation::list_allowed_node_type_modifications::ListAllowedNodeTypeModificationsOutput {
                 scale_up_modifications: self.scale_up_modifications,
                 scale_down_modifications: self.scale_down_modifications,

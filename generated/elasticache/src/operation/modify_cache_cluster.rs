@@ -65,7 +65,9 @@ pub struct ModifyCacheClusterInput {
     ///
     /// For example: If you have 3 active cache nodes, 7 pending cache nodes, and the number of cache nodes
     /// in this `ModifyCacheCluster` call is 5, you must list 2 (7 - 5) cache node IDs to remove.
-    pub cache_node_ids_to_remove: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub cache_node_ids_to_remove: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
     /// Specifies whether the new nodes in this Memcached cluster are all created in a single Availability
     /// Zone or created across multiple Availability Zones.
     ///
@@ -129,7 +131,9 @@ pub struct ModifyCacheClusterInput {
     ///     **Important:** **Important:** If the new create request is **Apply Immediately - Yes**, all
     ///     creates are performed immediately. If the new create request is **Apply Immediately - No**, all
     ///     creates are pending.
-    pub new_availability_zones: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub new_availability_zones: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
     /// A list of cache security group names to authorize on this cluster. This change is asynchronously
     /// applied as soon as possible.
     ///
@@ -137,12 +141,16 @@ pub struct ModifyCacheClusterInput {
     /// Cloud (Amazon VPC).
     ///
     /// Constraints: Must contain no more than 255 alphanumeric characters. Must not be "Default".
-    pub cache_security_group_names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub cache_security_group_names: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
     /// Specifies the VPC Security Groups associated with the cluster.
     ///
     /// This parameter can be used only with clusters that are created in an Amazon Virtual Private Cloud
     /// (Amazon VPC).
-    pub security_group_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub security_group_ids: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
     /// Specifies the weekly time range during which maintenance on the cluster is performed. It is
     /// specified as a range in the format ddd:hh24:mi-ddd:hh24:mi (24H Clock UTC). The minimum maintenance
     /// window is a 60 minute period.
@@ -228,11 +236,13 @@ pub struct ModifyCacheClusterInput {
     ///
     /// For more information, see [Authenticating Users with
     /// AUTH](http://docs.aws.amazon.com/AmazonElastiCache/latest/dg/auth.html)
-    pub auth_token_update_strategy:
-        ::std::option::Option<crate::types::AuthTokenUpdateStrategyType>,
+    pub auth_token_update_strategy: ::std::option::Option<
+        crate::types::AuthTokenUpdateStrategyType,
+    >,
     /// Specifies the destination, format and type of the logs.
-    pub log_delivery_configurations:
-        ::std::option::Option<::std::vec::Vec<crate::types::LogDeliveryConfigurationRequest>>,
+    pub log_delivery_configurations: ::std::option::Option<
+        ::std::vec::Vec<crate::types::LogDeliveryConfigurationRequest>,
+    >,
     /// The network type you choose when modifying a cluster, either `ipv4` \| `ipv6`. IPv6 is supported for
     /// workloads using Valkey 7.2 and above, Redis OSS engine version 6.2 to 7.1 or Memcached engine
     /// version 1.6.6 and above on all instances built on the [Nitro
@@ -241,8 +251,7 @@ pub struct ModifyCacheClusterInput {
 }
 impl ModifyCacheClusterInput {
     /// Creates a builder for [`ModifyCacheClusterInput`].
-    pub fn builder(
-    ) -> crate::operation::modify_cache_cluster::builders::ModifyCacheClusterInputBuilder {
+    pub fn builder() -> crate::operation::modify_cache_cluster::builders::ModifyCacheClusterInputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -257,8 +266,7 @@ pub struct ModifyCacheClusterOutput {
 }
 impl ModifyCacheClusterOutput {
     /// Creates a builder for [`ModifyCacheClusterOutput`].
-    pub fn builder(
-    ) -> crate::operation::modify_cache_cluster::builders::ModifyCacheClusterOutputBuilder {
+    pub fn builder() -> crate::operation::modify_cache_cluster::builders::ModifyCacheClusterOutputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -430,8 +438,10 @@ impl ModifyCacheClusterInput {
 }
 /// Serializes the input as the awsQuery request body: `Action=ModifyCacheCluster&Version=2015-02-02` then the members, form-urlencoded.
 pub fn serialize_query_body(input: &ModifyCacheClusterInput) -> ::std::string::String {
-    let mut writer =
-        ::querygen_runtime::query::QueryWriter::new("ModifyCacheCluster", "2015-02-02");
+    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+        "ModifyCacheCluster",
+        "2015-02-02",
+    );
     input.write_query(&mut writer);
     writer.finish()
 }
@@ -441,8 +451,9 @@ impl ModifyCacheClusterOutput {
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_cache_cluster: ::std::option::Option<crate::types::CacheCluster> =
-            ::std::option::Option::None;
+        let mut member_cache_cluster: ::std::option::Option<
+            crate::types::CacheCluster,
+        > = ::std::option::Option::None;
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "CacheCluster" => {
@@ -474,7 +485,10 @@ pub fn deserialize_response(
         ::std::option::Option::Some(output) => output,
         ::std::option::Option::None => ModifyCacheClusterOutput::builder().build(),
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse { output, request_id })
+    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+        output,
+        request_id,
+    })
 }
 /// The errors `ModifyCacheCluster` may return.
 #[non_exhaustive]
@@ -487,13 +501,19 @@ pub enum ModifyCacheClusterError {
     /// The service answered with [`crate::error::CacheSecurityGroupNotFoundFault`].
     CacheSecurityGroupNotFoundFault(crate::error::CacheSecurityGroupNotFoundFault),
     /// The service answered with [`crate::error::InsufficientCacheClusterCapacityFault`].
-    InsufficientCacheClusterCapacityFault(crate::error::InsufficientCacheClusterCapacityFault),
+    InsufficientCacheClusterCapacityFault(
+        crate::error::InsufficientCacheClusterCapacityFault,
+    ),
     /// The service answered with [`crate::error::InvalidCacheClusterStateFault`].
     InvalidCacheClusterStateFault(crate::error::InvalidCacheClusterStateFault),
     /// The service answered with [`crate::error::InvalidCacheSecurityGroupStateFault`].
-    InvalidCacheSecurityGroupStateFault(crate::error::InvalidCacheSecurityGroupStateFault),
+    InvalidCacheSecurityGroupStateFault(
+        crate::error::InvalidCacheSecurityGroupStateFault,
+    ),
     /// The service answered with [`crate::error::InvalidParameterCombinationException`].
-    InvalidParameterCombinationException(crate::error::InvalidParameterCombinationException),
+    InvalidParameterCombinationException(
+        crate::error::InvalidParameterCombinationException,
+    ),
     /// The service answered with [`crate::error::InvalidParameterValueException`].
     InvalidParameterValueException(crate::error::InvalidParameterValueException),
     /// The service answered with [`crate::error::InvalidVpcNetworkStateFault`].
@@ -511,231 +531,305 @@ impl ModifyCacheClusterError {
         let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(::std::boxed::Box::new(
-                    ::querygen_runtime::query::UnhandledError::new(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                ));
-            }
-        };
-        match envelope.code.as_deref() {
-            ::std::option::Option::Some(crate::error::CacheClusterNotFoundFault::CODE) => {
-                crate::error::CacheClusterNotFoundFault::read_error_body(body, &envelope)
-                    .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
-                            ))
-                        },
-                        Self::CacheClusterNotFoundFault,
-                    )
-            }
-            ::std::option::Option::Some(crate::error::CacheParameterGroupNotFoundFault::CODE) => {
-                crate::error::CacheParameterGroupNotFoundFault::read_error_body(body, &envelope)
-                    .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
-                            ))
-                        },
-                        Self::CacheParameterGroupNotFoundFault,
-                    )
-            }
-            ::std::option::Option::Some(crate::error::CacheSecurityGroupNotFoundFault::CODE) => {
-                crate::error::CacheSecurityGroupNotFoundFault::read_error_body(body, &envelope)
-                    .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
-                            ))
-                        },
-                        Self::CacheSecurityGroupNotFoundFault,
-                    )
-            }
-            ::std::option::Option::Some(
-                crate::error::InsufficientCacheClusterCapacityFault::CODE,
-            ) => crate::error::InsufficientCacheClusterCapacityFault::read_error_body(
-                body, &envelope,
-            )
-            .map_or_else(
-                |problem| {
-                    Self::Unhandled(::std::boxed::Box::new(
+                return Self::Unhandled(
+                    ::std::boxed::Box::new(
                         ::querygen_runtime::query::UnhandledError::new(
                             status,
                             body,
                             ::std::result::Result::Err(problem),
                         ),
-                    ))
-                },
-                Self::InsufficientCacheClusterCapacityFault,
-            ),
-            ::std::option::Option::Some(crate::error::InvalidCacheClusterStateFault::CODE) => {
-                crate::error::InvalidCacheClusterStateFault::read_error_body(body, &envelope)
+                    ),
+                );
+            }
+        };
+        match envelope.code.as_deref() {
+            ::std::option::Option::Some(
+                crate::error::CacheClusterNotFoundFault::CODE,
+            ) => {
+                crate::error::CacheClusterNotFoundFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
+                        Self::CacheClusterNotFoundFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::CacheParameterGroupNotFoundFault::CODE,
+            ) => {
+                crate::error::CacheParameterGroupNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
+                        ),
+                        Self::CacheParameterGroupNotFoundFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::CacheSecurityGroupNotFoundFault::CODE,
+            ) => {
+                crate::error::CacheSecurityGroupNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
+                        ),
+                        Self::CacheSecurityGroupNotFoundFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::InsufficientCacheClusterCapacityFault::CODE,
+            ) => {
+                crate::error::InsufficientCacheClusterCapacityFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
+                        ),
+                        Self::InsufficientCacheClusterCapacityFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::InvalidCacheClusterStateFault::CODE,
+            ) => {
+                crate::error::InvalidCacheClusterStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
+                        ),
                         Self::InvalidCacheClusterStateFault,
                     )
             }
             ::std::option::Option::Some(
                 crate::error::InvalidCacheSecurityGroupStateFault::CODE,
             ) => {
-                crate::error::InvalidCacheSecurityGroupStateFault::read_error_body(body, &envelope)
+                crate::error::InvalidCacheSecurityGroupStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidCacheSecurityGroupStateFault,
                     )
             }
             ::std::option::Option::Some(
                 crate::error::InvalidParameterCombinationException::CODE,
             ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(body, &envelope)
+                crate::error::InvalidParameterCombinationException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidParameterCombinationException,
                     )
             }
-            ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE) => {
-                crate::error::InvalidParameterValueException::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::InvalidParameterValueException::CODE,
+            ) => {
+                crate::error::InvalidParameterValueException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidParameterValueException,
                     )
             }
-            ::std::option::Option::Some(crate::error::InvalidVpcNetworkStateFault::CODE) => {
-                crate::error::InvalidVpcNetworkStateFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::InvalidVpcNetworkStateFault::CODE,
+            ) => {
+                crate::error::InvalidVpcNetworkStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidVpcNetworkStateFault,
                     )
             }
-            ::std::option::Option::Some(crate::error::NodeQuotaForClusterExceededFault::CODE) => {
-                crate::error::NodeQuotaForClusterExceededFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::NodeQuotaForClusterExceededFault::CODE,
+            ) => {
+                crate::error::NodeQuotaForClusterExceededFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::NodeQuotaForClusterExceededFault,
                     )
             }
-            ::std::option::Option::Some(crate::error::NodeQuotaForCustomerExceededFault::CODE) => {
-                crate::error::NodeQuotaForCustomerExceededFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::NodeQuotaForCustomerExceededFault::CODE,
+            ) => {
+                crate::error::NodeQuotaForCustomerExceededFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::NodeQuotaForCustomerExceededFault,
                     )
             }
-            _ => Self::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Ok(envelope),
-                ),
-            )),
+            _ => {
+                Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Ok(envelope),
+                        ),
+                    ),
+                )
+            }
         }
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
             Self::CacheClusterNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::CacheClusterNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::CacheClusterNotFoundFault::CODE,
+                )
             }
             Self::CacheParameterGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::CacheParameterGroupNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::CacheParameterGroupNotFoundFault::CODE,
+                )
             }
             Self::CacheSecurityGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::CacheSecurityGroupNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::CacheSecurityGroupNotFoundFault::CODE,
+                )
             }
-            Self::InsufficientCacheClusterCapacityFault(_) => ::std::option::Option::Some(
-                crate::error::InsufficientCacheClusterCapacityFault::CODE,
-            ),
+            Self::InsufficientCacheClusterCapacityFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InsufficientCacheClusterCapacityFault::CODE,
+                )
+            }
             Self::InvalidCacheClusterStateFault(_) => {
-                ::std::option::Option::Some(crate::error::InvalidCacheClusterStateFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidCacheClusterStateFault::CODE,
+                )
             }
             Self::InvalidCacheSecurityGroupStateFault(_) => {
-                ::std::option::Option::Some(crate::error::InvalidCacheSecurityGroupStateFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidCacheSecurityGroupStateFault::CODE,
+                )
             }
-            Self::InvalidParameterCombinationException(_) => ::std::option::Option::Some(
-                crate::error::InvalidParameterCombinationException::CODE,
-            ),
+            Self::InvalidParameterCombinationException(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterCombinationException::CODE,
+                )
+            }
             Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterValueException::CODE,
+                )
             }
             Self::InvalidVpcNetworkStateFault(_) => {
-                ::std::option::Option::Some(crate::error::InvalidVpcNetworkStateFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidVpcNetworkStateFault::CODE,
+                )
             }
             Self::NodeQuotaForClusterExceededFault(_) => {
-                ::std::option::Option::Some(crate::error::NodeQuotaForClusterExceededFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::NodeQuotaForClusterExceededFault::CODE,
+                )
             }
             Self::NodeQuotaForCustomerExceededFault(_) => {
-                ::std::option::Option::Some(crate::error::NodeQuotaForCustomerExceededFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::NodeQuotaForCustomerExceededFault::CODE,
+                )
             }
             Self::Unhandled(error) => error.code.as_deref(),
         }
@@ -746,50 +840,72 @@ impl ModifyCacheClusterError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
         match self {
-            Self::CacheClusterNotFoundFault(error) => (
-                crate::error::CacheClusterNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::CacheParameterGroupNotFoundFault(error) => (
-                crate::error::CacheParameterGroupNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::CacheSecurityGroupNotFoundFault(error) => (
-                crate::error::CacheSecurityGroupNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InsufficientCacheClusterCapacityFault(error) => (
-                crate::error::InsufficientCacheClusterCapacityFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidCacheClusterStateFault(error) => (
-                crate::error::InvalidCacheClusterStateFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidCacheSecurityGroupStateFault(error) => (
-                crate::error::InvalidCacheSecurityGroupStateFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidParameterCombinationException(error) => (
-                crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidParameterValueException(error) => (
-                crate::error::InvalidParameterValueException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidVpcNetworkStateFault(error) => (
-                crate::error::InvalidVpcNetworkStateFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::NodeQuotaForClusterExceededFault(error) => (
-                crate::error::NodeQuotaForClusterExceededFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::NodeQuotaForCustomerExceededFault(error) => (
-                crate::error::NodeQuotaForCustomerExceededFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::CacheClusterNotFoundFault(error) => {
+                (
+                    crate::error::CacheClusterNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::CacheParameterGroupNotFoundFault(error) => {
+                (
+                    crate::error::CacheParameterGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::CacheSecurityGroupNotFoundFault(error) => {
+                (
+                    crate::error::CacheSecurityGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InsufficientCacheClusterCapacityFault(error) => {
+                (
+                    crate::error::InsufficientCacheClusterCapacityFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidCacheClusterStateFault(error) => {
+                (
+                    crate::error::InvalidCacheClusterStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidCacheSecurityGroupStateFault(error) => {
+                (
+                    crate::error::InvalidCacheSecurityGroupStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterCombinationException(error) => {
+                (
+                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidVpcNetworkStateFault(error) => {
+                (
+                    crate::error::InvalidVpcNetworkStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::NodeQuotaForClusterExceededFault(error) => {
+                (
+                    crate::error::NodeQuotaForClusterExceededFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::NodeQuotaForCustomerExceededFault(error) => {
+                (
+                    crate::error::NodeQuotaForCustomerExceededFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
         }
     }
@@ -803,18 +919,36 @@ impl ::std::fmt::Display for ModifyCacheClusterError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
             Self::CacheClusterNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::CacheParameterGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::CacheSecurityGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::CacheParameterGroupNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::CacheSecurityGroupNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::InsufficientCacheClusterCapacityFault(error) => {
                 ::std::fmt::Display::fmt(error, f)
             }
-            Self::InvalidCacheClusterStateFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidCacheSecurityGroupStateFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterCombinationException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterValueException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidVpcNetworkStateFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::NodeQuotaForClusterExceededFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::NodeQuotaForCustomerExceededFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::InvalidCacheClusterStateFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidCacheSecurityGroupStateFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidVpcNetworkStateFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::NodeQuotaForClusterExceededFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::NodeQuotaForCustomerExceededFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
         }
     }
@@ -823,18 +957,36 @@ impl ::std::error::Error for ModifyCacheClusterError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::CacheClusterNotFoundFault(error) => ::std::option::Option::Some(error),
-            Self::CacheParameterGroupNotFoundFault(error) => ::std::option::Option::Some(error),
-            Self::CacheSecurityGroupNotFoundFault(error) => ::std::option::Option::Some(error),
+            Self::CacheParameterGroupNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::CacheSecurityGroupNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::InsufficientCacheClusterCapacityFault(error) => {
                 ::std::option::Option::Some(error)
             }
-            Self::InvalidCacheClusterStateFault(error) => ::std::option::Option::Some(error),
-            Self::InvalidCacheSecurityGroupStateFault(error) => ::std::option::Option::Some(error),
-            Self::InvalidParameterCombinationException(error) => ::std::option::Option::Some(error),
-            Self::InvalidParameterValueException(error) => ::std::option::Option::Some(error),
-            Self::InvalidVpcNetworkStateFault(error) => ::std::option::Option::Some(error),
-            Self::NodeQuotaForClusterExceededFault(error) => ::std::option::Option::Some(error),
-            Self::NodeQuotaForCustomerExceededFault(error) => ::std::option::Option::Some(error),
+            Self::InvalidCacheClusterStateFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidCacheSecurityGroupStateFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidVpcNetworkStateFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::NodeQuotaForClusterExceededFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::NodeQuotaForCustomerExceededFault(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::Unhandled(error) => ::std::option::Option::Some(&**error),
         }
     }
@@ -852,7 +1004,11 @@ pub fn build_request(
     ::querygen_runtime::http::RequestError,
 > {
     let host_prefix = ::std::option::Option::None;
-    ::querygen_runtime::http::query_request(endpoint, host_prefix, serialize_query_body(input))
+    ::querygen_runtime::http::query_request(
+        endpoint,
+        host_prefix,
+        serialize_query_body(input),
+    )
 }
 /// Reads the HTTP response to a `ModifyCacheCluster` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ModifyCacheClusterError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
@@ -864,15 +1020,18 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
-        deserialize_response(body).map_err(|problem| {
-            ModifyCacheClusterError::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Err(problem),
-                ),
-            ))
-        })
+        deserialize_response(body)
+            .map_err(|problem| {
+                ModifyCacheClusterError::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
+                    ),
+                )
+            })
     } else {
         ::std::result::Result::Err(deserialize_error(status, body))
     }
@@ -885,7 +1044,7 @@ static OPERATION: ::querygen_runtime::client::Operation<
 > = ::querygen_runtime::client::Operation {
     name: "ModifyCacheCluster",
     build_request,
-    parse_response: parse_response::<::std::vec::Vec<u8>>,
+    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `ModifyCacheCluster` call being prepared: the input's setters, then [`send`](Self::send).
@@ -896,7 +1055,9 @@ pub struct ModifyCacheClusterFluentBuilder {
 }
 #[cfg(feature = "client")]
 impl ModifyCacheClusterFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_runtime::client::Handle>) -> Self {
+    pub(crate) fn new(
+        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    ) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -913,9 +1074,7 @@ impl ModifyCacheClusterFluentBuilder {
         ModifyCacheClusterOutput,
         ::querygen_runtime::client::SdkError<ModifyCacheClusterError>,
     > {
-        self.send_with_metadata()
-            .await
-            .map(|response| response.output)
+        self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
@@ -924,14 +1083,16 @@ impl ModifyCacheClusterFluentBuilder {
         ::querygen_runtime::query::QueryResponse<ModifyCacheClusterOutput>,
         ::querygen_runtime::client::SdkError<ModifyCacheClusterError>,
     > {
-        let input = self.inner.build().map_err(|problem| {
-            ::querygen_runtime::client::SdkError::Construction(
-                ::querygen_runtime::client::ConstructionError::new(::std::format!(
-                    "{}: {problem}",
-                    "ModifyCacheCluster"
-                )),
-            )
-        })?;
+        let input = self
+            .inner
+            .build()
+            .map_err(|problem| {
+                ::querygen_runtime::client::SdkError::Construction(
+                    ::querygen_runtime::client::ConstructionError::new(
+                        ::std::format!("{}: {problem}", "ModifyCacheCluster"),
+                    ),
+                )
+            })?;
         self.handle.invoke(&OPERATION, &input).await
     }
     /// The cluster identifier. This value is stored as a lowercase string.
@@ -1023,12 +1184,18 @@ impl ModifyCacheClusterFluentBuilder {
     /// current Availability Zone.
     ///
     /// Only newly created nodes are located in different Availability Zones.
-    pub fn az_mode(mut self, input: impl ::std::convert::Into<crate::types::AzMode>) -> Self {
+    pub fn az_mode(
+        mut self,
+        input: impl ::std::convert::Into<crate::types::AzMode>,
+    ) -> Self {
         self.inner = self.inner.az_mode(input);
         self
     }
     /// Sets or clears the `AZMode` member.
-    pub fn set_az_mode(mut self, input: ::std::option::Option<crate::types::AzMode>) -> Self {
+    pub fn set_az_mode(
+        mut self,
+        input: ::std::option::Option<crate::types::AzMode>,
+    ) -> Self {
         self.inner = self.inner.set_az_mode(input);
         self
     }
@@ -1252,12 +1419,18 @@ impl ModifyCacheClusterFluentBuilder {
         self
     }
     /// Modifies the engine listed in a cluster message. The options are redis, memcached or valkey.
-    pub fn engine(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn engine(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.engine(input);
         self
     }
     /// Sets or clears the `Engine` member.
-    pub fn set_engine(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_engine(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.set_engine(input);
         self
     }
@@ -1285,12 +1458,18 @@ impl ModifyCacheClusterFluentBuilder {
     /// If you are running Valkey 7.2 or Redis OSS engine version 6.0 or later, set this parameter to yes to
     /// opt-in to the next auto minor version upgrade campaign. This parameter is disabled for previous
     /// versions.
-    pub fn auto_minor_version_upgrade(mut self, input: impl ::std::convert::Into<bool>) -> Self {
+    pub fn auto_minor_version_upgrade(
+        mut self,
+        input: impl ::std::convert::Into<bool>,
+    ) -> Self {
         self.inner = self.inner.auto_minor_version_upgrade(input);
         self
     }
     /// Sets or clears the `AutoMinorVersionUpgrade` member.
-    pub fn set_auto_minor_version_upgrade(mut self, input: ::std::option::Option<bool>) -> Self {
+    pub fn set_auto_minor_version_upgrade(
+        mut self,
+        input: ::std::option::Option<bool>,
+    ) -> Self {
         self.inner = self.inner.set_auto_minor_version_upgrade(input);
         self
     }
@@ -1299,12 +1478,18 @@ impl ModifyCacheClusterFluentBuilder {
     /// for 5 days before being deleted.
     ///
     /// **Note:** If the value of `SnapshotRetentionLimit` is set to zero (0), backups are turned off.
-    pub fn snapshot_retention_limit(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+    pub fn snapshot_retention_limit(
+        mut self,
+        input: impl ::std::convert::Into<i32>,
+    ) -> Self {
         self.inner = self.inner.snapshot_retention_limit(input);
         self
     }
     /// Sets or clears the `SnapshotRetentionLimit` member.
-    pub fn set_snapshot_retention_limit(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_snapshot_retention_limit(
+        mut self,
+        input: ::std::option::Option<i32>,
+    ) -> Self {
         self.inner = self.inner.set_snapshot_retention_limit(input);
         self
     }
@@ -1349,12 +1534,18 @@ impl ModifyCacheClusterFluentBuilder {
     /// - Cannot contain any of the following characters: '/', '"', or '@', '%'
     ///
     /// For more information, see AUTH password at [AUTH](http://redis.io/commands/AUTH).
-    pub fn auth_token(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn auth_token(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.auth_token(input);
         self
     }
     /// Sets or clears the `AuthToken` member.
-    pub fn set_auth_token(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_auth_token(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.set_auth_token(input);
         self
     }
@@ -1442,16 +1633,18 @@ impl ModifyCacheClusterInput {
         };
         let member_cache_node_ids_to_remove = match node.child("CacheNodeIdsToRemove") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(match child.child("CacheNodeId") {
-                    ::std::option::Option::Some(items) => {
-                        let mut list = ::std::vec::Vec::new();
-                        for item0 in items.items()? {
-                            list.push(item0.text()?.to_owned());
+                ::std::option::Option::Some(
+                    match child.child("CacheNodeId") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(item0.text()?.to_owned());
+                            }
+                            list
                         }
-                        list
-                    }
-                    ::std::option::Option::None => ::std::vec::Vec::new(),
-                })
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
@@ -1463,50 +1656,60 @@ impl ModifyCacheClusterInput {
         };
         let member_new_availability_zones = match node.child("NewAvailabilityZones") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(match child.child("PreferredAvailabilityZone") {
-                    ::std::option::Option::Some(items) => {
-                        let mut list = ::std::vec::Vec::new();
-                        for item0 in items.items()? {
-                            list.push(item0.text()?.to_owned());
+                ::std::option::Option::Some(
+                    match child.child("PreferredAvailabilityZone") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(item0.text()?.to_owned());
+                            }
+                            list
                         }
-                        list
-                    }
-                    ::std::option::Option::None => ::std::vec::Vec::new(),
-                })
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_cache_security_group_names = match node.child("CacheSecurityGroupNames") {
+        let member_cache_security_group_names = match node
+            .child("CacheSecurityGroupNames")
+        {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(match child.child("CacheSecurityGroupName") {
-                    ::std::option::Option::Some(items) => {
-                        let mut list = ::std::vec::Vec::new();
-                        for item0 in items.items()? {
-                            list.push(item0.text()?.to_owned());
+                ::std::option::Option::Some(
+                    match child.child("CacheSecurityGroupName") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(item0.text()?.to_owned());
+                            }
+                            list
                         }
-                        list
-                    }
-                    ::std::option::Option::None => ::std::vec::Vec::new(),
-                })
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
         let member_security_group_ids = match node.child("SecurityGroupIds") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(match child.child("SecurityGroupId") {
-                    ::std::option::Option::Some(items) => {
-                        let mut list = ::std::vec::Vec::new();
-                        for item0 in items.items()? {
-                            list.push(item0.text()?.to_owned());
+                ::std::option::Option::Some(
+                    match child.child("SecurityGroupId") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(item0.text()?.to_owned());
+                            }
+                            list
                         }
-                        list
-                    }
-                    ::std::option::Option::None => ::std::vec::Vec::new(),
-                })
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_preferred_maintenance_window = match node.child("PreferredMaintenanceWindow") {
+        let member_preferred_maintenance_window = match node
+            .child("PreferredMaintenanceWindow")
+        {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.text()?.to_owned())
             }
@@ -1518,13 +1721,17 @@ impl ModifyCacheClusterInput {
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_cache_parameter_group_name = match node.child("CacheParameterGroupName") {
+        let member_cache_parameter_group_name = match node
+            .child("CacheParameterGroupName")
+        {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.text()?.to_owned())
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_notification_topic_status = match node.child("NotificationTopicStatus") {
+        let member_notification_topic_status = match node
+            .child("NotificationTopicStatus")
+        {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.text()?.to_owned())
             }
@@ -1548,13 +1755,16 @@ impl ModifyCacheClusterInput {
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_auto_minor_version_upgrade = match node.child("AutoMinorVersionUpgrade") {
+        let member_auto_minor_version_upgrade = match node
+            .child("AutoMinorVersionUpgrade")
+        {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.parsed::<bool>("a boolean")?)
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_snapshot_retention_limit = match node.child("SnapshotRetentionLimit") {
+        let member_snapshot_retention_limit = match node.child("SnapshotRetentionLimit")
+        {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
             }
@@ -1578,32 +1788,44 @@ impl ModifyCacheClusterInput {
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_auth_token_update_strategy = match node.child("AuthTokenUpdateStrategy") {
-            ::std::option::Option::Some(child) => ::std::option::Option::Some(
-                crate::types::AuthTokenUpdateStrategyType::from(child.text()?),
-            ),
+        let member_auth_token_update_strategy = match node
+            .child("AuthTokenUpdateStrategy")
+        {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(
+                    crate::types::AuthTokenUpdateStrategyType::from(child.text()?),
+                )
+            }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_log_delivery_configurations = match node.child("LogDeliveryConfigurations") {
+        let member_log_delivery_configurations = match node
+            .child("LogDeliveryConfigurations")
+        {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(match child.child("LogDeliveryConfigurationRequest") {
-                    ::std::option::Option::Some(items) => {
-                        let mut list = ::std::vec::Vec::new();
-                        for item0 in items.items()? {
-                            list.push(crate::types::LogDeliveryConfigurationRequest::read_query(
-                                item0,
-                            )?);
+                ::std::option::Option::Some(
+                    match child.child("LogDeliveryConfigurationRequest") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(
+                                    crate::types::LogDeliveryConfigurationRequest::read_query(
+                                        item0,
+                                    )?,
+                                );
+                            }
+                            list
                         }
-                        list
-                    }
-                    ::std::option::Option::None => ::std::vec::Vec::new(),
-                })
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
         let member_ip_discovery = match node.child("IpDiscovery") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(crate::types::IpDiscovery::from(child.text()?))
+                ::std::option::Option::Some(
+                    crate::types::IpDiscovery::from(child.text()?),
+                )
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
@@ -1648,7 +1870,10 @@ impl ModifyCacheClusterOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<ModifyCacheClusterInput, ::querygen_runtime::server::QueryError> {
+) -> ::std::result::Result<
+    ModifyCacheClusterInput,
+    ::querygen_runtime::server::QueryError,
+> {
     let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
     tree.expect_action("ModifyCacheCluster", "2015-02-02")?;
     ModifyCacheClusterInput::read_query(&tree)
@@ -1660,10 +1885,13 @@ pub fn serialize_response(
     request_id: &str,
 ) -> ::std::string::String {
     let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer.start(
-        "ModifyCacheClusterResponse",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-    );
+    writer
+        .start(
+            "ModifyCacheClusterResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
     writer.start("ModifyCacheClusterResult", ::std::option::Option::None);
     output.write_xml(&mut writer);
     writer.end("ModifyCacheClusterResult");
@@ -1678,11 +1906,19 @@ pub mod builders {
     pub struct ModifyCacheClusterInputBuilder {
         cache_cluster_id: ::std::option::Option<::std::string::String>,
         num_cache_nodes: ::std::option::Option<i32>,
-        cache_node_ids_to_remove: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        cache_node_ids_to_remove: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
         az_mode: ::std::option::Option<crate::types::AzMode>,
-        new_availability_zones: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        cache_security_group_names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        security_group_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        new_availability_zones: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        cache_security_group_names: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        security_group_ids: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
         preferred_maintenance_window: ::std::option::Option<::std::string::String>,
         notification_topic_arn: ::std::option::Option<::std::string::String>,
         cache_parameter_group_name: ::std::option::Option<::std::string::String>,
@@ -1695,10 +1931,12 @@ pub mod builders {
         snapshot_window: ::std::option::Option<::std::string::String>,
         cache_node_type: ::std::option::Option<::std::string::String>,
         auth_token: ::std::option::Option<::std::string::String>,
-        auth_token_update_strategy:
-            ::std::option::Option<crate::types::AuthTokenUpdateStrategyType>,
-        log_delivery_configurations:
-            ::std::option::Option<::std::vec::Vec<crate::types::LogDeliveryConfigurationRequest>>,
+        auth_token_update_strategy: ::std::option::Option<
+            crate::types::AuthTokenUpdateStrategyType,
+        >,
+        log_delivery_configurations: ::std::option::Option<
+            ::std::vec::Vec<crate::types::LogDeliveryConfigurationRequest>,
+        >,
         ip_discovery: ::std::option::Option<crate::types::IpDiscovery>,
     }
     impl ModifyCacheClusterInputBuilder {
@@ -1793,12 +2031,18 @@ pub mod builders {
         /// current Availability Zone.
         ///
         /// Only newly created nodes are located in different Availability Zones.
-        pub fn az_mode(mut self, input: impl ::std::convert::Into<crate::types::AzMode>) -> Self {
+        pub fn az_mode(
+            mut self,
+            input: impl ::std::convert::Into<crate::types::AzMode>,
+        ) -> Self {
             self.az_mode = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `AZMode` member.
-        pub fn set_az_mode(mut self, input: ::std::option::Option<crate::types::AzMode>) -> Self {
+        pub fn set_az_mode(
+            mut self,
+            input: ::std::option::Option<crate::types::AzMode>,
+        ) -> Self {
             self.az_mode = input;
             self
         }
@@ -1939,7 +2183,9 @@ pub mod builders {
             mut self,
             input: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.preferred_maintenance_window = ::std::option::Option::Some(input.into());
+            self.preferred_maintenance_window = ::std::option::Option::Some(
+                input.into(),
+            );
             self
         }
         /// Sets or clears the `PreferredMaintenanceWindow` member.
@@ -2018,22 +2264,34 @@ pub mod builders {
         /// Valid values: `true` \| `false`
         ///
         /// Default: `false`
-        pub fn apply_immediately(mut self, input: impl ::std::convert::Into<bool>) -> Self {
+        pub fn apply_immediately(
+            mut self,
+            input: impl ::std::convert::Into<bool>,
+        ) -> Self {
             self.apply_immediately = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `ApplyImmediately` member.
-        pub fn set_apply_immediately(mut self, input: ::std::option::Option<bool>) -> Self {
+        pub fn set_apply_immediately(
+            mut self,
+            input: ::std::option::Option<bool>,
+        ) -> Self {
             self.apply_immediately = input;
             self
         }
         /// Modifies the engine listed in a cluster message. The options are redis, memcached or valkey.
-        pub fn engine(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn engine(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.engine = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `Engine` member.
-        pub fn set_engine(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_engine(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.engine = input;
             self
         }
@@ -2081,12 +2339,18 @@ pub mod builders {
         /// for 5 days before being deleted.
         ///
         /// **Note:** If the value of `SnapshotRetentionLimit` is set to zero (0), backups are turned off.
-        pub fn snapshot_retention_limit(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+        pub fn snapshot_retention_limit(
+            mut self,
+            input: impl ::std::convert::Into<i32>,
+        ) -> Self {
             self.snapshot_retention_limit = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `SnapshotRetentionLimit` member.
-        pub fn set_snapshot_retention_limit(mut self, input: ::std::option::Option<i32>) -> Self {
+        pub fn set_snapshot_retention_limit(
+            mut self,
+            input: ::std::option::Option<i32>,
+        ) -> Self {
             self.snapshot_retention_limit = input;
             self
         }
@@ -2175,7 +2439,9 @@ pub mod builders {
         /// Specifies the destination, format and type of the logs.
         pub fn log_delivery_configurations(
             mut self,
-            item: impl ::std::convert::Into<crate::types::LogDeliveryConfigurationRequest>,
+            item: impl ::std::convert::Into<
+                crate::types::LogDeliveryConfigurationRequest,
+            >,
         ) -> Self {
             self.log_delivery_configurations
                 .get_or_insert_with(::std::vec::Vec::new)
@@ -2230,32 +2496,30 @@ pub mod builders {
                     ),
                 );
             }
-            ::std::result::Result::Ok(
-                crate::operation::modify_cache_cluster::ModifyCacheClusterInput {
-                    cache_cluster_id: self.cache_cluster_id,
-                    num_cache_nodes: self.num_cache_nodes,
-                    cache_node_ids_to_remove: self.cache_node_ids_to_remove,
-                    az_mode: self.az_mode,
-                    new_availability_zones: self.new_availability_zones,
-                    cache_security_group_names: self.cache_security_group_names,
-                    security_group_ids: self.security_group_ids,
-                    preferred_maintenance_window: self.preferred_maintenance_window,
-                    notification_topic_arn: self.notification_topic_arn,
-                    cache_parameter_group_name: self.cache_parameter_group_name,
-                    notification_topic_status: self.notification_topic_status,
-                    apply_immediately: self.apply_immediately,
-                    engine: self.engine,
-                    engine_version: self.engine_version,
-                    auto_minor_version_upgrade: self.auto_minor_version_upgrade,
-                    snapshot_retention_limit: self.snapshot_retention_limit,
-                    snapshot_window: self.snapshot_window,
-                    cache_node_type: self.cache_node_type,
-                    auth_token: self.auth_token,
-                    auth_token_update_strategy: self.auth_token_update_strategy,
-                    log_delivery_configurations: self.log_delivery_configurations,
-                    ip_discovery: self.ip_discovery,
-                },
-            )
+            ::std::result::Result::Ok(crate::operation::modify_cache_cluster::ModifyCacheClusterInput {
+                cache_cluster_id: self.cache_cluster_id,
+                num_cache_nodes: self.num_cache_nodes,
+                cache_node_ids_to_remove: self.cache_node_ids_to_remove,
+                az_mode: self.az_mode,
+                new_availability_zones: self.new_availability_zones,
+                cache_security_group_names: self.cache_security_group_names,
+                security_group_ids: self.security_group_ids,
+                preferred_maintenance_window: self.preferred_maintenance_window,
+                notification_topic_arn: self.notification_topic_arn,
+                cache_parameter_group_name: self.cache_parameter_group_name,
+                notification_topic_status: self.notification_topic_status,
+                apply_immediately: self.apply_immediately,
+                engine: self.engine,
+                engine_version: self.engine_version,
+                auto_minor_version_upgrade: self.auto_minor_version_upgrade,
+                snapshot_retention_limit: self.snapshot_retention_limit,
+                snapshot_window: self.snapshot_window,
+                cache_node_type: self.cache_node_type,
+                auth_token: self.auth_token,
+                auth_token_update_strategy: self.auth_token_update_strategy,
+                log_delivery_configurations: self.log_delivery_configurations,
+                ip_discovery: self.ip_discovery,
+            })
         }
     }
     /// A builder for [`ModifyCacheClusterOutput`](super::ModifyCacheClusterOutput).
@@ -2281,7 +2545,9 @@ pub mod builders {
             self
         }
         /// Builds the [`ModifyCacheClusterOutput`](super::ModifyCacheClusterOutput); every member is optional or has a default.
-        pub fn build(self) -> crate::operation::modify_cache_cluster::ModifyCacheClusterOutput {
+        pub fn build(
+            self,
+        ) -> crate::operation::modify_cache_cluster::ModifyCacheClusterOutput {
             crate::operation::modify_cache_cluster::ModifyCacheClusterOutput {
                 cache_cluster: self.cache_cluster,
             }

@@ -28,12 +28,13 @@ pub struct ModifyCacheParameterGroupInput {
     /// modified per request.
     ///
     /// Required by the service.
-    pub parameter_name_values:
-        ::std::option::Option<::std::vec::Vec<crate::types::ParameterNameValue>>,
+    pub parameter_name_values: ::std::option::Option<
+        ::std::vec::Vec<crate::types::ParameterNameValue>,
+    >,
 }
 impl ModifyCacheParameterGroupInput {
     /// Creates a builder for [`ModifyCacheParameterGroupInput`].
-    pub fn builder() -> crate::operation::modify_cache_parameter_group::builders::ModifyCacheParameterGroupInputBuilder{
+    pub fn builder() -> crate::operation::modify_cache_parameter_group::builders::ModifyCacheParameterGroupInputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -51,7 +52,7 @@ pub struct ModifyCacheParameterGroupOutput {
 }
 impl ModifyCacheParameterGroupOutput {
     /// Creates a builder for [`ModifyCacheParameterGroupOutput`].
-    pub fn builder() -> crate::operation::modify_cache_parameter_group::builders::ModifyCacheParameterGroupOutputBuilder{
+    pub fn builder() -> crate::operation::modify_cache_parameter_group::builders::ModifyCacheParameterGroupOutputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -82,9 +83,13 @@ impl ModifyCacheParameterGroupInput {
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=ModifyCacheParameterGroup&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &ModifyCacheParameterGroupInput) -> ::std::string::String {
-    let mut writer =
-        ::querygen_runtime::query::QueryWriter::new("ModifyCacheParameterGroup", "2015-02-02");
+pub fn serialize_query_body(
+    input: &ModifyCacheParameterGroupInput,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+        "ModifyCacheParameterGroup",
+        "2015-02-02",
+    );
     input.write_query(&mut writer);
     writer.finish()
 }
@@ -94,13 +99,15 @@ impl ModifyCacheParameterGroupOutput {
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_cache_parameter_group_name: ::std::option::Option<::std::string::String> =
-            ::std::option::Option::None;
+        let mut member_cache_parameter_group_name: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "CacheParameterGroupName" => {
-                    member_cache_parameter_group_name =
-                        ::std::option::Option::Some(reader.read_string(&child)?);
+                    member_cache_parameter_group_name = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
                 }
                 _ => reader.skip(&child)?,
             }
@@ -126,7 +133,10 @@ pub fn deserialize_response(
         ::std::option::Option::Some(output) => output,
         ::std::option::Option::None => ModifyCacheParameterGroupOutput::builder().build(),
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse { output, request_id })
+    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+        output,
+        request_id,
+    })
 }
 /// The errors `ModifyCacheParameterGroup` may return.
 #[non_exhaustive]
@@ -135,11 +145,17 @@ pub enum ModifyCacheParameterGroupError {
     /// The service answered with [`crate::error::CacheParameterGroupNotFoundFault`].
     CacheParameterGroupNotFoundFault(crate::error::CacheParameterGroupNotFoundFault),
     /// The service answered with [`crate::error::InvalidCacheParameterGroupStateFault`].
-    InvalidCacheParameterGroupStateFault(crate::error::InvalidCacheParameterGroupStateFault),
+    InvalidCacheParameterGroupStateFault(
+        crate::error::InvalidCacheParameterGroupStateFault,
+    ),
     /// The service answered with [`crate::error::InvalidGlobalReplicationGroupStateFault`].
-    InvalidGlobalReplicationGroupStateFault(crate::error::InvalidGlobalReplicationGroupStateFault),
+    InvalidGlobalReplicationGroupStateFault(
+        crate::error::InvalidGlobalReplicationGroupStateFault,
+    ),
     /// The service answered with [`crate::error::InvalidParameterCombinationException`].
-    InvalidParameterCombinationException(crate::error::InvalidParameterCombinationException),
+    InvalidParameterCombinationException(
+        crate::error::InvalidParameterCombinationException,
+    ),
     /// The service answered with [`crate::error::InvalidParameterValueException`].
     InvalidParameterValueException(crate::error::InvalidParameterValueException),
     /// An error the model does not list here, or a body that is not an error document.
@@ -151,123 +167,158 @@ impl ModifyCacheParameterGroupError {
         let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(::std::boxed::Box::new(
-                    ::querygen_runtime::query::UnhandledError::new(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
+                return Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
                     ),
-                ));
+                );
             }
         };
         match envelope.code.as_deref() {
-            ::std::option::Option::Some(crate::error::CacheParameterGroupNotFoundFault::CODE) => {
-                crate::error::CacheParameterGroupNotFoundFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::CacheParameterGroupNotFoundFault::CODE,
+            ) => {
+                crate::error::CacheParameterGroupNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::CacheParameterGroupNotFoundFault,
                     )
             }
             ::std::option::Option::Some(
                 crate::error::InvalidCacheParameterGroupStateFault::CODE,
             ) => {
-                crate::error::InvalidCacheParameterGroupStateFault::read_error_body(body, &envelope)
+                crate::error::InvalidCacheParameterGroupStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidCacheParameterGroupStateFault,
                     )
             }
             ::std::option::Option::Some(
                 crate::error::InvalidGlobalReplicationGroupStateFault::CODE,
-            ) => crate::error::InvalidGlobalReplicationGroupStateFault::read_error_body(
-                body, &envelope,
-            )
-            .map_or_else(
-                |problem| {
-                    Self::Unhandled(::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
+            ) => {
+                crate::error::InvalidGlobalReplicationGroupStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
                         ),
-                    ))
-                },
-                Self::InvalidGlobalReplicationGroupStateFault,
-            ),
+                        Self::InvalidGlobalReplicationGroupStateFault,
+                    )
+            }
             ::std::option::Option::Some(
                 crate::error::InvalidParameterCombinationException::CODE,
             ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(body, &envelope)
+                crate::error::InvalidParameterCombinationException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidParameterCombinationException,
                     )
             }
-            ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE) => {
-                crate::error::InvalidParameterValueException::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::InvalidParameterValueException::CODE,
+            ) => {
+                crate::error::InvalidParameterValueException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidParameterValueException,
                     )
             }
-            _ => Self::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Ok(envelope),
-                ),
-            )),
+            _ => {
+                Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Ok(envelope),
+                        ),
+                    ),
+                )
+            }
         }
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
             Self::CacheParameterGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::CacheParameterGroupNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::CacheParameterGroupNotFoundFault::CODE,
+                )
             }
-            Self::InvalidCacheParameterGroupStateFault(_) => ::std::option::Option::Some(
-                crate::error::InvalidCacheParameterGroupStateFault::CODE,
-            ),
-            Self::InvalidGlobalReplicationGroupStateFault(_) => ::std::option::Option::Some(
-                crate::error::InvalidGlobalReplicationGroupStateFault::CODE,
-            ),
-            Self::InvalidParameterCombinationException(_) => ::std::option::Option::Some(
-                crate::error::InvalidParameterCombinationException::CODE,
-            ),
+            Self::InvalidCacheParameterGroupStateFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidCacheParameterGroupStateFault::CODE,
+                )
+            }
+            Self::InvalidGlobalReplicationGroupStateFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidGlobalReplicationGroupStateFault::CODE,
+                )
+            }
+            Self::InvalidParameterCombinationException(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterCombinationException::CODE,
+                )
+            }
             Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterValueException::CODE,
+                )
             }
             Self::Unhandled(error) => error.code.as_deref(),
         }
@@ -278,26 +329,36 @@ impl ModifyCacheParameterGroupError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
         match self {
-            Self::CacheParameterGroupNotFoundFault(error) => (
-                crate::error::CacheParameterGroupNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidCacheParameterGroupStateFault(error) => (
-                crate::error::InvalidCacheParameterGroupStateFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidGlobalReplicationGroupStateFault(error) => (
-                crate::error::InvalidGlobalReplicationGroupStateFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidParameterCombinationException(error) => (
-                crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidParameterValueException(error) => (
-                crate::error::InvalidParameterValueException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::CacheParameterGroupNotFoundFault(error) => {
+                (
+                    crate::error::CacheParameterGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidCacheParameterGroupStateFault(error) => {
+                (
+                    crate::error::InvalidCacheParameterGroupStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidGlobalReplicationGroupStateFault(error) => {
+                (
+                    crate::error::InvalidGlobalReplicationGroupStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterCombinationException(error) => {
+                (
+                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
         }
     }
@@ -310,13 +371,21 @@ impl ::querygen_runtime::query::ErrorCode for ModifyCacheParameterGroupError {
 impl ::std::fmt::Display for ModifyCacheParameterGroupError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
-            Self::CacheParameterGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidCacheParameterGroupStateFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::CacheParameterGroupNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidCacheParameterGroupStateFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::InvalidGlobalReplicationGroupStateFault(error) => {
                 ::std::fmt::Display::fmt(error, f)
             }
-            Self::InvalidParameterCombinationException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterValueException(error) => ::std::fmt::Display::fmt(error, f),
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
         }
     }
@@ -324,13 +393,21 @@ impl ::std::fmt::Display for ModifyCacheParameterGroupError {
 impl ::std::error::Error for ModifyCacheParameterGroupError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            Self::CacheParameterGroupNotFoundFault(error) => ::std::option::Option::Some(error),
-            Self::InvalidCacheParameterGroupStateFault(error) => ::std::option::Option::Some(error),
+            Self::CacheParameterGroupNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidCacheParameterGroupStateFault(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::InvalidGlobalReplicationGroupStateFault(error) => {
                 ::std::option::Option::Some(error)
             }
-            Self::InvalidParameterCombinationException(error) => ::std::option::Option::Some(error),
-            Self::InvalidParameterValueException(error) => ::std::option::Option::Some(error),
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::Unhandled(error) => ::std::option::Option::Some(&**error),
         }
     }
@@ -348,7 +425,11 @@ pub fn build_request(
     ::querygen_runtime::http::RequestError,
 > {
     let host_prefix = ::std::option::Option::None;
-    ::querygen_runtime::http::query_request(endpoint, host_prefix, serialize_query_body(input))
+    ::querygen_runtime::http::query_request(
+        endpoint,
+        host_prefix,
+        serialize_query_body(input),
+    )
 }
 /// Reads the HTTP response to a `ModifyCacheParameterGroup` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ModifyCacheParameterGroupError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
@@ -360,15 +441,18 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
-        deserialize_response(body).map_err(|problem| {
-            ModifyCacheParameterGroupError::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Err(problem),
-                ),
-            ))
-        })
+        deserialize_response(body)
+            .map_err(|problem| {
+                ModifyCacheParameterGroupError::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
+                    ),
+                )
+            })
     } else {
         ::std::result::Result::Err(deserialize_error(status, body))
     }
@@ -381,7 +465,7 @@ static OPERATION: ::querygen_runtime::client::Operation<
 > = ::querygen_runtime::client::Operation {
     name: "ModifyCacheParameterGroup",
     build_request,
-    parse_response: parse_response::<::std::vec::Vec<u8>>,
+    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `ModifyCacheParameterGroup` call being prepared: the input's setters, then [`send`](Self::send).
@@ -392,7 +476,9 @@ pub struct ModifyCacheParameterGroupFluentBuilder {
 }
 #[cfg(feature = "client")]
 impl ModifyCacheParameterGroupFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_runtime::client::Handle>) -> Self {
+    pub(crate) fn new(
+        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    ) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -409,9 +495,7 @@ impl ModifyCacheParameterGroupFluentBuilder {
         ModifyCacheParameterGroupOutput,
         ::querygen_runtime::client::SdkError<ModifyCacheParameterGroupError>,
     > {
-        self.send_with_metadata()
-            .await
-            .map(|response| response.output)
+        self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
@@ -420,14 +504,16 @@ impl ModifyCacheParameterGroupFluentBuilder {
         ::querygen_runtime::query::QueryResponse<ModifyCacheParameterGroupOutput>,
         ::querygen_runtime::client::SdkError<ModifyCacheParameterGroupError>,
     > {
-        let input = self.inner.build().map_err(|problem| {
-            ::querygen_runtime::client::SdkError::Construction(
-                ::querygen_runtime::client::ConstructionError::new(::std::format!(
-                    "{}: {problem}",
-                    "ModifyCacheParameterGroup"
-                )),
-            )
-        })?;
+        let input = self
+            .inner
+            .build()
+            .map_err(|problem| {
+                ::querygen_runtime::client::SdkError::Construction(
+                    ::querygen_runtime::client::ConstructionError::new(
+                        ::std::format!("{}: {problem}", "ModifyCacheParameterGroup"),
+                    ),
+                )
+            })?;
         self.handle.invoke(&OPERATION, &input).await
     }
     /// The name of the cache parameter group to modify.
@@ -473,7 +559,9 @@ impl ModifyCacheParameterGroupInput {
     pub fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_cache_parameter_group_name = match node.child("CacheParameterGroupName") {
+        let member_cache_parameter_group_name = match node
+            .child("CacheParameterGroupName")
+        {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.text()?.to_owned())
             }
@@ -481,16 +569,20 @@ impl ModifyCacheParameterGroupInput {
         };
         let member_parameter_name_values = match node.child("ParameterNameValues") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(match child.child("ParameterNameValue") {
-                    ::std::option::Option::Some(items) => {
-                        let mut list = ::std::vec::Vec::new();
-                        for item0 in items.items()? {
-                            list.push(crate::types::ParameterNameValue::read_query(item0)?);
+                ::std::option::Option::Some(
+                    match child.child("ParameterNameValue") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(
+                                    crate::types::ParameterNameValue::read_query(item0)?,
+                                );
+                            }
+                            list
                         }
-                        list
-                    }
-                    ::std::option::Option::None => ::std::vec::Vec::new(),
-                })
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
@@ -513,7 +605,10 @@ impl ModifyCacheParameterGroupOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<ModifyCacheParameterGroupInput, ::querygen_runtime::server::QueryError> {
+) -> ::std::result::Result<
+    ModifyCacheParameterGroupInput,
+    ::querygen_runtime::server::QueryError,
+> {
     let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
     tree.expect_action("ModifyCacheParameterGroup", "2015-02-02")?;
     ModifyCacheParameterGroupInput::read_query(&tree)
@@ -525,14 +620,14 @@ pub fn serialize_response(
     request_id: &str,
 ) -> ::std::string::String {
     let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer.start(
-        "ModifyCacheParameterGroupResponse",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-    );
-    writer.start(
-        "ModifyCacheParameterGroupResult",
-        ::std::option::Option::None,
-    );
+    writer
+        .start(
+            "ModifyCacheParameterGroupResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
+    writer.start("ModifyCacheParameterGroupResult", ::std::option::Option::None);
     output.write_xml(&mut writer);
     writer.end("ModifyCacheParameterGroupResult");
     writer.response_metadata(request_id);
@@ -545,8 +640,9 @@ pub mod builders {
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct ModifyCacheParameterGroupInputBuilder {
         cache_parameter_group_name: ::std::option::Option<::std::string::String>,
-        parameter_name_values:
-            ::std::option::Option<::std::vec::Vec<crate::types::ParameterNameValue>>,
+        parameter_name_values: ::std::option::Option<
+            ::std::vec::Vec<crate::types::ParameterNameValue>,
+        >,
     }
     impl ModifyCacheParameterGroupInputBuilder {
         /// The name of the cache parameter group to modify.
@@ -582,7 +678,9 @@ pub mod builders {
         /// Sets or clears the `ParameterNameValues` member.
         pub fn set_parameter_name_values(
             mut self,
-            input: ::std::option::Option<::std::vec::Vec<crate::types::ParameterNameValue>>,
+            input: ::std::option::Option<
+                ::std::vec::Vec<crate::types::ParameterNameValue>,
+            >,
         ) -> Self {
             self.parameter_name_values = input;
             self
@@ -609,12 +707,10 @@ pub mod builders {
                     ),
                 );
             }
-            ::std::result::Result::Ok(
-                crate::operation::modify_cache_parameter_group::ModifyCacheParameterGroupInput {
-                    cache_parameter_group_name: self.cache_parameter_group_name,
-                    parameter_name_values: self.parameter_name_values,
-                },
-            )
+            ::std::result::Result::Ok(crate::operation::modify_cache_parameter_group::ModifyCacheParameterGroupInput {
+                cache_parameter_group_name: self.cache_parameter_group_name,
+                parameter_name_values: self.parameter_name_values,
+            })
         }
     }
     /// A builder for [`ModifyCacheParameterGroupOutput`](super::ModifyCacheParameterGroupOutput).
@@ -642,8 +738,7 @@ pub mod builders {
         /// Builds the [`ModifyCacheParameterGroupOutput`](super::ModifyCacheParameterGroupOutput); every member is optional or has a default.
         pub fn build(
             self,
-        ) -> crate::operation::modify_cache_parameter_group::ModifyCacheParameterGroupOutput
-        {
+        ) -> crate::operation::modify_cache_parameter_group::ModifyCacheParameterGroupOutput {
             crate::operation::modify_cache_parameter_group::ModifyCacheParameterGroupOutput {
                 cache_parameter_group_name: self.cache_parameter_group_name,
             }

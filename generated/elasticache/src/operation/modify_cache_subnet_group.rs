@@ -33,9 +33,7 @@ pub struct ModifyCacheSubnetGroupInput {
 }
 impl ModifyCacheSubnetGroupInput {
     /// Creates a builder for [`ModifyCacheSubnetGroupInput`].
-    pub fn builder(
-    ) -> crate::operation::modify_cache_subnet_group::builders::ModifyCacheSubnetGroupInputBuilder
-    {
+    pub fn builder() -> crate::operation::modify_cache_subnet_group::builders::ModifyCacheSubnetGroupInputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -50,9 +48,7 @@ pub struct ModifyCacheSubnetGroupOutput {
 }
 impl ModifyCacheSubnetGroupOutput {
     /// Creates a builder for [`ModifyCacheSubnetGroupOutput`].
-    pub fn builder(
-    ) -> crate::operation::modify_cache_subnet_group::builders::ModifyCacheSubnetGroupOutputBuilder
-    {
+    pub fn builder() -> crate::operation::modify_cache_subnet_group::builders::ModifyCacheSubnetGroupOutputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -65,7 +61,8 @@ impl ModifyCacheSubnetGroupInput {
             writer.string(value);
             writer.truncate(mark);
         }
-        if let ::std::option::Option::Some(value) = &self.cache_subnet_group_description {
+        if let ::std::option::Option::Some(value) = &self.cache_subnet_group_description
+        {
             writer.push("CacheSubnetGroupDescription");
             writer.string(value);
             writer.truncate(mark);
@@ -88,9 +85,13 @@ impl ModifyCacheSubnetGroupInput {
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=ModifyCacheSubnetGroup&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &ModifyCacheSubnetGroupInput) -> ::std::string::String {
-    let mut writer =
-        ::querygen_runtime::query::QueryWriter::new("ModifyCacheSubnetGroup", "2015-02-02");
+pub fn serialize_query_body(
+    input: &ModifyCacheSubnetGroupInput,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+        "ModifyCacheSubnetGroup",
+        "2015-02-02",
+    );
     input.write_query(&mut writer);
     writer.finish()
 }
@@ -100,8 +101,9 @@ impl ModifyCacheSubnetGroupOutput {
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_cache_subnet_group: ::std::option::Option<crate::types::CacheSubnetGroup> =
-            ::std::option::Option::None;
+        let mut member_cache_subnet_group: ::std::option::Option<
+            crate::types::CacheSubnetGroup,
+        > = ::std::option::Option::None;
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "CacheSubnetGroup" => {
@@ -133,7 +135,10 @@ pub fn deserialize_response(
         ::std::option::Option::Some(output) => output,
         ::std::option::Option::None => ModifyCacheSubnetGroupOutput::builder().build(),
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse { output, request_id })
+    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+        output,
+        request_id,
+    })
 }
 /// The errors `ModifyCacheSubnetGroup` may return.
 #[non_exhaustive]
@@ -158,110 +163,135 @@ impl ModifyCacheSubnetGroupError {
         let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(::std::boxed::Box::new(
-                    ::querygen_runtime::query::UnhandledError::new(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
+                return Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
                     ),
-                ));
+                );
             }
         };
         match envelope.code.as_deref() {
-            ::std::option::Option::Some(crate::error::CacheSubnetGroupNotFoundFault::CODE) => {
-                crate::error::CacheSubnetGroupNotFoundFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::CacheSubnetGroupNotFoundFault::CODE,
+            ) => {
+                crate::error::CacheSubnetGroupNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::CacheSubnetGroupNotFoundFault,
                     )
             }
-            ::std::option::Option::Some(crate::error::CacheSubnetQuotaExceededFault::CODE) => {
-                crate::error::CacheSubnetQuotaExceededFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::CacheSubnetQuotaExceededFault::CODE,
+            ) => {
+                crate::error::CacheSubnetQuotaExceededFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::CacheSubnetQuotaExceededFault,
                     )
             }
             ::std::option::Option::Some(crate::error::InvalidSubnet::CODE) => {
-                crate::error::InvalidSubnet::read_error_body(body, &envelope).map_or_else(
-                    |problem| {
-                        Self::Unhandled(::std::boxed::Box::new(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
+                crate::error::InvalidSubnet::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
                             ),
-                        ))
-                    },
-                    Self::InvalidSubnet,
-                )
+                        ),
+                        Self::InvalidSubnet,
+                    )
             }
             ::std::option::Option::Some(crate::error::SubnetInUse::CODE) => {
-                crate::error::SubnetInUse::read_error_body(body, &envelope).map_or_else(
-                    |problem| {
-                        Self::Unhandled(::std::boxed::Box::new(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
+                crate::error::SubnetInUse::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
                             ),
-                        ))
-                    },
-                    Self::SubnetInUse,
-                )
+                        ),
+                        Self::SubnetInUse,
+                    )
             }
             ::std::option::Option::Some(crate::error::SubnetNotAllowedFault::CODE) => {
-                crate::error::SubnetNotAllowedFault::read_error_body(body, &envelope).map_or_else(
-                    |problem| {
-                        Self::Unhandled(::std::boxed::Box::new(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
+                crate::error::SubnetNotAllowedFault::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
                             ),
-                        ))
-                    },
-                    Self::SubnetNotAllowedFault,
+                        ),
+                        Self::SubnetNotAllowedFault,
+                    )
+            }
+            _ => {
+                Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Ok(envelope),
+                        ),
+                    ),
                 )
             }
-            _ => Self::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Ok(envelope),
-                ),
-            )),
         }
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
             Self::CacheSubnetGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::CacheSubnetGroupNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::CacheSubnetGroupNotFoundFault::CODE,
+                )
             }
             Self::CacheSubnetQuotaExceededFault(_) => {
-                ::std::option::Option::Some(crate::error::CacheSubnetQuotaExceededFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::CacheSubnetQuotaExceededFault::CODE,
+                )
             }
             Self::InvalidSubnet(_) => {
                 ::std::option::Option::Some(crate::error::InvalidSubnet::CODE)
             }
-            Self::SubnetInUse(_) => ::std::option::Option::Some(crate::error::SubnetInUse::CODE),
+            Self::SubnetInUse(_) => {
+                ::std::option::Option::Some(crate::error::SubnetInUse::CODE)
+            }
             Self::SubnetNotAllowedFault(_) => {
                 ::std::option::Option::Some(crate::error::SubnetNotAllowedFault::CODE)
             }
@@ -274,26 +304,36 @@ impl ModifyCacheSubnetGroupError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
         match self {
-            Self::CacheSubnetGroupNotFoundFault(error) => (
-                crate::error::CacheSubnetGroupNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::CacheSubnetQuotaExceededFault(error) => (
-                crate::error::CacheSubnetQuotaExceededFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidSubnet(error) => (
-                crate::error::InvalidSubnet::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::SubnetInUse(error) => (
-                crate::error::SubnetInUse::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::SubnetNotAllowedFault(error) => (
-                crate::error::SubnetNotAllowedFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::CacheSubnetGroupNotFoundFault(error) => {
+                (
+                    crate::error::CacheSubnetGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::CacheSubnetQuotaExceededFault(error) => {
+                (
+                    crate::error::CacheSubnetQuotaExceededFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidSubnet(error) => {
+                (
+                    crate::error::InvalidSubnet::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::SubnetInUse(error) => {
+                (
+                    crate::error::SubnetInUse::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::SubnetNotAllowedFault(error) => {
+                (
+                    crate::error::SubnetNotAllowedFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
         }
     }
@@ -306,8 +346,12 @@ impl ::querygen_runtime::query::ErrorCode for ModifyCacheSubnetGroupError {
 impl ::std::fmt::Display for ModifyCacheSubnetGroupError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
-            Self::CacheSubnetGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::CacheSubnetQuotaExceededFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::CacheSubnetGroupNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::CacheSubnetQuotaExceededFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::InvalidSubnet(error) => ::std::fmt::Display::fmt(error, f),
             Self::SubnetInUse(error) => ::std::fmt::Display::fmt(error, f),
             Self::SubnetNotAllowedFault(error) => ::std::fmt::Display::fmt(error, f),
@@ -318,8 +362,12 @@ impl ::std::fmt::Display for ModifyCacheSubnetGroupError {
 impl ::std::error::Error for ModifyCacheSubnetGroupError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            Self::CacheSubnetGroupNotFoundFault(error) => ::std::option::Option::Some(error),
-            Self::CacheSubnetQuotaExceededFault(error) => ::std::option::Option::Some(error),
+            Self::CacheSubnetGroupNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::CacheSubnetQuotaExceededFault(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::InvalidSubnet(error) => ::std::option::Option::Some(error),
             Self::SubnetInUse(error) => ::std::option::Option::Some(error),
             Self::SubnetNotAllowedFault(error) => ::std::option::Option::Some(error),
@@ -340,7 +388,11 @@ pub fn build_request(
     ::querygen_runtime::http::RequestError,
 > {
     let host_prefix = ::std::option::Option::None;
-    ::querygen_runtime::http::query_request(endpoint, host_prefix, serialize_query_body(input))
+    ::querygen_runtime::http::query_request(
+        endpoint,
+        host_prefix,
+        serialize_query_body(input),
+    )
 }
 /// Reads the HTTP response to a `ModifyCacheSubnetGroup` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ModifyCacheSubnetGroupError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
@@ -352,15 +404,18 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
-        deserialize_response(body).map_err(|problem| {
-            ModifyCacheSubnetGroupError::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Err(problem),
-                ),
-            ))
-        })
+        deserialize_response(body)
+            .map_err(|problem| {
+                ModifyCacheSubnetGroupError::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
+                    ),
+                )
+            })
     } else {
         ::std::result::Result::Err(deserialize_error(status, body))
     }
@@ -373,7 +428,7 @@ static OPERATION: ::querygen_runtime::client::Operation<
 > = ::querygen_runtime::client::Operation {
     name: "ModifyCacheSubnetGroup",
     build_request,
-    parse_response: parse_response::<::std::vec::Vec<u8>>,
+    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `ModifyCacheSubnetGroup` call being prepared: the input's setters, then [`send`](Self::send).
@@ -384,7 +439,9 @@ pub struct ModifyCacheSubnetGroupFluentBuilder {
 }
 #[cfg(feature = "client")]
 impl ModifyCacheSubnetGroupFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_runtime::client::Handle>) -> Self {
+    pub(crate) fn new(
+        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    ) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -401,9 +458,7 @@ impl ModifyCacheSubnetGroupFluentBuilder {
         ModifyCacheSubnetGroupOutput,
         ::querygen_runtime::client::SdkError<ModifyCacheSubnetGroupError>,
     > {
-        self.send_with_metadata()
-            .await
-            .map(|response| response.output)
+        self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
@@ -412,14 +467,16 @@ impl ModifyCacheSubnetGroupFluentBuilder {
         ::querygen_runtime::query::QueryResponse<ModifyCacheSubnetGroupOutput>,
         ::querygen_runtime::client::SdkError<ModifyCacheSubnetGroupError>,
     > {
-        let input = self.inner.build().map_err(|problem| {
-            ::querygen_runtime::client::SdkError::Construction(
-                ::querygen_runtime::client::ConstructionError::new(::std::format!(
-                    "{}: {problem}",
-                    "ModifyCacheSubnetGroup"
-                )),
-            )
-        })?;
+        let input = self
+            .inner
+            .build()
+            .map_err(|problem| {
+                ::querygen_runtime::client::SdkError::Construction(
+                    ::querygen_runtime::client::ConstructionError::new(
+                        ::std::format!("{}: {problem}", "ModifyCacheSubnetGroup"),
+                    ),
+                )
+            })?;
         self.handle.invoke(&OPERATION, &input).await
     }
     /// The name for the cache subnet group. This value is stored as a lowercase string.
@@ -461,7 +518,10 @@ impl ModifyCacheSubnetGroupFluentBuilder {
     /// Appends one item to the `SubnetIds` member.
     ///
     /// The EC2 subnet IDs for the cache subnet group.
-    pub fn subnet_ids(mut self, item: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn subnet_ids(
+        mut self,
+        item: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.subnet_ids(item);
         self
     }
@@ -486,7 +546,8 @@ impl ModifyCacheSubnetGroupInput {
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_cache_subnet_group_description = match node.child("CacheSubnetGroupDescription")
+        let member_cache_subnet_group_description = match node
+            .child("CacheSubnetGroupDescription")
         {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.text()?.to_owned())
@@ -495,16 +556,18 @@ impl ModifyCacheSubnetGroupInput {
         };
         let member_subnet_ids = match node.child("SubnetIds") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(match child.child("SubnetIdentifier") {
-                    ::std::option::Option::Some(items) => {
-                        let mut list = ::std::vec::Vec::new();
-                        for item0 in items.items()? {
-                            list.push(item0.text()?.to_owned());
+                ::std::option::Option::Some(
+                    match child.child("SubnetIdentifier") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(item0.text()?.to_owned());
+                            }
+                            list
                         }
-                        list
-                    }
-                    ::std::option::Option::None => ::std::vec::Vec::new(),
-                })
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
@@ -530,7 +593,10 @@ impl ModifyCacheSubnetGroupOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<ModifyCacheSubnetGroupInput, ::querygen_runtime::server::QueryError> {
+) -> ::std::result::Result<
+    ModifyCacheSubnetGroupInput,
+    ::querygen_runtime::server::QueryError,
+> {
     let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
     tree.expect_action("ModifyCacheSubnetGroup", "2015-02-02")?;
     ModifyCacheSubnetGroupInput::read_query(&tree)
@@ -542,10 +608,13 @@ pub fn serialize_response(
     request_id: &str,
 ) -> ::std::string::String {
     let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer.start(
-        "ModifyCacheSubnetGroupResponse",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-    );
+    writer
+        .start(
+            "ModifyCacheSubnetGroupResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
     writer.start("ModifyCacheSubnetGroupResult", ::std::option::Option::None);
     output.write_xml(&mut writer);
     writer.end("ModifyCacheSubnetGroupResult");
@@ -588,7 +657,9 @@ pub mod builders {
             mut self,
             input: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.cache_subnet_group_description = ::std::option::Option::Some(input.into());
+            self.cache_subnet_group_description = ::std::option::Option::Some(
+                input.into(),
+            );
             self
         }
         /// Sets or clears the `CacheSubnetGroupDescription` member.
@@ -606,9 +677,7 @@ pub mod builders {
             mut self,
             item: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.subnet_ids
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+            self.subnet_ids.get_or_insert_with(::std::vec::Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `SubnetIds` member.
@@ -638,13 +707,11 @@ pub mod builders {
                     ),
                 );
             }
-            ::std::result::Result::Ok(
-                crate::operation::modify_cache_subnet_group::ModifyCacheSubnetGroupInput {
-                    cache_subnet_group_name: self.cache_subnet_group_name,
-                    cache_subnet_group_description: self.cache_subnet_group_description,
-                    subnet_ids: self.subnet_ids,
-                },
-            )
+            ::std::result::Result::Ok(crate::operation::modify_cache_subnet_group::ModifyCacheSubnetGroupInput {
+                cache_subnet_group_name: self.cache_subnet_group_name,
+                cache_subnet_group_description: self.cache_subnet_group_description,
+                subnet_ids: self.subnet_ids,
+            })
         }
     }
     /// A builder for [`ModifyCacheSubnetGroupOutput`](super::ModifyCacheSubnetGroupOutput).

@@ -68,12 +68,16 @@ pub struct ModifyReplicationGroupInput {
     /// Amazon Virtual Private Cloud (Amazon VPC).
     ///
     /// Constraints: Must contain no more than 255 alphanumeric characters. Must not be `Default`.
-    pub cache_security_group_names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub cache_security_group_names: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
     /// Specifies the VPC Security Groups associated with the clusters in the replication group.
     ///
     /// This parameter can be used only with replication group containing clusters running in an Amazon
     /// Virtual Private Cloud (Amazon VPC).
-    pub security_group_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub security_group_ids: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
     /// Specifies the weekly time range during which maintenance on the cluster is performed. It is
     /// specified as a range in the format ddd:hh24:mi-ddd:hh24:mi (24H Clock UTC). The minimum maintenance
     /// window is a 60 minute period.
@@ -161,18 +165,24 @@ pub struct ModifyReplicationGroupInput {
     ///
     /// For more information, see [Authenticating Users with
     /// AUTH](http://docs.aws.amazon.com/AmazonElastiCache/latest/dg/auth.html)
-    pub auth_token_update_strategy:
-        ::std::option::Option<crate::types::AuthTokenUpdateStrategyType>,
+    pub auth_token_update_strategy: ::std::option::Option<
+        crate::types::AuthTokenUpdateStrategyType,
+    >,
     /// The ID of the user group you are associating with the replication group.
-    pub user_group_ids_to_add: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub user_group_ids_to_add: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
     /// The ID of the user group to disassociate from the replication group, meaning the users in the group
     /// no longer can access the replication group.
-    pub user_group_ids_to_remove: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub user_group_ids_to_remove: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
     /// Removes the user group associated with this replication group.
     pub remove_user_groups: ::std::option::Option<bool>,
     /// Specifies the destination, format and type of the logs.
-    pub log_delivery_configurations:
-        ::std::option::Option<::std::vec::Vec<crate::types::LogDeliveryConfigurationRequest>>,
+    pub log_delivery_configurations: ::std::option::Option<
+        ::std::vec::Vec<crate::types::LogDeliveryConfigurationRequest>,
+    >,
     /// The network type you choose when modifying a cluster, either `ipv4` \| `ipv6`. IPv6 is supported for
     /// workloads using Valkey 7.2 and above, Redis OSS engine version 6.2 to 7.1 and Memcached engine
     /// version 1.6.6 and above on all instances built on the [Nitro
@@ -191,7 +201,9 @@ pub struct ModifyReplicationGroupInput {
     /// Setting `TransitEncryptionMode` to `required` is a two-step process that requires you to first set
     /// the `TransitEncryptionMode` to `preferred`, after that you can set `TransitEncryptionMode` to
     /// `required`.
-    pub transit_encryption_mode: ::std::option::Option<crate::types::TransitEncryptionMode>,
+    pub transit_encryption_mode: ::std::option::Option<
+        crate::types::TransitEncryptionMode,
+    >,
     /// Enabled or Disabled. To modify cluster mode from Disabled to Enabled, you must first set the cluster
     /// mode to Compatible. Compatible mode allows your Valkey or Redis OSS clients to connect using both
     /// cluster mode enabled and cluster mode disabled. After you migrate all Valkey or Redis OSS clients to
@@ -201,9 +213,7 @@ pub struct ModifyReplicationGroupInput {
 }
 impl ModifyReplicationGroupInput {
     /// Creates a builder for [`ModifyReplicationGroupInput`].
-    pub fn builder(
-    ) -> crate::operation::modify_replication_group::builders::ModifyReplicationGroupInputBuilder
-    {
+    pub fn builder() -> crate::operation::modify_replication_group::builders::ModifyReplicationGroupInputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -218,9 +228,7 @@ pub struct ModifyReplicationGroupOutput {
 }
 impl ModifyReplicationGroupOutput {
     /// Creates a builder for [`ModifyReplicationGroupOutput`].
-    pub fn builder(
-    ) -> crate::operation::modify_replication_group::builders::ModifyReplicationGroupOutputBuilder
-    {
+    pub fn builder() -> crate::operation::modify_replication_group::builders::ModifyReplicationGroupOutputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -431,9 +439,13 @@ impl ModifyReplicationGroupInput {
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=ModifyReplicationGroup&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &ModifyReplicationGroupInput) -> ::std::string::String {
-    let mut writer =
-        ::querygen_runtime::query::QueryWriter::new("ModifyReplicationGroup", "2015-02-02");
+pub fn serialize_query_body(
+    input: &ModifyReplicationGroupInput,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+        "ModifyReplicationGroup",
+        "2015-02-02",
+    );
     input.write_query(&mut writer);
     writer.finish()
 }
@@ -443,8 +455,9 @@ impl ModifyReplicationGroupOutput {
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_replication_group: ::std::option::Option<crate::types::ReplicationGroup> =
-            ::std::option::Option::None;
+        let mut member_replication_group: ::std::option::Option<
+            crate::types::ReplicationGroup,
+        > = ::std::option::Option::None;
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "ReplicationGroup" => {
@@ -476,7 +489,10 @@ pub fn deserialize_response(
         ::std::option::Option::Some(output) => output,
         ::std::option::Option::None => ModifyReplicationGroupOutput::builder().build(),
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse { output, request_id })
+    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+        output,
+        request_id,
+    })
 }
 /// The errors `ModifyReplicationGroup` may return.
 #[non_exhaustive]
@@ -489,15 +505,21 @@ pub enum ModifyReplicationGroupError {
     /// The service answered with [`crate::error::CacheSecurityGroupNotFoundFault`].
     CacheSecurityGroupNotFoundFault(crate::error::CacheSecurityGroupNotFoundFault),
     /// The service answered with [`crate::error::InsufficientCacheClusterCapacityFault`].
-    InsufficientCacheClusterCapacityFault(crate::error::InsufficientCacheClusterCapacityFault),
+    InsufficientCacheClusterCapacityFault(
+        crate::error::InsufficientCacheClusterCapacityFault,
+    ),
     /// The service answered with [`crate::error::InvalidCacheClusterStateFault`].
     InvalidCacheClusterStateFault(crate::error::InvalidCacheClusterStateFault),
     /// The service answered with [`crate::error::InvalidCacheSecurityGroupStateFault`].
-    InvalidCacheSecurityGroupStateFault(crate::error::InvalidCacheSecurityGroupStateFault),
+    InvalidCacheSecurityGroupStateFault(
+        crate::error::InvalidCacheSecurityGroupStateFault,
+    ),
     /// The service answered with [`crate::error::InvalidKmsKeyFault`].
     InvalidKmsKeyFault(crate::error::InvalidKmsKeyFault),
     /// The service answered with [`crate::error::InvalidParameterCombinationException`].
-    InvalidParameterCombinationException(crate::error::InvalidParameterCombinationException),
+    InvalidParameterCombinationException(
+        crate::error::InvalidParameterCombinationException,
+    ),
     /// The service answered with [`crate::error::InvalidParameterValueException`].
     InvalidParameterValueException(crate::error::InvalidParameterValueException),
     /// The service answered with [`crate::error::InvalidReplicationGroupStateFault`].
@@ -523,316 +545,413 @@ impl ModifyReplicationGroupError {
         let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(::std::boxed::Box::new(
-                    ::querygen_runtime::query::UnhandledError::new(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                ));
-            }
-        };
-        match envelope.code.as_deref() {
-            ::std::option::Option::Some(crate::error::CacheClusterNotFoundFault::CODE) => {
-                crate::error::CacheClusterNotFoundFault::read_error_body(body, &envelope)
-                    .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
-                            ))
-                        },
-                        Self::CacheClusterNotFoundFault,
-                    )
-            }
-            ::std::option::Option::Some(crate::error::CacheParameterGroupNotFoundFault::CODE) => {
-                crate::error::CacheParameterGroupNotFoundFault::read_error_body(body, &envelope)
-                    .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
-                            ))
-                        },
-                        Self::CacheParameterGroupNotFoundFault,
-                    )
-            }
-            ::std::option::Option::Some(crate::error::CacheSecurityGroupNotFoundFault::CODE) => {
-                crate::error::CacheSecurityGroupNotFoundFault::read_error_body(body, &envelope)
-                    .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
-                            ))
-                        },
-                        Self::CacheSecurityGroupNotFoundFault,
-                    )
-            }
-            ::std::option::Option::Some(
-                crate::error::InsufficientCacheClusterCapacityFault::CODE,
-            ) => crate::error::InsufficientCacheClusterCapacityFault::read_error_body(
-                body, &envelope,
-            )
-            .map_or_else(
-                |problem| {
-                    Self::Unhandled(::std::boxed::Box::new(
+                return Self::Unhandled(
+                    ::std::boxed::Box::new(
                         ::querygen_runtime::query::UnhandledError::new(
                             status,
                             body,
                             ::std::result::Result::Err(problem),
                         ),
-                    ))
-                },
-                Self::InsufficientCacheClusterCapacityFault,
-            ),
-            ::std::option::Option::Some(crate::error::InvalidCacheClusterStateFault::CODE) => {
-                crate::error::InvalidCacheClusterStateFault::read_error_body(body, &envelope)
+                    ),
+                );
+            }
+        };
+        match envelope.code.as_deref() {
+            ::std::option::Option::Some(
+                crate::error::CacheClusterNotFoundFault::CODE,
+            ) => {
+                crate::error::CacheClusterNotFoundFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
+                        Self::CacheClusterNotFoundFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::CacheParameterGroupNotFoundFault::CODE,
+            ) => {
+                crate::error::CacheParameterGroupNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
+                        ),
+                        Self::CacheParameterGroupNotFoundFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::CacheSecurityGroupNotFoundFault::CODE,
+            ) => {
+                crate::error::CacheSecurityGroupNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
+                        ),
+                        Self::CacheSecurityGroupNotFoundFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::InsufficientCacheClusterCapacityFault::CODE,
+            ) => {
+                crate::error::InsufficientCacheClusterCapacityFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
+                        ),
+                        Self::InsufficientCacheClusterCapacityFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::InvalidCacheClusterStateFault::CODE,
+            ) => {
+                crate::error::InvalidCacheClusterStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
+                        ),
                         Self::InvalidCacheClusterStateFault,
                     )
             }
             ::std::option::Option::Some(
                 crate::error::InvalidCacheSecurityGroupStateFault::CODE,
             ) => {
-                crate::error::InvalidCacheSecurityGroupStateFault::read_error_body(body, &envelope)
+                crate::error::InvalidCacheSecurityGroupStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidCacheSecurityGroupStateFault,
                     )
             }
             ::std::option::Option::Some(crate::error::InvalidKmsKeyFault::CODE) => {
-                crate::error::InvalidKmsKeyFault::read_error_body(body, &envelope).map_or_else(
-                    |problem| {
-                        Self::Unhandled(::std::boxed::Box::new(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
+                crate::error::InvalidKmsKeyFault::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
                             ),
-                        ))
-                    },
-                    Self::InvalidKmsKeyFault,
-                )
+                        ),
+                        Self::InvalidKmsKeyFault,
+                    )
             }
             ::std::option::Option::Some(
                 crate::error::InvalidParameterCombinationException::CODE,
             ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(body, &envelope)
+                crate::error::InvalidParameterCombinationException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidParameterCombinationException,
                     )
             }
-            ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE) => {
-                crate::error::InvalidParameterValueException::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::InvalidParameterValueException::CODE,
+            ) => {
+                crate::error::InvalidParameterValueException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidParameterValueException,
                     )
             }
-            ::std::option::Option::Some(crate::error::InvalidReplicationGroupStateFault::CODE) => {
-                crate::error::InvalidReplicationGroupStateFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::InvalidReplicationGroupStateFault::CODE,
+            ) => {
+                crate::error::InvalidReplicationGroupStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidReplicationGroupStateFault,
                     )
             }
-            ::std::option::Option::Some(crate::error::InvalidUserGroupStateFault::CODE) => {
-                crate::error::InvalidUserGroupStateFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::InvalidUserGroupStateFault::CODE,
+            ) => {
+                crate::error::InvalidUserGroupStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidUserGroupStateFault,
                     )
             }
-            ::std::option::Option::Some(crate::error::InvalidVpcNetworkStateFault::CODE) => {
-                crate::error::InvalidVpcNetworkStateFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::InvalidVpcNetworkStateFault::CODE,
+            ) => {
+                crate::error::InvalidVpcNetworkStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidVpcNetworkStateFault,
                     )
             }
-            ::std::option::Option::Some(crate::error::NodeQuotaForClusterExceededFault::CODE) => {
-                crate::error::NodeQuotaForClusterExceededFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::NodeQuotaForClusterExceededFault::CODE,
+            ) => {
+                crate::error::NodeQuotaForClusterExceededFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::NodeQuotaForClusterExceededFault,
                     )
             }
-            ::std::option::Option::Some(crate::error::NodeQuotaForCustomerExceededFault::CODE) => {
-                crate::error::NodeQuotaForCustomerExceededFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::NodeQuotaForCustomerExceededFault::CODE,
+            ) => {
+                crate::error::NodeQuotaForCustomerExceededFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::NodeQuotaForCustomerExceededFault,
                     )
             }
-            ::std::option::Option::Some(crate::error::ReplicationGroupNotFoundFault::CODE) => {
-                crate::error::ReplicationGroupNotFoundFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::ReplicationGroupNotFoundFault::CODE,
+            ) => {
+                crate::error::ReplicationGroupNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::ReplicationGroupNotFoundFault,
                     )
             }
             ::std::option::Option::Some(crate::error::UserGroupNotFoundFault::CODE) => {
-                crate::error::UserGroupNotFoundFault::read_error_body(body, &envelope).map_or_else(
-                    |problem| {
-                        Self::Unhandled(::std::boxed::Box::new(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
+                crate::error::UserGroupNotFoundFault::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
                             ),
-                        ))
-                    },
-                    Self::UserGroupNotFoundFault,
+                        ),
+                        Self::UserGroupNotFoundFault,
+                    )
+            }
+            _ => {
+                Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Ok(envelope),
+                        ),
+                    ),
                 )
             }
-            _ => Self::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Ok(envelope),
-                ),
-            )),
         }
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
             Self::CacheClusterNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::CacheClusterNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::CacheClusterNotFoundFault::CODE,
+                )
             }
             Self::CacheParameterGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::CacheParameterGroupNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::CacheParameterGroupNotFoundFault::CODE,
+                )
             }
             Self::CacheSecurityGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::CacheSecurityGroupNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::CacheSecurityGroupNotFoundFault::CODE,
+                )
             }
-            Self::InsufficientCacheClusterCapacityFault(_) => ::std::option::Option::Some(
-                crate::error::InsufficientCacheClusterCapacityFault::CODE,
-            ),
+            Self::InsufficientCacheClusterCapacityFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InsufficientCacheClusterCapacityFault::CODE,
+                )
+            }
             Self::InvalidCacheClusterStateFault(_) => {
-                ::std::option::Option::Some(crate::error::InvalidCacheClusterStateFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidCacheClusterStateFault::CODE,
+                )
             }
             Self::InvalidCacheSecurityGroupStateFault(_) => {
-                ::std::option::Option::Some(crate::error::InvalidCacheSecurityGroupStateFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidCacheSecurityGroupStateFault::CODE,
+                )
             }
             Self::InvalidKmsKeyFault(_) => {
                 ::std::option::Option::Some(crate::error::InvalidKmsKeyFault::CODE)
             }
-            Self::InvalidParameterCombinationException(_) => ::std::option::Option::Some(
-                crate::error::InvalidParameterCombinationException::CODE,
-            ),
+            Self::InvalidParameterCombinationException(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterCombinationException::CODE,
+                )
+            }
             Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterValueException::CODE,
+                )
             }
             Self::InvalidReplicationGroupStateFault(_) => {
-                ::std::option::Option::Some(crate::error::InvalidReplicationGroupStateFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidReplicationGroupStateFault::CODE,
+                )
             }
             Self::InvalidUserGroupStateFault(_) => {
-                ::std::option::Option::Some(crate::error::InvalidUserGroupStateFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidUserGroupStateFault::CODE,
+                )
             }
             Self::InvalidVpcNetworkStateFault(_) => {
-                ::std::option::Option::Some(crate::error::InvalidVpcNetworkStateFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidVpcNetworkStateFault::CODE,
+                )
             }
             Self::NodeQuotaForClusterExceededFault(_) => {
-                ::std::option::Option::Some(crate::error::NodeQuotaForClusterExceededFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::NodeQuotaForClusterExceededFault::CODE,
+                )
             }
             Self::NodeQuotaForCustomerExceededFault(_) => {
-                ::std::option::Option::Some(crate::error::NodeQuotaForCustomerExceededFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::NodeQuotaForCustomerExceededFault::CODE,
+                )
             }
             Self::ReplicationGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::ReplicationGroupNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::ReplicationGroupNotFoundFault::CODE,
+                )
             }
             Self::UserGroupNotFoundFault(_) => {
                 ::std::option::Option::Some(crate::error::UserGroupNotFoundFault::CODE)
@@ -846,70 +965,102 @@ impl ModifyReplicationGroupError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
         match self {
-            Self::CacheClusterNotFoundFault(error) => (
-                crate::error::CacheClusterNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::CacheParameterGroupNotFoundFault(error) => (
-                crate::error::CacheParameterGroupNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::CacheSecurityGroupNotFoundFault(error) => (
-                crate::error::CacheSecurityGroupNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InsufficientCacheClusterCapacityFault(error) => (
-                crate::error::InsufficientCacheClusterCapacityFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidCacheClusterStateFault(error) => (
-                crate::error::InvalidCacheClusterStateFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidCacheSecurityGroupStateFault(error) => (
-                crate::error::InvalidCacheSecurityGroupStateFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidKmsKeyFault(error) => (
-                crate::error::InvalidKmsKeyFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidParameterCombinationException(error) => (
-                crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidParameterValueException(error) => (
-                crate::error::InvalidParameterValueException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidReplicationGroupStateFault(error) => (
-                crate::error::InvalidReplicationGroupStateFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidUserGroupStateFault(error) => (
-                crate::error::InvalidUserGroupStateFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidVpcNetworkStateFault(error) => (
-                crate::error::InvalidVpcNetworkStateFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::NodeQuotaForClusterExceededFault(error) => (
-                crate::error::NodeQuotaForClusterExceededFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::NodeQuotaForCustomerExceededFault(error) => (
-                crate::error::NodeQuotaForCustomerExceededFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::ReplicationGroupNotFoundFault(error) => (
-                crate::error::ReplicationGroupNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::UserGroupNotFoundFault(error) => (
-                crate::error::UserGroupNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::CacheClusterNotFoundFault(error) => {
+                (
+                    crate::error::CacheClusterNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::CacheParameterGroupNotFoundFault(error) => {
+                (
+                    crate::error::CacheParameterGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::CacheSecurityGroupNotFoundFault(error) => {
+                (
+                    crate::error::CacheSecurityGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InsufficientCacheClusterCapacityFault(error) => {
+                (
+                    crate::error::InsufficientCacheClusterCapacityFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidCacheClusterStateFault(error) => {
+                (
+                    crate::error::InvalidCacheClusterStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidCacheSecurityGroupStateFault(error) => {
+                (
+                    crate::error::InvalidCacheSecurityGroupStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidKmsKeyFault(error) => {
+                (
+                    crate::error::InvalidKmsKeyFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterCombinationException(error) => {
+                (
+                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidReplicationGroupStateFault(error) => {
+                (
+                    crate::error::InvalidReplicationGroupStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidUserGroupStateFault(error) => {
+                (
+                    crate::error::InvalidUserGroupStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidVpcNetworkStateFault(error) => {
+                (
+                    crate::error::InvalidVpcNetworkStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::NodeQuotaForClusterExceededFault(error) => {
+                (
+                    crate::error::NodeQuotaForClusterExceededFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::NodeQuotaForCustomerExceededFault(error) => {
+                (
+                    crate::error::NodeQuotaForCustomerExceededFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ReplicationGroupNotFoundFault(error) => {
+                (
+                    crate::error::ReplicationGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::UserGroupNotFoundFault(error) => {
+                (
+                    crate::error::UserGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
         }
     }
@@ -923,22 +1074,44 @@ impl ::std::fmt::Display for ModifyReplicationGroupError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
             Self::CacheClusterNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::CacheParameterGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::CacheSecurityGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::CacheParameterGroupNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::CacheSecurityGroupNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::InsufficientCacheClusterCapacityFault(error) => {
                 ::std::fmt::Display::fmt(error, f)
             }
-            Self::InvalidCacheClusterStateFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidCacheSecurityGroupStateFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::InvalidCacheClusterStateFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidCacheSecurityGroupStateFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::InvalidKmsKeyFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterCombinationException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterValueException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidReplicationGroupStateFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidReplicationGroupStateFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::InvalidUserGroupStateFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidVpcNetworkStateFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::NodeQuotaForClusterExceededFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::NodeQuotaForCustomerExceededFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::ReplicationGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::InvalidVpcNetworkStateFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::NodeQuotaForClusterExceededFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::NodeQuotaForCustomerExceededFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::ReplicationGroupNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::UserGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
             Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
         }
@@ -948,22 +1121,44 @@ impl ::std::error::Error for ModifyReplicationGroupError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::CacheClusterNotFoundFault(error) => ::std::option::Option::Some(error),
-            Self::CacheParameterGroupNotFoundFault(error) => ::std::option::Option::Some(error),
-            Self::CacheSecurityGroupNotFoundFault(error) => ::std::option::Option::Some(error),
+            Self::CacheParameterGroupNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::CacheSecurityGroupNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::InsufficientCacheClusterCapacityFault(error) => {
                 ::std::option::Option::Some(error)
             }
-            Self::InvalidCacheClusterStateFault(error) => ::std::option::Option::Some(error),
-            Self::InvalidCacheSecurityGroupStateFault(error) => ::std::option::Option::Some(error),
+            Self::InvalidCacheClusterStateFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidCacheSecurityGroupStateFault(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::InvalidKmsKeyFault(error) => ::std::option::Option::Some(error),
-            Self::InvalidParameterCombinationException(error) => ::std::option::Option::Some(error),
-            Self::InvalidParameterValueException(error) => ::std::option::Option::Some(error),
-            Self::InvalidReplicationGroupStateFault(error) => ::std::option::Option::Some(error),
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidReplicationGroupStateFault(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::InvalidUserGroupStateFault(error) => ::std::option::Option::Some(error),
-            Self::InvalidVpcNetworkStateFault(error) => ::std::option::Option::Some(error),
-            Self::NodeQuotaForClusterExceededFault(error) => ::std::option::Option::Some(error),
-            Self::NodeQuotaForCustomerExceededFault(error) => ::std::option::Option::Some(error),
-            Self::ReplicationGroupNotFoundFault(error) => ::std::option::Option::Some(error),
+            Self::InvalidVpcNetworkStateFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::NodeQuotaForClusterExceededFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::NodeQuotaForCustomerExceededFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::ReplicationGroupNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::UserGroupNotFoundFault(error) => ::std::option::Option::Some(error),
             Self::Unhandled(error) => ::std::option::Option::Some(&**error),
         }
@@ -982,7 +1177,11 @@ pub fn build_request(
     ::querygen_runtime::http::RequestError,
 > {
     let host_prefix = ::std::option::Option::None;
-    ::querygen_runtime::http::query_request(endpoint, host_prefix, serialize_query_body(input))
+    ::querygen_runtime::http::query_request(
+        endpoint,
+        host_prefix,
+        serialize_query_body(input),
+    )
 }
 /// Reads the HTTP response to a `ModifyReplicationGroup` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ModifyReplicationGroupError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
@@ -994,15 +1193,18 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
-        deserialize_response(body).map_err(|problem| {
-            ModifyReplicationGroupError::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Err(problem),
-                ),
-            ))
-        })
+        deserialize_response(body)
+            .map_err(|problem| {
+                ModifyReplicationGroupError::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
+                    ),
+                )
+            })
     } else {
         ::std::result::Result::Err(deserialize_error(status, body))
     }
@@ -1015,7 +1217,7 @@ static OPERATION: ::querygen_runtime::client::Operation<
 > = ::querygen_runtime::client::Operation {
     name: "ModifyReplicationGroup",
     build_request,
-    parse_response: parse_response::<::std::vec::Vec<u8>>,
+    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `ModifyReplicationGroup` call being prepared: the input's setters, then [`send`](Self::send).
@@ -1026,7 +1228,9 @@ pub struct ModifyReplicationGroupFluentBuilder {
 }
 #[cfg(feature = "client")]
 impl ModifyReplicationGroupFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_runtime::client::Handle>) -> Self {
+    pub(crate) fn new(
+        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    ) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -1043,9 +1247,7 @@ impl ModifyReplicationGroupFluentBuilder {
         ModifyReplicationGroupOutput,
         ::querygen_runtime::client::SdkError<ModifyReplicationGroupError>,
     > {
-        self.send_with_metadata()
-            .await
-            .map(|response| response.output)
+        self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
@@ -1054,14 +1256,16 @@ impl ModifyReplicationGroupFluentBuilder {
         ::querygen_runtime::query::QueryResponse<ModifyReplicationGroupOutput>,
         ::querygen_runtime::client::SdkError<ModifyReplicationGroupError>,
     > {
-        let input = self.inner.build().map_err(|problem| {
-            ::querygen_runtime::client::SdkError::Construction(
-                ::querygen_runtime::client::ConstructionError::new(::std::format!(
-                    "{}: {problem}",
-                    "ModifyReplicationGroup"
-                )),
-            )
-        })?;
+        let input = self
+            .inner
+            .build()
+            .map_err(|problem| {
+                ::querygen_runtime::client::SdkError::Construction(
+                    ::querygen_runtime::client::ConstructionError::new(
+                        ::std::format!("{}: {problem}", "ModifyReplicationGroup"),
+                    ),
+                )
+            })?;
         self.handle.invoke(&OPERATION, &input).await
     }
     /// The identifier of the replication group to modify.
@@ -1135,12 +1339,18 @@ impl ModifyReplicationGroupFluentBuilder {
     /// primary encounters a failure.
     ///
     /// Valid values: `true` \| `false`
-    pub fn automatic_failover_enabled(mut self, input: impl ::std::convert::Into<bool>) -> Self {
+    pub fn automatic_failover_enabled(
+        mut self,
+        input: impl ::std::convert::Into<bool>,
+    ) -> Self {
         self.inner = self.inner.automatic_failover_enabled(input);
         self
     }
     /// Sets or clears the `AutomaticFailoverEnabled` member.
-    pub fn set_automatic_failover_enabled(mut self, input: ::std::option::Option<bool>) -> Self {
+    pub fn set_automatic_failover_enabled(
+        mut self,
+        input: ::std::option::Option<bool>,
+    ) -> Self {
         self.inner = self.inner.set_automatic_failover_enabled(input);
         self
     }
@@ -1323,12 +1533,18 @@ impl ModifyReplicationGroupFluentBuilder {
     }
     /// Modifies the engine listed in a replication group message. The options are redis, memcached or
     /// valkey.
-    pub fn engine(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn engine(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.engine(input);
         self
     }
     /// Sets or clears the `Engine` member.
-    pub fn set_engine(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_engine(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.set_engine(input);
         self
     }
@@ -1356,12 +1572,18 @@ impl ModifyReplicationGroupFluentBuilder {
     /// If you are running Valkey or Redis OSS engine version 6.0 or later, set this parameter to yes if you
     /// want to opt-in to the next auto minor version upgrade campaign. This parameter is disabled for
     /// previous versions.
-    pub fn auto_minor_version_upgrade(mut self, input: impl ::std::convert::Into<bool>) -> Self {
+    pub fn auto_minor_version_upgrade(
+        mut self,
+        input: impl ::std::convert::Into<bool>,
+    ) -> Self {
         self.inner = self.inner.auto_minor_version_upgrade(input);
         self
     }
     /// Sets or clears the `AutoMinorVersionUpgrade` member.
-    pub fn set_auto_minor_version_upgrade(mut self, input: ::std::option::Option<bool>) -> Self {
+    pub fn set_auto_minor_version_upgrade(
+        mut self,
+        input: ::std::option::Option<bool>,
+    ) -> Self {
         self.inner = self.inner.set_auto_minor_version_upgrade(input);
         self
     }
@@ -1370,12 +1592,18 @@ impl ModifyReplicationGroupFluentBuilder {
     /// today is retained for 5 days before being deleted.
     ///
     /// **Important** If the value of SnapshotRetentionLimit is set to zero (0), backups are turned off.
-    pub fn snapshot_retention_limit(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+    pub fn snapshot_retention_limit(
+        mut self,
+        input: impl ::std::convert::Into<i32>,
+    ) -> Self {
         self.inner = self.inner.snapshot_retention_limit(input);
         self
     }
     /// Sets or clears the `SnapshotRetentionLimit` member.
-    pub fn set_snapshot_retention_limit(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_snapshot_retention_limit(
+        mut self,
+        input: ::std::option::Option<i32>,
+    ) -> Self {
         self.inner = self.inner.set_snapshot_retention_limit(input);
         self
     }
@@ -1424,12 +1652,18 @@ impl ModifyReplicationGroupFluentBuilder {
     /// - Cannot contain any of the following characters: '/', '"', or '@', '%'
     ///
     /// For more information, see AUTH password at [AUTH](http://redis.io/commands/AUTH).
-    pub fn auth_token(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn auth_token(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.auth_token(input);
         self
     }
     /// Sets or clears the `AuthToken` member.
-    pub fn set_auth_token(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_auth_token(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.set_auth_token(input);
         self
     }
@@ -1545,12 +1779,18 @@ impl ModifyReplicationGroupFluentBuilder {
     }
     /// A flag that enables in-transit encryption when set to true. If you are enabling in-transit
     /// encryption for an existing cluster, you must also set `TransitEncryptionMode` to `preferred`.
-    pub fn transit_encryption_enabled(mut self, input: impl ::std::convert::Into<bool>) -> Self {
+    pub fn transit_encryption_enabled(
+        mut self,
+        input: impl ::std::convert::Into<bool>,
+    ) -> Self {
         self.inner = self.inner.transit_encryption_enabled(input);
         self
     }
     /// Sets or clears the `TransitEncryptionEnabled` member.
-    pub fn set_transit_encryption_enabled(mut self, input: ::std::option::Option<bool>) -> Self {
+    pub fn set_transit_encryption_enabled(
+        mut self,
+        input: ::std::option::Option<bool>,
+    ) -> Self {
         self.inner = self.inner.set_transit_encryption_enabled(input);
         self
     }
@@ -1612,7 +1852,9 @@ impl ModifyReplicationGroupInput {
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_replication_group_description = match node.child("ReplicationGroupDescription") {
+        let member_replication_group_description = match node
+            .child("ReplicationGroupDescription")
+        {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.text()?.to_owned())
             }
@@ -1630,7 +1872,9 @@ impl ModifyReplicationGroupInput {
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_automatic_failover_enabled = match node.child("AutomaticFailoverEnabled") {
+        let member_automatic_failover_enabled = match node
+            .child("AutomaticFailoverEnabled")
+        {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.parsed::<bool>("a boolean")?)
             }
@@ -1648,37 +1892,45 @@ impl ModifyReplicationGroupInput {
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_cache_security_group_names = match node.child("CacheSecurityGroupNames") {
+        let member_cache_security_group_names = match node
+            .child("CacheSecurityGroupNames")
+        {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(match child.child("CacheSecurityGroupName") {
-                    ::std::option::Option::Some(items) => {
-                        let mut list = ::std::vec::Vec::new();
-                        for item0 in items.items()? {
-                            list.push(item0.text()?.to_owned());
+                ::std::option::Option::Some(
+                    match child.child("CacheSecurityGroupName") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(item0.text()?.to_owned());
+                            }
+                            list
                         }
-                        list
-                    }
-                    ::std::option::Option::None => ::std::vec::Vec::new(),
-                })
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
         let member_security_group_ids = match node.child("SecurityGroupIds") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(match child.child("SecurityGroupId") {
-                    ::std::option::Option::Some(items) => {
-                        let mut list = ::std::vec::Vec::new();
-                        for item0 in items.items()? {
-                            list.push(item0.text()?.to_owned());
+                ::std::option::Option::Some(
+                    match child.child("SecurityGroupId") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(item0.text()?.to_owned());
+                            }
+                            list
                         }
-                        list
-                    }
-                    ::std::option::Option::None => ::std::vec::Vec::new(),
-                })
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_preferred_maintenance_window = match node.child("PreferredMaintenanceWindow") {
+        let member_preferred_maintenance_window = match node
+            .child("PreferredMaintenanceWindow")
+        {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.text()?.to_owned())
             }
@@ -1690,13 +1942,17 @@ impl ModifyReplicationGroupInput {
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_cache_parameter_group_name = match node.child("CacheParameterGroupName") {
+        let member_cache_parameter_group_name = match node
+            .child("CacheParameterGroupName")
+        {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.text()?.to_owned())
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_notification_topic_status = match node.child("NotificationTopicStatus") {
+        let member_notification_topic_status = match node
+            .child("NotificationTopicStatus")
+        {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.text()?.to_owned())
             }
@@ -1720,13 +1976,16 @@ impl ModifyReplicationGroupInput {
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_auto_minor_version_upgrade = match node.child("AutoMinorVersionUpgrade") {
+        let member_auto_minor_version_upgrade = match node
+            .child("AutoMinorVersionUpgrade")
+        {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.parsed::<bool>("a boolean")?)
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_snapshot_retention_limit = match node.child("SnapshotRetentionLimit") {
+        let member_snapshot_retention_limit = match node.child("SnapshotRetentionLimit")
+        {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
             }
@@ -1750,39 +2009,47 @@ impl ModifyReplicationGroupInput {
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_auth_token_update_strategy = match node.child("AuthTokenUpdateStrategy") {
-            ::std::option::Option::Some(child) => ::std::option::Option::Some(
-                crate::types::AuthTokenUpdateStrategyType::from(child.text()?),
-            ),
+        let member_auth_token_update_strategy = match node
+            .child("AuthTokenUpdateStrategy")
+        {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(
+                    crate::types::AuthTokenUpdateStrategyType::from(child.text()?),
+                )
+            }
             ::std::option::Option::None => ::std::option::Option::None,
         };
         let member_user_group_ids_to_add = match node.child("UserGroupIdsToAdd") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(match child.child("member") {
-                    ::std::option::Option::Some(items) => {
-                        let mut list = ::std::vec::Vec::new();
-                        for item0 in items.items()? {
-                            list.push(item0.text()?.to_owned());
+                ::std::option::Option::Some(
+                    match child.child("member") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(item0.text()?.to_owned());
+                            }
+                            list
                         }
-                        list
-                    }
-                    ::std::option::Option::None => ::std::vec::Vec::new(),
-                })
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
         let member_user_group_ids_to_remove = match node.child("UserGroupIdsToRemove") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(match child.child("member") {
-                    ::std::option::Option::Some(items) => {
-                        let mut list = ::std::vec::Vec::new();
-                        for item0 in items.items()? {
-                            list.push(item0.text()?.to_owned());
+                ::std::option::Option::Some(
+                    match child.child("member") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(item0.text()?.to_owned());
+                            }
+                            list
                         }
-                        list
-                    }
-                    ::std::option::Option::None => ::std::vec::Vec::new(),
-                })
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
@@ -1792,44 +2059,58 @@ impl ModifyReplicationGroupInput {
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_log_delivery_configurations = match node.child("LogDeliveryConfigurations") {
+        let member_log_delivery_configurations = match node
+            .child("LogDeliveryConfigurations")
+        {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(match child.child("LogDeliveryConfigurationRequest") {
-                    ::std::option::Option::Some(items) => {
-                        let mut list = ::std::vec::Vec::new();
-                        for item0 in items.items()? {
-                            list.push(crate::types::LogDeliveryConfigurationRequest::read_query(
-                                item0,
-                            )?);
+                ::std::option::Option::Some(
+                    match child.child("LogDeliveryConfigurationRequest") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(
+                                    crate::types::LogDeliveryConfigurationRequest::read_query(
+                                        item0,
+                                    )?,
+                                );
+                            }
+                            list
                         }
-                        list
-                    }
-                    ::std::option::Option::None => ::std::vec::Vec::new(),
-                })
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
         let member_ip_discovery = match node.child("IpDiscovery") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(crate::types::IpDiscovery::from(child.text()?))
+                ::std::option::Option::Some(
+                    crate::types::IpDiscovery::from(child.text()?),
+                )
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_transit_encryption_enabled = match node.child("TransitEncryptionEnabled") {
+        let member_transit_encryption_enabled = match node
+            .child("TransitEncryptionEnabled")
+        {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.parsed::<bool>("a boolean")?)
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
         let member_transit_encryption_mode = match node.child("TransitEncryptionMode") {
-            ::std::option::Option::Some(child) => ::std::option::Option::Some(
-                crate::types::TransitEncryptionMode::from(child.text()?),
-            ),
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(
+                    crate::types::TransitEncryptionMode::from(child.text()?),
+                )
+            }
             ::std::option::Option::None => ::std::option::Option::None,
         };
         let member_cluster_mode = match node.child("ClusterMode") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(crate::types::ClusterMode::from(child.text()?))
+                ::std::option::Option::Some(
+                    crate::types::ClusterMode::from(child.text()?),
+                )
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
@@ -1882,7 +2163,10 @@ impl ModifyReplicationGroupOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<ModifyReplicationGroupInput, ::querygen_runtime::server::QueryError> {
+) -> ::std::result::Result<
+    ModifyReplicationGroupInput,
+    ::querygen_runtime::server::QueryError,
+> {
     let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
     tree.expect_action("ModifyReplicationGroup", "2015-02-02")?;
     ModifyReplicationGroupInput::read_query(&tree)
@@ -1894,10 +2178,13 @@ pub fn serialize_response(
     request_id: &str,
 ) -> ::std::string::String {
     let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer.start(
-        "ModifyReplicationGroupResponse",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-    );
+    writer
+        .start(
+            "ModifyReplicationGroupResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
     writer.start("ModifyReplicationGroupResult", ::std::option::Option::None);
     output.write_xml(&mut writer);
     writer.end("ModifyReplicationGroupResult");
@@ -1917,8 +2204,12 @@ pub mod builders {
         automatic_failover_enabled: ::std::option::Option<bool>,
         multi_az_enabled: ::std::option::Option<bool>,
         node_group_id: ::std::option::Option<::std::string::String>,
-        cache_security_group_names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        security_group_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        cache_security_group_names: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        security_group_ids: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
         preferred_maintenance_window: ::std::option::Option<::std::string::String>,
         notification_topic_arn: ::std::option::Option<::std::string::String>,
         cache_parameter_group_name: ::std::option::Option<::std::string::String>,
@@ -1931,16 +2222,24 @@ pub mod builders {
         snapshot_window: ::std::option::Option<::std::string::String>,
         cache_node_type: ::std::option::Option<::std::string::String>,
         auth_token: ::std::option::Option<::std::string::String>,
-        auth_token_update_strategy:
-            ::std::option::Option<crate::types::AuthTokenUpdateStrategyType>,
-        user_group_ids_to_add: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        user_group_ids_to_remove: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        auth_token_update_strategy: ::std::option::Option<
+            crate::types::AuthTokenUpdateStrategyType,
+        >,
+        user_group_ids_to_add: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        user_group_ids_to_remove: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
         remove_user_groups: ::std::option::Option<bool>,
-        log_delivery_configurations:
-            ::std::option::Option<::std::vec::Vec<crate::types::LogDeliveryConfigurationRequest>>,
+        log_delivery_configurations: ::std::option::Option<
+            ::std::vec::Vec<crate::types::LogDeliveryConfigurationRequest>,
+        >,
         ip_discovery: ::std::option::Option<crate::types::IpDiscovery>,
         transit_encryption_enabled: ::std::option::Option<bool>,
-        transit_encryption_mode: ::std::option::Option<crate::types::TransitEncryptionMode>,
+        transit_encryption_mode: ::std::option::Option<
+            crate::types::TransitEncryptionMode,
+        >,
         cluster_mode: ::std::option::Option<crate::types::ClusterMode>,
     }
     impl ModifyReplicationGroupInputBuilder {
@@ -1965,7 +2264,9 @@ pub mod builders {
             mut self,
             input: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.replication_group_description = ::std::option::Option::Some(input.into());
+            self.replication_group_description = ::std::option::Option::Some(
+                input.into(),
+            );
             self
         }
         /// Sets or clears the `ReplicationGroupDescription` member.
@@ -2031,12 +2332,18 @@ pub mod builders {
             self
         }
         /// A flag to indicate MultiAZ is enabled.
-        pub fn multi_az_enabled(mut self, input: impl ::std::convert::Into<bool>) -> Self {
+        pub fn multi_az_enabled(
+            mut self,
+            input: impl ::std::convert::Into<bool>,
+        ) -> Self {
             self.multi_az_enabled = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `MultiAZEnabled` member.
-        pub fn set_multi_az_enabled(mut self, input: ::std::option::Option<bool>) -> Self {
+        pub fn set_multi_az_enabled(
+            mut self,
+            input: ::std::option::Option<bool>,
+        ) -> Self {
             self.multi_az_enabled = input;
             self
         }
@@ -2126,7 +2433,9 @@ pub mod builders {
             mut self,
             input: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.preferred_maintenance_window = ::std::option::Option::Some(input.into());
+            self.preferred_maintenance_window = ::std::option::Option::Some(
+                input.into(),
+            );
             self
         }
         /// Sets or clears the `PreferredMaintenanceWindow` member.
@@ -2202,23 +2511,35 @@ pub mod builders {
         /// Valid values: `true` \| `false`
         ///
         /// Default: `false`
-        pub fn apply_immediately(mut self, input: impl ::std::convert::Into<bool>) -> Self {
+        pub fn apply_immediately(
+            mut self,
+            input: impl ::std::convert::Into<bool>,
+        ) -> Self {
             self.apply_immediately = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `ApplyImmediately` member.
-        pub fn set_apply_immediately(mut self, input: ::std::option::Option<bool>) -> Self {
+        pub fn set_apply_immediately(
+            mut self,
+            input: ::std::option::Option<bool>,
+        ) -> Self {
             self.apply_immediately = input;
             self
         }
         /// Modifies the engine listed in a replication group message. The options are redis, memcached or
         /// valkey.
-        pub fn engine(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn engine(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.engine = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `Engine` member.
-        pub fn set_engine(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_engine(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.engine = input;
             self
         }
@@ -2266,12 +2587,18 @@ pub mod builders {
         /// today is retained for 5 days before being deleted.
         ///
         /// **Important** If the value of SnapshotRetentionLimit is set to zero (0), backups are turned off.
-        pub fn snapshot_retention_limit(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+        pub fn snapshot_retention_limit(
+            mut self,
+            input: impl ::std::convert::Into<i32>,
+        ) -> Self {
             self.snapshot_retention_limit = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `SnapshotRetentionLimit` member.
-        pub fn set_snapshot_retention_limit(mut self, input: ::std::option::Option<i32>) -> Self {
+        pub fn set_snapshot_retention_limit(
+            mut self,
+            input: ::std::option::Option<i32>,
+        ) -> Self {
             self.snapshot_retention_limit = input;
             self
         }
@@ -2401,12 +2728,18 @@ pub mod builders {
             self
         }
         /// Removes the user group associated with this replication group.
-        pub fn remove_user_groups(mut self, input: impl ::std::convert::Into<bool>) -> Self {
+        pub fn remove_user_groups(
+            mut self,
+            input: impl ::std::convert::Into<bool>,
+        ) -> Self {
             self.remove_user_groups = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `RemoveUserGroups` member.
-        pub fn set_remove_user_groups(mut self, input: ::std::option::Option<bool>) -> Self {
+        pub fn set_remove_user_groups(
+            mut self,
+            input: ::std::option::Option<bool>,
+        ) -> Self {
             self.remove_user_groups = input;
             self
         }
@@ -2415,7 +2748,9 @@ pub mod builders {
         /// Specifies the destination, format and type of the logs.
         pub fn log_delivery_configurations(
             mut self,
-            item: impl ::std::convert::Into<crate::types::LogDeliveryConfigurationRequest>,
+            item: impl ::std::convert::Into<
+                crate::types::LogDeliveryConfigurationRequest,
+            >,
         ) -> Self {
             self.log_delivery_configurations
                 .get_or_insert_with(::std::vec::Vec::new)
@@ -2532,40 +2867,38 @@ pub mod builders {
                     ),
                 );
             }
-            ::std::result::Result::Ok(
-                crate::operation::modify_replication_group::ModifyReplicationGroupInput {
-                    replication_group_id: self.replication_group_id,
-                    replication_group_description: self.replication_group_description,
-                    primary_cluster_id: self.primary_cluster_id,
-                    snapshotting_cluster_id: self.snapshotting_cluster_id,
-                    automatic_failover_enabled: self.automatic_failover_enabled,
-                    multi_az_enabled: self.multi_az_enabled,
-                    node_group_id: self.node_group_id,
-                    cache_security_group_names: self.cache_security_group_names,
-                    security_group_ids: self.security_group_ids,
-                    preferred_maintenance_window: self.preferred_maintenance_window,
-                    notification_topic_arn: self.notification_topic_arn,
-                    cache_parameter_group_name: self.cache_parameter_group_name,
-                    notification_topic_status: self.notification_topic_status,
-                    apply_immediately: self.apply_immediately,
-                    engine: self.engine,
-                    engine_version: self.engine_version,
-                    auto_minor_version_upgrade: self.auto_minor_version_upgrade,
-                    snapshot_retention_limit: self.snapshot_retention_limit,
-                    snapshot_window: self.snapshot_window,
-                    cache_node_type: self.cache_node_type,
-                    auth_token: self.auth_token,
-                    auth_token_update_strategy: self.auth_token_update_strategy,
-                    user_group_ids_to_add: self.user_group_ids_to_add,
-                    user_group_ids_to_remove: self.user_group_ids_to_remove,
-                    remove_user_groups: self.remove_user_groups,
-                    log_delivery_configurations: self.log_delivery_configurations,
-                    ip_discovery: self.ip_discovery,
-                    transit_encryption_enabled: self.transit_encryption_enabled,
-                    transit_encryption_mode: self.transit_encryption_mode,
-                    cluster_mode: self.cluster_mode,
-                },
-            )
+            ::std::result::Result::Ok(crate::operation::modify_replication_group::ModifyReplicationGroupInput {
+                replication_group_id: self.replication_group_id,
+                replication_group_description: self.replication_group_description,
+                primary_cluster_id: self.primary_cluster_id,
+                snapshotting_cluster_id: self.snapshotting_cluster_id,
+                automatic_failover_enabled: self.automatic_failover_enabled,
+                multi_az_enabled: self.multi_az_enabled,
+                node_group_id: self.node_group_id,
+                cache_security_group_names: self.cache_security_group_names,
+                security_group_ids: self.security_group_ids,
+                preferred_maintenance_window: self.preferred_maintenance_window,
+                notification_topic_arn: self.notification_topic_arn,
+                cache_parameter_group_name: self.cache_parameter_group_name,
+                notification_topic_status: self.notification_topic_status,
+                apply_immediately: self.apply_immediately,
+                engine: self.engine,
+                engine_version: self.engine_version,
+                auto_minor_version_upgrade: self.auto_minor_version_upgrade,
+                snapshot_retention_limit: self.snapshot_retention_limit,
+                snapshot_window: self.snapshot_window,
+                cache_node_type: self.cache_node_type,
+                auth_token: self.auth_token,
+                auth_token_update_strategy: self.auth_token_update_strategy,
+                user_group_ids_to_add: self.user_group_ids_to_add,
+                user_group_ids_to_remove: self.user_group_ids_to_remove,
+                remove_user_groups: self.remove_user_groups,
+                log_delivery_configurations: self.log_delivery_configurations,
+                ip_discovery: self.ip_discovery,
+                transit_encryption_enabled: self.transit_encryption_enabled,
+                transit_encryption_mode: self.transit_encryption_mode,
+                cluster_mode: self.cluster_mode,
+            })
         }
     }
     /// A builder for [`ModifyReplicationGroupOutput`](super::ModifyReplicationGroupOutput).

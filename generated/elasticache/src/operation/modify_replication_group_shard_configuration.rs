@@ -47,25 +47,30 @@ pub struct ModifyReplicationGroupShardConfigurationInput {
     ///
     /// You can specify this parameter only if the value of `NodeGroupCount` is greater than the current
     /// number of node groups (shards).
-    pub resharding_configuration:
-        ::std::option::Option<::std::vec::Vec<crate::types::ReshardingConfiguration>>,
+    pub resharding_configuration: ::std::option::Option<
+        ::std::vec::Vec<crate::types::ReshardingConfiguration>,
+    >,
     /// If the value of `NodeGroupCount` is less than the current number of node groups (shards), then
     /// either `NodeGroupsToRemove` or `NodeGroupsToRetain` is required. `NodeGroupsToRemove` is a list of
     /// `NodeGroupId`s to remove from the cluster.
     ///
     /// ElastiCache will attempt to remove all node groups listed by `NodeGroupsToRemove` from the cluster.
-    pub node_groups_to_remove: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub node_groups_to_remove: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
     /// If the value of `NodeGroupCount` is less than the current number of node groups (shards), then
     /// either `NodeGroupsToRemove` or `NodeGroupsToRetain` is required. `NodeGroupsToRetain` is a list of
     /// `NodeGroupId`s to retain in the cluster.
     ///
     /// ElastiCache will attempt to remove all node groups except those listed by `NodeGroupsToRetain` from
     /// the cluster.
-    pub node_groups_to_retain: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub node_groups_to_retain: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
 }
 impl ModifyReplicationGroupShardConfigurationInput {
     /// Creates a builder for [`ModifyReplicationGroupShardConfigurationInput`].
-    pub fn builder() -> crate::operation::modify_replication_group_shard_configuration::builders::ModifyReplicationGroupShardConfigurationInputBuilder{
+    pub fn builder() -> crate::operation::modify_replication_group_shard_configuration::builders::ModifyReplicationGroupShardConfigurationInputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -80,7 +85,7 @@ pub struct ModifyReplicationGroupShardConfigurationOutput {
 }
 impl ModifyReplicationGroupShardConfigurationOutput {
     /// Creates a builder for [`ModifyReplicationGroupShardConfigurationOutput`].
-    pub fn builder() -> crate::operation::modify_replication_group_shard_configuration::builders::ModifyReplicationGroupShardConfigurationOutputBuilder{
+    pub fn builder() -> crate::operation::modify_replication_group_shard_configuration::builders::ModifyReplicationGroupShardConfigurationOutputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -167,8 +172,9 @@ impl ModifyReplicationGroupShardConfigurationOutput {
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_replication_group: ::std::option::Option<crate::types::ReplicationGroup> =
-            ::std::option::Option::None;
+        let mut member_replication_group: ::std::option::Option<
+            crate::types::ReplicationGroup,
+        > = ::std::option::Option::None;
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "ReplicationGroup" => {
@@ -188,7 +194,9 @@ impl ModifyReplicationGroupShardConfigurationOutput {
 pub fn deserialize_response(
     body: &[u8],
 ) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<ModifyReplicationGroupShardConfigurationOutput>,
+    ::querygen_runtime::query::QueryResponse<
+        ModifyReplicationGroupShardConfigurationOutput,
+    >,
     ::querygen_runtime::xml::XmlError,
 > {
     let (output, request_id) = ::querygen_runtime::query::read_response(
@@ -202,20 +210,27 @@ pub fn deserialize_response(
             ModifyReplicationGroupShardConfigurationOutput::builder().build()
         }
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse { output, request_id })
+    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+        output,
+        request_id,
+    })
 }
 /// The errors `ModifyReplicationGroupShardConfiguration` may return.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub enum ModifyReplicationGroupShardConfigurationError {
     /// The service answered with [`crate::error::InsufficientCacheClusterCapacityFault`].
-    InsufficientCacheClusterCapacityFault(crate::error::InsufficientCacheClusterCapacityFault),
+    InsufficientCacheClusterCapacityFault(
+        crate::error::InsufficientCacheClusterCapacityFault,
+    ),
     /// The service answered with [`crate::error::InvalidCacheClusterStateFault`].
     InvalidCacheClusterStateFault(crate::error::InvalidCacheClusterStateFault),
     /// The service answered with [`crate::error::InvalidKmsKeyFault`].
     InvalidKmsKeyFault(crate::error::InvalidKmsKeyFault),
     /// The service answered with [`crate::error::InvalidParameterCombinationException`].
-    InvalidParameterCombinationException(crate::error::InvalidParameterCombinationException),
+    InvalidParameterCombinationException(
+        crate::error::InvalidParameterCombinationException,
+    ),
     /// The service answered with [`crate::error::InvalidParameterValueException`].
     InvalidParameterValueException(crate::error::InvalidParameterValueException),
     /// The service answered with [`crate::error::InvalidReplicationGroupStateFault`].
@@ -239,203 +254,261 @@ impl ModifyReplicationGroupShardConfigurationError {
         let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(::std::boxed::Box::new(
-                    ::querygen_runtime::query::UnhandledError::new(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
+                return Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
                     ),
-                ));
+                );
             }
         };
         match envelope.code.as_deref() {
             ::std::option::Option::Some(
                 crate::error::InsufficientCacheClusterCapacityFault::CODE,
-            ) => crate::error::InsufficientCacheClusterCapacityFault::read_error_body(
-                body, &envelope,
-            )
-            .map_or_else(
-                |problem| {
-                    Self::Unhandled(::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
-                        ),
-                    ))
-                },
-                Self::InsufficientCacheClusterCapacityFault,
-            ),
-            ::std::option::Option::Some(crate::error::InvalidCacheClusterStateFault::CODE) => {
-                crate::error::InvalidCacheClusterStateFault::read_error_body(body, &envelope)
+            ) => {
+                crate::error::InsufficientCacheClusterCapacityFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
+                        Self::InsufficientCacheClusterCapacityFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::InvalidCacheClusterStateFault::CODE,
+            ) => {
+                crate::error::InvalidCacheClusterStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
+                        ),
                         Self::InvalidCacheClusterStateFault,
                     )
             }
             ::std::option::Option::Some(crate::error::InvalidKmsKeyFault::CODE) => {
-                crate::error::InvalidKmsKeyFault::read_error_body(body, &envelope).map_or_else(
-                    |problem| {
-                        Self::Unhandled(::std::boxed::Box::new(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
+                crate::error::InvalidKmsKeyFault::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
                             ),
-                        ))
-                    },
-                    Self::InvalidKmsKeyFault,
-                )
+                        ),
+                        Self::InvalidKmsKeyFault,
+                    )
             }
             ::std::option::Option::Some(
                 crate::error::InvalidParameterCombinationException::CODE,
             ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(body, &envelope)
+                crate::error::InvalidParameterCombinationException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidParameterCombinationException,
                     )
             }
-            ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE) => {
-                crate::error::InvalidParameterValueException::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::InvalidParameterValueException::CODE,
+            ) => {
+                crate::error::InvalidParameterValueException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidParameterValueException,
                     )
             }
-            ::std::option::Option::Some(crate::error::InvalidReplicationGroupStateFault::CODE) => {
-                crate::error::InvalidReplicationGroupStateFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::InvalidReplicationGroupStateFault::CODE,
+            ) => {
+                crate::error::InvalidReplicationGroupStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidReplicationGroupStateFault,
                     )
             }
-            ::std::option::Option::Some(crate::error::InvalidVpcNetworkStateFault::CODE) => {
-                crate::error::InvalidVpcNetworkStateFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::InvalidVpcNetworkStateFault::CODE,
+            ) => {
+                crate::error::InvalidVpcNetworkStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidVpcNetworkStateFault,
                     )
             }
             ::std::option::Option::Some(
                 crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault::CODE,
-            ) => crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault::read_error_body(
-                body, &envelope,
-            )
-            .map_or_else(
-                |problem| {
-                    Self::Unhandled(::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
-                        ),
-                    ))
-                },
-                Self::NodeGroupsPerReplicationGroupQuotaExceededFault,
-            ),
-            ::std::option::Option::Some(crate::error::NodeQuotaForCustomerExceededFault::CODE) => {
-                crate::error::NodeQuotaForCustomerExceededFault::read_error_body(body, &envelope)
+            ) => {
+                crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
+                        Self::NodeGroupsPerReplicationGroupQuotaExceededFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::NodeQuotaForCustomerExceededFault::CODE,
+            ) => {
+                crate::error::NodeQuotaForCustomerExceededFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
+                        ),
                         Self::NodeQuotaForCustomerExceededFault,
                     )
             }
-            ::std::option::Option::Some(crate::error::ReplicationGroupNotFoundFault::CODE) => {
-                crate::error::ReplicationGroupNotFoundFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::ReplicationGroupNotFoundFault::CODE,
+            ) => {
+                crate::error::ReplicationGroupNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::ReplicationGroupNotFoundFault,
                     )
             }
-            _ => Self::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Ok(envelope),
-                ),
-            )),
+            _ => {
+                Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Ok(envelope),
+                        ),
+                    ),
+                )
+            }
         }
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
-            Self::InsufficientCacheClusterCapacityFault(_) => ::std::option::Option::Some(
-                crate::error::InsufficientCacheClusterCapacityFault::CODE,
-            ),
+            Self::InsufficientCacheClusterCapacityFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InsufficientCacheClusterCapacityFault::CODE,
+                )
+            }
             Self::InvalidCacheClusterStateFault(_) => {
-                ::std::option::Option::Some(crate::error::InvalidCacheClusterStateFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidCacheClusterStateFault::CODE,
+                )
             }
             Self::InvalidKmsKeyFault(_) => {
                 ::std::option::Option::Some(crate::error::InvalidKmsKeyFault::CODE)
             }
-            Self::InvalidParameterCombinationException(_) => ::std::option::Option::Some(
-                crate::error::InvalidParameterCombinationException::CODE,
-            ),
+            Self::InvalidParameterCombinationException(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterCombinationException::CODE,
+                )
+            }
             Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterValueException::CODE,
+                )
             }
             Self::InvalidReplicationGroupStateFault(_) => {
-                ::std::option::Option::Some(crate::error::InvalidReplicationGroupStateFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidReplicationGroupStateFault::CODE,
+                )
             }
             Self::InvalidVpcNetworkStateFault(_) => {
-                ::std::option::Option::Some(crate::error::InvalidVpcNetworkStateFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidVpcNetworkStateFault::CODE,
+                )
             }
             Self::NodeGroupsPerReplicationGroupQuotaExceededFault(_) => {
                 ::std::option::Option::Some(
@@ -443,10 +516,14 @@ impl ModifyReplicationGroupShardConfigurationError {
                 )
             }
             Self::NodeQuotaForCustomerExceededFault(_) => {
-                ::std::option::Option::Some(crate::error::NodeQuotaForCustomerExceededFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::NodeQuotaForCustomerExceededFault::CODE,
+                )
             }
             Self::ReplicationGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::ReplicationGroupNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::ReplicationGroupNotFoundFault::CODE,
+                )
             }
             Self::Unhandled(error) => error.code.as_deref(),
         }
@@ -457,51 +534,72 @@ impl ModifyReplicationGroupShardConfigurationError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
         match self {
-            Self::InsufficientCacheClusterCapacityFault(error) => (
-                crate::error::InsufficientCacheClusterCapacityFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidCacheClusterStateFault(error) => (
-                crate::error::InvalidCacheClusterStateFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidKmsKeyFault(error) => (
-                crate::error::InvalidKmsKeyFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidParameterCombinationException(error) => (
-                crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidParameterValueException(error) => (
-                crate::error::InvalidParameterValueException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidReplicationGroupStateFault(error) => (
-                crate::error::InvalidReplicationGroupStateFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidVpcNetworkStateFault(error) => (
-                crate::error::InvalidVpcNetworkStateFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::NodeGroupsPerReplicationGroupQuotaExceededFault(error) => (
-                crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::NodeQuotaForCustomerExceededFault(error) => (
-                crate::error::NodeQuotaForCustomerExceededFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::ReplicationGroupNotFoundFault(error) => (
-                crate::error::ReplicationGroupNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::InsufficientCacheClusterCapacityFault(error) => {
+                (
+                    crate::error::InsufficientCacheClusterCapacityFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidCacheClusterStateFault(error) => {
+                (
+                    crate::error::InvalidCacheClusterStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidKmsKeyFault(error) => {
+                (
+                    crate::error::InvalidKmsKeyFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterCombinationException(error) => {
+                (
+                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidReplicationGroupStateFault(error) => {
+                (
+                    crate::error::InvalidReplicationGroupStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidVpcNetworkStateFault(error) => {
+                (
+                    crate::error::InvalidVpcNetworkStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::NodeGroupsPerReplicationGroupQuotaExceededFault(error) => {
+                (
+                    crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::NodeQuotaForCustomerExceededFault(error) => {
+                (
+                    crate::error::NodeQuotaForCustomerExceededFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ReplicationGroupNotFoundFault(error) => {
+                (
+                    crate::error::ReplicationGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for ModifyReplicationGroupShardConfigurationError {
+impl ::querygen_runtime::query::ErrorCode
+for ModifyReplicationGroupShardConfigurationError {
     fn code(&self) -> ::std::option::Option<&str> {
         ModifyReplicationGroupShardConfigurationError::code(self)
     }
@@ -512,17 +610,31 @@ impl ::std::fmt::Display for ModifyReplicationGroupShardConfigurationError {
             Self::InsufficientCacheClusterCapacityFault(error) => {
                 ::std::fmt::Display::fmt(error, f)
             }
-            Self::InvalidCacheClusterStateFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::InvalidCacheClusterStateFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::InvalidKmsKeyFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterCombinationException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterValueException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidReplicationGroupStateFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidVpcNetworkStateFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidReplicationGroupStateFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidVpcNetworkStateFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::NodeGroupsPerReplicationGroupQuotaExceededFault(error) => {
                 ::std::fmt::Display::fmt(error, f)
             }
-            Self::NodeQuotaForCustomerExceededFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::ReplicationGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::NodeQuotaForCustomerExceededFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::ReplicationGroupNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
         }
     }
@@ -533,17 +645,31 @@ impl ::std::error::Error for ModifyReplicationGroupShardConfigurationError {
             Self::InsufficientCacheClusterCapacityFault(error) => {
                 ::std::option::Option::Some(error)
             }
-            Self::InvalidCacheClusterStateFault(error) => ::std::option::Option::Some(error),
+            Self::InvalidCacheClusterStateFault(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::InvalidKmsKeyFault(error) => ::std::option::Option::Some(error),
-            Self::InvalidParameterCombinationException(error) => ::std::option::Option::Some(error),
-            Self::InvalidParameterValueException(error) => ::std::option::Option::Some(error),
-            Self::InvalidReplicationGroupStateFault(error) => ::std::option::Option::Some(error),
-            Self::InvalidVpcNetworkStateFault(error) => ::std::option::Option::Some(error),
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidReplicationGroupStateFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidVpcNetworkStateFault(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::NodeGroupsPerReplicationGroupQuotaExceededFault(error) => {
                 ::std::option::Option::Some(error)
             }
-            Self::NodeQuotaForCustomerExceededFault(error) => ::std::option::Option::Some(error),
-            Self::ReplicationGroupNotFoundFault(error) => ::std::option::Option::Some(error),
+            Self::NodeQuotaForCustomerExceededFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::ReplicationGroupNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::Unhandled(error) => ::std::option::Option::Some(&**error),
         }
     }
@@ -564,27 +690,36 @@ pub fn build_request(
     ::querygen_runtime::http::RequestError,
 > {
     let host_prefix = ::std::option::Option::None;
-    ::querygen_runtime::http::query_request(endpoint, host_prefix, serialize_query_body(input))
+    ::querygen_runtime::http::query_request(
+        endpoint,
+        host_prefix,
+        serialize_query_body(input),
+    )
 }
 /// Reads the HTTP response to a `ModifyReplicationGroupShardConfiguration` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ModifyReplicationGroupShardConfigurationError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<ModifyReplicationGroupShardConfigurationOutput>,
+    ::querygen_runtime::query::QueryResponse<
+        ModifyReplicationGroupShardConfigurationOutput,
+    >,
     ModifyReplicationGroupShardConfigurationError,
 > {
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
-        deserialize_response(body).map_err(|problem| {
-            ModifyReplicationGroupShardConfigurationError::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Err(problem),
-                ),
-            ))
-        })
+        deserialize_response(body)
+            .map_err(|problem| {
+                ModifyReplicationGroupShardConfigurationError::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
+                    ),
+                )
+            })
     } else {
         ::std::result::Result::Err(deserialize_error(status, body))
     }
@@ -597,7 +732,7 @@ static OPERATION: ::querygen_runtime::client::Operation<
 > = ::querygen_runtime::client::Operation {
     name: "ModifyReplicationGroupShardConfiguration",
     build_request,
-    parse_response: parse_response::<::std::vec::Vec<u8>>,
+    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `ModifyReplicationGroupShardConfiguration` call being prepared: the input's setters, then [`send`](Self::send).
@@ -608,14 +743,18 @@ pub struct ModifyReplicationGroupShardConfigurationFluentBuilder {
 }
 #[cfg(feature = "client")]
 impl ModifyReplicationGroupShardConfigurationFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_runtime::client::Handle>) -> Self {
+    pub(crate) fn new(
+        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    ) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
         }
     }
     /// The input as set so far.
-    pub fn as_input(&self) -> &builders::ModifyReplicationGroupShardConfigurationInputBuilder {
+    pub fn as_input(
+        &self,
+    ) -> &builders::ModifyReplicationGroupShardConfigurationInputBuilder {
         &self.inner
     }
     /// Sends the request; the output, or why there is none.
@@ -623,27 +762,35 @@ impl ModifyReplicationGroupShardConfigurationFluentBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyReplicationGroupShardConfigurationOutput,
-        ::querygen_runtime::client::SdkError<ModifyReplicationGroupShardConfigurationError>,
+        ::querygen_runtime::client::SdkError<
+            ModifyReplicationGroupShardConfigurationError,
+        >,
     > {
-        self.send_with_metadata()
-            .await
-            .map(|response| response.output)
+        self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
     ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<ModifyReplicationGroupShardConfigurationOutput>,
-        ::querygen_runtime::client::SdkError<ModifyReplicationGroupShardConfigurationError>,
+        ::querygen_runtime::query::QueryResponse<
+            ModifyReplicationGroupShardConfigurationOutput,
+        >,
+        ::querygen_runtime::client::SdkError<
+            ModifyReplicationGroupShardConfigurationError,
+        >,
     > {
-        let input = self.inner.build().map_err(|problem| {
-            ::querygen_runtime::client::SdkError::Construction(
-                ::querygen_runtime::client::ConstructionError::new(::std::format!(
-                    "{}: {problem}",
-                    "ModifyReplicationGroupShardConfiguration"
-                )),
-            )
-        })?;
+        let input = self
+            .inner
+            .build()
+            .map_err(|problem| {
+                ::querygen_runtime::client::SdkError::Construction(
+                    ::querygen_runtime::client::ConstructionError::new(
+                        ::std::format!(
+                            "{}: {problem}", "ModifyReplicationGroupShardConfiguration"
+                        ),
+                    ),
+                )
+            })?;
         self.handle.invoke(&OPERATION, &input).await
     }
     /// The name of the Valkey or Redis OSS (cluster mode enabled) cluster (replication group) on which the
@@ -705,7 +852,9 @@ impl ModifyReplicationGroupShardConfigurationFluentBuilder {
     /// Sets or clears the `ReshardingConfiguration` member.
     pub fn set_resharding_configuration(
         mut self,
-        input: ::std::option::Option<::std::vec::Vec<crate::types::ReshardingConfiguration>>,
+        input: ::std::option::Option<
+            ::std::vec::Vec<crate::types::ReshardingConfiguration>,
+        >,
     ) -> Self {
         self.inner = self.inner.set_resharding_configuration(input);
         self
@@ -780,48 +929,57 @@ impl ModifyReplicationGroupShardConfigurationInput {
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_resharding_configuration = match node.child("ReshardingConfiguration") {
+        let member_resharding_configuration = match node.child("ReshardingConfiguration")
+        {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(match child.child("ReshardingConfiguration") {
-                    ::std::option::Option::Some(items) => {
-                        let mut list = ::std::vec::Vec::new();
-                        for item0 in items.items()? {
-                            list.push(crate::types::ReshardingConfiguration::read_query(item0)?);
+                ::std::option::Option::Some(
+                    match child.child("ReshardingConfiguration") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(
+                                    crate::types::ReshardingConfiguration::read_query(item0)?,
+                                );
+                            }
+                            list
                         }
-                        list
-                    }
-                    ::std::option::Option::None => ::std::vec::Vec::new(),
-                })
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
         let member_node_groups_to_remove = match node.child("NodeGroupsToRemove") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(match child.child("NodeGroupToRemove") {
-                    ::std::option::Option::Some(items) => {
-                        let mut list = ::std::vec::Vec::new();
-                        for item0 in items.items()? {
-                            list.push(item0.text()?.to_owned());
+                ::std::option::Option::Some(
+                    match child.child("NodeGroupToRemove") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(item0.text()?.to_owned());
+                            }
+                            list
                         }
-                        list
-                    }
-                    ::std::option::Option::None => ::std::vec::Vec::new(),
-                })
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
         let member_node_groups_to_retain = match node.child("NodeGroupsToRetain") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(match child.child("NodeGroupToRetain") {
-                    ::std::option::Option::Some(items) => {
-                        let mut list = ::std::vec::Vec::new();
-                        for item0 in items.items()? {
-                            list.push(item0.text()?.to_owned());
+                ::std::option::Option::Some(
+                    match child.child("NodeGroupToRetain") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(item0.text()?.to_owned());
+                            }
+                            list
                         }
-                        list
-                    }
-                    ::std::option::Option::None => ::std::vec::Vec::new(),
-                })
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
@@ -865,14 +1023,18 @@ pub fn serialize_response(
     request_id: &str,
 ) -> ::std::string::String {
     let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer.start(
-        "ModifyReplicationGroupShardConfigurationResponse",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-    );
-    writer.start(
-        "ModifyReplicationGroupShardConfigurationResult",
-        ::std::option::Option::None,
-    );
+    writer
+        .start(
+            "ModifyReplicationGroupShardConfigurationResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
+    writer
+        .start(
+            "ModifyReplicationGroupShardConfigurationResult",
+            ::std::option::Option::None,
+        );
     output.write_xml(&mut writer);
     writer.end("ModifyReplicationGroupShardConfigurationResult");
     writer.response_metadata(request_id);
@@ -887,10 +1049,15 @@ pub mod builders {
         replication_group_id: ::std::option::Option<::std::string::String>,
         node_group_count: ::std::option::Option<i32>,
         apply_immediately: ::std::option::Option<bool>,
-        resharding_configuration:
-            ::std::option::Option<::std::vec::Vec<crate::types::ReshardingConfiguration>>,
-        node_groups_to_remove: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        node_groups_to_retain: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        resharding_configuration: ::std::option::Option<
+            ::std::vec::Vec<crate::types::ReshardingConfiguration>,
+        >,
+        node_groups_to_remove: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        node_groups_to_retain: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
     }
     impl ModifyReplicationGroupShardConfigurationInputBuilder {
         /// The name of the Valkey or Redis OSS (cluster mode enabled) cluster (replication group) on which the
@@ -911,12 +1078,18 @@ pub mod builders {
             self
         }
         /// The number of node groups (shards) that results from the modification of the shard configuration.
-        pub fn node_group_count(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+        pub fn node_group_count(
+            mut self,
+            input: impl ::std::convert::Into<i32>,
+        ) -> Self {
             self.node_group_count = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `NodeGroupCount` member.
-        pub fn set_node_group_count(mut self, input: ::std::option::Option<i32>) -> Self {
+        pub fn set_node_group_count(
+            mut self,
+            input: ::std::option::Option<i32>,
+        ) -> Self {
             self.node_group_count = input;
             self
         }
@@ -924,12 +1097,18 @@ pub mod builders {
         /// value for this parameter is `true`.
         ///
         /// Value: true
-        pub fn apply_immediately(mut self, input: impl ::std::convert::Into<bool>) -> Self {
+        pub fn apply_immediately(
+            mut self,
+            input: impl ::std::convert::Into<bool>,
+        ) -> Self {
             self.apply_immediately = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `ApplyImmediately` member.
-        pub fn set_apply_immediately(mut self, input: ::std::option::Option<bool>) -> Self {
+        pub fn set_apply_immediately(
+            mut self,
+            input: ::std::option::Option<bool>,
+        ) -> Self {
             self.apply_immediately = input;
             self
         }
@@ -954,7 +1133,9 @@ pub mod builders {
         /// Sets or clears the `ReshardingConfiguration` member.
         pub fn set_resharding_configuration(
             mut self,
-            input: ::std::option::Option<::std::vec::Vec<crate::types::ReshardingConfiguration>>,
+            input: ::std::option::Option<
+                ::std::vec::Vec<crate::types::ReshardingConfiguration>,
+            >,
         ) -> Self {
             self.resharding_configuration = input;
             self
@@ -1014,7 +1195,7 @@ pub mod builders {
         ) -> ::std::result::Result<
             crate::operation::modify_replication_group_shard_configuration::ModifyReplicationGroupShardConfigurationInput,
             ::querygen_runtime::BuildError,
-        >{
+        > {
             let mut missing = ::std::vec::Vec::new();
             if self.replication_group_id.is_none() {
                 missing.push("replication_group_id");
@@ -1068,7 +1249,7 @@ pub mod builders {
         /// Builds the [`ModifyReplicationGroupShardConfigurationOutput`](super::ModifyReplicationGroupShardConfigurationOutput); every member is optional or has a default.
         pub fn build(
             self,
-        ) -> crate::operation::modify_replication_group_shard_configuration::ModifyReplicationGroupShardConfigurationOutput{
+        ) -> crate::operation::modify_replication_group_shard_configuration::ModifyReplicationGroupShardConfigurationOutput {
             crate::operation::modify_replication_group_shard_configuration::ModifyReplicationGroupShardConfigurationOutput {
                 replication_group: self.replication_group,
             }

@@ -40,7 +40,9 @@ pub struct ModifyServerlessCacheInput {
     /// means the current VPC security groups will be removed. This security group is used to authorize
     /// traffic access for the VPC end-point (private-link). Default = NULL - the existing list of VPC
     /// security groups is not removed.
-    pub security_group_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub security_group_ids: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
     /// The number of days for which Elasticache retains automatic snapshots before deleting them. Available
     /// for Valkey, Redis OSS and Serverless Memcached only. Default = NULL, i.e. the existing
     /// snapshot-retention-limit will not be removed or modified. The maximum value allowed is 35 days.
@@ -57,9 +59,7 @@ pub struct ModifyServerlessCacheInput {
 }
 impl ModifyServerlessCacheInput {
     /// Creates a builder for [`ModifyServerlessCacheInput`].
-    pub fn builder(
-    ) -> crate::operation::modify_serverless_cache::builders::ModifyServerlessCacheInputBuilder
-    {
+    pub fn builder() -> crate::operation::modify_serverless_cache::builders::ModifyServerlessCacheInputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -74,9 +74,7 @@ pub struct ModifyServerlessCacheOutput {
 }
 impl ModifyServerlessCacheOutput {
     /// Creates a builder for [`ModifyServerlessCacheOutput`].
-    pub fn builder(
-    ) -> crate::operation::modify_serverless_cache::builders::ModifyServerlessCacheOutputBuilder
-    {
+    pub fn builder() -> crate::operation::modify_serverless_cache::builders::ModifyServerlessCacheOutputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -147,9 +145,13 @@ impl ModifyServerlessCacheInput {
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=ModifyServerlessCache&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &ModifyServerlessCacheInput) -> ::std::string::String {
-    let mut writer =
-        ::querygen_runtime::query::QueryWriter::new("ModifyServerlessCache", "2015-02-02");
+pub fn serialize_query_body(
+    input: &ModifyServerlessCacheInput,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+        "ModifyServerlessCache",
+        "2015-02-02",
+    );
     input.write_query(&mut writer);
     writer.finish()
 }
@@ -159,8 +161,9 @@ impl ModifyServerlessCacheOutput {
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_serverless_cache: ::std::option::Option<crate::types::ServerlessCache> =
-            ::std::option::Option::None;
+        let mut member_serverless_cache: ::std::option::Option<
+            crate::types::ServerlessCache,
+        > = ::std::option::Option::None;
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "ServerlessCache" => {
@@ -192,7 +195,10 @@ pub fn deserialize_response(
         ::std::option::Option::Some(output) => output,
         ::std::option::Option::None => ModifyServerlessCacheOutput::builder().build(),
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse { output, request_id })
+    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+        output,
+        request_id,
+    })
 }
 /// The errors `ModifyServerlessCache` may return.
 #[non_exhaustive]
@@ -201,7 +207,9 @@ pub enum ModifyServerlessCacheError {
     /// The service answered with [`crate::error::InvalidCredentialsException`].
     InvalidCredentialsException(crate::error::InvalidCredentialsException),
     /// The service answered with [`crate::error::InvalidParameterCombinationException`].
-    InvalidParameterCombinationException(crate::error::InvalidParameterCombinationException),
+    InvalidParameterCombinationException(
+        crate::error::InvalidParameterCombinationException,
+    ),
     /// The service answered with [`crate::error::InvalidParameterValueException`].
     InvalidParameterValueException(crate::error::InvalidParameterValueException),
     /// The service answered with [`crate::error::InvalidServerlessCacheStateFault`].
@@ -223,169 +231,223 @@ impl ModifyServerlessCacheError {
         let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(::std::boxed::Box::new(
-                    ::querygen_runtime::query::UnhandledError::new(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
+                return Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
                     ),
-                ));
+                );
             }
         };
         match envelope.code.as_deref() {
-            ::std::option::Option::Some(crate::error::InvalidCredentialsException::CODE) => {
-                crate::error::InvalidCredentialsException::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::InvalidCredentialsException::CODE,
+            ) => {
+                crate::error::InvalidCredentialsException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidCredentialsException,
                     )
             }
             ::std::option::Option::Some(
                 crate::error::InvalidParameterCombinationException::CODE,
             ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(body, &envelope)
+                crate::error::InvalidParameterCombinationException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidParameterCombinationException,
                     )
             }
-            ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE) => {
-                crate::error::InvalidParameterValueException::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::InvalidParameterValueException::CODE,
+            ) => {
+                crate::error::InvalidParameterValueException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidParameterValueException,
                     )
             }
-            ::std::option::Option::Some(crate::error::InvalidServerlessCacheStateFault::CODE) => {
-                crate::error::InvalidServerlessCacheStateFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::InvalidServerlessCacheStateFault::CODE,
+            ) => {
+                crate::error::InvalidServerlessCacheStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidServerlessCacheStateFault,
                     )
             }
-            ::std::option::Option::Some(crate::error::InvalidUserGroupStateFault::CODE) => {
-                crate::error::InvalidUserGroupStateFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::InvalidUserGroupStateFault::CODE,
+            ) => {
+                crate::error::InvalidUserGroupStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidUserGroupStateFault,
                     )
             }
-            ::std::option::Option::Some(crate::error::ServerlessCacheNotFoundFault::CODE) => {
-                crate::error::ServerlessCacheNotFoundFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::ServerlessCacheNotFoundFault::CODE,
+            ) => {
+                crate::error::ServerlessCacheNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::ServerlessCacheNotFoundFault,
                     )
             }
-            ::std::option::Option::Some(crate::error::ServiceLinkedRoleNotFoundFault::CODE) => {
-                crate::error::ServiceLinkedRoleNotFoundFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::ServiceLinkedRoleNotFoundFault::CODE,
+            ) => {
+                crate::error::ServiceLinkedRoleNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::ServiceLinkedRoleNotFoundFault,
                     )
             }
             ::std::option::Option::Some(crate::error::UserGroupNotFoundFault::CODE) => {
-                crate::error::UserGroupNotFoundFault::read_error_body(body, &envelope).map_or_else(
-                    |problem| {
-                        Self::Unhandled(::std::boxed::Box::new(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
+                crate::error::UserGroupNotFoundFault::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
                             ),
-                        ))
-                    },
-                    Self::UserGroupNotFoundFault,
+                        ),
+                        Self::UserGroupNotFoundFault,
+                    )
+            }
+            _ => {
+                Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Ok(envelope),
+                        ),
+                    ),
                 )
             }
-            _ => Self::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Ok(envelope),
-                ),
-            )),
         }
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
             Self::InvalidCredentialsException(_) => {
-                ::std::option::Option::Some(crate::error::InvalidCredentialsException::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidCredentialsException::CODE,
+                )
             }
-            Self::InvalidParameterCombinationException(_) => ::std::option::Option::Some(
-                crate::error::InvalidParameterCombinationException::CODE,
-            ),
+            Self::InvalidParameterCombinationException(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterCombinationException::CODE,
+                )
+            }
             Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterValueException::CODE,
+                )
             }
             Self::InvalidServerlessCacheStateFault(_) => {
-                ::std::option::Option::Some(crate::error::InvalidServerlessCacheStateFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidServerlessCacheStateFault::CODE,
+                )
             }
             Self::InvalidUserGroupStateFault(_) => {
-                ::std::option::Option::Some(crate::error::InvalidUserGroupStateFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidUserGroupStateFault::CODE,
+                )
             }
             Self::ServerlessCacheNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::ServerlessCacheNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::ServerlessCacheNotFoundFault::CODE,
+                )
             }
             Self::ServiceLinkedRoleNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::ServiceLinkedRoleNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::ServiceLinkedRoleNotFoundFault::CODE,
+                )
             }
             Self::UserGroupNotFoundFault(_) => {
                 ::std::option::Option::Some(crate::error::UserGroupNotFoundFault::CODE)
@@ -399,38 +461,54 @@ impl ModifyServerlessCacheError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
         match self {
-            Self::InvalidCredentialsException(error) => (
-                crate::error::InvalidCredentialsException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidParameterCombinationException(error) => (
-                crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidParameterValueException(error) => (
-                crate::error::InvalidParameterValueException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidServerlessCacheStateFault(error) => (
-                crate::error::InvalidServerlessCacheStateFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidUserGroupStateFault(error) => (
-                crate::error::InvalidUserGroupStateFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::ServerlessCacheNotFoundFault(error) => (
-                crate::error::ServerlessCacheNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::ServiceLinkedRoleNotFoundFault(error) => (
-                crate::error::ServiceLinkedRoleNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::UserGroupNotFoundFault(error) => (
-                crate::error::UserGroupNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::InvalidCredentialsException(error) => {
+                (
+                    crate::error::InvalidCredentialsException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterCombinationException(error) => {
+                (
+                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidServerlessCacheStateFault(error) => {
+                (
+                    crate::error::InvalidServerlessCacheStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidUserGroupStateFault(error) => {
+                (
+                    crate::error::InvalidUserGroupStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ServerlessCacheNotFoundFault(error) => {
+                (
+                    crate::error::ServerlessCacheNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ServiceLinkedRoleNotFoundFault(error) => {
+                (
+                    crate::error::ServiceLinkedRoleNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::UserGroupNotFoundFault(error) => {
+                (
+                    crate::error::UserGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
         }
     }
@@ -443,13 +521,25 @@ impl ::querygen_runtime::query::ErrorCode for ModifyServerlessCacheError {
 impl ::std::fmt::Display for ModifyServerlessCacheError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
-            Self::InvalidCredentialsException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterCombinationException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterValueException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidServerlessCacheStateFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::InvalidCredentialsException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidServerlessCacheStateFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::InvalidUserGroupStateFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::ServerlessCacheNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::ServiceLinkedRoleNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::ServerlessCacheNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::ServiceLinkedRoleNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::UserGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
             Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
         }
@@ -458,13 +548,25 @@ impl ::std::fmt::Display for ModifyServerlessCacheError {
 impl ::std::error::Error for ModifyServerlessCacheError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            Self::InvalidCredentialsException(error) => ::std::option::Option::Some(error),
-            Self::InvalidParameterCombinationException(error) => ::std::option::Option::Some(error),
-            Self::InvalidParameterValueException(error) => ::std::option::Option::Some(error),
-            Self::InvalidServerlessCacheStateFault(error) => ::std::option::Option::Some(error),
+            Self::InvalidCredentialsException(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidServerlessCacheStateFault(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::InvalidUserGroupStateFault(error) => ::std::option::Option::Some(error),
-            Self::ServerlessCacheNotFoundFault(error) => ::std::option::Option::Some(error),
-            Self::ServiceLinkedRoleNotFoundFault(error) => ::std::option::Option::Some(error),
+            Self::ServerlessCacheNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::ServiceLinkedRoleNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::UserGroupNotFoundFault(error) => ::std::option::Option::Some(error),
             Self::Unhandled(error) => ::std::option::Option::Some(&**error),
         }
@@ -483,7 +585,11 @@ pub fn build_request(
     ::querygen_runtime::http::RequestError,
 > {
     let host_prefix = ::std::option::Option::None;
-    ::querygen_runtime::http::query_request(endpoint, host_prefix, serialize_query_body(input))
+    ::querygen_runtime::http::query_request(
+        endpoint,
+        host_prefix,
+        serialize_query_body(input),
+    )
 }
 /// Reads the HTTP response to a `ModifyServerlessCache` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ModifyServerlessCacheError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
@@ -495,15 +601,18 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
-        deserialize_response(body).map_err(|problem| {
-            ModifyServerlessCacheError::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Err(problem),
-                ),
-            ))
-        })
+        deserialize_response(body)
+            .map_err(|problem| {
+                ModifyServerlessCacheError::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
+                    ),
+                )
+            })
     } else {
         ::std::result::Result::Err(deserialize_error(status, body))
     }
@@ -516,7 +625,7 @@ static OPERATION: ::querygen_runtime::client::Operation<
 > = ::querygen_runtime::client::Operation {
     name: "ModifyServerlessCache",
     build_request,
-    parse_response: parse_response::<::std::vec::Vec<u8>>,
+    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `ModifyServerlessCache` call being prepared: the input's setters, then [`send`](Self::send).
@@ -527,7 +636,9 @@ pub struct ModifyServerlessCacheFluentBuilder {
 }
 #[cfg(feature = "client")]
 impl ModifyServerlessCacheFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_runtime::client::Handle>) -> Self {
+    pub(crate) fn new(
+        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    ) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -544,9 +655,7 @@ impl ModifyServerlessCacheFluentBuilder {
         ModifyServerlessCacheOutput,
         ::querygen_runtime::client::SdkError<ModifyServerlessCacheError>,
     > {
-        self.send_with_metadata()
-            .await
-            .map(|response| response.output)
+        self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
@@ -555,14 +664,16 @@ impl ModifyServerlessCacheFluentBuilder {
         ::querygen_runtime::query::QueryResponse<ModifyServerlessCacheOutput>,
         ::querygen_runtime::client::SdkError<ModifyServerlessCacheError>,
     > {
-        let input = self.inner.build().map_err(|problem| {
-            ::querygen_runtime::client::SdkError::Construction(
-                ::querygen_runtime::client::ConstructionError::new(::std::format!(
-                    "{}: {problem}",
-                    "ModifyServerlessCache"
-                )),
-            )
-        })?;
+        let input = self
+            .inner
+            .build()
+            .map_err(|problem| {
+                ::querygen_runtime::client::SdkError::Construction(
+                    ::querygen_runtime::client::ConstructionError::new(
+                        ::std::format!("{}: {problem}", "ModifyServerlessCache"),
+                    ),
+                )
+            })?;
         self.handle.invoke(&OPERATION, &input).await
     }
     /// User-provided identifier for the serverless cache to be modified.
@@ -583,12 +694,18 @@ impl ModifyServerlessCacheFluentBuilder {
     }
     /// User provided description for the serverless cache. Default = NULL, i.e. the existing description is
     /// not removed/modified. The description has a maximum length of 255 characters.
-    pub fn description(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn description(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.description(input);
         self
     }
     /// Sets or clears the `Description` member.
-    pub fn set_description(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_description(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.set_description(input);
         self
     }
@@ -660,12 +777,18 @@ impl ModifyServerlessCacheFluentBuilder {
     /// The number of days for which Elasticache retains automatic snapshots before deleting them. Available
     /// for Valkey, Redis OSS and Serverless Memcached only. Default = NULL, i.e. the existing
     /// snapshot-retention-limit will not be removed or modified. The maximum value allowed is 35 days.
-    pub fn snapshot_retention_limit(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+    pub fn snapshot_retention_limit(
+        mut self,
+        input: impl ::std::convert::Into<i32>,
+    ) -> Self {
         self.inner = self.inner.snapshot_retention_limit(input);
         self
     }
     /// Sets or clears the `SnapshotRetentionLimit` member.
-    pub fn set_snapshot_retention_limit(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_snapshot_retention_limit(
+        mut self,
+        input: ::std::option::Option<i32>,
+    ) -> Self {
         self.inner = self.inner.set_snapshot_retention_limit(input);
         self
     }
@@ -689,12 +812,18 @@ impl ModifyServerlessCacheFluentBuilder {
     }
     /// Modifies the engine listed in a serverless cache request. The options are redis, memcached or
     /// valkey.
-    pub fn engine(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn engine(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.engine(input);
         self
     }
     /// Sets or clears the `Engine` member.
-    pub fn set_engine(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_engine(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.set_engine(input);
         self
     }
@@ -735,7 +864,9 @@ impl ModifyServerlessCacheInput {
         };
         let member_cache_usage_limits = match node.child("CacheUsageLimits") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(crate::types::CacheUsageLimits::read_query(child)?)
+                ::std::option::Option::Some(
+                    crate::types::CacheUsageLimits::read_query(child)?,
+                )
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
@@ -753,20 +884,23 @@ impl ModifyServerlessCacheInput {
         };
         let member_security_group_ids = match node.child("SecurityGroupIds") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(match child.child("SecurityGroupId") {
-                    ::std::option::Option::Some(items) => {
-                        let mut list = ::std::vec::Vec::new();
-                        for item0 in items.items()? {
-                            list.push(item0.text()?.to_owned());
+                ::std::option::Option::Some(
+                    match child.child("SecurityGroupId") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(item0.text()?.to_owned());
+                            }
+                            list
                         }
-                        list
-                    }
-                    ::std::option::Option::None => ::std::vec::Vec::new(),
-                })
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_snapshot_retention_limit = match node.child("SnapshotRetentionLimit") {
+        let member_snapshot_retention_limit = match node.child("SnapshotRetentionLimit")
+        {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.parsed::<i32>("a 32-bit integer")?)
             }
@@ -819,7 +953,10 @@ impl ModifyServerlessCacheOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<ModifyServerlessCacheInput, ::querygen_runtime::server::QueryError> {
+) -> ::std::result::Result<
+    ModifyServerlessCacheInput,
+    ::querygen_runtime::server::QueryError,
+> {
     let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
     tree.expect_action("ModifyServerlessCache", "2015-02-02")?;
     ModifyServerlessCacheInput::read_query(&tree)
@@ -831,10 +968,13 @@ pub fn serialize_response(
     request_id: &str,
 ) -> ::std::string::String {
     let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer.start(
-        "ModifyServerlessCacheResponse",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-    );
+    writer
+        .start(
+            "ModifyServerlessCacheResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
     writer.start("ModifyServerlessCacheResult", ::std::option::Option::None);
     output.write_xml(&mut writer);
     writer.end("ModifyServerlessCacheResult");
@@ -852,7 +992,9 @@ pub mod builders {
         cache_usage_limits: ::std::option::Option<crate::types::CacheUsageLimits>,
         remove_user_group: ::std::option::Option<bool>,
         user_group_id: ::std::option::Option<::std::string::String>,
-        security_group_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        security_group_ids: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
         snapshot_retention_limit: ::std::option::Option<i32>,
         daily_snapshot_time: ::std::option::Option<::std::string::String>,
         engine: ::std::option::Option<::std::string::String>,
@@ -910,12 +1052,18 @@ pub mod builders {
         }
         /// The identifier of the UserGroup to be removed from association with the Valkey and Redis OSS
         /// serverless cache. Available for Valkey and Redis OSS only. Default is NULL.
-        pub fn remove_user_group(mut self, input: impl ::std::convert::Into<bool>) -> Self {
+        pub fn remove_user_group(
+            mut self,
+            input: impl ::std::convert::Into<bool>,
+        ) -> Self {
             self.remove_user_group = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `RemoveUserGroup` member.
-        pub fn set_remove_user_group(mut self, input: ::std::option::Option<bool>) -> Self {
+        pub fn set_remove_user_group(
+            mut self,
+            input: ::std::option::Option<bool>,
+        ) -> Self {
             self.remove_user_group = input;
             self
         }
@@ -962,12 +1110,18 @@ pub mod builders {
         /// The number of days for which Elasticache retains automatic snapshots before deleting them. Available
         /// for Valkey, Redis OSS and Serverless Memcached only. Default = NULL, i.e. the existing
         /// snapshot-retention-limit will not be removed or modified. The maximum value allowed is 35 days.
-        pub fn snapshot_retention_limit(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+        pub fn snapshot_retention_limit(
+            mut self,
+            input: impl ::std::convert::Into<i32>,
+        ) -> Self {
             self.snapshot_retention_limit = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `SnapshotRetentionLimit` member.
-        pub fn set_snapshot_retention_limit(mut self, input: ::std::option::Option<i32>) -> Self {
+        pub fn set_snapshot_retention_limit(
+            mut self,
+            input: ::std::option::Option<i32>,
+        ) -> Self {
             self.snapshot_retention_limit = input;
             self
         }
@@ -991,12 +1145,18 @@ pub mod builders {
         }
         /// Modifies the engine listed in a serverless cache request. The options are redis, memcached or
         /// valkey.
-        pub fn engine(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn engine(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.engine = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `Engine` member.
-        pub fn set_engine(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_engine(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.engine = input;
             self
         }
@@ -1035,20 +1195,18 @@ pub mod builders {
                     ),
                 );
             }
-            ::std::result::Result::Ok(
-                crate::operation::modify_serverless_cache::ModifyServerlessCacheInput {
-                    serverless_cache_name: self.serverless_cache_name,
-                    description: self.description,
-                    cache_usage_limits: self.cache_usage_limits,
-                    remove_user_group: self.remove_user_group,
-                    user_group_id: self.user_group_id,
-                    security_group_ids: self.security_group_ids,
-                    snapshot_retention_limit: self.snapshot_retention_limit,
-                    daily_snapshot_time: self.daily_snapshot_time,
-                    engine: self.engine,
-                    major_engine_version: self.major_engine_version,
-                },
-            )
+            ::std::result::Result::Ok(crate::operation::modify_serverless_cache::ModifyServerlessCacheInput {
+                serverless_cache_name: self.serverless_cache_name,
+                description: self.description,
+                cache_usage_limits: self.cache_usage_limits,
+                remove_user_group: self.remove_user_group,
+                user_group_id: self.user_group_id,
+                security_group_ids: self.security_group_ids,
+                snapshot_retention_limit: self.snapshot_retention_limit,
+                daily_snapshot_time: self.daily_snapshot_time,
+                engine: self.engine,
+                major_engine_version: self.major_engine_version,
+            })
         }
     }
     /// A builder for [`ModifyServerlessCacheOutput`](super::ModifyServerlessCacheOutput).

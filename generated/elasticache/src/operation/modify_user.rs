@@ -125,7 +125,10 @@ impl ModifyUserInput {
 }
 /// Serializes the input as the awsQuery request body: `Action=ModifyUser&Version=2015-02-02` then the members, form-urlencoded.
 pub fn serialize_query_body(input: &ModifyUserInput) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new("ModifyUser", "2015-02-02");
+    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+        "ModifyUser",
+        "2015-02-02",
+    );
     input.write_query(&mut writer);
     writer.finish()
 }
@@ -135,50 +138,59 @@ impl ModifyUserOutput {
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_user_id: ::std::option::Option<::std::string::String> =
-            ::std::option::Option::None;
-        let mut member_user_name: ::std::option::Option<::std::string::String> =
-            ::std::option::Option::None;
-        let mut member_status: ::std::option::Option<::std::string::String> =
-            ::std::option::Option::None;
-        let mut member_engine: ::std::option::Option<::std::string::String> =
-            ::std::option::Option::None;
-        let mut member_minimum_engine_version: ::std::option::Option<::std::string::String> =
-            ::std::option::Option::None;
-        let mut member_access_string: ::std::option::Option<::std::string::String> =
-            ::std::option::Option::None;
+        let mut member_user_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_user_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_status: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_engine: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_minimum_engine_version: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
+        let mut member_access_string: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
         let mut member_user_group_ids: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         > = ::std::option::Option::None;
-        let mut member_authentication: ::std::option::Option<crate::types::Authentication> =
-            ::std::option::Option::None;
-        let mut member_arn: ::std::option::Option<::std::string::String> =
-            ::std::option::Option::None;
+        let mut member_authentication: ::std::option::Option<
+            crate::types::Authentication,
+        > = ::std::option::Option::None;
+        let mut member_arn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "UserId" => {
-                    member_user_id = ::std::option::Option::Some(reader.read_string(&child)?);
+                    member_user_id = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
                 }
                 "UserName" => {
-                    member_user_name = ::std::option::Option::Some(reader.read_string(&child)?);
+                    member_user_name = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
                 }
                 "Status" => {
-                    member_status = ::std::option::Option::Some(reader.read_string(&child)?);
+                    member_status = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
                 }
                 "Engine" => {
-                    member_engine = ::std::option::Option::Some(reader.read_string(&child)?);
+                    member_engine = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
                 }
                 "MinimumEngineVersion" => {
-                    member_minimum_engine_version =
-                        ::std::option::Option::Some(reader.read_string(&child)?);
+                    member_minimum_engine_version = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
                 }
                 "AccessString" => {
-                    member_access_string = ::std::option::Option::Some(reader.read_string(&child)?);
+                    member_access_string = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
                 }
                 "UserGroupIds" => {
                     member_user_group_ids = ::std::option::Option::Some({
                         let mut items0 = ::std::vec::Vec::new();
-                        while let ::std::option::Option::Some(item0) = reader.next_child(&child)? {
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
                             if reader.name() == "member" {
                                 items0.push(reader.read_string(&item0)?);
                             } else {
@@ -219,20 +231,28 @@ pub fn deserialize_response(
     ::querygen_runtime::query::QueryResponse<ModifyUserOutput>,
     ::querygen_runtime::xml::XmlError,
 > {
-    let (output, request_id) =
-        ::querygen_runtime::query::read_response(body, "ModifyUser", ModifyUserOutput::read_xml)?;
+    let (output, request_id) = ::querygen_runtime::query::read_response(
+        body,
+        "ModifyUser",
+        ModifyUserOutput::read_xml,
+    )?;
     let output = match output {
         ::std::option::Option::Some(output) => output,
         ::std::option::Option::None => ModifyUserOutput::builder().build(),
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse { output, request_id })
+    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+        output,
+        request_id,
+    })
 }
 /// The errors `ModifyUser` may return.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub enum ModifyUserError {
     /// The service answered with [`crate::error::InvalidParameterCombinationException`].
-    InvalidParameterCombinationException(crate::error::InvalidParameterCombinationException),
+    InvalidParameterCombinationException(
+        crate::error::InvalidParameterCombinationException,
+    ),
     /// The service answered with [`crate::error::InvalidParameterValueException`].
     InvalidParameterValueException(crate::error::InvalidParameterValueException),
     /// The service answered with [`crate::error::InvalidUserStateFault`].
@@ -250,114 +270,141 @@ impl ModifyUserError {
         let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(::std::boxed::Box::new(
-                    ::querygen_runtime::query::UnhandledError::new(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
+                return Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
                     ),
-                ));
+                );
             }
         };
         match envelope.code.as_deref() {
             ::std::option::Option::Some(
                 crate::error::InvalidParameterCombinationException::CODE,
             ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(body, &envelope)
+                crate::error::InvalidParameterCombinationException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidParameterCombinationException,
                     )
             }
-            ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE) => {
-                crate::error::InvalidParameterValueException::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::InvalidParameterValueException::CODE,
+            ) => {
+                crate::error::InvalidParameterValueException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidParameterValueException,
                     )
             }
             ::std::option::Option::Some(crate::error::InvalidUserStateFault::CODE) => {
-                crate::error::InvalidUserStateFault::read_error_body(body, &envelope).map_or_else(
-                    |problem| {
-                        Self::Unhandled(::std::boxed::Box::new(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        ))
-                    },
-                    Self::InvalidUserStateFault,
-                )
-            }
-            ::std::option::Option::Some(crate::error::ServiceLinkedRoleNotFoundFault::CODE) => {
-                crate::error::ServiceLinkedRoleNotFoundFault::read_error_body(body, &envelope)
+                crate::error::InvalidUserStateFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
+                        Self::InvalidUserStateFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::ServiceLinkedRoleNotFoundFault::CODE,
+            ) => {
+                crate::error::ServiceLinkedRoleNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
+                        ),
                         Self::ServiceLinkedRoleNotFoundFault,
                     )
             }
             ::std::option::Option::Some(crate::error::UserNotFoundFault::CODE) => {
-                crate::error::UserNotFoundFault::read_error_body(body, &envelope).map_or_else(
-                    |problem| {
-                        Self::Unhandled(::std::boxed::Box::new(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
+                crate::error::UserNotFoundFault::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
                             ),
-                        ))
-                    },
-                    Self::UserNotFoundFault,
+                        ),
+                        Self::UserNotFoundFault,
+                    )
+            }
+            _ => {
+                Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Ok(envelope),
+                        ),
+                    ),
                 )
             }
-            _ => Self::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Ok(envelope),
-                ),
-            )),
         }
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
-            Self::InvalidParameterCombinationException(_) => ::std::option::Option::Some(
-                crate::error::InvalidParameterCombinationException::CODE,
-            ),
+            Self::InvalidParameterCombinationException(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterCombinationException::CODE,
+                )
+            }
             Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterValueException::CODE,
+                )
             }
             Self::InvalidUserStateFault(_) => {
                 ::std::option::Option::Some(crate::error::InvalidUserStateFault::CODE)
             }
             Self::ServiceLinkedRoleNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::ServiceLinkedRoleNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::ServiceLinkedRoleNotFoundFault::CODE,
+                )
             }
             Self::UserNotFoundFault(_) => {
                 ::std::option::Option::Some(crate::error::UserNotFoundFault::CODE)
@@ -371,26 +418,36 @@ impl ModifyUserError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
         match self {
-            Self::InvalidParameterCombinationException(error) => (
-                crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidParameterValueException(error) => (
-                crate::error::InvalidParameterValueException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidUserStateFault(error) => (
-                crate::error::InvalidUserStateFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::ServiceLinkedRoleNotFoundFault(error) => (
-                crate::error::ServiceLinkedRoleNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::UserNotFoundFault(error) => (
-                crate::error::UserNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::InvalidParameterCombinationException(error) => {
+                (
+                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidUserStateFault(error) => {
+                (
+                    crate::error::InvalidUserStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ServiceLinkedRoleNotFoundFault(error) => {
+                (
+                    crate::error::ServiceLinkedRoleNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::UserNotFoundFault(error) => {
+                (
+                    crate::error::UserNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
         }
     }
@@ -403,10 +460,16 @@ impl ::querygen_runtime::query::ErrorCode for ModifyUserError {
 impl ::std::fmt::Display for ModifyUserError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
-            Self::InvalidParameterCombinationException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterValueException(error) => ::std::fmt::Display::fmt(error, f),
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::InvalidUserStateFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::ServiceLinkedRoleNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::ServiceLinkedRoleNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::UserNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
             Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
         }
@@ -415,10 +478,16 @@ impl ::std::fmt::Display for ModifyUserError {
 impl ::std::error::Error for ModifyUserError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            Self::InvalidParameterCombinationException(error) => ::std::option::Option::Some(error),
-            Self::InvalidParameterValueException(error) => ::std::option::Option::Some(error),
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::InvalidUserStateFault(error) => ::std::option::Option::Some(error),
-            Self::ServiceLinkedRoleNotFoundFault(error) => ::std::option::Option::Some(error),
+            Self::ServiceLinkedRoleNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::UserNotFoundFault(error) => ::std::option::Option::Some(error),
             Self::Unhandled(error) => ::std::option::Option::Some(&**error),
         }
@@ -437,7 +506,11 @@ pub fn build_request(
     ::querygen_runtime::http::RequestError,
 > {
     let host_prefix = ::std::option::Option::None;
-    ::querygen_runtime::http::query_request(endpoint, host_prefix, serialize_query_body(input))
+    ::querygen_runtime::http::query_request(
+        endpoint,
+        host_prefix,
+        serialize_query_body(input),
+    )
 }
 /// Reads the HTTP response to a `ModifyUser` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ModifyUserError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
@@ -449,15 +522,18 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
-        deserialize_response(body).map_err(|problem| {
-            ModifyUserError::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Err(problem),
-                ),
-            ))
-        })
+        deserialize_response(body)
+            .map_err(|problem| {
+                ModifyUserError::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
+                    ),
+                )
+            })
     } else {
         ::std::result::Result::Err(deserialize_error(status, body))
     }
@@ -470,7 +546,7 @@ static OPERATION: ::querygen_runtime::client::Operation<
 > = ::querygen_runtime::client::Operation {
     name: "ModifyUser",
     build_request,
-    parse_response: parse_response::<::std::vec::Vec<u8>>,
+    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `ModifyUser` call being prepared: the input's setters, then [`send`](Self::send).
@@ -481,7 +557,9 @@ pub struct ModifyUserFluentBuilder {
 }
 #[cfg(feature = "client")]
 impl ModifyUserFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_runtime::client::Handle>) -> Self {
+    pub(crate) fn new(
+        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    ) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -498,9 +576,7 @@ impl ModifyUserFluentBuilder {
         ModifyUserOutput,
         ::querygen_runtime::client::SdkError<ModifyUserError>,
     > {
-        self.send_with_metadata()
-            .await
-            .map(|response| response.output)
+        self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
@@ -509,23 +585,31 @@ impl ModifyUserFluentBuilder {
         ::querygen_runtime::query::QueryResponse<ModifyUserOutput>,
         ::querygen_runtime::client::SdkError<ModifyUserError>,
     > {
-        let input = self.inner.build().map_err(|problem| {
-            ::querygen_runtime::client::SdkError::Construction(
-                ::querygen_runtime::client::ConstructionError::new(::std::format!(
-                    "{}: {problem}",
-                    "ModifyUser"
-                )),
-            )
-        })?;
+        let input = self
+            .inner
+            .build()
+            .map_err(|problem| {
+                ::querygen_runtime::client::SdkError::Construction(
+                    ::querygen_runtime::client::ConstructionError::new(
+                        ::std::format!("{}: {problem}", "ModifyUser"),
+                    ),
+                )
+            })?;
         self.handle.invoke(&OPERATION, &input).await
     }
     /// The ID of the user.
-    pub fn user_id(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn user_id(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.user_id(input);
         self
     }
     /// Sets or clears the `UserId` member.
-    pub fn set_user_id(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_user_id(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.set_user_id(input);
         self
     }
@@ -564,7 +648,10 @@ impl ModifyUserFluentBuilder {
     /// Appends one item to the `Passwords` member.
     ///
     /// The passwords belonging to the user. You are allowed up to two.
-    pub fn passwords(mut self, item: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn passwords(
+        mut self,
+        item: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.passwords(item);
         self
     }
@@ -577,12 +664,18 @@ impl ModifyUserFluentBuilder {
         self
     }
     /// Indicates no password is required for the user.
-    pub fn no_password_required(mut self, input: impl ::std::convert::Into<bool>) -> Self {
+    pub fn no_password_required(
+        mut self,
+        input: impl ::std::convert::Into<bool>,
+    ) -> Self {
         self.inner = self.inner.no_password_required(input);
         self
     }
     /// Sets or clears the `NoPasswordRequired` member.
-    pub fn set_no_password_required(mut self, input: ::std::option::Option<bool>) -> Self {
+    pub fn set_no_password_required(
+        mut self,
+        input: ::std::option::Option<bool>,
+    ) -> Self {
         self.inner = self.inner.set_no_password_required(input);
         self
     }
@@ -603,12 +696,18 @@ impl ModifyUserFluentBuilder {
         self
     }
     /// Modifies the engine listed for a user. The options are valkey or redis.
-    pub fn engine(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn engine(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.engine(input);
         self
     }
     /// Sets or clears the `Engine` member.
-    pub fn set_engine(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_engine(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.set_engine(input);
         self
     }
@@ -639,16 +738,18 @@ impl ModifyUserInput {
         };
         let member_passwords = match node.child("Passwords") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(match child.child("member") {
-                    ::std::option::Option::Some(items) => {
-                        let mut list = ::std::vec::Vec::new();
-                        for item0 in items.items()? {
-                            list.push(item0.text()?.to_owned());
+                ::std::option::Option::Some(
+                    match child.child("member") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(item0.text()?.to_owned());
+                            }
+                            list
                         }
-                        list
-                    }
-                    ::std::option::Option::None => ::std::vec::Vec::new(),
-                })
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
@@ -660,7 +761,9 @@ impl ModifyUserInput {
         };
         let member_authentication_mode = match node.child("AuthenticationMode") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(crate::types::AuthenticationMode::read_query(child)?)
+                ::std::option::Option::Some(
+                    crate::types::AuthenticationMode::read_query(child)?,
+                )
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
@@ -731,12 +834,18 @@ pub fn deserialize_request(
 }
 /// Server side: the `<ModifyUserResponse>` document for `output`.
 #[cfg(feature = "server")]
-pub fn serialize_response(output: &ModifyUserOutput, request_id: &str) -> ::std::string::String {
+pub fn serialize_response(
+    output: &ModifyUserOutput,
+    request_id: &str,
+) -> ::std::string::String {
     let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer.start(
-        "ModifyUserResponse",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-    );
+    writer
+        .start(
+            "ModifyUserResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
     writer.start("ModifyUserResult", ::std::option::Option::None);
     output.write_xml(&mut writer);
     writer.end("ModifyUserResult");
@@ -759,12 +868,18 @@ pub mod builders {
     }
     impl ModifyUserInputBuilder {
         /// The ID of the user.
-        pub fn user_id(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn user_id(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.user_id = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `UserId` member.
-        pub fn set_user_id(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_user_id(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.user_id = input;
             self
         }
@@ -803,10 +918,11 @@ pub mod builders {
         /// Appends one item to the `Passwords` member.
         ///
         /// The passwords belonging to the user. You are allowed up to two.
-        pub fn passwords(mut self, item: impl ::std::convert::Into<::std::string::String>) -> Self {
-            self.passwords
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+        pub fn passwords(
+            mut self,
+            item: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.passwords.get_or_insert_with(::std::vec::Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `Passwords` member.
@@ -818,12 +934,18 @@ pub mod builders {
             self
         }
         /// Indicates no password is required for the user.
-        pub fn no_password_required(mut self, input: impl ::std::convert::Into<bool>) -> Self {
+        pub fn no_password_required(
+            mut self,
+            input: impl ::std::convert::Into<bool>,
+        ) -> Self {
             self.no_password_required = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `NoPasswordRequired` member.
-        pub fn set_no_password_required(mut self, input: ::std::option::Option<bool>) -> Self {
+        pub fn set_no_password_required(
+            mut self,
+            input: ::std::option::Option<bool>,
+        ) -> Self {
             self.no_password_required = input;
             self
         }
@@ -844,12 +966,18 @@ pub mod builders {
             self
         }
         /// Modifies the engine listed for a user. The options are valkey or redis.
-        pub fn engine(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn engine(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.engine = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `Engine` member.
-        pub fn set_engine(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_engine(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.engine = input;
             self
         }
@@ -866,7 +994,10 @@ pub mod builders {
             }
             if !missing.is_empty() {
                 return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members("ModifyUserInput", missing),
+                    ::querygen_runtime::BuildError::missing_members(
+                        "ModifyUserInput",
+                        missing,
+                    ),
                 );
             }
             ::std::result::Result::Ok(crate::operation::modify_user::ModifyUserInput {
@@ -895,12 +1026,18 @@ pub mod builders {
     }
     impl ModifyUserOutputBuilder {
         /// The ID of the user.
-        pub fn user_id(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn user_id(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.user_id = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `UserId` member.
-        pub fn set_user_id(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_user_id(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.user_id = input;
             self
         }
@@ -921,22 +1058,34 @@ pub mod builders {
             self
         }
         /// Indicates the user status. Can be "active", "modifying" or "deleting".
-        pub fn status(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn status(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.status = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `Status` member.
-        pub fn set_status(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_status(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.status = input;
             self
         }
         /// The options are valkey or redis.
-        pub fn engine(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn engine(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.engine = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `Engine` member.
-        pub fn set_engine(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_engine(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.engine = input;
             self
         }
@@ -1009,12 +1158,18 @@ pub mod builders {
             self
         }
         /// The Amazon Resource Name (ARN) of the user.
-        pub fn arn(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn arn(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.arn = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `ARN` member.
-        pub fn set_arn(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_arn(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.arn = input;
             self
         }

@@ -28,7 +28,9 @@ pub struct ModifyUserGroupInput {
     /// The list of user IDs to add to the user group.
     pub user_ids_to_add: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The list of user IDs to remove from the user group.
-    pub user_ids_to_remove: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub user_ids_to_remove: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
     /// Modifies the engine listed in a user group. The options are valkey or redis.
     pub engine: ::std::option::Option<::std::string::String>,
 }
@@ -57,7 +59,9 @@ pub struct ModifyUserGroupOutput {
     /// A list of updates being applied to the user group.
     pub pending_changes: ::std::option::Option<crate::types::UserGroupPendingChanges>,
     /// A list of replication groups that the user group can access.
-    pub replication_groups: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub replication_groups: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
     /// Indicates which serverless caches the specified user group is associated with. Available for Valkey,
     /// Redis OSS and Serverless Memcached only.
     pub serverless_caches: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -66,8 +70,7 @@ pub struct ModifyUserGroupOutput {
 }
 impl ModifyUserGroupOutput {
     /// Creates a builder for [`ModifyUserGroupOutput`].
-    pub fn builder() -> crate::operation::modify_user_group::builders::ModifyUserGroupOutputBuilder
-    {
+    pub fn builder() -> crate::operation::modify_user_group::builders::ModifyUserGroupOutputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -119,7 +122,10 @@ impl ModifyUserGroupInput {
 }
 /// Serializes the input as the awsQuery request body: `Action=ModifyUserGroup&Version=2015-02-02` then the members, form-urlencoded.
 pub fn serialize_query_body(input: &ModifyUserGroupInput) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new("ModifyUserGroup", "2015-02-02");
+    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+        "ModifyUserGroup",
+        "2015-02-02",
+    );
     input.write_query(&mut writer);
     writer.finish()
 }
@@ -129,16 +135,15 @@ impl ModifyUserGroupOutput {
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_user_group_id: ::std::option::Option<::std::string::String> =
-            ::std::option::Option::None;
-        let mut member_status: ::std::option::Option<::std::string::String> =
-            ::std::option::Option::None;
-        let mut member_engine: ::std::option::Option<::std::string::String> =
-            ::std::option::Option::None;
-        let mut member_user_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>> =
-            ::std::option::Option::None;
-        let mut member_minimum_engine_version: ::std::option::Option<::std::string::String> =
-            ::std::option::Option::None;
+        let mut member_user_group_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_status: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_engine: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+        let mut member_user_ids: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        > = ::std::option::Option::None;
+        let mut member_minimum_engine_version: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
         let mut member_pending_changes: ::std::option::Option<
             crate::types::UserGroupPendingChanges,
         > = ::std::option::Option::None;
@@ -148,23 +153,30 @@ impl ModifyUserGroupOutput {
         let mut member_serverless_caches: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         > = ::std::option::Option::None;
-        let mut member_arn: ::std::option::Option<::std::string::String> =
-            ::std::option::Option::None;
+        let mut member_arn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "UserGroupId" => {
-                    member_user_group_id = ::std::option::Option::Some(reader.read_string(&child)?);
+                    member_user_group_id = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
                 }
                 "Status" => {
-                    member_status = ::std::option::Option::Some(reader.read_string(&child)?);
+                    member_status = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
                 }
                 "Engine" => {
-                    member_engine = ::std::option::Option::Some(reader.read_string(&child)?);
+                    member_engine = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
                 }
                 "UserIds" => {
                     member_user_ids = ::std::option::Option::Some({
                         let mut items0 = ::std::vec::Vec::new();
-                        while let ::std::option::Option::Some(item0) = reader.next_child(&child)? {
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
                             if reader.name() == "member" {
                                 items0.push(reader.read_string(&item0)?);
                             } else {
@@ -175,8 +187,9 @@ impl ModifyUserGroupOutput {
                     });
                 }
                 "MinimumEngineVersion" => {
-                    member_minimum_engine_version =
-                        ::std::option::Option::Some(reader.read_string(&child)?);
+                    member_minimum_engine_version = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
                 }
                 "PendingChanges" => {
                     member_pending_changes = ::std::option::Option::Some(
@@ -186,7 +199,9 @@ impl ModifyUserGroupOutput {
                 "ReplicationGroups" => {
                     member_replication_groups = ::std::option::Option::Some({
                         let mut items0 = ::std::vec::Vec::new();
-                        while let ::std::option::Option::Some(item0) = reader.next_child(&child)? {
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
                             if reader.name() == "member" {
                                 items0.push(reader.read_string(&item0)?);
                             } else {
@@ -199,7 +214,9 @@ impl ModifyUserGroupOutput {
                 "ServerlessCaches" => {
                     member_serverless_caches = ::std::option::Option::Some({
                         let mut items0 = ::std::vec::Vec::new();
-                        while let ::std::option::Option::Some(item0) = reader.next_child(&child)? {
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
                             if reader.name() == "member" {
                                 items0.push(reader.read_string(&item0)?);
                             } else {
@@ -244,7 +261,10 @@ pub fn deserialize_response(
         ::std::option::Option::Some(output) => output,
         ::std::option::Option::None => ModifyUserGroupOutput::builder().build(),
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse { output, request_id })
+    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+        output,
+        request_id,
+    })
 }
 /// The errors `ModifyUserGroup` may return.
 #[non_exhaustive]
@@ -255,7 +275,9 @@ pub enum ModifyUserGroupError {
     /// The service answered with [`crate::error::DuplicateUserNameFault`].
     DuplicateUserNameFault(crate::error::DuplicateUserNameFault),
     /// The service answered with [`crate::error::InvalidParameterCombinationException`].
-    InvalidParameterCombinationException(crate::error::InvalidParameterCombinationException),
+    InvalidParameterCombinationException(
+        crate::error::InvalidParameterCombinationException,
+    ),
     /// The service answered with [`crate::error::InvalidParameterValueException`].
     InvalidParameterValueException(crate::error::InvalidParameterValueException),
     /// The service answered with [`crate::error::InvalidUserGroupStateFault`].
@@ -275,141 +297,169 @@ impl ModifyUserGroupError {
         let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(::std::boxed::Box::new(
-                    ::querygen_runtime::query::UnhandledError::new(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
+                return Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
                     ),
-                ));
+                );
             }
         };
         match envelope.code.as_deref() {
             ::std::option::Option::Some(crate::error::DefaultUserRequired::CODE) => {
-                crate::error::DefaultUserRequired::read_error_body(body, &envelope).map_or_else(
-                    |problem| {
-                        Self::Unhandled(::std::boxed::Box::new(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
+                crate::error::DefaultUserRequired::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
                             ),
-                        ))
-                    },
-                    Self::DefaultUserRequired,
-                )
+                        ),
+                        Self::DefaultUserRequired,
+                    )
             }
             ::std::option::Option::Some(crate::error::DuplicateUserNameFault::CODE) => {
-                crate::error::DuplicateUserNameFault::read_error_body(body, &envelope).map_or_else(
-                    |problem| {
-                        Self::Unhandled(::std::boxed::Box::new(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
+                crate::error::DuplicateUserNameFault::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
                             ),
-                        ))
-                    },
-                    Self::DuplicateUserNameFault,
-                )
+                        ),
+                        Self::DuplicateUserNameFault,
+                    )
             }
             ::std::option::Option::Some(
                 crate::error::InvalidParameterCombinationException::CODE,
             ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(body, &envelope)
+                crate::error::InvalidParameterCombinationException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidParameterCombinationException,
                     )
             }
-            ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE) => {
-                crate::error::InvalidParameterValueException::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::InvalidParameterValueException::CODE,
+            ) => {
+                crate::error::InvalidParameterValueException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidParameterValueException,
                     )
             }
-            ::std::option::Option::Some(crate::error::InvalidUserGroupStateFault::CODE) => {
-                crate::error::InvalidUserGroupStateFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::InvalidUserGroupStateFault::CODE,
+            ) => {
+                crate::error::InvalidUserGroupStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidUserGroupStateFault,
                     )
             }
-            ::std::option::Option::Some(crate::error::ServiceLinkedRoleNotFoundFault::CODE) => {
-                crate::error::ServiceLinkedRoleNotFoundFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::ServiceLinkedRoleNotFoundFault::CODE,
+            ) => {
+                crate::error::ServiceLinkedRoleNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::ServiceLinkedRoleNotFoundFault,
                     )
             }
             ::std::option::Option::Some(crate::error::UserGroupNotFoundFault::CODE) => {
-                crate::error::UserGroupNotFoundFault::read_error_body(body, &envelope).map_or_else(
-                    |problem| {
-                        Self::Unhandled(::std::boxed::Box::new(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
+                crate::error::UserGroupNotFoundFault::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
                             ),
-                        ))
-                    },
-                    Self::UserGroupNotFoundFault,
-                )
+                        ),
+                        Self::UserGroupNotFoundFault,
+                    )
             }
             ::std::option::Option::Some(crate::error::UserNotFoundFault::CODE) => {
-                crate::error::UserNotFoundFault::read_error_body(body, &envelope).map_or_else(
-                    |problem| {
-                        Self::Unhandled(::std::boxed::Box::new(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
+                crate::error::UserNotFoundFault::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
                             ),
-                        ))
-                    },
-                    Self::UserNotFoundFault,
+                        ),
+                        Self::UserNotFoundFault,
+                    )
+            }
+            _ => {
+                Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Ok(envelope),
+                        ),
+                    ),
                 )
             }
-            _ => Self::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Ok(envelope),
-                ),
-            )),
         }
     }
     /// The error code, if known.
@@ -421,17 +471,25 @@ impl ModifyUserGroupError {
             Self::DuplicateUserNameFault(_) => {
                 ::std::option::Option::Some(crate::error::DuplicateUserNameFault::CODE)
             }
-            Self::InvalidParameterCombinationException(_) => ::std::option::Option::Some(
-                crate::error::InvalidParameterCombinationException::CODE,
-            ),
+            Self::InvalidParameterCombinationException(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterCombinationException::CODE,
+                )
+            }
             Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterValueException::CODE,
+                )
             }
             Self::InvalidUserGroupStateFault(_) => {
-                ::std::option::Option::Some(crate::error::InvalidUserGroupStateFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidUserGroupStateFault::CODE,
+                )
             }
             Self::ServiceLinkedRoleNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::ServiceLinkedRoleNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::ServiceLinkedRoleNotFoundFault::CODE,
+                )
             }
             Self::UserGroupNotFoundFault(_) => {
                 ::std::option::Option::Some(crate::error::UserGroupNotFoundFault::CODE)
@@ -448,38 +506,54 @@ impl ModifyUserGroupError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
         match self {
-            Self::DefaultUserRequired(error) => (
-                crate::error::DefaultUserRequired::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::DuplicateUserNameFault(error) => (
-                crate::error::DuplicateUserNameFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidParameterCombinationException(error) => (
-                crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidParameterValueException(error) => (
-                crate::error::InvalidParameterValueException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidUserGroupStateFault(error) => (
-                crate::error::InvalidUserGroupStateFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::ServiceLinkedRoleNotFoundFault(error) => (
-                crate::error::ServiceLinkedRoleNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::UserGroupNotFoundFault(error) => (
-                crate::error::UserGroupNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::UserNotFoundFault(error) => (
-                crate::error::UserNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::DefaultUserRequired(error) => {
+                (
+                    crate::error::DefaultUserRequired::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::DuplicateUserNameFault(error) => {
+                (
+                    crate::error::DuplicateUserNameFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterCombinationException(error) => {
+                (
+                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidUserGroupStateFault(error) => {
+                (
+                    crate::error::InvalidUserGroupStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ServiceLinkedRoleNotFoundFault(error) => {
+                (
+                    crate::error::ServiceLinkedRoleNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::UserGroupNotFoundFault(error) => {
+                (
+                    crate::error::UserGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::UserNotFoundFault(error) => {
+                (
+                    crate::error::UserNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
         }
     }
@@ -494,10 +568,16 @@ impl ::std::fmt::Display for ModifyUserGroupError {
         match self {
             Self::DefaultUserRequired(error) => ::std::fmt::Display::fmt(error, f),
             Self::DuplicateUserNameFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterCombinationException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterValueException(error) => ::std::fmt::Display::fmt(error, f),
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::InvalidUserGroupStateFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::ServiceLinkedRoleNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::ServiceLinkedRoleNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::UserGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
             Self::UserNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
             Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
@@ -509,10 +589,16 @@ impl ::std::error::Error for ModifyUserGroupError {
         match self {
             Self::DefaultUserRequired(error) => ::std::option::Option::Some(error),
             Self::DuplicateUserNameFault(error) => ::std::option::Option::Some(error),
-            Self::InvalidParameterCombinationException(error) => ::std::option::Option::Some(error),
-            Self::InvalidParameterValueException(error) => ::std::option::Option::Some(error),
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::InvalidUserGroupStateFault(error) => ::std::option::Option::Some(error),
-            Self::ServiceLinkedRoleNotFoundFault(error) => ::std::option::Option::Some(error),
+            Self::ServiceLinkedRoleNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::UserGroupNotFoundFault(error) => ::std::option::Option::Some(error),
             Self::UserNotFoundFault(error) => ::std::option::Option::Some(error),
             Self::Unhandled(error) => ::std::option::Option::Some(&**error),
@@ -532,7 +618,11 @@ pub fn build_request(
     ::querygen_runtime::http::RequestError,
 > {
     let host_prefix = ::std::option::Option::None;
-    ::querygen_runtime::http::query_request(endpoint, host_prefix, serialize_query_body(input))
+    ::querygen_runtime::http::query_request(
+        endpoint,
+        host_prefix,
+        serialize_query_body(input),
+    )
 }
 /// Reads the HTTP response to a `ModifyUserGroup` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ModifyUserGroupError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
@@ -544,15 +634,18 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
-        deserialize_response(body).map_err(|problem| {
-            ModifyUserGroupError::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Err(problem),
-                ),
-            ))
-        })
+        deserialize_response(body)
+            .map_err(|problem| {
+                ModifyUserGroupError::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
+                    ),
+                )
+            })
     } else {
         ::std::result::Result::Err(deserialize_error(status, body))
     }
@@ -565,7 +658,7 @@ static OPERATION: ::querygen_runtime::client::Operation<
 > = ::querygen_runtime::client::Operation {
     name: "ModifyUserGroup",
     build_request,
-    parse_response: parse_response::<::std::vec::Vec<u8>>,
+    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `ModifyUserGroup` call being prepared: the input's setters, then [`send`](Self::send).
@@ -576,7 +669,9 @@ pub struct ModifyUserGroupFluentBuilder {
 }
 #[cfg(feature = "client")]
 impl ModifyUserGroupFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_runtime::client::Handle>) -> Self {
+    pub(crate) fn new(
+        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    ) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -593,9 +688,7 @@ impl ModifyUserGroupFluentBuilder {
         ModifyUserGroupOutput,
         ::querygen_runtime::client::SdkError<ModifyUserGroupError>,
     > {
-        self.send_with_metadata()
-            .await
-            .map(|response| response.output)
+        self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
@@ -604,14 +697,16 @@ impl ModifyUserGroupFluentBuilder {
         ::querygen_runtime::query::QueryResponse<ModifyUserGroupOutput>,
         ::querygen_runtime::client::SdkError<ModifyUserGroupError>,
     > {
-        let input = self.inner.build().map_err(|problem| {
-            ::querygen_runtime::client::SdkError::Construction(
-                ::querygen_runtime::client::ConstructionError::new(::std::format!(
-                    "{}: {problem}",
-                    "ModifyUserGroup"
-                )),
-            )
-        })?;
+        let input = self
+            .inner
+            .build()
+            .map_err(|problem| {
+                ::querygen_runtime::client::SdkError::Construction(
+                    ::querygen_runtime::client::ConstructionError::new(
+                        ::std::format!("{}: {problem}", "ModifyUserGroup"),
+                    ),
+                )
+            })?;
         self.handle.invoke(&OPERATION, &input).await
     }
     /// The ID of the user group.
@@ -667,12 +762,18 @@ impl ModifyUserGroupFluentBuilder {
         self
     }
     /// Modifies the engine listed in a user group. The options are valkey or redis.
-    pub fn engine(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn engine(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.engine(input);
         self
     }
     /// Sets or clears the `Engine` member.
-    pub fn set_engine(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+    pub fn set_engine(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.set_engine(input);
         self
     }
@@ -691,31 +792,35 @@ impl ModifyUserGroupInput {
         };
         let member_user_ids_to_add = match node.child("UserIdsToAdd") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(match child.child("member") {
-                    ::std::option::Option::Some(items) => {
-                        let mut list = ::std::vec::Vec::new();
-                        for item0 in items.items()? {
-                            list.push(item0.text()?.to_owned());
+                ::std::option::Option::Some(
+                    match child.child("member") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(item0.text()?.to_owned());
+                            }
+                            list
                         }
-                        list
-                    }
-                    ::std::option::Option::None => ::std::vec::Vec::new(),
-                })
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
         let member_user_ids_to_remove = match node.child("UserIdsToRemove") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(match child.child("member") {
-                    ::std::option::Option::Some(items) => {
-                        let mut list = ::std::vec::Vec::new();
-                        for item0 in items.items()? {
-                            list.push(item0.text()?.to_owned());
+                ::std::option::Option::Some(
+                    match child.child("member") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(item0.text()?.to_owned());
+                            }
+                            list
                         }
-                        list
-                    }
-                    ::std::option::Option::None => ::std::vec::Vec::new(),
-                })
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
@@ -784,7 +889,10 @@ impl ModifyUserGroupOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<ModifyUserGroupInput, ::querygen_runtime::server::QueryError> {
+) -> ::std::result::Result<
+    ModifyUserGroupInput,
+    ::querygen_runtime::server::QueryError,
+> {
     let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
     tree.expect_action("ModifyUserGroup", "2015-02-02")?;
     ModifyUserGroupInput::read_query(&tree)
@@ -796,10 +904,13 @@ pub fn serialize_response(
     request_id: &str,
 ) -> ::std::string::String {
     let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer.start(
-        "ModifyUserGroupResponse",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-    );
+    writer
+        .start(
+            "ModifyUserGroupResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
     writer.start("ModifyUserGroupResult", ::std::option::Option::None);
     output.write_xml(&mut writer);
     writer.end("ModifyUserGroupResult");
@@ -814,7 +925,9 @@ pub mod builders {
     pub struct ModifyUserGroupInputBuilder {
         user_group_id: ::std::option::Option<::std::string::String>,
         user_ids_to_add: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        user_ids_to_remove: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        user_ids_to_remove: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
         engine: ::std::option::Option<::std::string::String>,
     }
     impl ModifyUserGroupInputBuilder {
@@ -875,12 +988,18 @@ pub mod builders {
             self
         }
         /// Modifies the engine listed in a user group. The options are valkey or redis.
-        pub fn engine(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn engine(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.engine = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `Engine` member.
-        pub fn set_engine(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_engine(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.engine = input;
             self
         }
@@ -920,7 +1039,9 @@ pub mod builders {
         user_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         minimum_engine_version: ::std::option::Option<::std::string::String>,
         pending_changes: ::std::option::Option<crate::types::UserGroupPendingChanges>,
-        replication_groups: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        replication_groups: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
         serverless_caches: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         arn: ::std::option::Option<::std::string::String>,
     }
@@ -942,32 +1063,45 @@ pub mod builders {
             self
         }
         /// Indicates user group status. Can be "creating", "active", "modifying", "deleting".
-        pub fn status(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn status(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.status = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `Status` member.
-        pub fn set_status(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_status(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.status = input;
             self
         }
         /// The options are valkey or redis.
-        pub fn engine(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn engine(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.engine = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `Engine` member.
-        pub fn set_engine(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_engine(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.engine = input;
             self
         }
         /// Appends one item to the `UserIds` member.
         ///
         /// The list of user IDs that belong to the user group.
-        pub fn user_ids(mut self, item: impl ::std::convert::Into<::std::string::String>) -> Self {
-            self.user_ids
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+        pub fn user_ids(
+            mut self,
+            item: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.user_ids.get_or_insert_with(::std::vec::Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `UserIds` member.
@@ -1052,17 +1186,25 @@ pub mod builders {
             self
         }
         /// The Amazon Resource Name (ARN) of the user group.
-        pub fn arn(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn arn(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.arn = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `ARN` member.
-        pub fn set_arn(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_arn(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.arn = input;
             self
         }
         /// Builds the [`ModifyUserGroupOutput`](super::ModifyUserGroupOutput); every member is optional or has a default.
-        pub fn build(self) -> crate::operation::modify_user_group::ModifyUserGroupOutput {
+        pub fn build(
+            self,
+        ) -> crate::operation::modify_user_group::ModifyUserGroupOutput {
             crate::operation::modify_user_group::ModifyUserGroupOutput {
                 user_group_id: self.user_group_id,
                 status: self.status,

@@ -45,7 +45,7 @@ pub struct PurchaseReservedCacheNodesOfferingInput {
 }
 impl PurchaseReservedCacheNodesOfferingInput {
     /// Creates a builder for [`PurchaseReservedCacheNodesOfferingInput`].
-    pub fn builder() -> crate::operation::purchase_reserved_cache_nodes_offering::builders::PurchaseReservedCacheNodesOfferingInputBuilder{
+    pub fn builder() -> crate::operation::purchase_reserved_cache_nodes_offering::builders::PurchaseReservedCacheNodesOfferingInputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -60,7 +60,7 @@ pub struct PurchaseReservedCacheNodesOfferingOutput {
 }
 impl PurchaseReservedCacheNodesOfferingOutput {
     /// Creates a builder for [`PurchaseReservedCacheNodesOfferingOutput`].
-    pub fn builder() -> crate::operation::purchase_reserved_cache_nodes_offering::builders::PurchaseReservedCacheNodesOfferingOutputBuilder{
+    pub fn builder() -> crate::operation::purchase_reserved_cache_nodes_offering::builders::PurchaseReservedCacheNodesOfferingOutputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -68,7 +68,9 @@ impl PurchaseReservedCacheNodesOfferingInput {
     /// Writes this value's awsQuery pairs under the writer's current key.
     pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
         let mark = writer.mark();
-        if let ::std::option::Option::Some(value) = &self.reserved_cache_nodes_offering_id {
+        if let ::std::option::Option::Some(value) = &self
+            .reserved_cache_nodes_offering_id
+        {
             writer.push("ReservedCacheNodesOfferingId");
             writer.string(value);
             writer.truncate(mark);
@@ -117,8 +119,9 @@ impl PurchaseReservedCacheNodesOfferingOutput {
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_reserved_cache_node: ::std::option::Option<crate::types::ReservedCacheNode> =
-            ::std::option::Option::None;
+        let mut member_reserved_cache_node: ::std::option::Option<
+            crate::types::ReservedCacheNode,
+        > = ::std::option::Option::None;
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "ReservedCacheNode" => {
@@ -148,24 +151,37 @@ pub fn deserialize_response(
     )?;
     let output = match output {
         ::std::option::Option::Some(output) => output,
-        ::std::option::Option::None => PurchaseReservedCacheNodesOfferingOutput::builder().build(),
+        ::std::option::Option::None => {
+            PurchaseReservedCacheNodesOfferingOutput::builder().build()
+        }
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse { output, request_id })
+    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+        output,
+        request_id,
+    })
 }
 /// The errors `PurchaseReservedCacheNodesOffering` may return.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub enum PurchaseReservedCacheNodesOfferingError {
     /// The service answered with [`crate::error::InvalidParameterCombinationException`].
-    InvalidParameterCombinationException(crate::error::InvalidParameterCombinationException),
+    InvalidParameterCombinationException(
+        crate::error::InvalidParameterCombinationException,
+    ),
     /// The service answered with [`crate::error::InvalidParameterValueException`].
     InvalidParameterValueException(crate::error::InvalidParameterValueException),
     /// The service answered with [`crate::error::ReservedCacheNodeAlreadyExistsFault`].
-    ReservedCacheNodeAlreadyExistsFault(crate::error::ReservedCacheNodeAlreadyExistsFault),
+    ReservedCacheNodeAlreadyExistsFault(
+        crate::error::ReservedCacheNodeAlreadyExistsFault,
+    ),
     /// The service answered with [`crate::error::ReservedCacheNodeQuotaExceededFault`].
-    ReservedCacheNodeQuotaExceededFault(crate::error::ReservedCacheNodeQuotaExceededFault),
+    ReservedCacheNodeQuotaExceededFault(
+        crate::error::ReservedCacheNodeQuotaExceededFault,
+    ),
     /// The service answered with [`crate::error::ReservedCacheNodesOfferingNotFoundFault`].
-    ReservedCacheNodesOfferingNotFoundFault(crate::error::ReservedCacheNodesOfferingNotFoundFault),
+    ReservedCacheNodesOfferingNotFoundFault(
+        crate::error::ReservedCacheNodesOfferingNotFoundFault,
+    ),
     /// The service answered with [`crate::error::TagQuotaPerResourceExceeded`].
     TagQuotaPerResourceExceeded(crate::error::TagQuotaPerResourceExceeded),
     /// An error the model does not list here, or a body that is not an error document.
@@ -177,143 +193,183 @@ impl PurchaseReservedCacheNodesOfferingError {
         let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(::std::boxed::Box::new(
-                    ::querygen_runtime::query::UnhandledError::new(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
+                return Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
                     ),
-                ));
+                );
             }
         };
         match envelope.code.as_deref() {
             ::std::option::Option::Some(
                 crate::error::InvalidParameterCombinationException::CODE,
             ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(body, &envelope)
+                crate::error::InvalidParameterCombinationException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidParameterCombinationException,
                     )
             }
-            ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE) => {
-                crate::error::InvalidParameterValueException::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::InvalidParameterValueException::CODE,
+            ) => {
+                crate::error::InvalidParameterValueException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidParameterValueException,
                     )
             }
             ::std::option::Option::Some(
                 crate::error::ReservedCacheNodeAlreadyExistsFault::CODE,
             ) => {
-                crate::error::ReservedCacheNodeAlreadyExistsFault::read_error_body(body, &envelope)
+                crate::error::ReservedCacheNodeAlreadyExistsFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::ReservedCacheNodeAlreadyExistsFault,
                     )
             }
             ::std::option::Option::Some(
                 crate::error::ReservedCacheNodeQuotaExceededFault::CODE,
             ) => {
-                crate::error::ReservedCacheNodeQuotaExceededFault::read_error_body(body, &envelope)
+                crate::error::ReservedCacheNodeQuotaExceededFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::ReservedCacheNodeQuotaExceededFault,
                     )
             }
             ::std::option::Option::Some(
                 crate::error::ReservedCacheNodesOfferingNotFoundFault::CODE,
-            ) => crate::error::ReservedCacheNodesOfferingNotFoundFault::read_error_body(
-                body, &envelope,
-            )
-            .map_or_else(
-                |problem| {
-                    Self::Unhandled(::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
-                        ),
-                    ))
-                },
-                Self::ReservedCacheNodesOfferingNotFoundFault,
-            ),
-            ::std::option::Option::Some(crate::error::TagQuotaPerResourceExceeded::CODE) => {
-                crate::error::TagQuotaPerResourceExceeded::read_error_body(body, &envelope)
+            ) => {
+                crate::error::ReservedCacheNodesOfferingNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
+                        Self::ReservedCacheNodesOfferingNotFoundFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::TagQuotaPerResourceExceeded::CODE,
+            ) => {
+                crate::error::TagQuotaPerResourceExceeded::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
+                        ),
                         Self::TagQuotaPerResourceExceeded,
                     )
             }
-            _ => Self::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Ok(envelope),
-                ),
-            )),
+            _ => {
+                Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Ok(envelope),
+                        ),
+                    ),
+                )
+            }
         }
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
-            Self::InvalidParameterCombinationException(_) => ::std::option::Option::Some(
-                crate::error::InvalidParameterCombinationException::CODE,
-            ),
+            Self::InvalidParameterCombinationException(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterCombinationException::CODE,
+                )
+            }
             Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterValueException::CODE,
+                )
             }
             Self::ReservedCacheNodeAlreadyExistsFault(_) => {
-                ::std::option::Option::Some(crate::error::ReservedCacheNodeAlreadyExistsFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::ReservedCacheNodeAlreadyExistsFault::CODE,
+                )
             }
             Self::ReservedCacheNodeQuotaExceededFault(_) => {
-                ::std::option::Option::Some(crate::error::ReservedCacheNodeQuotaExceededFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::ReservedCacheNodeQuotaExceededFault::CODE,
+                )
             }
-            Self::ReservedCacheNodesOfferingNotFoundFault(_) => ::std::option::Option::Some(
-                crate::error::ReservedCacheNodesOfferingNotFoundFault::CODE,
-            ),
+            Self::ReservedCacheNodesOfferingNotFoundFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::ReservedCacheNodesOfferingNotFoundFault::CODE,
+                )
+            }
             Self::TagQuotaPerResourceExceeded(_) => {
-                ::std::option::Option::Some(crate::error::TagQuotaPerResourceExceeded::CODE)
+                ::std::option::Option::Some(
+                    crate::error::TagQuotaPerResourceExceeded::CODE,
+                )
             }
             Self::Unhandled(error) => error.code.as_deref(),
         }
@@ -324,30 +380,42 @@ impl PurchaseReservedCacheNodesOfferingError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
         match self {
-            Self::InvalidParameterCombinationException(error) => (
-                crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidParameterValueException(error) => (
-                crate::error::InvalidParameterValueException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::ReservedCacheNodeAlreadyExistsFault(error) => (
-                crate::error::ReservedCacheNodeAlreadyExistsFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::ReservedCacheNodeQuotaExceededFault(error) => (
-                crate::error::ReservedCacheNodeQuotaExceededFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::ReservedCacheNodesOfferingNotFoundFault(error) => (
-                crate::error::ReservedCacheNodesOfferingNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::TagQuotaPerResourceExceeded(error) => (
-                crate::error::TagQuotaPerResourceExceeded::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::InvalidParameterCombinationException(error) => {
+                (
+                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ReservedCacheNodeAlreadyExistsFault(error) => {
+                (
+                    crate::error::ReservedCacheNodeAlreadyExistsFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ReservedCacheNodeQuotaExceededFault(error) => {
+                (
+                    crate::error::ReservedCacheNodeQuotaExceededFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ReservedCacheNodesOfferingNotFoundFault(error) => {
+                (
+                    crate::error::ReservedCacheNodesOfferingNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::TagQuotaPerResourceExceeded(error) => {
+                (
+                    crate::error::TagQuotaPerResourceExceeded::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
         }
     }
@@ -360,14 +428,24 @@ impl ::querygen_runtime::query::ErrorCode for PurchaseReservedCacheNodesOffering
 impl ::std::fmt::Display for PurchaseReservedCacheNodesOfferingError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
-            Self::InvalidParameterCombinationException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterValueException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::ReservedCacheNodeAlreadyExistsFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::ReservedCacheNodeQuotaExceededFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::ReservedCacheNodeAlreadyExistsFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::ReservedCacheNodeQuotaExceededFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::ReservedCacheNodesOfferingNotFoundFault(error) => {
                 ::std::fmt::Display::fmt(error, f)
             }
-            Self::TagQuotaPerResourceExceeded(error) => ::std::fmt::Display::fmt(error, f),
+            Self::TagQuotaPerResourceExceeded(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
         }
     }
@@ -375,20 +453,33 @@ impl ::std::fmt::Display for PurchaseReservedCacheNodesOfferingError {
 impl ::std::error::Error for PurchaseReservedCacheNodesOfferingError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            Self::InvalidParameterCombinationException(error) => ::std::option::Option::Some(error),
-            Self::InvalidParameterValueException(error) => ::std::option::Option::Some(error),
-            Self::ReservedCacheNodeAlreadyExistsFault(error) => ::std::option::Option::Some(error),
-            Self::ReservedCacheNodeQuotaExceededFault(error) => ::std::option::Option::Some(error),
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::ReservedCacheNodeAlreadyExistsFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::ReservedCacheNodeQuotaExceededFault(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::ReservedCacheNodesOfferingNotFoundFault(error) => {
                 ::std::option::Option::Some(error)
             }
-            Self::TagQuotaPerResourceExceeded(error) => ::std::option::Option::Some(error),
+            Self::TagQuotaPerResourceExceeded(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::Unhandled(error) => ::std::option::Option::Some(&**error),
         }
     }
 }
 /// Parses a non-2xx `PurchaseReservedCacheNodesOffering` response into [`PurchaseReservedCacheNodesOfferingError`].
-pub fn deserialize_error(status: u16, body: &[u8]) -> PurchaseReservedCacheNodesOfferingError {
+pub fn deserialize_error(
+    status: u16,
+    body: &[u8],
+) -> PurchaseReservedCacheNodesOfferingError {
     PurchaseReservedCacheNodesOfferingError::parse(status, body)
 }
 /// Builds the `PurchaseReservedCacheNodesOffering` HTTP request for `input` against a resolved endpoint URL: `POST`, the endpoint's path, `content-type`, `content-length` and the serialized body. Send it with any HTTP stack.
@@ -400,7 +491,11 @@ pub fn build_request(
     ::querygen_runtime::http::RequestError,
 > {
     let host_prefix = ::std::option::Option::None;
-    ::querygen_runtime::http::query_request(endpoint, host_prefix, serialize_query_body(input))
+    ::querygen_runtime::http::query_request(
+        endpoint,
+        host_prefix,
+        serialize_query_body(input),
+    )
 }
 /// Reads the HTTP response to a `PurchaseReservedCacheNodesOffering` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`PurchaseReservedCacheNodesOfferingError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
@@ -412,15 +507,18 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
-        deserialize_response(body).map_err(|problem| {
-            PurchaseReservedCacheNodesOfferingError::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Err(problem),
-                ),
-            ))
-        })
+        deserialize_response(body)
+            .map_err(|problem| {
+                PurchaseReservedCacheNodesOfferingError::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
+                    ),
+                )
+            })
     } else {
         ::std::result::Result::Err(deserialize_error(status, body))
     }
@@ -433,7 +531,7 @@ static OPERATION: ::querygen_runtime::client::Operation<
 > = ::querygen_runtime::client::Operation {
     name: "PurchaseReservedCacheNodesOffering",
     build_request,
-    parse_response: parse_response::<::std::vec::Vec<u8>>,
+    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `PurchaseReservedCacheNodesOffering` call being prepared: the input's setters, then [`send`](Self::send).
@@ -444,7 +542,9 @@ pub struct PurchaseReservedCacheNodesOfferingFluentBuilder {
 }
 #[cfg(feature = "client")]
 impl PurchaseReservedCacheNodesOfferingFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_runtime::client::Handle>) -> Self {
+    pub(crate) fn new(
+        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    ) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -461,25 +561,29 @@ impl PurchaseReservedCacheNodesOfferingFluentBuilder {
         PurchaseReservedCacheNodesOfferingOutput,
         ::querygen_runtime::client::SdkError<PurchaseReservedCacheNodesOfferingError>,
     > {
-        self.send_with_metadata()
-            .await
-            .map(|response| response.output)
+        self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
     ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<PurchaseReservedCacheNodesOfferingOutput>,
+        ::querygen_runtime::query::QueryResponse<
+            PurchaseReservedCacheNodesOfferingOutput,
+        >,
         ::querygen_runtime::client::SdkError<PurchaseReservedCacheNodesOfferingError>,
     > {
-        let input = self.inner.build().map_err(|problem| {
-            ::querygen_runtime::client::SdkError::Construction(
-                ::querygen_runtime::client::ConstructionError::new(::std::format!(
-                    "{}: {problem}",
-                    "PurchaseReservedCacheNodesOffering"
-                )),
-            )
-        })?;
+        let input = self
+            .inner
+            .build()
+            .map_err(|problem| {
+                ::querygen_runtime::client::SdkError::Construction(
+                    ::querygen_runtime::client::ConstructionError::new(
+                        ::std::format!(
+                            "{}: {problem}", "PurchaseReservedCacheNodesOffering"
+                        ),
+                    ),
+                )
+            })?;
         self.handle.invoke(&OPERATION, &input).await
     }
     /// The ID of the reserved cache node offering to purchase.
@@ -557,13 +661,14 @@ impl PurchaseReservedCacheNodesOfferingInput {
     pub fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_reserved_cache_nodes_offering_id =
-            match node.child("ReservedCacheNodesOfferingId") {
-                ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(child.text()?.to_owned())
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
-            };
+        let member_reserved_cache_nodes_offering_id = match node
+            .child("ReservedCacheNodesOfferingId")
+        {
+            ::std::option::Option::Some(child) => {
+                ::std::option::Option::Some(child.text()?.to_owned())
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
         let member_reserved_cache_node_id = match node.child("ReservedCacheNodeId") {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.text()?.to_owned())
@@ -578,16 +683,18 @@ impl PurchaseReservedCacheNodesOfferingInput {
         };
         let member_tags = match node.child("Tags") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(match child.child("Tag") {
-                    ::std::option::Option::Some(items) => {
-                        let mut list = ::std::vec::Vec::new();
-                        for item0 in items.items()? {
-                            list.push(crate::types::Tag::read_query(item0)?);
+                ::std::option::Option::Some(
+                    match child.child("Tag") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(crate::types::Tag::read_query(item0)?);
+                            }
+                            list
                         }
-                        list
-                    }
-                    ::std::option::Option::None => ::std::vec::Vec::new(),
-                })
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
@@ -629,14 +736,15 @@ pub fn serialize_response(
     request_id: &str,
 ) -> ::std::string::String {
     let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer.start(
-        "PurchaseReservedCacheNodesOfferingResponse",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-    );
-    writer.start(
-        "PurchaseReservedCacheNodesOfferingResult",
-        ::std::option::Option::None,
-    );
+    writer
+        .start(
+            "PurchaseReservedCacheNodesOfferingResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
+    writer
+        .start("PurchaseReservedCacheNodesOfferingResult", ::std::option::Option::None);
     output.write_xml(&mut writer);
     writer.end("PurchaseReservedCacheNodesOfferingResult");
     writer.response_metadata(request_id);
@@ -661,7 +769,9 @@ pub mod builders {
             mut self,
             input: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.reserved_cache_nodes_offering_id = ::std::option::Option::Some(input.into());
+            self.reserved_cache_nodes_offering_id = ::std::option::Option::Some(
+                input.into(),
+            );
             self
         }
         /// Sets or clears the `ReservedCacheNodesOfferingId` member.
@@ -697,12 +807,18 @@ pub mod builders {
         /// The number of cache node instances to reserve.
         ///
         /// Default: `1`
-        pub fn cache_node_count(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+        pub fn cache_node_count(
+            mut self,
+            input: impl ::std::convert::Into<i32>,
+        ) -> Self {
             self.cache_node_count = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `CacheNodeCount` member.
-        pub fn set_cache_node_count(mut self, input: ::std::option::Option<i32>) -> Self {
+        pub fn set_cache_node_count(
+            mut self,
+            input: ::std::option::Option<i32>,
+        ) -> Self {
             self.cache_node_count = input;
             self
         }
@@ -710,10 +826,11 @@ pub mod builders {
         ///
         /// A list of tags to be added to this resource. A tag is a key-value pair. A tag key must be
         /// accompanied by a tag value, although null is accepted.
-        pub fn tags(mut self, item: impl ::std::convert::Into<crate::types::Tag>) -> Self {
-            self.tags
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+        pub fn tags(
+            mut self,
+            item: impl ::std::convert::Into<crate::types::Tag>,
+        ) -> Self {
+            self.tags.get_or_insert_with(::std::vec::Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `Tags` member.
@@ -730,7 +847,7 @@ pub mod builders {
         ) -> ::std::result::Result<
             crate::operation::purchase_reserved_cache_nodes_offering::PurchaseReservedCacheNodesOfferingInput,
             ::querygen_runtime::BuildError,
-        >{
+        > {
             let mut missing = ::std::vec::Vec::new();
             if self.reserved_cache_nodes_offering_id.is_none() {
                 missing.push("reserved_cache_nodes_offering_id");
@@ -776,7 +893,7 @@ pub mod builders {
         /// Builds the [`PurchaseReservedCacheNodesOfferingOutput`](super::PurchaseReservedCacheNodesOfferingOutput); every member is optional or has a default.
         pub fn build(
             self,
-        ) -> crate::operation::purchase_reserved_cache_nodes_offering::PurchaseReservedCacheNodesOfferingOutput{
+        ) -> crate::operation::purchase_reserved_cache_nodes_offering::PurchaseReservedCacheNodesOfferingOutput {
             crate::operation::purchase_reserved_cache_nodes_offering::PurchaseReservedCacheNodesOfferingOutput {
                 reserved_cache_node: self.reserved_cache_node,
             }

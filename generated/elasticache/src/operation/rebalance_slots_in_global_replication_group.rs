@@ -27,7 +27,7 @@ pub struct RebalanceSlotsInGlobalReplicationGroupInput {
 }
 impl RebalanceSlotsInGlobalReplicationGroupInput {
     /// Creates a builder for [`RebalanceSlotsInGlobalReplicationGroupInput`].
-    pub fn builder() -> crate::operation::rebalance_slots_in_global_replication_group::builders::RebalanceSlotsInGlobalReplicationGroupInputBuilder{
+    pub fn builder() -> crate::operation::rebalance_slots_in_global_replication_group::builders::RebalanceSlotsInGlobalReplicationGroupInputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -38,11 +38,13 @@ impl RebalanceSlotsInGlobalReplicationGroupInput {
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct RebalanceSlotsInGlobalReplicationGroupOutput {
     /// The `GlobalReplicationGroup` member.
-    pub global_replication_group: ::std::option::Option<crate::types::GlobalReplicationGroup>,
+    pub global_replication_group: ::std::option::Option<
+        crate::types::GlobalReplicationGroup,
+    >,
 }
 impl RebalanceSlotsInGlobalReplicationGroupOutput {
     /// Creates a builder for [`RebalanceSlotsInGlobalReplicationGroupOutput`].
-    pub fn builder() -> crate::operation::rebalance_slots_in_global_replication_group::builders::RebalanceSlotsInGlobalReplicationGroupOutputBuilder{
+    pub fn builder() -> crate::operation::rebalance_slots_in_global_replication_group::builders::RebalanceSlotsInGlobalReplicationGroupOutputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -101,7 +103,9 @@ impl RebalanceSlotsInGlobalReplicationGroupOutput {
 pub fn deserialize_response(
     body: &[u8],
 ) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<RebalanceSlotsInGlobalReplicationGroupOutput>,
+    ::querygen_runtime::query::QueryResponse<
+        RebalanceSlotsInGlobalReplicationGroupOutput,
+    >,
     ::querygen_runtime::xml::XmlError,
 > {
     let (output, request_id) = ::querygen_runtime::query::read_response(
@@ -115,16 +119,23 @@ pub fn deserialize_response(
             RebalanceSlotsInGlobalReplicationGroupOutput::builder().build()
         }
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse { output, request_id })
+    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+        output,
+        request_id,
+    })
 }
 /// The errors `RebalanceSlotsInGlobalReplicationGroup` may return.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub enum RebalanceSlotsInGlobalReplicationGroupError {
     /// The service answered with [`crate::error::GlobalReplicationGroupNotFoundFault`].
-    GlobalReplicationGroupNotFoundFault(crate::error::GlobalReplicationGroupNotFoundFault),
+    GlobalReplicationGroupNotFoundFault(
+        crate::error::GlobalReplicationGroupNotFoundFault,
+    ),
     /// The service answered with [`crate::error::InvalidGlobalReplicationGroupStateFault`].
-    InvalidGlobalReplicationGroupStateFault(crate::error::InvalidGlobalReplicationGroupStateFault),
+    InvalidGlobalReplicationGroupStateFault(
+        crate::error::InvalidGlobalReplicationGroupStateFault,
+    ),
     /// The service answered with [`crate::error::InvalidParameterValueException`].
     InvalidParameterValueException(crate::error::InvalidParameterValueException),
     /// An error the model does not list here, or a body that is not an error document.
@@ -136,85 +147,108 @@ impl RebalanceSlotsInGlobalReplicationGroupError {
         let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(::std::boxed::Box::new(
-                    ::querygen_runtime::query::UnhandledError::new(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
+                return Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
                     ),
-                ));
+                );
             }
         };
         match envelope.code.as_deref() {
             ::std::option::Option::Some(
                 crate::error::GlobalReplicationGroupNotFoundFault::CODE,
             ) => {
-                crate::error::GlobalReplicationGroupNotFoundFault::read_error_body(body, &envelope)
+                crate::error::GlobalReplicationGroupNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::GlobalReplicationGroupNotFoundFault,
                     )
             }
             ::std::option::Option::Some(
                 crate::error::InvalidGlobalReplicationGroupStateFault::CODE,
-            ) => crate::error::InvalidGlobalReplicationGroupStateFault::read_error_body(
-                body, &envelope,
-            )
-            .map_or_else(
-                |problem| {
-                    Self::Unhandled(::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
-                        ),
-                    ))
-                },
-                Self::InvalidGlobalReplicationGroupStateFault,
-            ),
-            ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE) => {
-                crate::error::InvalidParameterValueException::read_error_body(body, &envelope)
+            ) => {
+                crate::error::InvalidGlobalReplicationGroupStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
+                        Self::InvalidGlobalReplicationGroupStateFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::InvalidParameterValueException::CODE,
+            ) => {
+                crate::error::InvalidParameterValueException::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
+                        ),
                         Self::InvalidParameterValueException,
                     )
             }
-            _ => Self::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Ok(envelope),
-                ),
-            )),
+            _ => {
+                Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Ok(envelope),
+                        ),
+                    ),
+                )
+            }
         }
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
             Self::GlobalReplicationGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::GlobalReplicationGroupNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::GlobalReplicationGroupNotFoundFault::CODE,
+                )
             }
-            Self::InvalidGlobalReplicationGroupStateFault(_) => ::std::option::Option::Some(
-                crate::error::InvalidGlobalReplicationGroupStateFault::CODE,
-            ),
+            Self::InvalidGlobalReplicationGroupStateFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidGlobalReplicationGroupStateFault::CODE,
+                )
+            }
             Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterValueException::CODE,
+                )
             }
             Self::Unhandled(error) => error.code.as_deref(),
         }
@@ -225,23 +259,30 @@ impl RebalanceSlotsInGlobalReplicationGroupError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
         match self {
-            Self::GlobalReplicationGroupNotFoundFault(error) => (
-                crate::error::GlobalReplicationGroupNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidGlobalReplicationGroupStateFault(error) => (
-                crate::error::InvalidGlobalReplicationGroupStateFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidParameterValueException(error) => (
-                crate::error::InvalidParameterValueException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::GlobalReplicationGroupNotFoundFault(error) => {
+                (
+                    crate::error::GlobalReplicationGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidGlobalReplicationGroupStateFault(error) => {
+                (
+                    crate::error::InvalidGlobalReplicationGroupStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
         }
     }
 }
-impl ::querygen_runtime::query::ErrorCode for RebalanceSlotsInGlobalReplicationGroupError {
+impl ::querygen_runtime::query::ErrorCode
+for RebalanceSlotsInGlobalReplicationGroupError {
     fn code(&self) -> ::std::option::Option<&str> {
         RebalanceSlotsInGlobalReplicationGroupError::code(self)
     }
@@ -249,11 +290,15 @@ impl ::querygen_runtime::query::ErrorCode for RebalanceSlotsInGlobalReplicationG
 impl ::std::fmt::Display for RebalanceSlotsInGlobalReplicationGroupError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
-            Self::GlobalReplicationGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::GlobalReplicationGroupNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::InvalidGlobalReplicationGroupStateFault(error) => {
                 ::std::fmt::Display::fmt(error, f)
             }
-            Self::InvalidParameterValueException(error) => ::std::fmt::Display::fmt(error, f),
+            Self::InvalidParameterValueException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
         }
     }
@@ -261,17 +306,24 @@ impl ::std::fmt::Display for RebalanceSlotsInGlobalReplicationGroupError {
 impl ::std::error::Error for RebalanceSlotsInGlobalReplicationGroupError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            Self::GlobalReplicationGroupNotFoundFault(error) => ::std::option::Option::Some(error),
+            Self::GlobalReplicationGroupNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::InvalidGlobalReplicationGroupStateFault(error) => {
                 ::std::option::Option::Some(error)
             }
-            Self::InvalidParameterValueException(error) => ::std::option::Option::Some(error),
+            Self::InvalidParameterValueException(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::Unhandled(error) => ::std::option::Option::Some(&**error),
         }
     }
 }
 /// Parses a non-2xx `RebalanceSlotsInGlobalReplicationGroup` response into [`RebalanceSlotsInGlobalReplicationGroupError`].
-pub fn deserialize_error(status: u16, body: &[u8]) -> RebalanceSlotsInGlobalReplicationGroupError {
+pub fn deserialize_error(
+    status: u16,
+    body: &[u8],
+) -> RebalanceSlotsInGlobalReplicationGroupError {
     RebalanceSlotsInGlobalReplicationGroupError::parse(status, body)
 }
 /// Builds the `RebalanceSlotsInGlobalReplicationGroup` HTTP request for `input` against a resolved endpoint URL: `POST`, the endpoint's path, `content-type`, `content-length` and the serialized body. Send it with any HTTP stack.
@@ -283,27 +335,36 @@ pub fn build_request(
     ::querygen_runtime::http::RequestError,
 > {
     let host_prefix = ::std::option::Option::None;
-    ::querygen_runtime::http::query_request(endpoint, host_prefix, serialize_query_body(input))
+    ::querygen_runtime::http::query_request(
+        endpoint,
+        host_prefix,
+        serialize_query_body(input),
+    )
 }
 /// Reads the HTTP response to a `RebalanceSlotsInGlobalReplicationGroup` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`RebalanceSlotsInGlobalReplicationGroupError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
-    ::querygen_runtime::query::QueryResponse<RebalanceSlotsInGlobalReplicationGroupOutput>,
+    ::querygen_runtime::query::QueryResponse<
+        RebalanceSlotsInGlobalReplicationGroupOutput,
+    >,
     RebalanceSlotsInGlobalReplicationGroupError,
 > {
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
-        deserialize_response(body).map_err(|problem| {
-            RebalanceSlotsInGlobalReplicationGroupError::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Err(problem),
-                ),
-            ))
-        })
+        deserialize_response(body)
+            .map_err(|problem| {
+                RebalanceSlotsInGlobalReplicationGroupError::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
+                    ),
+                )
+            })
     } else {
         ::std::result::Result::Err(deserialize_error(status, body))
     }
@@ -316,7 +377,7 @@ static OPERATION: ::querygen_runtime::client::Operation<
 > = ::querygen_runtime::client::Operation {
     name: "RebalanceSlotsInGlobalReplicationGroup",
     build_request,
-    parse_response: parse_response::<::std::vec::Vec<u8>>,
+    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `RebalanceSlotsInGlobalReplicationGroup` call being prepared: the input's setters, then [`send`](Self::send).
@@ -327,14 +388,18 @@ pub struct RebalanceSlotsInGlobalReplicationGroupFluentBuilder {
 }
 #[cfg(feature = "client")]
 impl RebalanceSlotsInGlobalReplicationGroupFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_runtime::client::Handle>) -> Self {
+    pub(crate) fn new(
+        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    ) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
         }
     }
     /// The input as set so far.
-    pub fn as_input(&self) -> &builders::RebalanceSlotsInGlobalReplicationGroupInputBuilder {
+    pub fn as_input(
+        &self,
+    ) -> &builders::RebalanceSlotsInGlobalReplicationGroupInputBuilder {
         &self.inner
     }
     /// Sends the request; the output, or why there is none.
@@ -344,25 +409,29 @@ impl RebalanceSlotsInGlobalReplicationGroupFluentBuilder {
         RebalanceSlotsInGlobalReplicationGroupOutput,
         ::querygen_runtime::client::SdkError<RebalanceSlotsInGlobalReplicationGroupError>,
     > {
-        self.send_with_metadata()
-            .await
-            .map(|response| response.output)
+        self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
         self,
     ) -> ::std::result::Result<
-        ::querygen_runtime::query::QueryResponse<RebalanceSlotsInGlobalReplicationGroupOutput>,
+        ::querygen_runtime::query::QueryResponse<
+            RebalanceSlotsInGlobalReplicationGroupOutput,
+        >,
         ::querygen_runtime::client::SdkError<RebalanceSlotsInGlobalReplicationGroupError>,
     > {
-        let input = self.inner.build().map_err(|problem| {
-            ::querygen_runtime::client::SdkError::Construction(
-                ::querygen_runtime::client::ConstructionError::new(::std::format!(
-                    "{}: {problem}",
-                    "RebalanceSlotsInGlobalReplicationGroup"
-                )),
-            )
-        })?;
+        let input = self
+            .inner
+            .build()
+            .map_err(|problem| {
+                ::querygen_runtime::client::SdkError::Construction(
+                    ::querygen_runtime::client::ConstructionError::new(
+                        ::std::format!(
+                            "{}: {problem}", "RebalanceSlotsInGlobalReplicationGroup"
+                        ),
+                    ),
+                )
+            })?;
         self.handle.invoke(&OPERATION, &input).await
     }
     /// The name of the Global datastore
@@ -398,7 +467,9 @@ impl RebalanceSlotsInGlobalReplicationGroupInput {
     pub fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_global_replication_group_id = match node.child("GlobalReplicationGroupId") {
+        let member_global_replication_group_id = match node
+            .child("GlobalReplicationGroupId")
+        {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.text()?.to_owned())
             }
@@ -446,14 +517,18 @@ pub fn serialize_response(
     request_id: &str,
 ) -> ::std::string::String {
     let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer.start(
-        "RebalanceSlotsInGlobalReplicationGroupResponse",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-    );
-    writer.start(
-        "RebalanceSlotsInGlobalReplicationGroupResult",
-        ::std::option::Option::None,
-    );
+    writer
+        .start(
+            "RebalanceSlotsInGlobalReplicationGroupResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
+    writer
+        .start(
+            "RebalanceSlotsInGlobalReplicationGroupResult",
+            ::std::option::Option::None,
+        );
     output.write_xml(&mut writer);
     writer.end("RebalanceSlotsInGlobalReplicationGroupResult");
     writer.response_metadata(request_id);
@@ -486,12 +561,18 @@ pub mod builders {
             self
         }
         /// If `True`, redistribution is applied immediately.
-        pub fn apply_immediately(mut self, input: impl ::std::convert::Into<bool>) -> Self {
+        pub fn apply_immediately(
+            mut self,
+            input: impl ::std::convert::Into<bool>,
+        ) -> Self {
             self.apply_immediately = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `ApplyImmediately` member.
-        pub fn set_apply_immediately(mut self, input: ::std::option::Option<bool>) -> Self {
+        pub fn set_apply_immediately(
+            mut self,
+            input: ::std::option::Option<bool>,
+        ) -> Self {
             self.apply_immediately = input;
             self
         }
@@ -501,7 +582,7 @@ pub mod builders {
         ) -> ::std::result::Result<
             crate::operation::rebalance_slots_in_global_replication_group::RebalanceSlotsInGlobalReplicationGroupInput,
             ::querygen_runtime::BuildError,
-        >{
+        > {
             let mut missing = ::std::vec::Vec::new();
             if self.global_replication_group_id.is_none() {
                 missing.push("global_replication_group_id");
@@ -526,7 +607,9 @@ pub mod builders {
     /// A builder for [`RebalanceSlotsInGlobalReplicationGroupOutput`](super::RebalanceSlotsInGlobalReplicationGroupOutput).
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct RebalanceSlotsInGlobalReplicationGroupOutputBuilder {
-        global_replication_group: ::std::option::Option<crate::types::GlobalReplicationGroup>,
+        global_replication_group: ::std::option::Option<
+            crate::types::GlobalReplicationGroup,
+        >,
     }
     impl RebalanceSlotsInGlobalReplicationGroupOutputBuilder {
         /// The `GlobalReplicationGroup` member.
@@ -548,7 +631,7 @@ pub mod builders {
         /// Builds the [`RebalanceSlotsInGlobalReplicationGroupOutput`](super::RebalanceSlotsInGlobalReplicationGroupOutput); every member is optional or has a default.
         pub fn build(
             self,
-        ) -> crate::operation::rebalance_slots_in_global_replication_group::RebalanceSlotsInGlobalReplicationGroupOutput{
+        ) -> crate::operation::rebalance_slots_in_global_replication_group::RebalanceSlotsInGlobalReplicationGroupOutput {
             crate::operation::rebalance_slots_in_global_replication_group::RebalanceSlotsInGlobalReplicationGroupOutput {
                 global_replication_group: self.global_replication_group,
             }

@@ -39,12 +39,13 @@ pub struct RebootCacheClusterInput {
     /// an entire cluster, specify all of the cache node IDs.
     ///
     /// Required by the service.
-    pub cache_node_ids_to_reboot: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub cache_node_ids_to_reboot: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
 }
 impl RebootCacheClusterInput {
     /// Creates a builder for [`RebootCacheClusterInput`].
-    pub fn builder(
-    ) -> crate::operation::reboot_cache_cluster::builders::RebootCacheClusterInputBuilder {
+    pub fn builder() -> crate::operation::reboot_cache_cluster::builders::RebootCacheClusterInputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -59,8 +60,7 @@ pub struct RebootCacheClusterOutput {
 }
 impl RebootCacheClusterOutput {
     /// Creates a builder for [`RebootCacheClusterOutput`].
-    pub fn builder(
-    ) -> crate::operation::reboot_cache_cluster::builders::RebootCacheClusterOutputBuilder {
+    pub fn builder() -> crate::operation::reboot_cache_cluster::builders::RebootCacheClusterOutputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -92,8 +92,10 @@ impl RebootCacheClusterInput {
 }
 /// Serializes the input as the awsQuery request body: `Action=RebootCacheCluster&Version=2015-02-02` then the members, form-urlencoded.
 pub fn serialize_query_body(input: &RebootCacheClusterInput) -> ::std::string::String {
-    let mut writer =
-        ::querygen_runtime::query::QueryWriter::new("RebootCacheCluster", "2015-02-02");
+    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+        "RebootCacheCluster",
+        "2015-02-02",
+    );
     input.write_query(&mut writer);
     writer.finish()
 }
@@ -103,8 +105,9 @@ impl RebootCacheClusterOutput {
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_cache_cluster: ::std::option::Option<crate::types::CacheCluster> =
-            ::std::option::Option::None;
+        let mut member_cache_cluster: ::std::option::Option<
+            crate::types::CacheCluster,
+        > = ::std::option::Option::None;
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "CacheCluster" => {
@@ -136,7 +139,10 @@ pub fn deserialize_response(
         ::std::option::Option::Some(output) => output,
         ::std::option::Option::None => RebootCacheClusterOutput::builder().build(),
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse { output, request_id })
+    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+        output,
+        request_id,
+    })
 }
 /// The errors `RebootCacheCluster` may return.
 #[non_exhaustive]
@@ -155,63 +161,80 @@ impl RebootCacheClusterError {
         let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(::std::boxed::Box::new(
-                    ::querygen_runtime::query::UnhandledError::new(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
+                return Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
                     ),
-                ));
+                );
             }
         };
         match envelope.code.as_deref() {
-            ::std::option::Option::Some(crate::error::CacheClusterNotFoundFault::CODE) => {
+            ::std::option::Option::Some(
+                crate::error::CacheClusterNotFoundFault::CODE,
+            ) => {
                 crate::error::CacheClusterNotFoundFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::CacheClusterNotFoundFault,
                     )
             }
-            ::std::option::Option::Some(crate::error::InvalidCacheClusterStateFault::CODE) => {
-                crate::error::InvalidCacheClusterStateFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::InvalidCacheClusterStateFault::CODE,
+            ) => {
+                crate::error::InvalidCacheClusterStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidCacheClusterStateFault,
                     )
             }
-            _ => Self::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Ok(envelope),
-                ),
-            )),
+            _ => {
+                Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Ok(envelope),
+                        ),
+                    ),
+                )
+            }
         }
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
             Self::CacheClusterNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::CacheClusterNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::CacheClusterNotFoundFault::CODE,
+                )
             }
             Self::InvalidCacheClusterStateFault(_) => {
-                ::std::option::Option::Some(crate::error::InvalidCacheClusterStateFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidCacheClusterStateFault::CODE,
+                )
             }
             Self::Unhandled(error) => error.code.as_deref(),
         }
@@ -222,14 +245,18 @@ impl RebootCacheClusterError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
         match self {
-            Self::CacheClusterNotFoundFault(error) => (
-                crate::error::CacheClusterNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidCacheClusterStateFault(error) => (
-                crate::error::InvalidCacheClusterStateFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::CacheClusterNotFoundFault(error) => {
+                (
+                    crate::error::CacheClusterNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidCacheClusterStateFault(error) => {
+                (
+                    crate::error::InvalidCacheClusterStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
         }
     }
@@ -243,7 +270,9 @@ impl ::std::fmt::Display for RebootCacheClusterError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
             Self::CacheClusterNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidCacheClusterStateFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::InvalidCacheClusterStateFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
         }
     }
@@ -252,7 +281,9 @@ impl ::std::error::Error for RebootCacheClusterError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::CacheClusterNotFoundFault(error) => ::std::option::Option::Some(error),
-            Self::InvalidCacheClusterStateFault(error) => ::std::option::Option::Some(error),
+            Self::InvalidCacheClusterStateFault(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::Unhandled(error) => ::std::option::Option::Some(&**error),
         }
     }
@@ -270,7 +301,11 @@ pub fn build_request(
     ::querygen_runtime::http::RequestError,
 > {
     let host_prefix = ::std::option::Option::None;
-    ::querygen_runtime::http::query_request(endpoint, host_prefix, serialize_query_body(input))
+    ::querygen_runtime::http::query_request(
+        endpoint,
+        host_prefix,
+        serialize_query_body(input),
+    )
 }
 /// Reads the HTTP response to a `RebootCacheCluster` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`RebootCacheClusterError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
@@ -282,15 +317,18 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
-        deserialize_response(body).map_err(|problem| {
-            RebootCacheClusterError::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Err(problem),
-                ),
-            ))
-        })
+        deserialize_response(body)
+            .map_err(|problem| {
+                RebootCacheClusterError::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
+                    ),
+                )
+            })
     } else {
         ::std::result::Result::Err(deserialize_error(status, body))
     }
@@ -303,7 +341,7 @@ static OPERATION: ::querygen_runtime::client::Operation<
 > = ::querygen_runtime::client::Operation {
     name: "RebootCacheCluster",
     build_request,
-    parse_response: parse_response::<::std::vec::Vec<u8>>,
+    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `RebootCacheCluster` call being prepared: the input's setters, then [`send`](Self::send).
@@ -314,7 +352,9 @@ pub struct RebootCacheClusterFluentBuilder {
 }
 #[cfg(feature = "client")]
 impl RebootCacheClusterFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_runtime::client::Handle>) -> Self {
+    pub(crate) fn new(
+        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    ) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -331,9 +371,7 @@ impl RebootCacheClusterFluentBuilder {
         RebootCacheClusterOutput,
         ::querygen_runtime::client::SdkError<RebootCacheClusterError>,
     > {
-        self.send_with_metadata()
-            .await
-            .map(|response| response.output)
+        self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
@@ -342,14 +380,16 @@ impl RebootCacheClusterFluentBuilder {
         ::querygen_runtime::query::QueryResponse<RebootCacheClusterOutput>,
         ::querygen_runtime::client::SdkError<RebootCacheClusterError>,
     > {
-        let input = self.inner.build().map_err(|problem| {
-            ::querygen_runtime::client::SdkError::Construction(
-                ::querygen_runtime::client::ConstructionError::new(::std::format!(
-                    "{}: {problem}",
-                    "RebootCacheCluster"
-                )),
-            )
-        })?;
+        let input = self
+            .inner
+            .build()
+            .map_err(|problem| {
+                ::querygen_runtime::client::SdkError::Construction(
+                    ::querygen_runtime::client::ConstructionError::new(
+                        ::std::format!("{}: {problem}", "RebootCacheCluster"),
+                    ),
+                )
+            })?;
         self.handle.invoke(&OPERATION, &input).await
     }
     /// The cluster identifier. This parameter is stored as a lowercase string.
@@ -402,16 +442,18 @@ impl RebootCacheClusterInput {
         };
         let member_cache_node_ids_to_reboot = match node.child("CacheNodeIdsToReboot") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(match child.child("CacheNodeId") {
-                    ::std::option::Option::Some(items) => {
-                        let mut list = ::std::vec::Vec::new();
-                        for item0 in items.items()? {
-                            list.push(item0.text()?.to_owned());
+                ::std::option::Option::Some(
+                    match child.child("CacheNodeId") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(item0.text()?.to_owned());
+                            }
+                            list
                         }
-                        list
-                    }
-                    ::std::option::Option::None => ::std::vec::Vec::new(),
-                })
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
@@ -436,7 +478,10 @@ impl RebootCacheClusterOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<RebootCacheClusterInput, ::querygen_runtime::server::QueryError> {
+) -> ::std::result::Result<
+    RebootCacheClusterInput,
+    ::querygen_runtime::server::QueryError,
+> {
     let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
     tree.expect_action("RebootCacheCluster", "2015-02-02")?;
     RebootCacheClusterInput::read_query(&tree)
@@ -448,10 +493,13 @@ pub fn serialize_response(
     request_id: &str,
 ) -> ::std::string::String {
     let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer.start(
-        "RebootCacheClusterResponse",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-    );
+    writer
+        .start(
+            "RebootCacheClusterResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
     writer.start("RebootCacheClusterResult", ::std::option::Option::None);
     output.write_xml(&mut writer);
     writer.end("RebootCacheClusterResult");
@@ -465,7 +513,9 @@ pub mod builders {
     #[derive(Clone, PartialEq, Default, Debug)]
     pub struct RebootCacheClusterInputBuilder {
         cache_cluster_id: ::std::option::Option<::std::string::String>,
-        cache_node_ids_to_reboot: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        cache_node_ids_to_reboot: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
     }
     impl RebootCacheClusterInputBuilder {
         /// The cluster identifier. This parameter is stored as a lowercase string.
@@ -527,12 +577,10 @@ pub mod builders {
                     ),
                 );
             }
-            ::std::result::Result::Ok(
-                crate::operation::reboot_cache_cluster::RebootCacheClusterInput {
-                    cache_cluster_id: self.cache_cluster_id,
-                    cache_node_ids_to_reboot: self.cache_node_ids_to_reboot,
-                },
-            )
+            ::std::result::Result::Ok(crate::operation::reboot_cache_cluster::RebootCacheClusterInput {
+                cache_cluster_id: self.cache_cluster_id,
+                cache_node_ids_to_reboot: self.cache_node_ids_to_reboot,
+            })
         }
     }
     /// A builder for [`RebootCacheClusterOutput`](super::RebootCacheClusterOutput).
@@ -558,7 +606,9 @@ pub mod builders {
             self
         }
         /// Builds the [`RebootCacheClusterOutput`](super::RebootCacheClusterOutput); every member is optional or has a default.
-        pub fn build(self) -> crate::operation::reboot_cache_cluster::RebootCacheClusterOutput {
+        pub fn build(
+            self,
+        ) -> crate::operation::reboot_cache_cluster::RebootCacheClusterOutput {
             crate::operation::reboot_cache_cluster::RebootCacheClusterOutput {
                 cache_cluster: self.cache_cluster,
             }

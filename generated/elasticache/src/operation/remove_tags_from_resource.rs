@@ -50,9 +50,7 @@ pub struct RemoveTagsFromResourceInput {
 }
 impl RemoveTagsFromResourceInput {
     /// Creates a builder for [`RemoveTagsFromResourceInput`].
-    pub fn builder(
-    ) -> crate::operation::remove_tags_from_resource::builders::RemoveTagsFromResourceInputBuilder
-    {
+    pub fn builder() -> crate::operation::remove_tags_from_resource::builders::RemoveTagsFromResourceInputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -68,9 +66,7 @@ pub struct RemoveTagsFromResourceOutput {
 }
 impl RemoveTagsFromResourceOutput {
     /// Creates a builder for [`RemoveTagsFromResourceOutput`].
-    pub fn builder(
-    ) -> crate::operation::remove_tags_from_resource::builders::RemoveTagsFromResourceOutputBuilder
-    {
+    pub fn builder() -> crate::operation::remove_tags_from_resource::builders::RemoveTagsFromResourceOutputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -101,9 +97,13 @@ impl RemoveTagsFromResourceInput {
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=RemoveTagsFromResource&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &RemoveTagsFromResourceInput) -> ::std::string::String {
-    let mut writer =
-        ::querygen_runtime::query::QueryWriter::new("RemoveTagsFromResource", "2015-02-02");
+pub fn serialize_query_body(
+    input: &RemoveTagsFromResourceInput,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+        "RemoveTagsFromResource",
+        "2015-02-02",
+    );
     input.write_query(&mut writer);
     writer.finish()
 }
@@ -113,14 +113,17 @@ impl RemoveTagsFromResourceOutput {
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_tag_list: ::std::option::Option<::std::vec::Vec<crate::types::Tag>> =
-            ::std::option::Option::None;
+        let mut member_tag_list: ::std::option::Option<
+            ::std::vec::Vec<crate::types::Tag>,
+        > = ::std::option::Option::None;
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "TagList" => {
                     member_tag_list = ::std::option::Option::Some({
                         let mut items0 = ::std::vec::Vec::new();
-                        while let ::std::option::Option::Some(item0) = reader.next_child(&child)? {
+                        while let ::std::option::Option::Some(item0) = reader
+                            .next_child(&child)?
+                        {
                             if reader.name() == "Tag" {
                                 items0.push(crate::types::Tag::read_xml(reader, &item0)?);
                             } else {
@@ -133,9 +136,7 @@ impl RemoveTagsFromResourceOutput {
                 _ => reader.skip(&child)?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            tag_list: member_tag_list,
-        })
+        ::std::result::Result::Ok(Self { tag_list: member_tag_list })
     }
 }
 /// Parses a successful (2xx) `RemoveTagsFromResource` response: `<RemoveTagsFromResourceResponse><RemoveTagsFromResourceResult>` into the output, and the request id.
@@ -154,7 +155,10 @@ pub fn deserialize_response(
         ::std::option::Option::Some(output) => output,
         ::std::option::Option::None => RemoveTagsFromResourceOutput::builder().build(),
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse { output, request_id })
+    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+        output,
+        request_id,
+    })
 }
 /// The errors `RemoveTagsFromResource` may return.
 #[non_exhaustive]
@@ -185,7 +189,9 @@ pub enum RemoveTagsFromResourceError {
     /// The service answered with [`crate::error::ServerlessCacheNotFoundFault`].
     ServerlessCacheNotFoundFault(crate::error::ServerlessCacheNotFoundFault),
     /// The service answered with [`crate::error::ServerlessCacheSnapshotNotFoundFault`].
-    ServerlessCacheSnapshotNotFoundFault(crate::error::ServerlessCacheSnapshotNotFoundFault),
+    ServerlessCacheSnapshotNotFoundFault(
+        crate::error::ServerlessCacheSnapshotNotFoundFault,
+    ),
     /// The service answered with [`crate::error::SnapshotNotFoundFault`].
     SnapshotNotFoundFault(crate::error::SnapshotNotFoundFault),
     /// The service answered with [`crate::error::TagNotFoundFault`].
@@ -203,303 +209,384 @@ impl RemoveTagsFromResourceError {
         let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(::std::boxed::Box::new(
-                    ::querygen_runtime::query::UnhandledError::new(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
-                    ),
-                ));
-            }
-        };
-        match envelope.code.as_deref() {
-            ::std::option::Option::Some(crate::error::CacheClusterNotFoundFault::CODE) => {
-                crate::error::CacheClusterNotFoundFault::read_error_body(body, &envelope)
-                    .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
-                            ))
-                        },
-                        Self::CacheClusterNotFoundFault,
-                    )
-            }
-            ::std::option::Option::Some(crate::error::CacheParameterGroupNotFoundFault::CODE) => {
-                crate::error::CacheParameterGroupNotFoundFault::read_error_body(body, &envelope)
-                    .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
-                            ))
-                        },
-                        Self::CacheParameterGroupNotFoundFault,
-                    )
-            }
-            ::std::option::Option::Some(crate::error::CacheSecurityGroupNotFoundFault::CODE) => {
-                crate::error::CacheSecurityGroupNotFoundFault::read_error_body(body, &envelope)
-                    .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
-                            ))
-                        },
-                        Self::CacheSecurityGroupNotFoundFault,
-                    )
-            }
-            ::std::option::Option::Some(crate::error::CacheSubnetGroupNotFoundFault::CODE) => {
-                crate::error::CacheSubnetGroupNotFoundFault::read_error_body(body, &envelope)
-                    .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
-                            ))
-                        },
-                        Self::CacheSubnetGroupNotFoundFault,
-                    )
-            }
-            ::std::option::Option::Some(crate::error::InvalidArnFault::CODE) => {
-                crate::error::InvalidArnFault::read_error_body(body, &envelope).map_or_else(
-                    |problem| {
-                        Self::Unhandled(::std::boxed::Box::new(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        ))
-                    },
-                    Self::InvalidArnFault,
-                )
-            }
-            ::std::option::Option::Some(crate::error::InvalidReplicationGroupStateFault::CODE) => {
-                crate::error::InvalidReplicationGroupStateFault::read_error_body(body, &envelope)
-                    .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
-                            ))
-                        },
-                        Self::InvalidReplicationGroupStateFault,
-                    )
-            }
-            ::std::option::Option::Some(
-                crate::error::InvalidServerlessCacheSnapshotStateFault::CODE,
-            ) => crate::error::InvalidServerlessCacheSnapshotStateFault::read_error_body(
-                body, &envelope,
-            )
-            .map_or_else(
-                |problem| {
-                    Self::Unhandled(::std::boxed::Box::new(
+                return Self::Unhandled(
+                    ::std::boxed::Box::new(
                         ::querygen_runtime::query::UnhandledError::new(
                             status,
                             body,
                             ::std::result::Result::Err(problem),
                         ),
-                    ))
-                },
-                Self::InvalidServerlessCacheSnapshotStateFault,
-            ),
-            ::std::option::Option::Some(crate::error::InvalidServerlessCacheStateFault::CODE) => {
-                crate::error::InvalidServerlessCacheStateFault::read_error_body(body, &envelope)
+                    ),
+                );
+            }
+        };
+        match envelope.code.as_deref() {
+            ::std::option::Option::Some(
+                crate::error::CacheClusterNotFoundFault::CODE,
+            ) => {
+                crate::error::CacheClusterNotFoundFault::read_error_body(body, &envelope)
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
+                        Self::CacheClusterNotFoundFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::CacheParameterGroupNotFoundFault::CODE,
+            ) => {
+                crate::error::CacheParameterGroupNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
+                        ),
+                        Self::CacheParameterGroupNotFoundFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::CacheSecurityGroupNotFoundFault::CODE,
+            ) => {
+                crate::error::CacheSecurityGroupNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
+                        ),
+                        Self::CacheSecurityGroupNotFoundFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::CacheSubnetGroupNotFoundFault::CODE,
+            ) => {
+                crate::error::CacheSubnetGroupNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
+                        ),
+                        Self::CacheSubnetGroupNotFoundFault,
+                    )
+            }
+            ::std::option::Option::Some(crate::error::InvalidArnFault::CODE) => {
+                crate::error::InvalidArnFault::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
+                        ),
+                        Self::InvalidArnFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::InvalidReplicationGroupStateFault::CODE,
+            ) => {
+                crate::error::InvalidReplicationGroupStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
+                        ),
+                        Self::InvalidReplicationGroupStateFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::InvalidServerlessCacheSnapshotStateFault::CODE,
+            ) => {
+                crate::error::InvalidServerlessCacheSnapshotStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
+                        ),
+                        Self::InvalidServerlessCacheSnapshotStateFault,
+                    )
+            }
+            ::std::option::Option::Some(
+                crate::error::InvalidServerlessCacheStateFault::CODE,
+            ) => {
+                crate::error::InvalidServerlessCacheStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
+                        ),
                         Self::InvalidServerlessCacheStateFault,
                     )
             }
-            ::std::option::Option::Some(crate::error::ReplicationGroupNotFoundFault::CODE) => {
-                crate::error::ReplicationGroupNotFoundFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::ReplicationGroupNotFoundFault::CODE,
+            ) => {
+                crate::error::ReplicationGroupNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::ReplicationGroupNotFoundFault,
                     )
             }
-            ::std::option::Option::Some(crate::error::ReservedCacheNodeNotFoundFault::CODE) => {
-                crate::error::ReservedCacheNodeNotFoundFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::ReservedCacheNodeNotFoundFault::CODE,
+            ) => {
+                crate::error::ReservedCacheNodeNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::ReservedCacheNodeNotFoundFault,
                     )
             }
-            ::std::option::Option::Some(crate::error::ServerlessCacheNotFoundFault::CODE) => {
-                crate::error::ServerlessCacheNotFoundFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::ServerlessCacheNotFoundFault::CODE,
+            ) => {
+                crate::error::ServerlessCacheNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::ServerlessCacheNotFoundFault,
                     )
             }
             ::std::option::Option::Some(
                 crate::error::ServerlessCacheSnapshotNotFoundFault::CODE,
             ) => {
-                crate::error::ServerlessCacheSnapshotNotFoundFault::read_error_body(body, &envelope)
+                crate::error::ServerlessCacheSnapshotNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::ServerlessCacheSnapshotNotFoundFault,
                     )
             }
             ::std::option::Option::Some(crate::error::SnapshotNotFoundFault::CODE) => {
-                crate::error::SnapshotNotFoundFault::read_error_body(body, &envelope).map_or_else(
-                    |problem| {
-                        Self::Unhandled(::std::boxed::Box::new(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
+                crate::error::SnapshotNotFoundFault::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
                             ),
-                        ))
-                    },
-                    Self::SnapshotNotFoundFault,
-                )
+                        ),
+                        Self::SnapshotNotFoundFault,
+                    )
             }
             ::std::option::Option::Some(crate::error::TagNotFoundFault::CODE) => {
-                crate::error::TagNotFoundFault::read_error_body(body, &envelope).map_or_else(
-                    |problem| {
-                        Self::Unhandled(::std::boxed::Box::new(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
+                crate::error::TagNotFoundFault::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
                             ),
-                        ))
-                    },
-                    Self::TagNotFoundFault,
-                )
+                        ),
+                        Self::TagNotFoundFault,
+                    )
             }
             ::std::option::Option::Some(crate::error::UserGroupNotFoundFault::CODE) => {
-                crate::error::UserGroupNotFoundFault::read_error_body(body, &envelope).map_or_else(
-                    |problem| {
-                        Self::Unhandled(::std::boxed::Box::new(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
+                crate::error::UserGroupNotFoundFault::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
                             ),
-                        ))
-                    },
-                    Self::UserGroupNotFoundFault,
-                )
+                        ),
+                        Self::UserGroupNotFoundFault,
+                    )
             }
             ::std::option::Option::Some(crate::error::UserNotFoundFault::CODE) => {
-                crate::error::UserNotFoundFault::read_error_body(body, &envelope).map_or_else(
-                    |problem| {
-                        Self::Unhandled(::std::boxed::Box::new(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
+                crate::error::UserNotFoundFault::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
                             ),
-                        ))
-                    },
-                    Self::UserNotFoundFault,
+                        ),
+                        Self::UserNotFoundFault,
+                    )
+            }
+            _ => {
+                Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Ok(envelope),
+                        ),
+                    ),
                 )
             }
-            _ => Self::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Ok(envelope),
-                ),
-            )),
         }
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
             Self::CacheClusterNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::CacheClusterNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::CacheClusterNotFoundFault::CODE,
+                )
             }
             Self::CacheParameterGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::CacheParameterGroupNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::CacheParameterGroupNotFoundFault::CODE,
+                )
             }
             Self::CacheSecurityGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::CacheSecurityGroupNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::CacheSecurityGroupNotFoundFault::CODE,
+                )
             }
             Self::CacheSubnetGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::CacheSubnetGroupNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::CacheSubnetGroupNotFoundFault::CODE,
+                )
             }
             Self::InvalidArnFault(_) => {
                 ::std::option::Option::Some(crate::error::InvalidArnFault::CODE)
             }
             Self::InvalidReplicationGroupStateFault(_) => {
-                ::std::option::Option::Some(crate::error::InvalidReplicationGroupStateFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidReplicationGroupStateFault::CODE,
+                )
             }
-            Self::InvalidServerlessCacheSnapshotStateFault(_) => ::std::option::Option::Some(
-                crate::error::InvalidServerlessCacheSnapshotStateFault::CODE,
-            ),
+            Self::InvalidServerlessCacheSnapshotStateFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidServerlessCacheSnapshotStateFault::CODE,
+                )
+            }
             Self::InvalidServerlessCacheStateFault(_) => {
-                ::std::option::Option::Some(crate::error::InvalidServerlessCacheStateFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidServerlessCacheStateFault::CODE,
+                )
             }
             Self::ReplicationGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::ReplicationGroupNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::ReplicationGroupNotFoundFault::CODE,
+                )
             }
             Self::ReservedCacheNodeNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::ReservedCacheNodeNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::ReservedCacheNodeNotFoundFault::CODE,
+                )
             }
             Self::ServerlessCacheNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::ServerlessCacheNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::ServerlessCacheNotFoundFault::CODE,
+                )
             }
-            Self::ServerlessCacheSnapshotNotFoundFault(_) => ::std::option::Option::Some(
-                crate::error::ServerlessCacheSnapshotNotFoundFault::CODE,
-            ),
+            Self::ServerlessCacheSnapshotNotFoundFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::ServerlessCacheSnapshotNotFoundFault::CODE,
+                )
+            }
             Self::SnapshotNotFoundFault(_) => {
                 ::std::option::Option::Some(crate::error::SnapshotNotFoundFault::CODE)
             }
@@ -521,70 +608,102 @@ impl RemoveTagsFromResourceError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
         match self {
-            Self::CacheClusterNotFoundFault(error) => (
-                crate::error::CacheClusterNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::CacheParameterGroupNotFoundFault(error) => (
-                crate::error::CacheParameterGroupNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::CacheSecurityGroupNotFoundFault(error) => (
-                crate::error::CacheSecurityGroupNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::CacheSubnetGroupNotFoundFault(error) => (
-                crate::error::CacheSubnetGroupNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidArnFault(error) => (
-                crate::error::InvalidArnFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidReplicationGroupStateFault(error) => (
-                crate::error::InvalidReplicationGroupStateFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidServerlessCacheSnapshotStateFault(error) => (
-                crate::error::InvalidServerlessCacheSnapshotStateFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidServerlessCacheStateFault(error) => (
-                crate::error::InvalidServerlessCacheStateFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::ReplicationGroupNotFoundFault(error) => (
-                crate::error::ReplicationGroupNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::ReservedCacheNodeNotFoundFault(error) => (
-                crate::error::ReservedCacheNodeNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::ServerlessCacheNotFoundFault(error) => (
-                crate::error::ServerlessCacheNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::ServerlessCacheSnapshotNotFoundFault(error) => (
-                crate::error::ServerlessCacheSnapshotNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::SnapshotNotFoundFault(error) => (
-                crate::error::SnapshotNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::TagNotFoundFault(error) => (
-                crate::error::TagNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::UserGroupNotFoundFault(error) => (
-                crate::error::UserGroupNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::UserNotFoundFault(error) => (
-                crate::error::UserNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::CacheClusterNotFoundFault(error) => {
+                (
+                    crate::error::CacheClusterNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::CacheParameterGroupNotFoundFault(error) => {
+                (
+                    crate::error::CacheParameterGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::CacheSecurityGroupNotFoundFault(error) => {
+                (
+                    crate::error::CacheSecurityGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::CacheSubnetGroupNotFoundFault(error) => {
+                (
+                    crate::error::CacheSubnetGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidArnFault(error) => {
+                (
+                    crate::error::InvalidArnFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidReplicationGroupStateFault(error) => {
+                (
+                    crate::error::InvalidReplicationGroupStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidServerlessCacheSnapshotStateFault(error) => {
+                (
+                    crate::error::InvalidServerlessCacheSnapshotStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidServerlessCacheStateFault(error) => {
+                (
+                    crate::error::InvalidServerlessCacheStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ReplicationGroupNotFoundFault(error) => {
+                (
+                    crate::error::ReplicationGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ReservedCacheNodeNotFoundFault(error) => {
+                (
+                    crate::error::ReservedCacheNodeNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ServerlessCacheNotFoundFault(error) => {
+                (
+                    crate::error::ServerlessCacheNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::ServerlessCacheSnapshotNotFoundFault(error) => {
+                (
+                    crate::error::ServerlessCacheSnapshotNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::SnapshotNotFoundFault(error) => {
+                (
+                    crate::error::SnapshotNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::TagNotFoundFault(error) => {
+                (
+                    crate::error::TagNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::UserGroupNotFoundFault(error) => {
+                (
+                    crate::error::UserGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::UserNotFoundFault(error) => {
+                (
+                    crate::error::UserNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
         }
     }
@@ -598,19 +717,37 @@ impl ::std::fmt::Display for RemoveTagsFromResourceError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
             Self::CacheClusterNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::CacheParameterGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::CacheSecurityGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::CacheSubnetGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::CacheParameterGroupNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::CacheSecurityGroupNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::CacheSubnetGroupNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::InvalidArnFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidReplicationGroupStateFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::InvalidReplicationGroupStateFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::InvalidServerlessCacheSnapshotStateFault(error) => {
                 ::std::fmt::Display::fmt(error, f)
             }
-            Self::InvalidServerlessCacheStateFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::ReplicationGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::ReservedCacheNodeNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::ServerlessCacheNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::ServerlessCacheSnapshotNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::InvalidServerlessCacheStateFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::ReplicationGroupNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::ReservedCacheNodeNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::ServerlessCacheNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::ServerlessCacheSnapshotNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::SnapshotNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
             Self::TagNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
             Self::UserGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
@@ -623,19 +760,37 @@ impl ::std::error::Error for RemoveTagsFromResourceError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::CacheClusterNotFoundFault(error) => ::std::option::Option::Some(error),
-            Self::CacheParameterGroupNotFoundFault(error) => ::std::option::Option::Some(error),
-            Self::CacheSecurityGroupNotFoundFault(error) => ::std::option::Option::Some(error),
-            Self::CacheSubnetGroupNotFoundFault(error) => ::std::option::Option::Some(error),
+            Self::CacheParameterGroupNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::CacheSecurityGroupNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::CacheSubnetGroupNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::InvalidArnFault(error) => ::std::option::Option::Some(error),
-            Self::InvalidReplicationGroupStateFault(error) => ::std::option::Option::Some(error),
+            Self::InvalidReplicationGroupStateFault(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::InvalidServerlessCacheSnapshotStateFault(error) => {
                 ::std::option::Option::Some(error)
             }
-            Self::InvalidServerlessCacheStateFault(error) => ::std::option::Option::Some(error),
-            Self::ReplicationGroupNotFoundFault(error) => ::std::option::Option::Some(error),
-            Self::ReservedCacheNodeNotFoundFault(error) => ::std::option::Option::Some(error),
-            Self::ServerlessCacheNotFoundFault(error) => ::std::option::Option::Some(error),
-            Self::ServerlessCacheSnapshotNotFoundFault(error) => ::std::option::Option::Some(error),
+            Self::InvalidServerlessCacheStateFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::ReplicationGroupNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::ReservedCacheNodeNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::ServerlessCacheNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::ServerlessCacheSnapshotNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::SnapshotNotFoundFault(error) => ::std::option::Option::Some(error),
             Self::TagNotFoundFault(error) => ::std::option::Option::Some(error),
             Self::UserGroupNotFoundFault(error) => ::std::option::Option::Some(error),
@@ -657,7 +812,11 @@ pub fn build_request(
     ::querygen_runtime::http::RequestError,
 > {
     let host_prefix = ::std::option::Option::None;
-    ::querygen_runtime::http::query_request(endpoint, host_prefix, serialize_query_body(input))
+    ::querygen_runtime::http::query_request(
+        endpoint,
+        host_prefix,
+        serialize_query_body(input),
+    )
 }
 /// Reads the HTTP response to a `RemoveTagsFromResource` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`RemoveTagsFromResourceError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
@@ -669,15 +828,18 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
-        deserialize_response(body).map_err(|problem| {
-            RemoveTagsFromResourceError::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Err(problem),
-                ),
-            ))
-        })
+        deserialize_response(body)
+            .map_err(|problem| {
+                RemoveTagsFromResourceError::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
+                    ),
+                )
+            })
     } else {
         ::std::result::Result::Err(deserialize_error(status, body))
     }
@@ -690,7 +852,7 @@ static OPERATION: ::querygen_runtime::client::Operation<
 > = ::querygen_runtime::client::Operation {
     name: "RemoveTagsFromResource",
     build_request,
-    parse_response: parse_response::<::std::vec::Vec<u8>>,
+    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `RemoveTagsFromResource` call being prepared: the input's setters, then [`send`](Self::send).
@@ -701,7 +863,9 @@ pub struct RemoveTagsFromResourceFluentBuilder {
 }
 #[cfg(feature = "client")]
 impl RemoveTagsFromResourceFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_runtime::client::Handle>) -> Self {
+    pub(crate) fn new(
+        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    ) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -718,9 +882,7 @@ impl RemoveTagsFromResourceFluentBuilder {
         RemoveTagsFromResourceOutput,
         ::querygen_runtime::client::SdkError<RemoveTagsFromResourceError>,
     > {
-        self.send_with_metadata()
-            .await
-            .map(|response| response.output)
+        self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
@@ -729,14 +891,16 @@ impl RemoveTagsFromResourceFluentBuilder {
         ::querygen_runtime::query::QueryResponse<RemoveTagsFromResourceOutput>,
         ::querygen_runtime::client::SdkError<RemoveTagsFromResourceError>,
     > {
-        let input = self.inner.build().map_err(|problem| {
-            ::querygen_runtime::client::SdkError::Construction(
-                ::querygen_runtime::client::ConstructionError::new(::std::format!(
-                    "{}: {problem}",
-                    "RemoveTagsFromResource"
-                )),
-            )
-        })?;
+        let input = self
+            .inner
+            .build()
+            .map_err(|problem| {
+                ::querygen_runtime::client::SdkError::Construction(
+                    ::querygen_runtime::client::ConstructionError::new(
+                        ::std::format!("{}: {problem}", "RemoveTagsFromResource"),
+                    ),
+                )
+            })?;
         self.handle.invoke(&OPERATION, &input).await
     }
     /// The Amazon Resource Name (ARN) of the resource from which you want the tags removed, for example
@@ -763,7 +927,10 @@ impl RemoveTagsFromResourceFluentBuilder {
     /// Appends one item to the `TagKeys` member.
     ///
     /// A list of `TagKeys` identifying the tags you want removed from the named resource.
-    pub fn tag_keys(mut self, item: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn tag_keys(
+        mut self,
+        item: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.inner = self.inner.tag_keys(item);
         self
     }
@@ -790,16 +957,18 @@ impl RemoveTagsFromResourceInput {
         };
         let member_tag_keys = match node.child("TagKeys") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(match child.child("member") {
-                    ::std::option::Option::Some(items) => {
-                        let mut list = ::std::vec::Vec::new();
-                        for item0 in items.items()? {
-                            list.push(item0.text()?.to_owned());
+                ::std::option::Option::Some(
+                    match child.child("member") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(item0.text()?.to_owned());
+                            }
+                            list
                         }
-                        list
-                    }
-                    ::std::option::Option::None => ::std::vec::Vec::new(),
-                })
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
@@ -828,7 +997,10 @@ impl RemoveTagsFromResourceOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<RemoveTagsFromResourceInput, ::querygen_runtime::server::QueryError> {
+) -> ::std::result::Result<
+    RemoveTagsFromResourceInput,
+    ::querygen_runtime::server::QueryError,
+> {
     let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
     tree.expect_action("RemoveTagsFromResource", "2015-02-02")?;
     RemoveTagsFromResourceInput::read_query(&tree)
@@ -840,10 +1012,13 @@ pub fn serialize_response(
     request_id: &str,
 ) -> ::std::string::String {
     let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer.start(
-        "RemoveTagsFromResourceResponse",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-    );
+    writer
+        .start(
+            "RemoveTagsFromResourceResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
     writer.start("RemoveTagsFromResourceResult", ::std::option::Option::None);
     output.write_xml(&mut writer);
     writer.end("RemoveTagsFromResourceResult");
@@ -884,10 +1059,11 @@ pub mod builders {
         /// Appends one item to the `TagKeys` member.
         ///
         /// A list of `TagKeys` identifying the tags you want removed from the named resource.
-        pub fn tag_keys(mut self, item: impl ::std::convert::Into<::std::string::String>) -> Self {
-            self.tag_keys
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+        pub fn tag_keys(
+            mut self,
+            item: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.tag_keys.get_or_insert_with(::std::vec::Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `TagKeys` member.
@@ -920,12 +1096,10 @@ pub mod builders {
                     ),
                 );
             }
-            ::std::result::Result::Ok(
-                crate::operation::remove_tags_from_resource::RemoveTagsFromResourceInput {
-                    resource_name: self.resource_name,
-                    tag_keys: self.tag_keys,
-                },
-            )
+            ::std::result::Result::Ok(crate::operation::remove_tags_from_resource::RemoveTagsFromResourceInput {
+                resource_name: self.resource_name,
+                tag_keys: self.tag_keys,
+            })
         }
     }
     /// A builder for [`RemoveTagsFromResourceOutput`](super::RemoveTagsFromResourceOutput).
@@ -937,10 +1111,11 @@ pub mod builders {
         /// Appends one item to the `TagList` member.
         ///
         /// A list of tags as key-value pairs.
-        pub fn tag_list(mut self, item: impl ::std::convert::Into<crate::types::Tag>) -> Self {
-            self.tag_list
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+        pub fn tag_list(
+            mut self,
+            item: impl ::std::convert::Into<crate::types::Tag>,
+        ) -> Self {
+            self.tag_list.get_or_insert_with(::std::vec::Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `TagList` member.

@@ -32,14 +32,13 @@ pub struct ResetCacheParameterGroupInput {
     /// An array of parameter names to reset to their default values. If `ResetAllParameters` is `true`, do
     /// not use `ParameterNameValues`. If `ResetAllParameters` is `false`, you must specify the name of at
     /// least one parameter to reset.
-    pub parameter_name_values:
-        ::std::option::Option<::std::vec::Vec<crate::types::ParameterNameValue>>,
+    pub parameter_name_values: ::std::option::Option<
+        ::std::vec::Vec<crate::types::ParameterNameValue>,
+    >,
 }
 impl ResetCacheParameterGroupInput {
     /// Creates a builder for [`ResetCacheParameterGroupInput`].
-    pub fn builder(
-    ) -> crate::operation::reset_cache_parameter_group::builders::ResetCacheParameterGroupInputBuilder
-    {
+    pub fn builder() -> crate::operation::reset_cache_parameter_group::builders::ResetCacheParameterGroupInputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -57,7 +56,7 @@ pub struct ResetCacheParameterGroupOutput {
 }
 impl ResetCacheParameterGroupOutput {
     /// Creates a builder for [`ResetCacheParameterGroupOutput`].
-    pub fn builder() -> crate::operation::reset_cache_parameter_group::builders::ResetCacheParameterGroupOutputBuilder{
+    pub fn builder() -> crate::operation::reset_cache_parameter_group::builders::ResetCacheParameterGroupOutputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -93,9 +92,13 @@ impl ResetCacheParameterGroupInput {
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=ResetCacheParameterGroup&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &ResetCacheParameterGroupInput) -> ::std::string::String {
-    let mut writer =
-        ::querygen_runtime::query::QueryWriter::new("ResetCacheParameterGroup", "2015-02-02");
+pub fn serialize_query_body(
+    input: &ResetCacheParameterGroupInput,
+) -> ::std::string::String {
+    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+        "ResetCacheParameterGroup",
+        "2015-02-02",
+    );
     input.write_query(&mut writer);
     writer.finish()
 }
@@ -105,13 +108,15 @@ impl ResetCacheParameterGroupOutput {
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_cache_parameter_group_name: ::std::option::Option<::std::string::String> =
-            ::std::option::Option::None;
+        let mut member_cache_parameter_group_name: ::std::option::Option<
+            ::std::string::String,
+        > = ::std::option::Option::None;
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "CacheParameterGroupName" => {
-                    member_cache_parameter_group_name =
-                        ::std::option::Option::Some(reader.read_string(&child)?);
+                    member_cache_parameter_group_name = ::std::option::Option::Some(
+                        reader.read_string(&child)?,
+                    );
                 }
                 _ => reader.skip(&child)?,
             }
@@ -137,7 +142,10 @@ pub fn deserialize_response(
         ::std::option::Option::Some(output) => output,
         ::std::option::Option::None => ResetCacheParameterGroupOutput::builder().build(),
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse { output, request_id })
+    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+        output,
+        request_id,
+    })
 }
 /// The errors `ResetCacheParameterGroup` may return.
 #[non_exhaustive]
@@ -146,11 +154,17 @@ pub enum ResetCacheParameterGroupError {
     /// The service answered with [`crate::error::CacheParameterGroupNotFoundFault`].
     CacheParameterGroupNotFoundFault(crate::error::CacheParameterGroupNotFoundFault),
     /// The service answered with [`crate::error::InvalidCacheParameterGroupStateFault`].
-    InvalidCacheParameterGroupStateFault(crate::error::InvalidCacheParameterGroupStateFault),
+    InvalidCacheParameterGroupStateFault(
+        crate::error::InvalidCacheParameterGroupStateFault,
+    ),
     /// The service answered with [`crate::error::InvalidGlobalReplicationGroupStateFault`].
-    InvalidGlobalReplicationGroupStateFault(crate::error::InvalidGlobalReplicationGroupStateFault),
+    InvalidGlobalReplicationGroupStateFault(
+        crate::error::InvalidGlobalReplicationGroupStateFault,
+    ),
     /// The service answered with [`crate::error::InvalidParameterCombinationException`].
-    InvalidParameterCombinationException(crate::error::InvalidParameterCombinationException),
+    InvalidParameterCombinationException(
+        crate::error::InvalidParameterCombinationException,
+    ),
     /// The service answered with [`crate::error::InvalidParameterValueException`].
     InvalidParameterValueException(crate::error::InvalidParameterValueException),
     /// An error the model does not list here, or a body that is not an error document.
@@ -162,123 +176,158 @@ impl ResetCacheParameterGroupError {
         let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(::std::boxed::Box::new(
-                    ::querygen_runtime::query::UnhandledError::new(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
+                return Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
                     ),
-                ));
+                );
             }
         };
         match envelope.code.as_deref() {
-            ::std::option::Option::Some(crate::error::CacheParameterGroupNotFoundFault::CODE) => {
-                crate::error::CacheParameterGroupNotFoundFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::CacheParameterGroupNotFoundFault::CODE,
+            ) => {
+                crate::error::CacheParameterGroupNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::CacheParameterGroupNotFoundFault,
                     )
             }
             ::std::option::Option::Some(
                 crate::error::InvalidCacheParameterGroupStateFault::CODE,
             ) => {
-                crate::error::InvalidCacheParameterGroupStateFault::read_error_body(body, &envelope)
+                crate::error::InvalidCacheParameterGroupStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidCacheParameterGroupStateFault,
                     )
             }
             ::std::option::Option::Some(
                 crate::error::InvalidGlobalReplicationGroupStateFault::CODE,
-            ) => crate::error::InvalidGlobalReplicationGroupStateFault::read_error_body(
-                body, &envelope,
-            )
-            .map_or_else(
-                |problem| {
-                    Self::Unhandled(::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
+            ) => {
+                crate::error::InvalidGlobalReplicationGroupStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
+                            ),
                         ),
-                    ))
-                },
-                Self::InvalidGlobalReplicationGroupStateFault,
-            ),
+                        Self::InvalidGlobalReplicationGroupStateFault,
+                    )
+            }
             ::std::option::Option::Some(
                 crate::error::InvalidParameterCombinationException::CODE,
             ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(body, &envelope)
+                crate::error::InvalidParameterCombinationException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidParameterCombinationException,
                     )
             }
-            ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE) => {
-                crate::error::InvalidParameterValueException::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::InvalidParameterValueException::CODE,
+            ) => {
+                crate::error::InvalidParameterValueException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidParameterValueException,
                     )
             }
-            _ => Self::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Ok(envelope),
-                ),
-            )),
+            _ => {
+                Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Ok(envelope),
+                        ),
+                    ),
+                )
+            }
         }
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
             Self::CacheParameterGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::CacheParameterGroupNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::CacheParameterGroupNotFoundFault::CODE,
+                )
             }
-            Self::InvalidCacheParameterGroupStateFault(_) => ::std::option::Option::Some(
-                crate::error::InvalidCacheParameterGroupStateFault::CODE,
-            ),
-            Self::InvalidGlobalReplicationGroupStateFault(_) => ::std::option::Option::Some(
-                crate::error::InvalidGlobalReplicationGroupStateFault::CODE,
-            ),
-            Self::InvalidParameterCombinationException(_) => ::std::option::Option::Some(
-                crate::error::InvalidParameterCombinationException::CODE,
-            ),
+            Self::InvalidCacheParameterGroupStateFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidCacheParameterGroupStateFault::CODE,
+                )
+            }
+            Self::InvalidGlobalReplicationGroupStateFault(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidGlobalReplicationGroupStateFault::CODE,
+                )
+            }
+            Self::InvalidParameterCombinationException(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterCombinationException::CODE,
+                )
+            }
             Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterValueException::CODE,
+                )
             }
             Self::Unhandled(error) => error.code.as_deref(),
         }
@@ -289,26 +338,36 @@ impl ResetCacheParameterGroupError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
         match self {
-            Self::CacheParameterGroupNotFoundFault(error) => (
-                crate::error::CacheParameterGroupNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidCacheParameterGroupStateFault(error) => (
-                crate::error::InvalidCacheParameterGroupStateFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidGlobalReplicationGroupStateFault(error) => (
-                crate::error::InvalidGlobalReplicationGroupStateFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidParameterCombinationException(error) => (
-                crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidParameterValueException(error) => (
-                crate::error::InvalidParameterValueException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::CacheParameterGroupNotFoundFault(error) => {
+                (
+                    crate::error::CacheParameterGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidCacheParameterGroupStateFault(error) => {
+                (
+                    crate::error::InvalidCacheParameterGroupStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidGlobalReplicationGroupStateFault(error) => {
+                (
+                    crate::error::InvalidGlobalReplicationGroupStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterCombinationException(error) => {
+                (
+                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
         }
     }
@@ -321,13 +380,21 @@ impl ::querygen_runtime::query::ErrorCode for ResetCacheParameterGroupError {
 impl ::std::fmt::Display for ResetCacheParameterGroupError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
-            Self::CacheParameterGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidCacheParameterGroupStateFault(error) => ::std::fmt::Display::fmt(error, f),
+            Self::CacheParameterGroupNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidCacheParameterGroupStateFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::InvalidGlobalReplicationGroupStateFault(error) => {
                 ::std::fmt::Display::fmt(error, f)
             }
-            Self::InvalidParameterCombinationException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterValueException(error) => ::std::fmt::Display::fmt(error, f),
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
         }
     }
@@ -335,13 +402,21 @@ impl ::std::fmt::Display for ResetCacheParameterGroupError {
 impl ::std::error::Error for ResetCacheParameterGroupError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
-            Self::CacheParameterGroupNotFoundFault(error) => ::std::option::Option::Some(error),
-            Self::InvalidCacheParameterGroupStateFault(error) => ::std::option::Option::Some(error),
+            Self::CacheParameterGroupNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidCacheParameterGroupStateFault(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::InvalidGlobalReplicationGroupStateFault(error) => {
                 ::std::option::Option::Some(error)
             }
-            Self::InvalidParameterCombinationException(error) => ::std::option::Option::Some(error),
-            Self::InvalidParameterValueException(error) => ::std::option::Option::Some(error),
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::Unhandled(error) => ::std::option::Option::Some(&**error),
         }
     }
@@ -359,7 +434,11 @@ pub fn build_request(
     ::querygen_runtime::http::RequestError,
 > {
     let host_prefix = ::std::option::Option::None;
-    ::querygen_runtime::http::query_request(endpoint, host_prefix, serialize_query_body(input))
+    ::querygen_runtime::http::query_request(
+        endpoint,
+        host_prefix,
+        serialize_query_body(input),
+    )
 }
 /// Reads the HTTP response to a `ResetCacheParameterGroup` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ResetCacheParameterGroupError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
@@ -371,15 +450,18 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
-        deserialize_response(body).map_err(|problem| {
-            ResetCacheParameterGroupError::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Err(problem),
-                ),
-            ))
-        })
+        deserialize_response(body)
+            .map_err(|problem| {
+                ResetCacheParameterGroupError::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
+                    ),
+                )
+            })
     } else {
         ::std::result::Result::Err(deserialize_error(status, body))
     }
@@ -392,7 +474,7 @@ static OPERATION: ::querygen_runtime::client::Operation<
 > = ::querygen_runtime::client::Operation {
     name: "ResetCacheParameterGroup",
     build_request,
-    parse_response: parse_response::<::std::vec::Vec<u8>>,
+    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `ResetCacheParameterGroup` call being prepared: the input's setters, then [`send`](Self::send).
@@ -403,7 +485,9 @@ pub struct ResetCacheParameterGroupFluentBuilder {
 }
 #[cfg(feature = "client")]
 impl ResetCacheParameterGroupFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_runtime::client::Handle>) -> Self {
+    pub(crate) fn new(
+        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    ) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -420,9 +504,7 @@ impl ResetCacheParameterGroupFluentBuilder {
         ResetCacheParameterGroupOutput,
         ::querygen_runtime::client::SdkError<ResetCacheParameterGroupError>,
     > {
-        self.send_with_metadata()
-            .await
-            .map(|response| response.output)
+        self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
@@ -431,14 +513,16 @@ impl ResetCacheParameterGroupFluentBuilder {
         ::querygen_runtime::query::QueryResponse<ResetCacheParameterGroupOutput>,
         ::querygen_runtime::client::SdkError<ResetCacheParameterGroupError>,
     > {
-        let input = self.inner.build().map_err(|problem| {
-            ::querygen_runtime::client::SdkError::Construction(
-                ::querygen_runtime::client::ConstructionError::new(::std::format!(
-                    "{}: {problem}",
-                    "ResetCacheParameterGroup"
-                )),
-            )
-        })?;
+        let input = self
+            .inner
+            .build()
+            .map_err(|problem| {
+                ::querygen_runtime::client::SdkError::Construction(
+                    ::querygen_runtime::client::ConstructionError::new(
+                        ::std::format!("{}: {problem}", "ResetCacheParameterGroup"),
+                    ),
+                )
+            })?;
         self.handle.invoke(&OPERATION, &input).await
     }
     /// The name of the cache parameter group to reset.
@@ -461,12 +545,18 @@ impl ResetCacheParameterGroupFluentBuilder {
     /// `false`, only the parameters listed by `ParameterNameValues` are reset to their default values.
     ///
     /// Valid values: `true` \| `false`
-    pub fn reset_all_parameters(mut self, input: impl ::std::convert::Into<bool>) -> Self {
+    pub fn reset_all_parameters(
+        mut self,
+        input: impl ::std::convert::Into<bool>,
+    ) -> Self {
         self.inner = self.inner.reset_all_parameters(input);
         self
     }
     /// Sets or clears the `ResetAllParameters` member.
-    pub fn set_reset_all_parameters(mut self, input: ::std::option::Option<bool>) -> Self {
+    pub fn set_reset_all_parameters(
+        mut self,
+        input: ::std::option::Option<bool>,
+    ) -> Self {
         self.inner = self.inner.set_reset_all_parameters(input);
         self
     }
@@ -497,7 +587,9 @@ impl ResetCacheParameterGroupInput {
     pub fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_cache_parameter_group_name = match node.child("CacheParameterGroupName") {
+        let member_cache_parameter_group_name = match node
+            .child("CacheParameterGroupName")
+        {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.text()?.to_owned())
             }
@@ -511,16 +603,20 @@ impl ResetCacheParameterGroupInput {
         };
         let member_parameter_name_values = match node.child("ParameterNameValues") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(match child.child("ParameterNameValue") {
-                    ::std::option::Option::Some(items) => {
-                        let mut list = ::std::vec::Vec::new();
-                        for item0 in items.items()? {
-                            list.push(crate::types::ParameterNameValue::read_query(item0)?);
+                ::std::option::Option::Some(
+                    match child.child("ParameterNameValue") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(
+                                    crate::types::ParameterNameValue::read_query(item0)?,
+                                );
+                            }
+                            list
                         }
-                        list
-                    }
-                    ::std::option::Option::None => ::std::vec::Vec::new(),
-                })
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
@@ -544,7 +640,10 @@ impl ResetCacheParameterGroupOutput {
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
-) -> ::std::result::Result<ResetCacheParameterGroupInput, ::querygen_runtime::server::QueryError> {
+) -> ::std::result::Result<
+    ResetCacheParameterGroupInput,
+    ::querygen_runtime::server::QueryError,
+> {
     let tree = ::querygen_runtime::server::QueryTree::parse(body)?;
     tree.expect_action("ResetCacheParameterGroup", "2015-02-02")?;
     ResetCacheParameterGroupInput::read_query(&tree)
@@ -556,14 +655,14 @@ pub fn serialize_response(
     request_id: &str,
 ) -> ::std::string::String {
     let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer.start(
-        "ResetCacheParameterGroupResponse",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-    );
-    writer.start(
-        "ResetCacheParameterGroupResult",
-        ::std::option::Option::None,
-    );
+    writer
+        .start(
+            "ResetCacheParameterGroupResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
+    writer.start("ResetCacheParameterGroupResult", ::std::option::Option::None);
     output.write_xml(&mut writer);
     writer.end("ResetCacheParameterGroupResult");
     writer.response_metadata(request_id);
@@ -577,8 +676,9 @@ pub mod builders {
     pub struct ResetCacheParameterGroupInputBuilder {
         cache_parameter_group_name: ::std::option::Option<::std::string::String>,
         reset_all_parameters: ::std::option::Option<bool>,
-        parameter_name_values:
-            ::std::option::Option<::std::vec::Vec<crate::types::ParameterNameValue>>,
+        parameter_name_values: ::std::option::Option<
+            ::std::vec::Vec<crate::types::ParameterNameValue>,
+        >,
     }
     impl ResetCacheParameterGroupInputBuilder {
         /// The name of the cache parameter group to reset.
@@ -601,12 +701,18 @@ pub mod builders {
         /// `false`, only the parameters listed by `ParameterNameValues` are reset to their default values.
         ///
         /// Valid values: `true` \| `false`
-        pub fn reset_all_parameters(mut self, input: impl ::std::convert::Into<bool>) -> Self {
+        pub fn reset_all_parameters(
+            mut self,
+            input: impl ::std::convert::Into<bool>,
+        ) -> Self {
             self.reset_all_parameters = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `ResetAllParameters` member.
-        pub fn set_reset_all_parameters(mut self, input: ::std::option::Option<bool>) -> Self {
+        pub fn set_reset_all_parameters(
+            mut self,
+            input: ::std::option::Option<bool>,
+        ) -> Self {
             self.reset_all_parameters = input;
             self
         }
@@ -627,7 +733,9 @@ pub mod builders {
         /// Sets or clears the `ParameterNameValues` member.
         pub fn set_parameter_name_values(
             mut self,
-            input: ::std::option::Option<::std::vec::Vec<crate::types::ParameterNameValue>>,
+            input: ::std::option::Option<
+                ::std::vec::Vec<crate::types::ParameterNameValue>,
+            >,
         ) -> Self {
             self.parameter_name_values = input;
             self
@@ -651,13 +759,11 @@ pub mod builders {
                     ),
                 );
             }
-            ::std::result::Result::Ok(
-                crate::operation::reset_cache_parameter_group::ResetCacheParameterGroupInput {
-                    cache_parameter_group_name: self.cache_parameter_group_name,
-                    reset_all_parameters: self.reset_all_parameters,
-                    parameter_name_values: self.parameter_name_values,
-                },
-            )
+            ::std::result::Result::Ok(crate::operation::reset_cache_parameter_group::ResetCacheParameterGroupInput {
+                cache_parameter_group_name: self.cache_parameter_group_name,
+                reset_all_parameters: self.reset_all_parameters,
+                parameter_name_values: self.parameter_name_values,
+            })
         }
     }
     /// A builder for [`ResetCacheParameterGroupOutput`](super::ResetCacheParameterGroupOutput).

@@ -36,7 +36,7 @@ pub struct RevokeCacheSecurityGroupIngressInput {
 }
 impl RevokeCacheSecurityGroupIngressInput {
     /// Creates a builder for [`RevokeCacheSecurityGroupIngressInput`].
-    pub fn builder() -> crate::operation::revoke_cache_security_group_ingress::builders::RevokeCacheSecurityGroupIngressInputBuilder{
+    pub fn builder() -> crate::operation::revoke_cache_security_group_ingress::builders::RevokeCacheSecurityGroupIngressInputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -51,7 +51,7 @@ pub struct RevokeCacheSecurityGroupIngressOutput {
 }
 impl RevokeCacheSecurityGroupIngressOutput {
     /// Creates a builder for [`RevokeCacheSecurityGroupIngressOutput`].
-    pub fn builder() -> crate::operation::revoke_cache_security_group_ingress::builders::RevokeCacheSecurityGroupIngressOutputBuilder{
+    pub fn builder() -> crate::operation::revoke_cache_security_group_ingress::builders::RevokeCacheSecurityGroupIngressOutputBuilder {
         ::std::default::Default::default()
     }
 }
@@ -77,7 +77,9 @@ impl RevokeCacheSecurityGroupIngressInput {
     }
 }
 /// Serializes the input as the awsQuery request body: `Action=RevokeCacheSecurityGroupIngress&Version=2015-02-02` then the members, form-urlencoded.
-pub fn serialize_query_body(input: &RevokeCacheSecurityGroupIngressInput) -> ::std::string::String {
+pub fn serialize_query_body(
+    input: &RevokeCacheSecurityGroupIngressInput,
+) -> ::std::string::String {
     let mut writer = ::querygen_runtime::query::QueryWriter::new(
         "RevokeCacheSecurityGroupIngress",
         "2015-02-02",
@@ -123,9 +125,14 @@ pub fn deserialize_response(
     )?;
     let output = match output {
         ::std::option::Option::Some(output) => output,
-        ::std::option::Option::None => RevokeCacheSecurityGroupIngressOutput::builder().build(),
+        ::std::option::Option::None => {
+            RevokeCacheSecurityGroupIngressOutput::builder().build()
+        }
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse { output, request_id })
+    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+        output,
+        request_id,
+    })
 }
 /// The errors `RevokeCacheSecurityGroupIngress` may return.
 #[non_exhaustive]
@@ -136,9 +143,13 @@ pub enum RevokeCacheSecurityGroupIngressError {
     /// The service answered with [`crate::error::CacheSecurityGroupNotFoundFault`].
     CacheSecurityGroupNotFoundFault(crate::error::CacheSecurityGroupNotFoundFault),
     /// The service answered with [`crate::error::InvalidCacheSecurityGroupStateFault`].
-    InvalidCacheSecurityGroupStateFault(crate::error::InvalidCacheSecurityGroupStateFault),
+    InvalidCacheSecurityGroupStateFault(
+        crate::error::InvalidCacheSecurityGroupStateFault,
+    ),
     /// The service answered with [`crate::error::InvalidParameterCombinationException`].
-    InvalidParameterCombinationException(crate::error::InvalidParameterCombinationException),
+    InvalidParameterCombinationException(
+        crate::error::InvalidParameterCombinationException,
+    ),
     /// The service answered with [`crate::error::InvalidParameterValueException`].
     InvalidParameterValueException(crate::error::InvalidParameterValueException),
     /// An error the model does not list here, or a body that is not an error document.
@@ -150,121 +161,158 @@ impl RevokeCacheSecurityGroupIngressError {
         let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(::std::boxed::Box::new(
-                    ::querygen_runtime::query::UnhandledError::new(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
+                return Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
                     ),
-                ));
+                );
             }
         };
         match envelope.code.as_deref() {
-            ::std::option::Option::Some(crate::error::AuthorizationNotFoundFault::CODE) => {
-                crate::error::AuthorizationNotFoundFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::AuthorizationNotFoundFault::CODE,
+            ) => {
+                crate::error::AuthorizationNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::AuthorizationNotFoundFault,
                     )
             }
-            ::std::option::Option::Some(crate::error::CacheSecurityGroupNotFoundFault::CODE) => {
-                crate::error::CacheSecurityGroupNotFoundFault::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::CacheSecurityGroupNotFoundFault::CODE,
+            ) => {
+                crate::error::CacheSecurityGroupNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::CacheSecurityGroupNotFoundFault,
                     )
             }
             ::std::option::Option::Some(
                 crate::error::InvalidCacheSecurityGroupStateFault::CODE,
             ) => {
-                crate::error::InvalidCacheSecurityGroupStateFault::read_error_body(body, &envelope)
+                crate::error::InvalidCacheSecurityGroupStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidCacheSecurityGroupStateFault,
                     )
             }
             ::std::option::Option::Some(
                 crate::error::InvalidParameterCombinationException::CODE,
             ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(body, &envelope)
+                crate::error::InvalidParameterCombinationException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidParameterCombinationException,
                     )
             }
-            ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE) => {
-                crate::error::InvalidParameterValueException::read_error_body(body, &envelope)
+            ::std::option::Option::Some(
+                crate::error::InvalidParameterValueException::CODE,
+            ) => {
+                crate::error::InvalidParameterValueException::read_error_body(
+                        body,
+                        &envelope,
+                    )
                     .map_or_else(
-                        |problem| {
-                            Self::Unhandled(::std::boxed::Box::new(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
                                 ::querygen_runtime::query::UnhandledError::new(
                                     status,
                                     body,
                                     ::std::result::Result::Err(problem),
                                 ),
-                            ))
-                        },
+                            ),
+                        ),
                         Self::InvalidParameterValueException,
                     )
             }
-            _ => Self::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Ok(envelope),
-                ),
-            )),
+            _ => {
+                Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Ok(envelope),
+                        ),
+                    ),
+                )
+            }
         }
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
             Self::AuthorizationNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::AuthorizationNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::AuthorizationNotFoundFault::CODE,
+                )
             }
             Self::CacheSecurityGroupNotFoundFault(_) => {
-                ::std::option::Option::Some(crate::error::CacheSecurityGroupNotFoundFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::CacheSecurityGroupNotFoundFault::CODE,
+                )
             }
             Self::InvalidCacheSecurityGroupStateFault(_) => {
-                ::std::option::Option::Some(crate::error::InvalidCacheSecurityGroupStateFault::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidCacheSecurityGroupStateFault::CODE,
+                )
             }
-            Self::InvalidParameterCombinationException(_) => ::std::option::Option::Some(
-                crate::error::InvalidParameterCombinationException::CODE,
-            ),
+            Self::InvalidParameterCombinationException(_) => {
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterCombinationException::CODE,
+                )
+            }
             Self::InvalidParameterValueException(_) => {
-                ::std::option::Option::Some(crate::error::InvalidParameterValueException::CODE)
+                ::std::option::Option::Some(
+                    crate::error::InvalidParameterValueException::CODE,
+                )
             }
             Self::Unhandled(error) => error.code.as_deref(),
         }
@@ -275,26 +323,36 @@ impl RevokeCacheSecurityGroupIngressError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
         match self {
-            Self::AuthorizationNotFoundFault(error) => (
-                crate::error::AuthorizationNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::CacheSecurityGroupNotFoundFault(error) => (
-                crate::error::CacheSecurityGroupNotFoundFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidCacheSecurityGroupStateFault(error) => (
-                crate::error::InvalidCacheSecurityGroupStateFault::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidParameterCombinationException(error) => (
-                crate::error::InvalidParameterCombinationException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
-            Self::InvalidParameterValueException(error) => (
-                crate::error::InvalidParameterValueException::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::AuthorizationNotFoundFault(error) => {
+                (
+                    crate::error::AuthorizationNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::CacheSecurityGroupNotFoundFault(error) => {
+                (
+                    crate::error::CacheSecurityGroupNotFoundFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidCacheSecurityGroupStateFault(error) => {
+                (
+                    crate::error::InvalidCacheSecurityGroupStateFault::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterCombinationException(error) => {
+                (
+                    crate::error::InvalidParameterCombinationException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
+            Self::InvalidParameterValueException(error) => {
+                (
+                    crate::error::InvalidParameterValueException::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
         }
     }
@@ -308,10 +366,18 @@ impl ::std::fmt::Display for RevokeCacheSecurityGroupIngressError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
             Self::AuthorizationNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::CacheSecurityGroupNotFoundFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidCacheSecurityGroupStateFault(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterCombinationException(error) => ::std::fmt::Display::fmt(error, f),
-            Self::InvalidParameterValueException(error) => ::std::fmt::Display::fmt(error, f),
+            Self::CacheSecurityGroupNotFoundFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidCacheSecurityGroupStateFault(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::fmt::Display::fmt(error, f)
+            }
             Self::Unhandled(error) => ::std::fmt::Display::fmt(error, f),
         }
     }
@@ -320,16 +386,27 @@ impl ::std::error::Error for RevokeCacheSecurityGroupIngressError {
     fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::AuthorizationNotFoundFault(error) => ::std::option::Option::Some(error),
-            Self::CacheSecurityGroupNotFoundFault(error) => ::std::option::Option::Some(error),
-            Self::InvalidCacheSecurityGroupStateFault(error) => ::std::option::Option::Some(error),
-            Self::InvalidParameterCombinationException(error) => ::std::option::Option::Some(error),
-            Self::InvalidParameterValueException(error) => ::std::option::Option::Some(error),
+            Self::CacheSecurityGroupNotFoundFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidCacheSecurityGroupStateFault(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidParameterCombinationException(error) => {
+                ::std::option::Option::Some(error)
+            }
+            Self::InvalidParameterValueException(error) => {
+                ::std::option::Option::Some(error)
+            }
             Self::Unhandled(error) => ::std::option::Option::Some(&**error),
         }
     }
 }
 /// Parses a non-2xx `RevokeCacheSecurityGroupIngress` response into [`RevokeCacheSecurityGroupIngressError`].
-pub fn deserialize_error(status: u16, body: &[u8]) -> RevokeCacheSecurityGroupIngressError {
+pub fn deserialize_error(
+    status: u16,
+    body: &[u8],
+) -> RevokeCacheSecurityGroupIngressError {
     RevokeCacheSecurityGroupIngressError::parse(status, body)
 }
 /// Builds the `RevokeCacheSecurityGroupIngress` HTTP request for `input` against a resolved endpoint URL: `POST`, the endpoint's path, `content-type`, `content-length` and the serialized body. Send it with any HTTP stack.
@@ -341,7 +418,11 @@ pub fn build_request(
     ::querygen_runtime::http::RequestError,
 > {
     let host_prefix = ::std::option::Option::None;
-    ::querygen_runtime::http::query_request(endpoint, host_prefix, serialize_query_body(input))
+    ::querygen_runtime::http::query_request(
+        endpoint,
+        host_prefix,
+        serialize_query_body(input),
+    )
 }
 /// Reads the HTTP response to a `RevokeCacheSecurityGroupIngress` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`RevokeCacheSecurityGroupIngressError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
@@ -353,15 +434,18 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
-        deserialize_response(body).map_err(|problem| {
-            RevokeCacheSecurityGroupIngressError::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Err(problem),
-                ),
-            ))
-        })
+        deserialize_response(body)
+            .map_err(|problem| {
+                RevokeCacheSecurityGroupIngressError::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
+                    ),
+                )
+            })
     } else {
         ::std::result::Result::Err(deserialize_error(status, body))
     }
@@ -374,7 +458,7 @@ static OPERATION: ::querygen_runtime::client::Operation<
 > = ::querygen_runtime::client::Operation {
     name: "RevokeCacheSecurityGroupIngress",
     build_request,
-    parse_response: parse_response::<::std::vec::Vec<u8>>,
+    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `RevokeCacheSecurityGroupIngress` call being prepared: the input's setters, then [`send`](Self::send).
@@ -385,7 +469,9 @@ pub struct RevokeCacheSecurityGroupIngressFluentBuilder {
 }
 #[cfg(feature = "client")]
 impl RevokeCacheSecurityGroupIngressFluentBuilder {
-    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_runtime::client::Handle>) -> Self {
+    pub(crate) fn new(
+        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    ) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -402,9 +488,7 @@ impl RevokeCacheSecurityGroupIngressFluentBuilder {
         RevokeCacheSecurityGroupIngressOutput,
         ::querygen_runtime::client::SdkError<RevokeCacheSecurityGroupIngressError>,
     > {
-        self.send_with_metadata()
-            .await
-            .map(|response| response.output)
+        self.send_with_metadata().await.map(|response| response.output)
     }
     /// [`send`](Self::send), keeping the response's request id beside the output.
     pub async fn send_with_metadata(
@@ -413,14 +497,18 @@ impl RevokeCacheSecurityGroupIngressFluentBuilder {
         ::querygen_runtime::query::QueryResponse<RevokeCacheSecurityGroupIngressOutput>,
         ::querygen_runtime::client::SdkError<RevokeCacheSecurityGroupIngressError>,
     > {
-        let input = self.inner.build().map_err(|problem| {
-            ::querygen_runtime::client::SdkError::Construction(
-                ::querygen_runtime::client::ConstructionError::new(::std::format!(
-                    "{}: {problem}",
-                    "RevokeCacheSecurityGroupIngress"
-                )),
-            )
-        })?;
+        let input = self
+            .inner
+            .build()
+            .map_err(|problem| {
+                ::querygen_runtime::client::SdkError::Construction(
+                    ::querygen_runtime::client::ConstructionError::new(
+                        ::std::format!(
+                            "{}: {problem}", "RevokeCacheSecurityGroupIngress"
+                        ),
+                    ),
+                )
+            })?;
         self.handle.invoke(&OPERATION, &input).await
     }
     /// The name of the cache security group to revoke ingress from.
@@ -480,7 +568,8 @@ impl RevokeCacheSecurityGroupIngressInput {
     pub fn read_query(
         node: &::querygen_runtime::server::QueryTree,
     ) -> ::std::result::Result<Self, ::querygen_runtime::server::QueryError> {
-        let member_cache_security_group_name = match node.child("CacheSecurityGroupName") {
+        let member_cache_security_group_name = match node.child("CacheSecurityGroupName")
+        {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.text()?.to_owned())
             }
@@ -492,7 +581,9 @@ impl RevokeCacheSecurityGroupIngressInput {
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
-        let member_ec2_security_group_owner_id = match node.child("EC2SecurityGroupOwnerId") {
+        let member_ec2_security_group_owner_id = match node
+            .child("EC2SecurityGroupOwnerId")
+        {
             ::std::option::Option::Some(child) => {
                 ::std::option::Option::Some(child.text()?.to_owned())
             }
@@ -535,14 +626,14 @@ pub fn serialize_response(
     request_id: &str,
 ) -> ::std::string::String {
     let mut writer = ::querygen_runtime::server::XmlWriter::new();
-    writer.start(
-        "RevokeCacheSecurityGroupIngressResponse",
-        ::std::option::Option::Some("http://elasticache.amazonaws.com/doc/2015-02-02/"),
-    );
-    writer.start(
-        "RevokeCacheSecurityGroupIngressResult",
-        ::std::option::Option::None,
-    );
+    writer
+        .start(
+            "RevokeCacheSecurityGroupIngressResponse",
+            ::std::option::Option::Some(
+                "http://elasticache.amazonaws.com/doc/2015-02-02/",
+            ),
+        );
+    writer.start("RevokeCacheSecurityGroupIngressResult", ::std::option::Option::None);
     output.write_xml(&mut writer);
     writer.end("RevokeCacheSecurityGroupIngressResult");
     writer.response_metadata(request_id);
@@ -615,7 +706,7 @@ pub mod builders {
         ) -> ::std::result::Result<
             crate::operation::revoke_cache_security_group_ingress::RevokeCacheSecurityGroupIngressInput,
             ::querygen_runtime::BuildError,
-        >{
+        > {
             let mut missing = ::std::vec::Vec::new();
             if self.cache_security_group_name.is_none() {
                 missing.push("cache_security_group_name");
@@ -666,7 +757,7 @@ pub mod builders {
         /// Builds the [`RevokeCacheSecurityGroupIngressOutput`](super::RevokeCacheSecurityGroupIngressOutput); every member is optional or has a default.
         pub fn build(
             self,
-        ) -> crate::operation::revoke_cache_security_group_ingress::RevokeCacheSecurityGroupIngressOutput{
+        ) -> crate::operation::revoke_cache_security_group_ingress::RevokeCacheSecurityGroupIngressOutput {
             crate::operation::revoke_cache_security_group_ingress::RevokeCacheSecurityGroupIngressOutput {
                 cache_security_group: self.cache_security_group,
             }

@@ -57,17 +57,19 @@ mod error_value_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_message: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_secret: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_secret: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "message" => {
-                        member_message = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_message = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "Secret" => {
-                        member_secret = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_secret = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
@@ -84,7 +86,10 @@ mod error_value_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
+            let mut error = ::querygen_runtime::query::read_error_details(
+                body,
+                Self::read_xml,
+            )?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -138,45 +143,54 @@ impl ServiceError {
         let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(::std::boxed::Box::new(
-                    ::querygen_runtime::query::UnhandledError::new(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
+                return Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
                     ),
-                ));
+                );
             }
         };
         match envelope.code.as_deref() {
             #[cfg(feature = "login")]
             ::std::option::Option::Some(crate::error::ErrorValue::CODE) => {
-                crate::error::ErrorValue::read_error_body(body, &envelope).map_or_else(
-                    |problem| {
-                        Self::Unhandled(::std::boxed::Box::new(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
+                crate::error::ErrorValue::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
                             ),
-                        ))
-                    },
-                    Self::ErrorValue,
+                        ),
+                        Self::ErrorValue,
+                    )
+            }
+            _ => {
+                Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Ok(envelope),
+                        ),
+                    ),
                 )
             }
-            _ => Self::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Ok(envelope),
-                ),
-            )),
         }
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
             #[cfg(feature = "login")]
-            Self::ErrorValue(_) => ::std::option::Option::Some(crate::error::ErrorValue::CODE),
+            Self::ErrorValue(_) => {
+                ::std::option::Option::Some(crate::error::ErrorValue::CODE)
+            }
             Self::Unhandled(error) => error.code.as_deref(),
         }
     }
@@ -187,10 +201,12 @@ impl ServiceError {
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
         match self {
             #[cfg(feature = "login")]
-            Self::ErrorValue(error) => (
-                crate::error::ErrorValue::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::ErrorValue(error) => {
+                (
+                    crate::error::ErrorValue::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
         }
     }

@@ -40,9 +40,13 @@ mod box_value_items {
             match value {
                 "small" => Self::Small,
                 "large" => Self::Large,
-                other => Self::Unknown(::querygen_runtime::UnknownVariant::new(
-                    ::std::borrow::ToOwned::to_owned(other),
-                )),
+                other => {
+                    Self::Unknown(
+                        ::querygen_runtime::UnknownVariant::new(
+                            ::std::borrow::ToOwned::to_owned(other),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -142,16 +146,18 @@ mod node_items {
             };
             let member_children = match node.child("Children") {
                 ::std::option::Option::Some(child) => {
-                    ::std::option::Option::Some(match child.child("member") {
-                        ::std::option::Option::Some(items) => {
-                            let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()? {
-                                list.push(crate::types::Node::read_query(item0)?);
+                    ::std::option::Option::Some(
+                        match child.child("member") {
+                            ::std::option::Option::Some(items) => {
+                                let mut list = ::std::vec::Vec::new();
+                                for item0 in items.items()? {
+                                    list.push(crate::types::Node::read_query(item0)?);
+                                }
+                                list
                             }
-                            list
-                        }
-                        ::std::option::Option::None => ::std::vec::Vec::new(),
-                    })
+                            ::std::option::Option::None => ::std::vec::Vec::new(),
+                        },
+                    )
                 }
                 ::std::option::Option::None => ::std::option::Option::None,
             };
@@ -168,27 +174,28 @@ mod node_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_value: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_next: ::std::option::Option<crate::types::Node> =
-                ::std::option::Option::None;
-            let mut member_children: ::std::option::Option<::std::vec::Vec<crate::types::Node>> =
-                ::std::option::Option::None;
+            let mut member_value: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_next: ::std::option::Option<crate::types::Node> = ::std::option::Option::None;
+            let mut member_children: ::std::option::Option<
+                ::std::vec::Vec<crate::types::Node>,
+            > = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "Value" => {
-                        member_value = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_value = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "Next" => {
-                        member_next = ::std::option::Option::Some(crate::types::Node::read_xml(
-                            reader, &child,
-                        )?);
+                        member_next = ::std::option::Option::Some(
+                            crate::types::Node::read_xml(reader, &child)?,
+                        );
                     }
                     "Children" => {
                         member_children = ::std::option::Option::Some({
                             let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) =
-                                reader.next_child(&child)?
+                            while let ::std::option::Option::Some(item0) = reader
+                                .next_child(&child)?
                             {
                                 if reader.name() == "member" {
                                     items0.push(crate::types::Node::read_xml(reader, &item0)?);
@@ -318,9 +325,13 @@ mod odd_values_items {
                 "unknown" => Self::UnknownValue,
                 "self" => Self::SelfValue,
                 "two" => Self::V2,
-                other => Self::Unknown(::querygen_runtime::UnknownVariant::new(
-                    ::std::borrow::ToOwned::to_owned(other),
-                )),
+                other => {
+                    Self::Unknown(
+                        ::querygen_runtime::UnknownVariant::new(
+                            ::std::borrow::ToOwned::to_owned(other),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -388,9 +399,7 @@ mod option_value_items {
                 }
                 ::std::option::Option::None => ::std::option::Option::None,
             };
-            ::std::result::Result::Ok(Self {
-                value: member_value,
-            })
+            ::std::result::Result::Ok(Self { value: member_value })
         }
     }
 }
@@ -430,9 +439,7 @@ mod other_widget_items {
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self {
-                serial: member_serial,
-            })
+            ::std::result::Result::Ok(Self { serial: member_serial })
         }
     }
     #[cfg(feature = "server")]
@@ -470,8 +477,7 @@ mod ping_pong_a_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_pong: ::std::option::Option<crate::types::PingPongB> =
-                ::std::option::Option::None;
+            let mut member_pong: ::std::option::Option<crate::types::PingPongB> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "Pong" => {
@@ -524,8 +530,7 @@ mod ping_pong_b_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_ping: ::std::option::Option<crate::types::PingPongA> =
-                ::std::option::Option::None;
+            let mut member_ping: ::std::option::Option<crate::types::PingPongA> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "Ping" => {
@@ -695,26 +700,19 @@ mod settings_items {
             let mut member_retries: ::std::option::Option<i32> = ::std::option::Option::None;
             let mut member_ratio: ::std::option::Option<f32> = ::std::option::Option::None;
             let mut member_verbose: ::std::option::Option<bool> = ::std::option::Option::None;
-            let mut member_label: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_size: ::std::option::Option<crate::types::BoxValue> =
-                ::std::option::Option::None;
-            let mut member_count: ::std::option::Option<crate::types::VecValue> =
-                ::std::option::Option::None;
-            let mut member_names: ::std::option::Option<::std::vec::Vec<::std::string::String>> =
-                ::std::option::Option::None;
-            let mut member_since: ::std::option::Option<::querygen_runtime::DateTime> =
-                ::std::option::Option::None;
-            let mut member_region: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_zone: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
-            let mut member_legacy: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_label: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_size: ::std::option::Option<crate::types::BoxValue> = ::std::option::Option::None;
+            let mut member_count: ::std::option::Option<crate::types::VecValue> = ::std::option::Option::None;
+            let mut member_names: ::std::option::Option<
+                ::std::vec::Vec<::std::string::String>,
+            > = ::std::option::Option::None;
+            let mut member_since: ::std::option::Option<::querygen_runtime::DateTime> = ::std::option::Option::None;
+            let mut member_region: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_zone: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+            let mut member_legacy: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             let mut member_nullable: ::std::option::Option<i32> = ::std::option::Option::None;
             let mut member_primitive: ::std::option::Option<i64> = ::std::option::Option::None;
-            let mut member_old: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_old: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "Retries" => {
@@ -733,23 +731,27 @@ mod settings_items {
                         );
                     }
                     "Label" => {
-                        member_label = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_label = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "Size" => {
-                        member_size = ::std::option::Option::Some(crate::types::BoxValue::from(
-                            reader.text(&child)?.as_ref(),
-                        ));
+                        member_size = ::std::option::Option::Some(
+                            crate::types::BoxValue::from(reader.text(&child)?.as_ref()),
+                        );
                     }
                     "Count" => {
-                        member_count = ::std::option::Option::Some(crate::types::VecValue::from(
-                            reader.read_parsed::<i32>(&child, "a 32-bit integer")?,
-                        ));
+                        member_count = ::std::option::Option::Some(
+                            crate::types::VecValue::from(
+                                reader.read_parsed::<i32>(&child, "a 32-bit integer")?,
+                            ),
+                        );
                     }
                     "Names" => {
                         member_names = ::std::option::Option::Some({
                             let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) =
-                                reader.next_child(&child)?
+                            while let ::std::option::Option::Some(item0) = reader
+                                .next_child(&child)?
                             {
                                 if reader.name() == "member" {
                                     items0.push(reader.read_string(&item0)?);
@@ -761,19 +763,28 @@ mod settings_items {
                         });
                     }
                     "Since" => {
-                        member_since = ::std::option::Option::Some(reader.read_timestamp(
-                            &child,
-                            ::querygen_runtime::query::TimestampFormat::DateTime,
-                        )?);
+                        member_since = ::std::option::Option::Some(
+                            reader
+                                .read_timestamp(
+                                    &child,
+                                    ::querygen_runtime::query::TimestampFormat::DateTime,
+                                )?,
+                        );
                     }
                     "Region" => {
-                        member_region = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_region = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "Zone" => {
-                        member_zone = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_zone = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "Legacy" => {
-                        member_legacy = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_legacy = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     "Nullable" => {
                         member_nullable = ::std::option::Option::Some(
@@ -786,7 +797,9 @@ mod settings_items {
                         );
                     }
                     "Old" => {
-                        member_old = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_old = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
@@ -796,21 +809,25 @@ mod settings_items {
                     "Settings",
                     ::std::vec!["region"],
                 );
-                return ::std::result::Result::Err(reader.fail(
-                    ::querygen_runtime::xml::XmlErrorKind::Missing {
-                        detail: missing.to_string(),
-                    },
-                ));
+                return ::std::result::Result::Err(
+                    reader
+                        .fail(::querygen_runtime::xml::XmlErrorKind::Missing {
+                            detail: missing.to_string(),
+                        }),
+                );
             };
             ::std::result::Result::Ok(Self {
                 retries: member_retries.unwrap_or(3),
                 ratio: member_ratio.unwrap_or(0.5),
                 verbose: member_verbose.unwrap_or(true),
-                label: member_label.unwrap_or_else(|| ::std::string::String::from("none")),
-                size: member_size.unwrap_or_else(|| crate::types::BoxValue::from("small")),
+                label: member_label
+                    .unwrap_or_else(|| ::std::string::String::from("none")),
+                size: member_size
+                    .unwrap_or_else(|| crate::types::BoxValue::from("small")),
                 count: member_count.unwrap_or_else(|| crate::types::VecValue::from(2)),
                 names: member_names.unwrap_or_default(),
-                since: member_since.unwrap_or(::querygen_runtime::DateTime::from_secs(0)),
+                since: member_since
+                    .unwrap_or(::querygen_runtime::DateTime::from_secs(0)),
                 region: member_region,
                 zone: member_zone.unwrap_or_else(|| ::std::string::String::from("a")),
                 legacy: member_legacy,
@@ -858,11 +875,12 @@ mod settings_items {
             }
             {
                 let value = &self.since;
-                writer.timestamp(
-                    "Since",
-                    value,
-                    ::querygen_runtime::query::TimestampFormat::DateTime,
-                );
+                writer
+                    .timestamp(
+                        "Since",
+                        value,
+                        ::querygen_runtime::query::TimestampFormat::DateTime,
+                    );
             }
             {
                 let value = &self.region;
@@ -913,19 +931,18 @@ mod string_value_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_chars: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_chars: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "Chars" => {
-                        member_chars = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_chars = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self {
-                chars: member_chars,
-            })
+            ::std::result::Result::Ok(Self { chars: member_chars })
         }
     }
     #[cfg(feature = "server")]
@@ -968,19 +985,18 @@ mod token_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_value: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_value: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "Value" => {
-                        member_value = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_value = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
             }
-            ::std::result::Result::Ok(Self {
-                value: member_value,
-            })
+            ::std::result::Result::Ok(Self { value: member_value })
         }
     }
     #[cfg(feature = "server")]
@@ -1074,12 +1090,13 @@ mod widget_items {
             reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
             node: &::querygen_runtime::xml::Node,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut member_id: ::std::option::Option<::std::string::String> =
-                ::std::option::Option::None;
+            let mut member_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "Id" => {
-                        member_id = ::std::option::Option::Some(reader.read_string(&child)?);
+                        member_id = ::std::option::Option::Some(
+                            reader.read_string(&child)?,
+                        );
                     }
                     _ => reader.skip(&child)?,
                 }
@@ -1128,22 +1145,29 @@ pub mod builders {
                 self
             }
             /// Directly recursive: boxed.
-            pub fn next(mut self, input: impl ::std::convert::Into<crate::types::Node>) -> Self {
+            pub fn next(
+                mut self,
+                input: impl ::std::convert::Into<crate::types::Node>,
+            ) -> Self {
                 self.next = ::std::option::Option::Some(input.into());
                 self
             }
             /// Sets or clears the `Next` member.
-            pub fn set_next(mut self, input: ::std::option::Option<crate::types::Node>) -> Self {
+            pub fn set_next(
+                mut self,
+                input: ::std::option::Option<crate::types::Node>,
+            ) -> Self {
                 self.next = input;
                 self
             }
             /// Appends one item to the `Children` member.
             ///
             /// Recursive through a list: not boxed.
-            pub fn children(mut self, item: impl ::std::convert::Into<crate::types::Node>) -> Self {
-                self.children
-                    .get_or_insert_with(::std::vec::Vec::new)
-                    .push(item.into());
+            pub fn children(
+                mut self,
+                item: impl ::std::convert::Into<crate::types::Node>,
+            ) -> Self {
+                self.children.get_or_insert_with(::std::vec::Vec::new).push(item.into());
                 self
             }
             /// Sets or clears the `Children` member.
@@ -1192,7 +1216,9 @@ pub mod builders {
             }
             /// Builds the [`OptionValue`](crate::types::OptionValue); every member is optional or has a default.
             pub fn build(self) -> crate::types::OptionValue {
-                crate::types::OptionValue { value: self.value }
+                crate::types::OptionValue {
+                    value: self.value,
+                }
             }
         }
     }
@@ -1314,12 +1340,18 @@ pub mod builders {
                 self
             }
             /// The `Err` member.
-            pub fn err(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+            pub fn err(
+                mut self,
+                input: impl ::std::convert::Into<::std::string::String>,
+            ) -> Self {
                 self.err = ::std::option::Option::Some(input.into());
                 self
             }
             /// Sets or clears the `Err` member.
-            pub fn set_err(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+            pub fn set_err(
+                mut self,
+                input: ::std::option::Option<::std::string::String>,
+            ) -> Self {
                 self.err = input;
                 self
             }
@@ -1436,10 +1468,11 @@ pub mod builders {
             /// Appends one item to the `Names` member.
             ///
             /// The `Names` member.
-            pub fn names(mut self, item: impl ::std::convert::Into<::std::string::String>) -> Self {
-                self.names
-                    .get_or_insert_with(::std::vec::Vec::new)
-                    .push(item.into());
+            pub fn names(
+                mut self,
+                item: impl ::std::convert::Into<::std::string::String>,
+            ) -> Self {
+                self.names.get_or_insert_with(::std::vec::Vec::new).push(item.into());
                 self
             }
             /// Sets or clears the `Names` member.
@@ -1483,12 +1516,18 @@ pub mod builders {
                 self
             }
             /// The `Zone` member.
-            pub fn zone(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+            pub fn zone(
+                mut self,
+                input: impl ::std::convert::Into<::std::string::String>,
+            ) -> Self {
                 self.zone = ::std::option::Option::Some(input.into());
                 self
             }
             /// Sets or clears the `Zone` member.
-            pub fn set_zone(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+            pub fn set_zone(
+                mut self,
+                input: ::std::option::Option<::std::string::String>,
+            ) -> Self {
                 self.zone = input;
                 self
             }
@@ -1531,20 +1570,28 @@ pub mod builders {
             /// The `Old` member.
             ///
             /// **Deprecated:** Use Label.
-            pub fn old(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+            pub fn old(
+                mut self,
+                input: impl ::std::convert::Into<::std::string::String>,
+            ) -> Self {
                 self.old = ::std::option::Option::Some(input.into());
                 self
             }
             /// Sets or clears the `Old` member.
-            pub fn set_old(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+            pub fn set_old(
+                mut self,
+                input: ::std::option::Option<::std::string::String>,
+            ) -> Self {
                 self.old = input;
                 self
             }
             /// Builds the [`Settings`](crate::types::Settings), failing if any required member (`region`, `legacy`) is not set.
             pub fn build(
                 self,
-            ) -> ::std::result::Result<crate::types::Settings, ::querygen_runtime::BuildError>
-            {
+            ) -> ::std::result::Result<
+                crate::types::Settings,
+                ::querygen_runtime::BuildError,
+            > {
                 let mut missing = ::std::vec::Vec::new();
                 if self.region.is_none() {
                     missing.push("region");
@@ -1554,12 +1601,18 @@ pub mod builders {
                 }
                 if !missing.is_empty() {
                     return ::std::result::Result::Err(
-                        ::querygen_runtime::BuildError::missing_members("Settings", missing),
+                        ::querygen_runtime::BuildError::missing_members(
+                            "Settings",
+                            missing,
+                        ),
                     );
                 }
                 let ::std::option::Option::Some(member_region) = self.region else {
                     return ::std::result::Result::Err(
-                        ::querygen_runtime::BuildError::missing_members("Settings", missing),
+                        ::querygen_runtime::BuildError::missing_members(
+                            "Settings",
+                            missing,
+                        ),
                     );
                 };
                 ::std::result::Result::Ok(crate::types::Settings {
@@ -1572,17 +1625,13 @@ pub mod builders {
                     size: self
                         .size
                         .unwrap_or_else(|| crate::types::BoxValue::from("small")),
-                    count: self
-                        .count
-                        .unwrap_or_else(|| crate::types::VecValue::from(2)),
+                    count: self.count.unwrap_or_else(|| crate::types::VecValue::from(2)),
                     names: self.names.unwrap_or_default(),
                     since: self
                         .since
                         .unwrap_or(::querygen_runtime::DateTime::from_secs(0)),
                     region: member_region,
-                    zone: self
-                        .zone
-                        .unwrap_or_else(|| ::std::string::String::from("a")),
+                    zone: self.zone.unwrap_or_else(|| ::std::string::String::from("a")),
                     legacy: self.legacy,
                     nullable: self.nullable,
                     primitive: self.primitive.unwrap_or(0),
@@ -1619,7 +1668,9 @@ pub mod builders {
             }
             /// Builds the [`StringValue`](crate::types::StringValue); every member is optional or has a default.
             pub fn build(self) -> crate::types::StringValue {
-                crate::types::StringValue { chars: self.chars }
+                crate::types::StringValue {
+                    chars: self.chars,
+                }
             }
         }
     }
@@ -1651,7 +1702,9 @@ pub mod builders {
             }
             /// Builds the [`Token`](crate::types::Token); every member is optional or has a default.
             pub fn build(self) -> crate::types::Token {
-                crate::types::Token { value: self.value }
+                crate::types::Token {
+                    value: self.value,
+                }
             }
         }
         impl ::std::fmt::Debug for TokenBuilder {
@@ -1671,18 +1724,26 @@ pub mod builders {
         }
         impl WidgetBuilder {
             /// The `Id` member.
-            pub fn id(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+            pub fn id(
+                mut self,
+                input: impl ::std::convert::Into<::std::string::String>,
+            ) -> Self {
                 self.id = ::std::option::Option::Some(input.into());
                 self
             }
             /// Sets or clears the `Id` member.
-            pub fn set_id(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+            pub fn set_id(
+                mut self,
+                input: ::std::option::Option<::std::string::String>,
+            ) -> Self {
                 self.id = input;
                 self
             }
             /// Builds the [`Widget`](crate::types::Widget); every member is optional or has a default.
             pub fn build(self) -> crate::types::Widget {
-                crate::types::Widget { id: self.id }
+                crate::types::Widget {
+                    id: self.id,
+                }
             }
         }
     }

@@ -172,7 +172,8 @@ pub mod builders {
     impl ServiceUnavailableBuilder {
         /// Builds the [`ServiceUnavailable`](crate::error::ServiceUnavailable); every member is optional or has a default.
         pub fn build(self) -> crate::error::ServiceUnavailable {
-            crate::error::ServiceUnavailable {}
+            crate::error::ServiceUnavailable {
+            }
         }
     }
     #[cfg(feature = "put-everything")]

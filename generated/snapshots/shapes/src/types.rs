@@ -70,9 +70,13 @@ mod color_items {
                 "red" => Self::Red,
                 "dark-green" => Self::DarkGreen,
                 "Blue" => Self::Blue,
-                other => Self::Unknown(::querygen_runtime::UnknownVariant::new(
-                    ::std::borrow::ToOwned::to_owned(other),
-                )),
+                other => {
+                    Self::Unknown(
+                        ::querygen_runtime::UnknownVariant::new(
+                            ::std::borrow::ToOwned::to_owned(other),
+                        ),
+                    )
+                }
             }
         }
     }
@@ -284,12 +288,18 @@ pub mod builders {
         }
         impl ScalarsBuilder {
             /// The `Blob` member.
-            pub fn blob(mut self, input: impl ::std::convert::Into<::std::vec::Vec<u8>>) -> Self {
+            pub fn blob(
+                mut self,
+                input: impl ::std::convert::Into<::std::vec::Vec<u8>>,
+            ) -> Self {
                 self.blob = ::std::option::Option::Some(input.into());
                 self
             }
             /// Sets or clears the `Blob` member.
-            pub fn set_blob(mut self, input: ::std::option::Option<::std::vec::Vec<u8>>) -> Self {
+            pub fn set_blob(
+                mut self,
+                input: ::std::option::Option<::std::vec::Vec<u8>>,
+            ) -> Self {
                 self.blob = input;
                 self
             }
@@ -526,12 +536,18 @@ pub mod builders {
         }
         impl TagBuilder {
             /// The `Key` member.
-            pub fn key(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+            pub fn key(
+                mut self,
+                input: impl ::std::convert::Into<::std::string::String>,
+            ) -> Self {
                 self.key = ::std::option::Option::Some(input.into());
                 self
             }
             /// Sets or clears the `Key` member.
-            pub fn set_key(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+            pub fn set_key(
+                mut self,
+                input: ::std::option::Option<::std::string::String>,
+            ) -> Self {
                 self.key = input;
                 self
             }
@@ -554,8 +570,10 @@ pub mod builders {
             /// Builds the [`Tag`](crate::types::Tag), failing if any required member (`key`) is not set.
             pub fn build(
                 self,
-            ) -> ::std::result::Result<crate::types::Tag, ::querygen_runtime::BuildError>
-            {
+            ) -> ::std::result::Result<
+                crate::types::Tag,
+                ::querygen_runtime::BuildError,
+            > {
                 let mut missing = ::std::vec::Vec::new();
                 if self.key.is_none() {
                     missing.push("key");
@@ -589,22 +607,34 @@ pub mod builders {
         }
         impl ThingBuilder {
             /// The `Id` member.
-            pub fn id(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+            pub fn id(
+                mut self,
+                input: impl ::std::convert::Into<::std::string::String>,
+            ) -> Self {
                 self.id = ::std::option::Option::Some(input.into());
                 self
             }
             /// Sets or clears the `Id` member.
-            pub fn set_id(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+            pub fn set_id(
+                mut self,
+                input: ::std::option::Option<::std::string::String>,
+            ) -> Self {
                 self.id = input;
                 self
             }
             /// The `Color` member.
-            pub fn color(mut self, input: impl ::std::convert::Into<crate::types::Color>) -> Self {
+            pub fn color(
+                mut self,
+                input: impl ::std::convert::Into<crate::types::Color>,
+            ) -> Self {
                 self.color = ::std::option::Option::Some(input.into());
                 self
             }
             /// Sets or clears the `Color` member.
-            pub fn set_color(mut self, input: ::std::option::Option<crate::types::Color>) -> Self {
+            pub fn set_color(
+                mut self,
+                input: ::std::option::Option<crate::types::Color>,
+            ) -> Self {
                 self.color = input;
                 self
             }

@@ -58,7 +58,10 @@ impl DescribeThingsInput {
 }
 /// Serializes the input as the awsQuery request body: `Action=DescribeThings&Version=2024-02-02` then the members, form-urlencoded.
 pub fn serialize_query_body(input: &DescribeThingsInput) -> ::std::string::String {
-    let mut writer = ::querygen_runtime::query::QueryWriter::new("DescribeThings", "2024-02-02");
+    let mut writer = ::querygen_runtime::query::QueryWriter::new(
+        "DescribeThings",
+        "2024-02-02",
+    );
     input.write_query(&mut writer);
     writer.finish()
 }
@@ -68,22 +71,20 @@ impl DescribeThingsOutput {
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_tree: ::std::option::Option<crate::types::Node> =
-            ::std::option::Option::None;
-        let mut member_ping: ::std::option::Option<crate::types::PingPongA> =
-            ::std::option::Option::None;
-        let mut member_settings: ::std::option::Option<crate::types::Settings> =
-            ::std::option::Option::None;
+        let mut member_tree: ::std::option::Option<crate::types::Node> = ::std::option::Option::None;
+        let mut member_ping: ::std::option::Option<crate::types::PingPongA> = ::std::option::Option::None;
+        let mut member_settings: ::std::option::Option<crate::types::Settings> = ::std::option::Option::None;
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "Tree" => {
-                    member_tree =
-                        ::std::option::Option::Some(crate::types::Node::read_xml(reader, &child)?);
+                    member_tree = ::std::option::Option::Some(
+                        crate::types::Node::read_xml(reader, &child)?,
+                    );
                 }
                 "Ping" => {
-                    member_ping = ::std::option::Option::Some(crate::types::PingPongA::read_xml(
-                        reader, &child,
-                    )?);
+                    member_ping = ::std::option::Option::Some(
+                        crate::types::PingPongA::read_xml(reader, &child)?,
+                    );
                 }
                 "Settings" => {
                     member_settings = ::std::option::Option::Some(
@@ -116,7 +117,10 @@ pub fn deserialize_response(
         ::std::option::Option::Some(output) => output,
         ::std::option::Option::None => DescribeThingsOutput::builder().build(),
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse { output, request_id })
+    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+        output,
+        request_id,
+    })
 }
 /// The errors `DescribeThings` may return.
 #[non_exhaustive]
@@ -128,13 +132,15 @@ pub enum DescribeThingsError {
 impl DescribeThingsError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        Self::Unhandled(::std::boxed::Box::new(
-            ::querygen_runtime::query::UnhandledError::new(
-                status,
-                body,
-                ::querygen_runtime::query::ErrorEnvelope::parse(body),
+        Self::Unhandled(
+            ::std::boxed::Box::new(
+                ::querygen_runtime::query::UnhandledError::new(
+                    status,
+                    body,
+                    ::querygen_runtime::query::ErrorEnvelope::parse(body),
+                ),
             ),
-        ))
+        )
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
@@ -184,7 +190,11 @@ pub fn build_request(
     ::querygen_runtime::http::RequestError,
 > {
     let host_prefix = ::std::option::Option::None;
-    ::querygen_runtime::http::query_request(endpoint, host_prefix, serialize_query_body(input))
+    ::querygen_runtime::http::query_request(
+        endpoint,
+        host_prefix,
+        serialize_query_body(input),
+    )
 }
 /// Reads the HTTP response to a `DescribeThings` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeThingsError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
@@ -196,15 +206,18 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
-        deserialize_response(body).map_err(|problem| {
-            DescribeThingsError::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Err(problem),
-                ),
-            ))
-        })
+        deserialize_response(body)
+            .map_err(|problem| {
+                DescribeThingsError::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
+                    ),
+                )
+            })
     } else {
         ::std::result::Result::Err(deserialize_error(status, body))
     }
@@ -288,22 +301,34 @@ pub mod builders {
     }
     impl DescribeThingsInputBuilder {
         /// The `Mode` member.
-        pub fn mode(mut self, input: impl ::std::convert::Into<crate::types::OddValues>) -> Self {
+        pub fn mode(
+            mut self,
+            input: impl ::std::convert::Into<crate::types::OddValues>,
+        ) -> Self {
             self.mode = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `Mode` member.
-        pub fn set_mode(mut self, input: ::std::option::Option<crate::types::OddValues>) -> Self {
+        pub fn set_mode(
+            mut self,
+            input: ::std::option::Option<crate::types::OddValues>,
+        ) -> Self {
             self.mode = input;
             self
         }
         /// The `Root` member.
-        pub fn root(mut self, input: impl ::std::convert::Into<crate::types::Node>) -> Self {
+        pub fn root(
+            mut self,
+            input: impl ::std::convert::Into<crate::types::Node>,
+        ) -> Self {
             self.root = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `Root` member.
-        pub fn set_root(mut self, input: ::std::option::Option<crate::types::Node>) -> Self {
+        pub fn set_root(
+            mut self,
+            input: ::std::option::Option<crate::types::Node>,
+        ) -> Self {
             self.root = input;
             self
         }
@@ -324,22 +349,34 @@ pub mod builders {
     }
     impl DescribeThingsOutputBuilder {
         /// The `Tree` member.
-        pub fn tree(mut self, input: impl ::std::convert::Into<crate::types::Node>) -> Self {
+        pub fn tree(
+            mut self,
+            input: impl ::std::convert::Into<crate::types::Node>,
+        ) -> Self {
             self.tree = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `Tree` member.
-        pub fn set_tree(mut self, input: ::std::option::Option<crate::types::Node>) -> Self {
+        pub fn set_tree(
+            mut self,
+            input: ::std::option::Option<crate::types::Node>,
+        ) -> Self {
             self.tree = input;
             self
         }
         /// The `Ping` member.
-        pub fn ping(mut self, input: impl ::std::convert::Into<crate::types::PingPongA>) -> Self {
+        pub fn ping(
+            mut self,
+            input: impl ::std::convert::Into<crate::types::PingPongA>,
+        ) -> Self {
             self.ping = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `Ping` member.
-        pub fn set_ping(mut self, input: ::std::option::Option<crate::types::PingPongA>) -> Self {
+        pub fn set_ping(
+            mut self,
+            input: ::std::option::Option<crate::types::PingPongA>,
+        ) -> Self {
             self.ping = input;
             self
         }

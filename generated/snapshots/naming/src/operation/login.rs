@@ -104,21 +104,23 @@ impl LoginOutput {
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_token: ::std::option::Option<crate::types::Token> =
-            ::std::option::Option::None;
-        let mut member_expires: ::std::option::Option<::querygen_runtime::DateTime> =
-            ::std::option::Option::None;
+        let mut member_token: ::std::option::Option<crate::types::Token> = ::std::option::Option::None;
+        let mut member_expires: ::std::option::Option<::querygen_runtime::DateTime> = ::std::option::Option::None;
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "Token" => {
-                    member_token =
-                        ::std::option::Option::Some(crate::types::Token::read_xml(reader, &child)?);
+                    member_token = ::std::option::Option::Some(
+                        crate::types::Token::read_xml(reader, &child)?,
+                    );
                 }
                 "Expires" => {
-                    member_expires = ::std::option::Option::Some(reader.read_timestamp(
-                        &child,
-                        ::querygen_runtime::query::TimestampFormat::DateTime,
-                    )?);
+                    member_expires = ::std::option::Option::Some(
+                        reader
+                            .read_timestamp(
+                                &child,
+                                ::querygen_runtime::query::TimestampFormat::DateTime,
+                            )?,
+                    );
                 }
                 _ => reader.skip(&child)?,
             }
@@ -136,13 +138,19 @@ pub fn deserialize_response(
     ::querygen_runtime::query::QueryResponse<LoginOutput>,
     ::querygen_runtime::xml::XmlError,
 > {
-    let (output, request_id) =
-        ::querygen_runtime::query::read_response(body, "Login", LoginOutput::read_xml)?;
+    let (output, request_id) = ::querygen_runtime::query::read_response(
+        body,
+        "Login",
+        LoginOutput::read_xml,
+    )?;
     let output = match output {
         ::std::option::Option::Some(output) => output,
         ::std::option::Option::None => LoginOutput::builder().build(),
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse { output, request_id })
+    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+        output,
+        request_id,
+    })
 }
 /// The errors `Login` may return.
 #[non_exhaustive]
@@ -159,43 +167,52 @@ impl LoginError {
         let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
-                return Self::Unhandled(::std::boxed::Box::new(
-                    ::querygen_runtime::query::UnhandledError::new(
-                        status,
-                        body,
-                        ::std::result::Result::Err(problem),
+                return Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
                     ),
-                ));
+                );
             }
         };
         match envelope.code.as_deref() {
             ::std::option::Option::Some(crate::error::ErrorValue::CODE) => {
-                crate::error::ErrorValue::read_error_body(body, &envelope).map_or_else(
-                    |problem| {
-                        Self::Unhandled(::std::boxed::Box::new(
-                            ::querygen_runtime::query::UnhandledError::new(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
+                crate::error::ErrorValue::read_error_body(body, &envelope)
+                    .map_or_else(
+                        |problem| Self::Unhandled(
+                            ::std::boxed::Box::new(
+                                ::querygen_runtime::query::UnhandledError::new(
+                                    status,
+                                    body,
+                                    ::std::result::Result::Err(problem),
+                                ),
                             ),
-                        ))
-                    },
-                    Self::ErrorValue,
+                        ),
+                        Self::ErrorValue,
+                    )
+            }
+            _ => {
+                Self::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Ok(envelope),
+                        ),
+                    ),
                 )
             }
-            _ => Self::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Ok(envelope),
-                ),
-            )),
         }
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
         match self {
-            Self::ErrorValue(_) => ::std::option::Option::Some(crate::error::ErrorValue::CODE),
+            Self::ErrorValue(_) => {
+                ::std::option::Option::Some(crate::error::ErrorValue::CODE)
+            }
             Self::Unhandled(error) => error.code.as_deref(),
         }
     }
@@ -205,10 +222,12 @@ impl LoginError {
     /// Server side: the HTTP status and `<ErrorResponse>` body the service answers with.
     pub fn to_response(&self, request_id: &str) -> (u16, ::std::string::String) {
         match self {
-            Self::ErrorValue(error) => (
-                crate::error::ErrorValue::HTTP_STATUS,
-                error.write_error_response(request_id),
-            ),
+            Self::ErrorValue(error) => {
+                (
+                    crate::error::ErrorValue::HTTP_STATUS,
+                    error.write_error_response(request_id),
+                )
+            }
             Self::Unhandled(error) => (error.status, error.to_response_body(request_id)),
         }
     }
@@ -247,24 +266,34 @@ pub fn build_request(
     ::querygen_runtime::http::RequestError,
 > {
     let host_prefix = ::std::option::Option::None;
-    ::querygen_runtime::http::query_request(endpoint, host_prefix, serialize_query_body(input))
+    ::querygen_runtime::http::query_request(
+        endpoint,
+        host_prefix,
+        serialize_query_body(input),
+    )
 }
 /// Reads the HTTP response to a `Login` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`LoginError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<::querygen_runtime::query::QueryResponse<LoginOutput>, LoginError> {
+) -> ::std::result::Result<
+    ::querygen_runtime::query::QueryResponse<LoginOutput>,
+    LoginError,
+> {
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
-        deserialize_response(body).map_err(|problem| {
-            LoginError::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Err(problem),
-                ),
-            ))
-        })
+        deserialize_response(body)
+            .map_err(|problem| {
+                LoginError::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
+                    ),
+                )
+            })
     } else {
         ::std::result::Result::Err(deserialize_error(status, body))
     }
@@ -289,16 +318,18 @@ impl LoginInput {
         };
         let member_one_time_codes = match node.child("OneTimeCodes") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(match child.child("member") {
-                    ::std::option::Option::Some(items) => {
-                        let mut list = ::std::vec::Vec::new();
-                        for item0 in items.items()? {
-                            list.push(item0.text()?.to_owned());
+                ::std::option::Option::Some(
+                    match child.child("member") {
+                        ::std::option::Option::Some(items) => {
+                            let mut list = ::std::vec::Vec::new();
+                            for item0 in items.items()? {
+                                list.push(item0.text()?.to_owned());
+                            }
+                            list
                         }
-                        list
-                    }
-                    ::std::option::Option::None => ::std::vec::Vec::new(),
-                })
+                        ::std::option::Option::None => ::std::vec::Vec::new(),
+                    },
+                )
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
@@ -319,11 +350,12 @@ impl LoginOutput {
             writer.end("Token");
         }
         if let ::std::option::Option::Some(value) = &self.expires {
-            writer.timestamp(
-                "Expires",
-                value,
-                ::querygen_runtime::query::TimestampFormat::DateTime,
-            );
+            writer
+                .timestamp(
+                    "Expires",
+                    value,
+                    ::querygen_runtime::query::TimestampFormat::DateTime,
+                );
         }
     }
 }
@@ -338,7 +370,10 @@ pub fn deserialize_request(
 }
 /// Server side: the `<LoginResponse>` document for `output`.
 #[cfg(feature = "server")]
-pub fn serialize_response(output: &LoginOutput, request_id: &str) -> ::std::string::String {
+pub fn serialize_response(
+    output: &LoginOutput,
+    request_id: &str,
+) -> ::std::string::String {
     let mut writer = ::querygen_runtime::server::XmlWriter::new();
     writer.start("LoginResponse", ::std::option::Option::None);
     writer.start("LoginResult", ::std::option::Option::None);
@@ -359,22 +394,34 @@ pub mod builders {
     }
     impl LoginInputBuilder {
         /// The `User` member.
-        pub fn user(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn user(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.user = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `User` member.
-        pub fn set_user(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_user(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.user = input;
             self
         }
         /// The `Password` member.
-        pub fn password(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn password(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.password = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `Password` member.
-        pub fn set_password(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_password(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.password = input;
             self
         }
@@ -424,12 +471,18 @@ pub mod builders {
     }
     impl LoginOutputBuilder {
         /// The `Token` member.
-        pub fn token(mut self, input: impl ::std::convert::Into<crate::types::Token>) -> Self {
+        pub fn token(
+            mut self,
+            input: impl ::std::convert::Into<crate::types::Token>,
+        ) -> Self {
             self.token = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `Token` member.
-        pub fn set_token(mut self, input: ::std::option::Option<crate::types::Token>) -> Self {
+        pub fn set_token(
+            mut self,
+            input: ::std::option::Option<crate::types::Token>,
+        ) -> Self {
             self.token = input;
             self
         }

@@ -123,16 +123,11 @@ impl MatchOutput {
         reader: &mut ::querygen_runtime::xml::XmlReader<'_>,
         node: &::querygen_runtime::xml::Node,
     ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-        let mut member_string: ::std::option::Option<crate::types::StringValue> =
-            ::std::option::Option::None;
-        let mut member_box: ::std::option::Option<crate::types::BoxValue> =
-            ::std::option::Option::None;
-        let mut member_vec: ::std::option::Option<crate::types::VecValue> =
-            ::std::option::Option::None;
-        let mut member_widget: ::std::option::Option<crate::types::Widget> =
-            ::std::option::Option::None;
-        let mut member_other_widget: ::std::option::Option<crate::types::OtherWidget> =
-            ::std::option::Option::None;
+        let mut member_string: ::std::option::Option<crate::types::StringValue> = ::std::option::Option::None;
+        let mut member_box: ::std::option::Option<crate::types::BoxValue> = ::std::option::Option::None;
+        let mut member_vec: ::std::option::Option<crate::types::VecValue> = ::std::option::Option::None;
+        let mut member_widget: ::std::option::Option<crate::types::Widget> = ::std::option::Option::None;
+        let mut member_other_widget: ::std::option::Option<crate::types::OtherWidget> = ::std::option::Option::None;
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "String" => {
@@ -141,19 +136,21 @@ impl MatchOutput {
                     );
                 }
                 "Box" => {
-                    member_box = ::std::option::Option::Some(crate::types::BoxValue::from(
-                        reader.text(&child)?.as_ref(),
-                    ));
+                    member_box = ::std::option::Option::Some(
+                        crate::types::BoxValue::from(reader.text(&child)?.as_ref()),
+                    );
                 }
                 "Vec" => {
-                    member_vec = ::std::option::Option::Some(crate::types::VecValue::from(
-                        reader.read_parsed::<i32>(&child, "a 32-bit integer")?,
-                    ));
+                    member_vec = ::std::option::Option::Some(
+                        crate::types::VecValue::from(
+                            reader.read_parsed::<i32>(&child, "a 32-bit integer")?,
+                        ),
+                    );
                 }
                 "Widget" => {
-                    member_widget = ::std::option::Option::Some(crate::types::Widget::read_xml(
-                        reader, &child,
-                    )?);
+                    member_widget = ::std::option::Option::Some(
+                        crate::types::Widget::read_xml(reader, &child)?,
+                    );
                 }
                 "OtherWidget" => {
                     member_other_widget = ::std::option::Option::Some(
@@ -179,13 +176,19 @@ pub fn deserialize_response(
     ::querygen_runtime::query::QueryResponse<MatchOutput>,
     ::querygen_runtime::xml::XmlError,
 > {
-    let (output, request_id) =
-        ::querygen_runtime::query::read_response(body, "Match", MatchOutput::read_xml)?;
+    let (output, request_id) = ::querygen_runtime::query::read_response(
+        body,
+        "Match",
+        MatchOutput::read_xml,
+    )?;
     let output = match output {
         ::std::option::Option::Some(output) => output,
         ::std::option::Option::None => MatchOutput::builder().build(),
     };
-    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse { output, request_id })
+    ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
+        output,
+        request_id,
+    })
 }
 /// The errors `Match` may return.
 #[non_exhaustive]
@@ -197,13 +200,15 @@ pub enum MatchError {
 impl MatchError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
-        Self::Unhandled(::std::boxed::Box::new(
-            ::querygen_runtime::query::UnhandledError::new(
-                status,
-                body,
-                ::querygen_runtime::query::ErrorEnvelope::parse(body),
+        Self::Unhandled(
+            ::std::boxed::Box::new(
+                ::querygen_runtime::query::UnhandledError::new(
+                    status,
+                    body,
+                    ::querygen_runtime::query::ErrorEnvelope::parse(body),
+                ),
             ),
-        ))
+        )
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
@@ -253,24 +258,34 @@ pub fn build_request(
     ::querygen_runtime::http::RequestError,
 > {
     let host_prefix = ::std::option::Option::None;
-    ::querygen_runtime::http::query_request(endpoint, host_prefix, serialize_query_body(input))
+    ::querygen_runtime::http::query_request(
+        endpoint,
+        host_prefix,
+        serialize_query_body(input),
+    )
 }
 /// Reads the HTTP response to a `Match` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`MatchError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
-) -> ::std::result::Result<::querygen_runtime::query::QueryResponse<MatchOutput>, MatchError> {
+) -> ::std::result::Result<
+    ::querygen_runtime::query::QueryResponse<MatchOutput>,
+    MatchError,
+> {
     let status = response.status().as_u16();
     let body = response.body().as_ref();
     if response.status().is_success() {
-        deserialize_response(body).map_err(|problem| {
-            MatchError::Unhandled(::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::std::result::Result::Err(problem),
-                ),
-            ))
-        })
+        deserialize_response(body)
+            .map_err(|problem| {
+                MatchError::Unhandled(
+                    ::std::boxed::Box::new(
+                        ::querygen_runtime::query::UnhandledError::new(
+                            status,
+                            body,
+                            ::std::result::Result::Err(problem),
+                        ),
+                    ),
+                )
+            })
     } else {
         ::std::result::Result::Err(deserialize_error(status, body))
     }
@@ -325,13 +340,17 @@ impl MatchInput {
         };
         let member_option = match node.child("Option") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(crate::types::OptionValue::read_query(child)?)
+                ::std::option::Option::Some(
+                    crate::types::OptionValue::read_query(child)?,
+                )
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
         let member_result = match node.child("Result") {
             ::std::option::Option::Some(child) => {
-                ::std::option::Option::Some(crate::types::ResultValue::read_query(child)?)
+                ::std::option::Option::Some(
+                    crate::types::ResultValue::read_query(child)?,
+                )
             }
             ::std::option::Option::None => ::std::option::Option::None,
         };
@@ -386,7 +405,10 @@ pub fn deserialize_request(
 }
 /// Server side: the `<MatchResponse>` document for `output`.
 #[cfg(feature = "server")]
-pub fn serialize_response(output: &MatchOutput, request_id: &str) -> ::std::string::String {
+pub fn serialize_response(
+    output: &MatchOutput,
+    request_id: &str,
+) -> ::std::string::String {
     let mut writer = ::querygen_runtime::server::XmlWriter::new();
     writer.start("MatchResponse", ::std::option::Option::None);
     writer.start("MatchResult", ::std::option::Option::None);
@@ -413,12 +435,18 @@ pub mod builders {
     }
     impl MatchInputBuilder {
         /// Becomes `r#type`.
-        pub fn r#type(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn r#type(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.r#type = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `Type` member.
-        pub fn set_type(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_type(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.r#type = input;
             self
         }
@@ -433,32 +461,50 @@ pub mod builders {
             self
         }
         /// The `Self` member.
-        pub fn self_(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn self_(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.self_ = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `Self` member.
-        pub fn set_self_(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_self_(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.self_ = input;
             self
         }
         /// The `super` member.
-        pub fn super_(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn super_(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.super_ = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `super` member.
-        pub fn set_super_(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_super_(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.super_ = input;
             self
         }
         /// The `Crate` member.
-        pub fn crate_(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn crate_(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.crate_ = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `Crate` member.
-        pub fn set_crate_(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_crate_(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.crate_ = input;
             self
         }
@@ -479,12 +525,18 @@ pub mod builders {
             self
         }
         /// The `Builder` member.
-        pub fn builder(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn builder(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.builder = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `Builder` member.
-        pub fn set_builder(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_builder(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.builder = input;
             self
         }
@@ -533,7 +585,10 @@ pub mod builders {
             }
             if !missing.is_empty() {
                 return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members("MatchInput", missing),
+                    ::querygen_runtime::BuildError::missing_members(
+                        "MatchInput",
+                        missing,
+                    ),
                 );
             }
             ::std::result::Result::Ok(crate::operation::r#match::MatchInput {
@@ -576,32 +631,50 @@ pub mod builders {
             self
         }
         /// The `Box` member.
-        pub fn r#box(mut self, input: impl ::std::convert::Into<crate::types::BoxValue>) -> Self {
+        pub fn r#box(
+            mut self,
+            input: impl ::std::convert::Into<crate::types::BoxValue>,
+        ) -> Self {
             self.r#box = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `Box` member.
-        pub fn set_box(mut self, input: ::std::option::Option<crate::types::BoxValue>) -> Self {
+        pub fn set_box(
+            mut self,
+            input: ::std::option::Option<crate::types::BoxValue>,
+        ) -> Self {
             self.r#box = input;
             self
         }
         /// The `Vec` member.
-        pub fn vec(mut self, input: impl ::std::convert::Into<crate::types::VecValue>) -> Self {
+        pub fn vec(
+            mut self,
+            input: impl ::std::convert::Into<crate::types::VecValue>,
+        ) -> Self {
             self.vec = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `Vec` member.
-        pub fn set_vec(mut self, input: ::std::option::Option<crate::types::VecValue>) -> Self {
+        pub fn set_vec(
+            mut self,
+            input: ::std::option::Option<crate::types::VecValue>,
+        ) -> Self {
             self.vec = input;
             self
         }
         /// The `Widget` member.
-        pub fn widget(mut self, input: impl ::std::convert::Into<crate::types::Widget>) -> Self {
+        pub fn widget(
+            mut self,
+            input: impl ::std::convert::Into<crate::types::Widget>,
+        ) -> Self {
             self.widget = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `Widget` member.
-        pub fn set_widget(mut self, input: ::std::option::Option<crate::types::Widget>) -> Self {
+        pub fn set_widget(
+            mut self,
+            input: ::std::option::Option<crate::types::Widget>,
+        ) -> Self {
             self.widget = input;
             self
         }

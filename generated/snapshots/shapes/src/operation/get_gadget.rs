@@ -79,7 +79,10 @@ pub mod builders {
             }
             if !missing.is_empty() {
                 return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members("GetGadgetInput", missing),
+                    ::querygen_runtime::BuildError::missing_members(
+                        "GetGadgetInput",
+                        missing,
+                    ),
                 );
             }
             ::std::result::Result::Ok(crate::operation::get_gadget::GetGadgetInput {
@@ -95,22 +98,34 @@ pub mod builders {
     }
     impl GetGadgetOutputBuilder {
         /// The `Id` member.
-        pub fn id(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn id(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.id = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `Id` member.
-        pub fn set_id(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_id(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.id = input;
             self
         }
         /// The `Color` member.
-        pub fn color(mut self, input: impl ::std::convert::Into<crate::types::Color>) -> Self {
+        pub fn color(
+            mut self,
+            input: impl ::std::convert::Into<crate::types::Color>,
+        ) -> Self {
             self.color = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `Color` member.
-        pub fn set_color(mut self, input: ::std::option::Option<crate::types::Color>) -> Self {
+        pub fn set_color(
+            mut self,
+            input: ::std::option::Option<crate::types::Color>,
+        ) -> Self {
             self.color = input;
             self
         }

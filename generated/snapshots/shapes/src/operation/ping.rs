@@ -42,7 +42,8 @@ pub mod builders {
     impl PingInputBuilder {
         /// Builds the [`PingInput`](super::PingInput); every member is optional or has a default.
         pub fn build(self) -> crate::operation::ping::PingInput {
-            crate::operation::ping::PingInput {}
+            crate::operation::ping::PingInput {
+            }
         }
     }
     /// A builder for [`PingOutput`](super::PingOutput).
@@ -51,7 +52,8 @@ pub mod builders {
     impl PingOutputBuilder {
         /// Builds the [`PingOutput`](super::PingOutput); every member is optional or has a default.
         pub fn build(self) -> crate::operation::ping::PingOutput {
-            crate::operation::ping::PingOutput {}
+            crate::operation::ping::PingOutput {
+            }
         }
     }
 }

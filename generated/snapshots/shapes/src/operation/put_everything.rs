@@ -61,8 +61,9 @@ pub struct PutEverythingOutput {
     /// The `Matrix` member.
     pub matrix: ::std::option::Option<::std::vec::Vec<::std::vec::Vec<i32>>>,
     /// The `Sparse` member.
-    pub sparse:
-        ::std::option::Option<::std::vec::Vec<::std::option::Option<::std::string::String>>>,
+    pub sparse: ::std::option::Option<
+        ::std::vec::Vec<::std::option::Option<::std::string::String>>,
+    >,
     /// The `SparseMap` member.
     pub sparse_map: ::std::option::Option<
         ::querygen_runtime::IndexMap<crate::types::Color, ::std::option::Option<i32>>,
@@ -109,12 +110,18 @@ pub mod builders {
     }
     impl PutEverythingInputBuilder {
         /// Where the previous page ended.
-        pub fn marker(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn marker(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.marker = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `Marker` member.
-        pub fn set_marker(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_marker(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.marker = input;
             self
         }
@@ -129,32 +136,45 @@ pub mod builders {
             self
         }
         /// A required name. Inputs keep it optional.
-        pub fn name(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn name(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.name = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `Name` member.
-        pub fn set_name(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_name(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.name = input;
             self
         }
         /// The `Scalars` member.
-        pub fn scalars(mut self, input: impl ::std::convert::Into<crate::types::Scalars>) -> Self {
+        pub fn scalars(
+            mut self,
+            input: impl ::std::convert::Into<crate::types::Scalars>,
+        ) -> Self {
             self.scalars = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `Scalars` member.
-        pub fn set_scalars(mut self, input: ::std::option::Option<crate::types::Scalars>) -> Self {
+        pub fn set_scalars(
+            mut self,
+            input: ::std::option::Option<crate::types::Scalars>,
+        ) -> Self {
             self.scalars = input;
             self
         }
         /// Appends one item to the `Tags` member.
         ///
         /// The `Tags` member.
-        pub fn tags(mut self, item: impl ::std::convert::Into<crate::types::Tag>) -> Self {
-            self.tags
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+        pub fn tags(
+            mut self,
+            item: impl ::std::convert::Into<crate::types::Tag>,
+        ) -> Self {
+            self.tags.get_or_insert_with(::std::vec::Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `Tags` member.
@@ -189,22 +209,34 @@ pub mod builders {
             self
         }
         /// The `Choice` member.
-        pub fn choice(mut self, input: impl ::std::convert::Into<crate::types::Choice>) -> Self {
+        pub fn choice(
+            mut self,
+            input: impl ::std::convert::Into<crate::types::Choice>,
+        ) -> Self {
             self.choice = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `Choice` member.
-        pub fn set_choice(mut self, input: ::std::option::Option<crate::types::Choice>) -> Self {
+        pub fn set_choice(
+            mut self,
+            input: ::std::option::Option<crate::types::Choice>,
+        ) -> Self {
             self.choice = input;
             self
         }
         /// The `Color` member.
-        pub fn color(mut self, input: impl ::std::convert::Into<crate::types::Color>) -> Self {
+        pub fn color(
+            mut self,
+            input: impl ::std::convert::Into<crate::types::Color>,
+        ) -> Self {
             self.color = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `Color` member.
-        pub fn set_color(mut self, input: ::std::option::Option<crate::types::Color>) -> Self {
+        pub fn set_color(
+            mut self,
+            input: ::std::option::Option<crate::types::Color>,
+        ) -> Self {
             self.color = input;
             self
         }
@@ -237,7 +269,10 @@ pub mod builders {
             }
             if !missing.is_empty() {
                 return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members("PutEverythingInput", missing),
+                    ::querygen_runtime::BuildError::missing_members(
+                        "PutEverythingInput",
+                        missing,
+                    ),
                 );
             }
             ::std::result::Result::Ok(crate::operation::put_everything::PutEverythingInput {
@@ -259,8 +294,9 @@ pub mod builders {
         things: ::std::option::Option<::std::vec::Vec<crate::types::Thing>>,
         marker: ::std::option::Option<::std::string::String>,
         matrix: ::std::option::Option<::std::vec::Vec<::std::vec::Vec<i32>>>,
-        sparse:
-            ::std::option::Option<::std::vec::Vec<::std::option::Option<::std::string::String>>>,
+        sparse: ::std::option::Option<
+            ::std::vec::Vec<::std::option::Option<::std::string::String>>,
+        >,
         sparse_map: ::std::option::Option<
             ::querygen_runtime::IndexMap<crate::types::Color, ::std::option::Option<i32>>,
         >,
@@ -274,10 +310,11 @@ pub mod builders {
         /// Appends one item to the `Things` member.
         ///
         /// The `Things` member.
-        pub fn things(mut self, item: impl ::std::convert::Into<crate::types::Thing>) -> Self {
-            self.things
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+        pub fn things(
+            mut self,
+            item: impl ::std::convert::Into<crate::types::Thing>,
+        ) -> Self {
+            self.things.get_or_insert_with(::std::vec::Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `Things` member.
@@ -289,22 +326,29 @@ pub mod builders {
             self
         }
         /// The `Marker` member.
-        pub fn marker(mut self, input: impl ::std::convert::Into<::std::string::String>) -> Self {
+        pub fn marker(
+            mut self,
+            input: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
             self.marker = ::std::option::Option::Some(input.into());
             self
         }
         /// Sets or clears the `Marker` member.
-        pub fn set_marker(mut self, input: ::std::option::Option<::std::string::String>) -> Self {
+        pub fn set_marker(
+            mut self,
+            input: ::std::option::Option<::std::string::String>,
+        ) -> Self {
             self.marker = input;
             self
         }
         /// Appends one item to the `Matrix` member.
         ///
         /// The `Matrix` member.
-        pub fn matrix(mut self, item: impl ::std::convert::Into<::std::vec::Vec<i32>>) -> Self {
-            self.matrix
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+        pub fn matrix(
+            mut self,
+            item: impl ::std::convert::Into<::std::vec::Vec<i32>>,
+        ) -> Self {
+            self.matrix.get_or_insert_with(::std::vec::Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `Matrix` member.
@@ -322,9 +366,7 @@ pub mod builders {
             mut self,
             item: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
         ) -> Self {
-            self.sparse
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+            self.sparse.get_or_insert_with(::std::vec::Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `Sparse` member.
@@ -354,7 +396,10 @@ pub mod builders {
         pub fn set_sparse_map(
             mut self,
             input: ::std::option::Option<
-                ::querygen_runtime::IndexMap<crate::types::Color, ::std::option::Option<i32>>,
+                ::querygen_runtime::IndexMap<
+                    crate::types::Color,
+                    ::std::option::Option<i32>,
+                >,
             >,
         ) -> Self {
             self.sparse_map = input;
@@ -367,9 +412,7 @@ pub mod builders {
             mut self,
             item: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.unique_names
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+            self.unique_names.get_or_insert_with(::std::vec::Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `UniqueNames` member.
@@ -383,10 +426,11 @@ pub mod builders {
         /// Appends one item to the `Flat` member.
         ///
         /// The `Flat` member.
-        pub fn flat(mut self, item: impl ::std::convert::Into<crate::types::Tag>) -> Self {
-            self.flat
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item.into());
+        pub fn flat(
+            mut self,
+            item: impl ::std::convert::Into<crate::types::Tag>,
+        ) -> Self {
+            self.flat.get_or_insert_with(::std::vec::Vec::new).push(item.into());
             self
         }
         /// Sets or clears the `Flat` member.
@@ -440,12 +484,18 @@ pub mod builders {
             }
             if !missing.is_empty() {
                 return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members("PutEverythingOutput", missing),
+                    ::querygen_runtime::BuildError::missing_members(
+                        "PutEverythingOutput",
+                        missing,
+                    ),
                 );
             }
             let ::std::option::Option::Some(member_count) = self.count else {
                 return ::std::result::Result::Err(
-                    ::querygen_runtime::BuildError::missing_members("PutEverythingOutput", missing),
+                    ::querygen_runtime::BuildError::missing_members(
+                        "PutEverythingOutput",
+                        missing,
+                    ),
                 );
             };
             ::std::result::Result::Ok(crate::operation::put_everything::PutEverythingOutput {
