@@ -356,3 +356,36 @@ fn debug_output_never_shows_the_secret() {
     assert!(debug.contains("AKIDEXAMPLE"), "{debug}");
     assert!(!debug.contains(SECRET), "{debug}");
 }
+
+#[tokio::test]
+async fn errors_never_show_the_secret_the_token_or_the_signature() {
+    let token = "SESSION-TOKEN-d3adb33f";
+    let script = Script::new(vec![
+        Ok((404, NOT_FOUND)),
+        Ok((500, "<html>down</html>")),
+        Err(TransportErrorKind::Connect),
+    ]);
+    let config = Config::builder()
+        .region("us-east-1")
+        .credentials(Credentials::new("AKIDEXAMPLE", SECRET, Some(token.into())))
+        .endpoint_url("http://127.0.0.1:1")
+        .retry_config(RetryConfig::disabled())
+        .transport(script.clone())
+        .build();
+    let client = elasticache::Client::from_conf(config);
+    let mut shown = format!("{client:?} {:?}", client.config());
+    for _ in 0..3 {
+        let error = start_migration(&client).await.unwrap_err();
+        shown.push_str(&format!("{error} {error:?} "));
+    }
+    let requests = script.requests();
+    assert_eq!(requests.len(), 3);
+    for request in &requests {
+        let authorization = request.headers()["authorization"].to_str().unwrap();
+        let signature = authorization.rsplit("Signature=").next().unwrap();
+        assert_eq!(signature.len(), 64, "{authorization}");
+        assert!(!shown.contains(signature), "signature leaked: {shown}");
+    }
+    assert!(!shown.contains(SECRET), "secret leaked: {shown}");
+    assert!(!shown.contains(token), "token leaked: {shown}");
+}
