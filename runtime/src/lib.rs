@@ -19,6 +19,7 @@
 mod build_error;
 mod date_time;
 mod document;
+pub mod endpoint;
 pub mod http;
 mod numbers;
 pub mod query;
