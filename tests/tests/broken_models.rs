@@ -17,6 +17,7 @@ fn generate(file: &str) -> Result<querygen::Output, querygen::Error> {
         crate_version: "0.0.0".into(),
         runtime_dependency: "{ path = \"runtime\" }".into(),
         deny_warnings: false,
+        partitions: None,
     };
     querygen::generate(&text, &format!("broken-models/{file}"), &options)
 }

@@ -119,6 +119,7 @@ fn generator_takes_mutated_models() {
         crate_version: "0.0.0".into(),
         runtime_dependency: "{}".into(),
         deny_warnings: false,
+        partitions: None,
     };
     let mut runner = proptest::test_runner::TestRunner::new(config(64));
     let strategy = proptest::collection::vec(
@@ -168,6 +169,7 @@ fn generator_takes_structurally_mutated_elasticache_models() {
         crate_version: "0.0.0".into(),
         runtime_dependency: "{}".into(),
         deny_warnings: false,
+        partitions: Some(xtask::partitions().unwrap_or_else(|e| panic!("{e}"))),
     };
     let replacement = prop_oneof![
         Just(serde_json::Value::Null),

@@ -13,7 +13,8 @@ commands:
   bench [RUNS]      build the benchmark binary and run it beside aws-sdk-elasticache with the shared
                     harness ($ELASTICACHE_BENCH_DIR/run_bench.sh), RUNS times each (default 3)
 
-Upstream models are read from $SMITHY_MODELS_DIR (a checkout of aws/api-models-aws or its models/ folder).";
+Upstream models are read from $SMITHY_MODELS_DIR (a checkout of aws/api-models-aws or its models/ folder),
+the partition data for endpoint rules from $ENDPOINTS_DIR (the folder holding partitions.json).";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

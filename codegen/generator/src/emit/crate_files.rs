@@ -26,6 +26,7 @@ enum FileKind<'a> {
     Errors,
     OperationIndex,
     Operation(&'a Operation),
+    Endpoint,
 }
 
 impl FileJob<'_> {
@@ -37,6 +38,10 @@ impl FileJob<'_> {
             FileKind::Errors => error_rs(service),
             FileKind::OperationIndex => operation_rs(service),
             FileKind::Operation(op) => operation_file(op, service),
+            FileKind::Endpoint => match &service.endpoint_rules {
+                Some(rules) => super::endpoint::endpoint_rs(service, rules),
+                None => TokenStream::new(),
+            },
         }
     }
 }
@@ -67,6 +72,12 @@ pub fn file_jobs(service: &Service) -> Vec<FileJob<'_>> {
         path: "src/operation.rs".into(),
         kind: FileKind::OperationIndex,
     });
+    if service.endpoint_rules.is_some() {
+        jobs.push(FileJob {
+            path: "src/endpoint.rs".into(),
+            kind: FileKind::Endpoint,
+        });
+    }
     jobs.push(FileJob {
         path: "src/lib.rs".into(),
         kind: FileKind::Lib,
@@ -97,6 +108,12 @@ fn lib_rs(service: &Service) -> TokenStream {
     }
     if !service.errors.is_empty() {
         intro.push_str("- [`error`]: the errors the service may return.\n");
+    }
+    if service.endpoint_rules.is_some() {
+        intro.push_str(
+            "- [`endpoint`]: the endpoint resolver compiled from the service's endpoint rule set \
+             (`resolve_endpoint`, `Params`).\n",
+        );
     }
     let example = service
         .operations
@@ -131,12 +148,18 @@ fn lib_rs(service: &Service) -> TokenStream {
             pub mod error;
         )
     });
+    let endpoint = service.endpoint_rules.is_some().then(|| {
+        quote!(
+            pub mod endpoint;
+        )
+    });
     quote! {
         #(#![doc = #lines])*
         #![warn(missing_docs)]
         // Generated code handles external input: nothing in it may panic on it.
         #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
+        #endpoint
         #error
         pub mod operation;
         #types
