@@ -45,6 +45,16 @@ const CASES: &[(&str, Option<&str>, &str)] = &[
         "the service has no operations",
     ),
     (
+        "endpoint-rules-unsupported-function.json",
+        Some("ex#S"),
+        "`smithy.rules#endpointRuleSet`: rules[0].rules[0].conditions[0].fn: function `parseURL` is not supported by this generator",
+    ),
+    (
+        "endpoint-rules-without-partitions.json",
+        Some("ex#S"),
+        "the endpoint rule set calls `aws.partition`, but no partition data was given",
+    ),
+    (
         "enum-without-values.json",
         Some("ex#E"),
         "an enum must have at least one member",

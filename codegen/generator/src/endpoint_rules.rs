@@ -744,12 +744,14 @@ impl Checker<'_> {
         let arity = match name {
             "isSet" | "not" | "aws.partition" => 1,
             "booleanEquals" | "stringEquals" | "getAttr" => 2,
-            _ => return Err(self.err(
-                &format!("{at}.fn"),
-                format!(
+            _ => {
+                return Err(self.err(
+                    &format!("{at}.fn"),
+                    format!(
                     "function `{name}` is not supported by this generator (supported: {SUPPORTED})"
                 ),
-            )),
+                ))
+            }
         };
         if argv.len() != arity {
             return Err(self.err(

@@ -407,8 +407,9 @@ impl Emitter {
             }
             Literal::Array(items) => {
                 let items: Vec<_> = items.iter().map(|item| self.document(item)).collect();
+                // `Vec::from([..])` rather than `vec![..]`: prettyplease formats it.
                 quote!(::querygen_runtime::Document::Array(
-                    ::std::vec![#(#items),*]
+                    ::std::vec::Vec::from([#(#items),*])
                 ))
             }
             Literal::Record(entries) if entries.is_empty() => {
