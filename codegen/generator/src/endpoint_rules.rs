@@ -21,9 +21,10 @@
 //!
 //! Narrowing follows the rules engine: `isSet(Ref)` proves `Ref` set for the
 //! later conditions of its rule and for the rule's body, and an `assign`ed
-//! value is set. Conditions that are constant are folded away (and a rule
-//! whose condition is constantly false is dropped), and bindings nobody reads
-//! are not bound, so the emitted code has no dead branches or unused variables.
+//! value is set. Conditions that are constant are folded away, rules that can
+//! never run (a constantly false condition, or after a rule that always
+//! matches) are dropped, and bindings nobody reads are not bound, so the
+//! emitted code has no dead branches or unused variables.
 
 use serde_json::{Map, Value};
 
@@ -466,12 +467,35 @@ impl Checker<'_> {
             return Err(self.err(at, "must hold at least one rule"));
         }
         let mut rules = Vec::with_capacity(list.len());
+        // Rules after one that always matches are checked, but never run.
+        let mut reachable = true;
         for (index, rule) in list.iter().enumerate() {
-            if let Some(rule) = self.rule(rule, &format!("{at}[{index}]"))? {
-                rules.push(rule);
+            let before = self.used_flags();
+            match self.rule(rule, &format!("{at}[{index}]"))? {
+                Some(rule) if reachable => {
+                    reachable = !rule.always_matches();
+                    rules.push(rule);
+                }
+                // What a dropped rule reads is not read: no unused bindings in the emitted code.
+                _ => self.restore_used_flags(before),
             }
         }
         Ok(rules)
+    }
+
+    /// Which bindings in scope and which parameters have been read so far.
+    fn used_flags(&self) -> (Vec<bool>, Vec<bool>) {
+        (
+            self.scope.iter().map(|b| b.used).collect(),
+            self.param_used.clone(),
+        )
+    }
+
+    fn restore_used_flags(&mut self, (scope, params): (Vec<bool>, Vec<bool>)) {
+        for (binding, used) in self.scope.iter_mut().zip(scope) {
+            binding.used = used;
+        }
+        self.param_used = params;
     }
 
     /// Checks one rule; `None` when a condition is constantly false.
@@ -1354,6 +1378,50 @@ mod tests {
         let set = check(json!([{"type": "error", "conditions": [], "error": "always"}])).unwrap();
         assert!(set.parameters.iter().all(|p| !p.used));
         assert!(!set.uses_partitions);
+    }
+
+    #[test]
+    fn rules_that_never_run_are_dropped_with_what_they_read() {
+        let set = check(json!([
+            {"type": "tree", "conditions": [
+                {"fn": "aws.partition", "argv": ["us-east-1"], "assign": "P"}
+            ], "rules": [
+                {"type": "error", "conditions": [
+                    {"fn": "booleanEquals", "argv": [{"ref": "UseFIPS"}, true]},
+                    {"fn": "not", "argv": [true]}
+                ], "error": "{P#name}"},
+                {"type": "error", "conditions": [], "error": "fallback"}
+            ]},
+            {"type": "error", "conditions": [], "error": "always"},
+            {"type": "tree", "conditions": [{"fn": "isSet", "argv": [{"ref": "Region"}]}], "rules": [
+                endpoint(json!("https://{Region}"))
+            ]}
+        ]))
+        .unwrap();
+        assert_eq!(set.rules.len(), 2, "the rule after `always` is unreachable");
+        assert!(
+            set.parameters.iter().all(|p| !p.used),
+            "{:?}",
+            set.parameters
+        );
+        let Outcome::Tree(inner) = &set.rules[0].outcome else {
+            panic!("a tree")
+        };
+        assert_eq!(inner.len(), 1, "the constantly false rule is dropped");
+        // `P` was read only by the dropped rule: the lookup stays, unbound.
+        assert!(matches!(
+            set.rules[0].conditions.as_slice(),
+            [Condition::IfSome { bind: None, .. }]
+        ));
+        // Still checked: an error in an unreachable rule is reported.
+        let err = error_of(json!([
+            {"type": "error", "conditions": [], "error": "always"},
+            {"type": "error", "conditions": [{"fn": "isSet", "argv": [{"ref": "Nope"}]}], "error": "e"}
+        ]));
+        assert!(
+            err.contains("rules[1].conditions[0].argv[0]: `Nope`"),
+            "{err}"
+        );
     }
 
     #[test]
