@@ -1,12 +1,16 @@
 //! Generates code the workspace tests run, with the real generator:
 //! - `build/protocol.rs`: the awsQuery compliance suites and one test per case;
 //! - `build/round_trip.rs`: proptest strategies and round-trip properties for
-//!   every ElastiCache operation.
+//!   every ElastiCache operation;
+//! - `build/endpoints.rs`: one test per endpoint test case, against the
+//!   generated endpoint resolvers.
 //!
 //! The data comes from outside the repository, through the variables `.ci/run` sets.
 
 use std::path::PathBuf;
 
+#[path = "build/endpoints.rs"]
+mod endpoints;
 #[path = "build/protocol.rs"]
 mod protocol;
 #[path = "build/round_trip.rs"]
@@ -31,4 +35,10 @@ fn main() {
         &out,
     );
     round_trip::generate(&out);
+    // Read through xtask, which finds the data with these variables and the pins.
+    for env in [xtask::MODELS_ENV, xtask::ENDPOINTS_ENV] {
+        println!("cargo:rerun-if-env-changed={env}");
+    }
+    println!("cargo:rerun-if-changed=../models/manifest.json");
+    endpoints::generate(&out);
 }

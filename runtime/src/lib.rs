@@ -22,6 +22,7 @@ pub mod client;
 pub mod config;
 mod date_time;
 mod document;
+pub mod endpoint;
 pub mod http;
 mod numbers;
 pub mod query;

@@ -155,6 +155,7 @@ fn generate_module(module: &str, suite: &Value, given: &Value, out: &mut String)
         crate_version: "0.0.0".to_owned(),
         runtime_dependency: String::new(),
         deny_warnings: false,
+        partitions: None,
     };
     let generated =
         querygen::generate(&text, module, &options).unwrap_or_else(|e| panic!("{module}: {e}"));

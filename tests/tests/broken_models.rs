@@ -17,6 +17,7 @@ fn generate(file: &str) -> Result<querygen::Output, querygen::Error> {
         crate_version: "0.0.0".into(),
         runtime_dependency: "{ path = \"runtime\" }".into(),
         deny_warnings: false,
+        partitions: None,
     };
     querygen::generate(&text, &format!("broken-models/{file}"), &options)
 }
@@ -42,6 +43,16 @@ const CASES: &[(&str, Option<&str>, &str)] = &[
         "empty-service.json",
         Some("ex#S"),
         "the service has no operations",
+    ),
+    (
+        "endpoint-rules-unsupported-function.json",
+        Some("ex#S"),
+        "`smithy.rules#endpointRuleSet`: rules[0].rules[0].conditions[0].fn: function `parseURL` is not supported by this generator",
+    ),
+    (
+        "endpoint-rules-without-partitions.json",
+        Some("ex#S"),
+        "the endpoint rule set calls `aws.partition`, but no partition data was given",
     ),
     (
         "enum-without-values.json",

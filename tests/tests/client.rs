@@ -389,3 +389,57 @@ async fn errors_never_show_the_secret_the_token_or_the_signature() {
     assert!(!shown.contains(SECRET), "secret leaked: {shown}");
     assert!(!shown.contains(token), "token leaked: {shown}");
 }
+
+#[tokio::test]
+async fn the_endpoint_comes_from_the_rules_for_the_configured_region() {
+    let uri_for = |config: elasticache::client::ConfigBuilder| async {
+        let script = Script::new(vec![Ok((200, OK))]);
+        let config = config
+            .credentials(Credentials::new("AKID", SECRET, None))
+            .transport(script.clone())
+            .build();
+        start_migration(&elasticache::Client::from_conf(config))
+            .await
+            .map(|_| script.requests()[0].uri().to_string())
+    };
+    assert_eq!(
+        uri_for(Config::builder().region("eu-central-1"))
+            .await
+            .unwrap(),
+        "https://elasticache.eu-central-1.amazonaws.com/"
+    );
+    assert_eq!(
+        uri_for(Config::builder().region("us-east-1").use_fips(true))
+            .await
+            .unwrap(),
+        "https://elasticache-fips.us-east-1.amazonaws.com/"
+    );
+    assert_eq!(
+        uri_for(Config::builder().region("cn-north-1"))
+            .await
+            .unwrap(),
+        "https://elasticache.cn-north-1.amazonaws.com.cn/"
+    );
+    let error = uri_for(
+        Config::builder()
+            .region("us-east-1")
+            .use_fips(true)
+            .endpoint_url("https://example.com"),
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(error, SdkError::Construction(_)), "{error:?}");
+    assert!(
+        error
+            .to_string()
+            .contains("Invalid Configuration: FIPS and custom endpoint are not supported"),
+        "{error}"
+    );
+    let error = uri_for(Config::builder()).await.unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("Invalid Configuration: Missing Region"),
+        "{error}"
+    );
+}

@@ -119,6 +119,7 @@ fn generator_takes_mutated_models() {
         crate_version: "0.0.0".into(),
         runtime_dependency: "{}".into(),
         deny_warnings: false,
+        partitions: None,
     };
     let mut runner = proptest::test_runner::TestRunner::new(config(64));
     let strategy = proptest::collection::vec(
@@ -168,6 +169,7 @@ fn generator_takes_structurally_mutated_elasticache_models() {
         crate_version: "0.0.0".into(),
         runtime_dependency: "{}".into(),
         deny_warnings: false,
+        partitions: Some(xtask::partitions().unwrap_or_else(|e| panic!("{e}"))),
     };
     let replacement = prop_oneof![
         Just(serde_json::Value::Null),
@@ -273,4 +275,112 @@ proptest! {
         let parsed = start_migration::deserialize_request(body.as_bytes()).map_err(|e| TestCaseError::fail(e.to_string()))?;
         prop_assert_eq!(parsed, input);
     }
+}
+
+/// Every node of a JSON value, as a path of object keys and array indexes.
+fn json_paths(value: &serde_json::Value, path: &mut Vec<String>, out: &mut Vec<Vec<String>>) {
+    out.push(path.clone());
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, child) in map {
+                path.push(key.clone());
+                json_paths(child, path, out);
+                path.pop();
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for (index, child) in items.iter().enumerate() {
+                path.push(index.to_string());
+                json_paths(child, path, out);
+                path.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+fn json_at<'a>(
+    value: &'a mut serde_json::Value,
+    path: &[String],
+) -> Option<&'a mut serde_json::Value> {
+    path.iter().try_fold(value, |node, step| match node {
+        serde_json::Value::Object(map) => map.get_mut(step),
+        serde_json::Value::Array(items) => items.get_mut(step.parse::<usize>().ok()?),
+        _ => None,
+    })
+}
+
+/// Mutations inside the endpoint rule set of our endpoints snapshot model (every node of
+/// the rule set can be replaced, including function names, references, templates and
+/// parameter types): generation gives a crate or an error, never a panic.
+#[test]
+fn generator_takes_mutated_endpoint_rule_sets() {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../models/snapshots/endpoints.json");
+    let model: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let root = vec![
+        "shapes".to_owned(),
+        "example.endpoints#EndpointService".to_owned(),
+        "traits".to_owned(),
+        "smithy.rules#endpointRuleSet".to_owned(),
+    ];
+    let mut paths = Vec::new();
+    json_paths(
+        &model["shapes"]["example.endpoints#EndpointService"]["traits"]
+            ["smithy.rules#endpointRuleSet"],
+        &mut root.clone(),
+        &mut paths,
+    );
+    let options = querygen::Options {
+        service: "example.endpoints#EndpointService".into(),
+        crate_name: "fuzz".into(),
+        crate_version: "0.0.0".into(),
+        runtime_dependency: "{}".into(),
+        deny_warnings: false,
+        partitions: Some(xtask::partitions().unwrap_or_else(|e| panic!("{e}"))),
+    };
+    let replacement = prop_oneof![
+        Just(serde_json::Value::Null),
+        Just(serde_json::json!(true)),
+        Just(serde_json::json!(-1)),
+        Just(serde_json::json!([])),
+        Just(serde_json::json!({})),
+        Just(serde_json::json!("{Region}")),
+        Just(serde_json::json!("{Nope#x[0]}")),
+        Just(serde_json::json!("}{")),
+        Just(serde_json::json!({"ref": "Region"})),
+        Just(serde_json::json!({"ref": "PartitionResult"})),
+        Just(serde_json::json!({"fn": "not", "argv": [{"ref": "UseFIPS"}]})),
+        Just(serde_json::json!({"fn": "getAttr", "argv": [{"ref": "PartitionResult"}, "name"]})),
+        Just(serde_json::json!({"fn": "isSet", "argv": []})),
+        Just(serde_json::json!("stringArray")),
+        Just(serde_json::json!("tree")),
+    ];
+    let (generated, rejected) = (std::cell::Cell::new(0u32), std::cell::Cell::new(0u32));
+    let mut runner = proptest::test_runner::TestRunner::new(config(256));
+    let strategy = proptest::collection::vec((0..paths.len(), replacement), 1..4);
+    runner
+        .run(&strategy, |edits| {
+            let mut mutated = model.clone();
+            for (index, value) in edits {
+                if let Some(node) = json_at(&mut mutated, &paths[index]) {
+                    *node = value;
+                }
+            }
+            match querygen::generate(&mutated.to_string(), "mutated endpoints.json", &options) {
+                Ok(_) => generated.set(generated.get() + 1),
+                Err(e) => {
+                    prop_assert!(!e.reason.is_empty(), "an error must say what is wrong");
+                    rejected.set(rejected.get() + 1);
+                }
+            }
+            Ok(())
+        })
+        .unwrap();
+    eprintln!(
+        "mutated endpoint rule sets: {} generated, {} rejected with an error",
+        generated.get(),
+        rejected.get()
+    );
 }

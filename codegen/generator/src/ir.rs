@@ -39,6 +39,10 @@ pub struct Service {
     pub types: Vec<TypeDef>,
     /// Error structures of the `error` module, sorted by Rust name.
     pub errors: Vec<Struct>,
+    /// The checked endpoint rule set (`smithy.rules#endpointRuleSet`), if the service has one.
+    pub endpoint_rules: Option<crate::endpoint_rules::RuleSet>,
+    /// The partition table, when the rule set calls `aws.partition` (set by [`crate::generate`]).
+    pub partitions: Option<crate::partitions::Partitions>,
 }
 
 impl Service {

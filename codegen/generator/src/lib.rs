@@ -10,17 +10,25 @@
 //! 3. **emit** ([`emit`]): IR → token streams, one per file;
 //! 4. **format**: prettyplease, then the `@generated` header.
 //!
-//! The library does no I/O: [`generate`] takes model text and returns file
-//! contents; the `xtask` binary reads and writes files.
+//! The library does no I/O: [`generate`] takes model text (and, for endpoint
+//! rule sets, the parsed partition table) and returns file contents; the
+//! `xtask` binary reads and writes files.
+//!
+//! Endpoint rules: [`endpoint_rules`] checks a service's
+//! `smithy.rules#endpointRuleSet` into a typed tree during lowering,
+//! [`partitions`] reads `partitions.json`, and [`emit::endpoint`] compiles
+//! both into the generated crate's `endpoint` module.
 
 pub mod botocore;
 pub mod docs;
 pub mod emit;
+pub mod endpoint_rules;
 pub mod error;
 pub mod ir;
 pub mod lower;
 pub mod model;
 pub mod naming;
+pub mod partitions;
 pub mod traits;
 
 use std::time::{Duration, Instant};
@@ -41,6 +49,9 @@ pub struct Options {
     /// Adds `[lints.rust] warnings = "deny"` to the manifest (for snapshot crates
     /// compiled by our own tests; never for crates downstream users build).
     pub deny_warnings: bool,
+    /// The partition table (`partitions.json`) for rule sets that call `aws.partition`;
+    /// generating such a service without it is an error.
+    pub partitions: Option<partitions::Partitions>,
 }
 
 /// One generated file.
@@ -82,7 +93,22 @@ pub fn generate(model_text: &str, source: &str, options: &Options) -> Result<Out
     let started = Instant::now();
     let model = model::Model::load(source, model_text)?;
     let loaded = Instant::now();
-    let service = lower::lower(&model, &options.service).map_err(|e| e.in_source(source))?;
+    let mut service = lower::lower(&model, &options.service).map_err(|e| e.in_source(source))?;
+    if service
+        .endpoint_rules
+        .as_ref()
+        .is_some_and(|rules| rules.uses_partitions)
+    {
+        let partitions = options.partitions.clone().ok_or_else(|| {
+            Error::shape(
+                &options.service,
+                "the endpoint rule set calls `aws.partition`, but no partition data was given \
+                 (`Options::partitions`, read from partitions.json)",
+            )
+            .in_source(source)
+        })?;
+        service.partitions = Some(partitions);
+    }
     let lowered = Instant::now();
     let jobs = emit::crate_files::file_jobs(&service, options);
     let header = format!(

@@ -164,6 +164,12 @@ pub fn lower(model: &Model, service_id: &str) -> Result<ir::Service> {
         operations: ops,
         types,
         errors: error_structs,
+        endpoint_rules: traits
+            .endpoint_rule_set
+            .as_ref()
+            .map(|rules| crate::endpoint_rules::RuleSet::parse(service_id, rules))
+            .transpose()?,
+        partitions: None,
     };
     if ir.aws_query && ir.input_closure().1 {
         return Err(Error::shape(

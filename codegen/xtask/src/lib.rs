@@ -2,9 +2,10 @@
 //! `tests/` runs exactly what `cargo xtask codegen --check` runs.
 //!
 //! This is the only place that does I/O for code generation: it reads
-//! `models/manifest.json`, the pinned models (through `SMITHY_MODELS_DIR`)
-//! and our own snapshot models, asks `querygen` for file contents, and
-//! compares them with, or writes them to, `generated/`.
+//! `models/manifest.json`, the pinned models (through `SMITHY_MODELS_DIR`),
+//! the pinned partition data and endpoint test cases (through
+//! `ENDPOINTS_DIR`) and our own snapshot models, asks `querygen` for file
+//! contents, and compares them with, or writes them to, `generated/`.
 
 use std::collections::BTreeSet;
 use std::fmt;
@@ -17,6 +18,10 @@ use sha2::{Digest, Sha256};
 /// Environment variable naming a checkout of aws/api-models-aws (or its `models/` folder);
 /// a relative path is taken from the workspace root.
 pub const MODELS_ENV: &str = "SMITHY_MODELS_DIR";
+
+/// Environment variable naming the folder with `partitions.json` and the endpoint test
+/// cases pinned in `models/manifest.json`; a relative path is taken from the workspace root.
+pub const ENDPOINTS_ENV: &str = "ENDPOINTS_DIR";
 
 /// A failure of a maintenance task, with a message meant for the maintainer.
 #[derive(Debug)]
@@ -72,6 +77,26 @@ pub struct CrateTarget {
     pub deny_warnings: bool,
 }
 
+/// A data file of the `endpoints` section, read through `ENDPOINTS_DIR`.
+#[derive(Debug, Clone)]
+pub struct EndpointsFile {
+    /// File name inside `ENDPOINTS_DIR`.
+    pub path: String,
+    /// Expected sha256 of the file.
+    pub sha256: String,
+}
+
+/// The `endpoints` section: partition data and extra endpoint test cases.
+#[derive(Debug, Clone)]
+pub struct Endpoints {
+    /// Where the files come from (for the generated docs).
+    pub upstream: String,
+    /// `partitions.json`.
+    pub partitions: EndpointsFile,
+    /// Endpoint test cases by model name (beside the ones in the model's own trait).
+    pub tests: Vec<(String, EndpointsFile)>,
+}
+
 /// The parsed manifest.
 #[derive(Debug, Clone)]
 pub struct Manifest {
@@ -79,6 +104,8 @@ pub struct Manifest {
     pub models: Vec<ModelEntry>,
     /// Our own models under `models/snapshots/`.
     pub snapshots: Vec<ModelEntry>,
+    /// Partition data and endpoint test cases, pinned by sha256.
+    pub endpoints: Endpoints,
 }
 
 fn field<'a>(entry: &'a Value, name: &str, context: &str) -> Result<&'a str> {
@@ -128,10 +155,91 @@ pub fn manifest() -> Result<Manifest> {
             })
             .collect()
     };
+    let endpoints = doc
+        .get("endpoints")
+        .ok_or_else(|| TaskError("models/manifest.json has no `endpoints` object".into()))?;
+    let file = |item: &Value, context: &str| -> Result<EndpointsFile> {
+        Ok(EndpointsFile {
+            path: field(item, "path", context)?.to_owned(),
+            sha256: field(item, "sha256", context)?.to_owned(),
+        })
+    };
+    let partitions = endpoints.get("partitions").ok_or_else(|| {
+        TaskError("models/manifest.json: `endpoints` has no `partitions` entry".into())
+    })?;
+    let tests = endpoints
+        .get("tests")
+        .and_then(Value::as_array)
+        .ok_or_else(|| TaskError("models/manifest.json: `endpoints` has no `tests` array".into()))?
+        .iter()
+        .map(|item| {
+            let model = field(item, "model", "an `endpoints.tests` entry")?.to_owned();
+            let context = format!("endpoint tests of `{model}`");
+            Ok((model, file(item, &context)?))
+        })
+        .collect::<Result<Vec<_>>>()?;
     Ok(Manifest {
         models: list("models", false)?,
         snapshots: list("snapshots", true)?,
+        endpoints: Endpoints {
+            upstream: field(endpoints, "upstream", "`endpoints`")?.to_owned(),
+            partitions: file(partitions, "`endpoints.partitions`")?,
+            tests,
+        },
     })
+}
+
+/// Reads a pinned file of `ENDPOINTS_DIR`, checking its sha256. Returns the path read and the text.
+pub fn read_endpoints_file(file: &EndpointsFile) -> Result<(PathBuf, String)> {
+    let dir = std::env::var_os(ENDPOINTS_ENV).ok_or_else(|| {
+        TaskError(format!(
+            "{ENDPOINTS_ENV} is not set. Point it at the folder holding {} (partition data and \
+             endpoint test cases), e.g. `export {ENDPOINTS_ENV}=../shared/endpoints`; `.ci/run` does this.",
+            file.path
+        ))
+    })?;
+    let path = workspace_root().join(dir).join(&file.path);
+    let bytes = std::fs::read(&path).map_err(|e| {
+        TaskError(format!(
+            "cannot read {} ({ENDPOINTS_ENV}): {e}",
+            path.display()
+        ))
+    })?;
+    let actual = hex(&Sha256::digest(&bytes));
+    if actual != file.sha256 {
+        return Err(TaskError(format!(
+            "{} has sha256 {actual}, but models/manifest.json pins {}: not the pinned file. \
+             Use the pinned file, or update the pin in models/manifest.json deliberately and regenerate.",
+            path.display(),
+            file.sha256
+        )));
+    }
+    let text = String::from_utf8(bytes)
+        .map_err(|_| TaskError(format!("{} is not UTF-8", path.display())))?;
+    Ok((path, text))
+}
+
+/// The pinned partition table, read through `ENDPOINTS_DIR`, checked and parsed.
+pub fn partitions() -> Result<querygen::partitions::Partitions> {
+    let endpoints = manifest()?.endpoints;
+    let (_, text) = read_endpoints_file(&endpoints.partitions)?;
+    let source = format!("{} {}", endpoints.upstream, endpoints.partitions.path);
+    Ok(querygen::partitions::Partitions::parse(&source, &text)?)
+}
+
+/// The pinned extra endpoint test cases of a model (`elasticache`): the path read and the text.
+pub fn endpoint_tests(model: &str) -> Result<(PathBuf, String)> {
+    let endpoints = manifest()?.endpoints;
+    let (_, file) = endpoints
+        .tests
+        .iter()
+        .find(|(name, _)| name == model)
+        .ok_or_else(|| {
+            TaskError(format!(
+                "models/manifest.json pins no endpoint tests for `{model}`"
+            ))
+        })?;
+    read_endpoints_file(file)
 }
 
 /// A pinned upstream model by name: its manifest entry, source label and verified text.
@@ -206,12 +314,14 @@ fn runtime_dependency(dir: &str) -> String {
     format!("{{ path = \"{}runtime\" }}", "../".repeat(depth))
 }
 
-/// Generates a crate for `entry` into (virtual) `dir`.
+/// Generates a crate for `entry` into (virtual) `dir`, with the partition table its
+/// endpoint rules may need.
 pub fn generate(
     entry: &ModelEntry,
     crate_name: &str,
     dir: &str,
     deny_warnings: bool,
+    partitions: &querygen::partitions::Partitions,
 ) -> Result<PlannedCrate> {
     let (source, text) = read_model(entry)?;
     let options = querygen::Options {
@@ -220,6 +330,7 @@ pub fn generate(
         crate_version: "0.1.0".to_owned(),
         runtime_dependency: runtime_dependency(dir),
         deny_warnings,
+        partitions: Some(partitions.clone()),
     };
     let output = querygen::generate(&text, &source, &options)?;
     Ok(PlannedCrate {
@@ -231,13 +342,20 @@ pub fn generate(
 /// Every crate committed under `generated/`.
 pub fn plan() -> Result<Vec<PlannedCrate>> {
     let manifest = manifest()?;
+    let partitions = partitions()?;
     manifest
         .models
         .iter()
         .chain(&manifest.snapshots)
         .filter_map(|entry| entry.generate.as_ref().map(|target| (entry, target)))
         .map(|(entry, target)| {
-            generate(entry, &target.crate_name, &target.dir, target.deny_warnings)
+            generate(
+                entry,
+                &target.crate_name,
+                &target.dir,
+                target.deny_warnings,
+                &partitions,
+            )
         })
         .collect()
 }
@@ -383,11 +501,12 @@ fn remove_empty_dirs(dir: &Path) {
 /// workspace) and runs `cargo check` on it. Returns the crate names.
 pub fn check_models(scratch: &Path) -> Result<Vec<String>> {
     let manifest = manifest()?;
+    let partitions = partitions()?;
     let runtime = workspace_root().join("runtime");
     let mut members = Vec::new();
     for entry in &manifest.models {
         let crate_name = format!("check-{}", entry.name);
-        let planned = generate(entry, &crate_name, &entry.name, false)?;
+        let planned = generate(entry, &crate_name, &entry.name, false, &partitions)?;
         let dir = scratch.join(&entry.name);
         let _ = std::fs::remove_dir_all(&dir);
         for file in &planned.output.files {

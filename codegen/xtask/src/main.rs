@@ -16,7 +16,8 @@ commands:
                     crate with all operations, with StartMigration alone (both with the client and no
                     TLS), then aws-sdk-elasticache through $ELASTICACHE_BENCH_DIR/measure_build.sh
 
-Upstream models are read from $SMITHY_MODELS_DIR (a checkout of aws/api-models-aws or its models/ folder).";
+Upstream models are read from $SMITHY_MODELS_DIR (a checkout of aws/api-models-aws or its models/ folder),
+the partition data for endpoint rules from $ENDPOINTS_DIR (the folder holding partitions.json).";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

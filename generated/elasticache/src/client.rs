@@ -724,19 +724,25 @@ impl Client {
         )
     }
 }
-/// Where requests go: the configured endpoint URL.
+/// Where requests go, from the configuration.
 fn target(
     config: &Config,
 ) -> ::std::result::Result<::querygen_runtime::client::Target, ::std::string::String> {
-    match config.endpoint_url() {
-        ::std::option::Option::Some(url) => {
-            ::std::result::Result::Ok(::querygen_runtime::client::Target {
-                url: url.to_owned(),
-                headers: ::std::vec::Vec::new(),
-            })
-        }
-        ::std::option::Option::None => {
-            ::std::result::Result::Err("no endpoint".to_owned())
-        }
-    }
+    let params = crate::endpoint::Params::builder()
+        .set_region(config.region().map(::std::borrow::ToOwned::to_owned))
+        .set_use_dual_stack(::std::option::Option::Some(config.use_dual_stack()))
+        .set_use_fips(::std::option::Option::Some(config.use_fips()))
+        .set_endpoint(config.endpoint_url().map(::std::borrow::ToOwned::to_owned))
+        .build();
+    let endpoint = crate::endpoint::resolve_endpoint(&params)
+        .map_err(|e| ::std::format!("no endpoint: {e}"))?;
+    let headers = endpoint
+        .headers
+        .iter()
+        .flat_map(|(name, values)| values.iter().map(move |v| (name.clone(), v.clone())))
+        .collect();
+    ::std::result::Result::Ok(::querygen_runtime::client::Target {
+        url: endpoint.url,
+        headers,
+    })
 }

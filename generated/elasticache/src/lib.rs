@@ -22,6 +22,7 @@
 //! - [`operation`]: one module per operation: its input and output, the request serializer (`serialize_query_body`), the response and error parsers (`deserialize_response`, `deserialize_error`) and its error enum.
 //! - [`types`]: the structures, enums and unions the operations share.
 //! - [`error`]: the errors the service may return.
+//! - [`endpoint`]: the endpoint resolver compiled from the service's endpoint rule set (`resolve_endpoint`, `Params`).
 //!
 //! Features: every operation is a cargo feature (`add-tags-to-resource` for `AddTagsToResource`), all on by default. With `default-features = false` and only the features you name, the crate compiles those operations and the shapes they reach. The `client` feature (on by default) adds [`Client`], the async client; the `rustls` feature (on by default) gives it its default HTTPS transport. The `server` feature adds the service's side of the protocol (request parsing, response and error writing), for tests and stubs.
 #![warn(missing_docs)]
@@ -35,6 +36,7 @@
 pub mod client;
 #[cfg(feature = "client")]
 pub use client::Client;
+pub mod endpoint;
 pub mod error;
 pub mod operation;
 pub mod types;

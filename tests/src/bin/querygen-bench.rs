@@ -150,7 +150,6 @@ fn client(status: u16, body: &[u8]) -> elasticache::Client {
                 "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
                 None,
             ))
-            .endpoint_url("https://elasticache.us-east-1.amazonaws.com")
             .retry_config(RetryConfig::disabled())
             .transport(Canned {
                 status,

@@ -59,7 +59,7 @@ pub fn client_file(service: &Service, crate_name: &str, crate_version: &str) -> 
         title = service.title,
         krate = crate_name.replace('-', "_"),
     ));
-    let target = target_fn();
+    let target = target_fn(service);
     let operations = service.operations.iter().map(|op| {
         let method = ident(&op.rust_name);
         let module = ident(&op.rust_name);
@@ -132,15 +132,59 @@ pub fn client_file(service: &Service, crate_name: &str, crate_version: &str) -> 
     }
 }
 
-// TEMPORARY until the endpoint resolver lands: only the endpoint URL override.
-fn target_fn() -> TokenStream {
-    quote! {
-        /// Where requests go: the configured endpoint URL.
-        fn target(config: &Config) -> ::std::result::Result<::querygen_runtime::client::Target, ::std::string::String> {
-            match config.endpoint_url() {
-                ::std::option::Option::Some(url) => ::std::result::Result::Ok(::querygen_runtime::client::Target { url: url.to_owned(), headers: ::std::vec::Vec::new() }),
-                ::std::option::Option::None => ::std::result::Result::Err("no endpoint".to_owned()),
+/// `fn target(&Config)`: the rule set's parameters filled from the configuration by their
+/// `builtIn` (region, FIPS, dual-stack, endpoint override), then the resolver. A parameter
+/// with another built-in keeps its default. Without a rule set, only the override works.
+fn target_fn(service: &Service) -> TokenStream {
+    let doc = doc_line("Where requests go, from the configuration.");
+    let Some(rules) = &service.endpoint_rules else {
+        return quote! {
+            #doc
+            fn target(config: &Config) -> ::std::result::Result<::querygen_runtime::client::Target, ::std::string::String> {
+                match config.endpoint_url() {
+                    ::std::option::Option::Some(url) => ::std::result::Result::Ok(::querygen_runtime::client::Target {
+                        url: ::std::borrow::ToOwned::to_owned(url),
+                        headers: ::std::vec::Vec::new(),
+                    }),
+                    ::std::option::Option::None => ::std::result::Result::Err(::std::string::String::from(
+                        "the model has no endpoint rules: set an endpoint URL",
+                    )),
+                }
             }
+        };
+    };
+    let setters = rules.parameters.iter().filter_map(|p| {
+        let set = format_ident!("{}", crate::naming::setter_name(&p.rust_name));
+        let value = match p.built_in.as_deref()? {
+            "AWS::Region" => quote!(config.region().map(::std::borrow::ToOwned::to_owned)),
+            "AWS::UseFIPS" => quote!(::std::option::Option::Some(config.use_fips())),
+            "AWS::UseDualStack" => quote!(::std::option::Option::Some(config.use_dual_stack())),
+            "SDK::Endpoint" => quote!(config.endpoint_url().map(::std::borrow::ToOwned::to_owned)),
+            _ => return None,
+        };
+        Some(quote!(.#set(#value)))
+    });
+    let fallible = rules
+        .parameters
+        .iter()
+        .any(|p| p.required && p.default.is_none());
+    let build = if fallible {
+        quote!(.build().map_err(|e| ::std::format!("endpoint parameters: {e}"))?)
+    } else {
+        quote!(.build())
+    };
+    quote! {
+        #doc
+        fn target(config: &Config) -> ::std::result::Result<::querygen_runtime::client::Target, ::std::string::String> {
+            let params = crate::endpoint::Params::builder() #(#setters)* #build;
+            let endpoint = crate::endpoint::resolve_endpoint(&params)
+                .map_err(|e| ::std::format!("no endpoint: {e}"))?;
+            let headers = endpoint
+                .headers
+                .iter()
+                .flat_map(|(name, values)| values.iter().map(move |v| (name.clone(), v.clone())))
+                .collect();
+            ::std::result::Result::Ok(::querygen_runtime::client::Target { url: endpoint.url, headers })
         }
     }
 }

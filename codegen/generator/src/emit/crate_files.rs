@@ -28,6 +28,7 @@ enum FileKind<'a> {
     Operation(&'a Operation),
     /// The async client, with the crate's package name and version.
     Client(String, String),
+    Endpoint,
 }
 
 impl FileJob<'_> {
@@ -40,6 +41,10 @@ impl FileJob<'_> {
             FileKind::OperationIndex => operation_rs(service),
             FileKind::Operation(op) => operation_file(op, service),
             FileKind::Client(ref name, ref version) => client::client_file(service, name, version),
+            FileKind::Endpoint => match &service.endpoint_rules {
+                Some(rules) => super::endpoint::endpoint_rs(service, rules),
+                None => TokenStream::new(),
+            },
         }
     }
 }
@@ -76,6 +81,12 @@ pub fn file_jobs<'a>(service: &'a Service, options: &Options) -> Vec<FileJob<'a>
         path: "src/operation.rs".into(),
         kind: FileKind::OperationIndex,
     });
+    if service.endpoint_rules.is_some() {
+        jobs.push(FileJob {
+            path: "src/endpoint.rs".into(),
+            kind: FileKind::Endpoint,
+        });
+    }
     jobs.push(FileJob {
         path: "src/lib.rs".into(),
         kind: FileKind::Lib,
@@ -106,6 +117,12 @@ fn lib_rs(service: &Service) -> TokenStream {
     }
     if !service.errors.is_empty() {
         intro.push_str("- [`error`]: the errors the service may return.\n");
+    }
+    if service.endpoint_rules.is_some() {
+        intro.push_str(
+            "- [`endpoint`]: the endpoint resolver compiled from the service's endpoint rule set \
+             (`resolve_endpoint`, `Params`).\n",
+        );
     }
     let example = service
         .operations
@@ -154,6 +171,11 @@ fn lib_rs(service: &Service) -> TokenStream {
             pub use client::Client;
         }
     });
+    let endpoint = service.endpoint_rules.is_some().then(|| {
+        quote!(
+            pub mod endpoint;
+        )
+    });
     quote! {
         #(#![doc = #lines])*
         #![warn(missing_docs)]
@@ -161,6 +183,7 @@ fn lib_rs(service: &Service) -> TokenStream {
         #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
         #client
+        #endpoint
         #error
         pub mod operation;
         #types

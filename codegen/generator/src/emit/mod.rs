@@ -2,6 +2,7 @@
 //!
 //! One module per output kind: [`structure`] (structs and their builders),
 //! [`aws_query`] (the awsQuery protocol's serializers),
+//! [`endpoint`] (the endpoint resolver compiled from the rule set),
 //! [`enumeration`] (enums and unions), [`crate_files`] (the crate root,
 //! module files and the manifest). This module holds what they share: type
 //! paths and doc attributes. Emitted code uses fully qualified paths
@@ -11,6 +12,7 @@ pub mod aws_query;
 pub mod aws_query_server;
 pub mod client;
 pub mod crate_files;
+pub mod endpoint;
 pub mod enumeration;
 pub mod structure;
 
