@@ -364,11 +364,11 @@ impl Emitter {
     }
 
     fn endpoint(&mut self, spec: &EndpointSpec) -> TokenStream {
-        let url = self.into_string(&spec.url);
+        let url = self.string_value(&spec.url);
         let mut out = quote!(::querygen_runtime::endpoint::Endpoint::new(#url));
         for (name, values) in &spec.headers {
             for value in values {
-                let value = self.into_string(value);
+                let value = self.string_value(value);
                 out = quote!(#out.with_header(#name, #value));
             }
         }
@@ -385,7 +385,7 @@ impl Emitter {
                 let value = match &expr.kind {
                     ExprKind::Template(_) => self.owned(expr),
                     _ => {
-                        let text = self.into_string(expr);
+                        let text = self.string_value(expr);
                         quote!(::std::string::String::from(#text))
                     }
                 };
@@ -433,7 +433,7 @@ impl Emitter {
     }
 
     /// A string as something `Into<String>`: a literal, a `&str`, or a built `String`.
-    fn into_string(&mut self, expr: &Expr) -> TokenStream {
+    fn string_value(&mut self, expr: &Expr) -> TokenStream {
         match &expr.kind {
             ExprKind::Text(text) => quote!(#text),
             ExprKind::Template(_) => self.owned(expr),
