@@ -18,7 +18,7 @@ pub use ::querygen_runtime::client::{
 };
 pub use ::querygen_runtime::config::{ConfigError, Credentials};
 /// What the runtime needs to know about this service.
-pub static SERVICE: ::querygen_runtime::client::ServiceInfo = ::querygen_runtime::client::ServiceInfo {
+static SERVICE: ::querygen_runtime::client::ServiceInfo = ::querygen_runtime::client::ServiceInfo {
     signing_name: "elasticache",
     env_name: "ELASTICACHE",
     config_key: "elasticache",

@@ -204,7 +204,7 @@ impl ConfigBuilder {
 
     /// Attempts in all, the first included (at least 1). Default 3.
     pub fn max_attempts(mut self, attempts: u32) -> Self {
-        self.max_attempts = Some(attempts.max(1));
+        self.max_attempts = Some(attempts);
         self
     }
 

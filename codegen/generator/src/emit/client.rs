@@ -84,7 +84,7 @@ pub fn client_file(service: &Service, crate_name: &str, crate_version: &str) -> 
         pub use ::querygen_runtime::config::{ConfigError, Credentials};
 
         /// What the runtime needs to know about this service.
-        pub static SERVICE: ::querygen_runtime::client::ServiceInfo =
+        static SERVICE: ::querygen_runtime::client::ServiceInfo =
             ::querygen_runtime::client::ServiceInfo {
                 signing_name: #signing_name,
                 env_name: #env_name,
