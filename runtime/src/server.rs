@@ -188,24 +188,44 @@ impl QueryTree {
     }
 
     /// The numbered children (`1`, `2`, …) in index order; an empty list is `Key=` with no children.
-    pub fn items(&self) -> Result<Vec<&QueryTree>, QueryError> {
+    ///
+    /// A missing index is read as an empty element: a client writes nothing at all
+    /// for a list element that is a structure with no member set, so
+    /// `L.member.2.A=x` alone is a list whose first element is empty (the AWS SDKs
+    /// and our serializer do this). An element that cannot be empty (a string, a map
+    /// entry without a key) then fails with its own key. Indices above
+    /// [`MAX_PARAMS`], `0`, and one index written twice (`1` and `01`) are errors.
+    pub fn items(&self) -> Result<Vec<std::borrow::Cow<'_, QueryTree>>, QueryError> {
         let mut items = Vec::with_capacity(self.children.len());
         for (segment, child) in &self.children {
             let index: usize = segment
                 .parse()
-                .map_err(|_| QueryError::new(&child.key, "expected a 1-based index"))?;
+                .ok()
+                .filter(|i| (1..=MAX_PARAMS).contains(i))
+                .ok_or_else(|| {
+                    QueryError::new(
+                        &child.key,
+                        format!("expected a list index from 1 to {MAX_PARAMS}"),
+                    )
+                })?;
             items.push((index, child));
         }
         items.sort_by_key(|(index, _)| *index);
-        for (position, (index, child)) in items.iter().enumerate() {
-            if *index != position + 1 {
-                return Err(QueryError::new(
-                    &child.key,
-                    "list indices must run 1, 2, 3, … without gaps",
-                ));
+        let mut out = Vec::with_capacity(items.last().map_or(0, |(index, _)| *index));
+        for (index, child) in items {
+            if index <= out.len() {
+                return Err(QueryError::new(&child.key, "list index given twice"));
             }
+            while out.len() + 1 < index {
+                let key = format!("{}.{}", self.key, out.len() + 1);
+                out.push(std::borrow::Cow::Owned(QueryTree {
+                    key,
+                    ..QueryTree::default()
+                }));
+            }
+            out.push(std::borrow::Cow::Borrowed(child));
         }
-        Ok(items.into_iter().map(|(_, child)| child).collect())
+        Ok(out)
     }
 
     /// Checks `Action` and `Version`.
@@ -368,15 +388,51 @@ mod tests {
     }
 
     #[test]
+    fn missing_list_indices_are_empty_elements() {
+        // What a client writes for [{}, {A: x}]: nothing for the empty structure.
+        let tree = QueryTree::parse(b"L.member.3.A=x&L.member.1.A=y").unwrap();
+        let items = tree
+            .child("L")
+            .unwrap()
+            .child("member")
+            .unwrap()
+            .items()
+            .unwrap();
+        assert_eq!(items.len(), 3);
+        assert_eq!(items[0].child("A").unwrap().text().unwrap(), "y");
+        assert_eq!(items[1].key(), "L.member.2");
+        assert!(items[1].child("A").is_none());
+        // An element that must have a value says which one is missing.
+        assert_eq!(
+            items[1].text().unwrap_err().to_string(),
+            "`L.member.2`: expected a value"
+        );
+        assert_eq!(items[2].child("A").unwrap().text().unwrap(), "x");
+    }
+
+    #[test]
     fn rejects_bad_bodies() {
         assert!(QueryTree::parse(b"A=%zz").is_err());
         assert!(QueryTree::parse(b"A=1&A=2").is_err());
         assert!(QueryTree::parse(&[0xff]).is_err());
-        let gap = QueryTree::parse(b"L.1=a&L.3=b").unwrap();
+        let twice = QueryTree::parse(b"L.1=a&L.01=b").unwrap();
         assert_eq!(
-            gap.child("L").unwrap().items().unwrap_err().reason,
-            "list indices must run 1, 2, 3, … without gaps"
+            twice.child("L").unwrap().items().unwrap_err().to_string(),
+            "`L.01`: list index given twice"
         );
+        for bad in [
+            "L.0=a",
+            "L.x=a",
+            "L.100001=a",
+            "L.99999999999999999999999=a",
+        ] {
+            let tree = QueryTree::parse(bad.as_bytes()).unwrap();
+            let error = tree.child("L").unwrap().items().unwrap_err();
+            assert_eq!(
+                error.reason, "expected a list index from 1 to 100000",
+                "{bad}"
+            );
+        }
         let deep = vec!["a"; 100].join(".") + "=x";
         assert!(QueryTree::parse(deep.as_bytes()).is_err());
         let n = QueryTree::parse(b"N=abc").unwrap();

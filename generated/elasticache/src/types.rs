@@ -338,6 +338,7 @@ mod authentication_mode_items {
                             ::std::option::Option::Some(items) => {
                                 let mut list = ::std::vec::Vec::new();
                                 for item0 in items.items()? {
+                                    let item0: &::querygen_runtime::server::QueryTree = &item0;
                                     list.push(item0.text()?.to_owned());
                                 }
                                 list
@@ -3559,6 +3560,7 @@ mod configure_shard_items {
                             ::std::option::Option::Some(items) => {
                                 let mut list = ::std::vec::Vec::new();
                                 for item0 in items.items()? {
+                                    let item0: &::querygen_runtime::server::QueryTree = &item0;
                                     list.push(item0.text()?.to_owned());
                                 }
                                 list
@@ -3577,6 +3579,7 @@ mod configure_shard_items {
                             ::std::option::Option::Some(items) => {
                                 let mut list = ::std::vec::Vec::new();
                                 for item0 in items.items()? {
+                                    let item0: &::querygen_runtime::server::QueryTree = &item0;
                                     list.push(item0.text()?.to_owned());
                                 }
                                 list
@@ -4918,6 +4921,7 @@ mod filter_items {
                             ::std::option::Option::Some(items) => {
                                 let mut list = ::std::vec::Vec::new();
                                 for item0 in items.items()? {
+                                    let item0: &::querygen_runtime::server::QueryTree = &item0;
                                     list.push(item0.text()?.to_owned());
                                 }
                                 list
@@ -7053,6 +7057,7 @@ mod node_group_configuration_items {
                             ::std::option::Option::Some(items) => {
                                 let mut list = ::std::vec::Vec::new();
                                 for item0 in items.items()? {
+                                    let item0: &::querygen_runtime::server::QueryTree = &item0;
                                     list.push(item0.text()?.to_owned());
                                 }
                                 list
@@ -7076,6 +7081,7 @@ mod node_group_configuration_items {
                             ::std::option::Option::Some(items) => {
                                 let mut list = ::std::vec::Vec::new();
                                 for item0 in items.items()? {
+                                    let item0: &::querygen_runtime::server::QueryTree = &item0;
                                     list.push(item0.text()?.to_owned());
                                 }
                                 list
@@ -9163,6 +9169,7 @@ mod regional_configuration_items {
                             ::std::option::Option::Some(items) => {
                                 let mut list = ::std::vec::Vec::new();
                                 for item0 in items.items()? {
+                                    let item0: &::querygen_runtime::server::QueryTree = &item0;
                                     list.push(
                                         crate::types::ReshardingConfiguration::read_query(item0)?,
                                     );
@@ -10782,6 +10789,7 @@ mod resharding_configuration_items {
                             ::std::option::Option::Some(items) => {
                                 let mut list = ::std::vec::Vec::new();
                                 for item0 in items.items()? {
+                                    let item0: &::querygen_runtime::server::QueryTree = &item0;
                                     list.push(item0.text()?.to_owned());
                                 }
                                 list

@@ -510,6 +510,7 @@ impl BatchStopUpdateActionInput {
                         ::std::option::Option::Some(items) => {
                             let mut list = ::std::vec::Vec::new();
                             for item0 in items.items()? {
+                                let item0: &::querygen_runtime::server::QueryTree = &item0;
                                 list.push(item0.text()?.to_owned());
                             }
                             list
@@ -527,6 +528,7 @@ impl BatchStopUpdateActionInput {
                         ::std::option::Option::Some(items) => {
                             let mut list = ::std::vec::Vec::new();
                             for item0 in items.items()? {
+                                let item0: &::querygen_runtime::server::QueryTree = &item0;
                                 list.push(item0.text()?.to_owned());
                             }
                             list

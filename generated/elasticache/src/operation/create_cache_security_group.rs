@@ -605,6 +605,7 @@ impl CreateCacheSecurityGroupInput {
                         ::std::option::Option::Some(items) => {
                             let mut list = ::std::vec::Vec::new();
                             for item0 in items.items()? {
+                                let item0: &::querygen_runtime::server::QueryTree = &item0;
                                 list.push(crate::types::Tag::read_query(item0)?);
                             }
                             list

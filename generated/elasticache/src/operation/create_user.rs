@@ -854,6 +854,7 @@ impl CreateUserInput {
                         ::std::option::Option::Some(items) => {
                             let mut list = ::std::vec::Vec::new();
                             for item0 in items.items()? {
+                                let item0: &::querygen_runtime::server::QueryTree = &item0;
                                 list.push(item0.text()?.to_owned());
                             }
                             list
@@ -883,6 +884,7 @@ impl CreateUserInput {
                         ::std::option::Option::Some(items) => {
                             let mut list = ::std::vec::Vec::new();
                             for item0 in items.items()? {
+                                let item0: &::querygen_runtime::server::QueryTree = &item0;
                                 list.push(crate::types::Tag::read_query(item0)?);
                             }
                             list

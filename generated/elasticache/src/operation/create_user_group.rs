@@ -817,6 +817,7 @@ impl CreateUserGroupInput {
                         ::std::option::Option::Some(items) => {
                             let mut list = ::std::vec::Vec::new();
                             for item0 in items.items()? {
+                                let item0: &::querygen_runtime::server::QueryTree = &item0;
                                 list.push(item0.text()?.to_owned());
                             }
                             list
@@ -834,6 +835,7 @@ impl CreateUserGroupInput {
                         ::std::option::Option::Some(items) => {
                             let mut list = ::std::vec::Vec::new();
                             for item0 in items.items()? {
+                                let item0: &::querygen_runtime::server::QueryTree = &item0;
                                 list.push(crate::types::Tag::read_query(item0)?);
                             }
                             list

@@ -643,6 +643,7 @@ impl DecreaseNodeGroupsInGlobalReplicationGroupInput {
                         ::std::option::Option::Some(items) => {
                             let mut list = ::std::vec::Vec::new();
                             for item0 in items.items()? {
+                                let item0: &::querygen_runtime::server::QueryTree = &item0;
                                 list.push(item0.text()?.to_owned());
                             }
                             list
@@ -662,6 +663,7 @@ impl DecreaseNodeGroupsInGlobalReplicationGroupInput {
                         ::std::option::Option::Some(items) => {
                             let mut list = ::std::vec::Vec::new();
                             for item0 in items.items()? {
+                                let item0: &::querygen_runtime::server::QueryTree = &item0;
                                 list.push(item0.text()?.to_owned());
                             }
                             list

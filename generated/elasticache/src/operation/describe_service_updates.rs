@@ -533,6 +533,7 @@ impl DescribeServiceUpdatesInput {
                         ::std::option::Option::Some(items) => {
                             let mut list = ::std::vec::Vec::new();
                             for item0 in items.items()? {
+                                let item0: &::querygen_runtime::server::QueryTree = &item0;
                                 list.push(
                                     crate::types::ServiceUpdateStatus::from(item0.text()?),
                                 );

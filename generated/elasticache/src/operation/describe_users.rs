@@ -550,6 +550,7 @@ impl DescribeUsersInput {
                         ::std::option::Option::Some(items) => {
                             let mut list = ::std::vec::Vec::new();
                             for item0 in items.items()? {
+                                let item0: &::querygen_runtime::server::QueryTree = &item0;
                                 list.push(crate::types::Filter::read_query(item0)?);
                             }
                             list

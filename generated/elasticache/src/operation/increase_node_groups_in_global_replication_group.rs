@@ -554,6 +554,7 @@ impl IncreaseNodeGroupsInGlobalReplicationGroupInput {
                         ::std::option::Option::Some(items) => {
                             let mut list = ::std::vec::Vec::new();
                             for item0 in items.items()? {
+                                let item0: &::querygen_runtime::server::QueryTree = &item0;
                                 list.push(
                                     crate::types::RegionalConfiguration::read_query(item0)?,
                                 );

@@ -877,6 +877,7 @@ impl IncreaseReplicaCountInput {
                         ::std::option::Option::Some(items) => {
                             let mut list = ::std::vec::Vec::new();
                             for item0 in items.items()? {
+                                let item0: &::querygen_runtime::server::QueryTree = &item0;
                                 list.push(crate::types::ConfigureShard::read_query(item0)?);
                             }
                             list

@@ -574,6 +574,7 @@ impl ModifyCacheParameterGroupInput {
                         ::std::option::Option::Some(items) => {
                             let mut list = ::std::vec::Vec::new();
                             for item0 in items.items()? {
+                                let item0: &::querygen_runtime::server::QueryTree = &item0;
                                 list.push(
                                     crate::types::ParameterNameValue::read_query(item0)?,
                                 );

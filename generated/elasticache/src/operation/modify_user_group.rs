@@ -797,6 +797,7 @@ impl ModifyUserGroupInput {
                         ::std::option::Option::Some(items) => {
                             let mut list = ::std::vec::Vec::new();
                             for item0 in items.items()? {
+                                let item0: &::querygen_runtime::server::QueryTree = &item0;
                                 list.push(item0.text()?.to_owned());
                             }
                             list
@@ -814,6 +815,7 @@ impl ModifyUserGroupInput {
                         ::std::option::Option::Some(items) => {
                             let mut list = ::std::vec::Vec::new();
                             for item0 in items.items()? {
+                                let item0: &::querygen_runtime::server::QueryTree = &item0;
                                 list.push(item0.text()?.to_owned());
                             }
                             list

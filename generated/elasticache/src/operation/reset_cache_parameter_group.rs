@@ -608,6 +608,7 @@ impl ResetCacheParameterGroupInput {
                         ::std::option::Option::Some(items) => {
                             let mut list = ::std::vec::Vec::new();
                             for item0 in items.items()? {
+                                let item0: &::querygen_runtime::server::QueryTree = &item0;
                                 list.push(
                                     crate::types::ParameterNameValue::read_query(item0)?,
                                 );

@@ -522,6 +522,7 @@ impl StartMigrationInput {
                         ::std::option::Option::Some(items) => {
                             let mut list = ::std::vec::Vec::new();
                             for item0 in items.items()? {
+                                let item0: &::querygen_runtime::server::QueryTree = &item0;
                                 list.push(
                                     crate::types::CustomerNodeEndpoint::read_query(item0)?,
                                 );

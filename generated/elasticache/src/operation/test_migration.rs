@@ -520,6 +520,7 @@ impl TestMigrationInput {
                         ::std::option::Option::Some(items) => {
                             let mut list = ::std::vec::Vec::new();
                             for item0 in items.items()? {
+                                let item0: &::querygen_runtime::server::QueryTree = &item0;
                                 list.push(
                                     crate::types::CustomerNodeEndpoint::read_query(item0)?,
                                 );
