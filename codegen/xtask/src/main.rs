@@ -1,5 +1,7 @@
 //! `cargo xtask`: regenerate, check and exercise the generated crates.
 
+mod fuzz;
+
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -15,6 +17,10 @@ commands:
   build-times       clean release builds, one after another on an otherwise idle machine: the generated
                     crate with all operations, with StartMigration alone (both with the client and no
                     TLS), then aws-sdk-elasticache through $ELASTICACHE_BENCH_DIR/measure_build.sh
+  fuzz [SECONDS] [TARGET...]
+                    coverage-guided cargo-fuzz runs of the targets in tests/fuzz/, SECONDS each (default
+                    600), one after another; needs a nightly toolchain and cargo-fuzz. Corpus, logs,
+                    crash artifacts and a summary (report.md) go to target/fuzz/
 
 Upstream models are read from $SMITHY_MODELS_DIR (a checkout of aws/api-models-aws or its models/ folder),
 the partition data for endpoint rules from $ENDPOINTS_DIR (the folder holding partitions.json).";
@@ -29,6 +35,7 @@ fn main() -> ExitCode {
         ["bench"] => bench("3"),
         ["bench", runs] => bench(runs),
         ["build-times"] => build_times(),
+        ["fuzz", rest @ ..] => fuzz::run(rest),
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
             Ok(())
