@@ -145,13 +145,23 @@ pub(crate) fn push_float<F: ryu::Float + Into<f64>>(out: &mut String, value: F) 
 
 /// Percent-encodes `value` into `out`: everything but `A-Z a-z 0-9 - _ . ~`, uppercase hex.
 pub fn encode_into(out: &mut String, value: &str) {
-    for byte in value.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
-            out.push(char::from(byte));
-        } else {
+    let unreserved =
+        |byte: &u8| byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~');
+    let bytes = value.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        // Copy each run of unreserved bytes in one go. A run is ASCII, so both of its
+        // ends are character boundaries and `get` cannot fail.
+        let run = bytes
+            .get(at..)
+            .map_or(0, |rest| rest.iter().take_while(|b| unreserved(b)).count());
+        out.push_str(value.get(at..at + run).unwrap_or_default());
+        at += run;
+        if let Some(&byte) = bytes.get(at) {
             out.push('%');
             out.push(hex_digit(byte >> 4));
             out.push(hex_digit(byte & 0x0f));
+            at += 1;
         }
     }
 }

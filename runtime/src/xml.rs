@@ -160,7 +160,11 @@ impl fmt::Debug for XmlReader<'_> {
 
 /// The local part of a qualified name (`p:Name` → `Name`).
 fn local(qname: &str) -> &str {
-    qname.rsplit_once(':').map_or(qname, |(_, local)| local)
+    // Names are short: a plain loop beats the setup of a vectorised search.
+    match qname.bytes().rposition(|b| b == b':') {
+        Some(colon) => qname.get(colon + 1..).unwrap_or(qname),
+        None => qname,
+    }
 }
 
 impl<'a> XmlReader<'a> {
@@ -266,6 +270,9 @@ impl<'a> XmlReader<'a> {
         if parent.empty || self.depth < parent.depth {
             return Ok(None);
         }
+        // Text between child elements is ignored, so quick-xml may skip the
+        // indentation before the next tag without producing an event for it.
+        self.inner.config_mut().trim_text_start = true;
         loop {
             match self.read()? {
                 Event::Start(start) => return self.enter(start.name().as_ref(), false).map(Some),
@@ -294,6 +301,8 @@ impl<'a> XmlReader<'a> {
         if node.empty {
             return Ok(Cow::Borrowed(""));
         }
+        // A value's leading whitespace is part of it.
+        self.inner.config_mut().trim_text_start = false;
         let mut text: Cow<'a, str> = Cow::Borrowed("");
         loop {
             match self.read()? {
@@ -441,6 +450,24 @@ mod tests {
                 .map(|(a, b)| (a.to_string(), b.to_string()))
                 .collect();
         assert_eq!(seen, expected);
+    }
+
+    #[test]
+    fn indentation_is_skipped_but_values_keep_their_whitespace() {
+        // Between elements the reader trims text; inside a leaf it must not.
+        let body = b"<R>\n  <A>  two leading</A>\n\t<B>\n line\n</B>\r\n  <C> </C>\n</R>\n";
+        let mut r = XmlReader::new(body).unwrap();
+        let root = r.root().unwrap();
+        let mut seen = Vec::new();
+        while let Some(child) = r.next_child(&root).unwrap() {
+            let name = r.name().to_owned();
+            seen.push((name, r.text(&child).unwrap().into_owned()));
+        }
+        let seen: Vec<(&str, &str)> = seen.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        assert_eq!(
+            seen,
+            [("A", "  two leading"), ("B", "\n line\n"), ("C", " ")]
+        );
     }
 
     #[test]
