@@ -408,8 +408,10 @@ impl std::io::Write for LogBuffer {
 #[test]
 fn trace_logs_never_show_the_secret_the_token_or_the_signature() {
     // We log nothing ourselves; aws-sigv4 traces the request it signs and the
-    // canonical request. Capture everything at TRACE through a successful call, a
-    // modeled error and a 500, and look for each secret.
+    // canonical request when it signs in full (requests of another shape than
+    // awsQuery's usual POST to `/`, as with this endpoint's path). Capture
+    // everything at TRACE through a successful call, a modeled error and a 500 on
+    // each signing path, and look for each secret.
     let token = "SESSION-TOKEN-d3adb33f";
     let logs = LogBuffer::default();
     let subscriber = tracing_subscriber::fmt()
@@ -424,6 +426,9 @@ fn trace_logs_never_show_the_secret_the_token_or_the_signature() {
         Ok((200, OK)),
         Ok((404, NOT_FOUND)),
         Ok((500, "<html>down</html>")),
+        Ok((200, OK)),
+        Ok((404, NOT_FOUND)),
+        Ok((500, "<html>down</html>")),
     ]);
     tracing::subscriber::with_default(subscriber, || {
         let runtime = tokio::runtime::Builder::new_current_thread()
@@ -431,21 +436,27 @@ fn trace_logs_never_show_the_secret_the_token_or_the_signature() {
             .build()
             .unwrap();
         runtime.block_on(async {
-            let config = Config::builder()
-                .region("us-east-1")
-                .credentials(Credentials::new("AKIDEXAMPLE", SECRET, Some(token.into())))
-                .endpoint_url("https://elasticache.us-east-1.amazonaws.com")
-                .retry_config(RetryConfig::disabled())
-                .transport(script.clone())
-                .build();
-            let client = elasticache::Client::from_conf(config);
-            assert!(start_migration(&client).await.is_ok());
-            assert!(start_migration(&client).await.is_err());
-            assert!(start_migration(&client).await.is_err());
+            for url in [
+                "https://elasticache.us-east-1.amazonaws.com",
+                "https://elasticache.us-east-1.amazonaws.com/base/",
+            ] {
+                let config = Config::builder()
+                    .region("us-east-1")
+                    .credentials(Credentials::new("AKIDEXAMPLE", SECRET, Some(token.into())))
+                    .endpoint_url(url)
+                    .retry_config(RetryConfig::disabled())
+                    .transport(script.clone())
+                    .build();
+                let client = elasticache::Client::from_conf(config);
+                assert!(start_migration(&client).await.is_ok());
+                assert!(start_migration(&client).await.is_err());
+                assert!(start_migration(&client).await.is_err());
+            }
         });
     });
     let logs = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
-    // The capture works: the signer's trace events are there, three times each.
+    // The capture works: aws-sigv4's trace events are there for the three requests
+    // it signed in full.
     assert_eq!(logs.matches("signing request").count(), 3, "{logs}");
     assert_eq!(logs.matches("canonical_request=POST").count(), 3, "{logs}");
     // ... with the session token header redacted by aws-sigv4.
@@ -457,7 +468,7 @@ fn trace_logs_never_show_the_secret_the_token_or_the_signature() {
     assert!(!logs.contains(SECRET), "secret in the logs: {logs}");
     assert!(!logs.contains(token), "session token in the logs: {logs}");
     let requests = script.requests();
-    assert_eq!(requests.len(), 3);
+    assert_eq!(requests.len(), 6);
     for request in &requests {
         let authorization = request.headers()["authorization"].to_str().unwrap();
         let signature = authorization.rsplit("Signature=").next().unwrap();
