@@ -16,7 +16,8 @@ commands:
                     harness ($ELASTICACHE_BENCH_DIR/run_bench.sh), RUNS times each (default 3)
   build-times       clean release builds, one after another on an otherwise idle machine: the generated
                     crate with all operations, with StartMigration alone (both with the client and no
-                    TLS), then aws-sdk-elasticache through $ELASTICACHE_BENCH_DIR/measure_build.sh
+                    TLS), then aws-sdk-elasticache through $ELASTICACHE_BENCH_DIR/measure_build.sh; also
+                    the release rebuild of a downstream binary that calls every operation
   fuzz [SECONDS] [TARGET...]
                     coverage-guided cargo-fuzz runs of the targets in tests/fuzz/, SECONDS each (default
                     600), one after another; needs a nightly toolchain and cargo-fuzz. Corpus, logs,
@@ -213,6 +214,76 @@ fn timed_clean_build(features: &str, label: &str) -> Result<f64, xtask::TaskErro
     }
 }
 
+/// A downstream binary that calls `send()` on every operation: builds it once with
+/// its dependencies, then times a rebuild of that crate alone, which is what each
+/// operation's client code costs the crate that uses it.
+fn timed_downstream_rebuild(operations: &[&str]) -> Result<f64, xtask::TaskError> {
+    let root = xtask::workspace_root();
+    let err = |what: &str, e: std::io::Error| xtask::TaskError(format!("{what}: {e}"));
+    let dir = std::env::temp_dir().join("querygen-build-times-downstream");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("src")).map_err(|e| err("cannot create the crate", e))?;
+    let features: Vec<String> = std::iter::once("client")
+        .chain(operations.iter().copied())
+        .map(|f| format!("{f:?}"))
+        .collect();
+    let manifest = format!(
+        "[package]\nname = \"downstream\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\n\
+         [dependencies]\nelasticache = {{ path = {:?}, default-features = false, features = [{}] }}\n\
+         tokio = {{ version = \"1\", features = [\"rt\"] }}\n\n[workspace]\n",
+        root.join("generated/elasticache").display().to_string(),
+        features.join(", ")
+    );
+    std::fs::write(dir.join("Cargo.toml"), manifest)
+        .map_err(|e| err("cannot write Cargo.toml", e))?;
+    // The workspace's lock, so the same dependency versions are built.
+    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"))
+        .map_err(|e| err("cannot copy Cargo.lock", e))?;
+    let calls: String = operations
+        .iter()
+        .map(|op| {
+            format!(
+                "    let _ = client.{}().send().await;\n",
+                op.replace('-', "_")
+            )
+        })
+        .collect();
+    let main = |marker: u32| {
+        format!(
+            "// build {marker}\nasync fn all(client: &elasticache::Client) {{\n{calls}}}\n\n\
+             fn main() {{\n    let config = elasticache::client::Config::builder().region(\"us-east-1\").build();\n    \
+             let client = elasticache::Client::from_conf(config);\n    \
+             if let Ok(runtime) = tokio::runtime::Builder::new_current_thread().build() {{\n        \
+             runtime.block_on(all(&client));\n    }}\n}}\n"
+        )
+    };
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let build = || {
+        std::process::Command::new(&cargo)
+            .args(["build", "--release", "--quiet"])
+            .env("CARGO_TARGET_DIR", dir.join("target"))
+            .current_dir(&dir)
+            .status()
+            .map_err(|e| err("cannot run cargo", e))
+    };
+    std::fs::write(dir.join("src/main.rs"), main(1)).map_err(|e| err("cannot write main.rs", e))?;
+    if !build()?.success() {
+        return Err(xtask::TaskError(
+            "the downstream crate does not build".into(),
+        ));
+    }
+    std::fs::write(dir.join("src/main.rs"), main(2)).map_err(|e| err("cannot write main.rs", e))?;
+    let started = Instant::now();
+    let status = build()?;
+    let seconds = started.elapsed().as_secs_f64();
+    let _ = std::fs::remove_dir_all(&dir);
+    if status.success() {
+        Ok(seconds)
+    } else {
+        Err(xtask::TaskError("the downstream rebuild failed".into()))
+    }
+}
+
 /// Build times of the generated crate and of aws-sdk-elasticache, measured in one run.
 fn build_times() -> Result<(), xtask::TaskError> {
     let root = xtask::workspace_root();
@@ -250,6 +321,11 @@ fn build_times() -> Result<(), xtask::TaskError> {
     eprintln!("== generated crate, StartMigration only, client without TLS");
     let one_secs = timed_clean_build("client,start-migration", "start-migration")?;
     eprintln!("   {one_secs:.1} s");
+    eprintln!(
+        "== a downstream binary calling every operation's send(): rebuild of that crate alone"
+    );
+    let downstream_secs = timed_downstream_rebuild(&operations)?;
+    eprintln!("   {downstream_secs:.1} s");
     eprintln!("== aws-sdk-elasticache 1.129.0, default features off plus rt-tokio (the harness's measure_build.sh)");
     let output = std::process::Command::new("bash")
         .arg(&script)
@@ -285,6 +361,10 @@ fn build_times() -> Result<(), xtask::TaskError> {
     println!(
         "| generated crate, StartMigration only | {one_secs:.1} | 1/{:.1} |",
         sdk_secs / one_secs
+    );
+    println!(
+        "\nA downstream binary calling all {} operations' `send()`: {downstream_secs:.1} s to rebuild that crate alone (release).",
+        operations.len()
     );
     Ok(())
 }

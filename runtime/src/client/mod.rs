@@ -281,6 +281,32 @@ pub struct Operation<I, O, E> {
     pub parse_response: ParseResponse<O, E>,
 }
 
+/// An operation's request builder with its input bound: endpoint URL → unsigned request.
+type BuildErased<'a> = &'a (dyn Fn(&str) -> Result<HttpRequest, RequestError> + Sync);
+
+/// An operation's response parser that keeps what it read and says what kind it was.
+type ParseErased<'a> = &'a mut (dyn FnMut(&HttpResponse) -> Answer + Send);
+
+/// What the retry loop learns from the parser about one answer.
+enum Answer {
+    /// The output (kept by the parser).
+    Output,
+    /// The operation's error (kept by the parser), and whether it may be retried.
+    Error(Option<RetryReason>),
+}
+
+/// How a call ended; an output or service error is in the parser's keeping.
+enum Ended {
+    Output,
+    Service {
+        status: u16,
+        request_id: Option<String>,
+        attempts: u32,
+    },
+    Construction(ConstructionError),
+    Dispatch(DispatchFailure),
+}
+
 /// What a generated `Client` holds: the configuration, with everything that can be
 /// prepared once (endpoint, signer, transport) prepared.
 pub struct Handle {
@@ -347,49 +373,115 @@ impl Handle {
     }
 
     /// Sends `input` through `operation`, retrying as the configuration says.
+    ///
+    /// Only this thin shell is generic: it wraps the operation's request builder
+    /// and parser in two trait objects and hands them to one non-generic loop
+    /// (signing, sending, retries, timeouts), compiled once in this crate rather
+    /// than once per operation in every crate that calls it.
     pub async fn invoke<I, O, E>(
         &self,
         operation: &Operation<I, O, E>,
         input: &I,
     ) -> Result<QueryResponse<O>, SdkError<E>>
     where
-        E: ErrorCode,
+        I: Sync,
+        O: Send,
+        E: ErrorCode + Send,
     {
+        // The parser keeps the last answer here; the loop only learns what kind it was.
+        let mut kept: Option<Result<QueryResponse<O>, E>> = None;
+        let build = |url: &str| (operation.build_request)(input, url);
+        let mut parse = |response: &HttpResponse| match (operation.parse_response)(response) {
+            Ok(output) => {
+                kept = Some(Ok(output));
+                Answer::Output
+            }
+            Err(error) => {
+                let retry = if response.status().is_success() {
+                    None
+                } else {
+                    classify_response(response.status().as_u16(), error.code())
+                };
+                kept = Some(Err(error));
+                Answer::Error(retry)
+            }
+        };
+        let ended = self.run(operation.name, &build, &mut parse).await;
+        match (ended, kept) {
+            (Ended::Output, Some(Ok(output))) => Ok(output),
+            (
+                Ended::Service {
+                    status,
+                    request_id,
+                    attempts,
+                },
+                Some(Err(error)),
+            ) => Err(SdkError::Service(ServiceFailure {
+                error,
+                status,
+                request_id,
+                attempts,
+            })),
+            (Ended::Construction(error), _) => Err(SdkError::Construction(error)),
+            (Ended::Dispatch(failure), _) => Err(SdkError::Dispatch(failure)),
+            // The loop reports an answer only after the parser has kept it.
+            (Ended::Output | Ended::Service { .. }, _) => {
+                Err(SdkError::Construction(ConstructionError::new(format!(
+                    "{}: the parsed answer went missing (a bug in querygen-runtime)",
+                    operation.name
+                ))))
+            }
+        }
+    }
+
+    /// The whole call, under the operation timeout.
+    async fn run(
+        &self,
+        name: &'static str,
+        build: BuildErased<'_>,
+        parse: ParseErased<'_>,
+    ) -> Ended {
         let attempts = std::sync::atomic::AtomicU32::new(0);
-        let calls = self.attempt_all(operation, input, &attempts);
+        let calls = self.attempt_all(name, build, parse, &attempts);
         match self.config.operation_timeout {
             None => calls.await,
             Some(limit) => match tokio::time::timeout(limit, calls).await {
-                Ok(result) => result,
-                Err(_) => Err(SdkError::Dispatch(DispatchFailure {
+                Ok(ended) => ended,
+                Err(_) => Ended::Dispatch(DispatchFailure {
                     error: TransportError::new(
                         TransportErrorKind::Timeout,
                         format!(
-                            "{} did not complete within the operation timeout of {limit:?}",
-                            operation.name
+                            "{name} did not complete within the operation timeout of {limit:?}"
                         ),
                     ),
                     attempts: attempts.load(std::sync::atomic::Ordering::Relaxed),
-                })),
+                }),
             },
         }
     }
 
-    async fn attempt_all<I, O, E: ErrorCode>(
+    async fn attempt_all(
         &self,
-        operation: &Operation<I, O, E>,
-        input: &I,
+        name: &'static str,
+        build: BuildErased<'_>,
+        parse: ParseErased<'_>,
         attempts: &std::sync::atomic::AtomicU32,
-    ) -> Result<QueryResponse<O>, SdkError<E>> {
+    ) -> Ended {
         let construction = |message: &str| {
-            SdkError::Construction(ConstructionError::new(format!(
-                "{}: {message}",
-                operation.name
-            )))
+            Ended::Construction(ConstructionError::new(format!("{name}: {message}")))
         };
-        let target = self.target.as_ref().map_err(|m| construction(m))?;
-        let signer = self.signer.as_ref().map_err(|m| construction(m))?;
-        let transport = self.transport.as_ref().map_err(|m| construction(m))?;
+        let target = match self.target.as_ref() {
+            Ok(target) => target,
+            Err(m) => return construction(m),
+        };
+        let signer = match self.signer.as_ref() {
+            Ok(signer) => signer,
+            Err(m) => return construction(m),
+        };
+        let transport = match self.transport.as_ref() {
+            Ok(transport) => transport,
+            Err(m) => return construction(m),
+        };
         let max_attempts = self.config.retry.max_attempts.max(1);
         let invocation_id = invocation_id();
         let mut last_retry_cost = 0;
@@ -397,13 +489,18 @@ impl Handle {
         loop {
             attempt += 1;
             attempts.store(attempt, std::sync::atomic::Ordering::Relaxed);
-            let mut request = (operation.build_request)(input, &target.url)
-                .map_err(|e| construction(&e.to_string()))?;
-            self.add_headers(&mut request, target, &invocation_id, attempt, max_attempts)
-                .map_err(|m| construction(&m))?;
-            signer
-                .sign(&mut request, SystemTime::now())
-                .map_err(|m| construction(&m))?;
+            let mut request = match build(&target.url) {
+                Ok(request) => request,
+                Err(e) => return construction(&e.to_string()),
+            };
+            if let Err(m) =
+                self.add_headers(&mut request, target, &invocation_id, attempt, max_attempts)
+            {
+                return construction(&m);
+            }
+            if let Err(m) = signer.sign(&mut request, SystemTime::now()) {
+                return construction(&m);
+            }
             let sent = transport.send(request);
             let outcome = match self.config.read_timeout {
                 None => sent.await,
@@ -415,24 +512,17 @@ impl Handle {
                 }),
             };
             let (reason, failure) = match outcome {
-                Ok(response) => match (operation.parse_response)(&response) {
-                    Ok(output) => {
+                Ok(response) => match parse(&response) {
+                    Answer::Output => {
                         self.quota.release(last_retry_cost);
-                        return Ok(output);
+                        return Ended::Output;
                     }
-                    Err(error) => {
-                        let status = response.status().as_u16();
-                        let reason = if response.status().is_success() {
-                            None
-                        } else {
-                            classify_response(status, error.code())
-                        };
-                        let failure = SdkError::Service(ServiceFailure {
+                    Answer::Error(reason) => {
+                        let failure = Ended::Service {
+                            status: response.status().as_u16(),
                             request_id: request_id(&response),
-                            error,
-                            status,
                             attempts: attempt,
-                        });
+                        };
                         (reason, failure)
                     }
                 },
@@ -444,7 +534,7 @@ impl Handle {
                         TransportErrorKind::Timeout => Some(RetryReason::Timeout),
                         TransportErrorKind::Response => None,
                     };
-                    let failure = SdkError::Dispatch(DispatchFailure {
+                    let failure = Ended::Dispatch(DispatchFailure {
                         error,
                         attempts: attempt,
                     });
@@ -452,13 +542,13 @@ impl Handle {
                 }
             };
             let Some(reason) = reason else {
-                return Err(failure);
+                return failure;
             };
             if attempt >= max_attempts {
-                return Err(failure);
+                return failure;
             }
             let Some(cost) = self.quota.acquire(reason) else {
-                return Err(failure);
+                return failure;
             };
             last_retry_cost = cost;
             tokio::time::sleep(backoff(&self.config.retry, attempt, random_unit())).await;
