@@ -348,6 +348,18 @@ async fn an_answer_that_never_comes_is_cut_by_the_operation_timeout() {
     assert!(error.to_string().contains("operation timeout"), "{error}");
 }
 
+/// A call's future can move between threads (`tokio::spawn` on a multi-threaded runtime).
+#[test]
+fn a_call_is_send() {
+    fn assert_send<T: Send>(_: &T) {}
+    let script = Script::new(vec![]);
+    let client = client(&script, 1);
+    let call = start_migration(&client);
+    assert_send(&call);
+    let describe = client.describe_replication_groups().send();
+    assert_send(&describe);
+}
+
 #[test]
 fn debug_output_never_shows_the_secret() {
     let script = Script::new(vec![]);
