@@ -337,8 +337,7 @@ mod authentication_mode_items {
                         match child.child("member") {
                             ::std::option::Option::Some(items) => {
                                 let mut list = ::std::vec::Vec::new();
-                                for item0 in items.items()? {
-                                    let item0: &::querygen_runtime::server::QueryTree = &item0;
+                                for item0 in items.items()?.iter() {
                                     list.push(item0.text()?.to_owned());
                                 }
                                 list
@@ -3559,8 +3558,7 @@ mod configure_shard_items {
                         match child.child("PreferredAvailabilityZone") {
                             ::std::option::Option::Some(items) => {
                                 let mut list = ::std::vec::Vec::new();
-                                for item0 in items.items()? {
-                                    let item0: &::querygen_runtime::server::QueryTree = &item0;
+                                for item0 in items.items()?.iter() {
                                     list.push(item0.text()?.to_owned());
                                 }
                                 list
@@ -3578,8 +3576,7 @@ mod configure_shard_items {
                         match child.child("PreferredOutpostArn") {
                             ::std::option::Option::Some(items) => {
                                 let mut list = ::std::vec::Vec::new();
-                                for item0 in items.items()? {
-                                    let item0: &::querygen_runtime::server::QueryTree = &item0;
+                                for item0 in items.items()?.iter() {
                                     list.push(item0.text()?.to_owned());
                                 }
                                 list
@@ -4920,8 +4917,7 @@ mod filter_items {
                         match child.child("member") {
                             ::std::option::Option::Some(items) => {
                                 let mut list = ::std::vec::Vec::new();
-                                for item0 in items.items()? {
-                                    let item0: &::querygen_runtime::server::QueryTree = &item0;
+                                for item0 in items.items()?.iter() {
                                     list.push(item0.text()?.to_owned());
                                 }
                                 list
@@ -7056,8 +7052,7 @@ mod node_group_configuration_items {
                         match child.child("AvailabilityZone") {
                             ::std::option::Option::Some(items) => {
                                 let mut list = ::std::vec::Vec::new();
-                                for item0 in items.items()? {
-                                    let item0: &::querygen_runtime::server::QueryTree = &item0;
+                                for item0 in items.items()?.iter() {
                                     list.push(item0.text()?.to_owned());
                                 }
                                 list
@@ -7080,8 +7075,7 @@ mod node_group_configuration_items {
                         match child.child("OutpostArn") {
                             ::std::option::Option::Some(items) => {
                                 let mut list = ::std::vec::Vec::new();
-                                for item0 in items.items()? {
-                                    let item0: &::querygen_runtime::server::QueryTree = &item0;
+                                for item0 in items.items()?.iter() {
                                     list.push(item0.text()?.to_owned());
                                 }
                                 list
@@ -9168,8 +9162,7 @@ mod regional_configuration_items {
                         match child.child("ReshardingConfiguration") {
                             ::std::option::Option::Some(items) => {
                                 let mut list = ::std::vec::Vec::new();
-                                for item0 in items.items()? {
-                                    let item0: &::querygen_runtime::server::QueryTree = &item0;
+                                for item0 in items.items()?.iter() {
                                     list.push(
                                         crate::types::ReshardingConfiguration::read_query(item0)?,
                                     );
@@ -10788,8 +10781,7 @@ mod resharding_configuration_items {
                         match child.child("AvailabilityZone") {
                             ::std::option::Option::Some(items) => {
                                 let mut list = ::std::vec::Vec::new();
-                                for item0 in items.items()? {
-                                    let item0: &::querygen_runtime::server::QueryTree = &item0;
+                                for item0 in items.items()?.iter() {
                                     list.push(item0.text()?.to_owned());
                                 }
                                 list

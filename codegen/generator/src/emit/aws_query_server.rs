@@ -167,8 +167,7 @@ fn read_query_value(ty: &TypeRef, node: &Ident, flattened: bool, depth: usize) -
                 match #items {
                     ::std::option::Option::Some(items) => {
                         let mut list = ::std::vec::Vec::new();
-                        for #item in items.items()? {
-                            let #item: &::querygen_runtime::server::QueryTree = &#item;
+                        for #item in items.items()?.iter() {
                             list.push(#read);
                         }
                         list

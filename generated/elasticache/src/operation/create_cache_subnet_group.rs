@@ -652,8 +652,7 @@ impl CreateCacheSubnetGroupInput {
                     match child.child("SubnetIdentifier") {
                         ::std::option::Option::Some(items) => {
                             let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()? {
-                                let item0: &::querygen_runtime::server::QueryTree = &item0;
+                            for item0 in items.items()?.iter() {
                                 list.push(item0.text()?.to_owned());
                             }
                             list
@@ -670,8 +669,7 @@ impl CreateCacheSubnetGroupInput {
                     match child.child("Tag") {
                         ::std::option::Option::Some(items) => {
                             let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()? {
-                                let item0: &::querygen_runtime::server::QueryTree = &item0;
+                            for item0 in items.items()?.iter() {
                                 list.push(crate::types::Tag::read_query(item0)?);
                             }
                             list

@@ -1130,8 +1130,7 @@ impl CreateServerlessCacheInput {
                     match child.child("SecurityGroupId") {
                         ::std::option::Option::Some(items) => {
                             let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()? {
-                                let item0: &::querygen_runtime::server::QueryTree = &item0;
+                            for item0 in items.items()?.iter() {
                                 list.push(item0.text()?.to_owned());
                             }
                             list
@@ -1148,8 +1147,7 @@ impl CreateServerlessCacheInput {
                     match child.child("SnapshotArn") {
                         ::std::option::Option::Some(items) => {
                             let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()? {
-                                let item0: &::querygen_runtime::server::QueryTree = &item0;
+                            for item0 in items.items()?.iter() {
                                 list.push(item0.text()?.to_owned());
                             }
                             list
@@ -1166,8 +1164,7 @@ impl CreateServerlessCacheInput {
                     match child.child("Tag") {
                         ::std::option::Option::Some(items) => {
                             let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()? {
-                                let item0: &::querygen_runtime::server::QueryTree = &item0;
+                            for item0 in items.items()?.iter() {
                                 list.push(crate::types::Tag::read_query(item0)?);
                             }
                             list
@@ -1190,8 +1187,7 @@ impl CreateServerlessCacheInput {
                     match child.child("SubnetId") {
                         ::std::option::Option::Some(items) => {
                             let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()? {
-                                let item0: &::querygen_runtime::server::QueryTree = &item0;
+                            for item0 in items.items()?.iter() {
                                 list.push(item0.text()?.to_owned());
                             }
                             list

@@ -940,8 +940,7 @@ impl DecreaseReplicaCountInput {
                     match child.child("ConfigureShard") {
                         ::std::option::Option::Some(items) => {
                             let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()? {
-                                let item0: &::querygen_runtime::server::QueryTree = &item0;
+                            for item0 in items.items()?.iter() {
                                 list.push(crate::types::ConfigureShard::read_query(item0)?);
                             }
                             list
@@ -958,8 +957,7 @@ impl DecreaseReplicaCountInput {
                     match child.child("member") {
                         ::std::option::Option::Some(items) => {
                             let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()? {
-                                let item0: &::querygen_runtime::server::QueryTree = &item0;
+                            for item0 in items.items()?.iter() {
                                 list.push(item0.text()?.to_owned());
                             }
                             list

@@ -553,8 +553,7 @@ impl IncreaseNodeGroupsInGlobalReplicationGroupInput {
                     match child.child("RegionalConfiguration") {
                         ::std::option::Option::Some(items) => {
                             let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()? {
-                                let item0: &::querygen_runtime::server::QueryTree = &item0;
+                            for item0 in items.items()?.iter() {
                                 list.push(
                                     crate::types::RegionalConfiguration::read_query(item0)?,
                                 );

@@ -1637,8 +1637,7 @@ impl ModifyCacheClusterInput {
                     match child.child("CacheNodeId") {
                         ::std::option::Option::Some(items) => {
                             let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()? {
-                                let item0: &::querygen_runtime::server::QueryTree = &item0;
+                            for item0 in items.items()?.iter() {
                                 list.push(item0.text()?.to_owned());
                             }
                             list
@@ -1661,8 +1660,7 @@ impl ModifyCacheClusterInput {
                     match child.child("PreferredAvailabilityZone") {
                         ::std::option::Option::Some(items) => {
                             let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()? {
-                                let item0: &::querygen_runtime::server::QueryTree = &item0;
+                            for item0 in items.items()?.iter() {
                                 list.push(item0.text()?.to_owned());
                             }
                             list
@@ -1681,8 +1679,7 @@ impl ModifyCacheClusterInput {
                     match child.child("CacheSecurityGroupName") {
                         ::std::option::Option::Some(items) => {
                             let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()? {
-                                let item0: &::querygen_runtime::server::QueryTree = &item0;
+                            for item0 in items.items()?.iter() {
                                 list.push(item0.text()?.to_owned());
                             }
                             list
@@ -1699,8 +1696,7 @@ impl ModifyCacheClusterInput {
                     match child.child("SecurityGroupId") {
                         ::std::option::Option::Some(items) => {
                             let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()? {
-                                let item0: &::querygen_runtime::server::QueryTree = &item0;
+                            for item0 in items.items()?.iter() {
                                 list.push(item0.text()?.to_owned());
                             }
                             list
@@ -1810,8 +1806,7 @@ impl ModifyCacheClusterInput {
                     match child.child("LogDeliveryConfigurationRequest") {
                         ::std::option::Option::Some(items) => {
                             let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()? {
-                                let item0: &::querygen_runtime::server::QueryTree = &item0;
+                            for item0 in items.items()?.iter() {
                                 list.push(
                                     crate::types::LogDeliveryConfigurationRequest::read_query(
                                         item0,

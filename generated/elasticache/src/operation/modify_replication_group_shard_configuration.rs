@@ -936,8 +936,7 @@ impl ModifyReplicationGroupShardConfigurationInput {
                     match child.child("ReshardingConfiguration") {
                         ::std::option::Option::Some(items) => {
                             let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()? {
-                                let item0: &::querygen_runtime::server::QueryTree = &item0;
+                            for item0 in items.items()?.iter() {
                                 list.push(
                                     crate::types::ReshardingConfiguration::read_query(item0)?,
                                 );
@@ -956,8 +955,7 @@ impl ModifyReplicationGroupShardConfigurationInput {
                     match child.child("NodeGroupToRemove") {
                         ::std::option::Option::Some(items) => {
                             let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()? {
-                                let item0: &::querygen_runtime::server::QueryTree = &item0;
+                            for item0 in items.items()?.iter() {
                                 list.push(item0.text()?.to_owned());
                             }
                             list
@@ -974,8 +972,7 @@ impl ModifyReplicationGroupShardConfigurationInput {
                     match child.child("NodeGroupToRetain") {
                         ::std::option::Option::Some(items) => {
                             let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()? {
-                                let item0: &::querygen_runtime::server::QueryTree = &item0;
+                            for item0 in items.items()?.iter() {
                                 list.push(item0.text()?.to_owned());
                             }
                             list

@@ -687,8 +687,7 @@ impl PurchaseReservedCacheNodesOfferingInput {
                     match child.child("Tag") {
                         ::std::option::Option::Some(items) => {
                             let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()? {
-                                let item0: &::querygen_runtime::server::QueryTree = &item0;
+                            for item0 in items.items()?.iter() {
                                 list.push(crate::types::Tag::read_query(item0)?);
                             }
                             list

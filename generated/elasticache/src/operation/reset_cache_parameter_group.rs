@@ -607,8 +607,7 @@ impl ResetCacheParameterGroupInput {
                     match child.child("ParameterNameValue") {
                         ::std::option::Option::Some(items) => {
                             let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()? {
-                                let item0: &::querygen_runtime::server::QueryTree = &item0;
+                            for item0 in items.items()?.iter() {
                                 list.push(
                                     crate::types::ParameterNameValue::read_query(item0)?,
                                 );

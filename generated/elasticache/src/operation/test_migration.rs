@@ -519,8 +519,7 @@ impl TestMigrationInput {
                     match child.child("member") {
                         ::std::option::Option::Some(items) => {
                             let mut list = ::std::vec::Vec::new();
-                            for item0 in items.items()? {
-                                let item0: &::querygen_runtime::server::QueryTree = &item0;
+                            for item0 in items.items()?.iter() {
                                 list.push(
                                     crate::types::CustomerNodeEndpoint::read_query(item0)?,
                                 );
