@@ -196,39 +196,90 @@ pub fn read_response_metadata(
     Ok(request_id)
 }
 
-/// Reads a success document `<{Op}Response><{Op}Result>…</{Op}Result><ResponseMetadata>…`,
-/// handing the Result element to `read_result`. A missing Result element gives `None`.
+/// A success document `<{Op}Response><{Op}Result>…</{Op}Result><ResponseMetadata>…`
+/// opened at its root. Generated parsers read the Result element with
+/// [`result`](Self::result) and the rest with [`finish`](Self::finish); the
+/// walk lives here, once, rather than in a generic function per operation.
+#[derive(Debug)]
+pub struct ResponseDocument<'a> {
+    reader: XmlReader<'a>,
+    root: Node,
+    result_name: String,
+    result_seen: bool,
+    request_id: Option<String>,
+}
+
+impl<'a> ResponseDocument<'a> {
+    /// Checks the root element is `<{operation}Response>`.
+    pub fn open(body: &'a [u8], operation: &str) -> Result<Self, XmlError> {
+        let mut reader = XmlReader::new(body)?;
+        let root = reader.root()?;
+        let expected_root = format!("{operation}Response");
+        if reader.name() != expected_root {
+            return Err(reader.fail(XmlErrorKind::WrongRoot {
+                expected: expected_root,
+                found: reader.name().to_owned(),
+            }));
+        }
+        Ok(Self {
+            reader,
+            root,
+            result_name: format!("{operation}Result"),
+            result_seen: false,
+            request_id: None,
+        })
+    }
+
+    /// The `{Op}Result` element, to read through [`reader`](Self::reader), or
+    /// `None` when the document has none. Reads `ResponseMetadata` and skips
+    /// other elements on the way.
+    pub fn result(&mut self) -> Result<Option<Node>, XmlError> {
+        self.walk(true)
+    }
+
+    /// The reader, positioned in the element [`result`](Self::result) returned.
+    pub fn reader(&mut self) -> &mut XmlReader<'a> {
+        &mut self.reader
+    }
+
+    /// Reads the rest of the document (a second Result element is skipped)
+    /// and returns `ResponseMetadata/RequestId`, if the service sent one.
+    pub fn finish(mut self) -> Result<Option<String>, XmlError> {
+        self.walk(false)?;
+        Ok(self.request_id)
+    }
+
+    fn walk(&mut self, stop_at_result: bool) -> Result<Option<Node>, XmlError> {
+        while let Some(child) = self.reader.next_child(&self.root)? {
+            if self.reader.name() == self.result_name {
+                if stop_at_result && !self.result_seen {
+                    self.result_seen = true;
+                    return Ok(Some(child));
+                }
+                self.reader.skip(&child)?;
+            } else if self.reader.name() == "ResponseMetadata" {
+                self.request_id = read_response_metadata(&mut self.reader, &child)?;
+            } else {
+                self.reader.skip(&child)?;
+            }
+        }
+        Ok(None)
+    }
+}
+
+/// Reads a success document, handing the Result element to `read_result`
+/// (`None` when there is none), and returns the request id beside it.
 pub fn read_response<T>(
     body: &[u8],
     operation: &str,
     read_result: impl FnOnce(&mut XmlReader<'_>, &Node) -> Result<T, XmlError>,
 ) -> Result<(Option<T>, Option<String>), XmlError> {
-    let mut reader = XmlReader::new(body)?;
-    let root = reader.root()?;
-    let expected_root = format!("{operation}Response");
-    if reader.name() != expected_root {
-        return Err(reader.fail(XmlErrorKind::WrongRoot {
-            expected: expected_root,
-            found: reader.name().to_owned(),
-        }));
-    }
-    let expected_result = format!("{operation}Result");
-    let mut read_result = Some(read_result);
-    let mut output = None;
-    let mut request_id = None;
-    while let Some(child) = reader.next_child(&root)? {
-        if reader.name() == expected_result {
-            match read_result.take() {
-                Some(read) => output = Some(read(&mut reader, &child)?),
-                None => reader.skip(&child)?,
-            }
-        } else if reader.name() == "ResponseMetadata" {
-            request_id = read_response_metadata(&mut reader, &child)?;
-        } else {
-            reader.skip(&child)?;
-        }
-    }
-    Ok((output, request_id))
+    let mut document = ResponseDocument::open(body, operation)?;
+    let output = match document.result()? {
+        Some(node) => Some(read_result(document.reader(), &node)?),
+        None => None,
+    };
+    Ok((output, document.finish()?))
 }
 
 /// The generic part of an awsQuery error document:
@@ -282,22 +333,29 @@ impl ErrorEnvelope {
     }
 }
 
-/// Reads the members of a modeled error from the `<Error>` element of an error body.
-pub fn read_error_details<T>(
-    body: &[u8],
-    read: impl FnOnce(&mut XmlReader<'_>, &Node) -> Result<T, XmlError>,
-) -> Result<T, XmlError> {
+/// The `<Error>` element of an error body, and a reader positioned in it:
+/// generated error readers read their members from there.
+pub fn error_element(body: &[u8]) -> Result<(XmlReader<'_>, Node), XmlError> {
     let mut reader = XmlReader::new(body)?;
     let root = expect_error_root(&mut reader)?;
     while let Some(child) = reader.next_child(&root)? {
         if reader.name() == "Error" {
-            return read(&mut reader, &child);
+            return Ok((reader, child));
         }
         reader.skip(&child)?;
     }
     Err(reader.fail(XmlErrorKind::Missing {
         detail: "the error document has no <Error> element".into(),
     }))
+}
+
+/// Reads the members of a modeled error from the `<Error>` element of an error body.
+pub fn read_error_details<T>(
+    body: &[u8],
+    read: impl FnOnce(&mut XmlReader<'_>, &Node) -> Result<T, XmlError>,
+) -> Result<T, XmlError> {
+    let (mut reader, node) = error_element(body)?;
+    read(&mut reader, &node)
 }
 
 /// The error `Code` of an operation's error type, which decides whether a
@@ -346,6 +404,11 @@ impl UnhandledError {
                 parse_error: Some(e),
             },
         }
+    }
+
+    /// [`new`](Self::new), boxed: what an operation's `Unhandled` variant holds.
+    pub fn boxed(status: u16, body: &[u8], envelope: Result<ErrorEnvelope, XmlError>) -> Box<Self> {
+        Box::new(Self::new(status, body, envelope))
     }
 }
 

@@ -165,12 +165,20 @@ impl fmt::Debug for XmlReader<'_> {
     }
 }
 
-/// Whether `bytes` holds `byte`. Names and values are short: a loop without
-/// an early exit compiles to a few vector compares, where `memchr` or
-/// `contains` spend longer setting up than searching.
+/// Whether `bytes` holds `byte`. Names and values are short, so eight bytes
+/// are tested at a time in a plain integer, where `memchr` or `contains`
+/// spend longer setting up than searching.
 #[inline]
 fn holds(bytes: &[u8], byte: u8) -> bool {
-    bytes.iter().fold(false, |found, &b| found | (b == byte))
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    let pattern = ONES * u64::from(byte);
+    let (words, rest) = bytes.as_chunks::<8>();
+    // A word holds a zero byte exactly when this expression is not zero.
+    words.iter().any(|word| {
+        let x = u64::from_ne_bytes(*word) ^ pattern;
+        x.wrapping_sub(ONES) & !x & HIGHS != 0
+    }) || rest.contains(&byte)
 }
 
 /// The local part of a qualified name (`p:Name` → `Name`).
@@ -436,6 +444,122 @@ impl<'a> XmlReader<'a> {
         parsed.ok_or_else(|| self.invalid(expected, &text))
     }
 
+    /// An enum leaf: any text is a value (unknown ones included).
+    pub fn read_enum<T: for<'s> From<&'s str>>(&mut self, node: &Node) -> Result<T, XmlError> {
+        Ok(T::from(self.text(node)?.as_ref()))
+    }
+
+    // The `*_into` readers below store a member's value in its slot and are
+    // what generated `read_xml` functions call, one call per member: the
+    // per-member code stays a call, not a copy of the read and its error path.
+    // Generic ones are instantiated once per value type, not per member.
+
+    /// [`read_string`](Self::read_string) into `slot`.
+    pub fn read_string_into(
+        &mut self,
+        node: &Node,
+        slot: &mut Option<String>,
+    ) -> Result<(), XmlError> {
+        *slot = Some(self.read_string(node)?);
+        Ok(())
+    }
+
+    /// [`read_parsed`](Self::read_parsed) into `slot`.
+    pub fn read_parsed_into<T: std::str::FromStr>(
+        &mut self,
+        node: &Node,
+        expected: &'static str,
+        slot: &mut Option<T>,
+    ) -> Result<(), XmlError> {
+        *slot = Some(self.read_parsed(node, expected)?);
+        Ok(())
+    }
+
+    /// [`read_blob`](Self::read_blob) into `slot`.
+    pub fn read_blob_into(
+        &mut self,
+        node: &Node,
+        slot: &mut Option<Vec<u8>>,
+    ) -> Result<(), XmlError> {
+        *slot = Some(self.read_blob(node)?);
+        Ok(())
+    }
+
+    /// [`read_timestamp`](Self::read_timestamp) into `slot`.
+    pub fn read_timestamp_into(
+        &mut self,
+        node: &Node,
+        format: crate::query::TimestampFormat,
+        slot: &mut Option<crate::DateTime>,
+    ) -> Result<(), XmlError> {
+        *slot = Some(self.read_timestamp(node, format)?);
+        Ok(())
+    }
+
+    /// [`read_enum`](Self::read_enum) into `slot`.
+    pub fn read_enum_into<T: for<'s> From<&'s str>>(
+        &mut self,
+        node: &Node,
+        slot: &mut Option<T>,
+    ) -> Result<(), XmlError> {
+        *slot = Some(self.read_enum(node)?);
+        Ok(())
+    }
+
+    /// An integer enum leaf into `slot`.
+    pub fn read_int_enum_into<T: From<i32>>(
+        &mut self,
+        node: &Node,
+        slot: &mut Option<T>,
+    ) -> Result<(), XmlError> {
+        *slot = Some(T::from(self.read_parsed::<i32>(node, "a 32-bit integer")?));
+        Ok(())
+    }
+
+    /// A structure or union, read by `read` (its generated `read_xml`), into `slot`.
+    pub fn read_into<T>(
+        &mut self,
+        node: &Node,
+        slot: &mut Option<T>,
+        read: fn(&mut XmlReader<'a>, &Node) -> Result<T, XmlError>,
+    ) -> Result<(), XmlError> {
+        *slot = Some(read(self, node)?);
+        Ok(())
+    }
+
+    /// A wrapped list into `slot`: each child named `item` read by `read`,
+    /// other children skipped.
+    pub fn read_list_into<T>(
+        &mut self,
+        node: &Node,
+        item: &str,
+        slot: &mut Option<Vec<T>>,
+        read: fn(&mut XmlReader<'a>, &Node) -> Result<T, XmlError>,
+    ) -> Result<(), XmlError> {
+        let mut items = Vec::new();
+        while let Some(child) = self.next_child(node)? {
+            if self.name == item {
+                items.push(read(self, &child)?);
+            } else {
+                self.skip(&child)?;
+            }
+        }
+        *slot = Some(items);
+        Ok(())
+    }
+
+    /// One element of a flattened list, read by `read`, appended to `slot`.
+    pub fn push_into<T>(
+        &mut self,
+        node: &Node,
+        slot: &mut Option<Vec<T>>,
+        read: fn(&mut XmlReader<'a>, &Node) -> Result<T, XmlError>,
+    ) -> Result<(), XmlError> {
+        let item = read(self, node)?;
+        slot.get_or_insert_with(Vec::new).push(item);
+        Ok(())
+    }
+
     /// An [`XmlErrorKind::InvalidValue`] error for the element just read.
     fn invalid(&self, expected: &'static str, found: &str) -> XmlError {
         let found: String = found.chars().take(64).collect();
@@ -552,6 +676,31 @@ mod tests {
                 ("C", "ü".to_owned())
             ]
         );
+        for text in [
+            "",
+            "a",
+            "abcdefg:",
+            "abcdefgh",
+            "abcdefgh:",
+            ":abcdefgh",
+            "ab:cdefghijklmnop",
+        ] {
+            for byte in [b':', b'\r', 0x80, 0xff, 0] {
+                assert_eq!(
+                    holds(text.as_bytes(), byte),
+                    text.as_bytes().contains(&byte)
+                );
+            }
+        }
+        assert!(holds(&[0x3a; 16], b':') && !holds(&[0x3b; 17], b':'));
+        assert!(holds(
+            &[0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00],
+            0x00
+        ));
+        assert!(!holds(
+            &[0x01, 0x81, 0xff, 0x7f, 0x02, 0x80, 0xfe, 0x3b, 0x39],
+            b':'
+        ));
         assert_eq!(normalize_line_ends("\r"), "\n");
         assert_eq!(normalize_line_ends("\r\r\n\n"), "\n\n\n");
         assert!(matches!(

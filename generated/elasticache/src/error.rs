@@ -50,13 +50,9 @@ mod api_call_rate_for_customer_exceeded_fault_items {
             let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "message" => reader.read_string_into(&child, &mut member_message),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self { message: member_message })
         }
@@ -67,10 +63,8 @@ mod api_call_rate_for_customer_exceeded_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
+            let mut error = Self::read_xml(&mut reader, &node)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -159,13 +153,9 @@ mod authorization_already_exists_fault_items {
             let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "message" => reader.read_string_into(&child, &mut member_message),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self { message: member_message })
         }
@@ -176,10 +166,8 @@ mod authorization_already_exists_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
+            let mut error = Self::read_xml(&mut reader, &node)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -267,13 +255,9 @@ mod authorization_not_found_fault_items {
             let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "message" => reader.read_string_into(&child, &mut member_message),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self { message: member_message })
         }
@@ -284,10 +268,8 @@ mod authorization_not_found_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
+            let mut error = Self::read_xml(&mut reader, &node)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -375,13 +357,9 @@ mod cache_cluster_already_exists_fault_items {
             let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "message" => reader.read_string_into(&child, &mut member_message),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self { message: member_message })
         }
@@ -392,10 +370,8 @@ mod cache_cluster_already_exists_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
+            let mut error = Self::read_xml(&mut reader, &node)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -498,13 +474,9 @@ mod cache_cluster_not_found_fault_items {
             let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "message" => reader.read_string_into(&child, &mut member_message),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self { message: member_message })
         }
@@ -515,10 +487,8 @@ mod cache_cluster_not_found_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
+            let mut error = Self::read_xml(&mut reader, &node)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -621,13 +591,9 @@ mod cache_parameter_group_already_exists_fault_items {
             let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "message" => reader.read_string_into(&child, &mut member_message),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self { message: member_message })
         }
@@ -638,10 +604,8 @@ mod cache_parameter_group_already_exists_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
+            let mut error = Self::read_xml(&mut reader, &node)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -744,13 +708,9 @@ mod cache_parameter_group_not_found_fault_items {
             let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "message" => reader.read_string_into(&child, &mut member_message),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self { message: member_message })
         }
@@ -761,10 +721,8 @@ mod cache_parameter_group_not_found_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
+            let mut error = Self::read_xml(&mut reader, &node)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -867,13 +825,9 @@ mod cache_parameter_group_quota_exceeded_fault_items {
             let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "message" => reader.read_string_into(&child, &mut member_message),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self { message: member_message })
         }
@@ -884,10 +838,8 @@ mod cache_parameter_group_quota_exceeded_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
+            let mut error = Self::read_xml(&mut reader, &node)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -975,13 +927,9 @@ mod cache_security_group_already_exists_fault_items {
             let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "message" => reader.read_string_into(&child, &mut member_message),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self { message: member_message })
         }
@@ -992,10 +940,8 @@ mod cache_security_group_already_exists_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
+            let mut error = Self::read_xml(&mut reader, &node)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -1097,13 +1043,9 @@ mod cache_security_group_not_found_fault_items {
             let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "message" => reader.read_string_into(&child, &mut member_message),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self { message: member_message })
         }
@@ -1114,10 +1056,8 @@ mod cache_security_group_not_found_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
+            let mut error = Self::read_xml(&mut reader, &node)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -1219,13 +1159,9 @@ mod cache_security_group_quota_exceeded_fault_items {
             let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "message" => reader.read_string_into(&child, &mut member_message),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self { message: member_message })
         }
@@ -1236,10 +1172,8 @@ mod cache_security_group_quota_exceeded_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
+            let mut error = Self::read_xml(&mut reader, &node)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -1327,13 +1261,9 @@ mod cache_subnet_group_already_exists_fault_items {
             let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "message" => reader.read_string_into(&child, &mut member_message),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self { message: member_message })
         }
@@ -1344,10 +1274,8 @@ mod cache_subnet_group_already_exists_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
+            let mut error = Self::read_xml(&mut reader, &node)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -1435,13 +1363,9 @@ mod cache_subnet_group_in_use_items {
             let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "message" => reader.read_string_into(&child, &mut member_message),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self { message: member_message })
         }
@@ -1452,10 +1376,8 @@ mod cache_subnet_group_in_use_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
+            let mut error = Self::read_xml(&mut reader, &node)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -1554,13 +1476,9 @@ mod cache_subnet_group_not_found_fault_items {
             let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "message" => reader.read_string_into(&child, &mut member_message),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self { message: member_message })
         }
@@ -1571,10 +1489,8 @@ mod cache_subnet_group_not_found_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
+            let mut error = Self::read_xml(&mut reader, &node)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -1673,13 +1589,9 @@ mod cache_subnet_group_quota_exceeded_fault_items {
             let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "message" => reader.read_string_into(&child, &mut member_message),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self { message: member_message })
         }
@@ -1690,10 +1602,8 @@ mod cache_subnet_group_quota_exceeded_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
+            let mut error = Self::read_xml(&mut reader, &node)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -1782,13 +1692,9 @@ mod cache_subnet_quota_exceeded_fault_items {
             let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "message" => reader.read_string_into(&child, &mut member_message),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self { message: member_message })
         }
@@ -1799,10 +1705,8 @@ mod cache_subnet_quota_exceeded_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
+            let mut error = Self::read_xml(&mut reader, &node)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -1897,13 +1801,9 @@ mod cluster_quota_for_customer_exceeded_fault_items {
             let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "message" => reader.read_string_into(&child, &mut member_message),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self { message: member_message })
         }
@@ -1914,10 +1814,8 @@ mod cluster_quota_for_customer_exceeded_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
+            let mut error = Self::read_xml(&mut reader, &node)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -2012,13 +1910,9 @@ mod default_user_associated_to_user_group_fault_items {
             let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "message" => reader.read_string_into(&child, &mut member_message),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self { message: member_message })
         }
@@ -2029,10 +1923,8 @@ mod default_user_associated_to_user_group_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
+            let mut error = Self::read_xml(&mut reader, &node)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -2120,13 +2012,9 @@ mod default_user_required_items {
             let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "message" => reader.read_string_into(&child, &mut member_message),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self { message: member_message })
         }
@@ -2137,10 +2025,8 @@ mod default_user_required_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
+            let mut error = Self::read_xml(&mut reader, &node)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -2234,13 +2120,9 @@ mod duplicate_user_name_fault_items {
             let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "message" => reader.read_string_into(&child, &mut member_message),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self { message: member_message })
         }
@@ -2251,10 +2133,8 @@ mod duplicate_user_name_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
+            let mut error = Self::read_xml(&mut reader, &node)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -2348,13 +2228,9 @@ mod global_replication_group_already_exists_fault_items {
             let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "message" => reader.read_string_into(&child, &mut member_message),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self { message: member_message })
         }
@@ -2365,10 +2241,8 @@ mod global_replication_group_already_exists_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
+            let mut error = Self::read_xml(&mut reader, &node)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -2468,13 +2342,9 @@ mod global_replication_group_not_found_fault_items {
             let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "message" => reader.read_string_into(&child, &mut member_message),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self { message: member_message })
         }
@@ -2485,10 +2355,8 @@ mod global_replication_group_not_found_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
+            let mut error = Self::read_xml(&mut reader, &node)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -2601,13 +2469,9 @@ mod insufficient_cache_cluster_capacity_fault_items {
             let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "message" => reader.read_string_into(&child, &mut member_message),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self { message: member_message })
         }
@@ -2618,10 +2482,8 @@ mod insufficient_cache_cluster_capacity_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
+            let mut error = Self::read_xml(&mut reader, &node)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -2725,13 +2587,9 @@ mod invalid_arn_fault_items {
             let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "message" => reader.read_string_into(&child, &mut member_message),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self { message: member_message })
         }
@@ -2742,10 +2600,8 @@ mod invalid_arn_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
+            let mut error = Self::read_xml(&mut reader, &node)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -2852,13 +2708,9 @@ mod invalid_cache_cluster_state_fault_items {
             let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "message" => reader.read_string_into(&child, &mut member_message),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self { message: member_message })
         }
@@ -2869,10 +2721,8 @@ mod invalid_cache_cluster_state_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
+            let mut error = Self::read_xml(&mut reader, &node)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -2980,13 +2830,9 @@ mod invalid_cache_parameter_group_state_fault_items {
             let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "message" => reader.read_string_into(&child, &mut member_message),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self { message: member_message })
         }
@@ -2997,10 +2843,8 @@ mod invalid_cache_parameter_group_state_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
+            let mut error = Self::read_xml(&mut reader, &node)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -3103,13 +2947,9 @@ mod invalid_cache_security_group_state_fault_items {
             let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "message" => reader.read_string_into(&child, &mut member_message),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self { message: member_message })
         }
@@ -3120,10 +2960,8 @@ mod invalid_cache_security_group_state_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
+            let mut error = Self::read_xml(&mut reader, &node)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -3225,13 +3063,9 @@ mod invalid_credentials_exception_items {
             let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "message" => reader.read_string_into(&child, &mut member_message),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self { message: member_message })
         }
@@ -3242,10 +3076,8 @@ mod invalid_credentials_exception_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
+            let mut error = Self::read_xml(&mut reader, &node)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -3352,13 +3184,9 @@ mod invalid_global_replication_group_state_fault_items {
             let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "message" => reader.read_string_into(&child, &mut member_message),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self { message: member_message })
         }
@@ -3369,10 +3197,8 @@ mod invalid_global_replication_group_state_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
+            let mut error = Self::read_xml(&mut reader, &node)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -3480,13 +3306,9 @@ mod invalid_kms_key_fault_items {
             let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "message" => reader.read_string_into(&child, &mut member_message),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self { message: member_message })
         }
@@ -3497,10 +3319,8 @@ mod invalid_kms_key_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
+            let mut error = Self::read_xml(&mut reader, &node)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -3649,13 +3469,9 @@ mod invalid_parameter_combination_exception_items {
             let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "message" => reader.read_string_into(&child, &mut member_message),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self { message: member_message })
         }
@@ -3666,10 +3482,8 @@ mod invalid_parameter_combination_exception_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
+            let mut error = Self::read_xml(&mut reader, &node)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -3877,13 +3691,9 @@ mod invalid_parameter_value_exception_items {
             let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "message" => reader.read_string_into(&child, &mut member_message),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self { message: member_message })
         }
@@ -3894,10 +3704,8 @@ mod invalid_parameter_value_exception_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
+            let mut error = Self::read_xml(&mut reader, &node)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -4069,13 +3877,9 @@ mod invalid_replication_group_state_fault_items {
             let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "message" => reader.read_string_into(&child, &mut member_message),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self { message: member_message })
         }
@@ -4086,10 +3890,8 @@ mod invalid_replication_group_state_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
+            let mut error = Self::read_xml(&mut reader, &node)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -4205,13 +4007,9 @@ mod invalid_serverless_cache_snapshot_state_fault_items {
             let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "message" => reader.read_string_into(&child, &mut member_message),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self { message: member_message })
         }
@@ -4222,10 +4020,8 @@ mod invalid_serverless_cache_snapshot_state_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
+            let mut error = Self::read_xml(&mut reader, &node)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -4332,13 +4128,9 @@ mod invalid_serverless_cache_state_fault_items {
             let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "message" => reader.read_string_into(&child, &mut member_message),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self { message: member_message })
         }
@@ -4349,10 +4141,8 @@ mod invalid_serverless_cache_state_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
+            let mut error = Self::read_xml(&mut reader, &node)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -4450,13 +4240,9 @@ mod invalid_snapshot_state_fault_items {
             let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "message" => reader.read_string_into(&child, &mut member_message),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self { message: member_message })
         }
@@ -4467,10 +4253,8 @@ mod invalid_snapshot_state_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
+            let mut error = Self::read_xml(&mut reader, &node)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -4558,13 +4342,9 @@ mod invalid_subnet_items {
             let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "message" => reader.read_string_into(&child, &mut member_message),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self { message: member_message })
         }
@@ -4575,10 +4355,8 @@ mod invalid_subnet_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
+            let mut error = Self::read_xml(&mut reader, &node)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -4675,13 +4453,9 @@ mod invalid_user_group_state_fault_items {
             let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "message" => reader.read_string_into(&child, &mut member_message),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self { message: member_message })
         }
@@ -4692,10 +4466,8 @@ mod invalid_user_group_state_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
+            let mut error = Self::read_xml(&mut reader, &node)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -4792,13 +4564,9 @@ mod invalid_user_state_fault_items {
             let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "message" => reader.read_string_into(&child, &mut member_message),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self { message: member_message })
         }
@@ -4809,10 +4577,8 @@ mod invalid_user_state_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
+            let mut error = Self::read_xml(&mut reader, &node)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -4910,13 +4676,9 @@ mod invalid_vpc_network_state_fault_items {
             let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "message" => reader.read_string_into(&child, &mut member_message),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self { message: member_message })
         }
@@ -4927,10 +4689,8 @@ mod invalid_vpc_network_state_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
+            let mut error = Self::read_xml(&mut reader, &node)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -5028,13 +4788,9 @@ mod no_operation_fault_items {
             let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "message" => reader.read_string_into(&child, &mut member_message),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self { message: member_message })
         }
@@ -5045,10 +4801,8 @@ mod no_operation_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
+            let mut error = Self::read_xml(&mut reader, &node)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -5137,13 +4891,9 @@ mod node_group_not_found_fault_items {
             let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "message" => reader.read_string_into(&child, &mut member_message),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self { message: member_message })
         }
@@ -5154,10 +4904,8 @@ mod node_group_not_found_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
+            let mut error = Self::read_xml(&mut reader, &node)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -5253,13 +5001,9 @@ mod node_groups_per_replication_group_quota_exceeded_fault_items {
             let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "message" => reader.read_string_into(&child, &mut member_message),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self { message: member_message })
         }
@@ -5270,10 +5014,8 @@ mod node_groups_per_replication_group_quota_exceeded_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
+            let mut error = Self::read_xml(&mut reader, &node)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -5376,13 +5118,9 @@ mod node_quota_for_cluster_exceeded_fault_items {
             let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "message" => reader.read_string_into(&child, &mut member_message),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self { message: member_message })
         }
@@ -5393,10 +5131,8 @@ mod node_quota_for_cluster_exceeded_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
+            let mut error = Self::read_xml(&mut reader, &node)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -5502,13 +5238,9 @@ mod node_quota_for_customer_exceeded_fault_items {
             let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "message" => reader.read_string_into(&child, &mut member_message),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self { message: member_message })
         }
@@ -5519,10 +5251,8 @@ mod node_quota_for_customer_exceeded_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
+            let mut error = Self::read_xml(&mut reader, &node)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -5620,13 +5350,9 @@ mod replication_group_already_exists_fault_items {
             let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "message" => reader.read_string_into(&child, &mut member_message),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self { message: member_message })
         }
@@ -5637,10 +5363,8 @@ mod replication_group_already_exists_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
+            let mut error = Self::read_xml(&mut reader, &node)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -5728,13 +5452,9 @@ mod replication_group_already_under_migration_fault_items {
             let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "message" => reader.read_string_into(&child, &mut member_message),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self { message: member_message })
         }
@@ -5745,10 +5465,8 @@ mod replication_group_already_under_migration_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
+            let mut error = Self::read_xml(&mut reader, &node)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -5856,13 +5574,9 @@ mod replication_group_not_found_fault_items {
             let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "message" => reader.read_string_into(&child, &mut member_message),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self { message: member_message })
         }
@@ -5873,10 +5587,8 @@ mod replication_group_not_found_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
+            let mut error = Self::read_xml(&mut reader, &node)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -5984,13 +5696,9 @@ mod replication_group_not_under_migration_fault_items {
             let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "message" => reader.read_string_into(&child, &mut member_message),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self { message: member_message })
         }
@@ -6001,10 +5709,8 @@ mod replication_group_not_under_migration_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
+            let mut error = Self::read_xml(&mut reader, &node)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -6092,13 +5798,9 @@ mod reserved_cache_node_already_exists_fault_items {
             let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "message" => reader.read_string_into(&child, &mut member_message),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self { message: member_message })
         }
@@ -6109,10 +5811,8 @@ mod reserved_cache_node_already_exists_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
+            let mut error = Self::read_xml(&mut reader, &node)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -6207,13 +5907,9 @@ mod reserved_cache_node_not_found_fault_items {
             let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "message" => reader.read_string_into(&child, &mut member_message),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self { message: member_message })
         }
@@ -6224,10 +5920,8 @@ mod reserved_cache_node_not_found_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
+            let mut error = Self::read_xml(&mut reader, &node)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -6322,13 +6016,9 @@ mod reserved_cache_node_quota_exceeded_fault_items {
             let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "message" => reader.read_string_into(&child, &mut member_message),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self { message: member_message })
         }
@@ -6339,10 +6029,8 @@ mod reserved_cache_node_quota_exceeded_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
+            let mut error = Self::read_xml(&mut reader, &node)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -6435,13 +6123,9 @@ mod reserved_cache_nodes_offering_not_found_fault_items {
             let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "message" => reader.read_string_into(&child, &mut member_message),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self { message: member_message })
         }
@@ -6452,10 +6136,8 @@ mod reserved_cache_nodes_offering_not_found_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
+            let mut error = Self::read_xml(&mut reader, &node)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -6548,13 +6230,9 @@ mod serverless_cache_already_exists_fault_items {
             let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "message" => reader.read_string_into(&child, &mut member_message),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self { message: member_message })
         }
@@ -6565,10 +6243,8 @@ mod serverless_cache_already_exists_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
+            let mut error = Self::read_xml(&mut reader, &node)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -6668,13 +6344,9 @@ mod serverless_cache_not_found_fault_items {
             let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "message" => reader.read_string_into(&child, &mut member_message),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self { message: member_message })
         }
@@ -6685,10 +6357,8 @@ mod serverless_cache_not_found_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
+            let mut error = Self::read_xml(&mut reader, &node)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -6788,13 +6458,9 @@ mod serverless_cache_quota_for_customer_exceeded_fault_items {
             let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "message" => reader.read_string_into(&child, &mut member_message),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self { message: member_message })
         }
@@ -6805,10 +6471,8 @@ mod serverless_cache_quota_for_customer_exceeded_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
+            let mut error = Self::read_xml(&mut reader, &node)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -6903,13 +6567,9 @@ mod serverless_cache_snapshot_already_exists_fault_items {
             let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "message" => reader.read_string_into(&child, &mut member_message),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self { message: member_message })
         }
@@ -6920,10 +6580,8 @@ mod serverless_cache_snapshot_already_exists_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
+            let mut error = Self::read_xml(&mut reader, &node)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -7028,13 +6686,9 @@ mod serverless_cache_snapshot_not_found_fault_items {
             let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "message" => reader.read_string_into(&child, &mut member_message),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self { message: member_message })
         }
@@ -7045,10 +6699,8 @@ mod serverless_cache_snapshot_not_found_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
+            let mut error = Self::read_xml(&mut reader, &node)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -7152,13 +6804,9 @@ mod serverless_cache_snapshot_quota_exceeded_fault_items {
             let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "message" => reader.read_string_into(&child, &mut member_message),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self { message: member_message })
         }
@@ -7169,10 +6817,8 @@ mod serverless_cache_snapshot_quota_exceeded_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
+            let mut error = Self::read_xml(&mut reader, &node)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -7285,13 +6931,9 @@ mod service_linked_role_not_found_fault_items {
             let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "message" => reader.read_string_into(&child, &mut member_message),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self { message: member_message })
         }
@@ -7302,10 +6944,8 @@ mod service_linked_role_not_found_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
+            let mut error = Self::read_xml(&mut reader, &node)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -7419,13 +7059,9 @@ mod service_update_not_found_fault_items {
             let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "message" => reader.read_string_into(&child, &mut member_message),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self { message: member_message })
         }
@@ -7436,10 +7072,8 @@ mod service_update_not_found_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
+            let mut error = Self::read_xml(&mut reader, &node)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -7540,13 +7174,9 @@ mod snapshot_already_exists_fault_items {
             let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "message" => reader.read_string_into(&child, &mut member_message),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self { message: member_message })
         }
@@ -7557,10 +7187,8 @@ mod snapshot_already_exists_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
+            let mut error = Self::read_xml(&mut reader, &node)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -7666,13 +7294,9 @@ mod snapshot_feature_not_supported_fault_items {
             let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "message" => reader.read_string_into(&child, &mut member_message),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self { message: member_message })
         }
@@ -7683,10 +7307,8 @@ mod snapshot_feature_not_supported_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
+            let mut error = Self::read_xml(&mut reader, &node)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -7789,13 +7411,9 @@ mod snapshot_not_found_fault_items {
             let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "message" => reader.read_string_into(&child, &mut member_message),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self { message: member_message })
         }
@@ -7806,10 +7424,8 @@ mod snapshot_not_found_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
+            let mut error = Self::read_xml(&mut reader, &node)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -7913,13 +7529,9 @@ mod snapshot_quota_exceeded_fault_items {
             let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "message" => reader.read_string_into(&child, &mut member_message),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self { message: member_message })
         }
@@ -7930,10 +7542,8 @@ mod snapshot_quota_exceeded_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
+            let mut error = Self::read_xml(&mut reader, &node)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -8028,13 +7638,9 @@ mod subnet_in_use_items {
             let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "message" => reader.read_string_into(&child, &mut member_message),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self { message: member_message })
         }
@@ -8045,10 +7651,8 @@ mod subnet_in_use_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
+            let mut error = Self::read_xml(&mut reader, &node)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -8138,13 +7742,9 @@ mod subnet_not_allowed_fault_items {
             let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "message" => reader.read_string_into(&child, &mut member_message),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self { message: member_message })
         }
@@ -8155,10 +7755,8 @@ mod subnet_not_allowed_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
+            let mut error = Self::read_xml(&mut reader, &node)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -8246,13 +7844,9 @@ mod tag_not_found_fault_items {
             let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "message" => reader.read_string_into(&child, &mut member_message),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self { message: member_message })
         }
@@ -8263,10 +7857,8 @@ mod tag_not_found_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
+            let mut error = Self::read_xml(&mut reader, &node)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -8372,13 +7964,9 @@ mod tag_quota_per_resource_exceeded_items {
             let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "message" => reader.read_string_into(&child, &mut member_message),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self { message: member_message })
         }
@@ -8389,10 +7977,8 @@ mod tag_quota_per_resource_exceeded_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
+            let mut error = Self::read_xml(&mut reader, &node)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -8497,13 +8083,9 @@ mod test_failover_not_available_fault_items {
             let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "message" => reader.read_string_into(&child, &mut member_message),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self { message: member_message })
         }
@@ -8514,10 +8096,8 @@ mod test_failover_not_available_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
+            let mut error = Self::read_xml(&mut reader, &node)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -8605,13 +8185,9 @@ mod user_already_exists_fault_items {
             let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "message" => reader.read_string_into(&child, &mut member_message),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self { message: member_message })
         }
@@ -8622,10 +8198,8 @@ mod user_already_exists_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
+            let mut error = Self::read_xml(&mut reader, &node)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -8713,13 +8287,9 @@ mod user_group_already_exists_fault_items {
             let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "message" => reader.read_string_into(&child, &mut member_message),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self { message: member_message })
         }
@@ -8730,10 +8300,8 @@ mod user_group_already_exists_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
+            let mut error = Self::read_xml(&mut reader, &node)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -8834,13 +8402,9 @@ mod user_group_not_found_fault_items {
             let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "message" => reader.read_string_into(&child, &mut member_message),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self { message: member_message })
         }
@@ -8851,10 +8415,8 @@ mod user_group_not_found_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
+            let mut error = Self::read_xml(&mut reader, &node)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -8955,13 +8517,9 @@ mod user_group_quota_exceeded_fault_items {
             let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "message" => reader.read_string_into(&child, &mut member_message),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self { message: member_message })
         }
@@ -8972,10 +8530,8 @@ mod user_group_quota_exceeded_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
+            let mut error = Self::read_xml(&mut reader, &node)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -9074,13 +8630,9 @@ mod user_not_found_fault_items {
             let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "message" => reader.read_string_into(&child, &mut member_message),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self { message: member_message })
         }
@@ -9091,10 +8643,8 @@ mod user_not_found_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
+            let mut error = Self::read_xml(&mut reader, &node)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -9193,13 +8743,9 @@ mod user_quota_exceeded_fault_items {
             let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "message" => reader.read_string_into(&child, &mut member_message),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self { message: member_message })
         }
@@ -9210,10 +8756,8 @@ mod user_quota_exceeded_fault_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
+            let mut error = Self::read_xml(&mut reader, &node)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -10062,12 +9606,10 @@ impl ServiceError {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
                 return Self::Unhandled(
-                    ::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
-                        ),
+                    ::querygen_runtime::query::UnhandledError::boxed(
+                        status,
+                        body,
+                        ::std::result::Result::Err(problem),
                     ),
                 );
             }
@@ -10077,85 +9619,89 @@ impl ServiceError {
             ::std::option::Option::Some(
                 crate::error::ApiCallRateForCustomerExceededFault::CODE,
             ) => {
-                crate::error::ApiCallRateForCustomerExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::ApiCallRateForCustomerExceededFault::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::ApiCallRateForCustomerExceededFault(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::ApiCallRateForCustomerExceededFault,
-                    )
+                        )
+                    }
+                }
             }
             #[cfg(feature = "authorize-cache-security-group-ingress")]
             ::std::option::Option::Some(
                 crate::error::AuthorizationAlreadyExistsFault::CODE,
             ) => {
-                crate::error::AuthorizationAlreadyExistsFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::AuthorizationAlreadyExistsFault::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::AuthorizationAlreadyExistsFault(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::AuthorizationAlreadyExistsFault,
-                    )
+                        )
+                    }
+                }
             }
             #[cfg(feature = "revoke-cache-security-group-ingress")]
             ::std::option::Option::Some(
                 crate::error::AuthorizationNotFoundFault::CODE,
             ) => {
-                crate::error::AuthorizationNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::AuthorizationNotFoundFault::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::AuthorizationNotFoundFault(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::AuthorizationNotFoundFault,
-                    )
+                        )
+                    }
+                }
             }
             #[cfg(feature = "create-cache-cluster")]
             ::std::option::Option::Some(
                 crate::error::CacheClusterAlreadyExistsFault::CODE,
             ) => {
-                crate::error::CacheClusterAlreadyExistsFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::CacheClusterAlreadyExistsFault::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::CacheClusterAlreadyExistsFault(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::CacheClusterAlreadyExistsFault,
-                    )
+                        )
+                    }
+                }
             }
             #[cfg(
                 any(
@@ -10176,40 +9722,45 @@ impl ServiceError {
             ::std::option::Option::Some(
                 crate::error::CacheClusterNotFoundFault::CODE,
             ) => {
-                crate::error::CacheClusterNotFoundFault::read_error_body(body, &envelope)
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::CacheClusterNotFoundFault::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::CacheClusterNotFoundFault(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::CacheClusterNotFoundFault,
-                    )
+                        )
+                    }
+                }
             }
             #[cfg(feature = "create-cache-parameter-group")]
             ::std::option::Option::Some(
                 crate::error::CacheParameterGroupAlreadyExistsFault::CODE,
             ) => {
-                crate::error::CacheParameterGroupAlreadyExistsFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::CacheParameterGroupAlreadyExistsFault::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::CacheParameterGroupAlreadyExistsFault(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::CacheParameterGroupAlreadyExistsFault,
-                    )
+                        )
+                    }
+                }
             }
             #[cfg(
                 any(
@@ -10230,64 +9781,67 @@ impl ServiceError {
             ::std::option::Option::Some(
                 crate::error::CacheParameterGroupNotFoundFault::CODE,
             ) => {
-                crate::error::CacheParameterGroupNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::CacheParameterGroupNotFoundFault::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::CacheParameterGroupNotFoundFault(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::CacheParameterGroupNotFoundFault,
-                    )
+                        )
+                    }
+                }
             }
             #[cfg(feature = "create-cache-parameter-group")]
             ::std::option::Option::Some(
                 crate::error::CacheParameterGroupQuotaExceededFault::CODE,
             ) => {
-                crate::error::CacheParameterGroupQuotaExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::CacheParameterGroupQuotaExceededFault::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::CacheParameterGroupQuotaExceededFault(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::CacheParameterGroupQuotaExceededFault,
-                    )
+                        )
+                    }
+                }
             }
             #[cfg(feature = "create-cache-security-group")]
             ::std::option::Option::Some(
                 crate::error::CacheSecurityGroupAlreadyExistsFault::CODE,
             ) => {
-                crate::error::CacheSecurityGroupAlreadyExistsFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::CacheSecurityGroupAlreadyExistsFault::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::CacheSecurityGroupAlreadyExistsFault(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::CacheSecurityGroupAlreadyExistsFault,
-                    )
+                        )
+                    }
+                }
             }
             #[cfg(
                 any(
@@ -10307,80 +9861,87 @@ impl ServiceError {
             ::std::option::Option::Some(
                 crate::error::CacheSecurityGroupNotFoundFault::CODE,
             ) => {
-                crate::error::CacheSecurityGroupNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::CacheSecurityGroupNotFoundFault::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::CacheSecurityGroupNotFoundFault(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::CacheSecurityGroupNotFoundFault,
-                    )
+                        )
+                    }
+                }
             }
             #[cfg(feature = "create-cache-security-group")]
             ::std::option::Option::Some(
                 crate::error::CacheSecurityGroupQuotaExceededFault::CODE,
             ) => {
-                crate::error::CacheSecurityGroupQuotaExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::CacheSecurityGroupQuotaExceededFault::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::CacheSecurityGroupQuotaExceededFault(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::CacheSecurityGroupQuotaExceededFault,
-                    )
+                        )
+                    }
+                }
             }
             #[cfg(feature = "create-cache-subnet-group")]
             ::std::option::Option::Some(
                 crate::error::CacheSubnetGroupAlreadyExistsFault::CODE,
             ) => {
-                crate::error::CacheSubnetGroupAlreadyExistsFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::CacheSubnetGroupAlreadyExistsFault::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::CacheSubnetGroupAlreadyExistsFault(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::CacheSubnetGroupAlreadyExistsFault,
-                    )
+                        )
+                    }
+                }
             }
             #[cfg(feature = "delete-cache-subnet-group")]
             ::std::option::Option::Some(crate::error::CacheSubnetGroupInUse::CODE) => {
-                crate::error::CacheSubnetGroupInUse::read_error_body(body, &envelope)
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::CacheSubnetGroupInUse::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::CacheSubnetGroupInUse(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::CacheSubnetGroupInUse,
-                    )
+                        )
+                    }
+                }
             }
             #[cfg(
                 any(
@@ -10397,43 +9958,45 @@ impl ServiceError {
             ::std::option::Option::Some(
                 crate::error::CacheSubnetGroupNotFoundFault::CODE,
             ) => {
-                crate::error::CacheSubnetGroupNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::CacheSubnetGroupNotFoundFault::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::CacheSubnetGroupNotFoundFault(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::CacheSubnetGroupNotFoundFault,
-                    )
+                        )
+                    }
+                }
             }
             #[cfg(feature = "create-cache-subnet-group")]
             ::std::option::Option::Some(
                 crate::error::CacheSubnetGroupQuotaExceededFault::CODE,
             ) => {
-                crate::error::CacheSubnetGroupQuotaExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::CacheSubnetGroupQuotaExceededFault::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::CacheSubnetGroupQuotaExceededFault(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::CacheSubnetGroupQuotaExceededFault,
-                    )
+                        )
+                    }
+                }
             }
             #[cfg(
                 any(
@@ -10444,22 +10007,23 @@ impl ServiceError {
             ::std::option::Option::Some(
                 crate::error::CacheSubnetQuotaExceededFault::CODE,
             ) => {
-                crate::error::CacheSubnetQuotaExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::CacheSubnetQuotaExceededFault::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::CacheSubnetQuotaExceededFault(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::CacheSubnetQuotaExceededFault,
-                    )
+                        )
+                    }
+                }
             }
             #[cfg(
                 any(
@@ -10472,59 +10036,63 @@ impl ServiceError {
             ::std::option::Option::Some(
                 crate::error::ClusterQuotaForCustomerExceededFault::CODE,
             ) => {
-                crate::error::ClusterQuotaForCustomerExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::ClusterQuotaForCustomerExceededFault::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::ClusterQuotaForCustomerExceededFault(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::ClusterQuotaForCustomerExceededFault,
-                    )
+                        )
+                    }
+                }
             }
             #[cfg(feature = "delete-user")]
             ::std::option::Option::Some(
                 crate::error::DefaultUserAssociatedToUserGroupFault::CODE,
             ) => {
-                crate::error::DefaultUserAssociatedToUserGroupFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::DefaultUserAssociatedToUserGroupFault::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::DefaultUserAssociatedToUserGroupFault(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::DefaultUserAssociatedToUserGroupFault,
-                    )
+                        )
+                    }
+                }
             }
             #[cfg(any(feature = "create-user-group", feature = "modify-user-group"))]
             ::std::option::Option::Some(crate::error::DefaultUserRequired::CODE) => {
-                crate::error::DefaultUserRequired::read_error_body(body, &envelope)
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::DefaultUserRequired::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => Self::DefaultUserRequired(error),
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::DefaultUserRequired,
-                    )
+                        )
+                    }
+                }
             }
             #[cfg(
                 any(
@@ -10534,40 +10102,45 @@ impl ServiceError {
                 )
             )]
             ::std::option::Option::Some(crate::error::DuplicateUserNameFault::CODE) => {
-                crate::error::DuplicateUserNameFault::read_error_body(body, &envelope)
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::DuplicateUserNameFault::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::DuplicateUserNameFault(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::DuplicateUserNameFault,
-                    )
+                        )
+                    }
+                }
             }
             #[cfg(feature = "create-global-replication-group")]
             ::std::option::Option::Some(
                 crate::error::GlobalReplicationGroupAlreadyExistsFault::CODE,
             ) => {
-                crate::error::GlobalReplicationGroupAlreadyExistsFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::GlobalReplicationGroupAlreadyExistsFault::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::GlobalReplicationGroupAlreadyExistsFault(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::GlobalReplicationGroupAlreadyExistsFault,
-                    )
+                        )
+                    }
+                }
             }
             #[cfg(
                 any(
@@ -10585,22 +10158,23 @@ impl ServiceError {
             ::std::option::Option::Some(
                 crate::error::GlobalReplicationGroupNotFoundFault::CODE,
             ) => {
-                crate::error::GlobalReplicationGroupNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::GlobalReplicationGroupNotFoundFault::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::GlobalReplicationGroupNotFoundFault(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::GlobalReplicationGroupNotFoundFault,
-                    )
+                        )
+                    }
+                }
             }
             #[cfg(
                 any(
@@ -10616,22 +10190,23 @@ impl ServiceError {
             ::std::option::Option::Some(
                 crate::error::InsufficientCacheClusterCapacityFault::CODE,
             ) => {
-                crate::error::InsufficientCacheClusterCapacityFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::InsufficientCacheClusterCapacityFault::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::InsufficientCacheClusterCapacityFault(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::InsufficientCacheClusterCapacityFault,
-                    )
+                        )
+                    }
+                }
             }
             #[cfg(
                 any(
@@ -10641,19 +10216,18 @@ impl ServiceError {
                 )
             )]
             ::std::option::Option::Some(crate::error::InvalidArnFault::CODE) => {
-                crate::error::InvalidArnFault::read_error_body(body, &envelope)
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::InvalidArnFault::read_error_body(body, &envelope) {
+                    ::std::result::Result::Ok(error) => Self::InvalidArnFault(error),
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::InvalidArnFault,
-                    )
+                        )
+                    }
+                }
             }
             #[cfg(
                 any(
@@ -10672,22 +10246,23 @@ impl ServiceError {
             ::std::option::Option::Some(
                 crate::error::InvalidCacheClusterStateFault::CODE,
             ) => {
-                crate::error::InvalidCacheClusterStateFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::InvalidCacheClusterStateFault::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::InvalidCacheClusterStateFault(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::InvalidCacheClusterStateFault,
-                    )
+                        )
+                    }
+                }
             }
             #[cfg(
                 any(
@@ -10700,22 +10275,23 @@ impl ServiceError {
             ::std::option::Option::Some(
                 crate::error::InvalidCacheParameterGroupStateFault::CODE,
             ) => {
-                crate::error::InvalidCacheParameterGroupStateFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::InvalidCacheParameterGroupStateFault::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::InvalidCacheParameterGroupStateFault(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::InvalidCacheParameterGroupStateFault,
-                    )
+                        )
+                    }
+                }
             }
             #[cfg(
                 any(
@@ -10729,22 +10305,23 @@ impl ServiceError {
             ::std::option::Option::Some(
                 crate::error::InvalidCacheSecurityGroupStateFault::CODE,
             ) => {
-                crate::error::InvalidCacheSecurityGroupStateFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::InvalidCacheSecurityGroupStateFault::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::InvalidCacheSecurityGroupStateFault(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::InvalidCacheSecurityGroupStateFault,
-                    )
+                        )
+                    }
+                }
             }
             #[cfg(
                 any(
@@ -10756,22 +10333,23 @@ impl ServiceError {
             ::std::option::Option::Some(
                 crate::error::InvalidCredentialsException::CODE,
             ) => {
-                crate::error::InvalidCredentialsException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::InvalidCredentialsException::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::InvalidCredentialsException(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::InvalidCredentialsException,
-                    )
+                        )
+                    }
+                }
             }
             #[cfg(
                 any(
@@ -10790,22 +10368,23 @@ impl ServiceError {
             ::std::option::Option::Some(
                 crate::error::InvalidGlobalReplicationGroupStateFault::CODE,
             ) => {
-                crate::error::InvalidGlobalReplicationGroupStateFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::InvalidGlobalReplicationGroupStateFault::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::InvalidGlobalReplicationGroupStateFault(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::InvalidGlobalReplicationGroupStateFault,
-                    )
+                        )
+                    }
+                }
             }
             #[cfg(
                 any(
@@ -10816,19 +10395,21 @@ impl ServiceError {
                 )
             )]
             ::std::option::Option::Some(crate::error::InvalidKmsKeyFault::CODE) => {
-                crate::error::InvalidKmsKeyFault::read_error_body(body, &envelope)
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::InvalidKmsKeyFault::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => Self::InvalidKmsKeyFault(error),
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::InvalidKmsKeyFault,
-                    )
+                        )
+                    }
+                }
             }
             #[cfg(
                 any(
@@ -10888,22 +10469,23 @@ impl ServiceError {
             ::std::option::Option::Some(
                 crate::error::InvalidParameterCombinationException::CODE,
             ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::InvalidParameterCombinationException::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::InvalidParameterCombinationException(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::InvalidParameterCombinationException,
-                    )
+                        )
+                    }
+                }
             }
             #[cfg(
                 any(
@@ -10975,22 +10557,23 @@ impl ServiceError {
             ::std::option::Option::Some(
                 crate::error::InvalidParameterValueException::CODE,
             ) => {
-                crate::error::InvalidParameterValueException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::InvalidParameterValueException::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::InvalidParameterValueException(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::InvalidParameterValueException,
-                    )
+                        )
+                    }
+                }
             }
             #[cfg(
                 any(
@@ -11014,22 +10597,23 @@ impl ServiceError {
             ::std::option::Option::Some(
                 crate::error::InvalidReplicationGroupStateFault::CODE,
             ) => {
-                crate::error::InvalidReplicationGroupStateFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::InvalidReplicationGroupStateFault::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::InvalidReplicationGroupStateFault(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::InvalidReplicationGroupStateFault,
-                    )
+                        )
+                    }
+                }
             }
             #[cfg(
                 any(
@@ -11044,22 +10628,23 @@ impl ServiceError {
             ::std::option::Option::Some(
                 crate::error::InvalidServerlessCacheSnapshotStateFault::CODE,
             ) => {
-                crate::error::InvalidServerlessCacheSnapshotStateFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::InvalidServerlessCacheSnapshotStateFault::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::InvalidServerlessCacheSnapshotStateFault(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::InvalidServerlessCacheSnapshotStateFault,
-                    )
+                        )
+                    }
+                }
             }
             #[cfg(
                 any(
@@ -11075,40 +10660,45 @@ impl ServiceError {
             ::std::option::Option::Some(
                 crate::error::InvalidServerlessCacheStateFault::CODE,
             ) => {
-                crate::error::InvalidServerlessCacheStateFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::InvalidServerlessCacheStateFault::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::InvalidServerlessCacheStateFault(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::InvalidServerlessCacheStateFault,
-                    )
+                        )
+                    }
+                }
             }
             #[cfg(any(feature = "copy-snapshot", feature = "delete-snapshot"))]
             ::std::option::Option::Some(
                 crate::error::InvalidSnapshotStateFault::CODE,
             ) => {
-                crate::error::InvalidSnapshotStateFault::read_error_body(body, &envelope)
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::InvalidSnapshotStateFault::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::InvalidSnapshotStateFault(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::InvalidSnapshotStateFault,
-                    )
+                        )
+                    }
+                }
             }
             #[cfg(
                 any(
@@ -11117,19 +10707,18 @@ impl ServiceError {
                 )
             )]
             ::std::option::Option::Some(crate::error::InvalidSubnet::CODE) => {
-                crate::error::InvalidSubnet::read_error_body(body, &envelope)
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::InvalidSubnet::read_error_body(body, &envelope) {
+                    ::std::result::Result::Ok(error) => Self::InvalidSubnet(error),
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::InvalidSubnet,
-                    )
+                        )
+                    }
+                }
             }
             #[cfg(
                 any(
@@ -11144,38 +10733,43 @@ impl ServiceError {
             ::std::option::Option::Some(
                 crate::error::InvalidUserGroupStateFault::CODE,
             ) => {
-                crate::error::InvalidUserGroupStateFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::InvalidUserGroupStateFault::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::InvalidUserGroupStateFault(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::InvalidUserGroupStateFault,
-                    )
+                        )
+                    }
+                }
             }
             #[cfg(any(feature = "delete-user", feature = "modify-user"))]
             ::std::option::Option::Some(crate::error::InvalidUserStateFault::CODE) => {
-                crate::error::InvalidUserStateFault::read_error_body(body, &envelope)
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::InvalidUserStateFault::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::InvalidUserStateFault(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::InvalidUserStateFault,
-                    )
+                        )
+                    }
+                }
             }
             #[cfg(
                 any(
@@ -11191,22 +10785,23 @@ impl ServiceError {
             ::std::option::Option::Some(
                 crate::error::InvalidVpcNetworkStateFault::CODE,
             ) => {
-                crate::error::InvalidVpcNetworkStateFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::InvalidVpcNetworkStateFault::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::InvalidVpcNetworkStateFault(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::InvalidVpcNetworkStateFault,
-                    )
+                        )
+                    }
+                }
             }
             #[cfg(
                 any(
@@ -11215,35 +10810,38 @@ impl ServiceError {
                 )
             )]
             ::std::option::Option::Some(crate::error::NoOperationFault::CODE) => {
-                crate::error::NoOperationFault::read_error_body(body, &envelope)
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::NoOperationFault::read_error_body(body, &envelope) {
+                    ::std::result::Result::Ok(error) => Self::NoOperationFault(error),
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::NoOperationFault,
-                    )
+                        )
+                    }
+                }
             }
             #[cfg(feature = "test-failover")]
             ::std::option::Option::Some(crate::error::NodeGroupNotFoundFault::CODE) => {
-                crate::error::NodeGroupNotFoundFault::read_error_body(body, &envelope)
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::NodeGroupNotFoundFault::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::NodeGroupNotFoundFault(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::NodeGroupNotFoundFault,
-                    )
+                        )
+                    }
+                }
             }
             #[cfg(
                 any(
@@ -11256,22 +10854,23 @@ impl ServiceError {
             ::std::option::Option::Some(
                 crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault::CODE,
             ) => {
-                crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::NodeGroupsPerReplicationGroupQuotaExceededFault(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::NodeGroupsPerReplicationGroupQuotaExceededFault,
-                    )
+                        )
+                    }
+                }
             }
             #[cfg(
                 any(
@@ -11284,22 +10883,23 @@ impl ServiceError {
             ::std::option::Option::Some(
                 crate::error::NodeQuotaForClusterExceededFault::CODE,
             ) => {
-                crate::error::NodeQuotaForClusterExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::NodeQuotaForClusterExceededFault::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::NodeQuotaForClusterExceededFault(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::NodeQuotaForClusterExceededFault,
-                    )
+                        )
+                    }
+                }
             }
             #[cfg(
                 any(
@@ -11315,64 +10915,67 @@ impl ServiceError {
             ::std::option::Option::Some(
                 crate::error::NodeQuotaForCustomerExceededFault::CODE,
             ) => {
-                crate::error::NodeQuotaForCustomerExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::NodeQuotaForCustomerExceededFault::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::NodeQuotaForCustomerExceededFault(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::NodeQuotaForCustomerExceededFault,
-                    )
+                        )
+                    }
+                }
             }
             #[cfg(feature = "create-replication-group")]
             ::std::option::Option::Some(
                 crate::error::ReplicationGroupAlreadyExistsFault::CODE,
             ) => {
-                crate::error::ReplicationGroupAlreadyExistsFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::ReplicationGroupAlreadyExistsFault::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::ReplicationGroupAlreadyExistsFault(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::ReplicationGroupAlreadyExistsFault,
-                    )
+                        )
+                    }
+                }
             }
             #[cfg(any(feature = "start-migration", feature = "test-migration"))]
             ::std::option::Option::Some(
                 crate::error::ReplicationGroupAlreadyUnderMigrationFault::CODE,
             ) => {
-                crate::error::ReplicationGroupAlreadyUnderMigrationFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::ReplicationGroupAlreadyUnderMigrationFault::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::ReplicationGroupAlreadyUnderMigrationFault(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::ReplicationGroupAlreadyUnderMigrationFault,
-                    )
+                        )
+                    }
+                }
             }
             #[cfg(
                 any(
@@ -11398,64 +11001,67 @@ impl ServiceError {
             ::std::option::Option::Some(
                 crate::error::ReplicationGroupNotFoundFault::CODE,
             ) => {
-                crate::error::ReplicationGroupNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::ReplicationGroupNotFoundFault::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::ReplicationGroupNotFoundFault(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::ReplicationGroupNotFoundFault,
-                    )
+                        )
+                    }
+                }
             }
             #[cfg(feature = "complete-migration")]
             ::std::option::Option::Some(
                 crate::error::ReplicationGroupNotUnderMigrationFault::CODE,
             ) => {
-                crate::error::ReplicationGroupNotUnderMigrationFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::ReplicationGroupNotUnderMigrationFault::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::ReplicationGroupNotUnderMigrationFault(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::ReplicationGroupNotUnderMigrationFault,
-                    )
+                        )
+                    }
+                }
             }
             #[cfg(feature = "purchase-reserved-cache-nodes-offering")]
             ::std::option::Option::Some(
                 crate::error::ReservedCacheNodeAlreadyExistsFault::CODE,
             ) => {
-                crate::error::ReservedCacheNodeAlreadyExistsFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::ReservedCacheNodeAlreadyExistsFault::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::ReservedCacheNodeAlreadyExistsFault(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::ReservedCacheNodeAlreadyExistsFault,
-                    )
+                        )
+                    }
+                }
             }
             #[cfg(
                 any(
@@ -11468,43 +11074,45 @@ impl ServiceError {
             ::std::option::Option::Some(
                 crate::error::ReservedCacheNodeNotFoundFault::CODE,
             ) => {
-                crate::error::ReservedCacheNodeNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::ReservedCacheNodeNotFoundFault::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::ReservedCacheNodeNotFoundFault(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::ReservedCacheNodeNotFoundFault,
-                    )
+                        )
+                    }
+                }
             }
             #[cfg(feature = "purchase-reserved-cache-nodes-offering")]
             ::std::option::Option::Some(
                 crate::error::ReservedCacheNodeQuotaExceededFault::CODE,
             ) => {
-                crate::error::ReservedCacheNodeQuotaExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::ReservedCacheNodeQuotaExceededFault::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::ReservedCacheNodeQuotaExceededFault(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::ReservedCacheNodeQuotaExceededFault,
-                    )
+                        )
+                    }
+                }
             }
             #[cfg(
                 any(
@@ -11515,43 +11123,45 @@ impl ServiceError {
             ::std::option::Option::Some(
                 crate::error::ReservedCacheNodesOfferingNotFoundFault::CODE,
             ) => {
-                crate::error::ReservedCacheNodesOfferingNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::ReservedCacheNodesOfferingNotFoundFault::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::ReservedCacheNodesOfferingNotFoundFault(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::ReservedCacheNodesOfferingNotFoundFault,
-                    )
+                        )
+                    }
+                }
             }
             #[cfg(feature = "create-serverless-cache")]
             ::std::option::Option::Some(
                 crate::error::ServerlessCacheAlreadyExistsFault::CODE,
             ) => {
-                crate::error::ServerlessCacheAlreadyExistsFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::ServerlessCacheAlreadyExistsFault::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::ServerlessCacheAlreadyExistsFault(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::ServerlessCacheAlreadyExistsFault,
-                    )
+                        )
+                    }
+                }
             }
             #[cfg(
                 any(
@@ -11569,43 +11179,45 @@ impl ServiceError {
             ::std::option::Option::Some(
                 crate::error::ServerlessCacheNotFoundFault::CODE,
             ) => {
-                crate::error::ServerlessCacheNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::ServerlessCacheNotFoundFault::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::ServerlessCacheNotFoundFault(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::ServerlessCacheNotFoundFault,
-                    )
+                        )
+                    }
+                }
             }
             #[cfg(feature = "create-serverless-cache")]
             ::std::option::Option::Some(
                 crate::error::ServerlessCacheQuotaForCustomerExceededFault::CODE,
             ) => {
-                crate::error::ServerlessCacheQuotaForCustomerExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::ServerlessCacheQuotaForCustomerExceededFault::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::ServerlessCacheQuotaForCustomerExceededFault(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::ServerlessCacheQuotaForCustomerExceededFault,
-                    )
+                        )
+                    }
+                }
             }
             #[cfg(
                 any(
@@ -11617,22 +11229,23 @@ impl ServiceError {
             ::std::option::Option::Some(
                 crate::error::ServerlessCacheSnapshotAlreadyExistsFault::CODE,
             ) => {
-                crate::error::ServerlessCacheSnapshotAlreadyExistsFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::ServerlessCacheSnapshotAlreadyExistsFault::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::ServerlessCacheSnapshotAlreadyExistsFault(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::ServerlessCacheSnapshotAlreadyExistsFault,
-                    )
+                        )
+                    }
+                }
             }
             #[cfg(
                 any(
@@ -11648,22 +11261,23 @@ impl ServiceError {
             ::std::option::Option::Some(
                 crate::error::ServerlessCacheSnapshotNotFoundFault::CODE,
             ) => {
-                crate::error::ServerlessCacheSnapshotNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::ServerlessCacheSnapshotNotFoundFault::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::ServerlessCacheSnapshotNotFoundFault(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::ServerlessCacheSnapshotNotFoundFault,
-                    )
+                        )
+                    }
+                }
             }
             #[cfg(
                 any(
@@ -11674,22 +11288,23 @@ impl ServiceError {
             ::std::option::Option::Some(
                 crate::error::ServerlessCacheSnapshotQuotaExceededFault::CODE,
             ) => {
-                crate::error::ServerlessCacheSnapshotQuotaExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::ServerlessCacheSnapshotQuotaExceededFault::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::ServerlessCacheSnapshotQuotaExceededFault(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::ServerlessCacheSnapshotQuotaExceededFault,
-                    )
+                        )
+                    }
+                }
             }
             #[cfg(
                 any(
@@ -11715,22 +11330,23 @@ impl ServiceError {
             ::std::option::Option::Some(
                 crate::error::ServiceLinkedRoleNotFoundFault::CODE,
             ) => {
-                crate::error::ServiceLinkedRoleNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::ServiceLinkedRoleNotFoundFault::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::ServiceLinkedRoleNotFoundFault(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::ServiceLinkedRoleNotFoundFault,
-                    )
+                        )
+                    }
+                }
             }
             #[cfg(
                 any(
@@ -11742,22 +11358,23 @@ impl ServiceError {
             ::std::option::Option::Some(
                 crate::error::ServiceUpdateNotFoundFault::CODE,
             ) => {
-                crate::error::ServiceUpdateNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::ServiceUpdateNotFoundFault::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::ServiceUpdateNotFoundFault(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::ServiceUpdateNotFoundFault,
-                    )
+                        )
+                    }
+                }
             }
             #[cfg(
                 any(
@@ -11770,22 +11387,23 @@ impl ServiceError {
             ::std::option::Option::Some(
                 crate::error::SnapshotAlreadyExistsFault::CODE,
             ) => {
-                crate::error::SnapshotAlreadyExistsFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::SnapshotAlreadyExistsFault::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::SnapshotAlreadyExistsFault(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::SnapshotAlreadyExistsFault,
-                    )
+                        )
+                    }
+                }
             }
             #[cfg(
                 any(
@@ -11797,22 +11415,23 @@ impl ServiceError {
             ::std::option::Option::Some(
                 crate::error::SnapshotFeatureNotSupportedFault::CODE,
             ) => {
-                crate::error::SnapshotFeatureNotSupportedFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::SnapshotFeatureNotSupportedFault::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::SnapshotFeatureNotSupportedFault(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::SnapshotFeatureNotSupportedFault,
-                    )
+                        )
+                    }
+                }
             }
             #[cfg(
                 any(
@@ -11825,19 +11444,23 @@ impl ServiceError {
                 )
             )]
             ::std::option::Option::Some(crate::error::SnapshotNotFoundFault::CODE) => {
-                crate::error::SnapshotNotFoundFault::read_error_body(body, &envelope)
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::SnapshotNotFoundFault::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::SnapshotNotFoundFault(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::SnapshotNotFoundFault,
-                    )
+                        )
+                    }
+                }
             }
             #[cfg(
                 any(
@@ -11850,38 +11473,38 @@ impl ServiceError {
             ::std::option::Option::Some(
                 crate::error::SnapshotQuotaExceededFault::CODE,
             ) => {
-                crate::error::SnapshotQuotaExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::SnapshotQuotaExceededFault::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::SnapshotQuotaExceededFault(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::SnapshotQuotaExceededFault,
-                    )
+                        )
+                    }
+                }
             }
             #[cfg(feature = "modify-cache-subnet-group")]
             ::std::option::Option::Some(crate::error::SubnetInUse::CODE) => {
-                crate::error::SubnetInUse::read_error_body(body, &envelope)
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::SubnetInUse::read_error_body(body, &envelope) {
+                    ::std::result::Result::Ok(error) => Self::SubnetInUse(error),
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::SubnetInUse,
-                    )
+                        )
+                    }
+                }
             }
             #[cfg(
                 any(
@@ -11890,35 +11513,38 @@ impl ServiceError {
                 )
             )]
             ::std::option::Option::Some(crate::error::SubnetNotAllowedFault::CODE) => {
-                crate::error::SubnetNotAllowedFault::read_error_body(body, &envelope)
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::SubnetNotAllowedFault::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::SubnetNotAllowedFault(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::SubnetNotAllowedFault,
-                    )
+                        )
+                    }
+                }
             }
             #[cfg(feature = "remove-tags-from-resource")]
             ::std::option::Option::Some(crate::error::TagNotFoundFault::CODE) => {
-                crate::error::TagNotFoundFault::read_error_body(body, &envelope)
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::TagNotFoundFault::read_error_body(body, &envelope) {
+                    ::std::result::Result::Ok(error) => Self::TagNotFoundFault(error),
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::TagNotFoundFault,
-                    )
+                        )
+                    }
+                }
             }
             #[cfg(
                 any(
@@ -11941,80 +11567,87 @@ impl ServiceError {
             ::std::option::Option::Some(
                 crate::error::TagQuotaPerResourceExceeded::CODE,
             ) => {
-                crate::error::TagQuotaPerResourceExceeded::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::TagQuotaPerResourceExceeded::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::TagQuotaPerResourceExceeded(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::TagQuotaPerResourceExceeded,
-                    )
+                        )
+                    }
+                }
             }
             #[cfg(feature = "test-failover")]
             ::std::option::Option::Some(
                 crate::error::TestFailoverNotAvailableFault::CODE,
             ) => {
-                crate::error::TestFailoverNotAvailableFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::TestFailoverNotAvailableFault::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::TestFailoverNotAvailableFault(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::TestFailoverNotAvailableFault,
-                    )
+                        )
+                    }
+                }
             }
             #[cfg(feature = "create-user")]
             ::std::option::Option::Some(crate::error::UserAlreadyExistsFault::CODE) => {
-                crate::error::UserAlreadyExistsFault::read_error_body(body, &envelope)
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::UserAlreadyExistsFault::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::UserAlreadyExistsFault(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::UserAlreadyExistsFault,
-                    )
+                        )
+                    }
+                }
             }
             #[cfg(feature = "create-user-group")]
             ::std::option::Option::Some(
                 crate::error::UserGroupAlreadyExistsFault::CODE,
             ) => {
-                crate::error::UserGroupAlreadyExistsFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::UserGroupAlreadyExistsFault::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::UserGroupAlreadyExistsFault(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::UserGroupAlreadyExistsFault,
-                    )
+                        )
+                    }
+                }
             }
             #[cfg(
                 any(
@@ -12031,40 +11664,45 @@ impl ServiceError {
                 )
             )]
             ::std::option::Option::Some(crate::error::UserGroupNotFoundFault::CODE) => {
-                crate::error::UserGroupNotFoundFault::read_error_body(body, &envelope)
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::UserGroupNotFoundFault::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::UserGroupNotFoundFault(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::UserGroupNotFoundFault,
-                    )
+                        )
+                    }
+                }
             }
             #[cfg(feature = "create-user-group")]
             ::std::option::Option::Some(
                 crate::error::UserGroupQuotaExceededFault::CODE,
             ) => {
-                crate::error::UserGroupQuotaExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::UserGroupQuotaExceededFault::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::UserGroupQuotaExceededFault(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::UserGroupQuotaExceededFault,
-                    )
+                        )
+                    }
+                }
             }
             #[cfg(
                 any(
@@ -12079,44 +11717,45 @@ impl ServiceError {
                 )
             )]
             ::std::option::Option::Some(crate::error::UserNotFoundFault::CODE) => {
-                crate::error::UserNotFoundFault::read_error_body(body, &envelope)
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::UserNotFoundFault::read_error_body(body, &envelope) {
+                    ::std::result::Result::Ok(error) => Self::UserNotFoundFault(error),
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::UserNotFoundFault,
-                    )
+                        )
+                    }
+                }
             }
             #[cfg(feature = "create-user")]
             ::std::option::Option::Some(crate::error::UserQuotaExceededFault::CODE) => {
-                crate::error::UserQuotaExceededFault::read_error_body(body, &envelope)
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::UserQuotaExceededFault::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::UserQuotaExceededFault(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::UserQuotaExceededFault,
-                    )
+                        )
+                    }
+                }
             }
             _ => {
                 Self::Unhandled(
-                    ::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
+                    ::querygen_runtime::query::UnhandledError::boxed(
+                        status,
+                        body,
+                        ::std::result::Result::Ok(envelope),
                     ),
                 )
             }

@@ -228,20 +228,15 @@ mod authentication_items {
             let mut member_password_count: ::std::option::Option<i32> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "Type" => {
-                        member_type = ::std::option::Option::Some(
-                            crate::types::AuthenticationType::from(
-                                reader.text(&child)?.as_ref(),
-                            ),
-                        );
-                    }
+                    "Type" => reader.read_enum_into(&child, &mut member_type),
                     "PasswordCount" => {
-                        member_password_count = ::std::option::Option::Some(
-                            reader.read_parsed::<i32>(&child, "a 32-bit integer")?,
-                        );
+                        reader
+                            .read_parsed_into::<
+                                i32,
+                            >(&child, "a 32-bit integer", &mut member_password_count)
                     }
-                    _ => reader.skip(&child)?,
-                }
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self {
                 r#type: member_type,
@@ -619,13 +614,9 @@ mod availability_zone_items {
             let mut member_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "Name" => {
-                        member_name = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "Name" => reader.read_string_into(&child, &mut member_name),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self { name: member_name })
         }
@@ -1051,254 +1042,215 @@ mod cache_cluster_items {
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "CacheClusterId" => {
-                        member_cache_cluster_id = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_cache_cluster_id)
                     }
                     "ConfigurationEndpoint" => {
-                        member_configuration_endpoint = ::std::option::Option::Some(
-                            crate::types::Endpoint::read_xml(reader, &child)?,
-                        );
+                        reader
+                            .read_into(
+                                &child,
+                                &mut member_configuration_endpoint,
+                                crate::types::Endpoint::read_xml,
+                            )
                     }
                     "ClientDownloadLandingPage" => {
-                        member_client_download_landing_page = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader
+                            .read_string_into(
+                                &child,
+                                &mut member_client_download_landing_page,
+                            )
                     }
                     "CacheNodeType" => {
-                        member_cache_node_type = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_cache_node_type)
                     }
-                    "Engine" => {
-                        member_engine = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
+                    "Engine" => reader.read_string_into(&child, &mut member_engine),
                     "EngineVersion" => {
-                        member_engine_version = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_engine_version)
                     }
                     "CacheClusterStatus" => {
-                        member_cache_cluster_status = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_cache_cluster_status)
                     }
                     "NumCacheNodes" => {
-                        member_num_cache_nodes = ::std::option::Option::Some(
-                            reader.read_parsed::<i32>(&child, "a 32-bit integer")?,
-                        );
+                        reader
+                            .read_parsed_into::<
+                                i32,
+                            >(&child, "a 32-bit integer", &mut member_num_cache_nodes)
                     }
                     "PreferredAvailabilityZone" => {
-                        member_preferred_availability_zone = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader
+                            .read_string_into(
+                                &child,
+                                &mut member_preferred_availability_zone,
+                            )
                     }
                     "PreferredOutpostArn" => {
-                        member_preferred_outpost_arn = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader
+                            .read_string_into(&child, &mut member_preferred_outpost_arn)
                     }
                     "CacheClusterCreateTime" => {
-                        member_cache_cluster_create_time = ::std::option::Option::Some(
-                            reader
-                                .read_timestamp(
-                                    &child,
-                                    ::querygen_runtime::query::TimestampFormat::DateTime,
-                                )?,
-                        );
+                        reader
+                            .read_timestamp_into(
+                                &child,
+                                ::querygen_runtime::query::TimestampFormat::DateTime,
+                                &mut member_cache_cluster_create_time,
+                            )
                     }
                     "PreferredMaintenanceWindow" => {
-                        member_preferred_maintenance_window = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader
+                            .read_string_into(
+                                &child,
+                                &mut member_preferred_maintenance_window,
+                            )
                     }
                     "PendingModifiedValues" => {
-                        member_pending_modified_values = ::std::option::Option::Some(
-                            crate::types::PendingModifiedValues::read_xml(
-                                reader,
+                        reader
+                            .read_into(
                                 &child,
-                            )?,
-                        );
+                                &mut member_pending_modified_values,
+                                crate::types::PendingModifiedValues::read_xml,
+                            )
                     }
                     "NotificationConfiguration" => {
-                        member_notification_configuration = ::std::option::Option::Some(
-                            crate::types::NotificationConfiguration::read_xml(
-                                reader,
+                        reader
+                            .read_into(
                                 &child,
-                            )?,
-                        );
+                                &mut member_notification_configuration,
+                                crate::types::NotificationConfiguration::read_xml,
+                            )
                     }
                     "CacheSecurityGroups" => {
-                        member_cache_security_groups = ::std::option::Option::Some({
-                            let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) = reader
-                                .next_child(&child)?
-                            {
-                                if reader.name() == "CacheSecurityGroup" {
-                                    items0
-                                        .push(
-                                            crate::types::CacheSecurityGroupMembership::read_xml(
-                                                reader,
-                                                &item0,
-                                            )?,
-                                        );
-                                } else {
-                                    reader.skip(&item0)?;
-                                }
-                            }
-                            items0
-                        });
+                        reader
+                            .read_list_into(
+                                &child,
+                                "CacheSecurityGroup",
+                                &mut member_cache_security_groups,
+                                crate::types::CacheSecurityGroupMembership::read_xml,
+                            )
                     }
                     "CacheParameterGroup" => {
-                        member_cache_parameter_group = ::std::option::Option::Some(
-                            crate::types::CacheParameterGroupStatus::read_xml(
-                                reader,
+                        reader
+                            .read_into(
                                 &child,
-                            )?,
-                        );
+                                &mut member_cache_parameter_group,
+                                crate::types::CacheParameterGroupStatus::read_xml,
+                            )
                     }
                     "CacheSubnetGroupName" => {
-                        member_cache_subnet_group_name = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader
+                            .read_string_into(
+                                &child,
+                                &mut member_cache_subnet_group_name,
+                            )
                     }
                     "CacheNodes" => {
-                        member_cache_nodes = ::std::option::Option::Some({
-                            let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) = reader
-                                .next_child(&child)?
-                            {
-                                if reader.name() == "CacheNode" {
-                                    items0
-                                        .push(crate::types::CacheNode::read_xml(reader, &item0)?);
-                                } else {
-                                    reader.skip(&item0)?;
-                                }
-                            }
-                            items0
-                        });
+                        reader
+                            .read_list_into(
+                                &child,
+                                "CacheNode",
+                                &mut member_cache_nodes,
+                                crate::types::CacheNode::read_xml,
+                            )
                     }
                     "AutoMinorVersionUpgrade" => {
-                        member_auto_minor_version_upgrade = ::std::option::Option::Some(
-                            reader.read_parsed::<bool>(&child, "a boolean")?,
-                        );
+                        reader
+                            .read_parsed_into::<
+                                bool,
+                            >(
+                                &child,
+                                "a boolean",
+                                &mut member_auto_minor_version_upgrade,
+                            )
                     }
                     "SecurityGroups" => {
-                        member_security_groups = ::std::option::Option::Some({
-                            let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) = reader
-                                .next_child(&child)?
-                            {
-                                if reader.name() == "member" {
-                                    items0
-                                        .push(
-                                            crate::types::SecurityGroupMembership::read_xml(
-                                                reader,
-                                                &item0,
-                                            )?,
-                                        );
-                                } else {
-                                    reader.skip(&item0)?;
-                                }
-                            }
-                            items0
-                        });
+                        reader
+                            .read_list_into(
+                                &child,
+                                "member",
+                                &mut member_security_groups,
+                                crate::types::SecurityGroupMembership::read_xml,
+                            )
                     }
                     "ReplicationGroupId" => {
-                        member_replication_group_id = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_replication_group_id)
                     }
                     "SnapshotRetentionLimit" => {
-                        member_snapshot_retention_limit = ::std::option::Option::Some(
-                            reader.read_parsed::<i32>(&child, "a 32-bit integer")?,
-                        );
+                        reader
+                            .read_parsed_into::<
+                                i32,
+                            >(
+                                &child,
+                                "a 32-bit integer",
+                                &mut member_snapshot_retention_limit,
+                            )
                     }
                     "SnapshotWindow" => {
-                        member_snapshot_window = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_snapshot_window)
                     }
                     "AuthTokenEnabled" => {
-                        member_auth_token_enabled = ::std::option::Option::Some(
-                            reader.read_parsed::<bool>(&child, "a boolean")?,
-                        );
+                        reader
+                            .read_parsed_into::<
+                                bool,
+                            >(&child, "a boolean", &mut member_auth_token_enabled)
                     }
                     "AuthTokenLastModifiedDate" => {
-                        member_auth_token_last_modified_date = ::std::option::Option::Some(
-                            reader
-                                .read_timestamp(
-                                    &child,
-                                    ::querygen_runtime::query::TimestampFormat::DateTime,
-                                )?,
-                        );
+                        reader
+                            .read_timestamp_into(
+                                &child,
+                                ::querygen_runtime::query::TimestampFormat::DateTime,
+                                &mut member_auth_token_last_modified_date,
+                            )
                     }
                     "TransitEncryptionEnabled" => {
-                        member_transit_encryption_enabled = ::std::option::Option::Some(
-                            reader.read_parsed::<bool>(&child, "a boolean")?,
-                        );
+                        reader
+                            .read_parsed_into::<
+                                bool,
+                            >(
+                                &child,
+                                "a boolean",
+                                &mut member_transit_encryption_enabled,
+                            )
                     }
                     "AtRestEncryptionEnabled" => {
-                        member_at_rest_encryption_enabled = ::std::option::Option::Some(
-                            reader.read_parsed::<bool>(&child, "a boolean")?,
-                        );
+                        reader
+                            .read_parsed_into::<
+                                bool,
+                            >(
+                                &child,
+                                "a boolean",
+                                &mut member_at_rest_encryption_enabled,
+                            )
                     }
-                    "ARN" => {
-                        member_arn = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
+                    "ARN" => reader.read_string_into(&child, &mut member_arn),
                     "ReplicationGroupLogDeliveryEnabled" => {
-                        member_replication_group_log_delivery_enabled = ::std::option::Option::Some(
-                            reader.read_parsed::<bool>(&child, "a boolean")?,
-                        );
+                        reader
+                            .read_parsed_into::<
+                                bool,
+                            >(
+                                &child,
+                                "a boolean",
+                                &mut member_replication_group_log_delivery_enabled,
+                            )
                     }
                     "LogDeliveryConfigurations" => {
-                        member_log_delivery_configurations = ::std::option::Option::Some({
-                            let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) = reader
-                                .next_child(&child)?
-                            {
-                                if reader.name() == "LogDeliveryConfiguration" {
-                                    items0
-                                        .push(
-                                            crate::types::LogDeliveryConfiguration::read_xml(
-                                                reader,
-                                                &item0,
-                                            )?,
-                                        );
-                                } else {
-                                    reader.skip(&item0)?;
-                                }
-                            }
-                            items0
-                        });
+                        reader
+                            .read_list_into(
+                                &child,
+                                "LogDeliveryConfiguration",
+                                &mut member_log_delivery_configurations,
+                                crate::types::LogDeliveryConfiguration::read_xml,
+                            )
                     }
                     "NetworkType" => {
-                        member_network_type = ::std::option::Option::Some(
-                            crate::types::NetworkType::from(
-                                reader.text(&child)?.as_ref(),
-                            ),
-                        );
+                        reader.read_enum_into(&child, &mut member_network_type)
                     }
                     "IpDiscovery" => {
-                        member_ip_discovery = ::std::option::Option::Some(
-                            crate::types::IpDiscovery::from(
-                                reader.text(&child)?.as_ref(),
-                            ),
-                        );
+                        reader.read_enum_into(&child, &mut member_ip_discovery)
                     }
                     "TransitEncryptionMode" => {
-                        member_transit_encryption_mode = ::std::option::Option::Some(
-                            crate::types::TransitEncryptionMode::from(
-                                reader.text(&child)?.as_ref(),
-                            ),
-                        );
+                        reader
+                            .read_enum_into(&child, &mut member_transit_encryption_mode)
                     }
-                    _ => reader.skip(&child)?,
-                }
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self {
                 cache_cluster_id: member_cache_cluster_id,
@@ -1561,33 +1513,33 @@ mod cache_engine_version_items {
             > = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "Engine" => {
-                        member_engine = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
+                    "Engine" => reader.read_string_into(&child, &mut member_engine),
                     "EngineVersion" => {
-                        member_engine_version = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_engine_version)
                     }
                     "CacheParameterGroupFamily" => {
-                        member_cache_parameter_group_family = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader
+                            .read_string_into(
+                                &child,
+                                &mut member_cache_parameter_group_family,
+                            )
                     }
                     "CacheEngineDescription" => {
-                        member_cache_engine_description = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader
+                            .read_string_into(
+                                &child,
+                                &mut member_cache_engine_description,
+                            )
                     }
                     "CacheEngineVersionDescription" => {
-                        member_cache_engine_version_description = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader
+                            .read_string_into(
+                                &child,
+                                &mut member_cache_engine_version_description,
+                            )
                     }
-                    _ => reader.skip(&child)?,
-                }
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self {
                 engine: member_engine,
@@ -1774,51 +1726,46 @@ mod cache_node_items {
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "CacheNodeId" => {
-                        member_cache_node_id = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_cache_node_id)
                     }
                     "CacheNodeStatus" => {
-                        member_cache_node_status = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_cache_node_status)
                     }
                     "CacheNodeCreateTime" => {
-                        member_cache_node_create_time = ::std::option::Option::Some(
-                            reader
-                                .read_timestamp(
-                                    &child,
-                                    ::querygen_runtime::query::TimestampFormat::DateTime,
-                                )?,
-                        );
+                        reader
+                            .read_timestamp_into(
+                                &child,
+                                ::querygen_runtime::query::TimestampFormat::DateTime,
+                                &mut member_cache_node_create_time,
+                            )
                     }
                     "Endpoint" => {
-                        member_endpoint = ::std::option::Option::Some(
-                            crate::types::Endpoint::read_xml(reader, &child)?,
-                        );
+                        reader
+                            .read_into(
+                                &child,
+                                &mut member_endpoint,
+                                crate::types::Endpoint::read_xml,
+                            )
                     }
                     "ParameterGroupStatus" => {
-                        member_parameter_group_status = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader
+                            .read_string_into(&child, &mut member_parameter_group_status)
                     }
                     "SourceCacheNodeId" => {
-                        member_source_cache_node_id = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_source_cache_node_id)
                     }
                     "CustomerAvailabilityZone" => {
-                        member_customer_availability_zone = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader
+                            .read_string_into(
+                                &child,
+                                &mut member_customer_availability_zone,
+                            )
                     }
                     "CustomerOutpostArn" => {
-                        member_customer_outpost_arn = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_customer_outpost_arn)
                     }
-                    _ => reader.skip(&child)?,
-                }
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self {
                 cache_node_id: member_cache_node_id,
@@ -1955,68 +1902,40 @@ mod cache_node_type_specific_parameter_items {
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "ParameterName" => {
-                        member_parameter_name = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_parameter_name)
                     }
                     "Description" => {
-                        member_description = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_description)
                     }
-                    "Source" => {
-                        member_source = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    "DataType" => {
-                        member_data_type = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
+                    "Source" => reader.read_string_into(&child, &mut member_source),
+                    "DataType" => reader.read_string_into(&child, &mut member_data_type),
                     "AllowedValues" => {
-                        member_allowed_values = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_allowed_values)
                     }
                     "IsModifiable" => {
-                        member_is_modifiable = ::std::option::Option::Some(
-                            reader.read_parsed::<bool>(&child, "a boolean")?,
-                        );
+                        reader
+                            .read_parsed_into::<
+                                bool,
+                            >(&child, "a boolean", &mut member_is_modifiable)
                     }
                     "MinimumEngineVersion" => {
-                        member_minimum_engine_version = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader
+                            .read_string_into(&child, &mut member_minimum_engine_version)
                     }
                     "CacheNodeTypeSpecificValues" => {
-                        member_cache_node_type_specific_values = ::std::option::Option::Some({
-                            let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) = reader
-                                .next_child(&child)?
-                            {
-                                if reader.name() == "CacheNodeTypeSpecificValue" {
-                                    items0
-                                        .push(
-                                            crate::types::CacheNodeTypeSpecificValue::read_xml(
-                                                reader,
-                                                &item0,
-                                            )?,
-                                        );
-                                } else {
-                                    reader.skip(&item0)?;
-                                }
-                            }
-                            items0
-                        });
+                        reader
+                            .read_list_into(
+                                &child,
+                                "CacheNodeTypeSpecificValue",
+                                &mut member_cache_node_type_specific_values,
+                                crate::types::CacheNodeTypeSpecificValue::read_xml,
+                            )
                     }
                     "ChangeType" => {
-                        member_change_type = ::std::option::Option::Some(
-                            crate::types::ChangeType::from(reader.text(&child)?.as_ref()),
-                        );
+                        reader.read_enum_into(&child, &mut member_change_type)
                     }
-                    _ => reader.skip(&child)?,
-                }
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self {
                 parameter_name: member_parameter_name,
@@ -2121,17 +2040,11 @@ mod cache_node_type_specific_value_items {
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "CacheNodeType" => {
-                        member_cache_node_type = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_cache_node_type)
                     }
-                    "Value" => {
-                        member_value = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "Value" => reader.read_string_into(&child, &mut member_value),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self {
                 cache_node_type: member_cache_node_type,
@@ -2227,71 +2140,57 @@ mod cache_node_update_status_items {
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "CacheNodeId" => {
-                        member_cache_node_id = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_cache_node_id)
                     }
                     "NodeUpdateStatus" => {
-                        member_node_update_status = ::std::option::Option::Some(
-                            crate::types::NodeUpdateStatus::from(
-                                reader.text(&child)?.as_ref(),
-                            ),
-                        );
+                        reader.read_enum_into(&child, &mut member_node_update_status)
                     }
                     "NodeDeletionDate" => {
-                        member_node_deletion_date = ::std::option::Option::Some(
-                            reader
-                                .read_timestamp(
-                                    &child,
-                                    ::querygen_runtime::query::TimestampFormat::DateTime,
-                                )?,
-                        );
+                        reader
+                            .read_timestamp_into(
+                                &child,
+                                ::querygen_runtime::query::TimestampFormat::DateTime,
+                                &mut member_node_deletion_date,
+                            )
                     }
                     "NodeUpdateStartDate" => {
-                        member_node_update_start_date = ::std::option::Option::Some(
-                            reader
-                                .read_timestamp(
-                                    &child,
-                                    ::querygen_runtime::query::TimestampFormat::DateTime,
-                                )?,
-                        );
+                        reader
+                            .read_timestamp_into(
+                                &child,
+                                ::querygen_runtime::query::TimestampFormat::DateTime,
+                                &mut member_node_update_start_date,
+                            )
                     }
                     "NodeUpdateEndDate" => {
-                        member_node_update_end_date = ::std::option::Option::Some(
-                            reader
-                                .read_timestamp(
-                                    &child,
-                                    ::querygen_runtime::query::TimestampFormat::DateTime,
-                                )?,
-                        );
+                        reader
+                            .read_timestamp_into(
+                                &child,
+                                ::querygen_runtime::query::TimestampFormat::DateTime,
+                                &mut member_node_update_end_date,
+                            )
                     }
                     "NodeUpdateInitiatedBy" => {
-                        member_node_update_initiated_by = ::std::option::Option::Some(
-                            crate::types::NodeUpdateInitiatedBy::from(
-                                reader.text(&child)?.as_ref(),
-                            ),
-                        );
+                        reader
+                            .read_enum_into(&child, &mut member_node_update_initiated_by)
                     }
                     "NodeUpdateInitiatedDate" => {
-                        member_node_update_initiated_date = ::std::option::Option::Some(
-                            reader
-                                .read_timestamp(
-                                    &child,
-                                    ::querygen_runtime::query::TimestampFormat::DateTime,
-                                )?,
-                        );
+                        reader
+                            .read_timestamp_into(
+                                &child,
+                                ::querygen_runtime::query::TimestampFormat::DateTime,
+                                &mut member_node_update_initiated_date,
+                            )
                     }
                     "NodeUpdateStatusModifiedDate" => {
-                        member_node_update_status_modified_date = ::std::option::Option::Some(
-                            reader
-                                .read_timestamp(
-                                    &child,
-                                    ::querygen_runtime::query::TimestampFormat::DateTime,
-                                )?,
-                        );
+                        reader
+                            .read_timestamp_into(
+                                &child,
+                                ::querygen_runtime::query::TimestampFormat::DateTime,
+                                &mut member_node_update_status_modified_date,
+                            )
                     }
-                    _ => reader.skip(&child)?,
-                }
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self {
                 cache_node_id: member_cache_node_id,
@@ -2417,32 +2316,31 @@ mod cache_parameter_group_items {
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "CacheParameterGroupName" => {
-                        member_cache_parameter_group_name = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader
+                            .read_string_into(
+                                &child,
+                                &mut member_cache_parameter_group_name,
+                            )
                     }
                     "CacheParameterGroupFamily" => {
-                        member_cache_parameter_group_family = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader
+                            .read_string_into(
+                                &child,
+                                &mut member_cache_parameter_group_family,
+                            )
                     }
                     "Description" => {
-                        member_description = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_description)
                     }
                     "IsGlobal" => {
-                        member_is_global = ::std::option::Option::Some(
-                            reader.read_parsed::<bool>(&child, "a boolean")?,
-                        );
+                        reader
+                            .read_parsed_into::<
+                                bool,
+                            >(&child, "a boolean", &mut member_is_global)
                     }
-                    "ARN" => {
-                        member_arn = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "ARN" => reader.read_string_into(&child, &mut member_arn),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self {
                 cache_parameter_group_name: member_cache_parameter_group_name,
@@ -2535,32 +2433,27 @@ mod cache_parameter_group_status_items {
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "CacheParameterGroupName" => {
-                        member_cache_parameter_group_name = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader
+                            .read_string_into(
+                                &child,
+                                &mut member_cache_parameter_group_name,
+                            )
                     }
                     "ParameterApplyStatus" => {
-                        member_parameter_apply_status = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader
+                            .read_string_into(&child, &mut member_parameter_apply_status)
                     }
                     "CacheNodeIdsToReboot" => {
-                        member_cache_node_ids_to_reboot = ::std::option::Option::Some({
-                            let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) = reader
-                                .next_child(&child)?
-                            {
-                                if reader.name() == "CacheNodeId" {
-                                    items0.push(reader.read_string(&item0)?);
-                                } else {
-                                    reader.skip(&item0)?;
-                                }
-                            }
-                            items0
-                        });
+                        reader
+                            .read_list_into(
+                                &child,
+                                "CacheNodeId",
+                                &mut member_cache_node_ids_to_reboot,
+                                ::querygen_runtime::xml::XmlReader::read_string,
+                            )
                     }
-                    _ => reader.skip(&child)?,
-                }
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self {
                 cache_parameter_group_name: member_cache_parameter_group_name,
@@ -2655,46 +2548,29 @@ mod cache_security_group_items {
             let mut member_arn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "OwnerId" => {
-                        member_owner_id = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
+                    "OwnerId" => reader.read_string_into(&child, &mut member_owner_id),
                     "CacheSecurityGroupName" => {
-                        member_cache_security_group_name = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader
+                            .read_string_into(
+                                &child,
+                                &mut member_cache_security_group_name,
+                            )
                     }
                     "Description" => {
-                        member_description = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_description)
                     }
                     "EC2SecurityGroups" => {
-                        member_ec2_security_groups = ::std::option::Option::Some({
-                            let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) = reader
-                                .next_child(&child)?
-                            {
-                                if reader.name() == "EC2SecurityGroup" {
-                                    items0
-                                        .push(
-                                            crate::types::Ec2SecurityGroup::read_xml(reader, &item0)?,
-                                        );
-                                } else {
-                                    reader.skip(&item0)?;
-                                }
-                            }
-                            items0
-                        });
+                        reader
+                            .read_list_into(
+                                &child,
+                                "EC2SecurityGroup",
+                                &mut member_ec2_security_groups,
+                                crate::types::Ec2SecurityGroup::read_xml,
+                            )
                     }
-                    "ARN" => {
-                        member_arn = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "ARN" => reader.read_string_into(&child, &mut member_arn),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self {
                 owner_id: member_owner_id,
@@ -2783,17 +2659,15 @@ mod cache_security_group_membership_items {
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "CacheSecurityGroupName" => {
-                        member_cache_security_group_name = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader
+                            .read_string_into(
+                                &child,
+                                &mut member_cache_security_group_name,
+                            )
                     }
-                    "Status" => {
-                        member_status = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "Status" => reader.read_string_into(&child, &mut member_status),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self {
                 cache_security_group_name: member_cache_security_group_name,
@@ -2887,63 +2761,43 @@ mod cache_subnet_group_items {
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "CacheSubnetGroupName" => {
-                        member_cache_subnet_group_name = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader
+                            .read_string_into(
+                                &child,
+                                &mut member_cache_subnet_group_name,
+                            )
                     }
                     "CacheSubnetGroupDescription" => {
-                        member_cache_subnet_group_description = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader
+                            .read_string_into(
+                                &child,
+                                &mut member_cache_subnet_group_description,
+                            )
                     }
-                    "VpcId" => {
-                        member_vpc_id = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
+                    "VpcId" => reader.read_string_into(&child, &mut member_vpc_id),
                     "Subnets" => {
-                        member_subnets = ::std::option::Option::Some({
-                            let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) = reader
-                                .next_child(&child)?
-                            {
-                                if reader.name() == "Subnet" {
-                                    items0
-                                        .push(crate::types::Subnet::read_xml(reader, &item0)?);
-                                } else {
-                                    reader.skip(&item0)?;
-                                }
-                            }
-                            items0
-                        });
+                        reader
+                            .read_list_into(
+                                &child,
+                                "Subnet",
+                                &mut member_subnets,
+                                crate::types::Subnet::read_xml,
+                            )
                     }
-                    "ARN" => {
-                        member_arn = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
+                    "ARN" => reader.read_string_into(&child, &mut member_arn),
                     "SupportedNetworkTypes" => {
-                        member_supported_network_types = ::std::option::Option::Some({
-                            let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) = reader
-                                .next_child(&child)?
-                            {
-                                if reader.name() == "member" {
-                                    items0
-                                        .push(
-                                            crate::types::NetworkType::from(
-                                                reader.text(&item0)?.as_ref(),
-                                            ),
-                                        );
-                                } else {
-                                    reader.skip(&item0)?;
-                                }
-                            }
-                            items0
-                        });
+                        reader
+                            .read_list_into(
+                                &child,
+                                "member",
+                                &mut member_supported_network_types,
+                                ::querygen_runtime::xml::XmlReader::read_enum::<
+                                    crate::types::NetworkType,
+                                >,
+                            )
                     }
-                    _ => reader.skip(&child)?,
-                }
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self {
                 cache_subnet_group_name: member_cache_subnet_group_name,
@@ -3085,17 +2939,23 @@ mod cache_usage_limits_items {
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "DataStorage" => {
-                        member_data_storage = ::std::option::Option::Some(
-                            crate::types::DataStorage::read_xml(reader, &child)?,
-                        );
+                        reader
+                            .read_into(
+                                &child,
+                                &mut member_data_storage,
+                                crate::types::DataStorage::read_xml,
+                            )
                     }
                     "ECPUPerSecond" => {
-                        member_ecpu_per_second = ::std::option::Option::Some(
-                            crate::types::EcpuPerSecond::read_xml(reader, &child)?,
-                        );
+                        reader
+                            .read_into(
+                                &child,
+                                &mut member_ecpu_per_second,
+                                crate::types::EcpuPerSecond::read_xml,
+                            )
                     }
-                    _ => reader.skip(&child)?,
-                }
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self {
                 data_storage: member_data_storage,
@@ -3284,13 +3144,9 @@ mod cloud_watch_logs_destination_details_items {
             let mut member_log_group: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "LogGroup" => {
-                        member_log_group = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "LogGroup" => reader.read_string_into(&child, &mut member_log_group),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self {
                 log_group: member_log_group,
@@ -3756,24 +3612,20 @@ mod data_storage_items {
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "Maximum" => {
-                        member_maximum = ::std::option::Option::Some(
-                            reader.read_parsed::<i32>(&child, "a 32-bit integer")?,
-                        );
+                        reader
+                            .read_parsed_into::<
+                                i32,
+                            >(&child, "a 32-bit integer", &mut member_maximum)
                     }
                     "Minimum" => {
-                        member_minimum = ::std::option::Option::Some(
-                            reader.read_parsed::<i32>(&child, "a 32-bit integer")?,
-                        );
+                        reader
+                            .read_parsed_into::<
+                                i32,
+                            >(&child, "a 32-bit integer", &mut member_minimum)
                     }
-                    "Unit" => {
-                        member_unit = ::std::option::Option::Some(
-                            crate::types::DataStorageUnit::from(
-                                reader.text(&child)?.as_ref(),
-                            ),
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "Unit" => reader.read_enum_into(&child, &mut member_unit),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self {
                 maximum: member_maximum,
@@ -4104,23 +3956,23 @@ mod destination_details_items {
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "CloudWatchLogsDetails" => {
-                        member_cloud_watch_logs_details = ::std::option::Option::Some(
-                            crate::types::CloudWatchLogsDestinationDetails::read_xml(
-                                reader,
+                        reader
+                            .read_into(
                                 &child,
-                            )?,
-                        );
+                                &mut member_cloud_watch_logs_details,
+                                crate::types::CloudWatchLogsDestinationDetails::read_xml,
+                            )
                     }
                     "KinesisFirehoseDetails" => {
-                        member_kinesis_firehose_details = ::std::option::Option::Some(
-                            crate::types::KinesisFirehoseDestinationDetails::read_xml(
-                                reader,
+                        reader
+                            .read_into(
                                 &child,
-                            )?,
-                        );
+                                &mut member_kinesis_firehose_details,
+                                crate::types::KinesisFirehoseDestinationDetails::read_xml,
+                            )
                     }
-                    _ => reader.skip(&child)?,
-                }
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self {
                 cloud_watch_logs_details: member_cloud_watch_logs_details,
@@ -4319,23 +4171,23 @@ mod ec2_security_group_items {
             > = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "Status" => {
-                        member_status = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
+                    "Status" => reader.read_string_into(&child, &mut member_status),
                     "EC2SecurityGroupName" => {
-                        member_ec2_security_group_name = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader
+                            .read_string_into(
+                                &child,
+                                &mut member_ec2_security_group_name,
+                            )
                     }
                     "EC2SecurityGroupOwnerId" => {
-                        member_ec2_security_group_owner_id = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader
+                            .read_string_into(
+                                &child,
+                                &mut member_ec2_security_group_owner_id,
+                            )
                     }
-                    _ => reader.skip(&child)?,
-                }
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self {
                 status: member_status,
@@ -4448,17 +4300,19 @@ mod ecpu_per_second_items {
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "Maximum" => {
-                        member_maximum = ::std::option::Option::Some(
-                            reader.read_parsed::<i32>(&child, "a 32-bit integer")?,
-                        );
+                        reader
+                            .read_parsed_into::<
+                                i32,
+                            >(&child, "a 32-bit integer", &mut member_maximum)
                     }
                     "Minimum" => {
-                        member_minimum = ::std::option::Option::Some(
-                            reader.read_parsed::<i32>(&child, "a 32-bit integer")?,
-                        );
+                        reader
+                            .read_parsed_into::<
+                                i32,
+                            >(&child, "a 32-bit integer", &mut member_minimum)
                     }
-                    _ => reader.skip(&child)?,
-                }
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self {
                 maximum: member_maximum,
@@ -4541,18 +4395,15 @@ mod endpoint_items {
             let mut member_port: ::std::option::Option<i32> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "Address" => {
-                        member_address = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
+                    "Address" => reader.read_string_into(&child, &mut member_address),
                     "Port" => {
-                        member_port = ::std::option::Option::Some(
-                            reader.read_parsed::<i32>(&child, "a 32-bit integer")?,
-                        );
+                        reader
+                            .read_parsed_into::<
+                                i32,
+                            >(&child, "a 32-bit integer", &mut member_port)
                     }
-                    _ => reader.skip(&child)?,
-                }
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self {
                 address: member_address,
@@ -4646,54 +4497,33 @@ mod engine_defaults_items {
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "CacheParameterGroupFamily" => {
-                        member_cache_parameter_group_family = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader
+                            .read_string_into(
+                                &child,
+                                &mut member_cache_parameter_group_family,
+                            )
                     }
-                    "Marker" => {
-                        member_marker = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
+                    "Marker" => reader.read_string_into(&child, &mut member_marker),
                     "Parameters" => {
-                        member_parameters = ::std::option::Option::Some({
-                            let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) = reader
-                                .next_child(&child)?
-                            {
-                                if reader.name() == "Parameter" {
-                                    items0
-                                        .push(crate::types::Parameter::read_xml(reader, &item0)?);
-                                } else {
-                                    reader.skip(&item0)?;
-                                }
-                            }
-                            items0
-                        });
+                        reader
+                            .read_list_into(
+                                &child,
+                                "Parameter",
+                                &mut member_parameters,
+                                crate::types::Parameter::read_xml,
+                            )
                     }
                     "CacheNodeTypeSpecificParameters" => {
-                        member_cache_node_type_specific_parameters = ::std::option::Option::Some({
-                            let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) = reader
-                                .next_child(&child)?
-                            {
-                                if reader.name() == "CacheNodeTypeSpecificParameter" {
-                                    items0
-                                        .push(
-                                            crate::types::CacheNodeTypeSpecificParameter::read_xml(
-                                                reader,
-                                                &item0,
-                                            )?,
-                                        );
-                                } else {
-                                    reader.skip(&item0)?;
-                                }
-                            }
-                            items0
-                        });
+                        reader
+                            .read_list_into(
+                                &child,
+                                "CacheNodeTypeSpecificParameter",
+                                &mut member_cache_node_type_specific_parameters,
+                                crate::types::CacheNodeTypeSpecificParameter::read_xml,
+                            )
                     }
-                    _ => reader.skip(&child)?,
-                }
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self {
                 cache_parameter_group_family: member_cache_parameter_group_family,
@@ -4790,31 +4620,22 @@ mod event_items {
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "SourceIdentifier" => {
-                        member_source_identifier = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_source_identifier)
                     }
                     "SourceType" => {
-                        member_source_type = ::std::option::Option::Some(
-                            crate::types::SourceType::from(reader.text(&child)?.as_ref()),
-                        );
+                        reader.read_enum_into(&child, &mut member_source_type)
                     }
-                    "Message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
+                    "Message" => reader.read_string_into(&child, &mut member_message),
                     "Date" => {
-                        member_date = ::std::option::Option::Some(
-                            reader
-                                .read_timestamp(
-                                    &child,
-                                    ::querygen_runtime::query::TimestampFormat::DateTime,
-                                )?,
-                        );
+                        reader
+                            .read_timestamp_into(
+                                &child,
+                                ::querygen_runtime::query::TimestampFormat::DateTime,
+                                &mut member_date,
+                            )
                     }
-                    _ => reader.skip(&child)?,
-                }
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self {
                 source_identifier: member_source_identifier,
@@ -4981,17 +4802,11 @@ mod global_node_group_items {
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "GlobalNodeGroupId" => {
-                        member_global_node_group_id = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_global_node_group_id)
                     }
-                    "Slots" => {
-                        member_slots = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "Slots" => reader.read_string_into(&child, &mut member_slots),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self {
                 global_node_group_id: member_global_node_group_id,
@@ -5136,101 +4951,80 @@ mod global_replication_group_items {
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "GlobalReplicationGroupId" => {
-                        member_global_replication_group_id = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader
+                            .read_string_into(
+                                &child,
+                                &mut member_global_replication_group_id,
+                            )
                     }
                     "GlobalReplicationGroupDescription" => {
-                        member_global_replication_group_description = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader
+                            .read_string_into(
+                                &child,
+                                &mut member_global_replication_group_description,
+                            )
                     }
-                    "Status" => {
-                        member_status = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
+                    "Status" => reader.read_string_into(&child, &mut member_status),
                     "CacheNodeType" => {
-                        member_cache_node_type = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_cache_node_type)
                     }
-                    "Engine" => {
-                        member_engine = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
+                    "Engine" => reader.read_string_into(&child, &mut member_engine),
                     "EngineVersion" => {
-                        member_engine_version = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_engine_version)
                     }
                     "Members" => {
-                        member_members = ::std::option::Option::Some({
-                            let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) = reader
-                                .next_child(&child)?
-                            {
-                                if reader.name() == "GlobalReplicationGroupMember" {
-                                    items0
-                                        .push(
-                                            crate::types::GlobalReplicationGroupMember::read_xml(
-                                                reader,
-                                                &item0,
-                                            )?,
-                                        );
-                                } else {
-                                    reader.skip(&item0)?;
-                                }
-                            }
-                            items0
-                        });
+                        reader
+                            .read_list_into(
+                                &child,
+                                "GlobalReplicationGroupMember",
+                                &mut member_members,
+                                crate::types::GlobalReplicationGroupMember::read_xml,
+                            )
                     }
                     "ClusterEnabled" => {
-                        member_cluster_enabled = ::std::option::Option::Some(
-                            reader.read_parsed::<bool>(&child, "a boolean")?,
-                        );
+                        reader
+                            .read_parsed_into::<
+                                bool,
+                            >(&child, "a boolean", &mut member_cluster_enabled)
                     }
                     "GlobalNodeGroups" => {
-                        member_global_node_groups = ::std::option::Option::Some({
-                            let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) = reader
-                                .next_child(&child)?
-                            {
-                                if reader.name() == "GlobalNodeGroup" {
-                                    items0
-                                        .push(
-                                            crate::types::GlobalNodeGroup::read_xml(reader, &item0)?,
-                                        );
-                                } else {
-                                    reader.skip(&item0)?;
-                                }
-                            }
-                            items0
-                        });
+                        reader
+                            .read_list_into(
+                                &child,
+                                "GlobalNodeGroup",
+                                &mut member_global_node_groups,
+                                crate::types::GlobalNodeGroup::read_xml,
+                            )
                     }
                     "AuthTokenEnabled" => {
-                        member_auth_token_enabled = ::std::option::Option::Some(
-                            reader.read_parsed::<bool>(&child, "a boolean")?,
-                        );
+                        reader
+                            .read_parsed_into::<
+                                bool,
+                            >(&child, "a boolean", &mut member_auth_token_enabled)
                     }
                     "TransitEncryptionEnabled" => {
-                        member_transit_encryption_enabled = ::std::option::Option::Some(
-                            reader.read_parsed::<bool>(&child, "a boolean")?,
-                        );
+                        reader
+                            .read_parsed_into::<
+                                bool,
+                            >(
+                                &child,
+                                "a boolean",
+                                &mut member_transit_encryption_enabled,
+                            )
                     }
                     "AtRestEncryptionEnabled" => {
-                        member_at_rest_encryption_enabled = ::std::option::Option::Some(
-                            reader.read_parsed::<bool>(&child, "a boolean")?,
-                        );
+                        reader
+                            .read_parsed_into::<
+                                bool,
+                            >(
+                                &child,
+                                "a boolean",
+                                &mut member_at_rest_encryption_enabled,
+                            )
                     }
-                    "ARN" => {
-                        member_arn = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "ARN" => reader.read_string_into(&child, &mut member_arn),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self {
                 global_replication_group_id: member_global_replication_group_id,
@@ -5380,17 +5174,21 @@ mod global_replication_group_info_items {
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "GlobalReplicationGroupId" => {
-                        member_global_replication_group_id = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader
+                            .read_string_into(
+                                &child,
+                                &mut member_global_replication_group_id,
+                            )
                     }
                     "GlobalReplicationGroupMemberRole" => {
-                        member_global_replication_group_member_role = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader
+                            .read_string_into(
+                                &child,
+                                &mut member_global_replication_group_member_role,
+                            )
                     }
-                    _ => reader.skip(&child)?,
-                }
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self {
                 global_replication_group_id: member_global_replication_group_id,
@@ -5490,34 +5288,22 @@ mod global_replication_group_member_items {
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "ReplicationGroupId" => {
-                        member_replication_group_id = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_replication_group_id)
                     }
                     "ReplicationGroupRegion" => {
-                        member_replication_group_region = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader
+                            .read_string_into(
+                                &child,
+                                &mut member_replication_group_region,
+                            )
                     }
-                    "Role" => {
-                        member_role = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
+                    "Role" => reader.read_string_into(&child, &mut member_role),
                     "AutomaticFailover" => {
-                        member_automatic_failover = ::std::option::Option::Some(
-                            crate::types::AutomaticFailoverStatus::from(
-                                reader.text(&child)?.as_ref(),
-                            ),
-                        );
+                        reader.read_enum_into(&child, &mut member_automatic_failover)
                     }
-                    "Status" => {
-                        member_status = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "Status" => reader.read_string_into(&child, &mut member_status),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self {
                 replication_group_id: member_replication_group_id,
@@ -5828,12 +5614,10 @@ mod kinesis_firehose_destination_details_items {
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "DeliveryStream" => {
-                        member_delivery_stream = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_delivery_stream)
                     }
-                    _ => reader.skip(&child)?,
-                }
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self {
                 delivery_stream: member_delivery_stream,
@@ -5938,42 +5722,23 @@ mod log_delivery_configuration_items {
             let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "LogType" => {
-                        member_log_type = ::std::option::Option::Some(
-                            crate::types::LogType::from(reader.text(&child)?.as_ref()),
-                        );
-                    }
+                    "LogType" => reader.read_enum_into(&child, &mut member_log_type),
                     "DestinationType" => {
-                        member_destination_type = ::std::option::Option::Some(
-                            crate::types::DestinationType::from(
-                                reader.text(&child)?.as_ref(),
-                            ),
-                        );
+                        reader.read_enum_into(&child, &mut member_destination_type)
                     }
                     "DestinationDetails" => {
-                        member_destination_details = ::std::option::Option::Some(
-                            crate::types::DestinationDetails::read_xml(reader, &child)?,
-                        );
+                        reader
+                            .read_into(
+                                &child,
+                                &mut member_destination_details,
+                                crate::types::DestinationDetails::read_xml,
+                            )
                     }
-                    "LogFormat" => {
-                        member_log_format = ::std::option::Option::Some(
-                            crate::types::LogFormat::from(reader.text(&child)?.as_ref()),
-                        );
-                    }
-                    "Status" => {
-                        member_status = ::std::option::Option::Some(
-                            crate::types::LogDeliveryConfigurationStatus::from(
-                                reader.text(&child)?.as_ref(),
-                            ),
-                        );
-                    }
-                    "Message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "LogFormat" => reader.read_enum_into(&child, &mut member_log_format),
+                    "Status" => reader.read_enum_into(&child, &mut member_status),
+                    "Message" => reader.read_string_into(&child, &mut member_message),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self {
                 log_type: member_log_type,
@@ -6797,50 +6562,37 @@ mod node_group_items {
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "NodeGroupId" => {
-                        member_node_group_id = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_node_group_id)
                     }
-                    "Status" => {
-                        member_status = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
+                    "Status" => reader.read_string_into(&child, &mut member_status),
                     "PrimaryEndpoint" => {
-                        member_primary_endpoint = ::std::option::Option::Some(
-                            crate::types::Endpoint::read_xml(reader, &child)?,
-                        );
+                        reader
+                            .read_into(
+                                &child,
+                                &mut member_primary_endpoint,
+                                crate::types::Endpoint::read_xml,
+                            )
                     }
                     "ReaderEndpoint" => {
-                        member_reader_endpoint = ::std::option::Option::Some(
-                            crate::types::Endpoint::read_xml(reader, &child)?,
-                        );
+                        reader
+                            .read_into(
+                                &child,
+                                &mut member_reader_endpoint,
+                                crate::types::Endpoint::read_xml,
+                            )
                     }
-                    "Slots" => {
-                        member_slots = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
+                    "Slots" => reader.read_string_into(&child, &mut member_slots),
                     "NodeGroupMembers" => {
-                        member_node_group_members = ::std::option::Option::Some({
-                            let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) = reader
-                                .next_child(&child)?
-                            {
-                                if reader.name() == "NodeGroupMember" {
-                                    items0
-                                        .push(
-                                            crate::types::NodeGroupMember::read_xml(reader, &item0)?,
-                                        );
-                                } else {
-                                    reader.skip(&item0)?;
-                                }
-                            }
-                            items0
-                        });
+                        reader
+                            .read_list_into(
+                                &child,
+                                "NodeGroupMember",
+                                &mut member_node_group_members,
+                                crate::types::NodeGroupMember::read_xml,
+                            )
                     }
-                    _ => reader.skip(&child)?,
-                }
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self {
                 node_group_id: member_node_group_id,
@@ -7121,62 +6873,45 @@ mod node_group_configuration_items {
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "NodeGroupId" => {
-                        member_node_group_id = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_node_group_id)
                     }
-                    "Slots" => {
-                        member_slots = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
+                    "Slots" => reader.read_string_into(&child, &mut member_slots),
                     "ReplicaCount" => {
-                        member_replica_count = ::std::option::Option::Some(
-                            reader.read_parsed::<i32>(&child, "a 32-bit integer")?,
-                        );
+                        reader
+                            .read_parsed_into::<
+                                i32,
+                            >(&child, "a 32-bit integer", &mut member_replica_count)
                     }
                     "PrimaryAvailabilityZone" => {
-                        member_primary_availability_zone = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader
+                            .read_string_into(
+                                &child,
+                                &mut member_primary_availability_zone,
+                            )
                     }
                     "ReplicaAvailabilityZones" => {
-                        member_replica_availability_zones = ::std::option::Option::Some({
-                            let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) = reader
-                                .next_child(&child)?
-                            {
-                                if reader.name() == "AvailabilityZone" {
-                                    items0.push(reader.read_string(&item0)?);
-                                } else {
-                                    reader.skip(&item0)?;
-                                }
-                            }
-                            items0
-                        });
+                        reader
+                            .read_list_into(
+                                &child,
+                                "AvailabilityZone",
+                                &mut member_replica_availability_zones,
+                                ::querygen_runtime::xml::XmlReader::read_string,
+                            )
                     }
                     "PrimaryOutpostArn" => {
-                        member_primary_outpost_arn = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_primary_outpost_arn)
                     }
                     "ReplicaOutpostArns" => {
-                        member_replica_outpost_arns = ::std::option::Option::Some({
-                            let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) = reader
-                                .next_child(&child)?
-                            {
-                                if reader.name() == "OutpostArn" {
-                                    items0.push(reader.read_string(&item0)?);
-                                } else {
-                                    reader.skip(&item0)?;
-                                }
-                            }
-                            items0
-                        });
+                        reader
+                            .read_list_into(
+                                &child,
+                                "OutpostArn",
+                                &mut member_replica_outpost_arns,
+                                ::querygen_runtime::xml::XmlReader::read_string,
+                            )
                     }
-                    _ => reader.skip(&child)?,
-                }
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self {
                 node_group_id: member_node_group_id,
@@ -7302,37 +7037,35 @@ mod node_group_member_items {
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "CacheClusterId" => {
-                        member_cache_cluster_id = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_cache_cluster_id)
                     }
                     "CacheNodeId" => {
-                        member_cache_node_id = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_cache_node_id)
                     }
                     "ReadEndpoint" => {
-                        member_read_endpoint = ::std::option::Option::Some(
-                            crate::types::Endpoint::read_xml(reader, &child)?,
-                        );
+                        reader
+                            .read_into(
+                                &child,
+                                &mut member_read_endpoint,
+                                crate::types::Endpoint::read_xml,
+                            )
                     }
                     "PreferredAvailabilityZone" => {
-                        member_preferred_availability_zone = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader
+                            .read_string_into(
+                                &child,
+                                &mut member_preferred_availability_zone,
+                            )
                     }
                     "PreferredOutpostArn" => {
-                        member_preferred_outpost_arn = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader
+                            .read_string_into(&child, &mut member_preferred_outpost_arn)
                     }
                     "CurrentRole" => {
-                        member_current_role = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_current_role)
                     }
-                    _ => reader.skip(&child)?,
-                }
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self {
                 cache_cluster_id: member_cache_cluster_id,
@@ -7461,76 +7194,60 @@ mod node_group_member_update_status_items {
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "CacheClusterId" => {
-                        member_cache_cluster_id = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_cache_cluster_id)
                     }
                     "CacheNodeId" => {
-                        member_cache_node_id = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_cache_node_id)
                     }
                     "NodeUpdateStatus" => {
-                        member_node_update_status = ::std::option::Option::Some(
-                            crate::types::NodeUpdateStatus::from(
-                                reader.text(&child)?.as_ref(),
-                            ),
-                        );
+                        reader.read_enum_into(&child, &mut member_node_update_status)
                     }
                     "NodeDeletionDate" => {
-                        member_node_deletion_date = ::std::option::Option::Some(
-                            reader
-                                .read_timestamp(
-                                    &child,
-                                    ::querygen_runtime::query::TimestampFormat::DateTime,
-                                )?,
-                        );
+                        reader
+                            .read_timestamp_into(
+                                &child,
+                                ::querygen_runtime::query::TimestampFormat::DateTime,
+                                &mut member_node_deletion_date,
+                            )
                     }
                     "NodeUpdateStartDate" => {
-                        member_node_update_start_date = ::std::option::Option::Some(
-                            reader
-                                .read_timestamp(
-                                    &child,
-                                    ::querygen_runtime::query::TimestampFormat::DateTime,
-                                )?,
-                        );
+                        reader
+                            .read_timestamp_into(
+                                &child,
+                                ::querygen_runtime::query::TimestampFormat::DateTime,
+                                &mut member_node_update_start_date,
+                            )
                     }
                     "NodeUpdateEndDate" => {
-                        member_node_update_end_date = ::std::option::Option::Some(
-                            reader
-                                .read_timestamp(
-                                    &child,
-                                    ::querygen_runtime::query::TimestampFormat::DateTime,
-                                )?,
-                        );
+                        reader
+                            .read_timestamp_into(
+                                &child,
+                                ::querygen_runtime::query::TimestampFormat::DateTime,
+                                &mut member_node_update_end_date,
+                            )
                     }
                     "NodeUpdateInitiatedBy" => {
-                        member_node_update_initiated_by = ::std::option::Option::Some(
-                            crate::types::NodeUpdateInitiatedBy::from(
-                                reader.text(&child)?.as_ref(),
-                            ),
-                        );
+                        reader
+                            .read_enum_into(&child, &mut member_node_update_initiated_by)
                     }
                     "NodeUpdateInitiatedDate" => {
-                        member_node_update_initiated_date = ::std::option::Option::Some(
-                            reader
-                                .read_timestamp(
-                                    &child,
-                                    ::querygen_runtime::query::TimestampFormat::DateTime,
-                                )?,
-                        );
+                        reader
+                            .read_timestamp_into(
+                                &child,
+                                ::querygen_runtime::query::TimestampFormat::DateTime,
+                                &mut member_node_update_initiated_date,
+                            )
                     }
                     "NodeUpdateStatusModifiedDate" => {
-                        member_node_update_status_modified_date = ::std::option::Option::Some(
-                            reader
-                                .read_timestamp(
-                                    &child,
-                                    ::querygen_runtime::query::TimestampFormat::DateTime,
-                                )?,
-                        );
+                        reader
+                            .read_timestamp_into(
+                                &child,
+                                ::querygen_runtime::query::TimestampFormat::DateTime,
+                                &mut member_node_update_status_modified_date,
+                            )
                     }
-                    _ => reader.skip(&child)?,
-                }
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self {
                 cache_cluster_id: member_cache_cluster_id,
@@ -7643,33 +7360,19 @@ mod node_group_update_status_items {
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "NodeGroupId" => {
-                        member_node_group_id = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_node_group_id)
                     }
                     "NodeGroupMemberUpdateStatus" => {
-                        member_node_group_member_update_status = ::std::option::Option::Some({
-                            let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) = reader
-                                .next_child(&child)?
-                            {
-                                if reader.name() == "NodeGroupMemberUpdateStatus" {
-                                    items0
-                                        .push(
-                                            crate::types::NodeGroupMemberUpdateStatus::read_xml(
-                                                reader,
-                                                &item0,
-                                            )?,
-                                        );
-                                } else {
-                                    reader.skip(&item0)?;
-                                }
-                            }
-                            items0
-                        });
+                        reader
+                            .read_list_into(
+                                &child,
+                                "NodeGroupMemberUpdateStatus",
+                                &mut member_node_group_member_update_status,
+                                crate::types::NodeGroupMemberUpdateStatus::read_xml,
+                            )
                     }
-                    _ => reader.skip(&child)?,
-                }
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self {
                 node_group_id: member_node_group_id,
@@ -7766,53 +7469,43 @@ mod node_snapshot_items {
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "CacheClusterId" => {
-                        member_cache_cluster_id = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_cache_cluster_id)
                     }
                     "NodeGroupId" => {
-                        member_node_group_id = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_node_group_id)
                     }
                     "CacheNodeId" => {
-                        member_cache_node_id = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_cache_node_id)
                     }
                     "NodeGroupConfiguration" => {
-                        member_node_group_configuration = ::std::option::Option::Some(
-                            crate::types::NodeGroupConfiguration::read_xml(
-                                reader,
+                        reader
+                            .read_into(
                                 &child,
-                            )?,
-                        );
+                                &mut member_node_group_configuration,
+                                crate::types::NodeGroupConfiguration::read_xml,
+                            )
                     }
                     "CacheSize" => {
-                        member_cache_size = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_cache_size)
                     }
                     "CacheNodeCreateTime" => {
-                        member_cache_node_create_time = ::std::option::Option::Some(
-                            reader
-                                .read_timestamp(
-                                    &child,
-                                    ::querygen_runtime::query::TimestampFormat::DateTime,
-                                )?,
-                        );
+                        reader
+                            .read_timestamp_into(
+                                &child,
+                                ::querygen_runtime::query::TimestampFormat::DateTime,
+                                &mut member_cache_node_create_time,
+                            )
                     }
                     "SnapshotCreateTime" => {
-                        member_snapshot_create_time = ::std::option::Option::Some(
-                            reader
-                                .read_timestamp(
-                                    &child,
-                                    ::querygen_runtime::query::TimestampFormat::DateTime,
-                                )?,
-                        );
+                        reader
+                            .read_timestamp_into(
+                                &child,
+                                ::querygen_runtime::query::TimestampFormat::DateTime,
+                                &mut member_snapshot_create_time,
+                            )
                     }
-                    _ => reader.skip(&child)?,
-                }
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self {
                 cache_cluster_id: member_cache_cluster_id,
@@ -8087,18 +7780,12 @@ mod notification_configuration_items {
             let mut member_topic_status: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "TopicArn" => {
-                        member_topic_arn = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
+                    "TopicArn" => reader.read_string_into(&child, &mut member_topic_arn),
                     "TopicStatus" => {
-                        member_topic_status = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_topic_status)
                     }
-                    _ => reader.skip(&child)?,
-                }
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self {
                 topic_arn: member_topic_arn,
@@ -8271,52 +7958,34 @@ mod parameter_items {
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "ParameterName" => {
-                        member_parameter_name = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_parameter_name)
                     }
                     "ParameterValue" => {
-                        member_parameter_value = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_parameter_value)
                     }
                     "Description" => {
-                        member_description = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_description)
                     }
-                    "Source" => {
-                        member_source = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    "DataType" => {
-                        member_data_type = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
+                    "Source" => reader.read_string_into(&child, &mut member_source),
+                    "DataType" => reader.read_string_into(&child, &mut member_data_type),
                     "AllowedValues" => {
-                        member_allowed_values = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_allowed_values)
                     }
                     "IsModifiable" => {
-                        member_is_modifiable = ::std::option::Option::Some(
-                            reader.read_parsed::<bool>(&child, "a boolean")?,
-                        );
+                        reader
+                            .read_parsed_into::<
+                                bool,
+                            >(&child, "a boolean", &mut member_is_modifiable)
                     }
                     "MinimumEngineVersion" => {
-                        member_minimum_engine_version = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader
+                            .read_string_into(&child, &mut member_minimum_engine_version)
                     }
                     "ChangeType" => {
-                        member_change_type = ::std::option::Option::Some(
-                            crate::types::ChangeType::from(reader.text(&child)?.as_ref()),
-                        );
+                        reader.read_enum_into(&child, &mut member_change_type)
                     }
-                    _ => reader.skip(&child)?,
-                }
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self {
                 parameter_name: member_parameter_name,
@@ -8602,30 +8271,21 @@ mod pending_log_delivery_configuration_items {
             let mut member_log_format: ::std::option::Option<crate::types::LogFormat> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "LogType" => {
-                        member_log_type = ::std::option::Option::Some(
-                            crate::types::LogType::from(reader.text(&child)?.as_ref()),
-                        );
-                    }
+                    "LogType" => reader.read_enum_into(&child, &mut member_log_type),
                     "DestinationType" => {
-                        member_destination_type = ::std::option::Option::Some(
-                            crate::types::DestinationType::from(
-                                reader.text(&child)?.as_ref(),
-                            ),
-                        );
+                        reader.read_enum_into(&child, &mut member_destination_type)
                     }
                     "DestinationDetails" => {
-                        member_destination_details = ::std::option::Option::Some(
-                            crate::types::DestinationDetails::read_xml(reader, &child)?,
-                        );
+                        reader
+                            .read_into(
+                                &child,
+                                &mut member_destination_details,
+                                crate::types::DestinationDetails::read_xml,
+                            )
                     }
-                    "LogFormat" => {
-                        member_log_format = ::std::option::Option::Some(
-                            crate::types::LogFormat::from(reader.text(&child)?.as_ref()),
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "LogFormat" => reader.read_enum_into(&child, &mut member_log_format),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self {
                 log_type: member_log_type,
@@ -8758,77 +8418,54 @@ mod pending_modified_values_items {
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "NumCacheNodes" => {
-                        member_num_cache_nodes = ::std::option::Option::Some(
-                            reader.read_parsed::<i32>(&child, "a 32-bit integer")?,
-                        );
+                        reader
+                            .read_parsed_into::<
+                                i32,
+                            >(&child, "a 32-bit integer", &mut member_num_cache_nodes)
                     }
                     "CacheNodeIdsToRemove" => {
-                        member_cache_node_ids_to_remove = ::std::option::Option::Some({
-                            let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) = reader
-                                .next_child(&child)?
-                            {
-                                if reader.name() == "CacheNodeId" {
-                                    items0.push(reader.read_string(&item0)?);
-                                } else {
-                                    reader.skip(&item0)?;
-                                }
-                            }
-                            items0
-                        });
+                        reader
+                            .read_list_into(
+                                &child,
+                                "CacheNodeId",
+                                &mut member_cache_node_ids_to_remove,
+                                ::querygen_runtime::xml::XmlReader::read_string,
+                            )
                     }
                     "EngineVersion" => {
-                        member_engine_version = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_engine_version)
                     }
                     "CacheNodeType" => {
-                        member_cache_node_type = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_cache_node_type)
                     }
                     "AuthTokenStatus" => {
-                        member_auth_token_status = ::std::option::Option::Some(
-                            crate::types::AuthTokenUpdateStatus::from(
-                                reader.text(&child)?.as_ref(),
-                            ),
-                        );
+                        reader.read_enum_into(&child, &mut member_auth_token_status)
                     }
                     "LogDeliveryConfigurations" => {
-                        member_log_delivery_configurations = ::std::option::Option::Some({
-                            let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) = reader
-                                .next_child(&child)?
-                            {
-                                if reader.name() == "member" {
-                                    items0
-                                        .push(
-                                            crate::types::PendingLogDeliveryConfiguration::read_xml(
-                                                reader,
-                                                &item0,
-                                            )?,
-                                        );
-                                } else {
-                                    reader.skip(&item0)?;
-                                }
-                            }
-                            items0
-                        });
+                        reader
+                            .read_list_into(
+                                &child,
+                                "member",
+                                &mut member_log_delivery_configurations,
+                                crate::types::PendingLogDeliveryConfiguration::read_xml,
+                            )
                     }
                     "TransitEncryptionEnabled" => {
-                        member_transit_encryption_enabled = ::std::option::Option::Some(
-                            reader.read_parsed::<bool>(&child, "a boolean")?,
-                        );
+                        reader
+                            .read_parsed_into::<
+                                bool,
+                            >(
+                                &child,
+                                "a boolean",
+                                &mut member_transit_encryption_enabled,
+                            )
                     }
                     "TransitEncryptionMode" => {
-                        member_transit_encryption_mode = ::std::option::Option::Some(
-                            crate::types::TransitEncryptionMode::from(
-                                reader.text(&child)?.as_ref(),
-                            ),
-                        );
+                        reader
+                            .read_enum_into(&child, &mut member_transit_encryption_mode)
                     }
-                    _ => reader.skip(&child)?,
-                }
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self {
                 num_cache_nodes: member_num_cache_nodes,
@@ -8941,29 +8578,19 @@ mod processed_update_action_items {
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "ReplicationGroupId" => {
-                        member_replication_group_id = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_replication_group_id)
                     }
                     "CacheClusterId" => {
-                        member_cache_cluster_id = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_cache_cluster_id)
                     }
                     "ServiceUpdateName" => {
-                        member_service_update_name = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_service_update_name)
                     }
                     "UpdateActionStatus" => {
-                        member_update_action_status = ::std::option::Option::Some(
-                            crate::types::UpdateActionStatus::from(
-                                reader.text(&child)?.as_ref(),
-                            ),
-                        );
+                        reader.read_enum_into(&child, &mut member_update_action_status)
                     }
-                    _ => reader.skip(&child)?,
-                }
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self {
                 replication_group_id: member_replication_group_id,
@@ -9033,17 +8660,20 @@ mod recurring_charge_items {
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "RecurringChargeAmount" => {
-                        member_recurring_charge_amount = ::std::option::Option::Some(
-                            reader.read_parsed::<f64>(&child, "a double")?,
-                        );
+                        reader
+                            .read_parsed_into::<
+                                f64,
+                            >(&child, "a double", &mut member_recurring_charge_amount)
                     }
                     "RecurringChargeFrequency" => {
-                        member_recurring_charge_frequency = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader
+                            .read_string_into(
+                                &child,
+                                &mut member_recurring_charge_frequency,
+                            )
                     }
-                    _ => reader.skip(&child)?,
-                }
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self {
                 recurring_charge_amount: member_recurring_charge_amount,
@@ -9431,252 +9061,187 @@ mod replication_group_items {
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "ReplicationGroupId" => {
-                        member_replication_group_id = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_replication_group_id)
                     }
                     "Description" => {
-                        member_description = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_description)
                     }
                     "GlobalReplicationGroupInfo" => {
-                        member_global_replication_group_info = ::std::option::Option::Some(
-                            crate::types::GlobalReplicationGroupInfo::read_xml(
-                                reader,
+                        reader
+                            .read_into(
                                 &child,
-                            )?,
-                        );
+                                &mut member_global_replication_group_info,
+                                crate::types::GlobalReplicationGroupInfo::read_xml,
+                            )
                     }
-                    "Status" => {
-                        member_status = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
+                    "Status" => reader.read_string_into(&child, &mut member_status),
                     "PendingModifiedValues" => {
-                        member_pending_modified_values = ::std::option::Option::Some(
-                            crate::types::ReplicationGroupPendingModifiedValues::read_xml(
-                                reader,
+                        reader
+                            .read_into(
                                 &child,
-                            )?,
-                        );
+                                &mut member_pending_modified_values,
+                                crate::types::ReplicationGroupPendingModifiedValues::read_xml,
+                            )
                     }
                     "MemberClusters" => {
-                        member_member_clusters = ::std::option::Option::Some({
-                            let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) = reader
-                                .next_child(&child)?
-                            {
-                                if reader.name() == "ClusterId" {
-                                    items0.push(reader.read_string(&item0)?);
-                                } else {
-                                    reader.skip(&item0)?;
-                                }
-                            }
-                            items0
-                        });
+                        reader
+                            .read_list_into(
+                                &child,
+                                "ClusterId",
+                                &mut member_member_clusters,
+                                ::querygen_runtime::xml::XmlReader::read_string,
+                            )
                     }
                     "NodeGroups" => {
-                        member_node_groups = ::std::option::Option::Some({
-                            let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) = reader
-                                .next_child(&child)?
-                            {
-                                if reader.name() == "NodeGroup" {
-                                    items0
-                                        .push(crate::types::NodeGroup::read_xml(reader, &item0)?);
-                                } else {
-                                    reader.skip(&item0)?;
-                                }
-                            }
-                            items0
-                        });
+                        reader
+                            .read_list_into(
+                                &child,
+                                "NodeGroup",
+                                &mut member_node_groups,
+                                crate::types::NodeGroup::read_xml,
+                            )
                     }
                     "SnapshottingClusterId" => {
-                        member_snapshotting_cluster_id = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader
+                            .read_string_into(
+                                &child,
+                                &mut member_snapshotting_cluster_id,
+                            )
                     }
                     "AutomaticFailover" => {
-                        member_automatic_failover = ::std::option::Option::Some(
-                            crate::types::AutomaticFailoverStatus::from(
-                                reader.text(&child)?.as_ref(),
-                            ),
-                        );
+                        reader.read_enum_into(&child, &mut member_automatic_failover)
                     }
-                    "MultiAZ" => {
-                        member_multi_az = ::std::option::Option::Some(
-                            crate::types::MultiAzStatus::from(
-                                reader.text(&child)?.as_ref(),
-                            ),
-                        );
-                    }
+                    "MultiAZ" => reader.read_enum_into(&child, &mut member_multi_az),
                     "ConfigurationEndpoint" => {
-                        member_configuration_endpoint = ::std::option::Option::Some(
-                            crate::types::Endpoint::read_xml(reader, &child)?,
-                        );
+                        reader
+                            .read_into(
+                                &child,
+                                &mut member_configuration_endpoint,
+                                crate::types::Endpoint::read_xml,
+                            )
                     }
                     "SnapshotRetentionLimit" => {
-                        member_snapshot_retention_limit = ::std::option::Option::Some(
-                            reader.read_parsed::<i32>(&child, "a 32-bit integer")?,
-                        );
+                        reader
+                            .read_parsed_into::<
+                                i32,
+                            >(
+                                &child,
+                                "a 32-bit integer",
+                                &mut member_snapshot_retention_limit,
+                            )
                     }
                     "SnapshotWindow" => {
-                        member_snapshot_window = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_snapshot_window)
                     }
                     "ClusterEnabled" => {
-                        member_cluster_enabled = ::std::option::Option::Some(
-                            reader.read_parsed::<bool>(&child, "a boolean")?,
-                        );
+                        reader
+                            .read_parsed_into::<
+                                bool,
+                            >(&child, "a boolean", &mut member_cluster_enabled)
                     }
                     "CacheNodeType" => {
-                        member_cache_node_type = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_cache_node_type)
                     }
                     "AuthTokenEnabled" => {
-                        member_auth_token_enabled = ::std::option::Option::Some(
-                            reader.read_parsed::<bool>(&child, "a boolean")?,
-                        );
+                        reader
+                            .read_parsed_into::<
+                                bool,
+                            >(&child, "a boolean", &mut member_auth_token_enabled)
                     }
                     "AuthTokenLastModifiedDate" => {
-                        member_auth_token_last_modified_date = ::std::option::Option::Some(
-                            reader
-                                .read_timestamp(
-                                    &child,
-                                    ::querygen_runtime::query::TimestampFormat::DateTime,
-                                )?,
-                        );
+                        reader
+                            .read_timestamp_into(
+                                &child,
+                                ::querygen_runtime::query::TimestampFormat::DateTime,
+                                &mut member_auth_token_last_modified_date,
+                            )
                     }
                     "TransitEncryptionEnabled" => {
-                        member_transit_encryption_enabled = ::std::option::Option::Some(
-                            reader.read_parsed::<bool>(&child, "a boolean")?,
-                        );
+                        reader
+                            .read_parsed_into::<
+                                bool,
+                            >(
+                                &child,
+                                "a boolean",
+                                &mut member_transit_encryption_enabled,
+                            )
                     }
                     "AtRestEncryptionEnabled" => {
-                        member_at_rest_encryption_enabled = ::std::option::Option::Some(
-                            reader.read_parsed::<bool>(&child, "a boolean")?,
-                        );
+                        reader
+                            .read_parsed_into::<
+                                bool,
+                            >(
+                                &child,
+                                "a boolean",
+                                &mut member_at_rest_encryption_enabled,
+                            )
                     }
                     "MemberClustersOutpostArns" => {
-                        member_member_clusters_outpost_arns = ::std::option::Option::Some({
-                            let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) = reader
-                                .next_child(&child)?
-                            {
-                                if reader.name() == "ReplicationGroupOutpostArn" {
-                                    items0.push(reader.read_string(&item0)?);
-                                } else {
-                                    reader.skip(&item0)?;
-                                }
-                            }
-                            items0
-                        });
+                        reader
+                            .read_list_into(
+                                &child,
+                                "ReplicationGroupOutpostArn",
+                                &mut member_member_clusters_outpost_arns,
+                                ::querygen_runtime::xml::XmlReader::read_string,
+                            )
                     }
-                    "KmsKeyId" => {
-                        member_kms_key_id = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    "ARN" => {
-                        member_arn = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
+                    "KmsKeyId" => reader.read_string_into(&child, &mut member_kms_key_id),
+                    "ARN" => reader.read_string_into(&child, &mut member_arn),
                     "UserGroupIds" => {
-                        member_user_group_ids = ::std::option::Option::Some({
-                            let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) = reader
-                                .next_child(&child)?
-                            {
-                                if reader.name() == "member" {
-                                    items0.push(reader.read_string(&item0)?);
-                                } else {
-                                    reader.skip(&item0)?;
-                                }
-                            }
-                            items0
-                        });
+                        reader
+                            .read_list_into(
+                                &child,
+                                "member",
+                                &mut member_user_group_ids,
+                                ::querygen_runtime::xml::XmlReader::read_string,
+                            )
                     }
                     "LogDeliveryConfigurations" => {
-                        member_log_delivery_configurations = ::std::option::Option::Some({
-                            let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) = reader
-                                .next_child(&child)?
-                            {
-                                if reader.name() == "LogDeliveryConfiguration" {
-                                    items0
-                                        .push(
-                                            crate::types::LogDeliveryConfiguration::read_xml(
-                                                reader,
-                                                &item0,
-                                            )?,
-                                        );
-                                } else {
-                                    reader.skip(&item0)?;
-                                }
-                            }
-                            items0
-                        });
+                        reader
+                            .read_list_into(
+                                &child,
+                                "LogDeliveryConfiguration",
+                                &mut member_log_delivery_configurations,
+                                crate::types::LogDeliveryConfiguration::read_xml,
+                            )
                     }
                     "ReplicationGroupCreateTime" => {
-                        member_replication_group_create_time = ::std::option::Option::Some(
-                            reader
-                                .read_timestamp(
-                                    &child,
-                                    ::querygen_runtime::query::TimestampFormat::DateTime,
-                                )?,
-                        );
+                        reader
+                            .read_timestamp_into(
+                                &child,
+                                ::querygen_runtime::query::TimestampFormat::DateTime,
+                                &mut member_replication_group_create_time,
+                            )
                     }
                     "DataTiering" => {
-                        member_data_tiering = ::std::option::Option::Some(
-                            crate::types::DataTieringStatus::from(
-                                reader.text(&child)?.as_ref(),
-                            ),
-                        );
+                        reader.read_enum_into(&child, &mut member_data_tiering)
                     }
                     "AutoMinorVersionUpgrade" => {
-                        member_auto_minor_version_upgrade = ::std::option::Option::Some(
-                            reader.read_parsed::<bool>(&child, "a boolean")?,
-                        );
+                        reader
+                            .read_parsed_into::<
+                                bool,
+                            >(
+                                &child,
+                                "a boolean",
+                                &mut member_auto_minor_version_upgrade,
+                            )
                     }
                     "NetworkType" => {
-                        member_network_type = ::std::option::Option::Some(
-                            crate::types::NetworkType::from(
-                                reader.text(&child)?.as_ref(),
-                            ),
-                        );
+                        reader.read_enum_into(&child, &mut member_network_type)
                     }
                     "IpDiscovery" => {
-                        member_ip_discovery = ::std::option::Option::Some(
-                            crate::types::IpDiscovery::from(
-                                reader.text(&child)?.as_ref(),
-                            ),
-                        );
+                        reader.read_enum_into(&child, &mut member_ip_discovery)
                     }
                     "TransitEncryptionMode" => {
-                        member_transit_encryption_mode = ::std::option::Option::Some(
-                            crate::types::TransitEncryptionMode::from(
-                                reader.text(&child)?.as_ref(),
-                            ),
-                        );
+                        reader
+                            .read_enum_into(&child, &mut member_transit_encryption_mode)
                     }
                     "ClusterMode" => {
-                        member_cluster_mode = ::std::option::Option::Some(
-                            crate::types::ClusterMode::from(
-                                reader.text(&child)?.as_ref(),
-                            ),
-                        );
+                        reader.read_enum_into(&child, &mut member_cluster_mode)
                     }
-                    "Engine" => {
-                        member_engine = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "Engine" => reader.read_string_into(&child, &mut member_engine),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self {
                 replication_group_id: member_replication_group_id,
@@ -9981,79 +9546,62 @@ mod replication_group_pending_modified_values_items {
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "PrimaryClusterId" => {
-                        member_primary_cluster_id = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_primary_cluster_id)
                     }
                     "AutomaticFailoverStatus" => {
-                        member_automatic_failover_status = ::std::option::Option::Some(
-                            crate::types::PendingAutomaticFailoverStatus::from(
-                                reader.text(&child)?.as_ref(),
-                            ),
-                        );
+                        reader
+                            .read_enum_into(
+                                &child,
+                                &mut member_automatic_failover_status,
+                            )
                     }
                     "Resharding" => {
-                        member_resharding = ::std::option::Option::Some(
-                            crate::types::ReshardingStatus::read_xml(reader, &child)?,
-                        );
+                        reader
+                            .read_into(
+                                &child,
+                                &mut member_resharding,
+                                crate::types::ReshardingStatus::read_xml,
+                            )
                     }
                     "AuthTokenStatus" => {
-                        member_auth_token_status = ::std::option::Option::Some(
-                            crate::types::AuthTokenUpdateStatus::from(
-                                reader.text(&child)?.as_ref(),
-                            ),
-                        );
+                        reader.read_enum_into(&child, &mut member_auth_token_status)
                     }
                     "UserGroups" => {
-                        member_user_groups = ::std::option::Option::Some(
-                            crate::types::UserGroupsUpdateStatus::read_xml(
-                                reader,
+                        reader
+                            .read_into(
                                 &child,
-                            )?,
-                        );
+                                &mut member_user_groups,
+                                crate::types::UserGroupsUpdateStatus::read_xml,
+                            )
                     }
                     "LogDeliveryConfigurations" => {
-                        member_log_delivery_configurations = ::std::option::Option::Some({
-                            let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) = reader
-                                .next_child(&child)?
-                            {
-                                if reader.name() == "member" {
-                                    items0
-                                        .push(
-                                            crate::types::PendingLogDeliveryConfiguration::read_xml(
-                                                reader,
-                                                &item0,
-                                            )?,
-                                        );
-                                } else {
-                                    reader.skip(&item0)?;
-                                }
-                            }
-                            items0
-                        });
+                        reader
+                            .read_list_into(
+                                &child,
+                                "member",
+                                &mut member_log_delivery_configurations,
+                                crate::types::PendingLogDeliveryConfiguration::read_xml,
+                            )
                     }
                     "TransitEncryptionEnabled" => {
-                        member_transit_encryption_enabled = ::std::option::Option::Some(
-                            reader.read_parsed::<bool>(&child, "a boolean")?,
-                        );
+                        reader
+                            .read_parsed_into::<
+                                bool,
+                            >(
+                                &child,
+                                "a boolean",
+                                &mut member_transit_encryption_enabled,
+                            )
                     }
                     "TransitEncryptionMode" => {
-                        member_transit_encryption_mode = ::std::option::Option::Some(
-                            crate::types::TransitEncryptionMode::from(
-                                reader.text(&child)?.as_ref(),
-                            ),
-                        );
+                        reader
+                            .read_enum_into(&child, &mut member_transit_encryption_mode)
                     }
                     "ClusterMode" => {
-                        member_cluster_mode = ::std::option::Option::Some(
-                            crate::types::ClusterMode::from(
-                                reader.text(&child)?.as_ref(),
-                            ),
-                        );
+                        reader.read_enum_into(&child, &mut member_cluster_mode)
                     }
-                    _ => reader.skip(&child)?,
-                }
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self {
                 primary_cluster_id: member_primary_cluster_id,
@@ -10294,89 +9842,72 @@ mod reserved_cache_node_items {
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "ReservedCacheNodeId" => {
-                        member_reserved_cache_node_id = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader
+                            .read_string_into(&child, &mut member_reserved_cache_node_id)
                     }
                     "ReservedCacheNodesOfferingId" => {
-                        member_reserved_cache_nodes_offering_id = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader
+                            .read_string_into(
+                                &child,
+                                &mut member_reserved_cache_nodes_offering_id,
+                            )
                     }
                     "CacheNodeType" => {
-                        member_cache_node_type = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_cache_node_type)
                     }
                     "StartTime" => {
-                        member_start_time = ::std::option::Option::Some(
-                            reader
-                                .read_timestamp(
-                                    &child,
-                                    ::querygen_runtime::query::TimestampFormat::DateTime,
-                                )?,
-                        );
+                        reader
+                            .read_timestamp_into(
+                                &child,
+                                ::querygen_runtime::query::TimestampFormat::DateTime,
+                                &mut member_start_time,
+                            )
                     }
                     "Duration" => {
-                        member_duration = ::std::option::Option::Some(
-                            reader.read_parsed::<i32>(&child, "a 32-bit integer")?,
-                        );
+                        reader
+                            .read_parsed_into::<
+                                i32,
+                            >(&child, "a 32-bit integer", &mut member_duration)
                     }
                     "FixedPrice" => {
-                        member_fixed_price = ::std::option::Option::Some(
-                            reader.read_parsed::<f64>(&child, "a double")?,
-                        );
+                        reader
+                            .read_parsed_into::<
+                                f64,
+                            >(&child, "a double", &mut member_fixed_price)
                     }
                     "UsagePrice" => {
-                        member_usage_price = ::std::option::Option::Some(
-                            reader.read_parsed::<f64>(&child, "a double")?,
-                        );
+                        reader
+                            .read_parsed_into::<
+                                f64,
+                            >(&child, "a double", &mut member_usage_price)
                     }
                     "CacheNodeCount" => {
-                        member_cache_node_count = ::std::option::Option::Some(
-                            reader.read_parsed::<i32>(&child, "a 32-bit integer")?,
-                        );
+                        reader
+                            .read_parsed_into::<
+                                i32,
+                            >(&child, "a 32-bit integer", &mut member_cache_node_count)
                     }
                     "ProductDescription" => {
-                        member_product_description = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_product_description)
                     }
                     "OfferingType" => {
-                        member_offering_type = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_offering_type)
                     }
-                    "State" => {
-                        member_state = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
+                    "State" => reader.read_string_into(&child, &mut member_state),
                     "RecurringCharges" => {
-                        member_recurring_charges = ::std::option::Option::Some({
-                            let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) = reader
-                                .next_child(&child)?
-                            {
-                                if reader.name() == "RecurringCharge" {
-                                    items0
-                                        .push(
-                                            crate::types::RecurringCharge::read_xml(reader, &item0)?,
-                                        );
-                                } else {
-                                    reader.skip(&item0)?;
-                                }
-                            }
-                            items0
-                        });
+                        reader
+                            .read_list_into(
+                                &child,
+                                "RecurringCharge",
+                                &mut member_recurring_charges,
+                                crate::types::RecurringCharge::read_xml,
+                            )
                     }
                     "ReservationARN" => {
-                        member_reservation_arn = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_reservation_arn)
                     }
-                    _ => reader.skip(&child)?,
-                }
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self {
                 reserved_cache_node_id: member_reserved_cache_node_id,
@@ -10597,60 +10128,50 @@ mod reserved_cache_nodes_offering_items {
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "ReservedCacheNodesOfferingId" => {
-                        member_reserved_cache_nodes_offering_id = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader
+                            .read_string_into(
+                                &child,
+                                &mut member_reserved_cache_nodes_offering_id,
+                            )
                     }
                     "CacheNodeType" => {
-                        member_cache_node_type = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_cache_node_type)
                     }
                     "Duration" => {
-                        member_duration = ::std::option::Option::Some(
-                            reader.read_parsed::<i32>(&child, "a 32-bit integer")?,
-                        );
+                        reader
+                            .read_parsed_into::<
+                                i32,
+                            >(&child, "a 32-bit integer", &mut member_duration)
                     }
                     "FixedPrice" => {
-                        member_fixed_price = ::std::option::Option::Some(
-                            reader.read_parsed::<f64>(&child, "a double")?,
-                        );
+                        reader
+                            .read_parsed_into::<
+                                f64,
+                            >(&child, "a double", &mut member_fixed_price)
                     }
                     "UsagePrice" => {
-                        member_usage_price = ::std::option::Option::Some(
-                            reader.read_parsed::<f64>(&child, "a double")?,
-                        );
+                        reader
+                            .read_parsed_into::<
+                                f64,
+                            >(&child, "a double", &mut member_usage_price)
                     }
                     "ProductDescription" => {
-                        member_product_description = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_product_description)
                     }
                     "OfferingType" => {
-                        member_offering_type = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_offering_type)
                     }
                     "RecurringCharges" => {
-                        member_recurring_charges = ::std::option::Option::Some({
-                            let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) = reader
-                                .next_child(&child)?
-                            {
-                                if reader.name() == "RecurringCharge" {
-                                    items0
-                                        .push(
-                                            crate::types::RecurringCharge::read_xml(reader, &item0)?,
-                                        );
-                                } else {
-                                    reader.skip(&item0)?;
-                                }
-                            }
-                            items0
-                        });
+                        reader
+                            .read_list_into(
+                                &child,
+                                "RecurringCharge",
+                                &mut member_recurring_charges,
+                                crate::types::RecurringCharge::read_xml,
+                            )
                     }
-                    _ => reader.skip(&child)?,
-                }
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self {
                 reserved_cache_nodes_offering_id: member_reserved_cache_nodes_offering_id,
@@ -10849,12 +10370,15 @@ mod resharding_status_items {
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "SlotMigration" => {
-                        member_slot_migration = ::std::option::Option::Some(
-                            crate::types::SlotMigration::read_xml(reader, &child)?,
-                        );
+                        reader
+                            .read_into(
+                                &child,
+                                &mut member_slot_migration,
+                                crate::types::SlotMigration::read_xml,
+                            )
                     }
-                    _ => reader.skip(&child)?,
-                }
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self {
                 slot_migration: member_slot_migration,
@@ -10930,17 +10454,11 @@ mod security_group_membership_items {
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "SecurityGroupId" => {
-                        member_security_group_id = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_security_group_id)
                     }
-                    "Status" => {
-                        member_status = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "Status" => reader.read_string_into(&child, &mut member_status),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self {
                 security_group_id: member_security_group_id,
@@ -11081,116 +10599,90 @@ mod serverless_cache_items {
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "ServerlessCacheName" => {
-                        member_serverless_cache_name = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader
+                            .read_string_into(&child, &mut member_serverless_cache_name)
                     }
                     "Description" => {
-                        member_description = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_description)
                     }
                     "CreateTime" => {
-                        member_create_time = ::std::option::Option::Some(
-                            reader
-                                .read_timestamp(
-                                    &child,
-                                    ::querygen_runtime::query::TimestampFormat::DateTime,
-                                )?,
-                        );
+                        reader
+                            .read_timestamp_into(
+                                &child,
+                                ::querygen_runtime::query::TimestampFormat::DateTime,
+                                &mut member_create_time,
+                            )
                     }
-                    "Status" => {
-                        member_status = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    "Engine" => {
-                        member_engine = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
+                    "Status" => reader.read_string_into(&child, &mut member_status),
+                    "Engine" => reader.read_string_into(&child, &mut member_engine),
                     "MajorEngineVersion" => {
-                        member_major_engine_version = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_major_engine_version)
                     }
                     "FullEngineVersion" => {
-                        member_full_engine_version = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_full_engine_version)
                     }
                     "CacheUsageLimits" => {
-                        member_cache_usage_limits = ::std::option::Option::Some(
-                            crate::types::CacheUsageLimits::read_xml(reader, &child)?,
-                        );
+                        reader
+                            .read_into(
+                                &child,
+                                &mut member_cache_usage_limits,
+                                crate::types::CacheUsageLimits::read_xml,
+                            )
                     }
-                    "KmsKeyId" => {
-                        member_kms_key_id = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
+                    "KmsKeyId" => reader.read_string_into(&child, &mut member_kms_key_id),
                     "SecurityGroupIds" => {
-                        member_security_group_ids = ::std::option::Option::Some({
-                            let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) = reader
-                                .next_child(&child)?
-                            {
-                                if reader.name() == "SecurityGroupId" {
-                                    items0.push(reader.read_string(&item0)?);
-                                } else {
-                                    reader.skip(&item0)?;
-                                }
-                            }
-                            items0
-                        });
+                        reader
+                            .read_list_into(
+                                &child,
+                                "SecurityGroupId",
+                                &mut member_security_group_ids,
+                                ::querygen_runtime::xml::XmlReader::read_string,
+                            )
                     }
                     "Endpoint" => {
-                        member_endpoint = ::std::option::Option::Some(
-                            crate::types::Endpoint::read_xml(reader, &child)?,
-                        );
+                        reader
+                            .read_into(
+                                &child,
+                                &mut member_endpoint,
+                                crate::types::Endpoint::read_xml,
+                            )
                     }
                     "ReaderEndpoint" => {
-                        member_reader_endpoint = ::std::option::Option::Some(
-                            crate::types::Endpoint::read_xml(reader, &child)?,
-                        );
+                        reader
+                            .read_into(
+                                &child,
+                                &mut member_reader_endpoint,
+                                crate::types::Endpoint::read_xml,
+                            )
                     }
-                    "ARN" => {
-                        member_arn = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
+                    "ARN" => reader.read_string_into(&child, &mut member_arn),
                     "UserGroupId" => {
-                        member_user_group_id = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_user_group_id)
                     }
                     "SubnetIds" => {
-                        member_subnet_ids = ::std::option::Option::Some({
-                            let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) = reader
-                                .next_child(&child)?
-                            {
-                                if reader.name() == "SubnetId" {
-                                    items0.push(reader.read_string(&item0)?);
-                                } else {
-                                    reader.skip(&item0)?;
-                                }
-                            }
-                            items0
-                        });
+                        reader
+                            .read_list_into(
+                                &child,
+                                "SubnetId",
+                                &mut member_subnet_ids,
+                                ::querygen_runtime::xml::XmlReader::read_string,
+                            )
                     }
                     "SnapshotRetentionLimit" => {
-                        member_snapshot_retention_limit = ::std::option::Option::Some(
-                            reader.read_parsed::<i32>(&child, "a 32-bit integer")?,
-                        );
+                        reader
+                            .read_parsed_into::<
+                                i32,
+                            >(
+                                &child,
+                                "a 32-bit integer",
+                                &mut member_snapshot_retention_limit,
+                            )
                     }
                     "DailySnapshotTime" => {
-                        member_daily_snapshot_time = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_daily_snapshot_time)
                     }
-                    _ => reader.skip(&child)?,
-                }
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self {
                 serverless_cache_name: member_serverless_cache_name,
@@ -11344,22 +10836,15 @@ mod serverless_cache_configuration_items {
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "ServerlessCacheName" => {
-                        member_serverless_cache_name = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader
+                            .read_string_into(&child, &mut member_serverless_cache_name)
                     }
-                    "Engine" => {
-                        member_engine = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
+                    "Engine" => reader.read_string_into(&child, &mut member_engine),
                     "MajorEngineVersion" => {
-                        member_major_engine_version = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_major_engine_version)
                     }
-                    _ => reader.skip(&child)?,
-                }
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self {
                 serverless_cache_name: member_serverless_cache_name,
@@ -11475,63 +10960,47 @@ mod serverless_cache_snapshot_items {
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "ServerlessCacheSnapshotName" => {
-                        member_serverless_cache_snapshot_name = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader
+                            .read_string_into(
+                                &child,
+                                &mut member_serverless_cache_snapshot_name,
+                            )
                     }
-                    "ARN" => {
-                        member_arn = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    "KmsKeyId" => {
-                        member_kms_key_id = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
+                    "ARN" => reader.read_string_into(&child, &mut member_arn),
+                    "KmsKeyId" => reader.read_string_into(&child, &mut member_kms_key_id),
                     "SnapshotType" => {
-                        member_snapshot_type = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_snapshot_type)
                     }
-                    "Status" => {
-                        member_status = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
+                    "Status" => reader.read_string_into(&child, &mut member_status),
                     "CreateTime" => {
-                        member_create_time = ::std::option::Option::Some(
-                            reader
-                                .read_timestamp(
-                                    &child,
-                                    ::querygen_runtime::query::TimestampFormat::DateTime,
-                                )?,
-                        );
+                        reader
+                            .read_timestamp_into(
+                                &child,
+                                ::querygen_runtime::query::TimestampFormat::DateTime,
+                                &mut member_create_time,
+                            )
                     }
                     "ExpiryTime" => {
-                        member_expiry_time = ::std::option::Option::Some(
-                            reader
-                                .read_timestamp(
-                                    &child,
-                                    ::querygen_runtime::query::TimestampFormat::DateTime,
-                                )?,
-                        );
+                        reader
+                            .read_timestamp_into(
+                                &child,
+                                ::querygen_runtime::query::TimestampFormat::DateTime,
+                                &mut member_expiry_time,
+                            )
                     }
                     "BytesUsedForCache" => {
-                        member_bytes_used_for_cache = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_bytes_used_for_cache)
                     }
                     "ServerlessCacheConfiguration" => {
-                        member_serverless_cache_configuration = ::std::option::Option::Some(
-                            crate::types::ServerlessCacheConfiguration::read_xml(
-                                reader,
+                        reader
+                            .read_into(
                                 &child,
-                            )?,
-                        );
+                                &mut member_serverless_cache_configuration,
+                                crate::types::ServerlessCacheConfiguration::read_xml,
+                            )
                     }
-                    _ => reader.skip(&child)?,
-                }
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self {
                 serverless_cache_snapshot_name: member_serverless_cache_snapshot_name,
@@ -11701,85 +11170,69 @@ mod service_update_items {
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "ServiceUpdateName" => {
-                        member_service_update_name = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_service_update_name)
                     }
                     "ServiceUpdateReleaseDate" => {
-                        member_service_update_release_date = ::std::option::Option::Some(
-                            reader
-                                .read_timestamp(
-                                    &child,
-                                    ::querygen_runtime::query::TimestampFormat::DateTime,
-                                )?,
-                        );
+                        reader
+                            .read_timestamp_into(
+                                &child,
+                                ::querygen_runtime::query::TimestampFormat::DateTime,
+                                &mut member_service_update_release_date,
+                            )
                     }
                     "ServiceUpdateEndDate" => {
-                        member_service_update_end_date = ::std::option::Option::Some(
-                            reader
-                                .read_timestamp(
-                                    &child,
-                                    ::querygen_runtime::query::TimestampFormat::DateTime,
-                                )?,
-                        );
+                        reader
+                            .read_timestamp_into(
+                                &child,
+                                ::querygen_runtime::query::TimestampFormat::DateTime,
+                                &mut member_service_update_end_date,
+                            )
                     }
                     "ServiceUpdateSeverity" => {
-                        member_service_update_severity = ::std::option::Option::Some(
-                            crate::types::ServiceUpdateSeverity::from(
-                                reader.text(&child)?.as_ref(),
-                            ),
-                        );
+                        reader
+                            .read_enum_into(&child, &mut member_service_update_severity)
                     }
                     "ServiceUpdateRecommendedApplyByDate" => {
-                        member_service_update_recommended_apply_by_date = ::std::option::Option::Some(
-                            reader
-                                .read_timestamp(
-                                    &child,
-                                    ::querygen_runtime::query::TimestampFormat::DateTime,
-                                )?,
-                        );
+                        reader
+                            .read_timestamp_into(
+                                &child,
+                                ::querygen_runtime::query::TimestampFormat::DateTime,
+                                &mut member_service_update_recommended_apply_by_date,
+                            )
                     }
                     "ServiceUpdateStatus" => {
-                        member_service_update_status = ::std::option::Option::Some(
-                            crate::types::ServiceUpdateStatus::from(
-                                reader.text(&child)?.as_ref(),
-                            ),
-                        );
+                        reader.read_enum_into(&child, &mut member_service_update_status)
                     }
                     "ServiceUpdateDescription" => {
-                        member_service_update_description = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader
+                            .read_string_into(
+                                &child,
+                                &mut member_service_update_description,
+                            )
                     }
                     "ServiceUpdateType" => {
-                        member_service_update_type = ::std::option::Option::Some(
-                            crate::types::ServiceUpdateType::from(
-                                reader.text(&child)?.as_ref(),
-                            ),
-                        );
+                        reader.read_enum_into(&child, &mut member_service_update_type)
                     }
-                    "Engine" => {
-                        member_engine = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
+                    "Engine" => reader.read_string_into(&child, &mut member_engine),
                     "EngineVersion" => {
-                        member_engine_version = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_engine_version)
                     }
                     "AutoUpdateAfterRecommendedApplyByDate" => {
-                        member_auto_update_after_recommended_apply_by_date = ::std::option::Option::Some(
-                            reader.read_parsed::<bool>(&child, "a boolean")?,
-                        );
+                        reader
+                            .read_parsed_into::<
+                                bool,
+                            >(
+                                &child,
+                                "a boolean",
+                                &mut member_auto_update_after_recommended_apply_by_date,
+                            )
                     }
                     "EstimatedUpdateTime" => {
-                        member_estimated_update_time = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader
+                            .read_string_into(&child, &mut member_estimated_update_time)
                     }
-                    _ => reader.skip(&child)?,
-                }
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self {
                 service_update_name: member_service_update_name,
@@ -12210,12 +11663,13 @@ mod slot_migration_items {
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "ProgressPercentage" => {
-                        member_progress_percentage = ::std::option::Option::Some(
-                            reader.read_parsed::<f64>(&child, "a double")?,
-                        );
+                        reader
+                            .read_parsed_into::<
+                                f64,
+                            >(&child, "a double", &mut member_progress_percentage)
                     }
-                    _ => reader.skip(&child)?,
-                }
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self {
                 progress_percentage: member_progress_percentage,
@@ -12514,168 +11968,136 @@ mod snapshot_items {
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "SnapshotName" => {
-                        member_snapshot_name = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_snapshot_name)
                     }
                     "ReplicationGroupId" => {
-                        member_replication_group_id = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_replication_group_id)
                     }
                     "ReplicationGroupDescription" => {
-                        member_replication_group_description = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader
+                            .read_string_into(
+                                &child,
+                                &mut member_replication_group_description,
+                            )
                     }
                     "CacheClusterId" => {
-                        member_cache_cluster_id = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_cache_cluster_id)
                     }
                     "SnapshotStatus" => {
-                        member_snapshot_status = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_snapshot_status)
                     }
                     "SnapshotSource" => {
-                        member_snapshot_source = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_snapshot_source)
                     }
                     "CacheNodeType" => {
-                        member_cache_node_type = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_cache_node_type)
                     }
-                    "Engine" => {
-                        member_engine = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
+                    "Engine" => reader.read_string_into(&child, &mut member_engine),
                     "EngineVersion" => {
-                        member_engine_version = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_engine_version)
                     }
                     "NumCacheNodes" => {
-                        member_num_cache_nodes = ::std::option::Option::Some(
-                            reader.read_parsed::<i32>(&child, "a 32-bit integer")?,
-                        );
+                        reader
+                            .read_parsed_into::<
+                                i32,
+                            >(&child, "a 32-bit integer", &mut member_num_cache_nodes)
                     }
                     "PreferredAvailabilityZone" => {
-                        member_preferred_availability_zone = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader
+                            .read_string_into(
+                                &child,
+                                &mut member_preferred_availability_zone,
+                            )
                     }
                     "PreferredOutpostArn" => {
-                        member_preferred_outpost_arn = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader
+                            .read_string_into(&child, &mut member_preferred_outpost_arn)
                     }
                     "CacheClusterCreateTime" => {
-                        member_cache_cluster_create_time = ::std::option::Option::Some(
-                            reader
-                                .read_timestamp(
-                                    &child,
-                                    ::querygen_runtime::query::TimestampFormat::DateTime,
-                                )?,
-                        );
+                        reader
+                            .read_timestamp_into(
+                                &child,
+                                ::querygen_runtime::query::TimestampFormat::DateTime,
+                                &mut member_cache_cluster_create_time,
+                            )
                     }
                     "PreferredMaintenanceWindow" => {
-                        member_preferred_maintenance_window = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader
+                            .read_string_into(
+                                &child,
+                                &mut member_preferred_maintenance_window,
+                            )
                     }
-                    "TopicArn" => {
-                        member_topic_arn = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
+                    "TopicArn" => reader.read_string_into(&child, &mut member_topic_arn),
                     "Port" => {
-                        member_port = ::std::option::Option::Some(
-                            reader.read_parsed::<i32>(&child, "a 32-bit integer")?,
-                        );
+                        reader
+                            .read_parsed_into::<
+                                i32,
+                            >(&child, "a 32-bit integer", &mut member_port)
                     }
                     "CacheParameterGroupName" => {
-                        member_cache_parameter_group_name = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader
+                            .read_string_into(
+                                &child,
+                                &mut member_cache_parameter_group_name,
+                            )
                     }
                     "CacheSubnetGroupName" => {
-                        member_cache_subnet_group_name = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader
+                            .read_string_into(
+                                &child,
+                                &mut member_cache_subnet_group_name,
+                            )
                     }
-                    "VpcId" => {
-                        member_vpc_id = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
+                    "VpcId" => reader.read_string_into(&child, &mut member_vpc_id),
                     "AutoMinorVersionUpgrade" => {
-                        member_auto_minor_version_upgrade = ::std::option::Option::Some(
-                            reader.read_parsed::<bool>(&child, "a boolean")?,
-                        );
+                        reader
+                            .read_parsed_into::<
+                                bool,
+                            >(
+                                &child,
+                                "a boolean",
+                                &mut member_auto_minor_version_upgrade,
+                            )
                     }
                     "SnapshotRetentionLimit" => {
-                        member_snapshot_retention_limit = ::std::option::Option::Some(
-                            reader.read_parsed::<i32>(&child, "a 32-bit integer")?,
-                        );
+                        reader
+                            .read_parsed_into::<
+                                i32,
+                            >(
+                                &child,
+                                "a 32-bit integer",
+                                &mut member_snapshot_retention_limit,
+                            )
                     }
                     "SnapshotWindow" => {
-                        member_snapshot_window = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_snapshot_window)
                     }
                     "NumNodeGroups" => {
-                        member_num_node_groups = ::std::option::Option::Some(
-                            reader.read_parsed::<i32>(&child, "a 32-bit integer")?,
-                        );
+                        reader
+                            .read_parsed_into::<
+                                i32,
+                            >(&child, "a 32-bit integer", &mut member_num_node_groups)
                     }
                     "AutomaticFailover" => {
-                        member_automatic_failover = ::std::option::Option::Some(
-                            crate::types::AutomaticFailoverStatus::from(
-                                reader.text(&child)?.as_ref(),
-                            ),
-                        );
+                        reader.read_enum_into(&child, &mut member_automatic_failover)
                     }
                     "NodeSnapshots" => {
-                        member_node_snapshots = ::std::option::Option::Some({
-                            let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) = reader
-                                .next_child(&child)?
-                            {
-                                if reader.name() == "NodeSnapshot" {
-                                    items0
-                                        .push(
-                                            crate::types::NodeSnapshot::read_xml(reader, &item0)?,
-                                        );
-                                } else {
-                                    reader.skip(&item0)?;
-                                }
-                            }
-                            items0
-                        });
+                        reader
+                            .read_list_into(
+                                &child,
+                                "NodeSnapshot",
+                                &mut member_node_snapshots,
+                                crate::types::NodeSnapshot::read_xml,
+                            )
                     }
-                    "KmsKeyId" => {
-                        member_kms_key_id = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    "ARN" => {
-                        member_arn = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
+                    "KmsKeyId" => reader.read_string_into(&child, &mut member_kms_key_id),
+                    "ARN" => reader.read_string_into(&child, &mut member_arn),
                     "DataTiering" => {
-                        member_data_tiering = ::std::option::Option::Some(
-                            crate::types::DataTieringStatus::from(
-                                reader.text(&child)?.as_ref(),
-                            ),
-                        );
+                        reader.read_enum_into(&child, &mut member_data_tiering)
                     }
-                    _ => reader.skip(&child)?,
-                }
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self {
                 snapshot_name: member_snapshot_name,
@@ -13008,42 +12430,37 @@ mod subnet_items {
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "SubnetIdentifier" => {
-                        member_subnet_identifier = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_subnet_identifier)
                     }
                     "SubnetAvailabilityZone" => {
-                        member_subnet_availability_zone = ::std::option::Option::Some(
-                            crate::types::AvailabilityZone::read_xml(reader, &child)?,
-                        );
+                        reader
+                            .read_into(
+                                &child,
+                                &mut member_subnet_availability_zone,
+                                crate::types::AvailabilityZone::read_xml,
+                            )
                     }
                     "SubnetOutpost" => {
-                        member_subnet_outpost = ::std::option::Option::Some(
-                            crate::types::SubnetOutpost::read_xml(reader, &child)?,
-                        );
+                        reader
+                            .read_into(
+                                &child,
+                                &mut member_subnet_outpost,
+                                crate::types::SubnetOutpost::read_xml,
+                            )
                     }
                     "SupportedNetworkTypes" => {
-                        member_supported_network_types = ::std::option::Option::Some({
-                            let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) = reader
-                                .next_child(&child)?
-                            {
-                                if reader.name() == "member" {
-                                    items0
-                                        .push(
-                                            crate::types::NetworkType::from(
-                                                reader.text(&item0)?.as_ref(),
-                                            ),
-                                        );
-                                } else {
-                                    reader.skip(&item0)?;
-                                }
-                            }
-                            items0
-                        });
+                        reader
+                            .read_list_into(
+                                &child,
+                                "member",
+                                &mut member_supported_network_types,
+                                ::querygen_runtime::xml::XmlReader::read_enum::<
+                                    crate::types::NetworkType,
+                                >,
+                            )
                     }
-                    _ => reader.skip(&child)?,
-                }
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self {
                 subnet_identifier: member_subnet_identifier,
@@ -13123,12 +12540,10 @@ mod subnet_outpost_items {
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "SubnetOutpostArn" => {
-                        member_subnet_outpost_arn = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_subnet_outpost_arn)
                     }
-                    _ => reader.skip(&child)?,
-                }
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self {
                 subnet_outpost_arn: member_subnet_outpost_arn,
@@ -13245,18 +12660,10 @@ mod tag_items {
             let mut member_value: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "Key" => {
-                        member_key = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    "Value" => {
-                        member_value = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "Key" => reader.read_string_into(&child, &mut member_key),
+                    "Value" => reader.read_string_into(&child, &mut member_value),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self {
                 key: member_key,
@@ -13533,32 +12940,22 @@ mod unprocessed_update_action_items {
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "ReplicationGroupId" => {
-                        member_replication_group_id = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_replication_group_id)
                     }
                     "CacheClusterId" => {
-                        member_cache_cluster_id = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_cache_cluster_id)
                     }
                     "ServiceUpdateName" => {
-                        member_service_update_name = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_service_update_name)
                     }
                     "ErrorType" => {
-                        member_error_type = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_error_type)
                     }
                     "ErrorMessage" => {
-                        member_error_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_error_message)
                     }
-                    _ => reader.skip(&child)?,
-                }
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self {
                 replication_group_id: member_replication_group_id,
@@ -13718,148 +13115,88 @@ mod update_action_items {
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "ReplicationGroupId" => {
-                        member_replication_group_id = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_replication_group_id)
                     }
                     "CacheClusterId" => {
-                        member_cache_cluster_id = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_cache_cluster_id)
                     }
                     "ServiceUpdateName" => {
-                        member_service_update_name = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_service_update_name)
                     }
                     "ServiceUpdateReleaseDate" => {
-                        member_service_update_release_date = ::std::option::Option::Some(
-                            reader
-                                .read_timestamp(
-                                    &child,
-                                    ::querygen_runtime::query::TimestampFormat::DateTime,
-                                )?,
-                        );
+                        reader
+                            .read_timestamp_into(
+                                &child,
+                                ::querygen_runtime::query::TimestampFormat::DateTime,
+                                &mut member_service_update_release_date,
+                            )
                     }
                     "ServiceUpdateSeverity" => {
-                        member_service_update_severity = ::std::option::Option::Some(
-                            crate::types::ServiceUpdateSeverity::from(
-                                reader.text(&child)?.as_ref(),
-                            ),
-                        );
+                        reader
+                            .read_enum_into(&child, &mut member_service_update_severity)
                     }
                     "ServiceUpdateStatus" => {
-                        member_service_update_status = ::std::option::Option::Some(
-                            crate::types::ServiceUpdateStatus::from(
-                                reader.text(&child)?.as_ref(),
-                            ),
-                        );
+                        reader.read_enum_into(&child, &mut member_service_update_status)
                     }
                     "ServiceUpdateRecommendedApplyByDate" => {
-                        member_service_update_recommended_apply_by_date = ::std::option::Option::Some(
-                            reader
-                                .read_timestamp(
-                                    &child,
-                                    ::querygen_runtime::query::TimestampFormat::DateTime,
-                                )?,
-                        );
+                        reader
+                            .read_timestamp_into(
+                                &child,
+                                ::querygen_runtime::query::TimestampFormat::DateTime,
+                                &mut member_service_update_recommended_apply_by_date,
+                            )
                     }
                     "ServiceUpdateType" => {
-                        member_service_update_type = ::std::option::Option::Some(
-                            crate::types::ServiceUpdateType::from(
-                                reader.text(&child)?.as_ref(),
-                            ),
-                        );
+                        reader.read_enum_into(&child, &mut member_service_update_type)
                     }
                     "UpdateActionAvailableDate" => {
-                        member_update_action_available_date = ::std::option::Option::Some(
-                            reader
-                                .read_timestamp(
-                                    &child,
-                                    ::querygen_runtime::query::TimestampFormat::DateTime,
-                                )?,
-                        );
+                        reader
+                            .read_timestamp_into(
+                                &child,
+                                ::querygen_runtime::query::TimestampFormat::DateTime,
+                                &mut member_update_action_available_date,
+                            )
                     }
                     "UpdateActionStatus" => {
-                        member_update_action_status = ::std::option::Option::Some(
-                            crate::types::UpdateActionStatus::from(
-                                reader.text(&child)?.as_ref(),
-                            ),
-                        );
+                        reader.read_enum_into(&child, &mut member_update_action_status)
                     }
                     "NodesUpdated" => {
-                        member_nodes_updated = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_nodes_updated)
                     }
                     "UpdateActionStatusModifiedDate" => {
-                        member_update_action_status_modified_date = ::std::option::Option::Some(
-                            reader
-                                .read_timestamp(
-                                    &child,
-                                    ::querygen_runtime::query::TimestampFormat::DateTime,
-                                )?,
-                        );
+                        reader
+                            .read_timestamp_into(
+                                &child,
+                                ::querygen_runtime::query::TimestampFormat::DateTime,
+                                &mut member_update_action_status_modified_date,
+                            )
                     }
-                    "SlaMet" => {
-                        member_sla_met = ::std::option::Option::Some(
-                            crate::types::SlaMet::from(reader.text(&child)?.as_ref()),
-                        );
-                    }
+                    "SlaMet" => reader.read_enum_into(&child, &mut member_sla_met),
                     "NodeGroupUpdateStatus" => {
-                        member_node_group_update_status = ::std::option::Option::Some({
-                            let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) = reader
-                                .next_child(&child)?
-                            {
-                                if reader.name() == "NodeGroupUpdateStatus" {
-                                    items0
-                                        .push(
-                                            crate::types::NodeGroupUpdateStatus::read_xml(
-                                                reader,
-                                                &item0,
-                                            )?,
-                                        );
-                                } else {
-                                    reader.skip(&item0)?;
-                                }
-                            }
-                            items0
-                        });
+                        reader
+                            .read_list_into(
+                                &child,
+                                "NodeGroupUpdateStatus",
+                                &mut member_node_group_update_status,
+                                crate::types::NodeGroupUpdateStatus::read_xml,
+                            )
                     }
                     "CacheNodeUpdateStatus" => {
-                        member_cache_node_update_status = ::std::option::Option::Some({
-                            let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) = reader
-                                .next_child(&child)?
-                            {
-                                if reader.name() == "CacheNodeUpdateStatus" {
-                                    items0
-                                        .push(
-                                            crate::types::CacheNodeUpdateStatus::read_xml(
-                                                reader,
-                                                &item0,
-                                            )?,
-                                        );
-                                } else {
-                                    reader.skip(&item0)?;
-                                }
-                            }
-                            items0
-                        });
+                        reader
+                            .read_list_into(
+                                &child,
+                                "CacheNodeUpdateStatus",
+                                &mut member_cache_node_update_status,
+                                crate::types::CacheNodeUpdateStatus::read_xml,
+                            )
                     }
                     "EstimatedUpdateTime" => {
-                        member_estimated_update_time = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader
+                            .read_string_into(&child, &mut member_estimated_update_time)
                     }
-                    "Engine" => {
-                        member_engine = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "Engine" => reader.read_string_into(&child, &mut member_engine),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self {
                 replication_group_id: member_replication_group_id,
@@ -14175,63 +13512,37 @@ mod user_items {
             let mut member_arn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "UserId" => {
-                        member_user_id = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    "UserName" => {
-                        member_user_name = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    "Status" => {
-                        member_status = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    "Engine" => {
-                        member_engine = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
+                    "UserId" => reader.read_string_into(&child, &mut member_user_id),
+                    "UserName" => reader.read_string_into(&child, &mut member_user_name),
+                    "Status" => reader.read_string_into(&child, &mut member_status),
+                    "Engine" => reader.read_string_into(&child, &mut member_engine),
                     "MinimumEngineVersion" => {
-                        member_minimum_engine_version = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader
+                            .read_string_into(&child, &mut member_minimum_engine_version)
                     }
                     "AccessString" => {
-                        member_access_string = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_access_string)
                     }
                     "UserGroupIds" => {
-                        member_user_group_ids = ::std::option::Option::Some({
-                            let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) = reader
-                                .next_child(&child)?
-                            {
-                                if reader.name() == "member" {
-                                    items0.push(reader.read_string(&item0)?);
-                                } else {
-                                    reader.skip(&item0)?;
-                                }
-                            }
-                            items0
-                        });
+                        reader
+                            .read_list_into(
+                                &child,
+                                "member",
+                                &mut member_user_group_ids,
+                                ::querygen_runtime::xml::XmlReader::read_string,
+                            )
                     }
                     "Authentication" => {
-                        member_authentication = ::std::option::Option::Some(
-                            crate::types::Authentication::read_xml(reader, &child)?,
-                        );
+                        reader
+                            .read_into(
+                                &child,
+                                &mut member_authentication,
+                                crate::types::Authentication::read_xml,
+                            )
                     }
-                    "ARN" => {
-                        member_arn = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "ARN" => reader.read_string_into(&child, &mut member_arn),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self {
                 user_id: member_user_id,
@@ -14356,85 +13667,52 @@ mod user_group_items {
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "UserGroupId" => {
-                        member_user_group_id = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader.read_string_into(&child, &mut member_user_group_id)
                     }
-                    "Status" => {
-                        member_status = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    "Engine" => {
-                        member_engine = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
+                    "Status" => reader.read_string_into(&child, &mut member_status),
+                    "Engine" => reader.read_string_into(&child, &mut member_engine),
                     "UserIds" => {
-                        member_user_ids = ::std::option::Option::Some({
-                            let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) = reader
-                                .next_child(&child)?
-                            {
-                                if reader.name() == "member" {
-                                    items0.push(reader.read_string(&item0)?);
-                                } else {
-                                    reader.skip(&item0)?;
-                                }
-                            }
-                            items0
-                        });
+                        reader
+                            .read_list_into(
+                                &child,
+                                "member",
+                                &mut member_user_ids,
+                                ::querygen_runtime::xml::XmlReader::read_string,
+                            )
                     }
                     "MinimumEngineVersion" => {
-                        member_minimum_engine_version = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
+                        reader
+                            .read_string_into(&child, &mut member_minimum_engine_version)
                     }
                     "PendingChanges" => {
-                        member_pending_changes = ::std::option::Option::Some(
-                            crate::types::UserGroupPendingChanges::read_xml(
-                                reader,
+                        reader
+                            .read_into(
                                 &child,
-                            )?,
-                        );
+                                &mut member_pending_changes,
+                                crate::types::UserGroupPendingChanges::read_xml,
+                            )
                     }
                     "ReplicationGroups" => {
-                        member_replication_groups = ::std::option::Option::Some({
-                            let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) = reader
-                                .next_child(&child)?
-                            {
-                                if reader.name() == "member" {
-                                    items0.push(reader.read_string(&item0)?);
-                                } else {
-                                    reader.skip(&item0)?;
-                                }
-                            }
-                            items0
-                        });
+                        reader
+                            .read_list_into(
+                                &child,
+                                "member",
+                                &mut member_replication_groups,
+                                ::querygen_runtime::xml::XmlReader::read_string,
+                            )
                     }
                     "ServerlessCaches" => {
-                        member_serverless_caches = ::std::option::Option::Some({
-                            let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) = reader
-                                .next_child(&child)?
-                            {
-                                if reader.name() == "member" {
-                                    items0.push(reader.read_string(&item0)?);
-                                } else {
-                                    reader.skip(&item0)?;
-                                }
-                            }
-                            items0
-                        });
+                        reader
+                            .read_list_into(
+                                &child,
+                                "member",
+                                &mut member_serverless_caches,
+                                ::querygen_runtime::xml::XmlReader::read_string,
+                            )
                     }
-                    "ARN" => {
-                        member_arn = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "ARN" => reader.read_string_into(&child, &mut member_arn),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self {
                 user_group_id: member_user_group_id,
@@ -14544,37 +13822,25 @@ mod user_group_pending_changes_items {
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "UserIdsToRemove" => {
-                        member_user_ids_to_remove = ::std::option::Option::Some({
-                            let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) = reader
-                                .next_child(&child)?
-                            {
-                                if reader.name() == "member" {
-                                    items0.push(reader.read_string(&item0)?);
-                                } else {
-                                    reader.skip(&item0)?;
-                                }
-                            }
-                            items0
-                        });
+                        reader
+                            .read_list_into(
+                                &child,
+                                "member",
+                                &mut member_user_ids_to_remove,
+                                ::querygen_runtime::xml::XmlReader::read_string,
+                            )
                     }
                     "UserIdsToAdd" => {
-                        member_user_ids_to_add = ::std::option::Option::Some({
-                            let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) = reader
-                                .next_child(&child)?
-                            {
-                                if reader.name() == "member" {
-                                    items0.push(reader.read_string(&item0)?);
-                                } else {
-                                    reader.skip(&item0)?;
-                                }
-                            }
-                            items0
-                        });
+                        reader
+                            .read_list_into(
+                                &child,
+                                "member",
+                                &mut member_user_ids_to_add,
+                                ::querygen_runtime::xml::XmlReader::read_string,
+                            )
                     }
-                    _ => reader.skip(&child)?,
-                }
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self {
                 user_ids_to_remove: member_user_ids_to_remove,
@@ -14664,37 +13930,25 @@ mod user_groups_update_status_items {
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "UserGroupIdsToAdd" => {
-                        member_user_group_ids_to_add = ::std::option::Option::Some({
-                            let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) = reader
-                                .next_child(&child)?
-                            {
-                                if reader.name() == "member" {
-                                    items0.push(reader.read_string(&item0)?);
-                                } else {
-                                    reader.skip(&item0)?;
-                                }
-                            }
-                            items0
-                        });
+                        reader
+                            .read_list_into(
+                                &child,
+                                "member",
+                                &mut member_user_group_ids_to_add,
+                                ::querygen_runtime::xml::XmlReader::read_string,
+                            )
                     }
                     "UserGroupIdsToRemove" => {
-                        member_user_group_ids_to_remove = ::std::option::Option::Some({
-                            let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) = reader
-                                .next_child(&child)?
-                            {
-                                if reader.name() == "member" {
-                                    items0.push(reader.read_string(&item0)?);
-                                } else {
-                                    reader.skip(&item0)?;
-                                }
-                            }
-                            items0
-                        });
+                        reader
+                            .read_list_into(
+                                &child,
+                                "member",
+                                &mut member_user_group_ids_to_remove,
+                                ::querygen_runtime::xml::XmlReader::read_string,
+                            )
                     }
-                    _ => reader.skip(&child)?,
-                }
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self {
                 user_group_ids_to_add: member_user_group_ids_to_add,

@@ -321,23 +321,29 @@ pub fn struct_reader(s: &Struct) -> TokenStream {
         let key = member_key(f);
         let flattened = uses_flattening(f);
         let child = format_ident!("child");
-        match (&f.ty, flattened) {
-            (TypeRef::List(list), true) => {
-                let item = read_item(&list.item, list.sparse, &child, 0);
-                quote!(#key => #slot.get_or_insert_with(::std::vec::Vec::new).push(#item),)
-            }
+        // Each arm is a `Result<(), XmlError>`, checked once after the match.
+        let step = match (&f.ty, flattened) {
+            (TypeRef::List(list), true) => match item_reader(&list.item, list.sparse) {
+                Some(read) => quote!(reader.push_into(&child, &mut #slot, #read)),
+                None => {
+                    let item = read_item(&list.item, list.sparse, &child, 0);
+                    quote!({
+                        #slot.get_or_insert_with(::std::vec::Vec::new).push(#item);
+                        ::std::result::Result::Ok(())
+                    })
+                }
+            },
             (TypeRef::Map(map), true) => {
                 let entry = read_map_entry(map, &child, 0);
-                quote!(#key => {
+                quote!({
                     let (key, value) = #entry;
                     #slot.get_or_insert_with(::std::default::Default::default).insert(key, value);
+                    ::std::result::Result::Ok(())
                 })
             }
-            _ => {
-                let value = read_value(&f.ty, &child, 0);
-                quote!(#key => #slot = ::std::option::Option::Some(#value),)
-            }
-        }
+            _ => read_into_slot(&f.ty, &child, &slot),
+        };
+        quote!(#key => #step,)
     });
     // Built directly rather than through the by-value builder, which would move the
     // whole builder once per member: measurable on large responses.
@@ -373,8 +379,8 @@ pub fn struct_reader(s: &Struct) -> TokenStream {
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     #(#arms)*
-                    _ => reader.skip(&child)?,
-                }
+                    _ => reader.skip(&child),
+                }?;
             }
             #build
         }
@@ -434,6 +440,79 @@ pub fn union_reader(u: &Union) -> TokenStream {
                 ::std::result::Result::Ok(value.unwrap_or(Self::Unknown))
             }
         }
+    }
+}
+
+/// A `Result<(), XmlError>` expression reading element `node` into `slot`: a call
+/// to one of the reader's `*_into` methods, so that each member costs a call
+/// rather than its own copy of the read and its error path.
+fn read_into_slot(ty: &TypeRef, node: &Ident, slot: &Ident) -> TokenStream {
+    let parsed = |rust: TokenStream, expected: &str| quote!(reader.read_parsed_into::<#rust>(&#node, #expected, &mut #slot));
+    match ty {
+        TypeRef::String => quote!(reader.read_string_into(&#node, &mut #slot)),
+        TypeRef::Bool => parsed(quote!(bool), "a boolean"),
+        TypeRef::Byte => parsed(quote!(i8), "an 8-bit integer"),
+        TypeRef::Short => parsed(quote!(i16), "a 16-bit integer"),
+        TypeRef::Integer => parsed(quote!(i32), "a 32-bit integer"),
+        TypeRef::Long => parsed(quote!(i64), "a 64-bit integer"),
+        TypeRef::Float => parsed(quote!(f32), "a float"),
+        TypeRef::Double => parsed(quote!(f64), "a double"),
+        TypeRef::BigInteger => parsed(quote!(::querygen_runtime::BigInteger), "an integer"),
+        TypeRef::BigDecimal => parsed(quote!(::querygen_runtime::BigDecimal), "a decimal"),
+        TypeRef::Blob => quote!(reader.read_blob_into(&#node, &mut #slot)),
+        TypeRef::Timestamp(format) => {
+            let format = timestamp_format(*format);
+            quote!(reader.read_timestamp_into(&#node, #format, &mut #slot))
+        }
+        TypeRef::Named(named) => {
+            let path = super::named_path(named);
+            match named.kind {
+                NamedKind::Enum => quote!(reader.read_enum_into(&#node, &mut #slot)),
+                NamedKind::IntEnum => quote!(reader.read_int_enum_into(&#node, &mut #slot)),
+                NamedKind::Struct | NamedKind::Union => {
+                    quote!(reader.read_into(&#node, &mut #slot, #path::read_xml))
+                }
+            }
+        }
+        TypeRef::List(list) => match item_reader(&list.item, list.sparse) {
+            Some(read) => {
+                let item_name = list.item_xml_name.as_deref().unwrap_or("member");
+                quote!(reader.read_list_into(&#node, #item_name, &mut #slot, #read))
+            }
+            None => inline_into_slot(ty, node, slot),
+        },
+        TypeRef::Document | TypeRef::Map(_) => inline_into_slot(ty, node, slot),
+    }
+}
+
+/// The general form of [`read_into_slot`]: the value read in place.
+fn inline_into_slot(ty: &TypeRef, node: &Ident, slot: &Ident) -> TokenStream {
+    let value = read_value(ty, node, 0);
+    quote!({
+        #slot = ::std::option::Option::Some(#value);
+        ::std::result::Result::Ok(())
+    })
+}
+
+/// A function reading one list item of type `ty`, for the reader's list
+/// methods; `None` for items read in place (sparse, nested, scalars but strings).
+fn item_reader(ty: &TypeRef, sparse: bool) -> Option<TokenStream> {
+    if sparse {
+        return None;
+    }
+    match ty {
+        TypeRef::String => Some(quote!(::querygen_runtime::xml::XmlReader::read_string)),
+        TypeRef::Named(named) => {
+            let path = super::named_path(named);
+            match named.kind {
+                NamedKind::Enum => {
+                    Some(quote!(::querygen_runtime::xml::XmlReader::read_enum::<#path>))
+                }
+                NamedKind::Struct | NamedKind::Union => Some(quote!(#path::read_xml)),
+                NamedKind::IntEnum => None,
+            }
+        }
+        _ => None,
     }
 }
 
@@ -564,7 +643,7 @@ pub fn response_parser(op: &Operation) -> TokenStream {
                 let request_id = if body.iter().all(u8::is_ascii_whitespace) {
                     ::std::option::Option::None
                 } else {
-                    ::querygen_runtime::query::read_response(body, #action, |reader, node| reader.skip(node))?.1
+                    ::querygen_runtime::query::ResponseDocument::open(body, #action)?.finish()?
                 };
                 ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse { output: #output::builder().build(), request_id })
             }
@@ -583,11 +662,12 @@ pub fn response_parser(op: &Operation) -> TokenStream {
     quote! {
         #doc
         pub fn deserialize_response(body: &[u8]) -> #ret {
-            let (output, request_id) = ::querygen_runtime::query::read_response(body, #action, #output::read_xml)?;
-            let output = match output {
-                ::std::option::Option::Some(output) => output,
+            let mut document = ::querygen_runtime::query::ResponseDocument::open(body, #action)?;
+            let output = match document.result()? {
+                ::std::option::Option::Some(node) => #output::read_xml(document.reader(), &node)?,
                 ::std::option::Option::None => #empty,
             };
+            let request_id = document.finish()?;
             ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse { output, request_id })
         }
     }
@@ -664,10 +744,10 @@ pub fn error_enum(
         let gate = gate_of(&e.id);
         quote! {
             #gate
-            ::std::option::Option::Some(#path::CODE) => #path::read_error_body(body, &envelope).map_or_else(
-                |problem| Self::Unhandled(::std::boxed::Box::new(::querygen_runtime::query::UnhandledError::new(status, body, ::std::result::Result::Err(problem)))),
-                Self::#variant,
-            ),
+            ::std::option::Option::Some(#path::CODE) => match #path::read_error_body(body, &envelope) {
+                ::std::result::Result::Ok(error) => Self::#variant(error),
+                ::std::result::Result::Err(problem) => Self::Unhandled(::querygen_runtime::query::UnhandledError::boxed(status, body, ::std::result::Result::Err(problem))),
+            },
         }
     });
     let unhandled_doc =
@@ -680,24 +760,24 @@ pub fn error_enum(
         "Server side: the HTTP status and `<ErrorResponse>` body the service answers with.",
     );
     let parse_body = if errors.is_empty() {
-        quote!(Self::Unhandled(::std::boxed::Box::new(
-            ::querygen_runtime::query::UnhandledError::new(
+        quote!(Self::Unhandled(
+            ::querygen_runtime::query::UnhandledError::boxed(
                 status,
                 body,
                 ::querygen_runtime::query::ErrorEnvelope::parse(body)
             )
-        )))
+        ))
     } else {
         quote! {
             let envelope = match ::querygen_runtime::query::ErrorEnvelope::parse(body) {
                 ::std::result::Result::Ok(envelope) => envelope,
                 ::std::result::Result::Err(problem) => {
-                    return Self::Unhandled(::std::boxed::Box::new(::querygen_runtime::query::UnhandledError::new(status, body, ::std::result::Result::Err(problem))));
+                    return Self::Unhandled(::querygen_runtime::query::UnhandledError::boxed(status, body, ::std::result::Result::Err(problem)));
                 }
             };
             match envelope.code.as_deref() {
                 #(#arms)*
-                _ => Self::Unhandled(::std::boxed::Box::new(::querygen_runtime::query::UnhandledError::new(status, body, ::std::result::Result::Ok(envelope)))),
+                _ => Self::Unhandled(::querygen_runtime::query::UnhandledError::boxed(status, body, ::std::result::Result::Ok(envelope))),
             }
         }
     };
@@ -770,16 +850,17 @@ pub fn error_body_reader(s: &Struct) -> TokenStream {
     let doc = doc_line("Reads this error from an error body whose envelope was already read.");
     let body = match message_slot(s) {
         Some(field) => quote! {
-            let mut error = ::querygen_runtime::query::read_error_details(body, Self::read_xml)?;
+            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
+            let mut error = Self::read_xml(&mut reader, &node)?;
             if error.#field.is_none() {
                 error.#field = envelope.message.clone();
             }
             ::std::result::Result::Ok(error)
         },
-        None => quote!(::querygen_runtime::query::read_error_details(
-            body,
-            Self::read_xml
-        )),
+        None => quote! {
+            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
+            Self::read_xml(&mut reader, &node)
+        },
     };
     // Without a message member there is nothing to take from the envelope.
     let envelope = if message_slot(s).is_some() {
@@ -882,7 +963,7 @@ pub fn http_functions(op: &Operation) -> TokenStream {
             let body = response.body().as_ref();
             if response.status().is_success() {
                 deserialize_response(body).map_err(|problem| {
-                    #error::Unhandled(::std::boxed::Box::new(::querygen_runtime::query::UnhandledError::new(status, body, ::std::result::Result::Err(problem))))
+                    #error::Unhandled(::querygen_runtime::query::UnhandledError::boxed(status, body, ::std::result::Result::Err(problem)))
                 })
             } else {
                 ::std::result::Result::Err(deserialize_error(status, body))

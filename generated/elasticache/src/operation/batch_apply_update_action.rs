@@ -121,49 +121,25 @@ impl BatchApplyUpdateActionOutput {
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "ProcessedUpdateActions" => {
-                    member_processed_update_actions = ::std::option::Option::Some({
-                        let mut items0 = ::std::vec::Vec::new();
-                        while let ::std::option::Option::Some(item0) = reader
-                            .next_child(&child)?
-                        {
-                            if reader.name() == "ProcessedUpdateAction" {
-                                items0
-                                    .push(
-                                        crate::types::ProcessedUpdateAction::read_xml(
-                                            reader,
-                                            &item0,
-                                        )?,
-                                    );
-                            } else {
-                                reader.skip(&item0)?;
-                            }
-                        }
-                        items0
-                    });
+                    reader
+                        .read_list_into(
+                            &child,
+                            "ProcessedUpdateAction",
+                            &mut member_processed_update_actions,
+                            crate::types::ProcessedUpdateAction::read_xml,
+                        )
                 }
                 "UnprocessedUpdateActions" => {
-                    member_unprocessed_update_actions = ::std::option::Option::Some({
-                        let mut items0 = ::std::vec::Vec::new();
-                        while let ::std::option::Option::Some(item0) = reader
-                            .next_child(&child)?
-                        {
-                            if reader.name() == "UnprocessedUpdateAction" {
-                                items0
-                                    .push(
-                                        crate::types::UnprocessedUpdateAction::read_xml(
-                                            reader,
-                                            &item0,
-                                        )?,
-                                    );
-                            } else {
-                                reader.skip(&item0)?;
-                            }
-                        }
-                        items0
-                    });
+                    reader
+                        .read_list_into(
+                            &child,
+                            "UnprocessedUpdateAction",
+                            &mut member_unprocessed_update_actions,
+                            crate::types::UnprocessedUpdateAction::read_xml,
+                        )
                 }
-                _ => reader.skip(&child)?,
-            }
+                _ => reader.skip(&child),
+            }?;
         }
         ::std::result::Result::Ok(Self {
             processed_update_actions: member_processed_update_actions,
@@ -178,15 +154,17 @@ pub fn deserialize_response(
     ::querygen_runtime::query::QueryResponse<BatchApplyUpdateActionOutput>,
     ::querygen_runtime::xml::XmlError,
 > {
-    let (output, request_id) = ::querygen_runtime::query::read_response(
+    let mut document = ::querygen_runtime::query::ResponseDocument::open(
         body,
         "BatchApplyUpdateAction",
-        BatchApplyUpdateActionOutput::read_xml,
     )?;
-    let output = match output {
-        ::std::option::Option::Some(output) => output,
+    let output = match document.result()? {
+        ::std::option::Option::Some(node) => {
+            BatchApplyUpdateActionOutput::read_xml(document.reader(), &node)?
+        }
         ::std::option::Option::None => BatchApplyUpdateActionOutput::builder().build(),
     };
+    let request_id = document.finish()?;
     ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
         output,
         request_id,
@@ -210,12 +188,10 @@ impl BatchApplyUpdateActionError {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
                 return Self::Unhandled(
-                    ::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
-                        ),
+                    ::querygen_runtime::query::UnhandledError::boxed(
+                        status,
+                        body,
+                        ::std::result::Result::Err(problem),
                     ),
                 );
             }
@@ -224,51 +200,51 @@ impl BatchApplyUpdateActionError {
             ::std::option::Option::Some(
                 crate::error::InvalidParameterValueException::CODE,
             ) => {
-                crate::error::InvalidParameterValueException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::InvalidParameterValueException::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::InvalidParameterValueException(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::InvalidParameterValueException,
-                    )
+                        )
+                    }
+                }
             }
             ::std::option::Option::Some(
                 crate::error::ServiceUpdateNotFoundFault::CODE,
             ) => {
-                crate::error::ServiceUpdateNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::ServiceUpdateNotFoundFault::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::ServiceUpdateNotFoundFault(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::ServiceUpdateNotFoundFault,
-                    )
+                        )
+                    }
+                }
             }
             _ => {
                 Self::Unhandled(
-                    ::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
+                    ::querygen_runtime::query::UnhandledError::boxed(
+                        status,
+                        body,
+                        ::std::result::Result::Ok(envelope),
                     ),
                 )
             }
@@ -371,12 +347,10 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
         deserialize_response(body)
             .map_err(|problem| {
                 BatchApplyUpdateActionError::Unhandled(
-                    ::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
-                        ),
+                    ::querygen_runtime::query::UnhandledError::boxed(
+                        status,
+                        body,
+                        ::std::result::Result::Err(problem),
                     ),
                 )
             })

@@ -115,12 +115,15 @@ impl CreateCacheSecurityGroupOutput {
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "CacheSecurityGroup" => {
-                    member_cache_security_group = ::std::option::Option::Some(
-                        crate::types::CacheSecurityGroup::read_xml(reader, &child)?,
-                    );
+                    reader
+                        .read_into(
+                            &child,
+                            &mut member_cache_security_group,
+                            crate::types::CacheSecurityGroup::read_xml,
+                        )
                 }
-                _ => reader.skip(&child)?,
-            }
+                _ => reader.skip(&child),
+            }?;
         }
         ::std::result::Result::Ok(Self {
             cache_security_group: member_cache_security_group,
@@ -134,15 +137,17 @@ pub fn deserialize_response(
     ::querygen_runtime::query::QueryResponse<CreateCacheSecurityGroupOutput>,
     ::querygen_runtime::xml::XmlError,
 > {
-    let (output, request_id) = ::querygen_runtime::query::read_response(
+    let mut document = ::querygen_runtime::query::ResponseDocument::open(
         body,
         "CreateCacheSecurityGroup",
-        CreateCacheSecurityGroupOutput::read_xml,
     )?;
-    let output = match output {
-        ::std::option::Option::Some(output) => output,
+    let output = match document.result()? {
+        ::std::option::Option::Some(node) => {
+            CreateCacheSecurityGroupOutput::read_xml(document.reader(), &node)?
+        }
         ::std::option::Option::None => CreateCacheSecurityGroupOutput::builder().build(),
     };
+    let request_id = document.finish()?;
     ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
         output,
         request_id,
@@ -178,12 +183,10 @@ impl CreateCacheSecurityGroupError {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
                 return Self::Unhandled(
-                    ::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
-                        ),
+                    ::querygen_runtime::query::UnhandledError::boxed(
+                        status,
+                        body,
+                        ::std::result::Result::Err(problem),
                     ),
                 );
             }
@@ -192,111 +195,114 @@ impl CreateCacheSecurityGroupError {
             ::std::option::Option::Some(
                 crate::error::CacheSecurityGroupAlreadyExistsFault::CODE,
             ) => {
-                crate::error::CacheSecurityGroupAlreadyExistsFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::CacheSecurityGroupAlreadyExistsFault::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::CacheSecurityGroupAlreadyExistsFault(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::CacheSecurityGroupAlreadyExistsFault,
-                    )
+                        )
+                    }
+                }
             }
             ::std::option::Option::Some(
                 crate::error::CacheSecurityGroupQuotaExceededFault::CODE,
             ) => {
-                crate::error::CacheSecurityGroupQuotaExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::CacheSecurityGroupQuotaExceededFault::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::CacheSecurityGroupQuotaExceededFault(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::CacheSecurityGroupQuotaExceededFault,
-                    )
+                        )
+                    }
+                }
             }
             ::std::option::Option::Some(
                 crate::error::InvalidParameterCombinationException::CODE,
             ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::InvalidParameterCombinationException::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::InvalidParameterCombinationException(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::InvalidParameterCombinationException,
-                    )
+                        )
+                    }
+                }
             }
             ::std::option::Option::Some(
                 crate::error::InvalidParameterValueException::CODE,
             ) => {
-                crate::error::InvalidParameterValueException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::InvalidParameterValueException::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::InvalidParameterValueException(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::InvalidParameterValueException,
-                    )
+                        )
+                    }
+                }
             }
             ::std::option::Option::Some(
                 crate::error::TagQuotaPerResourceExceeded::CODE,
             ) => {
-                crate::error::TagQuotaPerResourceExceeded::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::TagQuotaPerResourceExceeded::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::TagQuotaPerResourceExceeded(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::TagQuotaPerResourceExceeded,
-                    )
+                        )
+                    }
+                }
             }
             _ => {
                 Self::Unhandled(
-                    ::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
+                    ::querygen_runtime::query::UnhandledError::boxed(
+                        status,
+                        body,
+                        ::std::result::Result::Ok(envelope),
                     ),
                 )
             }
@@ -454,12 +460,10 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
         deserialize_response(body)
             .map_err(|problem| {
                 CreateCacheSecurityGroupError::Unhandled(
-                    ::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
-                        ),
+                    ::querygen_runtime::query::UnhandledError::boxed(
+                        status,
+                        body,
+                        ::std::result::Result::Err(problem),
                     ),
                 )
             })

@@ -183,61 +183,36 @@ impl CreateUserOutput {
         let mut member_arn: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
-                "UserId" => {
-                    member_user_id = ::std::option::Option::Some(
-                        reader.read_string(&child)?,
-                    );
-                }
-                "UserName" => {
-                    member_user_name = ::std::option::Option::Some(
-                        reader.read_string(&child)?,
-                    );
-                }
-                "Status" => {
-                    member_status = ::std::option::Option::Some(
-                        reader.read_string(&child)?,
-                    );
-                }
-                "Engine" => {
-                    member_engine = ::std::option::Option::Some(
-                        reader.read_string(&child)?,
-                    );
-                }
+                "UserId" => reader.read_string_into(&child, &mut member_user_id),
+                "UserName" => reader.read_string_into(&child, &mut member_user_name),
+                "Status" => reader.read_string_into(&child, &mut member_status),
+                "Engine" => reader.read_string_into(&child, &mut member_engine),
                 "MinimumEngineVersion" => {
-                    member_minimum_engine_version = ::std::option::Option::Some(
-                        reader.read_string(&child)?,
-                    );
+                    reader.read_string_into(&child, &mut member_minimum_engine_version)
                 }
                 "AccessString" => {
-                    member_access_string = ::std::option::Option::Some(
-                        reader.read_string(&child)?,
-                    );
+                    reader.read_string_into(&child, &mut member_access_string)
                 }
                 "UserGroupIds" => {
-                    member_user_group_ids = ::std::option::Option::Some({
-                        let mut items0 = ::std::vec::Vec::new();
-                        while let ::std::option::Option::Some(item0) = reader
-                            .next_child(&child)?
-                        {
-                            if reader.name() == "member" {
-                                items0.push(reader.read_string(&item0)?);
-                            } else {
-                                reader.skip(&item0)?;
-                            }
-                        }
-                        items0
-                    });
+                    reader
+                        .read_list_into(
+                            &child,
+                            "member",
+                            &mut member_user_group_ids,
+                            ::querygen_runtime::xml::XmlReader::read_string,
+                        )
                 }
                 "Authentication" => {
-                    member_authentication = ::std::option::Option::Some(
-                        crate::types::Authentication::read_xml(reader, &child)?,
-                    );
+                    reader
+                        .read_into(
+                            &child,
+                            &mut member_authentication,
+                            crate::types::Authentication::read_xml,
+                        )
                 }
-                "ARN" => {
-                    member_arn = ::std::option::Option::Some(reader.read_string(&child)?);
-                }
-                _ => reader.skip(&child)?,
-            }
+                "ARN" => reader.read_string_into(&child, &mut member_arn),
+                _ => reader.skip(&child),
+            }?;
         }
         ::std::result::Result::Ok(Self {
             user_id: member_user_id,
@@ -259,15 +234,17 @@ pub fn deserialize_response(
     ::querygen_runtime::query::QueryResponse<CreateUserOutput>,
     ::querygen_runtime::xml::XmlError,
 > {
-    let (output, request_id) = ::querygen_runtime::query::read_response(
+    let mut document = ::querygen_runtime::query::ResponseDocument::open(
         body,
         "CreateUser",
-        CreateUserOutput::read_xml,
     )?;
-    let output = match output {
-        ::std::option::Option::Some(output) => output,
+    let output = match document.result()? {
+        ::std::option::Option::Some(node) => {
+            CreateUserOutput::read_xml(document.reader(), &node)?
+        }
         ::std::option::Option::None => CreateUserOutput::builder().build(),
     };
+    let request_id = document.finish()?;
     ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
         output,
         request_id,
@@ -303,150 +280,162 @@ impl CreateUserError {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
                 return Self::Unhandled(
-                    ::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
-                        ),
+                    ::querygen_runtime::query::UnhandledError::boxed(
+                        status,
+                        body,
+                        ::std::result::Result::Err(problem),
                     ),
                 );
             }
         };
         match envelope.code.as_deref() {
             ::std::option::Option::Some(crate::error::DuplicateUserNameFault::CODE) => {
-                crate::error::DuplicateUserNameFault::read_error_body(body, &envelope)
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::DuplicateUserNameFault::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::DuplicateUserNameFault(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::DuplicateUserNameFault,
-                    )
+                        )
+                    }
+                }
             }
             ::std::option::Option::Some(
                 crate::error::InvalidParameterCombinationException::CODE,
             ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::InvalidParameterCombinationException::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::InvalidParameterCombinationException(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::InvalidParameterCombinationException,
-                    )
+                        )
+                    }
+                }
             }
             ::std::option::Option::Some(
                 crate::error::InvalidParameterValueException::CODE,
             ) => {
-                crate::error::InvalidParameterValueException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::InvalidParameterValueException::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::InvalidParameterValueException(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::InvalidParameterValueException,
-                    )
+                        )
+                    }
+                }
             }
             ::std::option::Option::Some(
                 crate::error::ServiceLinkedRoleNotFoundFault::CODE,
             ) => {
-                crate::error::ServiceLinkedRoleNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::ServiceLinkedRoleNotFoundFault::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::ServiceLinkedRoleNotFoundFault(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::ServiceLinkedRoleNotFoundFault,
-                    )
+                        )
+                    }
+                }
             }
             ::std::option::Option::Some(
                 crate::error::TagQuotaPerResourceExceeded::CODE,
             ) => {
-                crate::error::TagQuotaPerResourceExceeded::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::TagQuotaPerResourceExceeded::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::TagQuotaPerResourceExceeded(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::TagQuotaPerResourceExceeded,
-                    )
+                        )
+                    }
+                }
             }
             ::std::option::Option::Some(crate::error::UserAlreadyExistsFault::CODE) => {
-                crate::error::UserAlreadyExistsFault::read_error_body(body, &envelope)
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::UserAlreadyExistsFault::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::UserAlreadyExistsFault(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::UserAlreadyExistsFault,
-                    )
+                        )
+                    }
+                }
             }
             ::std::option::Option::Some(crate::error::UserQuotaExceededFault::CODE) => {
-                crate::error::UserQuotaExceededFault::read_error_body(body, &envelope)
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::UserQuotaExceededFault::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::UserQuotaExceededFault(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::UserQuotaExceededFault,
-                    )
+                        )
+                    }
+                }
             }
             _ => {
                 Self::Unhandled(
-                    ::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
+                    ::querygen_runtime::query::UnhandledError::boxed(
+                        status,
+                        body,
+                        ::std::result::Result::Ok(envelope),
                     ),
                 )
             }
@@ -620,12 +609,10 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
         deserialize_response(body)
             .map_err(|problem| {
                 CreateUserError::Unhandled(
-                    ::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
-                        ),
+                    ::querygen_runtime::query::UnhandledError::boxed(
+                        status,
+                        body,
+                        ::std::result::Result::Err(problem),
                     ),
                 )
             })

@@ -128,31 +128,18 @@ impl DescribeCacheEngineVersionsOutput {
         > = ::std::option::Option::None;
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
-                "Marker" => {
-                    member_marker = ::std::option::Option::Some(
-                        reader.read_string(&child)?,
-                    );
-                }
+                "Marker" => reader.read_string_into(&child, &mut member_marker),
                 "CacheEngineVersions" => {
-                    member_cache_engine_versions = ::std::option::Option::Some({
-                        let mut items0 = ::std::vec::Vec::new();
-                        while let ::std::option::Option::Some(item0) = reader
-                            .next_child(&child)?
-                        {
-                            if reader.name() == "CacheEngineVersion" {
-                                items0
-                                    .push(
-                                        crate::types::CacheEngineVersion::read_xml(reader, &item0)?,
-                                    );
-                            } else {
-                                reader.skip(&item0)?;
-                            }
-                        }
-                        items0
-                    });
+                    reader
+                        .read_list_into(
+                            &child,
+                            "CacheEngineVersion",
+                            &mut member_cache_engine_versions,
+                            crate::types::CacheEngineVersion::read_xml,
+                        )
                 }
-                _ => reader.skip(&child)?,
-            }
+                _ => reader.skip(&child),
+            }?;
         }
         ::std::result::Result::Ok(Self {
             marker: member_marker,
@@ -167,17 +154,19 @@ pub fn deserialize_response(
     ::querygen_runtime::query::QueryResponse<DescribeCacheEngineVersionsOutput>,
     ::querygen_runtime::xml::XmlError,
 > {
-    let (output, request_id) = ::querygen_runtime::query::read_response(
+    let mut document = ::querygen_runtime::query::ResponseDocument::open(
         body,
         "DescribeCacheEngineVersions",
-        DescribeCacheEngineVersionsOutput::read_xml,
     )?;
-    let output = match output {
-        ::std::option::Option::Some(output) => output,
+    let output = match document.result()? {
+        ::std::option::Option::Some(node) => {
+            DescribeCacheEngineVersionsOutput::read_xml(document.reader(), &node)?
+        }
         ::std::option::Option::None => {
             DescribeCacheEngineVersionsOutput::builder().build()
         }
     };
+    let request_id = document.finish()?;
     ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
         output,
         request_id,
@@ -194,12 +183,10 @@ impl DescribeCacheEngineVersionsError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
         Self::Unhandled(
-            ::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::querygen_runtime::query::ErrorEnvelope::parse(body),
-                ),
+            ::querygen_runtime::query::UnhandledError::boxed(
+                status,
+                body,
+                ::querygen_runtime::query::ErrorEnvelope::parse(body),
             ),
         )
     }
@@ -270,12 +257,10 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
         deserialize_response(body)
             .map_err(|problem| {
                 DescribeCacheEngineVersionsError::Unhandled(
-                    ::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
-                        ),
+                    ::querygen_runtime::query::UnhandledError::boxed(
+                        status,
+                        body,
+                        ::std::result::Result::Err(problem),
                     ),
                 )
             })

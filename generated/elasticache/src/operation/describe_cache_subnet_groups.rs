@@ -101,31 +101,18 @@ impl DescribeCacheSubnetGroupsOutput {
         > = ::std::option::Option::None;
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
-                "Marker" => {
-                    member_marker = ::std::option::Option::Some(
-                        reader.read_string(&child)?,
-                    );
-                }
+                "Marker" => reader.read_string_into(&child, &mut member_marker),
                 "CacheSubnetGroups" => {
-                    member_cache_subnet_groups = ::std::option::Option::Some({
-                        let mut items0 = ::std::vec::Vec::new();
-                        while let ::std::option::Option::Some(item0) = reader
-                            .next_child(&child)?
-                        {
-                            if reader.name() == "CacheSubnetGroup" {
-                                items0
-                                    .push(
-                                        crate::types::CacheSubnetGroup::read_xml(reader, &item0)?,
-                                    );
-                            } else {
-                                reader.skip(&item0)?;
-                            }
-                        }
-                        items0
-                    });
+                    reader
+                        .read_list_into(
+                            &child,
+                            "CacheSubnetGroup",
+                            &mut member_cache_subnet_groups,
+                            crate::types::CacheSubnetGroup::read_xml,
+                        )
                 }
-                _ => reader.skip(&child)?,
-            }
+                _ => reader.skip(&child),
+            }?;
         }
         ::std::result::Result::Ok(Self {
             marker: member_marker,
@@ -140,15 +127,17 @@ pub fn deserialize_response(
     ::querygen_runtime::query::QueryResponse<DescribeCacheSubnetGroupsOutput>,
     ::querygen_runtime::xml::XmlError,
 > {
-    let (output, request_id) = ::querygen_runtime::query::read_response(
+    let mut document = ::querygen_runtime::query::ResponseDocument::open(
         body,
         "DescribeCacheSubnetGroups",
-        DescribeCacheSubnetGroupsOutput::read_xml,
     )?;
-    let output = match output {
-        ::std::option::Option::Some(output) => output,
+    let output = match document.result()? {
+        ::std::option::Option::Some(node) => {
+            DescribeCacheSubnetGroupsOutput::read_xml(document.reader(), &node)?
+        }
         ::std::option::Option::None => DescribeCacheSubnetGroupsOutput::builder().build(),
     };
+    let request_id = document.finish()?;
     ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
         output,
         request_id,
@@ -170,12 +159,10 @@ impl DescribeCacheSubnetGroupsError {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
                 return Self::Unhandled(
-                    ::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
-                        ),
+                    ::querygen_runtime::query::UnhandledError::boxed(
+                        status,
+                        body,
+                        ::std::result::Result::Err(problem),
                     ),
                 );
             }
@@ -184,31 +171,30 @@ impl DescribeCacheSubnetGroupsError {
             ::std::option::Option::Some(
                 crate::error::CacheSubnetGroupNotFoundFault::CODE,
             ) => {
-                crate::error::CacheSubnetGroupNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::CacheSubnetGroupNotFoundFault::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::CacheSubnetGroupNotFoundFault(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::CacheSubnetGroupNotFoundFault,
-                    )
+                        )
+                    }
+                }
             }
             _ => {
                 Self::Unhandled(
-                    ::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
+                    ::querygen_runtime::query::UnhandledError::boxed(
+                        status,
+                        body,
+                        ::std::result::Result::Ok(envelope),
                     ),
                 )
             }
@@ -298,12 +284,10 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
         deserialize_response(body)
             .map_err(|problem| {
                 DescribeCacheSubnetGroupsError::Unhandled(
-                    ::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
-                        ),
+                    ::querygen_runtime::query::UnhandledError::boxed(
+                        status,
+                        body,
+                        ::std::result::Result::Err(problem),
                     ),
                 )
             })

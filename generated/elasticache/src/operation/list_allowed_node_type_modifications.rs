@@ -111,37 +111,25 @@ impl ListAllowedNodeTypeModificationsOutput {
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "ScaleUpModifications" => {
-                    member_scale_up_modifications = ::std::option::Option::Some({
-                        let mut items0 = ::std::vec::Vec::new();
-                        while let ::std::option::Option::Some(item0) = reader
-                            .next_child(&child)?
-                        {
-                            if reader.name() == "member" {
-                                items0.push(reader.read_string(&item0)?);
-                            } else {
-                                reader.skip(&item0)?;
-                            }
-                        }
-                        items0
-                    });
+                    reader
+                        .read_list_into(
+                            &child,
+                            "member",
+                            &mut member_scale_up_modifications,
+                            ::querygen_runtime::xml::XmlReader::read_string,
+                        )
                 }
                 "ScaleDownModifications" => {
-                    member_scale_down_modifications = ::std::option::Option::Some({
-                        let mut items0 = ::std::vec::Vec::new();
-                        while let ::std::option::Option::Some(item0) = reader
-                            .next_child(&child)?
-                        {
-                            if reader.name() == "member" {
-                                items0.push(reader.read_string(&item0)?);
-                            } else {
-                                reader.skip(&item0)?;
-                            }
-                        }
-                        items0
-                    });
+                    reader
+                        .read_list_into(
+                            &child,
+                            "member",
+                            &mut member_scale_down_modifications,
+                            ::querygen_runtime::xml::XmlReader::read_string,
+                        )
                 }
-                _ => reader.skip(&child)?,
-            }
+                _ => reader.skip(&child),
+            }?;
         }
         ::std::result::Result::Ok(Self {
             scale_up_modifications: member_scale_up_modifications,
@@ -156,17 +144,19 @@ pub fn deserialize_response(
     ::querygen_runtime::query::QueryResponse<ListAllowedNodeTypeModificationsOutput>,
     ::querygen_runtime::xml::XmlError,
 > {
-    let (output, request_id) = ::querygen_runtime::query::read_response(
+    let mut document = ::querygen_runtime::query::ResponseDocument::open(
         body,
         "ListAllowedNodeTypeModifications",
-        ListAllowedNodeTypeModificationsOutput::read_xml,
     )?;
-    let output = match output {
-        ::std::option::Option::Some(output) => output,
+    let output = match document.result()? {
+        ::std::option::Option::Some(node) => {
+            ListAllowedNodeTypeModificationsOutput::read_xml(document.reader(), &node)?
+        }
         ::std::option::Option::None => {
             ListAllowedNodeTypeModificationsOutput::builder().build()
         }
     };
+    let request_id = document.finish()?;
     ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
         output,
         request_id,
@@ -196,12 +186,10 @@ impl ListAllowedNodeTypeModificationsError {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
                 return Self::Unhandled(
-                    ::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
-                        ),
+                    ::querygen_runtime::query::UnhandledError::boxed(
+                        status,
+                        body,
+                        ::std::result::Result::Err(problem),
                     ),
                 );
             }
@@ -210,88 +198,93 @@ impl ListAllowedNodeTypeModificationsError {
             ::std::option::Option::Some(
                 crate::error::CacheClusterNotFoundFault::CODE,
             ) => {
-                crate::error::CacheClusterNotFoundFault::read_error_body(body, &envelope)
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::CacheClusterNotFoundFault::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::CacheClusterNotFoundFault(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::CacheClusterNotFoundFault,
-                    )
+                        )
+                    }
+                }
             }
             ::std::option::Option::Some(
                 crate::error::InvalidParameterCombinationException::CODE,
             ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::InvalidParameterCombinationException::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::InvalidParameterCombinationException(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::InvalidParameterCombinationException,
-                    )
+                        )
+                    }
+                }
             }
             ::std::option::Option::Some(
                 crate::error::InvalidParameterValueException::CODE,
             ) => {
-                crate::error::InvalidParameterValueException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::InvalidParameterValueException::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::InvalidParameterValueException(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::InvalidParameterValueException,
-                    )
+                        )
+                    }
+                }
             }
             ::std::option::Option::Some(
                 crate::error::ReplicationGroupNotFoundFault::CODE,
             ) => {
-                crate::error::ReplicationGroupNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::ReplicationGroupNotFoundFault::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::ReplicationGroupNotFoundFault(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::ReplicationGroupNotFoundFault,
-                    )
+                        )
+                    }
+                }
             }
             _ => {
                 Self::Unhandled(
-                    ::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
+                    ::querygen_runtime::query::UnhandledError::boxed(
+                        status,
+                        body,
+                        ::std::result::Result::Ok(envelope),
                     ),
                 )
             }
@@ -431,12 +424,10 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
         deserialize_response(body)
             .map_err(|problem| {
                 ListAllowedNodeTypeModificationsError::Unhandled(
-                    ::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
-                        ),
+                    ::querygen_runtime::query::UnhandledError::boxed(
+                        status,
+                        body,
+                        ::std::result::Result::Err(problem),
                     ),
                 )
             })

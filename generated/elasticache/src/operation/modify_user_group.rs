@@ -157,80 +157,51 @@ impl ModifyUserGroupOutput {
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "UserGroupId" => {
-                    member_user_group_id = ::std::option::Option::Some(
-                        reader.read_string(&child)?,
-                    );
+                    reader.read_string_into(&child, &mut member_user_group_id)
                 }
-                "Status" => {
-                    member_status = ::std::option::Option::Some(
-                        reader.read_string(&child)?,
-                    );
-                }
-                "Engine" => {
-                    member_engine = ::std::option::Option::Some(
-                        reader.read_string(&child)?,
-                    );
-                }
+                "Status" => reader.read_string_into(&child, &mut member_status),
+                "Engine" => reader.read_string_into(&child, &mut member_engine),
                 "UserIds" => {
-                    member_user_ids = ::std::option::Option::Some({
-                        let mut items0 = ::std::vec::Vec::new();
-                        while let ::std::option::Option::Some(item0) = reader
-                            .next_child(&child)?
-                        {
-                            if reader.name() == "member" {
-                                items0.push(reader.read_string(&item0)?);
-                            } else {
-                                reader.skip(&item0)?;
-                            }
-                        }
-                        items0
-                    });
+                    reader
+                        .read_list_into(
+                            &child,
+                            "member",
+                            &mut member_user_ids,
+                            ::querygen_runtime::xml::XmlReader::read_string,
+                        )
                 }
                 "MinimumEngineVersion" => {
-                    member_minimum_engine_version = ::std::option::Option::Some(
-                        reader.read_string(&child)?,
-                    );
+                    reader.read_string_into(&child, &mut member_minimum_engine_version)
                 }
                 "PendingChanges" => {
-                    member_pending_changes = ::std::option::Option::Some(
-                        crate::types::UserGroupPendingChanges::read_xml(reader, &child)?,
-                    );
+                    reader
+                        .read_into(
+                            &child,
+                            &mut member_pending_changes,
+                            crate::types::UserGroupPendingChanges::read_xml,
+                        )
                 }
                 "ReplicationGroups" => {
-                    member_replication_groups = ::std::option::Option::Some({
-                        let mut items0 = ::std::vec::Vec::new();
-                        while let ::std::option::Option::Some(item0) = reader
-                            .next_child(&child)?
-                        {
-                            if reader.name() == "member" {
-                                items0.push(reader.read_string(&item0)?);
-                            } else {
-                                reader.skip(&item0)?;
-                            }
-                        }
-                        items0
-                    });
+                    reader
+                        .read_list_into(
+                            &child,
+                            "member",
+                            &mut member_replication_groups,
+                            ::querygen_runtime::xml::XmlReader::read_string,
+                        )
                 }
                 "ServerlessCaches" => {
-                    member_serverless_caches = ::std::option::Option::Some({
-                        let mut items0 = ::std::vec::Vec::new();
-                        while let ::std::option::Option::Some(item0) = reader
-                            .next_child(&child)?
-                        {
-                            if reader.name() == "member" {
-                                items0.push(reader.read_string(&item0)?);
-                            } else {
-                                reader.skip(&item0)?;
-                            }
-                        }
-                        items0
-                    });
+                    reader
+                        .read_list_into(
+                            &child,
+                            "member",
+                            &mut member_serverless_caches,
+                            ::querygen_runtime::xml::XmlReader::read_string,
+                        )
                 }
-                "ARN" => {
-                    member_arn = ::std::option::Option::Some(reader.read_string(&child)?);
-                }
-                _ => reader.skip(&child)?,
-            }
+                "ARN" => reader.read_string_into(&child, &mut member_arn),
+                _ => reader.skip(&child),
+            }?;
         }
         ::std::result::Result::Ok(Self {
             user_group_id: member_user_group_id,
@@ -252,15 +223,17 @@ pub fn deserialize_response(
     ::querygen_runtime::query::QueryResponse<ModifyUserGroupOutput>,
     ::querygen_runtime::xml::XmlError,
 > {
-    let (output, request_id) = ::querygen_runtime::query::read_response(
+    let mut document = ::querygen_runtime::query::ResponseDocument::open(
         body,
         "ModifyUserGroup",
-        ModifyUserGroupOutput::read_xml,
     )?;
-    let output = match output {
-        ::std::option::Option::Some(output) => output,
+    let output = match document.result()? {
+        ::std::option::Option::Some(node) => {
+            ModifyUserGroupOutput::read_xml(document.reader(), &node)?
+        }
         ::std::option::Option::None => ModifyUserGroupOutput::builder().build(),
     };
+    let request_id = document.finish()?;
     ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
         output,
         request_id,
@@ -298,165 +271,174 @@ impl ModifyUserGroupError {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
                 return Self::Unhandled(
-                    ::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
-                        ),
+                    ::querygen_runtime::query::UnhandledError::boxed(
+                        status,
+                        body,
+                        ::std::result::Result::Err(problem),
                     ),
                 );
             }
         };
         match envelope.code.as_deref() {
             ::std::option::Option::Some(crate::error::DefaultUserRequired::CODE) => {
-                crate::error::DefaultUserRequired::read_error_body(body, &envelope)
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::DefaultUserRequired::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => Self::DefaultUserRequired(error),
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::DefaultUserRequired,
-                    )
+                        )
+                    }
+                }
             }
             ::std::option::Option::Some(crate::error::DuplicateUserNameFault::CODE) => {
-                crate::error::DuplicateUserNameFault::read_error_body(body, &envelope)
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::DuplicateUserNameFault::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::DuplicateUserNameFault(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::DuplicateUserNameFault,
-                    )
+                        )
+                    }
+                }
             }
             ::std::option::Option::Some(
                 crate::error::InvalidParameterCombinationException::CODE,
             ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::InvalidParameterCombinationException::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::InvalidParameterCombinationException(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::InvalidParameterCombinationException,
-                    )
+                        )
+                    }
+                }
             }
             ::std::option::Option::Some(
                 crate::error::InvalidParameterValueException::CODE,
             ) => {
-                crate::error::InvalidParameterValueException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::InvalidParameterValueException::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::InvalidParameterValueException(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::InvalidParameterValueException,
-                    )
+                        )
+                    }
+                }
             }
             ::std::option::Option::Some(
                 crate::error::InvalidUserGroupStateFault::CODE,
             ) => {
-                crate::error::InvalidUserGroupStateFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::InvalidUserGroupStateFault::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::InvalidUserGroupStateFault(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::InvalidUserGroupStateFault,
-                    )
+                        )
+                    }
+                }
             }
             ::std::option::Option::Some(
                 crate::error::ServiceLinkedRoleNotFoundFault::CODE,
             ) => {
-                crate::error::ServiceLinkedRoleNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::ServiceLinkedRoleNotFoundFault::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::ServiceLinkedRoleNotFoundFault(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::ServiceLinkedRoleNotFoundFault,
-                    )
+                        )
+                    }
+                }
             }
             ::std::option::Option::Some(crate::error::UserGroupNotFoundFault::CODE) => {
-                crate::error::UserGroupNotFoundFault::read_error_body(body, &envelope)
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::UserGroupNotFoundFault::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::UserGroupNotFoundFault(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::UserGroupNotFoundFault,
-                    )
+                        )
+                    }
+                }
             }
             ::std::option::Option::Some(crate::error::UserNotFoundFault::CODE) => {
-                crate::error::UserNotFoundFault::read_error_body(body, &envelope)
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::UserNotFoundFault::read_error_body(body, &envelope) {
+                    ::std::result::Result::Ok(error) => Self::UserNotFoundFault(error),
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::UserNotFoundFault,
-                    )
+                        )
+                    }
+                }
             }
             _ => {
                 Self::Unhandled(
-                    ::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
+                    ::querygen_runtime::query::UnhandledError::boxed(
+                        status,
+                        body,
+                        ::std::result::Result::Ok(envelope),
                     ),
                 )
             }
@@ -637,12 +619,10 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
         deserialize_response(body)
             .map_err(|problem| {
                 ModifyUserGroupError::Unhandled(
-                    ::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
-                        ),
+                    ::querygen_runtime::query::UnhandledError::boxed(
+                        status,
+                        body,
+                        ::std::result::Result::Err(problem),
                     ),
                 )
             })

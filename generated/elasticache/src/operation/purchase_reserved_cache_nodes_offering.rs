@@ -125,12 +125,15 @@ impl PurchaseReservedCacheNodesOfferingOutput {
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "ReservedCacheNode" => {
-                    member_reserved_cache_node = ::std::option::Option::Some(
-                        crate::types::ReservedCacheNode::read_xml(reader, &child)?,
-                    );
+                    reader
+                        .read_into(
+                            &child,
+                            &mut member_reserved_cache_node,
+                            crate::types::ReservedCacheNode::read_xml,
+                        )
                 }
-                _ => reader.skip(&child)?,
-            }
+                _ => reader.skip(&child),
+            }?;
         }
         ::std::result::Result::Ok(Self {
             reserved_cache_node: member_reserved_cache_node,
@@ -144,17 +147,19 @@ pub fn deserialize_response(
     ::querygen_runtime::query::QueryResponse<PurchaseReservedCacheNodesOfferingOutput>,
     ::querygen_runtime::xml::XmlError,
 > {
-    let (output, request_id) = ::querygen_runtime::query::read_response(
+    let mut document = ::querygen_runtime::query::ResponseDocument::open(
         body,
         "PurchaseReservedCacheNodesOffering",
-        PurchaseReservedCacheNodesOfferingOutput::read_xml,
     )?;
-    let output = match output {
-        ::std::option::Option::Some(output) => output,
+    let output = match document.result()? {
+        ::std::option::Option::Some(node) => {
+            PurchaseReservedCacheNodesOfferingOutput::read_xml(document.reader(), &node)?
+        }
         ::std::option::Option::None => {
             PurchaseReservedCacheNodesOfferingOutput::builder().build()
         }
     };
+    let request_id = document.finish()?;
     ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
         output,
         request_id,
@@ -194,12 +199,10 @@ impl PurchaseReservedCacheNodesOfferingError {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
                 return Self::Unhandled(
-                    ::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
-                        ),
+                    ::querygen_runtime::query::UnhandledError::boxed(
+                        status,
+                        body,
+                        ::std::result::Result::Err(problem),
                     ),
                 );
             }
@@ -208,131 +211,135 @@ impl PurchaseReservedCacheNodesOfferingError {
             ::std::option::Option::Some(
                 crate::error::InvalidParameterCombinationException::CODE,
             ) => {
-                crate::error::InvalidParameterCombinationException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::InvalidParameterCombinationException::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::InvalidParameterCombinationException(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::InvalidParameterCombinationException,
-                    )
+                        )
+                    }
+                }
             }
             ::std::option::Option::Some(
                 crate::error::InvalidParameterValueException::CODE,
             ) => {
-                crate::error::InvalidParameterValueException::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::InvalidParameterValueException::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::InvalidParameterValueException(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::InvalidParameterValueException,
-                    )
+                        )
+                    }
+                }
             }
             ::std::option::Option::Some(
                 crate::error::ReservedCacheNodeAlreadyExistsFault::CODE,
             ) => {
-                crate::error::ReservedCacheNodeAlreadyExistsFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::ReservedCacheNodeAlreadyExistsFault::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::ReservedCacheNodeAlreadyExistsFault(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::ReservedCacheNodeAlreadyExistsFault,
-                    )
+                        )
+                    }
+                }
             }
             ::std::option::Option::Some(
                 crate::error::ReservedCacheNodeQuotaExceededFault::CODE,
             ) => {
-                crate::error::ReservedCacheNodeQuotaExceededFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::ReservedCacheNodeQuotaExceededFault::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::ReservedCacheNodeQuotaExceededFault(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::ReservedCacheNodeQuotaExceededFault,
-                    )
+                        )
+                    }
+                }
             }
             ::std::option::Option::Some(
                 crate::error::ReservedCacheNodesOfferingNotFoundFault::CODE,
             ) => {
-                crate::error::ReservedCacheNodesOfferingNotFoundFault::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::ReservedCacheNodesOfferingNotFoundFault::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::ReservedCacheNodesOfferingNotFoundFault(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::ReservedCacheNodesOfferingNotFoundFault,
-                    )
+                        )
+                    }
+                }
             }
             ::std::option::Option::Some(
                 crate::error::TagQuotaPerResourceExceeded::CODE,
             ) => {
-                crate::error::TagQuotaPerResourceExceeded::read_error_body(
-                        body,
-                        &envelope,
-                    )
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::TagQuotaPerResourceExceeded::read_error_body(
+                    body,
+                    &envelope,
+                ) {
+                    ::std::result::Result::Ok(error) => {
+                        Self::TagQuotaPerResourceExceeded(error)
+                    }
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::TagQuotaPerResourceExceeded,
-                    )
+                        )
+                    }
+                }
             }
             _ => {
                 Self::Unhandled(
-                    ::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
+                    ::querygen_runtime::query::UnhandledError::boxed(
+                        status,
+                        body,
+                        ::std::result::Result::Ok(envelope),
                     ),
                 )
             }
@@ -510,12 +517,10 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
         deserialize_response(body)
             .map_err(|problem| {
                 PurchaseReservedCacheNodesOfferingError::Unhandled(
-                    ::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
-                        ),
+                    ::querygen_runtime::query::UnhandledError::boxed(
+                        status,
+                        body,
+                        ::std::result::Result::Err(problem),
                     ),
                 )
             })

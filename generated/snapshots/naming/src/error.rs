@@ -61,18 +61,10 @@ mod error_value_items {
             let mut member_secret: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "message" => {
-                        member_message = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    "Secret" => {
-                        member_secret = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "message" => reader.read_string_into(&child, &mut member_message),
+                    "Secret" => reader.read_string_into(&child, &mut member_secret),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self {
                 message: member_message,
@@ -86,10 +78,8 @@ mod error_value_items {
             body: &[u8],
             envelope: &::querygen_runtime::query::ErrorEnvelope,
         ) -> ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> {
-            let mut error = ::querygen_runtime::query::read_error_details(
-                body,
-                Self::read_xml,
-            )?;
+            let (mut reader, node) = ::querygen_runtime::query::error_element(body)?;
+            let mut error = Self::read_xml(&mut reader, &node)?;
             if error.message.is_none() {
                 error.message = envelope.message.clone();
             }
@@ -144,12 +134,10 @@ impl ServiceError {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
                 return Self::Unhandled(
-                    ::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
-                        ),
+                    ::querygen_runtime::query::UnhandledError::boxed(
+                        status,
+                        body,
+                        ::std::result::Result::Err(problem),
                     ),
                 );
             }
@@ -157,28 +145,25 @@ impl ServiceError {
         match envelope.code.as_deref() {
             #[cfg(feature = "login")]
             ::std::option::Option::Some(crate::error::ErrorValue::CODE) => {
-                crate::error::ErrorValue::read_error_body(body, &envelope)
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::ErrorValue::read_error_body(body, &envelope) {
+                    ::std::result::Result::Ok(error) => Self::ErrorValue(error),
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::ErrorValue,
-                    )
+                        )
+                    }
+                }
             }
             _ => {
                 Self::Unhandled(
-                    ::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
+                    ::querygen_runtime::query::UnhandledError::boxed(
+                        status,
+                        body,
+                        ::std::result::Result::Ok(envelope),
                     ),
                 )
             }

@@ -181,33 +181,26 @@ mod node_items {
             > = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "Value" => {
-                        member_value = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
+                    "Value" => reader.read_string_into(&child, &mut member_value),
                     "Next" => {
-                        member_next = ::std::option::Option::Some(
-                            crate::types::Node::read_xml(reader, &child)?,
-                        );
+                        reader
+                            .read_into(
+                                &child,
+                                &mut member_next,
+                                crate::types::Node::read_xml,
+                            )
                     }
                     "Children" => {
-                        member_children = ::std::option::Option::Some({
-                            let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) = reader
-                                .next_child(&child)?
-                            {
-                                if reader.name() == "member" {
-                                    items0.push(crate::types::Node::read_xml(reader, &item0)?);
-                                } else {
-                                    reader.skip(&item0)?;
-                                }
-                            }
-                            items0
-                        });
+                        reader
+                            .read_list_into(
+                                &child,
+                                "member",
+                                &mut member_children,
+                                crate::types::Node::read_xml,
+                            )
                     }
-                    _ => reader.skip(&child)?,
-                }
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self {
                 value: member_value,
@@ -432,12 +425,13 @@ mod other_widget_items {
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "Serial" => {
-                        member_serial = ::std::option::Option::Some(
-                            reader.read_parsed::<i64>(&child, "a 64-bit integer")?,
-                        );
+                        reader
+                            .read_parsed_into::<
+                                i64,
+                            >(&child, "a 64-bit integer", &mut member_serial)
                     }
-                    _ => reader.skip(&child)?,
-                }
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self { serial: member_serial })
         }
@@ -481,12 +475,15 @@ mod ping_pong_a_items {
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "Pong" => {
-                        member_pong = ::std::option::Option::Some(
-                            crate::types::PingPongB::read_xml(reader, &child)?,
-                        );
+                        reader
+                            .read_into(
+                                &child,
+                                &mut member_pong,
+                                crate::types::PingPongB::read_xml,
+                            )
                     }
-                    _ => reader.skip(&child)?,
-                }
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self {
                 pong: member_pong.map(::std::boxed::Box::new),
@@ -534,12 +531,15 @@ mod ping_pong_b_items {
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "Ping" => {
-                        member_ping = ::std::option::Option::Some(
-                            crate::types::PingPongA::read_xml(reader, &child)?,
-                        );
+                        reader
+                            .read_into(
+                                &child,
+                                &mut member_ping,
+                                crate::types::PingPongA::read_xml,
+                            )
                     }
-                    _ => reader.skip(&child)?,
-                }
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self {
                 ping: member_ping.map(::std::boxed::Box::new),
@@ -716,93 +716,61 @@ mod settings_items {
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
                     "Retries" => {
-                        member_retries = ::std::option::Option::Some(
-                            reader.read_parsed::<i32>(&child, "a 32-bit integer")?,
-                        );
+                        reader
+                            .read_parsed_into::<
+                                i32,
+                            >(&child, "a 32-bit integer", &mut member_retries)
                     }
                     "Ratio" => {
-                        member_ratio = ::std::option::Option::Some(
-                            reader.read_parsed::<f32>(&child, "a float")?,
-                        );
+                        reader
+                            .read_parsed_into::<
+                                f32,
+                            >(&child, "a float", &mut member_ratio)
                     }
                     "Verbose" => {
-                        member_verbose = ::std::option::Option::Some(
-                            reader.read_parsed::<bool>(&child, "a boolean")?,
-                        );
+                        reader
+                            .read_parsed_into::<
+                                bool,
+                            >(&child, "a boolean", &mut member_verbose)
                     }
-                    "Label" => {
-                        member_label = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    "Size" => {
-                        member_size = ::std::option::Option::Some(
-                            crate::types::BoxValue::from(reader.text(&child)?.as_ref()),
-                        );
-                    }
-                    "Count" => {
-                        member_count = ::std::option::Option::Some(
-                            crate::types::VecValue::from(
-                                reader.read_parsed::<i32>(&child, "a 32-bit integer")?,
-                            ),
-                        );
-                    }
+                    "Label" => reader.read_string_into(&child, &mut member_label),
+                    "Size" => reader.read_enum_into(&child, &mut member_size),
+                    "Count" => reader.read_int_enum_into(&child, &mut member_count),
                     "Names" => {
-                        member_names = ::std::option::Option::Some({
-                            let mut items0 = ::std::vec::Vec::new();
-                            while let ::std::option::Option::Some(item0) = reader
-                                .next_child(&child)?
-                            {
-                                if reader.name() == "member" {
-                                    items0.push(reader.read_string(&item0)?);
-                                } else {
-                                    reader.skip(&item0)?;
-                                }
-                            }
-                            items0
-                        });
+                        reader
+                            .read_list_into(
+                                &child,
+                                "member",
+                                &mut member_names,
+                                ::querygen_runtime::xml::XmlReader::read_string,
+                            )
                     }
                     "Since" => {
-                        member_since = ::std::option::Option::Some(
-                            reader
-                                .read_timestamp(
-                                    &child,
-                                    ::querygen_runtime::query::TimestampFormat::DateTime,
-                                )?,
-                        );
+                        reader
+                            .read_timestamp_into(
+                                &child,
+                                ::querygen_runtime::query::TimestampFormat::DateTime,
+                                &mut member_since,
+                            )
                     }
-                    "Region" => {
-                        member_region = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    "Zone" => {
-                        member_zone = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    "Legacy" => {
-                        member_legacy = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
+                    "Region" => reader.read_string_into(&child, &mut member_region),
+                    "Zone" => reader.read_string_into(&child, &mut member_zone),
+                    "Legacy" => reader.read_string_into(&child, &mut member_legacy),
                     "Nullable" => {
-                        member_nullable = ::std::option::Option::Some(
-                            reader.read_parsed::<i32>(&child, "a 32-bit integer")?,
-                        );
+                        reader
+                            .read_parsed_into::<
+                                i32,
+                            >(&child, "a 32-bit integer", &mut member_nullable)
                     }
                     "Primitive" => {
-                        member_primitive = ::std::option::Option::Some(
-                            reader.read_parsed::<i64>(&child, "a 64-bit integer")?,
-                        );
+                        reader
+                            .read_parsed_into::<
+                                i64,
+                            >(&child, "a 64-bit integer", &mut member_primitive)
                     }
-                    "Old" => {
-                        member_old = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "Old" => reader.read_string_into(&child, &mut member_old),
+                    _ => reader.skip(&child),
+                }?;
             }
             let ::std::option::Option::Some(member_region) = member_region else {
                 let missing = ::querygen_runtime::BuildError::missing_members(
@@ -934,13 +902,9 @@ mod string_value_items {
             let mut member_chars: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "Chars" => {
-                        member_chars = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "Chars" => reader.read_string_into(&child, &mut member_chars),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self { chars: member_chars })
         }
@@ -988,13 +952,9 @@ mod token_items {
             let mut member_value: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "Value" => {
-                        member_value = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "Value" => reader.read_string_into(&child, &mut member_value),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self { value: member_value })
         }
@@ -1093,13 +1053,9 @@ mod widget_items {
             let mut member_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
             while let ::std::option::Option::Some(child) = reader.next_child(node)? {
                 match reader.name() {
-                    "Id" => {
-                        member_id = ::std::option::Option::Some(
-                            reader.read_string(&child)?,
-                        );
-                    }
-                    _ => reader.skip(&child)?,
-                }
+                    "Id" => reader.read_string_into(&child, &mut member_id),
+                    _ => reader.skip(&child),
+                }?;
             }
             ::std::result::Result::Ok(Self { id: member_id })
         }

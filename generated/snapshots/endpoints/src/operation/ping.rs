@@ -60,13 +60,9 @@ impl PingOutput {
         let mut member_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
-                "Message" => {
-                    member_message = ::std::option::Option::Some(
-                        reader.read_string(&child)?,
-                    );
-                }
-                _ => reader.skip(&child)?,
-            }
+                "Message" => reader.read_string_into(&child, &mut member_message),
+                _ => reader.skip(&child),
+            }?;
         }
         ::std::result::Result::Ok(Self { message: member_message })
     }
@@ -78,15 +74,14 @@ pub fn deserialize_response(
     ::querygen_runtime::query::QueryResponse<PingOutput>,
     ::querygen_runtime::xml::XmlError,
 > {
-    let (output, request_id) = ::querygen_runtime::query::read_response(
-        body,
-        "Ping",
-        PingOutput::read_xml,
-    )?;
-    let output = match output {
-        ::std::option::Option::Some(output) => output,
+    let mut document = ::querygen_runtime::query::ResponseDocument::open(body, "Ping")?;
+    let output = match document.result()? {
+        ::std::option::Option::Some(node) => {
+            PingOutput::read_xml(document.reader(), &node)?
+        }
         ::std::option::Option::None => PingOutput::builder().build(),
     };
+    let request_id = document.finish()?;
     ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
         output,
         request_id,
@@ -103,12 +98,10 @@ impl PingError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
         Self::Unhandled(
-            ::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::querygen_runtime::query::ErrorEnvelope::parse(body),
-                ),
+            ::querygen_runtime::query::UnhandledError::boxed(
+                status,
+                body,
+                ::querygen_runtime::query::ErrorEnvelope::parse(body),
             ),
         )
     }
@@ -179,12 +172,10 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
         deserialize_response(body)
             .map_err(|problem| {
                 PingError::Unhandled(
-                    ::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
-                        ),
+                    ::querygen_runtime::query::UnhandledError::boxed(
+                        status,
+                        body,
+                        ::std::result::Result::Err(problem),
                     ),
                 )
             })

@@ -77,22 +77,31 @@ impl DescribeThingsOutput {
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "Tree" => {
-                    member_tree = ::std::option::Option::Some(
-                        crate::types::Node::read_xml(reader, &child)?,
-                    );
+                    reader
+                        .read_into(
+                            &child,
+                            &mut member_tree,
+                            crate::types::Node::read_xml,
+                        )
                 }
                 "Ping" => {
-                    member_ping = ::std::option::Option::Some(
-                        crate::types::PingPongA::read_xml(reader, &child)?,
-                    );
+                    reader
+                        .read_into(
+                            &child,
+                            &mut member_ping,
+                            crate::types::PingPongA::read_xml,
+                        )
                 }
                 "Settings" => {
-                    member_settings = ::std::option::Option::Some(
-                        crate::types::Settings::read_xml(reader, &child)?,
-                    );
+                    reader
+                        .read_into(
+                            &child,
+                            &mut member_settings,
+                            crate::types::Settings::read_xml,
+                        )
                 }
-                _ => reader.skip(&child)?,
-            }
+                _ => reader.skip(&child),
+            }?;
         }
         ::std::result::Result::Ok(Self {
             tree: member_tree,
@@ -108,15 +117,17 @@ pub fn deserialize_response(
     ::querygen_runtime::query::QueryResponse<DescribeThingsOutput>,
     ::querygen_runtime::xml::XmlError,
 > {
-    let (output, request_id) = ::querygen_runtime::query::read_response(
+    let mut document = ::querygen_runtime::query::ResponseDocument::open(
         body,
         "DescribeThings",
-        DescribeThingsOutput::read_xml,
     )?;
-    let output = match output {
-        ::std::option::Option::Some(output) => output,
+    let output = match document.result()? {
+        ::std::option::Option::Some(node) => {
+            DescribeThingsOutput::read_xml(document.reader(), &node)?
+        }
         ::std::option::Option::None => DescribeThingsOutput::builder().build(),
     };
+    let request_id = document.finish()?;
     ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
         output,
         request_id,
@@ -133,12 +144,10 @@ impl DescribeThingsError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
         Self::Unhandled(
-            ::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::querygen_runtime::query::ErrorEnvelope::parse(body),
-                ),
+            ::querygen_runtime::query::UnhandledError::boxed(
+                status,
+                body,
+                ::querygen_runtime::query::ErrorEnvelope::parse(body),
             ),
         )
     }
@@ -209,12 +218,10 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
         deserialize_response(body)
             .map_err(|problem| {
                 DescribeThingsError::Unhandled(
-                    ::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
-                        ),
+                    ::querygen_runtime::query::UnhandledError::boxed(
+                        status,
+                        body,
+                        ::std::result::Result::Err(problem),
                     ),
                 )
             })

@@ -109,21 +109,23 @@ impl LoginOutput {
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "Token" => {
-                    member_token = ::std::option::Option::Some(
-                        crate::types::Token::read_xml(reader, &child)?,
-                    );
+                    reader
+                        .read_into(
+                            &child,
+                            &mut member_token,
+                            crate::types::Token::read_xml,
+                        )
                 }
                 "Expires" => {
-                    member_expires = ::std::option::Option::Some(
-                        reader
-                            .read_timestamp(
-                                &child,
-                                ::querygen_runtime::query::TimestampFormat::DateTime,
-                            )?,
-                    );
+                    reader
+                        .read_timestamp_into(
+                            &child,
+                            ::querygen_runtime::query::TimestampFormat::DateTime,
+                            &mut member_expires,
+                        )
                 }
-                _ => reader.skip(&child)?,
-            }
+                _ => reader.skip(&child),
+            }?;
         }
         ::std::result::Result::Ok(Self {
             token: member_token,
@@ -138,15 +140,14 @@ pub fn deserialize_response(
     ::querygen_runtime::query::QueryResponse<LoginOutput>,
     ::querygen_runtime::xml::XmlError,
 > {
-    let (output, request_id) = ::querygen_runtime::query::read_response(
-        body,
-        "Login",
-        LoginOutput::read_xml,
-    )?;
-    let output = match output {
-        ::std::option::Option::Some(output) => output,
+    let mut document = ::querygen_runtime::query::ResponseDocument::open(body, "Login")?;
+    let output = match document.result()? {
+        ::std::option::Option::Some(node) => {
+            LoginOutput::read_xml(document.reader(), &node)?
+        }
         ::std::option::Option::None => LoginOutput::builder().build(),
     };
+    let request_id = document.finish()?;
     ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
         output,
         request_id,
@@ -168,40 +169,35 @@ impl LoginError {
             ::std::result::Result::Ok(envelope) => envelope,
             ::std::result::Result::Err(problem) => {
                 return Self::Unhandled(
-                    ::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
-                        ),
+                    ::querygen_runtime::query::UnhandledError::boxed(
+                        status,
+                        body,
+                        ::std::result::Result::Err(problem),
                     ),
                 );
             }
         };
         match envelope.code.as_deref() {
             ::std::option::Option::Some(crate::error::ErrorValue::CODE) => {
-                crate::error::ErrorValue::read_error_body(body, &envelope)
-                    .map_or_else(
-                        |problem| Self::Unhandled(
-                            ::std::boxed::Box::new(
-                                ::querygen_runtime::query::UnhandledError::new(
-                                    status,
-                                    body,
-                                    ::std::result::Result::Err(problem),
-                                ),
+                match crate::error::ErrorValue::read_error_body(body, &envelope) {
+                    ::std::result::Result::Ok(error) => Self::ErrorValue(error),
+                    ::std::result::Result::Err(problem) => {
+                        Self::Unhandled(
+                            ::querygen_runtime::query::UnhandledError::boxed(
+                                status,
+                                body,
+                                ::std::result::Result::Err(problem),
                             ),
-                        ),
-                        Self::ErrorValue,
-                    )
+                        )
+                    }
+                }
             }
             _ => {
                 Self::Unhandled(
-                    ::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Ok(envelope),
-                        ),
+                    ::querygen_runtime::query::UnhandledError::boxed(
+                        status,
+                        body,
+                        ::std::result::Result::Ok(envelope),
                     ),
                 )
             }
@@ -285,12 +281,10 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
         deserialize_response(body)
             .map_err(|problem| {
                 LoginError::Unhandled(
-                    ::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
-                        ),
+                    ::querygen_runtime::query::UnhandledError::boxed(
+                        status,
+                        body,
+                        ::std::result::Result::Err(problem),
                     ),
                 )
             })

@@ -131,34 +131,33 @@ impl MatchOutput {
         while let ::std::option::Option::Some(child) = reader.next_child(node)? {
             match reader.name() {
                 "String" => {
-                    member_string = ::std::option::Option::Some(
-                        crate::types::StringValue::read_xml(reader, &child)?,
-                    );
+                    reader
+                        .read_into(
+                            &child,
+                            &mut member_string,
+                            crate::types::StringValue::read_xml,
+                        )
                 }
-                "Box" => {
-                    member_box = ::std::option::Option::Some(
-                        crate::types::BoxValue::from(reader.text(&child)?.as_ref()),
-                    );
-                }
-                "Vec" => {
-                    member_vec = ::std::option::Option::Some(
-                        crate::types::VecValue::from(
-                            reader.read_parsed::<i32>(&child, "a 32-bit integer")?,
-                        ),
-                    );
-                }
+                "Box" => reader.read_enum_into(&child, &mut member_box),
+                "Vec" => reader.read_int_enum_into(&child, &mut member_vec),
                 "Widget" => {
-                    member_widget = ::std::option::Option::Some(
-                        crate::types::Widget::read_xml(reader, &child)?,
-                    );
+                    reader
+                        .read_into(
+                            &child,
+                            &mut member_widget,
+                            crate::types::Widget::read_xml,
+                        )
                 }
                 "OtherWidget" => {
-                    member_other_widget = ::std::option::Option::Some(
-                        crate::types::OtherWidget::read_xml(reader, &child)?,
-                    );
+                    reader
+                        .read_into(
+                            &child,
+                            &mut member_other_widget,
+                            crate::types::OtherWidget::read_xml,
+                        )
                 }
-                _ => reader.skip(&child)?,
-            }
+                _ => reader.skip(&child),
+            }?;
         }
         ::std::result::Result::Ok(Self {
             string: member_string,
@@ -176,15 +175,14 @@ pub fn deserialize_response(
     ::querygen_runtime::query::QueryResponse<MatchOutput>,
     ::querygen_runtime::xml::XmlError,
 > {
-    let (output, request_id) = ::querygen_runtime::query::read_response(
-        body,
-        "Match",
-        MatchOutput::read_xml,
-    )?;
-    let output = match output {
-        ::std::option::Option::Some(output) => output,
+    let mut document = ::querygen_runtime::query::ResponseDocument::open(body, "Match")?;
+    let output = match document.result()? {
+        ::std::option::Option::Some(node) => {
+            MatchOutput::read_xml(document.reader(), &node)?
+        }
         ::std::option::Option::None => MatchOutput::builder().build(),
     };
+    let request_id = document.finish()?;
     ::std::result::Result::Ok(::querygen_runtime::query::QueryResponse {
         output,
         request_id,
@@ -201,12 +199,10 @@ impl MatchError {
     /// Parses a non-2xx response: the `Code` picks the variant; anything else is `Unhandled`.
     pub fn parse(status: u16, body: &[u8]) -> Self {
         Self::Unhandled(
-            ::std::boxed::Box::new(
-                ::querygen_runtime::query::UnhandledError::new(
-                    status,
-                    body,
-                    ::querygen_runtime::query::ErrorEnvelope::parse(body),
-                ),
+            ::querygen_runtime::query::UnhandledError::boxed(
+                status,
+                body,
+                ::querygen_runtime::query::ErrorEnvelope::parse(body),
             ),
         )
     }
@@ -277,12 +273,10 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
         deserialize_response(body)
             .map_err(|problem| {
                 MatchError::Unhandled(
-                    ::std::boxed::Box::new(
-                        ::querygen_runtime::query::UnhandledError::new(
-                            status,
-                            body,
-                            ::std::result::Result::Err(problem),
-                        ),
+                    ::querygen_runtime::query::UnhandledError::boxed(
+                        status,
+                        body,
+                        ::std::result::Result::Err(problem),
                     ),
                 )
             })
