@@ -214,6 +214,61 @@ fn timed_clean_build(features: &str, label: &str) -> Result<f64, xtask::TaskErro
     }
 }
 
+/// Clean release build of a crate that only depends on `aws-sigv4` (with the
+/// features and companions the runtime's `client` feature uses, at the
+/// workspace's locked versions): the floor under any client built on it.
+fn timed_signer_floor() -> Result<f64, xtask::TaskError> {
+    let root = xtask::workspace_root();
+    let err = |what: &str, e: std::io::Error| xtask::TaskError(format!("{what}: {e}"));
+    let dir = std::env::temp_dir().join("querygen-build-times-signer");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("src")).map_err(|e| err("cannot create the crate", e))?;
+    let workspace = std::fs::read_to_string(root.join("Cargo.toml"))
+        .map_err(|e| err("cannot read the workspace Cargo.toml", e))?;
+    // The same dependency lines as the workspace's, so versions and features match.
+    let wanted = [
+        "aws-sigv4 =",
+        "aws-credential-types =",
+        "aws-smithy-runtime-api =",
+    ];
+    let lines: Vec<&str> = workspace
+        .lines()
+        .filter(|l| wanted.iter().any(|w| l.starts_with(w)))
+        .collect();
+    if lines.len() != wanted.len() {
+        return Err(xtask::TaskError(
+            "the workspace Cargo.toml does not list the signer's dependencies".into(),
+        ));
+    }
+    let manifest = format!(
+        "[package]\nname = \"signer-floor\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\n\
+         [dependencies]\n{}\n\n[workspace]\n",
+        lines.join("\n")
+    );
+    std::fs::write(dir.join("Cargo.toml"), manifest)
+        .map_err(|e| err("cannot write Cargo.toml", e))?;
+    std::fs::write(dir.join("src/lib.rs"), "").map_err(|e| err("cannot write lib.rs", e))?;
+    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"))
+        .map_err(|e| err("cannot copy Cargo.lock", e))?;
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let started = Instant::now();
+    let status = std::process::Command::new(&cargo)
+        .args(["build", "--release", "--quiet"])
+        .env("CARGO_TARGET_DIR", dir.join("target"))
+        .current_dir(&dir)
+        .status()
+        .map_err(|e| err("cannot run cargo", e))?;
+    let seconds = started.elapsed().as_secs_f64();
+    let _ = std::fs::remove_dir_all(&dir);
+    if status.success() {
+        Ok(seconds)
+    } else {
+        Err(xtask::TaskError(
+            "the signer-only crate does not build".into(),
+        ))
+    }
+}
+
 /// A downstream binary that calls `send()` on every operation: builds it once with
 /// its dependencies, then times a rebuild of that crate alone, which is what each
 /// operation's client code costs the crate that uses it.
@@ -321,6 +376,12 @@ fn build_times() -> Result<(), xtask::TaskError> {
     eprintln!("== generated crate, StartMigration only, client without TLS");
     let one_secs = timed_clean_build("client,start-migration", "start-migration")?;
     eprintln!("   {one_secs:.1} s");
+    eprintln!("== generated crate, all operations, sans-IO (no client feature)");
+    let sans_io_secs = timed_clean_build(&operations.join(","), "sans-io")?;
+    eprintln!("   {sans_io_secs:.1} s");
+    eprintln!("== aws-sigv4 and its dependencies alone (what the client feature builds on)");
+    let signer_secs = timed_signer_floor()?;
+    eprintln!("   {signer_secs:.1} s");
     eprintln!(
         "== a downstream binary calling every operation's send(): rebuild of that crate alone"
     );
@@ -361,6 +422,14 @@ fn build_times() -> Result<(), xtask::TaskError> {
     println!(
         "| generated crate, StartMigration only | {one_secs:.1} | 1/{:.1} |",
         sdk_secs / one_secs
+    );
+    println!(
+        "| generated crate, all operations, sans-IO (no client) | {sans_io_secs:.1} | 1/{:.1} |",
+        sdk_secs / sans_io_secs
+    );
+    println!(
+        "| `aws-sigv4` with its dependencies, nothing else | {signer_secs:.1} | 1/{:.1} |",
+        sdk_secs / signer_secs
     );
     println!(
         "\nA downstream binary calling all {} operations' `send()`: {downstream_secs:.1} s to rebuild that crate alone (release).",
