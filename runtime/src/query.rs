@@ -267,21 +267,6 @@ impl<'a> ResponseDocument<'a> {
     }
 }
 
-/// Reads a success document, handing the Result element to `read_result`
-/// (`None` when there is none), and returns the request id beside it.
-pub fn read_response<T>(
-    body: &[u8],
-    operation: &str,
-    read_result: impl FnOnce(&mut XmlReader<'_>, &Node) -> Result<T, XmlError>,
-) -> Result<(Option<T>, Option<String>), XmlError> {
-    let mut document = ResponseDocument::open(body, operation)?;
-    let output = match document.result()? {
-        Some(node) => Some(read_result(document.reader(), &node)?),
-        None => None,
-    };
-    Ok((output, document.finish()?))
-}
-
 /// The generic part of an awsQuery error document:
 /// `<ErrorResponse><Error><Type/><Code/><Message/>…</Error><RequestId/></ErrorResponse>`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -347,15 +332,6 @@ pub fn error_element(body: &[u8]) -> Result<(XmlReader<'_>, Node), XmlError> {
     Err(reader.fail(XmlErrorKind::Missing {
         detail: "the error document has no <Error> element".into(),
     }))
-}
-
-/// Reads the members of a modeled error from the `<Error>` element of an error body.
-pub fn read_error_details<T>(
-    body: &[u8],
-    read: impl FnOnce(&mut XmlReader<'_>, &Node) -> Result<T, XmlError>,
-) -> Result<T, XmlError> {
-    let (mut reader, node) = error_element(body)?;
-    read(&mut reader, &node)
 }
 
 /// The error `Code` of an operation's error type, which decides whether a
@@ -534,6 +510,53 @@ mod tests {
         assert!(unhandled.body_excerpt.contains("500 Internal Server Error"));
         let shown = unhandled.to_string();
         assert!(shown.starts_with("HTTP 500 (unreadable error body: expected root element <ErrorResponse>, found <html>"), "{shown}");
+    }
+
+    #[test]
+    fn response_documents_yield_the_first_result_and_the_request_id() {
+        let body = b"<OpResponse xmlns=\"urn:x\"><Other><A/></Other>\
+            <OpResult><V>1</V></OpResult><OpResult><V>2</V></OpResult>\
+            <ResponseMetadata><RequestId>rid</RequestId></ResponseMetadata></OpResponse>";
+        let mut document = ResponseDocument::open(body, "Op").unwrap();
+        let node = document.result().unwrap().unwrap();
+        let reader = document.reader();
+        let child = reader.next_child(&node).unwrap().unwrap();
+        assert_eq!(
+            (reader.name(), reader.read_string(&child).unwrap().as_str()),
+            ("V", "1")
+        );
+        assert!(reader.next_child(&node).unwrap().is_none());
+        // The second Result is skipped; the metadata after it is still read.
+        assert_eq!(document.finish().unwrap().as_deref(), Some("rid"));
+
+        let mut empty = ResponseDocument::open(b"<OpResponse/>", "Op").unwrap();
+        assert!(empty.result().unwrap().is_none());
+        assert_eq!(empty.finish().unwrap(), None);
+
+        let wrong = ResponseDocument::open(b"<OtherResponse/>", "Op").unwrap_err();
+        assert!(matches!(wrong.kind(), XmlErrorKind::WrongRoot { .. }));
+        let truncated = ResponseDocument::open(b"<OpResponse><OpResult>", "Op").unwrap();
+        assert!(truncated.finish().is_err());
+    }
+
+    #[test]
+    fn error_element_finds_the_error_or_says_it_is_missing() {
+        let (mut reader, node) = error_element(
+            b"<ErrorResponse><RequestId>r</RequestId><Error><Code>C</Code></Error></ErrorResponse>",
+        )
+        .unwrap();
+        let child = reader.next_child(&node).unwrap().unwrap();
+        assert_eq!(
+            (reader.name(), reader.read_string(&child).unwrap().as_str()),
+            ("Code", "C")
+        );
+        let missing = error_element(b"<ErrorResponse><RequestId>r</RequestId></ErrorResponse>");
+        assert!(matches!(
+            missing.unwrap_err().kind(),
+            XmlErrorKind::Missing { .. }
+        ));
+        let wrong = error_element(b"<Response/>").unwrap_err();
+        assert!(matches!(wrong.kind(), XmlErrorKind::WrongRoot { .. }));
     }
 
     #[test]

@@ -495,7 +495,8 @@ fn inline_into_slot(ty: &TypeRef, node: &Ident, slot: &Ident) -> TokenStream {
 }
 
 /// A function reading one list item of type `ty`, for the reader's list
-/// methods; `None` for items read in place (sparse, nested, scalars but strings).
+/// methods; `None` for items read in place (sparse lists, nested lists and
+/// maps, scalars other than strings).
 fn item_reader(ty: &TypeRef, sparse: bool) -> Option<TokenStream> {
     if sparse {
         return None;
