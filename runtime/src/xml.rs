@@ -360,9 +360,33 @@ impl<'a> XmlReader<'a> {
         }
         // A value's leading whitespace is part of it.
         self.inner.config_mut().trim_text_start = false;
-        let mut text: Cow<'a, str> = Cow::Borrowed("");
+        // Nearly every leaf is one text event then the end tag: read those two
+        // directly, and leave entities, CDATA and comments to `text_rest`.
+        let first = match self.read()? {
+            Event::Text(chunk) => normalize_line_ends(self.view(&chunk)?),
+            Event::End(_) => {
+                self.depth -= 1;
+                return Ok(Cow::Borrowed(""));
+            }
+            other => return self.text_rest(Cow::Borrowed(""), other),
+        };
+        match self.read()? {
+            Event::End(_) => {
+                self.depth -= 1;
+                Ok(first)
+            }
+            other => self.text_rest(first, other),
+        }
+    }
+
+    /// The rest of [`text`](Self::text): `text` read so far, `event` the next event.
+    fn text_rest(
+        &mut self,
+        mut text: Cow<'a, str>,
+        mut event: Event<'a>,
+    ) -> Result<Cow<'a, str>, XmlError> {
         loop {
-            match self.read()? {
+            match event {
                 Event::Text(chunk) => {
                     let chunk = self.view(&chunk)?;
                     append(&mut text, normalize_line_ends(chunk));
@@ -388,6 +412,7 @@ impl<'a> XmlReader<'a> {
                 Event::Eof => return Err(self.error(XmlErrorKind::UnexpectedEof)),
                 Event::Comment(_) | Event::PI(_) | Event::Decl(_) | Event::DocType(_) => {}
             }
+            event = self.read()?;
         }
     }
 
