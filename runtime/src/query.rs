@@ -230,9 +230,10 @@ impl<'a> ResponseDocument<'a> {
         })
     }
 
-    /// The `{Op}Result` element, to read through [`reader`](Self::reader), or
-    /// `None` when the document has none. Reads `ResponseMetadata` and skips
-    /// other elements on the way.
+    /// The `{Op}Result` element, to read (or skip) through
+    /// [`reader`](Self::reader) before [`finish`](Self::finish), or `None`
+    /// when the document has none. Reads `ResponseMetadata` and skips other
+    /// elements on the way.
     pub fn result(&mut self) -> Result<Option<Node>, XmlError> {
         self.walk(true)
     }
