@@ -9614,94 +9614,49 @@ impl ServiceError {
                 );
             }
         };
-        match envelope.code.as_deref() {
+        let read: ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> = match envelope
+            .code
+            .as_deref()
+        {
             #[cfg(feature = "test-failover")]
             ::std::option::Option::Some(
                 crate::error::ApiCallRateForCustomerExceededFault::CODE,
             ) => {
-                match crate::error::ApiCallRateForCustomerExceededFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::ApiCallRateForCustomerExceededFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::ApiCallRateForCustomerExceededFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::ApiCallRateForCustomerExceededFault)
             }
             #[cfg(feature = "authorize-cache-security-group-ingress")]
             ::std::option::Option::Some(
                 crate::error::AuthorizationAlreadyExistsFault::CODE,
             ) => {
-                match crate::error::AuthorizationAlreadyExistsFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::AuthorizationAlreadyExistsFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::AuthorizationAlreadyExistsFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::AuthorizationAlreadyExistsFault)
             }
             #[cfg(feature = "revoke-cache-security-group-ingress")]
             ::std::option::Option::Some(
                 crate::error::AuthorizationNotFoundFault::CODE,
             ) => {
-                match crate::error::AuthorizationNotFoundFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::AuthorizationNotFoundFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::AuthorizationNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::AuthorizationNotFoundFault)
             }
             #[cfg(feature = "create-cache-cluster")]
             ::std::option::Option::Some(
                 crate::error::CacheClusterAlreadyExistsFault::CODE,
             ) => {
-                match crate::error::CacheClusterAlreadyExistsFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::CacheClusterAlreadyExistsFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::CacheClusterAlreadyExistsFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::CacheClusterAlreadyExistsFault)
             }
             #[cfg(
                 any(
@@ -9722,45 +9677,18 @@ impl ServiceError {
             ::std::option::Option::Some(
                 crate::error::CacheClusterNotFoundFault::CODE,
             ) => {
-                match crate::error::CacheClusterNotFoundFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::CacheClusterNotFoundFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::CacheClusterNotFoundFault::read_error_body(body, &envelope)
+                    .map(Self::CacheClusterNotFoundFault)
             }
             #[cfg(feature = "create-cache-parameter-group")]
             ::std::option::Option::Some(
                 crate::error::CacheParameterGroupAlreadyExistsFault::CODE,
             ) => {
-                match crate::error::CacheParameterGroupAlreadyExistsFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::CacheParameterGroupAlreadyExistsFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::CacheParameterGroupAlreadyExistsFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::CacheParameterGroupAlreadyExistsFault)
             }
             #[cfg(
                 any(
@@ -9781,67 +9709,31 @@ impl ServiceError {
             ::std::option::Option::Some(
                 crate::error::CacheParameterGroupNotFoundFault::CODE,
             ) => {
-                match crate::error::CacheParameterGroupNotFoundFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::CacheParameterGroupNotFoundFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::CacheParameterGroupNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::CacheParameterGroupNotFoundFault)
             }
             #[cfg(feature = "create-cache-parameter-group")]
             ::std::option::Option::Some(
                 crate::error::CacheParameterGroupQuotaExceededFault::CODE,
             ) => {
-                match crate::error::CacheParameterGroupQuotaExceededFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::CacheParameterGroupQuotaExceededFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::CacheParameterGroupQuotaExceededFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::CacheParameterGroupQuotaExceededFault)
             }
             #[cfg(feature = "create-cache-security-group")]
             ::std::option::Option::Some(
                 crate::error::CacheSecurityGroupAlreadyExistsFault::CODE,
             ) => {
-                match crate::error::CacheSecurityGroupAlreadyExistsFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::CacheSecurityGroupAlreadyExistsFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::CacheSecurityGroupAlreadyExistsFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::CacheSecurityGroupAlreadyExistsFault)
             }
             #[cfg(
                 any(
@@ -9861,87 +9753,36 @@ impl ServiceError {
             ::std::option::Option::Some(
                 crate::error::CacheSecurityGroupNotFoundFault::CODE,
             ) => {
-                match crate::error::CacheSecurityGroupNotFoundFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::CacheSecurityGroupNotFoundFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::CacheSecurityGroupNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::CacheSecurityGroupNotFoundFault)
             }
             #[cfg(feature = "create-cache-security-group")]
             ::std::option::Option::Some(
                 crate::error::CacheSecurityGroupQuotaExceededFault::CODE,
             ) => {
-                match crate::error::CacheSecurityGroupQuotaExceededFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::CacheSecurityGroupQuotaExceededFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::CacheSecurityGroupQuotaExceededFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::CacheSecurityGroupQuotaExceededFault)
             }
             #[cfg(feature = "create-cache-subnet-group")]
             ::std::option::Option::Some(
                 crate::error::CacheSubnetGroupAlreadyExistsFault::CODE,
             ) => {
-                match crate::error::CacheSubnetGroupAlreadyExistsFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::CacheSubnetGroupAlreadyExistsFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::CacheSubnetGroupAlreadyExistsFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::CacheSubnetGroupAlreadyExistsFault)
             }
             #[cfg(feature = "delete-cache-subnet-group")]
             ::std::option::Option::Some(crate::error::CacheSubnetGroupInUse::CODE) => {
-                match crate::error::CacheSubnetGroupInUse::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::CacheSubnetGroupInUse(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::CacheSubnetGroupInUse::read_error_body(body, &envelope)
+                    .map(Self::CacheSubnetGroupInUse)
             }
             #[cfg(
                 any(
@@ -9958,45 +9799,21 @@ impl ServiceError {
             ::std::option::Option::Some(
                 crate::error::CacheSubnetGroupNotFoundFault::CODE,
             ) => {
-                match crate::error::CacheSubnetGroupNotFoundFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::CacheSubnetGroupNotFoundFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::CacheSubnetGroupNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::CacheSubnetGroupNotFoundFault)
             }
             #[cfg(feature = "create-cache-subnet-group")]
             ::std::option::Option::Some(
                 crate::error::CacheSubnetGroupQuotaExceededFault::CODE,
             ) => {
-                match crate::error::CacheSubnetGroupQuotaExceededFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::CacheSubnetGroupQuotaExceededFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::CacheSubnetGroupQuotaExceededFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::CacheSubnetGroupQuotaExceededFault)
             }
             #[cfg(
                 any(
@@ -10007,23 +9824,11 @@ impl ServiceError {
             ::std::option::Option::Some(
                 crate::error::CacheSubnetQuotaExceededFault::CODE,
             ) => {
-                match crate::error::CacheSubnetQuotaExceededFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::CacheSubnetQuotaExceededFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::CacheSubnetQuotaExceededFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::CacheSubnetQuotaExceededFault)
             }
             #[cfg(
                 any(
@@ -10036,63 +9841,26 @@ impl ServiceError {
             ::std::option::Option::Some(
                 crate::error::ClusterQuotaForCustomerExceededFault::CODE,
             ) => {
-                match crate::error::ClusterQuotaForCustomerExceededFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::ClusterQuotaForCustomerExceededFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::ClusterQuotaForCustomerExceededFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::ClusterQuotaForCustomerExceededFault)
             }
             #[cfg(feature = "delete-user")]
             ::std::option::Option::Some(
                 crate::error::DefaultUserAssociatedToUserGroupFault::CODE,
             ) => {
-                match crate::error::DefaultUserAssociatedToUserGroupFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::DefaultUserAssociatedToUserGroupFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::DefaultUserAssociatedToUserGroupFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::DefaultUserAssociatedToUserGroupFault)
             }
             #[cfg(any(feature = "create-user-group", feature = "modify-user-group"))]
             ::std::option::Option::Some(crate::error::DefaultUserRequired::CODE) => {
-                match crate::error::DefaultUserRequired::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => Self::DefaultUserRequired(error),
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::DefaultUserRequired::read_error_body(body, &envelope)
+                    .map(Self::DefaultUserRequired)
             }
             #[cfg(
                 any(
@@ -10102,45 +9870,18 @@ impl ServiceError {
                 )
             )]
             ::std::option::Option::Some(crate::error::DuplicateUserNameFault::CODE) => {
-                match crate::error::DuplicateUserNameFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::DuplicateUserNameFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::DuplicateUserNameFault::read_error_body(body, &envelope)
+                    .map(Self::DuplicateUserNameFault)
             }
             #[cfg(feature = "create-global-replication-group")]
             ::std::option::Option::Some(
                 crate::error::GlobalReplicationGroupAlreadyExistsFault::CODE,
             ) => {
-                match crate::error::GlobalReplicationGroupAlreadyExistsFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::GlobalReplicationGroupAlreadyExistsFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::GlobalReplicationGroupAlreadyExistsFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::GlobalReplicationGroupAlreadyExistsFault)
             }
             #[cfg(
                 any(
@@ -10158,23 +9899,11 @@ impl ServiceError {
             ::std::option::Option::Some(
                 crate::error::GlobalReplicationGroupNotFoundFault::CODE,
             ) => {
-                match crate::error::GlobalReplicationGroupNotFoundFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::GlobalReplicationGroupNotFoundFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::GlobalReplicationGroupNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::GlobalReplicationGroupNotFoundFault)
             }
             #[cfg(
                 any(
@@ -10190,23 +9919,11 @@ impl ServiceError {
             ::std::option::Option::Some(
                 crate::error::InsufficientCacheClusterCapacityFault::CODE,
             ) => {
-                match crate::error::InsufficientCacheClusterCapacityFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::InsufficientCacheClusterCapacityFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::InsufficientCacheClusterCapacityFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::InsufficientCacheClusterCapacityFault)
             }
             #[cfg(
                 any(
@@ -10216,18 +9933,8 @@ impl ServiceError {
                 )
             )]
             ::std::option::Option::Some(crate::error::InvalidArnFault::CODE) => {
-                match crate::error::InvalidArnFault::read_error_body(body, &envelope) {
-                    ::std::result::Result::Ok(error) => Self::InvalidArnFault(error),
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::InvalidArnFault::read_error_body(body, &envelope)
+                    .map(Self::InvalidArnFault)
             }
             #[cfg(
                 any(
@@ -10246,23 +9953,11 @@ impl ServiceError {
             ::std::option::Option::Some(
                 crate::error::InvalidCacheClusterStateFault::CODE,
             ) => {
-                match crate::error::InvalidCacheClusterStateFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::InvalidCacheClusterStateFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::InvalidCacheClusterStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::InvalidCacheClusterStateFault)
             }
             #[cfg(
                 any(
@@ -10275,23 +9970,11 @@ impl ServiceError {
             ::std::option::Option::Some(
                 crate::error::InvalidCacheParameterGroupStateFault::CODE,
             ) => {
-                match crate::error::InvalidCacheParameterGroupStateFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::InvalidCacheParameterGroupStateFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::InvalidCacheParameterGroupStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::InvalidCacheParameterGroupStateFault)
             }
             #[cfg(
                 any(
@@ -10305,23 +9988,11 @@ impl ServiceError {
             ::std::option::Option::Some(
                 crate::error::InvalidCacheSecurityGroupStateFault::CODE,
             ) => {
-                match crate::error::InvalidCacheSecurityGroupStateFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::InvalidCacheSecurityGroupStateFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::InvalidCacheSecurityGroupStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::InvalidCacheSecurityGroupStateFault)
             }
             #[cfg(
                 any(
@@ -10333,23 +10004,11 @@ impl ServiceError {
             ::std::option::Option::Some(
                 crate::error::InvalidCredentialsException::CODE,
             ) => {
-                match crate::error::InvalidCredentialsException::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::InvalidCredentialsException(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::InvalidCredentialsException::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::InvalidCredentialsException)
             }
             #[cfg(
                 any(
@@ -10368,23 +10027,11 @@ impl ServiceError {
             ::std::option::Option::Some(
                 crate::error::InvalidGlobalReplicationGroupStateFault::CODE,
             ) => {
-                match crate::error::InvalidGlobalReplicationGroupStateFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::InvalidGlobalReplicationGroupStateFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::InvalidGlobalReplicationGroupStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::InvalidGlobalReplicationGroupStateFault)
             }
             #[cfg(
                 any(
@@ -10395,21 +10042,8 @@ impl ServiceError {
                 )
             )]
             ::std::option::Option::Some(crate::error::InvalidKmsKeyFault::CODE) => {
-                match crate::error::InvalidKmsKeyFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => Self::InvalidKmsKeyFault(error),
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::InvalidKmsKeyFault::read_error_body(body, &envelope)
+                    .map(Self::InvalidKmsKeyFault)
             }
             #[cfg(
                 any(
@@ -10469,23 +10103,11 @@ impl ServiceError {
             ::std::option::Option::Some(
                 crate::error::InvalidParameterCombinationException::CODE,
             ) => {
-                match crate::error::InvalidParameterCombinationException::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::InvalidParameterCombinationException(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::InvalidParameterCombinationException::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::InvalidParameterCombinationException)
             }
             #[cfg(
                 any(
@@ -10557,23 +10179,11 @@ impl ServiceError {
             ::std::option::Option::Some(
                 crate::error::InvalidParameterValueException::CODE,
             ) => {
-                match crate::error::InvalidParameterValueException::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::InvalidParameterValueException(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::InvalidParameterValueException::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::InvalidParameterValueException)
             }
             #[cfg(
                 any(
@@ -10597,23 +10207,11 @@ impl ServiceError {
             ::std::option::Option::Some(
                 crate::error::InvalidReplicationGroupStateFault::CODE,
             ) => {
-                match crate::error::InvalidReplicationGroupStateFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::InvalidReplicationGroupStateFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::InvalidReplicationGroupStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::InvalidReplicationGroupStateFault)
             }
             #[cfg(
                 any(
@@ -10628,23 +10226,11 @@ impl ServiceError {
             ::std::option::Option::Some(
                 crate::error::InvalidServerlessCacheSnapshotStateFault::CODE,
             ) => {
-                match crate::error::InvalidServerlessCacheSnapshotStateFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::InvalidServerlessCacheSnapshotStateFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::InvalidServerlessCacheSnapshotStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::InvalidServerlessCacheSnapshotStateFault)
             }
             #[cfg(
                 any(
@@ -10660,45 +10246,18 @@ impl ServiceError {
             ::std::option::Option::Some(
                 crate::error::InvalidServerlessCacheStateFault::CODE,
             ) => {
-                match crate::error::InvalidServerlessCacheStateFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::InvalidServerlessCacheStateFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::InvalidServerlessCacheStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::InvalidServerlessCacheStateFault)
             }
             #[cfg(any(feature = "copy-snapshot", feature = "delete-snapshot"))]
             ::std::option::Option::Some(
                 crate::error::InvalidSnapshotStateFault::CODE,
             ) => {
-                match crate::error::InvalidSnapshotStateFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::InvalidSnapshotStateFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::InvalidSnapshotStateFault::read_error_body(body, &envelope)
+                    .map(Self::InvalidSnapshotStateFault)
             }
             #[cfg(
                 any(
@@ -10707,18 +10266,8 @@ impl ServiceError {
                 )
             )]
             ::std::option::Option::Some(crate::error::InvalidSubnet::CODE) => {
-                match crate::error::InvalidSubnet::read_error_body(body, &envelope) {
-                    ::std::result::Result::Ok(error) => Self::InvalidSubnet(error),
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::InvalidSubnet::read_error_body(body, &envelope)
+                    .map(Self::InvalidSubnet)
             }
             #[cfg(
                 any(
@@ -10733,43 +10282,16 @@ impl ServiceError {
             ::std::option::Option::Some(
                 crate::error::InvalidUserGroupStateFault::CODE,
             ) => {
-                match crate::error::InvalidUserGroupStateFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::InvalidUserGroupStateFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::InvalidUserGroupStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::InvalidUserGroupStateFault)
             }
             #[cfg(any(feature = "delete-user", feature = "modify-user"))]
             ::std::option::Option::Some(crate::error::InvalidUserStateFault::CODE) => {
-                match crate::error::InvalidUserStateFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::InvalidUserStateFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::InvalidUserStateFault::read_error_body(body, &envelope)
+                    .map(Self::InvalidUserStateFault)
             }
             #[cfg(
                 any(
@@ -10785,23 +10307,11 @@ impl ServiceError {
             ::std::option::Option::Some(
                 crate::error::InvalidVpcNetworkStateFault::CODE,
             ) => {
-                match crate::error::InvalidVpcNetworkStateFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::InvalidVpcNetworkStateFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::InvalidVpcNetworkStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::InvalidVpcNetworkStateFault)
             }
             #[cfg(
                 any(
@@ -10810,38 +10320,13 @@ impl ServiceError {
                 )
             )]
             ::std::option::Option::Some(crate::error::NoOperationFault::CODE) => {
-                match crate::error::NoOperationFault::read_error_body(body, &envelope) {
-                    ::std::result::Result::Ok(error) => Self::NoOperationFault(error),
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::NoOperationFault::read_error_body(body, &envelope)
+                    .map(Self::NoOperationFault)
             }
             #[cfg(feature = "test-failover")]
             ::std::option::Option::Some(crate::error::NodeGroupNotFoundFault::CODE) => {
-                match crate::error::NodeGroupNotFoundFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::NodeGroupNotFoundFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::NodeGroupNotFoundFault::read_error_body(body, &envelope)
+                    .map(Self::NodeGroupNotFoundFault)
             }
             #[cfg(
                 any(
@@ -10854,23 +10339,11 @@ impl ServiceError {
             ::std::option::Option::Some(
                 crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault::CODE,
             ) => {
-                match crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::NodeGroupsPerReplicationGroupQuotaExceededFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::NodeGroupsPerReplicationGroupQuotaExceededFault)
             }
             #[cfg(
                 any(
@@ -10883,23 +10356,11 @@ impl ServiceError {
             ::std::option::Option::Some(
                 crate::error::NodeQuotaForClusterExceededFault::CODE,
             ) => {
-                match crate::error::NodeQuotaForClusterExceededFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::NodeQuotaForClusterExceededFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::NodeQuotaForClusterExceededFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::NodeQuotaForClusterExceededFault)
             }
             #[cfg(
                 any(
@@ -10915,67 +10376,31 @@ impl ServiceError {
             ::std::option::Option::Some(
                 crate::error::NodeQuotaForCustomerExceededFault::CODE,
             ) => {
-                match crate::error::NodeQuotaForCustomerExceededFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::NodeQuotaForCustomerExceededFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::NodeQuotaForCustomerExceededFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::NodeQuotaForCustomerExceededFault)
             }
             #[cfg(feature = "create-replication-group")]
             ::std::option::Option::Some(
                 crate::error::ReplicationGroupAlreadyExistsFault::CODE,
             ) => {
-                match crate::error::ReplicationGroupAlreadyExistsFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::ReplicationGroupAlreadyExistsFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::ReplicationGroupAlreadyExistsFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::ReplicationGroupAlreadyExistsFault)
             }
             #[cfg(any(feature = "start-migration", feature = "test-migration"))]
             ::std::option::Option::Some(
                 crate::error::ReplicationGroupAlreadyUnderMigrationFault::CODE,
             ) => {
-                match crate::error::ReplicationGroupAlreadyUnderMigrationFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::ReplicationGroupAlreadyUnderMigrationFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::ReplicationGroupAlreadyUnderMigrationFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::ReplicationGroupAlreadyUnderMigrationFault)
             }
             #[cfg(
                 any(
@@ -11001,67 +10426,31 @@ impl ServiceError {
             ::std::option::Option::Some(
                 crate::error::ReplicationGroupNotFoundFault::CODE,
             ) => {
-                match crate::error::ReplicationGroupNotFoundFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::ReplicationGroupNotFoundFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::ReplicationGroupNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::ReplicationGroupNotFoundFault)
             }
             #[cfg(feature = "complete-migration")]
             ::std::option::Option::Some(
                 crate::error::ReplicationGroupNotUnderMigrationFault::CODE,
             ) => {
-                match crate::error::ReplicationGroupNotUnderMigrationFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::ReplicationGroupNotUnderMigrationFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::ReplicationGroupNotUnderMigrationFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::ReplicationGroupNotUnderMigrationFault)
             }
             #[cfg(feature = "purchase-reserved-cache-nodes-offering")]
             ::std::option::Option::Some(
                 crate::error::ReservedCacheNodeAlreadyExistsFault::CODE,
             ) => {
-                match crate::error::ReservedCacheNodeAlreadyExistsFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::ReservedCacheNodeAlreadyExistsFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::ReservedCacheNodeAlreadyExistsFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::ReservedCacheNodeAlreadyExistsFault)
             }
             #[cfg(
                 any(
@@ -11074,45 +10463,21 @@ impl ServiceError {
             ::std::option::Option::Some(
                 crate::error::ReservedCacheNodeNotFoundFault::CODE,
             ) => {
-                match crate::error::ReservedCacheNodeNotFoundFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::ReservedCacheNodeNotFoundFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::ReservedCacheNodeNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::ReservedCacheNodeNotFoundFault)
             }
             #[cfg(feature = "purchase-reserved-cache-nodes-offering")]
             ::std::option::Option::Some(
                 crate::error::ReservedCacheNodeQuotaExceededFault::CODE,
             ) => {
-                match crate::error::ReservedCacheNodeQuotaExceededFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::ReservedCacheNodeQuotaExceededFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::ReservedCacheNodeQuotaExceededFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::ReservedCacheNodeQuotaExceededFault)
             }
             #[cfg(
                 any(
@@ -11123,45 +10488,21 @@ impl ServiceError {
             ::std::option::Option::Some(
                 crate::error::ReservedCacheNodesOfferingNotFoundFault::CODE,
             ) => {
-                match crate::error::ReservedCacheNodesOfferingNotFoundFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::ReservedCacheNodesOfferingNotFoundFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::ReservedCacheNodesOfferingNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::ReservedCacheNodesOfferingNotFoundFault)
             }
             #[cfg(feature = "create-serverless-cache")]
             ::std::option::Option::Some(
                 crate::error::ServerlessCacheAlreadyExistsFault::CODE,
             ) => {
-                match crate::error::ServerlessCacheAlreadyExistsFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::ServerlessCacheAlreadyExistsFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::ServerlessCacheAlreadyExistsFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::ServerlessCacheAlreadyExistsFault)
             }
             #[cfg(
                 any(
@@ -11179,45 +10520,21 @@ impl ServiceError {
             ::std::option::Option::Some(
                 crate::error::ServerlessCacheNotFoundFault::CODE,
             ) => {
-                match crate::error::ServerlessCacheNotFoundFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::ServerlessCacheNotFoundFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::ServerlessCacheNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::ServerlessCacheNotFoundFault)
             }
             #[cfg(feature = "create-serverless-cache")]
             ::std::option::Option::Some(
                 crate::error::ServerlessCacheQuotaForCustomerExceededFault::CODE,
             ) => {
-                match crate::error::ServerlessCacheQuotaForCustomerExceededFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::ServerlessCacheQuotaForCustomerExceededFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::ServerlessCacheQuotaForCustomerExceededFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::ServerlessCacheQuotaForCustomerExceededFault)
             }
             #[cfg(
                 any(
@@ -11229,23 +10546,11 @@ impl ServiceError {
             ::std::option::Option::Some(
                 crate::error::ServerlessCacheSnapshotAlreadyExistsFault::CODE,
             ) => {
-                match crate::error::ServerlessCacheSnapshotAlreadyExistsFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::ServerlessCacheSnapshotAlreadyExistsFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::ServerlessCacheSnapshotAlreadyExistsFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::ServerlessCacheSnapshotAlreadyExistsFault)
             }
             #[cfg(
                 any(
@@ -11261,23 +10566,11 @@ impl ServiceError {
             ::std::option::Option::Some(
                 crate::error::ServerlessCacheSnapshotNotFoundFault::CODE,
             ) => {
-                match crate::error::ServerlessCacheSnapshotNotFoundFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::ServerlessCacheSnapshotNotFoundFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::ServerlessCacheSnapshotNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::ServerlessCacheSnapshotNotFoundFault)
             }
             #[cfg(
                 any(
@@ -11288,23 +10581,11 @@ impl ServiceError {
             ::std::option::Option::Some(
                 crate::error::ServerlessCacheSnapshotQuotaExceededFault::CODE,
             ) => {
-                match crate::error::ServerlessCacheSnapshotQuotaExceededFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::ServerlessCacheSnapshotQuotaExceededFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::ServerlessCacheSnapshotQuotaExceededFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::ServerlessCacheSnapshotQuotaExceededFault)
             }
             #[cfg(
                 any(
@@ -11330,23 +10611,11 @@ impl ServiceError {
             ::std::option::Option::Some(
                 crate::error::ServiceLinkedRoleNotFoundFault::CODE,
             ) => {
-                match crate::error::ServiceLinkedRoleNotFoundFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::ServiceLinkedRoleNotFoundFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::ServiceLinkedRoleNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::ServiceLinkedRoleNotFoundFault)
             }
             #[cfg(
                 any(
@@ -11358,23 +10627,11 @@ impl ServiceError {
             ::std::option::Option::Some(
                 crate::error::ServiceUpdateNotFoundFault::CODE,
             ) => {
-                match crate::error::ServiceUpdateNotFoundFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::ServiceUpdateNotFoundFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::ServiceUpdateNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::ServiceUpdateNotFoundFault)
             }
             #[cfg(
                 any(
@@ -11387,23 +10644,11 @@ impl ServiceError {
             ::std::option::Option::Some(
                 crate::error::SnapshotAlreadyExistsFault::CODE,
             ) => {
-                match crate::error::SnapshotAlreadyExistsFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::SnapshotAlreadyExistsFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::SnapshotAlreadyExistsFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::SnapshotAlreadyExistsFault)
             }
             #[cfg(
                 any(
@@ -11415,23 +10660,11 @@ impl ServiceError {
             ::std::option::Option::Some(
                 crate::error::SnapshotFeatureNotSupportedFault::CODE,
             ) => {
-                match crate::error::SnapshotFeatureNotSupportedFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::SnapshotFeatureNotSupportedFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::SnapshotFeatureNotSupportedFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::SnapshotFeatureNotSupportedFault)
             }
             #[cfg(
                 any(
@@ -11444,23 +10677,8 @@ impl ServiceError {
                 )
             )]
             ::std::option::Option::Some(crate::error::SnapshotNotFoundFault::CODE) => {
-                match crate::error::SnapshotNotFoundFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::SnapshotNotFoundFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::SnapshotNotFoundFault::read_error_body(body, &envelope)
+                    .map(Self::SnapshotNotFoundFault)
             }
             #[cfg(
                 any(
@@ -11473,38 +10691,16 @@ impl ServiceError {
             ::std::option::Option::Some(
                 crate::error::SnapshotQuotaExceededFault::CODE,
             ) => {
-                match crate::error::SnapshotQuotaExceededFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::SnapshotQuotaExceededFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::SnapshotQuotaExceededFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::SnapshotQuotaExceededFault)
             }
             #[cfg(feature = "modify-cache-subnet-group")]
             ::std::option::Option::Some(crate::error::SubnetInUse::CODE) => {
-                match crate::error::SubnetInUse::read_error_body(body, &envelope) {
-                    ::std::result::Result::Ok(error) => Self::SubnetInUse(error),
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::SubnetInUse::read_error_body(body, &envelope)
+                    .map(Self::SubnetInUse)
             }
             #[cfg(
                 any(
@@ -11513,38 +10709,13 @@ impl ServiceError {
                 )
             )]
             ::std::option::Option::Some(crate::error::SubnetNotAllowedFault::CODE) => {
-                match crate::error::SubnetNotAllowedFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::SubnetNotAllowedFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::SubnetNotAllowedFault::read_error_body(body, &envelope)
+                    .map(Self::SubnetNotAllowedFault)
             }
             #[cfg(feature = "remove-tags-from-resource")]
             ::std::option::Option::Some(crate::error::TagNotFoundFault::CODE) => {
-                match crate::error::TagNotFoundFault::read_error_body(body, &envelope) {
-                    ::std::result::Result::Ok(error) => Self::TagNotFoundFault(error),
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::TagNotFoundFault::read_error_body(body, &envelope)
+                    .map(Self::TagNotFoundFault)
             }
             #[cfg(
                 any(
@@ -11567,87 +10738,36 @@ impl ServiceError {
             ::std::option::Option::Some(
                 crate::error::TagQuotaPerResourceExceeded::CODE,
             ) => {
-                match crate::error::TagQuotaPerResourceExceeded::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::TagQuotaPerResourceExceeded(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::TagQuotaPerResourceExceeded::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::TagQuotaPerResourceExceeded)
             }
             #[cfg(feature = "test-failover")]
             ::std::option::Option::Some(
                 crate::error::TestFailoverNotAvailableFault::CODE,
             ) => {
-                match crate::error::TestFailoverNotAvailableFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::TestFailoverNotAvailableFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::TestFailoverNotAvailableFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::TestFailoverNotAvailableFault)
             }
             #[cfg(feature = "create-user")]
             ::std::option::Option::Some(crate::error::UserAlreadyExistsFault::CODE) => {
-                match crate::error::UserAlreadyExistsFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::UserAlreadyExistsFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::UserAlreadyExistsFault::read_error_body(body, &envelope)
+                    .map(Self::UserAlreadyExistsFault)
             }
             #[cfg(feature = "create-user-group")]
             ::std::option::Option::Some(
                 crate::error::UserGroupAlreadyExistsFault::CODE,
             ) => {
-                match crate::error::UserGroupAlreadyExistsFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::UserGroupAlreadyExistsFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::UserGroupAlreadyExistsFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::UserGroupAlreadyExistsFault)
             }
             #[cfg(
                 any(
@@ -11664,45 +10784,18 @@ impl ServiceError {
                 )
             )]
             ::std::option::Option::Some(crate::error::UserGroupNotFoundFault::CODE) => {
-                match crate::error::UserGroupNotFoundFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::UserGroupNotFoundFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::UserGroupNotFoundFault::read_error_body(body, &envelope)
+                    .map(Self::UserGroupNotFoundFault)
             }
             #[cfg(feature = "create-user-group")]
             ::std::option::Option::Some(
                 crate::error::UserGroupQuotaExceededFault::CODE,
             ) => {
-                match crate::error::UserGroupQuotaExceededFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::UserGroupQuotaExceededFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::UserGroupQuotaExceededFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::UserGroupQuotaExceededFault)
             }
             #[cfg(
                 any(
@@ -11717,49 +10810,33 @@ impl ServiceError {
                 )
             )]
             ::std::option::Option::Some(crate::error::UserNotFoundFault::CODE) => {
-                match crate::error::UserNotFoundFault::read_error_body(body, &envelope) {
-                    ::std::result::Result::Ok(error) => Self::UserNotFoundFault(error),
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::UserNotFoundFault::read_error_body(body, &envelope)
+                    .map(Self::UserNotFoundFault)
             }
             #[cfg(feature = "create-user")]
             ::std::option::Option::Some(crate::error::UserQuotaExceededFault::CODE) => {
-                match crate::error::UserQuotaExceededFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::UserQuotaExceededFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::UserQuotaExceededFault::read_error_body(body, &envelope)
+                    .map(Self::UserQuotaExceededFault)
             }
             _ => {
-                Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Ok(envelope),
+                ::std::result::Result::Ok(
+                    Self::Unhandled(
+                        ::querygen_runtime::query::UnhandledError::boxed(
+                            status,
+                            body,
+                            ::std::result::Result::Ok(envelope),
+                        ),
                     ),
                 )
             }
-        }
+        };
+        read.unwrap_or_else(|problem| Self::Unhandled(
+            ::querygen_runtime::query::UnhandledError::boxed(
+                status,
+                body,
+                ::std::result::Result::Err(problem),
+            ),
+        ))
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {

@@ -745,10 +745,7 @@ pub fn error_enum(
         let gate = gate_of(&e.id);
         quote! {
             #gate
-            ::std::option::Option::Some(#path::CODE) => match #path::read_error_body(body, &envelope) {
-                ::std::result::Result::Ok(error) => Self::#variant(error),
-                ::std::result::Result::Err(problem) => Self::Unhandled(::querygen_runtime::query::UnhandledError::boxed(status, body, ::std::result::Result::Err(problem))),
-            },
+            ::std::option::Option::Some(#path::CODE) => #path::read_error_body(body, &envelope).map(Self::#variant),
         }
     });
     let unhandled_doc =
@@ -776,10 +773,12 @@ pub fn error_enum(
                     return Self::Unhandled(::querygen_runtime::query::UnhandledError::boxed(status, body, ::std::result::Result::Err(problem)));
                 }
             };
-            match envelope.code.as_deref() {
+            // One place turns an unreadable modeled error into `Unhandled`.
+            let read: ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> = match envelope.code.as_deref() {
                 #(#arms)*
-                _ => Self::Unhandled(::querygen_runtime::query::UnhandledError::boxed(status, body, ::std::result::Result::Ok(envelope))),
-            }
+                _ => ::std::result::Result::Ok(Self::Unhandled(::querygen_runtime::query::UnhandledError::boxed(status, body, ::std::result::Result::Ok(envelope)))),
+            };
+            read.unwrap_or_else(|problem| Self::Unhandled(::querygen_runtime::query::UnhandledError::boxed(status, body, ::std::result::Result::Err(problem))))
         }
     };
     quote! {

@@ -847,414 +847,192 @@ impl CreateReplicationGroupError {
                 );
             }
         };
-        match envelope.code.as_deref() {
+        let read: ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> = match envelope
+            .code
+            .as_deref()
+        {
             ::std::option::Option::Some(
                 crate::error::CacheClusterNotFoundFault::CODE,
             ) => {
-                match crate::error::CacheClusterNotFoundFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::CacheClusterNotFoundFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::CacheClusterNotFoundFault::read_error_body(body, &envelope)
+                    .map(Self::CacheClusterNotFoundFault)
             }
             ::std::option::Option::Some(
                 crate::error::CacheParameterGroupNotFoundFault::CODE,
             ) => {
-                match crate::error::CacheParameterGroupNotFoundFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::CacheParameterGroupNotFoundFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::CacheParameterGroupNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::CacheParameterGroupNotFoundFault)
             }
             ::std::option::Option::Some(
                 crate::error::CacheSecurityGroupNotFoundFault::CODE,
             ) => {
-                match crate::error::CacheSecurityGroupNotFoundFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::CacheSecurityGroupNotFoundFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::CacheSecurityGroupNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::CacheSecurityGroupNotFoundFault)
             }
             ::std::option::Option::Some(
                 crate::error::CacheSubnetGroupNotFoundFault::CODE,
             ) => {
-                match crate::error::CacheSubnetGroupNotFoundFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::CacheSubnetGroupNotFoundFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::CacheSubnetGroupNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::CacheSubnetGroupNotFoundFault)
             }
             ::std::option::Option::Some(
                 crate::error::ClusterQuotaForCustomerExceededFault::CODE,
             ) => {
-                match crate::error::ClusterQuotaForCustomerExceededFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::ClusterQuotaForCustomerExceededFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::ClusterQuotaForCustomerExceededFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::ClusterQuotaForCustomerExceededFault)
             }
             ::std::option::Option::Some(
                 crate::error::GlobalReplicationGroupNotFoundFault::CODE,
             ) => {
-                match crate::error::GlobalReplicationGroupNotFoundFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::GlobalReplicationGroupNotFoundFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::GlobalReplicationGroupNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::GlobalReplicationGroupNotFoundFault)
             }
             ::std::option::Option::Some(
                 crate::error::InsufficientCacheClusterCapacityFault::CODE,
             ) => {
-                match crate::error::InsufficientCacheClusterCapacityFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::InsufficientCacheClusterCapacityFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::InsufficientCacheClusterCapacityFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::InsufficientCacheClusterCapacityFault)
             }
             ::std::option::Option::Some(
                 crate::error::InvalidCacheClusterStateFault::CODE,
             ) => {
-                match crate::error::InvalidCacheClusterStateFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::InvalidCacheClusterStateFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::InvalidCacheClusterStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::InvalidCacheClusterStateFault)
             }
             ::std::option::Option::Some(
                 crate::error::InvalidGlobalReplicationGroupStateFault::CODE,
             ) => {
-                match crate::error::InvalidGlobalReplicationGroupStateFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::InvalidGlobalReplicationGroupStateFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::InvalidGlobalReplicationGroupStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::InvalidGlobalReplicationGroupStateFault)
             }
             ::std::option::Option::Some(
                 crate::error::InvalidParameterCombinationException::CODE,
             ) => {
-                match crate::error::InvalidParameterCombinationException::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::InvalidParameterCombinationException(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::InvalidParameterCombinationException::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::InvalidParameterCombinationException)
             }
             ::std::option::Option::Some(
                 crate::error::InvalidParameterValueException::CODE,
             ) => {
-                match crate::error::InvalidParameterValueException::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::InvalidParameterValueException(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::InvalidParameterValueException::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::InvalidParameterValueException)
             }
             ::std::option::Option::Some(
                 crate::error::InvalidUserGroupStateFault::CODE,
             ) => {
-                match crate::error::InvalidUserGroupStateFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::InvalidUserGroupStateFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::InvalidUserGroupStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::InvalidUserGroupStateFault)
             }
             ::std::option::Option::Some(
                 crate::error::InvalidVpcNetworkStateFault::CODE,
             ) => {
-                match crate::error::InvalidVpcNetworkStateFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::InvalidVpcNetworkStateFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::InvalidVpcNetworkStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::InvalidVpcNetworkStateFault)
             }
             ::std::option::Option::Some(
                 crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault::CODE,
             ) => {
-                match crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::NodeGroupsPerReplicationGroupQuotaExceededFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::NodeGroupsPerReplicationGroupQuotaExceededFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::NodeGroupsPerReplicationGroupQuotaExceededFault)
             }
             ::std::option::Option::Some(
                 crate::error::NodeQuotaForClusterExceededFault::CODE,
             ) => {
-                match crate::error::NodeQuotaForClusterExceededFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::NodeQuotaForClusterExceededFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::NodeQuotaForClusterExceededFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::NodeQuotaForClusterExceededFault)
             }
             ::std::option::Option::Some(
                 crate::error::NodeQuotaForCustomerExceededFault::CODE,
             ) => {
-                match crate::error::NodeQuotaForCustomerExceededFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::NodeQuotaForCustomerExceededFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::NodeQuotaForCustomerExceededFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::NodeQuotaForCustomerExceededFault)
             }
             ::std::option::Option::Some(
                 crate::error::ReplicationGroupAlreadyExistsFault::CODE,
             ) => {
-                match crate::error::ReplicationGroupAlreadyExistsFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::ReplicationGroupAlreadyExistsFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::ReplicationGroupAlreadyExistsFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::ReplicationGroupAlreadyExistsFault)
             }
             ::std::option::Option::Some(
                 crate::error::TagQuotaPerResourceExceeded::CODE,
             ) => {
-                match crate::error::TagQuotaPerResourceExceeded::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::TagQuotaPerResourceExceeded(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::TagQuotaPerResourceExceeded::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::TagQuotaPerResourceExceeded)
             }
             ::std::option::Option::Some(crate::error::UserGroupNotFoundFault::CODE) => {
-                match crate::error::UserGroupNotFoundFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::UserGroupNotFoundFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::UserGroupNotFoundFault::read_error_body(body, &envelope)
+                    .map(Self::UserGroupNotFoundFault)
             }
             _ => {
-                Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Ok(envelope),
+                ::std::result::Result::Ok(
+                    Self::Unhandled(
+                        ::querygen_runtime::query::UnhandledError::boxed(
+                            status,
+                            body,
+                            ::std::result::Result::Ok(envelope),
+                        ),
                     ),
                 )
             }
-        }
+        };
+        read.unwrap_or_else(|problem| Self::Unhandled(
+            ::querygen_runtime::query::UnhandledError::boxed(
+                status,
+                body,
+                ::std::result::Result::Err(problem),
+            ),
+        ))
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {

@@ -178,80 +178,56 @@ impl DescribeReplicationGroupsError {
                 );
             }
         };
-        match envelope.code.as_deref() {
+        let read: ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> = match envelope
+            .code
+            .as_deref()
+        {
             ::std::option::Option::Some(
                 crate::error::InvalidParameterCombinationException::CODE,
             ) => {
-                match crate::error::InvalidParameterCombinationException::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::InvalidParameterCombinationException(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::InvalidParameterCombinationException::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::InvalidParameterCombinationException)
             }
             ::std::option::Option::Some(
                 crate::error::InvalidParameterValueException::CODE,
             ) => {
-                match crate::error::InvalidParameterValueException::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::InvalidParameterValueException(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::InvalidParameterValueException::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::InvalidParameterValueException)
             }
             ::std::option::Option::Some(
                 crate::error::ReplicationGroupNotFoundFault::CODE,
             ) => {
-                match crate::error::ReplicationGroupNotFoundFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::ReplicationGroupNotFoundFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::ReplicationGroupNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::ReplicationGroupNotFoundFault)
             }
             _ => {
-                Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Ok(envelope),
+                ::std::result::Result::Ok(
+                    Self::Unhandled(
+                        ::querygen_runtime::query::UnhandledError::boxed(
+                            status,
+                            body,
+                            ::std::result::Result::Ok(envelope),
+                        ),
                     ),
                 )
             }
-        }
+        };
+        read.unwrap_or_else(|problem| Self::Unhandled(
+            ::querygen_runtime::query::UnhandledError::boxed(
+                status,
+                body,
+                ::std::result::Result::Err(problem),
+            ),
+        ))
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {

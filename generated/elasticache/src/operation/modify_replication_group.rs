@@ -559,347 +559,160 @@ impl ModifyReplicationGroupError {
                 );
             }
         };
-        match envelope.code.as_deref() {
+        let read: ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> = match envelope
+            .code
+            .as_deref()
+        {
             ::std::option::Option::Some(
                 crate::error::CacheClusterNotFoundFault::CODE,
             ) => {
-                match crate::error::CacheClusterNotFoundFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::CacheClusterNotFoundFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::CacheClusterNotFoundFault::read_error_body(body, &envelope)
+                    .map(Self::CacheClusterNotFoundFault)
             }
             ::std::option::Option::Some(
                 crate::error::CacheParameterGroupNotFoundFault::CODE,
             ) => {
-                match crate::error::CacheParameterGroupNotFoundFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::CacheParameterGroupNotFoundFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::CacheParameterGroupNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::CacheParameterGroupNotFoundFault)
             }
             ::std::option::Option::Some(
                 crate::error::CacheSecurityGroupNotFoundFault::CODE,
             ) => {
-                match crate::error::CacheSecurityGroupNotFoundFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::CacheSecurityGroupNotFoundFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::CacheSecurityGroupNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::CacheSecurityGroupNotFoundFault)
             }
             ::std::option::Option::Some(
                 crate::error::InsufficientCacheClusterCapacityFault::CODE,
             ) => {
-                match crate::error::InsufficientCacheClusterCapacityFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::InsufficientCacheClusterCapacityFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::InsufficientCacheClusterCapacityFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::InsufficientCacheClusterCapacityFault)
             }
             ::std::option::Option::Some(
                 crate::error::InvalidCacheClusterStateFault::CODE,
             ) => {
-                match crate::error::InvalidCacheClusterStateFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::InvalidCacheClusterStateFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::InvalidCacheClusterStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::InvalidCacheClusterStateFault)
             }
             ::std::option::Option::Some(
                 crate::error::InvalidCacheSecurityGroupStateFault::CODE,
             ) => {
-                match crate::error::InvalidCacheSecurityGroupStateFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::InvalidCacheSecurityGroupStateFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::InvalidCacheSecurityGroupStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::InvalidCacheSecurityGroupStateFault)
             }
             ::std::option::Option::Some(crate::error::InvalidKmsKeyFault::CODE) => {
-                match crate::error::InvalidKmsKeyFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => Self::InvalidKmsKeyFault(error),
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::InvalidKmsKeyFault::read_error_body(body, &envelope)
+                    .map(Self::InvalidKmsKeyFault)
             }
             ::std::option::Option::Some(
                 crate::error::InvalidParameterCombinationException::CODE,
             ) => {
-                match crate::error::InvalidParameterCombinationException::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::InvalidParameterCombinationException(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::InvalidParameterCombinationException::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::InvalidParameterCombinationException)
             }
             ::std::option::Option::Some(
                 crate::error::InvalidParameterValueException::CODE,
             ) => {
-                match crate::error::InvalidParameterValueException::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::InvalidParameterValueException(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::InvalidParameterValueException::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::InvalidParameterValueException)
             }
             ::std::option::Option::Some(
                 crate::error::InvalidReplicationGroupStateFault::CODE,
             ) => {
-                match crate::error::InvalidReplicationGroupStateFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::InvalidReplicationGroupStateFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::InvalidReplicationGroupStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::InvalidReplicationGroupStateFault)
             }
             ::std::option::Option::Some(
                 crate::error::InvalidUserGroupStateFault::CODE,
             ) => {
-                match crate::error::InvalidUserGroupStateFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::InvalidUserGroupStateFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::InvalidUserGroupStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::InvalidUserGroupStateFault)
             }
             ::std::option::Option::Some(
                 crate::error::InvalidVpcNetworkStateFault::CODE,
             ) => {
-                match crate::error::InvalidVpcNetworkStateFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::InvalidVpcNetworkStateFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::InvalidVpcNetworkStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::InvalidVpcNetworkStateFault)
             }
             ::std::option::Option::Some(
                 crate::error::NodeQuotaForClusterExceededFault::CODE,
             ) => {
-                match crate::error::NodeQuotaForClusterExceededFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::NodeQuotaForClusterExceededFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::NodeQuotaForClusterExceededFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::NodeQuotaForClusterExceededFault)
             }
             ::std::option::Option::Some(
                 crate::error::NodeQuotaForCustomerExceededFault::CODE,
             ) => {
-                match crate::error::NodeQuotaForCustomerExceededFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::NodeQuotaForCustomerExceededFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::NodeQuotaForCustomerExceededFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::NodeQuotaForCustomerExceededFault)
             }
             ::std::option::Option::Some(
                 crate::error::ReplicationGroupNotFoundFault::CODE,
             ) => {
-                match crate::error::ReplicationGroupNotFoundFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::ReplicationGroupNotFoundFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::ReplicationGroupNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::ReplicationGroupNotFoundFault)
             }
             ::std::option::Option::Some(crate::error::UserGroupNotFoundFault::CODE) => {
-                match crate::error::UserGroupNotFoundFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::UserGroupNotFoundFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::UserGroupNotFoundFault::read_error_body(body, &envelope)
+                    .map(Self::UserGroupNotFoundFault)
             }
             _ => {
-                Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Ok(envelope),
+                ::std::result::Result::Ok(
+                    Self::Unhandled(
+                        ::querygen_runtime::query::UnhandledError::boxed(
+                            status,
+                            body,
+                            ::std::result::Result::Ok(envelope),
+                        ),
                     ),
                 )
             }
-        }
+        };
+        read.unwrap_or_else(|problem| Self::Unhandled(
+            ::querygen_runtime::query::UnhandledError::boxed(
+                status,
+                body,
+                ::std::result::Result::Err(problem),
+            ),
+        ))
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {

@@ -166,101 +166,65 @@ impl TestMigrationError {
                 );
             }
         };
-        match envelope.code.as_deref() {
+        let read: ::std::result::Result<Self, ::querygen_runtime::xml::XmlError> = match envelope
+            .code
+            .as_deref()
+        {
             ::std::option::Option::Some(
                 crate::error::InvalidParameterValueException::CODE,
             ) => {
-                match crate::error::InvalidParameterValueException::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::InvalidParameterValueException(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::InvalidParameterValueException::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::InvalidParameterValueException)
             }
             ::std::option::Option::Some(
                 crate::error::InvalidReplicationGroupStateFault::CODE,
             ) => {
-                match crate::error::InvalidReplicationGroupStateFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::InvalidReplicationGroupStateFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::InvalidReplicationGroupStateFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::InvalidReplicationGroupStateFault)
             }
             ::std::option::Option::Some(
                 crate::error::ReplicationGroupAlreadyUnderMigrationFault::CODE,
             ) => {
-                match crate::error::ReplicationGroupAlreadyUnderMigrationFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::ReplicationGroupAlreadyUnderMigrationFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::ReplicationGroupAlreadyUnderMigrationFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::ReplicationGroupAlreadyUnderMigrationFault)
             }
             ::std::option::Option::Some(
                 crate::error::ReplicationGroupNotFoundFault::CODE,
             ) => {
-                match crate::error::ReplicationGroupNotFoundFault::read_error_body(
-                    body,
-                    &envelope,
-                ) {
-                    ::std::result::Result::Ok(error) => {
-                        Self::ReplicationGroupNotFoundFault(error)
-                    }
-                    ::std::result::Result::Err(problem) => {
-                        Self::Unhandled(
-                            ::querygen_runtime::query::UnhandledError::boxed(
-                                status,
-                                body,
-                                ::std::result::Result::Err(problem),
-                            ),
-                        )
-                    }
-                }
+                crate::error::ReplicationGroupNotFoundFault::read_error_body(
+                        body,
+                        &envelope,
+                    )
+                    .map(Self::ReplicationGroupNotFoundFault)
             }
             _ => {
-                Self::Unhandled(
-                    ::querygen_runtime::query::UnhandledError::boxed(
-                        status,
-                        body,
-                        ::std::result::Result::Ok(envelope),
+                ::std::result::Result::Ok(
+                    Self::Unhandled(
+                        ::querygen_runtime::query::UnhandledError::boxed(
+                            status,
+                            body,
+                            ::std::result::Result::Ok(envelope),
+                        ),
                     ),
                 )
             }
-        }
+        };
+        read.unwrap_or_else(|problem| Self::Unhandled(
+            ::querygen_runtime::query::UnhandledError::boxed(
+                status,
+                body,
+                ::std::result::Result::Err(problem),
+            ),
+        ))
     }
     /// The error code, if known.
     pub fn code(&self) -> ::std::option::Option<&str> {
