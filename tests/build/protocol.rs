@@ -153,7 +153,8 @@ fn generate_module(module: &str, suite: &Value, given: &Value, out: &mut String)
         service: service_id.clone(),
         crate_name: module.to_owned(),
         crate_version: "0.0.0".to_owned(),
-        runtime_dependency: String::new(),
+        runtime: querygen::RuntimeSource::Path(".".into()),
+        client: true,
         deny_warnings: false,
         partitions: None,
     };

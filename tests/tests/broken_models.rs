@@ -15,7 +15,8 @@ fn generate(file: &str) -> Result<querygen::Output, querygen::Error> {
         service: "ex#S".into(),
         crate_name: "broken".into(),
         crate_version: "0.0.0".into(),
-        runtime_dependency: "{ path = \"runtime\" }".into(),
+        runtime: querygen::RuntimeSource::Path(".".into()),
+        client: true,
         deny_warnings: false,
         partitions: None,
     };

@@ -8,7 +8,7 @@ use std::time::Duration;
 use elasticache::client::{Config, Credentials, RetryConfig, SdkError};
 use elasticache::operation::start_migration::StartMigrationError;
 use elasticache::types::CustomerNodeEndpoint;
-use querygen_runtime::client::{
+use querygen_client::{
     BoxFuture, HttpRequest, HttpResponse, Transport, TransportError, TransportErrorKind,
 };
 

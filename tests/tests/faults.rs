@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use elasticache::client::{Config, Credentials, RetryConfig, SdkError};
 use elasticache::operation::start_migration::{StartMigrationError, StartMigrationOutput};
 use elasticache::types::CustomerNodeEndpoint;
-use querygen_runtime::client::TransportErrorKind;
+use querygen_client::TransportErrorKind;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 

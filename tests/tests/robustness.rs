@@ -149,7 +149,8 @@ fn generator_takes_mutated_models() {
         service: "example.naming#NamingService".into(),
         crate_name: "fuzz".into(),
         crate_version: "0.0.0".into(),
-        runtime_dependency: "{}".into(),
+        runtime: querygen::RuntimeSource::Path(".".into()),
+        client: true,
         deny_warnings: false,
         partitions: None,
     };
@@ -199,7 +200,8 @@ fn generator_takes_structurally_mutated_elasticache_models() {
         service: entry.service.clone(),
         crate_name: "fuzz".into(),
         crate_version: "0.0.0".into(),
-        runtime_dependency: "{}".into(),
+        runtime: querygen::RuntimeSource::Path(".".into()),
+        client: true,
         deny_warnings: false,
         partitions: Some(xtask::partitions().unwrap_or_else(|e| panic!("{e}"))),
     };
@@ -368,7 +370,8 @@ fn generator_takes_mutated_endpoint_rule_sets() {
         service: "example.endpoints#EndpointService".into(),
         crate_name: "fuzz".into(),
         crate_version: "0.0.0".into(),
-        runtime_dependency: "{}".into(),
+        runtime: querygen::RuntimeSource::Path(".".into()),
+        client: true,
         deny_warnings: false,
         partitions: Some(xtask::partitions().unwrap_or_else(|e| panic!("{e}"))),
     };

@@ -6,8 +6,8 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 use std::time::{Duration, SystemTime};
 
-use querygen_runtime::client::Signer;
-use querygen_runtime::config::Credentials;
+use querygen_client::config::Credentials;
+use querygen_client::Signer;
 
 const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
 
@@ -88,8 +88,12 @@ fn start_migration_signature_matches_botocore() {
     let (time, stamp) = instant();
     let mut request = start_migration_request();
     let reference = botocore_signs(&request, &credentials, "us-east-1", stamp);
-    Signer::new(&credentials, "us-east-1", "elasticache")
-        .sign(&mut request, time)
+    Signer::new("us-east-1", "elasticache")
+        .sign(
+            &mut request,
+            &std::sync::Arc::new(credentials.clone()),
+            time,
+        )
         .unwrap();
     assert_eq!(request.headers()["x-amz-date"], stamp);
     assert_eq!(
@@ -108,8 +112,12 @@ fn session_token_signature_matches_botocore() {
     let (time, stamp) = instant();
     let mut request = start_migration_request();
     let reference = botocore_signs(&request, &credentials, "eu-west-3", stamp);
-    Signer::new(&credentials, "eu-west-3", "elasticache")
-        .sign(&mut request, time)
+    Signer::new("eu-west-3", "elasticache")
+        .sign(
+            &mut request,
+            &std::sync::Arc::new(credentials.clone()),
+            time,
+        )
         .unwrap();
     assert_eq!(
         request.headers()["x-amz-security-token"].to_str().unwrap(),
@@ -139,8 +147,12 @@ fn signatures_of_odd_bodies_and_endpoints_match_botocore() {
         let mut request =
             querygen_runtime::http::query_request(endpoint, None, body.to_owned()).unwrap();
         let reference = botocore_signs(&request, &credentials, "us-east-1", stamp);
-        Signer::new(&credentials, "us-east-1", "elasticache")
-            .sign(&mut request, time)
+        Signer::new("us-east-1", "elasticache")
+            .sign(
+                &mut request,
+                &std::sync::Arc::new(credentials.clone()),
+                time,
+            )
             .unwrap();
         assert_eq!(
             request.headers()["authorization"].to_str().unwrap(),

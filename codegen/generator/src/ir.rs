@@ -31,6 +31,9 @@ pub struct Service {
     pub xml_namespace: Option<String>,
     /// Whether the service speaks `aws.protocols#awsQuery`.
     pub aws_query: bool,
+    /// Whether the crate gets the async client: the service speaks awsQuery, is signed
+    /// with SigV4, and [`crate::Options::client`] asks for it (set by [`crate::generate`]).
+    pub client: bool,
     /// Service documentation (Markdown).
     pub docs: String,
     /// Operations, sorted by Rust name.

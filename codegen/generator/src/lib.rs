@@ -44,14 +44,47 @@ pub struct Options {
     pub crate_name: String,
     /// Package version of the generated crate.
     pub crate_version: String,
-    /// TOML value for the `querygen-runtime` dependency (`{ path = "../../runtime" }`).
-    pub runtime_dependency: String,
+    /// Where the generated crate finds `querygen-runtime` and `querygen-client`.
+    pub runtime: RuntimeSource,
+    /// Whether to emit the async client (when the service can have one: awsQuery and
+    /// SigV4). Off for a crate that `querygen-client` itself depends on, such as STS
+    /// for the credential providers: its client would make a dependency cycle.
+    pub client: bool,
     /// Adds `[lints.rust] warnings = "deny"` to the manifest (for snapshot crates
     /// compiled by our own tests; never for crates downstream users build).
     pub deny_warnings: bool,
     /// The partition table (`partitions.json`) for rule sets that call `aws.partition`;
     /// generating such a service without it is an error.
     pub partitions: Option<partitions::Partitions>,
+}
+
+/// Where a generated crate's manifest points for querygen's own crates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RuntimeSource {
+    /// The folder that holds `runtime/` (`querygen-runtime`) and `client/`
+    /// (`querygen-client`), relative to the generated crate (`../..`) or absolute.
+    Path(String),
+    /// A version requirement for both crates from a registry (`0.1`).
+    Version(String),
+}
+
+impl RuntimeSource {
+    /// The TOML value of the dependency on the crate in folder `dir` (`runtime`, `client`).
+    pub fn dependency(&self, dir: &str, optional: bool) -> String {
+        let optional = if optional { ", optional = true" } else { "" };
+        match self {
+            Self::Path(root) => {
+                let root = root.trim_end_matches('/');
+                let path = if root.is_empty() || root == "." {
+                    dir.to_owned()
+                } else {
+                    format!("{root}/{dir}")
+                };
+                format!("{{ path = \"{path}\"{optional} }}")
+            }
+            Self::Version(version) => format!("{{ version = \"{version}\"{optional} }}"),
+        }
+    }
 }
 
 /// One generated file.
@@ -109,6 +142,7 @@ pub fn generate(model_text: &str, source: &str, options: &Options) -> Result<Out
         })?;
         service.partitions = Some(partitions);
     }
+    service.client &= options.client;
     let lowered = Instant::now();
     let jobs = emit::crate_files::file_jobs(&service, options);
     let header = format!(

@@ -160,6 +160,7 @@ pub fn lower(model: &Model, service_id: &str) -> Result<ir::Service> {
         signing_name: traits.sigv4_name.clone(),
         xml_namespace: traits.xml_namespace.as_ref().map(|ns| ns.uri.clone()),
         aws_query: traits.aws_query,
+        client: traits.aws_query && traits.sigv4_name.is_some(),
         docs: docs(traits),
         operations: ops,
         types,

@@ -75,6 +75,9 @@ pub struct CrateTarget {
     pub dir: String,
     /// Snapshot crates deny warnings.
     pub deny_warnings: bool,
+    /// Whether the crate gets the async client (`"client": false` in the manifest for a
+    /// crate that `querygen-client` depends on).
+    pub client: bool,
 }
 
 /// A data file of the `endpoints` section, read through `ENDPOINTS_DIR`.
@@ -139,6 +142,10 @@ pub fn manifest() -> Result<Manifest> {
                         crate_name: field(target, "crate", &context)?.to_owned(),
                         dir: field(target, "dir", &context)?.to_owned(),
                         deny_warnings: snapshot,
+                        client: target
+                            .get("client")
+                            .and_then(Value::as_bool)
+                            .unwrap_or(true),
                     }),
                 };
                 Ok(ModelEntry {
@@ -308,28 +315,39 @@ pub struct PlannedCrate {
     pub output: querygen::Output,
 }
 
-/// Relative path from a crate directory back to the runtime crate.
-fn runtime_dependency(dir: &str) -> String {
+/// The workspace root relative to a crate directory inside it (`../..`).
+fn relative_root(dir: &str) -> querygen::RuntimeSource {
     let depth = Path::new(dir).components().count();
-    format!("{{ path = \"{}runtime\" }}", "../".repeat(depth))
+    querygen::RuntimeSource::Path(vec![".."; depth].join("/"))
 }
 
-/// Generates a crate for `entry` into (virtual) `dir`, with the partition table its
-/// endpoint rules may need.
+/// How a crate is generated beside what the model gives.
+pub struct Wiring<'a> {
+    /// Package name.
+    pub crate_name: &'a str,
+    /// Where its manifest finds `querygen-runtime` and `querygen-client`.
+    pub runtime: querygen::RuntimeSource,
+    /// Deny warnings (snapshot crates).
+    pub deny_warnings: bool,
+    /// Emit the async client.
+    pub client: bool,
+}
+
+/// Generates a crate for `entry`, with the partition table its endpoint rules may need.
 pub fn generate(
     entry: &ModelEntry,
-    crate_name: &str,
     dir: &str,
-    deny_warnings: bool,
+    wiring: Wiring<'_>,
     partitions: &querygen::partitions::Partitions,
 ) -> Result<PlannedCrate> {
     let (source, text) = read_model(entry)?;
     let options = querygen::Options {
         service: entry.service.clone(),
-        crate_name: crate_name.to_owned(),
+        crate_name: wiring.crate_name.to_owned(),
         crate_version: "0.1.0".to_owned(),
-        runtime_dependency: runtime_dependency(dir),
-        deny_warnings,
+        runtime: wiring.runtime,
+        client: wiring.client,
+        deny_warnings: wiring.deny_warnings,
         partitions: Some(partitions.clone()),
     };
     let output = querygen::generate(&text, &source, &options)?;
@@ -349,13 +367,13 @@ pub fn plan() -> Result<Vec<PlannedCrate>> {
         .chain(&manifest.snapshots)
         .filter_map(|entry| entry.generate.as_ref().map(|target| (entry, target)))
         .map(|(entry, target)| {
-            generate(
-                entry,
-                &target.crate_name,
-                &target.dir,
-                target.deny_warnings,
-                &partitions,
-            )
+            let wiring = Wiring {
+                crate_name: &target.crate_name,
+                runtime: relative_root(&target.dir),
+                deny_warnings: target.deny_warnings,
+                client: target.client,
+            };
+            generate(entry, &target.dir, wiring, &partitions)
         })
         .collect()
 }
@@ -502,23 +520,21 @@ fn remove_empty_dirs(dir: &Path) {
 pub fn check_models(scratch: &Path) -> Result<Vec<String>> {
     let manifest = manifest()?;
     let partitions = partitions()?;
-    let runtime = workspace_root().join("runtime");
+    let root = workspace_root().display().to_string();
     let mut members = Vec::new();
     for entry in &manifest.models {
         let crate_name = format!("check-{}", entry.name);
-        let planned = generate(entry, &crate_name, &entry.name, false, &partitions)?;
+        let wiring = Wiring {
+            crate_name: &crate_name,
+            runtime: querygen::RuntimeSource::Path(root.clone()),
+            deny_warnings: false,
+            client: true,
+        };
+        let planned = generate(entry, &entry.name, wiring, &partitions)?;
         let dir = scratch.join(&entry.name);
         let _ = std::fs::remove_dir_all(&dir);
         for file in &planned.output.files {
-            let contents = if file.path == "Cargo.toml" {
-                file.contents.replace(
-                    &runtime_dependency(&entry.name),
-                    &format!("{{ path = {:?} }}", runtime.display().to_string()),
-                )
-            } else {
-                file.contents.clone()
-            };
-            write_file(&dir.join(&file.path), &contents)?;
+            write_file(&dir.join(&file.path), &file.contents)?;
         }
         members.push(entry.name.clone());
     }

@@ -13,12 +13,10 @@
 //! # Ok(())
 //! # }
 //! ```
-pub use ::querygen_runtime::client::{
-    Config, ConfigBuilder, RetryConfig, SdkError, Transport,
-};
-pub use ::querygen_runtime::config::{ConfigError, Credentials};
+pub use ::querygen_client::{Config, ConfigBuilder, RetryConfig, SdkError, Transport};
+pub use ::querygen_client::config::{ConfigError, Credentials};
 /// What the runtime needs to know about this service.
-static SERVICE: ::querygen_runtime::client::ServiceInfo = ::querygen_runtime::client::ServiceInfo {
+static SERVICE: ::querygen_client::ServiceInfo = ::querygen_client::ServiceInfo {
     signing_name: "elasticache",
     env_name: "ELASTICACHE",
     config_key: "elasticache",
@@ -29,7 +27,7 @@ static SERVICE: ::querygen_runtime::client::ServiceInfo = ::querygen_runtime::cl
 /// connections and the retry quota.
 #[derive(Debug, Clone)]
 pub struct Client {
-    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    handle: ::std::sync::Arc<::querygen_client::Handle>,
 }
 impl Client {
     /// A client with `config`. The endpoint is resolved here, once; if it cannot be,
@@ -38,7 +36,7 @@ impl Client {
         let target = target(&config);
         Self {
             handle: ::std::sync::Arc::new(
-                ::querygen_runtime::client::Handle::new(&SERVICE, config, target),
+                ::querygen_client::Handle::new(&SERVICE, config, target),
             ),
         }
     }
@@ -727,7 +725,7 @@ impl Client {
 /// Where requests go, from the configuration.
 fn target(
     config: &Config,
-) -> ::std::result::Result<::querygen_runtime::client::Target, ::std::string::String> {
+) -> ::std::result::Result<::querygen_client::Target, ::std::string::String> {
     let params = crate::endpoint::Params::builder()
         .set_region(config.region().map(::std::borrow::ToOwned::to_owned))
         .set_use_dual_stack(::std::option::Option::Some(config.use_dual_stack()))
@@ -741,7 +739,7 @@ fn target(
         .iter()
         .flat_map(|(name, values)| values.iter().map(move |v| (name.clone(), v.clone())))
         .collect();
-    ::std::result::Result::Ok(::querygen_runtime::client::Target {
+    ::std::result::Result::Ok(::querygen_client::Target {
         url: endpoint.url,
         headers,
     })

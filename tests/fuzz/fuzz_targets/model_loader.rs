@@ -16,7 +16,8 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
             service: service.into(),
             crate_name: "fuzz".into(),
             crate_version: "0.0.0".into(),
-            runtime_dependency: "{}".into(),
+            runtime: querygen::RuntimeSource::Path(".".into()),
+            client: true,
             deny_warnings: false,
             partitions: None,
         };

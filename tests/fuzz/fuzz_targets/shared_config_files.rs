@@ -2,7 +2,7 @@
 //! naming the line, never a panic.
 #![no_main]
 
-use querygen_runtime::config::profile::{parse_file, FileKind};
+use querygen_client::config::profile::{parse_file, FileKind};
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {

@@ -24,7 +24,7 @@ use elasticache::client::{Config, Credentials, RetryConfig, SdkError};
 use elasticache::operation::describe_replication_groups as describe;
 use elasticache::operation::start_migration::{self, StartMigrationError, StartMigrationInput};
 use elasticache::types::CustomerNodeEndpoint;
-use querygen_runtime::client::{BoxFuture, HttpRequest, HttpResponse, Transport, TransportError};
+use querygen_client::{BoxFuture, HttpRequest, HttpResponse, Transport, TransportError};
 
 const IMPL: &str = "querygen";
 
@@ -131,10 +131,7 @@ impl Transport for Canned {
             .header("x-amzn-requestid", "b2fd0e0b-7d2d-4f4e-8a3e-0f4a2b6c9d10")
             .body(self.body.clone())
             .map_err(|e| {
-                TransportError::new(
-                    querygen_runtime::client::TransportErrorKind::Response,
-                    e.to_string(),
-                )
+                TransportError::new(querygen_client::TransportErrorKind::Response, e.to_string())
             });
         Box::pin(std::future::ready(response))
     }

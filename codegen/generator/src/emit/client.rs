@@ -12,9 +12,9 @@ use super::structure::{setters, SetterTarget};
 use super::{doc_line, ident};
 use crate::ir::{Operation, Service};
 
-/// Whether the service gets a client: it must speak awsQuery and be signed with SigV4.
+/// Whether the service gets a client (decided by lowering and the options).
 pub fn has_client(service: &Service) -> bool {
-    service.aws_query && service.signing_name.is_some()
+    service.client
 }
 
 /// `AWS_ENDPOINT_URL_<NAME>`: the SDK id, upper case, spaces and dashes as `_`.
@@ -80,12 +80,12 @@ pub fn client_file(service: &Service, crate_name: &str, crate_version: &str) -> 
     quote! {
         #(#![doc = #intro])*
 
-        pub use ::querygen_runtime::client::{Config, ConfigBuilder, RetryConfig, SdkError, Transport};
-        pub use ::querygen_runtime::config::{ConfigError, Credentials};
+        pub use ::querygen_client::{Config, ConfigBuilder, RetryConfig, SdkError, Transport};
+        pub use ::querygen_client::config::{ConfigError, Credentials};
 
         /// What the runtime needs to know about this service.
-        static SERVICE: ::querygen_runtime::client::ServiceInfo =
-            ::querygen_runtime::client::ServiceInfo {
+        static SERVICE: ::querygen_client::ServiceInfo =
+            ::querygen_client::ServiceInfo {
                 signing_name: #signing_name,
                 env_name: #env_name,
                 config_key: #config_key,
@@ -97,7 +97,7 @@ pub fn client_file(service: &Service, crate_name: &str, crate_version: &str) -> 
         /// connections and the retry quota.
         #[derive(Debug, Clone)]
         pub struct Client {
-            handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+            handle: ::std::sync::Arc<::querygen_client::Handle>,
         }
 
         impl Client {
@@ -106,7 +106,7 @@ pub fn client_file(service: &Service, crate_name: &str, crate_version: &str) -> 
             pub fn from_conf(config: Config) -> Self {
                 let target = target(&config);
                 Self {
-                    handle: ::std::sync::Arc::new(::querygen_runtime::client::Handle::new(&SERVICE, config, target)),
+                    handle: ::std::sync::Arc::new(::querygen_client::Handle::new(&SERVICE, config, target)),
                 }
             }
 
@@ -140,9 +140,9 @@ fn target_fn(service: &Service) -> TokenStream {
     let Some(rules) = &service.endpoint_rules else {
         return quote! {
             #doc
-            fn target(config: &Config) -> ::std::result::Result<::querygen_runtime::client::Target, ::std::string::String> {
+            fn target(config: &Config) -> ::std::result::Result<::querygen_client::Target, ::std::string::String> {
                 match config.endpoint_url() {
-                    ::std::option::Option::Some(url) => ::std::result::Result::Ok(::querygen_runtime::client::Target {
+                    ::std::option::Option::Some(url) => ::std::result::Result::Ok(::querygen_client::Target {
                         url: ::std::borrow::ToOwned::to_owned(url),
                         headers: ::std::vec::Vec::new(),
                     }),
@@ -175,7 +175,7 @@ fn target_fn(service: &Service) -> TokenStream {
     };
     quote! {
         #doc
-        fn target(config: &Config) -> ::std::result::Result<::querygen_runtime::client::Target, ::std::string::String> {
+        fn target(config: &Config) -> ::std::result::Result<::querygen_client::Target, ::std::string::String> {
             let params = crate::endpoint::Params::builder() #(#setters)* #build;
             let endpoint = crate::endpoint::resolve_endpoint(&params)
                 .map_err(|e| ::std::format!("no endpoint: {e}"))?;
@@ -184,7 +184,7 @@ fn target_fn(service: &Service) -> TokenStream {
                 .iter()
                 .flat_map(|(name, values)| values.iter().map(move |v| (name.clone(), v.clone())))
                 .collect();
-            ::std::result::Result::Ok(::querygen_runtime::client::Target { url: endpoint.url, headers })
+            ::std::result::Result::Ok(::querygen_client::Target { url: endpoint.url, headers })
         }
     }
 }
@@ -209,8 +209,8 @@ pub fn fluent_builder(op: &Operation) -> TokenStream {
     let build = if op.input.required_fields().next().is_some() {
         quote! {
             let input = self.inner.build().map_err(|problem| {
-                ::querygen_runtime::client::SdkError::Construction(
-                    ::querygen_runtime::client::ConstructionError::new(::std::format!("{}: {problem}", #wire_name)),
+                ::querygen_client::SdkError::Construction(
+                    ::querygen_client::ConstructionError::new(::std::format!("{}: {problem}", #wire_name)),
                 )
             })?;
         }
@@ -224,24 +224,24 @@ pub fn fluent_builder(op: &Operation) -> TokenStream {
         .map(|f| setters(f, SetterTarget::Inner));
     quote! {
         #[cfg(feature = "client")]
-        static OPERATION: ::querygen_runtime::client::Operation<#input, #output, #error> =
-            ::querygen_runtime::client::Operation {
+        static OPERATION: ::querygen_client::Operation<#input, #output, #error> =
+            ::querygen_client::Operation {
                 name: #wire_name,
                 build_request,
-                parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
+                parse_response: parse_response::<::querygen_client::ResponseBody>,
             };
 
         #[cfg(feature = "client")]
         #doc
         #[derive(Debug, Clone)]
         pub struct #fluent {
-            handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+            handle: ::std::sync::Arc<::querygen_client::Handle>,
             inner: builders::#input_builder,
         }
 
         #[cfg(feature = "client")]
         impl #fluent {
-            pub(crate) fn new(handle: ::std::sync::Arc<::querygen_runtime::client::Handle>) -> Self {
+            pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
                 Self { handle, inner: ::std::default::Default::default() }
             }
 
@@ -251,7 +251,7 @@ pub fn fluent_builder(op: &Operation) -> TokenStream {
             }
 
             /// Sends the request; the output, or why there is none.
-            pub async fn send(self) -> ::std::result::Result<#output, ::querygen_runtime::client::SdkError<#error>> {
+            pub async fn send(self) -> ::std::result::Result<#output, ::querygen_client::SdkError<#error>> {
                 self.send_with_metadata().await.map(|response| response.output)
             }
 
@@ -260,7 +260,7 @@ pub fn fluent_builder(op: &Operation) -> TokenStream {
                 self,
             ) -> ::std::result::Result<
                 ::querygen_runtime::query::QueryResponse<#output>,
-                ::querygen_runtime::client::SdkError<#error>,
+                ::querygen_client::SdkError<#error>,
             > {
                 #build
                 self.handle.invoke(&OPERATION, &input).await

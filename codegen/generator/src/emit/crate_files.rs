@@ -481,10 +481,10 @@ pub fn cargo_toml(service: &Service, options: &Options) -> String {
     let (client_default, client_features) = if client::has_client(service) {
         (
             ", \"rustls\"",
-            "# The async client: configuration, signing, retries, the transport trait.\n\
-             client = [\"querygen-runtime/client\"]\n\
+            "# The async client: configuration, credentials, signing, retries, the transport trait.\n\
+             client = [\"dep:querygen-client\"]\n\
              # The client's default transport: hyper and rustls.\n\
-             rustls = [\"client\", \"querygen-runtime/rustls\"]\n",
+             rustls = [\"client\", \"querygen-client/rustls\"]\n",
         )
     } else {
         ("", "")
@@ -505,6 +505,7 @@ pub fn cargo_toml(service: &Service, options: &Options) -> String {
          \n\
          [dependencies]\n\
          querygen-runtime = {runtime}\n\
+         {client_dependency}\
          \n\
          [features]\n\
          # Every operation by default; a crate that needs a few turns the default off and names them.\n\
@@ -519,7 +520,15 @@ pub fn cargo_toml(service: &Service, options: &Options) -> String {
         version = options.crate_version,
         title = service.title.replace('"', "'"),
         api = service.version,
-        runtime = options.runtime_dependency,
+        runtime = options.runtime.dependency("runtime", false),
+        client_dependency = if client::has_client(service) {
+            format!(
+                "querygen-client = {}\n",
+                options.runtime.dependency("client", true)
+            )
+        } else {
+            String::new()
+        },
         default = default.join(", "),
     )
 }

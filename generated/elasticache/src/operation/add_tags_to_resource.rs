@@ -690,27 +690,25 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "client")]
-static OPERATION: ::querygen_runtime::client::Operation<
+static OPERATION: ::querygen_client::Operation<
     AddTagsToResourceInput,
     AddTagsToResourceOutput,
     AddTagsToResourceError,
-> = ::querygen_runtime::client::Operation {
+> = ::querygen_client::Operation {
     name: "AddTagsToResource",
     build_request,
-    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
+    parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `AddTagsToResource` call being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct AddTagsToResourceFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    handle: ::std::sync::Arc<::querygen_client::Handle>,
     inner: builders::AddTagsToResourceInputBuilder,
 }
 #[cfg(feature = "client")]
 impl AddTagsToResourceFluentBuilder {
-    pub(crate) fn new(
-        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
-    ) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -725,7 +723,7 @@ impl AddTagsToResourceFluentBuilder {
         self,
     ) -> ::std::result::Result<
         AddTagsToResourceOutput,
-        ::querygen_runtime::client::SdkError<AddTagsToResourceError>,
+        ::querygen_client::SdkError<AddTagsToResourceError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
@@ -734,14 +732,14 @@ impl AddTagsToResourceFluentBuilder {
         self,
     ) -> ::std::result::Result<
         ::querygen_runtime::query::QueryResponse<AddTagsToResourceOutput>,
-        ::querygen_runtime::client::SdkError<AddTagsToResourceError>,
+        ::querygen_client::SdkError<AddTagsToResourceError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_runtime::client::SdkError::Construction(
-                    ::querygen_runtime::client::ConstructionError::new(
+                ::querygen_client::SdkError::Construction(
+                    ::querygen_client::ConstructionError::new(
                         ::std::format!("{}: {problem}", "AddTagsToResource"),
                     ),
                 )

@@ -414,27 +414,25 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "client")]
-static OPERATION: ::querygen_runtime::client::Operation<
+static OPERATION: ::querygen_client::Operation<
     AuthorizeCacheSecurityGroupIngressInput,
     AuthorizeCacheSecurityGroupIngressOutput,
     AuthorizeCacheSecurityGroupIngressError,
-> = ::querygen_runtime::client::Operation {
+> = ::querygen_client::Operation {
     name: "AuthorizeCacheSecurityGroupIngress",
     build_request,
-    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
+    parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `AuthorizeCacheSecurityGroupIngress` call being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct AuthorizeCacheSecurityGroupIngressFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    handle: ::std::sync::Arc<::querygen_client::Handle>,
     inner: builders::AuthorizeCacheSecurityGroupIngressInputBuilder,
 }
 #[cfg(feature = "client")]
 impl AuthorizeCacheSecurityGroupIngressFluentBuilder {
-    pub(crate) fn new(
-        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
-    ) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -449,7 +447,7 @@ impl AuthorizeCacheSecurityGroupIngressFluentBuilder {
         self,
     ) -> ::std::result::Result<
         AuthorizeCacheSecurityGroupIngressOutput,
-        ::querygen_runtime::client::SdkError<AuthorizeCacheSecurityGroupIngressError>,
+        ::querygen_client::SdkError<AuthorizeCacheSecurityGroupIngressError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
@@ -460,14 +458,14 @@ impl AuthorizeCacheSecurityGroupIngressFluentBuilder {
         ::querygen_runtime::query::QueryResponse<
             AuthorizeCacheSecurityGroupIngressOutput,
         >,
-        ::querygen_runtime::client::SdkError<AuthorizeCacheSecurityGroupIngressError>,
+        ::querygen_client::SdkError<AuthorizeCacheSecurityGroupIngressError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_runtime::client::SdkError::Construction(
-                    ::querygen_runtime::client::ConstructionError::new(
+                ::querygen_client::SdkError::Construction(
+                    ::querygen_client::ConstructionError::new(
                         ::std::format!(
                             "{}: {problem}", "AuthorizeCacheSecurityGroupIngress"
                         ),

@@ -347,27 +347,25 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "client")]
-static OPERATION: ::querygen_runtime::client::Operation<
+static OPERATION: ::querygen_client::Operation<
     BatchApplyUpdateActionInput,
     BatchApplyUpdateActionOutput,
     BatchApplyUpdateActionError,
-> = ::querygen_runtime::client::Operation {
+> = ::querygen_client::Operation {
     name: "BatchApplyUpdateAction",
     build_request,
-    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
+    parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `BatchApplyUpdateAction` call being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct BatchApplyUpdateActionFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    handle: ::std::sync::Arc<::querygen_client::Handle>,
     inner: builders::BatchApplyUpdateActionInputBuilder,
 }
 #[cfg(feature = "client")]
 impl BatchApplyUpdateActionFluentBuilder {
-    pub(crate) fn new(
-        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
-    ) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -382,7 +380,7 @@ impl BatchApplyUpdateActionFluentBuilder {
         self,
     ) -> ::std::result::Result<
         BatchApplyUpdateActionOutput,
-        ::querygen_runtime::client::SdkError<BatchApplyUpdateActionError>,
+        ::querygen_client::SdkError<BatchApplyUpdateActionError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
@@ -391,14 +389,14 @@ impl BatchApplyUpdateActionFluentBuilder {
         self,
     ) -> ::std::result::Result<
         ::querygen_runtime::query::QueryResponse<BatchApplyUpdateActionOutput>,
-        ::querygen_runtime::client::SdkError<BatchApplyUpdateActionError>,
+        ::querygen_client::SdkError<BatchApplyUpdateActionError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_runtime::client::SdkError::Construction(
-                    ::querygen_runtime::client::ConstructionError::new(
+                ::querygen_client::SdkError::Construction(
+                    ::querygen_client::ConstructionError::new(
                         ::std::format!("{}: {problem}", "BatchApplyUpdateAction"),
                     ),
                 )

@@ -348,27 +348,25 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "client")]
-static OPERATION: ::querygen_runtime::client::Operation<
+static OPERATION: ::querygen_client::Operation<
     BatchStopUpdateActionInput,
     BatchStopUpdateActionOutput,
     BatchStopUpdateActionError,
-> = ::querygen_runtime::client::Operation {
+> = ::querygen_client::Operation {
     name: "BatchStopUpdateAction",
     build_request,
-    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
+    parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `BatchStopUpdateAction` call being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct BatchStopUpdateActionFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    handle: ::std::sync::Arc<::querygen_client::Handle>,
     inner: builders::BatchStopUpdateActionInputBuilder,
 }
 #[cfg(feature = "client")]
 impl BatchStopUpdateActionFluentBuilder {
-    pub(crate) fn new(
-        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
-    ) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -383,7 +381,7 @@ impl BatchStopUpdateActionFluentBuilder {
         self,
     ) -> ::std::result::Result<
         BatchStopUpdateActionOutput,
-        ::querygen_runtime::client::SdkError<BatchStopUpdateActionError>,
+        ::querygen_client::SdkError<BatchStopUpdateActionError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
@@ -392,14 +390,14 @@ impl BatchStopUpdateActionFluentBuilder {
         self,
     ) -> ::std::result::Result<
         ::querygen_runtime::query::QueryResponse<BatchStopUpdateActionOutput>,
-        ::querygen_runtime::client::SdkError<BatchStopUpdateActionError>,
+        ::querygen_client::SdkError<BatchStopUpdateActionError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_runtime::client::SdkError::Construction(
-                    ::querygen_runtime::client::ConstructionError::new(
+                ::querygen_client::SdkError::Construction(
+                    ::querygen_client::ConstructionError::new(
                         ::std::format!("{}: {problem}", "BatchStopUpdateAction"),
                     ),
                 )

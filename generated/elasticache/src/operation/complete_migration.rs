@@ -332,27 +332,25 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "client")]
-static OPERATION: ::querygen_runtime::client::Operation<
+static OPERATION: ::querygen_client::Operation<
     CompleteMigrationInput,
     CompleteMigrationOutput,
     CompleteMigrationError,
-> = ::querygen_runtime::client::Operation {
+> = ::querygen_client::Operation {
     name: "CompleteMigration",
     build_request,
-    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
+    parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `CompleteMigration` call being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct CompleteMigrationFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    handle: ::std::sync::Arc<::querygen_client::Handle>,
     inner: builders::CompleteMigrationInputBuilder,
 }
 #[cfg(feature = "client")]
 impl CompleteMigrationFluentBuilder {
-    pub(crate) fn new(
-        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
-    ) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -367,7 +365,7 @@ impl CompleteMigrationFluentBuilder {
         self,
     ) -> ::std::result::Result<
         CompleteMigrationOutput,
-        ::querygen_runtime::client::SdkError<CompleteMigrationError>,
+        ::querygen_client::SdkError<CompleteMigrationError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
@@ -376,14 +374,14 @@ impl CompleteMigrationFluentBuilder {
         self,
     ) -> ::std::result::Result<
         ::querygen_runtime::query::QueryResponse<CompleteMigrationOutput>,
-        ::querygen_runtime::client::SdkError<CompleteMigrationError>,
+        ::querygen_client::SdkError<CompleteMigrationError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_runtime::client::SdkError::Construction(
-                    ::querygen_runtime::client::ConstructionError::new(
+                ::querygen_client::SdkError::Construction(
+                    ::querygen_client::ConstructionError::new(
                         ::std::format!("{}: {problem}", "CompleteMigration"),
                     ),
                 )

@@ -529,27 +529,25 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "client")]
-static OPERATION: ::querygen_runtime::client::Operation<
+static OPERATION: ::querygen_client::Operation<
     CopyServerlessCacheSnapshotInput,
     CopyServerlessCacheSnapshotOutput,
     CopyServerlessCacheSnapshotError,
-> = ::querygen_runtime::client::Operation {
+> = ::querygen_client::Operation {
     name: "CopyServerlessCacheSnapshot",
     build_request,
-    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
+    parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `CopyServerlessCacheSnapshot` call being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct CopyServerlessCacheSnapshotFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    handle: ::std::sync::Arc<::querygen_client::Handle>,
     inner: builders::CopyServerlessCacheSnapshotInputBuilder,
 }
 #[cfg(feature = "client")]
 impl CopyServerlessCacheSnapshotFluentBuilder {
-    pub(crate) fn new(
-        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
-    ) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -564,7 +562,7 @@ impl CopyServerlessCacheSnapshotFluentBuilder {
         self,
     ) -> ::std::result::Result<
         CopyServerlessCacheSnapshotOutput,
-        ::querygen_runtime::client::SdkError<CopyServerlessCacheSnapshotError>,
+        ::querygen_client::SdkError<CopyServerlessCacheSnapshotError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
@@ -573,14 +571,14 @@ impl CopyServerlessCacheSnapshotFluentBuilder {
         self,
     ) -> ::std::result::Result<
         ::querygen_runtime::query::QueryResponse<CopyServerlessCacheSnapshotOutput>,
-        ::querygen_runtime::client::SdkError<CopyServerlessCacheSnapshotError>,
+        ::querygen_client::SdkError<CopyServerlessCacheSnapshotError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_runtime::client::SdkError::Construction(
-                    ::querygen_runtime::client::ConstructionError::new(
+                ::querygen_client::SdkError::Construction(
+                    ::querygen_client::ConstructionError::new(
                         ::std::format!("{}: {problem}", "CopyServerlessCacheSnapshot"),
                     ),
                 )

@@ -521,27 +521,25 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "client")]
-static OPERATION: ::querygen_runtime::client::Operation<
+static OPERATION: ::querygen_client::Operation<
     CopySnapshotInput,
     CopySnapshotOutput,
     CopySnapshotError,
-> = ::querygen_runtime::client::Operation {
+> = ::querygen_client::Operation {
     name: "CopySnapshot",
     build_request,
-    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
+    parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `CopySnapshot` call being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct CopySnapshotFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    handle: ::std::sync::Arc<::querygen_client::Handle>,
     inner: builders::CopySnapshotInputBuilder,
 }
 #[cfg(feature = "client")]
 impl CopySnapshotFluentBuilder {
-    pub(crate) fn new(
-        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
-    ) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -556,7 +554,7 @@ impl CopySnapshotFluentBuilder {
         self,
     ) -> ::std::result::Result<
         CopySnapshotOutput,
-        ::querygen_runtime::client::SdkError<CopySnapshotError>,
+        ::querygen_client::SdkError<CopySnapshotError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
@@ -565,14 +563,14 @@ impl CopySnapshotFluentBuilder {
         self,
     ) -> ::std::result::Result<
         ::querygen_runtime::query::QueryResponse<CopySnapshotOutput>,
-        ::querygen_runtime::client::SdkError<CopySnapshotError>,
+        ::querygen_client::SdkError<CopySnapshotError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_runtime::client::SdkError::Construction(
-                    ::querygen_runtime::client::ConstructionError::new(
+                ::querygen_client::SdkError::Construction(
+                    ::querygen_client::ConstructionError::new(
                         ::std::format!("{}: {problem}", "CopySnapshot"),
                     ),
                 )

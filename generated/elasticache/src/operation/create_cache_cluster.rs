@@ -1122,27 +1122,25 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "client")]
-static OPERATION: ::querygen_runtime::client::Operation<
+static OPERATION: ::querygen_client::Operation<
     CreateCacheClusterInput,
     CreateCacheClusterOutput,
     CreateCacheClusterError,
-> = ::querygen_runtime::client::Operation {
+> = ::querygen_client::Operation {
     name: "CreateCacheCluster",
     build_request,
-    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
+    parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `CreateCacheCluster` call being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct CreateCacheClusterFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    handle: ::std::sync::Arc<::querygen_client::Handle>,
     inner: builders::CreateCacheClusterInputBuilder,
 }
 #[cfg(feature = "client")]
 impl CreateCacheClusterFluentBuilder {
-    pub(crate) fn new(
-        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
-    ) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -1157,7 +1155,7 @@ impl CreateCacheClusterFluentBuilder {
         self,
     ) -> ::std::result::Result<
         CreateCacheClusterOutput,
-        ::querygen_runtime::client::SdkError<CreateCacheClusterError>,
+        ::querygen_client::SdkError<CreateCacheClusterError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
@@ -1166,14 +1164,14 @@ impl CreateCacheClusterFluentBuilder {
         self,
     ) -> ::std::result::Result<
         ::querygen_runtime::query::QueryResponse<CreateCacheClusterOutput>,
-        ::querygen_runtime::client::SdkError<CreateCacheClusterError>,
+        ::querygen_client::SdkError<CreateCacheClusterError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_runtime::client::SdkError::Construction(
-                    ::querygen_runtime::client::ConstructionError::new(
+                ::querygen_client::SdkError::Construction(
+                    ::querygen_client::ConstructionError::new(
                         ::std::format!("{}: {problem}", "CreateCacheCluster"),
                     ),
                 )

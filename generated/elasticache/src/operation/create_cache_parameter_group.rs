@@ -469,27 +469,25 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "client")]
-static OPERATION: ::querygen_runtime::client::Operation<
+static OPERATION: ::querygen_client::Operation<
     CreateCacheParameterGroupInput,
     CreateCacheParameterGroupOutput,
     CreateCacheParameterGroupError,
-> = ::querygen_runtime::client::Operation {
+> = ::querygen_client::Operation {
     name: "CreateCacheParameterGroup",
     build_request,
-    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
+    parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `CreateCacheParameterGroup` call being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct CreateCacheParameterGroupFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    handle: ::std::sync::Arc<::querygen_client::Handle>,
     inner: builders::CreateCacheParameterGroupInputBuilder,
 }
 #[cfg(feature = "client")]
 impl CreateCacheParameterGroupFluentBuilder {
-    pub(crate) fn new(
-        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
-    ) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -504,7 +502,7 @@ impl CreateCacheParameterGroupFluentBuilder {
         self,
     ) -> ::std::result::Result<
         CreateCacheParameterGroupOutput,
-        ::querygen_runtime::client::SdkError<CreateCacheParameterGroupError>,
+        ::querygen_client::SdkError<CreateCacheParameterGroupError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
@@ -513,14 +511,14 @@ impl CreateCacheParameterGroupFluentBuilder {
         self,
     ) -> ::std::result::Result<
         ::querygen_runtime::query::QueryResponse<CreateCacheParameterGroupOutput>,
-        ::querygen_runtime::client::SdkError<CreateCacheParameterGroupError>,
+        ::querygen_client::SdkError<CreateCacheParameterGroupError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_runtime::client::SdkError::Construction(
-                    ::querygen_runtime::client::ConstructionError::new(
+                ::querygen_client::SdkError::Construction(
+                    ::querygen_client::ConstructionError::new(
                         ::std::format!("{}: {problem}", "CreateCacheParameterGroup"),
                     ),
                 )

@@ -424,27 +424,25 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "client")]
-static OPERATION: ::querygen_runtime::client::Operation<
+static OPERATION: ::querygen_client::Operation<
     CreateCacheSecurityGroupInput,
     CreateCacheSecurityGroupOutput,
     CreateCacheSecurityGroupError,
-> = ::querygen_runtime::client::Operation {
+> = ::querygen_client::Operation {
     name: "CreateCacheSecurityGroup",
     build_request,
-    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
+    parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `CreateCacheSecurityGroup` call being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct CreateCacheSecurityGroupFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    handle: ::std::sync::Arc<::querygen_client::Handle>,
     inner: builders::CreateCacheSecurityGroupInputBuilder,
 }
 #[cfg(feature = "client")]
 impl CreateCacheSecurityGroupFluentBuilder {
-    pub(crate) fn new(
-        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
-    ) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -459,7 +457,7 @@ impl CreateCacheSecurityGroupFluentBuilder {
         self,
     ) -> ::std::result::Result<
         CreateCacheSecurityGroupOutput,
-        ::querygen_runtime::client::SdkError<CreateCacheSecurityGroupError>,
+        ::querygen_client::SdkError<CreateCacheSecurityGroupError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
@@ -468,14 +466,14 @@ impl CreateCacheSecurityGroupFluentBuilder {
         self,
     ) -> ::std::result::Result<
         ::querygen_runtime::query::QueryResponse<CreateCacheSecurityGroupOutput>,
-        ::querygen_runtime::client::SdkError<CreateCacheSecurityGroupError>,
+        ::querygen_client::SdkError<CreateCacheSecurityGroupError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_runtime::client::SdkError::Construction(
-                    ::querygen_runtime::client::ConstructionError::new(
+                ::querygen_client::SdkError::Construction(
+                    ::querygen_client::ConstructionError::new(
                         ::std::format!("{}: {problem}", "CreateCacheSecurityGroup"),
                     ),
                 )

@@ -442,27 +442,25 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "client")]
-static OPERATION: ::querygen_runtime::client::Operation<
+static OPERATION: ::querygen_client::Operation<
     CreateCacheSubnetGroupInput,
     CreateCacheSubnetGroupOutput,
     CreateCacheSubnetGroupError,
-> = ::querygen_runtime::client::Operation {
+> = ::querygen_client::Operation {
     name: "CreateCacheSubnetGroup",
     build_request,
-    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
+    parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `CreateCacheSubnetGroup` call being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct CreateCacheSubnetGroupFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    handle: ::std::sync::Arc<::querygen_client::Handle>,
     inner: builders::CreateCacheSubnetGroupInputBuilder,
 }
 #[cfg(feature = "client")]
 impl CreateCacheSubnetGroupFluentBuilder {
-    pub(crate) fn new(
-        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
-    ) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -477,7 +475,7 @@ impl CreateCacheSubnetGroupFluentBuilder {
         self,
     ) -> ::std::result::Result<
         CreateCacheSubnetGroupOutput,
-        ::querygen_runtime::client::SdkError<CreateCacheSubnetGroupError>,
+        ::querygen_client::SdkError<CreateCacheSubnetGroupError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
@@ -486,14 +484,14 @@ impl CreateCacheSubnetGroupFluentBuilder {
         self,
     ) -> ::std::result::Result<
         ::querygen_runtime::query::QueryResponse<CreateCacheSubnetGroupOutput>,
-        ::querygen_runtime::client::SdkError<CreateCacheSubnetGroupError>,
+        ::querygen_client::SdkError<CreateCacheSubnetGroupError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_runtime::client::SdkError::Construction(
-                    ::querygen_runtime::client::ConstructionError::new(
+                ::querygen_client::SdkError::Construction(
+                    ::querygen_client::ConstructionError::new(
                         ::std::format!("{}: {problem}", "CreateCacheSubnetGroup"),
                     ),
                 )

@@ -1422,27 +1422,25 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "client")]
-static OPERATION: ::querygen_runtime::client::Operation<
+static OPERATION: ::querygen_client::Operation<
     CreateReplicationGroupInput,
     CreateReplicationGroupOutput,
     CreateReplicationGroupError,
-> = ::querygen_runtime::client::Operation {
+> = ::querygen_client::Operation {
     name: "CreateReplicationGroup",
     build_request,
-    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
+    parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `CreateReplicationGroup` call being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct CreateReplicationGroupFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    handle: ::std::sync::Arc<::querygen_client::Handle>,
     inner: builders::CreateReplicationGroupInputBuilder,
 }
 #[cfg(feature = "client")]
 impl CreateReplicationGroupFluentBuilder {
-    pub(crate) fn new(
-        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
-    ) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -1457,7 +1455,7 @@ impl CreateReplicationGroupFluentBuilder {
         self,
     ) -> ::std::result::Result<
         CreateReplicationGroupOutput,
-        ::querygen_runtime::client::SdkError<CreateReplicationGroupError>,
+        ::querygen_client::SdkError<CreateReplicationGroupError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
@@ -1466,14 +1464,14 @@ impl CreateReplicationGroupFluentBuilder {
         self,
     ) -> ::std::result::Result<
         ::querygen_runtime::query::QueryResponse<CreateReplicationGroupOutput>,
-        ::querygen_runtime::client::SdkError<CreateReplicationGroupError>,
+        ::querygen_client::SdkError<CreateReplicationGroupError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_runtime::client::SdkError::Construction(
-                    ::querygen_runtime::client::ConstructionError::new(
+                ::querygen_client::SdkError::Construction(
+                    ::querygen_client::ConstructionError::new(
                         ::std::format!("{}: {problem}", "CreateReplicationGroup"),
                     ),
                 )

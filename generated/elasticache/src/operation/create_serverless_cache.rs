@@ -686,27 +686,25 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "client")]
-static OPERATION: ::querygen_runtime::client::Operation<
+static OPERATION: ::querygen_client::Operation<
     CreateServerlessCacheInput,
     CreateServerlessCacheOutput,
     CreateServerlessCacheError,
-> = ::querygen_runtime::client::Operation {
+> = ::querygen_client::Operation {
     name: "CreateServerlessCache",
     build_request,
-    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
+    parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `CreateServerlessCache` call being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct CreateServerlessCacheFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    handle: ::std::sync::Arc<::querygen_client::Handle>,
     inner: builders::CreateServerlessCacheInputBuilder,
 }
 #[cfg(feature = "client")]
 impl CreateServerlessCacheFluentBuilder {
-    pub(crate) fn new(
-        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
-    ) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -721,7 +719,7 @@ impl CreateServerlessCacheFluentBuilder {
         self,
     ) -> ::std::result::Result<
         CreateServerlessCacheOutput,
-        ::querygen_runtime::client::SdkError<CreateServerlessCacheError>,
+        ::querygen_client::SdkError<CreateServerlessCacheError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
@@ -730,14 +728,14 @@ impl CreateServerlessCacheFluentBuilder {
         self,
     ) -> ::std::result::Result<
         ::querygen_runtime::query::QueryResponse<CreateServerlessCacheOutput>,
-        ::querygen_runtime::client::SdkError<CreateServerlessCacheError>,
+        ::querygen_client::SdkError<CreateServerlessCacheError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_runtime::client::SdkError::Construction(
-                    ::querygen_runtime::client::ConstructionError::new(
+                ::querygen_client::SdkError::Construction(
+                    ::querygen_client::ConstructionError::new(
                         ::std::format!("{}: {problem}", "CreateServerlessCache"),
                     ),
                 )

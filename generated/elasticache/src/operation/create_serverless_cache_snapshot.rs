@@ -521,27 +521,25 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "client")]
-static OPERATION: ::querygen_runtime::client::Operation<
+static OPERATION: ::querygen_client::Operation<
     CreateServerlessCacheSnapshotInput,
     CreateServerlessCacheSnapshotOutput,
     CreateServerlessCacheSnapshotError,
-> = ::querygen_runtime::client::Operation {
+> = ::querygen_client::Operation {
     name: "CreateServerlessCacheSnapshot",
     build_request,
-    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
+    parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `CreateServerlessCacheSnapshot` call being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct CreateServerlessCacheSnapshotFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    handle: ::std::sync::Arc<::querygen_client::Handle>,
     inner: builders::CreateServerlessCacheSnapshotInputBuilder,
 }
 #[cfg(feature = "client")]
 impl CreateServerlessCacheSnapshotFluentBuilder {
-    pub(crate) fn new(
-        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
-    ) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -556,7 +554,7 @@ impl CreateServerlessCacheSnapshotFluentBuilder {
         self,
     ) -> ::std::result::Result<
         CreateServerlessCacheSnapshotOutput,
-        ::querygen_runtime::client::SdkError<CreateServerlessCacheSnapshotError>,
+        ::querygen_client::SdkError<CreateServerlessCacheSnapshotError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
@@ -565,14 +563,14 @@ impl CreateServerlessCacheSnapshotFluentBuilder {
         self,
     ) -> ::std::result::Result<
         ::querygen_runtime::query::QueryResponse<CreateServerlessCacheSnapshotOutput>,
-        ::querygen_runtime::client::SdkError<CreateServerlessCacheSnapshotError>,
+        ::querygen_client::SdkError<CreateServerlessCacheSnapshotError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_runtime::client::SdkError::Construction(
-                    ::querygen_runtime::client::ConstructionError::new(
+                ::querygen_client::SdkError::Construction(
+                    ::querygen_client::ConstructionError::new(
                         ::std::format!("{}: {problem}", "CreateServerlessCacheSnapshot"),
                     ),
                 )

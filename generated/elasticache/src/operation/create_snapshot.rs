@@ -549,27 +549,25 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "client")]
-static OPERATION: ::querygen_runtime::client::Operation<
+static OPERATION: ::querygen_client::Operation<
     CreateSnapshotInput,
     CreateSnapshotOutput,
     CreateSnapshotError,
-> = ::querygen_runtime::client::Operation {
+> = ::querygen_client::Operation {
     name: "CreateSnapshot",
     build_request,
-    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
+    parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `CreateSnapshot` call being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct CreateSnapshotFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    handle: ::std::sync::Arc<::querygen_client::Handle>,
     inner: builders::CreateSnapshotInputBuilder,
 }
 #[cfg(feature = "client")]
 impl CreateSnapshotFluentBuilder {
-    pub(crate) fn new(
-        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
-    ) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -584,7 +582,7 @@ impl CreateSnapshotFluentBuilder {
         self,
     ) -> ::std::result::Result<
         CreateSnapshotOutput,
-        ::querygen_runtime::client::SdkError<CreateSnapshotError>,
+        ::querygen_client::SdkError<CreateSnapshotError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
@@ -593,14 +591,14 @@ impl CreateSnapshotFluentBuilder {
         self,
     ) -> ::std::result::Result<
         ::querygen_runtime::query::QueryResponse<CreateSnapshotOutput>,
-        ::querygen_runtime::client::SdkError<CreateSnapshotError>,
+        ::querygen_client::SdkError<CreateSnapshotError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_runtime::client::SdkError::Construction(
-                    ::querygen_runtime::client::ConstructionError::new(
+                ::querygen_client::SdkError::Construction(
+                    ::querygen_client::ConstructionError::new(
                         ::std::format!("{}: {problem}", "CreateSnapshot"),
                     ),
                 )

@@ -540,27 +540,25 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "client")]
-static OPERATION: ::querygen_runtime::client::Operation<
+static OPERATION: ::querygen_client::Operation<
     CreateUserInput,
     CreateUserOutput,
     CreateUserError,
-> = ::querygen_runtime::client::Operation {
+> = ::querygen_client::Operation {
     name: "CreateUser",
     build_request,
-    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
+    parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `CreateUser` call being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct CreateUserFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    handle: ::std::sync::Arc<::querygen_client::Handle>,
     inner: builders::CreateUserInputBuilder,
 }
 #[cfg(feature = "client")]
 impl CreateUserFluentBuilder {
-    pub(crate) fn new(
-        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
-    ) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -575,7 +573,7 @@ impl CreateUserFluentBuilder {
         self,
     ) -> ::std::result::Result<
         CreateUserOutput,
-        ::querygen_runtime::client::SdkError<CreateUserError>,
+        ::querygen_client::SdkError<CreateUserError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
@@ -584,14 +582,14 @@ impl CreateUserFluentBuilder {
         self,
     ) -> ::std::result::Result<
         ::querygen_runtime::query::QueryResponse<CreateUserOutput>,
-        ::querygen_runtime::client::SdkError<CreateUserError>,
+        ::querygen_client::SdkError<CreateUserError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_runtime::client::SdkError::Construction(
-                    ::querygen_runtime::client::ConstructionError::new(
+                ::querygen_client::SdkError::Construction(
+                    ::querygen_client::ConstructionError::new(
                         ::std::format!("{}: {problem}", "CreateUser"),
                     ),
                 )

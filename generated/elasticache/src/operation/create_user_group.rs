@@ -558,27 +558,25 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "client")]
-static OPERATION: ::querygen_runtime::client::Operation<
+static OPERATION: ::querygen_client::Operation<
     CreateUserGroupInput,
     CreateUserGroupOutput,
     CreateUserGroupError,
-> = ::querygen_runtime::client::Operation {
+> = ::querygen_client::Operation {
     name: "CreateUserGroup",
     build_request,
-    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
+    parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `CreateUserGroup` call being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct CreateUserGroupFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    handle: ::std::sync::Arc<::querygen_client::Handle>,
     inner: builders::CreateUserGroupInputBuilder,
 }
 #[cfg(feature = "client")]
 impl CreateUserGroupFluentBuilder {
-    pub(crate) fn new(
-        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
-    ) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -593,7 +591,7 @@ impl CreateUserGroupFluentBuilder {
         self,
     ) -> ::std::result::Result<
         CreateUserGroupOutput,
-        ::querygen_runtime::client::SdkError<CreateUserGroupError>,
+        ::querygen_client::SdkError<CreateUserGroupError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
@@ -602,14 +600,14 @@ impl CreateUserGroupFluentBuilder {
         self,
     ) -> ::std::result::Result<
         ::querygen_runtime::query::QueryResponse<CreateUserGroupOutput>,
-        ::querygen_runtime::client::SdkError<CreateUserGroupError>,
+        ::querygen_client::SdkError<CreateUserGroupError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_runtime::client::SdkError::Construction(
-                    ::querygen_runtime::client::ConstructionError::new(
+                ::querygen_client::SdkError::Construction(
+                    ::querygen_client::ConstructionError::new(
                         ::std::format!("{}: {problem}", "CreateUserGroup"),
                     ),
                 )

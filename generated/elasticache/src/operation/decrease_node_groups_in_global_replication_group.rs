@@ -436,27 +436,25 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "client")]
-static OPERATION: ::querygen_runtime::client::Operation<
+static OPERATION: ::querygen_client::Operation<
     DecreaseNodeGroupsInGlobalReplicationGroupInput,
     DecreaseNodeGroupsInGlobalReplicationGroupOutput,
     DecreaseNodeGroupsInGlobalReplicationGroupError,
-> = ::querygen_runtime::client::Operation {
+> = ::querygen_client::Operation {
     name: "DecreaseNodeGroupsInGlobalReplicationGroup",
     build_request,
-    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
+    parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `DecreaseNodeGroupsInGlobalReplicationGroup` call being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DecreaseNodeGroupsInGlobalReplicationGroupFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    handle: ::std::sync::Arc<::querygen_client::Handle>,
     inner: builders::DecreaseNodeGroupsInGlobalReplicationGroupInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DecreaseNodeGroupsInGlobalReplicationGroupFluentBuilder {
-    pub(crate) fn new(
-        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
-    ) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -473,9 +471,7 @@ impl DecreaseNodeGroupsInGlobalReplicationGroupFluentBuilder {
         self,
     ) -> ::std::result::Result<
         DecreaseNodeGroupsInGlobalReplicationGroupOutput,
-        ::querygen_runtime::client::SdkError<
-            DecreaseNodeGroupsInGlobalReplicationGroupError,
-        >,
+        ::querygen_client::SdkError<DecreaseNodeGroupsInGlobalReplicationGroupError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
@@ -486,16 +482,14 @@ impl DecreaseNodeGroupsInGlobalReplicationGroupFluentBuilder {
         ::querygen_runtime::query::QueryResponse<
             DecreaseNodeGroupsInGlobalReplicationGroupOutput,
         >,
-        ::querygen_runtime::client::SdkError<
-            DecreaseNodeGroupsInGlobalReplicationGroupError,
-        >,
+        ::querygen_client::SdkError<DecreaseNodeGroupsInGlobalReplicationGroupError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_runtime::client::SdkError::Construction(
-                    ::querygen_runtime::client::ConstructionError::new(
+                ::querygen_client::SdkError::Construction(
+                    ::querygen_client::ConstructionError::new(
                         ::std::format!(
                             "{}: {problem}", "DecreaseNodeGroupsInGlobalReplicationGroup"
                         ),

@@ -650,27 +650,25 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "client")]
-static OPERATION: ::querygen_runtime::client::Operation<
+static OPERATION: ::querygen_client::Operation<
     DecreaseReplicaCountInput,
     DecreaseReplicaCountOutput,
     DecreaseReplicaCountError,
-> = ::querygen_runtime::client::Operation {
+> = ::querygen_client::Operation {
     name: "DecreaseReplicaCount",
     build_request,
-    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
+    parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `DecreaseReplicaCount` call being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DecreaseReplicaCountFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    handle: ::std::sync::Arc<::querygen_client::Handle>,
     inner: builders::DecreaseReplicaCountInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DecreaseReplicaCountFluentBuilder {
-    pub(crate) fn new(
-        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
-    ) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -685,7 +683,7 @@ impl DecreaseReplicaCountFluentBuilder {
         self,
     ) -> ::std::result::Result<
         DecreaseReplicaCountOutput,
-        ::querygen_runtime::client::SdkError<DecreaseReplicaCountError>,
+        ::querygen_client::SdkError<DecreaseReplicaCountError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
@@ -694,14 +692,14 @@ impl DecreaseReplicaCountFluentBuilder {
         self,
     ) -> ::std::result::Result<
         ::querygen_runtime::query::QueryResponse<DecreaseReplicaCountOutput>,
-        ::querygen_runtime::client::SdkError<DecreaseReplicaCountError>,
+        ::querygen_client::SdkError<DecreaseReplicaCountError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_runtime::client::SdkError::Construction(
-                    ::querygen_runtime::client::ConstructionError::new(
+                ::querygen_client::SdkError::Construction(
+                    ::querygen_client::ConstructionError::new(
                         ::std::format!("{}: {problem}", "DecreaseReplicaCount"),
                     ),
                 )

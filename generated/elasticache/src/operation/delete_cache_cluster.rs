@@ -445,27 +445,25 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "client")]
-static OPERATION: ::querygen_runtime::client::Operation<
+static OPERATION: ::querygen_client::Operation<
     DeleteCacheClusterInput,
     DeleteCacheClusterOutput,
     DeleteCacheClusterError,
-> = ::querygen_runtime::client::Operation {
+> = ::querygen_client::Operation {
     name: "DeleteCacheCluster",
     build_request,
-    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
+    parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `DeleteCacheCluster` call being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DeleteCacheClusterFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    handle: ::std::sync::Arc<::querygen_client::Handle>,
     inner: builders::DeleteCacheClusterInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DeleteCacheClusterFluentBuilder {
-    pub(crate) fn new(
-        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
-    ) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -480,7 +478,7 @@ impl DeleteCacheClusterFluentBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteCacheClusterOutput,
-        ::querygen_runtime::client::SdkError<DeleteCacheClusterError>,
+        ::querygen_client::SdkError<DeleteCacheClusterError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
@@ -489,14 +487,14 @@ impl DeleteCacheClusterFluentBuilder {
         self,
     ) -> ::std::result::Result<
         ::querygen_runtime::query::QueryResponse<DeleteCacheClusterOutput>,
-        ::querygen_runtime::client::SdkError<DeleteCacheClusterError>,
+        ::querygen_client::SdkError<DeleteCacheClusterError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_runtime::client::SdkError::Construction(
-                    ::querygen_runtime::client::ConstructionError::new(
+                ::querygen_client::SdkError::Construction(
+                    ::querygen_client::ConstructionError::new(
                         ::std::format!("{}: {problem}", "DeleteCacheCluster"),
                     ),
                 )

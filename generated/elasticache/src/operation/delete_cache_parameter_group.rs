@@ -338,27 +338,25 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "client")]
-static OPERATION: ::querygen_runtime::client::Operation<
+static OPERATION: ::querygen_client::Operation<
     DeleteCacheParameterGroupInput,
     DeleteCacheParameterGroupOutput,
     DeleteCacheParameterGroupError,
-> = ::querygen_runtime::client::Operation {
+> = ::querygen_client::Operation {
     name: "DeleteCacheParameterGroup",
     build_request,
-    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
+    parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `DeleteCacheParameterGroup` call being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DeleteCacheParameterGroupFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    handle: ::std::sync::Arc<::querygen_client::Handle>,
     inner: builders::DeleteCacheParameterGroupInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DeleteCacheParameterGroupFluentBuilder {
-    pub(crate) fn new(
-        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
-    ) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -373,7 +371,7 @@ impl DeleteCacheParameterGroupFluentBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteCacheParameterGroupOutput,
-        ::querygen_runtime::client::SdkError<DeleteCacheParameterGroupError>,
+        ::querygen_client::SdkError<DeleteCacheParameterGroupError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
@@ -382,14 +380,14 @@ impl DeleteCacheParameterGroupFluentBuilder {
         self,
     ) -> ::std::result::Result<
         ::querygen_runtime::query::QueryResponse<DeleteCacheParameterGroupOutput>,
-        ::querygen_runtime::client::SdkError<DeleteCacheParameterGroupError>,
+        ::querygen_client::SdkError<DeleteCacheParameterGroupError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_runtime::client::SdkError::Construction(
-                    ::querygen_runtime::client::ConstructionError::new(
+                ::querygen_client::SdkError::Construction(
+                    ::querygen_client::ConstructionError::new(
                         ::std::format!("{}: {problem}", "DeleteCacheParameterGroup"),
                     ),
                 )

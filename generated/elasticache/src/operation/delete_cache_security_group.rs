@@ -338,27 +338,25 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "client")]
-static OPERATION: ::querygen_runtime::client::Operation<
+static OPERATION: ::querygen_client::Operation<
     DeleteCacheSecurityGroupInput,
     DeleteCacheSecurityGroupOutput,
     DeleteCacheSecurityGroupError,
-> = ::querygen_runtime::client::Operation {
+> = ::querygen_client::Operation {
     name: "DeleteCacheSecurityGroup",
     build_request,
-    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
+    parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `DeleteCacheSecurityGroup` call being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DeleteCacheSecurityGroupFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    handle: ::std::sync::Arc<::querygen_client::Handle>,
     inner: builders::DeleteCacheSecurityGroupInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DeleteCacheSecurityGroupFluentBuilder {
-    pub(crate) fn new(
-        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
-    ) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -373,7 +371,7 @@ impl DeleteCacheSecurityGroupFluentBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteCacheSecurityGroupOutput,
-        ::querygen_runtime::client::SdkError<DeleteCacheSecurityGroupError>,
+        ::querygen_client::SdkError<DeleteCacheSecurityGroupError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
@@ -382,14 +380,14 @@ impl DeleteCacheSecurityGroupFluentBuilder {
         self,
     ) -> ::std::result::Result<
         ::querygen_runtime::query::QueryResponse<DeleteCacheSecurityGroupOutput>,
-        ::querygen_runtime::client::SdkError<DeleteCacheSecurityGroupError>,
+        ::querygen_client::SdkError<DeleteCacheSecurityGroupError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_runtime::client::SdkError::Construction(
-                    ::querygen_runtime::client::ConstructionError::new(
+                ::querygen_client::SdkError::Construction(
+                    ::querygen_client::ConstructionError::new(
                         ::std::format!("{}: {problem}", "DeleteCacheSecurityGroup"),
                     ),
                 )

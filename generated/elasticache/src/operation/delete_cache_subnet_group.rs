@@ -266,27 +266,25 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "client")]
-static OPERATION: ::querygen_runtime::client::Operation<
+static OPERATION: ::querygen_client::Operation<
     DeleteCacheSubnetGroupInput,
     DeleteCacheSubnetGroupOutput,
     DeleteCacheSubnetGroupError,
-> = ::querygen_runtime::client::Operation {
+> = ::querygen_client::Operation {
     name: "DeleteCacheSubnetGroup",
     build_request,
-    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
+    parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `DeleteCacheSubnetGroup` call being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DeleteCacheSubnetGroupFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    handle: ::std::sync::Arc<::querygen_client::Handle>,
     inner: builders::DeleteCacheSubnetGroupInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DeleteCacheSubnetGroupFluentBuilder {
-    pub(crate) fn new(
-        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
-    ) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -301,7 +299,7 @@ impl DeleteCacheSubnetGroupFluentBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteCacheSubnetGroupOutput,
-        ::querygen_runtime::client::SdkError<DeleteCacheSubnetGroupError>,
+        ::querygen_client::SdkError<DeleteCacheSubnetGroupError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
@@ -310,14 +308,14 @@ impl DeleteCacheSubnetGroupFluentBuilder {
         self,
     ) -> ::std::result::Result<
         ::querygen_runtime::query::QueryResponse<DeleteCacheSubnetGroupOutput>,
-        ::querygen_runtime::client::SdkError<DeleteCacheSubnetGroupError>,
+        ::querygen_client::SdkError<DeleteCacheSubnetGroupError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_runtime::client::SdkError::Construction(
-                    ::querygen_runtime::client::ConstructionError::new(
+                ::querygen_client::SdkError::Construction(
+                    ::querygen_client::ConstructionError::new(
                         ::std::format!("{}: {problem}", "DeleteCacheSubnetGroup"),
                     ),
                 )

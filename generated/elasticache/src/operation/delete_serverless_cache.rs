@@ -454,27 +454,25 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "client")]
-static OPERATION: ::querygen_runtime::client::Operation<
+static OPERATION: ::querygen_client::Operation<
     DeleteServerlessCacheInput,
     DeleteServerlessCacheOutput,
     DeleteServerlessCacheError,
-> = ::querygen_runtime::client::Operation {
+> = ::querygen_client::Operation {
     name: "DeleteServerlessCache",
     build_request,
-    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
+    parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `DeleteServerlessCache` call being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DeleteServerlessCacheFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    handle: ::std::sync::Arc<::querygen_client::Handle>,
     inner: builders::DeleteServerlessCacheInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DeleteServerlessCacheFluentBuilder {
-    pub(crate) fn new(
-        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
-    ) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -489,7 +487,7 @@ impl DeleteServerlessCacheFluentBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteServerlessCacheOutput,
-        ::querygen_runtime::client::SdkError<DeleteServerlessCacheError>,
+        ::querygen_client::SdkError<DeleteServerlessCacheError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
@@ -498,14 +496,14 @@ impl DeleteServerlessCacheFluentBuilder {
         self,
     ) -> ::std::result::Result<
         ::querygen_runtime::query::QueryResponse<DeleteServerlessCacheOutput>,
-        ::querygen_runtime::client::SdkError<DeleteServerlessCacheError>,
+        ::querygen_client::SdkError<DeleteServerlessCacheError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_runtime::client::SdkError::Construction(
-                    ::querygen_runtime::client::ConstructionError::new(
+                ::querygen_client::SdkError::Construction(
+                    ::querygen_client::ConstructionError::new(
                         ::std::format!("{}: {problem}", "DeleteServerlessCache"),
                     ),
                 )

@@ -366,27 +366,25 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "client")]
-static OPERATION: ::querygen_runtime::client::Operation<
+static OPERATION: ::querygen_client::Operation<
     DeleteServerlessCacheSnapshotInput,
     DeleteServerlessCacheSnapshotOutput,
     DeleteServerlessCacheSnapshotError,
-> = ::querygen_runtime::client::Operation {
+> = ::querygen_client::Operation {
     name: "DeleteServerlessCacheSnapshot",
     build_request,
-    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
+    parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `DeleteServerlessCacheSnapshot` call being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DeleteServerlessCacheSnapshotFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    handle: ::std::sync::Arc<::querygen_client::Handle>,
     inner: builders::DeleteServerlessCacheSnapshotInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DeleteServerlessCacheSnapshotFluentBuilder {
-    pub(crate) fn new(
-        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
-    ) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -401,7 +399,7 @@ impl DeleteServerlessCacheSnapshotFluentBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteServerlessCacheSnapshotOutput,
-        ::querygen_runtime::client::SdkError<DeleteServerlessCacheSnapshotError>,
+        ::querygen_client::SdkError<DeleteServerlessCacheSnapshotError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
@@ -410,14 +408,14 @@ impl DeleteServerlessCacheSnapshotFluentBuilder {
         self,
     ) -> ::std::result::Result<
         ::querygen_runtime::query::QueryResponse<DeleteServerlessCacheSnapshotOutput>,
-        ::querygen_runtime::client::SdkError<DeleteServerlessCacheSnapshotError>,
+        ::querygen_client::SdkError<DeleteServerlessCacheSnapshotError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_runtime::client::SdkError::Construction(
-                    ::querygen_runtime::client::ConstructionError::new(
+                ::querygen_client::SdkError::Construction(
+                    ::querygen_client::ConstructionError::new(
                         ::std::format!("{}: {problem}", "DeleteServerlessCacheSnapshot"),
                     ),
                 )

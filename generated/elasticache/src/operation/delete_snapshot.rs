@@ -333,27 +333,25 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "client")]
-static OPERATION: ::querygen_runtime::client::Operation<
+static OPERATION: ::querygen_client::Operation<
     DeleteSnapshotInput,
     DeleteSnapshotOutput,
     DeleteSnapshotError,
-> = ::querygen_runtime::client::Operation {
+> = ::querygen_client::Operation {
     name: "DeleteSnapshot",
     build_request,
-    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
+    parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `DeleteSnapshot` call being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DeleteSnapshotFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    handle: ::std::sync::Arc<::querygen_client::Handle>,
     inner: builders::DeleteSnapshotInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DeleteSnapshotFluentBuilder {
-    pub(crate) fn new(
-        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
-    ) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -368,7 +366,7 @@ impl DeleteSnapshotFluentBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteSnapshotOutput,
-        ::querygen_runtime::client::SdkError<DeleteSnapshotError>,
+        ::querygen_client::SdkError<DeleteSnapshotError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
@@ -377,14 +375,14 @@ impl DeleteSnapshotFluentBuilder {
         self,
     ) -> ::std::result::Result<
         ::querygen_runtime::query::QueryResponse<DeleteSnapshotOutput>,
-        ::querygen_runtime::client::SdkError<DeleteSnapshotError>,
+        ::querygen_client::SdkError<DeleteSnapshotError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_runtime::client::SdkError::Construction(
-                    ::querygen_runtime::client::ConstructionError::new(
+                ::querygen_client::SdkError::Construction(
+                    ::querygen_client::ConstructionError::new(
                         ::std::format!("{}: {problem}", "DeleteSnapshot"),
                     ),
                 )

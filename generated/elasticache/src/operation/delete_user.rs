@@ -418,27 +418,25 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "client")]
-static OPERATION: ::querygen_runtime::client::Operation<
+static OPERATION: ::querygen_client::Operation<
     DeleteUserInput,
     DeleteUserOutput,
     DeleteUserError,
-> = ::querygen_runtime::client::Operation {
+> = ::querygen_client::Operation {
     name: "DeleteUser",
     build_request,
-    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
+    parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `DeleteUser` call being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DeleteUserFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    handle: ::std::sync::Arc<::querygen_client::Handle>,
     inner: builders::DeleteUserInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DeleteUserFluentBuilder {
-    pub(crate) fn new(
-        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
-    ) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -453,7 +451,7 @@ impl DeleteUserFluentBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteUserOutput,
-        ::querygen_runtime::client::SdkError<DeleteUserError>,
+        ::querygen_client::SdkError<DeleteUserError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
@@ -462,14 +460,14 @@ impl DeleteUserFluentBuilder {
         self,
     ) -> ::std::result::Result<
         ::querygen_runtime::query::QueryResponse<DeleteUserOutput>,
-        ::querygen_runtime::client::SdkError<DeleteUserError>,
+        ::querygen_client::SdkError<DeleteUserError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_runtime::client::SdkError::Construction(
-                    ::querygen_runtime::client::ConstructionError::new(
+                ::querygen_client::SdkError::Construction(
+                    ::querygen_client::ConstructionError::new(
                         ::std::format!("{}: {problem}", "DeleteUser"),
                     ),
                 )

@@ -417,27 +417,25 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "client")]
-static OPERATION: ::querygen_runtime::client::Operation<
+static OPERATION: ::querygen_client::Operation<
     DeleteUserGroupInput,
     DeleteUserGroupOutput,
     DeleteUserGroupError,
-> = ::querygen_runtime::client::Operation {
+> = ::querygen_client::Operation {
     name: "DeleteUserGroup",
     build_request,
-    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
+    parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `DeleteUserGroup` call being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DeleteUserGroupFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    handle: ::std::sync::Arc<::querygen_client::Handle>,
     inner: builders::DeleteUserGroupInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DeleteUserGroupFluentBuilder {
-    pub(crate) fn new(
-        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
-    ) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -452,7 +450,7 @@ impl DeleteUserGroupFluentBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteUserGroupOutput,
-        ::querygen_runtime::client::SdkError<DeleteUserGroupError>,
+        ::querygen_client::SdkError<DeleteUserGroupError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
@@ -461,14 +459,14 @@ impl DeleteUserGroupFluentBuilder {
         self,
     ) -> ::std::result::Result<
         ::querygen_runtime::query::QueryResponse<DeleteUserGroupOutput>,
-        ::querygen_runtime::client::SdkError<DeleteUserGroupError>,
+        ::querygen_client::SdkError<DeleteUserGroupError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_runtime::client::SdkError::Construction(
-                    ::querygen_runtime::client::ConstructionError::new(
+                ::querygen_client::SdkError::Construction(
+                    ::querygen_client::ConstructionError::new(
                         ::std::format!("{}: {problem}", "DeleteUserGroup"),
                     ),
                 )

@@ -383,27 +383,25 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "client")]
-static OPERATION: ::querygen_runtime::client::Operation<
+static OPERATION: ::querygen_client::Operation<
     DescribeCacheClustersInput,
     DescribeCacheClustersOutput,
     DescribeCacheClustersError,
-> = ::querygen_runtime::client::Operation {
+> = ::querygen_client::Operation {
     name: "DescribeCacheClusters",
     build_request,
-    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
+    parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `DescribeCacheClusters` call being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DescribeCacheClustersFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    handle: ::std::sync::Arc<::querygen_client::Handle>,
     inner: builders::DescribeCacheClustersInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DescribeCacheClustersFluentBuilder {
-    pub(crate) fn new(
-        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
-    ) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -418,7 +416,7 @@ impl DescribeCacheClustersFluentBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeCacheClustersOutput,
-        ::querygen_runtime::client::SdkError<DescribeCacheClustersError>,
+        ::querygen_client::SdkError<DescribeCacheClustersError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
@@ -427,7 +425,7 @@ impl DescribeCacheClustersFluentBuilder {
         self,
     ) -> ::std::result::Result<
         ::querygen_runtime::query::QueryResponse<DescribeCacheClustersOutput>,
-        ::querygen_runtime::client::SdkError<DescribeCacheClustersError>,
+        ::querygen_client::SdkError<DescribeCacheClustersError>,
     > {
         let input = self.inner.build();
         self.handle.invoke(&OPERATION, &input).await

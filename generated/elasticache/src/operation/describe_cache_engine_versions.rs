@@ -269,27 +269,25 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "client")]
-static OPERATION: ::querygen_runtime::client::Operation<
+static OPERATION: ::querygen_client::Operation<
     DescribeCacheEngineVersionsInput,
     DescribeCacheEngineVersionsOutput,
     DescribeCacheEngineVersionsError,
-> = ::querygen_runtime::client::Operation {
+> = ::querygen_client::Operation {
     name: "DescribeCacheEngineVersions",
     build_request,
-    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
+    parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `DescribeCacheEngineVersions` call being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DescribeCacheEngineVersionsFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    handle: ::std::sync::Arc<::querygen_client::Handle>,
     inner: builders::DescribeCacheEngineVersionsInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DescribeCacheEngineVersionsFluentBuilder {
-    pub(crate) fn new(
-        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
-    ) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -304,7 +302,7 @@ impl DescribeCacheEngineVersionsFluentBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeCacheEngineVersionsOutput,
-        ::querygen_runtime::client::SdkError<DescribeCacheEngineVersionsError>,
+        ::querygen_client::SdkError<DescribeCacheEngineVersionsError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
@@ -313,7 +311,7 @@ impl DescribeCacheEngineVersionsFluentBuilder {
         self,
     ) -> ::std::result::Result<
         ::querygen_runtime::query::QueryResponse<DescribeCacheEngineVersionsOutput>,
-        ::querygen_runtime::client::SdkError<DescribeCacheEngineVersionsError>,
+        ::querygen_client::SdkError<DescribeCacheEngineVersionsError>,
     > {
         let input = self.inner.build();
         self.handle.invoke(&OPERATION, &input).await

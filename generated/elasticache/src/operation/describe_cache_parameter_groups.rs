@@ -357,27 +357,25 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "client")]
-static OPERATION: ::querygen_runtime::client::Operation<
+static OPERATION: ::querygen_client::Operation<
     DescribeCacheParameterGroupsInput,
     DescribeCacheParameterGroupsOutput,
     DescribeCacheParameterGroupsError,
-> = ::querygen_runtime::client::Operation {
+> = ::querygen_client::Operation {
     name: "DescribeCacheParameterGroups",
     build_request,
-    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
+    parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `DescribeCacheParameterGroups` call being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DescribeCacheParameterGroupsFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    handle: ::std::sync::Arc<::querygen_client::Handle>,
     inner: builders::DescribeCacheParameterGroupsInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DescribeCacheParameterGroupsFluentBuilder {
-    pub(crate) fn new(
-        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
-    ) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -392,7 +390,7 @@ impl DescribeCacheParameterGroupsFluentBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeCacheParameterGroupsOutput,
-        ::querygen_runtime::client::SdkError<DescribeCacheParameterGroupsError>,
+        ::querygen_client::SdkError<DescribeCacheParameterGroupsError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
@@ -401,7 +399,7 @@ impl DescribeCacheParameterGroupsFluentBuilder {
         self,
     ) -> ::std::result::Result<
         ::querygen_runtime::query::QueryResponse<DescribeCacheParameterGroupsOutput>,
-        ::querygen_runtime::client::SdkError<DescribeCacheParameterGroupsError>,
+        ::querygen_client::SdkError<DescribeCacheParameterGroupsError>,
     > {
         let input = self.inner.build();
         self.handle.invoke(&OPERATION, &input).await

@@ -380,27 +380,25 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "client")]
-static OPERATION: ::querygen_runtime::client::Operation<
+static OPERATION: ::querygen_client::Operation<
     DescribeCacheParametersInput,
     DescribeCacheParametersOutput,
     DescribeCacheParametersError,
-> = ::querygen_runtime::client::Operation {
+> = ::querygen_client::Operation {
     name: "DescribeCacheParameters",
     build_request,
-    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
+    parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `DescribeCacheParameters` call being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DescribeCacheParametersFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    handle: ::std::sync::Arc<::querygen_client::Handle>,
     inner: builders::DescribeCacheParametersInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DescribeCacheParametersFluentBuilder {
-    pub(crate) fn new(
-        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
-    ) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -415,7 +413,7 @@ impl DescribeCacheParametersFluentBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeCacheParametersOutput,
-        ::querygen_runtime::client::SdkError<DescribeCacheParametersError>,
+        ::querygen_client::SdkError<DescribeCacheParametersError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
@@ -424,14 +422,14 @@ impl DescribeCacheParametersFluentBuilder {
         self,
     ) -> ::std::result::Result<
         ::querygen_runtime::query::QueryResponse<DescribeCacheParametersOutput>,
-        ::querygen_runtime::client::SdkError<DescribeCacheParametersError>,
+        ::querygen_client::SdkError<DescribeCacheParametersError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_runtime::client::SdkError::Construction(
-                    ::querygen_runtime::client::ConstructionError::new(
+                ::querygen_client::SdkError::Construction(
+                    ::querygen_client::ConstructionError::new(
                         ::std::format!("{}: {problem}", "DescribeCacheParameters"),
                     ),
                 )

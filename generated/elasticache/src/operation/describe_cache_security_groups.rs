@@ -358,27 +358,25 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "client")]
-static OPERATION: ::querygen_runtime::client::Operation<
+static OPERATION: ::querygen_client::Operation<
     DescribeCacheSecurityGroupsInput,
     DescribeCacheSecurityGroupsOutput,
     DescribeCacheSecurityGroupsError,
-> = ::querygen_runtime::client::Operation {
+> = ::querygen_client::Operation {
     name: "DescribeCacheSecurityGroups",
     build_request,
-    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
+    parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `DescribeCacheSecurityGroups` call being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DescribeCacheSecurityGroupsFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    handle: ::std::sync::Arc<::querygen_client::Handle>,
     inner: builders::DescribeCacheSecurityGroupsInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DescribeCacheSecurityGroupsFluentBuilder {
-    pub(crate) fn new(
-        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
-    ) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -393,7 +391,7 @@ impl DescribeCacheSecurityGroupsFluentBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeCacheSecurityGroupsOutput,
-        ::querygen_runtime::client::SdkError<DescribeCacheSecurityGroupsError>,
+        ::querygen_client::SdkError<DescribeCacheSecurityGroupsError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
@@ -402,7 +400,7 @@ impl DescribeCacheSecurityGroupsFluentBuilder {
         self,
     ) -> ::std::result::Result<
         ::querygen_runtime::query::QueryResponse<DescribeCacheSecurityGroupsOutput>,
-        ::querygen_runtime::client::SdkError<DescribeCacheSecurityGroupsError>,
+        ::querygen_client::SdkError<DescribeCacheSecurityGroupsError>,
     > {
         let input = self.inner.build();
         self.handle.invoke(&OPERATION, &input).await

@@ -296,27 +296,25 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "client")]
-static OPERATION: ::querygen_runtime::client::Operation<
+static OPERATION: ::querygen_client::Operation<
     DescribeCacheSubnetGroupsInput,
     DescribeCacheSubnetGroupsOutput,
     DescribeCacheSubnetGroupsError,
-> = ::querygen_runtime::client::Operation {
+> = ::querygen_client::Operation {
     name: "DescribeCacheSubnetGroups",
     build_request,
-    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
+    parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `DescribeCacheSubnetGroups` call being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DescribeCacheSubnetGroupsFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    handle: ::std::sync::Arc<::querygen_client::Handle>,
     inner: builders::DescribeCacheSubnetGroupsInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DescribeCacheSubnetGroupsFluentBuilder {
-    pub(crate) fn new(
-        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
-    ) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -331,7 +329,7 @@ impl DescribeCacheSubnetGroupsFluentBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeCacheSubnetGroupsOutput,
-        ::querygen_runtime::client::SdkError<DescribeCacheSubnetGroupsError>,
+        ::querygen_client::SdkError<DescribeCacheSubnetGroupsError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
@@ -340,7 +338,7 @@ impl DescribeCacheSubnetGroupsFluentBuilder {
         self,
     ) -> ::std::result::Result<
         ::querygen_runtime::query::QueryResponse<DescribeCacheSubnetGroupsOutput>,
-        ::querygen_runtime::client::SdkError<DescribeCacheSubnetGroupsError>,
+        ::querygen_client::SdkError<DescribeCacheSubnetGroupsError>,
     > {
         let input = self.inner.build();
         self.handle.invoke(&OPERATION, &input).await

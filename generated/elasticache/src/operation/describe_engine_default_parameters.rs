@@ -326,27 +326,25 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "client")]
-static OPERATION: ::querygen_runtime::client::Operation<
+static OPERATION: ::querygen_client::Operation<
     DescribeEngineDefaultParametersInput,
     DescribeEngineDefaultParametersOutput,
     DescribeEngineDefaultParametersError,
-> = ::querygen_runtime::client::Operation {
+> = ::querygen_client::Operation {
     name: "DescribeEngineDefaultParameters",
     build_request,
-    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
+    parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `DescribeEngineDefaultParameters` call being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DescribeEngineDefaultParametersFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    handle: ::std::sync::Arc<::querygen_client::Handle>,
     inner: builders::DescribeEngineDefaultParametersInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DescribeEngineDefaultParametersFluentBuilder {
-    pub(crate) fn new(
-        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
-    ) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -361,7 +359,7 @@ impl DescribeEngineDefaultParametersFluentBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeEngineDefaultParametersOutput,
-        ::querygen_runtime::client::SdkError<DescribeEngineDefaultParametersError>,
+        ::querygen_client::SdkError<DescribeEngineDefaultParametersError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
@@ -370,14 +368,14 @@ impl DescribeEngineDefaultParametersFluentBuilder {
         self,
     ) -> ::std::result::Result<
         ::querygen_runtime::query::QueryResponse<DescribeEngineDefaultParametersOutput>,
-        ::querygen_runtime::client::SdkError<DescribeEngineDefaultParametersError>,
+        ::querygen_client::SdkError<DescribeEngineDefaultParametersError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_runtime::client::SdkError::Construction(
-                    ::querygen_runtime::client::ConstructionError::new(
+                ::querygen_client::SdkError::Construction(
+                    ::querygen_client::ConstructionError::new(
                         ::std::format!(
                             "{}: {problem}", "DescribeEngineDefaultParameters"
                         ),

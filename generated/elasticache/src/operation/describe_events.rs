@@ -360,27 +360,25 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "client")]
-static OPERATION: ::querygen_runtime::client::Operation<
+static OPERATION: ::querygen_client::Operation<
     DescribeEventsInput,
     DescribeEventsOutput,
     DescribeEventsError,
-> = ::querygen_runtime::client::Operation {
+> = ::querygen_client::Operation {
     name: "DescribeEvents",
     build_request,
-    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
+    parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `DescribeEvents` call being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DescribeEventsFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    handle: ::std::sync::Arc<::querygen_client::Handle>,
     inner: builders::DescribeEventsInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DescribeEventsFluentBuilder {
-    pub(crate) fn new(
-        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
-    ) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -395,7 +393,7 @@ impl DescribeEventsFluentBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeEventsOutput,
-        ::querygen_runtime::client::SdkError<DescribeEventsError>,
+        ::querygen_client::SdkError<DescribeEventsError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
@@ -404,7 +402,7 @@ impl DescribeEventsFluentBuilder {
         self,
     ) -> ::std::result::Result<
         ::querygen_runtime::query::QueryResponse<DescribeEventsOutput>,
-        ::querygen_runtime::client::SdkError<DescribeEventsError>,
+        ::querygen_client::SdkError<DescribeEventsError>,
     > {
         let input = self.inner.build();
         self.handle.invoke(&OPERATION, &input).await

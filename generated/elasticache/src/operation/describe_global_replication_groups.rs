@@ -366,27 +366,25 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "client")]
-static OPERATION: ::querygen_runtime::client::Operation<
+static OPERATION: ::querygen_client::Operation<
     DescribeGlobalReplicationGroupsInput,
     DescribeGlobalReplicationGroupsOutput,
     DescribeGlobalReplicationGroupsError,
-> = ::querygen_runtime::client::Operation {
+> = ::querygen_client::Operation {
     name: "DescribeGlobalReplicationGroups",
     build_request,
-    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
+    parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `DescribeGlobalReplicationGroups` call being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DescribeGlobalReplicationGroupsFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    handle: ::std::sync::Arc<::querygen_client::Handle>,
     inner: builders::DescribeGlobalReplicationGroupsInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DescribeGlobalReplicationGroupsFluentBuilder {
-    pub(crate) fn new(
-        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
-    ) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -401,7 +399,7 @@ impl DescribeGlobalReplicationGroupsFluentBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeGlobalReplicationGroupsOutput,
-        ::querygen_runtime::client::SdkError<DescribeGlobalReplicationGroupsError>,
+        ::querygen_client::SdkError<DescribeGlobalReplicationGroupsError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
@@ -410,7 +408,7 @@ impl DescribeGlobalReplicationGroupsFluentBuilder {
         self,
     ) -> ::std::result::Result<
         ::querygen_runtime::query::QueryResponse<DescribeGlobalReplicationGroupsOutput>,
-        ::querygen_runtime::client::SdkError<DescribeGlobalReplicationGroupsError>,
+        ::querygen_client::SdkError<DescribeGlobalReplicationGroupsError>,
     > {
         let input = self.inner.build();
         self.handle.invoke(&OPERATION, &input).await

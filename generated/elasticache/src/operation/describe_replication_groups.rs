@@ -359,27 +359,25 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "client")]
-static OPERATION: ::querygen_runtime::client::Operation<
+static OPERATION: ::querygen_client::Operation<
     DescribeReplicationGroupsInput,
     DescribeReplicationGroupsOutput,
     DescribeReplicationGroupsError,
-> = ::querygen_runtime::client::Operation {
+> = ::querygen_client::Operation {
     name: "DescribeReplicationGroups",
     build_request,
-    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
+    parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `DescribeReplicationGroups` call being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DescribeReplicationGroupsFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    handle: ::std::sync::Arc<::querygen_client::Handle>,
     inner: builders::DescribeReplicationGroupsInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DescribeReplicationGroupsFluentBuilder {
-    pub(crate) fn new(
-        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
-    ) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -394,7 +392,7 @@ impl DescribeReplicationGroupsFluentBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeReplicationGroupsOutput,
-        ::querygen_runtime::client::SdkError<DescribeReplicationGroupsError>,
+        ::querygen_client::SdkError<DescribeReplicationGroupsError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
@@ -403,7 +401,7 @@ impl DescribeReplicationGroupsFluentBuilder {
         self,
     ) -> ::std::result::Result<
         ::querygen_runtime::query::QueryResponse<DescribeReplicationGroupsOutput>,
-        ::querygen_runtime::client::SdkError<DescribeReplicationGroupsError>,
+        ::querygen_client::SdkError<DescribeReplicationGroupsError>,
     > {
         let input = self.inner.build();
         self.handle.invoke(&OPERATION, &input).await

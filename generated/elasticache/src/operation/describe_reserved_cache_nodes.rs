@@ -481,27 +481,25 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "client")]
-static OPERATION: ::querygen_runtime::client::Operation<
+static OPERATION: ::querygen_client::Operation<
     DescribeReservedCacheNodesInput,
     DescribeReservedCacheNodesOutput,
     DescribeReservedCacheNodesError,
-> = ::querygen_runtime::client::Operation {
+> = ::querygen_client::Operation {
     name: "DescribeReservedCacheNodes",
     build_request,
-    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
+    parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `DescribeReservedCacheNodes` call being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DescribeReservedCacheNodesFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    handle: ::std::sync::Arc<::querygen_client::Handle>,
     inner: builders::DescribeReservedCacheNodesInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DescribeReservedCacheNodesFluentBuilder {
-    pub(crate) fn new(
-        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
-    ) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -516,7 +514,7 @@ impl DescribeReservedCacheNodesFluentBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeReservedCacheNodesOutput,
-        ::querygen_runtime::client::SdkError<DescribeReservedCacheNodesError>,
+        ::querygen_client::SdkError<DescribeReservedCacheNodesError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
@@ -525,7 +523,7 @@ impl DescribeReservedCacheNodesFluentBuilder {
         self,
     ) -> ::std::result::Result<
         ::querygen_runtime::query::QueryResponse<DescribeReservedCacheNodesOutput>,
-        ::querygen_runtime::client::SdkError<DescribeReservedCacheNodesError>,
+        ::querygen_client::SdkError<DescribeReservedCacheNodesError>,
     > {
         let input = self.inner.build();
         self.handle.invoke(&OPERATION, &input).await

@@ -482,27 +482,25 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "client")]
-static OPERATION: ::querygen_runtime::client::Operation<
+static OPERATION: ::querygen_client::Operation<
     DescribeReservedCacheNodesOfferingsInput,
     DescribeReservedCacheNodesOfferingsOutput,
     DescribeReservedCacheNodesOfferingsError,
-> = ::querygen_runtime::client::Operation {
+> = ::querygen_client::Operation {
     name: "DescribeReservedCacheNodesOfferings",
     build_request,
-    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
+    parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `DescribeReservedCacheNodesOfferings` call being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DescribeReservedCacheNodesOfferingsFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    handle: ::std::sync::Arc<::querygen_client::Handle>,
     inner: builders::DescribeReservedCacheNodesOfferingsInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DescribeReservedCacheNodesOfferingsFluentBuilder {
-    pub(crate) fn new(
-        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
-    ) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -519,7 +517,7 @@ impl DescribeReservedCacheNodesOfferingsFluentBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeReservedCacheNodesOfferingsOutput,
-        ::querygen_runtime::client::SdkError<DescribeReservedCacheNodesOfferingsError>,
+        ::querygen_client::SdkError<DescribeReservedCacheNodesOfferingsError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
@@ -530,7 +528,7 @@ impl DescribeReservedCacheNodesOfferingsFluentBuilder {
         ::querygen_runtime::query::QueryResponse<
             DescribeReservedCacheNodesOfferingsOutput,
         >,
-        ::querygen_runtime::client::SdkError<DescribeReservedCacheNodesOfferingsError>,
+        ::querygen_client::SdkError<DescribeReservedCacheNodesOfferingsError>,
     > {
         let input = self.inner.build();
         self.handle.invoke(&OPERATION, &input).await

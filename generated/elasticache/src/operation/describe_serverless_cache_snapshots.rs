@@ -413,27 +413,25 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "client")]
-static OPERATION: ::querygen_runtime::client::Operation<
+static OPERATION: ::querygen_client::Operation<
     DescribeServerlessCacheSnapshotsInput,
     DescribeServerlessCacheSnapshotsOutput,
     DescribeServerlessCacheSnapshotsError,
-> = ::querygen_runtime::client::Operation {
+> = ::querygen_client::Operation {
     name: "DescribeServerlessCacheSnapshots",
     build_request,
-    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
+    parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `DescribeServerlessCacheSnapshots` call being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DescribeServerlessCacheSnapshotsFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    handle: ::std::sync::Arc<::querygen_client::Handle>,
     inner: builders::DescribeServerlessCacheSnapshotsInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DescribeServerlessCacheSnapshotsFluentBuilder {
-    pub(crate) fn new(
-        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
-    ) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -448,7 +446,7 @@ impl DescribeServerlessCacheSnapshotsFluentBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeServerlessCacheSnapshotsOutput,
-        ::querygen_runtime::client::SdkError<DescribeServerlessCacheSnapshotsError>,
+        ::querygen_client::SdkError<DescribeServerlessCacheSnapshotsError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
@@ -457,7 +455,7 @@ impl DescribeServerlessCacheSnapshotsFluentBuilder {
         self,
     ) -> ::std::result::Result<
         ::querygen_runtime::query::QueryResponse<DescribeServerlessCacheSnapshotsOutput>,
-        ::querygen_runtime::client::SdkError<DescribeServerlessCacheSnapshotsError>,
+        ::querygen_client::SdkError<DescribeServerlessCacheSnapshotsError>,
     > {
         let input = self.inner.build();
         self.handle.invoke(&OPERATION, &input).await

@@ -353,27 +353,25 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "client")]
-static OPERATION: ::querygen_runtime::client::Operation<
+static OPERATION: ::querygen_client::Operation<
     DescribeServerlessCachesInput,
     DescribeServerlessCachesOutput,
     DescribeServerlessCachesError,
-> = ::querygen_runtime::client::Operation {
+> = ::querygen_client::Operation {
     name: "DescribeServerlessCaches",
     build_request,
-    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
+    parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `DescribeServerlessCaches` call being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DescribeServerlessCachesFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    handle: ::std::sync::Arc<::querygen_client::Handle>,
     inner: builders::DescribeServerlessCachesInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DescribeServerlessCachesFluentBuilder {
-    pub(crate) fn new(
-        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
-    ) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -388,7 +386,7 @@ impl DescribeServerlessCachesFluentBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeServerlessCachesOutput,
-        ::querygen_runtime::client::SdkError<DescribeServerlessCachesError>,
+        ::querygen_client::SdkError<DescribeServerlessCachesError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
@@ -397,7 +395,7 @@ impl DescribeServerlessCachesFluentBuilder {
         self,
     ) -> ::std::result::Result<
         ::querygen_runtime::query::QueryResponse<DescribeServerlessCachesOutput>,
-        ::querygen_runtime::client::SdkError<DescribeServerlessCachesError>,
+        ::querygen_client::SdkError<DescribeServerlessCachesError>,
     > {
         let input = self.inner.build();
         self.handle.invoke(&OPERATION, &input).await

@@ -364,27 +364,25 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "client")]
-static OPERATION: ::querygen_runtime::client::Operation<
+static OPERATION: ::querygen_client::Operation<
     DescribeServiceUpdatesInput,
     DescribeServiceUpdatesOutput,
     DescribeServiceUpdatesError,
-> = ::querygen_runtime::client::Operation {
+> = ::querygen_client::Operation {
     name: "DescribeServiceUpdates",
     build_request,
-    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
+    parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `DescribeServiceUpdates` call being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DescribeServiceUpdatesFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    handle: ::std::sync::Arc<::querygen_client::Handle>,
     inner: builders::DescribeServiceUpdatesInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DescribeServiceUpdatesFluentBuilder {
-    pub(crate) fn new(
-        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
-    ) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -399,7 +397,7 @@ impl DescribeServiceUpdatesFluentBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeServiceUpdatesOutput,
-        ::querygen_runtime::client::SdkError<DescribeServiceUpdatesError>,
+        ::querygen_client::SdkError<DescribeServiceUpdatesError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
@@ -408,7 +406,7 @@ impl DescribeServiceUpdatesFluentBuilder {
         self,
     ) -> ::std::result::Result<
         ::querygen_runtime::query::QueryResponse<DescribeServiceUpdatesOutput>,
-        ::querygen_runtime::client::SdkError<DescribeServiceUpdatesError>,
+        ::querygen_client::SdkError<DescribeServiceUpdatesError>,
     > {
         let input = self.inner.build();
         self.handle.invoke(&OPERATION, &input).await

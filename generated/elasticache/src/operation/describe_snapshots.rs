@@ -400,27 +400,25 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "client")]
-static OPERATION: ::querygen_runtime::client::Operation<
+static OPERATION: ::querygen_client::Operation<
     DescribeSnapshotsInput,
     DescribeSnapshotsOutput,
     DescribeSnapshotsError,
-> = ::querygen_runtime::client::Operation {
+> = ::querygen_client::Operation {
     name: "DescribeSnapshots",
     build_request,
-    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
+    parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `DescribeSnapshots` call being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DescribeSnapshotsFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    handle: ::std::sync::Arc<::querygen_client::Handle>,
     inner: builders::DescribeSnapshotsInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DescribeSnapshotsFluentBuilder {
-    pub(crate) fn new(
-        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
-    ) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -435,7 +433,7 @@ impl DescribeSnapshotsFluentBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeSnapshotsOutput,
-        ::querygen_runtime::client::SdkError<DescribeSnapshotsError>,
+        ::querygen_client::SdkError<DescribeSnapshotsError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
@@ -444,7 +442,7 @@ impl DescribeSnapshotsFluentBuilder {
         self,
     ) -> ::std::result::Result<
         ::querygen_runtime::query::QueryResponse<DescribeSnapshotsOutput>,
-        ::querygen_runtime::client::SdkError<DescribeSnapshotsError>,
+        ::querygen_client::SdkError<DescribeSnapshotsError>,
     > {
         let input = self.inner.build();
         self.handle.invoke(&OPERATION, &input).await

@@ -415,27 +415,25 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "client")]
-static OPERATION: ::querygen_runtime::client::Operation<
+static OPERATION: ::querygen_client::Operation<
     DescribeUpdateActionsInput,
     DescribeUpdateActionsOutput,
     DescribeUpdateActionsError,
-> = ::querygen_runtime::client::Operation {
+> = ::querygen_client::Operation {
     name: "DescribeUpdateActions",
     build_request,
-    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
+    parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `DescribeUpdateActions` call being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DescribeUpdateActionsFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    handle: ::std::sync::Arc<::querygen_client::Handle>,
     inner: builders::DescribeUpdateActionsInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DescribeUpdateActionsFluentBuilder {
-    pub(crate) fn new(
-        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
-    ) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -450,7 +448,7 @@ impl DescribeUpdateActionsFluentBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeUpdateActionsOutput,
-        ::querygen_runtime::client::SdkError<DescribeUpdateActionsError>,
+        ::querygen_client::SdkError<DescribeUpdateActionsError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
@@ -459,7 +457,7 @@ impl DescribeUpdateActionsFluentBuilder {
         self,
     ) -> ::std::result::Result<
         ::querygen_runtime::query::QueryResponse<DescribeUpdateActionsOutput>,
-        ::querygen_runtime::client::SdkError<DescribeUpdateActionsError>,
+        ::querygen_client::SdkError<DescribeUpdateActionsError>,
     > {
         let input = self.inner.build();
         self.handle.invoke(&OPERATION, &input).await

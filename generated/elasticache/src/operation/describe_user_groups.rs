@@ -336,27 +336,25 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "client")]
-static OPERATION: ::querygen_runtime::client::Operation<
+static OPERATION: ::querygen_client::Operation<
     DescribeUserGroupsInput,
     DescribeUserGroupsOutput,
     DescribeUserGroupsError,
-> = ::querygen_runtime::client::Operation {
+> = ::querygen_client::Operation {
     name: "DescribeUserGroups",
     build_request,
-    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
+    parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `DescribeUserGroups` call being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DescribeUserGroupsFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    handle: ::std::sync::Arc<::querygen_client::Handle>,
     inner: builders::DescribeUserGroupsInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DescribeUserGroupsFluentBuilder {
-    pub(crate) fn new(
-        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
-    ) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -371,7 +369,7 @@ impl DescribeUserGroupsFluentBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeUserGroupsOutput,
-        ::querygen_runtime::client::SdkError<DescribeUserGroupsError>,
+        ::querygen_client::SdkError<DescribeUserGroupsError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
@@ -380,7 +378,7 @@ impl DescribeUserGroupsFluentBuilder {
         self,
     ) -> ::std::result::Result<
         ::querygen_runtime::query::QueryResponse<DescribeUserGroupsOutput>,
-        ::querygen_runtime::client::SdkError<DescribeUserGroupsError>,
+        ::querygen_client::SdkError<DescribeUserGroupsError>,
     > {
         let input = self.inner.build();
         self.handle.invoke(&OPERATION, &input).await

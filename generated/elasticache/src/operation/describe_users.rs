@@ -360,27 +360,25 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "client")]
-static OPERATION: ::querygen_runtime::client::Operation<
+static OPERATION: ::querygen_client::Operation<
     DescribeUsersInput,
     DescribeUsersOutput,
     DescribeUsersError,
-> = ::querygen_runtime::client::Operation {
+> = ::querygen_client::Operation {
     name: "DescribeUsers",
     build_request,
-    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
+    parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `DescribeUsers` call being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DescribeUsersFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    handle: ::std::sync::Arc<::querygen_client::Handle>,
     inner: builders::DescribeUsersInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DescribeUsersFluentBuilder {
-    pub(crate) fn new(
-        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
-    ) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -395,7 +393,7 @@ impl DescribeUsersFluentBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeUsersOutput,
-        ::querygen_runtime::client::SdkError<DescribeUsersError>,
+        ::querygen_client::SdkError<DescribeUsersError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
@@ -404,7 +402,7 @@ impl DescribeUsersFluentBuilder {
         self,
     ) -> ::std::result::Result<
         ::querygen_runtime::query::QueryResponse<DescribeUsersOutput>,
-        ::querygen_runtime::client::SdkError<DescribeUsersError>,
+        ::querygen_client::SdkError<DescribeUsersError>,
     > {
         let input = self.inner.build();
         self.handle.invoke(&OPERATION, &input).await

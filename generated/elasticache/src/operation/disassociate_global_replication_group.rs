@@ -385,27 +385,25 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "client")]
-static OPERATION: ::querygen_runtime::client::Operation<
+static OPERATION: ::querygen_client::Operation<
     DisassociateGlobalReplicationGroupInput,
     DisassociateGlobalReplicationGroupOutput,
     DisassociateGlobalReplicationGroupError,
-> = ::querygen_runtime::client::Operation {
+> = ::querygen_client::Operation {
     name: "DisassociateGlobalReplicationGroup",
     build_request,
-    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
+    parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `DisassociateGlobalReplicationGroup` call being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DisassociateGlobalReplicationGroupFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    handle: ::std::sync::Arc<::querygen_client::Handle>,
     inner: builders::DisassociateGlobalReplicationGroupInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DisassociateGlobalReplicationGroupFluentBuilder {
-    pub(crate) fn new(
-        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
-    ) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -420,7 +418,7 @@ impl DisassociateGlobalReplicationGroupFluentBuilder {
         self,
     ) -> ::std::result::Result<
         DisassociateGlobalReplicationGroupOutput,
-        ::querygen_runtime::client::SdkError<DisassociateGlobalReplicationGroupError>,
+        ::querygen_client::SdkError<DisassociateGlobalReplicationGroupError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
@@ -431,14 +429,14 @@ impl DisassociateGlobalReplicationGroupFluentBuilder {
         ::querygen_runtime::query::QueryResponse<
             DisassociateGlobalReplicationGroupOutput,
         >,
-        ::querygen_runtime::client::SdkError<DisassociateGlobalReplicationGroupError>,
+        ::querygen_client::SdkError<DisassociateGlobalReplicationGroupError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_runtime::client::SdkError::Construction(
-                    ::querygen_runtime::client::ConstructionError::new(
+                ::querygen_client::SdkError::Construction(
+                    ::querygen_client::ConstructionError::new(
                         ::std::format!(
                             "{}: {problem}", "DisassociateGlobalReplicationGroup"
                         ),

@@ -384,27 +384,25 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "client")]
-static OPERATION: ::querygen_runtime::client::Operation<
+static OPERATION: ::querygen_client::Operation<
     FailoverGlobalReplicationGroupInput,
     FailoverGlobalReplicationGroupOutput,
     FailoverGlobalReplicationGroupError,
-> = ::querygen_runtime::client::Operation {
+> = ::querygen_client::Operation {
     name: "FailoverGlobalReplicationGroup",
     build_request,
-    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
+    parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `FailoverGlobalReplicationGroup` call being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct FailoverGlobalReplicationGroupFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    handle: ::std::sync::Arc<::querygen_client::Handle>,
     inner: builders::FailoverGlobalReplicationGroupInputBuilder,
 }
 #[cfg(feature = "client")]
 impl FailoverGlobalReplicationGroupFluentBuilder {
-    pub(crate) fn new(
-        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
-    ) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -419,7 +417,7 @@ impl FailoverGlobalReplicationGroupFluentBuilder {
         self,
     ) -> ::std::result::Result<
         FailoverGlobalReplicationGroupOutput,
-        ::querygen_runtime::client::SdkError<FailoverGlobalReplicationGroupError>,
+        ::querygen_client::SdkError<FailoverGlobalReplicationGroupError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
@@ -428,14 +426,14 @@ impl FailoverGlobalReplicationGroupFluentBuilder {
         self,
     ) -> ::std::result::Result<
         ::querygen_runtime::query::QueryResponse<FailoverGlobalReplicationGroupOutput>,
-        ::querygen_runtime::client::SdkError<FailoverGlobalReplicationGroupError>,
+        ::querygen_client::SdkError<FailoverGlobalReplicationGroupError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_runtime::client::SdkError::Construction(
-                    ::querygen_runtime::client::ConstructionError::new(
+                ::querygen_client::SdkError::Construction(
+                    ::querygen_client::ConstructionError::new(
                         ::std::format!("{}: {problem}", "FailoverGlobalReplicationGroup"),
                     ),
                 )

@@ -381,27 +381,25 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "client")]
-static OPERATION: ::querygen_runtime::client::Operation<
+static OPERATION: ::querygen_client::Operation<
     IncreaseNodeGroupsInGlobalReplicationGroupInput,
     IncreaseNodeGroupsInGlobalReplicationGroupOutput,
     IncreaseNodeGroupsInGlobalReplicationGroupError,
-> = ::querygen_runtime::client::Operation {
+> = ::querygen_client::Operation {
     name: "IncreaseNodeGroupsInGlobalReplicationGroup",
     build_request,
-    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
+    parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `IncreaseNodeGroupsInGlobalReplicationGroup` call being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct IncreaseNodeGroupsInGlobalReplicationGroupFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    handle: ::std::sync::Arc<::querygen_client::Handle>,
     inner: builders::IncreaseNodeGroupsInGlobalReplicationGroupInputBuilder,
 }
 #[cfg(feature = "client")]
 impl IncreaseNodeGroupsInGlobalReplicationGroupFluentBuilder {
-    pub(crate) fn new(
-        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
-    ) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -418,9 +416,7 @@ impl IncreaseNodeGroupsInGlobalReplicationGroupFluentBuilder {
         self,
     ) -> ::std::result::Result<
         IncreaseNodeGroupsInGlobalReplicationGroupOutput,
-        ::querygen_runtime::client::SdkError<
-            IncreaseNodeGroupsInGlobalReplicationGroupError,
-        >,
+        ::querygen_client::SdkError<IncreaseNodeGroupsInGlobalReplicationGroupError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
@@ -431,16 +427,14 @@ impl IncreaseNodeGroupsInGlobalReplicationGroupFluentBuilder {
         ::querygen_runtime::query::QueryResponse<
             IncreaseNodeGroupsInGlobalReplicationGroupOutput,
         >,
-        ::querygen_runtime::client::SdkError<
-            IncreaseNodeGroupsInGlobalReplicationGroupError,
-        >,
+        ::querygen_client::SdkError<IncreaseNodeGroupsInGlobalReplicationGroupError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_runtime::client::SdkError::Construction(
-                    ::querygen_runtime::client::ConstructionError::new(
+                ::querygen_client::SdkError::Construction(
+                    ::querygen_client::ConstructionError::new(
                         ::std::format!(
                             "{}: {problem}", "IncreaseNodeGroupsInGlobalReplicationGroup"
                         ),

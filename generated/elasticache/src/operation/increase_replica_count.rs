@@ -612,27 +612,25 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "client")]
-static OPERATION: ::querygen_runtime::client::Operation<
+static OPERATION: ::querygen_client::Operation<
     IncreaseReplicaCountInput,
     IncreaseReplicaCountOutput,
     IncreaseReplicaCountError,
-> = ::querygen_runtime::client::Operation {
+> = ::querygen_client::Operation {
     name: "IncreaseReplicaCount",
     build_request,
-    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
+    parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `IncreaseReplicaCount` call being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct IncreaseReplicaCountFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    handle: ::std::sync::Arc<::querygen_client::Handle>,
     inner: builders::IncreaseReplicaCountInputBuilder,
 }
 #[cfg(feature = "client")]
 impl IncreaseReplicaCountFluentBuilder {
-    pub(crate) fn new(
-        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
-    ) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -647,7 +645,7 @@ impl IncreaseReplicaCountFluentBuilder {
         self,
     ) -> ::std::result::Result<
         IncreaseReplicaCountOutput,
-        ::querygen_runtime::client::SdkError<IncreaseReplicaCountError>,
+        ::querygen_client::SdkError<IncreaseReplicaCountError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
@@ -656,14 +654,14 @@ impl IncreaseReplicaCountFluentBuilder {
         self,
     ) -> ::std::result::Result<
         ::querygen_runtime::query::QueryResponse<IncreaseReplicaCountOutput>,
-        ::querygen_runtime::client::SdkError<IncreaseReplicaCountError>,
+        ::querygen_client::SdkError<IncreaseReplicaCountError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_runtime::client::SdkError::Construction(
-                    ::querygen_runtime::client::ConstructionError::new(
+                ::querygen_client::SdkError::Construction(
+                    ::querygen_client::ConstructionError::new(
                         ::std::format!("{}: {problem}", "IncreaseReplicaCount"),
                     ),
                 )

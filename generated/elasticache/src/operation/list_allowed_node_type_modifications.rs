@@ -397,27 +397,25 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "client")]
-static OPERATION: ::querygen_runtime::client::Operation<
+static OPERATION: ::querygen_client::Operation<
     ListAllowedNodeTypeModificationsInput,
     ListAllowedNodeTypeModificationsOutput,
     ListAllowedNodeTypeModificationsError,
-> = ::querygen_runtime::client::Operation {
+> = ::querygen_client::Operation {
     name: "ListAllowedNodeTypeModifications",
     build_request,
-    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
+    parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `ListAllowedNodeTypeModifications` call being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct ListAllowedNodeTypeModificationsFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    handle: ::std::sync::Arc<::querygen_client::Handle>,
     inner: builders::ListAllowedNodeTypeModificationsInputBuilder,
 }
 #[cfg(feature = "client")]
 impl ListAllowedNodeTypeModificationsFluentBuilder {
-    pub(crate) fn new(
-        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
-    ) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -432,7 +430,7 @@ impl ListAllowedNodeTypeModificationsFluentBuilder {
         self,
     ) -> ::std::result::Result<
         ListAllowedNodeTypeModificationsOutput,
-        ::querygen_runtime::client::SdkError<ListAllowedNodeTypeModificationsError>,
+        ::querygen_client::SdkError<ListAllowedNodeTypeModificationsError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
@@ -441,7 +439,7 @@ impl ListAllowedNodeTypeModificationsFluentBuilder {
         self,
     ) -> ::std::result::Result<
         ::querygen_runtime::query::QueryResponse<ListAllowedNodeTypeModificationsOutput>,
-        ::querygen_runtime::client::SdkError<ListAllowedNodeTypeModificationsError>,
+        ::querygen_client::SdkError<ListAllowedNodeTypeModificationsError>,
     > {
         let input = self.inner.build();
         self.handle.invoke(&OPERATION, &input).await

@@ -635,27 +635,25 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "client")]
-static OPERATION: ::querygen_runtime::client::Operation<
+static OPERATION: ::querygen_client::Operation<
     ListTagsForResourceInput,
     ListTagsForResourceOutput,
     ListTagsForResourceError,
-> = ::querygen_runtime::client::Operation {
+> = ::querygen_client::Operation {
     name: "ListTagsForResource",
     build_request,
-    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
+    parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `ListTagsForResource` call being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct ListTagsForResourceFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    handle: ::std::sync::Arc<::querygen_client::Handle>,
     inner: builders::ListTagsForResourceInputBuilder,
 }
 #[cfg(feature = "client")]
 impl ListTagsForResourceFluentBuilder {
-    pub(crate) fn new(
-        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
-    ) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -670,7 +668,7 @@ impl ListTagsForResourceFluentBuilder {
         self,
     ) -> ::std::result::Result<
         ListTagsForResourceOutput,
-        ::querygen_runtime::client::SdkError<ListTagsForResourceError>,
+        ::querygen_client::SdkError<ListTagsForResourceError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
@@ -679,14 +677,14 @@ impl ListTagsForResourceFluentBuilder {
         self,
     ) -> ::std::result::Result<
         ::querygen_runtime::query::QueryResponse<ListTagsForResourceOutput>,
-        ::querygen_runtime::client::SdkError<ListTagsForResourceError>,
+        ::querygen_client::SdkError<ListTagsForResourceError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_runtime::client::SdkError::Construction(
-                    ::querygen_runtime::client::ConstructionError::new(
+                ::querygen_client::SdkError::Construction(
+                    ::querygen_client::ConstructionError::new(
                         ::std::format!("{}: {problem}", "ListTagsForResource"),
                     ),
                 )

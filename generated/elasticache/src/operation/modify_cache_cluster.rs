@@ -927,27 +927,25 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "client")]
-static OPERATION: ::querygen_runtime::client::Operation<
+static OPERATION: ::querygen_client::Operation<
     ModifyCacheClusterInput,
     ModifyCacheClusterOutput,
     ModifyCacheClusterError,
-> = ::querygen_runtime::client::Operation {
+> = ::querygen_client::Operation {
     name: "ModifyCacheCluster",
     build_request,
-    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
+    parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `ModifyCacheCluster` call being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct ModifyCacheClusterFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    handle: ::std::sync::Arc<::querygen_client::Handle>,
     inner: builders::ModifyCacheClusterInputBuilder,
 }
 #[cfg(feature = "client")]
 impl ModifyCacheClusterFluentBuilder {
-    pub(crate) fn new(
-        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
-    ) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -962,7 +960,7 @@ impl ModifyCacheClusterFluentBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyCacheClusterOutput,
-        ::querygen_runtime::client::SdkError<ModifyCacheClusterError>,
+        ::querygen_client::SdkError<ModifyCacheClusterError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
@@ -971,14 +969,14 @@ impl ModifyCacheClusterFluentBuilder {
         self,
     ) -> ::std::result::Result<
         ::querygen_runtime::query::QueryResponse<ModifyCacheClusterOutput>,
-        ::querygen_runtime::client::SdkError<ModifyCacheClusterError>,
+        ::querygen_client::SdkError<ModifyCacheClusterError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_runtime::client::SdkError::Construction(
-                    ::querygen_runtime::client::ConstructionError::new(
+                ::querygen_client::SdkError::Construction(
+                    ::querygen_client::ConstructionError::new(
                         ::std::format!("{}: {problem}", "ModifyCacheCluster"),
                     ),
                 )

@@ -410,27 +410,25 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "client")]
-static OPERATION: ::querygen_runtime::client::Operation<
+static OPERATION: ::querygen_client::Operation<
     ModifyCacheParameterGroupInput,
     ModifyCacheParameterGroupOutput,
     ModifyCacheParameterGroupError,
-> = ::querygen_runtime::client::Operation {
+> = ::querygen_client::Operation {
     name: "ModifyCacheParameterGroup",
     build_request,
-    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
+    parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `ModifyCacheParameterGroup` call being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct ModifyCacheParameterGroupFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    handle: ::std::sync::Arc<::querygen_client::Handle>,
     inner: builders::ModifyCacheParameterGroupInputBuilder,
 }
 #[cfg(feature = "client")]
 impl ModifyCacheParameterGroupFluentBuilder {
-    pub(crate) fn new(
-        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
-    ) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -445,7 +443,7 @@ impl ModifyCacheParameterGroupFluentBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyCacheParameterGroupOutput,
-        ::querygen_runtime::client::SdkError<ModifyCacheParameterGroupError>,
+        ::querygen_client::SdkError<ModifyCacheParameterGroupError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
@@ -454,14 +452,14 @@ impl ModifyCacheParameterGroupFluentBuilder {
         self,
     ) -> ::std::result::Result<
         ::querygen_runtime::query::QueryResponse<ModifyCacheParameterGroupOutput>,
-        ::querygen_runtime::client::SdkError<ModifyCacheParameterGroupError>,
+        ::querygen_client::SdkError<ModifyCacheParameterGroupError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_runtime::client::SdkError::Construction(
-                    ::querygen_runtime::client::ConstructionError::new(
+                ::querygen_client::SdkError::Construction(
+                    ::querygen_client::ConstructionError::new(
                         ::std::format!("{}: {problem}", "ModifyCacheParameterGroup"),
                     ),
                 )

@@ -377,27 +377,25 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "client")]
-static OPERATION: ::querygen_runtime::client::Operation<
+static OPERATION: ::querygen_client::Operation<
     ModifyCacheSubnetGroupInput,
     ModifyCacheSubnetGroupOutput,
     ModifyCacheSubnetGroupError,
-> = ::querygen_runtime::client::Operation {
+> = ::querygen_client::Operation {
     name: "ModifyCacheSubnetGroup",
     build_request,
-    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
+    parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `ModifyCacheSubnetGroup` call being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct ModifyCacheSubnetGroupFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    handle: ::std::sync::Arc<::querygen_client::Handle>,
     inner: builders::ModifyCacheSubnetGroupInputBuilder,
 }
 #[cfg(feature = "client")]
 impl ModifyCacheSubnetGroupFluentBuilder {
-    pub(crate) fn new(
-        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
-    ) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -412,7 +410,7 @@ impl ModifyCacheSubnetGroupFluentBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyCacheSubnetGroupOutput,
-        ::querygen_runtime::client::SdkError<ModifyCacheSubnetGroupError>,
+        ::querygen_client::SdkError<ModifyCacheSubnetGroupError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
@@ -421,14 +419,14 @@ impl ModifyCacheSubnetGroupFluentBuilder {
         self,
     ) -> ::std::result::Result<
         ::querygen_runtime::query::QueryResponse<ModifyCacheSubnetGroupOutput>,
-        ::querygen_runtime::client::SdkError<ModifyCacheSubnetGroupError>,
+        ::querygen_client::SdkError<ModifyCacheSubnetGroupError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_runtime::client::SdkError::Construction(
-                    ::querygen_runtime::client::ConstructionError::new(
+                ::querygen_client::SdkError::Construction(
+                    ::querygen_client::ConstructionError::new(
                         ::std::format!("{}: {problem}", "ModifyCacheSubnetGroup"),
                     ),
                 )

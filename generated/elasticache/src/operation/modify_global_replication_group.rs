@@ -391,27 +391,25 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "client")]
-static OPERATION: ::querygen_runtime::client::Operation<
+static OPERATION: ::querygen_client::Operation<
     ModifyGlobalReplicationGroupInput,
     ModifyGlobalReplicationGroupOutput,
     ModifyGlobalReplicationGroupError,
-> = ::querygen_runtime::client::Operation {
+> = ::querygen_client::Operation {
     name: "ModifyGlobalReplicationGroup",
     build_request,
-    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
+    parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `ModifyGlobalReplicationGroup` call being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct ModifyGlobalReplicationGroupFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    handle: ::std::sync::Arc<::querygen_client::Handle>,
     inner: builders::ModifyGlobalReplicationGroupInputBuilder,
 }
 #[cfg(feature = "client")]
 impl ModifyGlobalReplicationGroupFluentBuilder {
-    pub(crate) fn new(
-        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
-    ) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -426,7 +424,7 @@ impl ModifyGlobalReplicationGroupFluentBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyGlobalReplicationGroupOutput,
-        ::querygen_runtime::client::SdkError<ModifyGlobalReplicationGroupError>,
+        ::querygen_client::SdkError<ModifyGlobalReplicationGroupError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
@@ -435,14 +433,14 @@ impl ModifyGlobalReplicationGroupFluentBuilder {
         self,
     ) -> ::std::result::Result<
         ::querygen_runtime::query::QueryResponse<ModifyGlobalReplicationGroupOutput>,
-        ::querygen_runtime::client::SdkError<ModifyGlobalReplicationGroupError>,
+        ::querygen_client::SdkError<ModifyGlobalReplicationGroupError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_runtime::client::SdkError::Construction(
-                    ::querygen_runtime::client::ConstructionError::new(
+                ::querygen_client::SdkError::Construction(
+                    ::querygen_client::ConstructionError::new(
                         ::std::format!("{}: {problem}", "ModifyGlobalReplicationGroup"),
                     ),
                 )

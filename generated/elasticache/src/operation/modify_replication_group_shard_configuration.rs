@@ -629,27 +629,25 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "client")]
-static OPERATION: ::querygen_runtime::client::Operation<
+static OPERATION: ::querygen_client::Operation<
     ModifyReplicationGroupShardConfigurationInput,
     ModifyReplicationGroupShardConfigurationOutput,
     ModifyReplicationGroupShardConfigurationError,
-> = ::querygen_runtime::client::Operation {
+> = ::querygen_client::Operation {
     name: "ModifyReplicationGroupShardConfiguration",
     build_request,
-    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
+    parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `ModifyReplicationGroupShardConfiguration` call being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct ModifyReplicationGroupShardConfigurationFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    handle: ::std::sync::Arc<::querygen_client::Handle>,
     inner: builders::ModifyReplicationGroupShardConfigurationInputBuilder,
 }
 #[cfg(feature = "client")]
 impl ModifyReplicationGroupShardConfigurationFluentBuilder {
-    pub(crate) fn new(
-        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
-    ) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -666,9 +664,7 @@ impl ModifyReplicationGroupShardConfigurationFluentBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyReplicationGroupShardConfigurationOutput,
-        ::querygen_runtime::client::SdkError<
-            ModifyReplicationGroupShardConfigurationError,
-        >,
+        ::querygen_client::SdkError<ModifyReplicationGroupShardConfigurationError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
@@ -679,16 +675,14 @@ impl ModifyReplicationGroupShardConfigurationFluentBuilder {
         ::querygen_runtime::query::QueryResponse<
             ModifyReplicationGroupShardConfigurationOutput,
         >,
-        ::querygen_runtime::client::SdkError<
-            ModifyReplicationGroupShardConfigurationError,
-        >,
+        ::querygen_client::SdkError<ModifyReplicationGroupShardConfigurationError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_runtime::client::SdkError::Construction(
-                    ::querygen_runtime::client::ConstructionError::new(
+                ::querygen_client::SdkError::Construction(
+                    ::querygen_client::ConstructionError::new(
                         ::std::format!(
                             "{}: {problem}", "ModifyReplicationGroupShardConfiguration"
                         ),

@@ -541,27 +541,25 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "client")]
-static OPERATION: ::querygen_runtime::client::Operation<
+static OPERATION: ::querygen_client::Operation<
     ModifyServerlessCacheInput,
     ModifyServerlessCacheOutput,
     ModifyServerlessCacheError,
-> = ::querygen_runtime::client::Operation {
+> = ::querygen_client::Operation {
     name: "ModifyServerlessCache",
     build_request,
-    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
+    parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `ModifyServerlessCache` call being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct ModifyServerlessCacheFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    handle: ::std::sync::Arc<::querygen_client::Handle>,
     inner: builders::ModifyServerlessCacheInputBuilder,
 }
 #[cfg(feature = "client")]
 impl ModifyServerlessCacheFluentBuilder {
-    pub(crate) fn new(
-        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
-    ) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -576,7 +574,7 @@ impl ModifyServerlessCacheFluentBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyServerlessCacheOutput,
-        ::querygen_runtime::client::SdkError<ModifyServerlessCacheError>,
+        ::querygen_client::SdkError<ModifyServerlessCacheError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
@@ -585,14 +583,14 @@ impl ModifyServerlessCacheFluentBuilder {
         self,
     ) -> ::std::result::Result<
         ::querygen_runtime::query::QueryResponse<ModifyServerlessCacheOutput>,
-        ::querygen_runtime::client::SdkError<ModifyServerlessCacheError>,
+        ::querygen_client::SdkError<ModifyServerlessCacheError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_runtime::client::SdkError::Construction(
-                    ::querygen_runtime::client::ConstructionError::new(
+                ::querygen_client::SdkError::Construction(
+                    ::querygen_client::ConstructionError::new(
                         ::std::format!("{}: {problem}", "ModifyServerlessCache"),
                     ),
                 )

@@ -467,27 +467,25 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "client")]
-static OPERATION: ::querygen_runtime::client::Operation<
+static OPERATION: ::querygen_client::Operation<
     ModifyUserInput,
     ModifyUserOutput,
     ModifyUserError,
-> = ::querygen_runtime::client::Operation {
+> = ::querygen_client::Operation {
     name: "ModifyUser",
     build_request,
-    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
+    parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `ModifyUser` call being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct ModifyUserFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    handle: ::std::sync::Arc<::querygen_client::Handle>,
     inner: builders::ModifyUserInputBuilder,
 }
 #[cfg(feature = "client")]
 impl ModifyUserFluentBuilder {
-    pub(crate) fn new(
-        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
-    ) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -502,7 +500,7 @@ impl ModifyUserFluentBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyUserOutput,
-        ::querygen_runtime::client::SdkError<ModifyUserError>,
+        ::querygen_client::SdkError<ModifyUserError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
@@ -511,14 +509,14 @@ impl ModifyUserFluentBuilder {
         self,
     ) -> ::std::result::Result<
         ::querygen_runtime::query::QueryResponse<ModifyUserOutput>,
-        ::querygen_runtime::client::SdkError<ModifyUserError>,
+        ::querygen_client::SdkError<ModifyUserError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_runtime::client::SdkError::Construction(
-                    ::querygen_runtime::client::ConstructionError::new(
+                ::querygen_client::SdkError::Construction(
+                    ::querygen_client::ConstructionError::new(
                         ::std::format!("{}: {problem}", "ModifyUser"),
                     ),
                 )

@@ -542,27 +542,25 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "client")]
-static OPERATION: ::querygen_runtime::client::Operation<
+static OPERATION: ::querygen_client::Operation<
     ModifyUserGroupInput,
     ModifyUserGroupOutput,
     ModifyUserGroupError,
-> = ::querygen_runtime::client::Operation {
+> = ::querygen_client::Operation {
     name: "ModifyUserGroup",
     build_request,
-    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
+    parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `ModifyUserGroup` call being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct ModifyUserGroupFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    handle: ::std::sync::Arc<::querygen_client::Handle>,
     inner: builders::ModifyUserGroupInputBuilder,
 }
 #[cfg(feature = "client")]
 impl ModifyUserGroupFluentBuilder {
-    pub(crate) fn new(
-        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
-    ) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -577,7 +575,7 @@ impl ModifyUserGroupFluentBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyUserGroupOutput,
-        ::querygen_runtime::client::SdkError<ModifyUserGroupError>,
+        ::querygen_client::SdkError<ModifyUserGroupError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
@@ -586,14 +584,14 @@ impl ModifyUserGroupFluentBuilder {
         self,
     ) -> ::std::result::Result<
         ::querygen_runtime::query::QueryResponse<ModifyUserGroupOutput>,
-        ::querygen_runtime::client::SdkError<ModifyUserGroupError>,
+        ::querygen_client::SdkError<ModifyUserGroupError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_runtime::client::SdkError::Construction(
-                    ::querygen_runtime::client::ConstructionError::new(
+                ::querygen_client::SdkError::Construction(
+                    ::querygen_client::ConstructionError::new(
                         ::std::format!("{}: {problem}", "ModifyUserGroup"),
                     ),
                 )

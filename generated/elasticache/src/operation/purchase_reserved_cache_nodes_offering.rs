@@ -469,27 +469,25 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "client")]
-static OPERATION: ::querygen_runtime::client::Operation<
+static OPERATION: ::querygen_client::Operation<
     PurchaseReservedCacheNodesOfferingInput,
     PurchaseReservedCacheNodesOfferingOutput,
     PurchaseReservedCacheNodesOfferingError,
-> = ::querygen_runtime::client::Operation {
+> = ::querygen_client::Operation {
     name: "PurchaseReservedCacheNodesOffering",
     build_request,
-    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
+    parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `PurchaseReservedCacheNodesOffering` call being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct PurchaseReservedCacheNodesOfferingFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    handle: ::std::sync::Arc<::querygen_client::Handle>,
     inner: builders::PurchaseReservedCacheNodesOfferingInputBuilder,
 }
 #[cfg(feature = "client")]
 impl PurchaseReservedCacheNodesOfferingFluentBuilder {
-    pub(crate) fn new(
-        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
-    ) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -504,7 +502,7 @@ impl PurchaseReservedCacheNodesOfferingFluentBuilder {
         self,
     ) -> ::std::result::Result<
         PurchaseReservedCacheNodesOfferingOutput,
-        ::querygen_runtime::client::SdkError<PurchaseReservedCacheNodesOfferingError>,
+        ::querygen_client::SdkError<PurchaseReservedCacheNodesOfferingError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
@@ -515,14 +513,14 @@ impl PurchaseReservedCacheNodesOfferingFluentBuilder {
         ::querygen_runtime::query::QueryResponse<
             PurchaseReservedCacheNodesOfferingOutput,
         >,
-        ::querygen_runtime::client::SdkError<PurchaseReservedCacheNodesOfferingError>,
+        ::querygen_client::SdkError<PurchaseReservedCacheNodesOfferingError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_runtime::client::SdkError::Construction(
-                    ::querygen_runtime::client::ConstructionError::new(
+                ::querygen_client::SdkError::Construction(
+                    ::querygen_client::ConstructionError::new(
                         ::std::format!(
                             "{}: {problem}", "PurchaseReservedCacheNodesOffering"
                         ),

@@ -351,27 +351,25 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "client")]
-static OPERATION: ::querygen_runtime::client::Operation<
+static OPERATION: ::querygen_client::Operation<
     RebalanceSlotsInGlobalReplicationGroupInput,
     RebalanceSlotsInGlobalReplicationGroupOutput,
     RebalanceSlotsInGlobalReplicationGroupError,
-> = ::querygen_runtime::client::Operation {
+> = ::querygen_client::Operation {
     name: "RebalanceSlotsInGlobalReplicationGroup",
     build_request,
-    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
+    parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `RebalanceSlotsInGlobalReplicationGroup` call being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct RebalanceSlotsInGlobalReplicationGroupFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    handle: ::std::sync::Arc<::querygen_client::Handle>,
     inner: builders::RebalanceSlotsInGlobalReplicationGroupInputBuilder,
 }
 #[cfg(feature = "client")]
 impl RebalanceSlotsInGlobalReplicationGroupFluentBuilder {
-    pub(crate) fn new(
-        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
-    ) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -388,7 +386,7 @@ impl RebalanceSlotsInGlobalReplicationGroupFluentBuilder {
         self,
     ) -> ::std::result::Result<
         RebalanceSlotsInGlobalReplicationGroupOutput,
-        ::querygen_runtime::client::SdkError<RebalanceSlotsInGlobalReplicationGroupError>,
+        ::querygen_client::SdkError<RebalanceSlotsInGlobalReplicationGroupError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
@@ -399,14 +397,14 @@ impl RebalanceSlotsInGlobalReplicationGroupFluentBuilder {
         ::querygen_runtime::query::QueryResponse<
             RebalanceSlotsInGlobalReplicationGroupOutput,
         >,
-        ::querygen_runtime::client::SdkError<RebalanceSlotsInGlobalReplicationGroupError>,
+        ::querygen_client::SdkError<RebalanceSlotsInGlobalReplicationGroupError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_runtime::client::SdkError::Construction(
-                    ::querygen_runtime::client::ConstructionError::new(
+                ::querygen_client::SdkError::Construction(
+                    ::querygen_client::ConstructionError::new(
                         ::std::format!(
                             "{}: {problem}", "RebalanceSlotsInGlobalReplicationGroup"
                         ),

@@ -323,27 +323,25 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "client")]
-static OPERATION: ::querygen_runtime::client::Operation<
+static OPERATION: ::querygen_client::Operation<
     RebootCacheClusterInput,
     RebootCacheClusterOutput,
     RebootCacheClusterError,
-> = ::querygen_runtime::client::Operation {
+> = ::querygen_client::Operation {
     name: "RebootCacheCluster",
     build_request,
-    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
+    parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `RebootCacheCluster` call being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct RebootCacheClusterFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    handle: ::std::sync::Arc<::querygen_client::Handle>,
     inner: builders::RebootCacheClusterInputBuilder,
 }
 #[cfg(feature = "client")]
 impl RebootCacheClusterFluentBuilder {
-    pub(crate) fn new(
-        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
-    ) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -358,7 +356,7 @@ impl RebootCacheClusterFluentBuilder {
         self,
     ) -> ::std::result::Result<
         RebootCacheClusterOutput,
-        ::querygen_runtime::client::SdkError<RebootCacheClusterError>,
+        ::querygen_client::SdkError<RebootCacheClusterError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
@@ -367,14 +365,14 @@ impl RebootCacheClusterFluentBuilder {
         self,
     ) -> ::std::result::Result<
         ::querygen_runtime::query::QueryResponse<RebootCacheClusterOutput>,
-        ::querygen_runtime::client::SdkError<RebootCacheClusterError>,
+        ::querygen_client::SdkError<RebootCacheClusterError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_runtime::client::SdkError::Construction(
-                    ::querygen_runtime::client::ConstructionError::new(
+                ::querygen_client::SdkError::Construction(
+                    ::querygen_client::ConstructionError::new(
                         ::std::format!("{}: {problem}", "RebootCacheCluster"),
                     ),
                 )

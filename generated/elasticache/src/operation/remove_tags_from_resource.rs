@@ -671,27 +671,25 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "client")]
-static OPERATION: ::querygen_runtime::client::Operation<
+static OPERATION: ::querygen_client::Operation<
     RemoveTagsFromResourceInput,
     RemoveTagsFromResourceOutput,
     RemoveTagsFromResourceError,
-> = ::querygen_runtime::client::Operation {
+> = ::querygen_client::Operation {
     name: "RemoveTagsFromResource",
     build_request,
-    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
+    parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `RemoveTagsFromResource` call being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct RemoveTagsFromResourceFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    handle: ::std::sync::Arc<::querygen_client::Handle>,
     inner: builders::RemoveTagsFromResourceInputBuilder,
 }
 #[cfg(feature = "client")]
 impl RemoveTagsFromResourceFluentBuilder {
-    pub(crate) fn new(
-        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
-    ) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -706,7 +704,7 @@ impl RemoveTagsFromResourceFluentBuilder {
         self,
     ) -> ::std::result::Result<
         RemoveTagsFromResourceOutput,
-        ::querygen_runtime::client::SdkError<RemoveTagsFromResourceError>,
+        ::querygen_client::SdkError<RemoveTagsFromResourceError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
@@ -715,14 +713,14 @@ impl RemoveTagsFromResourceFluentBuilder {
         self,
     ) -> ::std::result::Result<
         ::querygen_runtime::query::QueryResponse<RemoveTagsFromResourceOutput>,
-        ::querygen_runtime::client::SdkError<RemoveTagsFromResourceError>,
+        ::querygen_client::SdkError<RemoveTagsFromResourceError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_runtime::client::SdkError::Construction(
-                    ::querygen_runtime::client::ConstructionError::new(
+                ::querygen_client::SdkError::Construction(
+                    ::querygen_client::ConstructionError::new(
                         ::std::format!("{}: {problem}", "RemoveTagsFromResource"),
                     ),
                 )

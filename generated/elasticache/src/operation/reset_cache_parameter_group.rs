@@ -419,27 +419,25 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "client")]
-static OPERATION: ::querygen_runtime::client::Operation<
+static OPERATION: ::querygen_client::Operation<
     ResetCacheParameterGroupInput,
     ResetCacheParameterGroupOutput,
     ResetCacheParameterGroupError,
-> = ::querygen_runtime::client::Operation {
+> = ::querygen_client::Operation {
     name: "ResetCacheParameterGroup",
     build_request,
-    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
+    parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `ResetCacheParameterGroup` call being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct ResetCacheParameterGroupFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    handle: ::std::sync::Arc<::querygen_client::Handle>,
     inner: builders::ResetCacheParameterGroupInputBuilder,
 }
 #[cfg(feature = "client")]
 impl ResetCacheParameterGroupFluentBuilder {
-    pub(crate) fn new(
-        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
-    ) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -454,7 +452,7 @@ impl ResetCacheParameterGroupFluentBuilder {
         self,
     ) -> ::std::result::Result<
         ResetCacheParameterGroupOutput,
-        ::querygen_runtime::client::SdkError<ResetCacheParameterGroupError>,
+        ::querygen_client::SdkError<ResetCacheParameterGroupError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
@@ -463,14 +461,14 @@ impl ResetCacheParameterGroupFluentBuilder {
         self,
     ) -> ::std::result::Result<
         ::querygen_runtime::query::QueryResponse<ResetCacheParameterGroupOutput>,
-        ::querygen_runtime::client::SdkError<ResetCacheParameterGroupError>,
+        ::querygen_client::SdkError<ResetCacheParameterGroupError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_runtime::client::SdkError::Construction(
-                    ::querygen_runtime::client::ConstructionError::new(
+                ::querygen_client::SdkError::Construction(
+                    ::querygen_client::ConstructionError::new(
                         ::std::format!("{}: {problem}", "ResetCacheParameterGroup"),
                     ),
                 )

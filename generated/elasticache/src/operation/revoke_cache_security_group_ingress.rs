@@ -407,27 +407,25 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "client")]
-static OPERATION: ::querygen_runtime::client::Operation<
+static OPERATION: ::querygen_client::Operation<
     RevokeCacheSecurityGroupIngressInput,
     RevokeCacheSecurityGroupIngressOutput,
     RevokeCacheSecurityGroupIngressError,
-> = ::querygen_runtime::client::Operation {
+> = ::querygen_client::Operation {
     name: "RevokeCacheSecurityGroupIngress",
     build_request,
-    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
+    parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `RevokeCacheSecurityGroupIngress` call being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct RevokeCacheSecurityGroupIngressFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    handle: ::std::sync::Arc<::querygen_client::Handle>,
     inner: builders::RevokeCacheSecurityGroupIngressInputBuilder,
 }
 #[cfg(feature = "client")]
 impl RevokeCacheSecurityGroupIngressFluentBuilder {
-    pub(crate) fn new(
-        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
-    ) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -442,7 +440,7 @@ impl RevokeCacheSecurityGroupIngressFluentBuilder {
         self,
     ) -> ::std::result::Result<
         RevokeCacheSecurityGroupIngressOutput,
-        ::querygen_runtime::client::SdkError<RevokeCacheSecurityGroupIngressError>,
+        ::querygen_client::SdkError<RevokeCacheSecurityGroupIngressError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
@@ -451,14 +449,14 @@ impl RevokeCacheSecurityGroupIngressFluentBuilder {
         self,
     ) -> ::std::result::Result<
         ::querygen_runtime::query::QueryResponse<RevokeCacheSecurityGroupIngressOutput>,
-        ::querygen_runtime::client::SdkError<RevokeCacheSecurityGroupIngressError>,
+        ::querygen_client::SdkError<RevokeCacheSecurityGroupIngressError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_runtime::client::SdkError::Construction(
-                    ::querygen_runtime::client::ConstructionError::new(
+                ::querygen_client::SdkError::Construction(
+                    ::querygen_client::ConstructionError::new(
                         ::std::format!(
                             "{}: {problem}", "RevokeCacheSecurityGroupIngress"
                         ),

@@ -374,27 +374,25 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "client")]
-static OPERATION: ::querygen_runtime::client::Operation<
+static OPERATION: ::querygen_client::Operation<
     StartMigrationInput,
     StartMigrationOutput,
     StartMigrationError,
-> = ::querygen_runtime::client::Operation {
+> = ::querygen_client::Operation {
     name: "StartMigration",
     build_request,
-    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
+    parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `StartMigration` call being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct StartMigrationFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    handle: ::std::sync::Arc<::querygen_client::Handle>,
     inner: builders::StartMigrationInputBuilder,
 }
 #[cfg(feature = "client")]
 impl StartMigrationFluentBuilder {
-    pub(crate) fn new(
-        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
-    ) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -409,7 +407,7 @@ impl StartMigrationFluentBuilder {
         self,
     ) -> ::std::result::Result<
         StartMigrationOutput,
-        ::querygen_runtime::client::SdkError<StartMigrationError>,
+        ::querygen_client::SdkError<StartMigrationError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
@@ -418,14 +416,14 @@ impl StartMigrationFluentBuilder {
         self,
     ) -> ::std::result::Result<
         ::querygen_runtime::query::QueryResponse<StartMigrationOutput>,
-        ::querygen_runtime::client::SdkError<StartMigrationError>,
+        ::querygen_client::SdkError<StartMigrationError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_runtime::client::SdkError::Construction(
-                    ::querygen_runtime::client::ConstructionError::new(
+                ::querygen_client::SdkError::Construction(
+                    ::querygen_client::ConstructionError::new(
                         ::std::format!("{}: {problem}", "StartMigration"),
                     ),
                 )

@@ -526,27 +526,25 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "client")]
-static OPERATION: ::querygen_runtime::client::Operation<
+static OPERATION: ::querygen_client::Operation<
     TestFailoverInput,
     TestFailoverOutput,
     TestFailoverError,
-> = ::querygen_runtime::client::Operation {
+> = ::querygen_client::Operation {
     name: "TestFailover",
     build_request,
-    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
+    parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `TestFailover` call being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct TestFailoverFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    handle: ::std::sync::Arc<::querygen_client::Handle>,
     inner: builders::TestFailoverInputBuilder,
 }
 #[cfg(feature = "client")]
 impl TestFailoverFluentBuilder {
-    pub(crate) fn new(
-        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
-    ) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -561,7 +559,7 @@ impl TestFailoverFluentBuilder {
         self,
     ) -> ::std::result::Result<
         TestFailoverOutput,
-        ::querygen_runtime::client::SdkError<TestFailoverError>,
+        ::querygen_client::SdkError<TestFailoverError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
@@ -570,14 +568,14 @@ impl TestFailoverFluentBuilder {
         self,
     ) -> ::std::result::Result<
         ::querygen_runtime::query::QueryResponse<TestFailoverOutput>,
-        ::querygen_runtime::client::SdkError<TestFailoverError>,
+        ::querygen_client::SdkError<TestFailoverError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_runtime::client::SdkError::Construction(
-                    ::querygen_runtime::client::ConstructionError::new(
+                ::querygen_client::SdkError::Construction(
+                    ::querygen_client::ConstructionError::new(
                         ::std::format!("{}: {problem}", "TestFailover"),
                     ),
                 )

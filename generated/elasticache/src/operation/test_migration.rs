@@ -373,27 +373,25 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "client")]
-static OPERATION: ::querygen_runtime::client::Operation<
+static OPERATION: ::querygen_client::Operation<
     TestMigrationInput,
     TestMigrationOutput,
     TestMigrationError,
-> = ::querygen_runtime::client::Operation {
+> = ::querygen_client::Operation {
     name: "TestMigration",
     build_request,
-    parse_response: parse_response::<::querygen_runtime::client::ResponseBody>,
+    parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
 /// A `TestMigration` call being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct TestMigrationFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
+    handle: ::std::sync::Arc<::querygen_client::Handle>,
     inner: builders::TestMigrationInputBuilder,
 }
 #[cfg(feature = "client")]
 impl TestMigrationFluentBuilder {
-    pub(crate) fn new(
-        handle: ::std::sync::Arc<::querygen_runtime::client::Handle>,
-    ) -> Self {
+    pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
             handle,
             inner: ::std::default::Default::default(),
@@ -408,7 +406,7 @@ impl TestMigrationFluentBuilder {
         self,
     ) -> ::std::result::Result<
         TestMigrationOutput,
-        ::querygen_runtime::client::SdkError<TestMigrationError>,
+        ::querygen_client::SdkError<TestMigrationError>,
     > {
         self.send_with_metadata().await.map(|response| response.output)
     }
@@ -417,14 +415,14 @@ impl TestMigrationFluentBuilder {
         self,
     ) -> ::std::result::Result<
         ::querygen_runtime::query::QueryResponse<TestMigrationOutput>,
-        ::querygen_runtime::client::SdkError<TestMigrationError>,
+        ::querygen_client::SdkError<TestMigrationError>,
     > {
         let input = self
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_runtime::client::SdkError::Construction(
-                    ::querygen_runtime::client::ConstructionError::new(
+                ::querygen_client::SdkError::Construction(
+                    ::querygen_client::ConstructionError::new(
                         ::std::format!("{}: {problem}", "TestMigration"),
                     ),
                 )

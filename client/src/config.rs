@@ -32,7 +32,7 @@
 //! so its environment variable or key cannot cause an error.
 //!
 //! ```
-//! use querygen_runtime::config::{load_env_settings, Env};
+//! use querygen_client::config::{load_env_settings, Env};
 //!
 //! let env = Env::from_pairs([
 //!     ("AWS_REGION", "eu-west-1"),
@@ -52,17 +52,16 @@
 //! assert_eq!(settings.max_attempts, Some(5));
 //! let credentials = settings.credentials.as_ref().map(|c| c.source());
 //! assert_eq!(credentials, Some("environment variables"));
-//! # Ok::<(), querygen_runtime::config::ConfigError>(())
+//! # Ok::<(), querygen_client::config::ConfigError>(())
 //! ```
 
-mod credentials;
 mod env;
 mod error;
 pub mod profile;
 #[cfg(test)]
 mod tests;
 
-pub use credentials::Credentials;
+pub use crate::credentials::Credentials;
 pub use env::Env;
 pub use error::{ConfigError, ConfigErrorKind};
 

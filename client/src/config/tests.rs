@@ -172,7 +172,7 @@ fn debug_never_shows_the_secret_or_the_token() {
     }
     assert_eq!(
         format!("{:?}", Credentials::new("A", SECRET, None)),
-        format!("Credentials {{ access_key_id: \"A\", secret_access_key: \"{}\", session_token: None, source: \"static\" }}", crate::REDACTED)
+        format!("Credentials {{ access_key_id: \"A\", secret_access_key: \"{}\", session_token: None, expiry: None, account_id: None, source: \"static\" }}", crate::REDACTED)
     );
     // Loaded from a file, too.
     let files = Files::new(

@@ -38,7 +38,7 @@ impl Default for TransportSettings {
     fn default() -> Self {
         Self {
             connect_timeout: Duration::from_millis(3_100),
-            max_body_bytes: crate::xml::DEFAULT_MAX_BYTES,
+            max_body_bytes: querygen_runtime::xml::DEFAULT_MAX_BYTES,
         }
     }
 }

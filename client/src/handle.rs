@@ -1,33 +1,29 @@
-//! The async client runtime behind generated `Client`s: configuration, SigV4
-//! signing, standard-mode retries, timeouts and a pluggable [`Transport`].
-//!
-//! Generated code describes each operation with an [`Operation`] (its sans-IO
-//! request builder and response parser) and hands it to [`Handle::invoke`].
-
-mod error;
-#[cfg(feature = "rustls")]
-mod hyper_transport;
-mod retry;
-mod sign;
-mod transport;
+//! What a generated `Client` holds ([`Handle`]) and the call loop behind every
+//! operation: signing, sending, retries and timeouts, with the client's
+//! [`Config`].
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
-pub use error::{ConstructionError, DispatchFailure, SdkError, ServiceFailure};
-#[cfg(feature = "rustls")]
-pub use hyper_transport::HyperTransport;
-pub use retry::{backoff, classify_response, random_unit, RetryConfig, RetryQuota, RetryReason};
-pub use sign::Signer;
-pub use transport::{
-    BoxFuture, HttpRequest, HttpResponse, ResponseBody, Transport, TransportError,
-    TransportErrorKind, TransportSettings,
+use querygen_runtime::http::RequestError;
+use querygen_runtime::query::{ErrorCode, ErrorEnvelope, QueryResponse};
+
+use crate::config::{ConfigError, Env, EnvSettings};
+use crate::credentials::{
+    CacheSettings, Clock, Credentials, CredentialsCache, ProvideCredentials,
+    SharedCredentialsProvider, SystemClock,
 };
-
-use crate::config::{ConfigError, Credentials, Env, EnvSettings};
-use crate::http::RequestError;
-use crate::query::{ErrorCode, ErrorEnvelope, QueryResponse};
+use crate::error::{ConstructionError, DispatchFailure, SdkError, ServiceFailure};
+#[cfg(feature = "rustls")]
+use crate::hyper_transport::HyperTransport;
+use crate::retry::{
+    self, backoff, classify_response, random_unit, RetryConfig, RetryQuota, RetryReason,
+};
+use crate::sign::Signer;
+use crate::transport::{
+    HttpRequest, HttpResponse, Transport, TransportError, TransportErrorKind, TransportSettings,
+};
 
 /// What generated code tells the runtime about its service.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,7 +44,9 @@ pub struct ServiceInfo {
 #[derive(Clone)]
 pub struct Config {
     region: Option<String>,
-    credentials: Option<Credentials>,
+    credentials: Option<SharedCredentialsProvider>,
+    cache_settings: CacheSettings,
+    clock: Arc<dyn Clock>,
     endpoint_url: Option<String>,
     use_fips: bool,
     use_dual_stack: bool,
@@ -65,6 +63,8 @@ impl fmt::Debug for Config {
         f.debug_struct("Config")
             .field("region", &self.region)
             .field("credentials", &self.credentials)
+            .field("cache_settings", &self.cache_settings)
+            .field("clock", &self.clock)
             .field("endpoint_url", &self.endpoint_url)
             .field("use_fips", &self.use_fips)
             .field("use_dual_stack", &self.use_dual_stack)
@@ -108,9 +108,14 @@ impl Config {
         &self.retry
     }
 
-    /// The credentials requests are signed with.
-    pub fn credentials(&self) -> Option<&Credentials> {
+    /// Where the credentials requests are signed with come from.
+    pub fn credentials_provider(&self) -> Option<&SharedCredentialsProvider> {
         self.credentials.as_ref()
+    }
+
+    /// The clock requests are signed by and credentials expire by.
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.clock
     }
 }
 
@@ -118,7 +123,9 @@ impl Config {
 #[derive(Debug, Clone, Default)]
 pub struct ConfigBuilder {
     region: Option<String>,
-    credentials: Option<Credentials>,
+    credentials: Option<SharedCredentialsProvider>,
+    cache_settings: Option<CacheSettings>,
+    clock: Option<Arc<dyn Clock>>,
     endpoint_url: Option<String>,
     use_fips: Option<bool>,
     use_dual_stack: Option<bool>,
@@ -156,7 +163,7 @@ impl ConfigBuilder {
     pub fn from_settings(settings: EnvSettings) -> Self {
         Self {
             region: settings.region,
-            credentials: settings.credentials,
+            credentials: settings.credentials.map(SharedCredentialsProvider::new),
             endpoint_url: settings.endpoint_url,
             use_fips: settings.use_fips,
             use_dual_stack: settings.use_dual_stack,
@@ -171,9 +178,28 @@ impl ConfigBuilder {
         self
     }
 
-    /// The credentials requests are signed with.
+    /// Signs requests with these fixed credentials.
     pub fn credentials(mut self, credentials: Credentials) -> Self {
-        self.credentials = Some(credentials);
+        self.credentials = Some(SharedCredentialsProvider::new(credentials));
+        self
+    }
+
+    /// Signs requests with what `provider` gives. The client caches it and calls
+    /// the provider again only as the credentials near their expiry.
+    pub fn credentials_provider(mut self, provider: impl ProvideCredentials + 'static) -> Self {
+        self.credentials = Some(SharedCredentialsProvider::new(provider));
+        self
+    }
+
+    /// When cached credentials are refreshed. Default: [`CacheSettings::default`].
+    pub fn credentials_cache_settings(mut self, settings: CacheSettings) -> Self {
+        self.cache_settings = Some(settings);
+        self
+    }
+
+    /// Reads time from `clock` instead of the system's (for signing and expiry; tests).
+    pub fn clock(mut self, clock: impl Clock + 'static) -> Self {
+        self.clock = Some(Arc::new(clock));
         self
     }
 
@@ -241,6 +267,8 @@ impl ConfigBuilder {
         Config {
             region: self.region,
             credentials: self.credentials,
+            cache_settings: self.cache_settings.unwrap_or_default(),
+            clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
             endpoint_url: self.endpoint_url,
             use_fips: self.use_fips.unwrap_or(false),
             use_dual_stack: self.use_dual_stack.unwrap_or(false),
@@ -313,6 +341,7 @@ pub struct Handle {
     service: &'static ServiceInfo,
     config: Config,
     target: Result<Target, String>,
+    credentials: Result<CredentialsCache, String>,
     signer: Result<Signer, String>,
     transport: Result<Arc<dyn Transport>, String>,
     quota: RetryQuota,
@@ -337,12 +366,17 @@ impl Handle {
         config: Config,
         target: Result<Target, String>,
     ) -> Self {
-        let signer = match (&config.credentials, &config.region) {
-            (Some(credentials), Some(region)) => {
-                Ok(Signer::new(credentials, region.clone(), service.signing_name))
-            }
-            (None, _) => Err("no credentials: set them in the config, in AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or in the shared credentials file".to_owned()),
-            (Some(_), None) => Err("no region to sign requests for: set it in the config, in AWS_REGION, or in the shared config file".to_owned()),
+        let credentials = match &config.credentials {
+            Some(provider) => Ok(CredentialsCache::new(
+                provider.clone(),
+                Arc::clone(&config.clock),
+                config.cache_settings,
+            )),
+            None => Err("no credentials: set them in the config, in AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or in the shared credentials file".to_owned()),
+        };
+        let signer = match &config.region {
+            Some(region) => Ok(Signer::new(region.clone(), service.signing_name)),
+            None => Err("no region to sign requests for: set it in the config, in AWS_REGION, or in the shared config file".to_owned()),
         };
         let transport = match &config.transport {
             Some(transport) => Ok(transport.clone()),
@@ -358,6 +392,7 @@ impl Handle {
         Self {
             service,
             target,
+            credentials,
             signer,
             transport,
             quota: RetryQuota::default(),
@@ -427,7 +462,7 @@ impl Handle {
             // The loop reports an answer only after the parser has kept it.
             (Ended::Output | Ended::Service { .. }, _) => {
                 Err(SdkError::Construction(ConstructionError::new(format!(
-                    "{}: the parsed answer went missing (a bug in querygen-runtime)",
+                    "{}: the parsed answer went missing (a bug in querygen-client)",
                     operation.name
                 ))))
             }
@@ -474,6 +509,10 @@ impl Handle {
             Ok(target) => target,
             Err(m) => return construction(m),
         };
+        let cache = match self.credentials.as_ref() {
+            Ok(cache) => cache,
+            Err(m) => return construction(m),
+        };
         let signer = match self.signer.as_ref() {
             Ok(signer) => signer,
             Err(m) => return construction(m),
@@ -498,7 +537,11 @@ impl Handle {
             {
                 return construction(&m);
             }
-            if let Err(m) = signer.sign(&mut request, SystemTime::now()) {
+            let credentials = match cache.credentials().await {
+                Ok(credentials) => credentials,
+                Err(e) => return construction(&format!("no credentials: {e}")),
+            };
+            if let Err(m) = signer.sign(&mut request, &credentials, self.config.clock.now()) {
                 return construction(&m);
             }
             let sent = transport.send(request);

@@ -16,10 +16,12 @@ use std::time::SystemTime;
 
 use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
 use aws_sigv4::sign::v4;
+use std::sync::Arc;
+
 use aws_smithy_runtime_api::client::identity::Identity;
 use sha2::{Digest, Sha256};
 
-use crate::config::Credentials;
+use crate::credentials::Credentials;
 
 /// Headers `aws-sigv4` leaves out of the signature by default (proxies may change them).
 const UNSIGNED: [&str; 4] = [
@@ -29,21 +31,33 @@ const UNSIGNED: [&str; 4] = [
     "transfer-encoding",
 ];
 
-/// Credentials in the form the signer takes, made once per client.
+/// Signs requests for one service in one region, made once per client.
 pub struct Signer {
-    identity: Identity,
-    credentials: Credentials,
     region: String,
     service: &'static str,
-    /// The signing key of one UTC day (`YYYYMMDD`), derived from the secret.
-    day_key: Mutex<Option<(String, Vec<u8>)>>,
+    /// The signing key of one UTC day, derived from one secret.
+    day_key: Mutex<Option<DayKey>>,
+}
+
+/// A derived signing key, with what it was derived from.
+struct DayKey {
+    /// `YYYYMMDD`
+    date: String,
+    credentials: Arc<Credentials>,
+    key: Vec<u8>,
+}
+
+impl DayKey {
+    fn fits(&self, date: &str, credentials: &Arc<Credentials>) -> bool {
+        self.date == date
+            && (Arc::ptr_eq(&self.credentials, credentials)
+                || self.credentials.secret_access_key() == credentials.secret_access_key())
+    }
 }
 
 impl Clone for Signer {
     fn clone(&self) -> Self {
         Self {
-            identity: self.identity.clone(),
-            credentials: self.credentials.clone(),
             region: self.region.clone(),
             service: self.service,
             day_key: Mutex::new(None),
@@ -61,38 +75,26 @@ impl std::fmt::Debug for Signer {
 }
 
 impl Signer {
-    /// A signer for `service` in `region` with `credentials`.
-    pub fn new(
-        credentials: &Credentials,
-        region: impl Into<String>,
-        service: &'static str,
-    ) -> Self {
-        let identity = aws_credential_types::Credentials::new(
-            credentials.access_key_id(),
-            credentials.secret_access_key(),
-            credentials.session_token().map(str::to_owned),
-            None,
-            "querygen",
-        );
+    /// A signer for `service` in `region`.
+    pub fn new(region: impl Into<String>, service: &'static str) -> Self {
         Self {
-            identity: identity.into(),
-            credentials: credentials.clone(),
             region: region.into(),
             service,
             day_key: Mutex::new(None),
         }
     }
 
-    /// Signs `request` as of `time`: adds `x-amz-date`, `authorization` and, with
-    /// a session token, `x-amz-security-token`.
+    /// Signs `request` with `credentials` as of `time`: adds `x-amz-date`,
+    /// `authorization` and, with a session token, `x-amz-security-token`.
     pub fn sign(
         &self,
         request: &mut http::Request<Vec<u8>>,
+        credentials: &Arc<Credentials>,
         time: SystemTime,
     ) -> Result<(), String> {
-        match self.canonical_request(request, time) {
-            Some(canonical) => self.sign_canonical(request, canonical),
-            None => self.sign_general(request, time),
+        match self.canonical_request(request, credentials, time) {
+            Some(canonical) => self.sign_canonical(request, credentials, canonical),
+            None => self.sign_general(request, credentials, time),
         }
     }
 
@@ -100,10 +102,19 @@ impl Signer {
     fn sign_general(
         &self,
         request: &mut http::Request<Vec<u8>>,
+        credentials: &Credentials,
         time: SystemTime,
     ) -> Result<(), String> {
+        let identity: Identity = aws_credential_types::Credentials::new(
+            credentials.access_key_id(),
+            credentials.secret_access_key(),
+            credentials.session_token().map(str::to_owned),
+            None,
+            "querygen",
+        )
+        .into();
         let params = v4::SigningParams::builder()
-            .identity(&self.identity)
+            .identity(&identity)
             .region(&self.region)
             .name(self.service)
             .time(time)
@@ -135,6 +146,7 @@ impl Signer {
     fn canonical_request(
         &self,
         request: &http::Request<Vec<u8>>,
+        credentials: &Credentials,
         time: SystemTime,
     ) -> Option<Canonical> {
         let uri = request.uri();
@@ -162,7 +174,7 @@ impl Signer {
         } else {
             authority.as_str()
         };
-        let token = self.credentials.session_token();
+        let token = credentials.session_token();
         let mut signed: Vec<(&str, std::borrow::Cow<'_, str>)> =
             Vec::with_capacity(headers.len() + 3);
         for (name, value) in headers {
@@ -204,6 +216,7 @@ impl Signer {
     fn sign_canonical(
         &self,
         request: &mut http::Request<Vec<u8>>,
+        credentials: &Arc<Credentials>,
         canonical: Canonical,
     ) -> Result<(), String> {
         let Canonical {
@@ -226,24 +239,28 @@ impl Signer {
                 .lock()
                 .map_err(|_| "cannot sign the request: the signing key cache is poisoned")?;
             let key = match &*day_key {
-                Some((day, key)) if *day == stamp.date => key,
+                Some(day) if day.fits(&stamp.date, credentials) => &day.key,
                 _ => {
                     let key = v4::generate_signing_key(
-                        self.credentials.secret_access_key(),
+                        credentials.secret_access_key(),
                         stamp.time,
                         &self.region,
                         self.service,
                     );
                     &day_key
-                        .insert((stamp.date.clone(), key.as_ref().to_vec()))
-                        .1
+                        .insert(DayKey {
+                            date: stamp.date.clone(),
+                            credentials: Arc::clone(credentials),
+                            key: key.as_ref().to_vec(),
+                        })
+                        .key
                 }
             };
             v4::calculate_signature(key, string_to_sign.as_bytes())
         };
         let authorization = format!(
             "AWS4-HMAC-SHA256 Credential={}/{scope}, SignedHeaders={signed_headers}, Signature={signature}",
-            self.credentials.access_key_id()
+            credentials.access_key_id()
         );
         let value = |text: &str| {
             http::HeaderValue::from_str(text)
@@ -255,7 +272,7 @@ impl Signer {
         let headers = request.headers_mut();
         headers.insert("x-amz-date", date);
         headers.insert(http::header::AUTHORIZATION, authorization);
-        if let Some(token) = self.credentials.session_token() {
+        if let Some(token) = credentials.session_token() {
             let mut token = value(token)?;
             token.set_sensitive(true);
             headers.insert("x-amz-security-token", token);
@@ -285,18 +302,13 @@ impl Stamp {
     fn new(time: SystemTime) -> Option<Self> {
         let seconds =
             i64::try_from(time.duration_since(SystemTime::UNIX_EPOCH).ok()?.as_secs()).ok()?;
-        let (year, month, day) = crate::date_time::civil_from_days(seconds.div_euclid(86_400));
-        if year > 9999 {
+        // `YYYY-MM-DDTHH:MM:SSZ` (whole seconds) without its separators.
+        let text = querygen_runtime::DateTime::from_secs(seconds).to_rfc3339_micros();
+        if text.len() != 20 {
             return None;
         }
-        let of_day = seconds.rem_euclid(86_400);
-        let date = format!("{year:04}{month:02}{day:02}");
-        let date_time = format!(
-            "{date}T{:02}{:02}{:02}Z",
-            of_day / 3600,
-            of_day / 60 % 60,
-            of_day % 60
-        );
+        let date_time: String = text.chars().filter(|c| !matches!(c, '-' | ':')).collect();
+        let date = date_time.get(..8)?.to_owned();
         Some(Self {
             time,
             date,
@@ -400,23 +412,30 @@ mod tests {
         ];
         let mut checked = 0;
         for token in [None, Some("SESSION/TOKEN+d3adb33f==")] {
-            let credentials = Credentials::new(
+            let credentials = Arc::new(Credentials::new(
                 "AKIDEXAMPLE",
                 "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
                 token.map(str::to_owned),
-            );
+            ));
             for region in ["us-east-1", "cn-north-1"] {
-                let signer = Signer::new(&credentials, region, "elasticache");
+                let signer = Signer::new(region, "elasticache");
                 for secs in times {
                     let time = SystemTime::UNIX_EPOCH + Duration::from_secs(secs);
                     for url in urls {
                         for extra in extras {
                             for body in bodies {
                                 let mut ours = request(url, extra, body);
-                                assert!(signer.canonical_request(&ours, time).is_some(), "{url}");
-                                signer.sign(&mut ours, time).unwrap();
+                                assert!(
+                                    signer
+                                        .canonical_request(&ours, &credentials, time)
+                                        .is_some(),
+                                    "{url}"
+                                );
+                                signer.sign(&mut ours, &credentials, time).unwrap();
                                 let mut general = request(url, extra, body);
-                                signer.sign_general(&mut general, time).unwrap();
+                                signer
+                                    .sign_general(&mut general, &credentials, time)
+                                    .unwrap();
                                 assert_eq!(
                                     signed_headers(&ours),
                                     signed_headers(&general),
@@ -434,8 +453,8 @@ mod tests {
 
     #[test]
     fn other_shapes_take_the_general_path() {
-        let credentials = Credentials::new("AKID", "secret", None);
-        let signer = Signer::new(&credentials, "us-east-1", "elasticache");
+        let credentials = Arc::new(Credentials::new("AKID", "secret", None));
+        let signer = Signer::new("us-east-1", "elasticache");
         let time = SystemTime::UNIX_EPOCH + Duration::from_secs(1_440_938_160);
         for (url, extra) in [
             ("https://h.example/base/", &[][..]),
@@ -445,31 +464,58 @@ mod tests {
         ] {
             let mut request = request(url, extra, "x=1");
             assert!(
-                signer.canonical_request(&request, time).is_none(),
+                signer
+                    .canonical_request(&request, &credentials, time)
+                    .is_none(),
                 "{url} {extra:?}"
             );
-            signer.sign(&mut request, time).unwrap();
+            signer.sign(&mut request, &credentials, time).unwrap();
             assert!(request.headers().contains_key("authorization"));
         }
     }
 
     #[test]
     fn the_day_key_is_kept_for_the_day_and_replaced_the_next() {
-        let credentials = Credentials::new("AKID", "secret", None);
-        let signer = Signer::new(&credentials, "us-east-1", "elasticache");
+        let credentials = Arc::new(Credentials::new("AKID", "secret", None));
+        let signer = Signer::new("us-east-1", "elasticache");
         let day = |secs| SystemTime::UNIX_EPOCH + Duration::from_secs(secs);
         let url = "https://elasticache.us-east-1.amazonaws.com/";
         signer
-            .sign(&mut request(url, &[], ""), day(1_732_406_399))
+            .sign(&mut request(url, &[], ""), &credentials, day(1_732_406_399))
             .unwrap();
-        let first = signer.day_key.lock().unwrap().clone().unwrap();
+        let first = signer
+            .day_key
+            .lock()
+            .unwrap()
+            .as_ref()
+            .map(|d| (d.date.clone(), d.key.clone()))
+            .unwrap();
         assert_eq!(first.0, "20241123");
         signer
-            .sign(&mut request(url, &[], ""), day(1_732_406_400))
+            .sign(&mut request(url, &[], ""), &credentials, day(1_732_406_400))
             .unwrap();
-        let second = signer.day_key.lock().unwrap().clone().unwrap();
+        let second = signer
+            .day_key
+            .lock()
+            .unwrap()
+            .as_ref()
+            .map(|d| (d.date.clone(), d.key.clone()))
+            .unwrap();
         assert_eq!(second.0, "20241124");
         assert_ne!(first.1, second.1);
+        // Other credentials on the same day get their own key.
+        let rotated = Arc::new(Credentials::new("AKID2", "other secret", None));
+        signer
+            .sign(&mut request(url, &[], ""), &rotated, day(1_732_406_401))
+            .unwrap();
+        let third = signer
+            .day_key
+            .lock()
+            .unwrap()
+            .as_ref()
+            .map(|d| d.key.clone())
+            .unwrap();
+        assert_ne!(third, second.1);
     }
 
     #[test]
