@@ -15,6 +15,9 @@ mod cache;
 mod chain;
 mod clock;
 mod environment;
+#[allow(dead_code)] // Used by the providers that read JSON answers (landing next).
+mod json;
+mod provider_config;
 
 use std::fmt;
 use std::sync::Arc;
@@ -24,6 +27,7 @@ pub use cache::{CacheSettings, CredentialsCache};
 pub use chain::CredentialsChain;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use environment::EnvironmentProvider;
+pub use provider_config::ProviderConfig;
 
 use crate::transport::BoxFuture;
 

@@ -69,9 +69,15 @@ pub enum RuntimeSource {
 }
 
 impl RuntimeSource {
-    /// The TOML value of the dependency on the crate in folder `dir` (`runtime`, `client`).
+    /// The TOML value of the dependency on the crate in folder `dir` (`runtime`,
+    /// `client`). An optional one also leaves the crate's default features off, so
+    /// that the generated crate's own features decide them.
     pub fn dependency(&self, dir: &str, optional: bool) -> String {
-        let optional = if optional { ", optional = true" } else { "" };
+        let optional = if optional {
+            ", optional = true, default-features = false"
+        } else {
+            ""
+        };
         match self {
             Self::Path(root) => {
                 let root = root.trim_end_matches('/');
