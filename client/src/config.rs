@@ -1,6 +1,7 @@
-//! Client configuration: credentials, region, endpoint URL, FIPS and dual-stack,
-//! and retry settings, from values given in code, environment variables, and the shared
-//! AWS `config` and `credentials` files, with the precedence the AWS SDKs use.
+//! Client settings: region, endpoint URL, FIPS and dual-stack, and retry settings,
+//! from values given in code, environment variables, and the shared AWS `config`
+//! and `credentials` files, with the precedence the AWS SDKs use. Credentials are
+//! not settings: they come from a provider (see [`crate::credentials`]).
 //!
 //! For each setting the first of these that is set wins:
 //!
@@ -8,7 +9,6 @@
 //! | --- | --- | --- | --- |
 //! | profile | [`ExplicitSettings::profile`] | `AWS_PROFILE` | (else `default`) |
 //! | region | `region` | `AWS_REGION`, `AWS_DEFAULT_REGION` | `region` |
-//! | credentials | `credentials` | `AWS_ACCESS_KEY_ID` + `AWS_SECRET_ACCESS_KEY` (+ `AWS_SESSION_TOKEN`) | `aws_access_key_id` + `aws_secret_access_key` (+ `aws_session_token`) |
 //! | endpoint URL | `endpoint_url` | `AWS_ENDPOINT_URL_<SERVICE>`, `AWS_ENDPOINT_URL` | the `endpoint_url` of the service in the profile's `services` section, then `endpoint_url` |
 //! | ignore configured endpoint URLs | `ignore_configured_endpoint_urls` | `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` | `ignore_configured_endpoint_urls` |
 //! | FIPS | `use_fips` | `AWS_USE_FIPS_ENDPOINT` | `use_fips_endpoint` |
@@ -24,20 +24,16 @@
 //!
 //! Missing files are fine. Everything else that is wrong is a [`ConfigError`] naming the
 //! variable, or the file, line and key: an unreadable file, a syntax error, a value of
-//! the wrong form, half a key pair, a profile that exists in neither file (the implicit
-//! `default` profile may be absent), and a profile whose credentials come from a source
-//! other than static keys (`role_arn`, `credential_process`, SSO, web identity), which
-//! this runtime does not implement. The files are only read when a setting is not
-//! given in code or in the environment, and a setting given in code is never looked up,
-//! so its environment variable or key cannot cause an error.
+//! the wrong form, or a profile that exists in neither file (the implicit `default`
+//! profile may be absent). The files are only read when a setting is not given in code
+//! or in the environment, and a setting given in code is never looked up, so its
+//! environment variable or key cannot cause an error.
 //!
 //! ```
 //! use querygen_client::config::{load_env_settings, Env};
 //!
 //! let env = Env::from_pairs([
 //!     ("AWS_REGION", "eu-west-1"),
-//!     ("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"),
-//!     ("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"),
 //!     ("AWS_ENDPOINT_URL_ELASTICACHE", "http://localhost:4566"),
 //!     ("AWS_USE_FIPS_ENDPOINT", "false"),
 //!     ("AWS_USE_DUALSTACK_ENDPOINT", "false"),
@@ -50,18 +46,17 @@
 //! assert_eq!(settings.region.as_deref(), Some("eu-west-1"));
 //! assert_eq!(settings.endpoint_url.as_deref(), Some("http://localhost:4566"));
 //! assert_eq!(settings.max_attempts, Some(5));
-//! let credentials = settings.credentials.as_ref().map(|c| c.source());
-//! assert_eq!(credentials, Some("environment variables"));
 //! # Ok::<(), querygen_client::config::ConfigError>(())
 //! ```
 
+mod builder;
 mod env;
 mod error;
 pub mod profile;
 #[cfg(test)]
 mod tests;
 
-pub use crate::credentials::Credentials;
+pub use builder::{Config, ConfigBuilder};
 pub use env::Env;
 pub use error::{ConfigError, ConfigErrorKind};
 
@@ -100,17 +95,12 @@ impl RetryMode {
 
 /// Settings found in the environment and the shared files, before the client's explicit
 /// values override them. (From [`load_settings`], the explicit values are already in.)
-///
-/// `Debug` shows no secret: [`Credentials`] redacts its own.
 #[derive(Debug, Clone, Default)]
 pub struct EnvSettings {
     /// The profile the files were read with: `AWS_PROFILE`, else `default`.
     pub profile: String,
     /// `AWS_REGION` > `AWS_DEFAULT_REGION` > profile `region`.
     pub region: Option<String>,
-    /// `AWS_ACCESS_KEY_ID` with `AWS_SECRET_ACCESS_KEY` (and `AWS_SESSION_TOKEN`), else
-    /// the profile's static keys (the credentials file winning over the config file).
-    pub credentials: Option<Credentials>,
     /// `AWS_ENDPOINT_URL_<SERVICE>` > `AWS_ENDPOINT_URL` > the profile's `services`
     /// section > profile `endpoint_url`; none of them if configured endpoint URLs are
     /// ignored.
@@ -133,8 +123,6 @@ pub struct ExplicitSettings {
     pub profile: Option<String>,
     /// The region.
     pub region: Option<String>,
-    /// The credentials.
-    pub credentials: Option<Credentials>,
     /// The endpoint URL; used even when configured endpoint URLs are ignored.
     pub endpoint_url: Option<String>,
     /// Whether to ignore endpoint URLs from the environment and the files.
@@ -189,10 +177,6 @@ pub fn load_settings(
         "region",
         |s| Ok(s.to_owned()),
     )?;
-    let credentials = match &explicit.credentials {
-        Some(credentials) => Some(credentials.clone()),
-        None => credentials(&mut shared)?,
-    };
     let endpoint_url = endpoint_url(&mut shared, explicit, service_env_name, service_config_key)?;
     let use_fips = setting(
         &mut shared,
@@ -225,7 +209,6 @@ pub fn load_settings(
     Ok(EnvSettings {
         profile: shared.name,
         region,
-        credentials,
         endpoint_url,
         use_fips,
         use_dual_stack,
@@ -405,94 +388,6 @@ fn setting<T>(
             .map_err(|expected| shared.invalid_in_file(&property, expected)),
         None => Ok(None),
     }
-}
-
-const ACCESS_KEY_ID: &str = "AWS_ACCESS_KEY_ID";
-const SECRET_ACCESS_KEY: &str = "AWS_SECRET_ACCESS_KEY";
-
-/// Profile keys of credential sources other than static keys. Every SDK prefers these
-/// to static keys in the same profile (or disagrees about the order), so their presence
-/// is an error even next to static keys: using the keys would quietly act as another
-/// identity than the one the profile asks for.
-const OTHER_SOURCES: [&str; 8] = [
-    "role_arn",
-    "credential_source",
-    "web_identity_token_file",
-    "sso_session",
-    "sso_start_url",
-    "sso_account_id",
-    "sso_role_name",
-    "credential_process",
-];
-
-fn credentials(shared: &mut Shared<'_>) -> Result<Option<Credentials>, ConfigError> {
-    let env = shared.env;
-    match (env.var(ACCESS_KEY_ID), env.var(SECRET_ACCESS_KEY)) {
-        (Some(id), Some(secret)) => {
-            return Ok(Some(
-                Credentials::new(id, secret, env.var("AWS_SESSION_TOKEN"))
-                    .with_source("environment variables"),
-            ))
-        }
-        (Some(_), None) => return Err(half_env_pair(ACCESS_KEY_ID, SECRET_ACCESS_KEY)),
-        (None, Some(_)) => return Err(half_env_pair(SECRET_ACCESS_KEY, ACCESS_KEY_ID)),
-        (None, None) => {}
-    }
-    let name = shared.name.clone();
-    let Some(profile) = &shared.loaded()?.profile else {
-        return Ok(None);
-    };
-    let non_empty = |key: &str| profile.property(key).filter(|p| !p.value().is_empty());
-    if let Some(other) = OTHER_SOURCES.iter().find_map(|key| non_empty(key)) {
-        return Err(ConfigError::new(
-            ConfigErrorKind::UnsupportedCredentialSource,
-            format!(
-                "profile `{name}` gets credentials from `{}` ({}), a source this client does not support; give it static keys, or set {ACCESS_KEY_ID} and {SECRET_ACCESS_KEY}",
-                other.key(),
-                other.location()
-            ),
-        )
-        .in_file(other.path(), Some(other.line()))
-        .for_key(other.key()));
-    }
-    let half_pair = |present: &Property, missing: &str| {
-        ConfigError::new(
-            ConfigErrorKind::IncompleteCredentials,
-            format!(
-                "profile `{name}` in {} has `{}` (line {}) but no `{missing}`",
-                present.path().display(),
-                present.key(),
-                present.line()
-            ),
-        )
-        .in_file(present.path(), Some(present.line()))
-        .for_key(missing)
-    };
-    let id = non_empty("aws_access_key_id");
-    let secret = non_empty("aws_secret_access_key");
-    match (id, secret) {
-        (Some(id), Some(secret)) => {
-            let mut source = format!("profile `{name}` in {}", id.path().display());
-            if secret.path() != id.path() {
-                source.push_str(&format!(" and {}", secret.path().display()));
-            }
-            let token = non_empty("aws_session_token").map(|t| t.value().to_owned());
-            Ok(Some(
-                Credentials::new(id.value(), secret.value(), token).with_source(source),
-            ))
-        }
-        (Some(id), None) => Err(half_pair(id, "aws_secret_access_key")),
-        (None, Some(secret)) => Err(half_pair(secret, "aws_access_key_id")),
-        (None, None) => Ok(None),
-    }
-}
-
-fn half_env_pair(set: &str, unset: &str) -> ConfigError {
-    ConfigError::new(
-        ConfigErrorKind::IncompleteCredentials,
-        format!("{set} is set but {unset} is not"),
-    )
-    .for_variable(unset)
 }
 
 fn endpoint_url(

@@ -1,25 +1,18 @@
 //! What a generated `Client` holds ([`Handle`]) and the call loop behind every
-//! operation: signing, sending, retries and timeouts, with the client's
-//! [`Config`].
+//! operation: credentials, signing, sending, retries and timeouts.
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::Duration;
 
 use querygen_runtime::http::RequestError;
 use querygen_runtime::query::{ErrorCode, ErrorEnvelope, QueryResponse};
 
-use crate::config::{ConfigError, Env, EnvSettings};
-use crate::credentials::{
-    CacheSettings, Clock, Credentials, CredentialsCache, ProvideCredentials,
-    SharedCredentialsProvider, SystemClock,
-};
+use crate::config::Config;
+use crate::credentials::CredentialsCache;
 use crate::error::{ConstructionError, DispatchFailure, SdkError, ServiceFailure};
 #[cfg(feature = "rustls")]
 use crate::hyper_transport::HyperTransport;
-use crate::retry::{
-    self, backoff, classify_response, random_unit, RetryConfig, RetryQuota, RetryReason,
-};
+use crate::retry::{self, backoff, classify_response, random_unit, RetryQuota, RetryReason};
 use crate::sign::Signer;
 use crate::transport::{
     HttpRequest, HttpResponse, Transport, TransportError, TransportErrorKind, TransportSettings,
@@ -40,249 +33,6 @@ pub struct ServiceInfo {
     pub crate_version: &'static str,
 }
 
-/// Client configuration. Make one with [`Config::builder`] or [`ConfigBuilder::from_env`].
-#[derive(Clone)]
-pub struct Config {
-    region: Option<String>,
-    credentials: Option<SharedCredentialsProvider>,
-    cache_settings: CacheSettings,
-    clock: Arc<dyn Clock>,
-    endpoint_url: Option<String>,
-    use_fips: bool,
-    use_dual_stack: bool,
-    retry: RetryConfig,
-    connect_timeout: Duration,
-    read_timeout: Option<Duration>,
-    operation_timeout: Option<Duration>,
-    transport: Option<Arc<dyn Transport>>,
-}
-
-impl fmt::Debug for Config {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // `Credentials`' own Debug redacts the secret and the token.
-        f.debug_struct("Config")
-            .field("region", &self.region)
-            .field("credentials", &self.credentials)
-            .field("cache_settings", &self.cache_settings)
-            .field("clock", &self.clock)
-            .field("endpoint_url", &self.endpoint_url)
-            .field("use_fips", &self.use_fips)
-            .field("use_dual_stack", &self.use_dual_stack)
-            .field("retry", &self.retry)
-            .field("connect_timeout", &self.connect_timeout)
-            .field("read_timeout", &self.read_timeout)
-            .field("operation_timeout", &self.operation_timeout)
-            .field("transport", &self.transport)
-            .finish()
-    }
-}
-
-impl Config {
-    /// A builder with no settings: the defaults below, and no region or credentials.
-    pub fn builder() -> ConfigBuilder {
-        ConfigBuilder::default()
-    }
-
-    /// The region requests go to and are signed for.
-    pub fn region(&self) -> Option<&str> {
-        self.region.as_deref()
-    }
-
-    /// The endpoint URL that replaces the resolved one, if any.
-    pub fn endpoint_url(&self) -> Option<&str> {
-        self.endpoint_url.as_deref()
-    }
-
-    /// Whether to use the FIPS endpoint.
-    pub fn use_fips(&self) -> bool {
-        self.use_fips
-    }
-
-    /// Whether to use the dual-stack endpoint.
-    pub fn use_dual_stack(&self) -> bool {
-        self.use_dual_stack
-    }
-
-    /// The retry settings.
-    pub fn retry(&self) -> &RetryConfig {
-        &self.retry
-    }
-
-    /// Where the credentials requests are signed with come from.
-    pub fn credentials_provider(&self) -> Option<&SharedCredentialsProvider> {
-        self.credentials.as_ref()
-    }
-
-    /// The clock requests are signed by and credentials expire by.
-    pub fn clock(&self) -> &Arc<dyn Clock> {
-        &self.clock
-    }
-}
-
-/// Builds a [`Config`]. Each setter overrides what [`ConfigBuilder::from_env`] found.
-#[derive(Debug, Clone, Default)]
-pub struct ConfigBuilder {
-    region: Option<String>,
-    credentials: Option<SharedCredentialsProvider>,
-    cache_settings: Option<CacheSettings>,
-    clock: Option<Arc<dyn Clock>>,
-    endpoint_url: Option<String>,
-    use_fips: Option<bool>,
-    use_dual_stack: Option<bool>,
-    retry: Option<RetryConfig>,
-    max_attempts: Option<u32>,
-    connect_timeout: Option<Duration>,
-    read_timeout: Option<Duration>,
-    operation_timeout: Option<Duration>,
-    transport: Option<TransportSlot>,
-}
-
-#[derive(Clone)]
-struct TransportSlot(Arc<dyn Transport>);
-
-impl fmt::Debug for TransportSlot {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
-    }
-}
-
-impl ConfigBuilder {
-    /// The settings of the process environment and the shared config and credentials
-    /// files (`AWS_REGION`, `AWS_ACCESS_KEY_ID`, `AWS_PROFILE`, `AWS_ENDPOINT_URL_<SERVICE>`, …).
-    pub fn from_env(service: &ServiceInfo) -> Result<Self, ConfigError> {
-        Self::from_given_env(&Env::from_process(), service)
-    }
-
-    /// [`ConfigBuilder::from_env`] with the environment given rather than read.
-    pub fn from_given_env(env: &Env, service: &ServiceInfo) -> Result<Self, ConfigError> {
-        let settings = crate::config::load_env_settings(env, service.env_name, service.config_key)?;
-        Ok(Self::from_settings(settings))
-    }
-
-    /// A builder that starts from `settings`.
-    pub fn from_settings(settings: EnvSettings) -> Self {
-        Self {
-            region: settings.region,
-            credentials: settings.credentials.map(SharedCredentialsProvider::new),
-            endpoint_url: settings.endpoint_url,
-            use_fips: settings.use_fips,
-            use_dual_stack: settings.use_dual_stack,
-            max_attempts: settings.max_attempts,
-            ..Self::default()
-        }
-    }
-
-    /// The region requests go to and are signed for (`us-east-1`).
-    pub fn region(mut self, region: impl Into<String>) -> Self {
-        self.region = Some(region.into());
-        self
-    }
-
-    /// Signs requests with these fixed credentials.
-    pub fn credentials(mut self, credentials: Credentials) -> Self {
-        self.credentials = Some(SharedCredentialsProvider::new(credentials));
-        self
-    }
-
-    /// Signs requests with what `provider` gives. The client caches it and calls
-    /// the provider again only as the credentials near their expiry.
-    pub fn credentials_provider(mut self, provider: impl ProvideCredentials + 'static) -> Self {
-        self.credentials = Some(SharedCredentialsProvider::new(provider));
-        self
-    }
-
-    /// When cached credentials are refreshed. Default: [`CacheSettings::default`].
-    pub fn credentials_cache_settings(mut self, settings: CacheSettings) -> Self {
-        self.cache_settings = Some(settings);
-        self
-    }
-
-    /// Reads time from `clock` instead of the system's (for signing and expiry; tests).
-    pub fn clock(mut self, clock: impl Clock + 'static) -> Self {
-        self.clock = Some(Arc::new(clock));
-        self
-    }
-
-    /// Sends every request to this URL (`http://127.0.0.1:5000`) instead of the resolved endpoint.
-    pub fn endpoint_url(mut self, url: impl Into<String>) -> Self {
-        self.endpoint_url = Some(url.into());
-        self
-    }
-
-    /// Uses the FIPS endpoint of the region.
-    pub fn use_fips(mut self, on: bool) -> Self {
-        self.use_fips = Some(on);
-        self
-    }
-
-    /// Uses the dual-stack (IPv4 and IPv6) endpoint of the region.
-    pub fn use_dual_stack(mut self, on: bool) -> Self {
-        self.use_dual_stack = Some(on);
-        self
-    }
-
-    /// Replaces the retry settings.
-    pub fn retry_config(mut self, retry: RetryConfig) -> Self {
-        self.retry = Some(retry);
-        self.max_attempts = None;
-        self
-    }
-
-    /// Attempts in all, the first included (at least 1). Default 3.
-    pub fn max_attempts(mut self, attempts: u32) -> Self {
-        self.max_attempts = Some(attempts);
-        self
-    }
-
-    /// Longest wait for a connection. Default 3.1 s.
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = Some(timeout);
-        self
-    }
-
-    /// Longest wait for one attempt's complete response, once sent. Default: none.
-    pub fn read_timeout(mut self, timeout: Duration) -> Self {
-        self.read_timeout = Some(timeout);
-        self
-    }
-
-    /// Longest time for a whole call, retries and backoff included. Default: none.
-    pub fn operation_timeout(mut self, timeout: Duration) -> Self {
-        self.operation_timeout = Some(timeout);
-        self
-    }
-
-    /// Sends requests through `transport` instead of the default HTTPS client.
-    pub fn transport(mut self, transport: impl Transport + 'static) -> Self {
-        self.transport = Some(TransportSlot(Arc::new(transport)));
-        self
-    }
-
-    /// The configuration.
-    pub fn build(self) -> Config {
-        let mut retry = self.retry.unwrap_or_default();
-        if let Some(attempts) = self.max_attempts {
-            retry.max_attempts = attempts.max(1);
-        }
-        Config {
-            region: self.region,
-            credentials: self.credentials,
-            cache_settings: self.cache_settings.unwrap_or_default(),
-            clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
-            endpoint_url: self.endpoint_url,
-            use_fips: self.use_fips.unwrap_or(false),
-            use_dual_stack: self.use_dual_stack.unwrap_or(false),
-            retry,
-            connect_timeout: self
-                .connect_timeout
-                .unwrap_or(TransportSettings::default().connect_timeout),
-            read_timeout: self.read_timeout,
-            operation_timeout: self.operation_timeout,
-            transport: self.transport.map(|slot| slot.0),
-        }
-    }
-}
-
 /// Where requests go: the endpoint the rules resolved (or the override), and the
 /// headers the endpoint asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -291,6 +41,22 @@ pub struct Target {
     pub url: String,
     /// Extra headers every request to this endpoint carries.
     pub headers: Vec<(String, String)>,
+}
+
+impl Target {
+    /// The target of an endpoint the rules resolved: its URL, and each value of
+    /// each of its headers.
+    pub fn from_endpoint(endpoint: querygen_runtime::endpoint::Endpoint) -> Self {
+        let headers = endpoint
+            .headers
+            .iter()
+            .flat_map(|(name, values)| values.iter().map(move |v| (name.clone(), v.clone())))
+            .collect();
+        Self {
+            url: endpoint.url,
+            headers,
+        }
+    }
 }
 
 /// An operation's generated request builder: input and endpoint URL → unsigned request.
@@ -341,7 +107,8 @@ pub struct Handle {
     service: &'static ServiceInfo,
     config: Config,
     target: Result<Target, String>,
-    credentials: Result<CredentialsCache, String>,
+    /// `None` for unsigned requests.
+    credentials: Result<Option<CredentialsCache>, String>,
     signer: Result<Signer, String>,
     transport: Result<Arc<dyn Transport>, String>,
     quota: RetryQuota,
@@ -367,11 +134,12 @@ impl Handle {
         target: Result<Target, String>,
     ) -> Self {
         let credentials = match &config.credentials {
-            Some(provider) => Ok(CredentialsCache::new(
+            Some(provider) => Ok(Some(CredentialsCache::new(
                 provider.clone(),
                 Arc::clone(&config.clock),
                 config.cache_settings,
-            )),
+            ))),
+            None if config.anonymous => Ok(None),
             None => Err("no credentials: set them in the config, in AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or in the shared credentials file".to_owned()),
         };
         let signer = match &config.region {
@@ -537,12 +305,14 @@ impl Handle {
             {
                 return construction(&m);
             }
-            let credentials = match cache.credentials().await {
-                Ok(credentials) => credentials,
-                Err(e) => return construction(&format!("no credentials: {e}")),
-            };
-            if let Err(m) = signer.sign(&mut request, &credentials, self.config.clock.now()) {
-                return construction(&m);
+            if let Some(cache) = cache {
+                let credentials = match cache.credentials().await {
+                    Ok(credentials) => credentials,
+                    Err(e) => return construction(&format!("no credentials: {e}")),
+                };
+                if let Err(m) = signer.sign(&mut request, &credentials, self.config.clock.now()) {
+                    return construction(&m);
+                }
             }
             let sent = transport.send(request);
             let outcome = match self.config.read_timeout {

@@ -30,11 +30,10 @@ mod retry;
 mod sign;
 mod transport;
 
-pub use credentials::Credentials;
+pub use config::{Config, ConfigBuilder};
+pub use credentials::{Credentials, ProvideCredentials};
 pub use error::{ConstructionError, DispatchFailure, SdkError, ServiceFailure};
-pub use handle::{
-    BuildRequest, Config, ConfigBuilder, Handle, Operation, ParseResponse, ServiceInfo, Target,
-};
+pub use handle::{BuildRequest, Handle, Operation, ParseResponse, ServiceInfo, Target};
 #[cfg(feature = "rustls")]
 pub use hyper_transport::HyperTransport;
 pub use retry::{backoff, classify_response, random_unit, RetryConfig, RetryQuota, RetryReason};

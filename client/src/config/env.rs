@@ -23,7 +23,7 @@ enum Vars {
 
 impl Env {
     /// The process environment (`std::env::var`). The home directory is `HOME`; on
-    /// Windows `USERPROFILE`, falling back to `HOME`.
+    /// Windows, then `USERPROFILE`, then `HOMEDRIVE` with `HOMEPATH`.
     pub fn from_process() -> Self {
         let home = home_dir(|name| std::env::var_os(name));
         Self {
@@ -33,7 +33,7 @@ impl Env {
     }
 
     /// A fixed set of variables. The home directory comes from the pairs as in
-    /// [`from_process`](Self::from_process) (`HOME`, or `USERPROFILE` on Windows);
+    /// [`from_process`](Self::from_process) (`HOME`, then on Windows `USERPROFILE` or `HOMEDRIVE` with `HOMEPATH`);
     /// [`with_home`](Self::with_home) sets it directly.
     pub fn from_pairs<I, K, V>(pairs: I) -> Self
     where
@@ -84,18 +84,27 @@ impl Env {
     }
 }
 
-/// `HOME`, or on Windows `USERPROFILE` first; empty values count as unset.
+/// The home directory as the AWS SDKs' shared file-location tests define it:
+/// `HOME`; on Windows, then `USERPROFILE`, then `HOMEDRIVE` followed by
+/// `HOMEPATH`. Empty values count as unset.
 fn home_dir(lookup: impl Fn(&str) -> Option<OsString>) -> Option<PathBuf> {
-    let order: &[&str] = if cfg!(windows) {
-        &["USERPROFILE", "HOME"]
-    } else {
-        &["HOME"]
-    };
-    order
-        .iter()
-        .filter_map(|name| lookup(name))
-        .find(|v| !v.is_empty())
-        .map(PathBuf::from)
+    home_dir_for(cfg!(windows), lookup)
+}
+
+fn home_dir_for(windows: bool, lookup: impl Fn(&str) -> Option<OsString>) -> Option<PathBuf> {
+    let var = |name: &str| lookup(name).filter(|v| !v.is_empty());
+    if let Some(home) = var("HOME") {
+        return Some(PathBuf::from(home));
+    }
+    if !windows {
+        return None;
+    }
+    if let Some(profile) = var("USERPROFILE") {
+        return Some(PathBuf::from(profile));
+    }
+    let mut drive = var("HOMEDRIVE")?;
+    drive.push(var("HOMEPATH")?);
+    Some(PathBuf::from(drive))
 }
 
 /// Lists the variable names only: their values may be secrets.
@@ -111,5 +120,40 @@ impl fmt::Debug for Env {
             }
         };
         s.field("home", &self.home).finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn home(windows: bool, vars: &[(&str, &str)]) -> Option<String> {
+        let lookup = |name: &str| {
+            vars.iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| OsString::from(v))
+        };
+        home_dir_for(windows, lookup).map(|p| p.display().to_string())
+    }
+
+    #[test]
+    fn home_is_home_then_userprofile_then_drive_and_path_on_windows() {
+        let all = [
+            ("HOME", "/home/h"),
+            ("USERPROFILE", "C:\\Users\\u"),
+            ("HOMEDRIVE", "D:"),
+            ("HOMEPATH", "\\p"),
+        ];
+        assert_eq!(home(true, &all).as_deref(), Some("/home/h"));
+        assert_eq!(home(true, &all[1..]).as_deref(), Some("C:\\Users\\u"));
+        assert_eq!(home(true, &all[2..]).as_deref(), Some("D:\\p"));
+        assert_eq!(home(true, &all[3..]), None);
+        assert_eq!(
+            home(true, &[("HOME", ""), ("USERPROFILE", "U")]).as_deref(),
+            Some("U")
+        );
+        // Elsewhere only HOME counts.
+        assert_eq!(home(false, &all).as_deref(), Some("/home/h"));
+        assert_eq!(home(false, &all[1..]), None);
     }
 }

@@ -15,11 +15,6 @@ pub enum ConfigErrorKind {
     InvalidValue,
     /// The selected profile is in neither shared file.
     ProfileNotFound,
-    /// An access key id without its secret access key, or the other way round.
-    IncompleteCredentials,
-    /// The selected profile gets its credentials from a source this runtime does not
-    /// implement (`role_arn`, `credential_process`, SSO, web identity).
-    UnsupportedCredentialSource,
     /// A profile refers to a `[services name]` section that does not exist.
     MissingSection,
     /// A path starts with `~` but no home directory is known.

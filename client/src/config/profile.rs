@@ -379,6 +379,16 @@ enum Expanded {
     NoHome,
 }
 
+/// A path from a profile value with a leading `~` expanded to `env`'s home directory.
+pub(crate) fn expand_home_in(env: &Env, value: &str) -> Result<PathBuf, String> {
+    match expand_home(Path::new(value), env.home()) {
+        Expanded::Path(path) => Ok(path),
+        Expanded::NoHome => Err(format!(
+            "{value:?} starts with `~`, but no home directory is known (HOME is not set)"
+        )),
+    }
+}
+
 /// `~` alone or followed by a separator means the home directory; `~user` is left alone.
 fn expand_home(path: &Path, home: Option<&Path>) -> Expanded {
     let Some(rest) = path.to_str().and_then(|s| s.strip_prefix('~')) else {

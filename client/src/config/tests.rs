@@ -95,10 +95,6 @@ impl Drop for Files {
     }
 }
 
-fn keys(c: &Credentials) -> (&str, &str, Option<&str>) {
-    (c.access_key_id(), c.secret_access_key(), c.session_token())
-}
-
 // ---- Env ----
 
 #[test]
@@ -138,53 +134,6 @@ fn the_process_environment_is_readable() {
     let _ = format!("{env:?}");
 }
 
-// ---- Credentials ----
-
-#[test]
-fn credentials_accessors_and_source() {
-    let c = Credentials::new("AKID", SECRET, Some(TOKEN.to_owned()));
-    assert_eq!(keys(&c), ("AKID", SECRET, Some(TOKEN)));
-    assert_eq!(c.source(), "static");
-    assert_eq!(c.clone().with_source("vault").source(), "vault");
-}
-
-#[test]
-fn debug_never_shows_the_secret_or_the_token() {
-    let c = Credentials::new("AKIDEXAMPLE", SECRET, Some(TOKEN.to_owned()));
-    let settings = EnvSettings {
-        credentials: Some(c.clone()),
-        ..EnvSettings::default()
-    };
-    let explicit = ExplicitSettings {
-        credentials: Some(c.clone()),
-        ..ExplicitSettings::default()
-    };
-    for shown in [
-        format!("{c:?}"),
-        format!("{c:#?}"),
-        format!("{settings:?}"),
-        format!("{explicit:?}"),
-    ] {
-        assert!(shown.contains("AKIDEXAMPLE"), "{shown}");
-        assert!(shown.contains(crate::REDACTED), "{shown}");
-        assert!(!shown.contains(SECRET), "{shown}");
-        assert!(!shown.contains(TOKEN), "{shown}");
-    }
-    assert_eq!(
-        format!("{:?}", Credentials::new("A", SECRET, None)),
-        format!("Credentials {{ access_key_id: \"A\", secret_access_key: \"{}\", session_token: None, expiry: None, account_id: None, source: \"static\" }}", crate::REDACTED)
-    );
-    // Loaded from a file, too.
-    let files = Files::new(
-        None,
-        Some(&format!(
-            "[default]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = {SECRET}\naws_session_token = {TOKEN}"
-        )),
-    );
-    let shown = format!("{:?}", files.settings(&[]));
-    assert!(shown.contains("AKIDEXAMPLE") && !shown.contains(SECRET) && !shown.contains(TOKEN));
-}
-
 // ---- Profile selection ----
 
 #[test]
@@ -216,7 +165,6 @@ fn an_absent_default_profile_is_no_error() {
     let s = Files::new(None, None).settings(&[]);
     assert_eq!(s.profile, "default");
     assert_eq!(s.region, None);
-    assert_eq!(s.credentials, None);
     let s = Files::config("[profile other]\nregion = x").settings(&[("AWS_PROFILE", "default")]);
     assert_eq!(s.region, None);
 }
@@ -352,201 +300,6 @@ fn an_empty_profile_value_counts_as_unset() {
         (s.region, s.max_attempts, s.endpoint_url),
         (None, None, None)
     );
-}
-
-// ---- Credentials ----
-
-#[test]
-fn credentials_from_the_environment() {
-    let files = Files::new(
-        None,
-        Some("[default]\naws_access_key_id = FILE\naws_secret_access_key = FILESECRET"),
-    );
-    let s = files.settings(&[
-        ("AWS_ACCESS_KEY_ID", "ENV"),
-        ("AWS_SECRET_ACCESS_KEY", SECRET),
-        ("AWS_SESSION_TOKEN", TOKEN),
-    ]);
-    let c = s.credentials.as_ref();
-    assert_eq!(c.map(keys), Some(("ENV", SECRET, Some(TOKEN))));
-    assert_eq!(c.map(Credentials::source), Some("environment variables"));
-    let s = files.settings(&[
-        ("AWS_ACCESS_KEY_ID", "ENV"),
-        ("AWS_SECRET_ACCESS_KEY", SECRET),
-    ]);
-    assert_eq!(
-        s.credentials.as_ref().map(keys),
-        Some(("ENV", SECRET, None))
-    );
-}
-
-#[test]
-fn a_lone_session_token_in_the_environment_is_ignored() {
-    let files = Files::new(
-        None,
-        Some("[default]\naws_access_key_id = FILE\naws_secret_access_key = S"),
-    );
-    let s = files.settings(&[("AWS_SESSION_TOKEN", TOKEN)]);
-    assert_eq!(s.credentials.as_ref().map(keys), Some(("FILE", "S", None)));
-}
-
-#[test]
-fn half_a_key_pair_in_the_environment_is_an_error() {
-    let files = Files::new(None, None);
-    let e = files.error(&[("AWS_ACCESS_KEY_ID", "A")]);
-    assert_eq!(
-        e.to_string(),
-        "AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not"
-    );
-    assert_eq!(e.kind(), ConfigErrorKind::IncompleteCredentials);
-    assert_eq!(e.variable(), Some("AWS_SECRET_ACCESS_KEY"));
-    let e = files.error(&[("AWS_SECRET_ACCESS_KEY", SECRET)]);
-    assert_eq!(
-        e.to_string(),
-        "AWS_SECRET_ACCESS_KEY is set but AWS_ACCESS_KEY_ID is not"
-    );
-    assert!(!format!("{e:?}").contains(SECRET));
-}
-
-#[test]
-fn credentials_from_the_profile() {
-    let files = Files::new(
-        Some("[profile dev]\naws_access_key_id = CONFIG\naws_secret_access_key = CONFIGSECRET"),
-        Some(&format!(
-            "[dev]\naws_access_key_id = AKID\naws_secret_access_key = {SECRET}\naws_session_token = {TOKEN}"
-        )),
-    );
-    let s = files.settings(&[("AWS_PROFILE", "dev")]);
-    let c = s.credentials.as_ref();
-    assert_eq!(
-        c.map(keys),
-        Some(("AKID", SECRET, Some(TOKEN))),
-        "the credentials file wins"
-    );
-    assert_eq!(
-        c.map(Credentials::source),
-        Some(format!("profile `dev` in {}", files.credentials_path()).as_str())
-    );
-    // From the config file alone.
-    let files = Files::config("[default]\naws_access_key_id = CONFIG\naws_secret_access_key = CS");
-    let c = files.settings(&[]).credentials;
-    assert_eq!(c.as_ref().map(keys), Some(("CONFIG", "CS", None)));
-    assert_eq!(
-        c.as_ref().map(Credentials::source),
-        Some(format!("profile `default` in {}", files.config_path()).as_str())
-    );
-    // Split between the files.
-    let files = Files::new(
-        Some("[default]\naws_secret_access_key = CS"),
-        Some("[default]\naws_access_key_id = ID"),
-    );
-    let c = files.settings(&[]).credentials;
-    assert_eq!(c.as_ref().map(keys), Some(("ID", "CS", None)));
-    assert_eq!(
-        c.as_ref().map(Credentials::source),
-        Some(
-            format!(
-                "profile `default` in {} and {}",
-                files.credentials_path(),
-                files.config_path()
-            )
-            .as_str()
-        )
-    );
-}
-
-#[test]
-fn environment_credentials_win_over_the_profile() {
-    let files = Files::config("[default]\naws_access_key_id = P\naws_secret_access_key = PS");
-    let s = files.settings(&[("AWS_ACCESS_KEY_ID", "E"), ("AWS_SECRET_ACCESS_KEY", "ES")]);
-    assert_eq!(s.credentials.as_ref().map(keys), Some(("E", "ES", None)));
-}
-
-#[test]
-fn half_a_key_pair_in_a_profile_is_an_error() {
-    let files = Files::new(
-        None,
-        Some(&format!("[dev]\n\naws_secret_access_key = {SECRET}")),
-    );
-    let e = files.error(&[("AWS_PROFILE", "dev")]);
-    assert_eq!(
-        e.to_string(),
-        format!(
-            "profile `dev` in {} has `aws_secret_access_key` (line 3) but no `aws_access_key_id`",
-            files.credentials_path()
-        )
-    );
-    assert_eq!(e.kind(), ConfigErrorKind::IncompleteCredentials);
-    assert_eq!(e.key(), Some("aws_access_key_id"));
-    assert_eq!(e.line(), Some(3));
-    assert!(!format!("{e:?}").contains(SECRET));
-
-    let files = Files::config("[default]\naws_access_key_id = A\naws_session_token = T");
-    let e = files.error(&[]);
-    assert_eq!(
-        e.to_string(),
-        format!(
-            "profile `default` in {} has `aws_access_key_id` (line 2) but no `aws_secret_access_key`",
-            files.config_path()
-        )
-    );
-    assert_eq!(e.path(), Some(files.config.as_path()));
-}
-
-#[test]
-fn other_credential_sources_are_unsupported() {
-    for (key, value) in [
-        ("role_arn", "arn:aws:iam::123456789012:role/r"),
-        ("credential_process", "/bin/creds"),
-        ("sso_session", "my-sso"),
-        ("sso_start_url", "https://x.awsapps.com/start"),
-        ("web_identity_token_file", "/var/token"),
-        ("credential_source", "Environment"),
-    ] {
-        let files = Files::config(&format!(
-            "[profile dev]\nregion = r\n{key} = {value}\naws_access_key_id = A\naws_secret_access_key = S"
-        ));
-        let e = files.error(&[("AWS_PROFILE", "dev")]);
-        assert_eq!(
-            e.to_string(),
-            format!(
-                "profile `dev` gets credentials from `{key}` ({} line 3), a source this client does not support; give it static keys, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
-                files.config_path()
-            )
-        );
-        assert_eq!(e.kind(), ConfigErrorKind::UnsupportedCredentialSource);
-        assert_eq!(e.key(), Some(key));
-        // Credentials from the environment or from code make the profile's irrelevant.
-        let s = files.settings(&[
-            ("AWS_PROFILE", "dev"),
-            ("AWS_ACCESS_KEY_ID", "E"),
-            ("AWS_SECRET_ACCESS_KEY", "ES"),
-        ]);
-        assert_eq!(
-            s.credentials.as_ref().map(Credentials::access_key_id),
-            Some("E")
-        );
-        let explicit = ExplicitSettings {
-            credentials: Some(Credentials::new("C", "CS", None)),
-            ..ExplicitSettings::default()
-        };
-        let s = files.explicit(&[("AWS_PROFILE", "dev")], &explicit);
-        assert_eq!(
-            s.credentials.as_ref().map(Credentials::source),
-            Some("static")
-        );
-    }
-}
-
-#[test]
-fn explicit_credentials_skip_the_environment() {
-    let explicit = ExplicitSettings {
-        credentials: Some(Credentials::new("C", "CS", None)),
-        ..ExplicitSettings::default()
-    };
-    // A half pair in the environment is no error when code gives the credentials.
-    let s = Files::new(None, None).explicit(&[("AWS_ACCESS_KEY_ID", "E")], &explicit);
-    assert_eq!(s.credentials.as_ref().map(keys), Some(("C", "CS", None)));
 }
 
 // ---- Endpoint URL ----
@@ -911,25 +664,27 @@ fn default_file_locations_under_home() {
     let files = Files::new(None, None);
     let aws = files.dir.join(".aws");
     std::fs::create_dir_all(&aws).unwrap();
-    std::fs::write(aws.join("config"), "[default]\nregion = home-region").unwrap();
+    std::fs::write(
+        aws.join("config"),
+        "[default]\nregion = home-region\nmax_attempts = 7",
+    )
+    .unwrap();
+    // The credentials file wins for a key in both.
     std::fs::write(
         aws.join("credentials"),
-        "[default]\naws_access_key_id = HOMEKEY\naws_secret_access_key = S",
+        "[default]\nregion = from-credentials",
     )
     .unwrap();
     let env = Env::from_pairs([("HOME", files.dir.display().to_string())]);
     let s = load_env_settings(&env, "ELASTICACHE", "elasticache");
     let Ok(s) = s else { panic!("{s:?}") };
-    assert_eq!(s.region.as_deref(), Some("home-region"));
-    assert_eq!(
-        s.credentials.as_ref().map(Credentials::access_key_id),
-        Some("HOMEKEY")
-    );
+    assert_eq!(s.region.as_deref(), Some("from-credentials"));
+    assert_eq!(s.max_attempts, Some(7));
     // `~` in AWS_CONFIG_FILE is the same home.
-    std::fs::write(files.dir.join("elsewhere"), "[default]\nregion = elsewhere").unwrap();
+    std::fs::write(files.dir.join("elsewhere"), "[default]\nmax_attempts = 9").unwrap();
     let env = Env::from_pairs([("AWS_CONFIG_FILE", "~/elsewhere")]).with_home(&files.dir);
     let s = load_env_settings(&env, "ELASTICACHE", "elasticache");
-    assert_eq!(s.ok().and_then(|s| s.region).as_deref(), Some("elsewhere"));
+    assert_eq!(s.ok().and_then(|s| s.max_attempts), Some(9));
 }
 
 #[test]
@@ -939,7 +694,8 @@ fn error_display_is_one_sentence_without_secrets() {
         Some("[profile a]\nrole_arn = x\n[profile b]\nmax_attempts = 0"),
         Some(&format!("[c]\naws_secret_access_key = {SECRET}\n[d]\naws_session_token = {TOKEN}\naws_access_key_id = A")),
     );
-    for profile in ["a", "b", "c", "d", "e"] {
+    // (Credentials are not settings: the profile provider's tests cover their errors.)
+    for profile in ["b", "e"] {
         let e = files.error(&[("AWS_PROFILE", profile)]);
         let shown = format!("{e} {e:?}");
         assert!(!shown.contains(SECRET) && !shown.contains(TOKEN), "{shown}");

@@ -14,10 +14,13 @@
 mod cache;
 mod chain;
 mod clock;
+mod default_chain;
 mod environment;
 #[allow(dead_code)] // Used by the providers that read JSON answers (landing next).
 mod json;
+mod profile;
 mod provider_config;
+mod sts;
 
 use std::fmt;
 use std::sync::Arc;
@@ -26,8 +29,11 @@ use std::time::SystemTime;
 pub use cache::{CacheSettings, CredentialsCache};
 pub use chain::CredentialsChain;
 pub use clock::{Clock, ManualClock, SystemClock};
+pub use default_chain::DefaultCredentialsChain;
 pub use environment::EnvironmentProvider;
+pub use profile::ProfileProvider;
 pub use provider_config::ProviderConfig;
+pub use sts::{AssumeRoleProvider, WebIdentityTokenProvider};
 
 use crate::transport::BoxFuture;
 

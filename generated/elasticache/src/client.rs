@@ -7,14 +7,20 @@
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-//! // Region, credentials and endpoint from AWS_REGION, AWS_ACCESS_KEY_ID, AWS_PROFILE, …
+//! // Region and endpoint from AWS_REGION, AWS_PROFILE, …; credentials from the
+//! // default chain, looked up on the first call and refreshed before they expire.
 //! let client = elasticache::Client::from_env()?;
 //! # let _ = client;
 //! # Ok(())
 //! # }
 //! ```
-pub use ::querygen_client::{Config, ConfigBuilder, RetryConfig, SdkError, Transport};
-pub use ::querygen_client::config::{ConfigError, Credentials};
+pub use ::querygen_client::{
+    Config, ConfigBuilder, Credentials, RetryConfig, SdkError, Transport,
+};
+pub use ::querygen_client::config::ConfigError;
+/// Credential providers (the default chain, profiles, STS, containers, instance
+/// metadata, processes, SSO) and the trait for writing one.
+pub use ::querygen_client::credentials;
 /// What the runtime needs to know about this service.
 static SERVICE: ::querygen_client::ServiceInfo = ::querygen_client::ServiceInfo {
     signing_name: "elasticache",
@@ -40,7 +46,9 @@ impl Client {
             ),
         }
     }
-    /// A client configured from the environment and the shared config files.
+    /// A client configured from the environment and the shared config files, with
+    /// credentials from the default chain (environment, profile, web identity,
+    /// container, instance metadata). Nothing is fetched until the first call.
     pub fn from_env() -> ::std::result::Result<Self, ConfigError> {
         ::std::result::Result::Ok(Self::from_conf(Self::config_from_env()?.build()))
     }
@@ -732,15 +740,7 @@ fn target(
         .set_use_fips(::std::option::Option::Some(config.use_fips()))
         .set_endpoint(config.endpoint_url().map(::std::borrow::ToOwned::to_owned))
         .build();
-    let endpoint = crate::endpoint::resolve_endpoint(&params)
-        .map_err(|e| ::std::format!("no endpoint: {e}"))?;
-    let headers = endpoint
-        .headers
-        .iter()
-        .flat_map(|(name, values)| values.iter().map(move |v| (name.clone(), v.clone())))
-        .collect();
-    ::std::result::Result::Ok(::querygen_client::Target {
-        url: endpoint.url,
-        headers,
-    })
+    crate::endpoint::resolve_endpoint(&params)
+        .map(::querygen_client::Target::from_endpoint)
+        .map_err(|e| ::std::format!("no endpoint: {e}"))
 }

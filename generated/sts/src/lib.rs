@@ -29,3 +29,9 @@ pub mod endpoint;
 pub mod error;
 pub mod operation;
 pub mod types;
+/// Types of `querygen-runtime` that this crate's signatures show, so that
+/// users need not depend on it by hand.
+pub use ::querygen_runtime::{
+    BigDecimal, BigInteger, BuildError, DateTime, Document, IndexMap, Number,
+    UnknownVariant,
+};

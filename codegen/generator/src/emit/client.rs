@@ -50,7 +50,8 @@ pub fn client_file(service: &Service, crate_name: &str, crate_version: &str) -> 
          mode does.\n\n\
          ```no_run\n\
          # async fn example() -> Result<(), Box<dyn std::error::Error>> {{\n\
-         // Region, credentials and endpoint from AWS_REGION, AWS_ACCESS_KEY_ID, AWS_PROFILE, …\n\
+         // Region and endpoint from AWS_REGION, AWS_PROFILE, …; credentials from the\n\
+         // default chain, looked up on the first call and refreshed before they expire.\n\
          let client = {krate}::Client::from_env()?;\n\
          # let _ = client;\n\
          # Ok(())\n\
@@ -80,8 +81,11 @@ pub fn client_file(service: &Service, crate_name: &str, crate_version: &str) -> 
     quote! {
         #(#![doc = #intro])*
 
-        pub use ::querygen_client::{Config, ConfigBuilder, RetryConfig, SdkError, Transport};
-        pub use ::querygen_client::config::{ConfigError, Credentials};
+        pub use ::querygen_client::{Config, ConfigBuilder, Credentials, RetryConfig, SdkError, Transport};
+        pub use ::querygen_client::config::ConfigError;
+        /// Credential providers (the default chain, profiles, STS, containers, instance
+        /// metadata, processes, SSO) and the trait for writing one.
+        pub use ::querygen_client::credentials;
 
         /// What the runtime needs to know about this service.
         static SERVICE: ::querygen_client::ServiceInfo =
@@ -110,7 +114,9 @@ pub fn client_file(service: &Service, crate_name: &str, crate_version: &str) -> 
                 }
             }
 
-            /// A client configured from the environment and the shared config files.
+            /// A client configured from the environment and the shared config files, with
+            /// credentials from the default chain (environment, profile, web identity,
+            /// container, instance metadata). Nothing is fetched until the first call.
             pub fn from_env() -> ::std::result::Result<Self, ConfigError> {
                 ::std::result::Result::Ok(Self::from_conf(Self::config_from_env()?.build()))
             }
@@ -177,14 +183,9 @@ fn target_fn(service: &Service) -> TokenStream {
         #doc
         fn target(config: &Config) -> ::std::result::Result<::querygen_client::Target, ::std::string::String> {
             let params = crate::endpoint::Params::builder() #(#setters)* #build;
-            let endpoint = crate::endpoint::resolve_endpoint(&params)
-                .map_err(|e| ::std::format!("no endpoint: {e}"))?;
-            let headers = endpoint
-                .headers
-                .iter()
-                .flat_map(|(name, values)| values.iter().map(move |v| (name.clone(), v.clone())))
-                .collect();
-            ::std::result::Result::Ok(::querygen_client::Target { url: endpoint.url, headers })
+            crate::endpoint::resolve_endpoint(&params)
+                .map(::querygen_client::Target::from_endpoint)
+                .map_err(|e| ::std::format!("no endpoint: {e}"))
         }
     }
 }

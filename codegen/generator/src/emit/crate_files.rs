@@ -187,6 +187,10 @@ fn lib_rs(service: &Service) -> TokenStream {
         #error
         pub mod operation;
         #types
+
+        /// Types of `querygen-runtime` that this crate's signatures show, so that
+        /// users need not depend on it by hand.
+        pub use ::querygen_runtime::{BigDecimal, BigInteger, BuildError, DateTime, Document, IndexMap, Number, UnknownVariant};
     }
 }
 

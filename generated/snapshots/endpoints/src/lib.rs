@@ -20,3 +20,9 @@
 )]
 pub mod endpoint;
 pub mod operation;
+/// Types of `querygen-runtime` that this crate's signatures show, so that
+/// users need not depend on it by hand.
+pub use ::querygen_runtime::{
+    BigDecimal, BigInteger, BuildError, DateTime, Document, IndexMap, Number,
+    UnknownVariant,
+};

@@ -1,0 +1,297 @@
+//! The client's configuration: what [`ConfigBuilder`] collects from code and
+//! from [`ConfigBuilder::from_env`], and the [`Config`] a client is made with.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::{ConfigError, Env, EnvSettings};
+use crate::credentials::{
+    CacheSettings, Clock, Credentials, DefaultCredentialsChain, ProvideCredentials, ProviderConfig,
+    SharedCredentialsProvider, SystemClock,
+};
+use crate::handle::ServiceInfo;
+use crate::retry::RetryConfig;
+use crate::transport::{Transport, TransportSettings};
+
+/// Client configuration. Make one with [`Config::builder`] or [`ConfigBuilder::from_env`].
+#[derive(Clone)]
+pub struct Config {
+    pub(crate) region: Option<String>,
+    pub(crate) credentials: Option<SharedCredentialsProvider>,
+    /// Requests go unsigned ([`ConfigBuilder::no_credentials`]).
+    pub(crate) anonymous: bool,
+    pub(crate) cache_settings: CacheSettings,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) endpoint_url: Option<String>,
+    pub(crate) use_fips: bool,
+    pub(crate) use_dual_stack: bool,
+    pub(crate) retry: RetryConfig,
+    pub(crate) connect_timeout: Duration,
+    pub(crate) read_timeout: Option<Duration>,
+    pub(crate) operation_timeout: Option<Duration>,
+    pub(crate) transport: Option<Arc<dyn Transport>>,
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // `Credentials`' own Debug redacts the secret and the token.
+        f.debug_struct("Config")
+            .field("region", &self.region)
+            .field("credentials", &self.credentials)
+            .field("anonymous", &self.anonymous)
+            .field("cache_settings", &self.cache_settings)
+            .field("clock", &self.clock)
+            .field("endpoint_url", &self.endpoint_url)
+            .field("use_fips", &self.use_fips)
+            .field("use_dual_stack", &self.use_dual_stack)
+            .field("retry", &self.retry)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("read_timeout", &self.read_timeout)
+            .field("operation_timeout", &self.operation_timeout)
+            .field("transport", &self.transport)
+            .finish()
+    }
+}
+
+impl Config {
+    /// A builder with no settings: the defaults below, and no region or credentials.
+    pub fn builder() -> ConfigBuilder {
+        ConfigBuilder::default()
+    }
+
+    /// The region requests go to and are signed for.
+    pub fn region(&self) -> Option<&str> {
+        self.region.as_deref()
+    }
+
+    /// The endpoint URL that replaces the resolved one, if any.
+    pub fn endpoint_url(&self) -> Option<&str> {
+        self.endpoint_url.as_deref()
+    }
+
+    /// Whether to use the FIPS endpoint.
+    pub fn use_fips(&self) -> bool {
+        self.use_fips
+    }
+
+    /// Whether to use the dual-stack endpoint.
+    pub fn use_dual_stack(&self) -> bool {
+        self.use_dual_stack
+    }
+
+    /// The retry settings.
+    pub fn retry(&self) -> &RetryConfig {
+        &self.retry
+    }
+
+    /// Where the credentials requests are signed with come from.
+    pub fn credentials_provider(&self) -> Option<&SharedCredentialsProvider> {
+        self.credentials.as_ref()
+    }
+
+    /// The clock requests are signed by and credentials expire by.
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.clock
+    }
+}
+
+/// Builds a [`Config`]. Each setter overrides what [`ConfigBuilder::from_env`] found.
+#[derive(Debug, Clone, Default)]
+pub struct ConfigBuilder {
+    region: Option<String>,
+    credentials: Option<SharedCredentialsProvider>,
+    anonymous: bool,
+    cache_settings: Option<CacheSettings>,
+    clock: Option<Arc<dyn Clock>>,
+    endpoint_url: Option<String>,
+    use_fips: Option<bool>,
+    use_dual_stack: Option<bool>,
+    retry: Option<RetryConfig>,
+    max_attempts: Option<u32>,
+    connect_timeout: Option<Duration>,
+    read_timeout: Option<Duration>,
+    operation_timeout: Option<Duration>,
+    transport: Option<TransportSlot>,
+}
+
+#[derive(Clone)]
+struct TransportSlot(Arc<dyn Transport>);
+
+impl fmt::Debug for TransportSlot {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl ConfigBuilder {
+    /// The settings of the process environment and the shared config and credentials
+    /// files (`AWS_REGION`, `AWS_PROFILE`, `AWS_ENDPOINT_URL_<SERVICE>`, …), with
+    /// credentials from the [`DefaultCredentialsChain`]. The chain is asked on the
+    /// first call, not here, so building a client never blocks or fails for want
+    /// of credentials.
+    pub fn from_env(service: &ServiceInfo) -> Result<Self, ConfigError> {
+        Self::from_given_env(&Env::from_process(), service)
+    }
+
+    /// [`ConfigBuilder::from_env`] with the environment given rather than read.
+    pub fn from_given_env(env: &Env, service: &ServiceInfo) -> Result<Self, ConfigError> {
+        Self::from_provider_config(ProviderConfig::new(env.clone()), service)
+    }
+
+    /// [`ConfigBuilder::from_env`] with the providers' surroundings (environment,
+    /// clock, transport for metadata endpoints and STS) given.
+    pub fn from_provider_config(
+        providers: ProviderConfig,
+        service: &ServiceInfo,
+    ) -> Result<Self, ConfigError> {
+        let settings = crate::config::load_env_settings(
+            providers.env(),
+            service.env_name,
+            service.config_key,
+        )?;
+        let providers = providers
+            .with_profile_name(settings.profile.clone())
+            .with_region(settings.region.clone());
+        let chain = DefaultCredentialsChain::new(providers);
+        Ok(Self::from_settings(settings).credentials_provider(chain))
+    }
+
+    /// A builder that starts from `settings`.
+    pub fn from_settings(settings: EnvSettings) -> Self {
+        Self {
+            region: settings.region,
+            endpoint_url: settings.endpoint_url,
+            use_fips: settings.use_fips,
+            use_dual_stack: settings.use_dual_stack,
+            max_attempts: settings.max_attempts,
+            ..Self::default()
+        }
+    }
+
+    /// The region requests go to and are signed for (`us-east-1`).
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
+        self
+    }
+
+    /// Signs requests with these fixed credentials.
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = Some(SharedCredentialsProvider::new(credentials));
+        self.anonymous = false;
+        self
+    }
+
+    /// Sends requests unsigned, with no credentials at all (for operations that
+    /// take none, such as STS's AssumeRoleWithWebIdentity).
+    pub fn no_credentials(mut self) -> Self {
+        self.credentials = None;
+        self.anonymous = true;
+        self
+    }
+
+    /// Signs requests with what `provider` gives. The client caches it and calls
+    /// the provider again only as the credentials near their expiry.
+    pub fn credentials_provider(mut self, provider: impl ProvideCredentials + 'static) -> Self {
+        self.credentials = Some(SharedCredentialsProvider::new(provider));
+        self.anonymous = false;
+        self
+    }
+
+    /// When cached credentials are refreshed. Default: [`CacheSettings::default`].
+    pub fn credentials_cache_settings(mut self, settings: CacheSettings) -> Self {
+        self.cache_settings = Some(settings);
+        self
+    }
+
+    /// Reads time from `clock` instead of the system's (for signing and expiry; tests).
+    pub fn clock(self, clock: impl Clock + 'static) -> Self {
+        self.clock_shared(Arc::new(clock))
+    }
+
+    /// [`clock`](Self::clock), already shared.
+    pub fn clock_shared(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = Some(clock);
+        self
+    }
+
+    /// Sends every request to this URL (`http://127.0.0.1:5000`) instead of the resolved endpoint.
+    pub fn endpoint_url(mut self, url: impl Into<String>) -> Self {
+        self.endpoint_url = Some(url.into());
+        self
+    }
+
+    /// Uses the FIPS endpoint of the region.
+    pub fn use_fips(mut self, on: bool) -> Self {
+        self.use_fips = Some(on);
+        self
+    }
+
+    /// Uses the dual-stack (IPv4 and IPv6) endpoint of the region.
+    pub fn use_dual_stack(mut self, on: bool) -> Self {
+        self.use_dual_stack = Some(on);
+        self
+    }
+
+    /// Replaces the retry settings.
+    pub fn retry_config(mut self, retry: RetryConfig) -> Self {
+        self.retry = Some(retry);
+        self.max_attempts = None;
+        self
+    }
+
+    /// Attempts in all, the first included (at least 1). Default 3.
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = Some(attempts);
+        self
+    }
+
+    /// Longest wait for a connection. Default 3.1 s.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// Longest wait for one attempt's complete response, once sent. Default: none.
+    pub fn read_timeout(mut self, timeout: Duration) -> Self {
+        self.read_timeout = Some(timeout);
+        self
+    }
+
+    /// Longest time for a whole call, retries and backoff included. Default: none.
+    pub fn operation_timeout(mut self, timeout: Duration) -> Self {
+        self.operation_timeout = Some(timeout);
+        self
+    }
+
+    /// Sends requests through `transport` instead of the default HTTPS client.
+    pub fn transport(mut self, transport: impl Transport + 'static) -> Self {
+        self.transport = Some(TransportSlot(Arc::new(transport)));
+        self
+    }
+
+    /// The configuration.
+    pub fn build(self) -> Config {
+        let mut retry = self.retry.unwrap_or_default();
+        if let Some(attempts) = self.max_attempts {
+            retry.max_attempts = attempts.max(1);
+        }
+        Config {
+            region: self.region,
+            credentials: self.credentials,
+            anonymous: self.anonymous,
+            cache_settings: self.cache_settings.unwrap_or_default(),
+            clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
+            endpoint_url: self.endpoint_url,
+            use_fips: self.use_fips.unwrap_or(false),
+            use_dual_stack: self.use_dual_stack.unwrap_or(false),
+            retry,
+            connect_timeout: self
+                .connect_timeout
+                .unwrap_or(TransportSettings::default().connect_timeout),
+            read_timeout: self.read_timeout,
+            operation_timeout: self.operation_timeout,
+            transport: self.transport.map(|slot| slot.0),
+        }
+    }
+}
