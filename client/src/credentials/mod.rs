@@ -18,6 +18,7 @@ mod environment;
 #[allow(dead_code)] // Used by the providers that read JSON answers (landing next).
 mod json;
 mod provider_config;
+mod sso;
 
 use std::fmt;
 use std::sync::Arc;
@@ -28,6 +29,7 @@ pub use chain::CredentialsChain;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use environment::EnvironmentProvider;
 pub use provider_config::ProviderConfig;
+pub use sso::SsoCredentialsProvider;
 
 use crate::transport::BoxFuture;
 
