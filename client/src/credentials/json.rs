@@ -80,6 +80,16 @@ impl<'a> Document<'a> {
         Ok(Some(parsed))
     }
 
+    /// An integer member that must be there (a JSON number without a fraction that
+    /// fits an `i64`, such as epoch milliseconds).
+    pub(crate) fn integer(&self, key: &str) -> Result<i64, CredentialsError> {
+        match self.get(key) {
+            None | Some(Value::Null) => Err(self.missing(key)),
+            Some(Value::Number(n)) => n.as_i64().ok_or_else(|| self.wrong(key, "an integer")),
+            Some(_) => Err(self.wrong(key, "an integer")),
+        }
+    }
+
     /// The member `key` is missing or empty.
     pub(crate) fn missing(&self, key: &str) -> CredentialsError {
         CredentialsError::provider_error(format!("{} has no `{key}`", self.what))

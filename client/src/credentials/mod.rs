@@ -20,6 +20,7 @@ mod environment;
 mod json;
 mod profile;
 mod provider_config;
+mod sso;
 mod sts;
 
 use std::fmt;
@@ -33,6 +34,7 @@ pub use default_chain::DefaultCredentialsChain;
 pub use environment::EnvironmentProvider;
 pub use profile::ProfileProvider;
 pub use provider_config::ProviderConfig;
+pub use sso::SsoCredentialsProvider;
 pub use sts::{AssumeRoleProvider, WebIdentityTokenProvider};
 
 use crate::transport::BoxFuture;

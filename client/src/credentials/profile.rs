@@ -7,7 +7,7 @@ use std::time::Duration;
 use super::{
     AssumeRoleProvider, Credentials, CredentialsError, CredentialsErrorKind, CredentialsFuture,
     EnvironmentProvider, ProvideCredentials, ProviderConfig, SharedCredentialsProvider,
-    WebIdentityTokenProvider,
+    SsoCredentialsProvider, WebIdentityTokenProvider,
 };
 use crate::config::profile::{Profile, ProfileFiles, Property};
 
@@ -457,13 +457,17 @@ fn container_source(
 }
 
 async fn sso_base(
-    _config: &ProviderConfig,
-    profile: &str,
-    _section: &Profile,
+    config: &ProviderConfig,
+    profile_name: &str,
+    profile: &Profile,
 ) -> Result<Credentials, CredentialsError> {
-    Err(CredentialsError::invalid_configuration(format!(
-        "profile `{profile}`: SSO is not available yet"
-    )))
+    match SsoCredentialsProvider::from_profile(config, profile_name, profile)? {
+        Some(provider) => provider.provide_credentials().await,
+        // Token-only: the profile signs in, but names no account and role.
+        None => Err(CredentialsError::not_loaded(format!(
+            "profile `{profile_name}` has an SSO session but no sso_account_id and sso_role_name"
+        ))),
+    }
 }
 
 async fn process_base(
@@ -727,7 +731,10 @@ source_profile = a
         for profile in ["c", "d"] {
             let e = resolve(&files, profile).unwrap_err();
             let shown = format!("{e} {e:?}");
-            assert!(!shown.contains("TOPSECRET") && !shown.contains("TOKENVALUE"), "{shown}");
+            assert!(
+                !shown.contains("TOPSECRET") && !shown.contains("TOKENVALUE"),
+                "{shown}"
+            );
             assert!(!e.to_string().contains('\n'), "{e}");
         }
     }
