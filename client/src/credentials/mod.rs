@@ -14,6 +14,7 @@
 mod cache;
 mod chain;
 mod clock;
+mod container;
 mod environment;
 #[allow(dead_code)] // Used by the providers that read JSON answers (landing next).
 mod json;
@@ -26,6 +27,7 @@ use std::time::SystemTime;
 pub use cache::{CacheSettings, CredentialsCache};
 pub use chain::CredentialsChain;
 pub use clock::{Clock, ManualClock, SystemClock};
+pub use container::ContainerCredentialsProvider;
 pub use environment::EnvironmentProvider;
 pub use provider_config::ProviderConfig;
 
