@@ -18,6 +18,7 @@ mod container;
 mod environment;
 #[allow(dead_code)] // Used by the providers that read JSON answers (landing next).
 mod json;
+mod process;
 mod provider_config;
 
 use std::fmt;
@@ -29,6 +30,7 @@ pub use chain::CredentialsChain;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use container::ContainerCredentialsProvider;
 pub use environment::EnvironmentProvider;
+pub use process::ProcessCredentialsProvider;
 pub use provider_config::ProviderConfig;
 
 use crate::transport::BoxFuture;
