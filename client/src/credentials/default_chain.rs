@@ -1,8 +1,8 @@
 //! The AWS SDKs' default credentials chain.
 
 use super::{
-    CredentialsChain, CredentialsFuture, EnvironmentProvider, ProfileProvider, ProvideCredentials,
-    ProviderConfig, WebIdentityTokenProvider,
+    ContainerCredentialsProvider, CredentialsChain, CredentialsFuture, EnvironmentProvider,
+    ProfileProvider, ProvideCredentials, ProviderConfig, WebIdentityTokenProvider,
 };
 
 /// Credentials from wherever the code runs, tried in the AWS SDK for Rust's order:
@@ -29,7 +29,8 @@ impl DefaultCredentialsChain {
         let chain = CredentialsChain::new()
             .or_else(EnvironmentProvider::with_env(config.env().clone()))
             .or_else(ProfileProvider::new(config.clone()))
-            .or_else(WebIdentityTokenProvider::from_env(config));
+            .or_else(WebIdentityTokenProvider::from_env(config.clone()))
+            .or_else(ContainerCredentialsProvider::new(&config));
         Self { chain }
     }
 

@@ -14,10 +14,11 @@
 mod cache;
 mod chain;
 mod clock;
+mod container;
 mod default_chain;
 mod environment;
-#[allow(dead_code)] // Used by the providers that read JSON answers (landing next).
 mod json;
+mod process;
 mod profile;
 mod provider_config;
 mod sso;
@@ -30,8 +31,10 @@ use std::time::SystemTime;
 pub use cache::{CacheSettings, CredentialsCache};
 pub use chain::CredentialsChain;
 pub use clock::{Clock, ManualClock, SystemClock};
+pub use container::ContainerCredentialsProvider;
 pub use default_chain::DefaultCredentialsChain;
 pub use environment::EnvironmentProvider;
+pub use process::ProcessCredentialsProvider;
 pub use profile::ProfileProvider;
 pub use provider_config::ProviderConfig;
 pub use sso::SsoCredentialsProvider;

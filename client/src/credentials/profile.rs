@@ -2,6 +2,7 @@
 //! roles assumed from other profiles or named sources, web identity,
 //! `credential_process` and SSO.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use super::{
@@ -9,6 +10,7 @@ use super::{
     EnvironmentProvider, ProvideCredentials, ProviderConfig, SharedCredentialsProvider,
     SsoCredentialsProvider, WebIdentityTokenProvider,
 };
+use super::{ContainerCredentialsProvider, ProcessCredentialsProvider};
 use crate::config::profile::{Profile, ProfileFiles, Property};
 
 /// Credentials from the selected profile (`AWS_PROFILE`, else `default`) of the
@@ -449,10 +451,10 @@ fn imds_source(_config: &ProviderConfig) -> Result<SharedCredentialsProvider, Cr
 }
 
 fn container_source(
-    _config: &ProviderConfig,
+    config: &ProviderConfig,
 ) -> Result<SharedCredentialsProvider, CredentialsError> {
-    Err(CredentialsError::invalid_configuration(
-        "credential_source `EcsContainer` is not available yet",
+    Ok(SharedCredentialsProvider::new(
+        ContainerCredentialsProvider::new(config),
     ))
 }
 
@@ -471,14 +473,20 @@ async fn sso_base(
 }
 
 async fn process_base(
-    _config: &ProviderConfig,
+    config: &ProviderConfig,
     profile: &str,
-    _command: &str,
-    _account_id: Option<&str>,
+    command: &str,
+    account_id: Option<&str>,
 ) -> Result<Credentials, CredentialsError> {
-    Err(CredentialsError::invalid_configuration(format!(
-        "profile `{profile}`: credential_process is not available yet"
-    )))
+    let mut provider =
+        ProcessCredentialsProvider::new(command).with_clock(Arc::clone(config.clock()));
+    if let Some(account_id) = account_id {
+        provider = provider.with_account_id(account_id);
+    }
+    provider
+        .provide_credentials()
+        .await
+        .map_err(|e| e.context(format!("profile `{profile}`")))
 }
 
 #[cfg(test)]
