@@ -14,9 +14,7 @@ use crate::error::{ConstructionError, DispatchFailure, SdkError, ServiceFailure}
 use crate::hyper_transport::HyperTransport;
 use crate::retry::{self, backoff, classify_response, random_unit, RetryQuota, RetryReason};
 use crate::sign::Signer;
-use crate::transport::{
-    HttpRequest, HttpResponse, Transport, TransportError, TransportErrorKind, TransportSettings,
-};
+use crate::transport::{HttpRequest, HttpResponse, Transport, TransportError, TransportErrorKind};
 
 /// What generated code tells the runtime about its service.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -426,9 +424,9 @@ fn invocation_id() -> String {
 
 #[cfg(feature = "rustls")]
 fn default_transport(config: &Config) -> Result<Arc<dyn Transport>, String> {
-    let settings = TransportSettings {
+    let settings = crate::transport::TransportSettings {
         connect_timeout: config.connect_timeout,
-        ..TransportSettings::default()
+        ..crate::transport::TransportSettings::default()
     };
     Ok(Arc::new(HyperTransport::new(settings)))
 }
