@@ -3,76 +3,14 @@
 //! does). Each test starts its own server on 127.0.0.1 on a free port and stops
 //! it when done. A missing moto is a failure, not a skip.
 
-use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+mod support;
 
-use elasticache::client::{Config, Credentials, RetryConfig, SdkError};
+use support::Moto;
+
+use elasticache::client::SdkError;
 use elasticache::operation::describe_replication_groups::DescribeReplicationGroupsError;
 use elasticache::operation::start_migration::StartMigrationError;
 use elasticache::types::CustomerNodeEndpoint;
-
-/// A moto server process, killed on drop.
-struct Moto {
-    child: Child,
-    url: String,
-}
-
-impl Moto {
-    fn start() -> Self {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
-        let child = Command::new(&python)
-            .args(["-m", "moto.server", "-H", "127.0.0.1", "-p", &port.to_string()])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start moto with {python} (`pip install \"moto[server]\"`; `.ci/run` does it): {e}"));
-        let mut moto = Self {
-            child,
-            url: format!("http://127.0.0.1:{port}"),
-        };
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            if let Some(status) = moto.child.try_wait().unwrap() {
-                panic!("moto exited with {status} before listening; is moto[server] installed? (`.ci/run` installs it)");
-            }
-            assert!(
-                Instant::now() < deadline,
-                "moto did not listen on port {port} within 60 s"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        moto
-    }
-
-    fn client(&self, max_attempts: u32) -> elasticache::Client {
-        let mut retry = RetryConfig::default();
-        retry.max_attempts = max_attempts;
-        retry.initial_backoff = Duration::from_millis(20);
-        elasticache::Client::from_conf(
-            Config::builder()
-                .region("us-east-1")
-                .credentials(Credentials::new("testing", "testing", None))
-                .endpoint_url(&self.url)
-                .retry_config(retry)
-                .connect_timeout(Duration::from_secs(2))
-                .read_timeout(Duration::from_secs(20))
-                .build(),
-        )
-    }
-}
-
-impl Drop for Moto {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 #[tokio::test]
 async fn replication_group_lifecycle() {

@@ -126,6 +126,15 @@ pub fn client_file(service: &Service, crate_name: &str, crate_version: &str) -> 
                 ConfigBuilder::from_env(&SERVICE)
             }
 
+            /// [`config_from_env`](Self::config_from_env) with the credential providers'
+            /// surroundings given: the environment and files they read, their clock, and the
+            /// transport they reach metadata endpoints and STS through.
+            pub fn config_from(
+                providers: credentials::ProviderConfig,
+            ) -> ::std::result::Result<ConfigBuilder, ConfigError> {
+                ConfigBuilder::from_provider_config(providers, &SERVICE)
+            }
+
             /// The configuration this client was made with.
             pub fn config(&self) -> &Config {
                 self.handle.config()
