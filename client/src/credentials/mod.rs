@@ -15,6 +15,7 @@ mod cache;
 mod chain;
 mod clock;
 mod environment;
+mod imds;
 #[allow(dead_code)] // Used by the providers that read JSON answers (landing next).
 mod json;
 mod provider_config;
@@ -27,6 +28,10 @@ pub use cache::{CacheSettings, CredentialsCache};
 pub use chain::CredentialsChain;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use environment::EnvironmentProvider;
+pub use imds::{
+    ImdsClient, ImdsClientBuilder, ImdsCredentialsProvider, ImdsEndpointMode, ImdsError,
+    ImdsErrorKind, ImdsRegionProvider,
+};
 pub use provider_config::ProviderConfig;
 
 use crate::transport::BoxFuture;
