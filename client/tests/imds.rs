@@ -277,6 +277,31 @@ async fn the_token_is_reused_until_two_minutes_before_its_ttl() {
 }
 
 #[tokio::test]
+async fn odd_token_ttls_neither_panic_nor_outlive_what_was_asked() {
+    let imds = Imds::new(credentials_json("2026-01-01T06:00:00Z"));
+    let huge = format!("{TOKEN_PREFIX}huge");
+    let short = format!("{TOKEN_PREFIX}short");
+    imds.valid
+        .lock()
+        .unwrap()
+        .extend([huge.clone(), short.clone()]);
+    imds.token_script.lock().unwrap().extend([
+        Reply::ok(huge).header(TTL_HEADER, &u64::MAX.to_string()),
+        Reply::ok(short).header(TTL_HEADER, "60"),
+    ]);
+    let server = start_imds(&imds).await;
+    let clock = ManualClock::new(start());
+    let client = ImdsClient::new(&config(&server.url, &clock));
+    client.get(REGION_PATH).await.unwrap();
+    // Kept as if the TTL were the 6 hours asked for.
+    clock.advance(Duration::from_secs(21_600 - 120));
+    client.get(REGION_PATH).await.unwrap();
+    // A 60 s token serves one request only.
+    client.get(REGION_PATH).await.unwrap();
+    assert_eq!(count(&server, "PUT", "/latest/api/token"), 3);
+}
+
+#[tokio::test]
 async fn a_401_on_a_data_call_renews_the_token_and_the_call_succeeds() {
     let imds = Imds::new(credentials_json("2026-01-01T06:00:00Z"));
     let server = start_imds(&imds).await;

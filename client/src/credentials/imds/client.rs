@@ -465,11 +465,15 @@ impl ImdsClient {
         let mut value = HeaderValue::from_bytes(response.body())
             .map_err(|_| invalid("has a token that is not a valid header value"))?;
         value.set_sensitive(true);
-        // A TTL at or under the buffer makes a token good for this request only.
-        let lifetime = Duration::from_secs(ttl).saturating_sub(TOKEN_REFRESH_BUFFER);
+        // No longer than asked for (a huge TTL must not overflow the clock); a
+        // TTL at or under the buffer makes a token good for this request only.
+        let ttl = Duration::from_secs(ttl).min(self.inner.token_ttl);
+        let now = self.clock().now();
         Ok(Token {
             value,
-            renew_at: self.clock().now() + lifetime,
+            renew_at: now
+                .checked_add(ttl.saturating_sub(TOKEN_REFRESH_BUFFER))
+                .unwrap_or(now),
         })
     }
 

@@ -163,7 +163,8 @@ impl ImdsCredentialsProvider {
 
     fn extended_expiry(&self) -> SystemTime {
         let jitter = STABILITY_JITTER.mul_f64(crate::retry::random_unit().clamp(0.0, 1.0));
-        self.client.clock().now() + STABILITY_EXTENSION + jitter
+        let now = self.client.clock().now();
+        now.checked_add(STABILITY_EXTENSION + jitter).unwrap_or(now)
     }
 }
 
