@@ -56,7 +56,7 @@ pub mod profile;
 #[cfg(test)]
 mod tests;
 
-pub use builder::{Config, ConfigBuilder};
+pub use builder::{Config, ConfigBuilder, ProvideRegion};
 pub use env::Env;
 pub use error::{ConfigError, ConfigErrorKind};
 

@@ -2,7 +2,7 @@
 //! operation: credentials, signing, sending, retries and timeouts.
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use querygen_runtime::http::RequestError;
 use querygen_runtime::query::{ErrorCode, ErrorEnvelope, QueryResponse};
@@ -99,18 +99,46 @@ enum Ended {
     Dispatch(DispatchFailure),
 }
 
+/// A service's endpoint for a configuration, from its rules (generated per service).
+/// An `Err` is reported by every call, as nothing can be sent.
+pub type ResolveTarget = fn(&Config) -> Result<Target, String>;
+
 /// What a generated `Client` holds: the configuration, with everything that can be
 /// prepared once (endpoint, signer, transport) prepared.
 pub struct Handle {
     service: &'static ServiceInfo,
     config: Config,
-    target: Result<Target, String>,
+    resolve_target: ResolveTarget,
+    /// Endpoint and signer: made at once when the region is known, else on the
+    /// first call that finds it (a call that finds none gets an error, and the
+    /// next call asks again).
+    regional: OnceLock<Arc<Regional>>,
+    region_lookup: tokio::sync::Mutex<()>,
     /// `None` for unsigned requests.
     credentials: Result<Option<CredentialsCache>, String>,
-    signer: Result<Signer, String>,
     transport: Result<Arc<dyn Transport>, String>,
     quota: RetryQuota,
     user_agent: http::HeaderValue,
+}
+
+/// What depends on the region.
+#[derive(Debug)]
+struct Regional {
+    target: Result<Target, String>,
+    signer: Result<Signer, String>,
+}
+
+impl Regional {
+    fn new(service: &ServiceInfo, config: &Config, resolve_target: ResolveTarget) -> Self {
+        let signer = match &config.region {
+            Some(region) => Ok(Signer::new(region.clone(), service.signing_name)),
+            None => Err("no region to sign requests for: set it in the config, in AWS_REGION, or in the shared config file (on EC2 the instance metadata service is asked too)".to_owned()),
+        };
+        Self {
+            target: resolve_target(config),
+            signer,
+        }
+    }
 }
 
 impl fmt::Debug for Handle {
@@ -118,18 +146,18 @@ impl fmt::Debug for Handle {
         f.debug_struct("Handle")
             .field("service", &self.service.signing_name)
             .field("config", &self.config)
-            .field("target", &self.target)
+            .field("regional", &self.regional.get())
             .finish_non_exhaustive()
     }
 }
 
 impl Handle {
-    /// Prepares `config` for `service`, with the endpoint `target` resolved by the
-    /// caller (an `Err` is reported by every call, as nothing can be sent).
+    /// Prepares `config` for `service`; `resolve_target` gives the endpoint once
+    /// the region is known.
     pub fn new(
         service: &'static ServiceInfo,
         config: Config,
-        target: Result<Target, String>,
+        resolve_target: ResolveTarget,
     ) -> Self {
         let credentials = match &config.credentials {
             Some(provider) => Ok(Some(CredentialsCache::new(
@@ -140,10 +168,10 @@ impl Handle {
             None if config.anonymous => Ok(None),
             None => Err("no credentials: set them in the config, in AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or in the shared credentials file".to_owned()),
         };
-        let signer = match &config.region {
-            Some(region) => Ok(Signer::new(region.clone(), service.signing_name)),
-            None => Err("no region to sign requests for: set it in the config, in AWS_REGION, or in the shared config file".to_owned()),
-        };
+        let regional = OnceLock::new();
+        if config.region.is_some() || config.region_provider.is_none() {
+            let _ = regional.set(Arc::new(Regional::new(service, &config, resolve_target)));
+        }
         let transport = match &config.transport {
             Some(transport) => Ok(transport.clone()),
             None => default_transport(&config),
@@ -157,9 +185,10 @@ impl Handle {
         );
         Self {
             service,
-            target,
+            resolve_target,
+            regional,
+            region_lookup: tokio::sync::Mutex::new(()),
             credentials,
-            signer,
             transport,
             quota: RetryQuota::default(),
             user_agent: http::HeaderValue::from_str(&user_agent)
@@ -171,6 +200,26 @@ impl Handle {
     /// The configuration this handle was made from.
     pub fn config(&self) -> &Config {
         &self.config
+    }
+
+    /// The endpoint and signer, asking the region provider once if need be.
+    async fn regional(&self) -> Arc<Regional> {
+        if let Some(regional) = self.regional.get() {
+            return Arc::clone(regional);
+        }
+        let _one_at_a_time = self.region_lookup.lock().await;
+        if let Some(regional) = self.regional.get() {
+            return Arc::clone(regional);
+        }
+        let mut config = self.config.clone();
+        if let Some(provider) = &self.config.region_provider {
+            config.region = provider.region().await;
+        }
+        let regional = Arc::new(Regional::new(self.service, &config, self.resolve_target));
+        if config.region.is_some() {
+            let _ = self.regional.set(Arc::clone(&regional));
+        }
+        regional
     }
 
     /// Sends `input` through `operation`, retrying as the configuration says.
@@ -271,7 +320,8 @@ impl Handle {
         let construction = |message: &str| {
             Ended::Construction(ConstructionError::new(format!("{name}: {message}")))
         };
-        let target = match self.target.as_ref() {
+        let regional = self.regional().await;
+        let target = match regional.target.as_ref() {
             Ok(target) => target,
             Err(m) => return construction(m),
         };
@@ -279,7 +329,7 @@ impl Handle {
             Ok(cache) => cache,
             Err(m) => return construction(m),
         };
-        let signer = match self.signer.as_ref() {
+        let signer = match regional.signer.as_ref() {
             Ok(signer) => signer,
             Err(m) => return construction(m),
         };

@@ -33,7 +33,9 @@ mod transport;
 pub use config::{Config, ConfigBuilder};
 pub use credentials::{Credentials, ProvideCredentials};
 pub use error::{ConstructionError, DispatchFailure, SdkError, ServiceFailure};
-pub use handle::{BuildRequest, Handle, Operation, ParseResponse, ServiceInfo, Target};
+pub use handle::{
+    BuildRequest, Handle, Operation, ParseResponse, ResolveTarget, ServiceInfo, Target,
+};
 #[cfg(feature = "rustls")]
 pub use hyper_transport::HyperTransport;
 pub use retry::{backoff, classify_response, random_unit, RetryConfig, RetryQuota, RetryReason};

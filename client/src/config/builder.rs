@@ -7,17 +7,26 @@ use std::time::Duration;
 
 use super::{ConfigError, Env, EnvSettings};
 use crate::credentials::{
-    CacheSettings, Clock, Credentials, DefaultCredentialsChain, ProvideCredentials, ProviderConfig,
-    SharedCredentialsProvider, SystemClock,
+    CacheSettings, Clock, Credentials, DefaultCredentialsChain, ImdsRegionProvider,
+    ProvideCredentials, ProviderConfig, SharedCredentialsProvider, SystemClock,
 };
 use crate::handle::ServiceInfo;
 use crate::retry::RetryConfig;
-use crate::transport::{Transport, TransportSettings};
+use crate::transport::{BoxFuture, Transport, TransportSettings};
+
+/// Finds the region when neither code, the environment nor the profile gives one
+/// (the instance metadata service: [`crate::credentials::ImdsRegionProvider`]).
+pub trait ProvideRegion: Send + Sync + fmt::Debug {
+    /// The region, or `None` if there is none to be found.
+    fn region(&self) -> BoxFuture<'_, Option<String>>;
+}
 
 /// Client configuration. Make one with [`Config::builder`] or [`ConfigBuilder::from_env`].
 #[derive(Clone)]
 pub struct Config {
     pub(crate) region: Option<String>,
+    /// Asked on the first call when `region` is `None`.
+    pub(crate) region_provider: Option<Arc<dyn ProvideRegion>>,
     pub(crate) credentials: Option<SharedCredentialsProvider>,
     /// Requests go unsigned ([`ConfigBuilder::no_credentials`]).
     pub(crate) anonymous: bool,
@@ -38,6 +47,7 @@ impl fmt::Debug for Config {
         // `Credentials`' own Debug redacts the secret and the token.
         f.debug_struct("Config")
             .field("region", &self.region)
+            .field("region_provider", &self.region_provider)
             .field("credentials", &self.credentials)
             .field("anonymous", &self.anonymous)
             .field("cache_settings", &self.cache_settings)
@@ -100,6 +110,7 @@ impl Config {
 #[derive(Debug, Clone, Default)]
 pub struct ConfigBuilder {
     region: Option<String>,
+    region_provider: Option<Arc<dyn ProvideRegion>>,
     credentials: Option<SharedCredentialsProvider>,
     anonymous: bool,
     cache_settings: Option<CacheSettings>,
@@ -153,8 +164,13 @@ impl ConfigBuilder {
         let providers = providers
             .with_profile_name(settings.profile.clone())
             .with_region(settings.region.clone());
-        let chain = DefaultCredentialsChain::new(providers);
-        Ok(Self::from_settings(settings).credentials_provider(chain))
+        let chain = DefaultCredentialsChain::new(providers.clone());
+        let builder = Self::from_settings(settings).credentials_provider(chain);
+        Ok(match builder.region {
+            Some(_) => builder,
+            // The last place the SDKs look: the instance's region, asked on the first call.
+            None => builder.region_provider(ImdsRegionProvider::new(&providers)),
+        })
     }
 
     /// A builder that starts from `settings`.
@@ -172,6 +188,12 @@ impl ConfigBuilder {
     /// The region requests go to and are signed for (`us-east-1`).
     pub fn region(mut self, region: impl Into<String>) -> Self {
         self.region = Some(region.into());
+        self
+    }
+
+    /// Where to look for the region on the first call if none is set by then.
+    pub fn region_provider(mut self, provider: impl ProvideRegion + 'static) -> Self {
+        self.region_provider = Some(Arc::new(provider));
         self
     }
 
@@ -278,6 +300,7 @@ impl ConfigBuilder {
         }
         Config {
             region: self.region,
+            region_provider: self.region_provider,
             credentials: self.credentials,
             anonymous: self.anonymous,
             cache_settings: self.cache_settings.unwrap_or_default(),

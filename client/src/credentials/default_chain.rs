@@ -2,7 +2,8 @@
 
 use super::{
     ContainerCredentialsProvider, CredentialsChain, CredentialsFuture, EnvironmentProvider,
-    ProfileProvider, ProvideCredentials, ProviderConfig, WebIdentityTokenProvider,
+    ImdsCredentialsProvider, ProfileProvider, ProvideCredentials, ProviderConfig,
+    WebIdentityTokenProvider,
 };
 
 /// Credentials from wherever the code runs, tried in the AWS SDK for Rust's order:
@@ -30,7 +31,8 @@ impl DefaultCredentialsChain {
             .or_else(EnvironmentProvider::with_env(config.env().clone()))
             .or_else(ProfileProvider::new(config.clone()))
             .or_else(WebIdentityTokenProvider::from_env(config.clone()))
-            .or_else(ContainerCredentialsProvider::new(&config));
+            .or_else(ContainerCredentialsProvider::new(&config))
+            .or_else(ImdsCredentialsProvider::new(&config));
         Self { chain }
     }
 

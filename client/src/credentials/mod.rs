@@ -17,6 +17,7 @@ mod clock;
 mod container;
 mod default_chain;
 mod environment;
+mod imds;
 mod json;
 mod process;
 mod profile;
@@ -34,6 +35,10 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use container::ContainerCredentialsProvider;
 pub use default_chain::DefaultCredentialsChain;
 pub use environment::EnvironmentProvider;
+pub use imds::{
+    ImdsClient, ImdsClientBuilder, ImdsCredentialsProvider, ImdsEndpointMode, ImdsError,
+    ImdsErrorKind, ImdsRegionProvider,
+};
 pub use process::ProcessCredentialsProvider;
 pub use profile::ProfileProvider;
 pub use provider_config::ProviderConfig;

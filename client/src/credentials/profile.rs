@@ -10,7 +10,7 @@ use super::{
     EnvironmentProvider, ProvideCredentials, ProviderConfig, SharedCredentialsProvider,
     SsoCredentialsProvider, WebIdentityTokenProvider,
 };
-use super::{ContainerCredentialsProvider, ProcessCredentialsProvider};
+use super::{ContainerCredentialsProvider, ImdsCredentialsProvider, ProcessCredentialsProvider};
 use crate::config::profile::{Profile, ProfileFiles, Property};
 
 /// Credentials from the selected profile (`AWS_PROFILE`, else `default`) of the
@@ -443,10 +443,9 @@ fn own_source(profile: &Profile, name: &str, first: bool) -> Result<Base, Creden
     })
 }
 
-// Until the container, instance metadata, SSO and process providers are wired in.
-fn imds_source(_config: &ProviderConfig) -> Result<SharedCredentialsProvider, CredentialsError> {
-    Err(CredentialsError::invalid_configuration(
-        "credential_source `Ec2InstanceMetadata` is not available yet",
+fn imds_source(config: &ProviderConfig) -> Result<SharedCredentialsProvider, CredentialsError> {
+    Ok(SharedCredentialsProvider::new(
+        ImdsCredentialsProvider::new(config),
     ))
 }
 

@@ -73,9 +73,7 @@ fn sts_handle(
         Some(provider) => builder.credentials_provider(provider),
         None => builder.no_credentials(),
     };
-    let sts_config = builder.build();
-    let target = target(&sts_config);
-    Ok(Handle::new(&STS, sts_config, target))
+    Ok(Handle::new(&STS, builder.build(), target))
 }
 
 /// STS's endpoint for the configuration, from its rule set (regional endpoints).

@@ -78,12 +78,13 @@ impl Reply {
     }
 }
 
-/// A running server. Dropping it stops it.
+/// A running server. Dropping it stops it, open connections included.
 pub struct Loopback {
     /// `http://127.0.0.1:PORT`
     pub url: String,
     requests: Arc<Mutex<Vec<Recorded>>>,
     task: tokio::task::JoinHandle<()>,
+    connections: Arc<Mutex<Vec<tokio::task::AbortHandle>>>,
 }
 
 impl Loopback {
@@ -101,6 +102,9 @@ impl Loopback {
 impl Drop for Loopback {
     fn drop(&mut self) {
         self.task.abort();
+        for connection in self.connections.lock().unwrap().drain(..) {
+            connection.abort();
+        }
     }
 }
 
@@ -114,6 +118,8 @@ where
     let requests = Arc::new(Mutex::new(Vec::new()));
     let handler = Arc::new(handler);
     let recorded = Arc::clone(&requests);
+    let connections = Arc::new(Mutex::new(Vec::new()));
+    let tracked = Arc::clone(&connections);
     let task = tokio::spawn(async move {
         loop {
             let Ok((stream, _)) = listener.accept().await else {
@@ -121,15 +127,17 @@ where
             };
             let handler = Arc::clone(&handler);
             let recorded = Arc::clone(&recorded);
-            tokio::spawn(async move {
+            let served = tokio::spawn(async move {
                 connection(stream, &*handler, &recorded).await;
             });
+            tracked.lock().unwrap().push(served.abort_handle());
         }
     });
     Loopback {
         url,
         requests,
         task,
+        connections,
     }
 }
 

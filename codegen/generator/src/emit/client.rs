@@ -105,10 +105,10 @@ pub fn client_file(service: &Service, crate_name: &str, crate_version: &str) -> 
         }
 
         impl Client {
-            /// A client with `config`. The endpoint is resolved here, once; if it cannot be,
-            /// every call returns the reason as [`SdkError::Construction`].
+            /// A client with `config`. The endpoint is resolved here, once (or on the first
+            /// call, when the region comes from the instance metadata service); if it cannot
+            /// be, every call returns the reason as [`SdkError::Construction`].
             pub fn from_conf(config: Config) -> Self {
-                let target = target(&config);
                 Self {
                     handle: ::std::sync::Arc::new(::querygen_client::Handle::new(&SERVICE, config, target)),
                 }
