@@ -207,3 +207,208 @@ impl Cached {
         self.unusable_at.is_none_or(|at| now < at)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::VecDeque;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::*;
+    use crate::credentials::{CredentialsFuture, ManualClock};
+
+    const START: Duration = Duration::from_secs(1_800_000_000);
+
+    /// Answers from a script, counting calls; each call takes `delay`.
+    #[derive(Debug)]
+    struct Scripted {
+        answers: Mutex<VecDeque<Result<Credentials, CredentialsError>>>,
+        calls: AtomicUsize,
+        delay: Duration,
+    }
+
+    impl Scripted {
+        fn new(answers: Vec<Result<Credentials, CredentialsError>>) -> Arc<Self> {
+            Arc::new(Self {
+                answers: Mutex::new(answers.into()),
+                calls: AtomicUsize::new(0),
+                delay: Duration::ZERO,
+            })
+        }
+
+        fn calls(&self) -> usize {
+            self.calls.load(Ordering::SeqCst)
+        }
+    }
+
+    impl ProvideCredentials for Scripted {
+        fn provide_credentials(&self) -> CredentialsFuture<'_> {
+            Box::pin(async move {
+                self.calls.fetch_add(1, Ordering::SeqCst);
+                if !self.delay.is_zero() {
+                    tokio::time::sleep(self.delay).await;
+                }
+                self.answers
+                    .lock()
+                    .unwrap()
+                    .pop_front()
+                    .unwrap_or_else(|| Err(CredentialsError::provider_error("script ran out")))
+            })
+        }
+    }
+
+    fn at(offset: Duration) -> SystemTime {
+        SystemTime::UNIX_EPOCH + START + offset
+    }
+
+    fn expiring(key: &str, expiry: SystemTime) -> Result<Credentials, CredentialsError> {
+        Ok(Credentials::new(key, "secret", Some("token".into())).with_expiry(expiry))
+    }
+
+    fn cache(provider: &Arc<Scripted>, clock: &ManualClock) -> CredentialsCache {
+        CredentialsCache::new(
+            Arc::clone(provider),
+            Arc::new(clock.clone()),
+            CacheSettings::default(),
+        )
+    }
+
+    const HOUR: Duration = Duration::from_secs(3600);
+    const MINUTE: Duration = Duration::from_secs(60);
+
+    #[tokio::test]
+    async fn fresh_credentials_are_served_without_calling_the_provider_again() {
+        let clock = ManualClock::new(at(Duration::ZERO));
+        let provider = Scripted::new(vec![expiring("A", at(HOUR))]);
+        let cache = cache(&provider, &clock);
+        for minutes in [0, 10, 50] {
+            clock.set(at(MINUTE * minutes));
+            assert_eq!(cache.credentials().await.unwrap().access_key_id(), "A");
+        }
+        assert_eq!(provider.calls(), 1);
+    }
+
+    #[tokio::test]
+    async fn two_hundred_callers_on_expired_credentials_make_one_provider_call() {
+        let clock = ManualClock::new(at(Duration::ZERO));
+        let provider = Arc::new(Scripted {
+            answers: Mutex::new(
+                vec![expiring("OLD", at(HOUR)), expiring("NEW", at(HOUR * 3))].into(),
+            ),
+            calls: AtomicUsize::new(0),
+            delay: Duration::from_millis(50),
+        });
+        let cache = cache(&provider, &clock);
+        cache.credentials().await.unwrap();
+        clock.set(at(HOUR * 2)); // long expired
+        let callers: Vec<_> = (0..200)
+            .map(|_| {
+                let cache = cache.clone();
+                tokio::spawn(async move { cache.credentials().await })
+            })
+            .collect();
+        for caller in callers {
+            assert_eq!(caller.await.unwrap().unwrap().access_key_id(), "NEW");
+        }
+        assert_eq!(provider.calls(), 2);
+    }
+
+    #[tokio::test]
+    async fn a_failed_load_is_returned_and_not_cached() {
+        let clock = ManualClock::new(at(Duration::ZERO));
+        let provider = Scripted::new(vec![
+            Err(CredentialsError::provider_error("metadata service down")),
+            expiring("A", at(HOUR)),
+        ]);
+        let cache = cache(&provider, &clock);
+        let e = cache.credentials().await.unwrap_err();
+        assert_eq!(e.to_string(), "metadata service down");
+        assert_eq!(cache.credentials().await.unwrap().access_key_id(), "A");
+        assert_eq!(provider.calls(), 2);
+    }
+
+    #[tokio::test]
+    async fn credentials_are_refreshed_ahead_of_expiry_and_kept_while_refreshing_fails() {
+        let clock = ManualClock::new(at(Duration::ZERO));
+        let provider = Scripted::new(vec![
+            expiring("A", at(HOUR)),
+            Err(CredentialsError::provider_error("throttled")),
+            Err(CredentialsError::provider_error("still throttled")),
+            expiring("B", at(HOUR * 2)),
+        ]);
+        let cache = cache(&provider, &clock);
+        assert_eq!(cache.credentials().await.unwrap().access_key_id(), "A");
+        // 5 to 6 minutes ahead of the expiry the refresh starts.
+        clock.set(at(HOUR - MINUTE * 6 - Duration::from_secs(1)));
+        cache.credentials().await.unwrap();
+        assert_eq!(provider.calls(), 1);
+        clock.set(at(HOUR - MINUTE * 5));
+        // The refresh fails: the cached credentials go on.
+        assert_eq!(cache.credentials().await.unwrap().access_key_id(), "A");
+        assert_eq!(provider.calls(), 2);
+        // Not again for the next 10 seconds...
+        clock.advance(Duration::from_secs(5));
+        assert_eq!(cache.credentials().await.unwrap().access_key_id(), "A");
+        assert_eq!(provider.calls(), 2);
+        // ...then again (failing), then succeeding.
+        clock.advance(Duration::from_secs(6));
+        assert_eq!(cache.credentials().await.unwrap().access_key_id(), "A");
+        assert_eq!(provider.calls(), 3);
+        clock.advance(Duration::from_secs(11));
+        assert_eq!(cache.credentials().await.unwrap().access_key_id(), "B");
+        assert_eq!(provider.calls(), 4);
+    }
+
+    #[tokio::test]
+    async fn expired_credentials_are_never_returned() {
+        let clock = ManualClock::new(at(Duration::ZERO));
+        let provider = Scripted::new(vec![
+            expiring("A", at(HOUR)),
+            Err(CredentialsError::provider_error("down")),
+            Err(CredentialsError::provider_error("down")),
+        ]);
+        let cache = cache(&provider, &clock);
+        cache.credentials().await.unwrap();
+        // Just before the margin: still A (a refresh was tried and failed).
+        clock.set(at(HOUR - Duration::from_secs(11)));
+        assert_eq!(cache.credentials().await.unwrap().access_key_id(), "A");
+        // From 10 seconds before the expiry on: the provider's error.
+        clock.set(at(HOUR - Duration::from_secs(10)));
+        let e = cache.credentials().await.unwrap_err();
+        assert_eq!(e.to_string(), "down");
+    }
+
+    #[tokio::test]
+    async fn credentials_that_expire_within_the_margin_are_refused() {
+        let clock = ManualClock::new(at(Duration::ZERO));
+        let provider = Scripted::new(vec![
+            expiring("A", at(Duration::from_secs(5))).map(|c| c.with_source("test provider"))
+        ]);
+        let e = cache(&provider, &clock).credentials().await.unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("test provider returned credentials that expire at"),
+            "{e}"
+        );
+        assert!(!e.to_string().contains("secret"), "{e}");
+    }
+
+    #[tokio::test]
+    async fn credentials_without_expiry_are_reloaded_after_fifteen_minutes_and_kept_on_failure() {
+        let clock = ManualClock::new(at(Duration::ZERO));
+        let provider = Scripted::new(vec![
+            Ok(Credentials::new("A", "s", None)),
+            Err(CredentialsError::provider_error("file gone")),
+            Ok(Credentials::new("B", "s", None)),
+        ]);
+        let cache = cache(&provider, &clock);
+        assert_eq!(cache.credentials().await.unwrap().access_key_id(), "A");
+        clock.set(at(MINUTE * 14));
+        assert_eq!(cache.credentials().await.unwrap().access_key_id(), "A");
+        assert_eq!(provider.calls(), 1);
+        clock.set(at(MINUTE * 15));
+        assert_eq!(cache.credentials().await.unwrap().access_key_id(), "A");
+        assert_eq!(provider.calls(), 2);
+        clock.advance(Duration::from_secs(10));
+        assert_eq!(cache.credentials().await.unwrap().access_key_id(), "B");
+    }
+}
