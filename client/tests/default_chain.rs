@@ -274,3 +274,72 @@ async fn the_region_comes_from_instance_metadata_last() {
         ImdsRegionProvider::new(&ProviderConfig::new(env(&scratch, &closed_port(), &[])));
     assert_eq!(ProvideRegion::region(&unreachable).await, None);
 }
+
+#[tokio::test]
+async fn no_token_or_secret_of_any_provider_reaches_a_log_event_or_an_error() {
+    let (events, _guard) = support::Events::capture();
+    let server = stand_in().await;
+    let scratch = Scratch::new("secrecy");
+    let token = scratch.write("token", "pod.jwt.token");
+    let container_token = scratch.write("container-token", "container-authorization-token");
+    // Web identity, then the container, then instance metadata, at `url`.
+    let steps = |url: &str| {
+        [
+            vec![
+                ("AWS_WEB_IDENTITY_TOKEN_FILE", token.clone()),
+                (
+                    "AWS_ROLE_ARN",
+                    "arn:aws:iam::123456789012:role/pod".to_owned(),
+                ),
+                ("AWS_ENDPOINT_URL_STS", url.to_owned()),
+            ],
+            vec![
+                ("AWS_CONTAINER_CREDENTIALS_FULL_URI", format!("{url}/creds")),
+                (
+                    "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+                    container_token.clone(),
+                ),
+            ],
+            vec![],
+        ]
+    };
+    let mut texts = Vec::new();
+    for vars in steps(&server.url) {
+        let config = ProviderConfig::new(env(&scratch, &server.url, &vars))
+            .with_region(Some("us-east-1".into()));
+        let chain = DefaultCredentialsChain::new(config);
+        let credentials = chain.provide_credentials().await.unwrap();
+        texts.push(format!("{chain:?} {credentials:?}"));
+    }
+    // Failures too: every endpoint closed.
+    let closed = closed_port();
+    for vars in steps(&closed) {
+        let config = ProviderConfig::new(env(&scratch, &closed, &vars))
+            .with_region(Some("us-east-1".into()));
+        let e = DefaultCredentialsChain::new(config)
+            .provide_credentials()
+            .await
+            .unwrap_err();
+        texts.push(format!("{e} {e:?}"));
+    }
+    assert!(
+        !events.all().is_empty(),
+        "the capture saw the providers' events"
+    );
+    texts.extend(events.all());
+    for text in &texts {
+        for secret in [
+            "pod.jwt.token",
+            "container-authorization-token",
+            "imds-session-token",
+            "web-secret",
+            "web-session-token",
+            "container-secret",
+            "container-token\"",
+            "imds-secret",
+            "imds-token\"",
+        ] {
+            assert!(!text.contains(secret), "{secret} leaked into: {text}");
+        }
+    }
+}

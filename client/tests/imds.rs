@@ -5,7 +5,6 @@
 mod support;
 
 use std::collections::VecDeque;
-use std::fmt::Write as _;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
@@ -16,7 +15,7 @@ use querygen_client::credentials::{
     ImdsRegionProvider, ManualClock, ProvideCredentials, ProviderConfig,
 };
 use querygen_client::RetryConfig;
-use support::{serve, Loopback, Recorded, Reply};
+use support::{serve, Events, Loopback, Recorded, Reply};
 
 const TOKEN_PREFIX: &str = "imds-session-token-DO-NOT-PRINT-";
 const ACCESS_KEY_ID: &str = "ASIAIMDSEXAMPLE";
@@ -150,62 +149,6 @@ fn assert_no_secrets(text: &str) {
     for secret in [TOKEN_PREFIX, SECRET, SESSION_TOKEN] {
         assert!(!text.contains(secret), "a secret leaked into: {text}");
     }
-}
-
-/// Every `tracing` event on this thread while it is held, as `LEVEL field=value …`.
-#[derive(Clone, Default)]
-struct Events(Arc<Mutex<Vec<String>>>);
-
-impl Events {
-    fn capture() -> (Self, tracing::subscriber::DefaultGuard) {
-        let events = Self::default();
-        let guard = tracing::subscriber::set_default(events.clone());
-        (events, guard)
-    }
-
-    fn all(&self) -> Vec<String> {
-        self.0.lock().unwrap().clone()
-    }
-
-    fn warnings(&self) -> Vec<String> {
-        self.all()
-            .into_iter()
-            .filter(|e| e.starts_with("WARN"))
-            .collect()
-    }
-}
-
-struct Fields(String);
-
-impl tracing::field::Visit for Fields {
-    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
-        let _ = write!(self.0, " {}={:?}", field.name(), value);
-    }
-}
-
-impl tracing::Subscriber for Events {
-    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
-        true
-    }
-    fn new_span(&self, span: &tracing::span::Attributes<'_>) -> tracing::span::Id {
-        let mut fields = Fields(format!("SPAN {}", span.metadata().name()));
-        span.record(&mut fields);
-        self.0.lock().unwrap().push(fields.0);
-        tracing::span::Id::from_u64(1)
-    }
-    fn record(&self, _: &tracing::span::Id, values: &tracing::span::Record<'_>) {
-        let mut fields = Fields("SPAN-RECORD".to_owned());
-        values.record(&mut fields);
-        self.0.lock().unwrap().push(fields.0);
-    }
-    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
-    fn event(&self, event: &tracing::Event<'_>) {
-        let mut fields = Fields(event.metadata().level().to_string());
-        event.record(&mut fields);
-        self.0.lock().unwrap().push(fields.0);
-    }
-    fn enter(&self, _: &tracing::span::Id) {}
-    fn exit(&self, _: &tracing::span::Id) {}
 }
 
 // ---- the token flow -------------------------------------------------------
