@@ -297,3 +297,71 @@ async fn web_identity_needs_both_variables_and_a_region() {
     assert!(e.to_string().contains("no region"), "{e}");
     assert!(recording.exchanges().is_empty());
 }
+
+#[tokio::test]
+async fn on_a_fake_ec2_instance_from_env_needs_nothing_configured() {
+    // moto serves the instance metadata paths (IMDSv2 token included) beside the services.
+    let moto = Moto::start();
+    let scratch = Scratch::new("ec2");
+    let recording = Recording::new();
+    let env = Env::from_pairs([
+        ("HOME", scratch.0.display().to_string()),
+        ("AWS_EC2_METADATA_SERVICE_ENDPOINT", moto.url.clone()),
+        ("AWS_ENDPOINT_URL", moto.url.clone()),
+    ]);
+    let config = ProviderConfig::new(env).with_transport(Arc::new(recording.clone()));
+    let builder = elasticache::Client::config_from(config).unwrap();
+    let client = elasticache::Client::from_conf(builder.transport(recording.clone()).build());
+    assert_eq!(
+        client.config().region(),
+        None,
+        "looked up on the first call"
+    );
+    client.describe_replication_groups().send().await.unwrap();
+    client.describe_replication_groups().send().await.unwrap();
+
+    let paths: Vec<String> = recording
+        .exchanges()
+        .iter()
+        .map(|e| format!("{} {}", e.request.method(), e.request.uri().path()))
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "PUT /latest/api/token",
+            "GET /latest/meta-data/placement/region",
+            "GET /latest/meta-data/iam/security-credentials/",
+            "GET /latest/meta-data/iam/security-credentials/default-role",
+            "POST /",
+            "POST /",
+        ],
+        "the region and the credentials once each, then two signed calls"
+    );
+    let exchanges = recording.exchanges();
+    let token = String::from_utf8_lossy(&exchanges[0].response_body).into_owned();
+    for metadata in &exchanges[1..4] {
+        assert_eq!(
+            metadata.request.headers()["x-aws-ec2-metadata-token"],
+            token.as_str()
+        );
+    }
+    let region = String::from_utf8_lossy(&exchanges[1].response_body).into_owned();
+    let credentials: serde_json::Value =
+        serde_json::from_slice(&exchanges[3].response_body).unwrap();
+    for call in recording.actions("DescribeReplicationGroups") {
+        assert_eq!(call.status, Some(200));
+        assert_eq!(
+            call.signed_by().as_deref(),
+            credentials["AccessKeyId"].as_str()
+        );
+        let authorization = call.request.headers()["authorization"].to_str().unwrap();
+        assert!(
+            authorization.contains(&format!("/{region}/elasticache/aws4_request")),
+            "{authorization}"
+        );
+        assert_eq!(
+            call.request.headers()["x-amz-security-token"].to_str().ok(),
+            credentials["Token"].as_str()
+        );
+    }
+}

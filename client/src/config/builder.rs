@@ -164,12 +164,14 @@ impl ConfigBuilder {
         let providers = providers
             .with_profile_name(settings.profile.clone())
             .with_region(settings.region.clone());
-        let chain = DefaultCredentialsChain::new(providers.clone());
+        let chain = DefaultCredentialsChain::new(providers);
+        // The last place the SDKs look for the region: the instance's, asked on the
+        // first call (with the chain's IMDS client, so one token serves both).
+        let region = ImdsRegionProvider::with_client(chain.imds_client().clone());
         let builder = Self::from_settings(settings).credentials_provider(chain);
         Ok(match builder.region {
             Some(_) => builder,
-            // The last place the SDKs look: the instance's region, asked on the first call.
-            None => builder.region_provider(ImdsRegionProvider::new(&providers)),
+            None => builder.region_provider(region),
         })
     }
 

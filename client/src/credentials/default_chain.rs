@@ -2,7 +2,7 @@
 
 use super::{
     ContainerCredentialsProvider, CredentialsChain, CredentialsFuture, EnvironmentProvider,
-    ImdsCredentialsProvider, ProfileProvider, ProvideCredentials, ProviderConfig,
+    ImdsClient, ImdsCredentialsProvider, ProfileProvider, ProvideCredentials, ProviderConfig,
     WebIdentityTokenProvider,
 };
 
@@ -22,6 +22,7 @@ use super::{
 #[derive(Debug, Clone)]
 pub struct DefaultCredentialsChain {
     chain: CredentialsChain,
+    imds: ImdsClient,
 }
 
 impl DefaultCredentialsChain {
@@ -31,9 +32,16 @@ impl DefaultCredentialsChain {
             .or_else(EnvironmentProvider::with_env(config.env().clone()))
             .or_else(ProfileProvider::new(config.clone()))
             .or_else(WebIdentityTokenProvider::from_env(config.clone()))
-            .or_else(ContainerCredentialsProvider::new(&config))
-            .or_else(ImdsCredentialsProvider::new(&config));
-        Self { chain }
+            .or_else(ContainerCredentialsProvider::new(&config));
+        let imds = ImdsClient::new(&config);
+        let chain = chain.or_else(ImdsCredentialsProvider::with_client(imds.clone()));
+        Self { chain, imds }
+    }
+
+    /// The instance metadata client of the last step, to share its token (with
+    /// an [`ImdsRegionProvider`](super::ImdsRegionProvider), say).
+    pub fn imds_client(&self) -> &ImdsClient {
+        &self.imds
     }
 
     /// The providers, in the order they are asked.

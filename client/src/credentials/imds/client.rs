@@ -451,14 +451,18 @@ impl ImdsClient {
                 format!("the answer to {what} {problem}"),
             )
         };
-        let ttl = response
-            .headers()
-            .get(TOKEN_TTL_HEADER)
-            .ok_or_else(|| invalid(&format!("has no `{TOKEN_TTL_HEADER}` header")))?
-            .to_str()
-            .ok()
-            .and_then(|ttl| ttl.trim().parse::<u64>().ok())
-            .ok_or_else(|| invalid(&format!("has a `{TOKEN_TTL_HEADER}` that is not a number")))?;
+        // EC2 always says how long the token lasts. Without the header, take the TTL
+        // asked for, as botocore does (aws-config refuses; moto's IMDS omits it).
+        let ttl = match response.headers().get(TOKEN_TTL_HEADER) {
+            None => self.inner.token_ttl.as_secs(),
+            Some(ttl) => ttl
+                .to_str()
+                .ok()
+                .and_then(|ttl| ttl.trim().parse::<u64>().ok())
+                .ok_or_else(|| {
+                    invalid(&format!("has a `{TOKEN_TTL_HEADER}` that is not a number"))
+                })?,
+        };
         if response.body().is_empty() {
             return Err(invalid("has an empty token"));
         }

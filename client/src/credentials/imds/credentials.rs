@@ -112,8 +112,9 @@ impl ImdsCredentialsProvider {
     fn parse(&self, body: &str, role: &str) -> Result<Credentials, CredentialsError> {
         let what = format!("IMDS's answer for role `{role}`");
         let document = Document::parse(&what, body.as_bytes())?;
+        // EC2 always says `Code`; a missing one is taken as success, as aws-config does.
         match document.optional_string("Code")?.as_deref() {
-            Some("Success") => {}
+            Some("Success") | None => {}
             Some(code) => {
                 let message = document
                     .optional_string("Message")
@@ -129,7 +130,6 @@ impl ImdsCredentialsProvider {
                     CredentialsError::provider_error(text)
                 });
             }
-            None => return Err(document.missing("Code")),
         }
         let expiration = document
             .optional_rfc3339("Expiration")?
