@@ -14,10 +14,13 @@ commands:
   check-models      generate every pinned upstream model into target/check-models and `cargo check` them
   bench [RUNS]      build the benchmark binary and run it beside aws-sdk-elasticache with the shared
                     harness ($ELASTICACHE_BENCH_DIR/run_bench.sh), RUNS times each (default 3)
-  build-times       clean release builds, one after another on an otherwise idle machine: the generated
+  build-times [production]
+                    clean release builds, one after another on an otherwise idle machine: the generated
                     crate with all operations, with StartMigration alone (both with the client and no
                     TLS), then aws-sdk-elasticache through $ELASTICACHE_BENCH_DIR/measure_build.sh; also
-                    the release rebuild of a downstream binary that calls every operation
+                    the release rebuild of a downstream binary that calls every operation; and a
+                    production-shaped binary (StartMigration, Client::from_env, default features) on
+                    each side, with binary sizes and crate counts (`production`: only that pair)
   fuzz [SECONDS] [TARGET...]
                     coverage-guided cargo-fuzz runs of the targets in tests/fuzz/, SECONDS each (default
                     600), one after another; needs a nightly toolchain and cargo-fuzz. Corpus, logs,
@@ -36,6 +39,7 @@ fn main() -> ExitCode {
         ["bench"] => bench("3"),
         ["bench", runs] => bench(runs),
         ["build-times"] => build_times(),
+        ["build-times", "production"] => production_table(),
         ["fuzz", rest @ ..] => fuzz::run(rest),
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
@@ -339,6 +343,111 @@ fn timed_downstream_rebuild(operations: &[&str]) -> Result<f64, xtask::TaskError
     }
 }
 
+/// What a production-shaped binary cost: a clean release build, the binary, its crates.
+struct Production {
+    seconds: f64,
+    binary_bytes: u64,
+    crates: usize,
+}
+
+/// A downstream binary as a production service would have it: StartMigration
+/// through a client from the environment (default credentials chain, TLS), default
+/// features. `ours` builds on the generated crate; otherwise on
+/// `aws-sdk-elasticache` 1.129.0 with `aws-config`, their default features, at the
+/// versions crates.io resolves today.
+fn timed_production_binary(ours: bool) -> Result<Production, xtask::TaskError> {
+    let root = xtask::workspace_root();
+    let err = |what: &str, e: std::io::Error| xtask::TaskError(format!("{what}: {e}"));
+    let label = if ours { "ours" } else { "theirs" };
+    let dir = std::env::temp_dir().join(format!("querygen-build-times-production-{label}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("src")).map_err(|e| err("cannot create the crate", e))?;
+    let tokio = "tokio = { version = \"1\", features = [\"rt\", \"macros\"] }";
+    let (dependencies, main) = if ours {
+        (
+            format!(
+                "elasticache = {{ path = {:?} }}\n{tokio}\n",
+                root.join("generated/elasticache").display().to_string()
+            ),
+            "#[tokio::main(flavor = \"current_thread\")]\n\
+             async fn main() -> Result<(), Box<dyn std::error::Error>> {\n    \
+             let client = elasticache::Client::from_env()?;\n    \
+             let output = client.start_migration().replication_group_id(\"rg\").send().await?;\n    \
+             println!(\"{:?}\", output.replication_group);\n    Ok(())\n}\n",
+        )
+    } else {
+        (
+            format!("aws-config = \"1\"\naws-sdk-elasticache = \"=1.129.0\"\n{tokio}\n"),
+            "#[tokio::main(flavor = \"current_thread\")]\n\
+             async fn main() -> Result<(), Box<dyn std::error::Error>> {\n    \
+             let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;\n    \
+             let client = aws_sdk_elasticache::Client::new(&config);\n    \
+             let output = client.start_migration().replication_group_id(\"rg\").send().await?;\n    \
+             println!(\"{:?}\", output.replication_group);\n    Ok(())\n}\n",
+        )
+    };
+    let manifest = format!(
+        "[package]\nname = \"production-{label}\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\n\
+         [dependencies]\n{dependencies}\n[profile.release]\nstrip = \"debuginfo\"\n\n[workspace]\n"
+    );
+    std::fs::write(dir.join("Cargo.toml"), manifest)
+        .map_err(|e| err("cannot write Cargo.toml", e))?;
+    std::fs::write(dir.join("src/main.rs"), main).map_err(|e| err("cannot write main.rs", e))?;
+    if ours {
+        // The workspace's lock, so the same dependency versions are built.
+        std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"))
+            .map_err(|e| err("cannot copy Cargo.lock", e))?;
+    }
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let target = dir.join("target");
+    // Fetch first: downloads are not build time.
+    let fetched = std::process::Command::new(&cargo)
+        .args(["fetch", "--quiet"])
+        .current_dir(&dir)
+        .status()
+        .map_err(|e| err("cannot run cargo", e))?;
+    if !fetched.success() {
+        return Err(xtask::TaskError(format!(
+            "cargo fetch failed for the {label} binary"
+        )));
+    }
+    let started = Instant::now();
+    let status = std::process::Command::new(&cargo)
+        .args(["build", "--release", "--quiet"])
+        .env("CARGO_TARGET_DIR", &target)
+        .current_dir(&dir)
+        .status()
+        .map_err(|e| err("cannot run cargo", e))?;
+    let seconds = started.elapsed().as_secs_f64();
+    if !status.success() {
+        return Err(xtask::TaskError(format!(
+            "the {label} binary does not build"
+        )));
+    }
+    let binary_bytes = std::fs::metadata(target.join(format!("release/production-{label}")))
+        .map_err(|e| err("no binary", e))?
+        .len();
+    let tree = std::process::Command::new(&cargo)
+        .args(["tree", "--prefix", "none", "-e", "normal", "--quiet"])
+        .current_dir(&dir)
+        .output()
+        .map_err(|e| err("cannot run cargo tree", e))?;
+    // Unique packages (name and version) of the binary's normal dependency tree, itself included.
+    let crates: std::collections::BTreeSet<String> = String::from_utf8_lossy(&tree.stdout)
+        .lines()
+        .filter_map(|l| {
+            let mut words = l.split_whitespace();
+            Some(format!("{} {}", words.next()?, words.next()?))
+        })
+        .collect();
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(Production {
+        seconds,
+        binary_bytes,
+        crates: crates.len(),
+    })
+}
+
 /// Build times of the generated crate and of aws-sdk-elasticache, measured in one run.
 fn build_times() -> Result<(), xtask::TaskError> {
     let root = xtask::workspace_root();
@@ -387,6 +496,12 @@ fn build_times() -> Result<(), xtask::TaskError> {
     );
     let downstream_secs = timed_downstream_rebuild(&operations)?;
     eprintln!("   {downstream_secs:.1} s");
+    eprintln!("== production-shaped binary on the generated crate: StartMigration, Client::from_env, default features");
+    let ours = timed_production_binary(true)?;
+    eprintln!("   {:.1} s", ours.seconds);
+    eprintln!("== the same on aws-sdk-elasticache 1.129.0 + aws-config, default features");
+    let theirs = timed_production_binary(false)?;
+    eprintln!("   {:.1} s", theirs.seconds);
     eprintln!("== aws-sdk-elasticache 1.129.0, default features off plus rt-tokio (the harness's measure_build.sh)");
     let output = std::process::Command::new("bash")
         .arg(&script)
@@ -435,5 +550,36 @@ fn build_times() -> Result<(), xtask::TaskError> {
         "\nA downstream binary calling all {} operations' `send()`: {downstream_secs:.1} s to rebuild that crate alone (release).",
         operations.len()
     );
+    print_production(&ours, &theirs);
     Ok(())
+}
+
+/// Only the production-shaped pair (`cargo xtask build-times production`).
+fn production_table() -> Result<(), xtask::TaskError> {
+    eprintln!("== production-shaped binary on the generated crate");
+    let ours = timed_production_binary(true)?;
+    eprintln!("== the same on aws-sdk-elasticache 1.129.0 + aws-config");
+    let theirs = timed_production_binary(false)?;
+    print_production(&ours, &theirs);
+    Ok(())
+}
+
+fn print_production(ours: &Production, theirs: &Production) {
+    println!("\n| production-shaped binary: StartMigration, client from the environment, default features | clean release build, s | binary, MB | crates |");
+    println!("| --- | ---: | ---: | ---: |");
+    let mb = |bytes: u64| bytes as f64 / 1_000_000.0;
+    println!(
+        "| `aws-sdk-elasticache` 1.129.0 + `aws-config` | {:.1} | {:.1} | {} |",
+        theirs.seconds,
+        mb(theirs.binary_bytes),
+        theirs.crates
+    );
+    println!(
+        "| generated crate (credential chain, rustls) | {:.1} (1/{:.1}) | {:.1} (1/{:.1}) | {} |",
+        ours.seconds,
+        theirs.seconds / ours.seconds,
+        mb(ours.binary_bytes),
+        theirs.binary_bytes as f64 / ours.binary_bytes as f64,
+        ours.crates
+    );
 }
