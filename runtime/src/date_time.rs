@@ -488,3 +488,14 @@ mod tests {
         assert_eq!(SystemTime::try_from(dt), Ok(before));
     }
 }
+
+/// How a timestamp is written (the model's `timestampFormat`, `date-time` by default).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimestampFormat {
+    /// RFC 3339, `2015-01-25T08:00:00Z`, with up to six fraction digits.
+    DateTime,
+    /// Seconds since the epoch, `1422172800`, with a fraction only when needed.
+    EpochSeconds,
+    /// IMF-fixdate, `Sun, 25 Jan 2015 08:00:00 GMT`.
+    HttpDate,
+}

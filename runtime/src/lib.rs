@@ -34,7 +34,7 @@ mod unknown;
 pub mod xml;
 
 pub use build_error::BuildError;
-pub use date_time::DateTime;
+pub use date_time::{DateTime, TimestampFormat};
 pub use document::{Document, Number};
 pub use numbers::{BigDecimal, BigInteger};
 pub use unknown::UnknownVariant;

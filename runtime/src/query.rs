@@ -10,16 +10,7 @@ use base64::Engine as _;
 use crate::xml::{Node, XmlError, XmlErrorKind, XmlReader};
 use crate::DateTime;
 
-/// How a timestamp is written (the model's `timestampFormat`, `date-time` by default).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TimestampFormat {
-    /// RFC 3339, `2015-01-25T08:00:00Z`, with up to six fraction digits.
-    DateTime,
-    /// Seconds since the epoch, `1422172800`, with a fraction only when needed.
-    EpochSeconds,
-    /// IMF-fixdate, `Sun, 25 Jan 2015 08:00:00 GMT`.
-    HttpDate,
-}
+pub use crate::date_time::TimestampFormat;
 
 /// Builds one awsQuery request body.
 #[derive(Debug, Clone)]
@@ -386,34 +377,6 @@ impl UnhandledError {
     /// [`new`](Self::new), boxed: what an operation's `Unhandled` variant holds.
     pub fn boxed(status: u16, body: &[u8], envelope: Result<ErrorEnvelope, XmlError>) -> Box<Self> {
         Box::new(Self::new(status, body, envelope))
-    }
-}
-
-#[cfg(feature = "server")]
-impl UnhandledError {
-    /// Server side: an `<ErrorResponse>` with this error's code and message.
-    pub fn to_response_body(&self, request_id: &str) -> String {
-        let mut writer = crate::server::XmlWriter::new();
-        writer.start("ErrorResponse", None);
-        writer.start("Error", None);
-        writer.element(
-            "Type",
-            if self.status >= 500 {
-                "Receiver"
-            } else {
-                "Sender"
-            },
-        );
-        if let Some(code) = &self.code {
-            writer.element("Code", code);
-        }
-        if let Some(message) = &self.message {
-            writer.element("Message", message);
-        }
-        writer.end("Error");
-        writer.element("RequestId", request_id);
-        writer.end("ErrorResponse");
-        writer.finish()
     }
 }
 

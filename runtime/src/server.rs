@@ -460,3 +460,30 @@ mod tests {
         );
     }
 }
+
+impl crate::query::UnhandledError {
+    /// Server side: an `<ErrorResponse>` with this error's code and message.
+    pub fn to_response_body(&self, request_id: &str) -> String {
+        let mut writer = XmlWriter::new();
+        writer.start("ErrorResponse", None);
+        writer.start("Error", None);
+        writer.element(
+            "Type",
+            if self.status >= 500 {
+                "Receiver"
+            } else {
+                "Sender"
+            },
+        );
+        if let Some(code) = &self.code {
+            writer.element("Code", code);
+        }
+        if let Some(message) = &self.message {
+            writer.element("Message", message);
+        }
+        writer.end("Error");
+        writer.element("RequestId", request_id);
+        writer.end("ErrorResponse");
+        writer.finish()
+    }
+}

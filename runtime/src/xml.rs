@@ -452,9 +452,9 @@ impl<'a> XmlReader<'a> {
     pub fn read_timestamp(
         &mut self,
         node: &Node,
-        format: crate::query::TimestampFormat,
+        format: crate::TimestampFormat,
     ) -> Result<crate::DateTime, XmlError> {
-        use crate::query::TimestampFormat;
+        use crate::TimestampFormat;
         let text = self.text(node)?;
         let parsed = match format {
             TimestampFormat::DateTime => crate::DateTime::parse_rfc3339(&text),
@@ -514,7 +514,7 @@ impl<'a> XmlReader<'a> {
     pub fn read_timestamp_into(
         &mut self,
         node: &Node,
-        format: crate::query::TimestampFormat,
+        format: crate::TimestampFormat,
         slot: &mut Option<crate::DateTime>,
     ) -> Result<(), XmlError> {
         *slot = Some(self.read_timestamp(node, format)?);
