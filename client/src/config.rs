@@ -50,15 +50,11 @@
 //! ```
 
 mod builder;
-mod env;
-mod error;
-pub mod profile;
 #[cfg(test)]
 mod tests;
 
+pub use crate::env::{profile, ConfigError, ConfigErrorKind, Env};
 pub use builder::{Config, ConfigBuilder, ProvideRegion};
-pub use env::Env;
-pub use error::{ConfigError, ConfigErrorKind};
 
 use profile::{Profile, ProfileFiles, Property};
 

@@ -8,10 +8,10 @@ use querygen_runtime::http::RequestError;
 use querygen_runtime::query::{ErrorCode, ErrorEnvelope, QueryResponse};
 
 use crate::config::Config;
-use crate::credentials::CredentialsCache;
 use crate::error::{ConstructionError, DispatchFailure, SdkError, ServiceFailure};
 #[cfg(feature = "rustls")]
 use crate::hyper_transport::HyperTransport;
+use crate::identity::CredentialsCache;
 use crate::retry::{self, backoff, classify_response, random_unit, RetryQuota, RetryReason};
 use crate::sign::Signer;
 use crate::transport::{HttpRequest, HttpResponse, Transport, TransportError, TransportErrorKind};

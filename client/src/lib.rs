@@ -22,10 +22,13 @@
 
 pub mod config;
 pub mod credentials;
+mod env;
 mod error;
+mod from_env;
 mod handle;
 #[cfg(feature = "rustls")]
 mod hyper_transport;
+mod identity;
 mod retry;
 mod sign;
 mod transport;

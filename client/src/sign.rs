@@ -21,7 +21,7 @@ use std::sync::Arc;
 use aws_smithy_runtime_api::client::identity::Identity;
 use sha2::{Digest, Sha256};
 
-use crate::credentials::Credentials;
+use crate::identity::Credentials;
 
 /// Headers `aws-sigv4` leaves out of the signature by default (proxies may change them).
 const UNSIGNED: [&str; 4] = [

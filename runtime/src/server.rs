@@ -355,6 +355,33 @@ pub fn escape_into(out: &mut String, text: &str) {
     }
 }
 
+impl crate::query::UnhandledError {
+    /// Server side: an `<ErrorResponse>` with this error's code and message.
+    pub fn to_response_body(&self, request_id: &str) -> String {
+        let mut writer = XmlWriter::new();
+        writer.start("ErrorResponse", None);
+        writer.start("Error", None);
+        writer.element(
+            "Type",
+            if self.status >= 500 {
+                "Receiver"
+            } else {
+                "Sender"
+            },
+        );
+        if let Some(code) = &self.code {
+            writer.element("Code", code);
+        }
+        if let Some(message) = &self.message {
+            writer.element("Message", message);
+        }
+        writer.end("Error");
+        writer.element("RequestId", request_id);
+        writer.end("ErrorResponse");
+        writer.finish()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -458,32 +485,5 @@ mod tests {
             w.finish(),
             "<R xmlns=\"urn:x\"><S>a&lt;b &amp; &quot;c&quot;&#13;\n</S><D>-Infinity</D><ResponseMetadata><RequestId>id-1</RequestId></ResponseMetadata></R>"
         );
-    }
-}
-
-impl crate::query::UnhandledError {
-    /// Server side: an `<ErrorResponse>` with this error's code and message.
-    pub fn to_response_body(&self, request_id: &str) -> String {
-        let mut writer = XmlWriter::new();
-        writer.start("ErrorResponse", None);
-        writer.start("Error", None);
-        writer.element(
-            "Type",
-            if self.status >= 500 {
-                "Receiver"
-            } else {
-                "Sender"
-            },
-        );
-        if let Some(code) = &self.code {
-            writer.element("Code", code);
-        }
-        if let Some(message) = &self.message {
-            writer.element("Message", message);
-        }
-        writer.end("Error");
-        writer.element("RequestId", request_id);
-        writer.end("ErrorResponse");
-        writer.finish()
     }
 }

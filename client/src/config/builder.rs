@@ -5,12 +5,10 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::{ConfigError, Env, EnvSettings};
-use crate::credentials::{
-    CacheSettings, Clock, Credentials, DefaultCredentialsChain, ImdsRegionProvider,
-    ProvideCredentials, ProviderConfig, SharedCredentialsProvider, SystemClock,
+use super::EnvSettings;
+use crate::identity::{
+    CacheSettings, Clock, Credentials, ProvideCredentials, SharedCredentialsProvider, SystemClock,
 };
-use crate::handle::ServiceInfo;
 use crate::retry::RetryConfig;
 use crate::transport::{BoxFuture, Transport, TransportSettings};
 
@@ -109,7 +107,7 @@ impl Config {
 /// Builds a [`Config`]. Each setter overrides what [`ConfigBuilder::from_env`] found.
 #[derive(Debug, Clone, Default)]
 pub struct ConfigBuilder {
-    region: Option<String>,
+    pub(crate) region: Option<String>,
     region_provider: Option<Arc<dyn ProvideRegion>>,
     credentials: Option<SharedCredentialsProvider>,
     anonymous: bool,
@@ -136,45 +134,6 @@ impl fmt::Debug for TransportSlot {
 }
 
 impl ConfigBuilder {
-    /// The settings of the process environment and the shared config and credentials
-    /// files (`AWS_REGION`, `AWS_PROFILE`, `AWS_ENDPOINT_URL_<SERVICE>`, …), with
-    /// credentials from the [`DefaultCredentialsChain`]. The chain is asked on the
-    /// first call, not here, so building a client never blocks or fails for want
-    /// of credentials.
-    pub fn from_env(service: &ServiceInfo) -> Result<Self, ConfigError> {
-        Self::from_given_env(&Env::from_process(), service)
-    }
-
-    /// [`ConfigBuilder::from_env`] with the environment given rather than read.
-    pub fn from_given_env(env: &Env, service: &ServiceInfo) -> Result<Self, ConfigError> {
-        Self::from_provider_config(ProviderConfig::new(env.clone()), service)
-    }
-
-    /// [`ConfigBuilder::from_env`] with the providers' surroundings (environment,
-    /// clock, transport for metadata endpoints and STS) given.
-    pub fn from_provider_config(
-        providers: ProviderConfig,
-        service: &ServiceInfo,
-    ) -> Result<Self, ConfigError> {
-        let settings = crate::config::load_env_settings(
-            providers.env(),
-            service.env_name,
-            service.config_key,
-        )?;
-        let providers = providers
-            .with_profile_name(settings.profile.clone())
-            .with_region(settings.region.clone());
-        let chain = DefaultCredentialsChain::new(providers);
-        // The last place the SDKs look for the region: the instance's, asked on the
-        // first call (with the chain's IMDS client, so one token serves both).
-        let region = ImdsRegionProvider::with_client(chain.imds_client().clone());
-        let builder = Self::from_settings(settings).credentials_provider(chain);
-        Ok(match builder.region {
-            Some(_) => builder,
-            None => builder.region_provider(region),
-        })
-    }
-
     /// A builder that starts from `settings`.
     pub fn from_settings(settings: EnvSettings) -> Self {
         Self {

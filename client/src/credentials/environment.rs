@@ -1,7 +1,7 @@
 //! Credentials from `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN`.
 
 use super::{Credentials, CredentialsError, CredentialsFuture, ProvideCredentials};
-use crate::config::Env;
+use crate::env::Env;
 
 /// Credentials from the environment, read on every call: `AWS_ACCESS_KEY_ID`
 /// with `AWS_SECRET_ACCESS_KEY` (or the older `SECRET_ACCESS_KEY`), and

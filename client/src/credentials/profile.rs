@@ -11,7 +11,7 @@ use super::{
     SsoCredentialsProvider, WebIdentityTokenProvider,
 };
 use super::{ContainerCredentialsProvider, ImdsCredentialsProvider, ProcessCredentialsProvider};
-use crate::config::profile::{Profile, ProfileFiles, Property};
+use crate::env::profile::{Profile, ProfileFiles, Property};
 
 /// Credentials from the selected profile (`AWS_PROFILE`, else `default`) of the
 /// shared config and credentials files.
@@ -157,13 +157,12 @@ impl ProfileProvider {
                 token_file,
                 session_name,
             } => {
-                let token_file = crate::config::profile::expand_home_in(
-                    self.config.env(),
-                    token_file,
-                )
-                .map_err(|e| {
-                    CredentialsError::invalid_configuration(format!("web_identity_token_file {e}"))
-                })?;
+                let token_file = crate::env::profile::expand_home_in(self.config.env(), token_file)
+                    .map_err(|e| {
+                        CredentialsError::invalid_configuration(format!(
+                            "web_identity_token_file {e}"
+                        ))
+                    })?;
                 WebIdentityTokenProvider::with_prefix(
                     self.config.clone(),
                     token_file,

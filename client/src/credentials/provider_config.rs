@@ -4,8 +4,8 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use super::{Clock, CredentialsError, SystemClock};
-use crate::config::profile::{Profile, ProfileFiles};
-use crate::config::Env;
+use crate::env::profile::{Profile, ProfileFiles};
+use crate::env::Env;
 use crate::transport::Transport;
 
 /// The surroundings of the providers: the environment (variables and home

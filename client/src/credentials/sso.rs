@@ -15,7 +15,7 @@ use super::{
     Credentials, CredentialsError, CredentialsErrorKind, CredentialsFuture, ProvideCredentials,
     ProviderConfig,
 };
-use crate::config::profile::{Profile, Property, Section};
+use crate::env::profile::{Profile, Property, Section};
 use crate::transport::{HttpResponse, Transport, TransportErrorKind};
 use crate::RetryConfig;
 

@@ -214,7 +214,7 @@ mod tests {
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     use super::*;
-    use crate::credentials::{CredentialsFuture, ManualClock};
+    use crate::identity::{CredentialsFuture, ManualClock};
 
     const START: Duration = Duration::from_secs(1_800_000_000);
 
