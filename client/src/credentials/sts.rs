@@ -369,3 +369,62 @@ impl ProvideCredentials for WebIdentityTokenProvider {
         "WebIdentityToken"
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn url(builder: ConfigBuilder) -> String {
+        target(&builder.build()).unwrap().url
+    }
+
+    #[test]
+    fn sts_endpoints_are_regional_by_the_rules_unless_overridden() {
+        let config = || Config::builder().region("eu-west-1");
+        assert_eq!(url(config()), "https://sts.eu-west-1.amazonaws.com");
+        // us-east-1 is regional too: the legacy global endpoint is not used.
+        assert_eq!(
+            url(Config::builder().region("us-east-1")),
+            "https://sts.us-east-1.amazonaws.com"
+        );
+        assert_eq!(
+            url(Config::builder().region("us-east-1").use_fips(true)),
+            "https://sts-fips.us-east-1.amazonaws.com"
+        );
+        assert_eq!(
+            url(Config::builder().region("cn-north-1")),
+            "https://sts.cn-north-1.amazonaws.com.cn"
+        );
+        assert_eq!(
+            url(config().endpoint_url("http://127.0.0.1:4566")),
+            "http://127.0.0.1:4566"
+        );
+        assert!(target(&Config::builder().build()).is_err());
+    }
+
+    #[test]
+    fn the_account_comes_from_the_assumed_role_arn() {
+        let credentials = sts::types::Credentials::builder()
+            .access_key_id("ASIA")
+            .secret_access_key("s")
+            .session_token("t")
+            .expiration(querygen_runtime::DateTime::from_secs(4_102_444_800))
+            .build()
+            .unwrap();
+        let out = from_sts(
+            Some(credentials.clone()),
+            Some("arn:aws:sts::123456789012:assumed-role/r/s"),
+            "test".into(),
+        )
+        .unwrap();
+        assert_eq!(out.account_id(), Some("123456789012"));
+        assert_eq!(
+            out.expiry(),
+            Some(SystemTime::UNIX_EPOCH + Duration::from_secs(4_102_444_800))
+        );
+        let without = from_sts(Some(credentials), Some("not-an-arn"), "test".into()).unwrap();
+        assert_eq!(without.account_id(), None);
+        let e = from_sts(None, None, "role r".into()).unwrap_err();
+        assert_eq!(e.to_string(), "role r: the answer has no Credentials");
+    }
+}
