@@ -4,7 +4,6 @@
 
 mod support;
 
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -13,7 +12,7 @@ use querygen_client::config::Env;
 use querygen_client::credentials::{
     ContainerCredentialsProvider, CredentialsErrorKind, ProvideCredentials, ProviderConfig,
 };
-use support::{serve, Reply};
+use support::{serve, Reply, Scratch};
 
 const SECRET: &str = "SECRET-wJalrXUtnFEMI";
 const SESSION: &str = "SESSION-IQoJb3JpZ2luX2Vj";
@@ -29,41 +28,6 @@ fn answer() -> String {
 fn provider(vars: &[(&str, &str)]) -> ContainerCredentialsProvider {
     let env = Env::from_pairs(vars.iter().map(|(k, v)| (k.to_string(), v.to_string())));
     ContainerCredentialsProvider::new(&ProviderConfig::new(env))
-}
-
-/// A file in a directory of its own, removed when dropped.
-struct TempFile {
-    dir: PathBuf,
-    path: PathBuf,
-}
-
-impl TempFile {
-    fn new(name: &str, content: &str) -> Self {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let dir = std::env::temp_dir().join(format!(
-            "querygen-container-{}-{}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed)
-        ));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join(name);
-        std::fs::write(&path, content).unwrap();
-        Self { dir, path }
-    }
-
-    fn write(&self, content: &str) {
-        std::fs::write(&self.path, content).unwrap();
-    }
-
-    fn path_str(&self) -> &str {
-        self.path.to_str().unwrap()
-    }
-}
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
 }
 
 fn assert_no_secret(text: &str) {
@@ -129,14 +93,18 @@ async fn without_the_token_a_401_is_a_provider_error_with_status_and_code() {
 async fn the_token_file_beats_the_variable_and_is_read_on_every_call() {
     let server = serve(|_| Reply::ok(answer())).await;
     let uri = format!("{}/creds", server.url);
-    let file = TempFile::new("token", "Bearer first");
+    let scratch = Scratch::new("container");
+    let file = scratch.write("token", "Bearer first");
     let provider = provider(&[
         ("AWS_CONTAINER_CREDENTIALS_FULL_URI", &uri),
-        ("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", file.path_str()),
+        (
+            "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+            file.to_str().unwrap(),
+        ),
         ("AWS_CONTAINER_AUTHORIZATION_TOKEN", "Bearer from-variable"),
     ]);
     provider.provide_credentials().await.unwrap();
-    file.write("Bearer second");
+    std::fs::write(&file, "Bearer second").unwrap();
     provider.provide_credentials().await.unwrap();
     let sent: Vec<_> = server
         .requests()
@@ -150,10 +118,14 @@ async fn the_token_file_beats_the_variable_and_is_read_on_every_call() {
 async fn a_token_with_a_trailing_newline_is_refused_and_not_shown() {
     let server = serve(|_| Reply::ok(answer())).await;
     let uri = format!("{}/creds", server.url);
-    let file = TempFile::new("token", &format!("{TOKEN}\n"));
+    let scratch = Scratch::new("container");
+    let file = scratch.write("token", &format!("{TOKEN}\n"));
     let provider = provider(&[
         ("AWS_CONTAINER_CREDENTIALS_FULL_URI", &uri),
-        ("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", file.path_str()),
+        (
+            "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+            file.to_str().unwrap(),
+        ),
     ]);
     let error = provider.provide_credentials().await.unwrap_err();
     assert_eq!(error.kind(), CredentialsErrorKind::InvalidConfiguration);
@@ -164,7 +136,7 @@ async fn a_token_with_a_trailing_newline_is_refused_and_not_shown() {
         message.contains(&format!("{} bytes", TOKEN.len() + 1)),
         "{message}"
     );
-    assert!(message.contains(file.path_str()), "{message}");
+    assert!(message.contains(file.to_str().unwrap()), "{message}");
     assert!(server.requests().is_empty());
 
     // The same from the variable.
@@ -187,8 +159,8 @@ async fn a_token_with_a_trailing_newline_is_refused_and_not_shown() {
 async fn a_missing_token_file_is_an_error_naming_the_path() {
     let server = serve(|_| Reply::ok(answer())).await;
     let uri = format!("{}/creds", server.url);
-    let dir = TempFile::new("unused", "");
-    let missing = dir.dir.join("no-such-token");
+    let scratch = Scratch::new("container");
+    let missing = scratch.path("no-such-token");
     let error = provider(&[
         ("AWS_CONTAINER_CREDENTIALS_FULL_URI", &uri),
         (
@@ -392,15 +364,19 @@ async fn debug_and_errors_never_show_secrets() {
     })
     .await;
     let uri = format!("{}/creds", server.url);
-    let file = TempFile::new("token", TOKEN);
+    let scratch = Scratch::new("container");
+    let file = scratch.write("token", TOKEN);
     let provider = provider(&[
         ("AWS_CONTAINER_CREDENTIALS_FULL_URI", &uri),
-        ("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", file.path_str()),
+        (
+            "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+            file.to_str().unwrap(),
+        ),
     ]);
     assert_no_secret(&format!("{provider:?}"));
     let credentials = provider.provide_credentials().await.unwrap();
     assert_no_secret(&format!("{credentials:?} {provider:?}"));
-    file.write("Bearer TOKEN-eyJ-wrong");
+    std::fs::write(&file, "Bearer TOKEN-eyJ-wrong").unwrap();
     let error = provider.provide_credentials().await.unwrap_err();
     assert!(error.to_string().contains("403"), "{error}");
     assert_no_secret(&format!("{error} {error:?} {provider:?}"));

@@ -4,7 +4,6 @@
 
 mod support;
 
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use querygen_client::config::{Env, ProvideRegion};
@@ -12,35 +11,7 @@ use querygen_client::credentials::{
     CredentialsErrorKind, DefaultCredentialsChain, ImdsRegionProvider, ProvideCredentials,
     ProviderConfig,
 };
-use support::{serve, Loopback, Recorded, Reply};
-
-/// A folder for one test's files, removed on drop.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(name: &str) -> Self {
-        let dir =
-            std::env::temp_dir().join(format!("querygen-chain-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Self(dir)
-    }
-
-    fn path(&self, name: &str) -> String {
-        self.0.join(name).display().to_string()
-    }
-
-    fn write(&self, name: &str, text: &str) -> String {
-        std::fs::write(self.0.join(name), text).unwrap();
-        self.path(name)
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+use support::{serve, Loopback, Recorded, Reply, Scratch};
 
 const WEB_IDENTITY_ANSWER: &str = r#"<AssumeRoleWithWebIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
   <AssumeRoleWithWebIdentityResult>
@@ -90,15 +61,19 @@ fn closed_port() -> String {
     url
 }
 
+fn text(path: std::path::PathBuf) -> String {
+    path.display().to_string()
+}
+
 /// The environment of one step of the chain: files in `scratch`, every endpoint
 /// on loopback, plus `vars`.
 fn env(scratch: &Scratch, imds: &str, vars: &[(&str, String)]) -> Env {
     let mut pairs: Vec<(String, String)> = vec![
-        ("HOME".into(), scratch.0.display().to_string()),
-        ("AWS_CONFIG_FILE".into(), scratch.path("config")),
+        ("HOME".into(), scratch.dir().display().to_string()),
+        ("AWS_CONFIG_FILE".into(), text(scratch.path("config"))),
         (
             "AWS_SHARED_CREDENTIALS_FILE".into(),
-            scratch.path("credentials"),
+            text(scratch.path("credentials")),
         ),
         ("AWS_EC2_METADATA_SERVICE_ENDPOINT".into(), imds.to_owned()),
     ];
@@ -120,7 +95,7 @@ async fn first_key(env: Env) -> String {
 async fn each_provider_answers_when_those_before_it_are_not_configured() {
     let server = stand_in().await;
     let scratch = Scratch::new("order");
-    let token = scratch.write("token", "pod.jwt.token");
+    let token = text(scratch.write("token", "pod.jwt.token"));
     let url = server.url.clone();
     let env_keys = [
         ("AWS_ACCESS_KEY_ID", "AKIDFROMENV".to_owned()),
@@ -154,7 +129,7 @@ async fn each_provider_answers_when_those_before_it_are_not_configured() {
         "AKIDFROMPROFILE"
     );
     // ...then web identity...
-    std::fs::remove_file(scratch.0.join("credentials")).unwrap();
+    std::fs::remove_file(scratch.path("credentials")).unwrap();
     assert_eq!(
         first_key(env(&scratch, &url, &no_env)).await,
         "ASIAFROMWEBIDENTITY"
@@ -280,8 +255,8 @@ async fn no_token_or_secret_of_any_provider_reaches_a_log_event_or_an_error() {
     let (events, _guard) = support::Events::capture();
     let server = stand_in().await;
     let scratch = Scratch::new("secrecy");
-    let token = scratch.write("token", "pod.jwt.token");
-    let container_token = scratch.write("container-token", "container-authorization-token");
+    let token = text(scratch.write("token", "pod.jwt.token"));
+    let container_token = text(scratch.write("container-token", "container-authorization-token"));
     // Web identity, then the container, then instance metadata, at `url`.
     let steps = |url: &str| {
         [

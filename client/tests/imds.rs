@@ -15,7 +15,7 @@ use querygen_client::credentials::{
     ImdsRegionProvider, ManualClock, ProvideCredentials, ProviderConfig,
 };
 use querygen_client::RetryConfig;
-use support::{serve, Events, Loopback, Recorded, Reply};
+use support::{serve, Events, Loopback, Recorded, Reply, Scratch};
 
 const TOKEN_PREFIX: &str = "imds-session-token-DO-NOT-PRINT-";
 const ACCESS_KEY_ID: &str = "ASIAIMDSEXAMPLE";
@@ -572,20 +572,6 @@ async fn a_hanging_imds_is_given_up_within_three_seconds() {
 
 // ---- endpoint resolution (nothing is sent) ----------------------------------
 
-/// A config file holding `text`, in a directory of its own.
-fn config_file(text: &str) -> std::path::PathBuf {
-    static NEXT: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "querygen-imds-{}-{}",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::Relaxed)
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("config");
-    std::fs::write(&path, text).unwrap();
-    path
-}
-
 fn endpoint_of(vars: &[(&str, &str)], profile: Option<&str>) -> Result<String, String> {
     endpoint_with(vars, profile, |b| b)
 }
@@ -601,8 +587,9 @@ fn endpoint_with(
         .iter()
         .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
         .collect();
+    let scratch = Scratch::new("imds");
     if let Some(text) = profile {
-        let path = config_file(text);
+        let path = scratch.write("config", text);
         pairs.push(("AWS_CONFIG_FILE".to_owned(), path.display().to_string()));
     }
     let config = ProviderConfig::new(Env::from_pairs(pairs));

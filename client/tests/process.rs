@@ -1,8 +1,8 @@
 //! The credential_process provider with local shell commands.
 #![cfg(unix)]
 
-use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
+mod support;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -10,37 +10,14 @@ use querygen_client::credentials::{
     CredentialsError, CredentialsErrorKind, ManualClock, ProcessCredentialsProvider,
     ProvideCredentials,
 };
+use support::Scratch;
 
 const SECRET: &str = "SECRET-wJalrXUtnFEMI";
 const SESSION: &str = "SESSION-IQoJb3JpZ2luX2Vj";
 
-/// A directory of its own, removed when dropped.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new() -> Self {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let dir = std::env::temp_dir().join(format!(
-            "querygen-process-{}-{}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed)
-        ));
-        std::fs::create_dir_all(&dir).unwrap();
-        Self(dir)
-    }
-
-    /// Writes `content` to `name` and returns a command printing it.
-    fn cat(&self, name: &str, content: &str) -> String {
-        let path = self.0.join(name);
-        std::fs::write(&path, content).unwrap();
-        format!("cat '{}'", path.display())
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
+/// Writes `content` to `name` in `dir` and returns a command printing it.
+fn cat(dir: &Scratch, name: &str, content: &str) -> String {
+    format!("cat '{}'", dir.write(name, content).display())
 }
 
 async fn run(command: &str) -> Result<querygen_client::Credentials, CredentialsError> {
@@ -57,8 +34,9 @@ fn assert_no_secret(text: &str) {
 
 #[tokio::test]
 async fn full_output_gives_temporary_credentials() {
-    let dir = TempDir::new();
-    let command = dir.cat(
+    let dir = Scratch::new("process");
+    let command = cat(
+        &dir,
         "out.json",
         &format!(
             r#"{{"Version": 1, "AccessKeyId": "ASIAPROCESS", "SecretAccessKey": "{SECRET}",
@@ -100,7 +78,7 @@ async fn minimal_output_gives_credentials_that_never_expire() {
 
 #[tokio::test]
 async fn output_that_is_not_one_json_object_is_an_error() {
-    let dir = TempDir::new();
+    let dir = Scratch::new("process");
     for (name, output) in [
         (
             "truncated",
@@ -113,20 +91,24 @@ async fn output_that_is_not_one_json_object_is_an_error() {
         ("array", format!(r#"["{SECRET}"]"#)),
         ("empty", String::new()),
     ] {
-        let error = run(&dir.cat(name, &output)).await.unwrap_err();
+        let error = run(&cat(&dir, name, &output)).await.unwrap_err();
         assert_eq!(error.kind(), CredentialsErrorKind::ProviderError, "{name}");
         assert!(error.to_string().contains("JSON"), "{name}: {error}");
         assert_no_secret(&format!("{error} {error:?}"));
     }
-    let error = run(&dir.cat("no-secret", r#"{"Version":1,"AccessKeyId":"A"}"#))
-        .await
-        .unwrap_err();
+    let error = run(&cat(
+        &dir,
+        "no-secret",
+        r#"{"Version":1,"AccessKeyId":"A"}"#,
+    ))
+    .await
+    .unwrap_err();
     assert!(error.to_string().contains("`SecretAccessKey`"), "{error}");
 }
 
 #[tokio::test]
 async fn version_must_be_the_number_one() {
-    let dir = TempDir::new();
+    let dir = Scratch::new("process");
     for (name, version) in [
         ("missing", None),
         ("two", Some("2")),
@@ -134,7 +116,8 @@ async fn version_must_be_the_number_one() {
         ("float", Some("1.5")),
     ] {
         let version = version.map_or(String::new(), |v| format!(r#""Version":{v},"#));
-        let command = dir.cat(
+        let command = cat(
+            &dir,
             name,
             &format!(r#"{{{version}"AccessKeyId":"A","SecretAccessKey":"{SECRET}"}}"#),
         );
@@ -176,8 +159,9 @@ async fn a_long_stderr_is_cut() {
 
 #[tokio::test]
 async fn expired_credentials_are_an_error() {
-    let dir = TempDir::new();
-    let command = dir.cat(
+    let dir = Scratch::new("process");
+    let command = cat(
+        &dir,
         "out.json",
         &format!(
             r#"{{"Version":1,"AccessKeyId":"A","SecretAccessKey":"{SECRET}","Expiration":"2020-05-02T18:36:00Z"}}"#
@@ -191,7 +175,8 @@ async fn expired_credentials_are_an_error() {
     );
 
     // The clock given decides.
-    let command = dir.cat(
+    let command = cat(
+        &dir,
         "later.json",
         &format!(
             r#"{{"Version":1,"AccessKeyId":"A","SecretAccessKey":"{SECRET}","Expiration":"2040-01-01T00:00:00Z"}}"#
@@ -217,8 +202,8 @@ async fn expired_credentials_are_an_error() {
 
 #[tokio::test]
 async fn a_command_past_its_timeout_is_killed() {
-    let dir = TempDir::new();
-    let pid_file = dir.0.join("pid");
+    let dir = Scratch::new("process");
+    let pid_file = dir.path("pid");
     // `$$` is the shell we start; `exec` makes the sleep that same process.
     let command = format!("echo $$ > '{}'; exec sleep 30", pid_file.display());
     let started = Instant::now();
@@ -246,8 +231,9 @@ async fn a_command_past_its_timeout_is_killed() {
 
 #[tokio::test]
 async fn the_account_id_falls_back_to_the_configured_one() {
-    let dir = TempDir::new();
-    let without = dir.cat(
+    let dir = Scratch::new("process");
+    let without = cat(
+        &dir,
         "without.json",
         &format!(r#"{{"Version":1,"AccessKeyId":"A","SecretAccessKey":"{SECRET}"}}"#),
     );
@@ -257,9 +243,12 @@ async fn the_account_id_falls_back_to_the_configured_one() {
         .await
         .unwrap();
     assert_eq!(credentials.account_id(), Some("999988887777"));
-    let with = dir.cat(
+    let with = cat(
+        &dir,
         "with.json",
-        &format!(r#"{{"Version":1,"AccessKeyId":"A","SecretAccessKey":"{SECRET}","AccountId":"111122223333"}}"#),
+        &format!(
+            r#"{{"Version":1,"AccessKeyId":"A","SecretAccessKey":"{SECRET}","AccountId":"111122223333"}}"#
+        ),
     );
     let credentials = ProcessCredentialsProvider::new(&with)
         .with_account_id("999988887777")

@@ -3,7 +3,7 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -12,7 +12,7 @@ use querygen_client::config::Env;
 use querygen_client::credentials::{
     CredentialsErrorKind, ManualClock, ProvideCredentials, ProviderConfig, SsoCredentialsProvider,
 };
-use support::{serve, Loopback, Reply};
+use support::{serve, Loopback, Reply, Scratch};
 
 const ACCESS_TOKEN: &str = "TOKEN-sso-access-4f1e";
 const KEY_ID: &str = "ASIAEXAMPLEROLEKEY";
@@ -44,44 +44,21 @@ sso_account_id = 444455556666
 sso_role_name = Power+User Access
 ";
 
-/// A folder under the system temp dir, removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> Self {
-        static COUNTER: AtomicUsize = AtomicUsize::new(0);
-        let path = std::env::temp_dir().join(format!(
-            "querygen-sso-{}-{name}-{}",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::Relaxed)
-        ));
-        std::fs::create_dir_all(path.join(".aws/sso/cache")).unwrap();
-        Self(path)
-    }
-
-    fn path(&self) -> &Path {
-        &self.0
-    }
-
-    fn cache(&self) -> PathBuf {
-        self.0.join(".aws/sso/cache")
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
+/// The AWS CLI's token cache under the home folder `dir`, created.
+fn cache(dir: &Scratch) -> PathBuf {
+    let cache = dir.path(".aws/sso/cache");
+    std::fs::create_dir_all(&cache).unwrap();
+    cache
 }
 
 /// A home folder with `config` as the config file, and a provider config reading it
 /// at [`NOW`].
-fn setup(name: &str, config: &str) -> (TempDir, ProviderConfig) {
-    let dir = TempDir::new(name);
-    let config_path = dir.path().join("config");
+fn setup(name: &str, config: &str) -> (Scratch, ProviderConfig) {
+    let dir = Scratch::new(&format!("sso-{name}"));
+    let config_path = dir.dir().join("config");
     std::fs::write(&config_path, config).unwrap();
     let env = Env::from_pairs([
-        ("HOME", dir.path().to_str().unwrap()),
+        ("HOME", dir.dir().to_str().unwrap()),
         ("AWS_CONFIG_FILE", config_path.to_str().unwrap()),
     ]);
     let clock = ManualClock::new(SystemTime::UNIX_EPOCH + Duration::from_secs(NOW));
@@ -89,8 +66,8 @@ fn setup(name: &str, config: &str) -> (TempDir, ProviderConfig) {
 }
 
 /// A token cache file named `file` with `token`, expiring at `expires_at`.
-fn write_token(dir: &TempDir, file: &str, token: &str, expires_at: &str) -> PathBuf {
-    let path = dir.cache().join(file);
+fn write_token(dir: &Scratch, file: &str, token: &str, expires_at: &str) -> PathBuf {
+    let path = cache(&dir).join(file);
     let body = format!(
         r#"{{"accessToken":"{token}","expiresAt":"{expires_at}","region":"us-east-1","startUrl":"{START_URL}"}}"#
     );
@@ -211,9 +188,9 @@ async fn legacy_form_gets_role_credentials_with_the_query_percent_encoded() {
 fn the_cache_file_is_the_sha1_of_the_session_name_or_the_start_url() {
     let (dir, config) = setup("cache-names", &format!("{SESSION_CONFIG}\n{LEGACY_CONFIG}"));
     let session = provider(&config, "dev");
-    assert_eq!(session.cache_file(), Some(dir.cache().join(SESSION_FILE)));
+    assert_eq!(session.cache_file(), Some(cache(&dir).join(SESSION_FILE)));
     let legacy = provider(&config, "old");
-    assert_eq!(legacy.cache_file(), Some(dir.cache().join(LEGACY_FILE)));
+    assert_eq!(legacy.cache_file(), Some(cache(&dir).join(LEGACY_FILE)));
     // The spec's test vector, through the constructor and a cache folder of our own.
     let direct = SsoCredentialsProvider::new(&config, START_URL, "us-east-1", "1", "r")
         .with_cache_dir("/elsewhere");
@@ -290,7 +267,7 @@ async fn a_missing_token_file_says_to_sign_in_and_names_the_file() {
     assert_eq!(error.kind(), CredentialsErrorKind::ProviderError);
     let message = error.to_string();
     assert!(message.contains("aws sso login --profile old"), "{message}");
-    let path = dir.cache().join(LEGACY_FILE);
+    let path = cache(&dir).join(LEGACY_FILE);
     assert!(message.contains(&path.display().to_string()), "{message}");
     assert!(server.requests().is_empty());
 }
