@@ -67,7 +67,7 @@ fn setup(name: &str, config: &str) -> (Scratch, ProviderConfig) {
 
 /// A token cache file named `file` with `token`, expiring at `expires_at`.
 fn write_token(dir: &Scratch, file: &str, token: &str, expires_at: &str) -> PathBuf {
-    let path = cache(&dir).join(file);
+    let path = cache(dir).join(file);
     let body = format!(
         r#"{{"accessToken":"{token}","expiresAt":"{expires_at}","region":"us-east-1","startUrl":"{START_URL}"}}"#
     );
