@@ -502,7 +502,7 @@ fn write_case(
 /// host (with any host prefix), the media type of `Content-Type` (compared without
 /// parameters, as botocore's runner does), `Content-Length` where the case requires it,
 /// and the body. `Content-Encoding` (request compression) is not implemented yet and
-/// is listed in the README rather than checked.
+/// is listed in docs/protocol.md rather than checked.
 fn write_request_checks(out: &mut String, op_path: &str, case: &Value, suite: &Value) {
     let serialized = &case["serialized"];
     let endpoint = suite["clientEndpoint"]

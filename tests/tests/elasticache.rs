@@ -89,11 +89,11 @@ fn start_migration_errors_are_the_modeled_ones() {
     assert_eq!(op.input.rust_name, "StartMigrationInput");
 }
 
-// The README's example, verbatim.
+// The example of docs/generated-code.md, verbatim.
 use elasticache::operation::start_migration::StartMigrationInput;
 use elasticache::types::CustomerNodeEndpoint;
 
-fn migration_request() -> Result<StartMigrationInput, querygen_runtime::BuildError> {
+fn migration_request() -> Result<StartMigrationInput, elasticache::BuildError> {
     StartMigrationInput::builder()
         .replication_group_id("my-rg")
         .customer_node_endpoint_list(

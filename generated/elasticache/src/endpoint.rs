@@ -6,6 +6,8 @@
 //! [`resolve_endpoint`] is the service's endpoint rule set (its `smithy.rules#endpointRuleSet` trait) compiled into Rust when this crate was generated: the rules are plain conditions and early returns, in the rule set's order, and nothing is interpreted at run time. [`Params`] holds the rule set's parameters; build them with [`Params::builder`].
 //!
 //! The partition data `aws.partition` reads (version `1.1` of `boto/botocore 0e6e2404b85dc336dd2889814e089bde7d1a4c55 partitions.json`) was embedded when the crate was generated.
+/// What [`resolve_endpoint`] returns and how it fails.
+pub use ::querygen_runtime::endpoint::{Endpoint, EndpointError};
 /// The parameters of the endpoint rule set. Build them with [`Params::builder`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

@@ -50,6 +50,9 @@ pub fn endpoint_rs(service: &Service, rules: &RuleSet) -> TokenStream {
     quote! {
         #(#![doc = #lines])*
 
+        /// What [`resolve_endpoint`] returns and how it fails.
+        pub use ::querygen_runtime::endpoint::{Endpoint, EndpointError};
+
         #params
         #resolve
         #partition_table
