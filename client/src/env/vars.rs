@@ -157,3 +157,65 @@ mod tests {
         assert_eq!(home(false, &all[1..]), None);
     }
 }
+
+/// The AWS SDKs' shared cases for where the files are (`file-location-tests.json`,
+/// shipped in the `aws-runtime` crate; `cargo xtask sdk-test-data` fetches it and
+/// prints its folder, which `AWS_SDK_TEST_DATA_DIR` names).
+#[cfg(test)]
+mod shared_cases {
+    use super::*;
+
+    /// `\` and `/` compared alike: the cases spell Windows paths, and joining on
+    /// this machine uses its own separator.
+    fn normalized(path: &str) -> String {
+        path.replace('\\', "/")
+    }
+
+    #[test]
+    fn the_aws_sdks_file_location_cases_pass() {
+        let dir = std::env::var_os("AWS_SDK_TEST_DATA_DIR").unwrap_or_else(|| {
+            panic!("AWS_SDK_TEST_DATA_DIR is not set: export AWS_SDK_TEST_DATA_DIR=$(cargo xtask sdk-test-data) (see the README)")
+        });
+        let path = PathBuf::from(dir).join("file-location-tests.json");
+        let text = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+        let suite: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let cases = suite["tests"].as_array().unwrap();
+        assert!(cases.len() >= 9, "{} cases", cases.len());
+        for case in cases {
+            let name = case["name"].as_str().unwrap();
+            let vars: HashMap<String, String> = case["environment"]
+                .as_object()
+                .unwrap()
+                .iter()
+                .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_owned()))
+                .collect();
+            let windows = case["platform"] == "windows";
+            let home = home_dir_for(windows, |name| vars.get(name).map(OsString::from));
+            let env = Env {
+                vars: Vars::Map(vars),
+                home,
+            };
+            let config = crate::env::profile::config_file_path(&env)
+                .unwrap()
+                .unwrap();
+            let credentials = crate::env::profile::credentials_file_path(&env)
+                .unwrap()
+                .unwrap();
+            assert_eq!(
+                normalized(&config.display().to_string()),
+                normalized(case["configLocation"].as_str().unwrap()),
+                "{name}"
+            );
+            assert_eq!(
+                normalized(&credentials.display().to_string()),
+                normalized(case["credentialsLocation"].as_str().unwrap()),
+                "{name}"
+            );
+            if let Some(profile) = case["profile"].as_str() {
+                let selected = env.var("AWS_PROFILE").unwrap_or_else(|| "default".into());
+                assert_eq!(selected, profile, "{name}");
+            }
+        }
+    }
+}

@@ -21,6 +21,8 @@ commands:
                     the release rebuild of a downstream binary that calls every operation; and a
                     production-shaped binary (StartMigration, Client::from_env, default features) on
                     each side, with binary sizes and crate counts (`production`: only that pair)
+  sdk-test-data     fetch the aws-runtime crate, which ships the AWS SDKs' shared test suites, into
+                    cargo's registry and print its test-data folder (for AWS_SDK_TEST_DATA_DIR)
   fuzz [SECONDS] [TARGET...]
                     coverage-guided cargo-fuzz runs of the targets in tests/fuzz/, SECONDS each (default
                     600), one after another; needs a nightly toolchain and cargo-fuzz. Corpus, logs,
@@ -41,6 +43,7 @@ fn main() -> ExitCode {
         ["build-times"] => build_times(),
         ["build-times", "production"] => production_table(),
         ["fuzz", rest @ ..] => fuzz::run(rest),
+        ["sdk-test-data"] => sdk_test_data(),
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
             Ok(())
@@ -582,4 +585,59 @@ fn print_production(ours: &Production, theirs: &Production) {
         theirs.binary_bytes as f64 / ours.binary_bytes as f64,
         ours.crates
     );
+}
+
+/// The version of `aws-runtime` whose `test-data/` the tests read.
+const AWS_RUNTIME: &str = "1.10.2";
+
+/// Fetches `aws-runtime` (only its source, nothing is built) and prints the
+/// folder of the AWS SDKs' shared test suites it ships. They are public data
+/// that is not ours: read from cargo's registry, never copied into the project.
+fn sdk_test_data() -> Result<(), xtask::TaskError> {
+    let root = xtask::workspace_root();
+    let err = |what: &str, e: std::io::Error| xtask::TaskError(format!("{what}: {e}"));
+    let dir = root.join("target/sdk-test-data");
+    std::fs::create_dir_all(dir.join("src")).map_err(|e| err("cannot create the crate", e))?;
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        format!(
+            "[package]\nname = \"sdk-test-data\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
+             [dependencies]\naws-runtime = \"={AWS_RUNTIME}\"\n\n[workspace]\n"
+        ),
+    )
+    .map_err(|e| err("cannot write Cargo.toml", e))?;
+    std::fs::write(dir.join("src/lib.rs"), "").map_err(|e| err("cannot write lib.rs", e))?;
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let manifest = dir.join("Cargo.toml");
+    let metadata = std::process::Command::new(&cargo)
+        .args(["metadata", "--format-version", "1", "--manifest-path"])
+        .arg(&manifest)
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .map_err(|e| err("cannot run cargo metadata", e))?;
+    if !metadata.status.success() {
+        return Err(xtask::TaskError(format!(
+            "cargo metadata failed for aws-runtime {AWS_RUNTIME}"
+        )));
+    }
+    let doc: serde_json::Value = serde_json::from_slice(&metadata.stdout)
+        .map_err(|e| xtask::TaskError(format!("cargo metadata printed no JSON: {e}")))?;
+    let runtime = doc["packages"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|p| p["name"] == "aws-runtime")
+        .and_then(|p| p["manifest_path"].as_str())
+        .ok_or_else(|| xtask::TaskError("cargo metadata lists no aws-runtime".into()))?;
+    let data = std::path::Path::new(runtime)
+        .parent()
+        .map(|p| p.join("test-data"))
+        .filter(|p| p.join("file-location-tests.json").is_file())
+        .ok_or_else(|| {
+            xtask::TaskError(format!(
+                "aws-runtime {AWS_RUNTIME} at {runtime} has no test-data/file-location-tests.json"
+            ))
+        })?;
+    println!("{}", data.display());
+    Ok(())
 }
