@@ -29,6 +29,7 @@ mod handle;
 #[cfg(feature = "rustls")]
 mod hyper_transport;
 mod identity;
+mod paginate;
 mod retry;
 mod sign;
 mod transport;
@@ -41,6 +42,9 @@ pub use handle::{
 };
 #[cfg(feature = "rustls")]
 pub use hyper_transport::HyperTransport;
+pub use paginate::{
+    no_items, ItemPaginator, ItemStream, NoItems, Pagination, PaginationStream, Paginator,
+};
 pub use retry::{backoff, classify_response, random_unit, RetryConfig, RetryQuota, RetryReason};
 pub use sign::Signer;
 pub use transport::{

@@ -27,6 +27,7 @@ mod document;
 pub mod endpoint;
 pub mod http;
 mod numbers;
+pub mod pagination;
 pub mod query;
 #[cfg(feature = "server")]
 pub mod server;

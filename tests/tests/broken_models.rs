@@ -106,6 +106,26 @@ const CASES: &[(&str, Option<&str>, &str)] = &[
         "a Smithy JSON AST is an object, found an array",
     ),
     (
+        "paginated-items-not-a-list.json",
+        Some("ex#List"),
+        "`smithy.api#paginated`: items `Marker` is not a list (maps of items are not supported)",
+    ),
+    (
+        "paginated-missing-input-token.json",
+        Some("ex#List"),
+        "`smithy.api#paginated`: the input has no member `NextToken`",
+    ),
+    (
+        "paginated-output-path-not-a-structure.json",
+        Some("ex#List"),
+        "`smithy.api#paginated`: output token `Marker.Next`: `Marker` is not a structure",
+    ),
+    (
+        "paginated-page-size-not-an-integer.json",
+        Some("ex#List"),
+        "`smithy.api#paginated`: the page size `Marker` is not an integer or a long",
+    ),
+    (
         "recursive-list.json",
         Some("ex#L"),
         "a list or map contains itself without a structure or union in between",

@@ -1,7 +1,8 @@
 //! The generated client through an in-process transport: what goes on the wire
 //! (body, headers, signature shape), and how answers, errors and retries come back.
 
-use std::collections::VecDeque;
+mod support;
+
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -11,65 +12,7 @@ use elasticache::types::CustomerNodeEndpoint;
 use querygen_client::{
     BoxFuture, HttpRequest, HttpResponse, Transport, TransportError, TransportErrorKind,
 };
-
-/// One scripted outcome: a status and body, or a transport failure.
-type Answer = Result<(u16, String), TransportErrorKind>;
-
-/// Answers each request with the next scripted outcome and keeps the requests.
-#[derive(Debug, Clone, Default)]
-struct Script {
-    answers: Arc<Mutex<VecDeque<Answer>>>,
-    seen: Arc<Mutex<Vec<HttpRequest>>>,
-}
-
-impl Script {
-    fn new(answers: Vec<Result<(u16, &str), TransportErrorKind>>) -> Self {
-        let script = Self::default();
-        *script.answers.lock().unwrap() = answers
-            .into_iter()
-            .map(|a| a.map(|(s, b)| (s, b.to_owned())))
-            .collect();
-        script
-    }
-
-    fn requests(&self) -> Vec<HttpRequest> {
-        std::mem::take(&mut *self.seen.lock().unwrap())
-    }
-}
-
-impl Transport for Script {
-    fn send(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
-        self.seen.lock().unwrap().push(request);
-        let next = self.answers.lock().unwrap().pop_front();
-        Box::pin(async move {
-            match next {
-                Some(Ok((status, body))) => Ok(querygen_runtime::http::Response::builder()
-                    .status(status)
-                    .header("content-type", "text/xml")
-                    .body(body.into_bytes().into())
-                    .unwrap()),
-                Some(Err(kind)) => Err(TransportError::new(kind, "scripted failure")),
-                None => panic!("the script has no more answers"),
-            }
-        })
-    }
-}
-
-const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
-
-fn client(script: &Script, max_attempts: u32) -> elasticache::Client {
-    let mut retry = RetryConfig::default();
-    retry.max_attempts = max_attempts;
-    retry.initial_backoff = Duration::from_millis(1);
-    let config = Config::builder()
-        .region("us-east-1")
-        .credentials(Credentials::new("AKIDEXAMPLE", SECRET, None))
-        .endpoint_url("https://elasticache.us-east-1.amazonaws.com")
-        .retry_config(retry)
-        .transport(script.clone())
-        .build();
-    elasticache::Client::from_conf(config)
-}
+use support::{scripted_client as client, Script, SECRET};
 
 fn endpoint(address: &str, port: i32) -> CustomerNodeEndpoint {
     CustomerNodeEndpoint::builder()

@@ -151,8 +151,11 @@ pub struct Operation {
     pub output: Struct,
     /// Errors the operation may return (its own, then the service's), sorted by Rust name.
     pub errors: Vec<NamedRef>,
-    /// Pagination, if the operation is paginated.
+    /// `smithy.api#paginated` as the operation's trait gives it (before the service's
+    /// defaults are merged in).
     pub paginated: Option<Paginated>,
+    /// Pagination resolved against the input and output (set by lowering's last step).
+    pub pagination: Option<crate::pagination::Pagination>,
     /// `smithy.api#endpoint` host prefix (`foo.{label}.`), labels naming `@hostLabel` input members.
     pub host_prefix: Option<String>,
 }

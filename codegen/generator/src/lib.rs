@@ -28,6 +28,7 @@ pub mod ir;
 pub mod lower;
 pub mod model;
 pub mod naming;
+pub mod pagination;
 pub mod partitions;
 pub mod traits;
 

@@ -186,11 +186,13 @@ pub fn lower(model: &Model, service_id: &str) -> Result<ir::Service> {
         .map(str::to_owned)
         .or_else(|| sdk_id.clone())
         .unwrap_or_else(|| service.name().to_owned());
-    Ok(ir::Service {
+    let mut ir = ir::Service {
         title,
         sdk_id,
         ..ir
-    })
+    };
+    crate::pagination::resolve(&mut ir, traits.paginated.as_ref())?;
+    Ok(ir)
 }
 
 fn collect_resource_operations(
@@ -691,6 +693,7 @@ impl<'m> Lowerer<'m> {
             output,
             errors: error_refs,
             paginated: op.traits.paginated.clone(),
+            pagination: None,
             host_prefix,
         })
     }

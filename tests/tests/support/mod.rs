@@ -1,13 +1,16 @@
 //! What several test files share: moto's server and a transport that records.
 #![allow(dead_code)]
 
+use std::collections::VecDeque;
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use elasticache::client::{Config, Credentials, RetryConfig};
-use querygen_client::{BoxFuture, HttpRequest, HttpResponse, Transport, TransportError};
+use querygen_client::{
+    BoxFuture, HttpRequest, HttpResponse, Transport, TransportError, TransportErrorKind,
+};
 
 /// A moto server process, killed on drop.
 pub struct Moto {
@@ -154,4 +157,67 @@ impl Transport for Recording {
             result
         })
     }
+}
+
+/// One scripted outcome: a status and body, or a transport failure.
+pub type Answer = Result<(u16, String), TransportErrorKind>;
+
+/// Answers each request with the next scripted outcome and keeps the requests.
+#[derive(Debug, Clone, Default)]
+pub struct Script {
+    answers: Arc<Mutex<VecDeque<Answer>>>,
+    seen: Arc<Mutex<Vec<HttpRequest>>>,
+}
+
+impl Script {
+    /// A script of these outcomes, in order.
+    pub fn new(answers: Vec<Result<(u16, &str), TransportErrorKind>>) -> Self {
+        let script = Self::default();
+        *script.answers.lock().unwrap() = answers
+            .into_iter()
+            .map(|a| a.map(|(s, b)| (s, b.to_owned())))
+            .collect();
+        script
+    }
+
+    /// The requests so far (taken: the next call starts afresh).
+    pub fn requests(&self) -> Vec<HttpRequest> {
+        std::mem::take(&mut *self.seen.lock().unwrap())
+    }
+}
+
+impl Transport for Script {
+    fn send(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
+        self.seen.lock().unwrap().push(request);
+        let next = self.answers.lock().unwrap().pop_front();
+        Box::pin(async move {
+            match next {
+                Some(Ok((status, body))) => Ok(querygen_runtime::http::Response::builder()
+                    .status(status)
+                    .header("content-type", "text/xml")
+                    .body(body.into_bytes().into())
+                    .unwrap()),
+                Some(Err(kind)) => Err(TransportError::new(kind, "scripted failure")),
+                None => panic!("the script has no more answers"),
+            }
+        })
+    }
+}
+
+/// The secret key of the scripted clients.
+pub const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+
+/// An ElastiCache client that sends through `script`, with quick retries.
+pub fn scripted_client(script: &Script, max_attempts: u32) -> elasticache::Client {
+    let mut retry = RetryConfig::default();
+    retry.max_attempts = max_attempts;
+    retry.initial_backoff = Duration::from_millis(1);
+    let config = Config::builder()
+        .region("us-east-1")
+        .credentials(Credentials::new("AKIDEXAMPLE", SECRET, None))
+        .endpoint_url("https://elasticache.us-east-1.amazonaws.com")
+        .retry_config(retry)
+        .transport(script.clone())
+        .build();
+    elasticache::Client::from_conf(config)
 }

@@ -199,7 +199,7 @@ fn target_fn(service: &Service) -> TokenStream {
     }
 }
 
-fn fluent_name(op: &Operation) -> proc_macro2::Ident {
+pub fn fluent_name(op: &Operation) -> proc_macro2::Ident {
     format_ident!("{}FluentBuilder", crate::naming::type_name(&op.wire_name))
 }
 

@@ -389,6 +389,9 @@ fn operation_file(op: &Operation, service: &Service) -> TokenStream {
         );
         let http = aws_query::http_functions(op);
         let fluent = client::has_client(service).then(|| client::fluent_builder(op));
+        let paginator = client::has_client(service)
+            .then(|| super::pagination::client(op, &client::fluent_name(op)))
+            .flatten();
         let deserialize = aws_query::response_parser(op);
         let error_name = quote::format_ident!("{}Error", crate::naming::type_name(&op.wire_name));
         let error_enum = aws_query::error_enum(
@@ -414,6 +417,7 @@ fn operation_file(op: &Operation, service: &Service) -> TokenStream {
             }
             #http
             #fluent
+            #paginator
             #server_reader
             #server_writer
             #server
@@ -421,11 +425,13 @@ fn operation_file(op: &Operation, service: &Service) -> TokenStream {
     });
     let input_builder = builder_item(&op.input, &place);
     let output_builder = builder_item(&op.output, &place);
+    let pagination = super::pagination::sans_io(op);
     quote! {
         #(#![doc = #lines])*
 
         #input
         #output
+        #pagination
         #protocol
 
         /// Builders for this operation's input and output.

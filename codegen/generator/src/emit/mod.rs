@@ -14,6 +14,7 @@ pub mod client;
 pub mod crate_files;
 pub mod endpoint;
 pub mod enumeration;
+pub mod pagination;
 pub mod structure;
 
 use proc_macro2::{Ident, Span, TokenStream};
@@ -77,7 +78,7 @@ pub fn rust_type(ty: &TypeRef) -> TokenStream {
     }
 }
 
-fn element(ty: &TypeRef, sparse: bool) -> TokenStream {
+pub(crate) fn element(ty: &TypeRef, sparse: bool) -> TokenStream {
     let inner = rust_type(ty);
     if sparse {
         quote!(::std::option::Option<#inner>)

@@ -82,6 +82,32 @@ impl DescribeCacheClustersOutput {
     }
 }
 impl DescribeCacheClustersInput {
+    /// `DescribeCacheClusters` is paginated: the input for the page after `output`, which answered this input.
+    ///
+    /// It is this input with `Marker` set to the answer's `Marker`. [`NextPage::Done`](::querygen_runtime::pagination::NextPage::Done) when the answer has no token or an empty one; [`NextPage::RepeatedToken`](::querygen_runtime::pagination::NextPage::RepeatedToken) when it is the token this input sent (asking again would loop).
+    pub fn next_page(
+        &self,
+        output: &DescribeCacheClustersOutput,
+    ) -> ::querygen_runtime::pagination::NextPage<Self> {
+        ::querygen_runtime::pagination::next_page(
+            self,
+            self.marker.as_deref(),
+            output.marker.as_deref(),
+            |input, token| input.marker = ::std::option::Option::Some(token),
+        )
+    }
+}
+impl DescribeCacheClustersOutput {
+    /// This page's items (`CacheClusters`); none when the answer has none.
+    pub fn page_items(&self) -> &[crate::types::CacheCluster] {
+        self.cache_clusters.as_deref().unwrap_or_default()
+    }
+    /// This page's items (`CacheClusters`), taken out of it.
+    pub fn into_page_items(self) -> ::std::vec::Vec<crate::types::CacheCluster> {
+        self.cache_clusters.unwrap_or_default()
+    }
+}
+impl DescribeCacheClustersInput {
     /// Writes this value's awsQuery pairs under the writer's current key.
     pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
         let mark = writer.mark();
@@ -515,6 +541,34 @@ impl DescribeCacheClustersFluentBuilder {
     ) -> Self {
         self.inner = self.inner.set_show_cache_clusters_not_in_replication_groups(input);
         self
+    }
+}
+#[cfg(feature = "client")]
+static PAGINATION: ::querygen_client::Pagination<
+    DescribeCacheClustersInput,
+    DescribeCacheClustersOutput,
+    crate::types::CacheCluster,
+> = ::querygen_client::Pagination {
+    next_page: DescribeCacheClustersInput::next_page,
+    set_page_size: ::std::option::Option::Some(|
+        input: &mut DescribeCacheClustersInput,
+        size: i32|
+    { input.max_records = ::std::option::Option::Some(size) }),
+    items: DescribeCacheClustersOutput::into_page_items,
+};
+#[cfg(feature = "client")]
+impl DescribeCacheClustersFluentBuilder {
+    /// Pages through `DescribeCacheClusters`: `send()` on the returned paginator gives a stream of pages, each an ordinary call (retries, timeouts and credentials as for `send()`), until the answer's `Marker` is absent or empty. If the service answers with the token it was sent, the stream ends with an error instead of asking for the same page forever. `page_size(n)` sets `MaxRecords` on every request. `items()` streams the `CacheClusters` of every page.
+    pub fn into_paginator(
+        self,
+    ) -> ::querygen_client::Paginator<
+        DescribeCacheClustersInput,
+        DescribeCacheClustersOutput,
+        DescribeCacheClustersError,
+        crate::types::CacheCluster,
+    > {
+        let input = ::std::result::Result::Ok(self.inner.build());
+        ::querygen_client::Paginator::new(self.handle, &OPERATION, &PAGINATION, input)
     }
 }
 #[cfg(feature = "server")]

@@ -70,6 +70,32 @@ impl DescribeCacheEngineVersionsOutput {
     }
 }
 impl DescribeCacheEngineVersionsInput {
+    /// `DescribeCacheEngineVersions` is paginated: the input for the page after `output`, which answered this input.
+    ///
+    /// It is this input with `Marker` set to the answer's `Marker`. [`NextPage::Done`](::querygen_runtime::pagination::NextPage::Done) when the answer has no token or an empty one; [`NextPage::RepeatedToken`](::querygen_runtime::pagination::NextPage::RepeatedToken) when it is the token this input sent (asking again would loop).
+    pub fn next_page(
+        &self,
+        output: &DescribeCacheEngineVersionsOutput,
+    ) -> ::querygen_runtime::pagination::NextPage<Self> {
+        ::querygen_runtime::pagination::next_page(
+            self,
+            self.marker.as_deref(),
+            output.marker.as_deref(),
+            |input, token| input.marker = ::std::option::Option::Some(token),
+        )
+    }
+}
+impl DescribeCacheEngineVersionsOutput {
+    /// This page's items (`CacheEngineVersions`); none when the answer has none.
+    pub fn page_items(&self) -> &[crate::types::CacheEngineVersion] {
+        self.cache_engine_versions.as_deref().unwrap_or_default()
+    }
+    /// This page's items (`CacheEngineVersions`), taken out of it.
+    pub fn into_page_items(self) -> ::std::vec::Vec<crate::types::CacheEngineVersion> {
+        self.cache_engine_versions.unwrap_or_default()
+    }
+}
+impl DescribeCacheEngineVersionsInput {
     /// Writes this value's awsQuery pairs under the writer's current key.
     pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
         let mark = writer.mark();
@@ -419,6 +445,34 @@ impl DescribeCacheEngineVersionsFluentBuilder {
     pub fn set_default_only(mut self, input: ::std::option::Option<bool>) -> Self {
         self.inner = self.inner.set_default_only(input);
         self
+    }
+}
+#[cfg(feature = "client")]
+static PAGINATION: ::querygen_client::Pagination<
+    DescribeCacheEngineVersionsInput,
+    DescribeCacheEngineVersionsOutput,
+    crate::types::CacheEngineVersion,
+> = ::querygen_client::Pagination {
+    next_page: DescribeCacheEngineVersionsInput::next_page,
+    set_page_size: ::std::option::Option::Some(|
+        input: &mut DescribeCacheEngineVersionsInput,
+        size: i32|
+    { input.max_records = ::std::option::Option::Some(size) }),
+    items: DescribeCacheEngineVersionsOutput::into_page_items,
+};
+#[cfg(feature = "client")]
+impl DescribeCacheEngineVersionsFluentBuilder {
+    /// Pages through `DescribeCacheEngineVersions`: `send()` on the returned paginator gives a stream of pages, each an ordinary call (retries, timeouts and credentials as for `send()`), until the answer's `Marker` is absent or empty. If the service answers with the token it was sent, the stream ends with an error instead of asking for the same page forever. `page_size(n)` sets `MaxRecords` on every request. `items()` streams the `CacheEngineVersions` of every page.
+    pub fn into_paginator(
+        self,
+    ) -> ::querygen_client::Paginator<
+        DescribeCacheEngineVersionsInput,
+        DescribeCacheEngineVersionsOutput,
+        DescribeCacheEngineVersionsError,
+        crate::types::CacheEngineVersion,
+    > {
+        let input = ::std::result::Result::Ok(self.inner.build());
+        ::querygen_client::Paginator::new(self.handle, &OPERATION, &PAGINATION, input)
     }
 }
 #[cfg(feature = "server")]

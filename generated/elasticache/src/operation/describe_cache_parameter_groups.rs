@@ -59,6 +59,32 @@ impl DescribeCacheParameterGroupsOutput {
     }
 }
 impl DescribeCacheParameterGroupsInput {
+    /// `DescribeCacheParameterGroups` is paginated: the input for the page after `output`, which answered this input.
+    ///
+    /// It is this input with `Marker` set to the answer's `Marker`. [`NextPage::Done`](::querygen_runtime::pagination::NextPage::Done) when the answer has no token or an empty one; [`NextPage::RepeatedToken`](::querygen_runtime::pagination::NextPage::RepeatedToken) when it is the token this input sent (asking again would loop).
+    pub fn next_page(
+        &self,
+        output: &DescribeCacheParameterGroupsOutput,
+    ) -> ::querygen_runtime::pagination::NextPage<Self> {
+        ::querygen_runtime::pagination::next_page(
+            self,
+            self.marker.as_deref(),
+            output.marker.as_deref(),
+            |input, token| input.marker = ::std::option::Option::Some(token),
+        )
+    }
+}
+impl DescribeCacheParameterGroupsOutput {
+    /// This page's items (`CacheParameterGroups`); none when the answer has none.
+    pub fn page_items(&self) -> &[crate::types::CacheParameterGroup] {
+        self.cache_parameter_groups.as_deref().unwrap_or_default()
+    }
+    /// This page's items (`CacheParameterGroups`), taken out of it.
+    pub fn into_page_items(self) -> ::std::vec::Vec<crate::types::CacheParameterGroup> {
+        self.cache_parameter_groups.unwrap_or_default()
+    }
+}
+impl DescribeCacheParameterGroupsInput {
     /// Writes this value's awsQuery pairs under the writer's current key.
     pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
         let mark = writer.mark();
@@ -453,6 +479,34 @@ impl DescribeCacheParameterGroupsFluentBuilder {
     ) -> Self {
         self.inner = self.inner.set_marker(input);
         self
+    }
+}
+#[cfg(feature = "client")]
+static PAGINATION: ::querygen_client::Pagination<
+    DescribeCacheParameterGroupsInput,
+    DescribeCacheParameterGroupsOutput,
+    crate::types::CacheParameterGroup,
+> = ::querygen_client::Pagination {
+    next_page: DescribeCacheParameterGroupsInput::next_page,
+    set_page_size: ::std::option::Option::Some(|
+        input: &mut DescribeCacheParameterGroupsInput,
+        size: i32|
+    { input.max_records = ::std::option::Option::Some(size) }),
+    items: DescribeCacheParameterGroupsOutput::into_page_items,
+};
+#[cfg(feature = "client")]
+impl DescribeCacheParameterGroupsFluentBuilder {
+    /// Pages through `DescribeCacheParameterGroups`: `send()` on the returned paginator gives a stream of pages, each an ordinary call (retries, timeouts and credentials as for `send()`), until the answer's `Marker` is absent or empty. If the service answers with the token it was sent, the stream ends with an error instead of asking for the same page forever. `page_size(n)` sets `MaxRecords` on every request. `items()` streams the `CacheParameterGroups` of every page.
+    pub fn into_paginator(
+        self,
+    ) -> ::querygen_client::Paginator<
+        DescribeCacheParameterGroupsInput,
+        DescribeCacheParameterGroupsOutput,
+        DescribeCacheParameterGroupsError,
+        crate::types::CacheParameterGroup,
+    > {
+        let input = ::std::result::Result::Ok(self.inner.build());
+        ::querygen_client::Paginator::new(self.handle, &OPERATION, &PAGINATION, input)
     }
 }
 #[cfg(feature = "server")]

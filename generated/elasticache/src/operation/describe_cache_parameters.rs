@@ -66,6 +66,32 @@ impl DescribeCacheParametersOutput {
     }
 }
 impl DescribeCacheParametersInput {
+    /// `DescribeCacheParameters` is paginated: the input for the page after `output`, which answered this input.
+    ///
+    /// It is this input with `Marker` set to the answer's `Marker`. [`NextPage::Done`](::querygen_runtime::pagination::NextPage::Done) when the answer has no token or an empty one; [`NextPage::RepeatedToken`](::querygen_runtime::pagination::NextPage::RepeatedToken) when it is the token this input sent (asking again would loop).
+    pub fn next_page(
+        &self,
+        output: &DescribeCacheParametersOutput,
+    ) -> ::querygen_runtime::pagination::NextPage<Self> {
+        ::querygen_runtime::pagination::next_page(
+            self,
+            self.marker.as_deref(),
+            output.marker.as_deref(),
+            |input, token| input.marker = ::std::option::Option::Some(token),
+        )
+    }
+}
+impl DescribeCacheParametersOutput {
+    /// This page's items (`Parameters`); none when the answer has none.
+    pub fn page_items(&self) -> &[crate::types::Parameter] {
+        self.parameters.as_deref().unwrap_or_default()
+    }
+    /// This page's items (`Parameters`), taken out of it.
+    pub fn into_page_items(self) -> ::std::vec::Vec<crate::types::Parameter> {
+        self.parameters.unwrap_or_default()
+    }
+}
+impl DescribeCacheParametersInput {
     /// Writes this value's awsQuery pairs under the writer's current key.
     pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
         let mark = writer.mark();
@@ -503,6 +529,41 @@ impl DescribeCacheParametersFluentBuilder {
     ) -> Self {
         self.inner = self.inner.set_marker(input);
         self
+    }
+}
+#[cfg(feature = "client")]
+static PAGINATION: ::querygen_client::Pagination<
+    DescribeCacheParametersInput,
+    DescribeCacheParametersOutput,
+    crate::types::Parameter,
+> = ::querygen_client::Pagination {
+    next_page: DescribeCacheParametersInput::next_page,
+    set_page_size: ::std::option::Option::Some(|
+        input: &mut DescribeCacheParametersInput,
+        size: i32|
+    { input.max_records = ::std::option::Option::Some(size) }),
+    items: DescribeCacheParametersOutput::into_page_items,
+};
+#[cfg(feature = "client")]
+impl DescribeCacheParametersFluentBuilder {
+    /// Pages through `DescribeCacheParameters`: `send()` on the returned paginator gives a stream of pages, each an ordinary call (retries, timeouts and credentials as for `send()`), until the answer's `Marker` is absent or empty. If the service answers with the token it was sent, the stream ends with an error instead of asking for the same page forever. `page_size(n)` sets `MaxRecords` on every request. `items()` streams the `Parameters` of every page.
+    pub fn into_paginator(
+        self,
+    ) -> ::querygen_client::Paginator<
+        DescribeCacheParametersInput,
+        DescribeCacheParametersOutput,
+        DescribeCacheParametersError,
+        crate::types::Parameter,
+    > {
+        let input = self
+            .inner
+            .build()
+            .map_err(|problem| {
+                ::querygen_client::ConstructionError::new(
+                    ::std::format!("{}: {problem}", "DescribeCacheParameters"),
+                )
+            });
+        ::querygen_client::Paginator::new(self.handle, &OPERATION, &PAGINATION, input)
     }
 }
 #[cfg(feature = "server")]

@@ -58,6 +58,32 @@ impl DescribeCacheSubnetGroupsOutput {
     }
 }
 impl DescribeCacheSubnetGroupsInput {
+    /// `DescribeCacheSubnetGroups` is paginated: the input for the page after `output`, which answered this input.
+    ///
+    /// It is this input with `Marker` set to the answer's `Marker`. [`NextPage::Done`](::querygen_runtime::pagination::NextPage::Done) when the answer has no token or an empty one; [`NextPage::RepeatedToken`](::querygen_runtime::pagination::NextPage::RepeatedToken) when it is the token this input sent (asking again would loop).
+    pub fn next_page(
+        &self,
+        output: &DescribeCacheSubnetGroupsOutput,
+    ) -> ::querygen_runtime::pagination::NextPage<Self> {
+        ::querygen_runtime::pagination::next_page(
+            self,
+            self.marker.as_deref(),
+            output.marker.as_deref(),
+            |input, token| input.marker = ::std::option::Option::Some(token),
+        )
+    }
+}
+impl DescribeCacheSubnetGroupsOutput {
+    /// This page's items (`CacheSubnetGroups`); none when the answer has none.
+    pub fn page_items(&self) -> &[crate::types::CacheSubnetGroup] {
+        self.cache_subnet_groups.as_deref().unwrap_or_default()
+    }
+    /// This page's items (`CacheSubnetGroups`), taken out of it.
+    pub fn into_page_items(self) -> ::std::vec::Vec<crate::types::CacheSubnetGroup> {
+        self.cache_subnet_groups.unwrap_or_default()
+    }
+}
+impl DescribeCacheSubnetGroupsInput {
     /// Writes this value's awsQuery pairs under the writer's current key.
     pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
         let mark = writer.mark();
@@ -392,6 +418,34 @@ impl DescribeCacheSubnetGroupsFluentBuilder {
     ) -> Self {
         self.inner = self.inner.set_marker(input);
         self
+    }
+}
+#[cfg(feature = "client")]
+static PAGINATION: ::querygen_client::Pagination<
+    DescribeCacheSubnetGroupsInput,
+    DescribeCacheSubnetGroupsOutput,
+    crate::types::CacheSubnetGroup,
+> = ::querygen_client::Pagination {
+    next_page: DescribeCacheSubnetGroupsInput::next_page,
+    set_page_size: ::std::option::Option::Some(|
+        input: &mut DescribeCacheSubnetGroupsInput,
+        size: i32|
+    { input.max_records = ::std::option::Option::Some(size) }),
+    items: DescribeCacheSubnetGroupsOutput::into_page_items,
+};
+#[cfg(feature = "client")]
+impl DescribeCacheSubnetGroupsFluentBuilder {
+    /// Pages through `DescribeCacheSubnetGroups`: `send()` on the returned paginator gives a stream of pages, each an ordinary call (retries, timeouts and credentials as for `send()`), until the answer's `Marker` is absent or empty. If the service answers with the token it was sent, the stream ends with an error instead of asking for the same page forever. `page_size(n)` sets `MaxRecords` on every request. `items()` streams the `CacheSubnetGroups` of every page.
+    pub fn into_paginator(
+        self,
+    ) -> ::querygen_client::Paginator<
+        DescribeCacheSubnetGroupsInput,
+        DescribeCacheSubnetGroupsOutput,
+        DescribeCacheSubnetGroupsError,
+        crate::types::CacheSubnetGroup,
+    > {
+        let input = ::std::result::Result::Ok(self.inner.build());
+        ::querygen_client::Paginator::new(self.handle, &OPERATION, &PAGINATION, input)
     }
 }
 #[cfg(feature = "server")]

@@ -57,6 +57,35 @@ impl DescribeEngineDefaultParametersOutput {
     }
 }
 impl DescribeEngineDefaultParametersInput {
+    /// `DescribeEngineDefaultParameters` is paginated: the input for the page after `output`, which answered this input.
+    ///
+    /// It is this input with `Marker` set to the answer's `EngineDefaults.Marker`. [`NextPage::Done`](::querygen_runtime::pagination::NextPage::Done) when the answer has no token or an empty one; [`NextPage::RepeatedToken`](::querygen_runtime::pagination::NextPage::RepeatedToken) when it is the token this input sent (asking again would loop).
+    pub fn next_page(
+        &self,
+        output: &DescribeEngineDefaultParametersOutput,
+    ) -> ::querygen_runtime::pagination::NextPage<Self> {
+        ::querygen_runtime::pagination::next_page(
+            self,
+            self.marker.as_deref(),
+            output.engine_defaults.as_ref().and_then(|v| v.marker.as_deref()),
+            |input, token| input.marker = ::std::option::Option::Some(token),
+        )
+    }
+}
+impl DescribeEngineDefaultParametersOutput {
+    /// This page's items (`EngineDefaults.Parameters`); none when the answer has none.
+    pub fn page_items(&self) -> &[crate::types::Parameter] {
+        self.engine_defaults
+            .as_ref()
+            .and_then(|v| v.parameters.as_deref())
+            .unwrap_or_default()
+    }
+    /// This page's items (`EngineDefaults.Parameters`), taken out of it.
+    pub fn into_page_items(self) -> ::std::vec::Vec<crate::types::Parameter> {
+        self.engine_defaults.and_then(|v| v.parameters).unwrap_or_default()
+    }
+}
+impl DescribeEngineDefaultParametersInput {
     /// Writes this value's awsQuery pairs under the writer's current key.
     pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
         let mark = writer.mark();
@@ -436,6 +465,41 @@ impl DescribeEngineDefaultParametersFluentBuilder {
     ) -> Self {
         self.inner = self.inner.set_marker(input);
         self
+    }
+}
+#[cfg(feature = "client")]
+static PAGINATION: ::querygen_client::Pagination<
+    DescribeEngineDefaultParametersInput,
+    DescribeEngineDefaultParametersOutput,
+    crate::types::Parameter,
+> = ::querygen_client::Pagination {
+    next_page: DescribeEngineDefaultParametersInput::next_page,
+    set_page_size: ::std::option::Option::Some(|
+        input: &mut DescribeEngineDefaultParametersInput,
+        size: i32|
+    { input.max_records = ::std::option::Option::Some(size) }),
+    items: DescribeEngineDefaultParametersOutput::into_page_items,
+};
+#[cfg(feature = "client")]
+impl DescribeEngineDefaultParametersFluentBuilder {
+    /// Pages through `DescribeEngineDefaultParameters`: `send()` on the returned paginator gives a stream of pages, each an ordinary call (retries, timeouts and credentials as for `send()`), until the answer's `EngineDefaults.Marker` is absent or empty. If the service answers with the token it was sent, the stream ends with an error instead of asking for the same page forever. `page_size(n)` sets `MaxRecords` on every request. `items()` streams the `EngineDefaults.Parameters` of every page.
+    pub fn into_paginator(
+        self,
+    ) -> ::querygen_client::Paginator<
+        DescribeEngineDefaultParametersInput,
+        DescribeEngineDefaultParametersOutput,
+        DescribeEngineDefaultParametersError,
+        crate::types::Parameter,
+    > {
+        let input = self
+            .inner
+            .build()
+            .map_err(|problem| {
+                ::querygen_client::ConstructionError::new(
+                    ::std::format!("{}: {problem}", "DescribeEngineDefaultParameters"),
+                )
+            });
+        ::querygen_client::Paginator::new(self.handle, &OPERATION, &PAGINATION, input)
     }
 }
 #[cfg(feature = "server")]

@@ -72,6 +72,32 @@ impl DescribeEventsOutput {
     }
 }
 impl DescribeEventsInput {
+    /// `DescribeEvents` is paginated: the input for the page after `output`, which answered this input.
+    ///
+    /// It is this input with `Marker` set to the answer's `Marker`. [`NextPage::Done`](::querygen_runtime::pagination::NextPage::Done) when the answer has no token or an empty one; [`NextPage::RepeatedToken`](::querygen_runtime::pagination::NextPage::RepeatedToken) when it is the token this input sent (asking again would loop).
+    pub fn next_page(
+        &self,
+        output: &DescribeEventsOutput,
+    ) -> ::querygen_runtime::pagination::NextPage<Self> {
+        ::querygen_runtime::pagination::next_page(
+            self,
+            self.marker.as_deref(),
+            output.marker.as_deref(),
+            |input, token| input.marker = ::std::option::Option::Some(token),
+        )
+    }
+}
+impl DescribeEventsOutput {
+    /// This page's items (`Events`); none when the answer has none.
+    pub fn page_items(&self) -> &[crate::types::Event] {
+        self.events.as_deref().unwrap_or_default()
+    }
+    /// This page's items (`Events`), taken out of it.
+    pub fn into_page_items(self) -> ::std::vec::Vec<crate::types::Event> {
+        self.events.unwrap_or_default()
+    }
+}
+impl DescribeEventsInput {
     /// Writes this value's awsQuery pairs under the writer's current key.
     pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
         let mark = writer.mark();
@@ -519,6 +545,34 @@ impl DescribeEventsFluentBuilder {
     ) -> Self {
         self.inner = self.inner.set_marker(input);
         self
+    }
+}
+#[cfg(feature = "client")]
+static PAGINATION: ::querygen_client::Pagination<
+    DescribeEventsInput,
+    DescribeEventsOutput,
+    crate::types::Event,
+> = ::querygen_client::Pagination {
+    next_page: DescribeEventsInput::next_page,
+    set_page_size: ::std::option::Option::Some(|
+        input: &mut DescribeEventsInput,
+        size: i32|
+    { input.max_records = ::std::option::Option::Some(size) }),
+    items: DescribeEventsOutput::into_page_items,
+};
+#[cfg(feature = "client")]
+impl DescribeEventsFluentBuilder {
+    /// Pages through `DescribeEvents`: `send()` on the returned paginator gives a stream of pages, each an ordinary call (retries, timeouts and credentials as for `send()`), until the answer's `Marker` is absent or empty. If the service answers with the token it was sent, the stream ends with an error instead of asking for the same page forever. `page_size(n)` sets `MaxRecords` on every request. `items()` streams the `Events` of every page.
+    pub fn into_paginator(
+        self,
+    ) -> ::querygen_client::Paginator<
+        DescribeEventsInput,
+        DescribeEventsOutput,
+        DescribeEventsError,
+        crate::types::Event,
+    > {
+        let input = ::std::result::Result::Ok(self.inner.build());
+        ::querygen_client::Paginator::new(self.handle, &OPERATION, &PAGINATION, input)
     }
 }
 #[cfg(feature = "server")]

@@ -58,6 +58,34 @@ impl DescribeGlobalReplicationGroupsOutput {
     }
 }
 impl DescribeGlobalReplicationGroupsInput {
+    /// `DescribeGlobalReplicationGroups` is paginated: the input for the page after `output`, which answered this input.
+    ///
+    /// It is this input with `Marker` set to the answer's `Marker`. [`NextPage::Done`](::querygen_runtime::pagination::NextPage::Done) when the answer has no token or an empty one; [`NextPage::RepeatedToken`](::querygen_runtime::pagination::NextPage::RepeatedToken) when it is the token this input sent (asking again would loop).
+    pub fn next_page(
+        &self,
+        output: &DescribeGlobalReplicationGroupsOutput,
+    ) -> ::querygen_runtime::pagination::NextPage<Self> {
+        ::querygen_runtime::pagination::next_page(
+            self,
+            self.marker.as_deref(),
+            output.marker.as_deref(),
+            |input, token| input.marker = ::std::option::Option::Some(token),
+        )
+    }
+}
+impl DescribeGlobalReplicationGroupsOutput {
+    /// This page's items (`GlobalReplicationGroups`); none when the answer has none.
+    pub fn page_items(&self) -> &[crate::types::GlobalReplicationGroup] {
+        self.global_replication_groups.as_deref().unwrap_or_default()
+    }
+    /// This page's items (`GlobalReplicationGroups`), taken out of it.
+    pub fn into_page_items(
+        self,
+    ) -> ::std::vec::Vec<crate::types::GlobalReplicationGroup> {
+        self.global_replication_groups.unwrap_or_default()
+    }
+}
+impl DescribeGlobalReplicationGroupsInput {
     /// Writes this value's awsQuery pairs under the writer's current key.
     pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
         let mark = writer.mark();
@@ -468,6 +496,34 @@ impl DescribeGlobalReplicationGroupsFluentBuilder {
     pub fn set_show_member_info(mut self, input: ::std::option::Option<bool>) -> Self {
         self.inner = self.inner.set_show_member_info(input);
         self
+    }
+}
+#[cfg(feature = "client")]
+static PAGINATION: ::querygen_client::Pagination<
+    DescribeGlobalReplicationGroupsInput,
+    DescribeGlobalReplicationGroupsOutput,
+    crate::types::GlobalReplicationGroup,
+> = ::querygen_client::Pagination {
+    next_page: DescribeGlobalReplicationGroupsInput::next_page,
+    set_page_size: ::std::option::Option::Some(|
+        input: &mut DescribeGlobalReplicationGroupsInput,
+        size: i32|
+    { input.max_records = ::std::option::Option::Some(size) }),
+    items: DescribeGlobalReplicationGroupsOutput::into_page_items,
+};
+#[cfg(feature = "client")]
+impl DescribeGlobalReplicationGroupsFluentBuilder {
+    /// Pages through `DescribeGlobalReplicationGroups`: `send()` on the returned paginator gives a stream of pages, each an ordinary call (retries, timeouts and credentials as for `send()`), until the answer's `Marker` is absent or empty. If the service answers with the token it was sent, the stream ends with an error instead of asking for the same page forever. `page_size(n)` sets `MaxRecords` on every request. `items()` streams the `GlobalReplicationGroups` of every page.
+    pub fn into_paginator(
+        self,
+    ) -> ::querygen_client::Paginator<
+        DescribeGlobalReplicationGroupsInput,
+        DescribeGlobalReplicationGroupsOutput,
+        DescribeGlobalReplicationGroupsError,
+        crate::types::GlobalReplicationGroup,
+    > {
+        let input = ::std::result::Result::Ok(self.inner.build());
+        ::querygen_client::Paginator::new(self.handle, &OPERATION, &PAGINATION, input)
     }
 }
 #[cfg(feature = "server")]

@@ -154,6 +154,34 @@ impl DescribeReservedCacheNodesOfferingsOutput {
     }
 }
 impl DescribeReservedCacheNodesOfferingsInput {
+    /// `DescribeReservedCacheNodesOfferings` is paginated: the input for the page after `output`, which answered this input.
+    ///
+    /// It is this input with `Marker` set to the answer's `Marker`. [`NextPage::Done`](::querygen_runtime::pagination::NextPage::Done) when the answer has no token or an empty one; [`NextPage::RepeatedToken`](::querygen_runtime::pagination::NextPage::RepeatedToken) when it is the token this input sent (asking again would loop).
+    pub fn next_page(
+        &self,
+        output: &DescribeReservedCacheNodesOfferingsOutput,
+    ) -> ::querygen_runtime::pagination::NextPage<Self> {
+        ::querygen_runtime::pagination::next_page(
+            self,
+            self.marker.as_deref(),
+            output.marker.as_deref(),
+            |input, token| input.marker = ::std::option::Option::Some(token),
+        )
+    }
+}
+impl DescribeReservedCacheNodesOfferingsOutput {
+    /// This page's items (`ReservedCacheNodesOfferings`); none when the answer has none.
+    pub fn page_items(&self) -> &[crate::types::ReservedCacheNodesOffering] {
+        self.reserved_cache_nodes_offerings.as_deref().unwrap_or_default()
+    }
+    /// This page's items (`ReservedCacheNodesOfferings`), taken out of it.
+    pub fn into_page_items(
+        self,
+    ) -> ::std::vec::Vec<crate::types::ReservedCacheNodesOffering> {
+        self.reserved_cache_nodes_offerings.unwrap_or_default()
+    }
+}
+impl DescribeReservedCacheNodesOfferingsInput {
     /// Writes this value's awsQuery pairs under the writer's current key.
     pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
         let mark = writer.mark();
@@ -734,6 +762,34 @@ impl DescribeReservedCacheNodesOfferingsFluentBuilder {
     ) -> Self {
         self.inner = self.inner.set_marker(input);
         self
+    }
+}
+#[cfg(feature = "client")]
+static PAGINATION: ::querygen_client::Pagination<
+    DescribeReservedCacheNodesOfferingsInput,
+    DescribeReservedCacheNodesOfferingsOutput,
+    crate::types::ReservedCacheNodesOffering,
+> = ::querygen_client::Pagination {
+    next_page: DescribeReservedCacheNodesOfferingsInput::next_page,
+    set_page_size: ::std::option::Option::Some(|
+        input: &mut DescribeReservedCacheNodesOfferingsInput,
+        size: i32|
+    { input.max_records = ::std::option::Option::Some(size) }),
+    items: DescribeReservedCacheNodesOfferingsOutput::into_page_items,
+};
+#[cfg(feature = "client")]
+impl DescribeReservedCacheNodesOfferingsFluentBuilder {
+    /// Pages through `DescribeReservedCacheNodesOfferings`: `send()` on the returned paginator gives a stream of pages, each an ordinary call (retries, timeouts and credentials as for `send()`), until the answer's `Marker` is absent or empty. If the service answers with the token it was sent, the stream ends with an error instead of asking for the same page forever. `page_size(n)` sets `MaxRecords` on every request. `items()` streams the `ReservedCacheNodesOfferings` of every page.
+    pub fn into_paginator(
+        self,
+    ) -> ::querygen_client::Paginator<
+        DescribeReservedCacheNodesOfferingsInput,
+        DescribeReservedCacheNodesOfferingsOutput,
+        DescribeReservedCacheNodesOfferingsError,
+        crate::types::ReservedCacheNodesOffering,
+    > {
+        let input = ::std::result::Result::Ok(self.inner.build());
+        ::querygen_client::Paginator::new(self.handle, &OPERATION, &PAGINATION, input)
     }
 }
 #[cfg(feature = "server")]

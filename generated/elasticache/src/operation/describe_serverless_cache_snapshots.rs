@@ -71,6 +71,34 @@ impl DescribeServerlessCacheSnapshotsOutput {
     }
 }
 impl DescribeServerlessCacheSnapshotsInput {
+    /// `DescribeServerlessCacheSnapshots` is paginated: the input for the page after `output`, which answered this input.
+    ///
+    /// It is this input with `NextToken` set to the answer's `NextToken`. [`NextPage::Done`](::querygen_runtime::pagination::NextPage::Done) when the answer has no token or an empty one; [`NextPage::RepeatedToken`](::querygen_runtime::pagination::NextPage::RepeatedToken) when it is the token this input sent (asking again would loop).
+    pub fn next_page(
+        &self,
+        output: &DescribeServerlessCacheSnapshotsOutput,
+    ) -> ::querygen_runtime::pagination::NextPage<Self> {
+        ::querygen_runtime::pagination::next_page(
+            self,
+            self.next_token.as_deref(),
+            output.next_token.as_deref(),
+            |input, token| input.next_token = ::std::option::Option::Some(token),
+        )
+    }
+}
+impl DescribeServerlessCacheSnapshotsOutput {
+    /// This page's items (`ServerlessCacheSnapshots`); none when the answer has none.
+    pub fn page_items(&self) -> &[crate::types::ServerlessCacheSnapshot] {
+        self.serverless_cache_snapshots.as_deref().unwrap_or_default()
+    }
+    /// This page's items (`ServerlessCacheSnapshots`), taken out of it.
+    pub fn into_page_items(
+        self,
+    ) -> ::std::vec::Vec<crate::types::ServerlessCacheSnapshot> {
+        self.serverless_cache_snapshots.unwrap_or_default()
+    }
+}
+impl DescribeServerlessCacheSnapshotsInput {
     /// Writes this value's awsQuery pairs under the writer's current key.
     pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
         let mark = writer.mark();
@@ -543,6 +571,34 @@ impl DescribeServerlessCacheSnapshotsFluentBuilder {
     pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
         self.inner = self.inner.set_max_results(input);
         self
+    }
+}
+#[cfg(feature = "client")]
+static PAGINATION: ::querygen_client::Pagination<
+    DescribeServerlessCacheSnapshotsInput,
+    DescribeServerlessCacheSnapshotsOutput,
+    crate::types::ServerlessCacheSnapshot,
+> = ::querygen_client::Pagination {
+    next_page: DescribeServerlessCacheSnapshotsInput::next_page,
+    set_page_size: ::std::option::Option::Some(|
+        input: &mut DescribeServerlessCacheSnapshotsInput,
+        size: i32|
+    { input.max_results = ::std::option::Option::Some(size) }),
+    items: DescribeServerlessCacheSnapshotsOutput::into_page_items,
+};
+#[cfg(feature = "client")]
+impl DescribeServerlessCacheSnapshotsFluentBuilder {
+    /// Pages through `DescribeServerlessCacheSnapshots`: `send()` on the returned paginator gives a stream of pages, each an ordinary call (retries, timeouts and credentials as for `send()`), until the answer's `NextToken` is absent or empty. If the service answers with the token it was sent, the stream ends with an error instead of asking for the same page forever. `page_size(n)` sets `MaxResults` on every request. `items()` streams the `ServerlessCacheSnapshots` of every page.
+    pub fn into_paginator(
+        self,
+    ) -> ::querygen_client::Paginator<
+        DescribeServerlessCacheSnapshotsInput,
+        DescribeServerlessCacheSnapshotsOutput,
+        DescribeServerlessCacheSnapshotsError,
+        crate::types::ServerlessCacheSnapshot,
+    > {
+        let input = ::std::result::Result::Ok(self.inner.build());
+        ::querygen_client::Paginator::new(self.handle, &OPERATION, &PAGINATION, input)
     }
 }
 #[cfg(feature = "server")]

@@ -57,6 +57,32 @@ impl DescribeServiceUpdatesOutput {
     }
 }
 impl DescribeServiceUpdatesInput {
+    /// `DescribeServiceUpdates` is paginated: the input for the page after `output`, which answered this input.
+    ///
+    /// It is this input with `Marker` set to the answer's `Marker`. [`NextPage::Done`](::querygen_runtime::pagination::NextPage::Done) when the answer has no token or an empty one; [`NextPage::RepeatedToken`](::querygen_runtime::pagination::NextPage::RepeatedToken) when it is the token this input sent (asking again would loop).
+    pub fn next_page(
+        &self,
+        output: &DescribeServiceUpdatesOutput,
+    ) -> ::querygen_runtime::pagination::NextPage<Self> {
+        ::querygen_runtime::pagination::next_page(
+            self,
+            self.marker.as_deref(),
+            output.marker.as_deref(),
+            |input, token| input.marker = ::std::option::Option::Some(token),
+        )
+    }
+}
+impl DescribeServiceUpdatesOutput {
+    /// This page's items (`ServiceUpdates`); none when the answer has none.
+    pub fn page_items(&self) -> &[crate::types::ServiceUpdate] {
+        self.service_updates.as_deref().unwrap_or_default()
+    }
+    /// This page's items (`ServiceUpdates`), taken out of it.
+    pub fn into_page_items(self) -> ::std::vec::Vec<crate::types::ServiceUpdate> {
+        self.service_updates.unwrap_or_default()
+    }
+}
+impl DescribeServiceUpdatesInput {
     /// Writes this value's awsQuery pairs under the writer's current key.
     pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
         let mark = writer.mark();
@@ -472,6 +498,34 @@ impl DescribeServiceUpdatesFluentBuilder {
     ) -> Self {
         self.inner = self.inner.set_marker(input);
         self
+    }
+}
+#[cfg(feature = "client")]
+static PAGINATION: ::querygen_client::Pagination<
+    DescribeServiceUpdatesInput,
+    DescribeServiceUpdatesOutput,
+    crate::types::ServiceUpdate,
+> = ::querygen_client::Pagination {
+    next_page: DescribeServiceUpdatesInput::next_page,
+    set_page_size: ::std::option::Option::Some(|
+        input: &mut DescribeServiceUpdatesInput,
+        size: i32|
+    { input.max_records = ::std::option::Option::Some(size) }),
+    items: DescribeServiceUpdatesOutput::into_page_items,
+};
+#[cfg(feature = "client")]
+impl DescribeServiceUpdatesFluentBuilder {
+    /// Pages through `DescribeServiceUpdates`: `send()` on the returned paginator gives a stream of pages, each an ordinary call (retries, timeouts and credentials as for `send()`), until the answer's `Marker` is absent or empty. If the service answers with the token it was sent, the stream ends with an error instead of asking for the same page forever. `page_size(n)` sets `MaxRecords` on every request. `items()` streams the `ServiceUpdates` of every page.
+    pub fn into_paginator(
+        self,
+    ) -> ::querygen_client::Paginator<
+        DescribeServiceUpdatesInput,
+        DescribeServiceUpdatesOutput,
+        DescribeServiceUpdatesError,
+        crate::types::ServiceUpdate,
+    > {
+        let input = ::std::result::Result::Ok(self.inner.build());
+        ::querygen_client::Paginator::new(self.handle, &OPERATION, &PAGINATION, input)
     }
 }
 #[cfg(feature = "server")]

@@ -72,6 +72,32 @@ impl DescribeUpdateActionsOutput {
     }
 }
 impl DescribeUpdateActionsInput {
+    /// `DescribeUpdateActions` is paginated: the input for the page after `output`, which answered this input.
+    ///
+    /// It is this input with `Marker` set to the answer's `Marker`. [`NextPage::Done`](::querygen_runtime::pagination::NextPage::Done) when the answer has no token or an empty one; [`NextPage::RepeatedToken`](::querygen_runtime::pagination::NextPage::RepeatedToken) when it is the token this input sent (asking again would loop).
+    pub fn next_page(
+        &self,
+        output: &DescribeUpdateActionsOutput,
+    ) -> ::querygen_runtime::pagination::NextPage<Self> {
+        ::querygen_runtime::pagination::next_page(
+            self,
+            self.marker.as_deref(),
+            output.marker.as_deref(),
+            |input, token| input.marker = ::std::option::Option::Some(token),
+        )
+    }
+}
+impl DescribeUpdateActionsOutput {
+    /// This page's items (`UpdateActions`); none when the answer has none.
+    pub fn page_items(&self) -> &[crate::types::UpdateAction] {
+        self.update_actions.as_deref().unwrap_or_default()
+    }
+    /// This page's items (`UpdateActions`), taken out of it.
+    pub fn into_page_items(self) -> ::std::vec::Vec<crate::types::UpdateAction> {
+        self.update_actions.unwrap_or_default()
+    }
+}
+impl DescribeUpdateActionsInput {
     /// Writes this value's awsQuery pairs under the writer's current key.
     pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
         let mark = writer.mark();
@@ -625,6 +651,34 @@ impl DescribeUpdateActionsFluentBuilder {
     ) -> Self {
         self.inner = self.inner.set_marker(input);
         self
+    }
+}
+#[cfg(feature = "client")]
+static PAGINATION: ::querygen_client::Pagination<
+    DescribeUpdateActionsInput,
+    DescribeUpdateActionsOutput,
+    crate::types::UpdateAction,
+> = ::querygen_client::Pagination {
+    next_page: DescribeUpdateActionsInput::next_page,
+    set_page_size: ::std::option::Option::Some(|
+        input: &mut DescribeUpdateActionsInput,
+        size: i32|
+    { input.max_records = ::std::option::Option::Some(size) }),
+    items: DescribeUpdateActionsOutput::into_page_items,
+};
+#[cfg(feature = "client")]
+impl DescribeUpdateActionsFluentBuilder {
+    /// Pages through `DescribeUpdateActions`: `send()` on the returned paginator gives a stream of pages, each an ordinary call (retries, timeouts and credentials as for `send()`), until the answer's `Marker` is absent or empty. If the service answers with the token it was sent, the stream ends with an error instead of asking for the same page forever. `page_size(n)` sets `MaxRecords` on every request. `items()` streams the `UpdateActions` of every page.
+    pub fn into_paginator(
+        self,
+    ) -> ::querygen_client::Paginator<
+        DescribeUpdateActionsInput,
+        DescribeUpdateActionsOutput,
+        DescribeUpdateActionsError,
+        crate::types::UpdateAction,
+    > {
+        let input = ::std::result::Result::Ok(self.inner.build());
+        ::querygen_client::Paginator::new(self.handle, &OPERATION, &PAGINATION, input)
     }
 }
 #[cfg(feature = "server")]

@@ -57,6 +57,32 @@ impl DescribeUsersOutput {
     }
 }
 impl DescribeUsersInput {
+    /// `DescribeUsers` is paginated: the input for the page after `output`, which answered this input.
+    ///
+    /// It is this input with `Marker` set to the answer's `Marker`. [`NextPage::Done`](::querygen_runtime::pagination::NextPage::Done) when the answer has no token or an empty one; [`NextPage::RepeatedToken`](::querygen_runtime::pagination::NextPage::RepeatedToken) when it is the token this input sent (asking again would loop).
+    pub fn next_page(
+        &self,
+        output: &DescribeUsersOutput,
+    ) -> ::querygen_runtime::pagination::NextPage<Self> {
+        ::querygen_runtime::pagination::next_page(
+            self,
+            self.marker.as_deref(),
+            output.marker.as_deref(),
+            |input, token| input.marker = ::std::option::Option::Some(token),
+        )
+    }
+}
+impl DescribeUsersOutput {
+    /// This page's items (`Users`); none when the answer has none.
+    pub fn page_items(&self) -> &[crate::types::User] {
+        self.users.as_deref().unwrap_or_default()
+    }
+    /// This page's items (`Users`), taken out of it.
+    pub fn into_page_items(self) -> ::std::vec::Vec<crate::types::User> {
+        self.users.unwrap_or_default()
+    }
+}
+impl DescribeUsersInput {
     /// Writes this value's awsQuery pairs under the writer's current key.
     pub fn write_query(&self, writer: &mut ::querygen_runtime::query::QueryWriter) {
         let mark = writer.mark();
@@ -486,6 +512,34 @@ impl DescribeUsersFluentBuilder {
     ) -> Self {
         self.inner = self.inner.set_marker(input);
         self
+    }
+}
+#[cfg(feature = "client")]
+static PAGINATION: ::querygen_client::Pagination<
+    DescribeUsersInput,
+    DescribeUsersOutput,
+    crate::types::User,
+> = ::querygen_client::Pagination {
+    next_page: DescribeUsersInput::next_page,
+    set_page_size: ::std::option::Option::Some(|
+        input: &mut DescribeUsersInput,
+        size: i32|
+    { input.max_records = ::std::option::Option::Some(size) }),
+    items: DescribeUsersOutput::into_page_items,
+};
+#[cfg(feature = "client")]
+impl DescribeUsersFluentBuilder {
+    /// Pages through `DescribeUsers`: `send()` on the returned paginator gives a stream of pages, each an ordinary call (retries, timeouts and credentials as for `send()`), until the answer's `Marker` is absent or empty. If the service answers with the token it was sent, the stream ends with an error instead of asking for the same page forever. `page_size(n)` sets `MaxRecords` on every request. `items()` streams the `Users` of every page.
+    pub fn into_paginator(
+        self,
+    ) -> ::querygen_client::Paginator<
+        DescribeUsersInput,
+        DescribeUsersOutput,
+        DescribeUsersError,
+        crate::types::User,
+    > {
+        let input = ::std::result::Result::Ok(self.inner.build());
+        ::querygen_client::Paginator::new(self.handle, &OPERATION, &PAGINATION, input)
     }
 }
 #[cfg(feature = "server")]

@@ -91,6 +91,32 @@ impl PutEverythingOutput {
         ::std::default::Default::default()
     }
 }
+impl PutEverythingInput {
+    /// `PutEverything` is paginated: the input for the page after `output`, which answered this input.
+    ///
+    /// It is this input with `Marker` set to the answer's `Marker`. [`NextPage::Done`](::querygen_runtime::pagination::NextPage::Done) when the answer has no token or an empty one; [`NextPage::RepeatedToken`](::querygen_runtime::pagination::NextPage::RepeatedToken) when it is the token this input sent (asking again would loop).
+    pub fn next_page(
+        &self,
+        output: &PutEverythingOutput,
+    ) -> ::querygen_runtime::pagination::NextPage<Self> {
+        ::querygen_runtime::pagination::next_page(
+            self,
+            self.marker.as_deref(),
+            output.marker.as_deref(),
+            |input, token| input.marker = ::std::option::Option::Some(token),
+        )
+    }
+}
+impl PutEverythingOutput {
+    /// This page's items (`Things`); none when the answer has none.
+    pub fn page_items(&self) -> &[crate::types::Thing] {
+        self.things.as_deref().unwrap_or_default()
+    }
+    /// This page's items (`Things`), taken out of it.
+    pub fn into_page_items(self) -> ::std::vec::Vec<crate::types::Thing> {
+        self.things.unwrap_or_default()
+    }
+}
 /// Builders for this operation's input and output.
 pub mod builders {
     /// A builder for [`PutEverythingInput`](super::PutEverythingInput).

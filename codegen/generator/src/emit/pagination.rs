@@ -1,0 +1,204 @@
+//! Paginators: the sans-IO `next_page` and item accessors of a paginated
+//! operation (always), and its client's `into_paginator` (behind `client`). The
+//! paths were resolved by lowering ([`crate::pagination`]); this only prints.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::{doc_line, ident, rust_type};
+use crate::ir::{Operation, TypeRef};
+use crate::pagination::{Pagination, Step};
+
+/// One step's value from `v`: an `Option` of it (`true`), or the value itself (`false`).
+fn project(step: &Step, v: &TokenStream, borrow: bool, last: bool) -> (TokenStream, bool) {
+    let field = ident(&step.rust_name);
+    match (borrow, step.optional, step.boxed) {
+        // The last step of a borrow is dereferenced: `&str` for a token, a slice for items.
+        (true, true, false) if last => (quote!(#v.#field.as_deref()), true),
+        (true, true, false) => (quote!(#v.#field.as_ref()), true),
+        (true, true, true) => (quote!(#v.#field.as_deref()), true),
+        (true, false, false) if last => (quote!(&*#v.#field), false),
+        (true, false, false) => (quote!(&#v.#field), false),
+        (true, false, true) => (quote!(&*#v.#field), false),
+        (false, true, false) => (quote!(#v.#field), true),
+        (false, true, true) => (quote!(#v.#field.map(|b| *b)), true),
+        (false, false, false) => (quote!(#v.#field), false),
+        (false, false, true) => (quote!(*#v.#field), false),
+    }
+}
+
+/// The value at the end of `path` from `base` as an `Option`: borrowed (the last
+/// step dereferenced) or taken out.
+fn walk(base: TokenStream, path: &[Step], borrow: bool) -> TokenStream {
+    let v = quote!(v);
+    let mut steps = path.iter().enumerate();
+    let Some((_, first)) = steps.next() else {
+        return quote!(::std::option::Option::None);
+    };
+    let (first, is_option) = project(first, &base, borrow, path.len() == 1);
+    let mut expr = if is_option {
+        first
+    } else {
+        quote!(::std::option::Option::Some(#first))
+    };
+    for (i, step) in steps {
+        let (value, is_option) = project(step, &v, borrow, i + 1 == path.len());
+        expr = if is_option {
+            quote!(#expr.and_then(|v| #value))
+        } else {
+            quote!(#expr.map(|v| #value))
+        };
+    }
+    expr
+}
+
+/// The Rust type of one item of the list `items`.
+fn item_type(list: &TypeRef) -> TokenStream {
+    match list {
+        TypeRef::List(list) => super::element(&list.item, list.sparse),
+        other => rust_type(other),
+    }
+}
+
+fn names(op: &Operation) -> (proc_macro2::Ident, proc_macro2::Ident) {
+    let type_name = crate::naming::type_name(&op.wire_name);
+    (
+        format_ident!("{}Input", type_name),
+        format_ident!("{}Output", type_name),
+    )
+}
+
+/// The sans-IO side, for the operation's module.
+pub fn sans_io(op: &Operation) -> Option<TokenStream> {
+    let pagination = op.pagination.as_ref()?;
+    let (input, output) = names(op);
+    let token = ident(&pagination.input_token);
+    let received = walk(quote!(output), &pagination.output_token, true);
+    let wire = &pagination.wire;
+    let next_doc = crate::docs::doc_lines(&format!(
+        "`{op_name}` is paginated: the input for the page after `output`, which answered this input.\n\n\
+         It is this input with `{input_token}` set to the answer's `{output_token}`. \
+         [`NextPage::Done`](::querygen_runtime::pagination::NextPage::Done) when the answer has no \
+         token or an empty one; [`NextPage::RepeatedToken`](::querygen_runtime::pagination::NextPage::RepeatedToken) \
+         when it is the token this input sent (asking again would loop).",
+        op_name = op.wire_name,
+        input_token = wire.input_token.as_deref().unwrap_or_default(),
+        output_token = wire.output_token.as_deref().unwrap_or_default(),
+    ));
+    let items = pagination.items.as_ref().map(|items| {
+        let item = item_type(&items.list);
+        let borrowed = walk(quote!(self), &items.path, true);
+        let owned = walk(quote!(self), &items.path, false);
+        let path = wire.items.as_deref().unwrap_or_default();
+        let doc = doc_line(&format!(
+            "This page's items (`{path}`); none when the answer has none."
+        ));
+        let into_doc = doc_line(&format!("This page's items (`{path}`), taken out of it."));
+        quote! {
+            impl #output {
+                #doc
+                pub fn page_items(&self) -> &[#item] {
+                    #borrowed.unwrap_or_default()
+                }
+
+                #into_doc
+                pub fn into_page_items(self) -> ::std::vec::Vec<#item> {
+                    #owned.unwrap_or_default()
+                }
+            }
+        }
+    });
+    Some(quote! {
+        impl #input {
+            #(#[doc = #next_doc])*
+            pub fn next_page(&self, output: &#output) -> ::querygen_runtime::pagination::NextPage<Self> {
+                ::querygen_runtime::pagination::next_page(
+                    self,
+                    self.#token.as_deref(),
+                    #received,
+                    |input, token| input.#token = ::std::option::Option::Some(token),
+                )
+            }
+        }
+
+        #items
+    })
+}
+
+/// The client side, for the fluent builder (behind the `client` feature).
+pub fn client(op: &Operation, fluent: &proc_macro2::Ident) -> Option<TokenStream> {
+    let pagination: &Pagination = op.pagination.as_ref()?;
+    let wire_name = &op.wire_name;
+    // As for `send()`: `build()` is fallible only when a required member has no default.
+    let build = if op.input.required_fields().next().is_some() {
+        quote!(self.inner.build().map_err(|problem| {
+            ::querygen_client::ConstructionError::new(::std::format!("{}: {problem}", #wire_name))
+        }))
+    } else {
+        quote!(::std::result::Result::Ok(self.inner.build()))
+    };
+    let (input, output) = names(op);
+    let error = format_ident!("{}Error", crate::naming::type_name(&op.wire_name));
+    let (item, items) = match &pagination.items {
+        Some(items) => {
+            let item = item_type(&items.list);
+            (item, quote!(#output::into_page_items))
+        }
+        None => (
+            quote!(::querygen_client::NoItems),
+            quote!(::querygen_client::no_items),
+        ),
+    };
+    let set_page_size = match &pagination.page_size {
+        Some(size) => {
+            let field = ident(&size.rust_name);
+            let value = if size.long {
+                quote!(i64::from(size))
+            } else {
+                quote!(size)
+            };
+            quote!(::std::option::Option::Some(|input: &mut #input, size: i32| {
+                input.#field = ::std::option::Option::Some(#value)
+            }))
+        }
+        None => quote!(::std::option::Option::None),
+    };
+    let mut doc = format!(
+        "Pages through `{wire_name}`: `send()` on the returned paginator gives a stream of \
+         pages, each an ordinary call (retries, timeouts and credentials as for `send()`), \
+         until the answer's `{}` is absent or empty. If the service answers with the token \
+         it was sent, the stream ends with an error instead of asking for the same page forever.",
+        pagination.wire.output_token.as_deref().unwrap_or_default()
+    );
+    match (&pagination.page_size, &pagination.wire.page_size) {
+        (Some(_), Some(member)) => doc.push_str(&format!(
+            " `page_size(n)` sets `{member}` on every request."
+        )),
+        _ => doc.push_str(" The operation has no page-size member: `page_size` is refused."),
+    }
+    match &pagination.wire.items {
+        Some(path) => doc.push_str(&format!(" `items()` streams the `{path}` of every page.")),
+        None => {
+            doc.push_str(" The model names no items for this operation: `items()` yields none.")
+        }
+    }
+    let doc = crate::docs::doc_lines(&doc);
+    Some(quote! {
+        #[cfg(feature = "client")]
+        static PAGINATION: ::querygen_client::Pagination<#input, #output, #item> =
+            ::querygen_client::Pagination {
+                next_page: #input::next_page,
+                set_page_size: #set_page_size,
+                items: #items,
+            };
+
+        #[cfg(feature = "client")]
+        impl #fluent {
+            #(#[doc = #doc])*
+            pub fn into_paginator(self) -> ::querygen_client::Paginator<#input, #output, #error, #item> {
+                let input = #build;
+                ::querygen_client::Paginator::new(self.handle, &OPERATION, &PAGINATION, input)
+            }
+        }
+    })
+}
