@@ -25,6 +25,7 @@ pub mod emit;
 pub mod endpoint_rules;
 pub mod error;
 pub mod ir;
+pub mod jmespath;
 pub mod lower;
 pub mod model;
 pub mod naming;
