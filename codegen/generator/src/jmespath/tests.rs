@@ -1391,3 +1391,67 @@ fn every_waiter_path_of_the_pinned_models_compiles() {
     }
     assert_eq!(elasticache.len(), 14);
 }
+
+/// Every path of three fragments (27,000, most of them nonsense) with every
+/// comparator compiles or fails with an error; none panics, and what compiles
+/// parses as Rust.
+#[test]
+fn no_path_panics() {
+    const FRAGMENTS: &[&str] = &[
+        "Groups",
+        "[]",
+        "[*]",
+        "[?",
+        "]",
+        ".",
+        "Status",
+        "*",
+        " == ",
+        "'x'",
+        "`1`",
+        "length(",
+        ")",
+        ",",
+        "[",
+        " && ",
+        " || ",
+        "!",
+        " | ",
+        "@",
+        "Sparse",
+        "Attrs",
+        "Count",
+        "Choice",
+        "Text",
+        "contains(",
+        "`null`",
+        "`true`",
+        "MinSize",
+        " > ",
+    ];
+    let m = model();
+    let mut compiled = 0;
+    for a in FRAGMENTS {
+        for b in FRAGMENTS {
+            for c in FRAGMENTS {
+                let path = format!("{a}{b}{c}");
+                for comparator in [Str, Bool, All, Any] {
+                    let outcome = std::panic::catch_unwind(|| {
+                        compile_matcher(&path, comparator, "true", &m.output, None, &m.types)
+                    });
+                    match outcome {
+                        Ok(Ok(tokens)) => {
+                            syn::parse2::<syn::Expr>(tokens)
+                                .unwrap_or_else(|e| panic!("{path}: {e}"));
+                            compiled += 1;
+                        }
+                        Ok(Err(_)) => {}
+                        Err(_) => panic!("`{path}` ({}) panicked", comparator.name()),
+                    }
+                }
+            }
+        }
+    }
+    println!("{compiled} of 108000 compiled");
+    assert!(compiled >= 40, "only {compiled} compiled");
+}
