@@ -33,6 +33,7 @@ mod paginate;
 mod retry;
 mod sign;
 mod transport;
+mod waiters;
 
 pub use config::{Config, ConfigBuilder};
 pub use credentials::{Credentials, ProvideCredentials};
@@ -51,6 +52,7 @@ pub use transport::{
     BoxFuture, HttpRequest, HttpResponse, ResponseBody, Transport, TransportError,
     TransportErrorKind, TransportSettings,
 };
+pub use waiters::{wait, waiter_delay, AcceptorState, FinalPoll, WaiterError, WaiterSpec};
 
 /// What `Debug` prints in place of a secret.
 pub use querygen_runtime::REDACTED;

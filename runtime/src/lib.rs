@@ -32,6 +32,7 @@ pub mod query;
 #[cfg(feature = "server")]
 pub mod server;
 mod unknown;
+pub mod waiters;
 pub mod xml;
 
 pub use build_error::BuildError;

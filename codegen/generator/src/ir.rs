@@ -156,6 +156,8 @@ pub struct Operation {
     pub paginated: Option<Paginated>,
     /// Pagination resolved against the input and output (set by lowering's last step).
     pub pagination: Option<crate::pagination::Pagination>,
+    /// Waiters that poll this operation (`smithy.waiters#waitable`), resolved.
+    pub waiters: Vec<crate::waiters::Waiter>,
     /// `smithy.api#endpoint` host prefix (`foo.{label}.`), labels naming `@hostLabel` input members.
     pub host_prefix: Option<String>,
 }

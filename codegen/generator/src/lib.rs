@@ -32,6 +32,7 @@ pub mod naming;
 pub mod pagination;
 pub mod partitions;
 pub mod traits;
+pub mod waiters;
 
 use std::time::{Duration, Instant};
 

@@ -192,6 +192,7 @@ pub fn lower(model: &Model, service_id: &str) -> Result<ir::Service> {
         ..ir
     };
     crate::pagination::resolve(&mut ir, traits.paginated.as_ref())?;
+    crate::waiters::resolve(&mut ir, model)?;
     Ok(ir)
 }
 
@@ -694,6 +695,7 @@ impl<'m> Lowerer<'m> {
             errors: error_refs,
             paginated: op.traits.paginated.clone(),
             pagination: None,
+            waiters: Vec::new(),
             host_prefix,
         })
     }

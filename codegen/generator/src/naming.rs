@@ -115,6 +115,21 @@ pub fn operation_name(operation: &str) -> String {
     escape_keyword(snake(operation))
 }
 
+/// Module of a waiter (`replication_group_available`).
+pub fn waiter_module(waiter: &str) -> String {
+    escape_keyword(snake(waiter))
+}
+
+/// Client method that starts a waiter (`wait_until_replication_group_available`).
+pub fn waiter_method(waiter: &str) -> String {
+    format!("wait_until_{}", snake(waiter))
+}
+
+/// Type of a waiter's builder (`ReplicationGroupAvailableWaiter`).
+pub fn waiter_builder(waiter: &str) -> String {
+    format!("{}Waiter", type_name(waiter))
+}
+
 /// Name of the builder method that takes an `Option` (`set_cache_cluster_id`).
 pub fn setter_name(field: &str) -> String {
     format!("set_{}", unraw(field))

@@ -89,6 +89,67 @@ pub struct Paginated {
     pub page_size: Option<String>,
 }
 
+/// One waiter of `smithy.waiters#waitable`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WaiterDef {
+    /// The waiter's name (`ReplicationGroupAvailable`).
+    pub name: String,
+    /// Its documentation.
+    pub documentation: Option<String>,
+    /// The acceptors, in order.
+    pub acceptors: Vec<Acceptor>,
+    /// Least delay between polls, in seconds (default 2).
+    pub min_delay: u64,
+    /// Greatest delay between polls, in seconds (default 120).
+    pub max_delay: u64,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+}
+
+/// A waiter's acceptor: the state it reaches when its matcher matches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Acceptor {
+    /// The state.
+    pub state: AcceptorState,
+    /// The matcher.
+    pub matcher: Matcher,
+}
+
+/// What an acceptor leads to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AcceptorState {
+    /// The wait is over, successfully.
+    Success,
+    /// The wait is over: the resource will never get there.
+    Failure,
+    /// Poll again.
+    Retry,
+}
+
+/// An acceptor's matcher.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Matcher {
+    /// A JMESPath over the output.
+    Output(PathMatcher),
+    /// A JMESPath over `{input, output}`.
+    InputOutput(PathMatcher),
+    /// `true`: any output; `false`: any service error.
+    Success(bool),
+    /// A service error of this type (a shape name or a wire code, maybe `ns#`-qualified).
+    ErrorType(String),
+}
+
+/// A path matcher: the value at `path`, compared with `expected`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathMatcher {
+    /// The JMESPath expression.
+    pub path: String,
+    /// The value compared with.
+    pub expected: String,
+    /// `stringEquals`, `booleanEquals`, `allStringEquals` or `anyStringEquals`.
+    pub comparator: String,
+}
+
 /// `aws.protocols#awsQueryError`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AwsQueryError {
@@ -152,6 +213,8 @@ pub struct Traits {
     pub range: Option<Bounds>,
     /// `smithy.api#paginated`.
     pub paginated: Option<Paginated>,
+    /// `smithy.waiters#waitable`, in the model's order.
+    pub waitable: Vec<WaiterDef>,
     /// `smithy.api#mixin`: the shape only lends members to others.
     pub mixin: bool,
     /// `smithy.api#sparse`: collection values may be null.
@@ -298,6 +361,9 @@ impl Traits {
                         page_size: field("pageSize")?,
                     });
                 }
+                "smithy.waiters#waitable" => {
+                    t.waitable = waitable(value).map_err(|what| bad(&what))?
+                }
                 "smithy.api#mixin" => t.mixin = true,
                 "smithy.api#sparse" => {
                     t.sparse = annotation(value).ok_or_else(|| bad("must be an object"))?
@@ -349,6 +415,94 @@ impl Traits {
         }
         Ok(t)
     }
+}
+
+/// `smithy.waiters#waitable`: waiter name → waiter.
+fn waitable(value: &Value) -> std::result::Result<Vec<WaiterDef>, String> {
+    let waiters = value.as_object().ok_or("must be an object")?;
+    waiters
+        .iter()
+        .map(|(name, waiter)| {
+            let at = |what: &str| format!("waiter `{name}`: {what}");
+            let obj = waiter.as_object().ok_or_else(|| at("must be an object"))?;
+            let delay = |key: &str, default: u64| match obj.get(key) {
+                None => Ok(default),
+                Some(v) => v
+                    .as_u64()
+                    .filter(|d| *d >= 1)
+                    .ok_or_else(|| at(&format!("`{key}` must be a whole number of at least 1"))),
+            };
+            let (min_delay, max_delay) = (delay("minDelay", 2)?, delay("maxDelay", 120)?);
+            if min_delay > max_delay {
+                return Err(at("`minDelay` is greater than `maxDelay`"));
+            }
+            let acceptors = obj
+                .get("acceptors")
+                .and_then(Value::as_array)
+                .ok_or_else(|| at("must have an `acceptors` array"))?
+                .iter()
+                .enumerate()
+                .map(|(i, a)| acceptor(a).map_err(|what| at(&format!("acceptors[{i}]: {what}"))))
+                .collect::<std::result::Result<Vec<_>, _>>()?;
+            if !acceptors.iter().any(|a| a.state == AcceptorState::Success) {
+                return Err(at("has no `success` acceptor"));
+            }
+            Ok(WaiterDef {
+                name: name.clone(),
+                documentation: optional_string(obj, "documentation").map_err(|w| at(&w))?,
+                acceptors,
+                min_delay,
+                max_delay,
+                deprecated: obj
+                    .get("deprecated")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false),
+            })
+        })
+        .collect()
+}
+
+fn acceptor(value: &Value) -> std::result::Result<Acceptor, String> {
+    let obj = value.as_object().ok_or("must be an object")?;
+    let state = match obj.get("state").and_then(Value::as_str) {
+        Some("success") => AcceptorState::Success,
+        Some("failure") => AcceptorState::Failure,
+        Some("retry") => AcceptorState::Retry,
+        _ => return Err("`state` must be `success`, `failure` or `retry`".into()),
+    };
+    let matcher = obj
+        .get("matcher")
+        .and_then(Value::as_object)
+        .ok_or("must have a `matcher` object")?;
+    let [(kind, body)] = matcher.iter().collect::<Vec<_>>()[..] else {
+        return Err("the matcher must have exactly one member".into());
+    };
+    let path = |body: &Value| -> std::result::Result<PathMatcher, String> {
+        let obj = body.as_object().ok_or("a path matcher must be an object")?;
+        let field = |key: &str| {
+            obj.get(key)
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+                .ok_or_else(|| format!("the path matcher needs a string `{key}`"))
+        };
+        Ok(PathMatcher {
+            path: field("path")?,
+            expected: field("expected")?,
+            comparator: field("comparator")?,
+        })
+    };
+    let matcher = match kind.as_str() {
+        "output" => Matcher::Output(path(body)?),
+        "inputOutput" => Matcher::InputOutput(path(body)?),
+        "success" => Matcher::Success(body.as_bool().ok_or("`success` must be a boolean")?),
+        "errorType" => Matcher::ErrorType(
+            body.as_str()
+                .ok_or("`errorType` must be a string")?
+                .to_owned(),
+        ),
+        other => return Err(format!("unknown matcher `{other}`")),
+    };
+    Ok(Acceptor { state, matcher })
 }
 
 /// An optional string field of an object-valued trait; `Err` says what is wrong.

@@ -15,7 +15,8 @@
 //! # }
 //! ```
 pub use ::querygen_client::{
-    Config, ConfigBuilder, Credentials, RetryConfig, SdkError, Transport,
+    Config, ConfigBuilder, Credentials, FinalPoll, ItemStream, PaginationStream,
+    RetryConfig, SdkError, Transport, WaiterError,
 };
 pub use ::querygen_client::config::ConfigError;
 /// Credential providers (the default chain, profiles, STS, containers, instance
@@ -352,6 +353,24 @@ impl Client {
             ::std::sync::Arc::clone(&self.handle),
         )
     }
+    #[cfg(feature = "describe-cache-clusters")]
+    /// Starts a `CacheClusterAvailable` wait: set the `DescribeCacheClusters` input on the returned builder, then `wait(max)`.
+    pub fn wait_until_cache_cluster_available(
+        &self,
+    ) -> crate::waiters::cache_cluster_available::CacheClusterAvailableWaiter {
+        crate::waiters::cache_cluster_available::CacheClusterAvailableWaiter::new(
+            ::std::sync::Arc::clone(&self.handle),
+        )
+    }
+    #[cfg(feature = "describe-cache-clusters")]
+    /// Starts a `CacheClusterDeleted` wait: set the `DescribeCacheClusters` input on the returned builder, then `wait(max)`.
+    pub fn wait_until_cache_cluster_deleted(
+        &self,
+    ) -> crate::waiters::cache_cluster_deleted::CacheClusterDeletedWaiter {
+        crate::waiters::cache_cluster_deleted::CacheClusterDeletedWaiter::new(
+            ::std::sync::Arc::clone(&self.handle),
+        )
+    }
     #[cfg(feature = "describe-cache-engine-versions")]
     /// Starts a `DescribeCacheEngineVersions` call: set the input on the returned builder, then `send()` it.
     pub fn describe_cache_engine_versions(
@@ -430,6 +449,24 @@ impl Client {
         &self,
     ) -> crate::operation::describe_replication_groups::DescribeReplicationGroupsFluentBuilder {
         crate::operation::describe_replication_groups::DescribeReplicationGroupsFluentBuilder::new(
+            ::std::sync::Arc::clone(&self.handle),
+        )
+    }
+    #[cfg(feature = "describe-replication-groups")]
+    /// Starts a `ReplicationGroupAvailable` wait: set the `DescribeReplicationGroups` input on the returned builder, then `wait(max)`.
+    pub fn wait_until_replication_group_available(
+        &self,
+    ) -> crate::waiters::replication_group_available::ReplicationGroupAvailableWaiter {
+        crate::waiters::replication_group_available::ReplicationGroupAvailableWaiter::new(
+            ::std::sync::Arc::clone(&self.handle),
+        )
+    }
+    #[cfg(feature = "describe-replication-groups")]
+    /// Starts a `ReplicationGroupDeleted` wait: set the `DescribeReplicationGroups` input on the returned builder, then `wait(max)`.
+    pub fn wait_until_replication_group_deleted(
+        &self,
+    ) -> crate::waiters::replication_group_deleted::ReplicationGroupDeletedWaiter {
+        crate::waiters::replication_group_deleted::ReplicationGroupDeletedWaiter::new(
             ::std::sync::Arc::clone(&self.handle),
         )
     }

@@ -40,6 +40,7 @@ pub mod endpoint;
 pub mod error;
 pub mod operation;
 pub mod types;
+pub mod waiters;
 /// Types of `querygen-runtime` that this crate's signatures show, so that
 /// users need not depend on it by hand.
 pub use ::querygen_runtime::{

@@ -70,18 +70,24 @@ pub fn client_file(service: &Service, crate_name: &str, crate_version: &str) -> 
             "Starts a `{}` call: set the input on the returned builder, then `send()` it.",
             op.wire_name
         ));
+        let waiters = super::waiters::client_methods(op);
         quote! {
             #[cfg(feature = #feature)]
             #doc
             pub fn #method(&self) -> crate::operation::#module::#fluent {
                 crate::operation::#module::#fluent::new(::std::sync::Arc::clone(&self.handle))
             }
+
+            #waiters
         }
     });
     quote! {
         #(#![doc = #intro])*
 
-        pub use ::querygen_client::{Config, ConfigBuilder, Credentials, RetryConfig, SdkError, Transport};
+        pub use ::querygen_client::{
+            Config, ConfigBuilder, Credentials, FinalPoll, ItemStream, PaginationStream, RetryConfig,
+            SdkError, Transport, WaiterError,
+        };
         pub use ::querygen_client::config::ConfigError;
         /// Credential providers (the default chain, profiles, STS, containers, instance
         /// metadata, processes, SSO) and the trait for writing one.
@@ -234,7 +240,7 @@ pub fn fluent_builder(op: &Operation) -> TokenStream {
         .map(|f| setters(f, SetterTarget::Inner));
     quote! {
         #[cfg(feature = "client")]
-        static OPERATION: ::querygen_client::Operation<#input, #output, #error> =
+        pub(crate) static OPERATION: ::querygen_client::Operation<#input, #output, #error> =
             ::querygen_client::Operation {
                 name: #wire_name,
                 build_request,

@@ -29,6 +29,7 @@ enum FileKind<'a> {
     /// The async client, with the crate's package name and version.
     Client(String, String),
     Endpoint,
+    Waiters,
 }
 
 impl FileJob<'_> {
@@ -41,6 +42,7 @@ impl FileJob<'_> {
             FileKind::OperationIndex => operation_rs(service),
             FileKind::Operation(op) => operation_file(op, service),
             FileKind::Client(ref name, ref version) => client::client_file(service, name, version),
+            FileKind::Waiters => super::waiters::waiters_file(service),
             FileKind::Endpoint => match &service.endpoint_rules {
                 Some(rules) => super::endpoint::endpoint_rs(service, rules),
                 None => TokenStream::new(),
@@ -85,6 +87,12 @@ pub fn file_jobs<'a>(service: &'a Service, options: &Options) -> Vec<FileJob<'a>
         jobs.push(FileJob {
             path: "src/endpoint.rs".into(),
             kind: FileKind::Endpoint,
+        });
+    }
+    if super::waiters::has_waiters(service) {
+        jobs.push(FileJob {
+            path: "src/waiters.rs".into(),
+            kind: FileKind::Waiters,
         });
     }
     jobs.push(FileJob {
@@ -176,6 +184,11 @@ fn lib_rs(service: &Service) -> TokenStream {
             pub mod endpoint;
         )
     });
+    let waiters = super::waiters::has_waiters(service).then(|| {
+        quote!(
+            pub mod waiters;
+        )
+    });
     quote! {
         #(#![doc = #lines])*
         #![warn(missing_docs)]
@@ -187,6 +200,7 @@ fn lib_rs(service: &Service) -> TokenStream {
         #error
         pub mod operation;
         #types
+        #waiters
 
         /// Types of `querygen-runtime` that this crate's signatures show, so that
         /// users need not depend on it by hand.

@@ -16,6 +16,7 @@ pub mod endpoint;
 pub mod enumeration;
 pub mod pagination;
 pub mod structure;
+pub mod waiters;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};

@@ -690,7 +690,7 @@ pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     }
 }
 #[cfg(feature = "client")]
-static OPERATION: ::querygen_client::Operation<
+pub(crate) static OPERATION: ::querygen_client::Operation<
     AddTagsToResourceInput,
     AddTagsToResourceOutput,
     AddTagsToResourceError,

@@ -1,0 +1,283 @@
+//! `src/waiters.rs`: each waiter's sans-IO `classify` (always) and, behind the
+//! `client` feature, its builder. Lowering compiled the matchers
+//! ([`crate::waiters`]); this only prints.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::structure::{setters, SetterTarget};
+use super::{doc_line, ident};
+use crate::ir::{Operation, Service};
+use crate::traits::AcceptorState;
+use crate::waiters::{Matcher, Waiter};
+
+/// Whether the service has waiters (and so a `waiters` module).
+pub fn has_waiters(service: &Service) -> bool {
+    service.operations.iter().any(|op| !op.waiters.is_empty())
+}
+
+fn state(state: AcceptorState) -> TokenStream {
+    match state {
+        AcceptorState::Success => quote!(::querygen_runtime::waiters::AcceptorState::Success),
+        AcceptorState::Failure => quote!(::querygen_runtime::waiters::AcceptorState::Failure),
+        AcceptorState::Retry => quote!(::querygen_runtime::waiters::AcceptorState::Retry),
+    }
+}
+
+fn state_name(state: AcceptorState) -> &'static str {
+    match state {
+        AcceptorState::Success => "success",
+        AcceptorState::Failure => "failure",
+        AcceptorState::Retry => "retry",
+    }
+}
+
+/// `src/waiters.rs`.
+pub fn waiters_file(service: &Service) -> TokenStream {
+    let modules = service.operations.iter().flat_map(|op| {
+        op.waiters
+            .iter()
+            .map(move |w| waiter_module(service, op, w))
+    });
+    quote! {
+        //! Waiters: poll an operation until the resource reaches a state, as the model's
+        //! `smithy.waiters#waitable` traits describe. Each module has the sans-IO
+        //! `classify` (which state one answer reaches) and, with the `client` feature, the
+        //! builder that `Client::wait_until_…` returns.
+
+        #(#modules)*
+    }
+}
+
+fn waiter_module(service: &Service, op: &Operation, waiter: &Waiter) -> TokenStream {
+    let module = ident(&waiter.module);
+    let feature = super::operation_feature(&op.rust_name);
+    let op_module = ident(&op.rust_name);
+    let type_name = crate::naming::type_name(&op.wire_name);
+    let input = format_ident!("{}Input", type_name);
+    let output = format_ident!("{}Output", type_name);
+    let error = format_ident!("{}Error", type_name);
+    let op_path = quote!(crate::operation::#op_module);
+    let mut text = if waiter.docs.is_empty() {
+        format!("The `{}` waiter.", waiter.name)
+    } else {
+        waiter.docs.clone()
+    };
+    text.push_str(&format!(
+        "\n\nPolls `{}` with delays from {} s to {} s. The acceptors, in order (the first \
+         that matches decides; an output none matches means poll again, a service error \
+         none matches ends the wait):\n",
+        op.wire_name, waiter.min_delay, waiter.max_delay
+    ));
+    for (i, acceptor) in waiter.acceptors.iter().enumerate() {
+        text.push_str(&format!(
+            "\n{}. {} when {}",
+            i + 1,
+            state_name(acceptor.state),
+            acceptor.described
+        ));
+    }
+    let lines = crate::docs::doc_lines(&text);
+    let uses_input = waiter.acceptors.iter().any(|a| {
+        matches!(
+            a.matcher,
+            Matcher::Output {
+                uses_input: true,
+                ..
+            }
+        )
+    });
+    let input_binding = if uses_input {
+        quote!(input)
+    } else {
+        quote!(_input)
+    };
+    // Runs of output matchers share one `if let Ok(output)`; each acceptor keeps its place.
+    let mut checks: Vec<TokenStream> = Vec::new();
+    let mut outputs: Vec<TokenStream> = Vec::new();
+    let flush = |outputs: &mut Vec<TokenStream>, checks: &mut Vec<TokenStream>| {
+        if !outputs.is_empty() {
+            let run = std::mem::take(outputs);
+            checks.push(quote! {
+                if let ::std::result::Result::Ok(output) = result {
+                    #(#run)*
+                }
+            });
+        }
+    };
+    for acceptor in &waiter.acceptors {
+        let reached = state(acceptor.state);
+        let check = match &acceptor.matcher {
+            Matcher::Output { code, .. } => {
+                // Lowering produced it from tokens: it parses.
+                let code: TokenStream = code.parse().unwrap_or_default();
+                outputs.push(quote! {
+                    if #code {
+                        return ::std::option::Option::Some(#reached);
+                    }
+                });
+                continue;
+            }
+            Matcher::Success(true) => quote! {
+                if result.is_ok() {
+                    return ::std::option::Option::Some(#reached);
+                }
+            },
+            Matcher::Success(false) => quote! {
+                if result.is_err() {
+                    return ::std::option::Option::Some(#reached);
+                }
+            },
+            Matcher::ErrorCode(code) => quote! {
+                if let ::std::result::Result::Err(error) = result {
+                    if ::querygen_runtime::query::ErrorCode::code(error) == ::std::option::Option::Some(#code) {
+                        return ::std::option::Option::Some(#reached);
+                    }
+                }
+            },
+        };
+        flush(&mut outputs, &mut checks);
+        checks.push(check);
+    }
+    flush(&mut outputs, &mut checks);
+    let classify_doc = doc_line(
+        "Which state `result` reaches: that of the first acceptor that matches, in the \
+         model's order; `None` when none does.",
+    );
+    let client = super::client::has_client(service).then(|| waiter_client(op, waiter));
+    quote! {
+        #[cfg(feature = #feature)]
+        #(#[doc = #lines])*
+        pub mod #module {
+            #classify_doc
+            pub fn classify(
+                #input_binding: &#op_path::#input,
+                result: ::std::result::Result<&#op_path::#output, &#op_path::#error>,
+            ) -> ::std::option::Option<::querygen_runtime::waiters::AcceptorState> {
+                #(#checks)*
+                ::std::option::Option::None
+            }
+
+            #client
+        }
+    }
+}
+
+fn waiter_client(op: &Operation, waiter: &Waiter) -> TokenStream {
+    let op_module = ident(&op.rust_name);
+    let type_name = crate::naming::type_name(&op.wire_name);
+    let input = format_ident!("{}Input", type_name);
+    let input_builder = format_ident!("{}InputBuilder", type_name);
+    let output = format_ident!("{}Output", type_name);
+    let error = format_ident!("{}Error", type_name);
+    let op_path = quote!(crate::operation::#op_module);
+    let builder = format_ident!("{}", waiter.builder);
+    let name = &waiter.name;
+    let wire_name = &op.wire_name;
+    let (min, max) = (waiter.min_delay, waiter.max_delay);
+    let build = if op.input.required_fields().next().is_some() {
+        quote!(self.inner.build().map_err(|problem| {
+            ::querygen_client::ConstructionError::new(::std::format!("{}: {problem}", #wire_name))
+        }))
+    } else {
+        quote!(::std::result::Result::Ok(self.inner.build()))
+    };
+    let doc = crate::docs::doc_lines(&format!(
+        "A `{name}` wait being prepared: the `{wire_name}` input's setters, then \
+         [`wait`](Self::wait)."
+    ));
+    let setters = op
+        .input
+        .fields
+        .iter()
+        .map(|f| setters(f, SetterTarget::Inner));
+    quote! {
+        #[cfg(feature = "client")]
+        static SPEC: ::querygen_client::WaiterSpec<#op_path::#input, #op_path::#output, #op_path::#error> =
+            ::querygen_client::WaiterSpec {
+                name: #name,
+                min_delay: ::std::time::Duration::from_secs(#min),
+                max_delay: ::std::time::Duration::from_secs(#max),
+                classify,
+            };
+
+        #[cfg(feature = "client")]
+        #(#[doc = #doc])*
+        #[derive(Debug, Clone)]
+        pub struct #builder {
+            handle: ::std::sync::Arc<::querygen_client::Handle>,
+            inner: #op_path::builders::#input_builder,
+            min_delay: ::std::option::Option<::std::time::Duration>,
+            max_delay: ::std::option::Option<::std::time::Duration>,
+        }
+
+        #[cfg(feature = "client")]
+        impl #builder {
+            pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+                Self {
+                    handle,
+                    inner: ::std::default::Default::default(),
+                    min_delay: ::std::option::Option::None,
+                    max_delay: ::std::option::Option::None,
+                }
+            }
+
+            /// Waits at least this long between polls (default: the model's).
+            pub fn min_delay(mut self, delay: ::std::time::Duration) -> Self {
+                self.min_delay = ::std::option::Option::Some(delay);
+                self
+            }
+
+            /// Waits at most this long between polls (default: the model's).
+            pub fn max_delay(mut self, delay: ::std::time::Duration) -> Self {
+                self.max_delay = ::std::option::Option::Some(delay);
+                self
+            }
+
+            /// Polls until an acceptor decides, for at most `max_wait`: the answer that
+            /// succeeded, or why the wait did not.
+            pub async fn wait(
+                self,
+                max_wait: ::std::time::Duration,
+            ) -> ::std::result::Result<
+                ::querygen_client::FinalPoll<#op_path::#output, #op_path::#error>,
+                ::querygen_client::WaiterError<#op_path::#output, #op_path::#error>,
+            > {
+                let input = #build;
+                ::querygen_client::wait(
+                    &self.handle,
+                    &#op_path::OPERATION,
+                    &SPEC,
+                    input,
+                    max_wait,
+                    (self.min_delay, self.max_delay),
+                )
+                .await
+            }
+
+            #(#setters)*
+        }
+    }
+}
+
+/// The client methods that start the waiters of `op`.
+pub fn client_methods(op: &Operation) -> TokenStream {
+    let feature = super::operation_feature(&op.rust_name);
+    let methods = op.waiters.iter().map(|waiter| {
+        let method = ident(&waiter.method);
+        let module = ident(&waiter.module);
+        let builder = format_ident!("{}", waiter.builder);
+        let doc = doc_line(&format!(
+            "Starts a `{}` wait: set the `{}` input on the returned builder, then `wait(max)`.",
+            waiter.name, op.wire_name
+        ));
+        quote! {
+            #[cfg(feature = #feature)]
+            #doc
+            pub fn #method(&self) -> crate::waiters::#module::#builder {
+                crate::waiters::#module::#builder::new(::std::sync::Arc::clone(&self.handle))
+            }
+        }
+    });
+    quote!(#(#methods)*)
+}
