@@ -286,7 +286,7 @@ fn a_pagination_stream_can_move_between_threads() {
 }
 
 #[tokio::test]
-async fn moto_answers_every_group_on_one_page() {
+async fn moto_answers_every_group_and_cluster_on_one_page() {
     // moto ignores MaxRecords and Marker for DescribeReplicationGroups: one page.
     let moto = Moto::start();
     let client = moto.client(3);
@@ -319,4 +319,36 @@ async fn moto_answers_every_group_on_one_page() {
     let mut ids: Vec<&str> = ids(&items);
     ids.sort_unstable();
     assert_eq!(ids, ["paged-0", "paged-1", "paged-2", "paged-3", "paged-4"]);
+
+    // Cache clusters the same way (moto pages them no more than groups).
+    for i in 0..3 {
+        client
+            .create_cache_cluster()
+            .cache_cluster_id(format!("paged-cluster-{i}"))
+            .engine("redis")
+            .cache_node_type("cache.t4g.micro")
+            .num_cache_nodes(1)
+            .send()
+            .await
+            .unwrap();
+    }
+    let clusters = client
+        .describe_cache_clusters()
+        .into_paginator()
+        .page_size(20)
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .unwrap();
+    let mut cluster_ids: Vec<&str> = clusters
+        .iter()
+        .filter_map(|c| c.cache_cluster_id.as_deref())
+        .filter(|id| id.starts_with("paged-cluster-"))
+        .collect();
+    cluster_ids.sort_unstable();
+    assert_eq!(
+        cluster_ids,
+        ["paged-cluster-0", "paged-cluster-1", "paged-cluster-2"]
+    );
 }
