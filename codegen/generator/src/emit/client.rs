@@ -205,8 +205,26 @@ fn target_fn(service: &Service) -> TokenStream {
     }
 }
 
+/// The fluent builder's name (`StartMigrationFluentBuilder`).
 pub fn fluent_name(op: &Operation) -> proc_macro2::Ident {
     format_ident!("{}FluentBuilder", crate::naming::type_name(&op.wire_name))
+}
+
+/// `self.inner` built into the input, as a `Result` whose error is a
+/// `ConstructionError` naming the operation; `None` when `build()` cannot fail
+/// (it can only when some required member has no default).
+pub fn build_input(op: &Operation) -> Option<TokenStream> {
+    let wire_name = &op.wire_name;
+    op.input.required_fields().next().is_some().then(|| {
+        quote!(self.inner.build().map_err(|problem| {
+            ::querygen_client::ConstructionError::new(::std::format!("{}: {problem}", #wire_name))
+        }))
+    })
+}
+
+/// [`build_input`] as a `Result` in every case.
+pub fn build_input_result(op: &Operation) -> TokenStream {
+    build_input(op).unwrap_or_else(|| quote!(::std::result::Result::Ok(self.inner.build())))
 }
 
 /// The fluent builder of one operation, for its module.
@@ -221,17 +239,11 @@ pub fn fluent_builder(op: &Operation) -> TokenStream {
     let doc = doc_line(&format!(
         "A `{wire_name}` call being prepared: the input's setters, then [`send`](Self::send)."
     ));
-    // `build()` is fallible only when some required member has no default.
-    let build = if op.input.required_fields().next().is_some() {
-        quote! {
-            let input = self.inner.build().map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(::std::format!("{}: {problem}", #wire_name)),
-                )
-            })?;
+    let build = match build_input(op) {
+        Some(build) => {
+            quote!(let input = #build.map_err(::querygen_client::SdkError::Construction)?;)
         }
-    } else {
-        quote!(let input = self.inner.build();)
+        None => quote!(let input = self.inner.build();),
     };
     let setters = op
         .input

@@ -129,14 +129,7 @@ pub fn sans_io(op: &Operation) -> Option<TokenStream> {
 pub fn client(op: &Operation, fluent: &proc_macro2::Ident) -> Option<TokenStream> {
     let pagination: &Pagination = op.pagination.as_ref()?;
     let wire_name = &op.wire_name;
-    // As for `send()`: `build()` is fallible only when a required member has no default.
-    let build = if op.input.required_fields().next().is_some() {
-        quote!(self.inner.build().map_err(|problem| {
-            ::querygen_client::ConstructionError::new(::std::format!("{}: {problem}", #wire_name))
-        }))
-    } else {
-        quote!(::std::result::Result::Ok(self.inner.build()))
-    };
+    let build = super::client::build_input_result(op);
     let (input, output) = names(op);
     let error = format_ident!("{}Error", crate::naming::type_name(&op.wire_name));
     let (item, items) = match &pagination.items {

@@ -175,13 +175,7 @@ fn waiter_client(op: &Operation, waiter: &Waiter) -> TokenStream {
     let name = &waiter.name;
     let wire_name = &op.wire_name;
     let (min, max) = (waiter.min_delay, waiter.max_delay);
-    let build = if op.input.required_fields().next().is_some() {
-        quote!(self.inner.build().map_err(|problem| {
-            ::querygen_client::ConstructionError::new(::std::format!("{}: {problem}", #wire_name))
-        }))
-    } else {
-        quote!(::std::result::Result::Ok(self.inner.build()))
-    };
+    let build = super::client::build_input_result(op);
     let doc = crate::docs::doc_lines(&format!(
         "A `{name}` wait being prepared: the `{wire_name}` input's setters, then \
          [`wait`](Self::wait)."

@@ -606,12 +606,11 @@ impl CreateUserGroupFluentBuilder {
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
-                        ::std::format!("{}: {problem}", "CreateUserGroup"),
-                    ),
+                ::querygen_client::ConstructionError::new(
+                    ::std::format!("{}: {problem}", "CreateUserGroup"),
                 )
-            })?;
+            })
+            .map_err(::querygen_client::SdkError::Construction)?;
         self.handle.invoke(&OPERATION, &input).await
     }
     /// The ID of the user group.

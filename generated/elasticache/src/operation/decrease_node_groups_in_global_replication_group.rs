@@ -488,14 +488,13 @@ impl DecreaseNodeGroupsInGlobalReplicationGroupFluentBuilder {
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
-                        ::std::format!(
-                            "{}: {problem}", "DecreaseNodeGroupsInGlobalReplicationGroup"
-                        ),
+                ::querygen_client::ConstructionError::new(
+                    ::std::format!(
+                        "{}: {problem}", "DecreaseNodeGroupsInGlobalReplicationGroup"
                     ),
                 )
-            })?;
+            })
+            .map_err(::querygen_client::SdkError::Construction)?;
         self.handle.invoke(&OPERATION, &input).await
     }
     /// The name of the Global datastore

@@ -466,12 +466,11 @@ impl DeleteUserFluentBuilder {
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
-                        ::std::format!("{}: {problem}", "DeleteUser"),
-                    ),
+                ::querygen_client::ConstructionError::new(
+                    ::std::format!("{}: {problem}", "DeleteUser"),
                 )
-            })?;
+            })
+            .map_err(::querygen_client::SdkError::Construction)?;
         self.handle.invoke(&OPERATION, &input).await
     }
     /// The ID of the user.

@@ -454,12 +454,11 @@ impl DescribeCacheParametersFluentBuilder {
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
-                        ::std::format!("{}: {problem}", "DescribeCacheParameters"),
-                    ),
+                ::querygen_client::ConstructionError::new(
+                    ::std::format!("{}: {problem}", "DescribeCacheParameters"),
                 )
-            })?;
+            })
+            .map_err(::querygen_client::SdkError::Construction)?;
         self.handle.invoke(&OPERATION, &input).await
     }
     /// The name of a specific cache parameter group to return details for.

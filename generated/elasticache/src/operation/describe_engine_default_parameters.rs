@@ -403,14 +403,11 @@ impl DescribeEngineDefaultParametersFluentBuilder {
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::SdkError::Construction(
-                    ::querygen_client::ConstructionError::new(
-                        ::std::format!(
-                            "{}: {problem}", "DescribeEngineDefaultParameters"
-                        ),
-                    ),
+                ::querygen_client::ConstructionError::new(
+                    ::std::format!("{}: {problem}", "DescribeEngineDefaultParameters"),
                 )
-            })?;
+            })
+            .map_err(::querygen_client::SdkError::Construction)?;
         self.handle.invoke(&OPERATION, &input).await
     }
     /// The name of the cache parameter group family.
