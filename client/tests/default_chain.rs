@@ -318,3 +318,43 @@ async fn no_token_or_secret_of_any_provider_reaches_a_log_event_or_an_error() {
         }
     }
 }
+
+#[tokio::test]
+async fn sts_is_called_in_the_instance_s_region_when_nothing_else_gives_one() {
+    const ASSUMED: &str = r#"<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult><Credentials><AccessKeyId>ASIAROLE</AccessKeyId><SecretAccessKey>role-secret</SecretAccessKey><SessionToken>role-token</SessionToken><Expiration>2099-01-01T00:00:00Z</Expiration></Credentials></AssumeRoleResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></AssumeRoleResponse>"#;
+    let server =
+        serve(
+            |request: &Recorded| match (request.method.as_str(), request.target.as_str()) {
+                ("PUT", "/latest/api/token") => Reply::ok("imds-session-token"),
+                ("GET", "/latest/meta-data/placement/region") => Reply::ok("eu-west-3"),
+                ("POST", "/") => Reply::ok(ASSUMED),
+                _ => Reply::new(404, "not here"),
+            },
+        )
+        .await;
+    let scratch = Scratch::new("sts-region");
+    scratch.write(
+        "config",
+        "[default]\nrole_arn = arn:aws:iam::123456789012:role/r\nsource_profile = base\n[profile base]\naws_access_key_id = AKIDBASE\naws_secret_access_key = base-secret\n",
+    );
+    let config = ProviderConfig::new(env(
+        &scratch,
+        &server.url,
+        &[("AWS_ENDPOINT_URL_STS", server.url.clone())],
+    ));
+    let credentials = DefaultCredentialsChain::new(config)
+        .provide_credentials()
+        .await
+        .unwrap();
+    assert_eq!(credentials.access_key_id(), "ASIAROLE");
+    let assume = server
+        .requests()
+        .into_iter()
+        .find(|r| r.method == "POST")
+        .unwrap();
+    let authorization = assume.header("authorization").unwrap().to_owned();
+    assert!(
+        authorization.contains("/eu-west-3/sts/aws4_request"),
+        "{authorization}"
+    );
+}

@@ -15,8 +15,8 @@ use sts::operation::assume_role_with_web_identity::{
 };
 
 use super::{
-    Credentials, CredentialsError, CredentialsFuture, ProvideCredentials, ProviderConfig,
-    SharedCredentialsProvider,
+    Credentials, CredentialsError, CredentialsFuture, ImdsRegionProvider, ProvideCredentials,
+    ProviderConfig, SharedCredentialsProvider,
 };
 use crate::config::{load_settings, Config, ConfigBuilder, ExplicitSettings};
 use crate::handle::{Handle, Operation, ServiceInfo, Target};
@@ -50,15 +50,21 @@ static ASSUME_ROLE_WITH_WEB_IDENTITY: Operation<
 /// `credentials` (unsigned when `None`). The endpoint comes from STS's rules, or
 /// from `AWS_ENDPOINT_URL_STS`, `AWS_ENDPOINT_URL` or the profile's `services`
 /// section, as for any client.
-fn sts_handle(
+async fn sts_handle(
     config: &ProviderConfig,
     credentials: Option<SharedCredentialsProvider>,
 ) -> Result<Handle, CredentialsError> {
-    let region = config.region().ok_or_else(|| {
-        CredentialsError::invalid_configuration(
-            "no region to call STS in: set AWS_REGION, or `region` in the profile, or the client's region",
-        )
-    })?;
+    // The region as the client resolved it, else the instance's (the last place the
+    // SDKs look), asked only now that STS needs it.
+    let region = match config.region() {
+        Some(region) => region.to_owned(),
+        None => ImdsRegionProvider::new(config).region().await.ok_or_else(|| {
+            CredentialsError::invalid_configuration(
+                "no region to call STS in: set AWS_REGION, or `region` in the profile, or the client's region (instance metadata had none)",
+            )
+        })?,
+    };
+    let region = region.as_str();
     let explicit = ExplicitSettings {
         profile: Some(config.profile_name()),
         region: Some(region.to_owned()),
@@ -201,7 +207,7 @@ impl AssumeRoleProvider {
             .set_duration_seconds(duration)
             .build()
             .map_err(|e| CredentialsError::invalid_configuration(format!("{what}: {e}")))?;
-        let handle = sts_handle(&self.config, Some(self.source.clone()))?;
+        let handle = sts_handle(&self.config, Some(self.source.clone())).await?;
         let output = handle
             .invoke(&ASSUME_ROLE, &input)
             .await
@@ -343,7 +349,7 @@ impl WebIdentityTokenProvider {
             .web_identity_token(token)
             .build()
             .map_err(|e| CredentialsError::invalid_configuration(format!("{what}: {e}")))?;
-        let handle = sts_handle(&self.config, None)?;
+        let handle = sts_handle(&self.config, None).await?;
         let result = handle.invoke(&ASSUME_ROLE_WITH_WEB_IDENTITY, &input).await;
         // The input holds the token: drop it as soon as the call is done.
         drop(input);
