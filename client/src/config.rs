@@ -173,6 +173,10 @@ pub fn load_settings(
         "region",
         |s| Ok(s.to_owned()),
     )?;
+    let region = match region {
+        Some(region) => Some(region),
+        None => region_of_source_profiles(&mut shared)?,
+    };
     let endpoint_url = endpoint_url(&mut shared, explicit, service_env_name, service_config_key)?;
     let use_fips = setting(
         &mut shared,
@@ -231,6 +235,35 @@ fn parse_attempts(s: &str) -> Result<u32, &'static str> {
         Ok(n) if n >= 1 => Ok(n),
         _ => Err(AT_LEAST_ONE),
     }
+}
+
+/// The `region` of the first profile along the selected profile's
+/// `source_profile` links that has one, as aws-config reads it; none on a loop
+/// or a missing profile.
+fn region_of_source_profiles(shared: &mut Shared<'_>) -> Result<Option<String>, ConfigError> {
+    let first = shared.name.clone();
+    let loaded = shared.loaded()?;
+    let mut current = loaded.profile.clone();
+    let mut seen = vec![first];
+    while let Some(profile) = current {
+        let Some(source) = profile.get("source_profile").filter(|s| !s.is_empty()) else {
+            return Ok(None);
+        };
+        if seen.iter().any(|name| name == source) {
+            return Ok(None);
+        }
+        seen.push(source.to_owned());
+        let next = loaded.files.profile(source);
+        if let Some(region) = next
+            .as_ref()
+            .and_then(|p| p.get("region"))
+            .filter(|r| !r.is_empty())
+        {
+            return Ok(Some(region.to_owned()));
+        }
+        current = next;
+    }
+    Ok(None)
 }
 
 /// How the profile was chosen, for the not-found message.

@@ -748,3 +748,27 @@ fn loading_never_panics_on_odd_files_and_values() {
         }
     }
 }
+
+#[test]
+fn the_region_is_inherited_through_source_profiles() {
+    let files = Files::config(
+        "[profile a]\nsource_profile = b\n[profile b]\nsource_profile = c\n[profile c]\nregion = eu-west-2\n[profile own]\nregion = us-west-1\nsource_profile = c\n[profile loop]\nsource_profile = loop\n[profile x]\nsource_profile = y\n[profile y]\nsource_profile = x\n",
+    );
+    let region = |profile: &str| files.settings(&[("AWS_PROFILE", profile)]).region;
+    assert_eq!(region("a").as_deref(), Some("eu-west-2"));
+    assert_eq!(
+        region("own").as_deref(),
+        Some("us-west-1"),
+        "a profile's own region wins"
+    );
+    assert_eq!(region("loop"), None);
+    assert_eq!(region("x"), None);
+    // The environment still wins over any profile.
+    assert_eq!(
+        files
+            .settings(&[("AWS_PROFILE", "a"), ("AWS_REGION", "ap-south-1")])
+            .region
+            .as_deref(),
+        Some("ap-south-1")
+    );
+}
