@@ -791,8 +791,10 @@ fn default_value(
         (TypeRef::List(_), Value::Array(items)) | (TypeRef::Map(_), Value::Array(items)) if items.is_empty() => DefaultValue::Empty,
         (TypeRef::Map(_), Value::Object(map)) if map.is_empty() => DefaultValue::Empty,
         (TypeRef::Timestamp(_), Value::Number(n)) => DefaultValue::EpochSeconds(n.as_f64().ok_or_else(bad)?),
+        // `@default("")` on a blob (streaming outputs in 14 public models): the empty blob.
+        (TypeRef::Blob, Value::String(s)) if s.is_empty() => DefaultValue::Empty,
         (TypeRef::Blob | TypeRef::Document | TypeRef::BigInteger | TypeRef::BigDecimal, _) => {
-            return Err(Error::shape(member_id, "defaults of blob, document, bigInteger and bigDecimal members are not supported; make the member optional"))
+            return Err(Error::shape(member_id, "defaults of blob (other than the empty blob), document, bigInteger and bigDecimal members are not supported; make the member optional"))
         }
         _ => return Err(bad()),
     })

@@ -621,6 +621,15 @@ fn build_shape(
                 "collectionOperations",
                 body.get("collectionOperations"),
             )?);
+            // A lifecycle operation may be listed under `operations` too (MediaTailor's
+            // `ChannelResource` does so with `CreateChannel`): it is one operation.
+            let mut unique: Vec<String> = Vec::with_capacity(operations.len());
+            for op in operations {
+                if !unique.contains(&op) {
+                    unique.push(op);
+                }
+            }
+            let operations = unique;
             let resources = targets(id, "resources", body.get("resources"))?;
             (
                 ShapeKind::Resource {
