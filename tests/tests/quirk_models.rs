@@ -51,6 +51,24 @@ fn a_blob_with_an_empty_default_is_the_empty_blob() {
 }
 
 #[test]
+fn another_protocol_gets_a_notice_and_no_empty_features() {
+    let output = generate("not-aws-query.json");
+    assert_eq!(output.notices.len(), 1, "{:?}", output.notices);
+    assert!(
+        output.notices[0].contains("speaks aws.protocols#awsJson1_0, not aws.protocols#awsQuery"),
+        "{}",
+        output.notices[0]
+    );
+    let manifest = file(&output, "Cargo.toml");
+    assert!(!manifest.contains("server ="), "{manifest}");
+    assert!(!manifest.contains("client ="), "{manifest}");
+    // An awsQuery service gets neither a notice nor fewer features.
+    let query = generate("blob-with-an-empty-default.json");
+    assert!(query.notices.is_empty());
+    assert!(file(&query, "Cargo.toml").contains("server = [\"querygen-runtime/server\"]"));
+}
+
+#[test]
 fn every_corpus_file_has_a_test() {
     let mut files: Vec<String> =
         std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("quirk-models"))
@@ -62,6 +80,7 @@ fn every_corpus_file_has_a_test() {
         files,
         [
             "blob-with-an-empty-default.json",
+            "not-aws-query.json",
             "resource-lists-an-operation-twice.json"
         ]
     );

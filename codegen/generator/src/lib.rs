@@ -125,6 +125,9 @@ pub struct Timings {
 pub struct Output {
     /// Files sorted by path.
     pub files: Vec<GeneratedFile>,
+    /// What the user should know about the crate: for a service whose protocol
+    /// is not awsQuery, that it has types, errors and endpoints only.
+    pub notices: Vec<String>,
     /// Per-pass timings.
     pub timings: Timings,
 }
@@ -169,8 +172,31 @@ pub fn generate(model_text: &str, source: &str, options: &Options) -> Result<Out
         ),
     });
     files.sort_by(|a, b| a.path.cmp(&b.path));
+    let notices = if service.aws_query {
+        Vec::new()
+    } else {
+        let protocol = model
+            .shapes
+            .get(&options.service)
+            .and_then(|shape| {
+                shape
+                    .traits
+                    .other
+                    .keys()
+                    .find(|id| {
+                        id.starts_with("aws.protocols#") || id.starts_with("smithy.protocols#")
+                    })
+                    .cloned()
+            })
+            .unwrap_or_else(|| "no protocol trait".to_owned());
+        vec![format!(
+            "{}: the service speaks {protocol}, not aws.protocols#awsQuery: the crate has its types, errors and endpoint resolver only (no serializers, parsers, client or server)",
+            options.service
+        )]
+    };
     Ok(Output {
         files,
+        notices,
         timings: Timings {
             load: loaded - started,
             lower: lowered - loaded,

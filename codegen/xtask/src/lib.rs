@@ -351,6 +351,9 @@ pub fn generate(
         partitions: Some(partitions.clone()),
     };
     let output = querygen::generate(&text, &source, &options)?;
+    for notice in &output.notices {
+        eprintln!("notice: {notice}");
+    }
     Ok(PlannedCrate {
         dir: dir.to_owned(),
         output,

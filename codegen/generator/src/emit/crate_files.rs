@@ -535,8 +535,7 @@ pub fn cargo_toml(service: &Service, options: &Options) -> String {
          # Every operation by default; a crate that needs a few turns the default off and names them.\n\
          default = [{default}{client_default}]\n\
          {client_features}\
-         # The server side of the protocol: parse requests, write responses (tests, stubs).\n\
-         server = [\"querygen-runtime/server\"]\n\
+         {server_feature}\
          # One feature per operation: its module and every shape it reaches.\n\
          {per_operation}\
          {lints}",
@@ -545,6 +544,13 @@ pub fn cargo_toml(service: &Service, options: &Options) -> String {
         title = service.title.replace('"', "'"),
         api = service.version,
         runtime = options.runtime.dependency("runtime", false),
+        // Only awsQuery has a service side here: no feature that switches nothing on.
+        server_feature = if service.aws_query {
+            "# The server side of the protocol: parse requests, write responses (tests, stubs).\n\
+             server = [\"querygen-runtime/server\"]\n"
+        } else {
+            ""
+        },
         client_dependency = if client::has_client(service) {
             format!(
                 "querygen-client = {}\n",
