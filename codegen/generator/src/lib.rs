@@ -188,9 +188,12 @@ pub fn generate(model_text: &str, source: &str, options: &Options) -> Result<Out
                     })
                     .cloned()
             })
-            .unwrap_or_else(|| "no protocol trait".to_owned());
+            .map_or_else(
+                || "has no protocol trait".to_owned(),
+                |protocol| format!("speaks {protocol}, not aws.protocols#awsQuery"),
+            );
         vec![format!(
-            "{}: the service speaks {protocol}, not aws.protocols#awsQuery: the crate has its types, errors and endpoint resolver only (no serializers, parsers, client or server)",
+            "{}: the service {protocol}: the crate has its types, errors and endpoint resolver only (no serializers, parsers, client or server)",
             options.service
         )]
     };
