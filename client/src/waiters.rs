@@ -32,6 +32,16 @@ pub struct WaiterSpec<I, O, E> {
     pub classify: fn(&I, Result<&O, &E>) -> Option<AcceptorState>,
 }
 
+impl<I, O, E> fmt::Debug for WaiterSpec<I, O, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WaiterSpec")
+            .field("name", &self.name)
+            .field("min_delay", &self.min_delay)
+            .field("max_delay", &self.max_delay)
+            .finish_non_exhaustive()
+    }
+}
+
 /// The answer that ended a wait: an output, or the service error that an
 /// acceptor was waiting for (`ReplicationGroupNotFoundFault` when waiting for a
 /// deletion).

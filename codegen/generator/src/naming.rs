@@ -125,9 +125,10 @@ pub fn waiter_method(waiter: &str) -> String {
     format!("wait_until_{}", snake(waiter))
 }
 
-/// Type of a waiter's builder (`ReplicationGroupAvailableWaiter`).
-pub fn waiter_builder(waiter: &str) -> String {
-    format!("{}Waiter", type_name(waiter))
+/// Type of the builder every waiter of an operation returns
+/// (`DescribeReplicationGroupsWaiter`).
+pub fn waiter_builder(operation: &str) -> String {
+    format!("{}Waiter", type_name(operation))
 }
 
 /// Name of the builder method that takes an `Option` (`set_cache_cluster_id`).

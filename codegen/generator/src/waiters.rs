@@ -24,7 +24,7 @@ pub struct Waiter {
     pub module: String,
     /// The client method (`wait_until_replication_group_available`).
     pub method: String,
-    /// The builder type (`ReplicationGroupAvailableWaiter`).
+    /// The builder type, shared by the operation's waiters (`DescribeReplicationGroupsWaiter`).
     pub builder: String,
     /// Markdown docs.
     pub docs: String,
@@ -189,7 +189,7 @@ fn waiter(
         name: def.name.clone(),
         module: crate::naming::waiter_module(&def.name),
         method: crate::naming::waiter_method(&def.name),
-        builder: crate::naming::waiter_builder(&def.name),
+        builder: crate::naming::waiter_builder(&op.wire_name),
         docs: def.documentation.clone().unwrap_or_default(),
         deprecated: def.deprecated,
         min_delay: def.min_delay,

@@ -357,18 +357,20 @@ impl Client {
     /// Starts a `CacheClusterAvailable` wait: set the `DescribeCacheClusters` input on the returned builder, then `wait(max)`.
     pub fn wait_until_cache_cluster_available(
         &self,
-    ) -> crate::waiters::cache_cluster_available::CacheClusterAvailableWaiter {
-        crate::waiters::cache_cluster_available::CacheClusterAvailableWaiter::new(
+    ) -> crate::waiters::DescribeCacheClustersWaiter {
+        crate::waiters::DescribeCacheClustersWaiter::new(
             ::std::sync::Arc::clone(&self.handle),
+            &crate::waiters::cache_cluster_available::SPEC,
         )
     }
     #[cfg(feature = "describe-cache-clusters")]
     /// Starts a `CacheClusterDeleted` wait: set the `DescribeCacheClusters` input on the returned builder, then `wait(max)`.
     pub fn wait_until_cache_cluster_deleted(
         &self,
-    ) -> crate::waiters::cache_cluster_deleted::CacheClusterDeletedWaiter {
-        crate::waiters::cache_cluster_deleted::CacheClusterDeletedWaiter::new(
+    ) -> crate::waiters::DescribeCacheClustersWaiter {
+        crate::waiters::DescribeCacheClustersWaiter::new(
             ::std::sync::Arc::clone(&self.handle),
+            &crate::waiters::cache_cluster_deleted::SPEC,
         )
     }
     #[cfg(feature = "describe-cache-engine-versions")]
@@ -456,18 +458,20 @@ impl Client {
     /// Starts a `ReplicationGroupAvailable` wait: set the `DescribeReplicationGroups` input on the returned builder, then `wait(max)`.
     pub fn wait_until_replication_group_available(
         &self,
-    ) -> crate::waiters::replication_group_available::ReplicationGroupAvailableWaiter {
-        crate::waiters::replication_group_available::ReplicationGroupAvailableWaiter::new(
+    ) -> crate::waiters::DescribeReplicationGroupsWaiter {
+        crate::waiters::DescribeReplicationGroupsWaiter::new(
             ::std::sync::Arc::clone(&self.handle),
+            &crate::waiters::replication_group_available::SPEC,
         )
     }
     #[cfg(feature = "describe-replication-groups")]
     /// Starts a `ReplicationGroupDeleted` wait: set the `DescribeReplicationGroups` input on the returned builder, then `wait(max)`.
     pub fn wait_until_replication_group_deleted(
         &self,
-    ) -> crate::waiters::replication_group_deleted::ReplicationGroupDeletedWaiter {
-        crate::waiters::replication_group_deleted::ReplicationGroupDeletedWaiter::new(
+    ) -> crate::waiters::DescribeReplicationGroupsWaiter {
+        crate::waiters::DescribeReplicationGroupsWaiter::new(
             ::std::sync::Arc::clone(&self.handle),
+            &crate::waiters::replication_group_deleted::SPEC,
         )
     }
     #[cfg(feature = "describe-reserved-cache-nodes")]

@@ -3,8 +3,9 @@
 
 //! Waiters: poll an operation until the resource reaches a state, as the model's
 //! `smithy.waiters#waitable` traits describe. Each module has the sans-IO
-//! `classify` (which state one answer reaches) and, with the `client` feature, the
-//! builder that `Client::wait_until_…` returns.
+//! `classify` (which state one answer reaches); with the `client` feature, the
+//! builders here are what `Client::wait_until_…` returns (one per operation,
+//! shared by its waiters).
 #[cfg(feature = "describe-cache-clusters")]
 /// Wait until ElastiCache cluster is available.
 ///
@@ -85,7 +86,7 @@ pub mod cache_cluster_available {
         ::std::option::Option::None
     }
     #[cfg(feature = "client")]
-    static SPEC: ::querygen_client::WaiterSpec<
+    pub(crate) static SPEC: ::querygen_client::WaiterSpec<
         crate::operation::describe_cache_clusters::DescribeCacheClustersInput,
         crate::operation::describe_cache_clusters::DescribeCacheClustersOutput,
         crate::operation::describe_cache_clusters::DescribeCacheClustersError,
@@ -95,150 +96,6 @@ pub mod cache_cluster_available {
         max_delay: ::std::time::Duration::from_secs(120u64),
         classify,
     };
-    #[cfg(feature = "client")]
-    /// A `CacheClusterAvailable` wait being prepared: the `DescribeCacheClusters` input's setters, then [`wait`](Self::wait).
-    #[derive(Debug, Clone)]
-    pub struct CacheClusterAvailableWaiter {
-        handle: ::std::sync::Arc<::querygen_client::Handle>,
-        inner: crate::operation::describe_cache_clusters::builders::DescribeCacheClustersInputBuilder,
-        min_delay: ::std::option::Option<::std::time::Duration>,
-        max_delay: ::std::option::Option<::std::time::Duration>,
-    }
-    #[cfg(feature = "client")]
-    impl CacheClusterAvailableWaiter {
-        pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
-            Self {
-                handle,
-                inner: ::std::default::Default::default(),
-                min_delay: ::std::option::Option::None,
-                max_delay: ::std::option::Option::None,
-            }
-        }
-        /// Waits at least this long between polls (default: the model's).
-        pub fn min_delay(mut self, delay: ::std::time::Duration) -> Self {
-            self.min_delay = ::std::option::Option::Some(delay);
-            self
-        }
-        /// Waits at most this long between polls (default: the model's).
-        pub fn max_delay(mut self, delay: ::std::time::Duration) -> Self {
-            self.max_delay = ::std::option::Option::Some(delay);
-            self
-        }
-        /// Polls until an acceptor decides, for at most `max_wait`: the answer that
-        /// succeeded, or why the wait did not.
-        pub async fn wait(
-            self,
-            max_wait: ::std::time::Duration,
-        ) -> ::std::result::Result<
-            ::querygen_client::FinalPoll<
-                crate::operation::describe_cache_clusters::DescribeCacheClustersOutput,
-                crate::operation::describe_cache_clusters::DescribeCacheClustersError,
-            >,
-            ::querygen_client::WaiterError<
-                crate::operation::describe_cache_clusters::DescribeCacheClustersOutput,
-                crate::operation::describe_cache_clusters::DescribeCacheClustersError,
-            >,
-        > {
-            let input = ::std::result::Result::Ok(self.inner.build());
-            ::querygen_client::wait(
-                    &self.handle,
-                    &crate::operation::describe_cache_clusters::OPERATION,
-                    &SPEC,
-                    input,
-                    max_wait,
-                    (self.min_delay, self.max_delay),
-                )
-                .await
-        }
-        /// The user-supplied cluster identifier. If this parameter is specified, only information about that
-        /// specific cluster is returned. This parameter isn't case sensitive.
-        pub fn cache_cluster_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.cache_cluster_id(input);
-            self
-        }
-        /// Sets or clears the `CacheClusterId` member.
-        pub fn set_cache_cluster_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_cache_cluster_id(input);
-            self
-        }
-        /// The maximum number of records to include in the response. If more records exist than the specified
-        /// `MaxRecords` value, a marker is included in the response so that the remaining results can be
-        /// retrieved.
-        ///
-        /// Default: 100
-        ///
-        /// Constraints: minimum 20; maximum 100.
-        pub fn max_records(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-            self.inner = self.inner.max_records(input);
-            self
-        }
-        /// Sets or clears the `MaxRecords` member.
-        pub fn set_max_records(mut self, input: ::std::option::Option<i32>) -> Self {
-            self.inner = self.inner.set_max_records(input);
-            self
-        }
-        /// An optional marker returned from a prior request. Use this marker for pagination of results from
-        /// this operation. If this parameter is specified, the response includes only records beyond the
-        /// marker, up to the value specified by `MaxRecords`.
-        pub fn marker(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.marker(input);
-            self
-        }
-        /// Sets or clears the `Marker` member.
-        pub fn set_marker(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_marker(input);
-            self
-        }
-        /// An optional flag that can be included in the `DescribeCacheCluster` request to retrieve information
-        /// about the individual cache nodes.
-        pub fn show_cache_node_info(
-            mut self,
-            input: impl ::std::convert::Into<bool>,
-        ) -> Self {
-            self.inner = self.inner.show_cache_node_info(input);
-            self
-        }
-        /// Sets or clears the `ShowCacheNodeInfo` member.
-        pub fn set_show_cache_node_info(
-            mut self,
-            input: ::std::option::Option<bool>,
-        ) -> Self {
-            self.inner = self.inner.set_show_cache_node_info(input);
-            self
-        }
-        /// An optional flag that can be included in the `DescribeCacheCluster` request to show only nodes
-        /// (API/CLI: clusters) that are not members of a replication group. In practice, this means Memcached
-        /// and single node Valkey or Redis OSS clusters.
-        pub fn show_cache_clusters_not_in_replication_groups(
-            mut self,
-            input: impl ::std::convert::Into<bool>,
-        ) -> Self {
-            self.inner = self.inner.show_cache_clusters_not_in_replication_groups(input);
-            self
-        }
-        /// Sets or clears the `ShowCacheClustersNotInReplicationGroups` member.
-        pub fn set_show_cache_clusters_not_in_replication_groups(
-            mut self,
-            input: ::std::option::Option<bool>,
-        ) -> Self {
-            self.inner = self
-                .inner
-                .set_show_cache_clusters_not_in_replication_groups(input);
-            self
-        }
-    }
 }
 #[cfg(feature = "describe-cache-clusters")]
 /// Wait until ElastiCache cluster is deleted.
@@ -356,7 +213,7 @@ pub mod cache_cluster_deleted {
         ::std::option::Option::None
     }
     #[cfg(feature = "client")]
-    static SPEC: ::querygen_client::WaiterSpec<
+    pub(crate) static SPEC: ::querygen_client::WaiterSpec<
         crate::operation::describe_cache_clusters::DescribeCacheClustersInput,
         crate::operation::describe_cache_clusters::DescribeCacheClustersOutput,
         crate::operation::describe_cache_clusters::DescribeCacheClustersError,
@@ -366,150 +223,6 @@ pub mod cache_cluster_deleted {
         max_delay: ::std::time::Duration::from_secs(120u64),
         classify,
     };
-    #[cfg(feature = "client")]
-    /// A `CacheClusterDeleted` wait being prepared: the `DescribeCacheClusters` input's setters, then [`wait`](Self::wait).
-    #[derive(Debug, Clone)]
-    pub struct CacheClusterDeletedWaiter {
-        handle: ::std::sync::Arc<::querygen_client::Handle>,
-        inner: crate::operation::describe_cache_clusters::builders::DescribeCacheClustersInputBuilder,
-        min_delay: ::std::option::Option<::std::time::Duration>,
-        max_delay: ::std::option::Option<::std::time::Duration>,
-    }
-    #[cfg(feature = "client")]
-    impl CacheClusterDeletedWaiter {
-        pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
-            Self {
-                handle,
-                inner: ::std::default::Default::default(),
-                min_delay: ::std::option::Option::None,
-                max_delay: ::std::option::Option::None,
-            }
-        }
-        /// Waits at least this long between polls (default: the model's).
-        pub fn min_delay(mut self, delay: ::std::time::Duration) -> Self {
-            self.min_delay = ::std::option::Option::Some(delay);
-            self
-        }
-        /// Waits at most this long between polls (default: the model's).
-        pub fn max_delay(mut self, delay: ::std::time::Duration) -> Self {
-            self.max_delay = ::std::option::Option::Some(delay);
-            self
-        }
-        /// Polls until an acceptor decides, for at most `max_wait`: the answer that
-        /// succeeded, or why the wait did not.
-        pub async fn wait(
-            self,
-            max_wait: ::std::time::Duration,
-        ) -> ::std::result::Result<
-            ::querygen_client::FinalPoll<
-                crate::operation::describe_cache_clusters::DescribeCacheClustersOutput,
-                crate::operation::describe_cache_clusters::DescribeCacheClustersError,
-            >,
-            ::querygen_client::WaiterError<
-                crate::operation::describe_cache_clusters::DescribeCacheClustersOutput,
-                crate::operation::describe_cache_clusters::DescribeCacheClustersError,
-            >,
-        > {
-            let input = ::std::result::Result::Ok(self.inner.build());
-            ::querygen_client::wait(
-                    &self.handle,
-                    &crate::operation::describe_cache_clusters::OPERATION,
-                    &SPEC,
-                    input,
-                    max_wait,
-                    (self.min_delay, self.max_delay),
-                )
-                .await
-        }
-        /// The user-supplied cluster identifier. If this parameter is specified, only information about that
-        /// specific cluster is returned. This parameter isn't case sensitive.
-        pub fn cache_cluster_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.cache_cluster_id(input);
-            self
-        }
-        /// Sets or clears the `CacheClusterId` member.
-        pub fn set_cache_cluster_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_cache_cluster_id(input);
-            self
-        }
-        /// The maximum number of records to include in the response. If more records exist than the specified
-        /// `MaxRecords` value, a marker is included in the response so that the remaining results can be
-        /// retrieved.
-        ///
-        /// Default: 100
-        ///
-        /// Constraints: minimum 20; maximum 100.
-        pub fn max_records(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-            self.inner = self.inner.max_records(input);
-            self
-        }
-        /// Sets or clears the `MaxRecords` member.
-        pub fn set_max_records(mut self, input: ::std::option::Option<i32>) -> Self {
-            self.inner = self.inner.set_max_records(input);
-            self
-        }
-        /// An optional marker returned from a prior request. Use this marker for pagination of results from
-        /// this operation. If this parameter is specified, the response includes only records beyond the
-        /// marker, up to the value specified by `MaxRecords`.
-        pub fn marker(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.marker(input);
-            self
-        }
-        /// Sets or clears the `Marker` member.
-        pub fn set_marker(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_marker(input);
-            self
-        }
-        /// An optional flag that can be included in the `DescribeCacheCluster` request to retrieve information
-        /// about the individual cache nodes.
-        pub fn show_cache_node_info(
-            mut self,
-            input: impl ::std::convert::Into<bool>,
-        ) -> Self {
-            self.inner = self.inner.show_cache_node_info(input);
-            self
-        }
-        /// Sets or clears the `ShowCacheNodeInfo` member.
-        pub fn set_show_cache_node_info(
-            mut self,
-            input: ::std::option::Option<bool>,
-        ) -> Self {
-            self.inner = self.inner.set_show_cache_node_info(input);
-            self
-        }
-        /// An optional flag that can be included in the `DescribeCacheCluster` request to show only nodes
-        /// (API/CLI: clusters) that are not members of a replication group. In practice, this means Memcached
-        /// and single node Valkey or Redis OSS clusters.
-        pub fn show_cache_clusters_not_in_replication_groups(
-            mut self,
-            input: impl ::std::convert::Into<bool>,
-        ) -> Self {
-            self.inner = self.inner.show_cache_clusters_not_in_replication_groups(input);
-            self
-        }
-        /// Sets or clears the `ShowCacheClustersNotInReplicationGroups` member.
-        pub fn set_show_cache_clusters_not_in_replication_groups(
-            mut self,
-            input: ::std::option::Option<bool>,
-        ) -> Self {
-            self.inner = self
-                .inner
-                .set_show_cache_clusters_not_in_replication_groups(input);
-            self
-        }
-    }
 }
 #[cfg(feature = "describe-replication-groups")]
 /// Wait until ElastiCache replication group is available.
@@ -555,7 +268,7 @@ pub mod replication_group_available {
         ::std::option::Option::None
     }
     #[cfg(feature = "client")]
-    static SPEC: ::querygen_client::WaiterSpec<
+    pub(crate) static SPEC: ::querygen_client::WaiterSpec<
         crate::operation::describe_replication_groups::DescribeReplicationGroupsInput,
         crate::operation::describe_replication_groups::DescribeReplicationGroupsOutput,
         crate::operation::describe_replication_groups::DescribeReplicationGroupsError,
@@ -565,114 +278,6 @@ pub mod replication_group_available {
         max_delay: ::std::time::Duration::from_secs(120u64),
         classify,
     };
-    #[cfg(feature = "client")]
-    /// A `ReplicationGroupAvailable` wait being prepared: the `DescribeReplicationGroups` input's setters, then [`wait`](Self::wait).
-    #[derive(Debug, Clone)]
-    pub struct ReplicationGroupAvailableWaiter {
-        handle: ::std::sync::Arc<::querygen_client::Handle>,
-        inner: crate::operation::describe_replication_groups::builders::DescribeReplicationGroupsInputBuilder,
-        min_delay: ::std::option::Option<::std::time::Duration>,
-        max_delay: ::std::option::Option<::std::time::Duration>,
-    }
-    #[cfg(feature = "client")]
-    impl ReplicationGroupAvailableWaiter {
-        pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
-            Self {
-                handle,
-                inner: ::std::default::Default::default(),
-                min_delay: ::std::option::Option::None,
-                max_delay: ::std::option::Option::None,
-            }
-        }
-        /// Waits at least this long between polls (default: the model's).
-        pub fn min_delay(mut self, delay: ::std::time::Duration) -> Self {
-            self.min_delay = ::std::option::Option::Some(delay);
-            self
-        }
-        /// Waits at most this long between polls (default: the model's).
-        pub fn max_delay(mut self, delay: ::std::time::Duration) -> Self {
-            self.max_delay = ::std::option::Option::Some(delay);
-            self
-        }
-        /// Polls until an acceptor decides, for at most `max_wait`: the answer that
-        /// succeeded, or why the wait did not.
-        pub async fn wait(
-            self,
-            max_wait: ::std::time::Duration,
-        ) -> ::std::result::Result<
-            ::querygen_client::FinalPoll<
-                crate::operation::describe_replication_groups::DescribeReplicationGroupsOutput,
-                crate::operation::describe_replication_groups::DescribeReplicationGroupsError,
-            >,
-            ::querygen_client::WaiterError<
-                crate::operation::describe_replication_groups::DescribeReplicationGroupsOutput,
-                crate::operation::describe_replication_groups::DescribeReplicationGroupsError,
-            >,
-        > {
-            let input = ::std::result::Result::Ok(self.inner.build());
-            ::querygen_client::wait(
-                    &self.handle,
-                    &crate::operation::describe_replication_groups::OPERATION,
-                    &SPEC,
-                    input,
-                    max_wait,
-                    (self.min_delay, self.max_delay),
-                )
-                .await
-        }
-        /// The identifier for the replication group to be described. This parameter is not case sensitive.
-        ///
-        /// If you do not specify this parameter, information about all replication groups is returned.
-        pub fn replication_group_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.replication_group_id(input);
-            self
-        }
-        /// Sets or clears the `ReplicationGroupId` member.
-        pub fn set_replication_group_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_replication_group_id(input);
-            self
-        }
-        /// The maximum number of records to include in the response. If more records exist than the specified
-        /// `MaxRecords` value, a marker is included in the response so that the remaining results can be
-        /// retrieved.
-        ///
-        /// Default: 100
-        ///
-        /// Constraints: minimum 20; maximum 100.
-        pub fn max_records(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-            self.inner = self.inner.max_records(input);
-            self
-        }
-        /// Sets or clears the `MaxRecords` member.
-        pub fn set_max_records(mut self, input: ::std::option::Option<i32>) -> Self {
-            self.inner = self.inner.set_max_records(input);
-            self
-        }
-        /// An optional marker returned from a prior request. Use this marker for pagination of results from
-        /// this operation. If this parameter is specified, the response includes only records beyond the
-        /// marker, up to the value specified by `MaxRecords`.
-        pub fn marker(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.marker(input);
-            self
-        }
-        /// Sets or clears the `Marker` member.
-        pub fn set_marker(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_marker(input);
-            self
-        }
-    }
 }
 #[cfg(feature = "describe-replication-groups")]
 /// Wait until ElastiCache replication group is deleted.
@@ -728,7 +333,7 @@ pub mod replication_group_deleted {
         ::std::option::Option::None
     }
     #[cfg(feature = "client")]
-    static SPEC: ::querygen_client::WaiterSpec<
+    pub(crate) static SPEC: ::querygen_client::WaiterSpec<
         crate::operation::describe_replication_groups::DescribeReplicationGroupsInput,
         crate::operation::describe_replication_groups::DescribeReplicationGroupsOutput,
         crate::operation::describe_replication_groups::DescribeReplicationGroupsError,
@@ -738,112 +343,280 @@ pub mod replication_group_deleted {
         max_delay: ::std::time::Duration::from_secs(120u64),
         classify,
     };
-    #[cfg(feature = "client")]
-    /// A `ReplicationGroupDeleted` wait being prepared: the `DescribeReplicationGroups` input's setters, then [`wait`](Self::wait).
-    #[derive(Debug, Clone)]
-    pub struct ReplicationGroupDeletedWaiter {
+}
+#[cfg(all(feature = "describe-cache-clusters", feature = "client"))]
+/// A wait on `DescribeCacheClusters` being prepared (any of its waiters): the input's setters, then [`wait`](Self::wait).
+#[derive(Debug, Clone)]
+pub struct DescribeCacheClustersWaiter {
+    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    spec: &'static ::querygen_client::WaiterSpec<
+        crate::operation::describe_cache_clusters::DescribeCacheClustersInput,
+        crate::operation::describe_cache_clusters::DescribeCacheClustersOutput,
+        crate::operation::describe_cache_clusters::DescribeCacheClustersError,
+    >,
+    inner: crate::operation::describe_cache_clusters::builders::DescribeCacheClustersInputBuilder,
+    min_delay: ::std::option::Option<::std::time::Duration>,
+    max_delay: ::std::option::Option<::std::time::Duration>,
+}
+#[cfg(all(feature = "describe-cache-clusters", feature = "client"))]
+impl DescribeCacheClustersWaiter {
+    pub(crate) fn new(
         handle: ::std::sync::Arc<::querygen_client::Handle>,
-        inner: crate::operation::describe_replication_groups::builders::DescribeReplicationGroupsInputBuilder,
-        min_delay: ::std::option::Option<::std::time::Duration>,
-        max_delay: ::std::option::Option<::std::time::Duration>,
+        spec: &'static ::querygen_client::WaiterSpec<
+            crate::operation::describe_cache_clusters::DescribeCacheClustersInput,
+            crate::operation::describe_cache_clusters::DescribeCacheClustersOutput,
+            crate::operation::describe_cache_clusters::DescribeCacheClustersError,
+        >,
+    ) -> Self {
+        Self {
+            handle,
+            spec,
+            inner: ::std::default::Default::default(),
+            min_delay: ::std::option::Option::None,
+            max_delay: ::std::option::Option::None,
+        }
     }
-    #[cfg(feature = "client")]
-    impl ReplicationGroupDeletedWaiter {
-        pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
-            Self {
-                handle,
-                inner: ::std::default::Default::default(),
-                min_delay: ::std::option::Option::None,
-                max_delay: ::std::option::Option::None,
-            }
+    /// Waits at least this long between polls (default: the model's).
+    pub fn min_delay(mut self, delay: ::std::time::Duration) -> Self {
+        self.min_delay = ::std::option::Option::Some(delay);
+        self
+    }
+    /// Waits at most this long between polls (default: the model's).
+    pub fn max_delay(mut self, delay: ::std::time::Duration) -> Self {
+        self.max_delay = ::std::option::Option::Some(delay);
+        self
+    }
+    /// Polls until an acceptor decides, for at most `max_wait`: the answer that
+    /// succeeded, or why the wait did not.
+    pub async fn wait(
+        self,
+        max_wait: ::std::time::Duration,
+    ) -> ::std::result::Result<
+        ::querygen_client::FinalPoll<
+            crate::operation::describe_cache_clusters::DescribeCacheClustersOutput,
+            crate::operation::describe_cache_clusters::DescribeCacheClustersError,
+        >,
+        ::querygen_client::WaiterError<
+            crate::operation::describe_cache_clusters::DescribeCacheClustersOutput,
+            crate::operation::describe_cache_clusters::DescribeCacheClustersError,
+        >,
+    > {
+        let input = ::std::result::Result::Ok(self.inner.build());
+        ::querygen_client::wait(
+                &self.handle,
+                &crate::operation::describe_cache_clusters::OPERATION,
+                self.spec,
+                input,
+                max_wait,
+                (self.min_delay, self.max_delay),
+            )
+            .await
+    }
+    /// The user-supplied cluster identifier. If this parameter is specified, only information about that
+    /// specific cluster is returned. This parameter isn't case sensitive.
+    pub fn cache_cluster_id(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.cache_cluster_id(input);
+        self
+    }
+    /// Sets or clears the `CacheClusterId` member.
+    pub fn set_cache_cluster_id(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_cache_cluster_id(input);
+        self
+    }
+    /// The maximum number of records to include in the response. If more records exist than the specified
+    /// `MaxRecords` value, a marker is included in the response so that the remaining results can be
+    /// retrieved.
+    ///
+    /// Default: 100
+    ///
+    /// Constraints: minimum 20; maximum 100.
+    pub fn max_records(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+        self.inner = self.inner.max_records(input);
+        self
+    }
+    /// Sets or clears the `MaxRecords` member.
+    pub fn set_max_records(mut self, input: ::std::option::Option<i32>) -> Self {
+        self.inner = self.inner.set_max_records(input);
+        self
+    }
+    /// An optional marker returned from a prior request. Use this marker for pagination of results from
+    /// this operation. If this parameter is specified, the response includes only records beyond the
+    /// marker, up to the value specified by `MaxRecords`.
+    pub fn marker(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.marker(input);
+        self
+    }
+    /// Sets or clears the `Marker` member.
+    pub fn set_marker(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_marker(input);
+        self
+    }
+    /// An optional flag that can be included in the `DescribeCacheCluster` request to retrieve information
+    /// about the individual cache nodes.
+    pub fn show_cache_node_info(
+        mut self,
+        input: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.inner = self.inner.show_cache_node_info(input);
+        self
+    }
+    /// Sets or clears the `ShowCacheNodeInfo` member.
+    pub fn set_show_cache_node_info(
+        mut self,
+        input: ::std::option::Option<bool>,
+    ) -> Self {
+        self.inner = self.inner.set_show_cache_node_info(input);
+        self
+    }
+    /// An optional flag that can be included in the `DescribeCacheCluster` request to show only nodes
+    /// (API/CLI: clusters) that are not members of a replication group. In practice, this means Memcached
+    /// and single node Valkey or Redis OSS clusters.
+    pub fn show_cache_clusters_not_in_replication_groups(
+        mut self,
+        input: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.inner = self.inner.show_cache_clusters_not_in_replication_groups(input);
+        self
+    }
+    /// Sets or clears the `ShowCacheClustersNotInReplicationGroups` member.
+    pub fn set_show_cache_clusters_not_in_replication_groups(
+        mut self,
+        input: ::std::option::Option<bool>,
+    ) -> Self {
+        self.inner = self.inner.set_show_cache_clusters_not_in_replication_groups(input);
+        self
+    }
+}
+#[cfg(all(feature = "describe-replication-groups", feature = "client"))]
+/// A wait on `DescribeReplicationGroups` being prepared (any of its waiters): the input's setters, then [`wait`](Self::wait).
+#[derive(Debug, Clone)]
+pub struct DescribeReplicationGroupsWaiter {
+    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    spec: &'static ::querygen_client::WaiterSpec<
+        crate::operation::describe_replication_groups::DescribeReplicationGroupsInput,
+        crate::operation::describe_replication_groups::DescribeReplicationGroupsOutput,
+        crate::operation::describe_replication_groups::DescribeReplicationGroupsError,
+    >,
+    inner: crate::operation::describe_replication_groups::builders::DescribeReplicationGroupsInputBuilder,
+    min_delay: ::std::option::Option<::std::time::Duration>,
+    max_delay: ::std::option::Option<::std::time::Duration>,
+}
+#[cfg(all(feature = "describe-replication-groups", feature = "client"))]
+impl DescribeReplicationGroupsWaiter {
+    pub(crate) fn new(
+        handle: ::std::sync::Arc<::querygen_client::Handle>,
+        spec: &'static ::querygen_client::WaiterSpec<
+            crate::operation::describe_replication_groups::DescribeReplicationGroupsInput,
+            crate::operation::describe_replication_groups::DescribeReplicationGroupsOutput,
+            crate::operation::describe_replication_groups::DescribeReplicationGroupsError,
+        >,
+    ) -> Self {
+        Self {
+            handle,
+            spec,
+            inner: ::std::default::Default::default(),
+            min_delay: ::std::option::Option::None,
+            max_delay: ::std::option::Option::None,
         }
-        /// Waits at least this long between polls (default: the model's).
-        pub fn min_delay(mut self, delay: ::std::time::Duration) -> Self {
-            self.min_delay = ::std::option::Option::Some(delay);
-            self
-        }
-        /// Waits at most this long between polls (default: the model's).
-        pub fn max_delay(mut self, delay: ::std::time::Duration) -> Self {
-            self.max_delay = ::std::option::Option::Some(delay);
-            self
-        }
-        /// Polls until an acceptor decides, for at most `max_wait`: the answer that
-        /// succeeded, or why the wait did not.
-        pub async fn wait(
-            self,
-            max_wait: ::std::time::Duration,
-        ) -> ::std::result::Result<
-            ::querygen_client::FinalPoll<
-                crate::operation::describe_replication_groups::DescribeReplicationGroupsOutput,
-                crate::operation::describe_replication_groups::DescribeReplicationGroupsError,
-            >,
-            ::querygen_client::WaiterError<
-                crate::operation::describe_replication_groups::DescribeReplicationGroupsOutput,
-                crate::operation::describe_replication_groups::DescribeReplicationGroupsError,
-            >,
-        > {
-            let input = ::std::result::Result::Ok(self.inner.build());
-            ::querygen_client::wait(
-                    &self.handle,
-                    &crate::operation::describe_replication_groups::OPERATION,
-                    &SPEC,
-                    input,
-                    max_wait,
-                    (self.min_delay, self.max_delay),
-                )
-                .await
-        }
-        /// The identifier for the replication group to be described. This parameter is not case sensitive.
-        ///
-        /// If you do not specify this parameter, information about all replication groups is returned.
-        pub fn replication_group_id(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.replication_group_id(input);
-            self
-        }
-        /// Sets or clears the `ReplicationGroupId` member.
-        pub fn set_replication_group_id(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_replication_group_id(input);
-            self
-        }
-        /// The maximum number of records to include in the response. If more records exist than the specified
-        /// `MaxRecords` value, a marker is included in the response so that the remaining results can be
-        /// retrieved.
-        ///
-        /// Default: 100
-        ///
-        /// Constraints: minimum 20; maximum 100.
-        pub fn max_records(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-            self.inner = self.inner.max_records(input);
-            self
-        }
-        /// Sets or clears the `MaxRecords` member.
-        pub fn set_max_records(mut self, input: ::std::option::Option<i32>) -> Self {
-            self.inner = self.inner.set_max_records(input);
-            self
-        }
-        /// An optional marker returned from a prior request. Use this marker for pagination of results from
-        /// this operation. If this parameter is specified, the response includes only records beyond the
-        /// marker, up to the value specified by `MaxRecords`.
-        pub fn marker(
-            mut self,
-            input: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.marker(input);
-            self
-        }
-        /// Sets or clears the `Marker` member.
-        pub fn set_marker(
-            mut self,
-            input: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.inner = self.inner.set_marker(input);
-            self
-        }
+    }
+    /// Waits at least this long between polls (default: the model's).
+    pub fn min_delay(mut self, delay: ::std::time::Duration) -> Self {
+        self.min_delay = ::std::option::Option::Some(delay);
+        self
+    }
+    /// Waits at most this long between polls (default: the model's).
+    pub fn max_delay(mut self, delay: ::std::time::Duration) -> Self {
+        self.max_delay = ::std::option::Option::Some(delay);
+        self
+    }
+    /// Polls until an acceptor decides, for at most `max_wait`: the answer that
+    /// succeeded, or why the wait did not.
+    pub async fn wait(
+        self,
+        max_wait: ::std::time::Duration,
+    ) -> ::std::result::Result<
+        ::querygen_client::FinalPoll<
+            crate::operation::describe_replication_groups::DescribeReplicationGroupsOutput,
+            crate::operation::describe_replication_groups::DescribeReplicationGroupsError,
+        >,
+        ::querygen_client::WaiterError<
+            crate::operation::describe_replication_groups::DescribeReplicationGroupsOutput,
+            crate::operation::describe_replication_groups::DescribeReplicationGroupsError,
+        >,
+    > {
+        let input = ::std::result::Result::Ok(self.inner.build());
+        ::querygen_client::wait(
+                &self.handle,
+                &crate::operation::describe_replication_groups::OPERATION,
+                self.spec,
+                input,
+                max_wait,
+                (self.min_delay, self.max_delay),
+            )
+            .await
+    }
+    /// The identifier for the replication group to be described. This parameter is not case sensitive.
+    ///
+    /// If you do not specify this parameter, information about all replication groups is returned.
+    pub fn replication_group_id(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.replication_group_id(input);
+        self
+    }
+    /// Sets or clears the `ReplicationGroupId` member.
+    pub fn set_replication_group_id(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_replication_group_id(input);
+        self
+    }
+    /// The maximum number of records to include in the response. If more records exist than the specified
+    /// `MaxRecords` value, a marker is included in the response so that the remaining results can be
+    /// retrieved.
+    ///
+    /// Default: 100
+    ///
+    /// Constraints: minimum 20; maximum 100.
+    pub fn max_records(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+        self.inner = self.inner.max_records(input);
+        self
+    }
+    /// Sets or clears the `MaxRecords` member.
+    pub fn set_max_records(mut self, input: ::std::option::Option<i32>) -> Self {
+        self.inner = self.inner.set_max_records(input);
+        self
+    }
+    /// An optional marker returned from a prior request. Use this marker for pagination of results from
+    /// this operation. If this parameter is specified, the response includes only records beyond the
+    /// marker, up to the value specified by `MaxRecords`.
+    pub fn marker(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.marker(input);
+        self
+    }
+    /// Sets or clears the `Marker` member.
+    pub fn set_marker(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner = self.inner.set_marker(input);
+        self
     }
 }

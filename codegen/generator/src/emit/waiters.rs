@@ -39,13 +39,20 @@ pub fn waiters_file(service: &Service) -> TokenStream {
             .iter()
             .map(move |w| waiter_module(service, op, w))
     });
+    let builders = service
+        .operations
+        .iter()
+        .filter(|op| !op.waiters.is_empty() && super::client::has_client(service))
+        .map(waiter_builder);
     quote! {
         //! Waiters: poll an operation until the resource reaches a state, as the model's
         //! `smithy.waiters#waitable` traits describe. Each module has the sans-IO
-        //! `classify` (which state one answer reaches) and, with the `client` feature, the
-        //! builder that `Client::wait_until_…` returns.
+        //! `classify` (which state one answer reaches); with the `client` feature, the
+        //! builders here are what `Client::wait_until_…` returns (one per operation,
+        //! shared by its waiters).
 
         #(#modules)*
+        #(#builders)*
     }
 }
 
@@ -144,7 +151,7 @@ fn waiter_module(service: &Service, op: &Operation, waiter: &Waiter) -> TokenStr
         "Which state `result` reaches: that of the first acceptor that matches, in the \
          model's order; `None` when none does.",
     );
-    let client = super::client::has_client(service).then(|| waiter_client(op, waiter));
+    let client = super::client::has_client(service).then(|| waiter_spec(op, waiter));
     quote! {
         #[cfg(feature = #feature)]
         #(#[doc = #lines])*
@@ -163,22 +170,43 @@ fn waiter_module(service: &Service, op: &Operation, waiter: &Waiter) -> TokenStr
     }
 }
 
-fn waiter_client(op: &Operation, waiter: &Waiter) -> TokenStream {
+fn waiter_spec(op: &Operation, waiter: &Waiter) -> TokenStream {
     let op_module = ident(&op.rust_name);
+    let type_name = crate::naming::type_name(&op.wire_name);
+    let input = format_ident!("{}Input", type_name);
+    let output = format_ident!("{}Output", type_name);
+    let error = format_ident!("{}Error", type_name);
+    let op_path = quote!(crate::operation::#op_module);
+    let name = &waiter.name;
+    let (min, max) = (waiter.min_delay, waiter.max_delay);
+    quote! {
+        #[cfg(feature = "client")]
+        pub(crate) static SPEC: ::querygen_client::WaiterSpec<#op_path::#input, #op_path::#output, #op_path::#error> =
+            ::querygen_client::WaiterSpec {
+                name: #name,
+                min_delay: ::std::time::Duration::from_secs(#min),
+                max_delay: ::std::time::Duration::from_secs(#max),
+                classify,
+            };
+    }
+}
+
+/// The builder all waiters of `op` return: the input's setters, the delays, `wait`.
+fn waiter_builder(op: &Operation) -> TokenStream {
+    let op_module = ident(&op.rust_name);
+    let feature = super::operation_feature(&op.rust_name);
     let type_name = crate::naming::type_name(&op.wire_name);
     let input = format_ident!("{}Input", type_name);
     let input_builder = format_ident!("{}InputBuilder", type_name);
     let output = format_ident!("{}Output", type_name);
     let error = format_ident!("{}Error", type_name);
     let op_path = quote!(crate::operation::#op_module);
-    let builder = format_ident!("{}", waiter.builder);
-    let name = &waiter.name;
+    let builder = format_ident!("{}", crate::naming::waiter_builder(&op.wire_name));
     let wire_name = &op.wire_name;
-    let (min, max) = (waiter.min_delay, waiter.max_delay);
     let build = super::client::build_input_result(op);
     let doc = crate::docs::doc_lines(&format!(
-        "A `{name}` wait being prepared: the `{wire_name}` input's setters, then \
-         [`wait`](Self::wait)."
+        "A wait on `{wire_name}` being prepared (any of its waiters): the input's setters, \
+         then [`wait`](Self::wait)."
     ));
     let setters = op
         .input
@@ -186,30 +214,26 @@ fn waiter_client(op: &Operation, waiter: &Waiter) -> TokenStream {
         .iter()
         .map(|f| setters(f, SetterTarget::Inner));
     quote! {
-        #[cfg(feature = "client")]
-        static SPEC: ::querygen_client::WaiterSpec<#op_path::#input, #op_path::#output, #op_path::#error> =
-            ::querygen_client::WaiterSpec {
-                name: #name,
-                min_delay: ::std::time::Duration::from_secs(#min),
-                max_delay: ::std::time::Duration::from_secs(#max),
-                classify,
-            };
-
-        #[cfg(feature = "client")]
+        #[cfg(all(feature = #feature, feature = "client"))]
         #(#[doc = #doc])*
         #[derive(Debug, Clone)]
         pub struct #builder {
             handle: ::std::sync::Arc<::querygen_client::Handle>,
+            spec: &'static ::querygen_client::WaiterSpec<#op_path::#input, #op_path::#output, #op_path::#error>,
             inner: #op_path::builders::#input_builder,
             min_delay: ::std::option::Option<::std::time::Duration>,
             max_delay: ::std::option::Option<::std::time::Duration>,
         }
 
-        #[cfg(feature = "client")]
+        #[cfg(all(feature = #feature, feature = "client"))]
         impl #builder {
-            pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
+            pub(crate) fn new(
+                handle: ::std::sync::Arc<::querygen_client::Handle>,
+                spec: &'static ::querygen_client::WaiterSpec<#op_path::#input, #op_path::#output, #op_path::#error>,
+            ) -> Self {
                 Self {
                     handle,
+                    spec,
                     inner: ::std::default::Default::default(),
                     min_delay: ::std::option::Option::None,
                     max_delay: ::std::option::Option::None,
@@ -241,7 +265,7 @@ fn waiter_client(op: &Operation, waiter: &Waiter) -> TokenStream {
                 ::querygen_client::wait(
                     &self.handle,
                     &#op_path::OPERATION,
-                    &SPEC,
+                    self.spec,
                     input,
                     max_wait,
                     (self.min_delay, self.max_delay),
@@ -268,8 +292,11 @@ pub fn client_methods(op: &Operation) -> TokenStream {
         quote! {
             #[cfg(feature = #feature)]
             #doc
-            pub fn #method(&self) -> crate::waiters::#module::#builder {
-                crate::waiters::#module::#builder::new(::std::sync::Arc::clone(&self.handle))
+            pub fn #method(&self) -> crate::waiters::#builder {
+                crate::waiters::#builder::new(
+                    ::std::sync::Arc::clone(&self.handle),
+                    &crate::waiters::#module::SPEC,
+                )
             }
         }
     });
