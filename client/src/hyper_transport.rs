@@ -5,7 +5,7 @@ use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client;
-use hyper_util::rt::TokioExecutor;
+use hyper_util::rt::{TokioExecutor, TokioTimer};
 
 use super::transport::{
     BoxFuture, HttpRequest, HttpResponse, Transport, TransportError, TransportErrorKind,
@@ -30,7 +30,9 @@ impl std::fmt::Debug for HyperTransport {
 }
 
 impl HyperTransport {
-    /// A transport with `settings`' connect timeout and body limit.
+    /// A transport with `settings`' connect timeout, body limit and idle timeout.
+    /// A timer closes pooled connections idle for longer than the idle timeout (without
+    /// one, hyper would keep the surplus of a burst open for as long as the client lives).
     pub fn new(settings: TransportSettings) -> Self {
         let mut http = HttpConnector::new();
         http.enforce_http(false);
@@ -40,7 +42,10 @@ impl HyperTransport {
             .with_provider_and_webpki_roots(rustls::crypto::ring::default_provider())
             .map(|builder| {
                 let connector = builder.https_or_http().enable_http1().wrap_connector(http);
-                Client::builder(TokioExecutor::new()).build(connector)
+                Client::builder(TokioExecutor::new())
+                    .pool_timer(TokioTimer::new())
+                    .pool_idle_timeout(settings.pool_idle_timeout)
+                    .build(connector)
             })
             .map_err(|e| format!("cannot set up TLS: {e}"));
         Self {

@@ -39,6 +39,9 @@ pub struct TransportSettings {
     pub connect_timeout: Duration,
     /// Largest response body the transport reads before giving up.
     pub max_body_bytes: usize,
+    /// How long an idle pooled connection is kept before it is closed (90 s, as the
+    /// AWS SDK for Rust's client does).
+    pub pool_idle_timeout: Duration,
 }
 
 impl Default for TransportSettings {
@@ -46,6 +49,7 @@ impl Default for TransportSettings {
         Self {
             connect_timeout: Duration::from_millis(3_100),
             max_body_bytes: querygen_runtime::xml::DEFAULT_MAX_BYTES,
+            pool_idle_timeout: Duration::from_secs(90),
         }
     }
 }

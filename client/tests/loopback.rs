@@ -3,6 +3,7 @@
 mod support;
 
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use querygen_client::{HyperTransport, Transport, TransportSettings};
 use support::{serve, Reply};
@@ -35,4 +36,42 @@ async fn the_loopback_server_records_requests_and_answers_as_told() {
     assert_eq!(seen[0].header("X-Test"), Some("1"));
     assert_eq!(seen[0].body, b"payload");
     assert_eq!(seen[1].target, "/b");
+}
+
+#[tokio::test]
+async fn idle_pooled_connections_are_closed_after_the_idle_timeout() {
+    let server = serve(|_| Reply::ok("pong")).await;
+    let request = || {
+        http::Request::get(format!("{}/ping", server.url))
+            .body(Vec::new())
+            .unwrap()
+    };
+    // The default keeps a connection open well past a short wait...
+    let default = HyperTransport::new(TransportSettings::default());
+    assert_eq!(default.send(request()).await.unwrap().status(), 200);
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    assert_eq!(server.closed_connections(), 0, "kept for reuse");
+    drop(default);
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let before = server.closed_connections();
+    // ...and closes it once it has been idle for the idle timeout.
+    let mut settings = TransportSettings::default();
+    settings.pool_idle_timeout = Duration::from_millis(200);
+    let short = HyperTransport::new(settings);
+    assert_eq!(short.send(request()).await.unwrap().status(), 200);
+    let started = Instant::now();
+    while server.closed_connections() == before {
+        assert!(
+            started.elapsed() < Duration::from_secs(3),
+            "the idle connection was not closed"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(
+        started.elapsed() >= Duration::from_millis(150),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(server.requests().len(), 2);
+    drop(short);
 }

@@ -35,6 +35,7 @@ pub struct Config {
     pub(crate) use_dual_stack: bool,
     pub(crate) retry: RetryConfig,
     pub(crate) connect_timeout: Duration,
+    pub(crate) pool_idle_timeout: Duration,
     pub(crate) read_timeout: Option<Duration>,
     pub(crate) operation_timeout: Option<Duration>,
     pub(crate) transport: Option<Arc<dyn Transport>>,
@@ -55,6 +56,7 @@ impl fmt::Debug for Config {
             .field("use_dual_stack", &self.use_dual_stack)
             .field("retry", &self.retry)
             .field("connect_timeout", &self.connect_timeout)
+            .field("pool_idle_timeout", &self.pool_idle_timeout)
             .field("read_timeout", &self.read_timeout)
             .field("operation_timeout", &self.operation_timeout)
             .field("transport", &self.transport)
@@ -119,6 +121,7 @@ pub struct ConfigBuilder {
     retry: Option<RetryConfig>,
     max_attempts: Option<u32>,
     connect_timeout: Option<Duration>,
+    pool_idle_timeout: Option<Duration>,
     read_timeout: Option<Duration>,
     operation_timeout: Option<Duration>,
     transport: Option<TransportSlot>,
@@ -235,6 +238,12 @@ impl ConfigBuilder {
         self
     }
 
+    /// How long the default transport keeps an idle connection open. Default 90 s.
+    pub fn pool_idle_timeout(mut self, timeout: Duration) -> Self {
+        self.pool_idle_timeout = Some(timeout);
+        self
+    }
+
     /// Longest wait for one attempt's complete response, once sent. Default: none.
     pub fn read_timeout(mut self, timeout: Duration) -> Self {
         self.read_timeout = Some(timeout);
@@ -273,6 +282,9 @@ impl ConfigBuilder {
             connect_timeout: self
                 .connect_timeout
                 .unwrap_or(TransportSettings::default().connect_timeout),
+            pool_idle_timeout: self
+                .pool_idle_timeout
+                .unwrap_or(TransportSettings::default().pool_idle_timeout),
             read_timeout: self.read_timeout,
             operation_timeout: self.operation_timeout,
             transport: self.transport.map(|slot| slot.0),

@@ -88,12 +88,18 @@ pub struct Loopback {
     requests: Arc<Mutex<Vec<Recorded>>>,
     task: tokio::task::JoinHandle<()>,
     connections: Arc<Mutex<Vec<tokio::task::AbortHandle>>>,
+    closed: Arc<AtomicUsize>,
 }
 
 impl Loopback {
     /// Every request so far, in order of arrival.
     pub fn requests(&self) -> Vec<Recorded> {
         self.requests.lock().unwrap().clone()
+    }
+
+    /// How many connections the client has closed so far.
+    pub fn closed_connections(&self) -> usize {
+        self.closed.load(Ordering::SeqCst)
     }
 
     /// The port.
@@ -123,6 +129,8 @@ where
     let recorded = Arc::clone(&requests);
     let connections = Arc::new(Mutex::new(Vec::new()));
     let tracked = Arc::clone(&connections);
+    let closed = Arc::new(AtomicUsize::new(0));
+    let counted = Arc::clone(&closed);
     let task = tokio::spawn(async move {
         loop {
             let Ok((stream, _)) = listener.accept().await else {
@@ -130,8 +138,11 @@ where
             };
             let handler = Arc::clone(&handler);
             let recorded = Arc::clone(&recorded);
+            let counted = Arc::clone(&counted);
             let served = tokio::spawn(async move {
-                connection(stream, &*handler, &recorded).await;
+                if connection(stream, &*handler, &recorded).await {
+                    counted.fetch_add(1, Ordering::SeqCst);
+                }
             });
             tracked.lock().unwrap().push(served.abort_handle());
         }
@@ -141,19 +152,21 @@ where
         requests,
         task,
         connections,
+        closed,
     }
 }
 
-/// Serves requests on one connection until the peer closes it.
+/// Serves requests on one connection until the peer closes it (`true`) or
+/// writing fails (`false`).
 async fn connection(
     mut stream: TcpStream,
     handler: &(dyn Fn(&Recorded) -> Reply + Send + Sync),
     recorded: &Mutex<Vec<Recorded>>,
-) {
+) -> bool {
     let mut buffer = Vec::new();
     loop {
         let Some(request) = read_request(&mut stream, &mut buffer).await else {
-            return;
+            return true;
         };
         recorded.lock().unwrap().push(request.clone());
         let reply = handler(&request);
@@ -175,7 +188,7 @@ async fn connection(
         if stream.write_all(head.as_bytes()).await.is_err()
             || stream.write_all(&reply.body).await.is_err()
         {
-            return;
+            return false;
         }
     }
 }
