@@ -210,21 +210,28 @@ pub fn fluent_name(op: &Operation) -> proc_macro2::Ident {
     format_ident!("{}FluentBuilder", crate::naming::type_name(&op.wire_name))
 }
 
-/// `self.inner` built into the input, as a `Result` whose error is a
-/// `ConstructionError` naming the operation; `None` when `build()` cannot fail
-/// (it can only when some required member has no default).
-pub fn build_input(op: &Operation) -> Option<TokenStream> {
-    let wire_name = &op.wire_name;
-    op.input.required_fields().next().is_some().then(|| {
-        quote!(self.inner.build().map_err(|problem| {
-            ::querygen_client::ConstructionError::new(::std::format!("{}: {problem}", #wire_name))
-        }))
-    })
+/// Whether `self.inner.build()` can fail: only when some required member has no default.
+fn build_is_fallible(op: &Operation) -> bool {
+    op.input.required_fields().next().is_some()
 }
 
-/// [`build_input`] as a `Result` in every case.
+/// The `ConstructionError` naming the operation, for a build failure `problem`.
+fn construction_error(op: &Operation) -> TokenStream {
+    let wire_name = &op.wire_name;
+    quote!(::querygen_client::ConstructionError::new(
+        ::std::format!("{}: {problem}", #wire_name)
+    ))
+}
+
+/// `self.inner` built into the input, as a `Result` whose error is a
+/// `ConstructionError` naming the operation (for paginators and waiters).
 pub fn build_input_result(op: &Operation) -> TokenStream {
-    build_input(op).unwrap_or_else(|| quote!(::std::result::Result::Ok(self.inner.build())))
+    if build_is_fallible(op) {
+        let error = construction_error(op);
+        quote!(self.inner.build().map_err(|problem| #error))
+    } else {
+        quote!(::std::result::Result::Ok(self.inner.build()))
+    }
 }
 
 /// The fluent builder of one operation, for its module.
@@ -239,11 +246,15 @@ pub fn fluent_builder(op: &Operation) -> TokenStream {
     let doc = doc_line(&format!(
         "A `{wire_name}` call being prepared: the input's setters, then [`send`](Self::send)."
     ));
-    let build = match build_input(op) {
-        Some(build) => {
-            quote!(let input = #build.map_err(::querygen_client::SdkError::Construction)?;)
+    let build = if build_is_fallible(op) {
+        let error = construction_error(op);
+        quote! {
+            let input = self.inner.build().map_err(|problem| {
+                ::querygen_client::SdkError::Construction(#error)
+            })?;
         }
-        None => quote!(let input = self.inner.build();),
+    } else {
+        quote!(let input = self.inner.build();)
     };
     let setters = op
         .input

@@ -464,11 +464,14 @@ impl AuthorizeCacheSecurityGroupIngressFluentBuilder {
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::ConstructionError::new(
-                    ::std::format!("{}: {problem}", "AuthorizeCacheSecurityGroupIngress"),
+                ::querygen_client::SdkError::Construction(
+                    ::querygen_client::ConstructionError::new(
+                        ::std::format!(
+                            "{}: {problem}", "AuthorizeCacheSecurityGroupIngress"
+                        ),
+                    ),
                 )
-            })
-            .map_err(::querygen_client::SdkError::Construction)?;
+            })?;
         self.handle.invoke(&OPERATION, &input).await
     }
     /// The cache security group that allows network ingress.

@@ -472,11 +472,12 @@ impl CreateCacheSecurityGroupFluentBuilder {
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::ConstructionError::new(
-                    ::std::format!("{}: {problem}", "CreateCacheSecurityGroup"),
+                ::querygen_client::SdkError::Construction(
+                    ::querygen_client::ConstructionError::new(
+                        ::std::format!("{}: {problem}", "CreateCacheSecurityGroup"),
+                    ),
                 )
-            })
-            .map_err(::querygen_client::SdkError::Construction)?;
+            })?;
         self.handle.invoke(&OPERATION, &input).await
     }
     /// A name for the cache security group. This value is stored as a lowercase string.

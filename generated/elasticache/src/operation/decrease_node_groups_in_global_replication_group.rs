@@ -488,13 +488,14 @@ impl DecreaseNodeGroupsInGlobalReplicationGroupFluentBuilder {
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::ConstructionError::new(
-                    ::std::format!(
-                        "{}: {problem}", "DecreaseNodeGroupsInGlobalReplicationGroup"
+                ::querygen_client::SdkError::Construction(
+                    ::querygen_client::ConstructionError::new(
+                        ::std::format!(
+                            "{}: {problem}", "DecreaseNodeGroupsInGlobalReplicationGroup"
+                        ),
                     ),
                 )
-            })
-            .map_err(::querygen_client::SdkError::Construction)?;
+            })?;
         self.handle.invoke(&OPERATION, &input).await
     }
     /// The name of the Global datastore

@@ -314,11 +314,12 @@ impl DeleteCacheSubnetGroupFluentBuilder {
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::ConstructionError::new(
-                    ::std::format!("{}: {problem}", "DeleteCacheSubnetGroup"),
+                ::querygen_client::SdkError::Construction(
+                    ::querygen_client::ConstructionError::new(
+                        ::std::format!("{}: {problem}", "DeleteCacheSubnetGroup"),
+                    ),
                 )
-            })
-            .map_err(::querygen_client::SdkError::Construction)?;
+            })?;
         self.handle.invoke(&OPERATION, &input).await
     }
     /// The name of the cache subnet group to delete.

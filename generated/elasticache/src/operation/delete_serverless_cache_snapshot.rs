@@ -414,11 +414,12 @@ impl DeleteServerlessCacheSnapshotFluentBuilder {
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::ConstructionError::new(
-                    ::std::format!("{}: {problem}", "DeleteServerlessCacheSnapshot"),
+                ::querygen_client::SdkError::Construction(
+                    ::querygen_client::ConstructionError::new(
+                        ::std::format!("{}: {problem}", "DeleteServerlessCacheSnapshot"),
+                    ),
                 )
-            })
-            .map_err(::querygen_client::SdkError::Construction)?;
+            })?;
         self.handle.invoke(&OPERATION, &input).await
     }
     /// Idenfitier of the snapshot to be deleted. Available for Valkey, Redis OSS and Serverless Memcached

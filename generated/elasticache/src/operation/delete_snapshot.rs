@@ -381,11 +381,12 @@ impl DeleteSnapshotFluentBuilder {
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::ConstructionError::new(
-                    ::std::format!("{}: {problem}", "DeleteSnapshot"),
+                ::querygen_client::SdkError::Construction(
+                    ::querygen_client::ConstructionError::new(
+                        ::std::format!("{}: {problem}", "DeleteSnapshot"),
+                    ),
                 )
-            })
-            .map_err(::querygen_client::SdkError::Construction)?;
+            })?;
         self.handle.invoke(&OPERATION, &input).await
     }
     /// The name of the snapshot to be deleted.

@@ -454,11 +454,12 @@ impl DescribeCacheParametersFluentBuilder {
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::ConstructionError::new(
-                    ::std::format!("{}: {problem}", "DescribeCacheParameters"),
+                ::querygen_client::SdkError::Construction(
+                    ::querygen_client::ConstructionError::new(
+                        ::std::format!("{}: {problem}", "DescribeCacheParameters"),
+                    ),
                 )
-            })
-            .map_err(::querygen_client::SdkError::Construction)?;
+            })?;
         self.handle.invoke(&OPERATION, &input).await
     }
     /// The name of a specific cache parameter group to return details for.
@@ -557,11 +558,9 @@ impl DescribeCacheParametersFluentBuilder {
         let input = self
             .inner
             .build()
-            .map_err(|problem| {
-                ::querygen_client::ConstructionError::new(
-                    ::std::format!("{}: {problem}", "DescribeCacheParameters"),
-                )
-            });
+            .map_err(|problem| ::querygen_client::ConstructionError::new(
+                ::std::format!("{}: {problem}", "DescribeCacheParameters"),
+            ));
         ::querygen_client::Paginator::new(self.handle, &OPERATION, &PAGINATION, input)
     }
 }

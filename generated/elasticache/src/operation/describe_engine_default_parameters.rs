@@ -403,11 +403,14 @@ impl DescribeEngineDefaultParametersFluentBuilder {
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::ConstructionError::new(
-                    ::std::format!("{}: {problem}", "DescribeEngineDefaultParameters"),
+                ::querygen_client::SdkError::Construction(
+                    ::querygen_client::ConstructionError::new(
+                        ::std::format!(
+                            "{}: {problem}", "DescribeEngineDefaultParameters"
+                        ),
+                    ),
                 )
-            })
-            .map_err(::querygen_client::SdkError::Construction)?;
+            })?;
         self.handle.invoke(&OPERATION, &input).await
     }
     /// The name of the cache parameter group family.
@@ -491,11 +494,9 @@ impl DescribeEngineDefaultParametersFluentBuilder {
         let input = self
             .inner
             .build()
-            .map_err(|problem| {
-                ::querygen_client::ConstructionError::new(
-                    ::std::format!("{}: {problem}", "DescribeEngineDefaultParameters"),
-                )
-            });
+            .map_err(|problem| ::querygen_client::ConstructionError::new(
+                ::std::format!("{}: {problem}", "DescribeEngineDefaultParameters"),
+            ));
         ::querygen_client::Paginator::new(self.handle, &OPERATION, &PAGINATION, input)
     }
 }

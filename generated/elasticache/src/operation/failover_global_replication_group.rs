@@ -432,11 +432,12 @@ impl FailoverGlobalReplicationGroupFluentBuilder {
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::ConstructionError::new(
-                    ::std::format!("{}: {problem}", "FailoverGlobalReplicationGroup"),
+                ::querygen_client::SdkError::Construction(
+                    ::querygen_client::ConstructionError::new(
+                        ::std::format!("{}: {problem}", "FailoverGlobalReplicationGroup"),
+                    ),
                 )
-            })
-            .map_err(::querygen_client::SdkError::Construction)?;
+            })?;
         self.handle.invoke(&OPERATION, &input).await
     }
     /// The name of the Global datastore

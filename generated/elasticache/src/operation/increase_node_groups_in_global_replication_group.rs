@@ -433,13 +433,14 @@ impl IncreaseNodeGroupsInGlobalReplicationGroupFluentBuilder {
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::ConstructionError::new(
-                    ::std::format!(
-                        "{}: {problem}", "IncreaseNodeGroupsInGlobalReplicationGroup"
+                ::querygen_client::SdkError::Construction(
+                    ::querygen_client::ConstructionError::new(
+                        ::std::format!(
+                            "{}: {problem}", "IncreaseNodeGroupsInGlobalReplicationGroup"
+                        ),
                     ),
                 )
-            })
-            .map_err(::querygen_client::SdkError::Construction)?;
+            })?;
         self.handle.invoke(&OPERATION, &input).await
     }
     /// The name of the Global datastore

@@ -681,13 +681,14 @@ impl ModifyReplicationGroupShardConfigurationFluentBuilder {
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::ConstructionError::new(
-                    ::std::format!(
-                        "{}: {problem}", "ModifyReplicationGroupShardConfiguration"
+                ::querygen_client::SdkError::Construction(
+                    ::querygen_client::ConstructionError::new(
+                        ::std::format!(
+                            "{}: {problem}", "ModifyReplicationGroupShardConfiguration"
+                        ),
                     ),
                 )
-            })
-            .map_err(::querygen_client::SdkError::Construction)?;
+            })?;
         self.handle.invoke(&OPERATION, &input).await
     }
     /// The name of the Valkey or Redis OSS (cluster mode enabled) cluster (replication group) on which the

@@ -519,11 +519,14 @@ impl PurchaseReservedCacheNodesOfferingFluentBuilder {
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::ConstructionError::new(
-                    ::std::format!("{}: {problem}", "PurchaseReservedCacheNodesOffering"),
+                ::querygen_client::SdkError::Construction(
+                    ::querygen_client::ConstructionError::new(
+                        ::std::format!(
+                            "{}: {problem}", "PurchaseReservedCacheNodesOffering"
+                        ),
+                    ),
                 )
-            })
-            .map_err(::querygen_client::SdkError::Construction)?;
+            })?;
         self.handle.invoke(&OPERATION, &input).await
     }
     /// The ID of the reserved cache node offering to purchase.

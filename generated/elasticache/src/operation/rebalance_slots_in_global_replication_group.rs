@@ -403,13 +403,14 @@ impl RebalanceSlotsInGlobalReplicationGroupFluentBuilder {
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::ConstructionError::new(
-                    ::std::format!(
-                        "{}: {problem}", "RebalanceSlotsInGlobalReplicationGroup"
+                ::querygen_client::SdkError::Construction(
+                    ::querygen_client::ConstructionError::new(
+                        ::std::format!(
+                            "{}: {problem}", "RebalanceSlotsInGlobalReplicationGroup"
+                        ),
                     ),
                 )
-            })
-            .map_err(::querygen_client::SdkError::Construction)?;
+            })?;
         self.handle.invoke(&OPERATION, &input).await
     }
     /// The name of the Global datastore

@@ -455,11 +455,14 @@ impl RevokeCacheSecurityGroupIngressFluentBuilder {
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::ConstructionError::new(
-                    ::std::format!("{}: {problem}", "RevokeCacheSecurityGroupIngress"),
+                ::querygen_client::SdkError::Construction(
+                    ::querygen_client::ConstructionError::new(
+                        ::std::format!(
+                            "{}: {problem}", "RevokeCacheSecurityGroupIngress"
+                        ),
+                    ),
                 )
-            })
-            .map_err(::querygen_client::SdkError::Construction)?;
+            })?;
         self.handle.invoke(&OPERATION, &input).await
     }
     /// The name of the cache security group to revoke ingress from.

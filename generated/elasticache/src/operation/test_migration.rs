@@ -421,11 +421,12 @@ impl TestMigrationFluentBuilder {
             .inner
             .build()
             .map_err(|problem| {
-                ::querygen_client::ConstructionError::new(
-                    ::std::format!("{}: {problem}", "TestMigration"),
+                ::querygen_client::SdkError::Construction(
+                    ::querygen_client::ConstructionError::new(
+                        ::std::format!("{}: {problem}", "TestMigration"),
+                    ),
                 )
-            })
-            .map_err(::querygen_client::SdkError::Construction)?;
+            })?;
         self.handle.invoke(&OPERATION, &input).await
     }
     /// The ID of the replication group to which data is to be migrated.
