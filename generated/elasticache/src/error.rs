@@ -10,7 +10,7 @@ mod api_call_rate_for_customer_exceeded_fault_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct ApiCallRateForCustomerExceededFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl ApiCallRateForCustomerExceededFault {
@@ -113,7 +113,7 @@ mod authorization_already_exists_fault_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct AuthorizationAlreadyExistsFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl AuthorizationAlreadyExistsFault {
@@ -215,7 +215,7 @@ mod authorization_not_found_fault_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct AuthorizationNotFoundFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl AuthorizationNotFoundFault {
@@ -317,7 +317,7 @@ mod cache_cluster_already_exists_fault_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct CacheClusterAlreadyExistsFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl CacheClusterAlreadyExistsFault {
@@ -434,7 +434,7 @@ mod cache_cluster_not_found_fault_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct CacheClusterNotFoundFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl CacheClusterNotFoundFault {
@@ -551,7 +551,7 @@ mod cache_parameter_group_already_exists_fault_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct CacheParameterGroupAlreadyExistsFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl CacheParameterGroupAlreadyExistsFault {
@@ -668,7 +668,7 @@ mod cache_parameter_group_not_found_fault_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct CacheParameterGroupNotFoundFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl CacheParameterGroupNotFoundFault {
@@ -785,7 +785,7 @@ mod cache_parameter_group_quota_exceeded_fault_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct CacheParameterGroupQuotaExceededFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl CacheParameterGroupQuotaExceededFault {
@@ -887,7 +887,7 @@ mod cache_security_group_already_exists_fault_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct CacheSecurityGroupAlreadyExistsFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl CacheSecurityGroupAlreadyExistsFault {
@@ -1003,7 +1003,7 @@ mod cache_security_group_not_found_fault_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct CacheSecurityGroupNotFoundFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl CacheSecurityGroupNotFoundFault {
@@ -1119,7 +1119,7 @@ mod cache_security_group_quota_exceeded_fault_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct CacheSecurityGroupQuotaExceededFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl CacheSecurityGroupQuotaExceededFault {
@@ -1221,7 +1221,7 @@ mod cache_subnet_group_already_exists_fault_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct CacheSubnetGroupAlreadyExistsFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl CacheSubnetGroupAlreadyExistsFault {
@@ -1323,7 +1323,7 @@ mod cache_subnet_group_in_use_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct CacheSubnetGroupInUse {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl CacheSubnetGroupInUse {
@@ -1436,7 +1436,7 @@ mod cache_subnet_group_not_found_fault_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct CacheSubnetGroupNotFoundFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl CacheSubnetGroupNotFoundFault {
@@ -1549,7 +1549,7 @@ mod cache_subnet_group_quota_exceeded_fault_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct CacheSubnetGroupQuotaExceededFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl CacheSubnetGroupQuotaExceededFault {
@@ -1652,7 +1652,7 @@ mod cache_subnet_quota_exceeded_fault_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct CacheSubnetQuotaExceededFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl CacheSubnetQuotaExceededFault {
@@ -1761,7 +1761,7 @@ mod cluster_quota_for_customer_exceeded_fault_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct ClusterQuotaForCustomerExceededFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl ClusterQuotaForCustomerExceededFault {
@@ -1870,7 +1870,7 @@ mod default_user_associated_to_user_group_fault_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct DefaultUserAssociatedToUserGroupFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl DefaultUserAssociatedToUserGroupFault {
@@ -1972,7 +1972,7 @@ mod default_user_required_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct DefaultUserRequired {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl DefaultUserRequired {
@@ -2080,7 +2080,7 @@ mod duplicate_user_name_fault_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct DuplicateUserNameFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl DuplicateUserNameFault {
@@ -2188,7 +2188,7 @@ mod global_replication_group_already_exists_fault_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct GlobalReplicationGroupAlreadyExistsFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl GlobalReplicationGroupAlreadyExistsFault {
@@ -2302,7 +2302,7 @@ mod global_replication_group_not_found_fault_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct GlobalReplicationGroupNotFoundFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl GlobalReplicationGroupNotFoundFault {
@@ -2429,7 +2429,7 @@ mod insufficient_cache_cluster_capacity_fault_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct InsufficientCacheClusterCapacityFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl InsufficientCacheClusterCapacityFault {
@@ -2547,7 +2547,7 @@ mod invalid_arn_fault_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct InvalidArnFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl InvalidArnFault {
@@ -2668,7 +2668,7 @@ mod invalid_cache_cluster_state_fault_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct InvalidCacheClusterStateFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl InvalidCacheClusterStateFault {
@@ -2790,7 +2790,7 @@ mod invalid_cache_parameter_group_state_fault_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct InvalidCacheParameterGroupStateFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl InvalidCacheParameterGroupStateFault {
@@ -2907,7 +2907,7 @@ mod invalid_cache_security_group_state_fault_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct InvalidCacheSecurityGroupStateFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl InvalidCacheSecurityGroupStateFault {
@@ -3023,7 +3023,7 @@ mod invalid_credentials_exception_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct InvalidCredentialsException {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl InvalidCredentialsException {
@@ -3144,7 +3144,7 @@ mod invalid_global_replication_group_state_fault_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct InvalidGlobalReplicationGroupStateFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl InvalidGlobalReplicationGroupStateFault {
@@ -3266,7 +3266,7 @@ mod invalid_kms_key_fault_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct InvalidKmsKeyFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl InvalidKmsKeyFault {
@@ -3837,7 +3837,7 @@ mod invalid_replication_group_state_fault_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct InvalidReplicationGroupStateFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl InvalidReplicationGroupStateFault {
@@ -3967,7 +3967,7 @@ mod invalid_serverless_cache_snapshot_state_fault_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct InvalidServerlessCacheSnapshotStateFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl InvalidServerlessCacheSnapshotStateFault {
@@ -4088,7 +4088,7 @@ mod invalid_serverless_cache_state_fault_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct InvalidServerlessCacheStateFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl InvalidServerlessCacheStateFault {
@@ -4200,7 +4200,7 @@ mod invalid_snapshot_state_fault_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct InvalidSnapshotStateFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl InvalidSnapshotStateFault {
@@ -4302,7 +4302,7 @@ mod invalid_subnet_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct InvalidSubnet {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl InvalidSubnet {
@@ -4413,7 +4413,7 @@ mod invalid_user_group_state_fault_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct InvalidUserGroupStateFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl InvalidUserGroupStateFault {
@@ -4524,7 +4524,7 @@ mod invalid_user_state_fault_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct InvalidUserStateFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl InvalidUserStateFault {
@@ -4636,7 +4636,7 @@ mod invalid_vpc_network_state_fault_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct InvalidVpcNetworkStateFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl InvalidVpcNetworkStateFault {
@@ -4748,7 +4748,7 @@ mod no_operation_fault_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct NoOperationFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl NoOperationFault {
@@ -4851,7 +4851,7 @@ mod node_group_not_found_fault_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct NodeGroupNotFoundFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl NodeGroupNotFoundFault {
@@ -4961,7 +4961,7 @@ mod node_groups_per_replication_group_quota_exceeded_fault_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct NodeGroupsPerReplicationGroupQuotaExceededFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl NodeGroupsPerReplicationGroupQuotaExceededFault {
@@ -5078,7 +5078,7 @@ mod node_quota_for_cluster_exceeded_fault_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct NodeQuotaForClusterExceededFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl NodeQuotaForClusterExceededFault {
@@ -5198,7 +5198,7 @@ mod node_quota_for_customer_exceeded_fault_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct NodeQuotaForCustomerExceededFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl NodeQuotaForCustomerExceededFault {
@@ -5310,7 +5310,7 @@ mod replication_group_already_exists_fault_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct ReplicationGroupAlreadyExistsFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl ReplicationGroupAlreadyExistsFault {
@@ -5412,7 +5412,7 @@ mod replication_group_already_under_migration_fault_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct ReplicationGroupAlreadyUnderMigrationFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl ReplicationGroupAlreadyUnderMigrationFault {
@@ -5534,7 +5534,7 @@ mod replication_group_not_found_fault_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct ReplicationGroupNotFoundFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl ReplicationGroupNotFoundFault {
@@ -5656,7 +5656,7 @@ mod replication_group_not_under_migration_fault_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct ReplicationGroupNotUnderMigrationFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl ReplicationGroupNotUnderMigrationFault {
@@ -5758,7 +5758,7 @@ mod reserved_cache_node_already_exists_fault_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct ReservedCacheNodeAlreadyExistsFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl ReservedCacheNodeAlreadyExistsFault {
@@ -5867,7 +5867,7 @@ mod reserved_cache_node_not_found_fault_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct ReservedCacheNodeNotFoundFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl ReservedCacheNodeNotFoundFault {
@@ -5976,7 +5976,7 @@ mod reserved_cache_node_quota_exceeded_fault_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct ReservedCacheNodeQuotaExceededFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl ReservedCacheNodeQuotaExceededFault {
@@ -6083,7 +6083,7 @@ mod reserved_cache_nodes_offering_not_found_fault_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct ReservedCacheNodesOfferingNotFoundFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl ReservedCacheNodesOfferingNotFoundFault {
@@ -6190,7 +6190,7 @@ mod serverless_cache_already_exists_fault_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct ServerlessCacheAlreadyExistsFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl ServerlessCacheAlreadyExistsFault {
@@ -6304,7 +6304,7 @@ mod serverless_cache_not_found_fault_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct ServerlessCacheNotFoundFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl ServerlessCacheNotFoundFault {
@@ -6418,7 +6418,7 @@ mod serverless_cache_quota_for_customer_exceeded_fault_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct ServerlessCacheQuotaForCustomerExceededFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl ServerlessCacheQuotaForCustomerExceededFault {
@@ -6527,7 +6527,7 @@ mod serverless_cache_snapshot_already_exists_fault_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct ServerlessCacheSnapshotAlreadyExistsFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl ServerlessCacheSnapshotAlreadyExistsFault {
@@ -6646,7 +6646,7 @@ mod serverless_cache_snapshot_not_found_fault_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct ServerlessCacheSnapshotNotFoundFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl ServerlessCacheSnapshotNotFoundFault {
@@ -6764,7 +6764,7 @@ mod serverless_cache_snapshot_quota_exceeded_fault_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct ServerlessCacheSnapshotQuotaExceededFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl ServerlessCacheSnapshotQuotaExceededFault {
@@ -6891,7 +6891,7 @@ mod service_linked_role_not_found_fault_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct ServiceLinkedRoleNotFoundFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl ServiceLinkedRoleNotFoundFault {
@@ -7019,7 +7019,7 @@ mod service_update_not_found_fault_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct ServiceUpdateNotFoundFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl ServiceUpdateNotFoundFault {
@@ -7134,7 +7134,7 @@ mod snapshot_already_exists_fault_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct SnapshotAlreadyExistsFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl SnapshotAlreadyExistsFault {
@@ -7254,7 +7254,7 @@ mod snapshot_feature_not_supported_fault_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct SnapshotFeatureNotSupportedFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl SnapshotFeatureNotSupportedFault {
@@ -7371,7 +7371,7 @@ mod snapshot_not_found_fault_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct SnapshotNotFoundFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl SnapshotNotFoundFault {
@@ -7489,7 +7489,7 @@ mod snapshot_quota_exceeded_fault_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct SnapshotQuotaExceededFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl SnapshotQuotaExceededFault {
@@ -7598,7 +7598,7 @@ mod subnet_in_use_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct SubnetInUse {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl SubnetInUse {
@@ -7702,7 +7702,7 @@ mod subnet_not_allowed_fault_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct SubnetNotAllowedFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl SubnetNotAllowedFault {
@@ -7804,7 +7804,7 @@ mod tag_not_found_fault_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct TagNotFoundFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl TagNotFoundFault {
@@ -7924,7 +7924,7 @@ mod tag_quota_per_resource_exceeded_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct TagQuotaPerResourceExceeded {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl TagQuotaPerResourceExceeded {
@@ -8043,7 +8043,7 @@ mod test_failover_not_available_fault_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct TestFailoverNotAvailableFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl TestFailoverNotAvailableFault {
@@ -8145,7 +8145,7 @@ mod user_already_exists_fault_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct UserAlreadyExistsFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl UserAlreadyExistsFault {
@@ -8247,7 +8247,7 @@ mod user_group_already_exists_fault_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct UserGroupAlreadyExistsFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl UserGroupAlreadyExistsFault {
@@ -8362,7 +8362,7 @@ mod user_group_not_found_fault_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct UserGroupNotFoundFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl UserGroupNotFoundFault {
@@ -8477,7 +8477,7 @@ mod user_group_quota_exceeded_fault_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct UserGroupQuotaExceededFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl UserGroupQuotaExceededFault {
@@ -8590,7 +8590,7 @@ mod user_not_found_fault_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct UserNotFoundFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl UserNotFoundFault {
@@ -8703,7 +8703,7 @@ mod user_quota_exceeded_fault_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct UserQuotaExceededFault {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl UserQuotaExceededFault {
@@ -14473,7 +14473,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl ApiCallRateForCustomerExceededFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -14507,7 +14507,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl AuthorizationAlreadyExistsFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -14541,7 +14541,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl AuthorizationNotFoundFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -14575,7 +14575,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl CacheClusterAlreadyExistsFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -14624,7 +14624,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl CacheClusterNotFoundFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -14673,7 +14673,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl CacheParameterGroupAlreadyExistsFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -14722,7 +14722,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl CacheParameterGroupNotFoundFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -14771,7 +14771,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl CacheParameterGroupQuotaExceededFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -14805,7 +14805,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl CacheSecurityGroupAlreadyExistsFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -14853,7 +14853,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl CacheSecurityGroupNotFoundFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -14901,7 +14901,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl CacheSecurityGroupQuotaExceededFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -14935,7 +14935,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl CacheSubnetGroupAlreadyExistsFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -14969,7 +14969,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl CacheSubnetGroupInUseBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -15014,7 +15014,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl CacheSubnetGroupNotFoundFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -15059,7 +15059,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl CacheSubnetGroupQuotaExceededFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -15095,7 +15095,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl CacheSubnetQuotaExceededFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -15138,7 +15138,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl ClusterQuotaForCustomerExceededFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -15179,7 +15179,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl DefaultUserAssociatedToUserGroupFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -15213,7 +15213,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl DefaultUserRequiredBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -15253,7 +15253,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl DuplicateUserNameFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -15293,7 +15293,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl GlobalReplicationGroupAlreadyExistsFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -15341,7 +15341,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl GlobalReplicationGroupNotFoundFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -15397,7 +15397,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl InsufficientCacheClusterCapacityFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -15447,7 +15447,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl InvalidArnFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -15500,7 +15500,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl InvalidCacheClusterStateFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -15554,7 +15554,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl InvalidCacheParameterGroupStateFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -15603,7 +15603,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl InvalidCacheSecurityGroupStateFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -15651,7 +15651,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl InvalidCredentialsExceptionBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -15704,7 +15704,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl InvalidGlobalReplicationGroupStateFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -15758,7 +15758,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl InvalidKmsKeyFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -16125,7 +16125,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl InvalidReplicationGroupStateFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -16186,7 +16186,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl InvalidServerlessCacheSnapshotStateFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -16241,7 +16241,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl InvalidServerlessCacheStateFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -16285,7 +16285,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl InvalidSnapshotStateFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -16321,7 +16321,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl InvalidSubnetBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -16366,7 +16366,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl InvalidUserGroupStateFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -16409,7 +16409,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl InvalidUserStateFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -16453,7 +16453,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl InvalidVpcNetworkStateFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -16497,7 +16497,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl NoOperationFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -16531,7 +16531,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl NodeGroupNotFoundFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -16572,7 +16572,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl NodeGroupsPerReplicationGroupQuotaExceededFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -16622,7 +16622,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl NodeQuotaForClusterExceededFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -16673,7 +16673,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl NodeQuotaForCustomerExceededFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -16717,7 +16717,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl ReplicationGroupAlreadyExistsFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -16751,7 +16751,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl ReplicationGroupAlreadyUnderMigrationFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -16807,7 +16807,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl ReplicationGroupNotFoundFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -16861,7 +16861,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl ReplicationGroupNotUnderMigrationFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -16895,7 +16895,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl ReservedCacheNodeAlreadyExistsFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -16936,7 +16936,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl ReservedCacheNodeNotFoundFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -16977,7 +16977,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl ReservedCacheNodeQuotaExceededFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -17016,7 +17016,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl ReservedCacheNodesOfferingNotFoundFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -17055,7 +17055,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl ServerlessCacheAlreadyExistsFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -17101,7 +17101,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl ServerlessCacheNotFoundFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -17147,7 +17147,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl ServerlessCacheQuotaForCustomerExceededFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -17189,7 +17189,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl ServerlessCacheSnapshotAlreadyExistsFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -17241,7 +17241,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl ServerlessCacheSnapshotNotFoundFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -17290,7 +17290,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl ServerlessCacheSnapshotQuotaExceededFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -17351,7 +17351,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl ServiceLinkedRoleNotFoundFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -17411,7 +17411,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl ServiceUpdateNotFoundFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -17458,7 +17458,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl SnapshotAlreadyExistsFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -17505,7 +17505,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl SnapshotFeatureNotSupportedFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -17554,7 +17554,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl SnapshotNotFoundFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -17604,7 +17604,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl SnapshotQuotaExceededFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -17645,7 +17645,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl SubnetInUseBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -17681,7 +17681,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl SubnetNotAllowedFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -17717,7 +17717,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl TagNotFoundFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -17768,7 +17768,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl TagQuotaPerResourceExceededBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -17819,7 +17819,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl TestFailoverNotAvailableFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -17853,7 +17853,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl UserAlreadyExistsFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -17887,7 +17887,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl UserGroupAlreadyExistsFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -17934,7 +17934,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl UserGroupNotFoundFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -17981,7 +17981,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl UserGroupQuotaExceededFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -18026,7 +18026,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl UserNotFoundFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -18071,7 +18071,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl UserQuotaExceededFaultBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,

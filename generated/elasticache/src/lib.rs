@@ -3,8 +3,6 @@
 
 //! # Amazon ElastiCache
 //!
-//! Amazon ElastiCache
-//!
 //! Amazon ElastiCache is a web service that makes it easier to set up, operate, and scale a distributed
 //! cache in the cloud.
 //!

@@ -853,7 +853,8 @@ mod cache_cluster_items {
         ///
         /// Example: `sun:23:00-mon:01:30`
         pub preferred_maintenance_window: ::std::option::Option<::std::string::String>,
-        /// The `PendingModifiedValues` member.
+        /// A group of settings that are applied to the cluster in the future, or that are currently being
+        /// applied.
         pub pending_modified_values: ::std::option::Option<
             crate::types::PendingModifiedValues,
         >,
@@ -2871,7 +2872,8 @@ mod cache_usage_limits_items {
     pub struct CacheUsageLimits {
         /// The maximum data storage limit in the cache, expressed in Gigabytes.
         pub data_storage: ::std::option::Option<crate::types::DataStorage>,
-        /// The `ECPUPerSecond` member.
+        /// The configuration for the number of ElastiCache Processing Units (ECPU) the cache can consume per
+        /// second.
         pub ecpu_per_second: ::std::option::Option<crate::types::EcpuPerSecond>,
     }
     impl CacheUsageLimits {
@@ -10528,9 +10530,11 @@ mod serverless_cache_items {
         pub security_group_ids: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
-        /// The `Endpoint` member.
+        /// Represents the information required for client programs to connect to a cache node. This value is
+        /// read-only.
         pub endpoint: ::std::option::Option<crate::types::Endpoint>,
-        /// The `ReaderEndpoint` member.
+        /// Represents the information required for client programs to connect to a cache node. This value is
+        /// read-only.
         pub reader_endpoint: ::std::option::Option<crate::types::Endpoint>,
         /// The Amazon Resource Name (ARN) of the serverless cache.
         pub arn: ::std::option::Option<::std::string::String>,
@@ -14530,7 +14534,8 @@ pub mod builders {
                 self.preferred_maintenance_window = input;
                 self
             }
-            /// The `PendingModifiedValues` member.
+            /// A group of settings that are applied to the cluster in the future, or that are currently being
+            /// applied.
             pub fn pending_modified_values(
                 mut self,
                 input: impl ::std::convert::Into<crate::types::PendingModifiedValues>,
@@ -16315,7 +16320,8 @@ pub mod builders {
                 self.data_storage = input;
                 self
             }
-            /// The `ECPUPerSecond` member.
+            /// The configuration for the number of ElastiCache Processing Units (ECPU) the cache can consume per
+            /// second.
             pub fn ecpu_per_second(
                 mut self,
                 input: impl ::std::convert::Into<crate::types::EcpuPerSecond>,
@@ -22019,7 +22025,8 @@ pub mod builders {
                 self.security_group_ids = input;
                 self
             }
-            /// The `Endpoint` member.
+            /// Represents the information required for client programs to connect to a cache node. This value is
+            /// read-only.
             pub fn endpoint(
                 mut self,
                 input: impl ::std::convert::Into<crate::types::Endpoint>,
@@ -22035,7 +22042,8 @@ pub mod builders {
                 self.endpoint = input;
                 self
             }
-            /// The `ReaderEndpoint` member.
+            /// Represents the information required for client programs to connect to a cache node. This value is
+            /// read-only.
             pub fn reader_endpoint(
                 mut self,
                 input: impl ::std::convert::Into<crate::types::Endpoint>,

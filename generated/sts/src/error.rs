@@ -18,7 +18,7 @@ mod expired_token_exception_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct ExpiredTokenException {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl ExpiredTokenException {
@@ -130,7 +130,7 @@ mod idp_communication_error_exception_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct IdpCommunicationErrorException {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl IdpCommunicationErrorException {
@@ -236,7 +236,7 @@ mod idp_rejected_claim_exception_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct IdpRejectedClaimException {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl IdpRejectedClaimException {
@@ -339,7 +339,7 @@ mod invalid_authorization_message_exception_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct InvalidAuthorizationMessageException {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl InvalidAuthorizationMessageException {
@@ -442,7 +442,7 @@ mod invalid_identity_token_exception_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct InvalidIdentityTokenException {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl InvalidIdentityTokenException {
@@ -552,7 +552,7 @@ mod malformed_policy_document_exception_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct MalformedPolicyDocumentException {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl MalformedPolicyDocumentException {
@@ -678,7 +678,7 @@ mod packed_policy_too_large_exception_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct PackedPolicyTooLargeException {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl PackedPolicyTooLargeException {
@@ -800,7 +800,7 @@ mod region_disabled_exception_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct RegionDisabledException {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl RegionDisabledException {
@@ -1480,7 +1480,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl ExpiredTokenExceptionBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -1521,7 +1521,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl IdpCommunicationErrorExceptionBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -1557,7 +1557,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl IdpRejectedClaimExceptionBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -1593,7 +1593,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl InvalidAuthorizationMessageExceptionBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -1629,7 +1629,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl InvalidIdentityTokenExceptionBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -1672,7 +1672,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl MalformedPolicyDocumentExceptionBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -1720,7 +1720,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl PackedPolicyTooLargeExceptionBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -1770,7 +1770,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl RegionDisabledExceptionBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,

@@ -67,7 +67,7 @@ pub fn client_file(service: &Service, crate_name: &str, crate_version: &str) -> 
         let fluent = fluent_name(op);
         let feature = super::operation_feature(&op.rust_name);
         let doc = doc_line(&format!(
-            "Starts a `{}` call: set the input on the returned builder, then `send()` it.",
+            "Starts a call to `{}`: set the input on the returned builder, then `send()` it.",
             op.wire_name
         ));
         let waiters = super::waiters::client_methods(op);
@@ -244,7 +244,7 @@ pub fn fluent_builder(op: &Operation) -> TokenStream {
     let error = format_ident!("{}Error", type_name);
     let wire_name = &op.wire_name;
     let doc = doc_line(&format!(
-        "A `{wire_name}` call being prepared: the input's setters, then [`send`](Self::send)."
+        "A call to `{wire_name}` being prepared: the input's setters, then [`send`](Self::send)."
     ));
     let build = if build_is_fallible(op) {
         let error = construction_error(op);

@@ -665,7 +665,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `AddTagsToResource` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`AddTagsToResourceError`].
+/// Reads the HTTP response of `AddTagsToResource`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`AddTagsToResourceError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -700,7 +700,7 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `AddTagsToResource` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `AddTagsToResource` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct AddTagsToResourceFluentBuilder {
     handle: ::std::sync::Arc<::querygen_client::Handle>,
@@ -835,7 +835,7 @@ impl AddTagsToResourceOutput {
         }
     }
 }
-/// Server side: parses a `AddTagsToResource` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `AddTagsToResource` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

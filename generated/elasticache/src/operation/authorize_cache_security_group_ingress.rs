@@ -49,7 +49,11 @@ impl AuthorizeCacheSecurityGroupIngressInput {
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct AuthorizeCacheSecurityGroupIngressOutput {
-    /// The `CacheSecurityGroup` member.
+    /// Represents the output of one of the following operations:
+    ///
+    /// - `AuthorizeCacheSecurityGroupIngress`
+    /// - `CreateCacheSecurityGroup`
+    /// - `RevokeCacheSecurityGroupIngress`
     pub cache_security_group: ::std::option::Option<crate::types::CacheSecurityGroup>,
 }
 impl AuthorizeCacheSecurityGroupIngressOutput {
@@ -389,7 +393,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `AuthorizeCacheSecurityGroupIngress` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`AuthorizeCacheSecurityGroupIngressError`].
+/// Reads the HTTP response of `AuthorizeCacheSecurityGroupIngress`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`AuthorizeCacheSecurityGroupIngressError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -424,7 +428,7 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `AuthorizeCacheSecurityGroupIngress` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `AuthorizeCacheSecurityGroupIngress` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct AuthorizeCacheSecurityGroupIngressFluentBuilder {
     handle: ::std::sync::Arc<::querygen_client::Handle>,
@@ -570,7 +574,7 @@ impl AuthorizeCacheSecurityGroupIngressOutput {
         }
     }
 }
-/// Server side: parses a `AuthorizeCacheSecurityGroupIngress` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `AuthorizeCacheSecurityGroupIngress` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
@@ -702,7 +706,11 @@ pub mod builders {
         cache_security_group: ::std::option::Option<crate::types::CacheSecurityGroup>,
     }
     impl AuthorizeCacheSecurityGroupIngressOutputBuilder {
-        /// The `CacheSecurityGroup` member.
+        /// Represents the output of one of the following operations:
+        ///
+        /// - `AuthorizeCacheSecurityGroupIngress`
+        /// - `CreateCacheSecurityGroup`
+        /// - `RevokeCacheSecurityGroupIngress`
         pub fn cache_security_group(
             mut self,
             input: impl ::std::convert::Into<crate::types::CacheSecurityGroup>,

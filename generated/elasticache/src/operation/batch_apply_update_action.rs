@@ -322,7 +322,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `BatchApplyUpdateAction` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`BatchApplyUpdateActionError`].
+/// Reads the HTTP response of `BatchApplyUpdateAction`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`BatchApplyUpdateActionError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -357,7 +357,7 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `BatchApplyUpdateAction` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `BatchApplyUpdateAction` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct BatchApplyUpdateActionFluentBuilder {
     handle: ::std::sync::Arc<::querygen_client::Handle>,
@@ -533,7 +533,7 @@ impl BatchApplyUpdateActionOutput {
         }
     }
 }
-/// Server side: parses a `BatchApplyUpdateAction` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `BatchApplyUpdateAction` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

@@ -323,7 +323,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `BatchStopUpdateAction` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`BatchStopUpdateActionError`].
+/// Reads the HTTP response of `BatchStopUpdateAction`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`BatchStopUpdateActionError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -358,7 +358,7 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `BatchStopUpdateAction` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `BatchStopUpdateAction` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct BatchStopUpdateActionFluentBuilder {
     handle: ::std::sync::Arc<::querygen_client::Handle>,
@@ -534,7 +534,7 @@ impl BatchStopUpdateActionOutput {
         }
     }
 }
-/// Server side: parses a `BatchStopUpdateAction` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `BatchStopUpdateAction` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

@@ -37,7 +37,7 @@ impl CompleteMigrationInput {
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct CompleteMigrationOutput {
-    /// The `ReplicationGroup` member.
+    /// Contains all of the attributes of a specific Valkey or Redis OSS replication group.
     pub replication_group: ::std::option::Option<crate::types::ReplicationGroup>,
 }
 impl CompleteMigrationOutput {
@@ -307,7 +307,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `CompleteMigration` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`CompleteMigrationError`].
+/// Reads the HTTP response of `CompleteMigration`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`CompleteMigrationError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -342,7 +342,7 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `CompleteMigration` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `CompleteMigration` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct CompleteMigrationFluentBuilder {
     handle: ::std::sync::Arc<::querygen_client::Handle>,
@@ -452,7 +452,7 @@ impl CompleteMigrationOutput {
         }
     }
 }
-/// Server side: parses a `CompleteMigration` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `CompleteMigration` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
@@ -553,7 +553,7 @@ pub mod builders {
         replication_group: ::std::option::Option<crate::types::ReplicationGroup>,
     }
     impl CompleteMigrationOutputBuilder {
-        /// The `ReplicationGroup` member.
+        /// Contains all of the attributes of a specific Valkey or Redis OSS replication group.
         pub fn replication_group(
             mut self,
             input: impl ::std::convert::Into<crate::types::ReplicationGroup>,

@@ -504,7 +504,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `CopyServerlessCacheSnapshot` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`CopyServerlessCacheSnapshotError`].
+/// Reads the HTTP response of `CopyServerlessCacheSnapshot`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`CopyServerlessCacheSnapshotError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -539,7 +539,7 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `CopyServerlessCacheSnapshot` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `CopyServerlessCacheSnapshot` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct CopyServerlessCacheSnapshotFluentBuilder {
     handle: ::std::sync::Arc<::querygen_client::Handle>,
@@ -717,7 +717,7 @@ impl CopyServerlessCacheSnapshotOutput {
         }
     }
 }
-/// Server side: parses a `CopyServerlessCacheSnapshot` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `CopyServerlessCacheSnapshot` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

@@ -119,7 +119,8 @@ impl CopySnapshotInput {
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct CopySnapshotOutput {
-    /// The `Snapshot` member.
+    /// Represents a copy of an entire Valkey or Redis OSS cluster as of the time when the snapshot was
+    /// taken.
     pub snapshot: ::std::option::Option<crate::types::Snapshot>,
 }
 impl CopySnapshotOutput {
@@ -496,7 +497,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `CopySnapshot` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`CopySnapshotError`].
+/// Reads the HTTP response of `CopySnapshot`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`CopySnapshotError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -531,7 +532,7 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `CopySnapshot` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `CopySnapshot` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct CopySnapshotFluentBuilder {
     handle: ::std::sync::Arc<::querygen_client::Handle>,
@@ -737,7 +738,7 @@ impl CopySnapshotOutput {
         }
     }
 }
-/// Server side: parses a `CopySnapshot` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `CopySnapshot` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
@@ -911,7 +912,8 @@ pub mod builders {
         snapshot: ::std::option::Option<crate::types::Snapshot>,
     }
     impl CopySnapshotOutputBuilder {
-        /// The `Snapshot` member.
+        /// Represents a copy of an entire Valkey or Redis OSS cluster as of the time when the snapshot was
+        /// taken.
         pub fn snapshot(
             mut self,
             input: impl ::std::convert::Into<crate::types::Snapshot>,

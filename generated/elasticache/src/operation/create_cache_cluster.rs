@@ -305,7 +305,7 @@ impl CreateCacheClusterInput {
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct CreateCacheClusterOutput {
-    /// The `CacheCluster` member.
+    /// Contains all of the attributes of a specific cluster.
     pub cache_cluster: ::std::option::Option<crate::types::CacheCluster>,
 }
 impl CreateCacheClusterOutput {
@@ -1097,7 +1097,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `CreateCacheCluster` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`CreateCacheClusterError`].
+/// Reads the HTTP response of `CreateCacheCluster`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`CreateCacheClusterError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -1132,7 +1132,7 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `CreateCacheCluster` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `CreateCacheCluster` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct CreateCacheClusterFluentBuilder {
     handle: ::std::sync::Arc<::querygen_client::Handle>,
@@ -2185,7 +2185,7 @@ impl CreateCacheClusterOutput {
         }
     }
 }
-/// Server side: parses a `CreateCacheCluster` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `CreateCacheCluster` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
@@ -3014,7 +3014,7 @@ pub mod builders {
         cache_cluster: ::std::option::Option<crate::types::CacheCluster>,
     }
     impl CreateCacheClusterOutputBuilder {
-        /// The `CacheCluster` member.
+        /// Contains all of the attributes of a specific cluster.
         pub fn cache_cluster(
             mut self,
             input: impl ::std::convert::Into<crate::types::CacheCluster>,

@@ -62,7 +62,7 @@ impl CreateCacheParameterGroupInput {
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct CreateCacheParameterGroupOutput {
-    /// The `CacheParameterGroup` member.
+    /// Represents the output of a `CreateCacheParameterGroup` operation.
     pub cache_parameter_group: ::std::option::Option<crate::types::CacheParameterGroup>,
 }
 impl CreateCacheParameterGroupOutput {
@@ -444,7 +444,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `CreateCacheParameterGroup` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`CreateCacheParameterGroupError`].
+/// Reads the HTTP response of `CreateCacheParameterGroup`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`CreateCacheParameterGroupError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -479,7 +479,7 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `CreateCacheParameterGroup` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `CreateCacheParameterGroup` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct CreateCacheParameterGroupFluentBuilder {
     handle: ::std::sync::Arc<::querygen_client::Handle>,
@@ -657,7 +657,7 @@ impl CreateCacheParameterGroupOutput {
         }
     }
 }
-/// Server side: parses a `CreateCacheParameterGroup` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `CreateCacheParameterGroup` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
@@ -812,7 +812,7 @@ pub mod builders {
         cache_parameter_group: ::std::option::Option<crate::types::CacheParameterGroup>,
     }
     impl CreateCacheParameterGroupOutputBuilder {
-        /// The `CacheParameterGroup` member.
+        /// Represents the output of a `CreateCacheParameterGroup` operation.
         pub fn cache_parameter_group(
             mut self,
             input: impl ::std::convert::Into<crate::types::CacheParameterGroup>,

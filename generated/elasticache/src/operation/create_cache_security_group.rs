@@ -52,7 +52,11 @@ impl CreateCacheSecurityGroupInput {
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct CreateCacheSecurityGroupOutput {
-    /// The `CacheSecurityGroup` member.
+    /// Represents the output of one of the following operations:
+    ///
+    /// - `AuthorizeCacheSecurityGroupIngress`
+    /// - `CreateCacheSecurityGroup`
+    /// - `RevokeCacheSecurityGroupIngress`
     pub cache_security_group: ::std::option::Option<crate::types::CacheSecurityGroup>,
 }
 impl CreateCacheSecurityGroupOutput {
@@ -399,7 +403,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `CreateCacheSecurityGroup` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`CreateCacheSecurityGroupError`].
+/// Reads the HTTP response of `CreateCacheSecurityGroup`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`CreateCacheSecurityGroupError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -434,7 +438,7 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `CreateCacheSecurityGroup` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `CreateCacheSecurityGroup` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct CreateCacheSecurityGroupFluentBuilder {
     handle: ::std::sync::Arc<::querygen_client::Handle>,
@@ -587,7 +591,7 @@ impl CreateCacheSecurityGroupOutput {
         }
     }
 }
-/// Server side: parses a `CreateCacheSecurityGroup` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `CreateCacheSecurityGroup` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
@@ -720,7 +724,11 @@ pub mod builders {
         cache_security_group: ::std::option::Option<crate::types::CacheSecurityGroup>,
     }
     impl CreateCacheSecurityGroupOutputBuilder {
-        /// The `CacheSecurityGroup` member.
+        /// Represents the output of one of the following operations:
+        ///
+        /// - `AuthorizeCacheSecurityGroupIngress`
+        /// - `CreateCacheSecurityGroup`
+        /// - `RevokeCacheSecurityGroupIngress`
         pub fn cache_security_group(
             mut self,
             input: impl ::std::convert::Into<crate::types::CacheSecurityGroup>,

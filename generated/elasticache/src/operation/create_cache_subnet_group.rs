@@ -54,7 +54,10 @@ impl CreateCacheSubnetGroupInput {
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct CreateCacheSubnetGroupOutput {
-    /// The `CacheSubnetGroup` member.
+    /// Represents the output of one of the following operations:
+    ///
+    /// - `CreateCacheSubnetGroup`
+    /// - `ModifyCacheSubnetGroup`
     pub cache_subnet_group: ::std::option::Option<crate::types::CacheSubnetGroup>,
 }
 impl CreateCacheSubnetGroupOutput {
@@ -417,7 +420,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `CreateCacheSubnetGroup` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`CreateCacheSubnetGroupError`].
+/// Reads the HTTP response of `CreateCacheSubnetGroup`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`CreateCacheSubnetGroupError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -452,7 +455,7 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `CreateCacheSubnetGroup` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `CreateCacheSubnetGroup` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct CreateCacheSubnetGroupFluentBuilder {
     handle: ::std::sync::Arc<::querygen_client::Handle>,
@@ -642,7 +645,7 @@ impl CreateCacheSubnetGroupOutput {
         }
     }
 }
-/// Server side: parses a `CreateCacheSubnetGroup` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `CreateCacheSubnetGroup` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
@@ -800,7 +803,10 @@ pub mod builders {
         cache_subnet_group: ::std::option::Option<crate::types::CacheSubnetGroup>,
     }
     impl CreateCacheSubnetGroupOutputBuilder {
-        /// The `CacheSubnetGroup` member.
+        /// Represents the output of one of the following operations:
+        ///
+        /// - `CreateCacheSubnetGroup`
+        /// - `ModifyCacheSubnetGroup`
         pub fn cache_subnet_group(
             mut self,
             input: impl ::std::convert::Into<crate::types::CacheSubnetGroup>,

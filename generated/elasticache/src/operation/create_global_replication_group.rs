@@ -61,7 +61,12 @@ impl CreateGlobalReplicationGroupInput {
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct CreateGlobalReplicationGroupOutput {
-    /// The `GlobalReplicationGroup` member.
+    /// Consists of a primary cluster that accepts writes and an associated secondary cluster that resides
+    /// in a different Amazon region. The secondary cluster accepts only reads. The primary cluster
+    /// automatically replicates updates to the secondary cluster.
+    ///
+    /// - The **GlobalReplicationGroupIdSuffix** represents the name of the Global datastore, which is what
+    ///   you use to associate a secondary cluster.
     pub global_replication_group: ::std::option::Option<
         crate::types::GlobalReplicationGroup,
     >,
@@ -402,7 +407,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `CreateGlobalReplicationGroup` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`CreateGlobalReplicationGroupError`].
+/// Reads the HTTP response of `CreateGlobalReplicationGroup`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`CreateGlobalReplicationGroupError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -437,7 +442,7 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `CreateGlobalReplicationGroup` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `CreateGlobalReplicationGroup` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct CreateGlobalReplicationGroupFluentBuilder {
     handle: ::std::sync::Arc<::querygen_client::Handle>,
@@ -590,7 +595,7 @@ impl CreateGlobalReplicationGroupOutput {
         }
     }
 }
-/// Server side: parses a `CreateGlobalReplicationGroup` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `CreateGlobalReplicationGroup` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
@@ -738,7 +743,12 @@ pub mod builders {
         >,
     }
     impl CreateGlobalReplicationGroupOutputBuilder {
-        /// The `GlobalReplicationGroup` member.
+        /// Consists of a primary cluster that accepts writes and an associated secondary cluster that resides
+        /// in a different Amazon region. The secondary cluster accepts only reads. The primary cluster
+        /// automatically replicates updates to the secondary cluster.
+        ///
+        /// - The **GlobalReplicationGroupIdSuffix** represents the name of the Global datastore, which is what
+        ///   you use to associate a secondary cluster.
         pub fn global_replication_group(
             mut self,
             input: impl ::std::convert::Into<crate::types::GlobalReplicationGroup>,

@@ -423,7 +423,7 @@ impl CreateReplicationGroupInput {
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct CreateReplicationGroupOutput {
-    /// The `ReplicationGroup` member.
+    /// Contains all of the attributes of a specific Valkey or Redis OSS replication group.
     pub replication_group: ::std::option::Option<crate::types::ReplicationGroup>,
 }
 impl CreateReplicationGroupOutput {
@@ -1397,7 +1397,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `CreateReplicationGroup` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`CreateReplicationGroupError`].
+/// Reads the HTTP response of `CreateReplicationGroup`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`CreateReplicationGroupError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -1432,7 +1432,7 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `CreateReplicationGroup` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `CreateReplicationGroup` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct CreateReplicationGroupFluentBuilder {
     handle: ::std::sync::Arc<::querygen_client::Handle>,
@@ -2767,7 +2767,7 @@ impl CreateReplicationGroupOutput {
         }
     }
 }
-/// Server side: parses a `CreateReplicationGroup` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `CreateReplicationGroup` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
@@ -3832,7 +3832,7 @@ pub mod builders {
         replication_group: ::std::option::Option<crate::types::ReplicationGroup>,
     }
     impl CreateReplicationGroupOutputBuilder {
-        /// The `ReplicationGroup` member.
+        /// Contains all of the attributes of a specific Valkey or Redis OSS replication group.
         pub fn replication_group(
             mut self,
             input: impl ::std::convert::Into<crate::types::ReplicationGroup>,

@@ -661,7 +661,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `CreateServerlessCache` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`CreateServerlessCacheError`].
+/// Reads the HTTP response of `CreateServerlessCache`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`CreateServerlessCacheError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -696,7 +696,7 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `CreateServerlessCache` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `CreateServerlessCache` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct CreateServerlessCacheFluentBuilder {
     handle: ::std::sync::Arc<::querygen_client::Handle>,
@@ -1127,7 +1127,7 @@ impl CreateServerlessCacheOutput {
         }
     }
 }
-/// Server side: parses a `CreateServerlessCache` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `CreateServerlessCache` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

@@ -496,7 +496,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `CreateServerlessCacheSnapshot` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`CreateServerlessCacheSnapshotError`].
+/// Reads the HTTP response of `CreateServerlessCacheSnapshot`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`CreateServerlessCacheSnapshotError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -531,7 +531,7 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `CreateServerlessCacheSnapshot` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `CreateServerlessCacheSnapshot` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct CreateServerlessCacheSnapshotFluentBuilder {
     handle: ::std::sync::Arc<::querygen_client::Handle>,
@@ -707,7 +707,7 @@ impl CreateServerlessCacheSnapshotOutput {
         }
     }
 }
-/// Server side: parses a `CreateServerlessCacheSnapshot` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `CreateServerlessCacheSnapshot` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

@@ -52,7 +52,8 @@ impl CreateSnapshotInput {
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct CreateSnapshotOutput {
-    /// The `Snapshot` member.
+    /// Represents a copy of an entire Valkey or Redis OSS cluster as of the time when the snapshot was
+    /// taken.
     pub snapshot: ::std::option::Option<crate::types::Snapshot>,
 }
 impl CreateSnapshotOutput {
@@ -524,7 +525,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `CreateSnapshot` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`CreateSnapshotError`].
+/// Reads the HTTP response of `CreateSnapshot`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`CreateSnapshotError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -559,7 +560,7 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `CreateSnapshot` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `CreateSnapshot` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct CreateSnapshotFluentBuilder {
     handle: ::std::sync::Arc<::querygen_client::Handle>,
@@ -754,7 +755,7 @@ impl CreateSnapshotOutput {
         }
     }
 }
-/// Server side: parses a `CreateSnapshot` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `CreateSnapshot` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
@@ -914,7 +915,8 @@ pub mod builders {
         snapshot: ::std::option::Option<crate::types::Snapshot>,
     }
     impl CreateSnapshotOutputBuilder {
-        /// The `Snapshot` member.
+        /// Represents a copy of an entire Valkey or Redis OSS cluster as of the time when the snapshot was
+        /// taken.
         pub fn snapshot(
             mut self,
             input: impl ::std::convert::Into<crate::types::Snapshot>,

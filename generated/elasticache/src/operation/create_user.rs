@@ -515,7 +515,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `CreateUser` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`CreateUserError`].
+/// Reads the HTTP response of `CreateUser`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`CreateUserError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -550,7 +550,7 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `CreateUser` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `CreateUser` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct CreateUserFluentBuilder {
     handle: ::std::sync::Arc<::querygen_client::Handle>,
@@ -856,7 +856,7 @@ impl CreateUserOutput {
         }
     }
 }
-/// Server side: parses a `CreateUser` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `CreateUser` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

@@ -533,7 +533,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `CreateUserGroup` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`CreateUserGroupError`].
+/// Reads the HTTP response of `CreateUserGroup`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`CreateUserGroupError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -568,7 +568,7 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `CreateUserGroup` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `CreateUserGroup` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct CreateUserGroupFluentBuilder {
     handle: ::std::sync::Arc<::querygen_client::Handle>,
@@ -788,7 +788,7 @@ impl CreateUserGroupOutput {
         }
     }
 }
-/// Server side: parses a `CreateUserGroup` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `CreateUserGroup` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

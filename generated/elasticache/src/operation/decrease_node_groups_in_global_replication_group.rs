@@ -57,7 +57,12 @@ impl DecreaseNodeGroupsInGlobalReplicationGroupInput {
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct DecreaseNodeGroupsInGlobalReplicationGroupOutput {
-    /// The `GlobalReplicationGroup` member.
+    /// Consists of a primary cluster that accepts writes and an associated secondary cluster that resides
+    /// in a different Amazon region. The secondary cluster accepts only reads. The primary cluster
+    /// automatically replicates updates to the secondary cluster.
+    ///
+    /// - The **GlobalReplicationGroupIdSuffix** represents the name of the Global datastore, which is what
+    ///   you use to associate a secondary cluster.
     pub global_replication_group: ::std::option::Option<
         crate::types::GlobalReplicationGroup,
     >,
@@ -409,7 +414,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `DecreaseNodeGroupsInGlobalReplicationGroup` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DecreaseNodeGroupsInGlobalReplicationGroupError`].
+/// Reads the HTTP response of `DecreaseNodeGroupsInGlobalReplicationGroup`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DecreaseNodeGroupsInGlobalReplicationGroupError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -446,7 +451,7 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `DecreaseNodeGroupsInGlobalReplicationGroup` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `DecreaseNodeGroupsInGlobalReplicationGroup` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DecreaseNodeGroupsInGlobalReplicationGroupFluentBuilder {
     handle: ::std::sync::Arc<::querygen_client::Handle>,
@@ -662,7 +667,7 @@ impl DecreaseNodeGroupsInGlobalReplicationGroupOutput {
         }
     }
 }
-/// Server side: parses a `DecreaseNodeGroupsInGlobalReplicationGroup` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `DecreaseNodeGroupsInGlobalReplicationGroup` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
@@ -852,7 +857,12 @@ pub mod builders {
         >,
     }
     impl DecreaseNodeGroupsInGlobalReplicationGroupOutputBuilder {
-        /// The `GlobalReplicationGroup` member.
+        /// Consists of a primary cluster that accepts writes and an associated secondary cluster that resides
+        /// in a different Amazon region. The secondary cluster accepts only reads. The primary cluster
+        /// automatically replicates updates to the secondary cluster.
+        ///
+        /// - The **GlobalReplicationGroupIdSuffix** represents the name of the Global datastore, which is what
+        ///   you use to associate a secondary cluster.
         pub fn global_replication_group(
             mut self,
             input: impl ::std::convert::Into<crate::types::GlobalReplicationGroup>,

@@ -73,7 +73,7 @@ impl DecreaseReplicaCountInput {
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct DecreaseReplicaCountOutput {
-    /// The `ReplicationGroup` member.
+    /// Contains all of the attributes of a specific Valkey or Redis OSS replication group.
     pub replication_group: ::std::option::Option<crate::types::ReplicationGroup>,
 }
 impl DecreaseReplicaCountOutput {
@@ -625,7 +625,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `DecreaseReplicaCount` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DecreaseReplicaCountError`].
+/// Reads the HTTP response of `DecreaseReplicaCount`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DecreaseReplicaCountError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -660,7 +660,7 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `DecreaseReplicaCount` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `DecreaseReplicaCount` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DecreaseReplicaCountFluentBuilder {
     handle: ::std::sync::Arc<::querygen_client::Handle>,
@@ -871,7 +871,7 @@ impl DecreaseReplicaCountOutput {
         }
     }
 }
-/// Server side: parses a `DecreaseReplicaCount` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `DecreaseReplicaCount` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
@@ -1059,7 +1059,7 @@ pub mod builders {
         replication_group: ::std::option::Option<crate::types::ReplicationGroup>,
     }
     impl DecreaseReplicaCountOutputBuilder {
-        /// The `ReplicationGroup` member.
+        /// Contains all of the attributes of a specific Valkey or Redis OSS replication group.
         pub fn replication_group(
             mut self,
             input: impl ::std::convert::Into<crate::types::ReplicationGroup>,

@@ -53,7 +53,7 @@ impl DeleteCacheClusterInput {
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct DeleteCacheClusterOutput {
-    /// The `CacheCluster` member.
+    /// Contains all of the attributes of a specific cluster.
     pub cache_cluster: ::std::option::Option<crate::types::CacheCluster>,
 }
 impl DeleteCacheClusterOutput {
@@ -420,7 +420,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `DeleteCacheCluster` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DeleteCacheClusterError`].
+/// Reads the HTTP response of `DeleteCacheCluster`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DeleteCacheClusterError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -455,7 +455,7 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `DeleteCacheCluster` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `DeleteCacheCluster` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DeleteCacheClusterFluentBuilder {
     handle: ::std::sync::Arc<::querygen_client::Handle>,
@@ -572,7 +572,7 @@ impl DeleteCacheClusterOutput {
         }
     }
 }
-/// Server side: parses a `DeleteCacheCluster` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `DeleteCacheCluster` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
@@ -678,7 +678,7 @@ pub mod builders {
         cache_cluster: ::std::option::Option<crate::types::CacheCluster>,
     }
     impl DeleteCacheClusterOutputBuilder {
-        /// The `CacheCluster` member.
+        /// Contains all of the attributes of a specific cluster.
         pub fn cache_cluster(
             mut self,
             input: impl ::std::convert::Into<crate::types::CacheCluster>,

@@ -51,7 +51,12 @@ impl DeleteGlobalReplicationGroupInput {
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct DeleteGlobalReplicationGroupOutput {
-    /// The `GlobalReplicationGroup` member.
+    /// Consists of a primary cluster that accepts writes and an associated secondary cluster that resides
+    /// in a different Amazon region. The secondary cluster accepts only reads. The primary cluster
+    /// automatically replicates updates to the secondary cluster.
+    ///
+    /// - The **GlobalReplicationGroupIdSuffix** represents the name of the Global datastore, which is what
+    ///   you use to associate a secondary cluster.
     pub global_replication_group: ::std::option::Option<
         crate::types::GlobalReplicationGroup,
     >,
@@ -331,7 +336,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `DeleteGlobalReplicationGroup` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DeleteGlobalReplicationGroupError`].
+/// Reads the HTTP response of `DeleteGlobalReplicationGroup`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DeleteGlobalReplicationGroupError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -366,7 +371,7 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `DeleteGlobalReplicationGroup` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `DeleteGlobalReplicationGroup` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DeleteGlobalReplicationGroupFluentBuilder {
     handle: ::std::sync::Arc<::querygen_client::Handle>,
@@ -484,7 +489,7 @@ impl DeleteGlobalReplicationGroupOutput {
         }
     }
 }
-/// Server side: parses a `DeleteGlobalReplicationGroup` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `DeleteGlobalReplicationGroup` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
@@ -596,7 +601,12 @@ pub mod builders {
         >,
     }
     impl DeleteGlobalReplicationGroupOutputBuilder {
-        /// The `GlobalReplicationGroup` member.
+        /// Consists of a primary cluster that accepts writes and an associated secondary cluster that resides
+        /// in a different Amazon region. The secondary cluster accepts only reads. The primary cluster
+        /// automatically replicates updates to the secondary cluster.
+        ///
+        /// - The **GlobalReplicationGroupIdSuffix** represents the name of the Global datastore, which is what
+        ///   you use to associate a secondary cluster.
         pub fn global_replication_group(
             mut self,
             input: impl ::std::convert::Into<crate::types::GlobalReplicationGroup>,

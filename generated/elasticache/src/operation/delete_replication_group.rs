@@ -55,7 +55,7 @@ impl DeleteReplicationGroupInput {
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct DeleteReplicationGroupOutput {
-    /// The `ReplicationGroup` member.
+    /// Contains all of the attributes of a specific Valkey or Redis OSS replication group.
     pub replication_group: ::std::option::Option<crate::types::ReplicationGroup>,
 }
 impl DeleteReplicationGroupOutput {
@@ -436,7 +436,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `DeleteReplicationGroup` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DeleteReplicationGroupError`].
+/// Reads the HTTP response of `DeleteReplicationGroup`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DeleteReplicationGroupError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -471,7 +471,7 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `DeleteReplicationGroup` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `DeleteReplicationGroup` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DeleteReplicationGroupFluentBuilder {
     handle: ::std::sync::Arc<::querygen_client::Handle>,
@@ -612,7 +612,7 @@ impl DeleteReplicationGroupOutput {
         }
     }
 }
-/// Server side: parses a `DeleteReplicationGroup` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `DeleteReplicationGroup` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
@@ -737,7 +737,7 @@ pub mod builders {
         replication_group: ::std::option::Option<crate::types::ReplicationGroup>,
     }
     impl DeleteReplicationGroupOutputBuilder {
-        /// The `ReplicationGroup` member.
+        /// Contains all of the attributes of a specific Valkey or Redis OSS replication group.
         pub fn replication_group(
             mut self,
             input: impl ::std::convert::Into<crate::types::ReplicationGroup>,

@@ -429,7 +429,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `DeleteServerlessCache` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DeleteServerlessCacheError`].
+/// Reads the HTTP response of `DeleteServerlessCache`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DeleteServerlessCacheError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -464,7 +464,7 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `DeleteServerlessCache` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `DeleteServerlessCache` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DeleteServerlessCacheFluentBuilder {
     handle: ::std::sync::Arc<::querygen_client::Handle>,
@@ -579,7 +579,7 @@ impl DeleteServerlessCacheOutput {
         }
     }
 }
-/// Server side: parses a `DeleteServerlessCache` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `DeleteServerlessCache` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

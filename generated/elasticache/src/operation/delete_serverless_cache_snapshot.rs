@@ -341,7 +341,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `DeleteServerlessCacheSnapshot` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DeleteServerlessCacheSnapshotError`].
+/// Reads the HTTP response of `DeleteServerlessCacheSnapshot`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DeleteServerlessCacheSnapshotError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -376,7 +376,7 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `DeleteServerlessCacheSnapshot` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `DeleteServerlessCacheSnapshot` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DeleteServerlessCacheSnapshotFluentBuilder {
     handle: ::std::sync::Arc<::querygen_client::Handle>,
@@ -470,7 +470,7 @@ impl DeleteServerlessCacheSnapshotOutput {
         }
     }
 }
-/// Server side: parses a `DeleteServerlessCacheSnapshot` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `DeleteServerlessCacheSnapshot` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

@@ -37,7 +37,8 @@ impl DeleteSnapshotInput {
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct DeleteSnapshotOutput {
-    /// The `Snapshot` member.
+    /// Represents a copy of an entire Valkey or Redis OSS cluster as of the time when the snapshot was
+    /// taken.
     pub snapshot: ::std::option::Option<crate::types::Snapshot>,
 }
 impl DeleteSnapshotOutput {
@@ -308,7 +309,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `DeleteSnapshot` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DeleteSnapshotError`].
+/// Reads the HTTP response of `DeleteSnapshot`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DeleteSnapshotError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -343,7 +344,7 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `DeleteSnapshot` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `DeleteSnapshot` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DeleteSnapshotFluentBuilder {
     handle: ::std::sync::Arc<::querygen_client::Handle>,
@@ -434,7 +435,7 @@ impl DeleteSnapshotOutput {
         }
     }
 }
-/// Server side: parses a `DeleteSnapshot` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `DeleteSnapshot` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
@@ -518,7 +519,8 @@ pub mod builders {
         snapshot: ::std::option::Option<crate::types::Snapshot>,
     }
     impl DeleteSnapshotOutputBuilder {
-        /// The `Snapshot` member.
+        /// Represents a copy of an entire Valkey or Redis OSS cluster as of the time when the snapshot was
+        /// taken.
         pub fn snapshot(
             mut self,
             input: impl ::std::convert::Into<crate::types::Snapshot>,

@@ -393,7 +393,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `DeleteUser` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DeleteUserError`].
+/// Reads the HTTP response of `DeleteUser`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DeleteUserError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -428,7 +428,7 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `DeleteUser` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `DeleteUser` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DeleteUserFluentBuilder {
     handle: ::std::sync::Arc<::querygen_client::Handle>,
@@ -545,7 +545,7 @@ impl DeleteUserOutput {
         }
     }
 }
-/// Server side: parses a `DeleteUser` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `DeleteUser` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

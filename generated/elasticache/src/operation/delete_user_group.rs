@@ -392,7 +392,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `DeleteUserGroup` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DeleteUserGroupError`].
+/// Reads the HTTP response of `DeleteUserGroup`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DeleteUserGroupError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -427,7 +427,7 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `DeleteUserGroup` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `DeleteUserGroup` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DeleteUserGroupFluentBuilder {
     handle: ::std::sync::Arc<::querygen_client::Handle>,
@@ -554,7 +554,7 @@ impl DeleteUserGroupOutput {
         }
     }
 }
-/// Server side: parses a `DeleteUserGroup` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `DeleteUserGroup` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

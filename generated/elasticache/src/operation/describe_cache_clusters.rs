@@ -384,7 +384,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `DescribeCacheClusters` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeCacheClustersError`].
+/// Reads the HTTP response of `DescribeCacheClusters`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeCacheClustersError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -419,7 +419,7 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `DescribeCacheClusters` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `DescribeCacheClusters` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DescribeCacheClustersFluentBuilder {
     handle: ::std::sync::Arc<::querygen_client::Handle>,
@@ -636,7 +636,7 @@ impl DescribeCacheClustersOutput {
         }
     }
 }
-/// Server side: parses a `DescribeCacheClusters` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `DescribeCacheClusters` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

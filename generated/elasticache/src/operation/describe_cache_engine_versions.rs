@@ -270,7 +270,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `DescribeCacheEngineVersions` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeCacheEngineVersionsError`].
+/// Reads the HTTP response of `DescribeCacheEngineVersions`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeCacheEngineVersionsError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -305,7 +305,7 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `DescribeCacheEngineVersions` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `DescribeCacheEngineVersions` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DescribeCacheEngineVersionsFluentBuilder {
     handle: ::std::sync::Arc<::querygen_client::Handle>,
@@ -547,7 +547,7 @@ impl DescribeCacheEngineVersionsOutput {
         }
     }
 }
-/// Server side: parses a `DescribeCacheEngineVersions` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `DescribeCacheEngineVersions` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

@@ -358,7 +358,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `DescribeCacheParameterGroups` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeCacheParameterGroupsError`].
+/// Reads the HTTP response of `DescribeCacheParameterGroups`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeCacheParameterGroupsError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -393,7 +393,7 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `DescribeCacheParameterGroups` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `DescribeCacheParameterGroups` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DescribeCacheParameterGroupsFluentBuilder {
     handle: ::std::sync::Arc<::querygen_client::Handle>,
@@ -560,7 +560,7 @@ impl DescribeCacheParameterGroupsOutput {
         }
     }
 }
-/// Server side: parses a `DescribeCacheParameterGroups` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `DescribeCacheParameterGroups` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

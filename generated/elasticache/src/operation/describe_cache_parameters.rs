@@ -381,7 +381,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `DescribeCacheParameters` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeCacheParametersError`].
+/// Reads the HTTP response of `DescribeCacheParameters`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeCacheParametersError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -416,7 +416,7 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `DescribeCacheParameters` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `DescribeCacheParameters` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DescribeCacheParametersFluentBuilder {
     handle: ::std::sync::Arc<::querygen_client::Handle>,
@@ -637,7 +637,7 @@ impl DescribeCacheParametersOutput {
         }
     }
 }
-/// Server side: parses a `DescribeCacheParameters` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `DescribeCacheParameters` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

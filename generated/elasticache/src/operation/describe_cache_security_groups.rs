@@ -359,7 +359,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `DescribeCacheSecurityGroups` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeCacheSecurityGroupsError`].
+/// Reads the HTTP response of `DescribeCacheSecurityGroups`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeCacheSecurityGroupsError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -394,7 +394,7 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `DescribeCacheSecurityGroups` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `DescribeCacheSecurityGroups` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DescribeCacheSecurityGroupsFluentBuilder {
     handle: ::std::sync::Arc<::querygen_client::Handle>,
@@ -560,7 +560,7 @@ impl DescribeCacheSecurityGroupsOutput {
         }
     }
 }
-/// Server side: parses a `DescribeCacheSecurityGroups` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `DescribeCacheSecurityGroups` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

@@ -297,7 +297,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `DescribeCacheSubnetGroups` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeCacheSubnetGroupsError`].
+/// Reads the HTTP response of `DescribeCacheSubnetGroups`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeCacheSubnetGroupsError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -332,7 +332,7 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `DescribeCacheSubnetGroups` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `DescribeCacheSubnetGroups` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DescribeCacheSubnetGroupsFluentBuilder {
     handle: ::std::sync::Arc<::querygen_client::Handle>,
@@ -497,7 +497,7 @@ impl DescribeCacheSubnetGroupsOutput {
         }
     }
 }
-/// Server side: parses a `DescribeCacheSubnetGroups` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `DescribeCacheSubnetGroups` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

@@ -47,7 +47,7 @@ impl DescribeEngineDefaultParametersInput {
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct DescribeEngineDefaultParametersOutput {
-    /// The `EngineDefaults` member.
+    /// Represents the output of a `DescribeEngineDefaultParameters` operation.
     pub engine_defaults: ::std::option::Option<crate::types::EngineDefaults>,
 }
 impl DescribeEngineDefaultParametersOutput {
@@ -330,7 +330,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `DescribeEngineDefaultParameters` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeEngineDefaultParametersError`].
+/// Reads the HTTP response of `DescribeEngineDefaultParameters`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeEngineDefaultParametersError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -365,7 +365,7 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `DescribeEngineDefaultParameters` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `DescribeEngineDefaultParameters` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DescribeEngineDefaultParametersFluentBuilder {
     handle: ::std::sync::Arc<::querygen_client::Handle>,
@@ -544,7 +544,7 @@ impl DescribeEngineDefaultParametersOutput {
         }
     }
 }
-/// Server side: parses a `DescribeEngineDefaultParameters` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `DescribeEngineDefaultParameters` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
@@ -674,7 +674,7 @@ pub mod builders {
         engine_defaults: ::std::option::Option<crate::types::EngineDefaults>,
     }
     impl DescribeEngineDefaultParametersOutputBuilder {
-        /// The `EngineDefaults` member.
+        /// Represents the output of a `DescribeEngineDefaultParameters` operation.
         pub fn engine_defaults(
             mut self,
             input: impl ::std::convert::Into<crate::types::EngineDefaults>,

@@ -361,7 +361,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `DescribeEvents` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeEventsError`].
+/// Reads the HTTP response of `DescribeEvents`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeEventsError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -396,7 +396,7 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `DescribeEvents` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `DescribeEvents` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DescribeEventsFluentBuilder {
     handle: ::std::sync::Arc<::querygen_client::Handle>,
@@ -660,7 +660,7 @@ impl DescribeEventsOutput {
         }
     }
 }
-/// Server side: parses a `DescribeEvents` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `DescribeEvents` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

@@ -369,7 +369,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `DescribeGlobalReplicationGroups` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeGlobalReplicationGroupsError`].
+/// Reads the HTTP response of `DescribeGlobalReplicationGroups`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeGlobalReplicationGroupsError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -404,7 +404,7 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `DescribeGlobalReplicationGroups` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `DescribeGlobalReplicationGroups` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DescribeGlobalReplicationGroupsFluentBuilder {
     handle: ::std::sync::Arc<::querygen_client::Handle>,
@@ -584,7 +584,7 @@ impl DescribeGlobalReplicationGroupsOutput {
         }
     }
 }
-/// Server side: parses a `DescribeGlobalReplicationGroups` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `DescribeGlobalReplicationGroups` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

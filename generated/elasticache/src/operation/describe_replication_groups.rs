@@ -360,7 +360,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `DescribeReplicationGroups` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeReplicationGroupsError`].
+/// Reads the HTTP response of `DescribeReplicationGroups`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeReplicationGroupsError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -395,7 +395,7 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `DescribeReplicationGroups` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `DescribeReplicationGroups` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DescribeReplicationGroupsFluentBuilder {
     handle: ::std::sync::Arc<::querygen_client::Handle>,
@@ -562,7 +562,7 @@ impl DescribeReplicationGroupsOutput {
         }
     }
 }
-/// Server side: parses a `DescribeReplicationGroups` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `DescribeReplicationGroups` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

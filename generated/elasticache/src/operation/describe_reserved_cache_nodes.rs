@@ -482,7 +482,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `DescribeReservedCacheNodes` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeReservedCacheNodesError`].
+/// Reads the HTTP response of `DescribeReservedCacheNodes`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeReservedCacheNodesError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -517,7 +517,7 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `DescribeReservedCacheNodes` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `DescribeReservedCacheNodes` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DescribeReservedCacheNodesFluentBuilder {
     handle: ::std::sync::Arc<::querygen_client::Handle>,
@@ -886,7 +886,7 @@ impl DescribeReservedCacheNodesOutput {
         }
     }
 }
-/// Server side: parses a `DescribeReservedCacheNodes` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `DescribeReservedCacheNodes` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

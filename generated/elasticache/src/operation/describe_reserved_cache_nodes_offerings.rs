@@ -485,7 +485,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `DescribeReservedCacheNodesOfferings` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeReservedCacheNodesOfferingsError`].
+/// Reads the HTTP response of `DescribeReservedCacheNodesOfferings`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeReservedCacheNodesOfferingsError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -520,7 +520,7 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `DescribeReservedCacheNodesOfferings` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `DescribeReservedCacheNodesOfferings` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DescribeReservedCacheNodesOfferingsFluentBuilder {
     handle: ::std::sync::Arc<::querygen_client::Handle>,
@@ -872,7 +872,7 @@ impl DescribeReservedCacheNodesOfferingsOutput {
         }
     }
 }
-/// Server side: parses a `DescribeReservedCacheNodesOfferings` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `DescribeReservedCacheNodesOfferings` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

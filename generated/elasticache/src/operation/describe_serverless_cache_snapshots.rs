@@ -416,7 +416,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `DescribeServerlessCacheSnapshots` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeServerlessCacheSnapshotsError`].
+/// Reads the HTTP response of `DescribeServerlessCacheSnapshots`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeServerlessCacheSnapshotsError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -451,7 +451,7 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `DescribeServerlessCacheSnapshots` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `DescribeServerlessCacheSnapshots` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DescribeServerlessCacheSnapshotsFluentBuilder {
     handle: ::std::sync::Arc<::querygen_client::Handle>,
@@ -666,7 +666,7 @@ impl DescribeServerlessCacheSnapshotsOutput {
         }
     }
 }
-/// Server side: parses a `DescribeServerlessCacheSnapshots` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `DescribeServerlessCacheSnapshots` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

@@ -354,7 +354,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `DescribeServerlessCaches` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeServerlessCachesError`].
+/// Reads the HTTP response of `DescribeServerlessCaches`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeServerlessCachesError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -389,7 +389,7 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `DescribeServerlessCaches` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `DescribeServerlessCaches` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DescribeServerlessCachesFluentBuilder {
     handle: ::std::sync::Arc<::querygen_client::Handle>,
@@ -551,7 +551,7 @@ impl DescribeServerlessCachesOutput {
         }
     }
 }
-/// Server side: parses a `DescribeServerlessCaches` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `DescribeServerlessCaches` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

@@ -365,7 +365,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `DescribeServiceUpdates` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeServiceUpdatesError`].
+/// Reads the HTTP response of `DescribeServiceUpdates`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeServiceUpdatesError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -400,7 +400,7 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `DescribeServiceUpdates` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `DescribeServiceUpdates` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DescribeServiceUpdatesFluentBuilder {
     handle: ::std::sync::Arc<::querygen_client::Handle>,
@@ -597,7 +597,7 @@ impl DescribeServiceUpdatesOutput {
         }
     }
 }
-/// Server side: parses a `DescribeServiceUpdates` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `DescribeServiceUpdates` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

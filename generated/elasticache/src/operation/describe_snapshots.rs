@@ -401,7 +401,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `DescribeSnapshots` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeSnapshotsError`].
+/// Reads the HTTP response of `DescribeSnapshots`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeSnapshotsError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -436,7 +436,7 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `DescribeSnapshots` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `DescribeSnapshots` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DescribeSnapshotsFluentBuilder {
     handle: ::std::sync::Arc<::querygen_client::Handle>,
@@ -699,7 +699,7 @@ impl DescribeSnapshotsOutput {
         }
     }
 }
-/// Server side: parses a `DescribeSnapshots` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `DescribeSnapshots` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

@@ -416,7 +416,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `DescribeUpdateActions` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeUpdateActionsError`].
+/// Reads the HTTP response of `DescribeUpdateActions`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeUpdateActionsError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -451,7 +451,7 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `DescribeUpdateActions` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `DescribeUpdateActions` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DescribeUpdateActionsFluentBuilder {
     handle: ::std::sync::Arc<::querygen_client::Handle>,
@@ -832,7 +832,7 @@ impl DescribeUpdateActionsOutput {
         }
     }
 }
-/// Server side: parses a `DescribeUpdateActions` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `DescribeUpdateActions` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

@@ -337,7 +337,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `DescribeUserGroups` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeUserGroupsError`].
+/// Reads the HTTP response of `DescribeUserGroups`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeUserGroupsError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -372,7 +372,7 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `DescribeUserGroups` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `DescribeUserGroups` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DescribeUserGroupsFluentBuilder {
     handle: ::std::sync::Arc<::querygen_client::Handle>,
@@ -533,7 +533,7 @@ impl DescribeUserGroupsOutput {
         }
     }
 }
-/// Server side: parses a `DescribeUserGroups` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `DescribeUserGroups` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

@@ -361,7 +361,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `DescribeUsers` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeUsersError`].
+/// Reads the HTTP response of `DescribeUsers`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeUsersError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -396,7 +396,7 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `DescribeUsers` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `DescribeUsers` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DescribeUsersFluentBuilder {
     handle: ::std::sync::Arc<::querygen_client::Handle>,
@@ -616,7 +616,7 @@ impl DescribeUsersOutput {
         }
     }
 }
-/// Server side: parses a `DescribeUsers` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `DescribeUsers` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

@@ -352,7 +352,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `ExportServerlessCacheSnapshot` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ExportServerlessCacheSnapshotError`].
+/// Reads the HTTP response of `ExportServerlessCacheSnapshot`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ExportServerlessCacheSnapshotError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -387,7 +387,7 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `ExportServerlessCacheSnapshot` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `ExportServerlessCacheSnapshot` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct ExportServerlessCacheSnapshotFluentBuilder {
     handle: ::std::sync::Arc<::querygen_client::Handle>,
@@ -505,7 +505,7 @@ impl ExportServerlessCacheSnapshotOutput {
         }
     }
 }
-/// Server side: parses a `ExportServerlessCacheSnapshot` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `ExportServerlessCacheSnapshot` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

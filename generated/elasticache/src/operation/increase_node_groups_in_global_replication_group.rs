@@ -47,7 +47,12 @@ impl IncreaseNodeGroupsInGlobalReplicationGroupInput {
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct IncreaseNodeGroupsInGlobalReplicationGroupOutput {
-    /// The `GlobalReplicationGroup` member.
+    /// Consists of a primary cluster that accepts writes and an associated secondary cluster that resides
+    /// in a different Amazon region. The secondary cluster accepts only reads. The primary cluster
+    /// automatically replicates updates to the secondary cluster.
+    ///
+    /// - The **GlobalReplicationGroupIdSuffix** represents the name of the Global datastore, which is what
+    ///   you use to associate a secondary cluster.
     pub global_replication_group: ::std::option::Option<
         crate::types::GlobalReplicationGroup,
     >,
@@ -354,7 +359,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `IncreaseNodeGroupsInGlobalReplicationGroup` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`IncreaseNodeGroupsInGlobalReplicationGroupError`].
+/// Reads the HTTP response of `IncreaseNodeGroupsInGlobalReplicationGroup`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`IncreaseNodeGroupsInGlobalReplicationGroupError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -391,7 +396,7 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `IncreaseNodeGroupsInGlobalReplicationGroup` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `IncreaseNodeGroupsInGlobalReplicationGroup` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct IncreaseNodeGroupsInGlobalReplicationGroupFluentBuilder {
     handle: ::std::sync::Arc<::querygen_client::Handle>,
@@ -566,7 +571,7 @@ impl IncreaseNodeGroupsInGlobalReplicationGroupOutput {
         }
     }
 }
-/// Server side: parses a `IncreaseNodeGroupsInGlobalReplicationGroup` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `IncreaseNodeGroupsInGlobalReplicationGroup` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
@@ -729,7 +734,12 @@ pub mod builders {
         >,
     }
     impl IncreaseNodeGroupsInGlobalReplicationGroupOutputBuilder {
-        /// The `GlobalReplicationGroup` member.
+        /// Consists of a primary cluster that accepts writes and an associated secondary cluster that resides
+        /// in a different Amazon region. The secondary cluster accepts only reads. The primary cluster
+        /// automatically replicates updates to the secondary cluster.
+        ///
+        /// - The **GlobalReplicationGroupIdSuffix** represents the name of the Global datastore, which is what
+        ///   you use to associate a secondary cluster.
         pub fn global_replication_group(
             mut self,
             input: impl ::std::convert::Into<crate::types::GlobalReplicationGroup>,

@@ -61,7 +61,7 @@ impl IncreaseReplicaCountInput {
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct IncreaseReplicaCountOutput {
-    /// The `ReplicationGroup` member.
+    /// Contains all of the attributes of a specific Valkey or Redis OSS replication group.
     pub replication_group: ::std::option::Option<crate::types::ReplicationGroup>,
 }
 impl IncreaseReplicaCountOutput {
@@ -587,7 +587,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `IncreaseReplicaCount` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`IncreaseReplicaCountError`].
+/// Reads the HTTP response of `IncreaseReplicaCount`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`IncreaseReplicaCountError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -622,7 +622,7 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `IncreaseReplicaCount` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `IncreaseReplicaCount` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct IncreaseReplicaCountFluentBuilder {
     handle: ::std::sync::Arc<::querygen_client::Handle>,
@@ -789,7 +789,7 @@ impl IncreaseReplicaCountOutput {
         }
     }
 }
-/// Server side: parses a `IncreaseReplicaCount` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `IncreaseReplicaCount` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
@@ -945,7 +945,7 @@ pub mod builders {
         replication_group: ::std::option::Option<crate::types::ReplicationGroup>,
     }
     impl IncreaseReplicaCountOutputBuilder {
-        /// The `ReplicationGroup` member.
+        /// Contains all of the attributes of a specific Valkey or Redis OSS replication group.
         pub fn replication_group(
             mut self,
             input: impl ::std::convert::Into<crate::types::ReplicationGroup>,

@@ -372,7 +372,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `ListAllowedNodeTypeModifications` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ListAllowedNodeTypeModificationsError`].
+/// Reads the HTTP response of `ListAllowedNodeTypeModifications`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ListAllowedNodeTypeModificationsError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -407,7 +407,7 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `ListAllowedNodeTypeModifications` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `ListAllowedNodeTypeModifications` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct ListAllowedNodeTypeModificationsFluentBuilder {
     handle: ::std::sync::Arc<::querygen_client::Handle>,
@@ -529,7 +529,7 @@ impl ListAllowedNodeTypeModificationsOutput {
         }
     }
 }
-/// Server side: parses a `ListAllowedNodeTypeModifications` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `ListAllowedNodeTypeModifications` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

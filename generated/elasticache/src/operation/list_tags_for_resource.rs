@@ -610,7 +610,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `ListTagsForResource` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ListTagsForResourceError`].
+/// Reads the HTTP response of `ListTagsForResource`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ListTagsForResourceError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -645,7 +645,7 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `ListTagsForResource` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `ListTagsForResource` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct ListTagsForResourceFluentBuilder {
     handle: ::std::sync::Arc<::querygen_client::Handle>,
@@ -745,7 +745,7 @@ impl ListTagsForResourceOutput {
         }
     }
 }
-/// Server side: parses a `ListTagsForResource` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `ListTagsForResource` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

@@ -261,7 +261,7 @@ impl ModifyCacheClusterInput {
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct ModifyCacheClusterOutput {
-    /// The `CacheCluster` member.
+    /// Contains all of the attributes of a specific cluster.
     pub cache_cluster: ::std::option::Option<crate::types::CacheCluster>,
 }
 impl ModifyCacheClusterOutput {
@@ -902,7 +902,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `ModifyCacheCluster` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ModifyCacheClusterError`].
+/// Reads the HTTP response of `ModifyCacheCluster`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ModifyCacheClusterError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -937,7 +937,7 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `ModifyCacheCluster` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `ModifyCacheCluster` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct ModifyCacheClusterFluentBuilder {
     handle: ::std::sync::Arc<::querygen_client::Handle>,
@@ -1754,7 +1754,7 @@ impl ModifyCacheClusterOutput {
         }
     }
 }
-/// Server side: parses a `ModifyCacheCluster` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `ModifyCacheCluster` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
@@ -2416,7 +2416,7 @@ pub mod builders {
         cache_cluster: ::std::option::Option<crate::types::CacheCluster>,
     }
     impl ModifyCacheClusterOutputBuilder {
-        /// The `CacheCluster` member.
+        /// Contains all of the attributes of a specific cluster.
         pub fn cache_cluster(
             mut self,
             input: impl ::std::convert::Into<crate::types::CacheCluster>,

@@ -385,7 +385,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `ModifyCacheParameterGroup` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ModifyCacheParameterGroupError`].
+/// Reads the HTTP response of `ModifyCacheParameterGroup`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ModifyCacheParameterGroupError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -420,7 +420,7 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `ModifyCacheParameterGroup` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `ModifyCacheParameterGroup` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct ModifyCacheParameterGroupFluentBuilder {
     handle: ::std::sync::Arc<::querygen_client::Handle>,
@@ -551,7 +551,7 @@ impl ModifyCacheParameterGroupOutput {
         }
     }
 }
-/// Server side: parses a `ModifyCacheParameterGroup` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `ModifyCacheParameterGroup` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

@@ -43,7 +43,10 @@ impl ModifyCacheSubnetGroupInput {
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct ModifyCacheSubnetGroupOutput {
-    /// The `CacheSubnetGroup` member.
+    /// Represents the output of one of the following operations:
+    ///
+    /// - `CreateCacheSubnetGroup`
+    /// - `ModifyCacheSubnetGroup`
     pub cache_subnet_group: ::std::option::Option<crate::types::CacheSubnetGroup>,
 }
 impl ModifyCacheSubnetGroupOutput {
@@ -352,7 +355,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `ModifyCacheSubnetGroup` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ModifyCacheSubnetGroupError`].
+/// Reads the HTTP response of `ModifyCacheSubnetGroup`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ModifyCacheSubnetGroupError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -387,7 +390,7 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `ModifyCacheSubnetGroup` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `ModifyCacheSubnetGroup` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct ModifyCacheSubnetGroupFluentBuilder {
     handle: ::std::sync::Arc<::querygen_client::Handle>,
@@ -543,7 +546,7 @@ impl ModifyCacheSubnetGroupOutput {
         }
     }
 }
-/// Server side: parses a `ModifyCacheSubnetGroup` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `ModifyCacheSubnetGroup` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
@@ -674,7 +677,10 @@ pub mod builders {
         cache_subnet_group: ::std::option::Option<crate::types::CacheSubnetGroup>,
     }
     impl ModifyCacheSubnetGroupOutputBuilder {
-        /// The `CacheSubnetGroup` member.
+        /// Represents the output of one of the following operations:
+        ///
+        /// - `CreateCacheSubnetGroup`
+        /// - `ModifyCacheSubnetGroup`
         pub fn cache_subnet_group(
             mut self,
             input: impl ::std::convert::Into<crate::types::CacheSubnetGroup>,

@@ -223,7 +223,7 @@ impl ModifyReplicationGroupInput {
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct ModifyReplicationGroupOutput {
-    /// The `ReplicationGroup` member.
+    /// Contains all of the attributes of a specific Valkey or Redis OSS replication group.
     pub replication_group: ::std::option::Option<crate::types::ReplicationGroup>,
 }
 impl ModifyReplicationGroupOutput {
@@ -1020,7 +1020,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `ModifyReplicationGroup` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ModifyReplicationGroupError`].
+/// Reads the HTTP response of `ModifyReplicationGroup`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ModifyReplicationGroupError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -1055,7 +1055,7 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `ModifyReplicationGroup` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `ModifyReplicationGroup` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct ModifyReplicationGroupFluentBuilder {
     handle: ::std::sync::Arc<::querygen_client::Handle>,
@@ -1992,7 +1992,7 @@ impl ModifyReplicationGroupOutput {
         }
     }
 }
-/// Server side: parses a `ModifyReplicationGroup` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `ModifyReplicationGroup` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
@@ -2740,7 +2740,7 @@ pub mod builders {
         replication_group: ::std::option::Option<crate::types::ReplicationGroup>,
     }
     impl ModifyReplicationGroupOutputBuilder {
-        /// The `ReplicationGroup` member.
+        /// Contains all of the attributes of a specific Valkey or Redis OSS replication group.
         pub fn replication_group(
             mut self,
             input: impl ::std::convert::Into<crate::types::ReplicationGroup>,

@@ -80,7 +80,7 @@ impl ModifyReplicationGroupShardConfigurationInput {
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct ModifyReplicationGroupShardConfigurationOutput {
-    /// The `ReplicationGroup` member.
+    /// Contains all of the attributes of a specific Valkey or Redis OSS replication group.
     pub replication_group: ::std::option::Option<crate::types::ReplicationGroup>,
 }
 impl ModifyReplicationGroupShardConfigurationOutput {
@@ -602,7 +602,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `ModifyReplicationGroupShardConfiguration` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ModifyReplicationGroupShardConfigurationError`].
+/// Reads the HTTP response of `ModifyReplicationGroupShardConfiguration`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ModifyReplicationGroupShardConfigurationError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -639,7 +639,7 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `ModifyReplicationGroupShardConfiguration` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `ModifyReplicationGroupShardConfiguration` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct ModifyReplicationGroupShardConfigurationFluentBuilder {
     handle: ::std::sync::Arc<::querygen_client::Handle>,
@@ -902,7 +902,7 @@ impl ModifyReplicationGroupShardConfigurationOutput {
         }
     }
 }
-/// Server side: parses a `ModifyReplicationGroupShardConfiguration` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `ModifyReplicationGroupShardConfiguration` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
@@ -1128,7 +1128,7 @@ pub mod builders {
         replication_group: ::std::option::Option<crate::types::ReplicationGroup>,
     }
     impl ModifyReplicationGroupShardConfigurationOutputBuilder {
-        /// The `ReplicationGroup` member.
+        /// Contains all of the attributes of a specific Valkey or Redis OSS replication group.
         pub fn replication_group(
             mut self,
             input: impl ::std::convert::Into<crate::types::ReplicationGroup>,

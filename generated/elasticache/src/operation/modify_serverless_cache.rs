@@ -516,7 +516,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `ModifyServerlessCache` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ModifyServerlessCacheError`].
+/// Reads the HTTP response of `ModifyServerlessCache`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ModifyServerlessCacheError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -551,7 +551,7 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `ModifyServerlessCache` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `ModifyServerlessCache` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct ModifyServerlessCacheFluentBuilder {
     handle: ::std::sync::Arc<::querygen_client::Handle>,
@@ -870,7 +870,7 @@ impl ModifyServerlessCacheOutput {
         }
     }
 }
-/// Server side: parses a `ModifyServerlessCache` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `ModifyServerlessCache` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

@@ -442,7 +442,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `ModifyUser` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ModifyUserError`].
+/// Reads the HTTP response of `ModifyUser`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ModifyUserError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -477,7 +477,7 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `ModifyUser` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `ModifyUser` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct ModifyUserFluentBuilder {
     handle: ::std::sync::Arc<::querygen_client::Handle>,
@@ -749,7 +749,7 @@ impl ModifyUserOutput {
         }
     }
 }
-/// Server side: parses a `ModifyUser` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `ModifyUser` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

@@ -517,7 +517,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `ModifyUserGroup` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ModifyUserGroupError`].
+/// Reads the HTTP response of `ModifyUserGroup`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ModifyUserGroupError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -552,7 +552,7 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `ModifyUserGroup` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `ModifyUserGroup` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct ModifyUserGroupFluentBuilder {
     handle: ::std::sync::Arc<::querygen_client::Handle>,
@@ -774,7 +774,7 @@ impl ModifyUserGroupOutput {
         }
     }
 }
-/// Server side: parses a `ModifyUserGroup` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `ModifyUserGroup` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

@@ -55,7 +55,7 @@ impl PurchaseReservedCacheNodesOfferingInput {
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct PurchaseReservedCacheNodesOfferingOutput {
-    /// The `ReservedCacheNode` member.
+    /// Represents the output of a `PurchaseReservedCacheNodesOffering` operation.
     pub reserved_cache_node: ::std::option::Option<crate::types::ReservedCacheNode>,
 }
 impl PurchaseReservedCacheNodesOfferingOutput {
@@ -444,7 +444,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `PurchaseReservedCacheNodesOffering` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`PurchaseReservedCacheNodesOfferingError`].
+/// Reads the HTTP response of `PurchaseReservedCacheNodesOffering`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`PurchaseReservedCacheNodesOfferingError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -479,7 +479,7 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `PurchaseReservedCacheNodesOffering` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `PurchaseReservedCacheNodesOffering` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct PurchaseReservedCacheNodesOfferingFluentBuilder {
     handle: ::std::sync::Arc<::querygen_client::Handle>,
@@ -660,7 +660,7 @@ impl PurchaseReservedCacheNodesOfferingOutput {
         }
     }
 }
-/// Server side: parses a `PurchaseReservedCacheNodesOffering` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `PurchaseReservedCacheNodesOffering` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
@@ -817,7 +817,7 @@ pub mod builders {
         reserved_cache_node: ::std::option::Option<crate::types::ReservedCacheNode>,
     }
     impl PurchaseReservedCacheNodesOfferingOutputBuilder {
-        /// The `ReservedCacheNode` member.
+        /// Represents the output of a `PurchaseReservedCacheNodesOffering` operation.
         pub fn reserved_cache_node(
             mut self,
             input: impl ::std::convert::Into<crate::types::ReservedCacheNode>,

@@ -55,7 +55,7 @@ impl RebootCacheClusterInput {
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct RebootCacheClusterOutput {
-    /// The `CacheCluster` member.
+    /// Contains all of the attributes of a specific cluster.
     pub cache_cluster: ::std::option::Option<crate::types::CacheCluster>,
 }
 impl RebootCacheClusterOutput {
@@ -298,7 +298,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `RebootCacheCluster` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`RebootCacheClusterError`].
+/// Reads the HTTP response of `RebootCacheCluster`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`RebootCacheClusterError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -333,7 +333,7 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `RebootCacheCluster` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `RebootCacheCluster` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct RebootCacheClusterFluentBuilder {
     handle: ::std::sync::Arc<::querygen_client::Handle>,
@@ -461,7 +461,7 @@ impl RebootCacheClusterOutput {
         }
     }
 }
-/// Server side: parses a `RebootCacheCluster` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `RebootCacheCluster` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
@@ -576,7 +576,7 @@ pub mod builders {
         cache_cluster: ::std::option::Option<crate::types::CacheCluster>,
     }
     impl RebootCacheClusterOutputBuilder {
-        /// The `CacheCluster` member.
+        /// Contains all of the attributes of a specific cluster.
         pub fn cache_cluster(
             mut self,
             input: impl ::std::convert::Into<crate::types::CacheCluster>,

@@ -646,7 +646,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `RemoveTagsFromResource` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`RemoveTagsFromResourceError`].
+/// Reads the HTTP response of `RemoveTagsFromResource`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`RemoveTagsFromResourceError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -681,7 +681,7 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `RemoveTagsFromResource` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `RemoveTagsFromResource` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct RemoveTagsFromResourceFluentBuilder {
     handle: ::std::sync::Arc<::querygen_client::Handle>,
@@ -817,7 +817,7 @@ impl RemoveTagsFromResourceOutput {
         }
     }
 }
-/// Server side: parses a `RemoveTagsFromResource` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `RemoveTagsFromResource` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

@@ -394,7 +394,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `ResetCacheParameterGroup` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ResetCacheParameterGroupError`].
+/// Reads the HTTP response of `ResetCacheParameterGroup`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ResetCacheParameterGroupError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -429,7 +429,7 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `ResetCacheParameterGroup` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `ResetCacheParameterGroup` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct ResetCacheParameterGroupFluentBuilder {
     handle: ::std::sync::Arc<::querygen_client::Handle>,
@@ -586,7 +586,7 @@ impl ResetCacheParameterGroupOutput {
         }
     }
 }
-/// Server side: parses a `ResetCacheParameterGroup` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `ResetCacheParameterGroup` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

@@ -46,7 +46,11 @@ impl RevokeCacheSecurityGroupIngressInput {
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct RevokeCacheSecurityGroupIngressOutput {
-    /// The `CacheSecurityGroup` member.
+    /// Represents the output of one of the following operations:
+    ///
+    /// - `AuthorizeCacheSecurityGroupIngress`
+    /// - `CreateCacheSecurityGroup`
+    /// - `RevokeCacheSecurityGroupIngress`
     pub cache_security_group: ::std::option::Option<crate::types::CacheSecurityGroup>,
 }
 impl RevokeCacheSecurityGroupIngressOutput {
@@ -382,7 +386,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `RevokeCacheSecurityGroupIngress` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`RevokeCacheSecurityGroupIngressError`].
+/// Reads the HTTP response of `RevokeCacheSecurityGroupIngress`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`RevokeCacheSecurityGroupIngressError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -417,7 +421,7 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `RevokeCacheSecurityGroupIngress` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `RevokeCacheSecurityGroupIngress` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct RevokeCacheSecurityGroupIngressFluentBuilder {
     handle: ::std::sync::Arc<::querygen_client::Handle>,
@@ -561,7 +565,7 @@ impl RevokeCacheSecurityGroupIngressOutput {
         }
     }
 }
-/// Server side: parses a `RevokeCacheSecurityGroupIngress` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `RevokeCacheSecurityGroupIngress` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
@@ -692,7 +696,11 @@ pub mod builders {
         cache_security_group: ::std::option::Option<crate::types::CacheSecurityGroup>,
     }
     impl RevokeCacheSecurityGroupIngressOutputBuilder {
-        /// The `CacheSecurityGroup` member.
+        /// Represents the output of one of the following operations:
+        ///
+        /// - `AuthorizeCacheSecurityGroupIngress`
+        /// - `CreateCacheSecurityGroup`
+        /// - `RevokeCacheSecurityGroupIngress`
         pub fn cache_security_group(
             mut self,
             input: impl ::std::convert::Into<crate::types::CacheSecurityGroup>,

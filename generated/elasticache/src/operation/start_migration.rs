@@ -41,7 +41,7 @@ impl StartMigrationInput {
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct StartMigrationOutput {
-    /// The `ReplicationGroup` member.
+    /// Contains all of the attributes of a specific Valkey or Redis OSS replication group.
     pub replication_group: ::std::option::Option<crate::types::ReplicationGroup>,
 }
 impl StartMigrationOutput {
@@ -349,7 +349,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `StartMigration` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`StartMigrationError`].
+/// Reads the HTTP response of `StartMigration`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`StartMigrationError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -384,7 +384,7 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `StartMigration` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `StartMigration` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct StartMigrationFluentBuilder {
     handle: ::std::sync::Arc<::querygen_client::Handle>,
@@ -516,7 +516,7 @@ impl StartMigrationOutput {
         }
     }
 }
-/// Server side: parses a `StartMigration` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `StartMigration` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
@@ -630,7 +630,7 @@ pub mod builders {
         replication_group: ::std::option::Option<crate::types::ReplicationGroup>,
     }
     impl StartMigrationOutputBuilder {
-        /// The `ReplicationGroup` member.
+        /// Contains all of the attributes of a specific Valkey or Redis OSS replication group.
         pub fn replication_group(
             mut self,
             input: impl ::std::convert::Into<crate::types::ReplicationGroup>,

@@ -83,7 +83,7 @@ impl TestFailoverInput {
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct TestFailoverOutput {
-    /// The `ReplicationGroup` member.
+    /// Contains all of the attributes of a specific Valkey or Redis OSS replication group.
     pub replication_group: ::std::option::Option<crate::types::ReplicationGroup>,
 }
 impl TestFailoverOutput {
@@ -501,7 +501,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `TestFailover` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`TestFailoverError`].
+/// Reads the HTTP response of `TestFailover`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`TestFailoverError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -536,7 +536,7 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `TestFailover` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `TestFailover` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct TestFailoverFluentBuilder {
     handle: ::std::sync::Arc<::querygen_client::Handle>,
@@ -653,7 +653,7 @@ impl TestFailoverOutput {
         }
     }
 }
-/// Server side: parses a `TestFailover` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `TestFailover` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
@@ -761,7 +761,7 @@ pub mod builders {
         replication_group: ::std::option::Option<crate::types::ReplicationGroup>,
     }
     impl TestFailoverOutputBuilder {
-        /// The `ReplicationGroup` member.
+        /// Contains all of the attributes of a specific Valkey or Redis OSS replication group.
         pub fn replication_group(
             mut self,
             input: impl ::std::convert::Into<crate::types::ReplicationGroup>,

@@ -40,7 +40,7 @@ impl TestMigrationInput {
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct TestMigrationOutput {
-    /// The `ReplicationGroup` member.
+    /// Contains all of the attributes of a specific Valkey or Redis OSS replication group.
     pub replication_group: ::std::option::Option<crate::types::ReplicationGroup>,
 }
 impl TestMigrationOutput {
@@ -348,7 +348,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `TestMigration` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`TestMigrationError`].
+/// Reads the HTTP response of `TestMigration`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`TestMigrationError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -383,7 +383,7 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `TestMigration` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `TestMigration` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct TestMigrationFluentBuilder {
     handle: ::std::sync::Arc<::querygen_client::Handle>,
@@ -514,7 +514,7 @@ impl TestMigrationOutput {
         }
     }
 }
-/// Server side: parses a `TestMigration` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `TestMigration` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
@@ -627,7 +627,7 @@ pub mod builders {
         replication_group: ::std::option::Option<crate::types::ReplicationGroup>,
     }
     impl TestMigrationOutputBuilder {
-        /// The `ReplicationGroup` member.
+        /// Contains all of the attributes of a specific Valkey or Redis OSS replication group.
         pub fn replication_group(
             mut self,
             input: impl ::std::convert::Into<crate::types::ReplicationGroup>,

@@ -10,7 +10,7 @@ mod error_value_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Default)]
     pub struct ErrorValue {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
         /// The `Secret` member.
         pub secret: ::std::option::Option<::std::string::String>,
@@ -232,7 +232,7 @@ pub mod builders {
             secret: ::std::option::Option<::std::string::String>,
         }
         impl ErrorValueBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,

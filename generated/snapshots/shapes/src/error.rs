@@ -10,7 +10,7 @@ mod invalid_thing_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct InvalidThing {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
         /// The `Field` member.
         pub field: ::std::option::Option<::std::string::String>,
@@ -78,7 +78,7 @@ mod throttled_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct Throttled {
-        /// The `Message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl Throttled {
@@ -123,7 +123,7 @@ pub mod builders {
             field: ::std::option::Option<::std::string::String>,
         }
         impl InvalidThingBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -184,7 +184,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl ThrottledBuilder {
-            /// The `Message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,

@@ -31,7 +31,7 @@ pub struct DescribeThingsOutput {
     pub tree: ::std::option::Option<crate::types::Node>,
     /// The `Ping` member.
     pub ping: ::std::option::Option<crate::types::PingPongA>,
-    /// The `Settings` member.
+    /// Defaults and nullability: every rule of Smithy 2.0 once.
     pub settings: ::std::option::Option<crate::types::Settings>,
 }
 impl DescribeThingsOutput {
@@ -205,7 +205,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `DescribeThings` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeThingsError`].
+/// Reads the HTTP response of `DescribeThings`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DescribeThingsError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -274,7 +274,7 @@ impl DescribeThingsOutput {
         }
     }
 }
-/// Server side: parses a `DescribeThings` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `DescribeThings` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
@@ -387,7 +387,7 @@ pub mod builders {
             self.ping = input;
             self
         }
-        /// The `Settings` member.
+        /// Defaults and nullability: every rule of Smithy 2.0 once.
         pub fn settings(
             mut self,
             input: impl ::std::convert::Into<crate::types::Settings>,

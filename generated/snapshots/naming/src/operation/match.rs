@@ -26,7 +26,7 @@ pub struct MatchInput {
     pub build_value: ::std::option::Option<::std::string::String>,
     /// The `Builder` member.
     pub builder: ::std::option::Option<::std::string::String>,
-    /// The `Option` member.
+    /// A structure named like `std::option::Option`.
     pub option: ::std::option::Option<crate::types::OptionValue>,
     /// The `Result` member.
     pub result: ::std::option::Option<crate::types::ResultValue>,
@@ -51,7 +51,7 @@ pub struct MatchOutput {
     pub vec: ::std::option::Option<crate::types::VecValue>,
     /// The `Widget` member.
     pub widget: ::std::option::Option<crate::types::Widget>,
-    /// The `OtherWidget` member.
+    /// Same name, other namespace: renamed by the service.
     pub other_widget: ::std::option::Option<crate::types::OtherWidget>,
 }
 impl MatchOutput {
@@ -260,7 +260,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `Match` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`MatchError`].
+/// Reads the HTTP response of `Match`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`MatchError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -388,7 +388,7 @@ impl MatchOutput {
         }
     }
 }
-/// Server side: parses a `Match` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `Match` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
@@ -534,7 +534,7 @@ pub mod builders {
             self.builder = input;
             self
         }
-        /// The `Option` member.
+        /// A structure named like `std::option::Option`.
         pub fn option(
             mut self,
             input: impl ::std::convert::Into<crate::types::OptionValue>,
@@ -672,7 +672,7 @@ pub mod builders {
             self.widget = input;
             self
         }
-        /// The `OtherWidget` member.
+        /// Same name, other namespace: renamed by the service.
         pub fn other_widget(
             mut self,
             input: impl ::std::convert::Into<crate::types::OtherWidget>,

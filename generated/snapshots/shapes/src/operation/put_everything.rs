@@ -27,7 +27,7 @@ pub struct PutEverythingInput {
     ///
     /// Required by the service.
     pub name: ::std::option::Option<::std::string::String>,
-    /// The `Scalars` member.
+    /// One member per simple type.
     pub scalars: ::std::option::Option<crate::types::Scalars>,
     /// The `Tags` member.
     pub tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
@@ -35,7 +35,7 @@ pub struct PutEverythingInput {
     pub attributes: ::std::option::Option<
         ::querygen_runtime::IndexMap<::std::string::String, crate::types::Thing>,
     >,
-    /// The `Choice` member.
+    /// Exactly one of several members.
     pub choice: ::std::option::Option<crate::types::Choice>,
     /// The `Color` member.
     pub color: ::std::option::Option<crate::types::Color>,
@@ -177,7 +177,7 @@ pub mod builders {
             self.name = input;
             self
         }
-        /// The `Scalars` member.
+        /// One member per simple type.
         pub fn scalars(
             mut self,
             input: impl ::std::convert::Into<crate::types::Scalars>,
@@ -234,7 +234,7 @@ pub mod builders {
             self.attributes = input;
             self
         }
-        /// The `Choice` member.
+        /// Exactly one of several members.
         pub fn choice(
             mut self,
             input: impl ::std::convert::Into<crate::types::Choice>,
