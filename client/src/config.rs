@@ -255,7 +255,11 @@ fn ca_bundle(shared: &mut Shared<'_>) -> Result<Option<TrustRoots>, ConfigError>
     let path = profile::expand_home_in(shared.env, property.value()).map_err(|problem| {
         ConfigError::new(
             ConfigErrorKind::NoHomeDirectory,
-            format!("`ca_bundle` in profile `{}` ({}) {problem}", shared.name, property.location()),
+            format!(
+                "`ca_bundle` in profile `{}` ({}) {problem}",
+                shared.name,
+                property.location()
+            ),
         )
         .in_file(property.path(), Some(property.line()))
         .for_key("ca_bundle")

@@ -120,11 +120,7 @@ fn tls_config(roots: &crate::tls::TrustRoots) -> Result<rustls::ClientConfig, St
     let roots = roots.root_store()?;
     rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
         .with_safe_default_protocol_versions()
-        .map(|builder| {
-            builder
-                .with_root_certificates(roots)
-                .with_no_client_auth()
-        })
+        .map(|builder| builder.with_root_certificates(roots).with_no_client_auth())
         .map_err(|e| format!("cannot set up TLS: {e}"))
 }
 

@@ -48,9 +48,9 @@ pub use hyper_transport::HyperTransport;
 pub use paginate::{
     no_items, ItemPaginator, ItemStream, NoItems, Pagination, PaginationStream, Paginator,
 };
+pub use proxy::ProxyConfig;
 pub use retry::{backoff, classify_response, random_unit, RetryConfig, RetryQuota, RetryReason};
 pub use sign::Signer;
-pub use proxy::ProxyConfig;
 pub use tls::TrustRoots;
 pub use transport::{
     BoxFuture, HttpRequest, HttpResponse, ResponseBody, Transport, TransportError,

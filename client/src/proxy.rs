@@ -27,6 +27,9 @@
 //! Not supported: `ALL_PROXY`, SOCKS proxies and TLS to the proxy (`https://`
 //! proxy URLs are a configuration error rather than quietly sent in the clear).
 
+// Only the default transport asks which proxy a request takes.
+#![cfg_attr(not(feature = "rustls"), allow(dead_code))]
+
 use std::fmt;
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -192,7 +195,9 @@ impl Proxy {
         let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
         let tail = &rest[authority.len()..];
         if !(tail.is_empty() || tail == "/") {
-            return Err("has a path, query or fragment: a proxy URL is only a host and port".to_owned());
+            return Err(
+                "has a path, query or fragment: a proxy URL is only a host and port".to_owned(),
+            );
         }
         let (userinfo, host_port) = match authority.rsplit_once('@') {
             Some((userinfo, host_port)) => (Some(userinfo), host_port),
@@ -214,7 +219,8 @@ impl Proxy {
         let authorization = userinfo
             .map(|userinfo| {
                 let (user, password) = userinfo.split_once(':').unwrap_or((userinfo, ""));
-                let mut credentials = percent_decode(user).ok_or("has a badly percent-encoded user name")?;
+                let mut credentials =
+                    percent_decode(user).ok_or("has a badly percent-encoded user name")?;
                 credentials.push(b':');
                 credentials.extend(
                     percent_decode(password).ok_or("has a badly percent-encoded password")?,
@@ -358,7 +364,11 @@ impl Rule {
             return Some(Self::All);
         }
         if let Some((address, prefix)) = entry.split_once('/') {
-            let address: IpAddr = address.trim_start_matches('[').trim_end_matches(']').parse().ok()?;
+            let address: IpAddr = address
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .parse()
+                .ok()?;
             let prefix: u8 = prefix.parse().ok()?;
             let bits = if address.is_ipv4() { 32 } else { 128 };
             return (prefix <= bits).then_some(Self::Network {
@@ -413,7 +423,9 @@ impl Rule {
 
 fn in_network(ip: &IpAddr, network: &IpAddr, prefix: u8) -> bool {
     let (ip, network, bits) = match (ip, network) {
-        (IpAddr::V4(a), IpAddr::V4(b)) => (u128::from(u32::from(*a)), u128::from(u32::from(*b)), 32),
+        (IpAddr::V4(a), IpAddr::V4(b)) => {
+            (u128::from(u32::from(*a)), u128::from(u32::from(*b)), 32)
+        }
         (IpAddr::V6(a), IpAddr::V6(b)) => (u128::from(*a), u128::from(*b), 128),
         _ => return false,
     };
@@ -448,12 +460,22 @@ mod tests {
             ("HTTP_PROXY", "upper-http:3"),
         ]))
         .unwrap();
-        assert_eq!(via(&config, "https://sts.amazonaws.com").as_deref(), Some("http://lower:1"));
+        assert_eq!(
+            via(&config, "https://sts.amazonaws.com").as_deref(),
+            Some("http://lower:1")
+        );
         // Without a scheme the proxy is http; HTTP_PROXY counts outside CGI.
-        assert_eq!(via(&config, "http://example.com").as_deref(), Some("http://upper-http:3"));
+        assert_eq!(
+            via(&config, "http://example.com").as_deref(),
+            Some("http://upper-http:3")
+        );
         // An empty lower-case variable is unset, so the upper-case one is used (curl).
-        let config = ProxyConfig::from_env(&env(&[("https_proxy", ""), ("HTTPS_PROXY", "p:8")])).unwrap();
-        assert_eq!(via(&config, "https://a.example").as_deref(), Some("http://p:8"));
+        let config =
+            ProxyConfig::from_env(&env(&[("https_proxy", ""), ("HTTPS_PROXY", "p:8")])).unwrap();
+        assert_eq!(
+            via(&config, "https://a.example").as_deref(),
+            Some("http://p:8")
+        );
         assert!(!ProxyConfig::from_env(&env(&[])).unwrap().is_enabled());
     }
 
@@ -470,17 +492,31 @@ mod tests {
             ("REQUEST_METHOD", "GET"),
         ]))
         .unwrap();
-        assert_eq!(via(&config, "http://example.com").as_deref(), Some("http://set-by-the-admin:1"));
+        assert_eq!(
+            via(&config, "http://example.com").as_deref(),
+            Some("http://set-by-the-admin:1")
+        );
     }
 
     #[test]
     fn each_scheme_has_its_own_proxy() {
-        let config = ProxyConfig::none().with_https_proxy("http://only-tls:3128").unwrap();
-        assert_eq!(via(&config, "https://a.example").as_deref(), Some("http://only-tls:3128"));
+        let config = ProxyConfig::none()
+            .with_https_proxy("http://only-tls:3128")
+            .unwrap();
+        assert_eq!(
+            via(&config, "https://a.example").as_deref(),
+            Some("http://only-tls:3128")
+        );
         assert_eq!(via(&config, "http://a.example"), None);
         let both = ProxyConfig::none().with_proxy("proxy").unwrap();
-        assert_eq!(via(&both, "http://a.example").as_deref(), Some("http://proxy:80"));
-        assert_eq!(via(&both, "https://a.example").as_deref(), Some("http://proxy:80"));
+        assert_eq!(
+            via(&both, "http://a.example").as_deref(),
+            Some("http://proxy:80")
+        );
+        assert_eq!(
+            via(&both, "https://a.example").as_deref(),
+            Some("http://proxy:80")
+        );
     }
 
     #[test]
@@ -509,10 +545,16 @@ mod tests {
         for (value, says) in [
             ("https://user:hunter2@proxy:443", "TLS to the proxy"),
             ("socks5://user:hunter2@proxy:1080", "`socks5`"),
-            ("http://user:hunter2@proxy:notaport", "no valid host and port"),
+            (
+                "http://user:hunter2@proxy:notaport",
+                "no valid host and port",
+            ),
             ("http://user:hunter2@:8080", "no host"),
             ("http://user:hunter2@proxy:8080/path", "path"),
-            ("http://user:hunter2%zz@proxy:8080", "percent-encoded password"),
+            (
+                "http://user:hunter2%zz@proxy:8080",
+                "percent-encoded password",
+            ),
         ] {
             let error = ProxyConfig::from_env(&env(&[("HTTPS_PROXY", value)])).unwrap_err();
             let text = format!("{error} {error:?}");
@@ -529,20 +571,34 @@ mod tests {
     #[test]
     fn ipv6_proxies_and_default_ports() {
         let config = ProxyConfig::none().with_proxy("http://[::1]:3128").unwrap();
-        assert_eq!(via(&config, "http://x").as_deref(), Some("http://[::1]:3128"));
-        let config = ProxyConfig::none().with_proxy("http://proxy.example").unwrap();
-        assert_eq!(via(&config, "http://x").as_deref(), Some("http://proxy.example:80"));
+        assert_eq!(
+            via(&config, "http://x").as_deref(),
+            Some("http://[::1]:3128")
+        );
+        let config = ProxyConfig::none()
+            .with_proxy("http://proxy.example")
+            .unwrap();
+        assert_eq!(
+            via(&config, "http://x").as_deref(),
+            Some("http://proxy.example:80")
+        );
     }
 
     fn bypassed(no_proxy: &str, target: &str) -> bool {
-        let config = ProxyConfig::none().with_proxy("http://p:1").unwrap().with_no_proxy(no_proxy);
+        let config = ProxyConfig::none()
+            .with_proxy("http://p:1")
+            .unwrap()
+            .with_no_proxy(no_proxy);
         via(&config, target).is_none()
     }
 
     #[test]
     fn no_proxy_names_match_themselves_and_names_below_them() {
         assert!(bypassed("amazonaws.com", "https://amazonaws.com"));
-        assert!(bypassed("amazonaws.com", "https://sts.us-east-1.AmazonAWS.com"));
+        assert!(bypassed(
+            "amazonaws.com",
+            "https://sts.us-east-1.AmazonAWS.com"
+        ));
         assert!(bypassed(".amazonaws.com", "https://amazonaws.com"));
         assert!(bypassed(".amazonaws.com", "https://sts.amazonaws.com"));
         assert!(!bypassed("amazonaws.com", "https://notamazonaws.com"));

@@ -185,15 +185,25 @@ mod tests {
         let error = TrustRoots::from_pem_file(&path).unwrap_err();
         assert_eq!(error.kind(), ConfigErrorKind::Io);
         assert_eq!(error.path(), Some(path.as_path()));
-        assert!(error.to_string().contains("querygen-no-such-bundle.pem"), "{error}");
+        assert!(
+            error.to_string().contains("querygen-no-such-bundle.pem"),
+            "{error}"
+        );
     }
 
     #[test]
     fn a_bundle_without_certificates_is_invalid() {
-        for pem in [&b""[..], b"not pem at all\n", b"-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"] {
+        for pem in [
+            &b""[..],
+            b"not pem at all\n",
+            b"-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n",
+        ] {
             let error = TrustRoots::from_pem(pem).unwrap_err();
             assert_eq!(error.kind(), ConfigErrorKind::InvalidValue);
-            assert!(error.to_string().contains("holds no PEM certificate"), "{error}");
+            assert!(
+                error.to_string().contains("holds no PEM certificate"),
+                "{error}"
+            );
         }
     }
 
@@ -202,7 +212,10 @@ mod tests {
         let error =
             TrustRoots::from_pem(b"-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n")
                 .unwrap_err();
-        assert!(error.to_string().contains("not valid PEM (certificate 1)"), "{error}");
+        assert!(
+            error.to_string().contains("not valid PEM (certificate 1)"),
+            "{error}"
+        );
         let error = TrustRoots::from_pem(b"-----BEGIN CERTIFICATE-----\nAAAA\n").unwrap_err();
         assert!(error.to_string().contains("not valid PEM"), "{error}");
         #[cfg(feature = "rustls")]
@@ -212,14 +225,22 @@ mod tests {
                 b"-----BEGIN CERTIFICATE-----\nAAAAAAAA\n-----END CERTIFICATE-----\n",
             )
             .unwrap_err();
-            assert!(error.to_string().contains("certificate 1 of the CA bundle given in code is not a usable"), "{error}");
+            assert!(
+                error
+                    .to_string()
+                    .contains("certificate 1 of the CA bundle given in code is not a usable"),
+                "{error}"
+            );
         }
     }
 
     #[test]
     fn the_default_is_mozilla() {
         assert_eq!(TrustRoots::default(), TrustRoots::mozilla());
-        assert_eq!(format!("{:?}", TrustRoots::default()), "TrustRoots(Mozilla)");
+        assert_eq!(
+            format!("{:?}", TrustRoots::default()),
+            "TrustRoots(Mozilla)"
+        );
         #[cfg(feature = "rustls")]
         assert!(TrustRoots::mozilla().root_store().unwrap().len() > 100);
     }

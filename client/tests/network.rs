@@ -9,7 +9,6 @@
 
 mod support;
 
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -18,9 +17,9 @@ use querygen_client::{
     ConfigBuilder, HyperTransport, ProxyConfig, ServiceInfo, Transport, TransportErrorKind,
     TransportSettings, TrustRoots,
 };
-use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, KeyPair};
+use support::tls::{read_head, temp_path, tls_server, TestCa};
 use support::{serve, Reply};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
 
 const PASSWORD: &str = "pr0xy-s3cret";
@@ -32,118 +31,6 @@ static SERVICE: ServiceInfo = ServiceInfo {
     crate_name: "network-tests",
     crate_version: "0",
 };
-
-/// A certificate authority made for one test.
-struct TestCa {
-    issuer: CertifiedIssuer<'static, KeyPair>,
-}
-
-impl TestCa {
-    fn new(name: &str) -> Self {
-        let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
-        params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-        params.distinguished_name.push(DnType::CommonName, name);
-        let issuer = CertifiedIssuer::self_signed(params, KeyPair::generate().unwrap()).unwrap();
-        Self { issuer }
-    }
-
-    fn pem(&self) -> String {
-        self.issuer.pem()
-    }
-
-    /// A server certificate for `localhost` and 127.0.0.1, and its key.
-    fn server_certificate(
-        &self,
-    ) -> (
-        rustls::pki_types::CertificateDer<'static>,
-        rustls::pki_types::PrivateKeyDer<'static>,
-    ) {
-        let params =
-            CertificateParams::new(vec!["localhost".to_owned(), "127.0.0.1".to_owned()]).unwrap();
-        let key = KeyPair::generate().unwrap();
-        let certificate = params.signed_by(&key, &self.issuer).unwrap();
-        let key = rustls::pki_types::PrivateKeyDer::try_from(key.serialize_der()).unwrap();
-        (certificate.der().clone(), key)
-    }
-
-    /// The CA's certificate in a PEM file of its own.
-    fn write_pem(&self, name: &str) -> PathBuf {
-        let path = temp_path(name);
-        std::fs::write(&path, self.pem()).unwrap();
-        path
-    }
-}
-
-fn temp_path(name: &str) -> PathBuf {
-    std::env::temp_dir().join(format!("querygen-network-{}-{name}", std::process::id()))
-}
-
-/// An HTTPS server on 127.0.0.1 that answers every request with `200 secure`, and
-/// records each request's head.
-struct TlsServer {
-    port: u16,
-    heads: Arc<Mutex<Vec<String>>>,
-    task: tokio::task::JoinHandle<()>,
-}
-
-impl Drop for TlsServer {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
-}
-
-async fn tls_server(ca: &TestCa) -> TlsServer {
-    let (certificate, key) = ca.server_certificate();
-    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
-        rustls::crypto::ring::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .unwrap()
-    .with_no_client_auth()
-    .with_single_cert(vec![certificate], key)
-    .unwrap();
-    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let heads = Arc::new(Mutex::new(Vec::new()));
-    let recorded = Arc::clone(&heads);
-    let task = tokio::spawn(async move {
-        while let Ok((stream, _)) = listener.accept().await {
-            let acceptor = acceptor.clone();
-            let recorded = Arc::clone(&recorded);
-            tokio::spawn(async move {
-                // A handshake the client refuses ends here.
-                let Ok(mut tls) = acceptor.accept(stream).await else {
-                    return;
-                };
-                let (head, _) = read_head(&mut tls).await;
-                recorded.lock().unwrap().push(head);
-                let _ = tls
-                    .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 6\r\nconnection: close\r\n\r\nsecure")
-                    .await;
-                let _ = tls.shutdown().await;
-            });
-        }
-    });
-    TlsServer { port, heads, task }
-}
-
-/// The request head up to the blank line, and any bytes read after it.
-async fn read_head(stream: &mut (impl AsyncReadExt + Unpin)) -> (String, Vec<u8>) {
-    let mut data = Vec::new();
-    let mut buf = [0u8; 1024];
-    loop {
-        if let Some(end) = data.windows(4).position(|w| w == b"\r\n\r\n") {
-            let rest = data.split_off(end + 4);
-            return (String::from_utf8_lossy(&data).into_owned(), rest);
-        }
-        let n = stream.read(&mut buf).await.unwrap_or(0);
-        if n == 0 {
-            return (String::from_utf8_lossy(&data).into_owned(), Vec::new());
-        }
-        data.extend_from_slice(&buf[..n]);
-    }
-}
 
 /// A loopback HTTP proxy: CONNECT opens a tunnel, an absolute-form request is
 /// forwarded in origin form without its `Proxy-Authorization`. `refuse` makes it
@@ -209,7 +96,10 @@ async fn proxy(refuse: Option<&'static str>) -> TestProxy {
                 let mut upstream = TcpStream::connect(authority).await.unwrap();
                 let mut forwarded = format!("{method} {path} HTTP/1.1\r\n");
                 for line in lines.filter(|l| !l.is_empty()) {
-                    if !line.to_ascii_lowercase().starts_with("proxy-authorization:") {
+                    if !line
+                        .to_ascii_lowercase()
+                        .starts_with("proxy-authorization:")
+                    {
                         forwarded.push_str(line);
                         forwarded.push_str("\r\n");
                     }
@@ -313,7 +203,10 @@ async fn aws_ca_bundle_and_the_profiles_ca_bundle_choose_the_roots() {
     };
     let no_files = [
         ("AWS_CONFIG_FILE", "/nonexistent/querygen/config"),
-        ("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/querygen/credentials"),
+        (
+            "AWS_SHARED_CREDENTIALS_FILE",
+            "/nonexistent/querygen/credentials",
+        ),
     ];
     // From the variable.
     let mut vars = no_files.to_vec();
@@ -324,7 +217,10 @@ async fn aws_ca_bundle_and_the_profiles_ca_bundle_choose_the_roots() {
     let config_text = config_file.display().to_string();
     let env = Env::from_pairs([
         ("AWS_CONFIG_FILE", config_text.as_str()),
-        ("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/querygen/credentials"),
+        (
+            "AWS_SHARED_CREDENTIALS_FILE",
+            "/nonexistent/querygen/credentials",
+        ),
     ]);
     assert_eq!(send(env).await.unwrap().status(), 200);
     // Neither: Mozilla's roots, which refuse the server.
@@ -350,7 +246,10 @@ async fn aws_ca_bundle_and_the_profiles_ca_bundle_choose_the_roots() {
 fn a_missing_or_bad_bundle_is_a_config_error_naming_the_file() {
     let no_files = [
         ("AWS_CONFIG_FILE", "/nonexistent/querygen/config"),
-        ("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/querygen/credentials"),
+        (
+            "AWS_SHARED_CREDENTIALS_FILE",
+            "/nonexistent/querygen/credentials",
+        ),
     ];
     let missing = temp_path("missing.pem");
     let missing_text = missing.display().to_string();
@@ -366,7 +265,10 @@ fn a_missing_or_bad_bundle_is_a_config_error_naming_the_file() {
     vars.push(("AWS_CA_BUNDLE", " "));
     let error = ConfigBuilder::from_given_env(&Env::from_pairs(vars), &SERVICE).unwrap_err();
     assert_eq!(error.kind(), ConfigErrorKind::InvalidValue);
-    assert!(error.to_string().contains("AWS_CA_BUNDLE is set but empty"), "{error}");
+    assert!(
+        error.to_string().contains("AWS_CA_BUNDLE is set but empty"),
+        "{error}"
+    );
 
     // A profile's bundle that holds no certificate: the key, the bundle and the line.
     let not_pem = temp_path("not-a-bundle.pem");
@@ -374,13 +276,19 @@ fn a_missing_or_bad_bundle_is_a_config_error_naming_the_file() {
     let config_file = temp_path("config-bad-bundle");
     std::fs::write(
         &config_file,
-        format!("[default]\nregion = us-east-1\nca_bundle = {}\n", not_pem.display()),
+        format!(
+            "[default]\nregion = us-east-1\nca_bundle = {}\n",
+            not_pem.display()
+        ),
     )
     .unwrap();
     let config_text = config_file.display().to_string();
     let env = Env::from_pairs([
         ("AWS_CONFIG_FILE", config_text.as_str()),
-        ("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/querygen/credentials"),
+        (
+            "AWS_SHARED_CREDENTIALS_FILE",
+            "/nonexistent/querygen/credentials",
+        ),
     ]);
     let error = ConfigBuilder::from_given_env(&env, &SERVICE).unwrap_err();
     assert_eq!(error.kind(), ConfigErrorKind::InvalidValue);
@@ -388,7 +296,10 @@ fn a_missing_or_bad_bundle_is_a_config_error_naming_the_file() {
     assert_eq!(error.path(), Some(not_pem.as_path()));
     let text = error.to_string();
     assert!(text.contains("holds no PEM certificate"), "{text}");
-    assert!(text.contains(&format!("{} line 3", config_file.display())), "{text}");
+    assert!(
+        text.contains(&format!("{} line 3", config_file.display())),
+        "{text}"
+    );
     let _ = std::fs::remove_file(not_pem);
     let _ = std::fs::remove_file(config_file);
 }
@@ -410,12 +321,23 @@ async fn https_goes_through_a_connect_tunnel_with_the_proxy_credentials() {
     let heads = proxy.heads();
     assert_eq!(heads.len(), 1, "{heads:?}");
     let lines = header_lines(&heads[0]);
-    assert_eq!(lines[0], format!("connect localhost:{} http/1.1", server.port));
-    assert!(lines.contains(&basic_header().to_ascii_lowercase()), "{lines:?}");
+    assert_eq!(
+        lines[0],
+        format!("connect localhost:{} http/1.1", server.port)
+    );
+    assert!(
+        lines.contains(&basic_header().to_ascii_lowercase()),
+        "{lines:?}"
+    );
     // Inside the tunnel: an ordinary origin-form request, no proxy credentials.
     let inner = server.heads.lock().unwrap().clone();
-    assert!(inner[0].starts_with("GET /through HTTP/1.1\r\n"), "{inner:?}");
-    assert!(!inner[0].to_ascii_lowercase().contains("proxy-authorization"));
+    assert!(
+        inner[0].starts_with("GET /through HTTP/1.1\r\n"),
+        "{inner:?}"
+    );
+    assert!(!inner[0]
+        .to_ascii_lowercase()
+        .contains("proxy-authorization"));
 }
 
 #[tokio::test]
@@ -432,7 +354,10 @@ async fn http_goes_to_the_proxy_in_absolute_form_with_the_credentials() {
     let heads = proxy.heads();
     let lines = header_lines(&heads[0]);
     assert_eq!(lines[0], format!("get {url} http/1.1"));
-    assert!(lines.contains(&basic_header().to_ascii_lowercase()), "{lines:?}");
+    assert!(
+        lines.contains(&basic_header().to_ascii_lowercase()),
+        "{lines:?}"
+    );
     assert_eq!(server.requests().len(), 1);
 }
 
@@ -442,13 +367,21 @@ async fn no_proxy_hosts_are_reached_directly() {
     let proxy = proxy(None).await;
     let env = Env::from_pairs([
         ("AWS_CONFIG_FILE", "/nonexistent/querygen/config"),
-        ("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/querygen/credentials"),
+        (
+            "AWS_SHARED_CREDENTIALS_FILE",
+            "/nonexistent/querygen/credentials",
+        ),
         ("HTTP_PROXY", proxy.url_with_password().as_str()),
         ("NO_PROXY", "example.com, 127.0.0.1"),
     ]);
-    let config = ConfigBuilder::from_given_env(&env, &SERVICE).unwrap().build();
+    let config = ConfigBuilder::from_given_env(&env, &SERVICE)
+        .unwrap()
+        .build();
     let transport = HyperTransport::new(config.transport_settings());
-    let response = transport.send(get(&format!("{}/x", server.url))).await.unwrap();
+    let response = transport
+        .send(get(&format!("{}/x", server.url)))
+        .await
+        .unwrap();
     assert_eq!(&response.body()[..], b"direct");
     assert_eq!(proxy.connections.load(Ordering::SeqCst), 0);
     // `localhost` is not in the list: it goes through the proxy.
@@ -476,7 +409,10 @@ async fn proxy_credentials_appear_in_no_debug_display_or_error() {
     let url = refusing.url_with_password();
     let env = Env::from_pairs([
         ("AWS_CONFIG_FILE", "/nonexistent/querygen/config"),
-        ("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/querygen/credentials"),
+        (
+            "AWS_SHARED_CREDENTIALS_FILE",
+            "/nonexistent/querygen/credentials",
+        ),
         ("HTTPS_PROXY", url.as_str()),
         ("HTTP_PROXY", url.as_str()),
     ]);
@@ -497,7 +433,10 @@ async fn proxy_credentials_appear_in_no_debug_display_or_error() {
     assert_eq!(error.kind(), TransportErrorKind::Connect);
     let text = error.to_string();
     assert!(text.contains("407"), "{text}");
-    assert!(text.contains(&format!("http://***@127.0.0.1:{}", refusing.port)), "{text}");
+    assert!(
+        text.contains(&format!("http://***@127.0.0.1:{}", refusing.port)),
+        "{text}"
+    );
     shown.push(text);
     shown.push(format!("{error:?}"));
     // An http request answered 407 is a response, with the request's headers unseen.
@@ -511,7 +450,12 @@ async fn proxy_credentials_appear_in_no_debug_display_or_error() {
         .send(get("https://localhost:1/"))
         .await
         .unwrap_err();
-    assert!(gone.to_string().contains(&format!("cannot connect to the proxy http://***@127.0.0.1:{port}")), "{gone}");
+    assert!(
+        gone.to_string().contains(&format!(
+            "cannot connect to the proxy http://***@127.0.0.1:{port}"
+        )),
+        "{gone}"
+    );
     shown.push(gone.to_string());
     shown.push(format!("{gone:?}"));
     // A bad URL from the environment.

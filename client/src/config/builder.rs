@@ -6,12 +6,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::EnvSettings;
-use crate::proxy::ProxyConfig;
-use crate::tls::TrustRoots;
 use crate::identity::{
     CacheSettings, Clock, Credentials, ProvideCredentials, SharedCredentialsProvider, SystemClock,
 };
+use crate::proxy::ProxyConfig;
 use crate::retry::RetryConfig;
+use crate::tls::TrustRoots;
 use crate::transport::{BoxFuture, Transport, TransportSettings};
 
 /// Finds the region when neither code, the environment nor the profile gives one

@@ -94,7 +94,10 @@ pub(super) async fn read_body(
                 let capacity = expected
                     .and_then(|n| usize::try_from(n).ok())
                     .unwrap_or(0)
-                    .clamp(earlier.len() + data.len(), limit.max(earlier.len() + data.len()));
+                    .clamp(
+                        earlier.len() + data.len(),
+                        limit.max(earlier.len() + data.len()),
+                    );
                 let mut buffer = BytesMut::with_capacity(capacity);
                 buffer.extend_from_slice(&earlier);
                 buffer.extend_from_slice(&data);

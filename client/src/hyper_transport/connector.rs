@@ -65,9 +65,12 @@ impl tower_service::Service<Uri> for ProxyConnector {
         let connecting = self.tcp.call(proxy.uri().clone());
         let limit = self.connect_timeout;
         Box::pin(async move {
-            let io = connecting
-                .await
-                .map_err(|e| format!("cannot connect to the proxy {proxy}: {}", super::describe(&e)))?;
+            let io = connecting.await.map_err(|e| {
+                format!(
+                    "cannot connect to the proxy {proxy}: {}",
+                    super::describe(&e)
+                )
+            })?;
             if target.scheme() != Some(&http::uri::Scheme::HTTPS) {
                 return Ok(Stream { io, proxied: true });
             }
@@ -205,10 +208,7 @@ impl hyper::rt::Write for Stream {
         Pin::new(&mut self.io).poll_flush(cx)
     }
 
-    fn poll_shutdown(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-    ) -> Poll<std::io::Result<()>> {
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
         Pin::new(&mut self.io).poll_shutdown(cx)
     }
 
