@@ -43,7 +43,8 @@
 //!     ("AWS_RETRY_MODE", "standard"),
 //!     ("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "false"),
 //! ]);
-//! // Every setting is in the environment, so no file is read.
+//! // Every setting but the CA bundle is in the environment; with no home directory
+//! // known (no `HOME`) there are no files to read for that one.
 //! let settings = load_env_settings(&env, "ELASTICACHE", "elasticache")?;
 //! assert_eq!(settings.region.as_deref(), Some("eu-west-1"));
 //! assert_eq!(settings.endpoint_url.as_deref(), Some("http://localhost:4566"));

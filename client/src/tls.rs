@@ -2,7 +2,7 @@
 //!
 //! - [`TrustRoots::mozilla`] (the default): Mozilla's roots, compiled in from
 //!   `webpki-roots`. The same everywhere, and no file to read at start-up.
-//! - [`TrustRoots::native`] (cargo feature `native-roots`): the operating
+//! - `TrustRoots::native()` (cargo feature `native-roots`): the operating
 //!   system's store, read with `rustls-native-certs` (`SSL_CERT_FILE` and
 //!   `SSL_CERT_DIR` replace it, as with OpenSSL).
 //! - [`TrustRoots::from_pem_file`] and [`TrustRoots::from_pem`]: a CA bundle, one or
