@@ -474,12 +474,7 @@ fn invocation_id() -> String {
 
 #[cfg(feature = "rustls")]
 fn default_transport(config: &Config) -> Result<Arc<dyn Transport>, String> {
-    let settings = crate::transport::TransportSettings {
-        connect_timeout: config.connect_timeout,
-        pool_idle_timeout: config.pool_idle_timeout,
-        ..crate::transport::TransportSettings::default()
-    };
-    Ok(Arc::new(HyperTransport::new(settings)))
+    Ok(Arc::new(HyperTransport::new(config.transport_settings())))
 }
 
 #[cfg(not(feature = "rustls"))]

@@ -30,8 +30,10 @@ mod handle;
 mod hyper_transport;
 mod identity;
 mod paginate;
+pub mod proxy;
 mod retry;
 mod sign;
+pub mod tls;
 mod transport;
 mod waiters;
 
@@ -46,11 +48,13 @@ pub use hyper_transport::HyperTransport;
 pub use paginate::{
     no_items, ItemPaginator, ItemStream, NoItems, Pagination, PaginationStream, Paginator,
 };
+pub use proxy::ProxyConfig;
 pub use retry::{backoff, classify_response, random_unit, RetryConfig, RetryQuota, RetryReason};
 pub use sign::Signer;
+pub use tls::TrustRoots;
 pub use transport::{
     BoxFuture, HttpRequest, HttpResponse, ResponseBody, Transport, TransportError,
-    TransportErrorKind, TransportSettings,
+    TransportErrorKind, TransportSettings, DEFAULT_STALLED_STREAM_GRACE_PERIOD,
 };
 pub use waiters::{wait, waiter_delay, AcceptorState, FinalPoll, WaiterError, WaiterSpec};
 

@@ -9,7 +9,9 @@ use super::EnvSettings;
 use crate::identity::{
     CacheSettings, Clock, Credentials, ProvideCredentials, SharedCredentialsProvider, SystemClock,
 };
+use crate::proxy::ProxyConfig;
 use crate::retry::RetryConfig;
+use crate::tls::TrustRoots;
 use crate::transport::{BoxFuture, Transport, TransportSettings};
 
 /// Finds the region when neither code, the environment nor the profile gives one
@@ -38,6 +40,9 @@ pub struct Config {
     pub(crate) pool_idle_timeout: Duration,
     pub(crate) read_timeout: Option<Duration>,
     pub(crate) operation_timeout: Option<Duration>,
+    pub(crate) stalled_stream_grace_period: Option<Duration>,
+    pub(crate) proxy: ProxyConfig,
+    pub(crate) trust_roots: TrustRoots,
     pub(crate) transport: Option<Arc<dyn Transport>>,
 }
 
@@ -59,6 +64,12 @@ impl fmt::Debug for Config {
             .field("pool_idle_timeout", &self.pool_idle_timeout)
             .field("read_timeout", &self.read_timeout)
             .field("operation_timeout", &self.operation_timeout)
+            .field(
+                "stalled_stream_grace_period",
+                &self.stalled_stream_grace_period,
+            )
+            .field("proxy", &self.proxy)
+            .field("trust_roots", &self.trust_roots)
             .field("transport", &self.transport)
             .finish()
     }
@@ -104,6 +115,18 @@ impl Config {
     pub fn clock(&self) -> &Arc<dyn Clock> {
         &self.clock
     }
+
+    /// The settings the default transport is made with.
+    pub fn transport_settings(&self) -> TransportSettings {
+        TransportSettings {
+            connect_timeout: self.connect_timeout,
+            pool_idle_timeout: self.pool_idle_timeout,
+            stalled_stream_grace_period: self.stalled_stream_grace_period,
+            proxy: self.proxy.clone(),
+            trust_roots: self.trust_roots.clone(),
+            ..TransportSettings::default()
+        }
+    }
 }
 
 /// Builds a [`Config`]. Each setter overrides what [`ConfigBuilder::from_env`] found.
@@ -124,6 +147,10 @@ pub struct ConfigBuilder {
     pool_idle_timeout: Option<Duration>,
     read_timeout: Option<Duration>,
     operation_timeout: Option<Duration>,
+    /// `Some(None)`: protection turned off.
+    stalled_stream_grace_period: Option<Option<Duration>>,
+    proxy: Option<ProxyConfig>,
+    trust_roots: Option<TrustRoots>,
     transport: Option<TransportSlot>,
 }
 
@@ -145,6 +172,8 @@ impl ConfigBuilder {
             use_fips: settings.use_fips,
             use_dual_stack: settings.use_dual_stack,
             max_attempts: settings.max_attempts,
+            proxy: Some(settings.proxy),
+            trust_roots: settings.ca_bundle,
             ..Self::default()
         }
     }
@@ -256,6 +285,39 @@ impl ConfigBuilder {
         self
     }
 
+    /// Stalled-stream protection: fail an attempt whose response body makes no
+    /// progress for `grace` (a retryable error). Default 5 s, as in the AWS SDKs.
+    pub fn stalled_stream_grace_period(mut self, grace: Duration) -> Self {
+        self.stalled_stream_grace_period = Some(Some(grace));
+        self
+    }
+
+    /// Turns stalled-stream protection off: a stalled body then waits for the read
+    /// or operation timeout, if any.
+    pub fn no_stalled_stream_protection(mut self) -> Self {
+        self.stalled_stream_grace_period = Some(None);
+        self
+    }
+
+    /// Sends requests through these proxies (instead of those of the environment,
+    /// which [`from_env`](Self::from_env) reads). [`ProxyConfig::none`] turns proxies off.
+    pub fn proxy(mut self, proxy: ProxyConfig) -> Self {
+        self.proxy = Some(proxy);
+        self
+    }
+
+    /// Sends every request directly, whatever `HTTPS_PROXY` and the rest say.
+    pub fn no_proxy(self) -> Self {
+        self.proxy(ProxyConfig::none())
+    }
+
+    /// Trusts these certificate authorities for `https` (instead of Mozilla's, or of
+    /// the bundle that `AWS_CA_BUNDLE` or the profile's `ca_bundle` names).
+    pub fn trust_roots(mut self, roots: TrustRoots) -> Self {
+        self.trust_roots = Some(roots);
+        self
+    }
+
     /// Sends requests through `transport` instead of the default HTTPS client.
     pub fn transport(mut self, transport: impl Transport + 'static) -> Self {
         self.transport = Some(TransportSlot(Arc::new(transport)));
@@ -287,6 +349,11 @@ impl ConfigBuilder {
                 .unwrap_or(TransportSettings::default().pool_idle_timeout),
             read_timeout: self.read_timeout,
             operation_timeout: self.operation_timeout,
+            stalled_stream_grace_period: self
+                .stalled_stream_grace_period
+                .unwrap_or(TransportSettings::default().stalled_stream_grace_period),
+            proxy: self.proxy.unwrap_or_default(),
+            trust_roots: self.trust_roots.unwrap_or_default(),
             transport: self.transport.map(|slot| slot.0),
         }
     }

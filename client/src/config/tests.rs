@@ -236,7 +236,12 @@ fn the_files_are_read_only_when_a_setting_needs_them() {
     // Every setting comes from the environment: neither the broken config file nor the
     // missing profile matters.
     let files = Files::config("this is not a config file");
+    let bundle = files.dir.join("ca.pem");
+    let ca = rcgen::generate_simple_self_signed(vec!["ca.test".to_owned()]).unwrap();
+    std::fs::write(&bundle, ca.cert.pem()).unwrap();
+    let bundle = bundle.display().to_string();
     let vars = [
+        ("AWS_CA_BUNDLE", bundle.as_str()),
         ("AWS_PROFILE", "missing"),
         ("AWS_REGION", "r"),
         ("AWS_ACCESS_KEY_ID", "A"),
@@ -251,8 +256,11 @@ fn the_files_are_read_only_when_a_setting_needs_them() {
     assert_eq!(s.profile, "missing");
     assert_eq!(s.endpoint_url, None);
     assert_eq!(s.use_dual_stack, Some(true));
+    assert!(s.ca_bundle.is_some());
     // One setting short, and the file is read.
-    let e = files.error(&vars[..8]);
+    let e = files.error(&vars[..9]);
+    assert_eq!(e.kind(), ConfigErrorKind::Syntax);
+    let e = files.error(&vars[1..]);
     assert_eq!(e.kind(), ConfigErrorKind::Syntax);
 }
 

@@ -85,8 +85,8 @@ pub fn client_file(service: &Service, crate_name: &str, crate_version: &str) -> 
         #(#![doc = #intro])*
 
         pub use ::querygen_client::{
-            Config, ConfigBuilder, Credentials, FinalPoll, ItemStream, PaginationStream, RetryConfig,
-            SdkError, Transport, WaiterError,
+            Config, ConfigBuilder, Credentials, FinalPoll, ItemStream, PaginationStream, ProxyConfig,
+            RetryConfig, SdkError, Transport, TrustRoots, WaiterError,
         };
         pub use ::querygen_client::config::ConfigError;
         /// Credential providers (the default chain, profiles, STS, containers, instance
