@@ -9,6 +9,7 @@ use super::EnvSettings;
 use crate::identity::{
     CacheSettings, Clock, Credentials, ProvideCredentials, SharedCredentialsProvider, SystemClock,
 };
+use crate::intercept::{Intercept, SharedInterceptor};
 use crate::retry::RetryConfig;
 use crate::transport::{BoxFuture, Transport, TransportSettings};
 
@@ -39,6 +40,8 @@ pub struct Config {
     pub(crate) read_timeout: Option<Duration>,
     pub(crate) operation_timeout: Option<Duration>,
     pub(crate) transport: Option<Arc<dyn Transport>>,
+    /// Run on every call, in order, before the call's own.
+    pub(crate) interceptors: Vec<SharedInterceptor>,
 }
 
 impl fmt::Debug for Config {
@@ -60,6 +63,7 @@ impl fmt::Debug for Config {
             .field("read_timeout", &self.read_timeout)
             .field("operation_timeout", &self.operation_timeout)
             .field("transport", &self.transport)
+            .field("interceptors", &self.interceptors)
             .finish()
     }
 }
@@ -104,6 +108,11 @@ impl Config {
     pub fn clock(&self) -> &Arc<dyn Clock> {
         &self.clock
     }
+
+    /// The interceptors every call runs, in order.
+    pub fn interceptors(&self) -> &[SharedInterceptor] {
+        &self.interceptors
+    }
 }
 
 /// Builds a [`Config`]. Each setter overrides what [`ConfigBuilder::from_env`] found.
@@ -125,6 +134,7 @@ pub struct ConfigBuilder {
     read_timeout: Option<Duration>,
     operation_timeout: Option<Duration>,
     transport: Option<TransportSlot>,
+    interceptors: Vec<SharedInterceptor>,
 }
 
 #[derive(Clone)]
@@ -262,6 +272,13 @@ impl ConfigBuilder {
         self
     }
 
+    /// Adds an interceptor that every call runs (see [`crate::intercept`]);
+    /// interceptors run in the order they were added.
+    pub fn interceptor(mut self, interceptor: impl Intercept + 'static) -> Self {
+        self.interceptors.push(Arc::new(interceptor));
+        self
+    }
+
     /// The configuration.
     pub fn build(self) -> Config {
         let mut retry = self.retry.unwrap_or_default();
@@ -288,6 +305,7 @@ impl ConfigBuilder {
             read_timeout: self.read_timeout,
             operation_timeout: self.operation_timeout,
             transport: self.transport.map(|slot| slot.0),
+            interceptors: self.interceptors,
         }
     }
 }
