@@ -570,3 +570,67 @@ fn hook_contexts_debug_shows_no_header_or_body() {
         assert!(!shown.contains(secret), "{secret} in {shown}");
     }
 }
+
+// The two examples of docs/client.md, as written there.
+mod docs_examples {
+    use elasticache::client::intercept::{BeforeSigning, BoxError, CallEnded};
+
+    #[derive(Debug)]
+    pub struct Tenant(pub &'static str);
+
+    impl elasticache::client::Intercept for Tenant {
+        fn modify_before_signing(&self, context: &mut BeforeSigning<'_>) -> Result<(), BoxError> {
+            context
+                .request_mut()
+                .headers_mut()
+                .insert("x-tenant", self.0.parse()?);
+            Ok(())
+        }
+    }
+
+    #[derive(Debug)]
+    pub struct Latency;
+
+    impl elasticache::client::Intercept for Latency {
+        fn read_after_call(&self, call: &CallEnded<'_>) {
+            tracing::info!(
+                operation = call.operation(),
+                attempts = call.attempts(),
+                succeeded = call.succeeded(),
+                latency_ms = call.elapsed().as_secs_f64() * 1000.0,
+                "call latency"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_docs_examples_add_a_header_and_log_latency() {
+    let (events, _guard) = loopback::Events::capture();
+    let server = serve(|_| Reply::ok(OK)).await;
+    let client = elasticache::Client::from_conf(
+        Config::builder()
+            .region("us-east-1")
+            .credentials(Credentials::new("AKIDEXAMPLE", "secret", None))
+            .endpoint_url(&server.url)
+            .interceptor(docs_examples::Tenant("blue"))
+            .interceptor(docs_examples::Latency)
+            .build(),
+    );
+    start_migration(&client).send().await.unwrap();
+    assert_eq!(server.requests()[0].header("x-tenant"), Some("blue"));
+    let latency: Vec<String> = events
+        .all()
+        .into_iter()
+        .filter(|e| e.contains("call latency"))
+        .collect();
+    assert_eq!(latency.len(), 1, "{:?}", events.all());
+    assert!(
+        latency[0].starts_with("INFO")
+            && latency[0].contains(r#"operation="StartMigration""#)
+            && latency[0].contains("attempts=1")
+            && latency[0].contains("succeeded=true")
+            && latency[0].contains("latency_ms="),
+        "{latency:?}"
+    );
+}
