@@ -654,6 +654,40 @@ fn a_successful_call_traces_nothing_above_debug() {
     }
 }
 
+#[test]
+fn an_empty_retry_quota_is_reported_at_info() {
+    // The client's quota holds 500 tokens and a throttling retry costs 5: the
+    // 101st throttled attempt finds it empty.
+    let script = Script::new(vec![Ok((400, THROTTLED)); 101]);
+    let mut retry = RetryConfig::default();
+    retry.max_attempts = 1000;
+    retry.initial_backoff = Duration::from_micros(10);
+    retry.max_backoff = Duration::from_micros(10);
+    let client = elasticache::Client::from_conf(
+        Config::builder()
+            .region("us-east-1")
+            .credentials(Credentials::new("AKIDEXAMPLE", SECRET, None))
+            .endpoint_url("https://elasticache.us-east-1.amazonaws.com")
+            .retry_config(retry)
+            .transport(script.clone())
+            .build(),
+    );
+    let logs = traced(|| async {
+        let error = start_migration(&client).await.unwrap_err();
+        assert_eq!(error.attempts(), 101);
+    });
+    let info: Vec<&str> = logs.lines().filter(|l| l.starts_with(" INFO")).collect();
+    assert_eq!(info.len(), 1, "{logs}");
+    assert!(
+        info[0].contains(
+            r#"not retrying reason="throttling" why="retry quota exhausted" attempts=101"#
+        ),
+        "{}",
+        info[0]
+    );
+    assert_eq!(logs.matches("trace: retrying reason=").count(), 100);
+}
+
 async fn start_migration_customized(
     client: &elasticache::Client,
     customize: impl FnOnce(elasticache::client::CallOverrides) -> elasticache::client::CallOverrides,
