@@ -53,11 +53,13 @@
 //! ```
 
 mod builder;
+mod overrides;
 #[cfg(test)]
 mod tests;
 
 pub use crate::env::{profile, ConfigError, ConfigErrorKind, Env};
 pub use builder::{Config, ConfigBuilder, ProvideRegion};
+pub use overrides::CallOverrides;
 
 use profile::{Profile, ProfileFiles, Property};
 

@@ -1,19 +1,28 @@
 //! What a generated `Client` holds ([`Handle`]) and the call loop behind every
 //! operation: credentials, signing, sending, retries and timeouts.
 
+use std::any::Any;
 use std::fmt;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
 
 use querygen_runtime::http::RequestError;
 use querygen_runtime::query::{ErrorCode, ErrorEnvelope, QueryResponse};
 
-use crate::config::Config;
+use tracing::Instrument;
+
+use crate::config::{CallOverrides, Config};
 use crate::error::{ConstructionError, DispatchFailure, SdkError, ServiceFailure};
 #[cfg(feature = "rustls")]
 use crate::hyper_transport::HyperTransport;
 use crate::identity::CredentialsCache;
+use crate::intercept::{
+    AfterSigning, AttemptInfo, BeforeParsing, BeforeSigning, CallEnded, CallOutcome, Interceptors,
+};
 use crate::retry::{self, backoff, classify_response, random_unit, RetryQuota, RetryReason};
 use crate::sign::Signer;
+use crate::trace::{self, NoRetry};
 use crate::transport::{HttpRequest, HttpResponse, Transport, TransportError, TransportErrorKind};
 
 /// What generated code tells the runtime about its service.
@@ -97,6 +106,39 @@ enum Ended {
     },
     Construction(ConstructionError),
     Dispatch(DispatchFailure),
+}
+
+/// How one attempt ended: the call's end, or a failure the loop may retry.
+enum Tried {
+    Finished(Ended),
+    Failed {
+        reason: Option<RetryReason>,
+        failure: Ended,
+    },
+}
+
+/// A call's settings, the client's with the call's overrides over them, and
+/// what the call's hooks and events share.
+struct CallPlan<'a> {
+    operation: &'static str,
+    max_attempts: u32,
+    read_timeout: Option<Duration>,
+    operation_timeout: Option<Duration>,
+    interceptors: Interceptors<'a>,
+    started: Instant,
+    /// Attempts made so far (read when the operation timeout ends the call).
+    attempts: AtomicU32,
+    span: tracing::Span,
+}
+
+/// What every attempt of a call uses, prepared once.
+struct Prepared<'a> {
+    target: &'a Target,
+    /// `None` for unsigned requests.
+    cache: Option<&'a CredentialsCache>,
+    signer: &'a Signer,
+    transport: &'a dyn Transport,
+    invocation_id: &'a str,
 }
 
 /// A service's endpoint for a configuration, from its rules (generated per service).
@@ -223,11 +265,6 @@ impl Handle {
     }
 
     /// Sends `input` through `operation`, retrying as the configuration says.
-    ///
-    /// Only this thin shell is generic: it wraps the operation's request builder
-    /// and parser in two trait objects and hands them to one non-generic loop
-    /// (signing, sending, retries, timeouts), compiled once in this crate rather
-    /// than once per operation in every crate that calls it.
     pub async fn invoke<I, O, E>(
         &self,
         operation: &Operation<I, O, E>,
@@ -235,9 +272,31 @@ impl Handle {
     ) -> Result<QueryResponse<O>, SdkError<E>>
     where
         I: Sync,
-        O: Send,
-        E: ErrorCode + Send,
+        O: Send + 'static,
+        E: ErrorCode + Send + 'static,
     {
+        self.invoke_with(operation, input, None).await
+    }
+
+    /// [`invoke`](Self::invoke) with `overrides` (attempts, timeouts,
+    /// interceptors) over the configuration for this call.
+    ///
+    /// Only this thin shell is generic: it wraps the operation's request builder
+    /// and parser in two trait objects and hands them to one non-generic loop
+    /// (signing, sending, retries, timeouts, hooks, spans), compiled once in this
+    /// crate rather than once per operation in every crate that calls it.
+    pub async fn invoke_with<I, O, E>(
+        &self,
+        operation: &Operation<I, O, E>,
+        input: &I,
+        overrides: Option<&CallOverrides>,
+    ) -> Result<QueryResponse<O>, SdkError<E>>
+    where
+        I: Sync,
+        O: Send + 'static,
+        E: ErrorCode + Send + 'static,
+    {
+        let plan = self.plan(operation.name, overrides);
         // The parser keeps the last answer here; the loop only learns what kind it was.
         let mut kept: Option<Result<QueryResponse<O>, E>> = None;
         let build = |url: &str| (operation.build_request)(input, url);
@@ -256,8 +315,11 @@ impl Handle {
                 Answer::Error(retry)
             }
         };
-        let ended = self.run(operation.name, &build, &mut parse).await;
-        match (ended, kept) {
+        let ended = self
+            .run(&plan, &build, &mut parse)
+            .instrument(plan.span.clone())
+            .await;
+        let result = match (ended, kept) {
             (Ended::Output, Some(Ok(output))) => Ok(output),
             (
                 Ended::Service {
@@ -281,19 +343,95 @@ impl Handle {
                     operation.name
                 ))))
             }
+        };
+        let (outcome, typed): (CallOutcome<'_>, Option<&dyn Any>) = match &result {
+            Ok(response) => (
+                CallOutcome::Output {
+                    request_id: response.request_id.as_deref(),
+                },
+                Some(&response.output),
+            ),
+            Err(SdkError::Service(failure)) => (
+                CallOutcome::ServiceError {
+                    status: failure.status,
+                    code: failure.error.code(),
+                    request_id: failure.request_id.as_deref(),
+                },
+                Some(&failure.error),
+            ),
+            Err(SdkError::Dispatch(failure)) => {
+                (CallOutcome::DispatchFailure(&failure.error), None)
+            }
+            Err(SdkError::Construction(error)) => (CallOutcome::ConstructionFailure(error), None),
+        };
+        let attempts = match &result {
+            Ok(_) => plan.attempts.load(Ordering::Relaxed),
+            Err(error) => error.attempts(),
+        };
+        self.finish(&plan, attempts, outcome, typed);
+        result
+    }
+
+    /// This call's settings: the configuration's, with `overrides` over them.
+    fn plan<'a>(
+        &'a self,
+        operation: &'static str,
+        overrides: Option<&'a CallOverrides>,
+    ) -> CallPlan<'a> {
+        let config = &self.config;
+        CallPlan {
+            operation,
+            max_attempts: overrides
+                .and_then(|o| o.max_attempts)
+                .unwrap_or(config.retry.max_attempts)
+                .max(1),
+            read_timeout: overrides
+                .and_then(|o| o.read_timeout)
+                .or(config.read_timeout),
+            operation_timeout: overrides
+                .and_then(|o| o.operation_timeout)
+                .or(config.operation_timeout),
+            interceptors: Interceptors {
+                client: &config.interceptors,
+                call: overrides.map_or(&[], |o| &o.interceptors),
+            },
+            started: Instant::now(),
+            attempts: AtomicU32::new(0),
+            span: trace::call_span(self.service.signing_name, operation),
+        }
+    }
+
+    /// The call's last event and its interceptors' last hook.
+    fn finish(
+        &self,
+        plan: &CallPlan<'_>,
+        attempts: u32,
+        outcome: CallOutcome<'_>,
+        typed: Option<&dyn Any>,
+    ) {
+        let ended = CallEnded {
+            service: self.service.signing_name,
+            operation: plan.operation,
+            attempts,
+            elapsed: plan.started.elapsed(),
+            outcome,
+            typed,
+        };
+        trace::call_ended(&plan.span, &ended);
+        for interceptor in plan.interceptors.iter() {
+            interceptor.read_after_call(&ended);
         }
     }
 
     /// The whole call, under the operation timeout.
     async fn run(
         &self,
-        name: &'static str,
+        plan: &CallPlan<'_>,
         build: BuildErased<'_>,
         parse: ParseErased<'_>,
     ) -> Ended {
-        let attempts = std::sync::atomic::AtomicU32::new(0);
-        let calls = self.attempt_all(name, build, parse, &attempts);
-        match self.config.operation_timeout {
+        let calls = self.attempt_all(plan, build, parse);
+        match plan.operation_timeout {
             None => calls.await,
             Some(limit) => match tokio::time::timeout(limit, calls).await {
                 Ok(ended) => ended,
@@ -301,10 +439,11 @@ impl Handle {
                     error: TransportError::new(
                         TransportErrorKind::Timeout,
                         format!(
-                            "{name} did not complete within the operation timeout of {limit:?}"
+                            "{} did not complete within the operation timeout of {limit:?}",
+                            plan.operation
                         ),
                     ),
-                    attempts: attempts.load(std::sync::atomic::Ordering::Relaxed),
+                    attempts: plan.attempts.load(Ordering::Relaxed),
                 }),
             },
         }
@@ -312,13 +451,15 @@ impl Handle {
 
     async fn attempt_all(
         &self,
-        name: &'static str,
+        plan: &CallPlan<'_>,
         build: BuildErased<'_>,
         parse: ParseErased<'_>,
-        attempts: &std::sync::atomic::AtomicU32,
     ) -> Ended {
         let construction = |message: &str| {
-            Ended::Construction(ConstructionError::new(format!("{name}: {message}")))
+            Ended::Construction(ConstructionError::new(format!(
+                "{}: {message}",
+                plan.operation
+            )))
         };
         let regional = self.regional().await;
         let target = match regional.target.as_ref() {
@@ -326,7 +467,7 @@ impl Handle {
             Err(m) => return construction(m),
         };
         let cache = match self.credentials.as_ref() {
-            Ok(cache) => cache,
+            Ok(cache) => cache.as_ref(),
             Err(m) => return construction(m),
         };
         let signer = match regional.signer.as_ref() {
@@ -337,82 +478,176 @@ impl Handle {
             Ok(transport) => transport,
             Err(m) => return construction(m),
         };
-        let max_attempts = self.config.retry.max_attempts.max(1);
         let invocation_id = invocation_id();
+        trace::record_invocation_id(&plan.span, &invocation_id);
+        let prepared = Prepared {
+            target,
+            cache,
+            signer,
+            transport: &**transport,
+            invocation_id: &invocation_id,
+        };
         let mut last_retry_cost = 0;
         let mut attempt = 0;
         loop {
             attempt += 1;
-            attempts.store(attempt, std::sync::atomic::Ordering::Relaxed);
-            let mut request = match build(&target.url) {
-                Ok(request) => request,
-                Err(e) => return construction(&e.to_string()),
-            };
-            if let Err(m) =
-                self.add_headers(&mut request, target, &invocation_id, attempt, max_attempts)
-            {
-                return construction(&m);
-            }
-            if let Some(cache) = cache {
-                let credentials = match cache.credentials().await {
-                    Ok(credentials) => credentials,
-                    Err(e) => return construction(&format!("no credentials: {e}")),
-                };
-                if let Err(m) = signer.sign(&mut request, &credentials, self.config.clock.now()) {
-                    return construction(&m);
+            plan.attempts.store(attempt, Ordering::Relaxed);
+            let span = trace::attempt_span(attempt, plan.max_attempts);
+            let tried = self
+                .attempt(plan, &prepared, attempt, build, &mut *parse)
+                .instrument(span.clone())
+                .await;
+            let (reason, failure) = match tried {
+                Tried::Finished(Ended::Output) => {
+                    self.quota.release(last_retry_cost);
+                    return Ended::Output;
                 }
-            }
-            let sent = transport.send(request);
-            let outcome = match self.config.read_timeout {
-                None => sent.await,
-                Some(limit) => tokio::time::timeout(limit, sent).await.unwrap_or_else(|_| {
-                    Err(TransportError::new(
-                        TransportErrorKind::Timeout,
-                        format!("no complete response within the read timeout of {limit:?}"),
-                    ))
-                }),
-            };
-            let (reason, failure) = match outcome {
-                Ok(response) => match parse(&response) {
-                    Answer::Output => {
-                        self.quota.release(last_retry_cost);
-                        return Ended::Output;
-                    }
-                    Answer::Error(reason) => {
-                        let failure = Ended::Service {
-                            status: response.status().as_u16(),
-                            request_id: request_id(&response),
-                            attempts: attempt,
-                        };
-                        (reason, failure)
-                    }
-                },
-                Err(error) => {
-                    let reason = match error.kind() {
-                        TransportErrorKind::Connect | TransportErrorKind::Io => {
-                            Some(RetryReason::Transient)
-                        }
-                        TransportErrorKind::Timeout => Some(RetryReason::Timeout),
-                        TransportErrorKind::Response => None,
-                    };
-                    let failure = Ended::Dispatch(DispatchFailure {
-                        error,
-                        attempts: attempt,
-                    });
-                    (reason, failure)
-                }
+                Tried::Finished(ended) => return ended,
+                Tried::Failed { reason, failure } => (reason, failure),
             };
             let Some(reason) = reason else {
                 return failure;
             };
-            if attempt >= max_attempts {
+            if attempt >= plan.max_attempts {
+                trace::not_retrying(&span, reason, NoRetry::OutOfAttempts, attempt);
                 return failure;
             }
             let Some(cost) = self.quota.acquire(reason) else {
+                trace::not_retrying(&span, reason, NoRetry::QuotaExhausted, attempt);
                 return failure;
             };
             last_retry_cost = cost;
-            tokio::time::sleep(backoff(&self.config.retry, attempt, random_unit())).await;
+            let delay = backoff(&self.config.retry, attempt, random_unit());
+            trace::retrying(&span, reason, delay);
+            tokio::time::sleep(delay).await;
+        }
+    }
+
+    /// One attempt: build, hooks, sign, send, read.
+    async fn attempt(
+        &self,
+        plan: &CallPlan<'_>,
+        prepared: &Prepared<'_>,
+        attempt: u32,
+        build: BuildErased<'_>,
+        parse: ParseErased<'_>,
+    ) -> Tried {
+        let construction = |message: &str| {
+            Tried::Finished(Ended::Construction(ConstructionError::new(format!(
+                "{}: {message}",
+                plan.operation
+            ))))
+        };
+        let started = Instant::now();
+        let info = AttemptInfo {
+            service: self.service.signing_name,
+            operation: plan.operation,
+            attempt,
+            max_attempts: plan.max_attempts,
+        };
+        let mut request = match build(&prepared.target.url) {
+            Ok(request) => request,
+            Err(e) => return construction(&e.to_string()),
+        };
+        if let Err(m) = self.add_headers(
+            &mut request,
+            prepared.target,
+            prepared.invocation_id,
+            attempt,
+            plan.max_attempts,
+        ) {
+            return construction(&m);
+        }
+        for interceptor in plan.interceptors.iter() {
+            let mut context = BeforeSigning {
+                info,
+                request: &mut request,
+            };
+            if let Err(e) = interceptor.modify_before_signing(&mut context) {
+                return construction(&format!(
+                    "an interceptor refused the request before signing: {e}"
+                ));
+            }
+        }
+        if let Some(cache) = prepared.cache {
+            let credentials = match cache.credentials().await {
+                Ok(credentials) => credentials,
+                Err(e) => return construction(&format!("no credentials: {e}")),
+            };
+            if let Err(m) =
+                prepared
+                    .signer
+                    .sign(&mut request, &credentials, self.config.clock.now())
+            {
+                return construction(&m);
+            }
+        }
+        for interceptor in plan.interceptors.iter() {
+            interceptor.read_after_signing(&AfterSigning {
+                info,
+                request: &request,
+            });
+        }
+        let sent = prepared.transport.send(request);
+        let outcome = match plan.read_timeout {
+            None => sent.await,
+            Some(limit) => tokio::time::timeout(limit, sent).await.unwrap_or_else(|_| {
+                Err(TransportError::new(
+                    TransportErrorKind::Timeout,
+                    format!("no complete response within the read timeout of {limit:?}"),
+                ))
+            }),
+        };
+        match outcome {
+            Ok(response) => {
+                for interceptor in plan.interceptors.iter() {
+                    interceptor.read_before_parsing(&BeforeParsing {
+                        info,
+                        response: &response,
+                        attempt_elapsed: started.elapsed(),
+                    });
+                }
+                match parse(&response) {
+                    Answer::Output => {
+                        trace::attempt_answered(&response, None, None, started.elapsed());
+                        Tried::Finished(Ended::Output)
+                    }
+                    Answer::Error(reason) => {
+                        let request_id = request_id(&response);
+                        trace::attempt_answered(
+                            &response,
+                            request_id.as_deref(),
+                            reason,
+                            started.elapsed(),
+                        );
+                        Tried::Failed {
+                            reason,
+                            failure: Ended::Service {
+                                status: response.status().as_u16(),
+                                request_id,
+                                attempts: attempt,
+                            },
+                        }
+                    }
+                }
+            }
+            Err(error) => {
+                let reason = match error.kind() {
+                    TransportErrorKind::Connect | TransportErrorKind::Io => {
+                        Some(RetryReason::Transient)
+                    }
+                    TransportErrorKind::Timeout => Some(RetryReason::Timeout),
+                    TransportErrorKind::Response => None,
+                };
+                trace::attempt_failed(&error, reason, started.elapsed());
+                Tried::Failed {
+                    reason,
+                    failure: Ended::Dispatch(DispatchFailure {
+                        error,
+                        attempts: attempt,
+                    }),
+                }
+            }
         }
     }
 

@@ -9,6 +9,7 @@ use super::EnvSettings;
 use crate::identity::{
     CacheSettings, Clock, Credentials, ProvideCredentials, SharedCredentialsProvider, SystemClock,
 };
+use crate::intercept::{Intercept, SharedInterceptor};
 use crate::proxy::ProxyConfig;
 use crate::retry::RetryConfig;
 use crate::tls::TrustRoots;
@@ -44,6 +45,8 @@ pub struct Config {
     pub(crate) proxy: ProxyConfig,
     pub(crate) trust_roots: TrustRoots,
     pub(crate) transport: Option<Arc<dyn Transport>>,
+    /// Run on every call, in order, before the call's own.
+    pub(crate) interceptors: Vec<SharedInterceptor>,
 }
 
 impl fmt::Debug for Config {
@@ -71,6 +74,7 @@ impl fmt::Debug for Config {
             .field("proxy", &self.proxy)
             .field("trust_roots", &self.trust_roots)
             .field("transport", &self.transport)
+            .field("interceptors", &self.interceptors)
             .finish()
     }
 }
@@ -127,6 +131,11 @@ impl Config {
             ..TransportSettings::default()
         }
     }
+
+    /// The interceptors every call runs, in order.
+    pub fn interceptors(&self) -> &[SharedInterceptor] {
+        &self.interceptors
+    }
 }
 
 /// Builds a [`Config`]. Each setter overrides what [`ConfigBuilder::from_env`] found.
@@ -152,6 +161,7 @@ pub struct ConfigBuilder {
     proxy: Option<ProxyConfig>,
     trust_roots: Option<TrustRoots>,
     transport: Option<TransportSlot>,
+    interceptors: Vec<SharedInterceptor>,
 }
 
 #[derive(Clone)]
@@ -324,6 +334,13 @@ impl ConfigBuilder {
         self
     }
 
+    /// Adds an interceptor that every call runs (see [`crate::intercept`]);
+    /// interceptors run in the order they were added.
+    pub fn interceptor(mut self, interceptor: impl Intercept + 'static) -> Self {
+        self.interceptors.push(Arc::new(interceptor));
+        self
+    }
+
     /// The configuration.
     pub fn build(self) -> Config {
         let mut retry = self.retry.unwrap_or_default();
@@ -355,6 +372,7 @@ impl ConfigBuilder {
             proxy: self.proxy.unwrap_or_default(),
             trust_roots: self.trust_roots.unwrap_or_default(),
             transport: self.transport.map(|slot| slot.0),
+            interceptors: self.interceptors,
         }
     }
 }

@@ -15,9 +15,12 @@
 //! # }
 //! ```
 pub use ::querygen_client::{
-    Config, ConfigBuilder, Credentials, FinalPoll, ItemStream, PaginationStream,
-    ProxyConfig, RetryConfig, SdkError, Transport, TrustRoots, WaiterError,
+    CallOverrides, Config, ConfigBuilder, Credentials, FinalPoll, Intercept, ItemStream,
+    PaginationStream, ProxyConfig, RetryConfig, SdkError, Transport, TrustRoots,
+    WaiterError,
 };
+/// Interceptors: hooks into each call (the [`Intercept`] trait and what its hooks see).
+pub use ::querygen_client::intercept;
 pub use ::querygen_client::config::ConfigError;
 /// Credential providers (the default chain, profiles, STS, containers, instance
 /// metadata, processes, SSO) and the trait for writing one.

@@ -85,9 +85,11 @@ pub fn client_file(service: &Service, crate_name: &str, crate_version: &str) -> 
         #(#![doc = #intro])*
 
         pub use ::querygen_client::{
-            Config, ConfigBuilder, Credentials, FinalPoll, ItemStream, PaginationStream, ProxyConfig,
-            RetryConfig, SdkError, Transport, TrustRoots, WaiterError,
+            CallOverrides, Config, ConfigBuilder, Credentials, FinalPoll, Intercept, ItemStream,
+            PaginationStream, ProxyConfig, RetryConfig, SdkError, Transport, TrustRoots, WaiterError,
         };
+        /// Interceptors: hooks into each call (the [`Intercept`] trait and what its hooks see).
+        pub use ::querygen_client::intercept;
         pub use ::querygen_client::config::ConfigError;
         /// Credential providers (the default chain, profiles, STS, containers, instance
         /// metadata, processes, SSO) and the trait for writing one.
@@ -274,14 +276,24 @@ pub fn fluent_builder(op: &Operation) -> TokenStream {
         #doc
         #[derive(Debug, Clone)]
         pub struct #fluent {
-            handle: ::std::sync::Arc<::querygen_client::Handle>,
+            call: ::querygen_client::Call,
             inner: builders::#input_builder,
         }
 
         #[cfg(feature = "client")]
         impl #fluent {
             pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
-                Self { handle, inner: ::std::default::Default::default() }
+                Self { call: ::querygen_client::Call::new(handle), inner: ::std::default::Default::default() }
+            }
+
+            /// Overrides the client's settings for this call only: attempts, timeouts,
+            /// interceptors (`.customize(|c| c.max_attempts(1))`).
+            pub fn customize(
+                mut self,
+                customize: impl ::std::ops::FnOnce(::querygen_client::CallOverrides) -> ::querygen_client::CallOverrides,
+            ) -> Self {
+                self.call.customize(customize);
+                self
             }
 
             /// The input as set so far.
@@ -302,7 +314,7 @@ pub fn fluent_builder(op: &Operation) -> TokenStream {
                 ::querygen_client::SdkError<#error>,
             > {
                 #build
-                self.handle.invoke(&OPERATION, &input).await
+                self.call.invoke(&OPERATION, &input).await
             }
 
             #(#setters)*

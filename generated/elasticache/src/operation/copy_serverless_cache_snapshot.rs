@@ -542,16 +542,27 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
 /// A call to `CopyServerlessCacheSnapshot` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct CopyServerlessCacheSnapshotFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::CopyServerlessCacheSnapshotInputBuilder,
 }
 #[cfg(feature = "client")]
 impl CopyServerlessCacheSnapshotFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::CopyServerlessCacheSnapshotInputBuilder {
@@ -583,7 +594,7 @@ impl CopyServerlessCacheSnapshotFluentBuilder {
                     ),
                 )
             })?;
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// The identifier of the existing serverless cache’s snapshot to be copied. Available for Valkey, Redis
     /// OSS and Serverless Memcached only.

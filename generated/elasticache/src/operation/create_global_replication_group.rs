@@ -445,16 +445,27 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
 /// A call to `CreateGlobalReplicationGroup` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct CreateGlobalReplicationGroupFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::CreateGlobalReplicationGroupInputBuilder,
 }
 #[cfg(feature = "client")]
 impl CreateGlobalReplicationGroupFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::CreateGlobalReplicationGroupInputBuilder {
@@ -486,7 +497,7 @@ impl CreateGlobalReplicationGroupFluentBuilder {
                     ),
                 )
             })?;
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// The suffix name of a Global datastore. Amazon ElastiCache automatically applies a prefix to the
     /// Global datastore ID when it is created. Each Amazon Region has its own prefix. For instance, a

@@ -534,16 +534,27 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
 /// A call to `CreateServerlessCacheSnapshot` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct CreateServerlessCacheSnapshotFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::CreateServerlessCacheSnapshotInputBuilder,
 }
 #[cfg(feature = "client")]
 impl CreateServerlessCacheSnapshotFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::CreateServerlessCacheSnapshotInputBuilder {
@@ -575,7 +586,7 @@ impl CreateServerlessCacheSnapshotFluentBuilder {
                     ),
                 )
             })?;
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// The name for the snapshot being created. Must be unique for the customer account. Available for
     /// Valkey, Redis OSS and Serverless Memcached only. Must be between 1 and 255 characters.

@@ -308,16 +308,27 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
 /// A call to `DescribeCacheEngineVersions` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DescribeCacheEngineVersionsFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::DescribeCacheEngineVersionsInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DescribeCacheEngineVersionsFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::DescribeCacheEngineVersionsInputBuilder {
@@ -340,7 +351,7 @@ impl DescribeCacheEngineVersionsFluentBuilder {
         ::querygen_client::SdkError<DescribeCacheEngineVersionsError>,
     > {
         let input = self.inner.build();
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// The cache engine to return. Valid values: `memcached` \| `redis`
     pub fn engine(
@@ -472,7 +483,7 @@ impl DescribeCacheEngineVersionsFluentBuilder {
         crate::types::CacheEngineVersion,
     > {
         let input = ::std::result::Result::Ok(self.inner.build());
-        ::querygen_client::Paginator::new(self.handle, &OPERATION, &PAGINATION, input)
+        ::querygen_client::Paginator::new(self.call, &OPERATION, &PAGINATION, input)
     }
 }
 #[cfg(feature = "server")]

@@ -396,16 +396,27 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
 /// A call to `DescribeCacheParameterGroups` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DescribeCacheParameterGroupsFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::DescribeCacheParameterGroupsInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DescribeCacheParameterGroupsFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::DescribeCacheParameterGroupsInputBuilder {
@@ -428,7 +439,7 @@ impl DescribeCacheParameterGroupsFluentBuilder {
         ::querygen_client::SdkError<DescribeCacheParameterGroupsError>,
     > {
         let input = self.inner.build();
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// The name of a specific cache parameter group to return details for.
     pub fn cache_parameter_group_name(
@@ -506,7 +517,7 @@ impl DescribeCacheParameterGroupsFluentBuilder {
         crate::types::CacheParameterGroup,
     > {
         let input = ::std::result::Result::Ok(self.inner.build());
-        ::querygen_client::Paginator::new(self.handle, &OPERATION, &PAGINATION, input)
+        ::querygen_client::Paginator::new(self.call, &OPERATION, &PAGINATION, input)
     }
 }
 #[cfg(feature = "server")]

@@ -419,16 +419,27 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
 /// A call to `DescribeCacheParameters` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DescribeCacheParametersFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::DescribeCacheParametersInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DescribeCacheParametersFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::DescribeCacheParametersInputBuilder {
@@ -460,7 +471,7 @@ impl DescribeCacheParametersFluentBuilder {
                     ),
                 )
             })?;
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// The name of a specific cache parameter group to return details for.
     pub fn cache_parameter_group_name(
@@ -561,7 +572,7 @@ impl DescribeCacheParametersFluentBuilder {
             .map_err(|problem| ::querygen_client::ConstructionError::new(
                 ::std::format!("{}: {problem}", "DescribeCacheParameters"),
             ));
-        ::querygen_client::Paginator::new(self.handle, &OPERATION, &PAGINATION, input)
+        ::querygen_client::Paginator::new(self.call, &OPERATION, &PAGINATION, input)
     }
 }
 #[cfg(feature = "server")]

@@ -397,16 +397,27 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
 /// A call to `DescribeCacheSecurityGroups` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DescribeCacheSecurityGroupsFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::DescribeCacheSecurityGroupsInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DescribeCacheSecurityGroupsFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::DescribeCacheSecurityGroupsInputBuilder {
@@ -429,7 +440,7 @@ impl DescribeCacheSecurityGroupsFluentBuilder {
         ::querygen_client::SdkError<DescribeCacheSecurityGroupsError>,
     > {
         let input = self.inner.build();
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// The name of the cache security group to return details for.
     pub fn cache_security_group_name(
@@ -507,7 +518,7 @@ impl DescribeCacheSecurityGroupsFluentBuilder {
         crate::types::CacheSecurityGroup,
     > {
         let input = ::std::result::Result::Ok(self.inner.build());
-        ::querygen_client::Paginator::new(self.handle, &OPERATION, &PAGINATION, input)
+        ::querygen_client::Paginator::new(self.call, &OPERATION, &PAGINATION, input)
     }
 }
 #[cfg(feature = "server")]

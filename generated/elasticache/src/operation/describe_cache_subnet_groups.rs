@@ -335,16 +335,27 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
 /// A call to `DescribeCacheSubnetGroups` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DescribeCacheSubnetGroupsFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::DescribeCacheSubnetGroupsInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DescribeCacheSubnetGroupsFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::DescribeCacheSubnetGroupsInputBuilder {
@@ -367,7 +378,7 @@ impl DescribeCacheSubnetGroupsFluentBuilder {
         ::querygen_client::SdkError<DescribeCacheSubnetGroupsError>,
     > {
         let input = self.inner.build();
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// The name of the cache subnet group to return details for.
     pub fn cache_subnet_group_name(
@@ -445,7 +456,7 @@ impl DescribeCacheSubnetGroupsFluentBuilder {
         crate::types::CacheSubnetGroup,
     > {
         let input = ::std::result::Result::Ok(self.inner.build());
-        ::querygen_client::Paginator::new(self.handle, &OPERATION, &PAGINATION, input)
+        ::querygen_client::Paginator::new(self.call, &OPERATION, &PAGINATION, input)
     }
 }
 #[cfg(feature = "server")]

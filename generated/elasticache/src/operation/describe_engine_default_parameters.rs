@@ -368,16 +368,27 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
 /// A call to `DescribeEngineDefaultParameters` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DescribeEngineDefaultParametersFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::DescribeEngineDefaultParametersInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DescribeEngineDefaultParametersFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::DescribeEngineDefaultParametersInputBuilder {
@@ -411,7 +422,7 @@ impl DescribeEngineDefaultParametersFluentBuilder {
                     ),
                 )
             })?;
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// The name of the cache parameter group family.
     ///
@@ -497,7 +508,7 @@ impl DescribeEngineDefaultParametersFluentBuilder {
             .map_err(|problem| ::querygen_client::ConstructionError::new(
                 ::std::format!("{}: {problem}", "DescribeEngineDefaultParameters"),
             ));
-        ::querygen_client::Paginator::new(self.handle, &OPERATION, &PAGINATION, input)
+        ::querygen_client::Paginator::new(self.call, &OPERATION, &PAGINATION, input)
     }
 }
 #[cfg(feature = "server")]

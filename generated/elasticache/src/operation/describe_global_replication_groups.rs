@@ -407,16 +407,27 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
 /// A call to `DescribeGlobalReplicationGroups` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DescribeGlobalReplicationGroupsFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::DescribeGlobalReplicationGroupsInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DescribeGlobalReplicationGroupsFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::DescribeGlobalReplicationGroupsInputBuilder {
@@ -439,7 +450,7 @@ impl DescribeGlobalReplicationGroupsFluentBuilder {
         ::querygen_client::SdkError<DescribeGlobalReplicationGroupsError>,
     > {
         let input = self.inner.build();
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// The name of the Global datastore
     pub fn global_replication_group_id(
@@ -523,7 +534,7 @@ impl DescribeGlobalReplicationGroupsFluentBuilder {
         crate::types::GlobalReplicationGroup,
     > {
         let input = ::std::result::Result::Ok(self.inner.build());
-        ::querygen_client::Paginator::new(self.handle, &OPERATION, &PAGINATION, input)
+        ::querygen_client::Paginator::new(self.call, &OPERATION, &PAGINATION, input)
     }
 }
 #[cfg(feature = "server")]

@@ -520,16 +520,27 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
 /// A call to `DescribeReservedCacheNodes` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DescribeReservedCacheNodesFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::DescribeReservedCacheNodesInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DescribeReservedCacheNodesFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::DescribeReservedCacheNodesInputBuilder {
@@ -552,7 +563,7 @@ impl DescribeReservedCacheNodesFluentBuilder {
         ::querygen_client::SdkError<DescribeReservedCacheNodesError>,
     > {
         let input = self.inner.build();
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// The reserved cache node identifier filter value. Use this parameter to show only the reservation
     /// that matches the specified reservation ID.
@@ -797,7 +808,7 @@ impl DescribeReservedCacheNodesFluentBuilder {
         crate::types::ReservedCacheNode,
     > {
         let input = ::std::result::Result::Ok(self.inner.build());
-        ::querygen_client::Paginator::new(self.handle, &OPERATION, &PAGINATION, input)
+        ::querygen_client::Paginator::new(self.call, &OPERATION, &PAGINATION, input)
     }
 }
 #[cfg(feature = "server")]

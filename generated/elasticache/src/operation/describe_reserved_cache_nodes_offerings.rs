@@ -523,16 +523,27 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
 /// A call to `DescribeReservedCacheNodesOfferings` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DescribeReservedCacheNodesOfferingsFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::DescribeReservedCacheNodesOfferingsInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DescribeReservedCacheNodesOfferingsFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(
@@ -559,7 +570,7 @@ impl DescribeReservedCacheNodesOfferingsFluentBuilder {
         ::querygen_client::SdkError<DescribeReservedCacheNodesOfferingsError>,
     > {
         let input = self.inner.build();
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// The offering identifier filter value. Use this parameter to show only the available offering that
     /// matches the specified reservation identifier.
@@ -789,7 +800,7 @@ impl DescribeReservedCacheNodesOfferingsFluentBuilder {
         crate::types::ReservedCacheNodesOffering,
     > {
         let input = ::std::result::Result::Ok(self.inner.build());
-        ::querygen_client::Paginator::new(self.handle, &OPERATION, &PAGINATION, input)
+        ::querygen_client::Paginator::new(self.call, &OPERATION, &PAGINATION, input)
     }
 }
 #[cfg(feature = "server")]

@@ -454,16 +454,27 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
 /// A call to `DescribeServerlessCacheSnapshots` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DescribeServerlessCacheSnapshotsFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::DescribeServerlessCacheSnapshotsInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DescribeServerlessCacheSnapshotsFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::DescribeServerlessCacheSnapshotsInputBuilder {
@@ -486,7 +497,7 @@ impl DescribeServerlessCacheSnapshotsFluentBuilder {
         ::querygen_client::SdkError<DescribeServerlessCacheSnapshotsError>,
     > {
         let input = self.inner.build();
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// The identifier of serverless cache. If this parameter is specified, only snapshots associated with
     /// that specific serverless cache are described. Available for Valkey, Redis OSS and Serverless
@@ -598,7 +609,7 @@ impl DescribeServerlessCacheSnapshotsFluentBuilder {
         crate::types::ServerlessCacheSnapshot,
     > {
         let input = ::std::result::Result::Ok(self.inner.build());
-        ::querygen_client::Paginator::new(self.handle, &OPERATION, &PAGINATION, input)
+        ::querygen_client::Paginator::new(self.call, &OPERATION, &PAGINATION, input)
     }
 }
 #[cfg(feature = "server")]

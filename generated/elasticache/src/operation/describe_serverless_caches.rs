@@ -392,16 +392,27 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
 /// A call to `DescribeServerlessCaches` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DescribeServerlessCachesFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::DescribeServerlessCachesInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DescribeServerlessCachesFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::DescribeServerlessCachesInputBuilder {
@@ -424,7 +435,7 @@ impl DescribeServerlessCachesFluentBuilder {
         ::querygen_client::SdkError<DescribeServerlessCachesError>,
     > {
         let input = self.inner.build();
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// The identifier for the serverless cache. If this parameter is specified, only information about that
     /// specific serverless cache is returned. Default: NULL
@@ -499,7 +510,7 @@ impl DescribeServerlessCachesFluentBuilder {
         crate::types::ServerlessCache,
     > {
         let input = ::std::result::Result::Ok(self.inner.build());
-        ::querygen_client::Paginator::new(self.handle, &OPERATION, &PAGINATION, input)
+        ::querygen_client::Paginator::new(self.call, &OPERATION, &PAGINATION, input)
     }
 }
 #[cfg(feature = "server")]

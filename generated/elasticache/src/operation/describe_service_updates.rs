@@ -403,16 +403,27 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
 /// A call to `DescribeServiceUpdates` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DescribeServiceUpdatesFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::DescribeServiceUpdatesInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DescribeServiceUpdatesFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::DescribeServiceUpdatesInputBuilder {
@@ -435,7 +446,7 @@ impl DescribeServiceUpdatesFluentBuilder {
         ::querygen_client::SdkError<DescribeServiceUpdatesError>,
     > {
         let input = self.inner.build();
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// The unique ID of the service update
     pub fn service_update_name(
@@ -525,7 +536,7 @@ impl DescribeServiceUpdatesFluentBuilder {
         crate::types::ServiceUpdate,
     > {
         let input = ::std::result::Result::Ok(self.inner.build());
-        ::querygen_client::Paginator::new(self.handle, &OPERATION, &PAGINATION, input)
+        ::querygen_client::Paginator::new(self.call, &OPERATION, &PAGINATION, input)
     }
 }
 #[cfg(feature = "server")]

@@ -390,16 +390,27 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
 /// A call to `ExportServerlessCacheSnapshot` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct ExportServerlessCacheSnapshotFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::ExportServerlessCacheSnapshotInputBuilder,
 }
 #[cfg(feature = "client")]
 impl ExportServerlessCacheSnapshotFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::ExportServerlessCacheSnapshotInputBuilder {
@@ -431,7 +442,7 @@ impl ExportServerlessCacheSnapshotFluentBuilder {
                     ),
                 )
             })?;
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// The identifier of the serverless cache snapshot to be exported to S3. Available for Valkey and Redis
     /// OSS only.

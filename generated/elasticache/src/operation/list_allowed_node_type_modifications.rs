@@ -410,16 +410,27 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
 /// A call to `ListAllowedNodeTypeModifications` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct ListAllowedNodeTypeModificationsFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::ListAllowedNodeTypeModificationsInputBuilder,
 }
 #[cfg(feature = "client")]
 impl ListAllowedNodeTypeModificationsFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::ListAllowedNodeTypeModificationsInputBuilder {
@@ -442,7 +453,7 @@ impl ListAllowedNodeTypeModificationsFluentBuilder {
         ::querygen_client::SdkError<ListAllowedNodeTypeModificationsError>,
     > {
         let input = self.inner.build();
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// The name of the cluster you want to scale up to a larger node instanced type. ElastiCache uses the
     /// cluster id to identify the current node type of this cluster and from that to create a list of node

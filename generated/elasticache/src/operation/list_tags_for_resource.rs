@@ -648,16 +648,27 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
 /// A call to `ListTagsForResource` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct ListTagsForResourceFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::ListTagsForResourceInputBuilder,
 }
 #[cfg(feature = "client")]
 impl ListTagsForResourceFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::ListTagsForResourceInputBuilder {
@@ -689,7 +700,7 @@ impl ListTagsForResourceFluentBuilder {
                     ),
                 )
             })?;
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// The Amazon Resource Name (ARN) of the resource for which you want the list of tags, for example
     /// `arn:aws:elasticache:us-west-2:0123456789:cluster:myCluster` or

@@ -642,16 +642,27 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
 /// A call to `ModifyReplicationGroupShardConfiguration` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct ModifyReplicationGroupShardConfigurationFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::ModifyReplicationGroupShardConfigurationInputBuilder,
 }
 #[cfg(feature = "client")]
 impl ModifyReplicationGroupShardConfigurationFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(
@@ -689,7 +700,7 @@ impl ModifyReplicationGroupShardConfigurationFluentBuilder {
                     ),
                 )
             })?;
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// The name of the Valkey or Redis OSS (cluster mode enabled) cluster (replication group) on which the
     /// shards are to be configured.

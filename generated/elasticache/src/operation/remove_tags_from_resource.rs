@@ -684,16 +684,27 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
 /// A call to `RemoveTagsFromResource` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct RemoveTagsFromResourceFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::RemoveTagsFromResourceInputBuilder,
 }
 #[cfg(feature = "client")]
 impl RemoveTagsFromResourceFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::RemoveTagsFromResourceInputBuilder {
@@ -725,7 +736,7 @@ impl RemoveTagsFromResourceFluentBuilder {
                     ),
                 )
             })?;
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// The Amazon Resource Name (ARN) of the resource from which you want the tags removed, for example
     /// `arn:aws:elasticache:us-west-2:0123456789:cluster:myCluster` or

@@ -424,16 +424,27 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
 /// A call to `RevokeCacheSecurityGroupIngress` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct RevokeCacheSecurityGroupIngressFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::RevokeCacheSecurityGroupIngressInputBuilder,
 }
 #[cfg(feature = "client")]
 impl RevokeCacheSecurityGroupIngressFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::RevokeCacheSecurityGroupIngressInputBuilder {
@@ -467,7 +478,7 @@ impl RevokeCacheSecurityGroupIngressFluentBuilder {
                     ),
                 )
             })?;
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// The name of the cache security group to revoke ingress from.
     pub fn cache_security_group_name(
