@@ -223,7 +223,11 @@ async fn botocore_creates_describes_and_migrates_against_the_generated_server() 
         (endpoint.address.as_deref(), endpoint.port),
         (Some("10.0.0.1"), Some(6379))
     );
-    drop(server);
+
+    // Shut down, the port no longer answers.
+    let addr = server.addr();
+    server.shutdown().await;
+    assert!(tokio::net::TcpStream::connect(addr).await.is_err());
 }
 
 #[tokio::test]

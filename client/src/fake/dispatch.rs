@@ -180,18 +180,26 @@ pub async fn handle<B: AsRef<[u8]>>(
     request: &http::Request<B>,
 ) -> http::Response<Bytes> {
     let answer = route(dispatch, auth, recorder, request_id.clone(), request).await;
-    let mut response = http::Response::new(Bytes::from(answer.body));
-    *response.status_mut() = http::StatusCode::from_u16(answer.status)
-        .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
-    let headers = response.headers_mut();
-    headers.insert(
-        http::header::CONTENT_TYPE,
-        http::HeaderValue::from_static("text/xml"),
-    );
-    if let Ok(id) = http::HeaderValue::from_str(&request_id) {
-        headers.insert("x-amzn-requestid", id);
+    answer.into_response(&request_id)
+}
+
+impl Answer {
+    /// The HTTP response: the status, `content-type: text/xml`, the request id header.
+    pub(crate) fn into_response(self, request_id: &str) -> http::Response<Bytes> {
+        let answer = self;
+        let mut response = http::Response::new(Bytes::from(answer.body));
+        *response.status_mut() = http::StatusCode::from_u16(answer.status)
+            .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+        let headers = response.headers_mut();
+        headers.insert(
+            http::header::CONTENT_TYPE,
+            http::HeaderValue::from_static("text/xml"),
+        );
+        if let Ok(id) = http::HeaderValue::from_str(request_id) {
+            headers.insert("x-amzn-requestid", id);
+        }
+        response
     }
-    response
 }
 
 async fn route<B: AsRef<[u8]>>(

@@ -15,11 +15,11 @@ use super::{handle, Answer, FakeTransport};
 const MAX_REQUEST_BYTES: usize = 10 * 1024 * 1024;
 
 /// A fake served over HTTP on 127.0.0.1. Dropping it stops the server and closes
-/// its connections.
+/// its connections; [`shutdown`](Self::shutdown) does too, and returns once they are closed.
 #[derive(Debug)]
 pub struct FakeServer {
     addr: SocketAddr,
-    task: tokio::task::JoinHandle<()>,
+    task: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl FakeServer {
@@ -32,12 +32,23 @@ impl FakeServer {
     pub fn endpoint_url(&self) -> String {
         format!("http://{}", self.addr)
     }
+
+    /// Stops the server: the listener and every connection are closed when this returns.
+    pub async fn shutdown(mut self) {
+        if let Some(task) = self.task.take() {
+            task.abort();
+            // The accept loop never ends by itself: this is its cancellation.
+            let _ = task.await;
+        }
+    }
 }
 
 impl Drop for FakeServer {
     fn drop(&mut self) {
         // Aborting the accept loop drops its JoinSet, which aborts every connection.
-        self.task.abort();
+        if let Some(task) = &self.task {
+            task.abort();
+        }
     }
 }
 
@@ -75,7 +86,10 @@ impl FakeTransport {
                 });
             }
         });
-        Ok(FakeServer { addr, task })
+        Ok(FakeServer {
+            addr,
+            task: Some(task),
+        })
     }
 
     async fn answer_http(
@@ -89,17 +103,13 @@ impl FakeTransport {
                 let request = http::Request::from_parts(parts, body.to_bytes());
                 handle(&*self.dispatch, &self.auth, &self.recorder, id, &request).await
             }
-            Err(error) => {
-                let answer = Answer::error(
-                    400,
-                    "MalformedQueryString",
-                    format!("cannot read the body: {error}"),
-                    &id,
-                );
-                let mut response = http::Response::new(Bytes::from(answer.body));
-                *response.status_mut() = http::StatusCode::BAD_REQUEST;
-                response
-            }
+            Err(error) => Answer::error(
+                400,
+                "MalformedQueryString",
+                format!("cannot read the body: {error}"),
+                &id,
+            )
+            .into_response(&id),
         };
         response.map(Full::new)
     }
