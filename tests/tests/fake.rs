@@ -3,7 +3,6 @@
 //! retries) against `elasticache::fake::Fake`, which parses with the server-side
 //! parser and answers with the server-side writers.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use elasticache::fake::{Auth, ElastiCacheService, Fake, Script};
@@ -184,41 +183,35 @@ async fn a_modeled_error_reaches_the_client_as_its_variant() {
     assert_eq!(error.attempts(), 1);
 }
 
-/// Fails with a throttling error `failures` times, then answers.
-struct Flaky {
-    failures: usize,
-    calls: AtomicUsize,
-}
+/// Answers DescribeReplicationGroups from a script of results.
+struct Scripted(Script<Result<DescribeReplicationGroupsOutput, DescribeReplicationGroupsError>>);
 
-impl ElastiCacheService for Flaky {
+impl ElastiCacheService for Scripted {
     async fn describe_replication_groups(
         &self,
         _input: DescribeReplicationGroupsInput,
     ) -> Result<DescribeReplicationGroupsOutput, DescribeReplicationGroupsError> {
-        if self.calls.fetch_add(1, Ordering::SeqCst) < self.failures {
-            return Err(DescribeReplicationGroupsError::Unhandled(Box::new(
-                querygen_runtime::query::UnhandledError {
-                    code: Some("Throttling".into()),
-                    message: Some("Rate exceeded".into()),
-                    request_id: None,
-                    status: 400,
-                    body_excerpt: String::new(),
-                    parse_error: None,
-                },
-            )));
-        }
-        Ok(DescribeReplicationGroupsOutput::builder()
-            .replication_groups(group("rg", "available"))
-            .build())
+        self.0.next().unwrap_or_else(|| Ok(Default::default()))
     }
 }
 
 #[tokio::test(start_paused = true)]
 async fn the_client_retries_what_the_fake_throttles() {
-    let fake = Fake::new(Flaky {
-        failures: 2,
-        calls: AtomicUsize::new(0),
-    });
+    let throttled = DescribeReplicationGroupsError::Unhandled(Box::new(
+        querygen_runtime::query::UnhandledError {
+            code: Some("Throttling".into()),
+            message: Some("Rate exceeded".into()),
+            request_id: None,
+            status: 400,
+            body_excerpt: String::new(),
+            parse_error: None,
+        },
+    ));
+    let answer = DescribeReplicationGroupsOutput::builder()
+        .replication_groups(group("rg", "available"))
+        .build();
+    let script = Script::new([Err(throttled.clone()), Err(throttled), Ok(answer)]);
+    let fake = Fake::new(Scripted(script.clone()));
     let client = Client::from_conf(config(&fake));
     let output = client.describe_replication_groups().send().await.unwrap();
     assert_eq!(
@@ -226,10 +219,11 @@ async fn the_client_retries_what_the_fake_throttles() {
         Some("available")
     );
     assert_eq!(
-        fake.recorder().len(),
+        script.played(),
         3,
         "two throttled attempts, then the answer"
     );
+    assert_eq!(fake.recorder().len(), 3);
 }
 
 #[tokio::test(start_paused = true)]
