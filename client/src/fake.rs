@@ -1,6 +1,6 @@
 //! Test peers for code that uses a generated crate: the service's side of the
 //! protocol, driven by a typed trait the generated crate emits (its `fake`
-//! feature), in process ([`FakeTransport`]) or on a socket ([`FakeServer`], the
+//! feature), in process ([`FakeTransport`]) or on a socket (`FakeServer`, the
 //! `fake-server` feature).
 //!
 //! A request goes through the real client path (serialization, signing, endpoint,

@@ -105,7 +105,7 @@ pub fn fake_file(service: &Service) -> TokenStream {
          as the service writes them. An operation you do not implement answers \
          `501 NotImplemented` (see `querygen_client::fake::NOT_IMPLEMENTED`). [`Recorder`] \
          holds the inputs the fake received; [`Script`] plays back a sequence of answers. \
-         With the `fake-server` feature, [`Fake::serve`] answers the same on a socket \
+         With the `fake-server` feature, `Fake::serve` answers the same on a socket \
          on 127.0.0.1, for clients in other languages."
     ));
     let trait_doc = crate::docs::doc_lines(&format!(
