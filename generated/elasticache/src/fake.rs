@@ -5,6 +5,9 @@
 //!
 //! Implement [`ElastiCacheService`] for the operations a test uses, wrap it in [`Fake`] and give that to the client as its transport: requests go through the real client (serialization, signing, endpoint, retries), are parsed by the server-side parser (which checks `Action` and `Version`), answered by your method and written back as the service writes them. An operation you do not implement answers `501 NotImplemented` (see `querygen_client::fake::NOT_IMPLEMENTED`). [`Recorder`] holds the inputs the fake received; [`Script`] plays back a sequence of answers. With the `fake-server` feature, `Fake::serve` answers the same on a socket on 127.0.0.1, for clients in other languages.
 pub use ::querygen_client::fake::{Auth, Recorder, Script};
+/// The fake served over HTTP (returned by `Fake::serve`).
+#[cfg(feature = "fake-server")]
+pub use ::querygen_client::fake::FakeServer;
 /// Amazon ElastiCache: one method per operation, taking its input and returning its output or its error enum. Every method has a default that answers `501 NotImplemented`, so a fake implements only what its test uses; write them as `async fn`.
 pub trait ElastiCacheService: ::std::marker::Send + ::std::marker::Sync + 'static {
     #[cfg(feature = "add-tags-to-resource")]
@@ -2078,7 +2081,7 @@ impl Fake {
     /// Serves this fake over HTTP on 127.0.0.1 (a free port), sharing its recorder;
     /// stops when the returned server is dropped.
     #[cfg(feature = "fake-server")]
-    pub async fn serve(&self) -> ::std::io::Result<::querygen_client::fake::FakeServer> {
+    pub async fn serve(&self) -> ::std::io::Result<FakeServer> {
         self.transport.serve().await
     }
 }

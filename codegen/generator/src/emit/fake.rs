@@ -123,6 +123,9 @@ pub fn fake_file(service: &Service) -> TokenStream {
         #(#![doc = #intro])*
 
         pub use ::querygen_client::fake::{Auth, Recorder, Script};
+        /// The fake served over HTTP (returned by `Fake::serve`).
+        #[cfg(feature = "fake-server")]
+        pub use ::querygen_client::fake::FakeServer;
 
         #(#[doc = #trait_doc])*
         pub trait #trait_ident: ::std::marker::Send + ::std::marker::Sync + 'static {
@@ -176,7 +179,7 @@ pub fn fake_file(service: &Service) -> TokenStream {
             /// Serves this fake over HTTP on 127.0.0.1 (a free port), sharing its recorder;
             /// stops when the returned server is dropped.
             #[cfg(feature = "fake-server")]
-            pub async fn serve(&self) -> ::std::io::Result<::querygen_client::fake::FakeServer> {
+            pub async fn serve(&self) -> ::std::io::Result<FakeServer> {
                 self.transport.serve().await
             }
         }
