@@ -26,6 +26,8 @@ pub mod config;
 pub mod credentials;
 mod env;
 mod error;
+#[cfg(feature = "fake")]
+pub mod fake;
 mod from_env;
 mod handle;
 #[cfg(feature = "rustls")]

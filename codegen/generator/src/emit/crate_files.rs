@@ -35,6 +35,8 @@ enum FileKind<'a> {
     Client(String, String),
     Endpoint,
     Waiters,
+    /// The typed service trait and the fakes (`fake` feature).
+    Fake,
 }
 
 impl FileJob<'_> {
@@ -48,6 +50,7 @@ impl FileJob<'_> {
             FileKind::Operation(op) => operation_file(op, service),
             FileKind::Client(ref name, ref version) => client::client_file(service, name, version),
             FileKind::Waiters => super::waiters::waiters_file(service),
+            FileKind::Fake => super::fake::fake_file(service),
             FileKind::Endpoint => match &service.endpoint_rules {
                 Some(rules) => super::endpoint::endpoint_rs(service, rules),
                 None => TokenStream::new(),
@@ -82,6 +85,12 @@ pub fn file_jobs<'a>(service: &'a Service, options: &Options) -> Vec<FileJob<'a>
         jobs.push(FileJob {
             path: "src/client.rs".into(),
             kind: FileKind::Client(options.crate_name.clone(), options.crate_version.clone()),
+        });
+    }
+    if super::fake::has_fake(service) {
+        jobs.push(FileJob {
+            path: "src/fake.rs".into(),
+            kind: FileKind::Fake,
         });
     }
     jobs.push(FileJob {
@@ -165,6 +174,14 @@ fn lib_rs(service: &Service) -> TokenStream {
              response and error writing), for tests and stubs.",
         );
     }
+    if super::fake::has_fake(service) {
+        intro.push_str(&format!(
+            " The `fake` feature adds `fake`: the typed service trait (`{}`) and `Fake`, an \
+             in-process transport answering with it, for testing code that uses this crate; \
+             `fake-server` serves the same over HTTP on 127.0.0.1.",
+            super::fake::trait_name(service)
+        ));
+    }
     let lines = crate::docs::doc_lines(&intro);
     let types = (!service.types.is_empty()).then(|| {
         quote!(
@@ -182,6 +199,12 @@ fn lib_rs(service: &Service) -> TokenStream {
             pub mod client;
             #[cfg(feature = "client")]
             pub use client::Client;
+        }
+    });
+    let fake = super::fake::has_fake(service).then(|| {
+        quote! {
+            #[cfg(feature = "fake")]
+            pub mod fake;
         }
     });
     let endpoint = service.endpoint_rules.is_some().then(|| {
@@ -203,6 +226,7 @@ fn lib_rs(service: &Service) -> TokenStream {
         #client
         #endpoint
         #error
+        #fake
         pub mod operation;
         #types
         #waiters
@@ -541,6 +565,7 @@ pub fn cargo_toml(service: &Service, options: &Options) -> String {
          default = [{default}{client_default}]\n\
          {client_features}\
          {server_feature}\
+         {fake_features}\
          # One feature per operation: its module and every shape it reaches.\n\
          {per_operation}\
          {lints}",
@@ -553,6 +578,14 @@ pub fn cargo_toml(service: &Service, options: &Options) -> String {
         server_feature = if service.aws_query {
             "# The server side of the protocol: parse requests, write responses (tests, stubs).\n\
              server = [\"querygen-runtime/server\"]\n"
+        } else {
+            ""
+        },
+        fake_features = if super::fake::has_fake(service) {
+            "# Typed fakes for testing code that uses this crate: the service trait, an in-process transport.\n\
+             fake = [\"client\", \"server\", \"querygen-client/fake\"]\n\
+             # The fakes served over HTTP on 127.0.0.1 (hyper's server side).\n\
+             fake-server = [\"fake\", \"querygen-client/fake-server\"]\n"
         } else {
             ""
         },
