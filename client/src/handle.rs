@@ -7,12 +7,16 @@ use std::sync::{Arc, OnceLock};
 use querygen_runtime::http::RequestError;
 use querygen_runtime::query::{ErrorCode, ErrorEnvelope, QueryResponse};
 
+use crate::clock_skew::{self, ClockSkew};
 use crate::config::Config;
 use crate::error::{ConstructionError, DispatchFailure, SdkError, ServiceFailure};
 #[cfg(feature = "rustls")]
 use crate::hyper_transport::HyperTransport;
 use crate::identity::CredentialsCache;
-use crate::retry::{self, backoff, classify_response, random_unit, RetryQuota, RetryReason};
+use crate::retry::adaptive::RateLimiter;
+use crate::retry::{
+    self, backoff, classify_response, random_unit, RetryMode, RetryQuota, RetryReason,
+};
 use crate::sign::Signer;
 use crate::transport::{HttpRequest, HttpResponse, Transport, TransportError, TransportErrorKind};
 
@@ -83,8 +87,9 @@ type ParseErased<'a> = &'a mut (dyn FnMut(&HttpResponse) -> Answer + Send);
 enum Answer {
     /// The output (kept by the parser).
     Output,
-    /// The operation's error (kept by the parser), and whether it may be retried.
-    Error(Option<RetryReason>),
+    /// The operation's error (kept by the parser), whether it may be retried, and
+    /// whether its code is one a request signed at the wrong time can get.
+    Error(Option<RetryReason>, bool),
 }
 
 /// How a call ended; an output or service error is in the parser's keeping.
@@ -118,6 +123,10 @@ pub struct Handle {
     credentials: Result<Option<CredentialsCache>, String>,
     transport: Result<Arc<dyn Transport>, String>,
     quota: RetryQuota,
+    /// How far the service's clock is from ours, learnt from responses.
+    clock_skew: ClockSkew,
+    /// The adaptive retry mode's rate limiter (`None` in the other modes).
+    rate_limiter: Option<RateLimiter>,
     user_agent: http::HeaderValue,
 }
 
@@ -191,6 +200,9 @@ impl Handle {
             credentials,
             transport,
             quota: RetryQuota::default(),
+            clock_skew: ClockSkew::new(config.clock_skew_correction),
+            rate_limiter: (config.retry.mode == RetryMode::Adaptive)
+                .then(|| RateLimiter::new(config.clock.now())),
             user_agent: http::HeaderValue::from_str(&user_agent)
                 .unwrap_or_else(|_| http::HeaderValue::from_static("querygen")),
             config,
@@ -200,6 +212,14 @@ impl Handle {
     /// The configuration this handle was made from.
     pub fn config(&self) -> &Config {
         &self.config
+    }
+
+    /// How far ahead of the local clock the service's clock was at the last
+    /// response that could tell (negative: behind), in milliseconds; requests are
+    /// signed at local time plus this. 0 before any response, or when clock skew
+    /// correction is off.
+    pub fn clock_skew_millis(&self) -> i64 {
+        self.clock_skew.current().millis()
     }
 
     /// The endpoint and signer, asking the region provider once if need be.
@@ -252,8 +272,9 @@ impl Handle {
                 } else {
                     classify_response(response.status().as_u16(), error.code())
                 };
+                let clock_skew_code = clock_skew::is_clock_skew_code(error.code());
                 kept = Some(Err(error));
-                Answer::Error(retry)
+                Answer::Error(retry, clock_skew_code)
             }
         };
         let ended = self.run(operation.name, &build, &mut parse).await;
@@ -353,12 +374,19 @@ impl Handle {
             {
                 return construction(&m);
             }
-            if let Some(cache) = cache {
-                let credentials = match cache.credentials().await {
-                    Ok(credentials) => credentials,
+            let credentials = match cache {
+                Some(cache) => match cache.credentials().await {
+                    Ok(credentials) => Some(credentials),
                     Err(e) => return construction(&format!("no credentials: {e}")),
-                };
-                if let Err(m) = signer.sign(&mut request, &credentials, self.config.clock.now()) {
+                },
+                None => None,
+            };
+            self.wait_for_rate_limiter().await;
+            let sent_at = self.config.clock.now();
+            let signed_with = self.clock_skew.current();
+            if let Some(credentials) = credentials {
+                if let Err(m) = signer.sign(&mut request, &credentials, signed_with.apply(sent_at))
+                {
                     return construction(&m);
                 }
             }
@@ -372,13 +400,27 @@ impl Handle {
                     ))
                 }),
             };
+            let received_at = self.config.clock.now();
             let (reason, failure) = match outcome {
                 Ok(response) => match parse(&response) {
                     Answer::Output => {
+                        self.clock_skew
+                            .observe(sent_at, received_at, response.headers());
+                        if let Some(limiter) = &self.rate_limiter {
+                            limiter.record(received_at, false);
+                        }
                         self.quota.release(last_retry_cost);
                         return Ended::Output;
                     }
-                    Answer::Error(reason) => {
+                    Answer::Error(reason, clock_skew_code) => {
+                        let observed =
+                            self.clock_skew
+                                .observe(sent_at, received_at, response.headers());
+                        let reason = reason.or_else(|| {
+                            (clock_skew_code
+                                && clock_skew::retry_with_corrected_time(signed_with, observed))
+                            .then_some(RetryReason::ClockSkew)
+                        });
                         let failure = Ended::Service {
                             status: response.status().as_u16(),
                             request_id: request_id(&response),
@@ -402,6 +444,9 @@ impl Handle {
                     (reason, failure)
                 }
             };
+            if let Some(limiter) = &self.rate_limiter {
+                limiter.record(received_at, reason == Some(RetryReason::Throttling));
+            }
             let Some(reason) = reason else {
                 return failure;
             };
@@ -412,7 +457,20 @@ impl Handle {
                 return failure;
             };
             last_retry_cost = cost;
-            tokio::time::sleep(backoff(&self.config.retry, attempt, random_unit())).await;
+            let delay = backoff(&self.config.retry, attempt, random_unit());
+            self.config.sleep.sleep(delay).await;
+        }
+    }
+
+    /// In adaptive mode, takes a token for the next attempt, waiting if the
+    /// service's throttling has slowed the client down.
+    async fn wait_for_rate_limiter(&self) {
+        let wait = self
+            .rate_limiter
+            .as_ref()
+            .and_then(|limiter| limiter.acquire(self.config.clock.now()));
+        if let Some(wait) = wait {
+            self.config.sleep.sleep(wait).await;
         }
     }
 

@@ -20,6 +20,7 @@
     )
 )]
 
+mod clock_skew;
 pub mod config;
 pub mod credentials;
 mod env;
@@ -46,7 +47,10 @@ pub use hyper_transport::HyperTransport;
 pub use paginate::{
     no_items, ItemPaginator, ItemStream, NoItems, Pagination, PaginationStream, Paginator,
 };
-pub use retry::{backoff, classify_response, random_unit, RetryConfig, RetryQuota, RetryReason};
+pub use identity::{Sleep, TokioSleep};
+pub use retry::{
+    backoff, classify_response, random_unit, RetryConfig, RetryMode, RetryQuota, RetryReason,
+};
 pub use sign::Signer;
 pub use transport::{
     BoxFuture, HttpRequest, HttpResponse, ResponseBody, Transport, TransportError,

@@ -246,13 +246,14 @@ fn the_files_are_read_only_when_a_setting_needs_them() {
         ("AWS_USE_DUALSTACK_ENDPOINT", "true"),
         ("AWS_MAX_ATTEMPTS", "2"),
         ("AWS_RETRY_MODE", "legacy"),
+        ("AWS_DISABLE_CLOCK_SKEW_CORRECTION", "false"),
     ];
     let s = files.settings(&vars);
     assert_eq!(s.profile, "missing");
     assert_eq!(s.endpoint_url, None);
     assert_eq!(s.use_dual_stack, Some(true));
     // One setting short, and the file is read.
-    let e = files.error(&vars[..8]);
+    let e = files.error(&vars[..9]);
     assert_eq!(e.kind(), ConfigErrorKind::Syntax);
 }
 
@@ -506,6 +507,31 @@ fn retry_settings_precedence() {
     assert_eq!(
         (s.max_attempts, s.retry_mode),
         (Some(3), Some(RetryMode::Standard))
+    );
+}
+
+#[test]
+fn clock_skew_correction_switch_precedence() {
+    let files = Files::config("[default]\ndisable_clock_skew_correction = true");
+    assert_eq!(files.settings(&[]).disable_clock_skew_correction, Some(true));
+    let s = files.settings(&[("AWS_DISABLE_CLOCK_SKEW_CORRECTION", "FALSE")]);
+    assert_eq!(s.disable_clock_skew_correction, Some(false));
+    assert_eq!(
+        Files::new(None, None)
+            .settings(&[])
+            .disable_clock_skew_correction,
+        None
+    );
+    let explicit = ExplicitSettings {
+        disable_clock_skew_correction: Some(false),
+        ..ExplicitSettings::default()
+    };
+    let s = files.explicit(&[("AWS_DISABLE_CLOCK_SKEW_CORRECTION", "x")], &explicit);
+    assert_eq!(s.disable_clock_skew_correction, Some(false));
+    let e = files.error(&[("AWS_DISABLE_CLOCK_SKEW_CORRECTION", "yes")]);
+    assert_eq!(
+        e.to_string(),
+        "AWS_DISABLE_CLOCK_SKEW_CORRECTION is \"yes\", expected `true` or `false`"
     );
 }
 
