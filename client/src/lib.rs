@@ -44,10 +44,10 @@ pub use handle::{
 };
 #[cfg(feature = "rustls")]
 pub use hyper_transport::HyperTransport;
+pub use identity::{Sleep, TokioSleep};
 pub use paginate::{
     no_items, ItemPaginator, ItemStream, NoItems, Pagination, PaginationStream, Paginator,
 };
-pub use identity::{Sleep, TokioSleep};
 pub use retry::{
     backoff, classify_response, random_unit, RetryConfig, RetryMode, RetryQuota, RetryReason,
 };

@@ -160,9 +160,7 @@ impl RetryQuota {
     pub fn acquire(&self, reason: RetryReason) -> Option<u32> {
         let cost = match reason {
             RetryReason::Timeout => TIMEOUT_RETRY_COST,
-            RetryReason::Throttling | RetryReason::Transient | RetryReason::ClockSkew => {
-                RETRY_COST
-            }
+            RetryReason::Throttling | RetryReason::Transient | RetryReason::ClockSkew => RETRY_COST,
         };
         let mut tokens = self.tokens.lock().unwrap_or_else(|p| p.into_inner());
         if *tokens < cost {

@@ -98,17 +98,17 @@ async fn a_throttling_service_sees_the_adaptive_clients_rate_fall() {
 
     // Adaptive mode sends flat out until the first throttle...
     assert!(adaptive[0].requests > CAPACITY, "{report}");
-    assert_eq!(adaptive[0].throttled, 1, "paced from the first throttle on; {report}");
+    assert_eq!(
+        adaptive[0].throttled, 1,
+        "paced from the first throttle on; {report}"
+    );
     // ...then never again at the rate it started with: once its measurements
     // have settled, it sends at about the service's capacity, and is rarely throttled.
     let settled = &adaptive[10..];
     let requests: usize = settled.iter().map(|w| w.requests).sum();
     let throttled: usize = settled.iter().map(|w| w.throttled).sum();
     let per_second = requests as f64 / settled.len() as f64;
-    assert!(
-        adaptive[1..].iter().all(|w| w.requests < 100),
-        "{report}"
-    );
+    assert!(adaptive[1..].iter().all(|w| w.requests < 100), "{report}");
     assert!(
         (0.5 * CAPACITY as f64..=1.5 * CAPACITY as f64).contains(&per_second),
         "{per_second} requests/s once settled; {report}"

@@ -175,7 +175,9 @@ fn shared_cases() -> serde_json::Value {
 }
 
 fn time(value: &serde_json::Value, what: &str) -> SystemTime {
-    let text = value.as_str().unwrap_or_else(|| panic!("{what} is not a string"));
+    let text = value
+        .as_str()
+        .unwrap_or_else(|| panic!("{what} is not a string"));
     SystemTime::try_from(
         DateTime::parse_rfc3339(text).unwrap_or_else(|| panic!("{what}: {text:?} is no time")),
     )

@@ -513,7 +513,10 @@ fn retry_settings_precedence() {
 #[test]
 fn clock_skew_correction_switch_precedence() {
     let files = Files::config("[default]\ndisable_clock_skew_correction = true");
-    assert_eq!(files.settings(&[]).disable_clock_skew_correction, Some(true));
+    assert_eq!(
+        files.settings(&[]).disable_clock_skew_correction,
+        Some(true)
+    );
     let s = files.settings(&[("AWS_DISABLE_CLOCK_SKEW_CORRECTION", "FALSE")]);
     assert_eq!(s.disable_clock_skew_correction, Some(false));
     assert_eq!(

@@ -308,7 +308,10 @@ mod tests {
         limiter.record(at(1.0), true);
         let state = limiter.state();
         assert!(state.enabled);
-        assert!(close(state.fill_rate, 0.7 * state.measured_rate), "{state:?}");
+        assert!(
+            close(state.fill_rate, 0.7 * state.measured_rate),
+            "{state:?}"
+        );
         // The bucket was nearly empty: the first attempt waits for one token.
         let rate = state.fill_rate;
         let wait = limiter.acquire(at(1.0)).unwrap();

@@ -16,7 +16,7 @@
 //! ```
 pub use ::querygen_client::{
     Config, ConfigBuilder, Credentials, FinalPoll, ItemStream, PaginationStream,
-    RetryConfig, SdkError, Transport, WaiterError,
+    RetryConfig, RetryMode, SdkError, Sleep, Transport, WaiterError,
 };
 pub use ::querygen_client::config::ConfigError;
 /// Credential providers (the default chain, profiles, STS, containers, instance

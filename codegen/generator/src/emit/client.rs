@@ -86,7 +86,7 @@ pub fn client_file(service: &Service, crate_name: &str, crate_version: &str) -> 
 
         pub use ::querygen_client::{
             Config, ConfigBuilder, Credentials, FinalPoll, ItemStream, PaginationStream, RetryConfig,
-            SdkError, Transport, WaiterError,
+            RetryMode, SdkError, Sleep, Transport, WaiterError,
         };
         pub use ::querygen_client::config::ConfigError;
         /// Credential providers (the default chain, profiles, STS, containers, instance
