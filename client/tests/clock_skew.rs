@@ -47,9 +47,19 @@ fn amz_date(time: SystemTime) -> String {
 /// `Date`, and a request signed more than 5 minutes away from its time gets
 /// `RequestTimeTooSkewed`, as AWS services answer.
 async fn service_an_hour_ahead(clock: &ManualClock) -> support::Loopback {
+    service_ahead_by(clock, 3600).await
+}
+
+/// [`service_an_hour_ahead`], `seconds` ahead (behind if negative).
+async fn service_ahead_by(clock: &ManualClock, seconds: i64) -> support::Loopback {
     let clock = clock.clone();
     serve(move |request| {
-        let service_now = clock.now() + Duration::from_secs(3600);
+        let offset = Duration::from_secs(seconds.unsigned_abs());
+        let service_now = if seconds >= 0 {
+            clock.now() + offset
+        } else {
+            clock.now() - offset
+        };
         let date = DateTime::from(service_now).to_http_date();
         let signed_at = request.header("x-amz-date").and_then(parse_amz_date);
         let off = signed_at.map(|signed| {
@@ -112,6 +122,35 @@ async fn a_clock_an_hour_behind_is_corrected_after_one_retry_and_stays_corrected
     for request in &requests[2..] {
         assert_eq!(request.header("amz-sdk-request"), Some("attempt=1; max=3"));
     }
+}
+
+#[tokio::test]
+async fn a_clock_two_hours_fast_signs_earlier() {
+    let clock = ManualClock::new(new_year());
+    let server = service_ahead_by(&clock, -7200).await;
+    let handle = ping::handle(
+        ping::config(&server.url)
+            .clock(clock.clone())
+            .sleep(clock.clone())
+            .build(),
+    );
+    ping::ping(&handle).await.unwrap();
+    ping::ping(&handle).await.unwrap();
+    let requests = server.requests();
+    assert_eq!(
+        requests.len(),
+        3,
+        "one refused attempt, one retry, one call"
+    );
+    let skew = handle.clock_skew_millis();
+    // The Date has whole seconds: up to 1 s lost, here towards more skew.
+    assert!((-7_200_999..=-7_200_000).contains(&skew), "{skew}");
+    let signed = parse_amz_date(requests[2].header("x-amz-date").unwrap()).unwrap();
+    let behind = clock.now().duration_since(signed).unwrap();
+    assert!(
+        (Duration::from_secs(7199)..=Duration::from_secs(7201)).contains(&behind),
+        "{behind:?}"
+    );
 }
 
 #[tokio::test]
