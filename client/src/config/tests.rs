@@ -539,6 +539,25 @@ fn clock_skew_correction_switch_precedence() {
 }
 
 #[test]
+fn the_builder_takes_the_retry_mode_and_the_clock_skew_switch_from_the_settings() {
+    let files =
+        Files::config("[default]\nretry_mode = adaptive\ndisable_clock_skew_correction = true");
+    let config = ConfigBuilder::from_settings(files.settings(&[])).build();
+    assert_eq!(config.retry().mode, RetryMode::Adaptive);
+    assert!(!config.clock_skew_correction());
+    // Unset: standard mode, correction on. Code wins over the settings.
+    let config = ConfigBuilder::from_settings(Files::new(None, None).settings(&[])).build();
+    assert_eq!(config.retry().mode, RetryMode::Standard);
+    assert!(config.clock_skew_correction());
+    let config = ConfigBuilder::from_settings(files.settings(&[]))
+        .retry_mode(RetryMode::Standard)
+        .clock_skew_correction(true)
+        .build();
+    assert_eq!(config.retry().mode, RetryMode::Standard);
+    assert!(config.clock_skew_correction());
+}
+
+#[test]
 fn retry_mode_names() {
     for mode in [RetryMode::Standard, RetryMode::Legacy, RetryMode::Adaptive] {
         assert_eq!(RetryMode::from_name(mode.as_str()), Some(mode));
