@@ -17,6 +17,7 @@
 //! | retry mode | `retry_mode` | `AWS_RETRY_MODE` | `retry_mode` |
 //! | CA bundle | [`ConfigBuilder::trust_roots`] | `AWS_CA_BUNDLE` | `ca_bundle` |
 //! | proxies | [`ConfigBuilder::proxy`] | `https_proxy`, `http_proxy`, `no_proxy` (see [`crate::proxy`]) | (none) |
+//! | no clock skew correction | `disable_clock_skew_correction` | `AWS_DISABLE_CLOCK_SKEW_CORRECTION` | `disable_clock_skew_correction` |
 //!
 //! The files are `AWS_CONFIG_FILE` (else `~/.aws/config`) and
 //! `AWS_SHARED_CREDENTIALS_FILE` (else `~/.aws/credentials`); [`profile`] describes
@@ -58,6 +59,7 @@ mod overrides;
 mod tests;
 
 pub use crate::env::{profile, ConfigError, ConfigErrorKind, Env};
+pub use crate::retry::RetryMode;
 pub use builder::{Config, ConfigBuilder, ProvideRegion};
 pub use overrides::CallOverrides;
 
@@ -65,37 +67,6 @@ use profile::{Profile, ProfileFiles, Property};
 
 use crate::proxy::ProxyConfig;
 use crate::tls::TrustRoots;
-
-/// How a client retries failed requests.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RetryMode {
-    /// `standard`: the retry behaviour shared by current AWS SDKs.
-    Standard,
-    /// `legacy`: each SDK's older behaviour.
-    Legacy,
-    /// `adaptive`: standard plus client-side rate limiting. Read from configuration
-    /// like the others; whether a client supports it is the client's decision.
-    Adaptive,
-}
-
-impl RetryMode {
-    /// The mode named `name` (`standard`, `legacy`, `adaptive`; case-insensitive).
-    pub fn from_name(name: &str) -> Option<Self> {
-        let name = name.trim();
-        [Self::Standard, Self::Legacy, Self::Adaptive]
-            .into_iter()
-            .find(|mode| mode.as_str().eq_ignore_ascii_case(name))
-    }
-
-    /// The mode's name in configuration.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Standard => "standard",
-            Self::Legacy => "legacy",
-            Self::Adaptive => "adaptive",
-        }
-    }
-}
 
 /// Settings found in the environment and the shared files, before the client's explicit
 /// values override them. (From [`load_settings`], the explicit values are already in.)
@@ -122,6 +93,8 @@ pub struct EnvSettings {
     pub ca_bundle: Option<TrustRoots>,
     /// `https_proxy`, `http_proxy` and `no_proxy` (see [`crate::proxy`]).
     pub proxy: ProxyConfig,
+    /// `AWS_DISABLE_CLOCK_SKEW_CORRECTION` > profile `disable_clock_skew_correction`.
+    pub disable_clock_skew_correction: Option<bool>,
 }
 
 /// Values given in code. Each one that is set wins over the environment and the files,
@@ -144,6 +117,8 @@ pub struct ExplicitSettings {
     pub max_attempts: Option<u32>,
     /// The retry mode.
     pub retry_mode: Option<RetryMode>,
+    /// Whether to sign with the local clock even when responses show it is off.
+    pub disable_clock_skew_correction: Option<bool>,
 }
 
 /// Loads the settings of `env` for one service.
@@ -221,6 +196,13 @@ pub fn load_settings(
     )?;
     let ca_bundle = ca_bundle(&mut shared)?;
     let proxy = ProxyConfig::from_env(env)?;
+    let disable_clock_skew_correction = setting(
+        &mut shared,
+        explicit.disable_clock_skew_correction,
+        &["AWS_DISABLE_CLOCK_SKEW_CORRECTION"],
+        "disable_clock_skew_correction",
+        parse_bool,
+    )?;
     Ok(EnvSettings {
         profile: shared.name,
         region,
@@ -231,6 +213,7 @@ pub fn load_settings(
         retry_mode,
         ca_bundle,
         proxy,
+        disable_clock_skew_correction,
     })
 }
 

@@ -12,6 +12,7 @@ use querygen_runtime::query::{ErrorCode, ErrorEnvelope, QueryResponse};
 
 use tracing::Instrument;
 
+use crate::clock_skew::{self, ClockSkew};
 use crate::config::{CallOverrides, Config};
 use crate::error::{ConstructionError, DispatchFailure, SdkError, ServiceFailure};
 #[cfg(feature = "rustls")]
@@ -20,7 +21,10 @@ use crate::identity::CredentialsCache;
 use crate::intercept::{
     AfterSigning, AttemptInfo, BeforeParsing, BeforeSigning, CallEnded, CallOutcome, Interceptors,
 };
-use crate::retry::{self, backoff, classify_response, random_unit, RetryQuota, RetryReason};
+use crate::retry::adaptive::RateLimiter;
+use crate::retry::{
+    self, backoff, classify_response, random_unit, RetryMode, RetryQuota, RetryReason,
+};
 use crate::sign::Signer;
 use crate::trace::{self, NoRetry};
 use crate::transport::{HttpRequest, HttpResponse, Transport, TransportError, TransportErrorKind};
@@ -92,8 +96,9 @@ type ParseErased<'a> = &'a mut (dyn FnMut(&HttpResponse) -> Answer + Send);
 enum Answer {
     /// The output (kept by the parser).
     Output,
-    /// The operation's error (kept by the parser), and whether it may be retried.
-    Error(Option<RetryReason>),
+    /// The operation's error (kept by the parser), whether it may be retried, and
+    /// whether its code is one a request signed at the wrong time can get.
+    Error(Option<RetryReason>, bool),
 }
 
 /// How a call ended; an output or service error is in the parser's keeping.
@@ -160,6 +165,10 @@ pub struct Handle {
     credentials: Result<Option<CredentialsCache>, String>,
     transport: Result<Arc<dyn Transport>, String>,
     quota: RetryQuota,
+    /// How far the service's clock is from ours, learnt from responses.
+    clock_skew: ClockSkew,
+    /// The adaptive retry mode's rate limiter (`None` in the other modes).
+    rate_limiter: Option<RateLimiter>,
     user_agent: http::HeaderValue,
 }
 
@@ -233,6 +242,9 @@ impl Handle {
             credentials,
             transport,
             quota: RetryQuota::default(),
+            clock_skew: ClockSkew::new(config.clock_skew_correction),
+            rate_limiter: (config.retry.mode == RetryMode::Adaptive)
+                .then(|| RateLimiter::new(config.clock.now())),
             user_agent: http::HeaderValue::from_str(&user_agent)
                 .unwrap_or_else(|_| http::HeaderValue::from_static("querygen")),
             config,
@@ -242,6 +254,14 @@ impl Handle {
     /// The configuration this handle was made from.
     pub fn config(&self) -> &Config {
         &self.config
+    }
+
+    /// How far ahead of the local clock the service's clock was at the last
+    /// response that could tell (negative: behind), in milliseconds; requests are
+    /// signed at local time plus this. 0 before any response, or when clock skew
+    /// correction is off.
+    pub fn clock_skew_millis(&self) -> i64 {
+        self.clock_skew.current().millis()
     }
 
     /// The endpoint and signer, asking the region provider once if need be.
@@ -311,8 +331,9 @@ impl Handle {
                 } else {
                     classify_response(response.status().as_u16(), error.code())
                 };
+                let clock_skew_code = clock_skew::is_clock_skew_code(error.code());
                 kept = Some(Err(error));
-                Answer::Error(retry)
+                Answer::Error(retry, clock_skew_code)
             }
         };
         let ended = self
@@ -519,7 +540,7 @@ impl Handle {
             last_retry_cost = cost;
             let delay = backoff(&self.config.retry, attempt, random_unit());
             trace::retrying(&span, reason, delay);
-            tokio::time::sleep(delay).await;
+            self.config.sleep.sleep(delay).await;
         }
     }
 
@@ -569,15 +590,21 @@ impl Handle {
                 ));
             }
         }
-        if let Some(cache) = prepared.cache {
-            let credentials = match cache.credentials().await {
-                Ok(credentials) => credentials,
+        let credentials = match prepared.cache {
+            Some(cache) => match cache.credentials().await {
+                Ok(credentials) => Some(credentials),
                 Err(e) => return construction(&format!("no credentials: {e}")),
-            };
+            },
+            None => None,
+        };
+        self.wait_for_rate_limiter().await;
+        let sent_at = self.config.clock.now();
+        let signed_with = self.clock_skew.current();
+        if let Some(credentials) = credentials {
             if let Err(m) =
                 prepared
                     .signer
-                    .sign(&mut request, &credentials, self.config.clock.now())
+                    .sign(&mut request, &credentials, signed_with.apply(sent_at))
             {
                 return construction(&m);
             }
@@ -598,7 +625,8 @@ impl Handle {
                 ))
             }),
         };
-        match outcome {
+        let received_at = self.config.clock.now();
+        let tried = match outcome {
             Ok(response) => {
                 for interceptor in plan.interceptors.iter() {
                     interceptor.read_before_parsing(&BeforeParsing {
@@ -609,10 +637,20 @@ impl Handle {
                 }
                 match parse(&response) {
                     Answer::Output => {
+                        self.clock_skew
+                            .observe(sent_at, received_at, response.headers());
                         trace::attempt_answered(&response, None, None, started.elapsed());
                         Tried::Finished(Ended::Output)
                     }
-                    Answer::Error(reason) => {
+                    Answer::Error(reason, clock_skew_code) => {
+                        let observed =
+                            self.clock_skew
+                                .observe(sent_at, received_at, response.headers());
+                        let reason = reason.or_else(|| {
+                            (clock_skew_code
+                                && clock_skew::retry_with_corrected_time(signed_with, observed))
+                            .then_some(RetryReason::ClockSkew)
+                        });
                         let request_id = request_id(&response);
                         trace::attempt_answered(
                             &response,
@@ -648,6 +686,28 @@ impl Handle {
                     }),
                 }
             }
+        };
+        if let Some(limiter) = &self.rate_limiter {
+            match &tried {
+                Tried::Finished(Ended::Output) => limiter.record(received_at, false),
+                Tried::Failed { reason, .. } => {
+                    limiter.record(received_at, *reason == Some(RetryReason::Throttling))
+                }
+                Tried::Finished(_) => {}
+            }
+        }
+        tried
+    }
+
+    /// In adaptive mode, takes a token for the next attempt, waiting if the
+    /// service's throttling has slowed the client down.
+    async fn wait_for_rate_limiter(&self) {
+        let wait = self
+            .rate_limiter
+            .as_ref()
+            .and_then(|limiter| limiter.acquire(self.config.clock.now()));
+        if let Some(wait) = wait {
+            self.config.sleep.sleep(wait).await;
         }
     }
 

@@ -22,6 +22,7 @@
 )]
 
 mod call;
+mod clock_skew;
 pub mod config;
 pub mod credentials;
 mod env;
@@ -52,12 +53,15 @@ pub use handle::{
 };
 #[cfg(feature = "rustls")]
 pub use hyper_transport::HyperTransport;
+pub use identity::{Sleep, TokioSleep};
 pub use intercept::Intercept;
 pub use paginate::{
     no_items, ItemPaginator, ItemStream, NoItems, Pagination, PaginationStream, Paginator,
 };
 pub use proxy::ProxyConfig;
-pub use retry::{backoff, classify_response, random_unit, RetryConfig, RetryQuota, RetryReason};
+pub use retry::{
+    backoff, classify_response, random_unit, RetryConfig, RetryMode, RetryQuota, RetryReason,
+};
 pub use sign::Signer;
 pub use tls::TrustRoots;
 pub use transport::{

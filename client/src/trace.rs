@@ -55,6 +55,7 @@ fn reason_name(reason: RetryReason) -> &'static str {
         RetryReason::Throttling => "throttling",
         RetryReason::Transient => "transient",
         RetryReason::Timeout => "timeout",
+        RetryReason::ClockSkew => "clock skew",
     }
 }
 

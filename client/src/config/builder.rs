@@ -7,11 +7,12 @@ use std::time::Duration;
 
 use super::EnvSettings;
 use crate::identity::{
-    CacheSettings, Clock, Credentials, ProvideCredentials, SharedCredentialsProvider, SystemClock,
+    CacheSettings, Clock, Credentials, ProvideCredentials, SharedCredentialsProvider, Sleep,
+    SystemClock, TokioSleep,
 };
 use crate::intercept::{Intercept, SharedInterceptor};
 use crate::proxy::ProxyConfig;
-use crate::retry::RetryConfig;
+use crate::retry::{RetryConfig, RetryMode};
 use crate::tls::TrustRoots;
 use crate::transport::{BoxFuture, Transport, TransportSettings};
 
@@ -33,6 +34,8 @@ pub struct Config {
     pub(crate) anonymous: bool,
     pub(crate) cache_settings: CacheSettings,
     pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) sleep: Arc<dyn Sleep>,
+    pub(crate) clock_skew_correction: bool,
     pub(crate) endpoint_url: Option<String>,
     pub(crate) use_fips: bool,
     pub(crate) use_dual_stack: bool,
@@ -59,6 +62,8 @@ impl fmt::Debug for Config {
             .field("anonymous", &self.anonymous)
             .field("cache_settings", &self.cache_settings)
             .field("clock", &self.clock)
+            .field("sleep", &self.sleep)
+            .field("clock_skew_correction", &self.clock_skew_correction)
             .field("endpoint_url", &self.endpoint_url)
             .field("use_fips", &self.use_fips)
             .field("use_dual_stack", &self.use_dual_stack)
@@ -136,6 +141,12 @@ impl Config {
     pub fn interceptors(&self) -> &[SharedInterceptor] {
         &self.interceptors
     }
+
+    /// Whether requests are signed at the time the service's `Date` headers show
+    /// rather than by the local clock alone. Default: on.
+    pub fn clock_skew_correction(&self) -> bool {
+        self.clock_skew_correction
+    }
 }
 
 /// Builds a [`Config`]. Each setter overrides what [`ConfigBuilder::from_env`] found.
@@ -147,11 +158,14 @@ pub struct ConfigBuilder {
     anonymous: bool,
     cache_settings: Option<CacheSettings>,
     clock: Option<Arc<dyn Clock>>,
+    sleep: Option<Arc<dyn Sleep>>,
+    clock_skew_correction: Option<bool>,
     endpoint_url: Option<String>,
     use_fips: Option<bool>,
     use_dual_stack: Option<bool>,
     retry: Option<RetryConfig>,
     max_attempts: Option<u32>,
+    retry_mode: Option<RetryMode>,
     connect_timeout: Option<Duration>,
     pool_idle_timeout: Option<Duration>,
     read_timeout: Option<Duration>,
@@ -184,6 +198,8 @@ impl ConfigBuilder {
             max_attempts: settings.max_attempts,
             proxy: Some(settings.proxy),
             trust_roots: settings.ca_bundle,
+            retry_mode: settings.retry_mode,
+            clock_skew_correction: settings.disable_clock_skew_correction.map(|off| !off),
             ..Self::default()
         }
     }
@@ -240,6 +256,23 @@ impl ConfigBuilder {
         self
     }
 
+    /// Waits (retry backoff, adaptive rate limiting) with `sleep` instead of
+    /// tokio's timer. A [`ManualClock`](crate::credentials::ManualClock) given as
+    /// both clock and sleep runs a test in simulated time.
+    pub fn sleep(mut self, sleep: impl Sleep + 'static) -> Self {
+        self.sleep = Some(Arc::new(sleep));
+        self
+    }
+
+    /// Whether to learn the service's time from its responses' `Date` headers and
+    /// sign with it (retrying a request refused as signed at the wrong time).
+    /// Default: on, unless `AWS_DISABLE_CLOCK_SKEW_CORRECTION` or the profile's
+    /// `disable_clock_skew_correction` is `true`.
+    pub fn clock_skew_correction(mut self, on: bool) -> Self {
+        self.clock_skew_correction = Some(on);
+        self
+    }
+
     /// Sends every request to this URL (`http://127.0.0.1:5000`) instead of the resolved endpoint.
     pub fn endpoint_url(mut self, url: impl Into<String>) -> Self {
         self.endpoint_url = Some(url.into());
@@ -262,6 +295,13 @@ impl ConfigBuilder {
     pub fn retry_config(mut self, retry: RetryConfig) -> Self {
         self.retry = Some(retry);
         self.max_attempts = None;
+        self.retry_mode = None;
+        self
+    }
+
+    /// The retry mode (`AWS_RETRY_MODE`). Default: standard.
+    pub fn retry_mode(mut self, mode: RetryMode) -> Self {
+        self.retry_mode = Some(mode);
         self
     }
 
@@ -347,6 +387,9 @@ impl ConfigBuilder {
         if let Some(attempts) = self.max_attempts {
             retry.max_attempts = attempts.max(1);
         }
+        if let Some(mode) = self.retry_mode {
+            retry.mode = mode;
+        }
         Config {
             region: self.region,
             region_provider: self.region_provider,
@@ -354,6 +397,8 @@ impl ConfigBuilder {
             anonymous: self.anonymous,
             cache_settings: self.cache_settings.unwrap_or_default(),
             clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
+            sleep: self.sleep.unwrap_or_else(|| Arc::new(TokioSleep)),
+            clock_skew_correction: self.clock_skew_correction.unwrap_or(true),
             endpoint_url: self.endpoint_url,
             use_fips: self.use_fips.unwrap_or(false),
             use_dual_stack: self.use_dual_stack.unwrap_or(false),

@@ -139,6 +139,9 @@ where
             let Ok((stream, _)) = listener.accept().await else {
                 return;
             };
+            // The head and the body go out in two writes: without this, Nagle's
+            // algorithm holds the body back until the client's delayed ACK (~40 ms).
+            let _ = stream.set_nodelay(true);
             let handler = Arc::clone(&handler);
             let recorded = Arc::clone(&recorded);
             let counted = Arc::clone(&counted);
