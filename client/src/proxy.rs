@@ -122,6 +122,16 @@ impl ProxyConfig {
         self
     }
 
+    /// The same proxies for the credential providers: instance and container
+    /// metadata (link-local and loopback addresses) are always reached directly,
+    /// since no proxy can reach them.
+    pub(crate) fn for_metadata_endpoints(mut self) -> Self {
+        self.no_proxy
+            .rules
+            .extend(NoProxy::parse(METADATA_DIRECT).rules);
+        self
+    }
+
     /// Whether any request may go through a proxy.
     pub fn is_enabled(&self) -> bool {
         self.http.is_some() || self.https.is_some()
@@ -314,6 +324,11 @@ fn redact_userinfo(value: &str) -> String {
 }
 
 /// The hosts reached without a proxy.
+/// The link-local blocks of IMDS (`169.254.169.254`, `fd00:ec2::254`) and the
+/// ECS and EKS container endpoints (`169.254.170.2`, `169.254.170.23`,
+/// `fd00:ec2::23`), and loopback.
+const METADATA_DIRECT: &str = "169.254.0.0/16,fd00:ec2::/32,127.0.0.0/8,::1,localhost";
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 struct NoProxy {
     rules: Vec<Rule>,

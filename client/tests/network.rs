@@ -13,6 +13,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use querygen_client::config::{ConfigErrorKind, Env};
+use querygen_client::credentials::ProvideCredentials as _;
 use querygen_client::{
     ConfigBuilder, HyperTransport, ProxyConfig, ServiceInfo, Transport, TransportErrorKind,
     TransportSettings, TrustRoots,
@@ -80,7 +81,7 @@ async fn proxy(refuse: Option<&'static str>) -> TestProxy {
                 let mut words = request_line.split(' ');
                 let (method, target) = (words.next().unwrap(), words.next().unwrap());
                 if method == "CONNECT" {
-                    let mut upstream = TcpStream::connect(target).await.unwrap();
+                    let mut upstream = TcpStream::connect(on_loopback(target)).await.unwrap();
                     client
                         .write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
                         .await
@@ -93,7 +94,7 @@ async fn proxy(refuse: Option<&'static str>) -> TestProxy {
                     .split_once('/')
                     .map(|(a, p)| (a, format!("/{p}")))
                     .unwrap_or((without_scheme, "/".to_owned()));
-                let mut upstream = TcpStream::connect(authority).await.unwrap();
+                let mut upstream = TcpStream::connect(on_loopback(authority)).await.unwrap();
                 let mut forwarded = format!("{method} {path} HTTP/1.1\r\n");
                 for line in lines.filter(|l| !l.is_empty()) {
                     if !line
@@ -117,6 +118,13 @@ async fn proxy(refuse: Option<&'static str>) -> TestProxy {
         connections,
         task,
     }
+}
+
+/// Where the test proxy connects for `host:port`: every host is on 127.0.0.1 (so
+/// names that only the proxy "resolves" show a request went through it).
+fn on_loopback(authority: &str) -> String {
+    let port = authority.rsplit_once(':').map_or("80", |(_, port)| port);
+    format!("127.0.0.1:{port}")
 }
 
 fn transport(proxy: ProxyConfig, roots: TrustRoots) -> HyperTransport {
@@ -470,4 +478,88 @@ async fn proxy_credentials_appear_in_no_debug_display_or_error() {
         assert!(!text.contains(PASSWORD), "{text}");
         assert!(!text.contains(&encoded), "{text}");
     }
+}
+
+// ---- the credential providers ------------------------------------------------------
+
+const ASSUMED: &str = r#"<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+  <AssumeRoleResult>
+    <Credentials>
+      <AccessKeyId>ASIAVIAPROXY</AccessKeyId>
+      <SecretAccessKey>assumed-secret</SecretAccessKey>
+      <SessionToken>assumed-session-token</SessionToken>
+      <Expiration>2099-01-01T00:00:00Z</Expiration>
+    </Credentials>
+  </AssumeRoleResult>
+  <ResponseMetadata><RequestId>r-ok</RequestId></ResponseMetadata>
+</AssumeRoleResponse>"#;
+
+#[tokio::test]
+async fn the_providers_reach_sts_through_the_clients_proxy() {
+    let sts = serve(|_| Reply::ok(ASSUMED)).await;
+    let proxy = proxy(None).await;
+    // A host name only the proxy resolves (to the loopback STS): reaching it at all
+    // shows the request went through the proxy.
+    let sts_url = format!("http://sts.through-the-proxy.test:{}", sts.port());
+    let config_file = temp_path("provider-proxy-config");
+    std::fs::write(
+        &config_file,
+        "[profile ops]\nrole_arn = arn:aws:iam::210987654321:role/ops\nsource_profile = base\nregion = eu-central-1\n\
+         [profile base]\naws_access_key_id = AKIDBASE\naws_secret_access_key = base-secret\n",
+    )
+    .unwrap();
+    let config_path = config_file.display().to_string();
+    let proxy_url = proxy.url_with_password();
+    let env = Env::from_pairs([
+        ("AWS_CONFIG_FILE", config_path.as_str()),
+        (
+            "AWS_SHARED_CREDENTIALS_FILE",
+            "/nonexistent/querygen/credentials",
+        ),
+        ("AWS_PROFILE", "ops"),
+        ("AWS_ENDPOINT_URL_STS", sts_url.as_str()),
+        ("HTTP_PROXY", proxy_url.as_str()),
+    ]);
+    let config = ConfigBuilder::from_given_env(&env, &SERVICE)
+        .unwrap()
+        .build();
+    let provider = config.credentials_provider().expect("the default chain");
+    let credentials = provider.provide_credentials().await.unwrap();
+    std::fs::remove_file(&config_file).unwrap();
+    assert_eq!(credentials.access_key_id(), "ASIAVIAPROXY");
+    let heads = proxy.heads();
+    assert_eq!(heads.len(), 1, "{heads:?}");
+    let lines = header_lines(&heads[0]);
+    assert_eq!(lines[0], format!("post {}/ http/1.1", sts_url));
+    assert!(lines.contains(&basic_header().to_ascii_lowercase()));
+    assert_eq!(sts.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn metadata_endpoints_are_never_proxied() {
+    // The providers' proxies send a public host through the proxy but reach
+    // loopback (and link-local metadata addresses) directly, even with `NO_PROXY`
+    // empty: no proxy can reach an instance's own metadata service.
+    let server = serve(|_| Reply::ok("direct")).await;
+    let proxy = proxy(None).await;
+    let proxies = ProxyConfig::none()
+        .with_http_proxy(&proxy.url_with_password())
+        .unwrap();
+    let providers = querygen_client::credentials::ProviderConfig::new(Env::from_pairs([(
+        "AWS_CONFIG_FILE",
+        "/nonexistent/querygen/config",
+    )]))
+    .with_proxy(proxies);
+    let transport = providers
+        .transport(std::time::Duration::from_secs(1))
+        .unwrap();
+    let response = transport
+        .send(get(&format!("{}/latest/api/token", server.url)))
+        .await
+        .unwrap();
+    assert_eq!(&response.body()[..], b"direct");
+    assert_eq!(proxy.connections.load(Ordering::SeqCst), 0);
+    let url = format!("http://public.example.test:{}/x", server.port());
+    assert_eq!(transport.send(get(&url)).await.unwrap().status(), 200);
+    assert_eq!(proxy.connections.load(Ordering::SeqCst), 1);
 }
