@@ -7,6 +7,8 @@
 //! `ENDPOINTS_DIR`) and our own snapshot models, asks `querygen` for file
 //! contents, and compares them with, or writes them to, `generated/`.
 
+pub mod generate;
+
 use std::collections::BTreeSet;
 use std::fmt;
 use std::path::{Path, PathBuf};

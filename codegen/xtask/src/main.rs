@@ -11,6 +11,7 @@ usage: cargo xtask <command>
 commands:
   codegen           regenerate every crate under generated/ from the models
   codegen --check   exit non-zero, naming each stale, missing or orphaned file, if generated/ is out of date
+{GENERATE}
   check-models      generate every pinned upstream model into target/check-models and `cargo check` them
   bench [RUNS]      build the benchmark binary and run it beside aws-sdk-elasticache with the shared
                     harness ($ELASTICACHE_BENCH_DIR/run_bench.sh), RUNS times each (default 3)
@@ -37,6 +38,7 @@ fn main() -> ExitCode {
     let result = match args.as_slice() {
         ["codegen"] => codegen(false),
         ["codegen", "--check"] => codegen(true),
+        ["generate", rest @ ..] => generate(rest),
         ["check-models"] => check_models(),
         ["bench"] => bench("3"),
         ["bench", runs] => bench(runs),
@@ -45,11 +47,12 @@ fn main() -> ExitCode {
         ["fuzz", rest @ ..] => fuzz::run(rest),
         ["sdk-test-data"] => sdk_test_data(),
         ["help" | "--help" | "-h"] => {
-            println!("{USAGE}");
+            println!("{}", usage());
             Ok(())
         }
         _ => Err(xtask::TaskError(format!(
-            "unknown arguments {args:?}\n\n{USAGE}"
+            "unknown arguments {args:?}\n\n{}",
+            usage()
         ))),
     };
     match result {
@@ -59,6 +62,41 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn usage() -> String {
+    USAGE.replace("{GENERATE}", xtask::generate::USAGE)
+}
+
+fn generate(args: &[&str]) -> Result<(), xtask::TaskError> {
+    let args = xtask::generate::GenerateArgs::parse(args)?;
+    let generated = xtask::generate::run(&args)?;
+    for notice in &generated.notices {
+        eprintln!("notice: {notice}");
+    }
+    eprintln!(
+        "generated {} ({}, {} operations, {} files, {} lines) into {}",
+        generated.crate_name,
+        generated.service,
+        generated.operations,
+        generated.files,
+        generated.lines,
+        generated.out.display()
+    );
+    if args.timings {
+        let t = &generated.times;
+        eprintln!(
+            "timings: read+parse {} ms, lower {} ms, emit {} ms cpu, format {} ms cpu, emit+format {} ms wall, write {} ms, total {} ms",
+            ms(t.read),
+            ms(t.generator.lower),
+            ms(t.generator.emit),
+            ms(t.generator.format),
+            ms(t.generator.emit_and_format_wall),
+            ms(t.write),
+            ms(t.total)
+        );
+    }
+    Ok(())
 }
 
 fn ms(d: std::time::Duration) -> String {
