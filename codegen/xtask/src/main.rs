@@ -12,6 +12,7 @@ commands:
   codegen           regenerate every crate under generated/ from the models
   codegen --check   exit non-zero, naming each stale, missing or orphaned file, if generated/ is out of date
 {GENERATE}
+{ADD_SERVICE}
   check-models      generate every pinned upstream model into target/check-models and `cargo check` them
   bench [RUNS]      build the benchmark binary and run it beside aws-sdk-elasticache with the shared
                     harness ($ELASTICACHE_BENCH_DIR/run_bench.sh), RUNS times each (default 3)
@@ -39,6 +40,7 @@ fn main() -> ExitCode {
         ["codegen"] => codegen(false),
         ["codegen", "--check"] => codegen(true),
         ["generate", rest @ ..] => generate(rest),
+        ["add-service", rest @ ..] => add_service(rest),
         ["check-models"] => check_models(),
         ["bench"] => bench("3"),
         ["bench", runs] => bench(runs),
@@ -65,7 +67,9 @@ fn main() -> ExitCode {
 }
 
 fn usage() -> String {
-    USAGE.replace("{GENERATE}", xtask::generate::USAGE)
+    USAGE
+        .replace("{GENERATE}", xtask::generate::USAGE)
+        .replace("{ADD_SERVICE}", xtask::add_service::USAGE)
 }
 
 fn generate(args: &[&str]) -> Result<(), xtask::TaskError> {
@@ -94,6 +98,54 @@ fn generate(args: &[&str]) -> Result<(), xtask::TaskError> {
             ms(t.generator.emit_and_format_wall),
             ms(t.write),
             ms(t.total)
+        );
+    }
+    Ok(())
+}
+
+fn add_service(args: &[&str]) -> Result<(), xtask::TaskError> {
+    use xtask::add_service::PinChange;
+    let args = xtask::add_service::AddServiceArgs::parse(args)?;
+    let added = xtask::add_service::run(&args)?;
+    let would = if args.dry_run { "would " } else { "" };
+    match &added.change {
+        PinChange::Added => eprintln!(
+            "models/manifest.json: {would}pin `{}` = {} (sha256 {}), service {}",
+            args.name, added.path, added.sha256, added.service
+        ),
+        PinChange::Updated {
+            path,
+            sha256,
+            was_generated,
+        } => {
+            if *path != added.path || *sha256 != added.sha256 {
+                eprintln!(
+                    "models/manifest.json: {would}move `{}` from {path} (sha256 {sha256}) to {} (sha256 {})",
+                    args.name, added.path, added.sha256
+                );
+            }
+            if !was_generated {
+                eprintln!(
+                    "models/manifest.json: {would}generate `{}` into generated/{}",
+                    args.name, args.name
+                );
+            }
+        }
+        PinChange::Unchanged => eprintln!(
+            "models/manifest.json: `{}` already pins this file (sha256 {})",
+            args.name, added.sha256
+        ),
+    }
+    if added.member_added {
+        eprintln!(
+            "Cargo.toml: {would}add generated/{} to the workspace members",
+            args.name
+        );
+    }
+    eprintln!("generated/: {} file(s) {would}change", added.files_updated);
+    if !args.dry_run && added.files_updated > 0 {
+        eprintln!(
+            "review with `git diff --stat generated/ models/manifest.json Cargo.toml`, then commit"
         );
     }
     Ok(())
