@@ -229,12 +229,24 @@ pub fn run(args: &GenerateArgs) -> Result<Generated> {
         TaskError(message)
     })?;
     notices.extend(output.notices.iter().cloned());
+    // The header names the command that regenerates the crate: this one, not `codegen`.
+    let files: Vec<querygen::GeneratedFile> = output
+        .files
+        .iter()
+        .map(|file| querygen::GeneratedFile {
+            path: file.path.clone(),
+            contents: file.contents.replacen(
+                "run `cargo xtask codegen` to regenerate",
+                "regenerate with querygen's `cargo xtask generate`",
+                1,
+            ),
+        })
+        .collect();
 
     let writing = Instant::now();
-    write_crate(&out, &output.files)?;
+    write_crate(&out, &files)?;
     let write = writing.elapsed();
-    let operations = output
-        .files
+    let operations = files
         .iter()
         .filter(|f| f.path.starts_with("src/operation/"))
         .count();
