@@ -204,6 +204,7 @@ pub fn run(args: &GenerateArgs) -> Result<Generated> {
     };
     let mut notices = Vec::new();
     let runtime = runtime_source(&args.runtime, &out, &workspace_root(), &mut notices)?;
+    notices.extend(inside_workspace_notice(&out, &workspace_root()));
     let partitions = if std::env::var_os(crate::ENDPOINTS_ENV).is_some() {
         Some(crate::partitions()?)
     } else {
@@ -413,6 +414,26 @@ pub fn runtime_source(
                 }
             }
         }
+    }
+}
+
+/// What to know about a crate written inside this workspace: cargo builds it
+/// only as a member (or when excluded), and `cargo xtask codegen` removes files
+/// under `generated/` that the manifest does not generate.
+pub fn inside_workspace_notice(out: &Path, workspace: &Path) -> Option<String> {
+    let inside = out.strip_prefix(absolute(workspace)).ok()?;
+    if inside.starts_with("generated") {
+        Some(format!(
+            "{} is under generated/, which `cargo xtask codegen` keeps to what models/manifest.json generates: it would remove these files; pin the model with `cargo xtask add-service` instead",
+            out.display()
+        ))
+    } else if inside.starts_with("target") {
+        None
+    } else {
+        Some(format!(
+            "{} is inside this workspace: add it to `members` (or `exclude`) in the workspace Cargo.toml before building it",
+            out.display()
+        ))
     }
 }
 

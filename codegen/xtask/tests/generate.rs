@@ -481,6 +481,24 @@ fn the_runtime_is_a_relative_path_inside_the_workspace_and_what_the_user_gives_o
     );
 }
 
+#[test]
+fn a_crate_inside_the_workspace_comes_with_what_to_do() {
+    use xtask::generate::inside_workspace_notice;
+    let root = Path::new("/w/querygen");
+    let generated = inside_workspace_notice(Path::new("/w/querygen/generated/foo"), root).unwrap();
+    assert!(generated.contains("cargo xtask add-service"), "{generated}");
+    let member = inside_workspace_notice(Path::new("/w/querygen/crates/foo"), root).unwrap();
+    assert!(member.contains("`members`"), "{member}");
+    assert_eq!(
+        inside_workspace_notice(Path::new("/w/querygen/target/x"), root),
+        None
+    );
+    assert_eq!(
+        inside_workspace_notice(Path::new("/elsewhere/foo"), root),
+        None
+    );
+}
+
 /// A crate generated outside the workspace builds: `cargo check` with the
 /// workspace's lock file, offline, sans-IO (the client's own dependencies are
 /// checked by `cargo xtask check-models`); target dir under the workspace's
