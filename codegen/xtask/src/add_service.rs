@@ -16,8 +16,8 @@ use crate::{hex, workspace_root, TaskError};
 type Result<T> = std::result::Result<T, TaskError>;
 
 /// The usage lines of the command, for `cargo xtask help`.
-pub const USAGE: &str = "\
-  add-service NAME --path PATH_IN_API_MODELS [--service SHAPE_ID] [--dry-run]
+pub const USAGE: &str =
+    "  add-service NAME --path PATH_IN_API_MODELS [--service SHAPE_ID] [--dry-run]
                     pin the model at PATH (inside $SMITHY_MODELS_DIR, e.g.
                     models/sns/service/2010-03-31/sns-2010-03-31.json) in models/manifest.json by
                     sha256, add generated/NAME to the workspace and generate it; run again to move

@@ -48,8 +48,7 @@ pub struct GenerateArgs {
 }
 
 /// The usage lines of the command, for `cargo xtask help`.
-pub const USAGE: &str = "\
-  generate --model FILE --out DIR [--service SHAPE_ID] [--crate-name NAME] [--operations Op1,Op2]
+pub const USAGE: &str = "  generate --model FILE --out DIR [--service SHAPE_ID] [--crate-name NAME] [--operations Op1,Op2]
            [--runtime-path P | --runtime-version V] [--timings]
                     write a crate for any Smithy JSON AST or botocore JSON model into DIR (replaced
                     if it holds a crate querygen generated); --operations keeps those operations and
