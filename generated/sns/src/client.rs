@@ -15,9 +15,12 @@
 //! # }
 //! ```
 pub use ::querygen_client::{
-    Config, ConfigBuilder, Credentials, FinalPoll, ItemStream, PaginationStream,
-    RetryConfig, SdkError, Transport, WaiterError,
+    CallOverrides, Config, ConfigBuilder, Credentials, FinalPoll, Intercept, ItemStream,
+    PaginationStream, ProxyConfig, RetryConfig, SdkError, Transport, TrustRoots,
+    WaiterError,
 };
+/// Interceptors: hooks into each call (the [`Intercept`] trait and what its hooks see).
+pub use ::querygen_client::intercept;
 pub use ::querygen_client::config::ConfigError;
 /// Credential providers (the default chain, profiles, STS, containers, instance
 /// metadata, processes, SSO) and the trait for writing one.
@@ -70,7 +73,7 @@ impl Client {
         self.handle.config()
     }
     #[cfg(feature = "add-permission")]
-    /// Starts a `AddPermission` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `AddPermission`: set the input on the returned builder, then `send()` it.
     pub fn add_permission(
         &self,
     ) -> crate::operation::add_permission::AddPermissionFluentBuilder {
@@ -79,7 +82,7 @@ impl Client {
         )
     }
     #[cfg(feature = "check-if-phone-number-is-opted-out")]
-    /// Starts a `CheckIfPhoneNumberIsOptedOut` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `CheckIfPhoneNumberIsOptedOut`: set the input on the returned builder, then `send()` it.
     pub fn check_if_phone_number_is_opted_out(
         &self,
     ) -> crate::operation::check_if_phone_number_is_opted_out::CheckIfPhoneNumberIsOptedOutFluentBuilder {
@@ -88,7 +91,7 @@ impl Client {
         )
     }
     #[cfg(feature = "confirm-subscription")]
-    /// Starts a `ConfirmSubscription` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `ConfirmSubscription`: set the input on the returned builder, then `send()` it.
     pub fn confirm_subscription(
         &self,
     ) -> crate::operation::confirm_subscription::ConfirmSubscriptionFluentBuilder {
@@ -97,7 +100,7 @@ impl Client {
         )
     }
     #[cfg(feature = "create-platform-application")]
-    /// Starts a `CreatePlatformApplication` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `CreatePlatformApplication`: set the input on the returned builder, then `send()` it.
     pub fn create_platform_application(
         &self,
     ) -> crate::operation::create_platform_application::CreatePlatformApplicationFluentBuilder {
@@ -106,7 +109,7 @@ impl Client {
         )
     }
     #[cfg(feature = "create-platform-endpoint")]
-    /// Starts a `CreatePlatformEndpoint` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `CreatePlatformEndpoint`: set the input on the returned builder, then `send()` it.
     pub fn create_platform_endpoint(
         &self,
     ) -> crate::operation::create_platform_endpoint::CreatePlatformEndpointFluentBuilder {
@@ -115,7 +118,7 @@ impl Client {
         )
     }
     #[cfg(feature = "create-sms-sandbox-phone-number")]
-    /// Starts a `CreateSMSSandboxPhoneNumber` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `CreateSMSSandboxPhoneNumber`: set the input on the returned builder, then `send()` it.
     pub fn create_sms_sandbox_phone_number(
         &self,
     ) -> crate::operation::create_sms_sandbox_phone_number::CreateSmsSandboxPhoneNumberFluentBuilder {
@@ -124,7 +127,7 @@ impl Client {
         )
     }
     #[cfg(feature = "create-topic")]
-    /// Starts a `CreateTopic` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `CreateTopic`: set the input on the returned builder, then `send()` it.
     pub fn create_topic(
         &self,
     ) -> crate::operation::create_topic::CreateTopicFluentBuilder {
@@ -133,7 +136,7 @@ impl Client {
         )
     }
     #[cfg(feature = "delete-endpoint")]
-    /// Starts a `DeleteEndpoint` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `DeleteEndpoint`: set the input on the returned builder, then `send()` it.
     pub fn delete_endpoint(
         &self,
     ) -> crate::operation::delete_endpoint::DeleteEndpointFluentBuilder {
@@ -142,7 +145,7 @@ impl Client {
         )
     }
     #[cfg(feature = "delete-platform-application")]
-    /// Starts a `DeletePlatformApplication` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `DeletePlatformApplication`: set the input on the returned builder, then `send()` it.
     pub fn delete_platform_application(
         &self,
     ) -> crate::operation::delete_platform_application::DeletePlatformApplicationFluentBuilder {
@@ -151,7 +154,7 @@ impl Client {
         )
     }
     #[cfg(feature = "delete-sms-sandbox-phone-number")]
-    /// Starts a `DeleteSMSSandboxPhoneNumber` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `DeleteSMSSandboxPhoneNumber`: set the input on the returned builder, then `send()` it.
     pub fn delete_sms_sandbox_phone_number(
         &self,
     ) -> crate::operation::delete_sms_sandbox_phone_number::DeleteSmsSandboxPhoneNumberFluentBuilder {
@@ -160,7 +163,7 @@ impl Client {
         )
     }
     #[cfg(feature = "delete-topic")]
-    /// Starts a `DeleteTopic` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `DeleteTopic`: set the input on the returned builder, then `send()` it.
     pub fn delete_topic(
         &self,
     ) -> crate::operation::delete_topic::DeleteTopicFluentBuilder {
@@ -169,7 +172,7 @@ impl Client {
         )
     }
     #[cfg(feature = "get-data-protection-policy")]
-    /// Starts a `GetDataProtectionPolicy` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `GetDataProtectionPolicy`: set the input on the returned builder, then `send()` it.
     pub fn get_data_protection_policy(
         &self,
     ) -> crate::operation::get_data_protection_policy::GetDataProtectionPolicyFluentBuilder {
@@ -178,7 +181,7 @@ impl Client {
         )
     }
     #[cfg(feature = "get-endpoint-attributes")]
-    /// Starts a `GetEndpointAttributes` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `GetEndpointAttributes`: set the input on the returned builder, then `send()` it.
     pub fn get_endpoint_attributes(
         &self,
     ) -> crate::operation::get_endpoint_attributes::GetEndpointAttributesFluentBuilder {
@@ -187,7 +190,7 @@ impl Client {
         )
     }
     #[cfg(feature = "get-platform-application-attributes")]
-    /// Starts a `GetPlatformApplicationAttributes` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `GetPlatformApplicationAttributes`: set the input on the returned builder, then `send()` it.
     pub fn get_platform_application_attributes(
         &self,
     ) -> crate::operation::get_platform_application_attributes::GetPlatformApplicationAttributesFluentBuilder {
@@ -196,7 +199,7 @@ impl Client {
         )
     }
     #[cfg(feature = "get-sms-attributes")]
-    /// Starts a `GetSMSAttributes` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `GetSMSAttributes`: set the input on the returned builder, then `send()` it.
     pub fn get_sms_attributes(
         &self,
     ) -> crate::operation::get_sms_attributes::GetSmsAttributesFluentBuilder {
@@ -205,7 +208,7 @@ impl Client {
         )
     }
     #[cfg(feature = "get-sms-sandbox-account-status")]
-    /// Starts a `GetSMSSandboxAccountStatus` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `GetSMSSandboxAccountStatus`: set the input on the returned builder, then `send()` it.
     pub fn get_sms_sandbox_account_status(
         &self,
     ) -> crate::operation::get_sms_sandbox_account_status::GetSmsSandboxAccountStatusFluentBuilder {
@@ -214,7 +217,7 @@ impl Client {
         )
     }
     #[cfg(feature = "get-subscription-attributes")]
-    /// Starts a `GetSubscriptionAttributes` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `GetSubscriptionAttributes`: set the input on the returned builder, then `send()` it.
     pub fn get_subscription_attributes(
         &self,
     ) -> crate::operation::get_subscription_attributes::GetSubscriptionAttributesFluentBuilder {
@@ -223,7 +226,7 @@ impl Client {
         )
     }
     #[cfg(feature = "get-topic-attributes")]
-    /// Starts a `GetTopicAttributes` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `GetTopicAttributes`: set the input on the returned builder, then `send()` it.
     pub fn get_topic_attributes(
         &self,
     ) -> crate::operation::get_topic_attributes::GetTopicAttributesFluentBuilder {
@@ -232,7 +235,7 @@ impl Client {
         )
     }
     #[cfg(feature = "list-endpoints-by-platform-application")]
-    /// Starts a `ListEndpointsByPlatformApplication` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `ListEndpointsByPlatformApplication`: set the input on the returned builder, then `send()` it.
     pub fn list_endpoints_by_platform_application(
         &self,
     ) -> crate::operation::list_endpoints_by_platform_application::ListEndpointsByPlatformApplicationFluentBuilder {
@@ -241,7 +244,7 @@ impl Client {
         )
     }
     #[cfg(feature = "list-origination-numbers")]
-    /// Starts a `ListOriginationNumbers` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `ListOriginationNumbers`: set the input on the returned builder, then `send()` it.
     pub fn list_origination_numbers(
         &self,
     ) -> crate::operation::list_origination_numbers::ListOriginationNumbersFluentBuilder {
@@ -250,7 +253,7 @@ impl Client {
         )
     }
     #[cfg(feature = "list-phone-numbers-opted-out")]
-    /// Starts a `ListPhoneNumbersOptedOut` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `ListPhoneNumbersOptedOut`: set the input on the returned builder, then `send()` it.
     pub fn list_phone_numbers_opted_out(
         &self,
     ) -> crate::operation::list_phone_numbers_opted_out::ListPhoneNumbersOptedOutFluentBuilder {
@@ -259,7 +262,7 @@ impl Client {
         )
     }
     #[cfg(feature = "list-platform-applications")]
-    /// Starts a `ListPlatformApplications` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `ListPlatformApplications`: set the input on the returned builder, then `send()` it.
     pub fn list_platform_applications(
         &self,
     ) -> crate::operation::list_platform_applications::ListPlatformApplicationsFluentBuilder {
@@ -268,7 +271,7 @@ impl Client {
         )
     }
     #[cfg(feature = "list-sms-sandbox-phone-numbers")]
-    /// Starts a `ListSMSSandboxPhoneNumbers` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `ListSMSSandboxPhoneNumbers`: set the input on the returned builder, then `send()` it.
     pub fn list_sms_sandbox_phone_numbers(
         &self,
     ) -> crate::operation::list_sms_sandbox_phone_numbers::ListSmsSandboxPhoneNumbersFluentBuilder {
@@ -277,7 +280,7 @@ impl Client {
         )
     }
     #[cfg(feature = "list-subscriptions")]
-    /// Starts a `ListSubscriptions` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `ListSubscriptions`: set the input on the returned builder, then `send()` it.
     pub fn list_subscriptions(
         &self,
     ) -> crate::operation::list_subscriptions::ListSubscriptionsFluentBuilder {
@@ -286,7 +289,7 @@ impl Client {
         )
     }
     #[cfg(feature = "list-subscriptions-by-topic")]
-    /// Starts a `ListSubscriptionsByTopic` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `ListSubscriptionsByTopic`: set the input on the returned builder, then `send()` it.
     pub fn list_subscriptions_by_topic(
         &self,
     ) -> crate::operation::list_subscriptions_by_topic::ListSubscriptionsByTopicFluentBuilder {
@@ -295,7 +298,7 @@ impl Client {
         )
     }
     #[cfg(feature = "list-tags-for-resource")]
-    /// Starts a `ListTagsForResource` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `ListTagsForResource`: set the input on the returned builder, then `send()` it.
     pub fn list_tags_for_resource(
         &self,
     ) -> crate::operation::list_tags_for_resource::ListTagsForResourceFluentBuilder {
@@ -304,14 +307,14 @@ impl Client {
         )
     }
     #[cfg(feature = "list-topics")]
-    /// Starts a `ListTopics` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `ListTopics`: set the input on the returned builder, then `send()` it.
     pub fn list_topics(&self) -> crate::operation::list_topics::ListTopicsFluentBuilder {
         crate::operation::list_topics::ListTopicsFluentBuilder::new(
             ::std::sync::Arc::clone(&self.handle),
         )
     }
     #[cfg(feature = "opt-in-phone-number")]
-    /// Starts a `OptInPhoneNumber` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `OptInPhoneNumber`: set the input on the returned builder, then `send()` it.
     pub fn opt_in_phone_number(
         &self,
     ) -> crate::operation::opt_in_phone_number::OptInPhoneNumberFluentBuilder {
@@ -320,14 +323,14 @@ impl Client {
         )
     }
     #[cfg(feature = "publish")]
-    /// Starts a `Publish` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `Publish`: set the input on the returned builder, then `send()` it.
     pub fn publish(&self) -> crate::operation::publish::PublishFluentBuilder {
         crate::operation::publish::PublishFluentBuilder::new(
             ::std::sync::Arc::clone(&self.handle),
         )
     }
     #[cfg(feature = "publish-batch")]
-    /// Starts a `PublishBatch` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `PublishBatch`: set the input on the returned builder, then `send()` it.
     pub fn publish_batch(
         &self,
     ) -> crate::operation::publish_batch::PublishBatchFluentBuilder {
@@ -336,7 +339,7 @@ impl Client {
         )
     }
     #[cfg(feature = "put-data-protection-policy")]
-    /// Starts a `PutDataProtectionPolicy` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `PutDataProtectionPolicy`: set the input on the returned builder, then `send()` it.
     pub fn put_data_protection_policy(
         &self,
     ) -> crate::operation::put_data_protection_policy::PutDataProtectionPolicyFluentBuilder {
@@ -345,7 +348,7 @@ impl Client {
         )
     }
     #[cfg(feature = "remove-permission")]
-    /// Starts a `RemovePermission` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `RemovePermission`: set the input on the returned builder, then `send()` it.
     pub fn remove_permission(
         &self,
     ) -> crate::operation::remove_permission::RemovePermissionFluentBuilder {
@@ -354,7 +357,7 @@ impl Client {
         )
     }
     #[cfg(feature = "set-endpoint-attributes")]
-    /// Starts a `SetEndpointAttributes` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `SetEndpointAttributes`: set the input on the returned builder, then `send()` it.
     pub fn set_endpoint_attributes(
         &self,
     ) -> crate::operation::set_endpoint_attributes::SetEndpointAttributesFluentBuilder {
@@ -363,7 +366,7 @@ impl Client {
         )
     }
     #[cfg(feature = "set-platform-application-attributes")]
-    /// Starts a `SetPlatformApplicationAttributes` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `SetPlatformApplicationAttributes`: set the input on the returned builder, then `send()` it.
     pub fn set_platform_application_attributes(
         &self,
     ) -> crate::operation::set_platform_application_attributes::SetPlatformApplicationAttributesFluentBuilder {
@@ -372,7 +375,7 @@ impl Client {
         )
     }
     #[cfg(feature = "set-sms-attributes")]
-    /// Starts a `SetSMSAttributes` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `SetSMSAttributes`: set the input on the returned builder, then `send()` it.
     pub fn set_sms_attributes(
         &self,
     ) -> crate::operation::set_sms_attributes::SetSmsAttributesFluentBuilder {
@@ -381,7 +384,7 @@ impl Client {
         )
     }
     #[cfg(feature = "set-subscription-attributes")]
-    /// Starts a `SetSubscriptionAttributes` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `SetSubscriptionAttributes`: set the input on the returned builder, then `send()` it.
     pub fn set_subscription_attributes(
         &self,
     ) -> crate::operation::set_subscription_attributes::SetSubscriptionAttributesFluentBuilder {
@@ -390,7 +393,7 @@ impl Client {
         )
     }
     #[cfg(feature = "set-topic-attributes")]
-    /// Starts a `SetTopicAttributes` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `SetTopicAttributes`: set the input on the returned builder, then `send()` it.
     pub fn set_topic_attributes(
         &self,
     ) -> crate::operation::set_topic_attributes::SetTopicAttributesFluentBuilder {
@@ -399,14 +402,14 @@ impl Client {
         )
     }
     #[cfg(feature = "subscribe")]
-    /// Starts a `Subscribe` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `Subscribe`: set the input on the returned builder, then `send()` it.
     pub fn subscribe(&self) -> crate::operation::subscribe::SubscribeFluentBuilder {
         crate::operation::subscribe::SubscribeFluentBuilder::new(
             ::std::sync::Arc::clone(&self.handle),
         )
     }
     #[cfg(feature = "tag-resource")]
-    /// Starts a `TagResource` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `TagResource`: set the input on the returned builder, then `send()` it.
     pub fn tag_resource(
         &self,
     ) -> crate::operation::tag_resource::TagResourceFluentBuilder {
@@ -415,7 +418,7 @@ impl Client {
         )
     }
     #[cfg(feature = "unsubscribe")]
-    /// Starts a `Unsubscribe` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `Unsubscribe`: set the input on the returned builder, then `send()` it.
     pub fn unsubscribe(
         &self,
     ) -> crate::operation::unsubscribe::UnsubscribeFluentBuilder {
@@ -424,7 +427,7 @@ impl Client {
         )
     }
     #[cfg(feature = "untag-resource")]
-    /// Starts a `UntagResource` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `UntagResource`: set the input on the returned builder, then `send()` it.
     pub fn untag_resource(
         &self,
     ) -> crate::operation::untag_resource::UntagResourceFluentBuilder {
@@ -433,7 +436,7 @@ impl Client {
         )
     }
     #[cfg(feature = "verify-sms-sandbox-phone-number")]
-    /// Starts a `VerifySMSSandboxPhoneNumber` call: set the input on the returned builder, then `send()` it.
+    /// Starts a call to `VerifySMSSandboxPhoneNumber`: set the input on the returned builder, then `send()` it.
     pub fn verify_sms_sandbox_phone_number(
         &self,
     ) -> crate::operation::verify_sms_sandbox_phone_number::VerifySmsSandboxPhoneNumberFluentBuilder {

@@ -8,7 +8,7 @@
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct AuthorizationErrorException {
-    /// The `message` member.
+    /// The error message, as the service wrote it.
     pub message: ::std::option::Option<::std::string::String>,
 }
 impl AuthorizationErrorException {
@@ -105,7 +105,7 @@ mod batch_entry_ids_not_distinct_exception_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct BatchEntryIdsNotDistinctException {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl BatchEntryIdsNotDistinctException {
@@ -207,7 +207,7 @@ mod batch_request_too_long_exception_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct BatchRequestTooLongException {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl BatchRequestTooLongException {
@@ -317,7 +317,7 @@ mod concurrent_access_exception_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct ConcurrentAccessException {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl ConcurrentAccessException {
@@ -427,7 +427,7 @@ mod empty_batch_request_exception_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct EmptyBatchRequestException {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl EmptyBatchRequestException {
@@ -639,7 +639,7 @@ mod filter_policy_limit_exceeded_exception_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct FilterPolicyLimitExceededException {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl FilterPolicyLimitExceededException {
@@ -789,7 +789,7 @@ mod internal_error_exception_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct InternalErrorException {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl InternalErrorException {
@@ -933,7 +933,7 @@ mod invalid_batch_entry_id_exception_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct InvalidBatchEntryIdException {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl InvalidBatchEntryIdException {
@@ -1079,7 +1079,7 @@ mod invalid_parameter_exception_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct InvalidParameterException {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl InvalidParameterException {
@@ -1340,7 +1340,7 @@ mod invalid_security_exception_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct InvalidSecurityException {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl InvalidSecurityException {
@@ -1454,7 +1454,7 @@ mod invalid_state_exception_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct InvalidStateException {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl InvalidStateException {
@@ -1556,7 +1556,7 @@ mod kms_access_denied_exception_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct KmsAccessDeniedException {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl KmsAccessDeniedException {
@@ -1658,7 +1658,7 @@ mod kms_disabled_exception_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct KmsDisabledException {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl KmsDisabledException {
@@ -1763,7 +1763,7 @@ mod kms_invalid_state_exception_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct KmsInvalidStateException {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl KmsInvalidStateException {
@@ -1865,7 +1865,7 @@ mod kms_not_found_exception_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct KmsNotFoundException {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl KmsNotFoundException {
@@ -1967,7 +1967,7 @@ mod kms_opt_in_required_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct KmsOptInRequired {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl KmsOptInRequired {
@@ -2071,7 +2071,7 @@ mod kms_throttling_exception_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct KmsThrottlingException {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl KmsThrottlingException {
@@ -2197,7 +2197,7 @@ mod not_found_exception_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct NotFoundException {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl NotFoundException {
@@ -2324,7 +2324,7 @@ mod opted_out_exception_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct OptedOutException {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl OptedOutException {
@@ -2534,7 +2534,7 @@ mod replay_limit_exceeded_exception_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct ReplayLimitExceededException {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl ReplayLimitExceededException {
@@ -2651,7 +2651,7 @@ mod resource_not_found_exception_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct ResourceNotFoundException {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl ResourceNotFoundException {
@@ -2770,7 +2770,7 @@ mod stale_tag_exception_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct StaleTagException {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl StaleTagException {
@@ -2879,7 +2879,7 @@ mod subscription_limit_exceeded_exception_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct SubscriptionLimitExceededException {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl SubscriptionLimitExceededException {
@@ -2983,7 +2983,7 @@ mod tag_limit_exceeded_exception_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct TagLimitExceededException {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl TagLimitExceededException {
@@ -3095,7 +3095,7 @@ mod tag_policy_exception_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct TagPolicyException {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl TagPolicyException {
@@ -3336,7 +3336,7 @@ mod too_many_entries_in_batch_request_exception_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct TooManyEntriesInBatchRequestException {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl TooManyEntriesInBatchRequestException {
@@ -3438,7 +3438,7 @@ mod topic_limit_exceeded_exception_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct TopicLimitExceededException {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl TopicLimitExceededException {
@@ -3545,7 +3545,7 @@ mod user_error_exception_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug, Default)]
     pub struct UserErrorException {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl UserErrorException {
@@ -3658,7 +3658,7 @@ mod validation_exception_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug)]
     pub struct ValidationException {
-        /// The `Message` member.
+        /// The error message, as the service wrote it.
         ///
         /// Required: the builder's `build()` fails without it.
         pub message: ::std::string::String,
@@ -3774,7 +3774,7 @@ mod verification_exception_items {
     #[non_exhaustive]
     #[derive(Clone, PartialEq, Debug)]
     pub struct VerificationException {
-        /// The `Message` member.
+        /// The error message, as the service wrote it.
         ///
         /// Required: the builder's `build()` fails without it.
         pub message: ::std::string::String,
@@ -6101,7 +6101,7 @@ pub mod builders {
         message: ::std::option::Option<::std::string::String>,
     }
     impl AuthorizationErrorExceptionBuilder {
-        /// The `message` member.
+        /// The error message, as the service wrote it.
         pub fn message(
             mut self,
             input: impl ::std::convert::Into<::std::string::String>,
@@ -6132,7 +6132,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl BatchEntryIdsNotDistinctExceptionBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -6166,7 +6166,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl BatchRequestTooLongExceptionBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -6208,7 +6208,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl ConcurrentAccessExceptionBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -6250,7 +6250,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl EmptyBatchRequestExceptionBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -6324,7 +6324,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl FilterPolicyLimitExceededExceptionBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -6406,7 +6406,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl InternalErrorExceptionBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -6482,7 +6482,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl InvalidBatchEntryIdExceptionBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -6560,7 +6560,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl InvalidParameterExceptionBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -6684,7 +6684,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl InvalidSecurityExceptionBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -6730,7 +6730,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl InvalidStateExceptionBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -6764,7 +6764,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl KmsAccessDeniedExceptionBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -6798,7 +6798,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl KmsDisabledExceptionBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -6832,7 +6832,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl KmsInvalidStateExceptionBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -6866,7 +6866,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl KmsNotFoundExceptionBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -6900,7 +6900,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl KmsOptInRequiredBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -6934,7 +6934,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl KmsThrottlingExceptionBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -6992,7 +6992,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl NotFoundExceptionBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -7050,7 +7050,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl OptedOutExceptionBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -7124,7 +7124,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl ReplayLimitExceededExceptionBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -7173,7 +7173,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl ResourceNotFoundExceptionBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -7223,7 +7223,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl StaleTagExceptionBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -7264,7 +7264,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl SubscriptionLimitExceededExceptionBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -7304,7 +7304,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl TagLimitExceededExceptionBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -7352,7 +7352,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl TagPolicyExceptionBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -7456,7 +7456,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl TooManyEntriesInBatchRequestExceptionBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -7490,7 +7490,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl TopicLimitExceededExceptionBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -7529,7 +7529,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl UserErrorExceptionBuilder {
-            /// The `message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -7574,7 +7574,7 @@ pub mod builders {
             message: ::std::option::Option<::std::string::String>,
         }
         impl ValidationExceptionBuilder {
-            /// The `Message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,
@@ -7640,7 +7640,7 @@ pub mod builders {
             status: ::std::option::Option<::std::string::String>,
         }
         impl VerificationExceptionBuilder {
-            /// The `Message` member.
+            /// The error message, as the service wrote it.
             pub fn message(
                 mut self,
                 input: impl ::std::convert::Into<::std::string::String>,

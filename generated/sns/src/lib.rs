@@ -3,8 +3,6 @@
 
 //! # Amazon Simple Notification Service
 //!
-//! Amazon Simple Notification Service
-//!
 //! Amazon Simple Notification Service (Amazon SNS) is a web service that enables you to build
 //! distributed web-enabled applications. Applications can use Amazon SNS to easily push real-time
 //! notification messages to interested subscribers over multiple delivery protocols. For more
@@ -28,7 +26,7 @@
 //! - [`error`]: the errors the service may return.
 //! - [`endpoint`]: the endpoint resolver compiled from the service's endpoint rule set (`resolve_endpoint`, `Params`).
 //!
-//! Features: every operation is a cargo feature (`add-permission` for `AddPermission`), all on by default. With `default-features = false` and only the features you name, the crate compiles those operations and the shapes they reach. The `client` feature (on by default) adds [`Client`], the async client; the `rustls` feature (on by default) gives it its default HTTPS transport. The `server` feature adds the service's side of the protocol (request parsing, response and error writing), for tests and stubs.
+//! Features: every operation is a cargo feature (`add-permission` for `AddPermission`), all on by default. With `default-features = false` and only the features you name, the crate compiles those operations and the shapes they reach. The `client` feature (on by default) adds [`Client`], the async client; the `rustls` feature (on by default) gives it its default HTTPS transport. The `server` feature adds the service's side of the protocol (request parsing, response and error writing), for tests and stubs. The `fake` feature adds `fake`: the typed service trait (`SnsService`) and `Fake`, an in-process transport answering with it, for testing code that uses this crate; `fake-server` serves the same over HTTP on 127.0.0.1.
 #![warn(missing_docs)]
 #![deny(
     clippy::unwrap_used,
@@ -42,6 +40,8 @@ pub mod client;
 pub use client::Client;
 pub mod endpoint;
 pub mod error;
+#[cfg(feature = "fake")]
+pub mod fake;
 pub mod operation;
 pub mod types;
 /// Types of `querygen-runtime` that this crate's signatures show, so that

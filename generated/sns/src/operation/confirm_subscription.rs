@@ -398,7 +398,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `ConfirmSubscription` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ConfirmSubscriptionError`].
+/// Reads the HTTP response of `ConfirmSubscription`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ConfirmSubscriptionError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -433,19 +433,30 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `ConfirmSubscription` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `ConfirmSubscription` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct ConfirmSubscriptionFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::ConfirmSubscriptionInputBuilder,
 }
 #[cfg(feature = "client")]
 impl ConfirmSubscriptionFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::ConfirmSubscriptionInputBuilder {
@@ -477,7 +488,7 @@ impl ConfirmSubscriptionFluentBuilder {
                     ),
                 )
             })?;
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// The ARN of the topic for which you wish to confirm a subscription.
     pub fn topic_arn(
@@ -573,7 +584,7 @@ impl ConfirmSubscriptionOutput {
         }
     }
 }
-/// Server side: parses a `ConfirmSubscription` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `ConfirmSubscription` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

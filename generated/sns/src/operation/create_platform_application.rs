@@ -337,7 +337,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `CreatePlatformApplication` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`CreatePlatformApplicationError`].
+/// Reads the HTTP response of `CreatePlatformApplication`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`CreatePlatformApplicationError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -372,19 +372,30 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `CreatePlatformApplication` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `CreatePlatformApplication` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct CreatePlatformApplicationFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::CreatePlatformApplicationInputBuilder,
 }
 #[cfg(feature = "client")]
 impl CreatePlatformApplicationFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::CreatePlatformApplicationInputBuilder {
@@ -416,7 +427,7 @@ impl CreatePlatformApplicationFluentBuilder {
                     ),
                 )
             })?;
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// Application names must be made up of only uppercase and lowercase ASCII letters, numbers,
     /// underscores, hyphens, and periods, and must be between 1 and 256 characters long.
@@ -544,7 +555,7 @@ impl CreatePlatformApplicationOutput {
         }
     }
 }
-/// Server side: parses a `CreatePlatformApplication` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `CreatePlatformApplication` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

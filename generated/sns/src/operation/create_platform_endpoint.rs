@@ -347,7 +347,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `CreatePlatformEndpoint` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`CreatePlatformEndpointError`].
+/// Reads the HTTP response of `CreatePlatformEndpoint`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`CreatePlatformEndpointError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -382,19 +382,30 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `CreatePlatformEndpoint` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `CreatePlatformEndpoint` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct CreatePlatformEndpointFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::CreatePlatformEndpointInputBuilder,
 }
 #[cfg(feature = "client")]
 impl CreatePlatformEndpointFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::CreatePlatformEndpointInputBuilder {
@@ -426,7 +437,7 @@ impl CreatePlatformEndpointFluentBuilder {
                     ),
                 )
             })?;
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// `PlatformApplicationArn` returned from CreatePlatformApplication is used to create a an endpoint.
     pub fn platform_application_arn(
@@ -580,7 +591,7 @@ impl CreatePlatformEndpointOutput {
         }
     }
 }
-/// Server side: parses a `CreatePlatformEndpoint` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `CreatePlatformEndpoint` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

@@ -515,7 +515,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `CreateTopic` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`CreateTopicError`].
+/// Reads the HTTP response of `CreateTopic`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`CreateTopicError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -550,19 +550,30 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `CreateTopic` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `CreateTopic` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct CreateTopicFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::CreateTopicInputBuilder,
 }
 #[cfg(feature = "client")]
 impl CreateTopicFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::CreateTopicInputBuilder {
@@ -594,7 +605,7 @@ impl CreateTopicFluentBuilder {
                     ),
                 )
             })?;
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// The name of the topic you want to create.
     ///
@@ -820,7 +831,7 @@ impl CreateTopicOutput {
         }
     }
 }
-/// Server side: parses a `CreateTopic` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `CreateTopic` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

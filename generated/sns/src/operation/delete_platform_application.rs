@@ -260,7 +260,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `DeletePlatformApplication` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DeletePlatformApplicationError`].
+/// Reads the HTTP response of `DeletePlatformApplication`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DeletePlatformApplicationError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -295,19 +295,30 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `DeletePlatformApplication` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `DeletePlatformApplication` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DeletePlatformApplicationFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::DeletePlatformApplicationInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DeletePlatformApplicationFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::DeletePlatformApplicationInputBuilder {
@@ -339,7 +350,7 @@ impl DeletePlatformApplicationFluentBuilder {
                     ),
                 )
             })?;
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// `PlatformApplicationArn` of platform application object to delete.
     pub fn platform_application_arn(
@@ -381,7 +392,7 @@ impl DeletePlatformApplicationOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
-/// Server side: parses a `DeletePlatformApplication` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `DeletePlatformApplication` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

@@ -332,7 +332,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `DeleteSMSSandboxPhoneNumber` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DeleteSmsSandboxPhoneNumberError`].
+/// Reads the HTTP response of `DeleteSMSSandboxPhoneNumber`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DeleteSmsSandboxPhoneNumberError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -367,19 +367,30 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `DeleteSMSSandboxPhoneNumber` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `DeleteSMSSandboxPhoneNumber` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DeleteSmsSandboxPhoneNumberFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::DeleteSmsSandboxPhoneNumberInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DeleteSmsSandboxPhoneNumberFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::DeleteSmsSandboxPhoneNumberInputBuilder {
@@ -411,7 +422,7 @@ impl DeleteSmsSandboxPhoneNumberFluentBuilder {
                     ),
                 )
             })?;
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// The destination phone number to delete.
     pub fn phone_number(
@@ -452,7 +463,7 @@ impl DeleteSmsSandboxPhoneNumberOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
-/// Server side: parses a `DeleteSMSSandboxPhoneNumber` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `DeleteSMSSandboxPhoneNumber` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

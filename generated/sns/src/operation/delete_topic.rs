@@ -348,7 +348,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `DeleteTopic` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DeleteTopicError`].
+/// Reads the HTTP response of `DeleteTopic`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`DeleteTopicError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -383,19 +383,30 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `DeleteTopic` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `DeleteTopic` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct DeleteTopicFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::DeleteTopicInputBuilder,
 }
 #[cfg(feature = "client")]
 impl DeleteTopicFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::DeleteTopicInputBuilder {
@@ -427,7 +438,7 @@ impl DeleteTopicFluentBuilder {
                     ),
                 )
             })?;
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// The ARN of the topic you want to delete.
     pub fn topic_arn(
@@ -468,7 +479,7 @@ impl DeleteTopicOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
-/// Server side: parses a `DeleteTopic` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `DeleteTopic` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

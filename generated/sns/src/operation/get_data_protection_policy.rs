@@ -316,7 +316,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `GetDataProtectionPolicy` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`GetDataProtectionPolicyError`].
+/// Reads the HTTP response of `GetDataProtectionPolicy`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`GetDataProtectionPolicyError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -351,19 +351,30 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `GetDataProtectionPolicy` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `GetDataProtectionPolicy` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct GetDataProtectionPolicyFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::GetDataProtectionPolicyInputBuilder,
 }
 #[cfg(feature = "client")]
 impl GetDataProtectionPolicyFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::GetDataProtectionPolicyInputBuilder {
@@ -395,7 +406,7 @@ impl GetDataProtectionPolicyFluentBuilder {
                     ),
                 )
             })?;
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// The ARN of the topic whose `DataProtectionPolicy` you want to get.
     ///
@@ -444,7 +455,7 @@ impl GetDataProtectionPolicyOutput {
         }
     }
 }
-/// Server side: parses a `GetDataProtectionPolicy` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `GetDataProtectionPolicy` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

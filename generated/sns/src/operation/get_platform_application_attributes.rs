@@ -367,7 +367,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `GetPlatformApplicationAttributes` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`GetPlatformApplicationAttributesError`].
+/// Reads the HTTP response of `GetPlatformApplicationAttributes`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`GetPlatformApplicationAttributesError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -402,19 +402,30 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `GetPlatformApplicationAttributes` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `GetPlatformApplicationAttributes` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct GetPlatformApplicationAttributesFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::GetPlatformApplicationAttributesInputBuilder,
 }
 #[cfg(feature = "client")]
 impl GetPlatformApplicationAttributesFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::GetPlatformApplicationAttributesInputBuilder {
@@ -448,7 +459,7 @@ impl GetPlatformApplicationAttributesFluentBuilder {
                     ),
                 )
             })?;
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// `PlatformApplicationArn` for GetPlatformApplicationAttributesInput.
     pub fn platform_application_arn(
@@ -501,7 +512,7 @@ impl GetPlatformApplicationAttributesOutput {
         }
     }
 }
-/// Server side: parses a `GetPlatformApplicationAttributes` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `GetPlatformApplicationAttributes` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

@@ -358,7 +358,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `GetSMSAttributes` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`GetSmsAttributesError`].
+/// Reads the HTTP response of `GetSMSAttributes`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`GetSmsAttributesError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -393,19 +393,30 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `GetSMSAttributes` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `GetSMSAttributes` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct GetSmsAttributesFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::GetSmsAttributesInputBuilder,
 }
 #[cfg(feature = "client")]
 impl GetSmsAttributesFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::GetSmsAttributesInputBuilder {
@@ -428,7 +439,7 @@ impl GetSmsAttributesFluentBuilder {
         ::querygen_client::SdkError<GetSmsAttributesError>,
     > {
         let input = self.inner.build();
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// Appends one item to the `attributes` member.
     ///
@@ -498,7 +509,7 @@ impl GetSmsAttributesOutput {
         }
     }
 }
-/// Server side: parses a `GetSMSAttributes` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `GetSMSAttributes` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

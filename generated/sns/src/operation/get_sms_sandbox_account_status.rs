@@ -279,7 +279,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `GetSMSSandboxAccountStatus` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`GetSmsSandboxAccountStatusError`].
+/// Reads the HTTP response of `GetSMSSandboxAccountStatus`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`GetSmsSandboxAccountStatusError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -314,19 +314,30 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `GetSMSSandboxAccountStatus` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `GetSMSSandboxAccountStatus` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct GetSmsSandboxAccountStatusFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::GetSmsSandboxAccountStatusInputBuilder,
 }
 #[cfg(feature = "client")]
 impl GetSmsSandboxAccountStatusFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::GetSmsSandboxAccountStatusInputBuilder {
@@ -349,7 +360,7 @@ impl GetSmsSandboxAccountStatusFluentBuilder {
         ::querygen_client::SdkError<GetSmsSandboxAccountStatusError>,
     > {
         let input = self.inner.build();
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
 }
 #[cfg(feature = "server")]
@@ -371,7 +382,7 @@ impl GetSmsSandboxAccountStatusOutput {
         }
     }
 }
-/// Server side: parses a `GetSMSSandboxAccountStatus` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `GetSMSSandboxAccountStatus` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

@@ -382,7 +382,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `GetSubscriptionAttributes` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`GetSubscriptionAttributesError`].
+/// Reads the HTTP response of `GetSubscriptionAttributes`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`GetSubscriptionAttributesError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -417,19 +417,30 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `GetSubscriptionAttributes` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `GetSubscriptionAttributes` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct GetSubscriptionAttributesFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::GetSubscriptionAttributesInputBuilder,
 }
 #[cfg(feature = "client")]
 impl GetSubscriptionAttributesFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::GetSubscriptionAttributesInputBuilder {
@@ -461,7 +472,7 @@ impl GetSubscriptionAttributesFluentBuilder {
                     ),
                 )
             })?;
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// The ARN of the subscription whose properties you want to get.
     pub fn subscription_arn(
@@ -513,7 +524,7 @@ impl GetSubscriptionAttributesOutput {
         }
     }
 }
-/// Server side: parses a `GetSubscriptionAttributes` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `GetSubscriptionAttributes` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

@@ -419,7 +419,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `GetTopicAttributes` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`GetTopicAttributesError`].
+/// Reads the HTTP response of `GetTopicAttributes`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`GetTopicAttributesError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -454,19 +454,30 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `GetTopicAttributes` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `GetTopicAttributes` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct GetTopicAttributesFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::GetTopicAttributesInputBuilder,
 }
 #[cfg(feature = "client")]
 impl GetTopicAttributesFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::GetTopicAttributesInputBuilder {
@@ -498,7 +509,7 @@ impl GetTopicAttributesFluentBuilder {
                     ),
                 )
             })?;
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// The ARN of the topic whose properties you want to get.
     pub fn topic_arn(
@@ -550,7 +561,7 @@ impl GetTopicAttributesOutput {
         }
     }
 }
-/// Server side: parses a `GetTopicAttributes` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `GetTopicAttributes` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

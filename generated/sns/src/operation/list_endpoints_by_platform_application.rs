@@ -353,7 +353,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `ListEndpointsByPlatformApplication` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ListEndpointsByPlatformApplicationError`].
+/// Reads the HTTP response of `ListEndpointsByPlatformApplication`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ListEndpointsByPlatformApplicationError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -388,19 +388,30 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `ListEndpointsByPlatformApplication` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `ListEndpointsByPlatformApplication` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct ListEndpointsByPlatformApplicationFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::ListEndpointsByPlatformApplicationInputBuilder,
 }
 #[cfg(feature = "client")]
 impl ListEndpointsByPlatformApplicationFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::ListEndpointsByPlatformApplicationInputBuilder {
@@ -436,7 +447,7 @@ impl ListEndpointsByPlatformApplicationFluentBuilder {
                     ),
                 )
             })?;
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// `PlatformApplicationArn` for `ListEndpointsByPlatformApplicationInput` action.
     pub fn platform_application_arn(
@@ -499,7 +510,7 @@ impl ListEndpointsByPlatformApplicationFluentBuilder {
             .map_err(|problem| ::querygen_client::ConstructionError::new(
                 ::std::format!("{}: {problem}", "ListEndpointsByPlatformApplication"),
             ));
-        ::querygen_client::Paginator::new(self.handle, &OPERATION, &PAGINATION, input)
+        ::querygen_client::Paginator::new(self.call, &OPERATION, &PAGINATION, input)
     }
 }
 #[cfg(feature = "server")]
@@ -545,7 +556,7 @@ impl ListEndpointsByPlatformApplicationOutput {
         }
     }
 }
-/// Server side: parses a `ListEndpointsByPlatformApplication` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `ListEndpointsByPlatformApplication` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

@@ -361,7 +361,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `ListOriginationNumbers` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ListOriginationNumbersError`].
+/// Reads the HTTP response of `ListOriginationNumbers`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ListOriginationNumbersError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -396,19 +396,30 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `ListOriginationNumbers` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `ListOriginationNumbers` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct ListOriginationNumbersFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::ListOriginationNumbersInputBuilder,
 }
 #[cfg(feature = "client")]
 impl ListOriginationNumbersFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::ListOriginationNumbersInputBuilder {
@@ -431,7 +442,7 @@ impl ListOriginationNumbersFluentBuilder {
         ::querygen_client::SdkError<ListOriginationNumbersError>,
     > {
         let input = self.inner.build();
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// Token that the previous `ListOriginationNumbers` request returns.
     pub fn next_token(
@@ -485,7 +496,7 @@ impl ListOriginationNumbersFluentBuilder {
         crate::types::PhoneNumberInformation,
     > {
         let input = ::std::result::Result::Ok(self.inner.build());
-        ::querygen_client::Paginator::new(self.handle, &OPERATION, &PAGINATION, input)
+        ::querygen_client::Paginator::new(self.call, &OPERATION, &PAGINATION, input)
     }
 }
 #[cfg(feature = "server")]
@@ -530,7 +541,7 @@ impl ListOriginationNumbersOutput {
         }
     }
 }
-/// Server side: parses a `ListOriginationNumbers` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `ListOriginationNumbers` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

@@ -345,7 +345,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `ListPhoneNumbersOptedOut` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ListPhoneNumbersOptedOutError`].
+/// Reads the HTTP response of `ListPhoneNumbersOptedOut`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ListPhoneNumbersOptedOutError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -380,19 +380,30 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `ListPhoneNumbersOptedOut` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `ListPhoneNumbersOptedOut` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct ListPhoneNumbersOptedOutFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::ListPhoneNumbersOptedOutInputBuilder,
 }
 #[cfg(feature = "client")]
 impl ListPhoneNumbersOptedOutFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::ListPhoneNumbersOptedOutInputBuilder {
@@ -415,7 +426,7 @@ impl ListPhoneNumbersOptedOutFluentBuilder {
         ::querygen_client::SdkError<ListPhoneNumbersOptedOutError>,
     > {
         let input = self.inner.build();
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// A `NextToken` string is used when you call the `ListPhoneNumbersOptedOut` action to retrieve
     /// additional records that are available after the first page of results.
@@ -457,7 +468,7 @@ impl ListPhoneNumbersOptedOutFluentBuilder {
         ::std::string::String,
     > {
         let input = ::std::result::Result::Ok(self.inner.build());
-        ::querygen_client::Paginator::new(self.handle, &OPERATION, &PAGINATION, input)
+        ::querygen_client::Paginator::new(self.call, &OPERATION, &PAGINATION, input)
     }
 }
 #[cfg(feature = "server")]
@@ -493,7 +504,7 @@ impl ListPhoneNumbersOptedOutOutput {
         }
     }
 }
-/// Server side: parses a `ListPhoneNumbersOptedOut` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `ListPhoneNumbersOptedOut` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

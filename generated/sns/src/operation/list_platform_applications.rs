@@ -322,7 +322,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `ListPlatformApplications` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ListPlatformApplicationsError`].
+/// Reads the HTTP response of `ListPlatformApplications`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ListPlatformApplicationsError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -357,19 +357,30 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `ListPlatformApplications` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `ListPlatformApplications` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct ListPlatformApplicationsFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::ListPlatformApplicationsInputBuilder,
 }
 #[cfg(feature = "client")]
 impl ListPlatformApplicationsFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::ListPlatformApplicationsInputBuilder {
@@ -392,7 +403,7 @@ impl ListPlatformApplicationsFluentBuilder {
         ::querygen_client::SdkError<ListPlatformApplicationsError>,
     > {
         let input = self.inner.build();
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// `NextToken` string is used when calling `ListPlatformApplications` action to retrieve additional
     /// records that are available after the first page results.
@@ -434,7 +445,7 @@ impl ListPlatformApplicationsFluentBuilder {
         crate::types::PlatformApplication,
     > {
         let input = ::std::result::Result::Ok(self.inner.build());
-        ::querygen_client::Paginator::new(self.handle, &OPERATION, &PAGINATION, input)
+        ::querygen_client::Paginator::new(self.call, &OPERATION, &PAGINATION, input)
     }
 }
 #[cfg(feature = "server")]
@@ -472,7 +483,7 @@ impl ListPlatformApplicationsOutput {
         }
     }
 }
-/// Server side: parses a `ListPlatformApplications` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `ListPlatformApplications` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

@@ -396,7 +396,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `ListSMSSandboxPhoneNumbers` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ListSmsSandboxPhoneNumbersError`].
+/// Reads the HTTP response of `ListSMSSandboxPhoneNumbers`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ListSmsSandboxPhoneNumbersError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -431,19 +431,30 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `ListSMSSandboxPhoneNumbers` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `ListSMSSandboxPhoneNumbers` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct ListSmsSandboxPhoneNumbersFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::ListSmsSandboxPhoneNumbersInputBuilder,
 }
 #[cfg(feature = "client")]
 impl ListSmsSandboxPhoneNumbersFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::ListSmsSandboxPhoneNumbersInputBuilder {
@@ -466,7 +477,7 @@ impl ListSmsSandboxPhoneNumbersFluentBuilder {
         ::querygen_client::SdkError<ListSmsSandboxPhoneNumbersError>,
     > {
         let input = self.inner.build();
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// Token that the previous `ListSMSSandboxPhoneNumbersInput` request returns.
     pub fn next_token(
@@ -520,7 +531,7 @@ impl ListSmsSandboxPhoneNumbersFluentBuilder {
         crate::types::SmsSandboxPhoneNumber,
     > {
         let input = ::std::result::Result::Ok(self.inner.build());
-        ::querygen_client::Paginator::new(self.handle, &OPERATION, &PAGINATION, input)
+        ::querygen_client::Paginator::new(self.call, &OPERATION, &PAGINATION, input)
     }
 }
 #[cfg(feature = "server")]
@@ -566,7 +577,7 @@ impl ListSmsSandboxPhoneNumbersOutput {
         }
     }
 }
-/// Server side: parses a `ListSMSSandboxPhoneNumbers` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `ListSMSSandboxPhoneNumbers` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

@@ -315,7 +315,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `ListSubscriptions` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ListSubscriptionsError`].
+/// Reads the HTTP response of `ListSubscriptions`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ListSubscriptionsError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -350,19 +350,30 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `ListSubscriptions` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `ListSubscriptions` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct ListSubscriptionsFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::ListSubscriptionsInputBuilder,
 }
 #[cfg(feature = "client")]
 impl ListSubscriptionsFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::ListSubscriptionsInputBuilder {
@@ -385,7 +396,7 @@ impl ListSubscriptionsFluentBuilder {
         ::querygen_client::SdkError<ListSubscriptionsError>,
     > {
         let input = self.inner.build();
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// Token returned by the previous `ListSubscriptions` request.
     pub fn next_token(
@@ -426,7 +437,7 @@ impl ListSubscriptionsFluentBuilder {
         crate::types::Subscription,
     > {
         let input = ::std::result::Result::Ok(self.inner.build());
-        ::querygen_client::Paginator::new(self.handle, &OPERATION, &PAGINATION, input)
+        ::querygen_client::Paginator::new(self.call, &OPERATION, &PAGINATION, input)
     }
 }
 #[cfg(feature = "server")]
@@ -464,7 +475,7 @@ impl ListSubscriptionsOutput {
         }
     }
 }
-/// Server side: parses a `ListSubscriptions` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `ListSubscriptions` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

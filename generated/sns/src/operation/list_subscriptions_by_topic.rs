@@ -344,7 +344,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `ListSubscriptionsByTopic` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ListSubscriptionsByTopicError`].
+/// Reads the HTTP response of `ListSubscriptionsByTopic`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ListSubscriptionsByTopicError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -379,19 +379,30 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `ListSubscriptionsByTopic` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `ListSubscriptionsByTopic` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct ListSubscriptionsByTopicFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::ListSubscriptionsByTopicInputBuilder,
 }
 #[cfg(feature = "client")]
 impl ListSubscriptionsByTopicFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::ListSubscriptionsByTopicInputBuilder {
@@ -423,7 +434,7 @@ impl ListSubscriptionsByTopicFluentBuilder {
                     ),
                 )
             })?;
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// The ARN of the topic for which you wish to find subscriptions.
     pub fn topic_arn(
@@ -485,7 +496,7 @@ impl ListSubscriptionsByTopicFluentBuilder {
             .map_err(|problem| ::querygen_client::ConstructionError::new(
                 ::std::format!("{}: {problem}", "ListSubscriptionsByTopic"),
             ));
-        ::querygen_client::Paginator::new(self.handle, &OPERATION, &PAGINATION, input)
+        ::querygen_client::Paginator::new(self.call, &OPERATION, &PAGINATION, input)
     }
 }
 #[cfg(feature = "server")]
@@ -530,7 +541,7 @@ impl ListSubscriptionsByTopicOutput {
         }
     }
 }
-/// Server side: parses a `ListSubscriptionsByTopic` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `ListSubscriptionsByTopic` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

@@ -321,7 +321,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `ListTagsForResource` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ListTagsForResourceError`].
+/// Reads the HTTP response of `ListTagsForResource`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ListTagsForResourceError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -356,19 +356,30 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `ListTagsForResource` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `ListTagsForResource` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct ListTagsForResourceFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::ListTagsForResourceInputBuilder,
 }
 #[cfg(feature = "client")]
 impl ListTagsForResourceFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::ListTagsForResourceInputBuilder {
@@ -400,7 +411,7 @@ impl ListTagsForResourceFluentBuilder {
                     ),
                 )
             })?;
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// The ARN of the topic for which to list tags.
     pub fn resource_arn(
@@ -451,7 +462,7 @@ impl ListTagsForResourceOutput {
         }
     }
 }
-/// Server side: parses a `ListTagsForResource` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `ListTagsForResource` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

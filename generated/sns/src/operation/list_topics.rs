@@ -313,7 +313,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `ListTopics` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ListTopicsError`].
+/// Reads the HTTP response of `ListTopics`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`ListTopicsError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -348,19 +348,30 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `ListTopics` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `ListTopics` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct ListTopicsFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::ListTopicsInputBuilder,
 }
 #[cfg(feature = "client")]
 impl ListTopicsFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::ListTopicsInputBuilder {
@@ -383,7 +394,7 @@ impl ListTopicsFluentBuilder {
         ::querygen_client::SdkError<ListTopicsError>,
     > {
         let input = self.inner.build();
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// Token returned by the previous `ListTopics` request.
     pub fn next_token(
@@ -424,7 +435,7 @@ impl ListTopicsFluentBuilder {
         crate::types::Topic,
     > {
         let input = ::std::result::Result::Ok(self.inner.build());
-        ::querygen_client::Paginator::new(self.handle, &OPERATION, &PAGINATION, input)
+        ::querygen_client::Paginator::new(self.call, &OPERATION, &PAGINATION, input)
     }
 }
 #[cfg(feature = "server")]
@@ -462,7 +473,7 @@ impl ListTopicsOutput {
         }
     }
 }
-/// Server side: parses a `ListTopics` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `ListTopics` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

@@ -725,7 +725,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `Publish` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`PublishError`].
+/// Reads the HTTP response of `Publish`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`PublishError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -760,19 +760,30 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `Publish` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `Publish` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct PublishFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::PublishInputBuilder,
 }
 #[cfg(feature = "client")]
 impl PublishFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::PublishInputBuilder {
@@ -804,7 +815,7 @@ impl PublishFluentBuilder {
                     ),
                 )
             })?;
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// The topic you want to publish to.
     ///
@@ -1164,7 +1175,7 @@ impl PublishOutput {
         }
     }
 }
-/// Server side: parses a `Publish` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `Publish` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

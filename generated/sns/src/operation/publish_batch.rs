@@ -730,7 +730,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `PublishBatch` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`PublishBatchError`].
+/// Reads the HTTP response of `PublishBatch`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`PublishBatchError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -765,19 +765,30 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `PublishBatch` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `PublishBatch` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct PublishBatchFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::PublishBatchInputBuilder,
 }
 #[cfg(feature = "client")]
 impl PublishBatchFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::PublishBatchInputBuilder {
@@ -809,7 +820,7 @@ impl PublishBatchFluentBuilder {
                     ),
                 )
             })?;
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// The Amazon resource name (ARN) of the topic you want to batch publish to.
     pub fn topic_arn(
@@ -911,7 +922,7 @@ impl PublishBatchOutput {
         }
     }
 }
-/// Server side: parses a `PublishBatch` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `PublishBatch` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

@@ -283,7 +283,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `RemovePermission` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`RemovePermissionError`].
+/// Reads the HTTP response of `RemovePermission`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`RemovePermissionError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -318,19 +318,30 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `RemovePermission` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `RemovePermission` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct RemovePermissionFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::RemovePermissionInputBuilder,
 }
 #[cfg(feature = "client")]
 impl RemovePermissionFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::RemovePermissionInputBuilder {
@@ -362,7 +373,7 @@ impl RemovePermissionFluentBuilder {
                     ),
                 )
             })?;
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// The ARN of the topic whose access control policy you wish to modify.
     pub fn topic_arn(
@@ -426,7 +437,7 @@ impl RemovePermissionOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
-/// Server side: parses a `RemovePermission` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `RemovePermission` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

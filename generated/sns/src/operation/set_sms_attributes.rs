@@ -354,7 +354,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `SetSMSAttributes` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`SetSmsAttributesError`].
+/// Reads the HTTP response of `SetSMSAttributes`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`SetSmsAttributesError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -389,19 +389,30 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `SetSMSAttributes` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `SetSMSAttributes` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct SetSmsAttributesFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::SetSmsAttributesInputBuilder,
 }
 #[cfg(feature = "client")]
 impl SetSmsAttributesFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::SetSmsAttributesInputBuilder {
@@ -433,7 +444,7 @@ impl SetSmsAttributesFluentBuilder {
                     ),
                 )
             })?;
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// Inserts one entry into the `attributes` member.
     ///
@@ -566,7 +577,7 @@ impl SetSmsAttributesOutput {
     /// Writes this structure's members as child elements (the server side of `read_xml`).
     pub fn write_xml(&self, _writer: &mut ::querygen_runtime::server::XmlWriter) {}
 }
-/// Server side: parses a `SetSMSAttributes` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `SetSMSAttributes` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],

@@ -523,7 +523,7 @@ pub fn build_request(
         serialize_query_body(input),
     )
 }
-/// Reads the HTTP response to a `Subscribe` request: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`SubscribeError`].
+/// Reads the HTTP response of `Subscribe`: a 2xx status into the output (an unreadable body becomes `Unhandled`), anything else into [`SubscribeError`].
 pub fn parse_response<B: ::std::convert::AsRef<[u8]>>(
     response: &::querygen_runtime::http::Response<B>,
 ) -> ::std::result::Result<
@@ -558,19 +558,30 @@ pub(crate) static OPERATION: ::querygen_client::Operation<
     parse_response: parse_response::<::querygen_client::ResponseBody>,
 };
 #[cfg(feature = "client")]
-/// A `Subscribe` call being prepared: the input's setters, then [`send`](Self::send).
+/// A call to `Subscribe` being prepared: the input's setters, then [`send`](Self::send).
 #[derive(Debug, Clone)]
 pub struct SubscribeFluentBuilder {
-    handle: ::std::sync::Arc<::querygen_client::Handle>,
+    call: ::querygen_client::Call,
     inner: builders::SubscribeInputBuilder,
 }
 #[cfg(feature = "client")]
 impl SubscribeFluentBuilder {
     pub(crate) fn new(handle: ::std::sync::Arc<::querygen_client::Handle>) -> Self {
         Self {
-            handle,
+            call: ::querygen_client::Call::new(handle),
             inner: ::std::default::Default::default(),
         }
+    }
+    /// Overrides the client's settings for this call only: attempts, timeouts,
+    /// interceptors (`.customize(|c| c.max_attempts(1))`).
+    pub fn customize(
+        mut self,
+        customize: impl ::std::ops::FnOnce(
+            ::querygen_client::CallOverrides,
+        ) -> ::querygen_client::CallOverrides,
+    ) -> Self {
+        self.call.customize(customize);
+        self
     }
     /// The input as set so far.
     pub fn as_input(&self) -> &builders::SubscribeInputBuilder {
@@ -602,7 +613,7 @@ impl SubscribeFluentBuilder {
                     ),
                 )
             })?;
-        self.handle.invoke(&OPERATION, &input).await
+        self.call.invoke(&OPERATION, &input).await
     }
     /// The ARN of the topic you want to subscribe to.
     pub fn topic_arn(
@@ -847,7 +858,7 @@ impl SubscribeOutput {
         }
     }
 }
-/// Server side: parses a `Subscribe` request body (checking `Action` and `Version`) into the input.
+/// Server side: parses the request body of `Subscribe` (checking `Action` and `Version`) into the input.
 #[cfg(feature = "server")]
 pub fn deserialize_request(
     body: &[u8],
