@@ -16,8 +16,8 @@
 //! ```
 pub use ::querygen_client::{
     CallOverrides, Config, ConfigBuilder, Credentials, FinalPoll, Intercept, ItemStream,
-    PaginationStream, ProxyConfig, RetryConfig, SdkError, Transport, TrustRoots,
-    WaiterError,
+    PaginationStream, ProxyConfig, RetryConfig, RetryMode, SdkError, Sleep, Transport,
+    TrustRoots, WaiterError,
 };
 /// Interceptors: hooks into each call (the [`Intercept`] trait and what its hooks see).
 pub use ::querygen_client::intercept;
