@@ -1,7 +1,7 @@
 //! Generates code the workspace tests run, with the real generator:
 //! - `build/protocol.rs`: the awsQuery compliance suites and one test per case;
 //! - `build/round_trip.rs`: proptest strategies and round-trip properties for
-//!   every ElastiCache operation;
+//!   every ElastiCache and SNS operation;
 //! - `build/endpoints.rs`: one test per endpoint test case, against the
 //!   generated endpoint resolvers.
 //!

@@ -5,6 +5,7 @@
 //!   `models/manifest.json`), against `elasticache::endpoint`;
 //! - `elasticache_model`: the `smithy.rules#endpointTests` trait of the pinned ElastiCache
 //!   model, against `elasticache::endpoint`;
+//! - `sns_model`: the same trait of the pinned SNS model, against `sns::endpoint`;
 //! - `snapshot_endpoints`: the same trait of our `models/snapshots/endpoints.json`, against
 //!   `snapshot_endpoints::endpoint`.
 //!
@@ -36,7 +37,8 @@ struct Contradiction {
 /// The pinned `partitions.json` gives `aws-iso` and `aws-iso-b` dual-stack support
 /// (`supportsDualStack: true`, with `dualStackDnsSuffix` `api.aws.ic.gov` and
 /// `api.aws.scloud`); the model's test cases were written when those partitions had
-/// none, so they expect the rule set's "does not support" errors.
+/// none, so they expect the rule set's "does not support" errors. SNS's model has the same
+/// four cases, with the same rule set shape.
 const CONTRADICTED: &[Contradiction] = &[
     Contradiction {
         suite: "elasticache_model",
@@ -60,6 +62,31 @@ const CONTRADICTED: &[Contradiction] = &[
         suite: "elasticache_model",
         case: "For region us-isob-east-1 with FIPS disabled and DualStack enabled",
         url: "https://elasticache.us-isob-east-1.api.aws.scloud",
+        why: "partitions.json now gives aws-iso-b supportsDualStack = true (dualStackDnsSuffix api.aws.scloud); the model's case predates that and expects the DualStack error",
+    },
+
+    Contradiction {
+        suite: "sns_model",
+        case: "For region us-iso-east-1 with FIPS enabled and DualStack enabled",
+        url: "https://sns-fips.us-iso-east-1.api.aws.ic.gov",
+        why: "partitions.json now gives aws-iso supportsDualStack = true (dualStackDnsSuffix api.aws.ic.gov); the model's case predates that and expects the FIPS-and-DualStack error",
+    },
+    Contradiction {
+        suite: "sns_model",
+        case: "For region us-iso-east-1 with FIPS disabled and DualStack enabled",
+        url: "https://sns.us-iso-east-1.api.aws.ic.gov",
+        why: "partitions.json now gives aws-iso supportsDualStack = true (dualStackDnsSuffix api.aws.ic.gov); the model's case predates that and expects the DualStack error",
+    },
+    Contradiction {
+        suite: "sns_model",
+        case: "For region us-isob-east-1 with FIPS enabled and DualStack enabled",
+        url: "https://sns-fips.us-isob-east-1.api.aws.scloud",
+        why: "partitions.json now gives aws-iso-b supportsDualStack = true (dualStackDnsSuffix api.aws.scloud); the model's case predates that and expects the FIPS-and-DualStack error",
+    },
+    Contradiction {
+        suite: "sns_model",
+        case: "For region us-isob-east-1 with FIPS disabled and DualStack enabled",
+        url: "https://sns.us-isob-east-1.api.aws.scloud",
         why: "partitions.json now gives aws-iso-b supportsDualStack = true (dualStackDnsSuffix api.aws.scloud); the model's case predates that and expects the DualStack error",
     },
 ];
@@ -93,6 +120,9 @@ pub fn generate(out: &Path) {
     let shared: Value = serde_json::from_str(&shared_text)
         .unwrap_or_else(|e| panic!("{}: {e}", shared_path.display()));
     let shared_cases = test_cases(&shared, &shared_path.display().to_string());
+    let (sns_entry, sns_source, sns_text) = xtask::pinned("sns").unwrap_or_else(|e| panic!("{e}"));
+    let sns_model: Value = serde_json::from_str(&sns_text).unwrap();
+    let (sns_rules, sns_cases) = rules_and_cases(&sns_model, &sns_entry.service);
     let snapshot: Value = serde_json::from_str(&snapshot_text).unwrap();
     let (snapshot_rules, snapshot_cases) =
         rules_and_cases(&snapshot, "example.endpoints#EndpointService");
@@ -111,6 +141,13 @@ pub fn generate(out: &Path) {
             source: format!("the `smithy.rules#endpointTests` trait of {source}"),
             rules: &elasticache_rules,
             cases: &model_cases,
+        },
+        Suite {
+            module: "sns_model",
+            resolver: "::sns::endpoint",
+            source: format!("the `smithy.rules#endpointTests` trait of {sns_source}"),
+            rules: &sns_rules,
+            cases: &sns_cases,
         },
         Suite {
             module: "snapshot_endpoints",

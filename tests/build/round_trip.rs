@@ -1,5 +1,5 @@
-//! Round-trip properties over ElastiCache's own types: proptest strategies for
-//! every input, output and error (built from the IR, through the generated
+//! Round-trip properties over the types of ElastiCache and SNS (one file each):
+//! proptest strategies for every input, output and error (built from the IR, through the generated
 //! builders), and per operation three properties:
 //! - input → `serialize_query_body` → `deserialize_request` gives the input back;
 //! - output → `serialize_response` → `deserialize_response` gives the output and request id back;
@@ -15,9 +15,16 @@ use querygen::traits::TimestampFormat;
 /// Strings XML 1.0 can carry (tab, line feed, carriage return, and no other C0 control).
 const STRING: &str = r#"proptest::string::string_regex("[\t\n\r -~\u{a0}-\u{d7ff}\u{e000}-\u{fffd}]{0,12}").unwrap()"#;
 
-/// Writes `round_trip.rs` into `out`.
+/// Writes `round_trip.rs` (ElastiCache) and `round_trip_sns.rs` into `out`.
 pub fn generate(out: &Path) {
-    let (entry, source, text) = xtask::pinned("elasticache").unwrap_or_else(|e| panic!("{e}"));
+    generate_service(out, "elasticache", "round_trip.rs");
+    generate_service(out, "sns", "round_trip_sns.rs");
+}
+
+/// The properties of the pinned model `name`, whose crate is also called `name`, into `out/file`.
+fn generate_service(out: &Path, name: &str, file: &str) {
+    let krate = name;
+    let (entry, source, text) = xtask::pinned(name).unwrap_or_else(|e| panic!("{e}"));
     let model = querygen::model::Model::load(&source, &text).unwrap();
     let service = querygen::lower::lower(&model, &entry.service).unwrap();
 
@@ -28,30 +35,30 @@ pub fn generate(out: &Path) {
             TypeDef::Struct(s) => strategy_fn(
                 &mut code,
                 s,
-                &format!("elasticache::types::{}", s.rust_name),
+                &format!("{krate}::types::{}", s.rust_name),
                 &mut done,
             ),
             TypeDef::Enum(e) => {
-                let path = format!("elasticache::types::{}", e.rust_name);
+                let path = format!("{krate}::types::{}", e.rust_name);
                 let _ = writeln!(
                     code,
                     "fn arb_{id}() -> BoxedStrategy<{path}> {{ prop_oneof![4 => proptest::sample::select({path}::values()).prop_map({path}::from), 1 => \"[a-z0-9-]{{1,8}}\".prop_map(|s| {path}::from(s.as_str()))].boxed() }}",
                     id = fn_id(&e.id)
                 );
             }
-            TypeDef::Union(_) => panic!("ElastiCache has no unions"),
+            TypeDef::Union(_) => panic!("{krate} has no unions: no strategy for them yet"),
         }
     }
     for error in &service.errors {
         strategy_fn(
             &mut code,
             error,
-            &format!("elasticache::error::{}", error.rust_name),
+            &format!("{krate}::error::{}", error.rust_name),
             &mut done,
         );
     }
     for op in &service.operations {
-        let module = format!("elasticache::operation::{}", op.rust_name);
+        let module = format!("{krate}::operation::{}", op.rust_name);
         strategy_named(
             &mut code,
             &op.input,
@@ -93,7 +100,7 @@ pub fn generate(out: &Path) {
         }
         let _ = writeln!(code, "}}\n");
     }
-    std::fs::write(out.join("round_trip.rs"), code).unwrap();
+    std::fs::write(out.join(file), code).unwrap();
 }
 
 fn fn_id(shape_id: &str) -> String {
@@ -202,6 +209,15 @@ fn value_strategy(ty: &TypeRef) -> String {
         TypeRef::List(list) => format!(
             "proptest::collection::vec({}, 0..3)",
             value_strategy(&list.item)
+        ),
+        // SNS's attribute and message-attribute maps. Keys may repeat; the map keeps the last.
+        // At least one entry: awsQuery writes nothing at all for an empty map (protocol test
+        // QueryEmptyQueryMaps; the AWS SDKs do the same), so an empty map in an input cannot
+        // cross the wire; empty maps in responses are covered by the compliance suite.
+        TypeRef::Map(map) if !map.sparse => format!(
+            "proptest::collection::vec(({}, {}), 1..3).prop_map(|entries| entries.into_iter().collect::<querygen_runtime::IndexMap<_, _>>())",
+            value_strategy(&map.key),
+            value_strategy(&map.value)
         ),
         other => panic!("no strategy for {other:?}"),
     }

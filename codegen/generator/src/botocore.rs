@@ -20,6 +20,33 @@ pub fn service_id(namespace: &str, name: &str) -> String {
     format!("{namespace}#{name}")
 }
 
+/// The namespace and service name a converted model gets when the caller
+/// names none, from `metadata`: `com.amazonaws.<endpointPrefix>` and the SDK id
+/// without spaces or punctuation (`SNS`), as the Smithy models name them.
+pub fn default_service(doc: &Value) -> (String, String) {
+    let metadata = |key: &str| {
+        doc.get("metadata")
+            .and_then(|m| m.get(key))
+            .and_then(Value::as_str)
+            .unwrap_or("")
+    };
+    let word =
+        |text: &str| -> String { text.chars().filter(char::is_ascii_alphanumeric).collect() };
+    let prefix = word(metadata("endpointPrefix")).to_ascii_lowercase();
+    let mut name = word(metadata("serviceId"));
+    if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        name = format!("Service{name}");
+    }
+    let namespace = if prefix.is_empty() {
+        "com.amazonaws.service".to_owned()
+    } else if prefix.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("com.amazonaws.s{prefix}")
+    } else {
+        format!("com.amazonaws.{prefix}")
+    };
+    (namespace, name)
+}
+
 /// Converts a botocore model (`metadata`, `operations`, `shapes`) into Smithy JSON AST text.
 /// The service gets the name `service_name` in `namespace`.
 pub fn to_smithy_json(doc: &Value, namespace: &str, service_name: &str) -> Result<Value> {

@@ -137,8 +137,19 @@ pub struct Output {
 pub fn generate(model_text: &str, source: &str, options: &Options) -> Result<Output> {
     let started = Instant::now();
     let model = model::Model::load(source, model_text)?;
+    let load = started.elapsed();
+    let mut output = generate_loaded(&model, source, options)?;
+    output.timings.load = load;
+    Ok(output)
+}
+
+/// Generates the crate for `options.service` from a model already loaded (for
+/// callers that inspect or narrow it first, such as `cargo xtask generate`,
+/// which lists its services and keeps only the operations asked for). The
+/// returned load time is zero: the caller measured it.
+pub fn generate_loaded(model: &model::Model, source: &str, options: &Options) -> Result<Output> {
     let loaded = Instant::now();
-    let mut service = lower::lower(&model, &options.service).map_err(|e| e.in_source(source))?;
+    let mut service = lower::lower(model, &options.service).map_err(|e| e.in_source(source))?;
     if service
         .endpoint_rules
         .as_ref()
@@ -201,7 +212,7 @@ pub fn generate(model_text: &str, source: &str, options: &Options) -> Result<Out
         files,
         notices,
         timings: Timings {
-            load: loaded - started,
+            load: Duration::ZERO,
             lower: lowered - loaded,
             emit: emit_time,
             format: format_time,

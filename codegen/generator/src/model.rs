@@ -160,6 +160,89 @@ impl Model {
         load(text).map_err(|e| e.in_source(source))
     }
 
+    /// The ids of the model's service shapes, in file order.
+    pub fn services(&self) -> Vec<&str> {
+        self.shapes
+            .values()
+            .filter(|shape| matches!(shape.kind, ShapeKind::Service { .. }))
+            .map(|shape| shape.id.as_str())
+            .collect()
+    }
+
+    /// Narrows the service `service_id` to the operations named in `names`
+    /// (shape names such as `CreateTopic`, or absolute ids), so that what is
+    /// generated from it is those operations and the shapes they reach.
+    /// Operations bound through resources count as the service's. An unknown
+    /// name is an error that lists how many operations the service has.
+    pub fn keep_operations(&mut self, service_id: &str, names: &[String]) -> Result<()> {
+        let mut all = Vec::new();
+        let mut stack = match self.shapes.get(service_id).map(|s| &s.kind) {
+            Some(ShapeKind::Service {
+                operations,
+                resources,
+                ..
+            }) => {
+                all.extend(operations.iter().cloned());
+                resources.clone()
+            }
+            _ => return Err(Error::shape(service_id, "no such service in the model")),
+        };
+        let mut seen = Vec::new();
+        while let Some(resource) = stack.pop() {
+            if seen.contains(&resource) {
+                continue;
+            }
+            if let Some(ShapeKind::Resource {
+                operations,
+                resources,
+            }) = self.shapes.get(&resource).map(|s| &s.kind)
+            {
+                all.extend(
+                    operations
+                        .iter()
+                        .filter(|op| !all.contains(op))
+                        .cloned()
+                        .collect::<Vec<_>>(),
+                );
+                stack.extend(resources.iter().cloned());
+            }
+            seen.push(resource);
+        }
+        let mut kept = Vec::new();
+        for name in names {
+            let found = all
+                .iter()
+                .find(|id| *id == name || shape_name(id) == name)
+                .ok_or_else(|| {
+                    Error::shape(
+                        service_id,
+                        format!(
+                            "has no operation named `{name}` (it has {} operations; names are the model's, such as `{}`)",
+                            all.len(),
+                            all.first().map_or("", |id| shape_name(id))
+                        ),
+                    )
+                })?;
+            if !kept.contains(found) {
+                kept.push(found.clone());
+            }
+        }
+        if let Some(Shape {
+            kind:
+                ShapeKind::Service {
+                    operations,
+                    resources,
+                    ..
+                },
+            ..
+        }) = self.shapes.get_mut(service_id)
+        {
+            *operations = kept;
+            resources.clear();
+        }
+        Ok(())
+    }
+
     /// Looks a shape up, failing with a message naming who referred to it.
     pub fn get(&self, id: &str, referrer: &str) -> Result<&Shape> {
         self.shapes.get(id).ok_or_else(|| {

@@ -136,6 +136,30 @@ pub fn service_trait(sdk_id: &str) -> String {
     format!("{}Service", camel(sdk_id))
 }
 
+/// Default package name of a generated crate: the service's SDK id (`SNS`,
+/// `Elastic Load Balancing v2`), or its shape name when it has none, in
+/// kebab case (`sns`, `elastic-load-balancing-v2`). `ElastiCache` becomes
+/// `elasticache` rather than `elasti-cache`: a run of letters whose only
+/// capitals are an inner one is kept whole when the SDK id is one word.
+pub fn crate_name(sdk_id_or_service: &str) -> String {
+    let words: Vec<&str> = sdk_id_or_service.split_whitespace().collect();
+    if words.len() == 1 && words[0].chars().all(|c| c.is_ascii_alphanumeric()) {
+        // One word (`ElastiCache`, `SNS`, `CloudFormation`): the AWS SDKs' crate
+        // names (`aws-sdk-elasticache`, `aws-sdk-cloudformation`) keep it whole.
+        return words[0].to_ascii_lowercase();
+    }
+    heck::ToKebabCase::to_kebab_case(sdk_id_or_service)
+}
+
+/// Whether `name` can be a Cargo package name: ASCII letters, digits, `-` and `_`,
+/// starting with a letter.
+pub fn is_crate_name(name: &str) -> bool {
+    name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
 /// Name of the builder method that takes an `Option` (`set_cache_cluster_id`).
 pub fn setter_name(field: &str) -> String {
     format!("set_{}", unraw(field))
@@ -270,6 +294,24 @@ mod tests {
         assert_eq!(variant_name("UNKNOWN"), "UnknownValue");
         assert_eq!(variant_name("_1"), "V1");
         assert_eq!(variant_name("V2"), "V2");
+    }
+
+    #[test]
+    fn crate_names_follow_the_sdk_id() {
+        assert_eq!(crate_name("SNS"), "sns");
+        assert_eq!(crate_name("ElastiCache"), "elasticache");
+        assert_eq!(crate_name("CloudFormation"), "cloudformation");
+        assert_eq!(
+            crate_name("Elastic Load Balancing v2"),
+            "elastic-load-balancing-v2"
+        );
+        assert_eq!(crate_name("Auto Scaling"), "auto-scaling");
+        assert!(is_crate_name("elastic-load-balancing-v2"));
+        assert!(is_crate_name("my_sns"));
+        assert!(!is_crate_name(""));
+        assert!(!is_crate_name("2fa"));
+        assert!(!is_crate_name("a b"));
+        assert!(!is_crate_name("sns/x"));
     }
 
     #[test]

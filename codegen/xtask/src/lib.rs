@@ -7,6 +7,9 @@
 //! `ENDPOINTS_DIR`) and our own snapshot models, asks `querygen` for file
 //! contents, and compares them with, or writes them to, `generated/`.
 
+pub mod add_service;
+pub mod generate;
+
 use std::collections::BTreeSet;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -124,8 +127,13 @@ pub fn manifest() -> Result<Manifest> {
     let path = workspace_root().join("models/manifest.json");
     let text = std::fs::read_to_string(&path)
         .map_err(|e| TaskError(format!("cannot read {}: {e}", path.display())))?;
-    let doc: Value = serde_json::from_str(&text)
-        .map_err(|e| TaskError(format!("{} is not valid JSON: {e}", path.display())))?;
+    parse_manifest(&text)
+}
+
+/// Parses the text of `models/manifest.json`.
+pub fn parse_manifest(text: &str) -> Result<Manifest> {
+    let doc: Value = serde_json::from_str(text)
+        .map_err(|e| TaskError(format!("models/manifest.json is not valid JSON: {e}")))?;
     let list = |key: &str, snapshot: bool| -> Result<Vec<ModelEntry>> {
         let items = doc
             .get(key)
@@ -269,6 +277,27 @@ pub fn read_model(entry: &ModelEntry) -> Result<(String, String)> {
             .map_err(|e| TaskError(format!("cannot read {}: {e}", path.display())))?;
         return Ok((entry.path.clone(), text));
     };
+    let path = locate_model(entry)?;
+    let bytes = std::fs::read(&path)
+        .map_err(|e| TaskError(format!("cannot read {}: {e}", path.display())))?;
+    let actual = hex(&Sha256::digest(&bytes));
+    if &actual != expected {
+        return Err(TaskError(format!(
+            "{} has sha256 {actual}, but models/manifest.json pins {expected}: the models checkout is not the pinned commit. \
+             Check out the pinned commit, or update the pin deliberately (`cargo xtask add-service {} --path {}`) and review the regenerated crate.",
+            path.display(),
+            entry.name,
+            entry.path
+        )));
+    }
+    let text = String::from_utf8(bytes)
+        .map_err(|_| TaskError(format!("{} is not UTF-8", path.display())))?;
+    Ok((format!("aws/api-models-aws {}", entry.path), text))
+}
+
+/// Where an upstream model's file is: `SMITHY_MODELS_DIR` joined with its path,
+/// with or without the leading `models/` (the variable may name the checkout or its `models/` folder).
+pub fn locate_model(entry: &ModelEntry) -> Result<PathBuf> {
     let dir = std::env::var_os(MODELS_ENV).ok_or_else(|| {
         TaskError(format!(
             "{MODELS_ENV} is not set. Point it at a checkout of aws/api-models-aws (or its models/ folder), \
@@ -288,22 +317,10 @@ pub fn read_model(entry: &ModelEntry) -> Result<(String, String)> {
             dir.display()
         ))
     })?;
-    let bytes = std::fs::read(path)
-        .map_err(|e| TaskError(format!("cannot read {}: {e}", path.display())))?;
-    let actual = hex(&Sha256::digest(&bytes));
-    if &actual != expected {
-        return Err(TaskError(format!(
-            "{} has sha256 {actual}, but models/manifest.json pins {expected}: the models checkout is not the pinned commit. \
-             Check out the pinned commit, or update the pin in models/manifest.json deliberately and regenerate.",
-            path.display()
-        )));
-    }
-    let text = String::from_utf8(bytes)
-        .map_err(|_| TaskError(format!("{} is not UTF-8", path.display())))?;
-    Ok((format!("aws/api-models-aws {}", entry.path), text))
+    Ok(path.clone())
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
@@ -362,7 +379,11 @@ pub fn generate(
 
 /// Every crate committed under `generated/`.
 pub fn plan() -> Result<Vec<PlannedCrate>> {
-    let manifest = manifest()?;
+    plan_for(&manifest()?)
+}
+
+/// Every crate a manifest generates under `generated/`.
+pub fn plan_for(manifest: &Manifest) -> Result<Vec<PlannedCrate>> {
     let partitions = partitions()?;
     manifest
         .models

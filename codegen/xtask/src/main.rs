@@ -11,6 +11,8 @@ usage: cargo xtask <command>
 commands:
   codegen           regenerate every crate under generated/ from the models
   codegen --check   exit non-zero, naming each stale, missing or orphaned file, if generated/ is out of date
+{GENERATE}
+{ADD_SERVICE}
   check-models      generate every pinned upstream model into target/check-models and `cargo check` them
   bench [RUNS]      build the benchmark binary and run it beside aws-sdk-elasticache with the shared
                     harness ($ELASTICACHE_BENCH_DIR/run_bench.sh), RUNS times each (default 3)
@@ -37,6 +39,8 @@ fn main() -> ExitCode {
     let result = match args.as_slice() {
         ["codegen"] => codegen(false),
         ["codegen", "--check"] => codegen(true),
+        ["generate", rest @ ..] => generate(rest),
+        ["add-service", rest @ ..] => add_service(rest),
         ["check-models"] => check_models(),
         ["bench"] => bench("3"),
         ["bench", runs] => bench(runs),
@@ -45,11 +49,12 @@ fn main() -> ExitCode {
         ["fuzz", rest @ ..] => fuzz::run(rest),
         ["sdk-test-data"] => sdk_test_data(),
         ["help" | "--help" | "-h"] => {
-            println!("{USAGE}");
+            println!("{}", usage());
             Ok(())
         }
         _ => Err(xtask::TaskError(format!(
-            "unknown arguments {args:?}\n\n{USAGE}"
+            "unknown arguments {args:?}\n\n{}",
+            usage()
         ))),
     };
     match result {
@@ -59,6 +64,91 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn usage() -> String {
+    USAGE
+        .replace("{GENERATE}", xtask::generate::USAGE)
+        .replace("{ADD_SERVICE}", xtask::add_service::USAGE)
+}
+
+fn generate(args: &[&str]) -> Result<(), xtask::TaskError> {
+    let args = xtask::generate::GenerateArgs::parse(args)?;
+    let generated = xtask::generate::run(&args)?;
+    for notice in &generated.notices {
+        eprintln!("notice: {notice}");
+    }
+    eprintln!(
+        "generated {} ({}, {} operations, {} files, {} lines) into {}",
+        generated.crate_name,
+        generated.service,
+        generated.operations,
+        generated.files,
+        generated.lines,
+        generated.out.display()
+    );
+    if args.timings {
+        let t = &generated.times;
+        eprintln!(
+            "timings: read+parse {} ms, lower {} ms, emit {} ms cpu, format {} ms cpu, emit+format {} ms wall, write {} ms, total {} ms",
+            ms(t.read),
+            ms(t.generator.lower),
+            ms(t.generator.emit),
+            ms(t.generator.format),
+            ms(t.generator.emit_and_format_wall),
+            ms(t.write),
+            ms(t.total)
+        );
+    }
+    Ok(())
+}
+
+fn add_service(args: &[&str]) -> Result<(), xtask::TaskError> {
+    use xtask::add_service::PinChange;
+    let args = xtask::add_service::AddServiceArgs::parse(args)?;
+    let added = xtask::add_service::run(&args)?;
+    let would = if args.dry_run { "would " } else { "" };
+    match &added.change {
+        PinChange::Added => eprintln!(
+            "models/manifest.json: {would}pin `{}` = {} (sha256 {}), service {}",
+            args.name, added.path, added.sha256, added.service
+        ),
+        PinChange::Updated {
+            path,
+            sha256,
+            was_generated,
+        } => {
+            if *path != added.path || *sha256 != added.sha256 {
+                eprintln!(
+                    "models/manifest.json: {would}move `{}` from {path} (sha256 {sha256}) to {} (sha256 {})",
+                    args.name, added.path, added.sha256
+                );
+            }
+            if !was_generated {
+                eprintln!(
+                    "models/manifest.json: {would}generate `{}` into generated/{}",
+                    args.name, args.name
+                );
+            }
+        }
+        PinChange::Unchanged => eprintln!(
+            "models/manifest.json: `{}` already pins this file (sha256 {})",
+            args.name, added.sha256
+        ),
+    }
+    if added.member_added {
+        eprintln!(
+            "Cargo.toml: {would}add generated/{} to the workspace members",
+            args.name
+        );
+    }
+    eprintln!("generated/: {} file(s) {would}change", added.files_updated);
+    if !args.dry_run && added.files_updated > 0 {
+        eprintln!(
+            "review with `git diff --stat generated/ models/manifest.json Cargo.toml`, then commit"
+        );
+    }
+    Ok(())
 }
 
 fn ms(d: std::time::Duration) -> String {

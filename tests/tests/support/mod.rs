@@ -54,19 +54,27 @@ impl Moto {
 
     /// An ElastiCache client for this server with static test keys.
     pub fn client(&self, max_attempts: u32) -> elasticache::Client {
+        elasticache::Client::from_conf(self.config(max_attempts))
+    }
+
+    /// An SNS client for this server, configured as [`Moto::client`]'s.
+    pub fn sns_client(&self, max_attempts: u32) -> sns::Client {
+        sns::Client::from_conf(self.config(max_attempts))
+    }
+
+    /// Client configuration for this server: static test keys, short backoff.
+    fn config(&self, max_attempts: u32) -> Config {
         let mut retry = RetryConfig::default();
         retry.max_attempts = max_attempts;
         retry.initial_backoff = Duration::from_millis(20);
-        elasticache::Client::from_conf(
-            Config::builder()
-                .region("us-east-1")
-                .credentials(Credentials::new("testing", "testing", None))
-                .endpoint_url(&self.url)
-                .retry_config(retry)
-                .connect_timeout(Duration::from_secs(2))
-                .read_timeout(Duration::from_secs(20))
-                .build(),
-        )
+        Config::builder()
+            .region("us-east-1")
+            .credentials(Credentials::new("testing", "testing", None))
+            .endpoint_url(&self.url)
+            .retry_config(retry)
+            .connect_timeout(Duration::from_secs(2))
+            .read_timeout(Duration::from_secs(20))
+            .build()
     }
 }
 

@@ -52,6 +52,20 @@ fn walk(base: TokenStream, path: &[Step], borrow: bool) -> TokenStream {
     expr
 }
 
+/// The items at the end of `path` from `base`: a slice (borrowed) or a `Vec`
+/// (taken out), empty when an optional step is absent. A path of required
+/// members needs no `Option` around it (SNS's `ListSMSSandboxPhoneNumbers`).
+fn walk_items(base: TokenStream, path: &[Step], borrow: bool) -> TokenStream {
+    if !path.is_empty() && path.iter().all(|step| !step.optional) {
+        // Field access sees through a `Box`, so boxed steps need nothing more.
+        let fields = path.iter().map(|step| ident(&step.rust_name));
+        let expr = quote!(#base #(.#fields)*);
+        return if borrow { quote!(&#expr) } else { expr };
+    }
+    let expr = walk(base, path, borrow);
+    quote!(#expr.unwrap_or_default())
+}
+
 /// The Rust type of one item of the list `items`.
 fn item_type(list: &TypeRef) -> TokenStream {
     match list {
@@ -87,8 +101,8 @@ pub fn sans_io(op: &Operation) -> Option<TokenStream> {
     ));
     let items = pagination.items.as_ref().map(|items| {
         let item = item_type(&items.list);
-        let borrowed = walk(quote!(self), &items.path, true);
-        let owned = walk(quote!(self), &items.path, false);
+        let borrowed = walk_items(quote!(self), &items.path, true);
+        let owned = walk_items(quote!(self), &items.path, false);
         let path = wire.items.as_deref().unwrap_or_default();
         let doc = doc_line(&format!(
             "This page's items (`{path}`); none when the answer has none."
@@ -98,12 +112,12 @@ pub fn sans_io(op: &Operation) -> Option<TokenStream> {
             impl #output {
                 #doc
                 pub fn page_items(&self) -> &[#item] {
-                    #borrowed.unwrap_or_default()
+                    #borrowed
                 }
 
                 #into_doc
                 pub fn into_page_items(self) -> ::std::vec::Vec<#item> {
-                    #owned.unwrap_or_default()
+                    #owned
                 }
             }
         }
