@@ -3,10 +3,11 @@
 //! setting the variable cannot affect another test.
 #![cfg(feature = "native-roots")]
 
-mod support;
+#[path = "support/tls.rs"]
+mod tls_support;
 
 use querygen_client::{HyperTransport, Transport, TransportSettings, TrustRoots};
-use support::tls::{tls_server, TestCa};
+use tls_support::{tls_server, TestCa};
 
 #[tokio::test]
 async fn the_system_store_is_read_and_trusted() {
@@ -29,7 +30,7 @@ async fn the_system_store_is_read_and_trusted() {
     let response = HyperTransport::new(settings).send(request).await.unwrap();
     assert_eq!(&response.body()[..], b"secure");
     // A store with nothing in it is an error, not an empty trust list.
-    let empty = support::tls::temp_path("empty-store.pem");
+    let empty = tls_support::temp_path("empty-store.pem");
     std::fs::write(&empty, "").unwrap();
     std::env::set_var("SSL_CERT_FILE", &empty);
     let error = TrustRoots::native().unwrap_err();

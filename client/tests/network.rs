@@ -8,6 +8,9 @@
 #![cfg(feature = "rustls")]
 
 mod support;
+// The TLS helpers (only the tests built with `rustls` use them).
+#[path = "support/tls.rs"]
+mod tls_support;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -18,8 +21,8 @@ use querygen_client::{
     ConfigBuilder, HyperTransport, ProxyConfig, ServiceInfo, Transport, TransportErrorKind,
     TransportSettings, TrustRoots,
 };
-use support::tls::{read_head, temp_path, tls_server, TestCa};
 use support::{serve, Reply};
+use tls_support::{read_head, temp_path, tls_server, TestCa};
 use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
 

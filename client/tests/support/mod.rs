@@ -3,9 +3,6 @@
 //! when dropped. Nothing here leaves the loopback interface.
 #![allow(dead_code)]
 
-#[cfg(feature = "rustls")]
-pub mod tls;
-
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
