@@ -1,5 +1,7 @@
 //! TLS for the tests: a certificate authority made per test (rcgen), and an HTTPS
 //! server on 127.0.0.1 with a certificate from it.
+// Each test binary that includes it uses a different part.
+#![allow(dead_code)]
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
