@@ -202,6 +202,30 @@ fn input_json_uses_the_smithy_member_names() {
     assert_eq!(from_boto3, input);
 }
 
+/// The example of docs/generated-code.md#serde.
+fn groups_from_cli(
+    json: &str,
+) -> Result<describe::DescribeReplicationGroupsOutput, serde_json::Error> {
+    serde_json::from_str(json)
+}
+
+#[test]
+fn docs_example_reads_aws_cli_output() {
+    let groups = groups_from_cli(
+        r#"{"ReplicationGroups": [{"ReplicationGroupId": "my-rg", "ARN": "arn:aws:elasticache:us-east-1:123456789012:replicationgroup:my-rg",
+            "MultiAZ": "enabled", "ReplicationGroupCreateTime": "2024-01-02T03:04:05.123000+00:00"}]}"#,
+    )
+    .unwrap();
+    let group = &groups.replication_groups.unwrap()[0];
+    assert_eq!(group.replication_group_id.as_deref(), Some("my-rg"));
+    assert!(group.arn.as_deref().unwrap().ends_with(":my-rg"));
+    assert_eq!(group.multi_az, Some(elasticache::types::MultiAzStatus::Enabled));
+    assert_eq!(
+        group.replication_group_create_time,
+        Some(elasticache::DateTime::from_secs_and_nanos(1_704_164_645, 123_000_000))
+    );
+}
+
 #[test]
 fn enums_are_wire_strings_and_keep_unknown_values() {
     assert_eq!(

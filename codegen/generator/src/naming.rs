@@ -250,6 +250,17 @@ mod tests {
     use super::*;
 
     #[test]
+    fn serde_case_keys_follow_serde_derive() {
+        assert_eq!(SerdeCase::Pascal.key("cache_node_id"), "CacheNodeId");
+        assert_eq!(SerdeCase::Camel.key("cache_node_id"), "cacheNodeId");
+        assert_eq!(SerdeCase::Field.key("r#type"), "type");
+        assert_eq!(SerdeCase::Pascal.key("r#type"), "Type");
+        // Where the model name is not what the rule gives, the emitter adds a rename.
+        assert_ne!(SerdeCase::Pascal.key(&field_name("ARN")), "ARN");
+        assert_eq!(SerdeCase::Pascal.key("self_"), "Self");
+    }
+
+    #[test]
     fn types_are_upper_camel_case() {
         assert_eq!(type_name("CacheCluster"), "CacheCluster");
         assert_eq!(type_name("AZMode"), "AzMode");
