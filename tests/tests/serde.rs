@@ -219,10 +219,16 @@ fn docs_example_reads_aws_cli_output() {
     let group = &groups.replication_groups.unwrap()[0];
     assert_eq!(group.replication_group_id.as_deref(), Some("my-rg"));
     assert!(group.arn.as_deref().unwrap().ends_with(":my-rg"));
-    assert_eq!(group.multi_az, Some(elasticache::types::MultiAzStatus::Enabled));
+    assert_eq!(
+        group.multi_az,
+        Some(elasticache::types::MultiAzStatus::Enabled)
+    );
     assert_eq!(
         group.replication_group_create_time,
-        Some(elasticache::DateTime::from_secs_and_nanos(1_704_164_645, 123_000_000))
+        Some(elasticache::DateTime::from_secs_and_nanos(
+            1_704_164_645,
+            123_000_000
+        ))
     );
 }
 
